@@ -1,0 +1,30 @@
+package dev.pushdeploy.config;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Where pushes to one repository go, and how their deployments are checked.
+ *
+ * @param tagPattern   tags that deploy; others end IGNORED (full match)
+ * @param scanSeverity findings at or above this severity reject the image; null disables the gate
+ * @param keepRevisions task definition revisions kept by Finalize (live and rollback target always kept)
+ */
+public record Target(
+        String repository,
+        String cluster,
+        String service,
+        String container,
+        Pattern tagPattern,
+        List<SecretSpec> secrets,
+        Health health,
+        String scanSeverity,
+        int keepRevisions) {
+    public Target {
+        secrets = List.copyOf(secrets);
+    }
+
+    public String serviceKey() {
+        return cluster + "/" + service;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.pushdeploy.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.request.ServiceScoped;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Common shape of every Lambda entry point: JSON in → typed input record → one domain call →
+ * typed output record → JSON out. Exceptions propagate so that the Lambda error type is the
+ * exception's class name, which the state machine's Retry/Catch clauses match.
+ */
+public abstract class StepHandler<I, O> implements RequestStreamHandler {
+    private final Class<I> inputType;
+    private final String step;
+
+    protected StepHandler(Class<I> inputType, String step) {
+        this.inputType = inputType;
+        this.step = step;
+    }
+
+    protected abstract O handle(I input, StepLog log);
+
+    @Override
+    public final void handleRequest(InputStream in, OutputStream out, Context context) {
+        I input = Json.convert(Json.tree(in), inputType);
+        StepLog log = StepLog.of(context == null ? null : context.getLogger(),
+                context == null ? null : context.getAwsRequestId(), step);
+        if (input instanceof ServiceScoped scoped && scoped.serviceKey() != null) {
+            log = log.forService(scoped.serviceKey());
+        }
+        O output = handle(input, log);
+        Json.write(out, output);
+    }
+
+    /** For tests and the local runtime: the same path as Lambda, without the stream plumbing. */
+    public final O apply(I input, StepLog log) {
+        return handle(input, log);
+    }
+}

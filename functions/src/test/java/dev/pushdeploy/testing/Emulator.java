@@ -1,0 +1,148 @@
+package dev.pushdeploy.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * One AWS emulator per test JVM, reached over HTTP through the SDK. Backend by environment:
+ * {@code AWS_ENDPOINT_URL} set → that endpoint; {@code PUSHDEPLOY_TEST_BACKEND=localstack} →
+ * LocalStack through Testcontainers (needs Docker); otherwise a {@code moto_server} started here
+ * on a free port. State is reset between tests with {@link #reset()}.
+ */
+public final class Emulator {
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "123456789012";
+    private static Emulator instance;
+
+    private final URI endpoint;
+    private final boolean moto;
+
+    private Emulator(URI endpoint, boolean moto) {
+        this.endpoint = endpoint;
+        this.moto = moto;
+    }
+
+    public static synchronized Emulator get() {
+        if (instance == null) {
+            instance = start();
+        }
+        return instance;
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** Builds an SDK client aimed at the emulator, with dummy credentials. */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
+        return builder.endpointOverride(endpoint)
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** Clears all emulator state (moto only; LocalStack state is cleared per resource name). */
+    public void reset() {
+        if (moto) {
+            post("/moto-api/reset", "");
+        }
+    }
+
+    public void post(String path, String body) {
+        try {
+            HttpURLConnection conn = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
+            conn.setRequestMethod("POST");
+            conn.setDoOutput(true);
+            conn.setRequestProperty("Content-Type", "application/json");
+            conn.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+            int status = conn.getResponseCode();
+            if (status >= 300) {
+                throw new IllegalStateException("emulator " + path + " answered " + status);
+            }
+            conn.getInputStream().readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Emulator start() {
+        String external = System.getenv("AWS_ENDPOINT_URL");
+        if (external != null && !external.isBlank()) {
+            return new Emulator(URI.create(external), true);
+        }
+        if ("localstack".equalsIgnoreCase(System.getenv("PUSHDEPLOY_TEST_BACKEND"))) {
+            return LocalStackBackend.start();
+        }
+        return startMoto();
+    }
+
+    private static Emulator startMoto() {
+        try {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            Path log = Files.createTempFile("moto-", ".log");
+            ProcessBuilder pb = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            pb.environment().put("AWS_DEFAULT_REGION", REGION);
+            Process process;
+            try {
+                process = pb.start();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start moto_server (pip install 'moto[server]==5.2.1'): " + e.getMessage(), e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+            URI endpoint = URI.create("http://127.0.0.1:" + port);
+            waitUntilUp(endpoint, process, log);
+            return new Emulator(endpoint, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void waitUntilUp(URI endpoint, Process process, Path log) throws IOException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("moto_server exited: " + Files.readString(log));
+            }
+            try {
+                HttpURLConnection conn = (HttpURLConnection) endpoint.resolve("/moto-api/").toURL().openConnection();
+                conn.setConnectTimeout(500);
+                if (conn.getResponseCode() < 500) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("moto_server did not start within 60 s: " + Files.readString(log));
+    }
+
+    static Emulator external(URI endpoint) {
+        return new Emulator(endpoint, false);
+    }
+}

@@ -1,0 +1,195 @@
+package dev.pushdeploy.testing;
+
+import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.config.PipelineConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
+import software.amazon.awssdk.services.ecs.model.Compatibility;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
+import software.amazon.awssdk.services.ecs.model.Secret;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
+
+/**
+ * What the stack would create, in the emulator: network, cluster, a service running revision 1
+ * of {@code web} (image v1, signing key in slot a), the ECR repository with images, the table,
+ * the topic (with an SQS queue subscribed, to read notifications), and the configuration.
+ * Integration tests build one per test after the emulator reset.
+ */
+public final class World {
+    public static final String CLUSTER = "pushdeploy";
+    public static final String SERVICE = "web";
+    public static final String CONTAINER = "app";
+    public static final String REPOSITORY = "web";
+    public static final String TABLE = "pushdeploy";
+    public static final String CONFIG_PARAMETER = "/pushdeploy/config";
+    public static final String SIGNING_KEY_PARAMETER = "/pushdeploy/web/app-signing-key";
+    public static final String KMS_KEY = "alias/aws/ssm";
+
+    public final Emulator emulator;
+    public final EcsClient ecs;
+    public final EcrClient ecr;
+    public final SsmClient ssm;
+    public final DynamoDbClient dynamo;
+    public final SnsClient sns;
+    public final SqsClient sqs;
+    public final EventBridgeClient events;
+    public final ElasticLoadBalancingV2Client elb;
+    public final Ec2Client ec2;
+
+    public String subnetId;
+    public String securityGroupId;
+    public String targetGroupArn;
+    public String repositoryUri;
+    public String topicArn;
+    public String notificationsQueueUrl;
+    /** Digest of image {@code v1.0.0}, live in revision 1. */
+    public String liveDigest;
+    public String liveTaskDefinition;
+
+    private World(Emulator emulator) {
+        this.emulator = emulator;
+        ecs = emulator.client(EcsClient.builder());
+        ecr = emulator.client(EcrClient.builder());
+        ssm = emulator.client(SsmClient.builder());
+        dynamo = emulator.client(DynamoDbClient.builder());
+        sns = emulator.client(SnsClient.builder());
+        sqs = emulator.client(SqsClient.builder());
+        events = emulator.client(EventBridgeClient.builder());
+        elb = emulator.client(ElasticLoadBalancingV2Client.builder());
+        ec2 = emulator.client(Ec2Client.builder());
+    }
+
+    /** Creates everything, with the default configuration document ({@link #configDocument()}). */
+    public static World create(Emulator emulator) {
+        World world = new World(emulator);
+        world.build(configDocument(null));
+        return world;
+    }
+
+    /** Creates everything, with the given configuration document. */
+    public static World create(Emulator emulator, String configDocument) {
+        World world = new World(emulator);
+        world.build(configDocument);
+        return world;
+    }
+
+    /** The default configuration: repository web → pushdeploy/web, container app, one random secret. */
+    public static String configDocument(String scanSeverity) {
+        return """
+                {"kmsKeyId": "%s",
+                 "targets": [{
+                   "repository": "web", "cluster": "pushdeploy", "service": "web", "container": "app",
+                   "tagPattern": "v\\\\d+\\\\.\\\\d+\\\\.\\\\d+",
+                   "secrets": [{"name": "APP_SIGNING_KEY", "kind": "random", "parameter": "%s", "length": 48}],
+                   "health": {"expectedStatus": 200, "bakeSeconds": 0, "deadlineSeconds": 600},
+                   %s
+                   "keepRevisions": 3}]}
+                """.formatted(KMS_KEY, SIGNING_KEY_PARAMETER,
+                scanSeverity == null ? "" : "\"scanSeverity\": \"" + scanSeverity + "\",");
+    }
+
+    public PipelineConfig config() {
+        return ConfigParser.parse(ssm.getParameter(r -> r.name(CONFIG_PARAMETER)).parameter().value());
+    }
+
+    private void build(String configDocument) {
+        String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+        subnetId = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24")).subnet().subnetId();
+        securityGroupId = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("app").description("app tasks")).groupId();
+        targetGroupArn = elb.createTargetGroup(r -> r.name("web").protocol("HTTP").port(8080).vpcId(vpc).targetType("ip"))
+                .targetGroups().get(0).targetGroupArn();
+
+        repositoryUri = ecr.createRepository(r -> r.repositoryName(REPOSITORY)).repository().repositoryUri();
+        liveDigest = pushImage("v1.0.0");
+
+        ssm.putParameter(r -> r.name(CONFIG_PARAMETER).type(ParameterType.STRING).value(configDocument));
+        ssm.putParameter(r -> r.name(SIGNING_KEY_PARAMETER + "/a").type(ParameterType.SECURE_STRING)
+                .keyId(KMS_KEY).value("initial-signing-key-value-slot-a"));
+
+        ecs.createCluster(r -> r.clusterName(CLUSTER));
+        liveTaskDefinition = ecs.registerTaskDefinition(r -> r.family(SERVICE)
+                        .networkMode(NetworkMode.AWSVPC)
+                        .requiresCompatibilities(Compatibility.FARGATE)
+                        .cpu("256").memory("512")
+                        .executionRoleArn("arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-execution")
+                        .taskRoleArn("arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-task")
+                        .containerDefinitions(ContainerDefinition.builder()
+                                .name(CONTAINER)
+                                .image(repositoryUri + "@" + liveDigest)
+                                .essential(true)
+                                .portMappings(p -> p.containerPort(8080))
+                                .environment(e -> e.name("PORT").value("8080"))
+                                .secrets(Secret.builder().name("APP_SIGNING_KEY").valueFrom(SIGNING_KEY_PARAMETER + "/a").build())
+                                .build()))
+                .taskDefinition().taskDefinitionArn();
+        ecs.createService(r -> r.cluster(CLUSTER).serviceName(SERVICE).taskDefinition(liveTaskDefinition)
+                .desiredCount(2).launchType(LaunchType.FARGATE)
+                .loadBalancers(lb -> lb.targetGroupArn(targetGroupArn).containerName(CONTAINER).containerPort(8080))
+                .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(subnetId)
+                        .securityGroups(securityGroupId).assignPublicIp(AssignPublicIp.DISABLED)))
+                .deploymentConfiguration(d -> d.maximumPercent(200).minimumHealthyPercent(100)
+                        .deploymentCircuitBreaker(cb -> cb.enable(true).rollback(true))));
+
+        dynamo.createTable(r -> r.tableName(TABLE)
+                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+                .billingMode("PAY_PER_REQUEST"));
+
+        topicArn = sns.createTopic(r -> r.name("pushdeploy-outcomes")).topicArn();
+        notificationsQueueUrl = sqs.createQueue(r -> r.queueName("notifications")).queueUrl();
+        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(notificationsQueueUrl).attributeNamesWithStrings("QueueArn"))
+                .attributesAsStrings().get("QueueArn");
+        sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
+                .attributes(Map.of("RawMessageDelivery", "true")));
+    }
+
+    /** Pushes a new image manifest tagged {@code tag}; returns its digest as ECR reports it. */
+    public String pushImage(String tag) {
+        String manifest = """
+                {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
+                 "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7,"digest":"sha256:%s"},
+                 "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%s"}]}"""
+                .formatted(sha256(tag), sha256("layer " + tag));
+        return ecr.putImage(r -> r.repositoryName(REPOSITORY).imageManifest(manifest).imageTag(tag))
+                .image().imageId().imageDigest();
+    }
+
+    /** The messages the SNS topic delivered so far. */
+    public List<String> notifications() {
+        return sqs.receiveMessage(r -> r.queueUrl(notificationsQueueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                .messages().stream().map(m -> m.body()).toList();
+    }
+
+    public Map<String, AttributeValue> item(String pk, String sk) {
+        return dynamo.getItem(r -> r.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk))))
+                .item();
+    }
+
+    public static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
