@@ -1,0 +1,266 @@
+package dev.pushdeploy.local.ecs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.local.endpoint.AwsRequest;
+import dev.pushdeploy.local.endpoint.AwsResponse;
+import dev.pushdeploy.local.endpoint.LocalEndpoint;
+import dev.pushdeploy.local.endpoint.Route;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The ECS rollout simulator, as a route of the local endpoint (moto's ECS never progresses a
+ * deployment). It answers UpdateService (moto's answer plus a new PRIMARY deployment),
+ * DescribeServices (moto's services with the simulated deployments, counts and events),
+ * ListTasks, DescribeTasks and ELBv2 DescribeTargetHealth from the simulated {@link Fleet};
+ * serves the smoke URL {@code /pushdeploy-local/smoke/<cluster>/<service>}; and throttles ECS
+ * calls when told to. Everything else about ECS (task definitions, clusters) is moto's.
+ */
+public final class EcsSimulator implements Route {
+    /** Requests carrying this header come from the runtime itself: never throttled, never counted. */
+    public static final String INTERNAL_HEADER = "X-Pushdeploy-Internal";
+    public static final String SMOKE_PATH = "/pushdeploy-local/smoke/";
+    private static final String ECS_TARGET = "AmazonEC2ContainerServiceV20141113.";
+
+    private final LocalEndpoint endpoint;
+    private final Fleet fleet;
+    private final Map<String, TaskDefinitionInfo> taskDefinitions = new ConcurrentHashMap<>();
+    private volatile Throttling throttling = Throttling.off();
+
+    public EcsSimulator(LocalEndpoint endpoint, SimClock clock) {
+        this.endpoint = endpoint;
+        this.fleet = new Fleet(clock, this::taskDefinition);
+    }
+
+    /** The behaviour of new revisions from now on. */
+    public void scenario(Scenario scenario) {
+        fleet.scenario(scenario);
+    }
+
+    public Scenario scenario() {
+        return fleet.scenario();
+    }
+
+    /** New revisions running this image digest behave per {@code scenario}, whatever the run's scenario. */
+    public void imageScenario(String digest, Scenario scenario) {
+        fleet.imageScenario(digest, scenario);
+    }
+
+    public void throttling(Throttling throttling) {
+        this.throttling = throttling;
+    }
+
+    public Throttling throttling() {
+        return throttling;
+    }
+
+    /** The PRIMARY deployment's task definition of a service the simulator has seen. */
+    public Optional<String> primaryTaskDefinition(String cluster, String service) {
+        return fleet.primaryTaskDefinition(cluster, service);
+    }
+
+    /** Forgets every service and setting (after the emulator was reset). */
+    public void reset() {
+        fleet.reset();
+        taskDefinitions.clear();
+        throttling = Throttling.off();
+    }
+
+    @Override
+    public Optional<AwsResponse> handle(AwsRequest request) {
+        if (request.path().startsWith(SMOKE_PATH)) {
+            return Optional.of(smoke(request.path().substring(SMOKE_PATH.length())));
+        }
+        String target = request.header("X-Amz-Target");
+        if (target != null && target.startsWith(ECS_TARGET)) {
+            if (request.header(INTERNAL_HEADER) == null
+                    && throttling.throttle(request.header("amz-sdk-invocation-id"), request.header("amz-sdk-request"))) {
+                return Optional.of(AwsResponse.json(400, AwsResponse.JSON_1_1,
+                        "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}", Map.of()));
+            }
+            return switch (target.substring(ECS_TARGET.length())) {
+                case "UpdateService" -> Optional.of(updateService(request));
+                case "DescribeServices" -> Optional.of(describeServices(request));
+                case "ListTasks" -> listTasks(request);
+                case "DescribeTasks" -> describeTasks(request);
+                default -> Optional.empty();
+            };
+        }
+        if ("DescribeTargetHealth".equals(request.form().get("Action"))) {
+            return describeTargetHealth(request);
+        }
+        return Optional.empty();
+    }
+
+    private AwsResponse updateService(AwsRequest request) {
+        JsonNode body = Json.tree(request.bodyText());
+        String cluster = cluster(body);
+        String service = Fleet.lastSegment(body.path("service").asText());
+        ensureAdopted(cluster, service);
+        AwsResponse moto = endpoint.forward(request);
+        if (moto.status() != 200) {
+            return moto;
+        }
+        ObjectNode answer = (ObjectNode) Json.tree(moto.bodyText());
+        ObjectNode updated = (ObjectNode) answer.path("service");
+        fleet.updated(updated, body.path("forceNewDeployment").asBoolean(false));
+        fleet.decorate(updated);
+        return jsonAnswer(moto, answer);
+    }
+
+    private AwsResponse describeServices(AwsRequest request) {
+        AwsResponse moto = endpoint.forward(request);
+        if (moto.status() != 200) {
+            return moto;
+        }
+        ObjectNode answer = (ObjectNode) Json.tree(moto.bodyText());
+        for (JsonNode service : answer.path("services")) {
+            fleet.adopt(service);
+            fleet.decorate((ObjectNode) service);
+        }
+        return jsonAnswer(moto, answer);
+    }
+
+    private Optional<AwsResponse> listTasks(AwsRequest request) {
+        JsonNode body = Json.tree(request.bodyText());
+        String cluster = cluster(body);
+        String service = body.hasNonNull("serviceName") ? Fleet.lastSegment(body.get("serviceName").asText()) : null;
+        if (service != null) {
+            ensureAdopted(cluster, service);
+        }
+        if (!fleet.knowsCluster(cluster)) {
+            return Optional.empty();
+        }
+        List<String> arns = fleet.listTasks(cluster, service, body.path("desiredStatus").asText("RUNNING"),
+                body.hasNonNull("startedBy") ? body.get("startedBy").asText() : null,
+                body.hasNonNull("family") ? body.get("family").asText() : null);
+        int offset = body.hasNonNull("nextToken") ? Integer.parseInt(body.get("nextToken").asText()) : 0;
+        int max = body.path("maxResults").asInt(100);
+        ObjectNode answer = Json.object();
+        ArrayNode page = answer.putArray("taskArns");
+        arns.stream().skip(offset).limit(max).forEach(page::add);
+        if (offset + max < arns.size()) {
+            answer.put("nextToken", String.valueOf(offset + max));
+        }
+        return Optional.of(ecsAnswer(answer));
+    }
+
+    private Optional<AwsResponse> describeTasks(AwsRequest request) {
+        JsonNode body = Json.tree(request.bodyText());
+        String cluster = cluster(body);
+        if (!fleet.knowsCluster(cluster)) {
+            return Optional.empty();
+        }
+        ObjectNode answer = Json.object();
+        ArrayNode tasks = answer.putArray("tasks");
+        ArrayNode failures = answer.putArray("failures");
+        for (JsonNode arn : body.path("tasks")) {
+            Optional<ObjectNode> task = fleet.describeTask(cluster, arn.asText());
+            if (task.isPresent()) {
+                tasks.add(task.get());
+            } else {
+                failures.addObject().put("arn", arn.asText()).put("reason", "MISSING");
+            }
+        }
+        return Optional.of(ecsAnswer(answer));
+    }
+
+    private Optional<AwsResponse> describeTargetHealth(AwsRequest request) {
+        Map<String, String> form = request.form();
+        String targetGroup = form.get("TargetGroupArn");
+        Optional<List<Fleet.Target>> targets = targetGroup == null ? Optional.empty() : fleet.targets(targetGroup);
+        if (targets.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> asked = new ArrayList<>();
+        for (int i = 1; form.containsKey("Targets.member." + i + ".Id"); i++) {
+            asked.add(form.get("Targets.member." + i + ".Id"));
+        }
+        Map<String, Fleet.Target> byIp = new HashMap<>();
+        targets.get().forEach(t -> byIp.put(t.ip(), t));
+        StringBuilder xml = new StringBuilder()
+                .append("<DescribeTargetHealthResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">")
+                .append("<DescribeTargetHealthResult><TargetHealthDescriptions>");
+        List<Fleet.Target> shown = asked.isEmpty() ? targets.get()
+                : asked.stream().map(ip -> byIp.getOrDefault(ip, new Fleet.Target(ip, "unused", "Target.NotRegistered"))).toList();
+        for (Fleet.Target t : shown) {
+            xml.append("<member><Target><Id>").append(t.ip()).append("</Id><Port>8080</Port></Target>")
+                    .append("<HealthCheckPort>8080</HealthCheckPort><TargetHealth><State>").append(t.state()).append("</State>");
+            if (t.reason() != null) {
+                xml.append("<Reason>").append(t.reason()).append("</Reason>");
+            }
+            xml.append("</TargetHealth></member>");
+        }
+        xml.append("</TargetHealthDescriptions></DescribeTargetHealthResult><ResponseMetadata><RequestId>")
+                .append(UUID.randomUUID()).append("</RequestId></ResponseMetadata></DescribeTargetHealthResponse>");
+        return Optional.of(AwsResponse.xml(200, xml.toString()));
+    }
+
+    private AwsResponse smoke(String servicePath) {
+        String[] parts = servicePath.split("/");
+        Optional<Integer> status = parts.length == 2 ? fleet.smokeStatus(parts[0], parts[1]) : Optional.empty();
+        if (status.isEmpty()) {
+            return AwsResponse.text(404, "no such service: " + servicePath + "\n");
+        }
+        return AwsResponse.text(status.get(), status.get() == 200 ? "ok\n" : "service unavailable\n");
+    }
+
+    /** Makes sure the fleet knows a service, asking moto for it. */
+    private void ensureAdopted(String cluster, String service) {
+        if (fleet.knows(cluster, service)) {
+            return;
+        }
+        String body = Json.object().put("cluster", cluster).set("services", Json.mapper().createArrayNode().add(service)).toString();
+        AwsResponse moto = endpoint.forward(ecsRequest("DescribeServices", body));
+        if (moto.status() == 200) {
+            Json.tree(moto.bodyText()).path("services").forEach(fleet::adopt);
+        }
+    }
+
+    private TaskDefinitionInfo taskDefinition(String arn) {
+        return taskDefinitions.computeIfAbsent(arn, key -> {
+            AwsResponse moto = endpoint.forward(ecsRequest("DescribeTaskDefinition",
+                    Json.object().put("taskDefinition", key).toString()));
+            if (moto.status() != 200) {
+                throw new IllegalStateException("moto cannot describe task definition " + key + ": " + moto.bodyText());
+            }
+            JsonNode td = Json.tree(moto.bodyText()).path("taskDefinition");
+            List<TaskDefinitionInfo.Container> containers = new ArrayList<>();
+            td.path("containerDefinitions").forEach(c -> containers.add(new TaskDefinitionInfo.Container(
+                    c.path("name").asText(), c.path("image").asText(), c.path("essential").asBoolean(true))));
+            return new TaskDefinitionInfo(key, td.path("cpu").asText("256"), td.path("memory").asText("512"), containers);
+        });
+    }
+
+    /** A request of the simulator's own to moto's ECS (moto reads the service from the credential scope). */
+    private static AwsRequest ecsRequest(String operation, String body) {
+        Map<String, List<String>> headers = Map.of(
+                "X-Amz-Target", List.of(ECS_TARGET + operation),
+                "Content-Type", List.of(AwsResponse.JSON_1_1),
+                "Authorization", List.of("AWS4-HMAC-SHA256 Credential=local/20250101/us-east-1/ecs/aws4_request, "
+                        + "SignedHeaders=host, Signature=0"));
+        return new AwsRequest("POST", "/", null, headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String cluster(JsonNode body) {
+        return Fleet.lastSegment(body.path("cluster").asText("default"));
+    }
+
+    private static AwsResponse ecsAnswer(JsonNode answer) {
+        return AwsResponse.json(200, AwsResponse.JSON_1_1, answer.toString(),
+                Map.of("x-amzn-RequestId", UUID.randomUUID().toString()));
+    }
+
+    private static AwsResponse jsonAnswer(AwsResponse moto, JsonNode answer) {
+        return new AwsResponse(moto.status(), moto.headers(), answer.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.pushdeploy.local.ecs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** A service as the simulator sees it: moto's definition plus simulated deployments, tasks and events. */
+final class SimService {
+    final String cluster;
+    final String clusterArn;
+    final String name;
+    final String serviceArn;
+    final List<String> targetGroups;
+    final JsonNode networkConfiguration;
+    int desired;
+    boolean circuitBreaker;
+    boolean circuitBreakerRollback;
+    /** Index 0 is the PRIMARY deployment; the rest are ACTIVE. */
+    final List<SimDeployment> deployments = new ArrayList<>();
+    final List<SimTask> tasks = new ArrayList<>();
+    /** Newest first. */
+    final List<Event> events = new ArrayList<>();
+    final Set<String> completedRevisions = new HashSet<>();
+    SimDeployment lastCompleted;
+
+    SimService(String cluster, String clusterArn, String name, String serviceArn, List<String> targetGroups,
+               JsonNode networkConfiguration) {
+        this.cluster = cluster;
+        this.clusterArn = clusterArn;
+        this.name = name;
+        this.serviceArn = serviceArn;
+        this.targetGroups = List.copyOf(targetGroups);
+        this.networkConfiguration = networkConfiguration;
+    }
+
+    String key() {
+        return cluster + "/" + name;
+    }
+
+    SimDeployment primary() {
+        return deployments.get(0);
+    }
+
+    boolean loadBalanced() {
+        return !targetGroups.isEmpty();
+    }
+
+    List<SimTask> tasksOf(SimDeployment deployment) {
+        return tasks.stream().filter(t -> t.deployment == deployment).toList();
+    }
+
+    void event(double t, String message) {
+        events.add(0, new Event(java.util.UUID.randomUUID().toString(), t, "(service " + name + ") " + message));
+        if (events.size() > 100) {
+            events.remove(events.size() - 1);
+        }
+    }
+
+    record Event(String id, double at, String message) {
+    }
+}

@@ -1,0 +1,76 @@
+package dev.pushdeploy.local.endpoint;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One HTTP request that reached the local endpoint, with what the AWS protocols say about it:
+ * the service (signing name from the SigV4 credential scope) and the operation (JSON protocols'
+ * {@code X-Amz-Target}, the query protocol's {@code Action}).
+ */
+public record AwsRequest(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
+    private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/[^/]+/([^/]+)/aws4_request");
+
+    public AwsRequest {
+        TreeMap<String, List<String>> sorted = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        sorted.putAll(headers);
+        headers = sorted;
+        body = body == null ? new byte[0] : body;
+    }
+
+    public String header(String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The SigV4 signing name ({@code ecs}, {@code elasticloadbalancing}, {@code ssm}, ...), or "" when unsigned. */
+    public String service() {
+        String authorization = header("Authorization");
+        if (authorization == null) {
+            return "";
+        }
+        Matcher m = SCOPE.matcher(authorization);
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** The API operation, or "" when the protocol does not name one in the request. */
+    public String operation() {
+        String target = header("X-Amz-Target");
+        if (target != null) {
+            int dot = target.lastIndexOf('.');
+            return dot < 0 ? target : target.substring(dot + 1);
+        }
+        String action = form().get("Action");
+        return action == null ? "" : action;
+    }
+
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** The form parameters of a query-protocol request (empty for other bodies). */
+    public Map<String, String> form() {
+        String type = header("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return Map.of();
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String pair : bodyText().split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(key, value);
+        }
+        return params;
+    }
+}

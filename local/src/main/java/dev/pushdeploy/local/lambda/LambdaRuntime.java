@@ -1,0 +1,222 @@
+package dev.pushdeploy.local.lambda;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.local.endpoint.AwsRequest;
+import dev.pushdeploy.local.endpoint.AwsResponse;
+import dev.pushdeploy.local.endpoint.ExecutionScope;
+import dev.pushdeploy.local.endpoint.Route;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Lambda Invoke API for the template's functions, run in this JVM: each function's handler
+ * class is built with its no-arg constructor under the function's environment (as system
+ * properties, which {@code Env} reads), kept warm in a small pool, and called through
+ * {@code handleRequest(InputStream, OutputStream, Context)}. An exception becomes Lambda's
+ * error answer: HTTP 200, {@code X-Amz-Function-Error: Unhandled},
+ * {@code {"errorType": <class name>, "errorMessage": ...}}.
+ */
+public final class LambdaRuntime implements Route {
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "123456789012";
+    private static final Pattern INVOKE_PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
+    private static final Object ENVIRONMENT_LOCK = new Object();
+
+    private final Map<String, FunctionSpec> functions;
+    private final Set<String> environmentNames = new HashSet<>();
+    private final Map<String, Deque<RequestStreamHandler>> warm = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final Consumer<String> log;
+
+    /**
+     * @param functions the template's functions
+     * @param log       receives every line the handlers log, prefixed with the function name
+     */
+    public LambdaRuntime(Collection<FunctionSpec> functions, Consumer<String> log) {
+        Map<String, FunctionSpec> byName = new LinkedHashMap<>();
+        functions.forEach(f -> {
+            byName.put(f.name(), f);
+            environmentNames.addAll(f.environment().keySet());
+        });
+        this.functions = Map.copyOf(byName);
+        this.log = log;
+    }
+
+    /** The ARN of a local function, as the state machine's substitutions name it. */
+    public static String arn(String function) {
+        return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + function;
+    }
+
+    public Collection<FunctionSpec> functions() {
+        return functions.values();
+    }
+
+    /** Makes a later invocation fail (see {@link Fault}). */
+    public void inject(Fault fault) {
+        if (!functions.containsKey(fault.function())) {
+            throw new IllegalArgumentException("no function " + fault.function() + " in the template");
+        }
+        faults.add(fault);
+    }
+
+    /** How many times a function was invoked since the last {@link #reset()}. */
+    public int invocations(String function) {
+        AtomicInteger count = invocations.get(function);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Forgets warm instances (their cached configuration), counters and faults: a fresh deployment. */
+    public void reset() {
+        warm.clear();
+        invocations.clear();
+        faults.clear();
+    }
+
+    @Override
+    public Optional<AwsResponse> handle(AwsRequest request) {
+        Matcher m = INVOKE_PATH.matcher(request.path());
+        if (!"POST".equals(request.method()) || !m.matches()) {
+            return Optional.empty();
+        }
+        String name = functionName(URLDecoder.decode(m.group(1), StandardCharsets.UTF_8));
+        if (!functions.containsKey(name)) {
+            return Optional.of(AwsResponse.json(404, "application/json",
+                    "{\"Type\":\"User\",\"Message\":\"Function not found: " + arn(name) + "\"}",
+                    Map.of("x-amzn-ErrorType", "ResourceNotFoundException")));
+        }
+        Result result = invoke(name, request.body());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Amz-Executed-Version", "$LATEST");
+        if (result.errorType() != null) {
+            headers.put("X-Amz-Function-Error", "Unhandled");
+        }
+        return Optional.of(AwsResponse.json(200, "application/json", result.payload(), headers));
+    }
+
+    /** Invokes a function with a JSON payload, as Lambda would; never throws for handler errors. */
+    public Result invoke(String function, byte[] payload) {
+        FunctionSpec spec = functions.get(function);
+        if (spec == null) {
+            throw new IllegalArgumentException("no function " + function + " in the template");
+        }
+        int number = invocations.computeIfAbsent(function, k -> new AtomicInteger()).incrementAndGet();
+        Optional<Fault> fault = faults.stream()
+                .filter(f -> f.function().equals(function) && f.invocation() == number).findFirst();
+        if (fault.isPresent() && !fault.get().afterWork()) {
+            return Result.error(fault.get().errorType(), fault.get().message());
+        }
+        String requestId = UUID.randomUUID().toString();
+        LocalContext context = new LocalContext(requestId, function, line -> log.accept(function + " " + line));
+        Result result = ExecutionScope.run(executionOf(payload), () -> {
+            try {
+                RequestStreamHandler handler = acquire(spec);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                handler.handleRequest(new ByteArrayInputStream(payload), out, context);
+                warm.get(function).push(handler);
+                return Result.ok(out.toString(StandardCharsets.UTF_8));
+            } catch (Exception | LinkageError e) {
+                String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+                log.accept(function + " " + requestId + " failed: " + e.getClass().getName() + ": " + message);
+                return Result.error(e.getClass().getName(), message);
+            }
+        });
+        if (fault.isPresent()) {
+            return Result.error(fault.get().errorType(), fault.get().message());
+        }
+        return result;
+    }
+
+    private RequestStreamHandler acquire(FunctionSpec spec) throws ReflectiveOperationException {
+        Deque<RequestStreamHandler> pool = warm.computeIfAbsent(spec.name(), k -> new ConcurrentLinkedDeque<>());
+        RequestStreamHandler handler = pool.poll();
+        if (handler != null) {
+            return handler;
+        }
+        synchronized (ENVIRONMENT_LOCK) {
+            for (String name : environmentNames) {
+                String value = spec.environment().get(name);
+                if (value == null) {
+                    System.clearProperty(name);
+                } else {
+                    System.setProperty(name, value);
+                }
+            }
+            Object instance = Class.forName(spec.handlerClass()).getDeclaredConstructor().newInstance();
+            if (!(instance instanceof RequestStreamHandler streamHandler)) {
+                throw new IllegalStateException(spec.handler() + " is not a RequestStreamHandler");
+            }
+            return streamHandler;
+        }
+    }
+
+    /** The execution a payload belongs to: the state document's {@code executionName}, else the request id. */
+    static String executionOf(byte[] payload) {
+        try {
+            JsonNode doc = Json.tree(new String(payload, StandardCharsets.UTF_8));
+            if (doc instanceof ObjectNode object) {
+                if (object.path("executionName").isTextual()) {
+                    return object.get("executionName").asText();
+                }
+                if (object.path("request").path("requestId").isTextual()) {
+                    return object.get("request").get("requestId").asText();
+                }
+            }
+        } catch (IllegalArgumentException notJson) {
+            // Lambda accepts any payload; it just belongs to no execution
+        }
+        return null;
+    }
+
+    private static String functionName(String nameOrArn) {
+        if (nameOrArn.startsWith("arn:")) {
+            String[] parts = nameOrArn.split(":");
+            return parts.length > 6 ? parts[6] : nameOrArn;
+        }
+        int colon = nameOrArn.indexOf(':');
+        return colon < 0 ? nameOrArn : nameOrArn.substring(0, colon);
+    }
+
+    /**
+     * The answer of one invocation: the handler's JSON output, or Lambda's error document.
+     *
+     * @param errorType null on success
+     */
+    public record Result(String payload, String errorType, String errorMessage) {
+        static Result ok(String payload) {
+            return new Result(payload, null, null);
+        }
+
+        static Result error(String type, String message) {
+            ObjectNode doc = Json.object();
+            doc.put("errorType", type);
+            doc.put("errorMessage", message);
+            return new Result(doc.toString(), type, message);
+        }
+
+        public boolean failed() {
+            return errorType != null;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.pushdeploy.local.moto;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A moto server started through {@code moto_launcher.py} (the deep-copy fix, an optional time
+ * scale for Wait states and Retry intervals), with state machine execution switched on.
+ * {@code MOTO_PORT} is the port of the local endpoint: moto's Step Functions interpreter sends
+ * its Lambda invokes there.
+ */
+public final class MotoServer implements AutoCloseable {
+    private static final String LAUNCHER = "moto_launcher.py";
+
+    private final Process process;
+    private final URI endpoint;
+    private final Path log;
+
+    private MotoServer(Process process, URI endpoint, Path log) {
+        this.process = process;
+        this.endpoint = endpoint;
+        this.log = log;
+    }
+
+    /**
+     * Starts moto on a free port.
+     *
+     * @param lambdaPort where the interpreter sends Lambda invokes (becomes {@code MOTO_PORT})
+     * @param timeScale  factor applied to Wait states and Retry intervals; 1 is real time
+     */
+    public static MotoServer start(int lambdaPort, double timeScale) {
+        if (!(timeScale > 0 && timeScale <= 1)) {
+            throw new IllegalArgumentException("timeScale must be in (0, 1]: " + timeScale);
+        }
+        try {
+            Path dir = Files.createTempDirectory("pushdeploy-moto-");
+            Path script = dir.resolve(LAUNCHER);
+            try (InputStream in = MotoServer.class.getResourceAsStream("/dev/pushdeploy/local/" + LAUNCHER)) {
+                if (in == null) {
+                    throw new IllegalStateException(LAUNCHER + " is missing from the classpath");
+                }
+                Files.copy(in, script);
+            }
+            int port = freePort();
+            Path log = dir.resolve("moto.log");
+            ProcessBuilder pb = new ProcessBuilder(python(), script.toString(), String.valueOf(port))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            pb.environment().put("MOTO_PORT", String.valueOf(lambdaPort));
+            pb.environment().put("AWS_DEFAULT_REGION", "us-east-1");
+            pb.environment().put("PUSHDEPLOY_SFN_TIME_SCALE", String.valueOf(timeScale));
+            Process process;
+            try {
+                process = pb.start();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start python3 with moto (pip install 'moto[server]==5.2.1'): "
+                        + e.getMessage(), e);
+            }
+            MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port), log);
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+            server.awaitUp();
+            server.post("/moto-api/config", "{\"stepfunctions\":{\"execute_state_machine\":true}}");
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** The server's log file (moto's request log and any Python traceback). */
+    public Path log() {
+        return log;
+    }
+
+    /** Clears all emulator state; the execution switch survives a reset. */
+    public void reset() {
+        post("/moto-api/reset", "");
+    }
+
+    public void post(String path, String body) {
+        try {
+            HttpURLConnection conn = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
+            conn.setRequestMethod("POST");
+            conn.setDoOutput(true);
+            conn.setRequestProperty("Content-Type", "application/json");
+            conn.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+            int status = conn.getResponseCode();
+            if (status >= 300) {
+                throw new IllegalStateException("moto " + path + " answered " + status);
+            }
+            conn.getInputStream().readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitUp() throws IOException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("moto exited: " + Files.readString(log));
+            }
+            try {
+                HttpURLConnection conn = (HttpURLConnection) endpoint.resolve("/moto-api/").toURL().openConnection();
+                conn.setConnectTimeout(500);
+                if (conn.getResponseCode() < 500) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("moto did not start within 60 s: " + Files.readString(log));
+    }
+
+    private static String python() {
+        String configured = System.getenv("PUSHDEPLOY_PYTHON");
+        return configured == null || configured.isBlank() ? "python3" : configured;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
