@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.json.Json;
 import dev.pushdeploy.local.endpoint.AwsRequest;
 import dev.pushdeploy.local.endpoint.AwsResponse;
+import dev.pushdeploy.local.endpoint.ExecutionScope;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.endpoint.Route;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * calls when told to. Everything else about ECS (task definitions, clusters) is moto's.
  */
 public final class EcsSimulator implements Route {
-    /** Requests carrying this header come from the runtime itself: never throttled, never counted. */
-    public static final String INTERNAL_HEADER = "X-Pushdeploy-Internal";
     public static final String SMOKE_PATH = "/pushdeploy-local/smoke/";
     private static final String ECS_TARGET = "AmazonEC2ContainerServiceV20141113.";
 
@@ -82,7 +81,7 @@ public final class EcsSimulator implements Route {
         }
         String target = request.header("X-Amz-Target");
         if (target != null && target.startsWith(ECS_TARGET)) {
-            if (request.header(INTERNAL_HEADER) == null
+            if (request.header(ExecutionScope.INTERNAL_HEADER) == null
                     && throttling.throttle(request.header("amz-sdk-invocation-id"), request.header("amz-sdk-request"))) {
                 return Optional.of(AwsResponse.json(400, AwsResponse.JSON_1_1,
                         "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}", Map.of()));

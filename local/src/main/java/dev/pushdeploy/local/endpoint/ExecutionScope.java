@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 public final class ExecutionScope {
     /** The request header that carries the execution name from the handler's SDK call to the endpoint. */
     public static final String HEADER = "X-Pushdeploy-Execution";
+    /** The request header that marks the runtime's own requests: never throttled, never counted. */
+    public static final String INTERNAL_HEADER = "X-Pushdeploy-Internal";
     private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
 
     private ExecutionScope() {

@@ -36,7 +36,8 @@ public final class WriteCounter {
     /** Records one accepted call if it is mutating; {@code service:Operation} is kept for reports. */
     void record(AwsRequest request, int status) {
         String operation = request.operation();
-        if (status >= 300 || operation.isEmpty() || !isMutating(operation)) {
+        if (status >= 300 || operation.isEmpty() || !isMutating(operation)
+                || request.header(ExecutionScope.INTERNAL_HEADER) != null) {
             return;
         }
         String execution = request.header(ExecutionScope.HEADER);

@@ -1,0 +1,265 @@
+package dev.pushdeploy.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.local.aws.Clients;
+import dev.pushdeploy.local.bootstrap.Bootstrap;
+import dev.pushdeploy.local.bootstrap.Stack;
+import dev.pushdeploy.local.ecs.EcsSimulator;
+import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.ecs.SimClock;
+import dev.pushdeploy.local.endpoint.LocalEndpoint;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
+import dev.pushdeploy.local.moto.MotoServer;
+import dev.pushdeploy.local.run.EventRule;
+import dev.pushdeploy.local.run.ExecutionWatcher;
+import dev.pushdeploy.local.run.History;
+import dev.pushdeploy.local.run.RunResult;
+import dev.pushdeploy.local.run.StateLine;
+import dev.pushdeploy.local.run.StepFunctions;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.local.stack.Template;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The whole workflow on this machine, without Docker: moto (Step Functions executing the real
+ * ASL), the local endpoint in front of it (the template's functions invoked in this JVM, the ECS
+ * rollout simulator), and the stack bootstrapped from {@code template.yaml}.
+ *
+ * <p>One runtime per JVM: the handlers' SDK clients are built once, aimed at this runtime's
+ * endpoint through the {@code aws.endpointUrl} system property.
+ */
+public final class LocalRuntime implements AutoCloseable {
+    private static final long POLL_MILLIS = 200;
+    private static final long RUN_TIMEOUT_MILLIS = 30 * 60 * 1000;
+
+    private final Options options;
+    private final LocalEndpoint endpoint;
+    private final MotoServer moto;
+    private final PipelineTemplate template;
+    private final LambdaRuntime lambdas;
+    private final EcsSimulator simulator;
+    private final StepFunctions sfn;
+    private final Bootstrap bootstrap;
+    private final Clients internal;
+    private Stack stack;
+
+    /**
+     * How to run.
+     *
+     * @param root        the repository root (template.yaml, statemachine/)
+     * @param speed       how much faster than the wall clock simulated ECS time runs
+     * @param waitScale   factor on the state machine's Wait states and Retry intervals (1 = real time)
+     * @param functionLog receives the functions' log lines
+     */
+    public record Options(Path root, double speed, double waitScale, Consumer<String> functionLog) {
+        /** Real time, as in the cloud. */
+        public static Options realTime(Path root, Consumer<String> functionLog) {
+            return new Options(root, 1, 1, functionLog);
+        }
+    }
+
+    private LocalRuntime(Options options) {
+        this.options = options;
+        this.endpoint = LocalEndpoint.start();
+        this.moto = MotoServer.start(endpoint.port(), options.waitScale());
+        endpoint.forwardTo(moto.endpoint());
+        aimHandlersAt(endpoint);
+        this.template = new PipelineTemplate(Template.load(options.root().resolve("template.yaml"), Map.of()));
+        this.lambdas = new LambdaRuntime(template.functions(), options.functionLog());
+        this.simulator = new EcsSimulator(endpoint, SimClock.scaled(options.speed()));
+        endpoint.route(lambdas);
+        endpoint.route(simulator);
+        this.sfn = new StepFunctions(moto.endpoint());
+        this.bootstrap = new Bootstrap(template, moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
+        this.internal = new Clients(endpoint.uri());
+        this.stack = bootstrap.create();
+    }
+
+    public static LocalRuntime start(Options options) {
+        if (!Files.isRegularFile(options.root().resolve("template.yaml"))) {
+            throw new IllegalArgumentException("no template.yaml in " + options.root().toAbsolutePath());
+        }
+        return new LocalRuntime(options);
+    }
+
+    /** Empties the emulator and bootstraps the stack again: a fresh world, same processes. */
+    public synchronized void reset() {
+        moto.reset();
+        simulator.reset();
+        lambdas.reset();
+        endpoint.writes().reset();
+        stack = bootstrap.create();
+    }
+
+    public Stack stack() {
+        return stack;
+    }
+
+    public EcsSimulator simulator() {
+        return simulator;
+    }
+
+    public LambdaRuntime lambdas() {
+        return lambdas;
+    }
+
+    public PipelineTemplate template() {
+        return template;
+    }
+
+    /** SDK clients aimed at the local endpoint, as the runtime's own (never throttled, never counted). */
+    public Clients clients() {
+        return internal;
+    }
+
+    public StepFunctions stepFunctions() {
+        return sfn;
+    }
+
+    /** Pushes a new image to a repository; returns its digest. */
+    public String pushImage(String repository, String tag) {
+        return bootstrap.pushImage(repository, tag, null);
+    }
+
+    /** An ECR push event for an image, shaped as EventBridge delivers it. */
+    public static ObjectNode ecrPushEvent(String repository, String tag, String digest) {
+        ObjectNode event = Json.object();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "ECR Image Action");
+        event.put("source", "aws.ecr");
+        event.put("account", Template.ACCOUNT);
+        event.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        event.put("region", Template.REGION);
+        event.putArray("resources");
+        ObjectNode detail = event.putObject("detail");
+        detail.put("result", "SUCCESS");
+        detail.put("repository-name", repository);
+        detail.put("image-digest", digest);
+        detail.put("action-type", "PUSH");
+        detail.put("image-tag", tag);
+        return event;
+    }
+
+    /**
+     * Runs one input through the workflow. An EventBridge event first goes through the template's
+     * rule (no match: NOT_MATCHED, nothing starts) and, for an ECR push, its image is pushed to the
+     * emulator (the push the event reports); a manual input starts an execution directly.
+     *
+     * @param name   the execution name; null for a generated one (as EventBridge does)
+     * @param onState receives one line per finished state, live
+     */
+    public RunResult run(String input, Scenario scenario, String name, Consumer<StateLine> onState) {
+        long started = System.nanoTime();
+        JsonNode parsed = Json.tree(input);
+        if (EventRule.isEvent(parsed)) {
+            if (!new EventRule(stack.eventPatterns()).matches(input)) {
+                return new RunResult(RunResult.NOT_MATCHED, "the event matches no rule of template.yaml that starts the state machine",
+                        null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode());
+            }
+            pushReportedImage(parsed);
+        }
+        simulator.scenario(scenario);
+        String execution = name != null ? name : UUID.randomUUID().toString();
+        endpoint.writes().executionStarted(execution);
+        try {
+            String arn = sfn.startExecution(stack.stateMachineArn(), execution, input);
+            JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(POLL_MILLIS, RUN_TIMEOUT_MILLIS);
+            ArrayNode history = sfn.history(arn);
+            return result(description, history, endpoint.writes().writes(execution), seconds(started));
+        } finally {
+            endpoint.writes().executionEnded(execution);
+        }
+    }
+
+    /** The live task definition of a service: the PRIMARY deployment's, as the simulator runs it. */
+    public String liveTaskDefinition(String cluster, String service) {
+        EcsClient ecs = internal.build(EcsClient.builder());
+        return ecs.describeServices(r -> r.cluster(cluster).services(service)).services().get(0).taskDefinition();
+    }
+
+    /** The notifications the topic delivered since the last call (read from the subscribed queue). */
+    public List<String> notifications() {
+        SqsClient sqs = internal.build(SqsClient.builder());
+        List<String> messages = new java.util.ArrayList<>();
+        while (true) {
+            var batch = sqs.receiveMessage(r -> r.queueUrl(stack.notificationsQueueUrl()).maxNumberOfMessages(10).waitTimeSeconds(0))
+                    .messages();
+            if (batch.isEmpty()) {
+                return messages;
+            }
+            for (var m : batch) {
+                messages.add(m.body());
+                sqs.deleteMessage(r -> r.queueUrl(stack.notificationsQueueUrl()).receiptHandle(m.receiptHandle()));
+            }
+        }
+    }
+
+    /** Every SSM parameter with its decrypted value (for {@code --dump}; secret values included, on purpose). */
+    public ArrayNode parameters() {
+        SsmClient ssm = internal.build(SsmClient.builder());
+        ArrayNode out = Json.mapper().createArrayNode();
+        String token = null;
+        do {
+            String page = token;
+            var response = ssm.getParametersByPath(r -> r.path("/").recursive(true).withDecryption(true).nextToken(page));
+            response.parameters().forEach(p -> out.addObject().put("name", p.name()).put("type", p.typeAsString())
+                    .put("version", p.version()).put("value", p.value()));
+            token = response.nextToken();
+        } while (token != null);
+        return out;
+    }
+
+    private void pushReportedImage(JsonNode event) {
+        JsonNode detail = event.path("detail");
+        if ("aws.ecr".equals(event.path("source").asText()) && "PUSH".equals(detail.path("action-type").asText())
+                && detail.hasNonNull("repository-name") && detail.hasNonNull("image-digest")) {
+            String repository = detail.get("repository-name").asText();
+            boolean known = stack.services().stream().anyMatch(s -> s.target().repository().equals(repository));
+            if (known) {
+                bootstrap.pushImage(repository, detail.path("image-tag").asText(null), detail.get("image-digest").asText());
+            }
+        }
+    }
+
+    private RunResult result(JsonNode description, ArrayNode history, List<String> writes, double seconds) {
+        String outcome = History.outcome(description);
+        String reason = History.reason(description);
+        JsonNode request = History.lastRequest(history).orElse(Json.object());
+        String cluster = request.path("cluster").asText(null);
+        String service = request.path("service").asText(null);
+        String live = cluster == null || service == null ? null : liveTaskDefinition(cluster, service);
+        return new RunResult(outcome, reason, cluster == null ? null : cluster + "/" + service,
+                request.path("image").asText(null), live, request.path("previousTaskDefinition").asText(null),
+                writes, seconds, description.path("executionArn").asText(), history);
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    /** Points the handlers' SDK clients (built on first use) at the local endpoint. */
+    private static void aimHandlersAt(LocalEndpoint endpoint) {
+        System.setProperty("aws.endpointUrl", endpoint.uri().toString());
+        System.setProperty("aws.region", Clients.REGION);
+        System.setProperty("aws.accessKeyId", Clients.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", Clients.ACCESS_KEY);
+    }
+
+    @Override
+    public void close() {
+        moto.close();
+        endpoint.close();
+    }
+}

@@ -1,0 +1,272 @@
+package dev.pushdeploy.local.bootstrap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.config.Env;
+import dev.pushdeploy.config.PipelineConfig;
+import dev.pushdeploy.config.SecretSpec;
+import dev.pushdeploy.config.Target;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.local.aws.Clients;
+import dev.pushdeploy.local.lambda.FunctionSpec;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
+import software.amazon.awssdk.services.ecs.model.Compatibility;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
+import software.amazon.awssdk.services.ecs.model.Secret;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
+
+/**
+ * Creates in the emulator what {@code sam deploy} of the template would create, plus the first
+ * release the pipeline needs to roll back to: the network, a target group, and per configured
+ * target the ECR repository with image {@code v1.0.0}, slot {@code a} of each random secret, the
+ * cluster, revision 1 of the task definition and the service running it (2 tasks, circuit
+ * breaker with rollback); the table, the topic (with an SQS queue subscribed, so notifications
+ * can be read back), the configuration document, the release parameters and the state machine
+ * from the ASL with the template's substitutions.
+ *
+ * <p>The configuration document is the template's, with two local changes: each target's smoke
+ * check points at the simulator's smoke URL (so the bad-smoke scenario can fail it), and its
+ * rollout deadline is capped at {@value #LOCAL_DEADLINE_SECONDS} s (a failing smoke check
+ * waits for the deadline).
+ */
+public final class Bootstrap {
+    /** The tag of the first image, live in revision 1 of every service. */
+    public static final String INITIAL_TAG = "v1.0.0";
+    public static final int LOCAL_DEADLINE_SECONDS = 60;
+    static final String NOTIFICATIONS_QUEUE = "pushdeploy-local-notifications";
+    private static final String ACCOUNT = "123456789012";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final PipelineTemplate template;
+    private final URI smokeBase;
+    private final Ec2Client ec2;
+    private final ElasticLoadBalancingV2Client elb;
+    private final EcrClient ecr;
+    private final SsmClient ssm;
+    private final EcsClient ecs;
+    private final DynamoDbClient dynamo;
+    private final SnsClient sns;
+    private final SqsClient sqs;
+    private final EventBridgeClient events;
+    private final SfnClient sfn;
+
+    /**
+     * @param moto      the emulator
+     * @param smokeBase base URL of the simulator's smoke endpoint ({@code .../pushdeploy-local/smoke/})
+     */
+    public Bootstrap(PipelineTemplate template, URI moto, URI smokeBase) {
+        this.template = template;
+        this.smokeBase = smokeBase;
+        Clients clients = new Clients(moto);
+        ec2 = clients.build(Ec2Client.builder());
+        elb = clients.build(ElasticLoadBalancingV2Client.builder());
+        ecr = clients.build(EcrClient.builder());
+        ssm = clients.build(SsmClient.builder());
+        ecs = clients.build(EcsClient.builder());
+        dynamo = clients.build(DynamoDbClient.builder());
+        sns = clients.build(SnsClient.builder());
+        sqs = clients.build(SqsClient.builder());
+        events = clients.build(EventBridgeClient.builder());
+        sfn = clients.build(SfnClient.builder());
+    }
+
+    public Stack create() {
+        Map<String, String> environment = environment();
+        String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+        String subnet = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24").availabilityZone("us-east-1a")).subnet().subnetId();
+        String securityGroup = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("app").description("app tasks")).groupId();
+
+        String configParameter = template.configParameterName();
+        String document = localConfig(template.configDocument().orElseThrow(() ->
+                new IllegalStateException("template.yaml declares no parameter named " + configParameter)));
+        PipelineConfig config = ConfigParser.parse(document);
+        ssm.putParameter(r -> r.name(configParameter).type(ParameterType.STRING).value(document));
+
+        String releasePrefix = environment.get(Env.RELEASE_PARAMETER_PREFIX);
+        List<Stack.Service> services = new ArrayList<>();
+        Set<String> clusters = new HashSet<>();
+        for (Target target : config.targets()) {
+            if (clusters.add(target.cluster())) {
+                ecs.createCluster(r -> r.clusterName(target.cluster()));
+            }
+            services.add(service(target, config.kmsKeyId(), vpc, subnet, securityGroup, releasePrefix));
+        }
+
+        String table = environment.get(Env.TABLE_NAME);
+        if (table != null) {
+            dynamo.createTable(r -> r.tableName(table)
+                    .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+                            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+                    .billingMode("PAY_PER_REQUEST"));
+            dynamo.updateTimeToLive(r -> r.tableName(table).timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
+        }
+
+        String topicArn = environment.get(Env.TOPIC_ARN);
+        String queueUrl = null;
+        if (topicArn != null) {
+            String created = sns.createTopic(r -> r.name(topicArn.substring(topicArn.lastIndexOf(':') + 1))).topicArn();
+            if (!created.equals(topicArn)) {
+                throw new IllegalStateException("the emulator named the topic " + created + ", the functions expect " + topicArn);
+            }
+            queueUrl = sqs.createQueue(r -> r.queueName(NOTIFICATIONS_QUEUE)).queueUrl();
+            String queue = queueUrl;
+            String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queue).attributeNamesWithStrings("QueueArn"))
+                    .attributesAsStrings().get("QueueArn");
+            sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
+                    .attributes(Map.of("RawMessageDelivery", "true")));
+        }
+        String bus = environment.get(Env.EVENT_BUS_NAME);
+        if (bus != null && !bus.equals("default")) {
+            events.createEventBus(r -> r.name(bus));
+        }
+
+        PipelineTemplate.StateMachineSpec machine = template.stateMachine();
+        String stateMachineArn = sfn.createStateMachine(r -> r.name(machine.name())
+                .definition(machine.definitionText())
+                .roleArn("arn:aws:iam::" + ACCOUNT + ":role/" + machine.name())).stateMachineArn();
+
+        return new Stack(stateMachineArn, configParameter, config, table, topicArn, queueUrl, releasePrefix,
+                template.eventPatterns(), services);
+    }
+
+    /**
+     * Pushes an image manifest to a repository under {@code tag}. Without a digest the manifest
+     * decides it (as ECR does); with one, the image gets that digest (an event's image).
+     */
+    public String pushImage(String repository, String tag, String digest) {
+        if (digest != null) {
+            try {
+                return ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
+                        .imageDetails().get(0).imageDigest();
+            } catch (ImageNotFoundException notYet) {
+                // pushed below
+            }
+        }
+        String manifest = """
+                {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
+                 "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7,"digest":"sha256:%s"},
+                 "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%s"}]}"""
+                .formatted(sha256(tag), sha256("layer " + tag + (digest == null ? "" : " " + digest)));
+        return ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag).imageDigest(digest))
+                .image().imageId().imageDigest();
+    }
+
+    private Stack.Service service(Target target, String kmsKeyId, String vpc, String subnet, String securityGroup,
+                                  String releasePrefix) {
+        String targetGroup = elb.createTargetGroup(r -> r.name(target.service()).protocol("HTTP").port(8080)
+                .vpcId(vpc).targetType("ip").healthCheckPath("/health")).targetGroups().get(0).targetGroupArn();
+        String repositoryUri = ecr.createRepository(r -> r.repositoryName(target.repository())
+                .imageScanningConfiguration(s -> s.scanOnPush(true))).repository().repositoryUri();
+        String digest = pushImage(target.repository(), INITIAL_TAG, null);
+        String image = repositoryUri + "@" + digest;
+
+        List<Secret> secrets = new ArrayList<>();
+        for (SecretSpec spec : target.secrets()) {
+            if (spec.kind() != SecretSpec.Kind.RANDOM) {
+                throw new IllegalStateException("secret " + spec.name() + ": the local runtime creates random secrets only, not "
+                        + spec.kind());
+            }
+            String slot = spec.slotParameter("a");
+            ssm.putParameter(r -> r.name(slot).type(ParameterType.SECURE_STRING).keyId(kmsKeyId).value(randomValue(spec.length())));
+            secrets.add(Secret.builder().name(spec.name()).valueFrom(slot).build());
+        }
+        String taskDefinition = ecs.registerTaskDefinition(r -> r.family(target.service())
+                        .networkMode(NetworkMode.AWSVPC)
+                        .requiresCompatibilities(Compatibility.FARGATE)
+                        .cpu("256").memory("512")
+                        .executionRoleArn("arn:aws:iam::" + ACCOUNT + ":role/" + target.service() + "-execution")
+                        .taskRoleArn("arn:aws:iam::" + ACCOUNT + ":role/" + target.service() + "-task")
+                        .containerDefinitions(ContainerDefinition.builder()
+                                .name(target.container())
+                                .image(image)
+                                .essential(true)
+                                .portMappings(p -> p.containerPort(8080))
+                                .environment(e -> e.name("PORT").value("8080"))
+                                .secrets(secrets)
+                                .build()))
+                .taskDefinition().taskDefinitionArn();
+        ecs.createService(r -> r.cluster(target.cluster()).serviceName(target.service()).taskDefinition(taskDefinition)
+                .desiredCount(2).launchType(LaunchType.FARGATE)
+                .loadBalancers(lb -> lb.targetGroupArn(targetGroup).containerName(target.container()).containerPort(8080))
+                .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(subnet)
+                        .securityGroups(securityGroup).assignPublicIp(AssignPublicIp.DISABLED)))
+                .deploymentConfiguration(d -> d.maximumPercent(200).minimumHealthyPercent(100)
+                        .deploymentCircuitBreaker(cb -> cb.enable(true).rollback(true))));
+        if (releasePrefix != null) {
+            String path = releasePrefix + "/" + target.cluster() + "/" + target.service();
+            ssm.putParameter(r -> r.name(path + "/image").type(ParameterType.STRING).value(image));
+            for (Secret secret : secrets) {
+                ssm.putParameter(r -> r.name(path + "/secret/" + secret.name()).type(ParameterType.STRING).value(secret.valueFrom()));
+            }
+        }
+        return new Stack.Service(target, repositoryUri, digest, taskDefinition, targetGroup, target.health().smokeUrl());
+    }
+
+    /** The template's document with each target's smoke URL set to the simulator and the deadline capped. */
+    private String localConfig(String document) {
+        JsonNode root = Json.tree(document);
+        for (JsonNode target : root.path("targets")) {
+            if (!(target instanceof ObjectNode t)) {
+                continue;
+            }
+            ObjectNode health = t.has("health") && t.get("health").isObject() ? (ObjectNode) t.get("health") : t.putObject("health");
+            if (!health.hasNonNull("smokeUrl")) {
+                health.put("smokeUrl", smokeBase + t.path("cluster").asText() + "/" + t.path("service").asText());
+            }
+            health.put("deadlineSeconds", Math.min(health.path("deadlineSeconds").asInt(LOCAL_DEADLINE_SECONDS),
+                    LOCAL_DEADLINE_SECONDS));
+        }
+        return root.toString();
+    }
+
+    private Map<String, String> environment() {
+        Map<String, String> merged = new java.util.HashMap<>();
+        for (FunctionSpec f : template.functions()) {
+            merged.putAll(f.environment());
+        }
+        return merged;
+    }
+
+    private static String randomValue(int length) {
+        byte[] bytes = new byte[length];
+        RANDOM.nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).substring(0, length);
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

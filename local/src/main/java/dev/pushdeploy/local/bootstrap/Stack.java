@@ -1,0 +1,41 @@
+package dev.pushdeploy.local.bootstrap;
+
+import dev.pushdeploy.config.PipelineConfig;
+import dev.pushdeploy.config.Target;
+import java.util.List;
+
+/**
+ * What the bootstrap created in the emulator: the names and ARNs the CLI and the tests work with.
+ *
+ * @param eventPatterns the template's rule patterns that start the state machine
+ */
+public record Stack(
+        String stateMachineArn,
+        String configParameter,
+        PipelineConfig config,
+        String table,
+        String topicArn,
+        String notificationsQueueUrl,
+        String releaseParameterPrefix,
+        List<String> eventPatterns,
+        List<Service> services) {
+    public Stack {
+        eventPatterns = List.copyOf(eventPatterns);
+        services = List.copyOf(services);
+    }
+
+    /**
+     * One deployed service with its first release.
+     *
+     * @param initialDigest      the digest of image {@code v1.0.0}, live in the first revision
+     * @param initialTaskDefinition the first revision
+     */
+    public record Service(Target target, String repositoryUri, String initialDigest, String initialTaskDefinition,
+                          String targetGroupArn, String smokeUrl) {
+    }
+
+    /** The first service (the only one with the template's defaults). */
+    public Service service() {
+        return services.get(0);
+    }
+}

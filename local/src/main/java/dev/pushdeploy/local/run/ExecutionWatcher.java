@@ -1,0 +1,153 @@
+package dev.pushdeploy.local.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Follows an execution's history while it runs and reports one {@link StateLine} per state as it
+ * finishes, with what the state's function answered (verdicts, decisions, revisions, slots).
+ */
+public final class ExecutionWatcher {
+    private final StepFunctions sfn;
+    private final String executionArn;
+    private final Consumer<StateLine> out;
+    private int seen;
+    private Double startedAt;
+    private final List<String> failures = new ArrayList<>();
+    private String lastResult;
+
+    public ExecutionWatcher(StepFunctions sfn, String executionArn, Consumer<StateLine> out) {
+        this.sfn = sfn;
+        this.executionArn = executionArn;
+        this.out = out;
+    }
+
+    /** Polls until the execution ends; returns its final description. */
+    public JsonNode await(long pollMillis, long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (true) {
+            JsonNode description = sfn.describeExecution(executionArn);
+            boolean running = "RUNNING".equals(description.path("status").asText());
+            report(sfn.history(executionArn));
+            if (!running) {
+                return description;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("execution " + executionArn + " still runs after " + timeoutMillis / 1000 + " s");
+            }
+            try {
+                Thread.sleep(pollMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    private void report(JsonNode events) {
+        for (int i = seen; i < events.size(); i++) {
+            JsonNode event = events.get(i);
+            String type = event.path("type").asText();
+            double at = timestamp(event);
+            if (startedAt == null) {
+                startedAt = at;
+            }
+            double elapsed = at - startedAt;
+            switch (type) {
+                case "LambdaFunctionSucceeded" -> lastResult = event.path("lambdaFunctionSucceededEventDetails").path("output").asText(null);
+                case "LambdaFunctionFailed" -> failures.add(event.path("lambdaFunctionFailedEventDetails").path("error").asText("error"));
+                case "FailStateEntered", "SucceedStateEntered" -> out.accept(new StateLine(elapsed,
+                        event.path("stateEnteredEventDetails").path("name").asText(), type.replace("StateEntered", ""), ""));
+                case "ExecutionFailed" -> out.accept(new StateLine(elapsed, "(execution failed)", "Execution",
+                        event.path("executionFailedEventDetails").path("error").asText() + ": "
+                                + event.path("executionFailedEventDetails").path("cause").asText("")));
+                default -> {
+                    if (type.endsWith("StateExited")) {
+                        JsonNode details = event.path("stateExitedEventDetails");
+                        String kind = type.replace("StateExited", "");
+                        out.accept(new StateLine(elapsed, details.path("name").asText(), kind, detail(kind, details)));
+                        failures.clear();
+                        lastResult = null;
+                    }
+                }
+            }
+        }
+        seen = events.size();
+    }
+
+    private String detail(String kind, JsonNode details) {
+        String retried = failures.isEmpty() ? "" : "  (after " + failures.size() + " failed attempt"
+                + (failures.size() == 1 ? "" : "s") + ": " + String.join(", ", failures.stream().distinct().toList()) + ")";
+        if (kind.equals("Task") && lastResult != null) {
+            return describe(Json.tree(lastResult)) + retried;
+        }
+        if (kind.equals("Pass")) {
+            JsonNode result = Json.tree(details.path("output").asText("{}")).path("result");
+            return result.hasNonNull("outcome") ? result.get("outcome").asText() : "";
+        }
+        return retried.strip();
+    }
+
+    /** A short, identifier-only description of one function's answer. */
+    static String describe(JsonNode r) {
+        if (r.has("verdict")) {
+            return r.path("verdict").asText() + text(" — ", r.path("reason"));
+        }
+        if (r.has("decision")) {
+            String proceed = r.path("decision").asText().equals("PROCEED")
+                    ? " " + r.path("action").asText("").toLowerCase() + " " + shortImage(r.path("image").asText(""))
+                    + " (live: " + shortRevision(r.path("previousTaskDefinition").asText("")) + ")"
+                    : text(" — ", r.path("decisionReason"));
+            return r.path("decision").asText() + proceed;
+        }
+        if (r.has("outcome")) {
+            return r.path("outcome").asText() + text(" — ", r.path("reason"));
+        }
+        if (r.has("deploymentId") || r.has("started")) {
+            return (r.path("started").asBoolean(true) ? "deployment " : "already on it: deployment ")
+                    + r.path("deploymentId").asText("?") + " → " + shortRevision(r.path("taskDefinition").asText(""));
+        }
+        if (r.has("secrets")) {
+            List<String> slots = new ArrayList<>();
+            r.path("secrets").forEach(s -> slots.add(s.path("name").asText() + " → slot " + s.path("slot").asText()));
+            return slots.isEmpty() ? "no managed secrets" : String.join(", ", slots);
+        }
+        if (r.has("taskDefinition")) {
+            return (r.path("created").asBoolean(false) ? "registered " : "reused ") + shortRevision(r.path("taskDefinition").asText());
+        }
+        if (r.has("status")) {
+            return r.path("status").asText() + text(" — ", r.path("reason"));
+        }
+        return "";
+    }
+
+    static String shortRevision(String taskDefinitionArn) {
+        return taskDefinitionArn.substring(taskDefinitionArn.lastIndexOf('/') + 1);
+    }
+
+    static String shortImage(String image) {
+        int slash = image.lastIndexOf('/');
+        String name = slash < 0 ? image : image.substring(slash + 1);
+        int at = name.indexOf("@sha256:");
+        return at < 0 ? name : name.substring(0, at + 8 + Math.min(12, name.length() - at - 8));
+    }
+
+    private static String text(String prefix, JsonNode value) {
+        return value.isTextual() && !value.asText().isBlank() ? prefix + value.asText() : "";
+    }
+
+    private static double timestamp(JsonNode event) {
+        JsonNode ts = event.path("timestamp");
+        if (ts.isNumber()) {
+            return ts.asDouble();
+        }
+        try {
+            return java.time.OffsetDateTime.parse(ts.asText()).toInstant().toEpochMilli() / 1000.0;
+        } catch (java.time.format.DateTimeParseException e) {
+            return System.currentTimeMillis() / 1000.0;
+        }
+    }
+}

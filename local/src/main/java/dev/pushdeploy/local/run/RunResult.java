@@ -1,0 +1,61 @@
+package dev.pushdeploy.local.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.json.Json;
+import java.util.List;
+
+/**
+ * How one run ended: the summary line of {@code ./pushdeploy run}, plus what the tests and
+ * {@code --dump} need (the execution's history and the mutating calls it made).
+ *
+ * @param outcome one of the workflow's outcomes, NOT_MATCHED (the rule did not match), or the
+ *                execution's error name when it failed otherwise
+ */
+public record RunResult(
+        String outcome,
+        String reason,
+        String service,
+        String image,
+        String taskDefinition,
+        String previousTaskDefinition,
+        List<String> writes,
+        double seconds,
+        String executionArn,
+        JsonNode history) {
+    public static final String NOT_MATCHED = "NOT_MATCHED";
+
+    public RunResult {
+        writes = List.copyOf(writes);
+    }
+
+    public int awsWrites() {
+        return writes.size();
+    }
+
+    /** The one-line JSON summary. */
+    public ObjectNode summary() {
+        ObjectNode line = Json.object();
+        line.put("outcome", outcome);
+        line.put("reason", reason);
+        line.put("service", service);
+        line.put("image", image);
+        line.put("taskDefinition", taskDefinition);
+        line.put("previousTaskDefinition", previousTaskDefinition);
+        line.put("awsWrites", awsWrites());
+        line.put("seconds", Math.round(seconds * 10) / 10.0);
+        return line;
+    }
+
+    /** The exit code of {@code ./pushdeploy run}: 0 SUCCEEDED, IGNORED, NOT_MATCHED; 2 REJECTED; 3 ROLLED_BACK; 4 ROLLBACK_FAILED; 5 SUPERSEDED; else 1. */
+    public int exitCode() {
+        return switch (outcome) {
+            case "SUCCEEDED", "IGNORED", NOT_MATCHED -> 0;
+            case "REJECTED" -> 2;
+            case "ROLLED_BACK" -> 3;
+            case "ROLLBACK_FAILED" -> 4;
+            case "SUPERSEDED" -> 5;
+            default -> 1;
+        };
+    }
+}
