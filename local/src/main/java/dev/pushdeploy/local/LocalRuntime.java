@@ -221,6 +221,16 @@ public final class LocalRuntime implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Pushes the image an ECR push event reports (the event itself, or a state document's
+     * {@code input}) to the emulator, so the functions find it; other inputs are left alone.
+     */
+    public void pushImagesOf(String input) {
+        JsonNode parsed = Json.tree(input);
+        pushReportedImage(parsed);
+        pushReportedImage(parsed.path("input"));
+    }
+
     private void pushReportedImage(JsonNode event) {
         JsonNode detail = event.path("detail");
         if ("aws.ecr".equals(event.path("source").asText()) && "PUSH".equals(detail.path("action-type").asText())

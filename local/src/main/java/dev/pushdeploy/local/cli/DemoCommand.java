@@ -1,0 +1,148 @@
+package dev.pushdeploy.local.cli;
+
+import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.bootstrap.Stack;
+import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.run.RunResult;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * {@code ./pushdeploy demo}: a good push that goes live, then a bad push that is rolled back,
+ * with the live revision, image and secret slots before and after each, in real time.
+ */
+final class DemoCommand {
+    private static final String GOOD_TAG = "v1.1.0";
+    private static final String BAD_TAG = "v1.2.0";
+
+    private final Path root;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Consumer<String> functionLog;
+
+    DemoCommand(Path root, PrintStream out, PrintStream err, Consumer<String> functionLog) {
+        this.root = root;
+        this.out = out;
+        this.err = err;
+        this.functionLog = functionLog;
+    }
+
+    int execute() {
+        out.println("""
+                pushdeploy demo
+                ===============
+                Everything runs on this machine: moto plays AWS (its Step Functions runs the real state
+                machine, statemachine/deploy.asl.json), the nine Java functions of template.yaml run in this
+                JVM, and a simulator plays ECS rolling out tasks behind the load balancer. Real time, about a
+                minute. Function logs: .pushdeploy/functions.log
+                """);
+        long start = System.nanoTime();
+        out.print("Starting the emulator and bootstrapping the stack ... ");
+        out.flush();
+        try (LocalRuntime runtime = LocalRuntime.start(Main.realTime(root, functionLog))) {
+            out.printf(Locale.ROOT, "done (%.1f s).%n%n", (System.nanoTime() - start) / 1e9);
+            Stack.Service service = runtime.stack().service();
+            String name = service.target().serviceKey();
+            List<Live> states = new ArrayList<>();
+            states.add(live(runtime, service));
+            out.println("The service " + name + " runs its first release:");
+            print(states.get(0));
+
+            out.println();
+            out.println("1) A developer pushes " + service.target().repository() + ":" + GOOD_TAG + ", a good build.");
+            out.println("   ECR emits a push event; the template's EventBridge rule matches it and starts the workflow:");
+            RunResult good = push(runtime, service, GOOD_TAG, Scenario.HEALTHY);
+            states.add(live(runtime, service));
+            print(states.get(1));
+
+            out.println();
+            out.println("2) Then " + service.target().repository() + ":" + BAD_TAG + ", a build whose container exits with code 1 on start");
+            out.println("   (the simulator crash-loops every task of this image). New secrets and a new revision go out,");
+            out.println("   the check sees the crash, and the workflow rolls back image and secrets together:");
+            RunResult bad = push(runtime, service, BAD_TAG, Scenario.CRASH_LOOP);
+            states.add(live(runtime, service));
+            print(states.get(2));
+
+            out.println();
+            out.println("Summary");
+            out.printf(Locale.ROOT, "  %-16s %-22s %-22s %-22s%n", "", "before", "after " + GOOD_TAG, "after " + BAD_TAG);
+            out.printf(Locale.ROOT, "  %-16s %-22s %-22s %-22s%n", "outcome", "-", good.outcome(), bad.outcome());
+            out.printf(Locale.ROOT, "  %-16s %-22s %-22s %-22s%n", "live revision",
+                    states.get(0).revision(), states.get(1).revision(), states.get(2).revision());
+            out.printf(Locale.ROOT, "  %-16s %-22s %-22s %-22s%n", "image",
+                    states.get(0).image(), states.get(1).image(), states.get(2).image());
+            for (int i = 0; i < states.get(0).slots().size(); i++) {
+                int index = i;
+                out.printf(Locale.ROOT, "  %-16s %-22s %-22s %-22s%n", states.get(0).slots().get(i).name(),
+                        states.get(0).slots().get(index).describe(), states.get(1).slots().get(index).describe(),
+                        states.get(2).slots().get(index).describe());
+            }
+            boolean asExpected = good.outcome().equals("SUCCEEDED") && bad.outcome().equals("ROLLED_BACK")
+                    && states.get(2).revision().equals(states.get(1).revision());
+            out.println();
+            out.println(asExpected
+                    ? "The good push went live; the bad one never did: the service is back on " + states.get(2).revision()
+                    + " with the secrets it was started with. Secret values never left SSM."
+                    : "Unexpected: the demo expected SUCCEEDED, then ROLLED_BACK back to the first push's revision.");
+            out.printf(Locale.ROOT, "(%.0f s in all)%n", (System.nanoTime() - start) / 1e9);
+            return asExpected ? 0 : 1;
+        }
+    }
+
+    private RunResult push(LocalRuntime runtime, Stack.Service service, String tag, Scenario imageBehaviour) {
+        String repository = service.target().repository();
+        String digest = runtime.pushImage(repository, tag);
+        runtime.simulator().imageScenario(digest, imageBehaviour);
+        String event = LocalRuntime.ecrPushEvent(repository, tag, digest).toString();
+        RunResult result = runtime.run(event, Scenario.HEALTHY, null, line -> out.println("   " + line.format()));
+        out.println("   → " + result.outcome() + (result.reason() == null ? "" : ": " + result.reason()));
+        runtime.notifications().forEach(n -> out.println("   notification: " + abbreviate(n)));
+        return result;
+    }
+
+    private static String abbreviate(String text) {
+        String flat = text.replace('\n', ' ');
+        return flat.length() <= 160 ? flat : flat.substring(0, 159) + "…";
+    }
+
+    private void print(Live live) {
+        out.println("   live revision  " + live.revision());
+        out.println("   image          " + live.image());
+        live.slots().forEach(s -> out.println("   secret         " + s.name() + " → " + s.parameter() + " (version " + s.version() + ")"));
+    }
+
+    private static Live live(LocalRuntime runtime, Stack.Service service) {
+        EcsClient ecs = runtime.clients().build(EcsClient.builder());
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        SsmClient ssm = runtime.clients().build(SsmClient.builder());
+        String taskDefinition = runtime.liveTaskDefinition(service.target().cluster(), service.target().service());
+        ContainerDefinition container = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition()
+                .containerDefinitions().stream().filter(c -> c.name().equals(service.target().container())).findFirst()
+                .orElseThrow();
+        String digest = container.image().substring(container.image().indexOf('@') + 1);
+        List<String> tags = ecr.describeImages(r -> r.repositoryName(service.target().repository()).imageIds(i -> i.imageDigest(digest)))
+                .imageDetails().get(0).imageTags();
+        String image = service.target().repository() + ":" + (tags.isEmpty() ? "?" : tags.get(0))
+                + " (" + digest.substring(0, Math.min(digest.length(), 19)) + "…)";
+        List<Slot> slots = container.secrets().stream().map(s -> new Slot(s.name(), s.valueFrom(),
+                ssm.getParameter(r -> r.name(s.valueFrom())).parameter().version())).toList();
+        return new Live(taskDefinition.substring(taskDefinition.lastIndexOf('/') + 1), image, slots);
+    }
+
+    private record Live(String revision, String image, List<Slot> slots) {
+    }
+
+    private record Slot(String name, String parameter, long version) {
+        String describe() {
+            return "slot " + parameter.substring(parameter.lastIndexOf('/') + 1) + " (v" + version + ")";
+        }
+    }
+}
