@@ -157,30 +157,53 @@ public final class LocalRuntime implements AutoCloseable {
      * rule (no match: NOT_MATCHED, nothing starts) and, for an ECR push, its image is pushed to the
      * emulator (the push the event reports); a manual input starts an execution directly.
      *
-     * @param name   the execution name; null for a generated one (as EventBridge does)
-     * @param onState receives one line per finished state, live
+     * @param scenario how ECS rolls out new revisions from now on
+     * @param name     the execution name; null for a generated one (as EventBridge does)
+     * @param onState  receives one line per finished state, live
      */
     public RunResult run(String input, Scenario scenario, String name, Consumer<StateLine> onState) {
+        return start(input, scenario, name, onState).await();
+    }
+
+    /** Like {@link #run}, without waiting: several executions can run at once. */
+    public Run start(String input, Scenario scenario, String name, Consumer<StateLine> onState) {
         long started = System.nanoTime();
         JsonNode parsed = Json.tree(input);
         if (EventRule.isEvent(parsed)) {
             if (!new EventRule(stack.eventPatterns()).matches(input)) {
-                return new RunResult(RunResult.NOT_MATCHED, "the event matches no rule of template.yaml that starts the state machine",
+                RunResult notMatched = new RunResult(RunResult.NOT_MATCHED,
+                        "the event matches no rule of template.yaml that starts the state machine",
                         null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode());
+                return () -> notMatched;
             }
             pushReportedImage(parsed);
         }
         simulator.scenario(scenario);
         String execution = name != null ? name : UUID.randomUUID().toString();
         endpoint.writes().executionStarted(execution);
+        String arn;
         try {
-            String arn = sfn.startExecution(stack.stateMachineArn(), execution, input);
-            JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(POLL_MILLIS, RUN_TIMEOUT_MILLIS);
-            ArrayNode history = sfn.history(arn);
-            return result(description, history, endpoint.writes().writes(execution), seconds(started));
-        } finally {
+            arn = sfn.startExecution(stack.stateMachineArn(), execution, input);
+        } catch (RuntimeException e) {
             endpoint.writes().executionEnded(execution);
+            throw e;
         }
+        return () -> {
+            try {
+                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(POLL_MILLIS, RUN_TIMEOUT_MILLIS);
+                ArrayNode history = sfn.history(arn);
+                return result(description, history, endpoint.writes().writes(execution), seconds(started));
+            } finally {
+                endpoint.writes().executionEnded(execution);
+            }
+        };
+    }
+
+    /** A started run. */
+    @FunctionalInterface
+    public interface Run {
+        /** Follows the execution to its end. */
+        RunResult await();
     }
 
     /** The live task definition of a service: the PRIMARY deployment's, as the simulator runs it. */

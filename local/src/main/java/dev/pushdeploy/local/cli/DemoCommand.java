@@ -25,13 +25,11 @@ final class DemoCommand {
 
     private final Path root;
     private final PrintStream out;
-    private final PrintStream err;
     private final Consumer<String> functionLog;
 
-    DemoCommand(Path root, PrintStream out, PrintStream err, Consumer<String> functionLog) {
+    DemoCommand(Path root, PrintStream out, Consumer<String> functionLog) {
         this.root = root;
         this.out = out;
-        this.err = err;
         this.functionLog = functionLog;
     }
 
@@ -47,7 +45,7 @@ final class DemoCommand {
         long start = System.nanoTime();
         out.print("Starting the emulator and bootstrapping the stack ... ");
         out.flush();
-        try (LocalRuntime runtime = LocalRuntime.start(Main.realTime(root, functionLog))) {
+        try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog))) {
             out.printf(Locale.ROOT, "done (%.1f s).%n%n", (System.nanoTime() - start) / 1e9);
             Stack.Service service = runtime.stack().service();
             String name = service.target().serviceKey();
@@ -115,7 +113,7 @@ final class DemoCommand {
 
     private void print(Live live) {
         out.println("   live revision  " + live.revision());
-        out.println("   image          " + live.image());
+        out.println("   image          " + live.image() + " (" + live.digest() + ")");
         live.slots().forEach(s -> out.println("   secret         " + s.name() + " → " + s.parameter() + " (version " + s.version() + ")"));
     }
 
@@ -130,14 +128,14 @@ final class DemoCommand {
         String digest = container.image().substring(container.image().indexOf('@') + 1);
         List<String> tags = ecr.describeImages(r -> r.repositoryName(service.target().repository()).imageIds(i -> i.imageDigest(digest)))
                 .imageDetails().get(0).imageTags();
-        String image = service.target().repository() + ":" + (tags.isEmpty() ? "?" : tags.get(0))
-                + " (" + digest.substring(0, Math.min(digest.length(), 19)) + "…)";
+        String image = service.target().repository() + ":" + (tags.isEmpty() ? "?" : tags.get(0));
         List<Slot> slots = container.secrets().stream().map(s -> new Slot(s.name(), s.valueFrom(),
                 ssm.getParameter(r -> r.name(s.valueFrom())).parameter().version())).toList();
-        return new Live(taskDefinition.substring(taskDefinition.lastIndexOf('/') + 1), image, slots);
+        return new Live(taskDefinition.substring(taskDefinition.lastIndexOf('/') + 1), image,
+                digest.substring(0, Math.min(digest.length(), 19)) + "…", slots);
     }
 
-    private record Live(String revision, String image, List<Slot> slots) {
+    private record Live(String revision, String image, String digest, List<Slot> slots) {
     }
 
     private record Slot(String name, String parameter, long version) {

@@ -34,6 +34,8 @@ public final class Main {
             invoke    runs one function of template.yaml in process with the event, like `sam local invoke`.
             demo      a good push that goes live, then a bad push that is rolled back.
             Function logs go to .pushdeploy/functions.log (to stderr with --verbose).
+            Time: real, unless PUSHDEPLOY_SPEED (ECS simulation speed-up) or PUSHDEPLOY_WAIT_SCALE (factor on
+            the state machine's waits and retry intervals, in (0, 1]) are set.
             """;
 
     private Main() {
@@ -62,7 +64,7 @@ public final class Main {
             return switch (args[0]) {
                 case "run" -> new RunCommand(root, arguments, out, err, functionLog).execute();
                 case "invoke" -> new InvokeCommand(root, arguments, out, err, functionLog).execute();
-                case "demo" -> new DemoCommand(root, out, err, functionLog).execute();
+                case "demo" -> new DemoCommand(root, out, functionLog).execute();
                 default -> {
                     err.println("pushdeploy: unknown command " + args[0]);
                     err.print(USAGE);
@@ -81,8 +83,24 @@ public final class Main {
         return Path.of(configured == null ? "." : configured).toAbsolutePath().normalize();
     }
 
-    static LocalRuntime.Options realTime(Path root, Consumer<String> functionLog) {
-        return LocalRuntime.Options.realTime(root, functionLog);
+    /**
+     * Real time, unless {@code PUSHDEPLOY_SPEED} (simulated ECS time runs that many times faster)
+     * or {@code PUSHDEPLOY_WAIT_SCALE} (factor on Wait states and Retry intervals, in (0, 1]) say otherwise.
+     */
+    static LocalRuntime.Options options(Path root, Consumer<String> functionLog) {
+        return new LocalRuntime.Options(root, number("PUSHDEPLOY_SPEED", 1), number("PUSHDEPLOY_WAIT_SCALE", 1), functionLog);
+    }
+
+    private static double number(String variable, double fallback) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(variable + " must be a number, not " + value);
+        }
     }
 
     private static Consumer<String> logFile(Path root) {

@@ -67,6 +67,11 @@ public final class EcsSimulator implements Route {
         return fleet.primaryTaskDefinition(cluster, service);
     }
 
+    /** Every deployment UpdateService started since the last reset, oldest first. */
+    public List<DeploymentStart> deploymentStarts() {
+        return fleet.starts();
+    }
+
     /** Forgets every service and setting (after the emulator was reset). */
     public void reset() {
         fleet.reset();

@@ -30,6 +30,7 @@ final class Fleet {
     private final Function<String, TaskDefinitionInfo> taskDefinitions;
     private final Map<String, SimService> services = new LinkedHashMap<>();
     private final Map<String, Scenario> imageScenarios = new HashMap<>();
+    private final List<DeploymentStart> starts = new ArrayList<>();
     private Scenario scenario = Scenario.HEALTHY;
     private double lastStep;
     private int addresses;
@@ -55,6 +56,7 @@ final class Fleet {
 
     synchronized void reset() {
         services.clear();
+        starts.clear();
         imageScenarios.clear();
         scenario = Scenario.HEALTHY;
     }
@@ -113,6 +115,8 @@ final class Fleet {
         }
         double t = lastStep;
         SimDeployment deployment = newDeployment(service, taskDefinition, Kind.UPDATE, t);
+        starts.add(new DeploymentStart(service.key(), deployment.id, taskDefinition, service.primary().id,
+                service.primary().taskDefinition, service.primary().rolloutState));
         service.deployments.add(0, deployment);
         service.event(t, "has started a deployment " + deployment.id + " of " + lastSegment(taskDefinition) + ".");
     }
@@ -240,6 +244,10 @@ final class Fleet {
         advance();
         SimService service = services.get(cluster + "/" + serviceName);
         return service == null ? Optional.empty() : Optional.of(service.primary().taskDefinition);
+    }
+
+    synchronized List<DeploymentStart> starts() {
+        return List.copyOf(starts);
     }
 
     /** One ALB target: a task's IP and its health. */

@@ -17,7 +17,9 @@ public final class ExecutionWatcher {
     private int seen;
     private Double startedAt;
     private final List<String> failures = new ArrayList<>();
+    private final java.util.Map<String, Double> enteredAt = new java.util.HashMap<>();
     private String lastResult;
+    private StateLine pendingChoice;
 
     public ExecutionWatcher(StepFunctions sfn, String executionArn, Consumer<StateLine> out) {
         this.sfn = sfn;
@@ -56,21 +58,36 @@ public final class ExecutionWatcher {
                 startedAt = at;
             }
             double elapsed = at - startedAt;
-            switch (type) {
-                case "LambdaFunctionSucceeded" -> lastResult = event.path("lambdaFunctionSucceededEventDetails").path("output").asText(null);
-                case "LambdaFunctionFailed" -> failures.add(event.path("lambdaFunctionFailedEventDetails").path("error").asText("error"));
-                case "FailStateEntered", "SucceedStateEntered" -> out.accept(new StateLine(elapsed,
-                        event.path("stateEnteredEventDetails").path("name").asText(), type.replace("StateEntered", ""), ""));
-                case "ExecutionFailed" -> out.accept(new StateLine(elapsed, "(execution failed)", "Execution",
-                        event.path("executionFailedEventDetails").path("error").asText() + ": "
-                                + event.path("executionFailedEventDetails").path("cause").asText("")));
-                default -> {
-                    if (type.endsWith("StateExited")) {
-                        JsonNode details = event.path("stateExitedEventDetails");
-                        String kind = type.replace("StateExited", "");
-                        out.accept(new StateLine(elapsed, details.path("name").asText(), kind, detail(kind, details)));
-                        failures.clear();
-                        lastResult = null;
+            if (type.endsWith("StateEntered")) {
+                String state = event.path("stateEnteredEventDetails").path("name").asText();
+                enteredAt.put(state, elapsed);
+                if (pendingChoice != null) {
+                    emit(new StateLine(pendingChoice.seconds(), pendingChoice.state(), pendingChoice.kind(), "→ " + state));
+                }
+                if (type.equals("FailStateEntered")) {
+                    emit(new StateLine(elapsed, state, "Fail", ""));
+                }
+            } else if (type.endsWith("StateExited")) {
+                JsonNode details = event.path("stateExitedEventDetails");
+                String state = details.path("name").asText();
+                String kind = type.replace("StateExited", "");
+                StateLine line = new StateLine(elapsed, state, kind, detail(kind, details, elapsed - enteredAt.getOrDefault(state, elapsed)));
+                if (kind.equals("Choice")) {
+                    pendingChoice = line;
+                } else {
+                    emit(line);
+                }
+                failures.clear();
+                lastResult = null;
+            } else {
+                switch (type) {
+                    case "LambdaFunctionSucceeded" -> lastResult = event.path("lambdaFunctionSucceededEventDetails").path("output").asText(null);
+                    case "LambdaFunctionFailed", "LambdaFunctionTimedOut" ->
+                            failures.add(event.path("lambdaFunctionFailedEventDetails").path("error").asText("timeout"));
+                    case "ExecutionFailed" -> emit(new StateLine(elapsed, "(execution failed)", "Execution",
+                            event.path("executionFailedEventDetails").path("error").asText() + ": "
+                                    + event.path("executionFailedEventDetails").path("cause").asText("")));
+                    default -> {
                     }
                 }
             }
@@ -78,11 +95,19 @@ public final class ExecutionWatcher {
         seen = events.size();
     }
 
-    private String detail(String kind, JsonNode details) {
+    private void emit(StateLine line) {
+        pendingChoice = null;
+        out.accept(line);
+    }
+
+    private String detail(String kind, JsonNode details, double stayed) {
         String retried = failures.isEmpty() ? "" : "  (after " + failures.size() + " failed attempt"
                 + (failures.size() == 1 ? "" : "s") + ": " + String.join(", ", failures.stream().distinct().toList()) + ")";
         if (kind.equals("Task") && lastResult != null) {
             return describe(Json.tree(lastResult)) + retried;
+        }
+        if (kind.equals("Wait")) {
+            return String.format(java.util.Locale.ROOT, "waited %.1f s", stayed);
         }
         if (kind.equals("Pass")) {
             JsonNode result = Json.tree(details.path("output").asText("{}")).path("result");
