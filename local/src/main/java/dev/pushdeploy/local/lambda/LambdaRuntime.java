@@ -136,7 +136,9 @@ public final class LambdaRuntime implements Route {
                 handler.handleRequest(new ByteArrayInputStream(payload), out, context);
                 warm.get(function).push(handler);
                 return Result.ok(out.toString(StandardCharsets.UTF_8));
-            } catch (Exception | LinkageError e) {
+            } catch (Exception | LinkageError thrown) {
+                Throwable e = thrown instanceof java.lang.reflect.InvocationTargetException construction
+                        && construction.getCause() != null ? construction.getCause() : thrown;
                 String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
                 log.accept(function + " " + requestId + " failed: " + e.getClass().getName() + ": " + message);
                 return Result.error(e.getClass().getName(), message);

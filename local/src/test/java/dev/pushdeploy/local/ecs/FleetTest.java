@@ -1,0 +1,248 @@
+package dev.pushdeploy.local.ecs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.json.Json;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FleetTest {
+    static final String TD1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
+    static final String TD2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2";
+    static final String TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/abc";
+
+    final ManualClock clock = new ManualClock();
+    Fleet fleet;
+
+    @BeforeEach
+    void adoptService() {
+        fleet = new Fleet(clock, arn -> new TaskDefinitionInfo(arn, "256", "512",
+                List.of(new TaskDefinitionInfo.Container("app", "repo/web@sha256:" + arn.substring(arn.length() - 1), true))));
+        fleet.adopt(motoService(TD1));
+    }
+
+    @Test
+    void anAdoptedServiceRunsItsRevisionCompleteAndHealthy() {
+        JsonNode service = describe();
+        assertEquals(1, service.path("deployments").size());
+        JsonNode primary = service.path("deployments").get(0);
+        assertEquals("PRIMARY", primary.path("status").asText());
+        assertEquals("COMPLETED", primary.path("rolloutState").asText());
+        assertEquals(TD1, primary.path("taskDefinition").asText());
+        assertEquals(2, primary.path("runningCount").asInt());
+        assertEquals(2, service.path("runningCount").asInt());
+        assertEquals(List.of("healthy", "healthy"), targetStates());
+        assertEquals(Optional.of(200), fleet.smokeStatus("pushdeploy", "web"));
+    }
+
+    @Test
+    void aHealthyRolloutStartsTasksPassesHealthChecksDrainsTheOldTasksAndCompletes() {
+        fleet.updated(motoService(TD2), false);
+        JsonNode started = describe();
+        assertEquals(2, started.path("deployments").size());
+        JsonNode ours = started.path("deployments").get(0);
+        assertEquals("PRIMARY", ours.path("status").asText());
+        assertEquals(TD2, ours.path("taskDefinition").asText());
+        assertEquals("IN_PROGRESS", ours.path("rolloutState").asText());
+        assertEquals("ACTIVE", started.path("deployments").get(1).path("status").asText());
+        assertEquals(TD2, started.path("taskDefinition").asText());
+
+        clock.at(0.5);
+        assertEquals(2, describe().path("deployments").get(0).path("pendingCount").asInt());
+        clock.at(4);
+        JsonNode running = describe().path("deployments").get(0);
+        assertEquals(2, running.path("runningCount").asInt());
+        assertEquals(List.of("healthy", "healthy", "initial", "initial"), targetStates());
+        List<String> ours2 = fleet.listTasks("pushdeploy", "web", "RUNNING", ours.path("id").asText(), null);
+        assertEquals(2, ours2.size());
+        JsonNode task = fleet.describeTask("pushdeploy", ours2.get(0)).orElseThrow();
+        assertEquals(ours.path("id").asText(), task.path("startedBy").asText());
+        assertEquals("RUNNING", task.path("lastStatus").asText());
+        assertEquals(TD2, task.path("taskDefinitionArn").asText());
+        assertEquals("app", task.path("containers").get(0).path("name").asText());
+        assertEquals("privateIPv4Address", task.path("attachments").get(0).path("details").get(2).path("name").asText());
+
+        clock.at(12);
+        JsonNode done = describe();
+        assertEquals(1, done.path("deployments").size());
+        assertEquals("COMPLETED", done.path("deployments").get(0).path("rolloutState").asText());
+        assertEquals(List.of("healthy", "healthy"), targetStates());
+        List<String> stopped = fleet.listTasks("pushdeploy", "web", "STOPPED", null, null);
+        assertEquals(2, stopped.size());
+        JsonNode old = fleet.describeTask("pushdeploy", stopped.get(0)).orElseThrow();
+        assertEquals(TD1, old.path("taskDefinitionArn").asText());
+        assertEquals("ServiceSchedulerInitiated", old.path("stopCode").asText());
+        assertEquals(0, old.path("containers").get(0).path("exitCode").asInt());
+        assertTrue(done.path("events").get(0).path("message").asText().contains("steady state"));
+    }
+
+    @Test
+    void crashingTasksTripTheCircuitBreakerAndEcsRollsBackToTheLastCompletedRevision() {
+        fleet.scenario(Scenario.CRASH_LOOP);
+        fleet.updated(motoService(TD2), false);
+        String ours = describe().path("deployments").get(0).path("id").asText();
+        clock.at(6);
+        JsonNode crashed = fleet.describeTask("pushdeploy", fleet.listTasks("pushdeploy", "web", "STOPPED", ours, null).get(0))
+                .orElseThrow();
+        assertEquals("EssentialContainerExited", crashed.path("stopCode").asText());
+        assertEquals(1, crashed.path("containers").get(0).path("exitCode").asInt());
+        assertEquals(2, describe().path("deployments").get(0).path("failedTasks").asInt());
+
+        clock.at(14);
+        JsonNode rolledBack = describe();
+        JsonNode primary = rolledBack.path("deployments").get(0);
+        assertEquals(TD1, primary.path("taskDefinition").asText());
+        assertTrue(primary.path("rolloutStateReason").asText().contains("circuit breaker: rolling back"));
+        JsonNode failed = rolledBack.path("deployments").get(1);
+        assertEquals(ours, failed.path("id").asText());
+        assertEquals("FAILED", failed.path("rolloutState").asText());
+        assertTrue(failed.path("failedTasks").asInt() >= Fleet.threshold(2));
+        assertEquals(TD1, rolledBack.path("taskDefinition").asText());
+
+        clock.at(30);
+        JsonNode back = describe();
+        assertEquals(1, back.path("deployments").size());
+        assertEquals("COMPLETED", back.path("deployments").get(0).path("rolloutState").asText());
+        assertEquals(TD1, back.path("deployments").get(0).path("taskDefinition").asText());
+    }
+
+    @Test
+    void unhealthyTargetsAreReplacedUntilTheBreakerTrips() {
+        fleet.scenario(Scenario.UNHEALTHY_TARGETS);
+        fleet.updated(motoService(TD2), false);
+        String ours = describe().path("deployments").get(0).path("id").asText();
+        clock.at(8);
+        assertTrue(fleet.targets(TG).orElseThrow().stream()
+                .anyMatch(t -> t.state().equals("unhealthy") && t.reason().equals("Target.FailedHealthChecks")));
+        clock.at(12);
+        JsonNode stopped = fleet.describeTask("pushdeploy", fleet.listTasks("pushdeploy", "web", "STOPPED", ours, null).get(0))
+                .orElseThrow();
+        assertTrue(stopped.path("stoppedReason").asText().startsWith("Task failed ELB health checks"));
+        clock.at(40);
+        JsonNode service = describe();
+        assertEquals(TD1, service.path("taskDefinition").asText());
+        assertEquals("COMPLETED", service.path("deployments").get(0).path("rolloutState").asText());
+    }
+
+    @Test
+    void aBadSmokeRevisionFailsTheSmokeCheckUntilItNoLongerServes() {
+        fleet.scenario(Scenario.BAD_SMOKE);
+        fleet.updated(motoService(TD2), false);
+        clock.at(12);
+        assertEquals("COMPLETED", describe().path("deployments").get(0).path("rolloutState").asText());
+        assertEquals(Optional.of(503), fleet.smokeStatus("pushdeploy", "web"));
+
+        fleet.updated(motoService(TD1), false);
+        clock.at(25);
+        assertEquals(TD1, describe().path("taskDefinition").asText());
+        assertEquals(Optional.of(200), fleet.smokeStatus("pushdeploy", "web"));
+    }
+
+    @Test
+    void whenRollbackFailsTheWayBackCrashesToo() {
+        fleet.scenario(Scenario.ROLLBACK_FAILS);
+        fleet.updated(motoService(TD2), false);
+        clock.at(6);
+        fleet.updated(motoService(TD1), false);
+        String back = describe().path("deployments").get(0).path("id").asText();
+        clock.at(30);
+        JsonNode service = describe();
+        JsonNode primary = service.path("deployments").get(0);
+        assertEquals(back, primary.path("id").asText());
+        assertEquals(TD1, primary.path("taskDefinition").asText());
+        assertEquals("FAILED", primary.path("rolloutState").asText());
+        assertEquals(0, primary.path("runningCount").asInt());
+    }
+
+    @Test
+    void anImageMarkedBadCrashesWhateverTheRunsScenario() {
+        fleet.imageScenario("sha256:2", Scenario.CRASH_LOOP);
+        fleet.updated(motoService(TD2), false);
+        clock.at(6);
+        assertTrue(describe().path("deployments").get(0).path("failedTasks").asInt() > 0);
+    }
+
+    @Test
+    void anUpdateToTheCurrentRevisionStartsNoDeploymentUnlessForced() {
+        fleet.updated(motoService(TD1), false);
+        assertEquals(1, describe().path("deployments").size());
+        assertTrue(fleet.starts().isEmpty());
+        fleet.updated(motoService(TD1), true);
+        assertEquals(2, describe().path("deployments").size());
+        assertEquals(1, fleet.starts().size());
+    }
+
+    @Test
+    void everyStartRecordsWhetherItCutIntoARolloutInProgress() {
+        fleet.updated(motoService(TD2), false);
+        clock.at(1);
+        fleet.updated(motoService(TD1), false);
+        List<DeploymentStart> starts = fleet.starts();
+        assertEquals("COMPLETED", starts.get(0).replacedRolloutState());
+        assertEquals("IN_PROGRESS", starts.get(1).replacedRolloutState());
+        assertEquals(TD2, starts.get(1).replacedTaskDefinition());
+    }
+
+    @Test
+    void unknownServicesAndTargetGroupsAreNotAnswered() {
+        assertFalse(fleet.knows("pushdeploy", "api"));
+        assertEquals(Optional.empty(), fleet.smokeStatus("pushdeploy", "api"));
+        assertEquals(Optional.empty(), fleet.targets("arn:other"));
+        assertEquals(Optional.empty(), fleet.describeTask("pushdeploy", "nope"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 3", "2, 3", "6, 3", "7, 4", "10, 5", "399, 200", "1000, 200"})
+    void theCircuitBreakerThresholdIsHalfTheDesiredCountBetween3And200(int desired, int threshold) {
+        assertEquals(threshold, Fleet.threshold(desired));
+    }
+
+    private JsonNode describe() {
+        ObjectNode service = motoService(TD1);
+        fleet.decorate(service);
+        return service;
+    }
+
+    private List<String> targetStates() {
+        return fleet.targets(TG).orElseThrow().stream().map(Fleet.Target::state).sorted().toList();
+    }
+
+    static ObjectNode motoService(String taskDefinition) {
+        return (ObjectNode) Json.tree("""
+                {"serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/pushdeploy/web", "serviceName": "web",
+                 "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/pushdeploy", "desiredCount": 2,
+                 "taskDefinition": "%s",
+                 "loadBalancers": [{"targetGroupArn": "%s", "containerName": "app", "containerPort": 8080}],
+                 "deploymentConfiguration": {"deploymentCircuitBreaker": {"enable": true, "rollback": true}},
+                 "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"]}},
+                 "deployments": [{"id": "ecs-svc/1", "taskDefinition": "%s", "status": "PRIMARY"}]}
+                """.formatted(taskDefinition, TG, TD1));
+    }
+
+    /** Simulated time set by the test. */
+    static final class ManualClock implements SimClock {
+        private double now;
+
+        void at(double t) {
+            now = t;
+        }
+
+        @Override
+        public double now() {
+            return now;
+        }
+
+        @Override
+        public long epochMillis(double t) {
+            return 1_700_000_000_000L + Math.round(t * 1000);
+        }
+    }
+}

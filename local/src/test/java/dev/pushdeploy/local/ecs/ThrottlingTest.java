@@ -1,0 +1,39 @@
+package dev.pushdeploy.local.ecs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ThrottlingTest {
+    @Test
+    void theFirstAttemptsOfEveryCallAreThrottledAndTheRetriesGoThrough() {
+        Throttling throttling = new Throttling(1, 0);
+        assertTrue(throttling.throttle("call-1", "attempt=1; max=4"));
+        assertFalse(throttling.throttle("call-1", "attempt=2; max=4"));
+        assertTrue(throttling.throttle("call-2", "attempt=1; max=4"));
+        assertFalse(throttling.throttle("call-2", "attempt=2; max=4"));
+        assertEquals(2, throttling.throttled());
+    }
+
+    @Test
+    void everyNthCallIsThrottledOnAllItsAttempts() {
+        Throttling throttling = new Throttling(0, 3);
+        assertFalse(throttling.throttle("a", "attempt=1"));
+        assertFalse(throttling.throttle("b", "attempt=1"));
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            assertTrue(throttling.throttle("c", "attempt=" + attempt));
+        }
+        assertFalse(throttling.throttle("d", "attempt=1"));
+    }
+
+    @Test
+    void offThrottlesNothing() {
+        Throttling off = Throttling.off();
+        for (int i = 0; i < 20; i++) {
+            assertFalse(off.throttle("call-" + i, "attempt=1"));
+        }
+        assertEquals(0, off.throttled());
+    }
+}

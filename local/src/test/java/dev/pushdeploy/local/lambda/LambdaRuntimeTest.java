@@ -1,0 +1,111 @@
+package dev.pushdeploy.local.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.local.endpoint.AwsRequest;
+import dev.pushdeploy.local.endpoint.AwsResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class LambdaRuntimeTest {
+    final List<String> log = new CopyOnWriteArrayList<>();
+    final LambdaRuntime runtime = new LambdaRuntime(List.of(
+            new FunctionSpec("EchoFunction", EchoHandler.class.getName() + "::handleRequest", Map.of("GREETING", "hello")),
+            new FunctionSpec("BareFunction", EchoHandler.class.getName() + "::handleRequest", Map.of()),
+            new FunctionSpec("FailingFunction", FailingHandler.class.getName() + "::handleRequest", Map.of("GREETING", "x"))),
+            log::add);
+
+    @Test
+    void anInvokeByAliasArnRunsTheHandlerInProcessWithItsEnvironment() {
+        AwsResponse response = invoke("arn:aws:lambda:us-east-1:123456789012:function:EchoFunction:live",
+                "{\"executionName\": \"run-7\", \"x\": 1}");
+        assertEquals(200, response.status());
+        assertNull(response.headers().get("X-Amz-Function-Error"));
+        JsonNode answer = Json.tree(response.bodyText());
+        assertEquals("hello", answer.path("greeting").asText());
+        assertEquals("run-7", answer.path("execution").asText());
+        assertEquals(1, answer.path("input").path("x").asInt());
+        assertTrue(log.contains("EchoFunction echo EchoFunction"));
+    }
+
+    @Test
+    void theExecutionOfAStepInputIsItsRequestsId() {
+        JsonNode answer = Json.tree(invoke("EchoFunction", "{\"request\": {\"requestId\": \"run-9\"}}").bodyText());
+        assertEquals("run-9", answer.path("execution").asText());
+    }
+
+    @Test
+    void aFunctionGetsOnlyItsOwnEnvironment() {
+        invoke("EchoFunction", "{}");
+        AwsResponse response = invoke("BareFunction", "{}");
+        assertEquals("Unhandled", response.headers().get("X-Amz-Function-Error").get(0));
+        JsonNode error = Json.tree(response.bodyText());
+        assertEquals("java.lang.IllegalStateException", error.path("errorType").asText());
+        assertEquals("environment variable GREETING is not set", error.path("errorMessage").asText());
+    }
+
+    @Test
+    void anExceptionIsLambdasErrorAnswerNamedByItsClass() {
+        AwsResponse response = invoke("FailingFunction", "{}");
+        assertEquals(200, response.status());
+        assertEquals(List.of("Unhandled"), response.headers().get("X-Amz-Function-Error"));
+        JsonNode error = Json.tree(response.bodyText());
+        assertEquals("dev.pushdeploy.error.TransientException", error.path("errorType").asText());
+        assertEquals("ecs:DescribeServices failed transiently: Rate exceeded", error.path("errorMessage").asText());
+    }
+
+    @Test
+    void anUnknownFunctionIsNotFound() {
+        AwsResponse response = invoke("NoSuchFunction", "{}");
+        assertEquals(404, response.status());
+        assertEquals(List.of("ResourceNotFoundException"), response.headers().get("x-amzn-ErrorType"));
+    }
+
+    @Test
+    void otherRequestsAreNotTheRuntimes() {
+        AwsRequest describe = new AwsRequest("POST", "/", null, Map.of(), new byte[0]);
+        assertTrue(runtime.handle(describe).isEmpty());
+    }
+
+    @Test
+    void aFaultBeforeTheWorkFailsTheNthInvocationWithoutRunningTheHandler() {
+        runtime.inject(Fault.crashBefore("EchoFunction", 2));
+        int before = EchoHandler.RUNS.get();
+        assertNull(invoke("EchoFunction", "{}").headers().get("X-Amz-Function-Error"));
+        AwsResponse crashed = invoke("EchoFunction", "{}");
+        assertEquals("java.lang.RuntimeException", Json.tree(crashed.bodyText()).path("errorType").asText());
+        assertEquals(before + 1, EchoHandler.RUNS.get());
+        assertNull(invoke("EchoFunction", "{}").headers().get("X-Amz-Function-Error"));
+        assertEquals(3, runtime.invocations("EchoFunction"));
+    }
+
+    @Test
+    void aFaultAfterTheWorkRunsTheHandlerAndLosesItsAnswer() {
+        runtime.inject(Fault.crashAfter("EchoFunction", 1));
+        int before = EchoHandler.RUNS.get();
+        AwsResponse lost = invoke("EchoFunction", "{}");
+        assertEquals(List.of("Unhandled"), lost.headers().get("X-Amz-Function-Error"));
+        assertEquals(before + 1, EchoHandler.RUNS.get());
+    }
+
+    @Test
+    void aResetForgetsFaultsAndCounts() {
+        runtime.inject(Fault.crashBefore("EchoFunction", 1));
+        runtime.reset();
+        assertNull(invoke("EchoFunction", "{}").headers().get("X-Amz-Function-Error"));
+        assertEquals(1, runtime.invocations("EchoFunction"));
+    }
+
+    private AwsResponse invoke(String function, String payload) {
+        AwsRequest request = new AwsRequest("POST", "/2015-03-31/functions/" + function.replace(":", "%3A") + "/invocations",
+                null, Map.of("Content-Type", List.of("application/json")), payload.getBytes(StandardCharsets.UTF_8));
+        return runtime.handle(request).orElseThrow();
+    }
+}
