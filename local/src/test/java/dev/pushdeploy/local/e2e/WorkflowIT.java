@@ -1,0 +1,154 @@
+package dev.pushdeploy.local.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.ecs.DeploymentStart;
+import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.ecs.Throttling;
+import dev.pushdeploy.local.lambda.Fault;
+import dev.pushdeploy.local.run.RunResult;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The real ASL in moto, the template's functions in process, ECS simulated: whole runs and the state they leave. */
+class WorkflowIT {
+    Workflow workflow;
+
+    @BeforeEach
+    void freshStack() {
+        workflow = new Workflow(TestRuntime.fresh());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "healthy, SUCCEEDED, true",
+        "slow-start, SUCCEEDED, true",
+        "crash-loop, ROLLED_BACK, false",
+        "unhealthy-targets, ROLLED_BACK, false",
+        "bad-smoke, ROLLED_BACK, false"})
+    void eachScenarioEndsAsItShould(String scenario, String outcome, boolean newRevisionLive) {
+        String initial = workflow.web.initialTaskDefinition();
+        RunResult result = workflow.push("v1.1.0", Scenario.fromCliName(scenario));
+
+        assertEquals(outcome, result.outcome(), result.reason());
+        assertEquals("pushdeploy/web", result.service());
+        assertEquals(initial, result.previousTaskDefinition());
+        assertEquals(workflow.liveTaskDefinition(), result.taskDefinition());
+        if (newRevisionLive) {
+            assertNotEquals(initial, result.taskDefinition());
+            assertEquals(result.image(), workflow.liveImage());
+        } else {
+            assertEquals(initial, result.taskDefinition());
+            assertEquals(workflow.web.repositoryUri() + "@" + workflow.web.initialDigest(), workflow.liveImage());
+        }
+        assertTrue(result.awsWrites() > 0);
+        assertFalse(workflow.lockHeld(), "lock released");
+        assertEquals(outcome, workflow.historyOf(result).get("outcome").s());
+        assertEquals(List.of(outcome), workflow.notifiedOutcomes());
+    }
+
+    @Test
+    void whenTheWayBackFailsToTheOutcomeIsRollbackFailed() {
+        RunResult result = workflow.push("v1.1.0", Scenario.ROLLBACK_FAILS);
+        assertEquals("ROLLBACK_FAILED", result.outcome(), result.reason());
+        assertEquals(4, result.exitCode());
+        assertFalse(workflow.lockHeld(), "lock released");
+        assertEquals("ROLLBACK_FAILED", workflow.historyOf(result).get("outcome").s());
+        assertEquals(List.of("ROLLBACK_FAILED"), workflow.notifiedOutcomes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"action\": \"deploy\", \"service\": \"pushdeploy/web\", \"image\": \"web@sha256:not-a-digest\"}",
+        "{\"action\": \"deploy\", \"service\": \"pushdeploy/api\", \"image\": \"web:v1.0.0\"}",
+        "{\"action\": \"launch\", \"service\": \"pushdeploy/web\"}",
+        "{\"action\": \"deploy\", \"image\": \"web:v1.0.0\", \"reason\": \"%s\"}",
+        "[\"deploy\"]"})
+    void badManualInputIsRejectedWithoutASingleWrite(String input) {
+        RunResult result = workflow.run(input.formatted("x".repeat(100_000)), Scenario.HEALTHY);
+        assertEquals("REJECTED", result.outcome(), result.reason());
+        assertEquals(2, result.exitCode());
+        assertEquals(List.of(), result.writes());
+        assertEquals(List.of(), workflow.history());
+        assertEquals(List.of(), workflow.runtime.simulator().deploymentStarts());
+    }
+
+    @Test
+    void aDuplicateEcrEventIsIgnored() {
+        String event = workflow.pushEvent("v1.1.0");
+        assertEquals("SUCCEEDED", workflow.run(event, Scenario.HEALTHY).outcome());
+        String live = workflow.liveTaskDefinition();
+
+        RunResult duplicate = workflow.run(event.replaceFirst("\"id\":\"[^\"]+\"", "\"id\":\"another-delivery\""), Scenario.HEALTHY);
+        assertEquals("IGNORED", duplicate.outcome(), duplicate.reason());
+        assertEquals(0, duplicate.exitCode());
+        assertEquals(live, workflow.liveTaskDefinition());
+        assertEquals(1, workflow.runtime.simulator().deploymentStarts().size());
+    }
+
+    @Test
+    void pushesForOneServiceDeployOneAtATimeAndTheNewestWins() throws InterruptedException {
+        var first = workflow.start("v1.1.0", Scenario.HEALTHY);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!workflow.lockHeld() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        var second = workflow.start("v1.2.0", Scenario.HEALTHY);
+        Thread.sleep(1100);
+        var third = workflow.start("v1.3.0", Scenario.HEALTHY);
+
+        RunResult r1 = first.await();
+        RunResult r2 = second.await();
+        RunResult r3 = third.await();
+        assertEquals("SUCCEEDED", r1.outcome(), r1.reason());
+        assertEquals("SUPERSEDED", r2.outcome(), r2.reason());
+        assertEquals(5, r2.exitCode());
+        assertEquals("SUCCEEDED", r3.outcome(), r3.reason());
+        assertEquals(r3.image(), workflow.liveImage());
+        List<DeploymentStart> starts = workflow.runtime.simulator().deploymentStarts();
+        assertEquals(2, starts.size());
+        assertTrue(starts.stream().allMatch(s -> s.replacedRolloutState().equals("COMPLETED")), starts.toString());
+        assertFalse(workflow.lockHeld());
+    }
+
+    @Test
+    void throttlingOnEveryEcsCallIsAbsorbed() {
+        workflow.runtime.simulator().throttling(new Throttling(1, 6));
+        RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        assertTrue(workflow.runtime.simulator().throttling().throttled() > 10);
+        assertTrue(Workflow.failedInvocations(result).contains("dev.pushdeploy.error.TransientException"),
+                "some call stayed throttled through the SDK's retries and the state machine retried the step");
+        assertEquals(result.image(), workflow.liveImage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "PrepareFunction, healthy, SUCCEEDED",
+        "LockFunction, healthy, SUCCEEDED",
+        "RotateSecretsFunction, healthy, SUCCEEDED",
+        "RegisterTaskDefinitionFunction, healthy, SUCCEEDED",
+        "StartDeploymentFunction, healthy, SUCCEEDED",
+        "CheckDeploymentFunction, healthy, SUCCEEDED",
+        "RollbackFunction, crash-loop, ROLLED_BACK",
+        "FinalizeFunction, healthy, SUCCEEDED"})
+    void aCrashInsideAnyStepStillEndsCleanly(String function, String scenario, String outcome) {
+        workflow.runtime.lambdas().inject(Fault.crashAfter(function, 1));
+        RunResult result = workflow.push("v1.1.0", Scenario.fromCliName(scenario));
+
+        assertEquals(outcome, result.outcome(), result.reason());
+        assertTrue(Workflow.failedInvocations(result).contains("java.lang.RuntimeException"), "the fault happened");
+        assertFalse(workflow.lockHeld(), "lock released");
+        assertEquals(outcome, workflow.historyOf(result).get("outcome").s());
+        assertEquals(1, workflow.history().size());
+        assertEquals(List.of(outcome), workflow.notifiedOutcomes());
+    }
+}

@@ -1,0 +1,143 @@
+package dev.pushdeploy.local.ecs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.bootstrap.Stack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.EcsException;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
+
+/** The simulator through the local endpoint, as the handlers' SDK clients see it. */
+class EcsSimulatorIT {
+    LocalRuntime runtime;
+    Stack.Service web;
+    EcsClient ecs;
+    ElasticLoadBalancingV2Client elb;
+
+    @BeforeEach
+    void freshStack() {
+        runtime = TestRuntime.fresh();
+        web = runtime.stack().service();
+        ecs = runtime.clients().build(EcsClient.builder());
+        elb = runtime.clients().build(ElasticLoadBalancingV2Client.builder());
+    }
+
+    @Test
+    void updateServiceStartsANewPrimaryDeploymentThatConvergesWithHealthyTargets() throws InterruptedException {
+        String revision2 = registerCopy();
+        Service updated = ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(revision2)).service();
+        Deployment ours = updated.deployments().get(0);
+        assertEquals("PRIMARY", ours.status());
+        assertEquals(revision2, ours.taskDefinition());
+        assertEquals("IN_PROGRESS", ours.rolloutStateAsString());
+        assertEquals(web.initialTaskDefinition(), updated.deployments().get(1).taskDefinition());
+
+        Service done = awaitCompleted();
+        assertEquals(1, done.deployments().size());
+        assertEquals(ours.id(), done.deployments().get(0).id());
+        assertEquals(2, done.runningCount());
+        assertEquals(revision2, done.taskDefinition());
+
+        List<String> running = ecs.listTasks(r -> r.cluster("pushdeploy").serviceName("web").desiredStatus(DesiredStatus.RUNNING))
+                .taskArns();
+        List<Task> tasks = ecs.describeTasks(r -> r.cluster("pushdeploy").tasks(running)).tasks();
+        assertEquals(2, tasks.size());
+        for (Task task : tasks) {
+            assertEquals(ours.id(), task.startedBy());
+            assertEquals("RUNNING", task.lastStatus());
+            assertEquals("app", task.containers().get(0).name());
+        }
+        List<String> ips = tasks.stream().map(t -> t.attachments().get(0).details().stream()
+                .filter(d -> d.name().equals("privateIPv4Address")).findFirst().orElseThrow().value()).sorted().toList();
+        List<TargetHealthDescription> targets = elb.describeTargetHealth(r -> r.targetGroupArn(web.targetGroupArn()))
+                .targetHealthDescriptions();
+        assertEquals(ips, targets.stream().map(t -> t.target().id()).sorted().toList());
+        assertTrue(targets.stream().allMatch(t -> t.targetHealth().stateAsString().equals("healthy")));
+        assertEquals(2, ecs.listTasks(r -> r.cluster("pushdeploy").serviceName("web").desiredStatus(DesiredStatus.STOPPED))
+                .taskArns().size());
+    }
+
+    @Test
+    void throttledFirstAttemptsAreAbsorbedByTheSdksRetries() {
+        runtime.simulator().throttling(new Throttling(1, 0));
+        Service service = handlerLikeClient().describeServices(r -> r.cluster("pushdeploy").services("web")).services().get(0);
+        assertEquals("web", service.serviceName());
+        assertEquals(1, runtime.simulator().throttling().throttled());
+    }
+
+    @Test
+    void aCallThrottledOnEveryAttemptFailsWithThrottlingException() {
+        runtime.simulator().throttling(new Throttling(0, 1));
+        EcsException e = assertThrows(EcsException.class,
+                () -> handlerLikeClient().describeServices(r -> r.cluster("pushdeploy").services("web")));
+        assertEquals("ThrottlingException", e.awsErrorDetails().errorCode());
+        assertTrue(e.isThrottlingException());
+        assertTrue(runtime.simulator().throttling().throttled() > 1, "the SDK retried");
+    }
+
+    @Test
+    void theRuntimesOwnCallsAreNeverThrottled() {
+        runtime.simulator().throttling(new Throttling(0, 1));
+        assertEquals("web", ecs.describeServices(r -> r.cluster("pushdeploy").services("web")).services().get(0).serviceName());
+    }
+
+    @Test
+    void theSmokeUrlAnswersForKnownServicesOnly() throws Exception {
+        assertEquals(200, get(web.smokeUrl()));
+        assertEquals(404, get(web.smokeUrl().replace("/web", "/api")));
+    }
+
+    private Service awaitCompleted() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            Service service = ecs.describeServices(r -> r.cluster("pushdeploy").services("web")).services().get(0);
+            if (service.deployments().size() == 1 && "COMPLETED".equals(service.deployments().get(0).rolloutStateAsString())) {
+                return service;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the rollout did not complete");
+    }
+
+    private String registerCopy() {
+        var live = ecs.describeTaskDefinition(r -> r.taskDefinition(web.initialTaskDefinition())).taskDefinition();
+        return ecs.registerTaskDefinition(r -> r.family(live.family()).networkMode(live.networkMode())
+                .requiresCompatibilitiesWithStrings(live.requiresCompatibilitiesAsStrings()).cpu(live.cpu()).memory(live.memory())
+                .containerDefinitions(live.containerDefinitions())).taskDefinition().taskDefinitionArn();
+    }
+
+    /** A client like the handlers': not marked as the runtime's own. */
+    private EcsClient handlerLikeClient() {
+        return EcsClient.builder().endpointOverride(URI.create(System.getProperty("aws.endpointUrl")))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    private static int get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.pushdeploy.local.run;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The template's push rule, applied with event-ruler as EventBridge would. */
+class EventRuleTest {
+    final EventRule rule = new EventRule(PipelineTemplate.load(Path.of("..", "template.yaml")).eventPatterns());
+
+    @Test
+    void aSuccessfulPushToTheServicesRepositoryMatches() {
+        assertTrue(rule.matches(push("web").toString()));
+    }
+
+    @Test
+    void otherRepositoriesActionsAndResultsDoNot() {
+        assertFalse(rule.matches(push("api").toString()));
+        ObjectNode delete = push("web");
+        ((ObjectNode) delete.get("detail")).put("action-type", "DELETE");
+        assertFalse(rule.matches(delete.toString()));
+        ObjectNode failed = push("web");
+        ((ObjectNode) failed.get("detail")).put("result", "FAILURE");
+        assertFalse(rule.matches(failed.toString()));
+        ObjectNode other = push("web");
+        other.put("source", "custom.ecr");
+        assertFalse(rule.matches(other.toString()));
+    }
+
+    @Test
+    void onlyEventBridgeEnvelopesAreEvents() {
+        assertTrue(EventRule.isEvent(push("web")));
+        assertFalse(EventRule.isEvent(Json.tree("{\"action\": \"deploy\", \"image\": \"web:v1.0.0\"}")));
+    }
+
+    static ObjectNode push(String repository) {
+        return LocalRuntime.ecrPushEvent(repository, "v1.1.0", "sha256:" + "a".repeat(64));
+    }
+}
