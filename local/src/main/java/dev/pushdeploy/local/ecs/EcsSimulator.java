@@ -181,7 +181,14 @@ public final class EcsSimulator implements Route {
     private Optional<AwsResponse> describeTargetHealth(AwsRequest request) {
         Map<String, String> form = request.form();
         String targetGroup = form.get("TargetGroupArn");
-        Optional<List<Fleet.Target>> targets = targetGroup == null ? Optional.empty() : fleet.targets(targetGroup);
+        if (targetGroup == null) {
+            return Optional.empty();
+        }
+        Optional<List<Fleet.Target>> targets = fleet.targets(targetGroup);
+        if (targets.isEmpty()) {
+            adoptAll();
+            targets = fleet.targets(targetGroup);
+        }
         if (targets.isEmpty()) {
             return Optional.empty();
         }
@@ -211,7 +218,11 @@ public final class EcsSimulator implements Route {
 
     private AwsResponse smoke(String servicePath) {
         String[] parts = servicePath.split("/");
-        Optional<Integer> status = parts.length == 2 ? fleet.smokeStatus(parts[0], parts[1]) : Optional.empty();
+        if (parts.length != 2) {
+            return AwsResponse.text(404, "no such service: " + servicePath + "\n");
+        }
+        ensureAdopted(parts[0], parts[1]);
+        Optional<Integer> status = fleet.smokeStatus(parts[0], parts[1]);
         if (status.isEmpty()) {
             return AwsResponse.text(404, "no such service: " + servicePath + "\n");
         }
@@ -227,6 +238,21 @@ public final class EcsSimulator implements Route {
         AwsResponse moto = endpoint.forward(ecsRequest("DescribeServices", body));
         if (moto.status() == 200) {
             Json.tree(moto.bodyText()).path("services").forEach(fleet::adopt);
+        }
+    }
+
+    /** Takes over every service moto knows (a target group can be asked about before its service). */
+    private void adoptAll() {
+        AwsResponse clusters = endpoint.forward(ecsRequest("ListClusters", "{}"));
+        if (clusters.status() != 200) {
+            return;
+        }
+        for (JsonNode clusterArn : Json.tree(clusters.bodyText()).path("clusterArns")) {
+            String cluster = Fleet.lastSegment(clusterArn.asText());
+            AwsResponse services = endpoint.forward(ecsRequest("ListServices", Json.object().put("cluster", cluster).toString()));
+            if (services.status() == 200) {
+                Json.tree(services.bodyText()).path("serviceArns").forEach(s -> ensureAdopted(cluster, Fleet.lastSegment(s.asText())));
+            }
         }
     }
 
