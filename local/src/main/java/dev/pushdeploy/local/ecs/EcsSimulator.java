@@ -116,7 +116,7 @@ public final class EcsSimulator implements Route {
         }
         ObjectNode answer = (ObjectNode) Json.tree(moto.bodyText());
         ObjectNode updated = (ObjectNode) answer.path("service");
-        fleet.updated(updated, body.path("forceNewDeployment").asBoolean(false));
+        fleet.updated(updated, body);
         fleet.decorate(updated);
         return jsonAnswer(moto, answer);
     }

@@ -104,11 +104,13 @@ final class Fleet {
      * Applies an UpdateService moto accepted: a new task definition (or a forced deployment) starts a
      * new PRIMARY deployment; the previous one stays ACTIVE until the new one replaces its tasks.
      */
-    synchronized void updated(JsonNode motoService, boolean forceNewDeployment) {
+    synchronized void updated(JsonNode motoService, JsonNode request) {
         advance();
         SimService service = services.get(lastSegment(motoService.path("clusterArn").asText()) + "/"
                 + motoService.path("serviceName").asText());
         configure(service, motoService);
+        configure(service, request);
+        boolean forceNewDeployment = request.path("forceNewDeployment").asBoolean(false);
         String taskDefinition = motoService.path("taskDefinition").asText();
         if (!forceNewDeployment && taskDefinition.equals(service.primary().taskDefinition)) {
             return;
@@ -164,6 +166,11 @@ final class Fleet {
         motoService.put("taskDefinition", service.primary().taskDefinition);
         motoService.put("desiredCount", service.desired);
         motoService.put("runningCount", running);
+        if (!motoService.path("deploymentConfiguration").isObject()) {
+            motoService.putObject("deploymentConfiguration").put("maximumPercent", 200).put("minimumHealthyPercent", 100)
+                    .putObject("deploymentCircuitBreaker").put("enable", service.circuitBreaker)
+                    .put("rollback", service.circuitBreakerRollback);
+        }
         motoService.put("pendingCount", pending);
         ArrayNode events = Json.mapper().createArrayNode();
         for (SimService.Event e : service.events) {
@@ -254,11 +261,14 @@ final class Fleet {
     record Target(String ip, String state, String reason) {
     }
 
+    /** Takes the desired count and circuit breaker settings from a service or UpdateService request, where it has them. */
     private void configure(SimService service, JsonNode motoService) {
         service.desired = motoService.path("desiredCount").asInt(service.desired);
         JsonNode breaker = motoService.path("deploymentConfiguration").path("deploymentCircuitBreaker");
-        service.circuitBreaker = breaker.path("enable").asBoolean(false);
-        service.circuitBreakerRollback = breaker.path("rollback").asBoolean(false);
+        if (breaker.isObject()) {
+            service.circuitBreaker = breaker.path("enable").asBoolean(false);
+            service.circuitBreakerRollback = breaker.path("rollback").asBoolean(false);
+        }
     }
 
     private void advance() {

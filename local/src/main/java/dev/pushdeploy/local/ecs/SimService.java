@@ -15,8 +15,9 @@ final class SimService {
     final List<String> targetGroups;
     final JsonNode networkConfiguration;
     int desired;
-    boolean circuitBreaker;
-    boolean circuitBreakerRollback;
+    /** moto keeps no deploymentConfiguration: the breaker is on with rollback, as the template creates the service. */
+    boolean circuitBreaker = true;
+    boolean circuitBreakerRollback = true;
     /** Index 0 is the PRIMARY deployment; the rest are ACTIVE. */
     final List<SimDeployment> deployments = new ArrayList<>();
     final List<SimTask> tasks = new ArrayList<>();

@@ -19,6 +19,8 @@ class FleetTest {
     static final String TD2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2";
     static final String TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/abc";
 
+    static final JsonNode NO_OPTIONS = Json.object();
+
     final ManualClock clock = new ManualClock();
     Fleet fleet;
 
@@ -45,7 +47,7 @@ class FleetTest {
 
     @Test
     void aHealthyRolloutStartsTasksPassesHealthChecksDrainsTheOldTasksAndCompletes() {
-        fleet.updated(motoService(TD2), false);
+        fleet.updated(motoService(TD2), NO_OPTIONS);
         JsonNode started = describe();
         assertEquals(2, started.path("deployments").size());
         JsonNode ours = started.path("deployments").get(0);
@@ -87,7 +89,7 @@ class FleetTest {
     @Test
     void crashingTasksTripTheCircuitBreakerAndEcsRollsBackToTheLastCompletedRevision() {
         fleet.scenario(Scenario.CRASH_LOOP);
-        fleet.updated(motoService(TD2), false);
+        fleet.updated(motoService(TD2), NO_OPTIONS);
         String ours = describe().path("deployments").get(0).path("id").asText();
         clock.at(6);
         JsonNode crashed = fleet.describeTask("pushdeploy", fleet.listTasks("pushdeploy", "web", "STOPPED", ours, null).get(0))
@@ -117,7 +119,7 @@ class FleetTest {
     @Test
     void unhealthyTargetsAreReplacedUntilTheBreakerTrips() {
         fleet.scenario(Scenario.UNHEALTHY_TARGETS);
-        fleet.updated(motoService(TD2), false);
+        fleet.updated(motoService(TD2), NO_OPTIONS);
         String ours = describe().path("deployments").get(0).path("id").asText();
         clock.at(8);
         assertTrue(fleet.targets(TG).orElseThrow().stream()
@@ -135,12 +137,12 @@ class FleetTest {
     @Test
     void aBadSmokeRevisionFailsTheSmokeCheckUntilItNoLongerServes() {
         fleet.scenario(Scenario.BAD_SMOKE);
-        fleet.updated(motoService(TD2), false);
+        fleet.updated(motoService(TD2), NO_OPTIONS);
         clock.at(12);
         assertEquals("COMPLETED", describe().path("deployments").get(0).path("rolloutState").asText());
         assertEquals(Optional.of(503), fleet.smokeStatus("pushdeploy", "web"));
 
-        fleet.updated(motoService(TD1), false);
+        fleet.updated(motoService(TD1), NO_OPTIONS);
         clock.at(25);
         assertEquals(TD1, describe().path("taskDefinition").asText());
         assertEquals(Optional.of(200), fleet.smokeStatus("pushdeploy", "web"));
@@ -149,9 +151,9 @@ class FleetTest {
     @Test
     void whenRollbackFailsTheWayBackCrashesToo() {
         fleet.scenario(Scenario.ROLLBACK_FAILS);
-        fleet.updated(motoService(TD2), false);
+        fleet.updated(motoService(TD2), NO_OPTIONS);
         clock.at(6);
-        fleet.updated(motoService(TD1), false);
+        fleet.updated(motoService(TD1), NO_OPTIONS);
         String back = describe().path("deployments").get(0).path("id").asText();
         clock.at(30);
         JsonNode service = describe();
@@ -163,28 +165,40 @@ class FleetTest {
     }
 
     @Test
+    void withoutTheBreakerCrashingTasksAreReplacedForever() {
+        fleet.scenario(Scenario.CRASH_LOOP);
+        fleet.updated(motoService(TD2), Json.tree("{\"deploymentConfiguration\": {\"deploymentCircuitBreaker\": {\"enable\": false}}}"));
+        clock.at(60);
+        JsonNode primary = describe().path("deployments").get(0);
+        assertEquals(TD2, primary.path("taskDefinition").asText());
+        assertEquals("IN_PROGRESS", primary.path("rolloutState").asText());
+        assertTrue(primary.path("failedTasks").asInt() > 10);
+        assertEquals(false, describe().path("deploymentConfiguration").path("deploymentCircuitBreaker").path("enable").asBoolean());
+    }
+
+    @Test
     void anImageMarkedBadCrashesWhateverTheRunsScenario() {
         fleet.imageScenario("sha256:2", Scenario.CRASH_LOOP);
-        fleet.updated(motoService(TD2), false);
+        fleet.updated(motoService(TD2), NO_OPTIONS);
         clock.at(6);
         assertTrue(describe().path("deployments").get(0).path("failedTasks").asInt() > 0);
     }
 
     @Test
     void anUpdateToTheCurrentRevisionStartsNoDeploymentUnlessForced() {
-        fleet.updated(motoService(TD1), false);
+        fleet.updated(motoService(TD1), NO_OPTIONS);
         assertEquals(1, describe().path("deployments").size());
         assertTrue(fleet.starts().isEmpty());
-        fleet.updated(motoService(TD1), true);
+        fleet.updated(motoService(TD1), Json.object().put("forceNewDeployment", true));
         assertEquals(2, describe().path("deployments").size());
         assertEquals(1, fleet.starts().size());
     }
 
     @Test
     void everyStartRecordsWhetherItCutIntoARolloutInProgress() {
-        fleet.updated(motoService(TD2), false);
+        fleet.updated(motoService(TD2), NO_OPTIONS);
         clock.at(1);
-        fleet.updated(motoService(TD1), false);
+        fleet.updated(motoService(TD1), NO_OPTIONS);
         List<DeploymentStart> starts = fleet.starts();
         assertEquals("COMPLETED", starts.get(0).replacedRolloutState());
         assertEquals("IN_PROGRESS", starts.get(1).replacedRolloutState());
@@ -221,7 +235,6 @@ class FleetTest {
                  "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/pushdeploy", "desiredCount": 2,
                  "taskDefinition": "%s",
                  "loadBalancers": [{"targetGroupArn": "%s", "containerName": "app", "containerPort": 8080}],
-                 "deploymentConfiguration": {"deploymentCircuitBreaker": {"enable": true, "rollback": true}},
                  "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"]}},
                  "deployments": [{"id": "ecs-svc/1", "taskDefinition": "%s", "status": "PRIMARY"}]}
                 """.formatted(taskDefinition, TG, TD1));
