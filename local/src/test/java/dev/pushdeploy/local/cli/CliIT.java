@@ -76,7 +76,8 @@ class CliIT {
 
     @Test
     void invokeRunsOneFunctionLikeSamLocalInvoke() throws Exception {
-        Path event = write("push.json", LocalRuntime.ecrPushEvent("web", "v1.1.0", DIGEST).toString());
+        JsonNode push = LocalRuntime.ecrPushEvent("web", "v1.1.0", DIGEST);
+        Path event = write("prepare.json", Json.object().put("executionName", "cli-invoke").set("input", push).toString());
         Cli cli = Cli.run(dir, "invoke", "PrepareFunction", "--event", event.toString());
         assertEquals(0, cli.exit, cli.err);
         JsonNode request = Json.tree(cli.out);
