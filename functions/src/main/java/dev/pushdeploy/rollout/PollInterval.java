@@ -9,7 +9,8 @@ import java.time.Duration;
  * {@value #MAX_SECONDS} seconds: 3 s for the first 36 s and 5 s at one minute — when image pull
  * errors and crashing containers show up — then slower (10 s at two minutes, 30 s from six
  * minutes on). So the time between a final state and its detection stays under ~8% of the
- * rollout's age, and a rollout of length T costs about 12·ln(T) checks instead of T/15.
+ * rollout's age (at most 5 s in the first minute, where a fixed 15 s waiter loses up to 15 s),
+ * while a 15-minute rollout costs about as many checks as that waiter (~60).
  * While only the last step is outstanding (all desired tasks run; waiting on target health,
  * rolloutState COMPLETED or the smoke check) the wait is at most {@value #SETTLING_SECONDS} s,
  * because HEALTHY is then imminent. The wait never overshoots the deadline by more than 1 s,

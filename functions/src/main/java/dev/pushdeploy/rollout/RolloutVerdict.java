@@ -119,7 +119,7 @@ public final class RolloutVerdict {
         boolean startFailure = START_FAILURES.stream().anyMatch(f -> contains(task.stoppedReason(), f)
                 || task.containers().stream().anyMatch(c -> contains(c.reason(), f)));
         boolean essentialExit = ESSENTIAL_CONTAINER_EXITED.equals(task.stopCode());
-        boolean crashed = !ORDERLY_STOPS.contains(task.stopCode())
+        boolean crashed = (task.stopCode() == null || !ORDERLY_STOPS.contains(task.stopCode()))
                 && task.containers().stream().anyMatch(c -> c.exitCode() != null && c.exitCode() != 0);
         if (!startFailure && !essentialExit && !crashed) {
             return null;
