@@ -9,17 +9,15 @@ import java.time.Duration;
 
 /**
  * {@link SmokeCheck} with {@code java.net.http}: one GET, no redirects followed, short timeouts
- * (a check must finish well inside its Lambda's time), body discarded.
+ * (a check must finish well inside its Lambda's time), body discarded. The client is built per
+ * probe and closed after it, so functions without a smoke URL never start its threads.
  */
 public final class HttpSmokeCheck implements SmokeCheck {
-    private final HttpClient client;
+    private final Duration connectTimeout;
     private final Duration timeout;
 
     public HttpSmokeCheck(Duration connectTimeout, Duration timeout) {
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.connectTimeout = connectTimeout;
         this.timeout = timeout;
     }
 
@@ -34,7 +32,10 @@ public final class HttpSmokeCheck implements SmokeCheck {
                 .header("User-Agent", "pushdeploy-smoke-check")
                 .GET()
                 .build();
-        try {
+        try (HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build()) {
             int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             return new RolloutSnapshot.SmokeResult(status == expectedStatus,
                     "GET " + url + " answered " + status + " (expected " + expectedStatus + ")");

@@ -19,6 +19,11 @@ import java.util.stream.Collectors;
  * then success, then the retry acceptor, which always matches and says what is still awaited.
  * A deadline in the past turns that retry into TIMED_OUT.
  *
+ * <p>ROLLED_BACK_BY_ECS: our deployment is no longer PRIMARY and the PRIMARY runs another
+ * revision, or no deployment of ours remains and the service is set to another revision. That
+ * is what ECS's circuit breaker leaves behind; a manual UpdateService to a third revision reads
+ * the same, and is just as surely not our rollout going live.
+ *
  * <p>"Our deployment" is the one with the rollout's deployment id; without an id (an emulator
  * that creates no deployments) or when it is gone, the deployment running the rollout's
  * revision. "Our tasks" are those it started ({@code startedBy}), or, without a deployment,

@@ -36,18 +36,20 @@ public final class SdkRolloutObserver implements RolloutObserver {
     private static final int DESCRIBE_TASKS_MAX = 100;
 
     private final EcsClient ecs;
+    private final EcsServices services;
     private final ElasticLoadBalancingV2Client elb;
     private final SmokeCheck smoke;
 
     public SdkRolloutObserver(EcsClient ecs, ElasticLoadBalancingV2Client elb, SmokeCheck smoke) {
         this.ecs = ecs;
+        this.services = new SdkEcsServices(ecs);
         this.elb = elb;
         this.smoke = smoke;
     }
 
     @Override
     public RolloutSnapshot observe(String cluster, String service, Health health) {
-        ServiceState state = new SdkEcsServices(ecs).describe(cluster, service);
+        ServiceState state = services.describe(cluster, service);
         List<String> arns = new ArrayList<>(taskArns(cluster, service, DesiredStatus.RUNNING));
         arns.addAll(taskArns(cluster, service, DesiredStatus.STOPPED));
         List<RolloutSnapshot.TaskState> tasks = new ArrayList<>();
