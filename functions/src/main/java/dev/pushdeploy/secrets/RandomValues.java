@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 public final class RandomValues {
     private static final char[] ALPHABET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private RandomValues() {
     }
@@ -16,9 +15,12 @@ public final class RandomValues {
         if (length <= 0) {
             throw new IllegalArgumentException("length must be positive");
         }
+        // A fresh generator per value: no generator state is captured in a SnapStart snapshot
+        // and shared by every environment restored from it.
+        SecureRandom random = new SecureRandom();
         char[] chars = new char[length];
         for (int i = 0; i < length; i++) {
-            chars[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+            chars[i] = ALPHABET[random.nextInt(ALPHABET.length)];
         }
         return SecretValue.of(new String(chars));
     }

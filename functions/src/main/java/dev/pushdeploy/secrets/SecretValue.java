@@ -28,10 +28,6 @@ public final class SecretValue {
         return value.toCharArray();
     }
 
-    public int length() {
-        return value.length();
-    }
-
     @Override
     public String toString() {
         return "SecretValue[redacted]";
