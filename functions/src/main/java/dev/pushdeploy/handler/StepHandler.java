@@ -7,19 +7,25 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.request.ServiceScoped;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * Common shape of every Lambda entry point: JSON in → typed input record → one domain call →
  * typed output record → JSON out. Exceptions propagate so that the Lambda error type is the
  * exception's class name, which the state machine's Retry/Catch clauses match.
+ *
+ * <p>With SnapStart, the handler primes JSON binding of its input type before the snapshot is
+ * taken, so the first invocation after restore does not pay for it.
  */
-public abstract class StepHandler<I, O> implements RequestStreamHandler {
+public abstract class StepHandler<I, O> implements RequestStreamHandler, Resource {
     private final Class<I> inputType;
     private final String step;
 
     protected StepHandler(Class<I> inputType, String step) {
         this.inputType = inputType;
         this.step = step;
+        Core.getGlobalContext().register(this);
     }
 
     protected abstract O handle(I input, StepLog log);
@@ -34,6 +40,16 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
         }
         O output = handle(input, log);
         Json.write(out, output);
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        Json.write(Json.convert(Json.tree("{}"), inputType));
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // nothing to refresh: clients resolve credentials per request
     }
 
     /** For tests and the local runtime: the same path as Lambda, without the stream plumbing. */
