@@ -52,6 +52,7 @@ final class Deployments {
     }
 
     static Stack stack(Map<String, String> overrides, Function<String, Optional<String>> ssm, Map<String, String> bindings) {
-        return new Stack(TEMPLATE, TEMPLATE.parameterValues(overrides, ssm), STACK_NAME, Emulator.REGION, Emulator.ACCOUNT, bindings);
+        return new Stack(TEMPLATE, TEMPLATE.parameterValues(overrides, ssm), STACK_NAME, Emulator.REGION, Emulator.ACCOUNT, bindings)
+                .withPlaceholders();
     }
 }

@@ -9,6 +9,9 @@ import java.util.Map;
  * groups, state machine, secret) are derived from their name properties the way AWS forms their
  * ARNs; anything else comes from {@code bindings} ({@code "Logical"} for Ref,
  * {@code "Logical.Attribute"} for GetAtt, {@code "Function.Alias"} for SAM's alias reference).
+ * With {@link #withPlaceholders()}, what is neither named nor bound reads as {@code {Logical}} or
+ * {@code {Logical.Attribute}} instead of failing (to evaluate whole resources that refer to parts
+ * of the stack a caller does not model).
  */
 public final class Stack implements CfnEvaluator.Resources {
     private final CfnTemplate template;
@@ -16,14 +19,30 @@ public final class Stack implements CfnEvaluator.Resources {
     private final String account;
     private final Map<String, String> bindings;
     private final CfnEvaluator evaluator;
+    private final boolean placeholders;
+    private final String stackName;
+    private final Map<String, String> parameters;
 
     public Stack(CfnTemplate template, Map<String, String> parameters, String stackName, String region, String account,
                  Map<String, String> bindings) {
+        this(template, parameters, stackName, region, account, bindings, false);
+    }
+
+    private Stack(CfnTemplate template, Map<String, String> parameters, String stackName, String region, String account,
+                  Map<String, String> bindings, boolean placeholders) {
+        this.placeholders = placeholders;
         this.template = template;
         this.region = region;
         this.account = account;
         this.bindings = Map.copyOf(bindings);
         this.evaluator = new CfnEvaluator(template, parameters, CfnEvaluator.pseudo(stackName, region, account), this);
+        this.stackName = stackName;
+        this.parameters = Map.copyOf(parameters);
+    }
+
+    /** The same deployment, with placeholders for resources that are neither named nor bound. */
+    public Stack withPlaceholders() {
+        return new Stack(template, parameters, stackName, region, account, bindings, true);
     }
 
     public CfnTemplate template() {
@@ -61,7 +80,12 @@ public final class Stack implements CfnEvaluator.Resources {
             case "AWS::ECS::Service" -> arnPrefix.formatted("ecs") + "service/" + clusterOf(logicalId) + "/" + name(logicalId, "ServiceName");
             case "AWS::ECS::TaskDefinition" -> arnPrefix.formatted("ecs") + "task-definition/" + name(logicalId, "Family") + ":1";
             case "AWS::SecretsManager::Secret" -> arnPrefix.formatted("secretsmanager") + "secret:" + name(logicalId, "Name") + "-AbCdEf";
-            default -> throw new IllegalStateException("no physical id for " + logicalId + " (" + type + "): bind it");
+            default -> {
+                if (placeholders) {
+                    yield "{" + logicalId + "}";
+                }
+                throw new IllegalStateException("no physical id for " + logicalId + " (" + type + "): bind it");
+            }
         };
     }
 
@@ -82,7 +106,12 @@ public final class Stack implements CfnEvaluator.Resources {
             case "AWS::StepFunctions::StateMachine.Name", "AWS::ECS::Service.Name" -> name(logicalId,
                     type.endsWith("Service") ? "ServiceName" : "StateMachineName");
             case "AWS::StepFunctions::StateMachine.Arn" -> ref(logicalId);
-            default -> throw new IllegalStateException("no attribute " + attribute + " of " + logicalId + " (" + type + "): bind it");
+            default -> {
+                if (placeholders) {
+                    yield "{" + logicalId + "." + attribute + "}";
+                }
+                throw new IllegalStateException("no attribute " + attribute + " of " + logicalId + " (" + type + "): bind it");
+            }
         };
     }
 
