@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.ecs.model.Secret;
  * Each function's IAM statements in template.yaml cover the AWS calls its code makes. Each
  * function's sample event runs through its handler's production constructor, with exactly the
  * environment the template gives the function, against a World prepared the way the handler's
- * own IT prepares it for that event. An SDK interceptor records every call the handler makes;
+ * own IT prepares it for that event (the scan gate with a configured severity and a finished scan,
+ * so that its real path runs). An SDK interceptor records every call the handler makes;
  * each becomes the IAM action (and resource, where the request names one) it needs, plus what it
  * implies (KMS for SecureStrings and the encrypted topic, iam:PassRole for the task definition's
  * roles, ecs:TagResource for tags on registration), and the function's role must allow all of it.
@@ -63,7 +64,9 @@ class IamCoverageIT {
     @ParameterizedTest
     @MethodSource("functions")
     void everyCallIsAllowedByTheFunctionsRole(String function, Emulator emulator) throws Exception {
-        World world = World.create(emulator);
+        World world = function.equals("ScanGateFunction")
+                ? World.create(emulator, World.configDocument("HIGH"))
+                : World.create(emulator);
         Stack stack = stackFor(world);
         Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, function));
         environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
@@ -98,7 +101,11 @@ class IamCoverageIT {
     /** What each sample event expects to find (as in the handler's own IT), made outside the recording. */
     private static void prepare(String function, World world, String event) throws Exception {
         switch (function) {
-            case "PrepareFunction", "ScanGateFunction", "LockFunction" -> world.pushImage("v1.1.0");
+            case "PrepareFunction", "LockFunction" -> world.pushImage("v1.1.0");
+            case "ScanGateFunction" -> {
+                String digest = world.pushImage("v1.1.0");
+                world.ecr.startImageScan(r -> r.repositoryName(World.REPOSITORY).imageId(i -> i.imageDigest(digest)));
+            }
             case "RegisterTaskDefinitionFunction" -> world.pushImage("v1.0.1");
             case "StartDeploymentFunction" -> revision2(world);
             case "CheckDeploymentFunction", "RollbackFunction" -> {

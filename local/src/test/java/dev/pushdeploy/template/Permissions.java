@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbRequest;
+import software.amazon.awssdk.services.ecr.model.DescribeRepositoriesRequest;
 import software.amazon.awssdk.services.ecr.model.EcrRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
@@ -72,8 +73,15 @@ final class Permissions {
             }
             case DynamoDbRequest r -> permissions.add(new Permission(action, "arn:aws:dynamodb:" + region + ":" + account
                     + ":table/" + r.getValueForField("TableName", String.class).orElseThrow()));
-            case EcrRequest r -> permissions.add(new Permission(action, r.getValueForField("repositoryName", String.class)
-                    .map(n -> "arn:aws:ecr:" + region + ":" + account + ":repository/" + n).orElse(null)));
+            case DescribeRepositoriesRequest r -> {
+                if (r.hasRepositoryNames() && !r.repositoryNames().isEmpty()) {
+                    r.repositoryNames().forEach(n -> permissions.add(new Permission(action, repository(n))));
+                } else {
+                    permissions.add(new Permission(action, null));
+                }
+            }
+            case EcrRequest r -> permissions.add(new Permission(action,
+                    r.getValueForField("repositoryName", String.class).map(this::repository).orElse(null)));
             case DescribeServicesRequest r -> r.services().forEach(s -> permissions.add(new Permission(action, service(r.cluster(), s))));
             case UpdateServiceRequest r -> permissions.add(new Permission(action, service(r.cluster(), r.service())));
             case DescribeTasksRequest r -> r.tasks().forEach(t -> permissions.add(new Permission(action,
@@ -105,6 +113,10 @@ final class Permissions {
             default -> permissions.add(new Permission(action, null));
         }
         return permissions;
+    }
+
+    private String repository(String name) {
+        return "arn:aws:ecr:" + region + ":" + account + ":repository/" + name;
     }
 
     private String parameter(String name) {
