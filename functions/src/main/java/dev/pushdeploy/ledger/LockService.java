@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  *   <li>registers (or refreshes) the request's waiter item;</li>
  *   <li>a DEPLOY of a digest that another DEPLOY holds, or that an earlier-registered waiter
  *       queues → DUPLICATE;</li>
- *   <li>another live request (waiter or holder) ordered after this one → SUPERSEDED;</li>
+ *   <li>another live request (waiter or holder) ordered after this one → SUPERSEDED; a ROTATE
+ *       only supersedes another ROTATE (it does not deploy an image; a DEPLOY rotates too);</li>
  *   <li>conditional put of the lock (absent, expired, or ours) → ACQUIRED, else WAITING.</li>
  * </ol>
  * Requests are ordered by {@code orderAt}: the push time for ECR pushes, the arrival time (first
@@ -105,12 +106,13 @@ public final class LockService {
     }
 
     private static Optional<String> newer(WaiterItem mine, Optional<LockItem> held, List<WaiterItem> others) {
-        record Rival(String requestId, long orderAt) {
+        record Rival(String requestId, Action action, long orderAt) {
         }
         return Stream.concat(
-                        held.map(l -> new Rival(l.holder(), l.orderAt())).stream(),
-                        others.stream().map(w -> new Rival(w.requestId(), w.orderAt())))
+                        held.map(l -> new Rival(l.holder(), l.action(), l.orderAt())).stream(),
+                        others.stream().map(w -> new Rival(w.requestId(), w.action(), w.orderAt())))
                 .filter(r -> r.orderAt() > mine.orderAt())
+                .filter(r -> r.action() != Action.ROTATE || mine.action() == Action.ROTATE)
                 .max(Comparator.comparingLong(Rival::orderAt))
                 .map(Rival::requestId);
     }
