@@ -80,7 +80,8 @@ public final class LockService {
             return new LockResult(LockStatus.ACQUIRED, me, "acquired the lock of " + key);
         }
         String holder = table.lock(key).map(LockItem::holder).orElse(null);
-        return new LockResult(LockStatus.WAITING, holder, key + " is locked by request " + holder);
+        return new LockResult(LockStatus.WAITING, holder,
+                holder == null ? key + " changed hands while asking; ask again" : key + " is locked by request " + holder);
     }
 
     /** Rollout deadline + rollback deadline + bake + margin. */

@@ -122,8 +122,8 @@ public final class Preparer {
         Draft draft = new Draft(requestId, Action.ROLLBACK, "manual", target)
                 .reason(rollback.reason() != null ? rollback.reason() : "manual rollback to " + to.shortName())
                 .image(image, ImageRef.digestOf(image))
-                .previous(live);
-        draft.targetTaskDefinition = to.arn();
+                .previous(live)
+                .target(to.arn());
         if (to.arn().equals(live.taskDefinition().arn())) {
             return draft.end(Decision.IGNORED, to.shortName() + " is already live in " + target.serviceKey());
         }
@@ -271,6 +271,11 @@ public final class Preparer {
         Draft previous(Live live) {
             previousTaskDefinition = live.taskDefinition().arn();
             previousImage = live.image();
+            return this;
+        }
+
+        Draft target(String taskDefinition) {
+            targetTaskDefinition = taskDefinition;
             return this;
         }
 

@@ -28,7 +28,7 @@ import java.util.function.Predicate;
  */
 public final class ScanGate {
     /** ECR severities, lowest first; UNDEFINED and UNTRIAGED never block. */
-    static final List<String> SEVERITIES = List.of("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL");
+    private static final List<String> SEVERITIES = List.of("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL");
     private static final Set<String> RUNNING = Set.of("IN_PROGRESS", "PENDING");
     private static final Set<String> DONE = Set.of("COMPLETE", "ACTIVE");
 
@@ -43,12 +43,18 @@ public final class ScanGate {
     }
 
     public ScanResult check(DeployRequest request) {
-        if (request == null || request.cluster() == null || request.repository() == null || request.digest() == null) {
-            throw new InvalidRequestException("request", "names no service, repository and digest to gate");
+        if (request == null || request.cluster() == null) {
+            throw new InvalidRequestException("request", "names no service to gate");
         }
         Optional<String> severity = config.load().forService(request.cluster(), request.service()).map(Target::scanSeverity);
-        if (!request.scanGate() || severity.isEmpty()) {
+        if (severity.isEmpty()) {
             return new ScanResult(ScanStatus.PASSED, "no scan gate is configured for " + request.serviceKey(), Map.of(), 0);
+        }
+        if (!request.scanGate()) {
+            return new ScanResult(ScanStatus.PASSED, "the scan gate does not apply to a " + request.action() + " request", Map.of(), 0);
+        }
+        if (request.repository() == null || request.digest() == null) {
+            throw new InvalidRequestException("request", "names no repository and digest to gate");
         }
         Observation seen = new Observation(scans.scan(request.repository(), request.digest()).orElse(null), severity.get(), request.digest());
         Acceptor match = ACCEPTORS.stream().filter(a -> a.matches().test(seen)).findFirst().orElseThrow();

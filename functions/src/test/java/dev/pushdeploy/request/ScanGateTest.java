@@ -81,6 +81,15 @@ class ScanGateTest {
     }
 
     @Test
+    void passesRequestsTheGateDoesNotApplyTo() {
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("CRITICAL", 5)));
+        DeployRequest rotate = new PrepareFixture(World.configDocument("HIGH")).prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
+        ScanResult result = gate("HIGH").check(rotate);
+        assertEquals(ScanStatus.PASSED, result.status());
+        assertEquals("the scan gate does not apply to a ROTATE request", result.reason());
+    }
+
+    @Test
     void rejectsARequestWithoutDigest() {
         assertThrows(InvalidRequestException.class, () -> gate("HIGH").check(DeployRequest.ended("x", Decision.REJECTED, "bad")));
     }
