@@ -8,11 +8,12 @@ import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.json.Json;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.release.Release;
+import dev.pushdeploy.release.Revisions;
 import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.ServiceReader;
 import dev.pushdeploy.request.ServiceReader.ContainerView;
 import dev.pushdeploy.request.ServiceReader.LiveService;
 import dev.pushdeploy.request.ServiceReader.TaskDefinitionView;
+import dev.pushdeploy.request.ServiceReader;
 import dev.pushdeploy.request.ServiceScoped;
 import dev.pushdeploy.rollout.CheckResult;
 import dev.pushdeploy.rollout.Rollout;
@@ -232,16 +233,16 @@ public final class Finalizer {
     /** ACTIVE revisions past the {@code keep} newest, minus the protected ones (by family:revision), oldest first. */
     static List<String> beyondKeep(List<String> active, int keep, Set<String> protectedNames) {
         List<String> newestFirst = active.stream()
-                .sorted(Comparator.comparingInt(ServiceReader::revisionOf).reversed())
+                .sorted(Comparator.comparingInt(Revisions::revision).reversed())
                 .toList();
         return newestFirst.stream().skip(keep)
                 .filter(arn -> !protectedNames.contains(shortName(arn)))
-                .sorted(Comparator.comparingInt(ServiceReader::revisionOf))
+                .sorted(Comparator.comparingInt(Revisions::revision))
                 .toList();
     }
 
     private static String shortName(String reference) {
-        return ServiceReader.familyOf(reference) + ":" + ServiceReader.revisionOf(reference);
+        return Revisions.family(reference) + ":" + Revisions.revision(reference);
     }
 
     private void housekeeping(String what, List<String> warnings, StepLog log, Runnable work) {

@@ -1,6 +1,7 @@
 package dev.pushdeploy.request;
 
 import dev.pushdeploy.aws.AwsCall;
+import dev.pushdeploy.release.Revisions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class EcsServiceReader implements ServiceReader {
         return AwsCall.run("ecs:ListTaskDefinitions " + family, () ->
                 ecs.listTaskDefinitionsPaginator(r -> r.familyPrefix(family).status(TaskDefinitionStatus.ACTIVE))
                         .taskDefinitionArns().stream()
-                        .filter(arn -> ServiceReader.familyOf(arn).equals(family))
+                        .filter(arn -> Revisions.family(arn).equals(family))
                         .toList());
     }
 

@@ -8,6 +8,7 @@ import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.LedgerReader;
 import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.ledger.WaiterItem;
+import dev.pushdeploy.release.Revisions;
 import dev.pushdeploy.request.ImageRegistry.Image;
 import dev.pushdeploy.request.ServiceReader.ContainerView;
 import dev.pushdeploy.request.ServiceReader.LiveService;
@@ -196,8 +197,8 @@ public final class Preparer {
             return fromHistory.get();
         }
         return services.activeRevisions(current.family()).stream()
-                .filter(arn -> ServiceReader.revisionOf(arn) < current.revision())
-                .max(Comparator.comparingInt(ServiceReader::revisionOf))
+                .filter(arn -> Revisions.revision(arn) < current.revision())
+                .max(Comparator.comparingInt(Revisions::revision))
                 .flatMap(services::taskDefinition)
                 .orElseThrow(() -> new InvalidRequestException("to", "there is no earlier ACTIVE revision of " + current.family()
                         + " than the live " + current.shortName() + " to roll back to"));

@@ -15,24 +15,6 @@ public interface ServiceReader {
     /** ARNs of the ACTIVE revisions of exactly this family (any order). */
     List<String> activeRevisions(String family);
 
-    /** The family of a task definition ARN or {@code family:revision}. */
-    static String familyOf(String reference) {
-        String name = reference.substring(reference.lastIndexOf('/') + 1);
-        int colon = name.lastIndexOf(':');
-        return colon < 0 ? name : name.substring(0, colon);
-    }
-
-    /** The revision of a task definition ARN or {@code family:revision}; 0 when it names none. */
-    static int revisionOf(String reference) {
-        String name = reference.substring(reference.lastIndexOf('/') + 1);
-        int colon = name.lastIndexOf(':');
-        try {
-            return colon < 0 ? 0 : Integer.parseInt(name.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
     /**
      * @param taskDefinition            the service's task definition (its PRIMARY deployment's)
      * @param deploymentTaskDefinitions task definitions of every deployment the service still has
