@@ -37,7 +37,7 @@ public final class ReleaseRegistrar {
         String family = live.definition().family();
         String requestTag = ReleaseDerivation.tagValue(request.requestId());
         for (String arn : taskDefinitions.newest(family, LOOKBACK)) {
-            if (TaskDefinitions.revisionOf(arn) <= live.definition().revision()) {
+            if (Revisions.revision(arn) <= live.definition().revision()) {
                 continue;
             }
             Revision candidate = taskDefinitions.describe(arn);

@@ -8,9 +8,9 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsResponse;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.SortOrder;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /** The ECS task-definition calls the release step uses. */
 public interface TaskDefinitions {
@@ -21,24 +21,6 @@ public interface TaskDefinitions {
     List<String> newest(String family, int count);
 
     TaskDefinition register(RegisterTaskDefinitionRequest request);
-
-    /** The family of a task definition ARN or {@code family:revision}. */
-    static String familyOf(String taskDefinition) {
-        String name = taskDefinition.substring(taskDefinition.lastIndexOf('/') + 1);
-        int colon = name.lastIndexOf(':');
-        return colon < 0 ? name : name.substring(0, colon);
-    }
-
-    /** The revision of a task definition ARN or {@code family:revision}; 0 when it names none. */
-    static int revisionOf(String taskDefinition) {
-        String name = taskDefinition.substring(taskDefinition.lastIndexOf('/') + 1);
-        int colon = name.lastIndexOf(':');
-        try {
-            return colon < 0 ? 0 : Integer.parseInt(name.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
 
     static TaskDefinitions ecs(EcsClient ecs) {
         return new TaskDefinitions() {
@@ -67,12 +49,12 @@ public interface TaskDefinitions {
                                     .sort(SortOrder.DESC)
                                     .maxResults(100)
                                     .nextToken(pageToken)));
-                    page.taskDefinitionArns().stream().filter(arn -> family.equals(familyOf(arn))).forEach(arns::add);
+                    page.taskDefinitionArns().stream().filter(arn -> family.equals(Revisions.family(arn))).forEach(arns::add);
                     token = page.nextToken();
                     pages++;
                 } while (token != null && arns.size() < count && pages < MAX_PAGES);
                 return arns.stream()
-                        .sorted(Comparator.comparingInt(TaskDefinitions::revisionOf).reversed())
+                        .sorted(Comparator.comparingInt(Revisions::revision).reversed())
                         .limit(count)
                         .toList();
             }

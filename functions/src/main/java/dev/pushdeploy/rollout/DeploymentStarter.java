@@ -2,6 +2,7 @@ package dev.pushdeploy.rollout;
 
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.release.Revisions;
 import java.time.Clock;
 import java.util.Optional;
 

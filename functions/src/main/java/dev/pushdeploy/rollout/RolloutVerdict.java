@@ -1,5 +1,6 @@
 package dev.pushdeploy.rollout;
 
+import dev.pushdeploy.release.Revisions;
 import dev.pushdeploy.rollout.RolloutSnapshot.ContainerState;
 import dev.pushdeploy.rollout.RolloutSnapshot.TargetState;
 import dev.pushdeploy.rollout.RolloutSnapshot.TaskState;

@@ -27,8 +27,8 @@ final class InMemoryTaskDefinitions implements TaskDefinitions {
     @Override
     public List<String> newest(String family, int count) {
         return revisions.keySet().stream()
-                .filter(arn -> family.equals(TaskDefinitions.familyOf(arn)))
-                .sorted(Comparator.comparingInt(TaskDefinitions::revisionOf).reversed())
+                .filter(arn -> family.equals(Revisions.family(arn)))
+                .sorted(Comparator.comparingInt(Revisions::revision).reversed())
                 .limit(count)
                 .toList();
     }
@@ -37,8 +37,8 @@ final class InMemoryTaskDefinitions implements TaskDefinitions {
     public TaskDefinition register(RegisterTaskDefinitionRequest request) {
         registrations.add(request);
         int revision = 1 + revisions.keySet().stream()
-                .filter(arn -> request.family().equals(TaskDefinitions.familyOf(arn)))
-                .mapToInt(TaskDefinitions::revisionOf).max().orElse(0);
+                .filter(arn -> request.family().equals(Revisions.family(arn)))
+                .mapToInt(Revisions::revision).max().orElse(0);
         TaskDefinition definition = TaskDefinition.builder()
                 .taskDefinitionArn(arn(request.family(), revision))
                 .family(request.family())

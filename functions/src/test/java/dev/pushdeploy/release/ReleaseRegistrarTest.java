@@ -122,7 +122,7 @@ class ReleaseRegistrarTest {
             "web, web, 0",
     })
     void readsFamilyAndRevision(String taskDefinition, String family, int revision) {
-        assertEquals(family, TaskDefinitions.familyOf(taskDefinition));
-        assertEquals(revision, TaskDefinitions.revisionOf(taskDefinition));
+        assertEquals(family, Revisions.family(taskDefinition));
+        assertEquals(revision, Revisions.revision(taskDefinition));
     }
 }

@@ -1,4 +1,4 @@
-package dev.pushdeploy.rollout;
+package dev.pushdeploy.release;
 
 /**
  * Compares task definition references. ECS answers with full ARNs
@@ -16,6 +16,24 @@ public final class Revisions {
         }
         int slash = taskDefinition.lastIndexOf('/');
         return slash < 0 ? taskDefinition : taskDefinition.substring(slash + 1);
+    }
+
+    /** The family of a task definition ARN or {@code family:revision}. */
+    public static String family(String taskDefinition) {
+        String name = shortName(taskDefinition);
+        int colon = name.lastIndexOf(':');
+        return colon < 0 ? name : name.substring(0, colon);
+    }
+
+    /** The revision of a task definition ARN or {@code family:revision}; 0 when it names none. */
+    public static int revision(String taskDefinition) {
+        String name = shortName(taskDefinition);
+        int colon = name.lastIndexOf(':');
+        try {
+            return colon < 0 ? 0 : Integer.parseInt(name.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Whether both references name the same revision (false when either is null). */

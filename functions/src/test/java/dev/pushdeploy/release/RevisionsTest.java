@@ -1,4 +1,4 @@
-package dev.pushdeploy.rollout;
+package dev.pushdeploy.release;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
