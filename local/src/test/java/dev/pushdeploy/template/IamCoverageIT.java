@@ -14,6 +14,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Secret;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Each function's IAM statements in template.yaml cover the AWS calls its code makes. Each
@@ -143,6 +147,59 @@ class IamCoverageIT {
                                 .portMappings(p -> p.containerPort(8080))
                                 .secrets(Secret.builder().name("APP_SIGNING_KEY").valueFrom(World.SIGNING_KEY_PARAMETER + "/" + slot).build())))
                 .taskDefinition().taskDefinitionArn();
+    }
+
+    /**
+     * RotateSecrets with the database (EnableDatabase=true): the template's own configuration
+     * document drives the real handler against a real PostgreSQL (embedded, trust authentication:
+     * only the calls matter here) and the master secret in Secrets Manager, read through Parameter
+     * Store's reference path as in production. The role is evaluated with the database's statements.
+     */
+    @Test
+    void theRotationWithTheDatabaseIsAllowedByItsRole(Emulator emulator) throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            try (Connection admin = postgres.getPostgresDatabase().getConnection(); Statement sql = admin.createStatement()) {
+                sql.execute("CREATE DATABASE app");
+            }
+            Map<String, String> bindings = new HashMap<>(Deployments.bindings());
+            bindings.put("Key.Arn", World.KMS_KEY);
+            bindings.put("Database.Endpoint.Address", "localhost");
+            bindings.put("Database.Endpoint.Port", String.valueOf(postgres.getPort()));
+            Stack stack = Deployments.stack(Map.of("EnableDatabase", "true"), name -> Optional.of("none"), bindings);
+            World world = World.create(emulator, stack.properties("ConfigParameter").path("Value").asText());
+            String secretName = stack.properties("DatabaseMasterSecret").path("Name").asText();
+            world.emulator.client(SecretsManagerClient.builder()).createSecret(r -> r.name(secretName)
+                    .secretString("{\"username\": \"postgres\", \"password\": \"unused-with-trust\"}"));
+            Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, "RotateSecretsFunction"));
+            environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
+                    "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
+            String event = Files.readString(Repo.events("rotate-secrets.json"));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+            List<Call> calls = FunctionEnvironment.with(environment, () -> {
+                RequestStreamHandler handler = (RequestStreamHandler) Class.forName(Repo.HANDLER_PACKAGE + "RotateSecretsHandler")
+                        .getConstructor().newInstance();
+                return RecordingInterceptor.record(() -> handler.handleRequest(
+                        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null));
+            });
+
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"username\":\"app_a\""), out.toString(StandardCharsets.UTF_8));
+            List<Iam.Statement> statements = Iam.statements(stack, "RotateSecretsFunctionRole");
+            Permissions permissions = new Permissions(Emulator.REGION, Emulator.ACCOUNT);
+            List<String> denied = new ArrayList<>();
+            Set<String> exercised = new LinkedHashSet<>();
+            for (Call call : calls) {
+                for (Permission needed : permissions.of(call)) {
+                    exercised.add(needed.toString());
+                    if (!Iam.allows(statements, needed.action(), needed.resource())) {
+                        denied.add(call.service() + "." + call.operation() + " needs " + needed);
+                    }
+                }
+            }
+            System.out.println("RotateSecretsFunction (database) exercised " + exercised);
+            assertTrue(exercised.stream().anyMatch(p -> p.startsWith("secretsmanager:GetSecretValue")), exercised.toString());
+            assertTrue(denied.isEmpty(), "RotateSecretsFunctionRole lacks:\n" + String.join("\n", denied));
+        }
     }
 
     /** The check is not vacuous: a role without a needed statement is reported. */

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
  * the request names, plus the permissions the call implies (KMS for SecureStrings and the
  * encrypted topic, iam:PassRole for the roles a task definition names). A null resource means
  * the check is by action only (APIs without a resource type, or resources not derivable here).
+ * Secrets Manager ARNs end in a random suffix; here it is {@code -AbCdEf}, as {@code Stack} derives them.
  */
 final class Permissions {
     record Permission(String action, String resource) {
@@ -40,6 +41,9 @@ final class Permissions {
             "ecs", "ecs", "ssm", "ssm", "ecr", "ecr", "dynamodb", "dynamodb", "sns", "sns",
             "eventbridge", "events", "elasticloadbalancingv2", "elasticloadbalancing",
             "kms", "kms", "secretsmanager", "secretsmanager");
+
+    /** Parameter Store's view of Secrets Manager: reading it needs the secret's own permission. */
+    private static final String SECRETS_MANAGER_REFERENCE = "/aws/reference/secretsmanager/";
 
     private final String region;
     private final String account;
@@ -62,6 +66,10 @@ final class Permissions {
                 permissions.add(new Permission(action, parameter(r.name())));
                 if (Boolean.TRUE.equals(r.withDecryption())) {
                     permissions.add(new Permission("kms:Decrypt", null));
+                }
+                if (r.name().startsWith(SECRETS_MANAGER_REFERENCE)) {
+                    permissions.add(new Permission("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:" + region + ":"
+                            + account + ":secret:" + r.name().substring(SECRETS_MANAGER_REFERENCE.length()) + "-AbCdEf"));
                 }
             }
             case GetParametersRequest r -> r.names().forEach(n -> permissions.add(new Permission(action, parameter(n))));
