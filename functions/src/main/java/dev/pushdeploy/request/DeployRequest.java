@@ -14,6 +14,7 @@ package dev.pushdeploy.request;
  * @param rotate                 whether the rotate step runs (DEPLOY and ROTATE with managed secrets)
  * @param register               whether a new revision is registered (not for ROLLBACK)
  * @param scanGate               whether the scan gate runs (severity configured and action DEPLOY)
+ * @param preparedAt             epoch millis Prepare ran: fixes the history key, so Finalize is idempotent
  */
 public record DeployRequest(
         String requestId,
@@ -37,7 +38,19 @@ public record DeployRequest(
         boolean register,
         boolean scanGate,
         int deadlineSeconds,
-        int bakeSeconds) implements ServiceScoped {
+        int bakeSeconds,
+        Long preparedAt) implements ServiceScoped {
+
+    /** The shape before {@code preparedAt} existed (hand-written fixtures); preparedAt stays null. */
+    public DeployRequest(String requestId, Action action, String source, String cluster, String service,
+            String container, String repository, String image, String digest, String tag, String reason,
+            Long pushedAt, String previousTaskDefinition, String previousImage, String targetTaskDefinition,
+            Decision decision, String decisionReason, boolean rotate, boolean register, boolean scanGate,
+            int deadlineSeconds, int bakeSeconds) {
+        this(requestId, action, source, cluster, service, container, repository, image, digest, tag, reason,
+                pushedAt, previousTaskDefinition, previousImage, targetTaskDefinition, decision, decisionReason,
+                rotate, register, scanGate, deadlineSeconds, bakeSeconds, null);
+    }
 
     @Override
     public String serviceKey() {
@@ -47,6 +60,6 @@ public record DeployRequest(
     /** An input that ends here: nothing proceeds, nothing was changed. */
     public static DeployRequest ended(String requestId, Decision decision, String reason) {
         return new DeployRequest(requestId, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, decision, reason, false, false, false, 0, 0);
+                null, null, null, decision, reason, false, false, false, 0, 0, null);
     }
 }

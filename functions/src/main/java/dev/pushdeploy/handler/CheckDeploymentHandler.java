@@ -1,0 +1,46 @@
+package dev.pushdeploy.handler;
+
+import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Env;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.rollout.CheckResult;
+import dev.pushdeploy.rollout.HttpSmokeCheck;
+import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.rollout.RolloutChecker;
+import dev.pushdeploy.rollout.RolloutObserver;
+import dev.pushdeploy.rollout.SdkRolloutObserver;
+import java.time.Clock;
+
+/**
+ * CheckDeployment: the verdict on the deployment we started ({@code $.check}); the same function
+ * checks the rollback, called with {@code rollout = $.rollback} ({@code $.rollbackCheck}).
+ */
+public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHandler.Input, CheckResult> {
+    /** The state document fields this step reads. */
+    public record Input(DeployRequest request, Rollout rollout) implements ServiceScoped {
+        @Override
+        public String serviceKey() {
+            return request == null ? null : request.serviceKey();
+        }
+    }
+
+    private final RolloutChecker checker;
+
+    public CheckDeploymentHandler() {
+        this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
+                ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), Clock.systemUTC());
+    }
+
+    public CheckDeploymentHandler(RolloutObserver observer, ConfigSource config, Clock clock) {
+        super(Input.class, "CheckDeployment");
+        this.checker = new RolloutChecker(observer, config, clock);
+    }
+
+    @Override
+    protected CheckResult handle(Input input, StepLog log) {
+        return checker.check(input.request(), input.rollout(), log);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.pushdeploy.handler;
+
+import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Env;
+import dev.pushdeploy.ledger.DynamoLedger;
+import dev.pushdeploy.ledger.EventBridgeOutcomeSink;
+import dev.pushdeploy.ledger.FinalizeResult;
+import dev.pushdeploy.ledger.Finalizer;
+import dev.pushdeploy.ledger.LedgerTable;
+import dev.pushdeploy.ledger.OutcomeSink;
+import dev.pushdeploy.ledger.ReleaseParameters;
+import dev.pushdeploy.ledger.RevisionDeregistrar;
+import dev.pushdeploy.ledger.SnsOutcomeSink;
+import dev.pushdeploy.ledger.SsmReleaseParameters;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.request.EcsServiceReader;
+import dev.pushdeploy.request.ServiceReader;
+import java.time.Clock;
+import java.util.List;
+
+/** Finalize: history, lock release, old revisions, release parameters, outcome notification → {@code $.final}. */
+public final class FinalizeHandler extends StepHandler<Finalizer.Input, FinalizeResult> {
+    private final Finalizer finalizer;
+
+    public FinalizeHandler() {
+        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME), Env.require(Env.TOPIC_ARN),
+                Env.require(Env.EVENT_BUS_NAME), Env.require(Env.RELEASE_PARAMETER_PREFIX));
+    }
+
+    private FinalizeHandler(String configParameter, String table, String topicArn, String busName, String parameterPrefix) {
+        this(ConfigSource.ssm(Aws.ssm(), configParameter), new DynamoLedger(Aws.dynamoDb(), table), new EcsServiceReader(Aws.ecs()),
+                RevisionDeregistrar.ecs(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
+                List.of(new SnsOutcomeSink(Aws.sns(), topicArn), new EventBridgeOutcomeSink(Aws.eventBridge(), busName)),
+                Clock.systemUTC());
+    }
+
+    public FinalizeHandler(ConfigSource config, LedgerTable table, ServiceReader services, RevisionDeregistrar deregistrar,
+            ReleaseParameters parameters, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
+        super(Finalizer.Input.class, "Finalize");
+        this.finalizer = new Finalizer(config, table, services, deregistrar, parameters, parameterPrefix, sinks, clock);
+    }
+
+    @Override
+    protected FinalizeResult handle(Finalizer.Input input, StepLog log) {
+        return finalizer.finish(input, log);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.pushdeploy.handler;
+
+import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.config.Env;
+import dev.pushdeploy.ledger.DynamoLedger;
+import dev.pushdeploy.ledger.LedgerTable;
+import dev.pushdeploy.ledger.LockResult;
+import dev.pushdeploy.ledger.LockService;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.request.ServiceScoped;
+import java.time.Clock;
+
+/** Lock: one deployment per service → {@code $.lock} (ACQUIRED, WAITING, SUPERSEDED, DUPLICATE). */
+public final class LockHandler extends StepHandler<LockHandler.Input, LockResult> {
+    /** {@code $.request}. */
+    public record Input(DeployRequest request) implements ServiceScoped {
+        @Override
+        public String serviceKey() {
+            return request == null ? null : request.serviceKey();
+        }
+    }
+
+    private final LockService locks;
+
+    public LockHandler() {
+        this(Env.require(Env.TABLE_NAME));
+    }
+
+    private LockHandler(String table) {
+        this(new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
+    }
+
+    public LockHandler(LedgerTable table, Clock clock) {
+        super(Input.class, "Lock");
+        this.locks = new LockService(table, clock);
+    }
+
+    @Override
+    protected LockResult handle(Input input, StepLog log) {
+        LockResult result = locks.acquire(input.request());
+        log.info("lock", "status", result.status(), "holder", result.holder(), "reason", result.reason());
+        return result;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.pushdeploy.handler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Env;
+import dev.pushdeploy.ledger.DynamoLedger;
+import dev.pushdeploy.ledger.LedgerReader;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.request.EcrRegistry;
+import dev.pushdeploy.request.EcsServiceReader;
+import dev.pushdeploy.request.ImageRegistry;
+import dev.pushdeploy.request.Preparer;
+import dev.pushdeploy.request.ServiceReader;
+import java.time.Clock;
+
+/** Prepare: the raw input → {@code $.request} (PROCEED, IGNORED or REJECTED). Reads only. */
+public final class PrepareHandler extends StepHandler<PrepareHandler.Input, DeployRequest> {
+    /** {@code $.input} (the ECR event or manual input) and {@code $.executionName}. */
+    public record Input(JsonNode input, String executionName) {
+    }
+
+    private final Preparer preparer;
+
+    public PrepareHandler() {
+        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME));
+    }
+
+    private PrepareHandler(String configParameter, String table) {
+        this(ConfigSource.ssm(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), new EcsServiceReader(Aws.ecs()),
+                new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
+    }
+
+    public PrepareHandler(ConfigSource config, ImageRegistry registry, ServiceReader services, LedgerReader ledger, Clock clock) {
+        super(Input.class, "Prepare");
+        this.preparer = new Preparer(config, registry, services, ledger, clock);
+    }
+
+    @Override
+    protected DeployRequest handle(Input input, StepLog log) {
+        DeployRequest request = preparer.prepare(input.input(), input.executionName());
+        (request.serviceKey() == null ? log : log.forService(request.serviceKey())).info("prepared", "decision", request.decision(), "reason", request.decisionReason(), "image", request.image());
+        return request;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.pushdeploy.handler;
+
+import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Env;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.release.Release;
+import dev.pushdeploy.release.ReleaseRegistrar;
+import dev.pushdeploy.release.TaskDefinitions;
+import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.secrets.RotationResult;
+
+/** RegisterTaskDefinition: the new revision for the request's image and secret slots ({@code $.release}). */
+public final class RegisterTaskDefinitionHandler
+        extends StepHandler<RegisterTaskDefinitionHandler.Input, Release> {
+    /** The part of the state document this step reads; {@code secrets} is absent when nothing was rotated. */
+    public record Input(DeployRequest request, RotationResult secrets) implements ServiceScoped {
+        @Override
+        public String serviceKey() {
+            return request == null ? null : request.serviceKey();
+        }
+    }
+
+    private final ReleaseRegistrar registrar;
+
+    public RegisterTaskDefinitionHandler() {
+        this(new ReleaseRegistrar(ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
+                TaskDefinitions.ecs(Aws.ecs())));
+    }
+
+    public RegisterTaskDefinitionHandler(ReleaseRegistrar registrar) {
+        super(Input.class, "RegisterTaskDefinition");
+        this.registrar = registrar;
+    }
+
+    @Override
+    protected Release handle(Input input, StepLog log) {
+        return registrar.register(input.request(), input.secrets(), log);
+    }
+}

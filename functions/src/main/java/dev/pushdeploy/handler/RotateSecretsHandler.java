@@ -1,0 +1,41 @@
+package dev.pushdeploy.handler;
+
+import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Env;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.secrets.LiveSecrets;
+import dev.pushdeploy.secrets.PostgresRoles;
+import dev.pushdeploy.secrets.RotationResult;
+import dev.pushdeploy.secrets.SecretRotator;
+import dev.pushdeploy.secrets.SlotStore;
+
+/** RotateSecrets: writes new values into each managed secret's inactive slot ({@code $.secrets}). */
+public final class RotateSecretsHandler extends StepHandler<RotateSecretsHandler.Input, RotationResult> {
+    /** The part of the state document this step reads. */
+    public record Input(DeployRequest request) implements ServiceScoped {
+        @Override
+        public String serviceKey() {
+            return request == null ? null : request.serviceKey();
+        }
+    }
+
+    private final SecretRotator rotator;
+
+    public RotateSecretsHandler() {
+        this(new SecretRotator(ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
+                LiveSecrets.ecs(Aws.ecs()), SlotStore.ssm(Aws.ssm()), new PostgresRoles()));
+    }
+
+    public RotateSecretsHandler(SecretRotator rotator) {
+        super(Input.class, "RotateSecrets");
+        this.rotator = rotator;
+    }
+
+    @Override
+    protected RotationResult handle(Input input, StepLog log) {
+        return rotator.rotate(input.request(), log);
+    }
+}

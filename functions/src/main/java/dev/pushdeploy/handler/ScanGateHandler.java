@@ -1,0 +1,46 @@
+package dev.pushdeploy.handler;
+
+import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Env;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.request.EcrRegistry;
+import dev.pushdeploy.request.ScanFindings;
+import dev.pushdeploy.request.ScanGate;
+import dev.pushdeploy.request.ScanResult;
+import dev.pushdeploy.request.ServiceScoped;
+import java.time.Clock;
+
+/** Scan gate: the ECR scan of the request's digest → {@code $.scan} (PASSED, PENDING, FAILED). Reads only. */
+public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, ScanResult> {
+    /** {@code $.request}. */
+    public record Input(DeployRequest request) implements ServiceScoped {
+        @Override
+        public String serviceKey() {
+            return request == null ? null : request.serviceKey();
+        }
+    }
+
+    private final ScanGate gate;
+
+    public ScanGateHandler() {
+        this(Env.require(Env.CONFIG_PARAMETER));
+    }
+
+    private ScanGateHandler(String configParameter) {
+        this(ConfigSource.ssm(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), Clock.systemUTC());
+    }
+
+    public ScanGateHandler(ConfigSource config, ScanFindings scans, Clock clock) {
+        super(Input.class, "ScanGate");
+        this.gate = new ScanGate(config, scans, clock);
+    }
+
+    @Override
+    protected ScanResult handle(Input input, StepLog log) {
+        ScanResult result = gate.check(input.request());
+        log.info("scan gate", "status", result.status(), "reason", result.reason(), "findings", result.findingCounts());
+        return result;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.pushdeploy.handler;
+
+import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.release.Release;
+import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.rollout.DeploymentStarter;
+import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.rollout.SdkEcsServices;
+import java.time.Clock;
+
+/** StartDeployment: UpdateService to the released revision, once per request ({@code $.rollout}). */
+public final class StartDeploymentHandler extends StepHandler<StartDeploymentHandler.Input, Rollout> {
+    /** The state document fields this step reads. */
+    public record Input(DeployRequest request, Release release) implements ServiceScoped {
+        @Override
+        public String serviceKey() {
+            return request == null ? null : request.serviceKey();
+        }
+    }
+
+    private final DeploymentStarter starter;
+
+    public StartDeploymentHandler() {
+        this(new SdkEcsServices(Aws.ecs()), Clock.systemUTC());
+    }
+
+    public StartDeploymentHandler(EcsServices ecs, Clock clock) {
+        super(Input.class, "StartDeployment");
+        this.starter = new DeploymentStarter(ecs, clock);
+    }
+
+    @Override
+    protected Rollout handle(Input input, StepLog log) {
+        DeployRequest request = input.request();
+        return starter.moveTo(request.cluster(), request.service(), input.release().taskDefinition(),
+                request.deadlineSeconds(), log);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.pushdeploy.ledger;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Reads of the ledger table: what Prepare may see (it never writes). Keys are {@code <cluster>/<service>}. */
+public interface LedgerReader {
+    /** The service's lock item, expired or not (strongly consistent). */
+    Optional<LockItem> lock(String serviceKey);
+
+    /** The service's waiter items, expired or not (strongly consistent). */
+    List<WaiterItem> waiters(String serviceKey);
+
+    /** The newest history item with outcome SUCCEEDED. */
+    Optional<HistoryItem> latestSucceeded(String serviceKey);
+}

@@ -1,0 +1,108 @@
+package dev.pushdeploy.request;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.error.InvalidRequestException;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Validates the shape of a raw execution input (an ECR "ECR Image Action" event as EventBridge
+ * delivers it, or a manual input) and turns it into an {@link Intent}. Pure: no AWS call.
+ * Every problem is an {@link InvalidRequestException} naming the field.
+ */
+final class InputParser {
+    static final int REASON_MAX = 256;
+    private static final int SERVICE_MAX = 511;
+    private static final int IMAGE_MAX = 512;
+    private static final int TO_MAX = 512;
+    private static final int REPOSITORY_MAX = 256;
+    private static final Pattern TASK_DEFINITION_ARN =
+            Pattern.compile("arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:task-definition/[A-Za-z0-9_-]{1,255}:[1-9]\\d{0,8}");
+    private static final Pattern FAMILY_REVISION = Pattern.compile("[A-Za-z0-9_-]{1,255}:[1-9]\\d{0,8}");
+
+    private InputParser() {
+    }
+
+    static Intent parse(JsonNode input) {
+        if (input == null || input.isNull() || input.isMissingNode()) {
+            throw new InvalidRequestException("input", "is required");
+        }
+        if (!input.isObject()) {
+            throw new InvalidRequestException("input", "must be a JSON object, not " + input.getNodeType().name().toLowerCase());
+        }
+        if (input.has("action")) {
+            return manual(input);
+        }
+        if (input.has("source") || input.has("detail-type") || input.has("detail")) {
+            return ecrEvent(input);
+        }
+        throw new InvalidRequestException("input", "is neither an ECR Image Action event nor a manual input with an action");
+    }
+
+    private static Intent manual(JsonNode input) {
+        String action = Fields.required(input, "action", "action", 16);
+        return switch (action) {
+            case "deploy" -> {
+                Fields.only(input, Set.of("action", "service", "image", "reason"), "a deploy input");
+                ServiceRef service = service(input, false);
+                ImageRef image = ImageRef.parse(Fields.required(input, "image", "image", IMAGE_MAX), "image");
+                yield new Intent.Deploy(service, image, reason(input));
+            }
+            case "rollback" -> {
+                Fields.only(input, Set.of("action", "service", "to", "reason"), "a rollback input");
+                ServiceRef service = service(input, true);
+                String to = Fields.required(input, "to", "to", TO_MAX);
+                if (!to.equals("previous") && !TASK_DEFINITION_ARN.matcher(to).matches() && !FAMILY_REVISION.matcher(to).matches()) {
+                    throw new InvalidRequestException("to", "'" + to + "' must be \"previous\" or a task definition ARN (or family:revision)");
+                }
+                yield new Intent.Rollback(service, to.equals("previous") ? null : to, reason(input));
+            }
+            case "rotate" -> {
+                Fields.only(input, Set.of("action", "service", "reason"), "a rotate input");
+                yield new Intent.Rotate(service(input, true), reason(input));
+            }
+            default -> throw new InvalidRequestException("action", "must be deploy, rollback or rotate, not '" + action + "'");
+        };
+    }
+
+    private static ServiceRef service(JsonNode input, boolean required) {
+        String text = required ? Fields.required(input, "service", "service", SERVICE_MAX)
+                : Fields.optional(input, "service", "service", SERVICE_MAX);
+        return text == null ? null : ServiceRef.parse(text);
+    }
+
+    private static String reason(JsonNode input) {
+        return Fields.optional(input, "reason", "reason", REASON_MAX);
+    }
+
+    private static Intent ecrEvent(JsonNode event) {
+        String source = Fields.required(event, "source", "source", 64);
+        if (!source.equals("aws.ecr")) {
+            throw new InvalidRequestException("source", "'" + source + "' is not aws.ecr");
+        }
+        String detailType = Fields.required(event, "detail-type", "detail-type", 64);
+        if (!detailType.equals("ECR Image Action")) {
+            throw new InvalidRequestException("detail-type", "'" + detailType + "' is not ECR Image Action");
+        }
+        JsonNode detail = event.get("detail");
+        if (detail == null || !detail.isObject()) {
+            throw new InvalidRequestException("detail", "must be an object");
+        }
+        String actionType = Fields.required(detail, "action-type", "detail.action-type", 32);
+        if (!actionType.equals("PUSH")) {
+            return new Intent.Skip("ECR action-type " + actionType + " is not a PUSH");
+        }
+        String result = Fields.required(detail, "result", "detail.result", 32);
+        if (!result.equals("SUCCESS")) {
+            return new Intent.Skip("ECR push result is " + result + ", not SUCCESS");
+        }
+        String repository = Fields.required(detail, "repository-name", "detail.repository-name", REPOSITORY_MAX);
+        String digest = Fields.required(detail, "image-digest", "detail.image-digest", 80);
+        ImageRef.requireDigest(digest, "detail.image-digest");
+        String tag = Fields.optional(detail, "image-tag", "detail.image-tag", 128);
+        if (tag != null) {
+            ImageRef.requireTag(tag, "detail.image-tag");
+        }
+        return new Intent.Push(repository, digest, tag);
+    }
+}

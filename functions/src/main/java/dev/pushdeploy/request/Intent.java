@@ -1,0 +1,24 @@
+package dev.pushdeploy.request;
+
+/** What a raw input asks for, after its shape has been validated and before AWS is consulted. */
+sealed interface Intent {
+    /** An input that needs no work (an ECR event that is not a successful push). */
+    record Skip(String reason) implements Intent {
+    }
+
+    /** A successful ECR push; {@code tag} may be null (pushed by digest). */
+    record Push(String repository, String digest, String tag) implements Intent {
+    }
+
+    /** Manual deploy; {@code service} may be null (the repository's target). */
+    record Deploy(ServiceRef service, ImageRef image, String reason) implements Intent {
+    }
+
+    /** Manual rollback; {@code to} is null for "previous", else a task definition ARN or family:revision. */
+    record Rollback(ServiceRef service, String to, String reason) implements Intent {
+    }
+
+    /** Manual secret rotation with the live image. */
+    record Rotate(ServiceRef service, String reason) implements Intent {
+    }
+}

@@ -1,0 +1,308 @@
+package dev.pushdeploy.request;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Target;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.ledger.HistoryItem;
+import dev.pushdeploy.ledger.LedgerReader;
+import dev.pushdeploy.ledger.LockItem;
+import dev.pushdeploy.ledger.WaiterItem;
+import dev.pushdeploy.release.Revisions;
+import dev.pushdeploy.request.ImageRegistry.Image;
+import dev.pushdeploy.request.ServiceReader.ContainerView;
+import dev.pushdeploy.request.ServiceReader.LiveService;
+import dev.pushdeploy.request.ServiceReader.TaskDefinitionView;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * Prepare: turns a raw input into a {@link DeployRequest} and decides PROCEED, IGNORED or
+ * REJECTED. It only reads (ECR, ECS, the ledger, the configuration): whatever it decides, nothing
+ * in AWS has changed. Invalid input of any kind ends REJECTED with a reason naming the field;
+ * only configuration and AWS failures propagate as exceptions.
+ *
+ * <p>IGNORED: a non-push ECR event; a push whose tag does not fully match the target's
+ * tagPattern (manual deploys are explicit and not filtered); a digest that is already live or in
+ * flight (held or queued by another request) for the service; a rollback to the live revision.
+ */
+public final class Preparer {
+    private final ConfigSource config;
+    private final ImageRegistry registry;
+    private final ServiceReader services;
+    private final LedgerReader ledger;
+    private final Clock clock;
+
+    public Preparer(ConfigSource config, ImageRegistry registry, ServiceReader services, LedgerReader ledger, Clock clock) {
+        this.config = config;
+        this.registry = registry;
+        this.services = services;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    public DeployRequest prepare(JsonNode input, String executionName) {
+        String requestId = null;
+        try {
+            requestId = Fields.requestId(executionName);
+            Intent intent = InputParser.parse(input);
+            return switch (intent) {
+                case Intent.Skip skip -> DeployRequest.ended(requestId, Decision.IGNORED, skip.reason());
+                case Intent.Push push -> push(requestId, push);
+                case Intent.Deploy deploy -> deploy(requestId, deploy);
+                case Intent.Rollback rollback -> rollback(requestId, rollback);
+                case Intent.Rotate rotate -> rotate(requestId, rotate);
+            };
+        } catch (InvalidRequestException e) {
+            return DeployRequest.ended(requestId, Decision.REJECTED, e.getMessage());
+        }
+    }
+
+    private DeployRequest push(String requestId, Intent.Push push) {
+        Target target = config.load().forRepository(push.repository()).orElseThrow(() -> new InvalidRequestException(
+                "detail.repository-name", "repository " + push.repository() + " is not mapped to a target"));
+        Draft draft = new Draft(requestId, Action.DEPLOY, "ecr", target)
+                .tag(push.tag())
+                .reason("ECR push " + push.repository() + (push.tag() == null ? "@" + push.digest() : ":" + push.tag()));
+        if (push.tag() == null) {
+            return draft.end(Decision.IGNORED, "the image was pushed without a tag; tagPattern " + target.tagPattern().pattern() + " cannot match");
+        }
+        if (!target.tagPattern().matcher(push.tag()).matches()) {
+            return draft.end(Decision.IGNORED, "tag " + push.tag() + " does not match tagPattern " + target.tagPattern().pattern());
+        }
+        String uri = repositoryUri(target, "detail.repository-name");
+        Image image = registry.image(target.repository(), push.digest()).orElseThrow(() -> new InvalidRequestException(
+                "detail.image-digest", push.digest() + " is not an image of repository " + target.repository()));
+        return deployImage(draft, target, uri, image);
+    }
+
+    private DeployRequest deploy(String requestId, Intent.Deploy deploy) {
+        ImageRef ref = deploy.image();
+        Target target = config.load().forRepository(ref.repository()).orElseThrow(() -> new InvalidRequestException(
+                "image", "repository " + ref.repository() + " is not mapped to a target"));
+        if (deploy.service() != null && !deploy.service().key().equals(target.serviceKey())) {
+            throw new InvalidRequestException("service", deploy.service().key() + " is not the target of repository "
+                    + target.repository() + " (" + target.serviceKey() + ")");
+        }
+        String uri = repositoryUri(target, "image");
+        if (ref.registry() != null && !uri.equals(ref.registry() + "/" + ref.repository())) {
+            throw new InvalidRequestException("image", "registry " + ref.registry() + " is not the registry of repository "
+                    + target.repository() + " (" + uri + ")");
+        }
+        String reference = ref.digest() != null ? ref.digest() : ref.tag();
+        Image image = registry.image(target.repository(), reference).orElseThrow(() -> new InvalidRequestException(
+                "image", (ref.digest() != null ? ref.digest() : "tag " + ref.tag()) + " is not an image of repository " + target.repository()));
+        Draft draft = new Draft(requestId, Action.DEPLOY, "manual", target)
+                .tag(ref.tag())
+                .reason(deploy.reason() != null ? deploy.reason() : "manual deploy of " + ref.repository() + (ref.tag() != null ? ":" + ref.tag() : "@" + ref.digest()));
+        return deployImage(draft, target, uri, image);
+    }
+
+    private DeployRequest deployImage(Draft draft, Target target, String uri, Image image) {
+        Live live = live(target);
+        draft.image(uri + "@" + image.digest(), image.digest())
+                .pushedAt(image.pushedAt() == null ? null : image.pushedAt().toEpochMilli())
+                .previous(live);
+        if (image.digest().equals(live.digest())) {
+            return draft.end(Decision.IGNORED, image.digest() + " is already live in " + target.serviceKey() + " (" + live.taskDefinition().shortName() + ")");
+        }
+        Optional<String> inFlight = inFlight(target.serviceKey(), image.digest(), draft.requestId);
+        if (inFlight.isPresent()) {
+            return draft.end(Decision.IGNORED, image.digest() + " is already in flight for " + target.serviceKey() + " (request " + inFlight.get() + ")");
+        }
+        return draft.flags(!target.secrets().isEmpty(), true, target.scanSeverity() != null).proceed();
+    }
+
+    private DeployRequest rollback(String requestId, Intent.Rollback rollback) {
+        Target target = target(rollback.service());
+        Live live = live(target);
+        TaskDefinitionView to = rollback.to() == null ? previousRevision(target, live) : namedRevision(rollback.to(), live);
+        String image = to.container(target.container()).map(ContainerView::image).orElseThrow(() -> new InvalidRequestException(
+                "to", to.shortName() + " has no container " + target.container()));
+        Draft draft = new Draft(requestId, Action.ROLLBACK, "manual", target)
+                .reason(rollback.reason() != null ? rollback.reason() : "manual rollback to " + to.shortName())
+                .image(image, ImageRef.digestOf(image))
+                .previous(live)
+                .target(to.arn());
+        if (to.arn().equals(live.taskDefinition().arn())) {
+            return draft.end(Decision.IGNORED, to.shortName() + " is already live in " + target.serviceKey());
+        }
+        return draft.flags(false, false, false).proceed();
+    }
+
+    private DeployRequest rotate(String requestId, Intent.Rotate rotate) {
+        Target target = target(rotate.service());
+        if (target.secrets().isEmpty()) {
+            throw new InvalidRequestException("service", target.serviceKey() + " has no managed secrets to rotate");
+        }
+        Live live = live(target);
+        return new Draft(requestId, Action.ROTATE, "manual", target)
+                .reason(rotate.reason() != null ? rotate.reason() : "manual secret rotation")
+                .image(live.image(), live.digest())
+                .previous(live)
+                .flags(true, true, false)
+                .proceed();
+    }
+
+    private Target target(ServiceRef service) {
+        return config.load().forService(service.cluster(), service.service()).orElseThrow(() -> new InvalidRequestException(
+                "service", service.key() + " is not a configured target"));
+    }
+
+    private String repositoryUri(Target target, String field) {
+        return registry.repositoryUri(target.repository()).orElseThrow(() -> new InvalidRequestException(
+                field, "repository " + target.repository() + " does not exist in ECR"));
+    }
+
+    /** The live revision and the target container's image in it. */
+    private Live live(Target target) {
+        LiveService service = services.service(target.cluster(), target.service()).orElseThrow(() -> new InvalidRequestException(
+                "service", target.serviceKey() + " does not exist in ECS"));
+        TaskDefinitionView taskDefinition = services.taskDefinition(service.taskDefinition()).orElseThrow(() -> new InvalidRequestException(
+                "service", "the live task definition " + service.taskDefinition() + " of " + target.serviceKey() + " cannot be described"));
+        ContainerView container = taskDefinition.container(target.container()).orElseThrow(() -> new InvalidRequestException(
+                "container", target.container() + " is not a container of " + taskDefinition.shortName() + " (check the configuration)"));
+        return new Live(taskDefinition, container.image());
+    }
+
+    /** Another request holding the lock or queued for it with the same digest (expired items do not count). */
+    private Optional<String> inFlight(String serviceKey, String digest, String requestId) {
+        long now = clock.instant().getEpochSecond();
+        Optional<String> holder = ledger.lock(serviceKey)
+                .filter(l -> !l.expired(now) && !l.holder().equals(requestId) && digest.equals(l.digest()))
+                .map(LockItem::holder);
+        if (holder.isPresent()) {
+            return holder;
+        }
+        return ledger.waiters(serviceKey).stream()
+                .filter(w -> !w.expired(now) && !w.requestId().equals(requestId) && digest.equals(w.digest()))
+                .map(WaiterItem::requestId)
+                .findFirst();
+    }
+
+    /**
+     * "previous": the revision that was live before the live one according to the history (the newest
+     * SUCCEEDED request that made the live revision live); without such history, the newest ACTIVE
+     * revision of the live family older than the live one.
+     */
+    private TaskDefinitionView previousRevision(Target target, Live live) {
+        TaskDefinitionView current = live.taskDefinition();
+        Optional<TaskDefinitionView> fromHistory = ledger.latestSucceeded(target.serviceKey())
+                .filter(h -> current.arn().equals(h.taskDefinition()) && h.previousTaskDefinition() != null)
+                .map(HistoryItem::previousTaskDefinition)
+                .flatMap(services::taskDefinition)
+                .filter(td -> td.active() && td.family().equals(current.family()) && !td.arn().equals(current.arn()));
+        if (fromHistory.isPresent()) {
+            return fromHistory.get();
+        }
+        return services.activeRevisions(current.family()).stream()
+                .filter(arn -> Revisions.revision(arn) < current.revision())
+                .max(Comparator.comparingInt(Revisions::revision))
+                .flatMap(services::taskDefinition)
+                .orElseThrow(() -> new InvalidRequestException("to", "there is no earlier ACTIVE revision of " + current.family()
+                        + " than the live " + current.shortName() + " to roll back to"));
+    }
+
+    private TaskDefinitionView namedRevision(String reference, Live live) {
+        TaskDefinitionView td = services.taskDefinition(reference).orElseThrow(() -> new InvalidRequestException(
+                "to", reference + " does not exist"));
+        if (!td.active()) {
+            throw new InvalidRequestException("to", td.shortName() + " is INACTIVE (deregistered)");
+        }
+        if (!td.family().equals(live.taskDefinition().family())) {
+            throw new InvalidRequestException("to", td.shortName() + " is of family " + td.family() + ", the service runs family "
+                    + live.taskDefinition().family());
+        }
+        return td;
+    }
+
+    private record Live(TaskDefinitionView taskDefinition, String image) {
+        String digest() {
+            return ImageRef.digestOf(image);
+        }
+    }
+
+    /** The request being built; ends as PROCEED or with the decision and reason. */
+    private final class Draft {
+        final String requestId;
+        final Action action;
+        final String source;
+        final Target target;
+        String image;
+        String digest;
+        String tag;
+        String reason;
+        Long pushedAt;
+        String previousTaskDefinition;
+        String previousImage;
+        String targetTaskDefinition;
+        boolean rotate;
+        boolean register;
+        boolean scanGate;
+
+        Draft(String requestId, Action action, String source, Target target) {
+            this.requestId = requestId;
+            this.action = action;
+            this.source = source;
+            this.target = target;
+        }
+
+        Draft tag(String value) {
+            tag = value;
+            return this;
+        }
+
+        Draft reason(String value) {
+            reason = value;
+            return this;
+        }
+
+        Draft image(String value, String digestOfValue) {
+            image = value;
+            digest = digestOfValue;
+            return this;
+        }
+
+        Draft pushedAt(Long value) {
+            pushedAt = value;
+            return this;
+        }
+
+        Draft previous(Live live) {
+            previousTaskDefinition = live.taskDefinition().arn();
+            previousImage = live.image();
+            return this;
+        }
+
+        Draft target(String taskDefinition) {
+            targetTaskDefinition = taskDefinition;
+            return this;
+        }
+
+        Draft flags(boolean rotateSecrets, boolean registerRevision, boolean gateOnScan) {
+            rotate = rotateSecrets;
+            register = registerRevision;
+            scanGate = gateOnScan;
+            return this;
+        }
+
+        DeployRequest proceed() {
+            return build(Decision.PROCEED, null);
+        }
+
+        DeployRequest end(Decision decision, String decisionReason) {
+            rotate = false;
+            register = false;
+            scanGate = false;
+            return build(decision, decisionReason);
+        }
+
+        private DeployRequest build(Decision decision, String decisionReason) {
+            return new DeployRequest(requestId, action, source, target.cluster(), target.service(), target.container(),
+                    target.repository(), image, digest, tag, reason, pushedAt, previousTaskDefinition, previousImage,
+                    targetTaskDefinition, decision, decisionReason, rotate, register, scanGate,
+                    target.health().deadlineSeconds(), target.health().bakeSeconds(), clock.millis());
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.pushdeploy.request;
+
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Target;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.request.ScanFindings.ScanReport;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The optional scan gate: reads the ECR scan of the request's digest and judges it with
+ * waiter-style acceptors, first match wins:
+ * <ol>
+ *   <li>no scan yet, or IN_PROGRESS / PENDING → PENDING (scan on push may not have started or finished);</li>
+ *   <li>COMPLETE / ACTIVE with findings at or above the target's scanSeverity → FAILED naming the counts;</li>
+ *   <li>COMPLETE / ACTIVE otherwise → PASSED;</li>
+ *   <li>any other status (FAILED, UNSUPPORTED_IMAGE, FINDINGS_UNAVAILABLE, …) → FAILED with ECR's description.</li>
+ * </ol>
+ * The gate itself never gives up on PENDING: a scan that never completes is ended by the state
+ * machine's deadline around the scan loop. It does not start scans either (read only): the
+ * repository's scan on push does.
+ */
+public final class ScanGate {
+    /** ECR severities, lowest first; UNDEFINED and UNTRIAGED never block. */
+    private static final List<String> SEVERITIES = List.of("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL");
+    private static final Set<String> RUNNING = Set.of("IN_PROGRESS", "PENDING");
+    private static final Set<String> DONE = Set.of("COMPLETE", "ACTIVE");
+
+    private final ConfigSource config;
+    private final ScanFindings scans;
+    private final Clock clock;
+
+    public ScanGate(ConfigSource config, ScanFindings scans, Clock clock) {
+        this.config = config;
+        this.scans = scans;
+        this.clock = clock;
+    }
+
+    public ScanResult check(DeployRequest request) {
+        if (request == null || request.cluster() == null) {
+            throw new InvalidRequestException("request", "names no service to gate");
+        }
+        Optional<String> severity = config.load().forService(request.cluster(), request.service()).map(Target::scanSeverity);
+        if (severity.isEmpty()) {
+            return new ScanResult(ScanStatus.PASSED, "no scan gate is configured for " + request.serviceKey(), Map.of(), 0);
+        }
+        if (!request.scanGate()) {
+            return new ScanResult(ScanStatus.PASSED, "the scan gate does not apply to a " + request.action() + " request", Map.of(), 0);
+        }
+        if (request.repository() == null || request.digest() == null) {
+            throw new InvalidRequestException("request", "names no repository and digest to gate");
+        }
+        Observation seen = new Observation(scans.scan(request.repository(), request.digest()).orElse(null), severity.get(), request.digest());
+        Acceptor match = ACCEPTORS.stream().filter(a -> a.matches().test(seen)).findFirst().orElseThrow();
+        int poll = match.status() == ScanStatus.PENDING ? nextPoll(request) : 0;
+        return new ScanResult(match.status(), match.reason().apply(seen), seen.counts(), poll);
+    }
+
+    /** Fast while a fresh push is being scanned, slower later (basic scans take seconds to minutes). */
+    private int nextPoll(DeployRequest request) {
+        long since = request.pushedAt() == null ? Long.MAX_VALUE : clock.millis() - request.pushedAt();
+        if (since < 120_000) {
+            return 10;
+        }
+        return since < 600_000 ? 30 : 60;
+    }
+
+    private record Observation(ScanReport report, String severity, String digest) {
+        boolean running() {
+            return report == null || RUNNING.contains(report.status());
+        }
+
+        boolean done() {
+            return report != null && DONE.contains(report.status());
+        }
+
+        Map<String, Integer> counts() {
+            return report == null ? Map.of() : report.severityCounts();
+        }
+
+        /** Counts at or above the threshold, highest severity first. */
+        Map<String, Integer> blocking() {
+            Map<String, Integer> blocking = new TreeMap<>((a, b) -> SEVERITIES.indexOf(b) - SEVERITIES.indexOf(a));
+            int threshold = SEVERITIES.indexOf(severity);
+            counts().forEach((level, count) -> {
+                if (SEVERITIES.indexOf(level) >= threshold && count != null && count > 0) {
+                    blocking.put(level, count);
+                }
+            });
+            return blocking;
+        }
+    }
+
+    private record Acceptor(Predicate<Observation> matches, ScanStatus status, Function<Observation, String> reason) {
+    }
+
+    private static final List<Acceptor> ACCEPTORS = List.of(
+            new Acceptor(Observation::running, ScanStatus.PENDING, o -> o.report() == null
+                    ? "no scan of " + o.digest() + " exists yet"
+                    : "the scan of " + o.digest() + " is " + o.report().status()),
+            new Acceptor(o -> o.done() && !o.blocking().isEmpty(), ScanStatus.FAILED, o -> {
+                int total = o.blocking().values().stream().mapToInt(Integer::intValue).sum();
+                return total + " finding(s) at or above " + o.severity() + ": " + o.blocking().toString().replaceAll("[{}]", "");
+            }),
+            new Acceptor(Observation::done, ScanStatus.PASSED, o -> "no findings at or above " + o.severity()),
+            new Acceptor(o -> true, ScanStatus.FAILED, o -> "the scan of " + o.digest() + " ended " + o.report().status()
+                    + (o.report().description() == null ? "" : ": " + o.report().description())));
+}

@@ -1,0 +1,264 @@
+package dev.pushdeploy.rollout;
+
+import dev.pushdeploy.release.Revisions;
+import dev.pushdeploy.rollout.RolloutSnapshot.ContainerState;
+import dev.pushdeploy.rollout.RolloutSnapshot.TargetState;
+import dev.pushdeploy.rollout.RolloutSnapshot.TaskState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The verdict on one rollout, as pure code over a {@link RolloutSnapshot} (DESIGN 3.2).
+ *
+ * <p>Written like an SDK waiter: an ordered list of {@link Acceptor}s, each a matcher that
+ * answers a reason (or null) and the verdict it leads to. Failure acceptors come first,
+ * then success, then the retry acceptor, which always matches and says what is still awaited.
+ * A deadline in the past turns that retry into TIMED_OUT.
+ *
+ * <p>ROLLED_BACK_BY_ECS: our deployment is no longer PRIMARY and the PRIMARY runs another
+ * revision, or no deployment of ours remains and the service is set to another revision. That
+ * is what ECS's circuit breaker leaves behind; a manual UpdateService to a third revision reads
+ * the same, and is just as surely not our rollout going live.
+ *
+ * <p>"Our deployment" is the one with the rollout's deployment id; without an id (an emulator
+ * that creates no deployments) or when it is gone, the deployment running the rollout's
+ * revision. "Our tasks" are those it started ({@code startedBy}), or, without a deployment,
+ * those of the revision. HEALTHY needs all of: our deployment is PRIMARY, rolloutState
+ * COMPLETED, running == desired > 0, in every target group of the service at least
+ * {@code desired} of our tasks' IPs healthy and none of them in another state, and the smoke
+ * check (when configured) answering the expected status. A failing smoke check keeps the
+ * rollout IN_PROGRESS until the deadline: a check carries no history, and the deadline bounds
+ * the wait (the reason then says the smoke check failed).
+ */
+public final class RolloutVerdict {
+    static final List<String> START_FAILURES = List.of(
+            "CannotPullContainerError", "ResourceInitializationError", "CannotStartContainerError",
+            "CannotCreateContainerError");
+    static final Set<String> ORDERLY_STOPS = Set.of(
+            "ServiceSchedulerInitiated", "UserInitiated", "SpotInterruption", "TerminationNotice");
+    static final String ESSENTIAL_CONTAINER_EXITED = "EssentialContainerExited";
+    static final int MAX_REASON = 1000;
+    static final int MAX_PART = 300;
+
+    /** One acceptor: when {@code matcher} answers a reason, the check ends in {@code verdict}. */
+    record Acceptor(String name, Verdict verdict, Function<Observation, String> matcher) {
+    }
+
+    /** Waiter-style acceptors, in order: failures, success, retry. */
+    static final List<Acceptor> ACCEPTORS = List.of(
+            new Acceptor("rolledBackByEcs", Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict::rolledBackByEcs),
+            new Acceptor("rolloutFailed", Verdict.FAILED, RolloutVerdict::rolloutFailed),
+            new Acceptor("taskFailed", Verdict.FAILED, RolloutVerdict::taskFailed),
+            new Acceptor("healthy", Verdict.HEALTHY, o -> o.outstanding() == null ? healthySummary(o) : null),
+            new Acceptor("waiting", Verdict.IN_PROGRESS, Observation::outstanding));
+
+    private RolloutVerdict() {
+    }
+
+    public static CheckResult judge(RolloutSnapshot snapshot, Rollout rollout, long nowMillis) {
+        Observation o = Observation.of(snapshot, rollout);
+        int running = o.ours().map(Deployment::runningCount).orElse(0);
+        int desired = o.ours().map(Deployment::desiredCount).orElse(0);
+        int failed = o.ours().map(Deployment::failedTasks).orElse(0);
+        for (Acceptor acceptor : ACCEPTORS) {
+            String reason = acceptor.matcher().apply(o);
+            if (reason == null) {
+                continue;
+            }
+            if (acceptor.verdict() != Verdict.IN_PROGRESS) {
+                return new CheckResult(acceptor.verdict(), cap(reason), 0, running, desired, failed);
+            }
+            if (nowMillis >= rollout.deadlineAt()) {
+                long seconds = (rollout.deadlineAt() - rollout.startedAt()) / 1000;
+                return new CheckResult(Verdict.TIMED_OUT,
+                        cap("not healthy " + seconds + " s after the start (deadline passed): " + reason),
+                        0, running, desired, failed);
+            }
+            int next = PollInterval.nextPollSeconds(Duration.ofMillis(nowMillis - rollout.startedAt()),
+                    Duration.ofMillis(rollout.deadlineAt() - nowMillis), o.settling());
+            return new CheckResult(Verdict.IN_PROGRESS, cap(reason), next, running, desired, failed);
+        }
+        throw new IllegalStateException("the waiting acceptor matches every observation");
+    }
+
+    private static String rolledBackByEcs(Observation o) {
+        Optional<Deployment> primary = o.snapshot().service().primary();
+        if (o.ours().isPresent()) {
+            Deployment ours = o.ours().get();
+            if (ours.isPrimary() || primary.isEmpty() || Revisions.same(primary.get().taskDefinition(), o.revision())) {
+                return null;
+            }
+            return "ECS rolled deployment " + ours.id() + " (" + Revisions.shortName(o.revision()) + ") back to "
+                    + primary.get().id() + " (" + Revisions.shortName(primary.get().taskDefinition()) + "): "
+                    + ours.status() + ", rollout " + ours.rolloutState()
+                    + (ours.rolloutStateReason() == null ? "" : " — " + ours.rolloutStateReason()) + o.lastEvent();
+        }
+        if (o.snapshot().service().isOn(o.revision())) {
+            return null;
+        }
+        return "the service is back on " + Revisions.shortName(o.snapshot().service().taskDefinition())
+                + " and no deployment of " + Revisions.shortName(o.revision()) + " remains" + o.lastEvent();
+    }
+
+    private static String rolloutFailed(Observation o) {
+        return o.ours().filter(d -> Deployment.FAILED.equals(d.rolloutState()))
+                .map(d -> "deployment " + d.id() + " (" + Revisions.shortName(o.revision()) + ") failed"
+                        + (d.rolloutStateReason() == null ? "" : ": " + d.rolloutStateReason())
+                        + (d.failedTasks() > 0 ? " (" + d.failedTasks() + " failed tasks)" : "") + o.lastEvent())
+                .orElse(null);
+    }
+
+    private static String taskFailed(Observation o) {
+        return o.ourTasks().stream().map(RolloutVerdict::fatalStop).filter(r -> r != null).findFirst().orElse(null);
+    }
+
+    /** Why a stopped task of ours proves the revision cannot run, or null when it does not. */
+    static String fatalStop(TaskState task) {
+        if (!task.isStopped() && !"STOPPED".equals(task.desiredStatus())) {
+            return null;
+        }
+        boolean startFailure = START_FAILURES.stream().anyMatch(f -> contains(task.stoppedReason(), f)
+                || task.containers().stream().anyMatch(c -> contains(c.reason(), f)));
+        boolean essentialExit = ESSENTIAL_CONTAINER_EXITED.equals(task.stopCode());
+        boolean crashed = (task.stopCode() == null || !ORDERLY_STOPS.contains(task.stopCode()))
+                && task.containers().stream().anyMatch(c -> c.exitCode() != null && c.exitCode() != 0);
+        if (!startFailure && !essentialExit && !crashed) {
+            return null;
+        }
+        String containers = task.containers().stream()
+                .filter(c -> c.reason() != null || (c.exitCode() != null && (c.exitCode() != 0 || essentialExit)))
+                .map(RolloutVerdict::describe)
+                .collect(Collectors.joining("; "));
+        return "task " + task.shortId() + " (" + Revisions.shortName(task.taskDefinitionArn()) + ") stopped"
+                + (task.stopCode() == null ? "" : " [" + task.stopCode() + "]")
+                + (task.stoppedReason() == null ? "" : ": " + clip(task.stoppedReason()))
+                + (containers.isEmpty() ? "" : "; " + containers);
+    }
+
+    private static String describe(ContainerState c) {
+        return "container " + c.name()
+                + (c.exitCode() == null ? "" : " exit code " + c.exitCode())
+                + (c.reason() == null ? "" : " (" + clip(c.reason()) + ")");
+    }
+
+    private static String healthySummary(Observation o) {
+        Deployment d = o.ours().orElseThrow();
+        long targets = o.ourTargets().stream().filter(TargetState::isHealthy).count();
+        return "deployment " + d.id() + " (" + Revisions.shortName(o.revision()) + ") COMPLETED, "
+                + d.runningCount() + "/" + d.desiredCount() + " tasks running"
+                + (o.snapshot().service().targetGroupArns().isEmpty() ? "" : ", " + targets + " targets healthy")
+                + (o.snapshot().smoke() == null ? "" : ", smoke check: " + o.snapshot().smoke().detail());
+    }
+
+    private static boolean contains(String text, String part) {
+        return text != null && text.contains(part);
+    }
+
+    private static String clip(String text) {
+        return text.length() <= MAX_PART ? text : text.substring(0, MAX_PART) + "…";
+    }
+
+    private static String cap(String reason) {
+        return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "…";
+    }
+
+    /** The snapshot seen from one rollout: which deployment, tasks and targets are ours. */
+    record Observation(RolloutSnapshot snapshot, String revision, Optional<Deployment> ours, List<TaskState> ourTasks) {
+        static Observation of(RolloutSnapshot snapshot, Rollout rollout) {
+            ServiceState service = snapshot.service();
+            Optional<Deployment> ours = service.deployments().stream()
+                    .filter(d -> rollout.deploymentId() != null && rollout.deploymentId().equals(d.id()))
+                    .findFirst()
+                    .or(() -> service.deploymentOf(rollout.taskDefinition()));
+            List<TaskState> tasks = snapshot.tasks().stream()
+                    .filter(t -> ours.isPresent() ? ours.get().id() != null && ours.get().id().equals(t.startedBy())
+                            : Revisions.same(t.taskDefinitionArn(), rollout.taskDefinition()))
+                    .toList();
+            return new Observation(snapshot, rollout.taskDefinition(), ours, tasks);
+        }
+
+        List<TaskState> runningTasks() {
+            return ourTasks.stream().filter(TaskState::isRunning).toList();
+        }
+
+        List<TargetState> ourTargets() {
+            Set<String> ips = runningTasks().stream().map(TaskState::privateIp).filter(ip -> ip != null)
+                    .collect(Collectors.toSet());
+            return snapshot.targets().stream().filter(t -> ips.contains(t.id())).toList();
+        }
+
+        /** Our deployment is PRIMARY with all desired tasks running: only health is outstanding. */
+        boolean settling() {
+            return ours.filter(d -> d.isPrimary() && d.desiredCount() > 0 && d.runningCount() == d.desiredCount())
+                    .isPresent();
+        }
+
+        /** The first condition of HEALTHY that does not hold yet, or null when all hold. */
+        String outstanding() {
+            String rev = Revisions.shortName(revision);
+            if (ours.isEmpty()) {
+                return "no ECS deployment of " + rev + " is visible yet";
+            }
+            Deployment d = ours.get();
+            if (!d.isPrimary()) {
+                return "deployment " + d.id() + " (" + rev + ") is " + d.status() + ", not PRIMARY";
+            }
+            if (d.desiredCount() == 0) {
+                return "deployment " + d.id() + " (" + rev + ") wants 0 tasks: nothing runs the revision";
+            }
+            if (d.runningCount() != d.desiredCount()) {
+                return d.runningCount() + "/" + d.desiredCount() + " tasks of " + rev + " running, "
+                        + d.pendingCount() + " pending"
+                        + (d.failedTasks() > 0 ? ", " + d.failedTasks() + " failed so far" : "");
+            }
+            String targets = targetsOutstanding(rev, d.desiredCount());
+            if (targets != null) {
+                return targets;
+            }
+            if (!Deployment.COMPLETED.equals(d.rolloutState())) {
+                return "rollout of " + rev + " is " + d.rolloutState()
+                        + (d.rolloutStateReason() == null ? "" : ": " + d.rolloutStateReason());
+            }
+            if (snapshot.smoke() != null && !snapshot.smoke().ok()) {
+                return "smoke check failing: " + snapshot.smoke().detail();
+            }
+            return null;
+        }
+
+        private String targetsOutstanding(String rev, int desired) {
+            List<String> problems = new ArrayList<>();
+            List<TargetState> ourTargets = ourTargets();
+            for (String group : snapshot.service().targetGroupArns()) {
+                List<TargetState> inGroup = ourTargets.stream().filter(t -> group.equals(t.targetGroupArn())).toList();
+                List<String> unhealthy = inGroup.stream().filter(t -> !t.isHealthy())
+                        .map(t -> "target " + t.id() + (t.port() == null ? "" : ":" + t.port()) + " is " + t.state()
+                                + (t.reason() == null ? "" : " (" + t.reason() + ")") + " in " + groupName(group))
+                        .toList();
+                long healthy = inGroup.size() - unhealthy.size();
+                problems.addAll(unhealthy);
+                if (unhealthy.isEmpty() && healthy < desired) {
+                    problems.add(healthy + "/" + desired + " targets of " + rev + " healthy in " + groupName(group));
+                }
+            }
+            return problems.isEmpty() ? null : String.join("; ", problems);
+        }
+
+        private static String groupName(String targetGroupArn) {
+            String[] parts = targetGroupArn.split("/");
+            return parts.length >= 2 ? "target group " + parts[parts.length - 2] : targetGroupArn;
+        }
+
+        /** The newest service event about our deployment, as a suffix, or "". */
+        String lastEvent() {
+            return ours.map(Deployment::id)
+                    .flatMap(id -> snapshot.service().events().stream().filter(e -> e.contains(id)).findFirst())
+                    .map(e -> "; last event: " + clip(e))
+                    .orElse("");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.pushdeploy.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Health;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.rollout.Deployment;
+import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.rollout.RolloutFixtures;
+import dev.pushdeploy.rollout.RolloutObserver;
+import dev.pushdeploy.rollout.RolloutSnapshot;
+import dev.pushdeploy.rollout.ServiceState;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CheckDeploymentHandlerTest {
+    private static final String CONFIG = """
+            {"targets": [{"repository": "web", "cluster": "pushdeploy", "service": "web", "container": "app",
+              "health": {"smokeUrl": "https://web.example.com/healthz", "expectedStatus": 204, "deadlineSeconds": 600}}]}""";
+    private static final String OURS = "ecs-svc/7000000000000000001";
+
+    @Test
+    void judgesTheObservedServiceWithTheConfiguredSmokeCheck() {
+        List<Health> asked = new ArrayList<>();
+        RolloutObserver observer = (cluster, service, health) -> {
+            assertEquals("pushdeploy/web", cluster + "/" + service);
+            asked.add(health);
+            return new RolloutSnapshot(new ServiceState(RolloutFixtures.REV2_ARN,
+                    List.of(new Deployment(OURS, "PRIMARY", RolloutFixtures.REV2_ARN, "IN_PROGRESS", null, 1, 2, 1, 0)),
+                    List.of(), List.of()), List.of(), List.of(),
+                    new RolloutSnapshot.SmokeResult(false, "GET https://web.example.com/healthz answered 503 (expected 204)"));
+        };
+        Instant start = RolloutFixtures.NOW;
+        Rollout rollout = new Rollout(OURS, RolloutFixtures.REV2_ARN, start.toEpochMilli(), start.plusSeconds(600).toEpochMilli(), true);
+        var state = Json.object();
+        state.set("request", Json.mapper().valueToTree(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600)));
+        state.set("rollout", Json.mapper().valueToTree(rollout));
+        state.set("check", Json.tree("{\"verdict\":\"IN_PROGRESS\",\"nextPollSeconds\":3}"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        new CheckDeploymentHandler(observer, ConfigSource.of(ConfigParser.parse(CONFIG)),
+                RolloutFixtures.clockAt(start.plusSeconds(10)))
+                .handleRequest(new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8)), out, null);
+
+        assertEquals("https://web.example.com/healthz", asked.get(0).smokeUrl());
+        assertEquals(204, asked.get(0).expectedStatus());
+        JsonNode check = Json.tree(out.toString(StandardCharsets.UTF_8));
+        assertEquals("IN_PROGRESS", check.path("verdict").asText());
+        assertTrue(check.path("reason").asText().contains("1/2 tasks of web:2 running"), check.toString());
+        assertEquals(3, check.path("nextPollSeconds").asInt());
+        assertEquals(1, check.path("running").asInt());
+        assertEquals(2, check.path("desired").asInt());
+    }
+
+    @Test
+    void aServiceWithoutConfiguredHealthGetsTheDefaults() {
+        List<Health> asked = new ArrayList<>();
+        RolloutObserver observer = (cluster, service, health) -> {
+            asked.add(health);
+            return new RolloutSnapshot(new ServiceState(RolloutFixtures.REV2_ARN, List.of(), List.of(), List.of()),
+                    List.of(), List.of(), null);
+        };
+        String other = CONFIG.replace("\"service\": \"web\"", "\"service\": \"api\"");
+        Rollout rollout = new Rollout(null, RolloutFixtures.REV2_ARN, 0, Long.MAX_VALUE, true);
+        new CheckDeploymentHandler(observer, ConfigSource.of(ConfigParser.parse(other)), RolloutFixtures.clockAt(RolloutFixtures.NOW))
+                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout),
+                        RolloutFixtures.log(RolloutFixtures.lines()));
+        assertEquals(List.of(Health.DEFAULT), asked);
+    }
+}

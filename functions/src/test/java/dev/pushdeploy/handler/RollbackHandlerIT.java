@@ -1,0 +1,119 @@
+package dev.pushdeploy.handler;
+
+import static dev.pushdeploy.rollout.RolloutFixtures.serviceTaskDefinition;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.release.Release;
+import dev.pushdeploy.rollout.CheckResult;
+import dev.pushdeploy.rollout.HttpSmokeCheck;
+import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.rollout.RolloutFixtures;
+import dev.pushdeploy.rollout.RolloutFixtures.CallCounter;
+import dev.pushdeploy.rollout.SdkEcsServices;
+import dev.pushdeploy.rollout.SdkRolloutObserver;
+import dev.pushdeploy.rollout.Verdict;
+import dev.pushdeploy.testing.Emulator;
+import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.World;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/** Rollback against moto: the service really returns to the previous revision, once. */
+@ExtendWith(EmulatorExtension.class)
+class RollbackHandlerIT {
+    private static final CheckResult FAILED = new CheckResult(Verdict.FAILED, "task x stopped [EssentialContainerExited]", 0, 0, 2, 1);
+
+    private static RollbackHandler handler(Emulator emulator, CallCounter counter) {
+        EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
+        return new RollbackHandler(new SdkEcsServices(ecs), Clock.systemUTC());
+    }
+
+    private static Rollout started(World world) {
+        String revision = RolloutFixtures.registerRevision2(world, "v1.0.1");
+        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), Clock.systemUTC())
+                .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
+                        new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
+                        RolloutFixtures.log(RolloutFixtures.lines()));
+        assertEquals(revision, serviceTaskDefinition(world));
+        return rollout;
+    }
+
+    private static RollbackHandler.Input input(World world, Rollout rollout) {
+        return new RollbackHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, FAILED);
+    }
+
+    @Test
+    void movesTheServiceBackOnceAndARetryDoesNothing(Emulator emulator) {
+        World world = World.create(emulator);
+        Rollout rollout = started(world);
+        CallCounter counter = new CallCounter();
+        RollbackHandler handler = handler(emulator, counter);
+
+        Rollout back = handler.apply(input(world, rollout), RolloutFixtures.log(RolloutFixtures.lines()));
+
+        assertEquals(world.liveTaskDefinition, serviceTaskDefinition(world));
+        assertTrue(back.started());
+        assertEquals(world.liveTaskDefinition, back.taskDefinition());
+        assertEquals(1, counter.count("UpdateService"));
+
+        Rollout retry = handler.apply(input(world, rollout), RolloutFixtures.log(RolloutFixtures.lines()));
+
+        assertFalse(retry.started());
+        assertEquals(1, counter.count("UpdateService"));
+        assertEquals(world.liveTaskDefinition, serviceTaskDefinition(world));
+    }
+
+    @Test
+    void theRollbackIsCheckedLikeARollout(Emulator emulator) {
+        World world = World.create(emulator);
+        Rollout back = handler(emulator, new CallCounter())
+                .apply(input(world, started(world)), RolloutFixtures.log(RolloutFixtures.lines()));
+
+        CheckResult check = new CheckDeploymentHandler(
+                new SdkRolloutObserver(world.ecs, world.elb, HttpSmokeCheck.withDefaultTimeouts()),
+                ConfigSource.ssm(world.ssm, World.CONFIG_PARAMETER), Clock.systemUTC())
+                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back),
+                        RolloutFixtures.log(RolloutFixtures.lines()));
+
+        // moto's only deployment is the original one on web:1, forever IN_PROGRESS with no task running
+        assertEquals(Verdict.IN_PROGRESS, check.verdict(), check.reason());
+        assertTrue(check.reason().contains("0/2 tasks of web:1 running"), check.reason());
+        assertEquals(2, check.desired());
+    }
+
+    /** Runs events/rollback.json as is, with the service on the revision 2 that the file rolls back from. */
+    @Test
+    void runsTheSampleEvent(Emulator emulator) throws IOException {
+        World world = World.create(emulator);
+        JsonNode event = Json.tree(Files.readString(Path.of("..", "events", "rollback.json")));
+        assertEquals(event.path("request").path("previousTaskDefinition").asText(), world.liveTaskDefinition);
+        String revision = RolloutFixtures.registerRevision2(world, "v1.0.1");
+        assertEquals(event.path("rollout").path("taskDefinition").asText(), revision);
+        world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(revision));
+        CallCounter counter = new CallCounter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        try (InputStream in = Files.newInputStream(Path.of("..", "events", "rollback.json"))) {
+            handler(emulator, counter).handleRequest(in, out, null);
+        }
+
+        JsonNode rollback = Json.tree(out.toString(StandardCharsets.UTF_8));
+        assertEquals(world.liveTaskDefinition, rollback.path("taskDefinition").asText());
+        assertTrue(rollback.path("started").asBoolean());
+        assertEquals(world.liveTaskDefinition, serviceTaskDefinition(world));
+        assertEquals(1, counter.count("UpdateService"));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.pushdeploy.handler;
+
+import static dev.pushdeploy.rollout.RolloutFixtures.NOW;
+import static dev.pushdeploy.rollout.RolloutFixtures.REV1_ARN;
+import static dev.pushdeploy.rollout.RolloutFixtures.REV2_ARN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.rollout.CheckResult;
+import dev.pushdeploy.rollout.Deployment;
+import dev.pushdeploy.rollout.FakeEcsServices;
+import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.rollout.RolloutFixtures;
+import dev.pushdeploy.rollout.Verdict;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RollbackHandlerTest {
+    private static final CheckResult FAILED = new CheckResult(Verdict.FAILED,
+            "task abc (web:2) stopped [EssentialContainerExited]: Essential container in task exited; container app exit code 1",
+            0, 0, 2, 1);
+
+    private static Rollout rollback(FakeEcsServices ecs, DeployRequest request, Rollout rollout, List<String> lines) {
+        return new RollbackHandler(ecs, RolloutFixtures.clockAt(NOW.plusSeconds(120)))
+                .apply(new RollbackHandler.Input(request, rollout, FAILED), RolloutFixtures.log(lines));
+    }
+
+    private static Rollout started(FakeEcsServices ecs) {
+        ecs.update("pushdeploy", "web", REV2_ARN);
+        return new Rollout(ecs.deployments().get(0).id(), REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true);
+    }
+
+    @Test
+    void movesTheServiceBackToThePreviousRevision() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        Rollout rollout = started(ecs);
+        List<String> lines = RolloutFixtures.lines();
+
+        Rollout back = rollback(ecs, RolloutFixtures.request(REV1_ARN, 600), rollout, lines);
+
+        Deployment primary = ecs.deployments().get(0);
+        assertEquals(REV1_ARN, ecs.taskDefinition());
+        assertEquals(2, ecs.updates);
+        assertTrue(back.started());
+        assertEquals(primary.id(), back.deploymentId());
+        assertEquals(REV1_ARN, primary.taskDefinition());
+        assertEquals(REV1_ARN, back.taskDefinition());
+        assertEquals(NOW.plusSeconds(120).toEpochMilli() + 600_000, back.deadlineAt());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("rolling back") && l.contains("EssentialContainerExited")), lines.toString());
+    }
+
+    @Test
+    void doesNotUpdateWhenEcsCircuitBreakerAlreadyRolledBack() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        Rollout rollout = started(ecs);
+        Deployment ecsRollback = ecs.circuitBreakerRollsBackTo(REV1_ARN);
+
+        Rollout back = rollback(ecs, RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines());
+
+        assertEquals(1, ecs.updates);
+        assertFalse(back.started());
+        assertEquals(ecsRollback.id(), back.deploymentId());
+        assertEquals(REV1_ARN, back.taskDefinition());
+    }
+
+    @Test
+    void aRetryDoesNotUpdateAgain() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        Rollout rollout = started(ecs);
+        Rollout first = rollback(ecs, RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines());
+        Rollout retry = rollback(ecs, RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines());
+
+        assertEquals(2, ecs.updates);
+        assertFalse(retry.started());
+        assertEquals(first.deploymentId(), retry.deploymentId());
+    }
+
+    @Test
+    void onAnEmulatorWithoutDeploymentsTheServiceStillMovesBack() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, false);
+        ecs.update("pushdeploy", "web", REV2_ARN);
+        Rollout rollout = new Rollout(null, REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true);
+
+        Rollout back = rollback(ecs, RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines());
+
+        assertEquals(REV1_ARN, ecs.taskDefinition());
+        assertEquals(2, ecs.updates);
+        assertTrue(back.started());
+    }
+
+    @Test
+    void withoutAPreviousRevisionNothingIsCalled() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        Rollout rollout = started(ecs);
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> rollback(ecs, RolloutFixtures.request(null, 600), rollout, RolloutFixtures.lines()));
+        assertEquals("request.previousTaskDefinition", e.field());
+        assertEquals(1, ecs.updates);
+        assertEquals(0, ecs.describes);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.pushdeploy.handler;
+
+import static dev.pushdeploy.handler.RequestLedgerEvents.V1_1_0;
+import static dev.pushdeploy.handler.RequestLedgerEvents.invoke;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.request.ScanResult;
+import dev.pushdeploy.request.ScanStatus;
+import dev.pushdeploy.testing.Emulator;
+import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.World;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The scan gate against moto's ECR: DescribeImageScanFindings raises ScanNotFoundException until
+ * StartImageScan ran (scan on push is not emulated); after it, moto answers a canned COMPLETE scan
+ * with one HIGH finding, unless a result was queued through {@code /moto-api/static/ecr/scan-finding-results}.
+ */
+@ExtendWith(EmulatorExtension.class)
+class ScanGateHandlerIT {
+    private World world;
+
+    @BeforeEach
+    void world(Emulator emulator) {
+        world = World.create(emulator, World.configDocument("HIGH"));
+        RequestLedgerEvents.environment(world);
+        assertEquals(V1_1_0, world.pushImage("v1.1.0"));
+    }
+
+    @Test
+    void theSampleEventPassesACleanCompleteScan() {
+        queueScan("COMPLETE", "{\"MEDIUM\": 2, \"LOW\": 5}");
+        ScanResult result = run();
+        assertEquals(ScanStatus.PASSED, result.status(), result.reason());
+        assertEquals("no findings at or above HIGH", result.reason());
+        assertEquals(Map.of("MEDIUM", 2, "LOW", 5), result.findingCounts());
+        assertEquals(0, result.nextPollSeconds());
+    }
+
+    @Test
+    void noScanYetIsPending() {
+        ScanResult result = run();
+        assertEquals(ScanStatus.PENDING, result.status());
+        assertEquals("no scan of " + V1_1_0 + " exists yet", result.reason());
+        assertTrue(result.nextPollSeconds() > 0);
+    }
+
+    @Test
+    void aScanInProgressIsPending() {
+        queueScan("IN_PROGRESS", "{}");
+        ScanResult result = run();
+        assertEquals(ScanStatus.PENDING, result.status());
+        assertEquals("the scan of " + V1_1_0 + " is IN_PROGRESS", result.reason());
+    }
+
+    @Test
+    void motosCannedHighFindingFailsAHighGate() {
+        world.ecr.startImageScan(r -> r.repositoryName(World.REPOSITORY).imageId(i -> i.imageDigest(V1_1_0)));
+        ScanResult result = run();
+        assertEquals(ScanStatus.FAILED, result.status());
+        assertEquals("1 finding(s) at or above HIGH: HIGH=1", result.reason());
+        assertEquals(Map.of("HIGH", 1), result.findingCounts());
+    }
+
+    @Test
+    void aFailedScanFailsTheGate() {
+        queueScan("FAILED", "{}");
+        ScanResult result = run();
+        assertEquals(ScanStatus.FAILED, result.status());
+        assertEquals("the scan of " + V1_1_0 + " ended FAILED: scanner crashed", result.reason());
+    }
+
+    private ScanResult run() {
+        return Json.convert(invoke(new ScanGateHandler(), RequestLedgerEvents.file("scan-gate.json")), ScanResult.class);
+    }
+
+    /** Starts the scan and makes moto answer it with the given status and counts. */
+    private void queueScan(String status, String counts) {
+        world.emulator.post("/moto-api/static/ecr/scan-finding-results", """
+                {"region": "%s", "results": [{
+                  "registryId": "%s", "repositoryName": "web", "imageId": {"imageDigest": "%s"},
+                  "imageScanStatus": {"status": "%s", "description": "scanner crashed"},
+                  "imageScanFindings": {"findingSeverityCounts": %s, "findings": []}}]}"""
+                .formatted(Emulator.REGION, Emulator.ACCOUNT, V1_1_0, status, counts));
+        world.ecr.startImageScan(r -> r.repositoryName(World.REPOSITORY).imageId(i -> i.imageDigest(V1_1_0)));
+    }
+}

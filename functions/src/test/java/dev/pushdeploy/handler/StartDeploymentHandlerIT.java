@@ -1,0 +1,104 @@
+package dev.pushdeploy.handler;
+
+import static dev.pushdeploy.rollout.RolloutFixtures.serviceTaskDefinition;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.release.Release;
+import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.rollout.RolloutFixtures;
+import dev.pushdeploy.rollout.RolloutFixtures.CallCounter;
+import dev.pushdeploy.rollout.SdkEcsServices;
+import dev.pushdeploy.testing.Emulator;
+import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.World;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/** StartDeployment against moto: UpdateService really moves the service, and only once per request. */
+@ExtendWith(EmulatorExtension.class)
+class StartDeploymentHandlerIT {
+    private static StartDeploymentHandler handler(Emulator emulator, CallCounter counter) {
+        EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
+        return new StartDeploymentHandler(new SdkEcsServices(ecs), Clock.systemUTC());
+    }
+
+    private static StartDeploymentHandler.Input input(World world, String revision) {
+        return new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
+                new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true));
+    }
+
+    @Test
+    void updatesTheServiceToTheNewRevision(Emulator emulator) {
+        World world = World.create(emulator);
+        String revision = RolloutFixtures.registerRevision2(world, "v1.0.1");
+        CallCounter counter = new CallCounter();
+        long before = System.currentTimeMillis();
+
+        Rollout rollout = handler(emulator, counter).apply(input(world, revision), RolloutFixtures.log(RolloutFixtures.lines()));
+
+        assertEquals(revision, serviceTaskDefinition(world));
+        assertEquals(1, counter.count("UpdateService"));
+        assertTrue(rollout.started());
+        assertEquals(revision, rollout.taskDefinition());
+        assertTrue(rollout.startedAt() >= before);
+        assertEquals(rollout.startedAt() + 600_000, rollout.deadlineAt());
+        // moto creates no deployment for UpdateService: the id stays unknown, CheckDeployment goes by revision
+        assertNull(rollout.deploymentId());
+        assertEquals(2, counter.count("DescribeServices"), "one read before, one re-read for the deployment id");
+    }
+
+    @Test
+    void aRetryDoesNotCallUpdateServiceAgain(Emulator emulator) {
+        World world = World.create(emulator);
+        String revision = RolloutFixtures.registerRevision2(world, "v1.0.1");
+        CallCounter counter = new CallCounter();
+        StartDeploymentHandler handler = handler(emulator, counter);
+
+        Rollout first = handler.apply(input(world, revision), RolloutFixtures.log(RolloutFixtures.lines()));
+        Rollout retry = handler.apply(input(world, revision), RolloutFixtures.log(RolloutFixtures.lines()));
+
+        assertTrue(first.started());
+        assertFalse(retry.started());
+        assertEquals(1, counter.count("UpdateService"));
+        assertEquals(revision, serviceTaskDefinition(world));
+    }
+
+    /** Runs events/start-deployment.json as is; World's rev 2 gets the ARN and image digest the file names. */
+    @Test
+    void runsTheSampleEvent(Emulator emulator) throws IOException {
+        World world = World.create(emulator);
+        JsonNode event = Json.tree(Files.readString(Path.of("..", "events", "start-deployment.json")));
+        String revision = RolloutFixtures.registerRevision2(world, event.path("request").path("tag").asText());
+        assertEquals(event.path("release").path("taskDefinition").asText(), revision);
+        assertEquals(event.path("request").path("previousTaskDefinition").asText(), world.liveTaskDefinition);
+        assertTrue(event.path("release").path("image").asText().endsWith(
+                world.ecr.describeImages(r -> r.repositoryName(World.REPOSITORY).imageIds(i -> i.imageTag("v1.0.1")))
+                        .imageDetails().get(0).imageDigest()));
+        CallCounter counter = new CallCounter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        try (InputStream in = Files.newInputStream(Path.of("..", "events", "start-deployment.json"))) {
+            handler(emulator, counter).handleRequest(in, out, null);
+        }
+
+        JsonNode rollout = Json.tree(out.toString(StandardCharsets.UTF_8));
+        assertEquals(revision, rollout.path("taskDefinition").asText());
+        assertTrue(rollout.path("started").asBoolean());
+        assertEquals(600_000, rollout.path("deadlineAt").asLong() - rollout.path("startedAt").asLong());
+        assertEquals(revision, serviceTaskDefinition(world));
+        assertEquals(1, counter.count("UpdateService"));
+    }
+}

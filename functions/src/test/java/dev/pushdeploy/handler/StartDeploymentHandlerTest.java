@@ -1,0 +1,114 @@
+package dev.pushdeploy.handler;
+
+import static dev.pushdeploy.rollout.RolloutFixtures.NOW;
+import static dev.pushdeploy.rollout.RolloutFixtures.REV1_ARN;
+import static dev.pushdeploy.rollout.RolloutFixtures.REV2_ARN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.release.Release;
+import dev.pushdeploy.rollout.Deployment;
+import dev.pushdeploy.rollout.FakeEcsServices;
+import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.rollout.RolloutFixtures;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StartDeploymentHandlerTest {
+    private static final Release RELEASE = new Release(REV2_ARN, "web", 2, "web@sha256:" + "a".repeat(64), true);
+
+    private static StartDeploymentHandler.Input input(Release release, int deadlineSeconds) {
+        return new StartDeploymentHandler.Input(RolloutFixtures.request(REV1_ARN, deadlineSeconds), release);
+    }
+
+    private static Rollout start(FakeEcsServices ecs, Release release, int deadlineSeconds, List<String> lines) {
+        return new StartDeploymentHandler(ecs, RolloutFixtures.clockAt(NOW))
+                .apply(input(release, deadlineSeconds), RolloutFixtures.log(lines));
+    }
+
+    @Test
+    void startsTheRevisionAndRemembersItsPrimaryDeployment() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        List<String> lines = RolloutFixtures.lines();
+        Rollout rollout = start(ecs, RELEASE, 600, lines);
+
+        Deployment primary = ecs.deployments().get(0);
+        assertEquals(REV2_ARN, ecs.taskDefinition());
+        assertEquals(1, ecs.updates);
+        assertTrue(rollout.started());
+        assertEquals(primary.id(), rollout.deploymentId());
+        assertEquals(REV2_ARN, primary.taskDefinition());
+        assertEquals(REV2_ARN, rollout.taskDefinition());
+        assertEquals(NOW.toEpochMilli(), rollout.startedAt());
+        assertEquals(NOW.toEpochMilli() + 600_000, rollout.deadlineAt());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("deployment started") && l.contains(primary.id())), lines.toString());
+    }
+
+    @Test
+    void aRetryStartsNoSecondDeployment() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        Rollout first = start(ecs, RELEASE, 600, RolloutFixtures.lines());
+        Rollout retry = start(ecs, new Release("web:2", "web", 2, RELEASE.image(), false), 600, RolloutFixtures.lines());
+
+        assertEquals(1, ecs.updates);
+        assertEquals(2, ecs.deployments().size());
+        assertFalse(retry.started());
+        assertEquals(first.deploymentId(), retry.deploymentId());
+    }
+
+    @Test
+    void rereadsTheServiceWhenUpdateServiceAnswersWithoutTheDeployment() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        ecs.updateAnswersWithoutDeployments = true;
+        Rollout rollout = start(ecs, RELEASE, 600, RolloutFixtures.lines());
+
+        assertEquals(2, ecs.describes);
+        assertEquals(ecs.deployments().get(0).id(), rollout.deploymentId());
+    }
+
+    @Test
+    void anEmulatorWithoutDeploymentsYieldsNoDeploymentIdAndRetriesStillDoNotUpdate() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, false);
+        Rollout first = start(ecs, RELEASE, 600, RolloutFixtures.lines());
+        Rollout retry = start(ecs, RELEASE, 600, RolloutFixtures.lines());
+
+        assertNull(first.deploymentId());
+        assertTrue(first.started());
+        assertFalse(retry.started());
+        assertEquals(1, ecs.updates);
+        assertEquals(REV2_ARN, ecs.taskDefinition());
+    }
+
+    @Test
+    void defaultsTheDeadlineWhenTheRequestHasNone() {
+        Rollout rollout = start(new FakeEcsServices(REV1_ARN, true), RELEASE, 0, RolloutFixtures.lines());
+        assertEquals(rollout.startedAt() + 900_000, rollout.deadlineAt());
+    }
+
+    @Test
+    void readsTheStateDocumentAndWritesTheRollout() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        var state = Json.object();
+        state.set("request", Json.mapper().valueToTree(RolloutFixtures.request(REV1_ARN, 300)));
+        state.set("release", Json.mapper().valueToTree(RELEASE));
+        state.put("executionName", "exec-0001");
+        state.set("secrets", Json.tree("{\"secrets\":[]}"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        new StartDeploymentHandler(ecs, RolloutFixtures.clockAt(NOW)).handleRequest(
+                new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8)), out, null);
+
+        JsonNode rollout = Json.tree(out.toString(StandardCharsets.UTF_8));
+        assertEquals(ecs.deployments().get(0).id(), rollout.path("deploymentId").asText());
+        assertEquals(REV2_ARN, rollout.path("taskDefinition").asText());
+        assertEquals(NOW.toEpochMilli() + 300_000, rollout.path("deadlineAt").asLong());
+        assertTrue(rollout.path("started").asBoolean());
+    }
+}

@@ -1,0 +1,128 @@
+package dev.pushdeploy.release;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.ConfigurationException;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.secrets.Requests;
+import dev.pushdeploy.secrets.RotationResult;
+import dev.pushdeploy.secrets.SecretSlot;
+import dev.pushdeploy.testing.World;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Tag;
+
+class ReleaseRegistrarTest {
+    static final String LIVE = InMemoryTaskDefinitions.arn("web", 7);
+    static final RotationResult SLOT_B = new RotationResult(List.of(
+            new SecretSlot("APP_SIGNING_KEY", "b", World.SIGNING_KEY_PARAMETER + "/b", 2L, null, null)));
+
+    final InMemoryTaskDefinitions ecs = new InMemoryTaskDefinitions();
+    final List<String> logLines = new ArrayList<>();
+    final StepLog log = StepLog.to(logLines::add, "RegisterTaskDefinition");
+    ReleaseRegistrar registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(World.configDocument(null))), ecs);
+
+    @BeforeEach
+    void liveRevision() {
+        ecs.revisions.put(LIVE, new Revision(ReleaseDerivationTest.LIVE.toBuilder().taskDefinitionArn(LIVE).build(),
+                List.of(Tag.builder().key("team").value("payments").build())));
+    }
+
+    @Test
+    void registersTheDerivedRevision() {
+        Release release = registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+
+        assertEquals(new Release(InMemoryTaskDefinitions.arn("web", 8), "web", 8, Requests.IMAGE, true), release);
+        RegisterTaskDefinitionRequest registered = ecs.registrations.get(0);
+        assertEquals(World.SIGNING_KEY_PARAMETER + "/b", registered.containerDefinitions().get(0).secrets().get(0).valueFrom());
+        assertTrue(registered.tags().contains(Tag.builder().key("pushdeploy:request-id").value("req-1").build()));
+        assertTrue(logLines.get(0).contains("task definition registered"), logLines.get(0));
+    }
+
+    @Test
+    void theSameRequestTwiceGetsTheSameRevision() {
+        Release first = registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+        Release second = registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+
+        assertEquals(first.taskDefinition(), second.taskDefinition());
+        assertEquals(8, second.revision());
+        assertEquals(Requests.IMAGE, second.image());
+        assertEquals(false, second.created());
+        assertEquals(1, ecs.registrations.size());
+    }
+
+    @Test
+    void anotherRequestsRevisionIsNotReused() {
+        registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+
+        Release other = registrar.register(Requests.deploy("req-2", LIVE), SLOT_B, log);
+
+        assertEquals(9, other.revision());
+        assertTrue(other.created());
+    }
+
+    @Test
+    void onlyRevisionsNewerThanTheLiveOneAreDescribed() {
+        ecs.revisions.put(InMemoryTaskDefinitions.arn("web", 6), ecs.revisions.get(LIVE));
+        ecs.revisions.put(InMemoryTaskDefinitions.arn("web-worker", 9), ecs.revisions.get(LIVE));
+
+        registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+
+        assertEquals(List.of(LIVE), ecs.described, "the first attempt only reads the live revision");
+    }
+
+    @Test
+    void withoutRotationTheLiveSecretsStay() {
+        registrar.register(Requests.deploy("req-1", LIVE), null, log);
+
+        var app = ecs.registrations.get(0).containerDefinitions().get(0);
+        assertEquals(World.SIGNING_KEY_PARAMETER + "/a", app.secrets().get(0).valueFrom());
+        assertEquals(Requests.IMAGE, app.image());
+    }
+
+    @Test
+    void aRollbackRegistersNothing() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> registrar.register(Requests.rollback("req-1", LIVE), null, log));
+        assertEquals("request.register", e.field());
+        assertTrue(ecs.registrations.isEmpty());
+    }
+
+    @Test
+    void aRequestWithoutLiveRevisionIsInvalid() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> registrar.register(Requests.deploy("req-1", null), SLOT_B, log));
+        assertEquals("request.previousTaskDefinition", e.field());
+    }
+
+    @Test
+    void aServiceWithoutTargetIsAConfigurationError() {
+        registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(
+                World.configDocument(null).replace("\"service\": \"web\"", "\"service\": \"api\""))), ecs);
+
+        assertThrows(ConfigurationException.class, () -> registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log));
+        assertTrue(ecs.registrations.isEmpty());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "arn:aws:ecs:us-east-1:123456789012:task-definition/web:12, web, 12",
+            "arn:aws:ecs:us-east-1:123456789012:task-definition/web-worker:3, web-worker, 3",
+            "web:4, web, 4",
+            "web, web, 0",
+    })
+    void readsFamilyAndRevision(String taskDefinition, String family, int revision) {
+        assertEquals(family, Revisions.family(taskDefinition));
+        assertEquals(revision, Revisions.revision(taskDefinition));
+    }
+}

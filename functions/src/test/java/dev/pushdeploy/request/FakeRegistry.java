@@ -1,0 +1,50 @@
+package dev.pushdeploy.request;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** ECR in memory: repositories, images, scans. */
+public final class FakeRegistry implements ImageRegistry, ScanFindings {
+    public static final String REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+
+    private final Map<String, String> repositories = new HashMap<>();
+    private final Map<String, List<Image>> images = new HashMap<>();
+    private final Map<String, ScanReport> scans = new HashMap<>();
+
+    public FakeRegistry repository(String name) {
+        repositories.put(name, REGISTRY + "/" + name);
+        images.putIfAbsent(name, new ArrayList<>());
+        return this;
+    }
+
+    public FakeRegistry image(String repository, String digest, String tag, Instant pushedAt) {
+        images.get(repository).add(new Image(digest, tag == null ? List.of() : List.of(tag), pushedAt));
+        return this;
+    }
+
+    public FakeRegistry scan(String digest, ScanReport report) {
+        scans.put(digest, report);
+        return this;
+    }
+
+    @Override
+    public Optional<String> repositoryUri(String repository) {
+        return Optional.ofNullable(repositories.get(repository));
+    }
+
+    @Override
+    public Optional<Image> image(String repository, String reference) {
+        return images.getOrDefault(repository, List.of()).stream()
+                .filter(i -> i.digest().equals(reference) || i.tags().contains(reference))
+                .findFirst();
+    }
+
+    @Override
+    public Optional<ScanReport> scan(String repository, String digest) {
+        return Optional.ofNullable(scans.get(digest));
+    }
+}

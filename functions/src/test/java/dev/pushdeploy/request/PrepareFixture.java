@@ -1,0 +1,78 @@
+package dev.pushdeploy.request;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.ledger.InMemoryLedger;
+import dev.pushdeploy.ledger.MutableClock;
+import dev.pushdeploy.testing.World;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The World of the integration tests, in memory: repository web with v1.0.0 (live in web:1) and
+ * v1.1.0, a task definition of another family, the default configuration.
+ */
+final class PrepareFixture {
+    static final String URI = FakeRegistry.REGISTRY + "/web";
+    static final String LIVE_DIGEST = "sha256:" + World.sha256("live");
+    static final String NEW_DIGEST = "sha256:" + World.sha256("new");
+    static final String UNKNOWN_DIGEST = "sha256:" + World.sha256("unknown");
+    static final Instant LIVE_PUSHED = Instant.parse("2025-01-01T10:00:00Z");
+    static final Instant NEW_PUSHED = Instant.parse("2025-01-02T10:00:00Z");
+    static final Instant NOW = Instant.parse("2025-01-02T10:00:05Z");
+    static final Map<String, String> SECRETS = Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/a");
+
+    final FakeRegistry registry = new FakeRegistry();
+    final FakeServices services = new FakeServices();
+    final InMemoryLedger ledger = new InMemoryLedger();
+    final MutableClock clock = new MutableClock(NOW);
+    final String liveArn;
+    final String otherFamilyArn;
+    private final String configDocument;
+
+    PrepareFixture() {
+        this(World.configDocument(null));
+    }
+
+    PrepareFixture(String configDocument) {
+        this.configDocument = configDocument;
+        registry.repository("web")
+                .image("web", LIVE_DIGEST, "v1.0.0", LIVE_PUSHED)
+                .image("web", NEW_DIGEST, "v1.1.0", NEW_PUSHED);
+        liveArn = services.register("web", "app", URI + "@" + LIVE_DIGEST, SECRETS);
+        otherFamilyArn = services.register("other", "app", URI + "@" + LIVE_DIGEST, Map.of());
+        services.run("pushdeploy", "web", liveArn);
+    }
+
+    Preparer preparer() {
+        return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument)), registry, services, ledger, clock);
+    }
+
+    DeployRequest prepare(String json) {
+        return prepare(json, "exec-1");
+    }
+
+    DeployRequest prepare(String json, String executionName) {
+        return preparer().prepare(Json.tree(json), executionName);
+    }
+
+    /** An ECR push event as EventBridge delivers it. */
+    static String push(String tag, String digest) {
+        return push("web", tag, digest, "PUSH", "SUCCESS");
+    }
+
+    static String push(String repository, String tag, String digest, String actionType, String result) {
+        JsonNode event = Json.tree("""
+                {"version":"0","id":"13cde686-328b-6117-af20-0e5566167482","detail-type":"ECR Image Action",
+                 "source":"aws.ecr","account":"123456789012","time":"2025-01-02T10:00:00Z","region":"us-east-1",
+                 "resources":[],"detail":{}}""");
+        var detail = (com.fasterxml.jackson.databind.node.ObjectNode) event.get("detail");
+        detail.put("result", result).put("repository-name", repository).put("image-digest", digest).put("action-type", actionType);
+        if (tag != null) {
+            detail.put("image-tag", tag);
+        }
+        return event.toString();
+    }
+}

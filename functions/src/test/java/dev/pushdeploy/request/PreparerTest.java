@@ -1,0 +1,239 @@
+package dev.pushdeploy.request;
+
+import static dev.pushdeploy.request.PrepareFixture.LIVE_DIGEST;
+import static dev.pushdeploy.request.PrepareFixture.NEW_DIGEST;
+import static dev.pushdeploy.request.PrepareFixture.URI;
+import static dev.pushdeploy.request.PrepareFixture.push;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.ledger.HistoryItem;
+import dev.pushdeploy.ledger.LockItem;
+import dev.pushdeploy.ledger.Outcome;
+import dev.pushdeploy.ledger.WaiterItem;
+import dev.pushdeploy.testing.World;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PreparerTest {
+    private final PrepareFixture world = new PrepareFixture();
+
+    @Test
+    void pushOfAMatchingTagProceedsWithEverythingFilledIn() {
+        DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST), "exec-push");
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertNull(r.decisionReason());
+        assertEquals("exec-push", r.requestId());
+        assertEquals(Action.DEPLOY, r.action());
+        assertEquals("ecr", r.source());
+        assertEquals("pushdeploy", r.cluster());
+        assertEquals("web", r.service());
+        assertEquals("app", r.container());
+        assertEquals("web", r.repository());
+        assertEquals(URI + "@" + NEW_DIGEST, r.image());
+        assertEquals(NEW_DIGEST, r.digest());
+        assertEquals("v1.1.0", r.tag());
+        assertEquals("ECR push web:v1.1.0", r.reason());
+        assertEquals(PrepareFixture.NEW_PUSHED.toEpochMilli(), r.pushedAt());
+        assertEquals(world.liveArn, r.previousTaskDefinition());
+        assertEquals(URI + "@" + LIVE_DIGEST, r.previousImage());
+        assertNull(r.targetTaskDefinition());
+        assertTrue(r.rotate(), "the target has a managed secret");
+        assertTrue(r.register());
+        assertFalse(r.scanGate(), "no scanSeverity configured");
+        assertEquals(600, r.deadlineSeconds());
+        assertEquals(0, r.bakeSeconds());
+        assertEquals(PrepareFixture.NOW.toEpochMilli(), r.preparedAt());
+        assertEquals("pushdeploy/web", r.serviceKey());
+        assertEquals(r, Json.read(Json.write(r), DeployRequest.class), "survives the state document");
+    }
+
+    @Test
+    void scanGateRunsWhenASeverityIsConfigured() {
+        DeployRequest r = new PrepareFixture(World.configDocument("HIGH")).prepare(push("v1.1.0", NEW_DIGEST));
+        assertEquals(Decision.PROCEED, r.decision());
+        assertTrue(r.scanGate());
+    }
+
+    @Test
+    void nonPushEventsAreIgnored() {
+        DeployRequest delete = world.prepare(push("web", "v1.1.0", NEW_DIGEST, "DELETE", "SUCCESS"));
+        assertEquals(Decision.IGNORED, delete.decision());
+        assertEquals("ECR action-type DELETE is not a PUSH", delete.decisionReason());
+        DeployRequest failed = world.prepare(push("web", "v1.1.0", NEW_DIGEST, "PUSH", "FAILURE"));
+        assertEquals(Decision.IGNORED, failed.decision());
+        assertEquals("ECR push result is FAILURE, not SUCCESS", failed.decisionReason());
+    }
+
+    @Test
+    void tagsOutsideThePatternAreIgnoredAsAFullMatch() {
+        world.registry.image("web", "sha256:" + "1".repeat(64), "latest", PrepareFixture.NEW_PUSHED);
+        DeployRequest latest = world.prepare(push("latest", "sha256:" + "1".repeat(64)));
+        assertEquals(Decision.IGNORED, latest.decision());
+        assertTrue(latest.decisionReason().startsWith("tag latest does not match tagPattern"), latest.decisionReason());
+
+        world.registry.image("web", "sha256:" + "2".repeat(64), "v1.2.0-rc1", PrepareFixture.NEW_PUSHED);
+        DeployRequest prefixOnly = world.prepare(push("v1.2.0-rc1", "sha256:" + "2".repeat(64)));
+        assertEquals(Decision.IGNORED, prefixOnly.decision(), "v1.2.0 matching a prefix is not enough");
+
+        DeployRequest untagged = world.prepare(push(null, NEW_DIGEST));
+        assertEquals(Decision.IGNORED, untagged.decision());
+        assertTrue(untagged.decisionReason().contains("without a tag"));
+    }
+
+    @Test
+    void theLiveDigestIsIgnored() {
+        DeployRequest r = world.prepare(push("v1.0.0", LIVE_DIGEST));
+        assertEquals(Decision.IGNORED, r.decision());
+        assertEquals(LIVE_DIGEST + " is already live in pushdeploy/web (web:1)", r.decisionReason());
+        assertFalse(r.register() || r.rotate() || r.scanGate());
+        assertEquals(world.liveArn, r.previousTaskDefinition());
+    }
+
+    @Test
+    void aDigestHeldByAnotherRequestIsIgnored() {
+        long expires = PrepareFixture.NOW.getEpochSecond() + 600;
+        world.ledger.locks.put("pushdeploy/web", new LockItem("exec-0", Action.DEPLOY, NEW_DIGEST, URI + "@" + NEW_DIGEST, 1, 1, expires));
+        DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST));
+        assertEquals(Decision.IGNORED, r.decision());
+        assertEquals(NEW_DIGEST + " is already in flight for pushdeploy/web (request exec-0)", r.decisionReason());
+    }
+
+    @Test
+    void aDigestQueuedByAnotherRequestIsIgnoredButOwnAndExpiredItemsAreNot() {
+        long now = PrepareFixture.NOW.getEpochSecond();
+        world.ledger.registerWaiter("pushdeploy/web", new WaiterItem("exec-1", Action.DEPLOY, NEW_DIGEST, null, 1, 1, now + 600));
+        world.ledger.locks.put("pushdeploy/web", new LockItem("exec-old", Action.DEPLOY, NEW_DIGEST, null, 1, 1, now - 1));
+        assertEquals(Decision.PROCEED, world.prepare(push("v1.1.0", NEW_DIGEST), "exec-1").decision(),
+                "its own waiter (a re-prepare) and an expired lock do not count");
+
+        world.ledger.registerWaiter("pushdeploy/web", new WaiterItem("exec-2", Action.DEPLOY, NEW_DIGEST, null, 1, 1, now + 600));
+        DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST), "exec-1");
+        assertEquals(Decision.IGNORED, r.decision());
+        assertTrue(r.decisionReason().endsWith("(request exec-2)"), r.decisionReason());
+    }
+
+    @Test
+    void manualDeployByDigestWithRepositoryUriAndService() {
+        DeployRequest r = world.prepare("""
+                {"action":"deploy","service":"pushdeploy/web","image":"%s@%s","reason":"hotfix for ticket 42"}"""
+                .formatted(URI, NEW_DIGEST));
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals("manual", r.source());
+        assertEquals(URI + "@" + NEW_DIGEST, r.image());
+        assertEquals("hotfix for ticket 42", r.reason());
+        assertNull(r.tag());
+        assertEquals(PrepareFixture.NEW_PUSHED.toEpochMilli(), r.pushedAt());
+        assertTrue(r.register() && r.rotate());
+    }
+
+    @Test
+    void manualDeployByTagResolvesTheDigestAndIsNotFilteredByTheTagPattern() {
+        world.registry.image("web", "sha256:" + "3".repeat(64), "hotfix", PrepareFixture.NEW_PUSHED);
+        DeployRequest r = world.prepare("{\"action\":\"deploy\",\"image\":\"web:hotfix\"}");
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals("sha256:" + "3".repeat(64), r.digest());
+        assertEquals(URI + "@sha256:" + "3".repeat(64), r.image());
+        assertEquals("hotfix", r.tag());
+        assertEquals("web", r.service(), "the repository's target");
+        assertEquals("manual deploy of web:hotfix", r.reason());
+    }
+
+    @Test
+    void rollbackToPreviousFallsBackToTheNewestOlderActiveRevision() {
+        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.run("pushdeploy", "web", v2);
+        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}");
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(Action.ROLLBACK, r.action());
+        assertEquals(world.liveArn, r.targetTaskDefinition());
+        assertEquals(v2, r.previousTaskDefinition());
+        assertEquals(URI + "@" + LIVE_DIGEST, r.image());
+        assertEquals(LIVE_DIGEST, r.digest());
+        assertNull(r.pushedAt(), "not a push: the lock orders it by arrival");
+        assertFalse(r.register() || r.rotate() || r.scanGate());
+        assertEquals("manual rollback to web:1", r.reason());
+    }
+
+    @Test
+    void rollbackToPreviousPrefersTheHistoryOverANewerFailedRevision() {
+        String broken = world.services.register("web", "app", URI + "@sha256:" + "b".repeat(64), PrepareFixture.SECRETS);
+        String v3 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.run("pushdeploy", "web", v3);
+        world.ledger.putHistory("pushdeploy/web", new HistoryItem("hist#2025-01-01T00:00:00.000Z#exec-a", "exec-a", Action.DEPLOY,
+                "ecr", Outcome.ROLLED_BACK, "unhealthy", null, null, null, world.liveArn, world.liveArn, broken, null,
+                List.of(), List.of(), List.of(), null, true));
+        world.ledger.putHistory("pushdeploy/web", new HistoryItem("hist#2025-01-02T00:00:00.000Z#exec-b", "exec-b", Action.DEPLOY,
+                "ecr", Outcome.SUCCEEDED, "healthy", null, null, null, v3, world.liveArn, v3, null,
+                List.of(), List.of(), List.of(), null, true));
+        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}");
+        assertEquals(world.liveArn, r.targetTaskDefinition(), "web:2 never went live");
+    }
+
+    @Test
+    void rollbackToANamedRevision() {
+        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.run("pushdeploy", "web", v2);
+        DeployRequest byArn = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + world.liveArn + "\"}");
+        assertEquals(Decision.PROCEED, byArn.decision(), byArn.decisionReason());
+        assertEquals(world.liveArn, byArn.targetTaskDefinition());
+        DeployRequest byName = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"web:1\"}");
+        assertEquals(world.liveArn, byName.targetTaskDefinition());
+    }
+
+    @Test
+    void rollbackToTheLiveRevisionIsIgnoredAndToAnInactiveOneRejected() {
+        DeployRequest live = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"web:1\"}");
+        assertEquals(Decision.IGNORED, live.decision());
+        assertEquals("web:1 is already live in pushdeploy/web", live.decisionReason());
+
+        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.run("pushdeploy", "web", v2);
+        world.services.deregister(world.liveArn);
+        DeployRequest inactive = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"web:1\"}");
+        assertEquals(Decision.REJECTED, inactive.decision());
+        assertEquals("to: web:1 is INACTIVE (deregistered)", inactive.decisionReason());
+    }
+
+    @Test
+    void rotateKeepsTheLiveImage() {
+        DeployRequest r = world.prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\",\"reason\":\"key leaked\"}");
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(Action.ROTATE, r.action());
+        assertEquals(URI + "@" + LIVE_DIGEST, r.image());
+        assertEquals(LIVE_DIGEST, r.digest());
+        assertEquals(world.liveArn, r.previousTaskDefinition());
+        assertTrue(r.rotate() && r.register());
+        assertFalse(r.scanGate());
+        assertEquals("key leaked", r.reason());
+    }
+
+    @Test
+    void rotateWithoutManagedSecretsIsRejected() {
+        String noSecrets = World.configDocument(null).replaceAll("\"secrets\": \\[[^\\]]*\\],", "");
+        DeployRequest r = new PrepareFixture(noSecrets).prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
+        assertEquals(Decision.REJECTED, r.decision());
+        assertEquals("service: pushdeploy/web has no managed secrets to rotate", r.decisionReason());
+    }
+
+    @Test
+    void aServiceMissingInEcsIsRejected() {
+        world.services.stop("pushdeploy", "web");
+        DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST));
+        assertEquals(Decision.REJECTED, r.decision());
+        assertEquals("service: pushdeploy/web does not exist in ECS", r.decisionReason());
+    }
+
+    @Test
+    void aLiveRevisionWithoutTheTargetContainerIsRejected() {
+        String sidecarOnly = world.services.register("web", "sidecar", URI + "@" + LIVE_DIGEST, Map.of());
+        world.services.run("pushdeploy", "web", sidecarOnly);
+        DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST));
+        assertEquals(Decision.REJECTED, r.decision());
+        assertEquals("container: app is not a container of web:2 (check the configuration)", r.decisionReason());
+    }
+}

@@ -1,0 +1,91 @@
+package dev.pushdeploy.request;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every kind of bad input ends REJECTED, with a reason that starts with the offending field. */
+class PreparerValidationTest {
+    private static final String NEW = PrepareFixture.NEW_DIGEST;
+    private static final String WEB_ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web";
+
+    static Stream<Arguments> badInputs() {
+        return Stream.of(
+                row("a string, not an object", "\"deploy web\"", "input"),
+                row("an array", "[1,2]", "input"),
+                row("an empty object", "{}", "input"),
+                row("unknown action", "{\"action\":\"destroy\",\"service\":\"pushdeploy/web\"}", "action"),
+                row("action not a string", "{\"action\":5}", "action"),
+                row("misspelt field", "{\"action\":\"deploy\",\"image\":\"web:v1.1.0\",\"servcie\":\"pushdeploy/web\"}", "servcie"),
+                row("rotate with a rollback field", "{\"action\":\"rotate\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}", "to"),
+                row("deploy without image", "{\"action\":\"deploy\"}", "image"),
+                row("short digest", "{\"action\":\"deploy\",\"image\":\"web@sha256:abc\"}", "image"),
+                row("uppercase digest", "{\"action\":\"deploy\",\"image\":\"web@" + NEW.toUpperCase() + "\"}", "image"),
+                row("md5 digest", "{\"action\":\"deploy\",\"image\":\"web@md5:" + "a".repeat(32) + "\"}", "image"),
+                row("bad tag", "{\"action\":\"deploy\",\"image\":\"web:-latest\"}", "image"),
+                row("neither tag nor digest", "{\"action\":\"deploy\",\"image\":\"web\"}", "image"),
+                row("tag and digest", "{\"action\":\"deploy\",\"image\":\"web:v1.1.0@" + NEW + "\"}", "image"),
+                row("image not a string", "{\"action\":\"deploy\",\"image\":[\"web\"]}", "image"),
+                row("oversize image", "{\"action\":\"deploy\",\"image\":\"" + "w".repeat(600) + ":v1\"}", "image"),
+                row("unmapped repository", "{\"action\":\"deploy\",\"image\":\"api@" + NEW + "\"}", "image"),
+                row("digest not in ECR", "{\"action\":\"deploy\",\"image\":\"web@" + PrepareFixture.UNKNOWN_DIGEST + "\"}", "image"),
+                row("tag not in ECR", "{\"action\":\"deploy\",\"image\":\"web:v9.9.9\"}", "image"),
+                row("foreign registry", "{\"action\":\"deploy\",\"image\":\"999999999999.dkr.ecr.eu-west-1.amazonaws.com/web@" + NEW + "\"}", "image"),
+                row("service of another repository", "{\"action\":\"deploy\",\"service\":\"pushdeploy/api\",\"image\":\"web@" + NEW + "\"}", "service"),
+                row("service without cluster", "{\"action\":\"rotate\",\"service\":\"web\"}", "service"),
+                row("service not a string", "{\"action\":\"rotate\",\"service\":{\"name\":\"web\"}}", "service"),
+                row("unconfigured service", "{\"action\":\"rotate\",\"service\":\"pushdeploy/api\"}", "service"),
+                row("reason of 257 characters", "{\"action\":\"rotate\",\"service\":\"pushdeploy/web\",\"reason\":\"" + "r".repeat(257) + "\"}", "reason"),
+                row("NUL in reason", "{\"action\":\"rotate\",\"service\":\"pushdeploy/web\",\"reason\":\"a\\u0000b\"}", "reason"),
+                row("newline in reason", "{\"action\":\"rotate\",\"service\":\"pushdeploy/web\",\"reason\":\"line\\nforged log line\"}", "reason"),
+                row("bidi override in reason", "{\"action\":\"rotate\",\"service\":\"pushdeploy/web\",\"reason\":\"fix \\u202Eevil\"}", "reason"),
+                row("ESC in service", "{\"action\":\"rotate\",\"service\":\"pushdeploy/\\u001b[31mweb\"}", "service"),
+                row("rollback without to", "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\"}", "to"),
+                row("rollback to a date", "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"yesterday\"}", "to"),
+                row("rollback to a missing revision", "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + WEB_ARN + ":99\"}", "to"),
+                row("rollback to another family", "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"other:1\"}", "to"),
+                row("rollback to previous without one", "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}", "to"),
+                row("event from another source", "{\"source\":\"aws.s3\",\"detail-type\":\"ECR Image Action\",\"detail\":{}}", "source"),
+                row("event of another type", "{\"source\":\"aws.ecr\",\"detail-type\":\"ECR Scan\",\"detail\":{}}", "detail-type"),
+                row("event detail not an object", "{\"source\":\"aws.ecr\",\"detail-type\":\"ECR Image Action\",\"detail\":\"push\"}", "detail"),
+                row("event without digest", PrepareFixture.push("web", "v1.1.0", "", "PUSH", "SUCCESS"), "detail.image-digest"),
+                row("event with a bad digest", PrepareFixture.push("web", "v1.1.0", "sha256:zz", "PUSH", "SUCCESS"), "detail.image-digest"),
+                row("event with a bad tag", PrepareFixture.push("web", "v1 1", NEW, "PUSH", "SUCCESS"), "detail.image-tag"),
+                row("event for an unmapped repository", PrepareFixture.push("api", "v1.1.0", NEW, "PUSH", "SUCCESS"), "detail.repository-name"),
+                row("event for a digest not in ECR", PrepareFixture.push("web", "v1.1.0", PrepareFixture.UNKNOWN_DIGEST, "PUSH", "SUCCESS"), "detail.image-digest"));
+    }
+
+    private static Arguments row(String what, String json, String field) {
+        return Arguments.of(what, json, field);
+    }
+
+    @ParameterizedTest(name = "{0} → REJECTED naming {2}")
+    @MethodSource("badInputs")
+    void rejectsAndNamesTheField(String what, String json, String field) {
+        DeployRequest request = new PrepareFixture().prepare(json);
+        assertEquals(Decision.REJECTED, request.decision(), () -> what + ": " + request.decisionReason());
+        assertTrue(request.decisionReason().startsWith(field + ": "), () -> what + ": reason was " + request.decisionReason());
+        assertEquals("exec-1", request.requestId());
+        assertTrue(request.decisionReason().codePoints().allMatch(Fields::printable), "the reason is printable");
+        assertTrue(!request.rotate() && !request.register() && !request.scanGate());
+    }
+
+    static Stream<Arguments> badExecutionNames() {
+        return Stream.of(Arguments.of((String) null), Arguments.of(""), Arguments.of("a:b"), Arguments.of("a/b"),
+                Arguments.of("has space"), Arguments.of("x".repeat(81)), Arguments.of("tab\there"));
+    }
+
+    @ParameterizedTest(name = "execution name {0} → REJECTED")
+    @MethodSource("badExecutionNames")
+    void rejectsBadExecutionNames(String name) {
+        DeployRequest request = new PrepareFixture().prepare(PrepareFixture.push("v1.1.0", NEW), name);
+        assertEquals(Decision.REJECTED, request.decision());
+        assertTrue(request.decisionReason().startsWith("executionName: "), request.decisionReason());
+        assertNull(request.requestId());
+    }
+}

@@ -1,0 +1,107 @@
+package dev.pushdeploy.request;
+
+import static dev.pushdeploy.request.PrepareFixture.NEW_DIGEST;
+import static dev.pushdeploy.request.PrepareFixture.push;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.ledger.MutableClock;
+import dev.pushdeploy.request.ScanFindings.ScanReport;
+import dev.pushdeploy.testing.World;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ScanGateTest {
+    private final MutableClock clock = new MutableClock(PrepareFixture.NEW_PUSHED.plusSeconds(30));
+    private final FakeRegistry registry = new FakeRegistry();
+
+    static Stream<Arguments> verdicts() {
+        return Stream.of(
+                Arguments.of("HIGH", null, Map.of(), ScanStatus.PENDING, "no scan of " + NEW_DIGEST + " exists yet"),
+                Arguments.of("HIGH", "IN_PROGRESS", Map.of(), ScanStatus.PENDING, "the scan of " + NEW_DIGEST + " is IN_PROGRESS"),
+                Arguments.of("HIGH", "PENDING", Map.of(), ScanStatus.PENDING, "the scan of " + NEW_DIGEST + " is PENDING"),
+                Arguments.of("HIGH", "COMPLETE", Map.of(), ScanStatus.PASSED, "no findings at or above HIGH"),
+                Arguments.of("HIGH", "COMPLETE", Map.of("MEDIUM", 3, "LOW", 9), ScanStatus.PASSED, "no findings at or above HIGH"),
+                Arguments.of("HIGH", "COMPLETE", Map.of("HIGH", 1), ScanStatus.FAILED, "1 finding(s) at or above HIGH: HIGH=1"),
+                Arguments.of("HIGH", "COMPLETE", Map.of("CRITICAL", 2, "HIGH", 1, "LOW", 5), ScanStatus.FAILED,
+                        "3 finding(s) at or above HIGH: CRITICAL=2, HIGH=1"),
+                Arguments.of("HIGH", "COMPLETE", Map.of("HIGH", 0), ScanStatus.PASSED, "no findings at or above HIGH"),
+                Arguments.of("LOW", "COMPLETE", Map.of("UNTRIAGED", 4, "UNDEFINED", 2, "INFORMATIONAL", 1), ScanStatus.PASSED,
+                        "no findings at or above LOW"),
+                Arguments.of("INFORMATIONAL", "COMPLETE", Map.of("INFORMATIONAL", 1), ScanStatus.FAILED,
+                        "1 finding(s) at or above INFORMATIONAL: INFORMATIONAL=1"),
+                Arguments.of("CRITICAL", "ACTIVE", Map.of("CRITICAL", 1, "HIGH", 7), ScanStatus.FAILED,
+                        "1 finding(s) at or above CRITICAL: CRITICAL=1"),
+                Arguments.of("CRITICAL", "ACTIVE", Map.of("HIGH", 7), ScanStatus.PASSED, "no findings at or above CRITICAL"),
+                Arguments.of("HIGH", "FAILED", Map.of(), ScanStatus.FAILED, "the scan of " + NEW_DIGEST + " ended FAILED: boom"),
+                Arguments.of("HIGH", "UNSUPPORTED_IMAGE", Map.of(), ScanStatus.FAILED,
+                        "the scan of " + NEW_DIGEST + " ended UNSUPPORTED_IMAGE: boom"),
+                Arguments.of("HIGH", "FINDINGS_UNAVAILABLE", Map.of(), ScanStatus.FAILED,
+                        "the scan of " + NEW_DIGEST + " ended FINDINGS_UNAVAILABLE: boom"));
+    }
+
+    @ParameterizedTest(name = "severity {0}, scan {1} {2} → {3}")
+    @MethodSource("verdicts")
+    void judgesTheScan(String severity, String status, Map<String, Integer> counts, ScanStatus expected, String reason) {
+        if (status != null) {
+            registry.scan(NEW_DIGEST, new ScanReport(status, "boom", counts));
+        }
+        ScanResult result = gate(severity).check(request(severity));
+        assertEquals(expected, result.status());
+        assertEquals(reason, result.reason());
+        assertEquals(counts, result.findingCounts());
+        assertEquals(expected == ScanStatus.PENDING ? 10 : 0, result.nextPollSeconds());
+    }
+
+    @Test
+    void pollsSlowerAsTheScanTakesLonger() {
+        ScanGate gate = gate("HIGH");
+        DeployRequest request = request("HIGH");
+        assertEquals(10, gate.check(request).nextPollSeconds());
+        clock.advance(Duration.ofMinutes(3));
+        assertEquals(30, gate.check(request).nextPollSeconds());
+        clock.advance(Duration.ofMinutes(10));
+        assertEquals(60, gate.check(request).nextPollSeconds());
+    }
+
+    @Test
+    void passesWhenNoGateIsConfigured() {
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("CRITICAL", 5)));
+        ScanResult unconfigured = gate(null).check(request(null));
+        assertEquals(ScanStatus.PASSED, unconfigured.status());
+        assertEquals("no scan gate is configured for pushdeploy/web", unconfigured.reason());
+    }
+
+    @Test
+    void passesRequestsTheGateDoesNotApplyTo() {
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("CRITICAL", 5)));
+        DeployRequest rotate = new PrepareFixture(World.configDocument("HIGH")).prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
+        ScanResult result = gate("HIGH").check(rotate);
+        assertEquals(ScanStatus.PASSED, result.status());
+        assertEquals("the scan gate does not apply to a ROTATE request", result.reason());
+    }
+
+    @Test
+    void rejectsARequestWithoutDigest() {
+        assertThrows(InvalidRequestException.class, () -> gate("HIGH").check(DeployRequest.ended("x", Decision.REJECTED, "bad")));
+    }
+
+    private ScanGate gate(String severity) {
+        return new ScanGate(ConfigSource.of(ConfigParser.parse(World.configDocument(severity))), registry, clock);
+    }
+
+    private static DeployRequest request(String severity) {
+        PrepareFixture fixture = new PrepareFixture(World.configDocument(severity));
+        DeployRequest request = fixture.prepare(push("v1.1.0", NEW_DIGEST));
+        assertEquals(Decision.PROCEED, request.decision());
+        return request;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.pushdeploy.rollout;
+
+import dev.pushdeploy.rollout.RolloutSnapshot.ContainerState;
+import dev.pushdeploy.rollout.RolloutSnapshot.SmokeResult;
+import dev.pushdeploy.rollout.RolloutSnapshot.TargetState;
+import dev.pushdeploy.rollout.RolloutSnapshot.TaskState;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds {@link RolloutSnapshot}s for verdict tests, starting from a healthy rollout of
+ * revision 2 (deployment {@link #OURS}, 2/2 tasks, both targets healthy) after revision 1
+ * (deployment {@link #OLD}, drained).
+ */
+final class Snapshots {
+    static final String REV1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
+    static final String REV2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2";
+    static final String TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef";
+    static final String OURS = "ecs-svc/4203384927183920012";
+    static final String OLD = "ecs-svc/8127781203018472211";
+    static final String ROLLBACK = "ecs-svc/5550001112223334445";
+    static final long STARTED = 1_750_000_000_000L;
+    static final long DEADLINE = STARTED + 600_000L;
+
+    String serviceTaskDefinition = REV2;
+    List<Deployment> deployments = new ArrayList<>();
+    List<String> targetGroups = new ArrayList<>(List.of(TG));
+    List<String> events = new ArrayList<>();
+    List<TaskState> tasks = new ArrayList<>();
+    List<TargetState> targets = new ArrayList<>();
+    SmokeResult smoke;
+
+    static Snapshots healthy() {
+        Snapshots s = new Snapshots();
+        s.deployments.add(primary(OURS, REV2, "COMPLETED", 2, 2));
+        s.tasks.add(running("t-ours-1", OURS, REV2, "10.0.1.11"));
+        s.tasks.add(running("t-ours-2", OURS, REV2, "10.0.1.12"));
+        s.tasks.add(stopped("t-old-1", OLD, REV1, "ServiceSchedulerInitiated",
+                "Scaling activity initiated by (deployment " + OURS + ")", container("app", 143, null)));
+        s.targets.add(target("10.0.1.11", "healthy", null));
+        s.targets.add(target("10.0.1.12", "healthy", null));
+        s.events.add("(service web) has reached a steady state.");
+        s.events.add("(service web) (deployment " + OURS + ") deployment completed.");
+        return s;
+    }
+
+    static Deployment primary(String id, String taskDefinition, String rolloutState, int running, int desired) {
+        return new Deployment(id, "PRIMARY", taskDefinition, rolloutState, "ECS deployment " + id + " "
+                + rolloutState.toLowerCase().replace('_', ' ') + ".", running, desired, Math.max(0, desired - running), 0);
+    }
+
+    static Deployment deployment(String id, String status, String taskDefinition, String rolloutState,
+                                 String reason, int running, int desired, int failed) {
+        return new Deployment(id, status, taskDefinition, rolloutState, reason, running, desired,
+                Math.max(0, desired - running), failed);
+    }
+
+    static TaskState running(String id, String startedBy, String taskDefinition, String ip) {
+        return new TaskState("arn:aws:ecs:us-east-1:123456789012:task/pushdeploy/" + id, startedBy, taskDefinition,
+                "RUNNING", "RUNNING", null, null, List.of(new ContainerState("app", "RUNNING", null, null)), ip);
+    }
+
+    static TaskState stopped(String id, String startedBy, String taskDefinition, String stopCode, String reason,
+                             ContainerState... containers) {
+        return new TaskState("arn:aws:ecs:us-east-1:123456789012:task/pushdeploy/" + id, startedBy, taskDefinition,
+                "STOPPED", "STOPPED", stopCode, reason, List.of(containers), null);
+    }
+
+    static ContainerState container(String name, Integer exitCode, String reason) {
+        return new ContainerState(name, "STOPPED", exitCode, reason);
+    }
+
+    static TargetState target(String ip, String state, String reason) {
+        return new TargetState(TG, ip, 8080, state, reason);
+    }
+
+    static Rollout rollout(String deploymentId, String taskDefinition) {
+        return new Rollout(deploymentId, taskDefinition, STARTED, DEADLINE, true);
+    }
+
+    Snapshots deployments(Deployment... replacement) {
+        deployments = new ArrayList<>(List.of(replacement));
+        return this;
+    }
+
+    Snapshots service(String taskDefinition) {
+        serviceTaskDefinition = taskDefinition;
+        return this;
+    }
+
+    Snapshots tasks(TaskState... replacement) {
+        tasks = new ArrayList<>(List.of(replacement));
+        return this;
+    }
+
+    Snapshots addTask(TaskState task) {
+        tasks.add(task);
+        return this;
+    }
+
+    Snapshots targets(TargetState... replacement) {
+        targets = new ArrayList<>(List.of(replacement));
+        return this;
+    }
+
+    Snapshots noTargetGroups() {
+        targetGroups = new ArrayList<>();
+        targets = new ArrayList<>();
+        return this;
+    }
+
+    Snapshots event(String message) {
+        events.add(0, message);
+        return this;
+    }
+
+    Snapshots smoke(boolean ok, String detail) {
+        smoke = new SmokeResult(ok, detail);
+        return this;
+    }
+
+    RolloutSnapshot build() {
+        return new RolloutSnapshot(new ServiceState(serviceTaskDefinition, deployments, targetGroups, events),
+                tasks, targets, smoke);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.pushdeploy.secrets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.SecretSpec;
+import dev.pushdeploy.error.ConfigurationException;
+import dev.pushdeploy.error.RotationFailedException;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.log.StepLog;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.Secret;
+
+class SecretRotatorTest {
+    static final String LIVE = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7";
+    static final String KEY = "/pushdeploy/web/app-signing-key";
+    static final String DB = "/pushdeploy/web/db";
+    static final String MASTER = "/pushdeploy/web/db-master";
+    static final String MASTER_PASSWORD = "master-password-do-not-leak";
+
+    static final String CONFIG = """
+            {"kmsKeyId": "alias/pushdeploy",
+             "targets": [{"repository": "web", "cluster": "pushdeploy", "service": "web", "container": "app",
+               "secrets": [
+                 {"name": "APP_SIGNING_KEY", "kind": "random", "parameter": "/pushdeploy/web/app-signing-key", "length": 40},
+                 {"name": "DB_PASSWORD", "kind": "postgres", "parameter": "/pushdeploy/web/db", "length": 32,
+                  "host": "db.internal", "database": "app", "role": "app", "usernameEnv": "DB_USER",
+                  "masterParameter": "/pushdeploy/web/db-master"}]}]}
+            """;
+
+    final InMemorySlotStore store = new InMemorySlotStore()
+            .put(KEY + "/a", "live-signing-key")
+            .put(DB + "/b", "live-db-password")
+            .put(MASTER, "{\"username\":\"master\",\"password\":\"" + MASTER_PASSWORD + "\"}");
+    final Map<String, List<Secret>> revisions = new HashMap<>(Map.of(LIVE, List.of(
+            Secret.builder().name("APP_SIGNING_KEY").valueFrom(KEY + "/a").build(),
+            Secret.builder().name("DB_PASSWORD").valueFrom(DB + "/b").build())));
+    final FakeRoles roles = new FakeRoles();
+    final List<String> logLines = new ArrayList<>();
+    final StepLog log = StepLog.to(logLines::add, "RotateSecrets");
+
+    SecretRotator rotator(String config) {
+        return new SecretRotator(ConfigSource.of(ConfigParser.parse(config)),
+                (taskDefinition, container) -> {
+                    assertEquals("app", container);
+                    return revisions.get(taskDefinition);
+                }, store, roles);
+    }
+
+    @Test
+    void writesEachSecretIntoItsInactiveSlotOnly() {
+        RotationResult result = rotator(CONFIG).rotate(Requests.deploy("req-1", LIVE), log);
+
+        assertEquals(List.of(
+                new SecretSlot("APP_SIGNING_KEY", "b", KEY + "/b", 1L, null, null),
+                new SecretSlot("DB_PASSWORD", "a", DB + "/a", 1L, "DB_USER", "app_a")), result.secrets());
+        assertEquals(List.of(KEY + "/b", DB + "/a"), store.writes.stream().map(InMemorySlotStore.Write::parameter).toList());
+        assertEquals(List.of("live-signing-key"), store.versions.get(KEY + "/a"), "live slot untouched");
+        assertEquals(List.of("live-db-password"), store.versions.get(DB + "/b"), "live slot untouched");
+        store.writes.forEach(w -> assertEquals("alias/pushdeploy", w.kmsKeyId()));
+        assertEquals(40, store.latest(KEY + "/b").length());
+        assertEquals(32, store.latest(DB + "/a").length());
+        assertTrue(store.latest(KEY + "/b").matches("[A-Za-z0-9_-]{40}"));
+    }
+
+    @Test
+    void postgresRotationGoesToTheDatabaseBeforeTheSlotWithTheSamePassword() {
+        rotator(CONFIG).rotate(Requests.deploy("req-1", LIVE), log);
+
+        assertEquals(1, roles.calls.size());
+        FakeRoles.Call call = roles.calls.get(0);
+        assertEquals("app_b", call.liveRole());
+        assertEquals("app_a", call.role());
+        assertEquals("master", call.master().username());
+        assertEquals(MASTER_PASSWORD, call.master().password().reveal());
+        assertEquals("db.internal", call.database().host());
+        assertEquals(call.password(), store.latest(DB + "/a"), "the proven password is the one stored");
+        assertEquals(1, call.writesBefore(), "only the random secret was written before the database was rotated");
+    }
+
+    @Test
+    void noLiveRevisionStartsWithSlotA() {
+        RotationResult result = rotator(CONFIG).rotate(Requests.deploy("req-1", null), log);
+
+        assertEquals(List.of("a", "a"), result.secrets().stream().map(SecretSlot::slot).toList());
+        assertNull(roles.calls.get(0).liveRole());
+        assertEquals(2, store.versions.get(KEY + "/a").size(), "slot a created/overwritten as a new version");
+    }
+
+    @Test
+    void aRetryWritesTheSameSlotAgainWithAFreshValue() {
+        SecretRotator rotator = rotator(CONFIG);
+        RotationResult first = rotator.rotate(Requests.deploy("req-1", LIVE), log);
+        RotationResult second = rotator.rotate(Requests.deploy("req-1", LIVE), log);
+
+        assertEquals(first.secrets().stream().map(SecretSlot::parameter).toList(),
+                second.secrets().stream().map(SecretSlot::parameter).toList());
+        assertEquals(2L, second.secrets().get(0).version());
+        List<String> values = store.versions.get(KEY + "/b");
+        assertNotEquals(values.get(0), values.get(1));
+        assertEquals(List.of("live-signing-key"), store.versions.get(KEY + "/a"));
+    }
+
+    @Test
+    void theNextRotationAfterARolloutUsesTheOtherSlot() {
+        revisions.put("web:8", List.of(
+                Secret.builder().name("APP_SIGNING_KEY").valueFrom(KEY + "/b").build(),
+                Secret.builder().name("DB_PASSWORD").valueFrom(DB + "/a").build()));
+
+        RotationResult result = rotator(CONFIG).rotate(Requests.rotate("req-2", "web:8"), log);
+
+        assertEquals(List.of(KEY + "/a", DB + "/b"), result.secrets().stream().map(SecretSlot::parameter).toList());
+        assertEquals("app_a", roles.calls.get(0).liveRole());
+        assertEquals("app_b", roles.calls.get(0).role());
+    }
+
+    @Test
+    void aFailedDatabaseRotationWritesNoDatabaseSlot() {
+        roles.failure = new RotationFailedException("cannot connect to postgresql://db.internal:5432/app as master user master");
+
+        RotationFailedException e = assertThrows(RotationFailedException.class,
+                () -> rotator(CONFIG).rotate(Requests.deploy("req-1", LIVE), log));
+
+        assertTrue(e.getMessage().contains("cannot connect"));
+        assertFalse(store.versions.containsKey(DB + "/a"), "no slot written for the failed secret");
+        assertEquals(List.of("live-db-password"), store.versions.get(DB + "/b"));
+    }
+
+    @Test
+    void missingMasterCredentialsFailWithoutTouchingTheDatabase() {
+        store.versions.remove(MASTER);
+
+        RotationFailedException e = assertThrows(RotationFailedException.class,
+                () -> rotator(CONFIG).rotate(Requests.deploy("req-1", LIVE), log));
+
+        assertEquals("master credentials parameter " + MASTER + " does not exist", e.getMessage());
+        assertTrue(roles.calls.isEmpty());
+        assertFalse(store.versions.containsKey(DB + "/a"));
+    }
+
+    @Test
+    void malformedMasterCredentialsAreReportedWithoutTheirContent() {
+        store.put(MASTER, "{\"username\":\"master\",\"pass\":\"" + MASTER_PASSWORD + "\"");
+
+        RotationFailedException e = assertThrows(RotationFailedException.class,
+                () -> rotator(CONFIG).rotate(Requests.deploy("req-1", LIVE), log));
+
+        assertTrue(e.getMessage().contains(MASTER), e.getMessage());
+        assertFalse(e.getMessage().contains(MASTER_PASSWORD));
+        assertNull(e.getCause(), "the parser's exception quotes the input");
+        assertTrue(roles.calls.isEmpty());
+    }
+
+    @Test
+    void valuesNeverReachTheLogOrTheResult() {
+        RotationResult result = rotator(CONFIG).rotate(Requests.deploy("req-1", LIVE), log);
+
+        String output = Json.write(result);
+        String logText = String.join("", logLines);
+        assertEquals(2, logLines.size());
+        assertTrue(logText.contains(KEY + "/b") && logText.contains("app_a"), logText);
+        for (InMemorySlotStore.Write write : store.writes) {
+            assertFalse(output.contains(write.value()));
+            assertFalse(logText.contains(write.value()));
+        }
+        assertFalse(logText.contains(MASTER_PASSWORD));
+        assertFalse(output.contains(MASTER_PASSWORD));
+    }
+
+    @Test
+    void aRequestThatDoesNotRotateChangesNothing() {
+        RotationResult result = rotator(CONFIG).rotate(Requests.rollback("req-1", LIVE), log);
+
+        assertTrue(result.secrets().isEmpty());
+        assertTrue(store.writes.isEmpty());
+        assertTrue(roles.calls.isEmpty());
+    }
+
+    @Test
+    void aServiceWithoutTargetIsAConfigurationError() {
+        String other = CONFIG.replace("\"service\": \"web\"", "\"service\": \"api\"");
+
+        assertThrows(ConfigurationException.class, () -> rotator(other).rotate(Requests.deploy("req-1", LIVE), log));
+        assertTrue(store.writes.isEmpty());
+    }
+
+    /** Records each database rotation, with what had been written to SSM before it. */
+    final class FakeRoles implements RoleRotator {
+        record Call(SecretSpec.Postgres database, MasterCredentials master, String liveRole, String role, String password,
+                    int writesBefore) {
+        }
+
+        final List<Call> calls = new ArrayList<>();
+        RotationFailedException failure;
+
+        @Override
+        public void rotate(SecretSpec.Postgres database, MasterCredentials master, String liveRole, String role,
+                           SecretValue password) {
+            if (failure != null) {
+                throw failure;
+            }
+            calls.add(new Call(database, master, liveRole, role, password.reveal(), store.writes.size()));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.pushdeploy.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.rollout.RolloutFixtures;
+import dev.pushdeploy.testing.Emulator;
+import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.World;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * DESIGN 6.1: each handler's first invocation in a fresh JVM (class loading, client
+ * construction, first SDK call against the emulator) next to a hello-world handler's, measured in
+ * the same run and printed as ratios, so machine noise cancels out. Rounds alternate baseline and
+ * handler and take the median ({@code -Dbench.rounds=N}, default 1 in the test suite).
+ * Results also go to {@code target/bench/cold-start.txt}.
+ *
+ * <p>It also proves the lean-jar rule where it matters, at run time: no Netty or Apache HTTP
+ * client class is loaded by any handler.
+ */
+@ExtendWith(EmulatorExtension.class)
+class ColdStartBenchmarkIT {
+    /** A handler, its sample event, and what the emulator must hold for the event to succeed (as in the handler ITs). */
+    record Case(String handler, String event, Consumer<World> given) {
+    }
+
+    static final Consumer<World> PUSHED = world -> world.pushImage("v1.1.0");
+    static final Consumer<World> NOTHING = world -> { };
+    static final Consumer<World> REVISION_2 = world -> RolloutFixtures.registerRevision2(world, "v1.0.1");
+    static final Consumer<World> ON_REVISION_2 = REVISION_2.andThen(world -> world.ecs.updateService(
+            r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(RolloutFixtures.REV2_ARN)));
+
+    static final List<Case> CASES = List.of(
+            new Case("PrepareHandler", "prepare.json", PUSHED),
+            new Case("ScanGateHandler", "scan-gate.json", PUSHED),
+            new Case("LockHandler", "lock.json", PUSHED),
+            new Case("RotateSecretsHandler", "rotate-secrets.json", NOTHING),
+            new Case("RegisterTaskDefinitionHandler", "register-task-definition.json", NOTHING),
+            new Case("StartDeploymentHandler", "start-deployment.json", REVISION_2),
+            new Case("CheckDeploymentHandler", "check-deployment.json", ON_REVISION_2),
+            new Case("RollbackHandler", "rollback.json", ON_REVISION_2),
+            new Case("FinalizeHandler", "finalize.json", PUSHED));
+
+    @Test
+    void firstInvocationOfEachHandlerAgainstHelloWorld(Emulator emulator) throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 1);
+        Path out = Files.createDirectories(Path.of("target", "bench"));
+        List<String> report = new ArrayList<>();
+        report.add(String.format(Locale.ROOT, "%-32s %10s %10s %7s %10s", "handler", "first ms", "hello ms", "ratio", "2nd ms"));
+        for (Case c : CASES) {
+            Path event = Path.of("..", "events", c.event());
+            assertTrue(Files.exists(event), "sample event " + event);
+            long[] hello = new long[rounds];
+            long[] first = new long[rounds];
+            long[] second = new long[rounds];
+            for (int i = 0; i < rounds; i++) {
+                emulator.reset();
+                World world = World.create(emulator);
+                c.given().accept(world);
+                hello[i] = run(world, HelloHandler.class.getName(), event, out.resolve("hello.classes"))[0];
+                Path classes = out.resolve(c.handler() + ".classes");
+                long[] measured = run(world, "dev.pushdeploy.handler." + c.handler(), event, classes);
+                first[i] = measured[0];
+                second[i] = measured[1];
+                List<String> heavy = Files.readAllLines(classes).stream()
+                        .filter(line -> line.contains("io.netty.") || line.contains("org.apache.http."))
+                        .toList();
+                assertEquals(List.of(), heavy, c.handler() + " loaded Netty or Apache HTTP classes");
+            }
+            long h = median(hello);
+            long f = median(first);
+            report.add(String.format(Locale.ROOT, "%-32s %10d %10d %6.1fx %10d", c.handler(), f, h, (double) f / h, median(second)));
+        }
+        Files.write(out.resolve("cold-start.txt"), report);
+        report.forEach(System.out::println);
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** Fresh JVM, production no-arg constructor, environment as system properties, emulator endpoint. */
+    private static long[] run(World world, String handler, Path event, Path classLog) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xlog:class+load=info:file=" + classLog,
+                "-cp", System.getProperty("java.class.path"),
+                "-Daws.endpointUrl=" + world.emulator.endpoint(),
+                "-Daws.region=" + Emulator.REGION,
+                "-Daws.accessKeyId=testing", "-Daws.secretAccessKey=testing",
+                "-DCONFIG_PARAMETER=" + World.CONFIG_PARAMETER,
+                "-DTABLE_NAME=" + World.TABLE,
+                "-DTOPIC_ARN=" + world.topicArn,
+                "-DEVENT_BUS_NAME=default",
+                "-DRELEASE_PARAMETER_PREFIX=/pushdeploy/release",
+                FirstInvocation.class.getName(), handler, event.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), handler + " did not finish");
+        assertEquals(0, process.exitValue(), handler + " failed:\n" + output);
+        String result = output.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+                .orElseThrow(() -> new AssertionError(handler + " printed no result:\n" + output));
+        String[] parts = result.split(" ");
+        return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+    }
+}

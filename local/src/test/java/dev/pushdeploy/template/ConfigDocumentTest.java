@@ -1,0 +1,100 @@
+package dev.pushdeploy.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.config.PipelineConfig;
+import dev.pushdeploy.config.SecretSpec;
+import dev.pushdeploy.config.Target;
+import dev.pushdeploy.local.template.Stack;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The configuration document the template builds from its parameters (SSM parameter
+ * ConfigParameter) is what ConfigParser accepts, for the defaults and with every optional part
+ * switched on, and its names agree with the rest of the stack.
+ */
+class ConfigDocumentTest {
+
+    private static PipelineConfig config(Stack stack) {
+        String document = stack.properties("ConfigParameter").path("Value").asText();
+        return ConfigParser.parse(document);
+    }
+
+    @Test
+    void defaultsDescribeTheServiceWithOneRandomSecret() {
+        Stack stack = Deployments.withRelease(Map.of(), "none");
+        PipelineConfig config = config(stack);
+
+        assertEquals(Deployments.KEY_ARN, config.kmsKeyId());
+        assertEquals(1, config.targets().size());
+        Target target = config.targets().get(0);
+        assertEquals("web", target.repository());
+        assertEquals("pushdeploy", target.cluster());
+        assertEquals("web", target.service());
+        assertEquals("app", target.container());
+        assertTrue(target.tagPattern().matcher("v1.2.3").matches());
+        assertFalse(target.tagPattern().matcher("latest").matches());
+        assertEquals(1, target.secrets().size());
+        SecretSpec key = target.secrets().get(0);
+        assertEquals("APP_SIGNING_KEY", key.name());
+        assertEquals(SecretSpec.Kind.RANDOM, key.kind());
+        assertEquals("/pushdeploy/web/app-signing-key", key.parameter());
+        assertNull(target.scanSeverity());
+        assertNull(target.health().smokeUrl());
+        assertEquals(900, target.health().deadlineSeconds());
+        assertEquals(10, target.keepRevisions());
+        assertEquals("/pushdeploy/config", stack.properties("ConfigParameter").path("Name").asText());
+    }
+
+    @Test
+    void optionalPartsAppearWhenEnabled() {
+        Stack stack = Deployments.withRelease(Map.of(
+                "EnableDatabase", "true", "EnableScanGate", "true", "ScanGateSeverity", "CRITICAL",
+                "SmokeCheckUrl", "https://www.example.com/health", "TagPattern", "release-[0-9]+",
+                "KeepRevisions", "5", "BakeSeconds", "30", "DeploymentDeadlineSeconds", "600"), "none");
+        Target target = config(stack).targets().get(0);
+
+        assertEquals("CRITICAL", target.scanSeverity());
+        assertEquals("https://www.example.com/health", target.health().smokeUrl());
+        assertEquals(30, target.health().bakeSeconds());
+        assertEquals(600, target.health().deadlineSeconds());
+        assertEquals(5, target.keepRevisions());
+        assertTrue(target.tagPattern().matcher("release-42").matches());
+        assertEquals(2, target.secrets().size());
+        SecretSpec password = target.secrets().get(1);
+        assertEquals("DB_PASSWORD", password.name());
+        assertEquals(SecretSpec.Kind.POSTGRES, password.kind());
+        assertEquals("/pushdeploy/web/db-password", password.parameter());
+        SecretSpec.Postgres db = password.postgres();
+        assertEquals(Deployments.DATABASE_HOST, db.host());
+        assertEquals(5432, db.port());
+        assertEquals("app", db.database());
+        assertEquals("app", db.role());
+        assertEquals("DB_USER", db.usernameEnv());
+        String secretName = stack.properties("DatabaseMasterSecret").path("Name").asText();
+        assertEquals("/aws/reference/secretsmanager/" + secretName, db.masterParameter());
+    }
+
+    @Test
+    void theSecretSlotsAreWhereTheTasksAndTheRotationMayReadThem() {
+        Stack stack = Deployments.withRelease(Map.of("EnableDatabase", "true"), "none");
+        String readable = stack.properties("TaskExecutionRole").path("Policies").get(0).path("PolicyDocument")
+                .path("Statement").findValues("Resource").stream()
+                .map(r -> r.asText()).filter(r -> r.contains(":parameter/")).findFirst().orElseThrow();
+        String writable = stack.properties("RotateSecretsFunctionRole").path("Policies").get(0).path("PolicyDocument")
+                .path("Statement").findValues("Resource").stream()
+                .map(r -> r.asText()).filter(r -> r.contains(":parameter/pushdeploy/")).findFirst().orElseThrow();
+        for (SecretSpec secret : config(stack).targets().get(0).secrets()) {
+            for (String slot : new String[] {"a", "b"}) {
+                String arn = "arn:aws:ssm:us-east-1:123456789012:parameter" + secret.slotParameter(slot);
+                assertTrue(Iam.matches(readable, arn), arn + " readable by the task execution role (" + readable + ")");
+                assertTrue(Iam.matches(writable, arn), arn + " writable by the rotation (" + writable + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.pushdeploy.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.config.Env;
+import dev.pushdeploy.local.template.Stack;
+import java.lang.reflect.InvocationTargetException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every environment variable a handler's production constructor reads is set for its function by
+ * the template: each handler is built with exactly the template's variables (Globals + its own,
+ * plus the region Lambda provides) and must not fail; taking away any one of its own variables
+ * must fail naming it, so the template sets nothing the code does not read (the Globals ones,
+ * CONFIG_PARAMETER, go to every function by design).
+ */
+class EnvironmentTest {
+    private static final Stack STACK = Deployments.withRelease(Map.of(), "none");
+
+    static Set<String> functions() {
+        return Repo.FUNCTIONS.keySet();
+    }
+
+    private static Object construct(String function, Map<String, String> variables) throws Exception {
+        Map<String, String> properties = new HashMap<>(variables);
+        properties.put("aws.region", "us-east-1");
+        String handler = STACK.template().properties(function).path("Handler").asText().split("::")[0];
+        Class<?> type = Class.forName(handler);
+        return FunctionEnvironment.with(properties, () -> type.getConstructor().newInstance());
+    }
+
+    @ParameterizedTest
+    @MethodSource("functions")
+    void theTemplatesVariablesAreEnoughAndAllUsed(String function) throws Exception {
+        Map<String, String> variables = FunctionEnvironment.of(STACK, function);
+        assertTrue(variables.containsKey(Env.CONFIG_PARAMETER), function + " gets CONFIG_PARAMETER");
+        assertTrue(FunctionEnvironment.declared().containsAll(variables.keySet()),
+                function + " sets only variables the code declares in Env: " + variables.keySet());
+
+        assertNotNull(construct(function, variables));
+
+        Set<String> global = new TreeSet<>();
+        STACK.template().globals().path("Function").path("Environment").path("Variables").fieldNames().forEachRemaining(global::add);
+        for (String variable : variables.keySet()) {
+            if (global.contains(variable)) {
+                continue;
+            }
+            Map<String, String> without = new HashMap<>(variables);
+            without.remove(variable);
+            InvocationTargetException failure = assertThrows(InvocationTargetException.class, () -> construct(function, without),
+                    function + " is built without " + variable + ": the template sets a variable the handler does not read");
+            assertTrue(String.valueOf(failure.getCause().getMessage()).contains(variable), failure.getCause().toString());
+        }
+    }
+
+    @Test
+    void theFixedVariablesGoWhereTheBriefSays() {
+        Map<String, Set<String>> expected = Map.of(
+                "PrepareFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "LockFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "FinalizeFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME", "TOPIC_ARN", "EVENT_BUS_NAME", "RELEASE_PARAMETER_PREFIX"));
+        for (String function : Repo.FUNCTIONS.keySet()) {
+            assertEquals(new TreeSet<>(expected.getOrDefault(function, Set.of("CONFIG_PARAMETER"))),
+                    new TreeSet<>(FunctionEnvironment.of(STACK, function).keySet()), function);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.pushdeploy.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.config.Env;
+import dev.pushdeploy.local.template.Stack;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A function's environment as the template sets it (Globals + the function's own variables, evaluated
+ * for one deployment), applied as system properties (which {@link Env} reads, like the local runtime).
+ */
+final class FunctionEnvironment {
+    private FunctionEnvironment() {
+    }
+
+    static Map<String, String> of(Stack stack, String function) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        collect(stack.evaluator().evaluate(stack.template().globals().path("Function").path("Environment").path("Variables")), variables);
+        collect(stack.evaluator().evaluate(stack.template().properties(function).path("Environment").path("Variables")), variables);
+        return variables;
+    }
+
+    /** Every variable name {@link Env} declares (its public String constants). */
+    static Set<String> declared() {
+        Set<String> names = new TreeSet<>();
+        for (Field field : Env.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                try {
+                    names.add((String) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Runs {@code action} with exactly {@code variables} among Env's variables set; restores the properties after. */
+    static <T> T with(Map<String, String> variables, Action<T> action) throws Exception {
+        Properties saved = (Properties) System.getProperties().clone();
+        try {
+            declared().forEach(System::clearProperty);
+            variables.forEach(System::setProperty);
+            return action.run();
+        } finally {
+            System.setProperties(saved);
+        }
+    }
+
+    /** Work done under an environment. */
+    @FunctionalInterface
+    interface Action<T> {
+        T run() throws Exception;
+    }
+
+    private static void collect(JsonNode variables, Map<String, String> into) {
+        variables.properties().forEach(e -> into.put(e.getKey(), e.getValue().asText()));
+    }
+}

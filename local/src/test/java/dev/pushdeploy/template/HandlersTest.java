@@ -1,0 +1,111 @@
+package dev.pushdeploy.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.handler.StepHandler;
+import dev.pushdeploy.local.template.CfnTemplate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every function of the template names a handler that exists in the functions jar with the Lambda
+ * entry point, every handler in the jar is deployed by a function, and the functions are built
+ * and published the way DESIGN 4 and 6.1 say (one jar, java21, SnapStart on published versions).
+ */
+class HandlersTest {
+    private static final CfnTemplate TEMPLATE = Repo.template();
+
+    @Test
+    void theTemplateDeploysExactlyTheFixedFunctions() {
+        assertEquals(Repo.FUNCTIONS.keySet(), TEMPLATE.resources("AWS::Serverless::Function").keySet());
+        Repo.FUNCTIONS.forEach((function, handler) -> assertEquals(Repo.HANDLER_PACKAGE + handler + "::handleRequest",
+                TEMPLATE.properties(function).path("Handler").asText(), function + " Handler"));
+    }
+
+    @Test
+    void everyHandlerExistsWithTheLambdaEntryPoint() throws Exception {
+        for (JsonNode function : TEMPLATE.resources("AWS::Serverless::Function").values()) {
+            String[] handler = function.path("Properties").path("Handler").asText().split("::");
+            Class<?> type = Class.forName(handler[0]);
+            assertTrue(RequestStreamHandler.class.isAssignableFrom(type), type + " is a RequestStreamHandler");
+            assertTrue(StepHandler.class.isAssignableFrom(type), type + " extends StepHandler");
+            assertTrue(Modifier.isPublic(type.getConstructor().getModifiers()), type + " has a public no-arg constructor");
+            assertEquals("handleRequest", handler[1]);
+            type.getMethod(handler[1], InputStream.class, OutputStream.class, Context.class);
+        }
+    }
+
+    @Test
+    void everyHandlerInTheJarIsDeployed() throws Exception {
+        Set<String> declared = TEMPLATE.resources("AWS::Serverless::Function").values().stream()
+                .map(f -> f.path("Properties").path("Handler").asText().split("::")[0])
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> inJar = new TreeSet<>();
+        for (String name : handlerPackageClasses()) {
+            Class<?> type = Class.forName(name);
+            if (StepHandler.class.isAssignableFrom(type) && !Modifier.isAbstract(type.getModifiers())) {
+                inJar.add(name);
+            }
+        }
+        assertEquals(inJar, declared);
+    }
+
+    @Test
+    void functionsAreOneJavaJarWithSnapStartOnPublishedVersions() {
+        JsonNode globals = TEMPLATE.globals().path("Function");
+        assertEquals("functions", globals.path("CodeUri").asText());
+        assertEquals("java21", globals.path("Runtime").asText());
+        assertEquals("PublishedVersions", globals.path("SnapStart").path("ApplyOn").asText());
+        assertTrue(globals.path("AutoPublishAlias").isTextual(), "versions are published (AutoPublishAlias)");
+        assertTrue(Files.isRegularFile(Repo.ROOT.resolve("functions/pom.xml")), "CodeUri functions is a Maven project");
+        for (Map.Entry<String, JsonNode> function : TEMPLATE.resources("AWS::Serverless::Function").entrySet()) {
+            JsonNode properties = function.getValue().path("Properties");
+            for (String overridden : new String[] {"CodeUri", "Runtime", "SnapStart", "AutoPublishAlias"}) {
+                assertTrue(properties.path(overridden).isMissingNode(), function.getKey() + " overrides " + overridden);
+            }
+            assertTrue(properties.path("Role").has("Fn::GetAtt"), function.getKey() + " runs with its own role from the template");
+        }
+    }
+
+    /** Class names in dev.pushdeploy.handler, from the functions jar (or its classes directory). */
+    private static Set<String> handlerPackageClasses() throws IOException, URISyntaxException {
+        Path location = Path.of(StepHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Set<String> names = new TreeSet<>();
+        String prefix = "dev/pushdeploy/handler/";
+        if (Files.isDirectory(location)) {
+            try (Stream<Path> files = Files.list(location.resolve(prefix))) {
+                files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".class") && !n.contains("$"))
+                        .forEach(n -> names.add("dev.pushdeploy.handler." + n.replace(".class", "")));
+            }
+            return names;
+        }
+        try (JarFile jar = new JarFile(location.toFile())) {
+            for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
+                String entry = entries.nextElement().getName();
+                if (entry.startsWith(prefix) && entry.endsWith(".class") && !entry.contains("$")
+                        && entry.indexOf('/', prefix.length()) < 0) {
+                    names.add(entry.substring(0, entry.length() - ".class".length()).replace('/', '.'));
+                }
+            }
+        }
+        return names;
+    }
+}

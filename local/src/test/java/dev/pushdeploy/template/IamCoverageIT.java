@@ -1,0 +1,214 @@
+package dev.pushdeploy.template;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.template.Permissions.Permission;
+import dev.pushdeploy.template.RecordingInterceptor.Call;
+import dev.pushdeploy.testing.Emulator;
+import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.World;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.ecs.model.Compatibility;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
+import software.amazon.awssdk.services.ecs.model.Secret;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * Each function's IAM statements in template.yaml cover the AWS calls its code makes. Each
+ * function's sample event runs through its handler's production constructor, with exactly the
+ * environment the template gives the function, against a World prepared the way the handler's
+ * own IT prepares it for that event (the scan gate with a configured severity and a finished scan,
+ * so that its real path runs). An SDK interceptor records every call the handler makes;
+ * each becomes the IAM action (and resource, where the request names one) it needs, plus what it
+ * implies (KMS for SecureStrings and the encrypted topic, iam:PassRole for the task definition's
+ * roles, ecs:TagResource for tags on registration), and the function's role must allow all of it.
+ */
+@ExtendWith(EmulatorExtension.class)
+class IamCoverageIT {
+    static Set<String> functions() {
+        return Repo.FUNCTIONS.keySet();
+    }
+
+    /** The template evaluated for World: the resources it leaves unnamed are World's. */
+    static Stack stackFor(World world) {
+        Map<String, String> bindings = new HashMap<>(Deployments.bindings());
+        bindings.put("DeploymentTable", World.TABLE);
+        bindings.put("DeploymentTable.Arn", "arn:aws:dynamodb:" + Emulator.REGION + ":" + Emulator.ACCOUNT + ":table/" + World.TABLE);
+        bindings.put("NotificationTopic", world.topicArn);
+        bindings.put("TaskExecutionRole.Arn", "arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-execution");
+        bindings.put("TaskRole.Arn", "arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-task");
+        bindings.put("TargetGroup", world.targetGroupArn);
+        return Deployments.stack(Map.of(), name -> Optional.of("none"), bindings);
+    }
+
+    static String roleOf(Stack stack, String function) {
+        return stack.template().properties(function).path("Role").path("Fn::GetAtt").get(0).asText();
+    }
+
+    @ParameterizedTest
+    @MethodSource("functions")
+    void everyCallIsAllowedByTheFunctionsRole(String function, Emulator emulator) throws Exception {
+        World world = function.equals("ScanGateFunction")
+                ? World.create(emulator, World.configDocument("HIGH"))
+                : World.create(emulator);
+        Stack stack = stackFor(world);
+        Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, function));
+        environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
+                "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
+        String event = Files.readString(Repo.events(Repo.EVENTS.get(function)));
+        String handlerClass = stack.template().properties(function).path("Handler").asText().split("::")[0];
+
+        List<Call> calls = FunctionEnvironment.with(environment, () -> {
+            prepare(function, world, event);
+            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass).getConstructor().newInstance();
+            return RecordingInterceptor.record(() -> handler.handleRequest(
+                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+        });
+
+        assertFalse(calls.isEmpty(), function + ": no SDK call recorded (is the interceptor registered?)");
+        List<Iam.Statement> statements = Iam.statements(stack, roleOf(stack, function));
+        Permissions permissions = new Permissions(Emulator.REGION, Emulator.ACCOUNT);
+        Set<String> exercised = new LinkedHashSet<>();
+        List<String> denied = new ArrayList<>();
+        for (Call call : calls) {
+            for (Permission needed : permissions.of(call)) {
+                exercised.add(needed.toString());
+                if (!Iam.allows(statements, needed.action(), needed.resource())) {
+                    denied.add(call.service() + "." + call.operation() + " needs " + needed);
+                }
+            }
+        }
+        System.out.println(function + " exercised " + exercised);
+        assertTrue(denied.isEmpty(), function + "'s role " + roleOf(stack, function) + " lacks:\n" + String.join("\n", denied));
+    }
+
+    /** What each sample event expects to find (as in the handler's own IT), made outside the recording. */
+    private static void prepare(String function, World world, String event) throws Exception {
+        switch (function) {
+            case "PrepareFunction", "LockFunction" -> world.pushImage("v1.1.0");
+            case "ScanGateFunction" -> {
+                String digest = world.pushImage("v1.1.0");
+                world.ecr.startImageScan(r -> r.repositoryName(World.REPOSITORY).imageId(i -> i.imageDigest(digest)));
+            }
+            case "RegisterTaskDefinitionFunction" -> world.pushImage("v1.0.1");
+            case "StartDeploymentFunction" -> revision2(world);
+            case "CheckDeploymentFunction", "RollbackFunction" -> {
+                String revision = revision2(world);
+                world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(revision));
+            }
+            case "FinalizeFunction" -> {
+                String v110 = world.pushImage("v1.1.0");
+                for (int i = 2; i <= 5; i++) {
+                    register(world, world.liveDigest, "a");
+                }
+                String live = register(world, v110, "b");
+                world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(live));
+                RequestStreamHandler lock = (RequestStreamHandler) Class.forName("dev.pushdeploy.handler.LockHandler")
+                        .getConstructor().newInstance();
+                lock.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Revision 2 of web: the live one with the image v1.0.1 (what the rollout events name). */
+    private static String revision2(World world) {
+        String digest = world.pushImage("v1.0.1");
+        return register(world, digest, "a");
+    }
+
+    private static String register(World world, String digest, String slot) {
+        return world.ecs.registerTaskDefinition(r -> r.family(World.SERVICE).networkMode(NetworkMode.AWSVPC)
+                        .requiresCompatibilities(Compatibility.FARGATE).cpu("256").memory("512")
+                        .executionRoleArn("arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-execution")
+                        .taskRoleArn("arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-task")
+                        .containerDefinitions(c -> c.name(World.CONTAINER).image(world.repositoryUri + "@" + digest).essential(true)
+                                .portMappings(p -> p.containerPort(8080))
+                                .secrets(Secret.builder().name("APP_SIGNING_KEY").valueFrom(World.SIGNING_KEY_PARAMETER + "/" + slot).build())))
+                .taskDefinition().taskDefinitionArn();
+    }
+
+    /**
+     * RotateSecrets with the database (EnableDatabase=true): the template's own configuration
+     * document drives the real handler against a real PostgreSQL (embedded, trust authentication:
+     * only the calls matter here) and the master secret in Secrets Manager, read through Parameter
+     * Store's reference path as in production. The role is evaluated with the database's statements.
+     */
+    @Test
+    void theRotationWithTheDatabaseIsAllowedByItsRole(Emulator emulator) throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            try (Connection admin = postgres.getPostgresDatabase().getConnection(); Statement sql = admin.createStatement()) {
+                sql.execute("CREATE DATABASE app");
+            }
+            Map<String, String> bindings = new HashMap<>(Deployments.bindings());
+            bindings.put("Key.Arn", World.KMS_KEY);
+            bindings.put("Database.Endpoint.Address", "localhost");
+            bindings.put("Database.Endpoint.Port", String.valueOf(postgres.getPort()));
+            Stack stack = Deployments.stack(Map.of("EnableDatabase", "true"), name -> Optional.of("none"), bindings);
+            World world = World.create(emulator, stack.properties("ConfigParameter").path("Value").asText());
+            String secretName = stack.properties("DatabaseMasterSecret").path("Name").asText();
+            world.emulator.client(SecretsManagerClient.builder()).createSecret(r -> r.name(secretName)
+                    .secretString("{\"username\": \"postgres\", \"password\": \"unused-with-trust\"}"));
+            Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, "RotateSecretsFunction"));
+            environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
+                    "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
+            String event = Files.readString(Repo.events("rotate-secrets.json"));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+            List<Call> calls = FunctionEnvironment.with(environment, () -> {
+                RequestStreamHandler handler = (RequestStreamHandler) Class.forName(Repo.HANDLER_PACKAGE + "RotateSecretsHandler")
+                        .getConstructor().newInstance();
+                return RecordingInterceptor.record(() -> handler.handleRequest(
+                        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null));
+            });
+
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"username\":\"app_a\""), out.toString(StandardCharsets.UTF_8));
+            List<Iam.Statement> statements = Iam.statements(stack, "RotateSecretsFunctionRole");
+            Permissions permissions = new Permissions(Emulator.REGION, Emulator.ACCOUNT);
+            List<String> denied = new ArrayList<>();
+            Set<String> exercised = new LinkedHashSet<>();
+            for (Call call : calls) {
+                for (Permission needed : permissions.of(call)) {
+                    exercised.add(needed.toString());
+                    if (!Iam.allows(statements, needed.action(), needed.resource())) {
+                        denied.add(call.service() + "." + call.operation() + " needs " + needed);
+                    }
+                }
+            }
+            System.out.println("RotateSecretsFunction (database) exercised " + exercised);
+            assertTrue(exercised.stream().anyMatch(p -> p.startsWith("secretsmanager:GetSecretValue")), exercised.toString());
+            assertTrue(denied.isEmpty(), "RotateSecretsFunctionRole lacks:\n" + String.join("\n", denied));
+        }
+    }
+
+    /** The check is not vacuous: a role without a needed statement is reported. */
+    @Test
+    void aMissingStatementIsFound() {
+        List<Iam.Statement> statements = List.of(new Iam.Statement("x", List.of("ecs:DescribeServices"),
+                List.of("arn:aws:ecs:us-east-1:123456789012:service/pushdeploy/web")));
+        assertTrue(Iam.allows(statements, "ecs:describeservices", "arn:aws:ecs:us-east-1:123456789012:service/pushdeploy/web"));
+        assertFalse(Iam.allows(statements, "ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/pushdeploy/web"));
+        assertFalse(Iam.allows(statements, "ecs:DescribeServices", "arn:aws:ecs:us-east-1:123456789012:service/pushdeploy/api"));
+    }
+}
