@@ -20,7 +20,6 @@ import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.local.run.StateLine;
 import dev.pushdeploy.local.run.StepFunctions;
 import dev.pushdeploy.local.stack.PipelineTemplate;
-import dev.pushdeploy.local.stack.Template;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,7 +74,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.moto = MotoServer.start(endpoint.port(), options.waitScale());
         endpoint.forwardTo(moto.endpoint());
         aimHandlersAt(endpoint);
-        this.template = new PipelineTemplate(Template.load(options.root().resolve("template.yaml"), Map.of()));
+        this.template = PipelineTemplate.load(options.root().resolve("template.yaml"));
         this.lambdas = new LambdaRuntime(template.functions(), options.functionLog());
         this.simulator = new EcsSimulator(endpoint, SimClock.scaled(options.speed()));
         endpoint.route(lambdas);
@@ -139,9 +138,9 @@ public final class LocalRuntime implements AutoCloseable {
         event.put("id", UUID.randomUUID().toString());
         event.put("detail-type", "ECR Image Action");
         event.put("source", "aws.ecr");
-        event.put("account", Template.ACCOUNT);
+        event.put("account", PipelineTemplate.ACCOUNT);
         event.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-        event.put("region", Template.REGION);
+        event.put("region", PipelineTemplate.REGION);
         event.putArray("resources");
         ObjectNode detail = event.putObject("detail");
         detail.put("result", "SUCCESS");

@@ -1,53 +1,80 @@
 package dev.pushdeploy.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.config.Env;
 import dev.pushdeploy.local.lambda.FunctionSpec;
+import dev.pushdeploy.local.template.CfnEvaluator;
+import dev.pushdeploy.local.template.CfnTemplate;
+import dev.pushdeploy.local.template.Stack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the local runtime takes from {@code template.yaml}: the functions (handler strings and
+ * What the local runtime takes from {@code template.yaml}, evaluated for a local stack named
+ * {@value #STACK_NAME} in {@value #REGION} / {@value #ACCOUNT}: the functions (handler strings and
  * environments), the EventBridge rule patterns that start the state machine, the state machine
- * (definition file and substitutions) and the configuration parameter.
+ * (definition file and substitutions) and the configuration document.
+ *
+ * <p>Resources the template names get those names (the template helper's {@link Stack}); the
+ * others get local physical ids: a function is named by its logical id (its alias ARN is
+ * {@code arn:aws:lambda:…:function:<LogicalId>:<AutoPublishAlias>}), other resources
+ * {@code pushdeploy-<LogicalId>}. Parameters keep their defaults; the release parameters
+ * ({@value CfnTemplate#SSM_STRING}) read {@code none}, as before the first release.
  */
 public final class PipelineTemplate {
+    public static final String STACK_NAME = "pushdeploy";
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "123456789012";
     private static final List<String> FUNCTION_TYPES = List.of("AWS::Serverless::Function", "AWS::Lambda::Function");
+    private static final List<String> STATE_MACHINE_TYPES = List.of("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine");
 
-    private final Template template;
+    private final CfnTemplate template;
+    private final Path directory;
+    private final Stack stack;
 
-    public PipelineTemplate(Template template) {
+    private PipelineTemplate(CfnTemplate template, Path directory) {
         this.template = template;
+        this.directory = directory;
+        this.stack = new Stack(template, template.parameterValues(Map.of(), name -> Optional.of("none")), STACK_NAME, REGION,
+                ACCOUNT, bindings(template)).withPlaceholders();
     }
 
     public static PipelineTemplate load(Path file) {
-        return new PipelineTemplate(Template.load(file, Map.of()));
+        Path absolute = file.toAbsolutePath().normalize();
+        return new PipelineTemplate(CfnTemplate.load(absolute), absolute.getParent());
     }
 
-    public Template template() {
-        return template;
+    /** The ARN of a local function (unqualified). */
+    public static String functionArn(String logicalId) {
+        return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + logicalId;
     }
 
     /** Every function with a handler string, its environment merged over {@code Globals.Function}. */
     public List<FunctionSpec> functions() {
         List<FunctionSpec> specs = new ArrayList<>();
-        JsonNode globals = template.globals("Function");
+        JsonNode globals = template.globals().path("Function");
         for (String type : FUNCTION_TYPES) {
             template.resources(type).forEach((id, resource) -> {
+                if (!stack.exists(id)) {
+                    return;
+                }
                 JsonNode properties = resource.path("Properties");
-                String handler = template.resolveText(properties.has("Handler") ? properties.get("Handler") : globals.get("Handler"));
-                if (handler == null) {
+                JsonNode handler = properties.has("Handler") ? properties.get("Handler") : globals.path("Handler");
+                if (handler.isMissingNode()) {
                     return;
                 }
                 Map<String, String> environment = new LinkedHashMap<>();
                 variables(globals.path("Environment").path("Variables"), environment);
                 variables(properties.path("Environment").path("Variables"), environment);
-                specs.add(new FunctionSpec(id, handler, environment));
+                specs.add(new FunctionSpec(id, evaluator().string(handler), environment));
             });
         }
         if (specs.isEmpty()) {
@@ -56,28 +83,26 @@ public final class PipelineTemplate {
         return specs;
     }
 
-    /** The event patterns of the rules that start the state machine (SAM EventBridgeRule events and AWS::Events::Rule). */
+    /** The event patterns of the rules that start the state machine (AWS::Events::Rule, SAM EventBridgeRule events). */
     public List<String> eventPatterns() {
         List<String> patterns = new ArrayList<>();
-        for (String type : List.of("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")) {
-            template.resources(type).forEach((id, resource) -> resource.path("Properties").path("Events").forEach(event -> {
-                String eventType = event.path("Type").asText();
-                if (eventType.equals("EventBridgeRule") || eventType.equals("CloudWatchEvent")) {
-                    patterns.add(template.resolve(event.path("Properties").path("Pattern")).toString());
+        template.resources("AWS::Events::Rule").forEach((id, rule) -> {
+            boolean startsStateMachine = false;
+            for (JsonNode target : rule.path("Properties").path("Targets")) {
+                startsStateMachine |= evaluator().evaluate(target.path("Arn")).asText("").contains(":states:");
+            }
+            if (stack.exists(id) && startsStateMachine && rule.path("Properties").has("EventPattern")) {
+                patterns.add(evaluator().evaluate(rule.path("Properties").path("EventPattern")).toString());
+            }
+        });
+        for (String type : STATE_MACHINE_TYPES) {
+            template.resources(type).forEach((id, machine) -> machine.path("Properties").path("Events").forEach(event -> {
+                String kind = event.path("Type").asText();
+                if (kind.equals("EventBridgeRule") || kind.equals("CloudWatchEvent")) {
+                    patterns.add(evaluator().evaluate(event.path("Properties").path("Pattern")).toString());
                 }
             }));
         }
-        template.resources("AWS::Events::Rule").forEach((id, rule) -> {
-            JsonNode pattern = rule.path("Properties").path("EventPattern");
-            boolean startsStateMachine = false;
-            for (JsonNode target : rule.path("Properties").path("Targets")) {
-                String arn = template.resolveText(target.path("Arn"));
-                startsStateMachine |= arn != null && arn.contains(":states:");
-            }
-            if (!pattern.isMissingNode() && startsStateMachine) {
-                patterns.add(template.resolve(pattern).toString());
-            }
-        });
         if (patterns.isEmpty()) {
             throw new IllegalStateException("template.yaml has no EventBridge rule that starts the state machine");
         }
@@ -86,21 +111,22 @@ public final class PipelineTemplate {
 
     /** The state machine: its name, definition file and resolved substitutions. */
     public StateMachineSpec stateMachine() {
-        for (String type : List.of("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")) {
+        for (String type : STATE_MACHINE_TYPES) {
             for (Map.Entry<String, JsonNode> entry : template.resources(type).entrySet()) {
                 JsonNode properties = entry.getValue().path("Properties");
-                String uri = template.resolveText(properties.has("DefinitionUri") ? properties.get("DefinitionUri")
-                        : properties.path("DefinitionS3Location"));
-                if (uri == null) {
+                JsonNode location = properties.has("DefinitionUri") ? properties.get("DefinitionUri") : properties.path("DefinitionS3Location");
+                if (!location.isTextual()) {
                     continue;
                 }
                 Map<String, String> substitutions = new LinkedHashMap<>();
                 variables(properties.path("DefinitionSubstitutions"), substitutions);
-                return new StateMachineSpec(entry.getKey(), template.physicalName(entry.getKey()),
-                        template.directory().resolve(uri).normalize(), substitutions);
+                JsonNode name = properties.has("StateMachineName") ? properties.get("StateMachineName") : properties.path("Name");
+                return new StateMachineSpec(entry.getKey(),
+                        name.isMissingNode() ? STACK_NAME + "-" + entry.getKey() : evaluator().string(name),
+                        directory.resolve(location.asText()).normalize(), substitutions);
             }
         }
-        throw new IllegalStateException("template.yaml has no state machine with a DefinitionUri");
+        throw new IllegalStateException("template.yaml has no state machine with a local definition file");
     }
 
     /** The name of the configuration parameter, as the functions receive it. */
@@ -114,18 +140,62 @@ public final class PipelineTemplate {
     public Optional<String> configDocument() {
         String name = configParameterName();
         for (Map.Entry<String, JsonNode> parameter : template.resources("AWS::SSM::Parameter").entrySet()) {
-            if (template.physicalName(parameter.getKey()).equals(name)) {
-                return Optional.ofNullable(template.resolveText(parameter.getValue().path("Properties").path("Value")));
+            if (stack.exists(parameter.getKey()) && stack.ref(parameter.getKey()).equals(name)) {
+                return Optional.of(evaluator().string(parameter.getValue().path("Properties").path("Value")));
             }
         }
         return Optional.empty();
     }
 
+    private CfnEvaluator evaluator() {
+        return stack.evaluator();
+    }
+
     private void variables(JsonNode node, Map<String, String> into) {
-        JsonNode resolved = template.resolve(node);
-        if (resolved instanceof ObjectNode object) {
-            object.fields().forEachRemaining(v -> into.put(v.getKey(), v.getValue().asText()));
-        }
+        evaluator().evaluate(node).properties().forEach(v -> into.put(v.getKey(), v.getValue().asText()));
+    }
+
+    /** Local physical ids of the resources the template leaves unnamed. */
+    private static Map<String, String> bindings(CfnTemplate template) {
+        Map<String, String> bindings = new HashMap<>();
+        String alias = template.globals().path("Function").path("AutoPublishAlias").asText("live");
+        String arn = "arn:aws:%s:" + REGION + ":" + ACCOUNT + ":";
+        template.root().path("Resources").properties().forEach(resource -> {
+            String id = resource.getKey();
+            String name = STACK_NAME + "-" + id;
+            switch (resource.getValue().path("Type").asText()) {
+                case "AWS::Serverless::Function", "AWS::Lambda::Function" -> {
+                    bindings.put(id, id);
+                    bindings.put(id + ".Arn", functionArn(id));
+                    bindings.put(id + ".Alias", functionArn(id) + ":" + alias);
+                }
+                case "AWS::DynamoDB::Table" -> {
+                    bindings.put(id, name);
+                    bindings.put(id + ".Arn", arn.formatted("dynamodb") + "table/" + name);
+                }
+                case "AWS::SNS::Topic" -> {
+                    bindings.put(id, arn.formatted("sns") + name);
+                    bindings.put(id + ".TopicArn", arn.formatted("sns") + name);
+                    bindings.put(id + ".TopicName", name);
+                }
+                case "AWS::KMS::Key" -> {
+                    bindings.put(id, name);
+                    bindings.put(id + ".Arn", arn.formatted("kms") + "key/" + name);
+                }
+                case "AWS::SQS::Queue" -> {
+                    bindings.put(id, "http://sqs." + REGION + ".localhost/" + ACCOUNT + "/" + name);
+                    bindings.put(id + ".Arn", arn.formatted("sqs") + name);
+                    bindings.put(id + ".QueueName", name);
+                }
+                case "AWS::IAM::Role" -> {
+                    bindings.put(id, name);
+                    bindings.put(id + ".Arn", "arn:aws:iam::" + ACCOUNT + ":role/" + name);
+                }
+                default -> {
+                }
+            }
+        });
+        return bindings;
     }
 
     /**
@@ -142,13 +212,13 @@ public final class PipelineTemplate {
         /** The ASL with every {@code ${Key}} of the substitutions replaced. */
         public String definitionText() {
             try {
-                String text = java.nio.file.Files.readString(definition);
+                String text = Files.readString(definition);
                 for (Map.Entry<String, String> s : substitutions.entrySet()) {
                     text = text.replace("${" + s.getKey() + "}", s.getValue());
                 }
                 return text;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot read " + definition, e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + definition, e);
             }
         }
     }

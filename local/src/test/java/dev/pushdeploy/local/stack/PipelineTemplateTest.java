@@ -54,7 +54,7 @@ class PipelineTemplateTest {
         }
         assertEquals(placeholders, new TreeSet<>(machine.substitutions().keySet()));
         for (String step : STEPS) {
-            assertEquals(Template.functionArn(step + "Function") + ":live", machine.substitutions().get(step + "FunctionArn"));
+            assertEquals(PipelineTemplate.functionArn(step + "Function") + ":live", machine.substitutions().get(step + "FunctionArn"));
         }
         assertTrue(!machine.definitionText().contains("${"), "unreplaced placeholder");
     }
