@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.stack.PipelineTemplate;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** The template's push rule, applied with event-ruler as EventBridge would. */
 class EventRuleTest {
+    static final Path EVENTS = Path.of("..", "events");
+
     final EventRule rule = new EventRule(PipelineTemplate.load(Path.of("..", "template.yaml")).eventPatterns());
 
     @Test
@@ -31,6 +34,13 @@ class EventRuleTest {
         ObjectNode other = push("web");
         other.put("source", "custom.ecr");
         assertFalse(rule.matches(other.toString()));
+    }
+
+    @Test
+    void theSampleEventsMatchAsTheirNamesSay() throws Exception {
+        assertTrue(rule.matches(Files.readString(EVENTS.resolve("ecr-push.json"))));
+        assertTrue(rule.matches(Files.readString(EVENTS.resolve("ecr-push-latest.json"))), "the tag filter is Prepare's");
+        assertFalse(rule.matches(Files.readString(EVENTS.resolve("ecr-push-delete.json"))));
     }
 
     @Test
