@@ -46,7 +46,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 /**
  * Creates in the emulator what {@code sam deploy} of the template would create, plus the first
  * release the pipeline needs to roll back to: the network, a target group, and per configured
- * target the ECR repository with image {@code v1.0.0}, slot {@code a} of each random secret, the
+ * target the ECR repository with images {@code v1.0.0} (live) and {@code v1.1.0} (pushed, not yet
+ * deployed; the sample events name it), slot {@code a} of each random secret, the
  * cluster, revision 1 of the task definition and the service running it (2 tasks, circuit
  * breaker with rollback); the table, the topic (with an SQS queue subscribed, so notifications
  * can be read back), the configuration document, the release parameters and the state machine
@@ -60,6 +61,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 public final class Bootstrap {
     /** The tag of the first image, live in revision 1 of every service. */
     public static final String INITIAL_TAG = "v1.0.0";
+    /** A newer build already in the repository, not deployed: the image the sample events and manual inputs name. */
+    public static final String NEXT_TAG = "v1.1.0";
     public static final int LOCAL_DEADLINE_SECONDS = 60;
     static final String NOTIFICATIONS_QUEUE = "pushdeploy-local-notifications";
     private static final String ACCOUNT = "123456789012";
@@ -187,6 +190,7 @@ public final class Bootstrap {
         String repositoryUri = ecr.createRepository(r -> r.repositoryName(target.repository())
                 .imageScanningConfiguration(s -> s.scanOnPush(true))).repository().repositoryUri();
         String digest = pushImage(target.repository(), INITIAL_TAG, null);
+        pushImage(target.repository(), NEXT_TAG, null);
         String image = repositoryUri + "@" + digest;
 
         List<Secret> secrets = new ArrayList<>();
