@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
@@ -163,7 +164,8 @@ public final class Bootstrap {
 
     /**
      * Pushes an image manifest to a repository under {@code tag}. Without a digest the manifest
-     * decides it (as ECR does); with one, the image gets that digest (an event's image).
+     * decides it (as ECR does); with one, the image gets that digest (an event's image). Pushing
+     * an image that is already there changes nothing.
      */
     public String pushImage(String repository, String tag, String digest) {
         if (digest != null) {
@@ -179,8 +181,13 @@ public final class Bootstrap {
                  "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7,"digest":"sha256:%s"},
                  "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%s"}]}"""
                 .formatted(sha256(tag), sha256("layer " + tag + (digest == null ? "" : " " + digest)));
-        return ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag).imageDigest(digest))
-                .image().imageId().imageDigest();
+        try {
+            return ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag).imageDigest(digest))
+                    .image().imageId().imageDigest();
+        } catch (ImageAlreadyExistsException already) {
+            return ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageTag(tag)))
+                    .imageDetails().get(0).imageDigest();
+        }
     }
 
     private Stack.Service service(Target target, String kmsKeyId, String vpc, String subnet, String securityGroup,

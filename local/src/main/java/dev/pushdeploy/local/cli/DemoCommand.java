@@ -1,5 +1,7 @@
 package dev.pushdeploy.local.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.bootstrap.Stack;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -102,13 +104,16 @@ final class DemoCommand {
         String event = LocalRuntime.ecrPushEvent(repository, tag, digest).toString();
         RunResult result = runtime.run(event, Scenario.HEALTHY, null, line -> out.println("   " + line.format()));
         out.println("   → " + result.outcome() + (result.reason() == null ? "" : ": " + result.reason()));
-        runtime.notifications().forEach(n -> out.println("   notification: " + abbreviate(n)));
+        runtime.notifications().forEach(n -> out.println("   notified (SNS): " + notice(n)));
         return result;
     }
 
-    private static String abbreviate(String text) {
-        String flat = text.replace('\n', ' ');
-        return flat.length() <= 160 ? flat : flat.substring(0, 159) + "…";
+    /** The published outcome in a few words: outcome, service, the revision it left live. */
+    private static String notice(String message) {
+        JsonNode notice = Json.tree(message);
+        String revision = notice.path("taskDefinition").asText("");
+        return notice.path("outcome").asText() + " " + notice.path("service").asText()
+                + (revision.isEmpty() ? "" : ", live " + revision.substring(revision.lastIndexOf('/') + 1));
     }
 
     private void print(Live live) {
