@@ -23,7 +23,6 @@ import dev.pushdeploy.local.stack.PipelineTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -113,17 +112,9 @@ public final class LocalRuntime implements AutoCloseable {
         return lambdas;
     }
 
-    public PipelineTemplate template() {
-        return template;
-    }
-
     /** SDK clients aimed at the local endpoint, as the runtime's own (never throttled, never counted). */
     public Clients clients() {
         return internal;
-    }
-
-    public StepFunctions stepFunctions() {
-        return sfn;
     }
 
     /** Pushes a new image to a repository; returns its digest. */

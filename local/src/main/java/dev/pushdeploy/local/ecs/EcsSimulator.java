@@ -62,11 +62,6 @@ public final class EcsSimulator implements Route {
         return throttling;
     }
 
-    /** The PRIMARY deployment's task definition of a service the simulator has seen. */
-    public Optional<String> primaryTaskDefinition(String cluster, String service) {
-        return fleet.primaryTaskDefinition(cluster, service);
-    }
-
     /** Every deployment UpdateService started since the last reset, oldest first. */
     public List<DeploymentStart> deploymentStarts() {
         return fleet.starts();

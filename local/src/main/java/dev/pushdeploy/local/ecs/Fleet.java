@@ -246,13 +246,6 @@ final class Fleet {
         return Optional.of(bad ? 503 : 200);
     }
 
-    /** The task definition of the PRIMARY deployment, if the service is known. */
-    synchronized Optional<String> primaryTaskDefinition(String cluster, String serviceName) {
-        advance();
-        SimService service = services.get(cluster + "/" + serviceName);
-        return service == null ? Optional.empty() : Optional.of(service.primary().taskDefinition);
-    }
-
     synchronized List<DeploymentStart> starts() {
         return List.copyOf(starts);
     }

@@ -79,11 +79,6 @@ public final class MotoServer implements AutoCloseable {
         return endpoint;
     }
 
-    /** The server's log file (moto's request log and any Python traceback). */
-    public Path log() {
-        return log;
-    }
-
     /** Clears all emulator state; the execution switch survives a reset. */
     public void reset() {
         post("/moto-api/reset", "");
