@@ -23,12 +23,14 @@ public final class MotoServer implements AutoCloseable {
 
     private final Process process;
     private final URI endpoint;
+    private final Path directory;
     private final Path log;
 
-    private MotoServer(Process process, URI endpoint, Path log) {
+    private MotoServer(Process process, URI endpoint, Path directory) {
         this.process = process;
         this.endpoint = endpoint;
-        this.log = log;
+        this.directory = directory;
+        this.log = directory.resolve("moto.log");
     }
 
     /**
@@ -65,7 +67,7 @@ public final class MotoServer implements AutoCloseable {
                 throw new IllegalStateException("cannot start python3 with moto (pip install 'moto[server]==5.2.1'): "
                         + e.getMessage(), e);
             }
-            MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port), log);
+            MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port), dir);
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
             server.awaitUp();
             server.post("/moto-api/config", "{\"stepfunctions\":{\"execute_state_machine\":true}}");
@@ -101,6 +103,7 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
+    /** Stops moto and removes its launcher and log. */
     @Override
     public void close() {
         process.destroy();
@@ -110,6 +113,14 @@ public final class MotoServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
         }
     }
 

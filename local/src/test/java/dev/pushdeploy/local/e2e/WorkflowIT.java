@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pushdeploy.json.Json;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.DeploymentStart;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -96,7 +97,10 @@ class WorkflowIT {
 
     @Test
     void pushesForOneServiceDeployOneAtATimeAndTheNewestWins() throws InterruptedException {
-        var first = workflow.start("v1.1.0", Scenario.HEALTHY);
+        String slowFirst = workflow.pushEvent("v1.1.0");
+        workflow.runtime.simulator().imageScenario(Json.tree(slowFirst).path("detail").path("image-digest").asText(),
+                Scenario.SLOW_START);
+        var first = workflow.runtime.start(slowFirst, Scenario.HEALTHY, null, line -> { });
         long deadline = System.currentTimeMillis() + 30_000;
         while (!workflow.lockHeld() && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
