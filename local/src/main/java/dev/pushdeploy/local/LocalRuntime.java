@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.json.Json;
 import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
-import dev.pushdeploy.local.bootstrap.Stack;
+import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.ecs.SimClock;
@@ -50,7 +50,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final StepFunctions sfn;
     private final Bootstrap bootstrap;
     private final Clients internal;
-    private Stack stack;
+    private StackOutputs stack;
 
     /**
      * How to run.
@@ -100,7 +100,7 @@ public final class LocalRuntime implements AutoCloseable {
         stack = bootstrap.create();
     }
 
-    public Stack stack() {
+    public StackOutputs stack() {
         return stack;
     }
 

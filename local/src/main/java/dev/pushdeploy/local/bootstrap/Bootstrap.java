@@ -102,7 +102,7 @@ public final class Bootstrap {
         sfn = clients.build(SfnClient.builder());
     }
 
-    public Stack create() {
+    public StackOutputs create() {
         Map<String, String> environment = environment();
         String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
         String subnet = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24").availabilityZone("us-east-1a")).subnet().subnetId();
@@ -115,7 +115,7 @@ public final class Bootstrap {
         ssm.putParameter(r -> r.name(configParameter).type(ParameterType.STRING).value(document));
 
         String releasePrefix = environment.get(Env.RELEASE_PARAMETER_PREFIX);
-        List<Stack.Service> services = new ArrayList<>();
+        List<StackOutputs.Service> services = new ArrayList<>();
         Set<String> clusters = new HashSet<>();
         for (Target target : config.targets()) {
             if (clusters.add(target.cluster())) {
@@ -158,7 +158,7 @@ public final class Bootstrap {
                 .definition(machine.definitionText())
                 .roleArn("arn:aws:iam::" + ACCOUNT + ":role/" + machine.name())).stateMachineArn();
 
-        return new Stack(stateMachineArn, configParameter, config, table, topicArn, queueUrl, releasePrefix,
+        return new StackOutputs(stateMachineArn, configParameter, config, table, topicArn, queueUrl, releasePrefix,
                 template.eventPatterns(), services);
     }
 
@@ -190,7 +190,7 @@ public final class Bootstrap {
         }
     }
 
-    private Stack.Service service(Target target, String kmsKeyId, String vpc, String subnet, String securityGroup,
+    private StackOutputs.Service service(Target target, String kmsKeyId, String vpc, String subnet, String securityGroup,
                                   String releasePrefix) {
         String targetGroup = elb.createTargetGroup(r -> r.name(target.service()).protocol("HTTP").port(8080)
                 .vpcId(vpc).targetType("ip").healthCheckPath("/health")).targetGroups().get(0).targetGroupArn();
@@ -239,7 +239,7 @@ public final class Bootstrap {
                 ssm.putParameter(r -> r.name(path + "/secret/" + secret.name()).type(ParameterType.STRING).value(secret.valueFrom()));
             }
         }
-        return new Stack.Service(target, repositoryUri, digest, taskDefinition, targetGroup, target.health().smokeUrl());
+        return new StackOutputs.Service(target, repositoryUri, digest, taskDefinition, targetGroup, target.health().smokeUrl());
     }
 
     /** The template's document with each target's smoke URL set to the simulator and the deadline capped. */

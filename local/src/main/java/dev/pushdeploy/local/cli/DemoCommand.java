@@ -3,7 +3,7 @@ package dev.pushdeploy.local.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
-import dev.pushdeploy.local.bootstrap.Stack;
+import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
 import java.io.PrintStream;
@@ -49,7 +49,7 @@ final class DemoCommand {
         out.flush();
         try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog))) {
             out.printf(Locale.ROOT, "done (%.1f s).%n%n", (System.nanoTime() - start) / 1e9);
-            Stack.Service service = runtime.stack().service();
+            StackOutputs.Service service = runtime.stack().service();
             String name = service.target().serviceKey();
             List<Live> states = new ArrayList<>();
             states.add(live(runtime, service));
@@ -97,7 +97,7 @@ final class DemoCommand {
         }
     }
 
-    private RunResult push(LocalRuntime runtime, Stack.Service service, String tag, Scenario imageBehaviour) {
+    private RunResult push(LocalRuntime runtime, StackOutputs.Service service, String tag, Scenario imageBehaviour) {
         String repository = service.target().repository();
         String digest = runtime.pushImage(repository, tag);
         runtime.simulator().imageScenario(digest, imageBehaviour);
@@ -122,7 +122,7 @@ final class DemoCommand {
         live.slots().forEach(s -> out.println("   secret         " + s.name() + " → " + s.parameter() + " (version " + s.version() + ")"));
     }
 
-    private static Live live(LocalRuntime runtime, Stack.Service service) {
+    private static Live live(LocalRuntime runtime, StackOutputs.Service service) {
         EcsClient ecs = runtime.clients().build(EcsClient.builder());
         EcrClient ecr = runtime.clients().build(EcrClient.builder());
         SsmClient ssm = runtime.clients().build(SsmClient.builder());

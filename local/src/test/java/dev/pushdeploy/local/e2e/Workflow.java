@@ -3,7 +3,7 @@ package dev.pushdeploy.local.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
-import dev.pushdeploy.local.bootstrap.Stack;
+import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
 import java.util.List;
@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 /** What the end-to-end tests do and read: pushes through the whole workflow, and the stack's state after. */
 final class Workflow {
     final LocalRuntime runtime;
-    final Stack.Service web;
+    final StackOutputs.Service web;
     final List<String> output = new CopyOnWriteArrayList<>();
     private final DynamoDbClient dynamo;
     private final EcsClient ecs;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
-import dev.pushdeploy.local.bootstrap.Stack;
+import dev.pushdeploy.local.bootstrap.StackOutputs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 /** The simulator through the local endpoint, as the handlers' SDK clients see it. */
 class EcsSimulatorIT {
     LocalRuntime runtime;
-    Stack.Service web;
+    StackOutputs.Service web;
     EcsClient ecs;
     ElasticLoadBalancingV2Client elb;
 

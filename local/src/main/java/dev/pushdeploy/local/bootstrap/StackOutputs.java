@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param eventPatterns the template's rule patterns that start the state machine
  */
-public record Stack(
+public record StackOutputs(
         String stateMachineArn,
         String configParameter,
         PipelineConfig config,
@@ -19,7 +19,7 @@ public record Stack(
         String releaseParameterPrefix,
         List<String> eventPatterns,
         List<Service> services) {
-    public Stack {
+    public StackOutputs {
         eventPatterns = List.copyOf(eventPatterns);
         services = List.copyOf(services);
     }
