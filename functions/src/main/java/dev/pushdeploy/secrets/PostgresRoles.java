@@ -18,13 +18,14 @@ import org.postgresql.PGProperty;
 /**
  * The alternating-users rotation on PostgreSQL, over JDBC.
  *
- * <p>Grants model: the configured base role ({@code <role>}, normally NOLOGIN) owns the
- * application's objects; the slot roles {@code <role>_a} and {@code <role>_b} are LOGIN roles
- * that are members of it, so both have the same privileges. When the inactive role is
- * prepared it is granted every role the live slot role is a member of, plus the base role
- * itself when it exists (the first rotation, with no live slot role yet). Grants are only ever
- * added, so a membership added to the live role later reaches the other one on its next
- * rotation; nothing is revoked. Other role attributes are not copied.
+ * <p>Grants model: the configured base role ({@code <role>}, NOLOGIN, created if missing) owns
+ * the application's objects; the slot roles {@code <role>_a} and {@code <role>_b} are LOGIN
+ * roles that are members of it, and their sessions start as the base role
+ * ({@code ALTER ROLE … SET role}), so what either slot creates belongs to the base role and stays
+ * usable after the next rotation. When the inactive role is prepared it is granted every role
+ * the live slot role is a member of, plus the base role. Grants are only ever added, so a
+ * membership added to the live role later reaches the other one on its next rotation; nothing
+ * is revoked. Other role attributes are not copied.
  *
  * <p>Order (so that a crash anywhere leaves the live role untouched and a retry converges):
  * create the inactive role if missing and copy memberships; set its password; prove a login
@@ -71,38 +72,44 @@ public final class PostgresRoles implements RoleRotator {
 
     private void prepareRole(Connection admin, String baseRole, String liveRole, String role, String where) {
         try {
-            if (!exists(admin, role)) {
-                try (Statement create = admin.createStatement()) {
-                    create.execute("CREATE ROLE " + quote(admin, role) + " LOGIN");
-                } catch (SQLException e) {
-                    if (!DUPLICATE_OBJECT.equals(e.getSQLState())) {
-                        throw e;
-                    }
-                }
-            }
+            ensureRole(admin, baseRole, "NOLOGIN");
+            ensureRole(admin, role, "LOGIN");
             Set<String> wanted = new LinkedHashSet<>();
             if (liveRole != null) {
                 wanted.addAll(memberships(admin, liveRole));
             }
-            if (exists(admin, baseRole)) {
-                wanted.add(baseRole);
-            }
+            wanted.add(baseRole);
             wanted.remove(role);
             wanted.removeAll(memberships(admin, role));
-            for (String group : wanted) {
-                try (Statement grant = admin.createStatement()) {
-                    grant.execute("GRANT " + quote(admin, group) + " TO " + quote(admin, role));
+            try (Statement statement = admin.createStatement()) {
+                for (String group : wanted) {
+                    statement.execute("GRANT " + quote(admin, group) + " TO " + quote(admin, role));
                 }
+                statement.execute("ALTER ROLE " + quote(admin, role) + " SET role TO "
+                        + admin.unwrap(PGConnection.class).escapeLiteral(baseRole));
             }
         } catch (SQLException e) {
             throw failure("preparing role " + role + " on " + where + " failed", e);
         }
     }
 
+    private static void ensureRole(Connection admin, String role, String login) throws SQLException {
+        if (exists(admin, role)) {
+            return;
+        }
+        try (Statement create = admin.createStatement()) {
+            create.execute("CREATE ROLE " + quote(admin, role) + " " + login);
+        } catch (SQLException e) {
+            if (!DUPLICATE_OBJECT.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
     private void proveLogin(SecretSpec.Postgres database, String role, SecretValue password, String where) {
         try (Connection login = connect(database, role, password, "as role " + role + " with the new password");
              Statement query = login.createStatement();
-             ResultSet rs = query.executeQuery("SELECT current_user")) {
+             ResultSet rs = query.executeQuery("SELECT session_user")) {
             if (!rs.next() || !role.equals(rs.getString(1))) {
                 throw new RotationFailedException("login proof on " + where + ": the session is not role " + role);
             }

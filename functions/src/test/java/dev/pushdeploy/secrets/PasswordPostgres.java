@@ -72,7 +72,7 @@ final class PasswordPostgres {
     /** True when {@code user} logs in with {@code password}; false when the server refuses the password. */
     boolean canLogin(String user, String password) {
         try (Connection c = connect(user, password); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT current_user")) {
+             ResultSet rs = s.executeQuery("SELECT session_user")) {
             rs.next();
             return user.equals(rs.getString(1));
         } catch (SQLException e) {

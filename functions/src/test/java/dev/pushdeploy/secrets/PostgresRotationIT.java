@@ -98,6 +98,27 @@ class PostgresRotationIT {
     }
 
     @Test
+    void whatOneSlotCreatesBelongsToTheBaseRoleSoTheOtherSlotCanUseIt() throws SQLException {
+        rotate();
+        String passwordA = slot("a").value();
+        try (Connection asA = DB.connect("app_a", passwordA); Statement s = asA.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS gadgets");
+            s.execute("CREATE TABLE gadgets (id int)");
+            s.execute("INSERT INTO gadgets VALUES (7)");
+        }
+        goLive("a");
+
+        rotate();
+
+        try (Connection asB = DB.connect("app_b", slot("b").value()); Statement s = asB.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT id FROM gadgets), (SELECT tableowner FROM pg_tables WHERE tablename = 'gadgets')")) {
+            rs.next();
+            assertEquals(7, rs.getInt(1), "the other slot reads what the first one created");
+            assertEquals("app", rs.getString(2));
+        }
+    }
+
+    @Test
     void theInactiveRoleGetsTheLiveRolesMemberships() throws SQLException {
         DB.execute("CREATE ROLE app_a LOGIN PASSWORD 'live-a-password'", "GRANT app TO app_a",
                 "CREATE ROLE reporting NOLOGIN", "GRANT reporting TO app_a");

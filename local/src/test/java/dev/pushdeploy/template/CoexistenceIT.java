@@ -106,7 +106,7 @@ class CoexistenceIT {
     }
 
     /**
-     * docs/deploy.md "First release": with the service at zero tasks, the rotation function is invoked
+     * README.md, Deploying to AWS "First release": with the service at zero tasks, the rotation function is invoked
      * once with docs/first-release-rotate.json (no live revision, so slot a of every secret is
      * created), the release parameters are pointed at the pushed image and those slots, and the next
      * deploy runs the service on them with the push rule on.

@@ -15,14 +15,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/deploy.md stays true to the template: its parameters table lists exactly the template's
+ * README.md (Deploying to AWS) stays true to the template: its parameters table lists exactly the template's
  * parameters with their defaults, every stack output it reads exists, every file it names exists.
  */
 class DeployDocsTest {
     private static final CfnTemplate TEMPLATE = Repo.template();
 
     private static String docs() throws IOException {
-        return Files.readString(Repo.ROOT.resolve("docs/deploy.md"));
+        return Files.readString(Repo.ROOT.resolve("README.md"));
     }
 
     @Test
