@@ -41,7 +41,6 @@ public final class LocalRuntime implements AutoCloseable {
     private static final long POLL_MILLIS = 200;
     private static final long RUN_TIMEOUT_MILLIS = 30 * 60 * 1000;
 
-    private final Options options;
     private final LocalEndpoint endpoint;
     private final MotoServer moto;
     private final PipelineTemplate template;
@@ -61,14 +60,9 @@ public final class LocalRuntime implements AutoCloseable {
      * @param functionLog receives the functions' log lines
      */
     public record Options(Path root, double speed, double waitScale, Consumer<String> functionLog) {
-        /** Real time, as in the cloud. */
-        public static Options realTime(Path root, Consumer<String> functionLog) {
-            return new Options(root, 1, 1, functionLog);
-        }
     }
 
     private LocalRuntime(Options options) {
-        this.options = options;
         this.endpoint = LocalEndpoint.start();
         this.moto = MotoServer.start(endpoint.port(), options.waitScale());
         endpoint.forwardTo(moto.endpoint());
