@@ -75,7 +75,12 @@ public final class LocalRuntime implements AutoCloseable {
         this.sfn = new StepFunctions(moto.endpoint());
         this.bootstrap = new Bootstrap(template, moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
         this.internal = new Clients(endpoint.uri());
-        this.stack = bootstrap.create();
+        try {
+            this.stack = bootstrap.create();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     public static LocalRuntime start(Options options) {
@@ -276,7 +281,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        moto.close();
-        endpoint.close();
+        try {
+            bootstrap.close();
+        } finally {
+            moto.close();
+            endpoint.close();
+        }
     }
 }
