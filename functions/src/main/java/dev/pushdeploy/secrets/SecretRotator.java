@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.ecs.model.Secret;
  * Rotates every managed secret of a request's target into its inactive slot (DESIGN 3.1).
  * The live slot (the one the request's previous revision references) is never written, so
  * running tasks and a rollback keep their values; a retry writes the same inactive slot again.
+ * Every database role is rotated and proven before any slot is written: an unreachable
+ * database fails the step with no slot written at all.
  */
 public final class SecretRotator {
     private final ConfigSource config;
@@ -46,25 +48,34 @@ public final class SecretRotator {
         List<Secret> live = request.previousTaskDefinition() == null
                 ? List.of()
                 : liveSecrets.of(request.previousTaskDefinition(), target.container());
-        List<SecretSlot> slots = new ArrayList<>();
+        List<Planned> plan = new ArrayList<>();
         for (SecretSpec spec : target.secrets()) {
             Optional<String> liveSlot = Slots.live(spec, live);
             String slot = Slots.next(liveSlot);
-            String parameter = spec.slotParameter(slot);
-            SecretValue value = RandomValues.next(spec.length());
-            String username = null;
-            if (spec.kind() == SecretSpec.Kind.POSTGRES) {
-                username = roleName(spec, slot);
-                MasterCredentials master = master(spec.postgres().masterParameter());
-                roles.rotate(spec.postgres(), master, liveSlot.map(s -> roleName(spec, s)).orElse(null), username, value);
+            String username = spec.kind() == SecretSpec.Kind.POSTGRES ? roleName(spec, slot) : null;
+            plan.add(new Planned(spec, liveSlot.orElse(null), slot, RandomValues.next(spec.length()), username));
+        }
+        for (Planned p : plan) {
+            if (p.username() != null) {
+                MasterCredentials master = master(p.spec().postgres().masterParameter());
+                roles.rotate(p.spec().postgres(), master, p.liveSlot() == null ? null : roleName(p.spec(), p.liveSlot()),
+                        p.username(), p.value());
             }
-            long version = store.write(parameter, value, pipeline.kmsKeyId());
-            log.info("secret rotated", "secret", spec.name(), "kind", spec.kind(), "liveSlot", liveSlot.orElse(null),
-                    "slot", slot, "parameter", parameter, "version", version, "username", username);
-            slots.add(new SecretSlot(spec.name(), slot, parameter, version,
-                    username == null ? null : spec.postgres().usernameEnv(), username));
+        }
+        List<SecretSlot> slots = new ArrayList<>();
+        for (Planned p : plan) {
+            String parameter = p.spec().slotParameter(p.slot());
+            long version = store.write(parameter, p.value(), pipeline.kmsKeyId());
+            log.info("secret rotated", "secret", p.spec().name(), "kind", p.spec().kind(), "liveSlot", p.liveSlot(),
+                    "slot", p.slot(), "parameter", parameter, "version", version, "username", p.username());
+            slots.add(new SecretSlot(p.spec().name(), p.slot(), parameter, version,
+                    p.username() == null ? null : p.spec().postgres().usernameEnv(), p.username()));
         }
         return new RotationResult(slots);
+    }
+
+    /** One secret's rotation, decided before anything changes. */
+    private record Planned(SecretSpec spec, String liveSlot, String slot, SecretValue value, String username) {
     }
 
     /** The database role of a slot: {@code <role>_a} or {@code <role>_b}. */

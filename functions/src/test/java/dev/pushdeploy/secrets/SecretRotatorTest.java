@@ -85,7 +85,7 @@ class SecretRotatorTest {
         assertEquals(MASTER_PASSWORD, call.master().password().reveal());
         assertEquals("db.internal", call.database().host());
         assertEquals(call.password(), store.latest(DB + "/a"), "the proven password is the one stored");
-        assertEquals(1, call.writesBefore(), "only the random secret was written before the database was rotated");
+        assertEquals(0, call.writesBefore(), "no slot is written before the database was rotated");
     }
 
     @Test
@@ -134,6 +134,8 @@ class SecretRotatorTest {
         assertTrue(e.getMessage().contains("cannot connect"));
         assertFalse(store.versions.containsKey(DB + "/a"), "no slot written for the failed secret");
         assertEquals(List.of("live-db-password"), store.versions.get(DB + "/b"));
+        assertEquals(List.of("live-signing-key"), store.versions.get(KEY + "/a"));
+        assertFalse(store.versions.containsKey(KEY + "/b"), "no slot written for the other secrets either");
     }
 
     @Test

@@ -17,15 +17,24 @@ import dev.pushdeploy.local.run.EventRule;
 import dev.pushdeploy.local.run.ExecutionWatcher;
 import dev.pushdeploy.local.run.History;
 import dev.pushdeploy.local.run.RunResult;
+import dev.pushdeploy.local.run.SecretMove;
 import dev.pushdeploy.local.run.StateLine;
 import dev.pushdeploy.local.run.StepFunctions;
 import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.config.SecretSpec;
+import dev.pushdeploy.config.Target;
+import dev.pushdeploy.secrets.Slots;
 import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Secret;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -75,7 +84,12 @@ public final class LocalRuntime implements AutoCloseable {
         this.sfn = new StepFunctions(moto.endpoint());
         this.bootstrap = new Bootstrap(template, moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
         this.internal = new Clients(endpoint.uri());
-        this.stack = bootstrap.create();
+        try {
+            this.stack = bootstrap.create();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     public static LocalRuntime start(Options options) {
@@ -157,7 +171,7 @@ public final class LocalRuntime implements AutoCloseable {
             if (!new EventRule(stack.eventPatterns()).matches(input)) {
                 RunResult notMatched = new RunResult(RunResult.NOT_MATCHED,
                         "the event matches no rule of template.yaml that starts the state machine",
-                        null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode());
+                        null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode(), List.of());
                 return () -> notMatched;
             }
             pushReportedImage(parsed);
@@ -257,9 +271,31 @@ public final class LocalRuntime implements AutoCloseable {
         String cluster = request.path("cluster").asText(null);
         String service = request.path("service").asText(null);
         String live = cluster == null || service == null ? null : liveTaskDefinition(cluster, service);
+        String previous = request.path("previousTaskDefinition").asText(null);
+        List<SecretMove> secrets = List.of();
+        Optional<Target> target = cluster == null || service == null ? Optional.empty() : stack.config().forService(cluster, service);
+        if (target.isPresent()) {
+            secrets = SecretMove.of(history, slots(target.get(), previous), slots(target.get(), live));
+        }
         return new RunResult(outcome, reason, cluster == null ? null : cluster + "/" + service,
-                request.path("image").asText(null), live, request.path("previousTaskDefinition").asText(null),
-                writes, seconds, description.path("executionArn").asText(), history);
+                request.path("image").asText(null), live, previous,
+                writes, seconds, description.path("executionArn").asText(), history, secrets);
+    }
+
+    /** Secret name → the slot a revision's container references, for the target's managed secrets. */
+    private Map<String, String> slots(Target target, String taskDefinition) {
+        Map<String, String> slots = new HashMap<>();
+        if (taskDefinition == null) {
+            return slots;
+        }
+        EcsClient ecs = internal.build(EcsClient.builder());
+        List<Secret> secrets = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition()
+                .containerDefinitions().stream().filter(c -> c.name().equals(target.container()))
+                .findFirst().map(ContainerDefinition::secrets).orElse(List.of());
+        for (SecretSpec spec : target.secrets()) {
+            Slots.live(spec, secrets).ifPresent(slot -> slots.put(spec.name(), slot));
+        }
+        return slots;
     }
 
     private static double seconds(long startedNanos) {
@@ -276,7 +312,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        moto.close();
-        endpoint.close();
+        try {
+            bootstrap.close();
+        } finally {
+            moto.close();
+            endpoint.close();
+        }
     }
 }

@@ -9,13 +9,19 @@ import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.json.Json;
 import dev.pushdeploy.local.aws.Clients;
+import dev.pushdeploy.local.db.LocalDatabase;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.secrets.MasterCredentials;
+import dev.pushdeploy.secrets.PostgresRoles;
+import dev.pushdeploy.secrets.RandomValues;
+import dev.pushdeploy.secrets.SecretRotator;
+import dev.pushdeploy.secrets.SecretValue;
+import dev.pushdeploy.secrets.Slots;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -33,11 +39,13 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Secret;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -48,18 +56,26 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * Creates in the emulator what {@code sam deploy} of the template would create, plus the first
  * release the pipeline needs to roll back to: the network, a target group, and per configured
  * target the ECR repository with images {@code v1.0.0} (live) and {@code v1.1.0} (pushed, not yet
- * deployed; the sample events name it), slot {@code a} of each random secret, the
+ * deployed; the sample events name it), slot {@code a} of each secret, the
  * cluster, revision 1 of the task definition and the service running it (2 tasks, circuit
  * breaker with rollback); the table, the topic (with an SQS queue subscribed, so notifications
  * can be read back), the configuration document, the release parameters and the state machine
  * from the ASL with the template's substitutions.
  *
- * <p>The configuration document is the template's, with two local changes: each target's smoke
- * check points at the simulator's smoke URL (so the bad-smoke scenario can fail it), and its
+ * <p>When the configuration has postgres secrets, an embedded PostgreSQL ({@link LocalDatabase})
+ * plays the template's RDS instance: started on the first bootstrap, reset on the next ones,
+ * stopped by {@link #close()}. Its master credentials go where the configuration's
+ * {@code masterParameter} reads them (the template's Secrets Manager secret, through Parameter
+ * Store's reference path), and slot {@code a} is made by the real rotation
+ * ({@link PostgresRoles}): role {@code <role>_a} with the slot's password, as a first release
+ * leaves it. Revision 1 passes the role name in the secret's {@code usernameEnv}.
+ *
+ * <p>The configuration document is the template's, with local changes: each target's smoke
+ * check points at the simulator's smoke URL (so the bad-smoke scenario can fail it), its
  * rollout deadline is capped at {@value #LOCAL_DEADLINE_SECONDS} s (a failing smoke check
- * waits for the deadline).
+ * waits for the deadline), and postgres secrets name the embedded server's host and port.
  */
-public final class Bootstrap {
+public final class Bootstrap implements AutoCloseable {
     /** The tag of the first image, live in revision 1 of every service. */
     public static final String INITIAL_TAG = "v1.0.0";
     /** A newer build already in the repository, not deployed: the image the sample events and manual inputs name. */
@@ -67,7 +83,7 @@ public final class Bootstrap {
     public static final int LOCAL_DEADLINE_SECONDS = 60;
     static final String NOTIFICATIONS_QUEUE = "pushdeploy-local-notifications";
     private static final String ACCOUNT = "123456789012";
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SECRETS_MANAGER_REFERENCE = "/aws/reference/secretsmanager/";
 
     private final PipelineTemplate template;
     private final URI smokeBase;
@@ -81,6 +97,8 @@ public final class Bootstrap {
     private final SqsClient sqs;
     private final EventBridgeClient events;
     private final SfnClient sfn;
+    private final SecretsManagerClient secretsManager;
+    private LocalDatabase database;
 
     /**
      * @param moto      the emulator
@@ -100,6 +118,7 @@ public final class Bootstrap {
         sqs = clients.build(SqsClient.builder());
         events = clients.build(EventBridgeClient.builder());
         sfn = clients.build(SfnClient.builder());
+        secretsManager = clients.build(SecretsManagerClient.builder());
     }
 
     public StackOutputs create() {
@@ -109,8 +128,14 @@ public final class Bootstrap {
         String securityGroup = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("app").description("app tasks")).groupId();
 
         String configParameter = template.configParameterName();
-        String document = localConfig(template.configDocument().orElseThrow(() ->
-                new IllegalStateException("template.yaml declares no parameter named " + configParameter)));
+        String templateDocument = template.configDocument().orElseThrow(() ->
+                new IllegalStateException("template.yaml declares no parameter named " + configParameter));
+        List<SecretSpec> databaseSecrets = ConfigParser.parse(templateDocument).targets().stream()
+                .flatMap(t -> t.secrets().stream()).filter(s -> s.kind() == SecretSpec.Kind.POSTGRES).toList();
+        if (!databaseSecrets.isEmpty()) {
+            prepareDatabase(databaseSecrets);
+        }
+        String document = localConfig(templateDocument);
         PipelineConfig config = ConfigParser.parse(document);
         ssm.putParameter(r -> r.name(configParameter).type(ParameterType.STRING).value(document));
 
@@ -201,13 +226,17 @@ public final class Bootstrap {
         String image = repositoryUri + "@" + digest;
 
         List<Secret> secrets = new ArrayList<>();
+        List<KeyValuePair> environment = new ArrayList<>();
+        environment.add(KeyValuePair.builder().name("PORT").value("8080").build());
         for (SecretSpec spec : target.secrets()) {
-            if (spec.kind() != SecretSpec.Kind.RANDOM) {
-                throw new IllegalStateException("secret " + spec.name() + ": the local runtime creates random secrets only, not "
-                        + spec.kind());
+            String slot = spec.slotParameter(Slots.A);
+            SecretValue value = RandomValues.next(spec.length());
+            if (spec.kind() == SecretSpec.Kind.POSTGRES) {
+                String role = SecretRotator.roleName(spec, Slots.A);
+                new PostgresRoles().rotate(spec.postgres(), database.master(), null, role, value);
+                environment.add(KeyValuePair.builder().name(spec.postgres().usernameEnv()).value(role).build());
             }
-            String slot = spec.slotParameter("a");
-            ssm.putParameter(r -> r.name(slot).type(ParameterType.SECURE_STRING).keyId(kmsKeyId).value(randomValue(spec.length())));
+            ssm.putParameter(r -> r.name(slot).type(ParameterType.SECURE_STRING).keyId(kmsKeyId).value(value.reveal()));
             secrets.add(Secret.builder().name(spec.name()).valueFrom(slot).build());
         }
         String taskDefinition = ecs.registerTaskDefinition(r -> r.family(target.service())
@@ -221,7 +250,7 @@ public final class Bootstrap {
                                 .image(image)
                                 .essential(true)
                                 .portMappings(p -> p.containerPort(8080))
-                                .environment(e -> e.name("PORT").value("8080"))
+                                .environment(environment)
                                 .secrets(secrets)
                                 .build()))
                 .taskDefinition().taskDefinitionArn();
@@ -242,12 +271,52 @@ public final class Bootstrap {
         return new StackOutputs.Service(target, repositoryUri, digest, taskDefinition, targetGroup, target.health().smokeUrl());
     }
 
-    /** The template's document with each target's smoke URL set to the simulator and the deadline capped. */
+    /**
+     * The embedded PostgreSQL for the configuration's postgres secrets, fresh: started, or reset
+     * when it runs already; each secret's database and base role, and its master credentials in
+     * the emulator.
+     */
+    private void prepareDatabase(List<SecretSpec> databaseSecrets) {
+        if (database == null) {
+            database = LocalDatabase.start();
+        } else {
+            database.reset();
+        }
+        Set<String> masters = new HashSet<>();
+        for (SecretSpec spec : databaseSecrets) {
+            database.provision(spec.postgres().database(), spec.postgres().role());
+            if (masters.add(spec.postgres().masterParameter())) {
+                writeMaster(spec.postgres().masterParameter(), database.master());
+            }
+        }
+    }
+
+    /** The master credentials as the template stores them: a Secrets Manager secret read through Parameter Store's reference path, else a SecureString. */
+    private void writeMaster(String parameter, MasterCredentials master) {
+        String document = Json.object().put("username", master.username()).put("password", master.password().reveal()).toString();
+        if (parameter.startsWith(SECRETS_MANAGER_REFERENCE)) {
+            secretsManager.createSecret(r -> r.name(parameter.substring(SECRETS_MANAGER_REFERENCE.length()))
+                    .description("PostgreSQL master credentials (local runtime)").secretString(document));
+        } else {
+            ssm.putParameter(r -> r.name(parameter).type(ParameterType.SECURE_STRING).value(document));
+        }
+    }
+
+    /**
+     * The template's document with each target's smoke URL set to the simulator, the deadline
+     * capped, and postgres secrets aimed at the embedded server.
+     */
     private String localConfig(String document) {
         JsonNode root = Json.tree(document);
         for (JsonNode target : root.path("targets")) {
             if (!(target instanceof ObjectNode t)) {
                 continue;
+            }
+            for (JsonNode secret : t.path("secrets")) {
+                if (secret instanceof ObjectNode s && "postgres".equalsIgnoreCase(s.path("kind").asText())) {
+                    s.put("host", database.host());
+                    s.put("port", database.port());
+                }
             }
             ObjectNode health = t.has("health") && t.get("health").isObject() ? (ObjectNode) t.get("health") : t.putObject("health");
             if (!health.hasNonNull("smokeUrl")) {
@@ -267,17 +336,19 @@ public final class Bootstrap {
         return merged;
     }
 
-    private static String randomValue(int length) {
-        byte[] bytes = new byte[length];
-        RANDOM.nextBytes(bytes);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).substring(0, length);
-    }
-
     static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the embedded PostgreSQL, if one was started. */
+    @Override
+    public void close() {
+        if (database != null) {
+            database.close();
         }
     }
 }

@@ -11,10 +11,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -104,6 +107,7 @@ final class DemoCommand {
         String event = LocalRuntime.ecrPushEvent(repository, tag, digest).toString();
         RunResult result = runtime.run(event, Scenario.HEALTHY, null, line -> out.println("   " + line.format()));
         out.println("   → " + result.outcome() + (result.reason() == null ? "" : ": " + result.reason()));
+        out.println("   " + result.secretsLine());
         runtime.notifications().forEach(n -> out.println("   notified (SNS): " + notice(n)));
         return result;
     }
@@ -119,7 +123,8 @@ final class DemoCommand {
     private void print(Live live) {
         out.println("   live revision  " + live.revision());
         out.println("   image          " + live.image() + " (" + live.digest() + ")");
-        live.slots().forEach(s -> out.println("   secret         " + s.name() + " → " + s.parameter() + " (version " + s.version() + ")"));
+        live.slots().forEach(s -> out.println("   secret         " + s.name() + " → " + s.parameter() + " (version " + s.version() + ")"
+                + (s.username() == null ? "" : ", role " + s.username())));
     }
 
     private static Live live(LocalRuntime runtime, StackOutputs.Service service) {
@@ -134,18 +139,30 @@ final class DemoCommand {
         List<String> tags = ecr.describeImages(r -> r.repositoryName(service.target().repository()).imageIds(i -> i.imageDigest(digest)))
                 .imageDetails().get(0).imageTags();
         String image = service.target().repository() + ":" + (tags.isEmpty() ? "?" : tags.get(0));
+        Map<String, String> environment = container.environment().stream()
+                .collect(Collectors.toMap(KeyValuePair::name, KeyValuePair::value, (first, second) -> second));
         List<Slot> slots = container.secrets().stream().map(s -> new Slot(s.name(), s.valueFrom(),
-                ssm.getParameter(r -> r.name(s.valueFrom())).parameter().version())).toList();
+                ssm.getParameter(r -> r.name(s.valueFrom())).parameter().version(), username(service, s.name(), environment)))
+                .toList();
         return new Live(taskDefinition.substring(taskDefinition.lastIndexOf('/') + 1), image,
                 digest.substring(0, Math.min(digest.length(), 19)) + "…", slots);
+    }
+
+    /** The login role a postgres secret's revision passes in its {@code usernameEnv}; null for other secrets. */
+    private static String username(StackOutputs.Service service, String secret, Map<String, String> environment) {
+        return service.target().secrets().stream()
+                .filter(spec -> spec.name().equals(secret) && spec.postgres() != null)
+                .map(spec -> environment.get(spec.postgres().usernameEnv()))
+                .findFirst().orElse(null);
     }
 
     private record Live(String revision, String image, String digest, List<Slot> slots) {
     }
 
-    private record Slot(String name, String parameter, long version) {
+    private record Slot(String name, String parameter, long version, String username) {
         String describe() {
-            return "slot " + parameter.substring(parameter.lastIndexOf('/') + 1) + " (v" + version + ")";
+            return "slot " + parameter.substring(parameter.lastIndexOf('/') + 1) + " (v" + version + ")"
+                    + (username == null ? "" : " " + username);
         }
     }
 }

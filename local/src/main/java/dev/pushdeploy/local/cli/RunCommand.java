@@ -43,6 +43,9 @@ final class RunCommand {
             }
             err.println("pushdeploy: running " + eventFile + " (scenario " + scenario.cliName() + ")");
             RunResult result = runtime.run(input, scenario, arguments.options().get("--name"), line -> out.println(line.format()));
+            if (result.executionArn() != null) {
+                out.println(result.secretsLine());
+            }
             out.println(result.summary().toString());
             String dump = arguments.options().get("--dump");
             if (dump != null) {

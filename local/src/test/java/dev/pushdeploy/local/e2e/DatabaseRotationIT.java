@@ -1,0 +1,216 @@
+package dev.pushdeploy.local.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.config.SecretSpec;
+import dev.pushdeploy.json.Json;
+import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.run.RunResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
+
+/**
+ * The database secret through the real state machine: the embedded PostgreSQL of the local
+ * runtime, the template's configuration (DB_PASSWORD, DB_USER, roles app_a/app_b), and logins
+ * checked against the server with the values read from the slots in the emulator.
+ */
+class DatabaseRotationIT {
+    private static final String INVALID_PASSWORD = "28P01";
+
+    Workflow workflow;
+    SsmClient ssm;
+    EcsClient ecs;
+    SecretSpec password;
+
+    @BeforeEach
+    void freshStack() {
+        workflow = new Workflow(TestRuntime.fresh());
+        ssm = workflow.runtime.clients().build(SsmClient.builder());
+        ecs = workflow.runtime.clients().build(EcsClient.builder());
+        password = workflow.web.target().secrets().stream().filter(s -> s.kind() == SecretSpec.Kind.POSTGRES)
+                .findFirst().orElseThrow(() -> new AssertionError("the local configuration has no postgres secret"));
+    }
+
+    @Test
+    void theFirstReleaseLogsInAsRoleAWithSlotA() {
+        Credentials live = liveCredentials();
+        assertEquals("app_a", live.user());
+        assertEquals(password.slotParameter("a"), live.parameter());
+        assertTrue(canLogin("app_a", live.password()));
+        assertEquals("sprocket", sampleRow("app_a", live.password()), "the base role's table is readable by the slot role");
+        assertFalse(canLogin("app_a", live.password() + "x"), "a wrong password is refused");
+    }
+
+    @Test
+    void aRotationMovesTheLoginToTheOtherRoleAndTheNextOneBack() throws IOException {
+        String rotate = Files.readString(Path.of("..", "events", "manual-rotate.json"));
+        Credentials first = liveCredentials();
+
+        RunResult once = workflow.run(rotate, Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", once.outcome(), once.reason());
+        assertTrue(once.secretsLine().contains("DB_PASSWORD a → b (DB_USER app_b)"), once.secretsLine());
+        Credentials second = liveCredentials();
+        assertEquals("app_b", second.user());
+        assertEquals(password.slotParameter("b"), second.parameter());
+        assertTrue(canLogin("app_b", second.password()), "the new role logs in with its slot's password");
+        assertEquals("sprocket", sampleRow("app_b", second.password()));
+        assertEquals(first.password(), slotValue("a"), "the previous slot is unchanged");
+        assertTrue(canLogin("app_a", first.password()), "the previous role still logs in (old tasks keep running)");
+        assertFalse(canLogin("app_b", first.password()), "a wrong password is refused");
+        assertFalse(canLogin("app_a", second.password()));
+
+        RunResult twice = workflow.run(rotate, Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", twice.outcome(), twice.reason());
+        assertTrue(twice.secretsLine().contains("DB_PASSWORD b → a (DB_USER app_a)"), twice.secretsLine());
+        Credentials third = liveCredentials();
+        assertEquals("app_a", third.user());
+        assertEquals(password.slotParameter("a"), third.parameter());
+        assertNotEquals(first.password(), third.password());
+        assertTrue(canLogin("app_a", third.password()));
+        assertFalse(canLogin("app_a", first.password()), "role a's old password is gone");
+        assertTrue(canLogin("app_b", second.password()), "role b keeps its password while tasks may still use it");
+    }
+
+    @Test
+    void aFailedDeployLeavesTheLiveCredentialsWorking() {
+        Credentials before = liveCredentials();
+
+        RunResult result = workflow.push("v1.1.0", Scenario.CRASH_LOOP);
+
+        assertEquals("ROLLED_BACK", result.outcome(), result.reason());
+        assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition());
+        assertTrue(result.secretsLine().contains("DB_PASSWORD a → b (DB_USER app_b; rolled back, live: a)"), result.secretsLine());
+        Credentials after = liveCredentials();
+        assertEquals(before, after);
+        assertTrue(canLogin(after.user(), slotValue("a")), "the live revision's role logs in with its slot's value");
+        assertTrue(canLogin("app_b", slotValue("b")), "the rotated slot was proven too");
+    }
+
+    @Test
+    void anUnreachableDatabaseRejectsTheRunBeforeAnythingChanges() throws IOException {
+        String configName = workflow.runtime.stack().configParameter();
+        ObjectNode config = (ObjectNode) Json.tree(ssm.getParameter(r -> r.name(configName)).parameter().value());
+        for (JsonNode secret : config.get("targets").get(0).get("secrets")) {
+            if (secret.path("kind").asText().equals("postgres")) {
+                ((ObjectNode) secret).put("port", closedPort());
+            }
+        }
+        ssm.putParameter(r -> r.name(configName).type(ParameterType.STRING).overwrite(true).value(config.toString()));
+        Credentials before = liveCredentials();
+
+        RunResult result = workflow.run(Files.readString(Path.of("..", "events", "manual-rotate.json")), Scenario.HEALTHY);
+
+        assertEquals("REJECTED", result.outcome(), result.reason());
+        assertEquals(2, result.exitCode());
+        assertTrue(result.reason().contains("cannot connect"), result.reason());
+        assertEquals("secrets: unchanged", result.secretsLine());
+        assertFalse(workflow.lockHeld(), "lock released");
+        assertEquals("REJECTED", workflow.historyOf(result).get("outcome").s());
+        assertEquals(List.of("REJECTED"), workflow.notifiedOutcomes());
+        assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition(), "nothing deployed");
+        assertEquals(1, ecs.listTaskDefinitions(r -> r.familyPrefix(workflow.web.target().service())).taskDefinitionArns().size(),
+                "no revision registered");
+        assertEquals(2, workflow.web.target().secrets().size(), "the signing key is checked too");
+        for (SecretSpec secret : workflow.web.target().secrets()) {
+            assertThrows(ParameterNotFoundException.class, () -> ssm.getParameter(r -> r.name(secret.slotParameter("b"))),
+                    "no slot written: " + secret.slotParameter("b"));
+            assertEquals(1L, ssm.getParameter(r -> r.name(secret.slotParameter("a"))).parameter().version());
+        }
+        assertEquals(before, liveCredentials());
+        assertTrue(canLogin(before.user(), before.password()));
+    }
+
+    /** What the live revision's container gets for the database: the role, the slot parameter and its value. */
+    private Credentials liveCredentials() {
+        String taskDefinition = workflow.liveTaskDefinition();
+        ContainerDefinition container = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition()
+                .containerDefinitions().stream().filter(c -> c.name().equals(workflow.web.target().container()))
+                .findFirst().orElseThrow();
+        Map<String, String> environment = container.environment().stream()
+                .collect(Collectors.toMap(KeyValuePair::name, KeyValuePair::value));
+        String parameter = container.secrets().stream().filter(s -> s.name().equals(password.name())).findFirst()
+                .orElseThrow().valueFrom();
+        String value = ssm.getParameter(r -> r.name(parameter).withDecryption(true)).parameter().value();
+        return new Credentials(environment.get(password.postgres().usernameEnv()), parameter, value);
+    }
+
+    private String slotValue(String slot) {
+        return ssm.getParameter(r -> r.name(password.slotParameter(slot)).withDecryption(true)).parameter().value();
+    }
+
+    /** True when the server accepts the login (as that session user); false when it refuses the password. */
+    private boolean canLogin(String user, String secret) {
+        try (Connection c = connect(user, secret); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT session_user")) {
+            rs.next();
+            return user.equals(rs.getString(1));
+        } catch (SQLException e) {
+            if (INVALID_PASSWORD.equals(e.getSQLState())) {
+                return false;
+            }
+            throw new AssertionError("login as " + user + " failed unexpectedly [SQLSTATE " + e.getSQLState() + "]", e);
+        }
+    }
+
+    private String sampleRow(String user, String secret) {
+        try (Connection c = connect(user, secret); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name FROM widgets WHERE id = 1")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new AssertionError("reading the sample table as " + user + " failed [SQLSTATE " + e.getSQLState() + "]", e);
+        }
+    }
+
+    private Connection connect(String user, String secret) throws SQLException {
+        SecretSpec.Postgres db = password.postgres();
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", secret);
+        return DriverManager.getConnection("jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database(), props);
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Credentials(String user, String parameter, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[" + user + ", " + parameter + "]";
+        }
+    }
+}
