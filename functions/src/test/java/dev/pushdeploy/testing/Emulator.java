@@ -28,12 +28,15 @@ public final class Emulator {
     public static final String ACCOUNT = "123456789012";
     private static Emulator instance;
 
-    private final URI endpoint;
-    private final boolean moto;
+    private static final String MOTO_RESET = "/moto-api/reset";
+    private static final String LOCALSTACK_RESET = "/_localstack/state/reset";
 
-    private Emulator(URI endpoint, boolean moto) {
+    private final URI endpoint;
+    private final String resetPath;
+
+    private Emulator(URI endpoint, String resetPath) {
         this.endpoint = endpoint;
-        this.moto = moto;
+        this.resetPath = resetPath;
     }
 
     public static synchronized Emulator get() {
@@ -56,11 +59,9 @@ public final class Emulator {
                 .build();
     }
 
-    /** Clears all emulator state (moto only; LocalStack state is cleared per resource name). */
+    /** Clears all emulator state (moto's reset API, or LocalStack's state reset). */
     public void reset() {
-        if (moto) {
-            post("/moto-api/reset", "");
-        }
+        post(resetPath, "");
     }
 
     public void post(String path, String body) {
@@ -83,7 +84,7 @@ public final class Emulator {
     private static Emulator start() {
         String external = System.getenv("AWS_ENDPOINT_URL");
         if (external != null && !external.isBlank()) {
-            return new Emulator(URI.create(external), true);
+            return new Emulator(URI.create(external), MOTO_RESET);
         }
         if ("localstack".equalsIgnoreCase(System.getenv("PUSHDEPLOY_TEST_BACKEND"))) {
             return LocalStackBackend.start();
@@ -111,7 +112,7 @@ public final class Emulator {
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
             URI endpoint = URI.create("http://127.0.0.1:" + port);
             waitUntilUp(endpoint, process, log);
-            return new Emulator(endpoint, true);
+            return new Emulator(endpoint, MOTO_RESET);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -142,7 +143,7 @@ public final class Emulator {
         throw new IllegalStateException("moto_server did not start within 60 s: " + Files.readString(log));
     }
 
-    static Emulator external(URI endpoint) {
-        return new Emulator(endpoint, false);
+    static Emulator localStack(URI endpoint) {
+        return new Emulator(endpoint, LOCALSTACK_RESET);
     }
 }

@@ -16,6 +16,6 @@ final class LocalStackBackend {
         LocalStackContainer container = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.0"));
         container.start();
         Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-        return Emulator.external(container.getEndpoint());
+        return Emulator.localStack(container.getEndpoint());
     }
 }
