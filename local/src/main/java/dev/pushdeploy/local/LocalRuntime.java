@@ -52,7 +52,8 @@ public final class LocalRuntime implements AutoCloseable {
 
     private final LocalEndpoint endpoint;
     private final MotoServer moto;
-    private final PipelineTemplate template;
+    private final Path root;
+    private PipelineTemplate template;
     private final LambdaRuntime lambdas;
     private final EcsSimulator simulator;
     private final StepFunctions sfn;
@@ -67,8 +68,14 @@ public final class LocalRuntime implements AutoCloseable {
      * @param speed       how much faster than the wall clock simulated ECS time runs
      * @param waitScale   factor on the state machine's Wait states and Retry intervals (1 = real time)
      * @param functionLog receives the functions' log lines
+     * @param scanGate    the scan gate's severity (template parameters {@code EnableScanGate=true} and
+     *                    {@code ScanGateSeverity}); null for the template's default, gate off
      */
-    public record Options(Path root, double speed, double waitScale, Consumer<String> functionLog) {
+    public record Options(Path root, double speed, double waitScale, Consumer<String> functionLog, String scanGate) {
+        /** Without the scan gate. */
+        public Options(Path root, double speed, double waitScale, Consumer<String> functionLog) {
+            this(root, speed, waitScale, functionLog, null);
+        }
     }
 
     private LocalRuntime(Options options) {
@@ -76,16 +83,17 @@ public final class LocalRuntime implements AutoCloseable {
         this.moto = MotoServer.start(endpoint.port(), options.waitScale());
         endpoint.forwardTo(moto.endpoint());
         aimHandlersAt(endpoint);
-        this.template = PipelineTemplate.load(options.root().resolve("template.yaml"));
+        this.root = options.root();
+        this.template = template(options.scanGate());
         this.lambdas = new LambdaRuntime(template.functions(), options.functionLog());
         this.simulator = new EcsSimulator(endpoint, SimClock.scaled(options.speed()));
         endpoint.route(lambdas);
         endpoint.route(simulator);
         this.sfn = new StepFunctions(moto.endpoint());
-        this.bootstrap = new Bootstrap(template, moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
+        this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
         this.internal = new Clients(endpoint.uri());
         try {
-            this.stack = bootstrap.create();
+            this.stack = bootstrap.create(template);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -105,7 +113,20 @@ public final class LocalRuntime implements AutoCloseable {
         simulator.reset();
         lambdas.reset();
         endpoint.writes().reset();
-        stack = bootstrap.create();
+        stack = bootstrap.create(template);
+    }
+
+    /**
+     * Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). The
+     * gate's parameters change the configuration document only, so the functions stay as they are.
+     */
+    public synchronized void reset(String scanGate) {
+        PipelineTemplate evaluated = template(scanGate);
+        if (!evaluated.functions().equals(template.functions())) {
+            throw new IllegalStateException("the scan gate's parameters change the template's functions; start a new runtime");
+        }
+        template = evaluated;
+        reset();
     }
 
     public StackOutputs stack() {
@@ -300,6 +321,12 @@ public final class LocalRuntime implements AutoCloseable {
 
     private static double seconds(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    private PipelineTemplate template(String scanGate) {
+        Map<String, String> parameters = scanGate == null ? Map.of()
+                : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
+        return PipelineTemplate.load(root.resolve("template.yaml"), parameters);
     }
 
     /** Points the handlers' SDK clients (built on first use) at the local endpoint. */

@@ -19,13 +19,18 @@ public final class TestRuntime {
     private TestRuntime() {
     }
 
-    /** The runtime, reset to a freshly bootstrapped stack. */
-    public static synchronized LocalRuntime fresh() {
+    /** The runtime, reset to a freshly bootstrapped stack with the scan gate off. */
+    public static LocalRuntime fresh() {
+        return fresh(null);
+    }
+
+    /** The runtime, reset to a freshly bootstrapped stack with the scan gate at {@code scanGate} (null: off). */
+    public static synchronized LocalRuntime fresh(String scanGate) {
         if (runtime == null) {
-            runtime = LocalRuntime.start(new LocalRuntime.Options(root(), SPEED, WAIT_SCALE, FUNCTION_LOG::add));
+            runtime = LocalRuntime.start(new LocalRuntime.Options(root(), SPEED, WAIT_SCALE, FUNCTION_LOG::add, scanGate));
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close));
         } else {
-            runtime.reset();
+            runtime.reset(scanGate);
         }
         FUNCTION_LOG.clear();
         return runtime;

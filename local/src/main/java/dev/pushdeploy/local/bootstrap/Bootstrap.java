@@ -85,7 +85,6 @@ public final class Bootstrap implements AutoCloseable {
     private static final String ACCOUNT = "123456789012";
     private static final String SECRETS_MANAGER_REFERENCE = "/aws/reference/secretsmanager/";
 
-    private final PipelineTemplate template;
     private final URI smokeBase;
     private final Ec2Client ec2;
     private final ElasticLoadBalancingV2Client elb;
@@ -104,8 +103,7 @@ public final class Bootstrap implements AutoCloseable {
      * @param moto      the emulator
      * @param smokeBase base URL of the simulator's smoke endpoint ({@code .../pushdeploy-local/smoke/})
      */
-    public Bootstrap(PipelineTemplate template, URI moto, URI smokeBase) {
-        this.template = template;
+    public Bootstrap(URI moto, URI smokeBase) {
         this.smokeBase = smokeBase;
         Clients clients = new Clients(moto);
         ec2 = clients.build(Ec2Client.builder());
@@ -121,8 +119,9 @@ public final class Bootstrap implements AutoCloseable {
         secretsManager = clients.build(SecretsManagerClient.builder());
     }
 
-    public StackOutputs create() {
-        Map<String, String> environment = environment();
+    /** Creates the stack of {@code template}, evaluated with its parameters, in an empty emulator. */
+    public StackOutputs create(PipelineTemplate template) {
+        Map<String, String> environment = environment(template);
         String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
         String subnet = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24").availabilityZone("us-east-1a")).subnet().subnetId();
         String securityGroup = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("app").description("app tasks")).groupId();
@@ -190,7 +189,8 @@ public final class Bootstrap implements AutoCloseable {
     /**
      * Pushes an image manifest to a repository under {@code tag}. Without a digest the manifest
      * decides it (as ECR does); with one, the image gets that digest (an event's image). Pushing
-     * an image that is already there changes nothing.
+     * an image that is already there changes nothing. A new image in a repository with scan on
+     * push gets its scan started, as ECR does (moto's scan then completes at once with one HIGH finding).
      */
     public String pushImage(String repository, String tag, String digest) {
         if (digest != null) {
@@ -207,8 +207,14 @@ public final class Bootstrap implements AutoCloseable {
                  "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%s"}]}"""
                 .formatted(sha256(tag), sha256("layer " + tag + (digest == null ? "" : " " + digest)));
         try {
-            return ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag).imageDigest(digest))
+            String pushed = ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag).imageDigest(digest))
                     .image().imageId().imageDigest();
+            boolean scanOnPush = ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().get(0)
+                    .imageScanningConfiguration().scanOnPush();
+            if (scanOnPush) {
+                ecr.startImageScan(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(pushed)));
+            }
+            return pushed;
         } catch (ImageAlreadyExistsException already) {
             return ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageTag(tag)))
                     .imageDetails().get(0).imageDigest();
@@ -328,7 +334,7 @@ public final class Bootstrap implements AutoCloseable {
         return root.toString();
     }
 
-    private Map<String, String> environment() {
+    private static Map<String, String> environment(PipelineTemplate template) {
         Map<String, String> merged = new java.util.HashMap<>();
         for (FunctionSpec f : template.functions()) {
             merged.putAll(f.environment());

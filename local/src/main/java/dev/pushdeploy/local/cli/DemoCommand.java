@@ -50,7 +50,7 @@ final class DemoCommand {
         long start = System.nanoTime();
         out.print("Starting the emulator and bootstrapping the stack ... ");
         out.flush();
-        try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog))) {
+        try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog, null))) {
             out.printf(Locale.ROOT, "done (%.1f s).%n%n", (System.nanoTime() - start) / 1e9);
             StackOutputs.Service service = runtime.stack().service();
             String name = service.target().serviceKey();

@@ -36,7 +36,7 @@ final class InvokeCommand {
         String requested = arguments.positional().get(0);
         Path eventFile = Path.of(arguments.require("--event"));
         String event = RunCommand.read(eventFile);
-        try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog))) {
+        try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog, arguments.options().get("--scan-gate")))) {
             LambdaRuntime lambdas = runtime.lambdas();
             String function = lambdas.functions().stream().map(FunctionSpec::name)
                     .filter(n -> n.equals(requested) || n.equals(requested + "Function")).findFirst()

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 public final class Main {
     static final String USAGE = """
             usage:
-              pushdeploy run --event FILE [--scenario NAME] [--dump DIR] [--name NAME] [--throttle] [--verbose]
-              pushdeploy invoke FUNCTION --event FILE [--verbose]
+              pushdeploy run --event FILE [--scenario NAME] [--scan-gate SEVERITY] [--dump DIR] [--name NAME] [--throttle] [--verbose]
+              pushdeploy invoke FUNCTION --event FILE [--scan-gate SEVERITY] [--verbose]
               pushdeploy demo [--verbose]
 
             run       applies the template's EventBridge rule to the event (or takes a manual input as is),
@@ -31,6 +31,9 @@ public final class Main {
                       scenarios: healthy (default), slow-start, crash-loop, unhealthy-targets, bad-smoke,
                       rollback-fails. --throttle answers ECS calls with ThrottlingException now and then.
                       --dump DIR writes history.json, ssm.json (decrypted values!) and summary.json.
+                      --scan-gate SEVERITY turns the scan gate on (EnableScanGate=true, ScanGateSeverity=SEVERITY,
+                      one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL); pushes are scanned on push, and
+                      moto's scan finds one HIGH vulnerability.
             invoke    runs one function of template.yaml in process with the event, like `sam local invoke`.
             demo      a good push that goes live, then a bad push that is rolled back.
             Function logs go to .pushdeploy/functions.log (to stderr with --verbose).
@@ -85,10 +88,12 @@ public final class Main {
 
     /**
      * Real time, unless {@code PUSHDEPLOY_SPEED} (simulated ECS time runs that many times faster)
-     * or {@code PUSHDEPLOY_WAIT_SCALE} (factor on Wait states and Retry intervals, in (0, 1]) say otherwise.
+     * or {@code PUSHDEPLOY_WAIT_SCALE} (factor on Wait states and Retry intervals, in (0, 1]) say otherwise;
+     * the scan gate at {@code scanGate} ({@code --scan-gate}; null: off).
      */
-    static LocalRuntime.Options options(Path root, Consumer<String> functionLog) {
-        return new LocalRuntime.Options(root, number("PUSHDEPLOY_SPEED", 1), number("PUSHDEPLOY_WAIT_SCALE", 1), functionLog);
+    static LocalRuntime.Options options(Path root, Consumer<String> functionLog, String scanGate) {
+        return new LocalRuntime.Options(root, number("PUSHDEPLOY_SPEED", 1), number("PUSHDEPLOY_WAIT_SCALE", 1), functionLog,
+                scanGate);
     }
 
     private static double number(String variable, double fallback) {
@@ -124,7 +129,7 @@ public final class Main {
 
     /** Parsed options: {@code --name value} pairs, flags and positional words. */
     record Arguments(List<String> positional, java.util.Map<String, String> options, boolean verbose, boolean throttle) {
-        private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("--event", "--scenario", "--dump", "--name");
+        private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("--event", "--scenario", "--dump", "--name", "--scan-gate");
 
         static Arguments parse(String[] args) {
             List<String> positional = new ArrayList<>();

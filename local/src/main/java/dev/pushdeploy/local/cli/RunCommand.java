@@ -37,7 +37,7 @@ final class RunCommand {
         String input = read(eventFile);
         Json.tree(input);
         err.println("pushdeploy: starting moto and the local endpoint, bootstrapping the stack from template.yaml ...");
-        try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog))) {
+        try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog, arguments.options().get("--scan-gate")))) {
             if (arguments.throttle()) {
                 runtime.simulator().throttling(THROTTLING);
             }

@@ -28,7 +28,7 @@ import java.util.Optional;
  * {@code arn:aws:lambda:…:function:<LogicalId>:<AutoPublishAlias>}), other resources
  * {@code pushdeploy-<LogicalId>}; the database's endpoint is {@code localhost:5432} (the bootstrap
  * points the configuration at the embedded server's real port). Parameters keep their defaults
- * but {@link #PARAMETERS}; the release parameters ({@value CfnTemplate#SSM_STRING}) read
+ * but {@link #PARAMETERS} and those given to {@link #load(Path, Map)}; the release parameters ({@value CfnTemplate#SSM_STRING}) read
  * {@code none}, as before the first release.
  */
 public final class PipelineTemplate {
@@ -44,16 +44,23 @@ public final class PipelineTemplate {
     private final Path directory;
     private final Stack stack;
 
-    private PipelineTemplate(CfnTemplate template, Path directory) {
+    private PipelineTemplate(CfnTemplate template, Path directory, Map<String, String> parameters) {
         this.template = template;
         this.directory = directory;
-        this.stack = new Stack(template, template.parameterValues(PARAMETERS, name -> Optional.of("none")), STACK_NAME, REGION,
+        Map<String, String> values = new HashMap<>(PARAMETERS);
+        values.putAll(parameters);
+        this.stack = new Stack(template, template.parameterValues(values, name -> Optional.of("none")), STACK_NAME, REGION,
                 ACCOUNT, bindings(template)).withPlaceholders();
     }
 
     public static PipelineTemplate load(Path file) {
+        return load(file, Map.of());
+    }
+
+    /** The template evaluated with {@code parameters} over {@link #PARAMETERS} and the defaults. */
+    public static PipelineTemplate load(Path file, Map<String, String> parameters) {
         Path absolute = file.toAbsolutePath().normalize();
-        return new PipelineTemplate(CfnTemplate.load(absolute), absolute.getParent());
+        return new PipelineTemplate(CfnTemplate.load(absolute), absolute.getParent(), parameters);
     }
 
     /** The ARN of a local function (unqualified). */

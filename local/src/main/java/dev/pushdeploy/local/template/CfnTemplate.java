@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.StreamSupport;
 
 /**
  * A CloudFormation/SAM template as written (before any transform): its parameters, conditions and
@@ -94,6 +95,11 @@ public final class CfnTemplate {
             String value = overrides.containsKey(name) ? overrides.get(name) : parameterDefault(name).orElse(null);
             if (value == null) {
                 throw new IllegalArgumentException("parameter " + name + " has no value and no default");
+            }
+            JsonNode allowed = e.getValue().path("AllowedValues");
+            if (overrides.containsKey(name) && allowed.isArray()
+                    && StreamSupport.stream(allowed.spliterator(), false).noneMatch(v -> v.asText().equals(overrides.get(name)))) {
+                throw new IllegalArgumentException("parameter " + name + " must be one of " + allowed + ", not " + value);
             }
             if (SSM_STRING.equals(e.getValue().path("Type").asText())) {
                 String parameterName = value;
