@@ -5,7 +5,7 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Env;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.request.RequestScoped;
 import dev.pushdeploy.rollout.CheckResult;
 import dev.pushdeploy.rollout.HttpSmokeCheck;
 import dev.pushdeploy.rollout.Rollout;
@@ -20,11 +20,7 @@ import java.time.Clock;
  */
 public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHandler.Input, CheckResult> {
     /** The state document fields this step reads. */
-    public record Input(DeployRequest request, Rollout rollout) implements ServiceScoped {
-        @Override
-        public String serviceKey() {
-            return request == null ? null : request.serviceKey();
-        }
+    public record Input(DeployRequest request, Rollout rollout) implements RequestScoped {
     }
 
     private final RolloutChecker checker;

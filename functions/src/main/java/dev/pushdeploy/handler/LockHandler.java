@@ -8,17 +8,13 @@ import dev.pushdeploy.ledger.LockResult;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.request.RequestScoped;
 import java.time.Clock;
 
 /** Lock: one deployment per service → {@code $.lock} (ACQUIRED, WAITING, SUPERSEDED, DUPLICATE). */
 public final class LockHandler extends StepHandler<LockHandler.Input, LockResult> {
     /** {@code $.request}. */
-    public record Input(DeployRequest request) implements ServiceScoped {
-        @Override
-        public String serviceKey() {
-            return request == null ? null : request.serviceKey();
-        }
+    public record Input(DeployRequest request) implements RequestScoped {
     }
 
     private final LockService locks;

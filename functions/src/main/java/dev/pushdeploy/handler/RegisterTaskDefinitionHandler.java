@@ -8,18 +8,14 @@ import dev.pushdeploy.release.Release;
 import dev.pushdeploy.release.ReleaseRegistrar;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.request.RequestScoped;
 import dev.pushdeploy.secrets.RotationResult;
 
 /** RegisterTaskDefinition: the new revision for the request's image and secret slots ({@code $.release}). */
 public final class RegisterTaskDefinitionHandler
         extends StepHandler<RegisterTaskDefinitionHandler.Input, Release> {
     /** The part of the state document this step reads; {@code secrets} is absent when nothing was rotated. */
-    public record Input(DeployRequest request, RotationResult secrets) implements ServiceScoped {
-        @Override
-        public String serviceKey() {
-            return request == null ? null : request.serviceKey();
-        }
+    public record Input(DeployRequest request, RotationResult secrets) implements RequestScoped {
     }
 
     private final ReleaseRegistrar registrar;

@@ -4,7 +4,7 @@ import dev.pushdeploy.aws.Aws;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.request.RequestScoped;
 import dev.pushdeploy.rollout.CheckResult;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
@@ -19,11 +19,7 @@ import java.time.Clock;
  */
 public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Rollout> {
     /** The state document fields this step reads; {@code check} may be null (rollback after an error). */
-    public record Input(DeployRequest request, Rollout rollout, CheckResult check) implements ServiceScoped {
-        @Override
-        public String serviceKey() {
-            return request == null ? null : request.serviceKey();
-        }
+    public record Input(DeployRequest request, Rollout rollout, CheckResult check) implements RequestScoped {
     }
 
     private final DeploymentStarter starter;

@@ -5,7 +5,7 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Env;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.request.RequestScoped;
 import dev.pushdeploy.secrets.LiveSecrets;
 import dev.pushdeploy.secrets.PostgresRoles;
 import dev.pushdeploy.secrets.RotationResult;
@@ -15,11 +15,7 @@ import dev.pushdeploy.secrets.SlotStore;
 /** RotateSecrets: writes new values into each managed secret's inactive slot ({@code $.secrets}). */
 public final class RotateSecretsHandler extends StepHandler<RotateSecretsHandler.Input, RotationResult> {
     /** The part of the state document this step reads. */
-    public record Input(DeployRequest request) implements ServiceScoped {
-        @Override
-        public String serviceKey() {
-            return request == null ? null : request.serviceKey();
-        }
+    public record Input(DeployRequest request) implements RequestScoped {
     }
 
     private final SecretRotator rotator;

@@ -9,17 +9,13 @@ import dev.pushdeploy.request.EcrRegistry;
 import dev.pushdeploy.request.ScanFindings;
 import dev.pushdeploy.request.ScanGate;
 import dev.pushdeploy.request.ScanResult;
-import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.request.RequestScoped;
 import java.time.Clock;
 
 /** Scan gate: the ECR scan of the request's digest → {@code $.scan} (PASSED, PENDING, FAILED). Reads only. */
 public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, ScanResult> {
     /** {@code $.request}. */
-    public record Input(DeployRequest request) implements ServiceScoped {
-        @Override
-        public String serviceKey() {
-            return request == null ? null : request.serviceKey();
-        }
+    public record Input(DeployRequest request) implements RequestScoped {
     }
 
     private final ScanGate gate;

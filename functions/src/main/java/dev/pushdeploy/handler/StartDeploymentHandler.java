@@ -4,7 +4,7 @@ import dev.pushdeploy.aws.Aws;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.release.Release;
 import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.request.RequestScoped;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.rollout.Rollout;
@@ -14,11 +14,7 @@ import java.time.Clock;
 /** StartDeployment: UpdateService to the released revision, once per request ({@code $.rollout}). */
 public final class StartDeploymentHandler extends StepHandler<StartDeploymentHandler.Input, Rollout> {
     /** The state document fields this step reads. */
-    public record Input(DeployRequest request, Release release) implements ServiceScoped {
-        @Override
-        public String serviceKey() {
-            return request == null ? null : request.serviceKey();
-        }
+    public record Input(DeployRequest request, Release release) implements RequestScoped {
     }
 
     private final DeploymentStarter starter;

@@ -10,11 +10,11 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.release.Release;
 import dev.pushdeploy.release.Revisions;
 import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.request.RequestScoped;
 import dev.pushdeploy.request.ServiceReader.ContainerView;
 import dev.pushdeploy.request.ServiceReader.LiveService;
 import dev.pushdeploy.request.ServiceReader.TaskDefinitionView;
 import dev.pushdeploy.request.ServiceReader;
-import dev.pushdeploy.request.ServiceScoped;
 import dev.pushdeploy.rollout.CheckResult;
 import dev.pushdeploy.rollout.Rollout;
 import dev.pushdeploy.rollout.Verdict;
@@ -61,11 +61,7 @@ public final class Finalizer {
             CheckResult rollbackCheck,
             LockResult lock,
             RotationResult secrets,
-            JsonNode error) implements ServiceScoped {
-        @Override
-        public String serviceKey() {
-            return request == null ? null : request.serviceKey();
-        }
+            JsonNode error) implements RequestScoped {
     }
 
     private final ConfigSource config;
