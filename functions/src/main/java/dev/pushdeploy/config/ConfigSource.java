@@ -1,6 +1,7 @@
 package dev.pushdeploy.config;
 
-import dev.pushdeploy.aws.AwsCall;
+import dev.pushdeploy.adapter.json.ConfigParser;
+import dev.pushdeploy.adapter.aws.AwsCall;
 import dev.pushdeploy.error.ConfigurationException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;

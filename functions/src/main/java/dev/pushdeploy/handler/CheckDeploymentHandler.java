@@ -1,17 +1,16 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.config.Env;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.RequestScoped;
-import dev.pushdeploy.rollout.CheckResult;
-import dev.pushdeploy.rollout.HttpSmokeCheck;
-import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.RequestScoped;
+import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.adapter.http.HttpSmokeCheck;
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutChecker;
 import dev.pushdeploy.rollout.RolloutObserver;
-import dev.pushdeploy.rollout.SdkRolloutObserver;
+import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
 import java.time.Clock;
 
 /**

@@ -1,20 +1,19 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.config.Env;
-import dev.pushdeploy.ledger.DynamoLedger;
-import dev.pushdeploy.ledger.EventBridgeOutcomeSink;
-import dev.pushdeploy.ledger.FinalizeResult;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.adapter.aws.EventBridgeOutcomeSink;
+import dev.pushdeploy.model.FinalizeResult;
 import dev.pushdeploy.ledger.Finalizer;
 import dev.pushdeploy.ledger.LedgerTable;
 import dev.pushdeploy.ledger.OutcomeSink;
 import dev.pushdeploy.ledger.ReleaseParameters;
 import dev.pushdeploy.ledger.RevisionDeregistrar;
-import dev.pushdeploy.ledger.SnsOutcomeSink;
-import dev.pushdeploy.ledger.SsmReleaseParameters;
+import dev.pushdeploy.adapter.aws.SnsOutcomeSink;
+import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.EcsServiceReader;
+import dev.pushdeploy.adapter.aws.EcsServiceReader;
 import dev.pushdeploy.request.ServiceReader;
 import java.time.Clock;
 import java.util.List;

@@ -1,14 +1,13 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.aws.Aws;
-import dev.pushdeploy.config.Env;
-import dev.pushdeploy.ledger.DynamoLedger;
+import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.ledger.LedgerTable;
-import dev.pushdeploy.ledger.LockResult;
+import dev.pushdeploy.model.LockResult;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.RequestScoped;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.RequestScoped;
 import java.time.Clock;
 
 /** Lock: one deployment per service → {@code $.lock} (ACQUIRED, WAITING, SUPERSEDED, DUPLICATE). */

@@ -1,15 +1,14 @@
 package dev.pushdeploy.handler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.config.Env;
-import dev.pushdeploy.ledger.DynamoLedger;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.ledger.LedgerReader;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.EcrRegistry;
-import dev.pushdeploy.request.EcsServiceReader;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.adapter.aws.EcrRegistry;
+import dev.pushdeploy.adapter.aws.EcsServiceReader;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.Preparer;
 import dev.pushdeploy.request.ServiceReader;

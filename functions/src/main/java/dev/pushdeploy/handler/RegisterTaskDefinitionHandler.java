@@ -1,15 +1,14 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.config.Env;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.release.Release;
+import dev.pushdeploy.model.Release;
 import dev.pushdeploy.release.ReleaseRegistrar;
 import dev.pushdeploy.release.TaskDefinitions;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.RequestScoped;
-import dev.pushdeploy.secrets.RotationResult;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.RequestScoped;
+import dev.pushdeploy.model.RotationResult;
 
 /** RegisterTaskDefinition: the new revision for the request's image and secret slots ({@code $.release}). */
 public final class RegisterTaskDefinitionHandler

@@ -1,15 +1,15 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.RequestScoped;
-import dev.pushdeploy.rollout.CheckResult;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.RequestScoped;
+import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
-import dev.pushdeploy.rollout.Rollout;
-import dev.pushdeploy.rollout.SdkEcsServices;
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import java.time.Clock;
 
 /**

@@ -1,14 +1,13 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.config.Env;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.RequestScoped;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.RequestScoped;
 import dev.pushdeploy.secrets.LiveSecrets;
-import dev.pushdeploy.secrets.PostgresRoles;
-import dev.pushdeploy.secrets.RotationResult;
+import dev.pushdeploy.adapter.postgres.PostgresRoles;
+import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.secrets.SecretRotator;
 import dev.pushdeploy.secrets.SlotStore;
 

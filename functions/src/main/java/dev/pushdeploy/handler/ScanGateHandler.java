@@ -1,15 +1,14 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.config.Env;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.EcrRegistry;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.request.ScanFindings;
 import dev.pushdeploy.request.ScanGate;
-import dev.pushdeploy.request.ScanResult;
-import dev.pushdeploy.request.RequestScoped;
+import dev.pushdeploy.model.ScanResult;
+import dev.pushdeploy.model.RequestScoped;
 import java.time.Clock;
 
 /** Scan gate: the ECR scan of the request's digest → {@code $.scan} (PASSED, PENDING, FAILED). Reads only. */

@@ -1,14 +1,14 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.aws.Aws;
+import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.release.Release;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.request.RequestScoped;
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.RequestScoped;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
-import dev.pushdeploy.rollout.Rollout;
-import dev.pushdeploy.rollout.SdkEcsServices;
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import java.time.Clock;
 
 /** StartDeployment: UpdateService to the released revision, once per request ({@code $.rollout}). */

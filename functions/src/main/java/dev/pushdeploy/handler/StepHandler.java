@@ -2,9 +2,9 @@ package dev.pushdeploy.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.model.ServiceScoped;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.crac.Core;

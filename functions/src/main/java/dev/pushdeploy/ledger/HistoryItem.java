@@ -1,6 +1,7 @@
 package dev.pushdeploy.ledger;
 
-import dev.pushdeploy.request.Action;
+import dev.pushdeploy.model.Outcome;
+import dev.pushdeploy.model.Action;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,6 +1,6 @@
 package dev.pushdeploy.ledger;
 
-import dev.pushdeploy.request.Action;
+import dev.pushdeploy.model.Action;
 
 /**
  * The one-deployment-per-service lock ({@code svc#<cluster>/<service>} / {@code lock}).

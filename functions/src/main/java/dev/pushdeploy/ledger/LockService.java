@@ -1,9 +1,11 @@
 package dev.pushdeploy.ledger;
 
+import dev.pushdeploy.model.LockResult;
+import dev.pushdeploy.model.LockStatus;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.error.InvalidRequestException;
-import dev.pushdeploy.request.Action;
-import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.DeployRequest;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;

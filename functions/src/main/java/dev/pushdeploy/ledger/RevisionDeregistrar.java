@@ -1,6 +1,6 @@
 package dev.pushdeploy.ledger;
 
-import dev.pushdeploy.aws.AwsCall;
+import dev.pushdeploy.adapter.aws.AwsCall;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /** Deregisters task definition revisions (the one ECS write Finalize makes). */

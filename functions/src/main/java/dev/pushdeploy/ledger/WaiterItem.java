@@ -1,6 +1,6 @@
 package dev.pushdeploy.ledger;
 
-import dev.pushdeploy.request.Action;
+import dev.pushdeploy.model.Action;
 
 /**
  * A request queued for a service's lock ({@code svc#…} / {@code wait#<requestId>}).

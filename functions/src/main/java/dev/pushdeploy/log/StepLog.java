@@ -2,7 +2,7 @@ package dev.pushdeploy.log;
 
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import java.time.Instant;
 import java.util.function.Consumer;
 

@@ -2,9 +2,9 @@ package dev.pushdeploy.release;
 
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
-import dev.pushdeploy.request.Action;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.secrets.SecretSlot;
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.SecretSlot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,13 +1,15 @@
 package dev.pushdeploy.release;
 
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.secrets.RotationResult;
-import dev.pushdeploy.secrets.SecretSlot;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.RotationResult;
+import dev.pushdeploy.model.SecretSlot;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 

@@ -1,6 +1,7 @@
 package dev.pushdeploy.release;
 
-import dev.pushdeploy.aws.AwsCall;
+import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.adapter.aws.AwsCall;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

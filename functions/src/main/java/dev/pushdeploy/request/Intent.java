@@ -1,5 +1,6 @@
 package dev.pushdeploy.request;
 
+
 /** What a raw input asks for, after its shape has been validated and before AWS is consulted. */
 sealed interface Intent {
     /** An input that needs no work (an ECR event that is not a successful push). */

@@ -1,5 +1,8 @@
 package dev.pushdeploy.request;
 
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.DeployRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Target;
@@ -8,7 +11,7 @@ import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.LedgerReader;
 import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.ledger.WaiterItem;
-import dev.pushdeploy.release.Revisions;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.request.ImageRegistry.Image;
 import dev.pushdeploy.request.ServiceReader.ContainerView;
 import dev.pushdeploy.request.ServiceReader.LiveService;

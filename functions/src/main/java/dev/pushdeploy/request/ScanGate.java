@@ -1,5 +1,8 @@
 package dev.pushdeploy.request;
 
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.ScanResult;
+import dev.pushdeploy.model.ScanStatus;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;

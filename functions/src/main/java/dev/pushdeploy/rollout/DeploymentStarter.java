@@ -1,8 +1,9 @@
 package dev.pushdeploy.rollout;
 
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.release.Revisions;
+import dev.pushdeploy.model.Revisions;
 import java.time.Clock;
 import java.util.Optional;
 

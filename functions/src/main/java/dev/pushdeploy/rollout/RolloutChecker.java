@@ -1,10 +1,12 @@
 package dev.pushdeploy.rollout;
 
+import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.model.DeployRequest;
 import java.time.Clock;
 
 /**

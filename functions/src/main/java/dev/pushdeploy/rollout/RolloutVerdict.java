@@ -1,6 +1,9 @@
 package dev.pushdeploy.rollout;
 
-import dev.pushdeploy.release.Revisions;
+import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.model.Verdict;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.rollout.RolloutSnapshot.ContainerState;
 import dev.pushdeploy.rollout.RolloutSnapshot.TargetState;
 import dev.pushdeploy.rollout.RolloutSnapshot.TaskState;

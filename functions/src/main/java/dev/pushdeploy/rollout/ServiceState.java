@@ -1,6 +1,6 @@
 package dev.pushdeploy.rollout;
 
-import dev.pushdeploy.release.Revisions;
+import dev.pushdeploy.model.Revisions;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package dev.pushdeploy.secrets;
 
-import dev.pushdeploy.aws.AwsCall;
+import dev.pushdeploy.adapter.aws.AwsCall;
 import dev.pushdeploy.error.ConfigurationException;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.EcsClient;

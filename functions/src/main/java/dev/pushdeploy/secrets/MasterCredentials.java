@@ -2,7 +2,7 @@ package dev.pushdeploy.secrets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.error.RotationFailedException;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 
 /** The database master login, read from its SecureString parameter (JSON {@code {"username","password"}}). */
 public record MasterCredentials(String username, SecretValue password) {

@@ -1,5 +1,7 @@
 package dev.pushdeploy.secrets;
 
+import dev.pushdeploy.model.RotationResult;
+import dev.pushdeploy.model.SecretSlot;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.SecretSpec;
@@ -8,7 +10,7 @@ import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.error.RotationFailedException;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.model.DeployRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.pushdeploy.secrets;
 
-import dev.pushdeploy.aws.AwsCall;
+import dev.pushdeploy.adapter.aws.AwsCall;
 import dev.pushdeploy.error.AwsFailureException;
 import java.util.Optional;
 import software.amazon.awssdk.services.ssm.SsmClient;

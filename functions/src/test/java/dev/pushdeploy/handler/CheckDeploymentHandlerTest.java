@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.rollout.Deployment;
-import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.rollout.RolloutObserver;
 import dev.pushdeploy.rollout.RolloutSnapshot;

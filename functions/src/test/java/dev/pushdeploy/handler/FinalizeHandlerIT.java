@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.json.Json;
-import dev.pushdeploy.ledger.FinalizeResult;
-import dev.pushdeploy.ledger.Outcome;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.FinalizeResult;
+import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;

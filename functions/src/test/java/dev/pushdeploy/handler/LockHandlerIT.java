@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.json.Json;
-import dev.pushdeploy.ledger.LockResult;
-import dev.pushdeploy.ledger.LockStatus;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.LockResult;
+import dev.pushdeploy.model.LockStatus;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;

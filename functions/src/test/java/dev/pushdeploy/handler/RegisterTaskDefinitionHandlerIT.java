@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.release.Release;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.secrets.RotationResult;
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;

@@ -9,13 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.error.InvalidRequestException;
-import dev.pushdeploy.request.DeployRequest;
-import dev.pushdeploy.rollout.CheckResult;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.FakeEcsServices;
-import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
-import dev.pushdeploy.rollout.Verdict;
+import dev.pushdeploy.model.Verdict;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,9 +5,9 @@ import static dev.pushdeploy.handler.RequestLedgerEvents.invoke;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pushdeploy.json.Json;
-import dev.pushdeploy.request.ScanResult;
-import dev.pushdeploy.request.ScanStatus;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.ScanResult;
+import dev.pushdeploy.model.ScanStatus;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;

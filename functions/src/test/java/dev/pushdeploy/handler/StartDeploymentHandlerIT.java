@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.json.Json;
-import dev.pushdeploy.release.Release;
-import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.rollout.RolloutFixtures.CallCounter;
-import dev.pushdeploy.rollout.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;

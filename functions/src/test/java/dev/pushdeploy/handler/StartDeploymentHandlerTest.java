@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.json.Json;
-import dev.pushdeploy.release.Release;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.Release;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.FakeEcsServices;
-import dev.pushdeploy.rollout.Rollout;
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

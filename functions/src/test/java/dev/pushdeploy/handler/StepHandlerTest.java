@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.ServiceScoped;
+import dev.pushdeploy.model.ServiceScoped;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

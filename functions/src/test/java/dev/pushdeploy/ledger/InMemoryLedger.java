@@ -1,5 +1,6 @@
 package dev.pushdeploy.ledger;
 
+import dev.pushdeploy.model.Outcome;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,14 +1,16 @@
 package dev.pushdeploy.ledger;
 
+import dev.pushdeploy.model.LockResult;
+import dev.pushdeploy.model.LockStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.error.InvalidRequestException;
-import dev.pushdeploy.request.Action;
-import dev.pushdeploy.request.Decision;
-import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.DeployRequest;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

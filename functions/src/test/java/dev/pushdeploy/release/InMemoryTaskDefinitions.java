@@ -1,5 +1,6 @@
 package dev.pushdeploy.release;
 
+import dev.pushdeploy.model.Revisions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
-import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.secrets.Requests;
-import dev.pushdeploy.secrets.SecretSlot;
+import dev.pushdeploy.model.SecretSlot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,17 +1,19 @@
 package dev.pushdeploy.release;
 
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Revisions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.secrets.Requests;
-import dev.pushdeploy.secrets.RotationResult;
-import dev.pushdeploy.secrets.SecretSlot;
+import dev.pushdeploy.model.RotationResult;
+import dev.pushdeploy.model.SecretSlot;
 import dev.pushdeploy.testing.World;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,11 @@
 package dev.pushdeploy.request;
 
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.DeployRequest;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.ledger.InMemoryLedger;
 import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.testing.World;

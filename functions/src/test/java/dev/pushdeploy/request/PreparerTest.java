@@ -1,5 +1,8 @@
 package dev.pushdeploy.request;
 
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.DeployRequest;
 import static dev.pushdeploy.request.PrepareFixture.LIVE_DIGEST;
 import static dev.pushdeploy.request.PrepareFixture.NEW_DIGEST;
 import static dev.pushdeploy.request.PrepareFixture.URI;
@@ -9,10 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.LockItem;
-import dev.pushdeploy.ledger.Outcome;
+import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.testing.World;
 import java.util.List;

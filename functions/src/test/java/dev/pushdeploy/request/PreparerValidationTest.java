@@ -1,5 +1,7 @@
 package dev.pushdeploy.request;
 
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.DeployRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

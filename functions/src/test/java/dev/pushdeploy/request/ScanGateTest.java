@@ -1,11 +1,15 @@
 package dev.pushdeploy.request;
 
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.ScanResult;
+import dev.pushdeploy.model.ScanStatus;
 import static dev.pushdeploy.request.PrepareFixture.NEW_DIGEST;
 import static dev.pushdeploy.request.PrepareFixture.push;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.MutableClock;

@@ -1,9 +1,9 @@
 package dev.pushdeploy.rollout;
 
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.request.Action;
-import dev.pushdeploy.request.Decision;
-import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.testing.World;
 import java.time.Clock;
 import java.time.Instant;

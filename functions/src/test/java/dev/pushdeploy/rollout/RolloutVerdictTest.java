@@ -1,5 +1,8 @@
 package dev.pushdeploy.rollout;
 
+import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.model.Verdict;
 import static dev.pushdeploy.rollout.Snapshots.DEADLINE;
 import static dev.pushdeploy.rollout.Snapshots.OLD;
 import static dev.pushdeploy.rollout.Snapshots.OURS;

@@ -1,5 +1,6 @@
 package dev.pushdeploy.rollout;
 
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutSnapshot.ContainerState;
 import dev.pushdeploy.rollout.RolloutSnapshot.SmokeResult;
 import dev.pushdeploy.rollout.RolloutSnapshot.TargetState;
@@ -12,15 +13,15 @@ import java.util.List;
  * revision 2 (deployment {@link #OURS}, 2/2 tasks, both targets healthy) after revision 1
  * (deployment {@link #OLD}, drained).
  */
-final class Snapshots {
-    static final String REV1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
-    static final String REV2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2";
-    static final String TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef";
-    static final String OURS = "ecs-svc/4203384927183920012";
-    static final String OLD = "ecs-svc/8127781203018472211";
-    static final String ROLLBACK = "ecs-svc/5550001112223334445";
-    static final long STARTED = 1_750_000_000_000L;
-    static final long DEADLINE = STARTED + 600_000L;
+public final class Snapshots {
+    public static final String REV1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
+    public static final String REV2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2";
+    public static final String TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef";
+    public static final String OURS = "ecs-svc/4203384927183920012";
+    public static final String OLD = "ecs-svc/8127781203018472211";
+    public static final String ROLLBACK = "ecs-svc/5550001112223334445";
+    public static final long STARTED = 1_750_000_000_000L;
+    public static final long DEADLINE = STARTED + 600_000L;
 
     String serviceTaskDefinition = REV2;
     List<Deployment> deployments = new ArrayList<>();
@@ -30,7 +31,7 @@ final class Snapshots {
     List<TargetState> targets = new ArrayList<>();
     SmokeResult smoke;
 
-    static Snapshots healthy() {
+    public static Snapshots healthy() {
         Snapshots s = new Snapshots();
         s.deployments.add(primary(OURS, REV2, "COMPLETED", 2, 2));
         s.tasks.add(running("t-ours-1", OURS, REV2, "10.0.1.11"));
@@ -44,37 +45,37 @@ final class Snapshots {
         return s;
     }
 
-    static Deployment primary(String id, String taskDefinition, String rolloutState, int running, int desired) {
+    public static Deployment primary(String id, String taskDefinition, String rolloutState, int running, int desired) {
         return new Deployment(id, "PRIMARY", taskDefinition, rolloutState, "ECS deployment " + id + " "
                 + rolloutState.toLowerCase().replace('_', ' ') + ".", running, desired, Math.max(0, desired - running), 0);
     }
 
-    static Deployment deployment(String id, String status, String taskDefinition, String rolloutState,
+    public static Deployment deployment(String id, String status, String taskDefinition, String rolloutState,
                                  String reason, int running, int desired, int failed) {
         return new Deployment(id, status, taskDefinition, rolloutState, reason, running, desired,
                 Math.max(0, desired - running), failed);
     }
 
-    static TaskState running(String id, String startedBy, String taskDefinition, String ip) {
+    public static TaskState running(String id, String startedBy, String taskDefinition, String ip) {
         return new TaskState("arn:aws:ecs:us-east-1:123456789012:task/pushdeploy/" + id, startedBy, taskDefinition,
                 "RUNNING", "RUNNING", null, null, List.of(new ContainerState("app", "RUNNING", null, null)), ip);
     }
 
-    static TaskState stopped(String id, String startedBy, String taskDefinition, String stopCode, String reason,
+    public static TaskState stopped(String id, String startedBy, String taskDefinition, String stopCode, String reason,
                              ContainerState... containers) {
         return new TaskState("arn:aws:ecs:us-east-1:123456789012:task/pushdeploy/" + id, startedBy, taskDefinition,
                 "STOPPED", "STOPPED", stopCode, reason, List.of(containers), null);
     }
 
-    static ContainerState container(String name, Integer exitCode, String reason) {
+    public static ContainerState container(String name, Integer exitCode, String reason) {
         return new ContainerState(name, "STOPPED", exitCode, reason);
     }
 
-    static TargetState target(String ip, String state, String reason) {
+    public static TargetState target(String ip, String state, String reason) {
         return new TargetState(TG, ip, 8080, state, reason);
     }
 
-    static Rollout rollout(String deploymentId, String taskDefinition) {
+    public static Rollout rollout(String deploymentId, String taskDefinition) {
         return new Rollout(deploymentId, taskDefinition, STARTED, DEADLINE, true);
     }
 

@@ -1,13 +1,16 @@
 package dev.pushdeploy.secrets;
 
+import dev.pushdeploy.adapter.postgres.PostgresRoles;
+import dev.pushdeploy.model.RotationResult;
+import dev.pushdeploy.model.SecretSlot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.error.RotationFailedException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.testing.Emulator;

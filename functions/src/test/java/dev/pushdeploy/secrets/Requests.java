@@ -1,8 +1,8 @@
 package dev.pushdeploy.secrets;
 
-import dev.pushdeploy.request.Action;
-import dev.pushdeploy.request.Decision;
-import dev.pushdeploy.request.DeployRequest;
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.DeployRequest;
 
 /** DeployRequests as Prepare would produce them for the World's service, for tests. */
 public final class Requests {

@@ -1,5 +1,7 @@
 package dev.pushdeploy.secrets;
 
+import dev.pushdeploy.model.RotationResult;
+import dev.pushdeploy.model.SecretSlot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.RotationFailedException;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.log.StepLog;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.pushdeploy.testing;
 
-import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.PipelineConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pushdeploy.config.Env;
+import dev.pushdeploy.handler.Env;
 import dev.pushdeploy.local.template.Stack;
 import java.lang.reflect.InvocationTargetException;
 import java.util.HashMap;

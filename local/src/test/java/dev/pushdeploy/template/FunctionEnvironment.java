@@ -1,7 +1,7 @@
 package dev.pushdeploy.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.config.Env;
+import dev.pushdeploy.handler.Env;
 import dev.pushdeploy.local.template.Stack;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

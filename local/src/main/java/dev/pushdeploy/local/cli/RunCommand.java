@@ -1,6 +1,6 @@
 package dev.pushdeploy.local.cli;
 
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.ecs.Throttling;

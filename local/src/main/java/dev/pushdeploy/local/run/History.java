@@ -1,7 +1,7 @@
 package dev.pushdeploy.local.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import java.util.Optional;
 
 /** Reads an execution's ending and its request out of DescribeExecution and the history. */

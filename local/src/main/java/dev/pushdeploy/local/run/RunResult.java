@@ -2,7 +2,7 @@ package dev.pushdeploy.local.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import java.util.List;
 
 /**

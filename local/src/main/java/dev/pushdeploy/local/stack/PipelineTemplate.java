@@ -1,7 +1,7 @@
 package dev.pushdeploy.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.config.Env;
+import dev.pushdeploy.handler.Env;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.template.CfnEvaluator;
 import dev.pushdeploy.local.template.CfnTemplate;

@@ -1,7 +1,7 @@
 package dev.pushdeploy.local.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;

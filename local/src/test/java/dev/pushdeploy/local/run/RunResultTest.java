@@ -3,7 +3,7 @@ package dev.pushdeploy.local.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.json.Json;
+import dev.pushdeploy.adapter.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.Map;

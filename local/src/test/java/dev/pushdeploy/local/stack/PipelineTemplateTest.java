@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.pushdeploy.config.ConfigParser;
+import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import java.io.IOException;

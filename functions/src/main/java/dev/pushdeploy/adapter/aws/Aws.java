@@ -1,0 +1,97 @@
+package dev.pushdeploy.adapter.aws;
+
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import java.time.Duration;
+
+/**
+ * SDK clients, built once per execution environment (lazily, one holder class each) with the
+ * URL-connection HTTP client. Region and endpoint come from the SDK's standard sources
+ * ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}); there is no
+ * emulator switch here.
+ */
+public final class Aws {
+    private Aws() {
+    }
+
+    public static SdkHttpClient http() {
+        return Http.CLIENT;
+    }
+
+    /** Applies the shared HTTP client to any sync client builder. */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
+        return builder.httpClient(Http.CLIENT).build();
+    }
+
+    public static EcsClient ecs() {
+        return EcsHolder.CLIENT;
+    }
+
+    public static SsmClient ssm() {
+        return SsmHolder.CLIENT;
+    }
+
+    public static EcrClient ecr() {
+        return EcrHolder.CLIENT;
+    }
+
+    public static DynamoDbClient dynamoDb() {
+        return DynamoHolder.CLIENT;
+    }
+
+    public static SnsClient sns() {
+        return SnsHolder.CLIENT;
+    }
+
+    public static EventBridgeClient eventBridge() {
+        return EventsHolder.CLIENT;
+    }
+
+    public static ElasticLoadBalancingV2Client elb() {
+        return ElbHolder.CLIENT;
+    }
+
+    private static final class Http {
+        static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    private static final class EcsHolder {
+        static final EcsClient CLIENT = build(EcsClient.builder());
+    }
+
+    private static final class SsmHolder {
+        static final SsmClient CLIENT = build(SsmClient.builder());
+    }
+
+    private static final class EcrHolder {
+        static final EcrClient CLIENT = build(EcrClient.builder());
+    }
+
+    private static final class DynamoHolder {
+        static final DynamoDbClient CLIENT = build(DynamoDbClient.builder());
+    }
+
+    private static final class SnsHolder {
+        static final SnsClient CLIENT = build(SnsClient.builder());
+    }
+
+    private static final class EventsHolder {
+        static final EventBridgeClient CLIENT = build(EventBridgeClient.builder());
+    }
+
+    private static final class ElbHolder {
+        static final ElasticLoadBalancingV2Client CLIENT = build(ElasticLoadBalancingV2Client.builder());
+    }
+}

@@ -1,0 +1,255 @@
+package dev.pushdeploy.adapter.aws;
+
+import dev.pushdeploy.ledger.HistoryItem;
+import dev.pushdeploy.ledger.LedgerTable;
+import dev.pushdeploy.ledger.LockItem;
+import dev.pushdeploy.ledger.WaiterItem;
+import dev.pushdeploy.model.Outcome;
+import dev.pushdeploy.model.Action;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * {@link LedgerTable} over DynamoDB. Layout (one table, {@code pk}/{@code sk}, TTL attribute
+ * {@code expiresAt}): lock {@code svc#<cluster>/<service>} / {@code lock}; waiters {@code svc#…} /
+ * {@code wait#<requestId>}; history {@code svc#…} / {@code hist#<ISO time>#<requestId>}. Lock and
+ * waiter reads are strongly consistent.
+ */
+public final class DynamoLedger implements LedgerTable {
+    private static final String LOCK = "lock";
+    private static final String WAIT = "wait#";
+    private static final String HIST = "hist#";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoLedger(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public Optional<LockItem> lock(String serviceKey) {
+        return get(serviceKey, LOCK).map(DynamoLedger::lockItem);
+    }
+
+    @Override
+    public List<WaiterItem> waiters(String serviceKey) {
+        return AwsCall.run("dynamodb:Query waiters of " + serviceKey, () ->
+                dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                                .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                                .expressionAttributeValues(Map.of(":pk", s(pk(serviceKey)), ":prefix", s(WAIT))))
+                        .items().stream().map(DynamoLedger::waiterItem).toList());
+    }
+
+    @Override
+    public Optional<HistoryItem> latestSucceeded(String serviceKey) {
+        return AwsCall.run("dynamodb:Query history of " + serviceKey, () ->
+                dynamo.queryPaginator(r -> r.tableName(table).scanIndexForward(false).limit(25)
+                                .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                                .filterExpression("#outcome = :succeeded")
+                                .expressionAttributeNames(Map.of("#outcome", "outcome"))
+                                .expressionAttributeValues(Map.of(":pk", s(pk(serviceKey)), ":prefix", s(HIST),
+                                        ":succeeded", s(Outcome.SUCCEEDED.name()))))
+                        .items().stream().findFirst().map(DynamoLedger::historyItem));
+    }
+
+    @Override
+    public WaiterItem registerWaiter(String serviceKey, WaiterItem waiter) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> sets = new ArrayList<>();
+        set(sets, names, values, "requestId", s(waiter.requestId()), false);
+        set(sets, names, values, "action", s(waiter.action() == null ? null : waiter.action().name()), false);
+        set(sets, names, values, "digest", s(waiter.digest()), false);
+        set(sets, names, values, "image", s(waiter.image()), false);
+        set(sets, names, values, "expiresAt", n(waiter.expiresAt()), false);
+        set(sets, names, values, "orderAt", n(waiter.orderAt()), true);
+        set(sets, names, values, "registeredAt", n(waiter.registeredAt()), true);
+        Map<String, AttributeValue> stored = AwsCall.run("dynamodb:UpdateItem waiter " + waiter.requestId() + " of " + serviceKey, () ->
+                dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, WAIT + waiter.requestId()))
+                        .updateExpression("SET " + String.join(", ", sets))
+                        .expressionAttributeNames(names).expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_NEW)).attributes());
+        return waiterItem(stored);
+    }
+
+    @Override
+    public void removeWaiter(String serviceKey, String requestId) {
+        AwsCall.exec("dynamodb:DeleteItem waiter " + requestId + " of " + serviceKey, () ->
+                dynamo.deleteItem(r -> r.tableName(table).key(key(serviceKey, WAIT + requestId))));
+    }
+
+    @Override
+    public boolean tryLock(String serviceKey, LockItem lock, long nowSeconds) {
+        Map<String, AttributeValue> item = new HashMap<>(key(serviceKey, LOCK));
+        put(item, "holder", s(lock.holder()));
+        put(item, "action", s(lock.action() == null ? null : lock.action().name()));
+        put(item, "digest", s(lock.digest()));
+        put(item, "image", s(lock.image()));
+        put(item, "orderAt", n(lock.orderAt()));
+        put(item, "acquiredAt", n(lock.acquiredAt()));
+        put(item, "expiresAt", n(lock.expiresAt()));
+        return AwsCall.run("dynamodb:PutItem lock of " + serviceKey, () -> {
+            try {
+                dynamo.putItem(r -> r.tableName(table).item(item)
+                        .conditionExpression("attribute_not_exists(pk) OR #expiresAt < :now OR #holder = :me")
+                        .expressionAttributeNames(Map.of("#expiresAt", "expiresAt", "#holder", "holder"))
+                        .expressionAttributeValues(Map.of(":now", n(nowSeconds), ":me", s(lock.holder()))));
+                return true;
+            } catch (ConditionalCheckFailedException e) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void releaseLock(String serviceKey, String holder) {
+        AwsCall.exec("dynamodb:DeleteItem lock of " + serviceKey, () -> {
+            try {
+                dynamo.deleteItem(r -> r.tableName(table).key(key(serviceKey, LOCK))
+                        .conditionExpression("#holder = :me")
+                        .expressionAttributeNames(Map.of("#holder", "holder"))
+                        .expressionAttributeValues(Map.of(":me", s(holder))));
+            } catch (ConditionalCheckFailedException notOurs) {
+                // absent, or held by another request: nothing of ours to release
+            }
+        });
+    }
+
+    @Override
+    public Optional<HistoryItem> history(String serviceKey, String sortKey) {
+        return get(serviceKey, sortKey).map(DynamoLedger::historyItem);
+    }
+
+    @Override
+    public boolean putHistory(String serviceKey, HistoryItem h) {
+        Map<String, AttributeValue> item = new HashMap<>(key(serviceKey, h.sortKey()));
+        put(item, "requestId", s(h.requestId()));
+        put(item, "action", s(h.action() == null ? null : h.action().name()));
+        put(item, "source", s(h.source()));
+        put(item, "outcome", s(h.outcome().name()));
+        put(item, "reason", s(h.reason()));
+        put(item, "image", s(h.image()));
+        put(item, "digest", s(h.digest()));
+        put(item, "tag", s(h.tag()));
+        put(item, "taskDefinition", s(h.taskDefinition()));
+        put(item, "previousTaskDefinition", s(h.previousTaskDefinition()));
+        put(item, "releaseTaskDefinition", s(h.releaseTaskDefinition()));
+        put(item, "deploymentId", s(h.deploymentId()));
+        put(item, "secretSlots", list(h.secretSlots()));
+        put(item, "deregistered", list(h.deregistered()));
+        put(item, "warnings", list(h.warnings()));
+        put(item, "finishedAt", s(h.finishedAt()));
+        put(item, "published", AttributeValue.fromBool(h.published()));
+        return AwsCall.run("dynamodb:PutItem history " + h.sortKey() + " of " + serviceKey, () -> {
+            try {
+                dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(sk)"));
+                return true;
+            } catch (ConditionalCheckFailedException exists) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void markPublished(String serviceKey, String sortKey) {
+        AwsCall.exec("dynamodb:UpdateItem history " + sortKey + " of " + serviceKey, () ->
+                dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, sortKey))
+                        .conditionExpression("attribute_exists(sk)")
+                        .updateExpression("SET #published = :true")
+                        .expressionAttributeNames(Map.of("#published", "published"))
+                        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true)))));
+    }
+
+    private Optional<Map<String, AttributeValue>> get(String serviceKey, String sortKey) {
+        return AwsCall.run("dynamodb:GetItem " + sortKey + " of " + serviceKey, () -> {
+            Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(serviceKey, sortKey)).consistentRead(true)).item();
+            return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+        });
+    }
+
+    private static String pk(String serviceKey) {
+        return "svc#" + serviceKey;
+    }
+
+    private static Map<String, AttributeValue> key(String serviceKey, String sortKey) {
+        return Map.of("pk", s(pk(serviceKey)), "sk", s(sortKey));
+    }
+
+    /** Adds {@code #name = :name} (or {@code if_not_exists}) to an update; null values are left out. */
+    private static void set(List<String> sets, Map<String, String> names, Map<String, AttributeValue> values,
+            String name, AttributeValue value, boolean keepExisting) {
+        if (value == null) {
+            return;
+        }
+        names.put("#" + name, name);
+        values.put(":" + name, value);
+        sets.add(keepExisting ? "#" + name + " = if_not_exists(#" + name + ", :" + name + ")" : "#" + name + " = :" + name);
+    }
+
+    private static void put(Map<String, AttributeValue> item, String name, AttributeValue value) {
+        if (value != null) {
+            item.put(name, value);
+        }
+    }
+
+    private static AttributeValue s(String value) {
+        return value == null ? null : AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    private static AttributeValue list(List<String> values) {
+        return AttributeValue.fromL(values.stream().map(AttributeValue::fromS).toList());
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    private static long number(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+    }
+
+    private static List<String> strings(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || !value.hasL() ? List.of() : value.l().stream().map(AttributeValue::s).toList();
+    }
+
+    private static Action action(Map<String, AttributeValue> item) {
+        String value = text(item, "action");
+        return value == null ? null : Action.valueOf(value);
+    }
+
+    private static LockItem lockItem(Map<String, AttributeValue> item) {
+        return new LockItem(text(item, "holder"), action(item), text(item, "digest"), text(item, "image"),
+                number(item, "orderAt"), number(item, "acquiredAt"), number(item, "expiresAt"));
+    }
+
+    private static WaiterItem waiterItem(Map<String, AttributeValue> item) {
+        return new WaiterItem(text(item, "requestId"), action(item), text(item, "digest"), text(item, "image"),
+                number(item, "orderAt"), number(item, "registeredAt"), number(item, "expiresAt"));
+    }
+
+    private static HistoryItem historyItem(Map<String, AttributeValue> item) {
+        AttributeValue published = item.get("published");
+        return new HistoryItem(text(item, "sk"), text(item, "requestId"), action(item), text(item, "source"),
+                Outcome.valueOf(text(item, "outcome")), text(item, "reason"), text(item, "image"), text(item, "digest"),
+                text(item, "tag"), text(item, "taskDefinition"), text(item, "previousTaskDefinition"),
+                text(item, "releaseTaskDefinition"), text(item, "deploymentId"), strings(item, "secretSlots"),
+                strings(item, "deregistered"), strings(item, "warnings"), text(item, "finishedAt"),
+                published != null && Boolean.TRUE.equals(published.bool()));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.pushdeploy.adapter.aws;
+
+import dev.pushdeploy.rollout.Deployment;
+import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.ServiceState;
+import dev.pushdeploy.error.AwsFailureException;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.LoadBalancer;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+
+/**
+ * {@link EcsServices} over the SDK. Reads, of a service: {@code taskDefinition},
+ * {@code loadBalancers[].targetGroupArn}, {@code events[].message} and, per deployment,
+ * {@code id, status, taskDefinition, rolloutState, rolloutStateReason, runningCount,
+ * desiredCount, pendingCount, failedTasks}.
+ */
+public final class SdkEcsServices implements EcsServices {
+    private final EcsClient ecs;
+
+    public SdkEcsServices(EcsClient ecs) {
+        this.ecs = ecs;
+    }
+
+    @Override
+    public ServiceState describe(String cluster, String service) {
+        DescribeServicesResponse response = AwsCall.run("ecs:DescribeServices " + cluster + "/" + service,
+                () -> ecs.describeServices(r -> r.cluster(cluster).services(service)));
+        if (response.services().isEmpty()) {
+            String why = response.failures().isEmpty() ? "not found" : response.failures().get(0).reason();
+            throw new AwsFailureException("ecs:DescribeServices " + cluster + "/" + service + ": " + why, null);
+        }
+        return toState(response.services().get(0));
+    }
+
+    @Override
+    public ServiceState update(String cluster, String service, String taskDefinition) {
+        Service updated = AwsCall.run("ecs:UpdateService " + cluster + "/" + service + " to " + taskDefinition,
+                () -> ecs.updateService(r -> r.cluster(cluster).service(service).taskDefinition(taskDefinition)).service());
+        return toState(updated);
+    }
+
+    static ServiceState toState(Service service) {
+        return new ServiceState(
+                service.taskDefinition(),
+                service.deployments().stream().map(d -> new Deployment(
+                        d.id(), d.status(), d.taskDefinition(), d.rolloutStateAsString(), d.rolloutStateReason(),
+                        zeroIfNull(d.runningCount()), zeroIfNull(d.desiredCount()), zeroIfNull(d.pendingCount()),
+                        zeroIfNull(d.failedTasks()))).toList(),
+                service.loadBalancers().stream().map(LoadBalancer::targetGroupArn).filter(arn -> arn != null).toList(),
+                service.events().stream().map(ServiceEvent::message).filter(m -> m != null).toList());
+    }
+
+    private static int zeroIfNull(Integer value) {
+        return value == null ? 0 : value;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.pushdeploy.adapter.aws;
+
+import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.RolloutObserver;
+import dev.pushdeploy.rollout.RolloutSnapshot;
+import dev.pushdeploy.rollout.ServiceState;
+import dev.pushdeploy.rollout.SmokeCheck;
+import dev.pushdeploy.config.Health;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Attachment;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+
+/**
+ * Builds a {@link RolloutSnapshot} with these calls, and reads only these fields (the local
+ * ECS rollout simulator answers exactly them):
+ * <ul>
+ *   <li>ecs:DescribeServices(cluster, services=[service]) → {@code taskDefinition},
+ *       {@code loadBalancers[].targetGroupArn}, {@code events[].message}, {@code deployments[]}
+ *       {@code .id .status .taskDefinition .rolloutState .rolloutStateReason .runningCount
+ *       .desiredCount .pendingCount .failedTasks} (see {@link SdkEcsServices});</li>
+ *   <li>ecs:ListTasks(cluster, serviceName, desiredStatus=RUNNING, then STOPPED; all pages)
+ *       → {@code taskArns}, {@code nextToken};</li>
+ *   <li>ecs:DescribeTasks(cluster, tasks ≤ 100 per call) → {@code tasks[]} {@code .taskArn
+ *       .startedBy .taskDefinitionArn .lastStatus .desiredStatus .stopCode .stoppedReason
+ *       .containers[].name/.lastStatus/.exitCode/.reason .attachments[type=ElasticNetworkInterface]
+ *       .details[name=privateIPv4Address].value};</li>
+ *   <li>elasticloadbalancing:DescribeTargetHealth(targetGroupArn) per target group →
+ *       {@code targetHealthDescriptions[]} {@code .target.id .target.port .targetHealth.state
+ *       .targetHealth.reason};</li>
+ *   <li>the {@link SmokeCheck}, when the configuration names a smoke URL.</li>
+ * </ul>
+ */
+public final class SdkRolloutObserver implements RolloutObserver {
+    private static final int DESCRIBE_TASKS_MAX = 100;
+
+    private final EcsClient ecs;
+    private final EcsServices services;
+    private final ElasticLoadBalancingV2Client elb;
+    private final SmokeCheck smoke;
+
+    public SdkRolloutObserver(EcsClient ecs, ElasticLoadBalancingV2Client elb, SmokeCheck smoke) {
+        this.ecs = ecs;
+        this.services = new SdkEcsServices(ecs);
+        this.elb = elb;
+        this.smoke = smoke;
+    }
+
+    @Override
+    public RolloutSnapshot observe(String cluster, String service, Health health) {
+        ServiceState state = services.describe(cluster, service);
+        List<String> arns = new ArrayList<>(taskArns(cluster, service, DesiredStatus.RUNNING));
+        arns.addAll(taskArns(cluster, service, DesiredStatus.STOPPED));
+        List<RolloutSnapshot.TaskState> tasks = new ArrayList<>();
+        for (int i = 0; i < arns.size(); i += DESCRIBE_TASKS_MAX) {
+            List<String> batch = arns.subList(i, Math.min(arns.size(), i + DESCRIBE_TASKS_MAX));
+            AwsCall.run("ecs:DescribeTasks " + cluster + "/" + service,
+                            () -> ecs.describeTasks(r -> r.cluster(cluster).tasks(batch)))
+                    .tasks().forEach(t -> tasks.add(task(t)));
+        }
+        List<RolloutSnapshot.TargetState> targets = new ArrayList<>();
+        for (String group : state.targetGroupArns()) {
+            AwsCall.run("elasticloadbalancing:DescribeTargetHealth " + group,
+                            () -> elb.describeTargetHealth(r -> r.targetGroupArn(group)))
+                    .targetHealthDescriptions()
+                    .forEach(d -> targets.add(new RolloutSnapshot.TargetState(group, d.target().id(), d.target().port(),
+                            d.targetHealth() == null ? null : d.targetHealth().stateAsString(),
+                            d.targetHealth() == null ? null : d.targetHealth().reasonAsString())));
+        }
+        RolloutSnapshot.SmokeResult smoked = health.smokeUrl() == null ? null
+                : smoke.probe(health.smokeUrl(), health.expectedStatus());
+        return new RolloutSnapshot(state, tasks, targets, smoked);
+    }
+
+    private List<String> taskArns(String cluster, String service, DesiredStatus status) {
+        List<String> arns = new ArrayList<>();
+        String token = null;
+        do {
+            String page = token;
+            ListTasksResponse response = AwsCall.run("ecs:ListTasks " + cluster + "/" + service + " " + status,
+                    () -> ecs.listTasks(r -> r.cluster(cluster).serviceName(service).desiredStatus(status).nextToken(page)));
+            arns.addAll(response.taskArns());
+            token = response.nextToken();
+        } while (token != null && !token.isEmpty());
+        return arns;
+    }
+
+    private static RolloutSnapshot.TaskState task(Task t) {
+        return new RolloutSnapshot.TaskState(t.taskArn(), t.startedBy(), t.taskDefinitionArn(), t.lastStatus(),
+                t.desiredStatus(), t.stopCodeAsString(), t.stoppedReason(),
+                t.containers().stream().map(c -> new RolloutSnapshot.ContainerState(
+                        c.name(), c.lastStatus(), c.exitCode(), c.reason())).toList(),
+                privateIp(t));
+    }
+
+    private static String privateIp(Task t) {
+        for (Attachment attachment : t.attachments()) {
+            if ("ElasticNetworkInterface".equals(attachment.type())) {
+                for (KeyValuePair detail : attachment.details()) {
+                    if ("privateIPv4Address".equals(detail.name())) {
+                        return detail.value();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+}

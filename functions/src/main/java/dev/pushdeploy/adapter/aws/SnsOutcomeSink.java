@@ -1,0 +1,23 @@
+package dev.pushdeploy.adapter.aws;
+
+import dev.pushdeploy.ledger.OutcomeNotice;
+import dev.pushdeploy.ledger.OutcomeSink;
+import dev.pushdeploy.adapter.json.Json;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/** Publishes the outcome to the SNS topic: subject plus the JSON notice as the message. */
+public final class SnsOutcomeSink implements OutcomeSink {
+    private final SnsClient sns;
+    private final String topicArn;
+
+    public SnsOutcomeSink(SnsClient sns, String topicArn) {
+        this.sns = sns;
+        this.topicArn = topicArn;
+    }
+
+    @Override
+    public void publish(OutcomeNotice notice) {
+        AwsCall.exec("sns:Publish " + topicArn, () ->
+                sns.publish(r -> r.topicArn(topicArn).subject(notice.subject()).message(Json.write(notice))));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.pushdeploy.adapter.aws;
+
+import dev.pushdeploy.ledger.ReleaseParameters;
+import java.util.Optional;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
+
+/** {@link ReleaseParameters} over SSM Parameter Store (String parameters, never SecureString values). */
+public final class SsmReleaseParameters implements ReleaseParameters {
+    private final SsmClient ssm;
+
+    public SsmReleaseParameters(SsmClient ssm) {
+        this.ssm = ssm;
+    }
+
+    @Override
+    public Optional<String> read(String name) {
+        return AwsCall.run("ssm:GetParameter " + name, () -> {
+            try {
+                return Optional.of(ssm.getParameter(r -> r.name(name)).parameter().value());
+            } catch (ParameterNotFoundException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public void write(String name, String value) {
+        AwsCall.exec("ssm:PutParameter " + name, () ->
+                ssm.putParameter(r -> r.name(name).type(ParameterType.STRING).value(value).overwrite(true)));
+    }
+}

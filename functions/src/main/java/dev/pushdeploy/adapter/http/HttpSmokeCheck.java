@@ -1,0 +1,52 @@
+package dev.pushdeploy.adapter.http;
+
+import dev.pushdeploy.rollout.RolloutSnapshot;
+import dev.pushdeploy.rollout.SmokeCheck;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * {@link SmokeCheck} with {@code java.net.http}: one GET, no redirects followed, short timeouts
+ * (a check must finish well inside its Lambda's time), body discarded. The client is built per
+ * probe and closed after it, so functions without a smoke URL never start its threads.
+ */
+public final class HttpSmokeCheck implements SmokeCheck {
+    private final Duration connectTimeout;
+    private final Duration timeout;
+
+    public HttpSmokeCheck(Duration connectTimeout, Duration timeout) {
+        this.connectTimeout = connectTimeout;
+        this.timeout = timeout;
+    }
+
+    public static HttpSmokeCheck withDefaultTimeouts() {
+        return new HttpSmokeCheck(Duration.ofSeconds(2), Duration.ofSeconds(5));
+    }
+
+    @Override
+    public RolloutSnapshot.SmokeResult probe(String url, int expectedStatus) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
+                .header("User-Agent", "pushdeploy-smoke-check")
+                .GET()
+                .build();
+        try (HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build()) {
+            int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return new RolloutSnapshot.SmokeResult(status == expectedStatus,
+                    "GET " + url + " answered " + status + " (expected " + expectedStatus + ")");
+        } catch (IOException e) {
+            return new RolloutSnapshot.SmokeResult(false, "GET " + url + " failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RolloutSnapshot.SmokeResult(false, "GET " + url + " interrupted");
+        }
+    }
+}

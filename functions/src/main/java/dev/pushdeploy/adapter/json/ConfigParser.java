@@ -1,0 +1,186 @@
+package dev.pushdeploy.adapter.json;
+
+import dev.pushdeploy.config.Health;
+import dev.pushdeploy.config.PipelineConfig;
+import dev.pushdeploy.config.SecretSpec;
+import dev.pushdeploy.config.Target;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.error.ConfigurationException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Reads and validates the configuration document; every error names the offending field. */
+public final class ConfigParser {
+    static final Pattern REPOSITORY = Pattern.compile("(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*");
+    static final Pattern ECS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    static final Pattern PARAMETER = Pattern.compile("(/[A-Za-z0-9_.-]+){1,14}");
+    static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,60}");
+    static final Set<String> SEVERITIES = Set.of("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL");
+
+    private ConfigParser() {
+    }
+
+    public static PipelineConfig parse(String document) {
+        JsonNode root;
+        try {
+            root = Json.tree(document);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("configuration: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigurationException("configuration: must be a JSON object");
+        }
+        JsonNode targets = root.path("targets");
+        if (!targets.isArray() || targets.isEmpty()) {
+            throw new ConfigurationException("targets: must be a non-empty array");
+        }
+        List<Target> parsed = new ArrayList<>();
+        Set<String> repositories = new HashSet<>();
+        Set<String> services = new HashSet<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Target target = target(targets.get(i), "targets[" + i + "]");
+            if (!repositories.add(target.repository())) {
+                throw new ConfigurationException("targets[" + i + "].repository: " + target.repository() + " is mapped twice");
+            }
+            if (!services.add(target.serviceKey())) {
+                throw new ConfigurationException("targets[" + i + "].service: " + target.serviceKey() + " is targeted twice");
+            }
+            parsed.add(target);
+        }
+        String kmsKeyId = optionalText(root, "kmsKeyId", "kmsKeyId");
+        return new PipelineConfig(parsed, kmsKeyId);
+    }
+
+    private static Target target(JsonNode node, String at) {
+        requireObject(node, at);
+        String repository = text(node, "repository", at, REPOSITORY);
+        String cluster = text(node, "cluster", at, ECS_NAME);
+        String service = text(node, "service", at, ECS_NAME);
+        String container = text(node, "container", at, ECS_NAME);
+        Pattern tagPattern = tagPattern(node, at);
+        List<SecretSpec> secrets = new ArrayList<>();
+        JsonNode secretNodes = node.path("secrets");
+        if (!secretNodes.isMissingNode() && !secretNodes.isNull()) {
+            if (!secretNodes.isArray()) {
+                throw new ConfigurationException(at + ".secrets: must be an array");
+            }
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < secretNodes.size(); i++) {
+                SecretSpec secret = secret(secretNodes.get(i), at + ".secrets[" + i + "]");
+                if (!names.add(secret.name())) {
+                    throw new ConfigurationException(at + ".secrets[" + i + "].name: " + secret.name() + " is declared twice");
+                }
+                secrets.add(secret);
+            }
+        }
+        Health health = health(node.path("health"), at + ".health");
+        String severity = optionalText(node, "scanSeverity", at + ".scanSeverity");
+        if (severity != null) {
+            severity = severity.toUpperCase(Locale.ROOT);
+            if (!SEVERITIES.contains(severity)) {
+                throw new ConfigurationException(at + ".scanSeverity: must be one of " + SEVERITIES);
+            }
+        }
+        int keep = integer(node, "keepRevisions", at, 10, 2, 1000);
+        return new Target(repository, cluster, service, container, tagPattern, secrets, health, severity, keep);
+    }
+
+    private static Pattern tagPattern(JsonNode node, String at) {
+        String regex = optionalText(node, "tagPattern", at + ".tagPattern");
+        if (regex == null) {
+            return Pattern.compile(".+");
+        }
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new ConfigurationException(at + ".tagPattern: not a valid regular expression: " + e.getDescription());
+        }
+    }
+
+    private static SecretSpec secret(JsonNode node, String at) {
+        requireObject(node, at);
+        String name = text(node, "name", at, ENV_NAME);
+        String kindText = text(node, "kind", at, null);
+        SecretSpec.Kind kind;
+        try {
+            kind = SecretSpec.Kind.valueOf(kindText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(at + ".kind: must be random or postgres, not " + kindText);
+        }
+        String parameter = text(node, "parameter", at, PARAMETER);
+        int length = integer(node, "length", at, 48, 16, 1024);
+        SecretSpec.Postgres postgres = null;
+        if (kind == SecretSpec.Kind.POSTGRES) {
+            postgres = new SecretSpec.Postgres(
+                    text(node, "host", at, null),
+                    integer(node, "port", at, 5432, 1, 65535),
+                    text(node, "database", at, ROLE),
+                    text(node, "role", at, ROLE),
+                    text(node, "usernameEnv", at, ENV_NAME),
+                    text(node, "masterParameter", at, PARAMETER));
+        }
+        return new SecretSpec(name, kind, parameter, length, postgres);
+    }
+
+    private static Health health(JsonNode node, String at) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Health.DEFAULT;
+        }
+        requireObject(node, at);
+        String smokeUrl = optionalText(node, "smokeUrl", at + ".smokeUrl");
+        if (smokeUrl != null && !smokeUrl.matches("https?://[^\\s]+")) {
+            throw new ConfigurationException(at + ".smokeUrl: must be an http(s) URL");
+        }
+        return new Health(
+                smokeUrl,
+                integer(node, "expectedStatus", at, 200, 100, 599),
+                integer(node, "bakeSeconds", at, 0, 0, 3600),
+                integer(node, "deadlineSeconds", at, 900, 60, 86400));
+    }
+
+    private static void requireObject(JsonNode node, String at) {
+        if (node == null || !node.isObject()) {
+            throw new ConfigurationException(at + ": must be an object");
+        }
+    }
+
+    private static String text(JsonNode node, String field, String at, Pattern pattern) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull() || !value.isTextual() || value.asText().isBlank()) {
+            throw new ConfigurationException(at + "." + field + ": is required (a string)");
+        }
+        String text = value.asText();
+        if (pattern != null && !pattern.matcher(text).matches()) {
+            throw new ConfigurationException(at + "." + field + ": '" + text + "' must match " + pattern.pattern());
+        }
+        return text;
+    }
+
+    private static String optionalText(JsonNode node, String field, String where) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new ConfigurationException(where + ": must be a string");
+        }
+        return value.asText().isBlank() ? null : value.asText();
+    }
+
+    private static int integer(JsonNode node, String field, String at, int fallback, int min, int max) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < min || value.asInt() > max) {
+            throw new ConfigurationException(at + "." + field + ": must be an integer from " + min + " to " + max);
+        }
+        return value.asInt();
+    }
+}

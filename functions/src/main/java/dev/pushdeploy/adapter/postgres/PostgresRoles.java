@@ -1,0 +1,183 @@
+package dev.pushdeploy.adapter.postgres;
+
+import dev.pushdeploy.secrets.MasterCredentials;
+import dev.pushdeploy.secrets.RoleRotator;
+import dev.pushdeploy.secrets.SecretValue;
+import dev.pushdeploy.config.SecretSpec;
+import dev.pushdeploy.error.RotationFailedException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashSet;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.postgresql.Driver;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+
+/**
+ * The alternating-users rotation on PostgreSQL, over JDBC.
+ *
+ * <p>Grants model: the configured base role ({@code <role>}, NOLOGIN, created if missing) owns
+ * the application's objects; the slot roles {@code <role>_a} and {@code <role>_b} are LOGIN
+ * roles that are members of it, and their sessions start as the base role
+ * ({@code ALTER ROLE … SET role}), so what either slot creates belongs to the base role and stays
+ * usable after the next rotation. When the inactive role is prepared it is granted every role
+ * the live slot role is a member of, plus the base role. Grants are only ever added, so a
+ * membership added to the live role later reaches the other one on its next rotation; nothing
+ * is revoked. Other role attributes are not copied.
+ *
+ * <p>Order (so that a crash anywhere leaves the live role untouched and a retry converges):
+ * create the inactive role if missing and copy memberships; set its password; prove a login
+ * with it on a fresh connection. The caller stores the slot only after this returns. The
+ * password is sent as a SCRAM/MD5 verifier computed by the driver
+ * ({@link PGConnection#alterUserPassword}), so the plain text is neither in the statement nor in
+ * server logs; server error detail is kept out of exception messages.
+ */
+public final class PostgresRoles implements RoleRotator {
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+]");
+    private static final String MEMBERSHIPS = """
+            SELECT g.rolname FROM pg_auth_members m
+              JOIN pg_roles g ON g.oid = m.roleid
+              JOIN pg_roles u ON u.oid = m.member
+             WHERE u.rolname = ?""";
+    private static final String DUPLICATE_OBJECT = "42710";
+
+    private final int connectTimeoutSeconds;
+
+    public PostgresRoles() {
+        this(5);
+    }
+
+    public PostgresRoles(int connectTimeoutSeconds) {
+        this.connectTimeoutSeconds = connectTimeoutSeconds;
+    }
+
+    @Override
+    public void rotate(SecretSpec.Postgres database, MasterCredentials master, String liveRole, String role,
+                       SecretValue password) {
+        String where = where(database);
+        try (Connection admin = connect(database, master.username(), master.password(), "as master user " + master.username())) {
+            prepareRole(admin, database.role(), liveRole, role, where);
+            try {
+                admin.unwrap(PGConnection.class).alterUserPassword(role, password.revealChars(), null);
+            } catch (SQLException e) {
+                throw failure("setting the password of role " + role + " on " + where + " failed", e);
+            }
+        } catch (SQLException e) {
+            throw failure("closing the master connection to " + where + " failed", e);
+        }
+        proveLogin(database, role, password, where);
+    }
+
+    private void prepareRole(Connection admin, String baseRole, String liveRole, String role, String where) {
+        try {
+            ensureRole(admin, baseRole, "NOLOGIN");
+            ensureRole(admin, role, "LOGIN");
+            Set<String> wanted = new LinkedHashSet<>();
+            if (liveRole != null) {
+                wanted.addAll(memberships(admin, liveRole));
+            }
+            wanted.add(baseRole);
+            wanted.remove(role);
+            wanted.removeAll(memberships(admin, role));
+            try (Statement statement = admin.createStatement()) {
+                for (String group : wanted) {
+                    statement.execute("GRANT " + quote(admin, group) + " TO " + quote(admin, role));
+                }
+                statement.execute("ALTER ROLE " + quote(admin, role) + " SET role TO "
+                        + admin.unwrap(PGConnection.class).escapeLiteral(baseRole));
+            }
+        } catch (SQLException e) {
+            throw failure("preparing role " + role + " on " + where + " failed", e);
+        }
+    }
+
+    private static void ensureRole(Connection admin, String role, String login) throws SQLException {
+        if (exists(admin, role)) {
+            return;
+        }
+        try (Statement create = admin.createStatement()) {
+            create.execute("CREATE ROLE " + quote(admin, role) + " " + login);
+        } catch (SQLException e) {
+            if (!DUPLICATE_OBJECT.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
+    private void proveLogin(SecretSpec.Postgres database, String role, SecretValue password, String where) {
+        try (Connection login = connect(database, role, password, "as role " + role + " with the new password");
+             Statement query = login.createStatement();
+             ResultSet rs = query.executeQuery("SELECT session_user")) {
+            if (!rs.next() || !role.equals(rs.getString(1))) {
+                throw new RotationFailedException("login proof on " + where + ": the session is not role " + role);
+            }
+        } catch (SQLException e) {
+            throw failure("login proof for role " + role + " on " + where + " failed", e);
+        }
+    }
+
+    private Connection connect(SecretSpec.Postgres database, String user, SecretValue password, String as) {
+        String where = where(database);
+        if (!HOST.matcher(database.host()).matches()) {
+            throw new RotationFailedException("database host of " + where + " is not a host name or address");
+        }
+        Properties props = new Properties();
+        PGProperty.USER.set(props, user);
+        PGProperty.PASSWORD.set(props, password.reveal());
+        PGProperty.CONNECT_TIMEOUT.set(props, connectTimeoutSeconds);
+        PGProperty.LOGIN_TIMEOUT.set(props, connectTimeoutSeconds * 2);
+        PGProperty.SOCKET_TIMEOUT.set(props, 30);
+        PGProperty.LOG_SERVER_ERROR_DETAIL.set(props, false);
+        PGProperty.APPLICATION_NAME.set(props, "pushdeploy-rotation");
+        String url = "jdbc:postgresql://" + database.host() + ":" + database.port() + "/" + database.database();
+        try {
+            Connection connection = new Driver().connect(url, props);
+            if (connection == null) {
+                throw new RotationFailedException("cannot build a JDBC URL for " + where);
+            }
+            return connection;
+        } catch (SQLException e) {
+            throw failure("cannot connect to " + where + " " + as, e);
+        }
+    }
+
+    private static boolean exists(Connection admin, String role) throws SQLException {
+        try (PreparedStatement query = admin.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+            query.setString(1, role);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static Set<String> memberships(Connection admin, String role) throws SQLException {
+        Set<String> groups = new LinkedHashSet<>();
+        try (PreparedStatement query = admin.prepareStatement(MEMBERSHIPS)) {
+            query.setString(1, role);
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    groups.add(rs.getString(1));
+                }
+            }
+        }
+        return groups;
+    }
+
+    private static String quote(Connection admin, String identifier) throws SQLException {
+        return admin.unwrap(PGConnection.class).escapeIdentifier(identifier);
+    }
+
+    private static String where(SecretSpec.Postgres database) {
+        return "postgresql://" + database.host() + ":" + database.port() + "/" + database.database();
+    }
+
+    private static RotationFailedException failure(String what, SQLException e) {
+        String state = e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]";
+        return new RotationFailedException(what + ": " + e.getMessage() + state, e);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.pushdeploy.handler;
+
+import java.util.Optional;
+
+/** Names of the environment variables the functions read, and a reader for them. */
+public final class Env {
+    /** Name of the SSM String parameter holding the configuration document. */
+    public static final String CONFIG_PARAMETER = "CONFIG_PARAMETER";
+    /** DynamoDB table for locks and deployment history. */
+    public static final String TABLE_NAME = "TABLE_NAME";
+    /** SNS topic that receives deployment outcomes. */
+    public static final String TOPIC_ARN = "TOPIC_ARN";
+    /** EventBridge bus that receives the outcome custom event. */
+    public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
+    /** Prefix of the String parameters Finalize keeps current (image, secret slots) for the stack to read (DESIGN 3.4). */
+    public static final String RELEASE_PARAMETER_PREFIX = "RELEASE_PARAMETER_PREFIX";
+
+    private Env() {
+    }
+
+    /** Environment variable, else the system property of the same name (handlers run in process locally). */
+    public static Optional<String> get(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            value = System.getProperty(name);
+        }
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    public static String require(String name) {
+        return get(name).orElseThrow(() -> new IllegalStateException("environment variable " + name + " is not set"));
+    }
+}

@@ -1,5 +1,0 @@
-package dev.pushdeploy.ledger;
-
-/** Output of the lock step ({@code $.lock}). */
-public record LockResult(LockStatus status, String holder, String reason) {
-}

@@ -1,5 +1,0 @@
-package dev.pushdeploy.ledger;
-
-/** How the state machine says an execution ended ({@code $.result}, set by the Pass states before Finalize). */
-public record Result(Outcome outcome, String reason) {
-}

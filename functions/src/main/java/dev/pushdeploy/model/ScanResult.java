@@ -1,0 +1,15 @@
+package dev.pushdeploy.model;
+
+import java.util.Map;
+
+/**
+ * Output of the scan gate ({@code $.scan}).
+ *
+ * @param findingCounts   ECR's finding counts per severity (all severities, not only blocking ones)
+ * @param nextPollSeconds for PENDING, how long to wait before asking again; 0 otherwise
+ */
+public record ScanResult(ScanStatus status, String reason, Map<String, Integer> findingCounts, int nextPollSeconds) {
+    public ScanResult {
+        findingCounts = findingCounts == null ? Map.of() : Map.copyOf(findingCounts);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.pushdeploy.model;
+
+/** The scan gate's answer. */
+public enum ScanStatus {
+    /** The scan completed without findings at or above the configured severity (or no gate is configured). */
+    PASSED,
+    /** No completed scan yet: the state machine waits {@code nextPollSeconds} and asks again. */
+    PENDING,
+    /** Blocking findings, or the scan itself failed: the request ends REJECTED. */
+    FAILED
+}

@@ -1,0 +1,14 @@
+package dev.pushdeploy.model;
+
+/** CheckDeployment's answer about the deployment we started (DESIGN 3.2). */
+public enum Verdict {
+    IN_PROGRESS,
+    HEALTHY,
+    FAILED,
+    ROLLED_BACK_BY_ECS,
+    TIMED_OUT;
+
+    public boolean isFinal() {
+        return this != IN_PROGRESS;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.pushdeploy.adapter.http;
+
+import dev.pushdeploy.rollout.RolloutSnapshot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpSmokeCheckTest {
+    private HttpServer server;
+    private String base;
+    private final HttpSmokeCheck smoke = new HttpSmokeCheck(Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/ok", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.createContext("/down", exchange -> {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        server.createContext("/moved", exchange -> {
+            exchange.getResponseHeaders().add("Location", base + "/ok");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.createContext("/slow", exchange -> {
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    @Test
+    void passesOnTheExpectedStatus() {
+        RolloutSnapshot.SmokeResult result = smoke.probe(base + "/ok", 200);
+        assertTrue(result.ok(), result.detail());
+        assertEquals("GET " + base + "/ok answered 200 (expected 200)", result.detail());
+    }
+
+    @Test
+    void failsOnAnotherStatus() {
+        RolloutSnapshot.SmokeResult result = smoke.probe(base + "/down", 200);
+        assertFalse(result.ok());
+        assertTrue(result.detail().contains("answered 503"), result.detail());
+    }
+
+    @Test
+    void doesNotFollowRedirects() {
+        assertFalse(smoke.probe(base + "/moved", 200).ok());
+        assertTrue(smoke.probe(base + "/moved", 302).ok());
+    }
+
+    @Test
+    void failsFastWhenNothingListensOrTheAnswerIsLate() throws IOException {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        RolloutSnapshot.SmokeResult refused = smoke.probe("http://127.0.0.1:" + closed + "/", 200);
+        assertFalse(refused.ok());
+        assertTrue(refused.detail().contains("failed: "), refused.detail());
+
+        long start = System.nanoTime();
+        RolloutSnapshot.SmokeResult late = smoke.probe(base + "/slow", 200);
+        assertFalse(late.ok());
+        assertTrue(late.detail().contains("HttpTimeoutException"), late.detail());
+        assertTrue(System.nanoTime() - start < 2_500_000_000L, "the request timeout bounds the wait");
+    }
+}

@@ -1,0 +1,76 @@
+package dev.pushdeploy.adapter.json;
+
+import dev.pushdeploy.config.Health;
+import dev.pushdeploy.config.PipelineConfig;
+import dev.pushdeploy.config.SecretSpec;
+import dev.pushdeploy.config.Target;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.error.ConfigurationException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ConfigParserTest {
+    private static final String TARGET = """
+            {"repository":"web","cluster":"pushdeploy","service":"web","container":"app"%s}""";
+
+    private static String doc(String extra) {
+        return "{\"targets\":[" + TARGET.formatted(extra) + "]}";
+    }
+
+    @Test
+    void appliesDefaults() {
+        PipelineConfig config = ConfigParser.parse(doc(""));
+        Target target = config.forRepository("web").orElseThrow();
+        assertEquals("pushdeploy/web", target.serviceKey());
+        assertEquals(Health.DEFAULT, target.health());
+        assertEquals(10, target.keepRevisions());
+        assertNull(target.scanSeverity());
+        assertTrue(target.tagPattern().matcher("anything").matches());
+        assertTrue(config.forService("pushdeploy", "web").isPresent());
+    }
+
+    @Test
+    void readsPostgresSecrets() {
+        PipelineConfig config = ConfigParser.parse(doc("""
+                ,"secrets":[{"name":"DB_PASSWORD","kind":"postgres","parameter":"/p/web/db","role":"app",
+                  "host":"db.internal","database":"app","usernameEnv":"DB_USER","masterParameter":"/p/web/master"}]"""));
+        SecretSpec secret = config.targets().get(0).secrets().get(0);
+        assertEquals(SecretSpec.Kind.POSTGRES, secret.kind());
+        assertEquals(5432, secret.postgres().port());
+        assertEquals("/p/web/db/b", secret.slotParameter("b"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "not JSON                 | {                                             | configuration:",
+            "no targets               | {\"targets\":[]}                              | targets: must be a non-empty array",
+            "bad repository           | {\"targets\":[{\"repository\":\"Web!\"}]}     | targets[0].repository",
+            "missing container        | {\"targets\":[{\"repository\":\"web\",\"cluster\":\"c\",\"service\":\"s\"}]} | targets[0].container: is required",
+            "bad tag pattern          | TAG                                           | targets[0].tagPattern: not a valid regular expression",
+            "bad secret kind          | KIND                                          | targets[0].secrets[0].kind: must be random or postgres",
+            "bad severity             | SEVERITY                                      | targets[0].scanSeverity",
+            "keep too small           | KEEP                                          | targets[0].keepRevisions: must be an integer from 2",
+            "deadline too short       | DEADLINE                                      | targets[0].health.deadlineSeconds",
+            "postgres without role    | PGROLE                                        | targets[0].secrets[0].role: is required",
+            "duplicate repository     | DUP                                           | targets[1].repository: web is mapped twice",
+    })
+    void rejectsInvalidDocumentsNamingTheField(String name, String document, String expected) {
+        String input = switch (document) {
+            case "TAG" -> doc(",\"tagPattern\":\"v(\"");
+            case "KIND" -> doc(",\"secrets\":[{\"name\":\"K\",\"kind\":\"vault\",\"parameter\":\"/p/k\"}]");
+            case "SEVERITY" -> doc(",\"scanSeverity\":\"SEVERE\"");
+            case "KEEP" -> doc(",\"keepRevisions\":1");
+            case "DEADLINE" -> doc(",\"health\":{\"deadlineSeconds\":5}");
+            case "PGROLE" -> doc(",\"secrets\":[{\"name\":\"K\",\"kind\":\"postgres\",\"parameter\":\"/p/k\",\"host\":\"h\",\"database\":\"d\"}]");
+            case "DUP" -> "{\"targets\":[" + TARGET.formatted("") + "," + TARGET.formatted("").replace("\"web\",\"container", "\"api\",\"container") + "]}";
+            default -> document;
+        };
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> ConfigParser.parse(input));
+        assertTrue(e.getMessage().startsWith(expected) || e.getMessage().contains(expected), e.getMessage());
+    }
+}
