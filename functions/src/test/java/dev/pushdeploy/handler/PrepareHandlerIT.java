@@ -76,10 +76,8 @@ class PrepareHandlerIT {
 
         for (String later : List.of("lock.json", "finalize.json")) {
             DeployRequest sample = Json.convert(Json.tree(RequestLedgerEvents.file(later)).get("request"), DeployRequest.class);
-            assertEquals(new DeployRequest(r.requestId(), r.action(), r.source(), r.cluster(), r.service(), r.container(), r.repository(),
-                    r.image(), r.digest(), r.tag(), r.reason(), sample.pushedAt(), r.previousTaskDefinition(), r.previousImage(),
-                    r.targetTaskDefinition(), r.decision(), r.decisionReason(), r.rotate(), r.register(), r.scanGate(),
-                    r.deadlineSeconds(), r.bakeSeconds(), sample.preparedAt()), sample, later + " carries what Prepare produces");
+            assertEquals(r.toBuilder().pushedAt(sample.pushedAt()).preparedAt(sample.preparedAt()).build(), sample,
+                    later + " carries what Prepare produces");
         }
     }
 
