@@ -29,7 +29,7 @@ class TemplateOptionsIT {
     private static final String SMOKE = "https://status.example.com/health";
 
     /** One choice per option; {@link #parameters()} is what a user would pass to sam deploy. */
-    record Options(String ingress, boolean waf, boolean certificate, boolean database, boolean smokeUrl) {
+    record Options(String ingress, boolean waf, boolean certificate, String database, boolean smokeUrl) {
         Map<String, String> parameters() {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("Ingress", ingress);
@@ -41,7 +41,10 @@ class TemplateOptionsIT {
             if (certificate) {
                 p.put("CertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666");
             }
-            p.put("EnableDatabase", String.valueOf(database));
+            p.put("EnableDatabase", String.valueOf(!database.equals("none")));
+            if (!database.equals("none")) {
+                p.put("DatabaseNetwork", database);
+            }
             if (smokeUrl) {
                 p.put("SmokeCheckUrl", SMOKE);
             }
@@ -63,7 +66,7 @@ class TemplateOptionsIT {
         for (String ingress : List.of("public-alb", "private-api")) {
             for (boolean waf : List.of(false, true)) {
                 for (boolean certificate : List.of(false, true)) {
-                    for (boolean database : List.of(false, true)) {
+                    for (String database : List.of("none", "database-subnets", "transit-gateway")) {
                         for (boolean smoke : List.of(false, true)) {
                             all.add(new Options(ingress, waf, certificate, database, smoke));
                         }
@@ -82,6 +85,30 @@ class TemplateOptionsIT {
         ingress(options, v);
         waf(options, v);
         healthChecks(options, v);
+        ranges(v);
+        database(options, v);
+    }
+
+    /** The template's Rules refuse the combinations that cannot work, with a message that says why. */
+    @Test
+    void impossibleCombinationsAreRefusedByTheTemplatesRules() {
+        assertEquals(List.of("rule TransitGatewayNeedsTheDatabase: DatabaseNetwork=transit-gateway places the database in a VPC"
+                        + " of its own; it needs EnableDatabase=true."),
+                Variant.of(Map.of("DatabaseNetwork", "transit-gateway")).ruleViolations());
+        assertEquals(List.of("rule DatabaseVpcIsAnotherRange: DatabaseVpcCidr must not be VpcCidr (the two VPCs are routed to each"
+                        + " other and must not overlap)."),
+                Variant.of(Map.of("EnableDatabase", "true", "DatabaseNetwork", "transit-gateway", "DatabaseVpcCidr", "10.0.0.0/16")).ruleViolations());
+        assertEquals(List.of(), Variant.of(Map.of("EnableDatabase", "true", "DatabaseNetwork", "transit-gateway")).ruleViolations());
+    }
+
+    /** The smallest ranges the parameters allow still hold every subnet, aligned, inside their VPC, apart. */
+    @Test
+    void theSmallestAllowedRangesHoldEverySubnet() {
+        Variant v = Variant.of(Map.of("EnableDatabase", "true", "DatabaseNetwork", "transit-gateway",
+                "VpcCidr", "10.8.0.0/17", "DatabaseVpcCidr", "10.9.0.0/22"));
+        assertEquals(List.of(), v.problems());
+        ranges(v);
+        assertEquals(12, new Network(v).subnets().size());
     }
 
     @Test
@@ -98,8 +125,9 @@ class TemplateOptionsIT {
     void theCombinationsCoverEveryOption() {
         Set<String> seen = new TreeSet<>();
         combinations().forEach(o -> o.parameters().forEach((k, val) -> seen.add(k + "=" + val)));
-        assertTrue(seen.containsAll(Set.of("Ingress=public-alb", "Ingress=private-api", "EnableDatabase=true", "EnableDatabase=false")), seen.toString());
-        assertEquals(32, combinations().count());
+        assertTrue(seen.containsAll(Set.of("Ingress=public-alb", "Ingress=private-api", "EnableDatabase=true", "EnableDatabase=false",
+                "DatabaseNetwork=database-subnets", "DatabaseNetwork=transit-gateway")), seen.toString());
+        assertEquals(48, combinations().count());
     }
 
     // ---------------------------------------------------------------- ingress
@@ -206,6 +234,101 @@ class TemplateOptionsIT {
         } else {
             assertNull(smoke);
         }
+    }
+
+    // ---------------------------------------------------------------- network ranges
+
+    /** Every subnet is an aligned range inside its VPC's, no two overlap, and the VPCs do not overlap. */
+    private static void ranges(Variant v) {
+        Network net = new Network(v);
+        List<String> ids = new ArrayList<>(net.subnets().keySet());
+        for (int i = 0; i < ids.size(); i++) {
+            String a = ids.get(i);
+            assertTrue(Network.Cidr.aligned(net.cidr(a)), a + " " + net.cidr(a));
+            assertTrue(Network.Cidr.contains(net.vpcCidr(net.vpc(a)), net.cidr(a)), a + " " + net.cidr(a) + " outside " + net.vpc(a));
+            for (String b : ids.subList(i + 1, ids.size())) {
+                assertFalse(Network.Cidr.overlap(net.cidr(a), net.cidr(b)), a + " " + net.cidr(a) + " overlaps " + b + " " + net.cidr(b));
+            }
+        }
+        List<String> vpcs = v.resources("AWS::EC2::VPC");
+        if (vpcs.size() == 2) {
+            assertFalse(Network.Cidr.overlap(net.vpcCidr(vpcs.get(0)), net.vpcCidr(vpcs.get(1))));
+        }
+    }
+
+    // ---------------------------------------------------------------- database network
+
+    /**
+     * The database, where it lives, is reachable on 5432 from the tasks and from the rotation
+     * function (routes both ways and both security groups), and its group lets in nothing else.
+     */
+    private static void database(Options o, Variant v) {
+        List<String> transit = new ArrayList<>(v.resources("AWS::EC2::TransitGateway"));
+        transit.addAll(v.resources("AWS::EC2::TransitGatewayAttachment"));
+        if (o.database().equals("none")) {
+            assertEquals(List.of(), v.resources("AWS::RDS::DBInstance"));
+            assertEquals(List.of(), transit);
+            assertEquals(List.of("Vpc"), v.resources("AWS::EC2::VPC"));
+            return;
+        }
+        Network net = new Network(v);
+        List<String> databaseSubnets = new ArrayList<>();
+        v.properties("DatabaseSubnetGroup").path("SubnetIds").forEach(s -> databaseSubnets.add(Network.id(s)));
+        String databaseGroup = Network.id(v.properties("Database").path("VPCSecurityGroups").get(0));
+        assertEquals("false", v.properties("Database").path("PubliclyAccessible").asText());
+
+        JsonNode function = v.properties("RotateSecretsFunction").path("VpcConfig");
+        List<Network.Endpoint> clients = new ArrayList<>();
+        v.properties("Service").path("NetworkConfiguration").path("AwsvpcConfiguration").path("Subnets")
+                .forEach(s -> clients.add(new Network.Endpoint("AppSecurityGroup", Network.id(s))));
+        function.path("SubnetIds").forEach(s -> clients.add(new Network.Endpoint(Network.id(function.path("SecurityGroupIds").get(0)), Network.id(s))));
+        assertEquals(4, clients.size(), clients.toString());
+        for (Network.Endpoint client : clients) {
+            for (String subnet : databaseSubnets) {
+                assertTrue(net.reaches(client, new Network.Endpoint(databaseGroup, subnet), 5432), client + " -> database in " + subnet);
+            }
+        }
+        // nothing else: no load balancer, endpoint or public address gets through the database's group
+        for (String other : List.of("LoadBalancerSecurityGroup", "NetworkLoadBalancerSecurityGroup", "EndpointSecurityGroup")) {
+            if (v.exists(other)) {
+                for (String subnet : List.of("PublicSubnetA", "PrivateSubnetA")) {
+                    assertFalse(net.reaches(new Network.Endpoint(other, subnet), new Network.Endpoint(databaseGroup, databaseSubnets.get(0)), 5432),
+                            other + " in " + subnet + " reaches the database");
+                }
+            }
+        }
+
+        if (o.database().equals("database-subnets")) {
+            assertEquals(List.of("DatabaseSubnetA", "DatabaseSubnetB"), databaseSubnets);
+            assertEquals(Set.of("{AppSecurityGroup.GroupId}", "{RotationSecurityGroup.GroupId}"), sources(v, databaseGroup));
+            assertEquals(List.of(), transit);
+            return;
+        }
+        // transit-gateway: two VPCs joined by one gateway, attached through dedicated subnets
+        assertEquals(List.of("Vpc", "DatabaseVpc"), v.resources("AWS::EC2::VPC"));
+        assertEquals(List.of("DatabaseVpcSubnetA", "DatabaseVpcSubnetB"), databaseSubnets);
+        databaseSubnets.forEach(s -> assertEquals("DatabaseVpc", net.vpc(s)));
+        assertEquals("DatabaseVpc", Network.id(v.properties(databaseGroup).path("VpcId")));
+        assertEquals(Set.of(net.cidr("PrivateSubnetA"), net.cidr("PrivateSubnetB")), sources(v, databaseGroup),
+                "5432 only from the application's range");
+        net.rules(databaseGroup, "SecurityGroupIngress", "AWS::EC2::SecurityGroupIngress")
+                .forEach(r -> assertEquals("tcp 5432-5432", r.path("IpProtocol").asText() + " " + r.path("FromPort").asText() + "-" + r.path("ToPort").asText()));
+        assertEquals(List.of("TransitGateway"), v.resources("AWS::EC2::TransitGateway"));
+        Set<String> usedElsewhere = new TreeSet<>(databaseSubnets);
+        usedElsewhere.addAll(List.of("PrivateSubnetA", "PrivateSubnetB", "PublicSubnetA", "PublicSubnetB"));
+        for (String vpc : List.of("Vpc", "DatabaseVpc")) {
+            String attachment = net.attachment("TransitGateway", vpc).orElseThrow(() -> new AssertionError("no attachment in " + vpc));
+            List<String> subnets = net.attachmentSubnets(attachment);
+            assertEquals(2, subnets.size());
+            for (String subnet : subnets) {
+                assertEquals(vpc, net.vpc(subnet));
+                assertFalse(usedElsewhere.contains(subnet), attachment + " uses " + subnet + ", which is not dedicated");
+                assertTrue(Network.Cidr.prefix(net.cidr(subnet)) == 28, subnet + " " + net.cidr(subnet));
+            }
+        }
+        // the public subnets have no route to the database VPC
+        assertFalse(net.routes("PublicSubnetA", databaseSubnets.get(0)));
+        assertFalse(net.routes(databaseSubnets.get(0), "PublicSubnetA"));
     }
 
     // ---------------------------------------------------------------- helpers
