@@ -1,11 +1,11 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.CheckResult;
@@ -46,7 +46,7 @@ class CheckDeploymentHandlerIT {
         ElasticLoadBalancingV2Client elb = emulator.client(ElasticLoadBalancingV2Client.builder()
                 .overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
         return new CheckDeploymentHandler(new SdkRolloutObserver(ecs, elb, HttpSmokeCheck.withDefaultTimeouts()),
-                ConfigSource.ssm(emulator.client(software.amazon.awssdk.services.ssm.SsmClient.builder()), World.CONFIG_PARAMETER),
+                new SsmConfigSource(emulator.client(software.amazon.awssdk.services.ssm.SsmClient.builder()), World.CONFIG_PARAMETER),
                 clock);
     }
 
