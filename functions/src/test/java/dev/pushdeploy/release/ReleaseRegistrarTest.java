@@ -16,7 +16,7 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.secrets.Requests;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.SecretSlot;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,12 +28,12 @@ import java.util.Map;
 class ReleaseRegistrarTest {
     static final String LIVE = InMemoryTaskDefinitions.arn("web", 7);
     static final RotationResult SLOT_B = new RotationResult(List.of(
-            new SecretSlot("APP_SIGNING_KEY", "b", World.SIGNING_KEY_PARAMETER + "/b", 2L, null, null)));
+            new SecretSlot("APP_SIGNING_KEY", "b", SampleStack.SIGNING_KEY_PARAMETER + "/b", 2L, null, null)));
 
     final InMemoryTaskDefinitions ecs = new InMemoryTaskDefinitions();
     final List<String> logLines = new ArrayList<>();
     final StepLog log = StepLog.to(logLines::add, "RegisterTaskDefinition");
-    ReleaseRegistrar registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(World.configDocument(null))), ecs);
+    ReleaseRegistrar registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), ecs);
 
     @BeforeEach
     void liveRevision() {
@@ -46,7 +46,7 @@ class ReleaseRegistrarTest {
 
         assertEquals(new Release(InMemoryTaskDefinitions.arn("web", 8), "web", 8, Requests.IMAGE, true), release);
         RevisionChange registered = ecs.registrations.get(0);
-        assertEquals(World.SIGNING_KEY_PARAMETER + "/b", registered.secrets().get("APP_SIGNING_KEY"));
+        assertEquals(SampleStack.SIGNING_KEY_PARAMETER + "/b", registered.secrets().get("APP_SIGNING_KEY"));
         assertEquals("req-1", registered.tags().get("pushdeploy:request-id"));
         assertEquals("payments", registered.tags().get("team"));
         assertTrue(logLines.get(0).contains("task definition registered"), logLines.get(0));
@@ -90,7 +90,7 @@ class ReleaseRegistrarTest {
         registrar.register(Requests.deploy("req-1", LIVE), null, log);
 
         RevisionChange change = ecs.registrations.get(0);
-        assertEquals(World.SIGNING_KEY_PARAMETER + "/a", change.secrets().get("APP_SIGNING_KEY"));
+        assertEquals(SampleStack.SIGNING_KEY_PARAMETER + "/a", change.secrets().get("APP_SIGNING_KEY"));
         assertEquals(Requests.IMAGE, change.image());
     }
 
@@ -112,7 +112,7 @@ class ReleaseRegistrarTest {
     @Test
     void aServiceWithoutTargetIsAConfigurationError() {
         registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(
-                World.configDocument(null).replace("\"service\": \"web\"", "\"service\": \"api\""))), ecs);
+                SampleStack.configDocument(null).replace("\"service\": \"web\"", "\"service\": \"api\""))), ecs);
 
         assertThrows(ConfigurationException.class, () -> registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log));
         assertTrue(ecs.registrations.isEmpty());
@@ -129,7 +129,7 @@ class ReleaseRegistrarTest {
     /** Revision {@code n} of web as ReleaseDerivationTest's live one, with the World's signing key in slot a. */
     static TaskDefinition live(int n) {
         TaskDefinition template = ReleaseDerivationTest.live(
-                ReleaseDerivationTest.app("PORT=8080", "APP_SIGNING_KEY=" + World.SIGNING_KEY_PARAMETER + "/a"),
+                ReleaseDerivationTest.app("PORT=8080", "APP_SIGNING_KEY=" + SampleStack.SIGNING_KEY_PARAMETER + "/a"),
                 Map.of("team", "payments"));
         return new TaskDefinition(InMemoryTaskDefinitions.arn("web", n), "web", n, true, template.cpu(), template.memory(),
                 template.containers(), template.tags());

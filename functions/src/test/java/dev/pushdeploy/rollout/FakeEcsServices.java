@@ -1,7 +1,7 @@
 package dev.pushdeploy.rollout;
 
 import dev.pushdeploy.error.AwsFailureException;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +27,7 @@ public final class FakeEcsServices implements EcsServices {
 
     /** World's service (pushdeploy/web) running {@code liveTaskDefinition}. */
     public FakeEcsServices(String liveTaskDefinition, boolean tracksDeployments) {
-        this(World.CLUSTER, World.SERVICE, liveTaskDefinition, tracksDeployments);
+        this(SampleStack.CLUSTER, SampleStack.SERVICE, liveTaskDefinition, tracksDeployments);
     }
 
     public FakeEcsServices(String cluster, String service, String liveTaskDefinition, boolean tracksDeployments) {
