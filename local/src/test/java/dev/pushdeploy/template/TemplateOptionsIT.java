@@ -27,6 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TemplateOptionsIT {
     private static final String SMOKE = "https://status.example.com/health";
+    private static final String DOMAIN = "shop.example.com";
+    private static final String ZONE = "Z0123456789ABCDEFGHIJ";
+    private static final String CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666";
 
     /** Every option of the template and its choices (the first is the default). */
     static final Map<String, List<String>> OPTIONS = options();
@@ -35,7 +38,7 @@ class TemplateOptionsIT {
         Map<String, List<String>> o = new LinkedHashMap<>();
         o.put("ingress", List.of("public-alb", "private-api"));
         o.put("waf", List.of("off", "on"));
-        o.put("tls", List.of("none", "certificate"));
+        o.put("tls", List.of("none", "certificate", "domain", "domain+certificate"));
         o.put("database", List.of("none", "database-subnets", "transit-gateway"));
         o.put("smoke", List.of("default", "url"));
         o.put("exec", List.of("off", "on"));
@@ -61,6 +64,23 @@ class TemplateOptionsIT {
             return get("ingress").equals("private-api");
         }
 
+        boolean hasDomain() {
+            return get("tls").startsWith("domain");
+        }
+
+        boolean givenCertificate() {
+            return get("tls").endsWith("certificate");
+        }
+
+        /** The template's Rules that must refuse this combination (by rule name). */
+        List<String> refusedBy() {
+            List<String> rules = new ArrayList<>();
+            if (isPrivate() && givenCertificate() && !hasDomain()) {
+                rules.add("ApiCertificateNeedsADomain");
+            }
+            return rules;
+        }
+
         Map<String, String> parameters() {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("Ingress", get("ingress"));
@@ -69,8 +89,12 @@ class TemplateOptionsIT {
                 p.put("WafCaptchaCountries", "RU,CN");
                 p.put("WafRateLimit", "2000");
             }
-            if (get("tls").equals("certificate")) {
-                p.put("CertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666");
+            if (givenCertificate()) {
+                p.put("CertificateArn", CERTIFICATE);
+            }
+            if (hasDomain()) {
+                p.put("DomainName", DOMAIN);
+                p.put("HostedZoneId", ZONE);
             }
             String database = get("database");
             p.put("EnableDatabase", String.valueOf(!database.equals("none")));
@@ -112,8 +136,14 @@ class TemplateOptionsIT {
     @MethodSource("combinations")
     void everyCombinationIsValidAndComplete(Options options) {
         Variant v = Variant.of(options.parameters());
+        List<String> refused = v.ruleViolations().stream().map(r -> r.split(":")[0].substring("rule ".length())).toList();
+        assertEquals(options.refusedBy(), refused, "rules refusing " + options);
+        if (!refused.isEmpty()) {
+            return;
+        }
         assertEquals(List.of(), v.problems(), "deployment " + options);
         ingress(options, v);
+        domain(options, v);
         waf(options, v);
         healthChecks(options, v);
         ranges(v);
@@ -124,6 +154,10 @@ class TemplateOptionsIT {
     /** The template's Rules refuse the combinations that cannot work, with a message that says why. */
     @Test
     void impossibleCombinationsAreRefusedByTheTemplatesRules() {
+        assertEquals(List.of("rule DomainNeedsItsZone: DomainName needs HostedZoneId, the public hosted zone where its certificate is"
+                + " validated and its record created."), Variant.of(Map.of("DomainName", DOMAIN)).ruleViolations());
+        assertEquals(List.of("rule ZoneNeedsADomain: HostedZoneId is used only with DomainName."),
+                Variant.of(Map.of("HostedZoneId", ZONE)).ruleViolations());
         assertEquals(List.of("rule TransitGatewayNeedsTheDatabase: DatabaseNetwork=transit-gateway places the database in a VPC"
                         + " of its own; it needs EnableDatabase=true."),
                 Variant.of(Map.of("DatabaseNetwork", "transit-gateway")).ruleViolations());
@@ -179,8 +213,12 @@ class TemplateOptionsIT {
             assertEquals(v.placeholder("TargetGroup"), serviceBalancer.path("TargetGroupArn").asText());
             assertEquals(Set.of("{LoadBalancerSecurityGroup.GroupId}"), appSources);
             assertEquals(List.of(), v.resources("AWS::ApiGateway::RestApi"));
-            assertEquals(o.get("tls").equals("certificate"), v.exists("HttpsListener"));
-            assertEquals(o.get("tls").equals("certificate") ? "https://{LoadBalancer.DNSName}" : "http://{LoadBalancer.DNSName}", v.output("ServiceUrl").orElseThrow());
+            boolean https = o.hasDomain() || o.givenCertificate();
+            assertEquals(https, v.exists("HttpsListener"));
+            assertEquals(o.hasDomain() ? "https://" + DOMAIN : https ? "https://{LoadBalancer.DNSName}" : "http://{LoadBalancer.DNSName}",
+                    v.output("ServiceUrl").orElseThrow());
+            String redirect = v.properties("HttpListener").path("DefaultActions").get(0).path("Type").asText();
+            assertEquals(https ? "redirect" : "forward", redirect);
             return;
         }
         // private: no load balancer faces the internet; the API, through its VPC link, is the only way in
@@ -214,9 +252,57 @@ class TemplateOptionsIT {
         assertEquals("*", throttle.path("HttpMethod").asText());
         assertEquals(v.parameters.get("ApiThrottleRateLimit"), throttle.path("ThrottlingRateLimit").asText());
         assertEquals(v.parameters.get("ApiThrottleBurstLimit"), throttle.path("ThrottlingBurstLimit").asText());
-        assertEquals("https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}", v.output("ServiceUrl").orElseThrow());
+        assertEquals(o.hasDomain() ? "https://" + DOMAIN : "https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}",
+                v.output("ServiceUrl").orElseThrow());
+        assertEquals(o.hasDomain(), v.properties("Api").path("DisableExecuteApiEndpoint").asBoolean(), "one address with a domain");
         assertTrue(v.output("LoadBalancerDnsName").isEmpty());
         assertEquals(v.placeholder("NetworkTargetGroup"), serviceBalancer.path("TargetGroupArn").asText());
+    }
+
+    // ---------------------------------------------------------------- domain
+
+    /**
+     * With DomainName: a DNS-validated certificate in the given zone (unless one is given), used by the
+     * HTTPS listener or the API's custom domain, and an alias record to that entry point.
+     */
+    private static void domain(Options o, Variant v) {
+        assertEquals(o.hasDomain() && !o.givenCertificate(), v.exists("Certificate"));
+        assertEquals(o.hasDomain(), v.exists("DomainRecord"));
+        assertEquals(o.hasDomain() && o.isPrivate(), v.exists("ApiDomain"));
+        String certificate = o.givenCertificate() ? CERTIFICATE : "{Certificate}";
+        if (v.exists("Certificate")) {
+            JsonNode c = v.properties("Certificate");
+            assertEquals(DOMAIN, c.path("DomainName").asText());
+            assertEquals("DNS", c.path("ValidationMethod").asText());
+            assertEquals(ZONE, c.path("DomainValidationOptions").get(0).path("HostedZoneId").asText());
+        }
+        if (v.exists("HttpsListener")) {
+            JsonNode listener = v.properties("HttpsListener");
+            assertEquals(certificate, listener.path("Certificates").get(0).path("CertificateArn").asText());
+            assertTrue(listener.path("SslPolicy").asText().startsWith("ELBSecurityPolicy-TLS13-1-2"), listener.path("SslPolicy").asText());
+        }
+        if (!o.hasDomain()) {
+            return;
+        }
+        JsonNode record = v.properties("DomainRecord");
+        assertEquals(ZONE, record.path("HostedZoneId").asText());
+        assertEquals(DOMAIN, record.path("Name").asText());
+        assertEquals("A", record.path("Type").asText());
+        JsonNode alias = record.path("AliasTarget");
+        if (o.isPrivate()) {
+            JsonNode api = v.properties("ApiDomain");
+            assertEquals(certificate, api.path("RegionalCertificateArn").asText());
+            assertEquals("TLS_1_2", api.path("SecurityPolicy").asText());
+            assertEquals("[\"REGIONAL\"]", api.path("EndpointConfiguration").path("Types").toString());
+            assertEquals("{ApiDomain.RegionalDomainName}", alias.path("DNSName").asText());
+            assertEquals("{ApiDomain.RegionalHostedZoneId}", alias.path("HostedZoneId").asText());
+            JsonNode mapping = v.properties("ApiBasePathMapping");
+            assertEquals(List.of("{ApiDomain}", "{Api}", "{ApiStage}"),
+                    List.of(mapping.path("DomainName").asText(), mapping.path("RestApiId").asText(), mapping.path("Stage").asText()));
+        } else {
+            assertEquals("{LoadBalancer.DNSName}", alias.path("DNSName").asText());
+            assertEquals("{LoadBalancer.CanonicalHostedZoneID}", alias.path("HostedZoneId").asText());
+        }
     }
 
     // ---------------------------------------------------------------- WAF
@@ -265,7 +351,7 @@ class TemplateOptionsIT {
         if (o.get("smoke").equals("url")) {
             assertEquals(SMOKE, smoke);
         } else if (o.isPrivate()) {
-            assertEquals("https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}/health", smoke);
+            assertEquals(o.hasDomain() ? "https://" + DOMAIN + "/health" : "https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}/health", smoke);
         } else {
             assertNull(smoke);
         }
