@@ -35,9 +35,7 @@ class ArchitectureTest {
     static final Map<String, String> KNOWN_VIOLATIONS = Map.of(
             "dev.pushdeploy.ledger.Finalizer",
             "Finalize's error arrives as a Jackson JsonNode and a Lambda error cause is parsed with Json,"
-                    + " until Finalize's input is typed",
-            "dev.pushdeploy.log.StepLog",
-            "writes its JSON lines with Jackson to the Lambda logger, until logging has a port and an adapter");
+                    + " until Finalize's input is typed");
 
     /** The main classes, read where the build wrote them (scanning the whole classpath for them is slow). */
     static final JavaClasses MAIN = new ClassFileImporter()
