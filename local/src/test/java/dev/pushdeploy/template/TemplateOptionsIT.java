@@ -29,6 +29,8 @@ class TemplateOptionsIT {
     private static final String SMOKE = "https://status.example.com/health";
     private static final String DOMAIN = "shop.example.com";
     private static final String ZONE = "Z0123456789ABCDEFGHIJ";
+    private static final String GITHUB_REPOSITORY = "example/shop";
+    private static final String GITHUB_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
     private static final String CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666";
 
     /**
@@ -37,11 +39,19 @@ class TemplateOptionsIT {
      */
     static final Map<String, List<String>> OPTIONS = options();
     /**
-     * Options that only change values inside resources the others create: each combination takes
-     * one of their choices in turn (by the sum of its other choices' positions), so that every pair
-     * of choices of any two options still meets (checked below).
+     * Options whose resources no other option touches (the smoke URL only changes a value, the CI
+     * role only refers to the repository): each combination takes one of their choices in turn (by
+     * the sum of its other choices' positions), so that every pair of choices of any two options
+     * still meets (checked below).
      */
-    static final Map<String, List<String>> VALUE_OPTIONS = Map.of("smoke", List.of("default", "url"));
+    static final Map<String, List<String>> VALUE_OPTIONS = valueOptions();
+
+    private static Map<String, List<String>> valueOptions() {
+        Map<String, List<String>> o = new LinkedHashMap<>();
+        o.put("smoke", List.of("default", "url"));
+        o.put("ci", List.of("off", "create-provider", "existing-provider"));
+        return o;
+    }
 
     private static Map<String, List<String>> options() {
         Map<String, List<String>> o = new LinkedHashMap<>();
@@ -122,6 +132,12 @@ class TemplateOptionsIT {
                 p.put("ContainerUser", "1000:1000");
             }
             p.put("ReadOnlyRootFilesystem", String.valueOf(get("hardening").endsWith("read-only")));
+            if (!get("ci").equals("off")) {
+                p.put("GitHubRepository", GITHUB_REPOSITORY);
+            }
+            if (get("ci").equals("existing-provider")) {
+                p.put("GitHubOidcProviderArn", GITHUB_PROVIDER);
+            }
             return p;
         }
 
@@ -148,7 +164,11 @@ class TemplateOptionsIT {
         return all.stream().map(choices -> {
             int turn = choices.entrySet().stream().mapToInt(e -> OPTIONS.get(e.getKey()).indexOf(e.getValue())).sum();
             Map<String, String> full = new LinkedHashMap<>(choices);
-            VALUE_OPTIONS.forEach((name, values) -> full.put(name, values.get(turn % values.size())));
+            int shift = 0;
+            for (Map.Entry<String, List<String>> option : VALUE_OPTIONS.entrySet()) {
+                List<String> values = option.getValue();
+                full.put(option.getKey(), values.get((turn + shift++) % values.size()));
+            }
             return new Options(full);
         });
     }
@@ -171,6 +191,7 @@ class TemplateOptionsIT {
         database(options, v);
         adminAccess(options, v);
         hardening(options, v);
+        ci(options, v);
     }
 
     /** The template's Rules refuse the combinations that cannot work, with a message that says why. */
@@ -180,6 +201,9 @@ class TemplateOptionsIT {
                 + " validated and its record created."), Variant.of(Map.of("DomainName", DOMAIN)).ruleViolations());
         assertEquals(List.of("rule ZoneNeedsADomain: HostedZoneId is used only with DomainName."),
                 Variant.of(Map.of("HostedZoneId", ZONE)).ruleViolations());
+        assertEquals(List.of("rule GitHubProviderNeedsARepository: GitHubOidcProviderArn is used only with GitHubRepository, the"
+                        + " repository whose workflows may push."),
+                Variant.of(Map.of("GitHubOidcProviderArn", GITHUB_PROVIDER)).ruleViolations());
         assertEquals(List.of("rule ExecNeedsAWritableRoot: ECS Exec needs a writable root filesystem (its agent writes into the"
                         + " container); choose EnableExecuteCommand or ReadOnlyRootFilesystem."),
                 Variant.of(Map.of("EnableExecuteCommand", "true", "ReadOnlyRootFilesystem", "true")).ruleViolations());
@@ -496,6 +520,41 @@ class TemplateOptionsIT {
         // the public subnets have no route to the database VPC
         assertFalse(net.routes("PublicSubnetA", databaseSubnets.get(0)));
         assertFalse(net.routes(databaseSubnets.get(0), "PublicSubnetA"));
+    }
+
+    // ---------------------------------------------------------------- CI
+
+    /** The CI role: assumed only through GitHub's OIDC by the named repository's matching refs; may only push to the service's repository. */
+    private static void ci(Options o, Variant v) {
+        String ci = o.get("ci");
+        assertEquals(ci.equals("create-provider"), v.exists("GitHubOidcProvider"));
+        assertEquals(!ci.equals("off"), v.exists("GitHubPushRole"));
+        if (ci.equals("off")) {
+            assertTrue(v.output("GitHubPushRoleArn").isEmpty());
+            return;
+        }
+        if (ci.equals("create-provider")) {
+            JsonNode provider = v.properties("GitHubOidcProvider");
+            assertEquals("https://token.actions.githubusercontent.com", provider.path("Url").asText());
+            assertEquals("[\"sts.amazonaws.com\"]", provider.path("ClientIdList").toString());
+        }
+        JsonNode role = v.properties("GitHubPushRole");
+        JsonNode trust = role.path("AssumeRolePolicyDocument").path("Statement");
+        assertEquals(1, trust.size());
+        JsonNode statement = trust.get(0);
+        assertEquals(ci.equals("create-provider") ? "{GitHubOidcProvider}" : GITHUB_PROVIDER, statement.path("Principal").path("Federated").asText());
+        assertEquals("sts:AssumeRoleWithWebIdentity", statement.path("Action").asText());
+        assertEquals("sts.amazonaws.com", statement.path("Condition").path("StringEquals").path("token.actions.githubusercontent.com:aud").asText());
+        assertEquals("repo:" + GITHUB_REPOSITORY + ":ref:refs/tags/v*",
+                statement.path("Condition").path("StringLike").path("token.actions.githubusercontent.com:sub").asText());
+        Map<String, Set<String>> grants = new LinkedHashMap<>();
+        role.path("Policies").forEach(p -> p.path("PolicyDocument").path("Statement")
+                .forEach(st -> grants.put(st.path("Resource").asText(), texts(st.path("Action")))));
+        assertEquals(Map.of("*", Set.of("ecr:GetAuthorizationToken"),
+                        "arn:aws:ecr:us-east-1:123456789012:repository/web", Set.of("ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
+                                "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage")),
+                grants, "only the login and pushing to the service's repository");
+        assertEquals("{GitHubPushRole.Arn}", v.output("GitHubPushRoleArn").orElseThrow());
     }
 
     // ---------------------------------------------------------------- task hardening
