@@ -24,9 +24,15 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     private final RolloutChecker checker;
 
+    /** Wired from the environment, as Lambda runs it. */
     public CheckDeploymentHandler() {
+        this(Clock.systemUTC());
+    }
+
+    /** Wired from the environment, reading time from {@code clock}. */
+    public CheckDeploymentHandler(Clock clock) {
         this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
-                ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), Clock.systemUTC());
+                ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), clock);
     }
 
     public CheckDeploymentHandler(RolloutObserver observer, ConfigSource config, Clock clock) {

@@ -22,13 +22,15 @@ public final class PrepareHandler extends StepHandler<PrepareHandler.Input, Depl
 
     private final Preparer preparer;
 
+    /** Wired from the environment, as Lambda runs it. */
     public PrepareHandler() {
-        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME));
+        this(Clock.systemUTC());
     }
 
-    private PrepareHandler(String configParameter, String table) {
-        this(ConfigSource.ssm(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), new EcsServiceReader(Aws.ecs()),
-                new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
+    /** Wired from the environment, reading time from {@code clock}. */
+    public PrepareHandler(Clock clock) {
+        this(ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), new EcrRegistry(Aws.ecr()),
+                new EcsServiceReader(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), clock);
     }
 
     public PrepareHandler(ConfigSource config, ImageRegistry registry, ServiceReader services, LedgerReader ledger, Clock clock) {
