@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -240,22 +244,33 @@ class FleetTest {
                 """.formatted(taskDefinition, TG, TD1));
     }
 
-    /** Simulated time set by the test. */
-    static final class ManualClock implements SimClock {
-        private double now;
+    /** Simulated time set by the test, in seconds from an origin. */
+    static final class ManualClock extends Clock {
+        static final long ORIGIN_MILLIS = 1_700_000_000_000L;
+        private volatile double now;
 
         void at(double t) {
             now = t;
         }
 
         @Override
-        public double now() {
-            return now;
+        public long millis() {
+            return ORIGIN_MILLIS + Math.round(now * 1000);
         }
 
         @Override
-        public long epochMillis(double t) {
-            return 1_700_000_000_000L + Math.round(t * 1000);
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
         }
     }
 }
