@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.log.StepLog;
@@ -32,7 +33,7 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
     /** Wired from the environment, reading time from {@code clock}. */
     public CheckDeploymentHandler(Clock clock) {
         this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
-                ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), clock);
+                new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), clock);
     }
 
     public CheckDeploymentHandler(RolloutObserver observer, ConfigSource config, Clock clock) {

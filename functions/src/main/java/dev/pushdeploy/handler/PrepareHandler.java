@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
@@ -29,7 +30,7 @@ public final class PrepareHandler extends StepHandler<PrepareHandler.Input, Depl
 
     /** Wired from the environment, reading time from {@code clock}. */
     public PrepareHandler(Clock clock) {
-        this(ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), new EcrRegistry(Aws.ecr()),
+        this(new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), new EcrRegistry(Aws.ecr()),
                 new EcsServiceReader(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), clock);
     }
 

@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.log.StepLog;
@@ -26,7 +27,7 @@ public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, Sc
 
     /** Wired from the environment, reading time from {@code clock}. */
     public ScanGateHandler(Clock clock) {
-        this(ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), new EcrRegistry(Aws.ecr()), clock);
+        this(new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), new EcrRegistry(Aws.ecr()), clock);
     }
 
     public ScanGateHandler(ConfigSource config, ScanFindings scans, Clock clock) {

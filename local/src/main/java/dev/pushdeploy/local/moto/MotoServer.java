@@ -35,10 +35,15 @@ public final class MotoServer implements AutoCloseable {
         this.log = directory.resolve("moto.log");
     }
 
+    /** Starts moto on a free port as a plain AWS emulator: the interpreter's invokes go to moto itself. */
+    public static MotoServer start() {
+        return start(0);
+    }
+
     /**
      * Starts moto on a free port, its control port on another.
      *
-     * @param lambdaPort where the interpreter sends Lambda invokes (becomes {@code MOTO_PORT})
+     * @param lambdaPort where the interpreter sends Lambda invokes (becomes {@code MOTO_PORT}); 0: moto itself
      */
     public static MotoServer start(int lambdaPort) {
         try {
@@ -56,7 +61,7 @@ public final class MotoServer implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(python(), script.toString(), String.valueOf(port), String.valueOf(controlPort))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            pb.environment().put("MOTO_PORT", String.valueOf(lambdaPort));
+            pb.environment().put("MOTO_PORT", String.valueOf(lambdaPort == 0 ? port : lambdaPort));
             pb.environment().put("AWS_DEFAULT_REGION", "us-east-1");
             Process process;
             try {
