@@ -366,10 +366,14 @@ public final class LocalRuntime implements AutoCloseable {
         return PipelineTemplate.load(root.resolve("template.yaml"), parameters);
     }
 
-    /** Delivers an event of the bus to one target, as EventBridge does: a state machine, a function (asynchronous invoke) or a queue. */
-    private void deliver(String targetArn, String event) {
+    /**
+     * Delivers an event of the bus to one target, as EventBridge does: a state machine (answers the
+     * execution ARN), a function (asynchronous invoke; answers its output), or a queue (answers the
+     * message id).
+     */
+    private String deliver(String targetArn, String event) {
         String[] arn = targetArn.split(":");
-        switch (arn.length > 2 ? arn[2] : "") {
+        return switch (arn.length > 2 ? arn[2] : "") {
             case "states" -> sfn.startExecution(targetArn, UUID.randomUUID().toString(), event);
             case "lambda" -> {
                 LambdaRuntime.Result result = lambdas.invoke(LambdaRuntime.functionName(targetArn),
@@ -377,14 +381,15 @@ public final class LocalRuntime implements AutoCloseable {
                 if (result.failed()) {
                     throw new IllegalStateException(result.errorType() + ": " + result.errorMessage());
                 }
+                yield result.payload();
             }
             case "sqs" -> {
                 SqsClient sqs = internal.build(SqsClient.builder());
                 String queueUrl = sqs.getQueueUrl(r -> r.queueName(arn[arn.length - 1])).queueUrl();
-                sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(event));
+                yield sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(event)).messageId();
             }
             default -> throw new IllegalStateException("the local event bus cannot deliver to " + targetArn);
-        }
+        };
     }
 
     /** Points the handlers' SDK clients (built on first use) at the local endpoint. */

@@ -29,28 +29,42 @@ public final class LocalEventBus implements Agenda {
     static final long[] RETRY_DELAYS_MILLIS = {60_000, 120_000};
     private static final int HISTORY = 10_000;
 
-    /** Hands an event to one target (by its ARN); throws when the target failed. */
+    /** Hands an event to one target (by its ARN) and answers what the target said; throws when the target failed. */
     @FunctionalInterface
-    public interface Delivery {
-        void deliver(String targetArn, String event) throws Exception;
+    public interface Target {
+        String deliver(String targetArn, String event) throws Exception;
     }
 
     /** An event put on the bus, when (simulated epoch millis) and which rules matched it. */
     public record Published(long at, ObjectNode event, List<String> rules) {
     }
 
-    private record Pending(long at, long order, String rule, String target, String event, int attempt) {
+    /**
+     * The last attempt to hand an event to one target of a rule.
+     *
+     * @param publishedAt when the event was put on the bus (simulated epoch millis)
+     * @param deliveredAt when the target answered
+     * @param attempts    how many attempts it took (or were made, when it failed)
+     * @param answer      the target's answer, or the error of the last attempt
+     */
+    public record Delivery(String rule, String target, String eventId, long publishedAt, long deliveredAt, int attempts,
+                           boolean failed, String answer) {
+    }
+
+    private record Pending(long at, long publishedAt, long order, String rule, String target, String event, String eventId,
+                           int attempt) {
     }
 
     private final Map<String, RuleSpec> rules = new LinkedHashMap<>();
     private final EventRule matcher;
     private final Clock clock;
     private final TimeKeeper keeper;
-    private final Delivery delivery;
+    private final Target target;
     private final Consumer<String> log;
     private final PriorityQueue<Pending> pending = new PriorityQueue<>(
             (a, b) -> a.at() != b.at() ? Long.compare(a.at(), b.at()) : Long.compare(a.order(), b.order()));
     private final List<Published> published = new ArrayList<>();
+    private final List<Delivery> delivered = new ArrayList<>();
     private final AtomicLong order = new AtomicLong();
     private final ExecutorService deliveries = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "event-delivery");
@@ -58,7 +72,7 @@ public final class LocalEventBus implements Agenda {
         return t;
     });
 
-    public LocalEventBus(List<RuleSpec> rules, Clock clock, TimeKeeper keeper, Delivery delivery, Consumer<String> log) {
+    public LocalEventBus(List<RuleSpec> rules, Clock clock, TimeKeeper keeper, Target target, Consumer<String> log) {
         Map<String, String> patterns = new LinkedHashMap<>();
         for (RuleSpec rule : rules) {
             this.rules.put(rule.name(), rule);
@@ -67,7 +81,7 @@ public final class LocalEventBus implements Agenda {
         this.matcher = new EventRule(patterns);
         this.clock = clock;
         this.keeper = keeper;
-        this.delivery = delivery;
+        this.target = target;
         this.log = log;
     }
 
@@ -82,8 +96,9 @@ public final class LocalEventBus implements Agenda {
                 published.remove(0);
             }
             for (String rule : matched) {
-                for (String target : rules.get(rule).targets()) {
-                    pending.add(new Pending(now + LATENCY_MILLIS, order.incrementAndGet(), rule, target, text, 0));
+                for (String arn : rules.get(rule).targets()) {
+                    pending.add(new Pending(now + LATENCY_MILLIS, now, order.incrementAndGet(), rule, arn, text,
+                            event.path("id").asText(), 0));
                 }
             }
         }
@@ -107,10 +122,16 @@ public final class LocalEventBus implements Agenda {
         return List.copyOf(published);
     }
 
-    /** Forgets pending deliveries and the published events. */
+    /** The outcome of every delivery since the last {@link #reset()} (at most the last {@value #HISTORY}), in order. */
+    public synchronized List<Delivery> delivered() {
+        return List.copyOf(delivered);
+    }
+
+    /** Forgets pending deliveries, the published events and the deliveries. */
     public synchronized void reset() {
         pending.clear();
         published.clear();
+        delivered.clear();
     }
 
     @Override
@@ -139,20 +160,30 @@ public final class LocalEventBus implements Agenda {
 
     private void deliver(Pending p) {
         try {
-            delivery.deliver(p.target(), p.event());
+            String answer = target.deliver(p.target(), p.event());
+            record(p, false, answer);
         } catch (Exception e) {
             if (p.attempt() < RETRY_DELAYS_MILLIS.length) {
                 log.accept("event bus: rule " + p.rule() + " → " + p.target() + " failed (" + e.getMessage() + "); retrying in "
                         + RETRY_DELAYS_MILLIS[p.attempt()] / 1000 + " s");
                 synchronized (this) {
-                    pending.add(new Pending(clock.millis() + RETRY_DELAYS_MILLIS[p.attempt()], order.incrementAndGet(),
-                            p.rule(), p.target(), p.event(), p.attempt() + 1));
+                    pending.add(new Pending(clock.millis() + RETRY_DELAYS_MILLIS[p.attempt()], p.publishedAt(),
+                            order.incrementAndGet(), p.rule(), p.target(), p.event(), p.eventId(), p.attempt() + 1));
                 }
                 keeper.wake();
             } else {
                 log.accept("event bus: rule " + p.rule() + " → " + p.target() + " failed " + (p.attempt() + 1)
                         + " times; event dropped: " + e.getMessage());
+                record(p, true, e.getMessage());
             }
+        }
+    }
+
+    private synchronized void record(Pending p, boolean failed, String answer) {
+        delivered.add(new Delivery(p.rule(), p.target(), p.eventId(), p.publishedAt(), clock.millis(), p.attempt() + 1, failed,
+                answer));
+        if (delivered.size() > HISTORY) {
+            delivered.remove(0);
         }
     }
 }

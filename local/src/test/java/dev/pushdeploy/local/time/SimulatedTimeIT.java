@@ -82,6 +82,12 @@ class SimulatedTimeIT {
             if (ended) {
                 String live = runtime.liveTaskDefinition("pushdeploy", "web");
                 assertTrue(live.endsWith(":2"), live);
+                LocalEventBus.Delivery delivery = runtime.bus().delivered().stream()
+                        .filter(d -> d.rule().equals("PushRule")).findFirst().orElseThrow();
+                assertEquals(runtime.stack().stateMachineArn(), delivery.target());
+                assertTrue(delivery.answer().startsWith("arn:aws:states:"), delivery.answer());
+                assertTrue(delivery.deliveredAt() - delivery.publishedAt() >= LocalEventBus.LATENCY_MILLIS);
+                assertEquals(1, delivery.attempts());
                 return;
             }
             Thread.sleep(200);
