@@ -25,7 +25,11 @@ public final class LockHandler extends StepHandler<LockHandler.Input, LockResult
 
     /** Wired from the environment, reading time from {@code clock}. */
     public LockHandler(Clock clock) {
-        this(new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), clock);
+        this(Env.require(Env.TABLE_NAME), clock);
+    }
+
+    private LockHandler(String table, Clock clock) {
+        this(new DynamoLedger(Aws.dynamoDb(), table), clock);
     }
 
     public LockHandler(LedgerTable table, Clock clock) {

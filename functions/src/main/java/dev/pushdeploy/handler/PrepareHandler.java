@@ -30,8 +30,12 @@ public final class PrepareHandler extends StepHandler<PrepareHandler.Input, Depl
 
     /** Wired from the environment, reading time from {@code clock}. */
     public PrepareHandler(Clock clock) {
-        this(new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), new EcrRegistry(Aws.ecr()),
-                new EcsServiceReader(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), clock);
+        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME), clock);
+    }
+
+    private PrepareHandler(String configParameter, String table, Clock clock) {
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), new EcsServiceReader(Aws.ecs()),
+                new DynamoLedger(Aws.dynamoDb(), table), clock);
     }
 
     public PrepareHandler(ConfigSource config, ImageRegistry registry, ServiceReader services, LedgerReader ledger, Clock clock) {

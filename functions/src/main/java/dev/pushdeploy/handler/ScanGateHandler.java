@@ -27,7 +27,11 @@ public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, Sc
 
     /** Wired from the environment, reading time from {@code clock}. */
     public ScanGateHandler(Clock clock) {
-        this(new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), new EcrRegistry(Aws.ecr()), clock);
+        this(Env.require(Env.CONFIG_PARAMETER), clock);
+    }
+
+    private ScanGateHandler(String configParameter, Clock clock) {
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), clock);
     }
 
     public ScanGateHandler(ConfigSource config, ScanFindings scans, Clock clock) {
