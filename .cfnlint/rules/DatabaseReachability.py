@@ -1,4 +1,4 @@
-"""E9111: a database accepts its port only from the application and the rotation function."""
+"""E9111: a database accepts its port only from the application and the rotation function (and an SSM-only admin host)."""
 
 import os
 import sys
@@ -17,8 +17,9 @@ class DatabaseReachability(CloudFormationLintRule):
     id = "E9111"
     shortdesc = "Database reachable only from the application and the rotation function"
     description = ("Every inbound rule of a database's security groups is TCP on the database port only, from the "
-                   "security group of an ECS service or of a VPC Lambda function, or from the CIDR of a subnet "
-                   "such a service or function runs in; the database is not publicly accessible.")
+                   "security group of an ECS service or of a VPC Lambda function (or of an admin host reached only "
+                   "through Session Manager: an instance without a key pair whose groups have no inbound rule), or "
+                   "from the CIDR of a subnet one of those runs in; the database is not publicly accessible.")
     source_url = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.RDSSecurityGroups.html"
     tags = ["pushdeploy", "network", "rds", "security"]
 
@@ -56,7 +57,18 @@ class DatabaseReachability(CloudFormationLintRule):
                 if isinstance(vpc, dict):
                     groups |= {lint.ref_target(g) for _, g, _ in lint.conditioned_items(vpc.get("SecurityGroupIds"))}
                     subnets |= {lint.ref_target(s) for _, s, _ in lint.conditioned_items(vpc.get("SubnetIds"))}
+        for name, instance in lint.resources(cfn, "AWS::EC2::Instance"):
+            props = instance.get("Properties", {}) or {}
+            own = {lint.ref_target(g) for _, g, _ in lint.conditioned_items(props.get("SecurityGroupIds"))} - {None}
+            if "KeyName" in props or not own or any(True for g in own for _ in DatabaseReachability._any_ingress(cfn, g)):
+                continue
+            groups |= own
+            subnets.add(lint.ref_target(props.get("SubnetId")))
         return groups - {None}, subnets - {None}
+
+    @staticmethod
+    def _any_ingress(cfn, group):
+        yield from DatabaseReachability._ingress(cfn, group)
 
     @staticmethod
     def _ingress(cfn, group):

@@ -27,71 +27,137 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TemplateOptionsIT {
     private static final String SMOKE = "https://status.example.com/health";
+    private static final String DOMAIN = "shop.example.com";
+    private static final String ZONE = "Z0123456789ABCDEFGHIJ";
+    private static final String CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666";
+
+    /** Every option of the template and its choices (the first is the default). */
+    static final Map<String, List<String>> OPTIONS = options();
+
+    private static Map<String, List<String>> options() {
+        Map<String, List<String>> o = new LinkedHashMap<>();
+        o.put("ingress", List.of("public-alb", "private-api"));
+        o.put("waf", List.of("off", "on"));
+        o.put("tls", List.of("none", "certificate", "domain", "domain+certificate"));
+        o.put("database", List.of("none", "database-subnets", "transit-gateway"));
+        o.put("smoke", List.of("default", "url"));
+        o.put("exec", List.of("off", "on"));
+        o.put("adminHost", List.of("off", "on"));
+        return o;
+    }
 
     /** One choice per option; {@link #parameters()} is what a user would pass to sam deploy. */
-    record Options(String ingress, boolean waf, boolean certificate, String database, boolean smokeUrl) {
+    record Options(Map<String, String> choices) {
+        String get(String option) {
+            String choice = choices.get(option);
+            if (choice == null) {
+                throw new IllegalArgumentException("no option " + option);
+            }
+            return choice;
+        }
+
+        boolean on(String option) {
+            return get(option).equals("on");
+        }
+
+        boolean isPrivate() {
+            return get("ingress").equals("private-api");
+        }
+
+        boolean hasDomain() {
+            return get("tls").startsWith("domain");
+        }
+
+        boolean givenCertificate() {
+            return get("tls").endsWith("certificate");
+        }
+
+        /** The template's Rules that must refuse this combination (by rule name). */
+        List<String> refusedBy() {
+            List<String> rules = new ArrayList<>();
+            if (isPrivate() && givenCertificate() && !hasDomain()) {
+                rules.add("ApiCertificateNeedsADomain");
+            }
+            return rules;
+        }
+
         Map<String, String> parameters() {
             Map<String, String> p = new LinkedHashMap<>();
-            p.put("Ingress", ingress);
-            if (waf) {
+            p.put("Ingress", get("ingress"));
+            if (on("waf")) {
                 p.put("WafBlockedCountries", "KP");
                 p.put("WafCaptchaCountries", "RU,CN");
                 p.put("WafRateLimit", "2000");
             }
-            if (certificate) {
-                p.put("CertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666");
+            if (givenCertificate()) {
+                p.put("CertificateArn", CERTIFICATE);
             }
+            if (hasDomain()) {
+                p.put("DomainName", DOMAIN);
+                p.put("HostedZoneId", ZONE);
+            }
+            String database = get("database");
             p.put("EnableDatabase", String.valueOf(!database.equals("none")));
             if (!database.equals("none")) {
                 p.put("DatabaseNetwork", database);
             }
-            if (smokeUrl) {
+            if (get("smoke").equals("url")) {
                 p.put("SmokeCheckUrl", SMOKE);
             }
+            p.put("EnableExecuteCommand", String.valueOf(on("exec")));
+            p.put("EnableAdminHost", String.valueOf(on("adminHost")));
             return p;
-        }
-
-        boolean isPrivate() {
-            return ingress.equals("private-api");
         }
 
         @Override
         public String toString() {
-            return parameters().toString();
+            return choices.toString();
         }
     }
 
+    /** The full product of every option's choices. */
     static Stream<Options> combinations() {
-        List<Options> all = new ArrayList<>();
-        for (String ingress : List.of("public-alb", "private-api")) {
-            for (boolean waf : List.of(false, true)) {
-                for (boolean certificate : List.of(false, true)) {
-                    for (String database : List.of("none", "database-subnets", "transit-gateway")) {
-                        for (boolean smoke : List.of(false, true)) {
-                            all.add(new Options(ingress, waf, certificate, database, smoke));
-                        }
-                    }
+        List<Map<String, String>> all = List.of(Map.of());
+        for (Map.Entry<String, List<String>> option : OPTIONS.entrySet()) {
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> partial : all) {
+                for (String choice : option.getValue()) {
+                    Map<String, String> extended = new LinkedHashMap<>(partial);
+                    extended.put(option.getKey(), choice);
+                    next.add(extended);
                 }
             }
+            all = next;
         }
-        return all.stream();
+        return all.stream().map(Options::new);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("combinations")
     void everyCombinationIsValidAndComplete(Options options) {
         Variant v = Variant.of(options.parameters());
+        List<String> refused = v.ruleViolations().stream().map(r -> r.split(":")[0].substring("rule ".length())).toList();
+        assertEquals(options.refusedBy(), refused, "rules refusing " + options);
+        if (!refused.isEmpty()) {
+            return;
+        }
         assertEquals(List.of(), v.problems(), "deployment " + options);
         ingress(options, v);
+        domain(options, v);
         waf(options, v);
         healthChecks(options, v);
         ranges(v);
         database(options, v);
+        adminAccess(options, v);
     }
 
     /** The template's Rules refuse the combinations that cannot work, with a message that says why. */
     @Test
     void impossibleCombinationsAreRefusedByTheTemplatesRules() {
+        assertEquals(List.of("rule DomainNeedsItsZone: DomainName needs HostedZoneId, the public hosted zone where its certificate is"
+                + " validated and its record created."), Variant.of(Map.of("DomainName", DOMAIN)).ruleViolations());
+        assertEquals(List.of("rule ZoneNeedsADomain: HostedZoneId is used only with DomainName."),
+                Variant.of(Map.of("HostedZoneId", ZONE)).ruleViolations());
         assertEquals(List.of("rule TransitGatewayNeedsTheDatabase: DatabaseNetwork=transit-gateway places the database in a VPC"
                         + " of its own; it needs EnableDatabase=true."),
                 Variant.of(Map.of("DatabaseNetwork", "transit-gateway")).ruleViolations());
@@ -120,14 +186,17 @@ class TemplateOptionsIT {
         assertEquals(List.of(), v.resources("AWS::WAFv2::WebACL"));
     }
 
-    /** The combinations cover every value of every option this test knows. */
+    /** The combinations are the full product, and together they set every option parameter of the template to each of its values. */
     @Test
     void theCombinationsCoverEveryOption() {
+        assertEquals(OPTIONS.values().stream().mapToLong(List::size).reduce(1, (a, b) -> a * b), combinations().count());
         Set<String> seen = new TreeSet<>();
         combinations().forEach(o -> o.parameters().forEach((k, val) -> seen.add(k + "=" + val)));
-        assertTrue(seen.containsAll(Set.of("Ingress=public-alb", "Ingress=private-api", "EnableDatabase=true", "EnableDatabase=false",
-                "DatabaseNetwork=database-subnets", "DatabaseNetwork=transit-gateway")), seen.toString());
-        assertEquals(48, combinations().count());
+        for (String parameter : List.of("Ingress", "DatabaseNetwork", "EnableDatabase", "EnableExecuteCommand", "EnableAdminHost")) {
+            for (com.fasterxml.jackson.databind.JsonNode value : Expansion.template().parameters().path(parameter).path("AllowedValues")) {
+                assertTrue(seen.contains(parameter + "=" + value.asText()), parameter + "=" + value.asText() + " is never tried");
+            }
+        }
     }
 
     // ---------------------------------------------------------------- ingress
@@ -144,8 +213,12 @@ class TemplateOptionsIT {
             assertEquals(v.placeholder("TargetGroup"), serviceBalancer.path("TargetGroupArn").asText());
             assertEquals(Set.of("{LoadBalancerSecurityGroup.GroupId}"), appSources);
             assertEquals(List.of(), v.resources("AWS::ApiGateway::RestApi"));
-            assertEquals(o.certificate(), v.exists("HttpsListener"));
-            assertEquals(o.certificate() ? "https://{LoadBalancer.DNSName}" : "http://{LoadBalancer.DNSName}", v.output("ServiceUrl").orElseThrow());
+            boolean https = o.hasDomain() || o.givenCertificate();
+            assertEquals(https, v.exists("HttpsListener"));
+            assertEquals(o.hasDomain() ? "https://" + DOMAIN : https ? "https://{LoadBalancer.DNSName}" : "http://{LoadBalancer.DNSName}",
+                    v.output("ServiceUrl").orElseThrow());
+            String redirect = v.properties("HttpListener").path("DefaultActions").get(0).path("Type").asText();
+            assertEquals(https ? "redirect" : "forward", redirect);
             return;
         }
         // private: no load balancer faces the internet; the API, through its VPC link, is the only way in
@@ -179,16 +252,64 @@ class TemplateOptionsIT {
         assertEquals("*", throttle.path("HttpMethod").asText());
         assertEquals(v.parameters.get("ApiThrottleRateLimit"), throttle.path("ThrottlingRateLimit").asText());
         assertEquals(v.parameters.get("ApiThrottleBurstLimit"), throttle.path("ThrottlingBurstLimit").asText());
-        assertEquals("https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}", v.output("ServiceUrl").orElseThrow());
+        assertEquals(o.hasDomain() ? "https://" + DOMAIN : "https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}",
+                v.output("ServiceUrl").orElseThrow());
+        assertEquals(o.hasDomain(), v.properties("Api").path("DisableExecuteApiEndpoint").asBoolean(), "one address with a domain");
         assertTrue(v.output("LoadBalancerDnsName").isEmpty());
         assertEquals(v.placeholder("NetworkTargetGroup"), serviceBalancer.path("TargetGroupArn").asText());
+    }
+
+    // ---------------------------------------------------------------- domain
+
+    /**
+     * With DomainName: a DNS-validated certificate in the given zone (unless one is given), used by the
+     * HTTPS listener or the API's custom domain, and an alias record to that entry point.
+     */
+    private static void domain(Options o, Variant v) {
+        assertEquals(o.hasDomain() && !o.givenCertificate(), v.exists("Certificate"));
+        assertEquals(o.hasDomain(), v.exists("DomainRecord"));
+        assertEquals(o.hasDomain() && o.isPrivate(), v.exists("ApiDomain"));
+        String certificate = o.givenCertificate() ? CERTIFICATE : "{Certificate}";
+        if (v.exists("Certificate")) {
+            JsonNode c = v.properties("Certificate");
+            assertEquals(DOMAIN, c.path("DomainName").asText());
+            assertEquals("DNS", c.path("ValidationMethod").asText());
+            assertEquals(ZONE, c.path("DomainValidationOptions").get(0).path("HostedZoneId").asText());
+        }
+        if (v.exists("HttpsListener")) {
+            JsonNode listener = v.properties("HttpsListener");
+            assertEquals(certificate, listener.path("Certificates").get(0).path("CertificateArn").asText());
+            assertTrue(listener.path("SslPolicy").asText().startsWith("ELBSecurityPolicy-TLS13-1-2"), listener.path("SslPolicy").asText());
+        }
+        if (!o.hasDomain()) {
+            return;
+        }
+        JsonNode record = v.properties("DomainRecord");
+        assertEquals(ZONE, record.path("HostedZoneId").asText());
+        assertEquals(DOMAIN, record.path("Name").asText());
+        assertEquals("A", record.path("Type").asText());
+        JsonNode alias = record.path("AliasTarget");
+        if (o.isPrivate()) {
+            JsonNode api = v.properties("ApiDomain");
+            assertEquals(certificate, api.path("RegionalCertificateArn").asText());
+            assertEquals("TLS_1_2", api.path("SecurityPolicy").asText());
+            assertEquals("[\"REGIONAL\"]", api.path("EndpointConfiguration").path("Types").toString());
+            assertEquals("{ApiDomain.RegionalDomainName}", alias.path("DNSName").asText());
+            assertEquals("{ApiDomain.RegionalHostedZoneId}", alias.path("HostedZoneId").asText());
+            JsonNode mapping = v.properties("ApiBasePathMapping");
+            assertEquals(List.of("{ApiDomain}", "{Api}", "{ApiStage}"),
+                    List.of(mapping.path("DomainName").asText(), mapping.path("RestApiId").asText(), mapping.path("Stage").asText()));
+        } else {
+            assertEquals("{LoadBalancer.DNSName}", alias.path("DNSName").asText());
+            assertEquals("{LoadBalancer.CanonicalHostedZoneID}", alias.path("HostedZoneId").asText());
+        }
     }
 
     // ---------------------------------------------------------------- WAF
 
     private static void waf(Options o, Variant v) {
         List<String> associations = v.resources("AWS::WAFv2::WebACLAssociation");
-        if (!o.waf()) {
+        if (!o.on("waf")) {
             assertEquals(List.of(), v.resources("AWS::WAFv2::WebACL"));
             assertEquals(List.of(), associations);
             return;
@@ -227,10 +348,10 @@ class TemplateOptionsIT {
 
         Target target = ConfigParser.parse(v.properties("ConfigParameter").path("Value").asText()).targets().get(0);
         String smoke = target.health().smokeUrl() == null ? null : target.health().smokeUrl().toString();
-        if (o.smokeUrl()) {
+        if (o.get("smoke").equals("url")) {
             assertEquals(SMOKE, smoke);
         } else if (o.isPrivate()) {
-            assertEquals("https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}/health", smoke);
+            assertEquals(o.hasDomain() ? "https://" + DOMAIN + "/health" : "https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}/health", smoke);
         } else {
             assertNull(smoke);
         }
@@ -265,7 +386,7 @@ class TemplateOptionsIT {
     private static void database(Options o, Variant v) {
         List<String> transit = new ArrayList<>(v.resources("AWS::EC2::TransitGateway"));
         transit.addAll(v.resources("AWS::EC2::TransitGatewayAttachment"));
-        if (o.database().equals("none")) {
+        if (o.get("database").equals("none")) {
             assertEquals(List.of(), v.resources("AWS::RDS::DBInstance"));
             assertEquals(List.of(), transit);
             assertEquals(List.of("Vpc"), v.resources("AWS::EC2::VPC"));
@@ -282,7 +403,10 @@ class TemplateOptionsIT {
         v.properties("Service").path("NetworkConfiguration").path("AwsvpcConfiguration").path("Subnets")
                 .forEach(s -> clients.add(new Network.Endpoint("AppSecurityGroup", Network.id(s))));
         function.path("SubnetIds").forEach(s -> clients.add(new Network.Endpoint(Network.id(function.path("SecurityGroupIds").get(0)), Network.id(s))));
-        assertEquals(4, clients.size(), clients.toString());
+        if (o.on("adminHost")) {
+            clients.add(new Network.Endpoint("AdminHostSecurityGroup", Network.id(v.properties("AdminHost").path("SubnetId"))));
+        }
+        assertEquals(o.on("adminHost") ? 5 : 4, clients.size(), clients.toString());
         for (Network.Endpoint client : clients) {
             for (String subnet : databaseSubnets) {
                 assertTrue(net.reaches(client, new Network.Endpoint(databaseGroup, subnet), 5432), client + " -> database in " + subnet);
@@ -298,9 +422,13 @@ class TemplateOptionsIT {
             }
         }
 
-        if (o.database().equals("database-subnets")) {
+        if (o.get("database").equals("database-subnets")) {
             assertEquals(List.of("DatabaseSubnetA", "DatabaseSubnetB"), databaseSubnets);
-            assertEquals(Set.of("{AppSecurityGroup.GroupId}", "{RotationSecurityGroup.GroupId}"), sources(v, databaseGroup));
+            Set<String> expected = new TreeSet<>(Set.of("{AppSecurityGroup.GroupId}", "{RotationSecurityGroup.GroupId}"));
+            if (o.on("adminHost")) {
+                expected.add("{AdminHostSecurityGroup.GroupId}");
+            }
+            assertEquals(expected, sources(v, databaseGroup));
             assertEquals(List.of(), transit);
             return;
         }
@@ -329,6 +457,107 @@ class TemplateOptionsIT {
         // the public subnets have no route to the database VPC
         assertFalse(net.routes("PublicSubnetA", databaseSubnets.get(0)));
         assertFalse(net.routes(databaseSubnets.get(0), "PublicSubnetA"));
+    }
+
+    // ---------------------------------------------------------------- admin access
+
+    /**
+     * ECS Exec: on the service, sessions encrypted with the stack's key and logged to an encrypted log
+     * group, the task role allowed exactly what the agent needs, the tasks reach the ssmmessages
+     * endpoint. The admin host: private subnet, no key pair, no public IP, no inbound rule, IMDSv2,
+     * encrypted disk, reaches the Session Manager endpoints (and the database when there is one), its
+     * role limited to Session Manager. The operators' policy grants exactly what the enabled parts need.
+     */
+    private static void adminAccess(Options o, Variant v) {
+        Network net = new Network(v);
+        JsonNode cluster = v.properties("Cluster").path("Configuration");
+        JsonNode service = v.properties("Service");
+        assertEquals(o.on("exec") || o.on("adminHost"), v.exists("SsmMessagesEndpoint"));
+        assertEquals(o.on("exec") || o.on("adminHost"), v.exists("AdminAccessPolicy"));
+        Set<String> granted = new TreeSet<>();
+        if (v.exists("AdminAccessPolicy")) {
+            v.properties("AdminAccessPolicy").path("PolicyDocument").path("Statement").forEach(st -> granted.add(st.path("Sid").asText()));
+        }
+        if (!o.on("exec")) {
+            assertFalse(service.has("EnableExecuteCommand"));
+            assertFalse(cluster.has("ExecuteCommandConfiguration"));
+            assertFalse(v.properties("TaskRole").has("Policies"), "the task role has no permission without ECS Exec");
+            assertFalse(v.exists("ExecLogGroup"));
+            assertFalse(granted.contains("ExecIntoTheApplication"));
+        } else {
+            assertTrue(service.path("EnableExecuteCommand").asBoolean());
+            JsonNode exec = cluster.path("ExecuteCommandConfiguration");
+            assertEquals("{Key}", exec.path("KmsKeyId").asText());
+            assertEquals("OVERRIDE", exec.path("Logging").asText());
+            assertEquals(v.properties("ExecLogGroup").path("LogGroupName").asText(), exec.path("LogConfiguration").path("CloudWatchLogGroupName").asText());
+            assertTrue(exec.path("LogConfiguration").path("CloudWatchEncryptionEnabled").asBoolean());
+            assertEquals("{Key.Arn}", v.properties("ExecLogGroup").path("KmsKeyId").asText());
+            assertEquals(Set.of("kms:Decrypt", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents",
+                            "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+                            "ssmmessages:OpenDataChannel"),
+                    actions(v.properties("TaskRole").path("Policies")));
+            for (String subnet : List.of("PrivateSubnetA", "PrivateSubnetB")) {
+                assertTrue(net.reaches(new Network.Endpoint("AppSecurityGroup", subnet), new Network.Endpoint("EndpointSecurityGroup", subnet), 443));
+            }
+            assertTrue(granted.containsAll(Set.of("ExecIntoTheApplication", "EncryptExecSessions")), granted.toString());
+            JsonNode statement = statement(v.properties("AdminAccessPolicy"), "ExecIntoTheApplication");
+            assertEquals(v.parameters.get("ContainerName"), statement.path("Condition").path("StringEquals").path("ecs:container-name").asText());
+        }
+        if (!o.on("adminHost")) {
+            assertFalse(v.exists("AdminHost"));
+            assertTrue(v.output("AdminHostId").isEmpty());
+            assertFalse(granted.contains("ForwardPortsThroughTheAdminHost"));
+            return;
+        }
+        JsonNode host = v.properties("AdminHost");
+        String subnet = Network.id(host.path("SubnetId"));
+        assertTrue(subnet.startsWith("PrivateSubnet"), subnet);
+        assertFalse(host.has("KeyName"), "no key pair");
+        assertFalse(host.has("NetworkInterfaces"), "no public address");
+        assertFalse(v.properties(subnet).path("MapPublicIpOnLaunch").asBoolean());
+        assertEquals(Set.of(), sources(v, "AdminHostSecurityGroup"), "no inbound rule");
+        JsonNode template = v.properties("AdminHostLaunchTemplate").path("LaunchTemplateData");
+        assertEquals("required", template.path("MetadataOptions").path("HttpTokens").asText());
+        JsonNode disk = template.path("BlockDeviceMappings").get(0).path("Ebs");
+        assertTrue(disk.path("Encrypted").asBoolean());
+        assertEquals("{Key.Arn}", disk.path("KmsKeyId").asText());
+        assertEquals(Set.of("ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"), actions(v.properties("AdminHostRole").path("Policies")));
+        Network.Endpoint self = new Network.Endpoint("AdminHostSecurityGroup", subnet);
+        for (String endpoint : List.of("SsmEndpoint", "SsmMessagesEndpoint")) {
+            assertEquals("[\"{EndpointSecurityGroup}\"]", v.properties(endpoint).path("SecurityGroupIds").toString());
+            assertTrue(net.reaches(self, new Network.Endpoint("EndpointSecurityGroup", subnet), 443), "admin host -> " + endpoint);
+        }
+        assertEquals("{AdminHost}", v.output("AdminHostId").orElseThrow());
+        JsonNode forward = statement(v.properties("AdminAccessPolicy"), "ForwardPortsThroughTheAdminHost");
+        assertEquals(Set.of("arn:aws:ec2:us-east-1:123456789012:instance/{AdminHost}",
+                "arn:aws:ssm:us-east-1::document/AWS-StartPortForwardingSessionToRemoteHost"), texts(forward.path("Resource")));
+        assertEquals(!o.get("database").equals("none"), granted.contains("ReadTheDatabaseMasterLogin"));
+    }
+
+    private static Set<String> actions(JsonNode policies) {
+        Set<String> actions = new TreeSet<>();
+        policies.forEach(p -> p.path("PolicyDocument").path("Statement").forEach(st -> actions.addAll(texts(st.path("Action")))));
+        return actions;
+    }
+
+    private static JsonNode statement(JsonNode policy, String sid) {
+        for (JsonNode st : policy.path("PolicyDocument").path("Statement")) {
+            if (st.path("Sid").asText().equals(sid)) {
+                return st;
+            }
+        }
+        throw new AssertionError("no statement " + sid + " in " + policy);
+    }
+
+    private static Set<String> texts(JsonNode node) {
+        Set<String> texts = new TreeSet<>();
+        if (node.isArray()) {
+            node.forEach(n -> texts.add(n.asText()));
+        } else {
+            texts.add(node.asText());
+        }
+        return texts;
     }
 
     // ---------------------------------------------------------------- helpers

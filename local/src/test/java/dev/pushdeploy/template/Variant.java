@@ -30,6 +30,7 @@ final class Variant {
     final Map<String, String> parameters;
     final CfnTemplate template;
     final Stack stack;
+    private final Map<String, JsonNode> evaluated = new java.util.HashMap<>();
 
     private Variant(CfnTemplate template, Map<String, String> parameters, Stack stack) {
         this.template = template;
@@ -67,10 +68,12 @@ final class Variant {
     }
 
     JsonNode properties(String logicalId) {
-        if (!exists(logicalId)) {
-            throw new IllegalArgumentException(logicalId + " does not exist in this deployment");
-        }
-        return stack.properties(logicalId);
+        return evaluated.computeIfAbsent(logicalId, id -> {
+            if (!exists(id)) {
+                throw new IllegalArgumentException(id + " does not exist in this deployment");
+            }
+            return stack.properties(id);
+        });
     }
 
     boolean condition(String name) {

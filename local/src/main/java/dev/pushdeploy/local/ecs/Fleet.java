@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.local.ecs.Scenario.Fate;
 import dev.pushdeploy.local.ecs.SimDeployment.Kind;
 import java.time.Clock;
@@ -44,7 +45,7 @@ final class Fleet {
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private final Clock clock;
-    private final Function<String, TaskDefinitionInfo> taskDefinitions;
+    private final Function<String, TaskDefinition> taskDefinitions;
     private final Map<String, SimService> services = new LinkedHashMap<>();
     private final Map<String, Scenario> imageScenarios = new HashMap<>();
     private final List<DeploymentStart> starts = new ArrayList<>();
@@ -58,7 +59,7 @@ final class Fleet {
      * @param taskDefinitions describes a task definition; called under the fleet's lock, so it should
      *                        answer from memory (the simulator looks each one up before it gets here)
      */
-    Fleet(Clock clock, Function<String, TaskDefinitionInfo> taskDefinitions) {
+    Fleet(Clock clock, Function<String, TaskDefinition> taskDefinitions) {
         this.clock = clock;
         this.taskDefinitions = taskDefinitions;
         this.lastStep = grid(now());
@@ -571,8 +572,11 @@ final class Fleet {
                                         SimServiceDeployment record) {
         Scenario behaviour = scenario;
         if (scenario != Scenario.ROLLBACK_FAILS && !service.completedRevisions.contains(taskDefinition)) {
-            for (String digest : taskDefinitions.apply(taskDefinition).digests()) {
-                behaviour = imageScenarios.getOrDefault(digest, behaviour);
+            for (TaskDefinition.Container c : taskDefinitions.apply(taskDefinition).containers()) {
+                String image = c.image();
+                if (image != null && image.contains("@")) {
+                    behaviour = imageScenarios.getOrDefault(image.substring(image.indexOf('@') + 1), behaviour);
+                }
             }
         }
         boolean knownGood = service.completedRevisions.contains(taskDefinition) && scenario != Scenario.ROLLBACK_FAILS;
@@ -663,7 +667,7 @@ final class Fleet {
     }
 
     private ObjectNode render(SimService service, SimTask task) {
-        TaskDefinitionInfo definition = taskDefinitions.apply(task.deployment.taskDefinition);
+        TaskDefinition definition = taskDefinitions.apply(task.deployment.taskDefinition);
         ObjectNode node = Json.object();
         node.put("taskArn", task.arn);
         node.put("clusterArn", service.clusterArn);
@@ -692,7 +696,7 @@ final class Fleet {
             node.put("stoppedReason", task.stoppedReason);
         }
         ArrayNode containers = node.putArray("containers");
-        for (TaskDefinitionInfo.Container c : definition.containers()) {
+        for (TaskDefinition.Container c : definition.containers()) {
             ObjectNode container = containers.addObject();
             container.put("containerArn", service.clusterArn.replace(":cluster/", ":container/") + "/" + task.id + "/" + c.name());
             container.put("taskArn", task.arn);

@@ -60,8 +60,7 @@ class EcsEventSamplesTest {
     static List<ObjectNode> crashLoopEvents() {
         FleetTest.ManualClock clock = new FleetTest.ManualClock();
         List<ObjectNode> events = new ArrayList<>();
-        Fleet fleet = new Fleet(clock, arn -> new TaskDefinitionInfo(arn, "256", "512",
-                List.of(new TaskDefinitionInfo.Container("app", "repo/web@sha256:" + arn.substring(arn.length() - 1), true))));
+        Fleet fleet = new Fleet(clock, FleetTest::definition);
         fleet.adopt(motoService(TD1));
         fleet.events(events::add);
         fleet.scenario(Scenario.CRASH_LOOP);

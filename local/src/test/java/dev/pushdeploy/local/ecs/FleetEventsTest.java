@@ -214,8 +214,7 @@ class FleetEventsTest {
     }
 
     private static Fleet fleet(FleetTest.ManualClock clock, List<ObjectNode> sink) {
-        Fleet fleet = new Fleet(clock, arn -> new TaskDefinitionInfo(arn, "256", "512",
-                List.of(new TaskDefinitionInfo.Container("app", "repo/web@sha256:" + arn.substring(arn.length() - 1), true))));
+        Fleet fleet = new Fleet(clock, FleetTest::definition);
         fleet.adopt(motoService(TD1));
         fleet.events(sink::add);
         return fleet;

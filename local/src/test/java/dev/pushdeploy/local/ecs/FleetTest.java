@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.TaskDefinition;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +32,7 @@ class FleetTest {
 
     @BeforeEach
     void adoptService() {
-        fleet = new Fleet(clock, arn -> new TaskDefinitionInfo(arn, "256", "512",
-                List.of(new TaskDefinitionInfo.Container("app", "repo/web@sha256:" + arn.substring(arn.length() - 1), true))));
+        fleet = new Fleet(clock, FleetTest::definition);
         fleet.adopt(motoService(TD1));
     }
 
@@ -221,6 +222,13 @@ class FleetTest {
     @CsvSource({"1, 3", "2, 3", "6, 3", "7, 4", "10, 5", "399, 200", "1000, 200"})
     void theCircuitBreakerThresholdIsHalfTheDesiredCountBetween3And200(int desired, int threshold) {
         assertEquals(threshold, Fleet.threshold(desired));
+    }
+
+    /** A revision's definition: one essential container whose image digest ends like its ARN. */
+    static TaskDefinition definition(String arn) {
+        return new TaskDefinition(arn, "web", 1, true, "256", "512",
+                List.of(new TaskDefinition.Container("app", "repo/web@sha256:" + arn.substring(arn.length() - 1), true,
+                        Map.of(), Map.of())), Map.of());
     }
 
     private JsonNode describe() {
