@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
  * @param tagPattern   tags that deploy; others end IGNORED (full match)
  * @param scanSeverity findings at or above this severity reject the image; null disables the gate
  * @param keepRevisions task definition revisions kept by Finalize (live and rollback target always kept)
+ * @param strategy     how ECS rolls out a new revision of the service
  */
 public record Target(
         String repository,
@@ -19,9 +20,17 @@ public record Target(
         List<SecretSpec> secrets,
         Health health,
         String scanSeverity,
-        int keepRevisions) {
+        int keepRevisions,
+        Strategy strategy) {
     public Target {
         secrets = List.copyOf(secrets);
+        strategy = strategy == null ? Strategy.ROLLING : strategy;
+    }
+
+    /** A target with the rolling strategy. */
+    public Target(String repository, String cluster, String service, String container, Pattern tagPattern,
+                  List<SecretSpec> secrets, Health health, String scanSeverity, int keepRevisions) {
+        this(repository, cluster, service, container, tagPattern, secrets, health, scanSeverity, keepRevisions, Strategy.ROLLING);
     }
 
     public String serviceKey() {
