@@ -2,6 +2,8 @@ package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
+import dev.pushdeploy.adapter.aws.DynamoHookRecords;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
@@ -36,7 +38,9 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
     }
 
     private CheckDeploymentHandler(String configParameter, Clock clock) {
-        this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
+        this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts(),
+                        new CloudWatchAlarmStates(Aws.cloudWatch()),
+                        Env.get(Env.TABLE_NAME).map(table -> new DynamoHookRecords(Aws.dynamoDb(), table)).orElse(null)),
                 new SsmConfigSource(Aws.ssm(), configParameter), clock);
     }
 

@@ -6,15 +6,18 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RequestScoped;
 import dev.pushdeploy.model.CheckResult;
-import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.RollbackStarter;
+import dev.pushdeploy.rollout.ServiceDeployments;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SdkServiceDeployments;
 import java.time.Clock;
 
 /**
- * Rollback: UpdateService back to the revision that was live before the request
- * ({@code $.rollback}). Secrets need no restore: that revision points at the untouched slot.
+ * Rollback: the service back to the revision that was live before the request ({@code $.rollback}):
+ * ECS's own rollback of a traffic-shifting deployment still under way, else UpdateService (see
+ * {@link RollbackStarter}). Secrets need no restore: that revision points at the untouched slot.
  * Nothing is updated when the service is already back (ECS's circuit breaker, or a retry).
  */
 public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Rollout> {
@@ -22,7 +25,7 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
     public record Input(DeployRequest request, Rollout rollout, CheckResult check) implements RequestScoped {
     }
 
-    private final DeploymentStarter starter;
+    private final RollbackStarter starter;
 
     /** Wired from the environment, as Lambda runs it. */
     public RollbackHandler() {
@@ -31,12 +34,12 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
 
     /** Wired from the environment, reading time from {@code clock}. */
     public RollbackHandler(Clock clock) {
-        this(new SdkEcsServices(Aws.ecs()), clock);
+        this(new SdkEcsServices(Aws.ecs()), new SdkServiceDeployments(Aws.ecs()), clock);
     }
 
-    public RollbackHandler(EcsServices ecs, Clock clock) {
+    public RollbackHandler(EcsServices ecs, ServiceDeployments deployments, Clock clock) {
         super(Input.class, "Rollback");
-        this.starter = new DeploymentStarter(ecs, clock);
+        this.starter = new RollbackStarter(ecs, deployments, clock);
     }
 
     @Override
@@ -49,7 +52,6 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
                 "to", request.previousTaskDefinition(),
                 "verdict", input.check() == null ? null : input.check().verdict(),
                 "reason", input.check() == null ? null : input.check().reason());
-        return starter.moveTo(request.cluster(), request.service(), request.previousTaskDefinition(),
-                request.deadlineSeconds(), log);
+        return starter.rollBack(request, input.rollout(), log);
     }
 }

@@ -4,6 +4,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -60,6 +61,10 @@ public final class Aws {
         return ElbHolder.CLIENT;
     }
 
+    public static CloudWatchClient cloudWatch() {
+        return CloudWatchHolder.CLIENT;
+    }
+
     private static final class Http {
         static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
@@ -93,5 +98,9 @@ public final class Aws {
 
     private static final class ElbHolder {
         static final ElasticLoadBalancingV2Client CLIENT = build(ElasticLoadBalancingV2Client.builder());
+    }
+
+    private static final class CloudWatchHolder {
+        static final CloudWatchClient CLIENT = build(CloudWatchClient.builder());
     }
 }
