@@ -89,7 +89,7 @@ class TemplateLintIT {
                 .filter(Matcher::matches)
                 .map(m -> m.group(1))
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(12, ruleIds.size(), "custom rules found: " + ruleIds);
+        assertEquals(13, ruleIds.size(), "custom rules found: " + ruleIds);
         assertEquals(ruleIds, planted);
     }
 

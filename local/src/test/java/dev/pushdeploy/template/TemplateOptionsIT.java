@@ -29,6 +29,9 @@ class TemplateOptionsIT {
     private static final String SMOKE = "https://status.example.com/health";
     private static final String DOMAIN = "shop.example.com";
     private static final String ZONE = "Z0123456789ABCDEFGHIJ";
+    private static final String GITHUB_REPOSITORY = "example/shop";
+    private static final String SECOND = "api";
+    private static final String GITHUB_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
     private static final String CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666";
 
     /**
@@ -37,11 +40,19 @@ class TemplateOptionsIT {
      */
     static final Map<String, List<String>> OPTIONS = options();
     /**
-     * Options that only change values inside resources the others create: each combination takes
-     * one of their choices in turn (by the sum of its other choices' positions), so that every pair
-     * of choices of any two options still meets (checked below).
+     * Options whose resources no other option touches (the smoke URL only changes a value, the CI
+     * role only refers to the repository): each combination takes one of their choices in turn (by
+     * the sum of its other choices' positions), so that every pair of choices of any two options
+     * still meets (checked below).
      */
-    static final Map<String, List<String>> VALUE_OPTIONS = Map.of("smoke", List.of("default", "url"));
+    static final Map<String, List<String>> VALUE_OPTIONS = valueOptions();
+
+    private static Map<String, List<String>> valueOptions() {
+        Map<String, List<String>> o = new LinkedHashMap<>();
+        o.put("smoke", List.of("default", "url"));
+        o.put("ci", List.of("off", "create-provider", "existing-provider"));
+        return o;
+    }
 
     private static Map<String, List<String>> options() {
         Map<String, List<String>> o = new LinkedHashMap<>();
@@ -52,6 +63,7 @@ class TemplateOptionsIT {
         o.put("exec", List.of("off", "on"));
         o.put("adminHost", List.of("off", "on"));
         o.put("hardening", List.of("off", "user", "user+read-only"));
+        o.put("services", List.of("one", "two"));
         return o;
     }
 
@@ -90,6 +102,9 @@ class TemplateOptionsIT {
             if (on("exec") && get("hardening").endsWith("read-only")) {
                 rules.add("ExecNeedsAWritableRoot");
             }
+            if (isPrivate() && get("services").equals("two")) {
+                rules.add("SecondServiceNeedsTheAlb");
+            }
             return rules;
         }
 
@@ -122,6 +137,15 @@ class TemplateOptionsIT {
                 p.put("ContainerUser", "1000:1000");
             }
             p.put("ReadOnlyRootFilesystem", String.valueOf(get("hardening").endsWith("read-only")));
+            if (!get("ci").equals("off")) {
+                p.put("GitHubRepository", GITHUB_REPOSITORY);
+            }
+            if (get("ci").equals("existing-provider")) {
+                p.put("GitHubOidcProviderArn", GITHUB_PROVIDER);
+            }
+            if (get("services").equals("two")) {
+                p.put("SecondServiceName", SECOND);
+            }
             return p;
         }
 
@@ -148,7 +172,11 @@ class TemplateOptionsIT {
         return all.stream().map(choices -> {
             int turn = choices.entrySet().stream().mapToInt(e -> OPTIONS.get(e.getKey()).indexOf(e.getValue())).sum();
             Map<String, String> full = new LinkedHashMap<>(choices);
-            VALUE_OPTIONS.forEach((name, values) -> full.put(name, values.get(turn % values.size())));
+            int shift = 0;
+            for (Map.Entry<String, List<String>> option : VALUE_OPTIONS.entrySet()) {
+                List<String> values = option.getValue();
+                full.put(option.getKey(), values.get((turn + shift++) % values.size()));
+            }
             return new Options(full);
         });
     }
@@ -171,6 +199,8 @@ class TemplateOptionsIT {
         database(options, v);
         adminAccess(options, v);
         hardening(options, v);
+        ci(options, v);
+        services(options, v);
     }
 
     /** The template's Rules refuse the combinations that cannot work, with a message that says why. */
@@ -180,6 +210,18 @@ class TemplateOptionsIT {
                 + " validated and its record created."), Variant.of(Map.of("DomainName", DOMAIN)).ruleViolations());
         assertEquals(List.of("rule ZoneNeedsADomain: HostedZoneId is used only with DomainName."),
                 Variant.of(Map.of("HostedZoneId", ZONE)).ruleViolations());
+        assertEquals(List.of("rule SecondServiceNeedsTheAlb: The second service is routed by the ALB's host and path rules; it needs"
+                        + " Ingress=public-alb."),
+                Variant.of(Map.of("SecondServiceName", SECOND, "Ingress", "private-api")).ruleViolations());
+        assertEquals(List.of("rule SecondServiceNeedsTheAlb: SecondServiceName must differ from AppName (each service has its own"
+                        + " repository and task family)."),
+                Variant.of(Map.of("SecondServiceName", "web")).ruleViolations());
+        assertEquals(List.of("rule SecondServiceNeedsTheAlb: The second service needs SecondPathPattern or SecondHostHeader (the ALB"
+                        + " rule that routes to it)."),
+                Variant.of(Map.of("SecondServiceName", SECOND, "SecondPathPattern", "")).ruleViolations());
+        assertEquals(List.of("rule GitHubProviderNeedsARepository: GitHubOidcProviderArn is used only with GitHubRepository, the"
+                        + " repository whose workflows may push."),
+                Variant.of(Map.of("GitHubOidcProviderArn", GITHUB_PROVIDER)).ruleViolations());
         assertEquals(List.of("rule ExecNeedsAWritableRoot: ECS Exec needs a writable root filesystem (its agent writes into the"
                         + " container); choose EnableExecuteCommand or ReadOnlyRootFilesystem."),
                 Variant.of(Map.of("EnableExecuteCommand", "true", "ReadOnlyRootFilesystem", "true")).ruleViolations());
@@ -496,6 +538,149 @@ class TemplateOptionsIT {
         // the public subnets have no route to the database VPC
         assertFalse(net.routes("PublicSubnetA", databaseSubnets.get(0)));
         assertFalse(net.routes(databaseSubnets.get(0), "PublicSubnetA"));
+    }
+
+    // ---------------------------------------------------------------- second service
+
+    /**
+     * Two services behind one ALB: the second has its own repository, task family, target group,
+     * listener rule (on the listener that serves), security group chain, secret slots, rolling
+     * strategy and configuration target; pushes to either repository start the pipeline; and wherever
+     * a role is granted something of the first service it is granted the same of the second.
+     */
+    private static void services(Options o, Variant v) {
+        List<String> services = v.resources("AWS::ECS::Service");
+        List<Target> targets = ConfigParser.parse(v.properties("ConfigParameter").path("Value").asText()).targets();
+        JsonNode pushed = v.properties("PushRule").path("EventPattern").path("detail").path("repository-name");
+        if (o.get("services").equals("one")) {
+            assertEquals(List.of("Service"), services);
+            assertEquals(1, targets.size());
+            assertEquals("[\"web\"]", pushed.toString());
+            return;
+        }
+        assertEquals(List.of("Service", "SecondService"), services);
+        assertEquals("[\"web\",\"" + SECOND + "\"]", pushed.toString());
+        assertEquals(SECOND, v.properties("SecondRepository").path("RepositoryName").asText());
+        assertEquals(SECOND, v.properties("SecondTaskDefinition").path("Family").asText());
+        assertEquals(2, targets.size());
+        Target second = targets.get(1);
+        assertEquals(List.of(SECOND, "pushdeploy/" + SECOND, "app"), List.of(second.repository(), second.serviceKey(), second.container()));
+        assertEquals("/pushdeploy/" + SECOND + "/app-signing-key", second.secrets().get(0).parameter());
+        assertEquals(targets.get(0).tagPattern().pattern(), second.tagPattern().pattern());
+
+        JsonNode service = v.properties("SecondService");
+        assertEquals("{SecondTargetGroup}", service.path("LoadBalancers").get(0).path("TargetGroupArn").asText());
+        assertEquals("0", service.path("DesiredCount").asText(), "no task before the second service's own release");
+        assertEquals("100", service.path("DeploymentConfiguration").path("MinimumHealthyPercent").asText());
+        assertEquals("200", service.path("DeploymentConfiguration").path("MaximumPercent").asText());
+        JsonNode group = v.properties("SecondTargetGroup");
+        assertEquals(List.of("ip", "8080", "/health"), List.of(group.path("TargetType").asText(), group.path("Port").asText(), group.path("HealthCheckPath").asText()));
+        JsonNode rule = v.properties("SecondListenerRule");
+        assertEquals(v.exists("HttpsListener") ? "{HttpsListener}" : "{HttpListener}", rule.path("ListenerArn").asText(), "the listener that serves");
+        assertEquals("[{\"Field\":\"path-pattern\",\"PathPatternConfig\":{\"Values\":[\"/api/*\"]}}]", rule.path("Conditions").toString());
+        assertEquals("{SecondTargetGroup}", rule.path("Actions").get(0).path("TargetGroupArn").asText());
+        assertEquals(Set.of("{LoadBalancerSecurityGroup.GroupId}"), sources(v, "SecondAppSecurityGroup"));
+        Network net = new Network(v);
+        assertTrue(net.reaches(new Network.Endpoint("LoadBalancerSecurityGroup", "PublicSubnetA"), new Network.Endpoint("SecondAppSecurityGroup", "PrivateSubnetB"), 8080));
+        assertTrue(net.reaches(new Network.Endpoint("SecondAppSecurityGroup", "PrivateSubnetA"), new Network.Endpoint("EndpointSecurityGroup", "PrivateSubnetA"), 443));
+        assertFalse(net.reaches(new Network.Endpoint("SecondAppSecurityGroup", "PrivateSubnetA"), new Network.Endpoint("AppSecurityGroup", "PrivateSubnetB"), 8080),
+                "the services do not reach each other's tasks directly");
+        JsonNode container = v.properties("SecondTaskDefinition").path("ContainerDefinitions").get(0);
+        assertEquals(v.properties("TaskDefinition").path("ContainerDefinitions").get(0).path("LinuxParameters"), container.path("LinuxParameters"),
+                "the same hardening");
+
+        List<String> missing = new ArrayList<>();
+        for (String role : v.resources("AWS::IAM::Role")) {
+            if (role.equals("GitHubPushRole")) {
+                continue; // CI pushes the first service's repository (GitHubRepository is one application repository)
+            }
+            List<String> resources = new ArrayList<>();
+            v.properties(role).path("Policies").forEach(p -> p.path("PolicyDocument").path("Statement")
+                    .forEach(st -> resources.addAll(texts(st.path("Resource")))));
+            for (String resource : resources) {
+                String counterpart = secondOf(resource);
+                if (counterpart != null && !resources.contains(counterpart)) {
+                    missing.add(role + ": " + resource + " without " + counterpart);
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "grants of the first service the second lacks");
+    }
+
+    /** The second service's counterpart of a grant on the first's repository, service, family, slots or release parameters. */
+    private static String secondOf(String resource) {
+        if (resource.endsWith(":repository/web")) {
+            return resource.replace(":repository/web", ":repository/" + SECOND);
+        }
+        for (String scope : List.of(":service/pushdeploy/web", ":task-definition/web:", ":parameter/pushdeploy/web/", "/release/pushdeploy/web/",
+                ":log-group:/ecs/pushdeploy/web:")) {
+            if (resource.contains(scope)) {
+                return resource.replace(scope, scope.replace("web", SECOND));
+            }
+        }
+        return null;
+    }
+
+    /** The second service runs only once its own release parameters exist and differ from the first's. */
+    @Test
+    void theSecondServiceRunsOnItsOwnReleaseOnly() {
+        Map<String, String> release = Map.of(
+                "/pushdeploy/release/pushdeploy/web/image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "a".repeat(64),
+                "/pushdeploy/release/pushdeploy/web/secret/APP_SIGNING_KEY", "/pushdeploy/web/app-signing-key/a",
+                "/pushdeploy/release/pushdeploy/web/secret/DB_PASSWORD", "none",
+                "/pushdeploy/release/pushdeploy/api/image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/api@sha256:" + "b".repeat(64),
+                "/pushdeploy/release/pushdeploy/api/secret/APP_SIGNING_KEY", "/pushdeploy/api/app-signing-key/b");
+        Map<String, String> two = Map.of("SecondServiceName", SECOND,
+                "SecondLiveImage", "/pushdeploy/release/pushdeploy/api/image",
+                "SecondLiveSigningKeySlot", "/pushdeploy/release/pushdeploy/api/secret/APP_SIGNING_KEY");
+        java.util.function.Function<String, java.util.Optional<String>> ssm = name -> java.util.Optional.ofNullable(release.get(name));
+
+        Variant own = Variant.of(two, ssm);
+        assertEquals(List.of(), own.problems());
+        JsonNode container = own.properties("SecondTaskDefinition").path("ContainerDefinitions").get(0);
+        assertEquals(release.get("/pushdeploy/release/pushdeploy/api/image"), container.path("Image").asText());
+        assertEquals("[{\"Name\":\"APP_SIGNING_KEY\",\"ValueFrom\":\"/pushdeploy/api/app-signing-key/b\"}]", container.path("Secrets").toString());
+        assertEquals("2", own.properties("SecondService").path("DesiredCount").asText());
+
+        Variant forgotten = Variant.of(Map.of("SecondServiceName", SECOND), ssm);
+        assertEquals("0", forgotten.properties("SecondService").path("DesiredCount").asText(), "the first service's release is not the second's");
+        assertFalse(forgotten.properties("SecondTaskDefinition").path("ContainerDefinitions").get(0).has("Secrets"));
+        assertEquals("2", forgotten.properties("Service").path("DesiredCount").asText());
+    }
+
+    // ---------------------------------------------------------------- CI
+
+    /** The CI role: assumed only through GitHub's OIDC by the named repository's matching refs; may only push to the service's repository. */
+    private static void ci(Options o, Variant v) {
+        String ci = o.get("ci");
+        assertEquals(ci.equals("create-provider"), v.exists("GitHubOidcProvider"));
+        assertEquals(!ci.equals("off"), v.exists("GitHubPushRole"));
+        if (ci.equals("off")) {
+            assertTrue(v.output("GitHubPushRoleArn").isEmpty());
+            return;
+        }
+        if (ci.equals("create-provider")) {
+            JsonNode provider = v.properties("GitHubOidcProvider");
+            assertEquals("https://token.actions.githubusercontent.com", provider.path("Url").asText());
+            assertEquals("[\"sts.amazonaws.com\"]", provider.path("ClientIdList").toString());
+        }
+        JsonNode role = v.properties("GitHubPushRole");
+        JsonNode trust = role.path("AssumeRolePolicyDocument").path("Statement");
+        assertEquals(1, trust.size());
+        JsonNode statement = trust.get(0);
+        assertEquals(ci.equals("create-provider") ? "{GitHubOidcProvider}" : GITHUB_PROVIDER, statement.path("Principal").path("Federated").asText());
+        assertEquals("sts:AssumeRoleWithWebIdentity", statement.path("Action").asText());
+        assertEquals("sts.amazonaws.com", statement.path("Condition").path("StringEquals").path("token.actions.githubusercontent.com:aud").asText());
+        assertEquals("repo:" + GITHUB_REPOSITORY + ":ref:refs/tags/v*",
+                statement.path("Condition").path("StringLike").path("token.actions.githubusercontent.com:sub").asText());
+        Map<String, Set<String>> grants = new LinkedHashMap<>();
+        role.path("Policies").forEach(p -> p.path("PolicyDocument").path("Statement")
+                .forEach(st -> grants.put(st.path("Resource").asText(), texts(st.path("Action")))));
+        assertEquals(Map.of("*", Set.of("ecr:GetAuthorizationToken"),
+                        "arn:aws:ecr:us-east-1:123456789012:repository/web", Set.of("ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
+                                "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage")),
+                grants, "only the login and pushing to the service's repository");
+        assertEquals("{GitHubPushRole.Arn}", v.output("GitHubPushRoleArn").orElseThrow());
     }
 
     // ---------------------------------------------------------------- task hardening
