@@ -14,9 +14,37 @@ import java.util.Locale;
  *                        test listener rule (with {@code testHeader}) before production traffic moves
  * @param testHeader      the HTTP header the test listener rule matches
  * @param testHeaderValue its value
+ * @param shift           how ECS moves production traffic and how long it watches each share
  */
-public record Strategy(Type type, String testUrl, String testHeader, String testHeaderValue) {
-    public static final Strategy ROLLING = new Strategy(Type.ROLLING, null, null, null);
+public record Strategy(Type type, String testUrl, String testHeader, String testHeaderValue, Shift shift) {
+    public static final Strategy ROLLING = new Strategy(Type.ROLLING, null, null, null, Shift.DEFAULT);
+
+    public Strategy {
+        shift = shift == null ? Shift.DEFAULT : shift;
+    }
+
+    /**
+     * ECS's traffic settings: {@code canaryConfiguration} (percent, bake minutes),
+     * {@code linearConfiguration} (step percent, step bake minutes) and {@code bakeTimeInMinutes}
+     * (both revisions run on after all production traffic moved).
+     */
+    public record Shift(double canaryPercent, int canaryBakeMinutes, double stepPercent, int stepBakeMinutes, int bakeMinutes) {
+        public static final Shift DEFAULT = new Shift(5, 10, 10, 6, 5);
+    }
+
+    /**
+     * The time ECS spends watching traffic on its own schedule (canary or step bakes, then the
+     * bake time) in seconds: a rollout's deadline is extended by it. 0 for ROLLING.
+     */
+    public int plannedSeconds() {
+        int minutes = switch (type) {
+            case ROLLING -> 0;
+            case BLUE_GREEN -> shift.bakeMinutes();
+            case CANARY -> shift.canaryBakeMinutes() + shift.bakeMinutes();
+            case LINEAR -> ((int) Math.ceil(100 / shift.stepPercent() - 1e-9) - 1) * shift.stepBakeMinutes() + shift.bakeMinutes();
+        };
+        return 60 * minutes;
+    }
 
     /** ECS's deployment strategies. */
     public enum Type {

@@ -40,7 +40,7 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
     private CheckDeploymentHandler(String configParameter, Clock clock) {
         this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts(),
                         new CloudWatchAlarmStates(Aws.cloudWatch()),
-                        Env.get(Env.TABLE_NAME).map(table -> new DynamoHookRecords(Aws.dynamoDb(), table)).orElse(null)),
+                        new DynamoHookRecords(Aws.dynamoDb(), Env.require(Env.TABLE_NAME))),
                 new SsmConfigSource(Aws.ssm(), configParameter), clock);
     }
 

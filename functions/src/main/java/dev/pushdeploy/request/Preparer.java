@@ -241,7 +241,7 @@ public final class Preparer {
                     .requestId(requestId).action(action).source(source)
                     .cluster(target.cluster()).service(target.service()).container(target.container())
                     .repository(target.repository())
-                    .deadlineSeconds(target.health().deadlineSeconds()).bakeSeconds(target.health().bakeSeconds());
+                    .deadlineSeconds(target.health().deadlineSeconds() + target.strategy().plannedSeconds()).bakeSeconds(target.health().bakeSeconds());
         }
 
         Draft tag(String value) {

@@ -14,6 +14,7 @@ import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.rollout.RolloutFixtures.CallCounter;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SdkServiceDeployments;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
 import dev.pushdeploy.model.Verdict;
 import dev.pushdeploy.testing.Emulator;
@@ -37,7 +38,7 @@ class RollbackHandlerIT {
 
     private static RollbackHandler handler(Emulator emulator, CallCounter counter) {
         EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
-        return new RollbackHandler(new SdkEcsServices(ecs), Clock.systemUTC());
+        return new RollbackHandler(new SdkEcsServices(ecs), new SdkServiceDeployments(ecs), Clock.systemUTC());
     }
 
     private static Rollout started(World world) {

@@ -67,6 +67,8 @@ class EnvironmentTest {
         Map<String, Set<String>> expected = Map.of(
                 "PrepareFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "LockFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "CheckDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "LifecycleHookFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "FinalizeFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME", "TOPIC_ARN", "EVENT_BUS_NAME", "RELEASE_PARAMETER_PREFIX"));
         for (String function : Repo.FUNCTIONS.keySet()) {
             assertEquals(new TreeSet<>(expected.getOrDefault(function, Set.of("CONFIG_PARAMETER"))),

@@ -195,7 +195,25 @@ public final class ConfigParser {
         if (!url.matches("https?://[^\\s]+")) {
             throw new ConfigurationException(at + ".testUrl: must be an http(s) URL");
         }
-        return new Strategy(type, url, text(node, "testHeader", at, HEADER_NAME), text(node, "testHeaderValue", at, HEADER_VALUE));
+        Strategy.Shift d = Strategy.Shift.DEFAULT;
+        Strategy.Shift shift = new Strategy.Shift(percent(node, "canaryPercent", at, d.canaryPercent(), 0.1),
+                integer(node, "canaryBakeMinutes", at, d.canaryBakeMinutes(), 0, 1440),
+                percent(node, "stepPercent", at, d.stepPercent(), 3),
+                integer(node, "stepBakeMinutes", at, d.stepBakeMinutes(), 0, 1440),
+                integer(node, "bakeMinutes", at, d.bakeMinutes(), 0, 1440));
+        return new Strategy(type, url, text(node, "testHeader", at, HEADER_NAME), text(node, "testHeaderValue", at, HEADER_VALUE),
+                shift);
+    }
+
+    private static double percent(JsonNode node, String field, String at, double fallback, double min) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isNumber() || value.asDouble() < min || value.asDouble() > 100) {
+            throw new ConfigurationException(at + "." + field + ": must be a number from " + min + " to 100");
+        }
+        return value.asDouble();
     }
 
     private static void requireObject(JsonNode node, String at) {
