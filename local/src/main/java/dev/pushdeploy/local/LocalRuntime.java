@@ -9,6 +9,9 @@ import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.ecs.TrafficShift;
+import dev.pushdeploy.config.Strategy;
+import java.util.ArrayList;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.events.LocalEventBus;
 import dev.pushdeploy.local.run.ExecutionFeed;
@@ -86,7 +89,16 @@ public final class LocalRuntime implements AutoCloseable {
      * @param liveStates  whether a run reports each state as it finishes (reading the execution's
      *                    history as it grows); otherwise all at once when the run ends
      */
-    public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates) {
+    public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates, Map<String, String> parameters) {
+        public Options {
+            parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        }
+
+        /** With the template's other parameters at their defaults. */
+        public Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates) {
+            this(root, functionLog, scanGate, liveStates, Map.of());
+        }
+
         /** Without the scan gate; states reported when a run ends. */
         public Options(Path root, Consumer<String> functionLog) {
             this(root, functionLog, null, false);
@@ -100,12 +112,19 @@ public final class LocalRuntime implements AutoCloseable {
         aimHandlersAt(endpoint);
         this.root = options.root();
         this.liveStates = options.liveStates();
-        this.template = template(options.scanGate());
+        this.template = template(options.scanGate(), options.parameters());
         Consumer<String> log = options.functionLog();
         this.keeper = new TimeKeeper(clock, moto.control(), log);
         endpoint.keepTime(keeper);
         this.lambdas = new LambdaRuntime(template.functions(), log, clock);
         this.simulator = new EcsSimulator(endpoint, clock);
+        simulator.hooks((function, payload) -> {
+            LambdaRuntime.Result result = lambdas.invoke(function, payload.getBytes(StandardCharsets.UTF_8));
+            if (result.errorType() != null) {
+                throw new IllegalStateException(result.errorType() + ": " + result.errorMessage());
+            }
+            return result.payload();
+        });
         endpoint.route(lambdas);
         endpoint.route(simulator);
         this.sfn = new StepFunctions(moto.endpoint());
@@ -118,6 +137,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.internal = new Clients(endpoint.uri());
         try {
             this.stack = bootstrap.create(template);
+            configureStrategies();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -139,6 +159,7 @@ public final class LocalRuntime implements AutoCloseable {
         bus.reset();
         endpoint.writes().reset();
         stack = bootstrap.create(template);
+        configureStrategies();
     }
 
     /**
@@ -146,7 +167,15 @@ public final class LocalRuntime implements AutoCloseable {
      * gate's parameters change the configuration document only, so the functions stay as they are.
      */
     public synchronized void reset(String scanGate) {
-        PipelineTemplate evaluated = template(scanGate);
+        reset(scanGate, Map.of());
+    }
+
+    /**
+     * Like {@link #reset(String)}, with further template parameters (e.g. {@code DeploymentStrategy});
+     * the template's other parameters take their defaults.
+     */
+    public synchronized void reset(String scanGate, Map<String, String> parameters) {
+        PipelineTemplate evaluated = template(scanGate, parameters);
         if (!evaluated.functions().equals(template.functions())) {
             throw new IllegalStateException("the scan gate's parameters change the template's functions; start a new runtime");
         }
@@ -229,7 +258,7 @@ public final class LocalRuntime implements AutoCloseable {
             if (!startsWorkflow) {
                 RunResult notMatched = new RunResult(RunResult.NOT_MATCHED,
                         "the event matches no rule of template.yaml that starts the state machine",
-                        null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode(), List.of());
+                        null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode(), List.of(), null);
                 return () -> notMatched;
             }
             pushReportedImage(parsed);
@@ -337,7 +366,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         return new RunResult(outcome, reason, cluster == null ? null : cluster + "/" + service,
                 request.path("image").asText(null), live, previous,
-                writes, seconds, description.path("executionArn").asText(), history, secrets);
+                writes, seconds, description.path("executionArn").asText(), history, secrets, History.rollout(history).orElse(null));
     }
 
     /** Secret name → the slot a revision's container references, for the target's managed secrets. */
@@ -358,10 +387,43 @@ public final class LocalRuntime implements AutoCloseable {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    private PipelineTemplate template(String scanGate) {
-        Map<String, String> parameters = scanGate == null ? Map.of()
-                : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
-        return PipelineTemplate.load(root.resolve("template.yaml"), parameters);
+    private PipelineTemplate template(String scanGate, Map<String, String> parameters) {
+        Map<String, String> values = new HashMap<>(parameters);
+        if (scanGate != null) {
+            values.putAll(Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate));
+        }
+        return PipelineTemplate.load(root.resolve("template.yaml"), values);
+    }
+
+    /**
+     * Tells the simulator each service's strategy (moto keeps no deploymentConfiguration): for
+     * BLUE_GREEN, CANARY and LINEAR the traffic settings and alarms of the configuration, the
+     * alternate target group the bootstrap made, and the lifecycle hook the template's service names.
+     */
+    private void configureStrategies() {
+        simulator.alarms(stack.services().stream().flatMap(s -> s.target().health().alarms().stream()).distinct().toList());
+        for (StackOutputs.Service service : stack.services()) {
+            Target target = service.target();
+            Strategy strategy = target.strategy();
+            if (!strategy.shiftsTraffic()) {
+                simulator.trafficShift(target.cluster(), target.service(), null);
+                continue;
+            }
+            JsonNode hooks = template.ecsService(target.service()).map(s -> s.path("DeploymentConfiguration").path("LifecycleHooks"))
+                    .orElse(Json.mapper().createArrayNode());
+            String function = null;
+            List<String> stages = new ArrayList<>();
+            for (JsonNode hook : hooks) {
+                String arn = hook.path("HookTargetArn").asText();
+                function = arn.split(":").length > 6 ? arn.split(":")[6] : arn;
+                hook.path("LifecycleStages").forEach(stage -> stages.add(stage.asText()));
+            }
+            Strategy.Shift shift = strategy.shift();
+            simulator.trafficShift(target.cluster(), target.service(), new TrafficShift(strategy.type().name(), shift.canaryPercent(),
+                    shift.canaryBakeMinutes(), shift.stepPercent(), shift.stepBakeMinutes(), shift.bakeMinutes(),
+                    service.alternateTargetGroupArn(), function, stages, target.health().alarms(), strategy.testHeader(),
+                    strategy.testHeaderValue()));
+        }
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 public final class Main {
     static final String USAGE = """
             usage:
-              pushdeploy run --event FILE [--scenario NAME] [--scan-gate SEVERITY] [--rollout-seconds N] [--dump DIR] [--name NAME] [--throttle] [--verbose]
+              pushdeploy run --event FILE [--scenario NAME] [--strategy NAME] [--scan-gate SEVERITY] [--rollout-seconds N] [--dump DIR] [--name NAME] [--throttle] [--verbose]
               pushdeploy invoke FUNCTION --event FILE [--scan-gate SEVERITY] [--verbose]
               pushdeploy demo [--rollout-seconds N] [--verbose]
 
@@ -29,7 +29,10 @@ public final class Main {
                       then one JSON summary. Exit: 0 SUCCEEDED/IGNORED/NOT_MATCHED, 2 REJECTED, 3 ROLLED_BACK,
                       4 ROLLBACK_FAILED, 5 SUPERSEDED, 1 otherwise.
                       scenarios: healthy (default), slow-start, crash-loop, unhealthy-targets, bad-smoke,
-                      rollback-fails. --throttle answers ECS calls with ThrottlingException now and then.
+                      rollback-fails, alarm-in-bake. --throttle answers ECS calls with ThrottlingException now and then.
+                      --strategy rolling (default), blue-green, canary or linear deploys with ECS's strategy
+                      (DeploymentStrategy): the lines show the lifecycle stage and production traffic share, the
+                      summary the strategy, the stage reached and the highest share of production traffic.
                       --dump DIR writes history.json, ssm.json (decrypted values!) and summary.json.
                       --scan-gate SEVERITY turns the scan gate on (EnableScanGate=true, ScanGateSeverity=SEVERITY,
                       one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL); pushes are scanned on push, and
@@ -92,6 +95,23 @@ public final class Main {
         return new LocalRuntime.Options(root, functionLog, scanGate, true);
     }
 
+    /** The strategies {@code --strategy} takes, as the template's {@code DeploymentStrategy} names them. */
+    static final java.util.Map<String, String> STRATEGIES = java.util.Map.of("rolling", "ROLLING", "blue-green", "BLUE_GREEN",
+            "canary", "CANARY", "linear", "LINEAR");
+
+    /** The template parameters of {@code --strategy} (none without it). */
+    static java.util.Map<String, String> strategy(Arguments arguments) {
+        String name = arguments.options().get("--strategy");
+        if (name == null) {
+            return java.util.Map.of();
+        }
+        String strategy = STRATEGIES.get(name);
+        if (strategy == null) {
+            throw new IllegalArgumentException("unknown strategy '" + name + "'; one of: blue-green, canary, linear, rolling");
+        }
+        return java.util.Map.of("DeploymentStrategy", strategy);
+    }
+
     /** Applies {@code --rollout-seconds}, when given. */
     static void rolloutSeconds(LocalRuntime runtime, Arguments arguments) {
         String value = arguments.options().get("--rollout-seconds");
@@ -127,7 +147,7 @@ public final class Main {
     /** Parsed options: {@code --name value} pairs, flags and positional words. */
     record Arguments(List<String> positional, java.util.Map<String, String> options, boolean verbose, boolean throttle) {
         private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("--event", "--scenario", "--dump", "--name", "--scan-gate",
-                "--rollout-seconds");
+                "--rollout-seconds", "--strategy");
 
         static Arguments parse(String[] args) {
             List<String> positional = new ArrayList<>();

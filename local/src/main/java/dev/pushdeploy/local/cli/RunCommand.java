@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
-/** {@code ./pushdeploy run --event FILE [--scenario NAME] [--dump DIR]}. */
+/** {@code ./pushdeploy run --event FILE [--scenario NAME] [--strategy NAME] [--dump DIR]}. */
 final class RunCommand {
     /** With --throttle: every ECS call's first attempt, and every 7th call entirely (the state machine retries those). */
     static final Throttling THROTTLING = new Throttling(1, 7);
@@ -36,8 +36,11 @@ final class RunCommand {
         Scenario scenario = Scenario.fromCliName(arguments.options().getOrDefault("--scenario", Scenario.HEALTHY.cliName()));
         String input = read(eventFile);
         Json.tree(input);
+        java.util.Map<String, String> strategy = Main.strategy(arguments);
         err.println("pushdeploy: starting moto and the local endpoint, bootstrapping the stack from template.yaml ...");
-        try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog, arguments.options().get("--scan-gate")))) {
+        LocalRuntime.Options options = Main.options(root, functionLog, arguments.options().get("--scan-gate"));
+        options = new LocalRuntime.Options(options.root(), options.functionLog(), options.scanGate(), options.liveStates(), strategy);
+        try (LocalRuntime runtime = LocalRuntime.start(options)) {
             Main.rolloutSeconds(runtime, arguments);
             if (arguments.throttle()) {
                 runtime.simulator().throttling(THROTTLING);
