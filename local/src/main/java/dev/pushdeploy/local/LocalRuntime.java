@@ -13,14 +13,16 @@ import dev.pushdeploy.local.ecs.SimClock;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.moto.MotoServer;
+import dev.pushdeploy.local.proc.Leftovers;
+import dev.pushdeploy.local.endpoint.WriteCounter;
 import dev.pushdeploy.local.run.EventRule;
-import dev.pushdeploy.local.run.ExecutionWatcher;
-import dev.pushdeploy.local.run.History;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.local.run.SecretMove;
-import dev.pushdeploy.local.run.StateLine;
-import dev.pushdeploy.local.run.StepFunctions;
 import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.ops.ExecutionWatcher;
+import dev.pushdeploy.ops.History;
+import dev.pushdeploy.ops.StateLine;
+import dev.pushdeploy.ops.StepFunctions;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.secrets.Slots;
@@ -35,6 +37,7 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Secret;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -89,7 +92,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.simulator = new EcsSimulator(endpoint, SimClock.scaled(options.speed()));
         endpoint.route(lambdas);
         endpoint.route(simulator);
-        this.sfn = new StepFunctions(moto.endpoint());
+        this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
         this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
         this.internal = new Clients(endpoint.uri());
         try {
@@ -98,6 +101,15 @@ public final class LocalRuntime implements AutoCloseable {
             close();
             throw e;
         }
+        recordChildren();
+    }
+
+    /** Records moto and PostgreSQL, so that they are reaped should this JVM die without closing the runtime. */
+    private void recordChildren() {
+        List<Leftovers.Child> children = new java.util.ArrayList<>();
+        children.add(new Leftovers.Child(moto.pid(), moto.directory().toString(), moto.directory()));
+        bootstrap.database().ifPresent(db -> children.add(new Leftovers.Child(db.pid(), db.dataDirectory().toString(), db.dataDirectory())));
+        Leftovers.record(root, children);
     }
 
     public static LocalRuntime start(Options options) {
@@ -114,6 +126,7 @@ public final class LocalRuntime implements AutoCloseable {
         lambdas.reset();
         endpoint.writes().reset();
         stack = bootstrap.create(template);
+        recordChildren();
     }
 
     /**
@@ -139,6 +152,31 @@ public final class LocalRuntime implements AutoCloseable {
 
     public LambdaRuntime lambdas() {
         return lambdas;
+    }
+
+    /** The AWS endpoint of this runtime: moto behind the local endpoint (the functions, the simulated ECS). */
+    public java.net.URI endpoint() {
+        return endpoint.uri();
+    }
+
+    /** The mutating calls the endpoint accepted. */
+    public WriteCounter writes() {
+        return endpoint.writes();
+    }
+
+    /**
+     * Delivers an EventBridge event as the template's rules would: when one matches, the image an
+     * ECR push reports is pushed to the emulator and the state machine starts with the event as
+     * input, under a generated name (as EventBridge starts it). Returns the execution's ARN, or empty
+     * when no rule matches. Nothing waits for the execution.
+     */
+    public Optional<String> deliver(String event) {
+        JsonNode parsed = Json.tree(event);
+        if (!EventRule.isEvent(parsed) || !new EventRule(stack.eventPatterns()).matches(event)) {
+            return Optional.empty();
+        }
+        pushReportedImage(parsed);
+        return Optional.of(sfn.startExecution(stack.stateMachineArn(), UUID.randomUUID().toString(), event));
     }
 
     /** SDK clients aimed at the local endpoint, as the runtime's own (never throttled, never counted). */
@@ -344,6 +382,7 @@ public final class LocalRuntime implements AutoCloseable {
         } finally {
             moto.close();
             endpoint.close();
+            Leftovers.forget(root);
         }
     }
 }

@@ -81,6 +81,15 @@ public final class MotoServer implements AutoCloseable {
         return endpoint;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The folder of the launcher script (its command line names it) and the log. */
+    public Path directory() {
+        return directory;
+    }
+
     /** Clears all emulator state; the execution switch survives a reset. */
     public void reset() {
         post("/moto-api/reset", "");

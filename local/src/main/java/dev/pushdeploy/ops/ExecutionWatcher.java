@@ -1,4 +1,4 @@
-package dev.pushdeploy.local.run;
+package dev.pushdeploy.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;

@@ -1,4 +1,4 @@
-package dev.pushdeploy.local.cli;
+package dev.pushdeploy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
