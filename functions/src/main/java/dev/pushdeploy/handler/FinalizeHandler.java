@@ -1,5 +1,7 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.EcsRevisionDeregistrar;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
@@ -28,8 +30,8 @@ public final class FinalizeHandler extends StepHandler<Finalizer.Input, Finalize
     }
 
     private FinalizeHandler(String configParameter, String table, String topicArn, String busName, String parameterPrefix) {
-        this(ConfigSource.ssm(Aws.ssm(), configParameter), new DynamoLedger(Aws.dynamoDb(), table), new EcsServiceReader(Aws.ecs()),
-                RevisionDeregistrar.ecs(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new DynamoLedger(Aws.dynamoDb(), table), new EcsServiceReader(Aws.ecs()),
+                new EcsRevisionDeregistrar(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
                 List.of(new SnsOutcomeSink(Aws.sns(), topicArn), new EventBridgeOutcomeSink(Aws.eventBridge(), busName)),
                 Clock.systemUTC());
     }

@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
@@ -27,7 +28,7 @@ public final class PrepareHandler extends StepHandler<PrepareHandler.Input, Depl
     }
 
     private PrepareHandler(String configParameter, String table) {
-        this(ConfigSource.ssm(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), new EcsServiceReader(Aws.ecs()),
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), new EcsServiceReader(Aws.ecs()),
                 new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
     }
 

@@ -229,64 +229,49 @@ public final class Preparer {
     /** The request being built; ends as PROCEED or with the decision and reason. */
     private final class Draft {
         final String requestId;
-        final Action action;
-        final String source;
-        final Target target;
-        String image;
-        String digest;
-        String tag;
-        String reason;
-        Long pushedAt;
-        String previousTaskDefinition;
-        String previousImage;
-        String targetTaskDefinition;
-        boolean rotate;
-        boolean register;
-        boolean scanGate;
+        final DeployRequest.Builder request;
 
         Draft(String requestId, Action action, String source, Target target) {
             this.requestId = requestId;
-            this.action = action;
-            this.source = source;
-            this.target = target;
+            this.request = DeployRequest.builder()
+                    .requestId(requestId).action(action).source(source)
+                    .cluster(target.cluster()).service(target.service()).container(target.container())
+                    .repository(target.repository())
+                    .deadlineSeconds(target.health().deadlineSeconds()).bakeSeconds(target.health().bakeSeconds());
         }
 
         Draft tag(String value) {
-            tag = value;
+            request.tag(value);
             return this;
         }
 
         Draft reason(String value) {
-            reason = value;
+            request.reason(value);
             return this;
         }
 
         Draft image(String value, String digestOfValue) {
-            image = value;
-            digest = digestOfValue;
+            request.image(value).digest(digestOfValue);
             return this;
         }
 
         Draft pushedAt(Long value) {
-            pushedAt = value;
+            request.pushedAt(value);
             return this;
         }
 
         Draft previous(Live live) {
-            previousTaskDefinition = live.taskDefinition().arn();
-            previousImage = live.image();
+            request.previousTaskDefinition(live.taskDefinition().arn()).previousImage(live.image());
             return this;
         }
 
         Draft target(String taskDefinition) {
-            targetTaskDefinition = taskDefinition;
+            request.targetTaskDefinition(taskDefinition);
             return this;
         }
 
         Draft flags(boolean rotateSecrets, boolean registerRevision, boolean gateOnScan) {
-            rotate = rotateSecrets;
-            register = registerRevision;
-            scanGate = gateOnScan;
+            request.rotate(rotateSecrets).register(registerRevision).scanGate(gateOnScan);
             return this;
         }
 
@@ -295,17 +280,12 @@ public final class Preparer {
         }
 
         DeployRequest end(Decision decision, String decisionReason) {
-            rotate = false;
-            register = false;
-            scanGate = false;
+            flags(false, false, false);
             return build(decision, decisionReason);
         }
 
         private DeployRequest build(Decision decision, String decisionReason) {
-            return new DeployRequest(requestId, action, source, target.cluster(), target.service(), target.container(),
-                    target.repository(), image, digest, tag, reason, pushedAt, previousTaskDefinition, previousImage,
-                    targetTaskDefinition, decision, decisionReason, rotate, register, scanGate,
-                    target.health().deadlineSeconds(), target.health().bakeSeconds(), clock.millis());
+            return request.decision(decision).decisionReason(decisionReason).preparedAt(clock.millis()).build();
         }
     }
 }

@@ -1,12 +1,12 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import static dev.pushdeploy.rollout.RolloutFixtures.serviceTaskDefinition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.CheckResult;
@@ -47,7 +47,7 @@ class CheckDeploymentHandlerIT {
         ElasticLoadBalancingV2Client elb = emulator.client(ElasticLoadBalancingV2Client.builder()
                 .overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
         return new CheckDeploymentHandler(new SdkRolloutObserver(ecs, elb, HttpSmokeCheck.withDefaultTimeouts()),
-                ConfigSource.ssm(emulator.client(software.amazon.awssdk.services.ssm.SsmClient.builder()), World.CONFIG_PARAMETER),
+                new SsmConfigSource(emulator.client(software.amazon.awssdk.services.ssm.SsmClient.builder()), World.CONFIG_PARAMETER),
                 clock);
     }
 

@@ -1,12 +1,12 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import static dev.pushdeploy.rollout.RolloutFixtures.serviceTaskDefinition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.CheckResult;
@@ -84,7 +84,7 @@ class RollbackHandlerIT {
 
         CheckResult check = new CheckDeploymentHandler(
                 new SdkRolloutObserver(world.ecs, world.elb, HttpSmokeCheck.withDefaultTimeouts()),
-                ConfigSource.ssm(world.ssm, World.CONFIG_PARAMETER), Clock.systemUTC())
+                new SsmConfigSource(world.ssm, World.CONFIG_PARAMETER), Clock.systemUTC())
                 .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back),
                         RolloutFixtures.log(RolloutFixtures.lines()));
 

@@ -290,9 +290,14 @@ class FinalizerTest {
     }
 
     static DeployRequest request(String previous) {
-        return new DeployRequest("exec-1", Action.DEPLOY, "ecr", "pushdeploy", "web", "app", "web", IMAGE,
-                "sha256:" + "1".repeat(64), "v1.1.0", "push", 1L, previous, "repo@old", null, Decision.PROCEED, null,
-                true, true, false, 600, 0, PREPARED.toEpochMilli());
+        return DeployRequest.builder()
+                .requestId("exec-1").action(Action.DEPLOY).source("ecr")
+                .cluster("pushdeploy").service("web").container("app").repository("web")
+                .image(IMAGE).digest("sha256:" + "1".repeat(64)).tag("v1.1.0").reason("push").pushedAt(1L)
+                .previousTaskDefinition(previous).previousImage("repo@old")
+                .decision(Decision.PROCEED).rotate(true).register(true).deadlineSeconds(600)
+                .preparedAt(PREPARED.toEpochMilli())
+                .build();
     }
 
     private Finalizer finalizer() {

@@ -34,11 +34,15 @@ public final class RolloutFixtures {
 
     /** A PROCEED deploy request for World's service, rolling back to {@code previous}. */
     public static DeployRequest request(String previous, int deadlineSeconds) {
-        return new DeployRequest("exec-0001", Action.DEPLOY, "ecr", World.CLUSTER, World.SERVICE, World.CONTAINER,
-                World.REPOSITORY, "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "a".repeat(64),
-                "sha256:" + "a".repeat(64), "v1.0.1", "push", NOW.toEpochMilli(), previous,
-                "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "b".repeat(64), null,
-                Decision.PROCEED, null, true, true, false, deadlineSeconds, 0);
+        return DeployRequest.builder()
+                .requestId("exec-0001").action(Action.DEPLOY).source("ecr")
+                .cluster(World.CLUSTER).service(World.SERVICE).container(World.CONTAINER).repository(World.REPOSITORY)
+                .image("123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "a".repeat(64))
+                .digest("sha256:" + "a".repeat(64)).tag("v1.0.1").reason("push").pushedAt(NOW.toEpochMilli())
+                .previousTaskDefinition(previous)
+                .previousImage("123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "b".repeat(64))
+                .decision(Decision.PROCEED).rotate(true).register(true).deadlineSeconds(deadlineSeconds)
+                .build();
     }
 
     /** Log lines of a test, kept to assert on. */
