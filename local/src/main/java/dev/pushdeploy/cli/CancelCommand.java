@@ -14,8 +14,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code pushdeploy cancel [EXECUTION]}. */
-@Command(name = "cancel", description = {"Stop a run (StopExecution). The pipeline's reconciler then releases its lock, removes it from the",
-    "queue and records it, as for any other end. Without EXECUTION: the service's one run in flight."})
+@Command(name = "cancel", description = "Stop a run (StopExecution). The pipeline's reconciler then releases its lock, removes it from the queue and records it, as for any other end. Without EXECUTION: the service's one run in flight.")
 final class CancelCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

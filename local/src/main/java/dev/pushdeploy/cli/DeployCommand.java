@@ -14,8 +14,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code pushdeploy deploy IMAGE [--dry-run] [--no-wait]}. */
-@Command(name = "deploy", description = {"Deploy an image (a tag or a digest of the service's repository) through the workflow and",
-    "follow it, one line per state. --dry-run shows the revision it would register instead (nothing is written)."})
+@Command(name = "deploy", description = "Deploy an image (a tag or a digest of the service's repository) through the workflow and follow it, one line per state. --dry-run shows the revision it would register instead (nothing is written).")
 final class DeployCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -47,6 +46,7 @@ final class DeployCommand implements Callable<Integer> {
         if (image.isBlank()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "IMAGE is empty");
         }
+        Arguments.image(spec, image, "repository");
         Operator operator = main.operator();
         Target target = operator.target(main.service);
         String reference = Arguments.image(spec, image, target.repository());

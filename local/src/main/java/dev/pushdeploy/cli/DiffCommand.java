@@ -11,8 +11,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code pushdeploy diff IMAGE}: what {@code deploy IMAGE} would register, nothing written. */
-@Command(name = "diff", description = {"The revision a deploy of IMAGE would register — image, secrets and slots, environment,",
-    "metadata — as a diff against the live one. Runs the pipeline's own read-only steps: nothing is written."})
+@Command(name = "diff", description = "The revision a deploy of IMAGE would register — image, secrets and slots, environment, metadata — as a diff against the live one. Runs the pipeline's own read-only steps: nothing is written.")
 final class DiffCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -25,6 +24,7 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Arguments.image(spec, image, "repository");
         Operator operator = main.operator();
         Target target = operator.target(main.service);
         return show(main.output(), operator.diff(target, Arguments.image(spec, image, target.repository())));

@@ -9,8 +9,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code pushdeploy follow [EXECUTION]}. */
-@Command(name = "follow", description = {"Attach to a run: every state so far, then live to its end; the exit code says how it ended.",
-    "Without EXECUTION: the service's run in flight, else its latest run."})
+@Command(name = "follow", description = "Attach to a run: every state so far, then live to its end; the exit code says how it ended. Without EXECUTION: the service's run in flight, else its latest run.")
 final class FollowCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -8,6 +8,7 @@ import dev.pushdeploy.local.daemon.LocalDaemon;
 import dev.pushdeploy.local.daemon.LocalStackFile;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.proc.Leftovers;
+import dev.pushdeploy.local.proc.StateDir;
 import dev.pushdeploy.ops.Operator;
 import java.io.File;
 import java.io.IOException;
@@ -35,8 +36,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code pushdeploy local up|push|down}: a local stack that lives across commands. */
-@Command(name = "local", description = {"A local stack that lives across commands: moto, the simulated ECS, the functions and the",
-    "database in a background process. `local up`, then `local push TAG` and any command with --local; `local down`."},
+@Command(name = "local", description = "A local stack that lives across commands: moto, the simulated ECS, the functions and the database in a background process. `local up`, then `local push TAG` and any command with --local; `local down`.",
         subcommands = {LocalCommand.Up.class, LocalCommand.Push.class, LocalCommand.Down.class, LocalCommand.Serve.class})
 final class LocalCommand implements Callable<Integer> {
     private static final Duration START_DEADLINE = Duration.ofSeconds(180);
@@ -76,7 +76,7 @@ final class LocalCommand implements Callable<Integer> {
                 Files.deleteIfExists(LocalStackFile.path(main.root));
             }
             Leftovers.reap(main.root).forEach(output::note);
-            Path log = main.root.resolve(".pushdeploy").resolve("local.log");
+            Path log = StateDir.of(main.root).resolve("local.log");
             Files.createDirectories(log.getParent());
             List<String> command = new ArrayList<>();
             if (new File("/usr/bin/setsid").canExecute()) {
@@ -135,8 +135,7 @@ final class LocalCommand implements Callable<Integer> {
     }
 
     /** {@code local push TAG}: a docker push into the local repository. */
-    @Command(name = "push", description = {"Push an image tagged TAG into the local repository, as `docker push` does: its ECR event goes",
-        "through the template's rule and starts the workflow, which is followed to its end (like deploy)."})
+    @Command(name = "push", description = "Push an image tagged TAG into the local repository, as `docker push` does: its ECR event goes through the template's rule and starts the workflow, which is followed to its end (like deploy).")
     static final class Push implements Callable<Integer> {
         @ParentCommand
         LocalCommand local;

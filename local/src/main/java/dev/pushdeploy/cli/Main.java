@@ -3,6 +3,7 @@ package dev.pushdeploy.cli;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.daemon.LocalStackFile;
+import dev.pushdeploy.local.proc.StateDir;
 import dev.pushdeploy.ops.Connection;
 import dev.pushdeploy.ops.Operator;
 import java.io.IOException;
@@ -31,11 +32,11 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 @Command(name = "pushdeploy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         usageHelpAutoWidth = true, sortOptions = false,
-        description = {"Operate the pushdeploy pipeline of a deployed stack (AWS default credentials and region), or the",
-            "same on a local stack (--local), or run the workflow on this machine in one go (run, invoke, demo)."},
+        description = "Operate the pushdeploy pipeline of a deployed stack (AWS default credentials and region), or the same on a local stack (--local), or run the workflow on this machine in one go (run, invoke, demo).",
         footerHeading = "%nExit codes:%n",
-        footer = {"  0 SUCCEEDED, IGNORED, NOT_MATCHED (and every command that only reads), 2 REJECTED, 3 ROLLED_BACK,",
-            "  4 ROLLBACK_FAILED, 5 SUPERSEDED, 1 anything else (an error, a bad option, a cancelled run)."},
+        footer = {"  0  SUCCEEDED, IGNORED, NOT_MATCHED (and every command that only reads)",
+            "  2  REJECTED     3  ROLLED_BACK     4  ROLLBACK_FAILED     5  SUPERSEDED",
+            "  1  anything else: an error, a bad option, a cancelled run"},
         subcommands = {StatusCommand.class, HistoryCommand.class, DeployCommand.class, RollbackCommand.class,
             RotateCommand.class, DiffCommand.class, FollowCommand.class, CancelCommand.class, LocalCommand.class,
             RunCommand.class, InvokeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
@@ -87,8 +88,12 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         Interruption.install(System.err);
-        int code = run(args, System.out, System.err);
-        Interruption.finished();
+        int code = FAILED;
+        try {
+            code = run(args, System.out, System.err);
+        } finally {
+            Interruption.finished();
+        }
         System.exit(code);
     }
 
@@ -100,9 +105,7 @@ public final class Main implements Callable<Integer> {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, arguments) -> {
             err.println("pushdeploy: " + e.getMessage());
-            CommandLine command = e.getCommandLine();
-            err.println("usage: " + command.getHelp().synopsis(0).strip()
-                    + System.lineSeparator() + "(pushdeploy " + (command == cli ? "" : command.getCommandName() + " ") + "--help tells more)");
+            err.println("(pushdeploy " + commandPath(e.getCommandLine()) + "--help tells more)");
             return FAILED;
         });
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
@@ -116,6 +119,10 @@ public final class Main implements Callable<Integer> {
             return FAILED;
         });
         return cli.execute(args);
+    }
+
+    private static String commandPath(CommandLine command) {
+        return command.getParent() == null ? "" : commandPath(command.getParent()) + command.getCommandName() + " ";
     }
 
     /** An error in words: AWS errors with the service's code and message, missing credentials with what to do. */
@@ -191,7 +198,7 @@ public final class Main implements Callable<Integer> {
     }
 
     static Consumer<String> logFile(Path root, String name) {
-        Path file = root.resolve(".pushdeploy").resolve(name);
+        Path file = StateDir.of(root).resolve(name);
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, "");

@@ -40,7 +40,7 @@ final class Render {
             o.line(row("in flight", "nothing"));
         }
         for (Reports.Run run : s.running()) {
-            o.line(row("in flight", run.name() + "  " + (run.state() == null ? "" : run.state() + "  ")
+            o.line(row(run == s.running().get(0) ? "in flight" : "", run.name() + "  " + (run.state() == null ? "" : run.state() + "  ")
                     + String.format(Locale.ROOT, "%.0f s", run.seconds())));
         }
         o.line(row("lock", s.lock() == null ? "free" : "held by " + s.lock().request() + " (" + s.lock().action() + ") since "
@@ -53,7 +53,7 @@ final class Render {
             o.line(row("recent", "no deployment recorded yet"));
         }
         for (Reports.Entry e : s.recent()) {
-            o.line(row("recent", time(e.finishedAt()) + "  " + outcome(o, e.outcome(), 15) + " " + pad(image(e), 14) + " " + e.revision()));
+            o.line(row(e == s.recent().get(0) ? "recent" : "", time(e.finishedAt()) + "  " + outcome(o, e.outcome(), 15) + " " + pad(image(e), 14) + " " + e.revision()));
         }
     }
 

@@ -18,9 +18,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code ./pushdeploy run --event FILE [--scenario NAME] [--dump DIR]}. */
-@Command(name = "run", description = {"Run the workflow on a fresh local stack: the template's EventBridge rule is applied to the event",
-    "(a manual input starts an execution directly), one line per state, then one JSON summary line.",
-    "Scenarios: healthy (default), slow-start, crash-loop, unhealthy-targets, bad-smoke, rollback-fails."})
+@Command(name = "run", description = "Run the workflow on a fresh local stack: the template's EventBridge rule is applied to the event (a manual input starts an execution directly), one line per state, then one JSON summary line. Scenarios: healthy (default), slow-start, crash-loop, unhealthy-targets, bad-smoke, rollback-fails.")
 final class RunCommand implements Callable<Integer> {
     /** With --throttle: every ECS call's first attempt, and every 7th call entirely (the state machine retries those). */
     static final Throttling THROTTLING = new Throttling(1, 7);

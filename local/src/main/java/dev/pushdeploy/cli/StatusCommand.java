@@ -7,8 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code pushdeploy status}. */
-@Command(name = "status", description = {"What is live (revision, image digest and tag, secret slots, running/desired, health),",
-    "the runs in flight, the lock holder and the queue, and the last outcomes."})
+@Command(name = "status", description = "What is live (revision, image digest and tag, secret slots, running/desired, health), the runs in flight, the lock holder and the queue, and the last outcomes.")
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

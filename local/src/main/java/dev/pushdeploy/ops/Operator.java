@@ -15,7 +15,8 @@ import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.release.ReleaseDerivation;
-import dev.pushdeploy.release.TaskDefinitions;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.secrets.Slots;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,7 +74,7 @@ public final class Operator {
         this.ecr = connection.client(EcrClient.builder());
         this.elb = connection.client(ElasticLoadBalancingV2Client.builder());
         this.ledger = new DynamoLedger(connection.client(DynamoDbClient.builder()), pipeline.table());
-        this.config = ConfigSource.ssm(connection.client(SsmClient.builder()), pipeline.configParameter());
+        this.config = new SsmConfigSource(connection.client(SsmClient.builder()), pipeline.configParameter());
         this.clock = clock;
     }
 
@@ -164,7 +165,7 @@ public final class Operator {
      */
     public Reports.Diff diff(Target target, String image) {
         ObjectNode input = Json.object().put("action", "deploy").put("service", target.serviceKey()).put("image", image);
-        return new ReleasePreview(config, new EcrRegistry(ecr), new EcsServiceReader(ecs), ledger, TaskDefinitions.ecs(ecs), clock)
+        return new ReleasePreview(config, new EcrRegistry(ecr), new EcsServiceReader(ecs), ledger, new EcsTaskDefinitions(ecs), clock)
                 .diff(target, input, "preview-" + clock.millis());
     }
 
@@ -185,7 +186,16 @@ public final class Operator {
 
     /** {@code history}: the newest {@code limit} deployment records, newest first, with how long each ran. */
     public List<Reports.Entry> history(Target target, int limit) {
-        return ledger.recentHistory(target.serviceKey(), limit).stream().map(h -> entry(h, seconds(h))).toList();
+        Map<String, List<String>> tags = new java.util.HashMap<>();
+        return ledger.recentHistory(target.serviceKey(), limit).stream().map(h -> {
+            Reports.Entry e = entry(h, seconds(h));
+            if (e.tag() == null && e.digest() != null) {
+                List<String> found = tags.computeIfAbsent(e.digest(), digest -> imageTags(target.repository(), digest));
+                return found.isEmpty() ? e : new Reports.Entry(e.finishedAt(), e.outcome(), e.action(), e.source(), e.image(),
+                        found.get(0), e.digest(), e.revision(), e.previousRevision(), e.seconds(), e.reason(), e.execution());
+            }
+            return e;
+        }).toList();
     }
 
     private Reports.Live live(Target target, String taskDefinitionArn) {

@@ -11,6 +11,8 @@ public record Pipeline(String stack, String stateMachineArn, String table, Strin
     static final String STATE_MACHINE = "StateMachineArn";
     static final String TABLE = "DeploymentTableName";
     static final String CONFIG = "ConfigParameterName";
+    /** The stack outputs the CLI reads (template.yaml declares them). */
+    public static final List<String> OUTPUTS = List.of(STATE_MACHINE, TABLE, CONFIG);
 
     public Pipeline {
         outputs = Map.copyOf(outputs);
@@ -22,7 +24,7 @@ public record Pipeline(String stack, String stateMachineArn, String table, Strin
      * @throws IllegalArgumentException when an output the CLI needs is missing (not a pushdeploy stack)
      */
     public static Pipeline of(String stack, Map<String, String> outputs) {
-        List<String> missing = List.of(STATE_MACHINE, TABLE, CONFIG).stream()
+        List<String> missing = OUTPUTS.stream()
                 .filter(key -> outputs.get(key) == null || outputs.get(key).isBlank()).toList();
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("stack " + stack + " has no output " + String.join(", ", missing)

@@ -35,6 +35,9 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * compared with the live revision. Nothing here writes to AWS.
  */
 final class ReleasePreview {
+    /** Where the new revision names the request (its environment and tags): the execution name a deploy gets. */
+    static final String EXECUTION_PLACEHOLDER = "<execution name>";
+
     private final Preparer preparer;
     private final TaskDefinitions taskDefinitions;
 
@@ -74,7 +77,8 @@ final class ReleasePreview {
             }
         }
         return new Reports.Diff(target.serviceKey(), derived.image(), request.decision().name(), request.reason(), live,
-                family + ":" + (newest + 1), changes, unchanged);
+                family + ":" + (newest + 1), changes.stream().map(c -> new Reports.Change(c.field(), c.live(),
+                        c.next() == null ? null : c.next().replace(requestId, EXECUTION_PLACEHOLDER))).toList(), unchanged);
     }
 
     private static Map<String, String> fields(TaskDefinition td, List<Tag> tags, String container) {

@@ -103,7 +103,7 @@ public final class LocalDaemon {
     }
 
     /** A template with the stack's outputs, named as template.yaml names them (the emulator keeps only the outputs). */
-    static String template(StackOutputs stack) {
+    public static String template(StackOutputs stack) {
         Map<String, String> outputs = new LinkedHashMap<>();
         outputs.put("StateMachineArn", stack.stateMachineArn());
         outputs.put("DeploymentTableName", stack.table());

@@ -2,6 +2,7 @@ package dev.pushdeploy.local.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.local.proc.StateDir;
 import dev.pushdeploy.ops.Connection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ public record LocalStackFile(long pid, URI endpoint, URI control, String region,
     public static final String ACCESS_KEY = "local";
 
     public static Path path(Path root) {
-        return root.resolve(".pushdeploy").resolve("local.json");
+        return StateDir.of(root).resolve("local.json");
     }
 
     /** The file, if there is one (whether its daemon still runs or not: see {@link #alive()}). */

@@ -143,7 +143,7 @@ public final class Leftovers {
     }
 
     private static Path directory(Path root) {
-        return root.resolve(".pushdeploy").resolve("processes");
+        return StateDir.of(root).resolve("processes");
     }
 
     private static Path file(Path root, long owner) {
