@@ -5,6 +5,11 @@ import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.stack.PipelineTemplate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.adapter.json.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,6 +34,12 @@ final class InvokeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /**
+     * The steps whose answers a later step's input carries, in the workflow's order: state document
+     * field → the function that writes it (its Task state's ResultPath; a test holds this to the ASL).
+     */
+    static final Map<String, String> STEPS = stepOrder();
+
     @Parameters(paramLabel = "FUNCTION", description = "A function's logical id in template.yaml (PrepareFunction, or Prepare).")
     String requested;
 
@@ -47,11 +58,59 @@ final class InvokeCommand implements Callable<Integer> {
         return FreshStack.with(Main.options(main.root, main.functionLog(), severity), () -> "the invocation of " + function
                 + " did not finish", runtime -> {
             runtime.pushImagesOf(input);
+            String fitted = fit(runtime.lambdas(), function, input, output);
+            if (fitted == null) {
+                return Main.FAILED;
+            }
             output.note("invoking " + function + " with " + event);
-            LambdaRuntime.Result result = runtime.lambdas().invoke(function, input.getBytes(StandardCharsets.UTF_8));
+            LambdaRuntime.Result result = runtime.lambdas().invoke(function, fitted.getBytes(StandardCharsets.UTF_8));
             output.line(result.payload());
             return result.failed() ? Main.FAILED : 0;
         });
+    }
+
+    /**
+     * A step's sample event is a state document that earlier steps filled (the request, the lock,
+     * the rotated slots, the registered revision, the deployment started...). On a fresh stack those
+     * do not exist, so the steps before this one that made them run first, on this stack, in the
+     * workflow's order, and their answers replace the sample's: the step then meets a stack in the
+     * state its input describes. Verdicts and results ({@code check}, {@code result}) are the
+     * sample's. Returns the fitted document, or null when an earlier step failed (said on stderr).
+     */
+    private static String fit(LambdaRuntime lambdas, String function, String input, Output output) {
+        JsonNode parsed = Json.tree(input);
+        if (!(parsed instanceof ObjectNode document) || !document.has("input") || !document.has("executionName")) {
+            return input;
+        }
+        ObjectNode fitted = Json.object();
+        fitted.set("input", document.get("input"));
+        fitted.set("executionName", document.get("executionName"));
+        List<String> made = new ArrayList<>();
+        for (Map.Entry<String, String> step : STEPS.entrySet()) {
+            if (step.getValue().equals(function)) {
+                break;
+            }
+            if (!document.has(step.getKey())) {
+                continue;
+            }
+            LambdaRuntime.Result result = lambdas.invoke(step.getValue(), fitted.toString().getBytes(StandardCharsets.UTF_8));
+            if (result.failed()) {
+                output.note("the event's " + step.getKey() + " comes from " + step.getValue() + ", which failed on this stack: "
+                        + result.errorType() + ": " + result.errorMessage());
+                return null;
+            }
+            fitted.set(step.getKey(), Json.tree(result.payload()));
+            made.add(step.getValue().replace("Function", "") + " → $." + step.getKey());
+        }
+        document.fieldNames().forEachRemaining(name -> {
+            if (!fitted.has(name)) {
+                fitted.set(name, document.get(name));
+            }
+        });
+        if (!made.isEmpty()) {
+            output.note("made the event's state on this stack first: " + String.join(", ", made));
+        }
+        return fitted.toString();
     }
 
     /** The template's function the argument names (its logical id, with or without "Function"), checked before anything starts. */
@@ -62,5 +121,16 @@ final class InvokeCommand implements Callable<Integer> {
         return names.stream().filter(n -> n.equals(requested) || n.equals(requested + "Function")).findFirst()
                 .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), "FUNCTION " + requested
                         + " is not a function of template.yaml; one of: " + String.join(", ", names)));
+    }
+
+    private static Map<String, String> stepOrder() {
+        Map<String, String> steps = new LinkedHashMap<>();
+        steps.put("request", "PrepareFunction");
+        steps.put("lock", "LockFunction");
+        steps.put("secrets", "RotateSecretsFunction");
+        steps.put("release", "RegisterTaskDefinitionFunction");
+        steps.put("rollout", "StartDeploymentFunction");
+        steps.put("rollback", "RollbackFunction");
+        return java.util.Collections.unmodifiableMap(steps);
     }
 }

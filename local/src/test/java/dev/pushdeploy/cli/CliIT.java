@@ -99,6 +99,23 @@ class CliIT {
     }
 
     @Test
+    void theSampleStepEventsFitTheStackTheyRunAgainst() throws Exception {
+        Path events = dev.pushdeploy.local.TestRuntime.root().resolve("events");
+        CliProcess.Result start = cli.run("invoke", "StartDeploymentFunction", "--event", events.resolve("start-deployment.json").toString());
+        assertEquals(0, start.exit(), start.toString());
+        JsonNode rollout = Json.tree(start.out());
+        assertTrue(rollout.path("taskDefinition").asText().endsWith("task-definition/web:2"), start.toString());
+        assertTrue(start.err().contains("made the event's state on this stack first: Prepare → $.request, Lock → $.lock, "
+                + "RotateSecrets → $.secrets, RegisterTaskDefinition → $.release"), start.toString());
+
+        CliProcess.Result check = cli.run("invoke", "CheckDeployment", "--event", events.resolve("check-deployment.json").toString());
+        assertEquals(0, check.exit(), check.toString());
+        JsonNode verdict = Json.tree(check.out());
+        assertTrue(verdict.path("reason").asText().contains("web:2"), check.toString());
+        assertFalse(verdict.path("reason").asText().contains("web:6"), check.toString());
+    }
+
+    @Test
     void badArgumentsAreNamedBeforeAnythingStarts() throws Exception {
         Path good = write("good.json", "{\"action\": \"rotate\", \"service\": \"pushdeploy/web\"}");
         Path broken = write("broken.json", "{\n  \"action\": \"rotate\",\n  \"service\" \"pushdeploy/web\"\n}\n");

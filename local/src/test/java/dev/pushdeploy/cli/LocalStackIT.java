@@ -162,11 +162,20 @@ class LocalStackIT {
         assertEquals(0, newest.exit());
     }
 
-    /** A run stopped in the middle (its rollout and its rollback would crash-loop for a minute) ends ABORTED. */
+    /** A run queued behind a lock another holder keeps is cancelled: it ends ABORTED, follow says so with exit code 1. */
     private void cancel(CliProcess cli, Connection aws, URI control) throws Exception {
-        String execution = push(control, "v1.7.0", "rollback-fails").path("execution").asText();
+        DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
+        String table = dynamo.listTables().tableNames().get(0);
+        long now = System.currentTimeMillis();
+        Map<String, AttributeValue> lock = Map.of("pk", AttributeValue.fromS("svc#pushdeploy/web"), "sk", AttributeValue.fromS("lock"),
+                "holder", AttributeValue.fromS("held-elsewhere"), "action", AttributeValue.fromS("DEPLOY"),
+                "orderAt", AttributeValue.fromN(Long.toString(now)), "acquiredAt", AttributeValue.fromN(Long.toString(now)),
+                "expiresAt", AttributeValue.fromN(Long.toString(now / 1000 + 3600)));
+        dynamo.putItem(r -> r.tableName(table).item(lock));
+        String execution = push(control, "v1.7.0", null).path("execution").asText();
         String name = execution.substring(execution.lastIndexOf(':') + 1);
-        awaitLockHeld(aws);
+        awaitWaiter(dynamo, table, name);
+
         CliProcess.Result cancel = cli.run("--local", "--json", "cancel");
         assertEquals(0, cancel.exit(), cancel.toString());
         assertEquals("ABORTED", cancel.json().path("status").asText());
@@ -177,6 +186,20 @@ class LocalStackIT {
         CliProcess.Result again = cli.run("--local", "cancel", name);
         assertEquals(1, again.exit(), again.toString());
         assertTrue(again.err().contains(name + " is not running (ABORTED)"), again.toString());
+        dynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", lock.get("pk"), "sk", lock.get("sk"))));
+    }
+
+    private static void awaitWaiter(DynamoDbClient dynamo, String table, String requestId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            Map<String, AttributeValue> waiter = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS("svc#pushdeploy/web"), "sk", AttributeValue.fromS("wait#" + requestId)))).item();
+            if (waiter != null && !waiter.isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(requestId + " did not queue for the lock within 120 s");
     }
 
     private static JsonNode push(URI control, String tag, String fate) throws IOException, InterruptedException {
