@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
-import dev.pushdeploy.adapter.aws.EcsServiceReader;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.PipelineConfig;
@@ -165,7 +165,7 @@ public final class Operator {
      */
     public Reports.Diff diff(Target target, String image) {
         ObjectNode input = Json.object().put("action", "deploy").put("service", target.serviceKey()).put("image", image);
-        return new ReleasePreview(config, new EcrRegistry(ecr), new EcsServiceReader(ecs), ledger, new EcsTaskDefinitions(ecs), clock)
+        return new ReleasePreview(config, new EcrRegistry(ecr), new SdkEcsServices(ecs), ledger, new EcsTaskDefinitions(ecs), clock)
                 .diff(target, input, "preview-" + clock.millis());
     }
 
@@ -210,9 +210,10 @@ public final class Operator {
                 .collect(Collectors.toMap(KeyValuePair::name, KeyValuePair::value, (a, b) -> b));
         List<Reports.SecretSlot> secrets = new ArrayList<>();
         for (SecretSpec spec : target.secrets()) {
-            var references = container == null ? List.<software.amazon.awssdk.services.ecs.model.Secret>of() : container.secrets();
+            Map<String, String> references = container == null ? Map.of() : container.secrets().stream()
+                    .collect(Collectors.toMap(s -> s.name(), s -> s.valueFrom(), (a, b) -> b, java.util.LinkedHashMap::new));
             String slot = Slots.live(spec, references).orElse(null);
-            String parameter = references.stream().filter(s -> s.name().equals(spec.name())).map(s -> s.valueFrom()).findFirst().orElse(null);
+            String parameter = references.get(spec.name());
             secrets.add(new Reports.SecretSlot(spec.name(), slot, parameter,
                     spec.postgres() == null ? null : environment.get(spec.postgres().usernameEnv())));
         }

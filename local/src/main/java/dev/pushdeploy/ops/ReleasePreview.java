@@ -8,12 +8,14 @@ import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.SecretSlot;
+import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.release.ReleaseDerivation;
-import dev.pushdeploy.release.Revision;
+import dev.pushdeploy.release.RevisionChange;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.Preparer;
-import dev.pushdeploy.request.ServiceReader;
+import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.secrets.SecretRotator;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,11 +24,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
-import software.amazon.awssdk.services.ecs.model.Tag;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /**
  * What a deploy of an image would register, without registering it: the pipeline's own steps run
@@ -41,10 +40,50 @@ final class ReleasePreview {
     private final Preparer preparer;
     private final TaskDefinitions taskDefinitions;
 
-    ReleasePreview(ConfigSource config, ImageRegistry registry, ServiceReader services, LedgerReader ledger,
+    ReleasePreview(ConfigSource config, ImageRegistry registry, EcsServices services, LedgerReader ledger,
                    TaskDefinitions taskDefinitions, Clock clock) {
-        this.preparer = new Preparer(config, registry, services, ledger, clock);
-        this.taskDefinitions = taskDefinitions;
+        this.preparer = new Preparer(config, registry, readOnly(services), readOnly(taskDefinitions), ledger, clock);
+        this.taskDefinitions = readOnly(taskDefinitions);
+    }
+
+    /** The service reads; moving the service is refused (Prepare never does it; a preview must not). */
+    private static EcsServices readOnly(EcsServices services) {
+        return new EcsServices() {
+            @Override
+            public Optional<ServiceState> describe(String cluster, String service) {
+                return services.describe(cluster, service);
+            }
+
+            @Override
+            public ServiceState update(String cluster, String service, String taskDefinition) {
+                throw new IllegalStateException("a preview never moves a service");
+            }
+        };
+    }
+
+    /** The revision reads; registering and deregistering are refused. */
+    private static TaskDefinitions readOnly(TaskDefinitions taskDefinitions) {
+        return new TaskDefinitions() {
+            @Override
+            public Optional<TaskDefinition> find(String reference) {
+                return taskDefinitions.find(reference);
+            }
+
+            @Override
+            public List<String> activeRevisions(String family) {
+                return taskDefinitions.activeRevisions(family);
+            }
+
+            @Override
+            public TaskDefinition register(RevisionChange change) {
+                throw new IllegalStateException("a preview never registers a revision");
+            }
+
+            @Override
+            public void deregister(String arn) {
+                throw new IllegalStateException("a preview never deregisters a revision");
+            }
+        };
     }
 
     Reports.Diff diff(Target target, ObjectNode deployInput, String requestId) {
@@ -54,71 +93,39 @@ final class ReleasePreview {
             return new Reports.Diff(target.serviceKey(), request.image(), request.decision().name(), request.decisionReason(),
                     live, null, List.of(), 0);
         }
-        Revision current = taskDefinitions.describe(request.previousTaskDefinition());
-        ContainerDefinition container = current.definition().containerDefinitions().stream()
-                .filter(c -> c.name().equals(target.container())).findFirst().orElseThrow(() -> new IllegalStateException(
-                        "the live revision " + live + " has no container " + target.container()));
+        TaskDefinition current = taskDefinitions.require(request.previousTaskDefinition());
+        TaskDefinition.Container container = current.container(target.container()).orElseThrow(() -> new IllegalStateException(
+                "the live revision " + live + " has no container " + target.container()));
         List<SecretSlot> slots = request.rotate() ? SecretRotator.plan(target, container.secrets()) : List.of();
-        ReleaseDerivation.Derived derived = ReleaseDerivation.derive(current.definition(), current.tags(), request, slots,
-                target.container());
-        String family = current.definition().family();
-        int newest = taskDefinitions.newest(family, 1).stream().mapToInt(Revisions::revision).max().orElse(current.definition().revision());
-        Map<String, String> before = fields(current.definition(), current.tags(), target.container());
-        Map<String, String> after = fields(derived.request(), target.container());
+        RevisionChange change = ReleaseDerivation.derive(current, request, slots, target.container());
+        int newest = taskDefinitions.activeRevisions(current.family()).stream().mapToInt(Revisions::revision).max()
+                .orElse(current.revision());
+        Map<String, String> before = fields(container.image(), container.environment(), container.secrets(), current.tags());
+        Map<String, String> after = fields(change.image(), change.environment(), change.secrets(), change.tags());
         List<Reports.Change> changes = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>(before.keySet());
         names.addAll(after.keySet());
         int unchanged = 0;
         for (String name : names) {
+            String next = after.get(name) == null ? null : after.get(name).replace(requestId, EXECUTION_PLACEHOLDER);
             if (Objects.equals(before.get(name), after.get(name))) {
                 unchanged++;
             } else {
-                changes.add(new Reports.Change(name, before.get(name), after.get(name)));
+                changes.add(new Reports.Change(name, before.get(name), next));
             }
         }
-        return new Reports.Diff(target.serviceKey(), derived.image(), request.decision().name(), request.reason(), live,
-                family + ":" + (newest + 1), changes.stream().map(c -> new Reports.Change(c.field(), c.live(),
-                        c.next() == null ? null : c.next().replace(requestId, EXECUTION_PLACEHOLDER))).toList(), unchanged);
+        return new Reports.Diff(target.serviceKey(), change.image(), request.decision().name(), request.reason(), live,
+                current.family() + ":" + (newest + 1), changes, unchanged);
     }
 
-    private static Map<String, String> fields(TaskDefinition td, List<Tag> tags, String container) {
+    /** What a new revision changes: the deployed container's image, secrets and environment, and the revision's tags. */
+    private static Map<String, String> fields(String image, Map<String, String> environment, Map<String, String> secrets,
+                                              Map<String, String> tags) {
         Map<String, String> fields = new LinkedHashMap<>();
-        td.containerDefinitions().stream().filter(c -> c.name().equals(container)).findFirst()
-                .ifPresent(c -> container(fields, c));
-        task(fields, td.cpu(), td.memory(), td.taskRoleArn(), td.executionRoleArn(), td.networkModeAsString());
-        others(fields, td.containerDefinitions(), container);
-        tags.forEach(t -> fields.put("tag " + t.key(), t.value()));
+        fields.put("image", image);
+        secrets.forEach((name, valueFrom) -> fields.put("secret " + name, valueFrom));
+        environment.forEach((name, value) -> fields.put("environment " + name, value));
+        tags.forEach((key, value) -> fields.put("tag " + key, value));
         return fields;
-    }
-
-    private static Map<String, String> fields(RegisterTaskDefinitionRequest td, String container) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        td.containerDefinitions().stream().filter(c -> c.name().equals(container)).findFirst()
-                .ifPresent(c -> container(fields, c));
-        task(fields, td.cpu(), td.memory(), td.taskRoleArn(), td.executionRoleArn(), td.networkModeAsString());
-        others(fields, td.containerDefinitions(), container);
-        td.tags().forEach(t -> fields.put("tag " + t.key(), t.value()));
-        return fields;
-    }
-
-    /** The deployed container: image, secrets and environment one by one, the rest as one field. */
-    private static void container(Map<String, String> fields, ContainerDefinition c) {
-        fields.put("image", c.image());
-        c.secrets().forEach(s -> fields.put("secret " + s.name(), s.valueFrom()));
-        c.environment().forEach(e -> fields.put("environment " + e.name(), e.value()));
-        fields.put("container " + c.name() + " (other settings)", c.toBuilder().image(null).secrets((java.util.Collection<software.amazon.awssdk.services.ecs.model.Secret>) null)
-                .environment((java.util.Collection<software.amazon.awssdk.services.ecs.model.KeyValuePair>) null).build().toString());
-    }
-
-    private static void task(Map<String, String> fields, String cpu, String memory, String taskRole, String executionRole, String network) {
-        fields.put("cpu", cpu);
-        fields.put("memory", memory);
-        fields.put("taskRoleArn", taskRole);
-        fields.put("executionRoleArn", executionRole);
-        fields.put("networkMode", network);
-    }
-
-    private static void others(Map<String, String> fields, List<ContainerDefinition> containers, String deployed) {
-        containers.stream().filter(c -> !c.name().equals(deployed)).forEach(c -> fields.put("container " + c.name(), c.toString()));
     }
 }
