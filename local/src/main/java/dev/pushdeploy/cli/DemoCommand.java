@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        out = main.out;
+        out = main.json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : main.out;
         out.println("""
                 pushdeploy demo
                 ===============
@@ -107,6 +107,12 @@ final class DemoCommand implements Callable<Integer> {
                       ./pushdeploy --local history
                       ./pushdeploy local down
                     The same commands work on a deployed stack (without --local): see README.md, Operating the pipeline.""");
+            if (main.json) {
+                var summary = dev.pushdeploy.adapter.json.Json.object().put("asExpected", asExpected);
+                summary.set(GOOD_TAG, good.summary());
+                summary.set(BAD_TAG, bad.summary());
+                main.output().json(summary);
+            }
             return asExpected ? 0 : 1;
         });
     }

@@ -162,14 +162,15 @@ class LocalStackIT {
         assertEquals(0, newest.exit());
     }
 
-    /** A run queued behind a lock another holder keeps is cancelled: it ends ABORTED, follow says so with exit code 1. */
+    /** A run queued behind a lock an older request keeps is cancelled: it ends ABORTED, follow says so with exit code 1. */
     private void cancel(CliProcess cli, Connection aws, URI control) throws Exception {
         DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
         String table = dynamo.listTables().tableNames().get(0);
         long now = System.currentTimeMillis();
+        long anHourAgo = now - 3_600_000;
         Map<String, AttributeValue> lock = Map.of("pk", AttributeValue.fromS("svc#pushdeploy/web"), "sk", AttributeValue.fromS("lock"),
                 "holder", AttributeValue.fromS("held-elsewhere"), "action", AttributeValue.fromS("DEPLOY"),
-                "orderAt", AttributeValue.fromN(Long.toString(now)), "acquiredAt", AttributeValue.fromN(Long.toString(now)),
+                "orderAt", AttributeValue.fromN(Long.toString(anHourAgo)), "acquiredAt", AttributeValue.fromN(Long.toString(anHourAgo)),
                 "expiresAt", AttributeValue.fromN(Long.toString(now / 1000 + 3600)));
         dynamo.putItem(r -> r.tableName(table).item(lock));
         String execution = push(control, "v1.7.0", null).path("execution").asText();
