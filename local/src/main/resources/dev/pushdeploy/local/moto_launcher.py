@@ -13,6 +13,9 @@ Two patches, both measured on moto 5.2.1:
   * StartExecution deep-copies the state machine, which reaches the executions (and their
     locks) of earlier runs; the copy fails and every later StartExecution answers 500. The
     state machine gets a __deepcopy__ that shares the executions list and the backend.
+  * StopExecution marks the execution ABORTED, but the interpreter thread then trips over the
+    stopped environment (IndexError: pop from empty list) and reports the execution FAILED with
+    States.Runtime. A stopped execution now stays ABORTED.
   * (optional) the time scale above.
 Executing state machines is switched on by the runtime through POST /moto-api/config.
 """
@@ -35,6 +38,30 @@ def _state_machine_deepcopy(self, memo):
 
 
 StateMachine.__deepcopy__ = _state_machine_deepcopy
+
+
+def _keep_stopped_executions_aborted():
+    from moto.stepfunctions.parser.backend import execution as parsed
+
+    stop = parsed.Execution.stop
+    reflect = parsed.BaseExecutionWorkerCommunication._reflect_execution_status
+
+    def stop_and_remember(self, stop_date, error, cause):
+        self.pushdeploy_stopped = (error, cause)
+        stop(self, stop_date, error, cause)
+
+    def reflect_keeping_aborted(self):
+        reflect(self)
+        stopped = getattr(self.execution, "pushdeploy_stopped", None)
+        if stopped is not None:
+            self.execution.exec_status = parsed.ExecutionStatus.ABORTED
+            self.execution.error, self.execution.cause = stopped
+
+    parsed.Execution.stop = stop_and_remember
+    parsed.BaseExecutionWorkerCommunication._reflect_execution_status = reflect_keeping_aborted
+
+
+_keep_stopped_executions_aborted()
 
 
 def _scale_time(factor):
