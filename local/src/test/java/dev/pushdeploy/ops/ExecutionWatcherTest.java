@@ -13,7 +13,8 @@ class ExecutionWatcherTest {
         "{\"status\":\"SUCCEEDED\",\"output\":\"{\\\"final\\\":{\\\"outcome\\\":\\\"SUCCEEDED\\\",\\\"reason\\\":\\\"healthy\\\"}}\"} | SUCCEEDED | healthy",
         "{\"status\":\"SUCCEEDED\",\"output\":\"{\\\"request\\\":{\\\"decision\\\":\\\"IGNORED\\\",\\\"decisionReason\\\":\\\"tag filtered\\\"}}\"} | IGNORED | tag filtered",
         "{\"status\":\"FAILED\",\"error\":\"ROLLED_BACK\",\"cause\":\"task crashed\"} | ROLLED_BACK | task crashed",
-        "{\"status\":\"TIMED_OUT\"} | TIMED_OUT | "})
+        "{\"status\":\"TIMED_OUT\"} | TIMED_OUT | ",
+        "{\"status\":\"ABORTED\",\"error\":\"\",\"cause\":\"cancelled with pushdeploy cancel\"} | ABORTED | cancelled with pushdeploy cancel"})
     void theOutcomeAndReasonComeFromTheExecution(String description, String outcome, String reason) {
         JsonNode parsed = Json.tree(description);
         assertEquals(outcome, History.outcome(parsed));
