@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * DESIGN 6.1: each handler's first invocation in a fresh JVM (class loading, client
+ * Cold start: each handler's first invocation in a fresh JVM (class loading, client
  * construction, first SDK call against the emulator) next to a hello-world handler's, measured in
  * the same run and printed as ratios, so machine noise cancels out. Rounds alternate baseline and
  * handler and take the median ({@code -Dbench.rounds=N}, default 1 in the test suite).

@@ -12,6 +12,7 @@ import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.db.LocalDatabase;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.adapter.json.MasterCredentialsJson;
 import dev.pushdeploy.secrets.MasterCredentials;
 import dev.pushdeploy.adapter.postgres.PostgresRoles;
 import dev.pushdeploy.secrets.RandomValues;
@@ -187,7 +188,8 @@ public final class Bootstrap implements AutoCloseable {
     }
 
     /**
-     * Pushes an image manifest to a repository under {@code tag}. Without a digest the manifest
+     * Pushes an image manifest to a repository under {@code tag} (none when null or empty: an untagged
+     * push). Without a digest the manifest
      * decides it (as ECR does); with one, the image gets that digest (an event's image). Pushing
      * an image that is already there changes nothing. A new image in a repository with scan on
      * push gets its scan started, as ECR does (moto's scan then completes at once with one HIGH finding).
@@ -205,9 +207,11 @@ public final class Bootstrap implements AutoCloseable {
                 {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
                  "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7,"digest":"sha256:%s"},
                  "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%s"}]}"""
-                .formatted(sha256(tag), sha256("layer " + tag + (digest == null ? "" : " " + digest)));
+                .formatted(sha256(String.valueOf(tag)), sha256("layer " + tag + (digest == null ? "" : " " + digest)));
+        boolean tagged = tag != null && !tag.isEmpty();
         try {
-            String pushed = ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag).imageDigest(digest))
+            String pushed = ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest)
+                            .imageTag(tagged ? tag : null).imageDigest(digest))
                     .image().imageId().imageDigest();
             boolean scanOnPush = ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().get(0)
                     .imageScanningConfiguration().scanOnPush();
@@ -216,7 +220,8 @@ public final class Bootstrap implements AutoCloseable {
             }
             return pushed;
         } catch (ImageAlreadyExistsException already) {
-            return ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageTag(tag)))
+            return ecr.describeImages(r -> r.repositoryName(repository)
+                            .imageIds(i -> i.imageTag(tagged ? tag : null).imageDigest(tagged ? null : digest)))
                     .imageDetails().get(0).imageDigest();
         }
     }
@@ -299,7 +304,7 @@ public final class Bootstrap implements AutoCloseable {
 
     /** The master credentials as the template stores them: a Secrets Manager secret read through Parameter Store's reference path, else a SecureString. */
     private void writeMaster(String parameter, MasterCredentials master) {
-        String document = Json.object().put("username", master.username()).put("password", master.password().reveal()).toString();
+        String document = MasterCredentialsJson.document(master);
         if (parameter.startsWith(SECRETS_MANAGER_REFERENCE)) {
             secretsManager.createSecret(r -> r.name(parameter.substring(SECRETS_MANAGER_REFERENCE.length()))
                     .description("PostgreSQL master credentials (local runtime)").secretString(document));

@@ -20,7 +20,7 @@ import java.util.function.Function;
 /**
  * The simulated state of every ECS service the simulator has seen: deployments that progress
  * with simulated time, tasks that start, pass or fail health checks and stop, the circuit
- * breaker (DESIGN 3.2: 0.5 × desired failed tasks, at least 3, at most 200) and its rollback
+ * breaker (0.5 × desired failed tasks, at least 3, at most 200) and its rollback
  * to the last completed deployment. Pure state: the HTTP side lives in {@link EcsSimulator}.
  */
 final class Fleet {
