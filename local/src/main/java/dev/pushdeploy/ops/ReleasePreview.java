@@ -1,6 +1,7 @@
 package dev.pushdeploy.ops;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.adapter.json.InputParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.ledger.LedgerReader;
@@ -87,7 +88,7 @@ final class ReleasePreview {
     }
 
     Reports.Diff diff(Target target, ObjectNode deployInput, String requestId) {
-        DeployRequest request = preparer.prepare(deployInput, requestId);
+        DeployRequest request = preparer.prepare(InputParser.intent(deployInput), requestId);
         String live = Revisions.shortName(request.previousTaskDefinition());
         if (request.decision() != Decision.PROCEED) {
             return new Reports.Diff(target.serviceKey(), request.image(), request.decision().name(), request.decisionReason(),
