@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -33,6 +34,10 @@ final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
+    @Option(names = "--rollout-seconds", paramLabel = "N",
+            description = "A healthy ECS rollout takes N simulated seconds (default 8); every phase of the simulated tasks scales with it.")
+    Double rolloutSeconds;
+
     private PrintStream out;
 
     @Override
@@ -43,13 +48,14 @@ final class DemoCommand implements Callable<Integer> {
                 ===============
                 Everything runs on this machine: moto plays AWS (its Step Functions runs the real state
                 machine, statemachine/deploy.asl.json), the nine Java functions of template.yaml run in this
-                JVM, and a simulator plays ECS rolling out tasks behind the load balancer. Real time, about a
-                minute. Function logs: .pushdeploy/functions.log
+                JVM, and a simulator plays ECS rolling out tasks behind the load balancer. Time is simulated:
+                waiting costs no wall time. Function logs: .pushdeploy/functions.log
                 """);
         long start = System.nanoTime();
         out.print("Starting the emulator and bootstrapping the stack ... ");
         out.flush();
         return FreshStack.with(Main.options(main.root, main.functionLog(), null), () -> "the demo did not finish", runtime -> {
+            LocalOptions.rolloutSeconds(runtime, rolloutSeconds);
             out.printf(Locale.ROOT, "done (%.1f s).%n%n", (System.nanoTime() - start) / 1e9);
             StackOutputs.Service service = runtime.stack().service();
             String name = service.target().serviceKey();

@@ -17,10 +17,9 @@ import java.util.regex.Pattern;
  * collapsed), then the outcome; the exit code says how it ended. Ctrl-C stops following, not the run.
  */
 final class Follow {
-    private static final long POLL_MILLIS = 1000;
     private static final Pattern OUTCOME_WORD = Pattern.compile(
             "\\b(SUCCEEDED|HEALTHY|ROLLED_BACK|ROLLBACK_FAILED|REJECTED|FAILED|IN_PROGRESS|WAITING|SUPERSEDED|IGNORED|PROCEED|ACQUIRED)\\b");
-    private static final long DEADLINE_MILLIS = 24L * 3600 * 1000;
+    private static final java.time.Duration DEADLINE = java.time.Duration.ofHours(24);
 
     private Follow() {
     }
@@ -55,7 +54,7 @@ final class Follow {
                 if (!output.json) {
                     lines.accept(line);
                 }
-            }).await(POLL_MILLIS, DEADLINE_MILLIS);
+            }).await(ExecutionWatcher.polling(sfn), true, DEADLINE);
             lines.flush();
             RunSummary summary = RunSummary.of(description, sfn.history(executionArn), states);
             print(output, summary);

@@ -65,7 +65,6 @@ final class LocalCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             Main main = local.main;
             Output output = main.output();
-            Main.options(main.root, line -> { }, null);
             Optional<LocalStackFile> existing = LocalStackFile.read(main.root);
             if (existing.isPresent() && existing.get().alive() && ping(existing.get())) {
                 print(output, existing.get(), "the local stack is already up");

@@ -1,5 +1,6 @@
 package dev.pushdeploy.cli;
 
+import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.template.CfnTemplate;
 import java.nio.file.Path;
@@ -28,6 +29,21 @@ final class LocalOptions {
                     + String.join(", ", allowed));
         }
         return upper;
+    }
+
+    /** {@code --rollout-seconds}: a positive number of simulated seconds; null stays null. */
+    static void checkRolloutSeconds(CommandSpec spec, Double seconds) {
+        if (seconds != null && !(seconds > 0 && seconds <= 86_400)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rollout-seconds " + seconds
+                    + " must be more than 0 and at most 86400 simulated seconds");
+        }
+    }
+
+    /** Applies {@code --rollout-seconds} to the simulator, when given. */
+    static void rolloutSeconds(LocalRuntime runtime, Double seconds) {
+        if (seconds != null) {
+            runtime.simulator().rolloutSeconds(seconds);
+        }
     }
 
     /** Converts scenario names ({@code crash-loop}) for picocli, naming the choices on error. */

@@ -163,33 +163,9 @@ public final class Main implements Callable<Integer> {
         return Path.of(configured == null ? "." : configured).toAbsolutePath().normalize();
     }
 
-    /**
-     * Real time, unless {@code PUSHDEPLOY_SPEED} (simulated ECS time runs that many times faster)
-     * or {@code PUSHDEPLOY_WAIT_SCALE} (factor on Wait states and Retry intervals, in (0, 1]) say otherwise;
-     * the scan gate at {@code scanGate} ({@code --scan-gate}; null: off).
-     */
+    /** The scan gate at {@code scanGate} ({@code --scan-gate}; null: off); states reported as they finish. */
     static LocalRuntime.Options options(Path root, Consumer<String> functionLog, String scanGate) {
-        double speed = number("PUSHDEPLOY_SPEED", 1);
-        double waitScale = number("PUSHDEPLOY_WAIT_SCALE", 1);
-        if (!(speed >= 1)) {
-            throw new IllegalArgumentException("PUSHDEPLOY_SPEED must be at least 1, not " + speed);
-        }
-        if (!(waitScale > 0 && waitScale <= 1)) {
-            throw new IllegalArgumentException("PUSHDEPLOY_WAIT_SCALE must be in (0, 1], not " + waitScale);
-        }
-        return new LocalRuntime.Options(root, speed, waitScale, functionLog, scanGate);
-    }
-
-    private static double number(String variable, double fallback) {
-        String value = System.getenv(variable);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(variable + " must be a number, not " + value);
-        }
+        return new LocalRuntime.Options(root, functionLog, scanGate, true);
     }
 
     /** Where the functions' log lines go: stderr with {@code --verbose}, else {@code .pushdeploy/functions.log}. */

@@ -49,6 +49,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--throttle", description = "Answer ECS calls with ThrottlingException now and then.")
     boolean throttle;
 
+    @Option(names = "--rollout-seconds", paramLabel = "N",
+            description = "A healthy ECS rollout takes N simulated seconds (default 8); every phase of the simulated tasks scales with it.")
+    Double rolloutSeconds;
+
     @Override
     public Integer call() {
         String input = EventFile.read(spec, event);
@@ -57,11 +61,13 @@ final class RunCommand implements Callable<Integer> {
         if (dump != null && Files.exists(dump) && !Files.isDirectory(dump)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dump " + dump + " is a file, not a directory");
         }
+        LocalOptions.checkRolloutSeconds(spec, rolloutSeconds);
         LocalRuntime.Options options = Main.options(main.root, main.functionLog(), severity);
         Output output = main.output();
         output.note("starting moto and the local endpoint, bootstrapping the stack from template.yaml ...");
         AtomicReference<String> state = new AtomicReference<>("(not started)");
         return FreshStack.with(options, () -> "the run was at " + state.get(), runtime -> {
+            LocalOptions.rolloutSeconds(runtime, rolloutSeconds);
             if (throttle) {
                 runtime.simulator().throttling(THROTTLING);
             }

@@ -1,6 +1,7 @@
 package dev.pushdeploy.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import dev.pushdeploy.adapter.json.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.function.Consumer;
  * finishes, with what the state's function answered (verdicts, decisions, revisions, slots).
  */
 public final class ExecutionWatcher {
+    private static final long LIVE_MILLIS = 1000;
     private final StepFunctions sfn;
     private final String executionArn;
     private final Consumer<StateLine> out;
@@ -27,25 +29,55 @@ public final class ExecutionWatcher {
         this.out = out;
     }
 
-    /** Polls until the execution ends; returns its final description. */
-    public JsonNode await(long pollMillis, long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (true) {
-            JsonNode description = sfn.describeExecution(executionArn);
-            boolean running = "RUNNING".equals(description.path("status").asText());
-            report(sfn.history(executionArn));
-            if (!running) {
-                return description;
+    /** Tells when an execution has ended. */
+    @FunctionalInterface
+    public interface Ends {
+        /** Waits up to {@code wait} for the execution to end; whether it has. */
+        boolean awaitEnd(String executionArn, Duration wait) throws InterruptedException;
+    }
+
+    /** Ends told by DescribeExecution, asked once a second (what the CLI does against AWS). */
+    public static Ends polling(StepFunctions sfn) {
+        return (execution, wait) -> {
+            long until = System.nanoTime() + wait.toNanos();
+            while (true) {
+                if (!"RUNNING".equals(sfn.describeExecution(execution).path("status").asText())) {
+                    return true;
+                }
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                Thread.sleep(Math.min(LIVE_MILLIS, left / 1_000_000 + 1));
             }
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("execution " + executionArn + " still runs after " + timeoutMillis / 1000 + " s");
+        };
+    }
+
+    /**
+     * Waits until the execution ends and returns its final description. Live, it reads the growing
+     * history every second and reports each state as it finishes; otherwise it reads the history
+     * once, at the end.
+     */
+    public JsonNode await(Ends ends, boolean live, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("execution " + executionArn + " still runs after " + timeout.toSeconds() + " s");
+                }
+                boolean ended = ends.awaitEnd(executionArn, live ? Duration.ofMillis(Math.min(LIVE_MILLIS, left / 1_000_000 + 1))
+                        : Duration.ofNanos(left));
+                if (ended || live) {
+                    report(sfn.history(executionArn));
+                }
+                if (ended) {
+                    return sfn.describeExecution(executionArn);
+                }
             }
-            try {
-                Thread.sleep(pollMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

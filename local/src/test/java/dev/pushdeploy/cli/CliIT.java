@@ -200,11 +200,11 @@ class CliIT {
         assertFalse(Files.exists(record(run)));
     }
 
-    /** Waits until the command's runtime recorded its moto and PostgreSQL, then returns them. */
+    /** Waits until the command's run started (its first state printed), then returns the moto and PostgreSQL it recorded. */
     private List<ProcessHandle> awaitRecordedChildren(CliProcess.Started run) throws Exception {
         long deadline = System.currentTimeMillis() + 240_000;
         while (System.currentTimeMillis() < deadline) {
-            if (Files.exists(record(run)) && run.err().contains("running ")) {
+            if (Files.exists(record(run)) && Files.readString(run.out()).contains("Init")) {
                 List<ProcessHandle> children = new ArrayList<>();
                 for (JsonNode child : Json.tree(Files.readString(record(run))).path("children")) {
                     Optional<ProcessHandle> process = ProcessHandle.of(child.path("pid").asLong());

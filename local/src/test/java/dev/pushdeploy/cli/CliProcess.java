@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** {@code ./pushdeploy} in a child JVM, as the launcher script runs it (the test classpath, time sped up). */
+/** {@code ./pushdeploy} in a child JVM, as the launcher script runs it (the test classpath). */
 final class CliProcess {
     private static final AtomicInteger RUNS = new AtomicInteger();
 
@@ -37,8 +37,6 @@ final class CliProcess {
                 Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("PUSHDEPLOY_SPEED", String.valueOf(TestRuntime.SPEED));
-        pb.environment().put("PUSHDEPLOY_WAIT_SCALE", String.valueOf(TestRuntime.WAIT_SCALE));
         pb.environment().putAll(environment);
         return new Started(pb.start(), out, err, String.join(" ", args));
     }

@@ -72,16 +72,15 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * leaves it. Revision 1 passes the role name in the secret's {@code usernameEnv}.
  *
  * <p>The configuration document is the template's, with local changes: each target's smoke
- * check points at the simulator's smoke URL (so the bad-smoke scenario can fail it), its
- * rollout deadline is capped at {@value #LOCAL_DEADLINE_SECONDS} s (a failing smoke check
- * waits for the deadline), and postgres secrets name the embedded server's host and port.
+ * check points at the simulator's smoke URL (so the bad-smoke scenario can fail it), and
+ * postgres secrets name the embedded server's host and port. The rollout deadline stays the
+ * template's: time is simulated, waiting for it costs no wall time.
  */
 public final class Bootstrap implements AutoCloseable {
     /** The tag of the first image, live in revision 1 of every service. */
     public static final String INITIAL_TAG = "v1.0.0";
     /** A newer build already in the repository, not deployed: the image the sample events and manual inputs name. */
     public static final String NEXT_TAG = "v1.1.0";
-    public static final int LOCAL_DEADLINE_SECONDS = 60;
     static final String NOTIFICATIONS_QUEUE = "pushdeploy-local-notifications";
     private static final String ACCOUNT = "123456789012";
     private static final String SECRETS_MANAGER_REFERENCE = "/aws/reference/secretsmanager/";
@@ -314,8 +313,8 @@ public final class Bootstrap implements AutoCloseable {
     }
 
     /**
-     * The template's document with each target's smoke URL set to the simulator, the deadline
-     * capped, and postgres secrets aimed at the embedded server.
+     * The template's document with each target's smoke URL set to the simulator and postgres
+     * secrets aimed at the embedded server.
      */
     private String localConfig(String document) {
         JsonNode root = Json.tree(document);
@@ -333,8 +332,6 @@ public final class Bootstrap implements AutoCloseable {
             if (!health.hasNonNull("smokeUrl")) {
                 health.put("smokeUrl", smokeBase + t.path("cluster").asText() + "/" + t.path("service").asText());
             }
-            health.put("deadlineSeconds", Math.min(health.path("deadlineSeconds").asInt(LOCAL_DEADLINE_SECONDS),
-                    LOCAL_DEADLINE_SECONDS));
         }
         return root.toString();
     }
