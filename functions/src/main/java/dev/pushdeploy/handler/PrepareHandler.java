@@ -1,25 +1,26 @@
 package dev.pushdeploy.handler;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.Aws;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.adapter.aws.EcrRegistry;
+import dev.pushdeploy.adapter.aws.EcsServiceReader;
+import dev.pushdeploy.adapter.aws.SfnExecutions;
+import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.ledger.LedgerReader;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
-import dev.pushdeploy.adapter.aws.EcrRegistry;
-import dev.pushdeploy.adapter.aws.EcsServiceReader;
+import dev.pushdeploy.request.ExecutionInputs;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.Preparer;
 import dev.pushdeploy.request.ServiceReader;
 import java.time.Clock;
 
-/** Prepare: the raw input → {@code $.request} (PROCEED, IGNORED or REJECTED). Reads only. */
-public final class PrepareHandler extends StepHandler<PrepareHandler.Input, DeployRequest> {
-    /** {@code $.input} (the ECR event or manual input) and {@code $.executionName}. */
-    public record Input(JsonNode input, String executionName) {
-    }
-
+/**
+ * Prepare: the execution's input → {@code $.request} (PROCEED, IGNORED or REJECTED). Reads only. The
+ * state machine passes the execution's ARN, name and start time; the input itself is read from the
+ * execution (DescribeExecution), so it never travels through the states.
+ */
+public final class PrepareHandler extends StepHandler<Preparer.Execution, DeployRequest> {
     private final Preparer preparer;
 
     public PrepareHandler() {
@@ -27,19 +28,21 @@ public final class PrepareHandler extends StepHandler<PrepareHandler.Input, Depl
     }
 
     private PrepareHandler(String configParameter, String table) {
-        this(ConfigSource.ssm(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), new EcsServiceReader(Aws.ecs()),
-                new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
+        this(ConfigSource.ssm(Aws.ssm(), configParameter), new SfnExecutions(Aws.sfn()), new EcrRegistry(Aws.ecr()),
+                new EcsServiceReader(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
     }
 
-    public PrepareHandler(ConfigSource config, ImageRegistry registry, ServiceReader services, LedgerReader ledger, Clock clock) {
-        super(Input.class, "Prepare");
-        this.preparer = new Preparer(config, registry, services, ledger, clock);
+    public PrepareHandler(ConfigSource config, ExecutionInputs inputs, ImageRegistry registry, ServiceReader services,
+            LedgerReader ledger, Clock clock) {
+        super(Preparer.Execution.class, "Prepare");
+        this.preparer = new Preparer(config, inputs, registry, services, ledger, clock);
     }
 
     @Override
-    protected DeployRequest handle(Input input, StepLog log) {
-        DeployRequest request = preparer.prepare(input.input(), input.executionName());
-        (request.serviceKey() == null ? log : log.forService(request.serviceKey())).info("prepared", "decision", request.decision(), "reason", request.decisionReason(), "image", request.image());
+    protected DeployRequest handle(Preparer.Execution execution, StepLog log) {
+        DeployRequest request = preparer.prepare(execution);
+        (request.serviceKey() == null ? log : log.forService(request.serviceKey())).info("prepared", "decision", request.decision(),
+                "reason", request.decisionReason(), "image", request.image());
         return request;
     }
 }

@@ -11,7 +11,10 @@ import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import java.time.Clock;
 
-/** StartDeployment: UpdateService to the released revision, once per request ({@code $.rollout}). */
+/**
+ * StartDeployment: UpdateService to the released revision, once per request ({@code $.rollout}), and only
+ * from the revision that was live when the request was prepared (else the run is interrupted).
+ */
 public final class StartDeploymentHandler extends StepHandler<StartDeploymentHandler.Input, Rollout> {
     /** The state document fields this step reads. */
     public record Input(DeployRequest request, Release release) implements RequestScoped {
@@ -32,6 +35,6 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     protected Rollout handle(Input input, StepLog log) {
         DeployRequest request = input.request();
         return starter.moveTo(request.cluster(), request.service(), input.release().taskDefinition(),
-                request.deadlineSeconds(), log);
+                request.previousTaskDefinition(), request.deadlineSeconds(), log);
     }
 }

@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the string fields of an input with hard limits: every string is capped and may
- * contain only printable characters, so that whatever a reason echoes back is safe to log.
+ * Reads the string fields of an input with hard limits: every string is capped (in bytes of UTF-8)
+ * and may contain only printable characters, so that whatever a reason echoes back is safe to log.
  */
 final class Fields {
     /** Step Functions execution names: 1-80 characters, no whitespace, brackets, wildcards or {@code "#%\^|~`$&,;:/}. */
@@ -40,10 +40,11 @@ final class Fields {
         return value.isEmpty() ? null : value;
     }
 
-    /** Rejects strings over {@code max} characters and any non-printable character (controls, format, private use). */
+    /** Rejects strings over {@code max} bytes of UTF-8 and any non-printable character (controls, format, private use). */
     static void check(String path, String value, int max) {
-        if (value.length() > max) {
-            throw new InvalidRequestException(path, "is " + value.length() + " characters long; at most " + max + " are allowed");
+        int bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > max) {
+            throw new InvalidRequestException(path, "is " + bytes + " bytes long; at most " + max + " are allowed");
         }
         for (int i = 0; i < value.length(); ) {
             int c = value.codePointAt(i);
@@ -85,7 +86,7 @@ final class Fields {
         };
     }
 
-    private static String printableOrEscaped(String text) {
+    static String printableOrEscaped(String text) {
         StringBuilder out = new StringBuilder();
         text.codePoints().forEach(c -> {
             if (printable(c)) {

@@ -3,27 +3,30 @@ package dev.pushdeploy.request;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.error.InvalidRequestException;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Validates the shape of a raw execution input (an ECR "ECR Image Action" event as EventBridge
  * delivers it, or a manual input) and turns it into an {@link Intent}. Pure: no AWS call.
- * Every problem is an {@link InvalidRequestException} naming the field.
+ * Every problem is an {@link InvalidRequestException} naming the field. Limits, in bytes of UTF-8:
+ * {@code reason} {@value #REASON_MAX}, {@code service} 511, {@code image} and {@code to} 512; an
+ * event's {@code account} and {@code region} must be the pipeline's, and so must a {@code to} ARN's.
  */
 final class InputParser {
-    static final int REASON_MAX = 256;
+    static final int REASON_MAX = 1024;
     private static final int SERVICE_MAX = 511;
     private static final int IMAGE_MAX = 512;
     private static final int TO_MAX = 512;
     private static final int REPOSITORY_MAX = 256;
     private static final Pattern TASK_DEFINITION_ARN =
-            Pattern.compile("arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:task-definition/[A-Za-z0-9_-]{1,255}:[1-9]\\d{0,8}");
+            Pattern.compile("arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\\d{12}):task-definition/[A-Za-z0-9_-]{1,255}:[1-9]\\d{0,8}");
     private static final Pattern FAMILY_REVISION = Pattern.compile("[A-Za-z0-9_-]{1,255}:[1-9]\\d{0,8}");
 
     private InputParser() {
     }
 
-    static Intent parse(JsonNode input) {
+    static Intent parse(JsonNode input, Pipeline pipeline) {
         if (input == null || input.isNull() || input.isMissingNode()) {
             throw new InvalidRequestException("input", "is required");
         }
@@ -31,15 +34,15 @@ final class InputParser {
             throw new InvalidRequestException("input", "must be a JSON object, not " + input.getNodeType().name().toLowerCase());
         }
         if (input.has("action")) {
-            return manual(input);
+            return manual(input, pipeline);
         }
         if (input.has("source") || input.has("detail-type") || input.has("detail")) {
-            return ecrEvent(input);
+            return ecrEvent(input, pipeline);
         }
         throw new InvalidRequestException("input", "is neither an ECR Image Action event nor a manual input with an action");
     }
 
-    private static Intent manual(JsonNode input) {
+    private static Intent manual(JsonNode input, Pipeline pipeline) {
         String action = Fields.required(input, "action", "action", 16);
         return switch (action) {
             case "deploy" -> {
@@ -52,8 +55,12 @@ final class InputParser {
                 Fields.only(input, Set.of("action", "service", "to", "reason"), "a rollback input");
                 ServiceRef service = service(input, true);
                 String to = Fields.required(input, "to", "to", TO_MAX);
-                if (!to.equals("previous") && !TASK_DEFINITION_ARN.matcher(to).matches() && !FAMILY_REVISION.matcher(to).matches()) {
+                Matcher arn = TASK_DEFINITION_ARN.matcher(to);
+                if (!to.equals("previous") && !arn.matches() && !FAMILY_REVISION.matcher(to).matches()) {
                     throw new InvalidRequestException("to", "'" + to + "' must be \"previous\" or a task definition ARN (or family:revision)");
+                }
+                if (arn.matches()) {
+                    pipeline.requireOwn("to", to, arn.group(2), arn.group(1));
                 }
                 yield new Intent.Rollback(service, to.equals("previous") ? null : to, reason(input));
             }
@@ -75,7 +82,7 @@ final class InputParser {
         return Fields.optional(input, "reason", "reason", REASON_MAX);
     }
 
-    private static Intent ecrEvent(JsonNode event) {
+    private static Intent ecrEvent(JsonNode event, Pipeline pipeline) {
         String source = Fields.required(event, "source", "source", 64);
         if (!source.equals("aws.ecr")) {
             throw new InvalidRequestException("source", "'" + source + "' is not aws.ecr");
@@ -88,6 +95,9 @@ final class InputParser {
         if (detail == null || !detail.isObject()) {
             throw new InvalidRequestException("detail", "must be an object");
         }
+        String account = Fields.required(event, "account", "account", 12);
+        String region = Fields.required(event, "region", "region", 32);
+        pipeline.requireOwn(account.equals(pipeline.account()) ? "region" : "account", "the event", account, region);
         String actionType = Fields.required(detail, "action-type", "detail.action-type", 32);
         if (!actionType.equals("PUSH")) {
             return new Intent.Skip("ECR action-type " + actionType + " is not a PUSH");

@@ -1,9 +1,10 @@
 package dev.pushdeploy.rollout;
 
-import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.config.Health;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.Rollout;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -15,6 +16,10 @@ import java.util.Optional;
  * answer has {@code started=false}. "Already set" is read from the service's
  * {@code taskDefinition}, which ECS keeps equal to the PRIMARY deployment's revision; moto
  * updates that field but never creates deployments, so the PRIMARY alone would mislead there.
+ *
+ * <p>The move happens only from the revision the caller expects the service on (the live one when the
+ * request was prepared; for a rollback, the request's own): a service found on a third revision was
+ * moved by someone else, and is left alone ({@link RunInterruptedException} says by what).
  *
  * <p>The deployment id recorded is the PRIMARY deployment's when it runs the revision (from the
  * UpdateService answer, else one DescribeServices re-read). An emulator that creates no
@@ -29,7 +34,10 @@ public final class DeploymentStarter {
         this.clock = clock;
     }
 
-    public Rollout moveTo(String cluster, String service, String taskDefinition, int deadlineSeconds, StepLog log) {
+    /**
+     * @param from the revision the service must be on for the move to happen; null to move from anywhere
+     */
+    public Rollout moveTo(String cluster, String service, String taskDefinition, String from, int deadlineSeconds, StepLog log) {
         long startedAt = clock.millis();
         long deadlineAt = startedAt + 1000L * (deadlineSeconds > 0 ? deadlineSeconds : Health.DEFAULT.deadlineSeconds());
         ServiceState before = ecs.describe(cluster, service);
@@ -38,6 +46,12 @@ public final class DeploymentStarter {
             log.info("service already on the revision; no new deployment", "taskDefinition", taskDefinition,
                     "deploymentId", id);
             return new Rollout(id, taskDefinition, startedAt, deadlineAt, false);
+        }
+        if (from != null && !before.isOn(from)) {
+            String by = before.primary().map(d -> " (deployment " + d.id() + ")").orElse("");
+            throw new RunInterruptedException(cluster + "/" + service + " runs " + Revisions.shortName(before.taskDefinition()) + by
+                    + ", not " + Revisions.shortName(from) + ": it was moved by someone else, so it is left as it is instead of moving it to "
+                    + Revisions.shortName(taskDefinition));
         }
         ServiceState after = ecs.update(cluster, service, taskDefinition);
         Optional<Deployment> ours = primaryOn(after, taskDefinition)

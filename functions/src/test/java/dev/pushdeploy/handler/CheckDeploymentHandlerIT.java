@@ -48,7 +48,7 @@ class CheckDeploymentHandlerIT {
                 .overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
         return new CheckDeploymentHandler(new SdkRolloutObserver(ecs, elb, HttpSmokeCheck.withDefaultTimeouts()),
                 ConfigSource.ssm(emulator.client(software.amazon.awssdk.services.ssm.SsmClient.builder()), World.CONFIG_PARAMETER),
-                clock);
+                (request, seconds) -> { }, clock);
     }
 
     /** What StartDeployment leaves behind on moto: the service on revision 2, no deployment id. */
@@ -62,7 +62,7 @@ class CheckDeploymentHandlerIT {
 
     private static CheckResult check(Emulator emulator, World world, Rollout rollout, CallCounter counter, Clock clock) {
         return handler(emulator, counter, clock).apply(new CheckDeploymentHandler.Input(
-                RolloutFixtures.request(world.liveTaskDefinition, 600), rollout), RolloutFixtures.log(RolloutFixtures.lines()));
+                RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, null), RolloutFixtures.log(RolloutFixtures.lines()));
     }
 
     @Test

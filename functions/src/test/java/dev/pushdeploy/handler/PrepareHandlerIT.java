@@ -19,6 +19,7 @@ import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.adapter.aws.EcsServiceReader;
+import dev.pushdeploy.adapter.aws.SfnExecutions;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -59,7 +61,10 @@ class PrepareHandlerIT {
         long pushedAt = world.ecr.describeImages(r -> r.repositoryName("web").imageIds(i -> i.imageTag("v1.1.0")))
                 .imageDetails().get(0).imagePushedAt().toEpochMilli();
 
-        DeployRequest r = Json.convert(invoke(new PrepareHandler(), RequestLedgerEvents.file("prepare.json")), DeployRequest.class);
+        JsonNode sample = Json.tree(RequestLedgerEvents.file("prepare.json"));
+        assertEquals(sample.path("executionArn").asText(), world.startExecution(sample.path("executionName").asText(),
+                RequestLedgerEvents.file("ecr-push.json")), "the sample names World's execution");
+        DeployRequest r = Json.convert(invoke(new PrepareHandler(), sample.toString()), DeployRequest.class);
 
         assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
         assertEquals("push-web-v1-1-0", r.requestId());
@@ -75,8 +80,8 @@ class PrepareHandlerIT {
         assertEquals(600, r.deadlineSeconds());
 
         for (String later : List.of("lock.json", "finalize.json")) {
-            DeployRequest sample = Json.convert(Json.tree(RequestLedgerEvents.file(later)).get("request"), DeployRequest.class);
-            assertEquals(r.toBuilder().pushedAt(sample.pushedAt()).preparedAt(sample.preparedAt()).build(), sample,
+            DeployRequest carried = Json.convert(Json.tree(RequestLedgerEvents.file(later)).get("request"), DeployRequest.class);
+            assertEquals(r.toBuilder().pushedAt(carried.pushedAt()).startedAt(carried.startedAt()).build(), carried,
                     later + " carries what Prepare produces");
         }
     }
@@ -116,6 +121,8 @@ class PrepareHandlerIT {
     @Test
     void theRollbackSampleReturnsToThePreviousRevision() {
         String v2 = liveRevision("v1.1.0");
+        new DynamoLedger(world.dynamo, World.TABLE).putHistory("pushdeploy/web",
+                history("2025-01-01T00:00:00.000Z", "a", Outcome.SUCCEEDED, v2, world.liveTaskDefinition));
         DeployRequest r = prepare(new PrepareHandler(), "manual-rollback.json");
         assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
         assertEquals(world.liveTaskDefinition, r.targetTaskDefinition());
@@ -151,7 +158,7 @@ class PrepareHandlerIT {
         DeployRequest first = prepare(new PrepareHandler(), "ecr-push.json");
         JsonNode lock = invoke(new LockHandler(), Json.write(new LockHandler.Input(first)));
         assertEquals("ACQUIRED", lock.path("status").asText());
-        DeployRequest again = Json.convert(invoke(new PrepareHandler(), prepareInput("ecr-push.json", "duplicate-event")), DeployRequest.class);
+        DeployRequest again = Json.convert(invoke(new PrepareHandler(), prepareInput(world, "ecr-push.json", "duplicate-event")), DeployRequest.class);
         assertEquals(Decision.IGNORED, again.decision());
         assertEquals(V1_1_0 + " is already in flight for pushdeploy/web (request ecr-push)", again.decisionReason());
     }
@@ -163,6 +170,7 @@ class PrepareHandlerIT {
         RequestLedgerEvents.CallRecorder recorder = new RequestLedgerEvents.CallRecorder();
         PrepareHandler handler = new PrepareHandler(
                 ConfigSource.ssm(world.emulator.client(SsmClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder))), World.CONFIG_PARAMETER),
+                new SfnExecutions(world.emulator.client(SfnClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new EcrRegistry(world.emulator.client(EcrClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new EcsServiceReader(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new DynamoLedger(world.emulator.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder))), World.TABLE),
@@ -184,12 +192,12 @@ class PrepareHandlerIT {
                 "{\"action\":\"launch\"}", "[]", "\"deploy\"");
         int proceeded = 0;
         for (int i = 0; i < inputs.size(); i++) {
-            DeployRequest r = Json.convert(invoke(handler, "{\"input\":" + inputs.get(i) + ",\"executionName\":\"m-" + i + "\"}"), DeployRequest.class);
+            DeployRequest r = Json.convert(invoke(handler, RequestLedgerEvents.execution(world, inputs.get(i), "m-" + i)), DeployRequest.class);
             proceeded += r.decision() == Decision.PROCEED ? 1 : 0;
         }
 
         assertEquals(6, proceeded, "push, manual deploy ×2, rollback ×2, rotate");
-        Set<String> reads = Set.of("Ssm:GetParameter", "Ecr:DescribeRepositories", "Ecr:DescribeImages", "Ecs:DescribeServices",
+        Set<String> reads = Set.of("Sfn:DescribeExecution", "Ssm:GetParameter", "Ecr:DescribeRepositories", "Ecr:DescribeImages", "Ecs:DescribeServices",
                 "Ecs:DescribeTaskDefinition", "Ecs:ListTaskDefinitions", "DynamoDb:GetItem", "DynamoDb:Query");
         Set<String> made = new TreeSet<>(recorder.calls);
         assertTrue(reads.containsAll(made), "only reads, but made " + made);
@@ -198,7 +206,7 @@ class PrepareHandlerIT {
     }
 
     private DeployRequest prepare(PrepareHandler handler, String file) {
-        return Json.convert(invoke(handler, prepareInput(file, file.replace(".json", ""))), DeployRequest.class);
+        return Json.convert(invoke(handler, prepareInput(world, file, file.replace(".json", ""))), DeployRequest.class);
     }
 
     /** Registers a new revision of web with the image of {@code tag} (pushed here) and makes the service run it. */
@@ -215,8 +223,9 @@ class PrepareHandlerIT {
     }
 
     private static HistoryItem history(String time, String id, Outcome outcome, String taskDefinition, String previous) {
-        return new HistoryItem("hist#" + time + "#" + id, id, Action.DEPLOY, "ecr", outcome, "test", null, null, null,
-                taskDefinition, previous, null, null, List.of(), List.of(), List.of(), time, true);
+        return new HistoryItem("hist#" + time + "#" + id, id, Action.DEPLOY, "ecr", outcome, "test", null, null, null, null, null,
+                taskDefinition, previous, taskDefinition, outcome == Outcome.SUCCEEDED || outcome == Outcome.ROLLED_BACK ? taskDefinition : null, null,
+                List.of(), List.of(), List.of(), time, "Finalize", true);
     }
 
     /** Everything Prepare could have changed: revisions, the service, the table, the parameters, the images. */

@@ -52,7 +52,7 @@ class RollbackHandlerIT {
     }
 
     private static RollbackHandler.Input input(World world, Rollout rollout) {
-        return new RollbackHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, FAILED);
+        return new RollbackHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, FAILED, null);
     }
 
     @Test
@@ -84,8 +84,8 @@ class RollbackHandlerIT {
 
         CheckResult check = new CheckDeploymentHandler(
                 new SdkRolloutObserver(world.ecs, world.elb, HttpSmokeCheck.withDefaultTimeouts()),
-                ConfigSource.ssm(world.ssm, World.CONFIG_PARAMETER), Clock.systemUTC())
-                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back),
+                ConfigSource.ssm(world.ssm, World.CONFIG_PARAMETER), (request, seconds) -> { }, Clock.systemUTC())
+                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back, null),
                         RolloutFixtures.log(RolloutFixtures.lines()));
 
         // moto's only deployment is the original one on web:1, forever IN_PROGRESS with no task running

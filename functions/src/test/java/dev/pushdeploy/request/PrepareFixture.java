@@ -24,6 +24,9 @@ final class PrepareFixture {
     static final Instant LIVE_PUSHED = Instant.parse("2025-01-01T10:00:00Z");
     static final Instant NEW_PUSHED = Instant.parse("2025-01-02T10:00:00Z");
     static final Instant NOW = Instant.parse("2025-01-02T10:00:05Z");
+    /** When the execution started: the history key of its request. */
+    static final Instant STARTED = Instant.parse("2025-01-02T10:00:01.250Z");
+    static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-deploy:";
     static final Map<String, String> SECRETS = Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/a");
 
     final FakeRegistry registry = new FakeRegistry();
@@ -48,16 +51,22 @@ final class PrepareFixture {
         services.run("pushdeploy", "web", liveArn);
     }
 
+    /** Execution ARN → the text it was started with. */
+    final Map<String, String> inputs = new java.util.HashMap<>();
+
     Preparer preparer() {
-        return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument)), registry, services, ledger, clock);
+        return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument)), inputs::get, registry, services, ledger, clock);
     }
 
     DeployRequest prepare(String json) {
         return prepare(json, "exec-1");
     }
 
-    DeployRequest prepare(String json, String executionName) {
-        return preparer().prepare(Json.tree(json), executionName);
+    /** Starts an execution named {@code executionName} with {@code text} as its input, and prepares it. */
+    DeployRequest prepare(String text, String executionName) {
+        String arn = STATE_MACHINE + executionName;
+        inputs.put(arn, text);
+        return preparer().prepare(new Preparer.Execution(arn, executionName, STARTED.toString()));
     }
 
     /** An ECR push event as EventBridge delivers it. */
