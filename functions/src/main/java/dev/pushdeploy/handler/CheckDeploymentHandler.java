@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
@@ -30,7 +31,7 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     public CheckDeploymentHandler() {
         this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
-                ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
+                new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
                 new Lease(new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), Clock.systemUTC()), Clock.systemUTC());
     }
 

@@ -1,5 +1,7 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.EcsRevisionDeregistrar;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.EcsServiceReader;
@@ -54,8 +56,8 @@ public final class FinalizeHandler extends StepHandler<StateDocument, FinalizeRe
             String topicArn = Env.require(Env.TOPIC_ARN);
             String busName = Env.require(Env.EVENT_BUS_NAME);
             String parameterPrefix = Env.require(Env.RELEASE_PARAMETER_PREFIX);
-            return new RunCloser(ConfigSource.ssm(Aws.ssm(), configParameter), new DynamoLedger(Aws.dynamoDb(), table),
-                    new EcsServiceReader(Aws.ecs()), RevisionDeregistrar.ecs(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
+            return new RunCloser(new SsmConfigSource(Aws.ssm(), configParameter), new DynamoLedger(Aws.dynamoDb(), table),
+                    new EcsServiceReader(Aws.ecs()), new EcsRevisionDeregistrar(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
                     List.of(new SnsOutcomeSink(Aws.sns(), topicArn), new EventBridgeOutcomeSink(Aws.eventBridge(), busName)),
                     Clock.systemUTC());
         }

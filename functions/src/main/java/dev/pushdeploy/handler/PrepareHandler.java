@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
@@ -28,7 +29,7 @@ public final class PrepareHandler extends StepHandler<Preparer.Execution, Deploy
     }
 
     private PrepareHandler(String configParameter, String table) {
-        this(ConfigSource.ssm(Aws.ssm(), configParameter), new SfnExecutions(Aws.sfn()), new EcrRegistry(Aws.ecr()),
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new SfnExecutions(Aws.sfn()), new EcrRegistry(Aws.ecr()),
                 new EcsServiceReader(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
     }
 

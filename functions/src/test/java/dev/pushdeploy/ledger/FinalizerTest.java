@@ -30,7 +30,7 @@ import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.Verdict;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.SecretSlot;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
@@ -179,7 +179,7 @@ class FinalizerTest {
         assertTrue(table.lock(KEY).isEmpty(), "lock released");
         assertTrue(table.waiters(KEY).isEmpty(), "waiter removed");
         assertEquals(Map.of("/pushdeploy/release/pushdeploy/web/image", "repo@v5",
-                "/pushdeploy/release/pushdeploy/web/secret/APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/a"), parameters);
+                "/pushdeploy/release/pushdeploy/web/secret/APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a"), parameters);
 
         HistoryItem item = table.historyOf(KEY).get(0);
         assertEquals("hist#2025-03-01T12:00:00.000Z#exec-1", item.sortKey());
@@ -323,7 +323,7 @@ class FinalizerTest {
     }
 
     private String revision(String tag, String slot) {
-        String arn = services.register("web", "app", "repo@" + tag, Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + slot));
+        String arn = services.register("web", "app", "repo@" + tag, Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + slot));
         revisions.add(arn);
         return arn;
     }
@@ -339,7 +339,7 @@ class FinalizerTest {
                 new CheckResult(Verdict.HEALTHY, "healthy: 2/2", 0, 2, 2, 0),
                 null, null,
                 new LockResult(LockStatus.ACQUIRED, request.requestId(), "acquired"), null,
-                new RotationResult(List.of(new SecretSlot("APP_SIGNING_KEY", "a", World.SIGNING_KEY_PARAMETER + "/a", 2L, null, null))),
+                new RotationResult(List.of(new SecretSlot("APP_SIGNING_KEY", "a", SampleStack.SIGNING_KEY_PARAMETER + "/a", 2L, null, null))),
                 null, null);
     }
 
@@ -367,7 +367,7 @@ class FinalizerTest {
     }
 
     private static ConfigSource config() {
-        return ConfigSource.of(ConfigParser.parse(World.configDocument(null)));
+        return ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null)));
     }
 
     private ReleaseParameters parameterStore() {

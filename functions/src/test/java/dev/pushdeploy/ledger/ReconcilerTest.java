@@ -24,7 +24,7 @@ import dev.pushdeploy.request.FakeServices;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.rollout.ServiceState;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,8 +52,8 @@ class ReconcilerTest {
 
     @BeforeEach
     void twoRevisions() {
-        v1 = services.register("web", "app", "repo@sha256:" + "1".repeat(64), Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/a"));
-        v2 = services.register("web", "app", "repo@sha256:" + "2".repeat(64), Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/b"));
+        v1 = services.register("web", "app", "repo@sha256:" + "1".repeat(64), Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a"));
+        v2 = services.register("web", "app", "repo@sha256:" + "2".repeat(64), Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/b"));
         services.run("pushdeploy", "web", v1);
     }
 
@@ -242,7 +242,7 @@ class ReconcilerTest {
                 parameters.put(name, value);
             }
         };
-        return new RunCloser(ConfigSource.of(ConfigParser.parse(World.configDocument(null))), table, services, services, store, PREFIX,
+        return new RunCloser(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), table, services, services, store, PREFIX,
                 List.of(published::add), clock);
     }
 

@@ -14,7 +14,7 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.secrets.Requests;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.SecretSlot;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,12 +27,12 @@ import software.amazon.awssdk.services.ecs.model.Tag;
 class ReleaseRegistrarTest {
     static final String LIVE = InMemoryTaskDefinitions.arn("web", 7);
     static final RotationResult SLOT_B = new RotationResult(List.of(
-            new SecretSlot("APP_SIGNING_KEY", "b", World.SIGNING_KEY_PARAMETER + "/b", 2L, null, null)));
+            new SecretSlot("APP_SIGNING_KEY", "b", SampleStack.SIGNING_KEY_PARAMETER + "/b", 2L, null, null)));
 
     final InMemoryTaskDefinitions ecs = new InMemoryTaskDefinitions();
     final List<String> logLines = new ArrayList<>();
     final StepLog log = StepLog.to(logLines::add, "RegisterTaskDefinition");
-    ReleaseRegistrar registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(World.configDocument(null))), ecs);
+    ReleaseRegistrar registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), ecs);
 
     @BeforeEach
     void liveRevision() {
@@ -46,7 +46,7 @@ class ReleaseRegistrarTest {
 
         assertEquals(new Release(InMemoryTaskDefinitions.arn("web", 8), "web", 8, Requests.IMAGE, true), release);
         RegisterTaskDefinitionRequest registered = ecs.registrations.get(0);
-        assertEquals(World.SIGNING_KEY_PARAMETER + "/b", registered.containerDefinitions().get(0).secrets().get(0).valueFrom());
+        assertEquals(SampleStack.SIGNING_KEY_PARAMETER + "/b", registered.containerDefinitions().get(0).secrets().get(0).valueFrom());
         assertTrue(registered.tags().contains(Tag.builder().key("pushdeploy:request-id").value("req-1").build()));
         assertTrue(logLines.get(0).contains("task definition registered"), logLines.get(0));
     }
@@ -88,7 +88,7 @@ class ReleaseRegistrarTest {
         registrar.register(Requests.deploy("req-1", LIVE), null, log);
 
         var app = ecs.registrations.get(0).containerDefinitions().get(0);
-        assertEquals(World.SIGNING_KEY_PARAMETER + "/a", app.secrets().get(0).valueFrom());
+        assertEquals(SampleStack.SIGNING_KEY_PARAMETER + "/a", app.secrets().get(0).valueFrom());
         assertEquals(Requests.IMAGE, app.image());
     }
 
@@ -110,7 +110,7 @@ class ReleaseRegistrarTest {
     @Test
     void aServiceWithoutTargetIsAConfigurationError() {
         registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(
-                World.configDocument(null).replace("\"service\": \"web\"", "\"service\": \"api\""))), ecs);
+                SampleStack.configDocument(null).replace("\"service\": \"web\"", "\"service\": \"api\""))), ecs);
 
         assertThrows(ConfigurationException.class, () -> registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log));
         assertTrue(ecs.registrations.isEmpty());

@@ -8,26 +8,26 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.ledger.InMemoryLedger;
 import dev.pushdeploy.ledger.MutableClock;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * The World of the integration tests, in memory: repository web with v1.0.0 (live in web:1) and
+ * The sample stack (as the integration tests create it in the emulator), in memory: repository web with v1.0.0 (live in web:1) and
  * v1.1.0, a task definition of another family, the default configuration.
  */
 final class PrepareFixture {
     static final String URI = FakeRegistry.REGISTRY + "/web";
-    static final String LIVE_DIGEST = "sha256:" + World.sha256("live");
-    static final String NEW_DIGEST = "sha256:" + World.sha256("new");
-    static final String UNKNOWN_DIGEST = "sha256:" + World.sha256("unknown");
+    static final String LIVE_DIGEST = "sha256:" + SampleStack.sha256("live");
+    static final String NEW_DIGEST = "sha256:" + SampleStack.sha256("new");
+    static final String UNKNOWN_DIGEST = "sha256:" + SampleStack.sha256("unknown");
     static final Instant LIVE_PUSHED = Instant.parse("2025-01-01T10:00:00Z");
     static final Instant NEW_PUSHED = Instant.parse("2025-01-02T10:00:00Z");
     static final Instant NOW = Instant.parse("2025-01-02T10:00:05Z");
     /** When the execution started: the history key of its request. */
     static final Instant STARTED = Instant.parse("2025-01-02T10:00:01.250Z");
     static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-deploy:";
-    static final Map<String, String> SECRETS = Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/a");
+    static final Map<String, String> SECRETS = Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a");
 
     final FakeRegistry registry = new FakeRegistry();
     final FakeServices services = new FakeServices();
@@ -38,7 +38,7 @@ final class PrepareFixture {
     private final String configDocument;
 
     PrepareFixture() {
-        this(World.configDocument(null));
+        this(SampleStack.configDocument(null));
     }
 
     PrepareFixture(String configDocument) {

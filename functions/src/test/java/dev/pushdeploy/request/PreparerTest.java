@@ -17,7 +17,7 @@ import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.ledger.WaiterItem;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class PreparerTest {
 
     @Test
     void scanGateRunsWhenASeverityIsConfigured() {
-        DeployRequest r = new PrepareFixture(World.configDocument("HIGH")).prepare(push("v1.1.0", NEW_DIGEST));
+        DeployRequest r = new PrepareFixture(SampleStack.configDocument("HIGH")).prepare(push("v1.1.0", NEW_DIGEST));
         assertEquals(Decision.PROCEED, r.decision());
         assertTrue(r.scanGate());
     }
@@ -272,7 +272,7 @@ class PreparerTest {
 
     @Test
     void rotateWithoutManagedSecretsIsRejected() {
-        String noSecrets = World.configDocument(null).replaceAll("\"secrets\": \\[[^\\]]*\\],", "");
+        String noSecrets = SampleStack.configDocument(null).replaceAll("\"secrets\": \\[[^\\]]*\\],", "");
         DeployRequest r = new PrepareFixture(noSecrets).prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
         assertEquals(Decision.REJECTED, r.decision());
         assertEquals("service: pushdeploy/web has no managed secrets to rotate", r.decisionReason());

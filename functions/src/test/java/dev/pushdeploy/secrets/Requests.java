@@ -4,7 +4,7 @@ import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
 
-/** DeployRequests as Prepare would produce them for the World's service, for tests. */
+/** DeployRequests as Prepare would produce them for the sample stack's service, for tests. */
 public final class Requests {
     public static final String REPOSITORY_URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web";
     public static final String DIGEST = "sha256:" + "ab".repeat(32);

@@ -1,5 +1,6 @@
 package dev.pushdeploy.secrets;
 
+import dev.pushdeploy.adapter.aws.SsmSlotStore;
 import dev.pushdeploy.adapter.postgres.PostgresRoles;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.SecretSlot;
@@ -211,7 +212,7 @@ class PostgresRotationIT {
 
     private RotationResult rotate() {
         SecretRotator rotator = new SecretRotator(ConfigSource.of(ConfigParser.parse(config(port, MASTER_PARAMETER))), (taskDefinition, container) -> List.copyOf(live),
-                SlotStore.ssm(world.ssm), new PostgresRoles(2));
+                new SsmSlotStore(world.ssm), new PostgresRoles(2));
         return rotator.rotate(Requests.deploy("req-" + System.nanoTime(), world.liveTaskDefinition), log);
     }
 

@@ -1,4 +1,4 @@
-package dev.pushdeploy.release;
+package dev.pushdeploy.adapter.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.ecs.model.SortOrder;
  * prefix also matches longer families, DESC sorts families in reverse order before revisions,
  * and results are paged.
  */
-class TaskDefinitionsTest {
+class EcsTaskDefinitionsTest {
     static final String PREFIX = "arn:aws:ecs:us-east-1:123456789012:task-definition/";
 
     /** ECS's DESC order for prefix "web": web-worker (lexically after web) first, then web, newest first. */
@@ -57,7 +57,7 @@ class TaskDefinitionsTest {
         IntStream.of(4, 3, 2, 1).forEach(r -> ecsOrder.add(PREFIX + "web-worker:" + r));
         IntStream.rangeClosed(1, 9).map(r -> 10 - r).forEach(r -> ecsOrder.add(PREFIX + "web:" + r));
 
-        List<String> newest = TaskDefinitions.ecs(ecs).newest("web", 3);
+        List<String> newest = new EcsTaskDefinitions(ecs).newest("web", 3);
 
         assertEquals(List.of(PREFIX + "web:9", PREFIX + "web:8", PREFIX + "web:7"), newest);
         assertEquals(3, requests.size(), "stops paging once it has enough");
@@ -71,14 +71,14 @@ class TaskDefinitionsTest {
         pageSize = Integer.MAX_VALUE;
         IntStream.rangeClosed(1, 4).forEach(r -> ecsOrder.add(PREFIX + "web:" + r));
 
-        assertEquals(List.of(PREFIX + "web:4", PREFIX + "web:3"), TaskDefinitions.ecs(ecs).newest("web", 2));
+        assertEquals(List.of(PREFIX + "web:4", PREFIX + "web:3"), new EcsTaskDefinitions(ecs).newest("web", 2));
     }
 
     @Test
     void aFamilyWithNoRevisionsHasNone() {
         ecsOrder.add(PREFIX + "web-worker:1");
 
-        assertEquals(List.of(), TaskDefinitions.ecs(ecs).newest("web", 5));
+        assertEquals(List.of(), new EcsTaskDefinitions(ecs).newest("web", 5));
     }
 
     @Test
@@ -105,7 +105,7 @@ class TaskDefinitionsTest {
             public void close() {
             }
         };
-        TaskDefinitions definitions = TaskDefinitions.ecs(failing);
+        EcsTaskDefinitions definitions = new EcsTaskDefinitions(failing);
 
         TransientException retry = assertThrows(TransientException.class, () -> definitions.newest("web", 5));
         AwsFailureException fail = assertThrows(AwsFailureException.class, () -> definitions.newest("web", 5));

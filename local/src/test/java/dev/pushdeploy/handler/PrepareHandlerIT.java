@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import static dev.pushdeploy.handler.RequestLedgerEvents.V1_0_0;
 import static dev.pushdeploy.handler.RequestLedgerEvents.V1_1_0;
 import static dev.pushdeploy.handler.RequestLedgerEvents.invoke;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.ledger.HistoryItem;
@@ -169,7 +169,7 @@ class PrepareHandlerIT {
         liveRevision("v1.2.0");
         RequestLedgerEvents.CallRecorder recorder = new RequestLedgerEvents.CallRecorder();
         PrepareHandler handler = new PrepareHandler(
-                ConfigSource.ssm(world.emulator.client(SsmClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder))), World.CONFIG_PARAMETER),
+                new SsmConfigSource(world.emulator.client(SsmClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder))), World.CONFIG_PARAMETER),
                 new SfnExecutions(world.emulator.client(SfnClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new EcrRegistry(world.emulator.client(EcrClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new EcsServiceReader(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
