@@ -118,6 +118,7 @@ public final class Finalizer {
         Optional<CheckResult> check = Optional.ofNullable(input.check());
         List<Supplier<String>> candidates = List.of(
                 () -> input.result().reason(),
+                () -> outcome == Outcome.INTERRUPTED ? interruption(input) : null,
                 () -> input.request().decision() != Decision.PROCEED ? input.request().decisionReason() : null,
                 () -> input.lock() != null && input.error() == null && Stream.of(LockStatus.SUPERSEDED, LockStatus.DUPLICATE,
                         LockStatus.TIMED_OUT).anyMatch(s -> s == input.lock().status()) ? input.lock().reason() : null,
@@ -130,6 +131,14 @@ public final class Finalizer {
                 .orElse(outcome.name());
     }
 
+    /** What interrupted the run: a check that saw someone else's deployment, or the step that refused to move the service. */
+    private static String interruption(Input input) {
+        return Stream.of(input.rollbackCheck(), input.check())
+                .filter(c -> c != null && c.verdict() == Verdict.INTERRUPTED).map(CheckResult::reason).findFirst()
+                .orElseGet(() -> Stream.of(input.rollbackError(), input.error()).filter(e -> e != null && e.name() != null
+                                && e.name().endsWith("RunInterruptedException")).map(StepError::message).findFirst().orElse(null));
+    }
+
     /** What the way back did: the rollback check's final verdict, or the error it ran into. */
     static String rollbackResult(Input input) {
         CheckResult check = input.rollbackCheck();
@@ -138,7 +147,8 @@ public final class Finalizer {
             return "back on " + target + ", healthy: " + check.reason();
         }
         if (input.rollbackError() != null) {
-            return "rollback failed: " + input.rollbackError().describe();
+            return (input.result().outcome() == Outcome.INTERRUPTED ? "rollback not done: " : "rollback failed: ")
+                    + input.rollbackError().describe();
         }
         if (check != null && check.verdict() != null && check.verdict().isFinal()) {
             return "rollback to " + target + " failed: " + check.reason();

@@ -25,15 +25,16 @@ import java.util.function.Predicate;
  *   <li>COMPLETE / ACTIVE otherwise → PASSED;</li>
  *   <li>any other status (FAILED, UNSUPPORTED_IMAGE, FINDINGS_UNAVAILABLE, …) → FAILED with ECR's description.</li>
  * </ol>
- * The gate itself never gives up on PENDING: a scan that never completes is ended by the state
- * machine's deadline around the scan loop. It does not start scans either (read only): the
- * repository's scan on push does.
+ * A scan still pending {@value #DEADLINE_SECONDS} s after the execution started is TIMED_OUT (basic scans
+ * take seconds to minutes). The gate does not start scans (read only): the repository's scan on push does.
  */
 public final class ScanGate {
     /** ECR severities, lowest first; UNDEFINED and UNTRIAGED never block. */
     private static final List<String> SEVERITIES = List.of("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL");
     private static final Set<String> RUNNING = Set.of("IN_PROGRESS", "PENDING");
     private static final Set<String> DONE = Set.of("COMPLETE", "ACTIVE");
+    /** How long after the execution started the gate waits for a scan result. */
+    public static final long DEADLINE_SECONDS = 1800;
 
     private final ConfigSource config;
     private final ScanFindings scans;
@@ -61,8 +62,16 @@ public final class ScanGate {
         }
         Observation seen = new Observation(scans.scan(request.repository(), request.digest()).orElse(null), severity.get(), request.digest());
         Acceptor match = ACCEPTORS.stream().filter(a -> a.matches().test(seen)).findFirst().orElseThrow();
+        if (match.status() == ScanStatus.PENDING && pastDeadline(request)) {
+            return new ScanResult(ScanStatus.TIMED_OUT, "no scan result for " + request.digest() + " within " + DEADLINE_SECONDS
+                    + " s (" + match.reason().apply(seen) + ")", seen.counts(), 0);
+        }
         int poll = match.status() == ScanStatus.PENDING ? nextPoll(request) : 0;
         return new ScanResult(match.status(), match.reason().apply(seen), seen.counts(), poll);
+    }
+
+    private boolean pastDeadline(DeployRequest request) {
+        return request.startedAt() != null && clock.millis() - request.startedAt() >= DEADLINE_SECONDS * 1000;
     }
 
     /** Fast while a fresh push is being scanned, slower later (basic scans take seconds to minutes). */
