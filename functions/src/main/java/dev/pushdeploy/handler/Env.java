@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.error.ConfigurationException;
 import java.util.Optional;
 
 /** Names of the environment variables the functions read, and a reader for them. */
@@ -38,11 +39,12 @@ public final class Env {
         return switch (value) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalStateException("environment variable " + name + " must be true or false, not " + value);
+            default -> throw new ConfigurationException("environment variable " + name + " must be true or false, not " + value);
         };
     }
 
+    /** The variable's value; a missing or blank one is a configuration error (final, never retried). */
     public static String require(String name) {
-        return get(name).orElseThrow(() -> new IllegalStateException("environment variable " + name + " is not set"));
+        return get(name).orElseThrow(() -> new ConfigurationException("environment variable " + name + " is not set or empty"));
     }
 }
