@@ -45,7 +45,7 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
 
     public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, boolean rollBackStoppedRuns, Clock clock) {
         super(ExecutionStatusEvent.class, "Reconcile");
-        this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, clock), rollBackStoppedRuns);
+        this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, closer::holds, clock), rollBackStoppedRuns);
     }
 
     @Override

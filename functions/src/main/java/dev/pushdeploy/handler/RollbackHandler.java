@@ -1,6 +1,8 @@
 package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.ledger.LockOwnership;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
@@ -30,12 +32,13 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
     private final DeploymentStarter starter;
 
     public RollbackHandler() {
-        this(new SdkEcsServices(Aws.ecs()), Clock.systemUTC());
+        this(new SdkEcsServices(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME))),
+                Clock.systemUTC());
     }
 
-    public RollbackHandler(EcsServices ecs, Clock clock) {
+    public RollbackHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, Clock clock) {
         super(Input.class, "Rollback");
-        this.starter = new DeploymentStarter(ecs, clock);
+        this.starter = new DeploymentStarter(ecs, ownership, clock);
     }
 
     @Override
@@ -50,7 +53,6 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
                 "reason", input.check() == null ? null : input.check().reason());
         String ours = input.release() != null ? input.release().taskDefinition()
                 : input.rollout() != null ? input.rollout().taskDefinition() : null;
-        return starter.moveTo(request.cluster(), request.service(), request.previousTaskDefinition(), ours,
-                request.deadlineSeconds(), log);
+        return starter.moveTo(request, request.previousTaskDefinition(), ours, log);
     }
 }

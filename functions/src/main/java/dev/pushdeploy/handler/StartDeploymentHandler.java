@@ -1,6 +1,8 @@
 package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.ledger.LockOwnership;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.DeployRequest;
@@ -23,18 +25,18 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     private final DeploymentStarter starter;
 
     public StartDeploymentHandler() {
-        this(new SdkEcsServices(Aws.ecs()), Clock.systemUTC());
+        this(new SdkEcsServices(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME))),
+                Clock.systemUTC());
     }
 
-    public StartDeploymentHandler(EcsServices ecs, Clock clock) {
+    public StartDeploymentHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, Clock clock) {
         super(Input.class, "StartDeployment");
-        this.starter = new DeploymentStarter(ecs, clock);
+        this.starter = new DeploymentStarter(ecs, ownership, clock);
     }
 
     @Override
     protected Rollout handle(Input input, StepLog log) {
         DeployRequest request = input.request();
-        return starter.moveTo(request.cluster(), request.service(), input.release().taskDefinition(),
-                request.previousTaskDefinition(), request.deadlineSeconds(), log);
+        return starter.moveTo(request, input.release().taskDefinition(), request.previousTaskDefinition(), log);
     }
 }

@@ -166,8 +166,7 @@ public final class Reconciler {
 
     private String rollBack(DeployRequest request, String ours, StepLog log) {
         try {
-            Rollout back = starter.moveTo(request.cluster(), request.service(), request.previousTaskDefinition(), ours,
-                    request.deadlineSeconds(), log);
+            Rollout back = starter.moveTo(request, request.previousTaskDefinition(), ours, log);
             return (back.started() ? "rolled back to " : "already back on ") + shortName(request.previousTaskDefinition())
                     + " by the reconciler (RollBackStoppedRuns); not verified";
         } catch (RunInterruptedException moved) {

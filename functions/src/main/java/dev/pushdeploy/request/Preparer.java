@@ -61,16 +61,16 @@ public final class Preparer {
      * The execution working on a request: its ARN, its name (the request id) and its start time
      * ({@code $$.Execution.StartTime}, ISO 8601).
      */
-    public record Execution(String arn, String name, String startTime) {
+    public record Execution(String executionArn, String executionName, String startTime) {
     }
 
     public DeployRequest prepare(Execution execution) {
         String requestId = null;
         try {
-            requestId = Fields.requestId(execution.name());
-            Run run = new Run(requestId, execution.arn(), startedAt(execution.startTime()));
-            Pipeline pipeline = Pipeline.ofExecution(execution.arn());
-            Intent intent = InputParser.parse(InputText.parse(inputs.input(execution.arn())), pipeline);
+            requestId = Fields.requestId(execution.executionName());
+            Run run = new Run(requestId, execution.executionArn(), startedAt(execution.startTime()));
+            Pipeline pipeline = Pipeline.ofExecution(execution.executionArn());
+            Intent intent = InputParser.parse(InputText.parse(inputs.input(execution.executionArn())), pipeline);
             return switch (intent) {
                 case Intent.Skip skip -> DeployRequest.ended(requestId, Decision.IGNORED, skip.reason());
                 case Intent.Push push -> push(run, push);

@@ -26,7 +26,7 @@ class RollbackHandlerTest {
             0, 0, 2, 1);
 
     private static Rollout rollback(FakeEcsServices ecs, DeployRequest request, Rollout rollout, List<String> lines) {
-        return new RollbackHandler(ecs, RolloutFixtures.clockAt(NOW.plusSeconds(120)))
+        return new RollbackHandler(ecs, anyRequest -> true, RolloutFixtures.clockAt(NOW.plusSeconds(120)))
                 .apply(new RollbackHandler.Input(request, rollout, FAILED, null), RolloutFixtures.log(lines));
     }
 

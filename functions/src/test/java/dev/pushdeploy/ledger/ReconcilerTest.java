@@ -227,7 +227,7 @@ class ReconcilerTest {
                 return describe(cluster, service);
             }
         };
-        return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs, clock), rollBackStoppedRuns);
+        return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs, request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), clock), rollBackStoppedRuns);
     }
 
     private RunCloser closer() {

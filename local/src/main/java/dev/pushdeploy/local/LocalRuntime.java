@@ -14,6 +14,7 @@ import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.moto.MotoServer;
 import dev.pushdeploy.local.run.EventRule;
+import dev.pushdeploy.local.run.ExecutionStatusEvents;
 import dev.pushdeploy.local.run.ExecutionWatcher;
 import dev.pushdeploy.local.run.History;
 import dev.pushdeploy.local.run.RunResult;
@@ -49,6 +50,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 public final class LocalRuntime implements AutoCloseable {
     private static final long POLL_MILLIS = 200;
     private static final long RUN_TIMEOUT_MILLIS = 30 * 60 * 1000;
+    /** How long a run waits for its execution's end to be accounted for (the reconciler's event). */
+    private static final java.time.Duration ACCOUNTED_WITHIN = java.time.Duration.ofSeconds(60);
 
     private final LocalEndpoint endpoint;
     private final MotoServer moto;
@@ -59,6 +62,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final StepFunctions sfn;
     private final Bootstrap bootstrap;
     private final Clients internal;
+    private final ExecutionStatusEvents statusEvents;
     private StackOutputs stack;
 
     /**
@@ -92,6 +96,8 @@ public final class LocalRuntime implements AutoCloseable {
         this.sfn = new StepFunctions(moto.endpoint());
         this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
         this.internal = new Clients(endpoint.uri());
+        this.statusEvents = new ExecutionStatusEvents(sfn, () -> stack.stateMachineArn(), template.functionRules(), lambdas::invoke,
+                PipelineTemplate.ACCOUNT, PipelineTemplate.REGION);
         try {
             this.stack = bootstrap.create(template);
         } catch (RuntimeException e) {
@@ -109,11 +115,13 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** Empties the emulator and bootstraps the stack again: a fresh world, same processes. */
     public synchronized void reset() {
+        statusEvents.reset();
         moto.reset();
         simulator.reset();
         lambdas.reset();
         endpoint.writes().reset();
         stack = bootstrap.create(template);
+        statusEvents.reset();
     }
 
     /**
@@ -139,6 +147,21 @@ public final class LocalRuntime implements AutoCloseable {
 
     public LambdaRuntime lambdas() {
         return lambdas;
+    }
+
+    /** The status change events of the state machine's executions, as delivered to the template's rules. */
+    public ExecutionStatusEvents statusEvents() {
+        return statusEvents;
+    }
+
+    /** StopExecution, as an operator would. */
+    public void stop(String executionArn) {
+        sfn.stopExecution(executionArn, null, "stopped by an operator");
+    }
+
+    /** The ARN of the execution named {@code name} of the stack's state machine. */
+    public String executionArn(String name) {
+        return stack.stateMachineArn().replace(":stateMachine:", ":execution:") + ":" + name;
     }
 
     /** SDK clients aimed at the local endpoint, as the runtime's own (never throttled, never counted). */
@@ -210,6 +233,7 @@ public final class LocalRuntime implements AutoCloseable {
         return () -> {
             try {
                 JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(POLL_MILLIS, RUN_TIMEOUT_MILLIS);
+                statusEvents.awaitEnded(arn, ACCOUNTED_WITHIN);
                 ArrayNode history = sfn.history(arn);
                 return result(description, history, endpoint.writes().writes(execution), seconds(started));
             } finally {
@@ -339,6 +363,9 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (statusEvents != null) {
+            statusEvents.close();
+        }
         try {
             bootstrap.close();
         } finally {

@@ -9,10 +9,13 @@ Environment:
   PUSHDEPLOY_SFN_TIME_SCALE    optional factor (0 < f <= 1) applied to Wait states and Retry
                                intervals, so tests run the real state machine in less wall time.
 
-Two patches, both measured on moto 5.2.1:
+Patches, all measured on moto 5.2.1:
   * StartExecution deep-copies the state machine, which reaches the executions (and their
     locks) of earlier runs; the copy fails and every later StartExecution answers 500. The
     state machine gets a __deepcopy__ that shares the executions list and the backend.
+  * moto enforces the 256 KiB state payload quota (States.DataLimitExceeded), but lets a
+    "States.ALL" Retry or Catch match it, and States.Runtime too. Step Functions does not: both
+    are terminal and fail the execution. The ErrorEquals matcher is made to agree.
   * (optional) the time scale above.
 Executing state machines is switched on by the runtime through POST /moto-api/config.
 """
@@ -35,6 +38,29 @@ def _state_machine_deepcopy(self, memo):
 
 
 StateMachine.__deepcopy__ = _state_machine_deepcopy
+
+
+def _terminal_errors_escape_states_all():
+    from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import StatesErrorNameType
+
+    terminal = {StatesErrorNameType.StatesStatesDataLimitExceeded.to_name(), StatesErrorNameType.StatesRuntime.to_name()}
+    states_all = StatesErrorName(typ=StatesErrorNameType.StatesALL)
+    original = ErrorEqualsDecl._eval_body
+
+    def eval_body(self, env):
+        error_name = env.stack[-1]
+        if states_all in self.error_names and getattr(error_name, "error_name", None) in terminal:
+            env.stack.pop()
+            env.stack.append(error_name in [n for n in self.error_names if n != states_all])
+            return
+        original(self, env)
+
+    ErrorEqualsDecl._eval_body = eval_body
+
+
+_terminal_errors_escape_states_all()
 
 
 def _scale_time(factor):

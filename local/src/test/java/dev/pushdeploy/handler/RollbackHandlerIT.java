@@ -37,12 +37,12 @@ class RollbackHandlerIT {
 
     private static RollbackHandler handler(Emulator emulator, CallCounter counter) {
         EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
-        return new RollbackHandler(new SdkEcsServices(ecs), Clock.systemUTC());
+        return new RollbackHandler(new SdkEcsServices(ecs), request -> true, Clock.systemUTC());
     }
 
     private static Rollout started(World world) {
         String revision = world.registerRevision2("v1.0.1");
-        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), Clock.systemUTC())
+        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, Clock.systemUTC())
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
                         RolloutFixtures.log(RolloutFixtures.lines()));

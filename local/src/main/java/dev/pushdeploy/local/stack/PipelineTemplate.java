@@ -120,6 +120,29 @@ public final class PipelineTemplate {
         return patterns;
     }
 
+    /** A rule that invokes a function of the template: its pattern and the function's logical id. */
+    public record FunctionRule(String pattern, String function) {
+    }
+
+    /** The enabled EventBridge rules whose target is one of the template's functions (or its alias). */
+    public List<FunctionRule> functionRules() {
+        List<FunctionRule> rules = new ArrayList<>();
+        template.resources("AWS::Events::Rule").forEach((id, rule) -> {
+            JsonNode properties = rule.path("Properties");
+            if (!stack.exists(id) || !properties.has("EventPattern")
+                    || "DISABLED".equals(evaluator().evaluate(properties.path("State")).asText("ENABLED"))) {
+                return;
+            }
+            for (JsonNode target : properties.path("Targets")) {
+                String[] arn = evaluator().evaluate(target.path("Arn")).asText("").split(":");
+                if (arn.length >= 7 && arn[2].equals("lambda") && arn[5].equals("function")) {
+                    rules.add(new FunctionRule(evaluator().evaluate(properties.path("EventPattern")).toString(), arn[6]));
+                }
+            }
+        });
+        return rules;
+    }
+
     /** The state machine: its name, definition file and resolved substitutions. */
     public StateMachineSpec stateMachine() {
         for (String type : STATE_MACHINE_TYPES) {
