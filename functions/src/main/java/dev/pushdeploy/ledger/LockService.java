@@ -87,30 +87,32 @@ public final class LockService {
         if (duplicateOf.isPresent()) {
             table.removeWaiter(key, me);
             return new LockResult(LockStatus.DUPLICATE, held.map(LockItem::holder).orElse(null),
-                    mine.digest() + " is already being deployed to " + key + " by request " + duplicateOf.get());
+                    mine.digest() + " is already being deployed to " + key + " by request " + duplicateOf.get(), 0, mine.arrival());
         }
         Optional<String> newer = newer(mine, held, others);
         if (newer.isPresent()) {
             table.removeWaiter(key, me);
             return new LockResult(LockStatus.SUPERSEDED, held.map(LockItem::holder).orElse(null),
-                    "a newer request for " + key + " (" + newer.get() + ") supersedes this one");
+                    "a newer request for " + key + " (" + newer.get() + ") supersedes this one", 0, mine.arrival());
         }
         LockItem claim = new LockItem(me, request.executionArn(), request.action(), request.digest(), request.image(),
                 mine.orderAt(), mine.arrival(), now, nowSeconds + STEP_ALLOWANCE_SECONDS);
         if (table.tryLock(key, claim, nowSeconds, endedHolder(held, nowSeconds))) {
             table.removeWaiter(key, me);
             return new LockResult(LockStatus.ACQUIRED, me, "acquired the lock of " + key
-                    + held.map(h -> " (its holder " + h.holder() + " had ended)").orElse(""));
+                    + held.map(h -> " (its holder " + h.holder() + " had ended)").orElse(""), 0, mine.arrival());
         }
         String holder = table.lock(key).map(LockItem::holder).orElse(null);
         long maxWait = maxWaitSeconds(request);
         if (waited >= maxWait) {
             table.removeWaiter(key, me);
             return new LockResult(LockStatus.TIMED_OUT, holder, "waited " + waited + " s for the lock of " + key
-                    + (holder == null ? "" : ", held by request " + holder) + ": longer than a holder can keep it (" + maxWait + " s)");
+                    + (holder == null ? "" : ", held by request " + holder) + ": longer than a holder can keep it (" + maxWait + " s)",
+                    0, mine.arrival());
         }
         return new LockResult(LockStatus.WAITING, holder,
-                holder == null ? key + " changed hands while asking; ask again" : key + " is locked by request " + holder, poll);
+                holder == null ? key + " changed hands while asking; ask again" : key + " is locked by request " + holder, poll,
+                mine.arrival());
     }
 
     /** The longest a live holder keeps the lock: both deadlines, the bake time and the steps around them. */

@@ -53,7 +53,7 @@ class LockServiceTest {
     @Test
     void theFirstRequestAcquiresWithALease() {
         LockResult result = locks.acquire(push("a", 1));
-        assertEquals(new LockResult(LockStatus.ACQUIRED, "a", "acquired the lock of pushdeploy/web"), result);
+        assertEquals(new LockResult(LockStatus.ACQUIRED, "a", "acquired the lock of pushdeploy/web", 0, 1), result);
         LockItem lock = table.lock(KEY).orElseThrow();
         assertEquals("a", lock.holder());
         assertEquals(clock.instant().getEpochSecond() + LockService.STEP_ALLOWANCE_SECONDS, lock.expiresAt());

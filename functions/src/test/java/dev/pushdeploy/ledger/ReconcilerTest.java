@@ -170,7 +170,7 @@ class ReconcilerTest {
         table.locks.put(KEY, new LockItem("other", null, Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
         table.registerWaiter(KEY, new WaiterItem("exec-1", Action.DEPLOY, null, null, 1, 2, 1, Long.MAX_VALUE));
         last = new RunHistory.LastState("WaitForLock", new Finalizer.Input(request, null, null, null, null, null, null,
-                new LockResult(LockStatus.WAITING, "other", "locked", 10), null, null, null, null), null);
+                new LockResult(LockStatus.WAITING, "other", "locked", 10, 2), null, null, null, null), null);
 
         reconciler(true).reconcile(end("ABORTED", null, null), log());
 

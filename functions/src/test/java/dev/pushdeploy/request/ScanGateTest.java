@@ -81,7 +81,7 @@ class ScanGateTest {
     void aScanThatNeverCompletesTimesOutAtTheDeadline() {
         ScanGate gate = gate("HIGH");
         DeployRequest request = request("HIGH");
-        clock.set(java.time.Instant.ofEpochMilli(request.startedAt()).plusSeconds(ScanGate.DEADLINE_SECONDS - 1));
+        clock.set(java.time.Instant.ofEpochMilli(request.startedAt()).plusSeconds(ScanGate.DEFAULT_DEADLINE_SECONDS - 1));
         assertEquals(ScanStatus.PENDING, gate.check(request).status());
         clock.advance(Duration.ofSeconds(1));
         ScanResult result = gate.check(request);

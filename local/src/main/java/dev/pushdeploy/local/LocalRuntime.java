@@ -129,9 +129,18 @@ public final class LocalRuntime implements AutoCloseable {
      * gate's parameters change the configuration document only, so the functions stay as they are.
      */
     public synchronized void reset(String scanGate) {
-        PipelineTemplate evaluated = template(scanGate);
+        reset(scanGate == null ? Map.of() : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate));
+    }
+
+    /**
+     * Like {@link #reset()}, with the template evaluated with {@code parameters} over its defaults. Only
+     * parameters that do not change the functions (those that go into the configuration document) can
+     * change between resets.
+     */
+    public synchronized void reset(Map<String, String> parameters) {
+        PipelineTemplate evaluated = PipelineTemplate.load(root.resolve("template.yaml"), parameters);
         if (!evaluated.functions().equals(template.functions())) {
-            throw new IllegalStateException("the scan gate's parameters change the template's functions; start a new runtime");
+            throw new IllegalStateException("the parameters " + parameters + " change the template's functions; start a new runtime");
         }
         template = evaluated;
         reset();

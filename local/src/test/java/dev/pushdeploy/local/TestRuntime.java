@@ -36,6 +36,14 @@ public final class TestRuntime {
         return runtime;
     }
 
+    /** The runtime, reset to a freshly bootstrapped stack of the template evaluated with {@code parameters}. */
+    public static synchronized LocalRuntime fresh(java.util.Map<String, String> parameters) {
+        fresh();
+        runtime.reset(parameters);
+        FUNCTION_LOG.clear();
+        return runtime;
+    }
+
     public static Path root() {
         return Path.of("..").toAbsolutePath().normalize();
     }

@@ -72,7 +72,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  *
  * <p>The configuration document is the template's, with local changes: each target's smoke
  * check points at the simulator's smoke URL (so the bad-smoke scenario can fail it), its
- * rollout deadline is capped at {@value #LOCAL_DEADLINE_SECONDS} s (a failing smoke check
+ * scan gate's deadline is {@value #LOCAL_SCAN_DEADLINE_SECONDS} s, its rollout deadline is capped at
+ * {@value #LOCAL_DEADLINE_SECONDS} s (a failing smoke check
  * waits for the deadline), and postgres secrets name the embedded server's host and port.
  */
 public final class Bootstrap implements AutoCloseable {
@@ -81,6 +82,8 @@ public final class Bootstrap implements AutoCloseable {
     /** A newer build already in the repository, not deployed: the image the sample events and manual inputs name. */
     public static final String NEXT_TAG = "v1.1.0";
     public static final int LOCAL_DEADLINE_SECONDS = 60;
+    /** The scan gate's deadline locally: an image that is never scanned fails in half a minute, not half an hour. */
+    public static final int LOCAL_SCAN_DEADLINE_SECONDS = 30;
     static final String NOTIFICATIONS_QUEUE = "pushdeploy-local-notifications";
     private static final String ACCOUNT = "123456789012";
     private static final String SECRETS_MANAGER_REFERENCE = "/aws/reference/secretsmanager/";
@@ -330,6 +333,7 @@ public final class Bootstrap implements AutoCloseable {
             }
             health.put("deadlineSeconds", Math.min(health.path("deadlineSeconds").asInt(LOCAL_DEADLINE_SECONDS),
                     LOCAL_DEADLINE_SECONDS));
+            t.put("scanDeadlineSeconds", LOCAL_SCAN_DEADLINE_SECONDS);
         }
         return root.toString();
     }
