@@ -2,6 +2,7 @@ package dev.pushdeploy.ledger;
 
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.LockResult;
@@ -15,6 +16,8 @@ import java.util.stream.Stream;
 /**
  * One deployment per service at a time, the newest request winning the queue. Each call:
  * <ol>
+ *   <li>if the request's execution has ended (stopped while this step was in flight) → nothing: it must not
+ *       queue or take the lock after the reconciler has accounted for it;</li>
  *   <li>if this request already holds the lock → ACQUIRED (a retry changes nothing);</li>
  *   <li>registers (or refreshes) the request's waiter item; a new waiter takes the next number of the
  *       service's arrival sequence;</li>
@@ -62,6 +65,10 @@ public final class LockService {
         }
         String key = request.serviceKey();
         String me = request.requestId();
+        if (request.executionArn() != null && executions.endedAt(request.executionArn()).isPresent()) {
+            throw new RunInterruptedException("execution " + request.executionArn() + " has ended: request " + me
+                    + " neither queues for nor takes the lock of " + key);
+        }
         long now = clock.millis();
         long nowSeconds = now / 1000;
 

@@ -283,6 +283,14 @@ class LockServiceTest {
     }
 
     @Test
+    void aLockStepStillRunningAfterItsExecutionEndedTakesNothing() {
+        ended.put(ARN + "stopped", clock.instant());
+        assertThrows(RunInterruptedException.class, () -> locks.acquire(push("stopped", 1)));
+        assertTrue(table.lock(KEY).isEmpty());
+        assertTrue(table.waiters(KEY).isEmpty());
+    }
+
+    @Test
     void aLockWithoutServiceIsRefused() {
         assertThrows(InvalidRequestException.class, () -> locks.acquire(DeployRequest.ended("x", Decision.REJECTED, "bad")));
         assertFalse(table.lock(KEY).isPresent());

@@ -163,6 +163,11 @@ public final class LocalRuntime implements AutoCloseable {
         return statusEvents;
     }
 
+    /** The emulator's endpoint (Step Functions' history is read there). */
+    public java.net.URI motoEndpoint() {
+        return moto.endpoint();
+    }
+
     /** StopExecution, as an operator would. */
     public void stop(String executionArn) {
         sfn.stopExecution(executionArn, null, "stopped by an operator");

@@ -21,7 +21,7 @@ public final class TestRuntime {
 
     /** The runtime, reset to a freshly bootstrapped stack with the scan gate off. */
     public static LocalRuntime fresh() {
-        return fresh(null);
+        return fresh((String) null);
     }
 
     /** The runtime, reset to a freshly bootstrapped stack with the scan gate at {@code scanGate} (null: off). */

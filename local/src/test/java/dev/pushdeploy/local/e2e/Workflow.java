@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /** What the end-to-end tests do and read: pushes through the whole workflow, and the stack's state after. */
@@ -60,6 +61,84 @@ final class Workflow {
 
     boolean lockHeld() {
         return !item("lock").isEmpty();
+    }
+
+    /** The lock's holder, if any request holds it. */
+    String lockHolder() {
+        Map<String, AttributeValue> lock = item("lock");
+        return lock.isEmpty() ? null : lock.get("holder").s();
+    }
+
+    /** Whether the request (an execution name) is queued for the lock. */
+    boolean waiting(String requestId) {
+        return !item("wait#" + requestId).isEmpty();
+    }
+
+    /** The history items of one request (an execution name). */
+    List<Map<String, AttributeValue>> historyOf(String requestId) {
+        return history().stream().filter(i -> i.get("sk").s().endsWith("#" + requestId)).toList();
+    }
+
+    /** The notifications published since the last call, as JSON. */
+    List<JsonNode> notices() {
+        return runtime.notifications().stream().map(Json::tree).toList();
+    }
+
+    /** Starts a named run of an input (an event or a manual input), without waiting. */
+    LocalRuntime.Run start(String input, Scenario scenario, String name) {
+        return runtime.start(input, scenario, name, line -> output.add(line.format()));
+    }
+
+    /** Waits until the run's history shows {@code state} entered; fails after a minute. */
+    void awaitState(String name, String state) throws InterruptedException {
+        String arn = runtime.executionArn(name);
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (JsonNode event : new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint()).history(arn)) {
+                if (state.equals(event.path("stateEnteredEventDetails").path("name").asText())) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(name + " never entered " + state);
+    }
+
+    /** The image of a revision's target container. */
+    String imageOf(String taskDefinition) {
+        return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition().containerDefinitions().stream()
+                .filter(c -> c.name().equals(web.target().container())).findFirst().orElseThrow().image();
+    }
+
+    EcsClient ecs() {
+        return ecs;
+    }
+
+    /**
+     * A manual deploy of a new image that ECR holds but never scanned (put without a scan, as a
+     * repository without scan on push would): the scan gate can only wait for it.
+     */
+    String unscannedDeploy(String tag) {
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        String manifest = """
+                {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
+                 "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7,"digest":"sha256:%s"},
+                 "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%s"}]}"""
+                .formatted("1".repeat(64), Integer.toHexString(tag.hashCode()).repeat(8).substring(0, 64));
+        String digest = ecr.putImage(r -> r.repositoryName(web.target().repository()).imageManifest(manifest).imageTag(tag))
+                .image().imageId().imageDigest();
+        return Json.object().put("action", "deploy").put("image", web.target().repository() + "@" + digest).toString();
+    }
+
+    /** Whether a run (an execution name) ever held the lock, by its own history. */
+    boolean ranTheLockFor(String name) {
+        for (JsonNode event : new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint()).history(runtime.executionArn(name))) {
+            JsonNode output = event.path("stateExitedEventDetails").path("output");
+            if (output.isTextual() && "ACQUIRED".equals(Json.tree(output.asText()).path("lock").path("status").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The history items of the service's ledger. */
