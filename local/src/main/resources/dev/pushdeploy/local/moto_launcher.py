@@ -16,6 +16,9 @@ Patches, all measured on moto 5.2.1:
   * moto enforces the 256 KiB state payload quota (States.DataLimitExceeded), but lets a
     "States.ALL" Retry or Catch match it, and States.Runtime too. Step Functions does not: both
     are terminal and fail the execution. The ErrorEquals matcher is made to agree.
+  * StopExecution only flags the interpreter; moto reports ABORTED once the interpreter has
+    unwound, which waits for a Task's Lambda call to return. Step Functions reports ABORTED at
+    once (the Lambda runs on, its result ignored): the status and the stop date are set at once.
   * (optional) the time scale above.
 Executing state machines is switched on by the runtime through POST /moto-api/config.
 """
@@ -61,6 +64,31 @@ def _terminal_errors_escape_states_all():
 
 
 _terminal_errors_escape_states_all()
+
+
+def _stop_is_immediate():
+    from moto.stepfunctions.parser.api import ExecutionStatus
+    from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
+
+    original_stop = Execution.stop
+    original_reflect = BaseExecutionWorkerCommunication._reflect_execution_status
+
+    def stop(self, stop_date, error, cause):
+        original_stop(self, stop_date, error, cause)
+        if self.exec_status == ExecutionStatus.RUNNING:
+            self.exec_status = ExecutionStatus.ABORTED
+            self.stop_date = stop_date
+
+    def reflect(self):
+        if self.execution.exec_status == ExecutionStatus.ABORTED:
+            return
+        original_reflect(self)
+
+    Execution.stop = stop
+    BaseExecutionWorkerCommunication._reflect_execution_status = reflect
+
+
+_stop_is_immediate()
 
 
 def _scale_time(factor):

@@ -87,7 +87,7 @@ class StopExecutionIT {
     static Stream<Arguments> waits() {
         return Stream.of(
                 Arguments.of("WaitForRollout", Scenario.SLOW_START),
-                Arguments.of("WaitForRollback", Scenario.CRASH_LOOP),
+                Arguments.of("WaitForRollback", Scenario.ROLLBACK_FAILS),
                 Arguments.of("WaitForLock", Scenario.HEALTHY),
                 Arguments.of("Bake", Scenario.HEALTHY),
                 Arguments.of("WaitForScan", Scenario.HEALTHY));
@@ -102,12 +102,12 @@ class StopExecutionIT {
             default -> TestRuntime.fresh();
         });
         String name = "stop-in-" + state;
-        String input = workflow.pushEvent("v1.1.0");
         Holder holder = null;
         if (state.equals("WaitForLock")) {
             holder = new Holder(workflow.start(workflow.pushEvent("v1.0.9"), Scenario.SLOW_START, "holder"));
             workflow.awaitState("holder", "CheckDeployment");
         }
+        String input = workflow.pushEvent("v1.1.0");
         if (state.equals("WaitForScan")) {
             input = workflow.unscannedDeploy("v1.1.1");
         }

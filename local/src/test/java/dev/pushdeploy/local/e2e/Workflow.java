@@ -3,6 +3,7 @@ package dev.pushdeploy.local.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
@@ -112,6 +113,101 @@ final class Workflow {
 
     EcsClient ecs() {
         return ecs;
+    }
+
+    /** How many times a Task is attempted on an error none of its retriers names (a crash): 1 + States.ALL's MaxAttempts. */
+    int attemptsOnAnError(String state) {
+        try {
+            JsonNode retry = Json.tree(java.nio.file.Files.readString(TestRuntime.root().resolve("statemachine/deploy.asl.json")))
+                    .path("States").path(state).path("Retry");
+            for (JsonNode retrier : retry) {
+                for (JsonNode name : retrier.path("ErrorEquals")) {
+                    if (name.asText().equals("States.ALL")) {
+                        return 1 + retrier.path("MaxAttempts").asInt(3);
+                    }
+                }
+            }
+            return 1;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The image the release parameters name for the service. */
+    String releasedImage() {
+        var ssm = runtime.clients().build(software.amazon.awssdk.services.ssm.SsmClient.builder());
+        return ssm.getParameter(r -> r.name(runtime.stack().releaseParameterPrefix() + "/" + web.target().cluster() + "/"
+                + web.target().service() + "/image")).parameter().value();
+    }
+
+    /** Whether a run entered a state. */
+    boolean entered(RunResult result, String state) {
+        for (JsonNode event : result.history()) {
+            if (state.equals(event.path("stateEnteredEventDetails").path("name").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The largest state document (a state's input or output, in bytes of UTF-8) of a run. */
+    int largestStatePayload(RunResult result) {
+        int largest = 0;
+        for (JsonNode event : result.history()) {
+            for (JsonNode text : List.of(event.path("stateEnteredEventDetails").path("input"), event.path("stateExitedEventDetails").path("output"))) {
+                if (text.isTextual()) {
+                    largest = Math.max(largest, text.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                }
+            }
+        }
+        return largest;
+    }
+
+    /**
+     * What a stack redeploy or a change in the console does: registers a copy of a revision and points the
+     * service at it, outside the pipeline. Returns the new revision.
+     */
+    String redeployByHand(String copyOf) {
+        var source = ecs.describeTaskDefinition(r -> r.taskDefinition(copyOf)).taskDefinition();
+        String arn = ecs.registerTaskDefinition(r -> r.family(source.family()).networkMode(source.networkMode())
+                        .requiresCompatibilities(source.requiresCompatibilities()).cpu(source.cpu()).memory(source.memory())
+                        .executionRoleArn(source.executionRoleArn()).taskRoleArn(source.taskRoleArn())
+                        .containerDefinitions(source.containerDefinitions()))
+                .taskDefinition().taskDefinitionArn();
+        ecs.updateService(r -> r.cluster(web.target().cluster()).service(web.target().service()).taskDefinition(arn));
+        return arn;
+    }
+
+    /** ACTIVE or INACTIVE. */
+    String status(String taskDefinition) {
+        return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition().statusAsString();
+    }
+
+    /** The digest ECR holds under a tag. */
+    String digestOf(String tag) {
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        return ecr.describeImages(r -> r.repositoryName(web.target().repository()).imageIds(i -> i.imageTag(tag)))
+                .imageDetails().get(0).imageDigest();
+    }
+
+    /** The push time of a run's request. */
+    long pushedAt(RunResult result) {
+        return dev.pushdeploy.local.run.History.lastRequest(result.history()).orElseThrow().path("pushedAt").asLong();
+    }
+
+    /** The run's place in the arrival sequence, from its last answer of the lock step. */
+    long arrival(RunResult result) {
+        long arrival = 0;
+        for (JsonNode event : result.history()) {
+            JsonNode output = event.path("stateExitedEventDetails").path("output");
+            if (output.isTextual()) {
+                JsonNode lock = Json.tree(output.asText()).path("lock");
+                if (lock.has("arrival")) {
+                    arrival = lock.get("arrival").asLong();
+                }
+            }
+        }
+        return arrival;
     }
 
     /**
