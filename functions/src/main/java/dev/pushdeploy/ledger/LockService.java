@@ -40,13 +40,13 @@ import java.util.stream.Stream;
  */
 public final class LockService {
     /** Longest time between two signs of a holder's progress (lock, rollout check), retries included. */
-    public static final long STEP_ALLOWANCE_SECONDS = 1800;
+    public static final long STEP_ALLOWANCE_SECONDS = 3600;
     /** How long after its execution ended a holder's lock is taken over (the reconciler had its turn). */
     public static final long RECLAIM_AFTER_SECONDS = 300;
     /** A waiter that stops asking stops counting this long after its next call was due. */
     static final long WAITER_GRACE_SECONDS = 300;
-    static final int MIN_POLL_SECONDS = 10;
-    static final int MAX_POLL_SECONDS = 60;
+    public static final int MIN_POLL_SECONDS = 10;
+    public static final int MAX_POLL_SECONDS = 120;
     static final int POLL_AGE_DIVISOR = 12;
 
     private final LedgerTable table;
@@ -129,7 +129,7 @@ public final class LockService {
     }
 
     /** A twelfth of the time waited so far, between {@value #MIN_POLL_SECONDS} and {@value #MAX_POLL_SECONDS} s. */
-    static int pollSeconds(long waitedSeconds) {
+    public static int pollSeconds(long waitedSeconds) {
         return (int) Math.clamp(waitedSeconds / POLL_AGE_DIVISOR, MIN_POLL_SECONDS, MAX_POLL_SECONDS);
     }
 

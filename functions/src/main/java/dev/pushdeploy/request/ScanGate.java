@@ -68,7 +68,8 @@ public final class ScanGate {
             return new ScanResult(ScanStatus.TIMED_OUT, "no scan result for " + request.digest() + " within " + deadline
                     + " s (" + match.reason().apply(seen) + ")", seen.counts(), 0);
         }
-        int poll = match.status() == ScanStatus.PENDING ? nextPoll(request) : 0;
+        int poll = match.status() == ScanStatus.PENDING
+                ? pollSeconds(request.pushedAt() == null ? Long.MAX_VALUE : clock.millis() - request.pushedAt()) : 0;
         return new ScanResult(match.status(), match.reason().apply(seen), seen.counts(), poll);
     }
 
@@ -77,8 +78,8 @@ public final class ScanGate {
     }
 
     /** Fast while a fresh push is being scanned, slower later (basic scans take seconds to minutes). */
-    private int nextPoll(DeployRequest request) {
-        long since = request.pushedAt() == null ? Long.MAX_VALUE : clock.millis() - request.pushedAt();
+    public static int pollSeconds(long sincePushMillis) {
+        long since = sincePushMillis;
         if (since < 120_000) {
             return 10;
         }

@@ -277,7 +277,7 @@ class LockServiceTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0, 10", "119, 10", "240, 20", "600, 50", "720, 60", "86400, 60"})
+    @CsvSource({"0, 10", "119, 10", "240, 20", "600, 50", "720, 60", "1440, 120", "86400, 120"})
     void theWaitForTheLockGrowsWithTheTimeWaited(long waited, int poll) {
         assertEquals(poll, LockService.pollSeconds(waited));
     }

@@ -143,7 +143,7 @@ public final class ConfigParser {
                 smokeUrl,
                 integer(node, "expectedStatus", at, 200, 100, 599),
                 integer(node, "bakeSeconds", at, 0, 0, 3600),
-                integer(node, "deadlineSeconds", at, 900, 60, 86400));
+                integer(node, "deadlineSeconds", at, 900, 60, Health.MAX_DEADLINE_SECONDS));
     }
 
     private static void requireObject(JsonNode node, String at) {

@@ -87,7 +87,7 @@ class StopExecutionIT {
     static Stream<Arguments> waits() {
         return Stream.of(
                 Arguments.of("WaitForRollout", Scenario.SLOW_START),
-                Arguments.of("WaitForRollback", Scenario.ROLLBACK_FAILS),
+                Arguments.of("WaitForRollback", Scenario.HEALTHY),
                 Arguments.of("WaitForLock", Scenario.HEALTHY),
                 Arguments.of("Bake", Scenario.HEALTHY),
                 Arguments.of("WaitForScan", Scenario.HEALTHY));
@@ -107,7 +107,12 @@ class StopExecutionIT {
             holder = new Holder(workflow.start(workflow.pushEvent("v1.0.9"), Scenario.SLOW_START, "holder"));
             workflow.awaitState("holder", "CheckDeployment");
         }
-        String input = workflow.pushEvent("v1.1.0");
+        String input = workflow.pushEvent("v1.2.0");
+        if (state.equals("WaitForRollback")) {
+            for (int attempt = 1; attempt <= workflow.attemptsOnAnError("CheckDeployment"); attempt++) {
+                workflow.runtime.lambdas().inject(dev.pushdeploy.local.lambda.Fault.crashBefore("CheckDeploymentFunction", attempt));
+            }
+        }
         if (state.equals("WaitForScan")) {
             input = workflow.unscannedDeploy("v1.1.1");
         }
