@@ -10,7 +10,6 @@ from cfnlint.rules import CloudFormationLintRule, RuleMatch  # noqa: E402
 import _pushdeploy_lint as lint  # noqa: E402
 
 PRIVATE = "PrivateIngress"
-WORLD = {"0.0.0.0/0", "::/0"}
 
 
 class PrivateIngress(CloudFormationLintRule):
@@ -41,12 +40,12 @@ class PrivateIngress(CloudFormationLintRule):
         for name, group in lint.resources(cfn, "AWS::EC2::SecurityGroup"):
             rules = (group.get("Properties", {}) or {}).get("SecurityGroupIngress")
             for index, rule, conditions in lint.conditioned_items(rules, lint.resource_condition(group)):
-                if isinstance(rule, dict) and (rule.get("CidrIp") in WORLD or rule.get("CidrIpv6") in WORLD):
+                if lint.world_open(rule):
                     yield (name, ["Resources", name, "Properties", "SecurityGroupIngress", index],
                            "ingress from the internet", conditions)
         for name, rule in lint.resources(cfn, "AWS::EC2::SecurityGroupIngress"):
             props = rule.get("Properties", {}) or {}
-            if props.get("CidrIp") in WORLD or props.get("CidrIpv6") in WORLD:
+            if lint.world_open(props):
                 yield name, ["Resources", name, "Properties"], "ingress from the internet", lint.resource_condition(rule)
         for name, subnet in lint.resources(cfn, "AWS::EC2::Subnet"):
             value = (subnet.get("Properties", {}) or {}).get("MapPublicIpOnLaunch", False)

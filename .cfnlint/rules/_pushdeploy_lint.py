@@ -280,3 +280,11 @@ def referenced(value: Any) -> set[str]:
         for inner in value:
             found.update(referenced(inner))
     return found
+
+
+WORLD = ("0.0.0.0/0", "::/0")
+
+
+def world_open(rule: Any) -> bool:
+    """Whether a security group rule's source is the whole internet."""
+    return isinstance(rule, dict) and any(isinstance(rule.get(k), str) and rule.get(k) in WORLD for k in ("CidrIp", "CidrIpv6"))

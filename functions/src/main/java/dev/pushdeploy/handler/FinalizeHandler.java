@@ -1,10 +1,10 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.adapter.aws.EcsRevisionDeregistrar;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
-import dev.pushdeploy.adapter.aws.EcsServiceReader;
 import dev.pushdeploy.adapter.aws.EventBridgeOutcomeSink;
 import dev.pushdeploy.adapter.aws.SnsOutcomeSink;
 import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
@@ -14,11 +14,11 @@ import dev.pushdeploy.ledger.Finalizer;
 import dev.pushdeploy.ledger.LedgerTable;
 import dev.pushdeploy.ledger.OutcomeSink;
 import dev.pushdeploy.ledger.ReleaseParameters;
-import dev.pushdeploy.ledger.RevisionDeregistrar;
 import dev.pushdeploy.ledger.RunCloser;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.FinalizeResult;
-import dev.pushdeploy.request.ServiceReader;
+import dev.pushdeploy.release.TaskDefinitions;
+import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
 import java.util.List;
 
@@ -30,9 +30,9 @@ public final class FinalizeHandler extends StepHandler<StateDocument, FinalizeRe
         this(Closers.fromEnvironment());
     }
 
-    public FinalizeHandler(ConfigSource config, LedgerTable table, ServiceReader services, RevisionDeregistrar deregistrar,
+    public FinalizeHandler(ConfigSource config, LedgerTable table, EcsServices services, TaskDefinitions taskDefinitions,
             ReleaseParameters parameters, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
-        this(new RunCloser(config, table, services, deregistrar, parameters, parameterPrefix, sinks, clock));
+        this(new RunCloser(config, table, services, taskDefinitions, parameters, parameterPrefix, sinks, clock));
     }
 
     private FinalizeHandler(RunCloser closer) {
@@ -57,7 +57,7 @@ public final class FinalizeHandler extends StepHandler<StateDocument, FinalizeRe
             String busName = Env.require(Env.EVENT_BUS_NAME);
             String parameterPrefix = Env.require(Env.RELEASE_PARAMETER_PREFIX);
             return new RunCloser(new SsmConfigSource(Aws.ssm(), configParameter), new DynamoLedger(Aws.dynamoDb(), table),
-                    new EcsServiceReader(Aws.ecs()), new EcsRevisionDeregistrar(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
+                    new SdkEcsServices(Aws.ecs()), new EcsTaskDefinitions(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
                     List.of(new SnsOutcomeSink(Aws.sns(), topicArn), new EventBridgeOutcomeSink(Aws.eventBridge(), busName)),
                     Clock.systemUTC());
         }

@@ -4,16 +4,18 @@ import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
-import dev.pushdeploy.adapter.aws.EcsServiceReader;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.SfnExecutions;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.ledger.LedgerReader;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
-import dev.pushdeploy.request.ExecutionInputs;
+import dev.pushdeploy.request.ExecutionIntents;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.Preparer;
-import dev.pushdeploy.request.ServiceReader;
+import dev.pushdeploy.release.TaskDefinitions;
+import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
 
 /**
@@ -30,13 +32,14 @@ public final class PrepareHandler extends StepHandler<Preparer.Execution, Deploy
 
     private PrepareHandler(String configParameter, String table) {
         this(new SsmConfigSource(Aws.ssm(), configParameter), new SfnExecutions(Aws.sfn()), new EcrRegistry(Aws.ecr()),
-                new EcsServiceReader(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
+                new SdkEcsServices(Aws.ecs()), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table),
+                Clock.systemUTC());
     }
 
-    public PrepareHandler(ConfigSource config, ExecutionInputs inputs, ImageRegistry registry, ServiceReader services,
-            LedgerReader ledger, Clock clock) {
+    public PrepareHandler(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, EcsServices services,
+            TaskDefinitions taskDefinitions, LedgerReader ledger, Clock clock) {
         super(Preparer.Execution.class, "Prepare");
-        this.preparer = new Preparer(config, inputs, registry, services, ledger, clock);
+        this.preparer = new Preparer(config, intents, registry, services, taskDefinitions, ledger, clock);
     }
 
     @Override

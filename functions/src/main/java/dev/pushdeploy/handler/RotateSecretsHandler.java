@@ -1,7 +1,7 @@
 package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.SsmSlotStore;
-import dev.pushdeploy.adapter.aws.EcsLiveSecrets;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.log.StepLog;
@@ -21,7 +21,7 @@ public final class RotateSecretsHandler extends StepHandler<RotateSecretsHandler
 
     public RotateSecretsHandler() {
         this(new SecretRotator(new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
-                new EcsLiveSecrets(Aws.ecs()), new SsmSlotStore(Aws.ssm()), new PostgresRoles()));
+                new EcsTaskDefinitions(Aws.ecs()), new SsmSlotStore(Aws.ssm()), new PostgresRoles()));
     }
 
     public RotateSecretsHandler(SecretRotator rotator) {

@@ -9,7 +9,6 @@ import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.StepError;
-import dev.pushdeploy.request.ServiceReader.LiveService;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,7 +145,7 @@ public final class Reconciler {
         if (!holder) {
             where = doc.lock() != null ? "while waiting for the lock of " + request.serviceKey() : "before it took the lock";
             where += "; the service was not touched";
-        } else if (ours == null || !reached(live, ours)) {
+        } else if (ours == null || !live.reached(ours)) {
             where = "before its revision reached the service; the service stays on " + shortName(live.arn());
         } else if (doc.rollback() != null) {
             where = "while rolling back to " + shortName(previous);
@@ -172,13 +171,6 @@ public final class Reconciler {
         } catch (RunInterruptedException moved) {
             return "not rolled back: " + moved.getMessage();
         }
-    }
-
-    /** Whether the service runs the revision or still has a deployment of it. */
-    private static boolean reached(RunCloser.Live live, String revision) {
-        return live.service().map(LiveService::taskDefinition).filter(td -> Revisions.same(td, revision)).isPresent()
-                || live.service().map(LiveService::deploymentTaskDefinitions).orElse(List.of()).stream()
-                        .anyMatch(td -> Revisions.same(td, revision));
     }
 
     private static String shortName(String revision) {

@@ -6,10 +6,12 @@ import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Revisions;
-import dev.pushdeploy.request.ServiceReader;
-import dev.pushdeploy.request.ServiceReader.ContainerView;
-import dev.pushdeploy.request.ServiceReader.LiveService;
-import dev.pushdeploy.request.ServiceReader.TaskDefinitionView;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.model.TaskDefinition.Container;
+import dev.pushdeploy.release.TaskDefinitions;
+import dev.pushdeploy.rollout.Deployment;
+import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.ServiceState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,19 +37,19 @@ public final class RunCloser {
 
     private final ConfigSource config;
     private final LedgerTable table;
-    private final ServiceReader services;
-    private final RevisionDeregistrar deregistrar;
+    private final EcsServices services;
+    private final TaskDefinitions taskDefinitions;
     private final ReleaseParameters parameters;
     private final String parameterPrefix;
     private final List<OutcomeSink> sinks;
     private final Clock clock;
 
-    public RunCloser(ConfigSource config, LedgerTable table, ServiceReader services, RevisionDeregistrar deregistrar,
+    public RunCloser(ConfigSource config, LedgerTable table, EcsServices services, TaskDefinitions taskDefinitions,
             ReleaseParameters parameters, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
         this.config = config;
         this.table = table;
         this.services = services;
-        this.deregistrar = deregistrar;
+        this.taskDefinitions = taskDefinitions;
         this.parameters = parameters;
         this.parameterPrefix = parameterPrefix.endsWith("/") ? parameterPrefix.substring(0, parameterPrefix.length() - 1) : parameterPrefix;
         this.sinks = List.copyOf(sinks);
@@ -55,10 +57,15 @@ public final class RunCloser {
     }
 
     /** What the service runs now. */
-    public record Live(Optional<LiveService> service, Optional<TaskDefinitionView> revision) {
+    public record Live(Optional<ServiceState> service, Optional<TaskDefinition> revision) {
         /** The live revision's ARN (the service's own reference when it cannot be described); null without a service. */
         public String arn() {
-            return revision.map(TaskDefinitionView::arn).orElse(service.map(LiveService::taskDefinition).orElse(null));
+            return revision.map(TaskDefinition::arn).orElse(service.map(ServiceState::taskDefinition).orElse(null));
+        }
+
+        /** Whether the service runs the revision, or still has a deployment of it. */
+        public boolean reached(String revision) {
+            return service.filter(s -> s.isOn(revision) || s.deploymentOf(revision).isPresent()).isPresent();
         }
     }
 
@@ -75,8 +82,8 @@ public final class RunCloser {
     }
 
     public Live observe(DeployRequest request) {
-        Optional<LiveService> service = services.service(request.cluster(), request.service());
-        return new Live(service, service.flatMap(s -> services.taskDefinition(s.taskDefinition())));
+        Optional<ServiceState> service = services.describe(request.cluster(), request.service());
+        return new Live(service, service.flatMap(s -> taskDefinitions.find(s.taskDefinition())));
     }
 
     public boolean holds(DeployRequest request) {
@@ -168,8 +175,8 @@ public final class RunCloser {
     }
 
     /** {@code <prefix>/<cluster>/<service>/image} and {@code …/secret/<NAME>} from the live revision's target container. */
-    private void syncReleaseParameters(DeployRequest request, TaskDefinitionView live) {
-        ContainerView container = live.container(request.container()).orElseThrow(() -> new AwsFailureException(
+    private void syncReleaseParameters(DeployRequest request, TaskDefinition live) {
+        Container container = live.container(request.container()).orElseThrow(() -> new AwsFailureException(
                 "container " + request.container() + " is not in the live " + live.shortName(), null));
         String base = parameterPrefix + "/" + request.cluster() + "/" + request.service();
         Map<String, String> wanted = new LinkedHashMap<>();
@@ -188,19 +195,19 @@ public final class RunCloser {
             log.warn("no target configured; keeping every revision");
             return List.of();
         }
-        TaskDefinitionView revision = live.revision().orElseThrow();
+        TaskDefinition revision = live.revision().orElseThrow();
         VerifiedRevisions verified = table.verifiedRevisions(request.serviceKey());
         Set<String> protectedNames = new HashSet<>();
-        Stream.concat(Stream.of(revision.arn(), live.service().map(LiveService::taskDefinition).orElse(null),
+        Stream.concat(Stream.of(revision.arn(), live.service().map(ServiceState::taskDefinition).orElse(null),
                                 request.previousTaskDefinition(), request.targetTaskDefinition(), release,
                                 verified.previousOf(revision.arn()).orElse(null)),
-                        live.service().map(LiveService::deploymentTaskDefinitions).orElse(List.of()).stream())
+                        live.service().map(ServiceState::deployments).orElse(List.of()).stream().map(Deployment::taskDefinition))
                 .filter(Objects::nonNull)
                 .map(RunCloser::shortName)
                 .forEach(protectedNames::add);
-        List<String> doomed = beyondKeep(services.activeRevisions(revision.family()), keep.get(), protectedNames,
+        List<String> doomed = beyondKeep(taskDefinitions.activeRevisions(revision.family()), keep.get(), protectedNames,
                 verified.newest(keep.get()));
-        doomed.forEach(deregistrar::deregister);
+        doomed.forEach(taskDefinitions::deregister);
         return doomed;
     }
 

@@ -1,16 +1,26 @@
 package dev.pushdeploy.release;
 
+import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.model.TaskDefinition;
 import java.util.List;
-import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import java.util.Optional;
 
-/** The ECS task-definition calls the release step uses. */
+/** The task definition revisions of ECS: read, listed per family, registered from a change, deregistered. */
 public interface TaskDefinitions {
-    /** DescribeTaskDefinition with its tags. */
-    Revision describe(String taskDefinition);
+    /** A revision by ARN or {@code family:revision}, with its tags; empty when it does not exist. */
+    Optional<TaskDefinition> find(String reference);
 
-    /** ARNs of the newest ACTIVE revisions of exactly {@code family}, newest first, at most {@code count}. */
-    List<String> newest(String family, int count);
+    /** A revision that has to exist (the live one a request starts from): an AWS failure when it does not. */
+    default TaskDefinition require(String reference) {
+        return find(reference).orElseThrow(() -> new AwsFailureException("task definition " + reference + " does not exist", null));
+    }
 
-    TaskDefinition register(RegisterTaskDefinitionRequest request);
+    /** ARNs of the ACTIVE revisions of exactly {@code family} (not of longer families it prefixes), newest first. */
+    List<String> activeRevisions(String family);
+
+    /** Registers the base revision with the change applied; returns the new revision. */
+    TaskDefinition register(RevisionChange change);
+
+    /** Marks an ACTIVE revision INACTIVE. */
+    void deregister(String arn);
 }

@@ -11,10 +11,12 @@ import dev.pushdeploy.ledger.VerifiedRevisions;
 import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.model.TaskDefinition.Container;
+import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.request.ImageRegistry.Image;
-import dev.pushdeploy.request.ServiceReader.ContainerView;
-import dev.pushdeploy.request.ServiceReader.LiveService;
-import dev.pushdeploy.request.ServiceReader.TaskDefinitionView;
+import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.ServiceState;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -22,14 +24,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Prepare: turns a raw input into a {@link DeployRequest} and decides PROCEED, IGNORED or
- * REJECTED. It only reads (ECR, ECS, the ledger, the configuration): whatever it decides, nothing
+ * Prepare: turns an input's {@link Intent} into a {@link DeployRequest} and decides PROCEED,
+ * IGNORED or REJECTED. It only reads (ECR, ECS, the ledger, the configuration): whatever it decides, nothing
  * in AWS has changed. Invalid input of any kind ends REJECTED with a reason naming the field;
  * only configuration and AWS failures propagate as exceptions.
  *
- * <p>The input is read from the execution itself (the text given to StartExecution), so it never has to
- * travel through the state machine: strictly (size, duplicate keys; see {@link InputText}), and only
- * from the pipeline's own account and region.
+ * <p>The input is read from the execution itself (the text given to StartExecution, see
+ * {@link ExecutionIntents}), so it never has to travel through the state machine.
  *
  * <p>IGNORED: a non-push ECR event; a push whose tag does not fully match the target's
  * tagPattern (manual deploys are explicit and not filtered); a digest that is already live or in
@@ -41,18 +42,20 @@ import java.util.Optional;
  */
 public final class Preparer {
     private final ConfigSource config;
-    private final ExecutionInputs inputs;
+    private final ExecutionIntents intents;
     private final ImageRegistry registry;
-    private final ServiceReader services;
+    private final EcsServices services;
+    private final TaskDefinitions taskDefinitions;
     private final LedgerReader ledger;
     private final Clock clock;
 
-    public Preparer(ConfigSource config, ExecutionInputs inputs, ImageRegistry registry, ServiceReader services,
-            LedgerReader ledger, Clock clock) {
+    public Preparer(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, EcsServices services,
+            TaskDefinitions taskDefinitions, LedgerReader ledger, Clock clock) {
         this.config = config;
-        this.inputs = inputs;
+        this.intents = intents;
         this.registry = registry;
         this.services = services;
+        this.taskDefinitions = taskDefinitions;
         this.ledger = ledger;
         this.clock = clock;
     }
@@ -69,9 +72,9 @@ public final class Preparer {
         try {
             requestId = Fields.requestId(execution.executionName());
             Run run = new Run(requestId, execution.executionArn(), startedAt(execution.startTime()));
-            Pipeline pipeline = Pipeline.ofExecution(execution.executionArn());
-            Intent intent = InputParser.parse(InputText.parse(inputs.input(execution.executionArn())), pipeline);
+            Intent intent = intents.intent(execution.executionArn());
             return switch (intent) {
+                case Intent.Invalid invalid -> DeployRequest.ended(requestId, Decision.REJECTED, invalid.reason());
                 case Intent.Skip skip -> DeployRequest.ended(requestId, Decision.IGNORED, skip.reason());
                 case Intent.Push push -> push(run, push);
                 case Intent.Deploy deploy -> deploy(run, deploy);
@@ -153,8 +156,8 @@ public final class Preparer {
     private DeployRequest rollback(Run run, Intent.Rollback rollback) {
         Target target = target(rollback.service());
         Live live = live(target);
-        TaskDefinitionView to = rollback.to() == null ? previousRevision(target, live) : namedRevision(rollback.to(), live);
-        String image = to.container(target.container()).map(ContainerView::image).orElseThrow(() -> new InvalidRequestException(
+        TaskDefinition to = rollback.to() == null ? previousRevision(target, live) : namedRevision(rollback.to(), live);
+        String image = to.container(target.container()).map(Container::image).orElseThrow(() -> new InvalidRequestException(
                 "to", to.shortName() + " has no container " + target.container()));
         Draft draft = new Draft(run, Action.ROLLBACK, "manual", target)
                 .reason(rollback.reason() != null ? rollback.reason() : "manual rollback to " + to.shortName())
@@ -193,11 +196,11 @@ public final class Preparer {
 
     /** The live revision and the target container's image in it. */
     private Live live(Target target) {
-        LiveService service = services.service(target.cluster(), target.service()).orElseThrow(() -> new InvalidRequestException(
+        ServiceState service = services.describe(target.cluster(), target.service()).orElseThrow(() -> new InvalidRequestException(
                 "service", target.serviceKey() + " does not exist in ECS"));
-        TaskDefinitionView taskDefinition = services.taskDefinition(service.taskDefinition()).orElseThrow(() -> new InvalidRequestException(
+        TaskDefinition taskDefinition = taskDefinitions.find(service.taskDefinition()).orElseThrow(() -> new InvalidRequestException(
                 "service", "the live task definition " + service.taskDefinition() + " of " + target.serviceKey() + " cannot be described"));
-        ContainerView container = taskDefinition.container(target.container()).orElseThrow(() -> new InvalidRequestException(
+        Container container = taskDefinition.container(target.container()).orElseThrow(() -> new InvalidRequestException(
                 "container", target.container() + " is not a container of " + taskDefinition.shortName() + " (check the configuration)"));
         return new Live(taskDefinition, container.image());
     }
@@ -218,11 +221,11 @@ public final class Preparer {
     }
 
     /** "previous": the nearest ACTIVE revision of the live family among the rollback targets the history allows. */
-    private TaskDefinitionView previousRevision(Target target, Live live) {
-        TaskDefinitionView current = live.taskDefinition();
+    private TaskDefinition previousRevision(Target target, Live live) {
+        TaskDefinition current = live.taskDefinition();
         List<String> targets = ledger.verifiedRevisions(target.serviceKey()).rollbackTargets(current.arn());
         return targets.stream()
-                .map(services::taskDefinition)
+                .map(taskDefinitions::find)
                 .flatMap(Optional::stream)
                 .filter(td -> td.active() && td.family().equals(current.family()) && !td.arn().equals(current.arn()))
                 .findFirst()
@@ -232,8 +235,8 @@ public final class Preparer {
                         + "; name the revision to roll back to by its ARN"));
     }
 
-    private TaskDefinitionView namedRevision(String reference, Live live) {
-        TaskDefinitionView td = services.taskDefinition(reference).orElseThrow(() -> new InvalidRequestException(
+    private TaskDefinition namedRevision(String reference, Live live) {
+        TaskDefinition td = taskDefinitions.find(reference).orElseThrow(() -> new InvalidRequestException(
                 "to", reference + " does not exist"));
         if (!td.active()) {
             throw new InvalidRequestException("to", td.shortName() + " is INACTIVE (deregistered)");
@@ -245,7 +248,7 @@ public final class Preparer {
         return td;
     }
 
-    private record Live(TaskDefinitionView taskDefinition, String image) {
+    private record Live(TaskDefinition taskDefinition, String image) {
         String digest() {
             return ImageRef.digestOf(image);
         }

@@ -24,7 +24,8 @@ import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
-import dev.pushdeploy.request.FakeServices;
+import dev.pushdeploy.release.InMemoryTaskDefinitions;
+import dev.pushdeploy.rollout.FakeEcsServices;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.Verdict;
@@ -52,7 +53,8 @@ class FinalizerTest {
     static final Instant PREPARED = Instant.parse("2025-03-01T12:00:00Z");
 
     private final InMemoryLedger table = new InMemoryLedger();
-    private final FakeServices services = new FakeServices();
+    private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
+    private final FakeEcsServices services = new FakeEcsServices(InMemoryTaskDefinitions.arn("web", 1), true);
     private final Map<String, String> parameters = new ConcurrentHashMap<>();
     private final List<String> parameterWrites = new CopyOnWriteArrayList<>();
     private final List<OutcomeNotice> published = new CopyOnWriteArrayList<>();
@@ -97,7 +99,7 @@ class FinalizerTest {
 
     @Test
     void theOriginalErrorAndTheRollbacksResultStayApart() {
-        Rollout back = new Rollout("ecs-svc/back", FakeServices.ARN_PREFIX + "web:1", 1, 2, true);
+        Rollout back = new Rollout("ecs-svc/back", InMemoryTaskDefinitions.ARN_PREFIX + "web:1", 1, 2, true);
         StepError crash = new StepError("java.lang.RuntimeException", "injected fault: invocation 1 of CheckDeploymentFunction crashed");
         Finalizer.Input rolledBack = new Finalizer.Input(request(), new Result(Outcome.ROLLED_BACK, null), null, null, null, back,
                 new CheckResult(Verdict.HEALTHY, "deployment ecs-svc/back (web:1) COMPLETED, 2/2 tasks running", 0, 2, 2, 0),
@@ -127,7 +129,7 @@ class FinalizerTest {
     // ---- keep-N
 
     static Stream<Arguments> keepCases() {
-        String p = FakeServices.ARN_PREFIX + "web:";
+        String p = InMemoryTaskDefinitions.ARN_PREFIX + "web:";
         return Stream.of(
                 Arguments.of("fewer than keep", List.of(p + 1, p + 2, p + 3), 3, Set.of(), Set.of(), List.of()),
                 Arguments.of("nothing verified: the newest stay", List.of(p + 1, p + 2, p + 3, p + 4, p + 5), 3, Set.of(), Set.of(),
@@ -166,7 +168,7 @@ class FinalizerTest {
         String v3 = revision("v3", "/a");
         String v4 = revision("v4", "/b");
         String v5 = revision("v5", "/a");
-        services.run("pushdeploy", "web", v5);
+        services.runOnly(v5);
         DeployRequest request = request(v4);
         holdLock(request);
         table.registerWaiter(KEY, new WaiterItem(request.requestId(), Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
@@ -174,8 +176,8 @@ class FinalizerTest {
         FinalizeResult result = finalizer().finish(succeeded(request, v5), log());
 
         assertEquals(new FinalizeResult(Outcome.SUCCEEDED, "healthy: 2/2", KEY, IMAGE, v5, v4, List.of(v1, v2)), result);
-        assertFalse(services.active(v1) || services.active(v2));
-        assertTrue(services.active(v3) && services.active(v4) && services.active(v5));
+        assertFalse(taskDefinitions.active(v1) || taskDefinitions.active(v2));
+        assertTrue(taskDefinitions.active(v3) && taskDefinitions.active(v4) && taskDefinitions.active(v5));
         assertTrue(table.lock(KEY).isEmpty(), "lock released");
         assertTrue(table.waiters(KEY).isEmpty(), "waiter removed");
         assertEquals(Map.of("/pushdeploy/release/pushdeploy/web/image", "repo@v5",
@@ -207,7 +209,7 @@ class FinalizerTest {
         String v2 = revision("v2", "/b");
         String v3 = revision("v3", "/a");
         String v4 = revision("v4", "/b");
-        services.run("pushdeploy", "web", v4);
+        services.runOnly(v4);
         DeployRequest request = request(v3);
         holdLock(request);
         Finalizer.Input input = succeeded(request, v4);
@@ -222,7 +224,7 @@ class FinalizerTest {
         assertEquals(1, published.size(), "published once");
         assertEquals(1, table.historyOf(KEY).size(), "one history item");
         assertEquals(writes, parameterWrites.size(), "unchanged parameters are not written again");
-        assertTrue(services.active(v2));
+        assertTrue(taskDefinitions.active(v2));
     }
 
     @Test
@@ -231,7 +233,7 @@ class FinalizerTest {
         revision("v2", "/b");
         revision("v3", "/a");
         String v4 = revision("v4", "/b");
-        services.run("pushdeploy", "web", v4);
+        services.runOnly(v4);
         DeployRequest request = request(v4);
         table.locks.put(KEY, new LockItem("someone-else", null, Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
 
@@ -241,7 +243,7 @@ class FinalizerTest {
         assertEquals(Outcome.SUPERSEDED, result.outcome());
         assertEquals("newer", result.reason());
         assertTrue(result.deregistered().isEmpty());
-        assertTrue(services.active(v1));
+        assertTrue(taskDefinitions.active(v1));
         assertTrue(parameters.isEmpty());
         assertEquals("someone-else", table.lock(KEY).orElseThrow().holder(), "another request's lock stays");
         assertEquals(1, table.historyOf(KEY).size());
@@ -263,12 +265,16 @@ class FinalizerTest {
         for (int i = 1; i <= 5; i++) {
             revision("v" + i, "/a");
         }
-        services.run("pushdeploy", "web", revisions.get(4));
+        services.runOnly(revisions.get(4));
         DeployRequest request = request(revisions.get(3));
         holdLock(request);
-        RevisionDeregistrar denied = arn -> {
-            throw new AwsFailureException("ecs:DeregisterTaskDefinition " + arn + " failed: AccessDeniedException: no", null);
+        InMemoryTaskDefinitions denied = new InMemoryTaskDefinitions() {
+            @Override
+            public void deregister(String arn) {
+                throw new AwsFailureException("ecs:DeregisterTaskDefinition " + arn + " failed: AccessDeniedException: no", null);
+            }
         };
+        revisions.forEach(arn -> denied.put(taskDefinitions.find(arn).orElseThrow()));
         Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, denied, parameterStore(), "/pushdeploy/release",
                 List.of(published::add), clock));
 
@@ -284,10 +290,10 @@ class FinalizerTest {
     @Test
     void transientFailuresPropagateSoTheStateMachineRetries() {
         revision("v1", "/a");
-        services.run("pushdeploy", "web", revisions.get(0));
+        services.runOnly(revisions.get(0));
         DeployRequest request = request(revisions.get(0));
         holdLock(request);
-        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, services, parameterStore(), "/pushdeploy/release",
+        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, taskDefinitions, parameterStore(), "/pushdeploy/release",
                 List.of(n -> {
                     throw new TransientException("sns:Publish failed transiently", null);
                 }), clock));
@@ -302,7 +308,7 @@ class FinalizerTest {
     @Test
     void ofTwoClosersOfOneRunOnlyOneNotifies() throws InterruptedException {
         revision("v1", "/a");
-        services.run("pushdeploy", "web", revisions.get(0));
+        services.runOnly(revisions.get(0));
         DeployRequest request = request(revisions.get(0));
         holdLock(request);
         List<Thread> closers = new ArrayList<>();
@@ -323,7 +329,7 @@ class FinalizerTest {
     }
 
     private String revision(String tag, String slot) {
-        String arn = services.register("web", "app", "repo@" + tag, Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + slot));
+        String arn = taskDefinitions.add("web", "app", "repo@" + tag, Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + slot));
         revisions.add(arn);
         return arn;
     }
@@ -344,7 +350,7 @@ class FinalizerTest {
     }
 
     static DeployRequest request() {
-        return request(FakeServices.ARN_PREFIX + "web:1");
+        return request(InMemoryTaskDefinitions.ARN_PREFIX + "web:1");
     }
 
     static DeployRequest request(String previous) {
@@ -363,7 +369,7 @@ class FinalizerTest {
     }
 
     RunCloser closer() {
-        return new RunCloser(config(), table, services, services, parameterStore(), "/pushdeploy/release/", List.of(published::add), clock);
+        return new RunCloser(config(), table, services, taskDefinitions, parameterStore(), "/pushdeploy/release/", List.of(published::add), clock);
     }
 
     private static ConfigSource config() {

@@ -20,7 +20,8 @@ import dev.pushdeploy.model.Result;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.StepError;
 import dev.pushdeploy.model.Verdict;
-import dev.pushdeploy.request.FakeServices;
+import dev.pushdeploy.release.InMemoryTaskDefinitions;
+import dev.pushdeploy.rollout.FakeEcsServices;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.rollout.ServiceState;
@@ -41,7 +42,8 @@ class ReconcilerTest {
     static final String PREFIX = "/pushdeploy/release";
 
     private final InMemoryLedger table = new InMemoryLedger();
-    private final FakeServices services = new FakeServices();
+    private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
+    private FakeEcsServices services;
     private final Map<String, String> parameters = new HashMap<>();
     private final List<OutcomeNotice> published = new ArrayList<>();
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T12:30:00Z"));
@@ -52,16 +54,16 @@ class ReconcilerTest {
 
     @BeforeEach
     void twoRevisions() {
-        v1 = services.register("web", "app", "repo@sha256:" + "1".repeat(64), Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a"));
-        v2 = services.register("web", "app", "repo@sha256:" + "2".repeat(64), Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/b"));
-        services.run("pushdeploy", "web", v1);
+        v1 = taskDefinitions.add("web", "app", "repo@sha256:" + "1".repeat(64), Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a"));
+        v2 = taskDefinitions.add("web", "app", "repo@sha256:" + "2".repeat(64), Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/b"));
+        services = new FakeEcsServices(v1, true);
     }
 
     @Test
     void aRunFinalizeRecordedNeedsNothingMore() {
         DeployRequest request = request();
         Finalizer.Input done = document(request, new Result(Outcome.SUCCEEDED, null), rolledOut(), healthy());
-        services.run("pushdeploy", "web", v2);
+        services.update("pushdeploy", "web", v2);
         holdLock(request);
         new Finalizer(closer()).finish(done, log());
         last = new RunHistory.LastState("Deployed", done, null);
@@ -79,7 +81,7 @@ class ReconcilerTest {
     @Test
     void finalizeFailingOnEveryAttemptIsRecordedWithTheRunsOwnOutcome() {
         DeployRequest request = request();
-        services.run("pushdeploy", "web", v2);
+        services.update("pushdeploy", "web", v2);
         holdLock(request);
         table.registerWaiter(KEY, new WaiterItem("exec-1", Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
         last = new RunHistory.LastState("FinalizeFailed", document(request, new Result(Outcome.SUCCEEDED, null), rolledOut(), healthy()),
@@ -105,7 +107,8 @@ class ReconcilerTest {
     @Test
     void aRunStoppedMidRolloutIsRolledBackWhenTheSettingSaysSo() {
         DeployRequest request = request();
-        services.run("pushdeploy", "web", v2, v1, v2);
+        services.update("pushdeploy", "web", v2);
+
         holdLock(request);
         last = new RunHistory.LastState("WaitForRollout", document(request, null, rolledOut(),
                 new CheckResult(Verdict.IN_PROGRESS, "1/2 running", 5, 1, 2, 0)), null);
@@ -128,7 +131,7 @@ class ReconcilerTest {
     @Test
     void withoutTheSettingTheUnverifiedRevisionIsLeftAndTheRecordSaysSo() {
         DeployRequest request = request();
-        services.run("pushdeploy", "web", v2);
+        services.update("pushdeploy", "web", v2);
         holdLock(request);
         last = new RunHistory.LastState("CheckDeployment", document(request, null, rolledOut(), null), null);
 
@@ -146,7 +149,7 @@ class ReconcilerTest {
     @Test
     void aServiceLimitFailureAfterUpdateServiceIsRecordedAsFailedWithTheError() {
         DeployRequest request = request();
-        services.run("pushdeploy", "web", v2);
+        services.update("pushdeploy", "web", v2);
         holdLock(request);
         Finalizer.Input enteringStart = new Finalizer.Input(request, null, new Release(v2, "web", 2, "repo@2", true), null, null,
                 null, null, new LockResult(LockStatus.ACQUIRED, "exec-1", "acquired"), null, null, null, null);
@@ -200,7 +203,7 @@ class ReconcilerTest {
     @Test
     void reconcilingTwiceRecordsAndNotifiesOnce() {
         DeployRequest request = request();
-        services.run("pushdeploy", "web", v2);
+        services.update("pushdeploy", "web", v2);
         holdLock(request);
         last = new RunHistory.LastState("WaitForRollout", document(request, null, rolledOut(), null), null);
 
@@ -216,18 +219,32 @@ class ReconcilerTest {
     private Reconciler reconciler(boolean rollBackStoppedRuns) {
         EcsServices ecs = new EcsServices() {
             @Override
-            public ServiceState describe(String cluster, String service) {
-                return new ServiceState(services.service(cluster, service).orElseThrow().taskDefinition(), List.of(), List.of(), List.of());
+            public Optional<ServiceState> describe(String cluster, String service) {
+                return services.describe(cluster, service);
             }
 
             @Override
             public ServiceState update(String cluster, String service, String taskDefinition) {
                 updates.add(taskDefinition);
-                services.run(cluster, service, taskDefinition);
-                return describe(cluster, service);
+                return services.update(cluster, service, taskDefinition);
             }
         };
         return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs, request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), clock), rollBackStoppedRuns);
+    }
+
+    /** ECS as the closer reads it (the updates the reconciler makes go through {@link #reconciler}). */
+    private EcsServices services() {
+        return new EcsServices() {
+            @Override
+            public Optional<ServiceState> describe(String cluster, String service) {
+                return services.describe(cluster, service);
+            }
+
+            @Override
+            public ServiceState update(String cluster, String service, String taskDefinition) {
+                throw new AssertionError("closing the books never moves the service");
+            }
+        };
     }
 
     private RunCloser closer() {
@@ -242,7 +259,8 @@ class ReconcilerTest {
                 parameters.put(name, value);
             }
         };
-        return new RunCloser(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), table, services, services, store, PREFIX,
+        return new RunCloser(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), table, services(), taskDefinitions,
+                store, PREFIX,
                 List.of(published::add), clock);
     }
 

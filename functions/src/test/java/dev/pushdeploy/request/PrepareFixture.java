@@ -5,9 +5,12 @@ import dev.pushdeploy.model.DeployRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.adapter.json.InputParser;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.ledger.InMemoryLedger;
 import dev.pushdeploy.ledger.MutableClock;
+import dev.pushdeploy.release.InMemoryTaskDefinitions;
+import dev.pushdeploy.rollout.FakeEcsServices;
 import dev.pushdeploy.testing.SampleStack;
 import java.time.Instant;
 import java.util.Map;
@@ -30,7 +33,8 @@ final class PrepareFixture {
     static final Map<String, String> SECRETS = Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a");
 
     final FakeRegistry registry = new FakeRegistry();
-    final FakeServices services = new FakeServices();
+    final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
+    final FakeEcsServices services;
     final InMemoryLedger ledger = new InMemoryLedger();
     final MutableClock clock = new MutableClock(NOW);
     final String liveArn;
@@ -46,16 +50,17 @@ final class PrepareFixture {
         registry.repository("web")
                 .image("web", LIVE_DIGEST, "v1.0.0", LIVE_PUSHED)
                 .image("web", NEW_DIGEST, "v1.1.0", NEW_PUSHED);
-        liveArn = services.register("web", "app", URI + "@" + LIVE_DIGEST, SECRETS);
-        otherFamilyArn = services.register("other", "app", URI + "@" + LIVE_DIGEST, Map.of());
-        services.run("pushdeploy", "web", liveArn);
+        liveArn = taskDefinitions.add("web", "app", URI + "@" + LIVE_DIGEST, SECRETS);
+        otherFamilyArn = taskDefinitions.add("other", "app", URI + "@" + LIVE_DIGEST, Map.of());
+        services = new FakeEcsServices("pushdeploy", "web", liveArn, true);
     }
 
     /** Execution ARN → the text it was started with. */
     final Map<String, String> inputs = new java.util.HashMap<>();
 
     Preparer preparer() {
-        return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument)), inputs::get, registry, services, ledger, clock);
+        return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument)),
+                arn -> InputParser.intent(inputs.get(arn), Pipeline.ofExecution(arn)), registry, services, taskDefinitions, ledger, clock);
     }
 
     DeployRequest prepare(String json) {

@@ -149,8 +149,8 @@ class PreparerTest {
 
     @Test
     void rollbackToPreviousGoesToTheRevisionLiveBeforeTheLiveOne() {
-        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
-        world.services.run("pushdeploy", "web", v2);
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v2);
         record(1, Action.DEPLOY, Outcome.SUCCEEDED, world.liveArn, v2, v2);
         DeployRequest r = world.prepare(ROLLBACK_PREVIOUS);
         assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
@@ -166,8 +166,8 @@ class PreparerTest {
 
     @Test
     void rollbackToPreviousNeedsHistoryNotRevisionNumbers() {
-        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
-        world.services.run("pushdeploy", "web", v2);
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v2);
         DeployRequest r = world.prepare(ROLLBACK_PREVIOUS);
         assertEquals(Decision.REJECTED, r.decision());
         assertEquals("to: the history names no ACTIVE revision of web that was live before web:2; name the revision to roll back "
@@ -177,20 +177,20 @@ class PreparerTest {
     /** Issue 8, case 4: v1.1 SUCCEEDED (web:2), v1.2 ROLLED_BACK (web:3), a stack redeploy (web:4, v1.1's image). */
     @Test
     void rollbackToPreviousNeverGoesToARolledBackRevisionAndWalksBack() {
-        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
-        String crashing = world.services.register("web", "app", URI + "@sha256:" + "b".repeat(64), PrepareFixture.SECRETS);
-        String redeployed = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        String crashing = world.taskDefinitions.add("web", "app", URI + "@sha256:" + "b".repeat(64), PrepareFixture.SECRETS);
+        String redeployed = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
         record(1, Action.DEPLOY, Outcome.SUCCEEDED, world.liveArn, v2, v2);
         record(2, Action.DEPLOY, Outcome.ROLLED_BACK, v2, crashing, v2);
-        world.services.run("pushdeploy", "web", redeployed);
+        world.services.runOnly(redeployed);
 
         assertEquals(v2, world.prepare(ROLLBACK_PREVIOUS).targetTaskDefinition(), "web:3 was rolled back; web:2 was verified");
 
-        world.services.run("pushdeploy", "web", v2);
+        world.services.runOnly(v2);
         record(3, Action.ROLLBACK, Outcome.SUCCEEDED, redeployed, v2, v2);
         assertEquals(world.liveArn, world.prepare(ROLLBACK_PREVIOUS).targetTaskDefinition(), "a second previous walks further back");
 
-        world.services.run("pushdeploy", "web", world.liveArn);
+        world.services.runOnly(world.liveArn);
         record(4, Action.ROLLBACK, Outcome.SUCCEEDED, v2, world.liveArn, world.liveArn);
         DeployRequest third = world.prepare(ROLLBACK_PREVIOUS);
         assertEquals(Decision.REJECTED, third.decision(), "nothing older, and never back to web:2 or web:3 by 'previous'");
@@ -198,12 +198,12 @@ class PreparerTest {
 
     @Test
     void rollbackToPreviousSkipsDeregisteredRevisions() {
-        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
-        String v3 = world.services.register("web", "app", URI + "@sha256:" + "c".repeat(64), PrepareFixture.SECRETS);
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        String v3 = world.taskDefinitions.add("web", "app", URI + "@sha256:" + "c".repeat(64), PrepareFixture.SECRETS);
         record(1, Action.DEPLOY, Outcome.SUCCEEDED, world.liveArn, v2, v2);
         record(2, Action.DEPLOY, Outcome.SUCCEEDED, v2, v3, v3);
-        world.services.run("pushdeploy", "web", v3);
-        world.services.deregister(v2);
+        world.services.runOnly(v3);
+        world.taskDefinitions.deregister(v2);
         assertEquals(world.liveArn, world.prepare(ROLLBACK_PREVIOUS).targetTaskDefinition());
     }
 
@@ -234,8 +234,8 @@ class PreparerTest {
 
     @Test
     void rollbackToANamedRevision() {
-        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
-        world.services.run("pushdeploy", "web", v2);
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v2);
         DeployRequest byArn = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + world.liveArn + "\"}");
         assertEquals(Decision.PROCEED, byArn.decision(), byArn.decisionReason());
         assertEquals(world.liveArn, byArn.targetTaskDefinition());
@@ -249,9 +249,9 @@ class PreparerTest {
         assertEquals(Decision.IGNORED, live.decision());
         assertEquals("web:1 is already live in pushdeploy/web", live.decisionReason());
 
-        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
-        world.services.run("pushdeploy", "web", v2);
-        world.services.deregister(world.liveArn);
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v2);
+        world.taskDefinitions.deregister(world.liveArn);
         DeployRequest inactive = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"web:1\"}");
         assertEquals(Decision.REJECTED, inactive.decision());
         assertEquals("to: web:1 is INACTIVE (deregistered)", inactive.decisionReason());
@@ -280,7 +280,7 @@ class PreparerTest {
 
     @Test
     void aServiceMissingInEcsIsRejected() {
-        world.services.stop("pushdeploy", "web");
+        world.services.delete();
         DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST));
         assertEquals(Decision.REJECTED, r.decision());
         assertEquals("service: pushdeploy/web does not exist in ECS", r.decisionReason());
@@ -288,8 +288,8 @@ class PreparerTest {
 
     @Test
     void aLiveRevisionWithoutTheTargetContainerIsRejected() {
-        String sidecarOnly = world.services.register("web", "sidecar", URI + "@" + LIVE_DIGEST, Map.of());
-        world.services.run("pushdeploy", "web", sidecarOnly);
+        String sidecarOnly = world.taskDefinitions.add("web", "sidecar", URI + "@" + LIVE_DIGEST, Map.of());
+        world.services.runOnly(sidecarOnly);
         DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST));
         assertEquals(Decision.REJECTED, r.decision());
         assertEquals("container: app is not a container of web:2 (check the configuration)", r.decisionReason());

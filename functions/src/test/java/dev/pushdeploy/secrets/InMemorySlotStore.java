@@ -1,5 +1,6 @@
 package dev.pushdeploy.secrets;
 
+import dev.pushdeploy.adapter.json.MasterCredentialsJson;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** SSM SecureStrings in memory: every version of every parameter, and the order of writes. */
-final class InMemorySlotStore implements SlotStore {
+public final class InMemorySlotStore implements SlotStore {
     record Write(String parameter, String value, String kmsKeyId, long version) {
     }
 
@@ -27,6 +28,11 @@ final class InMemorySlotStore implements SlotStore {
     @Override
     public Optional<SecretValue> read(String parameter) {
         return Optional.ofNullable(latest(parameter)).map(SecretValue::of);
+    }
+
+    @Override
+    public Optional<MasterCredentials> master(String parameter) {
+        return read(parameter).map(document -> MasterCredentialsJson.parse(parameter, document));
     }
 
     @Override

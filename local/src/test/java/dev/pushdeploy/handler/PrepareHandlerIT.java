@@ -18,7 +18,8 @@ import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
-import dev.pushdeploy.adapter.aws.EcsServiceReader;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.SfnExecutions;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
@@ -172,7 +173,8 @@ class PrepareHandlerIT {
                 new SsmConfigSource(world.emulator.client(SsmClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder))), World.CONFIG_PARAMETER),
                 new SfnExecutions(world.emulator.client(SfnClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new EcrRegistry(world.emulator.client(EcrClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
-                new EcsServiceReader(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
+                new SdkEcsServices(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
+                new EcsTaskDefinitions(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new DynamoLedger(world.emulator.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder))), World.TABLE),
                 Clock.systemUTC());
         String before = snapshot();

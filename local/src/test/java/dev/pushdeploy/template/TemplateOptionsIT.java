@@ -27,61 +27,203 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TemplateOptionsIT {
     private static final String SMOKE = "https://status.example.com/health";
+    private static final String DOMAIN = "shop.example.com";
+    private static final String ZONE = "Z0123456789ABCDEFGHIJ";
+    private static final String GITHUB_REPOSITORY = "example/shop";
+    private static final String GITHUB_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+    private static final String CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666";
+
+    /**
+     * The options that create, remove or reshape resources, and their choices (the first is the
+     * default): every combination of these is deployed.
+     */
+    static final Map<String, List<String>> OPTIONS = options();
+    /**
+     * Options whose resources no other option touches (the smoke URL only changes a value, the CI
+     * role only refers to the repository): each combination takes one of their choices in turn (by
+     * the sum of its other choices' positions), so that every pair of choices of any two options
+     * still meets (checked below).
+     */
+    static final Map<String, List<String>> VALUE_OPTIONS = valueOptions();
+
+    private static Map<String, List<String>> valueOptions() {
+        Map<String, List<String>> o = new LinkedHashMap<>();
+        o.put("smoke", List.of("default", "url"));
+        o.put("ci", List.of("off", "create-provider", "existing-provider"));
+        return o;
+    }
+
+    private static Map<String, List<String>> options() {
+        Map<String, List<String>> o = new LinkedHashMap<>();
+        o.put("ingress", List.of("public-alb", "private-api"));
+        o.put("waf", List.of("off", "on"));
+        o.put("tls", List.of("none", "certificate", "domain", "domain+certificate"));
+        o.put("database", List.of("none", "database-subnets", "transit-gateway"));
+        o.put("exec", List.of("off", "on"));
+        o.put("adminHost", List.of("off", "on"));
+        o.put("hardening", List.of("off", "user", "user+read-only"));
+        return o;
+    }
 
     /** One choice per option; {@link #parameters()} is what a user would pass to sam deploy. */
-    record Options(String ingress, boolean waf, boolean certificate, boolean database, boolean smokeUrl) {
+    record Options(Map<String, String> choices) {
+        String get(String option) {
+            String choice = choices.get(option);
+            if (choice == null) {
+                throw new IllegalArgumentException("no option " + option);
+            }
+            return choice;
+        }
+
+        boolean on(String option) {
+            return get(option).equals("on");
+        }
+
+        boolean isPrivate() {
+            return get("ingress").equals("private-api");
+        }
+
+        boolean hasDomain() {
+            return get("tls").startsWith("domain");
+        }
+
+        boolean givenCertificate() {
+            return get("tls").endsWith("certificate");
+        }
+
+        /** The template's Rules that must refuse this combination (by rule name). */
+        List<String> refusedBy() {
+            List<String> rules = new ArrayList<>();
+            if (isPrivate() && givenCertificate() && !hasDomain()) {
+                rules.add("ApiCertificateNeedsADomain");
+            }
+            if (on("exec") && get("hardening").endsWith("read-only")) {
+                rules.add("ExecNeedsAWritableRoot");
+            }
+            return rules;
+        }
+
         Map<String, String> parameters() {
             Map<String, String> p = new LinkedHashMap<>();
-            p.put("Ingress", ingress);
-            if (waf) {
+            p.put("Ingress", get("ingress"));
+            if (on("waf")) {
                 p.put("WafBlockedCountries", "KP");
                 p.put("WafCaptchaCountries", "RU,CN");
                 p.put("WafRateLimit", "2000");
             }
-            if (certificate) {
-                p.put("CertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666");
+            if (givenCertificate()) {
+                p.put("CertificateArn", CERTIFICATE);
             }
-            p.put("EnableDatabase", String.valueOf(database));
-            if (smokeUrl) {
+            if (hasDomain()) {
+                p.put("DomainName", DOMAIN);
+                p.put("HostedZoneId", ZONE);
+            }
+            String database = get("database");
+            p.put("EnableDatabase", String.valueOf(!database.equals("none")));
+            if (!database.equals("none")) {
+                p.put("DatabaseNetwork", database);
+            }
+            if (get("smoke").equals("url")) {
                 p.put("SmokeCheckUrl", SMOKE);
+            }
+            p.put("EnableExecuteCommand", String.valueOf(on("exec")));
+            p.put("EnableAdminHost", String.valueOf(on("adminHost")));
+            if (get("hardening").startsWith("user")) {
+                p.put("ContainerUser", "1000:1000");
+            }
+            p.put("ReadOnlyRootFilesystem", String.valueOf(get("hardening").endsWith("read-only")));
+            if (!get("ci").equals("off")) {
+                p.put("GitHubRepository", GITHUB_REPOSITORY);
+            }
+            if (get("ci").equals("existing-provider")) {
+                p.put("GitHubOidcProviderArn", GITHUB_PROVIDER);
             }
             return p;
         }
 
-        boolean isPrivate() {
-            return ingress.equals("private-api");
-        }
-
         @Override
         public String toString() {
-            return parameters().toString();
+            return choices.toString();
         }
     }
 
+    /** The full product of the {@link #OPTIONS}, each with its turn of the {@link #VALUE_OPTIONS}. */
     static Stream<Options> combinations() {
-        List<Options> all = new ArrayList<>();
-        for (String ingress : List.of("public-alb", "private-api")) {
-            for (boolean waf : List.of(false, true)) {
-                for (boolean certificate : List.of(false, true)) {
-                    for (boolean database : List.of(false, true)) {
-                        for (boolean smoke : List.of(false, true)) {
-                            all.add(new Options(ingress, waf, certificate, database, smoke));
-                        }
-                    }
+        List<Map<String, String>> all = List.of(Map.of());
+        for (Map.Entry<String, List<String>> option : OPTIONS.entrySet()) {
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> partial : all) {
+                for (String choice : option.getValue()) {
+                    Map<String, String> extended = new LinkedHashMap<>(partial);
+                    extended.put(option.getKey(), choice);
+                    next.add(extended);
                 }
             }
+            all = next;
         }
-        return all.stream();
+        return all.stream().map(choices -> {
+            int turn = choices.entrySet().stream().mapToInt(e -> OPTIONS.get(e.getKey()).indexOf(e.getValue())).sum();
+            Map<String, String> full = new LinkedHashMap<>(choices);
+            int shift = 0;
+            for (Map.Entry<String, List<String>> option : VALUE_OPTIONS.entrySet()) {
+                List<String> values = option.getValue();
+                full.put(option.getKey(), values.get((turn + shift++) % values.size()));
+            }
+            return new Options(full);
+        });
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("combinations")
     void everyCombinationIsValidAndComplete(Options options) {
         Variant v = Variant.of(options.parameters());
+        List<String> refused = v.ruleViolations().stream().map(r -> r.split(":")[0].substring("rule ".length())).toList();
+        assertEquals(options.refusedBy(), refused, "rules refusing " + options);
+        if (!refused.isEmpty()) {
+            return;
+        }
         assertEquals(List.of(), v.problems(), "deployment " + options);
         ingress(options, v);
+        domain(options, v);
         waf(options, v);
         healthChecks(options, v);
+        ranges(v);
+        database(options, v);
+        adminAccess(options, v);
+        hardening(options, v);
+        ci(options, v);
+    }
+
+    /** The template's Rules refuse the combinations that cannot work, with a message that says why. */
+    @Test
+    void impossibleCombinationsAreRefusedByTheTemplatesRules() {
+        assertEquals(List.of("rule DomainNeedsItsZone: DomainName needs HostedZoneId, the public hosted zone where its certificate is"
+                + " validated and its record created."), Variant.of(Map.of("DomainName", DOMAIN)).ruleViolations());
+        assertEquals(List.of("rule ZoneNeedsADomain: HostedZoneId is used only with DomainName."),
+                Variant.of(Map.of("HostedZoneId", ZONE)).ruleViolations());
+        assertEquals(List.of("rule GitHubProviderNeedsARepository: GitHubOidcProviderArn is used only with GitHubRepository, the"
+                        + " repository whose workflows may push."),
+                Variant.of(Map.of("GitHubOidcProviderArn", GITHUB_PROVIDER)).ruleViolations());
+        assertEquals(List.of("rule ExecNeedsAWritableRoot: ECS Exec needs a writable root filesystem (its agent writes into the"
+                        + " container); choose EnableExecuteCommand or ReadOnlyRootFilesystem."),
+                Variant.of(Map.of("EnableExecuteCommand", "true", "ReadOnlyRootFilesystem", "true")).ruleViolations());
+        assertEquals(List.of("rule TransitGatewayNeedsTheDatabase: DatabaseNetwork=transit-gateway places the database in a VPC"
+                        + " of its own; it needs EnableDatabase=true."),
+                Variant.of(Map.of("DatabaseNetwork", "transit-gateway")).ruleViolations());
+        assertEquals(List.of("rule DatabaseVpcIsAnotherRange: DatabaseVpcCidr must not be VpcCidr (the two VPCs are routed to each"
+                        + " other and must not overlap)."),
+                Variant.of(Map.of("EnableDatabase", "true", "DatabaseNetwork", "transit-gateway", "DatabaseVpcCidr", "10.0.0.0/16")).ruleViolations());
+        assertEquals(List.of(), Variant.of(Map.of("EnableDatabase", "true", "DatabaseNetwork", "transit-gateway")).ruleViolations());
+    }
+
+    /** The smallest ranges the parameters allow still hold every subnet, aligned, inside their VPC, apart. */
+    @Test
+    void theSmallestAllowedRangesHoldEverySubnet() {
+        Variant v = Variant.of(Map.of("EnableDatabase", "true", "DatabaseNetwork", "transit-gateway",
+                "VpcCidr", "10.8.0.0/17", "DatabaseVpcCidr", "10.9.0.0/22"));
+        assertEquals(List.of(), v.problems());
+        ranges(v);
+        assertEquals(12, new Network(v).subnets().size());
     }
 
     @Test
@@ -93,13 +235,31 @@ class TemplateOptionsIT {
         assertEquals(List.of(), v.resources("AWS::WAFv2::WebACL"));
     }
 
-    /** The combinations cover every value of every option this test knows. */
+    /**
+     * The combinations are the full product of the options, every pair of choices of any two options
+     * (value options included) meets in some combination, and together they set every option
+     * parameter of the template to each of its allowed values.
+     */
     @Test
     void theCombinationsCoverEveryOption() {
+        assertEquals(OPTIONS.values().stream().mapToLong(List::size).reduce(1, (a, b) -> a * b), combinations().count());
+        Map<String, List<String>> every = new LinkedHashMap<>(OPTIONS);
+        every.putAll(VALUE_OPTIONS);
+        Set<String> pairs = new TreeSet<>();
+        combinations().forEach(o -> o.choices().forEach((a, x) -> o.choices().forEach((b, y) -> pairs.add(a + "=" + x + " & " + b + "=" + y))));
+        every.forEach((a, xs) -> every.forEach((b, ys) -> xs.forEach(x -> ys.forEach(y -> {
+            if (!a.equals(b)) {
+                assertTrue(pairs.contains(a + "=" + x + " & " + b + "=" + y), a + "=" + x + " never meets " + b + "=" + y);
+            }
+        }))));
         Set<String> seen = new TreeSet<>();
         combinations().forEach(o -> o.parameters().forEach((k, val) -> seen.add(k + "=" + val)));
-        assertTrue(seen.containsAll(Set.of("Ingress=public-alb", "Ingress=private-api", "EnableDatabase=true", "EnableDatabase=false")), seen.toString());
-        assertEquals(32, combinations().count());
+        for (String parameter : List.of("Ingress", "DatabaseNetwork", "EnableDatabase", "EnableExecuteCommand", "EnableAdminHost",
+                "ReadOnlyRootFilesystem")) {
+            for (com.fasterxml.jackson.databind.JsonNode value : Expansion.template().parameters().path(parameter).path("AllowedValues")) {
+                assertTrue(seen.contains(parameter + "=" + value.asText()), parameter + "=" + value.asText() + " is never tried");
+            }
+        }
     }
 
     // ---------------------------------------------------------------- ingress
@@ -116,8 +276,12 @@ class TemplateOptionsIT {
             assertEquals(v.placeholder("TargetGroup"), serviceBalancer.path("TargetGroupArn").asText());
             assertEquals(Set.of("{LoadBalancerSecurityGroup.GroupId}"), appSources);
             assertEquals(List.of(), v.resources("AWS::ApiGateway::RestApi"));
-            assertEquals(o.certificate(), v.exists("HttpsListener"));
-            assertEquals(o.certificate() ? "https://{LoadBalancer.DNSName}" : "http://{LoadBalancer.DNSName}", v.output("ServiceUrl").orElseThrow());
+            boolean https = o.hasDomain() || o.givenCertificate();
+            assertEquals(https, v.exists("HttpsListener"));
+            assertEquals(o.hasDomain() ? "https://" + DOMAIN : https ? "https://{LoadBalancer.DNSName}" : "http://{LoadBalancer.DNSName}",
+                    v.output("ServiceUrl").orElseThrow());
+            String redirect = v.properties("HttpListener").path("DefaultActions").get(0).path("Type").asText();
+            assertEquals(https ? "redirect" : "forward", redirect);
             return;
         }
         // private: no load balancer faces the internet; the API, through its VPC link, is the only way in
@@ -151,16 +315,64 @@ class TemplateOptionsIT {
         assertEquals("*", throttle.path("HttpMethod").asText());
         assertEquals(v.parameters.get("ApiThrottleRateLimit"), throttle.path("ThrottlingRateLimit").asText());
         assertEquals(v.parameters.get("ApiThrottleBurstLimit"), throttle.path("ThrottlingBurstLimit").asText());
-        assertEquals("https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}", v.output("ServiceUrl").orElseThrow());
+        assertEquals(o.hasDomain() ? "https://" + DOMAIN : "https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}",
+                v.output("ServiceUrl").orElseThrow());
+        assertEquals(o.hasDomain(), v.properties("Api").path("DisableExecuteApiEndpoint").asBoolean(), "one address with a domain");
         assertTrue(v.output("LoadBalancerDnsName").isEmpty());
         assertEquals(v.placeholder("NetworkTargetGroup"), serviceBalancer.path("TargetGroupArn").asText());
+    }
+
+    // ---------------------------------------------------------------- domain
+
+    /**
+     * With DomainName: a DNS-validated certificate in the given zone (unless one is given), used by the
+     * HTTPS listener or the API's custom domain, and an alias record to that entry point.
+     */
+    private static void domain(Options o, Variant v) {
+        assertEquals(o.hasDomain() && !o.givenCertificate(), v.exists("Certificate"));
+        assertEquals(o.hasDomain(), v.exists("DomainRecord"));
+        assertEquals(o.hasDomain() && o.isPrivate(), v.exists("ApiDomain"));
+        String certificate = o.givenCertificate() ? CERTIFICATE : "{Certificate}";
+        if (v.exists("Certificate")) {
+            JsonNode c = v.properties("Certificate");
+            assertEquals(DOMAIN, c.path("DomainName").asText());
+            assertEquals("DNS", c.path("ValidationMethod").asText());
+            assertEquals(ZONE, c.path("DomainValidationOptions").get(0).path("HostedZoneId").asText());
+        }
+        if (v.exists("HttpsListener")) {
+            JsonNode listener = v.properties("HttpsListener");
+            assertEquals(certificate, listener.path("Certificates").get(0).path("CertificateArn").asText());
+            assertTrue(listener.path("SslPolicy").asText().startsWith("ELBSecurityPolicy-TLS13-1-2"), listener.path("SslPolicy").asText());
+        }
+        if (!o.hasDomain()) {
+            return;
+        }
+        JsonNode record = v.properties("DomainRecord");
+        assertEquals(ZONE, record.path("HostedZoneId").asText());
+        assertEquals(DOMAIN, record.path("Name").asText());
+        assertEquals("A", record.path("Type").asText());
+        JsonNode alias = record.path("AliasTarget");
+        if (o.isPrivate()) {
+            JsonNode api = v.properties("ApiDomain");
+            assertEquals(certificate, api.path("RegionalCertificateArn").asText());
+            assertEquals("TLS_1_2", api.path("SecurityPolicy").asText());
+            assertEquals("[\"REGIONAL\"]", api.path("EndpointConfiguration").path("Types").toString());
+            assertEquals("{ApiDomain.RegionalDomainName}", alias.path("DNSName").asText());
+            assertEquals("{ApiDomain.RegionalHostedZoneId}", alias.path("HostedZoneId").asText());
+            JsonNode mapping = v.properties("ApiBasePathMapping");
+            assertEquals(List.of("{ApiDomain}", "{Api}", "{ApiStage}"),
+                    List.of(mapping.path("DomainName").asText(), mapping.path("RestApiId").asText(), mapping.path("Stage").asText()));
+        } else {
+            assertEquals("{LoadBalancer.DNSName}", alias.path("DNSName").asText());
+            assertEquals("{LoadBalancer.CanonicalHostedZoneID}", alias.path("HostedZoneId").asText());
+        }
     }
 
     // ---------------------------------------------------------------- WAF
 
     private static void waf(Options o, Variant v) {
         List<String> associations = v.resources("AWS::WAFv2::WebACLAssociation");
-        if (!o.waf()) {
+        if (!o.on("waf")) {
             assertEquals(List.of(), v.resources("AWS::WAFv2::WebACL"));
             assertEquals(List.of(), associations);
             return;
@@ -199,13 +411,273 @@ class TemplateOptionsIT {
 
         Target target = ConfigParser.parse(v.properties("ConfigParameter").path("Value").asText()).targets().get(0);
         String smoke = target.health().smokeUrl() == null ? null : target.health().smokeUrl().toString();
-        if (o.smokeUrl()) {
+        if (o.get("smoke").equals("url")) {
             assertEquals(SMOKE, smoke);
         } else if (o.isPrivate()) {
-            assertEquals("https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}/health", smoke);
+            assertEquals(o.hasDomain() ? "https://" + DOMAIN + "/health" : "https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}/health", smoke);
         } else {
             assertNull(smoke);
         }
+    }
+
+    // ---------------------------------------------------------------- network ranges
+
+    /** Every subnet is an aligned range inside its VPC's, no two overlap, and the VPCs do not overlap. */
+    private static void ranges(Variant v) {
+        Network net = new Network(v);
+        List<String> ids = new ArrayList<>(net.subnets().keySet());
+        for (int i = 0; i < ids.size(); i++) {
+            String a = ids.get(i);
+            assertTrue(Network.Cidr.aligned(net.cidr(a)), a + " " + net.cidr(a));
+            assertTrue(Network.Cidr.contains(net.vpcCidr(net.vpc(a)), net.cidr(a)), a + " " + net.cidr(a) + " outside " + net.vpc(a));
+            for (String b : ids.subList(i + 1, ids.size())) {
+                assertFalse(Network.Cidr.overlap(net.cidr(a), net.cidr(b)), a + " " + net.cidr(a) + " overlaps " + b + " " + net.cidr(b));
+            }
+        }
+        List<String> vpcs = v.resources("AWS::EC2::VPC");
+        if (vpcs.size() == 2) {
+            assertFalse(Network.Cidr.overlap(net.vpcCidr(vpcs.get(0)), net.vpcCidr(vpcs.get(1))));
+        }
+    }
+
+    // ---------------------------------------------------------------- database network
+
+    /**
+     * The database, where it lives, is reachable on 5432 from the tasks and from the rotation
+     * function (routes both ways and both security groups), and its group lets in nothing else.
+     */
+    private static void database(Options o, Variant v) {
+        List<String> transit = new ArrayList<>(v.resources("AWS::EC2::TransitGateway"));
+        transit.addAll(v.resources("AWS::EC2::TransitGatewayAttachment"));
+        if (o.get("database").equals("none")) {
+            assertEquals(List.of(), v.resources("AWS::RDS::DBInstance"));
+            assertEquals(List.of(), transit);
+            assertEquals(List.of("Vpc"), v.resources("AWS::EC2::VPC"));
+            return;
+        }
+        Network net = new Network(v);
+        List<String> databaseSubnets = new ArrayList<>();
+        v.properties("DatabaseSubnetGroup").path("SubnetIds").forEach(s -> databaseSubnets.add(Network.id(s)));
+        String databaseGroup = Network.id(v.properties("Database").path("VPCSecurityGroups").get(0));
+        assertEquals("false", v.properties("Database").path("PubliclyAccessible").asText());
+
+        JsonNode function = v.properties("RotateSecretsFunction").path("VpcConfig");
+        List<Network.Endpoint> clients = new ArrayList<>();
+        v.properties("Service").path("NetworkConfiguration").path("AwsvpcConfiguration").path("Subnets")
+                .forEach(s -> clients.add(new Network.Endpoint("AppSecurityGroup", Network.id(s))));
+        function.path("SubnetIds").forEach(s -> clients.add(new Network.Endpoint(Network.id(function.path("SecurityGroupIds").get(0)), Network.id(s))));
+        if (o.on("adminHost")) {
+            clients.add(new Network.Endpoint("AdminHostSecurityGroup", Network.id(v.properties("AdminHost").path("SubnetId"))));
+        }
+        assertEquals(o.on("adminHost") ? 5 : 4, clients.size(), clients.toString());
+        for (Network.Endpoint client : clients) {
+            for (String subnet : databaseSubnets) {
+                assertTrue(net.reaches(client, new Network.Endpoint(databaseGroup, subnet), 5432), client + " -> database in " + subnet);
+            }
+        }
+        // nothing else: no load balancer, endpoint or public address gets through the database's group
+        for (String other : List.of("LoadBalancerSecurityGroup", "NetworkLoadBalancerSecurityGroup", "EndpointSecurityGroup")) {
+            if (v.exists(other)) {
+                for (String subnet : List.of("PublicSubnetA", "PrivateSubnetA")) {
+                    assertFalse(net.reaches(new Network.Endpoint(other, subnet), new Network.Endpoint(databaseGroup, databaseSubnets.get(0)), 5432),
+                            other + " in " + subnet + " reaches the database");
+                }
+            }
+        }
+
+        if (o.get("database").equals("database-subnets")) {
+            assertEquals(List.of("DatabaseSubnetA", "DatabaseSubnetB"), databaseSubnets);
+            Set<String> expected = new TreeSet<>(Set.of("{AppSecurityGroup.GroupId}", "{RotationSecurityGroup.GroupId}"));
+            if (o.on("adminHost")) {
+                expected.add("{AdminHostSecurityGroup.GroupId}");
+            }
+            assertEquals(expected, sources(v, databaseGroup));
+            assertEquals(List.of(), transit);
+            return;
+        }
+        // transit-gateway: two VPCs joined by one gateway, attached through dedicated subnets
+        assertEquals(List.of("Vpc", "DatabaseVpc"), v.resources("AWS::EC2::VPC"));
+        assertEquals(List.of("DatabaseVpcSubnetA", "DatabaseVpcSubnetB"), databaseSubnets);
+        databaseSubnets.forEach(s -> assertEquals("DatabaseVpc", net.vpc(s)));
+        assertEquals("DatabaseVpc", Network.id(v.properties(databaseGroup).path("VpcId")));
+        assertEquals(Set.of(net.cidr("PrivateSubnetA"), net.cidr("PrivateSubnetB")), sources(v, databaseGroup),
+                "5432 only from the application's range");
+        net.rules(databaseGroup, "SecurityGroupIngress", "AWS::EC2::SecurityGroupIngress")
+                .forEach(r -> assertEquals("tcp 5432-5432", r.path("IpProtocol").asText() + " " + r.path("FromPort").asText() + "-" + r.path("ToPort").asText()));
+        assertEquals(List.of("TransitGateway"), v.resources("AWS::EC2::TransitGateway"));
+        Set<String> usedElsewhere = new TreeSet<>(databaseSubnets);
+        usedElsewhere.addAll(List.of("PrivateSubnetA", "PrivateSubnetB", "PublicSubnetA", "PublicSubnetB"));
+        for (String vpc : List.of("Vpc", "DatabaseVpc")) {
+            String attachment = net.attachment("TransitGateway", vpc).orElseThrow(() -> new AssertionError("no attachment in " + vpc));
+            List<String> subnets = net.attachmentSubnets(attachment);
+            assertEquals(2, subnets.size());
+            for (String subnet : subnets) {
+                assertEquals(vpc, net.vpc(subnet));
+                assertFalse(usedElsewhere.contains(subnet), attachment + " uses " + subnet + ", which is not dedicated");
+                assertTrue(Network.Cidr.prefix(net.cidr(subnet)) == 28, subnet + " " + net.cidr(subnet));
+            }
+        }
+        // the public subnets have no route to the database VPC
+        assertFalse(net.routes("PublicSubnetA", databaseSubnets.get(0)));
+        assertFalse(net.routes(databaseSubnets.get(0), "PublicSubnetA"));
+    }
+
+    // ---------------------------------------------------------------- CI
+
+    /** The CI role: assumed only through GitHub's OIDC by the named repository's matching refs; may only push to the service's repository. */
+    private static void ci(Options o, Variant v) {
+        String ci = o.get("ci");
+        assertEquals(ci.equals("create-provider"), v.exists("GitHubOidcProvider"));
+        assertEquals(!ci.equals("off"), v.exists("GitHubPushRole"));
+        if (ci.equals("off")) {
+            assertTrue(v.output("GitHubPushRoleArn").isEmpty());
+            return;
+        }
+        if (ci.equals("create-provider")) {
+            JsonNode provider = v.properties("GitHubOidcProvider");
+            assertEquals("https://token.actions.githubusercontent.com", provider.path("Url").asText());
+            assertEquals("[\"sts.amazonaws.com\"]", provider.path("ClientIdList").toString());
+        }
+        JsonNode role = v.properties("GitHubPushRole");
+        JsonNode trust = role.path("AssumeRolePolicyDocument").path("Statement");
+        assertEquals(1, trust.size());
+        JsonNode statement = trust.get(0);
+        assertEquals(ci.equals("create-provider") ? "{GitHubOidcProvider}" : GITHUB_PROVIDER, statement.path("Principal").path("Federated").asText());
+        assertEquals("sts:AssumeRoleWithWebIdentity", statement.path("Action").asText());
+        assertEquals("sts.amazonaws.com", statement.path("Condition").path("StringEquals").path("token.actions.githubusercontent.com:aud").asText());
+        assertEquals("repo:" + GITHUB_REPOSITORY + ":ref:refs/tags/v*",
+                statement.path("Condition").path("StringLike").path("token.actions.githubusercontent.com:sub").asText());
+        Map<String, Set<String>> grants = new LinkedHashMap<>();
+        role.path("Policies").forEach(p -> p.path("PolicyDocument").path("Statement")
+                .forEach(st -> grants.put(st.path("Resource").asText(), texts(st.path("Action")))));
+        assertEquals(Map.of("*", Set.of("ecr:GetAuthorizationToken"),
+                        "arn:aws:ecr:us-east-1:123456789012:repository/web", Set.of("ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
+                                "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage")),
+                grants, "only the login and pushing to the service's repository");
+        assertEquals("{GitHubPushRole.Arn}", v.output("GitHubPushRoleArn").orElseThrow());
+    }
+
+    // ---------------------------------------------------------------- task hardening
+
+    /** Always an init process, never privileged, the Fargate platform pinned; a non-root user and a read-only root on request. */
+    private static void hardening(Options o, Variant v) {
+        JsonNode container = v.properties("TaskDefinition").path("ContainerDefinitions").get(0);
+        assertTrue(container.path("LinuxParameters").path("InitProcessEnabled").asBoolean(), "init process");
+        assertFalse(container.path("Privileged").asBoolean(false), "never privileged");
+        String platform = v.properties("Service").path("PlatformVersion").asText();
+        assertTrue(platform.matches("[0-9]+[.][0-9]+[.][0-9]+"), "pinned platform version, not " + platform);
+        String hardening = o.get("hardening");
+        assertEquals(hardening.startsWith("user") ? "1000:1000" : null, container.has("User") ? container.path("User").asText() : null);
+        boolean readOnly = hardening.endsWith("read-only");
+        assertEquals(readOnly, container.path("ReadonlyRootFilesystem").asBoolean(false));
+        if (readOnly) {
+            assertEquals("[{\"SourceVolume\":\"tmp\",\"ContainerPath\":\"/tmp\",\"ReadOnly\":false}]", container.path("MountPoints").toString());
+            assertEquals("[{\"Name\":\"tmp\"}]", v.properties("TaskDefinition").path("Volumes").toString());
+        } else {
+            assertFalse(container.has("MountPoints"));
+            assertFalse(v.properties("TaskDefinition").has("Volumes"));
+        }
+    }
+
+    // ---------------------------------------------------------------- admin access
+
+    /**
+     * ECS Exec: on the service, sessions encrypted with the stack's key and logged to an encrypted log
+     * group, the task role allowed exactly what the agent needs, the tasks reach the ssmmessages
+     * endpoint. The admin host: private subnet, no key pair, no public IP, no inbound rule, IMDSv2,
+     * encrypted disk, reaches the Session Manager endpoints (and the database when there is one), its
+     * role limited to Session Manager. The operators' policy grants exactly what the enabled parts need.
+     */
+    private static void adminAccess(Options o, Variant v) {
+        Network net = new Network(v);
+        JsonNode cluster = v.properties("Cluster").path("Configuration");
+        JsonNode service = v.properties("Service");
+        assertEquals(o.on("exec") || o.on("adminHost"), v.exists("SsmMessagesEndpoint"));
+        assertEquals(o.on("exec") || o.on("adminHost"), v.exists("AdminAccessPolicy"));
+        Set<String> granted = new TreeSet<>();
+        if (v.exists("AdminAccessPolicy")) {
+            v.properties("AdminAccessPolicy").path("PolicyDocument").path("Statement").forEach(st -> granted.add(st.path("Sid").asText()));
+        }
+        if (!o.on("exec")) {
+            assertFalse(service.has("EnableExecuteCommand"));
+            assertFalse(cluster.has("ExecuteCommandConfiguration"));
+            assertFalse(v.properties("TaskRole").has("Policies"), "the task role has no permission without ECS Exec");
+            assertFalse(v.exists("ExecLogGroup"));
+            assertFalse(granted.contains("ExecIntoTheApplication"));
+        } else {
+            assertTrue(service.path("EnableExecuteCommand").asBoolean());
+            JsonNode exec = cluster.path("ExecuteCommandConfiguration");
+            assertEquals("{Key}", exec.path("KmsKeyId").asText());
+            assertEquals("OVERRIDE", exec.path("Logging").asText());
+            assertEquals(v.properties("ExecLogGroup").path("LogGroupName").asText(), exec.path("LogConfiguration").path("CloudWatchLogGroupName").asText());
+            assertTrue(exec.path("LogConfiguration").path("CloudWatchEncryptionEnabled").asBoolean());
+            assertEquals("{Key.Arn}", v.properties("ExecLogGroup").path("KmsKeyId").asText());
+            assertEquals(Set.of("kms:Decrypt", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents",
+                            "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+                            "ssmmessages:OpenDataChannel"),
+                    actions(v.properties("TaskRole").path("Policies")));
+            for (String subnet : List.of("PrivateSubnetA", "PrivateSubnetB")) {
+                assertTrue(net.reaches(new Network.Endpoint("AppSecurityGroup", subnet), new Network.Endpoint("EndpointSecurityGroup", subnet), 443));
+            }
+            assertTrue(granted.containsAll(Set.of("ExecIntoTheApplication", "EncryptExecSessions")), granted.toString());
+            JsonNode statement = statement(v.properties("AdminAccessPolicy"), "ExecIntoTheApplication");
+            assertEquals(v.parameters.get("ContainerName"), statement.path("Condition").path("StringEquals").path("ecs:container-name").asText());
+        }
+        if (!o.on("adminHost")) {
+            assertFalse(v.exists("AdminHost"));
+            assertTrue(v.output("AdminHostId").isEmpty());
+            assertFalse(granted.contains("ForwardPortsThroughTheAdminHost"));
+            return;
+        }
+        JsonNode host = v.properties("AdminHost");
+        String subnet = Network.id(host.path("SubnetId"));
+        assertTrue(subnet.startsWith("PrivateSubnet"), subnet);
+        assertFalse(host.has("KeyName"), "no key pair");
+        assertFalse(host.has("NetworkInterfaces"), "no public address");
+        assertFalse(v.properties(subnet).path("MapPublicIpOnLaunch").asBoolean());
+        assertEquals(Set.of(), sources(v, "AdminHostSecurityGroup"), "no inbound rule");
+        JsonNode template = v.properties("AdminHostLaunchTemplate").path("LaunchTemplateData");
+        assertEquals("required", template.path("MetadataOptions").path("HttpTokens").asText());
+        JsonNode disk = template.path("BlockDeviceMappings").get(0).path("Ebs");
+        assertTrue(disk.path("Encrypted").asBoolean());
+        assertEquals("{Key.Arn}", disk.path("KmsKeyId").asText());
+        assertEquals(Set.of("ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"), actions(v.properties("AdminHostRole").path("Policies")));
+        Network.Endpoint self = new Network.Endpoint("AdminHostSecurityGroup", subnet);
+        for (String endpoint : List.of("SsmEndpoint", "SsmMessagesEndpoint")) {
+            assertEquals("[\"{EndpointSecurityGroup}\"]", v.properties(endpoint).path("SecurityGroupIds").toString());
+            assertTrue(net.reaches(self, new Network.Endpoint("EndpointSecurityGroup", subnet), 443), "admin host -> " + endpoint);
+        }
+        assertEquals("{AdminHost}", v.output("AdminHostId").orElseThrow());
+        JsonNode forward = statement(v.properties("AdminAccessPolicy"), "ForwardPortsThroughTheAdminHost");
+        assertEquals(Set.of("arn:aws:ec2:us-east-1:123456789012:instance/{AdminHost}",
+                "arn:aws:ssm:us-east-1::document/AWS-StartPortForwardingSessionToRemoteHost"), texts(forward.path("Resource")));
+        assertEquals(!o.get("database").equals("none"), granted.contains("ReadTheDatabaseMasterLogin"));
+    }
+
+    private static Set<String> actions(JsonNode policies) {
+        Set<String> actions = new TreeSet<>();
+        policies.forEach(p -> p.path("PolicyDocument").path("Statement").forEach(st -> actions.addAll(texts(st.path("Action")))));
+        return actions;
+    }
+
+    private static JsonNode statement(JsonNode policy, String sid) {
+        for (JsonNode st : policy.path("PolicyDocument").path("Statement")) {
+            if (st.path("Sid").asText().equals(sid)) {
+                return st;
+            }
+        }
+        throw new AssertionError("no statement " + sid + " in " + policy);
+    }
+
+    private static Set<String> texts(JsonNode node) {
+        Set<String> texts = new TreeSet<>();
+        if (node.isArray()) {
+            node.forEach(n -> texts.add(n.asText()));
+        } else {
+            texts.add(node.asText());
+        }
+        return texts;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * One deployment of the expanded template ({@link Expansion}) for a set of parameter values: which
  * resources exist, their properties with every intrinsic function evaluated (resources CloudFormation
  * names at creation read as {@code {LogicalId}} / {@code {LogicalId.Attribute}}; the database port is
- * 5432, a number in the configuration document), and checks that
+ * 5432, a number in the configuration document; a subnet's or VPC's CidrBlock is its evaluated range),
+ * the template's Rules, and checks that
  * hold for any deployment. Release parameters read {@code none} (before the first release) unless given.
  */
 final class Variant {
@@ -29,6 +30,7 @@ final class Variant {
     final Map<String, String> parameters;
     final CfnTemplate template;
     final Stack stack;
+    private final Map<String, JsonNode> evaluated = new java.util.HashMap<>();
 
     private Variant(CfnTemplate template, Map<String, String> parameters, Stack stack) {
         this.template = template;
@@ -43,8 +45,13 @@ final class Variant {
     static Variant of(Map<String, String> overrides, String release) {
         CfnTemplate template = Expansion.template();
         Map<String, String> values = template.parameterValues(overrides, name -> Optional.of(release));
-        Stack stack = new Stack(template, values, Deployments.STACK_NAME, Emulator.REGION, Emulator.ACCOUNT,
-                Map.of("Database.Endpoint.Port", "5432")).withPlaceholders();
+        Map<String, String> bindings = new LinkedHashMap<>(Map.of("Database.Endpoint.Port", "5432"));
+        Stack ranges = new Stack(template, values, Deployments.STACK_NAME, Emulator.REGION, Emulator.ACCOUNT, bindings).withPlaceholders();
+        for (String type : List.of("AWS::EC2::Subnet", "AWS::EC2::VPC")) {
+            template.resources(type).keySet().stream().filter(ranges::exists)
+                    .forEach(id -> bindings.put(id + ".CidrBlock", ranges.properties(id).path("CidrBlock").asText()));
+        }
+        Stack stack = new Stack(template, values, Deployments.STACK_NAME, Emulator.REGION, Emulator.ACCOUNT, bindings).withPlaceholders();
         return new Variant(template, values, stack);
     }
 
@@ -61,10 +68,12 @@ final class Variant {
     }
 
     JsonNode properties(String logicalId) {
-        if (!exists(logicalId)) {
-            throw new IllegalArgumentException(logicalId + " does not exist in this deployment");
-        }
-        return stack.properties(logicalId);
+        return evaluated.computeIfAbsent(logicalId, id -> {
+            if (!exists(id)) {
+                throw new IllegalArgumentException(id + " does not exist in this deployment");
+            }
+            return stack.properties(id);
+        });
     }
 
     boolean condition(String name) {
@@ -85,12 +94,13 @@ final class Variant {
     }
 
     /**
-     * Problems CloudFormation would reject the deployment for: a parameter value outside its
-     * AllowedValues, AllowedPattern or bounds; an existing resource or output that refers (Ref,
+     * Problems CloudFormation would reject the deployment for: a failing assertion of the template's
+     * Rules; a parameter value outside its AllowedValues, AllowedPattern or bounds; an existing
+     * resource or output that refers (Ref,
      * GetAtt, Sub, DependsOn, in the branches its conditions choose) to a resource that does not exist.
      */
     List<String> problems() {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(ruleViolations());
         template.parameters().properties().forEach(e -> problems.addAll(invalid(e.getKey(), e.getValue(), parameters.get(e.getKey()))));
         template.root().path("Resources").properties().forEach(e -> {
             if (!stack.exists(e.getKey())) {
@@ -115,6 +125,23 @@ final class Variant {
             }
         });
         return problems;
+    }
+
+    /** AssertDescription of every assertion of the template's Rules that fails for these parameter values. */
+    List<String> ruleViolations() {
+        List<String> violations = new ArrayList<>();
+        template.root().path("Rules").properties().forEach(rule -> {
+            JsonNode when = rule.getValue().path("RuleCondition");
+            if (!when.isMissingNode() && !stack.evaluator().evaluate(when).asBoolean()) {
+                return;
+            }
+            for (JsonNode assertion : rule.getValue().path("Assertions")) {
+                if (!stack.evaluator().evaluate(assertion.path("Assert")).asBoolean()) {
+                    violations.add("rule " + rule.getKey() + ": " + assertion.path("AssertDescription").asText());
+                }
+            }
+        });
+        return violations;
     }
 
     private static List<String> invalid(String name, JsonNode definition, String value) {

@@ -5,7 +5,11 @@ import dev.pushdeploy.adapter.json.StateDocument;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.ledger.Executions;
 import dev.pushdeploy.ledger.RunHistory;
-import dev.pushdeploy.request.ExecutionInputs;
+import dev.pushdeploy.adapter.json.InputParser;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.request.ExecutionIntents;
+import dev.pushdeploy.request.Intent;
+import dev.pushdeploy.request.Pipeline;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,10 +21,10 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
  * Step Functions, as the pipeline reads its own executions: the input one was started with
- * (DescribeExecution), whether one still runs, and the newest state document of its history
+ * (DescribeExecution, read by {@link InputParser}), whether one still runs, and the newest state document of its history
  * (GetExecutionHistory, newest first; an emulator that ignores the order is read to the end).
  */
-public final class SfnExecutions implements ExecutionInputs, Executions, RunHistory {
+public final class SfnExecutions implements ExecutionIntents, Executions, RunHistory {
     private static final int PAGE = 100;
 
     private final SfnClient sfn;
@@ -29,9 +33,16 @@ public final class SfnExecutions implements ExecutionInputs, Executions, RunHist
         this.sfn = sfn;
     }
 
+    /** The input as given to StartExecution, read strictly, from the execution's own account and region only. */
     @Override
-    public String input(String executionArn) {
-        return describe(executionArn).input();
+    public Intent intent(String executionArn) {
+        Pipeline pipeline;
+        try {
+            pipeline = Pipeline.ofExecution(executionArn);
+        } catch (InvalidRequestException e) {
+            return new Intent.Invalid(e.getMessage());
+        }
+        return InputParser.intent(describe(executionArn).input(), pipeline);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.db.LocalDatabase;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.adapter.json.MasterCredentialsJson;
 import dev.pushdeploy.secrets.MasterCredentials;
 import dev.pushdeploy.adapter.postgres.PostgresRoles;
 import dev.pushdeploy.secrets.RandomValues;
@@ -302,7 +303,7 @@ public final class Bootstrap implements AutoCloseable {
 
     /** The master credentials as the template stores them: a Secrets Manager secret read through Parameter Store's reference path, else a SecureString. */
     private void writeMaster(String parameter, MasterCredentials master) {
-        String document = Json.object().put("username", master.username()).put("password", master.password().reveal()).toString();
+        String document = MasterCredentialsJson.document(master);
         if (parameter.startsWith(SECRETS_MANAGER_REFERENCE)) {
             secretsManager.createSecret(r -> r.name(parameter.substring(SECRETS_MANAGER_REFERENCE.length()))
                     .description("PostgreSQL master credentials (local runtime)").secretString(document));
