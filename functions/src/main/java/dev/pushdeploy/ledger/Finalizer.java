@@ -153,6 +153,9 @@ public final class Finalizer {
         if (check != null && check.verdict() != null && check.verdict().isFinal()) {
             return "rollback to " + target + " failed: " + check.reason();
         }
+        if (input.rollback() != null && !input.rollback().started() && input.rollout() == null) {
+            return "nothing to roll back: the service never left " + target;
+        }
         return input.rollback() == null ? null : "rollback to " + target + " started";
     }
 

@@ -120,6 +120,17 @@ class FinalizerTest {
     }
 
     @Test
+    void aFailureBeforeOurRevisionReachedTheServiceIsFailedWithNothingRolledBack() {
+        Rollout stayed = new Rollout(null, InMemoryTaskDefinitions.ARN_PREFIX + "web:1", 1, 2, false);
+        StepError crash = new StepError("dev.pushdeploy.error.AwsFailureException", "ecs:UpdateService failed: AccessDenied");
+        Ending ending = Finalizer.ending(new Finalizer.Input(request(), new Result(Outcome.FAILED, null), null, null, null, stayed,
+                null, null, null, null, crash, null));
+        assertEquals("dev.pushdeploy.error.AwsFailureException: ecs:UpdateService failed: AccessDenied", ending.reason());
+        assertEquals("nothing to roll back: the service never left web:1", ending.rollback());
+        assertNull(ending.verified());
+    }
+
+    @Test
     void longReasonsAreCapped() {
         String reason = Finalizer.reason(new Finalizer.Input(request(), new Result(Outcome.ROLLED_BACK, "x".repeat(5000)),
                 null, null, null, null, null, null, null, null, null, null));

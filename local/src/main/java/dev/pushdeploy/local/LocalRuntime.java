@@ -173,6 +173,22 @@ public final class LocalRuntime implements AutoCloseable {
         sfn.stopExecution(executionArn, null, "stopped by an operator");
     }
 
+    /**
+     * Prepare's event for a raw input, as {@code invoke PrepareFunction} needs it: Prepare reads the
+     * input from the execution (DescribeExecution), so the input is given to a parked execution — of
+     * a state machine of one long Wait, outside the stack, whose executions send no status events.
+     */
+    public String parkedExecution(String input) {
+        String name = "invoke-" + UUID.randomUUID();
+        String machine = sfn.createStateMachine(name,
+                "{\"StartAt\":\"Parked\",\"States\":{\"Parked\":{\"Type\":\"Wait\",\"Seconds\":86400,\"End\":true}}}",
+                "arn:aws:iam::" + PipelineTemplate.ACCOUNT + ":role/" + name);
+        String arn = sfn.startExecution(machine, name, input);
+        double startDate = sfn.describeExecution(arn).path("startDate").asDouble();
+        java.time.Instant started = java.time.Instant.ofEpochMilli(Math.round(startDate * 1000));
+        return Json.object().put("executionArn", arn).put("executionName", name).put("startTime", started.toString()).toString();
+    }
+
     /** The ARN of the execution named {@code name} of the stack's state machine. */
     public String executionArn(String name) {
         return stack.stateMachineArn().replace(":stateMachine:", ":execution:") + ":" + name;

@@ -152,7 +152,7 @@ class PrepareHandlerIT {
         world.pushImage("v1.1.0");
         String livePush = Json.tree(RequestLedgerEvents.file("ecr-push.json")).toString()
                 .replace(V1_1_0, V1_0_0).replace("v1.1.0", "v1.0.0");
-        DeployRequest live = Json.convert(invoke(new PrepareHandler(), "{\"input\":" + livePush + ",\"executionName\":\"dup-1\"}"), DeployRequest.class);
+        DeployRequest live = Json.convert(invoke(new PrepareHandler(), RequestLedgerEvents.execution(world, livePush, "dup-1")), DeployRequest.class);
         assertEquals(Decision.IGNORED, live.decision());
         assertEquals(V1_0_0 + " is already live in pushdeploy/web (web:1)", live.decisionReason());
 
@@ -198,7 +198,7 @@ class PrepareHandlerIT {
             proceeded += r.decision() == Decision.PROCEED ? 1 : 0;
         }
 
-        assertEquals(6, proceeded, "push, manual deploy ×2, rollback ×2, rotate");
+        assertEquals(5, proceeded, "push, manual deploy ×2, rollback to web:1, rotate; 'previous' is refused: no history names a revision live before");
         Set<String> reads = Set.of("Sfn:DescribeExecution", "Ssm:GetParameter", "Ecr:DescribeRepositories", "Ecr:DescribeImages", "Ecs:DescribeServices",
                 "Ecs:DescribeTaskDefinition", "Ecs:ListTaskDefinitions", "DynamoDb:GetItem", "DynamoDb:Query");
         Set<String> made = new TreeSet<>(recorder.calls);

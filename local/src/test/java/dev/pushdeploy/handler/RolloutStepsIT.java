@@ -62,10 +62,11 @@ class RolloutStepsIT {
             property(p.getKey(), p.getValue());
         }
         World world = World.create(emulator);
-        new DynamoLedger(world.dynamo, World.TABLE).tryLock("pushdeploy/web", new LockItem("push-web-v1-1-0", null, Action.DEPLOY,
+        ObjectNode state = (ObjectNode) Json.tree(Files.readString(Path.of("..", "events", "start-deployment.json")));
+        String holder = state.path("request").path("requestId").asText();
+        new DynamoLedger(world.dynamo, World.TABLE).tryLock("pushdeploy/web", new LockItem(holder, null, Action.DEPLOY,
                 null, null, 1, 1, 1, Instant.now().getEpochSecond() + 3600), Instant.now().getEpochSecond(), null);
         String revision = world.registerRevision2("v1.0.1");
-        ObjectNode state = (ObjectNode) Json.tree(Files.readString(Path.of("..", "events", "start-deployment.json")));
 
         state.set("rollout", invoke(new StartDeploymentHandler(), state));
         assertEquals(revision, world.serviceTaskDefinition());

@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
  * while only health is outstanding), and the bake in between; every Task outside the loops uses all its
  * attempts, and every loop iteration's Task fails once before it succeeds.
  */
-class HistoryBudgetTest {
+public class HistoryBudgetTest {
     static final int HISTORY_LIMIT = 25_000;
     /** History events per state type, and per failed Lambda attempt. */
     public static final Map<String, Integer> EVENTS_PER_STATE = Map.of("Task", 5, "Wait", 2, "Choice", 2, "Pass", 2,
             "Succeed", 2, "Fail", 1);
     public static final int EVENTS_PER_FAILED_ATTEMPT = 3;
-    static final int EXECUTION_EVENTS = 2;
+    public static final int EXECUTION_EVENTS = 2;
 
     private final JsonNode states;
     private final int deadline;

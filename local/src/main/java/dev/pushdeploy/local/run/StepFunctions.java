@@ -24,6 +24,11 @@ public final class StepFunctions {
         this.endpoint = endpoint;
     }
 
+    public String createStateMachine(String name, String definition, String roleArn) {
+        ObjectNode request = Json.object().put("name", name).put("definition", definition).put("roleArn", roleArn);
+        return call("CreateStateMachine", request).path("stateMachineArn").asText();
+    }
+
     public String startExecution(String stateMachineArn, String name, String input) {
         ObjectNode request = Json.object().put("stateMachineArn", stateMachineArn).put("name", name).put("input", input);
         return call("StartExecution", request).path("executionArn").asText();

@@ -112,6 +112,12 @@ class AccountingIT {
         assertEquals(third.image(), workflow.liveImage());
         assertFalse(workflow.lockHeld());
         assertEquals(3, workflow.history().size());
+
+        String deadRequestsImage = workflow.web.repositoryUri() + "@" + workflow.digestOf("v1.2.0");
+        RunResult manual = workflow.run(Json.object().put("action", "deploy").put("service", "pushdeploy/web")
+                .put("image", deadRequestsImage).toString(), Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", manual.outcome(), "the dead request's digest is not 'already in flight': " + manual.reason());
+        assertEquals(deadRequestsImage, workflow.liveImage());
     }
 
     /** Case 4: "previous" goes to the revision verified live before, never to a rolled-back one, and walks back. */
@@ -124,6 +130,9 @@ class AccountingIT {
         String web2 = good.taskDefinition();
         RunResult bad = workflow.push("v1.2.0", Scenario.CRASH_LOOP);
         assertEquals("ROLLED_BACK", bad.outcome(), bad.reason());
+        for (RunResult run : List.of(good, bad)) {
+            assertEquals(workflow.budgetedEvents(run), run.history().size(), "HistoryBudgetTest's model of a history");
+        }
         String web4 = workflow.redeployByHand(web2);
 
         RunResult back = workflow.run(rollbackPrevious(), Scenario.HEALTHY);
@@ -218,6 +227,7 @@ class AccountingIT {
         assertFalse(workflow.lockHeld());
         assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition());
         assertTrue(result.history().size() < 1000, "bounded: " + result.history().size() + " events");
+        assertEquals(workflow.budgetedEvents(result), result.history().size(), "HistoryBudgetTest's model of a history");
     }
 
     /** Case 9: a deployment that never started is FAILED, not ROLLED_BACK. */
@@ -255,6 +265,7 @@ class AccountingIT {
         assertEquals(record.get("reason").s(), notice.path("reason").asText());
         assertEquals(record.get("rollback").s(), notice.path("rollback").asText());
         assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition());
+        assertEquals(workflow.budgetedEvents(result), result.history().size(), "HistoryBudgetTest's model, retries included");
     }
 
     /** Case 10: strict input, with nothing written. */

@@ -35,6 +35,7 @@ class StopExecutionIT {
     static Stream<Arguments> tasks() {
         return Stream.of(
                 Arguments.of("Prepare", "PrepareFunction", Scenario.HEALTHY, false),
+                Arguments.of("ScanGate", "ScanGateFunction", Scenario.HEALTHY, true),
                 Arguments.of("Lock", "LockFunction", Scenario.HEALTHY, true),
                 Arguments.of("RotateSecrets", "RotateSecretsFunction", Scenario.HEALTHY, true),
                 Arguments.of("RegisterTaskDefinition", "RegisterTaskDefinitionFunction", Scenario.HEALTHY, true),
@@ -47,7 +48,7 @@ class StopExecutionIT {
     @ParameterizedTest(name = "stopped in {0}")
     @MethodSource("tasks")
     void stoppedWhileATaskRuns(String state, String function, Scenario scenario, boolean accepted) throws Exception {
-        Workflow workflow = new Workflow(TestRuntime.fresh());
+        Workflow workflow = new Workflow(state.equals("ScanGate") ? TestRuntime.fresh("CRITICAL") : TestRuntime.fresh());
         String name = "stop-in-" + state;
         LambdaRuntime.Hold hold = workflow.runtime.lambdas().hold(function, 1);
         var run = workflow.start(workflow.pushEvent("v1.1.0"), scenario, name);

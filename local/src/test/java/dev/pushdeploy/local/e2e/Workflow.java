@@ -7,6 +7,7 @@ import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
+import dev.pushdeploy.template.HistoryBudgetTest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -148,6 +149,31 @@ final class Workflow {
             }
         }
         return false;
+    }
+
+    /**
+     * The history size HistoryBudgetTest's model gives for the states this run entered: the execution's
+     * start and end, each state's events by its type, and 3 more per retried Lambda attempt.
+     */
+    int budgetedEvents(RunResult result) {
+        JsonNode states;
+        try {
+            states = Json.tree(java.nio.file.Files.readString(TestRuntime.root().resolve("statemachine/deploy.asl.json"))).path("States");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        int events = HistoryBudgetTest.EXECUTION_EVENTS;
+        int tasks = 0;
+        int lambdaAttempts = 0;
+        for (JsonNode event : result.history()) {
+            if (event.path("type").asText().endsWith("StateEntered")) {
+                String type = states.path(event.path("stateEnteredEventDetails").path("name").asText()).path("Type").asText();
+                events += HistoryBudgetTest.EVENTS_PER_STATE.get(type);
+                tasks += type.equals("Task") ? 1 : 0;
+            }
+            lambdaAttempts += event.path("type").asText().equals("LambdaFunctionScheduled") ? 1 : 0;
+        }
+        return events + HistoryBudgetTest.EVENTS_PER_FAILED_ATTEMPT * (lambdaAttempts - tasks);
     }
 
     /** The largest state document (a state's input or output, in bytes of UTF-8) of a run. */
