@@ -29,10 +29,23 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     private final RolloutChecker checker;
 
+    /** Wired from the environment, as Lambda runs it. */
     public CheckDeploymentHandler() {
+        this(Clock.systemUTC());
+    }
+
+    /** Wired from the environment, reading time from {@code clock}. */
+    public CheckDeploymentHandler(Clock clock) {
+        this(Env.require(Env.CONFIG_PARAMETER), clock);
+    }
+
+    private CheckDeploymentHandler(String configParameter, Clock clock) {
+        this(configParameter, Env.require(Env.TABLE_NAME), clock);
+    }
+
+    private CheckDeploymentHandler(String configParameter, String table, Clock clock) {
         this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
-                new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
-                new Lease(new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), Clock.systemUTC()), Clock.systemUTC());
+                new SsmConfigSource(Aws.ssm(), configParameter), new Lease(new DynamoLedger(Aws.dynamoDb(), table), clock), clock);
     }
 
     public CheckDeploymentHandler(RolloutObserver observer, ConfigSource config, RolloutChecker.Progress progress, Clock clock) {

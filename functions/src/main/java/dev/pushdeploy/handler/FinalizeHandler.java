@@ -26,8 +26,14 @@ import java.util.List;
 public final class FinalizeHandler extends StepHandler<StateDocument, FinalizeResult> {
     private final Finalizer finalizer;
 
+    /** Wired from the environment, as Lambda runs it. */
     public FinalizeHandler() {
-        this(Closers.fromEnvironment());
+        this(Clock.systemUTC());
+    }
+
+    /** Wired from the environment, reading time from {@code clock}. */
+    public FinalizeHandler(Clock clock) {
+        this(Closers.fromEnvironment(clock));
     }
 
     public FinalizeHandler(ConfigSource config, LedgerTable table, EcsServices services, TaskDefinitions taskDefinitions,
@@ -50,7 +56,7 @@ public final class FinalizeHandler extends StepHandler<StateDocument, FinalizeRe
         private Closers() {
         }
 
-        static RunCloser fromEnvironment() {
+        static RunCloser fromEnvironment(Clock clock) {
             String configParameter = Env.require(Env.CONFIG_PARAMETER);
             String table = Env.require(Env.TABLE_NAME);
             String topicArn = Env.require(Env.TOPIC_ARN);
@@ -59,7 +65,7 @@ public final class FinalizeHandler extends StepHandler<StateDocument, FinalizeRe
             return new RunCloser(new SsmConfigSource(Aws.ssm(), configParameter), new DynamoLedger(Aws.dynamoDb(), table),
                     new SdkEcsServices(Aws.ecs()), new EcsTaskDefinitions(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
                     List.of(new SnsOutcomeSink(Aws.sns(), topicArn), new EventBridgeOutcomeSink(Aws.eventBridge(), busName)),
-                    Clock.systemUTC());
+                    clock);
         }
     }
 }

@@ -20,12 +20,18 @@ public final class LockHandler extends StepHandler<LockHandler.Input, LockResult
 
     private final LockService locks;
 
+    /** Wired from the environment, as Lambda runs it. */
     public LockHandler() {
-        this(Env.require(Env.TABLE_NAME));
+        this(Clock.systemUTC());
     }
 
-    private LockHandler(String table) {
-        this(new DynamoLedger(Aws.dynamoDb(), table), new SfnExecutions(Aws.sfn()), Clock.systemUTC());
+    /** Wired from the environment, reading time from {@code clock}. */
+    public LockHandler(Clock clock) {
+        this(Env.require(Env.TABLE_NAME), clock);
+    }
+
+    private LockHandler(String table, Clock clock) {
+        this(new DynamoLedger(Aws.dynamoDb(), table), new SfnExecutions(Aws.sfn()), clock);
     }
 
     public LockHandler(LedgerTable table, Executions executions, Clock clock) {

@@ -26,14 +26,19 @@ import java.time.Clock;
 public final class PrepareHandler extends StepHandler<Preparer.Execution, DeployRequest> {
     private final Preparer preparer;
 
+    /** Wired from the environment, as Lambda runs it. */
     public PrepareHandler() {
-        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME));
+        this(Clock.systemUTC());
     }
 
-    private PrepareHandler(String configParameter, String table) {
+    /** Wired from the environment, reading time from {@code clock}. */
+    public PrepareHandler(Clock clock) {
+        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME), clock);
+    }
+
+    private PrepareHandler(String configParameter, String table, Clock clock) {
         this(new SsmConfigSource(Aws.ssm(), configParameter), new SfnExecutions(Aws.sfn()), new EcrRegistry(Aws.ecr()),
-                new SdkEcsServices(Aws.ecs()), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table),
-                Clock.systemUTC());
+                new SdkEcsServices(Aws.ecs()), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), clock);
     }
 
     public PrepareHandler(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, EcsServices services,

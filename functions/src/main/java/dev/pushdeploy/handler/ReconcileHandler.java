@@ -38,9 +38,18 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
 
     private final Reconciler reconciler;
 
+    /** Wired from the environment, as Lambda runs it. */
     public ReconcileHandler() {
-        this(FinalizeHandler.Closers.fromEnvironment(), new SfnExecutions(Aws.sfn()), new SdkEcsServices(Aws.ecs()),
-                Env.flag(Env.ROLL_BACK_STOPPED_RUNS), Clock.systemUTC());
+        this(Clock.systemUTC());
+    }
+
+    /** Wired from the environment, reading time from {@code clock}. */
+    public ReconcileHandler(Clock clock) {
+        this(FinalizeHandler.Closers.fromEnvironment(clock), Env.flag(Env.ROLL_BACK_STOPPED_RUNS), clock);
+    }
+
+    private ReconcileHandler(RunCloser closer, boolean rollBackStoppedRuns, Clock clock) {
+        this(closer, new SfnExecutions(Aws.sfn()), new SdkEcsServices(Aws.ecs()), rollBackStoppedRuns, clock);
     }
 
     public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, boolean rollBackStoppedRuns, Clock clock) {

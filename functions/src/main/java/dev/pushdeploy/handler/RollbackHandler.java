@@ -31,9 +31,18 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
 
     private final DeploymentStarter starter;
 
+    /** Wired from the environment, as Lambda runs it. */
     public RollbackHandler() {
-        this(new SdkEcsServices(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME))),
-                Clock.systemUTC());
+        this(Clock.systemUTC());
+    }
+
+    /** Wired from the environment, reading time from {@code clock}. */
+    public RollbackHandler(Clock clock) {
+        this(Env.require(Env.TABLE_NAME), clock);
+    }
+
+    private RollbackHandler(String table, Clock clock) {
+        this(new SdkEcsServices(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), clock);
     }
 
     public RollbackHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, Clock clock) {

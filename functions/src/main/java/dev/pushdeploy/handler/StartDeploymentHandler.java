@@ -24,9 +24,18 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
 
     private final DeploymentStarter starter;
 
+    /** Wired from the environment, as Lambda runs it. */
     public StartDeploymentHandler() {
-        this(new SdkEcsServices(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME))),
-                Clock.systemUTC());
+        this(Clock.systemUTC());
+    }
+
+    /** Wired from the environment, reading time from {@code clock}. */
+    public StartDeploymentHandler(Clock clock) {
+        this(Env.require(Env.TABLE_NAME), clock);
+    }
+
+    private StartDeploymentHandler(String table, Clock clock) {
+        this(new SdkEcsServices(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), clock);
     }
 
     public StartDeploymentHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, Clock clock) {

@@ -9,12 +9,16 @@ import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.ecs.Scenario;
-import dev.pushdeploy.local.ecs.SimClock;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
+import dev.pushdeploy.local.events.LocalEventBus;
+import dev.pushdeploy.local.run.ExecutionFeed;
+import dev.pushdeploy.local.time.SimulatedClock;
+import dev.pushdeploy.local.time.TimeKeeper;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.moto.MotoServer;
 import dev.pushdeploy.local.run.EventRule;
-import dev.pushdeploy.local.run.ExecutionStatusEvents;
 import dev.pushdeploy.local.run.ExecutionWatcher;
 import dev.pushdeploy.local.run.History;
 import dev.pushdeploy.local.run.RunResult;
@@ -42,16 +46,21 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /**
  * The whole workflow on this machine, without Docker: moto (Step Functions executing the real
  * ASL), the local endpoint in front of it (the template's functions invoked in this JVM, the ECS
- * rollout simulator), and the stack bootstrapped from {@code template.yaml}.
+ * rollout simulator), the default event bus with the template's rules, and the stack
+ * bootstrapped from {@code template.yaml}.
+ *
+ * <p>Everything runs on one simulated clock ({@link SimulatedClock}): the simulator, the bus,
+ * the handlers and moto's interpreter. The {@link TimeKeeper} skips the time in which everything
+ * waits, so a 15-minute rollout takes seconds while each state transition, timeout and event
+ * happens at the simulated time it would happen on AWS.
  *
  * <p>One runtime per JVM: the handlers' SDK clients are built once, aimed at this runtime's
  * endpoint through the {@code aws.endpointUrl} system property.
  */
 public final class LocalRuntime implements AutoCloseable {
-    private static final long POLL_MILLIS = 200;
-    private static final long RUN_TIMEOUT_MILLIS = 30 * 60 * 1000;
-    /** How long a run waits for its execution's end to be accounted for (the reconciler's event). */
-    private static final java.time.Duration ACCOUNTED_WITHIN = java.time.Duration.ofSeconds(60);
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+    /** How long (wall time) a run's result waits for the rules' targets to have taken its end. */
+    private static final Duration ACCOUNTING_TIMEOUT = Duration.ofMinutes(2);
 
     private final LocalEndpoint endpoint;
     private final MotoServer moto;
@@ -59,45 +68,56 @@ public final class LocalRuntime implements AutoCloseable {
     private PipelineTemplate template;
     private final LambdaRuntime lambdas;
     private final EcsSimulator simulator;
+    private final SimulatedClock clock = new SimulatedClock();
+    private final TimeKeeper keeper;
+    private final LocalEventBus bus;
+    private final ExecutionFeed feed;
+    private final boolean liveStates;
     private final StepFunctions sfn;
     private final Bootstrap bootstrap;
     private final Clients internal;
-    private final ExecutionStatusEvents statusEvents;
     private StackOutputs stack;
 
     /**
      * How to run.
      *
      * @param root        the repository root (template.yaml, statemachine/)
-     * @param speed       how much faster than the wall clock simulated ECS time runs
-     * @param waitScale   factor on the state machine's Wait states and Retry intervals (1 = real time)
-     * @param functionLog receives the functions' log lines
+     * @param functionLog receives the functions' log lines (and the runtime's own complaints)
      * @param scanGate    the scan gate's severity (template parameters {@code EnableScanGate=true} and
      *                    {@code ScanGateSeverity}); null for the template's default, gate off
+     * @param liveStates  whether a run reports each state as it finishes (reading the execution's
+     *                    history as it grows); otherwise all at once when the run ends
      */
-    public record Options(Path root, double speed, double waitScale, Consumer<String> functionLog, String scanGate) {
-        /** Without the scan gate. */
-        public Options(Path root, double speed, double waitScale, Consumer<String> functionLog) {
-            this(root, speed, waitScale, functionLog, null);
+    public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates) {
+        /** Without the scan gate; states reported when a run ends. */
+        public Options(Path root, Consumer<String> functionLog) {
+            this(root, functionLog, null, false);
         }
     }
 
     private LocalRuntime(Options options) {
         this.endpoint = LocalEndpoint.start();
-        this.moto = MotoServer.start(endpoint.port(), options.waitScale());
+        this.moto = MotoServer.start(endpoint.port());
         endpoint.forwardTo(moto.endpoint());
         aimHandlersAt(endpoint);
         this.root = options.root();
+        this.liveStates = options.liveStates();
         this.template = template(options.scanGate());
-        this.lambdas = new LambdaRuntime(template.functions(), options.functionLog());
-        this.simulator = new EcsSimulator(endpoint, SimClock.scaled(options.speed()));
+        Consumer<String> log = options.functionLog();
+        this.keeper = new TimeKeeper(clock, moto.control(), log);
+        endpoint.keepTime(keeper);
+        this.lambdas = new LambdaRuntime(template.functions(), log, clock);
+        this.simulator = new EcsSimulator(endpoint, clock);
         endpoint.route(lambdas);
         endpoint.route(simulator);
         this.sfn = new StepFunctions(moto.endpoint());
+        this.bus = new LocalEventBus(template.rules(), clock, keeper, this::deliver, log);
+        simulator.events(bus::put);
+        keeper.add(simulator);
+        keeper.add(bus);
+        this.feed = new ExecutionFeed(moto.control(), sfn, keeper, bus::put, log);
         this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
         this.internal = new Clients(endpoint.uri());
-        this.statusEvents = new ExecutionStatusEvents(sfn, () -> stack.stateMachineArn(), template.functionRules(), lambdas::invoke,
-                PipelineTemplate.ACCOUNT, PipelineTemplate.REGION);
         try {
             this.stack = bootstrap.create(template);
         } catch (RuntimeException e) {
@@ -115,13 +135,12 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** Empties the emulator and bootstraps the stack again: a fresh world, same processes. */
     public synchronized void reset() {
-        statusEvents.reset();
         moto.reset();
         simulator.reset();
         lambdas.reset();
+        bus.reset();
         endpoint.writes().reset();
         stack = bootstrap.create(template);
-        statusEvents.reset();
     }
 
     /**
@@ -133,9 +152,9 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
-     * Like {@link #reset()}, with the template evaluated with {@code parameters} over its defaults. Only
-     * parameters that do not change the functions (those that go into the configuration document) can
-     * change between resets.
+     * Like {@link #reset()}, with the template evaluated with {@code parameters} over its defaults
+     * (parameters that reach only the configuration document, such as KeepRevisions or BakeSeconds).
+     * The functions and the rules must stay as they are.
      */
     public synchronized void reset(Map<String, String> parameters) {
         PipelineTemplate evaluated = PipelineTemplate.load(root.resolve("template.yaml"), parameters);
@@ -158,9 +177,9 @@ public final class LocalRuntime implements AutoCloseable {
         return lambdas;
     }
 
-    /** The status change events of the state machine's executions, as delivered to the template's rules. */
-    public ExecutionStatusEvents statusEvents() {
-        return statusEvents;
+    /** The default event bus: the template's rules, deliveries on simulated time. */
+    public LocalEventBus bus() {
+        return bus;
     }
 
     /** The emulator's endpoint (Step Functions' history is read there). */
@@ -173,10 +192,15 @@ public final class LocalRuntime implements AutoCloseable {
         sfn.stopExecution(executionArn, null, "stopped by an operator");
     }
 
+    /** The ARN of the execution named {@code name} of the stack's state machine. */
+    public String executionArn(String name) {
+        return stack.stateMachineArn().replace(":stateMachine:", ":execution:") + ":" + name;
+    }
+
     /**
      * Prepare's event for a raw input, as {@code invoke PrepareFunction} needs it: Prepare reads the
      * input from the execution (DescribeExecution), so the input is given to a parked execution — of
-     * a state machine of one long Wait, outside the stack, whose executions send no status events.
+     * a state machine of one long Wait, outside the stack, whose end no rule of the stack matches.
      */
     public String parkedExecution(String input) {
         String name = "invoke-" + UUID.randomUUID();
@@ -189,9 +213,76 @@ public final class LocalRuntime implements AutoCloseable {
         return Json.object().put("executionArn", arn).put("executionName", name).put("startTime", started.toString()).toString();
     }
 
-    /** The ARN of the execution named {@code name} of the stack's state machine. */
-    public String executionArn(String name) {
-        return stack.stateMachineArn().replace(":stateMachine:", ":execution:") + ":" + name;
+    /**
+     * How the end of an execution reached the rules' targets (the reconciler): the delivery of its
+     * "Execution Status Change" event to each target, once every target has answered (or failed for
+     * good), none when the event matched no rule; empty when the end was not published or the
+     * deliveries are not done within {@code wait} of wall time.
+     */
+    public Optional<Accounting> accounting(String executionArn, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Optional<Accounting> done = accountingNow(executionArn);
+            if (done.isPresent() || System.nanoTime() > deadline) {
+                return done;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The end of an execution as the rules' targets took it.
+     *
+     * @param stoppedAt  when the execution ended (simulated epoch millis, the event's {@code stopDate})
+     * @param deliveries one per target of each matching rule
+     */
+    public record Accounting(String status, long stoppedAt, List<LocalEventBus.Delivery> deliveries) {
+        /** From the execution's end to the last target's answer, on the simulated clock. */
+        public Duration latency() {
+            return Duration.ofMillis(deliveries.stream().mapToLong(LocalEventBus.Delivery::deliveredAt).max().orElse(stoppedAt) - stoppedAt);
+        }
+
+        public boolean failed() {
+            return deliveries.stream().anyMatch(LocalEventBus.Delivery::failed);
+        }
+    }
+
+    private Optional<Accounting> accountingNow(String executionArn) {
+        for (LocalEventBus.Published published : bus.published()) {
+            JsonNode detail = published.event().path("detail");
+            String status = detail.path("status").asText();
+            if (!ExecutionFeed.DETAIL_TYPE.equals(published.event().path("detail-type").asText())
+                    || !executionArn.equals(detail.path("executionArn").asText()) || status.equals("RUNNING")) {
+                continue;
+            }
+            if (published.rules().isEmpty()) {
+                return Optional.of(new Accounting(status, detail.path("stopDate").asLong(), List.of()));
+            }
+            String id = published.event().path("id").asText();
+            int targets = published.rules().stream().mapToInt(rule -> bus.rule(rule).targets().size()).sum();
+            List<LocalEventBus.Delivery> deliveries = bus.delivered().stream().filter(d -> d.eventId().equals(id)).toList();
+            return deliveries.size() < targets ? Optional.empty()
+                    : Optional.of(new Accounting(status, detail.path("stopDate").asLong(), deliveries));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Holds simulated time to the wall clock's pace (nothing is skipped) until the handle is closed:
+     * a test can then act while the workflow is in a Wait state, as an operator would.
+     */
+    public TimeKeeper.Activity holdTime() {
+        return keeper.busy();
+    }
+
+    /** The one clock of the runtime (simulated time). */
+    public SimulatedClock clock() {
+        return clock;
     }
 
     /** SDK clients aimed at the local endpoint, as the runtime's own (never throttled, never counted). */
@@ -242,7 +333,9 @@ public final class LocalRuntime implements AutoCloseable {
         long started = System.nanoTime();
         JsonNode parsed = Json.tree(input);
         if (EventRule.isEvent(parsed)) {
-            if (!new EventRule(stack.eventPatterns()).matches(input)) {
+            boolean startsWorkflow = bus.matching(input).stream()
+                    .anyMatch(rule -> bus.rule(rule).targets().contains(stack.stateMachineArn()));
+            if (!startsWorkflow) {
                 RunResult notMatched = new RunResult(RunResult.NOT_MATCHED,
                         "the event matches no rule of template.yaml that starts the state machine",
                         null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode(), List.of());
@@ -262,8 +355,8 @@ public final class LocalRuntime implements AutoCloseable {
         }
         return () -> {
             try {
-                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(POLL_MILLIS, RUN_TIMEOUT_MILLIS);
-                statusEvents.awaitEnded(arn, ACCOUNTED_WITHIN);
+                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(feed, liveStates, RUN_TIMEOUT);
+                accounting(arn, ACCOUNTING_TIMEOUT);
                 ArrayNode history = sfn.history(arn);
                 return result(description, history, endpoint.writes().writes(execution), seconds(started));
             } finally {
@@ -275,7 +368,7 @@ public final class LocalRuntime implements AutoCloseable {
     /** A started run. */
     @FunctionalInterface
     public interface Run {
-        /** Follows the execution to its end. */
+        /** Follows the execution to its end, and until the rules' targets (the reconciler) have taken that end. */
         RunResult await();
     }
 
@@ -381,6 +474,32 @@ public final class LocalRuntime implements AutoCloseable {
         return PipelineTemplate.load(root.resolve("template.yaml"), parameters);
     }
 
+    /**
+     * Delivers an event of the bus to one target, as EventBridge does: a state machine (answers the
+     * execution ARN), a function (asynchronous invoke; answers its output), or a queue (answers the
+     * message id).
+     */
+    private String deliver(String targetArn, String event) {
+        String[] arn = targetArn.split(":");
+        return switch (arn.length > 2 ? arn[2] : "") {
+            case "states" -> sfn.startExecution(targetArn, UUID.randomUUID().toString(), event);
+            case "lambda" -> {
+                LambdaRuntime.Result result = lambdas.invoke(LambdaRuntime.functionName(targetArn),
+                        event.getBytes(StandardCharsets.UTF_8));
+                if (result.failed()) {
+                    throw new IllegalStateException(result.errorType() + ": " + result.errorMessage());
+                }
+                yield result.payload();
+            }
+            case "sqs" -> {
+                SqsClient sqs = internal.build(SqsClient.builder());
+                String queueUrl = sqs.getQueueUrl(r -> r.queueName(arn[arn.length - 1])).queueUrl();
+                yield sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(event)).messageId();
+            }
+            default -> throw new IllegalStateException("the local event bus cannot deliver to " + targetArn);
+        };
+    }
+
     /** Points the handlers' SDK clients (built on first use) at the local endpoint. */
     private static void aimHandlersAt(LocalEndpoint endpoint) {
         System.setProperty("aws.endpointUrl", endpoint.uri().toString());
@@ -391,10 +510,9 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        if (statusEvents != null) {
-            statusEvents.close();
-        }
         try {
+            feed.close();
+            keeper.close();
             bootstrap.close();
         } finally {
             moto.close();

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every function of the template names a handler that exists in the functions jar with the Lambda
  * entry point, every handler in the jar is deployed by a function, and the functions are built
- * and published the way DESIGN 4 and 6.1 say (one jar, java21, SnapStart on published versions).
+ * and published the way docs/design.md says (one jar, java21, SnapStart on published versions).
  */
 class HandlersTest {
     private static final CfnTemplate TEMPLATE = Repo.template();

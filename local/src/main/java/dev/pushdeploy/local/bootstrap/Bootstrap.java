@@ -72,19 +72,15 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * leaves it. Revision 1 passes the role name in the secret's {@code usernameEnv}.
  *
  * <p>The configuration document is the template's, with local changes: each target's smoke
- * check points at the simulator's smoke URL (so the bad-smoke scenario can fail it), its
- * scan gate's deadline is {@value #LOCAL_SCAN_DEADLINE_SECONDS} s, its rollout deadline is capped at
- * {@value #LOCAL_DEADLINE_SECONDS} s (a failing smoke check
- * waits for the deadline), and postgres secrets name the embedded server's host and port.
+ * check points at the simulator's smoke URL (so the bad-smoke scenario can fail it), and
+ * postgres secrets name the embedded server's host and port. The rollout deadline stays the
+ * template's: time is simulated, waiting for it costs no wall time.
  */
 public final class Bootstrap implements AutoCloseable {
     /** The tag of the first image, live in revision 1 of every service. */
     public static final String INITIAL_TAG = "v1.0.0";
     /** A newer build already in the repository, not deployed: the image the sample events and manual inputs name. */
     public static final String NEXT_TAG = "v1.1.0";
-    public static final int LOCAL_DEADLINE_SECONDS = 60;
-    /** The scan gate's deadline locally: an image that is never scanned fails in half a minute, not half an hour. */
-    public static final int LOCAL_SCAN_DEADLINE_SECONDS = 30;
     static final String NOTIFICATIONS_QUEUE = "pushdeploy-local-notifications";
     private static final String ACCOUNT = "123456789012";
     private static final String SECRETS_MANAGER_REFERENCE = "/aws/reference/secretsmanager/";
@@ -191,7 +187,8 @@ public final class Bootstrap implements AutoCloseable {
     }
 
     /**
-     * Pushes an image manifest to a repository under {@code tag}. Without a digest the manifest
+     * Pushes an image manifest to a repository under {@code tag} (none when null or empty: an untagged
+     * push). Without a digest the manifest
      * decides it (as ECR does); with one, the image gets that digest (an event's image). Pushing
      * an image that is already there changes nothing. A new image in a repository with scan on
      * push gets its scan started, as ECR does (moto's scan then completes at once with one HIGH finding).
@@ -209,9 +206,11 @@ public final class Bootstrap implements AutoCloseable {
                 {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
                  "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7,"digest":"sha256:%s"},
                  "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%s"}]}"""
-                .formatted(sha256(tag), sha256("layer " + tag + (digest == null ? "" : " " + digest)));
+                .formatted(sha256(String.valueOf(tag)), sha256("layer " + tag + (digest == null ? "" : " " + digest)));
+        boolean tagged = tag != null && !tag.isEmpty();
         try {
-            String pushed = ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag).imageDigest(digest))
+            String pushed = ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest)
+                            .imageTag(tagged ? tag : null).imageDigest(digest))
                     .image().imageId().imageDigest();
             boolean scanOnPush = ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().get(0)
                     .imageScanningConfiguration().scanOnPush();
@@ -220,7 +219,8 @@ public final class Bootstrap implements AutoCloseable {
             }
             return pushed;
         } catch (ImageAlreadyExistsException already) {
-            return ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageTag(tag)))
+            return ecr.describeImages(r -> r.repositoryName(repository)
+                            .imageIds(i -> i.imageTag(tagged ? tag : null).imageDigest(tagged ? null : digest)))
                     .imageDetails().get(0).imageDigest();
         }
     }
@@ -313,8 +313,8 @@ public final class Bootstrap implements AutoCloseable {
     }
 
     /**
-     * The template's document with each target's smoke URL set to the simulator, the deadline
-     * capped, and postgres secrets aimed at the embedded server.
+     * The template's document with each target's smoke URL set to the simulator and postgres
+     * secrets aimed at the embedded server.
      */
     private String localConfig(String document) {
         JsonNode root = Json.tree(document);
@@ -332,9 +332,6 @@ public final class Bootstrap implements AutoCloseable {
             if (!health.hasNonNull("smokeUrl")) {
                 health.put("smokeUrl", smokeBase + t.path("cluster").asText() + "/" + t.path("service").asText());
             }
-            health.put("deadlineSeconds", Math.min(health.path("deadlineSeconds").asInt(LOCAL_DEADLINE_SECONDS),
-                    LOCAL_DEADLINE_SECONDS));
-            t.put("scanDeadlineSeconds", LOCAL_SCAN_DEADLINE_SECONDS);
         }
         return root.toString();
     }

@@ -2,6 +2,7 @@ package dev.pushdeploy.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.handler.Env;
+import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.template.CfnEvaluator;
 import dev.pushdeploy.local.template.CfnTemplate;
@@ -96,51 +97,63 @@ public final class PipelineTemplate {
 
     /** The event patterns of the rules that start the state machine (AWS::Events::Rule, SAM EventBridgeRule events). */
     public List<String> eventPatterns() {
-        List<String> patterns = new ArrayList<>();
-        template.resources("AWS::Events::Rule").forEach((id, rule) -> {
-            boolean startsStateMachine = false;
-            for (JsonNode target : rule.path("Properties").path("Targets")) {
-                startsStateMachine |= evaluator().evaluate(target.path("Arn")).asText("").contains(":states:");
-            }
-            if (stack.exists(id) && startsStateMachine && rule.path("Properties").has("EventPattern")) {
-                patterns.add(evaluator().evaluate(rule.path("Properties").path("EventPattern")).toString());
-            }
-        });
-        for (String type : STATE_MACHINE_TYPES) {
-            template.resources(type).forEach((id, machine) -> machine.path("Properties").path("Events").forEach(event -> {
-                String kind = event.path("Type").asText();
-                if (kind.equals("EventBridgeRule") || kind.equals("CloudWatchEvent")) {
-                    patterns.add(evaluator().evaluate(event.path("Properties").path("Pattern")).toString());
-                }
-            }));
-        }
+        List<String> patterns = rules().stream()
+                .filter(rule -> rule.targets().stream().anyMatch(arn -> arn.contains(":states:")))
+                .map(RuleSpec::pattern)
+                .toList();
         if (patterns.isEmpty()) {
             throw new IllegalStateException("template.yaml has no EventBridge rule that starts the state machine");
         }
         return patterns;
     }
 
-    /** A rule that invokes a function of the template: its pattern and the function's logical id. */
-    public record FunctionRule(String pattern, String function) {
-    }
-
-    /** The enabled EventBridge rules whose target is one of the template's functions (or its alias). */
-    public List<FunctionRule> functionRules() {
-        List<FunctionRule> rules = new ArrayList<>();
+    /**
+     * Every EventBridge rule of the template on the default bus: {@code AWS::Events::Rule} resources
+     * with an event pattern, and the EventBridgeRule / CloudWatchEvent events of SAM functions and
+     * state machines (their target is the function's alias, or the state machine). A rule's
+     * {@code State} is not read: locally the release that enables the push rule always exists.
+     * Targets that transform their input are refused (the local bus delivers events as they are).
+     */
+    public List<RuleSpec> rules() {
+        List<RuleSpec> rules = new ArrayList<>();
         template.resources("AWS::Events::Rule").forEach((id, rule) -> {
             JsonNode properties = rule.path("Properties");
-            if (!stack.exists(id) || !properties.has("EventPattern")
-                    || "DISABLED".equals(evaluator().evaluate(properties.path("State")).asText("ENABLED"))) {
+            if (!stack.exists(id) || !properties.has("EventPattern") || properties.hasNonNull("EventBusName")) {
                 return;
             }
+            List<String> targets = new ArrayList<>();
             for (JsonNode target : properties.path("Targets")) {
-                String[] arn = evaluator().evaluate(target.path("Arn")).asText("").split(":");
-                if (arn.length >= 7 && arn[2].equals("lambda") && arn[5].equals("function")) {
-                    rules.add(new FunctionRule(evaluator().evaluate(properties.path("EventPattern")).toString(), arn[6]));
+                for (String transform : List.of("Input", "InputPath", "InputTransformer")) {
+                    if (target.has(transform)) {
+                        throw new IllegalStateException("rule " + id + ": the local event bus does not apply " + transform);
+                    }
                 }
+                targets.add(evaluator().evaluate(target.path("Arn")).asText());
+            }
+            rules.add(new RuleSpec(id, evaluator().evaluate(properties.path("EventPattern")).toString(), targets));
+        });
+        String alias = template.globals().path("Function").path("AutoPublishAlias").asText("live");
+        for (String type : FUNCTION_TYPES) {
+            template.resources(type).forEach((id, function) -> events(id, function, functionArn(id) + ":" + alias, rules));
+        }
+        for (String type : STATE_MACHINE_TYPES) {
+            template.resources(type).forEach((id, machine) -> events(id, machine, stack.ref(id), rules));
+        }
+        return rules;
+    }
+
+    private void events(String id, JsonNode resource, String target, List<RuleSpec> into) {
+        if (!stack.exists(id)) {
+            return;
+        }
+        resource.path("Properties").path("Events").properties().forEach(event -> {
+            String kind = event.getValue().path("Type").asText();
+            JsonNode properties = event.getValue().path("Properties");
+            if ((kind.equals("EventBridgeRule") || kind.equals("CloudWatchEvent")) && !properties.hasNonNull("EventBusName")) {
+                into.add(new RuleSpec(id + event.getKey(), evaluator().evaluate(properties.path("Pattern")).toString(),
+                        List.of(target)));
             }
         });
-        return rules;
     }
 
     /** The state machine: its name, definition file and resolved substitutions. */

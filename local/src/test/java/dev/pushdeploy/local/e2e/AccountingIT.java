@@ -13,6 +13,9 @@ import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.lambda.Fault;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
+import dev.pushdeploy.request.ScanGate;
+import java.time.Duration;
 import dev.pushdeploy.local.run.RunResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -92,13 +95,17 @@ class AccountingIT {
     @Test
     void aWaiterWhosePrepareFailsEndsThroughFinalizeAndFreesItsPlace() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
+        LambdaRuntime.Hold firstChecks = workflow.holdNext("CheckDeploymentFunction");
         LocalRuntime.Run first = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "first");
-        workflow.awaitState("first", "CheckDeployment");
+        assertTrue(firstChecks.awaitArrival(Duration.ofMinutes(2)), "the first run holds the lock and checks its rollout");
         int prepared = workflow.runtime.lambdas().invocations("PrepareFunction");
         for (int attempt = 2; attempt <= 1 + workflow.attemptsOnAnError("Prepare"); attempt++) {
             workflow.runtime.lambdas().inject(Fault.crashBefore("PrepareFunction", prepared + attempt));
         }
-        RunResult second = workflow.start(workflow.pushEvent("v1.2.0"), Scenario.SLOW_START, "second").await();
+        LocalRuntime.Run waiting = workflow.start(workflow.pushEvent("v1.2.0"), Scenario.SLOW_START, "second");
+        workflow.awaitState("second", "WaitForLock");
+        firstChecks.release();
+        RunResult second = waiting.await();
 
         assertEquals("FAILED", second.outcome(), second.reason());
         assertTrue(second.reason().startsWith("java.lang.RuntimeException: injected fault"), second.reason());
@@ -166,8 +173,9 @@ class AccountingIT {
     @Test
     void tenPushesWithinOneSecondHaveOneWinnerTheLastToArrive() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
+        LambdaRuntime.Hold runningChecks = workflow.holdNext("CheckDeploymentFunction");
         LocalRuntime.Run running = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "running");
-        workflow.awaitState("running", "CheckDeployment");
+        assertTrue(runningChecks.awaitArrival(Duration.ofMinutes(2)), "a deployment holds the lock");
         List<String> events = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             events.add(workflow.pushEvent("v2.0." + i));
@@ -178,6 +186,10 @@ class AccountingIT {
             pushes.add(workflow.start(events.get(i), Scenario.HEALTHY, "push-" + i));
         }
         long startingMillis = (System.nanoTime() - started) / 1_000_000;
+        for (int i = 0; i < 10; i++) {
+            workflow.awaitState("push-" + i, "LockDecision");
+        }
+        runningChecks.release();
         List<RunResult> results = new ArrayList<>();
         for (LocalRuntime.Run push : pushes) {
             results.add(push.await());
@@ -200,9 +212,11 @@ class AccountingIT {
     @Test
     void aChangeMadeByHandDuringTheRolloutInterruptsTheRunAndIsLeftAlone() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
+        LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");
         LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "by-hand");
-        workflow.awaitState("by-hand", "WaitForRollout");
+        assertTrue(check.awaitArrival(Duration.ofMinutes(2)), "our rollout is under way");
         String theirs = workflow.redeployByHand(workflow.web.initialTaskDefinition());
+        check.release();
         RunResult result = run.await();
 
         assertEquals("INTERRUPTED", result.outcome(), result.reason());
@@ -221,7 +235,7 @@ class AccountingIT {
         RunResult result = workflow.run(workflow.unscannedDeploy("v1.1.1"), Scenario.HEALTHY);
 
         assertEquals("FAILED", result.outcome(), result.reason());
-        assertTrue(result.reason().startsWith("no scan result for sha256:") && result.reason().contains(" within 30 s "), result.reason());
+        assertTrue(result.reason().startsWith("no scan result for sha256:") && result.reason().contains(" within " + ScanGate.DEFAULT_DEADLINE_SECONDS + " s"), result.reason());
         assertEquals("FAILED", only(workflow.history()).get("outcome").s());
         assertEquals(List.of("FAILED"), workflow.notifiedOutcomes());
         assertFalse(workflow.lockHeld());

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
-import dev.pushdeploy.local.run.ExecutionStatusEvents;
 import dev.pushdeploy.local.run.RunResult;
 import java.time.Duration;
 import java.util.List;
@@ -56,47 +56,37 @@ class StopExecutionIT {
         stopAndAccount(workflow, name, run, hold, accepted);
     }
 
-    /** The second invocation of CheckDeployment after {@code after} entered: the check of the rollback, or after the bake. */
+    /** CheckDeployment again, checking the rollback or the service after the bake. */
     static Stream<Arguments> laterChecks() {
         return Stream.of(
-                Arguments.of("CheckRollback", "Rollback", Scenario.CRASH_LOOP, Map.of()),
-                Arguments.of("CheckAfterBake", "Bake", Scenario.HEALTHY, Map.of("BakeSeconds", "20")));
+                Arguments.of("CheckRollback", Scenario.CRASH_LOOP, Map.of()),
+                Arguments.of("CheckAfterBake", Scenario.HEALTHY, Map.of("BakeSeconds", "20")));
     }
 
     @ParameterizedTest(name = "stopped in {0}")
     @MethodSource("laterChecks")
-    void stoppedWhileALaterCheckRuns(String state, String after, Scenario scenario, Map<String, String> parameters) throws Exception {
+    void stoppedWhileALaterCheckRuns(String state, Scenario scenario, Map<String, String> parameters) throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh(parameters));
         String name = "stop-in-" + state;
-        String gate = after.equals("Rollback") ? "RollbackFunction" : null;
-        LambdaRuntime.Hold before = gate == null ? null : workflow.runtime.lambdas().hold(gate, 1);
         var run = workflow.start(workflow.pushEvent("v1.1.0"), scenario, name);
-        if (before != null) {
-            assertTrue(before.awaitArrival(Duration.ofMinutes(2)));
-        } else {
-            workflow.awaitState(name, after);
-        }
-        LambdaRuntime.Hold hold = workflow.runtime.lambdas().hold("CheckDeploymentFunction",
-                workflow.runtime.lambdas().invocations("CheckDeploymentFunction") + 1);
-        if (before != null) {
-            before.release();
-        }
-        assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), state + " was invoked");
-        stopAndAccount(workflow, name, run, hold, true);
+        LambdaRuntime.Hold hold = workflow.stopOnEntering(name, state, "CheckDeploymentFunction");
+        assertTrue(hold != null, state + " was in flight");
+        account(workflow, name, run, hold, true);
     }
 
+    /** Each Wait state, and the Task before it whose invocations lead there. */
     static Stream<Arguments> waits() {
         return Stream.of(
-                Arguments.of("WaitForRollout", Scenario.SLOW_START),
-                Arguments.of("WaitForRollback", Scenario.HEALTHY),
-                Arguments.of("WaitForLock", Scenario.HEALTHY),
-                Arguments.of("Bake", Scenario.HEALTHY),
-                Arguments.of("WaitForScan", Scenario.HEALTHY));
+                Arguments.of("WaitForRollout", "CheckDeploymentFunction", Scenario.SLOW_START),
+                Arguments.of("WaitForRollback", "CheckDeploymentFunction", Scenario.HEALTHY),
+                Arguments.of("WaitForLock", "LockFunction", Scenario.HEALTHY),
+                Arguments.of("Bake", "CheckDeploymentFunction", Scenario.HEALTHY),
+                Arguments.of("WaitForScan", "ScanGateFunction", Scenario.HEALTHY));
     }
 
     @ParameterizedTest(name = "stopped in {0}")
     @MethodSource("waits")
-    void stoppedWhileWaiting(String state, Scenario scenario) throws Exception {
+    void stoppedWhileWaiting(String state, String before, Scenario scenario) throws Exception {
         Workflow workflow = new Workflow(switch (state) {
             case "Bake" -> TestRuntime.fresh(Map.of("BakeSeconds", "60"));
             case "WaitForScan" -> TestRuntime.fresh("HIGH");
@@ -105,8 +95,9 @@ class StopExecutionIT {
         String name = "stop-in-" + state;
         Holder holder = null;
         if (state.equals("WaitForLock")) {
-            holder = new Holder(workflow.start(workflow.pushEvent("v1.0.9"), Scenario.SLOW_START, "holder"));
-            workflow.awaitState("holder", "CheckDeployment");
+            LambdaRuntime.Hold holding = workflow.holdNext("CheckDeploymentFunction");
+            holder = new Holder(workflow.start(workflow.pushEvent("v1.0.9"), Scenario.HEALTHY, "holder"), holding);
+            assertTrue(holding.awaitArrival(Duration.ofMinutes(2)), "the holder checks its rollout");
         }
         String input = workflow.pushEvent("v1.2.0");
         if (state.equals("WaitForRollback")) {
@@ -118,8 +109,11 @@ class StopExecutionIT {
             input = workflow.unscannedDeploy("v1.1.1");
         }
         var run = workflow.start(input, scenario, name);
-        workflow.awaitState(name, state);
-        stopAndAccount(workflow, name, run, null, true);
+        assertEquals(null, workflow.stopOnEntering(name, state, before));
+        if (holder != null) {
+            holder.holding().release();
+        }
+        account(workflow, name, run, null, true);
         if (holder != null) {
             RunResult held = holder.run().await();
             assertEquals("SUCCEEDED", held.outcome(), "the holder was left alone: " + held.reason());
@@ -127,19 +121,25 @@ class StopExecutionIT {
     }
 
     /** A slow deployment holding the lock while another run waits for it. */
-    private record Holder(dev.pushdeploy.local.LocalRuntime.Run run) {
+    private record Holder(LocalRuntime.Run run, LambdaRuntime.Hold holding) {
+    }
+
+    /** Stops the run, then checks it is accounted for. */
+    private static void stopAndAccount(Workflow workflow, String name, LocalRuntime.Run run, LambdaRuntime.Hold hold,
+            boolean accepted) {
+        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        account(workflow, name, run, hold, accepted);
     }
 
     /**
-     * Stops the run; lets the held step finish once the reconciler is done (the order that matters: a
-     * step finishing first is a stop just after it); then checks everything is accounted for.
+     * Once the stopped run's end reached the reconciler, lets the held step finish (the order that
+     * matters: a step finishing first is a stop just after it); then checks everything is accounted for.
      */
-    private static void stopAndAccount(Workflow workflow, String name, dev.pushdeploy.local.LocalRuntime.Run run,
-            LambdaRuntime.Hold hold, boolean accepted) {
+    private static void account(Workflow workflow, String name, LocalRuntime.Run run, LambdaRuntime.Hold hold, boolean accepted) {
         String arn = workflow.runtime.executionArn(name);
         String initial = workflow.web.initialTaskDefinition();
-        workflow.runtime.stop(arn);
-        ExecutionStatusEvents.Delivery delivery = workflow.runtime.statusEvents().awaitEnded(arn, Duration.ofSeconds(60))
+        LocalRuntime.Accounting delivery = workflow.runtime.accounting(arn, Duration.ofMinutes(2))
+                .filter(a -> !a.deliveries().isEmpty())
                 .orElseThrow(() -> new AssertionError("the end of " + name + " reached no rule"));
         if (hold != null) {
             hold.release();
@@ -147,7 +147,8 @@ class StopExecutionIT {
         RunResult result = run.await();
 
         assertEquals("ABORTED", result.outcome(), result.reason());
-        assertFalse(delivery.failed(), delivery.answer());
+        assertEquals("ABORTED", delivery.status());
+        assertFalse(delivery.failed(), delivery.deliveries().toString());
         assertTrue(delivery.latency().compareTo(Duration.ofMinutes(1)) < 0, "accounted for within a minute: " + delivery.latency());
         settle();
         assertNotEquals(name, workflow.lockHolder(), "the lock is free");

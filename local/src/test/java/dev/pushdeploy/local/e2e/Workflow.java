@@ -6,6 +6,7 @@ import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.template.HistoryBudgetTest;
 import java.util.List;
@@ -106,6 +107,88 @@ final class Workflow {
         throw new AssertionError(name + " never entered " + state);
     }
 
+    /** The next invocation of a function, held before its handler runs until released. */
+    LambdaRuntime.Hold holdNext(String function) {
+        return runtime.lambdas().hold(function, runtime.lambdas().invocations(function) + 1);
+    }
+
+    /**
+     * Stops the run named {@code name} the moment it is in {@code state}, where simulated time would
+     * otherwise be skipped or a step be over at once. Each invocation of {@code function} (the Task
+     * {@code state} itself, or a Task before it) is held. When the held invocation is {@code state}'s,
+     * the run is stopped with it in flight, and the hold is returned (release it after the checks).
+     * Otherwise simulated time is held to the wall clock and the invocation released; when the next
+     * state that takes time is the Wait {@code state}, the run is stopped in it (returns null), else
+     * the next invocation is awaited.
+     */
+    LambdaRuntime.Hold stopOnEntering(String name, String state, String function) throws InterruptedException {
+        String arn = runtime.executionArn(name);
+        JsonNode states = aslStates();
+        dev.pushdeploy.local.run.StepFunctions sfn = new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint());
+        LambdaRuntime.Hold current = holdNext(function);
+        while (true) {
+            if (!current.awaitArrival(java.time.Duration.ofMinutes(2))) {
+                throw new AssertionError(name + ": no invocation of " + function + " before " + state);
+            }
+            JsonNode history = sfn.history(arn);
+            if (state.equals(lastEntered(history, states, "Task"))) {
+                runtime.stop(arn);
+                return current;
+            }
+            LambdaRuntime.Hold next = holdNext(function);
+            try (var heldTime = runtime.holdTime()) {
+                int seen = history.size();
+                current.release();
+                long deadline = System.currentTimeMillis() + 120_000;
+                String entered = null;
+                boolean arrived = false;
+                while (entered == null && !arrived) {
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new AssertionError(name + " went nowhere after " + function);
+                    }
+                    arrived = next.awaitArrival(java.time.Duration.ofMillis(20));
+                    JsonNode events = sfn.history(arn);
+                    for (int i = seen; i < events.size() && entered == null; i++) {
+                        String type = events.get(i).path("type").asText();
+                        String stateName = events.get(i).path("stateEnteredEventDetails").path("name").asText();
+                        if (type.startsWith("Execution")) {
+                            throw new AssertionError(name + " ended (" + type + ") before " + state);
+                        }
+                        if (type.endsWith("StateEntered") && !List.of("Choice", "Pass").contains(states.path(stateName).path("Type").asText())) {
+                            entered = stateName;
+                        }
+                    }
+                }
+                if (state.equals(entered) && states.path(state).path("Type").asText().equals("Wait")) {
+                    runtime.stop(arn);
+                    next.release();
+                    return null;
+                }
+            }
+            current = next;
+        }
+    }
+
+    /** The last state of a type the history shows entered. */
+    private static String lastEntered(JsonNode history, JsonNode states, String type) {
+        String last = null;
+        for (JsonNode event : history) {
+            String name = event.path("stateEnteredEventDetails").path("name").asText(null);
+            if (name != null && type.equals(states.path(name).path("Type").asText())) {
+                last = name;
+            }
+        }
+        return last;
+    }
+
+    private static JsonNode aslStates() {
+        try {
+            return Json.tree(java.nio.file.Files.readString(TestRuntime.root().resolve("statemachine/deploy.asl.json"))).path("States");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The image of a revision's target container. */
     String imageOf(String taskDefinition) {
         return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition().containerDefinitions().stream()
@@ -156,12 +239,7 @@ final class Workflow {
      * start and end, each state's events by its type, and 3 more per retried Lambda attempt.
      */
     int budgetedEvents(RunResult result) {
-        JsonNode states;
-        try {
-            states = Json.tree(java.nio.file.Files.readString(TestRuntime.root().resolve("statemachine/deploy.asl.json"))).path("States");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        JsonNode states = aslStates();
         int events = HistoryBudgetTest.EXECUTION_EVENTS;
         int tasks = 0;
         int lambdaAttempts = 0;
