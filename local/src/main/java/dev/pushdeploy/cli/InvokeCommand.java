@@ -1,5 +1,6 @@
 package dev.pushdeploy.cli;
 
+import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.stack.PipelineTemplate;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ./pushdeploy invoke FUNCTION --event FILE}: one function of the template, in process,
  * against a freshly bootstrapped local stack, like {@code sam local invoke}. An ECR push the
- * event carries (itself, or as the state document's {@code input}) is pushed to the emulator first.
+ * event is, or the one a state document's request describes, is pushed to the emulator first.
  */
 @Command(name = "invoke", description = "Run one function of template.yaml in process with the event, like `sam local invoke`.")
 final class InvokeCommand implements Callable<Integer> {
@@ -39,6 +40,8 @@ final class InvokeCommand implements Callable<Integer> {
      * field → the function that writes it (its Task state's ResultPath; a test holds this to the ASL).
      */
     static final Map<String, String> STEPS = stepOrder();
+
+    private static final String PREPARE = "PrepareFunction";
 
     @Parameters(paramLabel = "FUNCTION", description = "A function's logical id in template.yaml (PrepareFunction, or Prepare).")
     String requested;
@@ -57,34 +60,57 @@ final class InvokeCommand implements Callable<Integer> {
         Output output = main.output();
         return FreshStack.with(Main.options(main.root, main.functionLog(), severity), () -> "the invocation of " + function
                 + " did not finish", runtime -> {
-            runtime.pushImagesOf(input);
-            String fitted = fit(runtime.lambdas(), function, input, output);
-            if (fitted == null) {
-                return Main.FAILED;
+            // On the wall clock: the parked execution a step's request names must not reach its end meanwhile.
+            try (var wallClock = runtime.holdTime()) {
+                runtime.pushImagesOf(input);
+                String fitted = function.equals(PREPARE) ? prepareEvent(runtime, input, output) : fit(runtime, function, input, output);
+                if (fitted == null) {
+                    return Main.FAILED;
+                }
+                output.note("invoking " + function + " with " + event);
+                LambdaRuntime.Result result = runtime.lambdas().invoke(function, fitted.getBytes(StandardCharsets.UTF_8));
+                output.line(result.payload());
+                return result.failed() ? Main.FAILED : 0;
             }
-            output.note("invoking " + function + " with " + event);
-            LambdaRuntime.Result result = runtime.lambdas().invoke(function, fitted.getBytes(StandardCharsets.UTF_8));
-            output.line(result.payload());
-            return result.failed() ? Main.FAILED : 0;
         });
+    }
+
+    /**
+     * Prepare reads its input from the execution it is given (events/prepare.json is such a
+     * reference). Any other document is taken for an execution's input: it becomes the input of a
+     * parked execution, and Prepare gets that execution's reference.
+     */
+    private static String prepareEvent(LocalRuntime runtime, String input, Output output) {
+        if (Json.tree(input).has("executionArn")) {
+            return input;
+        }
+        String reference = runtime.parkedExecution(input);
+        output.note("Prepare reads its input from the execution: the event is the input of "
+                + Json.tree(reference).path("executionArn").asText());
+        return reference;
     }
 
     /**
      * A step's sample event is a state document that earlier steps filled (the request, the lock,
      * the rotated slots, the registered revision, the deployment started...). On a fresh stack those
      * do not exist, so the steps before this one that made them run first, on this stack, in the
-     * workflow's order, and their answers replace the sample's: the step then meets a stack in the
-     * state its input describes. Verdicts and results ({@code check}, {@code result}) are the
-     * sample's. Returns the fitted document, or null when an earlier step failed (said on stderr).
+     * workflow's order — Prepare on an execution whose input is the push the request describes — and
+     * their answers replace the sample's: the step then meets a stack in the state its input
+     * describes. Verdicts and results ({@code check}, {@code result}) are the sample's. Returns the
+     * fitted document, or null when an earlier step failed (said on stderr).
      */
-    private static String fit(LambdaRuntime lambdas, String function, String input, Output output) {
+    private static String fit(LocalRuntime runtime, String function, String input, Output output) {
         JsonNode parsed = Json.tree(input);
-        if (!(parsed instanceof ObjectNode document) || !document.has("input") || !document.has("executionName")) {
+        if (!(parsed instanceof ObjectNode document) || !document.path("request").hasNonNull("repository")
+                || !document.path("request").hasNonNull("digest")) {
             return input;
         }
+        LambdaRuntime lambdas = runtime.lambdas();
+        JsonNode sample = document.get("request");
+        ObjectNode push = LocalRuntime.ecrPushEvent(sample.get("repository").asText(), sample.path("tag").asText(null),
+                sample.get("digest").asText());
+        runtime.pushImagesOf(push.toString());
         ObjectNode fitted = Json.object();
-        fitted.set("input", document.get("input"));
-        fitted.set("executionName", document.get("executionName"));
         List<String> made = new ArrayList<>();
         for (Map.Entry<String, String> step : STEPS.entrySet()) {
             if (step.getValue().equals(function)) {
@@ -93,7 +119,8 @@ final class InvokeCommand implements Callable<Integer> {
             if (!document.has(step.getKey())) {
                 continue;
             }
-            LambdaRuntime.Result result = lambdas.invoke(step.getValue(), fitted.toString().getBytes(StandardCharsets.UTF_8));
+            String stepInput = step.getValue().equals(PREPARE) ? runtime.parkedExecution(push.toString()) : fitted.toString();
+            LambdaRuntime.Result result = lambdas.invoke(step.getValue(), stepInput.getBytes(StandardCharsets.UTF_8));
             if (result.failed()) {
                 output.note("the event's " + step.getKey() + " comes from " + step.getValue() + ", which failed on this stack: "
                         + result.errorType() + ": " + result.errorMessage());
@@ -125,7 +152,7 @@ final class InvokeCommand implements Callable<Integer> {
 
     private static Map<String, String> stepOrder() {
         Map<String, String> steps = new LinkedHashMap<>();
-        steps.put("request", "PrepareFunction");
+        steps.put("request", PREPARE);
         steps.put("lock", "LockFunction");
         steps.put("secrets", "RotateSecretsFunction");
         steps.put("release", "RegisterTaskDefinitionFunction");

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -166,7 +167,7 @@ public final class Operator {
     public Reports.Diff diff(Target target, String image) {
         ObjectNode input = Json.object().put("action", "deploy").put("service", target.serviceKey()).put("image", image);
         return new ReleasePreview(config, new EcrRegistry(ecr), new SdkEcsServices(ecs), ledger, new EcsTaskDefinitions(ecs), clock)
-                .diff(target, input, "preview-" + clock.millis());
+                .diff(target, input, pipeline.executionArn("preview-" + clock.millis()));
     }
 
     /** {@code status}: live revision, image, slots, health; runs in flight, lock and queue; the last outcomes. */
@@ -178,7 +179,7 @@ public final class Operator {
         long now = clock.instant().getEpochSecond();
         Reports.Holder lock = ledger.lock(target.serviceKey()).map(l -> holder(l, now)).orElse(null);
         List<Reports.Holder> queue = ledger.waiters(target.serviceKey()).stream()
-                .sorted((a, b) -> a.precedes(b) ? -1 : b.precedes(a) ? 1 : 0)
+                .sorted(Comparator.comparing(WaiterItem::place))
                 .map(w -> holder(w, now)).toList();
         List<Reports.Entry> recent = ledger.recentHistory(target.serviceKey(), 5).stream().map(h -> entry(h, null)).toList();
         return new Reports.Status(pipeline.stack(), target.serviceKey(), live, health, running(target), lock, queue, recent);

@@ -14,6 +14,7 @@ import dev.pushdeploy.release.ReleaseDerivation;
 import dev.pushdeploy.release.RevisionChange;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.request.ImageRegistry;
+import dev.pushdeploy.request.Pipeline;
 import dev.pushdeploy.request.Preparer;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.rollout.ServiceState;
@@ -38,13 +39,21 @@ final class ReleasePreview {
     /** Where the new revision names the request (its environment and tags): the execution name a deploy gets. */
     static final String EXECUTION_PLACEHOLDER = "<execution name>";
 
-    private final Preparer preparer;
+    private final ConfigSource config;
+    private final ImageRegistry registry;
+    private final EcsServices services;
+    private final LedgerReader ledger;
     private final TaskDefinitions taskDefinitions;
+    private final Clock clock;
 
     ReleasePreview(ConfigSource config, ImageRegistry registry, EcsServices services, LedgerReader ledger,
                    TaskDefinitions taskDefinitions, Clock clock) {
-        this.preparer = new Preparer(config, registry, readOnly(services), readOnly(taskDefinitions), ledger, clock);
+        this.config = config;
+        this.registry = registry;
+        this.services = readOnly(services);
+        this.ledger = ledger;
         this.taskDefinitions = readOnly(taskDefinitions);
+        this.clock = clock;
     }
 
     /** The service reads; moving the service is refused (Prepare never does it; a preview must not). */
@@ -87,8 +96,16 @@ final class ReleasePreview {
         };
     }
 
-    Reports.Diff diff(Target target, ObjectNode deployInput, String requestId) {
-        DeployRequest request = preparer.prepare(InputParser.intent(deployInput), requestId);
+    /**
+     * Prepare reads an execution's input from the execution; here the input is given as it would be
+     * to StartExecution, for the execution {@code executionArn} that a deploy would start.
+     */
+    Reports.Diff diff(Target target, ObjectNode deployInput, String executionArn) {
+        String input = deployInput.toString();
+        Preparer preparer = new Preparer(config, arn -> InputParser.intent(input, Pipeline.ofExecution(arn)), registry, services,
+                taskDefinitions, ledger, clock);
+        String requestId = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+        DeployRequest request = preparer.prepare(new Preparer.Execution(executionArn, requestId, clock.instant().toString()));
         String live = Revisions.shortName(request.previousTaskDefinition());
         if (request.decision() != Decision.PROCEED) {
             return new Reports.Diff(target.serviceKey(), request.image(), request.decision().name(), request.decisionReason(),

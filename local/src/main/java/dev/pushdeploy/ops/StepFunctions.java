@@ -28,6 +28,10 @@ public final class StepFunctions {
         this.sfn = sfn;
     }
 
+    public String createStateMachine(String name, String definition, String roleArn) {
+        return sfn.createStateMachine(r -> r.name(name).definition(definition).roleArn(roleArn)).stateMachineArn();
+    }
+
     public String startExecution(String stateMachineArn, String name, String input) {
         return sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(name).input(input)).executionArn();
     }

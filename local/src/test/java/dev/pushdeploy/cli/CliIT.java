@@ -90,9 +90,10 @@ class CliIT {
     @Test
     void invokeRunsOneFunctionLikeSamLocalInvoke() throws Exception {
         JsonNode push = LocalRuntime.ecrPushEvent("web", "v1.1.0", DIGEST);
-        Path event = write("prepare.json", Json.object().put("executionName", "cli-invoke").set("input", push).toString());
+        Path event = write("push.json", push.toString());
         CliProcess.Result run = cli.run("invoke", "PrepareFunction", "--event", event.toString());
         assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.err().contains("Prepare reads its input from the execution"), run.toString());
         JsonNode request = Json.tree(run.out());
         assertEquals("PROCEED", request.path("decision").asText());
         assertTrue(request.path("previousTaskDefinition").asText().endsWith("task-definition/web:1"));

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class OperatorTest {
     private static final PipelineConfig CONFIG = new PipelineConfig(List.of(
-            new Target("web", "pushdeploy", "web", "app", Pattern.compile(".*"), List.of(), Health.DEFAULT, null, 10),
-            new Target("team/api", "pushdeploy", "api", "app", Pattern.compile(".*"), List.of(), Health.DEFAULT, null, 10)), null);
+            new Target("web", "pushdeploy", "web", "app", Pattern.compile(".*"), List.of(), Health.DEFAULT, null, 10, 1800),
+            new Target("team/api", "pushdeploy", "api", "app", Pattern.compile(".*"), List.of(), Health.DEFAULT, null, 10, 1800)), null);
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
