@@ -102,7 +102,10 @@ public final class Operator {
      * @throws IllegalArgumentException when the name matches no target, or none is given and there are several
      */
     public Target target(String service) {
-        List<Target> targets = config().targets();
+        return target(config().targets(), service);
+    }
+
+    static Target target(List<Target> targets, String service) {
         if (service == null) {
             if (targets.size() == 1) {
                 return targets.get(0);

@@ -29,6 +29,26 @@ class OperatorTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '#', value = {
+        "pushdeploy/api # pushdeploy/api",
+        "api            # pushdeploy/api",
+        "pushdeploy/web # pushdeploy/web",
+        "               # the pipeline deploys 2 services; choose one with --service pushdeploy/web | pushdeploy/api",
+        "other/web      # --service other/web is not deployed by this pipeline; one of: pushdeploy/web, pushdeploy/api"})
+    void serviceChoosesAmongTheTargetsAndAnErrorNamesTheOption(String service, String chosen) {
+        try {
+            assertEquals(chosen, Operator.target(CONFIG.targets(), service).serviceKey());
+        } catch (IllegalArgumentException e) {
+            assertEquals(chosen, e.getMessage());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theOnlyServiceNeedsNoOption() {
+        assertEquals("pushdeploy/web", Operator.target(CONFIG.targets().subList(0, 1), null).serviceKey());
+    }
+
+    @ParameterizedTest
     @CsvSource({"web:v1, web", "web@sha256:ab, web", "localhost:5000/team/web:v1, team/web",
         "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:ab, web", "team/web, team/web"})
     void theRepositoryOfAnImageReference(String image, String repository) {
