@@ -27,6 +27,7 @@ final class Repo {
         fn("CheckDeploymentFunction", "CheckDeploymentHandler", "check-deployment.json");
         fn("RollbackFunction", "RollbackHandler", "rollback.json");
         fn("FinalizeFunction", "FinalizeHandler", "finalize.json");
+        fn("PlanReleaseFunction", "PlanReleaseHandler", "plan-release.json");
     }
 
     private Repo() {
