@@ -4,22 +4,25 @@ import java.util.List;
 
 /**
  * A release: several images deployed together, one per service, each by its own execution of the
- * deployment workflow; all of them go live or all go back to what was verified live before.
+ * deployment workflow. When one does not go live, every service that moved is rolled back to the
+ * revision verified live before it (by an execution of its own).
  *
- * @param release  the release's name (its execution's name)
- * @param reason   why, for every service's history record
- * @param services one entry per service, in the manifest's order
+ * @param release        the release's name (its execution's name)
+ * @param reason         the reason every service's deployment records
+ * @param rollbackReason the reason a rollback by the release records
+ * @param services       one entry per service, in the manifest's order
  */
-public record ReleasePlan(String release, String reason, List<Entry> services) {
+public record ReleasePlan(String release, String reason, String rollbackReason, List<Entry> services) {
     public ReleasePlan {
         services = List.copyOf(services);
     }
 
     /**
-     * @param service   {@code <cluster>/<service>}
-     * @param image     the image by digest ({@code <repository uri>@sha256:…}), resolved when the release was planned
-     * @param execution the name of the service's deployment execution
+     * @param service           {@code <cluster>/<service>}
+     * @param image             the image by digest ({@code <repository uri>@sha256:…}), resolved when the release was planned
+     * @param execution         the name of the service's deployment execution
+     * @param rollbackExecution the name of its rollback execution, should the release roll back
      */
-    public record Entry(String service, String image, String execution) {
+    public record Entry(String service, String image, String execution, String rollbackExecution) {
     }
 }
