@@ -141,16 +141,19 @@ public final class LocalRuntime implements AutoCloseable {
         stack = bootstrap.create(template);
     }
 
-    /**
-     * Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). The
-     * gate's parameters change the configuration document only, so the functions stay as they are.
-     */
+    /** Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). */
     public synchronized void reset(String scanGate) {
-        PipelineTemplate evaluated = template(scanGate);
-        if (!evaluated.functions().equals(template.functions())) {
-            throw new IllegalStateException("the scan gate's parameters change the template's functions; start a new runtime");
-        }
-        template = evaluated;
+        reset(scanGate, Map.of());
+    }
+
+    /**
+     * Like {@link #reset(String)}, with more template parameters over the defaults (e.g.
+     * {@code SecondServiceName}): the stack, its functions and its rules as the template has them then.
+     */
+    public synchronized void reset(String scanGate, Map<String, String> parameters) {
+        template = template(scanGate, parameters);
+        lambdas.deploy(template.functions());
+        bus.rules(template.rules());
         reset();
     }
 
@@ -253,6 +256,38 @@ public final class LocalRuntime implements AutoCloseable {
                 endpoint.writes().executionEnded(execution);
             }
         };
+    }
+
+    /**
+     * Starts a release (the template's release state machine, with a second service) with a
+     * manifest, named {@code name}, and follows it to its end; each service's executions run as
+     * the release starts them.
+     */
+    public Release release(String name, String manifest, Scenario scenario) {
+        if (stack.releaseStateMachineArn() == null) {
+            throw new IllegalStateException("this stack has no release state machine (template parameter SecondServiceName)");
+        }
+        simulator.scenario(scenario);
+        endpoint.writes().executionStarted(name);
+        try {
+            String arn = sfn.startExecution(stack.releaseStateMachineArn(), name, manifest);
+            JsonNode description = new ExecutionWatcher(sfn, arn, line -> { }).await(feed, false, RUN_TIMEOUT);
+            return new Release(description, endpoint.writes().writes(name));
+        } finally {
+            endpoint.writes().executionEnded(name);
+        }
+    }
+
+    /**
+     * A release that ended.
+     *
+     * @param description its execution, as DescribeExecution answers
+     * @param writes      the mutating calls attributed to the release execution itself (not to the executions it started)
+     */
+    public record Release(JsonNode description, List<String> writes) {
+        public Release {
+            writes = List.copyOf(writes);
+        }
     }
 
     /** A started run. */
@@ -359,8 +394,14 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private PipelineTemplate template(String scanGate) {
-        Map<String, String> parameters = scanGate == null ? Map.of()
-                : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
+        return template(scanGate, Map.of());
+    }
+
+    private PipelineTemplate template(String scanGate, Map<String, String> more) {
+        Map<String, String> parameters = new HashMap<>(more);
+        if (scanGate != null) {
+            parameters.putAll(Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate));
+        }
         return PipelineTemplate.load(root.resolve("template.yaml"), parameters);
     }
 

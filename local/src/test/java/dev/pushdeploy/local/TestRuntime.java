@@ -1,6 +1,7 @@
 package dev.pushdeploy.local;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -22,11 +23,20 @@ public final class TestRuntime {
     }
 
     /** The runtime, reset to a freshly bootstrapped stack with the scan gate at {@code scanGate} (null: off). */
-    public static synchronized LocalRuntime fresh(String scanGate) {
-        if (runtime == null) {
+    public static LocalRuntime fresh(String scanGate) {
+        return fresh(scanGate, Map.of());
+    }
+
+    /** Like {@link #fresh(String)}, with these template parameters over the defaults (e.g. {@code SecondServiceName}). */
+    public static synchronized LocalRuntime fresh(String scanGate, Map<String, String> parameters) {
+        boolean started = runtime == null;
+        if (started) {
             runtime = LocalRuntime.start(new LocalRuntime.Options(root(), FUNCTION_LOG::add, scanGate, false));
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close));
-        } else {
+        }
+        if (!parameters.isEmpty()) {
+            runtime.reset(scanGate, parameters);
+        } else if (!started) {
             runtime.reset(scanGate);
         }
         FUNCTION_LOG.clear();
