@@ -1,7 +1,6 @@
 package dev.pushdeploy.local;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -19,26 +18,25 @@ public final class TestRuntime {
 
     /** The runtime, reset to a freshly bootstrapped stack with the scan gate off. */
     public static LocalRuntime fresh() {
-        return fresh(null);
+        return fresh((String) null);
     }
 
     /** The runtime, reset to a freshly bootstrapped stack with the scan gate at {@code scanGate} (null: off). */
-    public static LocalRuntime fresh(String scanGate) {
-        return fresh(scanGate, Map.of());
-    }
-
-    /** Like {@link #fresh(String)}, with these template parameters over the defaults (e.g. {@code SecondServiceName}). */
-    public static synchronized LocalRuntime fresh(String scanGate, Map<String, String> parameters) {
-        boolean started = runtime == null;
-        if (started) {
+    public static synchronized LocalRuntime fresh(String scanGate) {
+        if (runtime == null) {
             runtime = LocalRuntime.start(new LocalRuntime.Options(root(), FUNCTION_LOG::add, scanGate, false));
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close));
-        }
-        if (!parameters.isEmpty()) {
-            runtime.reset(scanGate, parameters);
-        } else if (!started) {
+        } else {
             runtime.reset(scanGate);
         }
+        FUNCTION_LOG.clear();
+        return runtime;
+    }
+
+    /** The runtime, reset to a freshly bootstrapped stack of the template evaluated with {@code parameters}. */
+    public static synchronized LocalRuntime fresh(java.util.Map<String, String> parameters) {
+        fresh();
+        runtime.reset(parameters);
         FUNCTION_LOG.clear();
         return runtime;
     }

@@ -28,6 +28,7 @@ final class Repo {
         fn("RollbackFunction", "RollbackHandler", "rollback.json");
         fn("FinalizeFunction", "FinalizeHandler", "finalize.json");
         fn("PlanReleaseFunction", "PlanReleaseHandler", "plan-release.json");
+        fn("ReconcileFunction", "ReconcileHandler", "reconcile.json");
     }
 
     private Repo() {

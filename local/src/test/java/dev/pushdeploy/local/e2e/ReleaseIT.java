@@ -46,7 +46,7 @@ class ReleaseIT {
 
     @BeforeEach
     void twoServices() {
-        runtime = TestRuntime.fresh(null, TWO_SERVICES);
+        runtime = TestRuntime.fresh(TWO_SERVICES);
         assertEquals(2, runtime.stack().services().size());
         web = runtime.stack().services().get(0);
         api = runtime.stack().services().get(1);
