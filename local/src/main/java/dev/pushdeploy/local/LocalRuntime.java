@@ -156,25 +156,20 @@ public final class LocalRuntime implements AutoCloseable {
         recordChildren();
     }
 
-    /**
-     * Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). The
-     * gate's parameters change the configuration document only, so the functions stay as they are.
-     */
+    /** Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). */
     public synchronized void reset(String scanGate) {
         reset(scanGate == null ? Map.of() : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate));
     }
 
     /**
-     * Like {@link #reset()}, with the template evaluated with {@code parameters} over its defaults
-     * (parameters that reach only the configuration document, such as KeepRevisions or BakeSeconds).
-     * The functions and the rules must stay as they are.
+     * Like {@link #reset()}, with the template evaluated with {@code parameters} over its defaults:
+     * the stack, its functions and its rules as the template has them then (with
+     * {@code SecondServiceName}, a second service and the release's function and state machine).
      */
     public synchronized void reset(Map<String, String> parameters) {
-        PipelineTemplate evaluated = PipelineTemplate.load(root.resolve("template.yaml"), parameters);
-        if (!evaluated.functions().equals(template.functions())) {
-            throw new IllegalStateException("the parameters " + parameters + " change the template's functions; start a new runtime");
-        }
-        template = evaluated;
+        template = PipelineTemplate.load(root.resolve("template.yaml"), parameters);
+        lambdas.deploy(template.functions());
+        bus.rules(template.rules());
         reset();
     }
 
@@ -403,6 +398,38 @@ public final class LocalRuntime implements AutoCloseable {
                 endpoint.writes().executionEnded(execution);
             }
         };
+    }
+
+    /**
+     * Starts a release (the template's release state machine, with a second service) with a
+     * manifest, named {@code name}, and follows it to its end; each service's executions run as
+     * the release starts them.
+     */
+    public Release release(String name, String manifest, Scenario scenario) {
+        if (stack.releaseStateMachineArn() == null) {
+            throw new IllegalStateException("this stack has no release state machine (template parameter SecondServiceName)");
+        }
+        simulator.scenario(scenario);
+        endpoint.writes().executionStarted(name);
+        try {
+            String arn = sfn.startExecution(stack.releaseStateMachineArn(), name, manifest);
+            JsonNode description = new ExecutionWatcher(sfn, arn, line -> { }).await(feed, false, RUN_TIMEOUT);
+            return new Release(description, endpoint.writes().writes(name));
+        } finally {
+            endpoint.writes().executionEnded(name);
+        }
+    }
+
+    /**
+     * A release that ended.
+     *
+     * @param description its execution, as DescribeExecution answers
+     * @param writes      the mutating calls attributed to the release execution itself (not to the executions it started)
+     */
+    public record Release(JsonNode description, List<String> writes) {
+        public Release {
+            writes = List.copyOf(writes);
+        }
     }
 
     /** A started run. */
