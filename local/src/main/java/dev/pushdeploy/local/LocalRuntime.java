@@ -390,7 +390,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         return () -> {
             try {
-                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await((arnToWatch, wait) -> feed.awaitEnd(arnToWatch, wait).isPresent(), liveStates, RUN_TIMEOUT);
+                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(this::ended, liveStates, RUN_TIMEOUT);
                 accounting(arn, ACCOUNTING_TIMEOUT);
                 ArrayNode history = sfn.history(arn);
                 return result(description, history, endpoint.writes().writes(execution), seconds(started));
@@ -413,11 +413,16 @@ public final class LocalRuntime implements AutoCloseable {
         endpoint.writes().executionStarted(name);
         try {
             String arn = sfn.startExecution(stack.releaseStateMachineArn(), name, manifest);
-            JsonNode description = new ExecutionWatcher(sfn, arn, line -> { }).await(feed, false, RUN_TIMEOUT);
+            JsonNode description = new ExecutionWatcher(sfn, arn, line -> { }).await(this::ended, false, RUN_TIMEOUT);
             return new Release(description, endpoint.writes().writes(name));
         } finally {
             endpoint.writes().executionEnded(name);
         }
+    }
+
+    /** Whether the execution ends within {@code wait}, as the launcher's change log tells. */
+    private boolean ended(String executionArn, Duration wait) throws InterruptedException {
+        return feed.awaitEnd(executionArn, wait).isPresent();
     }
 
     /**
