@@ -29,7 +29,7 @@ public record Strategy(Type type, String testUrl, String testHeader, String test
      * (both revisions run on after all production traffic moved).
      */
     public record Shift(double canaryPercent, int canaryBakeMinutes, double stepPercent, int stepBakeMinutes, int bakeMinutes) {
-        public static final Shift DEFAULT = new Shift(5, 10, 10, 6, 5);
+        public static final Shift DEFAULT = new Shift(5, 10, 20, 6, 5);
     }
 
     /**

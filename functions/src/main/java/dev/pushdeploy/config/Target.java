@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
  * @param tagPattern   tags that deploy; others end IGNORED (full match)
  * @param scanSeverity findings at or above this severity reject the image; null disables the gate
  * @param keepRevisions task definition revisions kept by Finalize (live and rollback target always kept)
+ * @param scanDeadlineSeconds how long after a request started the scan gate waits for a scan result
  * @param strategy     how ECS rolls out a new revision of the service
  */
 public record Target(
@@ -21,6 +22,7 @@ public record Target(
         Health health,
         String scanSeverity,
         int keepRevisions,
+        int scanDeadlineSeconds,
         Strategy strategy) {
     public Target {
         secrets = List.copyOf(secrets);
@@ -29,8 +31,9 @@ public record Target(
 
     /** A target with the rolling strategy. */
     public Target(String repository, String cluster, String service, String container, Pattern tagPattern,
-                  List<SecretSpec> secrets, Health health, String scanSeverity, int keepRevisions) {
-        this(repository, cluster, service, container, tagPattern, secrets, health, scanSeverity, keepRevisions, Strategy.ROLLING);
+                  List<SecretSpec> secrets, Health health, String scanSeverity, int keepRevisions, int scanDeadlineSeconds) {
+        this(repository, cluster, service, container, tagPattern, secrets, health, scanSeverity, keepRevisions, scanDeadlineSeconds,
+                Strategy.ROLLING);
     }
 
     public String serviceKey() {

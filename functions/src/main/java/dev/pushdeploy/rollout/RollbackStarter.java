@@ -22,20 +22,23 @@ import java.util.Optional;
 public final class RollbackStarter {
     private final EcsServices ecs;
     private final ServiceDeployments deployments;
+    private final DeploymentStarter.Ownership ownership;
     private final DeploymentStarter starter;
     private final Clock clock;
 
-    public RollbackStarter(EcsServices ecs, ServiceDeployments deployments, Clock clock) {
+    public RollbackStarter(EcsServices ecs, ServiceDeployments deployments, DeploymentStarter.Ownership ownership, Clock clock) {
         this.ecs = ecs;
         this.deployments = deployments;
-        this.starter = new DeploymentStarter(ecs, clock);
+        this.ownership = ownership;
+        this.starter = new DeploymentStarter(ecs, ownership, clock);
         this.clock = clock;
     }
 
     /**
      * @param rollout the deployment that is being undone; null when the request failed before one started
+     * @param ours    the revision the request deployed: the service is moved back only from it (null: from anywhere)
      */
-    public Rollout rollBack(DeployRequest request, Rollout rollout, StepLog log) {
+    public Rollout rollBack(DeployRequest request, Rollout rollout, String ours, StepLog log) {
         String cluster = request.cluster();
         String service = request.service();
         String previous = request.previousTaskDefinition();
@@ -47,7 +50,7 @@ public final class RollbackStarter {
                         rollout.startedAt());
                 if (found.isPresent() && (found.get().inProgress() || found.get().rollingBack())) {
                     ServiceDeploymentState d = found.get();
-                    boolean stopped = d.inProgress() && deployments.rollBack(d.arn());
+                    boolean stopped = d.inProgress() && ownership.holds(request) && deployments.rollBack(d.arn());
                     if (stopped || d.rollingBack()) {
                         log.info(stopped ? "asked ECS to roll the deployment back" : "ECS is rolling the deployment back already",
                                 "serviceDeployment", d.arn(), "stage", d.stage(), "to", previous);
@@ -58,6 +61,6 @@ public final class RollbackStarter {
                 }
             }
         }
-        return starter.moveTo(cluster, service, previous, request.deadlineSeconds(), log);
+        return starter.moveTo(request, previous, ours, log);
     }
 }

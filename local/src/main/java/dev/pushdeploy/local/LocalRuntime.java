@@ -21,14 +21,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.moto.MotoServer;
+import dev.pushdeploy.local.proc.Leftovers;
+import dev.pushdeploy.local.endpoint.WriteCounter;
 import dev.pushdeploy.local.run.EventRule;
-import dev.pushdeploy.local.run.ExecutionWatcher;
-import dev.pushdeploy.local.run.History;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.local.run.SecretMove;
-import dev.pushdeploy.local.run.StateLine;
-import dev.pushdeploy.local.run.StepFunctions;
 import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.ops.ExecutionWatcher;
+import dev.pushdeploy.ops.History;
+import dev.pushdeploy.ops.StateLine;
+import dev.pushdeploy.ops.StepFunctions;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.secrets.Slots;
@@ -43,6 +45,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -62,6 +65,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class LocalRuntime implements AutoCloseable {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+    /** How long (wall time) a run's result waits for the rules' targets to have taken its end. */
+    private static final Duration ACCOUNTING_TIMEOUT = Duration.ofMinutes(2);
 
     private final LocalEndpoint endpoint;
     private final MotoServer moto;
@@ -127,7 +132,7 @@ public final class LocalRuntime implements AutoCloseable {
         });
         endpoint.route(lambdas);
         endpoint.route(simulator);
-        this.sfn = new StepFunctions(moto.endpoint());
+        this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
         this.bus = new LocalEventBus(template.rules(), clock, keeper, this::deliver, log);
         simulator.events(bus::put);
         keeper.add(simulator);
@@ -142,6 +147,15 @@ public final class LocalRuntime implements AutoCloseable {
             close();
             throw e;
         }
+        recordChildren();
+    }
+
+    /** Records moto and PostgreSQL, so that they are reaped should this JVM die without closing the runtime. */
+    private void recordChildren() {
+        List<Leftovers.Child> children = new java.util.ArrayList<>();
+        children.add(new Leftovers.Child(moto.pid(), moto.directory().toString(), moto.directory()));
+        bootstrap.database().ifPresent(db -> children.add(new Leftovers.Child(db.pid(), db.dataDirectory().toString(), db.dataDirectory())));
+        Leftovers.record(root, children);
     }
 
     public static LocalRuntime start(Options options) {
@@ -160,26 +174,23 @@ public final class LocalRuntime implements AutoCloseable {
         endpoint.writes().reset();
         stack = bootstrap.create(template);
         configureStrategies();
+        recordChildren();
     }
 
-    /**
-     * Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). The
-     * gate's parameters change the configuration document only, so the functions stay as they are.
-     */
+    /** Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). */
     public synchronized void reset(String scanGate) {
-        reset(scanGate, Map.of());
+        reset(scanGate == null ? Map.of() : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate));
     }
 
     /**
-     * Like {@link #reset(String)}, with further template parameters (e.g. {@code DeploymentStrategy});
-     * the template's other parameters take their defaults.
+     * Like {@link #reset()}, with the template evaluated with {@code parameters} over its defaults:
+     * the stack, its functions and its rules as the template has them then (with
+     * {@code SecondServiceName}, a second service and the release's function and state machine).
      */
-    public synchronized void reset(String scanGate, Map<String, String> parameters) {
-        PipelineTemplate evaluated = template(scanGate, parameters);
-        if (!evaluated.functions().equals(template.functions())) {
-            throw new IllegalStateException("the scan gate's parameters change the template's functions; start a new runtime");
-        }
-        template = evaluated;
+    public synchronized void reset(Map<String, String> parameters) {
+        template = PipelineTemplate.load(root.resolve("template.yaml"), parameters);
+        lambdas.deploy(template.functions());
+        bus.rules(template.rules());
         reset();
     }
 
@@ -195,9 +206,134 @@ public final class LocalRuntime implements AutoCloseable {
         return lambdas;
     }
 
+    /** The AWS endpoint of this runtime: moto behind the local endpoint (the functions, the simulated ECS). */
+    public java.net.URI endpoint() {
+        return endpoint.uri();
+    }
+
+    /** The mutating calls the endpoint accepted. */
+    public WriteCounter writes() {
+        return endpoint.writes();
+    }
+
+    /**
+     * Delivers an EventBridge event as the template's rules would: when one matches, the image an
+     * ECR push reports is pushed to the emulator and the state machine starts with the event as
+     * input, under a generated name (as EventBridge starts it). Returns the execution's ARN, or empty
+     * when no rule matches. Nothing waits for the execution.
+     */
+    public Optional<String> startFromEvent(String event) {
+        JsonNode parsed = Json.tree(event);
+        boolean startsWorkflow = EventRule.isEvent(parsed) && bus.matching(event).stream()
+                .anyMatch(rule -> bus.rule(rule).targets().contains(stack.stateMachineArn()));
+        if (!startsWorkflow) {
+            return Optional.empty();
+        }
+        pushReportedImage(parsed);
+        return Optional.of(sfn.startExecution(stack.stateMachineArn(), UUID.randomUUID().toString(), event));
+    }
+
     /** The default event bus: the template's rules, deliveries on simulated time. */
     public LocalEventBus bus() {
         return bus;
+    }
+
+    /** The emulator's endpoint (Step Functions' history is read there). */
+    public java.net.URI motoEndpoint() {
+        return moto.endpoint();
+    }
+
+    /** StopExecution, as an operator would. */
+    public void stop(String executionArn) {
+        sfn.stopExecution(executionArn, null, "stopped by an operator");
+    }
+
+    /** The ARN of the execution named {@code name} of the stack's state machine. */
+    public String executionArn(String name) {
+        return stack.stateMachineArn().replace(":stateMachine:", ":execution:") + ":" + name;
+    }
+
+    /**
+     * Prepare's event for a raw input, as {@code invoke PrepareFunction} needs it: Prepare reads the
+     * input from the execution (DescribeExecution), so the input is given to a parked execution — of
+     * a state machine of one long Wait, outside the stack, whose end no rule of the stack matches.
+     */
+    public String parkedExecution(String input) {
+        String name = "invoke-" + UUID.randomUUID();
+        String machine = sfn.createStateMachine(name,
+                "{\"StartAt\":\"Parked\",\"States\":{\"Parked\":{\"Type\":\"Wait\",\"Seconds\":86400,\"End\":true}}}",
+                "arn:aws:iam::" + PipelineTemplate.ACCOUNT + ":role/" + name);
+        String arn = sfn.startExecution(machine, name, input);
+        double startDate = sfn.describeExecution(arn).path("startDate").asDouble();
+        java.time.Instant started = java.time.Instant.ofEpochMilli(Math.round(startDate * 1000));
+        return Json.object().put("executionArn", arn).put("executionName", name).put("startTime", started.toString()).toString();
+    }
+
+    /**
+     * How the end of an execution reached the rules' targets (the reconciler): the delivery of its
+     * "Execution Status Change" event to each target, once every target has answered (or failed for
+     * good), none when the event matched no rule; empty when the end was not published or the
+     * deliveries are not done within {@code wait} of wall time.
+     */
+    public Optional<Accounting> accounting(String executionArn, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Optional<Accounting> done = accountingNow(executionArn);
+            if (done.isPresent() || System.nanoTime() > deadline) {
+                return done;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The end of an execution as the rules' targets took it.
+     *
+     * @param stoppedAt  when the execution ended (simulated epoch millis, the event's {@code stopDate})
+     * @param deliveries one per target of each matching rule
+     */
+    public record Accounting(String status, long stoppedAt, List<LocalEventBus.Delivery> deliveries) {
+        /** From the execution's end to the last target's answer, on the simulated clock. */
+        public Duration latency() {
+            return Duration.ofMillis(deliveries.stream().mapToLong(LocalEventBus.Delivery::deliveredAt).max().orElse(stoppedAt) - stoppedAt);
+        }
+
+        public boolean failed() {
+            return deliveries.stream().anyMatch(LocalEventBus.Delivery::failed);
+        }
+    }
+
+    private Optional<Accounting> accountingNow(String executionArn) {
+        for (LocalEventBus.Published published : bus.published()) {
+            JsonNode detail = published.event().path("detail");
+            String status = detail.path("status").asText();
+            if (!ExecutionFeed.DETAIL_TYPE.equals(published.event().path("detail-type").asText())
+                    || !executionArn.equals(detail.path("executionArn").asText()) || status.equals("RUNNING")) {
+                continue;
+            }
+            if (published.rules().isEmpty()) {
+                return Optional.of(new Accounting(status, detail.path("stopDate").asLong(), List.of()));
+            }
+            String id = published.event().path("id").asText();
+            int targets = published.rules().stream().mapToInt(rule -> bus.rule(rule).targets().size()).sum();
+            List<LocalEventBus.Delivery> deliveries = bus.delivered().stream().filter(d -> d.eventId().equals(id)).toList();
+            return deliveries.size() < targets ? Optional.empty()
+                    : Optional.of(new Accounting(status, detail.path("stopDate").asLong(), deliveries));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Holds simulated time to the wall clock's pace (nothing is skipped) until the handle is closed:
+     * a test can then act while the workflow is in a Wait state, as an operator would.
+     */
+    public TimeKeeper.Activity holdTime() {
+        return keeper.busy();
     }
 
     /** The one clock of the runtime (simulated time). */
@@ -275,7 +411,8 @@ public final class LocalRuntime implements AutoCloseable {
         }
         return () -> {
             try {
-                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(feed, liveStates, RUN_TIMEOUT);
+                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(this::ended, liveStates, RUN_TIMEOUT);
+                accounting(arn, ACCOUNTING_TIMEOUT);
                 ArrayNode history = sfn.history(arn);
                 return result(description, history, endpoint.writes().writes(execution), seconds(started));
             } finally {
@@ -284,10 +421,47 @@ public final class LocalRuntime implements AutoCloseable {
         };
     }
 
+    /**
+     * Starts a release (the template's release state machine, with a second service) with a
+     * manifest, named {@code name}, and follows it to its end; each service's executions run as
+     * the release starts them.
+     */
+    public Release release(String name, String manifest, Scenario scenario) {
+        if (stack.releaseStateMachineArn() == null) {
+            throw new IllegalStateException("this stack has no release state machine (template parameter SecondServiceName)");
+        }
+        simulator.scenario(scenario);
+        endpoint.writes().executionStarted(name);
+        try {
+            String arn = sfn.startExecution(stack.releaseStateMachineArn(), name, manifest);
+            JsonNode description = new ExecutionWatcher(sfn, arn, line -> { }).await(this::ended, false, RUN_TIMEOUT);
+            return new Release(description, endpoint.writes().writes(name));
+        } finally {
+            endpoint.writes().executionEnded(name);
+        }
+    }
+
+    /** Whether the execution ends within {@code wait}, as the launcher's change log tells. */
+    private boolean ended(String executionArn, Duration wait) throws InterruptedException {
+        return feed.awaitEnd(executionArn, wait).isPresent();
+    }
+
+    /**
+     * A release that ended.
+     *
+     * @param description its execution, as DescribeExecution answers
+     * @param writes      the mutating calls attributed to the release execution itself (not to the executions it started)
+     */
+    public record Release(JsonNode description, List<String> writes) {
+        public Release {
+            writes = List.copyOf(writes);
+        }
+    }
+
     /** A started run. */
     @FunctionalInterface
     public interface Run {
-        /** Follows the execution to its end. */
+        /** Follows the execution to its end, and until the rules' targets (the reconciler) have taken that end. */
         RunResult await();
     }
 
@@ -469,6 +643,7 @@ public final class LocalRuntime implements AutoCloseable {
         } finally {
             moto.close();
             endpoint.close();
+            Leftovers.forget(root);
         }
     }
 }

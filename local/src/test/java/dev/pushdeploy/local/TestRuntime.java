@@ -23,21 +23,20 @@ public final class TestRuntime {
 
     /** The runtime, reset to a freshly bootstrapped stack with the scan gate at {@code scanGate} (null: off). */
     public static synchronized LocalRuntime fresh(String scanGate) {
-        return fresh(scanGate, java.util.Map.of());
-    }
-
-    /** The runtime, reset to a freshly bootstrapped stack of the template with these parameters (others default), scan gate off. */
-    public static LocalRuntime fresh(java.util.Map<String, String> parameters) {
-        return fresh(null, parameters);
-    }
-
-    private static synchronized LocalRuntime fresh(String scanGate, java.util.Map<String, String> parameters) {
         if (runtime == null) {
-            runtime = LocalRuntime.start(new LocalRuntime.Options(root(), FUNCTION_LOG::add, scanGate, false, parameters));
+            runtime = LocalRuntime.start(new LocalRuntime.Options(root(), FUNCTION_LOG::add, scanGate, false));
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close));
         } else {
-            runtime.reset(scanGate, parameters);
+            runtime.reset(scanGate);
         }
+        FUNCTION_LOG.clear();
+        return runtime;
+    }
+
+    /** The runtime, reset to a freshly bootstrapped stack of the template evaluated with {@code parameters}. */
+    public static synchronized LocalRuntime fresh(java.util.Map<String, String> parameters) {
+        fresh();
+        runtime.reset(parameters);
         FUNCTION_LOG.clear();
         return runtime;
     }

@@ -105,16 +105,26 @@ class IamCoverageIT {
     /** What each sample event expects to find (as in the handler's own IT), made outside the recording. */
     static void prepare(String function, World world, String event) throws Exception {
         switch (function) {
-            case "PrepareFunction", "LockFunction" -> world.pushImage("v1.1.0");
+            case "PrepareFunction" -> {
+                world.pushImage("v1.1.0");
+                world.startExecution("push-web-v1-1-0", Files.readString(Repo.events("ecr-push.json")));
+            }
+            case "LockFunction" -> world.pushImage("v1.1.0");
+            case "ReconcileFunction" -> world.startExecution("push-web-v1-1-0", Files.readString(Repo.events("ecr-push.json")));
             case "ScanGateFunction" -> {
                 String digest = world.pushImage("v1.1.0");
                 world.ecr.startImageScan(r -> r.repositoryName(World.REPOSITORY).imageId(i -> i.imageDigest(digest)));
             }
             case "RegisterTaskDefinitionFunction" -> world.pushImage("v1.0.1");
-            case "StartDeploymentFunction" -> revision2(world);
+            case "PlanReleaseFunction" -> world.pushImage("v1.1.0");
+            case "StartDeploymentFunction" -> {
+                revision2(world);
+                lock(event);
+            }
             case "CheckDeploymentFunction", "RollbackFunction" -> {
                 String revision = revision2(world);
                 world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(revision));
+                lock(event);
             }
             case "FinalizeFunction" -> {
                 String v110 = world.pushImage("v1.1.0");
@@ -123,13 +133,17 @@ class IamCoverageIT {
                 }
                 String live = register(world, v110, "b");
                 world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(live));
-                RequestStreamHandler lock = (RequestStreamHandler) Class.forName("dev.pushdeploy.handler.LockHandler")
-                        .getConstructor().newInstance();
-                lock.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+                lock(event);
             }
             default -> {
             }
         }
+    }
+
+    /** The request of a sample event takes the service's lock, as its run would have before the step (steps move the service only then). */
+    private static void lock(String event) throws Exception {
+        RequestStreamHandler lock = (RequestStreamHandler) Class.forName("dev.pushdeploy.handler.LockHandler").getConstructor().newInstance();
+        lock.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
     }
 
     /** Revision 2 of web: the live one with the image v1.0.1 (what the rollout events name). */

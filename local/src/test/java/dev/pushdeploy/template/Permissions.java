@@ -15,6 +15,8 @@ import software.amazon.awssdk.services.ecs.model.TagResourceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionRequest;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryRequest;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
 import software.amazon.awssdk.services.ssm.model.GetParametersRequest;
@@ -40,7 +42,8 @@ final class Permissions {
     private static final Map<String, String> PREFIXES = Map.ofEntries(
             Map.entry("ecs", "ecs"), Map.entry("ssm", "ssm"), Map.entry("ecr", "ecr"), Map.entry("dynamodb", "dynamodb"),
             Map.entry("sns", "sns"), Map.entry("eventbridge", "events"), Map.entry("elasticloadbalancingv2", "elasticloadbalancing"),
-            Map.entry("kms", "kms"), Map.entry("secretsmanager", "secretsmanager"), Map.entry("cloudwatch", "cloudwatch"));
+            Map.entry("kms", "kms"), Map.entry("secretsmanager", "secretsmanager"), Map.entry("sfn", "states"),
+            Map.entry("cloudwatch", "cloudwatch"));
 
     /** Parameter Store's view of Secrets Manager: reading it needs the secret's own permission. */
     private static final String SECRETS_MANAGER_REFERENCE = "/aws/reference/secretsmanager/";
@@ -107,6 +110,8 @@ final class Permissions {
                 }
             }
             case TagResourceRequest r -> permissions.add(new Permission(action, r.resourceArn()));
+            case DescribeExecutionRequest r -> permissions.add(new Permission(action, r.executionArn()));
+            case GetExecutionHistoryRequest r -> permissions.add(new Permission(action, r.executionArn()));
             case PublishRequest r -> {
                 permissions.add(new Permission(action, r.topicArn()));
                 permissions.add(new Permission("kms:GenerateDataKey", null));

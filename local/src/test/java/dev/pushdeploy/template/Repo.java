@@ -16,8 +16,6 @@ final class Repo {
     /** Template function → handler class (simple name) → events file; the ASL substitution is {@code <function>Arn}. */
     static final Map<String, String> FUNCTIONS = new LinkedHashMap<>();
     static final Map<String, String> EVENTS = new LinkedHashMap<>();
-    /** The functions the state machine invokes (the lifecycle hook is ECS's). */
-    static final java.util.Set<String> STEP_FUNCTIONS = new java.util.LinkedHashSet<>();
 
     static {
         fn("PrepareFunction", "PrepareHandler", "prepare.json");
@@ -29,9 +27,9 @@ final class Repo {
         fn("CheckDeploymentFunction", "CheckDeploymentHandler", "check-deployment.json");
         fn("RollbackFunction", "RollbackHandler", "rollback.json");
         fn("FinalizeFunction", "FinalizeHandler", "finalize.json");
+        fn("PlanReleaseFunction", "PlanReleaseHandler", "plan-release.json");
+        fn("ReconcileFunction", "ReconcileHandler", "reconcile.json");
         fn("LifecycleHookFunction", "LifecycleHookHandler", "lifecycle-hook.json");
-        STEP_FUNCTIONS.addAll(FUNCTIONS.keySet());
-        STEP_FUNCTIONS.remove("LifecycleHookFunction");
     }
 
     private Repo() {

@@ -7,6 +7,7 @@ import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.config.Target;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.error.ConfigurationException;
+import dev.pushdeploy.request.ScanGate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -94,8 +95,9 @@ public final class ConfigParser {
             }
         }
         int keep = integer(node, "keepRevisions", at, 10, 2, 1000);
+        int scanDeadline = integer(node, "scanDeadlineSeconds", at, ScanGate.DEFAULT_DEADLINE_SECONDS, 10, ScanGate.DEFAULT_DEADLINE_SECONDS);
         Strategy strategy = strategy(node.path("strategy"), at + ".strategy");
-        return new Target(repository, cluster, service, container, tagPattern, secrets, health, severity, keep, strategy);
+        return new Target(repository, cluster, service, container, tagPattern, secrets, health, severity, keep, scanDeadline, strategy);
     }
 
     private static Pattern tagPattern(JsonNode node, String at) {
@@ -148,7 +150,7 @@ public final class ConfigParser {
                 smokeUrl,
                 integer(node, "expectedStatus", at, 200, 100, 599),
                 integer(node, "bakeSeconds", at, 0, 0, 3600),
-                integer(node, "deadlineSeconds", at, 900, 60, 86400),
+                integer(node, "deadlineSeconds", at, 900, 60, Health.MAX_DEADLINE_SECONDS),
                 alarms(node.path("alarms"), at + ".alarms"));
     }
 
