@@ -355,6 +355,11 @@ public final class Bootstrap implements AutoCloseable {
         }
     }
 
+    /** The embedded PostgreSQL, once a configuration with postgres secrets started it. */
+    public java.util.Optional<LocalDatabase> database() {
+        return java.util.Optional.ofNullable(database);
+    }
+
     /** Stops the embedded PostgreSQL, if one was started. */
     @Override
     public void close() {
