@@ -46,6 +46,11 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
     }
 
     @Override
+    protected Input primingInput(PrimingSample sample) {
+        return new Input(sample.request(), sample.rollout());
+    }
+
+    @Override
     protected CheckResult handle(Input input, StepLog log) {
         return checker.check(input.request(), input.rollout(), log);
     }

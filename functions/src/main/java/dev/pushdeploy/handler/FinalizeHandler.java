@@ -1,20 +1,22 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
-import dev.pushdeploy.adapter.aws.SdkEcsServices;
-import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.EventBridgeOutcomeSink;
-import dev.pushdeploy.model.FinalizeResult;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SnsOutcomeSink;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
+import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
+import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.ledger.Finalizer;
 import dev.pushdeploy.ledger.LedgerTable;
 import dev.pushdeploy.ledger.OutcomeSink;
 import dev.pushdeploy.ledger.ReleaseParameters;
-import dev.pushdeploy.adapter.aws.SnsOutcomeSink;
-import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
 import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.FinalizeResult;
+import dev.pushdeploy.model.Outcome;
+import dev.pushdeploy.model.Result;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
@@ -47,6 +49,12 @@ public final class FinalizeHandler extends StepHandler<Finalizer.Input, Finalize
             ReleaseParameters parameters, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
         super(Finalizer.Input.class, "Finalize");
         this.finalizer = new Finalizer(config, table, services, taskDefinitions, parameters, parameterPrefix, sinks, clock);
+    }
+
+    @Override
+    protected Finalizer.Input primingInput(PrimingSample sample) {
+        return new Finalizer.Input(sample.request(), new Result(Outcome.SUCCEEDED, "SnapStart priming"), sample.release(),
+                sample.rollout(), null, null, null, null, sample.secrets(), null);
     }
 
     @Override

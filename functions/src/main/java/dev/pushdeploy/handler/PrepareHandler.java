@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.Aws;
@@ -45,6 +46,12 @@ public final class PrepareHandler extends StepHandler<PrepareHandler.Input, Depl
             LedgerReader ledger, Clock clock) {
         super(Input.class, "Prepare");
         this.preparer = new Preparer(config, registry, services, taskDefinitions, ledger, clock);
+    }
+
+    @Override
+    protected Input primingInput(PrimingSample sample) {
+        return new Input(Json.object().put("action", "deploy").put("service", sample.request().serviceKey())
+                .put("image", sample.request().image()).put("reason", sample.request().reason()), PrimingSample.REQUEST_ID);
     }
 
     @Override
