@@ -12,18 +12,30 @@ import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutChecker;
 import dev.pushdeploy.rollout.RolloutObserver;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
+import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
+import dev.pushdeploy.adapter.aws.SfnTaskTokens;
+import dev.pushdeploy.rollout.RolloutWatcher;
+import dev.pushdeploy.rollout.RolloutWatches;
+import dev.pushdeploy.rollout.TaskTokens;
 import java.time.Clock;
 
 /**
  * CheckDeployment: the verdict on the deployment we started ({@code $.check}); the same function
- * checks the rollback, called with {@code rollout = $.rollback} ({@code $.rollbackCheck}).
+ * checks the rollback, called with {@code rollout = $.rollback} ({@code $.rollbackCheck}). Called
+ * with a task token (the workflow's wait task), it registers the token for ECS's events and
+ * resumes the workflow itself when the verdict is already final ({@link RolloutWatcher}).
  */
 public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHandler.Input, CheckResult> {
-    /** The state document fields this step reads. */
-    public record Input(DeployRequest request, Rollout rollout) implements RequestScoped {
+    /**
+     * The state document fields this step reads.
+     *
+     * @param taskToken the waiting task's token, or null for a plain check
+     */
+    public record Input(DeployRequest request, Rollout rollout, String taskToken) implements RequestScoped {
     }
 
     private final RolloutChecker checker;
+    private final RolloutWatcher watcher;
 
     /** Wired from the environment, as Lambda runs it. */
     public CheckDeploymentHandler() {
@@ -32,17 +44,20 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     /** Wired from the environment, reading time from {@code clock}. */
     public CheckDeploymentHandler(Clock clock) {
-        this(Env.require(Env.CONFIG_PARAMETER), clock);
+        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME), clock);
     }
 
-    private CheckDeploymentHandler(String configParameter, Clock clock) {
+    private CheckDeploymentHandler(String configParameter, String table, Clock clock) {
         this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
-                new SsmConfigSource(Aws.ssm(), configParameter), clock);
+                new SsmConfigSource(Aws.ssm(), configParameter), new DynamoRolloutWatches(Aws.dynamoDb(), table),
+                new SfnTaskTokens(Aws.sfn()), clock);
     }
 
-    public CheckDeploymentHandler(RolloutObserver observer, ConfigSource config, Clock clock) {
+    public CheckDeploymentHandler(RolloutObserver observer, ConfigSource config, RolloutWatches watches, TaskTokens tokens,
+                                  Clock clock) {
         super(Input.class, "CheckDeployment");
         this.checker = new RolloutChecker(observer, config, clock);
+        this.watcher = new RolloutWatcher(checker, watches, tokens);
     }
 
     @Override
@@ -52,6 +67,7 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     @Override
     protected CheckResult handle(Input input, StepLog log) {
-        return checker.check(input.request(), input.rollout(), log);
+        return input.taskToken() == null ? checker.check(input.request(), input.rollout(), log)
+                : watcher.watch(input.taskToken(), input.request(), input.rollout(), log);
     }
 }

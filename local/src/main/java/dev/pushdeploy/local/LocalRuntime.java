@@ -64,6 +64,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final MotoServer moto;
     private final Path root;
     private PipelineTemplate template;
+    private List<PipelineTemplate> more;
     private final LambdaRuntime lambdas;
     private final EcsSimulator simulator;
     private final SimulatedClock clock = new SimulatedClock();
@@ -71,6 +72,8 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalEventBus bus;
     private final ExecutionFeed feed;
     private final boolean liveStates;
+    private final Map<String, String> parameters;
+    private final int services;
     private final StepFunctions sfn;
     private final Bootstrap bootstrap;
     private final Clients internal;
@@ -85,8 +88,25 @@ public final class LocalRuntime implements AutoCloseable {
      *                    {@code ScanGateSeverity}); null for the template's default, gate off
      * @param liveStates  whether a run reports each state as it finishes (reading the execution's
      *                    history as it grows); otherwise all at once when the run ends
+     * @param parameters  template parameters other than the defaults (and the scan gate's)
+     * @param services    how many services the stack has: the template's, and more evaluated with
+     *                    {@code AppName} {@code web2}, {@code web3}, … and {@code DatabaseRole}
+     *                    {@code app2}, … in the same cluster and configuration document
      */
-    public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates) {
+    public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates,
+                          Map<String, String> parameters, int services) {
+        public Options {
+            parameters = Map.copyOf(parameters);
+            if (services < 1) {
+                throw new IllegalArgumentException("a stack has at least one service, not " + services);
+            }
+        }
+
+        /** One service, the template's parameters but the scan gate's. */
+        public Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates) {
+            this(root, functionLog, scanGate, liveStates, Map.of(), 1);
+        }
+
         /** Without the scan gate; states reported when a run ends. */
         public Options(Path root, Consumer<String> functionLog) {
             this(root, functionLog, null, false);
@@ -100,7 +120,10 @@ public final class LocalRuntime implements AutoCloseable {
         aimHandlersAt(endpoint);
         this.root = options.root();
         this.liveStates = options.liveStates();
+        this.parameters = options.parameters();
+        this.services = options.services();
         this.template = template(options.scanGate());
+        this.more = moreServices(options.scanGate());
         Consumer<String> log = options.functionLog();
         this.keeper = new TimeKeeper(clock, moto.control(), log);
         endpoint.keepTime(keeper);
@@ -117,7 +140,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
         this.internal = new Clients(endpoint.uri());
         try {
-            this.stack = bootstrap.create(template);
+            this.stack = bootstrap.create(template, more);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -138,7 +161,7 @@ public final class LocalRuntime implements AutoCloseable {
         lambdas.reset();
         bus.reset();
         endpoint.writes().reset();
-        stack = bootstrap.create(template);
+        stack = bootstrap.create(template, more);
     }
 
     /**
@@ -151,6 +174,7 @@ public final class LocalRuntime implements AutoCloseable {
             throw new IllegalStateException("the scan gate's parameters change the template's functions; start a new runtime");
         }
         template = evaluated;
+        more = moreServices(scanGate);
         reset();
     }
 
@@ -358,10 +382,27 @@ public final class LocalRuntime implements AutoCloseable {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
+    /** The template evaluated for the services beyond the first (see {@link Options#services()}). */
+    private List<PipelineTemplate> moreServices(String scanGate) {
+        List<PipelineTemplate> more = new java.util.ArrayList<>();
+        for (int i = 2; i <= services; i++) {
+            more.add(template(scanGate, Map.of("AppName", "web" + i, "DatabaseRole", "app" + i)));
+        }
+        return more;
+    }
+
     private PipelineTemplate template(String scanGate) {
-        Map<String, String> parameters = scanGate == null ? Map.of()
-                : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
-        return PipelineTemplate.load(root.resolve("template.yaml"), parameters);
+        return template(scanGate, Map.of());
+    }
+
+    private PipelineTemplate template(String scanGate, Map<String, String> service) {
+        Map<String, String> evaluated = new HashMap<>(parameters);
+        evaluated.putAll(service);
+        if (scanGate != null) {
+            evaluated.put("EnableScanGate", "true");
+            evaluated.put("ScanGateSeverity", scanGate);
+        }
+        return PipelineTemplate.load(root.resolve("template.yaml"), evaluated);
     }
 
     /**

@@ -49,6 +49,7 @@ public final class LambdaRuntime implements Route {
     private final Set<String> environmentNames = new HashSet<>();
     private final Map<String, Deque<RequestStreamHandler>> warm = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> billedMillis = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final Consumer<String> log;
     private final Clock clock;
@@ -92,10 +93,20 @@ public final class LambdaRuntime implements Route {
         return count == null ? 0 : count.get();
     }
 
+    /**
+     * How long a function's invocations ran since the last {@link #reset()}, each rounded up to the
+     * millisecond as Lambda bills it (in process: a lower bound of what Lambda would bill).
+     */
+    public long billedMillis(String function) {
+        var millis = billedMillis.get(function);
+        return millis == null ? 0 : millis.get();
+    }
+
     /** Forgets warm instances (their cached configuration), counters and faults: a fresh deployment. */
     public void reset() {
         warm.clear();
         invocations.clear();
+        billedMillis.clear();
         faults.clear();
     }
 
@@ -133,6 +144,7 @@ public final class LambdaRuntime implements Route {
             return Result.error(fault.get().errorType(), fault.get().message());
         }
         String requestId = UUID.randomUUID().toString();
+        long started = System.nanoTime();
         LocalContext context = new LocalContext(requestId, function, line -> log.accept(function + " " + line));
         Result result = ExecutionScope.run(executionOf(payload), () -> {
             try {
@@ -149,6 +161,8 @@ public final class LambdaRuntime implements Route {
                 return Result.error(e.getClass().getName(), message);
             }
         });
+        billedMillis.computeIfAbsent(function, k -> new java.util.concurrent.atomic.AtomicLong())
+                .addAndGet((System.nanoTime() - started + 999_999) / 1_000_000);
         if (fault.isPresent()) {
             return Result.error(fault.get().errorType(), fault.get().message());
         }
