@@ -62,7 +62,7 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     @Override
     protected Input primingInput(PrimingSample sample) {
-        return new Input(sample.request(), sample.rollout());
+        return new Input(sample.request(), sample.rollout(), PrimingSample.TOKEN);
     }
 
     @Override

@@ -89,6 +89,13 @@ public final class RolloutEventHandler extends StepHandler<RolloutEventHandler.E
     }
 
     @Override
+    protected Event primingInput(PrimingSample sample) {
+        String service = "arn:aws:ecs:us-east-1:000000000000:service/" + sample.target().cluster() + "/" + sample.target().service();
+        return new Event("aws.ecs", "ECS Deployment State Change", List.of(service),
+                new Detail("SERVICE_DEPLOYMENT_IN_PROGRESS", null, null, null, null, null));
+    }
+
+    @Override
     protected Answer handle(Event event, StepLog log) {
         String key = event.serviceKey();
         if (!"aws.ecs".equals(event.source()) || key == null) {
