@@ -23,6 +23,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                             CheckResult check, RotationResult secrets) {
     static final String REQUEST_ID = "snapstart-priming";
     static final String TOKEN = "snapstart-priming-token";
+    static final String EXECUTION_ARN = "arn:aws:states:us-east-1:000000000000:execution:pushdeploy:" + REQUEST_ID;
     static final int DEADLINE_SECONDS = 900;
 
     static PrimingSample of(Target target, String live, Clock clock) {
@@ -35,7 +36,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                 .reason("SnapStart priming").pushedAt(now)
                 .previousTaskDefinition(live)
                 .decision(Decision.PROCEED).rotate(!target.secrets().isEmpty()).register(true)
-                .deadlineSeconds(DEADLINE_SECONDS).preparedAt(now)
+                .deadlineSeconds(DEADLINE_SECONDS).executionArn(EXECUTION_ARN).startedAt(now)
                 .build();
         Rollout rollout = new Rollout(null, live, now, now + DEADLINE_SECONDS * 1000L, true);
         Release release = new Release(live, target.service(), 0, image, false);

@@ -3,6 +3,7 @@ package dev.pushdeploy.handler;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
 import dev.pushdeploy.adapter.aws.SfnTaskTokens;
@@ -10,6 +11,7 @@ import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.http.HttpSmokeCheck;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.ledger.Lease;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.ServiceScoped;
@@ -78,14 +80,14 @@ public final class RolloutEventHandler extends StepHandler<RolloutEventHandler.E
 
     private RolloutEventHandler(String configParameter, String table, Clock clock) {
         this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
-                new SsmConfigSource(Aws.ssm(), configParameter), new DynamoRolloutWatches(Aws.dynamoDb(), table),
-                new SfnTaskTokens(Aws.sfn()), clock);
+                new SsmConfigSource(Aws.ssm(), configParameter), new Lease(new DynamoLedger(Aws.dynamoDb(), table), clock),
+                new DynamoRolloutWatches(Aws.dynamoDb(), table), new SfnTaskTokens(Aws.sfn()), clock);
     }
 
-    public RolloutEventHandler(RolloutObserver observer, ConfigSource config, RolloutWatches watches, TaskTokens tokens,
-                               Clock clock) {
+    public RolloutEventHandler(RolloutObserver observer, ConfigSource config, RolloutChecker.Progress progress,
+                               RolloutWatches watches, TaskTokens tokens, Clock clock) {
         super(Event.class, "RolloutEvents");
-        this.watcher = new RolloutWatcher(new RolloutChecker(observer, config, clock), watches, tokens);
+        this.watcher = new RolloutWatcher(new RolloutChecker(observer, config, progress, clock), watches, tokens);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.pushdeploy.rollout;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Rollout;
 import java.util.Optional;
 
@@ -12,9 +13,12 @@ import java.util.Optional;
  * ({@link #onEvent}) and resumes the workflow with the verdict once it is final. Intermediate
  * events cost a check, never a state transition. The registration checks once itself, after the
  * token is stored, so an event that came before the token was stored is not missed; a lost event
- * only delays until the wait task's timeout re-checks ({@link RecheckInterval}).
+ * only delays until the watch task times out after {@value #RECHECK_SECONDS} s and the workflow
+ * watches again, which checks again. The lock's lease covers that wait.
  */
 public final class RolloutWatcher {
+    /** The watch task's timeout in the state machine: the longest a lost event delays the verdict. */
+    public static final int RECHECK_SECONDS = 300;
     /** How long a watch outlives its rollout's deadline before the table drops it. */
     static final long GRACE_SECONDS = 3600;
 
@@ -29,11 +33,12 @@ public final class RolloutWatcher {
     }
 
     /** Registers the waiting task's token, then checks: a final verdict resumes the workflow at once. */
-    public CheckResult watch(String token, DeployRequest request, Rollout rollout, StepLog log) {
-        watches.register(new Watch(token, request, rollout, rollout.deadlineAt() / 1000 + GRACE_SECONDS));
-        CheckResult result = checker.check(request, rollout, log);
+    public CheckResult watch(String token, DeployRequest request, Rollout rollout, Release release, StepLog log) {
+        Watch watch = new Watch(token, request, rollout, release, rollout.deadlineAt() / 1000 + GRACE_SECONDS);
+        watches.register(watch);
+        CheckResult result = checker.check(request, rollout, release, RECHECK_SECONDS, log);
         if (result.verdict().isFinal()) {
-            resume(new Watch(token, request, rollout, 0), result, log);
+            resume(watch, result, log);
         }
         return result;
     }
@@ -48,7 +53,8 @@ public final class RolloutWatcher {
             log.info("no workflow waits for the service", "cluster", cluster, "service", service);
             return Optional.empty();
         }
-        CheckResult result = checker.check(watch.get().request(), watch.get().rollout(), log);
+        CheckResult result = checker.check(watch.get().request(), watch.get().rollout(), watch.get().release(),
+                RECHECK_SECONDS, log);
         if (result.verdict().isFinal()) {
             resume(watch.get(), result, log);
         }

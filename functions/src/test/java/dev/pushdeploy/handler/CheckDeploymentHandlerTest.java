@@ -74,7 +74,7 @@ class CheckDeploymentHandlerTest {
         String other = CONFIG.replace("\"service\": \"web\"", "\"service\": \"api\"");
         Rollout rollout = new Rollout(null, RolloutFixtures.REV2_ARN, 0, Long.MAX_VALUE, true);
         plain(observer, ConfigSource.of(ConfigParser.parse(other)), RolloutFixtures.clockAt(RolloutFixtures.NOW))
-                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout, null),
+                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout, null, null),
                         RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(Health.DEFAULT), asked);
     }
@@ -100,6 +100,6 @@ class CheckDeploymentHandlerTest {
         TaskTokens tokens = (token, result) -> {
             throw new AssertionError("a plain check resumes no workflow");
         };
-        return new CheckDeploymentHandler(observer, config, watches, tokens, clock);
+        return new CheckDeploymentHandler(observer, config, (request, seconds) -> { }, watches, tokens, clock);
     }
 }

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 class RolloutWatcherTest {
     static final String CONFIG = """
@@ -28,6 +26,8 @@ class RolloutWatcherTest {
     final Map<String, Watch> watches = new HashMap<>();
     final List<String> resumed = new ArrayList<>();
     final Map<String, Boolean> waiting = new HashMap<>();
+    /** The lease lengths the checks asked for. */
+    final List<Integer> leases = new ArrayList<>();
     final RolloutWatches store = new RolloutWatches() {
         @Override
         public void register(Watch watch) {
@@ -54,7 +54,7 @@ class RolloutWatcherTest {
     };
     final RolloutWatcher watcher = new RolloutWatcher(new RolloutChecker(
             (cluster, service, health) -> observed.get().build(), ConfigSource.of(ConfigParser.parse(CONFIG)),
-            RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens);
+            (request, seconds) -> leases.add(seconds), RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens);
     final DeployRequest request = RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600);
     final Rollout rollout = Snapshots.rollout(Snapshots.OURS, Snapshots.REV2);
 
@@ -62,7 +62,7 @@ class RolloutWatcherTest {
     void aRolloutInProgressLeavesTheTokenForTheEventsAndResumesNothing() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        CheckResult result = watcher.watch("t1", request, rollout, RolloutFixtures.log(RolloutFixtures.lines()));
+        CheckResult result = watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(Verdict.IN_PROGRESS, result.verdict());
         assertEquals(List.of(), resumed);
         assertEquals("t1", watches.get("pushdeploy/web").token());
@@ -73,7 +73,7 @@ class RolloutWatcherTest {
     void aRolloutAlreadyFinishedWhenTheTokenArrivesResumesAtOnce() {
         observed.set(Snapshots.healthy());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of("t1 HEALTHY"), resumed);
         assertTrue(watches.isEmpty(), "the watch is gone once the workflow is resumed");
     }
@@ -82,7 +82,7 @@ class RolloutWatcherTest {
     void anEventAboutTheServiceResumesTheWorkflowOnceTheVerdictIsFinal() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
 
         assertEquals(Verdict.IN_PROGRESS, watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()))
                 .orElseThrow().verdict());
@@ -105,7 +105,7 @@ class RolloutWatcherTest {
     @Test
     void aTokenThatNoLongerWaitsIsDroppedWithItsWatch() {
         observed.set(inProgress());
-        watcher.watch("stale", request, rollout, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("stale", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
         observed.set(Snapshots.healthy());
         watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(), resumed);
@@ -115,16 +115,18 @@ class RolloutWatcherTest {
     @Test
     void aNewerTokenReplacesTheWatchAndAnOlderRemovalLeavesIt() {
         observed.set(inProgress());
-        watcher.watch("t1", request, rollout, RolloutFixtures.log(RolloutFixtures.lines()));
-        watcher.watch("t2", request, rollout, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t2", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
         store.remove("pushdeploy", "web", "t1");
         assertEquals("t2", watches.get("pushdeploy/web").token());
     }
 
-    @ParameterizedTest
-    @CsvSource({"900, 300", "600, 300", "1000, 250", "1800, 300", "120, 120", "301, 151", "1, 1", "0, 1"})
-    void theRecheckIntervalCutsTheDeadlineIntoEqualPartsOfAtMostFiveMinutes(int deadline, int interval) {
-        assertEquals(interval, RecheckInterval.seconds(deadline));
+    @Test
+    void theLeaseCoversTheWaitUntilTheFallbackRecheck() {
+        observed.set(inProgress());
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()));
+        assertEquals(List.of(RolloutWatcher.RECHECK_SECONDS, RolloutWatcher.RECHECK_SECONDS), leases);
     }
 
     private static Snapshots inProgress() {

@@ -59,6 +59,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class LocalRuntime implements AutoCloseable {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+    /** How long (wall time) a run's result waits for the rules' targets to have taken its end. */
+    private static final Duration ACCOUNTING_TIMEOUT = Duration.ofMinutes(2);
 
     private final LocalEndpoint endpoint;
     private final MotoServer moto;
@@ -122,8 +124,8 @@ public final class LocalRuntime implements AutoCloseable {
         this.liveStates = options.liveStates();
         this.parameters = options.parameters();
         this.services = options.services();
-        this.template = template(options.scanGate());
-        this.more = moreServices(options.scanGate());
+        this.template = template(scanGateParameters(options.scanGate()), Map.of());
+        this.more = moreServices(scanGateParameters(options.scanGate()));
         Consumer<String> log = options.functionLog();
         this.keeper = new TimeKeeper(clock, moto.control(), log);
         endpoint.keepTime(keeper);
@@ -169,12 +171,21 @@ public final class LocalRuntime implements AutoCloseable {
      * gate's parameters change the configuration document only, so the functions stay as they are.
      */
     public synchronized void reset(String scanGate) {
-        PipelineTemplate evaluated = template(scanGate);
+        reset(scanGateParameters(scanGate));
+    }
+
+    /**
+     * Like {@link #reset()}, with the template evaluated with {@code parameters} over its defaults
+     * (parameters that reach only the configuration document, such as KeepRevisions or BakeSeconds).
+     * The functions and the rules must stay as they are.
+     */
+    public synchronized void reset(Map<String, String> parameters) {
+        PipelineTemplate evaluated = template(parameters, Map.of());
         if (!evaluated.functions().equals(template.functions())) {
-            throw new IllegalStateException("the scan gate's parameters change the template's functions; start a new runtime");
+            throw new IllegalStateException("the parameters " + parameters + " change the template's functions; start a new runtime");
         }
         template = evaluated;
-        more = moreServices(scanGate);
+        more = moreServices(parameters);
         reset();
     }
 
@@ -193,6 +204,104 @@ public final class LocalRuntime implements AutoCloseable {
     /** The default event bus: the template's rules, deliveries on simulated time. */
     public LocalEventBus bus() {
         return bus;
+    }
+
+    /** The emulator's endpoint (Step Functions' history is read there). */
+    public java.net.URI motoEndpoint() {
+        return moto.endpoint();
+    }
+
+    /** StopExecution, as an operator would. */
+    public void stop(String executionArn) {
+        sfn.stopExecution(executionArn, null, "stopped by an operator");
+    }
+
+    /** The ARN of the execution named {@code name} of the stack's state machine. */
+    public String executionArn(String name) {
+        return stack.stateMachineArn().replace(":stateMachine:", ":execution:") + ":" + name;
+    }
+
+    /**
+     * Prepare's event for a raw input, as {@code invoke PrepareFunction} needs it: Prepare reads the
+     * input from the execution (DescribeExecution), so the input is given to a parked execution — of
+     * a state machine of one long Wait, outside the stack, whose end no rule of the stack matches.
+     */
+    public String parkedExecution(String input) {
+        String name = "invoke-" + UUID.randomUUID();
+        String machine = sfn.createStateMachine(name,
+                "{\"StartAt\":\"Parked\",\"States\":{\"Parked\":{\"Type\":\"Wait\",\"Seconds\":86400,\"End\":true}}}",
+                "arn:aws:iam::" + PipelineTemplate.ACCOUNT + ":role/" + name);
+        String arn = sfn.startExecution(machine, name, input);
+        double startDate = sfn.describeExecution(arn).path("startDate").asDouble();
+        java.time.Instant started = java.time.Instant.ofEpochMilli(Math.round(startDate * 1000));
+        return Json.object().put("executionArn", arn).put("executionName", name).put("startTime", started.toString()).toString();
+    }
+
+    /**
+     * How the end of an execution reached the rules' targets (the reconciler): the delivery of its
+     * "Execution Status Change" event to each target, once every target has answered (or failed for
+     * good), none when the event matched no rule; empty when the end was not published or the
+     * deliveries are not done within {@code wait} of wall time.
+     */
+    public Optional<Accounting> accounting(String executionArn, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Optional<Accounting> done = accountingNow(executionArn);
+            if (done.isPresent() || System.nanoTime() > deadline) {
+                return done;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The end of an execution as the rules' targets took it.
+     *
+     * @param stoppedAt  when the execution ended (simulated epoch millis, the event's {@code stopDate})
+     * @param deliveries one per target of each matching rule
+     */
+    public record Accounting(String status, long stoppedAt, List<LocalEventBus.Delivery> deliveries) {
+        /** From the execution's end to the last target's answer, on the simulated clock. */
+        public Duration latency() {
+            return Duration.ofMillis(deliveries.stream().mapToLong(LocalEventBus.Delivery::deliveredAt).max().orElse(stoppedAt) - stoppedAt);
+        }
+
+        public boolean failed() {
+            return deliveries.stream().anyMatch(LocalEventBus.Delivery::failed);
+        }
+    }
+
+    private Optional<Accounting> accountingNow(String executionArn) {
+        for (LocalEventBus.Published published : bus.published()) {
+            JsonNode detail = published.event().path("detail");
+            String status = detail.path("status").asText();
+            if (!ExecutionFeed.DETAIL_TYPE.equals(published.event().path("detail-type").asText())
+                    || !executionArn.equals(detail.path("executionArn").asText()) || status.equals("RUNNING")) {
+                continue;
+            }
+            if (published.rules().isEmpty()) {
+                return Optional.of(new Accounting(status, detail.path("stopDate").asLong(), List.of()));
+            }
+            String id = published.event().path("id").asText();
+            int targets = published.rules().stream().mapToInt(rule -> bus.rule(rule).targets().size()).sum();
+            List<LocalEventBus.Delivery> deliveries = bus.delivered().stream().filter(d -> d.eventId().equals(id)).toList();
+            return deliveries.size() < targets ? Optional.empty()
+                    : Optional.of(new Accounting(status, detail.path("stopDate").asLong(), deliveries));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Holds simulated time to the wall clock's pace (nothing is skipped) until the handle is closed:
+     * a test can then act while the workflow is in a Wait state, as an operator would.
+     */
+    public TimeKeeper.Activity holdTime() {
+        return keeper.busy();
     }
 
     /** The one clock of the runtime (simulated time). */
@@ -271,6 +380,7 @@ public final class LocalRuntime implements AutoCloseable {
         return () -> {
             try {
                 JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(feed, liveStates, RUN_TIMEOUT);
+                accounting(arn, ACCOUNTING_TIMEOUT);
                 ArrayNode history = sfn.history(arn);
                 return result(description, history, endpoint.writes().writes(execution), seconds(started));
             } finally {
@@ -282,7 +392,7 @@ public final class LocalRuntime implements AutoCloseable {
     /** A started run. */
     @FunctionalInterface
     public interface Run {
-        /** Follows the execution to its end. */
+        /** Follows the execution to its end, and until the rules' targets (the reconciler) have taken that end. */
         RunResult await();
     }
 
@@ -383,25 +493,23 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /** The template evaluated for the services beyond the first (see {@link Options#services()}). */
-    private List<PipelineTemplate> moreServices(String scanGate) {
+    private List<PipelineTemplate> moreServices(Map<String, String> overrides) {
         List<PipelineTemplate> more = new java.util.ArrayList<>();
         for (int i = 2; i <= services; i++) {
-            more.add(template(scanGate, Map.of("AppName", "web" + i, "DatabaseRole", "app" + i)));
+            more.add(template(overrides, Map.of("AppName", "web" + i, "DatabaseRole", "app" + i)));
         }
         return more;
     }
 
-    private PipelineTemplate template(String scanGate) {
-        return template(scanGate, Map.of());
+    private static Map<String, String> scanGateParameters(String scanGate) {
+        return scanGate == null ? Map.of() : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
     }
 
-    private PipelineTemplate template(String scanGate, Map<String, String> service) {
+    /** The template with the runtime's parameters, then {@code overrides}, then a service's own. */
+    private PipelineTemplate template(Map<String, String> overrides, Map<String, String> service) {
         Map<String, String> evaluated = new HashMap<>(parameters);
+        evaluated.putAll(overrides);
         evaluated.putAll(service);
-        if (scanGate != null) {
-            evaluated.put("EnableScanGate", "true");
-            evaluated.put("ScanGateSeverity", scanGate);
-        }
         return PipelineTemplate.load(root.resolve("template.yaml"), evaluated);
     }
 

@@ -51,14 +51,14 @@ class CheckDeploymentHandlerIT {
                 .overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
         return new CheckDeploymentHandler(new SdkRolloutObserver(ecs, elb, HttpSmokeCheck.withDefaultTimeouts()),
                 new SsmConfigSource(emulator.client(software.amazon.awssdk.services.ssm.SsmClient.builder()), World.CONFIG_PARAMETER),
-                new DynamoRolloutWatches(emulator.client(DynamoDbClient.builder()), World.TABLE),
+                (request, seconds) -> { }, new DynamoRolloutWatches(emulator.client(DynamoDbClient.builder()), World.TABLE),
                 new SfnTaskTokens(emulator.client(SfnClient.builder())), clock);
     }
 
     /** What StartDeployment leaves behind on moto: the service on revision 2, no deployment id. */
     private static Rollout started(World world) {
         String revision = world.registerRevision2("v1.0.1");
-        return new StartDeploymentHandler(new SdkEcsServices(world.ecs), Clock.systemUTC())
+        return new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, Clock.systemUTC())
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
                         RolloutFixtures.log(RolloutFixtures.lines()));
@@ -66,7 +66,7 @@ class CheckDeploymentHandlerIT {
 
     private static CheckResult check(Emulator emulator, World world, Rollout rollout, CallCounter counter, Clock clock) {
         return handler(emulator, counter, clock).apply(new CheckDeploymentHandler.Input(
-                RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, null), RolloutFixtures.log(RolloutFixtures.lines()));
+                RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, null, null), RolloutFixtures.log(RolloutFixtures.lines()));
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
 import dev.pushdeploy.adapter.aws.SfnTaskTokens;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import dev.pushdeploy.model.Verdict;
 import dev.pushdeploy.testing.Emulator;
@@ -40,12 +41,12 @@ class RollbackHandlerIT {
 
     private static RollbackHandler handler(Emulator emulator, CallCounter counter) {
         EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
-        return new RollbackHandler(new SdkEcsServices(ecs), Clock.systemUTC());
+        return new RollbackHandler(new SdkEcsServices(ecs), request -> true, Clock.systemUTC());
     }
 
     private static Rollout started(World world) {
         String revision = world.registerRevision2("v1.0.1");
-        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), Clock.systemUTC())
+        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, Clock.systemUTC())
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
                         RolloutFixtures.log(RolloutFixtures.lines()));
@@ -54,7 +55,7 @@ class RollbackHandlerIT {
     }
 
     private static RollbackHandler.Input input(World world, Rollout rollout) {
-        return new RollbackHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, FAILED);
+        return new RollbackHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, FAILED, null);
     }
 
     @Test
@@ -86,9 +87,10 @@ class RollbackHandlerIT {
 
         CheckResult check = new CheckDeploymentHandler(
                 new SdkRolloutObserver(world.ecs, world.elb, HttpSmokeCheck.withDefaultTimeouts()),
-                new SsmConfigSource(world.ssm, World.CONFIG_PARAMETER), new DynamoRolloutWatches(world.dynamo, World.TABLE),
-                new SfnTaskTokens(emulator.client(SfnClient.builder())), Clock.systemUTC())
-                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back, null),
+                new SsmConfigSource(world.ssm, World.CONFIG_PARAMETER), (request, seconds) -> { },
+                new DynamoRolloutWatches(world.dynamo, World.TABLE), new SfnTaskTokens(emulator.client(SfnClient.builder())),
+                Clock.systemUTC())
+                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back, null, null),
                         RolloutFixtures.log(RolloutFixtures.lines()));
 
         // moto's only deployment is the original one on web:1, forever IN_PROGRESS with no task running

@@ -96,11 +96,12 @@ public final class Aws {
         static final EventBridgeClient CLIENT = build(EventBridgeClient.builder());
     }
 
+    private static final class SfnHolder {
+        static final SfnClient CLIENT = build(SfnClient.builder());
+    }
+
     private static final class ElbHolder {
         static final ElasticLoadBalancingV2Client CLIENT = build(ElasticLoadBalancingV2Client.builder());
     }
 
-    private static final class SfnHolder {
-        static final SfnClient CLIENT = build(SfnClient.builder());
-    }
 }

@@ -2,6 +2,7 @@ package dev.pushdeploy.adapter.aws;
 
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutWatches;
 import dev.pushdeploy.rollout.Watch;
@@ -32,6 +33,9 @@ public final class DynamoRolloutWatches implements RolloutWatches {
         item.put("token", AttributeValue.fromS(watch.token()));
         item.put("request", AttributeValue.fromS(Json.write(watch.request())));
         item.put("rollout", AttributeValue.fromS(Json.write(watch.rollout())));
+        if (watch.release() != null) {
+            item.put("release", AttributeValue.fromS(Json.write(watch.release())));
+        }
         item.put("expiresAt", AttributeValue.fromN(Long.toString(watch.expiresAt())));
         AwsCall.exec("dynamodb:PutItem watch of " + serviceKey(watch.request().cluster(), watch.request().service()),
                 () -> dynamo.putItem(r -> r.tableName(table).item(item)));
@@ -45,7 +49,9 @@ public final class DynamoRolloutWatches implements RolloutWatches {
             return Optional.empty();
         }
         return Optional.of(new Watch(item.get("token").s(), Json.read(item.get("request").s(), DeployRequest.class),
-                Json.read(item.get("rollout").s(), Rollout.class), Long.parseLong(item.get("expiresAt").n())));
+                Json.read(item.get("rollout").s(), Rollout.class),
+                item.containsKey("release") ? Json.read(item.get("release").s(), Release.class) : null,
+                Long.parseLong(item.get("expiresAt").n())));
     }
 
     @Override
