@@ -11,6 +11,7 @@ import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.events.LocalEventBus;
+import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.run.ExecutionFeed;
 import dev.pushdeploy.local.time.SimulatedClock;
 import dev.pushdeploy.local.time.TimeKeeper;
@@ -134,7 +135,7 @@ public final class LocalRuntime implements AutoCloseable {
         endpoint.route(lambdas);
         endpoint.route(simulator);
         this.sfn = new StepFunctions(moto.endpoint());
-        this.bus = new LocalEventBus(template.rules(), clock, keeper, this::deliver, log);
+        this.bus = new LocalEventBus(rules(template, more), clock, keeper, this::deliver, log);
         simulator.events(bus::put);
         keeper.add(simulator);
         keeper.add(bus);
@@ -499,6 +500,23 @@ public final class LocalRuntime implements AutoCloseable {
             more.add(template(overrides, Map.of("AppName", "web" + i, "DatabaseRole", "app" + i)));
         }
         return more;
+    }
+
+    /**
+     * The rules of the stack and, for the services beyond the first, those of their evaluations that
+     * differ (each service's own ECS rules, named {@code <rule>@<service>}): one event bus, as if each
+     * service's stack had its rules on it; a rule identical in every evaluation is there once.
+     */
+    private static List<RuleSpec> rules(PipelineTemplate template, List<PipelineTemplate> more) {
+        List<RuleSpec> rules = new java.util.ArrayList<>(template.rules());
+        for (int i = 0; i < more.size(); i++) {
+            for (RuleSpec rule : more.get(i).rules()) {
+                if (!rules.contains(rule)) {
+                    rules.add(new RuleSpec(rule.name() + "@web" + (i + 2), rule.pattern(), rule.targets()));
+                }
+            }
+        }
+        return rules;
     }
 
     private static Map<String, String> scanGateParameters(String scanGate) {

@@ -16,7 +16,7 @@ final class Repo {
     /** Template function → handler class (simple name) → events file; the ASL substitution is {@code <function>Arn}. */
     static final Map<String, String> FUNCTIONS = new LinkedHashMap<>();
     static final Map<String, String> EVENTS = new LinkedHashMap<>();
-    /** The functions the state machine invokes: all but the reconciler, which EventBridge invokes. */
+    /** The functions the state machine invokes: all but the reconciler and RolloutEvents, which EventBridge invokes. */
     static final java.util.List<String> STEPS = new java.util.ArrayList<>();
 
     static {
@@ -31,6 +31,7 @@ final class Repo {
         fn("FinalizeFunction", "FinalizeHandler", "finalize.json");
         STEPS.addAll(FUNCTIONS.keySet());
         fn("ReconcileFunction", "ReconcileHandler", "reconcile.json");
+        fn("RolloutEventsFunction", "RolloutEventHandler", "ecs-deployment-completed.json");
     }
 
     private Repo() {
