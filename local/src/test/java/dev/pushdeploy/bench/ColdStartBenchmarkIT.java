@@ -51,13 +51,21 @@ class ColdStartBenchmarkIT {
     }
 
     static final Consumer<World> PUSHED = world -> world.pushImage("v1.1.0");
+    /** The execution prepare.json names, started with the sample push as its input. */
+    static final Consumer<World> STARTED = PUSHED.andThen(world -> {
+        try {
+            world.startExecution("push-web-v1-1-0", Files.readString(Path.of("..", "events", "ecr-push.json")));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    });
     static final Consumer<World> NOTHING = world -> { };
     static final Consumer<World> REVISION_2 = world -> world.registerRevision2("v1.0.1");
     static final Consumer<World> ON_REVISION_2 = REVISION_2.andThen(world -> world.ecs.updateService(
             r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(RolloutFixtures.REV2_ARN)));
 
     static final List<Case> CASES = List.of(
-            new Case("PrepareHandler", "prepare.json", PUSHED),
+            new Case("PrepareHandler", "prepare.json", STARTED),
             new Case("ScanGateHandler", "scan-gate.json", PUSHED),
             new Case("LockHandler", "lock.json", PUSHED),
             new Case("RotateSecretsHandler", "rotate-secrets.json", NOTHING),
@@ -65,7 +73,8 @@ class ColdStartBenchmarkIT {
             new Case("StartDeploymentHandler", "start-deployment.json", REVISION_2),
             new Case("CheckDeploymentHandler", "check-deployment.json", ON_REVISION_2),
             new Case("RollbackHandler", "rollback.json", ON_REVISION_2),
-            new Case("FinalizeHandler", "finalize.json", PUSHED));
+            new Case("FinalizeHandler", "finalize.json", PUSHED),
+            new Case("RolloutEventHandler", "ecs-deployment-completed.json", ON_REVISION_2));
 
     @Test
     void firstInvocationOfEachHandlerAgainstTheOneSdkCallFloor(Emulator emulator) throws Exception {
