@@ -19,14 +19,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.moto.MotoServer;
+import dev.pushdeploy.local.proc.Leftovers;
+import dev.pushdeploy.local.endpoint.WriteCounter;
 import dev.pushdeploy.local.run.EventRule;
-import dev.pushdeploy.local.run.ExecutionWatcher;
-import dev.pushdeploy.local.run.History;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.local.run.SecretMove;
-import dev.pushdeploy.local.run.StateLine;
-import dev.pushdeploy.local.run.StepFunctions;
 import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.ops.ExecutionWatcher;
+import dev.pushdeploy.ops.History;
+import dev.pushdeploy.ops.StateLine;
+import dev.pushdeploy.ops.StepFunctions;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.secrets.Slots;
@@ -41,6 +43,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -134,7 +137,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.simulator = new EcsSimulator(endpoint, clock);
         endpoint.route(lambdas);
         endpoint.route(simulator);
-        this.sfn = new StepFunctions(moto.endpoint());
+        this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
         this.bus = new LocalEventBus(rules(template, more), clock, keeper, this::deliver, log);
         simulator.events(bus::put);
         keeper.add(simulator);
@@ -148,6 +151,15 @@ public final class LocalRuntime implements AutoCloseable {
             close();
             throw e;
         }
+        recordChildren();
+    }
+
+    /** Records moto and PostgreSQL, so that they are reaped should this JVM die without closing the runtime. */
+    private void recordChildren() {
+        List<Leftovers.Child> children = new java.util.ArrayList<>();
+        children.add(new Leftovers.Child(moto.pid(), moto.directory().toString(), moto.directory()));
+        bootstrap.database().ifPresent(db -> children.add(new Leftovers.Child(db.pid(), db.dataDirectory().toString(), db.dataDirectory())));
+        Leftovers.record(root, children);
     }
 
     public static LocalRuntime start(Options options) {
@@ -165,28 +177,24 @@ public final class LocalRuntime implements AutoCloseable {
         bus.reset();
         endpoint.writes().reset();
         stack = bootstrap.create(template, more);
+        recordChildren();
     }
 
-    /**
-     * Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). The
-     * gate's parameters change the configuration document only, so the functions stay as they are.
-     */
+    /** Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). */
     public synchronized void reset(String scanGate) {
         reset(scanGateParameters(scanGate));
     }
 
     /**
-     * Like {@link #reset()}, with the template evaluated with {@code parameters} over its defaults
-     * (parameters that reach only the configuration document, such as KeepRevisions or BakeSeconds).
-     * The functions and the rules must stay as they are.
+     * Like {@link #reset()}, with the template evaluated with {@code parameters} over its defaults:
+     * the stack, its functions and its rules as the template has them then (with
+     * {@code SecondServiceName}, a second service and the release's function and state machine).
      */
     public synchronized void reset(Map<String, String> parameters) {
-        PipelineTemplate evaluated = template(parameters, Map.of());
-        if (!evaluated.functions().equals(template.functions())) {
-            throw new IllegalStateException("the parameters " + parameters + " change the template's functions; start a new runtime");
-        }
-        template = evaluated;
+        template = template(parameters, Map.of());
         more = moreServices(parameters);
+        lambdas.deploy(template.functions());
+        bus.rules(rules(template, more));
         reset();
     }
 
@@ -200,6 +208,33 @@ public final class LocalRuntime implements AutoCloseable {
 
     public LambdaRuntime lambdas() {
         return lambdas;
+    }
+
+    /** The AWS endpoint of this runtime: moto behind the local endpoint (the functions, the simulated ECS). */
+    public java.net.URI endpoint() {
+        return endpoint.uri();
+    }
+
+    /** The mutating calls the endpoint accepted. */
+    public WriteCounter writes() {
+        return endpoint.writes();
+    }
+
+    /**
+     * Delivers an EventBridge event as the template's rules would: when one matches, the image an
+     * ECR push reports is pushed to the emulator and the state machine starts with the event as
+     * input, under a generated name (as EventBridge starts it). Returns the execution's ARN, or empty
+     * when no rule matches. Nothing waits for the execution.
+     */
+    public Optional<String> startFromEvent(String event) {
+        JsonNode parsed = Json.tree(event);
+        boolean startsWorkflow = EventRule.isEvent(parsed) && bus.matching(event).stream()
+                .anyMatch(rule -> bus.rule(rule).targets().contains(stack.stateMachineArn()));
+        if (!startsWorkflow) {
+            return Optional.empty();
+        }
+        pushReportedImage(parsed);
+        return Optional.of(sfn.startExecution(stack.stateMachineArn(), UUID.randomUUID().toString(), event));
     }
 
     /** The default event bus: the template's rules, deliveries on simulated time. */
@@ -380,7 +415,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         return () -> {
             try {
-                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(feed, liveStates, RUN_TIMEOUT);
+                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(this::ended, liveStates, RUN_TIMEOUT);
                 accounting(arn, ACCOUNTING_TIMEOUT);
                 ArrayNode history = sfn.history(arn);
                 return result(description, history, endpoint.writes().writes(execution), seconds(started));
@@ -388,6 +423,43 @@ public final class LocalRuntime implements AutoCloseable {
                 endpoint.writes().executionEnded(execution);
             }
         };
+    }
+
+    /**
+     * Starts a release (the template's release state machine, with a second service) with a
+     * manifest, named {@code name}, and follows it to its end; each service's executions run as
+     * the release starts them.
+     */
+    public Release release(String name, String manifest, Scenario scenario) {
+        if (stack.releaseStateMachineArn() == null) {
+            throw new IllegalStateException("this stack has no release state machine (template parameter SecondServiceName)");
+        }
+        simulator.scenario(scenario);
+        endpoint.writes().executionStarted(name);
+        try {
+            String arn = sfn.startExecution(stack.releaseStateMachineArn(), name, manifest);
+            JsonNode description = new ExecutionWatcher(sfn, arn, line -> { }).await(this::ended, false, RUN_TIMEOUT);
+            return new Release(description, endpoint.writes().writes(name));
+        } finally {
+            endpoint.writes().executionEnded(name);
+        }
+    }
+
+    /** Whether the execution ends within {@code wait}, as the launcher's change log tells. */
+    private boolean ended(String executionArn, Duration wait) throws InterruptedException {
+        return feed.awaitEnd(executionArn, wait).isPresent();
+    }
+
+    /**
+     * A release that ended.
+     *
+     * @param description its execution, as DescribeExecution answers
+     * @param writes      the mutating calls attributed to the release execution itself (not to the executions it started)
+     */
+    public record Release(JsonNode description, List<String> writes) {
+        public Release {
+            writes = List.copyOf(writes);
+        }
     }
 
     /** A started run. */
@@ -574,6 +646,7 @@ public final class LocalRuntime implements AutoCloseable {
         } finally {
             moto.close();
             endpoint.close();
+            Leftovers.forget(root);
         }
     }
 }

@@ -123,10 +123,15 @@ class IamCoverageIT {
                 world.ecr.startImageScan(r -> r.repositoryName(World.REPOSITORY).imageId(i -> i.imageDigest(digest)));
             }
             case "RegisterTaskDefinitionFunction" -> world.pushImage("v1.0.1");
-            case "StartDeploymentFunction" -> revision2(world);
+            case "PlanReleaseFunction" -> world.pushImage("v1.1.0");
+            case "StartDeploymentFunction" -> {
+                revision2(world);
+                lock(event);
+            }
             case "CheckDeploymentFunction", "RollbackFunction" -> {
                 String revision = revision2(world);
                 world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(revision));
+                lock(event);
             }
             case "RolloutEventsFunction" -> {
                 String revision = revision2(world);
@@ -143,13 +148,17 @@ class IamCoverageIT {
                 }
                 String live = register(world, v110, "b");
                 world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(live));
-                RequestStreamHandler lock = (RequestStreamHandler) Class.forName("dev.pushdeploy.handler.LockHandler")
-                        .getConstructor().newInstance();
-                lock.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+                lock(event);
             }
             default -> {
             }
         }
+    }
+
+    /** The request of a sample event takes the service's lock, as its run would have before the step (steps move the service only then). */
+    private static void lock(String event) throws Exception {
+        RequestStreamHandler lock = (RequestStreamHandler) Class.forName("dev.pushdeploy.handler.LockHandler").getConstructor().newInstance();
+        lock.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
     }
 
     /** Revision 2 of web: the live one with the image v1.0.1 (what the rollout events name). */

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -605,6 +606,49 @@ class TemplateOptionsIT {
             }
         }
         assertEquals(List.of(), missing, "grants of the first service the second lacks");
+    }
+
+    /**
+     * Releases come with the second service. The release's role may invoke its planner, start and
+     * follow executions of the deployment workflow (and of no other state machine), record the
+     * release and notify: nothing else; the planner only reads the two repositories.
+     */
+    @Test
+    void aReleaseMayStartAndFollowDeploymentsAndNothingElse() {
+        Variant one = Variant.of(Map.of());
+        for (String id : List.of("ReleaseStateMachine", "ReleaseStateMachineRole", "PlanReleaseFunction", "PlanReleaseFunctionRole")) {
+            assertFalse(one.exists(id), id + " without a second service");
+        }
+        Variant v = Variant.of(Map.of("SecondServiceName", SECOND));
+        Map<String, Set<String>> grants = grants(v, "ReleaseStateMachineRole");
+        String deploy = v.properties("ReleaseStateMachine").path("DefinitionSubstitutions").path("DeployStateMachineArn").asText();
+        assertTrue(deploy.endsWith(":stateMachine:pushdeploy-deploy"), deploy);
+        String executions = deploy.replace(":stateMachine:", ":execution:") + ":*";
+        assertEquals(Set.of(deploy), grants.get("states:StartExecution"));
+        assertEquals(Set.of(executions), grants.get("states:DescribeExecution"));
+        assertEquals(Set.of(executions), grants.get("states:StopExecution"));
+        assertEquals(Set.of("arn:aws:events:us-east-1:123456789012:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"),
+                grants.get("events:PutRule"));
+        assertEquals(Set.of(v.properties("ReleaseStateMachine").path("DefinitionSubstitutions").path("PlanReleaseFunctionArn").asText()),
+                grants.get("lambda:InvokeFunction"));
+        assertEquals(Set.of("dynamodb:PutItem", "events:DescribeRule", "events:PutRule", "events:PutTargets", "kms:Decrypt",
+                        "kms:GenerateDataKey", "lambda:InvokeFunction", "logs:CreateLogDelivery", "logs:DeleteLogDelivery",
+                        "logs:DescribeLogGroups", "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
+                        "logs:PutResourcePolicy", "logs:UpdateLogDelivery", "sns:Publish", "states:DescribeExecution",
+                        "states:StartExecution", "states:StopExecution", "xray:GetSamplingRules", "xray:GetSamplingTargets",
+                        "xray:PutTelemetryRecords", "xray:PutTraceSegments"),
+                grants.keySet());
+        Map<String, Set<String>> planner = grants(v, "PlanReleaseFunctionRole");
+        assertEquals(Set.of("ecr:DescribeImages", "ecr:DescribeRepositories"), planner.keySet());
+        assertEquals(2, planner.get("ecr:DescribeImages").size(), "the two repositories: " + planner);
+    }
+
+    /** Action → the resources a role's own policies grant it on. */
+    private static Map<String, Set<String>> grants(Variant v, String role) {
+        Map<String, Set<String>> grants = new TreeMap<>();
+        v.properties(role).path("Policies").forEach(p -> p.path("PolicyDocument").path("Statement").forEach(st ->
+                texts(st.path("Action")).forEach(a -> grants.computeIfAbsent(a, k -> new TreeSet<>()).addAll(texts(st.path("Resource"))))));
+        return grants;
     }
 
     /** The second service's counterpart of a grant on the first's repository, service, family, slots or release parameters. */

@@ -61,7 +61,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * cluster, revision 1 of the task definition and the service running it (2 tasks, circuit
  * breaker with rollback); the table, the topic (with an SQS queue subscribed, so notifications
  * can be read back), the configuration document, the release parameters and the state machine
- * from the ASL with the template's substitutions.
+ * from the ASL with the template's substitutions (and, with a second service, the release's).
  *
  * <p>When the configuration has postgres secrets, an embedded PostgreSQL ({@link LocalDatabase})
  * plays the template's RDS instance: started on the first bootstrap, reset on the next ones,
@@ -186,13 +186,16 @@ public final class Bootstrap implements AutoCloseable {
             events.createEventBus(r -> r.name(bus));
         }
 
-        PipelineTemplate.StateMachineSpec machine = template.stateMachine();
-        String stateMachineArn = sfn.createStateMachine(r -> r.name(machine.name())
-                .definition(machine.definitionText())
-                .roleArn("arn:aws:iam::" + ACCOUNT + ":role/" + machine.name())).stateMachineArn();
+        List<String> stateMachineArns = new ArrayList<>();
+        for (PipelineTemplate.StateMachineSpec machine : template.stateMachines()) {
+            stateMachineArns.add(sfn.createStateMachine(r -> r.name(machine.name())
+                    .definition(machine.definitionText())
+                    .roleArn("arn:aws:iam::" + ACCOUNT + ":role/" + machine.name())).stateMachineArn());
+        }
+        String stateMachineArn = stateMachineArns.get(0);
 
         return new StackOutputs(stateMachineArn, configParameter, config, table, topicArn, queueUrl, releasePrefix,
-                template.eventPatterns(), services);
+                template.eventPatterns(), services, stateMachineArns.size() > 1 ? stateMachineArns.get(1) : null);
     }
 
     /**
@@ -372,6 +375,11 @@ public final class Bootstrap implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The embedded PostgreSQL, once a configuration with postgres secrets started it. */
+    public java.util.Optional<LocalDatabase> database() {
+        return java.util.Optional.ofNullable(database);
     }
 
     /** Stops the embedded PostgreSQL, if one was started. */

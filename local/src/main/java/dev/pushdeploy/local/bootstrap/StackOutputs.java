@@ -8,6 +8,7 @@ import java.util.List;
  * What the bootstrap created in the emulator: the names and ARNs the CLI and the tests work with.
  *
  * @param eventPatterns the template's rule patterns that start the state machine
+ * @param releaseStateMachineArn the release state machine (the template has it with a second service), else null
  */
 public record StackOutputs(
         String stateMachineArn,
@@ -18,7 +19,8 @@ public record StackOutputs(
         String notificationsQueueUrl,
         String releaseParameterPrefix,
         List<String> eventPatterns,
-        List<Service> services) {
+        List<Service> services,
+        String releaseStateMachineArn) {
     public StackOutputs {
         eventPatterns = List.copyOf(eventPatterns);
         services = List.copyOf(services);

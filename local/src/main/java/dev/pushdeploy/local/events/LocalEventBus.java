@@ -55,8 +55,8 @@ public final class LocalEventBus implements Agenda {
                            int attempt) {
     }
 
-    private final Map<String, RuleSpec> rules = new LinkedHashMap<>();
-    private final EventRule matcher;
+    private volatile Map<String, RuleSpec> rules = Map.of();
+    private volatile EventRule matcher = new EventRule(Map.of());
     private final Clock clock;
     private final TimeKeeper keeper;
     private final Target target;
@@ -73,12 +73,7 @@ public final class LocalEventBus implements Agenda {
     });
 
     public LocalEventBus(List<RuleSpec> rules, Clock clock, TimeKeeper keeper, Target target, Consumer<String> log) {
-        Map<String, String> patterns = new LinkedHashMap<>();
-        for (RuleSpec rule : rules) {
-            this.rules.put(rule.name(), rule);
-            patterns.put(rule.name(), rule.pattern());
-        }
-        this.matcher = new EventRule(patterns);
+        rules(rules);
         this.clock = clock;
         this.keeper = keeper;
         this.target = target;
@@ -106,6 +101,18 @@ public final class LocalEventBus implements Agenda {
             keeper.wake();
         }
         return matched;
+    }
+
+    /** Replaces the rules (a new deployment of the stack). */
+    public synchronized void rules(List<RuleSpec> specs) {
+        Map<String, RuleSpec> byName = new LinkedHashMap<>();
+        Map<String, String> patterns = new LinkedHashMap<>();
+        for (RuleSpec rule : specs) {
+            byName.put(rule.name(), rule);
+            patterns.put(rule.name(), rule.pattern());
+        }
+        rules = Map.copyOf(byName);
+        matcher = new EventRule(patterns);
     }
 
     /** The rules an event matches, without putting it on the bus. */

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,8 @@ public final class LambdaRuntime implements Route {
     private static final Pattern INVOKE_PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
     private static final Object ENVIRONMENT_LOCK = new Object();
 
-    private final Map<String, FunctionSpec> functions;
-    private final Set<String> environmentNames = new HashSet<>();
+    private volatile Map<String, FunctionSpec> functions;
+    private final Set<String> environmentNames = ConcurrentHashMap.newKeySet();
     private final Map<String, Deque<RequestStreamHandler>> warm = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.atomic.AtomicLong> billedMillis = new ConcurrentHashMap<>();
@@ -61,14 +60,20 @@ public final class LambdaRuntime implements Route {
      * @param clock     the time the handlers read
      */
     public LambdaRuntime(Collection<FunctionSpec> functions, Consumer<String> log, Clock clock) {
+        this.log = log;
+        this.clock = clock;
+        deploy(functions);
+    }
+
+    /** Replaces the functions (a new deployment of the stack): warm instances are dropped. */
+    public void deploy(Collection<FunctionSpec> specs) {
         Map<String, FunctionSpec> byName = new LinkedHashMap<>();
-        functions.forEach(f -> {
+        specs.forEach(f -> {
             byName.put(f.name(), f);
             environmentNames.addAll(f.environment().keySet());
         });
-        this.functions = Map.copyOf(byName);
-        this.log = log;
-        this.clock = clock;
+        functions = Map.copyOf(byName);
+        warm.clear();
     }
 
     /** The ARN of a local function, as the state machine's substitutions name it. */

@@ -3,6 +3,7 @@ package dev.pushdeploy.local.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Outcomes;
 import java.util.List;
 
 /**
@@ -25,7 +26,7 @@ public record RunResult(
         String executionArn,
         JsonNode history,
         List<SecretMove> secrets) {
-    public static final String NOT_MATCHED = "NOT_MATCHED";
+    public static final String NOT_MATCHED = Outcomes.NOT_MATCHED;
 
     public RunResult {
         writes = List.copyOf(writes);
@@ -57,15 +58,8 @@ public record RunResult(
                 : String.join(", ", secrets.stream().map(SecretMove::describe).toList()));
     }
 
-    /** The exit code of {@code ./pushdeploy run}: 0 SUCCEEDED, IGNORED, NOT_MATCHED; 2 REJECTED; 3 ROLLED_BACK; 4 ROLLBACK_FAILED; 5 SUPERSEDED; else 1. */
+    /** The exit code of {@code ./pushdeploy run} ({@link Outcomes#exitCode}). */
     public int exitCode() {
-        return switch (outcome) {
-            case "SUCCEEDED", "IGNORED", NOT_MATCHED -> 0;
-            case "REJECTED" -> 2;
-            case "ROLLED_BACK" -> 3;
-            case "ROLLBACK_FAILED" -> 4;
-            case "SUPERSEDED" -> 5;
-            default -> 1;
-        };
+        return Outcomes.exitCode(outcome);
     }
 }

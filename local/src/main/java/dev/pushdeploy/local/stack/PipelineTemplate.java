@@ -156,24 +156,36 @@ public final class PipelineTemplate {
         });
     }
 
-    /** The state machine: its name, definition file and resolved substitutions. */
+    /** The deployment workflow's state machine: its name, definition file and resolved substitutions. */
     public StateMachineSpec stateMachine() {
+        return stateMachines().get(0);
+    }
+
+    /**
+     * Every state machine of this deployment with a local definition file, in the template's order
+     * (the deployment workflow first; with a second service, the release's).
+     */
+    public List<StateMachineSpec> stateMachines() {
+        List<StateMachineSpec> machines = new ArrayList<>();
         for (String type : STATE_MACHINE_TYPES) {
             for (Map.Entry<String, JsonNode> entry : template.resources(type).entrySet()) {
                 JsonNode properties = entry.getValue().path("Properties");
                 JsonNode location = properties.has("DefinitionUri") ? properties.get("DefinitionUri") : properties.path("DefinitionS3Location");
-                if (!location.isTextual()) {
+                if (!location.isTextual() || !stack.exists(entry.getKey())) {
                     continue;
                 }
                 Map<String, String> substitutions = new LinkedHashMap<>();
                 variables(properties.path("DefinitionSubstitutions"), substitutions);
                 JsonNode name = properties.has("StateMachineName") ? properties.get("StateMachineName") : properties.path("Name");
-                return new StateMachineSpec(entry.getKey(),
+                machines.add(new StateMachineSpec(entry.getKey(),
                         name.isMissingNode() ? STACK_NAME + "-" + entry.getKey() : evaluator().string(name),
-                        directory.resolve(location.asText()).normalize(), substitutions);
+                        directory.resolve(location.asText()).normalize(), substitutions));
             }
         }
-        throw new IllegalStateException("template.yaml has no state machine with a local definition file");
+        if (machines.isEmpty()) {
+            throw new IllegalStateException("template.yaml has no state machine with a local definition file");
+        }
+        return machines;
     }
 
     /** The name of the configuration parameter, as the functions receive it. */

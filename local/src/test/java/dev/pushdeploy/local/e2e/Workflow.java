@@ -1,5 +1,8 @@
 package dev.pushdeploy.local.e2e;
 
+import dev.pushdeploy.ops.History;
+import dev.pushdeploy.ops.StepFunctions;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
@@ -20,6 +23,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 /** What the end-to-end tests do and read: pushes through the whole workflow, and the stack's state after. */
 final class Workflow {
     final LocalRuntime runtime;
+    private final StepFunctions sfn;
     final StackOutputs.Service web;
     final List<String> output = new CopyOnWriteArrayList<>();
     private final DynamoDbClient dynamo;
@@ -30,6 +34,7 @@ final class Workflow {
         this.web = runtime.stack().service();
         this.dynamo = runtime.clients().build(DynamoDbClient.builder());
         this.ecs = runtime.clients().build(EcsClient.builder());
+        this.sfn = new StepFunctions(runtime.clients().build(SfnClient.builder()));
     }
 
     /** A push of a new image tagged {@code tag}, its ECR event, and the run it starts. */
@@ -97,7 +102,7 @@ final class Workflow {
         String arn = runtime.executionArn(name);
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
-            for (JsonNode event : new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint()).history(arn)) {
+            for (JsonNode event : sfn.history(arn)) {
                 if (state.equals(event.path("stateEnteredEventDetails").path("name").asText())) {
                     return;
                 }
@@ -124,7 +129,6 @@ final class Workflow {
     LambdaRuntime.Hold stopOnEntering(String name, String state, String function) throws InterruptedException {
         String arn = runtime.executionArn(name);
         JsonNode states = aslStates();
-        dev.pushdeploy.local.run.StepFunctions sfn = new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint());
         LambdaRuntime.Hold current = holdNext(function);
         while (true) {
             if (!current.awaitArrival(java.time.Duration.ofMinutes(2))) {
@@ -296,7 +300,7 @@ final class Workflow {
 
     /** The push time of a run's request. */
     long pushedAt(RunResult result) {
-        return dev.pushdeploy.local.run.History.lastRequest(result.history()).orElseThrow().path("pushedAt").asLong();
+        return History.lastRequest(result.history()).orElseThrow().path("pushedAt").asLong();
     }
 
     /** The run's place in the arrival sequence, from its last answer of the lock step. */
@@ -332,7 +336,7 @@ final class Workflow {
 
     /** Whether a run (an execution name) ever held the lock, by its own history. */
     boolean ranTheLockFor(String name) {
-        for (JsonNode event : new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint()).history(runtime.executionArn(name))) {
+        for (JsonNode event : sfn.history(runtime.executionArn(name))) {
             JsonNode output = event.path("stateExitedEventDetails").path("output");
             if (output.isTextual() && "ACQUIRED".equals(Json.tree(output.asText()).path("lock").path("status").asText())) {
                 return true;

@@ -1,4 +1,4 @@
-package dev.pushdeploy.local.cli;
+package dev.pushdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;
@@ -7,13 +7,15 @@ import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import java.util.stream.Collectors;
-import java.util.function.Consumer;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -24,23 +26,23 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * {@code ./pushdeploy demo}: a good push that goes live, then a bad push that is rolled back,
  * with the live revision, image and secret slots before and after each, in real time.
  */
-final class DemoCommand {
+@Command(name = "demo", description = "A good push that goes live, then a bad push that is rolled back, on a fresh local stack.")
+final class DemoCommand implements Callable<Integer> {
     private static final String GOOD_TAG = "v1.1.0";
     private static final String BAD_TAG = "v1.2.0";
 
-    private final Path root;
-    private final Main.Arguments arguments;
-    private final PrintStream out;
-    private final Consumer<String> functionLog;
+    @ParentCommand
+    Main main;
 
-    DemoCommand(Path root, Main.Arguments arguments, PrintStream out, Consumer<String> functionLog) {
-        this.root = root;
-        this.arguments = arguments;
-        this.out = out;
-        this.functionLog = functionLog;
-    }
+    @Option(names = "--rollout-seconds", paramLabel = "N",
+            description = "A healthy ECS rollout takes N simulated seconds (default 8); every phase of the simulated tasks scales with it.")
+    Double rolloutSeconds;
 
-    int execute() {
+    private PrintStream out;
+
+    @Override
+    public Integer call() {
+        out = main.json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : main.out;
         out.println("""
                 pushdeploy demo
                 ===============
@@ -52,8 +54,8 @@ final class DemoCommand {
         long start = System.nanoTime();
         out.print("Starting the emulator and bootstrapping the stack ... ");
         out.flush();
-        try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog, null))) {
-            Main.rolloutSeconds(runtime, arguments);
+        return FreshStack.with(Main.options(main.root, main.functionLog(), null), () -> "the demo did not finish", runtime -> {
+            LocalOptions.rolloutSeconds(runtime, rolloutSeconds);
             out.printf(Locale.ROOT, "done (%.1f s).%n%n", (System.nanoTime() - start) / 1e9);
             StackOutputs.Service service = runtime.stack().service();
             String name = service.target().serviceKey();
@@ -99,8 +101,26 @@ final class DemoCommand {
                     + " with the secrets it was started with. Secret values never left SSM."
                     : "Unexpected: the demo expected SUCCEEDED, then ROLLED_BACK back to the first push's revision.");
             out.printf(Locale.ROOT, "(%.0f s in all)%n", (System.nanoTime() - start) / 1e9);
+            out.println();
+            out.println("""
+                    Try next:
+                      ./pushdeploy run --event events/ecr-push.json --scenario slow-start   # one push, any scenario (crash-loop, bad-smoke, ...)
+                      ./pushdeploy local up                  # a local stack that lives across commands, then:
+                      ./pushdeploy local push v1.2.0         #   a docker push into it: the workflow deploys it
+                      ./pushdeploy --local status            #   what is live, in flight, queued; the last outcomes
+                      ./pushdeploy --local diff v1.0.0       #   what a deploy would register, nothing written
+                      ./pushdeploy --local rollback          #   back to the previous release
+                      ./pushdeploy --local history
+                      ./pushdeploy local down
+                    The same commands work on a deployed stack (without --local): see README.md, Operating the pipeline.""");
+            if (main.json) {
+                var summary = dev.pushdeploy.adapter.json.Json.object().put("asExpected", asExpected);
+                summary.set(GOOD_TAG, good.summary());
+                summary.set(BAD_TAG, bad.summary());
+                main.output().json(summary);
+            }
             return asExpected ? 0 : 1;
-        }
+        });
     }
 
     private RunResult push(LocalRuntime runtime, StackOutputs.Service service, String tag, Scenario imageBehaviour) {

@@ -1,4 +1,4 @@
-package dev.pushdeploy.local.run;
+package dev.pushdeploy.ops;
 
 import java.util.Locale;
 
@@ -12,6 +12,6 @@ import java.util.Locale;
 public record StateLine(double seconds, String state, String kind, String detail) {
     public String format() {
         String text = String.format(Locale.ROOT, "%7.1fs  %-24s %s", seconds, state, detail).stripTrailing();
-        return text.length() > 220 ? text.substring(0, 219) + "…" : text;
+        return Text.shorten(text, 220);
     }
 }

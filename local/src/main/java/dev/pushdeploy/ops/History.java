@@ -1,4 +1,4 @@
-package dev.pushdeploy.local.run;
+package dev.pushdeploy.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;
@@ -22,7 +22,7 @@ public final class History {
             }
             return "IGNORED".equals(output.path("request").path("decision").asText()) ? "IGNORED" : "SUCCEEDED";
         }
-        return description.hasNonNull("error") ? description.get("error").asText() : status;
+        return description.hasNonNull("error") && !description.get("error").asText().isBlank() ? description.get("error").asText() : status;
     }
 
     public static String reason(JsonNode description) {

@@ -1,4 +1,4 @@
-package dev.pushdeploy.local.cli;
+package dev.pushdeploy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +12,7 @@ import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,8 @@ class RealPushEventsIT {
 
     @Test
     void anUntaggedPushIsIgnoredWithItsReasonAndExitCode0() throws Exception {
-        CliIT.Cli cli = CliIT.Cli.run(dir, "run", "--event", event("ecr-push-untagged.json").toString());
+        CliProcess.Result cli = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", dir.resolve("state").toString()))
+                .run("run", "--event", event("ecr-push-untagged.json").toString());
         assertEquals(0, cli.exit(), cli.err());
         assertEquals("IGNORED", cli.summary().path("outcome").asText(), cli.out());
         assertTrue(cli.summary().path("reason").asText().contains("without a tag"), cli.out());

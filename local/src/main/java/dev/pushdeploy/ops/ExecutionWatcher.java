@@ -1,4 +1,4 @@
-package dev.pushdeploy.local.run;
+package dev.pushdeploy.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -29,12 +29,36 @@ public final class ExecutionWatcher {
         this.out = out;
     }
 
+    /** Tells when an execution has ended. */
+    @FunctionalInterface
+    public interface Ends {
+        /** Waits up to {@code wait} for the execution to end; whether it has. */
+        boolean awaitEnd(String executionArn, Duration wait) throws InterruptedException;
+    }
+
+    /** Ends told by DescribeExecution, asked once a second (what the CLI does against AWS). */
+    public static Ends polling(StepFunctions sfn) {
+        return (execution, wait) -> {
+            long until = System.nanoTime() + wait.toNanos();
+            while (true) {
+                if (!"RUNNING".equals(sfn.describeExecution(execution).path("status").asText())) {
+                    return true;
+                }
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                Thread.sleep(Math.min(LIVE_MILLIS, left / 1_000_000 + 1));
+            }
+        };
+    }
+
     /**
-     * Waits until the execution ends (told by the feed) and returns its final description. Live,
-     * it reads the growing history every second and reports each state as it finishes; otherwise
-     * it reads the history once, at the end.
+     * Waits until the execution ends and returns its final description. Live, it reads the growing
+     * history every second and reports each state as it finishes; otherwise it reads the history
+     * once, at the end.
      */
-    public JsonNode await(ExecutionFeed feed, boolean live, Duration timeout) {
+    public JsonNode await(Ends ends, boolean live, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (true) {
@@ -42,8 +66,8 @@ public final class ExecutionWatcher {
                 if (left <= 0) {
                     throw new IllegalStateException("execution " + executionArn + " still runs after " + timeout.toSeconds() + " s");
                 }
-                boolean ended = feed.awaitEnd(executionArn, live ? Duration.ofMillis(Math.min(LIVE_MILLIS, left / 1_000_000 + 1))
-                        : Duration.ofNanos(left)).isPresent();
+                boolean ended = ends.awaitEnd(executionArn, live ? Duration.ofMillis(Math.min(LIVE_MILLIS, left / 1_000_000 + 1))
+                        : Duration.ofNanos(left));
                 if (ended || live) {
                     report(sfn.history(executionArn));
                 }
