@@ -76,7 +76,7 @@ class StopExecutionIT {
         var run = workflow.start(workflow.pushEvent("v1.1.0"), scenario, name);
         LambdaRuntime.Hold hold = workflow.stopOnEntering(name, state, "CheckDeploymentFunction");
         assertTrue(hold != null, state + " was in flight");
-        account(workflow, name, run, hold, true);
+        account(workflow, name, run, hold, true, workflow.web.initialTaskDefinition());
     }
 
     /** Each Wait state, and the Task before it whose invocations lead there. */
@@ -108,14 +108,14 @@ class StopExecutionIT {
         }
         var run = workflow.start(input, scenario, name);
         assertEquals(null, workflow.stopOnEntering(name, state, before));
+        String liveBefore = workflow.web.initialTaskDefinition();
         if (holder != null) {
             holder.holding().release();
-        }
-        account(workflow, name, run, null, true);
-        if (holder != null) {
             RunResult held = holder.run().await();
             assertEquals("SUCCEEDED", held.outcome(), "the holder was left alone: " + held.reason());
+            liveBefore = workflow.liveTaskDefinition();
         }
+        account(workflow, name, run, null, true, liveBefore);
     }
 
     /** A slow deployment holding the lock while another run waits for it. */
@@ -126,16 +126,17 @@ class StopExecutionIT {
     private static void stopAndAccount(Workflow workflow, String name, LocalRuntime.Run run, LambdaRuntime.Hold hold,
             boolean accepted) {
         workflow.runtime.stop(workflow.runtime.executionArn(name));
-        account(workflow, name, run, hold, accepted);
+        account(workflow, name, run, hold, accepted, workflow.web.initialTaskDefinition());
     }
 
     /**
      * Once the stopped run's end reached the reconciler, lets the held step finish (the order that
      * matters: a step finishing first is a stop just after it); then checks everything is accounted for.
+     * {@code initial} is the revision live before the stopped run could have moved the service.
      */
-    private static void account(Workflow workflow, String name, LocalRuntime.Run run, LambdaRuntime.Hold hold, boolean accepted) {
+    private static void account(Workflow workflow, String name, LocalRuntime.Run run, LambdaRuntime.Hold hold, boolean accepted,
+            String initial) {
         String arn = workflow.runtime.executionArn(name);
-        String initial = workflow.web.initialTaskDefinition();
         LocalRuntime.Accounting delivery = workflow.runtime.accounting(arn, Duration.ofMinutes(2))
                 .filter(a -> !a.deliveries().isEmpty())
                 .orElseThrow(() -> new AssertionError("the end of " + name + " reached no rule"));

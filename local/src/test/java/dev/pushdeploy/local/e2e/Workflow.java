@@ -132,7 +132,8 @@ final class Workflow {
         LambdaRuntime.Hold current = holdNext(function);
         while (true) {
             if (!current.awaitArrival(java.time.Duration.ofMinutes(2))) {
-                throw new AssertionError(name + ": no invocation of " + function + " before " + state);
+                throw new AssertionError(name + ": no invocation of " + function + " before " + state + "; history: "
+                        + historySummary(sfn.history(arn)));
             }
             JsonNode history = sfn.history(arn);
             if (state.equals(lastEntered(history, states, "Task"))) {
@@ -174,6 +175,16 @@ final class Workflow {
     }
 
     /** The last state of a type the history shows entered. */
+    /** The execution's history in a line: each event's type, and the state's name where one is entered. */
+    private static String historySummary(JsonNode history) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (JsonNode event : history) {
+            String entered = event.path("stateEnteredEventDetails").path("name").asText("");
+            lines.add(event.path("type").asText() + (entered.isEmpty() ? "" : " " + entered));
+        }
+        return String.join(", ", lines);
+    }
+
     private static String lastEntered(JsonNode history, JsonNode states, String type) {
         String last = null;
         for (JsonNode event : history) {
@@ -258,11 +269,13 @@ final class Workflow {
         return events + HistoryBudgetTest.EVENTS_PER_FAILED_ATTEMPT * (lambdaAttempts - tasks);
     }
 
-    /** The largest state document (a state's input or output, in bytes of UTF-8) of a run. */
+    /** The largest state document (a state's input or output, in bytes of UTF-8) of a run, beyond the execution's own input entering the first state. */
     int largestStatePayload(RunResult result) {
         int largest = 0;
         for (JsonNode event : result.history()) {
-            for (JsonNode text : List.of(event.path("stateEnteredEventDetails").path("input"), event.path("stateExitedEventDetails").path("output"))) {
+            JsonNode entered = event.path("stateEnteredEventDetails");
+            JsonNode input = entered.path("name").asText().equals("Init") ? entered.path("none") : entered.path("input");
+            for (JsonNode text : List.of(input, event.path("stateExitedEventDetails").path("output"))) {
                 if (text.isTextual()) {
                     largest = Math.max(largest, text.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
                 }
