@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ledger.LockService;
+import dev.pushdeploy.model.DeployRequest;
+import java.time.Clock;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.endpoint.WriteCounter;
 import dev.pushdeploy.rollout.RolloutFixtures;
@@ -64,15 +68,29 @@ class ColdStartBenchmarkIT {
     static final Consumer<World> ON_REVISION_2 = REVISION_2.andThen(world -> world.ecs.updateService(
             r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(RolloutFixtures.REV2_ARN)));
 
+    /** The request of a sample event holds the service's lock, as its run would before the step (steps move the service only then). */
+    static Consumer<World> locked(String event) {
+        return world -> {
+            try {
+                DeployRequest request = Json.convert(Json.tree(Files.readString(Path.of("..", "events", event))).path("request"),
+                        DeployRequest.class);
+                new LockService(new DynamoLedger(world.dynamo, World.TABLE), arn -> Optional.empty(), Clock.systemUTC())
+                        .acquire(request);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+    }
+
     static final List<Case> CASES = List.of(
             new Case("PrepareHandler", "prepare.json", STARTED),
             new Case("ScanGateHandler", "scan-gate.json", PUSHED),
             new Case("LockHandler", "lock.json", PUSHED),
             new Case("RotateSecretsHandler", "rotate-secrets.json", NOTHING),
             new Case("RegisterTaskDefinitionHandler", "register-task-definition.json", NOTHING),
-            new Case("StartDeploymentHandler", "start-deployment.json", REVISION_2),
-            new Case("CheckDeploymentHandler", "check-deployment.json", ON_REVISION_2),
-            new Case("RollbackHandler", "rollback.json", ON_REVISION_2),
+            new Case("StartDeploymentHandler", "start-deployment.json", REVISION_2.andThen(locked("start-deployment.json"))),
+            new Case("CheckDeploymentHandler", "check-deployment.json", ON_REVISION_2.andThen(locked("check-deployment.json"))),
+            new Case("RollbackHandler", "rollback.json", ON_REVISION_2.andThen(locked("rollback.json"))),
             new Case("FinalizeHandler", "finalize.json", PUSHED),
             new Case("RolloutEventHandler", "ecs-deployment-completed.json", ON_REVISION_2));
 

@@ -136,7 +136,9 @@ class IamCoverageIT {
             case "RolloutEventsFunction" -> {
                 String revision = revision2(world);
                 world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(revision));
-                JsonNode state = Json.tree(Files.readString(Repo.events("check-deployment.json")));
+                String check = Files.readString(Repo.events("check-deployment.json"));
+                lock(check);
+                JsonNode state = Json.tree(check);
                 new DynamoRolloutWatches(world.dynamo, World.TABLE).register(new Watch("a-task-token",
                         Json.convert(state.path("request"), DeployRequest.class), Json.convert(state.path("rollout"), Rollout.class),
                         Json.convert(state.path("release"), Release.class), Long.MAX_VALUE / 1000));
