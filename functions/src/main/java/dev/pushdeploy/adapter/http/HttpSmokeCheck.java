@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.http;
 
+import dev.pushdeploy.adapter.aws.Priming;
 import dev.pushdeploy.rollout.RolloutSnapshot;
 import dev.pushdeploy.rollout.SmokeCheck;
 import java.io.IOException;
@@ -27,8 +28,12 @@ public final class HttpSmokeCheck implements SmokeCheck {
         return new HttpSmokeCheck(Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
+    /** Sends nothing while a function primes ({@link Priming#active()}): the probe then fails. */
     @Override
     public RolloutSnapshot.SmokeResult probe(String url, int expectedStatus) {
+        if (Priming.active()) {
+            return new RolloutSnapshot.SmokeResult(false, "GET " + url + " not sent while priming");
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(timeout)
                 .header("User-Agent", "pushdeploy-smoke-check")
