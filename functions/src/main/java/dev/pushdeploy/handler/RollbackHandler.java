@@ -56,6 +56,11 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
     }
 
     @Override
+    protected Input primingInput(PrimingSample sample) {
+        return new Input(sample.request(), sample.rollout(), sample.check(), sample.release());
+    }
+
+    @Override
     protected Rollout handle(Input input, StepLog log) {
         DeployRequest request = input.request();
         if (request.previousTaskDefinition() == null) {

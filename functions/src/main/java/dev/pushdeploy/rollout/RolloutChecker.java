@@ -38,6 +38,14 @@ public final class RolloutChecker {
     }
 
     public CheckResult check(DeployRequest request, Rollout rollout, Release release, StepLog log) {
+        return check(request, rollout, release, 0, log);
+    }
+
+    /**
+     * A check after which the workflow waits for ECS's events up to {@code watchSeconds} before it
+     * checks again (0: it polls after {@link CheckResult#nextPollSeconds()}); the lease covers the wait.
+     */
+    public CheckResult check(DeployRequest request, Rollout rollout, Release release, int watchSeconds, StepLog log) {
         Health health = config.load().forService(request.cluster(), request.service())
                 .map(Target::health).orElse(Health.DEFAULT);
         boolean rollback = Revisions.same(rollout.taskDefinition(), request.previousTaskDefinition());
@@ -51,7 +59,8 @@ public final class RolloutChecker {
                 "verdict", result.verdict(), "reason", result.reason(), "running", result.running(),
                 "desired", result.desired(), "nextPollSeconds", result.nextPollSeconds(), "strategy", result.strategy(),
                 "stage", result.stage(), "productionPercent", result.productionPercent());
-        progress.checked(request, result.verdict().isFinal() ? Math.max(request.bakeSeconds(), 0) : result.nextPollSeconds());
+        progress.checked(request, result.verdict().isFinal() ? Math.max(request.bakeSeconds(), 0)
+                : Math.max(result.nextPollSeconds(), watchSeconds));
         return result;
     }
 }

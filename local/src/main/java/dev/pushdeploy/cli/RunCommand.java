@@ -69,8 +69,10 @@ final class RunCommand implements Callable<Integer> {
         }
         LocalOptions.checkRolloutSeconds(spec, rolloutSeconds);
         LocalRuntime.Options options = Main.options(main.root, main.functionLog(), severity);
+        Map<String, String> parameters = new java.util.HashMap<>(options.parameters());
+        parameters.put("DeploymentStrategy", strategy);
         options = new LocalRuntime.Options(options.root(), options.functionLog(), options.scanGate(), options.liveStates(),
-                Map.of("DeploymentStrategy", strategy));
+                parameters, options.services());
         Output output = main.output();
         output.note("starting moto and the local endpoint, bootstrapping the stack from template.yaml ...");
         AtomicReference<String> state = new AtomicReference<>("(not started)");

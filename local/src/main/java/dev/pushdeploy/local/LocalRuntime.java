@@ -14,6 +14,7 @@ import dev.pushdeploy.config.Strategy;
 import java.util.ArrayList;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.events.LocalEventBus;
+import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.run.ExecutionFeed;
 import dev.pushdeploy.local.time.SimulatedClock;
 import dev.pushdeploy.local.time.TimeKeeper;
@@ -72,6 +73,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final MotoServer moto;
     private final Path root;
     private PipelineTemplate template;
+    private List<PipelineTemplate> more;
     private final LambdaRuntime lambdas;
     private final EcsSimulator simulator;
     private final SimulatedClock clock = new SimulatedClock();
@@ -79,6 +81,8 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalEventBus bus;
     private final ExecutionFeed feed;
     private final boolean liveStates;
+    private final Map<String, String> parameters;
+    private final int services;
     private final StepFunctions sfn;
     private final Bootstrap bootstrap;
     private final Clients internal;
@@ -93,15 +97,23 @@ public final class LocalRuntime implements AutoCloseable {
      *                    {@code ScanGateSeverity}); null for the template's default, gate off
      * @param liveStates  whether a run reports each state as it finishes (reading the execution's
      *                    history as it grows); otherwise all at once when the run ends
+     * @param parameters  template parameters other than the defaults (and the scan gate's)
+     * @param services    how many services the stack has: the template's, and more evaluated with
+     *                    {@code AppName} {@code web2}, {@code web3}, … and {@code DatabaseRole}
+     *                    {@code app2}, … in the same cluster and configuration document
      */
-    public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates, Map<String, String> parameters) {
+    public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates,
+                          Map<String, String> parameters, int services) {
         public Options {
-            parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+            parameters = Map.copyOf(parameters);
+            if (services < 1) {
+                throw new IllegalArgumentException("a stack has at least one service, not " + services);
+            }
         }
 
-        /** With the template's other parameters at their defaults. */
+        /** One service, the template's parameters but the scan gate's. */
         public Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates) {
-            this(root, functionLog, scanGate, liveStates, Map.of());
+            this(root, functionLog, scanGate, liveStates, Map.of(), 1);
         }
 
         /** Without the scan gate; states reported when a run ends. */
@@ -117,7 +129,10 @@ public final class LocalRuntime implements AutoCloseable {
         aimHandlersAt(endpoint);
         this.root = options.root();
         this.liveStates = options.liveStates();
-        this.template = template(options.scanGate(), options.parameters());
+        this.parameters = options.parameters();
+        this.services = options.services();
+        this.template = template(scanGateParameters(options.scanGate()), Map.of());
+        this.more = moreServices(scanGateParameters(options.scanGate()));
         Consumer<String> log = options.functionLog();
         this.keeper = new TimeKeeper(clock, moto.control(), log);
         endpoint.keepTime(keeper);
@@ -133,7 +148,7 @@ public final class LocalRuntime implements AutoCloseable {
         endpoint.route(lambdas);
         endpoint.route(simulator);
         this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
-        this.bus = new LocalEventBus(template.rules(), clock, keeper, this::deliver, log);
+        this.bus = new LocalEventBus(rules(template, more), clock, keeper, this::deliver, log);
         simulator.events(bus::put);
         keeper.add(simulator);
         keeper.add(bus);
@@ -141,7 +156,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
         this.internal = new Clients(endpoint.uri());
         try {
-            this.stack = bootstrap.create(template);
+            this.stack = bootstrap.create(template, more);
             configureStrategies();
         } catch (RuntimeException e) {
             close();
@@ -172,14 +187,14 @@ public final class LocalRuntime implements AutoCloseable {
         lambdas.reset();
         bus.reset();
         endpoint.writes().reset();
-        stack = bootstrap.create(template);
+        stack = bootstrap.create(template, more);
         configureStrategies();
         recordChildren();
     }
 
     /** Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). */
     public synchronized void reset(String scanGate) {
-        reset(scanGate == null ? Map.of() : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate));
+        reset(scanGateParameters(scanGate));
     }
 
     /**
@@ -188,9 +203,10 @@ public final class LocalRuntime implements AutoCloseable {
      * {@code SecondServiceName}, a second service and the release's function and state machine).
      */
     public synchronized void reset(Map<String, String> parameters) {
-        template = PipelineTemplate.load(root.resolve("template.yaml"), parameters);
+        template = template(parameters, Map.of());
+        more = moreServices(parameters);
         lambdas.deploy(template.functions());
-        bus.rules(template.rules());
+        bus.rules(rules(template, more));
         reset();
     }
 
@@ -561,12 +577,34 @@ public final class LocalRuntime implements AutoCloseable {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    private PipelineTemplate template(String scanGate, Map<String, String> parameters) {
-        Map<String, String> values = new HashMap<>(parameters);
-        if (scanGate != null) {
-            values.putAll(Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate));
+    /** The template evaluated for the services beyond the first (see {@link Options#services()}). */
+    private List<PipelineTemplate> moreServices(Map<String, String> overrides) {
+        List<PipelineTemplate> more = new java.util.ArrayList<>();
+        for (int i = 2; i <= services; i++) {
+            more.add(template(overrides, Map.of("AppName", "web" + i, "DatabaseRole", "app" + i)));
         }
-        return PipelineTemplate.load(root.resolve("template.yaml"), values);
+        return more;
+    }
+
+    /**
+     * The rules of the stack and, for the services beyond the first, those of their evaluations that
+     * differ (each service's own ECS rules, named {@code <rule>@<service>}): one event bus, as if each
+     * service's stack had its rules on it; a rule identical in every evaluation is there once.
+     */
+    private static List<RuleSpec> rules(PipelineTemplate template, List<PipelineTemplate> more) {
+        List<RuleSpec> rules = new java.util.ArrayList<>(template.rules());
+        for (int i = 0; i < more.size(); i++) {
+            for (RuleSpec rule : more.get(i).rules()) {
+                if (!rules.contains(rule)) {
+                    rules.add(new RuleSpec(rule.name() + "@web" + (i + 2), rule.pattern(), rule.targets()));
+                }
+            }
+        }
+        return rules;
+    }
+
+    private static Map<String, String> scanGateParameters(String scanGate) {
+        return scanGate == null ? Map.of() : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
     }
 
     /**
@@ -598,6 +636,14 @@ public final class LocalRuntime implements AutoCloseable {
                     service.alternateTargetGroupArn(), function, stages, target.health().alarms(), strategy.testHeader(),
                     strategy.testHeaderValue()));
         }
+    }
+
+    /** The template with the runtime's parameters, then {@code overrides}, then a service's own. */
+    private PipelineTemplate template(Map<String, String> overrides, Map<String, String> service) {
+        Map<String, String> evaluated = new HashMap<>(parameters);
+        evaluated.putAll(overrides);
+        evaluated.putAll(service);
+        return PipelineTemplate.load(root.resolve("template.yaml"), evaluated);
     }
 
     /**

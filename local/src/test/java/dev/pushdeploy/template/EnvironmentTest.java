@@ -72,6 +72,7 @@ class EnvironmentTest {
                 "LockFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "StartDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "CheckDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "RolloutEventsFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "RollbackFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "LifecycleHookFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "FinalizeFunction", closer,

@@ -28,6 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.rollout.Watch;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Secret;
@@ -125,6 +132,16 @@ class IamCoverageIT {
                 String revision = revision2(world);
                 world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(revision));
                 lock(event);
+            }
+            case "RolloutEventsFunction" -> {
+                String revision = revision2(world);
+                world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(revision));
+                String check = Files.readString(Repo.events("check-deployment.json"));
+                lock(check);
+                JsonNode state = Json.tree(check);
+                new DynamoRolloutWatches(world.dynamo, World.TABLE).register(new Watch("a-task-token",
+                        Json.convert(state.path("request"), DeployRequest.class), Json.convert(state.path("rollout"), Rollout.class),
+                        Json.convert(state.path("release"), Release.class), Long.MAX_VALUE / 1000));
             }
             case "FinalizeFunction" -> {
                 String v110 = world.pushImage("v1.1.0");

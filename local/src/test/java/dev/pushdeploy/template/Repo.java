@@ -29,6 +29,7 @@ final class Repo {
         fn("FinalizeFunction", "FinalizeHandler", "finalize.json");
         fn("PlanReleaseFunction", "PlanReleaseHandler", "plan-release.json");
         fn("ReconcileFunction", "ReconcileHandler", "reconcile.json");
+        fn("RolloutEventsFunction", "RolloutEventHandler", "ecs-deployment-completed.json");
         fn("LifecycleHookFunction", "LifecycleHookHandler", "lifecycle-hook.json");
     }
 

@@ -17,7 +17,7 @@ import java.time.Duration;
 
 /**
  * SDK clients, built once per execution environment (lazily, one holder class each) with the
- * URL-connection HTTP client. Region and endpoint come from the SDK's standard sources
+ * URL-connection HTTP client (behind {@link Priming}'s guard). Region and endpoint come from the SDK's standard sources
  * ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}); there is no
  * emulator switch here.
  */
@@ -71,10 +71,10 @@ public final class Aws {
     }
 
     private static final class Http {
-        static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
+        static final SdkHttpClient CLIENT = Priming.guarding(UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(30))
-                .build();
+                .build());
     }
 
     private static final class EcsHolder {

@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.http;
 
+import dev.pushdeploy.adapter.aws.Priming;
 import dev.pushdeploy.rollout.RolloutSnapshot;
 import dev.pushdeploy.rollout.SmokeCheck;
 import dev.pushdeploy.rollout.TestListenerProbe;
@@ -29,6 +30,7 @@ public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
         return new HttpSmokeCheck(Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
+    /** Sends nothing while a function primes ({@link Priming#active()}): the probe then fails. */
     @Override
     public RolloutSnapshot.SmokeResult probe(String url, int expectedStatus) {
         return probe(url, expectedStatus, Map.of());
@@ -36,6 +38,9 @@ public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
 
     @Override
     public RolloutSnapshot.SmokeResult probe(String url, int expectedStatus, Map<String, String> headers) {
+        if (Priming.active()) {
+            return new RolloutSnapshot.SmokeResult(false, "GET " + url + " not sent while priming");
+        }
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .timeout(timeout)
                 .header("User-Agent", "pushdeploy-smoke-check");

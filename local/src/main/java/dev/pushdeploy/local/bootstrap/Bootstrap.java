@@ -122,14 +122,23 @@ public final class Bootstrap implements AutoCloseable {
 
     /** Creates the stack of {@code template}, evaluated with its parameters, in an empty emulator. */
     public StackOutputs create(PipelineTemplate template) {
+        return create(template, List.of());
+    }
+
+    /**
+     * Like {@link #create(PipelineTemplate)}, with the targets of more evaluations of the template
+     * (other services of the same cluster) in the one configuration document: each gets its
+     * repository, service and secrets as the stack would create them for its parameters.
+     */
+    public StackOutputs create(PipelineTemplate template, List<PipelineTemplate> moreServices) {
         Map<String, String> environment = environment(template);
         String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
         String subnet = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24").availabilityZone("us-east-1a")).subnet().subnetId();
         String securityGroup = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("app").description("app tasks")).groupId();
 
         String configParameter = template.configParameterName();
-        String templateDocument = template.configDocument().orElseThrow(() ->
-                new IllegalStateException("template.yaml declares no parameter named " + configParameter));
+        String templateDocument = withTargetsOf(template.configDocument().orElseThrow(() ->
+                new IllegalStateException("template.yaml declares no parameter named " + configParameter)), moreServices);
         List<SecretSpec> databaseSecrets = ConfigParser.parse(templateDocument).targets().stream()
                 .flatMap(t -> t.secrets().stream()).filter(s -> s.kind() == SecretSpec.Kind.POSTGRES).toList();
         if (!databaseSecrets.isEmpty()) {
@@ -344,6 +353,19 @@ public final class Bootstrap implements AutoCloseable {
                 strategy.put("testUrl", smokeBase.toString().replace(dev.pushdeploy.local.ecs.EcsSimulator.SMOKE_PATH,
                         dev.pushdeploy.local.ecs.EcsSimulator.TEST_PATH) + t.path("cluster").asText() + "/" + t.path("service").asText());
             }
+        }
+        return root.toString();
+    }
+
+    /** The document with the targets of the other evaluations appended. */
+    private static String withTargetsOf(String document, List<PipelineTemplate> moreServices) {
+        if (moreServices.isEmpty()) {
+            return document;
+        }
+        ObjectNode root = (ObjectNode) Json.tree(document);
+        com.fasterxml.jackson.databind.node.ArrayNode targets = (com.fasterxml.jackson.databind.node.ArrayNode) root.path("targets");
+        for (PipelineTemplate other : moreServices) {
+            Json.tree(other.configDocument().orElseThrow()).path("targets").forEach(targets::add);
         }
         return root.toString();
     }

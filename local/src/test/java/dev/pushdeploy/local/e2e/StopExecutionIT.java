@@ -56,10 +56,15 @@ class StopExecutionIT {
         stopAndAccount(workflow, name, run, hold, accepted);
     }
 
-    /** CheckDeployment again, checking the rollback or the service after the bake. */
+    /**
+     * CheckDeployment again: watching the rollout or the rollback (a task that waits for ECS's events
+     * with a task token), checking the rollback or the service after the bake.
+     */
     static Stream<Arguments> laterChecks() {
         return Stream.of(
+                Arguments.of("WaitForRollout", Scenario.SLOW_START, Map.of()),
                 Arguments.of("CheckRollback", Scenario.CRASH_LOOP, Map.of()),
+                Arguments.of("WaitForRollback", Scenario.CRASH_LOOP, Map.of()),
                 Arguments.of("CheckAfterBake", Scenario.HEALTHY, Map.of("BakeSeconds", "20")));
     }
 
@@ -77,8 +82,6 @@ class StopExecutionIT {
     /** Each Wait state, and the Task before it whose invocations lead there. */
     static Stream<Arguments> waits() {
         return Stream.of(
-                Arguments.of("WaitForRollout", "CheckDeploymentFunction", Scenario.SLOW_START),
-                Arguments.of("WaitForRollback", "CheckDeploymentFunction", Scenario.CRASH_LOOP),
                 Arguments.of("WaitForLock", "LockFunction", Scenario.HEALTHY),
                 Arguments.of("Bake", "CheckDeploymentFunction", Scenario.HEALTHY),
                 Arguments.of("WaitForScan", "ScanGateFunction", Scenario.HEALTHY));
