@@ -140,8 +140,10 @@ public final class Operator {
         for (ExecutionListItem item : sfn.executions(pipeline.stateMachineArn(), ExecutionStatus.RUNNING, RUNNING_LOOKUP)) {
             JsonNode input = Json.tree(sfnClient.describeExecution(r -> r.executionArn(item.executionArn())).input());
             if (serviceOf(input, config()).filter(target.serviceKey()::equals).isPresent()) {
-                runs.add(new Reports.Run(item.executionArn(), item.name(), currentState(item.executionArn()),
-                        item.startDate().toString(), Duration.between(item.startDate(), now).toMillis() / 1000.0));
+                Position position = position(item.executionArn());
+                Instant latest = position.at() != null && position.at().isAfter(now) ? position.at() : now;
+                runs.add(new Reports.Run(item.executionArn(), item.name(), position.state(),
+                        item.startDate().toString(), Duration.between(item.startDate(), latest).toMillis() / 1000.0));
             }
         }
         return runs.reversed();
@@ -252,13 +254,27 @@ public final class Operator {
                 service.deployments().size(), healthy, targets);
     }
 
-    private String currentState(String executionArn) {
-        for (HistoryEvent event : sfnClient.getExecutionHistory(r -> r.executionArn(executionArn).reverseOrder(true).maxResults(50)).events()) {
-            if (event.stateEnteredEventDetails() != null) {
-                return event.stateEnteredEventDetails().name();
+    /**
+     * Where a running execution is: the state it entered last and the time of its newest event. An
+     * execution's elapsed time is never less than its history shows (a clock behind the service's,
+     * or the emulator's simulated time ahead of this one, would otherwise make it negative).
+     */
+    private record Position(String state, Instant at) {
+    }
+
+    private Position position(String executionArn) {
+        List<HistoryEvent> events = sfnClient.getExecutionHistory(r -> r.executionArn(executionArn).reverseOrder(true).maxResults(50)).events();
+        HistoryEvent entered = null;
+        Instant at = null;
+        for (HistoryEvent event : events) {
+            if (event.stateEnteredEventDetails() != null && (entered == null || event.id() > entered.id())) {
+                entered = event;
+            }
+            if (event.timestamp() != null && (at == null || event.timestamp().isAfter(at))) {
+                at = event.timestamp();
             }
         }
-        return null;
+        return new Position(entered == null ? null : entered.stateEnteredEventDetails().name(), at);
     }
 
     private Double seconds(HistoryItem item) {

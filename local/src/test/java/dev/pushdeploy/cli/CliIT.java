@@ -143,6 +143,25 @@ class CliIT {
     }
 
     @Test
+    void theDemoEndsWithWhatToTryNextAndEverySuggestionIsACommand() throws Exception {
+        CliProcess.Result demo = cli.run("demo");
+        assertEquals(0, demo.exit(), demo.toString());
+        assertTrue(demo.out().contains("The good push went live; the bad one never did"), demo.toString());
+        List<String> lines = demo.lines();
+        int next = lines.indexOf("Try next:");
+        assertTrue(next > 0, demo.out());
+        List<String> suggestions = lines.subList(next + 1, lines.size()).stream().map(String::strip)
+                .filter(l -> l.startsWith("./pushdeploy ")).toList();
+        assertTrue(suggestions.size() >= 5, suggestions.toString());
+        assertTrue(suggestions.stream().anyMatch(l -> l.startsWith("./pushdeploy local up")), suggestions.toString());
+        for (String suggestion : suggestions) {
+            String command = suggestion.replaceFirst("\\s+#.*$", "").substring("./pushdeploy ".length());
+            picocli.CommandLine cli = new picocli.CommandLine(new Main(System.out, System.err, dev.pushdeploy.local.TestRuntime.root()));
+            cli.parseArgs(command.split("\\s+"));
+        }
+    }
+
+    @Test
     void aMissingEmulatorSaysHowToInstallIt() throws Exception {
         Path event = write("push.json", LocalRuntime.ecrPushEvent("web", "v1.1.0", DIGEST).toString());
         CliProcess.Result noPython = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString(),

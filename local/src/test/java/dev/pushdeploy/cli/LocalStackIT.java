@@ -32,7 +32,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /**
  * An operator's session on the local stack, command by command in separate JVMs, asserting on the
  * {@code --json} output and on the emulator's state: up, a push, status, a diff of another tag
- * (nothing written), deploy, rollback, history, pushes racing for the lock, a cancel, down.
+ * (nothing written), deploy, rollback, history, rotate, pushes racing for the lock, a cancel (the queue and
+ * the history put right from outside the run), down. status and rollback also run as against AWS
+ * (credentials and region from the environment, {@code --stack}, the endpoint override): the same
+ * code, the same answers.
  */
 class LocalStackIT {
     @TempDir
@@ -76,11 +79,20 @@ class LocalStackIT {
             assertEquals(0, s.path("running").size());
             assertEquals("SUCCEEDED", s.path("recent").get(0).path("outcome").asText());
 
-            CliProcess.Result viaAws = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString(),
-                    "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_REGION", "us-east-1"))
-                    .run("--endpoint-url", endpoint.toString(), "--stack", "pushdeploy", "--json", "status");
+            CliProcess.Result human = cli.run("--local", "status");
+            assertEquals(0, human.exit(), human.toString());
+            assertTrue(human.out().lines().anyMatch(l -> l.matches("\\s+live\\s+web:2 .*")), human.toString());
+            assertFalse(human.out().contains("\u001b["), "no colour when stdout is not a terminal: " + human);
+
+            CliProcess awsCli = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString(),
+                    "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_REGION", "us-east-1"));
+            CliProcess.Result viaAws = awsCli.run("--endpoint-url", endpoint.toString(), "--stack", "pushdeploy", "--json", "status");
             assertEquals(0, viaAws.exit(), viaAws.toString());
             assertEquals(s, viaAws.json(), "the AWS code path (default credential and region chains, endpoint override) sees the same");
+            CliProcess.Result noStack = awsCli.run("--endpoint-url", endpoint.toString(), "--stack", "not-deployed", "status");
+            assertEquals(1, noStack.exit(), noStack.toString());
+            assertTrue(noStack.err().contains("CloudFormation has no stack not-deployed in us-east-1 (--stack NAME, or --region)"),
+                    noStack.toString());
 
             List<String> writesBefore = writes(control);
             Map<String, Object> emulatorBefore = emulatorState(aws);
@@ -105,7 +117,7 @@ class LocalStackIT {
             assertEquals("SUCCEEDED", deploy.json().path("outcome").asText(), deploy.toString());
             assertEquals("web:3", live(ecs));
 
-            CliProcess.Result rollback = cli.run("--local", "--json", "rollback");
+            CliProcess.Result rollback = awsCli.run("--endpoint-url", endpoint.toString(), "--stack", "pushdeploy", "--json", "rollback");
             assertEquals(0, rollback.exit(), rollback.toString());
             assertEquals("SUCCEEDED", rollback.json().path("outcome").asText(), rollback.toString());
             assertEquals("web:2", live(ecs));
@@ -119,6 +131,16 @@ class LocalStackIT {
             assertEquals(rollback.json().path("name").asText(), h.get(0).path("execution").asText());
             assertTrue(h.get(0).path("seconds").asDouble() > 0, h.toString());
             assertEquals(3, ledgerHistory(aws), "the records are the table's");
+
+            CliProcess.Result rotate = cli.run("--local", "--json", "rotate", "--reason", "scheduled");
+            assertEquals(0, rotate.exit(), rotate.toString());
+            assertEquals("SUCCEEDED", rotate.json().path("outcome").asText(), rotate.toString());
+            assertEquals("web:4", live(ecs));
+            CliProcess.Result rotated = cli.run("--local", "--json", "status");
+            assertEquals(0, rotated.exit(), rotated.toString());
+            assertEquals("a", slot(rotated.json(), "APP_SIGNING_KEY"), "the inactive slot of web:2's");
+            assertEquals("a", slot(rotated.json(), "DB_PASSWORD"));
+            assertEquals("[\"v1.1.0\"]", rotated.json().path("live").path("tags").toString(), "the same image");
 
             racingPushes(cli, aws, control);
             cancel(cli, aws, control);
@@ -174,6 +196,27 @@ class LocalStackIT {
         String name = execution.substring(execution.lastIndexOf(':') + 1);
         awaitWaiter(dynamo, table, name);
 
+        CliProcess.Result queued = cli.run("--local", "--json", "status");
+        assertEquals(0, queued.exit(), queued.toString());
+        JsonNode q = queued.json();
+        assertEquals("held-elsewhere", q.path("lock").path("request").asText(), q.toString());
+        assertEquals(List.of(name), names(q.path("queue"), "request"), q.toString());
+        assertEquals(List.of(name), names(q.path("running"), "name"), q.toString());
+        assertTrue(q.path("running").get(0).path("seconds").asDouble() >= 0, q.toString());
+        assertTrue(List.of("Prepare", "Decide", "Lock", "LockDecision", "WaitForLock").contains(q.path("running").get(0).path("state").asText()),
+                "the state it is in: " + q);
+
+        CliProcess.Started following = cli.start("--local", "follow", name);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!following.err().contains("following " + name) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        following.process().destroy();
+        CliProcess.Result interrupted = following.await();
+        assertTrue(interrupted.err().contains("stopped following " + name + "; the run goes on"), interrupted.toString());
+        assertEquals("RUNNING", aws.client(software.amazon.awssdk.services.sfn.SfnClient.builder())
+                .describeExecution(r -> r.executionArn(execution)).statusAsString(), "Ctrl-C on follow leaves the run alone");
+
         CliProcess.Result cancel = cli.run("--local", "--json", "cancel");
         assertEquals(0, cancel.exit(), cancel.toString());
         assertEquals("ABORTED", cancel.json().path("status").asText());
@@ -184,6 +227,15 @@ class LocalStackIT {
         CliProcess.Result again = cli.run("--local", "cancel", name);
         assertEquals(1, again.exit(), again.toString());
         assertTrue(again.err().contains(name + " is not running (ABORTED)"), again.toString());
+
+        awaitNoWaiter(dynamo, table, name);
+        CliProcess.Result history = cli.run("--local", "--json", "history", "-n", "1");
+        assertEquals(0, history.exit(), history.toString());
+        assertEquals(name, history.json().get(0).path("execution").asText(), "the reconciler recorded the cancelled run: " + history);
+        assertEquals("ABORTED", history.json().get(0).path("outcome").asText(), history.toString());
+        CliProcess.Result status = cli.run("--local", "--json", "status");
+        assertEquals(0, status.exit(), status.toString());
+        assertEquals(0, status.json().path("queue").size(), "no longer queued: " + status);
         dynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", lock.get("pk"), "sk", lock.get("sk"))));
     }
 
@@ -198,6 +250,25 @@ class LocalStackIT {
             Thread.sleep(200);
         }
         throw new AssertionError(requestId + " did not queue for the lock within 120 s");
+    }
+
+    private static List<String> names(JsonNode items, String field) {
+        List<String> names = new ArrayList<>();
+        items.forEach(i -> names.add(i.path(field).asText()));
+        return names;
+    }
+
+    private static void awaitNoWaiter(DynamoDbClient dynamo, String table, String requestId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            Map<String, AttributeValue> waiter = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS("svc#pushdeploy/web"), "sk", AttributeValue.fromS("wait#" + requestId)))).item();
+            if (waiter == null || waiter.isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(requestId + " still queued 120 s after it was cancelled");
     }
 
     private static JsonNode push(URI control, String tag, String fate) throws IOException, InterruptedException {
