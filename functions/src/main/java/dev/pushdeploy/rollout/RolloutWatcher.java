@@ -1,5 +1,6 @@
 package dev.pushdeploy.rollout;
 
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
@@ -45,7 +46,9 @@ public final class RolloutWatcher {
 
     /**
      * An ECS event about a service: re-checks the rollout a workflow waits for, if any, and
-     * resumes it when the verdict is final. Empty when nothing waits for the service.
+     * resumes it when the verdict is final. Empty when nothing waits for the service, or when the
+     * waiting run no longer holds the service's lock (stopped, taken over): its watch is dropped and
+     * the run, if it still runs, learns so at its own next check.
      */
     public Optional<CheckResult> onEvent(String cluster, String service, StepLog log) {
         Optional<Watch> watch = watches.find(cluster, service);
@@ -53,8 +56,14 @@ public final class RolloutWatcher {
             log.info("no workflow waits for the service", "cluster", cluster, "service", service);
             return Optional.empty();
         }
-        CheckResult result = checker.check(watch.get().request(), watch.get().rollout(), watch.get().release(),
-                RECHECK_SECONDS, log);
+        CheckResult result;
+        try {
+            result = checker.check(watch.get().request(), watch.get().rollout(), watch.get().release(), RECHECK_SECONDS, log);
+        } catch (RunInterruptedException e) {
+            log.info("the waiting run no longer holds the lock; its watch is dropped", "reason", e.getMessage());
+            watches.remove(cluster, service, watch.get().token());
+            return Optional.empty();
+        }
         if (result.verdict().isFinal()) {
             resume(watch.get(), result, log);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Rollout;
@@ -28,6 +29,7 @@ class RolloutWatcherTest {
     final Map<String, Boolean> waiting = new HashMap<>();
     /** The lease lengths the checks asked for. */
     final List<Integer> leases = new ArrayList<>();
+    final java.util.concurrent.atomic.AtomicBoolean lockLost = new java.util.concurrent.atomic.AtomicBoolean();
     final RolloutWatches store = new RolloutWatches() {
         @Override
         public void register(Watch watch) {
@@ -54,7 +56,12 @@ class RolloutWatcherTest {
     };
     final RolloutWatcher watcher = new RolloutWatcher(new RolloutChecker(
             (cluster, service, health) -> observed.get().build(), ConfigSource.of(ConfigParser.parse(CONFIG)),
-            (request, seconds) -> leases.add(seconds), RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens);
+            (request, seconds) -> {
+                if (lockLost.get()) {
+                    throw new RunInterruptedException("request " + request.requestId() + " no longer holds the lock");
+                }
+                leases.add(seconds);
+            }, RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens);
     final DeployRequest request = RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600);
     final Rollout rollout = Snapshots.rollout(Snapshots.OURS, Snapshots.REV2);
 
@@ -119,6 +126,18 @@ class RolloutWatcherTest {
         watcher.watch("t2", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
         store.remove("pushdeploy", "web", "t1");
         assertEquals("t2", watches.get("pushdeploy/web").token());
+    }
+
+    @Test
+    void anEventForARunThatLostItsLockDropsTheWatchAndResumesNothing() {
+        observed.set(inProgress());
+        waiting.put("t1", true);
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        lockLost.set(true);
+        observed.set(Snapshots.healthy());
+        assertEquals(Optional.empty(), watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines())));
+        assertEquals(List.of(), resumed);
+        assertTrue(watches.isEmpty(), "the stale watch is gone");
     }
 
     @Test
