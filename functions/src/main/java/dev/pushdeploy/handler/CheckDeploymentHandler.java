@@ -1,6 +1,8 @@
 package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
+import dev.pushdeploy.adapter.aws.DynamoHookRecords;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
@@ -52,7 +54,8 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
     }
 
     private CheckDeploymentHandler(String configParameter, String table, Clock clock) {
-        this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
+        this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts(),
+                        new CloudWatchAlarmStates(Aws.cloudWatch()), new DynamoHookRecords(Aws.dynamoDb(), table)),
                 new SsmConfigSource(Aws.ssm(), configParameter), new Lease(new DynamoLedger(Aws.dynamoDb(), table), clock),
                 new DynamoRolloutWatches(Aws.dynamoDb(), table), new SfnTaskTokens(Aws.sfn()), clock);
     }

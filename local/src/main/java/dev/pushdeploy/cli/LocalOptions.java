@@ -46,6 +46,21 @@ final class LocalOptions {
         }
     }
 
+    /** Converts {@code --strategy} names ({@code blue-green}) to the template's DeploymentStrategy ({@code BLUE_GREEN}). */
+    static final class StrategyConverter implements CommandLine.ITypeConverter<String> {
+        static final java.util.Map<String, String> STRATEGIES = java.util.Map.of("rolling", "ROLLING", "blue-green", "BLUE_GREEN",
+                "canary", "CANARY", "linear", "LINEAR");
+
+        @Override
+        public String convert(String value) {
+            String strategy = STRATEGIES.get(value);
+            if (strategy == null) {
+                throw new CommandLine.TypeConversionException("unknown strategy '" + value + "'; one of: rolling, blue-green, canary, linear");
+            }
+            return strategy;
+        }
+    }
+
     /** Converts scenario names ({@code crash-loop}) for picocli, naming the choices on error. */
     static final class ScenarioConverter implements CommandLine.ITypeConverter<Scenario> {
         @Override

@@ -1,5 +1,7 @@
 package dev.pushdeploy.cli;
 
+import java.util.Map;
+
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -17,8 +19,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code ./pushdeploy run --event FILE [--scenario NAME] [--dump DIR]}. */
-@Command(name = "run", description = "Run the workflow on a fresh local stack: the template's EventBridge rule is applied to the event (a manual input starts an execution directly), one line per state, then one JSON summary line. Scenarios: healthy (default), slow-start, crash-loop, unhealthy-targets, bad-smoke, rollback-fails.")
+/** {@code ./pushdeploy run --event FILE [--scenario NAME] [--strategy NAME] [--dump DIR]}. */
+@Command(name = "run", description = "Run the workflow on a fresh local stack: the template's EventBridge rule is applied to the event (a manual input starts an execution directly), one line per state, then one JSON summary line. Scenarios: healthy (default), slow-start, crash-loop, unhealthy-targets, bad-smoke, rollback-fails, alarm-in-bake. With --strategy blue-green, canary or linear, ECS's traffic-shifting strategy deploys: the lines show the lifecycle stage and the production share, the summary the strategy, the stage reached and the highest production share.")
 final class RunCommand implements Callable<Integer> {
     /** With --throttle: every ECS call's first attempt, and every 7th call entirely (the state machine retries those). */
     static final Throttling THROTTLING = new Throttling(1, 7);
@@ -35,6 +37,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "healthy", converter = LocalOptions.ScenarioConverter.class,
             description = "How ECS rolls out the new revision (default: ${DEFAULT-VALUE}).")
     Scenario scenario;
+
+    @Option(names = "--strategy", paramLabel = "NAME", defaultValue = "rolling", converter = LocalOptions.StrategyConverter.class,
+            description = "The template's DeploymentStrategy: rolling (default), blue-green, canary or linear.")
+    String strategy;
 
     @Option(names = "--scan-gate", paramLabel = "SEVERITY",
             description = "Turn the scan gate on at this severity (INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL); moto's scan finds one HIGH.")
@@ -63,6 +69,10 @@ final class RunCommand implements Callable<Integer> {
         }
         LocalOptions.checkRolloutSeconds(spec, rolloutSeconds);
         LocalRuntime.Options options = Main.options(main.root, main.functionLog(), severity);
+        Map<String, String> parameters = new java.util.HashMap<>(options.parameters());
+        parameters.put("DeploymentStrategy", strategy);
+        options = new LocalRuntime.Options(options.root(), options.functionLog(), options.scanGate(), options.liveStates(),
+                parameters, options.services());
         Output output = main.output();
         output.note("starting moto and the local endpoint, bootstrapping the stack from template.yaml ...");
         AtomicReference<String> state = new AtomicReference<>("(not started)");
@@ -71,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
             if (throttle) {
                 runtime.simulator().throttling(THROTTLING);
             }
-            output.note("running " + event + " (scenario " + scenario.cliName() + ")");
+            output.note("running " + event + " (scenario " + scenario.cliName() + ", strategy " + strategy + ")");
             PollLines lines = new PollLines(output::line);
             RunResult result = runtime.run(input, scenario, name, line -> {
                 state.set(line.state());

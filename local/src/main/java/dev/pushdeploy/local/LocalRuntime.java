@@ -9,6 +9,9 @@ import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.ecs.TrafficShift;
+import dev.pushdeploy.config.Strategy;
+import java.util.ArrayList;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.events.LocalEventBus;
 import dev.pushdeploy.local.events.RuleSpec;
@@ -135,6 +138,13 @@ public final class LocalRuntime implements AutoCloseable {
         endpoint.keepTime(keeper);
         this.lambdas = new LambdaRuntime(template.functions(), log, clock);
         this.simulator = new EcsSimulator(endpoint, clock);
+        simulator.hooks((function, payload) -> {
+            LambdaRuntime.Result result = lambdas.invoke(function, payload.getBytes(StandardCharsets.UTF_8));
+            if (result.errorType() != null) {
+                throw new IllegalStateException(result.errorType() + ": " + result.errorMessage());
+            }
+            return result.payload();
+        });
         endpoint.route(lambdas);
         endpoint.route(simulator);
         this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
@@ -147,6 +157,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.internal = new Clients(endpoint.uri());
         try {
             this.stack = bootstrap.create(template, more);
+            configureStrategies();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -177,6 +188,7 @@ public final class LocalRuntime implements AutoCloseable {
         bus.reset();
         endpoint.writes().reset();
         stack = bootstrap.create(template, more);
+        configureStrategies();
         recordChildren();
     }
 
@@ -398,7 +410,7 @@ public final class LocalRuntime implements AutoCloseable {
             if (!startsWorkflow) {
                 RunResult notMatched = new RunResult(RunResult.NOT_MATCHED,
                         "the event matches no rule of template.yaml that starts the state machine",
-                        null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode(), List.of());
+                        null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode(), List.of(), null);
                 return () -> notMatched;
             }
             pushReportedImage(parsed);
@@ -544,7 +556,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         return new RunResult(outcome, reason, cluster == null ? null : cluster + "/" + service,
                 request.path("image").asText(null), live, previous,
-                writes, seconds, description.path("executionArn").asText(), history, secrets);
+                writes, seconds, description.path("executionArn").asText(), history, secrets, History.rollout(history).orElse(null));
     }
 
     /** Secret name → the slot a revision's container references, for the target's managed secrets. */
@@ -593,6 +605,37 @@ public final class LocalRuntime implements AutoCloseable {
 
     private static Map<String, String> scanGateParameters(String scanGate) {
         return scanGate == null ? Map.of() : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
+    }
+
+    /**
+     * Tells the simulator each service's strategy (moto keeps no deploymentConfiguration): for
+     * BLUE_GREEN, CANARY and LINEAR the traffic settings and alarms of the configuration, the
+     * alternate target group the bootstrap made, and the lifecycle hook the template's service names.
+     */
+    private void configureStrategies() {
+        simulator.alarms(stack.services().stream().flatMap(s -> s.target().health().alarms().stream()).distinct().toList());
+        for (StackOutputs.Service service : stack.services()) {
+            Target target = service.target();
+            Strategy strategy = target.strategy();
+            if (!strategy.shiftsTraffic()) {
+                simulator.trafficShift(target.cluster(), target.service(), null);
+                continue;
+            }
+            JsonNode hooks = template.ecsService(target.service()).map(s -> s.path("DeploymentConfiguration").path("LifecycleHooks"))
+                    .orElse(Json.mapper().createArrayNode());
+            String function = null;
+            List<String> stages = new ArrayList<>();
+            for (JsonNode hook : hooks) {
+                String arn = hook.path("HookTargetArn").asText();
+                function = arn.split(":").length > 6 ? arn.split(":")[6] : arn;
+                hook.path("LifecycleStages").forEach(stage -> stages.add(stage.asText()));
+            }
+            Strategy.Shift shift = strategy.shift();
+            simulator.trafficShift(target.cluster(), target.service(), new TrafficShift(strategy.type().name(), shift.canaryPercent(),
+                    shift.canaryBakeMinutes(), shift.stepPercent(), shift.stepBakeMinutes(), shift.bakeMinutes(),
+                    service.alternateTargetGroupArn(), function, stages, target.health().alarms(), strategy.testHeader(),
+                    strategy.testHeaderValue()));
+        }
     }
 
     /** The template with the runtime's parameters, then {@code overrides}, then a service's own. */

@@ -54,6 +54,38 @@ public final class History {
         return Optional.ofNullable(found);
     }
 
+    /**
+     * What the checks of the rollout (not of the way back) saw: the strategy and stage of the last one,
+     * and the highest share of production traffic the new revision reached in any of them.
+     */
+    public static Optional<Rollout> rollout(JsonNode history) {
+        String strategy = null;
+        String stage = null;
+        double highest = 0;
+        boolean any = false;
+        for (JsonNode event : history) {
+            JsonNode exited = event.path("stateExitedEventDetails");
+            if (!exited.path("output").isTextual() || !CHECKS.contains(exited.path("name").asText())) {
+                continue;
+            }
+            JsonNode check = Json.tree(exited.path("output").asText()).path("check");
+            if (check.isObject() && check.hasNonNull("strategy")) {
+                any = true;
+                strategy = check.get("strategy").asText();
+                stage = check.path("stage").asText(stage);
+                highest = Math.max(highest, check.path("maxProductionPercent").asDouble(0));
+            }
+        }
+        return any ? Optional.of(new Rollout(strategy, stage, highest)) : Optional.empty();
+    }
+
+    /** The states that check the rollout itself. */
+    static final java.util.Set<String> CHECKS = java.util.Set.of("CheckDeployment", "CheckAfterBake");
+
+    /** See {@link #rollout(JsonNode)}. */
+    public record Rollout(String strategy, String stage, double maxProductionPercent) {
+    }
+
     private static JsonNode output(JsonNode description) {
         return description.hasNonNull("output") ? Json.tree(description.get("output").asText()) : Json.object();
     }

@@ -14,6 +14,7 @@ import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.rollout.RolloutFixtures.CallCounter;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SdkServiceDeployments;
 import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
 import dev.pushdeploy.adapter.aws.SfnTaskTokens;
@@ -41,7 +42,7 @@ class RollbackHandlerIT {
 
     private static RollbackHandler handler(Emulator emulator, CallCounter counter) {
         EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
-        return new RollbackHandler(new SdkEcsServices(ecs), request -> true, Clock.systemUTC());
+        return new RollbackHandler(new SdkEcsServices(ecs), new SdkServiceDeployments(ecs), request -> true, Clock.systemUTC());
     }
 
     private static Rollout started(World world) {

@@ -74,6 +74,7 @@ class EnvironmentTest {
                 "CheckDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "RolloutEventsFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "RollbackFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "LifecycleHookFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "FinalizeFunction", closer,
                 "ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROLL_BACK_STOPPED_RUNS")).collect(Collectors.toSet()));
         for (String function : Repo.FUNCTIONS.keySet()) {

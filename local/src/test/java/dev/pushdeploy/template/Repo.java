@@ -30,6 +30,7 @@ final class Repo {
         fn("PlanReleaseFunction", "PlanReleaseHandler", "plan-release.json");
         fn("ReconcileFunction", "ReconcileHandler", "reconcile.json");
         fn("RolloutEventsFunction", "RolloutEventHandler", "ecs-deployment-completed.json");
+        fn("LifecycleHookFunction", "LifecycleHookHandler", "lifecycle-hook.json");
     }
 
     private Repo() {

@@ -42,8 +42,9 @@ class TemplateOptionsIT {
     static final Map<String, List<String>> OPTIONS = options();
     /**
      * Options whose resources no other option touches (the smoke URL only changes a value, the CI
-     * role only refers to the repository): each combination takes one of their choices in turn (by
-     * the sum of its other choices' positions), so that every pair of choices of any two options
+     * role only refers to the repository, the strategy's resources hang off the load balancer and the
+     * service): each combination takes one of their choices in turn (by the sum of its other choices'
+     * positions; the strategy by a hash of them), so that every pair of choices of any two options
      * still meets (checked below).
      */
     static final Map<String, List<String>> VALUE_OPTIONS = valueOptions();
@@ -52,6 +53,7 @@ class TemplateOptionsIT {
         Map<String, List<String>> o = new LinkedHashMap<>();
         o.put("smoke", List.of("default", "url"));
         o.put("ci", List.of("off", "create-provider", "existing-provider"));
+        o.put("strategy", List.of("ROLLING", "BLUE_GREEN", "CANARY", "LINEAR"));
         return o;
     }
 
@@ -106,6 +108,9 @@ class TemplateOptionsIT {
             if (isPrivate() && get("services").equals("two")) {
                 rules.add("SecondServiceNeedsTheAlb");
             }
+            if (isPrivate() && !get("strategy").equals("ROLLING")) {
+                rules.add("TrafficShiftingNeedsTheAlb");
+            }
             return rules;
         }
 
@@ -147,6 +152,7 @@ class TemplateOptionsIT {
             if (get("services").equals("two")) {
                 p.put("SecondServiceName", SECOND);
             }
+            p.put("DeploymentStrategy", get("strategy"));
             return p;
         }
 
@@ -176,7 +182,10 @@ class TemplateOptionsIT {
             int shift = 0;
             for (Map.Entry<String, List<String>> option : VALUE_OPTIONS.entrySet()) {
                 List<String> values = option.getValue();
-                full.put(option.getKey(), values.get((turn + shift++) % values.size()));
+                int index = option.getKey().equals("strategy") ? Math.floorMod(choices.hashCode(), values.size())
+                        : (turn + shift) % values.size();
+                shift++;
+                full.put(option.getKey(), values.get(index));
             }
             return new Options(full);
         });
@@ -202,6 +211,7 @@ class TemplateOptionsIT {
         hardening(options, v);
         ci(options, v);
         services(options, v);
+        strategy(options, v);
     }
 
     /** The template's Rules refuse the combinations that cannot work, with a message that says why. */
@@ -274,7 +284,7 @@ class TemplateOptionsIT {
         Set<String> seen = new TreeSet<>();
         combinations().forEach(o -> o.parameters().forEach((k, val) -> seen.add(k + "=" + val)));
         for (String parameter : List.of("Ingress", "DatabaseNetwork", "EnableDatabase", "EnableExecuteCommand", "EnableAdminHost",
-                "ReadOnlyRootFilesystem")) {
+                "ReadOnlyRootFilesystem", "DeploymentStrategy")) {
             for (com.fasterxml.jackson.databind.JsonNode value : Expansion.template().parameters().path(parameter).path("AllowedValues")) {
                 assertTrue(seen.contains(parameter + "=" + value.asText()), parameter + "=" + value.asText() + " is never tried");
             }
@@ -437,6 +447,69 @@ class TemplateOptionsIT {
         } else {
             assertNull(smoke);
         }
+    }
+
+    // ---------------------------------------------------------------- deployment strategy
+
+    /**
+     * ROLLING: the service rolls, with no alternate group, rules, roles or hook. The others: ECS's
+     * strategy with its own settings, the alternate target group and both listener rules weighting
+     * the two groups, the load balancer role allowed exactly those, the lifecycle hook at the test and
+     * production stages, and the configuration naming the strategy and the test listener's header.
+     * Every public deployment is judged by the two default alarms, in ECS's configuration and pushdeploy's.
+     */
+    private static void strategy(Options o, Variant v) {
+        JsonNode configuration = v.properties("Service").path("DeploymentConfiguration");
+        Target target = ConfigParser.parse(v.properties("ConfigParameter").path("Value").asText()).targets().get(0);
+        String strategy = o.get("strategy");
+        boolean shifts = !strategy.equals("ROLLING");
+        assertEquals(strategy, configuration.path("Strategy").asText());
+        assertEquals(strategy, target.strategy().type().name());
+        for (String id : List.of("AlternateTargetGroup", "ProductionListenerRule", "TestListenerRule", "EcsLoadBalancerRole",
+                "LifecycleHookInvokeRole")) {
+            assertEquals(shifts, v.exists(id), id + " exists for " + strategy);
+        }
+        assertEquals(strategy.equals("CANARY"), configuration.has("CanaryConfiguration"));
+        assertEquals(strategy.equals("LINEAR"), configuration.has("LinearConfiguration"));
+        assertEquals(shifts, configuration.has("BakeTimeInMinutes"));
+        List<String> alarms = new ArrayList<>();
+        configuration.path("Alarms").path("AlarmNames").forEach(a -> alarms.add(a.asText()));
+        assertEquals(o.isPrivate() ? List.of() : List.of("pushdeploy-web-5xx-rate", "pushdeploy-web-response-time"), alarms);
+        assertEquals(alarms, target.health().alarms());
+        if (!shifts) {
+            assertFalse(configuration.has("LifecycleHooks"));
+            assertTrue(v.properties("Service").path("LoadBalancers").get(0).path("AdvancedConfiguration").isMissingNode());
+            return;
+        }
+        if (strategy.equals("CANARY")) {
+            assertEquals("5", configuration.path("CanaryConfiguration").path("CanaryPercent").asText());
+            assertEquals("10", configuration.path("CanaryConfiguration").path("CanaryBakeTimeInMinutes").asText());
+        }
+        if (strategy.equals("LINEAR")) {
+            assertEquals("20", configuration.path("LinearConfiguration").path("StepPercent").asText());
+            assertEquals("6", configuration.path("LinearConfiguration").path("StepBakeTimeInMinutes").asText());
+        }
+        JsonNode hook = configuration.path("LifecycleHooks").get(0);
+        assertEquals("{LifecycleHookFunctionAliaslive}", hook.path("HookTargetArn").asText(), "the alias SAM publishes");
+        assertEquals("{LifecycleHookInvokeRole.Arn}", hook.path("RoleArn").asText());
+        assertEquals("[\"POST_TEST_TRAFFIC_SHIFT\",\"PRODUCTION_TRAFFIC_SHIFT\",\"POST_PRODUCTION_TRAFFIC_SHIFT\"]",
+                hook.path("LifecycleStages").toString());
+        JsonNode advanced = v.properties("Service").path("LoadBalancers").get(0).path("AdvancedConfiguration");
+        assertEquals("{AlternateTargetGroup}", advanced.path("AlternateTargetGroupArn").asText());
+        assertEquals("{ProductionListenerRule}", advanced.path("ProductionListenerRule").asText());
+        assertEquals("{TestListenerRule}", advanced.path("TestListenerRule").asText());
+        assertEquals("{EcsLoadBalancerRole.Arn}", advanced.path("RoleArn").asText());
+        for (String rule : List.of("ProductionListenerRule", "TestListenerRule")) {
+            assertEquals("[{\"TargetGroupArn\":\"{TargetGroup}\",\"Weight\":100},{\"TargetGroupArn\":\"{AlternateTargetGroup}\",\"Weight\":0}]",
+                    v.properties(rule).path("Actions").get(0).path("ForwardConfig").path("TargetGroups").toString().replace("\"100\"", "100")
+                            .replace("\"0\"", "0"), rule);
+        }
+        assertEquals("{HttpListener}", v.properties("TestListenerRule").path("ListenerArn").asText());
+        String testValue = v.properties("TestListenerRule").path("Conditions").get(0).path("HttpHeaderConfig").path("Values").get(0).asText();
+        assertEquals("X-Pushdeploy-Test", target.strategy().testHeader());
+        assertEquals(testValue, target.strategy().testHeaderValue());
+        assertTrue(target.strategy().testUrl().startsWith("http://") && target.strategy().testUrl().endsWith(v.parameters.get("HealthCheckPath")),
+                target.strategy().testUrl());
     }
 
     // ---------------------------------------------------------------- network ranges

@@ -4,6 +4,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -61,6 +62,10 @@ public final class Aws {
         return ElbHolder.CLIENT;
     }
 
+    public static CloudWatchClient cloudWatch() {
+        return CloudWatchHolder.CLIENT;
+    }
+
     public static SfnClient sfn() {
         return SfnHolder.CLIENT;
     }
@@ -104,4 +109,7 @@ public final class Aws {
         static final ElasticLoadBalancingV2Client CLIENT = build(ElasticLoadBalancingV2Client.builder());
     }
 
+    private static final class CloudWatchHolder {
+        static final CloudWatchClient CLIENT = build(CloudWatchClient.builder());
+    }
 }

@@ -72,7 +72,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * leaves it. Revision 1 passes the role name in the secret's {@code usernameEnv}.
  *
  * <p>The configuration document is the template's, with local changes: each target's smoke
- * check points at the simulator's smoke URL (so the bad-smoke scenario can fail it), and
+ * check points at the simulator's smoke URL (so the bad-smoke scenario can fail it), the test
+ * listener URL of a traffic-shifting strategy at the simulator's test listener, and
  * postgres secrets name the embedded server's host and port. The rollout deadline stays the
  * template's: time is simulated, waiting for it costs no wall time.
  */
@@ -290,7 +291,11 @@ public final class Bootstrap implements AutoCloseable {
                 ssm.putParameter(r -> r.name(path + "/secret/" + secret.name()).type(ParameterType.STRING).value(secret.valueFrom()));
             }
         }
-        return new StackOutputs.Service(target, repositoryUri, digest, taskDefinition, targetGroup, target.health().smokeUrl());
+        String alternate = !target.strategy().shiftsTraffic() ? null
+                : elb.createTargetGroup(r -> r.name(target.service() + "-alternate").protocol("HTTP").port(8080)
+                        .vpcId(vpc).targetType("ip").healthCheckPath("/health")).targetGroups().get(0).targetGroupArn();
+        return new StackOutputs.Service(target, repositoryUri, digest, taskDefinition, targetGroup, target.health().smokeUrl(),
+                alternate);
     }
 
     /**
@@ -343,6 +348,10 @@ public final class Bootstrap implements AutoCloseable {
             ObjectNode health = t.has("health") && t.get("health").isObject() ? (ObjectNode) t.get("health") : t.putObject("health");
             if (!health.hasNonNull("smokeUrl")) {
                 health.put("smokeUrl", smokeBase + t.path("cluster").asText() + "/" + t.path("service").asText());
+            }
+            if (t.path("strategy") instanceof ObjectNode strategy && strategy.has("testUrl")) {
+                strategy.put("testUrl", smokeBase.toString().replace(dev.pushdeploy.local.ecs.EcsSimulator.SMOKE_PATH,
+                        dev.pushdeploy.local.ecs.EcsSimulator.TEST_PATH) + t.path("cluster").asText() + "/" + t.path("service").asText());
             }
         }
         return root.toString();

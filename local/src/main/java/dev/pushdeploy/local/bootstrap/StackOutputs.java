@@ -31,9 +31,10 @@ public record StackOutputs(
      *
      * @param initialDigest      the digest of image {@code v1.0.0}, live in the first revision
      * @param initialTaskDefinition the first revision
+     * @param alternateTargetGroupArn the second target group of a traffic-shifting strategy; null for ROLLING
      */
     public record Service(Target target, String repositoryUri, String initialDigest, String initialTaskDefinition,
-                          String targetGroupArn, String smokeUrl) {
+                          String targetGroupArn, String smokeUrl, String alternateTargetGroupArn) {
     }
 
     /** The first service (the only one with the template's defaults). */

@@ -31,6 +31,10 @@ final class SimService {
     final Map<String, String> revisions = new HashMap<>();
     final Set<String> completedRevisions = new HashSet<>();
     SimDeployment lastCompleted;
+    /** The traffic-shifting strategy; null for ROLLING. */
+    TrafficShift shift;
+    /** With a traffic-shifting strategy: the target group the live revision's tasks are registered in. */
+    String liveGroup;
 
     SimService(String cluster, String clusterArn, String name, String serviceArn, List<String> targetGroups,
                JsonNode networkConfiguration) {
@@ -52,6 +56,18 @@ final class SimService {
 
     boolean loadBalanced() {
         return !targetGroups.isEmpty();
+    }
+
+    boolean shiftsTraffic() {
+        return shift != null && loadBalanced();
+    }
+
+    /** The group a new revision's tasks register in: the one the live revision does not use. */
+    String groupForNewRevision() {
+        if (!shiftsTraffic()) {
+            return targetGroups.isEmpty() ? null : targetGroups.get(0);
+        }
+        return liveGroup.equals(shift.alternateTargetGroup()) ? targetGroups.get(0) : shift.alternateTargetGroup();
     }
 
     List<SimTask> tasksOf(SimDeployment deployment) {

@@ -1,5 +1,7 @@
 package dev.pushdeploy.local.run;
 
+import dev.pushdeploy.ops.History;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
@@ -13,6 +15,8 @@ import java.util.List;
  * @param outcome one of the workflow's outcomes, NOT_MATCHED (the rule did not match), or the
  *                execution's error name when it failed otherwise
  * @param secrets the slot each managed secret moved to (empty when nothing was rotated)
+ * @param rollout the strategy, the stage the rollout reached and the highest share of production
+ *                traffic the new revision got; null when no rollout was checked
  */
 public record RunResult(
         String outcome,
@@ -25,7 +29,8 @@ public record RunResult(
         double seconds,
         String executionArn,
         JsonNode history,
-        List<SecretMove> secrets) {
+        List<SecretMove> secrets,
+        History.Rollout rollout) {
     public static final String NOT_MATCHED = Outcomes.NOT_MATCHED;
 
     public RunResult {
@@ -49,6 +54,11 @@ public record RunResult(
         line.put("awsWrites", awsWrites());
         line.put("seconds", Math.round(seconds * 10) / 10.0);
         secrets.forEach(s -> line.withArray("secrets").add(s.json()));
+        if (rollout != null) {
+            line.put("strategy", rollout.strategy());
+            line.put("stage", rollout.stage());
+            line.put("maxProductionPercent", rollout.maxProductionPercent());
+        }
         return line;
     }
 

@@ -206,6 +206,19 @@ public final class PipelineTemplate {
         return Optional.empty();
     }
 
+    /** The evaluated properties of the template's ECS service named {@code serviceName}, if it declares one. */
+    public Optional<JsonNode> ecsService(String serviceName) {
+        for (String id : template.resources("AWS::ECS::Service").keySet()) {
+            if (stack.exists(id)) {
+                JsonNode properties = stack.properties(id);
+                if (serviceName.equals(properties.path("ServiceName").asText())) {
+                    return Optional.of(properties);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private CfnEvaluator evaluator() {
         return stack.evaluator();
     }

@@ -75,6 +75,7 @@ public final class Stack implements CfnEvaluator.Resources {
             case "AWS::ECR::Repository" -> name(logicalId, "RepositoryName");
             case "AWS::ECS::Cluster" -> name(logicalId, "ClusterName");
             case "AWS::SSM::Parameter" -> name(logicalId, "Name");
+            case "AWS::CloudWatch::Alarm" -> name(logicalId, "AlarmName");
             case "AWS::Logs::LogGroup" -> name(logicalId, "LogGroupName");
             case "AWS::StepFunctions::StateMachine" -> arnPrefix.formatted("states") + "stateMachine:" + name(logicalId, "StateMachineName");
             case "AWS::ECS::Service" -> arnPrefix.formatted("ecs") + "service/" + clusterOf(logicalId) + "/" + name(logicalId, "ServiceName");

@@ -30,7 +30,7 @@ class RunResultTest {
                 .put("output", "{\"secrets\":" + rotated + "}");
         Map<String, String> slotsBefore = before == null ? Map.of() : Map.of("KEY", before, "DB_PASSWORD", before);
         List<SecretMove> moves = SecretMove.of(history, slotsBefore, Map.of("KEY", live, "DB_PASSWORD", live));
-        RunResult result = new RunResult("SUCCEEDED", null, null, null, null, null, List.of(), 1, "arn", history, moves);
+        RunResult result = new RunResult("SUCCEEDED", null, null, null, null, null, List.of(), 1, "arn", history, moves, null);
 
         assertEquals(line, result.secretsLine());
         assertEquals("app_b", result.summary().get("secrets").get(1).get("DB_USER").asText());
@@ -44,6 +44,6 @@ class RunResultTest {
     }
 
     static RunResult result(String outcome) {
-        return new RunResult(outcome, null, null, null, null, null, List.of(), 1, null, Json.object(), List.of());
+        return new RunResult(outcome, null, null, null, null, null, List.of(), 1, null, Json.object(), List.of(), null);
     }
 }
