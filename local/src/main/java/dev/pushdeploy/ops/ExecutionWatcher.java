@@ -114,6 +114,7 @@ public final class ExecutionWatcher {
             } else {
                 switch (type) {
                     case "LambdaFunctionSucceeded" -> lastResult = event.path("lambdaFunctionSucceededEventDetails").path("output").asText(null);
+                    case "TaskSucceeded" -> lastResult = taskOutput(event.path("taskSucceededEventDetails").path("output").asText(null));
                     case "LambdaFunctionFailed", "LambdaFunctionTimedOut" ->
                             failures.add(event.path("lambdaFunctionFailedEventDetails").path("error").asText("timeout"));
                     case "ExecutionFailed" -> emit(new StateLine(elapsed, "(execution failed)", "Execution",
@@ -125,6 +126,15 @@ public final class ExecutionWatcher {
             }
         }
         seen = events.size();
+    }
+
+    /** A service integration's answer: a task token's output as sent, a Lambda invoke's as its Payload. */
+    private static String taskOutput(String output) {
+        if (output == null) {
+            return null;
+        }
+        JsonNode parsed = Json.tree(output);
+        return parsed.has("Payload") ? parsed.get("Payload").toString() : output;
     }
 
     private void emit(StateLine line) {

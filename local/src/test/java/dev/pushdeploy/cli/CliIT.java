@@ -43,7 +43,7 @@ class CliIT {
         CliProcess.Result run = cli.run("run", "--event", event.toString(), "--dump", dump.toString());
 
         assertEquals(0, run.exit(), run.toString());
-        assertTrue(run.lines().stream().anyMatch(l -> l.matches("\\s+[0-9.]+s  CheckDeployment\\s+HEALTHY.*")), run.out());
+        assertTrue(run.lines().stream().anyMatch(l -> l.matches("\\s+[0-9.]+s  (CheckDeployment|WaitForRollout)\\s+HEALTHY.*")), run.out());
         assertTrue(run.lines().stream().anyMatch(l -> l.matches("\\s+[0-9.]+s  Finalize\\s+SUCCEEDED.*")), run.out());
         JsonNode summary = run.summary();
         assertEquals("SUCCEEDED", summary.path("outcome").asText());
