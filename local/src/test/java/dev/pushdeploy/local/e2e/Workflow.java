@@ -260,11 +260,11 @@ final class Workflow {
         int lambdaAttempts = 0;
         for (JsonNode event : result.history()) {
             if (event.path("type").asText().endsWith("StateEntered")) {
-                String type = states.path(event.path("stateEnteredEventDetails").path("name").asText()).path("Type").asText();
-                events += HistoryBudgetTest.EVENTS_PER_STATE.get(type);
-                tasks += type.equals("Task") ? 1 : 0;
+                JsonNode state = states.path(event.path("stateEnteredEventDetails").path("name").asText());
+                events += HistoryBudgetTest.events(state);
+                tasks += state.path("Type").asText().equals("Task") ? 1 : 0;
             }
-            lambdaAttempts += event.path("type").asText().equals("LambdaFunctionScheduled") ? 1 : 0;
+            lambdaAttempts += List.of("LambdaFunctionScheduled", "TaskScheduled").contains(event.path("type").asText()) ? 1 : 0;
         }
         return events + HistoryBudgetTest.EVENTS_PER_FAILED_ATTEMPT * (lambdaAttempts - tasks);
     }
