@@ -170,13 +170,14 @@ class ColdStartBenchmarkIT {
                 operations.add(request.service() + ":" + request.operation());
                 return Optional.empty();
             });
+            Path classLog = Files.createDirectories(Path.of("target", "bench")).resolve("priming.classes");
             for (Case c : CASES) {
                 emulator.reset();
                 World world = World.create(emulator);
                 c.given().accept(world);
                 operations.clear();
                 String output = output(world, proxy.uri(), "dev.pushdeploy.handler." + c.handler(),
-                        Path.of("..", "events", c.event()), "prime", Path.of("target", "bench", "priming.classes"));
+                        Path.of("..", "events", c.event()), "prime", classLog);
                 JsonNode primed = output.lines().filter(l -> l.contains("\"message\":\"primed\"")).map(Json::tree)
                         .findFirst().orElseThrow(() -> new AssertionError(c.handler() + " logged no priming:\n" + output));
                 assertEquals(List.of(), operations.stream().filter(o -> WriteCounter.isMutating(o.substring(o.indexOf(':') + 1)))
