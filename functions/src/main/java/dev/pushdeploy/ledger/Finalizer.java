@@ -86,7 +86,9 @@ public final class Finalizer {
         boolean announced = closed.announced();
         log.info("finalized", "outcome", record.outcome(), "taskDefinition", record.taskDefinition(), "lockReleased", holder,
                 "deregistered", record.deregistered(), "announced", announced, "recordedBy", record.recordedBy());
-        return new FinalizeResult(record.outcome(), record.reason(), key, request.image(), record.taskDefinition(),
+        Outcome outcome = request.undoes() == null ? record.outcome() : ending.outcome();
+        String reason = request.undoes() == null ? record.reason() : ending.reason();
+        return new FinalizeResult(outcome, reason, key, request.image(), record.taskDefinition(),
                 request.previousTaskDefinition(), record.deregistered());
     }
 

@@ -76,6 +76,7 @@ class ReleaseIT {
         }
         Map<String, AttributeValue> record = releaseRecord("shop-1");
         assertEquals("SUCCEEDED", record.get("outcome").s());
+        assertEquals("release shop-1: front end and back end together", record.get("reason").s());
         assertEquals(2, Json.tree(record.get("services").s()).size());
         assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "SUCCEEDED"), sorted(notifiedOutcomes()), "each service's and the release's");
     }
@@ -110,10 +111,16 @@ class ReleaseIT {
         }
         assertEquals(webSecretsBefore, secrets(live(web), web), "web reads the secret slots it read before");
         assertEquals(List.of("ROLLED_BACK"), outcomes(api));
-        assertEquals(List.of("SUCCEEDED", "SUCCEEDED"), outcomes(web), "web's deployment and the release's rollback of it");
-        assertEquals("ROLLED_BACK", releaseRecord("shop-2").get("outcome").s());
-        assertEquals(List.of("ROLLED_BACK", "ROLLED_BACK", "SUCCEEDED", "SUCCEEDED"), sorted(notifiedOutcomes()),
-                "api's, web's deployment and rollback, the release's");
+        assertEquals(List.of("ROLLED_BACK"), outcomes(web), "one record per service: the release's rollback completes web's");
+        Map<String, AttributeValue> webRecord = history(web).get(0);
+        assertEquals("shop-2-web-rollback", webRecord.get("undoneBy").s(), webRecord.toString());
+        assertEquals(web.initialTaskDefinition(), webRecord.get("verifiedTaskDefinition").s());
+        assertTrue(webRecord.get("reason").s().startsWith("release shop-2 rolled back"), webRecord.toString());
+        Map<String, AttributeValue> record = releaseRecord("shop-2");
+        assertEquals("ROLLED_BACK", record.get("outcome").s());
+        assertTrue(record.get("reason").s().endsWith("front end and back end together"), record.toString());
+        assertEquals(List.of("ROLLED_BACK", "ROLLED_BACK", "ROLLED_BACK", "SUCCEEDED"), sorted(notifiedOutcomes()),
+                "api's, web's deployment and its completed record, the release's");
     }
 
     @ParameterizedTest
@@ -177,11 +184,15 @@ class ReleaseIT {
 
     /** The outcomes of the service's history records, oldest first. */
     private List<String> outcomes(StackOutputs.Service service) {
-        return dynamo.query(r -> r.tableName(runtime.stack().table())
+        return history(service).stream().map(i -> i.get("outcome").s()).toList();
+    }
+
+    private List<Map<String, AttributeValue>> history(StackOutputs.Service service) {
+        return dynamo.query(r -> r.tableName(runtime.stack().table()).consistentRead(true)
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :hist)")
                         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("svc#" + service.target().serviceKey()),
                                 ":hist", AttributeValue.fromS("hist#"))))
-                .items().stream().map(i -> i.get("outcome").s()).toList();
+                .items();
     }
 
     private boolean lockFree(StackOutputs.Service service) {
