@@ -123,6 +123,11 @@ public final class Operator {
         return sfn.startExecution(pipeline.stateMachineArn(), name, input.toString());
     }
 
+    /** Starts a release of the manifest (the release state machine's input) as execution {@code name}. */
+    public String startRelease(String manifest, String name) {
+        return sfn.startExecution(pipeline.releaseStateMachineArn(), name, manifest);
+    }
+
     /** The ARN of an execution given by ARN or by name. */
     public String executionArn(String nameOrArn) {
         return nameOrArn.startsWith("arn:") ? nameOrArn : pipeline.executionArn(nameOrArn);

@@ -10,13 +10,22 @@ import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
+import dev.pushdeploy.cli.CliProcess;
+import dev.pushdeploy.local.aws.Clients;
+import dev.pushdeploy.local.daemon.LocalDaemon;
 import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.ops.CloudFormation;
+import dev.pushdeploy.ops.Connection;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -56,13 +65,21 @@ class ReleaseIT {
         runtime.notifications();
     }
 
+    /** Through the operator's CLI as against AWS: the stack's outputs from CloudFormation, the endpoint overridden. */
     @Test
-    void whenBothAreHealthyBothGoLive() {
-        LocalRuntime.Release release = runtime.release("shop-1", MANIFEST, Scenario.HEALTHY);
+    void whenBothAreHealthyBothGoLive(@TempDir Path dir) throws Exception {
+        runtime.simulator().scenario(Scenario.HEALTHY);
+        new CloudFormation(Connection.emulator(runtime.endpoint(), Clients.REGION, "local", "local"))
+                .createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(runtime.stack()));
+        Path manifest = Files.writeString(dir.resolve("shop-1.json"), MANIFEST);
+        CliProcess cli = new CliProcess(dir, Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_REGION", Clients.REGION));
 
-        JsonNode d = release.description();
-        assertEquals("SUCCEEDED", d.path("status").asText(), d.toString());
-        JsonNode output = Json.tree(d.path("output").asText());
+        CliProcess.Result released = cli.run("--endpoint-url", runtime.endpoint().toString(), "--stack", PipelineTemplate.STACK_NAME,
+                "--json", "release", "--name", "shop-1", manifest.toString());
+
+        assertEquals(0, released.exit(), released.toString());
+        JsonNode output = released.json();
+        assertEquals("SUCCEEDED", output.path("status").asText(), output.toString());
         assertEquals("SUCCEEDED", output.path("outcome").asText());
         for (StackOutputs.Service service : List.of(web, api)) {
             String live = live(service);
@@ -72,7 +89,7 @@ class ReleaseIT {
             assertTrue(lockFree(service));
             JsonNode result = result(output, service);
             assertEquals("LIVE", result.path("state").asText());
-            assertEquals(service.initialTaskDefinition(), result.path("rollbackTo").asText());
+            assertEquals("SUCCEEDED", result.path("deployment").asText());
         }
         Map<String, AttributeValue> record = releaseRecord("shop-1");
         assertEquals("SUCCEEDED", record.get("outcome").s());
