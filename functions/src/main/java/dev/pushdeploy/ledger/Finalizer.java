@@ -104,7 +104,8 @@ public final class Finalizer {
         String release = input.release() != null ? input.release().taskDefinition()
                 : input.rollout() != null ? input.rollout().taskDefinition() : null;
         return new Ending(outcome, reason(input), errorName(input), rollbackResult(input), release,
-                input.rollout() == null ? null : input.rollout().deploymentId(), input.secrets(), verified(input), List.of());
+                input.rollout() == null ? null : input.rollout().deploymentId(), input.secrets(), verified(input),
+                RolloutReach.of(input.check()), List.of());
     }
 
     /**

@@ -19,6 +19,8 @@ import java.util.List;
  * @param taskDefinition         the service's task definition when the request finished
  * @param verifiedTaskDefinition the revision this request saw healthy and live at its end (SUCCEEDED: the new one,
  *                               ROLLED_BACK: the one it returned to); null otherwise. Rollback targets come from these.
+ * @param reach                  how far the rollout got (strategy, stage reached, highest production share);
+ *                               null when the run checked no rollout
  * @param secretSlots            {@code NAME=slot} for each managed secret the request rotated
  * @param warnings               housekeeping that failed without failing the request (e.g. a deregistration)
  * @param recordedBy             {@code Finalize}, or {@code reconciler} when the execution ended without Finalize
@@ -43,6 +45,7 @@ public record HistoryItem(
         String releaseTaskDefinition,
         String verifiedTaskDefinition,
         String deploymentId,
+        RolloutReach reach,
         List<String> secretSlots,
         List<String> deregistered,
         List<String> warnings,
@@ -76,6 +79,6 @@ public record HistoryItem(
     public HistoryItem withPublished(boolean value) {
         return new HistoryItem(sortKey, requestId, action, source, outcome, reason, error, rollback, image, digest, tag,
                 taskDefinition, previousTaskDefinition, releaseTaskDefinition, verifiedTaskDefinition, deploymentId,
-                secretSlots, deregistered, warnings, finishedAt, recordedBy, undoneBy, value);
+                reach, secretSlots, deregistered, warnings, finishedAt, recordedBy, undoneBy, value);
     }
 }

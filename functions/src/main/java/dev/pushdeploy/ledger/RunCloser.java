@@ -151,7 +151,7 @@ public final class RunCloser {
         HistoryItem item = new HistoryItem(sortKey, request.requestId(), request.action(), request.source(), ending.outcome(),
                 clean(ending.reason()), ending.error(), ending.rollback() == null ? null : clean(ending.rollback()),
                 request.image(), request.digest(), request.tag(), live.arn(), request.previousTaskDefinition(), ending.release(),
-                ending.verified(), ending.deploymentId(), secretSlots(ending), house.deregistered(), warnings,
+                ending.verified(), ending.deploymentId(), ending.reach(), secretSlots(ending), house.deregistered(), warnings,
                 HistoryItem.time(clock.instant()), recordedBy, null, false);
         if (table.putHistory(key, item)) {
             return item;
@@ -175,7 +175,7 @@ public final class RunCloser {
         return new HistoryItem(run.sortKey(), run.requestId(), run.action(), run.source(),
                 back ? Outcome.ROLLED_BACK : Outcome.ROLLBACK_FAILED, clean(undo.reason()), ending.error(), clean(rollback),
                 run.image(), run.digest(), run.tag(), live.arn(), run.previousTaskDefinition(), run.releaseTaskDefinition(),
-                back ? ending.verified() : null, run.deploymentId(), run.secretSlots(), deregistered, allWarnings,
+                back ? ending.verified() : null, run.deploymentId(), run.reach(), run.secretSlots(), deregistered, allWarnings,
                 HistoryItem.time(clock.instant()), recordedBy, undo.requestId(), false);
     }
 

@@ -213,7 +213,7 @@ class PreparerTest {
     private void record(int n, Action action, Outcome outcome, String previous, String release, String verified) {
         world.ledger.putHistory("pushdeploy/web", new HistoryItem("hist#2025-01-0" + n + "T00:00:00.000Z#exec-" + n, "exec-" + n,
                 action, "ecr", outcome, "because", null, null, null, null, null, verified, previous, release, verified, null,
-                List.of(), List.of(), List.of(), null, "Finalize", null, true));
+                null, List.of(), List.of(), List.of(), null, "Finalize", null, true));
     }
 
     @Test
@@ -253,7 +253,7 @@ class PreparerTest {
         HistoryItem done = world.ledger.recordOf("pushdeploy/web", "exec-1").orElseThrow();
         world.ledger.completeHistory("pushdeploy/web", new HistoryItem(done.sortKey(), done.requestId(), done.action(), done.source(),
                 Outcome.ROLLED_BACK, "undone", null, null, null, null, null, world.liveArn, world.liveArn, v2, world.liveArn, null,
-                List.of(), List.of(), List.of(), null, "Finalize", "rel-back", false));
+                null, List.of(), List.of(), List.of(), null, "Finalize", "rel-back", false));
         DeployRequest twice = world.prepare(undo.formatted("exec-1"));
         assertEquals("undoes: exec-1 was already undone by rel-back", twice.decisionReason());
         assertNull(world.prepare(ROLLBACK_PREVIOUS.replace("previous", "web:1")).undoes(), "an ordinary rollback writes its own record");

@@ -1,6 +1,7 @@
 package dev.pushdeploy.adapter.aws;
 
 import dev.pushdeploy.ledger.HistoryItem;
+import dev.pushdeploy.ledger.RolloutReach;
 import dev.pushdeploy.ledger.LedgerTable;
 import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.ledger.VerifiedRevisions;
@@ -230,6 +231,11 @@ public final class DynamoLedger implements LedgerTable {
         put(item, "releaseTaskDefinition", s(h.releaseTaskDefinition()));
         put(item, "verifiedTaskDefinition", s(h.verifiedTaskDefinition()));
         put(item, "deploymentId", s(h.deploymentId()));
+        if (h.reach() != null) {
+            put(item, "strategy", s(h.reach().strategy()));
+            put(item, "stage", s(h.reach().stage()));
+            put(item, "maxProductionPercent", AttributeValue.fromN(String.valueOf(h.reach().maxProductionPercent())));
+        }
         put(item, "secretSlots", list(h.secretSlots()));
         put(item, "deregistered", list(h.deregistered()));
         put(item, "warnings", list(h.warnings()));
@@ -336,7 +342,13 @@ public final class DynamoLedger implements LedgerTable {
                 Outcome.valueOf(text(item, "outcome")), text(item, "reason"), text(item, "error"), text(item, "rollback"),
                 text(item, "image"), text(item, "digest"), text(item, "tag"), text(item, "taskDefinition"),
                 text(item, "previousTaskDefinition"), text(item, "releaseTaskDefinition"), text(item, "verifiedTaskDefinition"),
-                text(item, "deploymentId"), strings(item, "secretSlots"), strings(item, "deregistered"), strings(item, "warnings"),
+                text(item, "deploymentId"), reach(item), strings(item, "secretSlots"), strings(item, "deregistered"), strings(item, "warnings"),
                 text(item, "finishedAt"), text(item, "recordedBy"), text(item, "undoneBy"), published != null && Boolean.TRUE.equals(published.bool()));
+    }
+
+    private static RolloutReach reach(Map<String, AttributeValue> item) {
+        AttributeValue max = item.get("maxProductionPercent");
+        return text(item, "strategy") == null ? null : new RolloutReach(text(item, "strategy"), text(item, "stage"),
+                max == null || max.n() == null ? 0 : Double.parseDouble(max.n()));
     }
 }

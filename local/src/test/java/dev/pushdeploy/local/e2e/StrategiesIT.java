@@ -80,7 +80,11 @@ class StrategiesIT {
             assertEquals(workflow.web.repositoryUri() + "@" + workflow.web.initialDigest(), workflow.liveImage());
         }
         assertFalse(workflow.lockHeld(), "lock released");
-        assertEquals(outcome, workflow.historyOf(result).get("outcome").s());
+        var record = workflow.historyOf(result);
+        assertEquals(outcome, record.get("outcome").s());
+        assertEquals(strategy, record.get("strategy").s(), "the history record names the strategy");
+        assertEquals(result.summary().path("stage").asText(), record.get("stage").s(), "and the stage reached");
+        assertEquals(highest, Double.parseDouble(record.get("maxProductionPercent").n()), "and the highest production share");
         assertEquals(List.of(outcome), workflow.notifiedOutcomes());
         switch (scenario) {
             case "bad-smoke" -> assertTrue(result.reason().contains("smoke check through the test listener failed"),
