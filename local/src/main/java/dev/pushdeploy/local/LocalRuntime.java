@@ -53,7 +53,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalEndpoint endpoint;
     private final MotoServer moto;
     private final Path root;
-    private PipelineTemplate template;
+    private PipelineTemplate.LocalTemplate template;
     private final LambdaRuntime lambdas;
     private final EcsSimulator simulator;
     private final StepFunctions sfn;
@@ -85,7 +85,7 @@ public final class LocalRuntime implements AutoCloseable {
         aimHandlersAt(endpoint);
         this.root = options.root();
         this.template = template(options.scanGate());
-        this.lambdas = new LambdaRuntime(template.functions(), options.functionLog());
+        this.lambdas = new LambdaRuntime(List.of(), options.functionLog());
         this.simulator = new EcsSimulator(endpoint, SimClock.scaled(options.speed()));
         endpoint.route(lambdas);
         endpoint.route(simulator);
@@ -94,6 +94,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.internal = new Clients(endpoint.uri());
         try {
             this.stack = bootstrap.create(template);
+            lambdas.deploy(stack.functions());
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -114,18 +115,12 @@ public final class LocalRuntime implements AutoCloseable {
         lambdas.reset();
         endpoint.writes().reset();
         stack = bootstrap.create(template);
+        lambdas.deploy(stack.functions());
     }
 
-    /**
-     * Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). The
-     * gate's parameters change the configuration document only, so the functions stay as they are.
-     */
+    /** Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). */
     public synchronized void reset(String scanGate) {
-        PipelineTemplate evaluated = template(scanGate);
-        if (!evaluated.functions().equals(template.functions())) {
-            throw new IllegalStateException("the scan gate's parameters change the template's functions; start a new runtime");
-        }
-        template = evaluated;
+        template = template(scanGate);
         reset();
     }
 
@@ -323,10 +318,10 @@ public final class LocalRuntime implements AutoCloseable {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    private PipelineTemplate template(String scanGate) {
+    private PipelineTemplate.LocalTemplate template(String scanGate) {
         Map<String, String> parameters = scanGate == null ? Map.of()
                 : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
-        return PipelineTemplate.load(root.resolve("template.yaml"), parameters);
+        return PipelineTemplate.expand(root.resolve("template.yaml"), parameters);
     }
 
     /** Points the handlers' SDK clients (built on first use) at the local endpoint. */

@@ -60,9 +60,10 @@ class StateMachineSubstitutionsTest {
             }
         }
         for (String function : Repo.FUNCTIONS.keySet()) {
-            JsonNode value = substitutions.path(function + "Arn");
-            assertEquals(function + ".Alias", value.path("Ref").asText(), function + "Arn substitution");
-            assertTrue(invokable.contains(function + ".Alias"), "the state machine role may invoke " + function);
+            String alias = substitutions.path(function + "Arn").path("Ref").asText();
+            assertEquals("AWS::Lambda::Alias", TEMPLATE.type(alias), function + "Arn substitution");
+            assertEquals(function, TEMPLATE.properties(alias).path("FunctionName").path("Ref").asText(), alias);
+            assertTrue(invokable.contains(alias), "the state machine role may invoke " + alias);
         }
         assertEquals(Repo.FUNCTIONS.size(), invokable.size(), "the role invokes nothing else");
     }

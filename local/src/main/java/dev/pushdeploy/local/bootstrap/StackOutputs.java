@@ -2,12 +2,16 @@ package dev.pushdeploy.local.bootstrap;
 
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.Target;
+import dev.pushdeploy.local.lambda.FunctionSpec;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the bootstrap created in the emulator: the names and ARNs the CLI and the tests work with.
  *
- * @param eventPatterns the template's rule patterns that start the state machine
+ * @param eventPatterns the patterns of the template's enabled rules that start the state machine
+ * @param functions     the template's functions, as the local stack deploys them
+ * @param outputs       the template's outputs, evaluated for the local stack
  */
 public record StackOutputs(
         String stateMachineArn,
@@ -18,17 +22,21 @@ public record StackOutputs(
         String notificationsQueueUrl,
         String releaseParameterPrefix,
         List<String> eventPatterns,
-        List<Service> services) {
+        List<Service> services,
+        List<FunctionSpec> functions,
+        Map<String, String> outputs) {
     public StackOutputs {
         eventPatterns = List.copyOf(eventPatterns);
         services = List.copyOf(services);
+        functions = List.copyOf(functions);
+        outputs = Map.copyOf(outputs);
     }
 
     /**
      * One deployed service with its first release.
      *
-     * @param initialDigest      the digest of image {@code v1.0.0}, live in the first revision
-     * @param initialTaskDefinition the first revision
+     * @param initialDigest         the digest of image {@code v1.0.0}, live after the first release
+     * @param initialTaskDefinition the revision the first release runs
      */
     public record Service(Target target, String repositoryUri, String initialDigest, String initialTaskDefinition,
                           String targetGroupArn, String smokeUrl) {

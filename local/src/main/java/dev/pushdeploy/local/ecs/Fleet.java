@@ -88,7 +88,9 @@ final class Fleet {
         configure(service, motoService);
         JsonNode first = motoService.path("deployments").path(0);
         String id = first.path("id").asText(newDeploymentId());
-        String taskDefinition = first.path("taskDefinition").asText(motoService.path("taskDefinition").asText());
+        // A service first seen is steady on the revision it names (moto's deployments keep the
+        // revision it was created with, whatever UpdateService asked before the simulator saw it).
+        String taskDefinition = motoService.path("taskDefinition").asText(first.path("taskDefinition").asText());
         double t = lastStep;
         SimDeployment initial = new SimDeployment(id, taskDefinition, Kind.INITIAL, Fate.HEALTHY, false, t - 600);
         service.deployments.add(initial);

@@ -14,7 +14,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +42,8 @@ public final class LambdaRuntime implements Route {
     private static final Pattern INVOKE_PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
     private static final Object ENVIRONMENT_LOCK = new Object();
 
-    private final Map<String, FunctionSpec> functions;
-    private final Set<String> environmentNames = new HashSet<>();
+    private volatile Map<String, FunctionSpec> functions;
+    private final Set<String> environmentNames = ConcurrentHashMap.newKeySet();
     private final Map<String, Deque<RequestStreamHandler>> warm = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
@@ -55,13 +54,19 @@ public final class LambdaRuntime implements Route {
      * @param log       receives every line the handlers log, prefixed with the function name
      */
     public LambdaRuntime(Collection<FunctionSpec> functions, Consumer<String> log) {
+        this.log = log;
+        deploy(functions);
+    }
+
+    /** Replaces the functions (a new deployment of the stack): warm instances are dropped. */
+    public void deploy(Collection<FunctionSpec> specs) {
         Map<String, FunctionSpec> byName = new LinkedHashMap<>();
-        functions.forEach(f -> {
+        specs.forEach(f -> {
             byName.put(f.name(), f);
             environmentNames.addAll(f.environment().keySet());
         });
-        this.functions = Map.copyOf(byName);
-        this.log = log;
+        functions = Map.copyOf(byName);
+        warm.clear();
     }
 
     /** The ARN of a local function, as the state machine's substitutions name it. */
