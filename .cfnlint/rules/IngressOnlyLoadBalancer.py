@@ -9,9 +9,6 @@ from cfnlint.rules import CloudFormationLintRule, RuleMatch  # noqa: E402
 
 import _pushdeploy_lint as lint  # noqa: E402
 
-WORLD = {"0.0.0.0/0", "::/0"}
-
-
 class IngressOnlyLoadBalancer(CloudFormationLintRule):
     id = "E9104"
     shortdesc = "Only the ALB security group is open to the world, on 80/443"
@@ -40,7 +37,7 @@ class IngressOnlyLoadBalancer(CloudFormationLintRule):
         return matches
 
     def _check(self, rule, group, balancer_groups, path):
-        if rule.get("CidrIp") not in WORLD and rule.get("CidrIpv6") not in WORLD:
+        if not lint.world_open(rule):
             return []
         problems = []
         if group not in balancer_groups:

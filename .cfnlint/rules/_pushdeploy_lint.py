@@ -193,3 +193,98 @@ def has_comment_above(lines: list[str], node: Any) -> bool:
     while line >= 0 and _STRUCTURAL.match(lines[line]):
         line -= 1
     return line >= 0 and lines[line].lstrip().startswith("#")
+
+
+# ---------------------------------------------------------------- conditions
+
+def merge(*conditions: dict) -> dict | None:
+    """The conditions of all arguments together, or None when one condition must be both true and false."""
+    merged: dict = {}
+    for c in conditions:
+        for name, value in c.items():
+            if merged.setdefault(name, value) != value:
+                return None
+    return merged
+
+
+def conditioned(value: Any, conditions: dict | None = None) -> Iterator[tuple[Any, dict]]:
+    """(concrete value, {condition: truth}) for every value an object can take through Fn::If."""
+    conditions = conditions or {}
+    if isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
+        args = value["Fn::If"]
+        if isinstance(args, list) and len(args) == 3 and isinstance(args[0], str):
+            for branch, truth in ((args[1], True), (args[2], False)):
+                narrowed = merge(conditions, {args[0]: truth})
+                if narrowed is not None:
+                    yield from conditioned(branch, narrowed)
+            return
+    if value == NO_VALUE:
+        return
+    yield value, conditions
+
+
+def conditioned_items(value: Any, conditions: dict | None = None) -> Iterator[tuple[int, Any, dict]]:
+    """(index, element, conditions) of a list whose elements (or the list itself) may be Fn::If."""
+    for whole, outer in conditioned(value, conditions):
+        for index, element in enumerate(as_list(whole)):
+            for concrete, inner in conditioned(element, outer):
+                yield index, concrete, inner
+
+
+def resource_condition(resource: dict) -> dict:
+    name = resource.get("Condition")
+    return {name: True} if isinstance(name, str) else {}
+
+
+def possible(cfn, conditions: dict | None) -> bool:
+    """Whether some choice of parameter values makes all these conditions hold as given (cfn-lint's solver)."""
+    if conditions is None:
+        return False
+    if not conditions:
+        return True
+    scenarios = cfn.conditions.build_scenarios({name: {truth} for name, truth in conditions.items()})
+    return next(iter(scenarios), None) is not None
+
+
+def scenarios(cfn, names: set) -> list[dict]:
+    """Every possible combination of truth values of the named conditions ([{}] when there are none)."""
+    if not names:
+        return [{}]
+    return list(cfn.conditions.build_scenarios({name: {True, False} for name in names}))
+
+
+def holds(conditions: dict, scenario: dict) -> bool:
+    return all(scenario.get(name) == truth for name, truth in conditions.items())
+
+
+def referenced(value: Any) -> set[str]:
+    """Logical ids a value refers to anywhere inside it (Ref, Fn::GetAtt, Fn::Sub variables)."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                found.add(inner)
+            elif key == "Fn::GetAtt":
+                target = ref_target({key: inner})
+                if target:
+                    found.add(target)
+            elif key == "Fn::Sub":
+                text = inner[0] if isinstance(inner, list) and inner else inner
+                if isinstance(text, str):
+                    found.update(m.group(1) for m in re.finditer(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}", text))
+                if isinstance(inner, list) and len(inner) > 1:
+                    found.update(referenced(inner[1]))
+            else:
+                found.update(referenced(inner))
+    elif isinstance(value, list):
+        for inner in value:
+            found.update(referenced(inner))
+    return found
+
+
+WORLD = ("0.0.0.0/0", "::/0")
+
+
+def world_open(rule: Any) -> bool:
+    """Whether a security group rule's source is the whole internet."""
+    return isinstance(rule, dict) and any(isinstance(rule.get(k), str) and rule.get(k) in WORLD for k in ("CidrIp", "CidrIpv6"))

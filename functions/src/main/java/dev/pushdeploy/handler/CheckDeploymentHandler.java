@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.log.StepLog;
@@ -26,7 +27,7 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     public CheckDeploymentHandler() {
         this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
-                ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), Clock.systemUTC());
+                new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), Clock.systemUTC());
     }
 
     public CheckDeploymentHandler(RolloutObserver observer, ConfigSource config, Clock clock) {

@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.error.ConfigurationException;
 import java.util.Optional;
 
 /** Names of the environment variables the functions read, and a reader for them. */
@@ -27,7 +28,8 @@ public final class Env {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
     }
 
+    /** The variable's value; a missing or blank one is a configuration error (final, never retried). */
     public static String require(String name) {
-        return get(name).orElseThrow(() -> new IllegalStateException("environment variable " + name + " is not set"));
+        return get(name).orElseThrow(() -> new ConfigurationException("environment variable " + name + " is not set or empty"));
     }
 }

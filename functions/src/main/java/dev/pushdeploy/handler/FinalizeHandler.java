@@ -1,5 +1,8 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
@@ -9,12 +12,11 @@ import dev.pushdeploy.ledger.Finalizer;
 import dev.pushdeploy.ledger.LedgerTable;
 import dev.pushdeploy.ledger.OutcomeSink;
 import dev.pushdeploy.ledger.ReleaseParameters;
-import dev.pushdeploy.ledger.RevisionDeregistrar;
 import dev.pushdeploy.adapter.aws.SnsOutcomeSink;
 import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.adapter.aws.EcsServiceReader;
-import dev.pushdeploy.request.ServiceReader;
+import dev.pushdeploy.release.TaskDefinitions;
+import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
 import java.util.List;
 
@@ -28,16 +30,16 @@ public final class FinalizeHandler extends StepHandler<Finalizer.Input, Finalize
     }
 
     private FinalizeHandler(String configParameter, String table, String topicArn, String busName, String parameterPrefix) {
-        this(ConfigSource.ssm(Aws.ssm(), configParameter), new DynamoLedger(Aws.dynamoDb(), table), new EcsServiceReader(Aws.ecs()),
-                RevisionDeregistrar.ecs(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new DynamoLedger(Aws.dynamoDb(), table), new SdkEcsServices(Aws.ecs()),
+                new EcsTaskDefinitions(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
                 List.of(new SnsOutcomeSink(Aws.sns(), topicArn), new EventBridgeOutcomeSink(Aws.eventBridge(), busName)),
                 Clock.systemUTC());
     }
 
-    public FinalizeHandler(ConfigSource config, LedgerTable table, ServiceReader services, RevisionDeregistrar deregistrar,
+    public FinalizeHandler(ConfigSource config, LedgerTable table, EcsServices services, TaskDefinitions taskDefinitions,
             ReleaseParameters parameters, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
         super(Finalizer.Input.class, "Finalize");
-        this.finalizer = new Finalizer(config, table, services, deregistrar, parameters, parameterPrefix, sinks, clock);
+        this.finalizer = new Finalizer(config, table, services, taskDefinitions, parameters, parameterPrefix, sinks, clock);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
@@ -8,10 +9,12 @@ import dev.pushdeploy.ledger.LedgerReader;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
-import dev.pushdeploy.adapter.aws.EcsServiceReader;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.Preparer;
-import dev.pushdeploy.request.ServiceReader;
+import dev.pushdeploy.release.TaskDefinitions;
+import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
 
 /** Prepare: the raw input → {@code $.request} (PROCEED, IGNORED or REJECTED). Reads only. */
@@ -27,13 +30,14 @@ public final class PrepareHandler extends StepHandler<PrepareHandler.Input, Depl
     }
 
     private PrepareHandler(String configParameter, String table) {
-        this(ConfigSource.ssm(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), new EcsServiceReader(Aws.ecs()),
-                new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), new SdkEcsServices(Aws.ecs()),
+                new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
     }
 
-    public PrepareHandler(ConfigSource config, ImageRegistry registry, ServiceReader services, LedgerReader ledger, Clock clock) {
+    public PrepareHandler(ConfigSource config, ImageRegistry registry, EcsServices services, TaskDefinitions taskDefinitions,
+            LedgerReader ledger, Clock clock) {
         super(Input.class, "Prepare");
-        this.preparer = new Preparer(config, registry, services, ledger, clock);
+        this.preparer = new Preparer(config, registry, services, taskDefinitions, ledger, clock);
     }
 
     @Override

@@ -1,11 +1,11 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.release.ReleaseRegistrar;
-import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RequestScoped;
 import dev.pushdeploy.model.RotationResult;
@@ -20,8 +20,8 @@ public final class RegisterTaskDefinitionHandler
     private final ReleaseRegistrar registrar;
 
     public RegisterTaskDefinitionHandler() {
-        this(new ReleaseRegistrar(ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
-                TaskDefinitions.ecs(Aws.ecs())));
+        this(new ReleaseRegistrar(new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
+                new EcsTaskDefinitions(Aws.ecs())));
     }
 
     public RegisterTaskDefinitionHandler(ReleaseRegistrar registrar) {

@@ -1,15 +1,15 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmSlotStore;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RequestScoped;
-import dev.pushdeploy.secrets.LiveSecrets;
 import dev.pushdeploy.adapter.postgres.PostgresRoles;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.secrets.SecretRotator;
-import dev.pushdeploy.secrets.SlotStore;
 
 /** RotateSecrets: writes new values into each managed secret's inactive slot ({@code $.secrets}). */
 public final class RotateSecretsHandler extends StepHandler<RotateSecretsHandler.Input, RotationResult> {
@@ -20,8 +20,8 @@ public final class RotateSecretsHandler extends StepHandler<RotateSecretsHandler
     private final SecretRotator rotator;
 
     public RotateSecretsHandler() {
-        this(new SecretRotator(ConfigSource.ssm(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
-                LiveSecrets.ecs(Aws.ecs()), SlotStore.ssm(Aws.ssm()), new PostgresRoles()));
+        this(new SecretRotator(new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
+                new EcsTaskDefinitions(Aws.ecs()), new SsmSlotStore(Aws.ssm()), new PostgresRoles()));
     }
 
     public RotateSecretsHandler(SecretRotator rotator) {

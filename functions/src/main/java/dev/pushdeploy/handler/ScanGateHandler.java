@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.log.StepLog;
@@ -24,7 +25,7 @@ public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, Sc
     }
 
     private ScanGateHandler(String configParameter) {
-        this(ConfigSource.ssm(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), Clock.systemUTC());
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), Clock.systemUTC());
     }
 
     public ScanGateHandler(ConfigSource config, ScanFindings scans, Clock clock) {

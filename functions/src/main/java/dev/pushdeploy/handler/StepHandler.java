@@ -2,11 +2,14 @@ package dev.pushdeploy.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.ServiceScoped;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Locale;
 import org.crac.Core;
 import org.crac.Resource;
 
@@ -32,7 +35,7 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
 
     @Override
     public final void handleRequest(InputStream in, OutputStream out, Context context) {
-        I input = Json.convert(Json.tree(in), inputType);
+        I input = read(in);
         StepLog log = StepLog.of(context == null ? null : context.getLogger(),
                 context == null ? null : context.getAwsRequestId(), step);
         if (input instanceof ServiceScoped scoped && scoped.serviceKey() != null) {
@@ -40,6 +43,23 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
         }
         O output = handle(input, log);
         Json.write(out, output);
+    }
+
+    /** The step's input record; input that is not one is an invalid request (final, never retried). */
+    private I read(InputStream in) {
+        JsonNode tree;
+        I input;
+        try {
+            tree = Json.tree(in);
+            input = tree != null && tree.isObject() ? Json.convert(tree, inputType) : null;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("input", e.getMessage());
+        }
+        if (input == null) {
+            throw new InvalidRequestException("input", "expected a JSON object for " + step + ", got "
+                    + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType().toString().toLowerCase(Locale.ROOT)));
+        }
+        return input;
     }
 
     @Override

@@ -15,10 +15,12 @@ import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RequestScoped;
-import dev.pushdeploy.request.ServiceReader.ContainerView;
-import dev.pushdeploy.request.ServiceReader.LiveService;
-import dev.pushdeploy.request.ServiceReader.TaskDefinitionView;
-import dev.pushdeploy.request.ServiceReader;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.model.TaskDefinition.Container;
+import dev.pushdeploy.release.TaskDefinitions;
+import dev.pushdeploy.rollout.Deployment;
+import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.Verdict;
@@ -70,19 +72,19 @@ public final class Finalizer {
 
     private final ConfigSource config;
     private final LedgerTable table;
-    private final ServiceReader services;
-    private final RevisionDeregistrar deregistrar;
+    private final EcsServices services;
+    private final TaskDefinitions taskDefinitions;
     private final ReleaseParameters parameters;
     private final String parameterPrefix;
     private final List<OutcomeSink> sinks;
     private final Clock clock;
 
-    public Finalizer(ConfigSource config, LedgerTable table, ServiceReader services, RevisionDeregistrar deregistrar,
+    public Finalizer(ConfigSource config, LedgerTable table, EcsServices services, TaskDefinitions taskDefinitions,
             ReleaseParameters parameters, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
         this.config = config;
         this.table = table;
         this.services = services;
-        this.deregistrar = deregistrar;
+        this.taskDefinitions = taskDefinitions;
         this.parameters = parameters;
         this.parameterPrefix = parameterPrefix.endsWith("/") ? parameterPrefix.substring(0, parameterPrefix.length() - 1) : parameterPrefix;
         this.sinks = List.copyOf(sinks);
@@ -106,9 +108,9 @@ public final class Finalizer {
             return new FinalizeResult(outcome, reason, null, request.image(), null, request.previousTaskDefinition(), List.of());
         }
 
-        Optional<LiveService> service = services.service(request.cluster(), request.service());
-        Optional<TaskDefinitionView> live = service.flatMap(s -> services.taskDefinition(s.taskDefinition()));
-        String liveArn = live.map(TaskDefinitionView::arn).orElse(service.map(LiveService::taskDefinition).orElse(null));
+        Optional<ServiceState> service = services.describe(request.cluster(), request.service());
+        Optional<TaskDefinition> live = service.flatMap(s -> taskDefinitions.find(s.taskDefinition()));
+        String liveArn = live.map(TaskDefinition::arn).orElse(service.map(ServiceState::taskDefinition).orElse(null));
         boolean holder = table.lock(key).filter(l -> request.requestId().equals(l.holder())).isPresent();
 
         List<String> deregistered = new ArrayList<>();
@@ -199,8 +201,8 @@ public final class Finalizer {
     }
 
     /** {@code <prefix>/<cluster>/<service>/image} and {@code …/secret/<NAME>} from the live revision's target container. */
-    private void syncReleaseParameters(DeployRequest request, TaskDefinitionView live) {
-        ContainerView container = live.container(request.container()).orElseThrow(() -> new AwsFailureException(
+    private void syncReleaseParameters(DeployRequest request, TaskDefinition live) {
+        Container container = live.container(request.container()).orElseThrow(() -> new AwsFailureException(
                 "container " + request.container() + " is not in the live " + live.shortName(), null));
         String base = parameterPrefix + "/" + request.cluster() + "/" + request.service();
         Map<String, String> wanted = new LinkedHashMap<>();
@@ -213,7 +215,7 @@ public final class Finalizer {
         });
     }
 
-    private List<String> deregisterOld(DeployRequest request, String release, LiveService service, TaskDefinitionView live, StepLog log) {
+    private List<String> deregisterOld(DeployRequest request, String release, ServiceState service, TaskDefinition live, StepLog log) {
         Optional<Integer> keep = config.load().forService(request.cluster(), request.service()).map(Target::keepRevisions);
         if (keep.isEmpty()) {
             log.warn("no target configured; keeping every revision");
@@ -221,12 +223,12 @@ public final class Finalizer {
         }
         Set<String> kept = new HashSet<>();
         Stream.concat(Stream.of(live.arn(), service.taskDefinition(), request.previousTaskDefinition(),
-                                request.targetTaskDefinition(), release), service.deploymentTaskDefinitions().stream())
+                                request.targetTaskDefinition(), release), service.deployments().stream().map(Deployment::taskDefinition))
                 .filter(Objects::nonNull)
                 .map(Finalizer::shortName)
                 .forEach(kept::add);
-        List<String> doomed = beyondKeep(services.activeRevisions(live.family()), keep.get(), kept);
-        doomed.forEach(deregistrar::deregister);
+        List<String> doomed = beyondKeep(taskDefinitions.activeRevisions(live.family()), keep.get(), kept);
+        doomed.forEach(taskDefinitions::deregister);
         return doomed;
     }
 

@@ -2,7 +2,8 @@ package dev.pushdeploy.model;
 
 /**
  * The normalised request every step after Prepare works from ({@code $.request} in the
- * state machine). It carries identifiers only, never a secret value.
+ * state machine). It carries identifiers only, never a secret value. Built by name:
+ * {@link #builder()} or {@link #toBuilder()}.
  *
  * @param requestId              the execution name: stable across retries, stamped on what we create
  * @param source                 "ecr" for push events, "manual" for direct executions
@@ -41,17 +42,6 @@ public record DeployRequest(
         int bakeSeconds,
         Long preparedAt) implements ServiceScoped {
 
-    /** The shape before {@code preparedAt} existed (hand-written fixtures); preparedAt stays null. */
-    public DeployRequest(String requestId, Action action, String source, String cluster, String service,
-            String container, String repository, String image, String digest, String tag, String reason,
-            Long pushedAt, String previousTaskDefinition, String previousImage, String targetTaskDefinition,
-            Decision decision, String decisionReason, boolean rotate, boolean register, boolean scanGate,
-            int deadlineSeconds, int bakeSeconds) {
-        this(requestId, action, source, cluster, service, container, repository, image, digest, tag, reason,
-                pushedAt, previousTaskDefinition, previousImage, targetTaskDefinition, decision, decisionReason,
-                rotate, register, scanGate, deadlineSeconds, bakeSeconds, null);
-    }
-
     @Override
     public String serviceKey() {
         return cluster == null || service == null ? null : cluster + "/" + service;
@@ -59,7 +49,176 @@ public record DeployRequest(
 
     /** An input that ends here: nothing proceeds, nothing was changed. */
     public static DeployRequest ended(String requestId, Decision decision, String reason) {
-        return new DeployRequest(requestId, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, decision, reason, false, false, false, 0, 0, null);
+        return builder().requestId(requestId).decision(decision).decisionReason(reason).build();
+    }
+
+    /** An empty request: every reference null, every flag false, every duration 0. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this request's values. */
+    public Builder toBuilder() {
+        return new Builder()
+                .requestId(requestId).action(action).source(source)
+                .cluster(cluster).service(service).container(container).repository(repository)
+                .image(image).digest(digest).tag(tag).reason(reason).pushedAt(pushedAt)
+                .previousTaskDefinition(previousTaskDefinition).previousImage(previousImage)
+                .targetTaskDefinition(targetTaskDefinition)
+                .decision(decision).decisionReason(decisionReason)
+                .rotate(rotate).register(register).scanGate(scanGate)
+                .deadlineSeconds(deadlineSeconds).bakeSeconds(bakeSeconds)
+                .preparedAt(preparedAt);
+    }
+
+    /** Sets the components of a {@link DeployRequest} by name. */
+    public static final class Builder {
+        private String requestId;
+        private Action action;
+        private String source;
+        private String cluster;
+        private String service;
+        private String container;
+        private String repository;
+        private String image;
+        private String digest;
+        private String tag;
+        private String reason;
+        private Long pushedAt;
+        private String previousTaskDefinition;
+        private String previousImage;
+        private String targetTaskDefinition;
+        private Decision decision;
+        private String decisionReason;
+        private boolean rotate;
+        private boolean register;
+        private boolean scanGate;
+        private int deadlineSeconds;
+        private int bakeSeconds;
+        private Long preparedAt;
+
+        private Builder() {
+        }
+
+        public Builder requestId(String value) {
+            requestId = value;
+            return this;
+        }
+
+        public Builder action(Action value) {
+            action = value;
+            return this;
+        }
+
+        public Builder source(String value) {
+            source = value;
+            return this;
+        }
+
+        public Builder cluster(String value) {
+            cluster = value;
+            return this;
+        }
+
+        public Builder service(String value) {
+            service = value;
+            return this;
+        }
+
+        public Builder container(String value) {
+            container = value;
+            return this;
+        }
+
+        public Builder repository(String value) {
+            repository = value;
+            return this;
+        }
+
+        public Builder image(String value) {
+            image = value;
+            return this;
+        }
+
+        public Builder digest(String value) {
+            digest = value;
+            return this;
+        }
+
+        public Builder tag(String value) {
+            tag = value;
+            return this;
+        }
+
+        public Builder reason(String value) {
+            reason = value;
+            return this;
+        }
+
+        public Builder pushedAt(Long value) {
+            pushedAt = value;
+            return this;
+        }
+
+        public Builder previousTaskDefinition(String value) {
+            previousTaskDefinition = value;
+            return this;
+        }
+
+        public Builder previousImage(String value) {
+            previousImage = value;
+            return this;
+        }
+
+        public Builder targetTaskDefinition(String value) {
+            targetTaskDefinition = value;
+            return this;
+        }
+
+        public Builder decision(Decision value) {
+            decision = value;
+            return this;
+        }
+
+        public Builder decisionReason(String value) {
+            decisionReason = value;
+            return this;
+        }
+
+        public Builder rotate(boolean value) {
+            rotate = value;
+            return this;
+        }
+
+        public Builder register(boolean value) {
+            register = value;
+            return this;
+        }
+
+        public Builder scanGate(boolean value) {
+            scanGate = value;
+            return this;
+        }
+
+        public Builder deadlineSeconds(int value) {
+            deadlineSeconds = value;
+            return this;
+        }
+
+        public Builder bakeSeconds(int value) {
+            bakeSeconds = value;
+            return this;
+        }
+
+        public Builder preparedAt(Long value) {
+            preparedAt = value;
+            return this;
+        }
+
+        public DeployRequest build() {
+            return new DeployRequest(requestId, action, source, cluster, service, container, repository, image, digest,
+                    tag, reason, pushedAt, previousTaskDefinition, previousImage, targetTaskDefinition, decision,
+                    decisionReason, rotate, register, scanGate, deadlineSeconds, bakeSeconds, preparedAt);
+        }
     }
 }

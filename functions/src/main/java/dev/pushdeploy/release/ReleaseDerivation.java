@@ -5,25 +5,20 @@ import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.SecretSlot;
-import java.util.ArrayList;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.model.TaskDefinition.Container;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.KeyValuePair;
-import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
-import software.amazon.awssdk.services.ecs.model.Secret;
-import software.amazon.awssdk.services.ecs.model.Tag;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /**
- * Pure derivation of a new revision from the live one: the target container gets the
- * request's image (by digest; a ROTATE keeps the live image), its secrets point at the new
- * slots, postgres usernames and release metadata go into its environment, the release is
- * tagged, and only writable fields are copied (read-only ones such as revision, status,
- * compatibilities, requiresAttributes, registeredAt/By never reach the request).
+ * Pure derivation of a new revision from the live one, as a {@link RevisionChange}: the target
+ * container gets the request's image (by digest; a ROTATE keeps the live image), its secrets
+ * point at the new slots, postgres usernames and release metadata go into its environment, and
+ * the release is tagged. Applying the change (copying only the fields ECS accepts on
+ * registration) is the {@link TaskDefinitions} adapter's part.
  */
 public final class ReleaseDerivation {
     public static final String RELEASE_ENV = "PUSHDEPLOY_RELEASE";
@@ -38,61 +33,12 @@ public final class ReleaseDerivation {
     private ReleaseDerivation() {
     }
 
-    /** The registration request and the image it deploys. */
-    public record Derived(RegisterTaskDefinitionRequest request, String image) {
-    }
-
-    public static Derived derive(TaskDefinition live, List<Tag> liveTags, DeployRequest request,
-                                 List<SecretSlot> slots, String container) {
-        ContainerDefinition target = live.containerDefinitions().stream()
-                .filter(c -> container.equals(c.name()))
-                .findFirst()
-                .orElseThrow(() -> new ConfigurationException(
-                        "container " + container + " is not in task definition " + live.taskDefinitionArn()));
+    public static RevisionChange derive(TaskDefinition live, DeployRequest request, List<SecretSlot> slots, String container) {
+        Container target = live.container(container).orElseThrow(() -> new ConfigurationException(
+                "container " + container + " is not in task definition " + live.arn()));
         String image = image(target, request);
-        List<ContainerDefinition> containers = live.containerDefinitions().stream()
-                .map(c -> container.equals(c.name()) ? retarget(c, image, request.requestId(), slots) : c)
-                .toList();
-        RegisterTaskDefinitionRequest registration = RegisterTaskDefinitionRequest.builder()
-                .family(live.family())
-                .taskRoleArn(live.taskRoleArn())
-                .executionRoleArn(live.executionRoleArn())
-                .networkMode(live.networkModeAsString())
-                .containerDefinitions(containers)
-                .volumes(live.volumes())
-                .placementConstraints(live.placementConstraints())
-                .requiresCompatibilitiesWithStrings(live.requiresCompatibilitiesAsStrings())
-                .cpu(live.cpu())
-                .memory(live.memory())
-                .pidMode(live.pidModeAsString())
-                .ipcMode(live.ipcModeAsString())
-                .proxyConfiguration(live.proxyConfiguration())
-                .inferenceAccelerators(live.inferenceAccelerators())
-                .ephemeralStorage(live.ephemeralStorage())
-                .runtimePlatform(live.runtimePlatform())
-                .enableFaultInjection(live.enableFaultInjection())
-                .tags(tags(liveTags, request.requestId(), image, request.reason()))
-                .build();
-        return new Derived(registration, image);
-    }
-
-    /** The image to run: the request's digest reference; for ROTATE the live image, unchanged. */
-    static String image(ContainerDefinition target, DeployRequest request) {
-        if (request.action() == Action.ROTATE) {
-            return target.image();
-        }
-        String image = request.image();
-        if (image == null || !DIGEST_IMAGE.matcher(image).matches()) {
-            throw new InvalidRequestException("image", "must be <repository>@sha256:<64 hex digits>, never a tag");
-        }
-        return image;
-    }
-
-    private static ContainerDefinition retarget(ContainerDefinition c, String image, String requestId, List<SecretSlot> slots) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        c.environment().forEach(kv -> environment.put(kv.name(), kv.value()));
-        Map<String, String> secrets = new LinkedHashMap<>();
-        c.secrets().forEach(s -> secrets.put(s.name(), s.valueFrom()));
+        Map<String, String> environment = new LinkedHashMap<>(target.environment());
+        Map<String, String> secrets = new LinkedHashMap<>(target.secrets());
         Map<String, String> ours = new LinkedHashMap<>();
         for (SecretSlot slot : slots) {
             secrets.put(slot.name(), valueFrom(secrets.get(slot.name()), slot.parameter()));
@@ -101,17 +47,24 @@ public final class ReleaseDerivation {
                 ours.put(slot.usernameEnv(), slot.username());
             }
         }
-        ours.put(RELEASE_ENV, requestId);
+        ours.put(RELEASE_ENV, request.requestId());
         ours.put(IMAGE_ENV, image);
         environment.putAll(ours);
         ours.keySet().forEach(secrets::remove);
-        return c.toBuilder()
-                .image(image)
-                .environment(environment.entrySet().stream()
-                        .map(e -> KeyValuePair.builder().name(e.getKey()).value(e.getValue()).build()).toList())
-                .secrets(secrets.entrySet().stream()
-                        .map(e -> Secret.builder().name(e.getKey()).valueFrom(e.getValue()).build()).toList())
-                .build();
+        return new RevisionChange(live.arn(), live.family(), container, image, environment, secrets,
+                tags(live.tags(), request.requestId(), image, request.reason()));
+    }
+
+    /** The image to run: the request's digest reference; for ROTATE the live image, unchanged. */
+    static String image(Container target, DeployRequest request) {
+        if (request.action() == Action.ROTATE) {
+            return target.image();
+        }
+        String image = request.image();
+        if (image == null || !DIGEST_IMAGE.matcher(image).matches()) {
+            throw new InvalidRequestException("image", "must be <repository>@sha256:<64 hex digits>, never a tag");
+        }
+        return image;
     }
 
     /** The new slot's reference in the form the live one used: an ARN stays an ARN (same region/account). */
@@ -125,18 +78,18 @@ public final class ReleaseDerivation {
         return parameter;
     }
 
-    static List<Tag> tags(List<Tag> liveTags, String requestId, String image, String reason) {
-        List<Tag> tags = new ArrayList<>();
-        for (Tag tag : liveTags) {
-            if (!tag.key().regionMatches(true, 0, "aws:", 0, 4) && !tag.key().startsWith("pushdeploy:")) {
-                tags.add(tag);
+    static Map<String, String> tags(Map<String, String> liveTags, String requestId, String image, String reason) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        liveTags.forEach((key, value) -> {
+            if (!key.regionMatches(true, 0, "aws:", 0, 4) && !key.startsWith("pushdeploy:")) {
+                tags.put(key, value);
             }
-        }
-        tags.add(tag(TAG_REQUEST_ID, tagValue(requestId)));
-        digest(image).ifPresent(digest -> tags.add(tag(TAG_IMAGE_DIGEST, digest)));
+        });
+        tags.put(TAG_REQUEST_ID, tagValue(requestId));
+        digest(image).ifPresent(digest -> tags.put(TAG_IMAGE_DIGEST, digest));
         String why = tagValue(reason);
         if (!why.isEmpty()) {
-            tags.add(tag(TAG_REASON, why));
+            tags.put(TAG_REASON, why);
         }
         return tags;
     }
@@ -173,9 +126,5 @@ public final class ReleaseDerivation {
         return value.codePointCount(0, value.length()) <= TAG_VALUE_MAX
                 ? value
                 : value.substring(0, value.offsetByCodePoints(0, TAG_VALUE_MAX)).strip();
-    }
-
-    private static Tag tag(String key, String value) {
-        return Tag.builder().key(key).value(value).build();
     }
 }

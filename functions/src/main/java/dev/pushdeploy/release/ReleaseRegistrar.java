@@ -11,7 +11,9 @@ import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.SecretSlot;
 import java.util.List;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.model.TaskDefinition.Container;
+import java.util.Optional;
 
 /**
  * Registers the revision a request deploys, derived from the request's previous (live)
@@ -35,27 +37,26 @@ public final class ReleaseRegistrar {
         validate(request);
         Target target = config.load().forService(request.cluster(), request.service())
                 .orElseThrow(() -> new ConfigurationException("no target is configured for service " + request.serviceKey()));
-        Revision live = taskDefinitions.describe(request.previousTaskDefinition());
-        String family = live.definition().family();
+        TaskDefinition live = taskDefinitions.require(request.previousTaskDefinition());
         String requestTag = ReleaseDerivation.tagValue(request.requestId());
-        for (String arn : taskDefinitions.newest(family, LOOKBACK)) {
-            if (Revisions.revision(arn) <= live.definition().revision()) {
-                continue;
-            }
-            Revision candidate = taskDefinitions.describe(arn);
-            if (requestTag.equals(candidate.tag(ReleaseDerivation.TAG_REQUEST_ID))) {
-                String image = imageOf(candidate.definition(), target.container());
+        List<String> newer = taskDefinitions.activeRevisions(live.family()).stream()
+                .limit(LOOKBACK)
+                .filter(arn -> Revisions.revision(arn) > live.revision())
+                .toList();
+        for (String arn : newer) {
+            Optional<TaskDefinition> candidate = taskDefinitions.find(arn);
+            if (candidate.isPresent() && requestTag.equals(candidate.get().tags().get(ReleaseDerivation.TAG_REQUEST_ID))) {
+                String image = candidate.get().container(target.container()).map(Container::image).orElse(null);
                 log.info("task definition already registered for this request", "taskDefinition", arn, "image", image);
-                return new Release(arn, family, candidate.definition().revision(), image, false);
+                return new Release(arn, live.family(), candidate.get().revision(), image, false);
             }
         }
         List<SecretSlot> slots = secrets == null ? List.of() : secrets.secrets();
-        ReleaseDerivation.Derived derived = ReleaseDerivation.derive(live.definition(), live.tags(), request, slots,
-                target.container());
-        TaskDefinition registered = taskDefinitions.register(derived.request());
-        log.info("task definition registered", "taskDefinition", registered.taskDefinitionArn(),
-                "previous", live.definition().taskDefinitionArn(), "image", derived.image(), "secrets", slots.size());
-        return new Release(registered.taskDefinitionArn(), registered.family(), registered.revision(), derived.image(), true);
+        RevisionChange change = ReleaseDerivation.derive(live, request, slots, target.container());
+        TaskDefinition registered = taskDefinitions.register(change);
+        log.info("task definition registered", "taskDefinition", registered.arn(),
+                "previous", live.arn(), "image", change.image(), "secrets", slots.size());
+        return new Release(registered.arn(), registered.family(), registered.revision(), change.image(), true);
     }
 
     private static void validate(DeployRequest request) {
@@ -71,13 +72,5 @@ public final class ReleaseRegistrar {
         if (request.previousTaskDefinition() == null || request.previousTaskDefinition().isBlank()) {
             throw new InvalidRequestException("request.previousTaskDefinition", "is required to derive the new revision");
         }
-    }
-
-    private static String imageOf(TaskDefinition definition, String container) {
-        return definition.containerDefinitions().stream()
-                .filter(c -> container.equals(c.name()))
-                .map(c -> c.image())
-                .findFirst()
-                .orElse(null);
     }
 }

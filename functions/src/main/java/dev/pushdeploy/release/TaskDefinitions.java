@@ -1,70 +1,26 @@
 package dev.pushdeploy.release;
 
-import dev.pushdeploy.model.Revisions;
-import dev.pushdeploy.adapter.aws.AwsCall;
-import java.util.ArrayList;
-import java.util.Comparator;
+import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.model.TaskDefinition;
 import java.util.List;
-import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsResponse;
-import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
-import software.amazon.awssdk.services.ecs.model.SortOrder;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
-import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
-import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import java.util.Optional;
 
-/** The ECS task-definition calls the release step uses. */
+/** The task definition revisions of ECS: read, listed per family, registered from a change, deregistered. */
 public interface TaskDefinitions {
-    /** DescribeTaskDefinition with its tags. */
-    Revision describe(String taskDefinition);
+    /** A revision by ARN or {@code family:revision}, with its tags; empty when it does not exist. */
+    Optional<TaskDefinition> find(String reference);
 
-    /** ARNs of the newest ACTIVE revisions of exactly {@code family}, newest first, at most {@code count}. */
-    List<String> newest(String family, int count);
-
-    TaskDefinition register(RegisterTaskDefinitionRequest request);
-
-    static TaskDefinitions ecs(EcsClient ecs) {
-        return new TaskDefinitions() {
-            /** Family prefixes also match longer families; bound the pages read to find ours. */
-            private static final int MAX_PAGES = 20;
-
-            @Override
-            public Revision describe(String taskDefinition) {
-                return AwsCall.run("ecs:DescribeTaskDefinition " + taskDefinition, () -> {
-                    var response = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)
-                            .include(TaskDefinitionField.TAGS));
-                    return new Revision(response.taskDefinition(), response.tags());
-                });
-            }
-
-            @Override
-            public List<String> newest(String family, int count) {
-                List<String> arns = new ArrayList<>();
-                String token = null;
-                int pages = 0;
-                do {
-                    String pageToken = token;
-                    ListTaskDefinitionsResponse page = AwsCall.run("ecs:ListTaskDefinitions " + family,
-                            () -> ecs.listTaskDefinitions(r -> r.familyPrefix(family)
-                                    .status(TaskDefinitionStatus.ACTIVE)
-                                    .sort(SortOrder.DESC)
-                                    .maxResults(100)
-                                    .nextToken(pageToken)));
-                    page.taskDefinitionArns().stream().filter(arn -> family.equals(Revisions.family(arn))).forEach(arns::add);
-                    token = page.nextToken();
-                    pages++;
-                } while (token != null && arns.size() < count && pages < MAX_PAGES);
-                return arns.stream()
-                        .sorted(Comparator.comparingInt(Revisions::revision).reversed())
-                        .limit(count)
-                        .toList();
-            }
-
-            @Override
-            public TaskDefinition register(RegisterTaskDefinitionRequest request) {
-                return AwsCall.run("ecs:RegisterTaskDefinition " + request.family(),
-                        () -> ecs.registerTaskDefinition(request).taskDefinition());
-            }
-        };
+    /** A revision that has to exist (the live one a request starts from): an AWS failure when it does not. */
+    default TaskDefinition require(String reference) {
+        return find(reference).orElseThrow(() -> new AwsFailureException("task definition " + reference + " does not exist", null));
     }
+
+    /** ARNs of the ACTIVE revisions of exactly {@code family} (not of longer families it prefixes), newest first. */
+    List<String> activeRevisions(String family);
+
+    /** Registers the base revision with the change applied; returns the new revision. */
+    TaskDefinition register(RevisionChange change);
+
+    /** Marks an ACTIVE revision INACTIVE. */
+    void deregister(String arn);
 }

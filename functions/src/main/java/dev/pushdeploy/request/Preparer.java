@@ -12,10 +12,12 @@ import dev.pushdeploy.ledger.LedgerReader;
 import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.model.TaskDefinition.Container;
+import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.request.ImageRegistry.Image;
-import dev.pushdeploy.request.ServiceReader.ContainerView;
-import dev.pushdeploy.request.ServiceReader.LiveService;
-import dev.pushdeploy.request.ServiceReader.TaskDefinitionView;
+import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.ServiceState;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.Optional;
@@ -33,14 +35,17 @@ import java.util.Optional;
 public final class Preparer {
     private final ConfigSource config;
     private final ImageRegistry registry;
-    private final ServiceReader services;
+    private final EcsServices services;
+    private final TaskDefinitions taskDefinitions;
     private final LedgerReader ledger;
     private final Clock clock;
 
-    public Preparer(ConfigSource config, ImageRegistry registry, ServiceReader services, LedgerReader ledger, Clock clock) {
+    public Preparer(ConfigSource config, ImageRegistry registry, EcsServices services, TaskDefinitions taskDefinitions,
+            LedgerReader ledger, Clock clock) {
         this.config = config;
         this.registry = registry;
         this.services = services;
+        this.taskDefinitions = taskDefinitions;
         this.ledger = ledger;
         this.clock = clock;
     }
@@ -120,8 +125,8 @@ public final class Preparer {
     private DeployRequest rollback(String requestId, Intent.Rollback rollback) {
         Target target = target(rollback.service());
         Live live = live(target);
-        TaskDefinitionView to = rollback.to() == null ? previousRevision(target, live) : namedRevision(rollback.to(), live);
-        String image = to.container(target.container()).map(ContainerView::image).orElseThrow(() -> new InvalidRequestException(
+        TaskDefinition to = rollback.to() == null ? previousRevision(target, live) : namedRevision(rollback.to(), live);
+        String image = to.container(target.container()).map(Container::image).orElseThrow(() -> new InvalidRequestException(
                 "to", to.shortName() + " has no container " + target.container()));
         Draft draft = new Draft(requestId, Action.ROLLBACK, "manual", target)
                 .reason(rollback.reason() != null ? rollback.reason() : "manual rollback to " + to.shortName())
@@ -160,11 +165,11 @@ public final class Preparer {
 
     /** The live revision and the target container's image in it. */
     private Live live(Target target) {
-        LiveService service = services.service(target.cluster(), target.service()).orElseThrow(() -> new InvalidRequestException(
+        ServiceState service = services.describe(target.cluster(), target.service()).orElseThrow(() -> new InvalidRequestException(
                 "service", target.serviceKey() + " does not exist in ECS"));
-        TaskDefinitionView taskDefinition = services.taskDefinition(service.taskDefinition()).orElseThrow(() -> new InvalidRequestException(
+        TaskDefinition taskDefinition = taskDefinitions.find(service.taskDefinition()).orElseThrow(() -> new InvalidRequestException(
                 "service", "the live task definition " + service.taskDefinition() + " of " + target.serviceKey() + " cannot be described"));
-        ContainerView container = taskDefinition.container(target.container()).orElseThrow(() -> new InvalidRequestException(
+        Container container = taskDefinition.container(target.container()).orElseThrow(() -> new InvalidRequestException(
                 "container", target.container() + " is not a container of " + taskDefinition.shortName() + " (check the configuration)"));
         return new Live(taskDefinition, container.image());
     }
@@ -189,26 +194,26 @@ public final class Preparer {
      * SUCCEEDED request that made the live revision live); without such history, the newest ACTIVE
      * revision of the live family older than the live one.
      */
-    private TaskDefinitionView previousRevision(Target target, Live live) {
-        TaskDefinitionView current = live.taskDefinition();
-        Optional<TaskDefinitionView> fromHistory = ledger.latestSucceeded(target.serviceKey())
+    private TaskDefinition previousRevision(Target target, Live live) {
+        TaskDefinition current = live.taskDefinition();
+        Optional<TaskDefinition> fromHistory = ledger.latestSucceeded(target.serviceKey())
                 .filter(h -> current.arn().equals(h.taskDefinition()) && h.previousTaskDefinition() != null)
                 .map(HistoryItem::previousTaskDefinition)
-                .flatMap(services::taskDefinition)
+                .flatMap(taskDefinitions::find)
                 .filter(td -> td.active() && td.family().equals(current.family()) && !td.arn().equals(current.arn()));
         if (fromHistory.isPresent()) {
             return fromHistory.get();
         }
-        return services.activeRevisions(current.family()).stream()
+        return taskDefinitions.activeRevisions(current.family()).stream()
                 .filter(arn -> Revisions.revision(arn) < current.revision())
                 .max(Comparator.comparingInt(Revisions::revision))
-                .flatMap(services::taskDefinition)
+                .flatMap(taskDefinitions::find)
                 .orElseThrow(() -> new InvalidRequestException("to", "there is no earlier ACTIVE revision of " + current.family()
                         + " than the live " + current.shortName() + " to roll back to"));
     }
 
-    private TaskDefinitionView namedRevision(String reference, Live live) {
-        TaskDefinitionView td = services.taskDefinition(reference).orElseThrow(() -> new InvalidRequestException(
+    private TaskDefinition namedRevision(String reference, Live live) {
+        TaskDefinition td = taskDefinitions.find(reference).orElseThrow(() -> new InvalidRequestException(
                 "to", reference + " does not exist"));
         if (!td.active()) {
             throw new InvalidRequestException("to", td.shortName() + " is INACTIVE (deregistered)");
@@ -220,7 +225,7 @@ public final class Preparer {
         return td;
     }
 
-    private record Live(TaskDefinitionView taskDefinition, String image) {
+    private record Live(TaskDefinition taskDefinition, String image) {
         String digest() {
             return ImageRef.digestOf(image);
         }
@@ -229,64 +234,49 @@ public final class Preparer {
     /** The request being built; ends as PROCEED or with the decision and reason. */
     private final class Draft {
         final String requestId;
-        final Action action;
-        final String source;
-        final Target target;
-        String image;
-        String digest;
-        String tag;
-        String reason;
-        Long pushedAt;
-        String previousTaskDefinition;
-        String previousImage;
-        String targetTaskDefinition;
-        boolean rotate;
-        boolean register;
-        boolean scanGate;
+        final DeployRequest.Builder request;
 
         Draft(String requestId, Action action, String source, Target target) {
             this.requestId = requestId;
-            this.action = action;
-            this.source = source;
-            this.target = target;
+            this.request = DeployRequest.builder()
+                    .requestId(requestId).action(action).source(source)
+                    .cluster(target.cluster()).service(target.service()).container(target.container())
+                    .repository(target.repository())
+                    .deadlineSeconds(target.health().deadlineSeconds()).bakeSeconds(target.health().bakeSeconds());
         }
 
         Draft tag(String value) {
-            tag = value;
+            request.tag(value);
             return this;
         }
 
         Draft reason(String value) {
-            reason = value;
+            request.reason(value);
             return this;
         }
 
         Draft image(String value, String digestOfValue) {
-            image = value;
-            digest = digestOfValue;
+            request.image(value).digest(digestOfValue);
             return this;
         }
 
         Draft pushedAt(Long value) {
-            pushedAt = value;
+            request.pushedAt(value);
             return this;
         }
 
         Draft previous(Live live) {
-            previousTaskDefinition = live.taskDefinition().arn();
-            previousImage = live.image();
+            request.previousTaskDefinition(live.taskDefinition().arn()).previousImage(live.image());
             return this;
         }
 
         Draft target(String taskDefinition) {
-            targetTaskDefinition = taskDefinition;
+            request.targetTaskDefinition(taskDefinition);
             return this;
         }
 
         Draft flags(boolean rotateSecrets, boolean registerRevision, boolean gateOnScan) {
-            rotate = rotateSecrets;
-            register = registerRevision;
-            scanGate = gateOnScan;
+            request.rotate(rotateSecrets).register(registerRevision).scanGate(gateOnScan);
             return this;
         }
 
@@ -295,17 +285,12 @@ public final class Preparer {
         }
 
         DeployRequest end(Decision decision, String decisionReason) {
-            rotate = false;
-            register = false;
-            scanGate = false;
+            flags(false, false, false);
             return build(decision, decisionReason);
         }
 
         private DeployRequest build(Decision decision, String decisionReason) {
-            return new DeployRequest(requestId, action, source, target.cluster(), target.service(), target.container(),
-                    target.repository(), image, digest, tag, reason, pushedAt, previousTaskDefinition, previousImage,
-                    targetTaskDefinition, decision, decisionReason, rotate, register, scanGate,
-                    target.health().deadlineSeconds(), target.health().bakeSeconds(), clock.millis());
+            return request.decision(decision).decisionReason(decisionReason).preparedAt(clock.millis()).build();
         }
     }
 }

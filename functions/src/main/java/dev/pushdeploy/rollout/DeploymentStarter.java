@@ -2,6 +2,7 @@ package dev.pushdeploy.rollout;
 
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.config.Health;
+import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Revisions;
 import java.time.Clock;
@@ -32,7 +33,7 @@ public final class DeploymentStarter {
     public Rollout moveTo(String cluster, String service, String taskDefinition, int deadlineSeconds, StepLog log) {
         long startedAt = clock.millis();
         long deadlineAt = startedAt + 1000L * (deadlineSeconds > 0 ? deadlineSeconds : Health.DEFAULT.deadlineSeconds());
-        ServiceState before = ecs.describe(cluster, service);
+        ServiceState before = describe(cluster, service);
         if (before.isOn(taskDefinition)) {
             String id = primaryOn(before, taskDefinition).map(Deployment::id).orElse(null);
             log.info("service already on the revision; no new deployment", "taskDefinition", taskDefinition,
@@ -41,11 +42,16 @@ public final class DeploymentStarter {
         }
         ServiceState after = ecs.update(cluster, service, taskDefinition);
         Optional<Deployment> ours = primaryOn(after, taskDefinition)
-                .or(() -> primaryOn(ecs.describe(cluster, service), taskDefinition));
+                .or(() -> primaryOn(describe(cluster, service), taskDefinition));
         String id = ours.map(Deployment::id).orElse(null);
         log.info("deployment started", "taskDefinition", taskDefinition, "from", before.taskDefinition(),
                 "deploymentId", id);
         return new Rollout(id, taskDefinition, startedAt, deadlineAt, true);
+    }
+
+    private ServiceState describe(String cluster, String service) {
+        return ecs.describe(cluster, service).orElseThrow(() -> new AwsFailureException(
+                "ecs:DescribeServices " + cluster + "/" + service + ": the service does not exist or is not ACTIVE", null));
     }
 
     private static Optional<Deployment> primaryOn(ServiceState state, String taskDefinition) {

@@ -1,9 +1,11 @@
 package dev.pushdeploy.rollout;
 
-/** The ECS service calls that start a rollout or a rollback. */
+import java.util.Optional;
+
+/** The ECS service calls: what a service runs, and moving it to a revision. */
 public interface EcsServices {
-    /** DescribeServices for one service. */
-    ServiceState describe(String cluster, String service);
+    /** DescribeServices for one service; empty when the cluster or the service does not exist or is not ACTIVE. */
+    Optional<ServiceState> describe(String cluster, String service);
 
     /** UpdateService to a task definition revision; answers the service as UpdateService returned it. */
     ServiceState update(String cluster, String service, String taskDefinition);

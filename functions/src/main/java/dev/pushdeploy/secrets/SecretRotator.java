@@ -14,7 +14,9 @@ import dev.pushdeploy.model.DeployRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.services.ecs.model.Secret;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.release.TaskDefinitions;
+import java.util.Map;
 
 /**
  * Rotates every managed secret of a request's target into its inactive slot (DESIGN 3.1).
@@ -25,13 +27,13 @@ import software.amazon.awssdk.services.ecs.model.Secret;
  */
 public final class SecretRotator {
     private final ConfigSource config;
-    private final LiveSecrets liveSecrets;
+    private final TaskDefinitions taskDefinitions;
     private final SlotStore store;
     private final RoleRotator roles;
 
-    public SecretRotator(ConfigSource config, LiveSecrets liveSecrets, SlotStore store, RoleRotator roles) {
+    public SecretRotator(ConfigSource config, TaskDefinitions taskDefinitions, SlotStore store, RoleRotator roles) {
         this.config = config;
-        this.liveSecrets = liveSecrets;
+        this.taskDefinitions = taskDefinitions;
         this.store = store;
         this.roles = roles;
     }
@@ -47,9 +49,9 @@ public final class SecretRotator {
         PipelineConfig pipeline = config.load();
         Target target = pipeline.forService(request.cluster(), request.service())
                 .orElseThrow(() -> new ConfigurationException("no target is configured for service " + request.serviceKey()));
-        List<Secret> live = request.previousTaskDefinition() == null
-                ? List.of()
-                : liveSecrets.of(request.previousTaskDefinition(), target.container());
+        Map<String, String> live = request.previousTaskDefinition() == null
+                ? Map.of()
+                : liveSecrets(request.previousTaskDefinition(), target.container());
         List<Planned> plan = new ArrayList<>();
         for (SecretSpec spec : target.secrets()) {
             Optional<String> liveSlot = Slots.live(spec, live);
@@ -83,6 +85,13 @@ public final class SecretRotator {
     /** The database role of a slot: {@code <role>_a} or {@code <role>_b}. */
     public static String roleName(SecretSpec spec, String slot) {
         return spec.postgres().role() + "_" + slot;
+    }
+
+    /** The secrets the container references in the live revision (name → valueFrom). */
+    private Map<String, String> liveSecrets(String taskDefinition, String container) {
+        return taskDefinitions.require(taskDefinition).container(container)
+                .map(TaskDefinition.Container::secrets)
+                .orElseThrow(() -> new ConfigurationException("container " + container + " is not in task definition " + taskDefinition));
     }
 
     private MasterCredentials master(String parameter) {

@@ -2,13 +2,12 @@ package dev.pushdeploy.secrets;
 
 import dev.pushdeploy.config.SecretSpec;
 import java.util.Comparator;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.ecs.model.Secret;
 
 /**
- * Which slot of a managed secret is live, read from a container's {@code secrets[].valueFrom}
- * (an SSM parameter name or ARN), and which one a rotation writes: always the other one.
+ * Which slot of a managed secret is live, read from a container's secrets (name → valueFrom, an
+ * SSM parameter name or ARN), and which one a rotation writes: always the other one.
  */
 public final class Slots {
     public static final String A = "a";
@@ -21,11 +20,11 @@ public final class Slots {
      * The slot the container references, if any. An entry named like the secret wins over
      * another entry that happens to reference one of its slots.
      */
-    public static Optional<String> live(SecretSpec spec, List<Secret> containerSecrets) {
-        return containerSecrets.stream()
-                .filter(s -> slotOf(spec, s.valueFrom()).isPresent())
-                .min(Comparator.comparing((Secret s) -> !spec.name().equals(s.name())))
-                .flatMap(s -> slotOf(spec, s.valueFrom()));
+    public static Optional<String> live(SecretSpec spec, Map<String, String> containerSecrets) {
+        return containerSecrets.entrySet().stream()
+                .filter(s -> slotOf(spec, s.getValue()).isPresent())
+                .min(Comparator.comparing((Map.Entry<String, String> s) -> !spec.name().equals(s.getKey())))
+                .flatMap(s -> slotOf(spec, s.getValue()));
     }
 
     /** The slot a rotation writes: the one not live, {@code a} when nothing is live. */

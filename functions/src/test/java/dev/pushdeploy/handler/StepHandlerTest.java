@@ -3,6 +3,7 @@ package dev.pushdeploy.handler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
@@ -11,6 +12,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StepHandlerTest {
     record Input(String cluster, String name) implements ServiceScoped {
@@ -52,6 +55,14 @@ class StepHandlerTest {
     void domainExceptionsPropagateSoTheirClassNameBecomesTheLambdaErrorType() {
         InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> run(new Echo(), "{}"));
         assertEquals("name: is required", e.getMessage());
+    }
+
+    @ParameterizedTest(name = "[{index}] <{0}>")
+    @ValueSource(strings = {"{\"name\": ", "not json", "[1, 2]", "\"web\"", "null", "", "{\"name\": {\"first\": \"w\"}}"})
+    void inputThatIsNotTheStepsRecordIsAnInvalidRequestNotAParserError(String json) {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> run(new Echo(), json));
+        assertEquals("input", e.field());
+        assertNull(e.getCause(), "no parser exception travels with it");
     }
 
     @Test

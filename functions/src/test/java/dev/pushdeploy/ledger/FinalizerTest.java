@@ -22,13 +22,14 @@ import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
-import dev.pushdeploy.request.FakeServices;
+import dev.pushdeploy.release.InMemoryTaskDefinitions;
+import dev.pushdeploy.rollout.FakeEcsServices;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.Verdict;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.SecretSlot;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +50,8 @@ class FinalizerTest {
     static final Instant PREPARED = Instant.parse("2025-03-01T12:00:00Z");
 
     private final InMemoryLedger table = new InMemoryLedger();
-    private final FakeServices services = new FakeServices();
+    private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
+    private final FakeEcsServices services = new FakeEcsServices(InMemoryTaskDefinitions.arn("web", 1), true);
     private final Map<String, String> parameters = new HashMap<>();
     private final List<String> parameterWrites = new ArrayList<>();
     private final List<OutcomeNotice> published = new ArrayList<>();
@@ -105,7 +107,7 @@ class FinalizerTest {
     // ---- keep-N
 
     static Stream<Arguments> keepCases() {
-        String p = FakeServices.ARN_PREFIX + "web:";
+        String p = InMemoryTaskDefinitions.ARN_PREFIX + "web:";
         return Stream.of(
                 Arguments.of(List.of(p + 1, p + 2, p + 3), 3, Set.of(), List.of()),
                 Arguments.of(List.of(p + 1, p + 2, p + 3, p + 4, p + 5), 3, Set.of(), List.of(p + 1, p + 2)),
@@ -130,7 +132,7 @@ class FinalizerTest {
         String v3 = revision("v3", "/a");
         String v4 = revision("v4", "/b");
         String v5 = revision("v5", "/a");
-        services.run("pushdeploy", "web", v5);
+        services.runOnly(v5);
         DeployRequest request = request(v4);
         holdLock(request);
         table.registerWaiter(KEY, new WaiterItem(request.requestId(), Action.DEPLOY, null, null, 1, 1, Long.MAX_VALUE));
@@ -138,12 +140,12 @@ class FinalizerTest {
         FinalizeResult result = finalizer().finish(succeeded(request, v5), log());
 
         assertEquals(new FinalizeResult(Outcome.SUCCEEDED, "healthy: 2/2", KEY, IMAGE, v5, v4, List.of(v1, v2)), result);
-        assertFalse(services.active(v1) || services.active(v2));
-        assertTrue(services.active(v3) && services.active(v4) && services.active(v5));
+        assertFalse(taskDefinitions.active(v1) || taskDefinitions.active(v2));
+        assertTrue(taskDefinitions.active(v3) && taskDefinitions.active(v4) && taskDefinitions.active(v5));
         assertTrue(table.lock(KEY).isEmpty(), "lock released");
         assertTrue(table.waiters(KEY).isEmpty(), "waiter removed");
         assertEquals(Map.of("/pushdeploy/release/pushdeploy/web/image", "repo@v5",
-                "/pushdeploy/release/pushdeploy/web/secret/APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/a"), parameters);
+                "/pushdeploy/release/pushdeploy/web/secret/APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a"), parameters);
 
         HistoryItem item = table.historyOf(KEY).get(0);
         assertEquals("hist#2025-03-01T12:00:00.000Z#exec-1", item.sortKey());
@@ -169,7 +171,7 @@ class FinalizerTest {
         String v2 = revision("v2", "/b");
         String v3 = revision("v3", "/a");
         String v4 = revision("v4", "/b");
-        services.run("pushdeploy", "web", v4);
+        services.runOnly(v4);
         DeployRequest request = request(v3);
         holdLock(request);
         Finalizer.Input input = succeeded(request, v4);
@@ -184,7 +186,7 @@ class FinalizerTest {
         assertEquals(1, published.size(), "published once");
         assertEquals(1, table.historyOf(KEY).size(), "one history item");
         assertEquals(writes, parameterWrites.size(), "unchanged parameters are not written again");
-        assertTrue(services.active(v2));
+        assertTrue(taskDefinitions.active(v2));
     }
 
     @Test
@@ -193,7 +195,7 @@ class FinalizerTest {
         revision("v2", "/b");
         revision("v3", "/a");
         String v4 = revision("v4", "/b");
-        services.run("pushdeploy", "web", v4);
+        services.runOnly(v4);
         DeployRequest request = request(v4);
         table.locks.put(KEY, new LockItem("someone-else", Action.DEPLOY, null, null, 1, 1, Long.MAX_VALUE));
 
@@ -203,7 +205,7 @@ class FinalizerTest {
         assertEquals(Outcome.SUPERSEDED, result.outcome());
         assertEquals("SUPERSEDED", result.reason());
         assertTrue(result.deregistered().isEmpty());
-        assertTrue(services.active(v1));
+        assertTrue(taskDefinitions.active(v1));
         assertTrue(parameters.isEmpty());
         assertEquals("someone-else", table.lock(KEY).orElseThrow().holder(), "another request's lock stays");
         assertEquals(1, table.historyOf(KEY).size());
@@ -225,12 +227,16 @@ class FinalizerTest {
         for (int i = 1; i <= 5; i++) {
             revision("v" + i, "/a");
         }
-        services.run("pushdeploy", "web", revisions.get(4));
+        services.runOnly(revisions.get(4));
         DeployRequest request = request(revisions.get(3));
         holdLock(request);
-        RevisionDeregistrar denied = arn -> {
-            throw new AwsFailureException("ecs:DeregisterTaskDefinition " + arn + " failed: AccessDeniedException: no", null);
+        InMemoryTaskDefinitions denied = new InMemoryTaskDefinitions() {
+            @Override
+            public void deregister(String arn) {
+                throw new AwsFailureException("ecs:DeregisterTaskDefinition " + arn + " failed: AccessDeniedException: no", null);
+            }
         };
+        revisions.forEach(arn -> denied.put(taskDefinitions.find(arn).orElseThrow()));
         Finalizer finalizer = new Finalizer(config(), table, services, denied, parameterStore(), "/pushdeploy/release",
                 List.of(published::add), clock);
 
@@ -246,10 +252,10 @@ class FinalizerTest {
     @Test
     void transientFailuresPropagateSoTheStateMachineRetries() {
         revision("v1", "/a");
-        services.run("pushdeploy", "web", revisions.get(0));
+        services.runOnly(revisions.get(0));
         DeployRequest request = request(revisions.get(0));
         holdLock(request);
-        Finalizer finalizer = new Finalizer(config(), table, services, services, parameterStore(), "/pushdeploy/release",
+        Finalizer finalizer = new Finalizer(config(), table, services, taskDefinitions, parameterStore(), "/pushdeploy/release",
                 List.of(n -> {
                     throw new TransientException("sns:Publish failed transiently", null);
                 }), clock);
@@ -265,7 +271,7 @@ class FinalizerTest {
     }
 
     private String revision(String tag, String slot) {
-        String arn = services.register("web", "app", "repo@" + tag, Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + slot));
+        String arn = taskDefinitions.add("web", "app", "repo@" + tag, Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + slot));
         revisions.add(arn);
         return arn;
     }
@@ -281,26 +287,31 @@ class FinalizerTest {
                 new CheckResult(Verdict.HEALTHY, "healthy: 2/2", 0, 2, 2, 0),
                 null, null,
                 new LockResult(LockStatus.ACQUIRED, request.requestId(), "acquired"),
-                new RotationResult(List.of(new SecretSlot("APP_SIGNING_KEY", "a", World.SIGNING_KEY_PARAMETER + "/a", 2L, null, null))),
+                new RotationResult(List.of(new SecretSlot("APP_SIGNING_KEY", "a", SampleStack.SIGNING_KEY_PARAMETER + "/a", 2L, null, null))),
                 null);
     }
 
     static DeployRequest request() {
-        return request(FakeServices.ARN_PREFIX + "web:1");
+        return request(InMemoryTaskDefinitions.arn("web", 1));
     }
 
     static DeployRequest request(String previous) {
-        return new DeployRequest("exec-1", Action.DEPLOY, "ecr", "pushdeploy", "web", "app", "web", IMAGE,
-                "sha256:" + "1".repeat(64), "v1.1.0", "push", 1L, previous, "repo@old", null, Decision.PROCEED, null,
-                true, true, false, 600, 0, PREPARED.toEpochMilli());
+        return DeployRequest.builder()
+                .requestId("exec-1").action(Action.DEPLOY).source("ecr")
+                .cluster("pushdeploy").service("web").container("app").repository("web")
+                .image(IMAGE).digest("sha256:" + "1".repeat(64)).tag("v1.1.0").reason("push").pushedAt(1L)
+                .previousTaskDefinition(previous).previousImage("repo@old")
+                .decision(Decision.PROCEED).rotate(true).register(true).deadlineSeconds(600)
+                .preparedAt(PREPARED.toEpochMilli())
+                .build();
     }
 
     private Finalizer finalizer() {
-        return new Finalizer(config(), table, services, services, parameterStore(), "/pushdeploy/release/", List.of(published::add), clock);
+        return new Finalizer(config(), table, services, taskDefinitions, parameterStore(), "/pushdeploy/release/", List.of(published::add), clock);
     }
 
     private static ConfigSource config() {
-        return ConfigSource.of(ConfigParser.parse(World.configDocument(null)));
+        return ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null)));
     }
 
     private ReleaseParameters parameterStore() {

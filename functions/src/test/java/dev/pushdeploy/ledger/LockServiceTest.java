@@ -29,8 +29,14 @@ class LockServiceTest {
     }
 
     static DeployRequest request(String id, Action action, String source, String digest, Long pushedAt) {
-        return new DeployRequest(id, action, source, "pushdeploy", "web", "app", "web", "repo@" + digest, digest, "v1",
-                "test", pushedAt, "td:1", "repo@old", null, Decision.PROCEED, null, false, true, false, 600, 30, T0.toEpochMilli());
+        return DeployRequest.builder()
+                .requestId(id).action(action).source(source)
+                .cluster("pushdeploy").service("web").container("app").repository("web")
+                .image("repo@" + digest).digest(digest).tag("v1").reason("test").pushedAt(pushedAt)
+                .previousTaskDefinition("td:1").previousImage("repo@old")
+                .decision(Decision.PROCEED).register(true).deadlineSeconds(600).bakeSeconds(30)
+                .preparedAt(T0.toEpochMilli())
+                .build();
     }
 
     @Test

@@ -1,56 +1,96 @@
 package dev.pushdeploy.release;
 
+import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.model.TaskDefinition.Container;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import java.util.Optional;
 
-/** ECS task-definition revisions in memory, numbered per family like ECS does. */
-final class InMemoryTaskDefinitions implements TaskDefinitions {
-    final Map<String, Revision> revisions = new LinkedHashMap<>();
-    final List<RegisterTaskDefinitionRequest> registrations = new ArrayList<>();
-    final List<String> described = new ArrayList<>();
+/** ECS task-definition revisions in memory, numbered per family like ECS does. Not final: a test may override a call to fail. */
+public class InMemoryTaskDefinitions implements TaskDefinitions {
+    public static final String ARN_PREFIX = "arn:aws:ecs:us-east-1:123456789012:task-definition/";
 
-    @Override
-    public Revision describe(String taskDefinition) {
-        described.add(taskDefinition);
-        Revision revision = revisions.get(taskDefinition);
-        if (revision == null) {
-            throw new IllegalArgumentException("no such revision " + taskDefinition);
-        }
-        return revision;
+    private final Map<String, TaskDefinition> revisions = new LinkedHashMap<>();
+    /** Every change registered, in order. */
+    public final List<RevisionChange> registrations = new ArrayList<>();
+    /** Every reference found, in order. */
+    public final List<String> found = new ArrayList<>();
+    /** Every ARN deregistered, in order. */
+    public final List<String> deregistrations = new ArrayList<>();
+
+    public static String arn(String family, int revision) {
+        return ARN_PREFIX + family + ":" + revision;
+    }
+
+    /** Adds a revision as it is (its ARN, revision number and status included). */
+    public void put(TaskDefinition revision) {
+        revisions.put(revision.arn(), revision);
+    }
+
+    /** Adds the next ACTIVE revision of {@code family} with one container; returns its ARN. */
+    public String add(String family, String container, String image, Map<String, String> secrets) {
+        int revision = next(family);
+        String arn = arn(family, revision);
+        put(new TaskDefinition(arn, family, revision, true, "256", "512",
+                List.of(new Container(container, image, true, Map.of(), secrets)), Map.of()));
+        return arn;
+    }
+
+    public boolean active(String arn) {
+        return revisions.get(arn).active();
     }
 
     @Override
-    public List<String> newest(String family, int count) {
-        return revisions.keySet().stream()
-                .filter(arn -> family.equals(Revisions.family(arn)))
+    public Optional<TaskDefinition> find(String reference) {
+        found.add(reference);
+        return Optional.ofNullable(revisions.get(reference.startsWith("arn:") ? reference : ARN_PREFIX + reference));
+    }
+
+    @Override
+    public List<String> activeRevisions(String family) {
+        return revisions.values().stream()
+                .filter(td -> td.family().equals(family) && td.active())
+                .map(TaskDefinition::arn)
                 .sorted(Comparator.comparingInt(Revisions::revision).reversed())
-                .limit(count)
                 .toList();
     }
 
     @Override
-    public TaskDefinition register(RegisterTaskDefinitionRequest request) {
-        registrations.add(request);
-        int revision = 1 + revisions.keySet().stream()
-                .filter(arn -> request.family().equals(Revisions.family(arn)))
-                .mapToInt(Revisions::revision).max().orElse(0);
-        TaskDefinition definition = TaskDefinition.builder()
-                .taskDefinitionArn(arn(request.family(), revision))
-                .family(request.family())
-                .revision(revision)
-                .containerDefinitions(request.containerDefinitions())
-                .build();
-        revisions.put(definition.taskDefinitionArn(), new Revision(definition, request.tags()));
-        return definition;
+    public TaskDefinition register(RevisionChange change) {
+        TaskDefinition base = revisions.get(change.base());
+        if (base == null) {
+            throw new AwsFailureException("ecs:DescribeTaskDefinition " + change.base() + " failed: no such revision", null);
+        }
+        registrations.add(change);
+        int revision = next(change.family());
+        List<Container> containers = base.containers().stream()
+                .map(c -> c.name().equals(change.container())
+                        ? new Container(c.name(), change.image(), c.essential(), change.environment(), change.secrets())
+                        : c)
+                .toList();
+        TaskDefinition registered = new TaskDefinition(arn(change.family(), revision), change.family(), revision, true,
+                base.cpu(), base.memory(), containers, change.tags());
+        put(registered);
+        return registered;
     }
 
-    static String arn(String family, int revision) {
-        return "arn:aws:ecs:us-east-1:123456789012:task-definition/" + family + ":" + revision;
+    @Override
+    public void deregister(String arn) {
+        TaskDefinition td = revisions.get(arn);
+        if (td == null) {
+            throw new AwsFailureException("ecs:DeregisterTaskDefinition " + arn + " failed: no such revision", null);
+        }
+        put(td.deregistered());
+        deregistrations.add(arn);
+    }
+
+    private int next(String family) {
+        return 1 + revisions.values().stream().filter(td -> td.family().equals(family))
+                .mapToInt(TaskDefinition::revision).max().orElse(0);
     }
 }

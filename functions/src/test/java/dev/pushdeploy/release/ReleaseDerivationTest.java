@@ -10,106 +10,58 @@ import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.secrets.Requests;
 import dev.pushdeploy.model.SecretSlot;
-import java.time.Instant;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.model.TaskDefinition.Container;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.ecs.model.Compatibility;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.CPUArchitecture;
-import software.amazon.awssdk.services.ecs.model.KeyValuePair;
-import software.amazon.awssdk.services.ecs.model.NetworkMode;
-import software.amazon.awssdk.services.ecs.model.OSFamily;
-import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
-import software.amazon.awssdk.services.ecs.model.Secret;
-import software.amazon.awssdk.services.ecs.model.Tag;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
-import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 
 class ReleaseDerivationTest {
     static final String LIVE_IMAGE = Requests.REPOSITORY_URI + "@sha256:" + "11".repeat(32);
     static final String KEY = "/pushdeploy/web/app-signing-key";
+    static final String LIVE_ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7";
 
-    static ContainerDefinition app(String environment, String secrets) {
-        return ContainerDefinition.builder()
-                .name("app")
-                .image(LIVE_IMAGE)
-                .essential(true)
-                .portMappings(p -> p.containerPort(8080))
-                .environment(pairs(environment).stream()
-                        .map(kv -> KeyValuePair.builder().name(kv[0]).value(kv[1]).build()).toList())
-                .secrets(pairs(secrets).stream()
-                        .map(kv -> Secret.builder().name(kv[0]).valueFrom(kv[1]).build()).toList())
-                .build();
+    static Container app(String environment, String secrets) {
+        return new Container("app", LIVE_IMAGE, true, pairs(environment), pairs(secrets));
     }
 
-    static TaskDefinition live(ContainerDefinition app) {
-        return TaskDefinition.builder()
-                .taskDefinitionArn("arn:aws:ecs:us-east-1:123456789012:task-definition/web:7")
-                .family("web")
-                .revision(7)
-                .status(TaskDefinitionStatus.ACTIVE)
-                .registeredAt(Instant.parse("2024-01-01T00:00:00Z"))
-                .registeredBy("arn:aws:iam::123456789012:role/pipeline")
-                .compatibilities(Compatibility.EC2, Compatibility.FARGATE)
-                .requiresAttributes(a -> a.name("com.amazonaws.ecs.capability.task-eni"))
-                .taskRoleArn("arn:aws:iam::123456789012:role/web-task")
-                .executionRoleArn("arn:aws:iam::123456789012:role/web-execution")
-                .networkMode(NetworkMode.AWSVPC)
-                .requiresCompatibilities(Compatibility.FARGATE)
-                .cpu("256")
-                .memory("512")
-                .volumes(v -> v.name("scratch"))
-                .ephemeralStorage(e -> e.sizeInGiB(30))
-                .runtimePlatform(r -> r.cpuArchitecture(CPUArchitecture.ARM64).operatingSystemFamily(OSFamily.LINUX))
-                .containerDefinitions(app, ContainerDefinition.builder().name("proxy").image("envoy:v1.30").build())
-                .build();
+    static TaskDefinition live(Container app, Map<String, String> tags) {
+        return new TaskDefinition(LIVE_ARN, "web", 7, true, "256", "512",
+                List.of(app, new Container("proxy", "envoy:v1.30", true, Map.of("A", "1"), Map.of())), tags);
     }
 
-    static final TaskDefinition LIVE = live(app("PORT=8080", "APP_SIGNING_KEY=" + KEY + "/a"));
-    static final List<Tag> LIVE_TAGS = List.of(tag("team", "payments"), tag("aws:cloudformation:stack-name", "web"),
-            tag("pushdeploy:request-id", "older-request"), tag("pushdeploy:reason", "older reason"));
+    static final Map<String, String> LIVE_TAGS = pairs("team=payments;aws:cloudformation:stack-name=web;"
+            + "pushdeploy:request-id=older-request;pushdeploy:reason=older reason");
+    static final TaskDefinition LIVE = live(app("PORT=8080", "APP_SIGNING_KEY=" + KEY + "/a"), LIVE_TAGS);
     static final List<SecretSlot> SIGNING_KEY_B = List.of(new SecretSlot("APP_SIGNING_KEY", "b", KEY + "/b", 3L, null, null));
 
     @Test
-    void swapsTheTargetImageAndCopiesEveryWritableField() {
-        ReleaseDerivation.Derived derived = ReleaseDerivation.derive(LIVE, LIVE_TAGS, Requests.deploy("req-1", null), SIGNING_KEY_B, "app");
-        RegisterTaskDefinitionRequest r = derived.request();
+    void changesTheTargetContainerOfTheLiveRevision() {
+        RevisionChange change = ReleaseDerivation.derive(LIVE, Requests.deploy("req-1", null), SIGNING_KEY_B, "app");
 
-        assertEquals(Requests.IMAGE, derived.image());
-        assertEquals(Requests.IMAGE, container(r, "app").image());
-        assertEquals(LIVE.containerDefinitions().get(1), container(r, "proxy"), "other containers are copied as they are");
-        assertEquals("web", r.family());
-        assertEquals(LIVE.taskRoleArn(), r.taskRoleArn());
-        assertEquals(LIVE.executionRoleArn(), r.executionRoleArn());
-        assertEquals(NetworkMode.AWSVPC, r.networkMode());
-        assertEquals(List.of(Compatibility.FARGATE), r.requiresCompatibilities());
-        assertEquals("256", r.cpu());
-        assertEquals("512", r.memory());
-        assertEquals(LIVE.volumes(), r.volumes());
-        assertEquals(LIVE.ephemeralStorage(), r.ephemeralStorage());
-        assertEquals(LIVE.runtimePlatform(), r.runtimePlatform());
-        assertEquals(true, container(r, "app").essential());
-        assertEquals(LIVE.containerDefinitions().get(0).portMappings(), container(r, "app").portMappings());
-        assertTrue(!r.hasPlacementConstraints() && !r.hasInferenceAccelerators() && r.proxyConfiguration() == null,
-                "absent optional fields stay absent");
+        assertEquals(LIVE_ARN, change.base());
+        assertEquals("web", change.family());
+        assertEquals("app", change.container());
+        assertEquals(Requests.IMAGE, change.image());
+        assertEquals(Map.of("APP_SIGNING_KEY", KEY + "/b"), change.secrets());
     }
 
     @Test
     void aRotationKeepsTheLiveImage() {
-        DeployRequest rotate = Requests.rotate("req-2", LIVE.taskDefinitionArn());
+        DeployRequest rotate = Requests.rotate("req-2", LIVE.arn());
 
-        ReleaseDerivation.Derived derived = ReleaseDerivation.derive(LIVE, List.of(), rotate, SIGNING_KEY_B, "app");
+        RevisionChange change = ReleaseDerivation.derive(LIVE, rotate, SIGNING_KEY_B, "app");
 
-        assertEquals(LIVE_IMAGE, derived.image());
-        assertEquals(LIVE_IMAGE, container(derived.request(), "app").image());
-        assertEquals(KEY + "/b", container(derived.request(), "app").secrets().get(0).valueFrom());
+        assertEquals(LIVE_IMAGE, change.image());
+        assertEquals(KEY + "/b", change.secrets().get("APP_SIGNING_KEY"));
     }
 
     @ParameterizedTest
@@ -125,14 +77,14 @@ class ReleaseDerivationTest {
         DeployRequest request = Requests.deploy("req-1", null, image, null);
 
         InvalidRequestException e = assertThrows(InvalidRequestException.class,
-                () -> ReleaseDerivation.derive(LIVE, List.of(), request, List.of(), "app"));
+                () -> ReleaseDerivation.derive(LIVE, request, List.of(), "app"));
         assertEquals("image", e.field());
     }
 
     @Test
     void aMissingTargetContainerIsAConfigurationError() {
         assertThrows(ConfigurationException.class,
-                () -> ReleaseDerivation.derive(LIVE, List.of(), Requests.deploy("req-1", null), List.of(), "worker"));
+                () -> ReleaseDerivation.derive(LIVE, Requests.deploy("req-1", null), List.of(), "worker"));
     }
 
     /** Live container environment and secrets, the rotated slots, and what the new container gets. */
@@ -159,36 +111,33 @@ class ReleaseDerivationTest {
     })
     void pointsSecretsAtTheNewSlotsAndStampsTheEnvironment(String environment, String secrets, String slots,
                                                          String expectedEnvironment, String expectedSecrets) {
-        TaskDefinition live = live(app(environment, secrets));
+        TaskDefinition live = live(app(environment, secrets), Map.of());
 
-        ContainerDefinition app = container(
-                ReleaseDerivation.derive(live, List.of(), Requests.deploy("req-1", null), slots(slots), "app").request(), "app");
+        RevisionChange change = ReleaseDerivation.derive(live, Requests.deploy("req-1", null), slots(slots), "app");
 
         String expectedEnv = expectedEnvironment == null ? "" : expectedEnvironment.replace("<image>", Requests.IMAGE);
         if (!expectedEnv.contains("PUSHDEPLOY_RELEASE")) {
             expectedEnv += (expectedEnv.isEmpty() ? "" : ";") + "PUSHDEPLOY_RELEASE=req-1;PUSHDEPLOY_IMAGE=" + Requests.IMAGE;
         }
-        assertEquals(expectedEnv, app.environment().stream().map(kv -> kv.name() + "=" + kv.value()).collect(Collectors.joining(";")));
-        assertEquals(expectedSecrets == null ? "" : expectedSecrets,
-                app.secrets().stream().map(s -> s.name() + "=" + s.valueFrom()).collect(Collectors.joining(";")));
+        assertEquals(expectedEnv, text(change.environment()));
+        assertEquals(expectedSecrets == null ? "" : expectedSecrets, text(change.secrets()));
     }
 
     @Test
     void tagsTheReleaseAndKeepsTheLiveRevisionsOwnTags() {
-        RegisterTaskDefinitionRequest r = ReleaseDerivation.derive(LIVE, LIVE_TAGS,
-                Requests.deploy("req-1", null, Requests.IMAGE, "push of v1.0.1 by \"ci\" <bot>\n(retry #2)"), List.of(), "app").request();
+        RevisionChange change = ReleaseDerivation.derive(LIVE,
+                Requests.deploy("req-1", null, Requests.IMAGE, "push of v1.0.1 by \"ci\" <bot>\n(retry #2)"), List.of(), "app");
 
-        assertEquals(List.of(tag("team", "payments"), tag("pushdeploy:request-id", "req-1"),
-                tag("pushdeploy:image-digest", Requests.DIGEST),
-                tag("pushdeploy:reason", "push of v1.0.1 by ci bot retry 2")), r.tags());
+        assertEquals("team=payments;pushdeploy:request-id=req-1;pushdeploy:image-digest=" + Requests.DIGEST
+                + ";pushdeploy:reason=push of v1.0.1 by ci bot retry 2", text(change.tags()));
     }
 
     @Test
     void aReleaseWithoutReasonHasNoReasonTag() {
-        RegisterTaskDefinitionRequest r = ReleaseDerivation.derive(LIVE, List.of(),
-                Requests.deploy("req-1", null, Requests.IMAGE, null), List.of(), "app").request();
+        RevisionChange change = ReleaseDerivation.derive(live(LIVE.containers().get(0), Map.of()),
+                Requests.deploy("req-1", null, Requests.IMAGE, null), List.of(), "app");
 
-        assertEquals(List.of("pushdeploy:request-id", "pushdeploy:image-digest"), r.tags().stream().map(Tag::key).toList());
+        assertEquals(List.of("pushdeploy:request-id", "pushdeploy:image-digest"), List.copyOf(change.tags().keySet()));
     }
 
     @ParameterizedTest
@@ -219,8 +168,9 @@ class ReleaseDerivationTest {
         assertNull(ReleaseDerivation.digest("nginx:1.27").orElse(null));
     }
 
-    private static ContainerDefinition container(RegisterTaskDefinitionRequest r, String name) {
-        return r.containerDefinitions().stream().filter(c -> name.equals(c.name())).findFirst().orElseThrow();
+    /** {@code NAME=value} entries separated by {@code ;}, in map order. */
+    private static String text(Map<String, String> map) {
+        return map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";"));
     }
 
     /** {@code NAME:parameter[:usernameEnv:username]} entries separated by {@code ;}. */
@@ -236,12 +186,12 @@ class ReleaseDerivationTest {
         return slots;
     }
 
-    private static List<String[]> pairs(String text) {
-        return text == null || text.isEmpty() ? List.of()
-                : Arrays.stream(text.split(";")).map(kv -> kv.split("=", 2)).toList();
-    }
-
-    private static Tag tag(String key, String value) {
-        return Tag.builder().key(key).value(value).build();
+    /** {@code NAME=value} entries separated by {@code ;}, kept in order. */
+    static Map<String, String> pairs(String text) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        if (text != null && !text.isEmpty()) {
+            Arrays.stream(text.split(";")).map(kv -> kv.split("=", 2)).forEach(kv -> pairs.put(kv[0], kv[1]));
+        }
+        return pairs;
     }
 }

@@ -2,42 +2,42 @@ package dev.pushdeploy.release;
 
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.TaskDefinition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.secrets.Requests;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.SecretSlot;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
-import software.amazon.awssdk.services.ecs.model.Tag;
+import java.util.Map;
 
 class ReleaseRegistrarTest {
     static final String LIVE = InMemoryTaskDefinitions.arn("web", 7);
     static final RotationResult SLOT_B = new RotationResult(List.of(
-            new SecretSlot("APP_SIGNING_KEY", "b", World.SIGNING_KEY_PARAMETER + "/b", 2L, null, null)));
+            new SecretSlot("APP_SIGNING_KEY", "b", SampleStack.SIGNING_KEY_PARAMETER + "/b", 2L, null, null)));
 
     final InMemoryTaskDefinitions ecs = new InMemoryTaskDefinitions();
     final List<String> logLines = new ArrayList<>();
     final StepLog log = StepLog.to(logLines::add, "RegisterTaskDefinition");
-    ReleaseRegistrar registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(World.configDocument(null))), ecs);
+    ReleaseRegistrar registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), ecs);
 
     @BeforeEach
     void liveRevision() {
-        ecs.revisions.put(LIVE, new Revision(ReleaseDerivationTest.LIVE.toBuilder().taskDefinitionArn(LIVE).build(),
-                List.of(Tag.builder().key("team").value("payments").build())));
+        ecs.put(live(7));
     }
 
     @Test
@@ -45,9 +45,10 @@ class ReleaseRegistrarTest {
         Release release = registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
 
         assertEquals(new Release(InMemoryTaskDefinitions.arn("web", 8), "web", 8, Requests.IMAGE, true), release);
-        RegisterTaskDefinitionRequest registered = ecs.registrations.get(0);
-        assertEquals(World.SIGNING_KEY_PARAMETER + "/b", registered.containerDefinitions().get(0).secrets().get(0).valueFrom());
-        assertTrue(registered.tags().contains(Tag.builder().key("pushdeploy:request-id").value("req-1").build()));
+        RevisionChange registered = ecs.registrations.get(0);
+        assertEquals(SampleStack.SIGNING_KEY_PARAMETER + "/b", registered.secrets().get("APP_SIGNING_KEY"));
+        assertEquals("req-1", registered.tags().get("pushdeploy:request-id"));
+        assertEquals("payments", registered.tags().get("team"));
         assertTrue(logLines.get(0).contains("task definition registered"), logLines.get(0));
     }
 
@@ -75,21 +76,22 @@ class ReleaseRegistrarTest {
 
     @Test
     void onlyRevisionsNewerThanTheLiveOneAreDescribed() {
-        ecs.revisions.put(InMemoryTaskDefinitions.arn("web", 6), ecs.revisions.get(LIVE));
-        ecs.revisions.put(InMemoryTaskDefinitions.arn("web-worker", 9), ecs.revisions.get(LIVE));
+        ecs.put(live(6));
+        ecs.put(new TaskDefinition(InMemoryTaskDefinitions.arn("web-worker", 9), "web-worker", 9, true, null, null,
+                live(6).containers(), Map.of()));
 
         registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
 
-        assertEquals(List.of(LIVE), ecs.described, "the first attempt only reads the live revision");
+        assertEquals(List.of(LIVE), ecs.found, "the first attempt only reads the live revision");
     }
 
     @Test
     void withoutRotationTheLiveSecretsStay() {
         registrar.register(Requests.deploy("req-1", LIVE), null, log);
 
-        var app = ecs.registrations.get(0).containerDefinitions().get(0);
-        assertEquals(World.SIGNING_KEY_PARAMETER + "/a", app.secrets().get(0).valueFrom());
-        assertEquals(Requests.IMAGE, app.image());
+        RevisionChange change = ecs.registrations.get(0);
+        assertEquals(SampleStack.SIGNING_KEY_PARAMETER + "/a", change.secrets().get("APP_SIGNING_KEY"));
+        assertEquals(Requests.IMAGE, change.image());
     }
 
     @Test
@@ -110,10 +112,27 @@ class ReleaseRegistrarTest {
     @Test
     void aServiceWithoutTargetIsAConfigurationError() {
         registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(
-                World.configDocument(null).replace("\"service\": \"web\"", "\"service\": \"api\""))), ecs);
+                SampleStack.configDocument(null).replace("\"service\": \"web\"", "\"service\": \"api\""))), ecs);
 
         assertThrows(ConfigurationException.class, () -> registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log));
         assertTrue(ecs.registrations.isEmpty());
+    }
+
+    @Test
+    void aMissingLiveRevisionIsAnAwsFailure() {
+        AwsFailureException e = assertThrows(AwsFailureException.class,
+                () -> registrar.register(Requests.deploy("req-1", InMemoryTaskDefinitions.arn("web", 3)), SLOT_B, log));
+        assertEquals("task definition " + InMemoryTaskDefinitions.arn("web", 3) + " does not exist", e.getMessage());
+        assertTrue(ecs.registrations.isEmpty());
+    }
+
+    /** Revision {@code n} of web as ReleaseDerivationTest's live one, with the World's signing key in slot a. */
+    static TaskDefinition live(int n) {
+        TaskDefinition template = ReleaseDerivationTest.live(
+                ReleaseDerivationTest.app("PORT=8080", "APP_SIGNING_KEY=" + SampleStack.SIGNING_KEY_PARAMETER + "/a"),
+                Map.of("team", "payments"));
+        return new TaskDefinition(InMemoryTaskDefinitions.arn("web", n), "web", n, true, template.cpu(), template.memory(),
+                template.containers(), template.tags());
     }
 
     @ParameterizedTest

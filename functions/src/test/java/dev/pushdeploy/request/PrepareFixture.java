@@ -8,26 +8,29 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.ledger.InMemoryLedger;
 import dev.pushdeploy.ledger.MutableClock;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.release.InMemoryTaskDefinitions;
+import dev.pushdeploy.rollout.FakeEcsServices;
+import dev.pushdeploy.testing.SampleStack;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * The World of the integration tests, in memory: repository web with v1.0.0 (live in web:1) and
+ * The sample stack (as the integration tests create it in the emulator), in memory: repository web with v1.0.0 (live in web:1) and
  * v1.1.0, a task definition of another family, the default configuration.
  */
 final class PrepareFixture {
     static final String URI = FakeRegistry.REGISTRY + "/web";
-    static final String LIVE_DIGEST = "sha256:" + World.sha256("live");
-    static final String NEW_DIGEST = "sha256:" + World.sha256("new");
-    static final String UNKNOWN_DIGEST = "sha256:" + World.sha256("unknown");
+    static final String LIVE_DIGEST = "sha256:" + SampleStack.sha256("live");
+    static final String NEW_DIGEST = "sha256:" + SampleStack.sha256("new");
+    static final String UNKNOWN_DIGEST = "sha256:" + SampleStack.sha256("unknown");
     static final Instant LIVE_PUSHED = Instant.parse("2025-01-01T10:00:00Z");
     static final Instant NEW_PUSHED = Instant.parse("2025-01-02T10:00:00Z");
     static final Instant NOW = Instant.parse("2025-01-02T10:00:05Z");
-    static final Map<String, String> SECRETS = Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/a");
+    static final Map<String, String> SECRETS = Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a");
 
     final FakeRegistry registry = new FakeRegistry();
-    final FakeServices services = new FakeServices();
+    final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
+    final FakeEcsServices services;
     final InMemoryLedger ledger = new InMemoryLedger();
     final MutableClock clock = new MutableClock(NOW);
     final String liveArn;
@@ -35,7 +38,7 @@ final class PrepareFixture {
     private final String configDocument;
 
     PrepareFixture() {
-        this(World.configDocument(null));
+        this(SampleStack.configDocument(null));
     }
 
     PrepareFixture(String configDocument) {
@@ -43,13 +46,13 @@ final class PrepareFixture {
         registry.repository("web")
                 .image("web", LIVE_DIGEST, "v1.0.0", LIVE_PUSHED)
                 .image("web", NEW_DIGEST, "v1.1.0", NEW_PUSHED);
-        liveArn = services.register("web", "app", URI + "@" + LIVE_DIGEST, SECRETS);
-        otherFamilyArn = services.register("other", "app", URI + "@" + LIVE_DIGEST, Map.of());
-        services.run("pushdeploy", "web", liveArn);
+        liveArn = taskDefinitions.add("web", "app", URI + "@" + LIVE_DIGEST, SECRETS);
+        otherFamilyArn = taskDefinitions.add("other", "app", URI + "@" + LIVE_DIGEST, Map.of());
+        services = new FakeEcsServices("pushdeploy", "web", liveArn, true);
     }
 
     Preparer preparer() {
-        return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument)), registry, services, ledger, clock);
+        return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument)), registry, services, taskDefinitions, ledger, clock);
     }
 
     DeployRequest prepare(String json) {

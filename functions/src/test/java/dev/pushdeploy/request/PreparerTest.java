@@ -17,7 +17,7 @@ import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.ledger.WaiterItem;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class PreparerTest {
 
     @Test
     void scanGateRunsWhenASeverityIsConfigured() {
-        DeployRequest r = new PrepareFixture(World.configDocument("HIGH")).prepare(push("v1.1.0", NEW_DIGEST));
+        DeployRequest r = new PrepareFixture(SampleStack.configDocument("HIGH")).prepare(push("v1.1.0", NEW_DIGEST));
         assertEquals(Decision.PROCEED, r.decision());
         assertTrue(r.scanGate());
     }
@@ -148,8 +148,8 @@ class PreparerTest {
 
     @Test
     void rollbackToPreviousFallsBackToTheNewestOlderActiveRevision() {
-        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
-        world.services.run("pushdeploy", "web", v2);
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v2);
         DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}");
         assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
         assertEquals(Action.ROLLBACK, r.action());
@@ -164,9 +164,9 @@ class PreparerTest {
 
     @Test
     void rollbackToPreviousPrefersTheHistoryOverANewerFailedRevision() {
-        String broken = world.services.register("web", "app", URI + "@sha256:" + "b".repeat(64), PrepareFixture.SECRETS);
-        String v3 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
-        world.services.run("pushdeploy", "web", v3);
+        String broken = world.taskDefinitions.add("web", "app", URI + "@sha256:" + "b".repeat(64), PrepareFixture.SECRETS);
+        String v3 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v3);
         world.ledger.putHistory("pushdeploy/web", new HistoryItem("hist#2025-01-01T00:00:00.000Z#exec-a", "exec-a", Action.DEPLOY,
                 "ecr", Outcome.ROLLED_BACK, "unhealthy", null, null, null, world.liveArn, world.liveArn, broken, null,
                 List.of(), List.of(), List.of(), null, true));
@@ -179,8 +179,8 @@ class PreparerTest {
 
     @Test
     void rollbackToANamedRevision() {
-        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
-        world.services.run("pushdeploy", "web", v2);
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v2);
         DeployRequest byArn = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + world.liveArn + "\"}");
         assertEquals(Decision.PROCEED, byArn.decision(), byArn.decisionReason());
         assertEquals(world.liveArn, byArn.targetTaskDefinition());
@@ -194,9 +194,9 @@ class PreparerTest {
         assertEquals(Decision.IGNORED, live.decision());
         assertEquals("web:1 is already live in pushdeploy/web", live.decisionReason());
 
-        String v2 = world.services.register("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
-        world.services.run("pushdeploy", "web", v2);
-        world.services.deregister(world.liveArn);
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v2);
+        world.taskDefinitions.deregister(world.liveArn);
         DeployRequest inactive = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"web:1\"}");
         assertEquals(Decision.REJECTED, inactive.decision());
         assertEquals("to: web:1 is INACTIVE (deregistered)", inactive.decisionReason());
@@ -217,7 +217,7 @@ class PreparerTest {
 
     @Test
     void rotateWithoutManagedSecretsIsRejected() {
-        String noSecrets = World.configDocument(null).replaceAll("\"secrets\": \\[[^\\]]*\\],", "");
+        String noSecrets = SampleStack.configDocument(null).replaceAll("\"secrets\": \\[[^\\]]*\\],", "");
         DeployRequest r = new PrepareFixture(noSecrets).prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
         assertEquals(Decision.REJECTED, r.decision());
         assertEquals("service: pushdeploy/web has no managed secrets to rotate", r.decisionReason());
@@ -225,7 +225,7 @@ class PreparerTest {
 
     @Test
     void aServiceMissingInEcsIsRejected() {
-        world.services.stop("pushdeploy", "web");
+        world.services.delete();
         DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST));
         assertEquals(Decision.REJECTED, r.decision());
         assertEquals("service: pushdeploy/web does not exist in ECS", r.decisionReason());
@@ -233,8 +233,8 @@ class PreparerTest {
 
     @Test
     void aLiveRevisionWithoutTheTargetContainerIsRejected() {
-        String sidecarOnly = world.services.register("web", "sidecar", URI + "@" + LIVE_DIGEST, Map.of());
-        world.services.run("pushdeploy", "web", sidecarOnly);
+        String sidecarOnly = world.taskDefinitions.add("web", "sidecar", URI + "@" + LIVE_DIGEST, Map.of());
+        world.services.runOnly(sidecarOnly);
         DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST));
         assertEquals(Decision.REJECTED, r.decision());
         assertEquals("container: app is not a container of web:2 (check the configuration)", r.decisionReason());

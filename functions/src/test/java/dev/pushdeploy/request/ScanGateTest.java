@@ -14,7 +14,7 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.request.ScanFindings.ScanReport;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -87,7 +87,7 @@ class ScanGateTest {
     @Test
     void passesRequestsTheGateDoesNotApplyTo() {
         registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("CRITICAL", 5)));
-        DeployRequest rotate = new PrepareFixture(World.configDocument("HIGH")).prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
+        DeployRequest rotate = new PrepareFixture(SampleStack.configDocument("HIGH")).prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
         ScanResult result = gate("HIGH").check(rotate);
         assertEquals(ScanStatus.PASSED, result.status());
         assertEquals("the scan gate does not apply to a ROTATE request", result.reason());
@@ -99,11 +99,11 @@ class ScanGateTest {
     }
 
     private ScanGate gate(String severity) {
-        return new ScanGate(ConfigSource.of(ConfigParser.parse(World.configDocument(severity))), registry, clock);
+        return new ScanGate(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(severity))), registry, clock);
     }
 
     private static DeployRequest request(String severity) {
-        PrepareFixture fixture = new PrepareFixture(World.configDocument(severity));
+        PrepareFixture fixture = new PrepareFixture(SampleStack.configDocument(severity));
         DeployRequest request = fixture.prepare(push("v1.1.0", NEW_DIGEST));
         assertEquals(Decision.PROCEED, request.decision());
         return request;

@@ -1,16 +1,22 @@
 package dev.pushdeploy.rollout;
 
+import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.testing.SampleStack;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * In-memory ECS service with real ECS deployment semantics: UpdateService makes a new PRIMARY
+ * One ECS service in memory with real ECS deployment semantics: UpdateService makes a new PRIMARY
  * deployment (IN_PROGRESS) and turns the old PRIMARY ACTIVE; the circuit breaker rolls back by
  * a new PRIMARY on the last completed revision. With {@code tracksDeployments=false} it behaves
- * like moto: only the service's taskDefinition moves.
+ * like moto: only the service's taskDefinition moves. Any other service does not exist.
  */
 public final class FakeEcsServices implements EcsServices {
+    private final String cluster;
+    private final String service;
     private final boolean tracksDeployments;
+    private boolean exists = true;
     private String taskDefinition;
     private final List<Deployment> deployments = new ArrayList<>();
     private long nextId = 1_000_000_000_000_000_001L;
@@ -19,20 +25,29 @@ public final class FakeEcsServices implements EcsServices {
     /** When true, UpdateService answers without deployments (so the starter must re-read). */
     public boolean updateAnswersWithoutDeployments;
 
+    /** World's service (pushdeploy/web) running {@code liveTaskDefinition}. */
     public FakeEcsServices(String liveTaskDefinition, boolean tracksDeployments) {
-        this.taskDefinition = liveTaskDefinition;
+        this(SampleStack.CLUSTER, SampleStack.SERVICE, liveTaskDefinition, tracksDeployments);
+    }
+
+    public FakeEcsServices(String cluster, String service, String liveTaskDefinition, boolean tracksDeployments) {
+        this.cluster = cluster;
+        this.service = service;
         this.tracksDeployments = tracksDeployments;
-        deployments.add(new Deployment(newId(), "PRIMARY", liveTaskDefinition, "COMPLETED", null, 2, 2, 0, 0));
+        runOnly(liveTaskDefinition);
     }
 
     @Override
-    public ServiceState describe(String cluster, String service) {
+    public Optional<ServiceState> describe(String cluster, String service) {
         describes++;
-        return state();
+        return is(cluster, service) ? Optional.of(state()) : Optional.empty();
     }
 
     @Override
     public ServiceState update(String cluster, String service, String revision) {
+        if (!is(cluster, service)) {
+            throw new AwsFailureException("ecs:UpdateService " + cluster + "/" + service + " failed: ServiceNotFoundException", null);
+        }
         updates++;
         taskDefinition = revision;
         if (tracksDeployments) {
@@ -40,6 +55,18 @@ public final class FakeEcsServices implements EcsServices {
             deployments.add(0, new Deployment(newId(), "PRIMARY", revision, "IN_PROGRESS", null, 0, 2, 0, 0));
         }
         return updateAnswersWithoutDeployments ? new ServiceState(taskDefinition, List.of(), List.of(), List.of()) : state();
+    }
+
+    /** The service runs {@code revision} alone: one COMPLETED PRIMARY deployment. */
+    public void runOnly(String revision) {
+        taskDefinition = revision;
+        deployments.clear();
+        deployments.add(new Deployment(newId(), "PRIMARY", revision, "COMPLETED", null, 2, 2, 0, 0));
+    }
+
+    /** The service is deleted: it no longer exists. */
+    public void delete() {
+        exists = false;
     }
 
     /** ECS's circuit breaker: the PRIMARY fails and a new PRIMARY returns to {@code revision}. */
@@ -57,6 +84,10 @@ public final class FakeEcsServices implements EcsServices {
 
     public List<Deployment> deployments() {
         return List.copyOf(deployments);
+    }
+
+    private boolean is(String cluster, String service) {
+        return exists && this.cluster.equals(cluster) && this.service.equals(service);
     }
 
     private ServiceState state() {

@@ -4,7 +4,7 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
-import dev.pushdeploy.testing.World;
+import dev.pushdeploy.testing.SampleStack;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,10 +16,8 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
-/** Shared pieces of the rollout tests: requests, revision 2 in the emulator, a call counter. */
+/** Shared pieces of the rollout tests: requests, log lines, a call counter. */
 public final class RolloutFixtures {
     public static final String REV1_ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
     public static final String REV2_ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2";
@@ -32,13 +30,17 @@ public final class RolloutFixtures {
         return Clock.fixed(instant, ZoneOffset.UTC);
     }
 
-    /** A PROCEED deploy request for World's service, rolling back to {@code previous}. */
+    /** A PROCEED deploy request for the sample stack's service, rolling back to {@code previous}. */
     public static DeployRequest request(String previous, int deadlineSeconds) {
-        return new DeployRequest("exec-0001", Action.DEPLOY, "ecr", World.CLUSTER, World.SERVICE, World.CONTAINER,
-                World.REPOSITORY, "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "a".repeat(64),
-                "sha256:" + "a".repeat(64), "v1.0.1", "push", NOW.toEpochMilli(), previous,
-                "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "b".repeat(64), null,
-                Decision.PROCEED, null, true, true, false, deadlineSeconds, 0);
+        return DeployRequest.builder()
+                .requestId("exec-0001").action(Action.DEPLOY).source("ecr")
+                .cluster(SampleStack.CLUSTER).service(SampleStack.SERVICE).container(SampleStack.CONTAINER).repository(SampleStack.REPOSITORY)
+                .image("123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "a".repeat(64))
+                .digest("sha256:" + "a".repeat(64)).tag("v1.0.1").reason("push").pushedAt(NOW.toEpochMilli())
+                .previousTaskDefinition(previous)
+                .previousImage("123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "b".repeat(64))
+                .decision(Decision.PROCEED).rotate(true).register(true).deadlineSeconds(deadlineSeconds)
+                .build();
     }
 
     /** Log lines of a test, kept to assert on. */
@@ -48,29 +50,6 @@ public final class RolloutFixtures {
 
     public static List<String> lines() {
         return new CopyOnWriteArrayList<>();
-    }
-
-    /** Registers revision 2 of {@code web} in the emulator: revision 1 with image {@code tag}. */
-    public static String registerRevision2(World world, String tag) {
-        String digest = world.pushImage(tag);
-        TaskDefinition live = world.ecs.describeTaskDefinition(r -> r.taskDefinition(world.liveTaskDefinition))
-                .taskDefinition();
-        ContainerDefinition app = live.containerDefinitions().get(0).toBuilder()
-                .image(world.repositoryUri + "@" + digest).build();
-        return world.ecs.registerTaskDefinition(r -> r.family(live.family())
-                        .networkMode(live.networkMode())
-                        .requiresCompatibilitiesWithStrings(live.requiresCompatibilitiesAsStrings())
-                        .cpu(live.cpu()).memory(live.memory())
-                        .executionRoleArn(live.executionRoleArn())
-                        .taskRoleArn(live.taskRoleArn())
-                        .containerDefinitions(app))
-                .taskDefinition().taskDefinitionArn();
-    }
-
-    /** The service's taskDefinition as the emulator now has it. */
-    public static String serviceTaskDefinition(World world) {
-        return world.ecs.describeServices(r -> r.cluster(World.CLUSTER).services(World.SERVICE))
-                .services().get(0).taskDefinition();
     }
 
     /** Counts SDK operations by name on the clients it is added to. */

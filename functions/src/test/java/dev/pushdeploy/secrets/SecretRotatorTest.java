@@ -17,11 +17,12 @@ import dev.pushdeploy.error.RotationFailedException;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.log.StepLog;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecs.model.Secret;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.release.InMemoryTaskDefinitions;
 
 class SecretRotatorTest {
     static final String LIVE = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7";
@@ -44,19 +45,23 @@ class SecretRotatorTest {
             .put(KEY + "/a", "live-signing-key")
             .put(DB + "/b", "live-db-password")
             .put(MASTER, "{\"username\":\"master\",\"password\":\"" + MASTER_PASSWORD + "\"}");
-    final Map<String, List<Secret>> revisions = new HashMap<>(Map.of(LIVE, List.of(
-            Secret.builder().name("APP_SIGNING_KEY").valueFrom(KEY + "/a").build(),
-            Secret.builder().name("DB_PASSWORD").valueFrom(DB + "/b").build())));
+    final InMemoryTaskDefinitions taskDefinitions = revision(new InMemoryTaskDefinitions(), 7, "app",
+            Map.of("APP_SIGNING_KEY", KEY + "/a", "DB_PASSWORD", DB + "/b"));
     final FakeRoles roles = new FakeRoles();
     final List<String> logLines = new ArrayList<>();
     final StepLog log = StepLog.to(logLines::add, "RotateSecrets");
 
     SecretRotator rotator(String config) {
-        return new SecretRotator(ConfigSource.of(ConfigParser.parse(config)),
-                (taskDefinition, container) -> {
-                    assertEquals("app", container);
-                    return revisions.get(taskDefinition);
-                }, store, roles);
+        return new SecretRotator(ConfigSource.of(ConfigParser.parse(config)), taskDefinitions, store, roles);
+    }
+
+    /** Revision {@code n} of family web whose only container references {@code secrets}. */
+    static InMemoryTaskDefinitions revision(InMemoryTaskDefinitions taskDefinitions, int n, String container,
+                                            Map<String, String> secrets) {
+        taskDefinitions.put(new TaskDefinition(InMemoryTaskDefinitions.arn("web", n), "web", n, true, "256", "512",
+                List.of(new TaskDefinition.Container(container, "web@sha256:" + "1".repeat(64), true, Map.of(),
+                        new TreeMap<>(secrets))), Map.of()));
+        return taskDefinitions;
     }
 
     @Test
@@ -115,9 +120,7 @@ class SecretRotatorTest {
 
     @Test
     void theNextRotationAfterARolloutUsesTheOtherSlot() {
-        revisions.put("web:8", List.of(
-                Secret.builder().name("APP_SIGNING_KEY").valueFrom(KEY + "/b").build(),
-                Secret.builder().name("DB_PASSWORD").valueFrom(DB + "/a").build()));
+        revision(taskDefinitions, 8, "app", Map.of("APP_SIGNING_KEY", KEY + "/b", "DB_PASSWORD", DB + "/a"));
 
         RotationResult result = rotator(CONFIG).rotate(Requests.rotate("req-2", "web:8"), log);
 
@@ -188,6 +191,16 @@ class SecretRotatorTest {
         assertTrue(result.secrets().isEmpty());
         assertTrue(store.writes.isEmpty());
         assertTrue(roles.calls.isEmpty());
+    }
+
+    @Test
+    void aLiveRevisionWithoutTheTargetContainerIsAConfigurationError() {
+        revision(taskDefinitions, 8, "worker", Map.of("APP_SIGNING_KEY", KEY + "/b"));
+
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> rotator(CONFIG).rotate(Requests.rotate("req-2", "web:8"), log));
+        assertEquals("container app is not in task definition web:8", e.getMessage());
+        assertTrue(store.writes.isEmpty());
     }
 
     @Test

@@ -3,12 +3,11 @@ package dev.pushdeploy.secrets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.pushdeploy.config.SecretSpec;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import software.amazon.awssdk.services.ecs.model.Secret;
 
 class SlotsTest {
     private static final SecretSpec SPEC =
@@ -49,12 +48,12 @@ class SlotsTest {
         assertEquals(name, Slots.parameterName(valueFrom));
     }
 
-    private static List<Secret> parse(String secrets) {
-        List<Secret> parsed = new ArrayList<>();
+    private static Map<String, String> parse(String secrets) {
+        Map<String, String> parsed = new LinkedHashMap<>();
         if (!secrets.equals("-")) {
             for (String entry : secrets.split(";")) {
                 String[] kv = entry.split("=", 2);
-                parsed.add(Secret.builder().name(kv[0]).valueFrom(kv[1]).build());
+                parsed.put(kv[0], kv[1]);
             }
         }
         return parsed;

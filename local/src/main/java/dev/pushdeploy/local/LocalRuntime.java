@@ -24,6 +24,8 @@ import dev.pushdeploy.local.stack.PipelineTemplate;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.secrets.Slots;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.model.TaskDefinition;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,8 +35,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.Secret;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -304,10 +304,8 @@ public final class LocalRuntime implements AutoCloseable {
         if (taskDefinition == null) {
             return slots;
         }
-        EcsClient ecs = internal.build(EcsClient.builder());
-        List<Secret> secrets = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition()
-                .containerDefinitions().stream().filter(c -> c.name().equals(target.container()))
-                .findFirst().map(ContainerDefinition::secrets).orElse(List.of());
+        Map<String, String> secrets = new EcsTaskDefinitions(internal.build(EcsClient.builder())).require(taskDefinition)
+                .container(target.container()).map(TaskDefinition.Container::secrets).orElse(Map.of());
         for (SecretSpec spec : target.secrets()) {
             Slots.live(spec, secrets).ifPresent(slot -> slots.put(spec.name(), slot));
         }

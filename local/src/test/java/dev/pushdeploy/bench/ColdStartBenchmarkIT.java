@@ -37,7 +37,7 @@ class ColdStartBenchmarkIT {
 
     static final Consumer<World> PUSHED = world -> world.pushImage("v1.1.0");
     static final Consumer<World> NOTHING = world -> { };
-    static final Consumer<World> REVISION_2 = world -> RolloutFixtures.registerRevision2(world, "v1.0.1");
+    static final Consumer<World> REVISION_2 = world -> world.registerRevision2("v1.0.1");
     static final Consumer<World> ON_REVISION_2 = REVISION_2.andThen(world -> world.ecs.updateService(
             r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(RolloutFixtures.REV2_ARN)));
 

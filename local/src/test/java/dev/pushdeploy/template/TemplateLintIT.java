@@ -87,7 +87,7 @@ class TemplateLintIT {
                 .filter(Matcher::matches)
                 .map(m -> m.group(1))
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(8, ruleIds.size(), "custom rules found: " + ruleIds);
+        assertEquals(11, ruleIds.size(), "custom rules found: " + ruleIds);
         assertEquals(ruleIds, planted);
     }
 

@@ -3,20 +3,23 @@ package dev.pushdeploy.adapter.aws;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.rollout.ServiceState;
-import dev.pushdeploy.error.AwsFailureException;
+import java.util.Optional;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.LoadBalancer;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 
 /**
- * {@link EcsServices} over the SDK. Reads, of a service: {@code taskDefinition},
- * {@code loadBalancers[].targetGroupArn}, {@code events[].message} and, per deployment,
+ * {@link EcsServices} over the SDK. Reads, of a service: {@code status} (a service that is not
+ * ACTIVE counts as absent), {@code taskDefinition}, {@code loadBalancers[].targetGroupArn},
+ * {@code events[].message} and, per deployment,
  * {@code id, status, taskDefinition, rolloutState, rolloutStateReason, runningCount,
  * desiredCount, pendingCount, failedTasks}.
  */
 public final class SdkEcsServices implements EcsServices {
+    private static final String ACTIVE = "ACTIVE";
+
     private final EcsClient ecs;
 
     public SdkEcsServices(EcsClient ecs) {
@@ -24,14 +27,17 @@ public final class SdkEcsServices implements EcsServices {
     }
 
     @Override
-    public ServiceState describe(String cluster, String service) {
-        DescribeServicesResponse response = AwsCall.run("ecs:DescribeServices " + cluster + "/" + service,
-                () -> ecs.describeServices(r -> r.cluster(cluster).services(service)));
-        if (response.services().isEmpty()) {
-            String why = response.failures().isEmpty() ? "not found" : response.failures().get(0).reason();
-            throw new AwsFailureException("ecs:DescribeServices " + cluster + "/" + service + ": " + why, null);
-        }
-        return toState(response.services().get(0));
+    public Optional<ServiceState> describe(String cluster, String service) {
+        return AwsCall.run("ecs:DescribeServices " + cluster + "/" + service, () -> {
+            try {
+                return ecs.describeServices(r -> r.cluster(cluster).services(service)).services().stream()
+                        .filter(s -> ACTIVE.equals(s.status()))
+                        .findFirst()
+                        .map(SdkEcsServices::toState);
+            } catch (ClusterNotFoundException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     @Override

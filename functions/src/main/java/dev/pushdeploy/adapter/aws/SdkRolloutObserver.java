@@ -6,6 +6,7 @@ import dev.pushdeploy.rollout.RolloutSnapshot;
 import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.rollout.SmokeCheck;
 import dev.pushdeploy.config.Health;
+import dev.pushdeploy.error.AwsFailureException;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -53,7 +54,8 @@ public final class SdkRolloutObserver implements RolloutObserver {
 
     @Override
     public RolloutSnapshot observe(String cluster, String service, Health health) {
-        ServiceState state = services.describe(cluster, service);
+        ServiceState state = services.describe(cluster, service).orElseThrow(() -> new AwsFailureException(
+                "ecs:DescribeServices " + cluster + "/" + service + ": the service does not exist or is not ACTIVE", null));
         List<String> arns = new ArrayList<>(taskArns(cluster, service, DesiredStatus.RUNNING));
         arns.addAll(taskArns(cluster, service, DesiredStatus.STOPPED));
         List<RolloutSnapshot.TaskState> tasks = new ArrayList<>();

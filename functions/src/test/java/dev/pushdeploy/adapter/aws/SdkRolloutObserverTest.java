@@ -122,7 +122,7 @@ class SdkRolloutObserverTest {
 
     private static Service service(software.amazon.awssdk.services.ecs.model.Deployment... deployments) {
         return Service.builder()
-                .serviceName("web").taskDefinition(REV2).desiredCount(2)
+                .serviceName("web").status("ACTIVE").taskDefinition(REV2).desiredCount(2)
                 .loadBalancers(lb -> lb.targetGroupArn(TG).containerName("app").containerPort(8080))
                 .deployments(deployments)
                 .events(e -> e.id("e2").message("(service web) has reached a steady state."),
@@ -276,7 +276,7 @@ class SdkRolloutObserverTest {
         AwsFailureException e = assertThrows(AwsFailureException.class,
                 () -> new SdkRolloutObserver(new FakeEcs(), new FakeElb(), (u, s) -> null)
                         .observe("pushdeploy", "web", Health.DEFAULT));
-        assertTrue(e.getMessage().contains("pushdeploy/web") && e.getMessage().contains("MISSING"), e.getMessage());
+        assertTrue(e.getMessage().contains("pushdeploy/web") && e.getMessage().contains("does not exist"), e.getMessage());
     }
 
     @Test

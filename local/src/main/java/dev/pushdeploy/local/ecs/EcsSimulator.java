@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.local.endpoint.AwsRequest;
 import dev.pushdeploy.local.endpoint.AwsResponse;
 import dev.pushdeploy.local.endpoint.ExecutionScope;
@@ -12,6 +13,7 @@ import dev.pushdeploy.local.endpoint.Route;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +34,7 @@ public final class EcsSimulator implements Route {
 
     private final LocalEndpoint endpoint;
     private final Fleet fleet;
-    private final Map<String, TaskDefinitionInfo> taskDefinitions = new ConcurrentHashMap<>();
+    private final Map<String, TaskDefinition> taskDefinitions = new ConcurrentHashMap<>();
     private volatile Throttling throttling = Throttling.off();
 
     public EcsSimulator(LocalEndpoint endpoint, SimClock clock) {
@@ -251,19 +253,32 @@ public final class EcsSimulator implements Route {
         }
     }
 
-    private TaskDefinitionInfo taskDefinition(String arn) {
+    private TaskDefinition taskDefinition(String arn) {
         return taskDefinitions.computeIfAbsent(arn, key -> {
             AwsResponse moto = endpoint.forward(ecsRequest("DescribeTaskDefinition",
                     Json.object().put("taskDefinition", key).toString()));
             if (moto.status() != 200) {
                 throw new IllegalStateException("moto cannot describe task definition " + key + ": " + moto.bodyText());
             }
-            JsonNode td = Json.tree(moto.bodyText()).path("taskDefinition");
-            List<TaskDefinitionInfo.Container> containers = new ArrayList<>();
-            td.path("containerDefinitions").forEach(c -> containers.add(new TaskDefinitionInfo.Container(
-                    c.path("name").asText(), c.path("image").asText(), c.path("essential").asBoolean(true))));
-            return new TaskDefinitionInfo(key, td.path("cpu").asText("256"), td.path("memory").asText("512"), containers);
+            return model(key, Json.tree(moto.bodyText()).path("taskDefinition"));
         });
+    }
+
+    /** What the simulator reads of a DescribeTaskDefinition answer: size and containers (tags are not asked for). */
+    static TaskDefinition model(String arn, JsonNode td) {
+        List<TaskDefinition.Container> containers = new ArrayList<>();
+        td.path("containerDefinitions").forEach(c -> containers.add(new TaskDefinition.Container(c.path("name").asText(),
+                c.path("image").asText(), c.path("essential").asBoolean(true), pairs(c.path("environment"), "value"),
+                pairs(c.path("secrets"), "valueFrom"))));
+        return new TaskDefinition(arn, td.path("family").asText(), td.path("revision").asInt(),
+                "ACTIVE".equals(td.path("status").asText()), td.path("cpu").asText("256"), td.path("memory").asText("512"),
+                containers, Map.of());
+    }
+
+    private static Map<String, String> pairs(JsonNode list, String valueField) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        list.forEach(p -> pairs.put(p.path("name").asText(), p.path(valueField).asText()));
+        return pairs;
     }
 
     /** A request of the simulator's own to moto's ECS (moto reads the service from the credential scope). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.local.ecs.Scenario.Fate;
 import dev.pushdeploy.local.ecs.SimDeployment.Kind;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class Fleet {
     private static final double RELAUNCH_BACKOFF = 2;
 
     private final SimClock clock;
-    private final Function<String, TaskDefinitionInfo> taskDefinitions;
+    private final Function<String, TaskDefinition> taskDefinitions;
     private final Map<String, SimService> services = new LinkedHashMap<>();
     private final Map<String, Scenario> imageScenarios = new HashMap<>();
     private final List<DeploymentStart> starts = new ArrayList<>();
@@ -35,7 +36,7 @@ final class Fleet {
     private double lastStep;
     private int addresses;
 
-    Fleet(SimClock clock, Function<String, TaskDefinitionInfo> taskDefinitions) {
+    Fleet(SimClock clock, Function<String, TaskDefinition> taskDefinitions) {
         this.clock = clock;
         this.taskDefinitions = taskDefinitions;
         this.lastStep = clock.now();
@@ -352,8 +353,11 @@ final class Fleet {
     private SimDeployment newDeployment(SimService service, String taskDefinition, Kind kind, double t) {
         Scenario behaviour = scenario;
         if (scenario != Scenario.ROLLBACK_FAILS && !service.completedRevisions.contains(taskDefinition)) {
-            for (String digest : taskDefinitions.apply(taskDefinition).digests()) {
-                behaviour = imageScenarios.getOrDefault(digest, behaviour);
+            for (TaskDefinition.Container c : taskDefinitions.apply(taskDefinition).containers()) {
+                String image = c.image();
+                if (image != null && image.contains("@")) {
+                    behaviour = imageScenarios.getOrDefault(image.substring(image.indexOf('@') + 1), behaviour);
+                }
             }
         }
         boolean knownGood = service.completedRevisions.contains(taskDefinition) && scenario != Scenario.ROLLBACK_FAILS;
@@ -375,7 +379,7 @@ final class Fleet {
     }
 
     private ObjectNode render(SimService service, SimTask task) {
-        TaskDefinitionInfo definition = taskDefinitions.apply(task.deployment.taskDefinition);
+        TaskDefinition definition = taskDefinitions.apply(task.deployment.taskDefinition);
         ObjectNode node = Json.object();
         node.put("taskArn", task.arn);
         node.put("clusterArn", service.clusterArn);
@@ -404,7 +408,7 @@ final class Fleet {
             node.put("stoppedReason", task.stoppedReason);
         }
         ArrayNode containers = node.putArray("containers");
-        for (TaskDefinitionInfo.Container c : definition.containers()) {
+        for (TaskDefinition.Container c : definition.containers()) {
             ObjectNode container = containers.addObject();
             container.put("containerArn", service.clusterArn.replace(":cluster/", ":container/") + "/" + task.id + "/" + c.name());
             container.put("taskArn", task.arn);

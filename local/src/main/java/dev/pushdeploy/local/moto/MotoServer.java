@@ -33,10 +33,15 @@ public final class MotoServer implements AutoCloseable {
         this.log = directory.resolve("moto.log");
     }
 
+    /** Starts moto on a free port as a plain AWS emulator: the interpreter's invokes go to moto itself. */
+    public static MotoServer start() {
+        return start(0, 1);
+    }
+
     /**
      * Starts moto on a free port.
      *
-     * @param lambdaPort where the interpreter sends Lambda invokes (becomes {@code MOTO_PORT})
+     * @param lambdaPort where the interpreter sends Lambda invokes (becomes {@code MOTO_PORT}); 0: moto itself
      * @param timeScale  factor applied to Wait states and Retry intervals; 1 is real time
      */
     public static MotoServer start(int lambdaPort, double timeScale) {
@@ -57,7 +62,7 @@ public final class MotoServer implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(python(), script.toString(), String.valueOf(port))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            pb.environment().put("MOTO_PORT", String.valueOf(lambdaPort));
+            pb.environment().put("MOTO_PORT", String.valueOf(lambdaPort == 0 ? port : lambdaPort));
             pb.environment().put("AWS_DEFAULT_REGION", "us-east-1");
             pb.environment().put("PUSHDEPLOY_SFN_TIME_SCALE", String.valueOf(timeScale));
             Process process;

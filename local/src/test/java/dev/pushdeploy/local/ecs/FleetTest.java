@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.TaskDefinition;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +28,9 @@ class FleetTest {
 
     @BeforeEach
     void adoptService() {
-        fleet = new Fleet(clock, arn -> new TaskDefinitionInfo(arn, "256", "512",
-                List.of(new TaskDefinitionInfo.Container("app", "repo/web@sha256:" + arn.substring(arn.length() - 1), true))));
+        fleet = new Fleet(clock, arn -> new TaskDefinition(arn, "web", 1, true, "256", "512",
+                List.of(new TaskDefinition.Container("app", "repo/web@sha256:" + arn.substring(arn.length() - 1), true,
+                        Map.of(), Map.of())), Map.of()));
         fleet.adopt(motoService(TD1));
     }
 

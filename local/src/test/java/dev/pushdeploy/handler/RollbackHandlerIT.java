@@ -1,12 +1,11 @@
 package dev.pushdeploy.handler;
 
-import static dev.pushdeploy.rollout.RolloutFixtures.serviceTaskDefinition;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.CheckResult;
@@ -42,12 +41,12 @@ class RollbackHandlerIT {
     }
 
     private static Rollout started(World world) {
-        String revision = RolloutFixtures.registerRevision2(world, "v1.0.1");
+        String revision = world.registerRevision2("v1.0.1");
         Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), Clock.systemUTC())
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
                         RolloutFixtures.log(RolloutFixtures.lines()));
-        assertEquals(revision, serviceTaskDefinition(world));
+        assertEquals(revision, world.serviceTaskDefinition());
         return rollout;
     }
 
@@ -64,7 +63,7 @@ class RollbackHandlerIT {
 
         Rollout back = handler.apply(input(world, rollout), RolloutFixtures.log(RolloutFixtures.lines()));
 
-        assertEquals(world.liveTaskDefinition, serviceTaskDefinition(world));
+        assertEquals(world.liveTaskDefinition, world.serviceTaskDefinition());
         assertTrue(back.started());
         assertEquals(world.liveTaskDefinition, back.taskDefinition());
         assertEquals(1, counter.count("UpdateService"));
@@ -73,7 +72,7 @@ class RollbackHandlerIT {
 
         assertFalse(retry.started());
         assertEquals(1, counter.count("UpdateService"));
-        assertEquals(world.liveTaskDefinition, serviceTaskDefinition(world));
+        assertEquals(world.liveTaskDefinition, world.serviceTaskDefinition());
     }
 
     @Test
@@ -84,7 +83,7 @@ class RollbackHandlerIT {
 
         CheckResult check = new CheckDeploymentHandler(
                 new SdkRolloutObserver(world.ecs, world.elb, HttpSmokeCheck.withDefaultTimeouts()),
-                ConfigSource.ssm(world.ssm, World.CONFIG_PARAMETER), Clock.systemUTC())
+                new SsmConfigSource(world.ssm, World.CONFIG_PARAMETER), Clock.systemUTC())
                 .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back),
                         RolloutFixtures.log(RolloutFixtures.lines()));
 
@@ -100,7 +99,7 @@ class RollbackHandlerIT {
         World world = World.create(emulator);
         JsonNode event = Json.tree(Files.readString(Path.of("..", "events", "rollback.json")));
         assertEquals(event.path("request").path("previousTaskDefinition").asText(), world.liveTaskDefinition);
-        String revision = RolloutFixtures.registerRevision2(world, "v1.0.1");
+        String revision = world.registerRevision2("v1.0.1");
         assertEquals(event.path("rollout").path("taskDefinition").asText(), revision);
         world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(revision));
         CallCounter counter = new CallCounter();
@@ -113,7 +112,7 @@ class RollbackHandlerIT {
         JsonNode rollback = Json.tree(out.toString(StandardCharsets.UTF_8));
         assertEquals(world.liveTaskDefinition, rollback.path("taskDefinition").asText());
         assertTrue(rollback.path("started").asBoolean());
-        assertEquals(world.liveTaskDefinition, serviceTaskDefinition(world));
+        assertEquals(world.liveTaskDefinition, world.serviceTaskDefinition());
         assertEquals(1, counter.count("UpdateService"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.pushdeploy.secrets;
 
+import dev.pushdeploy.adapter.aws.SsmSlotStore;
 import dev.pushdeploy.adapter.postgres.PostgresRoles;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.SecretSlot;
@@ -13,6 +14,9 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.error.RotationFailedException;
 import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.release.InMemoryTaskDefinitions;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;
@@ -24,10 +28,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.ecs.model.Secret;
 import software.amazon.awssdk.services.ssm.model.Parameter;
 import software.amazon.awssdk.services.ssm.model.ParameterMetadata;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
@@ -46,7 +50,7 @@ class PostgresRotationIT {
 
     World world;
     int port = DB.port();
-    final List<Secret> live = new ArrayList<>();
+    final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
     final List<String> logLines = new ArrayList<>();
     final StepLog log = StepLog.to(logLines::add, "RotateSecrets");
 
@@ -55,6 +59,7 @@ class PostgresRotationIT {
         DB.execute("DROP ROLE IF EXISTS app_a", "DROP ROLE IF EXISTS app_b", "DROP ROLE IF EXISTS reporting");
         world = World.create(emulator, config(DB.port(), MASTER_PARAMETER));
         putMaster(PasswordPostgres.MASTER, PasswordPostgres.MASTER_PASSWORD);
+        live(Map.of());
     }
 
     @Test
@@ -210,14 +215,21 @@ class PostgresRotationIT {
     }
 
     private RotationResult rotate() {
-        SecretRotator rotator = new SecretRotator(ConfigSource.of(ConfigParser.parse(config(port, MASTER_PARAMETER))), (taskDefinition, container) -> List.copyOf(live),
-                SlotStore.ssm(world.ssm), new PostgresRoles(2));
+        SecretRotator rotator = new SecretRotator(ConfigSource.of(ConfigParser.parse(config(port, MASTER_PARAMETER))), taskDefinitions,
+                new SsmSlotStore(world.ssm), new PostgresRoles(2));
         return rotator.rotate(Requests.deploy("req-" + System.nanoTime(), world.liveTaskDefinition), log);
     }
 
     private void goLive(String slot) {
-        live.clear();
-        live.add(Secret.builder().name("DB_PASSWORD").valueFrom(SLOTS + "/" + slot).build());
+        live(Map.of("DB_PASSWORD", SLOTS + "/" + slot));
+    }
+
+    /** The live revision's container references {@code secrets}. */
+    private void live(Map<String, String> secrets) {
+        String arn = world.liveTaskDefinition;
+        taskDefinitions.put(new TaskDefinition(arn, Revisions.family(arn), Revisions.revision(arn), true, "256", "512",
+                List.of(new TaskDefinition.Container(World.CONTAINER, "web@sha256:" + "1".repeat(64), true, Map.of(), secrets)),
+                Map.of()));
     }
 
     private Parameter slot(String slot) {

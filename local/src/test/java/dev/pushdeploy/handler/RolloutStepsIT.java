@@ -1,6 +1,5 @@
 package dev.pushdeploy.handler;
 
-import static dev.pushdeploy.rollout.RolloutFixtures.serviceTaskDefinition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
-import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;
@@ -60,18 +58,18 @@ class RolloutStepsIT {
             property(p.getKey(), p.getValue());
         }
         World world = World.create(emulator);
-        String revision = RolloutFixtures.registerRevision2(world, "v1.0.1");
+        String revision = world.registerRevision2("v1.0.1");
         ObjectNode state = (ObjectNode) Json.tree(Files.readString(Path.of("..", "events", "start-deployment.json")));
 
         state.set("rollout", invoke(new StartDeploymentHandler(), state));
-        assertEquals(revision, serviceTaskDefinition(world));
+        assertEquals(revision, world.serviceTaskDefinition());
 
         state.set("check", invoke(new CheckDeploymentHandler(), state));
         assertEquals("IN_PROGRESS", state.path("check").path("verdict").asText(), state.path("check").toString());
         assertTrue(state.path("check").path("nextPollSeconds").asInt() >= 3, state.path("check").toString());
 
         state.set("rollback", invoke(new RollbackHandler(), state));
-        assertEquals(world.liveTaskDefinition, serviceTaskDefinition(world));
+        assertEquals(world.liveTaskDefinition, world.serviceTaskDefinition());
         assertTrue(state.path("rollback").path("started").asBoolean());
 
         ObjectNode checkRollback = state.deepCopy();

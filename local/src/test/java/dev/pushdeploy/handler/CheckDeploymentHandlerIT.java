@@ -1,12 +1,11 @@
 package dev.pushdeploy.handler;
 
-import static dev.pushdeploy.rollout.RolloutFixtures.serviceTaskDefinition;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.CheckResult;
@@ -47,13 +46,13 @@ class CheckDeploymentHandlerIT {
         ElasticLoadBalancingV2Client elb = emulator.client(ElasticLoadBalancingV2Client.builder()
                 .overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
         return new CheckDeploymentHandler(new SdkRolloutObserver(ecs, elb, HttpSmokeCheck.withDefaultTimeouts()),
-                ConfigSource.ssm(emulator.client(software.amazon.awssdk.services.ssm.SsmClient.builder()), World.CONFIG_PARAMETER),
+                new SsmConfigSource(emulator.client(software.amazon.awssdk.services.ssm.SsmClient.builder()), World.CONFIG_PARAMETER),
                 clock);
     }
 
     /** What StartDeployment leaves behind on moto: the service on revision 2, no deployment id. */
     private static Rollout started(World world) {
-        String revision = RolloutFixtures.registerRevision2(world, "v1.0.1");
+        String revision = world.registerRevision2("v1.0.1");
         return new StartDeploymentHandler(new SdkEcsServices(world.ecs), Clock.systemUTC())
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
@@ -81,7 +80,7 @@ class CheckDeploymentHandlerIT {
         assertEquals(2, counter.count("ListTasks"), "RUNNING and STOPPED");
         assertEquals(1, counter.count("DescribeTargetHealth"), "the service's one target group");
         assertEquals(0, counter.count("UpdateService"));
-        assertEquals(rollout.taskDefinition(), serviceTaskDefinition(world), "a check changes nothing");
+        assertEquals(rollout.taskDefinition(), world.serviceTaskDefinition(), "a check changes nothing");
     }
 
     @Test
@@ -139,7 +138,7 @@ class CheckDeploymentHandlerIT {
     void runsTheSampleEvent(Emulator emulator) throws IOException {
         World world = World.create(emulator);
         JsonNode event = Json.tree(Files.readString(Path.of("..", "events", "check-deployment.json")));
-        String revision = RolloutFixtures.registerRevision2(world, "v1.0.1");
+        String revision = world.registerRevision2("v1.0.1");
         assertEquals(event.path("rollout").path("taskDefinition").asText(), revision);
         world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(revision));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

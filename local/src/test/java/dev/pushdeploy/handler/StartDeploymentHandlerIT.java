@@ -1,6 +1,5 @@
 package dev.pushdeploy.handler;
 
-import static dev.pushdeploy.rollout.RolloutFixtures.serviceTaskDefinition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -43,13 +42,13 @@ class StartDeploymentHandlerIT {
     @Test
     void updatesTheServiceToTheNewRevision(Emulator emulator) {
         World world = World.create(emulator);
-        String revision = RolloutFixtures.registerRevision2(world, "v1.0.1");
+        String revision = world.registerRevision2("v1.0.1");
         CallCounter counter = new CallCounter();
         long before = System.currentTimeMillis();
 
         Rollout rollout = handler(emulator, counter).apply(input(world, revision), RolloutFixtures.log(RolloutFixtures.lines()));
 
-        assertEquals(revision, serviceTaskDefinition(world));
+        assertEquals(revision, world.serviceTaskDefinition());
         assertEquals(1, counter.count("UpdateService"));
         assertTrue(rollout.started());
         assertEquals(revision, rollout.taskDefinition());
@@ -63,7 +62,7 @@ class StartDeploymentHandlerIT {
     @Test
     void aRetryDoesNotCallUpdateServiceAgain(Emulator emulator) {
         World world = World.create(emulator);
-        String revision = RolloutFixtures.registerRevision2(world, "v1.0.1");
+        String revision = world.registerRevision2("v1.0.1");
         CallCounter counter = new CallCounter();
         StartDeploymentHandler handler = handler(emulator, counter);
 
@@ -73,7 +72,7 @@ class StartDeploymentHandlerIT {
         assertTrue(first.started());
         assertFalse(retry.started());
         assertEquals(1, counter.count("UpdateService"));
-        assertEquals(revision, serviceTaskDefinition(world));
+        assertEquals(revision, world.serviceTaskDefinition());
     }
 
     /** Runs events/start-deployment.json as is; World's rev 2 gets the ARN and image digest the file names. */
@@ -81,7 +80,7 @@ class StartDeploymentHandlerIT {
     void runsTheSampleEvent(Emulator emulator) throws IOException {
         World world = World.create(emulator);
         JsonNode event = Json.tree(Files.readString(Path.of("..", "events", "start-deployment.json")));
-        String revision = RolloutFixtures.registerRevision2(world, event.path("request").path("tag").asText());
+        String revision = world.registerRevision2(event.path("request").path("tag").asText());
         assertEquals(event.path("release").path("taskDefinition").asText(), revision);
         assertEquals(event.path("request").path("previousTaskDefinition").asText(), world.liveTaskDefinition);
         assertTrue(event.path("release").path("image").asText().endsWith(
@@ -98,7 +97,7 @@ class StartDeploymentHandlerIT {
         assertEquals(revision, rollout.path("taskDefinition").asText());
         assertTrue(rollout.path("started").asBoolean());
         assertEquals(600_000, rollout.path("deadlineAt").asLong() - rollout.path("startedAt").asLong());
-        assertEquals(revision, serviceTaskDefinition(world));
+        assertEquals(revision, world.serviceTaskDefinition());
         assertEquals(1, counter.count("UpdateService"));
     }
 }

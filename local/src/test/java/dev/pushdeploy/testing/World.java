@@ -2,10 +2,6 @@ package dev.pushdeploy.testing;
 
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.PipelineConfig;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,6 +17,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Secret;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -32,18 +29,9 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * What the stack would create, in the emulator: network, cluster, a service running revision 1
  * of {@code web} (image v1, signing key in slot a), the ECR repository with images, the table,
  * the topic (with an SQS queue subscribed, to read notifications), and the configuration.
- * Integration tests build one per test after the emulator reset.
+ * Integration tests build one per test after the emulator reset. Its names are {@link SampleStack}'s.
  */
-public final class World {
-    public static final String CLUSTER = "pushdeploy";
-    public static final String SERVICE = "web";
-    public static final String CONTAINER = "app";
-    public static final String REPOSITORY = "web";
-    public static final String TABLE = "pushdeploy";
-    public static final String CONFIG_PARAMETER = "/pushdeploy/config";
-    public static final String SIGNING_KEY_PARAMETER = "/pushdeploy/web/app-signing-key";
-    public static final String KMS_KEY = "alias/aws/ssm";
-
+public final class World extends SampleStack {
     public final Emulator emulator;
     public final EcsClient ecs;
     public final EcrClient ecr;
@@ -90,21 +78,6 @@ public final class World {
         World world = new World(emulator);
         world.build(configDocument);
         return world;
-    }
-
-    /** The default configuration: repository web → pushdeploy/web, container app, one random secret. */
-    public static String configDocument(String scanSeverity) {
-        return """
-                {"kmsKeyId": "%s",
-                 "targets": [{
-                   "repository": "web", "cluster": "pushdeploy", "service": "web", "container": "app",
-                   "tagPattern": "v\\\\d+\\\\.\\\\d+\\\\.\\\\d+",
-                   "secrets": [{"name": "APP_SIGNING_KEY", "kind": "random", "parameter": "%s", "length": 48}],
-                   "health": {"expectedStatus": 200, "bakeSeconds": 0, "deadlineSeconds": 600},
-                   %s
-                   "keepRevisions": 3}]}
-                """.formatted(KMS_KEY, SIGNING_KEY_PARAMETER,
-                scanSeverity == null ? "" : "\"scanSeverity\": \"" + scanSeverity + "\",");
     }
 
     public PipelineConfig config() {
@@ -174,6 +147,26 @@ public final class World {
                 .image().imageId().imageDigest();
     }
 
+    /** Registers revision 2 of {@code web} in the emulator: revision 1 with image {@code tag}. */
+    public String registerRevision2(String tag) {
+        String digest = pushImage(tag);
+        TaskDefinition live = ecs.describeTaskDefinition(r -> r.taskDefinition(liveTaskDefinition)).taskDefinition();
+        ContainerDefinition app = live.containerDefinitions().get(0).toBuilder().image(repositoryUri + "@" + digest).build();
+        return ecs.registerTaskDefinition(r -> r.family(live.family())
+                        .networkMode(live.networkMode())
+                        .requiresCompatibilitiesWithStrings(live.requiresCompatibilitiesAsStrings())
+                        .cpu(live.cpu()).memory(live.memory())
+                        .executionRoleArn(live.executionRoleArn())
+                        .taskRoleArn(live.taskRoleArn())
+                        .containerDefinitions(app))
+                .taskDefinition().taskDefinitionArn();
+    }
+
+    /** The service's taskDefinition as the emulator now has it. */
+    public String serviceTaskDefinition() {
+        return ecs.describeServices(r -> r.cluster(CLUSTER).services(SERVICE)).services().get(0).taskDefinition();
+    }
+
     /** The messages the SNS topic delivered so far. */
     public List<String> notifications() {
         return sqs.receiveMessage(r -> r.queueUrl(notificationsQueueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
@@ -183,13 +176,5 @@ public final class World {
     public Map<String, AttributeValue> item(String pk, String sk) {
         return dynamo.getItem(r -> r.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk))))
                 .item();
-    }
-
-    public static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

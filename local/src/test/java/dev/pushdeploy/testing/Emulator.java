@@ -1,15 +1,11 @@
 package dev.pushdeploy.testing;
 
+import dev.pushdeploy.local.moto.MotoServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -20,8 +16,9 @@ import software.amazon.awssdk.regions.Region;
 /**
  * One AWS emulator per test JVM, reached over HTTP through the SDK. Backend by environment:
  * {@code AWS_ENDPOINT_URL} set → that endpoint; {@code PUSHDEPLOY_TEST_BACKEND=localstack} →
- * LocalStack through Testcontainers (needs Docker); otherwise a {@code moto_server} started here
- * on a free port. State is reset between tests with {@link #reset()}.
+ * LocalStack through Testcontainers (needs Docker); otherwise moto, started on a free port by the
+ * local runtime's {@link MotoServer} (one start-up path for every test and the CLI). State is
+ * reset between tests with {@link #reset()}.
  */
 public final class Emulator {
     public static final String REGION = "us-east-1";
@@ -93,54 +90,9 @@ public final class Emulator {
     }
 
     private static Emulator startMoto() {
-        try {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            Path log = Files.createTempFile("moto-", ".log");
-            ProcessBuilder pb = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port))
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            pb.environment().put("AWS_DEFAULT_REGION", REGION);
-            Process process;
-            try {
-                process = pb.start();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start moto_server (pip install 'moto[server]==5.2.1'): " + e.getMessage(), e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
-            URI endpoint = URI.create("http://127.0.0.1:" + port);
-            waitUntilUp(endpoint, process, log);
-            return new Emulator(endpoint, MOTO_RESET);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void waitUntilUp(URI endpoint, Process process, Path log) throws IOException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("moto_server exited: " + Files.readString(log));
-            }
-            try {
-                HttpURLConnection conn = (HttpURLConnection) endpoint.resolve("/moto-api/").toURL().openConnection();
-                conn.setConnectTimeout(500);
-                if (conn.getResponseCode() < 500) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("moto_server did not start within 60 s: " + Files.readString(log));
+        MotoServer moto = MotoServer.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(moto::close));
+        return new Emulator(moto.endpoint(), MOTO_RESET);
     }
 
     static Emulator localStack(URI endpoint) {

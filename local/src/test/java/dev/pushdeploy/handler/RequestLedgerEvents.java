@@ -50,7 +50,7 @@ final class RequestLedgerEvents {
         System.setProperty(Env.RELEASE_PARAMETER_PREFIX, RELEASE_PARAMETER_PREFIX);
     }
 
-    /** The text of {@code events/<name>} (paths relative to the functions module). */
+    /** The text of {@code events/<name>} (paths relative to the local module). */
     static String file(String name) {
         try {
             return Files.readString(Path.of("..", "events", name));

@@ -1,0 +1,42 @@
+package dev.pushdeploy.adapter.aws;
+
+import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.secrets.SecretValue;
+import dev.pushdeploy.secrets.SlotStore;
+import java.util.Optional;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
+
+/** {@link SlotStore} over SSM SecureString parameters. */
+public final class SsmSlotStore implements SlotStore {
+    private final SsmClient ssm;
+
+    public SsmSlotStore(SsmClient ssm) {
+        this.ssm = ssm;
+    }
+
+    @Override
+    public Optional<SecretValue> read(String parameter) {
+        try {
+            return Optional.of(AwsCall.run("ssm:GetParameter " + parameter,
+                    () -> SecretValue.of(ssm.getParameter(r -> r.name(parameter).withDecryption(true))
+                            .parameter().value())));
+        } catch (AwsFailureException e) {
+            if (e.getCause() instanceof ParameterNotFoundException) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public long write(String parameter, SecretValue value, String kmsKeyId) {
+        return AwsCall.run("ssm:PutParameter " + parameter,
+                () -> ssm.putParameter(r -> r.name(parameter)
+                        .type(ParameterType.SECURE_STRING)
+                        .keyId(kmsKeyId)
+                        .overwrite(true)
+                        .value(value.reveal())).version());
+    }
+}

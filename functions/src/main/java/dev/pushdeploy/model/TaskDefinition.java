@@ -1,0 +1,57 @@
+package dev.pushdeploy.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A task definition revision as the pipeline reads it: what every step and the local simulator
+ * need of ECS's DescribeTaskDefinition (with its tags). Maps keep definition order.
+ *
+ * @param arn    the full task definition ARN
+ * @param active whether the revision is ACTIVE (false once deregistered)
+ * @param cpu    task-level CPU units, as ECS gives them ("256"), or null
+ * @param memory task-level memory in MiB, as ECS gives it ("512"), or null
+ * @param tags   the revision's resource tags
+ */
+public record TaskDefinition(String arn, String family, int revision, boolean active, String cpu, String memory,
+                             List<Container> containers, Map<String, String> tags) {
+    public TaskDefinition {
+        containers = containers == null ? List.of() : List.copyOf(containers);
+        tags = ordered(tags);
+    }
+
+    public Optional<Container> container(String name) {
+        return containers.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** {@code family:revision}. */
+    public String shortName() {
+        return family + ":" + revision;
+    }
+
+    /** This revision, INACTIVE. */
+    public TaskDefinition deregistered() {
+        return new TaskDefinition(arn, family, revision, false, cpu, memory, containers, tags);
+    }
+
+    /**
+     * One container definition.
+     *
+     * @param environment plain environment variables, name → value
+     * @param secrets     secret environment variables, name → valueFrom (an SSM parameter name or ARN)
+     */
+    public record Container(String name, String image, boolean essential, Map<String, String> environment,
+                            Map<String, String> secrets) {
+        public Container {
+            environment = ordered(environment);
+            secrets = ordered(secrets);
+        }
+    }
+
+    private static Map<String, String> ordered(Map<String, String> map) {
+        return map == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+}

@@ -1,0 +1,123 @@
+package dev.pushdeploy.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.local.template.CfnTemplate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How every Task of the state machine treats errors: transient ones (AWS's recommended list for
+ * Lambda service errors, throttling, our TransientException) retried with backoff; deterministic
+ * ones (invalid input, configuration, a rotation that cannot work) never retried, matched before
+ * the catch-all; and a TimeoutSeconds just above the function's own timeout, so a hung invoke ends.
+ */
+class TaskErrorHandlingTest {
+    static final Set<String> TRANSIENT = Set.of(
+            "Lambda.ClientExecutionTimeoutException", "Lambda.ServiceException", "Lambda.AWSLambdaException",
+            "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "dev.pushdeploy.error.TransientException");
+    static final Set<String> FINAL = Set.of(
+            "dev.pushdeploy.error.InvalidRequestException", "dev.pushdeploy.error.ConfigurationException",
+            "dev.pushdeploy.error.RotationFailedException");
+    /** Seconds a Task may wait beyond its function's timeout (invoke overhead, a SnapStart restore). */
+    static final int TIMEOUT_MARGIN = 30;
+
+    private static final CfnTemplate TEMPLATE = Repo.template();
+
+    private static Map<String, JsonNode> tasks() throws IOException {
+        JsonNode states = Json.tree(Files.readString(Repo.ASL_FILE)).path("States");
+        Map<String, JsonNode> tasks = new LinkedHashMap<>();
+        states.fields().forEachRemaining(e -> {
+            if ("Task".equals(e.getValue().path("Type").asText())) {
+                tasks.put(e.getKey(), e.getValue());
+            }
+        });
+        assertFalse(tasks.isEmpty());
+        return tasks;
+    }
+
+    private static Set<String> errors(JsonNode retrier) {
+        Set<String> names = new TreeSet<>();
+        retrier.path("ErrorEquals").forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
+    @Test
+    void transientErrorsAreRetriedWithBackoffAndDeterministicOnesNever() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> task : tasks().entrySet()) {
+            List<JsonNode> retry = new ArrayList<>();
+            task.getValue().path("Retry").forEach(retry::add);
+            int transientAt = -1;
+            int finalAt = -1;
+            int catchAllAt = -1;
+            for (int i = 0; i < retry.size(); i++) {
+                Set<String> names = errors(retry.get(i));
+                if (names.equals(new TreeSet<>(TRANSIENT))) {
+                    transientAt = i;
+                    if (retry.get(i).path("MaxAttempts").asInt() < 3 || retry.get(i).path("BackoffRate").asDouble() < 1.5) {
+                        problems.add(task.getKey() + ": transient errors need several attempts with backoff");
+                    }
+                } else if (names.equals(new TreeSet<>(FINAL))) {
+                    finalAt = i;
+                    if (retry.get(i).path("MaxAttempts").asInt(-1) != 0) {
+                        problems.add(task.getKey() + ": deterministic errors must not be retried");
+                    }
+                } else if (names.contains("States.ALL")) {
+                    catchAllAt = i;
+                }
+            }
+            if (transientAt < 0) {
+                problems.add(task.getKey() + ": no retrier with exactly " + new TreeSet<>(TRANSIENT));
+            }
+            if (finalAt < 0 || (catchAllAt >= 0 && finalAt > catchAllAt)) {
+                problems.add(task.getKey() + ": " + FINAL + " must be matched (MaxAttempts 0) before States.ALL");
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void everyErrorNameOfOursIsAClass() throws IOException, ClassNotFoundException {
+        for (JsonNode task : tasks().values()) {
+            for (JsonNode clause : List.of(task.path("Retry"), task.path("Catch"))) {
+                for (JsonNode entry : clause) {
+                    for (String name : errors(entry)) {
+                        if (name.startsWith("dev.pushdeploy.")) {
+                            assertTrue(RuntimeException.class.isAssignableFrom(Class.forName(name)), name);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyTaskTimesOutJustAfterItsFunction() throws IOException {
+        JsonNode substitutions = TEMPLATE.properties("StateMachine").path("DefinitionSubstitutions");
+        int globalTimeout = TEMPLATE.globals().path("Function").path("Timeout").asInt();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> task : tasks().entrySet()) {
+            String placeholder = task.getValue().path("Resource").asText().replaceAll("^\\$\\{(.+)}$", "$1");
+            String function = substitutions.path(placeholder).path("Ref").asText().replace(".Alias", "");
+            int functionTimeout = TEMPLATE.properties(function).path("Timeout").asInt(globalTimeout);
+            int taskTimeout = task.getValue().path("TimeoutSeconds").asInt(-1);
+            if (taskTimeout <= functionTimeout || taskTimeout > functionTimeout + TIMEOUT_MARGIN) {
+                problems.add(task.getKey() + " (" + function + ", Timeout " + functionTimeout + " s): TimeoutSeconds "
+                        + taskTimeout + " is not in (" + functionTimeout + ", " + (functionTimeout + TIMEOUT_MARGIN) + "]");
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+}

@@ -1,0 +1,595 @@
+package dev.pushdeploy.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.ConfigParser;
+import dev.pushdeploy.config.Target;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every combination of the template's options, expanded as CloudFormation would (SAM transform by
+ * aws-sam-translator, then conditions and intrinsic functions for the combination's parameter values):
+ * each deployment is valid (parameter values allowed, no reference to a resource its conditions leave
+ * out), and each option puts exactly its resources in place with the properties it promises.
+ */
+class TemplateOptionsIT {
+    private static final String SMOKE = "https://status.example.com/health";
+    private static final String DOMAIN = "shop.example.com";
+    private static final String ZONE = "Z0123456789ABCDEFGHIJ";
+    private static final String CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666";
+
+    /** Every option of the template and its choices (the first is the default). */
+    static final Map<String, List<String>> OPTIONS = options();
+
+    private static Map<String, List<String>> options() {
+        Map<String, List<String>> o = new LinkedHashMap<>();
+        o.put("ingress", List.of("public-alb", "private-api"));
+        o.put("waf", List.of("off", "on"));
+        o.put("tls", List.of("none", "certificate", "domain", "domain+certificate"));
+        o.put("database", List.of("none", "database-subnets", "transit-gateway"));
+        o.put("smoke", List.of("default", "url"));
+        o.put("exec", List.of("off", "on"));
+        o.put("adminHost", List.of("off", "on"));
+        return o;
+    }
+
+    /** One choice per option; {@link #parameters()} is what a user would pass to sam deploy. */
+    record Options(Map<String, String> choices) {
+        String get(String option) {
+            String choice = choices.get(option);
+            if (choice == null) {
+                throw new IllegalArgumentException("no option " + option);
+            }
+            return choice;
+        }
+
+        boolean on(String option) {
+            return get(option).equals("on");
+        }
+
+        boolean isPrivate() {
+            return get("ingress").equals("private-api");
+        }
+
+        boolean hasDomain() {
+            return get("tls").startsWith("domain");
+        }
+
+        boolean givenCertificate() {
+            return get("tls").endsWith("certificate");
+        }
+
+        /** The template's Rules that must refuse this combination (by rule name). */
+        List<String> refusedBy() {
+            List<String> rules = new ArrayList<>();
+            if (isPrivate() && givenCertificate() && !hasDomain()) {
+                rules.add("ApiCertificateNeedsADomain");
+            }
+            return rules;
+        }
+
+        Map<String, String> parameters() {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("Ingress", get("ingress"));
+            if (on("waf")) {
+                p.put("WafBlockedCountries", "KP");
+                p.put("WafCaptchaCountries", "RU,CN");
+                p.put("WafRateLimit", "2000");
+            }
+            if (givenCertificate()) {
+                p.put("CertificateArn", CERTIFICATE);
+            }
+            if (hasDomain()) {
+                p.put("DomainName", DOMAIN);
+                p.put("HostedZoneId", ZONE);
+            }
+            String database = get("database");
+            p.put("EnableDatabase", String.valueOf(!database.equals("none")));
+            if (!database.equals("none")) {
+                p.put("DatabaseNetwork", database);
+            }
+            if (get("smoke").equals("url")) {
+                p.put("SmokeCheckUrl", SMOKE);
+            }
+            p.put("EnableExecuteCommand", String.valueOf(on("exec")));
+            p.put("EnableAdminHost", String.valueOf(on("adminHost")));
+            return p;
+        }
+
+        @Override
+        public String toString() {
+            return choices.toString();
+        }
+    }
+
+    /** The full product of every option's choices. */
+    static Stream<Options> combinations() {
+        List<Map<String, String>> all = List.of(Map.of());
+        for (Map.Entry<String, List<String>> option : OPTIONS.entrySet()) {
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> partial : all) {
+                for (String choice : option.getValue()) {
+                    Map<String, String> extended = new LinkedHashMap<>(partial);
+                    extended.put(option.getKey(), choice);
+                    next.add(extended);
+                }
+            }
+            all = next;
+        }
+        return all.stream().map(Options::new);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("combinations")
+    void everyCombinationIsValidAndComplete(Options options) {
+        Variant v = Variant.of(options.parameters());
+        List<String> refused = v.ruleViolations().stream().map(r -> r.split(":")[0].substring("rule ".length())).toList();
+        assertEquals(options.refusedBy(), refused, "rules refusing " + options);
+        if (!refused.isEmpty()) {
+            return;
+        }
+        assertEquals(List.of(), v.problems(), "deployment " + options);
+        ingress(options, v);
+        domain(options, v);
+        waf(options, v);
+        healthChecks(options, v);
+        ranges(v);
+        database(options, v);
+        adminAccess(options, v);
+    }
+
+    /** The template's Rules refuse the combinations that cannot work, with a message that says why. */
+    @Test
+    void impossibleCombinationsAreRefusedByTheTemplatesRules() {
+        assertEquals(List.of("rule DomainNeedsItsZone: DomainName needs HostedZoneId, the public hosted zone where its certificate is"
+                + " validated and its record created."), Variant.of(Map.of("DomainName", DOMAIN)).ruleViolations());
+        assertEquals(List.of("rule ZoneNeedsADomain: HostedZoneId is used only with DomainName."),
+                Variant.of(Map.of("HostedZoneId", ZONE)).ruleViolations());
+        assertEquals(List.of("rule TransitGatewayNeedsTheDatabase: DatabaseNetwork=transit-gateway places the database in a VPC"
+                        + " of its own; it needs EnableDatabase=true."),
+                Variant.of(Map.of("DatabaseNetwork", "transit-gateway")).ruleViolations());
+        assertEquals(List.of("rule DatabaseVpcIsAnotherRange: DatabaseVpcCidr must not be VpcCidr (the two VPCs are routed to each"
+                        + " other and must not overlap)."),
+                Variant.of(Map.of("EnableDatabase", "true", "DatabaseNetwork", "transit-gateway", "DatabaseVpcCidr", "10.0.0.0/16")).ruleViolations());
+        assertEquals(List.of(), Variant.of(Map.of("EnableDatabase", "true", "DatabaseNetwork", "transit-gateway")).ruleViolations());
+    }
+
+    /** The smallest ranges the parameters allow still hold every subnet, aligned, inside their VPC, apart. */
+    @Test
+    void theSmallestAllowedRangesHoldEverySubnet() {
+        Variant v = Variant.of(Map.of("EnableDatabase", "true", "DatabaseNetwork", "transit-gateway",
+                "VpcCidr", "10.8.0.0/17", "DatabaseVpcCidr", "10.9.0.0/22"));
+        assertEquals(List.of(), v.problems());
+        ranges(v);
+        assertEquals(12, new Network(v).subnets().size());
+    }
+
+    @Test
+    void theDefaultsAreThePublicLoadBalancerWithoutOptions() {
+        Variant v = Variant.of(Map.of());
+        assertEquals("public-alb", v.parameters.get("Ingress"));
+        assertEquals(List.of("LoadBalancer"), v.resources("AWS::ElasticLoadBalancingV2::LoadBalancer"));
+        assertEquals(List.of(), v.resources("AWS::ApiGateway::RestApi"));
+        assertEquals(List.of(), v.resources("AWS::WAFv2::WebACL"));
+    }
+
+    /** The combinations are the full product, and together they set every option parameter of the template to each of its values. */
+    @Test
+    void theCombinationsCoverEveryOption() {
+        assertEquals(OPTIONS.values().stream().mapToLong(List::size).reduce(1, (a, b) -> a * b), combinations().count());
+        Set<String> seen = new TreeSet<>();
+        combinations().forEach(o -> o.parameters().forEach((k, val) -> seen.add(k + "=" + val)));
+        for (String parameter : List.of("Ingress", "DatabaseNetwork", "EnableDatabase", "EnableExecuteCommand", "EnableAdminHost")) {
+            for (com.fasterxml.jackson.databind.JsonNode value : Expansion.template().parameters().path(parameter).path("AllowedValues")) {
+                assertTrue(seen.contains(parameter + "=" + value.asText()), parameter + "=" + value.asText() + " is never tried");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- ingress
+
+    private static void ingress(Options o, Variant v) {
+        List<String> balancers = v.resources("AWS::ElasticLoadBalancingV2::LoadBalancer");
+        String service = "Service";
+        JsonNode serviceBalancer = v.properties(service).path("LoadBalancers").get(0);
+        Set<String> appSources = sources(v, "AppSecurityGroup");
+        if (!o.isPrivate()) {
+            assertEquals(List.of("LoadBalancer"), balancers);
+            JsonNode alb = v.properties("LoadBalancer");
+            assertEquals("internet-facing", alb.path("Scheme").asText());
+            assertEquals(v.placeholder("TargetGroup"), serviceBalancer.path("TargetGroupArn").asText());
+            assertEquals(Set.of("{LoadBalancerSecurityGroup.GroupId}"), appSources);
+            assertEquals(List.of(), v.resources("AWS::ApiGateway::RestApi"));
+            boolean https = o.hasDomain() || o.givenCertificate();
+            assertEquals(https, v.exists("HttpsListener"));
+            assertEquals(o.hasDomain() ? "https://" + DOMAIN : https ? "https://{LoadBalancer.DNSName}" : "http://{LoadBalancer.DNSName}",
+                    v.output("ServiceUrl").orElseThrow());
+            String redirect = v.properties("HttpListener").path("DefaultActions").get(0).path("Type").asText();
+            assertEquals(https ? "redirect" : "forward", redirect);
+            return;
+        }
+        // private: no load balancer faces the internet; the API, through its VPC link, is the only way in
+        assertEquals(List.of("NetworkLoadBalancer"), balancers);
+        JsonNode nlb = v.properties("NetworkLoadBalancer");
+        assertEquals("network", nlb.path("Type").asText());
+        assertEquals("internal", nlb.path("Scheme").asText());
+        assertEquals("[\"{PrivateSubnetA}\",\"{PrivateSubnetB}\"]", nlb.path("Subnets").toString());
+        assertEquals("off", nlb.path("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic").asText());
+        assertEquals(Set.of(), sources(v, "NetworkLoadBalancerSecurityGroup"), "the NLB's group has no inbound rule");
+        assertEquals(Set.of("{NetworkLoadBalancerSecurityGroup.GroupId}"), appSources);
+        assertTrue(worldOpen(v).isEmpty(), "world-open rules in private mode: " + worldOpen(v));
+        assertFalse(v.exists("HttpsListener"));
+
+        JsonNode link = v.properties("VpcLink");
+        assertEquals("[\"{NetworkLoadBalancer}\"]", link.path("TargetArns").toString());
+        assertEquals("[\"REGIONAL\"]", v.properties("Api").path("EndpointConfiguration").path("Types").toString());
+        for (String method : List.of("ApiRootMethod", "ApiProxyMethod")) {
+            JsonNode integration = v.properties(method).path("Integration");
+            assertEquals("HTTP_PROXY", integration.path("Type").asText(), method);
+            assertEquals("VPC_LINK", integration.path("ConnectionType").asText(), method);
+            assertEquals("{VpcLink}", integration.path("ConnectionId").asText(), method);
+            assertTrue(integration.path("Uri").asText().startsWith("http://{NetworkLoadBalancer.DNSName}/"), method);
+            assertEquals("ANY", v.properties(method).path("HttpMethod").asText());
+        }
+        JsonNode listener = v.properties("NetworkLoadBalancerListener");
+        assertEquals("{NetworkLoadBalancer}", listener.path("LoadBalancerArn").asText());
+        assertEquals("{NetworkTargetGroup}", listener.path("DefaultActions").get(0).path("TargetGroupArn").asText());
+        JsonNode throttle = v.properties("ApiStage").path("MethodSettings").get(0);
+        assertEquals("/*", throttle.path("ResourcePath").asText());
+        assertEquals("*", throttle.path("HttpMethod").asText());
+        assertEquals(v.parameters.get("ApiThrottleRateLimit"), throttle.path("ThrottlingRateLimit").asText());
+        assertEquals(v.parameters.get("ApiThrottleBurstLimit"), throttle.path("ThrottlingBurstLimit").asText());
+        assertEquals(o.hasDomain() ? "https://" + DOMAIN : "https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}",
+                v.output("ServiceUrl").orElseThrow());
+        assertEquals(o.hasDomain(), v.properties("Api").path("DisableExecuteApiEndpoint").asBoolean(), "one address with a domain");
+        assertTrue(v.output("LoadBalancerDnsName").isEmpty());
+        assertEquals(v.placeholder("NetworkTargetGroup"), serviceBalancer.path("TargetGroupArn").asText());
+    }
+
+    // ---------------------------------------------------------------- domain
+
+    /**
+     * With DomainName: a DNS-validated certificate in the given zone (unless one is given), used by the
+     * HTTPS listener or the API's custom domain, and an alias record to that entry point.
+     */
+    private static void domain(Options o, Variant v) {
+        assertEquals(o.hasDomain() && !o.givenCertificate(), v.exists("Certificate"));
+        assertEquals(o.hasDomain(), v.exists("DomainRecord"));
+        assertEquals(o.hasDomain() && o.isPrivate(), v.exists("ApiDomain"));
+        String certificate = o.givenCertificate() ? CERTIFICATE : "{Certificate}";
+        if (v.exists("Certificate")) {
+            JsonNode c = v.properties("Certificate");
+            assertEquals(DOMAIN, c.path("DomainName").asText());
+            assertEquals("DNS", c.path("ValidationMethod").asText());
+            assertEquals(ZONE, c.path("DomainValidationOptions").get(0).path("HostedZoneId").asText());
+        }
+        if (v.exists("HttpsListener")) {
+            JsonNode listener = v.properties("HttpsListener");
+            assertEquals(certificate, listener.path("Certificates").get(0).path("CertificateArn").asText());
+            assertTrue(listener.path("SslPolicy").asText().startsWith("ELBSecurityPolicy-TLS13-1-2"), listener.path("SslPolicy").asText());
+        }
+        if (!o.hasDomain()) {
+            return;
+        }
+        JsonNode record = v.properties("DomainRecord");
+        assertEquals(ZONE, record.path("HostedZoneId").asText());
+        assertEquals(DOMAIN, record.path("Name").asText());
+        assertEquals("A", record.path("Type").asText());
+        JsonNode alias = record.path("AliasTarget");
+        if (o.isPrivate()) {
+            JsonNode api = v.properties("ApiDomain");
+            assertEquals(certificate, api.path("RegionalCertificateArn").asText());
+            assertEquals("TLS_1_2", api.path("SecurityPolicy").asText());
+            assertEquals("[\"REGIONAL\"]", api.path("EndpointConfiguration").path("Types").toString());
+            assertEquals("{ApiDomain.RegionalDomainName}", alias.path("DNSName").asText());
+            assertEquals("{ApiDomain.RegionalHostedZoneId}", alias.path("HostedZoneId").asText());
+            JsonNode mapping = v.properties("ApiBasePathMapping");
+            assertEquals(List.of("{ApiDomain}", "{Api}", "{ApiStage}"),
+                    List.of(mapping.path("DomainName").asText(), mapping.path("RestApiId").asText(), mapping.path("Stage").asText()));
+        } else {
+            assertEquals("{LoadBalancer.DNSName}", alias.path("DNSName").asText());
+            assertEquals("{LoadBalancer.CanonicalHostedZoneID}", alias.path("HostedZoneId").asText());
+        }
+    }
+
+    // ---------------------------------------------------------------- WAF
+
+    private static void waf(Options o, Variant v) {
+        List<String> associations = v.resources("AWS::WAFv2::WebACLAssociation");
+        if (!o.on("waf")) {
+            assertEquals(List.of(), v.resources("AWS::WAFv2::WebACL"));
+            assertEquals(List.of(), associations);
+            return;
+        }
+        JsonNode acl = v.properties("WebAcl");
+        assertEquals("REGIONAL", acl.path("Scope").asText());
+        Map<String, String> actions = new LinkedHashMap<>();
+        acl.path("Rules").forEach(r -> actions.put(r.path("Name").asText(), r.path("Action").fieldNames().next()));
+        assertEquals(Map.of("block-countries", "Block", "rate-limit", "Block", "captcha-countries", "Captcha"), actions);
+        assertEquals(1, associations.size(), associations.toString());
+        JsonNode association = v.properties(associations.get(0));
+        assertEquals("{WebAcl.Arn}", association.path("WebACLArn").asText());
+        assertEquals(o.isPrivate() ? "arn:aws:apigateway:us-east-1::/restapis/{Api}/stages/{ApiStage}" : "{LoadBalancer}",
+                association.path("ResourceArn").asText());
+    }
+
+    // ---------------------------------------------------------------- health verdict inputs
+
+    /**
+     * The service's one target group is what the rollout check reads (DescribeServices →
+     * loadBalancers[].targetGroupArn → DescribeTargetHealth): type ip (the verdict matches targets to
+     * the new tasks by private IP), the container port, an HTTP health check of HealthCheckPath;
+     * with private-api the smoke check goes through the API.
+     */
+    private static void healthChecks(Options o, Variant v) {
+        JsonNode serviceBalancers = v.properties("Service").path("LoadBalancers");
+        assertEquals(1, serviceBalancers.size());
+        String group = serviceBalancers.get(0).path("TargetGroupArn").asText();
+        String groupId = group.substring(1, group.length() - 1);
+        JsonNode tg = v.properties(groupId);
+        assertEquals("ip", tg.path("TargetType").asText());
+        assertEquals(v.parameters.get("ContainerPort"), tg.path("Port").asText());
+        assertEquals("HTTP", tg.path("HealthCheckProtocol").asText());
+        assertEquals(v.parameters.get("HealthCheckPath"), tg.path("HealthCheckPath").asText());
+        assertEquals(v.parameters.get("ContainerName"), serviceBalancers.get(0).path("ContainerName").asText());
+
+        Target target = ConfigParser.parse(v.properties("ConfigParameter").path("Value").asText()).targets().get(0);
+        String smoke = target.health().smokeUrl() == null ? null : target.health().smokeUrl().toString();
+        if (o.get("smoke").equals("url")) {
+            assertEquals(SMOKE, smoke);
+        } else if (o.isPrivate()) {
+            assertEquals(o.hasDomain() ? "https://" + DOMAIN + "/health" : "https://{Api}.execute-api.us-east-1.amazonaws.com/{ApiStage}/health", smoke);
+        } else {
+            assertNull(smoke);
+        }
+    }
+
+    // ---------------------------------------------------------------- network ranges
+
+    /** Every subnet is an aligned range inside its VPC's, no two overlap, and the VPCs do not overlap. */
+    private static void ranges(Variant v) {
+        Network net = new Network(v);
+        List<String> ids = new ArrayList<>(net.subnets().keySet());
+        for (int i = 0; i < ids.size(); i++) {
+            String a = ids.get(i);
+            assertTrue(Network.Cidr.aligned(net.cidr(a)), a + " " + net.cidr(a));
+            assertTrue(Network.Cidr.contains(net.vpcCidr(net.vpc(a)), net.cidr(a)), a + " " + net.cidr(a) + " outside " + net.vpc(a));
+            for (String b : ids.subList(i + 1, ids.size())) {
+                assertFalse(Network.Cidr.overlap(net.cidr(a), net.cidr(b)), a + " " + net.cidr(a) + " overlaps " + b + " " + net.cidr(b));
+            }
+        }
+        List<String> vpcs = v.resources("AWS::EC2::VPC");
+        if (vpcs.size() == 2) {
+            assertFalse(Network.Cidr.overlap(net.vpcCidr(vpcs.get(0)), net.vpcCidr(vpcs.get(1))));
+        }
+    }
+
+    // ---------------------------------------------------------------- database network
+
+    /**
+     * The database, where it lives, is reachable on 5432 from the tasks and from the rotation
+     * function (routes both ways and both security groups), and its group lets in nothing else.
+     */
+    private static void database(Options o, Variant v) {
+        List<String> transit = new ArrayList<>(v.resources("AWS::EC2::TransitGateway"));
+        transit.addAll(v.resources("AWS::EC2::TransitGatewayAttachment"));
+        if (o.get("database").equals("none")) {
+            assertEquals(List.of(), v.resources("AWS::RDS::DBInstance"));
+            assertEquals(List.of(), transit);
+            assertEquals(List.of("Vpc"), v.resources("AWS::EC2::VPC"));
+            return;
+        }
+        Network net = new Network(v);
+        List<String> databaseSubnets = new ArrayList<>();
+        v.properties("DatabaseSubnetGroup").path("SubnetIds").forEach(s -> databaseSubnets.add(Network.id(s)));
+        String databaseGroup = Network.id(v.properties("Database").path("VPCSecurityGroups").get(0));
+        assertEquals("false", v.properties("Database").path("PubliclyAccessible").asText());
+
+        JsonNode function = v.properties("RotateSecretsFunction").path("VpcConfig");
+        List<Network.Endpoint> clients = new ArrayList<>();
+        v.properties("Service").path("NetworkConfiguration").path("AwsvpcConfiguration").path("Subnets")
+                .forEach(s -> clients.add(new Network.Endpoint("AppSecurityGroup", Network.id(s))));
+        function.path("SubnetIds").forEach(s -> clients.add(new Network.Endpoint(Network.id(function.path("SecurityGroupIds").get(0)), Network.id(s))));
+        if (o.on("adminHost")) {
+            clients.add(new Network.Endpoint("AdminHostSecurityGroup", Network.id(v.properties("AdminHost").path("SubnetId"))));
+        }
+        assertEquals(o.on("adminHost") ? 5 : 4, clients.size(), clients.toString());
+        for (Network.Endpoint client : clients) {
+            for (String subnet : databaseSubnets) {
+                assertTrue(net.reaches(client, new Network.Endpoint(databaseGroup, subnet), 5432), client + " -> database in " + subnet);
+            }
+        }
+        // nothing else: no load balancer, endpoint or public address gets through the database's group
+        for (String other : List.of("LoadBalancerSecurityGroup", "NetworkLoadBalancerSecurityGroup", "EndpointSecurityGroup")) {
+            if (v.exists(other)) {
+                for (String subnet : List.of("PublicSubnetA", "PrivateSubnetA")) {
+                    assertFalse(net.reaches(new Network.Endpoint(other, subnet), new Network.Endpoint(databaseGroup, databaseSubnets.get(0)), 5432),
+                            other + " in " + subnet + " reaches the database");
+                }
+            }
+        }
+
+        if (o.get("database").equals("database-subnets")) {
+            assertEquals(List.of("DatabaseSubnetA", "DatabaseSubnetB"), databaseSubnets);
+            Set<String> expected = new TreeSet<>(Set.of("{AppSecurityGroup.GroupId}", "{RotationSecurityGroup.GroupId}"));
+            if (o.on("adminHost")) {
+                expected.add("{AdminHostSecurityGroup.GroupId}");
+            }
+            assertEquals(expected, sources(v, databaseGroup));
+            assertEquals(List.of(), transit);
+            return;
+        }
+        // transit-gateway: two VPCs joined by one gateway, attached through dedicated subnets
+        assertEquals(List.of("Vpc", "DatabaseVpc"), v.resources("AWS::EC2::VPC"));
+        assertEquals(List.of("DatabaseVpcSubnetA", "DatabaseVpcSubnetB"), databaseSubnets);
+        databaseSubnets.forEach(s -> assertEquals("DatabaseVpc", net.vpc(s)));
+        assertEquals("DatabaseVpc", Network.id(v.properties(databaseGroup).path("VpcId")));
+        assertEquals(Set.of(net.cidr("PrivateSubnetA"), net.cidr("PrivateSubnetB")), sources(v, databaseGroup),
+                "5432 only from the application's range");
+        net.rules(databaseGroup, "SecurityGroupIngress", "AWS::EC2::SecurityGroupIngress")
+                .forEach(r -> assertEquals("tcp 5432-5432", r.path("IpProtocol").asText() + " " + r.path("FromPort").asText() + "-" + r.path("ToPort").asText()));
+        assertEquals(List.of("TransitGateway"), v.resources("AWS::EC2::TransitGateway"));
+        Set<String> usedElsewhere = new TreeSet<>(databaseSubnets);
+        usedElsewhere.addAll(List.of("PrivateSubnetA", "PrivateSubnetB", "PublicSubnetA", "PublicSubnetB"));
+        for (String vpc : List.of("Vpc", "DatabaseVpc")) {
+            String attachment = net.attachment("TransitGateway", vpc).orElseThrow(() -> new AssertionError("no attachment in " + vpc));
+            List<String> subnets = net.attachmentSubnets(attachment);
+            assertEquals(2, subnets.size());
+            for (String subnet : subnets) {
+                assertEquals(vpc, net.vpc(subnet));
+                assertFalse(usedElsewhere.contains(subnet), attachment + " uses " + subnet + ", which is not dedicated");
+                assertTrue(Network.Cidr.prefix(net.cidr(subnet)) == 28, subnet + " " + net.cidr(subnet));
+            }
+        }
+        // the public subnets have no route to the database VPC
+        assertFalse(net.routes("PublicSubnetA", databaseSubnets.get(0)));
+        assertFalse(net.routes(databaseSubnets.get(0), "PublicSubnetA"));
+    }
+
+    // ---------------------------------------------------------------- admin access
+
+    /**
+     * ECS Exec: on the service, sessions encrypted with the stack's key and logged to an encrypted log
+     * group, the task role allowed exactly what the agent needs, the tasks reach the ssmmessages
+     * endpoint. The admin host: private subnet, no key pair, no public IP, no inbound rule, IMDSv2,
+     * encrypted disk, reaches the Session Manager endpoints (and the database when there is one), its
+     * role limited to Session Manager. The operators' policy grants exactly what the enabled parts need.
+     */
+    private static void adminAccess(Options o, Variant v) {
+        Network net = new Network(v);
+        JsonNode cluster = v.properties("Cluster").path("Configuration");
+        JsonNode service = v.properties("Service");
+        assertEquals(o.on("exec") || o.on("adminHost"), v.exists("SsmMessagesEndpoint"));
+        assertEquals(o.on("exec") || o.on("adminHost"), v.exists("AdminAccessPolicy"));
+        Set<String> granted = new TreeSet<>();
+        if (v.exists("AdminAccessPolicy")) {
+            v.properties("AdminAccessPolicy").path("PolicyDocument").path("Statement").forEach(st -> granted.add(st.path("Sid").asText()));
+        }
+        if (!o.on("exec")) {
+            assertFalse(service.has("EnableExecuteCommand"));
+            assertFalse(cluster.has("ExecuteCommandConfiguration"));
+            assertFalse(v.properties("TaskRole").has("Policies"), "the task role has no permission without ECS Exec");
+            assertFalse(v.exists("ExecLogGroup"));
+            assertFalse(granted.contains("ExecIntoTheApplication"));
+        } else {
+            assertTrue(service.path("EnableExecuteCommand").asBoolean());
+            JsonNode exec = cluster.path("ExecuteCommandConfiguration");
+            assertEquals("{Key}", exec.path("KmsKeyId").asText());
+            assertEquals("OVERRIDE", exec.path("Logging").asText());
+            assertEquals(v.properties("ExecLogGroup").path("LogGroupName").asText(), exec.path("LogConfiguration").path("CloudWatchLogGroupName").asText());
+            assertTrue(exec.path("LogConfiguration").path("CloudWatchEncryptionEnabled").asBoolean());
+            assertEquals("{Key.Arn}", v.properties("ExecLogGroup").path("KmsKeyId").asText());
+            assertEquals(Set.of("kms:Decrypt", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents",
+                            "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+                            "ssmmessages:OpenDataChannel"),
+                    actions(v.properties("TaskRole").path("Policies")));
+            for (String subnet : List.of("PrivateSubnetA", "PrivateSubnetB")) {
+                assertTrue(net.reaches(new Network.Endpoint("AppSecurityGroup", subnet), new Network.Endpoint("EndpointSecurityGroup", subnet), 443));
+            }
+            assertTrue(granted.containsAll(Set.of("ExecIntoTheApplication", "EncryptExecSessions")), granted.toString());
+            JsonNode statement = statement(v.properties("AdminAccessPolicy"), "ExecIntoTheApplication");
+            assertEquals(v.parameters.get("ContainerName"), statement.path("Condition").path("StringEquals").path("ecs:container-name").asText());
+        }
+        if (!o.on("adminHost")) {
+            assertFalse(v.exists("AdminHost"));
+            assertTrue(v.output("AdminHostId").isEmpty());
+            assertFalse(granted.contains("ForwardPortsThroughTheAdminHost"));
+            return;
+        }
+        JsonNode host = v.properties("AdminHost");
+        String subnet = Network.id(host.path("SubnetId"));
+        assertTrue(subnet.startsWith("PrivateSubnet"), subnet);
+        assertFalse(host.has("KeyName"), "no key pair");
+        assertFalse(host.has("NetworkInterfaces"), "no public address");
+        assertFalse(v.properties(subnet).path("MapPublicIpOnLaunch").asBoolean());
+        assertEquals(Set.of(), sources(v, "AdminHostSecurityGroup"), "no inbound rule");
+        JsonNode template = v.properties("AdminHostLaunchTemplate").path("LaunchTemplateData");
+        assertEquals("required", template.path("MetadataOptions").path("HttpTokens").asText());
+        JsonNode disk = template.path("BlockDeviceMappings").get(0).path("Ebs");
+        assertTrue(disk.path("Encrypted").asBoolean());
+        assertEquals("{Key.Arn}", disk.path("KmsKeyId").asText());
+        assertEquals(Set.of("ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"), actions(v.properties("AdminHostRole").path("Policies")));
+        Network.Endpoint self = new Network.Endpoint("AdminHostSecurityGroup", subnet);
+        for (String endpoint : List.of("SsmEndpoint", "SsmMessagesEndpoint")) {
+            assertEquals("[\"{EndpointSecurityGroup}\"]", v.properties(endpoint).path("SecurityGroupIds").toString());
+            assertTrue(net.reaches(self, new Network.Endpoint("EndpointSecurityGroup", subnet), 443), "admin host -> " + endpoint);
+        }
+        assertEquals("{AdminHost}", v.output("AdminHostId").orElseThrow());
+        JsonNode forward = statement(v.properties("AdminAccessPolicy"), "ForwardPortsThroughTheAdminHost");
+        assertEquals(Set.of("arn:aws:ec2:us-east-1:123456789012:instance/{AdminHost}",
+                "arn:aws:ssm:us-east-1::document/AWS-StartPortForwardingSessionToRemoteHost"), texts(forward.path("Resource")));
+        assertEquals(!o.get("database").equals("none"), granted.contains("ReadTheDatabaseMasterLogin"));
+    }
+
+    private static Set<String> actions(JsonNode policies) {
+        Set<String> actions = new TreeSet<>();
+        policies.forEach(p -> p.path("PolicyDocument").path("Statement").forEach(st -> actions.addAll(texts(st.path("Action")))));
+        return actions;
+    }
+
+    private static JsonNode statement(JsonNode policy, String sid) {
+        for (JsonNode st : policy.path("PolicyDocument").path("Statement")) {
+            if (st.path("Sid").asText().equals(sid)) {
+                return st;
+            }
+        }
+        throw new AssertionError("no statement " + sid + " in " + policy);
+    }
+
+    private static Set<String> texts(JsonNode node) {
+        Set<String> texts = new TreeSet<>();
+        if (node.isArray()) {
+            node.forEach(n -> texts.add(n.asText()));
+        } else {
+            texts.add(node.asText());
+        }
+        return texts;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Sources (security group ids or CIDRs) of every inbound rule of a group, inline or separate. */
+    static Set<String> sources(Variant v, String group) {
+        Set<String> sources = new TreeSet<>();
+        v.properties(group).path("SecurityGroupIngress").forEach(r -> sources.add(source(r)));
+        for (String id : v.resources("AWS::EC2::SecurityGroupIngress")) {
+            JsonNode rule = v.properties(id);
+            if (rule.path("GroupId").asText().equals("{" + group + ".GroupId}")) {
+                sources.add(source(rule));
+            }
+        }
+        return sources;
+    }
+
+    private static String source(JsonNode rule) {
+        for (String field : List.of("SourceSecurityGroupId", "CidrIp", "CidrIpv6", "SourcePrefixListId")) {
+            if (rule.has(field)) {
+                return rule.path(field).asText();
+            }
+        }
+        throw new AssertionError("ingress rule without a source: " + rule);
+    }
+
+    /** "group: rule" for every inbound rule open to the internet. */
+    static List<String> worldOpen(Variant v) {
+        List<String> open = new ArrayList<>();
+        for (String group : v.resources("AWS::EC2::SecurityGroup")) {
+            sources(v, group).stream().filter(s -> s.equals("0.0.0.0/0") || s.equals("::/0")).forEach(s -> open.add(group + ": " + s));
+        }
+        return open;
+    }
+}
