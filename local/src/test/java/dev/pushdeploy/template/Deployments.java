@@ -41,8 +41,11 @@ final class Deployments {
         return stack(overrides, name -> Optional.of(value), names());
     }
 
+    /**
+     * A deployment with {@code overrides} over the defaults. The transform ran once, with the
+     * defaults: template.yaml's SAM properties do not depend on its parameters.
+     */
     static Deployment stack(Map<String, String> overrides, Function<String, Optional<String>> ssm, AwsNames ids) {
-        CfnTemplate template = overrides.isEmpty() ? TEMPLATE : Repo.template(overrides);
-        return new Deployment(template, template.parameterValues(overrides, ssm), STACK_NAME, Emulator.REGION, Emulator.ACCOUNT, ids);
+        return new Deployment(TEMPLATE, TEMPLATE.parameterValues(overrides, ssm), STACK_NAME, Emulator.REGION, Emulator.ACCOUNT, ids);
     }
 }
