@@ -3,6 +3,7 @@ package dev.pushdeploy.handler;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.json.InputParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.ledger.LedgerReader;
@@ -42,7 +43,7 @@ public final class PrepareHandler extends StepHandler<PrepareHandler.Input, Depl
 
     @Override
     protected DeployRequest handle(Input input, StepLog log) {
-        DeployRequest request = preparer.prepare(input.input(), input.executionName());
+        DeployRequest request = preparer.prepare(InputParser.intent(input.input()), input.executionName());
         (request.serviceKey() == null ? log : log.forService(request.serviceKey())).info("prepared", "decision", request.decision(), "reason", request.decisionReason(), "image", request.image());
         return request;
     }

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.adapter.json.JsonLogLines;
+import dev.pushdeploy.adapter.lambda.LambdaLogSink;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.ServiceScoped;
@@ -36,8 +38,9 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
     @Override
     public final void handleRequest(InputStream in, OutputStream out, Context context) {
         I input = read(in);
-        StepLog log = StepLog.of(context == null ? null : context.getLogger(),
-                context == null ? null : context.getAwsRequestId(), step);
+        StepLog log = context == null || context.getLogger() == null
+                ? StepLog.to(JsonLogLines.to(System.out::println), step)
+                : StepLog.to(LambdaLogSink.of(context.getLogger()), step).forRequest(context.getAwsRequestId());
         if (input instanceof ServiceScoped scoped && scoped.serviceKey() != null) {
             log = log.forService(scoped.serviceKey());
         }

@@ -1,68 +1,68 @@
 package dev.pushdeploy.log;
 
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
-import java.time.Instant;
-import java.util.function.Consumer;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Structured log: one JSON object per line with the Lambda request id, the service and the
- * step. Fields are only ever identifiers, counts and reasons; secret values are never passed
- * here (they live in {@code SecretValue}, which does not print).
+ * The structured log of one step: lines with a level, the request id, the step, the service, a
+ * message and named fields, written to a {@link LogSink}. Fields are only ever identifiers,
+ * counts and reasons; secret values are never passed here (they live in {@code SecretValue},
+ * which refuses to be written).
  */
 public final class StepLog {
-    private final Consumer<String> sink;
+    private final LogSink sink;
+    private final Clock clock;
     private final String requestId;
     private final String step;
     private final String service;
 
-    private StepLog(Consumer<String> sink, String requestId, String step, String service) {
+    private StepLog(LogSink sink, Clock clock, String requestId, String step, String service) {
         this.sink = sink;
+        this.clock = clock;
         this.requestId = requestId;
         this.step = step;
         this.service = service;
     }
 
-    public static StepLog of(LambdaLogger logger, String requestId, String step) {
-        return new StepLog(logger == null ? System.out::println : logger::log, requestId, step, null);
+    public static StepLog to(LogSink sink, String step) {
+        return new StepLog(sink, Clock.systemUTC(), null, step, null);
     }
 
-    public static StepLog to(Consumer<String> sink, String step) {
-        return new StepLog(sink, null, step, null);
+    public StepLog forRequest(String id) {
+        return new StepLog(sink, clock, id, step, service);
     }
 
     public StepLog forService(String serviceKey) {
-        return new StepLog(sink, requestId, step, serviceKey);
+        return new StepLog(sink, clock, requestId, step, serviceKey);
+    }
+
+    public void debug(String message, Object... keyValues) {
+        write(Level.DEBUG, message, keyValues);
     }
 
     public void info(String message, Object... keyValues) {
-        write("INFO", message, keyValues);
+        write(Level.INFO, message, keyValues);
     }
 
     public void warn(String message, Object... keyValues) {
-        write("WARN", message, keyValues);
+        write(Level.WARN, message, keyValues);
     }
 
     public void error(String message, Object... keyValues) {
-        write("ERROR", message, keyValues);
+        write(Level.ERROR, message, keyValues);
     }
 
-    private void write(String level, String message, Object... keyValues) {
-        ObjectNode line = Json.object();
-        line.put("time", Instant.now().toString());
-        line.put("level", level);
-        if (requestId != null) {
-            line.put("requestId", requestId);
+    private void write(Level level, String message, Object... keyValues) {
+        if (!sink.enabled(level)) {
+            return;
         }
-        line.put("step", step);
-        if (service != null) {
-            line.put("service", service);
-        }
-        line.put("message", message);
+        Map<String, Object> fields = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
-            line.set(String.valueOf(keyValues[i]), Json.mapper().valueToTree(keyValues[i + 1]));
+            fields.put(String.valueOf(keyValues[i]), keyValues[i + 1]);
         }
-        sink.accept(line.toString() + "\n");
+        sink.write(new LogEvent(clock.instant(), level, requestId, step, service, message,
+                Collections.unmodifiableMap(fields)));
     }
 }

@@ -9,12 +9,12 @@ import java.util.regex.Pattern;
  *
  * @param registry null for a bare repository name
  */
-record ImageRef(String registry, String repository, String tag, String digest) {
+public record ImageRef(String registry, String repository, String tag, String digest) {
     static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     /** ECR / OCI tag grammar. */
     static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
-    static ImageRef parse(String text, String field) {
+    public static ImageRef parse(String text, String field) {
         String rest = text;
         String digest = null;
         String tag = null;
@@ -48,13 +48,13 @@ record ImageRef(String registry, String repository, String tag, String digest) {
         return new ImageRef(registry, rest, tag, digest);
     }
 
-    static void requireDigest(String digest, String field) {
+    public static void requireDigest(String digest, String field) {
         if (!DIGEST.matcher(digest).matches()) {
             throw new InvalidRequestException(field, "digest '" + digest + "' must be sha256: followed by 64 lowercase hex characters");
         }
     }
 
-    static void requireTag(String tag, String field) {
+    public static void requireTag(String tag, String field) {
         if (!TAG.matcher(tag).matches()) {
             throw new InvalidRequestException(field, "tag '" + tag + "' is not a valid image tag");
         }

@@ -1,8 +1,11 @@
 package dev.pushdeploy.request;
 
-
 /** What a raw input asks for, after its shape has been validated and before AWS is consulted. */
-sealed interface Intent {
+public sealed interface Intent {
+    /** An input that is not valid: the reason names the field and the problem. */
+    record Invalid(String reason) implements Intent {
+    }
+
     /** An input that needs no work (an ECR event that is not a successful push). */
     record Skip(String reason) implements Intent {
     }

@@ -3,7 +3,6 @@ package dev.pushdeploy.request;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;
@@ -23,8 +22,8 @@ import java.util.Comparator;
 import java.util.Optional;
 
 /**
- * Prepare: turns a raw input into a {@link DeployRequest} and decides PROCEED, IGNORED or
- * REJECTED. It only reads (ECR, ECS, the ledger, the configuration): whatever it decides, nothing
+ * Prepare: turns an input's {@link Intent} into a {@link DeployRequest} and decides PROCEED,
+ * IGNORED or REJECTED. It only reads (ECR, ECS, the ledger, the configuration): whatever it decides, nothing
  * in AWS has changed. Invalid input of any kind ends REJECTED with a reason naming the field;
  * only configuration and AWS failures propagate as exceptions.
  *
@@ -50,12 +49,12 @@ public final class Preparer {
         this.clock = clock;
     }
 
-    public DeployRequest prepare(JsonNode input, String executionName) {
+    public DeployRequest prepare(Intent intent, String executionName) {
         String requestId = null;
         try {
             requestId = Fields.requestId(executionName);
-            Intent intent = InputParser.parse(input);
             return switch (intent) {
+                case Intent.Invalid invalid -> DeployRequest.ended(requestId, Decision.REJECTED, invalid.reason());
                 case Intent.Skip skip -> DeployRequest.ended(requestId, Decision.IGNORED, skip.reason());
                 case Intent.Push push -> push(requestId, push);
                 case Intent.Deploy deploy -> deploy(requestId, deploy);

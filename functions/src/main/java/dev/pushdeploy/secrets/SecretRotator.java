@@ -95,8 +95,7 @@ public final class SecretRotator {
     }
 
     private MasterCredentials master(String parameter) {
-        SecretValue document = store.read(parameter)
+        return store.master(parameter)
                 .orElseThrow(() -> new RotationFailedException("master credentials parameter " + parameter + " does not exist"));
-        return MasterCredentials.parse(parameter, document);
     }
 }

@@ -12,4 +12,11 @@ public interface SlotStore {
      * with {@code kmsKeyId} (null: the account's default SSM key); returns the new version.
      */
     long write(String parameter, SecretValue value, String kmsKeyId);
+
+    /**
+     * The database master login kept in a SecureString parameter, or empty when it does not exist.
+     *
+     * @throws dev.pushdeploy.error.RotationFailedException when the value is not a master login document
+     */
+    Optional<MasterCredentials> master(String parameter);
 }

@@ -17,6 +17,7 @@ import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Action;
@@ -330,6 +331,6 @@ class FinalizerTest {
     }
 
     private static StepLog log() {
-        return StepLog.to(line -> { }, "Finalize");
+        return StepLog.to(JsonLogLines.to(line -> { }), "Finalize");
     }
 }

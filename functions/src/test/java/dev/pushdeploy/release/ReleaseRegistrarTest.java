@@ -12,6 +12,7 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.secrets.Requests;
 import dev.pushdeploy.model.RotationResult;
@@ -32,7 +33,7 @@ class ReleaseRegistrarTest {
 
     final InMemoryTaskDefinitions ecs = new InMemoryTaskDefinitions();
     final List<String> logLines = new ArrayList<>();
-    final StepLog log = StepLog.to(logLines::add, "RegisterTaskDefinition");
+    final StepLog log = StepLog.to(JsonLogLines.to(logLines::add), "RegisterTaskDefinition");
     ReleaseRegistrar registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), ecs);
 
     @BeforeEach

@@ -5,6 +5,7 @@ import dev.pushdeploy.model.DeployRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.adapter.json.InputParser;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.ledger.InMemoryLedger;
 import dev.pushdeploy.ledger.MutableClock;
@@ -60,7 +61,7 @@ final class PrepareFixture {
     }
 
     DeployRequest prepare(String json, String executionName) {
-        return preparer().prepare(Json.tree(json), executionName);
+        return preparer().prepare(InputParser.intent(Json.tree(json)), executionName);
     }
 
     /** An ECR push event as EventBridge delivers it. */

@@ -1,5 +1,6 @@
 package dev.pushdeploy.rollout;
 
+import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.Decision;
@@ -45,7 +46,7 @@ public final class RolloutFixtures {
 
     /** Log lines of a test, kept to assert on. */
     public static StepLog log(List<String> lines) {
-        return StepLog.to(lines::add, "test");
+        return StepLog.to(JsonLogLines.to(lines::add), "test");
     }
 
     public static List<String> lines() {

@@ -1,5 +1,6 @@
 package dev.pushdeploy.secrets;
 
+import dev.pushdeploy.adapter.json.MasterCredentialsJson;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,11 @@ final class InMemorySlotStore implements SlotStore {
     @Override
     public Optional<SecretValue> read(String parameter) {
         return Optional.ofNullable(latest(parameter)).map(SecretValue::of);
+    }
+
+    @Override
+    public Optional<MasterCredentials> master(String parameter) {
+        return read(parameter).map(document -> MasterCredentialsJson.parse(parameter, document));
     }
 
     @Override

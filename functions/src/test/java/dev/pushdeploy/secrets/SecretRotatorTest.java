@@ -15,6 +15,7 @@ import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.RotationFailedException;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.log.StepLog;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ class SecretRotatorTest {
             Map.of("APP_SIGNING_KEY", KEY + "/a", "DB_PASSWORD", DB + "/b"));
     final FakeRoles roles = new FakeRoles();
     final List<String> logLines = new ArrayList<>();
-    final StepLog log = StepLog.to(logLines::add, "RotateSecrets");
+    final StepLog log = StepLog.to(JsonLogLines.to(logLines::add), "RotateSecrets");
 
     SecretRotator rotator(String config) {
         return new SecretRotator(ConfigSource.of(ConfigParser.parse(config)), taskDefinitions, store, roles);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.log.StepLog;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,7 +33,7 @@ class SecretValueTest {
         List<String> lines = new ArrayList<>();
 
         assertThrows(IllegalStateException.class, () -> Json.write(value));
-        assertThrows(IllegalArgumentException.class, () -> StepLog.to(lines::add, "t").info("x", "secret", value));
+        assertThrows(IllegalArgumentException.class, () -> StepLog.to(JsonLogLines.to(lines::add), "t").info("x", "secret", value));
         assertTrue(lines.isEmpty());
     }
 

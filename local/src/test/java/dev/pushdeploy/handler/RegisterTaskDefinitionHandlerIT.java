@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.DeployRequest;
@@ -109,9 +110,9 @@ class RegisterTaskDefinitionHandlerIT {
         List<String> lines = new ArrayList<>();
 
         RotationResult secrets = new RotateSecretsHandler()
-                .apply(new RotateSecretsHandler.Input(rotate), StepLog.to(lines::add, "RotateSecrets"));
+                .apply(new RotateSecretsHandler.Input(rotate), StepLog.to(JsonLogLines.to(lines::add), "RotateSecrets"));
         Release release = new RegisterTaskDefinitionHandler()
-                .apply(new RegisterTaskDefinitionHandler.Input(rotate, secrets), StepLog.to(lines::add, "RegisterTaskDefinition"));
+                .apply(new RegisterTaskDefinitionHandler.Input(rotate, secrets), StepLog.to(JsonLogLines.to(lines::add), "RegisterTaskDefinition"));
 
         String live = world.repositoryUri + "@" + world.liveDigest;
         assertEquals(live, release.image());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RotationResult;
@@ -102,7 +103,7 @@ class RotateSecretsHandlerIT {
                 """.formatted(revision2), DeployRequest.class);
         List<String> lines = new ArrayList<>();
 
-        RotationResult result = new RotateSecretsHandler().apply(new RotateSecretsHandler.Input(rotate), StepLog.to(lines::add, "t"));
+        RotationResult result = new RotateSecretsHandler().apply(new RotateSecretsHandler.Input(rotate), StepLog.to(JsonLogLines.to(lines::add), "t"));
 
         assertEquals("a", result.secrets().get(0).slot());
         assertEquals(2L, parameter(KEY + "/a").version());

@@ -13,6 +13,7 @@ import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.error.RotationFailedException;
+import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.TaskDefinition;
@@ -52,7 +53,7 @@ class PostgresRotationIT {
     int port = DB.port();
     final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
     final List<String> logLines = new ArrayList<>();
-    final StepLog log = StepLog.to(logLines::add, "RotateSecrets");
+    final StepLog log = StepLog.to(JsonLogLines.to(logLines::add), "RotateSecrets");
 
     @BeforeEach
     void setUp(Emulator emulator) {

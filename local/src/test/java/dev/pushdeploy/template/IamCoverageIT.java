@@ -102,7 +102,7 @@ class IamCoverageIT {
     }
 
     /** What each sample event expects to find (as in the handler's own IT), made outside the recording. */
-    private static void prepare(String function, World world, String event) throws Exception {
+    static void prepare(String function, World world, String event) throws Exception {
         switch (function) {
             case "PrepareFunction", "LockFunction" -> world.pushImage("v1.1.0");
             case "ScanGateFunction" -> {

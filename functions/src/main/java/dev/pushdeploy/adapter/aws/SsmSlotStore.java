@@ -1,6 +1,8 @@
 package dev.pushdeploy.adapter.aws;
 
+import dev.pushdeploy.adapter.json.MasterCredentialsJson;
 import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.secrets.MasterCredentials;
 import dev.pushdeploy.secrets.SecretValue;
 import dev.pushdeploy.secrets.SlotStore;
 import java.util.Optional;
@@ -28,6 +30,11 @@ public final class SsmSlotStore implements SlotStore {
             }
             throw e;
         }
+    }
+
+    @Override
+    public Optional<MasterCredentials> master(String parameter) {
+        return read(parameter).map(document -> MasterCredentialsJson.parse(parameter, document));
     }
 
     @Override

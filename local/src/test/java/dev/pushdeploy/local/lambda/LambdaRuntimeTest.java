@@ -47,8 +47,8 @@ class LambdaRuntimeTest {
         AwsResponse response = invoke("BareFunction", "{}");
         assertEquals("Unhandled", response.headers().get("X-Amz-Function-Error").get(0));
         JsonNode error = Json.tree(response.bodyText());
-        assertEquals("java.lang.IllegalStateException", error.path("errorType").asText());
-        assertEquals("environment variable GREETING is not set", error.path("errorMessage").asText());
+        assertEquals("dev.pushdeploy.error.ConfigurationException", error.path("errorType").asText());
+        assertEquals("environment variable GREETING is not set or empty", error.path("errorMessage").asText());
     }
 
     @Test

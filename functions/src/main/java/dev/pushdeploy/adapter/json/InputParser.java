@@ -1,17 +1,22 @@
-package dev.pushdeploy.request;
+package dev.pushdeploy.adapter.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.request.Fields;
+import dev.pushdeploy.request.ImageRef;
+import dev.pushdeploy.request.Intent;
+import dev.pushdeploy.request.ServiceRef;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Validates the shape of a raw execution input (an ECR "ECR Image Action" event as EventBridge
  * delivers it, or a manual input) and turns it into an {@link Intent}. Pure: no AWS call.
- * Every problem is an {@link InvalidRequestException} naming the field.
+ * Every problem becomes an {@link Intent.Invalid} whose reason names the field.
  */
-final class InputParser {
-    static final int REASON_MAX = 256;
+public final class InputParser {
+    private static final int REASON_MAX = 256;
     private static final int SERVICE_MAX = 511;
     private static final int IMAGE_MAX = 512;
     private static final int TO_MAX = 512;
@@ -23,7 +28,16 @@ final class InputParser {
     private InputParser() {
     }
 
-    static Intent parse(JsonNode input) {
+    /** The intent of a raw input; {@link Intent.Invalid} when the input is not valid. */
+    public static Intent intent(JsonNode input) {
+        try {
+            return parse(input);
+        } catch (InvalidRequestException e) {
+            return new Intent.Invalid(e.getMessage());
+        }
+    }
+
+    private static Intent parse(JsonNode input) {
         if (input == null || input.isNull() || input.isMissingNode()) {
             throw new InvalidRequestException("input", "is required");
         }
@@ -40,25 +54,25 @@ final class InputParser {
     }
 
     private static Intent manual(JsonNode input) {
-        String action = Fields.required(input, "action", "action", 16);
+        String action = required(input, "action", "action", 16);
         return switch (action) {
             case "deploy" -> {
-                Fields.only(input, Set.of("action", "service", "image", "reason"), "a deploy input");
+                only(input, Set.of("action", "service", "image", "reason"), "a deploy input");
                 ServiceRef service = service(input, false);
-                ImageRef image = ImageRef.parse(Fields.required(input, "image", "image", IMAGE_MAX), "image");
+                ImageRef image = ImageRef.parse(required(input, "image", "image", IMAGE_MAX), "image");
                 yield new Intent.Deploy(service, image, reason(input));
             }
             case "rollback" -> {
-                Fields.only(input, Set.of("action", "service", "to", "reason"), "a rollback input");
+                only(input, Set.of("action", "service", "to", "reason"), "a rollback input");
                 ServiceRef service = service(input, true);
-                String to = Fields.required(input, "to", "to", TO_MAX);
+                String to = required(input, "to", "to", TO_MAX);
                 if (!to.equals("previous") && !TASK_DEFINITION_ARN.matcher(to).matches() && !FAMILY_REVISION.matcher(to).matches()) {
                     throw new InvalidRequestException("to", "'" + to + "' must be \"previous\" or a task definition ARN (or family:revision)");
                 }
                 yield new Intent.Rollback(service, to.equals("previous") ? null : to, reason(input));
             }
             case "rotate" -> {
-                Fields.only(input, Set.of("action", "service", "reason"), "a rotate input");
+                only(input, Set.of("action", "service", "reason"), "a rotate input");
                 yield new Intent.Rotate(service(input, true), reason(input));
             }
             default -> throw new InvalidRequestException("action", "must be deploy, rollback or rotate, not '" + action + "'");
@@ -66,21 +80,21 @@ final class InputParser {
     }
 
     private static ServiceRef service(JsonNode input, boolean required) {
-        String text = required ? Fields.required(input, "service", "service", SERVICE_MAX)
-                : Fields.optional(input, "service", "service", SERVICE_MAX);
+        String text = required ? required(input, "service", "service", SERVICE_MAX)
+                : optional(input, "service", "service", SERVICE_MAX);
         return text == null ? null : ServiceRef.parse(text);
     }
 
     private static String reason(JsonNode input) {
-        return Fields.optional(input, "reason", "reason", REASON_MAX);
+        return optional(input, "reason", "reason", REASON_MAX);
     }
 
     private static Intent ecrEvent(JsonNode event) {
-        String source = Fields.required(event, "source", "source", 64);
+        String source = required(event, "source", "source", 64);
         if (!source.equals("aws.ecr")) {
             throw new InvalidRequestException("source", "'" + source + "' is not aws.ecr");
         }
-        String detailType = Fields.required(event, "detail-type", "detail-type", 64);
+        String detailType = required(event, "detail-type", "detail-type", 64);
         if (!detailType.equals("ECR Image Action")) {
             throw new InvalidRequestException("detail-type", "'" + detailType + "' is not ECR Image Action");
         }
@@ -88,21 +102,55 @@ final class InputParser {
         if (detail == null || !detail.isObject()) {
             throw new InvalidRequestException("detail", "must be an object");
         }
-        String actionType = Fields.required(detail, "action-type", "detail.action-type", 32);
+        String actionType = required(detail, "action-type", "detail.action-type", 32);
         if (!actionType.equals("PUSH")) {
             return new Intent.Skip("ECR action-type " + actionType + " is not a PUSH");
         }
-        String result = Fields.required(detail, "result", "detail.result", 32);
+        String result = required(detail, "result", "detail.result", 32);
         if (!result.equals("SUCCESS")) {
             return new Intent.Skip("ECR push result is " + result + ", not SUCCESS");
         }
-        String repository = Fields.required(detail, "repository-name", "detail.repository-name", REPOSITORY_MAX);
-        String digest = Fields.required(detail, "image-digest", "detail.image-digest", 80);
+        String repository = required(detail, "repository-name", "detail.repository-name", REPOSITORY_MAX);
+        String digest = required(detail, "image-digest", "detail.image-digest", 80);
         ImageRef.requireDigest(digest, "detail.image-digest");
-        String tag = Fields.optional(detail, "image-tag", "detail.image-tag", 128);
+        String tag = optional(detail, "image-tag", "detail.image-tag", 128);
         if (tag != null) {
             ImageRef.requireTag(tag, "detail.image-tag");
         }
         return new Intent.Push(repository, digest, tag);
+    }
+
+    /** A required string member of {@code object}; {@code path} names it in errors. */
+    private static String required(JsonNode object, String member, String path, int max) {
+        String value = optional(object, member, path, max);
+        if (value == null) {
+            throw new InvalidRequestException(path, "is required");
+        }
+        return value;
+    }
+
+    /** An optional string member: null when absent or JSON null. */
+    private static String optional(JsonNode object, String member, String path, int max) {
+        JsonNode node = object.get(member);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidRequestException(path, "must be a string, not " + node.getNodeType().name().toLowerCase());
+        }
+        String value = node.asText();
+        Fields.check(path, value, max);
+        return value.isEmpty() ? null : value;
+    }
+
+    /** Every member of {@code object} must be one of {@code allowed} (typos must not pass silently). */
+    private static void only(JsonNode object, Set<String> allowed, String what) {
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+                throw new InvalidRequestException(Fields.printableOrEscaped(shown), "is not a field of " + what + " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
     }
 }

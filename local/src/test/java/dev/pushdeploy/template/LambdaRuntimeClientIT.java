@@ -1,0 +1,242 @@
+package dev.pushdeploy.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.testing.Emulator;
+import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.FakeRuntimeApi;
+import dev.pushdeploy.testing.World;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every handler under AWS's own Lambda Java runtime client
+ * ({@code aws-lambda-java-runtime-interface-client}), as Lambda runs it: a fresh JVM whose task
+ * root is the layout `sam build` ships (functions' classes at the root, their runtime
+ * dependencies in lib/), the template's Handler string and environment (for the World in the
+ * emulator, reached through {@code AWS_ENDPOINT_URL}), {@code AWS_LAMBDA_LOG_FORMAT=JSON}, and a
+ * fake Runtime API that hands out the function's sample event and takes the answer.
+ */
+@ExtendWith(EmulatorExtension.class)
+class LambdaRuntimeClientIT {
+    private static final String RUNTIME_CLIENT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    /** The runtime client and what it needs; Lambda puts them on the system classpath, not in the function. */
+    private static final List<String> RUNTIME_JARS = List.of(
+            "aws-lambda-java-runtime-interface-client", "aws-lambda-java-core", "aws-lambda-java-serialization", "utils-lite");
+    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
+    private static Path taskRoot;
+
+    /** What one run printed and reported. */
+    record Run(FakeRuntimeApi.Outcome outcome, List<String> stdout, List<String> stderr) {
+    }
+
+    static Set<String> functions() {
+        return Repo.FUNCTIONS.keySet();
+    }
+
+    @BeforeAll
+    static void taskRootAsSamBuildShipsIt() throws IOException {
+        Path classes = Repo.ROOT.resolve("functions/target/classes");
+        Path dependencies = Repo.ROOT.resolve("functions/target/dependency");
+        if (!Files.isDirectory(classes.resolve("dev/pushdeploy/handler")) || !Files.isDirectory(dependencies)) {
+            throw new IllegalStateException("build functions/ through `package` first (its classes and target/dependency)");
+        }
+        taskRoot = Files.createTempDirectory("pushdeploy-task-root-");
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.toList()) {
+                Path target = taskRoot.resolve(classes.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        Path lib = Files.createDirectories(taskRoot.resolve("lib"));
+        try (Stream<Path> jars = Files.list(dependencies)) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, lib.resolve(jar.getFileName()));
+            }
+        }
+    }
+
+    @AfterAll
+    static void removeTaskRoot() throws IOException {
+        try (Stream<Path> files = Files.walk(taskRoot)) {
+            for (Path file : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("functions")
+    void answersItsSampleEventLoggingOneJsonObjectPerLine(String function, Emulator emulator) throws Exception {
+        World world = function.equals("ScanGateFunction") ? World.create(emulator, World.configDocument("HIGH")) : World.create(emulator);
+        Map<String, String> environment = environment(world, function);
+        String event = Files.readString(Repo.events(Repo.EVENTS.get(function)));
+        Map<String, String> properties = new HashMap<>(environment);
+        properties.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
+                "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
+        FunctionEnvironment.with(properties, () -> {
+            IamCoverageIT.prepare(function, world, event);
+            return null;
+        });
+
+        Run run = run(function, environment, emulator, event);
+
+        assertEquals("response", run.outcome().kind(), function + " answered " + run.outcome() + "\n" + run.stdout());
+        JsonNode answer = Json.tree(run.outcome().body());
+        assertTrue(answer.isObject() && answer.size() > 0, function + " answered " + run.outcome().body());
+        List<JsonNode> lines = jsonLines(function, run);
+        List<JsonNode> ours = lines.stream().filter(l -> l.has("step")).toList();
+        assertFalse(ours.isEmpty(), function + " logged no line of its own: " + run.stdout());
+        for (JsonNode line : ours) {
+            assertTrue(line.path("AWSRequestId").asText().equals(run.outcome().requestId()), "request id in " + line);
+            assertTrue(line.size() > 5 || line.path("message").asText().length() > 0, "fields in " + line);
+        }
+    }
+
+    @Test
+    void prepareLogsItsDecisionAsFieldsAndAnApplicationLogLevelDropsLowerLevels(Emulator emulator) throws Exception {
+        World world = World.create(emulator);
+        world.pushImage("v1.1.0");
+        String event = Files.readString(Repo.events("prepare.json"));
+
+        List<JsonNode> info = jsonLines("PrepareFunction", run("PrepareFunction", environment(world, "PrepareFunction"), emulator, event));
+        JsonNode prepared = info.stream().filter(l -> "prepared".equals(l.path("message").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no 'prepared' line: " + info));
+        assertEquals("INFO", prepared.path("level").asText());
+        assertEquals("Prepare", prepared.path("step").asText());
+        assertEquals("PROCEED", prepared.path("decision").asText(), "the decision is a field of its own: " + prepared);
+        assertTrue(prepared.path("image").asText().contains("@sha256:"), prepared.toString());
+
+        Map<String, String> warnOnly = new HashMap<>(environment(world, "PrepareFunction"));
+        warnOnly.put("AWS_LAMBDA_LOG_LEVEL", "WARN");
+        Run quiet = run("PrepareFunction", warnOnly, emulator, event);
+        assertEquals("response", quiet.outcome().kind());
+        assertEquals(List.of(), jsonLines("PrepareFunction", quiet).stream()
+                .filter(l -> Set.of("TRACE", "DEBUG", "INFO").contains(l.path("level").asText())).toList());
+    }
+
+    @Test
+    void anErrorReportsTheDomainExceptionsType(Emulator emulator) throws Exception {
+        World world = World.create(emulator);
+        Run run = run("StartDeploymentFunction", environment(world, "StartDeploymentFunction"), emulator, "[\"not\", \"a request\"]");
+
+        assertEquals("error", run.outcome().kind(), run.toString());
+        JsonNode error = Json.tree(run.outcome().body());
+        assertEquals("dev.pushdeploy.error.InvalidRequestException", error.path("errorType").asText(), run.outcome().body());
+        assertTrue(error.path("errorMessage").asText().startsWith("input: "), run.outcome().body());
+        jsonLines("StartDeploymentFunction", run);
+    }
+
+    @Test
+    void aMissingVariableIsAConfigurationErrorAtInitNamingIt(Emulator emulator) throws Exception {
+        World world = World.create(emulator);
+        Map<String, String> environment = new HashMap<>(environment(world, "LockFunction"));
+        assertTrue(environment.remove("TABLE_NAME") != null, "the template gives LockFunction TABLE_NAME");
+        Run run = run("LockFunction", environment, emulator, Files.readString(Repo.events("lock.json")));
+
+        assertEquals("init-error", run.outcome().kind(), run.toString());
+        JsonNode error = Json.tree(run.outcome().body());
+        assertEquals("dev.pushdeploy.error.ConfigurationException", error.path("errorType").asText(), run.outcome().body());
+        assertTrue(error.path("errorMessage").asText().contains("TABLE_NAME"), run.outcome().body());
+        jsonLines("LockFunction", run);
+    }
+
+    /** The function's variables as the template sets them, evaluated for World. */
+    private static Map<String, String> environment(World world, String function) {
+        Stack stack = IamCoverageIT.stackFor(world);
+        return FunctionEnvironment.of(stack, function);
+    }
+
+    private static Run run(String function, Map<String, String> variables, Emulator emulator, String event) throws Exception {
+        String handler = Repo.template().properties(function).path("Handler").asText();
+        String classpath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> RUNTIME_JARS.stream().anyMatch(name -> Path.of(entry).getFileName().toString().startsWith(name + "-")))
+                .collect(Collectors.joining(File.pathSeparator));
+        try (FakeRuntimeApi api = new FakeRuntimeApi()) {
+            api.enqueue(event);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED"));
+            if (Runtime.version().feature() >= 23) {
+                // newer JDKs than Lambda's java21 warn on stderr about the client's use of sun.misc.Unsafe
+                command.add("--sun-misc-unsafe-memory-access=allow");
+            }
+            command.addAll(List.of("-cp", classpath, RUNTIME_CLIENT, handler));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile());
+            Path stdout = Files.createTempFile("runtime-client-", ".out");
+            Path stderr = Files.createTempFile("runtime-client-", ".err");
+            builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            Map<String, String> env = builder.environment();
+            env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("_LAMBDA") || name.startsWith("JAVA_TOOL"));
+            env.putAll(Map.of(
+                    "AWS_LAMBDA_RUNTIME_API", api.address(),
+                    "AWS_LAMBDA_LOG_FORMAT", "JSON",
+                    "AWS_LAMBDA_FUNCTION_NAME", "pushdeploy-" + function,
+                    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024",
+                    "AWS_LAMBDA_FUNCTION_VERSION", "1",
+                    "AWS_REGION", Emulator.REGION,
+                    "AWS_ACCESS_KEY_ID", "testing",
+                    "AWS_SECRET_ACCESS_KEY", "testing",
+                    "AWS_ENDPOINT_URL", emulator.endpoint().toString()));
+            env.putAll(variables);
+            Process process = builder.start();
+            try {
+                FakeRuntimeApi.Outcome outcome = api.outcome().get(90, TimeUnit.SECONDS);
+                return new Run(outcome, read(stdout), read(stderr));
+            } finally {
+                process.destroy();
+                process.waitFor(10, TimeUnit.SECONDS);
+                Files.deleteIfExists(stdout);
+                Files.deleteIfExists(stderr);
+            }
+        }
+    }
+
+    private static List<String> read(Path file) throws IOException, InterruptedException {
+        Thread.sleep(200);
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** Every line the function printed, each one JSON object with a real level. */
+    private static List<JsonNode> jsonLines(String function, Run run) {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : run.stdout()) {
+            JsonNode node;
+            try {
+                node = Json.tree(line);
+            } catch (IllegalArgumentException e) {
+                throw new AssertionError(function + " printed a line that is not JSON: " + line);
+            }
+            assertTrue(node.isObject(), function + " printed " + line);
+            assertTrue(LEVELS.contains(node.path("level").asText()), function + " printed a line without a real level: " + line);
+            lines.add(node);
+        }
+        assertEquals(List.of(), run.stderr(), function + " wrote to stderr");
+        return lines;
+    }
+}
