@@ -10,18 +10,36 @@ import dev.pushdeploy.rollout.RolloutSnapshot.TaskState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The verdict on one rollout, as pure code over a {@link RolloutSnapshot} (DESIGN 3.2).
+ * The verdict on one rollout, as pure code over a {@link RolloutSnapshot}: the deployment we
+ * started, not "the service is stable".
  *
  * <p>Written like an SDK waiter: an ordered list of {@link Acceptor}s, each a matcher that
- * answers a reason (or null) and the verdict it leads to. Failure acceptors come first,
- * then success, then the retry acceptor, which always matches and says what is still awaited.
- * A deadline in the past turns that retry into TIMED_OUT.
+ * answers a reason (or null) and the verdict it leads to: what ECS decided and deterministic
+ * evidence first, then success, then evidence by repetition, then the retry acceptor, which
+ * always matches and says what is still awaited. A deadline in the past turns that retry into
+ * TIMED_OUT.
+ *
+ * <p>Stopped tasks of ours are evidence, judged like ECS's own retries would be (stopped tasks
+ * stay listed for about an hour, so an early failure sits beside a later healthy rollout). A
+ * deterministic stop ({@link #DETERMINISTIC_RULES}: image or manifest not found, access denied
+ * to the image or the secrets, a secret that does not exist, Fargate's "unable to retrieve
+ * secret from asm/ssm" after its own retries, an image for another platform, a command that
+ * cannot start, an invalid log configuration) fails the rollout at once. Anything else counts
+ * only by repetition, and only while the rollout is not healthy: {@value #REPEATED_EXITS}
+ * tasks whose essential container exited, or {@value #REPEATED_START_FAILURES} tasks that
+ * failed to start for a transient-looking cause (a registry 5xx, an i/o timeout, a throttled
+ * pull). CannotCreateVolumeError is left to the circuit breaker. Stops in order (the scheduler
+ * replacing a task that failed its health checks, a user's stop) are not evidence. Every failure
+ * reason names its rule and the tasks.
  *
  * <p>ROLLED_BACK_BY_ECS: our deployment is no longer PRIMARY and the PRIMARY runs another
  * revision, or no deployment of ours remains and the service is set to another revision. That
@@ -39,26 +57,32 @@ import java.util.stream.Collectors;
  * the wait (the reason then says the smoke check failed).
  */
 public final class RolloutVerdict {
-    static final List<String> START_FAILURES = List.of(
-            "CannotPullContainerError", "ResourceInitializationError", "CannotStartContainerError",
-            "CannotCreateContainerError");
     static final Set<String> ORDERLY_STOPS = Set.of(
             "ServiceSchedulerInitiated", "UserInitiated", "SpotInterruption", "TerminationNotice");
     static final String ESSENTIAL_CONTAINER_EXITED = "EssentialContainerExited";
+    /** Distinct tasks of ours whose essential container exited before that alone fails the rollout. */
+    static final int REPEATED_EXITS = 2;
+    /** Distinct tasks of ours that failed to start (transient-looking causes) before that alone fails it. */
+    static final int REPEATED_START_FAILURES = 3;
     static final int MAX_REASON = 1000;
-    static final int MAX_PART = 300;
+    static final int MAX_PART = 500;
 
     /** One acceptor: when {@code matcher} answers a reason, the check ends in {@code verdict}. */
     record Acceptor(String name, Verdict verdict, Function<Observation, String> matcher) {
     }
 
-    /** Waiter-style acceptors, in order: failures, success, retry. */
+    /**
+     * Waiter-style acceptors, in order: what ECS decided, deterministic evidence, success, evidence
+     * by repetition (a rollout that turned healthy despite earlier retried failures is healthy),
+     * retry.
+     */
     static final List<Acceptor> ACCEPTORS = List.of(
             new Acceptor("rolledBackByEcs", Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict::rolledBackByEcs),
             new Acceptor("rolloutFailed", Verdict.FAILED, RolloutVerdict::rolloutFailed),
-            new Acceptor("taskFailed", Verdict.FAILED, RolloutVerdict::taskFailed),
+            new Acceptor("deterministicStop", Verdict.FAILED, RolloutVerdict::deterministicStop),
             new Acceptor("healthy", Verdict.HEALTHY, o -> o.outstanding() == null ? healthySummary(o) : null),
-            new Acceptor("waiting", Verdict.IN_PROGRESS, Observation::outstanding));
+            new Acceptor("repeatedStops", Verdict.FAILED, RolloutVerdict::repeatedStops),
+            new Acceptor("waiting", Verdict.IN_PROGRESS, RolloutVerdict::waiting));
 
     private RolloutVerdict() {
     }
@@ -116,23 +140,130 @@ public final class RolloutVerdict {
                 .orElse(null);
     }
 
-    private static String taskFailed(Observation o) {
-        return o.ourTasks().stream().map(RolloutVerdict::fatalStop).filter(r -> r != null).findFirst().orElse(null);
+    private static String deterministicStop(Observation o) {
+        return o.stops().stream().filter(s -> s.kind() == StopKind.DETERMINISTIC).findFirst()
+                .map(s -> s.rule() + ": " + describe(s.task())).orElse(null);
     }
 
-    /** Why a stopped task of ours proves the revision cannot run, or null when it does not. */
-    static String fatalStop(TaskState task) {
+    private static String repeatedStops(Observation o) {
+        for (StopKind kind : List.of(StopKind.EXIT, StopKind.START_FAILURE)) {
+            List<Stop> stops = o.stops().stream().filter(s -> s.kind() == kind).toList();
+            if (stops.size() >= kind.repeated) {
+                return stops.size() + " tasks of " + Revisions.shortName(o.revision()) + " " + kind.description
+                        + " (repeated: " + kind.repeated + " or more fail the rollout): "
+                        + stops.stream().map(s -> describe(s.task())).collect(Collectors.joining(" | "));
+            }
+        }
+        return null;
+    }
+
+    private static String waiting(Observation o) {
+        String outstanding = o.outstanding();
+        List<Stop> seen = o.stops().stream().filter(s -> s.kind() != StopKind.NONE).toList();
+        if (seen.isEmpty()) {
+            return outstanding;
+        }
+        Stop last = seen.get(seen.size() - 1);
+        return outstanding + "; " + seen.size() + " task(s) of ours stopped, not yet conclusive ("
+                + (last.kind() == StopKind.VOLUME ? "the circuit breaker decides" : last.kind().description) + "): "
+                + describe(last.task());
+    }
+
+    /** What a stopped task of ours says about the revision. */
+    enum StopKind {
+        NONE(Integer.MAX_VALUE, "stopped in order"),
+        DETERMINISTIC(1, "cannot run"),
+        EXIT(REPEATED_EXITS, "exited"),
+        START_FAILURE(REPEATED_START_FAILURES, "failed to start"),
+        VOLUME(Integer.MAX_VALUE, "could not create a volume");
+
+        final int repeated;
+        final String description;
+
+        StopKind(int repeated, String description) {
+            this.repeated = repeated;
+            this.description = description;
+        }
+    }
+
+    /** A stopped task of ours, what kind of evidence it is and, when deterministic, the rule that says so. */
+    record Stop(TaskState task, StopKind kind, String rule) {
+    }
+
+    /**
+     * A deterministic stop: the same revision fails the same way on every try, so one task is
+     * proof. The rule's name goes first in the reason. Matched on the stopped reason and the
+     * containers' reasons, case-insensitively.
+     */
+    record Rule(String name, String prefix, List<String> anyOf) {
+        /** The text that proves the rule ("CannotPullContainerError … not found"), or null. */
+        String evidence(String text) {
+            if (prefix != null && !text.contains(prefix.toLowerCase(Locale.ROOT))) {
+                return null;
+            }
+            for (String pattern : anyOf) {
+                Matcher m = Pattern.compile(pattern).matcher(text);
+                if (m.find()) {
+                    return (prefix == null ? "" : prefix + " … ") + m.group();
+                }
+            }
+            return null;
+        }
+    }
+
+    static final List<Rule> DETERMINISTIC_RULES = List.of(
+            new Rule("image not found", "CannotPullContainerError", List.of(
+                    "not found", "manifest unknown", "name unknown", "does not exist")),
+            new Rule("image pull access denied", "CannotPullContainerError", List.of(
+                    "access ?denied", "403 forbidden", "unauthorized", "no basic auth credentials", "not authorized")),
+            new Rule("image built for another platform", null, List.of(
+                    "no matching manifest for", "does not contain descriptor matching platform", "exec format error")),
+            new Rule("secrets or registry auth denied", "ResourceInitializationError", List.of(
+                    "access ?denied", "not authorized to perform", "kms.*disabled")),
+            new Rule("secret or parameter not found", "ResourceInitializationError", List.of(
+                    "parameternotfound", "resourcenotfoundexception", "invalid ssm parameters?", "can't find the specified secret")),
+            new Rule("secrets could not be retrieved (ECS already retried)", "ResourceInitializationError", List.of(
+                    "unable to retrieve secrets? from (asm|ssm)")),
+            new Rule("log configuration invalid", "ResourceInitializationError", List.of(
+                    "failed to validate logger args", "log group does not exist")),
+            new Rule("container command cannot start", "CannotStartContainerError", List.of(
+                    "executable file not found", "no such file or directory", "permission denied")));
+
+    static final List<String> START_FAILURES = List.of(
+            "CannotPullContainerError", "ResourceInitializationError", "CannotStartContainerError",
+            "CannotCreateContainerError", "CannotInspectContainerError", "ContainerRuntimeTimeoutError", "DockerTimeoutError");
+    static final String VOLUME_FAILURE = "CannotCreateVolumeError";
+
+    /** The evidence one task of ours gives; NONE for tasks that are not stopped or stopped in order. */
+    static Stop classify(TaskState task) {
         if (!task.isStopped() && !"STOPPED".equals(task.desiredStatus())) {
-            return null;
+            return new Stop(task, StopKind.NONE, null);
         }
-        boolean startFailure = START_FAILURES.stream().anyMatch(f -> contains(task.stoppedReason(), f)
-                || task.containers().stream().anyMatch(c -> contains(c.reason(), f)));
+        String text = (String.valueOf(task.stoppedReason()) + " " + task.containers().stream()
+                .map(c -> String.valueOf(c.reason())).collect(Collectors.joining(" "))).toLowerCase(Locale.ROOT);
+        if (text.contains(VOLUME_FAILURE.toLowerCase(Locale.ROOT))) {
+            return new Stop(task, StopKind.VOLUME, null);
+        }
+        for (Rule rule : DETERMINISTIC_RULES) {
+            String evidence = rule.evidence(text);
+            if (evidence != null) {
+                return new Stop(task, StopKind.DETERMINISTIC, rule.name() + " (\"" + evidence + "\")");
+            }
+        }
+        boolean startFailure = "TaskFailedToStart".equals(task.stopCode())
+                || START_FAILURES.stream().anyMatch(f -> text.contains(f.toLowerCase(Locale.ROOT)));
+        if (startFailure) {
+            return new Stop(task, StopKind.START_FAILURE, null);
+        }
+        boolean orderly = task.stopCode() != null && ORDERLY_STOPS.contains(task.stopCode());
+        boolean exited = ESSENTIAL_CONTAINER_EXITED.equals(task.stopCode())
+                || (!orderly && task.containers().stream().anyMatch(c -> c.exitCode() != null && c.exitCode() != 0));
+        return new Stop(task, exited ? StopKind.EXIT : StopKind.NONE, null);
+    }
+
+    /** A stopped task, as the console shows it: id, revision, stop code, reason, containers. */
+    static String describe(TaskState task) {
         boolean essentialExit = ESSENTIAL_CONTAINER_EXITED.equals(task.stopCode());
-        boolean crashed = (task.stopCode() == null || !ORDERLY_STOPS.contains(task.stopCode()))
-                && task.containers().stream().anyMatch(c -> c.exitCode() != null && c.exitCode() != 0);
-        if (!startFailure && !essentialExit && !crashed) {
-            return null;
-        }
         String containers = task.containers().stream()
                 .filter(c -> c.reason() != null || (c.exitCode() != null && (c.exitCode() != 0 || essentialExit)))
                 .map(RolloutVerdict::describe)
@@ -162,8 +293,13 @@ public final class RolloutVerdict {
         return text != null && text.contains(part);
     }
 
+    /** At most MAX_PART characters of a reason: its start and its end, where ECS puts the cause. */
     private static String clip(String text) {
-        return text.length() <= MAX_PART ? text : text.substring(0, MAX_PART) + "…";
+        if (text.length() <= MAX_PART) {
+            return text;
+        }
+        int head = MAX_PART * 2 / 5;
+        return text.substring(0, head) + " … " + text.substring(text.length() - (MAX_PART - head));
     }
 
     private static String cap(String reason) {
@@ -183,6 +319,11 @@ public final class RolloutVerdict {
                             : Revisions.same(t.taskDefinitionArn(), rollout.taskDefinition()))
                     .toList();
             return new Observation(snapshot, rollout.taskDefinition(), ours, tasks);
+        }
+
+        /** Our tasks' stops, oldest task first as listed, with what each proves. */
+        List<Stop> stops() {
+            return ourTasks.stream().map(RolloutVerdict::classify).filter(s -> s.kind() != StopKind.NONE).toList();
         }
 
         List<TaskState> runningTasks() {

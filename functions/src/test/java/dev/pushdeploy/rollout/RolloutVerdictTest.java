@@ -97,26 +97,67 @@ class RolloutVerdictTest {
                                                 + "unable to retrieve secret from ssm: AccessDeniedException",
                                         container("app", null, null))),
                         Verdict.FAILED, "task t-init", "ResourceInitializationError", "unable to pull secrets"),
-                row("essential container exited with code 1",
+                row("one essential container exit is not yet conclusive",
                         Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 1, 2))
                                 .addTask(stopped("t-crash", OURS, REV2, "EssentialContainerExited",
                                         "Essential container in task exited", container("app", 1, null))),
-                        Verdict.FAILED, "task t-crash", "container app exit code 1", "Essential container in task exited",
-                        "EssentialContainerExited"),
-                row("essential container exited with code 0 (the app quit)",
+                        Verdict.IN_PROGRESS, "1/2 tasks of web:2 running", "not yet conclusive (exited)", "task t-crash",
+                        "container app exit code 1"),
+                row("the essential container exiting in two tasks fails the rollout",
                         Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 1, 2))
+                                .addTask(stopped("t-crash", OURS, REV2, "EssentialContainerExited",
+                                        "Essential container in task exited", container("app", 1, null)))
                                 .addTask(stopped("t-quit", OURS, REV2, "EssentialContainerExited",
                                         "Essential container in task exited", container("app", 0, null))),
-                        Verdict.FAILED, "task t-quit", "container app exit code 0"),
-                row("container exited non-zero without a stop code",
-                        Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 1, 2))
-                                .addTask(stopped("t-exit", OURS, REV2, null, null, container("app", 2, "OutOfMemoryError: Container killed"))),
-                        Verdict.FAILED, "task t-exit", "exit code 2", "OutOfMemoryError"),
-                row("fatal stop of ours wins over healthy-looking counts",
+                        Verdict.FAILED, "2 tasks of web:2 exited (repeated", "task t-crash", "exit code 1", "task t-quit",
+                        "exit code 0", "EssentialContainerExited"),
+                row("non-zero exits without a stop code count as exits",
+                        Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 0, 2))
+                                .tasks(stopped("t-oom-1", OURS, REV2, null, null, container("app", 137, "OutOfMemoryError: Container killed due to memory usage")),
+                                        stopped("t-oom-2", OURS, REV2, null, null, container("app", 137, "OutOfMemoryError: Container killed due to memory usage"))),
+                        Verdict.FAILED, "2 tasks of web:2 exited", "OutOfMemoryError"),
+                row("an earlier crash beside a COMPLETED, healthy rollout is healthy",
                         Snapshots.healthy().addTask(stopped("t-crash", OURS, REV2, "EssentialContainerExited",
                                 "Essential container in task exited", container("app", 1, null))),
-                        Verdict.FAILED, "task t-crash"),
-
+                        Verdict.HEALTHY, "COMPLETED"),
+                row("deterministic evidence wins over healthy-looking counts",
+                        Snapshots.healthy().addTask(stopped("t-gone", OURS, REV2, "TaskFailedToStart",
+                                "CannotPullContainerError: pull image manifest has been retried 5 time(s): manifest unknown",
+                                container("app", null, null))),
+                        Verdict.FAILED, "image not found (\"CannotPullContainerError … manifest unknown\"): task t-gone"),
+                row("one transient pull failure (registry 503) while starting is not conclusive",
+                        Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 1, 2))
+                                .addTask(stopped("t-503", OURS, REV2, "TaskFailedToStart",
+                                        "CannotPullContainerError: ref pull has been retried 5 time(s): failed to copy: httpReadSeeker: "
+                                                + "failed open: unexpected status code https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/web/blobs/sha256:ab: 503 Service Unavailable",
+                                        container("app", null, null))),
+                        Verdict.IN_PROGRESS, "not yet conclusive (failed to start)", "503 Service Unavailable"),
+                row("one transient pull failure before a COMPLETED, healthy rollout is healthy",
+                        Snapshots.healthy().addTask(stopped("t-timeout", OURS, REV2, "TaskFailedToStart",
+                                "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref "
+                                        + "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:ab: failed to do request: Head "
+                                        + "\"https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/web/manifests/sha256:ab\": dial tcp 10.0.3.17:443: i/o timeout",
+                                container("app", null, null))),
+                        Verdict.HEALTHY, "COMPLETED", "2 targets healthy"),
+                row("three transient start failures fail the rollout",
+                        Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 0, 2)).tasks(
+                                stopped("t-1", OURS, REV2, "TaskFailedToStart", "CannotPullContainerError: dial tcp 10.0.3.17:443: i/o timeout"),
+                                stopped("t-2", OURS, REV2, "TaskFailedToStart", "Timeout waiting for network interface provisioning to complete."),
+                                stopped("t-3", OURS, REV2, "TaskFailedToStart", "CannotPullContainerError: dial tcp 10.0.3.17:443: i/o timeout")),
+                        Verdict.FAILED, "3 tasks of web:2 failed to start (repeated: 3", "task t-1", "task t-2", "task t-3"),
+                row("CannotCreateVolumeError waits for the circuit breaker, however often",
+                        Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 0, 2)).tasks(
+                                stopped("t-v1", OURS, REV2, "TaskFailedToStart", "CannotCreateVolumeError: efs: mount failed: connection timed out"),
+                                stopped("t-v2", OURS, REV2, "TaskFailedToStart", "CannotCreateVolumeError: efs: mount failed: connection timed out"),
+                                stopped("t-v3", OURS, REV2, "TaskFailedToStart", "CannotCreateVolumeError: efs: mount failed: connection timed out")),
+                        Verdict.IN_PROGRESS, "the circuit breaker decides", "CannotCreateVolumeError"),
+                row("Fargate's older secret wording fails fast",
+                        Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 1, 2))
+                                .addTask(stopped("t-asm", OURS, REV2, "TaskFailedToStart",
+                                        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource "
+                                                + "retrieval failed: unable to retrieve secret from asm: service call has been retried 5 time(s): "
+                                                + "RequestCanceled: request context canceled caused by: context deadline exceeded")),
+                        Verdict.FAILED, "secrets could not be retrieved (ECS already retried) (\"ResourceInitializationError … unable to retrieve secret from asm\"): task t-asm", "unable to retrieve secret from asm"),
                 row("scheduler stopped a task of ours (ELB health check, exit 137): not a fast failure",
                         Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 1, 2))
                                 .addTask(stopped("t-elb", OURS, REV2, "ServiceSchedulerInitiated",
@@ -196,10 +237,10 @@ class RolloutVerdictTest {
     }
 
     @Test
-    void acceptorsAreFailuresThenSuccessThenRetry() {
+    void acceptorsAreDecisionsAndDeterministicEvidenceThenSuccessThenRepetitionThenRetry() {
         List<Verdict> order = RolloutVerdict.ACCEPTORS.stream().map(RolloutVerdict.Acceptor::verdict).toList();
-        assertEquals(List.of(Verdict.ROLLED_BACK_BY_ECS, Verdict.FAILED, Verdict.FAILED, Verdict.HEALTHY, Verdict.IN_PROGRESS),
-                order);
+        assertEquals(List.of(Verdict.ROLLED_BACK_BY_ECS, Verdict.FAILED, Verdict.FAILED, Verdict.HEALTHY, Verdict.FAILED,
+                Verdict.IN_PROGRESS), order);
     }
 
     @Test
@@ -236,7 +277,7 @@ class RolloutVerdictTest {
 
     @Test
     void reasonsAreBounded() {
-        String huge = "CannotPullContainerError: " + "x".repeat(10_000);
+        String huge = "CannotPullContainerError: manifest unknown " + "x".repeat(10_000);
         Snapshots s = Snapshots.healthy().addTask(stopped("t-huge", OURS, REV2, "TaskFailedToStart", huge,
                 container("app", null, huge), container("sidecar", null, huge)));
         CheckResult result = RolloutVerdict.judge(s.build(), rollout(OURS, REV2), EARLY);

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** SSM SecureStrings in memory: every version of every parameter, and the order of writes. */
-final class InMemorySlotStore implements SlotStore {
+public final class InMemorySlotStore implements SlotStore {
     record Write(String parameter, String value, String kmsKeyId, long version) {
     }
 

@@ -29,10 +29,29 @@ class TemplateOptionsIT {
     private static final String SMOKE = "https://status.example.com/health";
     private static final String DOMAIN = "shop.example.com";
     private static final String ZONE = "Z0123456789ABCDEFGHIJ";
+    private static final String GITHUB_REPOSITORY = "example/shop";
+    private static final String GITHUB_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
     private static final String CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666";
 
-    /** Every option of the template and its choices (the first is the default). */
+    /**
+     * The options that create, remove or reshape resources, and their choices (the first is the
+     * default): every combination of these is deployed.
+     */
     static final Map<String, List<String>> OPTIONS = options();
+    /**
+     * Options whose resources no other option touches (the smoke URL only changes a value, the CI
+     * role only refers to the repository): each combination takes one of their choices in turn (by
+     * the sum of its other choices' positions), so that every pair of choices of any two options
+     * still meets (checked below).
+     */
+    static final Map<String, List<String>> VALUE_OPTIONS = valueOptions();
+
+    private static Map<String, List<String>> valueOptions() {
+        Map<String, List<String>> o = new LinkedHashMap<>();
+        o.put("smoke", List.of("default", "url"));
+        o.put("ci", List.of("off", "create-provider", "existing-provider"));
+        return o;
+    }
 
     private static Map<String, List<String>> options() {
         Map<String, List<String>> o = new LinkedHashMap<>();
@@ -40,9 +59,9 @@ class TemplateOptionsIT {
         o.put("waf", List.of("off", "on"));
         o.put("tls", List.of("none", "certificate", "domain", "domain+certificate"));
         o.put("database", List.of("none", "database-subnets", "transit-gateway"));
-        o.put("smoke", List.of("default", "url"));
         o.put("exec", List.of("off", "on"));
         o.put("adminHost", List.of("off", "on"));
+        o.put("hardening", List.of("off", "user", "user+read-only"));
         return o;
     }
 
@@ -78,6 +97,9 @@ class TemplateOptionsIT {
             if (isPrivate() && givenCertificate() && !hasDomain()) {
                 rules.add("ApiCertificateNeedsADomain");
             }
+            if (on("exec") && get("hardening").endsWith("read-only")) {
+                rules.add("ExecNeedsAWritableRoot");
+            }
             return rules;
         }
 
@@ -106,6 +128,16 @@ class TemplateOptionsIT {
             }
             p.put("EnableExecuteCommand", String.valueOf(on("exec")));
             p.put("EnableAdminHost", String.valueOf(on("adminHost")));
+            if (get("hardening").startsWith("user")) {
+                p.put("ContainerUser", "1000:1000");
+            }
+            p.put("ReadOnlyRootFilesystem", String.valueOf(get("hardening").endsWith("read-only")));
+            if (!get("ci").equals("off")) {
+                p.put("GitHubRepository", GITHUB_REPOSITORY);
+            }
+            if (get("ci").equals("existing-provider")) {
+                p.put("GitHubOidcProviderArn", GITHUB_PROVIDER);
+            }
             return p;
         }
 
@@ -115,7 +147,7 @@ class TemplateOptionsIT {
         }
     }
 
-    /** The full product of every option's choices. */
+    /** The full product of the {@link #OPTIONS}, each with its turn of the {@link #VALUE_OPTIONS}. */
     static Stream<Options> combinations() {
         List<Map<String, String>> all = List.of(Map.of());
         for (Map.Entry<String, List<String>> option : OPTIONS.entrySet()) {
@@ -129,7 +161,16 @@ class TemplateOptionsIT {
             }
             all = next;
         }
-        return all.stream().map(Options::new);
+        return all.stream().map(choices -> {
+            int turn = choices.entrySet().stream().mapToInt(e -> OPTIONS.get(e.getKey()).indexOf(e.getValue())).sum();
+            Map<String, String> full = new LinkedHashMap<>(choices);
+            int shift = 0;
+            for (Map.Entry<String, List<String>> option : VALUE_OPTIONS.entrySet()) {
+                List<String> values = option.getValue();
+                full.put(option.getKey(), values.get((turn + shift++) % values.size()));
+            }
+            return new Options(full);
+        });
     }
 
     @ParameterizedTest(name = "{0}")
@@ -149,6 +190,8 @@ class TemplateOptionsIT {
         ranges(v);
         database(options, v);
         adminAccess(options, v);
+        hardening(options, v);
+        ci(options, v);
     }
 
     /** The template's Rules refuse the combinations that cannot work, with a message that says why. */
@@ -158,6 +201,12 @@ class TemplateOptionsIT {
                 + " validated and its record created."), Variant.of(Map.of("DomainName", DOMAIN)).ruleViolations());
         assertEquals(List.of("rule ZoneNeedsADomain: HostedZoneId is used only with DomainName."),
                 Variant.of(Map.of("HostedZoneId", ZONE)).ruleViolations());
+        assertEquals(List.of("rule GitHubProviderNeedsARepository: GitHubOidcProviderArn is used only with GitHubRepository, the"
+                        + " repository whose workflows may push."),
+                Variant.of(Map.of("GitHubOidcProviderArn", GITHUB_PROVIDER)).ruleViolations());
+        assertEquals(List.of("rule ExecNeedsAWritableRoot: ECS Exec needs a writable root filesystem (its agent writes into the"
+                        + " container); choose EnableExecuteCommand or ReadOnlyRootFilesystem."),
+                Variant.of(Map.of("EnableExecuteCommand", "true", "ReadOnlyRootFilesystem", "true")).ruleViolations());
         assertEquals(List.of("rule TransitGatewayNeedsTheDatabase: DatabaseNetwork=transit-gateway places the database in a VPC"
                         + " of its own; it needs EnableDatabase=true."),
                 Variant.of(Map.of("DatabaseNetwork", "transit-gateway")).ruleViolations());
@@ -186,13 +235,27 @@ class TemplateOptionsIT {
         assertEquals(List.of(), v.resources("AWS::WAFv2::WebACL"));
     }
 
-    /** The combinations are the full product, and together they set every option parameter of the template to each of its values. */
+    /**
+     * The combinations are the full product of the options, every pair of choices of any two options
+     * (value options included) meets in some combination, and together they set every option
+     * parameter of the template to each of its allowed values.
+     */
     @Test
     void theCombinationsCoverEveryOption() {
         assertEquals(OPTIONS.values().stream().mapToLong(List::size).reduce(1, (a, b) -> a * b), combinations().count());
+        Map<String, List<String>> every = new LinkedHashMap<>(OPTIONS);
+        every.putAll(VALUE_OPTIONS);
+        Set<String> pairs = new TreeSet<>();
+        combinations().forEach(o -> o.choices().forEach((a, x) -> o.choices().forEach((b, y) -> pairs.add(a + "=" + x + " & " + b + "=" + y))));
+        every.forEach((a, xs) -> every.forEach((b, ys) -> xs.forEach(x -> ys.forEach(y -> {
+            if (!a.equals(b)) {
+                assertTrue(pairs.contains(a + "=" + x + " & " + b + "=" + y), a + "=" + x + " never meets " + b + "=" + y);
+            }
+        }))));
         Set<String> seen = new TreeSet<>();
         combinations().forEach(o -> o.parameters().forEach((k, val) -> seen.add(k + "=" + val)));
-        for (String parameter : List.of("Ingress", "DatabaseNetwork", "EnableDatabase", "EnableExecuteCommand", "EnableAdminHost")) {
+        for (String parameter : List.of("Ingress", "DatabaseNetwork", "EnableDatabase", "EnableExecuteCommand", "EnableAdminHost",
+                "ReadOnlyRootFilesystem")) {
             for (com.fasterxml.jackson.databind.JsonNode value : Deployments.TEMPLATE.parameters().path(parameter).path("AllowedValues")) {
                 assertTrue(seen.contains(parameter + "=" + value.asText()), parameter + "=" + value.asText() + " is never tried");
             }
@@ -457,6 +520,63 @@ class TemplateOptionsIT {
         // the public subnets have no route to the database VPC
         assertFalse(net.routes("PublicSubnetA", databaseSubnets.get(0)));
         assertFalse(net.routes(databaseSubnets.get(0), "PublicSubnetA"));
+    }
+
+    // ---------------------------------------------------------------- CI
+
+    /** The CI role: assumed only through GitHub's OIDC by the named repository's matching refs; may only push to the service's repository. */
+    private static void ci(Options o, Variant v) {
+        String ci = o.get("ci");
+        assertEquals(ci.equals("create-provider"), v.exists("GitHubOidcProvider"));
+        assertEquals(!ci.equals("off"), v.exists("GitHubPushRole"));
+        if (ci.equals("off")) {
+            assertTrue(v.output("GitHubPushRoleArn").isEmpty());
+            return;
+        }
+        if (ci.equals("create-provider")) {
+            JsonNode provider = v.properties("GitHubOidcProvider");
+            assertEquals("https://token.actions.githubusercontent.com", provider.path("Url").asText());
+            assertEquals("[\"sts.amazonaws.com\"]", provider.path("ClientIdList").toString());
+        }
+        JsonNode role = v.properties("GitHubPushRole");
+        JsonNode trust = role.path("AssumeRolePolicyDocument").path("Statement");
+        assertEquals(1, trust.size());
+        JsonNode statement = trust.get(0);
+        assertEquals(ci.equals("create-provider") ? "{GitHubOidcProvider}" : GITHUB_PROVIDER, statement.path("Principal").path("Federated").asText());
+        assertEquals("sts:AssumeRoleWithWebIdentity", statement.path("Action").asText());
+        assertEquals("sts.amazonaws.com", statement.path("Condition").path("StringEquals").path("token.actions.githubusercontent.com:aud").asText());
+        assertEquals("repo:" + GITHUB_REPOSITORY + ":ref:refs/tags/v*",
+                statement.path("Condition").path("StringLike").path("token.actions.githubusercontent.com:sub").asText());
+        Map<String, Set<String>> grants = new LinkedHashMap<>();
+        role.path("Policies").forEach(p -> p.path("PolicyDocument").path("Statement")
+                .forEach(st -> grants.put(st.path("Resource").asText(), texts(st.path("Action")))));
+        assertEquals(Map.of("*", Set.of("ecr:GetAuthorizationToken"),
+                        "arn:aws:ecr:us-east-1:123456789012:repository/web", Set.of("ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
+                                "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage")),
+                grants, "only the login and pushing to the service's repository");
+        assertEquals("{GitHubPushRole.Arn}", v.output("GitHubPushRoleArn").orElseThrow());
+    }
+
+    // ---------------------------------------------------------------- task hardening
+
+    /** Always an init process, never privileged, the Fargate platform pinned; a non-root user and a read-only root on request. */
+    private static void hardening(Options o, Variant v) {
+        JsonNode container = v.properties("TaskDefinition").path("ContainerDefinitions").get(0);
+        assertTrue(container.path("LinuxParameters").path("InitProcessEnabled").asBoolean(), "init process");
+        assertFalse(container.path("Privileged").asBoolean(false), "never privileged");
+        String platform = v.properties("Service").path("PlatformVersion").asText();
+        assertTrue(platform.matches("[0-9]+[.][0-9]+[.][0-9]+"), "pinned platform version, not " + platform);
+        String hardening = o.get("hardening");
+        assertEquals(hardening.startsWith("user") ? "1000:1000" : null, container.has("User") ? container.path("User").asText() : null);
+        boolean readOnly = hardening.endsWith("read-only");
+        assertEquals(readOnly, container.path("ReadonlyRootFilesystem").asBoolean(false));
+        if (readOnly) {
+            assertEquals("[{\"SourceVolume\":\"tmp\",\"ContainerPath\":\"/tmp\",\"ReadOnly\":false}]", container.path("MountPoints").toString());
+            assertEquals("[{\"Name\":\"tmp\"}]", v.properties("TaskDefinition").path("Volumes").toString());
+        } else {
+            assertFalse(container.has("MountPoints"));
+            assertFalse(v.properties("TaskDefinition").has("Volumes"));
+        }
     }
 
     // ---------------------------------------------------------------- admin access
