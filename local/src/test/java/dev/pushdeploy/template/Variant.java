@@ -45,7 +45,7 @@ final class Variant {
     static Variant of(Map<String, String> overrides, String release) {
         CfnTemplate template = Deployments.TEMPLATE;
         Map<String, String> values = template.parameterValues(overrides, name -> Optional.of(release));
-        Map<String, String> bindings = new LinkedHashMap<>(Map.of("Database.Endpoint.Port", "5432", "Key", "{Key}", "Key.Arn", "{Key.Arn}"));
+        Map<String, String> bindings = new LinkedHashMap<>(Map.of("Database.Endpoint.Port", "5432"));
         Deployment ranges = deployment(template, values, bindings);
         for (String type : List.of("AWS::EC2::Subnet", "AWS::EC2::VPC")) {
             template.resources(type).keySet().stream().filter(ranges::exists)
@@ -56,7 +56,7 @@ final class Variant {
 
     private static Deployment deployment(CfnTemplate template, Map<String, String> values, Map<String, String> bindings) {
         return new Deployment(template, values, Deployments.STACK_NAME, Emulator.REGION, Emulator.ACCOUNT,
-                new AwsNames((logicalId, type) -> Deployments.STACK_NAME + "-" + logicalId + "-1ABC", bindings).withPlaceholders());
+                new AwsNames((logicalId, type) -> null, bindings).withPlaceholders());
     }
 
     boolean exists(String logicalId) {

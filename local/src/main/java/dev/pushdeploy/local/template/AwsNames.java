@@ -8,8 +8,9 @@ import java.util.function.BiFunction;
 /**
  * Physical ids as AWS forms them, for the resource types the pipeline names: a resource is named
  * by its name property ({@code RepositoryName}, {@code TableName}, {@code FunctionName}, …) or, without
- * one, by {@code generatedName} (CloudFormation's {@code <stack>-<LogicalId>-<suffix>}); {@code Ref}
- * and {@code Fn::GetAtt} answer what CloudFormation documents for the type (a name, an ARN, a URL).
+ * one, by {@code generatedName} (CloudFormation's {@code <stack>-<LogicalId>-<suffix>}; null leaves
+ * it unnamed); {@code Ref} and {@code Fn::GetAtt} answer what CloudFormation documents for the type
+ * (a name, an ARN, a URL).
  * {@code bound} ids ({@code "Logical"} for Ref, {@code "Logical.Attribute"} for GetAtt) come first.
  * Other types (network, load balancer, database, …) have only bound ids; without one they fail, or
  * read {@code {Logical}} / {@code {Logical.Attribute}} with {@link #withPlaceholders()}.
@@ -40,7 +41,7 @@ public final class AwsNames implements PhysicalIds {
     private final boolean placeholders;
 
     /**
-     * @param generatedName (logical id, type) → the name of a resource without a name property
+     * @param generatedName (logical id, type) → the name of a resource without a name property (null: none)
      * @param bound         ids that are known already
      */
     public AwsNames(BiFunction<String, String, String> generatedName, Map<String, String> bound) {
@@ -72,6 +73,9 @@ public final class AwsNames implements PhysicalIds {
             return known;
         }
         String type = stack.template().type(logicalId);
+        if (unnamed(stack, logicalId)) {
+            return unknown(logicalId, type, null);
+        }
         return switch (type) {
             case "AWS::ECS::Service" -> arn(stack, "ecs", "service/" + cluster(stack, logicalId) + "/" + name(stack, logicalId));
             case "AWS::ECS::TaskDefinition" -> arn(stack, "ecs", "task-definition/" + name(stack, logicalId) + ":1");
@@ -93,6 +97,9 @@ public final class AwsNames implements PhysicalIds {
             return known;
         }
         String type = stack.template().type(logicalId);
+        if (unnamed(stack, logicalId)) {
+            return unknown(logicalId, type, attribute);
+        }
         return switch (type + "." + attribute) {
             case "AWS::ECR::Repository.Arn" -> arn(stack, "ecr", "repository/" + name(stack, logicalId));
             case "AWS::ECR::Repository.RepositoryUri" -> stack.account() + ".dkr.ecr." + stack.region() + ".amazonaws.com/"
@@ -122,6 +129,17 @@ public final class AwsNames implements PhysicalIds {
             return "{" + id + "}";
         }
         throw new IllegalStateException("no physical id for " + id + " (" + type + ")");
+    }
+
+    /** A resource of a type named here, without a name property, that {@code generatedName} leaves unnamed (or its function, for an alias or version). */
+    private boolean unnamed(Deployment stack, String logicalId) {
+        String type = stack.template().type(logicalId);
+        if (type.equals("AWS::Lambda::Alias") || type.equals("AWS::Lambda::Version")) {
+            JsonNode function = stack.template().properties(logicalId).path("FunctionName").path("Ref");
+            return function.isTextual() && unnamed(stack, function.asText());
+        }
+        return NAME_PROPERTY.containsKey(type) && stack.template().properties(logicalId).path(NAME_PROPERTY.get(type)).isMissingNode()
+                && generatedName.apply(logicalId, type) == null;
     }
 
     private String name(Deployment stack, String logicalId) {
