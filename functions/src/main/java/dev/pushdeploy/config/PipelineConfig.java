@@ -3,7 +3,7 @@ package dev.pushdeploy.config;
 import java.util.List;
 import java.util.Optional;
 
-/** The validated configuration document (DESIGN 3.3): one target per ECR repository. */
+/** The validated configuration document: one target per ECR repository. */
 public record PipelineConfig(List<Target> targets, String kmsKeyId) {
     public PipelineConfig {
         targets = List.copyOf(targets);

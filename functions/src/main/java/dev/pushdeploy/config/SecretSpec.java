@@ -4,7 +4,7 @@ package dev.pushdeploy.config;
  * One managed secret: two SecureString slots, {@code parameter + "/a"} and {@code parameter + "/b"}.
  *
  * @param name      the container's environment variable that receives the secret
- * @param kind      RANDOM (new random value) or POSTGRES (database role password, DESIGN 3.1)
+ * @param kind      RANDOM (new random value) or POSTGRES (database role password, docs/design.md "Two secret slots")
  * @param length    length of generated values
  * @param postgres  database settings, only for the POSTGRES kind
  */

@@ -25,9 +25,19 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     private final RolloutChecker checker;
 
+    /** Wired from the environment, as Lambda runs it. */
     public CheckDeploymentHandler() {
+        this(Clock.systemUTC());
+    }
+
+    /** Wired from the environment, reading time from {@code clock}. */
+    public CheckDeploymentHandler(Clock clock) {
+        this(Env.require(Env.CONFIG_PARAMETER), clock);
+    }
+
+    private CheckDeploymentHandler(String configParameter, Clock clock) {
         this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
-                new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), Clock.systemUTC());
+                new SsmConfigSource(Aws.ssm(), configParameter), clock);
     }
 
     public CheckDeploymentHandler(RolloutObserver observer, ConfigSource config, Clock clock) {

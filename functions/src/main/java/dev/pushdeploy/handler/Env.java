@@ -13,7 +13,7 @@ public final class Env {
     public static final String TOPIC_ARN = "TOPIC_ARN";
     /** EventBridge bus that receives the outcome custom event. */
     public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
-    /** Prefix of the String parameters Finalize keeps current (image, secret slots) for the stack to read (DESIGN 3.4). */
+    /** Prefix of the String parameters Finalize keeps current (image, secret slots) for the stack to read. */
     public static final String RELEASE_PARAMETER_PREFIX = "RELEASE_PARAMETER_PREFIX";
 
     private Env() {

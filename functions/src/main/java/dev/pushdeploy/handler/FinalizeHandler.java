@@ -24,16 +24,23 @@ import java.util.List;
 public final class FinalizeHandler extends StepHandler<Finalizer.Input, FinalizeResult> {
     private final Finalizer finalizer;
 
+    /** Wired from the environment, as Lambda runs it. */
     public FinalizeHandler() {
-        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME), Env.require(Env.TOPIC_ARN),
-                Env.require(Env.EVENT_BUS_NAME), Env.require(Env.RELEASE_PARAMETER_PREFIX));
+        this(Clock.systemUTC());
     }
 
-    private FinalizeHandler(String configParameter, String table, String topicArn, String busName, String parameterPrefix) {
+    /** Wired from the environment, reading time from {@code clock}. */
+    public FinalizeHandler(Clock clock) {
+        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME), Env.require(Env.TOPIC_ARN),
+                Env.require(Env.EVENT_BUS_NAME), Env.require(Env.RELEASE_PARAMETER_PREFIX), clock);
+    }
+
+    private FinalizeHandler(String configParameter, String table, String topicArn, String busName, String parameterPrefix,
+                            Clock clock) {
         this(new SsmConfigSource(Aws.ssm(), configParameter), new DynamoLedger(Aws.dynamoDb(), table), new SdkEcsServices(Aws.ecs()),
                 new EcsTaskDefinitions(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
                 List.of(new SnsOutcomeSink(Aws.sns(), topicArn), new EventBridgeOutcomeSink(Aws.eventBridge(), busName)),
-                Clock.systemUTC());
+                clock);
     }
 
     public FinalizeHandler(ConfigSource config, LedgerTable table, EcsServices services, TaskDefinitions taskDefinitions,

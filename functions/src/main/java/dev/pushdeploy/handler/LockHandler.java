@@ -18,12 +18,18 @@ public final class LockHandler extends StepHandler<LockHandler.Input, LockResult
 
     private final LockService locks;
 
+    /** Wired from the environment, as Lambda runs it. */
     public LockHandler() {
-        this(Env.require(Env.TABLE_NAME));
+        this(Clock.systemUTC());
     }
 
-    private LockHandler(String table) {
-        this(new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
+    /** Wired from the environment, reading time from {@code clock}. */
+    public LockHandler(Clock clock) {
+        this(Env.require(Env.TABLE_NAME), clock);
+    }
+
+    private LockHandler(String table, Clock clock) {
+        this(new DynamoLedger(Aws.dynamoDb(), table), clock);
     }
 
     public LockHandler(LedgerTable table, Clock clock) {

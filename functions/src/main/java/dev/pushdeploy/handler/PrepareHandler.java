@@ -26,13 +26,19 @@ public final class PrepareHandler extends StepHandler<PrepareHandler.Input, Depl
 
     private final Preparer preparer;
 
+    /** Wired from the environment, as Lambda runs it. */
     public PrepareHandler() {
-        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME));
+        this(Clock.systemUTC());
     }
 
-    private PrepareHandler(String configParameter, String table) {
+    /** Wired from the environment, reading time from {@code clock}. */
+    public PrepareHandler(Clock clock) {
+        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME), clock);
+    }
+
+    private PrepareHandler(String configParameter, String table, Clock clock) {
         this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), new SdkEcsServices(Aws.ecs()),
-                new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), Clock.systemUTC());
+                new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), clock);
     }
 
     public PrepareHandler(ConfigSource config, ImageRegistry registry, EcsServices services, TaskDefinitions taskDefinitions,

@@ -24,8 +24,14 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
 
     private final DeploymentStarter starter;
 
+    /** Wired from the environment, as Lambda runs it. */
     public RollbackHandler() {
-        this(new SdkEcsServices(Aws.ecs()), Clock.systemUTC());
+        this(Clock.systemUTC());
+    }
+
+    /** Wired from the environment, reading time from {@code clock}. */
+    public RollbackHandler(Clock clock) {
+        this(new SdkEcsServices(Aws.ecs()), clock);
     }
 
     public RollbackHandler(EcsServices ecs, Clock clock) {

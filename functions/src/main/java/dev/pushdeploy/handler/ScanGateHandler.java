@@ -20,12 +20,18 @@ public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, Sc
 
     private final ScanGate gate;
 
+    /** Wired from the environment, as Lambda runs it. */
     public ScanGateHandler() {
-        this(Env.require(Env.CONFIG_PARAMETER));
+        this(Clock.systemUTC());
     }
 
-    private ScanGateHandler(String configParameter) {
-        this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), Clock.systemUTC());
+    /** Wired from the environment, reading time from {@code clock}. */
+    public ScanGateHandler(Clock clock) {
+        this(Env.require(Env.CONFIG_PARAMETER), clock);
+    }
+
+    private ScanGateHandler(String configParameter, Clock clock) {
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), clock);
     }
 
     public ScanGateHandler(ConfigSource config, ScanFindings scans, Clock clock) {

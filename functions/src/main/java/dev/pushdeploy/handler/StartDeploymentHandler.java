@@ -19,8 +19,14 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
 
     private final DeploymentStarter starter;
 
+    /** Wired from the environment, as Lambda runs it. */
     public StartDeploymentHandler() {
-        this(new SdkEcsServices(Aws.ecs()), Clock.systemUTC());
+        this(Clock.systemUTC());
+    }
+
+    /** Wired from the environment, reading time from {@code clock}. */
+    public StartDeploymentHandler(Clock clock) {
+        this(new SdkEcsServices(Aws.ecs()), clock);
     }
 
     public StartDeploymentHandler(EcsServices ecs, Clock clock) {

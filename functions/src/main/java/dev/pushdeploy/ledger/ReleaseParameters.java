@@ -2,7 +2,7 @@ package dev.pushdeploy.ledger;
 
 import java.util.Optional;
 
-/** The String parameters through which the stack reads what the pipeline made live (DESIGN 3.4). */
+/** The String parameters through which the stack reads what the pipeline made live (docs/design.md, "The stack and the pipeline"). */
 public interface ReleaseParameters {
     Optional<String> read(String name);
 

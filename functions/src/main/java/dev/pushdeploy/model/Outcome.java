@@ -1,6 +1,6 @@
 package dev.pushdeploy.model;
 
-/** How an execution ended (DESIGN 2). Only SUCCEEDED and IGNORED end the execution successfully. */
+/** How an execution ended Only SUCCEEDED and IGNORED end the execution successfully. */
 public enum Outcome {
     SUCCEEDED,
     ROLLED_BACK,

@@ -1,6 +1,6 @@
 package dev.pushdeploy.model;
 
-/** CheckDeployment's answer about the deployment we started (DESIGN 3.2). */
+/** CheckDeployment's answer about the deployment we started (docs/design.md, "The health verdict"). */
 public enum Verdict {
     IN_PROGRESS,
     HEALTHY,

@@ -3,7 +3,7 @@ package dev.pushdeploy.rollout;
 import java.time.Duration;
 
 /**
- * How long the state machine waits before the next check (DESIGN 6.2: detection latency).
+ * How long the state machine waits before the next check (detection latency).
  *
  * <p>The wait is a twelfth of the rollout's age, between {@value #MIN_SECONDS} and
  * {@value #MAX_SECONDS} seconds: 3 s for the first 36 s and 5 s at one minute — when image pull

@@ -3,7 +3,7 @@ package dev.pushdeploy.secrets;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.error.RotationFailedException;
 
-/** Gives a database slot role a new password (DESIGN 3.1), proving it before anything is stored. */
+/** Gives a database slot role a new password (docs/design.md, "Two secret slots"), proving it before anything is stored. */
 @FunctionalInterface
 public interface RoleRotator {
     /**

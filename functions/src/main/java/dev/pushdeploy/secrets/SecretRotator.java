@@ -19,7 +19,7 @@ import dev.pushdeploy.release.TaskDefinitions;
 import java.util.Map;
 
 /**
- * Rotates every managed secret of a request's target into its inactive slot (DESIGN 3.1).
+ * Rotates every managed secret of a request's target into its inactive slot (docs/design.md, "Two secret slots").
  * The live slot (the one the request's previous revision references) is never written, so
  * running tasks and a rollback keep their values; a retry writes the same inactive slot again.
  * Every database role is rotated and proven before any slot is written: an unreachable

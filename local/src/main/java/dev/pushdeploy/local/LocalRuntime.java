@@ -9,8 +9,13 @@ import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.ecs.Scenario;
-import dev.pushdeploy.local.ecs.SimClock;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
+import dev.pushdeploy.local.events.LocalEventBus;
+import dev.pushdeploy.local.run.ExecutionFeed;
+import dev.pushdeploy.local.time.SimulatedClock;
+import dev.pushdeploy.local.time.TimeKeeper;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.moto.MotoServer;
 import dev.pushdeploy.local.run.EventRule;
@@ -41,14 +46,19 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /**
  * The whole workflow on this machine, without Docker: moto (Step Functions executing the real
  * ASL), the local endpoint in front of it (the template's functions invoked in this JVM, the ECS
- * rollout simulator), and the stack bootstrapped from {@code template.yaml}.
+ * rollout simulator), the default event bus with the template's rules, and the stack
+ * bootstrapped from {@code template.yaml}.
+ *
+ * <p>Everything runs on one simulated clock ({@link SimulatedClock}): the simulator, the bus,
+ * the handlers and moto's interpreter. The {@link TimeKeeper} skips the time in which everything
+ * waits, so a 15-minute rollout takes seconds while each state transition, timeout and event
+ * happens at the simulated time it would happen on AWS.
  *
  * <p>One runtime per JVM: the handlers' SDK clients are built once, aimed at this runtime's
  * endpoint through the {@code aws.endpointUrl} system property.
  */
 public final class LocalRuntime implements AutoCloseable {
-    private static final long POLL_MILLIS = 200;
-    private static final long RUN_TIMEOUT_MILLIS = 30 * 60 * 1000;
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
 
     private final LocalEndpoint endpoint;
     private final MotoServer moto;
@@ -56,6 +66,11 @@ public final class LocalRuntime implements AutoCloseable {
     private PipelineTemplate.LocalTemplate template;
     private final LambdaRuntime lambdas;
     private final EcsSimulator simulator;
+    private final SimulatedClock clock = new SimulatedClock();
+    private final TimeKeeper keeper;
+    private final LocalEventBus bus;
+    private final ExecutionFeed feed;
+    private final boolean liveStates;
     private final StepFunctions sfn;
     private final Bootstrap bootstrap;
     private final Clients internal;
@@ -65,36 +80,44 @@ public final class LocalRuntime implements AutoCloseable {
      * How to run.
      *
      * @param root        the repository root (template.yaml, statemachine/)
-     * @param speed       how much faster than the wall clock simulated ECS time runs
-     * @param waitScale   factor on the state machine's Wait states and Retry intervals (1 = real time)
-     * @param functionLog receives the functions' log lines
+     * @param functionLog receives the functions' log lines (and the runtime's own complaints)
      * @param scanGate    the scan gate's severity (template parameters {@code EnableScanGate=true} and
      *                    {@code ScanGateSeverity}); null for the template's default, gate off
+     * @param liveStates  whether a run reports each state as it finishes (reading the execution's
+     *                    history as it grows); otherwise all at once when the run ends
      */
-    public record Options(Path root, double speed, double waitScale, Consumer<String> functionLog, String scanGate) {
-        /** Without the scan gate. */
-        public Options(Path root, double speed, double waitScale, Consumer<String> functionLog) {
-            this(root, speed, waitScale, functionLog, null);
+    public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates) {
+        /** Without the scan gate; states reported when a run ends. */
+        public Options(Path root, Consumer<String> functionLog) {
+            this(root, functionLog, null, false);
         }
     }
 
     private LocalRuntime(Options options) {
         this.endpoint = LocalEndpoint.start();
-        this.moto = MotoServer.start(endpoint.port(), options.waitScale());
+        this.moto = MotoServer.start(endpoint.port());
         endpoint.forwardTo(moto.endpoint());
         aimHandlersAt(endpoint);
         this.root = options.root();
+        this.liveStates = options.liveStates();
         this.template = template(options.scanGate());
-        this.lambdas = new LambdaRuntime(List.of(), options.functionLog());
-        this.simulator = new EcsSimulator(endpoint, SimClock.scaled(options.speed()));
+        Consumer<String> log = options.functionLog();
+        this.keeper = new TimeKeeper(clock, moto.control(), log);
+        endpoint.keepTime(keeper);
+        this.lambdas = new LambdaRuntime(List.of(), log, clock);
+        this.simulator = new EcsSimulator(endpoint, clock);
         endpoint.route(lambdas);
         endpoint.route(simulator);
         this.sfn = new StepFunctions(moto.endpoint());
+        this.bus = new LocalEventBus(List.of(), clock, keeper, this::deliver, log);
+        simulator.events(bus::put);
+        keeper.add(simulator);
+        keeper.add(bus);
+        this.feed = new ExecutionFeed(moto.control(), sfn, keeper, bus::put, log);
         this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
         this.internal = new Clients(endpoint.uri());
         try {
-            this.stack = bootstrap.create(template);
-            lambdas.deploy(stack.functions());
+            deploy();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -113,9 +136,16 @@ public final class LocalRuntime implements AutoCloseable {
         moto.reset();
         simulator.reset();
         lambdas.reset();
+        bus.reset();
         endpoint.writes().reset();
+        deploy();
+    }
+
+    /** Bootstraps the stack; its functions serve invocations, its enabled rules are the bus's. */
+    private void deploy() {
         stack = bootstrap.create(template);
         lambdas.deploy(stack.functions());
+        bus.rules(stack.rules());
     }
 
     /** Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). */
@@ -134,6 +164,16 @@ public final class LocalRuntime implements AutoCloseable {
 
     public LambdaRuntime lambdas() {
         return lambdas;
+    }
+
+    /** The default event bus: the template's rules, deliveries on simulated time. */
+    public LocalEventBus bus() {
+        return bus;
+    }
+
+    /** The one clock of the runtime (simulated time). */
+    public SimulatedClock clock() {
+        return clock;
     }
 
     /** SDK clients aimed at the local endpoint, as the runtime's own (never throttled, never counted). */
@@ -184,7 +224,9 @@ public final class LocalRuntime implements AutoCloseable {
         long started = System.nanoTime();
         JsonNode parsed = Json.tree(input);
         if (EventRule.isEvent(parsed)) {
-            if (!new EventRule(stack.eventPatterns()).matches(input)) {
+            boolean startsWorkflow = bus.matching(input).stream()
+                    .anyMatch(rule -> bus.rule(rule).targets().contains(stack.stateMachineArn()));
+            if (!startsWorkflow) {
                 RunResult notMatched = new RunResult(RunResult.NOT_MATCHED,
                         "the event matches no rule of template.yaml that starts the state machine",
                         null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode(), List.of());
@@ -204,7 +246,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         return () -> {
             try {
-                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(POLL_MILLIS, RUN_TIMEOUT_MILLIS);
+                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(feed, liveStates, RUN_TIMEOUT);
                 ArrayNode history = sfn.history(arn);
                 return result(description, history, endpoint.writes().writes(execution), seconds(started));
             } finally {
@@ -322,6 +364,32 @@ public final class LocalRuntime implements AutoCloseable {
         return PipelineTemplate.expand(root.resolve("template.yaml"), parameters);
     }
 
+    /**
+     * Delivers an event of the bus to one target, as EventBridge does: a state machine (answers the
+     * execution ARN), a function (asynchronous invoke; answers its output), or a queue (answers the
+     * message id).
+     */
+    private String deliver(String targetArn, String event) {
+        String[] arn = targetArn.split(":");
+        return switch (arn.length > 2 ? arn[2] : "") {
+            case "states" -> sfn.startExecution(targetArn, UUID.randomUUID().toString(), event);
+            case "lambda" -> {
+                LambdaRuntime.Result result = lambdas.invoke(LambdaRuntime.functionName(targetArn),
+                        event.getBytes(StandardCharsets.UTF_8));
+                if (result.failed()) {
+                    throw new IllegalStateException(result.errorType() + ": " + result.errorMessage());
+                }
+                yield result.payload();
+            }
+            case "sqs" -> {
+                SqsClient sqs = internal.build(SqsClient.builder());
+                String queueUrl = sqs.getQueueUrl(r -> r.queueName(arn[arn.length - 1])).queueUrl();
+                yield sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(event)).messageId();
+            }
+            default -> throw new IllegalStateException("the local event bus cannot deliver to " + targetArn);
+        };
+    }
+
     /** Points the handlers' SDK clients (built on first use) at the local endpoint. */
     private static void aimHandlersAt(LocalEndpoint endpoint) {
         System.setProperty("aws.endpointUrl", endpoint.uri().toString());
@@ -333,6 +401,8 @@ public final class LocalRuntime implements AutoCloseable {
     @Override
     public void close() {
         try {
+            feed.close();
+            keeper.close();
             bootstrap.close();
         } finally {
             moto.close();

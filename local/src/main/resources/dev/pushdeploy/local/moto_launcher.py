@@ -1,25 +1,45 @@
 """Starts moto_server for the pushdeploy local runtime.
 
-Usage: python3 moto_launcher.py PORT
+Usage: python3 moto_launcher.py PORT CONTROL_PORT
 
 Environment:
-  MOTO_PORT                    where moto's Step Functions interpreter sends Lambda invokes and
-                               aws-sdk integration calls (http://localhost:$MOTO_PORT): the local
-                               endpoint of the runtime, not this server.
-  PUSHDEPLOY_SFN_TIME_SCALE    optional factor (0 < f <= 1) applied to Wait states and Retry
-                               intervals, so tests run the real state machine in less wall time.
+  MOTO_PORT   where moto's Step Functions interpreter sends Lambda invokes and aws-sdk
+              integration calls (http://localhost:$MOTO_PORT): the local endpoint of the
+              runtime, not this server.
 
-Two patches, both measured on moto 5.2.1:
+Patches, all measured on moto 5.2.1:
   * StartExecution deep-copies the state machine, which reaches the executions (and their
     locks) of earlier runs; the copy fails and every later StartExecution answers 500. The
     state machine gets a __deepcopy__ that shares the executions list and the backend.
-  * (optional) the time scale above.
+  * Simulated time. The interpreter's clocks (Wait states, Retry intervals, task and
+    waitForTaskToken timeouts, history timestamps, execution dates) read a virtual clock:
+    the wall clock plus an offset. The interpreter's threads are counted while they run
+    and not while they wait, so the runtime can tell when every execution waits (on a
+    timer or on something outside) and move the clock forward to the next timer instead
+    of sleeping through it.
+  * A log of execution status changes (RUNNING, then how the execution ended), so the
+    runtime follows executions without polling every history.
+
+CONTROL_PORT serves the runtime (JSON):
+  GET  /clock/idle?wait=S    waits up to S seconds for the interpreter to be idle; answers
+                             {"busy", "due", "next", "now", "offset"} (times in epoch seconds)
+  POST /clock/advance        {"to": T}: moves the clock to T (never past the next timer), only
+                             when idle; answers {"advanced", "now", "offset"}
+  GET  /executions/changes?after=N&wait=S
+                             status changes with sequence > N, waiting up to S seconds for one;
+                             answers {"changes": [{"seq", "executionArn", "status", "at"}]}. Each
+                             change counts as work in progress until a request acknowledges it
+                             (after >= its sequence), so the clock never skips past an unseen one.
 Executing state machines is switched on by the runtime through POST /moto-api/config.
 """
 import copy
-import os
+import datetime as _datetime
+import http.server
+import json
 import sys
-import time
+import threading as _threading
+import time as _time
+import urllib.parse
 
 from moto.stepfunctions.models import StateMachine
 
@@ -37,37 +57,303 @@ def _state_machine_deepcopy(self, memo):
 StateMachine.__deepcopy__ = _state_machine_deepcopy
 
 
-def _scale_time(factor):
-    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
-    from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+class _Clock:
+    """The virtual clock and the count of interpreter threads that are not waiting."""
 
-    def wait_interval(self, env, wait_seconds):
-        deadline = time.monotonic() + max(0.0, float(wait_seconds)) * factor
-        while env.is_running():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return
-            env.program_state_event.wait(remaining)
+    def __init__(self):
+        self.lock = _threading.Lock()
+        self.changed = _threading.Condition(self.lock)
+        self.offset = 0.0
+        self.busy = 0
+        self.deadlines = {}
 
-    class _ScaledTime:
-        def __getattr__(self, name):
-            return getattr(time, name)
+    def now(self):
+        return _time.time() + self.offset
 
-        @staticmethod
-        def sleep(seconds):
-            time.sleep(max(0.0, float(seconds)) * factor)
+    def due(self):
+        now = self.now()
+        return any(d <= now for d in self.deadlines.values())
 
-    WaitFunction._wait_interval = wait_interval
-    retrier_decl.time = _ScaledTime()
+    def next_deadline(self):
+        return min(self.deadlines.values()) if self.deadlines else None
+
+
+CLOCK = _Clock()
+_counted = _threading.local()
+
+
+def _is_counted():
+    return getattr(_counted, "value", False)
+
+
+class _Waiter:
+    __slots__ = ("condition", "credited")
+
+    def __init__(self):
+        self.condition = _threading.Condition(CLOCK.lock)
+        self.credited = False
+
+
+class VirtualEvent:
+    """threading.Event on the virtual clock. A counted thread stops counting while it waits;
+    set() counts the threads it wakes at once, so the count never drops to zero in between."""
+
+    def __init__(self):
+        self._flag = False
+        self._waiters = []
+
+    def is_set(self):
+        return self._flag
+
+    isSet = is_set
+
+    def set(self):
+        with CLOCK.lock:
+            self._flag = True
+            for waiter in self._waiters:
+                if not waiter.credited:
+                    waiter.credited = True
+                    CLOCK.busy += 1
+                waiter.condition.notify()
+
+    def clear(self):
+        with CLOCK.lock:
+            self._flag = False
+
+    def wait(self, timeout=None):
+        counted = _is_counted()
+        with CLOCK.lock:
+            if self._flag:
+                return True
+            waiter = _Waiter()
+            waiter.credited = not counted
+            self._waiters.append(waiter)
+            deadline = None if timeout is None else CLOCK.now() + max(0.0, float(timeout))
+            if deadline is not None:
+                CLOCK.deadlines[waiter] = deadline
+            if counted:
+                CLOCK.busy -= 1
+                CLOCK.changed.notify_all()
+            try:
+                while not self._flag:
+                    if deadline is None:
+                        waiter.condition.wait()
+                        continue
+                    remaining = deadline - CLOCK.now()
+                    if remaining <= 0:
+                        break
+                    waiter.condition.wait(remaining)
+            finally:
+                if not waiter.credited:
+                    waiter.credited = True
+                    CLOCK.busy += 1
+                self._waiters.remove(waiter)
+                CLOCK.deadlines.pop(waiter, None)
+                CLOCK.changed.notify_all()
+            return self._flag
+
+
+def _sleep(seconds):
+    VirtualEvent().wait(max(0.0, float(seconds)))
+
+
+class TrackedThread(_threading.Thread):
+    """An interpreter thread: counted from start() until its target returns."""
+
+    def start(self):
+        self._pushdeploy_done = VirtualEvent()
+        with CLOCK.lock:
+            CLOCK.busy += 1
+        try:
+            super().start()
+        except BaseException:
+            with CLOCK.lock:
+                CLOCK.busy -= 1
+                CLOCK.changed.notify_all()
+            raise
+
+    def run(self):
+        _counted.value = True
+        try:
+            super().run()
+        finally:
+            self._pushdeploy_done.set()
+            with CLOCK.lock:
+                CLOCK.busy -= 1
+                CLOCK.changed.notify_all()
+            _counted.value = False
+
+    def join(self, timeout=None):
+        done = getattr(self, "_pushdeploy_done", None)
+        if done is None:
+            return super().join(timeout)
+        if done.wait(timeout):
+            super().join()
+
+
+class _Shim:
+    """A module seen through a few replaced attributes."""
+
+    def __init__(self, module, **replaced):
+        self._module = module
+        self.__dict__.update(replaced)
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+class _VirtualDatetime(_datetime.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return _datetime.datetime.fromtimestamp(CLOCK.now(), tz)
+
+    @classmethod
+    def utcnow(cls):
+        return _datetime.datetime.utcfromtimestamp(CLOCK.now())
+
+
+def _patch_time():
+    import importlib
+
+    threading_shim = _Shim(_threading, Thread=TrackedThread, Event=VirtualEvent)
+    time_shim = _Shim(_time, time=CLOCK.now, sleep=_sleep)
+    datetime_shim = _Shim(_datetime, datetime=_VirtualDatetime)
+    base = "moto.stepfunctions.parser."
+    for name, replacements in {
+        "asl.component.program.program": {"threading": threading_shim},
+        "asl.component.state.exec.execute_state": {"threading": threading_shim, "Thread": TrackedThread},
+        "asl.component.state.exec.state_task.service.state_task_service_callback":
+            {"threading": threading_shim, "time": time_shim},
+        "asl.component.state.exec.state_parallel.branch_worker": {"threading": threading_shim},
+        "asl.component.state.exec.state_parallel.branches_decl":
+            {"threading": threading_shim, "datetime": datetime_shim},
+        "asl.component.state.exec.state_map.iteration.inline_iteration_component": {"threading": threading_shim},
+        "asl.component.state.exec.state_map.iteration.job": {"threading": threading_shim},
+        "asl.component.common.retry.retrier_decl": {"time": time_shim},
+        "asl.component.state.wait.wait_function.wait_function": {"time": time_shim},
+        "asl.component.state.wait.wait_function.timestamp": {"datetime": datetime_shim},
+        "asl.component.state.state": {"datetime": datetime_shim},
+        "asl.eval.environment": {"threading": threading_shim},
+        "asl.eval.event.event_manager": {"datetime": datetime_shim},
+        "asl.eval.callback.callback": {"Event": VirtualEvent},
+        "backend.execution_worker": {"Thread": TrackedThread, "datetime": datetime_shim},
+        "backend.execution": {"datetime": datetime_shim},
+        "models": {"datetime": datetime_shim},
+    }.items():
+        module = importlib.import_module(base + name)
+        for attribute, value in replacements.items():
+            if not hasattr(module, attribute):
+                raise SystemExit("moto_launcher: moto changed: %s has no %s" % (base + name, attribute))
+            setattr(module, attribute, value)
+
+
+class _Changes:
+    """Execution status changes, in order. A change counts as work in progress (the clock does not
+    skip ahead) until the runtime has taken it: asking for the changes after N acknowledges 1..N."""
+
+    def __init__(self):
+        self.condition = _threading.Condition(CLOCK.lock)
+        self.entries = []
+        self.acknowledged = 0
+
+    def add(self, arn, status, at):
+        with self.condition:
+            self.entries.append({"seq": len(self.entries) + 1, "executionArn": arn, "status": status,
+                                 "at": at.timestamp() if at else CLOCK.now()})
+            CLOCK.busy += 1
+            self.condition.notify_all()
+
+    def after(self, seq, wait):
+        with self.condition:
+            seq = min(seq, len(self.entries))
+            if seq > self.acknowledged:
+                CLOCK.busy -= seq - self.acknowledged
+                self.acknowledged = seq
+                CLOCK.changed.notify_all()
+            if len(self.entries) <= seq and wait > 0:
+                self.condition.wait(wait)
+            return self.entries[seq:]
+
+
+CHANGES = _Changes()
+
+
+def _patch_execution_log():
+    from moto.stepfunctions.parser.backend import execution
+
+    start = execution.Execution.start
+    terminated = execution.BaseExecutionWorkerCommunication.terminated
+
+    def logged_start(self):
+        start(self)
+        CHANGES.add(self.exec_arn, "RUNNING", self.start_date)
+
+    def logged_terminated(self):
+        terminated(self)
+        run = self.execution
+        status = run.exec_status.value if hasattr(run.exec_status, "value") else str(run.exec_status)
+        CHANGES.add(run.exec_arn, status, run.stop_date)
+
+    execution.Execution.start = logged_start
+    execution.BaseExecutionWorkerCommunication.terminated = logged_terminated
+
+
+class _Control(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, document):
+        body = json.dumps(document).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        url = urllib.parse.urlparse(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        wait = min(30.0, float(query.get("wait", "0")))
+        if url.path == "/clock/idle":
+            deadline = _time.monotonic() + wait
+            with CLOCK.lock:
+                while CLOCK.busy > 0 or CLOCK.due():
+                    remaining = deadline - _time.monotonic()
+                    if remaining <= 0:
+                        break
+                    CLOCK.changed.wait(min(remaining, 0.05))
+                self._answer({"busy": CLOCK.busy, "due": CLOCK.due(), "next": CLOCK.next_deadline(),
+                              "now": CLOCK.now(), "offset": CLOCK.offset})
+        elif url.path == "/executions/changes":
+            self._answer({"changes": CHANGES.after(int(query.get("after", "0")), wait)})
+        else:
+            self.send_error(404)
+
+    def do_POST(self):
+        if self.path != "/clock/advance":
+            self.send_error(404)
+            return
+        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+        with CLOCK.lock:
+            target = float(request["to"])
+            following = CLOCK.next_deadline()
+            if following is not None:
+                target = min(target, following)
+            advanced = CLOCK.busy == 0 and not CLOCK.due() and target > CLOCK.now()
+            if advanced:
+                CLOCK.offset += target - CLOCK.now()
+                for waiter in list(CLOCK.deadlines):
+                    waiter.condition.notify()
+            self._answer({"advanced": advanced, "now": CLOCK.now(), "offset": CLOCK.offset})
 
 
 def main():
-    port = sys.argv[1]
-    scale = float(os.environ.get("PUSHDEPLOY_SFN_TIME_SCALE", "1") or "1")
-    if not 0 < scale <= 1:
-        sys.exit("PUSHDEPLOY_SFN_TIME_SCALE must be in (0, 1]")
-    if scale < 1:
-        _scale_time(scale)
+    port, control_port = sys.argv[1], int(sys.argv[2])
+    _patch_time()
+    _patch_execution_log()
+    control = http.server.ThreadingHTTPServer(("127.0.0.1", control_port), _Control)
+    control.daemon_threads = True
+    _threading.Thread(target=control.serve_forever, name="pushdeploy-control", daemon=True).start()
     from moto.server import main as moto_main
     moto_main(["-H", "127.0.0.1", "-p", port])
 

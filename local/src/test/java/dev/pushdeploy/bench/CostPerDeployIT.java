@@ -19,7 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN 6.3: what one deploy costs, counted from the execution history of real runs through the
+ * Cost per deploy: what one deploy costs, counted from the execution history of real runs through the
  * state machine: state transitions (Step Functions Standard bills each), Lambda invocations, and
  * Lambda GB-seconds (invocation time from the history × the template's 1024 MB). The handlers run
  * in process here, so their durations are lower bounds of what Lambda bills (no network to AWS);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.ledger.HistoryItem;
@@ -112,6 +113,50 @@ class PrepareHandlerIT {
         DeployRequest delete = prepare(handler, "ecr-push-delete.json");
         assertEquals(Decision.IGNORED, delete.decision());
         assertEquals("ECR action-type DELETE is not a PUSH", delete.decisionReason());
+    }
+
+    @Test
+    void realShapedPushesPrepare() {
+        world.pushImage("v1.1.0");
+        PrepareHandler handler = new PrepareHandler();
+
+        DeployRequest withMediaTypes = prepare(handler, "ecr-push.json");
+        assertEquals(Decision.PROCEED, withMediaTypes.decision(), withMediaTypes.decisionReason());
+
+        DeployRequest untagged = prepare(handler, "ecr-push-untagged.json");
+        assertEquals(Decision.IGNORED, untagged.decision());
+        assertTrue(untagged.decisionReason().startsWith("the image was pushed without a tag"), untagged.decisionReason());
+        for (String tag : new String[] {"null", null}) {
+            ObjectNode event = (ObjectNode) Json.tree(RequestLedgerEvents.file("ecr-push-untagged.json"));
+            ObjectNode detail = (ObjectNode) event.get("detail");
+            if (tag == null) {
+                detail.remove("image-tag");
+            } else {
+                detail.putNull("image-tag");
+            }
+            DeployRequest r = Json.convert(invoke(handler, prepareDocument(event, "untagged-" + tag)), DeployRequest.class);
+            assertEquals(Decision.IGNORED, r.decision(), "image-tag " + (tag == null ? "missing" : "null"));
+        }
+
+        String index = """
+                {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
+                 {"mediaType":"application/vnd.oci.image.manifest.v1+json","size":7,"digest":"sha256:%s","platform":{"architecture":"amd64","os":"linux"}},
+                 {"mediaType":"application/vnd.oci.image.manifest.v1+json","size":7,"digest":"sha256:%s","platform":{"architecture":"arm64","os":"linux"}}]}"""
+                .formatted(World.sha256("amd64"), World.sha256("arm64"));
+        String indexDigest = world.ecr.putImage(r -> r.repositoryName(World.REPOSITORY).imageManifest(index)
+                .imageManifestMediaType("application/vnd.oci.image.index.v1+json").imageTag("v1.2.0")).image().imageId().imageDigest();
+        ObjectNode indexPush = (ObjectNode) Json.tree(RequestLedgerEvents.file("ecr-push-image-index.json"));
+        ((ObjectNode) indexPush.get("detail")).put("image-digest", indexDigest);
+        DeployRequest multiArch = Json.convert(invoke(handler, prepareDocument(indexPush, "image-index")), DeployRequest.class);
+        assertEquals(Decision.PROCEED, multiArch.decision(), multiArch.decisionReason());
+        assertEquals(world.repositoryUri + "@" + indexDigest, multiArch.image(), "the index deploys by its digest");
+    }
+
+    private static String prepareDocument(JsonNode input, String executionName) {
+        ObjectNode document = Json.object();
+        document.set("input", input);
+        document.put("executionName", executionName);
+        return document.toString();
     }
 
     @Test

@@ -6,12 +6,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The one local runtime of the test JVM (the handlers' SDK clients are built once per JVM, aimed
- * at its endpoint), with simulated ECS time 5× faster than the wall clock and the state machine's
- * waits and retry intervals at a fifth: a healthy rollout takes a few seconds.
+ * at its endpoint), on simulated time: a healthy rollout takes a few seconds.
  */
 public final class TestRuntime {
-    public static final double SPEED = 5;
-    public static final double WAIT_SCALE = 0.2;
     /** Every line the functions logged. */
     public static final List<String> FUNCTION_LOG = new CopyOnWriteArrayList<>();
     private static LocalRuntime runtime;
@@ -27,7 +24,7 @@ public final class TestRuntime {
     /** The runtime, reset to a freshly bootstrapped stack with the scan gate at {@code scanGate} (null: off). */
     public static synchronized LocalRuntime fresh(String scanGate) {
         if (runtime == null) {
-            runtime = LocalRuntime.start(new LocalRuntime.Options(root(), SPEED, WAIT_SCALE, FUNCTION_LOG::add, scanGate));
+            runtime = LocalRuntime.start(new LocalRuntime.Options(root(), FUNCTION_LOG::add, scanGate, false));
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close));
         } else {
             runtime.reset(scanGate);

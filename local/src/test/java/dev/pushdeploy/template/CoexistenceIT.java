@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
- * IaC coexistence (DESIGN 3.4): the stack's task definition takes its image and secret slots from
+ * IaC coexistence (docs/design.md, "The stack and the pipeline"): the stack's task definition takes its image and secret slots from
  * the release parameters the pipeline's Finalize keeps current (template parameters of type
  * AWS::SSM::Parameter::Value&lt;String&gt;, resolved by CloudFormation on every deploy). Here the
  * template is resolved the way CloudFormation would, reading those parameters from the emulator:

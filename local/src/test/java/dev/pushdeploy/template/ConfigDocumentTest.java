@@ -84,11 +84,11 @@ class ConfigDocumentTest {
     void theSecretSlotsAreWhereTheTasksAndTheRotationMayReadThem() {
         Deployment stack = Deployments.withRelease(Map.of("EnableDatabase", "true"), "none");
         String readable = stack.properties("TaskExecutionRole").path("Policies").get(0).path("PolicyDocument")
-                .path("Statement").findValues("Resource").stream()
-                .map(r -> r.asText()).filter(r -> r.contains(":parameter/")).findFirst().orElseThrow();
+                .path("Statement").findValues("Resource").stream().flatMap(ConfigDocumentTest::texts)
+                .filter(r -> r.contains(":parameter/")).findFirst().orElseThrow();
         String writable = stack.properties("RotateSecretsFunctionRole").path("Policies").get(0).path("PolicyDocument")
-                .path("Statement").findValues("Resource").stream()
-                .map(r -> r.asText()).filter(r -> r.contains(":parameter/pushdeploy/")).findFirst().orElseThrow();
+                .path("Statement").findValues("Resource").stream().flatMap(ConfigDocumentTest::texts)
+                .filter(r -> r.contains(":parameter/pushdeploy/")).findFirst().orElseThrow();
         for (SecretSpec secret : config(stack).targets().get(0).secrets()) {
             for (String slot : new String[] {"a", "b"}) {
                 String arn = "arn:aws:ssm:us-east-1:123456789012:parameter" + secret.slotParameter(slot);
@@ -96,5 +96,11 @@ class ConfigDocumentTest {
                 assertTrue(Iam.matches(writable, arn), arn + " writable by the rotation (" + writable + ")");
             }
         }
+    }
+
+    /** A Resource element's ARNs (one, or a list). */
+    private static java.util.stream.Stream<String> texts(com.fasterxml.jackson.databind.JsonNode resource) {
+        return resource.isArray() ? java.util.stream.StreamSupport.stream(resource.spliterator(), false).map(r -> r.asText())
+                : java.util.stream.Stream.of(resource.asText());
     }
 }

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every function of the template names a handler that exists in the functions jar with the Lambda
  * entry point, every handler in the jar is deployed by a function, and the functions are built
- * and published as one jar on java21 with SnapStart on published versions (the template as
- * aws-sam-translator expands it).
+ * and published the way docs/design.md says (one jar, java21, SnapStart on published versions), in
+ * the template as aws-sam-translator expands it.
  */
 class HandlersTest {
     private static final CfnTemplate TEMPLATE = Repo.template();

@@ -25,7 +25,7 @@ import software.amazon.event.ruler.Machine;
 /**
  * The push rule's own event pattern, read from template.yaml and evaluated for the default
  * deployment, installed on the emulator's EventBridge with an SQS target (EventBridge cannot
- * target Step Functions there, DESIGN 5): the sample push for the stack's repository is
+ * target Step Functions there): the sample push for the stack's repository is
  * delivered; a failed push, a push to another repository and a DELETE are not. AWS's own matcher
  * (event-ruler) agrees on every sample.
  */

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The repository root seen from the local module, the template, and the fixed names (BRIEF "Fixed names"). */
+/** The repository root seen from the local module, the template, and the fixed names (functions, handlers, sample events). */
 final class Repo {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path TEMPLATE_FILE = ROOT.resolve("template.yaml");

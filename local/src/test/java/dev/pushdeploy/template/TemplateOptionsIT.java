@@ -30,6 +30,7 @@ class TemplateOptionsIT {
     private static final String DOMAIN = "shop.example.com";
     private static final String ZONE = "Z0123456789ABCDEFGHIJ";
     private static final String GITHUB_REPOSITORY = "example/shop";
+    private static final String SECOND = "api";
     private static final String GITHUB_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
     private static final String CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0b8c1f6e-1111-4222-8333-944455556666";
 
@@ -62,6 +63,7 @@ class TemplateOptionsIT {
         o.put("exec", List.of("off", "on"));
         o.put("adminHost", List.of("off", "on"));
         o.put("hardening", List.of("off", "user", "user+read-only"));
+        o.put("services", List.of("one", "two"));
         return o;
     }
 
@@ -100,6 +102,9 @@ class TemplateOptionsIT {
             if (on("exec") && get("hardening").endsWith("read-only")) {
                 rules.add("ExecNeedsAWritableRoot");
             }
+            if (isPrivate() && get("services").equals("two")) {
+                rules.add("SecondServiceNeedsTheAlb");
+            }
             return rules;
         }
 
@@ -137,6 +142,9 @@ class TemplateOptionsIT {
             }
             if (get("ci").equals("existing-provider")) {
                 p.put("GitHubOidcProviderArn", GITHUB_PROVIDER);
+            }
+            if (get("services").equals("two")) {
+                p.put("SecondServiceName", SECOND);
             }
             return p;
         }
@@ -192,6 +200,7 @@ class TemplateOptionsIT {
         adminAccess(options, v);
         hardening(options, v);
         ci(options, v);
+        services(options, v);
     }
 
     /** The template's Rules refuse the combinations that cannot work, with a message that says why. */
@@ -201,6 +210,15 @@ class TemplateOptionsIT {
                 + " validated and its record created."), Variant.of(Map.of("DomainName", DOMAIN)).ruleViolations());
         assertEquals(List.of("rule ZoneNeedsADomain: HostedZoneId is used only with DomainName."),
                 Variant.of(Map.of("HostedZoneId", ZONE)).ruleViolations());
+        assertEquals(List.of("rule SecondServiceNeedsTheAlb: The second service is routed by the ALB's host and path rules; it needs"
+                        + " Ingress=public-alb."),
+                Variant.of(Map.of("SecondServiceName", SECOND, "Ingress", "private-api")).ruleViolations());
+        assertEquals(List.of("rule SecondServiceNeedsTheAlb: SecondServiceName must differ from AppName (each service has its own"
+                        + " repository and task family)."),
+                Variant.of(Map.of("SecondServiceName", "web")).ruleViolations());
+        assertEquals(List.of("rule SecondServiceNeedsTheAlb: The second service needs SecondPathPattern or SecondHostHeader (the ALB"
+                        + " rule that routes to it)."),
+                Variant.of(Map.of("SecondServiceName", SECOND, "SecondPathPattern", "")).ruleViolations());
         assertEquals(List.of("rule GitHubProviderNeedsARepository: GitHubOidcProviderArn is used only with GitHubRepository, the"
                         + " repository whose workflows may push."),
                 Variant.of(Map.of("GitHubOidcProviderArn", GITHUB_PROVIDER)).ruleViolations());
@@ -520,6 +538,114 @@ class TemplateOptionsIT {
         // the public subnets have no route to the database VPC
         assertFalse(net.routes("PublicSubnetA", databaseSubnets.get(0)));
         assertFalse(net.routes(databaseSubnets.get(0), "PublicSubnetA"));
+    }
+
+    // ---------------------------------------------------------------- second service
+
+    /**
+     * Two services behind one ALB: the second has its own repository, task family, target group,
+     * listener rule (on the listener that serves), security group chain, secret slots, rolling
+     * strategy and configuration target; pushes to either repository start the pipeline; and wherever
+     * a role is granted something of the first service it is granted the same of the second.
+     */
+    private static void services(Options o, Variant v) {
+        List<String> services = v.resources("AWS::ECS::Service");
+        List<Target> targets = ConfigParser.parse(v.properties("ConfigParameter").path("Value").asText()).targets();
+        JsonNode pushed = v.properties("PushRule").path("EventPattern").path("detail").path("repository-name");
+        if (o.get("services").equals("one")) {
+            assertEquals(List.of("Service"), services);
+            assertEquals(1, targets.size());
+            assertEquals("[\"web\"]", pushed.toString());
+            return;
+        }
+        assertEquals(List.of("Service", "SecondService"), services);
+        assertEquals("[\"web\",\"" + SECOND + "\"]", pushed.toString());
+        assertEquals(SECOND, v.properties("SecondRepository").path("RepositoryName").asText());
+        assertEquals(SECOND, v.properties("SecondTaskDefinition").path("Family").asText());
+        assertEquals(2, targets.size());
+        Target second = targets.get(1);
+        assertEquals(List.of(SECOND, "pushdeploy/" + SECOND, "app"), List.of(second.repository(), second.serviceKey(), second.container()));
+        assertEquals("/pushdeploy/" + SECOND + "/app-signing-key", second.secrets().get(0).parameter());
+        assertEquals(targets.get(0).tagPattern().pattern(), second.tagPattern().pattern());
+
+        JsonNode service = v.properties("SecondService");
+        assertEquals("{SecondTargetGroup}", service.path("LoadBalancers").get(0).path("TargetGroupArn").asText());
+        assertEquals("0", service.path("DesiredCount").asText(), "no task before the second service's own release");
+        assertEquals("100", service.path("DeploymentConfiguration").path("MinimumHealthyPercent").asText());
+        assertEquals("200", service.path("DeploymentConfiguration").path("MaximumPercent").asText());
+        JsonNode group = v.properties("SecondTargetGroup");
+        assertEquals(List.of("ip", "8080", "/health"), List.of(group.path("TargetType").asText(), group.path("Port").asText(), group.path("HealthCheckPath").asText()));
+        JsonNode rule = v.properties("SecondListenerRule");
+        assertEquals(v.exists("HttpsListener") ? "{HttpsListener}" : "{HttpListener}", rule.path("ListenerArn").asText(), "the listener that serves");
+        assertEquals("[{\"Field\":\"path-pattern\",\"PathPatternConfig\":{\"Values\":[\"/api/*\"]}}]", rule.path("Conditions").toString());
+        assertEquals("{SecondTargetGroup}", rule.path("Actions").get(0).path("TargetGroupArn").asText());
+        assertEquals(Set.of("{LoadBalancerSecurityGroup.GroupId}"), sources(v, "SecondAppSecurityGroup"));
+        Network net = new Network(v);
+        assertTrue(net.reaches(new Network.Endpoint("LoadBalancerSecurityGroup", "PublicSubnetA"), new Network.Endpoint("SecondAppSecurityGroup", "PrivateSubnetB"), 8080));
+        assertTrue(net.reaches(new Network.Endpoint("SecondAppSecurityGroup", "PrivateSubnetA"), new Network.Endpoint("EndpointSecurityGroup", "PrivateSubnetA"), 443));
+        assertFalse(net.reaches(new Network.Endpoint("SecondAppSecurityGroup", "PrivateSubnetA"), new Network.Endpoint("AppSecurityGroup", "PrivateSubnetB"), 8080),
+                "the services do not reach each other's tasks directly");
+        JsonNode container = v.properties("SecondTaskDefinition").path("ContainerDefinitions").get(0);
+        assertEquals(v.properties("TaskDefinition").path("ContainerDefinitions").get(0).path("LinuxParameters"), container.path("LinuxParameters"),
+                "the same hardening");
+
+        List<String> missing = new ArrayList<>();
+        for (String role : v.resources("AWS::IAM::Role")) {
+            if (role.equals("GitHubPushRole")) {
+                continue; // CI pushes the first service's repository (GitHubRepository is one application repository)
+            }
+            List<String> resources = new ArrayList<>();
+            v.properties(role).path("Policies").forEach(p -> p.path("PolicyDocument").path("Statement")
+                    .forEach(st -> resources.addAll(texts(st.path("Resource")))));
+            for (String resource : resources) {
+                String counterpart = secondOf(resource);
+                if (counterpart != null && !resources.contains(counterpart)) {
+                    missing.add(role + ": " + resource + " without " + counterpart);
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "grants of the first service the second lacks");
+    }
+
+    /** The second service's counterpart of a grant on the first's repository, service, family, slots or release parameters. */
+    private static String secondOf(String resource) {
+        if (resource.endsWith(":repository/web")) {
+            return resource.replace(":repository/web", ":repository/" + SECOND);
+        }
+        for (String scope : List.of(":service/pushdeploy/web", ":task-definition/web:", ":parameter/pushdeploy/web/", "/release/pushdeploy/web/",
+                ":log-group:/ecs/pushdeploy/web:")) {
+            if (resource.contains(scope)) {
+                return resource.replace(scope, scope.replace("web", SECOND));
+            }
+        }
+        return null;
+    }
+
+    /** The second service runs only once its own release parameters exist and differ from the first's. */
+    @Test
+    void theSecondServiceRunsOnItsOwnReleaseOnly() {
+        Map<String, String> release = Map.of(
+                "/pushdeploy/release/pushdeploy/web/image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "a".repeat(64),
+                "/pushdeploy/release/pushdeploy/web/secret/APP_SIGNING_KEY", "/pushdeploy/web/app-signing-key/a",
+                "/pushdeploy/release/pushdeploy/web/secret/DB_PASSWORD", "none",
+                "/pushdeploy/release/pushdeploy/api/image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/api@sha256:" + "b".repeat(64),
+                "/pushdeploy/release/pushdeploy/api/secret/APP_SIGNING_KEY", "/pushdeploy/api/app-signing-key/b");
+        Map<String, String> two = Map.of("SecondServiceName", SECOND,
+                "SecondLiveImage", "/pushdeploy/release/pushdeploy/api/image",
+                "SecondLiveSigningKeySlot", "/pushdeploy/release/pushdeploy/api/secret/APP_SIGNING_KEY");
+        java.util.function.Function<String, java.util.Optional<String>> ssm = name -> java.util.Optional.ofNullable(release.get(name));
+
+        Variant own = Variant.of(two, ssm);
+        assertEquals(List.of(), own.problems());
+        JsonNode container = own.properties("SecondTaskDefinition").path("ContainerDefinitions").get(0);
+        assertEquals(release.get("/pushdeploy/release/pushdeploy/api/image"), container.path("Image").asText());
+        assertEquals("[{\"Name\":\"APP_SIGNING_KEY\",\"ValueFrom\":\"/pushdeploy/api/app-signing-key/b\"}]", container.path("Secrets").toString());
+        assertEquals("2", own.properties("SecondService").path("DesiredCount").asText());
+
+        Variant forgotten = Variant.of(Map.of("SecondServiceName", SECOND), ssm);
+        assertEquals("0", forgotten.properties("SecondService").path("DesiredCount").asText(), "the first service's release is not the second's");
+        assertFalse(forgotten.properties("SecondTaskDefinition").path("ContainerDefinitions").get(0).has("Secrets"));
+        assertEquals("2", forgotten.properties("Service").path("DesiredCount").asText());
     }
 
     // ---------------------------------------------------------------- CI

@@ -43,8 +43,13 @@ final class Variant {
     }
 
     static Variant of(Map<String, String> overrides, String release) {
+        return of(overrides, name -> Optional.of(release));
+    }
+
+    /** A deployment whose Parameter Store parameters (those of SSM-typed template parameters) read {@code ssm}. */
+    static Variant of(Map<String, String> overrides, java.util.function.Function<String, Optional<String>> ssm) {
         CfnTemplate template = Deployments.TEMPLATE;
-        Map<String, String> values = template.parameterValues(overrides, name -> Optional.of(release));
+        Map<String, String> values = template.parameterValues(overrides, ssm);
         Map<String, String> bindings = new LinkedHashMap<>(Map.of("Database.Endpoint.Port", "5432"));
         Deployment ranges = deployment(template, values, bindings);
         for (String type : List.of("AWS::EC2::Subnet", "AWS::EC2::VPC")) {

@@ -11,6 +11,7 @@ import dev.pushdeploy.config.Target;
 import dev.pushdeploy.handler.Env;
 import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.db.LocalDatabase;
+import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.stack.PipelineTemplate;
 import dev.pushdeploy.local.template.CfnTemplate;
@@ -64,17 +65,16 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * the instance's dynamic references) and its database; for every postgres secret the base role
  * owns a sample table, and slot {@code a} is made by the real rotation ({@link PostgresRoles}):
  * role {@code <role>_a} with the slot's password, as a first release leaves it. The configuration
- * document is the template's with local changes: each target's smoke check points at the
- * simulator's smoke URL (so the bad-smoke scenario can fail it) and its rollout deadline is
- * capped at {@value #LOCAL_DEADLINE_SECONDS} s (a failing smoke check waits for the deadline). An
- * SQS queue subscribed to the notification topic lets the notifications be read back.
+ * document is the template's with one local change: each target's smoke check points at the
+ * simulator's smoke URL (so the bad-smoke scenario can fail it). The rollout deadline stays the
+ * template's: time is simulated, waiting for it costs no wall time. An SQS queue subscribed to the
+ * notification topic lets the notifications be read back.
  */
 public final class Bootstrap implements AutoCloseable, ResourceProvisioner.LocalParts {
     /** The tag of the first image, live after the first release of every service. */
     public static final String INITIAL_TAG = "v1.0.0";
     /** A newer build already in the repository, not deployed: the image the sample events and manual inputs name. */
     public static final String NEXT_TAG = "v1.1.0";
-    public static final int LOCAL_DEADLINE_SECONDS = 60;
     static final String NOTIFICATIONS_QUEUE = "pushdeploy-local-notifications";
     /** Value of every release parameter while the template is read for where the first release goes. */
     private static final String RELEASE_MARKER = "release-parameter:";
@@ -128,7 +128,8 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
     }
 
     /**
-     * Pushes an image manifest to a repository under {@code tag}. Without a digest the manifest
+     * Pushes an image manifest to a repository under {@code tag} (none when null or empty: an untagged
+     * push). Without a digest the manifest
      * decides it (as ECR does); with one, the image gets that digest (an event's image). Pushing
      * an image that is already there changes nothing; a tag that is there already with another
      * digest fails (the template's repositories have immutable tags). A new image in a repository with scan on
@@ -147,9 +148,11 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
                 {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
                  "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7,"digest":"sha256:%s"},
                  "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%s"}]}"""
-                .formatted(sha256(tag), sha256("layer " + tag + (digest == null ? "" : " " + digest)));
+                .formatted(sha256(String.valueOf(tag)), sha256("layer " + tag + (digest == null ? "" : " " + digest)));
+        boolean tagged = tag != null && !tag.isEmpty();
         try {
-            String pushed = ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag).imageDigest(digest))
+            String pushed = ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest)
+                            .imageTag(tagged ? tag : null).imageDigest(digest))
                     .image().imageId().imageDigest();
             boolean scanOnPush = ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().get(0)
                     .imageScanningConfiguration().scanOnPush();
@@ -158,7 +161,8 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
             }
             return pushed;
         } catch (ImageAlreadyExistsException already) {
-            String existing = ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageTag(tag)))
+            String existing = ecr.describeImages(r -> r.repositoryName(repository)
+                            .imageIds(i -> i.imageTag(tagged ? tag : null).imageDigest(tagged ? null : digest)))
                     .imageDetails().get(0).imageDigest();
             if (digest != null && !digest.equals(existing)) {
                 throw new IllegalArgumentException("cannot push " + repository + ":" + tag + " as " + digest + ": the tag is "
@@ -279,11 +283,11 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
             services.add(new StackOutputs.Service(target, repositoryUri, digests.get(target), service.taskDefinition(),
                     service.loadBalancers().isEmpty() ? null : service.loadBalancers().get(0).targetGroupArn(), target.health().smokeUrl()));
         }
-        List<String> patterns = stack.rules().stream().filter(PipelineTemplate.Rule::enabled)
-                .filter(rule -> stack.eventPatterns().contains(rule.pattern())).map(PipelineTemplate.Rule::pattern).toList();
+        List<String> startWorkflow = stack.eventPatterns();
+        List<String> patterns = stack.rules().stream().map(RuleSpec::pattern).filter(startWorkflow::contains).toList();
         return new StackOutputs(stack.deployment().ref(stack.stateMachine().logicalId()), configParameter, config,
                 environment.get(Env.TABLE_NAME), topicArn, queueUrl, environment.get(Env.RELEASE_PARAMETER_PREFIX), patterns,
-                services, stack.functions(), stack.deployment().outputs());
+                services, stack.functions(), stack.rules(), stack.deployment().outputs());
     }
 
     @Override
@@ -312,7 +316,7 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
         }
     }
 
-    /** The template's document with each target's smoke URL set to the simulator and the deadline capped. */
+    /** The template's document with each target's smoke URL set to the simulator. */
     private String localConfig(String document) {
         JsonNode root = Json.tree(document);
         for (JsonNode target : root.path("targets")) {
@@ -323,8 +327,6 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
             if (!health.hasNonNull("smokeUrl")) {
                 health.put("smokeUrl", smokeBase + t.path("cluster").asText() + "/" + t.path("service").asText());
             }
-            health.put("deadlineSeconds", Math.min(health.path("deadlineSeconds").asInt(LOCAL_DEADLINE_SECONDS),
-                    LOCAL_DEADLINE_SECONDS));
         }
         return root.toString();
     }

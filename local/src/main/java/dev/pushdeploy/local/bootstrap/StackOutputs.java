@@ -2,6 +2,7 @@ package dev.pushdeploy.local.bootstrap;
 
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.Target;
+import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Map;
  *
  * @param eventPatterns the patterns of the template's enabled rules that start the state machine
  * @param functions     the template's functions, as the local stack deploys them
+ * @param rules         the template's enabled EventBridge rules on the default bus
  * @param outputs       the template's outputs, evaluated for the local stack
  */
 public record StackOutputs(
@@ -24,11 +26,13 @@ public record StackOutputs(
         List<String> eventPatterns,
         List<Service> services,
         List<FunctionSpec> functions,
+        List<RuleSpec> rules,
         Map<String, String> outputs) {
     public StackOutputs {
         eventPatterns = List.copyOf(eventPatterns);
         services = List.copyOf(services);
         functions = List.copyOf(functions);
+        rules = List.copyOf(rules);
         outputs = Map.copyOf(outputs);
     }
 

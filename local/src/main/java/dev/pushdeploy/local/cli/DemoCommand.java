@@ -29,11 +29,13 @@ final class DemoCommand {
     private static final String BAD_TAG = "v1.2.0";
 
     private final Path root;
+    private final Main.Arguments arguments;
     private final PrintStream out;
     private final Consumer<String> functionLog;
 
-    DemoCommand(Path root, PrintStream out, Consumer<String> functionLog) {
+    DemoCommand(Path root, Main.Arguments arguments, PrintStream out, Consumer<String> functionLog) {
         this.root = root;
+        this.arguments = arguments;
         this.out = out;
         this.functionLog = functionLog;
     }
@@ -44,13 +46,14 @@ final class DemoCommand {
                 ===============
                 Everything runs on this machine: moto plays AWS (its Step Functions runs the real state
                 machine, statemachine/deploy.asl.json), the nine Java functions of template.yaml run in this
-                JVM, and a simulator plays ECS rolling out tasks behind the load balancer. Real time, about a
-                minute. Function logs: .pushdeploy/functions.log
+                JVM, and a simulator plays ECS rolling out tasks behind the load balancer. Time is simulated:
+                waiting costs no wall time. Function logs: .pushdeploy/functions.log
                 """);
         long start = System.nanoTime();
         out.print("Starting the emulator and bootstrapping the stack ... ");
         out.flush();
         try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog, null))) {
+            Main.rolloutSeconds(runtime, arguments);
             out.printf(Locale.ROOT, "done (%.1f s).%n%n", (System.nanoTime() - start) / 1e9);
             StackOutputs.Service service = runtime.stack().service();
             String name = service.target().serviceKey();

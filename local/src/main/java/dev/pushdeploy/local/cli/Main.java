@@ -20,9 +20,9 @@ import java.util.function.Consumer;
 public final class Main {
     static final String USAGE = """
             usage:
-              pushdeploy run --event FILE [--scenario NAME] [--scan-gate SEVERITY] [--dump DIR] [--name NAME] [--throttle] [--verbose]
+              pushdeploy run --event FILE [--scenario NAME] [--scan-gate SEVERITY] [--rollout-seconds N] [--dump DIR] [--name NAME] [--throttle] [--verbose]
               pushdeploy invoke FUNCTION --event FILE [--scan-gate SEVERITY] [--verbose]
-              pushdeploy demo [--verbose]
+              pushdeploy demo [--rollout-seconds N] [--verbose]
 
             run       applies the template's EventBridge rule to the event (or takes a manual input as is),
                       runs the state machine in moto against simulated ECS and prints one line per state,
@@ -37,8 +37,9 @@ public final class Main {
             invoke    runs one function of template.yaml in process with the event, like `sam local invoke`.
             demo      a good push that goes live, then a bad push that is rolled back.
             Function logs go to .pushdeploy/functions.log (to stderr with --verbose).
-            Time: real, unless PUSHDEPLOY_SPEED (ECS simulation speed-up) or PUSHDEPLOY_WAIT_SCALE (factor on
-            the state machine's waits and retry intervals, in (0, 1]) are set.
+            Time is simulated: waits cost no wall time, everything else takes as long as it does.
+            --rollout-seconds N (run, demo): a healthy ECS rollout takes N simulated seconds (default 8);
+            every phase of the simulated tasks scales with it.
             """;
 
     private Main() {
@@ -67,7 +68,7 @@ public final class Main {
             return switch (args[0]) {
                 case "run" -> new RunCommand(root, arguments, out, err, functionLog).execute();
                 case "invoke" -> new InvokeCommand(root, arguments, out, err, functionLog).execute();
-                case "demo" -> new DemoCommand(root, out, functionLog).execute();
+                case "demo" -> new DemoCommand(root, arguments, out, functionLog).execute();
                 default -> {
                     err.println("pushdeploy: unknown command " + args[0]);
                     err.print(USAGE);
@@ -86,25 +87,21 @@ public final class Main {
         return Path.of(configured == null ? "." : configured).toAbsolutePath().normalize();
     }
 
-    /**
-     * Real time, unless {@code PUSHDEPLOY_SPEED} (simulated ECS time runs that many times faster)
-     * or {@code PUSHDEPLOY_WAIT_SCALE} (factor on Wait states and Retry intervals, in (0, 1]) say otherwise;
-     * the scan gate at {@code scanGate} ({@code --scan-gate}; null: off).
-     */
+    /** The scan gate at {@code scanGate} ({@code --scan-gate}; null: off); states reported as they finish. */
     static LocalRuntime.Options options(Path root, Consumer<String> functionLog, String scanGate) {
-        return new LocalRuntime.Options(root, number("PUSHDEPLOY_SPEED", 1), number("PUSHDEPLOY_WAIT_SCALE", 1), functionLog,
-                scanGate);
+        return new LocalRuntime.Options(root, functionLog, scanGate, true);
     }
 
-    private static double number(String variable, double fallback) {
-        String value = System.getenv(variable);
-        if (value == null || value.isBlank()) {
-            return fallback;
+    /** Applies {@code --rollout-seconds}, when given. */
+    static void rolloutSeconds(LocalRuntime runtime, Arguments arguments) {
+        String value = arguments.options().get("--rollout-seconds");
+        if (value == null) {
+            return;
         }
         try {
-            return Double.parseDouble(value);
+            runtime.simulator().rolloutSeconds(Double.parseDouble(value));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(variable + " must be a number, not " + value);
+            throw new IllegalArgumentException("--rollout-seconds must be a number of seconds, not " + value);
         }
     }
 
@@ -129,7 +126,8 @@ public final class Main {
 
     /** Parsed options: {@code --name value} pairs, flags and positional words. */
     record Arguments(List<String> positional, java.util.Map<String, String> options, boolean verbose, boolean throttle) {
-        private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("--event", "--scenario", "--dump", "--name", "--scan-gate");
+        private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("--event", "--scenario", "--dump", "--name", "--scan-gate",
+                "--rollout-seconds");
 
         static Arguments parse(String[] args) {
             List<String> positional = new ArrayList<>();

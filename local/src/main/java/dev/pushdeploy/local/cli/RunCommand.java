@@ -38,6 +38,7 @@ final class RunCommand {
         Json.tree(input);
         err.println("pushdeploy: starting moto and the local endpoint, bootstrapping the stack from template.yaml ...");
         try (LocalRuntime runtime = LocalRuntime.start(Main.options(root, functionLog, arguments.options().get("--scan-gate")))) {
+            Main.rolloutSeconds(runtime, arguments);
             if (arguments.throttle()) {
                 runtime.simulator().throttling(THROTTLING);
             }

@@ -11,24 +11,33 @@ import dev.pushdeploy.local.endpoint.ExecutionScope;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.endpoint.Route;
 import java.nio.charset.StandardCharsets;
+import dev.pushdeploy.local.time.Agenda;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The ECS rollout simulator, as a route of the local endpoint (moto's ECS never progresses a
  * deployment). It answers UpdateService (moto's answer plus a new PRIMARY deployment),
  * DescribeServices (moto's services with the simulated deployments, counts and events),
- * ListTasks, DescribeTasks and ELBv2 DescribeTargetHealth from the simulated {@link Fleet};
- * serves the smoke URL {@code /pushdeploy-local/smoke/<cluster>/<service>}; and throttles ECS
- * calls when told to. Everything else about ECS (task definitions, clusters) is moto's.
+ * ListTasks, DescribeTasks, ListServiceDeployments, DescribeServiceDeployments,
+ * StopServiceDeployment (stop type ROLLBACK) and ELBv2 DescribeTargetHealth from the simulated
+ * {@link Fleet}; serves the smoke URL {@code /pushdeploy-local/smoke/<cluster>/<service>}; sends
+ * the events ECS sends to EventBridge, each when it happens in simulated time (as an
+ * {@link Agenda}, it has work whenever a task or deployment changes); and throttles ECS calls
+ * when told to. Everything else about ECS (task definitions, clusters) is moto's.
  */
-public final class EcsSimulator implements Route {
+public final class EcsSimulator implements Route, Agenda {
     public static final String SMOKE_PATH = "/pushdeploy-local/smoke/";
     private static final String ECS_TARGET = "AmazonEC2ContainerServiceV20141113.";
 
@@ -37,9 +46,29 @@ public final class EcsSimulator implements Route {
     private final Map<String, TaskDefinition> taskDefinitions = new ConcurrentHashMap<>();
     private volatile Throttling throttling = Throttling.off();
 
-    public EcsSimulator(LocalEndpoint endpoint, SimClock clock) {
+    public EcsSimulator(LocalEndpoint endpoint, Clock clock) {
         this.endpoint = endpoint;
         this.fleet = new Fleet(clock, this::taskDefinition);
+    }
+
+    /** Where the events ECS sends to EventBridge go. */
+    public void events(Consumer<ObjectNode> sink) {
+        fleet.events(sink);
+    }
+
+    /** How long a healthy rollout of a new revision takes from now on (simulated seconds; every phase scales). */
+    public void rolloutSeconds(double seconds) {
+        fleet.rolloutSeconds(seconds);
+    }
+
+    @Override
+    public OptionalLong nextAt() {
+        return fleet.nextChangeAt();
+    }
+
+    @Override
+    public void runUntil(long nowMillis) {
+        fleet.advance();
     }
 
     /** The behaviour of new revisions from now on. */
@@ -93,6 +122,9 @@ public final class EcsSimulator implements Route {
                 case "DescribeServices" -> Optional.of(describeServices(request));
                 case "ListTasks" -> listTasks(request);
                 case "DescribeTasks" -> describeTasks(request);
+                case "ListServiceDeployments" -> Optional.of(listServiceDeployments(request));
+                case "DescribeServiceDeployments" -> Optional.of(describeServiceDeployments(request));
+                case "StopServiceDeployment" -> Optional.of(stopServiceDeployment(request));
                 default -> Optional.empty();
             };
         }
@@ -113,6 +145,7 @@ public final class EcsSimulator implements Route {
         }
         ObjectNode answer = (ObjectNode) Json.tree(moto.bodyText());
         ObjectNode updated = (ObjectNode) answer.path("service");
+        taskDefinition(updated.path("taskDefinition").asText());
         fleet.updated(updated, body);
         fleet.decorate(updated);
         return jsonAnswer(moto, answer);
@@ -125,7 +158,7 @@ public final class EcsSimulator implements Route {
         }
         ObjectNode answer = (ObjectNode) Json.tree(moto.bodyText());
         for (JsonNode service : answer.path("services")) {
-            fleet.adopt(service);
+            adopt(service);
             fleet.decorate((ObjectNode) service);
         }
         return jsonAnswer(moto, answer);
@@ -234,8 +267,18 @@ public final class EcsSimulator implements Route {
         String body = Json.object().put("cluster", cluster).set("services", Json.mapper().createArrayNode().add(service)).toString();
         AwsResponse moto = endpoint.forward(ecsRequest("DescribeServices", body));
         if (moto.status() == 200) {
-            Json.tree(moto.bodyText()).path("services").forEach(fleet::adopt);
+            Json.tree(moto.bodyText()).path("services").forEach(this::adopt);
         }
+    }
+
+    /** Hands a moto service to the fleet, its task definition looked up first (the fleet never calls moto). */
+    private void adopt(JsonNode motoService) {
+        String taskDefinition = motoService.path("deployments").path(0).path("taskDefinition")
+                .asText(motoService.path("taskDefinition").asText());
+        if (!taskDefinition.isEmpty()) {
+            taskDefinition(taskDefinition);
+        }
+        fleet.adopt(motoService);
     }
 
     /** Takes over every service moto knows (a target group can be asked about before its service). */
@@ -251,6 +294,74 @@ public final class EcsSimulator implements Route {
                 Json.tree(services.bodyText()).path("serviceArns").forEach(s -> ensureAdopted(cluster, Fleet.lastSegment(s.asText())));
             }
         }
+    }
+
+    private AwsResponse listServiceDeployments(AwsRequest request) {
+        JsonNode body = Json.tree(request.bodyText());
+        String serviceArg = body.path("service").asText("");
+        if (serviceArg.isEmpty()) {
+            return ecsError("InvalidParameterException", "service is required.");
+        }
+        String cluster = serviceArg.contains(":service/") ? serviceArg.split("/")[1] : cluster(body);
+        String service = Fleet.lastSegment(serviceArg);
+        ensureAdopted(cluster, service);
+        Set<String> statuses = new HashSet<>();
+        body.path("status").forEach(s -> statuses.add(s.asText()));
+        JsonNode createdAt = body.path("createdAt");
+        Double after = createdAt.path("after").isNumber() ? createdAt.get("after").asDouble() : null;
+        Double before = createdAt.path("before").isNumber() ? createdAt.get("before").asDouble() : null;
+        Optional<List<ObjectNode>> found = fleet.serviceDeployments(cluster, service, statuses, after, before);
+        if (found.isEmpty()) {
+            return ecsError("ServiceNotFoundException", "Service not found.");
+        }
+        int max = body.path("maxResults").asInt(20);
+        if (max < 1 || max > 100) {
+            return ecsError("InvalidParameterException", "maxResults must be between 1 and 100.");
+        }
+        int offset = body.hasNonNull("nextToken") ? Integer.parseInt(body.get("nextToken").asText()) : 0;
+        ObjectNode answer = Json.object();
+        ArrayNode page = answer.putArray("serviceDeployments");
+        found.get().stream().skip(offset).limit(max).forEach(page::add);
+        if (offset + max < found.get().size()) {
+            answer.put("nextToken", String.valueOf(offset + max));
+        }
+        return ecsAnswer(answer);
+    }
+
+    private AwsResponse describeServiceDeployments(AwsRequest request) {
+        JsonNode arns = Json.tree(request.bodyText()).path("serviceDeploymentArns");
+        if (!arns.isArray() || arns.isEmpty() || arns.size() > 20) {
+            return ecsError("InvalidParameterException", "serviceDeploymentArns must name 1 to 20 service deployments.");
+        }
+        ObjectNode answer = Json.object();
+        ArrayNode found = answer.putArray("serviceDeployments");
+        ArrayNode failures = answer.putArray("failures");
+        for (JsonNode arn : arns) {
+            fleet.describeServiceDeployment(arn.asText()).ifPresentOrElse(found::add,
+                    () -> failures.addObject().put("arn", arn.asText()).put("reason", "MISSING"));
+        }
+        return ecsAnswer(answer);
+    }
+
+    private AwsResponse stopServiceDeployment(AwsRequest request) {
+        JsonNode body = Json.tree(request.bodyText());
+        String arn = body.path("serviceDeploymentArn").asText("");
+        String stopType = body.path("stopType").asText("ROLLBACK");
+        if (!stopType.equals("ROLLBACK")) {
+            return ecsError("InvalidParameterException", "the simulator stops rolling deployments with stopType ROLLBACK only, not "
+                    + stopType + ".");
+        }
+        return switch (fleet.stopServiceDeployment(arn)) {
+            case STOPPING -> ecsAnswer(Json.object().put("serviceDeploymentArn", arn));
+            case NOT_FOUND -> ecsError("ServiceDeploymentNotFoundException", "The service deployment " + arn + " does not exist.");
+            case FINISHED -> ecsError("ConflictException", "The service deployment " + arn + " is not in progress.");
+        };
+    }
+
+    private static AwsResponse ecsError(String type, String message) {
+        return AwsResponse.json(400, AwsResponse.JSON_1_1,
+                Json.object().put("__type", type).put("message", message).toString(),
+                Map.of("x-amzn-RequestId", UUID.randomUUID().toString()));
     }
 
     private TaskDefinition taskDefinition(String arn) {

@@ -7,39 +7,67 @@ import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.local.ecs.Scenario.Fate;
 import dev.pushdeploy.local.ecs.SimDeployment.Kind;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The simulated state of every ECS service the simulator has seen: deployments that progress
  * with simulated time, tasks that start, pass or fail health checks and stop, the circuit
- * breaker (DESIGN 3.2: 0.5 × desired failed tasks, at least 3, at most 200) and its rollback
- * to the last completed deployment. Pure state: the HTTP side lives in {@link EcsSimulator}.
+ * breaker (0.5 × desired failed tasks, at least 3, at most 200) and its rollback to the last
+ * completed deployment, the service deployments ECS reports for them, and the events ECS sends
+ * to EventBridge, each at the simulated moment it happens. Pure state: the HTTP side lives in
+ * {@link EcsSimulator}.
+ *
+ * <p>Time moves in steps of {@value #STEP} s, but only steps where something changes are taken:
+ * {@link #nextChangeAt()} says when the next one is, so a long rollout costs no more work than a
+ * short one. The pace stretches every phase of a task's life (provisioning, image pull, health
+ * checks, draining, relaunch back-off) alike: at pace 1 a healthy rollout completes
+ * {@value #HEALTHY_ROLLOUT_UNITS} s after it starts; a crashing container still exits
+ * {@value SimTask#CRASH_AFTER_START} s after it started.
  */
 final class Fleet {
-    private static final double STEP = 0.25;
-    private static final double RELAUNCH_BACKOFF = 2;
+    static final double STEP = 0.25;
+    /** Pace units from UpdateService to COMPLETED for a healthy rollout (tasks healthy at 5, old ones drained 3 later). */
+    static final double HEALTHY_ROLLOUT_UNITS = 8;
+    private static final double RELAUNCH_UNITS = 2;
+    private static final String STOP_REASON = "Service deployment rolled back because of a stop request.";
+    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    private final SimClock clock;
+    private final Clock clock;
     private final Function<String, TaskDefinition> taskDefinitions;
     private final Map<String, SimService> services = new LinkedHashMap<>();
     private final Map<String, Scenario> imageScenarios = new HashMap<>();
     private final List<DeploymentStart> starts = new ArrayList<>();
+    private Consumer<ObjectNode> events = event -> { };
     private Scenario scenario = Scenario.HEALTHY;
+    private double pace = 1;
     private double lastStep;
     private int addresses;
 
-    Fleet(SimClock clock, Function<String, TaskDefinition> taskDefinitions) {
+    /**
+     * @param taskDefinitions describes a task definition; called under the fleet's lock, so it should
+     *                        answer from memory (the simulator looks each one up before it gets here)
+     */
+    Fleet(Clock clock, Function<String, TaskDefinition> taskDefinitions) {
         this.clock = clock;
         this.taskDefinitions = taskDefinitions;
-        this.lastStep = clock.now();
+        this.lastStep = grid(now());
+    }
+
+    /** Where the events ECS sends to EventBridge go (in the order they happen). */
+    synchronized void events(Consumer<ObjectNode> sink) {
+        this.events = sink;
     }
 
     synchronized void scenario(Scenario scenario) {
@@ -48,6 +76,14 @@ final class Fleet {
 
     synchronized Scenario scenario() {
         return scenario;
+    }
+
+    /** How long a healthy rollout of the tasks started from now on takes, in simulated seconds. */
+    synchronized void rolloutSeconds(double seconds) {
+        if (!(seconds >= HEALTHY_ROLLOUT_UNITS * STEP)) {
+            throw new IllegalArgumentException("a rollout takes at least " + HEALTHY_ROLLOUT_UNITS * STEP + " s, not " + seconds);
+        }
+        this.pace = seconds / HEALTHY_ROLLOUT_UNITS;
     }
 
     /** New revisions with this image digest behave per {@code scenario}, whatever the run's scenario. */
@@ -60,6 +96,7 @@ final class Fleet {
         starts.clear();
         imageScenarios.clear();
         scenario = Scenario.HEALTHY;
+        pace = 1;
     }
 
     synchronized boolean knows(String cluster, String service) {
@@ -92,14 +129,16 @@ final class Fleet {
         // A service first seen is steady on the revision it names (moto's deployments keep the
         // revision it was created with, whatever UpdateService asked before the simulator saw it).
         String taskDefinition = motoService.path("taskDefinition").asText(first.path("taskDefinition").asText());
-        double t = lastStep;
-        SimDeployment initial = new SimDeployment(id, taskDefinition, Kind.INITIAL, Fate.HEALTHY, false, t - 600);
+        double t = lastStep - 600;
+        SimServiceDeployment record = newServiceDeployment(service, taskDefinition, List.of(), t);
+        SimDeployment initial = new SimDeployment(id, taskDefinition, Kind.INITIAL, Fate.HEALTHY, false, t, record);
         service.deployments.add(initial);
         for (int i = 0; i < service.desired; i++) {
-            SimTask task = launch(service, initial, t - 600);
-            task.advance(t, service.loadBalanced(), targetGroup(service));
+            SimTask task = launch(service, initial, t, 1);
+            task.advance(t + 10, service.loadBalanced(), targetGroup(service));
+            task.reported = task.status();
         }
-        complete(service, initial, t - 590);
+        complete(service, initial, t + 10, false);
         services.put(service.key(), service);
     }
 
@@ -119,11 +158,21 @@ final class Fleet {
             return;
         }
         double t = lastStep;
-        SimDeployment deployment = newDeployment(service, taskDefinition, Kind.UPDATE, t);
-        starts.add(new DeploymentStart(service.key(), deployment.id, taskDefinition, service.primary().id,
-                service.primary().taskDefinition, service.primary().rolloutState));
+        SimDeployment replaced = service.primary();
+        SimServiceDeployment superseded = replaced.serviceDeployment;
+        if (!superseded.finished()) {
+            superseded.finish(t, SimServiceDeployment.STOPPED, "ECS stopped the service deployment: a newer one started.");
+        }
+        List<String> sources = service.deployments.stream().map(d -> revision(service, d.taskDefinition)).distinct().toList();
+        SimDeployment deployment = newDeployment(service, taskDefinition, Kind.UPDATE, t,
+                newServiceDeployment(service, taskDefinition, sources, t));
+        starts.add(new DeploymentStart(service.key(), deployment.id, taskDefinition, replaced.id,
+                replaced.taskDefinition, replaced.rolloutState));
         service.deployments.add(0, deployment);
         service.event(t, "has started a deployment " + deployment.id + " of " + lastSegment(taskDefinition) + ".");
+        events.accept(EcsEvents.deploymentStateChange(service, deployment, EcsEvents.IN_PROGRESS,
+                deployment.rolloutStateReason, t));
+        step(service, t);
     }
 
     /** Replaces moto's view of a service (deployments, counts, task definition, events) by the simulated one. */
@@ -140,9 +189,8 @@ final class Fleet {
         for (SimDeployment d : service.deployments) {
             ObjectNode node = deployments.addObject();
             List<SimTask> tasks = service.tasksOf(d);
-            int dRunning = (int) tasks.stream().filter(x -> SimTask.RUNNING.equals(x.lastStatus)).count();
-            int dPending = (int) tasks.stream()
-                    .filter(x -> SimTask.PROVISIONING.equals(x.lastStatus) || SimTask.PENDING.equals(x.lastStatus)).count();
+            int dRunning = count(tasks, SimTask.RUNNING);
+            int dPending = count(tasks, SimTask.PROVISIONING) + count(tasks, SimTask.PENDING);
             running += dRunning;
             pending += dPending;
             node.put("id", d.id);
@@ -154,8 +202,8 @@ final class Fleet {
             node.put("pendingCount", dPending);
             node.put("runningCount", dRunning);
             node.put("failedTasks", d.failedTasks);
-            node.put("createdAt", seconds(d.createdAt));
-            node.put("updatedAt", seconds(d.updatedAt));
+            node.put("createdAt", d.createdAt);
+            node.put("updatedAt", d.updatedAt);
             node.put("launchType", "FARGATE");
             node.put("platformVersion", "1.4.0");
             node.put("platformFamily", "Linux");
@@ -177,7 +225,7 @@ final class Fleet {
         motoService.put("pendingCount", pending);
         ArrayNode events = Json.mapper().createArrayNode();
         for (SimService.Event e : service.events) {
-            events.addObject().put("id", e.id()).put("createdAt", seconds(e.at())).put("message", e.message());
+            events.addObject().put("id", e.id()).put("createdAt", e.at()).put("message", e.message());
         }
         motoService.set("events", events);
     }
@@ -249,12 +297,133 @@ final class Fleet {
         return Optional.of(bad ? 503 : 200);
     }
 
+    /**
+     * ListServiceDeployments: the service's service deployments, newest first, with one of the
+     * statuses (all when empty) and created within [after, before] (epoch seconds, null for open).
+     */
+    synchronized Optional<List<ObjectNode>> serviceDeployments(String cluster, String serviceName, Set<String> statuses,
+                                                               Double after, Double before) {
+        advance();
+        SimService service = services.get(cluster + "/" + serviceName);
+        if (service == null) {
+            return Optional.empty();
+        }
+        List<ObjectNode> briefs = new ArrayList<>();
+        for (SimServiceDeployment d : service.serviceDeployments.reversed()) {
+            if ((statuses.isEmpty() || statuses.contains(d.status)) && (after == null || d.createdAt >= after)
+                    && (before == null || d.createdAt <= before)) {
+                ObjectNode brief = Json.object();
+                brief.put("serviceDeploymentArn", d.arn);
+                brief.put("serviceArn", service.serviceArn);
+                brief.put("clusterArn", service.clusterArn);
+                brief.put("startedAt", d.createdAt);
+                brief.put("createdAt", d.createdAt);
+                if (d.finishedAt != null) {
+                    brief.put("finishedAt", d.finishedAt);
+                }
+                brief.put("targetServiceRevisionArn", d.targetRevision);
+                brief.put("status", d.status);
+                if (d.statusReason != null) {
+                    brief.put("statusReason", d.statusReason);
+                }
+                briefs.add(brief);
+            }
+        }
+        return Optional.of(briefs);
+    }
+
+    /** DescribeServiceDeployments for one ARN; empty when there is no such service deployment. */
+    synchronized Optional<ObjectNode> describeServiceDeployment(String arn) {
+        advance();
+        for (SimService service : services.values()) {
+            for (SimServiceDeployment d : service.serviceDeployments) {
+                if (d.arn.equals(arn)) {
+                    return Optional.of(render(service, d));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What StopServiceDeployment found. */
+    enum StopOutcome { STOPPING, NOT_FOUND, FINISHED }
+
+    /**
+     * StopServiceDeployment with stop type ROLLBACK: the service goes back to the revision that was
+     * live before the service deployment (its last completed one), as a rollback of that deployment.
+     */
+    synchronized StopOutcome stopServiceDeployment(String arn) {
+        advance();
+        for (SimService service : services.values()) {
+            for (SimServiceDeployment d : service.serviceDeployments) {
+                if (!d.arn.equals(arn)) {
+                    continue;
+                }
+                SimDeployment primary = service.primary();
+                if (d.finished() || primary.serviceDeployment != d || !d.status.equals(SimServiceDeployment.IN_PROGRESS)) {
+                    return StopOutcome.FINISHED;
+                }
+                d.status = SimServiceDeployment.ROLLBACK_REQUESTED;
+                d.statusReason = STOP_REASON;
+                d.updatedAt = lastStep;
+                primary.stopRequested = true;
+                return StopOutcome.STOPPING;
+            }
+        }
+        return StopOutcome.NOT_FOUND;
+    }
+
     synchronized List<DeploymentStart> starts() {
         return List.copyOf(starts);
     }
 
+    /** When the next change happens (epoch millis of simulated time), if anything is still changing. */
+    synchronized java.util.OptionalLong nextChangeAt() {
+        double next = nextStep();
+        return Double.isInfinite(next) ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of((long) Math.ceil(next * 1000));
+    }
+
+    /** Brings every service up to the current simulated time, sending the events of each change. */
+    synchronized void advance() {
+        double now = now();
+        while (true) {
+            double next = nextStep();
+            if (next > now) {
+                break;
+            }
+            lastStep = next;
+            for (SimService service : services.values()) {
+                step(service, lastStep);
+            }
+        }
+        lastStep = Math.max(lastStep, grid(now));
+    }
+
     /** One ALB target: a task's IP and its health. */
     record Target(String ip, String state, String reason) {
+    }
+
+    private double now() {
+        return clock.millis() / 1000.0;
+    }
+
+    /** The first step after {@link #lastStep} at which some service changes by itself. */
+    private double nextStep() {
+        double next = Double.POSITIVE_INFINITY;
+        for (SimService service : services.values()) {
+            for (SimTask task : service.tasks) {
+                next = Math.min(next, task.nextChangeAfter(lastStep));
+            }
+            SimDeployment primary = service.primary();
+            if (SimDeployment.IN_PROGRESS.equals(primary.rolloutState) && primary.stopRequested) {
+                next = Math.min(next, lastStep + STEP);
+            } else if (SimDeployment.IN_PROGRESS.equals(primary.rolloutState)
+                    && service.tasksOf(primary).stream().filter(SimTask::live).count() < service.desired) {
+                next = Math.min(next, Math.max(primary.nextLaunchAt, lastStep + STEP));
+            }
+        }
+        return Double.isInfinite(next) ? next : Math.max(lastStep + STEP, ceilGrid(next));
     }
 
     /** Takes the desired count and circuit breaker settings from a service or UpdateService request, where it has them. */
@@ -267,39 +436,52 @@ final class Fleet {
         }
     }
 
-    private void advance() {
-        double now = clock.now();
-        while (lastStep + STEP <= now) {
-            lastStep += STEP;
-            for (SimService service : services.values()) {
-                step(service, lastStep);
-            }
-        }
-    }
-
     private void step(SimService service, double t) {
         for (SimTask task : service.tasks) {
             if (task.advance(t, service.loadBalanced(), targetGroup(service))) {
                 SimDeployment d = task.deployment;
                 d.failedTasks++;
                 d.updatedAt = t;
-                d.nextLaunchAt = t + RELAUNCH_BACKOFF;
+                if (d.kind != Kind.ECS_ROLLBACK) {
+                    d.serviceDeployment.failureCount++;
+                }
+                d.nextLaunchAt = t + RELAUNCH_UNITS * pace;
                 service.event(t, "has stopped 1 running tasks: (task " + task.id + ").");
             }
         }
+        progress(service, t);
+        for (SimTask task : service.tasks) {
+            if (!task.status().equals(task.reported)) {
+                task.reported = task.status();
+                task.version++;
+                events.accept(EcsEvents.taskStateChange(service, render(service, task), task.version, t));
+            }
+        }
+    }
+
+    private void progress(SimService service, double t) {
         SimDeployment primary = service.primary();
         if (!SimDeployment.IN_PROGRESS.equals(primary.rolloutState)) {
+            return;
+        }
+        if (primary.stopRequested) {
+            primary.stopRequested = false;
+            rollBack(service, primary, t, STOP_REASON, "ECS service deployment stopped: rolling back to deploymentId %s.");
             return;
         }
         if (service.circuitBreaker && primary.failedTasks >= threshold(service.desired)) {
             trip(service, primary, t);
             return;
         }
+        if (primary.failedTasks >= 2 && !primary.startImpairedReported) {
+            primary.startImpairedReported = true;
+            events.accept(EcsEvents.serviceAction(service, EcsEvents.TASK_START_IMPAIRED, t));
+        }
         List<SimTask> mine = service.tasksOf(primary);
         long live = mine.stream().filter(SimTask::live).count();
         if (live < service.desired && t >= primary.nextLaunchAt) {
             for (long i = live; i < service.desired; i++) {
-                launch(service, primary, t);
+                launch(service, primary, t, pace);
             }
             service.event(t, "has started " + (service.desired - live) + " tasks.");
             primary.updatedAt = t;
@@ -311,12 +493,12 @@ final class Fleet {
         boolean othersGone = true;
         for (SimTask task : service.tasks) {
             if (task.deployment != primary && !task.stopped()) {
-                task.drain(t, primary.id);
+                task.drain(t, primary.id, pace);
                 othersGone = false;
             }
         }
         if (othersGone) {
-            complete(service, primary, t);
+            complete(service, primary, t, true);
         }
     }
 
@@ -325,21 +507,50 @@ final class Fleet {
         failed.rolloutState = SimDeployment.FAILED;
         failed.rolloutStateReason = "ECS deployment circuit breaker: tasks failed to start.";
         failed.updatedAt = t;
+        SimServiceDeployment record = failed.serviceDeployment;
+        record.breakerTriggered = true;
         service.event(t, "(deployment " + failed.id + ") deployment failed: tasks failed to start.");
+        events.accept(EcsEvents.deploymentStateChange(service, failed, EcsEvents.FAILED,
+                "ECS deployment circuit breaker: task failed to start.", t));
         SimDeployment target = service.lastCompleted;
-        if (!service.circuitBreakerRollback || target == null || failed.kind == Kind.ECS_ROLLBACK
-                || target.taskDefinition.equals(failed.taskDefinition)) {
-            service.tasksOf(failed).forEach(x -> x.drain(t, failed.id));
+        boolean canRollBack = service.circuitBreakerRollback && target != null && failed.kind != Kind.ECS_ROLLBACK
+                && !target.taskDefinition.equals(failed.taskDefinition);
+        if (!canRollBack) {
+            service.tasksOf(failed).forEach(x -> x.drain(t, failed.id, pace));
+            if (!record.finished()) {
+                record.finish(t, failed.kind == Kind.ECS_ROLLBACK ? SimServiceDeployment.ROLLBACK_FAILED
+                        : SimServiceDeployment.STOPPED, failed.rolloutStateReason);
+            }
             return;
         }
-        SimDeployment rollback = newDeployment(service, target.taskDefinition, Kind.ECS_ROLLBACK, t);
-        rollback.rolloutStateReason = "ECS deployment circuit breaker: rolling back to deploymentId " + target.id + ".";
-        service.deployments.add(0, rollback);
-        service.tasksOf(failed).forEach(x -> x.drain(t, rollback.id));
-        service.event(t, "(deployment " + failed.id + ") rolling back to deployment " + target.id + ".");
+        rollBack(service, failed, t, "Circuit breaker triggered: rolling back to the last completed deployment.",
+                "ECS deployment circuit breaker: rolling back to deploymentId %s.");
     }
 
-    private void complete(SimService service, SimDeployment primary, double t) {
+    /**
+     * ECS rolls the service back from {@code from} to its last completed deployment's revision.
+     *
+     * @param reason     the service deployment's rollback reason
+     * @param rollout    the rollback deployment's rolloutStateReason, {@code %s} the target deployment id
+     */
+    private void rollBack(SimService service, SimDeployment from, double t, String reason, String rollout) {
+        SimDeployment target = service.lastCompleted;
+        SimServiceDeployment record = from.serviceDeployment;
+        SimDeployment rollback = newDeployment(service, target.taskDefinition, Kind.ECS_ROLLBACK, t, record);
+        rollback.rolloutStateReason = rollout.formatted(target.id);
+        service.deployments.add(0, rollback);
+        service.tasksOf(from).forEach(x -> x.drain(t, rollback.id, pace));
+        service.event(t, "(deployment " + from.id + ") rolling back to deployment " + target.id + ".");
+        record.status = SimServiceDeployment.ROLLBACK_IN_PROGRESS;
+        record.statusReason = reason;
+        record.updatedAt = t;
+        record.rollbackReason = reason;
+        record.rollbackStartedAt = t;
+        record.rollbackRevision = revision(service, target.taskDefinition);
+        events.accept(EcsEvents.deploymentStateChange(service, rollback, EcsEvents.IN_PROGRESS, rollback.rolloutStateReason, t));
+    }
+
+    private void complete(SimService service, SimDeployment primary, double t, boolean announce) {
         primary.rolloutState = SimDeployment.COMPLETED;
         primary.rolloutStateReason = "ECS deployment " + primary.id + " completed.";
         primary.updatedAt = t;
@@ -348,9 +559,19 @@ final class Fleet {
         service.deployments.removeIf(d -> d != primary);
         service.event(t, "(deployment " + primary.id + ") deployment completed.");
         service.event(t, "has reached a steady state.");
+        SimServiceDeployment record = primary.serviceDeployment;
+        if (!record.finished()) {
+            record.finish(t, primary.kind == Kind.ECS_ROLLBACK ? SimServiceDeployment.ROLLBACK_SUCCESSFUL
+                    : SimServiceDeployment.SUCCESSFUL, null);
+        }
+        if (announce) {
+            events.accept(EcsEvents.deploymentStateChange(service, primary, EcsEvents.COMPLETED, primary.rolloutStateReason, t));
+            events.accept(EcsEvents.serviceAction(service, EcsEvents.STEADY_STATE, t));
+        }
     }
 
-    private SimDeployment newDeployment(SimService service, String taskDefinition, Kind kind, double t) {
+    private SimDeployment newDeployment(SimService service, String taskDefinition, Kind kind, double t,
+                                        SimServiceDeployment record) {
         Scenario behaviour = scenario;
         if (scenario != Scenario.ROLLBACK_FAILS && !service.completedRevisions.contains(taskDefinition)) {
             for (TaskDefinition.Container c : taskDefinitions.apply(taskDefinition).containers()) {
@@ -363,19 +584,88 @@ final class Fleet {
         boolean knownGood = service.completedRevisions.contains(taskDefinition) && scenario != Scenario.ROLLBACK_FAILS;
         Fate fate = knownGood ? Fate.HEALTHY : behaviour.fate();
         boolean smokeFails = !knownGood && behaviour.smokeFails();
-        return new SimDeployment(newDeploymentId(), taskDefinition, kind, fate, smokeFails, t);
+        return new SimDeployment(newDeploymentId(), taskDefinition, kind, fate, smokeFails, t, record);
     }
 
-    private SimTask launch(SimService service, SimDeployment deployment, double t) {
-        String region = service.serviceArn.substring(0, service.serviceArn.indexOf(":service/"));
+    private SimServiceDeployment newServiceDeployment(SimService service, String taskDefinition, List<String> sources,
+                                                      double t) {
+        SimServiceDeployment record = new SimServiceDeployment(
+                service.arnPrefix() + ":service-deployment/" + service.cluster + "/" + service.name + "/" + randomId(21),
+                revision(service, taskDefinition), taskDefinition, sources, t, threshold(service.desired),
+                service.circuitBreaker, service.circuitBreakerRollback);
+        service.serviceDeployments.add(record);
+        return record;
+    }
+
+    /** The service revision of a task definition (one per task definition: the simulator changes nothing else). */
+    private static String revision(SimService service, String taskDefinition) {
+        return service.revisions.computeIfAbsent(taskDefinition, td -> service.arnPrefix() + ":service-revision/"
+                + service.cluster + "/" + service.name + "/" + (1 + ThreadLocalRandom.current().nextLong(999_999_999_999_999_999L)));
+    }
+
+    private SimTask launch(SimService service, SimDeployment deployment, double t, double taskPace) {
         byte[] random = new byte[16];
         ThreadLocalRandom.current().nextBytes(random);
-        String arn = region + ":task/" + service.cluster + "/" + HexFormat.of().formatHex(random);
+        String arn = service.arnPrefix() + ":task/" + service.cluster + "/" + HexFormat.of().formatHex(random);
         int n = addresses++;
         String ip = "10.0." + (1 + n / 240 % 250) + "." + (10 + n % 240);
-        SimTask task = new SimTask(arn, deployment, deployment.fate, t, ip);
+        SimTask task = new SimTask(arn, deployment, deployment.fate, t, taskPace, ip);
         service.tasks.add(task);
         return task;
+    }
+
+    private ObjectNode render(SimService service, SimServiceDeployment d) {
+        ObjectNode node = Json.object();
+        node.put("serviceDeploymentArn", d.arn);
+        node.put("serviceArn", service.serviceArn);
+        node.put("clusterArn", service.clusterArn);
+        node.put("createdAt", d.createdAt);
+        node.put("startedAt", d.createdAt);
+        if (d.finishedAt != null) {
+            node.put("finishedAt", d.finishedAt);
+        }
+        if (d.stoppedAt != null) {
+            node.put("stoppedAt", d.stoppedAt);
+        }
+        node.put("updatedAt", d.updatedAt);
+        ArrayNode sources = node.putArray("sourceServiceRevisions");
+        for (String source : d.sourceRevisions) {
+            sources.add(revisionSummary(service, source, null));
+        }
+        node.set("targetServiceRevision", revisionSummary(service, d.targetRevision, d));
+        node.put("status", d.status);
+        if (d.statusReason != null) {
+            node.put("statusReason", d.statusReason);
+        }
+        ObjectNode configuration = node.putObject("deploymentConfiguration");
+        configuration.putObject("deploymentCircuitBreaker").put("enable", d.circuitBreaker).put("rollback", d.rollbackEnabled);
+        configuration.put("maximumPercent", 200).put("minimumHealthyPercent", 100);
+        configuration.putObject("alarms").put("rollback", false).put("enable", false).putArray("alarmNames");
+        if (d.rollbackStartedAt != null) {
+            node.putObject("rollback").put("reason", d.rollbackReason).put("startedAt", d.rollbackStartedAt)
+                    .put("serviceRevisionArn", d.rollbackRevision);
+        }
+        node.putObject("deploymentCircuitBreaker")
+                .put("status", !d.circuitBreaker ? "DISABLED" : d.breakerTriggered ? "TRIGGERED"
+                        : d.finished() ? "MONITORING_COMPLETE" : "MONITORING")
+                .put("failureCount", d.failureCount)
+                .put("threshold", d.threshold);
+        node.putObject("alarms").put("status", "DISABLED");
+        return node;
+    }
+
+    /** A service revision's task counts; for the target of {@code d}, those of its own deployment. */
+    private ObjectNode revisionSummary(SimService service, String revision, SimServiceDeployment d) {
+        List<SimTask> tasks = service.tasks.stream()
+                .filter(t -> revision.equals(service.revisions.get(t.deployment.taskDefinition)))
+                .filter(t -> d == null || t.deployment.serviceDeployment == d)
+                .toList();
+        boolean targetOfPrimary = d != null && service.primary().serviceDeployment == d
+                && service.primary().kind != Kind.ECS_ROLLBACK;
+        return Json.object().put("arn", revision)
+                .put("requestedTaskCount", targetOfPrimary ? service.desired : (int) tasks.stream().filter(SimTask::live).count())
+                .put("runningTaskCount", count(tasks, SimTask.RUNNING))
+                .put("pendingTaskCount", count(tasks, SimTask.PROVISIONING) + count(tasks, SimTask.PENDING));
     }
 
     private ObjectNode render(SimService service, SimTask task) {
@@ -395,15 +685,15 @@ final class Fleet {
         node.put("healthStatus", "UNKNOWN");
         node.put("cpu", definition.cpu());
         node.put("memory", definition.memory());
-        node.put("createdAt", seconds(task.createdAt));
+        node.put("createdAt", task.createdAt);
         if (task.startedAt != null) {
-            node.put("startedAt", seconds(task.startedAt));
+            node.put("startedAt", task.startedAt);
         }
         if (task.stoppingAt != null) {
-            node.put("stoppingAt", seconds(task.stoppingAt));
+            node.put("stoppingAt", task.stoppingAt);
         }
         if (task.stoppedAt != null) {
-            node.put("stoppedAt", seconds(task.stoppedAt));
+            node.put("stoppedAt", task.stoppedAt);
             node.put("stopCode", task.stopCode);
             node.put("stoppedReason", task.stoppedReason);
         }
@@ -434,6 +724,10 @@ final class Fleet {
         return node;
     }
 
+    private static int count(Collection<SimTask> tasks, String lastStatus) {
+        return (int) tasks.stream().filter(t -> lastStatus.equals(t.lastStatus)).count();
+    }
+
     private static String containerStatus(SimTask task) {
         return switch (task.lastStatus) {
             case SimTask.PROVISIONING -> SimTask.PENDING;
@@ -442,12 +736,16 @@ final class Fleet {
         };
     }
 
-    private double seconds(double t) {
-        return clock.epochMillis(t) / 1000.0;
-    }
-
     private static String targetGroup(SimService service) {
         return service.targetGroups.isEmpty() ? null : service.targetGroups.get(0);
+    }
+
+    private static double grid(double t) {
+        return Math.floor(t / STEP) * STEP;
+    }
+
+    private static double ceilGrid(double t) {
+        return Math.ceil(t / STEP - 1e-9) * STEP;
     }
 
     static int threshold(int desired) {
@@ -459,6 +757,14 @@ final class Fleet {
         id.append(1 + ThreadLocalRandom.current().nextInt(9));
         for (int i = 0; i < 18; i++) {
             id.append(ThreadLocalRandom.current().nextInt(10));
+        }
+        return id.toString();
+    }
+
+    private static String randomId(int length) {
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            id.append(BASE62.charAt(ThreadLocalRandom.current().nextInt(BASE62.length())));
         }
         return id.toString();
     }

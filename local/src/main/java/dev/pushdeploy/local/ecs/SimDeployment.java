@@ -2,7 +2,7 @@ package dev.pushdeploy.local.ecs;
 
 import dev.pushdeploy.local.ecs.Scenario.Fate;
 
-/** One ECS deployment of a simulated service. */
+/** One ECS deployment of a simulated service (an entry of DescribeServices' {@code deployments}). */
 final class SimDeployment {
     static final String IN_PROGRESS = "IN_PROGRESS";
     static final String COMPLETED = "COMPLETED";
@@ -17,13 +17,19 @@ final class SimDeployment {
     final Fate fate;
     final boolean smokeFails;
     final double createdAt;
+    /** The service deployment (ListServiceDeployments) this deployment belongs to; a rollback shares its origin's. */
+    final SimServiceDeployment serviceDeployment;
     double updatedAt;
     String rolloutState = IN_PROGRESS;
     String rolloutStateReason;
     int failedTasks;
     double nextLaunchAt;
+    boolean startImpairedReported;
+    /** StopServiceDeployment asked for a rollback; ECS starts it at the next step. */
+    boolean stopRequested;
 
-    SimDeployment(String id, String taskDefinition, Kind kind, Fate fate, boolean smokeFails, double createdAt) {
+    SimDeployment(String id, String taskDefinition, Kind kind, Fate fate, boolean smokeFails, double createdAt,
+                  SimServiceDeployment serviceDeployment) {
         this.id = id;
         this.taskDefinition = taskDefinition;
         this.kind = kind;
@@ -32,6 +38,7 @@ final class SimDeployment {
         this.createdAt = createdAt;
         this.updatedAt = createdAt;
         this.nextLaunchAt = createdAt;
+        this.serviceDeployment = serviceDeployment;
         this.rolloutStateReason = "ECS deployment " + id + " in progress.";
     }
 }

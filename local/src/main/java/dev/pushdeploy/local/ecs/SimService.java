@@ -2,8 +2,10 @@ package dev.pushdeploy.local.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** A service as the simulator sees it: moto's definition plus simulated deployments, tasks and events. */
@@ -23,6 +25,10 @@ final class SimService {
     final List<SimTask> tasks = new ArrayList<>();
     /** Newest first. */
     final List<Event> events = new ArrayList<>();
+    /** Oldest first. */
+    final List<SimServiceDeployment> serviceDeployments = new ArrayList<>();
+    /** Task definition → its service revision ARN. */
+    final Map<String, String> revisions = new HashMap<>();
     final Set<String> completedRevisions = new HashSet<>();
     SimDeployment lastCompleted;
 
@@ -50,6 +56,11 @@ final class SimService {
 
     List<SimTask> tasksOf(SimDeployment deployment) {
         return tasks.stream().filter(t -> t.deployment == deployment).toList();
+    }
+
+    /** The {@code arn:aws:ecs:<region>:<account>} prefix of the service's ARNs. */
+    String arnPrefix() {
+        return serviceArn.substring(0, serviceArn.indexOf(":service/"));
     }
 
     void event(double t, String message) {

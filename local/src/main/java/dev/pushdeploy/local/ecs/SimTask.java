@@ -2,7 +2,7 @@ package dev.pushdeploy.local.ecs;
 
 import dev.pushdeploy.local.ecs.Scenario.Fate;
 
-/** One simulated Fargate task of a deployment; its life follows its {@link Fate}. */
+/** One simulated Fargate task of a deployment; its life follows its {@link Fate}, at the fleet's pace. */
 final class SimTask {
     static final String PROVISIONING = "PROVISIONING";
     static final String PENDING = "PENDING";
@@ -10,13 +10,17 @@ final class SimTask {
     static final String DEACTIVATING = "DEACTIVATING";
     static final String STOPPING = "STOPPING";
     static final String STOPPED = "STOPPED";
-    static final double DRAIN_SECONDS = 3;
+    /** How long a crashing container runs before it exits, at any pace. */
+    static final double CRASH_AFTER_START = 2;
+    /** Draining takes this many pace units: DEACTIVATING for the first, STOPPING until the last. */
+    static final double DRAIN_UNITS = 3;
 
     final String arn;
     final String id;
     final SimDeployment deployment;
     final Fate fate;
     final double createdAt;
+    final double pace;
     final String ip;
     final String eniId;
     String lastStatus = PROVISIONING;
@@ -30,15 +34,23 @@ final class SimTask {
     /** ALB target state: null (not registered), initial, healthy, unhealthy, draining. */
     String targetState;
     String targetReason;
+    /** The (lastStatus, desiredStatus) last reported in a task state change event, and how many were. */
+    String reported;
+    int version;
     private Double drainAt;
+    private double drainPace;
     private String drainedBy;
 
-    SimTask(String arn, SimDeployment deployment, Fate fate, double createdAt, String ip) {
+    /**
+     * @param pace seconds per unit of the fate's timeline (1: a healthy rollout takes about 8 s)
+     */
+    SimTask(String arn, SimDeployment deployment, Fate fate, double createdAt, double pace, String ip) {
         this.arn = arn;
         this.id = arn.substring(arn.lastIndexOf('/') + 1);
         this.deployment = deployment;
         this.fate = fate;
         this.createdAt = createdAt;
+        this.pace = pace;
         this.ip = ip;
         this.eniId = "eni-" + id.substring(0, 17);
     }
@@ -56,14 +68,36 @@ final class SimTask {
         return RUNNING.equals(lastStatus) && live() && (!loadBalanced || "healthy".equals(targetState));
     }
 
-    /** The scheduler stops this task because deployment {@code by} replaces it. */
-    void drain(double t, String by) {
+    /**
+     * The scheduler stops this task because deployment {@code by} replaces it; draining takes
+     * {@value #DRAIN_UNITS} units of {@code pace} (the load balancer's deregistration delay).
+     */
+    void drain(double t, String by, double pace) {
         if (live() && !stopped()) {
             drainAt = t;
+            drainPace = pace;
             drainedBy = by;
             desiredStatus = STOPPED;
             stoppingAt = t;
         }
+    }
+
+    /** What a task state change event reports; changes when lastStatus or desiredStatus does. */
+    String status() {
+        return lastStatus + "/" + desiredStatus;
+    }
+
+    /** The earliest time after {@code t} at which this task changes by itself, or infinity. */
+    double nextChangeAfter(double t) {
+        if (stopped()) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (drainAt != null) {
+            return firstAfter(t, drainAt + drainPace, drainAt + DRAIN_UNITS * drainPace);
+        }
+        Timeline line = timeline();
+        return firstAfter(t, createdAt + line.pending, createdAt + line.running, createdAt + line.healthy,
+                createdAt + line.unhealthy, createdAt + line.fails);
     }
 
     /**
@@ -76,10 +110,10 @@ final class SimTask {
             return false;
         }
         if (drainAt != null) {
-            if (t >= drainAt + DRAIN_SECONDS) {
+            if (t >= drainAt + DRAIN_UNITS * drainPace) {
                 stop(t, "ServiceSchedulerInitiated", "Scaling activity initiated by (deployment " + drainedBy + ")", 0);
             } else {
-                lastStatus = t < drainAt + 1 ? DEACTIVATING : STOPPING;
+                lastStatus = t < drainAt + drainPace ? DEACTIVATING : STOPPING;
                 if (targetState != null) {
                     targetState = "draining";
                     targetReason = "Target.DeregistrationInProgress";
@@ -87,7 +121,7 @@ final class SimTask {
             }
             return false;
         }
-        Timeline line = Timeline.of(fate);
+        Timeline line = timeline();
         double age = t - createdAt;
         if (age < line.pending) {
             lastStatus = PROVISIONING;
@@ -101,17 +135,17 @@ final class SimTask {
             if (loadBalanced) {
                 targetState = "initial";
                 targetReason = "Elb.RegistrationInProgress";
-                if (line.healthy >= 0 && age >= line.healthy) {
+                if (age >= line.healthy) {
                     targetState = "healthy";
                     targetReason = null;
                 }
-                if (line.unhealthy >= 0 && age >= line.unhealthy) {
+                if (age >= line.unhealthy) {
                     targetState = "unhealthy";
                     targetReason = "Target.FailedHealthChecks";
                 }
             }
         }
-        if (line.fails >= 0 && age >= line.fails) {
+        if (age >= line.fails) {
             if (fate == Fate.CRASH) {
                 stop(t, "EssentialContainerExited", "Essential container in task exited", 1);
             } else {
@@ -137,15 +171,27 @@ final class SimTask {
         targetReason = null;
     }
 
-    /** Seconds after creation at which each phase is reached; -1 for never. */
-    private record Timeline(double pending, double running, double healthy, double unhealthy, double fails) {
-        static Timeline of(Fate fate) {
-            return switch (fate) {
-                case HEALTHY -> new Timeline(1, 3, 5, -1, -1);
-                case SLOW -> new Timeline(4, 15, 25, -1, -1);
-                case CRASH -> new Timeline(1, 3, -1, -1, 5);
-                case UNHEALTHY -> new Timeline(1, 3, -1, 6, 11);
-            };
+    private Timeline timeline() {
+        double never = Double.POSITIVE_INFINITY;
+        return switch (fate) {
+            case HEALTHY -> new Timeline(pace, 3 * pace, 5 * pace, never, never);
+            case SLOW -> new Timeline(4 * pace, 15 * pace, 25 * pace, never, never);
+            case CRASH -> new Timeline(pace, 3 * pace, never, never, 3 * pace + CRASH_AFTER_START);
+            case UNHEALTHY -> new Timeline(pace, 3 * pace, never, 6 * pace, 11 * pace);
+        };
+    }
+
+    private static double firstAfter(double t, double... candidates) {
+        double first = Double.POSITIVE_INFINITY;
+        for (double c : candidates) {
+            if (c > t && c < first) {
+                first = c;
+            }
         }
+        return first;
+    }
+
+    /** Seconds after creation at which each phase is reached; infinity for never. */
+    private record Timeline(double pending, double running, double healthy, double unhealthy, double fails) {
     }
 }

@@ -2,6 +2,7 @@ package dev.pushdeploy.local.endpoint;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.pushdeploy.local.time.TimeKeeper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,6 +42,7 @@ public final class LocalEndpoint implements AutoCloseable {
     private final WriteCounter writes = new WriteCounter();
 
     private volatile URI target;
+    private volatile TimeKeeper keeper;
 
     private LocalEndpoint(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -77,6 +79,11 @@ public final class LocalEndpoint implements AutoCloseable {
 
     public void route(Route route) {
         routes.add(route);
+    }
+
+    /** Every request counts as work in progress for {@code keeper} while it is served: simulated time does not skip it. */
+    public void keepTime(TimeKeeper keeper) {
+        this.keeper = keeper;
     }
 
     public int port() {
@@ -132,7 +139,8 @@ public final class LocalEndpoint implements AutoCloseable {
     }
 
     private void serve(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        TimeKeeper timeKeeper = keeper;
+        try (exchange; TimeKeeper.Activity busy = timeKeeper == null ? () -> { } : timeKeeper.busy()) {
             AwsRequest request;
             try (InputStream in = exchange.getRequestBody()) {
                 request = new AwsRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),

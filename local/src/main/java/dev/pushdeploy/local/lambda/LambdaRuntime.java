@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -30,8 +31,9 @@ import java.util.regex.Pattern;
 
 /**
  * The Lambda Invoke API for the template's functions, run in this JVM: each function's handler
- * class is built with its no-arg constructor under the function's environment (as system
- * properties, which {@code Env} reads), kept warm in a small pool, and called through
+ * class is built under the function's environment (as system properties, which {@code Env} reads)
+ * with its public constructor taking a {@link Clock} (the runtime's simulated clock) when it has
+ * one, else its no-arg constructor; kept warm in a small pool, and called through
  * {@code handleRequest(InputStream, OutputStream, Context)}. An exception becomes Lambda's
  * error answer: HTTP 200, {@code X-Amz-Function-Error: Unhandled},
  * {@code {"errorType": <class name>, "errorMessage": ...}}.
@@ -48,13 +50,16 @@ public final class LambdaRuntime implements Route {
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final Consumer<String> log;
+    private final Clock clock;
 
     /**
      * @param functions the template's functions
      * @param log       receives every line the handlers log, prefixed with the function name
+     * @param clock     the time the handlers read
      */
-    public LambdaRuntime(Collection<FunctionSpec> functions, Consumer<String> log) {
+    public LambdaRuntime(Collection<FunctionSpec> functions, Consumer<String> log, Clock clock) {
         this.log = log;
+        this.clock = clock;
         deploy(functions);
     }
 
@@ -170,7 +175,13 @@ public final class LambdaRuntime implements Route {
                     System.setProperty(name, value);
                 }
             }
-            Object instance = Class.forName(spec.handlerClass()).getDeclaredConstructor().newInstance();
+            Class<?> type = Class.forName(spec.handlerClass());
+            Object instance;
+            try {
+                instance = type.getConstructor(Clock.class).newInstance(clock);
+            } catch (NoSuchMethodException noClock) {
+                instance = type.getDeclaredConstructor().newInstance();
+            }
             if (!(instance instanceof RequestStreamHandler streamHandler)) {
                 throw new IllegalStateException(spec.handler() + " is not a RequestStreamHandler");
             }
@@ -196,7 +207,8 @@ public final class LambdaRuntime implements Route {
         return null;
     }
 
-    private static String functionName(String nameOrArn) {
+    /** The function name in a function name, ARN or qualified ARN. */
+    public static String functionName(String nameOrArn) {
         if (nameOrArn.startsWith("arn:")) {
             String[] parts = nameOrArn.split(":");
             return parts.length > 6 ? parts[6] : nameOrArn;

@@ -13,10 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A moto server started through {@code moto_launcher.py} (the deep-copy fix, an optional time
- * scale for Wait states and Retry intervals), with state machine execution switched on.
- * {@code MOTO_PORT} is the port of the local endpoint: moto's Step Functions interpreter sends
- * its Lambda invokes there.
+ * A moto server started through {@code moto_launcher.py} (the deep-copy fix, the interpreter on a
+ * virtual clock, a log of execution status changes; see {@link MotoControl}), with state machine
+ * execution switched on. {@code MOTO_PORT} is the port of the local endpoint: moto's Step
+ * Functions interpreter sends its Lambda invokes there.
  */
 public final class MotoServer implements AutoCloseable {
     private static final String LAUNCHER = "moto_launcher.py";
@@ -25,29 +25,27 @@ public final class MotoServer implements AutoCloseable {
     private final URI endpoint;
     private final Path directory;
     private final Path log;
+    private final MotoControl control;
 
-    private MotoServer(Process process, URI endpoint, Path directory) {
+    private MotoServer(Process process, URI endpoint, URI control, Path directory) {
         this.process = process;
         this.endpoint = endpoint;
+        this.control = new MotoControl(control);
         this.directory = directory;
         this.log = directory.resolve("moto.log");
     }
 
     /** Starts moto on a free port as a plain AWS emulator: the interpreter's invokes go to moto itself. */
     public static MotoServer start() {
-        return start(0, 1);
+        return start(0);
     }
 
     /**
-     * Starts moto on a free port.
+     * Starts moto on a free port, its control port on another.
      *
      * @param lambdaPort where the interpreter sends Lambda invokes (becomes {@code MOTO_PORT}); 0: moto itself
-     * @param timeScale  factor applied to Wait states and Retry intervals; 1 is real time
      */
-    public static MotoServer start(int lambdaPort, double timeScale) {
-        if (!(timeScale > 0 && timeScale <= 1)) {
-            throw new IllegalArgumentException("timeScale must be in (0, 1]: " + timeScale);
-        }
+    public static MotoServer start(int lambdaPort) {
         try {
             Path dir = Files.createTempDirectory("pushdeploy-moto-");
             Path script = dir.resolve(LAUNCHER);
@@ -58,13 +56,13 @@ public final class MotoServer implements AutoCloseable {
                 Files.copy(in, script);
             }
             int port = freePort();
+            int controlPort = freePort();
             Path log = dir.resolve("moto.log");
-            ProcessBuilder pb = new ProcessBuilder(python(), script.toString(), String.valueOf(port))
+            ProcessBuilder pb = new ProcessBuilder(python(), script.toString(), String.valueOf(port), String.valueOf(controlPort))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             pb.environment().put("MOTO_PORT", String.valueOf(lambdaPort == 0 ? port : lambdaPort));
             pb.environment().put("AWS_DEFAULT_REGION", "us-east-1");
-            pb.environment().put("PUSHDEPLOY_SFN_TIME_SCALE", String.valueOf(timeScale));
             Process process;
             try {
                 process = pb.start();
@@ -72,7 +70,8 @@ public final class MotoServer implements AutoCloseable {
                 throw new IllegalStateException("cannot start python3 with moto (pip install 'moto[server]==5.2.1'): "
                         + e.getMessage(), e);
             }
-            MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port), dir);
+            MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port),
+                    URI.create("http://127.0.0.1:" + controlPort), dir);
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
             server.awaitUp();
             server.post("/moto-api/config", "{\"stepfunctions\":{\"execute_state_machine\":true}}");
@@ -84,6 +83,10 @@ public final class MotoServer implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    public MotoControl control() {
+        return control;
     }
 
     /** Clears all emulator state; the execution switch survives a reset. */

@@ -1,6 +1,7 @@
 package dev.pushdeploy.local.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import dev.pushdeploy.adapter.json.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.function.Consumer;
  * finishes, with what the state's function answered (verdicts, decisions, revisions, slots).
  */
 public final class ExecutionWatcher {
+    private static final long LIVE_MILLIS = 1000;
     private final StepFunctions sfn;
     private final String executionArn;
     private final Consumer<StateLine> out;
@@ -27,25 +29,31 @@ public final class ExecutionWatcher {
         this.out = out;
     }
 
-    /** Polls until the execution ends; returns its final description. */
-    public JsonNode await(long pollMillis, long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (true) {
-            JsonNode description = sfn.describeExecution(executionArn);
-            boolean running = "RUNNING".equals(description.path("status").asText());
-            report(sfn.history(executionArn));
-            if (!running) {
-                return description;
+    /**
+     * Waits until the execution ends (told by the feed) and returns its final description. Live,
+     * it reads the growing history every second and reports each state as it finishes; otherwise
+     * it reads the history once, at the end.
+     */
+    public JsonNode await(ExecutionFeed feed, boolean live, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("execution " + executionArn + " still runs after " + timeout.toSeconds() + " s");
+                }
+                boolean ended = feed.awaitEnd(executionArn, live ? Duration.ofMillis(Math.min(LIVE_MILLIS, left / 1_000_000 + 1))
+                        : Duration.ofNanos(left)).isPresent();
+                if (ended || live) {
+                    report(sfn.history(executionArn));
+                }
+                if (ended) {
+                    return sfn.describeExecution(executionArn);
+                }
             }
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("execution " + executionArn + " still runs after " + timeoutMillis / 1000 + " s");
-            }
-            try {
-                Thread.sleep(pollMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.pushdeploy.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.handler.Env;
+import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.template.AwsNames;
 import dev.pushdeploy.local.template.CfnTemplate;
@@ -92,40 +93,52 @@ public final class PipelineTemplate {
         return specs;
     }
 
-    /** Every EventBridge rule the deployment creates. */
-    public List<Rule> rules() {
-        List<Rule> rules = new ArrayList<>();
-        deployment.template().resources("AWS::Events::Rule").forEach((id, rule) -> {
-            if (!deployment.exists(id)) {
-                return;
-            }
-            JsonNode properties = deployment.properties(id);
-            List<Target> targets = new ArrayList<>();
-            JsonNode declared = rule.path("Properties").path("Targets");
-            for (int i = 0; i < declared.size(); i++) {
-                targets.add(new Target(referenced(declared.get(i).path("Arn")), properties.path("Targets").get(i)));
-            }
-            JsonNode pattern = properties.path("EventPattern");
-            rules.add(new Rule(id, pattern.isMissingNode() ? null : pattern.isTextual() ? pattern.asText() : pattern.toString(),
-                    !"DISABLED".equals(properties.path("State").asText("ENABLED")), targets));
-        });
-        return rules;
+    /**
+     * The EventBridge rules of the deployment on the default bus that are enabled (before the first
+     * release the push rule is not): name, pattern, the ARNs of the targets. SAM's event rules are
+     * {@code AWS::Events::Rule} resources after the transform. Targets that transform their input
+     * are refused (the local bus delivers events as they are).
+     */
+    public List<RuleSpec> rules() {
+        return rules(false);
     }
 
-    /** The event patterns of the rules that start a state machine of the deployment. */
+    /** The event patterns of the rules that start a state machine of the deployment, enabled or not. */
     public List<String> eventPatterns() {
-        List<String> patterns = new ArrayList<>();
-        for (Rule rule : rules()) {
-            boolean startsStateMachine = rule.targets().stream().anyMatch(t -> t.logicalId() != null
-                    && "AWS::StepFunctions::StateMachine".equals(deployment.template().type(t.logicalId())));
-            if (startsStateMachine && rule.pattern() != null) {
-                patterns.add(rule.pattern());
-            }
-        }
+        List<String> patterns = rules(true).stream()
+                .filter(rule -> rule.targets().stream().anyMatch(arn -> arn.contains(":states:")))
+                .map(RuleSpec::pattern)
+                .toList();
         if (patterns.isEmpty()) {
             throw new IllegalStateException("template.yaml has no EventBridge rule that starts the state machine");
         }
         return patterns;
+    }
+
+    private List<RuleSpec> rules(boolean disabledToo) {
+        List<RuleSpec> rules = new ArrayList<>();
+        deployment.template().resources("AWS::Events::Rule").keySet().forEach(id -> {
+            if (!deployment.exists(id)) {
+                return;
+            }
+            JsonNode properties = deployment.properties(id);
+            boolean enabled = !"DISABLED".equals(properties.path("State").asText("ENABLED"));
+            if (!properties.has("EventPattern") || properties.hasNonNull("EventBusName") || !enabled && !disabledToo) {
+                return;
+            }
+            List<String> targets = new ArrayList<>();
+            for (JsonNode target : properties.path("Targets")) {
+                for (String transform : List.of("Input", "InputPath", "InputTransformer")) {
+                    if (target.has(transform)) {
+                        throw new IllegalStateException("rule " + id + ": the local event bus does not apply " + transform);
+                    }
+                }
+                targets.add(target.path("Arn").asText());
+            }
+            JsonNode pattern = properties.path("EventPattern");
+            rules.add(new RuleSpec(id, pattern.isTextual() ? pattern.asText() : pattern.toString(), targets));
+        });
+        return rules;
     }
 
     /** The deployment's state machine (it has one): its name, definition and resolved substitutions. */
@@ -163,15 +176,6 @@ public final class PipelineTemplate {
             }
         }
         return Optional.empty();
-    }
-
-    /** The logical id a target's {@code Arn} refers to ({@code Ref} or {@code Fn::GetAtt}), if it is one. */
-    private static String referenced(JsonNode arn) {
-        if (arn.has("Ref")) {
-            return arn.get("Ref").asText();
-        }
-        JsonNode getAtt = arn.path("Fn::GetAtt");
-        return getAtt.isArray() ? getAtt.get(0).asText() : getAtt.isTextual() ? getAtt.asText().split("\\.")[0] : null;
     }
 
     /** The ASL: inline ({@code Definition}, {@code DefinitionString}) or a local file ({@code DefinitionS3Location}). */
@@ -223,27 +227,6 @@ public final class PipelineTemplate {
             }
             return text;
         }
-    }
-
-    /**
-     * An EventBridge rule of the deployment.
-     *
-     * @param pattern its event pattern (JSON), null for a scheduled rule
-     * @param enabled its {@code State} is not DISABLED
-     */
-    public record Rule(String logicalId, String pattern, boolean enabled, List<Target> targets) {
-        public Rule {
-            targets = List.copyOf(targets);
-        }
-    }
-
-    /**
-     * One target of a rule.
-     *
-     * @param logicalId  the template resource its {@code Arn} refers to (null for an ARN written out)
-     * @param properties the target's properties, evaluated ({@code Arn}, {@code Input}, {@code RetryPolicy}, …)
-     */
-    public record Target(String logicalId, JsonNode properties) {
     }
 
     /**

@@ -46,7 +46,7 @@ class BootstrapIT {
 
     @BeforeAll
     static void start() {
-        moto = MotoServer.start(1, 1);
+        moto = MotoServer.start();
         bootstrap = new Bootstrap(moto.endpoint(), URI.create("http://localhost:1/pushdeploy-local/smoke/"));
         clients = new Clients(moto.endpoint());
     }

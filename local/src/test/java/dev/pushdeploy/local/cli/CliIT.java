@@ -119,8 +119,6 @@ class CliIT {
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectOutput(dir.resolve("out.txt").toFile())
                     .redirectError(dir.resolve("err.txt").toFile());
-            pb.environment().put("PUSHDEPLOY_SPEED", String.valueOf(TestRuntime.SPEED));
-            pb.environment().put("PUSHDEPLOY_WAIT_SCALE", String.valueOf(TestRuntime.WAIT_SCALE));
             Process process = pb.start();
             if (!process.waitFor(180, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.model.TaskDefinition;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,9 +32,7 @@ class FleetTest {
 
     @BeforeEach
     void adoptService() {
-        fleet = new Fleet(clock, arn -> new TaskDefinition(arn, "web", 1, true, "256", "512",
-                List.of(new TaskDefinition.Container("app", "repo/web@sha256:" + arn.substring(arn.length() - 1), true,
-                        Map.of(), Map.of())), Map.of()));
+        fleet = new Fleet(clock, FleetTest::definition);
         fleet.adopt(motoService(TD1));
     }
 
@@ -222,6 +224,13 @@ class FleetTest {
         assertEquals(threshold, Fleet.threshold(desired));
     }
 
+    /** A revision's definition: one essential container whose image digest ends like its ARN. */
+    static TaskDefinition definition(String arn) {
+        return new TaskDefinition(arn, "web", 1, true, "256", "512",
+                List.of(new TaskDefinition.Container("app", "repo/web@sha256:" + arn.substring(arn.length() - 1), true,
+                        Map.of(), Map.of())), Map.of());
+    }
+
     private JsonNode describe() {
         ObjectNode service = motoService(TD1);
         fleet.decorate(service);
@@ -243,22 +252,33 @@ class FleetTest {
                 """.formatted(taskDefinition, TG, TD1));
     }
 
-    /** Simulated time set by the test. */
-    static final class ManualClock implements SimClock {
-        private double now;
+    /** Simulated time set by the test, in seconds from an origin. */
+    static final class ManualClock extends Clock {
+        static final long ORIGIN_MILLIS = 1_700_000_000_000L;
+        private volatile double now;
 
         void at(double t) {
             now = t;
         }
 
         @Override
-        public double now() {
-            return now;
+        public long millis() {
+            return ORIGIN_MILLIS + Math.round(now * 1000);
         }
 
         @Override
-        public long epochMillis(double t) {
-            return 1_700_000_000_000L + Math.round(t * 1000);
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
         }
     }
 }

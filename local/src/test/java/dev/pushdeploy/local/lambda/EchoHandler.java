@@ -8,12 +8,25 @@ import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.endpoint.ExecutionScope;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A handler for the runtime's tests: reads GREETING eagerly, answers what it saw, counts its runs. */
+/**
+ * A handler for the runtime's tests: reads GREETING eagerly, answers what it saw (and the time of
+ * the clock it was built with), counts its runs.
+ */
 public final class EchoHandler implements RequestStreamHandler {
     static final AtomicInteger RUNS = new AtomicInteger();
     private final String greeting = Env.require("GREETING");
+    private final Clock clock;
+
+    public EchoHandler() {
+        this(Clock.systemUTC());
+    }
+
+    public EchoHandler(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public void handleRequest(InputStream in, OutputStream out, Context context) {
@@ -23,6 +36,7 @@ public final class EchoHandler implements RequestStreamHandler {
         answer.put("greeting", greeting);
         answer.put("requestId", context.getAwsRequestId());
         answer.put("execution", ExecutionScope.current());
+        answer.put("now", clock.instant().toString());
         answer.set("input", Json.tree(in));
         Json.write(out, answer);
     }

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class LambdaRuntimeTest {
@@ -20,7 +23,7 @@ class LambdaRuntimeTest {
             new FunctionSpec("EchoFunction", EchoHandler.class.getName() + "::handleRequest", Map.of("GREETING", "hello")),
             new FunctionSpec("BareFunction", EchoHandler.class.getName() + "::handleRequest", Map.of()),
             new FunctionSpec("FailingFunction", FailingHandler.class.getName() + "::handleRequest", Map.of("GREETING", "x"))),
-            log::add);
+            log::add, Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC));
 
     @Test
     void anInvokeByAliasArnRunsTheHandlerInProcessWithItsEnvironment() {
@@ -32,6 +35,7 @@ class LambdaRuntimeTest {
         assertEquals("hello", answer.path("greeting").asText());
         assertEquals("run-7", answer.path("execution").asText());
         assertEquals(1, answer.path("input").path("x").asInt());
+        assertEquals("2030-01-02T03:04:05Z", answer.path("now").asText(), "built with the runtime's clock");
         assertTrue(log.contains("EchoFunction echo EchoFunction"));
     }
 

@@ -1,0 +1,68 @@
+package dev.pushdeploy.local.ecs;
+
+import java.util.List;
+
+/**
+ * One service deployment, as ListServiceDeployments / DescribeServiceDeployments show it: the
+ * change an UpdateService started, from its source revisions to its target revision, including
+ * the circuit breaker's rollback (which ECS runs as a further deployment of the service, but
+ * reports within the same service deployment).
+ */
+final class SimServiceDeployment {
+    static final String IN_PROGRESS = "IN_PROGRESS";
+    static final String SUCCESSFUL = "SUCCESSFUL";
+    static final String STOPPED = "STOPPED";
+    static final String ROLLBACK_REQUESTED = "ROLLBACK_REQUESTED";
+    static final String ROLLBACK_IN_PROGRESS = "ROLLBACK_IN_PROGRESS";
+    static final String ROLLBACK_SUCCESSFUL = "ROLLBACK_SUCCESSFUL";
+    static final String ROLLBACK_FAILED = "ROLLBACK_FAILED";
+
+    final String arn;
+    final String targetRevision;
+    final String targetTaskDefinition;
+    /** Service revision ARNs of the deployments that were running when it started. */
+    final List<String> sourceRevisions;
+    final double createdAt;
+    final int threshold;
+    final boolean circuitBreaker;
+    final boolean rollbackEnabled;
+    String status = IN_PROGRESS;
+    String statusReason;
+    double updatedAt;
+    Double finishedAt;
+    Double stoppedAt;
+    String rollbackReason;
+    Double rollbackStartedAt;
+    String rollbackRevision;
+    boolean breakerTriggered;
+    int failureCount;
+
+    SimServiceDeployment(String arn, String targetRevision, String targetTaskDefinition, List<String> sourceRevisions,
+                         double createdAt, int threshold, boolean circuitBreaker, boolean rollbackEnabled) {
+        this.arn = arn;
+        this.targetRevision = targetRevision;
+        this.targetTaskDefinition = targetTaskDefinition;
+        this.sourceRevisions = List.copyOf(sourceRevisions);
+        this.createdAt = createdAt;
+        this.updatedAt = createdAt;
+        this.threshold = threshold;
+        this.circuitBreaker = circuitBreaker;
+        this.rollbackEnabled = rollbackEnabled;
+    }
+
+    boolean finished() {
+        return status.equals(SUCCESSFUL) || status.equals(STOPPED) || status.equals(ROLLBACK_SUCCESSFUL)
+                || status.equals(ROLLBACK_FAILED);
+    }
+
+    void finish(double t, String newStatus, String reason) {
+        status = newStatus;
+        statusReason = reason;
+        updatedAt = t;
+        if (newStatus.equals(STOPPED)) {
+            stoppedAt = t;
+        } else {
+            finishedAt = t;
+        }
+    }
+}
