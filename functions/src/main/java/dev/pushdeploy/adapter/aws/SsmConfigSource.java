@@ -4,11 +4,9 @@ import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.CachedConfigSource;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.PipelineConfig;
-import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.ConfigurationException;
 import java.time.Clock;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /**
  * The configuration document in an SSM String parameter, read and validated on first use, then
@@ -36,16 +34,8 @@ public final class SsmConfigSource implements ConfigSource {
     }
 
     private PipelineConfig read() {
-        String document;
-        try {
-            document = AwsCall.run("ssm:GetParameter " + parameterName,
-                    () -> ssm.getParameter(r -> r.name(parameterName)).parameter().value());
-        } catch (AwsFailureException e) {
-            if (e.getCause() instanceof ParameterNotFoundException) {
-                throw new ConfigurationException("configuration parameter " + parameterName + " does not exist");
-            }
-            throw e;
-        }
+        String document = SsmParameters.read(ssm, parameterName, false).orElseThrow(() -> new ConfigurationException(
+                "configuration parameter " + parameterName + " does not exist"));
         return ConfigParser.parse(document);
     }
 }

@@ -3,7 +3,6 @@ package dev.pushdeploy.adapter.aws;
 import dev.pushdeploy.ledger.ReleaseParameters;
 import java.util.Optional;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /** {@link ReleaseParameters} over SSM Parameter Store (String parameters, never SecureString values). */
@@ -16,13 +15,7 @@ public final class SsmReleaseParameters implements ReleaseParameters {
 
     @Override
     public Optional<String> read(String name) {
-        return AwsCall.run("ssm:GetParameter " + name, () -> {
-            try {
-                return Optional.of(ssm.getParameter(r -> r.name(name)).parameter().value());
-            } catch (ParameterNotFoundException e) {
-                return Optional.empty();
-            }
-        });
+        return SsmParameters.read(ssm, name, false);
     }
 
     @Override

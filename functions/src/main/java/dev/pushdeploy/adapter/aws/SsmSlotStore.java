@@ -1,13 +1,11 @@
 package dev.pushdeploy.adapter.aws;
 
 import dev.pushdeploy.adapter.json.MasterCredentialsJson;
-import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.secrets.MasterCredentials;
 import dev.pushdeploy.secrets.SecretValue;
 import dev.pushdeploy.secrets.SlotStore;
 import java.util.Optional;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /** {@link SlotStore} over SSM SecureString parameters. */
@@ -20,16 +18,7 @@ public final class SsmSlotStore implements SlotStore {
 
     @Override
     public Optional<SecretValue> read(String parameter) {
-        try {
-            return Optional.of(AwsCall.run("ssm:GetParameter " + parameter,
-                    () -> SecretValue.of(ssm.getParameter(r -> r.name(parameter).withDecryption(true))
-                            .parameter().value())));
-        } catch (AwsFailureException e) {
-            if (e.getCause() instanceof ParameterNotFoundException) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return SsmParameters.read(ssm, parameter, true).map(SecretValue::of);
     }
 
     @Override

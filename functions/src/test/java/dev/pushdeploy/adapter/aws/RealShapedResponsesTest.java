@@ -26,9 +26,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,9 +57,11 @@ class RealShapedResponsesTest {
     private static final long STARTED = 1_764_500_000_000L;
     private static final Rollout ROLLOUT = new Rollout(OURS, REV2, STARTED, STARTED + 900_000, true);
 
-    private HttpServer server;
-    private JsonNode fixture;
-    private final Set<String> operations = new HashSet<>();
+    private static HttpServer server;
+    private static EcsClient ecs;
+    private static ElasticLoadBalancingV2Client elb;
+    private static volatile JsonNode fixture;
+    private static final Set<String> operations = ConcurrentHashMap.newKeySet();
 
     static Stream<Arguments> situations() {
         return Stream.of(
@@ -97,15 +100,23 @@ class RealShapedResponsesTest {
         return Arguments.of(named(name, name), verdict, List.of(reasonParts));
     }
 
-    @BeforeEach
-    void serve() throws IOException {
+    @BeforeAll
+    static void serve() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", this::answer);
+        server.createContext("/", RealShapedResponsesTest::answer);
         server.start();
+        URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        ecs = EcsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        elb = ElasticLoadBalancingV2Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
+        ecs.close();
+        elb.close();
         server.stop(0);
     }
 
@@ -113,28 +124,22 @@ class RealShapedResponsesTest {
     @MethodSource("situations")
     void verdictOnARealShapedSituation(String name, Verdict verdict, List<String> reasonParts) {
         fixture = Json.tree(resource(name + ".json"));
-        URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        try (EcsClient ecs = EcsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-             ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.builder().endpointOverride(endpoint)
-                     .region(Region.US_EAST_1).credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build()) {
-            RolloutSnapshot snapshot = new SdkRolloutObserver(ecs, elb, (url, status) -> {
-                throw new AssertionError("no smoke check configured");
-            }).observe("pushdeploy", "web", Health.DEFAULT);
+        operations.clear();
+        RolloutSnapshot snapshot = new SdkRolloutObserver(ecs, elb, (url, status) -> {
+            throw new AssertionError("no smoke check configured");
+        }).observe("pushdeploy", "web", Health.DEFAULT);
 
-            assertEquals(fixture.path("describeTasks").path("tasks").size(), snapshot.tasks().size(), "every task listed and described");
-            CheckResult result = RolloutVerdict.judge(snapshot, ROLLOUT, STARTED + 120_000);
+        assertEquals(fixture.path("describeTasks").path("tasks").size(), snapshot.tasks().size(), "every task listed and described");
+        CheckResult result = RolloutVerdict.judge(snapshot, ROLLOUT, STARTED + 120_000);
 
-            assertEquals(verdict, result.verdict(), result.reason());
-            for (String part : reasonParts) {
-                assertTrue(result.reason().contains(part), () -> "reason '" + result.reason() + "' lacks '" + part + "'");
-            }
-            assertTrue(operations.containsAll(Set.of("DescribeServices", "ListTasks", "DescribeTargetHealth")), operations.toString());
+        assertEquals(verdict, result.verdict(), result.reason());
+        for (String part : reasonParts) {
+            assertTrue(result.reason().contains(part), () -> "reason '" + result.reason() + "' lacks '" + part + "'");
         }
+        assertTrue(operations.containsAll(Set.of("DescribeServices", "ListTasks", "DescribeTargetHealth")), operations.toString());
     }
 
-    private void answer(HttpExchange exchange) throws IOException {
+    private static void answer(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         String contentType;
@@ -165,7 +170,7 @@ class RealShapedResponsesTest {
         exchange.close();
     }
 
-    private String listTasks(String desiredStatus) {
+    private static String listTasks(String desiredStatus) {
         ArrayNode arns = Json.mapper().createArrayNode();
         fixture.path("describeTasks").path("tasks").forEach(t -> {
             if (t.path("desiredStatus").asText().equals(desiredStatus)) {
@@ -177,7 +182,7 @@ class RealShapedResponsesTest {
         return answer.toString();
     }
 
-    private String describeTasks(JsonNode requested) {
+    private static String describeTasks(JsonNode requested) {
         Set<String> wanted = new HashSet<>();
         requested.forEach(arn -> wanted.add(arn.asText()));
         ArrayNode tasks = Json.mapper().createArrayNode();
