@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** ECR in memory: repositories, images, scans. */
+/** ECR in memory: repositories, images, scans ({@link ImageRegistryContract} holds it to the ECR adapter). */
 public final class FakeRegistry implements ImageRegistry, ScanFindings {
     public static final String REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
 
@@ -21,8 +21,11 @@ public final class FakeRegistry implements ImageRegistry, ScanFindings {
         return this;
     }
 
+    /** Adds an image (untagged when {@code tag} is null); a tag another image has moves to this one, as in ECR. */
     public FakeRegistry image(String repository, String digest, String tag, Instant pushedAt) {
-        images.get(repository).add(new Image(digest, tag == null ? List.of() : List.of(tag), pushedAt));
+        List<Image> held = images.get(repository);
+        held.replaceAll(i -> new Image(i.digest(), i.tags().stream().filter(t -> !t.equals(tag)).toList(), i.pushedAt()));
+        held.add(new Image(digest, tag == null ? List.of() : List.of(tag), pushedAt));
         return this;
     }
 

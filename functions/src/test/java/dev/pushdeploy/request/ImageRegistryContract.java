@@ -1,0 +1,105 @@
+package dev.pushdeploy.request;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.request.ImageRegistry.Image;
+import dev.pushdeploy.request.ScanFindings.ScanReport;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the registry reads do, the in-memory fake as the ECR adapter ({@code FakeRegistryTest} here,
+ * {@code EcrRegistryIT} on the emulator). Each subject arranges a case its own way (a repository
+ * created, an image pushed, a scan completed); the reads under test are the same.
+ */
+public abstract class ImageRegistryContract {
+    static final String REPOSITORY = "web";
+
+    protected abstract ImageRegistry registry();
+
+    protected abstract ScanFindings findings();
+
+    protected abstract void createRepository(String name);
+
+    /** Pushes a new image (untagged when {@code tag} is null); returns its digest. */
+    protected abstract String push(String repository, String tag);
+
+    /** Completes a scan of the image that finds {@code severityCounts}. */
+    protected abstract void scan(String repository, String digest, Map<String, Integer> severityCounts);
+
+    @Test
+    void aRepositoryHasItsUriUnderTheRegistryAndAMissingOneNone() {
+        createRepository(REPOSITORY);
+
+        String uri = registry().repositoryUri(REPOSITORY).orElseThrow();
+
+        assertTrue(uri.matches("\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/" + REPOSITORY), uri);
+        assertTrue(registry().repositoryUri("missing").isEmpty());
+    }
+
+    @Test
+    void anImageReadsTheSameByTagAndByDigest() {
+        createRepository(REPOSITORY);
+        String digest = push(REPOSITORY, "v1.0.0");
+
+        Image byTag = registry().image(REPOSITORY, "v1.0.0").orElseThrow();
+        Image byDigest = registry().image(REPOSITORY, digest).orElseThrow();
+
+        assertEquals(digest, byTag.digest());
+        assertEquals(List.of("v1.0.0"), byTag.tags());
+        assertNotNull(byTag.pushedAt());
+        assertEquals(byTag, byDigest);
+    }
+
+    @Test
+    void anUntaggedImageHasNoTags() {
+        createRepository(REPOSITORY);
+        String digest = push(REPOSITORY, null);
+
+        assertEquals(List.of(), registry().image(REPOSITORY, digest).orElseThrow().tags());
+    }
+
+    @Test
+    void aTagPushedAgainNamesTheNewerImage() {
+        createRepository(REPOSITORY);
+        String first = push(REPOSITORY, "latest");
+        String second = push(REPOSITORY, "latest");
+
+        assertNotEquals(first, second);
+        assertEquals(second, registry().image(REPOSITORY, "latest").orElseThrow().digest());
+    }
+
+    @Test
+    void anUnknownReferenceOrRepositoryReadsEmpty() {
+        createRepository(REPOSITORY);
+        push(REPOSITORY, "v1.0.0");
+
+        assertTrue(registry().image(REPOSITORY, "v9.9.9").isEmpty());
+        assertTrue(registry().image(REPOSITORY, "sha256:" + "0".repeat(64)).isEmpty());
+        assertTrue(registry().image("missing", "v1.0.0").isEmpty());
+    }
+
+    @Test
+    void anImageNeverScannedHasNoScan() {
+        createRepository(REPOSITORY);
+        String digest = push(REPOSITORY, "v1.0.0");
+
+        assertTrue(findings().scan(REPOSITORY, digest).isEmpty());
+    }
+
+    @Test
+    void aCompletedScanReportsItsStatusAndSeverityCounts() {
+        createRepository(REPOSITORY);
+        String digest = push(REPOSITORY, "v1.0.0");
+        scan(REPOSITORY, digest, Map.of("CRITICAL", 1, "MEDIUM", 3));
+
+        ScanReport report = findings().scan(REPOSITORY, digest).orElseThrow();
+
+        assertEquals("COMPLETE", report.status());
+        assertEquals(Map.of("CRITICAL", 1, "MEDIUM", 3), report.severityCounts());
+    }
+}
