@@ -115,10 +115,10 @@ final class Fleet {
             return;
         }
         advance();
-        List<String> targetGroups = new ArrayList<>();
+        Map<String, Integer> targetGroups = new LinkedHashMap<>();
         motoService.path("loadBalancers").forEach(lb -> {
             if (lb.hasNonNull("targetGroupArn")) {
-                targetGroups.add(lb.get("targetGroupArn").asText());
+                targetGroups.put(lb.get("targetGroupArn").asText(), lb.path("containerPort").asInt());
             }
         });
         SimService service = new SimService(cluster, motoService.path("clusterArn").asText(), name,
@@ -264,7 +264,7 @@ final class Fleet {
     /** The targets of a target group (running and draining tasks), or empty when no simulated service uses it. */
     synchronized Optional<List<Target>> targets(String targetGroupArn) {
         advance();
-        List<SimService> users = services.values().stream().filter(s -> s.targetGroups.contains(targetGroupArn)).toList();
+        List<SimService> users = services.values().stream().filter(s -> s.targetGroups.containsKey(targetGroupArn)).toList();
         if (users.isEmpty()) {
             return Optional.empty();
         }
@@ -272,7 +272,7 @@ final class Fleet {
         for (SimService service : users) {
             for (SimTask task : service.tasks) {
                 if (task.targetState != null) {
-                    targets.add(new Target(task.ip, task.targetState, task.targetReason));
+                    targets.add(new Target(task.ip, service.targetGroups.get(targetGroupArn), task.targetState, task.targetReason));
                 }
             }
         }
@@ -400,8 +400,8 @@ final class Fleet {
         lastStep = Math.max(lastStep, grid(now));
     }
 
-    /** One ALB target: a task's IP and its health. */
-    record Target(String ip, String state, String reason) {
+    /** One ALB target: a task's IP, the container port the service registers, and its health. */
+    record Target(String ip, int port, String state, String reason) {
     }
 
     private double now() {
@@ -737,7 +737,7 @@ final class Fleet {
     }
 
     private static String targetGroup(SimService service) {
-        return service.targetGroups.isEmpty() ? null : service.targetGroups.get(0);
+        return service.targetGroups.isEmpty() ? null : service.targetGroups.keySet().iterator().next();
     }
 
     private static double grid(double t) {

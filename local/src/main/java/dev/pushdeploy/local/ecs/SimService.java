@@ -2,8 +2,10 @@ package dev.pushdeploy.local.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +16,8 @@ final class SimService {
     final String clusterArn;
     final String name;
     final String serviceArn;
-    final List<String> targetGroups;
+    /** Target group ARN → the container port the service registers in it, in moto's order. */
+    final Map<String, Integer> targetGroups;
     final JsonNode networkConfiguration;
     int desired;
     /** moto keeps no deploymentConfiguration: the breaker is on with rollback, as the template creates the service. */
@@ -32,13 +35,13 @@ final class SimService {
     final Set<String> completedRevisions = new HashSet<>();
     SimDeployment lastCompleted;
 
-    SimService(String cluster, String clusterArn, String name, String serviceArn, List<String> targetGroups,
+    SimService(String cluster, String clusterArn, String name, String serviceArn, Map<String, Integer> targetGroups,
                JsonNode networkConfiguration) {
         this.cluster = cluster;
         this.clusterArn = clusterArn;
         this.name = name;
         this.serviceArn = serviceArn;
-        this.targetGroups = List.copyOf(targetGroups);
+        this.targetGroups = Collections.unmodifiableMap(new LinkedHashMap<>(targetGroups));
         this.networkConfiguration = networkConfiguration;
     }
 
