@@ -138,7 +138,7 @@ public final class LambdaRuntime implements Route {
             return Result.error(fault.get().errorType(), fault.get().message());
         }
         String requestId = UUID.randomUUID().toString();
-        LocalContext context = new LocalContext(requestId, function, line -> log.accept(function + " " + line));
+        LocalContext context = new LocalContext(requestId, spec, line -> log.accept(function + " " + line));
         Result result = ExecutionScope.run(executionOf(payload), () -> {
             try {
                 RequestStreamHandler handler = acquire(spec);

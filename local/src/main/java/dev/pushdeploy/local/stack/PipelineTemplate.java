@@ -36,6 +36,10 @@ public final class PipelineTemplate {
     /** Parameters that differ from the template's defaults: the database is on, so postgres secrets run too. */
     public static final Map<String, String> PARAMETERS = Map.of("EnableDatabase", "true");
 
+    /** Lambda's own defaults, for a function that declares no Timeout (seconds) or MemorySize (MB). */
+    private static final int LAMBDA_DEFAULT_TIMEOUT = 3;
+    private static final int LAMBDA_DEFAULT_MEMORY = 128;
+
     private final Deployment deployment;
 
     public PipelineTemplate(Deployment deployment) {
@@ -71,7 +75,19 @@ public final class PipelineTemplate {
         return deployment;
     }
 
-    /** Every function the deployment creates, with its handler string and environment. */
+    private int number(String function, JsonNode properties, String name, int lambdaDefault) {
+        if (!properties.has(name)) {
+            return lambdaDefault;
+        }
+        String value = deployment.string(properties.get(name));
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("function " + function + ": " + name + " is not a number: " + value, e);
+        }
+    }
+
+    /** Every function the deployment creates, with its handler string, environment, timeout and memory. */
     public List<FunctionSpec> functions() {
         List<FunctionSpec> specs = new ArrayList<>();
         deployment.template().resources("AWS::Lambda::Function").keySet().forEach(id -> {
@@ -85,7 +101,8 @@ public final class PipelineTemplate {
             Map<String, String> environment = new LinkedHashMap<>();
             deployment.evaluate(properties.path("Environment").path("Variables")).properties()
                     .forEach(v -> environment.put(v.getKey(), v.getValue().asText()));
-            specs.add(new FunctionSpec(deployment.ref(id), deployment.string(properties.get("Handler")), environment));
+            specs.add(new FunctionSpec(deployment.ref(id), deployment.string(properties.get("Handler")), environment,
+                    number(id, properties, "Timeout", LAMBDA_DEFAULT_TIMEOUT), number(id, properties, "MemorySize", LAMBDA_DEFAULT_MEMORY)));
         });
         if (specs.isEmpty()) {
             throw new IllegalStateException("template.yaml declares no function");

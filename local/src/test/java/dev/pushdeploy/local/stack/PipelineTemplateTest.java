@@ -47,6 +47,20 @@ class PipelineTemplateTest {
     }
 
     @Test
+    void eachFunctionHasTheTimeoutAndMemoryTheExpandedTemplateGivesIt() {
+        Map<String, FunctionSpec> functions = template.functions().stream()
+                .collect(Collectors.toMap(FunctionSpec::name, Function.identity()));
+        var expanded = template.deployment().template();
+        for (FunctionSpec spec : functions.values()) {
+            var properties = expanded.properties(spec.name());
+            assertEquals(properties.path("Timeout").asInt(), spec.timeoutSeconds(), spec.name());
+            assertEquals(properties.path("MemorySize").asInt(), spec.memoryMb(), spec.name());
+        }
+        assertEquals(120, functions.get("RotateSecretsFunction").timeoutSeconds(), "its own Timeout over the Globals'");
+        assertEquals(60, functions.get("LockFunction").timeoutSeconds(), "the Globals' Timeout");
+    }
+
+    @Test
     void theSubstitutionsFillEveryPlaceholderOfTheAslWithTheFunctionsAliases() throws IOException {
         PipelineTemplate.StateMachineSpec machine = template.stateMachine();
         assertEquals(ROOT.resolve("statemachine/deploy.asl.json"), machine.definition().file());
