@@ -124,6 +124,9 @@ final class Fleet {
         SimService service = new SimService(cluster, motoService.path("clusterArn").asText(), name,
                 motoService.path("serviceArn").asText(), targetGroups, motoService.path("networkConfiguration"));
         configure(service, motoService);
+        if (motoService.hasNonNull("platformVersion")) {
+            service.platformVersion = motoService.get("platformVersion").asText();
+        }
         JsonNode first = motoService.path("deployments").path(0);
         String id = first.path("id").asText(newDeploymentId());
         // A service first seen is steady on the revision it names (moto's deployments keep the
@@ -205,7 +208,7 @@ final class Fleet {
             node.put("createdAt", d.createdAt);
             node.put("updatedAt", d.updatedAt);
             node.put("launchType", "FARGATE");
-            node.put("platformVersion", "1.4.0");
+            node.put("platformVersion", service.platformVersion);
             node.put("platformFamily", "Linux");
             if (!service.networkConfiguration.isMissingNode()) {
                 node.set("networkConfiguration", service.networkConfiguration.deepCopy());
@@ -679,7 +682,7 @@ final class Fleet {
         node.put("lastStatus", task.lastStatus);
         node.put("desiredStatus", task.desiredStatus);
         node.put("launchType", "FARGATE");
-        node.put("platformVersion", "1.4.0");
+        node.put("platformVersion", service.platformVersion);
         node.put("availabilityZone", "us-east-1a");
         node.put("connectivity", "CONNECTED");
         node.put("healthStatus", "UNKNOWN");

@@ -20,6 +20,8 @@ final class SimService {
     final Map<String, Integer> targetGroups;
     final JsonNode networkConfiguration;
     int desired;
+    /** The service's Fargate platform version as created (ECS's default when none is given). */
+    String platformVersion = "LATEST";
     /** moto keeps no deploymentConfiguration: the breaker is on with rollback, as the template creates the service. */
     boolean circuitBreaker = true;
     boolean circuitBreakerRollback = true;
