@@ -9,4 +9,9 @@ package dev.pushdeploy.config;
  */
 public record Health(String smokeUrl, int expectedStatus, int bakeSeconds, int deadlineSeconds) {
     public static final Health DEFAULT = new Health(null, 200, 0, 900);
+    /**
+     * The longest rollout deadline: with it, the rollout and rollback loops, the lock and scan waits fit the
+     * 25,000-event history of one execution (the template's DeploymentDeadlineSeconds stops here too).
+     */
+    public static final int MAX_DEADLINE_SECONDS = 3600;
 }

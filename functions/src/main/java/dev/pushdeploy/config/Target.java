@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
  * @param tagPattern   tags that deploy; others end IGNORED (full match)
  * @param scanSeverity findings at or above this severity reject the image; null disables the gate
  * @param keepRevisions task definition revisions kept by Finalize (live and rollback target always kept)
+ * @param scanDeadlineSeconds how long after a request started the scan gate waits for a scan result
  */
 public record Target(
         String repository,
@@ -19,7 +20,8 @@ public record Target(
         List<SecretSpec> secrets,
         Health health,
         String scanSeverity,
-        int keepRevisions) {
+        int keepRevisions,
+        int scanDeadlineSeconds) {
     public Target {
         secrets = List.copyOf(secrets);
     }

@@ -15,6 +15,11 @@ public final class Env {
     public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
     /** Prefix of the String parameters Finalize keeps current (image, secret slots) for the stack to read. */
     public static final String RELEASE_PARAMETER_PREFIX = "RELEASE_PARAMETER_PREFIX";
+    /**
+     * {@code true} or {@code false}: whether the reconciler rolls back a run that was cut off (stopped, timed
+     * out, failed by a service limit) with its own revision on the service, never verified healthy.
+     */
+    public static final String ROLL_BACK_STOPPED_RUNS = "ROLL_BACK_STOPPED_RUNS";
 
     private Env() {
     }
@@ -26,6 +31,16 @@ public final class Env {
             value = System.getProperty(name);
         }
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** A required {@code true}/{@code false} variable. */
+    public static boolean flag(String name) {
+        String value = require(name);
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigurationException("environment variable " + name + " must be true or false, not " + value);
+        };
     }
 
     /** The variable's value; a missing or blank one is a configuration error (final, never retried). */

@@ -2,6 +2,8 @@ package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.adapter.aws.SfnExecutions;
+import dev.pushdeploy.ledger.Executions;
 import dev.pushdeploy.ledger.LedgerTable;
 import dev.pushdeploy.model.LockResult;
 import dev.pushdeploy.ledger.LockService;
@@ -10,7 +12,7 @@ import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RequestScoped;
 import java.time.Clock;
 
-/** Lock: one deployment per service → {@code $.lock} (ACQUIRED, WAITING, SUPERSEDED, DUPLICATE). */
+/** Lock: one deployment per service → {@code $.lock} (ACQUIRED, WAITING, SUPERSEDED, DUPLICATE, TIMED_OUT). */
 public final class LockHandler extends StepHandler<LockHandler.Input, LockResult> {
     /** {@code $.request}. */
     public record Input(DeployRequest request) implements RequestScoped {
@@ -29,12 +31,12 @@ public final class LockHandler extends StepHandler<LockHandler.Input, LockResult
     }
 
     private LockHandler(String table, Clock clock) {
-        this(new DynamoLedger(Aws.dynamoDb(), table), clock);
+        this(new DynamoLedger(Aws.dynamoDb(), table), new SfnExecutions(Aws.sfn()), clock);
     }
 
-    public LockHandler(LedgerTable table, Clock clock) {
+    public LockHandler(LedgerTable table, Executions executions, Clock clock) {
         super(Input.class, "Lock");
-        this.locks = new LockService(table, clock);
+        this.locks = new LockService(table, executions, clock);
     }
 
     @Override

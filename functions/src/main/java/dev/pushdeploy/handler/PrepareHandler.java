@@ -1,29 +1,29 @@
 package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.Aws;
-import dev.pushdeploy.adapter.json.InputParser;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
-import dev.pushdeploy.ledger.LedgerReader;
-import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SfnExecutions;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.ledger.LedgerReader;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.request.ExecutionIntents;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.Preparer;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
 
-/** Prepare: the raw input → {@code $.request} (PROCEED, IGNORED or REJECTED). Reads only. */
-public final class PrepareHandler extends StepHandler<PrepareHandler.Input, DeployRequest> {
-    /** {@code $.input} (the ECR event or manual input) and {@code $.executionName}. */
-    public record Input(JsonNode input, String executionName) {
-    }
-
+/**
+ * Prepare: the execution's input → {@code $.request} (PROCEED, IGNORED or REJECTED). Reads only. The
+ * state machine passes the execution's ARN, name and start time; the input itself is read from the
+ * execution (DescribeExecution), so it never travels through the states.
+ */
+public final class PrepareHandler extends StepHandler<Preparer.Execution, DeployRequest> {
     private final Preparer preparer;
 
     /** Wired from the environment, as Lambda runs it. */
@@ -37,20 +37,21 @@ public final class PrepareHandler extends StepHandler<PrepareHandler.Input, Depl
     }
 
     private PrepareHandler(String configParameter, String table, Clock clock) {
-        this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), new SdkEcsServices(Aws.ecs()),
-                new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), clock);
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new SfnExecutions(Aws.sfn()), new EcrRegistry(Aws.ecr()),
+                new SdkEcsServices(Aws.ecs()), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), clock);
     }
 
-    public PrepareHandler(ConfigSource config, ImageRegistry registry, EcsServices services, TaskDefinitions taskDefinitions,
-            LedgerReader ledger, Clock clock) {
-        super(Input.class, "Prepare");
-        this.preparer = new Preparer(config, registry, services, taskDefinitions, ledger, clock);
+    public PrepareHandler(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, EcsServices services,
+            TaskDefinitions taskDefinitions, LedgerReader ledger, Clock clock) {
+        super(Preparer.Execution.class, "Prepare");
+        this.preparer = new Preparer(config, intents, registry, services, taskDefinitions, ledger, clock);
     }
 
     @Override
-    protected DeployRequest handle(Input input, StepLog log) {
-        DeployRequest request = preparer.prepare(InputParser.intent(input.input()), input.executionName());
-        (request.serviceKey() == null ? log : log.forService(request.serviceKey())).info("prepared", "decision", request.decision(), "reason", request.decisionReason(), "image", request.image());
+    protected DeployRequest handle(Preparer.Execution execution, StepLog log) {
+        DeployRequest request = preparer.prepare(execution);
+        (request.serviceKey() == null ? log : log.forService(request.serviceKey())).info("prepared", "decision", request.decision(),
+                "reason", request.decisionReason(), "image", request.image());
         return request;
     }
 }

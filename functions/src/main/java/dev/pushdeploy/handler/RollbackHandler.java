@@ -1,11 +1,14 @@
 package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.ledger.LockOwnership;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RequestScoped;
 import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.model.Release;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.model.Rollout;
@@ -15,11 +18,15 @@ import java.time.Clock;
 /**
  * Rollback: UpdateService back to the revision that was live before the request
  * ({@code $.rollback}). Secrets need no restore: that revision points at the untouched slot.
- * Nothing is updated when the service is already back (ECS's circuit breaker, or a retry).
+ * Nothing is updated when the service is already back (ECS's circuit breaker, a retry, or a rollout that
+ * never started), nor when someone else moved it to a third revision (the run is interrupted).
  */
 public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Rollout> {
-    /** The state document fields this step reads; {@code check} may be null (rollback after an error). */
-    public record Input(DeployRequest request, Rollout rollout, CheckResult check) implements RequestScoped {
+    /**
+     * The state document fields this step reads; {@code rollout} and {@code check} may be null (rollback
+     * after an error), {@code release} is the revision the request deployed.
+     */
+    public record Input(DeployRequest request, Rollout rollout, CheckResult check, Release release) implements RequestScoped {
     }
 
     private final DeploymentStarter starter;
@@ -31,12 +38,16 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
 
     /** Wired from the environment, reading time from {@code clock}. */
     public RollbackHandler(Clock clock) {
-        this(new SdkEcsServices(Aws.ecs()), clock);
+        this(Env.require(Env.TABLE_NAME), clock);
     }
 
-    public RollbackHandler(EcsServices ecs, Clock clock) {
+    private RollbackHandler(String table, Clock clock) {
+        this(new SdkEcsServices(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), clock);
+    }
+
+    public RollbackHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, Clock clock) {
         super(Input.class, "Rollback");
-        this.starter = new DeploymentStarter(ecs, clock);
+        this.starter = new DeploymentStarter(ecs, ownership, clock);
     }
 
     @Override
@@ -49,7 +60,8 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
                 "to", request.previousTaskDefinition(),
                 "verdict", input.check() == null ? null : input.check().verdict(),
                 "reason", input.check() == null ? null : input.check().reason());
-        return starter.moveTo(request.cluster(), request.service(), request.previousTaskDefinition(),
-                request.deadlineSeconds(), log);
+        String ours = input.release() != null ? input.release().taskDefinition()
+                : input.rollout() != null ? input.rollout().taskDefinition() : null;
+        return starter.moveTo(request, request.previousTaskDefinition(), ours, log);
     }
 }

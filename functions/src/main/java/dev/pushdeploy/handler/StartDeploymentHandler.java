@@ -1,6 +1,8 @@
 package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.ledger.LockOwnership;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.DeployRequest;
@@ -11,7 +13,10 @@ import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import java.time.Clock;
 
-/** StartDeployment: UpdateService to the released revision, once per request ({@code $.rollout}). */
+/**
+ * StartDeployment: UpdateService to the released revision, once per request ({@code $.rollout}), and only
+ * from the revision that was live when the request was prepared (else the run is interrupted).
+ */
 public final class StartDeploymentHandler extends StepHandler<StartDeploymentHandler.Input, Rollout> {
     /** The state document fields this step reads. */
     public record Input(DeployRequest request, Release release) implements RequestScoped {
@@ -26,18 +31,21 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
 
     /** Wired from the environment, reading time from {@code clock}. */
     public StartDeploymentHandler(Clock clock) {
-        this(new SdkEcsServices(Aws.ecs()), clock);
+        this(Env.require(Env.TABLE_NAME), clock);
     }
 
-    public StartDeploymentHandler(EcsServices ecs, Clock clock) {
+    private StartDeploymentHandler(String table, Clock clock) {
+        this(new SdkEcsServices(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), clock);
+    }
+
+    public StartDeploymentHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, Clock clock) {
         super(Input.class, "StartDeployment");
-        this.starter = new DeploymentStarter(ecs, clock);
+        this.starter = new DeploymentStarter(ecs, ownership, clock);
     }
 
     @Override
     protected Rollout handle(Input input, StepLog log) {
         DeployRequest request = input.request();
-        return starter.moveTo(request.cluster(), request.service(), input.release().taskDefinition(),
-                request.deadlineSeconds(), log);
+        return starter.moveTo(request, input.release().taskDefinition(), request.previousTaskDefinition(), log);
     }
 }

@@ -1,62 +1,53 @@
 package dev.pushdeploy.ledger;
 
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.FinalizeResult;
 import dev.pushdeploy.model.LockResult;
+import dev.pushdeploy.model.LockStatus;
 import dev.pushdeploy.model.Outcome;
-import dev.pushdeploy.model.Result;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.config.Target;
-import dev.pushdeploy.error.AwsFailureException;
-import dev.pushdeploy.error.InvalidRequestException;
-import dev.pushdeploy.adapter.json.Json;
-import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Release;
-import dev.pushdeploy.model.Revisions;
-import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RequestScoped;
-import dev.pushdeploy.model.TaskDefinition;
-import dev.pushdeploy.model.TaskDefinition.Container;
-import dev.pushdeploy.release.TaskDefinitions;
-import dev.pushdeploy.rollout.Deployment;
-import dev.pushdeploy.rollout.EcsServices;
-import dev.pushdeploy.rollout.ServiceState;
-import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.model.Result;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
-import dev.pushdeploy.model.Verdict;
 import dev.pushdeploy.model.RotationResult;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import dev.pushdeploy.model.ScanResult;
+import dev.pushdeploy.model.ScanStatus;
+import dev.pushdeploy.model.StepError;
+import dev.pushdeploy.model.Verdict;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Finalize: the last step of every execution that got past Prepare. In this order, each part safe
- * to repeat:
+ * Finalize: the last step of every execution whose request Prepare accepted. Its named steps, each safe
+ * to repeat (see {@link RunCloser}):
  * <ol>
- *   <li>if this request still holds the service's lock: keep the release parameters in step with
- *       the live revision (only changed ones are written) and deregister ACTIVE revisions beyond
- *       keepRevisions — never one the service still runs, the rollback target or the new release;</li>
- *   <li>write the history item (once per request: its key comes from {@code request.preparedAt});</li>
- *   <li>release the lock (conditional: only if this request holds it) and remove the request's waiter;</li>
- *   <li>publish the outcome (SNS and EventBridge) unless the history item says it was published.</li>
+ *   <li>{@link #ending}: the outcome the state machine reached, why (the original error or verdict),
+ *       and what the way back did, kept apart;</li>
+ *   <li>observe what the service runs;</li>
+ *   <li>housekeeping, for the lock's holder: release parameters in step with the live revision, revisions
+ *       beyond keepRevisions deregistered;</li>
+ *   <li>the history record, once per run;</li>
+ *   <li>release of the lock and of the waiter;</li>
+ *   <li>the notification, once per run.</li>
  * </ol>
- * Housekeeping that fails for a non-transient reason (e.g. access denied on a deregistration) is
- * reported as a warning instead of failing the step, so the lock is always released.
+ * Whatever Finalize does not get to do, the reconciler does from outside the execution.
  */
 public final class Finalizer {
-    /** Longest reason kept; error causes can carry stack traces. */
-    static final int REASON_MAX = 1024;
+    static final String RECORDED_BY = "Finalize";
 
-    /** The state document fields Finalize reads. {@code error} is a Catch clause's {@code {Error, Cause}}. */
+    /**
+     * The state document fields Finalize reads.
+     *
+     * @param error         what a Catch caught before the rollback ({@code $.error})
+     * @param rollbackError what a Catch caught on the way back ({@code $.rollbackError})
+     */
     public record Input(
             DeployRequest request,
             Result result,
@@ -66,208 +57,120 @@ public final class Finalizer {
             Rollout rollback,
             CheckResult rollbackCheck,
             LockResult lock,
+            ScanResult scan,
             RotationResult secrets,
-            JsonNode error) implements RequestScoped {
+            StepError error,
+            StepError rollbackError) implements RequestScoped {
     }
 
-    private final ConfigSource config;
-    private final LedgerTable table;
-    private final EcsServices services;
-    private final TaskDefinitions taskDefinitions;
-    private final ReleaseParameters parameters;
-    private final String parameterPrefix;
-    private final List<OutcomeSink> sinks;
-    private final Clock clock;
+    private final RunCloser closer;
 
-    public Finalizer(ConfigSource config, LedgerTable table, EcsServices services, TaskDefinitions taskDefinitions,
-            ReleaseParameters parameters, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
-        this.config = config;
-        this.table = table;
-        this.services = services;
-        this.taskDefinitions = taskDefinitions;
-        this.parameters = parameters;
-        this.parameterPrefix = parameterPrefix.endsWith("/") ? parameterPrefix.substring(0, parameterPrefix.length() - 1) : parameterPrefix;
-        this.sinks = List.copyOf(sinks);
-        this.clock = clock;
+    public Finalizer(RunCloser closer) {
+        this.closer = closer;
     }
 
     public FinalizeResult finish(Input input, StepLog log) {
         DeployRequest request = input.request();
-        if (request == null || request.requestId() == null) {
+        Ending ending = ending(input);
+        String key = request.serviceKey();
+        if (key == null) {
+            closer.announceUnrecorded(new OutcomeNotice(request.requestId(), ending.outcome(), ending.reason(), ending.error(),
+                    ending.rollback(), request.action(), null, request.image(), null, request.previousTaskDefinition(),
+                    ending.release(), List.of(), List.of()));
+            return new FinalizeResult(ending.outcome(), ending.reason(), null, request.image(), null, request.previousTaskDefinition(), List.of());
+        }
+        RunCloser.Live live = closer.observe(request);
+        boolean holder = closer.holds(request);
+        RunCloser.Housekeeping house = holder
+                ? closer.keepHouse(request, ending.release(), live, true, log)
+                : RunCloser.Housekeeping.none();
+        HistoryItem record = closer.record(request, ending, live, house, RECORDED_BY);
+        closer.release(request);
+        boolean announced = closer.announce(key, record);
+        log.info("finalized", "outcome", record.outcome(), "taskDefinition", record.taskDefinition(), "lockReleased", holder,
+                "deregistered", record.deregistered(), "announced", announced, "recordedBy", record.recordedBy());
+        return new FinalizeResult(record.outcome(), record.reason(), key, request.image(), record.taskDefinition(),
+                request.previousTaskDefinition(), record.deregistered());
+    }
+
+    /** The outcome the state machine reached, its reason, the error that caused it and the rollback's result. */
+    public static Ending ending(Input input) {
+        if (input.request() == null || input.request().requestId() == null) {
             throw new InvalidRequestException("request", "is required");
         }
         if (input.result() == null || input.result().outcome() == null) {
             throw new InvalidRequestException("result.outcome", "is required");
         }
         Outcome outcome = input.result().outcome();
-        String reason = reason(input);
-        String release = input.release() == null ? null : input.release().taskDefinition();
-        String key = request.serviceKey();
-        if (key == null) {
-            publish(notice(request, outcome, reason, null, release, List.of(), List.of()));
-            return new FinalizeResult(outcome, reason, null, request.image(), null, request.previousTaskDefinition(), List.of());
-        }
-
-        Optional<ServiceState> service = services.describe(request.cluster(), request.service());
-        Optional<TaskDefinition> live = service.flatMap(s -> taskDefinitions.find(s.taskDefinition()));
-        String liveArn = live.map(TaskDefinition::arn).orElse(service.map(ServiceState::taskDefinition).orElse(null));
-        boolean holder = table.lock(key).filter(l -> request.requestId().equals(l.holder())).isPresent();
-
-        List<String> deregistered = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
-        if (holder && live.isPresent()) {
-            housekeeping("release parameters", warnings, log, () -> syncReleaseParameters(request, live.get()));
-            housekeeping("deregistration", warnings, log, () -> deregistered.addAll(deregisterOld(request, release, service.get(), live.get(), log)));
-        }
-
-        long preparedAt = request.preparedAt() != null ? request.preparedAt() : clock.millis();
-        String sortKey = HistoryItem.sortKey(Instant.ofEpochMilli(preparedAt), request.requestId());
-        Optional<HistoryItem> existing = table.history(key, sortKey);
-        if (existing.isEmpty()) {
-            HistoryItem item = new HistoryItem(sortKey, request.requestId(), request.action(), request.source(), outcome, reason,
-                    request.image(), request.digest(), request.tag(), liveArn, request.previousTaskDefinition(), release,
-                    input.rollout() == null ? null : input.rollout().deploymentId(), secretSlots(input.secrets()),
-                    deregistered, warnings, HistoryItem.time(clock.instant()), false);
-            if (!table.putHistory(key, item)) {
-                existing = table.history(key, sortKey);
-            }
-        }
-        List<String> allDeregistered = Stream.concat(existing.map(HistoryItem::deregistered).orElse(List.of()).stream(), deregistered.stream())
-                .distinct().toList();
-
-        if (holder) {
-            table.releaseLock(key, request.requestId());
-        }
-        table.removeWaiter(key, request.requestId());
-
-        if (!existing.map(HistoryItem::published).orElse(false)) {
-            publish(notice(request, outcome, reason, liveArn, release, allDeregistered, warnings));
-            table.markPublished(key, sortKey);
-        }
-        log.info("finalized", "outcome", outcome, "taskDefinition", liveArn, "lockReleased", holder, "deregistered", allDeregistered);
-        return new FinalizeResult(outcome, reason, key, request.image(), liveArn, request.previousTaskDefinition(), allDeregistered);
+        String release = input.release() != null ? input.release().taskDefinition()
+                : input.rollout() != null ? input.rollout().taskDefinition() : null;
+        return new Ending(outcome, reason(input), errorName(input), rollbackResult(input), release,
+                input.rollout() == null ? null : input.rollout().deploymentId(), input.secrets(), verified(input), List.of());
     }
 
     /**
-     * result.reason; else the final verdict's reason of the check that matters (the rollback's check
-     * for ROLLBACK_FAILED, the rollout's otherwise, then the other one); else the errorMessage in the
-     * Catch output's Cause (Lambda's JSON), else the Cause text, else the Error name; else the outcome.
+     * The first that applies: result.reason; the request's own decision (IGNORED or REJECTED after a
+     * wait); the lock's answer (SUPERSEDED, DUPLICATE, TIMED_OUT); a failed scan; the rollout check's
+     * final verdict when it is not HEALTHY; the error a Catch caught; the check's summary; the outcome.
      */
     static String reason(Input input) {
         Outcome outcome = input.result().outcome();
-        if (notBlank(input.result().reason())) {
-            return clean(input.result().reason());
+        Optional<CheckResult> check = Optional.ofNullable(input.check());
+        List<Supplier<String>> candidates = List.of(
+                () -> input.result().reason(),
+                () -> outcome == Outcome.INTERRUPTED ? interruption(input) : null,
+                () -> input.request().decision() != Decision.PROCEED ? input.request().decisionReason() : null,
+                () -> input.lock() != null && input.error() == null && Stream.of(LockStatus.SUPERSEDED, LockStatus.DUPLICATE,
+                        LockStatus.TIMED_OUT).anyMatch(s -> s == input.lock().status()) ? input.lock().reason() : null,
+                () -> input.scan() != null && input.scan().status() != ScanStatus.PASSED && input.rollout() == null ? input.scan().reason() : null,
+                () -> check.filter(c -> c.verdict() != null && c.verdict().isFinal() && c.verdict() != Verdict.HEALTHY)
+                        .map(CheckResult::reason).orElse(null),
+                () -> input.error() == null ? null : input.error().describe(),
+                () -> check.map(CheckResult::reason).orElse(null));
+        return candidates.stream().map(Supplier::get).filter(Finalizer::notBlank).findFirst().map(RunCloser::clean)
+                .orElse(outcome.name());
+    }
+
+    /** What interrupted the run: a check that saw someone else's deployment, or the step that refused to move the service. */
+    private static String interruption(Input input) {
+        return Stream.of(input.rollbackCheck(), input.check())
+                .filter(c -> c != null && c.verdict() == Verdict.INTERRUPTED).map(CheckResult::reason).findFirst()
+                .orElseGet(() -> Stream.of(input.rollbackError(), input.error()).filter(e -> e != null && e.name() != null
+                                && e.name().endsWith("RunInterruptedException")).map(StepError::message).findFirst().orElse(null));
+    }
+
+    /** What the way back did: the rollback check's final verdict, or the error it ran into. */
+    static String rollbackResult(Input input) {
+        CheckResult check = input.rollbackCheck();
+        String target = input.rollback() == null ? null : Revisions.shortName(input.rollback().taskDefinition());
+        if (check != null && check.verdict() == Verdict.HEALTHY) {
+            return "back on " + target + ", healthy: " + check.reason();
         }
-        List<CheckResult> checks = (outcome == Outcome.ROLLBACK_FAILED
-                ? Stream.of(input.rollbackCheck(), input.check())
-                : Stream.of(input.check(), input.rollbackCheck())).filter(Objects::nonNull).toList();
-        for (CheckResult check : checks) {
-            if (check.verdict() != null && check.verdict() != Verdict.IN_PROGRESS && notBlank(check.reason())) {
-                return clean(check.reason());
-            }
+        if (input.rollbackError() != null) {
+            return (input.result().outcome() == Outcome.INTERRUPTED ? "rollback not done: " : "rollback failed: ")
+                    + input.rollbackError().describe();
         }
-        String fromError = errorReason(input.error());
-        return fromError != null ? fromError : outcome.name();
-    }
-
-    private static String errorReason(JsonNode error) {
-        if (error == null || !error.isObject()) {
-            return null;
+        if (check != null && check.verdict() != null && check.verdict().isFinal()) {
+            return "rollback to " + target + " failed: " + check.reason();
         }
-        String cause = error.path("Cause").asText("");
-        if (notBlank(cause)) {
-            String message = lambdaErrorMessage(cause);
-            return clean(message != null ? message : cause);
+        if (input.rollback() != null && !input.rollback().started() && input.rollout() == null) {
+            return "nothing to roll back: the service never left " + target;
         }
-        String name = error.path("Error").asText("");
-        return notBlank(name) ? clean(name) : null;
+        return input.rollback() == null ? null : "rollback to " + target + " started";
     }
 
-    /** The errorMessage of a Lambda error Cause ({@code {"errorType":…,"errorMessage":…}}), or null. */
-    private static String lambdaErrorMessage(String cause) {
-        try {
-            JsonNode parsed = Json.tree(cause);
-            String message = parsed == null ? null : parsed.path("errorMessage").asText(null);
-            return notBlank(message) ? message : null;
-        } catch (IllegalArgumentException notJson) {
-            return null;
-        }
+    private static String errorName(Input input) {
+        return input.error() == null ? null : input.error().name();
     }
 
-    /** Printable, single-line, capped. */
-    static String clean(String text) {
-        String single = text.replaceAll("\\p{Cntrl}+", " ").strip();
-        return single.length() <= REASON_MAX ? single : single.substring(0, REASON_MAX - 1) + "…";
-    }
-
-    /** {@code <prefix>/<cluster>/<service>/image} and {@code …/secret/<NAME>} from the live revision's target container. */
-    private void syncReleaseParameters(DeployRequest request, TaskDefinition live) {
-        Container container = live.container(request.container()).orElseThrow(() -> new AwsFailureException(
-                "container " + request.container() + " is not in the live " + live.shortName(), null));
-        String base = parameterPrefix + "/" + request.cluster() + "/" + request.service();
-        Map<String, String> wanted = new LinkedHashMap<>();
-        wanted.put(base + "/image", container.image());
-        container.secrets().forEach((name, valueFrom) -> wanted.put(base + "/secret/" + name, valueFrom));
-        wanted.forEach((name, value) -> {
-            if (!parameters.read(name).equals(Optional.of(value))) {
-                parameters.write(name, value);
-            }
-        });
-    }
-
-    private List<String> deregisterOld(DeployRequest request, String release, ServiceState service, TaskDefinition live, StepLog log) {
-        Optional<Integer> keep = config.load().forService(request.cluster(), request.service()).map(Target::keepRevisions);
-        if (keep.isEmpty()) {
-            log.warn("no target configured; keeping every revision");
-            return List.of();
-        }
-        Set<String> kept = new HashSet<>();
-        Stream.concat(Stream.of(live.arn(), service.taskDefinition(), request.previousTaskDefinition(),
-                                request.targetTaskDefinition(), release), service.deployments().stream().map(Deployment::taskDefinition))
-                .filter(Objects::nonNull)
-                .map(Finalizer::shortName)
-                .forEach(kept::add);
-        List<String> doomed = beyondKeep(taskDefinitions.activeRevisions(live.family()), keep.get(), kept);
-        doomed.forEach(taskDefinitions::deregister);
-        return doomed;
-    }
-
-    /** ACTIVE revisions past the {@code keep} newest, minus the protected ones (by family:revision), oldest first. */
-    static List<String> beyondKeep(List<String> active, int keep, Set<String> protectedNames) {
-        List<String> newestFirst = active.stream()
-                .sorted(Comparator.comparingInt(Revisions::revision).reversed())
-                .toList();
-        return newestFirst.stream().skip(keep)
-                .filter(arn -> !protectedNames.contains(shortName(arn)))
-                .sorted(Comparator.comparingInt(Revisions::revision))
-                .toList();
-    }
-
-    private static String shortName(String reference) {
-        return Revisions.family(reference) + ":" + Revisions.revision(reference);
-    }
-
-    private void housekeeping(String what, List<String> warnings, StepLog log, Runnable work) {
-        try {
-            work.run();
-        } catch (AwsFailureException e) {
-            warnings.add(what + ": " + clean(e.getMessage()));
-            log.warn(what + " failed; continuing", "error", e.getMessage());
-        }
-    }
-
-    private void publish(OutcomeNotice notice) {
-        sinks.forEach(sink -> sink.publish(notice));
-    }
-
-    private static OutcomeNotice notice(DeployRequest request, Outcome outcome, String reason, String taskDefinition,
-            String release, List<String> deregistered, List<String> warnings) {
-        return new OutcomeNotice(request.requestId(), outcome, reason, request.action(), request.serviceKey(), request.image(),
-                taskDefinition, request.previousTaskDefinition(), release, deregistered, warnings);
-    }
-
-    private static List<String> secretSlots(RotationResult secrets) {
-        return secrets == null ? List.of() : secrets.secrets().stream().map(s -> s.name() + "=" + s.slot()).toList();
+    private static String verified(Input input) {
+        return switch (input.result().outcome()) {
+            case SUCCEEDED -> input.rollout() != null && input.check() != null && input.check().verdict() == Verdict.HEALTHY
+                    ? input.rollout().taskDefinition() : null;
+            case ROLLED_BACK -> input.rollback() != null && input.rollbackCheck() != null
+                    && input.rollbackCheck().verdict() == Verdict.HEALTHY ? input.rollback().taskDefinition() : null;
+            default -> null;
+        };
     }
 
     private static boolean notBlank(String text) {

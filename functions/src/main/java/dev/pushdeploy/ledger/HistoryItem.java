@@ -1,7 +1,7 @@
 package dev.pushdeploy.ledger;
 
-import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.Outcome;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -9,12 +9,20 @@ import java.util.List;
 
 /**
  * The record of one finished request ({@code svc#…} / {@code hist#<ISO time>#<requestId>}). Identifiers,
- * outcome and reason only; never a secret value.
+ * outcome and reasons only; never a secret value.
  *
- * @param taskDefinition the service's task definition when the request finished
- * @param secretSlots    {@code NAME=slot} for each managed secret the request rotated
- * @param warnings       housekeeping that failed without failing the request (e.g. a deregistration)
- * @param published      whether the outcome notification went out (a retried Finalize does not send it twice)
+ * @param reason                 why the request ended so: for a failure the original error or verdict
+ * @param error                  the name of the error that ended the run (an exception class or {@code States.*}),
+ *                               null when a verdict or a decision ended it
+ * @param rollback               what the way back did ("back on web:4, healthy: …", "rollback failed: …");
+ *                               null when there was no way back to go
+ * @param taskDefinition         the service's task definition when the request finished
+ * @param verifiedTaskDefinition the revision this request saw healthy and live at its end (SUCCEEDED: the new one,
+ *                               ROLLED_BACK: the one it returned to); null otherwise. Rollback targets come from these.
+ * @param secretSlots            {@code NAME=slot} for each managed secret the request rotated
+ * @param warnings               housekeeping that failed without failing the request (e.g. a deregistration)
+ * @param recordedBy             {@code Finalize}, or {@code reconciler} when the execution ended without Finalize
+ * @param published              whether the outcome notification went out (nobody sends it twice)
  */
 public record HistoryItem(
         String sortKey,
@@ -23,17 +31,21 @@ public record HistoryItem(
         String source,
         Outcome outcome,
         String reason,
+        String error,
+        String rollback,
         String image,
         String digest,
         String tag,
         String taskDefinition,
         String previousTaskDefinition,
         String releaseTaskDefinition,
+        String verifiedTaskDefinition,
         String deploymentId,
         List<String> secretSlots,
         List<String> deregistered,
         List<String> warnings,
         String finishedAt,
+        String recordedBy,
         boolean published) {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -50,5 +62,12 @@ public record HistoryItem(
 
     public static String time(Instant time) {
         return TIME.format(time);
+    }
+
+    /** The same record, marked as published. */
+    public HistoryItem asPublished() {
+        return new HistoryItem(sortKey, requestId, action, source, outcome, reason, error, rollback, image, digest, tag,
+                taskDefinition, previousTaskDefinition, releaseTaskDefinition, verifiedTaskDefinition, deploymentId,
+                secretSlots, deregistered, warnings, finishedAt, recordedBy, true);
     }
 }

@@ -11,6 +11,6 @@ public interface LedgerReader {
     /** The service's waiter items, expired or not (strongly consistent). */
     List<WaiterItem> waiters(String serviceKey);
 
-    /** The newest history item with outcome SUCCEEDED. */
-    Optional<HistoryItem> latestSucceeded(String serviceKey);
+    /** The revisions the service's newest history records saw healthy and live, newest record first. */
+    VerifiedRevisions verifiedRevisions(String serviceKey);
 }

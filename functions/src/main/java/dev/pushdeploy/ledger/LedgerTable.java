@@ -4,17 +4,26 @@ import java.util.Optional;
 
 /** The ledger table with its conditional writes: locks, waiters, history. Every write is safe to repeat. */
 public interface LedgerTable extends LedgerReader {
+    /** The next number of the service's arrival sequence (atomic; strictly increasing; gaps allowed). */
+    long nextArrival(String serviceKey);
+
     /**
-     * Creates the waiter or refreshes it: an existing waiter keeps its orderAt and registeredAt and gets
-     * the new expiresAt. Returns the stored waiter.
+     * Creates the waiter or refreshes it: an existing waiter keeps its orderAt, arrival and registeredAt and
+     * gets the new expiresAt. Returns the stored waiter.
      */
     WaiterItem registerWaiter(String serviceKey, WaiterItem waiter);
 
     /** Deletes the request's waiter item if there is one. */
     void removeWaiter(String serviceKey, String requestId);
 
-    /** Puts the lock if it is absent, expired at {@code nowSeconds}, or already held by the same request. */
-    boolean tryLock(String serviceKey, LockItem lock, long nowSeconds);
+    /**
+     * Puts the lock if it is absent, expired at {@code nowSeconds}, already held by the same request, or
+     * held by {@code endedHolder} (a holder whose execution is over; null for none).
+     */
+    boolean tryLock(String serviceKey, LockItem lock, long nowSeconds, String endedHolder);
+
+    /** Moves the lease of the lock to {@code expiresAt} if {@code holder} holds it; false when it does not. */
+    boolean renewLock(String serviceKey, String holder, long expiresAt);
 
     /** Deletes the lock if {@code holder} holds it; does nothing otherwise. */
     void releaseLock(String serviceKey, String holder);
@@ -24,6 +33,10 @@ public interface LedgerTable extends LedgerReader {
     /** Writes the history item unless one with its key exists; false when it existed. */
     boolean putHistory(String serviceKey, HistoryItem item);
 
-    /** Records that the outcome of the history item was published. */
-    void markPublished(String serviceKey, String sortKey);
+    /**
+     * Sets the record's {@code published} flag if it is not already so: claiming the notification before
+     * sending it ({@code true}) and giving the claim back when sending failed ({@code false}). False when
+     * the flag already had the value, so of two concurrent claims exactly one wins.
+     */
+    boolean setPublished(String serviceKey, String sortKey, boolean published);
 }

@@ -5,12 +5,21 @@ import dev.pushdeploy.model.Action;
 /**
  * The one-deployment-per-service lock ({@code svc#<cluster>/<service>} / {@code lock}).
  *
+ * @param executionArn the holder's execution, asked whether it still runs before a waiter takes over
  * @param orderAt    epoch millis that orders requests: the push time of ECR pushes, the arrival time of manual ones
+ * @param arrival    the holder's place in the service's arrival sequence; breaks ties of {@code orderAt}
  * @param acquiredAt epoch millis
- * @param expiresAt  epoch seconds (the table's TTL attribute); an expired lock is free even before DynamoDB deletes it
+ * @param expiresAt  epoch seconds (the table's TTL attribute): the lease, renewed while the holder makes progress;
+ *                   an expired lock is free even before DynamoDB deletes it
  */
-public record LockItem(String holder, Action action, String digest, String image, long orderAt, long acquiredAt, long expiresAt) {
+public record LockItem(String holder, String executionArn, Action action, String digest, String image, long orderAt, long arrival,
+                       long acquiredAt, long expiresAt) {
     public boolean expired(long nowSeconds) {
         return expiresAt < nowSeconds;
+    }
+
+    /** This holder's place in the total order of requests. */
+    public Place place() {
+        return new Place(orderAt, arrival, holder);
     }
 }

@@ -1,13 +1,14 @@
 package dev.pushdeploy.ledger;
 
-import dev.pushdeploy.model.LockResult;
-import dev.pushdeploy.model.LockStatus;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.LockResult;
+import dev.pushdeploy.model.LockStatus;
 import java.time.Clock;
-import java.util.Comparator;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -15,29 +16,46 @@ import java.util.stream.Stream;
 /**
  * One deployment per service at a time, the newest request winning the queue. Each call:
  * <ol>
+ *   <li>if the request's execution has ended (stopped while this step was in flight) → nothing: it must not
+ *       queue or take the lock after the reconciler has accounted for it;</li>
  *   <li>if this request already holds the lock → ACQUIRED (a retry changes nothing);</li>
- *   <li>registers (or refreshes) the request's waiter item;</li>
- *   <li>a DEPLOY of a digest that another DEPLOY holds, or that an earlier-registered waiter
- *       queues → DUPLICATE;</li>
- *   <li>another live request (waiter or holder) ordered after this one → SUPERSEDED; a ROTATE
- *       only supersedes another ROTATE (it does not deploy an image; a DEPLOY rotates too);</li>
- *   <li>conditional put of the lock (absent, expired, or ours) → ACQUIRED, else WAITING.</li>
+ *   <li>registers (or refreshes) the request's waiter item; a new waiter takes the next number of the
+ *       service's arrival sequence;</li>
+ *   <li>a DEPLOY of a digest that another DEPLOY holds, or that an earlier-arrived waiter queues → DUPLICATE;</li>
+ *   <li>another live request (waiter or holder) placed after this one → SUPERSEDED; a ROTATE only
+ *       supersedes another ROTATE (it does not deploy an image; a DEPLOY rotates too);</li>
+ *   <li>conditional put of the lock (absent, expired, ours, or its holder's execution ended) → ACQUIRED;</li>
+ *   <li>else WAITING, with the wait before the next call; past {@link #maxWaitSeconds} → TIMED_OUT.</li>
  * </ol>
- * Requests are ordered by {@code orderAt}: the push time for ECR pushes, the arrival time (first
- * registration) for manual executions, which are an operator's decision made now. Waiters leave
- * the queue on every answer but WAITING. Locks and waiters expire after the request's lease
- * (rollout deadline, rollback deadline, bake time, margin), so a crashed execution cannot block a
- * service for longer than that.
+ * Requests are placed in a total order ({@link Place}): push time for ECR pushes, arrival time for
+ * manual requests (an operator's decision made now), then arrival. Waiters leave the queue on every
+ * answer but WAITING.
+ *
+ * <p>The lock's lease follows the holder's progress: it is granted at acquisition and renewed by
+ * every rollout check ({@link Lease}) for the time until the next sign of progress plus
+ * {@link #STEP_ALLOWANCE_SECONDS}, the longest the slowest chain of steps between two signs may take
+ * with all its retries. A live holder therefore never loses it. A dead one loses it as soon as the
+ * reconciler releases it (within a minute of the execution's end), else once its execution has been
+ * over for {@link #RECLAIM_AFTER_SECONDS}, else when the lease runs out.
  */
 public final class LockService {
-    /** Added to a lease on top of the time a rollout and its rollback may take. */
-    static final long MARGIN_SECONDS = 900;
+    /** Longest time between two signs of a holder's progress (lock, rollout check), retries included. */
+    public static final long STEP_ALLOWANCE_SECONDS = 3600;
+    /** How long after its execution ended a holder's lock is taken over (the reconciler had its turn). */
+    public static final long RECLAIM_AFTER_SECONDS = 300;
+    /** A waiter that stops asking stops counting this long after its next call was due. */
+    static final long WAITER_GRACE_SECONDS = 300;
+    public static final int MIN_POLL_SECONDS = 10;
+    public static final int MAX_POLL_SECONDS = 120;
+    static final int POLL_AGE_DIVISOR = 12;
 
     private final LedgerTable table;
+    private final Executions executions;
     private final Clock clock;
 
-    public LockService(LedgerTable table, Clock clock) {
+    public LockService(LedgerTable table, Executions executions, Clock clock) {
         this.table = table;
+        this.executions = executions;
         this.clock = clock;
     }
 
@@ -47,18 +65,26 @@ public final class LockService {
         }
         String key = request.serviceKey();
         String me = request.requestId();
+        if (request.executionArn() != null && executions.endedAt(request.executionArn()).isPresent()) {
+            throw new RunInterruptedException("execution " + request.executionArn() + " has ended: request " + me
+                    + " neither queues for nor takes the lock of " + key);
+        }
         long now = clock.millis();
         long nowSeconds = now / 1000;
-        long expiresAt = nowSeconds + leaseSeconds(request);
 
         Optional<LockItem> lock = table.lock(key);
         if (lock.filter(l -> me.equals(l.holder())).isPresent()) {
             table.removeWaiter(key, me);
             return new LockResult(LockStatus.ACQUIRED, me, "this request already holds the lock of " + key);
         }
-        long arrival = "ecr".equals(request.source()) && request.pushedAt() != null ? request.pushedAt() : now;
-        WaiterItem mine = table.registerWaiter(key,
-                new WaiterItem(me, request.action(), request.digest(), request.image(), arrival, now, expiresAt));
+        List<WaiterItem> queue = table.waiters(key);
+        Optional<WaiterItem> registered = queue.stream().filter(w -> me.equals(w.requestId())).findFirst();
+        long waited = registered.map(w -> Math.max(0, now - w.registeredAt()) / 1000).orElse(0L);
+        int poll = pollSeconds(waited);
+        long arrival = registered.map(WaiterItem::arrival).orElseGet(() -> table.nextArrival(key));
+        long orderAt = "ecr".equals(request.source()) && request.pushedAt() != null ? request.pushedAt() : now;
+        WaiterItem mine = table.registerWaiter(key, new WaiterItem(me, request.action(), request.digest(), request.image(),
+                orderAt, arrival, now, nowSeconds + poll + WAITER_GRACE_SECONDS));
         List<WaiterItem> others = table.waiters(key).stream()
                 .filter(w -> !me.equals(w.requestId()) && !w.expired(nowSeconds))
                 .toList();
@@ -68,28 +94,52 @@ public final class LockService {
         if (duplicateOf.isPresent()) {
             table.removeWaiter(key, me);
             return new LockResult(LockStatus.DUPLICATE, held.map(LockItem::holder).orElse(null),
-                    mine.digest() + " is already being deployed to " + key + " by request " + duplicateOf.get());
+                    mine.digest() + " is already being deployed to " + key + " by request " + duplicateOf.get(), 0, mine.arrival());
         }
         Optional<String> newer = newer(mine, held, others);
         if (newer.isPresent()) {
             table.removeWaiter(key, me);
             return new LockResult(LockStatus.SUPERSEDED, held.map(LockItem::holder).orElse(null),
-                    "a newer request for " + key + " (" + newer.get() + ") supersedes this one");
+                    "a newer request for " + key + " (" + newer.get() + ") supersedes this one", 0, mine.arrival());
         }
-        LockItem claim = new LockItem(me, request.action(), request.digest(), request.image(), mine.orderAt(), now, expiresAt);
-        if (table.tryLock(key, claim, nowSeconds)) {
+        LockItem claim = new LockItem(me, request.executionArn(), request.action(), request.digest(), request.image(),
+                mine.orderAt(), mine.arrival(), now, nowSeconds + STEP_ALLOWANCE_SECONDS);
+        if (table.tryLock(key, claim, nowSeconds, endedHolder(held, nowSeconds))) {
             table.removeWaiter(key, me);
-            return new LockResult(LockStatus.ACQUIRED, me, "acquired the lock of " + key);
+            return new LockResult(LockStatus.ACQUIRED, me, "acquired the lock of " + key
+                    + held.map(h -> " (its holder " + h.holder() + " had ended)").orElse(""), 0, mine.arrival());
         }
         String holder = table.lock(key).map(LockItem::holder).orElse(null);
+        long maxWait = maxWaitSeconds(request);
+        if (waited >= maxWait) {
+            table.removeWaiter(key, me);
+            return new LockResult(LockStatus.TIMED_OUT, holder, "waited " + waited + " s for the lock of " + key
+                    + (holder == null ? "" : ", held by request " + holder) + ": longer than a holder can keep it (" + maxWait + " s)",
+                    0, mine.arrival());
+        }
         return new LockResult(LockStatus.WAITING, holder,
-                holder == null ? key + " changed hands while asking; ask again" : key + " is locked by request " + holder);
+                holder == null ? key + " changed hands while asking; ask again" : key + " is locked by request " + holder, poll,
+                mine.arrival());
     }
 
-    /** Rollout deadline + rollback deadline + bake + margin. */
-    static long leaseSeconds(DeployRequest request) {
+    /** The longest a live holder keeps the lock: both deadlines, the bake time and the steps around them. */
+    public static long maxWaitSeconds(DeployRequest request) {
         long deadline = request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds();
-        return 2 * deadline + Math.max(0, request.bakeSeconds()) + MARGIN_SECONDS;
+        return 2 * deadline + Math.max(0, request.bakeSeconds()) + 2 * STEP_ALLOWANCE_SECONDS;
+    }
+
+    /** A twelfth of the time waited so far, between {@value #MIN_POLL_SECONDS} and {@value #MAX_POLL_SECONDS} s. */
+    public static int pollSeconds(long waitedSeconds) {
+        return (int) Math.clamp(waitedSeconds / POLL_AGE_DIVISOR, MIN_POLL_SECONDS, MAX_POLL_SECONDS);
+    }
+
+    /** The holder, when its execution has been over for {@link #RECLAIM_AFTER_SECONDS} (its lease no longer matters); else null. */
+    private String endedHolder(Optional<LockItem> held, long nowSeconds) {
+        if (held.isEmpty() || held.get().executionArn() == null) {
+            return null;
+        }
+        Optional<Instant> ended = executions.endedAt(held.get().executionArn());
+        return ended.filter(at -> at.getEpochSecond() + RECLAIM_AFTER_SECONDS <= nowSeconds).isPresent() ? held.get().holder() : null;
     }
 
     private static Optional<String> duplicateOf(WaiterItem mine, Optional<LockItem> held, List<WaiterItem> others) {
@@ -103,20 +153,20 @@ public final class LockService {
             return holder;
         }
         return others.stream()
-                .filter(w -> w.action() == Action.DEPLOY && mine.digest().equals(w.digest()) && w.precedes(mine))
+                .filter(w -> w.action() == Action.DEPLOY && mine.digest().equals(w.digest()) && w.arrival() < mine.arrival())
                 .map(WaiterItem::requestId)
                 .findFirst();
     }
 
     private static Optional<String> newer(WaiterItem mine, Optional<LockItem> held, List<WaiterItem> others) {
-        record Rival(String requestId, Action action, long orderAt) {
+        record Rival(Place place, Action action) {
         }
         return Stream.concat(
-                        held.map(l -> new Rival(l.holder(), l.action(), l.orderAt())).stream(),
-                        others.stream().map(w -> new Rival(w.requestId(), w.action(), w.orderAt())))
-                .filter(r -> r.orderAt() > mine.orderAt())
+                        held.map(l -> new Rival(l.place(), l.action())).stream(),
+                        others.stream().map(w -> new Rival(w.place(), w.action())))
+                .filter(r -> r.place().after(mine.place()))
                 .filter(r -> r.action() != Action.ROTATE || mine.action() == Action.ROTATE)
-                .max(Comparator.comparingLong(Rival::orderAt))
-                .map(Rival::requestId);
+                .max((a, b) -> a.place().compareTo(b.place()))
+                .map(r -> r.place().requestId());
     }
 }

@@ -1,17 +1,23 @@
 package dev.pushdeploy.ledger;
 
-import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.Outcome;
 import java.util.List;
 
 /**
  * The outcome as published (SNS message body, EventBridge detail). Identifiers, outcome and
- * reason only; never a secret value.
+ * reasons only; never a secret value.
+ *
+ * @param reason   why the request ended so (for a failure: the original error or verdict)
+ * @param error    the error name that ended the run, when an error did
+ * @param rollback what the way back did, when there was one
  */
 public record OutcomeNotice(
         String requestId,
         Outcome outcome,
         String reason,
+        String error,
+        String rollback,
         Action action,
         String service,
         String image,
@@ -23,6 +29,13 @@ public record OutcomeNotice(
     public OutcomeNotice {
         deregistered = deregistered == null ? List.of() : List.copyOf(deregistered);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** What a history record says, as published. */
+    public static OutcomeNotice of(String serviceKey, HistoryItem record) {
+        return new OutcomeNotice(record.requestId(), record.outcome(), record.reason(), record.error(), record.rollback(),
+                record.action(), serviceKey, record.image(), record.taskDefinition(), record.previousTaskDefinition(),
+                record.releaseTaskDefinition(), record.deregistered(), record.warnings());
     }
 
     /** SNS subject: ASCII, at most 100 characters. */

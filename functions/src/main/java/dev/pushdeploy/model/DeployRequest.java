@@ -15,7 +15,9 @@ package dev.pushdeploy.model;
  * @param rotate                 whether the rotate step runs (DEPLOY and ROTATE with managed secrets)
  * @param register               whether a new revision is registered (not for ROLLBACK)
  * @param scanGate               whether the scan gate runs (severity configured and action DEPLOY)
- * @param preparedAt             epoch millis Prepare ran: fixes the history key, so Finalize is idempotent
+ * @param executionArn           the execution working on the request (its liveness and its history)
+ * @param startedAt              epoch millis the execution started: fixes the history key, so Finalize and the
+ *                               reconciler write the same record however often either runs
  */
 public record DeployRequest(
         String requestId,
@@ -40,7 +42,8 @@ public record DeployRequest(
         boolean scanGate,
         int deadlineSeconds,
         int bakeSeconds,
-        Long preparedAt) implements ServiceScoped {
+        String executionArn,
+        Long startedAt) implements ServiceScoped {
 
     @Override
     public String serviceKey() {
@@ -68,7 +71,7 @@ public record DeployRequest(
                 .decision(decision).decisionReason(decisionReason)
                 .rotate(rotate).register(register).scanGate(scanGate)
                 .deadlineSeconds(deadlineSeconds).bakeSeconds(bakeSeconds)
-                .preparedAt(preparedAt);
+                .executionArn(executionArn).startedAt(startedAt);
     }
 
     /** Sets the components of a {@link DeployRequest} by name. */
@@ -95,7 +98,8 @@ public record DeployRequest(
         private boolean scanGate;
         private int deadlineSeconds;
         private int bakeSeconds;
-        private Long preparedAt;
+        private String executionArn;
+        private Long startedAt;
 
         private Builder() {
         }
@@ -210,15 +214,20 @@ public record DeployRequest(
             return this;
         }
 
-        public Builder preparedAt(Long value) {
-            preparedAt = value;
+        public Builder executionArn(String value) {
+            executionArn = value;
+            return this;
+        }
+
+        public Builder startedAt(Long value) {
+            startedAt = value;
             return this;
         }
 
         public DeployRequest build() {
             return new DeployRequest(requestId, action, source, cluster, service, container, repository, image, digest,
                     tag, reason, pushedAt, previousTaskDefinition, previousImage, targetTaskDefinition, decision,
-                    decisionReason, rotate, register, scanGate, deadlineSeconds, bakeSeconds, preparedAt);
+                    decisionReason, rotate, register, scanGate, deadlineSeconds, bakeSeconds, executionArn, startedAt);
         }
     }
 }

@@ -8,5 +8,7 @@ public enum LockStatus {
     /** A newer push for the same service is waiting: this one ends SUPERSEDED. */
     SUPERSEDED,
     /** The same digest is already being deployed for the service: IGNORED. */
-    DUPLICATE
+    DUPLICATE,
+    /** The request waited for the lock longer than any holder can keep it: FAILED. */
+    TIMED_OUT
 }

@@ -7,5 +7,7 @@ public enum ScanStatus {
     /** No completed scan yet: the state machine waits {@code nextPollSeconds} and asks again. */
     PENDING,
     /** Blocking findings, or the scan itself failed: the request ends REJECTED. */
-    FAILED
+    FAILED,
+    /** No scan result by the gate's deadline: the request ends FAILED. */
+    TIMED_OUT
 }

@@ -6,7 +6,9 @@ public enum Verdict {
     HEALTHY,
     FAILED,
     ROLLED_BACK_BY_ECS,
-    TIMED_OUT;
+    TIMED_OUT,
+    /** The service moved to a revision that is neither ours nor the one ECS would fall back to: someone else deployed. */
+    INTERRUPTED;
 
     public boolean isFinal() {
         return this != IN_PROGRESS;

@@ -4,8 +4,8 @@ import dev.pushdeploy.error.InvalidRequestException;
 import java.util.regex.Pattern;
 
 /**
- * The limits on an input's string fields: every string is capped and may contain only printable
- * characters, so that whatever a reason echoes back is safe to log.
+ * The limits on an input's string fields: every string is capped (in bytes of UTF-8) and may contain
+ * only printable characters, so that whatever a reason echoes back is safe to log.
  */
 public final class Fields {
     /** Step Functions execution names: 1-80 characters, no whitespace, brackets, wildcards or {@code "#%\^|~`$&,;:/}. */
@@ -14,10 +14,11 @@ public final class Fields {
     private Fields() {
     }
 
-    /** Rejects strings over {@code max} characters and any non-printable character (controls, format, private use). */
+    /** Rejects strings over {@code max} bytes of UTF-8 and any non-printable character (controls, format, private use). */
     public static void check(String path, String value, int max) {
-        if (value.length() > max) {
-            throw new InvalidRequestException(path, "is " + value.length() + " characters long; at most " + max + " are allowed");
+        int bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > max) {
+            throw new InvalidRequestException(path, "is " + bytes + " bytes long; at most " + max + " are allowed");
         }
         for (int i = 0; i < value.length(); ) {
             int c = value.codePointAt(i);

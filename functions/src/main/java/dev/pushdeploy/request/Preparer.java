@@ -6,8 +6,8 @@ import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;
-import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.LedgerReader;
+import dev.pushdeploy.ledger.VerifiedRevisions;
 import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.model.Revisions;
@@ -18,7 +18,9 @@ import dev.pushdeploy.request.ImageRegistry.Image;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.rollout.ServiceState;
 import java.time.Clock;
-import java.util.Comparator;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,21 +29,30 @@ import java.util.Optional;
  * in AWS has changed. Invalid input of any kind ends REJECTED with a reason naming the field;
  * only configuration and AWS failures propagate as exceptions.
  *
+ * <p>The input is read from the execution itself (the text given to StartExecution, see
+ * {@link ExecutionIntents}), so it never has to travel through the state machine.
+ *
  * <p>IGNORED: a non-push ECR event; a push whose tag does not fully match the target's
  * tagPattern (manual deploys are explicit and not filtered); a digest that is already live or in
  * flight (held or queued by another request) for the service; a rollback to the live revision.
+ *
+ * <p>A rollback to "previous" goes to the revision that was live before the live one according to the
+ * history ({@link VerifiedRevisions}): never to one that was rolled back, and a repeated "previous" walks
+ * further back. Only a named revision (ARN or family:revision) can go anywhere else.
  */
 public final class Preparer {
     private final ConfigSource config;
+    private final ExecutionIntents intents;
     private final ImageRegistry registry;
     private final EcsServices services;
     private final TaskDefinitions taskDefinitions;
     private final LedgerReader ledger;
     private final Clock clock;
 
-    public Preparer(ConfigSource config, ImageRegistry registry, EcsServices services, TaskDefinitions taskDefinitions,
-            LedgerReader ledger, Clock clock) {
+    public Preparer(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, EcsServices services,
+            TaskDefinitions taskDefinitions, LedgerReader ledger, Clock clock) {
         this.config = config;
+        this.intents = intents;
         this.registry = registry;
         this.services = services;
         this.taskDefinitions = taskDefinitions;
@@ -49,27 +60,48 @@ public final class Preparer {
         this.clock = clock;
     }
 
-    public DeployRequest prepare(Intent intent, String executionName) {
+    /**
+     * The execution working on a request: its ARN, its name (the request id) and its start time
+     * ({@code $$.Execution.StartTime}, ISO 8601).
+     */
+    public record Execution(String executionArn, String executionName, String startTime) {
+    }
+
+    public DeployRequest prepare(Execution execution) {
         String requestId = null;
         try {
-            requestId = Fields.requestId(executionName);
+            requestId = Fields.requestId(execution.executionName());
+            Run run = new Run(requestId, execution.executionArn(), startedAt(execution.startTime()));
+            Intent intent = intents.intent(execution.executionArn());
             return switch (intent) {
                 case Intent.Invalid invalid -> DeployRequest.ended(requestId, Decision.REJECTED, invalid.reason());
                 case Intent.Skip skip -> DeployRequest.ended(requestId, Decision.IGNORED, skip.reason());
-                case Intent.Push push -> push(requestId, push);
-                case Intent.Deploy deploy -> deploy(requestId, deploy);
-                case Intent.Rollback rollback -> rollback(requestId, rollback);
-                case Intent.Rotate rotate -> rotate(requestId, rotate);
+                case Intent.Push push -> push(run, push);
+                case Intent.Deploy deploy -> deploy(run, deploy);
+                case Intent.Rollback rollback -> rollback(run, rollback);
+                case Intent.Rotate rotate -> rotate(run, rotate);
             };
         } catch (InvalidRequestException e) {
             return DeployRequest.ended(requestId, Decision.REJECTED, e.getMessage());
         }
     }
 
-    private DeployRequest push(String requestId, Intent.Push push) {
+    /** The request id and what the ledger keys on: the execution and its start. */
+    private record Run(String requestId, String executionArn, long startedAt) {
+    }
+
+    private static long startedAt(String startTime) {
+        try {
+            return OffsetDateTime.parse(startTime).toInstant().toEpochMilli();
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new InvalidRequestException("startTime", "'" + startTime + "' is not an ISO 8601 time");
+        }
+    }
+
+    private DeployRequest push(Run run, Intent.Push push) {
         Target target = config.load().forRepository(push.repository()).orElseThrow(() -> new InvalidRequestException(
                 "detail.repository-name", "repository " + push.repository() + " is not mapped to a target"));
-        Draft draft = new Draft(requestId, Action.DEPLOY, "ecr", target)
+        Draft draft = new Draft(run, Action.DEPLOY, "ecr", target)
                 .tag(push.tag())
                 .reason("ECR push " + push.repository() + (push.tag() == null ? "@" + push.digest() : ":" + push.tag()));
         if (push.tag() == null) {
@@ -84,7 +116,7 @@ public final class Preparer {
         return deployImage(draft, target, uri, image);
     }
 
-    private DeployRequest deploy(String requestId, Intent.Deploy deploy) {
+    private DeployRequest deploy(Run run, Intent.Deploy deploy) {
         ImageRef ref = deploy.image();
         Target target = config.load().forRepository(ref.repository()).orElseThrow(() -> new InvalidRequestException(
                 "image", "repository " + ref.repository() + " is not mapped to a target"));
@@ -100,7 +132,7 @@ public final class Preparer {
         String reference = ref.digest() != null ? ref.digest() : ref.tag();
         Image image = registry.image(target.repository(), reference).orElseThrow(() -> new InvalidRequestException(
                 "image", (ref.digest() != null ? ref.digest() : "tag " + ref.tag()) + " is not an image of repository " + target.repository()));
-        Draft draft = new Draft(requestId, Action.DEPLOY, "manual", target)
+        Draft draft = new Draft(run, Action.DEPLOY, "manual", target)
                 .tag(ref.tag())
                 .reason(deploy.reason() != null ? deploy.reason() : "manual deploy of " + ref.repository() + (ref.tag() != null ? ":" + ref.tag() : "@" + ref.digest()));
         return deployImage(draft, target, uri, image);
@@ -121,13 +153,13 @@ public final class Preparer {
         return draft.flags(!target.secrets().isEmpty(), true, target.scanSeverity() != null).proceed();
     }
 
-    private DeployRequest rollback(String requestId, Intent.Rollback rollback) {
+    private DeployRequest rollback(Run run, Intent.Rollback rollback) {
         Target target = target(rollback.service());
         Live live = live(target);
         TaskDefinition to = rollback.to() == null ? previousRevision(target, live) : namedRevision(rollback.to(), live);
         String image = to.container(target.container()).map(Container::image).orElseThrow(() -> new InvalidRequestException(
                 "to", to.shortName() + " has no container " + target.container()));
-        Draft draft = new Draft(requestId, Action.ROLLBACK, "manual", target)
+        Draft draft = new Draft(run, Action.ROLLBACK, "manual", target)
                 .reason(rollback.reason() != null ? rollback.reason() : "manual rollback to " + to.shortName())
                 .image(image, ImageRef.digestOf(image))
                 .previous(live)
@@ -138,13 +170,13 @@ public final class Preparer {
         return draft.flags(false, false, false).proceed();
     }
 
-    private DeployRequest rotate(String requestId, Intent.Rotate rotate) {
+    private DeployRequest rotate(Run run, Intent.Rotate rotate) {
         Target target = target(rotate.service());
         if (target.secrets().isEmpty()) {
             throw new InvalidRequestException("service", target.serviceKey() + " has no managed secrets to rotate");
         }
         Live live = live(target);
-        return new Draft(requestId, Action.ROTATE, "manual", target)
+        return new Draft(run, Action.ROTATE, "manual", target)
                 .reason(rotate.reason() != null ? rotate.reason() : "manual secret rotation")
                 .image(live.image(), live.digest())
                 .previous(live)
@@ -188,27 +220,19 @@ public final class Preparer {
                 .findFirst();
     }
 
-    /**
-     * "previous": the revision that was live before the live one according to the history (the newest
-     * SUCCEEDED request that made the live revision live); without such history, the newest ACTIVE
-     * revision of the live family older than the live one.
-     */
+    /** "previous": the nearest ACTIVE revision of the live family among the rollback targets the history allows. */
     private TaskDefinition previousRevision(Target target, Live live) {
         TaskDefinition current = live.taskDefinition();
-        Optional<TaskDefinition> fromHistory = ledger.latestSucceeded(target.serviceKey())
-                .filter(h -> current.arn().equals(h.taskDefinition()) && h.previousTaskDefinition() != null)
-                .map(HistoryItem::previousTaskDefinition)
-                .flatMap(taskDefinitions::find)
-                .filter(td -> td.active() && td.family().equals(current.family()) && !td.arn().equals(current.arn()));
-        if (fromHistory.isPresent()) {
-            return fromHistory.get();
-        }
-        return taskDefinitions.activeRevisions(current.family()).stream()
-                .filter(arn -> Revisions.revision(arn) < current.revision())
-                .max(Comparator.comparingInt(Revisions::revision))
-                .flatMap(taskDefinitions::find)
-                .orElseThrow(() -> new InvalidRequestException("to", "there is no earlier ACTIVE revision of " + current.family()
-                        + " than the live " + current.shortName() + " to roll back to"));
+        List<String> targets = ledger.verifiedRevisions(target.serviceKey()).rollbackTargets(current.arn());
+        return targets.stream()
+                .map(taskDefinitions::find)
+                .flatMap(Optional::stream)
+                .filter(td -> td.active() && td.family().equals(current.family()) && !td.arn().equals(current.arn()))
+                .findFirst()
+                .orElseThrow(() -> new InvalidRequestException("to", "the history names no ACTIVE revision of " + current.family()
+                        + " that was live before " + current.shortName() + (targets.isEmpty() ? "" : " (went through "
+                        + targets.stream().map(Revisions::shortName).toList() + ")")
+                        + "; name the revision to roll back to by its ARN"));
     }
 
     private TaskDefinition namedRevision(String reference, Live live) {
@@ -235,13 +259,14 @@ public final class Preparer {
         final String requestId;
         final DeployRequest.Builder request;
 
-        Draft(String requestId, Action action, String source, Target target) {
-            this.requestId = requestId;
+        Draft(Run run, Action action, String source, Target target) {
+            this.requestId = run.requestId();
             this.request = DeployRequest.builder()
                     .requestId(requestId).action(action).source(source)
                     .cluster(target.cluster()).service(target.service()).container(target.container())
                     .repository(target.repository())
-                    .deadlineSeconds(target.health().deadlineSeconds()).bakeSeconds(target.health().bakeSeconds());
+                    .deadlineSeconds(target.health().deadlineSeconds()).bakeSeconds(target.health().bakeSeconds())
+                    .executionArn(run.executionArn()).startedAt(run.startedAt());
         }
 
         Draft tag(String value) {
@@ -289,7 +314,7 @@ public final class Preparer {
         }
 
         private DeployRequest build(Decision decision, String decisionReason) {
-            return request.decision(decision).decisionReason(decisionReason).preparedAt(clock.millis()).build();
+            return request.decision(decision).decisionReason(decisionReason).build();
         }
     }
 }

@@ -25,15 +25,16 @@ import java.util.function.Predicate;
  *   <li>COMPLETE / ACTIVE otherwise → PASSED;</li>
  *   <li>any other status (FAILED, UNSUPPORTED_IMAGE, FINDINGS_UNAVAILABLE, …) → FAILED with ECR's description.</li>
  * </ol>
- * The gate itself never gives up on PENDING: a scan that never completes is ended by the state
- * machine's deadline around the scan loop. It does not start scans either (read only): the
- * repository's scan on push does.
+ * A scan still pending the target's scanDeadlineSeconds (by default {@value #DEFAULT_DEADLINE_SECONDS}) after
+ * the execution started is TIMED_OUT (basic scans take seconds to minutes). The gate does not start scans (read only): the repository's scan on push does.
  */
 public final class ScanGate {
     /** ECR severities, lowest first; UNDEFINED and UNTRIAGED never block. */
     private static final List<String> SEVERITIES = List.of("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL");
     private static final Set<String> RUNNING = Set.of("IN_PROGRESS", "PENDING");
     private static final Set<String> DONE = Set.of("COMPLETE", "ACTIVE");
+    /** How long after the execution started the gate waits for a scan result, unless the target says less. */
+    public static final int DEFAULT_DEADLINE_SECONDS = 1800;
 
     private final ConfigSource config;
     private final ScanFindings scans;
@@ -49,7 +50,8 @@ public final class ScanGate {
         if (request == null || request.cluster() == null) {
             throw new InvalidRequestException("request", "names no service to gate");
         }
-        Optional<String> severity = config.load().forService(request.cluster(), request.service()).map(Target::scanSeverity);
+        Optional<Target> target = config.load().forService(request.cluster(), request.service());
+        Optional<String> severity = target.map(Target::scanSeverity);
         if (severity.isEmpty()) {
             return new ScanResult(ScanStatus.PASSED, "no scan gate is configured for " + request.serviceKey(), Map.of(), 0);
         }
@@ -61,13 +63,23 @@ public final class ScanGate {
         }
         Observation seen = new Observation(scans.scan(request.repository(), request.digest()).orElse(null), severity.get(), request.digest());
         Acceptor match = ACCEPTORS.stream().filter(a -> a.matches().test(seen)).findFirst().orElseThrow();
-        int poll = match.status() == ScanStatus.PENDING ? nextPoll(request) : 0;
+        int deadline = target.get().scanDeadlineSeconds();
+        if (match.status() == ScanStatus.PENDING && pastDeadline(request, deadline)) {
+            return new ScanResult(ScanStatus.TIMED_OUT, "no scan result for " + request.digest() + " within " + deadline
+                    + " s (" + match.reason().apply(seen) + ")", seen.counts(), 0);
+        }
+        int poll = match.status() == ScanStatus.PENDING
+                ? pollSeconds(request.pushedAt() == null ? Long.MAX_VALUE : clock.millis() - request.pushedAt()) : 0;
         return new ScanResult(match.status(), match.reason().apply(seen), seen.counts(), poll);
     }
 
+    private boolean pastDeadline(DeployRequest request, int deadlineSeconds) {
+        return request.startedAt() != null && clock.millis() - request.startedAt() >= deadlineSeconds * 1000L;
+    }
+
     /** Fast while a fresh push is being scanned, slower later (basic scans take seconds to minutes). */
-    private int nextPoll(DeployRequest request) {
-        long since = request.pushedAt() == null ? Long.MAX_VALUE : clock.millis() - request.pushedAt();
+    public static int pollSeconds(long sincePushMillis) {
+        long since = sincePushMillis;
         if (since < 120_000) {
             return 10;
         }

@@ -1,10 +1,12 @@
 package dev.pushdeploy.rollout;
 
-import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.config.Health;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.Rollout;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -17,28 +19,60 @@ import java.util.Optional;
  * {@code taskDefinition}, which ECS keeps equal to the PRIMARY deployment's revision; moto
  * updates that field but never creates deployments, so the PRIMARY alone would mislead there.
  *
+ * <p>The move happens only from the revision the caller expects the service on (the live one when the
+ * request was prepared; for a rollback, the request's own): a service found on a third revision was
+ * moved by someone else, and is left alone ({@link RunInterruptedException} says by what). And it
+ * happens only while the request still holds the service's lock, checked right before UpdateService:
+ * a step still running after its execution was stopped (Step Functions does not stop a Lambda in flight)
+ * must not move a service the reconciler has already accounted for.
+ *
  * <p>The deployment id recorded is the PRIMARY deployment's when it runs the revision (from the
  * UpdateService answer, else one DescribeServices re-read). An emulator that creates no
  * deployment leaves it null; CheckDeployment then identifies the deployment by revision.
  */
 public final class DeploymentStarter {
+    /** Whether a request still holds its service's lock. */
+    @FunctionalInterface
+    public interface Ownership {
+        boolean holds(DeployRequest request);
+    }
+
     private final EcsServices ecs;
+    private final Ownership ownership;
     private final Clock clock;
 
-    public DeploymentStarter(EcsServices ecs, Clock clock) {
+    public DeploymentStarter(EcsServices ecs, Ownership ownership, Clock clock) {
         this.ecs = ecs;
+        this.ownership = ownership;
         this.clock = clock;
     }
 
-    public Rollout moveTo(String cluster, String service, String taskDefinition, int deadlineSeconds, StepLog log) {
+    /**
+     * Moves the request's service to {@code taskDefinition}.
+     *
+     * @param from the revision the service must be on for the move to happen; null to move from anywhere
+     */
+    public Rollout moveTo(DeployRequest request, String taskDefinition, String from, StepLog log) {
+        String cluster = request.cluster();
+        String service = request.service();
         long startedAt = clock.millis();
-        long deadlineAt = startedAt + 1000L * (deadlineSeconds > 0 ? deadlineSeconds : Health.DEFAULT.deadlineSeconds());
+        long deadlineAt = startedAt + 1000L * (request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds());
         ServiceState before = describe(cluster, service);
         if (before.isOn(taskDefinition)) {
             String id = primaryOn(before, taskDefinition).map(Deployment::id).orElse(null);
             log.info("service already on the revision; no new deployment", "taskDefinition", taskDefinition,
                     "deploymentId", id);
             return new Rollout(id, taskDefinition, startedAt, deadlineAt, false);
+        }
+        if (from != null && !before.isOn(from)) {
+            String by = before.primary().map(d -> " (deployment " + d.id() + ")").orElse("");
+            throw new RunInterruptedException(cluster + "/" + service + " runs " + Revisions.shortName(before.taskDefinition()) + by
+                    + ", not " + Revisions.shortName(from) + ": it was moved by someone else, so it is left as it is instead of moving it to "
+                    + Revisions.shortName(taskDefinition));
+        }
+        if (!ownership.holds(request)) {
+            throw new RunInterruptedException("request " + request.requestId() + " no longer holds the lock of " + request.serviceKey()
+                    + ": it does not move the service to " + Revisions.shortName(taskDefinition));
         }
         ServiceState after = ecs.update(cluster, service, taskDefinition);
         Optional<Deployment> ours = primaryOn(after, taskDefinition)

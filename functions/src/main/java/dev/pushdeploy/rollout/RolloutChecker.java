@@ -1,37 +1,52 @@
 package dev.pushdeploy.rollout;
 
-import dev.pushdeploy.model.CheckResult;
-import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.Rollout;
 import java.time.Clock;
 
 /**
- * One check of a rollout (or of the rollback): observe the service, judge the snapshot.
- * The smoke URL and expected status come from the target's health configuration.
+ * One check of a rollout (or of the rollback): observe the service, judge the snapshot, and report the
+ * holder's progress (its lock's lease follows it). The smoke URL and expected status come from the
+ * target's health configuration. The revision ECS would fall back to is the one live before the
+ * request for the rollout, and the request's own release for the rollback.
  */
 public final class RolloutChecker {
+    /** Told after every check how long until the next one: the request is alive and working. */
+    @FunctionalInterface
+    public interface Progress {
+        void checked(DeployRequest request, int nextCheckSeconds);
+    }
+
     private final RolloutObserver observer;
     private final ConfigSource config;
+    private final Progress progress;
     private final Clock clock;
 
-    public RolloutChecker(RolloutObserver observer, ConfigSource config, Clock clock) {
+    public RolloutChecker(RolloutObserver observer, ConfigSource config, Progress progress, Clock clock) {
         this.observer = observer;
         this.config = config;
+        this.progress = progress;
         this.clock = clock;
     }
 
-    public CheckResult check(DeployRequest request, Rollout rollout, StepLog log) {
+    public CheckResult check(DeployRequest request, Rollout rollout, Release release, StepLog log) {
         Health health = config.load().forService(request.cluster(), request.service())
                 .map(Target::health).orElse(Health.DEFAULT);
         RolloutSnapshot snapshot = observer.observe(request.cluster(), request.service(), health);
-        CheckResult result = RolloutVerdict.judge(snapshot, rollout, clock.millis());
+        boolean rollback = Revisions.same(rollout.taskDefinition(), request.previousTaskDefinition());
+        String fallback = rollback ? (release == null ? null : release.taskDefinition()) : request.previousTaskDefinition();
+        CheckResult result = RolloutVerdict.judge(snapshot, rollout, fallback, clock.millis());
         log.info("rollout checked", "taskDefinition", rollout.taskDefinition(), "deploymentId", rollout.deploymentId(),
                 "verdict", result.verdict(), "reason", result.reason(), "running", result.running(),
                 "desired", result.desired(), "nextPollSeconds", result.nextPollSeconds());
+        progress.checked(request, result.verdict().isFinal() ? Math.max(request.bakeSeconds(), 0) : result.nextPollSeconds());
         return result;
     }
 }

@@ -41,10 +41,11 @@ import java.util.stream.Collectors;
  * replacing a task that failed its health checks, a user's stop) are not evidence. Every failure
  * reason names its rule and the tasks.
  *
- * <p>ROLLED_BACK_BY_ECS: our deployment is no longer PRIMARY and the PRIMARY runs another
- * revision, or no deployment of ours remains and the service is set to another revision. That
- * is what ECS's circuit breaker leaves behind; a manual UpdateService to a third revision reads
- * the same, and is just as surely not our rollout going live.
+ * <p>ROLLED_BACK_BY_ECS: our deployment is no longer PRIMARY and the PRIMARY runs the revision ECS
+ * falls back to (the one live before the rollout), or no deployment of ours remains and the service
+ * is set to that revision. That is what ECS's circuit breaker leaves behind. INTERRUPTED: the same,
+ * but with a third revision: someone else (console, CLI, another tool) deployed, and the run must
+ * leave the service alone.
  *
  * <p>"Our deployment" is the one with the rollout's deployment id; without an id (an emulator
  * that creates no deployments) or when it is gone, the deployment running the rollout's
@@ -77,6 +78,7 @@ public final class RolloutVerdict {
      * retry.
      */
     static final List<Acceptor> ACCEPTORS = List.of(
+            new Acceptor("movedBySomeoneElse", Verdict.INTERRUPTED, RolloutVerdict::movedBySomeoneElse),
             new Acceptor("rolledBackByEcs", Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict::rolledBackByEcs),
             new Acceptor("rolloutFailed", Verdict.FAILED, RolloutVerdict::rolloutFailed),
             new Acceptor("deterministicStop", Verdict.FAILED, RolloutVerdict::deterministicStop),
@@ -87,8 +89,17 @@ public final class RolloutVerdict {
     private RolloutVerdict() {
     }
 
+    /** Without a known fallback: any other revision the service moved to counts as a rollback by ECS. */
     public static CheckResult judge(RolloutSnapshot snapshot, Rollout rollout, long nowMillis) {
-        Observation o = Observation.of(snapshot, rollout);
+        return judge(snapshot, rollout, null, nowMillis);
+    }
+
+    /**
+     * @param fallback the revision ECS's circuit breaker would return to (null: any other revision counts
+     *                 as a rollback by ECS)
+     */
+    public static CheckResult judge(RolloutSnapshot snapshot, Rollout rollout, String fallback, long nowMillis) {
+        Observation o = Observation.of(snapshot, rollout, fallback);
         int running = o.ours().map(Deployment::runningCount).orElse(0);
         int desired = o.ours().map(Deployment::desiredCount).orElse(0);
         int failed = o.ours().map(Deployment::failedTasks).orElse(0);
@@ -111,6 +122,31 @@ public final class RolloutVerdict {
             return new CheckResult(Verdict.IN_PROGRESS, cap(reason), next, running, desired, failed);
         }
         throw new IllegalStateException("the waiting acceptor matches every observation");
+    }
+
+    /** The revision the service moved to instead of ours, when it is not ours; else null. */
+    private static String elsewhere(Observation o) {
+        Optional<Deployment> primary = o.snapshot().service().primary();
+        if (o.ours().isPresent()) {
+            Deployment ours = o.ours().get();
+            if (ours.isPrimary() || primary.isEmpty() || Revisions.same(primary.get().taskDefinition(), o.revision())) {
+                return null;
+            }
+            return primary.get().taskDefinition();
+        }
+        return o.snapshot().service().isOn(o.revision()) ? null : o.snapshot().service().taskDefinition();
+    }
+
+    private static String movedBySomeoneElse(Observation o) {
+        String other = elsewhere(o);
+        if (other == null || o.fallback() == null || Revisions.same(other, o.fallback())) {
+            return null;
+        }
+        String by = o.snapshot().service().primary().filter(d -> Revisions.same(d.taskDefinition(), other))
+                .map(d -> " by deployment " + d.id()).orElse("");
+        return "the service was moved to " + Revisions.shortName(other) + by + ", which is neither "
+                + Revisions.shortName(o.revision()) + " nor " + Revisions.shortName(o.fallback())
+                + ": someone else deployed; the service is left as it is";
     }
 
     private static String rolledBackByEcs(Observation o) {
@@ -307,8 +343,9 @@ public final class RolloutVerdict {
     }
 
     /** The snapshot seen from one rollout: which deployment, tasks and targets are ours. */
-    record Observation(RolloutSnapshot snapshot, String revision, Optional<Deployment> ours, List<TaskState> ourTasks) {
-        static Observation of(RolloutSnapshot snapshot, Rollout rollout) {
+    record Observation(RolloutSnapshot snapshot, String revision, String fallback, Optional<Deployment> ours,
+                       List<TaskState> ourTasks) {
+        static Observation of(RolloutSnapshot snapshot, Rollout rollout, String fallback) {
             ServiceState service = snapshot.service();
             Optional<Deployment> ours = service.deployments().stream()
                     .filter(d -> rollout.deploymentId() != null && rollout.deploymentId().equals(d.id()))
@@ -318,7 +355,7 @@ public final class RolloutVerdict {
                     .filter(t -> ours.isPresent() ? ours.get().id() != null && ours.get().id().equals(t.startedBy())
                             : Revisions.same(t.taskDefinitionArn(), rollout.taskDefinition()))
                     .toList();
-            return new Observation(snapshot, rollout.taskDefinition(), ours, tasks);
+            return new Observation(snapshot, rollout.taskDefinition(), fallback, ours, tasks);
         }
 
         /** Our tasks' stops, oldest task first as listed, with what each proves. */

@@ -47,7 +47,7 @@ class CheckDeploymentHandlerTest {
         state.set("check", Json.tree("{\"verdict\":\"IN_PROGRESS\",\"nextPollSeconds\":3}"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        new CheckDeploymentHandler(observer, ConfigSource.of(ConfigParser.parse(CONFIG)),
+        new CheckDeploymentHandler(observer, ConfigSource.of(ConfigParser.parse(CONFIG)), (request, seconds) -> { },
                 RolloutFixtures.clockAt(start.plusSeconds(10)))
                 .handleRequest(new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8)), out, null);
 
@@ -71,8 +71,9 @@ class CheckDeploymentHandlerTest {
         };
         String other = CONFIG.replace("\"service\": \"web\"", "\"service\": \"api\"");
         Rollout rollout = new Rollout(null, RolloutFixtures.REV2_ARN, 0, Long.MAX_VALUE, true);
-        new CheckDeploymentHandler(observer, ConfigSource.of(ConfigParser.parse(other)), RolloutFixtures.clockAt(RolloutFixtures.NOW))
-                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout),
+        new CheckDeploymentHandler(observer, ConfigSource.of(ConfigParser.parse(other)), (request, seconds) -> { },
+                RolloutFixtures.clockAt(RolloutFixtures.NOW))
+                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout, null),
                         RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(Health.DEFAULT), asked);
     }

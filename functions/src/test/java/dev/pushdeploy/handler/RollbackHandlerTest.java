@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.rollout.Deployment;
@@ -25,8 +26,8 @@ class RollbackHandlerTest {
             0, 0, 2, 1);
 
     private static Rollout rollback(FakeEcsServices ecs, DeployRequest request, Rollout rollout, List<String> lines) {
-        return new RollbackHandler(ecs, RolloutFixtures.clockAt(NOW.plusSeconds(120)))
-                .apply(new RollbackHandler.Input(request, rollout, FAILED), RolloutFixtures.log(lines));
+        return new RollbackHandler(ecs, anyRequest -> true, RolloutFixtures.clockAt(NOW.plusSeconds(120)))
+                .apply(new RollbackHandler.Input(request, rollout, FAILED, null), RolloutFixtures.log(lines));
     }
 
     private static Rollout started(FakeEcsServices ecs) {
@@ -90,6 +91,23 @@ class RollbackHandlerTest {
         assertEquals(REV1_ARN, ecs.taskDefinition());
         assertEquals(2, ecs.updates);
         assertTrue(back.started());
+    }
+
+    @Test
+    void aServiceSomeoneElseMovedIsLeftAlone() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        Rollout rollout = started(ecs);
+        String theirs = REV2_ARN.replace("web:2", "web:7");
+        ecs.update("pushdeploy", "web", theirs);
+
+        RunInterruptedException moved = assertThrows(RunInterruptedException.class,
+                () -> rollback(ecs, RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines()));
+
+        assertEquals(theirs, ecs.taskDefinition(), "the operator's revision stays");
+        assertEquals(2, ecs.updates);
+        assertTrue(moved.getMessage().startsWith("pushdeploy/web runs web:7 (deployment "), moved.getMessage());
+        assertTrue(moved.getMessage().endsWith(", not web:2: it was moved by someone else, so it is left as it is instead of moving it "
+                + "to web:1"), moved.getMessage());
     }
 
     @Test

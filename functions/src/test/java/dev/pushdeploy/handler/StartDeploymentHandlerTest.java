@@ -29,7 +29,7 @@ class StartDeploymentHandlerTest {
     }
 
     private static Rollout start(FakeEcsServices ecs, Release release, int deadlineSeconds, List<String> lines) {
-        return new StartDeploymentHandler(ecs, RolloutFixtures.clockAt(NOW))
+        return new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW))
                 .apply(input(release, deadlineSeconds), RolloutFixtures.log(lines));
     }
 
@@ -102,7 +102,7 @@ class StartDeploymentHandlerTest {
         state.set("secrets", Json.tree("{\"secrets\":[]}"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        new StartDeploymentHandler(ecs, RolloutFixtures.clockAt(NOW)).handleRequest(
+        new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW)).handleRequest(
                 new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8)), out, null);
 
         JsonNode rollout = Json.tree(out.toString(StandardCharsets.UTF_8));

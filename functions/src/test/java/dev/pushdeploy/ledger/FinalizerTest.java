@@ -5,19 +5,20 @@ import dev.pushdeploy.model.LockResult;
 import dev.pushdeploy.model.LockStatus;
 import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.model.Result;
+import dev.pushdeploy.model.ScanResult;
+import dev.pushdeploy.model.ScanStatus;
+import dev.pushdeploy.model.StepError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.error.TransientException;
-import dev.pushdeploy.adapter.json.Json;
-import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Action;
@@ -33,7 +34,8 @@ import dev.pushdeploy.model.SecretSlot;
 import dev.pushdeploy.testing.SampleStack;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,56 +55,86 @@ class FinalizerTest {
     private final InMemoryLedger table = new InMemoryLedger();
     private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
     private final FakeEcsServices services = new FakeEcsServices(InMemoryTaskDefinitions.arn("web", 1), true);
-    private final Map<String, String> parameters = new HashMap<>();
-    private final List<String> parameterWrites = new ArrayList<>();
-    private final List<OutcomeNotice> published = new ArrayList<>();
+    private final Map<String, String> parameters = new ConcurrentHashMap<>();
+    private final List<String> parameterWrites = new CopyOnWriteArrayList<>();
+    private final List<OutcomeNotice> published = new CopyOnWriteArrayList<>();
     private final MutableClock clock = new MutableClock(NOW);
     private final List<String> revisions = new ArrayList<>();
 
-    // ---- reason
+    // ---- reason, error and rollback, kept apart
 
     static Stream<Arguments> reasons() {
         CheckResult failed = new CheckResult(Verdict.FAILED, "task stopped: CannotPullContainerError", 0, 0, 2, 1);
         CheckResult inProgress = new CheckResult(Verdict.IN_PROGRESS, "1/2 running", 10, 1, 2, 0);
-        CheckResult rollbackTimedOut = new CheckResult(Verdict.TIMED_OUT, "rollback not healthy after 600 s", 0, 0, 2, 0);
-        JsonNode lambdaError = Json.tree("""
-                {"Error":"dev.pushdeploy.error.AwsFailureException",
-                 "Cause":"{\\"errorType\\":\\"dev.pushdeploy.error.AwsFailureException\\",\\"errorMessage\\":\\"ecs:UpdateService web failed: AccessDenied\\"}"}""");
-        JsonNode plainCause = Json.tree("{\"Error\":\"States.Timeout\",\"Cause\":\"Task timed out\\nafter 60 s\"}");
-        JsonNode noCause = Json.tree("{\"Error\":\"States.TaskFailed\"}");
-        JsonNode jsonWithoutMessage = Json.tree("{\"Error\":\"Lambda.Unknown\",\"Cause\":\"{\\\"code\\\":1}\"}");
+        CheckResult healthy = new CheckResult(Verdict.HEALTHY, "healthy: 2/2", 0, 2, 2, 0);
+        StepError accessDenied = new StepError("dev.pushdeploy.error.AwsFailureException", "ecs:UpdateService web failed: AccessDenied");
+        StepError nameOnly = new StepError("States.TaskFailed", null);
+        LockResult superseded = new LockResult(LockStatus.SUPERSEDED, "other", "a newer request for pushdeploy/web (b) supersedes this one");
+        LockResult timedOut = new LockResult(LockStatus.TIMED_OUT, "other", "waited 4000 s for the lock of pushdeploy/web");
+        ScanResult noScan = new ScanResult(ScanStatus.PENDING, "no scan of sha256:1 within 1800 s", Map.of(), 0);
         return Stream.of(
-                Arguments.of("result reason wins", Outcome.ROLLED_BACK, "operator said so", failed, null, lambdaError, "operator said so"),
-                Arguments.of("the failed check", Outcome.ROLLED_BACK, null, failed, null, lambdaError, "task stopped: CannotPullContainerError"),
-                Arguments.of("blank result reason", Outcome.ROLLED_BACK, "  ", failed, null, null, "task stopped: CannotPullContainerError"),
-                Arguments.of("an unfinished check is not a reason", Outcome.ROLLED_BACK, null, inProgress, null, lambdaError,
-                        "ecs:UpdateService web failed: AccessDenied"),
-                Arguments.of("rollback check first when the rollback failed", Outcome.ROLLBACK_FAILED, null, failed, rollbackTimedOut, null,
-                        "rollback not healthy after 600 s"),
-                Arguments.of("rollout check first otherwise", Outcome.ROLLED_BACK, null, failed, rollbackTimedOut, null,
-                        "task stopped: CannotPullContainerError"),
-                Arguments.of("errorMessage of a Lambda error", Outcome.ROLLED_BACK, null, null, null, lambdaError,
-                        "ecs:UpdateService web failed: AccessDenied"),
-                Arguments.of("a plain Cause, on one line", Outcome.ROLLED_BACK, null, null, null, plainCause, "Task timed out after 60 s"),
-                Arguments.of("a JSON Cause without errorMessage", Outcome.ROLLED_BACK, null, null, null, jsonWithoutMessage, "{\"code\":1}"),
-                Arguments.of("the Error name", Outcome.ROLLED_BACK, null, null, null, noCause, "States.TaskFailed"),
-                Arguments.of("nothing but the outcome", Outcome.SUPERSEDED, null, null, null, null, "SUPERSEDED"));
+                Arguments.of("result reason wins", Outcome.ROLLED_BACK, "operator said so", failed, accessDenied, null, null, "operator said so"),
+                Arguments.of("the failed check", Outcome.ROLLED_BACK, null, failed, accessDenied, null, null, "task stopped: CannotPullContainerError"),
+                Arguments.of("blank result reason", Outcome.ROLLED_BACK, "  ", failed, null, null, null, "task stopped: CannotPullContainerError"),
+                Arguments.of("an unfinished check is not a reason", Outcome.ROLLED_BACK, null, inProgress, accessDenied, null, null,
+                        "dev.pushdeploy.error.AwsFailureException: ecs:UpdateService web failed: AccessDenied"),
+                Arguments.of("a healthy check before a failure is not the reason", Outcome.ROLLED_BACK, null, healthy, accessDenied, null, null,
+                        "dev.pushdeploy.error.AwsFailureException: ecs:UpdateService web failed: AccessDenied"),
+                Arguments.of("the error name alone", Outcome.FAILED, null, null, nameOnly, null, null, "States.TaskFailed"),
+                Arguments.of("the lock's answer", Outcome.SUPERSEDED, null, null, null, superseded, null, superseded.reason()),
+                Arguments.of("the lock's deadline", Outcome.FAILED, null, null, null, timedOut, null, timedOut.reason()),
+                Arguments.of("the scan's deadline", Outcome.FAILED, null, null, null, null, noScan, noScan.reason()),
+                Arguments.of("a healthy check for a success", Outcome.SUCCEEDED, null, healthy, null, null, null, "healthy: 2/2"),
+                Arguments.of("nothing but the outcome", Outcome.SUPERSEDED, null, null, null, null, null, "SUPERSEDED"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("reasons")
-    void reasonDefaults(String what, Outcome outcome, String resultReason, CheckResult check, CheckResult rollbackCheck,
-            JsonNode error, String expected) {
+    void reasonDefaults(String what, Outcome outcome, String resultReason, CheckResult check, StepError error, LockResult lock,
+            ScanResult scan, String expected) {
         Finalizer.Input input = new Finalizer.Input(request(), new Result(outcome, resultReason), null, null, check, null,
-                rollbackCheck, null, null, error);
+                null, lock, scan, null, error, null);
         assertEquals(expected, Finalizer.reason(input));
+    }
+
+    @Test
+    void theOriginalErrorAndTheRollbacksResultStayApart() {
+        Rollout back = new Rollout("ecs-svc/back", InMemoryTaskDefinitions.ARN_PREFIX + "web:1", 1, 2, true);
+        StepError crash = new StepError("java.lang.RuntimeException", "injected fault: invocation 1 of CheckDeploymentFunction crashed");
+        Finalizer.Input rolledBack = new Finalizer.Input(request(), new Result(Outcome.ROLLED_BACK, null), null, null, null, back,
+                new CheckResult(Verdict.HEALTHY, "deployment ecs-svc/back (web:1) COMPLETED, 2/2 tasks running", 0, 2, 2, 0),
+                null, null, null, crash, null);
+        Ending ending = Finalizer.ending(rolledBack);
+        assertEquals("java.lang.RuntimeException: injected fault: invocation 1 of CheckDeploymentFunction crashed", ending.reason());
+        assertEquals("java.lang.RuntimeException", ending.error());
+        assertEquals("back on web:1, healthy: deployment ecs-svc/back (web:1) COMPLETED, 2/2 tasks running", ending.rollback());
+        assertEquals(back.taskDefinition(), ending.verified());
+
+        Finalizer.Input rollbackFailed = new Finalizer.Input(request(), new Result(Outcome.ROLLBACK_FAILED, null), null, null,
+                new CheckResult(Verdict.TIMED_OUT, "not healthy 600 s after the start", 0, 0, 2, 0), back, null, null, null, null, null,
+                new StepError("dev.pushdeploy.error.AwsFailureException", "ecs:UpdateService failed: AccessDenied"));
+        Ending failed = Finalizer.ending(rollbackFailed);
+        assertEquals("not healthy 600 s after the start", failed.reason());
+        assertEquals("rollback failed: dev.pushdeploy.error.AwsFailureException: ecs:UpdateService failed: AccessDenied", failed.rollback());
+        assertNull(failed.verified());
+    }
+
+    @Test
+    void aFailureBeforeOurRevisionReachedTheServiceIsFailedWithNothingRolledBack() {
+        Rollout stayed = new Rollout(null, InMemoryTaskDefinitions.ARN_PREFIX + "web:1", 1, 2, false);
+        StepError crash = new StepError("dev.pushdeploy.error.AwsFailureException", "ecs:UpdateService failed: AccessDenied");
+        Ending ending = Finalizer.ending(new Finalizer.Input(request(), new Result(Outcome.FAILED, null), null, null, null, stayed,
+                null, null, null, null, crash, null));
+        assertEquals("dev.pushdeploy.error.AwsFailureException: ecs:UpdateService failed: AccessDenied", ending.reason());
+        assertEquals("nothing to roll back: the service never left web:1", ending.rollback());
+        assertNull(ending.verified());
     }
 
     @Test
     void longReasonsAreCapped() {
         String reason = Finalizer.reason(new Finalizer.Input(request(), new Result(Outcome.ROLLED_BACK, "x".repeat(5000)),
-                null, null, null, null, null, null, null, null));
-        assertEquals(Finalizer.REASON_MAX, reason.length());
+                null, null, null, null, null, null, null, null, null, null));
+        assertEquals(RunCloser.REASON_MAX, reason.length());
     }
 
     // ---- keep-N
@@ -110,18 +142,32 @@ class FinalizerTest {
     static Stream<Arguments> keepCases() {
         String p = InMemoryTaskDefinitions.ARN_PREFIX + "web:";
         return Stream.of(
-                Arguments.of(List.of(p + 1, p + 2, p + 3), 3, Set.of(), List.of()),
-                Arguments.of(List.of(p + 1, p + 2, p + 3, p + 4, p + 5), 3, Set.of(), List.of(p + 1, p + 2)),
-                Arguments.of(List.of(p + 5, p + 1, p + 4, p + 2, p + 3), 3, Set.of(), List.of(p + 1, p + 2)),
-                Arguments.of(List.of(p + 1, p + 2, p + 3, p + 4, p + 5), 3, Set.of("web:1"), List.of(p + 2)),
-                Arguments.of(List.of(p + 1, p + 2, p + 3, p + 4, p + 5), 2, Set.of("web:2", "web:5"), List.of(p + 1, p + 3)),
-                Arguments.of(List.of(p + 9, p + 10, p + 11), 2, Set.of(), List.of(p + 9)));
+                Arguments.of("fewer than keep", List.of(p + 1, p + 2, p + 3), 3, Set.of(), Set.of(), List.of()),
+                Arguments.of("nothing verified: the newest stay", List.of(p + 1, p + 2, p + 3, p + 4, p + 5), 3, Set.of(), Set.of(),
+                        List.of(p + 1, p + 2)),
+                Arguments.of("any order", List.of(p + 5, p + 1, p + 4, p + 2, p + 3), 3, Set.of(), Set.of(), List.of(p + 1, p + 2)),
+                Arguments.of("protected count", List.of(p + 1, p + 2, p + 3, p + 4, p + 5), 3, Set.of("web:1"), Set.of(), List.of(p + 2, p + 3)),
+                Arguments.of("a good revision outlives ten failed ones", rangeOf(p, 1, 12), 10, Set.of("web:12"), Set.of("web:1"),
+                        List.of(p + 2, p + 3)),
+                Arguments.of("keep 2 after one failed push: the verified one stays", List.of(p + 1, p + 2), 2, Set.of("web:1"),
+                        Set.of("web:1"), List.of()),
+                Arguments.of("failed revisions go before verified ones", rangeOf(p, 1, 6), 3, Set.of("web:6"), Set.of("web:1", "web:3"),
+                        List.of(p + 2, p + 4, p + 5)));
     }
 
-    @ParameterizedTest(name = "keep {1} of {0} protecting {2} → {3}")
+    private static List<String> rangeOf(String prefix, int from, int to) {
+        List<String> arns = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            arns.add(prefix + i);
+        }
+        return arns;
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("keepCases")
-    void deregistersOnlyBeyondKeepAndNeverProtected(List<String> active, int keep, Set<String> protectedNames, List<String> expected) {
-        assertEquals(expected, Finalizer.beyondKeep(active, keep, protectedNames));
+    void deregistersFailedRevisionsFirstAndNeverProtectedOnes(String what, List<String> active, int keep, Set<String> protectedNames,
+            Set<String> verified, List<String> expected) {
+        assertEquals(expected, RunCloser.beyondKeep(active, keep, protectedNames, verified));
     }
 
     // ---- the whole step
@@ -136,7 +182,7 @@ class FinalizerTest {
         services.runOnly(v5);
         DeployRequest request = request(v4);
         holdLock(request);
-        table.registerWaiter(KEY, new WaiterItem(request.requestId(), Action.DEPLOY, null, null, 1, 1, Long.MAX_VALUE));
+        table.registerWaiter(KEY, new WaiterItem(request.requestId(), Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
 
         FinalizeResult result = finalizer().finish(succeeded(request, v5), log());
 
@@ -162,8 +208,10 @@ class FinalizerTest {
         assertEquals(1, published.size());
         OutcomeNotice notice = published.get(0);
         assertEquals("pushdeploy SUCCEEDED pushdeploy/web", notice.subject());
-        assertEquals(new OutcomeNotice("exec-1", Outcome.SUCCEEDED, "healthy: 2/2", Action.DEPLOY, KEY, IMAGE, v5, v4, v5,
+        assertEquals(new OutcomeNotice("exec-1", Outcome.SUCCEEDED, "healthy: 2/2", null, null, Action.DEPLOY, KEY, IMAGE, v5, v4, v5,
                 List.of(v1, v2), List.of()), notice);
+        assertEquals(v5, item.verifiedTaskDefinition());
+        assertEquals("Finalize", item.recordedBy());
     }
 
     @Test
@@ -198,13 +246,13 @@ class FinalizerTest {
         String v4 = revision("v4", "/b");
         services.runOnly(v4);
         DeployRequest request = request(v4);
-        table.locks.put(KEY, new LockItem("someone-else", Action.DEPLOY, null, null, 1, 1, Long.MAX_VALUE));
+        table.locks.put(KEY, new LockItem("someone-else", null, Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
 
         FinalizeResult result = finalizer().finish(new Finalizer.Input(request, new Result(Outcome.SUPERSEDED, null), null, null,
-                null, null, null, new LockResult(LockStatus.SUPERSEDED, "someone-else", "newer"), null, null), log());
+                null, null, null, new LockResult(LockStatus.SUPERSEDED, "someone-else", "newer"), null, null, null, null), log());
 
         assertEquals(Outcome.SUPERSEDED, result.outcome());
-        assertEquals("SUPERSEDED", result.reason());
+        assertEquals("newer", result.reason());
         assertTrue(result.deregistered().isEmpty());
         assertTrue(taskDefinitions.active(v1));
         assertTrue(parameters.isEmpty());
@@ -217,7 +265,7 @@ class FinalizerTest {
     void aRequestEndedBeforeItNamedAServiceIsOnlyPublished() {
         DeployRequest rejected = DeployRequest.ended("exec-9", Decision.REJECTED, "image: bad digest");
         FinalizeResult result = finalizer().finish(new Finalizer.Input(rejected, new Result(Outcome.REJECTED, "image: bad digest"),
-                null, null, null, null, null, null, null, null), log());
+                null, null, null, null, null, null, null, null, null, null), log());
         assertEquals(new FinalizeResult(Outcome.REJECTED, "image: bad digest", null, null, null, null, List.of()), result);
         assertEquals("pushdeploy REJECTED exec-9", published.get(0).subject());
         assertTrue(table.history.isEmpty());
@@ -238,8 +286,8 @@ class FinalizerTest {
             }
         };
         revisions.forEach(arn -> denied.put(taskDefinitions.find(arn).orElseThrow()));
-        Finalizer finalizer = new Finalizer(config(), table, services, denied, parameterStore(), "/pushdeploy/release",
-                List.of(published::add), clock);
+        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, denied, parameterStore(), "/pushdeploy/release",
+                List.of(published::add), clock));
 
         FinalizeResult result = finalizer.finish(succeeded(request, revisions.get(4)), log());
 
@@ -256,19 +304,39 @@ class FinalizerTest {
         services.runOnly(revisions.get(0));
         DeployRequest request = request(revisions.get(0));
         holdLock(request);
-        Finalizer finalizer = new Finalizer(config(), table, services, taskDefinitions, parameterStore(), "/pushdeploy/release",
+        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, taskDefinitions, parameterStore(), "/pushdeploy/release",
                 List.of(n -> {
                     throw new TransientException("sns:Publish failed transiently", null);
-                }), clock);
+                }), clock));
         assertThrows(TransientException.class, () -> finalizer.finish(succeeded(request, revisions.get(0)), log()));
-        assertFalse(table.historyOf(KEY).get(0).published(), "a retry will publish");
+        assertFalse(table.historyOf(KEY).get(0).published(), "the claim was given back: a retry will publish");
         assertTrue(table.lock(KEY).isEmpty());
+
+        finalizer().finish(succeeded(request, revisions.get(0)), log());
+        assertEquals(1, published.size());
+    }
+
+    @Test
+    void ofTwoClosersOfOneRunOnlyOneNotifies() throws InterruptedException {
+        revision("v1", "/a");
+        services.runOnly(revisions.get(0));
+        DeployRequest request = request(revisions.get(0));
+        holdLock(request);
+        List<Thread> closers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            closers.add(Thread.ofVirtual().start(() -> finalizer().finish(succeeded(request, revisions.get(0)), log())));
+        }
+        for (Thread closer : closers) {
+            closer.join();
+        }
+        assertEquals(1, published.size());
+        assertEquals(1, table.historyOf(KEY).size());
     }
 
     @Test
     void theOutcomeIsRequired() {
         assertThrows(InvalidRequestException.class, () -> finalizer().finish(new Finalizer.Input(request(), null, null, null, null,
-                null, null, null, null, null), log()));
+                null, null, null, null, null, null, null), log()));
     }
 
     private String revision(String tag, String slot) {
@@ -278,7 +346,7 @@ class FinalizerTest {
     }
 
     private void holdLock(DeployRequest request) {
-        table.locks.put(KEY, new LockItem(request.requestId(), Action.DEPLOY, request.digest(), request.image(), 1, 1, Long.MAX_VALUE));
+        table.locks.put(KEY, new LockItem(request.requestId(), null, Action.DEPLOY, request.digest(), request.image(), 1, 1, 1, Long.MAX_VALUE));
     }
 
     private static Finalizer.Input succeeded(DeployRequest request, String release) {
@@ -287,13 +355,13 @@ class FinalizerTest {
                 new Rollout("ecs-svc/123", release, 1, 2, true),
                 new CheckResult(Verdict.HEALTHY, "healthy: 2/2", 0, 2, 2, 0),
                 null, null,
-                new LockResult(LockStatus.ACQUIRED, request.requestId(), "acquired"),
+                new LockResult(LockStatus.ACQUIRED, request.requestId(), "acquired"), null,
                 new RotationResult(List.of(new SecretSlot("APP_SIGNING_KEY", "a", SampleStack.SIGNING_KEY_PARAMETER + "/a", 2L, null, null))),
-                null);
+                null, null);
     }
 
     static DeployRequest request() {
-        return request(InMemoryTaskDefinitions.arn("web", 1));
+        return request(InMemoryTaskDefinitions.ARN_PREFIX + "web:1");
     }
 
     static DeployRequest request(String previous) {
@@ -303,12 +371,16 @@ class FinalizerTest {
                 .image(IMAGE).digest("sha256:" + "1".repeat(64)).tag("v1.1.0").reason("push").pushedAt(1L)
                 .previousTaskDefinition(previous).previousImage("repo@old")
                 .decision(Decision.PROCEED).rotate(true).register(true).deadlineSeconds(600)
-                .preparedAt(PREPARED.toEpochMilli())
+                .startedAt(PREPARED.toEpochMilli())
                 .build();
     }
 
     private Finalizer finalizer() {
-        return new Finalizer(config(), table, services, taskDefinitions, parameterStore(), "/pushdeploy/release/", List.of(published::add), clock);
+        return new Finalizer(closer());
+    }
+
+    RunCloser closer() {
+        return new RunCloser(config(), table, services, taskDefinitions, parameterStore(), "/pushdeploy/release/", List.of(published::add), clock);
     }
 
     private static ConfigSource config() {
@@ -331,6 +403,6 @@ class FinalizerTest {
     }
 
     private static StepLog log() {
-        return StepLog.to(JsonLogLines.to(line -> { }), "Finalize");
+        return StepLog.to(line -> { }, "Finalize");
     }
 }

@@ -14,6 +14,7 @@ public final class InMemoryLedger implements LedgerTable {
     public final Map<String, LockItem> locks = new ConcurrentHashMap<>();
     public final Map<String, Map<String, WaiterItem>> waiters = new ConcurrentHashMap<>();
     public final Map<String, TreeMap<String, HistoryItem>> history = new ConcurrentHashMap<>();
+    private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
 
     @Override
     public synchronized Optional<LockItem> lock(String serviceKey) {
@@ -26,9 +27,18 @@ public final class InMemoryLedger implements LedgerTable {
     }
 
     @Override
-    public synchronized Optional<HistoryItem> latestSucceeded(String serviceKey) {
-        return history.getOrDefault(serviceKey, new TreeMap<>()).descendingMap().values().stream()
-                .filter(h -> h.outcome() == Outcome.SUCCEEDED).findFirst();
+    public synchronized VerifiedRevisions verifiedRevisions(String serviceKey) {
+        return new VerifiedRevisions(history.getOrDefault(serviceKey, new TreeMap<>()).descendingMap().values().stream()
+                .filter(h -> h.verifiedTaskDefinition() != null)
+                .map(h -> new VerifiedRevisions.Entry(
+                        h.outcome() == Outcome.SUCCEEDED && h.action() != dev.pushdeploy.model.Action.ROLLBACK ? h.previousTaskDefinition() : null,
+                        h.verifiedTaskDefinition()))
+                .toList());
+    }
+
+    @Override
+    public synchronized long nextArrival(String serviceKey) {
+        return arrivals.merge(serviceKey, 1L, Long::sum);
     }
 
     @Override
@@ -37,7 +47,7 @@ public final class InMemoryLedger implements LedgerTable {
         WaiterItem existing = queue.get(waiter.requestId());
         WaiterItem stored = existing == null ? waiter
                 : new WaiterItem(waiter.requestId(), waiter.action(), waiter.digest(), waiter.image(),
-                        existing.orderAt(), existing.registeredAt(), waiter.expiresAt());
+                        existing.orderAt(), existing.arrival(), existing.registeredAt(), waiter.expiresAt());
         queue.put(waiter.requestId(), stored);
         return stored;
     }
@@ -48,13 +58,25 @@ public final class InMemoryLedger implements LedgerTable {
     }
 
     @Override
-    public synchronized boolean tryLock(String serviceKey, LockItem lock, long nowSeconds) {
+    public synchronized boolean tryLock(String serviceKey, LockItem lock, long nowSeconds, String endedHolder) {
         LockItem current = locks.get(serviceKey);
-        if (current == null || current.expiresAt() < nowSeconds || current.holder().equals(lock.holder())) {
+        if (current == null || current.expiresAt() < nowSeconds || current.holder().equals(lock.holder())
+                || current.holder().equals(endedHolder)) {
             locks.put(serviceKey, lock);
             return true;
         }
         return false;
+    }
+
+    @Override
+    public synchronized boolean renewLock(String serviceKey, String holder, long expiresAt) {
+        LockItem current = locks.get(serviceKey);
+        if (current == null || !current.holder().equals(holder)) {
+            return false;
+        }
+        locks.put(serviceKey, new LockItem(current.holder(), current.executionArn(), current.action(), current.digest(),
+                current.image(), current.orderAt(), current.arrival(), current.acquiredAt(), expiresAt));
+        return true;
     }
 
     @Override
@@ -76,11 +98,17 @@ public final class InMemoryLedger implements LedgerTable {
     }
 
     @Override
-    public synchronized void markPublished(String serviceKey, String sortKey) {
-        history.get(serviceKey).computeIfPresent(sortKey, (k, h) -> new HistoryItem(h.sortKey(), h.requestId(), h.action(),
-                h.source(), h.outcome(), h.reason(), h.image(), h.digest(), h.tag(), h.taskDefinition(),
-                h.previousTaskDefinition(), h.releaseTaskDefinition(), h.deploymentId(), h.secretSlots(), h.deregistered(),
-                h.warnings(), h.finishedAt(), true));
+    public synchronized boolean setPublished(String serviceKey, String sortKey, boolean published) {
+        HistoryItem item = history.getOrDefault(serviceKey, new TreeMap<>()).get(sortKey);
+        if (item == null || item.published() == published) {
+            return false;
+        }
+        history.get(serviceKey).put(sortKey, published ? item.asPublished() : new HistoryItem(item.sortKey(), item.requestId(),
+                item.action(), item.source(), item.outcome(), item.reason(), item.error(), item.rollback(), item.image(),
+                item.digest(), item.tag(), item.taskDefinition(), item.previousTaskDefinition(), item.releaseTaskDefinition(),
+                item.verifiedTaskDefinition(), item.deploymentId(), item.secretSlots(), item.deregistered(), item.warnings(),
+                item.finishedAt(), item.recordedBy(), false));
+        return true;
     }
 
     /** All history items of a service, oldest first. */

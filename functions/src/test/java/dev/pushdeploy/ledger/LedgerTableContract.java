@@ -21,75 +21,95 @@ public abstract class LedgerTableContract {
     protected abstract LedgerTable subject();
 
     static LockItem lock(String holder, long expiresAt) {
-        return new LockItem(holder, Action.DEPLOY, "sha256:" + "1".repeat(64), "repo@sha256:" + "1".repeat(64), 10, 20, expiresAt);
+        return new LockItem(holder, "arn:aws:states:us-east-1:123456789012:execution:deploy:" + holder, Action.DEPLOY,
+                "sha256:" + "1".repeat(64), "repo@sha256:" + "1".repeat(64), 10, 3, 20, expiresAt);
     }
 
-    static HistoryItem history(String requestId, Outcome outcome, int second) {
-        return new HistoryItem(HistoryItem.sortKey(Instant.ofEpochSecond(NOW + second), requestId), requestId, Action.DEPLOY,
-                "ecr", outcome, "why", "repo@sha256:" + "1".repeat(64), "sha256:" + "1".repeat(64), "v1", "web:2", "web:1",
-                "web:2", "ecs-svc/1", List.of("APP_SIGNING_KEY=a"), List.of("web:0"), List.of(), "2025-01-01T00:00:00.000Z", false);
+    static HistoryItem history(String requestId, Action action, Outcome outcome, int second, String previous, String verified) {
+        return new HistoryItem(HistoryItem.sortKey(Instant.ofEpochSecond(NOW + second), requestId), requestId, action,
+                "ecr", outcome, "why", "java.lang.RuntimeException", "back on web:1", "repo@sha256:" + "1".repeat(64),
+                "sha256:" + "1".repeat(64), "v1", "web:2", previous, "web:2", verified, "ecs-svc/1", List.of("APP_SIGNING_KEY=a"),
+                List.of("web:0"), List.of(), "2025-01-01T00:00:00.000Z", "Finalize", false);
     }
 
     @Test
     void aFreeLockIsTakenAndReadBack() {
-        assertTrue(subject().tryLock(KEY, lock("a", NOW + 60), NOW));
+        assertTrue(subject().tryLock(KEY, lock("a", NOW + 60), NOW, null));
 
         assertEquals(lock("a", NOW + 60), subject().lock(KEY).orElseThrow());
     }
 
     @Test
-    void aHeldLockIsRefusedToAnotherRequestUntilItExpires() {
-        subject().tryLock(KEY, lock("a", NOW + 60), NOW);
+    void aHeldLockIsRefusedToAnotherRequestUntilItExpiresOrItsHolderEnded() {
+        subject().tryLock(KEY, lock("a", NOW + 60), NOW, null);
 
-        assertFalse(subject().tryLock(KEY, lock("b", NOW + 120), NOW));
-        assertTrue(subject().tryLock(KEY, lock("a", NOW + 90), NOW), "the holder again");
-        assertTrue(subject().tryLock(KEY, lock("b", NOW + 200), NOW + 91), "expired");
+        assertFalse(subject().tryLock(KEY, lock("b", NOW + 120), NOW, null));
+        assertFalse(subject().tryLock(KEY, lock("b", NOW + 120), NOW, "c"), "only the holder named as ended");
+        assertTrue(subject().tryLock(KEY, lock("a", NOW + 90), NOW, null), "the holder again");
+        assertTrue(subject().tryLock(KEY, lock("b", NOW + 200), NOW + 91, null), "expired");
         assertEquals("b", subject().lock(KEY).orElseThrow().holder());
+        assertTrue(subject().tryLock(KEY, lock("c", NOW + 300), NOW + 92, "b"), "its holder ended");
+        assertEquals("c", subject().lock(KEY).orElseThrow().holder());
     }
 
     @Test
-    void onlyTheHolderReleasesTheLock() {
-        subject().tryLock(KEY, lock("a", NOW + 60), NOW);
+    void onlyTheHolderRenewsAndReleasesTheLock() {
+        subject().tryLock(KEY, lock("a", NOW + 60), NOW, null);
 
+        assertFalse(subject().renewLock(KEY, "b", NOW + 600));
+        assertTrue(subject().renewLock(KEY, "a", NOW + 600));
+        assertEquals(NOW + 600, subject().lock(KEY).orElseThrow().expiresAt());
         subject().releaseLock(KEY, "b");
         assertTrue(subject().lock(KEY).isPresent());
         subject().releaseLock(KEY, "a");
         assertTrue(subject().lock(KEY).isEmpty());
+        assertFalse(subject().renewLock(KEY, "a", NOW + 900), "nothing to renew");
     }
 
     @Test
-    void aWaiterKeepsItsOrderAndGetsTheNewExpiry() {
-        subject().registerWaiter(KEY, new WaiterItem("a", Action.DEPLOY, "d1", "i1", 100, 200, NOW + 60));
+    void arrivalsIncrease() {
+        long first = subject().nextArrival(KEY);
+        long second = subject().nextArrival(KEY);
+        assertTrue(second > first);
+        assertTrue(subject().nextArrival("pushdeploy/api") >= 1);
+    }
 
-        WaiterItem again = subject().registerWaiter(KEY, new WaiterItem("a", Action.DEPLOY, "d1", "i1", 300, 400, NOW + 120));
+    @Test
+    void aWaiterKeepsItsPlaceAndGetsTheNewExpiry() {
+        subject().registerWaiter(KEY, new WaiterItem("a", Action.DEPLOY, "d1", "i1", 100, 7, 200, NOW + 60));
 
-        assertEquals(new WaiterItem("a", Action.DEPLOY, "d1", "i1", 100, 200, NOW + 120), again);
+        WaiterItem again = subject().registerWaiter(KEY, new WaiterItem("a", Action.DEPLOY, "d1", "i1", 300, 9, 400, NOW + 120));
+
+        assertEquals(new WaiterItem("a", Action.DEPLOY, "d1", "i1", 100, 7, 200, NOW + 120), again);
         assertEquals(List.of(again), subject().waiters(KEY));
         subject().removeWaiter(KEY, "a");
         assertTrue(subject().waiters(KEY).isEmpty());
     }
 
     @Test
-    void historyIsWrittenOnceAndMarkedPublished() {
-        HistoryItem item = history("a", Outcome.SUCCEEDED, 1);
+    void historyIsWrittenOnceAndItsNotificationClaimedOnce() {
+        HistoryItem item = history("a", Action.DEPLOY, Outcome.SUCCEEDED, 1, "web:1", "web:2");
 
         assertTrue(subject().putHistory(KEY, item));
-        assertFalse(subject().putHistory(KEY, history("a", Outcome.ROLLED_BACK, 1)), "the first write stays");
-        subject().markPublished(KEY, item.sortKey());
+        assertFalse(subject().putHistory(KEY, history("a", Action.DEPLOY, Outcome.ROLLED_BACK, 1, "web:1", "web:1")), "the first write stays");
+        assertTrue(subject().setPublished(KEY, item.sortKey(), true));
+        assertFalse(subject().setPublished(KEY, item.sortKey(), true), "claimed already");
 
         HistoryItem stored = subject().history(KEY, item.sortKey()).orElseThrow();
-        assertEquals(Outcome.SUCCEEDED, stored.outcome());
-        assertTrue(stored.published());
-        assertEquals(item.secretSlots(), stored.secretSlots());
+        assertEquals(item.asPublished(), stored);
+        assertTrue(subject().setPublished(KEY, item.sortKey(), false), "the claim given back");
+        assertFalse(subject().history(KEY, item.sortKey()).orElseThrow().published());
     }
 
     @Test
-    void theLatestSucceededSkipsNewerFailures() {
-        subject().putHistory(KEY, history("a", Outcome.SUCCEEDED, 1));
-        subject().putHistory(KEY, history("b", Outcome.SUCCEEDED, 2));
-        subject().putHistory(KEY, history("c", Outcome.ROLLED_BACK, 3));
+    void verifiedRevisionsComeNewestFirstWithWhatASucceededDeployLeft() {
+        subject().putHistory(KEY, history("a", Action.DEPLOY, Outcome.SUCCEEDED, 1, "web:1", "web:2"));
+        subject().putHistory(KEY, history("b", Action.DEPLOY, Outcome.ROLLED_BACK, 2, "web:2", "web:2"));
+        subject().putHistory(KEY, history("c", Action.DEPLOY, Outcome.FAILED, 3, "web:2", null));
+        subject().putHistory(KEY, history("d", Action.ROLLBACK, Outcome.SUCCEEDED, 4, "web:2", "web:1"));
 
-        assertEquals("b", subject().latestSucceeded(KEY).orElseThrow().requestId());
-        assertTrue(subject().latestSucceeded("pushdeploy/api").isEmpty());
+        assertEquals(new VerifiedRevisions(List.of(new VerifiedRevisions.Entry(null, "web:1"), new VerifiedRevisions.Entry(null, "web:2"),
+                new VerifiedRevisions.Entry("web:1", "web:2"))), subject().verifiedRevisions(KEY));
+        assertEquals(VerifiedRevisions.none(), subject().verifiedRevisions("pushdeploy/api"));
     }
 }

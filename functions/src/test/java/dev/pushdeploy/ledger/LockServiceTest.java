@@ -13,15 +13,26 @@ import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import dev.pushdeploy.error.RunInterruptedException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 class LockServiceTest {
     static final String KEY = "pushdeploy/web";
     static final Instant T0 = Instant.parse("2025-03-01T12:00:00Z");
+    static final String ARN = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-deploy:";
 
     private final InMemoryLedger table = new InMemoryLedger();
     private final MutableClock clock = new MutableClock(T0.plus(Duration.ofHours(1)));
-    private final LockService locks = new LockService(table, clock);
+    /** Execution ARN → when it ended; absent: still running. */
+    private final Map<String, Instant> ended = new HashMap<>();
+    private final LockService locks = new LockService(table, arn -> Optional.ofNullable(ended.get(arn)), clock);
 
     /** An ECR push request; digest and push time from {@code n}. */
     static DeployRequest push(String id, int n) {
@@ -35,18 +46,19 @@ class LockServiceTest {
                 .image("repo@" + digest).digest(digest).tag("v1").reason("test").pushedAt(pushedAt)
                 .previousTaskDefinition("td:1").previousImage("repo@old")
                 .decision(Decision.PROCEED).register(true).deadlineSeconds(600).bakeSeconds(30)
-                .preparedAt(T0.toEpochMilli())
+                .executionArn(ARN + id).startedAt(T0.toEpochMilli())
                 .build();
     }
 
     @Test
     void theFirstRequestAcquiresWithALease() {
         LockResult result = locks.acquire(push("a", 1));
-        assertEquals(new LockResult(LockStatus.ACQUIRED, "a", "acquired the lock of pushdeploy/web"), result);
+        assertEquals(new LockResult(LockStatus.ACQUIRED, "a", "acquired the lock of pushdeploy/web", 0, 1), result);
         LockItem lock = table.lock(KEY).orElseThrow();
         assertEquals("a", lock.holder());
-        assertEquals(clock.instant().getEpochSecond() + 2 * 600 + 30 + LockService.MARGIN_SECONDS, lock.expiresAt());
+        assertEquals(clock.instant().getEpochSecond() + LockService.STEP_ALLOWANCE_SECONDS, lock.expiresAt());
         assertEquals(T0.plusSeconds(1).toEpochMilli(), lock.orderAt());
+        assertEquals(ARN + "a", lock.executionArn());
         assertTrue(table.waiters(KEY).isEmpty(), "the waiter left the queue");
     }
 
@@ -119,8 +131,9 @@ class LockServiceTest {
         locks.acquire(rotate);
         WaiterItem again = table.waiters(KEY).get(0);
         assertEquals(first.orderAt(), again.orderAt());
+        assertEquals(first.arrival(), again.arrival());
         assertEquals(first.registeredAt(), again.registeredAt());
-        assertEquals(first.expiresAt() + 600, again.expiresAt());
+        assertEquals(clock.instant().getEpochSecond() + LockService.pollSeconds(600) + LockService.WAITER_GRACE_SECONDS, again.expiresAt());
     }
 
     @Test
@@ -164,10 +177,117 @@ class LockServiceTest {
     void anExpiredLockIsTakenOverAndExpiredWaitersDoNotCount() {
         locks.acquire(push("crashed", 1));
         locks.acquire(push("ghost", 9));
-        clock.advance(Duration.ofSeconds(LockService.leaseSeconds(push("x", 1)) + 1));
+        clock.advance(Duration.ofSeconds(LockService.STEP_ALLOWANCE_SECONDS + 1));
         LockResult result = locks.acquire(push("b", 2));
         assertEquals(LockStatus.ACQUIRED, result.status(), result.reason());
         assertEquals("b", table.lock(KEY).orElseThrow().holder());
+    }
+
+    /** Issue 8, case 6: ten pushes within one second, while another deployment runs: one winner, the last to arrive. */
+    @Test
+    void pushesWithinOneSecondAreOrderedByArrivalAndTheLastOneWins() {
+        locks.acquire(push("running", 1));
+        List<DeployRequest> sameSecond = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            DeployRequest push = request("p" + i, Action.DEPLOY, "ecr", "sha256:" + String.valueOf((char) ('a' + i)).repeat(64),
+                    T0.plusSeconds(5).toEpochMilli());
+            sameSecond.add(push);
+            assertEquals(LockStatus.WAITING, locks.acquire(push).status(), "p" + i + " arrives");
+        }
+        clock.advance(Duration.ofSeconds(10));
+        for (DeployRequest push : sameSecond.subList(0, 9)) {
+            LockResult result = locks.acquire(push);
+            assertEquals(LockStatus.SUPERSEDED, result.status(), push.requestId());
+            assertTrue(result.reason().contains("(p9)"), result.reason());
+        }
+        table.releaseLock(KEY, "running");
+        assertEquals(LockStatus.ACQUIRED, locks.acquire(sameSecond.get(9)).status());
+        assertTrue(table.waiters(KEY).isEmpty());
+    }
+
+    @Test
+    void theArrivalOrderIsTotalWhateverOrderTheWaitersAskIn() {
+        locks.acquire(push("running", 1));
+        for (String id : List.of("x", "y", "z")) {
+            locks.acquire(request(id, Action.DEPLOY, "ecr", "sha256:" + id.repeat(64), T0.plusSeconds(5).toEpochMilli()));
+        }
+        List<WaiterItem> queue = table.waiters(KEY).stream().sorted(java.util.Comparator.comparing(WaiterItem::place)).toList();
+        assertEquals(List.of("x", "y", "z"), queue.stream().map(WaiterItem::requestId).toList());
+        assertEquals(LockStatus.SUPERSEDED, locks.acquire(request("y", Action.DEPLOY, "ecr", "sha256:" + "y".repeat(64),
+                T0.plusSeconds(5).toEpochMilli())).status());
+        assertEquals(LockStatus.WAITING, locks.acquire(request("z", Action.DEPLOY, "ecr", "sha256:" + "z".repeat(64),
+                T0.plusSeconds(5).toEpochMilli())).status());
+    }
+
+    @Test
+    void theLeaseFollowsTheHoldersProgress() {
+        DeployRequest holder = push("a", 1);
+        locks.acquire(holder);
+        Lease lease = new Lease(table, clock);
+        for (int check = 0; check < 10; check++) {
+            clock.advance(Duration.ofSeconds(LockService.STEP_ALLOWANCE_SECONDS - 60));
+            lease.checked(holder, 30);
+            assertEquals(clock.instant().getEpochSecond() + 30 + LockService.STEP_ALLOWANCE_SECONDS, table.lock(KEY).orElseThrow().expiresAt());
+            assertEquals(LockStatus.WAITING, locks.acquire(push("b" + check, 2)).status(), "a live holder keeps the lock");
+            table.removeWaiter(KEY, "b" + check);
+        }
+    }
+
+    @Test
+    void aRequestThatLostTheLockIsInterruptedOnItsNextCheck() {
+        DeployRequest holder = push("a", 1);
+        locks.acquire(holder);
+        clock.advance(Duration.ofSeconds(LockService.STEP_ALLOWANCE_SECONDS + 1));
+        assertEquals(LockStatus.ACQUIRED, locks.acquire(push("b", 2)).status());
+        RunInterruptedException lost = assertThrows(RunInterruptedException.class, () -> new Lease(table, clock).checked(holder, 5));
+        assertEquals("request a no longer holds the lock of pushdeploy/web (request b does); the service is left as it is", lost.getMessage());
+        assertEquals("b", table.lock(KEY).orElseThrow().holder());
+    }
+
+    @Test
+    void aDeadHoldersLockIsReclaimedMinutesAfterItsExecutionEnded() {
+        locks.acquire(push("dead", 1));
+        clock.advance(Duration.ofSeconds(30));
+        ended.put(ARN + "dead", clock.instant());
+        assertEquals(LockStatus.WAITING, locks.acquire(push("b", 2)).status(), "the reconciler has its turn first");
+        clock.advance(Duration.ofSeconds(LockService.RECLAIM_AFTER_SECONDS));
+        LockResult result = locks.acquire(push("b", 2));
+        assertEquals(LockStatus.ACQUIRED, result.status(), result.reason());
+        assertEquals("acquired the lock of pushdeploy/web (its holder dead had ended)", result.reason());
+    }
+
+    @Test
+    void aWaiterGivesUpOnceNoHolderCanStillHoldTheLock() {
+        locks.acquire(push("a", 1));
+        DeployRequest waiting = push("b", 2);
+        assertEquals(LockStatus.WAITING, locks.acquire(waiting).status());
+        long maxWait = LockService.maxWaitSeconds(waiting);
+        int polls = 0;
+        LockResult result;
+        do {
+            table.renewLock(KEY, "a", clock.instant().getEpochSecond() + 3600);
+            clock.advance(Duration.ofSeconds(locks.acquire(waiting).nextPollSeconds() == 0 ? 1 : LockService.MAX_POLL_SECONDS));
+            result = locks.acquire(waiting);
+            polls++;
+        } while (result.status() == LockStatus.WAITING && polls < 10_000);
+        assertEquals(LockStatus.TIMED_OUT, result.status());
+        assertTrue(result.reason().startsWith("waited "), result.reason());
+        assertTrue(table.waiters(KEY).isEmpty());
+        assertTrue(maxWait <= 2 * 600 + 30 + 2 * LockService.STEP_ALLOWANCE_SECONDS);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 10", "119, 10", "240, 20", "600, 50", "720, 60", "1440, 120", "86400, 120"})
+    void theWaitForTheLockGrowsWithTheTimeWaited(long waited, int poll) {
+        assertEquals(poll, LockService.pollSeconds(waited));
+    }
+
+    @Test
+    void aLockStepStillRunningAfterItsExecutionEndedTakesNothing() {
+        ended.put(ARN + "stopped", clock.instant());
+        assertThrows(RunInterruptedException.class, () -> locks.acquire(push("stopped", 1)));
+        assertTrue(table.lock(KEY).isEmpty());
+        assertTrue(table.waiters(KEY).isEmpty());
     }
 
     @Test

@@ -19,7 +19,7 @@ class DeployRequestTest {
                 .decision(Decision.PROCEED).decisionReason("why")
                 .rotate(true).register(true).scanGate(true)
                 .deadlineSeconds(600).bakeSeconds(30)
-                .preparedAt(2L)
+                .executionArn("arn:aws:states:us-east-1:123456789012:execution:deploy:exec-1").startedAt(2L)
                 .build();
     }
 

@@ -27,6 +27,9 @@ final class PrepareFixture {
     static final Instant LIVE_PUSHED = Instant.parse("2025-01-01T10:00:00Z");
     static final Instant NEW_PUSHED = Instant.parse("2025-01-02T10:00:00Z");
     static final Instant NOW = Instant.parse("2025-01-02T10:00:05Z");
+    /** When the execution started: the history key of its request. */
+    static final Instant STARTED = Instant.parse("2025-01-02T10:00:01.250Z");
+    static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-deploy:";
     static final Map<String, String> SECRETS = Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a");
 
     final FakeRegistry registry = new FakeRegistry();
@@ -52,16 +55,23 @@ final class PrepareFixture {
         services = new FakeEcsServices("pushdeploy", "web", liveArn, true);
     }
 
+    /** Execution ARN → the text it was started with. */
+    final Map<String, String> inputs = new java.util.HashMap<>();
+
     Preparer preparer() {
-        return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument)), registry, services, taskDefinitions, ledger, clock);
+        return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument)),
+                arn -> InputParser.intent(inputs.get(arn), Pipeline.ofExecution(arn)), registry, services, taskDefinitions, ledger, clock);
     }
 
     DeployRequest prepare(String json) {
         return prepare(json, "exec-1");
     }
 
-    DeployRequest prepare(String json, String executionName) {
-        return preparer().prepare(InputParser.intent(Json.tree(json)), executionName);
+    /** Starts an execution named {@code executionName} with {@code text} as its input, and prepares it. */
+    DeployRequest prepare(String text, String executionName) {
+        String arn = STATE_MACHINE + executionName;
+        inputs.put(arn, text);
+        return preparer().prepare(new Preparer.Execution(arn, executionName, STARTED.toString()));
     }
 
     /** An ECR push event as EventBridge delivers it. */

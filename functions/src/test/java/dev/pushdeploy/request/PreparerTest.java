@@ -50,7 +50,8 @@ class PreparerTest {
         assertFalse(r.scanGate(), "no scanSeverity configured");
         assertEquals(600, r.deadlineSeconds());
         assertEquals(0, r.bakeSeconds());
-        assertEquals(PrepareFixture.NOW.toEpochMilli(), r.preparedAt());
+        assertEquals(PrepareFixture.STARTED.toEpochMilli(), r.startedAt());
+        assertEquals(PrepareFixture.STATE_MACHINE + "exec-push", r.executionArn());
         assertEquals("pushdeploy/web", r.serviceKey());
         assertEquals(r, Json.read(Json.write(r), DeployRequest.class), "survives the state document");
     }
@@ -100,7 +101,7 @@ class PreparerTest {
     @Test
     void aDigestHeldByAnotherRequestIsIgnored() {
         long expires = PrepareFixture.NOW.getEpochSecond() + 600;
-        world.ledger.locks.put("pushdeploy/web", new LockItem("exec-0", Action.DEPLOY, NEW_DIGEST, URI + "@" + NEW_DIGEST, 1, 1, expires));
+        world.ledger.locks.put("pushdeploy/web", new LockItem("exec-0", null, Action.DEPLOY, NEW_DIGEST, URI + "@" + NEW_DIGEST, 1, 1, 1, expires));
         DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST));
         assertEquals(Decision.IGNORED, r.decision());
         assertEquals(NEW_DIGEST + " is already in flight for pushdeploy/web (request exec-0)", r.decisionReason());
@@ -109,12 +110,12 @@ class PreparerTest {
     @Test
     void aDigestQueuedByAnotherRequestIsIgnoredButOwnAndExpiredItemsAreNot() {
         long now = PrepareFixture.NOW.getEpochSecond();
-        world.ledger.registerWaiter("pushdeploy/web", new WaiterItem("exec-1", Action.DEPLOY, NEW_DIGEST, null, 1, 1, now + 600));
-        world.ledger.locks.put("pushdeploy/web", new LockItem("exec-old", Action.DEPLOY, NEW_DIGEST, null, 1, 1, now - 1));
+        world.ledger.registerWaiter("pushdeploy/web", new WaiterItem("exec-1", Action.DEPLOY, NEW_DIGEST, null, 1, 1, 1, now + 600));
+        world.ledger.locks.put("pushdeploy/web", new LockItem("exec-old", null, Action.DEPLOY, NEW_DIGEST, null, 1, 1, 1, now - 1));
         assertEquals(Decision.PROCEED, world.prepare(push("v1.1.0", NEW_DIGEST), "exec-1").decision(),
                 "its own waiter (a re-prepare) and an expired lock do not count");
 
-        world.ledger.registerWaiter("pushdeploy/web", new WaiterItem("exec-2", Action.DEPLOY, NEW_DIGEST, null, 1, 1, now + 600));
+        world.ledger.registerWaiter("pushdeploy/web", new WaiterItem("exec-2", Action.DEPLOY, NEW_DIGEST, null, 1, 2, 1, now + 600));
         DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST), "exec-1");
         assertEquals(Decision.IGNORED, r.decision());
         assertTrue(r.decisionReason().endsWith("(request exec-2)"), r.decisionReason());
@@ -147,10 +148,11 @@ class PreparerTest {
     }
 
     @Test
-    void rollbackToPreviousFallsBackToTheNewestOlderActiveRevision() {
+    void rollbackToPreviousGoesToTheRevisionLiveBeforeTheLiveOne() {
         String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
         world.services.runOnly(v2);
-        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}");
+        record(1, Action.DEPLOY, Outcome.SUCCEEDED, world.liveArn, v2, v2);
+        DeployRequest r = world.prepare(ROLLBACK_PREVIOUS);
         assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
         assertEquals(Action.ROLLBACK, r.action());
         assertEquals(world.liveArn, r.targetTaskDefinition());
@@ -163,18 +165,71 @@ class PreparerTest {
     }
 
     @Test
-    void rollbackToPreviousPrefersTheHistoryOverANewerFailedRevision() {
-        String broken = world.taskDefinitions.add("web", "app", URI + "@sha256:" + "b".repeat(64), PrepareFixture.SECRETS);
-        String v3 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+    void rollbackToPreviousNeedsHistoryNotRevisionNumbers() {
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v2);
+        DeployRequest r = world.prepare(ROLLBACK_PREVIOUS);
+        assertEquals(Decision.REJECTED, r.decision());
+        assertEquals("to: the history names no ACTIVE revision of web that was live before web:2; name the revision to roll back "
+                + "to by its ARN", r.decisionReason());
+    }
+
+    /** Issue 8, case 4: v1.1 SUCCEEDED (web:2), v1.2 ROLLED_BACK (web:3), a stack redeploy (web:4, v1.1's image). */
+    @Test
+    void rollbackToPreviousNeverGoesToARolledBackRevisionAndWalksBack() {
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        String crashing = world.taskDefinitions.add("web", "app", URI + "@sha256:" + "b".repeat(64), PrepareFixture.SECRETS);
+        String redeployed = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        record(1, Action.DEPLOY, Outcome.SUCCEEDED, world.liveArn, v2, v2);
+        record(2, Action.DEPLOY, Outcome.ROLLED_BACK, v2, crashing, v2);
+        world.services.runOnly(redeployed);
+
+        assertEquals(v2, world.prepare(ROLLBACK_PREVIOUS).targetTaskDefinition(), "web:3 was rolled back; web:2 was verified");
+
+        world.services.runOnly(v2);
+        record(3, Action.ROLLBACK, Outcome.SUCCEEDED, redeployed, v2, v2);
+        assertEquals(world.liveArn, world.prepare(ROLLBACK_PREVIOUS).targetTaskDefinition(), "a second previous walks further back");
+
+        world.services.runOnly(world.liveArn);
+        record(4, Action.ROLLBACK, Outcome.SUCCEEDED, v2, world.liveArn, world.liveArn);
+        DeployRequest third = world.prepare(ROLLBACK_PREVIOUS);
+        assertEquals(Decision.REJECTED, third.decision(), "nothing older, and never back to web:2 or web:3 by 'previous'");
+    }
+
+    @Test
+    void rollbackToPreviousSkipsDeregisteredRevisions() {
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        String v3 = world.taskDefinitions.add("web", "app", URI + "@sha256:" + "c".repeat(64), PrepareFixture.SECRETS);
+        record(1, Action.DEPLOY, Outcome.SUCCEEDED, world.liveArn, v2, v2);
+        record(2, Action.DEPLOY, Outcome.SUCCEEDED, v2, v3, v3);
         world.services.runOnly(v3);
-        world.ledger.putHistory("pushdeploy/web", new HistoryItem("hist#2025-01-01T00:00:00.000Z#exec-a", "exec-a", Action.DEPLOY,
-                "ecr", Outcome.ROLLED_BACK, "unhealthy", null, null, null, world.liveArn, world.liveArn, broken, null,
-                List.of(), List.of(), List.of(), null, true));
-        world.ledger.putHistory("pushdeploy/web", new HistoryItem("hist#2025-01-02T00:00:00.000Z#exec-b", "exec-b", Action.DEPLOY,
-                "ecr", Outcome.SUCCEEDED, "healthy", null, null, null, v3, world.liveArn, v3, null,
-                List.of(), List.of(), List.of(), null, true));
-        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}");
-        assertEquals(world.liveArn, r.targetTaskDefinition(), "web:2 never went live");
+        world.taskDefinitions.deregister(v2);
+        assertEquals(world.liveArn, world.prepare(ROLLBACK_PREVIOUS).targetTaskDefinition());
+    }
+
+    private static final String ROLLBACK_PREVIOUS = "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}";
+
+    /** A history record of the {@code n}th request: it moved the service from {@code previous} and ended verifying {@code verified}. */
+    private void record(int n, Action action, Outcome outcome, String previous, String release, String verified) {
+        world.ledger.putHistory("pushdeploy/web", new HistoryItem("hist#2025-01-0" + n + "T00:00:00.000Z#exec-" + n, "exec-" + n,
+                action, "ecr", outcome, "because", null, null, null, null, null, verified, previous, release, verified, null,
+                List.of(), List.of(), List.of(), null, "Finalize", true));
+    }
+
+    @Test
+    void aToArnOfAnotherAccountIsRejectedNamingIt() {
+        String foreign = "arn:aws:ecs:us-east-1:999999999999:task-definition/web:1";
+        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + foreign + "\"}");
+        assertEquals(Decision.REJECTED, r.decision());
+        assertEquals("to: " + foreign + " is in account 999999999999, region us-east-1; the pipeline runs in account 123456789012, "
+                + "region us-east-1", r.decisionReason());
+    }
+
+    @Test
+    void duplicateKeysAreRejectedNotResolved() {
+        DeployRequest r = world.prepare("{\"action\":\"rotate\",\"action\":\"deploy\",\"image\":\"web@" + NEW_DIGEST + "\"}");
+        assertEquals(Decision.REJECTED, r.decision());
+        assertEquals("input: has the key 'action' more than once in one object; give each key once", r.decisionReason());
     }
 
     @Test

@@ -76,6 +76,23 @@ class ScanGateTest {
         assertEquals(60, gate.check(request).nextPollSeconds());
     }
 
+    /** Issue 8, case 8: a scan that never completes no longer keeps the execution looping. */
+    @Test
+    void aScanThatNeverCompletesTimesOutAtTheDeadline() {
+        ScanGate gate = gate("HIGH");
+        DeployRequest request = request("HIGH");
+        clock.set(java.time.Instant.ofEpochMilli(request.startedAt()).plusSeconds(ScanGate.DEFAULT_DEADLINE_SECONDS - 1));
+        assertEquals(ScanStatus.PENDING, gate.check(request).status());
+        clock.advance(Duration.ofSeconds(1));
+        ScanResult result = gate.check(request);
+        assertEquals(ScanStatus.TIMED_OUT, result.status());
+        assertEquals("no scan result for " + NEW_DIGEST + " within 1800 s (no scan of " + NEW_DIGEST + " exists yet)", result.reason());
+        assertEquals(0, result.nextPollSeconds());
+
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("HIGH", 1)));
+        assertEquals(ScanStatus.FAILED, gate.check(request).status(), "a finished scan still decides");
+    }
+
     @Test
     void passesWhenNoGateIsConfigured() {
         registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("CRITICAL", 5)));

@@ -239,8 +239,29 @@ class RolloutVerdictTest {
     @Test
     void acceptorsAreDecisionsAndDeterministicEvidenceThenSuccessThenRepetitionThenRetry() {
         List<Verdict> order = RolloutVerdict.ACCEPTORS.stream().map(RolloutVerdict.Acceptor::verdict).toList();
-        assertEquals(List.of(Verdict.ROLLED_BACK_BY_ECS, Verdict.FAILED, Verdict.FAILED, Verdict.HEALTHY, Verdict.FAILED,
-                Verdict.IN_PROGRESS), order);
+        assertEquals(List.of(Verdict.INTERRUPTED, Verdict.ROLLED_BACK_BY_ECS, Verdict.FAILED, Verdict.FAILED, Verdict.HEALTHY,
+                Verdict.FAILED, Verdict.IN_PROGRESS), order);
+    }
+
+    /** Issue 8, case 7: a change made by hand during the rollout is not read as ECS rolling back. */
+    @Test
+    void aThirdRevisionIsSomeoneElsesDeploymentNotARollbackByEcs() {
+        String theirs = REV2.replace("web:2", "web:7");
+        String manual = "ecs-svc/9990001112223334445";
+        Snapshots moved = Snapshots.healthy().service(theirs).deployments(
+                primary(manual, theirs, "IN_PROGRESS", 1, 2),
+                deployment(OURS, "ACTIVE", REV2, "IN_PROGRESS", null, 1, 2, 0));
+
+        CheckResult interrupted = RolloutVerdict.judge(moved.build(), rollout(OURS, REV2), REV1, EARLY);
+        assertEquals(Verdict.INTERRUPTED, interrupted.verdict());
+        assertEquals("the service was moved to web:7 by deployment " + manual + ", which is neither web:2 nor web:1: someone else "
+                + "deployed; the service is left as it is", interrupted.reason());
+
+        Snapshots byEcs = Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "IN_PROGRESS", 1, 2),
+                deployment(OURS, "ACTIVE", REV2, "FAILED", "circuit breaker", 0, 2, 3));
+        assertEquals(Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict.judge(byEcs.build(), rollout(OURS, REV2), REV1, EARLY).verdict());
+        assertEquals(Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict.judge(moved.build(), rollout(OURS, REV2), EARLY).verdict(),
+                "without a known fallback any other revision reads as ECS's rollback");
     }
 
     @Test

@@ -59,6 +59,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class LocalRuntime implements AutoCloseable {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+    /** How long (wall time) a run's result waits for the rules' targets to have taken its end. */
+    private static final Duration ACCOUNTING_TIMEOUT = Duration.ofMinutes(2);
 
     private final LocalEndpoint endpoint;
     private final MotoServer moto;
@@ -100,7 +102,7 @@ public final class LocalRuntime implements AutoCloseable {
         aimHandlersAt(endpoint);
         this.root = options.root();
         this.liveStates = options.liveStates();
-        this.template = template(options.scanGate());
+        this.template = PipelineTemplate.expand(root.resolve("template.yaml"), scanGateParameters(options.scanGate()));
         Consumer<String> log = options.functionLog();
         this.keeper = new TimeKeeper(clock, moto.control(), log);
         endpoint.keepTime(keeper);
@@ -150,7 +152,15 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). */
     public synchronized void reset(String scanGate) {
-        template = template(scanGate);
+        reset(scanGateParameters(scanGate));
+    }
+
+    /**
+     * Like {@link #reset()}, with the template expanded with {@code parameters} over its defaults
+     * (e.g. KeepRevisions or BakeSeconds); the stack, its functions and rules are deployed anew.
+     */
+    public synchronized void reset(Map<String, String> parameters) {
+        template = PipelineTemplate.expand(root.resolve("template.yaml"), parameters);
         reset();
     }
 
@@ -169,6 +179,104 @@ public final class LocalRuntime implements AutoCloseable {
     /** The default event bus: the template's rules, deliveries on simulated time. */
     public LocalEventBus bus() {
         return bus;
+    }
+
+    /** The emulator's endpoint (Step Functions' history is read there). */
+    public java.net.URI motoEndpoint() {
+        return moto.endpoint();
+    }
+
+    /** StopExecution, as an operator would. */
+    public void stop(String executionArn) {
+        sfn.stopExecution(executionArn, null, "stopped by an operator");
+    }
+
+    /** The ARN of the execution named {@code name} of the stack's state machine. */
+    public String executionArn(String name) {
+        return stack.stateMachineArn().replace(":stateMachine:", ":execution:") + ":" + name;
+    }
+
+    /**
+     * Prepare's event for a raw input, as {@code invoke PrepareFunction} needs it: Prepare reads the
+     * input from the execution (DescribeExecution), so the input is given to a parked execution — of
+     * a state machine of one long Wait, outside the stack, whose end no rule of the stack matches.
+     */
+    public String parkedExecution(String input) {
+        String name = "invoke-" + UUID.randomUUID();
+        String machine = sfn.createStateMachine(name,
+                "{\"StartAt\":\"Parked\",\"States\":{\"Parked\":{\"Type\":\"Wait\",\"Seconds\":86400,\"End\":true}}}",
+                "arn:aws:iam::" + PipelineTemplate.ACCOUNT + ":role/" + name);
+        String arn = sfn.startExecution(machine, name, input);
+        double startDate = sfn.describeExecution(arn).path("startDate").asDouble();
+        java.time.Instant started = java.time.Instant.ofEpochMilli(Math.round(startDate * 1000));
+        return Json.object().put("executionArn", arn).put("executionName", name).put("startTime", started.toString()).toString();
+    }
+
+    /**
+     * How the end of an execution reached the rules' targets (the reconciler): the delivery of its
+     * "Execution Status Change" event to each target, once every target has answered (or failed for
+     * good), none when the event matched no rule; empty when the end was not published or the
+     * deliveries are not done within {@code wait} of wall time.
+     */
+    public Optional<Accounting> accounting(String executionArn, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Optional<Accounting> done = accountingNow(executionArn);
+            if (done.isPresent() || System.nanoTime() > deadline) {
+                return done;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The end of an execution as the rules' targets took it.
+     *
+     * @param stoppedAt  when the execution ended (simulated epoch millis, the event's {@code stopDate})
+     * @param deliveries one per target of each matching rule
+     */
+    public record Accounting(String status, long stoppedAt, List<LocalEventBus.Delivery> deliveries) {
+        /** From the execution's end to the last target's answer, on the simulated clock. */
+        public Duration latency() {
+            return Duration.ofMillis(deliveries.stream().mapToLong(LocalEventBus.Delivery::deliveredAt).max().orElse(stoppedAt) - stoppedAt);
+        }
+
+        public boolean failed() {
+            return deliveries.stream().anyMatch(LocalEventBus.Delivery::failed);
+        }
+    }
+
+    private Optional<Accounting> accountingNow(String executionArn) {
+        for (LocalEventBus.Published published : bus.published()) {
+            JsonNode detail = published.event().path("detail");
+            String status = detail.path("status").asText();
+            if (!ExecutionFeed.DETAIL_TYPE.equals(published.event().path("detail-type").asText())
+                    || !executionArn.equals(detail.path("executionArn").asText()) || status.equals("RUNNING")) {
+                continue;
+            }
+            if (published.rules().isEmpty()) {
+                return Optional.of(new Accounting(status, detail.path("stopDate").asLong(), List.of()));
+            }
+            String id = published.event().path("id").asText();
+            int targets = published.rules().stream().mapToInt(rule -> bus.rule(rule).targets().size()).sum();
+            List<LocalEventBus.Delivery> deliveries = bus.delivered().stream().filter(d -> d.eventId().equals(id)).toList();
+            return deliveries.size() < targets ? Optional.empty()
+                    : Optional.of(new Accounting(status, detail.path("stopDate").asLong(), deliveries));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Holds simulated time to the wall clock's pace (nothing is skipped) until the handle is closed:
+     * a test can then act while the workflow is in a Wait state, as an operator would.
+     */
+    public TimeKeeper.Activity holdTime() {
+        return keeper.busy();
     }
 
     /** The one clock of the runtime (simulated time). */
@@ -247,6 +355,7 @@ public final class LocalRuntime implements AutoCloseable {
         return () -> {
             try {
                 JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(feed, liveStates, RUN_TIMEOUT);
+                accounting(arn, ACCOUNTING_TIMEOUT);
                 ArrayNode history = sfn.history(arn);
                 return result(description, history, endpoint.writes().writes(execution), seconds(started));
             } finally {
@@ -258,7 +367,7 @@ public final class LocalRuntime implements AutoCloseable {
     /** A started run. */
     @FunctionalInterface
     public interface Run {
-        /** Follows the execution to its end. */
+        /** Follows the execution to its end, and until the rules' targets (the reconciler) have taken that end. */
         RunResult await();
     }
 
@@ -358,10 +467,8 @@ public final class LocalRuntime implements AutoCloseable {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    private PipelineTemplate.LocalTemplate template(String scanGate) {
-        Map<String, String> parameters = scanGate == null ? Map.of()
-                : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
-        return PipelineTemplate.expand(root.resolve("template.yaml"), parameters);
+    private static Map<String, String> scanGateParameters(String scanGate) {
+        return scanGate == null ? Map.of() : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
     }
 
     /**

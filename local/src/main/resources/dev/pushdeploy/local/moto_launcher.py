@@ -19,6 +19,13 @@ Patches, all measured on moto 5.2.1:
     of sleeping through it.
   * A log of execution status changes (RUNNING, then how the execution ended), so the
     runtime follows executions without polling every history.
+  * moto enforces the 256 KiB state payload quota (States.DataLimitExceeded), but lets a
+    "States.ALL" Retry or Catch match it, and States.Runtime too. Step Functions does not: both
+    are terminal and fail the execution. The ErrorEquals matcher is made to agree.
+  * StopExecution only flags the interpreter; moto reports ABORTED once the interpreter has
+    unwound, which waits for a Task's Lambda call to return. Step Functions reports ABORTED at
+    once (the Lambda runs on, its result ignored): the status, the stop date and the logged
+    status change are set at once.
 
 CONTROL_PORT serves the runtime (JSON):
   GET  /clock/idle?wait=S    waits up to S seconds for the interpreter to be idle; answers
@@ -291,11 +298,57 @@ def _patch_execution_log():
     def logged_terminated(self):
         terminated(self)
         run = self.execution
+        if getattr(run, "pushdeploy_end_logged", False):
+            return
         status = run.exec_status.value if hasattr(run.exec_status, "value") else str(run.exec_status)
         CHANGES.add(run.exec_arn, status, run.stop_date)
 
     execution.Execution.start = logged_start
     execution.BaseExecutionWorkerCommunication.terminated = logged_terminated
+
+
+def _terminal_errors_escape_states_all():
+    from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import StatesErrorNameType
+
+    terminal = {StatesErrorNameType.StatesStatesDataLimitExceeded.to_name(), StatesErrorNameType.StatesRuntime.to_name()}
+    states_all = StatesErrorName(typ=StatesErrorNameType.StatesALL)
+    original = ErrorEqualsDecl._eval_body
+
+    def eval_body(self, env):
+        error_name = env.stack[-1]
+        if states_all in self.error_names and getattr(error_name, "error_name", None) in terminal:
+            env.stack.pop()
+            env.stack.append(error_name in [n for n in self.error_names if n != states_all])
+            return
+        original(self, env)
+
+    ErrorEqualsDecl._eval_body = eval_body
+
+
+def _stop_is_immediate():
+    from moto.stepfunctions.parser.api import ExecutionStatus
+    from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
+
+    original_stop = Execution.stop
+    original_reflect = BaseExecutionWorkerCommunication._reflect_execution_status
+
+    def stop(self, stop_date, error, cause):
+        original_stop(self, stop_date, error, cause)
+        if self.exec_status == ExecutionStatus.RUNNING:
+            self.exec_status = ExecutionStatus.ABORTED
+            self.stop_date = stop_date
+            self.pushdeploy_end_logged = True
+            CHANGES.add(self.exec_arn, "ABORTED", stop_date)
+
+    def reflect(self):
+        if self.execution.exec_status == ExecutionStatus.ABORTED:
+            return
+        original_reflect(self)
+
+    Execution.stop = stop
+    BaseExecutionWorkerCommunication._reflect_execution_status = reflect
 
 
 class _Control(http.server.BaseHTTPRequestHandler):
@@ -351,6 +404,8 @@ def main():
     port, control_port = sys.argv[1], int(sys.argv[2])
     _patch_time()
     _patch_execution_log()
+    _terminal_errors_escape_states_all()
+    _stop_is_immediate()
     control = http.server.ThreadingHTTPServer(("127.0.0.1", control_port), _Control)
     control.daemon_threads = True
     _threading.Thread(target=control.serve_forever, name="pushdeploy-control", daemon=True).start()

@@ -47,13 +47,13 @@ class CheckDeploymentHandlerIT {
                 .overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
         return new CheckDeploymentHandler(new SdkRolloutObserver(ecs, elb, HttpSmokeCheck.withDefaultTimeouts()),
                 new SsmConfigSource(emulator.client(software.amazon.awssdk.services.ssm.SsmClient.builder()), World.CONFIG_PARAMETER),
-                clock);
+                (request, seconds) -> { }, clock);
     }
 
     /** What StartDeployment leaves behind on moto: the service on revision 2, no deployment id. */
     private static Rollout started(World world) {
         String revision = world.registerRevision2("v1.0.1");
-        return new StartDeploymentHandler(new SdkEcsServices(world.ecs), Clock.systemUTC())
+        return new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, Clock.systemUTC())
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
                         RolloutFixtures.log(RolloutFixtures.lines()));
@@ -61,7 +61,7 @@ class CheckDeploymentHandlerIT {
 
     private static CheckResult check(Emulator emulator, World world, Rollout rollout, CallCounter counter, Clock clock) {
         return handler(emulator, counter, clock).apply(new CheckDeploymentHandler.Input(
-                RolloutFixtures.request(world.liveTaskDefinition, 600), rollout), RolloutFixtures.log(RolloutFixtures.lines()));
+                RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, null), RolloutFixtures.log(RolloutFixtures.lines()));
     }
 
     @Test

@@ -78,7 +78,7 @@ class FinalizeHandlerIT {
 
         assertEquals(new FinalizeResult(Outcome.SUCCEEDED, "2/2 tasks of web:6 running, targets healthy", "pushdeploy/web",
                 world.repositoryUri + "@" + V1_1_0, revisions.get(5), world.liveTaskDefinition,
-                List.of(revisions.get(1), revisions.get(2))), result);
+                List.of(revisions.get(1), revisions.get(2), revisions.get(3))), result);
 
         Map<String, AttributeValue> history = world.item(PK, HISTORY_KEY);
         assertEquals("SUCCEEDED", history.get("outcome").s());
@@ -90,8 +90,8 @@ class FinalizeHandlerIT {
         assertTrue(world.item(PK, "lock").isEmpty(), "lock released");
         assertTrue(world.item(PK, "wait#push-web-v1-1-0").isEmpty(), "waiter removed");
 
-        assertEquals(List.of("ACTIVE", "INACTIVE", "INACTIVE", "ACTIVE", "ACTIVE", "ACTIVE"),
-                revisions.stream().map(this::status).toList(), "web:2 and web:3 beyond keepRevisions 3; web:1 is the rollback target");
+        assertEquals(List.of("ACTIVE", "INACTIVE", "INACTIVE", "INACTIVE", "ACTIVE", "ACTIVE"), revisions.stream().map(this::status).toList(),
+                "keepRevisions 3: web:6 (live, verified), web:1 (the rollback target) and the newest other, web:5; never verified, web:2 … web:4 go");
         assertEquals(revisions.get(5), world.ecs.describeServices(r -> r.cluster(World.CLUSTER).services(World.SERVICE))
                 .services().get(0).taskDefinition(), "the live revision is untouched");
 
@@ -108,7 +108,7 @@ class FinalizeHandlerIT {
         assertEquals(world.repositoryUri + "@" + V1_1_0, notice.path("image").asText());
         assertEquals(revisions.get(5), notice.path("taskDefinition").asText());
         assertEquals(world.liveTaskDefinition, notice.path("previousTaskDefinition").asText());
-        assertEquals(2, notice.path("deregistered").size());
+        assertEquals(3, notice.path("deregistered").size());
         assertFalse(messages.get(0).contains("initial-signing-key-value"), "no secret value in the notification");
 
         JsonNode outcomeEvent = Json.tree(world.sqs.receiveMessage(r -> r.queueUrl(eventsQueueUrl).waitTimeSeconds(1))
@@ -150,7 +150,8 @@ class FinalizeHandlerIT {
         FinalizeResult result = Json.convert(invoke(new FinalizeHandler(), document.toString()), FinalizeResult.class);
 
         assertEquals(Outcome.ROLLED_BACK, result.outcome());
-        assertEquals("ecs:DescribeServices pushdeploy/web failed: AccessDenied", result.reason());
+        assertEquals("dev.pushdeploy.error.AwsFailureException: ecs:DescribeServices pushdeploy/web failed: AccessDenied", result.reason());
+        assertEquals("dev.pushdeploy.error.AwsFailureException", world.item(PK, HISTORY_KEY).get("error").s());
         assertEquals(world.liveTaskDefinition, result.taskDefinition(), "web:1 is live again");
         assertEquals(world.repositoryUri + "@" + V1_0_0, parameter(IMAGE_PARAMETER), "the stack keeps the image that is live");
         assertEquals("ROLLED_BACK", world.item(PK, HISTORY_KEY).get("outcome").s());

@@ -21,6 +21,7 @@ import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SfnExecutions;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;
@@ -36,6 +37,7 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -61,7 +63,10 @@ class PrepareHandlerIT {
         long pushedAt = world.ecr.describeImages(r -> r.repositoryName("web").imageIds(i -> i.imageTag("v1.1.0")))
                 .imageDetails().get(0).imagePushedAt().toEpochMilli();
 
-        DeployRequest r = Json.convert(invoke(new PrepareHandler(), RequestLedgerEvents.file("prepare.json")), DeployRequest.class);
+        JsonNode sample = Json.tree(RequestLedgerEvents.file("prepare.json"));
+        assertEquals(sample.path("executionArn").asText(), world.startExecution(sample.path("executionName").asText(),
+                RequestLedgerEvents.file("ecr-push.json")), "the sample names World's execution");
+        DeployRequest r = Json.convert(invoke(new PrepareHandler(), sample.toString()), DeployRequest.class);
 
         assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
         assertEquals("push-web-v1-1-0", r.requestId());
@@ -77,8 +82,8 @@ class PrepareHandlerIT {
         assertEquals(600, r.deadlineSeconds());
 
         for (String later : List.of("lock.json", "finalize.json")) {
-            DeployRequest sample = Json.convert(Json.tree(RequestLedgerEvents.file(later)).get("request"), DeployRequest.class);
-            assertEquals(r.toBuilder().pushedAt(sample.pushedAt()).preparedAt(sample.preparedAt()).build(), sample,
+            DeployRequest carried = Json.convert(Json.tree(RequestLedgerEvents.file(later)).get("request"), DeployRequest.class);
+            assertEquals(r.toBuilder().pushedAt(carried.pushedAt()).startedAt(carried.startedAt()).build(), carried,
                     later + " carries what Prepare produces");
         }
     }
@@ -152,16 +157,15 @@ class PrepareHandlerIT {
         assertEquals(world.repositoryUri + "@" + indexDigest, multiArch.image(), "the index deploys by its digest");
     }
 
-    private static String prepareDocument(JsonNode input, String executionName) {
-        ObjectNode document = Json.object();
-        document.set("input", input);
-        document.put("executionName", executionName);
-        return document.toString();
+    private String prepareDocument(JsonNode input, String executionName) {
+        return RequestLedgerEvents.execution(world, input.toString(), executionName);
     }
 
     @Test
     void theRollbackSampleReturnsToThePreviousRevision() {
         String v2 = liveRevision("v1.1.0");
+        new DynamoLedger(world.dynamo, World.TABLE).putHistory("pushdeploy/web",
+                history("2025-01-01T00:00:00.000Z", "a", Outcome.SUCCEEDED, v2, world.liveTaskDefinition));
         DeployRequest r = prepare(new PrepareHandler(), "manual-rollback.json");
         assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
         assertEquals(world.liveTaskDefinition, r.targetTaskDefinition());
@@ -190,14 +194,14 @@ class PrepareHandlerIT {
         world.pushImage("v1.1.0");
         String livePush = Json.tree(RequestLedgerEvents.file("ecr-push.json")).toString()
                 .replace(V1_1_0, V1_0_0).replace("v1.1.0", "v1.0.0");
-        DeployRequest live = Json.convert(invoke(new PrepareHandler(), "{\"input\":" + livePush + ",\"executionName\":\"dup-1\"}"), DeployRequest.class);
+        DeployRequest live = Json.convert(invoke(new PrepareHandler(), RequestLedgerEvents.execution(world, livePush, "dup-1")), DeployRequest.class);
         assertEquals(Decision.IGNORED, live.decision());
         assertEquals(V1_0_0 + " is already live in pushdeploy/web (web:1)", live.decisionReason());
 
         DeployRequest first = prepare(new PrepareHandler(), "ecr-push.json");
         JsonNode lock = invoke(new LockHandler(), Json.write(new LockHandler.Input(first)));
         assertEquals("ACQUIRED", lock.path("status").asText());
-        DeployRequest again = Json.convert(invoke(new PrepareHandler(), prepareInput("ecr-push.json", "duplicate-event")), DeployRequest.class);
+        DeployRequest again = Json.convert(invoke(new PrepareHandler(), prepareInput(world, "ecr-push.json", "duplicate-event")), DeployRequest.class);
         assertEquals(Decision.IGNORED, again.decision());
         assertEquals(V1_1_0 + " is already in flight for pushdeploy/web (request ecr-push)", again.decisionReason());
     }
@@ -209,6 +213,7 @@ class PrepareHandlerIT {
         RequestLedgerEvents.CallRecorder recorder = new RequestLedgerEvents.CallRecorder();
         PrepareHandler handler = new PrepareHandler(
                 new SsmConfigSource(world.emulator.client(SsmClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder))), World.CONFIG_PARAMETER),
+                new SfnExecutions(world.emulator.client(SfnClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new EcrRegistry(world.emulator.client(EcrClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new SdkEcsServices(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new EcsTaskDefinitions(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
@@ -231,12 +236,12 @@ class PrepareHandlerIT {
                 "{\"action\":\"launch\"}", "[]", "\"deploy\"");
         int proceeded = 0;
         for (int i = 0; i < inputs.size(); i++) {
-            DeployRequest r = Json.convert(invoke(handler, "{\"input\":" + inputs.get(i) + ",\"executionName\":\"m-" + i + "\"}"), DeployRequest.class);
+            DeployRequest r = Json.convert(invoke(handler, RequestLedgerEvents.execution(world, inputs.get(i), "m-" + i)), DeployRequest.class);
             proceeded += r.decision() == Decision.PROCEED ? 1 : 0;
         }
 
-        assertEquals(6, proceeded, "push, manual deploy ×2, rollback ×2, rotate");
-        Set<String> reads = Set.of("Ssm:GetParameter", "Ecr:DescribeRepositories", "Ecr:DescribeImages", "Ecs:DescribeServices",
+        assertEquals(5, proceeded, "push, manual deploy ×2, rollback to web:1, rotate; 'previous' is refused: no history names a revision live before");
+        Set<String> reads = Set.of("Sfn:DescribeExecution", "Ssm:GetParameter", "Ecr:DescribeRepositories", "Ecr:DescribeImages", "Ecs:DescribeServices",
                 "Ecs:DescribeTaskDefinition", "Ecs:ListTaskDefinitions", "DynamoDb:GetItem", "DynamoDb:Query");
         Set<String> made = new TreeSet<>(recorder.calls);
         assertTrue(reads.containsAll(made), "only reads, but made " + made);
@@ -245,7 +250,7 @@ class PrepareHandlerIT {
     }
 
     private DeployRequest prepare(PrepareHandler handler, String file) {
-        return Json.convert(invoke(handler, prepareInput(file, file.replace(".json", ""))), DeployRequest.class);
+        return Json.convert(invoke(handler, prepareInput(world, file, file.replace(".json", ""))), DeployRequest.class);
     }
 
     /** Registers a new revision of web with the image of {@code tag} (pushed here) and makes the service run it. */
@@ -262,8 +267,9 @@ class PrepareHandlerIT {
     }
 
     private static HistoryItem history(String time, String id, Outcome outcome, String taskDefinition, String previous) {
-        return new HistoryItem("hist#" + time + "#" + id, id, Action.DEPLOY, "ecr", outcome, "test", null, null, null,
-                taskDefinition, previous, null, null, List.of(), List.of(), List.of(), time, true);
+        return new HistoryItem("hist#" + time + "#" + id, id, Action.DEPLOY, "ecr", outcome, "test", null, null, null, null, null,
+                taskDefinition, previous, taskDefinition, outcome == Outcome.SUCCEEDED || outcome == Outcome.ROLLED_BACK ? taskDefinition : null, null,
+                List.of(), List.of(), List.of(), time, "Finalize", true);
     }
 
     /** Everything Prepare could have changed: revisions, the service, the table, the parameters, the images. */

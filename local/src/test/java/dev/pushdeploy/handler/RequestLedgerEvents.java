@@ -59,12 +59,17 @@ final class RequestLedgerEvents {
         }
     }
 
-    /** A raw execution input file wrapped as Prepare's state document. */
-    static String prepareInput(String name, String executionName) {
-        var document = Json.object();
-        document.set("input", Json.tree(file(name)));
-        document.put("executionName", executionName);
-        return document.toString();
+    /** An execution started with a raw input file, as the state machine passes it to Prepare. */
+    static String prepareInput(World world, String name, String executionName) {
+        return execution(world, file(name), executionName);
+    }
+
+    /** An execution started with {@code input}, as the state machine passes it to Prepare. */
+    static String execution(World world, String input, String executionName) {
+        String arn = world.startExecution(executionName, input);
+        var description = world.sfn.describeExecution(r -> r.executionArn(arn));
+        return Json.object().put("executionArn", arn).put("executionName", executionName)
+                .put("startTime", description.startDate().toString()).toString();
     }
 
     static JsonNode invoke(RequestStreamHandler handler, String json) {

@@ -37,12 +37,12 @@ class RollbackHandlerIT {
 
     private static RollbackHandler handler(Emulator emulator, CallCounter counter) {
         EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
-        return new RollbackHandler(new SdkEcsServices(ecs), Clock.systemUTC());
+        return new RollbackHandler(new SdkEcsServices(ecs), request -> true, Clock.systemUTC());
     }
 
     private static Rollout started(World world) {
         String revision = world.registerRevision2("v1.0.1");
-        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), Clock.systemUTC())
+        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, Clock.systemUTC())
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
                         RolloutFixtures.log(RolloutFixtures.lines()));
@@ -51,7 +51,7 @@ class RollbackHandlerIT {
     }
 
     private static RollbackHandler.Input input(World world, Rollout rollout) {
-        return new RollbackHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, FAILED);
+        return new RollbackHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, FAILED, null);
     }
 
     @Test
@@ -83,8 +83,8 @@ class RollbackHandlerIT {
 
         CheckResult check = new CheckDeploymentHandler(
                 new SdkRolloutObserver(world.ecs, world.elb, HttpSmokeCheck.withDefaultTimeouts()),
-                new SsmConfigSource(world.ssm, World.CONFIG_PARAMETER), Clock.systemUTC())
-                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back),
+                new SsmConfigSource(world.ssm, World.CONFIG_PARAMETER), (request, seconds) -> { }, Clock.systemUTC())
+                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back, null),
                         RolloutFixtures.log(RolloutFixtures.lines()));
 
         // moto's only deployment is the original one on web:1, forever IN_PROGRESS with no task running

@@ -7,6 +7,10 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.ledger.LockItem;
+import dev.pushdeploy.model.Action;
+import java.time.Instant;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;
@@ -54,12 +58,15 @@ class RolloutStepsIT {
     void startCheckAndRollBackThroughTheProductionWiring(Emulator emulator) throws IOException {
         for (Map.Entry<String, String> p : Map.of("aws.endpointUrl", emulator.endpoint().toString(),
                 "aws.region", Emulator.REGION, "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing",
-                Env.CONFIG_PARAMETER, World.CONFIG_PARAMETER).entrySet()) {
+                Env.CONFIG_PARAMETER, World.CONFIG_PARAMETER, Env.TABLE_NAME, World.TABLE).entrySet()) {
             property(p.getKey(), p.getValue());
         }
         World world = World.create(emulator);
-        String revision = world.registerRevision2("v1.0.1");
         ObjectNode state = (ObjectNode) Json.tree(Files.readString(Path.of("..", "events", "start-deployment.json")));
+        String holder = state.path("request").path("requestId").asText();
+        new DynamoLedger(world.dynamo, World.TABLE).tryLock("pushdeploy/web", new LockItem(holder, null, Action.DEPLOY,
+                null, null, 1, 1, 1, Instant.now().getEpochSecond() + 3600), Instant.now().getEpochSecond(), null);
+        String revision = world.registerRevision2("v1.0.1");
 
         state.set("rollout", invoke(new StartDeploymentHandler(), state));
         assertEquals(revision, world.serviceTaskDefinition());

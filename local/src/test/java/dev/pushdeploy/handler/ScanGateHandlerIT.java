@@ -75,8 +75,18 @@ class ScanGateHandlerIT {
         assertEquals("the scan of " + V1_1_0 + " ended FAILED: scanner crashed", result.reason());
     }
 
+    @Test
+    void theSampleEventsOldStartIsPastTheScanDeadline() {
+        ScanResult result = Json.convert(invoke(new ScanGateHandler(), RequestLedgerEvents.file("scan-gate.json")), ScanResult.class);
+        assertEquals(ScanStatus.TIMED_OUT, result.status());
+        assertTrue(result.reason().contains("no scan result"), result.reason());
+    }
+
+    /** The sample event, started now: its scan deadline (counted from the execution's start) lies ahead. */
     private ScanResult run() {
-        return Json.convert(invoke(new ScanGateHandler(), RequestLedgerEvents.file("scan-gate.json")), ScanResult.class);
+        String event = RequestLedgerEvents.file("scan-gate.json")
+                .replace("\"startedAt\": 1735812001250", "\"startedAt\": " + System.currentTimeMillis());
+        return Json.convert(invoke(new ScanGateHandler(), event), ScanResult.class);
     }
 
     /** Starts the scan and makes moto answer it with the given status and counts. */

@@ -18,7 +18,7 @@ public final class TestRuntime {
 
     /** The runtime, reset to a freshly bootstrapped stack with the scan gate off. */
     public static LocalRuntime fresh() {
-        return fresh(null);
+        return fresh((String) null);
     }
 
     /** The runtime, reset to a freshly bootstrapped stack with the scan gate at {@code scanGate} (null: off). */
@@ -29,6 +29,14 @@ public final class TestRuntime {
         } else {
             runtime.reset(scanGate);
         }
+        FUNCTION_LOG.clear();
+        return runtime;
+    }
+
+    /** The runtime, reset to a freshly bootstrapped stack of the template evaluated with {@code parameters}. */
+    public static synchronized LocalRuntime fresh(java.util.Map<String, String> parameters) {
+        fresh();
+        runtime.reset(parameters);
         FUNCTION_LOG.clear();
         return runtime;
     }

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -64,10 +66,15 @@ class EnvironmentTest {
 
     @Test
     void theFixedVariablesGoWhereTheBriefSays() {
+        Set<String> closer = Set.of("CONFIG_PARAMETER", "TABLE_NAME", "TOPIC_ARN", "EVENT_BUS_NAME", "RELEASE_PARAMETER_PREFIX");
         Map<String, Set<String>> expected = Map.of(
                 "PrepareFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "LockFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
-                "FinalizeFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME", "TOPIC_ARN", "EVENT_BUS_NAME", "RELEASE_PARAMETER_PREFIX"));
+                "StartDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "CheckDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "RollbackFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "FinalizeFunction", closer,
+                "ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROLL_BACK_STOPPED_RUNS")).collect(Collectors.toSet()));
         for (String function : Repo.FUNCTIONS.keySet()) {
             assertEquals(new TreeSet<>(expected.getOrDefault(function, Set.of("CONFIG_PARAMETER"))),
                     new TreeSet<>(FunctionEnvironment.of(STACK, function).keySet()), function);

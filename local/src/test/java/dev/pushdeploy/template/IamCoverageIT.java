@@ -104,7 +104,12 @@ class IamCoverageIT {
     /** What each sample event expects to find (as in the handler's own IT), made outside the recording. */
     static void prepare(String function, World world, String event) throws Exception {
         switch (function) {
-            case "PrepareFunction", "LockFunction" -> world.pushImage("v1.1.0");
+            case "PrepareFunction" -> {
+                world.pushImage("v1.1.0");
+                world.startExecution("push-web-v1-1-0", Files.readString(Repo.events("ecr-push.json")));
+            }
+            case "LockFunction" -> world.pushImage("v1.1.0");
+            case "ReconcileFunction" -> world.startExecution("push-web-v1-1-0", Files.readString(Repo.events("ecr-push.json")));
             case "ScanGateFunction" -> {
                 String digest = world.pushImage("v1.1.0");
                 world.ecr.startImageScan(r -> r.repositoryName(World.REPOSITORY).imageId(i -> i.imageDigest(digest)));

@@ -15,6 +15,8 @@ import software.amazon.awssdk.services.ecs.model.TagResourceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionRequest;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryRequest;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
 import software.amazon.awssdk.services.ssm.model.GetParametersRequest;
@@ -40,7 +42,7 @@ final class Permissions {
     private static final Map<String, String> PREFIXES = Map.of(
             "ecs", "ecs", "ssm", "ssm", "ecr", "ecr", "dynamodb", "dynamodb", "sns", "sns",
             "eventbridge", "events", "elasticloadbalancingv2", "elasticloadbalancing",
-            "kms", "kms", "secretsmanager", "secretsmanager");
+            "kms", "kms", "secretsmanager", "secretsmanager", "sfn", "states");
 
     /** Parameter Store's view of Secrets Manager: reading it needs the secret's own permission. */
     private static final String SECRETS_MANAGER_REFERENCE = "/aws/reference/secretsmanager/";
@@ -107,6 +109,8 @@ final class Permissions {
                 }
             }
             case TagResourceRequest r -> permissions.add(new Permission(action, r.resourceArn()));
+            case DescribeExecutionRequest r -> permissions.add(new Permission(action, r.executionArn()));
+            case GetExecutionHistoryRequest r -> permissions.add(new Permission(action, r.executionArn()));
             case PublishRequest r -> {
                 permissions.add(new Permission(action, r.topicArn()));
                 permissions.add(new Permission("kms:GenerateDataKey", null));

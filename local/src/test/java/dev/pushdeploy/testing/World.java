@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.ecs.model.Secret;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -43,6 +44,7 @@ public final class World extends SampleStack {
     public final EventBridgeClient events;
     public final ElasticLoadBalancingV2Client elb;
     public final Ec2Client ec2;
+    public final SfnClient sfn;
 
     public String subnetId;
     public String securityGroupId;
@@ -65,6 +67,7 @@ public final class World extends SampleStack {
         events = emulator.client(EventBridgeClient.builder());
         elb = emulator.client(ElasticLoadBalancingV2Client.builder());
         ec2 = emulator.client(Ec2Client.builder());
+        sfn = emulator.client(SfnClient.builder());
     }
 
     /** Creates everything, with the default configuration document ({@link #configDocument()}). */
@@ -135,6 +138,22 @@ public final class World extends SampleStack {
                 .attributesAsStrings().get("QueueArn");
         sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
                 .attributes(Map.of("RawMessageDelivery", "true")));
+    }
+
+    /** The state machine's name, as the template names it for the stack "pushdeploy". */
+    public static final String STATE_MACHINE = "pushdeploy-deploy";
+
+    /**
+     * Starts an execution of a stand-in state machine (it only waits) with {@code input} as given to
+     * StartExecution, as Prepare reads it back; returns the execution's ARN.
+     */
+    public String startExecution(String name, String input) {
+        String machine = sfn.listStateMachines().stateMachines().stream().filter(m -> m.name().equals(STATE_MACHINE))
+                .map(m -> m.stateMachineArn()).findFirst()
+                .orElseGet(() -> sfn.createStateMachine(r -> r.name(STATE_MACHINE).roleArn("arn:aws:iam::" + Emulator.ACCOUNT + ":role/deploy")
+                        .definition("{\"StartAt\":\"Wait\",\"States\":{\"Wait\":{\"Type\":\"Wait\",\"Seconds\":3600,\"End\":true}}}"))
+                        .stateMachineArn());
+        return sfn.startExecution(r -> r.stateMachineArn(machine).name(name).input(input)).executionArn();
     }
 
     /** Pushes a new image manifest tagged {@code tag}; returns its digest as ECR reports it. */

@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import java.time.Duration;
@@ -60,6 +61,10 @@ public final class Aws {
         return ElbHolder.CLIENT;
     }
 
+    public static SfnClient sfn() {
+        return SfnHolder.CLIENT;
+    }
+
     private static final class Http {
         static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
@@ -89,6 +94,10 @@ public final class Aws {
 
     private static final class EventsHolder {
         static final EventBridgeClient CLIENT = build(EventBridgeClient.builder());
+    }
+
+    private static final class SfnHolder {
+        static final SfnClient CLIENT = build(SfnClient.builder());
     }
 
     private static final class ElbHolder {

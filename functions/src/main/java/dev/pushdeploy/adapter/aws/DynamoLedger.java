@@ -3,6 +3,7 @@ package dev.pushdeploy.adapter.aws;
 import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.LedgerTable;
 import dev.pushdeploy.ledger.LockItem;
+import dev.pushdeploy.ledger.VerifiedRevisions;
 import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.model.Action;
@@ -19,13 +20,17 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 /**
  * {@link LedgerTable} over DynamoDB. Layout (one table, {@code pk}/{@code sk}, TTL attribute
  * {@code expiresAt}): lock {@code svc#<cluster>/<service>} / {@code lock}; waiters {@code svc#…} /
- * {@code wait#<requestId>}; history {@code svc#…} / {@code hist#<ISO time>#<requestId>}. Lock and
- * waiter reads are strongly consistent.
+ * {@code wait#<requestId>}; the arrival sequence {@code svc#…} / {@code arrivals} (an atomic counter);
+ * history {@code svc#…} / {@code hist#<ISO time>#<requestId>}. Lock and waiter reads are strongly
+ * consistent.
  */
 public final class DynamoLedger implements LedgerTable {
     private static final String LOCK = "lock";
     private static final String WAIT = "wait#";
     private static final String HIST = "hist#";
+    private static final String ARRIVALS = "arrivals";
+    /** History records read for rollback targets and keep-N. */
+    static final int HISTORY_LOOKBACK = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -50,15 +55,29 @@ public final class DynamoLedger implements LedgerTable {
     }
 
     @Override
-    public Optional<HistoryItem> latestSucceeded(String serviceKey) {
-        return AwsCall.run("dynamodb:Query history of " + serviceKey, () ->
-                dynamo.queryPaginator(r -> r.tableName(table).scanIndexForward(false).limit(25)
+    public VerifiedRevisions verifiedRevisions(String serviceKey) {
+        return AwsCall.run("dynamodb:Query history of " + serviceKey, () -> new VerifiedRevisions(
+                dynamo.queryPaginator(r -> r.tableName(table).scanIndexForward(false).consistentRead(true)
                                 .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                                .filterExpression("#outcome = :succeeded")
-                                .expressionAttributeNames(Map.of("#outcome", "outcome"))
-                                .expressionAttributeValues(Map.of(":pk", s(pk(serviceKey)), ":prefix", s(HIST),
-                                        ":succeeded", s(Outcome.SUCCEEDED.name()))))
-                        .items().stream().findFirst().map(DynamoLedger::historyItem));
+                                .expressionAttributeValues(Map.of(":pk", s(pk(serviceKey)), ":prefix", s(HIST))))
+                        .items().stream().limit(HISTORY_LOOKBACK)
+                        .filter(item -> text(item, "verifiedTaskDefinition") != null)
+                        .map(item -> new VerifiedRevisions.Entry(
+                                Outcome.SUCCEEDED.name().equals(text(item, "outcome")) && !Action.ROLLBACK.name().equals(text(item, "action"))
+                                        ? text(item, "previousTaskDefinition") : null,
+                                text(item, "verifiedTaskDefinition")))
+                        .toList()));
+    }
+
+    @Override
+    public long nextArrival(String serviceKey) {
+        Map<String, AttributeValue> updated = AwsCall.run("dynamodb:UpdateItem arrivals of " + serviceKey, () ->
+                dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, ARRIVALS))
+                        .updateExpression("ADD #next :one")
+                        .expressionAttributeNames(Map.of("#next", "next"))
+                        .expressionAttributeValues(Map.of(":one", n(1)))
+                        .returnValues(ReturnValue.UPDATED_NEW)).attributes());
+        return number(updated, "next");
     }
 
     @Override
@@ -72,6 +91,7 @@ public final class DynamoLedger implements LedgerTable {
         set(sets, names, values, "image", s(waiter.image()), false);
         set(sets, names, values, "expiresAt", n(waiter.expiresAt()), false);
         set(sets, names, values, "orderAt", n(waiter.orderAt()), true);
+        set(sets, names, values, "arrival", n(waiter.arrival()), true);
         set(sets, names, values, "registeredAt", n(waiter.registeredAt()), true);
         Map<String, AttributeValue> stored = AwsCall.run("dynamodb:UpdateItem waiter " + waiter.requestId() + " of " + serviceKey, () ->
                 dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, WAIT + waiter.requestId()))
@@ -88,9 +108,11 @@ public final class DynamoLedger implements LedgerTable {
     }
 
     @Override
-    public boolean tryLock(String serviceKey, LockItem lock, long nowSeconds) {
+    public boolean tryLock(String serviceKey, LockItem lock, long nowSeconds, String endedHolder) {
         Map<String, AttributeValue> item = new HashMap<>(key(serviceKey, LOCK));
         put(item, "holder", s(lock.holder()));
+        put(item, "executionArn", s(lock.executionArn()));
+        put(item, "arrival", n(lock.arrival()));
         put(item, "action", s(lock.action() == null ? null : lock.action().name()));
         put(item, "digest", s(lock.digest()));
         put(item, "image", s(lock.image()));
@@ -100,11 +122,28 @@ public final class DynamoLedger implements LedgerTable {
         return AwsCall.run("dynamodb:PutItem lock of " + serviceKey, () -> {
             try {
                 dynamo.putItem(r -> r.tableName(table).item(item)
-                        .conditionExpression("attribute_not_exists(pk) OR #expiresAt < :now OR #holder = :me")
+                        .conditionExpression("attribute_not_exists(pk) OR #expiresAt < :now OR #holder = :me OR #holder = :ended")
                         .expressionAttributeNames(Map.of("#expiresAt", "expiresAt", "#holder", "holder"))
-                        .expressionAttributeValues(Map.of(":now", n(nowSeconds), ":me", s(lock.holder()))));
+                        .expressionAttributeValues(Map.of(":now", n(nowSeconds), ":me", s(lock.holder()),
+                                ":ended", s(endedHolder == null ? lock.holder() : endedHolder))));
                 return true;
             } catch (ConditionalCheckFailedException e) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public boolean renewLock(String serviceKey, String holder, long expiresAt) {
+        return AwsCall.run("dynamodb:UpdateItem lock of " + serviceKey, () -> {
+            try {
+                dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, LOCK))
+                        .conditionExpression("#holder = :me")
+                        .updateExpression("SET #expiresAt = :until")
+                        .expressionAttributeNames(Map.of("#holder", "holder", "#expiresAt", "expiresAt"))
+                        .expressionAttributeValues(Map.of(":me", s(holder), ":until", n(expiresAt))));
+                return true;
+            } catch (ConditionalCheckFailedException notOurs) {
                 return false;
             }
         });
@@ -137,17 +176,21 @@ public final class DynamoLedger implements LedgerTable {
         put(item, "source", s(h.source()));
         put(item, "outcome", s(h.outcome().name()));
         put(item, "reason", s(h.reason()));
+        put(item, "error", s(h.error()));
+        put(item, "rollback", s(h.rollback()));
         put(item, "image", s(h.image()));
         put(item, "digest", s(h.digest()));
         put(item, "tag", s(h.tag()));
         put(item, "taskDefinition", s(h.taskDefinition()));
         put(item, "previousTaskDefinition", s(h.previousTaskDefinition()));
         put(item, "releaseTaskDefinition", s(h.releaseTaskDefinition()));
+        put(item, "verifiedTaskDefinition", s(h.verifiedTaskDefinition()));
         put(item, "deploymentId", s(h.deploymentId()));
         put(item, "secretSlots", list(h.secretSlots()));
         put(item, "deregistered", list(h.deregistered()));
         put(item, "warnings", list(h.warnings()));
         put(item, "finishedAt", s(h.finishedAt()));
+        put(item, "recordedBy", s(h.recordedBy()));
         put(item, "published", AttributeValue.fromBool(h.published()));
         return AwsCall.run("dynamodb:PutItem history " + h.sortKey() + " of " + serviceKey, () -> {
             try {
@@ -160,13 +203,19 @@ public final class DynamoLedger implements LedgerTable {
     }
 
     @Override
-    public void markPublished(String serviceKey, String sortKey) {
-        AwsCall.exec("dynamodb:UpdateItem history " + sortKey + " of " + serviceKey, () ->
+    public boolean setPublished(String serviceKey, String sortKey, boolean published) {
+        return AwsCall.run("dynamodb:UpdateItem history " + sortKey + " of " + serviceKey, () -> {
+            try {
                 dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, sortKey))
-                        .conditionExpression("attribute_exists(sk)")
-                        .updateExpression("SET #published = :true")
+                        .conditionExpression("attribute_exists(sk) AND #published <> :value")
+                        .updateExpression("SET #published = :value")
                         .expressionAttributeNames(Map.of("#published", "published"))
-                        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true)))));
+                        .expressionAttributeValues(Map.of(":value", AttributeValue.fromBool(published))));
+                return true;
+            } catch (ConditionalCheckFailedException already) {
+                return false;
+            }
+        });
     }
 
     private Optional<Map<String, AttributeValue>> get(String serviceKey, String sortKey) {
@@ -234,22 +283,22 @@ public final class DynamoLedger implements LedgerTable {
     }
 
     private static LockItem lockItem(Map<String, AttributeValue> item) {
-        return new LockItem(text(item, "holder"), action(item), text(item, "digest"), text(item, "image"),
-                number(item, "orderAt"), number(item, "acquiredAt"), number(item, "expiresAt"));
+        return new LockItem(text(item, "holder"), text(item, "executionArn"), action(item), text(item, "digest"), text(item, "image"),
+                number(item, "orderAt"), number(item, "arrival"), number(item, "acquiredAt"), number(item, "expiresAt"));
     }
 
     private static WaiterItem waiterItem(Map<String, AttributeValue> item) {
         return new WaiterItem(text(item, "requestId"), action(item), text(item, "digest"), text(item, "image"),
-                number(item, "orderAt"), number(item, "registeredAt"), number(item, "expiresAt"));
+                number(item, "orderAt"), number(item, "arrival"), number(item, "registeredAt"), number(item, "expiresAt"));
     }
 
     private static HistoryItem historyItem(Map<String, AttributeValue> item) {
         AttributeValue published = item.get("published");
         return new HistoryItem(text(item, "sk"), text(item, "requestId"), action(item), text(item, "source"),
-                Outcome.valueOf(text(item, "outcome")), text(item, "reason"), text(item, "image"), text(item, "digest"),
-                text(item, "tag"), text(item, "taskDefinition"), text(item, "previousTaskDefinition"),
-                text(item, "releaseTaskDefinition"), text(item, "deploymentId"), strings(item, "secretSlots"),
-                strings(item, "deregistered"), strings(item, "warnings"), text(item, "finishedAt"),
-                published != null && Boolean.TRUE.equals(published.bool()));
+                Outcome.valueOf(text(item, "outcome")), text(item, "reason"), text(item, "error"), text(item, "rollback"),
+                text(item, "image"), text(item, "digest"), text(item, "tag"), text(item, "taskDefinition"),
+                text(item, "previousTaskDefinition"), text(item, "releaseTaskDefinition"), text(item, "verifiedTaskDefinition"),
+                text(item, "deploymentId"), strings(item, "secretSlots"), strings(item, "deregistered"), strings(item, "warnings"),
+                text(item, "finishedAt"), text(item, "recordedBy"), published != null && Boolean.TRUE.equals(published.bool()));
     }
 }

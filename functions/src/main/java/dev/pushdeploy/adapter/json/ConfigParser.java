@@ -6,6 +6,7 @@ import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.config.Target;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.error.ConfigurationException;
+import dev.pushdeploy.request.ScanGate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -88,7 +89,8 @@ public final class ConfigParser {
             }
         }
         int keep = integer(node, "keepRevisions", at, 10, 2, 1000);
-        return new Target(repository, cluster, service, container, tagPattern, secrets, health, severity, keep);
+        int scanDeadline = integer(node, "scanDeadlineSeconds", at, ScanGate.DEFAULT_DEADLINE_SECONDS, 10, ScanGate.DEFAULT_DEADLINE_SECONDS);
+        return new Target(repository, cluster, service, container, tagPattern, secrets, health, severity, keep, scanDeadline);
     }
 
     private static Pattern tagPattern(JsonNode node, String at) {
@@ -141,7 +143,7 @@ public final class ConfigParser {
                 smokeUrl,
                 integer(node, "expectedStatus", at, 200, 100, 599),
                 integer(node, "bakeSeconds", at, 0, 0, 3600),
-                integer(node, "deadlineSeconds", at, 900, 60, 86400));
+                integer(node, "deadlineSeconds", at, 900, 60, Health.MAX_DEADLINE_SECONDS));
     }
 
     private static void requireObject(JsonNode node, String at) {

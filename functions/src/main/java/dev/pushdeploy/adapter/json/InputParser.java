@@ -1,43 +1,86 @@
 package dev.pushdeploy.adapter.json;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.request.Fields;
 import dev.pushdeploy.request.ImageRef;
 import dev.pushdeploy.request.Intent;
+import dev.pushdeploy.request.Pipeline;
 import dev.pushdeploy.request.ServiceRef;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Validates the shape of a raw execution input (an ECR "ECR Image Action" event as EventBridge
  * delivers it, or a manual input) and turns it into an {@link Intent}. Pure: no AWS call.
- * Every problem becomes an {@link Intent.Invalid} whose reason names the field.
+ * Every problem becomes an {@link Intent.Invalid} whose reason names the field. Limits, in bytes of
+ * UTF-8: the whole input {@value #INPUT_MAX} (an ECR event is about 1 KiB, the largest legal manual input
+ * under 3 KiB), {@code reason} {@value #REASON_MAX}, {@code service} 511, {@code image} and {@code to} 512;
+ * no object may name a key twice (a lenient reader would keep the last one silently); an event's
+ * {@code account} and {@code region} must be the pipeline's, and so must a {@code to} ARN's.
  */
 public final class InputParser {
-    private static final int REASON_MAX = 256;
+    /** Largest input accepted, in bytes of UTF-8. */
+    public static final int INPUT_MAX = 8192;
+    static final int REASON_MAX = 1024;
     private static final int SERVICE_MAX = 511;
     private static final int IMAGE_MAX = 512;
     private static final int TO_MAX = 512;
     private static final int REPOSITORY_MAX = 256;
     private static final Pattern TASK_DEFINITION_ARN =
-            Pattern.compile("arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:task-definition/[A-Za-z0-9_-]{1,255}:[1-9]\\d{0,8}");
+            Pattern.compile("arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\\d{12}):task-definition/[A-Za-z0-9_-]{1,255}:[1-9]\\d{0,8}");
+    private static final ObjectReader STRICT = Json.mapper().reader()
+            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']{0,64})'");
     private static final Pattern FAMILY_REVISION = Pattern.compile("[A-Za-z0-9_-]{1,255}:[1-9]\\d{0,8}");
 
     private InputParser() {
     }
 
-    /** The intent of a raw input; {@link Intent.Invalid} when the input is not valid. */
-    public static Intent intent(JsonNode input) {
+    /** The intent of a raw input text, read strictly; {@link Intent.Invalid} when the input is not valid. */
+    public static Intent intent(String text, Pipeline pipeline) {
         try {
-            return parse(input);
+            return parse(strictTree(text), pipeline);
         } catch (InvalidRequestException e) {
             return new Intent.Invalid(e.getMessage());
         }
     }
 
-    private static Intent parse(JsonNode input) {
+    private static JsonNode strictTree(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidRequestException("input", "is required");
+        }
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > INPUT_MAX) {
+            throw new InvalidRequestException("input", "is " + bytes + " bytes long; at most " + INPUT_MAX + " are allowed");
+        }
+        try {
+            return STRICT.readTree(text);
+        } catch (MismatchedInputException e) {
+            Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+            if (duplicate.find()) {
+                throw new InvalidRequestException("input", "has the key '" + Fields.printableOrEscaped(duplicate.group(1))
+                        + "' more than once in one object; give each key once");
+            }
+            throw new InvalidRequestException("input", problem(e));
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException("input", "is not valid JSON: " + problem(e));
+        }
+    }
+
+    private static String problem(JsonProcessingException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        return Fields.printableOrEscaped(message.length() > 200 ? message.substring(0, 200) + "…" : message);
+    }
+
+    private static Intent parse(JsonNode input, Pipeline pipeline) {
         if (input == null || input.isNull() || input.isMissingNode()) {
             throw new InvalidRequestException("input", "is required");
         }
@@ -45,15 +88,15 @@ public final class InputParser {
             throw new InvalidRequestException("input", "must be a JSON object, not " + input.getNodeType().name().toLowerCase());
         }
         if (input.has("action")) {
-            return manual(input);
+            return manual(input, pipeline);
         }
         if (input.has("source") || input.has("detail-type") || input.has("detail")) {
-            return ecrEvent(input);
+            return ecrEvent(input, pipeline);
         }
         throw new InvalidRequestException("input", "is neither an ECR Image Action event nor a manual input with an action");
     }
 
-    private static Intent manual(JsonNode input) {
+    private static Intent manual(JsonNode input, Pipeline pipeline) {
         String action = required(input, "action", "action", 16);
         return switch (action) {
             case "deploy" -> {
@@ -66,8 +109,12 @@ public final class InputParser {
                 only(input, Set.of("action", "service", "to", "reason"), "a rollback input");
                 ServiceRef service = service(input, true);
                 String to = required(input, "to", "to", TO_MAX);
-                if (!to.equals("previous") && !TASK_DEFINITION_ARN.matcher(to).matches() && !FAMILY_REVISION.matcher(to).matches()) {
+                Matcher arn = TASK_DEFINITION_ARN.matcher(to);
+                if (!to.equals("previous") && !arn.matches() && !FAMILY_REVISION.matcher(to).matches()) {
                     throw new InvalidRequestException("to", "'" + to + "' must be \"previous\" or a task definition ARN (or family:revision)");
+                }
+                if (arn.matches()) {
+                    pipeline.requireOwn("to", to, arn.group(2), arn.group(1));
                 }
                 yield new Intent.Rollback(service, to.equals("previous") ? null : to, reason(input));
             }
@@ -89,7 +136,7 @@ public final class InputParser {
         return optional(input, "reason", "reason", REASON_MAX);
     }
 
-    private static Intent ecrEvent(JsonNode event) {
+    private static Intent ecrEvent(JsonNode event, Pipeline pipeline) {
         String source = required(event, "source", "source", 64);
         if (!source.equals("aws.ecr")) {
             throw new InvalidRequestException("source", "'" + source + "' is not aws.ecr");
@@ -102,6 +149,9 @@ public final class InputParser {
         if (detail == null || !detail.isObject()) {
             throw new InvalidRequestException("detail", "must be an object");
         }
+        String account = required(event, "account", "account", 12);
+        String region = required(event, "region", "region", 32);
+        pipeline.requireOwn(account.equals(pipeline.account()) ? "region" : "account", "the event", account, region);
         String actionType = required(detail, "action-type", "detail.action-type", 32);
         if (!actionType.equals("PUSH")) {
             return new Intent.Skip("ECR action-type " + actionType + " is not a PUSH");

@@ -1,5 +1,6 @@
 package dev.pushdeploy.local.cli;
 
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
@@ -12,7 +13,9 @@ import java.util.stream.Collectors;
 /**
  * {@code ./pushdeploy invoke FUNCTION --event FILE}: one function of the template, in process,
  * against the freshly bootstrapped local stack, like {@code sam local invoke}. An ECR push the
- * event carries (itself, or as the state document's {@code input}) is pushed to the emulator first.
+ * event carries is pushed to the emulator first. PrepareFunction takes a reference to an execution
+ * (events/prepare.json); given any other document, the document becomes the input of a parked
+ * execution and Prepare gets its reference.
  */
 final class InvokeCommand {
     private final Path root;
@@ -43,6 +46,11 @@ final class InvokeCommand {
                     .orElseThrow(() -> new IllegalArgumentException("no function " + requested + " in template.yaml; one of: "
                             + lambdas.functions().stream().map(FunctionSpec::name).collect(Collectors.joining(", "))));
             runtime.pushImagesOf(event);
+            if (function.equals("PrepareFunction") && !Json.tree(event).has("executionArn")) {
+                event = runtime.parkedExecution(event);
+                err.println("pushdeploy: Prepare reads its input from the execution: " + eventFile + " is the input of "
+                        + Json.tree(event).path("executionArn").asText());
+            }
             err.println("pushdeploy: invoking " + function + " with " + eventFile);
             LambdaRuntime.Result result = lambdas.invoke(function, event.getBytes(StandardCharsets.UTF_8));
             out.println(result.payload());

@@ -49,6 +49,7 @@ public final class LambdaRuntime implements Route {
     private final Map<String, Deque<RequestStreamHandler>> warm = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final List<Hold> holds = new CopyOnWriteArrayList<>();
     private final Consumer<String> log;
     private final Clock clock;
 
@@ -91,17 +92,67 @@ public final class LambdaRuntime implements Route {
         faults.add(fault);
     }
 
+    /**
+     * Holds a later invocation before its handler runs, until {@link Hold#release()}: the state machine sees
+     * a Task in flight (for a StopExecution in the middle of a step).
+     */
+    public Hold hold(String function, int invocation) {
+        if (!functions.containsKey(function)) {
+            throw new IllegalArgumentException("no function " + function + " in the template");
+        }
+        Hold hold = new Hold(function, invocation);
+        holds.add(hold);
+        return hold;
+    }
+
+    /** An invocation held before its handler runs. */
+    public static final class Hold {
+        private final String function;
+        private final int invocation;
+        private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+        private Hold(String function, int invocation) {
+            this.function = function;
+            this.invocation = invocation;
+        }
+
+        /** Waits until the held invocation has arrived; false when it did not within the timeout. */
+        public boolean awaitArrival(java.time.Duration timeout) throws InterruptedException {
+            return started.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        /** Lets the invocation's handler run. */
+        public void release() {
+            released.countDown();
+        }
+
+        void block() {
+            started.countDown();
+            try {
+                if (!released.await(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("invocation " + invocation + " of " + function + " was held for 10 minutes");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while held", e);
+            }
+        }
+    }
+
     /** How many times a function was invoked since the last {@link #reset()}. */
     public int invocations(String function) {
         AtomicInteger count = invocations.get(function);
         return count == null ? 0 : count.get();
     }
 
-    /** Forgets warm instances (their cached configuration), counters and faults: a fresh deployment. */
+    /** Forgets warm instances (their cached configuration), counters, faults and holds: a fresh deployment. */
     public void reset() {
         warm.clear();
         invocations.clear();
         faults.clear();
+        holds.forEach(Hold::release);
+        holds.clear();
     }
 
     @Override
@@ -137,6 +188,7 @@ public final class LambdaRuntime implements Route {
         if (fault.isPresent() && !fault.get().afterWork()) {
             return Result.error(fault.get().errorType(), fault.get().message());
         }
+        holds.stream().filter(h -> h.function.equals(function) && h.invocation == number).findFirst().ifPresent(Hold::block);
         String requestId = UUID.randomUUID().toString();
         LocalContext context = new LocalContext(requestId, spec, line -> log.accept(function + " " + line));
         Result result = ExecutionScope.run(executionOf(payload), () -> {
@@ -154,7 +206,10 @@ public final class LambdaRuntime implements Route {
                 return Result.error(e.getClass().getName(), message);
             }
         });
-        if (fault.isPresent()) {
+        if (fault.isPresent() && fault.get().paddedAnswer() > 0 && !result.failed()) {
+            return Result.ok(padded(result.payload(), fault.get().paddedAnswer()));
+        }
+        if (fault.isPresent() && fault.get().errorType() != null) {
             return Result.error(fault.get().errorType(), fault.get().message());
         }
         return result;
@@ -187,6 +242,13 @@ public final class LambdaRuntime implements Route {
             }
             return streamHandler;
         }
+    }
+
+    private static String padded(String answer, int bytes) {
+        JsonNode parsed = Json.tree(answer);
+        ObjectNode object = parsed instanceof ObjectNode o ? o : Json.object().set("answer", parsed);
+        object.put("padding", "x".repeat(bytes));
+        return object.toString();
     }
 
     /** The execution a payload belongs to: the state document's {@code executionName}, else the request id. */

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The few Step Functions calls the runtime makes, as raw JSON (so the execution history can be
@@ -23,6 +24,11 @@ public final class StepFunctions {
         this.endpoint = endpoint;
     }
 
+    public String createStateMachine(String name, String definition, String roleArn) {
+        ObjectNode request = Json.object().put("name", name).put("definition", definition).put("roleArn", roleArn);
+        return call("CreateStateMachine", request).path("stateMachineArn").asText();
+    }
+
     public String startExecution(String stateMachineArn, String name, String input) {
         ObjectNode request = Json.object().put("stateMachineArn", stateMachineArn).put("name", name).put("input", input);
         return call("StartExecution", request).path("executionArn").asText();
@@ -30,6 +36,34 @@ public final class StepFunctions {
 
     public JsonNode describeExecution(String executionArn) {
         return call("DescribeExecution", Json.object().put("executionArn", executionArn));
+    }
+
+    /** Every execution of a state machine (name, ARN, status, dates), as ListExecutions pages them. */
+    public List<JsonNode> executions(String stateMachineArn) {
+        List<JsonNode> executions = new java.util.ArrayList<>();
+        String token = null;
+        do {
+            ObjectNode request = Json.object().put("stateMachineArn", stateMachineArn).put("maxResults", 1000);
+            if (token != null) {
+                request.put("nextToken", token);
+            }
+            JsonNode page = call("ListExecutions", request);
+            page.path("executions").forEach(executions::add);
+            token = page.hasNonNull("nextToken") ? page.get("nextToken").asText() : null;
+        } while (token != null);
+        return executions;
+    }
+
+    /** StopExecution, as an operator would. */
+    public void stopExecution(String executionArn, String error, String cause) {
+        ObjectNode request = Json.object().put("executionArn", executionArn);
+        if (error != null) {
+            request.put("error", error);
+        }
+        if (cause != null) {
+            request.put("cause", cause);
+        }
+        call("StopExecution", request);
     }
 
     /** Every event of an execution, oldest first. */

@@ -79,7 +79,7 @@ class CliIT {
     @Test
     void invokeRunsOneFunctionLikeSamLocalInvoke() throws Exception {
         JsonNode push = LocalRuntime.ecrPushEvent("web", TAG, DIGEST);
-        Path event = write("prepare.json", Json.object().put("executionName", "cli-invoke").set("input", push).toString());
+        Path event = write("push.json", push.toString());
         Cli cli = Cli.run(dir, "invoke", "PrepareFunction", "--event", event.toString());
         assertEquals(0, cli.exit, cli.err);
         JsonNode request = Json.tree(cli.out);

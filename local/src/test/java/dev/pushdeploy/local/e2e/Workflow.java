@@ -3,14 +3,18 @@ package dev.pushdeploy.local.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.RunResult;
+import dev.pushdeploy.template.HistoryBudgetTest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /** What the end-to-end tests do and read: pushes through the whole workflow, and the stack's state after. */
@@ -60,6 +64,281 @@ final class Workflow {
 
     boolean lockHeld() {
         return !item("lock").isEmpty();
+    }
+
+    /** The lock's holder, if any request holds it. */
+    String lockHolder() {
+        Map<String, AttributeValue> lock = item("lock");
+        return lock.isEmpty() ? null : lock.get("holder").s();
+    }
+
+    /** Whether the request (an execution name) is queued for the lock. */
+    boolean waiting(String requestId) {
+        return !item("wait#" + requestId).isEmpty();
+    }
+
+    /** The history items of one request (an execution name). */
+    List<Map<String, AttributeValue>> historyOf(String requestId) {
+        return history().stream().filter(i -> i.get("sk").s().endsWith("#" + requestId)).toList();
+    }
+
+    /** The notifications published since the last call, as JSON. */
+    List<JsonNode> notices() {
+        return runtime.notifications().stream().map(Json::tree).toList();
+    }
+
+    /** Starts a named run of an input (an event or a manual input), without waiting. */
+    LocalRuntime.Run start(String input, Scenario scenario, String name) {
+        return runtime.start(input, scenario, name, line -> output.add(line.format()));
+    }
+
+    /** Waits until the run's history shows {@code state} entered; fails after a minute. */
+    void awaitState(String name, String state) throws InterruptedException {
+        String arn = runtime.executionArn(name);
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (JsonNode event : new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint()).history(arn)) {
+                if (state.equals(event.path("stateEnteredEventDetails").path("name").asText())) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(name + " never entered " + state);
+    }
+
+    /** The next invocation of a function, held before its handler runs until released. */
+    LambdaRuntime.Hold holdNext(String function) {
+        return runtime.lambdas().hold(function, runtime.lambdas().invocations(function) + 1);
+    }
+
+    /**
+     * Stops the run named {@code name} the moment it is in {@code state}, where simulated time would
+     * otherwise be skipped or a step be over at once. Each invocation of {@code function} (the Task
+     * {@code state} itself, or a Task before it) is held. When the held invocation is {@code state}'s,
+     * the run is stopped with it in flight, and the hold is returned (release it after the checks).
+     * Otherwise simulated time is held to the wall clock and the invocation released; when the next
+     * state that takes time is the Wait {@code state}, the run is stopped in it (returns null), else
+     * the next invocation is awaited.
+     */
+    LambdaRuntime.Hold stopOnEntering(String name, String state, String function) throws InterruptedException {
+        String arn = runtime.executionArn(name);
+        JsonNode states = aslStates();
+        dev.pushdeploy.local.run.StepFunctions sfn = new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint());
+        LambdaRuntime.Hold current = holdNext(function);
+        while (true) {
+            if (!current.awaitArrival(java.time.Duration.ofMinutes(2))) {
+                throw new AssertionError(name + ": no invocation of " + function + " before " + state);
+            }
+            JsonNode history = sfn.history(arn);
+            if (state.equals(lastEntered(history, states, "Task"))) {
+                runtime.stop(arn);
+                return current;
+            }
+            LambdaRuntime.Hold next = holdNext(function);
+            try (var heldTime = runtime.holdTime()) {
+                int seen = history.size();
+                current.release();
+                long deadline = System.currentTimeMillis() + 120_000;
+                String entered = null;
+                boolean arrived = false;
+                while (entered == null && !arrived) {
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new AssertionError(name + " went nowhere after " + function);
+                    }
+                    arrived = next.awaitArrival(java.time.Duration.ofMillis(20));
+                    JsonNode events = sfn.history(arn);
+                    for (int i = seen; i < events.size() && entered == null; i++) {
+                        String type = events.get(i).path("type").asText();
+                        String stateName = events.get(i).path("stateEnteredEventDetails").path("name").asText();
+                        if (type.startsWith("Execution")) {
+                            throw new AssertionError(name + " ended (" + type + ") before " + state);
+                        }
+                        if (type.endsWith("StateEntered") && !List.of("Choice", "Pass").contains(states.path(stateName).path("Type").asText())) {
+                            entered = stateName;
+                        }
+                    }
+                }
+                if (state.equals(entered) && states.path(state).path("Type").asText().equals("Wait")) {
+                    runtime.stop(arn);
+                    next.release();
+                    return null;
+                }
+            }
+            current = next;
+        }
+    }
+
+    /** The last state of a type the history shows entered. */
+    private static String lastEntered(JsonNode history, JsonNode states, String type) {
+        String last = null;
+        for (JsonNode event : history) {
+            String name = event.path("stateEnteredEventDetails").path("name").asText(null);
+            if (name != null && type.equals(states.path(name).path("Type").asText())) {
+                last = name;
+            }
+        }
+        return last;
+    }
+
+    private static JsonNode aslStates() {
+        try {
+            return Json.tree(java.nio.file.Files.readString(TestRuntime.root().resolve("statemachine/deploy.asl.json"))).path("States");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The image of a revision's target container. */
+    String imageOf(String taskDefinition) {
+        return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition().containerDefinitions().stream()
+                .filter(c -> c.name().equals(web.target().container())).findFirst().orElseThrow().image();
+    }
+
+    EcsClient ecs() {
+        return ecs;
+    }
+
+    /** How many times a Task is attempted on an error none of its retriers names (a crash): 1 + States.ALL's MaxAttempts. */
+    int attemptsOnAnError(String state) {
+        try {
+            JsonNode retry = Json.tree(java.nio.file.Files.readString(TestRuntime.root().resolve("statemachine/deploy.asl.json")))
+                    .path("States").path(state).path("Retry");
+            for (JsonNode retrier : retry) {
+                for (JsonNode name : retrier.path("ErrorEquals")) {
+                    if (name.asText().equals("States.ALL")) {
+                        return 1 + retrier.path("MaxAttempts").asInt(3);
+                    }
+                }
+            }
+            return 1;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The image the release parameters name for the service. */
+    String releasedImage() {
+        var ssm = runtime.clients().build(software.amazon.awssdk.services.ssm.SsmClient.builder());
+        return ssm.getParameter(r -> r.name(runtime.stack().releaseParameterPrefix() + "/" + web.target().cluster() + "/"
+                + web.target().service() + "/image")).parameter().value();
+    }
+
+    /** Whether a run entered a state. */
+    boolean entered(RunResult result, String state) {
+        for (JsonNode event : result.history()) {
+            if (state.equals(event.path("stateEnteredEventDetails").path("name").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The history size HistoryBudgetTest's model gives for the states this run entered: the execution's
+     * start and end, each state's events by its type, and 3 more per retried Lambda attempt.
+     */
+    int budgetedEvents(RunResult result) {
+        JsonNode states = aslStates();
+        int events = HistoryBudgetTest.EXECUTION_EVENTS;
+        int tasks = 0;
+        int lambdaAttempts = 0;
+        for (JsonNode event : result.history()) {
+            if (event.path("type").asText().endsWith("StateEntered")) {
+                String type = states.path(event.path("stateEnteredEventDetails").path("name").asText()).path("Type").asText();
+                events += HistoryBudgetTest.EVENTS_PER_STATE.get(type);
+                tasks += type.equals("Task") ? 1 : 0;
+            }
+            lambdaAttempts += event.path("type").asText().equals("LambdaFunctionScheduled") ? 1 : 0;
+        }
+        return events + HistoryBudgetTest.EVENTS_PER_FAILED_ATTEMPT * (lambdaAttempts - tasks);
+    }
+
+    /** The largest state document (a state's input or output, in bytes of UTF-8) of a run. */
+    int largestStatePayload(RunResult result) {
+        int largest = 0;
+        for (JsonNode event : result.history()) {
+            for (JsonNode text : List.of(event.path("stateEnteredEventDetails").path("input"), event.path("stateExitedEventDetails").path("output"))) {
+                if (text.isTextual()) {
+                    largest = Math.max(largest, text.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                }
+            }
+        }
+        return largest;
+    }
+
+    /**
+     * What a stack redeploy or a change in the console does: registers a copy of a revision and points the
+     * service at it, outside the pipeline. Returns the new revision.
+     */
+    String redeployByHand(String copyOf) {
+        var source = ecs.describeTaskDefinition(r -> r.taskDefinition(copyOf)).taskDefinition();
+        String arn = ecs.registerTaskDefinition(r -> r.family(source.family()).networkMode(source.networkMode())
+                        .requiresCompatibilities(source.requiresCompatibilities()).cpu(source.cpu()).memory(source.memory())
+                        .executionRoleArn(source.executionRoleArn()).taskRoleArn(source.taskRoleArn())
+                        .containerDefinitions(source.containerDefinitions()))
+                .taskDefinition().taskDefinitionArn();
+        ecs.updateService(r -> r.cluster(web.target().cluster()).service(web.target().service()).taskDefinition(arn));
+        return arn;
+    }
+
+    /** ACTIVE or INACTIVE. */
+    String status(String taskDefinition) {
+        return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition().statusAsString();
+    }
+
+    /** The digest ECR holds under a tag. */
+    String digestOf(String tag) {
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        return ecr.describeImages(r -> r.repositoryName(web.target().repository()).imageIds(i -> i.imageTag(tag)))
+                .imageDetails().get(0).imageDigest();
+    }
+
+    /** The push time of a run's request. */
+    long pushedAt(RunResult result) {
+        return dev.pushdeploy.local.run.History.lastRequest(result.history()).orElseThrow().path("pushedAt").asLong();
+    }
+
+    /** The run's place in the arrival sequence, from its last answer of the lock step. */
+    long arrival(RunResult result) {
+        long arrival = 0;
+        for (JsonNode event : result.history()) {
+            JsonNode output = event.path("stateExitedEventDetails").path("output");
+            if (output.isTextual()) {
+                JsonNode lock = Json.tree(output.asText()).path("lock");
+                if (lock.has("arrival")) {
+                    arrival = lock.get("arrival").asLong();
+                }
+            }
+        }
+        return arrival;
+    }
+
+    /**
+     * A manual deploy of a new image that ECR holds but never scanned (put without a scan, as a
+     * repository without scan on push would): the scan gate can only wait for it.
+     */
+    String unscannedDeploy(String tag) {
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        String manifest = """
+                {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
+                 "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7,"digest":"sha256:%s"},
+                 "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%s"}]}"""
+                .formatted("1".repeat(64), Integer.toHexString(tag.hashCode()).repeat(8).substring(0, 64));
+        String digest = ecr.putImage(r -> r.repositoryName(web.target().repository()).imageManifest(manifest).imageTag(tag))
+                .image().imageId().imageDigest();
+        return Json.object().put("action", "deploy").put("image", web.target().repository() + "@" + digest).toString();
+    }
+
+    /** Whether a run (an execution name) ever held the lock, by its own history. */
+    boolean ranTheLockFor(String name) {
+        for (JsonNode event : new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint()).history(runtime.executionArn(name))) {
+            JsonNode output = event.path("stateExitedEventDetails").path("output");
+            if (output.isTextual() && "ACQUIRED".equals(Json.tree(output.asText()).path("lock").path("status").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The history items of the service's ledger. */

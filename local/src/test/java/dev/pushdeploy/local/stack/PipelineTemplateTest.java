@@ -34,7 +34,8 @@ class PipelineTemplateTest {
     void everyStepIsAFunctionWhoseHandlerClassExists() throws ReflectiveOperationException {
         Map<String, FunctionSpec> functions = template.functions().stream()
                 .collect(Collectors.toMap(FunctionSpec::name, Function.identity()));
-        assertEquals(STEPS.stream().map(s -> s + "Function").collect(Collectors.toSet()), functions.keySet());
+        assertEquals(java.util.stream.Stream.concat(STEPS.stream(), java.util.stream.Stream.of("Reconcile")).map(s -> s + "Function")
+                .collect(Collectors.toSet()), functions.keySet(), "the steps, and the reconciler outside the state machine");
         for (String step : STEPS) {
             FunctionSpec spec = functions.get(step + "Function");
             assertEquals("dev.pushdeploy.handler." + step + "Handler::handleRequest", spec.handler());

@@ -1,0 +1,70 @@
+package dev.pushdeploy.handler;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SfnExecutions;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.ledger.Reconciler;
+import dev.pushdeploy.ledger.RunCloser;
+import dev.pushdeploy.ledger.RunHistory;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.rollout.DeploymentStarter;
+import dev.pushdeploy.rollout.EcsServices;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Reconcile: target of the EventBridge rule on the state machine's "Step Functions Execution Status
+ * Change" events. Does for the ended execution whatever Finalize did not (see {@link Reconciler}).
+ */
+public final class ReconcileHandler extends StepHandler<ReconcileHandler.ExecutionStatusEvent, Reconciler.Reconciled> {
+    static final String SOURCE = "aws.states";
+    static final String DETAIL_TYPE = "Step Functions Execution Status Change";
+
+    /**
+     * The event as EventBridge delivers it (only the fields used). {@code aws-lambda-java-events}' ScheduledEvent
+     * would need Joda-Time and the Lambda runtime's serialiser for {@code time} and {@code detail-type}; this
+     * record binds with the one JSON mapper.
+     */
+    public record ExecutionStatusEvent(String id, @JsonProperty("detail-type") String detailType, String source,
+                                       String account, String region, List<String> resources, Detail detail) {
+    }
+
+    /** {@code detail} of the event: the execution as DescribeExecution would show it. */
+    public record Detail(String executionArn, String stateMachineArn, String name, String status, Long startDate,
+                         Long stopDate, String error, String cause) {
+    }
+
+    private final Reconciler reconciler;
+
+    /** Wired from the environment, as Lambda runs it. */
+    public ReconcileHandler() {
+        this(Clock.systemUTC());
+    }
+
+    /** Wired from the environment, reading time from {@code clock}. */
+    public ReconcileHandler(Clock clock) {
+        this(FinalizeHandler.Closers.fromEnvironment(clock), Env.flag(Env.ROLL_BACK_STOPPED_RUNS), clock);
+    }
+
+    private ReconcileHandler(RunCloser closer, boolean rollBackStoppedRuns, Clock clock) {
+        this(closer, new SfnExecutions(Aws.sfn()), new SdkEcsServices(Aws.ecs()), rollBackStoppedRuns, clock);
+    }
+
+    public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, boolean rollBackStoppedRuns, Clock clock) {
+        super(ExecutionStatusEvent.class, "Reconcile");
+        this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, closer::holds, clock), rollBackStoppedRuns);
+    }
+
+    @Override
+    protected Reconciler.Reconciled handle(ExecutionStatusEvent event, StepLog log) {
+        if (!SOURCE.equals(event.source()) || !DETAIL_TYPE.equals(event.detailType()) || event.detail() == null
+                || event.detail().executionArn() == null || event.detail().status() == null) {
+            throw new InvalidRequestException("event", "is not a Step Functions Execution Status Change event with an execution and a status");
+        }
+        Detail detail = event.detail();
+        return reconciler.reconcile(new Reconciler.ExecutionEnd(detail.executionArn(), detail.status(), detail.error(),
+                detail.cause()), log);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.pushdeploy.ledger;
+
+import dev.pushdeploy.error.RunInterruptedException;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Outcome;
+import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.model.StepError;
+import dev.pushdeploy.rollout.DeploymentStarter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The accounting guarantee from outside the execution: run for every execution that ends (SUCCEEDED,
+ * FAILED, TIMED_OUT, ABORTED, as Step Functions reports it to EventBridge), it does whatever Finalize did
+ * not, with the same idempotent steps ({@link RunCloser}): the lock and the waiter released, exactly one
+ * history record, one notification, release parameters naming what is live.
+ *
+ * <p>Where the run was comes from its own history ({@link RunHistory}): the newest state document. A run
+ * whose request Prepare never accepted wrote nothing and needs nothing. A run that reached its outcome
+ * but not the end of Finalize (Finalize failed on every attempt, or was stopped) is recorded with that
+ * outcome. Any other run was cut off (stopped, timed out, failed by a service limit such as
+ * States.DataLimitExceeded) and is recorded as ABORTED, TIMED_OUT or FAILED, saying where it was and what
+ * the service runs. If it left the service on its own revision, never verified healthy, and still holds
+ * the lock, the service goes back to the recorded revision when {@code rollBackStoppedRuns} is on (the
+ * template's RollBackStoppedRuns), and is otherwise left as it is; the record says which.
+ */
+public final class Reconciler {
+    static final String RECORDED_BY = "reconciler";
+
+    /**
+     * How an execution ended, from its status change event.
+     *
+     * @param status SUCCEEDED, FAILED, TIMED_OUT or ABORTED
+     */
+    public record ExecutionEnd(String executionArn, String status, String error, String cause) {
+    }
+
+    /**
+     * What the reconciler did.
+     *
+     * @param recorded false when there was nothing to account for, or Finalize had recorded the run
+     */
+    public record Reconciled(String executionArn, String service, Outcome outcome, boolean recorded, boolean announced,
+                             String detail) {
+    }
+
+    private final RunHistory history;
+    private final RunCloser closer;
+    private final DeploymentStarter starter;
+    private final boolean rollBackStoppedRuns;
+
+    public Reconciler(RunHistory history, RunCloser closer, DeploymentStarter starter, boolean rollBackStoppedRuns) {
+        this.history = history;
+        this.closer = closer;
+        this.starter = starter;
+        this.rollBackStoppedRuns = rollBackStoppedRuns;
+    }
+
+    public Reconciled reconcile(ExecutionEnd end, StepLog log) {
+        if ("RUNNING".equals(end.status())) {
+            return new Reconciled(end.executionArn(), null, null, false, false, "the execution still runs");
+        }
+        Optional<RunHistory.LastState> last = history.lastState(end.executionArn());
+        DeployRequest request = last.map(s -> s.document().request()).orElse(null);
+        if (request == null || request.serviceKey() == null
+                || (request.decision() != Decision.PROCEED && last.get().document().lock() == null)) {
+            log.info("nothing to reconcile: the execution ended before its request was accepted", "execution", end.executionArn(),
+                    "status", end.status());
+            return new Reconciled(end.executionArn(), null, null, false, false,
+                    "the execution ended before its request was accepted: it wrote nothing");
+        }
+        String key = request.serviceKey();
+        Optional<HistoryItem> existing = closer.recorded(request);
+        if (existing.isPresent()) {
+            closer.release(request);
+            boolean announced = closer.announce(key, existing.get());
+            log.info("already recorded", "execution", end.executionArn(), "status", end.status(), "outcome", existing.get().outcome(),
+                    "recordedBy", existing.get().recordedBy(), "announced", announced);
+            return new Reconciled(end.executionArn(), key, existing.get().outcome(), false, announced,
+                    "recorded by " + existing.get().recordedBy());
+        }
+        RunHistory.LastState state = last.get();
+        boolean holder = closer.holds(request);
+        RunCloser.Live live = closer.observe(request);
+        Ending ending;
+        if (state.document().result() != null && state.document().result().outcome() != null) {
+            ending = unfinishedFinalize(end, state);
+        } else {
+            Cutoff cutoff = cutoff(end, state, request, holder, live, log);
+            ending = cutoff.ending();
+            live = cutoff.live();
+        }
+        RunCloser.Housekeeping house = holder
+                ? closer.keepHouse(request, ending.release(), live, false, log)
+                : RunCloser.Housekeeping.none();
+        HistoryItem record = closer.record(request, ending, live, house, RECORDED_BY);
+        closer.release(request);
+        boolean announced = closer.announce(key, record);
+        log.info("reconciled", "execution", end.executionArn(), "status", end.status(), "state", state.state(),
+                "outcome", record.outcome(), "taskDefinition", record.taskDefinition(), "lockReleased", holder, "announced", announced);
+        return new Reconciled(end.executionArn(), key, record.outcome(), true, announced, record.reason());
+    }
+
+    /** The run reached its outcome; Finalize did not finish recording it. */
+    private static Ending unfinishedFinalize(ExecutionEnd end, RunHistory.LastState state) {
+        Ending decided = Finalizer.ending(state.document());
+        StepError failure = state.finalizeError();
+        String note = "Finalize did not finish (" + end.status()
+                + (failure != null ? ": " + failure.describe() : end.error() != null ? ": " + end.error() : "")
+                + "); recorded by the reconciler";
+        List<String> notes = new ArrayList<>(decided.notes());
+        notes.add(note);
+        return new Ending(decided.outcome(), decided.reason(), decided.error(), decided.rollback(), decided.release(),
+                decided.deploymentId(), decided.secrets(), decided.verified(), notes);
+    }
+
+    private record Cutoff(Ending ending, RunCloser.Live live) {
+    }
+
+    /** The run was cut off before it reached an outcome: say where, and what the service runs. */
+    private Cutoff cutoff(ExecutionEnd end, RunHistory.LastState state, DeployRequest request, boolean holder,
+            RunCloser.Live live, StepLog log) {
+        Finalizer.Input doc = state.document();
+        Outcome outcome = switch (end.status()) {
+            case "ABORTED" -> Outcome.ABORTED;
+            case "TIMED_OUT" -> Outcome.TIMED_OUT;
+            default -> Outcome.FAILED;
+        };
+        String how = switch (outcome) {
+            case ABORTED -> "the execution was stopped";
+            case TIMED_OUT -> "the execution ran into the state machine's time limit";
+            default -> "the execution failed" + (end.error() == null ? "" : " with " + end.error())
+                    + (end.cause() == null || end.cause().isBlank() ? "" : " (" + end.cause() + ")");
+        };
+        String ours = doc.release() != null ? doc.release().taskDefinition()
+                : request.action() == Action.ROLLBACK ? request.targetTaskDefinition() : null;
+        String previous = request.previousTaskDefinition();
+        String rollback = null;
+        String where;
+        if (!holder) {
+            where = doc.lock() != null ? "while waiting for the lock of " + request.serviceKey() : "before it took the lock";
+            where += "; the service was not touched";
+        } else if (ours == null || !live.reached(ours)) {
+            where = "before its revision reached the service; the service stays on " + shortName(live.arn());
+        } else if (doc.rollback() != null) {
+            where = "while rolling back to " + shortName(previous);
+            rollback = "rollback to " + shortName(previous) + " had started; not verified";
+        } else if (rollBackStoppedRuns && previous != null) {
+            rollback = rollBack(request, ours, log);
+            where = "with the service on " + shortName(ours) + ", never verified healthy";
+            live = closer.observe(request);
+        } else {
+            where = "with the service on " + shortName(ours) + ", never verified healthy; it is left there (RollBackStoppedRuns is off)";
+        }
+        String reason = how + " in state " + state.state() + ", " + where;
+        return new Cutoff(new Ending(outcome, reason, end.error(), rollback, ours,
+                Optional.ofNullable(doc.rollout()).map(Rollout::deploymentId).orElse(null), doc.secrets(), null,
+                List.of("the execution ended without Finalize (" + end.status() + "); recorded by the reconciler")), live);
+    }
+
+    private String rollBack(DeployRequest request, String ours, StepLog log) {
+        try {
+            Rollout back = starter.moveTo(request, request.previousTaskDefinition(), ours, log);
+            return (back.started() ? "rolled back to " : "already back on ") + shortName(request.previousTaskDefinition())
+                    + " by the reconciler (RollBackStoppedRuns); not verified";
+        } catch (RunInterruptedException moved) {
+            return "not rolled back: " + moved.getMessage();
+        }
+    }
+
+    private static String shortName(String revision) {
+        return revision == null ? "(unknown)" : Revisions.shortName(revision);
+    }
+}

@@ -1,0 +1,253 @@
+package dev.pushdeploy.ledger;
+
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Target;
+import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.model.TaskDefinition.Container;
+import dev.pushdeploy.release.TaskDefinitions;
+import dev.pushdeploy.rollout.Deployment;
+import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.ServiceState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The steps that close a run's books, shared by Finalize and the reconciler. Each is safe to repeat and
+ * to run concurrently with the other closer of the same run: the history record is written once (its key
+ * comes from the execution's start), the lock is released only by its holder, and the notification is
+ * claimed on the record before it is sent.
+ */
+public final class RunCloser {
+    /** Longest reason kept; error causes can carry stack traces. */
+    public static final int REASON_MAX = 1024;
+
+    private final ConfigSource config;
+    private final LedgerTable table;
+    private final EcsServices services;
+    private final TaskDefinitions taskDefinitions;
+    private final ReleaseParameters parameters;
+    private final String parameterPrefix;
+    private final List<OutcomeSink> sinks;
+    private final Clock clock;
+
+    public RunCloser(ConfigSource config, LedgerTable table, EcsServices services, TaskDefinitions taskDefinitions,
+            ReleaseParameters parameters, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
+        this.config = config;
+        this.table = table;
+        this.services = services;
+        this.taskDefinitions = taskDefinitions;
+        this.parameters = parameters;
+        this.parameterPrefix = parameterPrefix.endsWith("/") ? parameterPrefix.substring(0, parameterPrefix.length() - 1) : parameterPrefix;
+        this.sinks = List.copyOf(sinks);
+        this.clock = clock;
+    }
+
+    /** What the service runs now. */
+    public record Live(Optional<ServiceState> service, Optional<TaskDefinition> revision) {
+        /** The live revision's ARN (the service's own reference when it cannot be described); null without a service. */
+        public String arn() {
+            return revision.map(TaskDefinition::arn).orElse(service.map(ServiceState::taskDefinition).orElse(null));
+        }
+
+        /** Whether the service runs the revision, or still has a deployment of it. */
+        public boolean reached(String revision) {
+            return service.filter(s -> s.isOn(revision) || s.deploymentOf(revision).isPresent()).isPresent();
+        }
+    }
+
+    /** Housekeeping done for a run: revisions deregistered, and what failed without failing the run. */
+    public record Housekeeping(List<String> deregistered, List<String> warnings) {
+        public Housekeeping {
+            deregistered = List.copyOf(deregistered);
+            warnings = List.copyOf(warnings);
+        }
+
+        public static Housekeeping none() {
+            return new Housekeeping(List.of(), List.of());
+        }
+    }
+
+    public Live observe(DeployRequest request) {
+        Optional<ServiceState> service = services.describe(request.cluster(), request.service());
+        return new Live(service, service.flatMap(s -> taskDefinitions.find(s.taskDefinition())));
+    }
+
+    public boolean holds(DeployRequest request) {
+        return table.lock(request.serviceKey()).filter(l -> request.requestId().equals(l.holder())).isPresent();
+    }
+
+    /**
+     * For the lock's holder only: the release parameters name the live revision's image and secret slots
+     * (only changed ones are written), and, with {@code deregister}, ACTIVE revisions beyond keepRevisions
+     * are deregistered. A non-transient AWS failure becomes a warning instead of failing the run.
+     */
+    public Housekeeping keepHouse(DeployRequest request, String release, Live live, boolean deregister, StepLog log) {
+        if (live.revision().isEmpty()) {
+            return Housekeeping.none();
+        }
+        List<String> deregistered = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        housekeeping("release parameters", warnings, log, () -> syncReleaseParameters(request, live.revision().get()));
+        if (deregister) {
+            housekeeping("deregistration", warnings, log, () -> deregistered.addAll(deregisterOld(request, release, live, log)));
+        }
+        return new Housekeeping(deregistered, warnings);
+    }
+
+    /** The run's history record, if one was written. */
+    public Optional<HistoryItem> recorded(DeployRequest request) {
+        return table.history(request.serviceKey(), sortKey(request));
+    }
+
+    /** Writes the run's history record unless it exists; answers the stored one. */
+    public HistoryItem record(DeployRequest request, Ending ending, Live live, Housekeeping house, String recordedBy) {
+        String key = request.serviceKey();
+        String sortKey = sortKey(request);
+        Optional<HistoryItem> existing = table.history(key, sortKey);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        List<String> warnings = Stream.concat(ending.notes().stream(), house.warnings().stream()).map(RunCloser::clean).toList();
+        HistoryItem item = new HistoryItem(sortKey, request.requestId(), request.action(), request.source(), ending.outcome(),
+                clean(ending.reason()), ending.error(), ending.rollback() == null ? null : clean(ending.rollback()),
+                request.image(), request.digest(), request.tag(), live.arn(), request.previousTaskDefinition(), ending.release(),
+                ending.verified(), ending.deploymentId(), secretSlots(ending), house.deregistered(), warnings,
+                HistoryItem.time(clock.instant()), recordedBy, false);
+        if (table.putHistory(key, item)) {
+            return item;
+        }
+        return table.history(key, sortKey).orElse(item);
+    }
+
+    /** Releases the lock if this request holds it, and removes its waiter. */
+    public void release(DeployRequest request) {
+        table.releaseLock(request.serviceKey(), request.requestId());
+        table.removeWaiter(request.serviceKey(), request.requestId());
+    }
+
+    /** Publishes the record once: claimed on the record first, the claim given back if sending fails. */
+    public boolean announce(String serviceKey, HistoryItem record) {
+        if (record.published() || !table.setPublished(serviceKey, record.sortKey(), true)) {
+            return false;
+        }
+        try {
+            OutcomeNotice notice = OutcomeNotice.of(serviceKey, record);
+            sinks.forEach(sink -> sink.publish(notice));
+            return true;
+        } catch (RuntimeException e) {
+            table.setPublished(serviceKey, record.sortKey(), false);
+            throw e;
+        }
+    }
+
+    /** Publishes a notice for a request that names no service (no record can be kept for it). */
+    public void announceUnrecorded(OutcomeNotice notice) {
+        sinks.forEach(sink -> sink.publish(notice));
+    }
+
+    /** {@code hist#<execution start>#<requestId>}: the same for Finalize and the reconciler of one run. */
+    public static String sortKey(DeployRequest request) {
+        long startedAt = request.startedAt() != null ? request.startedAt() : 0;
+        return HistoryItem.sortKey(Instant.ofEpochMilli(startedAt), request.requestId());
+    }
+
+    /** Printable, single-line, capped; null stays null. */
+    public static String clean(String text) {
+        if (text == null) {
+            return null;
+        }
+        String single = text.replaceAll("\\p{Cntrl}+", " ").strip();
+        return single.length() <= REASON_MAX ? single : single.substring(0, REASON_MAX - 1) + "…";
+    }
+
+    /** {@code <prefix>/<cluster>/<service>/image} and {@code …/secret/<NAME>} from the live revision's target container. */
+    private void syncReleaseParameters(DeployRequest request, TaskDefinition live) {
+        Container container = live.container(request.container()).orElseThrow(() -> new AwsFailureException(
+                "container " + request.container() + " is not in the live " + live.shortName(), null));
+        String base = parameterPrefix + "/" + request.cluster() + "/" + request.service();
+        Map<String, String> wanted = new LinkedHashMap<>();
+        wanted.put(base + "/image", container.image());
+        container.secrets().forEach((name, valueFrom) -> wanted.put(base + "/secret/" + name, valueFrom));
+        wanted.forEach((name, value) -> {
+            if (!parameters.read(name).equals(Optional.of(value))) {
+                parameters.write(name, value);
+            }
+        });
+    }
+
+    private List<String> deregisterOld(DeployRequest request, String release, Live live, StepLog log) {
+        Optional<Integer> keep = config.load().forService(request.cluster(), request.service()).map(Target::keepRevisions);
+        if (keep.isEmpty()) {
+            log.warn("no target configured; keeping every revision");
+            return List.of();
+        }
+        TaskDefinition revision = live.revision().orElseThrow();
+        VerifiedRevisions verified = table.verifiedRevisions(request.serviceKey());
+        Set<String> protectedNames = new HashSet<>();
+        Stream.concat(Stream.of(revision.arn(), live.service().map(ServiceState::taskDefinition).orElse(null),
+                                request.previousTaskDefinition(), request.targetTaskDefinition(), release,
+                                verified.previousOf(revision.arn()).orElse(null)),
+                        live.service().map(ServiceState::deployments).orElse(List.of()).stream().map(Deployment::taskDefinition))
+                .filter(Objects::nonNull)
+                .map(RunCloser::shortName)
+                .forEach(protectedNames::add);
+        List<String> doomed = beyondKeep(taskDefinitions.activeRevisions(revision.family()), keep.get(), protectedNames,
+                verified.newest(keep.get()));
+        doomed.forEach(taskDefinitions::deregister);
+        return doomed;
+    }
+
+    /**
+     * What keep-N deregisters, oldest first: every ACTIVE revision but the protected ones (live, in use,
+     * rollback targets, this run's), the {@code keep} newest verified ones, and — only while fewer than
+     * {@code keep} are kept — the newest others. Revisions nobody saw healthy therefore go first.
+     */
+    static List<String> beyondKeep(List<String> active, int keep, Set<String> protectedNames, Set<String> newestVerified) {
+        Set<String> kept = new HashSet<>();
+        active.stream().map(RunCloser::shortName)
+                .filter(name -> protectedNames.contains(name) || newestVerified.contains(name))
+                .forEach(kept::add);
+        active.stream()
+                .sorted(Comparator.comparingInt(Revisions::revision).reversed())
+                .map(RunCloser::shortName)
+                .filter(name -> !kept.contains(name))
+                .limit(Math.max(0, keep - kept.size()))
+                .toList()
+                .forEach(kept::add);
+        return active.stream()
+                .filter(arn -> !kept.contains(shortName(arn)))
+                .sorted(Comparator.comparingInt(Revisions::revision))
+                .toList();
+    }
+
+    private static String shortName(String reference) {
+        return Revisions.family(reference) + ":" + Revisions.revision(reference);
+    }
+
+    private void housekeeping(String what, List<String> warnings, StepLog log, Runnable work) {
+        try {
+            work.run();
+        } catch (AwsFailureException e) {
+            warnings.add(what + ": " + clean(e.getMessage()));
+            log.warn(what + " failed; continuing", "error", e.getMessage());
+        }
+    }
+
+    private static List<String> secretSlots(Ending ending) {
+        return ending.secrets() == null ? List.of() : ending.secrets().secrets().stream().map(s -> s.name() + "=" + s.slot()).toList();
+    }
+}

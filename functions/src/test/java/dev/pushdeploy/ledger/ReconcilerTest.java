@@ -1,0 +1,302 @@
+package dev.pushdeploy.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.adapter.json.ConfigParser;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.LockResult;
+import dev.pushdeploy.model.LockStatus;
+import dev.pushdeploy.model.Outcome;
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Result;
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.model.StepError;
+import dev.pushdeploy.model.Verdict;
+import dev.pushdeploy.release.InMemoryTaskDefinitions;
+import dev.pushdeploy.rollout.FakeEcsServices;
+import dev.pushdeploy.rollout.DeploymentStarter;
+import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.ServiceState;
+import dev.pushdeploy.testing.SampleStack;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler from outside the execution: whatever Finalize did not do, done once. */
+class ReconcilerTest {
+    static final String KEY = "pushdeploy/web";
+    static final String ARN = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-deploy:exec-1";
+    static final String PREFIX = "/pushdeploy/release";
+
+    private final InMemoryLedger table = new InMemoryLedger();
+    private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
+    private FakeEcsServices services;
+    private final Map<String, String> parameters = new HashMap<>();
+    private final List<OutcomeNotice> published = new ArrayList<>();
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T12:30:00Z"));
+    private final List<String> updates = new ArrayList<>();
+    private RunHistory.LastState last;
+    private String v1;
+    private String v2;
+
+    @BeforeEach
+    void twoRevisions() {
+        v1 = taskDefinitions.add("web", "app", "repo@sha256:" + "1".repeat(64), Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a"));
+        v2 = taskDefinitions.add("web", "app", "repo@sha256:" + "2".repeat(64), Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/b"));
+        services = new FakeEcsServices(v1, true);
+    }
+
+    @Test
+    void aRunFinalizeRecordedNeedsNothingMore() {
+        DeployRequest request = request();
+        Finalizer.Input done = document(request, new Result(Outcome.SUCCEEDED, null), rolledOut(), healthy());
+        services.update("pushdeploy", "web", v2);
+        holdLock(request);
+        new Finalizer(closer()).finish(done, log());
+        last = new RunHistory.LastState("Deployed", done, null);
+
+        Reconciler.Reconciled result = reconciler(true).reconcile(end("SUCCEEDED", null, null), log());
+
+        assertFalse(result.recorded());
+        assertFalse(result.announced());
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        assertEquals(1, table.historyOf(KEY).size());
+        assertEquals(1, published.size());
+        assertEquals(List.of(), updates);
+    }
+
+    @Test
+    void finalizeFailingOnEveryAttemptIsRecordedWithTheRunsOwnOutcome() {
+        DeployRequest request = request();
+        services.update("pushdeploy", "web", v2);
+        holdLock(request);
+        table.registerWaiter(KEY, new WaiterItem("exec-1", Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
+        last = new RunHistory.LastState("FinalizeFailed", document(request, new Result(Outcome.SUCCEEDED, null), rolledOut(), healthy()),
+                new StepError("java.lang.RuntimeException", "injected fault: invocation 5 of FinalizeFunction crashed"));
+
+        Reconciler.Reconciled result = reconciler(true).reconcile(end("FAILED", "FINALIZE_FAILED", "injected fault"), log());
+
+        assertTrue(result.recorded() && result.announced());
+        HistoryItem item = table.historyOf(KEY).get(0);
+        assertEquals(Outcome.SUCCEEDED, item.outcome());
+        assertEquals("healthy: 2/2", item.reason());
+        assertEquals("reconciler", item.recordedBy());
+        assertEquals(List.of("Finalize did not finish (FAILED: java.lang.RuntimeException: injected fault: invocation 5 of "
+                + "FinalizeFunction crashed); recorded by the reconciler"), item.warnings());
+        assertEquals(v2, item.verifiedTaskDefinition());
+        assertTrue(table.lock(KEY).isEmpty());
+        assertTrue(table.waiters(KEY).isEmpty());
+        assertEquals("repo@sha256:" + "2".repeat(64), parameters.get(PREFIX + "/pushdeploy/web/image"), "the parameters name what is live");
+        assertEquals(List.of(Outcome.SUCCEEDED), published.stream().map(OutcomeNotice::outcome).toList());
+        assertEquals(List.of(), updates);
+    }
+
+    @Test
+    void aRunStoppedMidRolloutIsRolledBackWhenTheSettingSaysSo() {
+        DeployRequest request = request();
+        services.update("pushdeploy", "web", v2);
+
+        holdLock(request);
+        last = new RunHistory.LastState("WaitForRollout", document(request, null, rolledOut(),
+                new CheckResult(Verdict.IN_PROGRESS, "1/2 running", 5, 1, 2, 0)), null);
+
+        Reconciler.Reconciled result = reconciler(true).reconcile(end("ABORTED", null, null), log());
+
+        assertEquals(Outcome.ABORTED, result.outcome());
+        assertEquals(List.of(v1), updates, "UpdateService back to the recorded revision");
+        HistoryItem item = table.historyOf(KEY).get(0);
+        assertEquals("the execution was stopped in state WaitForRollout, with the service on web:2, never verified healthy", item.reason());
+        assertEquals("rolled back to web:1 by the reconciler (RollBackStoppedRuns); not verified", item.rollback());
+        assertEquals(v1, item.taskDefinition());
+        assertNull(item.verifiedTaskDefinition());
+        assertEquals("repo@sha256:" + "1".repeat(64), parameters.get(PREFIX + "/pushdeploy/web/image"));
+        assertTrue(table.lock(KEY).isEmpty());
+        assertEquals(1, published.size());
+        assertEquals(item.rollback(), published.get(0).rollback());
+    }
+
+    @Test
+    void withoutTheSettingTheUnverifiedRevisionIsLeftAndTheRecordSaysSo() {
+        DeployRequest request = request();
+        services.update("pushdeploy", "web", v2);
+        holdLock(request);
+        last = new RunHistory.LastState("CheckDeployment", document(request, null, rolledOut(), null), null);
+
+        reconciler(false).reconcile(end("ABORTED", null, null), log());
+
+        HistoryItem item = table.historyOf(KEY).get(0);
+        assertEquals("the execution was stopped in state CheckDeployment, with the service on web:2, never verified healthy; it is left "
+                + "there (RollBackStoppedRuns is off)", item.reason());
+        assertNull(item.rollback());
+        assertEquals(List.of(), updates);
+        assertEquals(v2, item.taskDefinition());
+        assertEquals("repo@sha256:" + "2".repeat(64), parameters.get(PREFIX + "/pushdeploy/web/image"), "the next sam deploy keeps it");
+    }
+
+    @Test
+    void aServiceLimitFailureAfterUpdateServiceIsRecordedAsFailedWithTheError() {
+        DeployRequest request = request();
+        services.update("pushdeploy", "web", v2);
+        holdLock(request);
+        Finalizer.Input enteringStart = new Finalizer.Input(request, null, new Release(v2, "web", 2, "repo@2", true), null, null,
+                null, null, new LockResult(LockStatus.ACQUIRED, "exec-1", "acquired"), null, null, null, null);
+        last = new RunHistory.LastState("StartDeployment", enteringStart, null);
+
+        reconciler(true).reconcile(end("FAILED", "States.DataLimitExceeded",
+                "The state/task 'StartDeployment' returned a result with a size exceeding the maximum number of bytes service limit."), log());
+
+        HistoryItem item = table.historyOf(KEY).get(0);
+        assertEquals(Outcome.FAILED, item.outcome());
+        assertEquals("States.DataLimitExceeded", item.error());
+        assertTrue(item.reason().startsWith("the execution failed with States.DataLimitExceeded (The state/task 'StartDeployment' "),
+                item.reason());
+        assertTrue(item.reason().endsWith("in state StartDeployment, with the service on web:2, never verified healthy"), item.reason());
+        assertEquals(List.of(v1), updates);
+    }
+
+    @Test
+    void aRunStoppedWhileWaitingForTheLockLeavesTheHolderAlone() {
+        DeployRequest request = request();
+        table.locks.put(KEY, new LockItem("other", null, Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
+        table.registerWaiter(KEY, new WaiterItem("exec-1", Action.DEPLOY, null, null, 1, 2, 1, Long.MAX_VALUE));
+        last = new RunHistory.LastState("WaitForLock", new Finalizer.Input(request, null, null, null, null, null, null,
+                new LockResult(LockStatus.WAITING, "other", "locked", 10, 2), null, null, null, null), null);
+
+        reconciler(true).reconcile(end("ABORTED", null, null), log());
+
+        HistoryItem item = table.historyOf(KEY).get(0);
+        assertEquals(Outcome.ABORTED, item.outcome());
+        assertEquals("the execution was stopped in state WaitForLock, while waiting for the lock of pushdeploy/web; the service was "
+                + "not touched", item.reason());
+        assertEquals("other", table.lock(KEY).orElseThrow().holder());
+        assertTrue(table.waiters(KEY).isEmpty());
+        assertTrue(parameters.isEmpty());
+        assertEquals(List.of(), updates);
+    }
+
+    @Test
+    void aRunThatEndedAtItsInputWroteNothingAndGetsNothing() {
+        last = new RunHistory.LastState("Rejected", new Finalizer.Input(DeployRequest.ended("exec-1", Decision.REJECTED, "input: bad"),
+                null, null, null, null, null, null, null, null, null, null, null), null);
+        Reconciler.Reconciled result = reconciler(true).reconcile(end("FAILED", "REJECTED", "input: bad"), log());
+        assertFalse(result.recorded());
+        assertTrue(table.history.isEmpty());
+        assertTrue(published.isEmpty());
+
+        last = null;
+        assertFalse(reconciler(true).reconcile(end("ABORTED", null, null), log()).recorded(), "stopped before any state");
+    }
+
+    @Test
+    void reconcilingTwiceRecordsAndNotifiesOnce() {
+        DeployRequest request = request();
+        services.update("pushdeploy", "web", v2);
+        holdLock(request);
+        last = new RunHistory.LastState("WaitForRollout", document(request, null, rolledOut(), null), null);
+
+        reconciler(true).reconcile(end("ABORTED", null, null), log());
+        Reconciler.Reconciled again = reconciler(true).reconcile(end("ABORTED", null, null), log());
+
+        assertFalse(again.recorded());
+        assertEquals(1, table.historyOf(KEY).size());
+        assertEquals(1, published.size());
+        assertEquals(List.of(v1), updates, "rolled back once");
+    }
+
+    private Reconciler reconciler(boolean rollBackStoppedRuns) {
+        EcsServices ecs = new EcsServices() {
+            @Override
+            public Optional<ServiceState> describe(String cluster, String service) {
+                return services.describe(cluster, service);
+            }
+
+            @Override
+            public ServiceState update(String cluster, String service, String taskDefinition) {
+                updates.add(taskDefinition);
+                return services.update(cluster, service, taskDefinition);
+            }
+        };
+        return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs, request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), clock), rollBackStoppedRuns);
+    }
+
+    /** ECS as the closer reads it (the updates the reconciler makes go through {@link #reconciler}). */
+    private EcsServices services() {
+        return new EcsServices() {
+            @Override
+            public Optional<ServiceState> describe(String cluster, String service) {
+                return services.describe(cluster, service);
+            }
+
+            @Override
+            public ServiceState update(String cluster, String service, String taskDefinition) {
+                throw new AssertionError("closing the books never moves the service");
+            }
+        };
+    }
+
+    private RunCloser closer() {
+        ReleaseParameters store = new ReleaseParameters() {
+            @Override
+            public Optional<String> read(String name) {
+                return Optional.ofNullable(parameters.get(name));
+            }
+
+            @Override
+            public void write(String name, String value) {
+                parameters.put(name, value);
+            }
+        };
+        return new RunCloser(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), table, services(), taskDefinitions,
+                store, PREFIX,
+                List.of(published::add), clock);
+    }
+
+    private DeployRequest request() {
+        return DeployRequest.builder()
+                .requestId("exec-1").action(Action.DEPLOY).source("ecr")
+                .cluster("pushdeploy").service("web").container("app").repository("web")
+                .image("repo@sha256:" + "2".repeat(64)).digest("sha256:" + "2".repeat(64)).tag("v2").reason("push").pushedAt(1L)
+                .previousTaskDefinition(v1).previousImage("repo@sha256:" + "1".repeat(64))
+                .decision(Decision.PROCEED).register(true).deadlineSeconds(600)
+                .executionArn(ARN).startedAt(Instant.parse("2025-03-01T12:00:00Z").toEpochMilli())
+                .build();
+    }
+
+    private Rollout rolledOut() {
+        return new Rollout("ecs-svc/1", v2, 1, 2, true);
+    }
+
+    private static CheckResult healthy() {
+        return new CheckResult(Verdict.HEALTHY, "healthy: 2/2", 0, 2, 2, 0);
+    }
+
+    private Finalizer.Input document(DeployRequest request, Result result, Rollout rollout, CheckResult check) {
+        return new Finalizer.Input(request, result, rollout == null ? null : new Release(rollout.taskDefinition(), "web", 2, "repo@2", true),
+                rollout, check, null, null, new LockResult(LockStatus.ACQUIRED, "exec-1", "acquired"), null, null, null, null);
+    }
+
+    private void holdLock(DeployRequest request) {
+        table.locks.put(KEY, new LockItem(request.requestId(), ARN, Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
+    }
+
+    private static Reconciler.ExecutionEnd end(String status, String error, String cause) {
+        return new Reconciler.ExecutionEnd(ARN, status, error, cause);
+    }
+
+    private static StepLog log() {
+        return StepLog.to(line -> { }, "Reconcile");
+    }
+}

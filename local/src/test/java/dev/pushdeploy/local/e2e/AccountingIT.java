@@ -1,0 +1,333 @@
+package dev.pushdeploy.local.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.lambda.Fault;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
+import dev.pushdeploy.request.ScanGate;
+import java.time.Duration;
+import dev.pushdeploy.local.run.RunResult;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Issue 8's cases through the real state machine: however a run ends, its lock and waiter are free,
+ * it has exactly one history record and one notification, the service is where the record says, and
+ * the outcome is the truth.
+ */
+class AccountingIT {
+
+    /** Case 2: Finalize failing on every attempt; the reconciler records the run's own outcome. */
+    @Test
+    void finalizeFailingOnEveryAttemptIsStillAccountedFor() {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        for (int attempt = 1; attempt <= workflow.attemptsOnAnError("Finalize"); attempt++) {
+            workflow.runtime.lambdas().inject(Fault.crashBefore("FinalizeFunction", attempt));
+        }
+        RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
+
+        assertEquals("FINALIZE_FAILED", result.outcome(), result.reason());
+        Map<String, AttributeValue> record = only(workflow.historyOf(name(result)));
+        assertEquals("SUCCEEDED", record.get("outcome").s(), "the run verified its revision before Finalize failed");
+        assertEquals("reconciler", record.get("recordedBy").s());
+        assertTrue(record.get("warnings").l().get(0).s().startsWith("Finalize did not finish (FAILED: java.lang.RuntimeException"),
+                record.toString());
+        assertFalse(workflow.lockHeld());
+        assertEquals(List.of("SUCCEEDED"), workflow.notifiedOutcomes());
+        assertEquals(result.image(), workflow.liveImage());
+        assertEquals(workflow.liveImage(), workflow.releasedImage(), "the release parameters name what is live");
+    }
+
+    /** Cases 2 and 3: a service limit (States.DataLimitExceeded) after UpdateService ran; no Catch can see it. */
+    @Test
+    void anExecutionFailedByAServiceLimitIsAccountedForAndRolledBack() {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        workflow.runtime.lambdas().inject(Fault.paddedAnswer("StartDeploymentFunction", 1, 300_000));
+        RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
+
+        assertEquals("States.DataLimitExceeded", result.outcome(), result.reason());
+        assertFalse(workflow.entered(result, "Rollback") || workflow.entered(result, "Finalize"), "no Catch ran");
+        Map<String, AttributeValue> record = only(workflow.historyOf(name(result)));
+        assertEquals("FAILED", record.get("outcome").s());
+        assertEquals("States.DataLimitExceeded", record.get("error").s());
+        assertTrue(record.get("reason").s().endsWith("in state StartDeployment, with the service on web:2, never verified healthy"),
+                record.get("reason").s());
+        assertEquals("rolled back to web:1 by the reconciler (RollBackStoppedRuns); not verified", record.get("rollback").s());
+        assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition());
+        assertEquals(workflow.liveTaskDefinition(), record.get("taskDefinition").s());
+        assertFalse(workflow.lockHeld());
+        assertEquals(List.of("FAILED"), workflow.notifiedOutcomes());
+        assertEquals(workflow.liveImage(), workflow.releasedImage());
+    }
+
+    /** Case 3: an event padded far beyond any real one is rejected before anything is written. */
+    @Test
+    void aPaddedEventIsRejectedBeforeAnyWrite() {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        ObjectNode event = (ObjectNode) Json.tree(workflow.pushEvent("v1.1.0"));
+        event.put("padding", "x".repeat(200_000));
+        RunResult result = workflow.run(event.toString(), Scenario.HEALTHY);
+
+        assertEquals("REJECTED", result.outcome(), result.reason());
+        assertTrue(result.reason().startsWith("input: is 20"), result.reason());
+        assertEquals(List.of(), result.writes());
+        assertEquals(List.of(), workflow.history());
+        assertFalse(workflow.lockHeld());
+        assertTrue(workflow.largestStatePayload(result) < 4_096, "the raw input never travels: " + workflow.largestStatePayload(result));
+    }
+
+    /** Case 1: a waiting request whose re-Prepare fails ends through Finalize and frees its place in the queue. */
+    @Test
+    void aWaiterWhosePrepareFailsEndsThroughFinalizeAndFreesItsPlace() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        LambdaRuntime.Hold firstChecks = workflow.holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run first = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "first");
+        assertTrue(firstChecks.awaitArrival(Duration.ofMinutes(2)), "the first run holds the lock and checks its rollout");
+        int prepared = workflow.runtime.lambdas().invocations("PrepareFunction");
+        for (int attempt = 2; attempt <= 1 + workflow.attemptsOnAnError("Prepare"); attempt++) {
+            workflow.runtime.lambdas().inject(Fault.crashBefore("PrepareFunction", prepared + attempt));
+        }
+        LocalRuntime.Run waiting = workflow.start(workflow.pushEvent("v1.2.0"), Scenario.SLOW_START, "second");
+        workflow.awaitState("second", "WaitForLock");
+        firstChecks.release();
+        RunResult second = waiting.await();
+
+        assertEquals("FAILED", second.outcome(), second.reason());
+        assertTrue(second.reason().startsWith("java.lang.RuntimeException: injected fault"), second.reason());
+        assertFalse(workflow.waiting("second"), "its waiter is gone");
+        assertEquals("FAILED", only(workflow.historyOf("second")).get("outcome").s());
+
+        RunResult third = workflow.start(workflow.pushEvent("v1.3.0"), Scenario.HEALTHY, "third").await();
+        RunResult firstResult = first.await();
+        assertEquals("SUCCEEDED", firstResult.outcome(), firstResult.reason());
+        assertEquals("SUCCEEDED", third.outcome(), "the newest image deploys: " + third.reason());
+        assertEquals(third.image(), workflow.liveImage());
+        assertFalse(workflow.lockHeld());
+        assertEquals(3, workflow.history().size());
+
+        String deadRequestsImage = workflow.web.repositoryUri() + "@" + workflow.digestOf("v1.2.0");
+        RunResult manual = workflow.run(Json.object().put("action", "deploy").put("service", "pushdeploy/web")
+                .put("image", deadRequestsImage).toString(), Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", manual.outcome(), "the dead request's digest is not 'already in flight': " + manual.reason());
+        assertEquals(deadRequestsImage, workflow.liveImage());
+    }
+
+    /** Case 4: "previous" goes to the revision verified live before, never to a rolled-back one, and walks back. */
+    @Test
+    void rollbackToPreviousWalksBackThroughVerifiedRevisions() {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String web1 = workflow.web.initialTaskDefinition();
+        RunResult good = workflow.push("v1.1.0", Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", good.outcome(), good.reason());
+        String web2 = good.taskDefinition();
+        RunResult bad = workflow.push("v1.2.0", Scenario.CRASH_LOOP);
+        assertEquals("ROLLED_BACK", bad.outcome(), bad.reason());
+        for (RunResult run : List.of(good, bad)) {
+            assertEquals(workflow.budgetedEvents(run), run.history().size(), "HistoryBudgetTest's model of a history");
+        }
+        String web4 = workflow.redeployByHand(web2);
+
+        RunResult back = workflow.run(rollbackPrevious(), Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", back.outcome(), back.reason());
+        assertEquals(web2, workflow.liveTaskDefinition(), "web:2 was verified; web:3 was rolled back; web:4 never was verified");
+        assertNotEquals(web4, workflow.liveTaskDefinition());
+
+        RunResult again = workflow.run(rollbackPrevious(), Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", again.outcome(), again.reason());
+        assertEquals(web1, workflow.liveTaskDefinition(), "a second 'previous' walks further back");
+    }
+
+    /** Case 5: keep-N by verification, not by number: the good revision survives failed ones. */
+    @Test
+    void keepNKeepsTheVerifiedRevisionAndDropsFailedOnesFirst() {
+        Workflow workflow = new Workflow(TestRuntime.fresh(Map.of("KeepRevisions", "2")));
+        String web1 = workflow.web.initialTaskDefinition();
+        RunResult first = workflow.push("v1.1.0", Scenario.CRASH_LOOP);
+        RunResult second = workflow.push("v1.2.0", Scenario.CRASH_LOOP);
+        assertEquals("ROLLED_BACK", first.outcome(), first.reason());
+        assertEquals("ROLLED_BACK", second.outcome(), second.reason());
+
+        assertEquals("ACTIVE", workflow.status(web1), "the live, verified revision stays");
+        List<String> deregistered = new ArrayList<>();
+        workflow.history().forEach(h -> h.getOrDefault("deregistered", AttributeValue.fromL(List.of())).l()
+                .forEach(v -> deregistered.add(v.s())));
+        assertEquals(List.of(web1.replace("web:1", "web:2")), deregistered, "the first failed revision went");
+    }
+
+    /** Case 6: ten pushes within one second while a deployment runs: exactly one wins, the last to arrive. */
+    @Test
+    void tenPushesWithinOneSecondHaveOneWinnerTheLastToArrive() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        LambdaRuntime.Hold runningChecks = workflow.holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run running = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "running");
+        assertTrue(runningChecks.awaitArrival(Duration.ofMinutes(2)), "a deployment holds the lock");
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            events.add(workflow.pushEvent("v2.0." + i));
+        }
+        long started = System.nanoTime();
+        List<LocalRuntime.Run> pushes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            pushes.add(workflow.start(events.get(i), Scenario.HEALTHY, "push-" + i));
+        }
+        long startingMillis = (System.nanoTime() - started) / 1_000_000;
+        for (int i = 0; i < 10; i++) {
+            workflow.awaitState("push-" + i, "LockDecision");
+        }
+        runningChecks.release();
+        List<RunResult> results = new ArrayList<>();
+        for (LocalRuntime.Run push : pushes) {
+            results.add(push.await());
+        }
+        assertEquals("SUCCEEDED", running.await().outcome());
+
+        assertTrue(startingMillis < 1000, "10 pushes within one second: " + startingMillis + " ms");
+        List<RunResult> winners = results.stream().filter(r -> r.outcome().equals("SUCCEEDED")).toList();
+        assertEquals(1, winners.size(), results.stream().map(r -> r.outcome() + " " + r.reason()).toList().toString());
+        assertEquals(9, results.stream().filter(r -> r.outcome().equals("SUPERSEDED")).count());
+        RunResult last = results.stream().max(Comparator.comparingLong((RunResult r) -> workflow.pushedAt(r))
+                .thenComparingLong(workflow::arrival)).orElseThrow();
+        assertEquals(last, winners.get(0), "the winner arrived last");
+        assertEquals(last.image(), workflow.liveImage());
+        assertFalse(workflow.lockHeld());
+        assertEquals(11, workflow.history().size(), "one record each");
+    }
+
+    /** Case 7: a change made by hand during the rollout is someone else's deployment, not ECS rolling back. */
+    @Test
+    void aChangeMadeByHandDuringTheRolloutInterruptsTheRunAndIsLeftAlone() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "by-hand");
+        assertTrue(check.awaitArrival(Duration.ofMinutes(2)), "our rollout is under way");
+        String theirs = workflow.redeployByHand(workflow.web.initialTaskDefinition());
+        check.release();
+        RunResult result = run.await();
+
+        assertEquals("INTERRUPTED", result.outcome(), result.reason());
+        assertTrue(result.reason().contains("the service was moved to " + theirs.substring(theirs.lastIndexOf('/') + 1)), result.reason());
+        assertEquals(theirs, workflow.liveTaskDefinition(), "the operator's revision stays");
+        assertFalse(workflow.entered(result, "Rollback"), "nothing was rolled back");
+        assertEquals("INTERRUPTED", only(workflow.historyOf("by-hand")).get("outcome").s());
+        assertEquals(List.of("INTERRUPTED"), workflow.notifiedOutcomes());
+        assertFalse(workflow.lockHeld());
+    }
+
+    /** Case 8: a scan that never completes ends the run by its deadline, through Finalize. */
+    @Test
+    void aScanThatNeverCompletesEndsFailedByItsDeadline() {
+        Workflow workflow = new Workflow(TestRuntime.fresh("HIGH"));
+        RunResult result = workflow.run(workflow.unscannedDeploy("v1.1.1"), Scenario.HEALTHY);
+
+        assertEquals("FAILED", result.outcome(), result.reason());
+        assertTrue(result.reason().startsWith("no scan result for sha256:") && result.reason().contains(" within " + ScanGate.DEFAULT_DEADLINE_SECONDS + " s"), result.reason());
+        assertEquals("FAILED", only(workflow.history()).get("outcome").s());
+        assertEquals(List.of("FAILED"), workflow.notifiedOutcomes());
+        assertFalse(workflow.lockHeld());
+        assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition());
+        assertTrue(result.history().size() < 1000, "bounded: " + result.history().size() + " events");
+        assertEquals(workflow.budgetedEvents(result), result.history().size(), "HistoryBudgetTest's model of a history");
+    }
+
+    /** Case 9: a deployment that never started is FAILED, not ROLLED_BACK. */
+    @Test
+    void aStartDeploymentThatFailedBeforeDoingAnythingEndsFailed() {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        for (int attempt = 1; attempt <= workflow.attemptsOnAnError("StartDeployment"); attempt++) {
+            workflow.runtime.lambdas().inject(Fault.crashBefore("StartDeploymentFunction", attempt));
+        }
+        RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
+
+        assertEquals("FAILED", result.outcome(), result.reason());
+        assertTrue(result.reason().startsWith("java.lang.RuntimeException: injected fault: invocation "), result.reason());
+        assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition());
+        assertEquals(List.of(), workflow.runtime.simulator().deploymentStarts());
+        assertEquals("FAILED", only(workflow.history()).get("outcome").s());
+        assertEquals(List.of("FAILED"), workflow.notifiedOutcomes());
+    }
+
+    /** Case 9: when a step errors after our revision reached the service, the original error and the rollback's result stay apart. */
+    @Test
+    void aStepErrorAfterTheDeploymentIsReportedApartFromTheRollback() {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        for (int attempt = 1; attempt <= workflow.attemptsOnAnError("CheckDeployment"); attempt++) {
+            workflow.runtime.lambdas().inject(Fault.crashBefore("CheckDeploymentFunction", attempt));
+        }
+        RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
+
+        assertEquals("ROLLED_BACK", result.outcome(), result.reason());
+        Map<String, AttributeValue> record = only(workflow.history());
+        assertTrue(record.get("reason").s().startsWith("java.lang.RuntimeException: injected fault: invocation "), record.toString());
+        assertEquals("java.lang.RuntimeException", record.get("error").s());
+        assertTrue(record.get("rollback").s().startsWith("back on web:1, healthy: "), record.toString());
+        JsonNode notice = workflow.notices().get(0);
+        assertEquals(record.get("reason").s(), notice.path("reason").asText());
+        assertEquals(record.get("rollback").s(), notice.path("rollback").asText());
+        assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition());
+        assertEquals(workflow.budgetedEvents(result), result.history().size(), "HistoryBudgetTest's model, retries included");
+    }
+
+    /** Case 10: strict input, with nothing written. */
+    @Test
+    void inputFromElsewhereOrWithDuplicateKeysIsRejectedBeforeAnyWrite() {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String foreign = workflow.pushEvent("v1.1.0").replace("\"123456789012\"", "\"999999999999\"");
+        String twice = "{\"action\":\"rotate\",\"action\":\"deploy\",\"image\":\"web:v1.1.0\"}";
+        String otherRegion = "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\""
+                + workflow.web.initialTaskDefinition().replace("us-east-1", "eu-west-1") + "\"}";
+        for (String input : List.of(foreign, twice, otherRegion)) {
+            RunResult result = workflow.run(input, Scenario.HEALTHY);
+            assertEquals("REJECTED", result.outcome(), input);
+            assertEquals(List.of(), result.writes(), input);
+        }
+        assertEquals(List.of(), workflow.history());
+        assertEquals(List.of(), workflow.notifiedOutcomes());
+        assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition());
+    }
+
+    /** The largest legal manual input, on the longest path: every state document stays far below 256 KiB. */
+    @Test
+    void theLargestLegalInputStaysFarBelowTheStatePayloadQuota() {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        workflow.pushEvent("v1.1.0");
+        String digest = workflow.digestOf("v1.1.0");
+        String reason = "é".repeat(512);
+        String input = Json.object().put("action", "deploy").put("service", "pushdeploy/web")
+                .put("image", workflow.web.repositoryUri() + "@" + digest).put("reason", reason).toString();
+        RunResult result = workflow.run(input, Scenario.CRASH_LOOP);
+
+        assertEquals("ROLLED_BACK", result.outcome(), result.reason());
+        assertEquals(1024, reason.getBytes(StandardCharsets.UTF_8).length);
+        int largest = workflow.largestStatePayload(result);
+        assertTrue(largest < 32 * 1024, "largest state document: " + largest + " bytes");
+        assertNull(Json.tree(input).get("padding"));
+    }
+
+    private static String rollbackPrevious() {
+        return "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}";
+    }
+
+    private static String name(RunResult result) {
+        return result.executionArn().substring(result.executionArn().lastIndexOf(':') + 1);
+    }
+
+    private static Map<String, AttributeValue> only(List<Map<String, AttributeValue>> records) {
+        assertEquals(1, records.size(), "exactly one history record: " + records);
+        return records.get(0);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.pushdeploy.local.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
+import dev.pushdeploy.local.run.RunResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * Issue 8, case 2: StopExecution in every state where an execution spends time (Tasks, held in flight,
+ * and Waits; Choice and Pass states take no time), through the real state machine. Step Functions runs
+ * no Catch and no Finalize then; the reconciler, on the execution's status change event, must leave
+ * the lock and the waiter free within a minute, exactly one history record (none for a run stopped
+ * before its request was accepted), one notification, the service where the record says (back on the
+ * revision live before, RollBackStoppedRuns being on by default) and release parameters naming it.
+ * A step still in flight when its execution is stopped runs to its end afterwards, as on AWS; it must
+ * change nothing the reconciler has accounted for.
+ */
+class StopExecutionIT {
+    static Stream<Arguments> tasks() {
+        return Stream.of(
+                Arguments.of("Prepare", "PrepareFunction", Scenario.HEALTHY, false),
+                Arguments.of("ScanGate", "ScanGateFunction", Scenario.HEALTHY, true),
+                Arguments.of("Lock", "LockFunction", Scenario.HEALTHY, true),
+                Arguments.of("RotateSecrets", "RotateSecretsFunction", Scenario.HEALTHY, true),
+                Arguments.of("RegisterTaskDefinition", "RegisterTaskDefinitionFunction", Scenario.HEALTHY, true),
+                Arguments.of("StartDeployment", "StartDeploymentFunction", Scenario.HEALTHY, true),
+                Arguments.of("CheckDeployment", "CheckDeploymentFunction", Scenario.SLOW_START, true),
+                Arguments.of("Rollback", "RollbackFunction", Scenario.CRASH_LOOP, true),
+                Arguments.of("Finalize", "FinalizeFunction", Scenario.HEALTHY, true));
+    }
+
+    @ParameterizedTest(name = "stopped in {0}")
+    @MethodSource("tasks")
+    void stoppedWhileATaskRuns(String state, String function, Scenario scenario, boolean accepted) throws Exception {
+        Workflow workflow = new Workflow(state.equals("ScanGate") ? TestRuntime.fresh("CRITICAL") : TestRuntime.fresh());
+        String name = "stop-in-" + state;
+        LambdaRuntime.Hold hold = workflow.runtime.lambdas().hold(function, 1);
+        var run = workflow.start(workflow.pushEvent("v1.1.0"), scenario, name);
+        assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), function + " was invoked");
+        stopAndAccount(workflow, name, run, hold, accepted);
+    }
+
+    /** CheckDeployment again, checking the rollback or the service after the bake. */
+    static Stream<Arguments> laterChecks() {
+        return Stream.of(
+                Arguments.of("CheckRollback", Scenario.CRASH_LOOP, Map.of()),
+                Arguments.of("CheckAfterBake", Scenario.HEALTHY, Map.of("BakeSeconds", "20")));
+    }
+
+    @ParameterizedTest(name = "stopped in {0}")
+    @MethodSource("laterChecks")
+    void stoppedWhileALaterCheckRuns(String state, Scenario scenario, Map<String, String> parameters) throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh(parameters));
+        String name = "stop-in-" + state;
+        var run = workflow.start(workflow.pushEvent("v1.1.0"), scenario, name);
+        LambdaRuntime.Hold hold = workflow.stopOnEntering(name, state, "CheckDeploymentFunction");
+        assertTrue(hold != null, state + " was in flight");
+        account(workflow, name, run, hold, true);
+    }
+
+    /** Each Wait state, and the Task before it whose invocations lead there. */
+    static Stream<Arguments> waits() {
+        return Stream.of(
+                Arguments.of("WaitForRollout", "CheckDeploymentFunction", Scenario.SLOW_START),
+                Arguments.of("WaitForRollback", "CheckDeploymentFunction", Scenario.HEALTHY),
+                Arguments.of("WaitForLock", "LockFunction", Scenario.HEALTHY),
+                Arguments.of("Bake", "CheckDeploymentFunction", Scenario.HEALTHY),
+                Arguments.of("WaitForScan", "ScanGateFunction", Scenario.HEALTHY));
+    }
+
+    @ParameterizedTest(name = "stopped in {0}")
+    @MethodSource("waits")
+    void stoppedWhileWaiting(String state, String before, Scenario scenario) throws Exception {
+        Workflow workflow = new Workflow(switch (state) {
+            case "Bake" -> TestRuntime.fresh(Map.of("BakeSeconds", "60"));
+            case "WaitForScan" -> TestRuntime.fresh("HIGH");
+            default -> TestRuntime.fresh();
+        });
+        String name = "stop-in-" + state;
+        Holder holder = null;
+        if (state.equals("WaitForLock")) {
+            LambdaRuntime.Hold holding = workflow.holdNext("CheckDeploymentFunction");
+            holder = new Holder(workflow.start(workflow.pushEvent("v1.0.9"), Scenario.HEALTHY, "holder"), holding);
+            assertTrue(holding.awaitArrival(Duration.ofMinutes(2)), "the holder checks its rollout");
+        }
+        String input = workflow.pushEvent("v1.2.0");
+        if (state.equals("WaitForRollback")) {
+            for (int attempt = 1; attempt <= workflow.attemptsOnAnError("CheckDeployment"); attempt++) {
+                workflow.runtime.lambdas().inject(dev.pushdeploy.local.lambda.Fault.crashBefore("CheckDeploymentFunction", attempt));
+            }
+        }
+        if (state.equals("WaitForScan")) {
+            input = workflow.unscannedDeploy("v1.1.1");
+        }
+        var run = workflow.start(input, scenario, name);
+        assertEquals(null, workflow.stopOnEntering(name, state, before));
+        if (holder != null) {
+            holder.holding().release();
+        }
+        account(workflow, name, run, null, true);
+        if (holder != null) {
+            RunResult held = holder.run().await();
+            assertEquals("SUCCEEDED", held.outcome(), "the holder was left alone: " + held.reason());
+        }
+    }
+
+    /** A slow deployment holding the lock while another run waits for it. */
+    private record Holder(LocalRuntime.Run run, LambdaRuntime.Hold holding) {
+    }
+
+    /** Stops the run, then checks it is accounted for. */
+    private static void stopAndAccount(Workflow workflow, String name, LocalRuntime.Run run, LambdaRuntime.Hold hold,
+            boolean accepted) {
+        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        account(workflow, name, run, hold, accepted);
+    }
+
+    /**
+     * Once the stopped run's end reached the reconciler, lets the held step finish (the order that
+     * matters: a step finishing first is a stop just after it); then checks everything is accounted for.
+     */
+    private static void account(Workflow workflow, String name, LocalRuntime.Run run, LambdaRuntime.Hold hold, boolean accepted) {
+        String arn = workflow.runtime.executionArn(name);
+        String initial = workflow.web.initialTaskDefinition();
+        LocalRuntime.Accounting delivery = workflow.runtime.accounting(arn, Duration.ofMinutes(2))
+                .filter(a -> !a.deliveries().isEmpty())
+                .orElseThrow(() -> new AssertionError("the end of " + name + " reached no rule"));
+        if (hold != null) {
+            hold.release();
+        }
+        RunResult result = run.await();
+
+        assertEquals("ABORTED", result.outcome(), result.reason());
+        assertEquals("ABORTED", delivery.status());
+        assertFalse(delivery.failed(), delivery.deliveries().toString());
+        assertTrue(delivery.latency().compareTo(Duration.ofMinutes(1)) < 0, "accounted for within a minute: " + delivery.latency());
+        settle();
+        assertNotEquals(name, workflow.lockHolder(), "the lock is free");
+        assertFalse(workflow.waiting(name), "the waiter is gone");
+        List<Map<String, AttributeValue>> records = workflow.historyOf(name);
+        List<JsonNode> notices = workflow.notices().stream().filter(n -> name.equals(n.path("requestId").asText())).toList();
+        if (!accepted) {
+            assertEquals(List.of(), records, "nothing was accepted, nothing is recorded");
+            assertEquals(List.of(), notices);
+            assertEquals(initial, workflow.liveTaskDefinition());
+            return;
+        }
+        assertEquals(1, records.size(), "exactly one history record: " + records);
+        Map<String, AttributeValue> record = records.get(0);
+        assertEquals(List.of(record.get("outcome").s()), notices.stream().map(n -> n.path("outcome").asText()).toList(),
+                "one notification, saying what the record says");
+        String live = workflow.liveTaskDefinition();
+        assertEquals(live, record.get("taskDefinition").s(), "the service is where the record says: " + record);
+        if (!"SUCCEEDED".equals(record.get("outcome").s())) {
+            assertEquals(initial, live, "an unverified revision went back (RollBackStoppedRuns): " + record);
+        }
+        if (workflow.ranTheLockFor(name)) {
+            assertEquals(workflow.imageOf(live), releasedImage(workflow), "the release parameters name what is live");
+        }
+    }
+
+    /** Steps held in flight finish after the stop; give them a moment to (not) change anything. */
+    private static void settle() {
+        try {
+            Thread.sleep(1500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String releasedImage(Workflow workflow) {
+        SsmClient ssm = workflow.runtime.clients().build(SsmClient.builder());
+        return ssm.getParameter(r -> r.name(workflow.runtime.stack().releaseParameterPrefix() + "/"
+                + workflow.web.target().cluster() + "/" + workflow.web.target().service() + "/image")).parameter().value();
+    }
+}

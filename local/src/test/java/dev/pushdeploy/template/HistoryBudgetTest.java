@@ -1,0 +1,177 @@
+package dev.pushdeploy.template;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.config.Health;
+import dev.pushdeploy.ledger.LockService;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.request.ScanGate;
+import dev.pushdeploy.rollout.PollInterval;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every loop of the state machine ends by a deadline, and at the template's extreme settings the
+ * longest execution still fits Step Functions' limits: 25,000 history events, the state machine's
+ * TimeoutSeconds, and the lock's lease between two signs of the holder's progress.
+ *
+ * <p>Events per state (checked against real histories by AccountingIT): a Lambda Task 5 (entered,
+ * scheduled, started, succeeded, exited) and 3 more per failed attempt; a Wait, Choice or Pass 2; the
+ * execution's own start and end 2. The worst case walks the longest path: a scan that never completes
+ * (polled until its deadline), a wait for the lock as long as any holder can keep it, a rollout and its
+ * rollback that each run to the deadline at the shortest waits (the adaptive wait stays at its minimum
+ * while only health is outstanding), and the bake in between; every Task outside the loops uses all its
+ * attempts, and every loop iteration's Task fails once before it succeeds.
+ */
+public class HistoryBudgetTest {
+    static final int HISTORY_LIMIT = 25_000;
+    /** History events per state type, and per failed Lambda attempt. */
+    public static final Map<String, Integer> EVENTS_PER_STATE = Map.of("Task", 5, "Wait", 2, "Choice", 2, "Pass", 2,
+            "Succeed", 2, "Fail", 1);
+    public static final int EVENTS_PER_FAILED_ATTEMPT = 3;
+    public static final int EXECUTION_EVENTS = 2;
+
+    private final JsonNode states;
+    private final int deadline;
+    private final int bake;
+
+    HistoryBudgetTest() throws IOException {
+        states = Json.tree(Files.readString(Repo.ASL_FILE)).path("States");
+        JsonNode parameters = Repo.template().root().path("Parameters");
+        deadline = parameters.path("DeploymentDeadlineSeconds").path("MaxValue").asInt();
+        bake = parameters.path("BakeSeconds").path("MaxValue").asInt();
+    }
+
+    @Test
+    void theWorstCaseFitsTheHistoryLimit() {
+        int scanPolls = scanPolls();
+        int lockPolls = lockPolls();
+        int rolloutChecks = checksUntilTheDeadline();
+        int loopIteration = cost("WaitForRollout") + cost("CheckDeployment") + cost("Verdict") + EVENTS_PER_FAILED_ATTEMPT;
+        long events = EXECUTION_EVENTS + cost("Init")
+                + (long) scanPolls * (cost("ScanGate") + cost("ScanDecision") + cost("WaitForScan") + EVENTS_PER_FAILED_ATTEMPT)
+                + (long) lockPolls * (cost("WaitForLock") + cost("Prepare") + cost("Decide") + cost("Lock") + cost("LockDecision")
+                        + 2 * EVENTS_PER_FAILED_ATTEMPT)
+                + allAttempts("Prepare") + cost("Decide") + allAttempts("Lock") + cost("LockDecision")
+                + cost("NeedRotation") + allAttempts("RotateSecrets") + cost("NeedRegistration") + allAttempts("RegisterTaskDefinition")
+                + allAttempts("StartDeployment")
+                + (long) rolloutChecks * loopIteration
+                + cost("Bake") + allAttempts("CheckAfterBake") + cost("BakeVerdict")
+                + allAttempts("Rollback") + cost("WasDeployed")
+                + (long) rolloutChecks * (cost("WaitForRollback") + cost("CheckRollback") + cost("RollbackVerdict") + EVENTS_PER_FAILED_ATTEMPT)
+                + cost("RollbackFailed") + allAttempts("Finalize") + cost("Outcome") + cost("RollbackFailedFail");
+        System.out.printf("worst case at DeploymentDeadlineSeconds=%d, BakeSeconds=%d: %d events (%d scan polls, %d lock polls, "
+                + "%d checks each way)%n", deadline, bake, events, scanPolls, lockPolls, rolloutChecks);
+        assertTrue(events <= HISTORY_LIMIT, events + " events in the worst case: the template must refuse these settings");
+    }
+
+    @Test
+    void theStateMachinesTimeLimitNeverCutsALegitimateRunShort() {
+        long lockWait = LockService.maxWaitSeconds(extreme());
+        long holding = taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment")
+                + deadline + taskSeconds("CheckDeployment") + bake + taskSeconds("CheckAfterBake")
+                + taskSeconds("Rollback") + deadline + taskSeconds("CheckRollback");
+        long longest = ScanGate.DEFAULT_DEADLINE_SECONDS + lockWait + holding + taskSeconds("Finalize");
+        int limit = Json.tree(read()).path("TimeoutSeconds").asInt();
+        System.out.printf("longest run: %d s; TimeoutSeconds %d%n", longest, limit);
+        assertTrue(holding <= lockWait, "a waiter waits as long as a holder can hold: " + holding + " > " + lockWait);
+        assertTrue(limit >= longest && limit <= 2 * longest, "TimeoutSeconds " + limit + " vs the longest run " + longest);
+    }
+
+    @Test
+    void aLiveHolderRenewsItsLeaseInTime() {
+        List<Long> gaps = List.of(
+                taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment")
+                        + taskSeconds("CheckDeployment"),
+                PollInterval.MAX_SECONDS + taskSeconds("CheckDeployment"),
+                taskSeconds("Rollback") + taskSeconds("CheckRollback"),
+                taskSeconds("CheckAfterBake"));
+        long longest = gaps.stream().mapToLong(Long::longValue).max().orElseThrow();
+        System.out.printf("longest time between two renewals of the lease (beyond the announced wait): %d s%n", longest);
+        assertTrue(longest <= LockService.STEP_ALLOWANCE_SECONDS, longest + " s between renewals, more than the lease allows");
+    }
+
+    /** Checks from the start of a rollout to its deadline, at the shortest waits the verdict may ask for. */
+    private int checksUntilTheDeadline() {
+        long elapsed = 0;
+        int checks = 0;
+        while (elapsed <= deadline) {
+            checks++;
+            elapsed += PollInterval.nextPollSeconds(Duration.ofSeconds(elapsed), Duration.ofSeconds(deadline - elapsed), true);
+        }
+        return checks;
+    }
+
+    private int lockPolls() {
+        long max = LockService.maxWaitSeconds(extreme());
+        long waited = 0;
+        int polls = 0;
+        while (waited < max) {
+            polls++;
+            waited += LockService.pollSeconds(waited);
+        }
+        return polls + 1;
+    }
+
+    private int scanPolls() {
+        long waited = 0;
+        int polls = 0;
+        while (waited < ScanGate.DEFAULT_DEADLINE_SECONDS) {
+            polls++;
+            waited += ScanGate.pollSeconds(waited * 1000);
+        }
+        return polls + 1;
+    }
+
+    private DeployRequest extreme() {
+        assertTrue(deadline <= Health.MAX_DEADLINE_SECONDS, "the configuration accepts what the template does");
+        return DeployRequest.builder().deadlineSeconds(deadline).bakeSeconds(bake).build();
+    }
+
+    private int cost(String state) {
+        JsonNode body = states.path(state);
+        assertTrue(body.isObject(), "no state " + state + " in the ASL");
+        return EVENTS_PER_STATE.get(body.path("Type").asText());
+    }
+
+    /** A Task's events when it uses every attempt its retriers allow. */
+    private long allAttempts(String state) {
+        return cost(state) + (long) EVENTS_PER_FAILED_ATTEMPT * (attempts(state) - 1);
+    }
+
+    private int attempts(String state) {
+        int attempts = 1;
+        for (JsonNode retrier : states.path(state).path("Retry")) {
+            attempts += retrier.path("MaxAttempts").asInt(3);
+        }
+        return attempts;
+    }
+
+    /** A Task's longest time: every attempt runs into its TimeoutSeconds, with the longest backoff in between. */
+    private long taskSeconds(String state) {
+        JsonNode task = states.path(state);
+        long seconds = (long) attempts(state) * task.path("TimeoutSeconds").asInt(99_999_999);
+        for (JsonNode retrier : task.path("Retry")) {
+            double interval = retrier.path("IntervalSeconds").asDouble(1);
+            double cap = retrier.path("MaxDelaySeconds").asDouble(Double.MAX_VALUE);
+            for (int i = 0; i < retrier.path("MaxAttempts").asInt(3); i++) {
+                seconds += (long) Math.ceil(Math.min(cap, interval * Math.pow(retrier.path("BackoffRate").asDouble(2), i)));
+            }
+        }
+        return seconds;
+    }
+
+    private static String read() {
+        try {
+            return Files.readString(Repo.ASL_FILE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
