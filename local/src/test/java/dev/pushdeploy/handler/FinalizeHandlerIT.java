@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 @ExtendWith(EmulatorExtension.class)
 class FinalizeHandlerIT {
     private static final String PK = "svc#pushdeploy/web";
-    private static final String HISTORY_KEY = "hist#2025-01-02T10:00:05.000Z#push-web-v1-1-0";
+    private static final String HISTORY_KEY = "hist#2025-01-02T10:00:01.250Z#push-web-v1-1-0";
     private static final String IMAGE_PARAMETER = RELEASE_PARAMETER_PREFIX + "/pushdeploy/web/image";
     private static final String SECRET_PARAMETER = RELEASE_PARAMETER_PREFIX + "/pushdeploy/web/secret/APP_SIGNING_KEY";
 

@@ -139,7 +139,7 @@ class PrepareHandlerIT {
             } else {
                 detail.putNull("image-tag");
             }
-            DeployRequest r = Json.convert(invoke(handler, prepareDocument(event, "untagged-" + tag)), DeployRequest.class);
+            DeployRequest r = Json.convert(invoke(handler, prepareDocument(event, tag == null ? "untagged-missing" : "untagged-null")), DeployRequest.class);
             assertEquals(Decision.IGNORED, r.decision(), "image-tag " + (tag == null ? "missing" : "null"));
         }
 
