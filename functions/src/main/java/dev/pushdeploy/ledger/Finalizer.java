@@ -81,12 +81,9 @@ public final class Finalizer {
         }
         RunCloser.Live live = closer.observe(request);
         boolean holder = closer.holds(request);
-        RunCloser.Housekeeping house = holder
-                ? closer.keepHouse(request, ending.release(), live, true, log)
-                : RunCloser.Housekeeping.none();
-        HistoryItem record = closer.record(request, ending, live, house, RECORDED_BY);
-        closer.release(request);
-        boolean announced = closer.announce(key, record);
+        RunCloser.Closed closed = closer.close(request, ending, live, holder, true, RECORDED_BY, log);
+        HistoryItem record = closed.record();
+        boolean announced = closed.announced();
         log.info("finalized", "outcome", record.outcome(), "taskDefinition", record.taskDefinition(), "lockReleased", holder,
                 "deregistered", record.deregistered(), "announced", announced, "recordedBy", record.recordedBy());
         return new FinalizeResult(record.outcome(), record.reason(), key, request.image(), record.taskDefinition(),

@@ -95,12 +95,9 @@ public final class Reconciler {
             ending = cutoff.ending();
             live = cutoff.live();
         }
-        RunCloser.Housekeeping house = holder
-                ? closer.keepHouse(request, ending.release(), live, false, log)
-                : RunCloser.Housekeeping.none();
-        HistoryItem record = closer.record(request, ending, live, house, RECORDED_BY);
-        closer.release(request);
-        boolean announced = closer.announce(key, record);
+        RunCloser.Closed closed = closer.close(request, ending, live, holder, false, RECORDED_BY, log);
+        HistoryItem record = closed.record();
+        boolean announced = closed.announced();
         log.info("reconciled", "execution", end.executionArn(), "status", end.status(), "state", state.state(),
                 "outcome", record.outcome(), "taskDefinition", record.taskDefinition(), "lockReleased", holder, "announced", announced);
         return new Reconciled(end.executionArn(), key, record.outcome(), true, announced, record.reason());

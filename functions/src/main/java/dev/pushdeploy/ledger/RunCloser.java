@@ -108,6 +108,22 @@ public final class RunCloser {
         return new Housekeeping(deregistered, warnings);
     }
 
+    /** What closing a run left: its history record, and whether this close sent its notification. */
+    public record Closed(HistoryItem record, boolean announced) {
+    }
+
+    /**
+     * The end every run gets, in order: house kept when it holds the lock ({@link #keepHouse}), its
+     * history recorded, the lock and waiter released, the record announced.
+     */
+    public Closed close(DeployRequest request, Ending ending, Live live, boolean holder, boolean deregister, String recordedBy,
+                        StepLog log) {
+        Housekeeping house = holder ? keepHouse(request, ending.release(), live, deregister, log) : Housekeeping.none();
+        HistoryItem record = record(request, ending, live, house, recordedBy);
+        release(request);
+        return new Closed(record, announce(request.serviceKey(), record));
+    }
+
     /** The run's history record, if one was written. */
     public Optional<HistoryItem> recorded(DeployRequest request) {
         return table.history(request.serviceKey(), sortKey(request));
