@@ -34,11 +34,9 @@ import dev.pushdeploy.model.SecretSlot;
 import dev.pushdeploy.testing.SampleStack;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -55,8 +53,9 @@ class FinalizerTest {
     private final InMemoryLedger table = new InMemoryLedger();
     private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
     private final FakeEcsServices services = new FakeEcsServices(InMemoryTaskDefinitions.arn("web", 1), true);
-    private final Map<String, String> parameters = new ConcurrentHashMap<>();
-    private final List<String> parameterWrites = new CopyOnWriteArrayList<>();
+    private final InMemoryReleaseParameters releaseParameters = new InMemoryReleaseParameters();
+    private final Map<String, String> parameters = releaseParameters.values;
+    private final List<String> parameterWrites = releaseParameters.writes;
     private final List<OutcomeNotice> published = new CopyOnWriteArrayList<>();
     private final MutableClock clock = new MutableClock(NOW);
     private final List<String> revisions = new ArrayList<>();
@@ -286,7 +285,7 @@ class FinalizerTest {
             }
         };
         revisions.forEach(arn -> denied.put(taskDefinitions.find(arn).orElseThrow()));
-        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, denied, parameterStore(), "/pushdeploy/release",
+        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, denied, releaseParameters, "/pushdeploy/release",
                 List.of(published::add), clock));
 
         FinalizeResult result = finalizer.finish(succeeded(request, revisions.get(4)), log());
@@ -304,7 +303,7 @@ class FinalizerTest {
         services.runOnly(revisions.get(0));
         DeployRequest request = request(revisions.get(0));
         holdLock(request);
-        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, taskDefinitions, parameterStore(), "/pushdeploy/release",
+        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, taskDefinitions, releaseParameters, "/pushdeploy/release",
                 List.of(n -> {
                     throw new TransientException("sns:Publish failed transiently", null);
                 }), clock));
@@ -380,26 +379,11 @@ class FinalizerTest {
     }
 
     RunCloser closer() {
-        return new RunCloser(config(), table, services, taskDefinitions, parameterStore(), "/pushdeploy/release/", List.of(published::add), clock);
+        return new RunCloser(config(), table, services, taskDefinitions, releaseParameters, "/pushdeploy/release/", List.of(published::add), clock);
     }
 
     private static ConfigSource config() {
         return ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null)));
-    }
-
-    private ReleaseParameters parameterStore() {
-        return new ReleaseParameters() {
-            @Override
-            public Optional<String> read(String name) {
-                return Optional.ofNullable(parameters.get(name));
-            }
-
-            @Override
-            public void write(String name, String value) {
-                parameters.put(name, value);
-                parameterWrites.add(name);
-            }
-        };
     }
 
     private static StepLog log() {

@@ -28,7 +28,6 @@ import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.testing.SampleStack;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +43,8 @@ class ReconcilerTest {
     private final InMemoryLedger table = new InMemoryLedger();
     private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
     private FakeEcsServices services;
-    private final Map<String, String> parameters = new HashMap<>();
+    private final InMemoryReleaseParameters releaseParameters = new InMemoryReleaseParameters();
+    private final Map<String, String> parameters = releaseParameters.values;
     private final List<OutcomeNotice> published = new ArrayList<>();
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T12:30:00Z"));
     private final List<String> updates = new ArrayList<>();
@@ -248,20 +248,8 @@ class ReconcilerTest {
     }
 
     private RunCloser closer() {
-        ReleaseParameters store = new ReleaseParameters() {
-            @Override
-            public Optional<String> read(String name) {
-                return Optional.ofNullable(parameters.get(name));
-            }
-
-            @Override
-            public void write(String name, String value) {
-                parameters.put(name, value);
-            }
-        };
         return new RunCloser(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), table, services(), taskDefinitions,
-                store, PREFIX,
-                List.of(published::add), clock);
+                releaseParameters, PREFIX, List.of(published::add), clock);
     }
 
     private DeployRequest request() {
