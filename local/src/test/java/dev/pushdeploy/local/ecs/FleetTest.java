@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.model.TaskDefinition;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -253,32 +251,15 @@ class FleetTest {
     }
 
     /** Simulated time set by the test, in seconds from an origin. */
-    static final class ManualClock extends Clock {
+    static final class ManualClock extends MutableClock {
         static final long ORIGIN_MILLIS = 1_700_000_000_000L;
-        private volatile double now;
+
+        ManualClock() {
+            super(Instant.ofEpochMilli(ORIGIN_MILLIS));
+        }
 
         void at(double t) {
-            now = t;
-        }
-
-        @Override
-        public long millis() {
-            return ORIGIN_MILLIS + Math.round(now * 1000);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
+            set(Instant.ofEpochMilli(ORIGIN_MILLIS + Math.round(t * 1000)));
         }
     }
 }
