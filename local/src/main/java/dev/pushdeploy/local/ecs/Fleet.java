@@ -315,21 +315,7 @@ final class Fleet {
         for (SimServiceDeployment d : service.serviceDeployments.reversed()) {
             if ((statuses.isEmpty() || statuses.contains(d.status)) && (after == null || d.createdAt >= after)
                     && (before == null || d.createdAt <= before)) {
-                ObjectNode brief = Json.object();
-                brief.put("serviceDeploymentArn", d.arn);
-                brief.put("serviceArn", service.serviceArn);
-                brief.put("clusterArn", service.clusterArn);
-                brief.put("startedAt", d.createdAt);
-                brief.put("createdAt", d.createdAt);
-                if (d.finishedAt != null) {
-                    brief.put("finishedAt", d.finishedAt);
-                }
-                brief.put("targetServiceRevisionArn", d.targetRevision);
-                brief.put("status", d.status);
-                if (d.statusReason != null) {
-                    brief.put("statusReason", d.statusReason);
-                }
-                briefs.add(brief);
+                briefs.add(identity(service, d).put("targetServiceRevisionArn", d.targetRevision));
             }
         }
         return Optional.of(briefs);
@@ -617,7 +603,8 @@ final class Fleet {
         return task;
     }
 
-    private ObjectNode render(SimService service, SimServiceDeployment d) {
+    /** What ListServiceDeployments and DescribeServiceDeployments both tell of a service deployment. */
+    private static ObjectNode identity(SimService service, SimServiceDeployment d) {
         ObjectNode node = Json.object();
         node.put("serviceDeploymentArn", d.arn);
         node.put("serviceArn", service.serviceArn);
@@ -627,6 +614,15 @@ final class Fleet {
         if (d.finishedAt != null) {
             node.put("finishedAt", d.finishedAt);
         }
+        node.put("status", d.status);
+        if (d.statusReason != null) {
+            node.put("statusReason", d.statusReason);
+        }
+        return node;
+    }
+
+    private ObjectNode render(SimService service, SimServiceDeployment d) {
+        ObjectNode node = identity(service, d);
         if (d.stoppedAt != null) {
             node.put("stoppedAt", d.stoppedAt);
         }
@@ -636,10 +632,6 @@ final class Fleet {
             sources.add(revisionSummary(service, source, null));
         }
         node.set("targetServiceRevision", revisionSummary(service, d.targetRevision, d));
-        node.put("status", d.status);
-        if (d.statusReason != null) {
-            node.put("statusReason", d.statusReason);
-        }
         ObjectNode configuration = node.putObject("deploymentConfiguration");
         configuration.putObject("deploymentCircuitBreaker").put("enable", d.circuitBreaker).put("rollback", d.rollbackEnabled);
         configuration.put("maximumPercent", 200).put("minimumHealthyPercent", 100);
