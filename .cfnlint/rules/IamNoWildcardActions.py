@@ -20,9 +20,7 @@ class IamNoWildcardActions(CloudFormationLintRule):
 
     def match(self, cfn):
         matches = []
-        for path, statement in lint.statements(cfn):
-            if not lint.allows(statement):
-                continue
+        for path, statement in lint.allowing(cfn):
             if "NotAction" in statement:
                 matches.append(RuleMatch(path + ["NotAction"], f"{path[1]}: Allow with NotAction grants every other action"))
             for action in lint.actions(statement):

@@ -29,9 +29,7 @@ class IamPassRoleScoped(CloudFormationLintRule):
                     if target:
                         service_roles.add(target)
         matches = []
-        for path, statement in lint.statements(cfn):
-            if not lint.allows(statement):
-                continue
+        for path, statement in lint.allowing(cfn):
             if not any(fnmatch.fnmatchcase("iam:passrole", a.lower()) for a in lint.actions(statement)):
                 continue
             for index, resource in enumerate(lint.as_list(statement.get("Resource"))):

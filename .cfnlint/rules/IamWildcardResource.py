@@ -30,9 +30,7 @@ class IamWildcardResource(CloudFormationLintRule):
 
     def match(self, cfn):
         matches = []
-        for path, statement in lint.statements(cfn):
-            if not lint.allows(statement):
-                continue
+        for path, statement in lint.allowing(cfn):
             if "NotResource" in statement:
                 matches.append(RuleMatch(path + ["NotResource"], f"{path[1]}: Allow with NotResource grants every other resource"))
                 continue

@@ -83,6 +83,11 @@ def allows(statement: dict) -> bool:
     return statement.get("Effect") == "Allow"
 
 
+def allowing(cfn) -> Iterator[tuple[list, dict]]:
+    """(path, statement) of every Allow statement of every identity policy (see statements)."""
+    return ((path, statement) for path, statement in statements(cfn) if allows(statement))
+
+
 def actions(statement: dict) -> list[str]:
     return [a for a in as_list(statement.get("Action")) if isinstance(a, str)]
 
