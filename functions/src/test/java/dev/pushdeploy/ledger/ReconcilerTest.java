@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class ReconcilerTest {
     static final String KEY = "pushdeploy/web";
     static final String ARN = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-deploy:exec-1";
-    static final String PREFIX = "/pushdeploy/release";
+    static final String PREFIX = SampleStack.RELEASE_PARAMETER_PREFIX;
 
     private final InMemoryLedger table = new InMemoryLedger();
     private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();

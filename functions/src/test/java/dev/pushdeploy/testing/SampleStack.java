@@ -21,6 +21,11 @@ public class SampleStack {
     public static final String SIGNING_KEY = "APP_SIGNING_KEY";
     public static final String SIGNING_KEY_PARAMETER = "/pushdeploy/web/app-signing-key";
     public static final int SIGNING_KEY_LENGTH = 48;
+    public static final String RELEASE_PARAMETER_PREFIX = "/pushdeploy/release";
+    /** The release parameters the service's task definition reads: its image, its signing key's slot. */
+    public static final String LIVE_IMAGE_PARAMETER = RELEASE_PARAMETER_PREFIX + "/" + CLUSTER + "/" + SERVICE + "/image";
+    public static final String LIVE_SIGNING_KEY_PARAMETER = RELEASE_PARAMETER_PREFIX + "/" + CLUSTER + "/" + SERVICE + "/secret/"
+            + SIGNING_KEY;
     public static final String TAG_PATTERN = "v[0-9]+[.][0-9]+[.][0-9]+";
     public static final int CONTAINER_PORT = 8080;
     public static final String TASK_CPU = "256";

@@ -27,6 +27,9 @@ class SampleStackTest {
         assertEquals(SampleStack.SERVICE, STACK.properties("TaskDefinition").path("Family").asText());
         assertEquals(SampleStack.REPOSITORY, STACK.properties("Repository").path("RepositoryName").asText());
         assertEquals(SampleStack.CONFIG_PARAMETER, STACK.properties("ConfigParameter").path("Name").asText());
+        assertEquals(SampleStack.RELEASE_PARAMETER_PREFIX, STACK.parameters().get("ReleaseParameterPrefix"));
+        assertEquals(SampleStack.LIVE_IMAGE_PARAMETER, Deployments.TEMPLATE.parameterDefault("LiveImage").orElseThrow());
+        assertEquals(SampleStack.LIVE_SIGNING_KEY_PARAMETER, Deployments.TEMPLATE.parameterDefault("LiveSigningKeySlot").orElseThrow());
     }
 
     @Test
