@@ -220,11 +220,10 @@ final class Fleet {
         motoService.put("taskDefinition", service.primary().taskDefinition);
         motoService.put("desiredCount", service.desired);
         motoService.put("runningCount", running);
-        if (!motoService.path("deploymentConfiguration").isObject()) {
-            motoService.putObject("deploymentConfiguration").put("maximumPercent", 200).put("minimumHealthyPercent", 100)
-                    .putObject("deploymentCircuitBreaker").put("enable", service.circuitBreaker)
-                    .put("rollback", service.circuitBreakerRollback);
-        }
+        motoService.putObject("deploymentConfiguration").put("maximumPercent", service.maximumPercent)
+                .put("minimumHealthyPercent", service.minimumHealthyPercent)
+                .putObject("deploymentCircuitBreaker").put("enable", service.circuitBreaker)
+                .put("rollback", service.circuitBreakerRollback);
         motoService.put("pendingCount", pending);
         ArrayNode events = Json.mapper().createArrayNode();
         for (SimService.Event e : service.events) {
@@ -418,7 +417,10 @@ final class Fleet {
     /** Takes the desired count and circuit breaker settings from a service or UpdateService request, where it has them. */
     private void configure(SimService service, JsonNode motoService) {
         service.desired = motoService.path("desiredCount").asInt(service.desired);
-        JsonNode breaker = motoService.path("deploymentConfiguration").path("deploymentCircuitBreaker");
+        JsonNode configuration = motoService.path("deploymentConfiguration");
+        service.maximumPercent = configuration.path("maximumPercent").asInt(service.maximumPercent);
+        service.minimumHealthyPercent = configuration.path("minimumHealthyPercent").asInt(service.minimumHealthyPercent);
+        JsonNode breaker = configuration.path("deploymentCircuitBreaker");
         if (breaker.isObject()) {
             service.circuitBreaker = breaker.path("enable").asBoolean(false);
             service.circuitBreakerRollback = breaker.path("rollback").asBoolean(false);
@@ -634,7 +636,7 @@ final class Fleet {
         node.set("targetServiceRevision", revisionSummary(service, d.targetRevision, d));
         ObjectNode configuration = node.putObject("deploymentConfiguration");
         configuration.putObject("deploymentCircuitBreaker").put("enable", d.circuitBreaker).put("rollback", d.rollbackEnabled);
-        configuration.put("maximumPercent", 200).put("minimumHealthyPercent", 100);
+        configuration.put("maximumPercent", service.maximumPercent).put("minimumHealthyPercent", service.minimumHealthyPercent);
         configuration.putObject("alarms").put("rollback", false).put("enable", false).putArray("alarmNames");
         if (d.rollbackStartedAt != null) {
             node.putObject("rollback").put("reason", d.rollbackReason).put("startedAt", d.rollbackStartedAt)

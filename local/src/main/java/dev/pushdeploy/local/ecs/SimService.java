@@ -22,9 +22,11 @@ final class SimService {
     int desired;
     /** The service's Fargate platform version as created (ECS's default when none is given). */
     String platformVersion = "LATEST";
-    /** moto keeps no deploymentConfiguration: the breaker is on with rollback, as the template creates the service. */
-    boolean circuitBreaker = true;
-    boolean circuitBreakerRollback = true;
+    /** The service's deploymentConfiguration as created or updated (ECS's defaults until one says otherwise). */
+    boolean circuitBreaker;
+    boolean circuitBreakerRollback;
+    int maximumPercent = 200;
+    int minimumHealthyPercent = 100;
     /** Index 0 is the PRIMARY deployment; the rest are ACTIVE. */
     final List<SimDeployment> deployments = new ArrayList<>();
     final List<SimTask> tasks = new ArrayList<>();

@@ -49,6 +49,21 @@ class FleetTest {
     }
 
     @Test
+    void aServiceRunsWithItsOwnDeploymentConfigurationAndContainerPort() {
+        ObjectNode own = motoService(TD1);
+        own.putObject("deploymentConfiguration").put("maximumPercent", 150).put("minimumHealthyPercent", 50);
+        ((ObjectNode) own.path("loadBalancers").get(0)).put("containerPort", 3000);
+        fleet = new Fleet(clock, FleetTest::definition);
+        fleet.adopt(own);
+
+        JsonNode configuration = describe().path("deploymentConfiguration");
+        assertEquals(150, configuration.path("maximumPercent").asInt());
+        assertEquals(50, configuration.path("minimumHealthyPercent").asInt());
+        assertFalse(configuration.path("deploymentCircuitBreaker").path("enable").asBoolean(), "ECS's default: no breaker");
+        assertEquals(List.of(3000, 3000), fleet.targets(TG).orElseThrow().stream().map(Fleet.Target::port).toList());
+    }
+
+    @Test
     void aHealthyRolloutStartsTasksPassesHealthChecksDrainsTheOldTasksAndCompletes() {
         fleet.updated(motoService(TD2), NO_OPTIONS);
         JsonNode started = describe();
@@ -246,6 +261,8 @@ class FleetTest {
                  "taskDefinition": "%s",
                  "loadBalancers": [{"targetGroupArn": "%s", "containerName": "app", "containerPort": 8080}],
                  "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"]}},
+                 "deploymentConfiguration": {"maximumPercent": 200, "minimumHealthyPercent": 100,
+                                             "deploymentCircuitBreaker": {"enable": true, "rollback": true}},
                  "deployments": [{"id": "ecs-svc/1", "taskDefinition": "%s", "status": "PRIMARY"}]}
                 """.formatted(taskDefinition, TG, TD1));
     }
