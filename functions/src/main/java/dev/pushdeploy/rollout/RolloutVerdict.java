@@ -150,19 +150,16 @@ public final class RolloutVerdict {
     }
 
     private static String rolledBackByEcs(Observation o) {
-        Optional<Deployment> primary = o.snapshot().service().primary();
+        if (elsewhere(o) == null) {
+            return null;
+        }
         if (o.ours().isPresent()) {
             Deployment ours = o.ours().get();
-            if (ours.isPrimary() || primary.isEmpty() || Revisions.same(primary.get().taskDefinition(), o.revision())) {
-                return null;
-            }
+            Deployment primary = o.snapshot().service().primary().orElseThrow();
             return "ECS rolled deployment " + ours.id() + " (" + Revisions.shortName(o.revision()) + ") back to "
-                    + primary.get().id() + " (" + Revisions.shortName(primary.get().taskDefinition()) + "): "
+                    + primary.id() + " (" + Revisions.shortName(primary.taskDefinition()) + "): "
                     + ours.status() + ", rollout " + ours.rolloutState()
                     + (ours.rolloutStateReason() == null ? "" : " — " + ours.rolloutStateReason()) + o.lastEvent();
-        }
-        if (o.snapshot().service().isOn(o.revision())) {
-            return null;
         }
         return "the service is back on " + Revisions.shortName(o.snapshot().service().taskDefinition())
                 + " and no deployment of " + Revisions.shortName(o.revision()) + " remains" + o.lastEvent();
