@@ -41,16 +41,7 @@ public final class StepFunctions {
     /** Every execution of a state machine (name, ARN, status, dates), as ListExecutions pages them. */
     public List<JsonNode> executions(String stateMachineArn) {
         List<JsonNode> executions = new java.util.ArrayList<>();
-        String token = null;
-        do {
-            ObjectNode request = Json.object().put("stateMachineArn", stateMachineArn).put("maxResults", 1000);
-            if (token != null) {
-                request.put("nextToken", token);
-            }
-            JsonNode page = call("ListExecutions", request);
-            page.path("executions").forEach(executions::add);
-            token = page.hasNonNull("nextToken") ? page.get("nextToken").asText() : null;
-        } while (token != null);
+        allPages("ListExecutions", Json.object().put("stateMachineArn", stateMachineArn), "executions").forEach(executions::add);
         return executions;
     }
 
@@ -68,18 +59,23 @@ public final class StepFunctions {
 
     /** Every event of an execution, oldest first. */
     public ArrayNode history(String executionArn) {
-        ArrayNode events = Json.mapper().createArrayNode();
+        return allPages("GetExecutionHistory", Json.object().put("executionArn", executionArn), "events");
+    }
+
+    /** The items under {@code field} of every page of a listing, in order. */
+    private ArrayNode allPages(String action, ObjectNode request, String field) {
+        ArrayNode items = Json.mapper().createArrayNode();
         String token = null;
         do {
-            ObjectNode request = Json.object().put("executionArn", executionArn).put("maxResults", 1000);
+            ObjectNode page = request.deepCopy().put("maxResults", 1000);
             if (token != null) {
-                request.put("nextToken", token);
+                page.put("nextToken", token);
             }
-            JsonNode page = call("GetExecutionHistory", request);
-            page.path("events").forEach(events::add);
-            token = page.hasNonNull("nextToken") ? page.get("nextToken").asText() : null;
+            JsonNode answer = call(action, page);
+            answer.path(field).forEach(items::add);
+            token = answer.hasNonNull("nextToken") ? answer.get("nextToken").asText() : null;
         } while (token != null);
-        return events;
+        return items;
     }
 
     private JsonNode call(String operation, ObjectNode body) {
