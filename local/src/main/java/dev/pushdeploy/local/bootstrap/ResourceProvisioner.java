@@ -168,23 +168,13 @@ final class ResourceProvisioner {
                 ids.ref(table.tableName()).put("Arn", table.tableArn());
             }
             case "AWS::SNS::Topic" -> {
-                Map<String, String> attributes = new HashMap<>();
-                p.properties().forEach(e -> {
-                    if (e.getValue().isValueNode() && !e.getKey().equals("TopicName")) {
-                        attributes.put(e.getKey(), e.getValue().asText());
-                    }
-                });
+                Map<String, String> attributes = scalarAttributes(p, "TopicName");
                 String name = d.getAtt(id, "TopicName");
                 String arn = sns.createTopic(r -> r.name(name).attributes(attributes)).topicArn();
                 ids.ref(arn).put("TopicArn", arn).put("TopicName", name);
             }
             case "AWS::SQS::Queue" -> {
-                Map<String, String> attributes = new HashMap<>();
-                p.properties().forEach(e -> {
-                    if (e.getValue().isValueNode() && !e.getKey().equals("QueueName")) {
-                        attributes.put(e.getKey(), e.getValue().asText());
-                    }
-                });
+                Map<String, String> attributes = scalarAttributes(p, "QueueName");
                 String name = d.getAtt(id, "QueueName");
                 String url = sqs.createQueue(r -> r.queueName(name).attributesWithStrings(attributes)).queueUrl();
                 String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNamesWithStrings("QueueArn"))
@@ -271,6 +261,17 @@ final class ResourceProvisioner {
      * The SDK request whose members are the resource's properties (by name; {@code Tags}, whose
      * shape differs between CloudFormation and most APIs, left out).
      */
+    /** A topic's or queue's attributes: its scalar properties but its name. */
+    private static Map<String, String> scalarAttributes(JsonNode properties, String name) {
+        Map<String, String> attributes = new HashMap<>();
+        properties.properties().forEach(e -> {
+            if (e.getValue().isValueNode() && !e.getKey().equals(name)) {
+                attributes.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return attributes;
+    }
+
     private static <T extends SdkRequest> T request(JsonNode properties, Class<T> type) {
         ObjectNode members = properties.isObject() ? properties.deepCopy() : REQUESTS.createObjectNode();
         members.remove("Tags");
