@@ -114,7 +114,7 @@ class DatabaseRotationIT {
     }
 
     @Test
-    void anUnreachableDatabaseRejectsTheRunBeforeAnythingChanges() throws IOException {
+    void anUnreachableDatabaseFailsTheRunBeforeAnythingChanges() throws IOException {
         String configName = workflow.runtime.stack().configParameter();
         ObjectNode config = (ObjectNode) Json.tree(ssm.getParameter(r -> r.name(configName)).parameter().value());
         for (JsonNode secret : config.get("targets").get(0).get("secrets")) {
@@ -127,13 +127,13 @@ class DatabaseRotationIT {
 
         RunResult result = workflow.run(Files.readString(Path.of("..", "events", "manual-rotate.json")), Scenario.HEALTHY);
 
-        assertEquals("REJECTED", result.outcome(), result.reason());
-        assertEquals(2, result.exitCode());
+        assertEquals("FAILED", result.outcome(), result.reason());
+        assertEquals(1, result.exitCode());
         assertTrue(result.reason().contains("cannot connect"), result.reason());
         assertEquals("secrets: unchanged", result.secretsLine());
         assertFalse(workflow.lockHeld(), "lock released");
-        assertEquals("REJECTED", workflow.historyOf(result).get("outcome").s());
-        assertEquals(List.of("REJECTED"), workflow.notifiedOutcomes());
+        assertEquals("FAILED", workflow.historyOf(result).get("outcome").s());
+        assertEquals(List.of("FAILED"), workflow.notifiedOutcomes());
         assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition(), "nothing deployed");
         assertEquals(1, ecs.listTaskDefinitions(r -> r.familyPrefix(workflow.web.target().service())).taskDefinitionArns().size(),
                 "no revision registered");
