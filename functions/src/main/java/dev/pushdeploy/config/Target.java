@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * @param scanSeverity findings at or above this severity reject the image; null disables the gate
  * @param keepRevisions task definition revisions kept by Finalize (live and rollback target always kept)
  * @param scanDeadlineSeconds how long after a request started the scan gate waits for a scan result
+ * @param strategy     how ECS rolls out a new revision of the service
  */
 public record Target(
         String repository,
@@ -21,9 +22,18 @@ public record Target(
         Health health,
         String scanSeverity,
         int keepRevisions,
-        int scanDeadlineSeconds) {
+        int scanDeadlineSeconds,
+        Strategy strategy) {
     public Target {
         secrets = List.copyOf(secrets);
+        strategy = strategy == null ? Strategy.ROLLING : strategy;
+    }
+
+    /** A target with the rolling strategy. */
+    public Target(String repository, String cluster, String service, String container, Pattern tagPattern,
+                  List<SecretSpec> secrets, Health health, String scanSeverity, int keepRevisions, int scanDeadlineSeconds) {
+        this(repository, cluster, service, container, tagPattern, secrets, health, scanSeverity, keepRevisions, scanDeadlineSeconds,
+                Strategy.ROLLING);
     }
 
     public String serviceKey() {

@@ -1,9 +1,13 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
+import dev.pushdeploy.adapter.aws.DynamoHookRecords;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
+import dev.pushdeploy.adapter.aws.SfnTaskTokens;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.http.HttpSmokeCheck;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.ledger.Lease;
@@ -15,19 +19,29 @@ import dev.pushdeploy.model.RequestScoped;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutChecker;
 import dev.pushdeploy.rollout.RolloutObserver;
+import dev.pushdeploy.rollout.RolloutWatcher;
+import dev.pushdeploy.rollout.RolloutWatches;
+import dev.pushdeploy.rollout.TaskTokens;
 import java.time.Clock;
 
 /**
  * CheckDeployment: the verdict on the deployment we started ({@code $.check}); the same function
  * checks the rollback, called with {@code rollout = $.rollback} ({@code $.rollbackCheck}). Each check
- * renews the lock's lease.
+ * renews the lock's lease. Called with a task token (the workflow's watch task), it registers the
+ * token for ECS's events and resumes the workflow itself when the verdict is already final
+ * ({@link RolloutWatcher}).
  */
 public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHandler.Input, CheckResult> {
-    /** The state document fields this step reads; {@code release} tells a rollback check what ECS would fall back to. */
-    public record Input(DeployRequest request, Rollout rollout, Release release) implements RequestScoped {
+    /**
+     * The state document fields this step reads; {@code release} tells a rollback check what ECS would fall back to.
+     *
+     * @param taskToken the waiting task's token, or null for a plain check
+     */
+    public record Input(DeployRequest request, Rollout rollout, Release release, String taskToken) implements RequestScoped {
     }
 
     private final RolloutChecker checker;
+    private final RolloutWatcher watcher;
 
     /** Wired from the environment, as Lambda runs it. */
     public CheckDeploymentHandler() {
@@ -36,25 +50,31 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     /** Wired from the environment, reading time from {@code clock}. */
     public CheckDeploymentHandler(Clock clock) {
-        this(Env.require(Env.CONFIG_PARAMETER), clock);
-    }
-
-    private CheckDeploymentHandler(String configParameter, Clock clock) {
-        this(configParameter, Env.require(Env.TABLE_NAME), clock);
+        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME), clock);
     }
 
     private CheckDeploymentHandler(String configParameter, String table, Clock clock) {
-        this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
-                new SsmConfigSource(Aws.ssm(), configParameter), new Lease(new DynamoLedger(Aws.dynamoDb(), table), clock), clock);
+        this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts(),
+                        new CloudWatchAlarmStates(Aws.cloudWatch()), new DynamoHookRecords(Aws.dynamoDb(), table)),
+                new SsmConfigSource(Aws.ssm(), configParameter), new Lease(new DynamoLedger(Aws.dynamoDb(), table), clock),
+                new DynamoRolloutWatches(Aws.dynamoDb(), table), new SfnTaskTokens(Aws.sfn()), clock);
     }
 
-    public CheckDeploymentHandler(RolloutObserver observer, ConfigSource config, RolloutChecker.Progress progress, Clock clock) {
+    public CheckDeploymentHandler(RolloutObserver observer, ConfigSource config, RolloutChecker.Progress progress,
+                                  RolloutWatches watches, TaskTokens tokens, Clock clock) {
         super(Input.class, "CheckDeployment");
         this.checker = new RolloutChecker(observer, config, progress, clock);
+        this.watcher = new RolloutWatcher(checker, watches, tokens);
+    }
+
+    @Override
+    protected Input primingInput(PrimingSample sample) {
+        return new Input(sample.request(), sample.rollout(), sample.release(), PrimingSample.TOKEN);
     }
 
     @Override
     protected CheckResult handle(Input input, StepLog log) {
-        return checker.check(input.request(), input.rollout(), input.release(), log);
+        return input.taskToken() == null ? checker.check(input.request(), input.rollout(), input.release(), log)
+                : watcher.watch(input.taskToken(), input.request(), input.rollout(), input.release(), log);
     }
 }

@@ -17,6 +17,8 @@ import dev.pushdeploy.ledger.ReleaseParameters;
 import dev.pushdeploy.ledger.RunCloser;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.FinalizeResult;
+import dev.pushdeploy.model.Outcome;
+import dev.pushdeploy.model.Result;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
@@ -44,6 +46,12 @@ public final class FinalizeHandler extends StepHandler<StateDocument, FinalizeRe
     private FinalizeHandler(RunCloser closer) {
         super(StateDocument.class, "Finalize");
         this.finalizer = new Finalizer(closer);
+    }
+
+    @Override
+    protected StateDocument primingInput(PrimingSample sample) {
+        return new StateDocument(sample.request(), new Result(Outcome.SUCCEEDED, "SnapStart priming"), sample.release(),
+                sample.rollout(), null, null, null, null, null, sample.secrets(), null, null, null);
     }
 
     @Override

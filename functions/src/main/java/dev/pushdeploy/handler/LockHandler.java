@@ -40,6 +40,11 @@ public final class LockHandler extends StepHandler<LockHandler.Input, LockResult
     }
 
     @Override
+    protected Input primingInput(PrimingSample sample) {
+        return new Input(sample.request());
+    }
+
+    @Override
     protected LockResult handle(Input input, StepLog log) {
         LockResult result = locks.acquire(input.request());
         log.info("lock", "status", result.status(), "holder", result.holder(), "reason", result.reason());

@@ -48,6 +48,11 @@ public final class PrepareHandler extends StepHandler<Preparer.Execution, Deploy
     }
 
     @Override
+    protected Preparer.Execution primingInput(PrimingSample sample) {
+        return new Preparer.Execution(PrimingSample.EXECUTION_ARN, PrimingSample.REQUEST_ID, null);
+    }
+
+    @Override
     protected DeployRequest handle(Preparer.Execution execution, StepLog log) {
         DeployRequest request = preparer.prepare(execution);
         (request.serviceKey() == null ? log : log.forService(request.serviceKey())).info("prepared", "decision", request.decision(),

@@ -30,6 +30,11 @@ public final class RegisterTaskDefinitionHandler
     }
 
     @Override
+    protected Input primingInput(PrimingSample sample) {
+        return new Input(sample.request(), sample.secrets());
+    }
+
+    @Override
     protected Release handle(Input input, StepLog log) {
         return registrar.register(input.request(), input.secrets(), log);
     }

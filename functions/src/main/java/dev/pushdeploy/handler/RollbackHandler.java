@@ -11,13 +11,17 @@ import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.RollbackStarter;
+import dev.pushdeploy.rollout.ServiceDeployments;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SdkServiceDeployments;
 import java.time.Clock;
 
 /**
- * Rollback: UpdateService back to the revision that was live before the request
- * ({@code $.rollback}). Secrets need no restore: that revision points at the untouched slot.
+ * Rollback: the service back to the revision that was live before the request ({@code $.rollback}):
+ * ECS's own rollback of a traffic-shifting deployment still under way, else UpdateService (see
+ * {@link RollbackStarter}). Secrets need no restore: that revision points at the untouched slot.
  * Nothing is updated when the service is already back (ECS's circuit breaker, a retry, or a rollout that
  * never started), nor when someone else moved it to a third revision (the run is interrupted).
  */
@@ -29,7 +33,7 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
     public record Input(DeployRequest request, Rollout rollout, CheckResult check, Release release) implements RequestScoped {
     }
 
-    private final DeploymentStarter starter;
+    private final RollbackStarter starter;
 
     /** Wired from the environment, as Lambda runs it. */
     public RollbackHandler() {
@@ -42,12 +46,18 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
     }
 
     private RollbackHandler(String table, Clock clock) {
-        this(new SdkEcsServices(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), clock);
+        this(new SdkEcsServices(Aws.ecs()), new SdkServiceDeployments(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)),
+                clock);
     }
 
-    public RollbackHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, Clock clock) {
+    public RollbackHandler(EcsServices ecs, ServiceDeployments deployments, DeploymentStarter.Ownership ownership, Clock clock) {
         super(Input.class, "Rollback");
-        this.starter = new DeploymentStarter(ecs, ownership, clock);
+        this.starter = new RollbackStarter(ecs, deployments, ownership, clock);
+    }
+
+    @Override
+    protected Input primingInput(PrimingSample sample) {
+        return new Input(sample.request(), sample.rollout(), sample.check(), sample.release());
     }
 
     @Override
@@ -62,6 +72,6 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
                 "reason", input.check() == null ? null : input.check().reason());
         String ours = input.release() != null ? input.release().taskDefinition()
                 : input.rollout() != null ? input.rollout().taskDefinition() : null;
-        return starter.moveTo(request, request.previousTaskDefinition(), ours, log);
+        return starter.rollBack(request, input.rollout(), ours, log);
     }
 }

@@ -30,6 +30,11 @@ public final class RotateSecretsHandler extends StepHandler<RotateSecretsHandler
     }
 
     @Override
+    protected Input primingInput(PrimingSample sample) {
+        return new Input(sample.request());
+    }
+
+    @Override
     protected RotationResult handle(Input input, StepLog log) {
         return rotator.rotate(input.request(), log);
     }

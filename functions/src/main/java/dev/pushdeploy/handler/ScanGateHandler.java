@@ -40,6 +40,11 @@ public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, Sc
     }
 
     @Override
+    protected Input primingInput(PrimingSample sample) {
+        return new Input(sample.request());
+    }
+
+    @Override
     protected ScanResult handle(Input input, StepLog log) {
         ScanResult result = gate.check(input.request());
         log.info("scan gate", "status", result.status(), "reason", result.reason(), "findings", result.findingCounts());

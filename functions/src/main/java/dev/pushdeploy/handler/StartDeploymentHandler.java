@@ -44,6 +44,11 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     }
 
     @Override
+    protected Input primingInput(PrimingSample sample) {
+        return new Input(sample.request(), sample.release());
+    }
+
+    @Override
     protected Rollout handle(Input input, StepLog log) {
         DeployRequest request = input.request();
         return starter.moveTo(request, input.release().taskDefinition(), request.previousTaskDefinition(), log);

@@ -3,14 +3,23 @@ package dev.pushdeploy.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.Priming;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.adapter.lambda.LambdaLogSink;
+import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.ServiceScoped;
+import dev.pushdeploy.rollout.ServiceState;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Locale;
 import org.crac.Core;
 import org.crac.Resource;
@@ -20,8 +29,9 @@ import org.crac.Resource;
  * typed output record → JSON out. Exceptions propagate so that the Lambda error type is the
  * exception's class name, which the state machine's Retry/Catch clauses match.
  *
- * <p>With SnapStart, the handler primes JSON binding of its input type before the snapshot is
- * taken, so the first invocation after restore does not pay for it.
+ * <p>With SnapStart, the handler runs its first request before the snapshot is taken
+ * ({@link #beforeCheckpoint}), so the first invocation after a restore finds its classes
+ * loaded and its clients, credentials and connections ready.
  */
 public abstract class StepHandler<I, O> implements RequestStreamHandler, Resource {
     private final Class<I> inputType;
@@ -37,10 +47,14 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
 
     @Override
     public final void handleRequest(InputStream in, OutputStream out, Context context) {
-        I input = read(in);
-        StepLog log = context == null || context.getLogger() == null
+        run(in, out, context == null || context.getLogger() == null
                 ? StepLog.to(JsonLogLines.to(System.out::println), step)
-                : StepLog.to(LambdaLogSink.of(context.getLogger()), step).forRequest(context.getAwsRequestId());
+                : StepLog.to(LambdaLogSink.of(context.getLogger()), step).forRequest(context.getAwsRequestId()));
+    }
+
+    private void run(InputStream in, OutputStream out, StepLog requestLog) {
+        I input = read(in);
+        StepLog log = requestLog;
         if (input instanceof ServiceScoped scoped && scoped.serviceKey() != null) {
             log = log.forService(scoped.serviceKey());
         }
@@ -65,9 +79,44 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
         return input;
     }
 
+    /**
+     * SnapStart priming: this function's first request, made before the snapshot with no side
+     * effect. The input is {@link #primingInput} for the first configured service; the request
+     * runs the whole path (JSON in, the domain, the SDK clients, JSON out, the log lines, which
+     * are dropped) in {@link Priming#dryRun}, where reads reach AWS and nothing else leaves the
+     * process. Priming never fails the snapshot: what it could not reach is loaded on the first
+     * invocation instead, and one line says how far it got.
+     */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        Json.write(Json.convert(Json.tree("{}"), inputType));
+        long start = System.nanoTime();
+        String[] ended = {"answered"};
+        Priming.Counts counts = Priming.dryRun(() -> {
+            try {
+                String configParameter = Env.require(Env.CONFIG_PARAMETER);
+                Target target = new SsmConfigSource(Aws.ssm(), configParameter).load().targets().get(0);
+                String live = new SdkEcsServices(Aws.ecs()).describe(target.cluster(), target.service())
+                        .map(ServiceState::taskDefinition).orElse(null);
+                I input = primingInput(PrimingSample.of(target, live, Clock.systemUTC()));
+                byte[] request = Json.write(input == null ? Json.object() : input).getBytes(StandardCharsets.UTF_8);
+                run(new ByteArrayInputStream(request), OutputStream.nullOutputStream(),
+                        StepLog.to(JsonLogLines.to(line -> { }), step));
+            } catch (RuntimeException e) {
+                StackTraceElement[] at = e.getStackTrace();
+                ended[0] = "stopped at " + e.getClass().getSimpleName()
+                        + (at.length == 0 ? "" : " (" + at[0].getFileName() + ":" + at[0].getLineNumber() + ")");
+            }
+        });
+        StepLog.to(JsonLogLines.to(System.out::println), step).info("primed", "request", ended[0], "reads", counts.sent(),
+                "answeredInProcess", counts.answered(), "ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * The input of this function's priming request, made of {@code sample}; null primes the
+     * JSON binding of the input type alone.
+     */
+    protected I primingInput(PrimingSample sample) {
+        return null;
     }
 
     @Override

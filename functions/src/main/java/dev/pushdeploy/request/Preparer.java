@@ -4,6 +4,7 @@ import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.LedgerReader;
@@ -265,7 +266,8 @@ public final class Preparer {
                     .requestId(requestId).action(action).source(source)
                     .cluster(target.cluster()).service(target.service()).container(target.container())
                     .repository(target.repository())
-                    .deadlineSeconds(target.health().deadlineSeconds()).bakeSeconds(target.health().bakeSeconds())
+                    .deadlineSeconds(Math.min(Health.MAX_DEADLINE_SECONDS,
+                            target.health().deadlineSeconds() + target.strategy().plannedSeconds())).bakeSeconds(target.health().bakeSeconds())
                     .executionArn(run.executionArn()).startedAt(run.startedAt());
         }
 

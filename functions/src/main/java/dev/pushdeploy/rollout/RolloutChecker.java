@@ -13,9 +13,10 @@ import java.time.Clock;
 
 /**
  * One check of a rollout (or of the rollback): observe the service, judge the snapshot, and report the
- * holder's progress (its lock's lease follows it). The smoke URL and expected status come from the
- * target's health configuration. The revision ECS would fall back to is the one live before the
- * request for the rollout, and the request's own release for the rollback.
+ * holder's progress (its lock's lease follows it). The smoke URL, expected status and alarms come from the
+ * target's health configuration. The way back is judged without the alarms: they describe the revision
+ * that failed, and CloudWatch takes minutes to clear them. The revision ECS would fall back to is the one
+ * live before the request for the rollout, and the request's own release for the rollback.
  */
 public final class RolloutChecker {
     /** Told after every check how long until the next one: the request is alive and working. */
@@ -37,16 +38,29 @@ public final class RolloutChecker {
     }
 
     public CheckResult check(DeployRequest request, Rollout rollout, Release release, StepLog log) {
+        return check(request, rollout, release, 0, log);
+    }
+
+    /**
+     * A check after which the workflow waits for ECS's events up to {@code watchSeconds} before it
+     * checks again (0: it polls after {@link CheckResult#nextPollSeconds()}); the lease covers the wait.
+     */
+    public CheckResult check(DeployRequest request, Rollout rollout, Release release, int watchSeconds, StepLog log) {
         Health health = config.load().forService(request.cluster(), request.service())
                 .map(Target::health).orElse(Health.DEFAULT);
-        RolloutSnapshot snapshot = observer.observe(request.cluster(), request.service(), health);
         boolean rollback = Revisions.same(rollout.taskDefinition(), request.previousTaskDefinition());
+        if (rollback) {
+            health = new Health(health.smokeUrl(), health.expectedStatus(), health.bakeSeconds(), health.deadlineSeconds());
+        }
+        RolloutSnapshot snapshot = observer.observe(request.cluster(), request.service(), health, rollout);
         String fallback = rollback ? (release == null ? null : release.taskDefinition()) : request.previousTaskDefinition();
         CheckResult result = RolloutVerdict.judge(snapshot, rollout, fallback, clock.millis());
         log.info("rollout checked", "taskDefinition", rollout.taskDefinition(), "deploymentId", rollout.deploymentId(),
                 "verdict", result.verdict(), "reason", result.reason(), "running", result.running(),
-                "desired", result.desired(), "nextPollSeconds", result.nextPollSeconds());
-        progress.checked(request, result.verdict().isFinal() ? Math.max(request.bakeSeconds(), 0) : result.nextPollSeconds());
+                "desired", result.desired(), "nextPollSeconds", result.nextPollSeconds(), "strategy", result.strategy(),
+                "stage", result.stage(), "productionPercent", result.productionPercent());
+        progress.checked(request, result.verdict().isFinal() ? Math.max(request.bakeSeconds(), 0)
+                : Math.max(result.nextPollSeconds(), watchSeconds));
         return result;
     }
 }

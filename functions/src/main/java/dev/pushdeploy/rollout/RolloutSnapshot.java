@@ -1,19 +1,33 @@
 package dev.pushdeploy.rollout;
 
+import dev.pushdeploy.rollout.AlarmStates.AlarmState;
+import dev.pushdeploy.rollout.HookRecords.HookRecord;
 import java.util.List;
 
 /**
  * Everything one check observes about a service, as plain data: the input of the pure
  * {@link RolloutVerdict}. Built by {@link SdkRolloutObserver}.
  *
- * @param tasks   the service's tasks, running and stopped, of every deployment
- * @param targets the health of every target registered in the service's target groups
- * @param smoke   the smoke check's answer, or null when none is configured
+ * @param tasks             the service's tasks, running and stopped, of every deployment
+ * @param targets           the health of every target registered in the service's target groups
+ *                          (the alternate ones included)
+ * @param smoke             the smoke check's answer, or null when none is configured
+ * @param alarms            the states of the configured alarms (none for a check of a rollback)
+ * @param serviceDeployment for a traffic-shifting strategy: ECS's service deployment of the rollout's
+ *                          revision; null for ROLLING or when ECS shows none (yet)
+ * @param hook              what the lifecycle hook recorded about that service deployment; null when nothing
  */
-public record RolloutSnapshot(ServiceState service, List<TaskState> tasks, List<TargetState> targets, SmokeResult smoke) {
+public record RolloutSnapshot(ServiceState service, List<TaskState> tasks, List<TargetState> targets, SmokeResult smoke,
+                              List<AlarmState> alarms, ServiceDeploymentState serviceDeployment, HookRecord hook) {
     public RolloutSnapshot {
         tasks = tasks == null ? List.of() : List.copyOf(tasks);
         targets = targets == null ? List.of() : List.copyOf(targets);
+        alarms = alarms == null ? List.of() : List.copyOf(alarms);
+    }
+
+    /** A snapshot without alarms or a service deployment (a rolling service without alarms). */
+    public RolloutSnapshot(ServiceState service, List<TaskState> tasks, List<TargetState> targets, SmokeResult smoke) {
+        this(service, tasks, targets, smoke, List.of(), null, null);
     }
 
     /**

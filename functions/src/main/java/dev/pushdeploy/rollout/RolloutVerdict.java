@@ -79,8 +79,10 @@ public final class RolloutVerdict {
      */
     static final List<Acceptor> ACCEPTORS = List.of(
             new Acceptor("movedBySomeoneElse", Verdict.INTERRUPTED, RolloutVerdict::movedBySomeoneElse),
+            new Acceptor("shiftRolledBack", Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict::shiftRolledBack),
             new Acceptor("rolledBackByEcs", Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict::rolledBackByEcs),
             new Acceptor("rolloutFailed", Verdict.FAILED, RolloutVerdict::rolloutFailed),
+            new Acceptor("alarm", Verdict.FAILED, RolloutVerdict::alarm),
             new Acceptor("deterministicStop", Verdict.FAILED, RolloutVerdict::deterministicStop),
             new Acceptor("healthy", Verdict.HEALTHY, o -> o.outstanding() == null ? healthySummary(o) : null),
             new Acceptor("repeatedStops", Verdict.FAILED, RolloutVerdict::repeatedStops),
@@ -100,28 +102,46 @@ public final class RolloutVerdict {
      */
     public static CheckResult judge(RolloutSnapshot snapshot, Rollout rollout, String fallback, long nowMillis) {
         Observation o = Observation.of(snapshot, rollout, fallback);
-        int running = o.ours().map(Deployment::runningCount).orElse(0);
-        int desired = o.ours().map(Deployment::desiredCount).orElse(0);
-        int failed = o.ours().map(Deployment::failedTasks).orElse(0);
         for (Acceptor acceptor : ACCEPTORS) {
             String reason = acceptor.matcher().apply(o);
             if (reason == null) {
                 continue;
             }
             if (acceptor.verdict() != Verdict.IN_PROGRESS) {
-                return new CheckResult(acceptor.verdict(), cap(reason), 0, running, desired, failed);
+                return o.result(acceptor.verdict(), cap(reason), 0);
             }
             if (nowMillis >= rollout.deadlineAt()) {
                 long seconds = (rollout.deadlineAt() - rollout.startedAt()) / 1000;
-                return new CheckResult(Verdict.TIMED_OUT,
-                        cap("not healthy " + seconds + " s after the start (deadline passed): " + reason),
-                        0, running, desired, failed);
+                return o.result(Verdict.TIMED_OUT, cap("not healthy " + seconds + " s after the start (deadline passed): " + reason), 0);
             }
             int next = PollInterval.nextPollSeconds(Duration.ofMillis(nowMillis - rollout.startedAt()),
                     Duration.ofMillis(rollout.deadlineAt() - nowMillis), o.settling());
-            return new CheckResult(Verdict.IN_PROGRESS, cap(reason), next, running, desired, failed);
+            return o.result(Verdict.IN_PROGRESS, cap(reason), next);
         }
         throw new IllegalStateException("the waiting acceptor matches every observation");
+    }
+
+    /** ECS rolls the traffic-shifting deployment back (a failed hook, an alarm, the circuit breaker, a stop request). */
+    private static String shiftRolledBack(Observation o) {
+        ServiceDeploymentState d = o.snapshot().serviceDeployment();
+        if (d == null || !d.rollingBack()) {
+            return null;
+        }
+        HookRecords.HookRecord hook = o.snapshot().hook();
+        return "ECS rolled the " + strategyName(o) + " deployment of " + Revisions.shortName(o.revision()) + " back ("
+                + d.status() + ")" + (d.rollbackReason() == null ? "" : ": " + d.rollbackReason())
+                + (hook == null || hook.failure() == null ? "" : "; lifecycle hook at " + hook.stage() + ": " + hook.failure())
+                + (d.triggeredAlarms().isEmpty() ? "" : "; alarms in ALARM: " + String.join(", ", d.triggeredAlarms()))
+                + (hook == null ? "" : "; production traffic reached " + percent(hook.productionPercent()));
+    }
+
+    /** A configured alarm that went into ALARM after the rollout started (one that was in ALARM before proves nothing about it). */
+    private static String alarm(Observation o) {
+        return o.snapshot().alarms().stream()
+                .filter(a -> a.inAlarm() && a.since() >= o.startedAt())
+                .findFirst()
+                .map(a -> "alarm " + a.name() + " is in ALARM" + (a.reason() == null ? "" : ": " + clip(a.reason())))
+                .orElse(null);
     }
 
     /** The revision the service moved to instead of ours, when it is not ours; else null. */
@@ -316,10 +336,20 @@ public final class RolloutVerdict {
     private static String healthySummary(Observation o) {
         Deployment d = o.ours().orElseThrow();
         long targets = o.ourTargets().stream().filter(TargetState::isHealthy).count();
-        return "deployment " + d.id() + " (" + Revisions.shortName(o.revision()) + ") COMPLETED, "
-                + d.runningCount() + "/" + d.desiredCount() + " tasks running"
+        return (o.shiftsTraffic() ? strategyName(o) + " " : "") + "deployment " + d.id() + " (" + Revisions.shortName(o.revision())
+                + ") COMPLETED, " + d.runningCount() + "/" + d.desiredCount() + " tasks running"
                 + (o.snapshot().service().targetGroupArns().isEmpty() ? "" : ", " + targets + " targets healthy")
+                + (o.shiftsTraffic() ? ", production traffic " + percent(o.productionPercent()) : "")
+                + (o.snapshot().alarms().isEmpty() ? "" : ", " + o.snapshot().alarms().size() + " alarm(s) not in ALARM")
                 + (o.snapshot().smoke() == null ? "" : ", smoke check: " + o.snapshot().smoke().detail());
+    }
+
+    private static String strategyName(Observation o) {
+        return o.snapshot().service().strategy().name().toLowerCase(Locale.ROOT).replace('_', '/');
+    }
+
+    static String percent(double value) {
+        return (value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value)) + " %";
     }
 
     private static boolean contains(String text, String part) {
@@ -340,7 +370,7 @@ public final class RolloutVerdict {
     }
 
     /** The snapshot seen from one rollout: which deployment, tasks and targets are ours. */
-    record Observation(RolloutSnapshot snapshot, String revision, String fallback, Optional<Deployment> ours,
+    record Observation(RolloutSnapshot snapshot, String revision, String fallback, long startedAt, Optional<Deployment> ours,
                        List<TaskState> ourTasks) {
         static Observation of(RolloutSnapshot snapshot, Rollout rollout, String fallback) {
             ServiceState service = snapshot.service();
@@ -352,7 +382,46 @@ public final class RolloutVerdict {
                     .filter(t -> ours.isPresent() ? ours.get().id() != null && ours.get().id().equals(t.startedBy())
                             : Revisions.same(t.taskDefinitionArn(), rollout.taskDefinition()))
                     .toList();
-            return new Observation(snapshot, rollout.taskDefinition(), fallback, ours, tasks);
+            return new Observation(snapshot, rollout.taskDefinition(), fallback, rollout.startedAt(), ours, tasks);
+        }
+
+        boolean shiftsTraffic() {
+            return snapshot.service().strategy().shiftsTraffic();
+        }
+
+        /**
+         * The share of production traffic our revision gets now: the target revision's production
+         * weight of a traffic-shifting deployment (100 once it succeeded), else our healthy targets
+         * among all healthy targets (an ALB spreads requests over the healthy targets of a group).
+         */
+        double productionPercent() {
+            ServiceDeploymentState d = snapshot.serviceDeployment();
+            if (shiftsTraffic() && d != null) {
+                return d.productionPercent() != null ? d.productionPercent() : d.successful() ? 100 : 0;
+            }
+            long healthy = snapshot.targets().stream().filter(TargetState::isHealthy).count();
+            long ours = ourTargets().stream().filter(TargetState::isHealthy).count();
+            return healthy == 0 ? 0 : Math.round(1000.0 * ours / healthy) / 10.0;
+        }
+
+        /** The stage the rollout reached: see {@link CheckResult#stage()}. */
+        String stage() {
+            ServiceDeploymentState d = snapshot.serviceDeployment();
+            if (shiftsTraffic() && d != null) {
+                if (d.rollingBack() && snapshot.hook() != null) {
+                    return snapshot.hook().stage();
+                }
+                return d.stage() != null ? d.stage() : d.status();
+            }
+            return ours.map(Deployment::rolloutState).orElse(null);
+        }
+
+        CheckResult result(Verdict verdict, String reason, int nextPollSeconds) {
+            double now = productionPercent();
+            double max = Math.max(now, snapshot.hook() == null ? 0 : snapshot.hook().productionPercent());
+            return new CheckResult(verdict, reason, nextPollSeconds, ours.map(Deployment::runningCount).orElse(0),
+                    ours.map(Deployment::desiredCount).orElse(0), ours.map(Deployment::failedTasks).orElse(0),
+                    snapshot.service().strategy().name(), stage(), now, max);
         }
 
         /** Our tasks' stops, oldest task first as listed, with what each proves. */
@@ -379,6 +448,13 @@ public final class RolloutVerdict {
         /** The first condition of HEALTHY that does not hold yet, or null when all hold. */
         String outstanding() {
             String rev = Revisions.shortName(revision);
+            ServiceDeploymentState shift = snapshot.serviceDeployment();
+            if (shiftsTraffic() && shift != null && !shift.successful()) {
+                return "ECS's " + strategyName(this) + " deployment of " + rev + " is "
+                        + (shift.stage() == null ? shift.status() : "at " + shift.stage() + " (" + shift.status() + ")")
+                        + ", production traffic " + percent(productionPercent())
+                        + (shift.testPercent() == null ? "" : ", test traffic " + percent(shift.testPercent()));
+            }
             if (ours.isEmpty()) {
                 return "no ECS deployment of " + rev + " is visible yet";
             }
@@ -411,6 +487,9 @@ public final class RolloutVerdict {
         private String targetsOutstanding(String rev, int desired) {
             List<String> problems = new ArrayList<>();
             List<TargetState> ourTargets = ourTargets();
+            if (shiftsTraffic()) {
+                return poolOutstanding(rev, desired, ourTargets);
+            }
             for (String group : snapshot.service().targetGroupArns()) {
                 List<TargetState> inGroup = ourTargets.stream().filter(t -> group.equals(t.targetGroupArn())).toList();
                 List<String> unhealthy = inGroup.stream().filter(t -> !t.isHealthy())
@@ -422,6 +501,26 @@ public final class RolloutVerdict {
                 if (unhealthy.isEmpty() && healthy < desired) {
                     problems.add(healthy + "/" + desired + " targets of " + rev + " healthy in " + groupName(group));
                 }
+            }
+            return problems.isEmpty() ? null : String.join("; ", problems);
+        }
+
+        /**
+         * A traffic-shifting service registers a revision's tasks in one of its two target groups
+         * (which one alternates from deployment to deployment): at least {@code desired} of our
+         * targets healthy across them, none of ours in another state.
+         */
+        private String poolOutstanding(String rev, int desired, List<TargetState> ourTargets) {
+            if (snapshot.service().allTargetGroupArns().isEmpty()) {
+                return null;
+            }
+            List<String> problems = new ArrayList<>(ourTargets.stream().filter(t -> !t.isHealthy())
+                    .map(t -> "target " + t.id() + (t.port() == null ? "" : ":" + t.port()) + " is " + t.state()
+                            + (t.reason() == null ? "" : " (" + t.reason() + ")") + " in " + groupName(t.targetGroupArn()))
+                    .toList());
+            long healthy = ourTargets.stream().filter(TargetState::isHealthy).count();
+            if (problems.isEmpty() && healthy < desired) {
+                problems.add(healthy + "/" + desired + " targets of " + rev + " healthy");
             }
             return problems.isEmpty() ? null : String.join("; ", problems);
         }

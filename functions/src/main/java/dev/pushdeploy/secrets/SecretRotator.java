@@ -55,9 +55,8 @@ public final class SecretRotator {
         List<Planned> plan = new ArrayList<>();
         for (SecretSpec spec : target.secrets()) {
             Optional<String> liveSlot = Slots.live(spec, live);
-            String slot = Slots.next(liveSlot);
-            String username = spec.kind() == SecretSpec.Kind.POSTGRES ? roleName(spec, slot) : null;
-            plan.add(new Planned(spec, liveSlot.orElse(null), slot, RandomValues.next(spec.length()), username));
+            SecretSlot next = nextSlot(spec, liveSlot);
+            plan.add(new Planned(spec, liveSlot.orElse(null), next.slot(), RandomValues.next(spec.length()), next.username()));
         }
         for (Planned p : plan) {
             if (p.username() != null) {
@@ -76,6 +75,21 @@ public final class SecretRotator {
                     p.username() == null ? null : p.spec().postgres().usernameEnv(), p.username()));
         }
         return new RotationResult(slots);
+    }
+
+    /**
+     * The slots a rotation of {@code target} would write, given the secrets its live revision
+     * references ({@code version} null: nothing is written, no value is made). What a preview shows.
+     */
+    public static List<SecretSlot> plan(Target target, Map<String, String> live) {
+        return target.secrets().stream().map(spec -> nextSlot(spec, Slots.live(spec, live))).toList();
+    }
+
+    private static SecretSlot nextSlot(SecretSpec spec, Optional<String> liveSlot) {
+        String slot = Slots.next(liveSlot);
+        boolean postgres = spec.kind() == SecretSpec.Kind.POSTGRES;
+        return new SecretSlot(spec.name(), slot, spec.slotParameter(slot), null,
+                postgres ? spec.postgres().usernameEnv() : null, postgres ? roleName(spec, slot) : null);
     }
 
     /** One secret's rotation, decided before anything changes. */

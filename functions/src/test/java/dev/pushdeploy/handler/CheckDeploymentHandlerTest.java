@@ -14,6 +14,9 @@ import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.rollout.RolloutObserver;
 import dev.pushdeploy.rollout.RolloutSnapshot;
 import dev.pushdeploy.rollout.ServiceState;
+import dev.pushdeploy.rollout.RolloutWatches;
+import dev.pushdeploy.rollout.TaskTokens;
+import dev.pushdeploy.rollout.Watch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +50,7 @@ class CheckDeploymentHandlerTest {
         state.set("check", Json.tree("{\"verdict\":\"IN_PROGRESS\",\"nextPollSeconds\":3}"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        new CheckDeploymentHandler(observer, ConfigSource.of(ConfigParser.parse(CONFIG)), (request, seconds) -> { },
-                RolloutFixtures.clockAt(start.plusSeconds(10)))
+        plain(observer, ConfigSource.of(ConfigParser.parse(CONFIG)), RolloutFixtures.clockAt(start.plusSeconds(10)))
                 .handleRequest(new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8)), out, null);
 
         assertEquals("https://web.example.com/healthz", asked.get(0).smokeUrl());
@@ -71,10 +73,33 @@ class CheckDeploymentHandlerTest {
         };
         String other = CONFIG.replace("\"service\": \"web\"", "\"service\": \"api\"");
         Rollout rollout = new Rollout(null, RolloutFixtures.REV2_ARN, 0, Long.MAX_VALUE, true);
-        new CheckDeploymentHandler(observer, ConfigSource.of(ConfigParser.parse(other)), (request, seconds) -> { },
-                RolloutFixtures.clockAt(RolloutFixtures.NOW))
-                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout, null),
+        plain(observer, ConfigSource.of(ConfigParser.parse(other)), RolloutFixtures.clockAt(RolloutFixtures.NOW))
+                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout, null, null),
                         RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(Health.DEFAULT), asked);
+    }
+
+    /** A handler for plain checks: it must never touch the watches or the task tokens. */
+    private static CheckDeploymentHandler plain(RolloutObserver observer, ConfigSource config, java.time.Clock clock) {
+        RolloutWatches watches = new RolloutWatches() {
+            @Override
+            public void register(Watch watch) {
+                throw new AssertionError("a plain check registers no watch");
+            }
+
+            @Override
+            public java.util.Optional<Watch> find(String cluster, String service) {
+                throw new AssertionError("a plain check reads no watch");
+            }
+
+            @Override
+            public void remove(String cluster, String service, String token) {
+                throw new AssertionError("a plain check removes no watch");
+            }
+        };
+        TaskTokens tokens = (token, result) -> {
+            throw new AssertionError("a plain check resumes no workflow");
+        };
+        return new CheckDeploymentHandler(observer, config, (request, seconds) -> { }, watches, tokens, clock);
     }
 }

@@ -13,7 +13,10 @@ import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.rollout.Deployment;
+import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.rollout.FakeEcsServices;
+import dev.pushdeploy.rollout.FakeServiceDeployments;
+import dev.pushdeploy.rollout.ServiceDeploymentState;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.model.Verdict;
@@ -26,7 +29,12 @@ class RollbackHandlerTest {
             0, 0, 2, 1);
 
     private static Rollout rollback(FakeEcsServices ecs, DeployRequest request, Rollout rollout, List<String> lines) {
-        return new RollbackHandler(ecs, anyRequest -> true, RolloutFixtures.clockAt(NOW.plusSeconds(120)))
+        return rollback(ecs, new FakeServiceDeployments(), request, rollout, lines);
+    }
+
+    private static Rollout rollback(FakeEcsServices ecs, FakeServiceDeployments deployments, DeployRequest request,
+                                    Rollout rollout, List<String> lines) {
+        return new RollbackHandler(ecs, deployments, anyRequest -> true, RolloutFixtures.clockAt(NOW.plusSeconds(120)))
                 .apply(new RollbackHandler.Input(request, rollout, FAILED, null), RolloutFixtures.log(lines));
     }
 
@@ -119,5 +127,56 @@ class RollbackHandlerTest {
         assertEquals("request.previousTaskDefinition", e.field());
         assertEquals(1, ecs.updates);
         assertEquals(0, ecs.describes);
+    }
+
+    @Test
+    void aTrafficShiftStillUnderWayIsRolledBackByEcsNotByAnUpdate() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        ecs.strategy = Strategy.Type.CANARY;
+        Rollout rollout = started(ecs);
+        FakeServiceDeployments deployments = new FakeServiceDeployments();
+        ServiceDeploymentState shift = deployments.add(REV2_ARN, "IN_PROGRESS", "PRODUCTION_TRAFFIC_SHIFT", NOW.toEpochMilli());
+        List<String> lines = RolloutFixtures.lines();
+
+        Rollout back = rollback(ecs, deployments, RolloutFixtures.request(REV1_ARN, 600), rollout, lines);
+
+        assertEquals(List.of(shift.arn()), deployments.stopped);
+        assertEquals(1, ecs.updates, "no UpdateService");
+        assertTrue(back.started());
+        assertEquals(REV1_ARN, back.taskDefinition());
+        assertEquals(NOW.plusSeconds(120).toEpochMilli() + 600_000, back.deadlineAt());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("asked ECS to roll the deployment back")), lines.toString());
+    }
+
+    @Test
+    void whenEcsRollsTheShiftBackAlreadyNothingIsAsked() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        ecs.strategy = Strategy.Type.BLUE_GREEN;
+        Rollout rollout = started(ecs);
+        FakeServiceDeployments deployments = new FakeServiceDeployments();
+        deployments.add(REV2_ARN, "ROLLBACK_IN_PROGRESS", "POST_TEST_TRAFFIC_SHIFT", NOW.toEpochMilli());
+
+        Rollout back = rollback(ecs, deployments, RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines());
+
+        assertEquals(List.of(), deployments.stopped);
+        assertEquals(1, ecs.updates);
+        assertFalse(back.started());
+        assertEquals(REV1_ARN, back.taskDefinition());
+    }
+
+    @Test
+    void aShiftThatAlreadySucceededIsUndoneWithAnUpdate() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        ecs.strategy = Strategy.Type.LINEAR;
+        Rollout rollout = started(ecs);
+        FakeServiceDeployments deployments = new FakeServiceDeployments();
+        deployments.add(REV2_ARN, "SUCCESSFUL", "CLEAN_UP", NOW.toEpochMilli());
+
+        Rollout back = rollback(ecs, deployments, RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines());
+
+        assertEquals(List.of(), deployments.stopped);
+        assertEquals(2, ecs.updates);
+        assertTrue(back.started());
+        assertEquals(REV1_ARN, ecs.taskDefinition());
     }
 }

@@ -1,5 +1,6 @@
 package dev.pushdeploy.rollout;
 
+import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.testing.SampleStack;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ public final class FakeEcsServices implements EcsServices {
     public int describes;
     /** When true, UpdateService answers without deployments (so the starter must re-read). */
     public boolean updateAnswersWithoutDeployments;
+    /** The service's deployment strategy. */
+    public Strategy.Type strategy = Strategy.Type.ROLLING;
 
     /** World's service (pushdeploy/web) running {@code liveTaskDefinition}. */
     public FakeEcsServices(String liveTaskDefinition, boolean tracksDeployments) {
@@ -54,7 +57,8 @@ public final class FakeEcsServices implements EcsServices {
             demotePrimary(null);
             deployments.add(0, new Deployment(newId(), "PRIMARY", revision, "IN_PROGRESS", null, 0, 2, 0, 0));
         }
-        return updateAnswersWithoutDeployments ? new ServiceState(taskDefinition, List.of(), List.of(), List.of()) : state();
+        return updateAnswersWithoutDeployments
+                ? new ServiceState(taskDefinition, List.of(), List.of(), List.of(), strategy, List.of()) : state();
     }
 
     /** The service runs {@code revision} alone: one COMPLETED PRIMARY deployment. */
@@ -91,7 +95,7 @@ public final class FakeEcsServices implements EcsServices {
     }
 
     private ServiceState state() {
-        return new ServiceState(taskDefinition, deployments, List.of(), List.of());
+        return new ServiceState(taskDefinition, deployments, List.of(), List.of(), strategy, List.of());
     }
 
     private void demotePrimary(String rolloutState) {

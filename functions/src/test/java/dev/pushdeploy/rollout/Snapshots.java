@@ -1,5 +1,6 @@
 package dev.pushdeploy.rollout;
 
+import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutSnapshot.ContainerState;
 import dev.pushdeploy.rollout.RolloutSnapshot.SmokeResult;
@@ -17,6 +18,8 @@ public final class Snapshots {
     public static final String REV1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
     public static final String REV2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2";
     public static final String TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef";
+    public static final String ALT_TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-alt/fedcba9876543210";
+    public static final String SERVICE_DEPLOYMENT = "arn:aws:ecs:us-east-1:123456789012:service-deployment/pushdeploy/web/sd2";
     public static final String OURS = "ecs-svc/4203384927183920012";
     public static final String OLD = "ecs-svc/8127781203018472211";
     public static final String ROLLBACK = "ecs-svc/5550001112223334445";
@@ -30,6 +33,11 @@ public final class Snapshots {
     List<TaskState> tasks = new ArrayList<>();
     List<TargetState> targets = new ArrayList<>();
     SmokeResult smoke;
+    Strategy.Type strategy = Strategy.Type.ROLLING;
+    List<String> alternateTargetGroups = new ArrayList<>();
+    List<AlarmStates.AlarmState> alarms = new ArrayList<>();
+    ServiceDeploymentState serviceDeployment;
+    HookRecords.HookRecord hook;
 
     public static Snapshots healthy() {
         Snapshots s = new Snapshots();
@@ -120,8 +128,34 @@ public final class Snapshots {
         return this;
     }
 
+    /** The service shifts traffic with {@code type} between {@link #TG} and {@link #ALT_TG}. */
+    Snapshots strategy(Strategy.Type type) {
+        strategy = type;
+        alternateTargetGroups = new ArrayList<>(List.of(ALT_TG));
+        return this;
+    }
+
+    Snapshots alarm(String name, String state, long since) {
+        alarms.add(new AlarmStates.AlarmState(name, state, "Threshold Crossed: 1 datapoint [12.5] was greater than 5.0", since));
+        return this;
+    }
+
+    /** ECS's service deployment of revision 2 in {@code status} at {@code stage}, {@code production} % of production traffic. */
+    Snapshots shift(String status, String stage, Double production, String rollbackReason, String... triggeredAlarms) {
+        serviceDeployment = new ServiceDeploymentState(SERVICE_DEPLOYMENT, status, null, stage,
+                "arn:aws:ecs:us-east-1:123456789012:service-revision/pushdeploy/web/2", REV2, production, 100.0,
+                rollbackReason, List.of(triggeredAlarms), STARTED);
+        return this;
+    }
+
+    Snapshots hook(String stage, double maxPercent, String failure) {
+        hook = new HookRecords.HookRecord(SERVICE_DEPLOYMENT, "pushdeploy/web", stage, maxPercent,
+                failure == null ? "SUCCEEDED" : "FAILED", failure, STARTED + 60_000);
+        return this;
+    }
+
     RolloutSnapshot build() {
-        return new RolloutSnapshot(new ServiceState(serviceTaskDefinition, deployments, targetGroups, events),
-                tasks, targets, smoke);
+        return new RolloutSnapshot(new ServiceState(serviceTaskDefinition, deployments, targetGroups, events, strategy,
+                alternateTargetGroups), tasks, targets, smoke, alarms, serviceDeployment, hook);
     }
 }

@@ -27,6 +27,9 @@ public class SampleStack {
     public static final String LIVE_SIGNING_KEY_PARAMETER = RELEASE_PARAMETER_PREFIX + "/" + CLUSTER + "/" + SERVICE + "/secret/"
             + SIGNING_KEY;
     public static final String TAG_PATTERN = "v[0-9]+[.][0-9]+[.][0-9]+";
+    /** The alarms that judge the service's rollouts: its load balancer's 5xx rate and response time. */
+    public static final String ERROR_RATE_ALARM = CLUSTER + "-" + SERVICE + "-5xx-rate";
+    public static final String RESPONSE_TIME_ALARM = CLUSTER + "-" + SERVICE + "-response-time";
     public static final int CONTAINER_PORT = 8080;
     public static final String TASK_CPU = "256";
     public static final String TASK_MEMORY = "512";
@@ -55,11 +58,11 @@ public class SampleStack {
                    "repository": "%s", "cluster": "%s", "service": "%s", "container": "%s",
                    "tagPattern": "%s",
                    "secrets": [{"name": "%s", "kind": "random", "parameter": "%s", "length": %d}],
-                   "health": {"expectedStatus": 200, "bakeSeconds": 0, "deadlineSeconds": %d},
+                   "health": {"expectedStatus": 200, "bakeSeconds": 0, "deadlineSeconds": %d, "alarms": ["%s", "%s"]},
                    %s
                    "keepRevisions": %d}]}
                 """.formatted(KMS_KEY, REPOSITORY, CLUSTER, SERVICE, CONTAINER, TAG_PATTERN, SIGNING_KEY, SIGNING_KEY_PARAMETER,
-                SIGNING_KEY_LENGTH, DEADLINE_SECONDS, scanSeverity == null ? "" : "\"scanSeverity\": \"" + scanSeverity + "\",",
+                SIGNING_KEY_LENGTH, DEADLINE_SECONDS, ERROR_RATE_ALARM, RESPONSE_TIME_ALARM, scanSeverity == null ? "" : "\"scanSeverity\": \"" + scanSeverity + "\",",
                 KEEP_REVISIONS);
     }
 

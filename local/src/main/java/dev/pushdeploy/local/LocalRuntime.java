@@ -9,6 +9,9 @@ import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.ecs.TrafficShift;
+import dev.pushdeploy.config.Strategy;
+import java.util.ArrayList;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.events.LocalEventBus;
 import dev.pushdeploy.local.run.ExecutionFeed;
@@ -18,14 +21,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.moto.MotoServer;
+import dev.pushdeploy.local.proc.Leftovers;
+import dev.pushdeploy.local.endpoint.WriteCounter;
 import dev.pushdeploy.local.run.EventRule;
-import dev.pushdeploy.local.run.ExecutionWatcher;
-import dev.pushdeploy.local.run.History;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.local.run.SecretMove;
-import dev.pushdeploy.local.run.StateLine;
-import dev.pushdeploy.local.run.StepFunctions;
 import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.ops.ExecutionWatcher;
+import dev.pushdeploy.ops.History;
+import dev.pushdeploy.ops.StateLine;
+import dev.pushdeploy.ops.StepFunctions;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.secrets.Slots;
@@ -40,6 +45,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -73,6 +79,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalEventBus bus;
     private final ExecutionFeed feed;
     private final boolean liveStates;
+    private final Map<String, String> parameters;
     private final StepFunctions sfn;
     private final Bootstrap bootstrap;
     private final Clients internal;
@@ -87,8 +94,20 @@ public final class LocalRuntime implements AutoCloseable {
      *                    {@code ScanGateSeverity}); null for the template's default, gate off
      * @param liveStates  whether a run reports each state as it finishes (reading the execution's
      *                    history as it grows); otherwise all at once when the run ends
+     * @param parameters  template parameters other than the defaults (and the scan gate's); with
+     *                    {@code SecondServiceName}, the stack has the template's second service
      */
-    public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates) {
+    public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates,
+                          Map<String, String> parameters) {
+        public Options {
+            parameters = Map.copyOf(parameters);
+        }
+
+        /** The template's parameters but the scan gate's. */
+        public Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates) {
+            this(root, functionLog, scanGate, liveStates, Map.of());
+        }
+
         /** Without the scan gate; states reported when a run ends. */
         public Options(Path root, Consumer<String> functionLog) {
             this(root, functionLog, null, false);
@@ -102,15 +121,23 @@ public final class LocalRuntime implements AutoCloseable {
         aimHandlersAt(endpoint);
         this.root = options.root();
         this.liveStates = options.liveStates();
-        this.template = PipelineTemplate.expand(root.resolve("template.yaml"), scanGateParameters(options.scanGate()));
+        this.parameters = options.parameters();
+        this.template = template(scanGateParameters(options.scanGate()));
         Consumer<String> log = options.functionLog();
         this.keeper = new TimeKeeper(clock, moto.control(), log);
         endpoint.keepTime(keeper);
         this.lambdas = new LambdaRuntime(List.of(), log, clock);
         this.simulator = new EcsSimulator(endpoint, clock);
+        simulator.hooks((function, payload) -> {
+            LambdaRuntime.Result result = lambdas.invoke(function, payload.getBytes(StandardCharsets.UTF_8));
+            if (result.errorType() != null) {
+                throw new IllegalStateException(result.errorType() + ": " + result.errorMessage());
+            }
+            return result.payload();
+        });
         endpoint.route(lambdas);
         endpoint.route(simulator);
-        this.sfn = new StepFunctions(moto.endpoint());
+        this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
         this.bus = new LocalEventBus(List.of(), clock, keeper, this::deliver, log);
         simulator.events(bus::put);
         keeper.add(simulator);
@@ -124,6 +151,14 @@ public final class LocalRuntime implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Records moto and PostgreSQL, so that they are reaped should this JVM die without closing the runtime. */
+    private void recordChildren() {
+        List<Leftovers.Child> children = new java.util.ArrayList<>();
+        children.add(new Leftovers.Child(moto.pid(), moto.directory().toString(), moto.directory()));
+        bootstrap.database().ifPresent(db -> children.add(new Leftovers.Child(db.pid(), db.dataDirectory().toString(), db.dataDirectory())));
+        Leftovers.record(root, children);
     }
 
     public static LocalRuntime start(Options options) {
@@ -143,11 +178,16 @@ public final class LocalRuntime implements AutoCloseable {
         deploy();
     }
 
-    /** Bootstraps the stack; its functions serve invocations, its enabled rules are the bus's. */
+    /**
+     * Bootstraps the stack; its functions serve invocations, its enabled rules are the bus's, the
+     * simulator knows each service's strategy, and moto and PostgreSQL are recorded.
+     */
     private void deploy() {
         stack = bootstrap.create(template);
         lambdas.deploy(stack.functions());
         bus.rules(stack.rules());
+        configureStrategies();
+        recordChildren();
     }
 
     /** Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). */
@@ -156,11 +196,12 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
-     * Like {@link #reset()}, with the template expanded with {@code parameters} over its defaults
-     * (e.g. KeepRevisions or BakeSeconds); the stack, its functions and rules are deployed anew.
+     * Like {@link #reset()}, with the template evaluated with {@code parameters} over its defaults:
+     * the stack, its functions and its rules as the template has them then (with
+     * {@code SecondServiceName}, a second service and the release's function and state machine).
      */
     public synchronized void reset(Map<String, String> parameters) {
-        template = PipelineTemplate.expand(root.resolve("template.yaml"), parameters);
+        template = template(parameters);
         reset();
     }
 
@@ -174,6 +215,33 @@ public final class LocalRuntime implements AutoCloseable {
 
     public LambdaRuntime lambdas() {
         return lambdas;
+    }
+
+    /** The AWS endpoint of this runtime: moto behind the local endpoint (the functions, the simulated ECS). */
+    public java.net.URI endpoint() {
+        return endpoint.uri();
+    }
+
+    /** The mutating calls the endpoint accepted. */
+    public WriteCounter writes() {
+        return endpoint.writes();
+    }
+
+    /**
+     * Delivers an EventBridge event as the template's rules would: when one matches, the image an
+     * ECR push reports is pushed to the emulator and the state machine starts with the event as
+     * input, under a generated name (as EventBridge starts it). Returns the execution's ARN, or empty
+     * when no rule matches. Nothing waits for the execution.
+     */
+    public Optional<String> startFromEvent(String event) {
+        JsonNode parsed = Json.tree(event);
+        boolean startsWorkflow = EventRule.isEvent(parsed) && bus.matching(event).stream()
+                .anyMatch(rule -> bus.rule(rule).targets().contains(stack.stateMachineArn()));
+        if (!startsWorkflow) {
+            return Optional.empty();
+        }
+        pushReportedImage(parsed);
+        return Optional.of(sfn.startExecution(stack.stateMachineArn(), UUID.randomUUID().toString(), event));
     }
 
     /** The default event bus: the template's rules, deliveries on simulated time. */
@@ -337,7 +405,7 @@ public final class LocalRuntime implements AutoCloseable {
             if (!startsWorkflow) {
                 RunResult notMatched = new RunResult(RunResult.NOT_MATCHED,
                         "the event matches no rule of template.yaml that starts the state machine",
-                        null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode(), List.of());
+                        null, null, null, null, List.of(), seconds(started), null, Json.mapper().createArrayNode(), List.of(), null);
                 return () -> notMatched;
             }
             pushReportedImage(parsed);
@@ -354,7 +422,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         return () -> {
             try {
-                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(feed, liveStates, RUN_TIMEOUT);
+                JsonNode description = new ExecutionWatcher(sfn, arn, onState).await(this::ended, liveStates, RUN_TIMEOUT);
                 accounting(arn, ACCOUNTING_TIMEOUT);
                 ArrayNode history = sfn.history(arn);
                 return result(description, history, endpoint.writes().writes(execution), seconds(started));
@@ -362,6 +430,43 @@ public final class LocalRuntime implements AutoCloseable {
                 endpoint.writes().executionEnded(execution);
             }
         };
+    }
+
+    /**
+     * Starts a release (the template's release state machine, with a second service) with a
+     * manifest, named {@code name}, and follows it to its end; each service's executions run as
+     * the release starts them.
+     */
+    public Release release(String name, String manifest, Scenario scenario) {
+        if (stack.releaseStateMachineArn() == null) {
+            throw new IllegalStateException("this stack has no release state machine (template parameter SecondServiceName)");
+        }
+        simulator.scenario(scenario);
+        endpoint.writes().executionStarted(name);
+        try {
+            String arn = sfn.startExecution(stack.releaseStateMachineArn(), name, manifest);
+            JsonNode description = new ExecutionWatcher(sfn, arn, line -> { }).await(this::ended, false, RUN_TIMEOUT);
+            return new Release(description, endpoint.writes().writes(name));
+        } finally {
+            endpoint.writes().executionEnded(name);
+        }
+    }
+
+    /** Whether the execution ends within {@code wait}, as the launcher's change log tells. */
+    private boolean ended(String executionArn, Duration wait) throws InterruptedException {
+        return feed.awaitEnd(executionArn, wait).isPresent();
+    }
+
+    /**
+     * A release that ended.
+     *
+     * @param description its execution, as DescribeExecution answers
+     * @param writes      the mutating calls attributed to the release execution itself (not to the executions it started)
+     */
+    public record Release(JsonNode description, List<String> writes) {
+        public Release {
+            writes = List.copyOf(writes);
+        }
     }
 
     /** A started run. */
@@ -446,7 +551,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         return new RunResult(outcome, reason, cluster == null ? null : cluster + "/" + service,
                 request.path("image").asText(null), live, previous,
-                writes, seconds, description.path("executionArn").asText(), history, secrets);
+                writes, seconds, description.path("executionArn").asText(), history, secrets, History.rollout(history).orElse(null));
     }
 
     /** Secret name → the slot a revision's container references, for the target's managed secrets. */
@@ -469,6 +574,41 @@ public final class LocalRuntime implements AutoCloseable {
 
     private static Map<String, String> scanGateParameters(String scanGate) {
         return scanGate == null ? Map.of() : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
+    }
+
+    /**
+     * Tells the simulator each service's strategy (moto keeps no deploymentConfiguration): for
+     * BLUE_GREEN, CANARY and LINEAR the traffic settings and alarms of the configuration, the
+     * alternate target group the bootstrap made, and the lifecycle hook the template's service names.
+     */
+    private void configureStrategies() {
+        simulator.alarms(stack.services().stream().flatMap(s -> s.target().health().alarms().stream()).distinct().toList());
+        for (StackOutputs.Service service : stack.services()) {
+            Target target = service.target();
+            Strategy strategy = target.strategy();
+            if (!strategy.shiftsTraffic()) {
+                simulator.trafficShift(target.cluster(), target.service(), null);
+                continue;
+            }
+            String function = null;
+            List<String> stages = new ArrayList<>();
+            for (StackOutputs.Hook hook : service.hooks()) {
+                function = LambdaRuntime.functionName(hook.targetArn());
+                stages.addAll(hook.stages());
+            }
+            Strategy.Shift shift = strategy.shift();
+            simulator.trafficShift(target.cluster(), target.service(), new TrafficShift(strategy.type().name(), shift.canaryPercent(),
+                    shift.canaryBakeMinutes(), shift.stepPercent(), shift.stepBakeMinutes(), shift.bakeMinutes(),
+                    service.alternateTargetGroupArn(), function, stages, target.health().alarms(), strategy.testHeader(),
+                    strategy.testHeaderValue()));
+        }
+    }
+
+    /** The template expanded with the runtime's parameters, then {@code overrides}. */
+    private PipelineTemplate.LocalTemplate template(Map<String, String> overrides) {
+        Map<String, String> evaluated = new HashMap<>(parameters);
+        evaluated.putAll(overrides);
+        return PipelineTemplate.expand(root.resolve("template.yaml"), evaluated);
     }
 
     /**
@@ -514,6 +654,7 @@ public final class LocalRuntime implements AutoCloseable {
         } finally {
             moto.close();
             endpoint.close();
+            Leftovers.forget(root);
         }
     }
 }

@@ -19,6 +19,12 @@ Patches, all measured on moto 5.2.1:
     of sleeping through it.
   * A log of execution status changes (RUNNING, then how the execution ended), so the
     runtime follows executions without polling every history.
+  * Service integrations' parameters in boto3's spelling: Step Functions names them as the API
+    does (StateMachineArn, TaskToken, Output), the interpreter passes them to boto3 unchanged,
+    and boto3 rejects them (stateMachineArn, taskToken, output). Without it no states:* or
+    aws-sdk:sfn:* task runs (the release state machine's do).
+  * Step Functions' answers to states:* tasks in the API's spelling (ExecutionArn, Output,
+    Error): without it startExecution.sync:2 fails on its own answer.
   * moto enforces the 256 KiB state payload quota (States.DataLimitExceeded), but lets a
     "States.ALL" Retry or Catch match it, and States.Runtime too. Step Functions does not: both
     are terminal and fail the execution. The ErrorEquals matcher is made to agree.
@@ -309,6 +315,68 @@ def _patch_execution_log():
     execution.BaseExecutionWorkerCommunication.terminated = logged_terminated
 
 
+def _patch_service_parameters():
+    """Task parameters in the API's own member names, as Step Functions sends them.
+
+    Service integrations name parameters as the API does (StateMachineArn, TaskToken, Output); the
+    port of the interpreter in moto 5.2.1 hands them to boto3 as written, and boto3 only knows its
+    own spelling of members (stateMachineArn, taskToken, output). Each top-level parameter is given
+    the spelling of the operation's input member that matches it case-insensitively.
+    """
+    import boto3
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service
+
+    shapes = {}
+
+    def members(service, action):
+        key = (service, action)
+        if key not in shapes:
+            client = boto3.client(service, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+            operation = client.meta.method_to_api_mapping.get(action)
+            names = client.meta.service_model.operation_model(operation).input_shape.members if operation else {}
+            shapes[key] = {name.lower(): name for name in names}
+        return shapes[key]
+
+    def normalise(self, parameters, boto_service_name=None, service_action_name=None):
+        spelling = members(boto_service_name or self._get_boto_service_name(),
+                           service_action_name or self._get_boto_service_action())
+        for name in list(parameters):
+            wanted = spelling.get(name.lower())
+            if wanted is not None and wanted != name:
+                parameters[wanted] = parameters.pop(name)
+
+    state_task_service.StateTaskService._normalise_parameters = normalise
+
+
+def _patch_sfn_responses():
+    """Step Functions' answers to a states:* task in the API's own member names.
+
+    The port of the interpreter in moto 5.2.1 keeps boto3's spelling of a response (executionArn,
+    output, error): its .sync resolvers then look for ExecutionArn and fail, and a state would read
+    $.Output where Step Functions writes it. The answers of states:startExecution (and the
+    DescribeExecution the .sync patterns poll, also found in a failed child's Cause) get the spelling
+    Step Functions uses: ExecutionArn, Output, Status, Error, Cause.
+    """
+    import boto3
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_sfn
+
+    shapes = {}
+
+    def output_shape(action):
+        if action not in shapes:
+            client = boto3.client("stepfunctions", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+            operation = client.meta.method_to_api_mapping.get(action)
+            shapes[action] = client.meta.service_model.operation_model(operation).output_shape if operation else None
+        return shapes[action]
+
+    def normalise(self, response, boto_service_name=None, service_action_name=None):
+        shape = output_shape(service_action_name or self._get_boto_service_action())
+        if shape is not None and isinstance(response, dict):
+            self._from_boto_response(response, shape)
+
+    state_task_service_sfn.StateTaskServiceSfn._normalise_response = normalise
+
+
 def _terminal_errors_escape_states_all():
     from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
     from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
@@ -425,6 +493,8 @@ def main():
     port, control_port = sys.argv[1], int(sys.argv[2])
     _patch_time()
     _patch_execution_log()
+    _patch_service_parameters()
+    _patch_sfn_responses()
     _terminal_errors_escape_states_all()
     _stop_is_immediate()
     _services_keep_their_deployment_configuration()

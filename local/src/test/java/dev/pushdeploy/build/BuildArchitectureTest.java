@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The shape of the whole build's main code, functions and local runtime together (functions'
  * ArchitectureTest holds its domain; functions builds alone and cannot see local): no package
- * cycle anywhere, and nothing deployed reaches the local runtime.
+ * cycle anywhere; nothing deployed reaches the local runtime, the CLI or the operator commands;
+ * the operator commands (which work against AWS too) do not reach the local runtime either: only
+ * the CLI, which starts it, does.
  */
 class BuildArchitectureTest {
     static final JavaClasses MAIN = new ClassFileImporter().importLocations(Set.of(
@@ -25,9 +27,16 @@ class BuildArchitectureTest {
     }
 
     @Test
-    void theFunctionsNeverReachTheLocalRuntime() {
-        noClasses().that().resideOutsideOfPackage("dev.pushdeploy.local..")
-                .should().dependOnClassesThat().resideInAPackage("dev.pushdeploy.local..")
+    void theFunctionsNeverReachTheLocalRuntimeOrTheCli() {
+        noClasses().that().resideOutsideOfPackages("dev.pushdeploy.local..", "dev.pushdeploy.cli..", "dev.pushdeploy.ops..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.pushdeploy.local..", "dev.pushdeploy.cli..", "dev.pushdeploy.ops..")
+                .check(MAIN);
+    }
+
+    @Test
+    void onlyTheCliStartsTheLocalRuntime() {
+        noClasses().that().resideInAPackage("dev.pushdeploy.ops..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.pushdeploy.local..", "dev.pushdeploy.cli..")
                 .check(MAIN);
     }
 }

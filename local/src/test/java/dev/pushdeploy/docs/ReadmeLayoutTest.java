@@ -65,6 +65,9 @@ class ReadmeLayoutTest {
         for (String name : packages(LOCAL)) {
             assertTrue(local.contains(" " + name + "/"), "dev.pushdeploy.local." + name + " in: " + local);
         }
+        for (String name : packages(LOCAL.getParent())) {
+            assertTrue(local.contains("  dev.pushdeploy." + name + " "), "dev.pushdeploy." + name + " in: " + local);
+        }
     }
 
     private static List<String> packages(Path dir) throws IOException {

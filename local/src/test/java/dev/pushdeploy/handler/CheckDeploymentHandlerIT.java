@@ -15,7 +15,11 @@ import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.rollout.RolloutFixtures.CallCounter;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
+import dev.pushdeploy.adapter.aws.SfnTaskTokens;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import dev.pushdeploy.model.Verdict;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
@@ -47,7 +51,8 @@ class CheckDeploymentHandlerIT {
                 .overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
         return new CheckDeploymentHandler(new SdkRolloutObserver(ecs, elb, HttpSmokeCheck.withDefaultTimeouts()),
                 new SsmConfigSource(emulator.client(software.amazon.awssdk.services.ssm.SsmClient.builder()), World.CONFIG_PARAMETER),
-                (request, seconds) -> { }, clock);
+                (request, seconds) -> { }, new DynamoRolloutWatches(emulator.client(DynamoDbClient.builder()), World.TABLE),
+                new SfnTaskTokens(emulator.client(SfnClient.builder())), clock);
     }
 
     /** What StartDeployment leaves behind on moto: the service on revision 2, no deployment id. */
@@ -61,7 +66,7 @@ class CheckDeploymentHandlerIT {
 
     private static CheckResult check(Emulator emulator, World world, Rollout rollout, CallCounter counter, Clock clock) {
         return handler(emulator, counter, clock).apply(new CheckDeploymentHandler.Input(
-                RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, null), RolloutFixtures.log(RolloutFixtures.lines()));
+                RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, null, null), RolloutFixtures.log(RolloutFixtures.lines()));
     }
 
     @Test

@@ -14,7 +14,12 @@ import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.rollout.RolloutFixtures.CallCounter;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SdkServiceDeployments;
+import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
+import dev.pushdeploy.adapter.aws.SfnTaskTokens;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import dev.pushdeploy.model.Verdict;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
@@ -37,7 +42,7 @@ class RollbackHandlerIT {
 
     private static RollbackHandler handler(Emulator emulator, CallCounter counter) {
         EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
-        return new RollbackHandler(new SdkEcsServices(ecs), request -> true, Clock.systemUTC());
+        return new RollbackHandler(new SdkEcsServices(ecs), new SdkServiceDeployments(ecs), request -> true, Clock.systemUTC());
     }
 
     private static Rollout started(World world) {
@@ -83,8 +88,10 @@ class RollbackHandlerIT {
 
         CheckResult check = new CheckDeploymentHandler(
                 new SdkRolloutObserver(world.ecs, world.elb, HttpSmokeCheck.withDefaultTimeouts()),
-                new SsmConfigSource(world.ssm, World.CONFIG_PARAMETER), (request, seconds) -> { }, Clock.systemUTC())
-                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back, null),
+                new SsmConfigSource(world.ssm, World.CONFIG_PARAMETER), (request, seconds) -> { },
+                new DynamoRolloutWatches(world.dynamo, World.TABLE), new SfnTaskTokens(emulator.client(SfnClient.builder())),
+                Clock.systemUTC())
+                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back, null, null),
                         RolloutFixtures.log(RolloutFixtures.lines()));
 
         // moto's only deployment is the original one on web:1, forever IN_PROGRESS with no task running

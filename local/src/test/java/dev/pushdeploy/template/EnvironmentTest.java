@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * gets from the Globals, CONFIG_PARAMETER, go to every function by design).
  */
 class EnvironmentTest {
-    private static final Deployment STACK = Deployments.withRelease(Map.of(), "none");
+    /** With a second service, so that every function exists (the release planner comes with it). */
+    private static final Deployment STACK = Deployments.withRelease(Map.of("SecondServiceName", "api"), "none");
 
     static Set<String> functions() {
         return Repo.FUNCTIONS.keySet();
@@ -72,7 +73,9 @@ class EnvironmentTest {
                 "LockFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "StartDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "CheckDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "RolloutEventsFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "RollbackFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "LifecycleHookFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "FinalizeFunction", closer,
                 "ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROLL_BACK_STOPPED_RUNS")).collect(Collectors.toSet()));
         for (String function : Repo.FUNCTIONS.keySet()) {

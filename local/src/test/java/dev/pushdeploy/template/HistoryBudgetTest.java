@@ -8,10 +8,9 @@ import dev.pushdeploy.config.Health;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.request.ScanGate;
-import dev.pushdeploy.rollout.PollInterval;
+import dev.pushdeploy.rollout.RolloutWatcher;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * scheduled, started, succeeded, exited) and 3 more per failed attempt; a Wait, Choice or Pass 2; the
  * execution's own start and end 2. The worst case walks the longest path: a scan that never completes
  * (polled until its deadline), a wait for the lock as long as any holder can keep it, a rollout and its
- * rollback that each run to the deadline at the shortest waits (the adaptive wait stays at its minimum
- * while only health is outstanding), and the bake in between; every Task outside the loops uses all its
+ * rollback that each run to the deadline with no ECS event ever waking the workflow (each watch task
+ * times out and watches again), and the bake in between; every Task outside the loops uses all its
  * attempts, and every loop iteration's Task fails once before it succeeds.
  */
 public class HistoryBudgetTest {
@@ -52,8 +51,7 @@ public class HistoryBudgetTest {
     void theWorstCaseFitsTheHistoryLimit() {
         int scanPolls = scanPolls();
         int lockPolls = lockPolls();
-        int rolloutChecks = checksUntilTheDeadline();
-        int loopIteration = cost("WaitForRollout") + cost("CheckDeployment") + cost("Verdict") + EVENTS_PER_FAILED_ATTEMPT;
+        int rolloutChecks = watchesUntilTheDeadline();
         long events = EXECUTION_EVENTS + cost("Init")
                 + (long) scanPolls * (cost("ScanGate") + cost("ScanDecision") + cost("WaitForScan") + EVENTS_PER_FAILED_ATTEMPT)
                 + (long) lockPolls * (cost("WaitForLock") + cost("Prepare") + cost("Decide") + cost("Lock") + cost("LockDecision")
@@ -61,10 +59,12 @@ public class HistoryBudgetTest {
                 + allAttempts("Prepare") + cost("Decide") + allAttempts("Lock") + cost("LockDecision")
                 + cost("NeedRotation") + allAttempts("RotateSecrets") + cost("NeedRegistration") + allAttempts("RegisterTaskDefinition")
                 + allAttempts("StartDeployment")
-                + (long) rolloutChecks * loopIteration
+                + allAttempts("CheckDeployment") + cost("Verdict")
+                + (long) rolloutChecks * (cost("WaitForRollout") + EVENTS_PER_FAILED_ATTEMPT) + cost("Verdict")
                 + cost("Bake") + allAttempts("CheckAfterBake") + cost("BakeVerdict")
                 + allAttempts("Rollback") + cost("WasDeployed")
-                + (long) rolloutChecks * (cost("WaitForRollback") + cost("CheckRollback") + cost("RollbackVerdict") + EVENTS_PER_FAILED_ATTEMPT)
+                + allAttempts("CheckRollback") + cost("RollbackVerdict")
+                + (long) rolloutChecks * (cost("WaitForRollback") + EVENTS_PER_FAILED_ATTEMPT) + cost("RollbackVerdict")
                 + cost("RollbackFailed") + allAttempts("Finalize") + cost("Outcome") + cost("RollbackFailedFail");
         System.out.printf("worst case at DeploymentDeadlineSeconds=%d, BakeSeconds=%d: %d events (%d scan polls, %d lock polls, "
                 + "%d checks each way)%n", deadline, bake, events, scanPolls, lockPolls, rolloutChecks);
@@ -75,8 +75,8 @@ public class HistoryBudgetTest {
     void theStateMachinesTimeLimitNeverCutsALegitimateRunShort() {
         long lockWait = LockService.maxWaitSeconds(extreme());
         long holding = taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment")
-                + deadline + taskSeconds("CheckDeployment") + bake + taskSeconds("CheckAfterBake")
-                + taskSeconds("Rollback") + deadline + taskSeconds("CheckRollback");
+                + taskSeconds("CheckDeployment") + deadline + RolloutWatcher.RECHECK_SECONDS + bake + taskSeconds("CheckAfterBake")
+                + taskSeconds("Rollback") + taskSeconds("CheckRollback") + deadline + RolloutWatcher.RECHECK_SECONDS;
         long longest = ScanGate.DEFAULT_DEADLINE_SECONDS + lockWait + holding + taskSeconds("Finalize");
         int limit = Json.tree(read()).path("TimeoutSeconds").asInt();
         System.out.printf("longest run: %d s; TimeoutSeconds %d%n", longest, limit);
@@ -89,7 +89,7 @@ public class HistoryBudgetTest {
         List<Long> gaps = List.of(
                 taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment")
                         + taskSeconds("CheckDeployment"),
-                PollInterval.MAX_SECONDS + taskSeconds("CheckDeployment"),
+                RolloutWatcher.RECHECK_SECONDS + taskSeconds("CheckDeployment"),
                 taskSeconds("Rollback") + taskSeconds("CheckRollback"),
                 taskSeconds("CheckAfterBake"));
         long longest = gaps.stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -97,15 +97,16 @@ public class HistoryBudgetTest {
         assertTrue(longest <= LockService.STEP_ALLOWANCE_SECONDS, longest + " s between renewals, more than the lease allows");
     }
 
-    /** Checks from the start of a rollout to its deadline, at the shortest waits the verdict may ask for. */
-    private int checksUntilTheDeadline() {
-        long elapsed = 0;
-        int checks = 0;
-        while (elapsed <= deadline) {
-            checks++;
-            elapsed += PollInterval.nextPollSeconds(Duration.ofSeconds(elapsed), Duration.ofSeconds(deadline - elapsed), true);
-        }
-        return checks;
+    /**
+     * Watch tasks from the start of a rollout until its verdict when no event ever comes: each times out
+     * after {@link RolloutWatcher#RECHECK_SECONDS} and watches again, and the one after the deadline
+     * ends it TIMED_OUT.
+     */
+    private int watchesUntilTheDeadline() {
+        assertTrue(states.path("WaitForRollout").path("TimeoutSeconds").asInt() == RolloutWatcher.RECHECK_SECONDS
+                && states.path("WaitForRollback").path("TimeoutSeconds").asInt() == RolloutWatcher.RECHECK_SECONDS,
+                "the watch tasks time out after RolloutWatcher.RECHECK_SECONDS");
+        return deadline / RolloutWatcher.RECHECK_SECONDS + 2;
     }
 
     private int lockPolls() {
@@ -137,7 +138,16 @@ public class HistoryBudgetTest {
     private int cost(String state) {
         JsonNode body = states.path(state);
         assertTrue(body.isObject(), "no state " + state + " in the ASL");
-        return EVENTS_PER_STATE.get(body.path("Type").asText());
+        return events(body);
+    }
+
+    /**
+     * A state's events when it runs once: a Task that waits for a task token has one more than a
+     * direct Lambda Task (entered, scheduled, started, submitted, succeeded, exited).
+     */
+    public static int events(JsonNode state) {
+        int events = EVENTS_PER_STATE.get(state.path("Type").asText());
+        return state.path("Resource").asText().endsWith(".waitForTaskToken") ? events + 1 : events;
     }
 
     /** A Task's events when it uses every attempt its retriers allow. */

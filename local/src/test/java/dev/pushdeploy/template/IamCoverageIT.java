@@ -28,6 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.rollout.Watch;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Secret;
@@ -115,10 +122,25 @@ class IamCoverageIT {
                 world.ecr.startImageScan(r -> r.repositoryName(World.REPOSITORY).imageId(i -> i.imageDigest(digest)));
             }
             case "RegisterTaskDefinitionFunction" -> world.pushImage("v1.0.1");
-            case "StartDeploymentFunction" -> revision2(world);
+            case "PlanReleaseFunction" -> world.pushImage("v1.1.0");
+            case "StartDeploymentFunction" -> {
+                revision2(world);
+                lock(event);
+            }
             case "CheckDeploymentFunction", "RollbackFunction" -> {
                 String revision = revision2(world);
                 world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(revision));
+                lock(event);
+            }
+            case "RolloutEventsFunction" -> {
+                String revision = revision2(world);
+                world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(revision));
+                String check = Files.readString(Repo.events("check-deployment.json"));
+                lock(check);
+                JsonNode state = Json.tree(check);
+                new DynamoRolloutWatches(world.dynamo, World.TABLE).register(new Watch("a-task-token",
+                        Json.convert(state.path("request"), DeployRequest.class), Json.convert(state.path("rollout"), Rollout.class),
+                        Json.convert(state.path("release"), Release.class), Long.MAX_VALUE / 1000));
             }
             case "FinalizeFunction" -> {
                 String v110 = world.pushImage("v1.1.0");
@@ -127,13 +149,17 @@ class IamCoverageIT {
                 }
                 String live = register(world, v110, "b");
                 world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(live));
-                RequestStreamHandler lock = (RequestStreamHandler) Class.forName("dev.pushdeploy.handler.LockHandler")
-                        .getConstructor().newInstance();
-                lock.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+                lock(event);
             }
             default -> {
             }
         }
+    }
+
+    /** The request of a sample event takes the service's lock, as its run would have before the step (steps move the service only then). */
+    private static void lock(String event) throws Exception {
+        RequestStreamHandler lock = (RequestStreamHandler) Class.forName("dev.pushdeploy.handler.LockHandler").getConstructor().newInstance();
+        lock.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
     }
 
     /** Revision 2 of web: the live one with the image v1.0.1 (what the rollout events name). */

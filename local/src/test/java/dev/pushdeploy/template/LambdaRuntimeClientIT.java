@@ -122,8 +122,14 @@ class LambdaRuntimeClientIT {
     @Test
     void prepareLogsItsDecisionAsFieldsAndAnApplicationLogLevelDropsLowerLevels(Emulator emulator) throws Exception {
         World world = World.create(emulator);
-        world.pushImage("v1.1.0");
         String event = Files.readString(Repo.events("prepare.json"));
+        Map<String, String> properties = new HashMap<>(environment(world, "PrepareFunction"));
+        properties.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
+                "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
+        FunctionEnvironment.with(properties, () -> {
+            IamCoverageIT.prepare("PrepareFunction", world, event);
+            return null;
+        });
 
         List<JsonNode> info = jsonLines("PrepareFunction", run("PrepareFunction", environment(world, "PrepareFunction"), emulator, event));
         JsonNode prepared = info.stream().filter(l -> "prepared".equals(l.path("message").asText())).findFirst()

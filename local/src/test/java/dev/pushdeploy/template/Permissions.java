@@ -39,10 +39,11 @@ final class Permissions {
     }
 
     /** SDK service name (lower case) → IAM service prefix. */
-    private static final Map<String, String> PREFIXES = Map.of(
-            "ecs", "ecs", "ssm", "ssm", "ecr", "ecr", "dynamodb", "dynamodb", "sns", "sns",
-            "eventbridge", "events", "elasticloadbalancingv2", "elasticloadbalancing",
-            "kms", "kms", "secretsmanager", "secretsmanager", "sfn", "states");
+    private static final Map<String, String> PREFIXES = Map.ofEntries(
+            Map.entry("ecs", "ecs"), Map.entry("ssm", "ssm"), Map.entry("ecr", "ecr"), Map.entry("dynamodb", "dynamodb"),
+            Map.entry("sns", "sns"), Map.entry("eventbridge", "events"), Map.entry("elasticloadbalancingv2", "elasticloadbalancing"),
+            Map.entry("kms", "kms"), Map.entry("secretsmanager", "secretsmanager"), Map.entry("sfn", "states"),
+            Map.entry("cloudwatch", "cloudwatch"));
 
     /** Parameter Store's view of Secrets Manager: reading it needs the secret's own permission. */
     private static final String SECRETS_MANAGER_REFERENCE = "/aws/reference/secretsmanager/";

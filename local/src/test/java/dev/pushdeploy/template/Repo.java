@@ -17,8 +17,6 @@ final class Repo {
     /** Template function → handler class (simple name) → events file; the ASL substitution is {@code <function>Arn}. */
     static final Map<String, String> FUNCTIONS = new LinkedHashMap<>();
     static final Map<String, String> EVENTS = new LinkedHashMap<>();
-    /** The functions the state machine invokes: all but the reconciler, which EventBridge invokes. */
-    static final java.util.List<String> STEPS = new java.util.ArrayList<>();
 
     static {
         fn("PrepareFunction", "PrepareHandler", "prepare.json");
@@ -30,8 +28,10 @@ final class Repo {
         fn("CheckDeploymentFunction", "CheckDeploymentHandler", "check-deployment.json");
         fn("RollbackFunction", "RollbackHandler", "rollback.json");
         fn("FinalizeFunction", "FinalizeHandler", "finalize.json");
-        STEPS.addAll(FUNCTIONS.keySet());
+        fn("PlanReleaseFunction", "PlanReleaseHandler", "plan-release.json");
         fn("ReconcileFunction", "ReconcileHandler", "reconcile.json");
+        fn("RolloutEventsFunction", "RolloutEventHandler", "ecs-deployment-completed.json");
+        fn("LifecycleHookFunction", "LifecycleHookHandler", "lifecycle-hook.json");
     }
 
     private Repo() {

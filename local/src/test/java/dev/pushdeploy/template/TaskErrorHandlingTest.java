@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.rollout.RolloutWatcher;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.template.CfnTemplate;
 import java.io.IOException;
@@ -108,12 +109,19 @@ class TaskErrorHandlingTest {
         JsonNode substitutions = TEMPLATE.properties("StateMachine").path("DefinitionSubstitutions");
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, JsonNode> task : tasks().entrySet()) {
-            String placeholder = task.getValue().path("Resource").asText().replaceAll("^\\$\\{(.+)}$", "$1");
+            boolean watch = task.getValue().path("Resource").asText().endsWith(".waitForTaskToken");
+            String placeholder = (watch ? task.getValue().path("Parameters").path("FunctionName") : task.getValue().path("Resource"))
+                    .asText().replaceAll("^\\$\\{(.+)}$", "$1");
             String alias = substitutions.path(placeholder).path("Ref").asText();
             String function = TEMPLATE.properties(alias).path("FunctionName").path("Ref").asText();
             int functionTimeout = TEMPLATE.properties(function).path("Timeout").asInt();
             int taskTimeout = task.getValue().path("TimeoutSeconds").asInt(-1);
-            if (taskTimeout <= functionTimeout || taskTimeout > functionTimeout + TIMEOUT_MARGIN) {
+            if (watch) {
+                if (taskTimeout != RolloutWatcher.RECHECK_SECONDS || taskTimeout <= functionTimeout) {
+                    problems.add(task.getKey() + " (" + function + ", Timeout " + functionTimeout + " s): a watch times out after "
+                            + "RolloutWatcher.RECHECK_SECONDS, longer than its function, not " + taskTimeout);
+                }
+            } else if (taskTimeout <= functionTimeout || taskTimeout > functionTimeout + TIMEOUT_MARGIN) {
                 problems.add(task.getKey() + " (" + function + ", Timeout " + functionTimeout + " s): TimeoutSeconds "
                         + taskTimeout + " is not in (" + functionTimeout + ", " + (functionTimeout + TIMEOUT_MARGIN) + "]");
             }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,9 @@ class TemplateOptionsIT {
     static final Map<String, List<String>> OPTIONS = options();
     /**
      * Options whose resources no other option touches (the smoke URL only changes a value, the CI
-     * role only refers to the repository): each combination takes one of their choices in turn (by
-     * the sum of its other choices' positions), so that every pair of choices of any two options
+     * role only refers to the repository, the strategy's resources hang off the load balancer and the
+     * service): each combination takes one of their choices in turn (by the sum of its other choices'
+     * positions; the strategy by a hash of them), so that every pair of choices of any two options
      * still meets (checked below).
      */
     static final Map<String, List<String>> VALUE_OPTIONS = valueOptions();
@@ -51,6 +53,7 @@ class TemplateOptionsIT {
         Map<String, List<String>> o = new LinkedHashMap<>();
         o.put("smoke", List.of("default", "url"));
         o.put("ci", List.of("off", "create-provider", "existing-provider"));
+        o.put("strategy", List.of("ROLLING", "BLUE_GREEN", "CANARY", "LINEAR"));
         return o;
     }
 
@@ -105,6 +108,9 @@ class TemplateOptionsIT {
             if (isPrivate() && get("services").equals("two")) {
                 rules.add("SecondServiceNeedsTheAlb");
             }
+            if (isPrivate() && !get("strategy").equals("ROLLING")) {
+                rules.add("TrafficShiftingNeedsTheAlb");
+            }
             return rules;
         }
 
@@ -146,6 +152,7 @@ class TemplateOptionsIT {
             if (get("services").equals("two")) {
                 p.put("SecondServiceName", SECOND);
             }
+            p.put("DeploymentStrategy", get("strategy"));
             return p;
         }
 
@@ -175,7 +182,10 @@ class TemplateOptionsIT {
             int shift = 0;
             for (Map.Entry<String, List<String>> option : VALUE_OPTIONS.entrySet()) {
                 List<String> values = option.getValue();
-                full.put(option.getKey(), values.get((turn + shift++) % values.size()));
+                int index = option.getKey().equals("strategy") ? Math.floorMod(choices.hashCode(), values.size())
+                        : (turn + shift) % values.size();
+                shift++;
+                full.put(option.getKey(), values.get(index));
             }
             return new Options(full);
         });
@@ -201,6 +211,7 @@ class TemplateOptionsIT {
         hardening(options, v);
         ci(options, v);
         services(options, v);
+        strategy(options, v);
     }
 
     /** The template's Rules refuse the combinations that cannot work, with a message that says why. */
@@ -273,7 +284,7 @@ class TemplateOptionsIT {
         Set<String> seen = new TreeSet<>();
         combinations().forEach(o -> o.parameters().forEach((k, val) -> seen.add(k + "=" + val)));
         for (String parameter : List.of("Ingress", "DatabaseNetwork", "EnableDatabase", "EnableExecuteCommand", "EnableAdminHost",
-                "ReadOnlyRootFilesystem")) {
+                "ReadOnlyRootFilesystem", "DeploymentStrategy")) {
             for (com.fasterxml.jackson.databind.JsonNode value : Deployments.TEMPLATE.parameters().path(parameter).path("AllowedValues")) {
                 assertTrue(seen.contains(parameter + "=" + value.asText()), parameter + "=" + value.asText() + " is never tried");
             }
@@ -436,6 +447,69 @@ class TemplateOptionsIT {
         } else {
             assertNull(smoke);
         }
+    }
+
+    // ---------------------------------------------------------------- deployment strategy
+
+    /**
+     * ROLLING: the service rolls, with no alternate group, rules, roles or hook. The others: ECS's
+     * strategy with its own settings, the alternate target group and both listener rules weighting
+     * the two groups, the load balancer role allowed exactly those, the lifecycle hook at the test and
+     * production stages, and the configuration naming the strategy and the test listener's header.
+     * Every public deployment is judged by the two default alarms, in ECS's configuration and pushdeploy's.
+     */
+    private static void strategy(Options o, Variant v) {
+        JsonNode configuration = v.properties("Service").path("DeploymentConfiguration");
+        Target target = ConfigParser.parse(v.properties("ConfigParameter").path("Value").asText()).targets().get(0);
+        String strategy = o.get("strategy");
+        boolean shifts = !strategy.equals("ROLLING");
+        assertEquals(strategy, configuration.path("Strategy").asText());
+        assertEquals(strategy, target.strategy().type().name());
+        for (String id : List.of("AlternateTargetGroup", "ProductionListenerRule", "TestListenerRule", "EcsLoadBalancerRole",
+                "LifecycleHookInvokeRole")) {
+            assertEquals(shifts, v.exists(id), id + " exists for " + strategy);
+        }
+        assertEquals(strategy.equals("CANARY"), configuration.has("CanaryConfiguration"));
+        assertEquals(strategy.equals("LINEAR"), configuration.has("LinearConfiguration"));
+        assertEquals(shifts, configuration.has("BakeTimeInMinutes"));
+        List<String> alarms = new ArrayList<>();
+        configuration.path("Alarms").path("AlarmNames").forEach(a -> alarms.add(a.asText()));
+        assertEquals(o.isPrivate() ? List.of() : List.of("pushdeploy-web-5xx-rate", "pushdeploy-web-response-time"), alarms);
+        assertEquals(alarms, target.health().alarms());
+        if (!shifts) {
+            assertFalse(configuration.has("LifecycleHooks"));
+            assertTrue(v.properties("Service").path("LoadBalancers").get(0).path("AdvancedConfiguration").isMissingNode());
+            return;
+        }
+        if (strategy.equals("CANARY")) {
+            assertEquals("5", configuration.path("CanaryConfiguration").path("CanaryPercent").asText());
+            assertEquals("10", configuration.path("CanaryConfiguration").path("CanaryBakeTimeInMinutes").asText());
+        }
+        if (strategy.equals("LINEAR")) {
+            assertEquals("20", configuration.path("LinearConfiguration").path("StepPercent").asText());
+            assertEquals("6", configuration.path("LinearConfiguration").path("StepBakeTimeInMinutes").asText());
+        }
+        JsonNode hook = configuration.path("LifecycleHooks").get(0);
+        assertEquals("{LifecycleHookFunctionAliaslive}", hook.path("HookTargetArn").asText(), "the alias SAM publishes");
+        assertEquals("{LifecycleHookInvokeRole.Arn}", hook.path("RoleArn").asText());
+        assertEquals("[\"POST_TEST_TRAFFIC_SHIFT\",\"PRODUCTION_TRAFFIC_SHIFT\",\"POST_PRODUCTION_TRAFFIC_SHIFT\"]",
+                hook.path("LifecycleStages").toString());
+        JsonNode advanced = v.properties("Service").path("LoadBalancers").get(0).path("AdvancedConfiguration");
+        assertEquals("{AlternateTargetGroup}", advanced.path("AlternateTargetGroupArn").asText());
+        assertEquals("{ProductionListenerRule}", advanced.path("ProductionListenerRule").asText());
+        assertEquals("{TestListenerRule}", advanced.path("TestListenerRule").asText());
+        assertEquals("{EcsLoadBalancerRole.Arn}", advanced.path("RoleArn").asText());
+        for (String rule : List.of("ProductionListenerRule", "TestListenerRule")) {
+            assertEquals("[{\"TargetGroupArn\":\"{TargetGroup}\",\"Weight\":100},{\"TargetGroupArn\":\"{AlternateTargetGroup}\",\"Weight\":0}]",
+                    v.properties(rule).path("Actions").get(0).path("ForwardConfig").path("TargetGroups").toString().replace("\"100\"", "100")
+                            .replace("\"0\"", "0"), rule);
+        }
+        assertEquals("{HttpListener}", v.properties("TestListenerRule").path("ListenerArn").asText());
+        String testValue = v.properties("TestListenerRule").path("Conditions").get(0).path("HttpHeaderConfig").path("Values").get(0).asText();
+        assertEquals("X-Pushdeploy-Test", target.strategy().testHeader());
+        assertEquals(testValue, target.strategy().testHeaderValue());
+        assertTrue(target.strategy().testUrl().startsWith("http://") && target.strategy().testUrl().endsWith(v.parameters.get("HealthCheckPath")),
+                target.strategy().testUrl());
     }
 
     // ---------------------------------------------------------------- network ranges
@@ -605,6 +679,49 @@ class TemplateOptionsIT {
             }
         }
         assertEquals(List.of(), missing, "grants of the first service the second lacks");
+    }
+
+    /**
+     * Releases come with the second service. The release's role may invoke its planner, start and
+     * follow executions of the deployment workflow (and of no other state machine), record the
+     * release and notify: nothing else; the planner only reads the two repositories.
+     */
+    @Test
+    void aReleaseMayStartAndFollowDeploymentsAndNothingElse() {
+        Variant one = Variant.of(Map.of());
+        for (String id : List.of("ReleaseStateMachine", "ReleaseStateMachineRole", "PlanReleaseFunction", "PlanReleaseFunctionRole")) {
+            assertFalse(one.exists(id), id + " without a second service");
+        }
+        Variant v = Variant.of(Map.of("SecondServiceName", SECOND));
+        Map<String, Set<String>> grants = grants(v, "ReleaseStateMachineRole");
+        String deploy = v.properties("ReleaseStateMachine").path("DefinitionSubstitutions").path("DeployStateMachineArn").asText();
+        assertTrue(deploy.endsWith(":stateMachine:pushdeploy-deploy"), deploy);
+        String executions = deploy.replace(":stateMachine:", ":execution:") + ":*";
+        assertEquals(Set.of(deploy), grants.get("states:StartExecution"));
+        assertEquals(Set.of(executions), grants.get("states:DescribeExecution"));
+        assertEquals(Set.of(executions), grants.get("states:StopExecution"));
+        assertEquals(Set.of("arn:aws:events:us-east-1:123456789012:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"),
+                grants.get("events:PutRule"));
+        assertEquals(Set.of(v.properties("ReleaseStateMachine").path("DefinitionSubstitutions").path("PlanReleaseFunctionArn").asText()),
+                grants.get("lambda:InvokeFunction"));
+        assertEquals(Set.of("dynamodb:PutItem", "events:DescribeRule", "events:PutRule", "events:PutTargets", "kms:Decrypt",
+                        "kms:GenerateDataKey", "lambda:InvokeFunction", "logs:CreateLogDelivery", "logs:DeleteLogDelivery",
+                        "logs:DescribeLogGroups", "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
+                        "logs:PutResourcePolicy", "logs:UpdateLogDelivery", "sns:Publish", "states:DescribeExecution",
+                        "states:StartExecution", "states:StopExecution", "xray:GetSamplingRules", "xray:GetSamplingTargets",
+                        "xray:PutTelemetryRecords", "xray:PutTraceSegments"),
+                grants.keySet());
+        Map<String, Set<String>> planner = grants(v, "PlanReleaseFunctionRole");
+        assertEquals(Set.of("ecr:DescribeImages", "ecr:DescribeRepositories"), planner.keySet());
+        assertEquals(2, planner.get("ecr:DescribeImages").size(), "the two repositories: " + planner);
+    }
+
+    /** Action → the resources a role's own policies grant it on. */
+    private static Map<String, Set<String>> grants(Variant v, String role) {
+        Map<String, Set<String>> grants = new TreeMap<>();
+        v.properties(role).path("Policies").forEach(p -> p.path("PolicyDocument").path("Statement").forEach(st ->
+                texts(st.path("Action")).forEach(a -> grants.computeIfAbsent(a, k -> new TreeSet<>()).addAll(texts(st.path("Resource"))))));
+        return grants;
     }
 
     /** The second service's counterpart of a grant on the first's repository, service, family, slots or release parameters. */

@@ -4,6 +4,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -16,7 +17,7 @@ import java.time.Duration;
 
 /**
  * SDK clients, built once per execution environment (lazily, one holder class each) with the
- * URL-connection HTTP client. Region and endpoint come from the SDK's standard sources
+ * URL-connection HTTP client (behind {@link Priming}'s guard). Region and endpoint come from the SDK's standard sources
  * ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}); there is no
  * emulator switch here.
  */
@@ -61,15 +62,19 @@ public final class Aws {
         return ElbHolder.CLIENT;
     }
 
+    public static CloudWatchClient cloudWatch() {
+        return CloudWatchHolder.CLIENT;
+    }
+
     public static SfnClient sfn() {
         return SfnHolder.CLIENT;
     }
 
     private static final class Http {
-        static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
+        static final SdkHttpClient CLIENT = Priming.guarding(UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(30))
-                .build();
+                .build());
     }
 
     private static final class EcsHolder {
@@ -102,5 +107,9 @@ public final class Aws {
 
     private static final class ElbHolder {
         static final ElasticLoadBalancingV2Client CLIENT = build(ElasticLoadBalancingV2Client.builder());
+    }
+
+    private static final class CloudWatchHolder {
+        static final CloudWatchClient CLIENT = build(CloudWatchClient.builder());
     }
 }

@@ -80,6 +80,15 @@ public final class DynamoLedger implements LedgerTable {
         return number(updated, "next");
     }
 
+    /** The service's newest history items, newest first, at most {@code limit}. */
+    public List<HistoryItem> recentHistory(String serviceKey, int limit) {
+        return AwsCall.run("dynamodb:Query history of " + serviceKey, () ->
+                dynamo.queryPaginator(r -> r.tableName(table).scanIndexForward(false).limit(Math.min(limit, 100))
+                                .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                                .expressionAttributeValues(Map.of(":pk", s(pk(serviceKey)), ":prefix", s(HIST))))
+                        .items().stream().limit(limit).map(DynamoLedger::historyItem).toList());
+    }
+
     @Override
     public WaiterItem registerWaiter(String serviceKey, WaiterItem waiter) {
         Map<String, String> names = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.aws;
 
+import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.rollout.ServiceState;
@@ -12,7 +13,8 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 
 /**
  * {@link EcsServices} over the SDK. Reads, of a service: {@code status} (a service that is not
- * ACTIVE counts as absent), {@code taskDefinition}, {@code loadBalancers[].targetGroupArn},
+ * ACTIVE counts as absent), {@code taskDefinition}, {@code loadBalancers[].targetGroupArn} and
+ * {@code .advancedConfiguration.alternateTargetGroupArn}, {@code deploymentConfiguration.strategy},
  * {@code events[].message} and, per deployment,
  * {@code id, status, taskDefinition, rolloutState, rolloutStateReason, runningCount,
  * desiredCount, pendingCount, failedTasks}.
@@ -55,7 +57,11 @@ public final class SdkEcsServices implements EcsServices {
                         zeroIfNull(d.runningCount()), zeroIfNull(d.desiredCount()), zeroIfNull(d.pendingCount()),
                         zeroIfNull(d.failedTasks()))).toList(),
                 service.loadBalancers().stream().map(LoadBalancer::targetGroupArn).filter(arn -> arn != null).toList(),
-                service.events().stream().map(ServiceEvent::message).filter(m -> m != null).toList());
+                service.events().stream().map(ServiceEvent::message).filter(m -> m != null).toList(),
+                Strategy.Type.of(service.deploymentConfiguration() == null ? null
+                        : service.deploymentConfiguration().strategyAsString()),
+                service.loadBalancers().stream().map(LoadBalancer::advancedConfiguration).filter(a -> a != null)
+                        .map(a -> a.alternateTargetGroupArn()).filter(arn -> arn != null).toList());
     }
 
     private static int zeroIfNull(Integer value) {

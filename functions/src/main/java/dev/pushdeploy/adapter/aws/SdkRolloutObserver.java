@@ -1,6 +1,11 @@
 package dev.pushdeploy.adapter.aws;
 
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.HookRecords;
+import dev.pushdeploy.rollout.ServiceDeploymentState;
+import dev.pushdeploy.rollout.ServiceDeployments;
 import dev.pushdeploy.rollout.RolloutObserver;
 import dev.pushdeploy.rollout.RolloutSnapshot;
 import dev.pushdeploy.rollout.ServiceState;
@@ -31,10 +36,13 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *       .startedBy .taskDefinitionArn .lastStatus .desiredStatus .stopCode .stoppedReason
  *       .containers[].name/.lastStatus/.exitCode/.reason .attachments[type=ElasticNetworkInterface]
  *       .details[name=privateIPv4Address].value};</li>
- *   <li>elasticloadbalancing:DescribeTargetHealth(targetGroupArn) per target group →
- *       {@code targetHealthDescriptions[]} {@code .target.id .target.port .targetHealth.state
- *       .targetHealth.reason};</li>
- *   <li>the {@link SmokeCheck}, when the configuration names a smoke URL.</li>
+ *   <li>elasticloadbalancing:DescribeTargetHealth(targetGroupArn) per target group (the alternate
+ *       ones of a traffic-shifting service included) → {@code targetHealthDescriptions[]}
+ *       {@code .target.id .target.port .targetHealth.state .targetHealth.reason};</li>
+ *   <li>the {@link SmokeCheck}, when the configuration names a smoke URL;</li>
+ *   <li>for a rollout: the configured alarms' states ({@link AlarmStates}) and, when the service
+ *       shifts traffic, the rollout's service deployment ({@link ServiceDeployments}) and the
+ *       lifecycle hook's record of it ({@link HookRecords}).</li>
  * </ul>
  */
 public final class SdkRolloutObserver implements RolloutObserver {
@@ -44,12 +52,42 @@ public final class SdkRolloutObserver implements RolloutObserver {
     private final EcsServices services;
     private final ElasticLoadBalancingV2Client elb;
     private final SmokeCheck smoke;
+    private final ServiceDeployments serviceDeployments;
+    private final AlarmStates alarms;
+    private final HookRecords hooks;
 
+    /** Without alarms or hook records: sees service deployments only. */
     public SdkRolloutObserver(EcsClient ecs, ElasticLoadBalancingV2Client elb, SmokeCheck smoke) {
+        this(ecs, elb, smoke, names -> List.of(), null);
+    }
+
+    /**
+     * @param hooks the lifecycle hook's records; null when the function has no table to read them from
+     */
+    public SdkRolloutObserver(EcsClient ecs, ElasticLoadBalancingV2Client elb, SmokeCheck smoke, AlarmStates alarms,
+                              HookRecords hooks) {
         this.ecs = ecs;
         this.services = new SdkEcsServices(ecs);
         this.elb = elb;
         this.smoke = smoke;
+        this.serviceDeployments = new SdkServiceDeployments(ecs);
+        this.alarms = alarms;
+        this.hooks = hooks;
+    }
+
+    @Override
+    public RolloutSnapshot observe(String cluster, String service, Health health, Rollout rollout) {
+        RolloutSnapshot base = observe(cluster, service, health);
+        List<AlarmStates.AlarmState> states = health.alarms().isEmpty() ? List.of() : alarms.describe(health.alarms());
+        ServiceDeploymentState deployment = null;
+        HookRecords.HookRecord hook = null;
+        if (base.service().strategy().shiftsTraffic()) {
+            deployment = serviceDeployments.find(cluster, service, rollout.taskDefinition(), rollout.startedAt()).orElse(null);
+            if (deployment != null && hooks != null) {
+                hook = hooks.find(deployment.arn()).orElse(null);
+            }
+        }
+        return new RolloutSnapshot(base.service(), base.tasks(), base.targets(), base.smoke(), states, deployment, hook);
     }
 
     @Override
@@ -66,7 +104,7 @@ public final class SdkRolloutObserver implements RolloutObserver {
                     .tasks().forEach(t -> tasks.add(task(t)));
         }
         List<RolloutSnapshot.TargetState> targets = new ArrayList<>();
-        for (String group : state.targetGroupArns()) {
+        for (String group : state.allTargetGroupArns()) {
             AwsCall.run("elasticloadbalancing:DescribeTargetHealth " + group,
                             () -> elb.describeTargetHealth(r -> r.targetGroupArn(group)))
                     .targetHealthDescriptions()

@@ -1,20 +1,23 @@
 package dev.pushdeploy.adapter.http;
 
+import dev.pushdeploy.adapter.aws.Priming;
 import dev.pushdeploy.rollout.RolloutSnapshot;
 import dev.pushdeploy.rollout.SmokeCheck;
+import dev.pushdeploy.rollout.TestListenerProbe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * {@link SmokeCheck} with {@code java.net.http}: one GET, no redirects followed, short timeouts
+ * {@link SmokeCheck} and {@link TestListenerProbe} with {@code java.net.http}: one GET, no redirects followed, short timeouts
  * (a check must finish well inside its Lambda's time), body discarded. The client is built per
  * probe and closed after it, so functions without a smoke URL never start its threads.
  */
-public final class HttpSmokeCheck implements SmokeCheck {
+public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
     private final Duration connectTimeout;
     private final Duration timeout;
 
@@ -27,13 +30,22 @@ public final class HttpSmokeCheck implements SmokeCheck {
         return new HttpSmokeCheck(Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
+    /** Sends nothing while a function primes ({@link Priming#active()}): the probe then fails. */
     @Override
     public RolloutSnapshot.SmokeResult probe(String url, int expectedStatus) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        return probe(url, expectedStatus, Map.of());
+    }
+
+    @Override
+    public RolloutSnapshot.SmokeResult probe(String url, int expectedStatus, Map<String, String> headers) {
+        if (Priming.active()) {
+            return new RolloutSnapshot.SmokeResult(false, "GET " + url + " not sent while priming");
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .timeout(timeout)
-                .header("User-Agent", "pushdeploy-smoke-check")
-                .GET()
-                .build();
+                .header("User-Agent", "pushdeploy-smoke-check");
+        headers.forEach(builder::header);
+        HttpRequest request = builder.GET().build();
         try (HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)

@@ -3,6 +3,7 @@ package dev.pushdeploy.adapter.json;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.SecretSpec;
+import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.config.Target;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.error.ConfigurationException;
@@ -23,6 +24,11 @@ public final class ConfigParser {
     static final Pattern PARAMETER = Pattern.compile("(/[A-Za-z0-9_.-]+){1,14}");
     static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,60}");
     static final Set<String> SEVERITIES = Set.of("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL");
+    /** CloudWatch alarm names: 1 to 255 characters, no control characters. */
+    static final Pattern ALARM_NAME = Pattern.compile("[^\\p{Cntrl}]{1,255}");
+    static final int MAX_ALARMS = 10;
+    static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
+    static final Pattern HEADER_VALUE = Pattern.compile("[A-Za-z0-9._~+/=-]{1,128}");
 
     private ConfigParser() {
     }
@@ -90,7 +96,8 @@ public final class ConfigParser {
         }
         int keep = integer(node, "keepRevisions", at, 10, 2, 1000);
         int scanDeadline = integer(node, "scanDeadlineSeconds", at, ScanGate.DEFAULT_DEADLINE_SECONDS, 10, ScanGate.DEFAULT_DEADLINE_SECONDS);
-        return new Target(repository, cluster, service, container, tagPattern, secrets, health, severity, keep, scanDeadline);
+        Strategy strategy = strategy(node.path("strategy"), at + ".strategy");
+        return new Target(repository, cluster, service, container, tagPattern, secrets, health, severity, keep, scanDeadline, strategy);
     }
 
     private static Pattern tagPattern(JsonNode node, String at) {
@@ -143,7 +150,72 @@ public final class ConfigParser {
                 smokeUrl,
                 integer(node, "expectedStatus", at, 200, 100, 599),
                 integer(node, "bakeSeconds", at, 0, 0, 3600),
-                integer(node, "deadlineSeconds", at, 900, 60, Health.MAX_DEADLINE_SECONDS));
+                integer(node, "deadlineSeconds", at, 900, 60, Health.MAX_DEADLINE_SECONDS),
+                alarms(node.path("alarms"), at + ".alarms"));
+    }
+
+    private static List<String> alarms(JsonNode node, String at) {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray() || node.size() > MAX_ALARMS) {
+            throw new ConfigurationException(at + ": must be an array of at most " + MAX_ALARMS + " alarm names");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode name = node.get(i);
+            if (!name.isTextual() || !ALARM_NAME.matcher(name.asText()).matches() || name.asText().isBlank()) {
+                throw new ConfigurationException(at + "[" + i + "]: must be a CloudWatch alarm name (1 to 255 characters)");
+            }
+            if (!names.contains(name.asText())) {
+                names.add(name.asText());
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The strategy: ROLLING when absent; the traffic-shifting ones need the test listener's URL,
+     * header and value (the hook requests the new revision through it).
+     */
+    private static Strategy strategy(JsonNode node, String at) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Strategy.ROLLING;
+        }
+        requireObject(node, at);
+        String typeText = text(node, "type", at, null);
+        Strategy.Type type;
+        try {
+            type = Strategy.Type.valueOf(typeText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(at + ".type: must be one of ROLLING, BLUE_GREEN, CANARY, LINEAR, not " + typeText);
+        }
+        if (!type.shiftsTraffic()) {
+            return Strategy.ROLLING;
+        }
+        String url = text(node, "testUrl", at, null);
+        if (!url.matches("https?://[^\\s]+")) {
+            throw new ConfigurationException(at + ".testUrl: must be an http(s) URL");
+        }
+        Strategy.Shift d = Strategy.Shift.DEFAULT;
+        Strategy.Shift shift = new Strategy.Shift(percent(node, "canaryPercent", at, d.canaryPercent(), 0.1),
+                integer(node, "canaryBakeMinutes", at, d.canaryBakeMinutes(), 0, 1440),
+                percent(node, "stepPercent", at, d.stepPercent(), 3),
+                integer(node, "stepBakeMinutes", at, d.stepBakeMinutes(), 0, 1440),
+                integer(node, "bakeMinutes", at, d.bakeMinutes(), 0, 1440));
+        return new Strategy(type, url, text(node, "testHeader", at, HEADER_NAME), text(node, "testHeaderValue", at, HEADER_VALUE),
+                shift);
+    }
+
+    private static double percent(JsonNode node, String field, String at, double fallback, double min) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isNumber() || value.asDouble() < min || value.asDouble() > 100) {
+            throw new ConfigurationException(at + "." + field + ": must be a number from " + min + " to 100");
+        }
+        return value.asDouble();
     }
 
     private static void requireObject(JsonNode node, String at) {

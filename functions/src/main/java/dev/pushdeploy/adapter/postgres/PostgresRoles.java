@@ -3,6 +3,7 @@ package dev.pushdeploy.adapter.postgres;
 import dev.pushdeploy.secrets.MasterCredentials;
 import dev.pushdeploy.secrets.RoleRotator;
 import dev.pushdeploy.secrets.SecretValue;
+import dev.pushdeploy.adapter.aws.Priming;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.error.RotationFailedException;
 import java.sql.Connection;
@@ -56,9 +57,13 @@ public final class PostgresRoles implements RoleRotator {
         this.connectTimeoutSeconds = connectTimeoutSeconds;
     }
 
+    /** Changes nothing while a function primes ({@link Priming#active()}). */
     @Override
     public void rotate(SecretSpec.Postgres database, MasterCredentials master, String liveRole, String role,
                        SecretValue password) {
+        if (Priming.active()) {
+            return;
+        }
         String where = where(database);
         try (Connection admin = connect(database, master.username(), master.password(), "as master user " + master.username())) {
             prepareRole(admin, database.role(), liveRole, role, where);

@@ -11,6 +11,7 @@ import dev.pushdeploy.config.Target;
 import dev.pushdeploy.handler.Env;
 import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.db.LocalDatabase;
+import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.stack.PipelineTemplate;
@@ -65,8 +66,9 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * the instance's dynamic references) and its database; for every postgres secret the base role
  * owns a sample table, and slot {@code a} is made by the real rotation ({@link PostgresRoles}):
  * role {@code <role>_a} with the slot's password, as a first release leaves it. The configuration
- * document is the template's with one local change: each target's smoke check points at the
- * simulator's smoke URL (so the bad-smoke scenario can fail it). The rollout deadline stays the
+ * document is the template's with local changes: each target's smoke check points at the
+ * simulator's smoke URL (so the bad-smoke scenario can fail it), the test listener URL of a
+ * traffic-shifting strategy at the simulator's test listener. The rollout deadline stays the
  * template's: time is simulated, waiting for it costs no wall time. An SQS queue subscribed to the
  * notification topic lets the notifications be read back.
  */
@@ -238,8 +240,8 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
             String slot = spec.slotParameter(Slots.A);
             SecretValue value = RandomValues.next(spec.length());
             if (spec.kind() == SecretSpec.Kind.POSTGRES) {
-                database().provision(spec.postgres().database(), spec.postgres().role());
-                new PostgresRoles().rotate(spec.postgres(), database().master(), null, SecretRotator.roleName(spec, Slots.A), value);
+                startedDatabase().provision(spec.postgres().database(), spec.postgres().role());
+                new PostgresRoles().rotate(spec.postgres(), startedDatabase().master(), null, SecretRotator.roleName(spec, Slots.A), value);
             }
             ssm.putParameter(r -> r.name(slot).type(ParameterType.SECURE_STRING).keyId(configKey()).value(value.reveal()));
             slots.put(spec.name(), slot);
@@ -280,14 +282,28 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
                         + service.desiredCount() + " tasks, not " + INITIAL_TAG + ": template.yaml no longer takes the live image"
                         + " from a release parameter the local first release can set");
             }
+            JsonNode declared = stack.ecsService(target.cluster(), target.service()).orElseThrow(() ->
+                    new IllegalStateException("template.yaml declares no service " + target.serviceKey()));
+            JsonNode loadBalancer = declared.path("LoadBalancers").path(0);
+            List<StackOutputs.Hook> hooks = new ArrayList<>();
+            for (JsonNode hook : declared.path("DeploymentConfiguration").path("LifecycleHooks")) {
+                List<String> stages = new ArrayList<>();
+                hook.path("LifecycleStages").forEach(stage -> stages.add(stage.asText()));
+                hooks.add(new StackOutputs.Hook(hook.path("HookTargetArn").asText(), stages));
+            }
             services.add(new StackOutputs.Service(target, repositoryUri, digests.get(target), service.taskDefinition(),
-                    service.loadBalancers().isEmpty() ? null : service.loadBalancers().get(0).targetGroupArn(), target.health().smokeUrl()));
+                    service.loadBalancers().isEmpty() ? null : service.loadBalancers().get(0).targetGroupArn(), target.health().smokeUrl(),
+                    loadBalancer.path("AdvancedConfiguration").path("AlternateTargetGroupArn").asText(null), hooks));
         }
         List<String> startWorkflow = stack.eventPatterns();
         List<String> patterns = stack.rules().stream().map(RuleSpec::pattern).filter(startWorkflow::contains).toList();
+        List<String> others = stack.otherStateMachines().stream().map(m -> stack.deployment().ref(m.logicalId())).toList();
+        if (others.size() > 1) {
+            throw new IllegalStateException("template.yaml has more than one state machine besides the workflow: " + others);
+        }
         return new StackOutputs(stack.deployment().ref(stack.stateMachine().logicalId()), configParameter, config,
                 environment.get(Env.TABLE_NAME), topicArn, queueUrl, environment.get(Env.RELEASE_PARAMETER_PREFIX), patterns,
-                services, stack.functions(), stack.rules(), stack.deployment().outputs());
+                services, stack.functions(), stack.rules(), stack.deployment().outputs(), others.isEmpty() ? null : others.get(0));
     }
 
     @Override
@@ -297,11 +313,16 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
 
     @Override
     public URI database(String masterUsername, String masterPassword, String databaseName) {
-        database().instance(new MasterCredentials(masterUsername, SecretValue.of(masterPassword)), databaseName);
+        startedDatabase().instance(new MasterCredentials(masterUsername, SecretValue.of(masterPassword)), databaseName);
         return URI.create("postgresql://" + database.host() + ":" + database.port());
     }
 
-    private LocalDatabase database() {
+    /** The embedded PostgreSQL, once the stack's database started it. */
+    public Optional<LocalDatabase> database() {
+        return Optional.ofNullable(database);
+    }
+
+    private LocalDatabase startedDatabase() {
         if (database == null) {
             database = LocalDatabase.start();
         }
@@ -316,7 +337,10 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
         }
     }
 
-    /** The template's document with each target's smoke URL set to the simulator. */
+    /**
+     * The template's document with each target's smoke URL set to the simulator, and the test
+     * listener URL of a traffic-shifting strategy to the simulator's test listener.
+     */
     private String localConfig(String document) {
         JsonNode root = Json.tree(document);
         for (JsonNode target : root.path("targets")) {
@@ -326,6 +350,10 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
             ObjectNode health = t.has("health") && t.get("health").isObject() ? (ObjectNode) t.get("health") : t.putObject("health");
             if (!health.hasNonNull("smokeUrl")) {
                 health.put("smokeUrl", smokeBase + t.path("cluster").asText() + "/" + t.path("service").asText());
+            }
+            if (t.path("strategy") instanceof ObjectNode strategy && strategy.has("testUrl")) {
+                strategy.put("testUrl", smokeBase.toString().replace(EcsSimulator.SMOKE_PATH, EcsSimulator.TEST_PATH)
+                        + t.path("cluster").asText() + "/" + t.path("service").asText());
             }
         }
         return root.toString();

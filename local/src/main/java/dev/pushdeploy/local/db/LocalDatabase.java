@@ -50,29 +50,48 @@ public final class LocalDatabase implements AutoCloseable {
             """;
 
     private final EmbeddedPostgres postgres;
+    private final Path dataDirectory;
     private final SecretValue superuserPassword = RandomValues.next(32);
     private MasterCredentials master;
     private final Set<String> databases = new LinkedHashSet<>();
 
-    private LocalDatabase(EmbeddedPostgres postgres) {
+    private LocalDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
         this.postgres = postgres;
+        this.dataDirectory = dataDirectory;
     }
 
     /** Starts a server on a free port, with password authentication. */
     public static LocalDatabase start() {
         EmbeddedPostgres postgres;
+        Path data;
         try {
-            postgres = EmbeddedPostgres.builder().setServerConfig("password_encryption", "scram-sha-256").start();
+            data = Files.createTempDirectory("pushdeploy-pg-");
+            postgres = EmbeddedPostgres.builder().setServerConfig("password_encryption", "scram-sha-256")
+                    .setDataDirectory(data).setCleanDataDirectory(true).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
         }
-        LocalDatabase database = new LocalDatabase(postgres);
+        LocalDatabase database = new LocalDatabase(postgres, data);
         try {
             database.requirePasswords();
             return database;
         } catch (RuntimeException e) {
             database.close();
             throw e;
+        }
+    }
+
+    /** The server's data folder (its command line names it). */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** The server's process id (the first line of {@code postmaster.pid}), or -1 when it is not running. */
+    public long pid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).strip());
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -39,13 +39,23 @@ import java.util.function.Consumer;
  */
 public final class EcsSimulator implements Route, Agenda {
     public static final String SMOKE_PATH = "/pushdeploy-local/smoke/";
+    /** The test listener: {@code /pushdeploy-local/test/<cluster>/<service>}, routed by the test rule's header. */
+    public static final String TEST_PATH = "/pushdeploy-local/test/";
     private static final String ECS_TARGET = "AmazonEC2ContainerServiceV20141113.";
 
     private final LocalEndpoint endpoint;
     private final Fleet fleet;
     private final Map<String, TaskDefinition> taskDefinitions = new ConcurrentHashMap<>();
     private volatile Throttling throttling = Throttling.off();
+    private volatile HookInvoker hooks = (function, payload) -> {
+        throw new IllegalStateException("no Lambda runtime to invoke lifecycle hook " + function);
+    };
 
+    /** Invokes a Lambda function with a payload: its response, or an exception when the function failed. */
+    @FunctionalInterface
+    public interface HookInvoker {
+        String invoke(String function, String payload);
+    }
     public EcsSimulator(LocalEndpoint endpoint, Clock clock) {
         this.endpoint = endpoint;
         this.fleet = new Fleet(clock, this::taskDefinition);
@@ -61,14 +71,42 @@ public final class EcsSimulator implements Route, Agenda {
         fleet.rolloutSeconds(seconds);
     }
 
+    /** How lifecycle hooks are invoked (the local Lambda runtime). */
+    public void hooks(HookInvoker invoker) {
+        this.hooks = invoker;
+    }
+
+    /** The traffic-shifting strategy of {@code cluster/service}; null for ROLLING (moto keeps no deploymentConfiguration). */
+    public void trafficShift(String cluster, String service, TrafficShift shift) {
+        fleet.trafficShift(cluster + "/" + service, shift);
+    }
+
+    /** Whether a deployment alarm is in ALARM in the simulation. */
+    public boolean inAlarm(String alarm) {
+        return fleet.inAlarm(alarm);
+    }
+
     @Override
     public OptionalLong nextAt() {
         return fleet.nextChangeAt();
     }
 
+    /** Brings the fleet up to now, and invokes the lifecycle hooks that fell due (outside the fleet's lock: hooks call ECS). */
     @Override
     public void runUntil(long nowMillis) {
         fleet.advance();
+        for (List<HookCall> due = fleet.dueHooks(); !due.isEmpty(); due = fleet.dueHooks()) {
+            for (HookCall call : due) {
+                JsonNode answer = null;
+                String error = null;
+                try {
+                    answer = Json.tree(hooks.invoke(call.function, call.payload));
+                } catch (RuntimeException e) {
+                    error = e.getMessage();
+                }
+                fleet.hookAnswered(call, answer, error);
+            }
+        }
     }
 
     /** The behaviour of new revisions from now on. */
@@ -110,6 +148,12 @@ public final class EcsSimulator implements Route, Agenda {
         if (request.path().startsWith(SMOKE_PATH)) {
             return Optional.of(smoke(request.path().substring(SMOKE_PATH.length())));
         }
+        if (request.path().startsWith(TEST_PATH)) {
+            return Optional.of(test(request.path().substring(TEST_PATH.length()), request));
+        }
+        if (request.path().equals(DESCRIBE_ALARMS)) {
+            return Optional.of(describeAlarms(request));
+        }
         String target = request.header("X-Amz-Target");
         if (target != null && target.startsWith(ECS_TARGET)) {
             if (request.header(ExecutionScope.INTERNAL_HEADER) == null
@@ -125,6 +169,7 @@ public final class EcsSimulator implements Route, Agenda {
                 case "ListServiceDeployments" -> Optional.of(listServiceDeployments(request));
                 case "DescribeServiceDeployments" -> Optional.of(describeServiceDeployments(request));
                 case "StopServiceDeployment" -> Optional.of(stopServiceDeployment(request));
+                case "DescribeServiceRevisions" -> Optional.of(describeServiceRevisions(request));
                 default -> Optional.empty();
             };
         }
@@ -262,6 +307,94 @@ public final class EcsSimulator implements Route, Agenda {
             return AwsResponse.text(404, "no such service: " + servicePath + "\n");
         }
         return AwsResponse.text(status.get(), status.get() == 200 ? "ok\n" : "service unavailable\n");
+    }
+
+    /** Through the test listener: the header names which rule matches (case-insensitive header names, as HTTP has them). */
+    private AwsResponse test(String servicePath, AwsRequest request) {
+        String[] parts = servicePath.split("/");
+        if (parts.length != 2) {
+            return AwsResponse.text(404, "no such service: " + servicePath + "\n");
+        }
+        ensureAdopted(parts[0], parts[1]);
+        Optional<Integer> status = fleet.testStatus(parts[0], parts[1], request.header(TEST_HEADER));
+        if (status.isEmpty()) {
+            return AwsResponse.text(404, "no such service: " + servicePath + "\n");
+        }
+        return AwsResponse.text(status.get(), status.get() == 200 ? "ok\n" : "service unavailable\n");
+    }
+
+    /** CloudWatch's DescribeAlarms in Smithy RPC v2 CBOR, the protocol the SDK speaks to CloudWatch. */
+    static final String DESCRIBE_ALARMS = "/service/GraniteServiceVersion20100801/operation/DescribeAlarms";
+    private static final com.fasterxml.jackson.dataformat.cbor.CBORFactory CBOR = new com.fasterxml.jackson.dataformat.cbor.CBORFactory();
+    private final Set<String> alarms = ConcurrentHashMap.newKeySet();
+
+    /** The CloudWatch alarms the stack has (moto cannot serve them to the SDK: they live here), all OK until a scenario breaches one. */
+    public void alarms(List<String> names) {
+        alarms.clear();
+        alarms.addAll(names);
+    }
+
+    /**
+     * DescribeAlarms by name: the stack's alarms as metric alarms, ALARM while the simulation has one in
+     * ALARM (the alarm-in-bake scenario), else OK. Unknown names are left out, as CloudWatch does.
+     */
+    private AwsResponse describeAlarms(AwsRequest request) {
+        List<String> asked = new ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser parser = CBOR.createParser(request.body())) {
+            JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper(CBOR).readTree(parser);
+            if (body != null) {
+                body.path("AlarmNames").forEach(n -> asked.add(n.asText()));
+            }
+        } catch (java.io.IOException e) {
+            return AwsResponse.text(400, "not CBOR: " + e.getMessage());
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (com.fasterxml.jackson.dataformat.cbor.CBORGenerator cbor = CBOR.createGenerator(out)) {
+            cbor.writeStartObject();
+            cbor.writeArrayFieldStart("MetricAlarms");
+            for (String name : asked) {
+                if (!alarms.contains(name)) {
+                    continue;
+                }
+                OptionalLong since = fleet.alarmSince(name);
+                cbor.writeStartObject();
+                cbor.writeStringField("AlarmName", name);
+                cbor.writeStringField("StateValue", since.isPresent() ? "ALARM" : "OK");
+                cbor.writeStringField("StateReason", since.isPresent()
+                        ? "Threshold Crossed: 2 out of the last 2 datapoints were greater than the threshold (simulated)"
+                        : "Threshold Crossed: no datapoint was greater than the threshold (simulated)");
+                cbor.writeFieldName("StateUpdatedTimestamp");
+                cbor.writeTag(1);
+                cbor.writeNumber((since.isPresent() ? since.getAsLong() : 0L) / 1000.0);
+                cbor.writeEndObject();
+            }
+            cbor.writeEndArray();
+            cbor.writeArrayFieldStart("CompositeAlarms");
+            cbor.writeEndArray();
+            cbor.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new AwsResponse(200, Map.of("Content-Type", List.of("application/cbor"), "smithy-protocol", List.of("rpc-v2-cbor"),
+                "x-amzn-RequestId", List.of(UUID.randomUUID().toString())), out.toByteArray());
+    }
+
+    /** The header of the template's test listener rule. */
+    public static final String TEST_HEADER = "X-Pushdeploy-Test";
+
+    private AwsResponse describeServiceRevisions(AwsRequest request) {
+        JsonNode arns = Json.tree(request.bodyText()).path("serviceRevisionArns");
+        if (!arns.isArray() || arns.isEmpty() || arns.size() > 20) {
+            return ecsError("InvalidParameterException", "serviceRevisionArns must name 1 to 20 service revisions.");
+        }
+        ObjectNode answer = Json.object();
+        ArrayNode found = answer.putArray("serviceRevisions");
+        ArrayNode failures = answer.putArray("failures");
+        for (JsonNode arn : arns) {
+            fleet.describeServiceRevision(arn.asText()).ifPresentOrElse(found::add,
+                    () -> failures.addObject().put("arn", arn.asText()).put("reason", "MISSING"));
+        }
+        return ecsAnswer(answer);
     }
 
     /** Makes sure the fleet knows a service, asking moto for it. */

@@ -49,6 +49,9 @@ final class Fleet {
     private final Map<String, SimService> services = new LinkedHashMap<>();
     private final Map<String, Scenario> imageScenarios = new HashMap<>();
     private final List<DeploymentStart> starts = new ArrayList<>();
+    private final Map<String, TrafficShift> shifts = new HashMap<>();
+    /** Deployment alarm name → simulated time it entered ALARM (absent: OK). */
+    private final Map<String, Double> alarmsOn = new HashMap<>();
     private Consumer<ObjectNode> events = event -> { };
     private Scenario scenario = Scenario.HEALTHY;
     private double pace = 1;
@@ -91,8 +94,35 @@ final class Fleet {
         imageScenarios.put(digest, scenario);
     }
 
+    /** The traffic-shifting strategy of a service (cluster/service) adopted from now on; null for ROLLING. */
+    synchronized void trafficShift(String serviceKey, TrafficShift shift) {
+        if (shift == null) {
+            shifts.remove(serviceKey);
+        } else {
+            shifts.put(serviceKey, shift);
+        }
+        SimService known = services.get(serviceKey);
+        if (known != null) {
+            known.shift = shift;
+        }
+    }
+
+    /** Since when (epoch millis) a deployment alarm is in ALARM; empty while it is OK. */
+    synchronized java.util.OptionalLong alarmSince(String alarm) {
+        Double since = alarmsOn.get(alarm);
+        return since != null && since <= now() ? java.util.OptionalLong.of(Math.round(since * 1000)) : java.util.OptionalLong.empty();
+    }
+
+    /** Whether a deployment alarm is in ALARM now. */
+    synchronized boolean inAlarm(String alarm) {
+        Double since = alarmsOn.get(alarm);
+        return since != null && since <= now();
+    }
+
     synchronized void reset() {
         services.clear();
+        shifts.clear();
+        alarmsOn.clear();
         starts.clear();
         imageScenarios.clear();
         scenario = Scenario.HEALTHY;
@@ -127,6 +157,8 @@ final class Fleet {
         if (motoService.hasNonNull("platformVersion")) {
             service.platformVersion = motoService.get("platformVersion").asText();
         }
+        service.shift = shifts.get(service.key());
+        service.liveGroup = service.firstGroup();
         JsonNode first = motoService.path("deployments").path(0);
         String id = first.path("id").asText(newDeploymentId());
         // A service first seen is steady on the revision it names (moto's deployments keep the
@@ -135,10 +167,11 @@ final class Fleet {
         double t = lastStep - 600;
         SimServiceDeployment record = newServiceDeployment(service, taskDefinition, List.of(), t);
         SimDeployment initial = new SimDeployment(id, taskDefinition, Kind.INITIAL, Fate.HEALTHY, false, t, record);
+        initial.targetGroup = service.liveGroup;
         service.deployments.add(initial);
         for (int i = 0; i < service.desired; i++) {
             SimTask task = launch(service, initial, t, 1);
-            task.advance(t + 10, service.loadBalanced(), targetGroup(service));
+            task.advance(t + 10, service.loadBalanced(), service.firstGroup());
             task.reported = task.status();
         }
         complete(service, initial, t + 10, false);
@@ -225,6 +258,16 @@ final class Fleet {
                 .putObject("deploymentCircuitBreaker").put("enable", service.circuitBreaker)
                 .put("rollback", service.circuitBreakerRollback);
         motoService.put("pendingCount", pending);
+        if (service.shiftsTraffic()) {
+            ObjectNode configuration = (ObjectNode) motoService.path("deploymentConfiguration");
+            configuration.put("strategy", service.shift.strategy());
+            configuration.put("bakeTimeInMinutes", service.shift.bakeMinutes());
+            for (JsonNode balancer : motoService.path("loadBalancers")) {
+                if (balancer instanceof ObjectNode lb && lb.hasNonNull("targetGroupArn")) {
+                    lb.putObject("advancedConfiguration").put("alternateTargetGroupArn", service.shift.alternateTargetGroup());
+                }
+            }
+        }
         ArrayNode events = Json.mapper().createArrayNode();
         for (SimService.Event e : service.events) {
             events.addObject().put("id", e.id()).put("createdAt", e.at()).put("message", e.message());
@@ -266,15 +309,15 @@ final class Fleet {
     /** The targets of a target group (running and draining tasks), or empty when no simulated service uses it. */
     synchronized Optional<List<Target>> targets(String targetGroupArn) {
         advance();
-        List<SimService> users = services.values().stream().filter(s -> s.targetGroups.containsKey(targetGroupArn)).toList();
+        List<SimService> users = services.values().stream().filter(s -> s.uses(targetGroupArn)).toList();
         if (users.isEmpty()) {
             return Optional.empty();
         }
         List<Target> targets = new ArrayList<>();
         for (SimService service : users) {
             for (SimTask task : service.tasks) {
-                if (task.targetState != null) {
-                    targets.add(new Target(task.ip, service.targetGroups.get(targetGroupArn), task.targetState, task.targetReason));
+                if (task.targetState != null && (task.targetGroup == null || task.targetGroup.equals(targetGroupArn))) {
+                    targets.add(new Target(task.ip, service.port(targetGroupArn), task.targetState, task.targetReason));
                 }
             }
         }
@@ -294,9 +337,43 @@ final class Fleet {
         }
         List<SimTask> serving = service.tasks.stream()
                 .filter(t -> service.loadBalanced() ? "healthy".equals(t.targetState) : SimTask.RUNNING.equals(t.lastStatus))
+                .filter(t -> productionWeight(service, t.deployment) > 0)
                 .toList();
         boolean bad = serving.isEmpty() || serving.stream().anyMatch(t -> t.deployment.smokeFails);
         return Optional.of(bad ? 503 : 200);
+    }
+
+    /**
+     * What a request through the test listener rule sees: with the rule's header, the revision under
+     * test while it gets test traffic (200 when its healthy targets serve a good revision); without
+     * it, or when nothing is under test, the production answer. Empty for an unknown service.
+     */
+    synchronized Optional<Integer> testStatus(String cluster, String serviceName, String headerValue) {
+        advance();
+        SimService service = services.get(cluster + "/" + serviceName);
+        if (service == null) {
+            return Optional.empty();
+        }
+        SimDeployment primary = service.primary();
+        if (!service.shiftsTraffic() || headerValue == null || !headerValue.equals(service.shift.testHeaderValue())
+                || primary.testWeight <= 0) {
+            return smokeStatus(cluster, serviceName);
+        }
+        List<SimTask> serving = service.tasksOf(primary).stream().filter(t -> "healthy".equals(t.targetState)).toList();
+        return Optional.of(serving.isEmpty() || primary.smokeFails ? 503 : 200);
+    }
+
+    /** The share of production traffic a deployment's tasks get (ROLLING: every serving task). */
+    private static double productionWeight(SimService service, SimDeployment d) {
+        if (!service.shiftsTraffic()) {
+            return 100;
+        }
+        SimDeployment primary = service.primary();
+        boolean shifting = primary.kind == Kind.UPDATE && SimDeployment.IN_PROGRESS.equals(primary.rolloutState);
+        if (!shifting) {
+            return d == primary ? 100 : 0;
+        }
+        return d == primary ? primary.productionWeight : 100 - primary.productionWeight;
     }
 
     /**
@@ -404,6 +481,9 @@ final class Fleet {
                 next = Math.min(next, task.nextChangeAfter(lastStep));
             }
             SimDeployment primary = service.primary();
+            if (shifting(service, primary) && !primary.stopRequested) {
+                next = Math.min(next, nextShiftChange(service, primary));
+            }
             if (SimDeployment.IN_PROGRESS.equals(primary.rolloutState) && primary.stopRequested) {
                 next = Math.min(next, lastStep + STEP);
             } else if (SimDeployment.IN_PROGRESS.equals(primary.rolloutState)
@@ -429,7 +509,7 @@ final class Fleet {
 
     private void step(SimService service, double t) {
         for (SimTask task : service.tasks) {
-            if (task.advance(t, service.loadBalanced(), targetGroup(service))) {
+            if (task.advance(t, service.loadBalanced(), task.targetGroup)) {
                 SimDeployment d = task.deployment;
                 d.failedTasks++;
                 d.updatedAt = t;
@@ -441,6 +521,7 @@ final class Fleet {
             }
         }
         progress(service, t);
+        finishShiftRollbacks(service, t);
         for (SimTask task : service.tasks) {
             if (!task.status().equals(task.reported)) {
                 task.reported = task.status();
@@ -457,11 +538,20 @@ final class Fleet {
         }
         if (primary.stopRequested) {
             primary.stopRequested = false;
-            rollBack(service, primary, t, STOP_REASON, "ECS service deployment stopped: rolling back to deploymentId %s.");
+            if (shifting(service, primary)) {
+                shiftRollBack(service, primary, t, STOP_REASON);
+            } else {
+                rollBack(service, primary, t, STOP_REASON, "ECS service deployment stopped: rolling back to deploymentId %s.");
+            }
             return;
         }
         if (service.circuitBreaker && primary.failedTasks >= threshold(service.desired)) {
-            trip(service, primary, t);
+            if (shifting(service, primary)) {
+                primary.serviceDeployment.breakerTriggered = true;
+                shiftRollBack(service, primary, t, "Circuit breaker triggered: rolling back to the last completed deployment.");
+            } else {
+                trip(service, primary, t);
+            }
             return;
         }
         if (primary.failedTasks >= 2 && !primary.startImpairedReported) {
@@ -478,6 +568,10 @@ final class Fleet {
             primary.updatedAt = t;
         }
         long ready = mine.stream().filter(x -> x.ready(service.loadBalanced())).count();
+        if (shifting(service, primary)) {
+            progressShift(service, primary, ready, t);
+            return;
+        }
         if (ready < service.desired) {
             return;
         }
@@ -561,6 +655,248 @@ final class Fleet {
         }
     }
 
+    // ---------------------------------------------------------------- traffic-shifting strategies
+
+    /** The stages of ECS's traffic-shifting deployments after the scale-up, in order. */
+    private static final List<String> SHIFT_STAGES = List.of("POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT",
+            "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP");
+    /** Seconds ECS waits before asking a hook again that answered IN_PROGRESS without a callBackDelay. */
+    static final int DEFAULT_CALLBACK_DELAY = 30;
+
+    private static boolean shifting(SimService service, SimDeployment d) {
+        return service.shiftsTraffic() && d.kind == Kind.UPDATE && SimDeployment.IN_PROGRESS.equals(d.rolloutState) && d.stage != null;
+    }
+
+    /** When a shifting deployment changes by itself next (tasks aside): its hook falls due, a bake ends, an alarm fires. */
+    private double nextShiftChange(SimService service, SimDeployment d) {
+        if (d.hook != null) {
+            return d.hook.inFlight ? Double.POSITIVE_INFINITY : Math.max(d.hook.dueAt, lastStep + STEP);
+        }
+        double next = switch (d.stage) {
+            case "SCALE_UP", "CLEAN_UP" -> Double.POSITIVE_INFINITY;
+            case "PRODUCTION_TRAFFIC_SHIFT" -> d.productionWeight >= 100 ? lastStep + STEP
+                    : d.stageSince + service.shift.shareBakeSeconds();
+            case "BAKE_TIME" -> d.stageSince + 60.0 * service.shift.bakeMinutes();
+            default -> lastStep + STEP;
+        };
+        for (String alarm : service.shift.alarms()) {
+            Double on = alarmsOn.get(alarm);
+            if (on != null && on > lastStep) {
+                next = Math.min(next, on);
+            }
+        }
+        return Math.max(next, lastStep + STEP);
+    }
+
+    /**
+     * One step of a BLUE_GREEN, CANARY or LINEAR deployment: the new revision scales up in the other
+     * target group, then goes through the lifecycle stages (each waiting for the hook where one is
+     * configured), gets the test traffic, then production traffic share by share (each watched for
+     * the strategy's bake), bakes, and the old revision is cleaned up. A deployment alarm in ALARM
+     * rolls it back at any stage.
+     */
+    private void progressShift(SimService service, SimDeployment d, long ready, double t) {
+        if (d.hook != null) {
+            return;
+        }
+        for (String alarm : service.shift.alarms()) {
+            Double on = alarmsOn.get(alarm);
+            if (on != null && on <= t) {
+                d.serviceDeployment.triggeredAlarms.add(alarm);
+                shiftRollBack(service, d, t, "Alarm " + alarm + " is in ALARM state: rolling back to the last completed deployment.");
+                return;
+            }
+        }
+        switch (d.stage) {
+            case "SCALE_UP" -> {
+                if (ready >= service.desired) {
+                    enter(service, d, "POST_SCALE_UP", t);
+                }
+            }
+            case "POST_SCALE_UP" -> {
+                d.testWeight = 100;
+                enter(service, d, "TEST_TRAFFIC_SHIFT", t);
+            }
+            case "TEST_TRAFFIC_SHIFT" -> enter(service, d, "POST_TEST_TRAFFIC_SHIFT", t);
+            case "POST_TEST_TRAFFIC_SHIFT" -> {
+                d.share = 0;
+                d.productionWeight = service.shift.shares().get(0);
+                enter(service, d, "PRODUCTION_TRAFFIC_SHIFT", t);
+            }
+            case "PRODUCTION_TRAFFIC_SHIFT" -> {
+                if (d.productionWeight >= 100) {
+                    enter(service, d, "POST_PRODUCTION_TRAFFIC_SHIFT", t);
+                } else if (t >= d.stageSince + service.shift.shareBakeSeconds()) {
+                    d.share++;
+                    d.productionWeight = service.shift.shares().get(d.share);
+                    enter(service, d, "PRODUCTION_TRAFFIC_SHIFT", t);
+                }
+            }
+            case "POST_PRODUCTION_TRAFFIC_SHIFT" -> {
+                enter(service, d, "BAKE_TIME", t);
+                if (d.alarmInBake && !service.shift.alarms().isEmpty()) {
+                    alarmsOn.putIfAbsent(service.shift.alarms().get(0), t + Math.min(30, 30.0 * service.shift.bakeMinutes()));
+                }
+            }
+            case "BAKE_TIME" -> {
+                if (t >= d.stageSince + 60.0 * service.shift.bakeMinutes()) {
+                    enter(service, d, "CLEAN_UP", t);
+                    d.testWeight = 0;
+                    for (SimTask task : service.tasks) {
+                        if (task.deployment != d) {
+                            task.drain(t, d.id, pace);
+                        }
+                    }
+                }
+            }
+            case "CLEAN_UP" -> {
+                if (service.tasks.stream().allMatch(x -> x.deployment == d || x.stopped())) {
+                    service.liveGroup = d.targetGroup;
+                    complete(service, d, t, true);
+                }
+            }
+            default -> throw new IllegalStateException("unknown stage " + d.stage);
+        }
+    }
+
+    /** A deployment enters a lifecycle stage: ECS reports it, and invokes the hook when one is configured for it. */
+    private void enter(SimService service, SimDeployment d, String stage, double t) {
+        d.stage = stage;
+        d.stageSince = t;
+        d.updatedAt = t;
+        SimServiceDeployment record = d.serviceDeployment;
+        record.lifecycleStage = stage;
+        record.productionWeight = d.productionWeight;
+        record.testWeight = d.testWeight;
+        record.updatedAt = t;
+        service.event(t, "(deployment " + d.id + ") " + stage + ": production traffic " + d.productionWeight + " %, test traffic "
+                + d.testWeight + " %.");
+        TrafficShift shift = service.shift;
+        if (shift.hookFunction() != null && shift.hookStages().contains(stage)) {
+            d.hook = new HookCall(service, d, shift.hookFunction(), stage, hookPayload(service, d, stage, null), t);
+        }
+    }
+
+    /** ECS's Lambda payload for a lifecycle hook. */
+    private String hookPayload(SimService service, SimDeployment d, String stage, JsonNode hookDetails) {
+        SimServiceDeployment record = d.serviceDeployment;
+        String blue = revision(service, service.lastCompleted.taskDefinition);
+        ObjectNode payload = Json.object();
+        ObjectNode details = payload.putObject("executionDetails");
+        ObjectNode test = details.putObject("testTrafficWeights");
+        ObjectNode production = details.putObject("productionTrafficWeights");
+        if (!stage.equals("POST_SCALE_UP")) {
+            test.put(record.targetRevision, d.testWeight).put(blue, 100 - d.testWeight);
+            production.put(record.targetRevision, d.productionWeight).put(blue, 100 - d.productionWeight);
+        }
+        details.put("serviceArn", service.serviceArn);
+        details.put("targetServiceRevisionArn", record.targetRevision);
+        payload.put("executionId", java.util.UUID.randomUUID().toString());
+        payload.put("lifecycleStage", stage);
+        payload.put("resourceArn", record.arn);
+        if (hookDetails != null && hookDetails.isObject()) {
+            payload.set("hookDetails", hookDetails);
+        }
+        return payload.toString();
+    }
+
+    /** The hook invocations due now, marked in flight: the simulator invokes them outside the fleet's lock. */
+    synchronized List<HookCall> dueHooks() {
+        advance();
+        List<HookCall> due = new ArrayList<>();
+        for (SimService service : services.values()) {
+            HookCall call = service.primary().hook;
+            if (call != null && !call.inFlight && call.dueAt <= lastStep + 1e-9) {
+                call.inFlight = true;
+                due.add(call);
+            }
+        }
+        return due;
+    }
+
+    /**
+     * The hook's answer, as ECS reads it: SUCCEEDED lets the deployment go on, IN_PROGRESS asks again
+     * after {@code callBackDelay} seconds (30 by default) with the returned {@code hookDetails}, and
+     * anything else (FAILED, no valid hookStatus, a function error) rolls it back.
+     *
+     * @param answer the function's response; null when it failed ({@code error} says how)
+     */
+    synchronized void hookAnswered(HookCall call, JsonNode answer, String error) {
+        advance();
+        SimDeployment d = call.deployment;
+        if (d.hook != call) {
+            return;
+        }
+        d.hook = null;
+        String status = answer == null ? null : answer.path("hookStatus").asText(null);
+        double t = lastStep;
+        if ("SUCCEEDED".equals(status)) {
+            call.service.event(t, "(deployment " + d.id + ") lifecycle hook " + call.function + " succeeded at " + call.stage + ".");
+        } else if ("IN_PROGRESS".equals(status)) {
+            int delay = answer.path("callBackDelay").isNumber() ? answer.get("callBackDelay").asInt() : DEFAULT_CALLBACK_DELAY;
+            d.hook = new HookCall(call.service, d, call.function, call.stage,
+                    hookPayload(call.service, d, call.stage, answer.path("hookDetails")), t + Math.max(1, delay));
+        } else {
+            String why = error != null ? "the function failed: " + error
+                    : status == null ? "it returned no valid hookStatus" : "it answered " + status;
+            shiftRollBack(call.service, d, t, "Lifecycle hook " + call.function + " failed at " + call.stage + " (" + why
+                    + "): rolling back to the last completed deployment.");
+        }
+    }
+
+    /**
+     * ECS rolls a shifting deployment back: all traffic returns to the old revision at once (it still
+     * runs), the new revision's tasks drain, and the service deployment is ROLLBACK_SUCCESSFUL when
+     * they are gone.
+     */
+    private void shiftRollBack(SimService service, SimDeployment d, double t, String reason) {
+        SimServiceDeployment record = d.serviceDeployment;
+        d.hook = null;
+        d.productionWeight = 0;
+        d.testWeight = 0;
+        d.rolloutState = SimDeployment.FAILED;
+        d.rolloutStateReason = reason;
+        d.updatedAt = t;
+        record.status = SimServiceDeployment.ROLLBACK_IN_PROGRESS;
+        record.statusReason = reason;
+        record.rollbackReason = reason;
+        record.rollbackStartedAt = t;
+        record.rollbackRevision = revision(service, service.lastCompleted.taskDefinition);
+        record.productionWeight = 0.0;
+        record.testWeight = 0.0;
+        record.updatedAt = t;
+        record.rolledBackFrom = d;
+        service.tasksOf(d).forEach(x -> x.drain(t, service.lastCompleted.id, pace));
+        service.deployments.remove(d);
+        service.event(t, "(deployment " + d.id + ") " + reason);
+        events.accept(EcsEvents.deploymentStateChange(service, d, EcsEvents.FAILED, reason, t));
+    }
+
+    /** A shifting rollback is over once the new revision's tasks are gone. */
+    private void finishShiftRollbacks(SimService service, double t) {
+        for (SimServiceDeployment record : service.serviceDeployments) {
+            if (record.rolledBackFrom != null && !record.finished()
+                    && service.tasksOf(record.rolledBackFrom).stream().allMatch(SimTask::stopped)) {
+                record.finish(t, SimServiceDeployment.ROLLBACK_SUCCESSFUL, record.rollbackReason);
+            }
+        }
+    }
+
+    /** DescribeServiceRevisions for one ARN: the revision's service and task definition; empty when unknown. */
+    synchronized Optional<ObjectNode> describeServiceRevision(String arn) {
+        for (SimService service : services.values()) {
+            for (Map.Entry<String, String> revision : service.revisions.entrySet()) {
+                if (revision.getValue().equals(arn)) {
+                    ObjectNode node = Json.object().put("serviceRevisionArn", arn).put("serviceArn", service.serviceArn)
+                            .put("clusterArn", service.clusterArn).put("taskDefinition", revision.getKey())
+                            .put("launchType", "FARGATE").put("platformVersion", "1.4.0");
+                    return Optional.of(node);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private SimDeployment newDeployment(SimService service, String taskDefinition, Kind kind, double t,
                                         SimServiceDeployment record) {
         Scenario behaviour = scenario;
@@ -575,7 +911,19 @@ final class Fleet {
         boolean knownGood = service.completedRevisions.contains(taskDefinition) && scenario != Scenario.ROLLBACK_FAILS;
         Fate fate = knownGood ? Fate.HEALTHY : behaviour.fate();
         boolean smokeFails = !knownGood && behaviour.smokeFails();
-        return new SimDeployment(newDeploymentId(), taskDefinition, kind, fate, smokeFails, t, record);
+        SimDeployment deployment = new SimDeployment(newDeploymentId(), taskDefinition, kind, fate, smokeFails, t, record);
+        deployment.alarmInBake = !knownGood && behaviour == Scenario.ALARM_IN_BAKE;
+        deployment.targetGroup = kind == Kind.UPDATE ? service.groupForNewRevision() : service.liveGroup;
+        if (kind == Kind.UPDATE && service.shiftsTraffic()) {
+            record.strategy = service.shift.strategy();
+            record.alarms = service.shift.alarms();
+            deployment.stage = "SCALE_UP";
+            deployment.stageSince = t;
+            record.lifecycleStage = "SCALE_UP";
+            record.productionWeight = 0.0;
+            record.testWeight = 0.0;
+        }
+        return deployment;
     }
 
     private SimServiceDeployment newServiceDeployment(SimService service, String taskDefinition, List<String> sources,
@@ -601,6 +949,7 @@ final class Fleet {
         int n = addresses++;
         String ip = "10.0." + (1 + n / 240 % 250) + "." + (10 + n % 240);
         SimTask task = new SimTask(arn, deployment, deployment.fate, t, taskPace, ip);
+        task.targetGroup = deployment.targetGroup != null ? deployment.targetGroup : service.firstGroup();
         service.tasks.add(task);
         return task;
     }
@@ -633,11 +982,25 @@ final class Fleet {
         for (String source : d.sourceRevisions) {
             sources.add(revisionSummary(service, source, null));
         }
-        node.set("targetServiceRevision", revisionSummary(service, d.targetRevision, d));
+        ObjectNode target = revisionSummary(service, d.targetRevision, d);
+        if (d.productionWeight != null) {
+            target.put("requestedProductionTrafficWeight", d.productionWeight);
+            target.put("requestedTestTrafficWeight", d.testWeight);
+        }
+        node.set("targetServiceRevision", target);
+        if (d.lifecycleStage != null) {
+            node.put("lifecycleStage", d.lifecycleStage);
+        }
+        node.put("status", d.status);
+        if (d.statusReason != null) {
+            node.put("statusReason", d.statusReason);
+        }
         ObjectNode configuration = node.putObject("deploymentConfiguration");
         configuration.putObject("deploymentCircuitBreaker").put("enable", d.circuitBreaker).put("rollback", d.rollbackEnabled);
         configuration.put("maximumPercent", service.maximumPercent).put("minimumHealthyPercent", service.minimumHealthyPercent);
-        configuration.putObject("alarms").put("rollback", false).put("enable", false).putArray("alarmNames");
+        configuration.put("strategy", d.strategy);
+        ObjectNode alarmConfiguration = configuration.putObject("alarms").put("rollback", !d.alarms.isEmpty()).put("enable", !d.alarms.isEmpty());
+        d.alarms.forEach(alarmConfiguration.putArray("alarmNames")::add);
         if (d.rollbackStartedAt != null) {
             node.putObject("rollback").put("reason", d.rollbackReason).put("startedAt", d.rollbackStartedAt)
                     .put("serviceRevisionArn", d.rollbackRevision);
@@ -647,7 +1010,12 @@ final class Fleet {
                         : d.finished() ? "MONITORING_COMPLETE" : "MONITORING")
                 .put("failureCount", d.failureCount)
                 .put("threshold", d.threshold);
-        node.putObject("alarms").put("status", "DISABLED");
+        ObjectNode alarms = node.putObject("alarms").put("status", d.alarms.isEmpty() ? "DISABLED"
+                : !d.triggeredAlarms.isEmpty() ? "TRIGGERED" : d.finished() ? "MONITORING_COMPLETE" : "MONITORING");
+        if (!d.alarms.isEmpty()) {
+            d.alarms.forEach(alarms.putArray("alarmNames")::add);
+            d.triggeredAlarms.forEach(alarms.putArray("triggeredAlarmNames")::add);
+        }
         return node;
     }
 
@@ -731,10 +1099,6 @@ final class Fleet {
             case SimTask.DEACTIVATING, SimTask.STOPPING -> SimTask.RUNNING;
             default -> task.lastStatus;
         };
-    }
-
-    private static String targetGroup(SimService service) {
-        return service.targetGroups.isEmpty() ? null : service.targetGroups.keySet().iterator().next();
     }
 
     private static double grid(double t) {

@@ -17,7 +17,12 @@ public enum Scenario {
     /** ECS reports a healthy deployment, but the HTTP smoke check of the new revision fails. */
     BAD_SMOKE(Fate.HEALTHY, true),
     /** The new revision crash-loops, and so does any deployment that tries to go back. */
-    ROLLBACK_FAILS(Fate.CRASH, false);
+    ROLLBACK_FAILS(Fate.CRASH, false),
+    /**
+     * The new revision is healthy, but once all production traffic moved, the first deployment alarm
+     * goes into ALARM during the bake (traffic-shifting strategies).
+     */
+    ALARM_IN_BAKE(Fate.HEALTHY, false);
 
     private final Fate fate;
     private final boolean smokeFails;

@@ -27,6 +27,19 @@ final class SimDeployment {
     boolean startImpairedReported;
     /** StopServiceDeployment asked for a rollback; ECS starts it at the next step. */
     boolean stopRequested;
+    /** The target group its tasks register in. */
+    String targetGroup;
+    /** Traffic-shifting strategies: the lifecycle stage, since when, and the traffic the revision gets. */
+    String stage;
+    double stageSince;
+    double productionWeight;
+    double testWeight;
+    /** Index into the strategy's production shares of the current one (-1 before the first). */
+    int share = -1;
+    /** The alarm-in-bake scenario: the first deployment alarm goes into ALARM during the bake. */
+    boolean alarmInBake;
+    /** The lifecycle hook invocation this deployment waits for; null when none. */
+    HookCall hook;
 
     SimDeployment(String id, String taskDefinition, Kind kind, Fate fate, boolean smokeFails, double createdAt,
                   SimServiceDeployment serviceDeployment) {

@@ -38,6 +38,10 @@ final class SimService {
     final Map<String, String> revisions = new HashMap<>();
     final Set<String> completedRevisions = new HashSet<>();
     SimDeployment lastCompleted;
+    /** The traffic-shifting strategy; null for ROLLING. */
+    TrafficShift shift;
+    /** With a traffic-shifting strategy: the target group the live revision's tasks are registered in. */
+    String liveGroup;
 
     SimService(String cluster, String clusterArn, String name, String serviceArn, Map<String, Integer> targetGroups,
                JsonNode networkConfiguration) {
@@ -59,6 +63,33 @@ final class SimService {
 
     boolean loadBalanced() {
         return !targetGroups.isEmpty();
+    }
+
+    boolean shiftsTraffic() {
+        return shift != null && loadBalanced();
+    }
+
+    /** The group a new revision's tasks register in: the one the live revision does not use. */
+    String groupForNewRevision() {
+        if (!shiftsTraffic()) {
+            return firstGroup();
+        }
+        return liveGroup.equals(shift.alternateTargetGroup()) ? firstGroup() : shift.alternateTargetGroup();
+    }
+
+    /** The target group of the service's first load balancer, or null. */
+    String firstGroup() {
+        return targetGroups.isEmpty() ? null : targetGroups.keySet().iterator().next();
+    }
+
+    /** Whether the service registers its tasks in the group (its own, or the alternate of its strategy). */
+    boolean uses(String targetGroupArn) {
+        return targetGroups.containsKey(targetGroupArn) || shiftsTraffic() && shift.alternateTargetGroup().equals(targetGroupArn);
+    }
+
+    /** The container port the service registers in a group it uses (the alternate group's is the first group's). */
+    int port(String targetGroupArn) {
+        return targetGroups.getOrDefault(targetGroupArn, targetGroups.get(firstGroup()));
     }
 
     List<SimTask> tasksOf(SimDeployment deployment) {

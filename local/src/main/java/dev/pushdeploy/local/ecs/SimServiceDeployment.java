@@ -36,6 +36,16 @@ final class SimServiceDeployment {
     String rollbackRevision;
     boolean breakerTriggered;
     int failureCount;
+    /** Traffic-shifting strategies: ECS's lifecycle stage and the target revision's requested weights. */
+    String lifecycleStage;
+    Double productionWeight;
+    Double testWeight;
+    /** The deployment alarms (monitored when not empty) and those ECS saw in ALARM. */
+    java.util.List<String> alarms = java.util.List.of();
+    final java.util.List<String> triggeredAlarms = new java.util.ArrayList<>();
+    String strategy = "ROLLING";
+    /** The shifting deployment ECS rolled back (the old revision kept running): done when its tasks are gone. */
+    SimDeployment rolledBackFrom;
 
     SimServiceDeployment(String arn, String targetRevision, String targetTaskDefinition, List<String> sourceRevisions,
                          double createdAt, int threshold, boolean circuitBreaker, boolean rollbackEnabled) {

@@ -33,6 +33,8 @@ final class SimTask {
     Integer exitCode;
     /** ALB target state: null (not registered), initial, healthy, unhealthy, draining. */
     String targetState;
+    /** The target group the task registers in (a traffic-shifting service has two). */
+    String targetGroup;
     String targetReason;
     /** The (lastStatus, desiredStatus) last reported in a task state change event, and how many were. */
     String reported;

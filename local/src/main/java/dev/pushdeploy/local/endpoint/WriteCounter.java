@@ -18,6 +18,7 @@ public final class WriteCounter {
             "Run", "Terminate", "BatchWrite", "BatchDelete", "TransactWrite", "Rotate", "Restore", "Reset");
 
     private final Map<String, List<String>> writes = new ConcurrentHashMap<>();
+    private final List<String> all = new CopyOnWriteArrayList<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     /** Whether an operation changes state (by its name, as AWS names operations). */
@@ -40,6 +41,7 @@ public final class WriteCounter {
                 || request.header(ExecutionScope.INTERNAL_HEADER) != null) {
             return;
         }
+        all.add(request.service() + ":" + operation);
         String execution = request.header(ExecutionScope.HEADER);
         if (execution == null) {
             Set<String> now = Set.copyOf(running);
@@ -56,7 +58,13 @@ public final class WriteCounter {
         return List.copyOf(writes.getOrDefault(execution, List.of()));
     }
 
+    /** Every mutating call accepted since the last reset, whoever made it (the runtime's own excepted). */
+    public List<String> all() {
+        return List.copyOf(all);
+    }
+
     public void reset() {
+        all.clear();
         writes.clear();
         running.clear();
     }

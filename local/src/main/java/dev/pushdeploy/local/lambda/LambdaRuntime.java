@@ -48,6 +48,7 @@ public final class LambdaRuntime implements Route {
     private final Set<String> environmentNames = ConcurrentHashMap.newKeySet();
     private final Map<String, Deque<RequestStreamHandler>> warm = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> billedMillis = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Hold> holds = new CopyOnWriteArrayList<>();
     private final Consumer<String> log;
@@ -146,10 +147,20 @@ public final class LambdaRuntime implements Route {
         return count == null ? 0 : count.get();
     }
 
+    /**
+     * How long a function's invocations ran since the last {@link #reset()}, each rounded up to the
+     * millisecond as Lambda bills it (in process: a lower bound of what Lambda would bill).
+     */
+    public long billedMillis(String function) {
+        var millis = billedMillis.get(function);
+        return millis == null ? 0 : millis.get();
+    }
+
     /** Forgets warm instances (their cached configuration), counters, faults and holds: a fresh deployment. */
     public void reset() {
         warm.clear();
         invocations.clear();
+        billedMillis.clear();
         faults.clear();
         holds.forEach(Hold::release);
         holds.clear();
@@ -190,6 +201,7 @@ public final class LambdaRuntime implements Route {
         }
         holds.stream().filter(h -> h.function.equals(function) && h.invocation == number).findFirst().ifPresent(Hold::block);
         String requestId = UUID.randomUUID().toString();
+        long started = System.nanoTime();
         LocalContext context = new LocalContext(requestId, spec, line -> log.accept(function + " " + line));
         Result result = ExecutionScope.run(executionOf(payload), () -> {
             try {
@@ -206,6 +218,8 @@ public final class LambdaRuntime implements Route {
                 return Result.error(e.getClass().getName(), message);
             }
         });
+        billedMillis.computeIfAbsent(function, k -> new java.util.concurrent.atomic.AtomicLong())
+                .addAndGet((System.nanoTime() - started + 999_999) / 1_000_000);
         if (fault.isPresent() && fault.get().paddedAnswer() > 0 && !result.failed()) {
             return Result.ok(padded(result.payload(), fault.get().paddedAnswer()));
         }

@@ -67,8 +67,8 @@ public final class MotoServer implements AutoCloseable {
             try {
                 process = pb.start();
             } catch (IOException e) {
-                throw new IllegalStateException("cannot start python3 with moto (pip install 'moto[server]==5.2.1'): "
-                        + e.getMessage(), e);
+                throw new IllegalStateException("cannot start " + python() + " (" + e.getMessage() + "): the local runtime needs "
+                        + "Python 3 with moto, the AWS emulator: pip install 'moto[server]==5.2.1' (or set PUSHDEPLOY_PYTHON)", e);
             }
             MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port),
                     URI.create("http://127.0.0.1:" + controlPort), dir);
@@ -83,6 +83,15 @@ public final class MotoServer implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The folder of the launcher script (its command line names it) and the log. */
+    public Path directory() {
+        return directory;
     }
 
     public MotoControl control() {
@@ -141,7 +150,12 @@ public final class MotoServer implements AutoCloseable {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("moto exited: " + Files.readString(log));
+                String output = Files.readString(log);
+                if (output.contains("No module named 'moto'") || output.contains("No module named moto")) {
+                    throw new IllegalStateException(python() + " has no moto, the AWS emulator the local runtime needs: "
+                            + "pip install 'moto[server]==5.2.1' (or set PUSHDEPLOY_PYTHON to a Python that has it)");
+                }
+                throw new IllegalStateException("moto exited: " + output);
             }
             try {
                 HttpURLConnection conn = (HttpURLConnection) endpoint.resolve("/moto-api/").toURL().openConnection();

@@ -1,5 +1,6 @@
 package dev.pushdeploy.local.run;
 
+import dev.pushdeploy.ops.StepFunctions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.local.moto.MotoControl;

@@ -1,8 +1,11 @@
 package dev.pushdeploy.local.run;
 
+import dev.pushdeploy.ops.History;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Outcomes;
 import java.util.List;
 
 /**
@@ -12,6 +15,8 @@ import java.util.List;
  * @param outcome one of the workflow's outcomes, NOT_MATCHED (the rule did not match), or the
  *                execution's error name when it failed otherwise
  * @param secrets the slot each managed secret moved to (empty when nothing was rotated)
+ * @param rollout the strategy, the stage the rollout reached and the highest share of production
+ *                traffic the new revision got; null when no rollout was checked
  */
 public record RunResult(
         String outcome,
@@ -24,8 +29,9 @@ public record RunResult(
         double seconds,
         String executionArn,
         JsonNode history,
-        List<SecretMove> secrets) {
-    public static final String NOT_MATCHED = "NOT_MATCHED";
+        List<SecretMove> secrets,
+        History.Rollout rollout) {
+    public static final String NOT_MATCHED = Outcomes.NOT_MATCHED;
 
     public RunResult {
         writes = List.copyOf(writes);
@@ -48,6 +54,11 @@ public record RunResult(
         line.put("awsWrites", awsWrites());
         line.put("seconds", Math.round(seconds * 10) / 10.0);
         secrets.forEach(s -> line.withArray("secrets").add(s.json()));
+        if (rollout != null) {
+            line.put("strategy", rollout.strategy());
+            line.put("stage", rollout.stage());
+            line.put("maxProductionPercent", rollout.maxProductionPercent());
+        }
         return line;
     }
 
@@ -57,15 +68,8 @@ public record RunResult(
                 : String.join(", ", secrets.stream().map(SecretMove::describe).toList()));
     }
 
-    /** The exit code of {@code ./pushdeploy run}: 0 SUCCEEDED, IGNORED, NOT_MATCHED; 2 REJECTED; 3 ROLLED_BACK; 4 ROLLBACK_FAILED; 5 SUPERSEDED; else 1. */
+    /** The exit code of {@code ./pushdeploy run} ({@link Outcomes#exitCode}). */
     public int exitCode() {
-        return switch (outcome) {
-            case "SUCCEEDED", "IGNORED", NOT_MATCHED -> 0;
-            case "REJECTED" -> 2;
-            case "ROLLED_BACK" -> 3;
-            case "ROLLBACK_FAILED" -> 4;
-            case "SUPERSEDED" -> 5;
-            default -> 1;
-        };
+        return Outcomes.exitCode(outcome);
     }
 }

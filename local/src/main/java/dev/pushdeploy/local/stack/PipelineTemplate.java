@@ -158,14 +158,46 @@ public final class PipelineTemplate {
         return rules;
     }
 
-    /** The deployment's state machine (it has one): its name, definition and resolved substitutions. */
+    /** The deployment workflow's state machine: the one an EventBridge rule starts (the push rule). */
     public StateMachineSpec stateMachine() {
-        List<String> machines = deployment.template().resources("AWS::StepFunctions::StateMachine").keySet().stream()
-                .filter(deployment::exists).toList();
-        if (machines.size() != 1) {
-            throw new IllegalStateException("expected one state machine in template.yaml, found " + machines);
+        List<String> started = stateMachineIds().stream().filter(this::startedByARule).toList();
+        if (started.size() != 1) {
+            throw new IllegalStateException("expected one state machine that a rule of template.yaml starts, found " + started);
         }
-        return stateMachine(machines.get(0));
+        return stateMachine(started.get(0));
+    }
+
+    /**
+     * The deployment's state machines that no rule starts (with a second service, the release's,
+     * which operators start with a manifest), in the template's order.
+     */
+    public List<StateMachineSpec> otherStateMachines() {
+        return stateMachineIds().stream().filter(id -> !startedByARule(id)).map(this::stateMachine).toList();
+    }
+
+    private List<String> stateMachineIds() {
+        return deployment.template().resources("AWS::StepFunctions::StateMachine").keySet().stream()
+                .filter(deployment::exists).toList();
+    }
+
+    private boolean startedByARule(String stateMachineId) {
+        String arn = deployment.ref(stateMachineId);
+        return rules(true).stream().anyMatch(rule -> rule.targets().contains(arn));
+    }
+
+    /** The evaluated properties of the deployment's ECS service named {@code serviceName} in {@code cluster}, if it has one. */
+    public Optional<JsonNode> ecsService(String cluster, String serviceName) {
+        for (String id : deployment.template().resources("AWS::ECS::Service").keySet()) {
+            if (deployment.exists(id)) {
+                JsonNode properties = deployment.properties(id);
+                String serviceCluster = properties.path("Cluster").asText();
+                if (serviceName.equals(deployment.getAtt(id, "Name"))
+                        && cluster.equals(serviceCluster.substring(serviceCluster.lastIndexOf('/') + 1))) {
+                    return Optional.of(properties);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** A state machine of the deployment: its name, definition and resolved substitutions. */
@@ -252,6 +284,14 @@ public final class PipelineTemplate {
     public record LocalTemplate(CfnTemplate template, Map<String, String> parameters) {
         public LocalTemplate {
             parameters = Map.copyOf(parameters);
+        }
+
+        /**
+         * A deployment of it before the first release: every SSM-typed parameter reads {@code none}
+         * (as the README's first step leaves them), ids AWS would assign are placeholders.
+         */
+        public PipelineTemplate beforeFirstRelease() {
+            return deploy(name -> Optional.of("none"), localNames().withPlaceholders());
         }
 
         /** A deployment of it: SSM-typed parameters read through {@code ssm}, resources named by {@code ids}. */

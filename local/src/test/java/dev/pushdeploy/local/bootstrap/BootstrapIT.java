@@ -66,12 +66,30 @@ class BootstrapIT {
     }
 
     @Test
-    void theServiceIsWhatTheTemplatesParametersSay() {
+    void theServicesAreWhatTheTemplatesParametersSay() {
         Map<String, String> changed = Map.of("ContainerPort", "9090", "HealthCheckPath", "/ready", "TaskCpu", "512",
                 "TaskMemory", "1024", "DesiredCount", "3", "AppName", "shop", "ContainerName", "api");
-        StackOutputs stack = create(changed);
+        Map<String, String> parameters = new HashMap<>(changed);
+        parameters.putAll(Map.of("SecondServiceName", "api", "SecondDesiredCount", "1", "DeploymentStrategy", "BLUE_GREEN"));
+        StackOutputs stack = create(parameters);
 
         assertService(stack, changed);
+        assertEquals(List.of("shop", "api"), stack.services().stream().map(s -> s.target().service()).toList());
+        StackOutputs.Service second = stack.services().get(1);
+        Service api = clients.build(EcsClient.builder()).describeServices(r -> r.cluster("pushdeploy").services("api")).services().get(0);
+        assertEquals(1, api.desiredCount());
+        assertEquals(second.initialTaskDefinition(), api.taskDefinition());
+        assertEquals(stack.releaseStateMachineArn(), stack.outputs().get("ReleaseStateMachineArn"));
+        assertEquals(stack.stateMachineArn(), stack.outputs().get("StateMachineArn"));
+
+        StackOutputs.Service shop = stack.service();
+        TargetGroup alternate = clients.build(ElasticLoadBalancingV2Client.builder())
+                .describeTargetGroups(r -> r.targetGroupArns(shop.alternateTargetGroupArn())).targetGroups().get(0);
+        assertEquals("/ready", alternate.healthCheckPath(), "the blue/green alternate target group is the template's");
+        assertEquals(9090, alternate.port());
+        assertFalse(shop.hooks().isEmpty(), "the service's lifecycle hook");
+        assertTrue(shop.hooks().stream().allMatch(h -> stack.functions().stream()
+                .anyMatch(f -> h.targetArn().startsWith(PipelineTemplate.functionArn(f.name())))), shop.hooks().toString());
     }
 
     @Test
@@ -103,9 +121,16 @@ class BootstrapIT {
         String definition = clients.build(SfnClient.builder()).describeStateMachine(r -> r.stateMachineArn(stack.stateMachineArn()))
                 .definition();
         assertFalse(definition.contains("${"), definition);
+        List<String> invoked = new java.util.ArrayList<>();
         for (var function : stack.functions()) {
-            assertTrue(definition.contains(PipelineTemplate.functionArn(function.name()) + ":live"), function.name());
+            String arn = PipelineTemplate.functionArn(function.name());
+            assertFalse(definition.replace(arn + ":live", "").contains(arn), function.name() + " is invoked through its alias only");
+            if (definition.contains(arn + ":live")) {
+                invoked.add(function.name());
+            }
         }
+        assertTrue(invoked.containsAll(List.of("PrepareFunction", "FinalizeFunction")), invoked.toString());
+        assertEquals(null, stack.releaseStateMachineArn(), "the release state machine comes with a second service");
         assertEquals(1, stack.eventPatterns().size(), "the push rule is enabled once a release exists");
         assertEquals(stack.stateMachineArn(), stack.outputs().get("StateMachineArn"));
         assertEquals(stack.service().repositoryUri(), stack.outputs().get("RepositoryUri"));

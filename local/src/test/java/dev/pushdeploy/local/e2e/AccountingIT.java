@@ -180,15 +180,15 @@ class AccountingIT {
         LocalRuntime.Run running = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "running");
         assertTrue(runningChecks.awaitArrival(Duration.ofMinutes(2)), "a deployment holds the lock");
         List<String> events = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            events.add(workflow.pushEvent("v2.0." + i));
+        try (var wallPace = workflow.runtime.holdTime()) {
+            for (int i = 0; i < 10; i++) {
+                events.add(workflow.pushEvent("v2.0." + i));
+            }
         }
-        long started = System.nanoTime();
         List<LocalRuntime.Run> pushes = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             pushes.add(workflow.start(events.get(i), Scenario.HEALTHY, "push-" + i));
         }
-        long startingMillis = (System.nanoTime() - started) / 1_000_000;
         for (int i = 0; i < 10; i++) {
             workflow.awaitState("push-" + i, "LockDecision");
         }
@@ -199,7 +199,8 @@ class AccountingIT {
         }
         assertEquals("SUCCEEDED", running.await().outcome());
 
-        assertTrue(startingMillis < 1000, "10 pushes within one second: " + startingMillis + " ms");
+        assertTrue(results.stream().map(workflow::pushedAt).distinct().count() < 10,
+                "pushes share a second of push time (ECR reports whole seconds): " + results.stream().map(workflow::pushedAt).toList());
         List<RunResult> winners = results.stream().filter(r -> r.outcome().equals("SUCCEEDED")).toList();
         assertEquals(1, winners.size(), results.stream().map(r -> r.outcome() + " " + r.reason()).toList().toString());
         assertEquals(9, results.stream().filter(r -> r.outcome().equals("SUPERSEDED")).count());

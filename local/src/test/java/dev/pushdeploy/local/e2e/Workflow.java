@@ -1,5 +1,8 @@
 package dev.pushdeploy.local.e2e;
 
+import dev.pushdeploy.ops.History;
+import dev.pushdeploy.ops.StepFunctions;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
@@ -20,6 +23,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 /** What the end-to-end tests do and read: pushes through the whole workflow, and the stack's state after. */
 final class Workflow {
     final LocalRuntime runtime;
+    private final StepFunctions sfn;
     final StackOutputs.Service web;
     final List<String> output = new CopyOnWriteArrayList<>();
     private final DynamoDbClient dynamo;
@@ -30,6 +34,7 @@ final class Workflow {
         this.web = runtime.stack().service();
         this.dynamo = runtime.clients().build(DynamoDbClient.builder());
         this.ecs = runtime.clients().build(EcsClient.builder());
+        this.sfn = new StepFunctions(runtime.clients().build(SfnClient.builder()));
     }
 
     /** A push of a new image tagged {@code tag}, its ECR event, and the run it starts. */
@@ -97,7 +102,7 @@ final class Workflow {
         String arn = runtime.executionArn(name);
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
-            for (JsonNode event : new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint()).history(arn)) {
+            for (JsonNode event : sfn.history(arn)) {
                 if (state.equals(event.path("stateEnteredEventDetails").path("name").asText())) {
                     return;
                 }
@@ -124,11 +129,11 @@ final class Workflow {
     LambdaRuntime.Hold stopOnEntering(String name, String state, String function) throws InterruptedException {
         String arn = runtime.executionArn(name);
         JsonNode states = aslStates();
-        dev.pushdeploy.local.run.StepFunctions sfn = new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint());
         LambdaRuntime.Hold current = holdNext(function);
         while (true) {
             if (!current.awaitArrival(java.time.Duration.ofMinutes(2))) {
-                throw new AssertionError(name + ": no invocation of " + function + " before " + state);
+                throw new AssertionError(name + ": no invocation of " + function + " before " + state + "; history: "
+                        + historySummary(sfn.history(arn)));
             }
             JsonNode history = sfn.history(arn);
             if (state.equals(lastEntered(history, states, "Task"))) {
@@ -170,6 +175,16 @@ final class Workflow {
     }
 
     /** The last state of a type the history shows entered. */
+    /** The execution's history in a line: each event's type, and the state's name where one is entered. */
+    private static String historySummary(JsonNode history) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (JsonNode event : history) {
+            String entered = event.path("stateEnteredEventDetails").path("name").asText("");
+            lines.add(event.path("type").asText() + (entered.isEmpty() ? "" : " " + entered));
+        }
+        return String.join(", ", lines);
+    }
+
     private static String lastEntered(JsonNode history, JsonNode states, String type) {
         String last = null;
         for (JsonNode event : history) {
@@ -245,20 +260,22 @@ final class Workflow {
         int lambdaAttempts = 0;
         for (JsonNode event : result.history()) {
             if (event.path("type").asText().endsWith("StateEntered")) {
-                String type = states.path(event.path("stateEnteredEventDetails").path("name").asText()).path("Type").asText();
-                events += HistoryBudgetTest.EVENTS_PER_STATE.get(type);
-                tasks += type.equals("Task") ? 1 : 0;
+                JsonNode state = states.path(event.path("stateEnteredEventDetails").path("name").asText());
+                events += HistoryBudgetTest.events(state);
+                tasks += state.path("Type").asText().equals("Task") ? 1 : 0;
             }
-            lambdaAttempts += event.path("type").asText().equals("LambdaFunctionScheduled") ? 1 : 0;
+            lambdaAttempts += List.of("LambdaFunctionScheduled", "TaskScheduled").contains(event.path("type").asText()) ? 1 : 0;
         }
         return events + HistoryBudgetTest.EVENTS_PER_FAILED_ATTEMPT * (lambdaAttempts - tasks);
     }
 
-    /** The largest state document (a state's input or output, in bytes of UTF-8) of a run. */
+    /** The largest state document (a state's input or output, in bytes of UTF-8) of a run, beyond the execution's own input entering the first state. */
     int largestStatePayload(RunResult result) {
         int largest = 0;
         for (JsonNode event : result.history()) {
-            for (JsonNode text : List.of(event.path("stateEnteredEventDetails").path("input"), event.path("stateExitedEventDetails").path("output"))) {
+            JsonNode entered = event.path("stateEnteredEventDetails");
+            JsonNode input = entered.path("name").asText().equals("Init") ? entered.path("none") : entered.path("input");
+            for (JsonNode text : List.of(input, event.path("stateExitedEventDetails").path("output"))) {
                 if (text.isTextual()) {
                     largest = Math.max(largest, text.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
                 }
@@ -296,7 +313,7 @@ final class Workflow {
 
     /** The push time of a run's request. */
     long pushedAt(RunResult result) {
-        return dev.pushdeploy.local.run.History.lastRequest(result.history()).orElseThrow().path("pushedAt").asLong();
+        return History.lastRequest(result.history()).orElseThrow().path("pushedAt").asLong();
     }
 
     /** The run's place in the arrival sequence, from its last answer of the lock step. */
@@ -332,7 +349,7 @@ final class Workflow {
 
     /** Whether a run (an execution name) ever held the lock, by its own history. */
     boolean ranTheLockFor(String name) {
-        for (JsonNode event : new dev.pushdeploy.local.run.StepFunctions(runtime.motoEndpoint()).history(runtime.executionArn(name))) {
+        for (JsonNode event : sfn.history(runtime.executionArn(name))) {
             JsonNode output = event.path("stateExitedEventDetails").path("output");
             if (output.isTextual() && "ACQUIRED".equals(Json.tree(output.asText()).path("lock").path("status").asText())) {
                 return true;

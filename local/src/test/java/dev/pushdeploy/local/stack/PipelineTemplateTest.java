@@ -34,8 +34,9 @@ class PipelineTemplateTest {
     void everyStepIsAFunctionWhoseHandlerClassExists() throws ReflectiveOperationException {
         Map<String, FunctionSpec> functions = template.functions().stream()
                 .collect(Collectors.toMap(FunctionSpec::name, Function.identity()));
-        assertEquals(java.util.stream.Stream.concat(STEPS.stream(), java.util.stream.Stream.of("Reconcile")).map(s -> s + "Function")
-                .collect(Collectors.toSet()), functions.keySet(), "the steps, and the reconciler outside the state machine");
+        assertEquals(java.util.stream.Stream.concat(STEPS.stream(), java.util.stream.Stream.of("Reconcile", "RolloutEvents", "LifecycleHook"))
+                .map(s -> s + "Function").collect(Collectors.toSet()), functions.keySet(),
+                "the steps, the functions of the rules outside the state machine, and ECS's lifecycle hook");
         for (String step : STEPS) {
             FunctionSpec spec = functions.get(step + "Function");
             assertEquals("dev.pushdeploy.handler." + step + "Handler::handleRequest", spec.handler());

@@ -1,0 +1,106 @@
+package dev.pushdeploy.adapter.aws;
+
+import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.rollout.ServiceDeploymentState;
+import dev.pushdeploy.rollout.ServiceDeployments;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ConflictException;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentNotFoundException;
+import software.amazon.awssdk.services.ecs.model.ServiceRevision;
+import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
+
+/**
+ * {@link ServiceDeployments} over the SDK: ecs:ListServiceDeployments (the service's newest, created
+ * from a minute before {@code since}), ecs:DescribeServiceDeployments ({@code status, statusReason,
+ * lifecycleStage, targetServiceRevision.arn / .requestedProductionTrafficWeight /
+ * .requestedTestTrafficWeight, rollback.reason, alarms.triggeredAlarmNames, startedAt, createdAt}),
+ * ecs:DescribeServiceRevisions (a revision's {@code taskDefinition}) and ecs:StopServiceDeployment
+ * (stop type ROLLBACK).
+ */
+public final class SdkServiceDeployments implements ServiceDeployments {
+    /** Service deployments looked at per search: a rollout's is among the newest. */
+    static final int CANDIDATES = 5;
+    /** Clock skew allowed between our start time and ECS's createdAt. */
+    static final long SKEW_MILLIS = 60_000;
+
+    private final EcsClient ecs;
+
+    public SdkServiceDeployments(EcsClient ecs) {
+        this.ecs = ecs;
+    }
+
+    @Override
+    public Optional<ServiceDeploymentState> find(String cluster, String service, String taskDefinition, long sinceMillis) {
+        List<String> arns = AwsCall.run("ecs:ListServiceDeployments " + cluster + "/" + service, () ->
+                ecs.listServiceDeployments(r -> r.cluster(cluster).service(service).maxResults(CANDIDATES)
+                        .createdAt(c -> c.after(Instant.ofEpochMilli(sinceMillis - SKEW_MILLIS)))))
+                .serviceDeployments().stream().map(ServiceDeploymentBrief::serviceDeploymentArn).toList();
+        if (arns.isEmpty()) {
+            return Optional.empty();
+        }
+        List<ServiceDeployment> found = describeAll(arns);
+        Map<String, String> taskDefinitions = taskDefinitions(found);
+        return found.stream()
+                .filter(d -> Revisions.same(taskDefinitions.get(d.targetServiceRevision().arn()), taskDefinition))
+                .max(java.util.Comparator.comparing(d -> d.createdAt() == null ? Instant.EPOCH : d.createdAt()))
+                .map(d -> state(d, taskDefinitions));
+    }
+
+    @Override
+    public Optional<ServiceDeploymentState> describe(String serviceDeploymentArn) {
+        List<ServiceDeployment> found = describeAll(List.of(serviceDeploymentArn));
+        return found.stream().findFirst().map(d -> state(d, taskDefinitions(found)));
+    }
+
+    @Override
+    public boolean rollBack(String serviceDeploymentArn) {
+        return AwsCall.run("ecs:StopServiceDeployment " + serviceDeploymentArn, () -> {
+            try {
+                ecs.stopServiceDeployment(r -> r.serviceDeploymentArn(serviceDeploymentArn)
+                        .stopType(StopServiceDeploymentStopType.ROLLBACK));
+                return true;
+            } catch (ConflictException | ServiceDeploymentNotFoundException e) {
+                return false;
+            }
+        });
+    }
+
+    private List<ServiceDeployment> describeAll(List<String> arns) {
+        return AwsCall.run("ecs:DescribeServiceDeployments " + arns.get(0), () ->
+                ecs.describeServiceDeployments(r -> r.serviceDeploymentArns(arns))).serviceDeployments().stream()
+                .filter(d -> d.targetServiceRevision() != null && d.targetServiceRevision().arn() != null)
+                .toList();
+    }
+
+    /** Target service revision ARN → its task definition. */
+    private Map<String, String> taskDefinitions(List<ServiceDeployment> deployments) {
+        List<String> revisions = deployments.stream().map(d -> d.targetServiceRevision().arn()).distinct().toList();
+        Map<String, String> byRevision = new HashMap<>();
+        if (revisions.isEmpty()) {
+            return byRevision;
+        }
+        AwsCall.run("ecs:DescribeServiceRevisions " + revisions.get(0), () ->
+                        ecs.describeServiceRevisions(r -> r.serviceRevisionArns(revisions)))
+                .serviceRevisions().forEach((ServiceRevision r) -> byRevision.put(r.serviceRevisionArn(), r.taskDefinition()));
+        return byRevision;
+    }
+
+    private static ServiceDeploymentState state(ServiceDeployment d, Map<String, String> taskDefinitions) {
+        Instant started = d.startedAt() != null ? d.startedAt() : d.createdAt() != null ? d.createdAt() : Instant.EPOCH;
+        return new ServiceDeploymentState(d.serviceDeploymentArn(), d.statusAsString(), d.statusReason(),
+                d.lifecycleStage() == null ? null : d.lifecycleStageAsString(), d.targetServiceRevision().arn(),
+                taskDefinitions.get(d.targetServiceRevision().arn()),
+                d.targetServiceRevision().requestedProductionTrafficWeight(),
+                d.targetServiceRevision().requestedTestTrafficWeight(),
+                d.rollback() == null ? null : d.rollback().reason(),
+                d.alarms() == null ? List.of() : d.alarms().triggeredAlarmNames(),
+                started.toEpochMilli());
+    }
+}

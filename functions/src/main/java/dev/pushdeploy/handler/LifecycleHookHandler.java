@@ -1,0 +1,85 @@
+package dev.pushdeploy.handler;
+
+import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
+import dev.pushdeploy.adapter.aws.DynamoHookRecords;
+import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
+import dev.pushdeploy.adapter.aws.SdkServiceDeployments;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
+import dev.pushdeploy.adapter.http.HttpSmokeCheck;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.HookAnswer;
+import dev.pushdeploy.model.HookRequest;
+import dev.pushdeploy.model.ServiceScoped;
+import dev.pushdeploy.rollout.AlarmStates;
+import dev.pushdeploy.rollout.HookRecords;
+import dev.pushdeploy.rollout.LifecycleHook;
+import dev.pushdeploy.rollout.RolloutObserver;
+import dev.pushdeploy.rollout.ServiceDeployments;
+import dev.pushdeploy.rollout.TestListenerProbe;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The ECS lifecycle hook of the traffic-shifting strategies: ECS's payload in, {@code hookStatus}
+ * (and {@code callBackDelay}, {@code hookDetails}) out. Not a state of the workflow: ECS invokes it.
+ */
+public final class LifecycleHookHandler extends StepHandler<LifecycleHookHandler.Event, HookAnswer> {
+    /** ECS's payload, as it arrives. */
+    public record Event(String executionId, String lifecycleStage, String resourceArn, ExecutionDetails executionDetails,
+                        Map<String, Object> hookDetails) implements ServiceScoped {
+        @Override
+        public String serviceKey() {
+            return request().serviceKey();
+        }
+
+        HookRequest request() {
+            ExecutionDetails d = executionDetails == null ? new ExecutionDetails(null, null, null, null) : executionDetails;
+            Map<String, String> details = new LinkedHashMap<>();
+            if (hookDetails != null) {
+                hookDetails.forEach((k, v) -> details.put(k, String.valueOf(v)));
+            }
+            return new HookRequest(executionId, lifecycleStage, resourceArn, d.serviceArn(), d.targetServiceRevisionArn(),
+                    d.productionTrafficWeights(), d.testTrafficWeights(), details);
+        }
+    }
+
+    /** {@code executionDetails} of the payload. */
+    public record ExecutionDetails(String serviceArn, String targetServiceRevisionArn, Map<String, Double> testTrafficWeights,
+                                   Map<String, Double> productionTrafficWeights) {
+    }
+
+    private final LifecycleHook hook;
+
+    /** Wired from the environment, as Lambda runs it. */
+    public LifecycleHookHandler() {
+        this(Clock.systemUTC());
+    }
+
+    /** Wired from the environment, reading time from {@code clock}. */
+    public LifecycleHookHandler(Clock clock) {
+        this(new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), new SdkServiceDeployments(Aws.ecs()),
+                new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
+                HttpSmokeCheck.withDefaultTimeouts(), new CloudWatchAlarmStates(Aws.cloudWatch()),
+                new DynamoHookRecords(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), clock);
+    }
+
+    public LifecycleHookHandler(ConfigSource config, ServiceDeployments deployments, RolloutObserver observer, TestListenerProbe probe,
+                                AlarmStates alarms, HookRecords records, Clock clock) {
+        super(Event.class, "LifecycleHook");
+        this.hook = new LifecycleHook(config, deployments, observer, probe, alarms, records, clock);
+    }
+
+    @Override
+    protected HookAnswer handle(Event event, StepLog log) {
+        HookRequest request = event.request();
+        if (request.stage() == null || request.serviceDeploymentArn() == null || request.serviceKey() == null) {
+            throw new InvalidRequestException("input", "not an ECS lifecycle hook payload: lifecycleStage, resourceArn and "
+                    + "executionDetails.serviceArn are required");
+        }
+        return hook.answer(request, log);
+    }
+}

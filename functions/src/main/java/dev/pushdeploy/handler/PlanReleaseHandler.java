@@ -1,0 +1,45 @@
+package dev.pushdeploy.handler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.EcrRegistry;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
+import dev.pushdeploy.adapter.json.ManifestParser;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.ReleasePlan;
+import dev.pushdeploy.request.ImageRegistry;
+import dev.pushdeploy.request.ReleasePlanner;
+
+/** First step of a release: the manifest → a {@link ReleasePlan} (one digest per service), or InvalidRequestException. Reads only. */
+public final class PlanReleaseHandler extends StepHandler<PlanReleaseHandler.Input, ReleasePlan> {
+    /**
+     * @param release  the release execution's name
+     * @param manifest the release execution's input, read strictly by {@link ManifestParser}
+     */
+    public record Input(String release, JsonNode manifest) {
+    }
+
+    private final ReleasePlanner planner;
+
+    /** Wired from the environment, as Lambda runs it. */
+    public PlanReleaseHandler() {
+        this(Env.require(Env.CONFIG_PARAMETER));
+    }
+
+    private PlanReleaseHandler(String configParameter) {
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()));
+    }
+
+    public PlanReleaseHandler(ConfigSource config, ImageRegistry registry) {
+        super(Input.class, "PlanRelease");
+        this.planner = new ReleasePlanner(config, registry);
+    }
+
+    @Override
+    protected ReleasePlan handle(Input input, StepLog log) {
+        ReleasePlan plan = planner.plan(input.release(), ManifestParser.parse(input.manifest()));
+        log.info("release planned", "release", plan.release(), "services", plan.services().stream().map(ReleasePlan.Entry::service).toList());
+        return plan;
+    }
+}

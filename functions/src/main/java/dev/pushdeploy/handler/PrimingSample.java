@@ -1,0 +1,46 @@
+package dev.pushdeploy.handler;
+
+import dev.pushdeploy.config.Target;
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.model.RotationResult;
+import dev.pushdeploy.model.Verdict;
+import java.time.Clock;
+
+/**
+ * The state a function's priming request is made of (see {@link StepHandler#beforeCheckpoint}):
+ * a deploy of the first configured service from its live revision to itself, with the pieces
+ * each step reads. Identifiers are real where a read can use them (the service, its live
+ * revision); the request and the image are the priming's own.
+ *
+ * @param live the service's live revision, null when it has none (or ECS could not be read)
+ */
+public record PrimingSample(Target target, String live, DeployRequest request, Rollout rollout, Release release,
+                            CheckResult check, RotationResult secrets) {
+    static final String REQUEST_ID = "snapstart-priming";
+    static final String TOKEN = "snapstart-priming-token";
+    static final String EXECUTION_ARN = "arn:aws:states:us-east-1:000000000000:execution:pushdeploy:" + REQUEST_ID;
+    static final int DEADLINE_SECONDS = 900;
+
+    static PrimingSample of(Target target, String live, Clock clock) {
+        long now = clock.millis();
+        String image = target.repository() + "@sha256:" + "0".repeat(64);
+        DeployRequest request = DeployRequest.builder()
+                .requestId(REQUEST_ID).action(Action.DEPLOY).source("manual")
+                .cluster(target.cluster()).service(target.service()).container(target.container())
+                .repository(target.repository()).image(image).digest("sha256:" + "0".repeat(64))
+                .reason("SnapStart priming").pushedAt(now)
+                .previousTaskDefinition(live)
+                .decision(Decision.PROCEED).rotate(!target.secrets().isEmpty()).register(true)
+                .deadlineSeconds(DEADLINE_SECONDS).executionArn(EXECUTION_ARN).startedAt(now)
+                .build();
+        Rollout rollout = new Rollout(null, live, now, now + DEADLINE_SECONDS * 1000L, true);
+        Release release = new Release(live, target.service(), 0, image, false);
+        CheckResult check = new CheckResult(Verdict.FAILED, "SnapStart priming", 0, 0, 0, 0);
+        return new PrimingSample(target, live, request, rollout, release, check, new RotationResult(null));
+    }
+}

@@ -1,0 +1,66 @@
+package dev.pushdeploy.rollout;
+
+import dev.pushdeploy.config.Health;
+import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.Rollout;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Takes a service back to the revision that was live before the request.
+ *
+ * <p>For a traffic-shifting strategy whose deployment is still under way, ECS is asked to roll it
+ * back (StopServiceDeployment, stop type ROLLBACK): production traffic returns at once to the old
+ * revision, which still runs, instead of a new deployment of it going through every stage again.
+ * When ECS is rolling back already, nothing is asked. Otherwise — a rolling service, or a
+ * deployment that already finished — the service is moved back with UpdateService
+ * ({@link DeploymentStarter}), which does nothing when it is there already.
+ */
+public final class RollbackStarter {
+    private final EcsServices ecs;
+    private final ServiceDeployments deployments;
+    private final DeploymentStarter.Ownership ownership;
+    private final DeploymentStarter starter;
+    private final Clock clock;
+
+    public RollbackStarter(EcsServices ecs, ServiceDeployments deployments, DeploymentStarter.Ownership ownership, Clock clock) {
+        this.ecs = ecs;
+        this.deployments = deployments;
+        this.ownership = ownership;
+        this.starter = new DeploymentStarter(ecs, ownership, clock);
+        this.clock = clock;
+    }
+
+    /**
+     * @param rollout the deployment that is being undone; null when the request failed before one started
+     * @param ours    the revision the request deployed: the service is moved back only from it (null: from anywhere)
+     */
+    public Rollout rollBack(DeployRequest request, Rollout rollout, String ours, StepLog log) {
+        String cluster = request.cluster();
+        String service = request.service();
+        String previous = request.previousTaskDefinition();
+        if (rollout != null && !Revisions.same(rollout.taskDefinition(), previous)) {
+            ServiceState state = ecs.describe(cluster, service).orElseThrow(() -> new AwsFailureException(
+                    "ecs:DescribeServices " + cluster + "/" + service + ": the service does not exist or is not ACTIVE", null));
+            if (state.strategy().shiftsTraffic()) {
+                Optional<ServiceDeploymentState> found = deployments.find(cluster, service, rollout.taskDefinition(),
+                        rollout.startedAt());
+                if (found.isPresent() && (found.get().inProgress() || found.get().rollingBack())) {
+                    ServiceDeploymentState d = found.get();
+                    boolean stopped = d.inProgress() && ownership.holds(request) && deployments.rollBack(d.arn());
+                    if (stopped || d.rollingBack()) {
+                        log.info(stopped ? "asked ECS to roll the deployment back" : "ECS is rolling the deployment back already",
+                                "serviceDeployment", d.arn(), "stage", d.stage(), "to", previous);
+                        long now = clock.millis();
+                        int deadline = request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds();
+                        return new Rollout(null, previous, now, now + 1000L * deadline, stopped);
+                    }
+                }
+            }
+        }
+        return starter.moveTo(request, previous, ours, log);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.pushdeploy.rollout;
+
+import dev.pushdeploy.error.RunInterruptedException;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Rollout;
+import java.util.Optional;
+
+/**
+ * Waits for a rollout by ECS's events instead of polling. The workflow's wait task registers its
+ * task token here ({@link #watch}); each ECS event about the service re-runs the check
+ * ({@link #onEvent}) and resumes the workflow with the verdict once it is final. Intermediate
+ * events cost a check, never a state transition. The registration checks once itself, after the
+ * token is stored, so an event that came before the token was stored is not missed; a lost event
+ * only delays until the watch task times out after {@value #RECHECK_SECONDS} s and the workflow
+ * watches again, which checks again. The lock's lease covers that wait.
+ */
+public final class RolloutWatcher {
+    /** The watch task's timeout in the state machine: the longest a lost event delays the verdict. */
+    public static final int RECHECK_SECONDS = 300;
+    /** How long a watch outlives its rollout's deadline before the table drops it. */
+    static final long GRACE_SECONDS = 3600;
+
+    private final RolloutChecker checker;
+    private final RolloutWatches watches;
+    private final TaskTokens tokens;
+
+    public RolloutWatcher(RolloutChecker checker, RolloutWatches watches, TaskTokens tokens) {
+        this.checker = checker;
+        this.watches = watches;
+        this.tokens = tokens;
+    }
+
+    /** Registers the waiting task's token, then checks: a final verdict resumes the workflow at once. */
+    public CheckResult watch(String token, DeployRequest request, Rollout rollout, Release release, StepLog log) {
+        Watch watch = new Watch(token, request, rollout, release, rollout.deadlineAt() / 1000 + GRACE_SECONDS);
+        watches.register(watch);
+        CheckResult result = checker.check(request, rollout, release, RECHECK_SECONDS, log);
+        if (result.verdict().isFinal()) {
+            resume(watch, result, log);
+        }
+        return result;
+    }
+
+    /**
+     * An ECS event about a service: re-checks the rollout a workflow waits for, if any, and
+     * resumes it when the verdict is final. Empty when nothing waits for the service, or when the
+     * waiting run no longer holds the service's lock (stopped, taken over): its watch is dropped and
+     * the run, if it still runs, learns so at its own next check.
+     */
+    public Optional<CheckResult> onEvent(String cluster, String service, StepLog log) {
+        Optional<Watch> watch = watches.find(cluster, service);
+        if (watch.isEmpty()) {
+            log.info("no workflow waits for the service", "cluster", cluster, "service", service);
+            return Optional.empty();
+        }
+        CheckResult result;
+        try {
+            result = checker.check(watch.get().request(), watch.get().rollout(), watch.get().release(), RECHECK_SECONDS, log);
+        } catch (RunInterruptedException e) {
+            log.info("the waiting run no longer holds the lock; its watch is dropped", "reason", e.getMessage());
+            watches.remove(cluster, service, watch.get().token());
+            return Optional.empty();
+        }
+        if (result.verdict().isFinal()) {
+            resume(watch.get(), result, log);
+        }
+        return Optional.of(result);
+    }
+
+    private void resume(Watch watch, CheckResult result, StepLog log) {
+        boolean resumed = tokens.succeed(watch.token(), result);
+        log.info(resumed ? "workflow resumed" : "the workflow no longer waits for this token", "verdict", result.verdict());
+        watches.remove(watch.request().cluster(), watch.request().service(), watch.token());
+    }
+}

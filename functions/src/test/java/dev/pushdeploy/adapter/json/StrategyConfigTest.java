@@ -1,0 +1,77 @@
+package dev.pushdeploy.adapter.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.config.Strategy;
+import dev.pushdeploy.config.Target;
+import dev.pushdeploy.error.ConfigurationException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The strategy and the alarms of a target: what the template writes, defaults, and what is refused. */
+class StrategyConfigTest {
+    private static final String TEST = "\"testUrl\": \"http://alb.example/health\", \"testHeader\": \"X-Pushdeploy-Test\", "
+            + "\"testHeaderValue\": \"f00d\"";
+
+    private static Target target(String extra) {
+        return ConfigParser.parse("{\"targets\":[{\"repository\":\"web\",\"cluster\":\"pushdeploy\",\"service\":\"web\","
+                + "\"container\":\"app\"" + extra + "}]}").targets().get(0);
+    }
+
+    @Test
+    void withoutAStrategyTheServiceRollsAndNothingIsPlanned() {
+        Target target = target("");
+        assertEquals(Strategy.ROLLING, target.strategy());
+        assertEquals(0, target.strategy().plannedSeconds());
+        assertEquals(List.of(), target.health().alarms());
+    }
+
+    @Test
+    void readsTheTrafficSettingsAndPlansTheBakes() {
+        Target canary = target(", \"strategy\": {\"type\": \"CANARY\", " + TEST + ", \"canaryPercent\": 12.5, \"canaryBakeMinutes\": 3, "
+                + "\"bakeMinutes\": 2}, \"health\": {\"alarms\": [\"web-5xx\", \"web-5xx\", \"web-latency\"]}");
+        assertEquals(Strategy.Type.CANARY, canary.strategy().type());
+        assertEquals("http://alb.example/health", canary.strategy().testUrl());
+        assertEquals("f00d", canary.strategy().testHeaderValue());
+        assertEquals(12.5, canary.strategy().shift().canaryPercent());
+        assertEquals(5 * 60, canary.strategy().plannedSeconds());
+        assertEquals(List.of("web-5xx", "web-latency"), canary.health().alarms());
+
+        Target linear = target(", \"strategy\": {\"type\": \"linear\", " + TEST + ", \"stepPercent\": 30, \"stepBakeMinutes\": 4, "
+                + "\"bakeMinutes\": 1}");
+        assertEquals(Strategy.Type.LINEAR, linear.strategy().type());
+        assertEquals((3 * 4 + 1) * 60, linear.strategy().plannedSeconds(), "30 % steps: 4 shifts, 3 bakes between them, then the bake");
+
+        Target blueGreen = target(", \"strategy\": {\"type\": \"BLUE_GREEN\", " + TEST + "}");
+        assertEquals(Strategy.Shift.DEFAULT, blueGreen.strategy().shift());
+        assertEquals(5 * 60, blueGreen.strategy().plannedSeconds());
+        assertTrue(blueGreen.strategy().shiftsTraffic());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "unknown type       | {\"type\": \"RAINBOW\"}                                   | strategy.type: must be one of ROLLING",
+            "no test URL        | {\"type\": \"CANARY\"}                                    | strategy.testUrl: is required",
+            "test URL not http  | {\"type\": \"CANARY\", \"testUrl\": \"ftp://x\"}          | strategy.testUrl: must be an http(s) URL",
+            "header with space  | {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X Y\", \"testHeaderValue\": \"v\"} | strategy.testHeader",
+            "canary share zero  | {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\", \"canaryPercent\": 0} | strategy.canaryPercent: must be a number from 0.1 to 100",
+            "linear step 2      | {\"type\": \"LINEAR\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\", \"stepPercent\": 2} | strategy.stepPercent: must be a number from 3.0 to 100",
+    })
+    void refusesWhatECSWouldNot(String name, String strategy, String expected) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> target(", \"strategy\": " + strategy));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void refusesTooManyOrBlankAlarms() {
+        String eleven = String.join(", ", java.util.Collections.nCopies(11, "\"a\""));
+        assertTrue(assertThrows(ConfigurationException.class, () -> target(", \"health\": {\"alarms\": [" + eleven + "]}"))
+                .getMessage().contains("health.alarms: must be an array of at most 10"));
+        assertTrue(assertThrows(ConfigurationException.class, () -> target(", \"health\": {\"alarms\": [\" \"]}"))
+                .getMessage().contains("health.alarms[0]"));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.pushdeploy.request;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.adapter.json.ConfigParser;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.model.ReleasePlan;
+import dev.pushdeploy.testing.SampleStack;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** A manifest becomes one pinned image per service, or is rejected naming the field, before anything is written. */
+class ReleasePlannerTest {
+    static final String WEB_DIGEST = "sha256:" + SampleStack.sha256("web v1.4.0");
+    static final String API_DIGEST = "sha256:" + SampleStack.sha256("api v2.0.0");
+    static final Instant PUSHED = Instant.parse("2025-01-02T10:00:00Z");
+    static final String TWO_SERVICES = SampleStack.configDocument(null).replace("\"keepRevisions\": 3}]}", """
+            "keepRevisions": 3},
+             {"repository": "api", "cluster": "pushdeploy", "service": "api", "container": "app", "tagPattern": "v[0-9.]+",
+              "secrets": [], "health": {"expectedStatus": 200, "bakeSeconds": 0, "deadlineSeconds": 600}, "keepRevisions": 3}]}""");
+
+    final FakeRegistry registry = new FakeRegistry()
+            .repository("web").image("web", WEB_DIGEST, "v1.4.0", PUSHED)
+            .repository("api").image("api", API_DIGEST, "v2.0.0", PUSHED)
+            .repository("unmapped");
+    final ReleasePlanner planner = new ReleasePlanner(ConfigSource.of(ConfigParser.parse(TWO_SERVICES)), registry);
+
+    static ReleaseManifest manifest(String reason, String... serviceImage) {
+        List<ReleaseManifest.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < serviceImage.length; i += 2) {
+            entries.add(new ReleaseManifest.Entry(serviceImage[i], serviceImage[i + 1]));
+        }
+        return new ReleaseManifest(entries, reason);
+    }
+
+    @Test
+    void tagsAndDigestsBecomeOneDigestPerServiceWithItsExecutions() {
+        ReleasePlan plan = planner.plan("shop-2025-01", manifest("spring sale",
+                "pushdeploy/web", "web:v1.4.0", "pushdeploy/api", FakeRegistry.REGISTRY + "/api@" + API_DIGEST));
+
+        assertEquals("shop-2025-01", plan.release());
+        assertEquals("release shop-2025-01: spring sale", plan.reason());
+        assertEquals("release shop-2025-01 rolled back: not every service went live: spring sale", plan.rollbackReason());
+        assertEquals(List.of(
+                new ReleasePlan.Entry("pushdeploy/web", FakeRegistry.REGISTRY + "/web@" + WEB_DIGEST, "shop-2025-01-web", "shop-2025-01-web-rollback"),
+                new ReleasePlan.Entry("pushdeploy/api", FakeRegistry.REGISTRY + "/api@" + API_DIGEST, "shop-2025-01-api", "shop-2025-01-api-rollback")),
+                plan.services());
+        assertEquals("release r1", planner.plan("r1", manifest(null, "pushdeploy/web", "web:v1.4.0")).reason());
+    }
+
+    static Stream<Arguments> rejected() {
+        String tooLong = "x".repeat(41);
+        String[] eleven = new String[22];
+        for (int i = 0; i < 11; i++) {
+            eleven[2 * i] = "pushdeploy/web";
+            eleven[2 * i + 1] = "web:v1." + i;
+        }
+        return Stream.of(
+                Arguments.of("r:1", manifest(null, "pushdeploy/web", "web:v1.4.0"), "release", "the release's name"),
+                Arguments.of(tooLong, manifest(null, "pushdeploy/web", "web:v1.4.0"), "release", "1-40"),
+                Arguments.of(null, manifest(null, "pushdeploy/web", "web:v1.4.0"), "release", "1-40"),
+                Arguments.of("r1", manifest("x".repeat(257), "pushdeploy/web", "web:v1.4.0"), "reason", "at most 256"),
+                Arguments.of("r1", manifest("bell\u0007", "pushdeploy/web", "web:v1.4.0"), "reason", "non-printable"),
+                Arguments.of("r1", manifest(null), "services", "1 to 10"),
+                Arguments.of("r1", manifest(null, eleven), "services", "1 to 10"),
+                Arguments.of("r1", manifest(null, null, "web:v1.4.0"), "services[0].service", "is required"),
+                Arguments.of("r1", manifest(null, "web", "web:v1.4.0"), "services[0].service", "<cluster>/<service>"),
+                Arguments.of("r1", manifest(null, "pushdeploy/web", "web:v1.4.0", "pushdeploy/db", "db:v1"),
+                        "services[1].service", "pushdeploy/db is not a service of this pipeline"),
+                Arguments.of("r1", manifest(null, "pushdeploy/web", "web:v1.4.0", "pushdeploy/web", "web@" + WEB_DIGEST),
+                        "services[1].service", "pushdeploy/web is named twice"),
+                Arguments.of("r1", manifest(null, "pushdeploy/web", null), "services[0].image", "is required"),
+                Arguments.of("r1", manifest(null, "pushdeploy/web", "web"), "services[0].image", "needs a digest"),
+                Arguments.of("r1", manifest(null, "pushdeploy/web", "api:v2.0.0"), "services[0].image", "is not pushdeploy/web's repository (web)"),
+                Arguments.of("r1", manifest(null, "pushdeploy/web", "web:v9.9.9"), "services[0].image", "tag v9.9.9 is not an image of repository web"),
+                Arguments.of("r1", manifest(null, "pushdeploy/api", "api@sha256:" + "0".repeat(64)), "services[0].image", "is not an image of repository api"),
+                Arguments.of("r1", manifest(null, "pushdeploy/web", "999999999999.dkr.ecr.us-east-1.amazonaws.com/web:v1.4.0"),
+                        "services[0].image", "is not the registry"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("rejected")
+    void aManifestThatCannotBeReleasedIsRejectedNamingTheField(String release, ReleaseManifest manifest, String field, String problem) {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> planner.plan(release, manifest));
+        assertEquals(field, e.field());
+        assertTrue(e.getMessage().contains(problem), e.getMessage());
+    }
+
+    @Test
+    void executionNamesStayValidWithTheirRollbacks() {
+        assertEquals("r1-web", ReleasePlanner.executionName("r1", "web"));
+        assertEquals("r1-my-api", ReleasePlanner.executionName("r1", "my.api"));
+        assertEquals(71, ReleasePlanner.executionName("r".repeat(40), "s".repeat(64)).length());
+    }
+}

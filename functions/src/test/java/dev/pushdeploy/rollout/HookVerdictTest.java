@@ -1,0 +1,161 @@
+package dev.pushdeploy.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Named.named;
+
+import dev.pushdeploy.model.HookAnswer;
+import dev.pushdeploy.rollout.AlarmStates.AlarmState;
+import dev.pushdeploy.rollout.RolloutSnapshot.SmokeResult;
+import dev.pushdeploy.rollout.RolloutSnapshot.TargetState;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The hook's answer at each lifecycle stage, as a table. */
+class HookVerdictTest {
+    private static final long STARTED = 1_750_000_000_000L;
+    private static final long NOW = STARTED + 300_000;
+    private static final String TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-alt/0";
+    private static final SmokeResult OK = new SmokeResult(true, "GET http://alb/health answered 200 (expected 200)");
+    private static final SmokeResult BAD = new SmokeResult(false, "GET http://alb/health answered 503 (expected 200)");
+
+    /** An observation at {@code stage}: 2 desired, both targets healthy, no alarm, nothing carried over. */
+    record Seen(String stage, boolean rollingBack, SmokeResult smoke, List<TargetState> targets, List<AlarmState> alarms,
+                double production, Map<String, String> details) {
+        static Seen at(String stage) {
+            return new Seen(stage, false, null, List.of(target("10.0.1.11", "healthy"), target("10.0.1.12", "healthy")),
+                    List.of(), 0, Map.of());
+        }
+
+        Seen smoke(SmokeResult result) {
+            return new Seen(stage, rollingBack, result, targets, alarms, production, details);
+        }
+
+        Seen targets(TargetState... replacement) {
+            return new Seen(stage, rollingBack, smoke, List.of(replacement), alarms, production, details);
+        }
+
+        Seen alarm(String state, long since) {
+            return new Seen(stage, rollingBack, smoke, targets,
+                    List.of(new AlarmState("web-5xx", state, "Threshold Crossed: 5xx rate 12.5 > 5", since)), production, details);
+        }
+
+        Seen production(double percent) {
+            return new Seen(stage, rollingBack, smoke, targets, alarms, percent, details);
+        }
+
+        Seen whileRollingBack() {
+            return new Seen(stage, true, smoke, targets, alarms, production, details);
+        }
+
+        Seen carried(String... pairs) {
+            java.util.Map<String, String> d = new java.util.HashMap<>();
+            for (int i = 0; i < pairs.length; i += 2) {
+                d.put(pairs[i], pairs[i + 1]);
+            }
+            return new Seen(stage, rollingBack, smoke, targets, alarms, production, d);
+        }
+
+        HookVerdict.Observation observation() {
+            return new HookVerdict.Observation(stage, rollingBack, STARTED, NOW, 600, smoke, 2, targets, alarms, production, details);
+        }
+    }
+
+    static TargetState target(String ip, String state) {
+        return new TargetState(TG, ip, 8080, state, "unhealthy".equals(state) ? "Target.FailedHealthChecks" : null);
+    }
+
+    private static Arguments row(String name, Seen seen, String status, String... reasonParts) {
+        return Arguments.of(named(name, seen), status, List.of(reasonParts));
+    }
+
+    static Stream<Arguments> table() {
+        return Stream.of(
+                row("scale-up stages are not judged", Seen.at("POST_SCALE_UP"), HookAnswer.SUCCEEDED, "nothing to judge"),
+                row("test traffic: the smoke check passes", Seen.at("POST_TEST_TRAFFIC_SHIFT").smoke(OK), HookAnswer.SUCCEEDED,
+                        "2 targets", "smoke check through the test listener", "answered 200", "production traffic 0 %"),
+                row("test traffic: a first failed smoke check is retried", Seen.at("POST_TEST_TRAFFIC_SHIFT").smoke(BAD),
+                        HookAnswer.IN_PROGRESS, "(1 of 3)", "answered 503"),
+                row("test traffic: the third failed smoke check fails the deployment",
+                        Seen.at("POST_TEST_TRAFFIC_SHIFT").smoke(BAD).carried(HookVerdict.STAGE, "POST_TEST_TRAFFIC_SHIFT",
+                                HookVerdict.SINCE, String.valueOf(NOW - 20_000), HookVerdict.SMOKE_FAILURES, "2"),
+                        HookAnswer.FAILED, "failed 3 times", "answered 503"),
+                row("failures carried from another stage do not count",
+                        Seen.at("POST_TEST_TRAFFIC_SHIFT").smoke(BAD).carried(HookVerdict.STAGE, "TEST_TRAFFIC_SHIFT",
+                                HookVerdict.SMOKE_FAILURES, "2"),
+                        HookAnswer.IN_PROGRESS, "(1 of 3)"),
+                row("production shift: targets healthy, no alarm", Seen.at("PRODUCTION_TRAFFIC_SHIFT").production(5)
+                                .alarm("OK", STARTED), HookAnswer.SUCCEEDED, "2 targets", "no alarm in ALARM", "production traffic 5 %"),
+                row("production shift: an alarm that went off after the start fails it",
+                        Seen.at("PRODUCTION_TRAFFIC_SHIFT").alarm("ALARM", STARTED + 60_000), HookAnswer.FAILED,
+                        "alarm web-5xx is in ALARM", "Threshold Crossed"),
+                row("an alarm already in ALARM before the deployment proves nothing",
+                        Seen.at("POST_PRODUCTION_TRAFFIC_SHIFT").alarm("ALARM", STARTED - 60_000), HookAnswer.SUCCEEDED),
+                row("an alarm fails the test stage too, before the smoke check counts",
+                        Seen.at("POST_TEST_TRAFFIC_SHIFT").smoke(OK).alarm("ALARM", STARTED + 1), HookAnswer.FAILED, "web-5xx"),
+                row("a target still registering is waited for", Seen.at("PRODUCTION_TRAFFIC_SHIFT")
+                        .targets(target("10.0.1.11", "healthy"), target("10.0.1.12", "initial")), HookAnswer.IN_PROGRESS,
+                        "1/2 targets", "10.0.1.12 initial"),
+                row("too few targets are waited for", Seen.at("PRODUCTION_TRAFFIC_SHIFT").targets(target("10.0.1.11", "healthy")),
+                        HookAnswer.IN_PROGRESS, "1/2 targets"),
+                row("an unhealthy target a third time in a row fails it", Seen.at("POST_PRODUCTION_TRAFFIC_SHIFT")
+                                .targets(target("10.0.1.11", "healthy"), target("10.0.1.12", "unhealthy"))
+                                .carried(HookVerdict.STAGE, "POST_PRODUCTION_TRAFFIC_SHIFT", HookVerdict.SINCE, String.valueOf(NOW - 20_000),
+                                        HookVerdict.UNHEALTHY, "2"),
+                        HookAnswer.FAILED, "unhealthy at 3 checks in a row", "Target.FailedHealthChecks"),
+                row("a stage still waiting after its timeout fails", Seen.at("PRODUCTION_TRAFFIC_SHIFT")
+                                .targets(target("10.0.1.11", "initial"))
+                                .carried(HookVerdict.STAGE, "PRODUCTION_TRAFFIC_SHIFT", HookVerdict.SINCE, String.valueOf(NOW - 601_000)),
+                        HookAnswer.FAILED, "still waiting at PRODUCTION_TRAFFIC_SHIFT after 600 s", "0/2 targets"),
+                row("a rollback is never held up, whatever is seen", Seen.at("PRODUCTION_TRAFFIC_SHIFT").whileRollingBack()
+                                .alarm("ALARM", STARTED + 1).targets(target("10.0.1.11", "unhealthy")),
+                        HookAnswer.SUCCEEDED, "rolling back"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("table")
+    void answer(Seen seen, String status, List<String> reasonParts) {
+        HookVerdict.Decision d = HookVerdict.judge(seen.observation());
+        assertEquals(status, d.status(), d.reason());
+        for (String part : reasonParts) {
+            assertTrue(d.reason().contains(part), () -> "reason '" + d.reason() + "' lacks '" + part + "'");
+        }
+        HookAnswer answer = d.answer();
+        assertEquals(status, answer.hookStatus());
+        if (status.equals(HookAnswer.IN_PROGRESS)) {
+            assertEquals(HookVerdict.RETRY_SECONDS, answer.callBackDelay());
+            assertEquals(seen.stage(), answer.hookDetails().get(HookVerdict.STAGE));
+        } else {
+            assertNull(answer.callBackDelay());
+            assertNull(answer.hookDetails());
+        }
+    }
+
+    @Test
+    void countersTravelThroughEcsUntilTheSmokeCheckFailsForGood() {
+        Seen seen = Seen.at("POST_TEST_TRAFFIC_SHIFT").smoke(BAD);
+        HookVerdict.Decision first = HookVerdict.judge(seen.observation());
+        HookVerdict.Decision second = HookVerdict.judge(new Seen(seen.stage(), false, BAD, seen.targets(), List.of(), 0,
+                first.details()).observation());
+        HookVerdict.Decision third = HookVerdict.judge(new Seen(seen.stage(), false, BAD, seen.targets(), List.of(), 0,
+                second.details()).observation());
+        assertEquals(List.of(HookAnswer.IN_PROGRESS, HookAnswer.IN_PROGRESS, HookAnswer.FAILED),
+                List.of(first.status(), second.status(), third.status()));
+        assertEquals(String.valueOf(NOW), second.details().get(HookVerdict.SINCE), "the stage's first sighting is kept");
+    }
+
+    @Test
+    void withoutAnAnswerFromAwsTheHookAsksAgainUntilTheStageTimesOut() {
+        HookVerdict.Decision first = HookVerdict.unobserved("PRODUCTION_TRAFFIC_SHIFT", NOW, 600, Map.of(), "throttled");
+        assertEquals(HookAnswer.IN_PROGRESS, first.status());
+        HookVerdict.Decision late = HookVerdict.unobserved("PRODUCTION_TRAFFIC_SHIFT", NOW + 601_000, 600, first.details(), "throttled");
+        assertEquals(HookAnswer.FAILED, late.status());
+        assertTrue(late.reason().contains("throttled"), late.reason());
+    }
+}

@@ -1,0 +1,154 @@
+package dev.pushdeploy.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.adapter.json.ConfigParser;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.RunInterruptedException;
+import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.model.Verdict;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class RolloutWatcherTest {
+    static final String CONFIG = """
+            {"targets": [{"repository": "web", "cluster": "pushdeploy", "service": "web", "container": "app"}]}""";
+
+    final AtomicReference<Snapshots> observed = new AtomicReference<>();
+    final Map<String, Watch> watches = new HashMap<>();
+    final List<String> resumed = new ArrayList<>();
+    final Map<String, Boolean> waiting = new HashMap<>();
+    /** The lease lengths the checks asked for. */
+    final List<Integer> leases = new ArrayList<>();
+    final java.util.concurrent.atomic.AtomicBoolean lockLost = new java.util.concurrent.atomic.AtomicBoolean();
+    final RolloutWatches store = new RolloutWatches() {
+        @Override
+        public void register(Watch watch) {
+            watches.put(watch.request().serviceKey(), watch);
+        }
+
+        @Override
+        public Optional<Watch> find(String cluster, String service) {
+            return Optional.ofNullable(watches.get(cluster + "/" + service));
+        }
+
+        @Override
+        public void remove(String cluster, String service, String token) {
+            watches.computeIfPresent(cluster + "/" + service, (k, w) -> w.token().equals(token) ? null : w);
+        }
+    };
+    final TaskTokens tokens = (token, result) -> {
+        if (!waiting.getOrDefault(token, false)) {
+            return false;
+        }
+        waiting.put(token, false);
+        resumed.add(token + " " + result.verdict());
+        return true;
+    };
+    final RolloutWatcher watcher = new RolloutWatcher(new RolloutChecker(
+            (cluster, service, health) -> observed.get().build(), ConfigSource.of(ConfigParser.parse(CONFIG)),
+            (request, seconds) -> {
+                if (lockLost.get()) {
+                    throw new RunInterruptedException("request " + request.requestId() + " no longer holds the lock");
+                }
+                leases.add(seconds);
+            }, RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens);
+    final DeployRequest request = RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600);
+    final Rollout rollout = Snapshots.rollout(Snapshots.OURS, Snapshots.REV2);
+
+    @Test
+    void aRolloutInProgressLeavesTheTokenForTheEventsAndResumesNothing() {
+        observed.set(inProgress());
+        waiting.put("t1", true);
+        CheckResult result = watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        assertEquals(Verdict.IN_PROGRESS, result.verdict());
+        assertEquals(List.of(), resumed);
+        assertEquals("t1", watches.get("pushdeploy/web").token());
+        assertEquals(Snapshots.DEADLINE / 1000 + RolloutWatcher.GRACE_SECONDS, watches.get("pushdeploy/web").expiresAt());
+    }
+
+    @Test
+    void aRolloutAlreadyFinishedWhenTheTokenArrivesResumesAtOnce() {
+        observed.set(Snapshots.healthy());
+        waiting.put("t1", true);
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        assertEquals(List.of("t1 HEALTHY"), resumed);
+        assertTrue(watches.isEmpty(), "the watch is gone once the workflow is resumed");
+    }
+
+    @Test
+    void anEventAboutTheServiceResumesTheWorkflowOnceTheVerdictIsFinal() {
+        observed.set(inProgress());
+        waiting.put("t1", true);
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+
+        assertEquals(Verdict.IN_PROGRESS, watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()))
+                .orElseThrow().verdict());
+        assertEquals(List.of(), resumed, "an intermediate event resumes nothing");
+
+        observed.set(Snapshots.healthy());
+        assertEquals(Verdict.HEALTHY, watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()))
+                .orElseThrow().verdict());
+        assertEquals(List.of("t1 HEALTHY"), resumed);
+        assertTrue(watches.isEmpty());
+    }
+
+    @Test
+    void anEventForAServiceNobodyWaitsForChecksNothing() {
+        observed.set(Snapshots.healthy());
+        assertEquals(Optional.empty(), watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines())));
+        assertEquals(List.of(), resumed);
+    }
+
+    @Test
+    void aTokenThatNoLongerWaitsIsDroppedWithItsWatch() {
+        observed.set(inProgress());
+        watcher.watch("stale", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        observed.set(Snapshots.healthy());
+        watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()));
+        assertEquals(List.of(), resumed);
+        assertTrue(watches.isEmpty(), "a timed-out task's watch is removed");
+    }
+
+    @Test
+    void aNewerTokenReplacesTheWatchAndAnOlderRemovalLeavesIt() {
+        observed.set(inProgress());
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t2", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        store.remove("pushdeploy", "web", "t1");
+        assertEquals("t2", watches.get("pushdeploy/web").token());
+    }
+
+    @Test
+    void anEventForARunThatLostItsLockDropsTheWatchAndResumesNothing() {
+        observed.set(inProgress());
+        waiting.put("t1", true);
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        lockLost.set(true);
+        observed.set(Snapshots.healthy());
+        assertEquals(Optional.empty(), watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines())));
+        assertEquals(List.of(), resumed);
+        assertTrue(watches.isEmpty(), "the stale watch is gone");
+    }
+
+    @Test
+    void theLeaseCoversTheWaitUntilTheFallbackRecheck() {
+        observed.set(inProgress());
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()));
+        assertEquals(List.of(RolloutWatcher.RECHECK_SECONDS, RolloutWatcher.RECHECK_SECONDS), leases);
+    }
+
+    private static Snapshots inProgress() {
+        return Snapshots.healthy().deployments(Snapshots.primary(Snapshots.OURS, Snapshots.REV2, "IN_PROGRESS", 1, 2));
+    }
+}

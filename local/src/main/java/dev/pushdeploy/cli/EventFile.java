@@ -1,0 +1,37 @@
+package dev.pushdeploy.cli;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.pushdeploy.adapter.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** An {@code --event} file, read and checked to be JSON before anything starts; errors name the file and line. */
+final class EventFile {
+    private EventFile() {
+    }
+
+    static String read(CommandSpec spec, Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--event " + file + ": no such file");
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--event " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+        try {
+            Json.mapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
+            throw new CommandLine.ParameterException(spec.commandLine(), "--event " + file + where + ": not valid JSON: "
+                    + e.getOriginalMessage());
+        }
+        return text;
+    }
+}

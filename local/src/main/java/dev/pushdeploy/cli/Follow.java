@@ -1,0 +1,84 @@
+package dev.pushdeploy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.ExecutionWatcher;
+import dev.pushdeploy.ops.RunSummary;
+import dev.pushdeploy.ops.StateLine;
+import dev.pushdeploy.ops.StepFunctions;
+import dev.pushdeploy.ops.Text;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Follows one execution to its end as {@code run} does: one line per state (polling repeats
+ * collapsed), then the outcome; the exit code says how it ended. Ctrl-C stops following, not the run.
+ */
+final class Follow {
+    private static final Pattern OUTCOME_WORD = Pattern.compile(
+            "\\b(SUCCEEDED|HEALTHY|ROLLED_BACK|ROLLBACK_FAILED|REJECTED|FAILED|IN_PROGRESS|WAITING|SUPERSEDED|IGNORED|PROCEED|ACQUIRED)\\b");
+    private static final java.time.Duration DEADLINE = java.time.Duration.ofHours(24);
+
+    private Follow() {
+    }
+
+    /** With {@code noWait}: prints the started execution and returns 0. */
+    static int startedOrFollow(Output output, StepFunctions sfn, String executionArn, boolean noWait, String local) {
+        String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+        if (noWait) {
+            if (output.json) {
+                output.json(Json.object().put("execution", executionArn).put("name", name).put("status", "RUNNING"));
+            } else {
+                output.line("started " + name);
+                output.line("  follow it:  pushdeploy" + local + " follow " + name);
+                output.line("  cancel it:  pushdeploy" + local + " cancel " + name);
+            }
+            return 0;
+        }
+        return follow(output, sfn, executionArn, local);
+    }
+
+    static int follow(Output output, StepFunctions sfn, String executionArn, String local) {
+        String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+        List<StateLine> states = new CopyOnWriteArrayList<>();
+        PollLines lines = new PollLines(line -> output.line(paint(output, line)));
+        if (!output.json) {
+            output.note("following " + name + " (Ctrl-C stops following; the run goes on)");
+        }
+        try (var guard = Interruption.guard(() -> "stopped following " + name + "; the run goes on. Again: pushdeploy" + local
+                + " follow " + name + "; stop it: pushdeploy" + local + " cancel " + name, () -> { }, null)) {
+            JsonNode description = new ExecutionWatcher(sfn, executionArn, line -> {
+                states.add(line);
+                if (!output.json) {
+                    lines.accept(line);
+                }
+            }).await(ExecutionWatcher.polling(sfn), true, DEADLINE);
+            lines.flush();
+            RunSummary summary = RunSummary.of(description, sfn.history(executionArn), states);
+            print(output, summary);
+            return summary.exitCode();
+        }
+    }
+
+    static void print(Output output, RunSummary summary) {
+        if (output.json) {
+            output.json(summary);
+            return;
+        }
+        output.line("→ " + output.outcome(summary.outcome()) + (summary.reason() == null ? "" : ": " + Text.shorten(summary.reason(), 400)));
+        if (!summary.secrets().isEmpty()) {
+            output.line("  secrets: " + String.join(", ", summary.secrets()));
+        }
+        if (summary.taskDefinition() != null) {
+            output.line("  live: " + summary.taskDefinition().substring(summary.taskDefinition().lastIndexOf('/') + 1)
+                    + (summary.seconds() == null ? "" : " (" + summary.seconds() + " s)"));
+        }
+    }
+
+    private static String paint(Output output, String line) {
+        Matcher word = OUTCOME_WORD.matcher(line);
+        return word.find() ? line.substring(0, word.start()) + output.outcome(word.group()) + line.substring(word.end()) : line;
+    }
+}

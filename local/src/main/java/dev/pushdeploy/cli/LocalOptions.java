@@ -1,0 +1,76 @@
+package dev.pushdeploy.cli;
+
+import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Checks of the local commands' options against the template and the simulator, made before anything starts. */
+final class LocalOptions {
+    private LocalOptions() {
+    }
+
+    /** {@code --scan-gate}: one of the template's ScanGateSeverity values (any case); null stays null. */
+    static String scanGate(CommandSpec spec, Path root, String severity) {
+        if (severity == null) {
+            return null;
+        }
+        List<String> allowed = new ArrayList<>();
+        PipelineTemplate.expand(root.resolve("template.yaml"), Map.of()).template().parameters().path("ScanGateSeverity").path("AllowedValues")
+                .forEach(v -> allowed.add(v.asText()));
+        String upper = severity.toUpperCase(Locale.ROOT);
+        if (!allowed.contains(upper)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--scan-gate " + severity + " is not a severity; one of "
+                    + String.join(", ", allowed));
+        }
+        return upper;
+    }
+
+    /** {@code --rollout-seconds}: a positive number of simulated seconds; null stays null. */
+    static void checkRolloutSeconds(CommandSpec spec, Double seconds) {
+        if (seconds != null && !(seconds > 0 && seconds <= 86_400)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rollout-seconds " + seconds
+                    + " must be more than 0 and at most 86400 simulated seconds");
+        }
+    }
+
+    /** Applies {@code --rollout-seconds} to the simulator, when given. */
+    static void rolloutSeconds(LocalRuntime runtime, Double seconds) {
+        if (seconds != null) {
+            runtime.simulator().rolloutSeconds(seconds);
+        }
+    }
+
+    /** Converts {@code --strategy} names ({@code blue-green}) to the template's DeploymentStrategy ({@code BLUE_GREEN}). */
+    static final class StrategyConverter implements CommandLine.ITypeConverter<String> {
+        static final java.util.Map<String, String> STRATEGIES = java.util.Map.of("rolling", "ROLLING", "blue-green", "BLUE_GREEN",
+                "canary", "CANARY", "linear", "LINEAR");
+
+        @Override
+        public String convert(String value) {
+            String strategy = STRATEGIES.get(value);
+            if (strategy == null) {
+                throw new CommandLine.TypeConversionException("unknown strategy '" + value + "'; one of: rolling, blue-green, canary, linear");
+            }
+            return strategy;
+        }
+    }
+
+    /** Converts scenario names ({@code crash-loop}) for picocli, naming the choices on error. */
+    static final class ScenarioConverter implements CommandLine.ITypeConverter<Scenario> {
+        @Override
+        public Scenario convert(String value) {
+            try {
+                return Scenario.fromCliName(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.pushdeploy.local.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.aws.Clients;
+import dev.pushdeploy.local.bootstrap.StackOutputs;
+import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.ops.CloudFormation;
+import dev.pushdeploy.ops.Connection;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The local stack as a long-lived process ({@code pushdeploy local up} starts it in the background):
+ * one {@link LocalRuntime} whose state lasts across commands. The operator commands reach it as they
+ * reach AWS — through its endpoint, with static credentials, reading the outputs of the stack it
+ * registers in the emulator's CloudFormation. A small control endpoint on the loopback interface
+ * does what has no AWS API: {@code docker push} of an image ({@code POST /push}, whose ECR event
+ * goes through the template's rule), the count of mutating calls ({@code GET /writes}) and
+ * stopping ({@code POST /down}).
+ */
+public final class LocalDaemon {
+    private final Path root;
+    private final LocalRuntime runtime;
+    private final HttpServer control;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LocalDaemon(Path root, LocalRuntime runtime) throws IOException {
+        this.root = root;
+        this.runtime = runtime;
+        this.control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        control.createContext("/", this::serve);
+    }
+
+    /**
+     * Starts the stack, registers its outputs, writes {@code .pushdeploy/local.json} and serves until
+     * {@code POST /down} or a signal; then stops everything and removes the file.
+     */
+    public static void serve(Path root, LocalRuntime.Options options, PrintStream log) {
+        LocalRuntime runtime = LocalRuntime.start(options);
+        LocalDaemon daemon;
+        try {
+            daemon = new LocalDaemon(root, runtime);
+        } catch (IOException e) {
+            runtime.close();
+            throw new UncheckedIOException("cannot open the control endpoint", e);
+        }
+        Thread shutdown = new Thread(daemon::stop, "local-stack-stop");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        daemon.start(log);
+        try {
+            daemon.stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        daemon.stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs stop() as well, which does its work once
+        }
+        log.println("local stack stopped");
+    }
+
+    private void start(PrintStream log) {
+        StackOutputs stack = runtime.stack();
+        new CloudFormation(Connection.emulator(runtime.endpoint(), Clients.REGION, LocalStackFile.ACCESS_KEY, LocalStackFile.ACCESS_KEY))
+                .createStack(PipelineTemplate.STACK_NAME, template(stack));
+        control.start();
+        URI controlUri = URI.create("http://127.0.0.1:" + control.getAddress().getPort());
+        new LocalStackFile(ProcessHandle.current().pid(), runtime.endpoint(), controlUri, Clients.REGION, LocalStackFile.ACCESS_KEY,
+                PipelineTemplate.STACK_NAME, Instant.now().toString()).write(root);
+        log.println("local stack up: endpoint " + runtime.endpoint() + ", control " + controlUri);
+    }
+
+    private void stop() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopped.countDown();
+        control.stop(0);
+        LocalStackFile.read(root).filter(f -> f.pid() == ProcessHandle.current().pid()).ifPresent(f -> LocalStackFile.delete(root));
+        runtime.close();
+    }
+
+    /** A template with the stack's outputs, named as template.yaml names them (the emulator keeps only the outputs). */
+    public static String template(StackOutputs stack) {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("StateMachineArn", stack.stateMachineArn());
+        outputs.put("DeploymentTableName", stack.table());
+        outputs.put("ConfigParameterName", stack.configParameter());
+        outputs.put("NotificationTopicArn", stack.topicArn());
+        StackOutputs.Service service = stack.service();
+        outputs.put("ClusterName", service.target().cluster());
+        outputs.put("ServiceName", service.target().service());
+        outputs.put("RepositoryUri", service.repositoryUri());
+        outputs.put("ReleaseParameterPath", stack.releaseParameterPrefix() + "/" + service.target().cluster() + "/" + service.target().service());
+        ObjectNode template = Json.object();
+        template.putObject("Resources").putObject("LocalStack").put("Type", "AWS::CloudFormation::WaitConditionHandle");
+        ObjectNode out = template.putObject("Outputs");
+        outputs.forEach((key, value) -> {
+            if (value != null) {
+                out.putObject(key).put("Value", value);
+            }
+        });
+        return template.toString();
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            String text = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            JsonNode body = Json.tree(text.isBlank() ? "{}" : text);
+            int status = 200;
+            ObjectNode answer = Json.object();
+            try {
+                switch (route) {
+                    case "GET /ping" -> answer.put("pid", ProcessHandle.current().pid());
+                    case "GET /writes" -> runtime.writes().all().forEach(answer.putArray("writes")::add);
+                    case "POST /push" -> push(body, answer);
+                    case "POST /down" -> {
+                        answer.put("stopping", true);
+                        new Thread(stopped::countDown, "local-stack-down").start();
+                    }
+                    default -> {
+                        status = 404;
+                        answer.put("error", "no such control route: " + route);
+                    }
+                }
+            } catch (RuntimeException e) {
+                status = 400;
+                answer.put("error", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            }
+            byte[] bytes = answer.toString().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /** A {@code docker push}: the image into ECR, its fate in the simulator, its ECR event through the template's rule. */
+    private void push(JsonNode body, ObjectNode answer) {
+        String repository = body.path("repository").asText();
+        String tag = body.path("tag").asText();
+        String digest = runtime.pushImage(repository, tag);
+        if (body.hasNonNull("fate")) {
+            runtime.simulator().imageScenario(digest, Scenario.fromCliName(body.get("fate").asText()));
+        }
+        Optional<String> execution = runtime.startFromEvent(LocalRuntime.ecrPushEvent(repository, tag, digest).toString());
+        answer.put("repository", repository).put("tag", tag).put("digest", digest).put("matched", execution.isPresent());
+        execution.ifPresent(arn -> answer.put("execution", arn));
+    }
+}

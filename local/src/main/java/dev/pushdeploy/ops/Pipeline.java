@@ -1,0 +1,40 @@
+package dev.pushdeploy.ops;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a deployed pipeline keeps its parts, from its stack's outputs: the state machine, the
+ * deployment table (locks, queue, history) and the configuration document.
+ */
+public record Pipeline(String stack, String stateMachineArn, String table, String configParameter, Map<String, String> outputs) {
+    static final String STATE_MACHINE = "StateMachineArn";
+    static final String TABLE = "DeploymentTableName";
+    static final String CONFIG = "ConfigParameterName";
+    /** The stack outputs the CLI reads (template.yaml declares them). */
+    public static final List<String> OUTPUTS = List.of(STATE_MACHINE, TABLE, CONFIG);
+
+    public Pipeline {
+        outputs = Map.copyOf(outputs);
+    }
+
+    /**
+     * The pipeline of stack {@code stack}, from its outputs.
+     *
+     * @throws IllegalArgumentException when an output the CLI needs is missing (not a pushdeploy stack)
+     */
+    public static Pipeline of(String stack, Map<String, String> outputs) {
+        List<String> missing = OUTPUTS.stream()
+                .filter(key -> outputs.get(key) == null || outputs.get(key).isBlank()).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("stack " + stack + " has no output " + String.join(", ", missing)
+                    + ": is it a pushdeploy stack (template.yaml)? Name it with --stack NAME");
+        }
+        return new Pipeline(stack, outputs.get(STATE_MACHINE), outputs.get(TABLE), outputs.get(CONFIG), outputs);
+    }
+
+    /** The ARN of the execution named {@code name} of this pipeline's state machine. */
+    public String executionArn(String name) {
+        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + name;
+    }
+}

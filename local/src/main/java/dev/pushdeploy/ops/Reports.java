@@ -1,0 +1,93 @@
+package dev.pushdeploy.ops;
+
+import java.util.List;
+
+/** What the operator commands report: plain records, printed for people or as JSON ({@code --json}). */
+public final class Reports {
+    private Reports() {
+    }
+
+    /**
+     * {@code status}: what is live, how the service runs, what is in flight and what happened last.
+     *
+     * @param live    null when the service does not exist
+     * @param service {@code cluster/service}
+     */
+    public record Status(String stack, String service, Live live, Health health, List<Run> running, Holder lock,
+                         List<Holder> queue, List<Entry> recent) {
+    }
+
+    /**
+     * The live revision of the service's container.
+     *
+     * @param taskDefinition the service's task definition ARN (its PRIMARY deployment's)
+     * @param revision       {@code family:revision}
+     * @param tags           the image's tags in the repository (empty when untagged or not in ECR)
+     */
+    public record Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
+                       List<SecretSlot> secrets, String release) {
+    }
+
+    /**
+     * One managed secret as the live revision references it.
+     *
+     * @param slot     {@code a} or {@code b}; null when the revision references neither slot
+     * @param username for postgres secrets, the login role the revision passes
+     */
+    public record SecretSlot(String name, String slot, String parameter, String username) {
+    }
+
+    /**
+     * How the service runs: its PRIMARY deployment and the load balancer's view of the tasks.
+     *
+     * @param rolloutState  IN_PROGRESS, COMPLETED or FAILED
+     * @param deployments   how many deployments the service has (more than one: a rollout is under way)
+     * @param healthyTargets null when the service has no load balancer target group
+     */
+    public record Health(String rolloutState, String rolloutReason, int running, int desired, int pending, int failedTasks,
+                         int deployments, Integer healthyTargets, Integer targets) {
+    }
+
+    /** An execution in flight: its name and ARN, the state it is in, since when. */
+    public record Run(String execution, String name, String state, String startedAt, double seconds) {
+    }
+
+    /**
+     * The lock holder or a queued request.
+     *
+     * @param expiresAt ISO time the lease (or the waiter) lapses
+     */
+    public record Holder(String request, String action, String image, String since, String expiresAt, boolean expired) {
+    }
+
+    /**
+     * One deployment record.
+     *
+     * @param revision the revision live when the request finished ({@code family:revision})
+     * @param seconds  how long the execution ran; null when it can no longer be described
+     */
+    public record Entry(String finishedAt, String outcome, String action, String source, String image, String tag,
+                        String digest, String revision, String previousRevision, Double seconds, String reason,
+                        String execution) {
+    }
+
+    /**
+     * {@code diff} / {@code deploy --dry-run}: the revision the pipeline would register, against the live one.
+     *
+     * @param decision what Prepare decides for this image now: PROCEED, IGNORED or REJECTED (then no revision)
+     * @param next     the revision the registration would create ({@code family:revision})
+     * @param changes  what differs, field by field; empty when nothing would be registered
+     */
+    public record Diff(String service, String image, String decision, String reason, String live, String next,
+                       List<Change> changes, int unchanged) {
+    }
+
+    /**
+     * One field of the revision: {@code image}, {@code secret NAME}, {@code environment NAME}, {@code tag KEY}, ...
+     *
+     * @param live null when the live revision has no such field
+     * @param next null when the new revision drops it
+     */
+    public record Change(String field, String live, String next) {
+    }
+}

@@ -1,0 +1,104 @@
+package dev.pushdeploy.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.adapter.json.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkField;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
+
+/**
+ * The Step Functions calls the CLI and the local runtime make. Descriptions and history events
+ * come back as JSON in the service's own wire shape (field names as the API spells them, times as
+ * epoch seconds), so they can be read and written out exactly as the service returns them.
+ */
+public final class StepFunctions {
+    private final SfnClient sfn;
+
+    public StepFunctions(SfnClient sfn) {
+        this.sfn = sfn;
+    }
+
+    public String createStateMachine(String name, String definition, String roleArn) {
+        return sfn.createStateMachine(r -> r.name(name).definition(definition).roleArn(roleArn)).stateMachineArn();
+    }
+
+    public String startExecution(String stateMachineArn, String name, String input) {
+        return sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(name).input(input)).executionArn();
+    }
+
+    public JsonNode describeExecution(String executionArn) {
+        return json(sfn.describeExecution(r -> r.executionArn(executionArn)));
+    }
+
+    /** Every event of an execution, oldest first. */
+    public ArrayNode history(String executionArn) {
+        ArrayNode events = Json.mapper().createArrayNode();
+        String token = null;
+        do {
+            String page = token;
+            GetExecutionHistoryResponse response = sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000).nextToken(page));
+            response.events().forEach(e -> events.add(json(e)));
+            token = response.nextToken();
+        } while (token != null);
+        return events;
+    }
+
+    /** The state machine's executions, newest first, at most {@code limit}; {@code status} null for all. */
+    public List<ExecutionListItem> executions(String stateMachineArn, ExecutionStatus status, int limit) {
+        List<ExecutionListItem> found = new ArrayList<>();
+        String token = null;
+        do {
+            String page = token;
+            var response = sfn.listExecutions(r -> r.stateMachineArn(stateMachineArn).statusFilter(status)
+                    .maxResults(Math.min(limit - found.size(), 1000)).nextToken(page));
+            found.addAll(response.executions());
+            token = response.nextToken();
+        } while (token != null && found.size() < limit);
+        return found;
+    }
+
+    /** StopExecution: the execution ends ABORTED; its Catch clauses do not run. */
+    public void stopExecution(String executionArn, String error, String cause) {
+        sfn.stopExecution(r -> r.executionArn(executionArn).error(error).cause(cause));
+    }
+
+    /** An SDK model object as the JSON the service sent: wire field names, epoch-second times. */
+    static JsonNode json(SdkPojo pojo) {
+        ObjectNode node = Json.object();
+        for (SdkField<?> field : pojo.sdkFields()) {
+            Object value = field.getValueOrDefault(pojo);
+            if (value != null) {
+                node.set(field.locationName(), value(value));
+            }
+        }
+        return node;
+    }
+
+    private static JsonNode value(Object value) {
+        return switch (value) {
+            case SdkPojo pojo -> json(pojo);
+            case Instant instant -> Json.mapper().getNodeFactory().numberNode(instant.toEpochMilli() / 1000.0);
+            case Collection<?> list -> {
+                ArrayNode array = Json.mapper().createArrayNode();
+                list.forEach(item -> array.add(value(item)));
+                yield array;
+            }
+            case Map<?, ?> map -> {
+                ObjectNode object = Json.object();
+                map.forEach((k, v) -> object.set(String.valueOf(k), value(v)));
+                yield object;
+            }
+            default -> Json.mapper().valueToTree(value);
+        };
+    }
+}

@@ -1,0 +1,362 @@
+package dev.pushdeploy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Connection;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * An operator's session on the local stack, command by command in separate JVMs, asserting on the
+ * {@code --json} output and on the emulator's state: up, a push, status, a diff of another tag
+ * (nothing written), deploy, rollback, history, rotate, pushes racing for the lock, a cancel (the queue and
+ * the history put right from outside the run), down. status and rollback also run as against AWS
+ * (credentials and region from the environment, {@code --stack}, the endpoint override): the same
+ * code, the same answers.
+ */
+class LocalStackIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anOperatorDrivesTheLocalStackFromUpToDown() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        CliProcess cli = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString()));
+        CliProcess.Result up = cli.run("--json", "local", "up");
+        assertEquals(0, up.exit(), up.toString());
+        URI endpoint = URI.create(up.json().path("endpoint").asText());
+        URI control = URI.create(up.json().path("control").asText());
+        long daemon = up.json().path("pid").asLong();
+        Connection aws = Connection.emulator(endpoint, "us-east-1", "local", "local");
+        EcsClient ecs = aws.client(EcsClient.builder());
+        try {
+            CliProcess.Result again = cli.run("local", "up");
+            assertEquals(0, again.exit(), again.toString());
+            assertTrue(again.out().contains("the local stack is already up (pid " + daemon), again.toString());
+
+            CliProcess.Result push = cli.run("--json", "local", "push", "v1.1.0");
+            assertEquals(0, push.exit(), push.toString());
+            assertEquals("SUCCEEDED", push.json().path("outcome").asText(), push.toString());
+            assertTrue(push.json().path("taskDefinition").asText().endsWith("task-definition/web:2"), push.toString());
+            assertEquals("web:2", live(ecs));
+
+            CliProcess.Result status = cli.run("--local", "--json", "status");
+            assertEquals(0, status.exit(), status.toString());
+            JsonNode s = status.json();
+            assertEquals("pushdeploy/web", s.path("service").asText());
+            assertEquals("web:2", s.path("live").path("revision").asText());
+            assertEquals("[\"v1.1.0\"]", s.path("live").path("tags").toString());
+            assertEquals(push.json().path("name").asText(), s.path("live").path("release").asText());
+            assertEquals("b", slot(s, "APP_SIGNING_KEY"));
+            assertEquals("b", slot(s, "DB_PASSWORD"));
+            assertEquals(2, s.path("health").path("running").asInt());
+            assertEquals(2, s.path("health").path("desired").asInt());
+            assertEquals("COMPLETED", s.path("health").path("rolloutState").asText());
+            assertFalse(s.hasNonNull("lock"), s.toString());
+            assertEquals(0, s.path("running").size());
+            assertEquals("SUCCEEDED", s.path("recent").get(0).path("outcome").asText());
+
+            CliProcess.Result human = cli.run("--local", "status");
+            assertEquals(0, human.exit(), human.toString());
+            assertTrue(human.out().lines().anyMatch(l -> l.matches("\\s+live\\s+web:2 .*")), human.toString());
+            assertFalse(human.out().contains("\u001b["), "no colour when stdout is not a terminal: " + human);
+
+            CliProcess awsCli = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString(),
+                    "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_REGION", "us-east-1"));
+            CliProcess.Result viaAws = awsCli.run("--endpoint-url", endpoint.toString(), "--stack", "pushdeploy", "--json", "status");
+            assertEquals(0, viaAws.exit(), viaAws.toString());
+            assertEquals(s, viaAws.json(), "the AWS code path (default credential and region chains, endpoint override) sees the same");
+            CliProcess.Result noStack = awsCli.run("--endpoint-url", endpoint.toString(), "--stack", "not-deployed", "status");
+            assertEquals(1, noStack.exit(), noStack.toString());
+            assertTrue(noStack.err().contains("CloudFormation has no stack not-deployed in us-east-1 (--stack NAME, or --region)"),
+                    noStack.toString());
+
+            List<String> writesBefore = writes(control);
+            Map<String, Object> emulatorBefore = emulatorState(aws);
+            CliProcess.Result diff = cli.run("--local", "--json", "diff", "v1.0.0");
+            assertEquals(0, diff.exit(), diff.toString());
+            JsonNode d = diff.json();
+            assertEquals("PROCEED", d.path("decision").asText(), d.toString());
+            assertEquals("web:2", d.path("live").asText());
+            assertEquals("web:3", d.path("next").asText());
+            Map<String, JsonNode> changes = new HashMap<>();
+            d.path("changes").forEach(c -> changes.put(c.path("field").asText(), c));
+            assertTrue(changes.get("image").path("next").asText().endsWith("@" + digestOf(aws, "v1.0.0")), d.toString());
+            assertTrue(changes.get("secret APP_SIGNING_KEY").path("live").asText().endsWith("/app-signing-key/b"), d.toString());
+            assertTrue(changes.get("secret APP_SIGNING_KEY").path("next").asText().endsWith("/app-signing-key/a"), d.toString());
+            assertEquals("app_a", changes.get("environment DB_USER").path("next").asText(), d.toString());
+            assertTrue(changes.containsKey("tag pushdeploy:image-digest"), d.toString());
+            assertEquals(writesBefore, writes(control), "diff made no mutating call");
+            assertEquals(emulatorBefore, emulatorState(aws), "diff changed nothing in the emulator");
+
+            CliProcess.Result deploy = cli.run("--local", "--json", "deploy", "v1.0.0", "--reason", "back to the first build");
+            assertEquals(0, deploy.exit(), deploy.toString());
+            assertEquals("SUCCEEDED", deploy.json().path("outcome").asText(), deploy.toString());
+            assertEquals("web:3", live(ecs));
+
+            CliProcess.Result rollback = awsCli.run("--endpoint-url", endpoint.toString(), "--stack", "pushdeploy", "--json", "rollback");
+            assertEquals(0, rollback.exit(), rollback.toString());
+            assertEquals("SUCCEEDED", rollback.json().path("outcome").asText(), rollback.toString());
+            assertEquals("web:2", live(ecs));
+
+            CliProcess.Result history = cli.run("--local", "--json", "history", "-n", "5");
+            assertEquals(0, history.exit(), history.toString());
+            JsonNode h = history.json();
+            assertEquals(3, h.size(), h.toString());
+            assertEquals(List.of("rollback SUCCEEDED web:2 v1.1.0", "deploy SUCCEEDED web:3 v1.0.0", "deploy SUCCEEDED web:2 v1.1.0"),
+                    entries(h));
+            assertEquals(rollback.json().path("name").asText(), h.get(0).path("execution").asText());
+            assertTrue(h.get(0).path("seconds").asDouble() > 0, h.toString());
+            assertEquals(3, ledgerHistory(aws), "the records are the table's");
+
+            CliProcess.Result rotate = cli.run("--local", "--json", "rotate", "--reason", "scheduled");
+            assertEquals(0, rotate.exit(), rotate.toString());
+            assertEquals("SUCCEEDED", rotate.json().path("outcome").asText(), rotate.toString());
+            assertEquals("web:4", live(ecs));
+            CliProcess.Result rotated = cli.run("--local", "--json", "status");
+            assertEquals(0, rotated.exit(), rotated.toString());
+            assertEquals("a", slot(rotated.json(), "APP_SIGNING_KEY"), "the inactive slot of web:2's");
+            assertEquals("a", slot(rotated.json(), "DB_PASSWORD"));
+            assertEquals("[\"v1.1.0\"]", rotated.json().path("live").path("tags").toString(), "the same image");
+
+            racingPushes(cli, aws, control);
+            cancel(cli, aws, control);
+        } finally {
+            CliProcess.Result down = cli.run("--json", "local", "down");
+            assertEquals(0, down.exit(), down.toString());
+            assertTrue(down.json().path("stopped").get(0).asText().contains("pid " + daemon), down.toString());
+        }
+        assertFalse(ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false), "the daemon stopped");
+        assertFalse(Files.exists(state.resolve("local.json")));
+        assertTrue(Files.list(state.resolve("processes")).findAny().isEmpty(), "nothing recorded as running");
+        CliProcess.Result after = cli.run("--local", "status");
+        assertEquals(1, after.exit(), after.toString());
+        assertTrue(after.err().contains("no local stack is running"), after.toString());
+    }
+
+    /**
+     * A slow push holds the lock; two more queue behind it; the older waiter is SUPERSEDED by the newer.
+     * The two later pushes go straight to the stack's control endpoint (what {@code local push --no-wait}
+     * does, without a JVM start each), so that they reliably land while the first rollout runs.
+     */
+    private void racingPushes(CliProcess cli, Connection aws, URI control) throws Exception {
+        CliProcess.Result slow = cli.run("--json", "local", "push", "v1.4.0", "--fate", "slow-start", "--no-wait");
+        assertEquals(0, slow.exit(), slow.toString());
+        awaitLockHeld(aws);
+        JsonNode second = push(control, "v1.5.0", null);
+        Thread.sleep(1100);
+        JsonNode third = push(control, "v1.6.0", null);
+
+        CliProcess.Result first = cli.run("--local", "--json", "follow", slow.json().path("name").asText());
+        CliProcess.Result superseded = cli.run("--local", "--json", "follow", second.path("execution").asText());
+        CliProcess.Result newest = cli.run("--local", "--json", "follow", third.path("execution").asText());
+        assertEquals(0, first.exit(), first.toString());
+        assertEquals("SUPERSEDED", superseded.json().path("outcome").asText(), superseded.toString());
+        assertEquals(5, superseded.exit());
+        assertEquals("SUCCEEDED", newest.json().path("outcome").asText(), newest.toString());
+        assertEquals(0, newest.exit());
+    }
+
+    /** A run queued behind a lock an older request keeps is cancelled: it ends ABORTED, follow says so with exit code 1. */
+    private void cancel(CliProcess cli, Connection aws, URI control) throws Exception {
+        DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
+        String table = dynamo.listTables().tableNames().get(0);
+        long now = System.currentTimeMillis();
+        long anHourAgo = now - 3_600_000;
+        long inTenYears = now / 1000 + 10L * 365 * 24 * 3600;
+        Map<String, AttributeValue> lock = Map.of("pk", AttributeValue.fromS("svc#pushdeploy/web"), "sk", AttributeValue.fromS("lock"),
+                "holder", AttributeValue.fromS("held-elsewhere"), "action", AttributeValue.fromS("DEPLOY"),
+                "orderAt", AttributeValue.fromN(Long.toString(anHourAgo)), "acquiredAt", AttributeValue.fromN(Long.toString(anHourAgo)),
+                "expiresAt", AttributeValue.fromN(Long.toString(inTenYears)));
+        dynamo.putItem(r -> r.tableName(table).item(lock));
+        String execution = push(control, "v1.7.0", null).path("execution").asText();
+        String name = execution.substring(execution.lastIndexOf(':') + 1);
+        awaitWaiter(dynamo, table, name);
+
+        CliProcess.Result queued = cli.run("--local", "--json", "status");
+        assertEquals(0, queued.exit(), queued.toString());
+        JsonNode q = queued.json();
+        assertEquals("held-elsewhere", q.path("lock").path("request").asText(), q.toString());
+        assertEquals(List.of(name), names(q.path("queue"), "request"), q.toString());
+        assertEquals(List.of(name), names(q.path("running"), "name"), q.toString());
+        assertTrue(q.path("running").get(0).path("seconds").asDouble() >= 0, q.toString());
+        assertTrue(List.of("Prepare", "Decide", "Lock", "LockDecision", "WaitForLock").contains(q.path("running").get(0).path("state").asText()),
+                "the state it is in: " + q);
+
+        CliProcess.Started following = cli.start("--local", "follow", name);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!following.err().contains("following " + name) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        following.process().destroy();
+        CliProcess.Result interrupted = following.await();
+        assertTrue(interrupted.err().contains("stopped following " + name + "; the run goes on"), interrupted.toString());
+        assertEquals("RUNNING", aws.client(software.amazon.awssdk.services.sfn.SfnClient.builder())
+                .describeExecution(r -> r.executionArn(execution)).statusAsString(), "Ctrl-C on follow leaves the run alone");
+
+        CliProcess.Result cancel = cli.run("--local", "--json", "cancel");
+        assertEquals(0, cancel.exit(), cancel.toString());
+        assertEquals("ABORTED", cancel.json().path("status").asText());
+        assertEquals(name, cancel.json().path("name").asText(), "without a name: the one run in flight");
+        CliProcess.Result follow = cli.run("--local", "--json", "follow", name);
+        assertEquals(1, follow.exit(), follow.toString());
+        assertEquals("ABORTED", follow.json().path("status").asText(), follow.toString());
+        CliProcess.Result again = cli.run("--local", "cancel", name);
+        assertEquals(1, again.exit(), again.toString());
+        assertTrue(again.err().contains(name + " is not running (ABORTED)"), again.toString());
+
+        awaitNoWaiter(dynamo, table, name);
+        CliProcess.Result history = cli.run("--local", "--json", "history", "-n", "1");
+        assertEquals(0, history.exit(), history.toString());
+        assertEquals(name, history.json().get(0).path("execution").asText(), "the reconciler recorded the cancelled run: " + history);
+        assertEquals("ABORTED", history.json().get(0).path("outcome").asText(), history.toString());
+        CliProcess.Result status = cli.run("--local", "--json", "status");
+        assertEquals(0, status.exit(), status.toString());
+        assertEquals(0, status.json().path("queue").size(), "no longer queued: " + status);
+        dynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", lock.get("pk"), "sk", lock.get("sk"))));
+    }
+
+    private static void awaitWaiter(DynamoDbClient dynamo, String table, String requestId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            Map<String, AttributeValue> waiter = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS("svc#pushdeploy/web"), "sk", AttributeValue.fromS("wait#" + requestId)))).item();
+            if (waiter != null && !waiter.isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(requestId + " did not queue for the lock within 120 s");
+    }
+
+    private static List<String> names(JsonNode items, String field) {
+        List<String> names = new ArrayList<>();
+        items.forEach(i -> names.add(i.path(field).asText()));
+        return names;
+    }
+
+    private static void awaitNoWaiter(DynamoDbClient dynamo, String table, String requestId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            Map<String, AttributeValue> waiter = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS("svc#pushdeploy/web"), "sk", AttributeValue.fromS("wait#" + requestId)))).item();
+            if (waiter == null || waiter.isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(requestId + " still queued 120 s after it was cancelled");
+    }
+
+    private static JsonNode push(URI control, String tag, String fate) throws IOException, InterruptedException {
+        var body = Json.object().put("repository", "web").put("tag", tag);
+        if (fate != null) {
+            body.put("fate", fate);
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(control.resolve("/push"))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode answer = Json.tree(response.body());
+        assertTrue(answer.path("matched").asBoolean(), answer.toString());
+        return answer;
+    }
+
+    private static String live(EcsClient ecs) {
+        String arn = ecs.describeServices(r -> r.cluster("pushdeploy").services("web")).services().get(0).taskDefinition();
+        return arn.substring(arn.lastIndexOf('/') + 1);
+    }
+
+    private static String slot(JsonNode status, String secret) {
+        for (JsonNode s : status.path("live").path("secrets")) {
+            if (s.path("name").asText().equals(secret)) {
+                return s.path("slot").asText();
+            }
+        }
+        throw new AssertionError("no secret " + secret + " in " + status);
+    }
+
+    private static String digestOf(Connection aws, String tag) {
+        return aws.client(EcrClient.builder()).describeImages(r -> r.repositoryName("web").imageIds(i -> i.imageTag(tag)))
+                .imageDetails().get(0).imageDigest();
+    }
+
+    private static List<String> entries(JsonNode history) {
+        List<String> lines = new ArrayList<>();
+        history.forEach(e -> lines.add(e.path("action").asText() + " " + e.path("outcome").asText() + " " + e.path("revision").asText()
+                + " " + e.path("tag").asText()));
+        return lines;
+    }
+
+    private static List<String> writes(URI control) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(control.resolve("/writes")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<String> writes = new ArrayList<>();
+        Json.tree(response.body()).path("writes").forEach(w -> writes.add(w.asText()));
+        return writes;
+    }
+
+    /** What a write would change: task definitions, parameters with their versions, the table's items. */
+    private static Map<String, Object> emulatorState(Connection aws) {
+        Map<String, Object> state = new HashMap<>();
+        EcsClient ecs = aws.client(EcsClient.builder());
+        state.put("taskDefinitions", ecs.listTaskDefinitions(r -> r.status(TaskDefinitionStatus.ACTIVE)).taskDefinitionArns());
+        state.put("service", ecs.describeServices(r -> r.cluster("pushdeploy").services("web")).services().get(0).taskDefinition());
+        SsmClient ssm = aws.client(SsmClient.builder());
+        List<String> parameters = new ArrayList<>();
+        ssm.getParametersByPathPaginator(r -> r.path("/").recursive(true)).forEach(page ->
+                page.parameters().forEach(p -> parameters.add(p.name() + "@" + p.version())));
+        parameters.sort(null);
+        state.put("parameters", parameters);
+        DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
+        String table = dynamo.listTables().tableNames().get(0);
+        state.put("items", dynamo.scanPaginator(r -> r.tableName(table)).items().stream().map(Map::toString).sorted()
+                .collect(Collectors.toList()));
+        return state;
+    }
+
+    private static int ledgerHistory(Connection aws) {
+        DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
+        String table = dynamo.listTables().tableNames().get(0);
+        return (int) dynamo.scanPaginator(r -> r.tableName(table)).items().stream()
+                .filter(i -> i.getOrDefault("sk", AttributeValue.fromS("")).s().startsWith("hist#")).count();
+    }
+
+    private static void awaitLockHeld(Connection aws) throws InterruptedException {
+        DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
+        String table = dynamo.listTables().tableNames().get(0);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            Map<String, AttributeValue> lock = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS("svc#pushdeploy/web"), "sk", AttributeValue.fromS("lock")))).item();
+            if (lock != null && !lock.isEmpty()) {
+                assertNotNull(lock.get("holder"));
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no run took the lock within 60 s");
+    }
+}

@@ -1,0 +1,207 @@
+package dev.pushdeploy.local.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.bootstrap.Bootstrap;
+import dev.pushdeploy.local.bootstrap.StackOutputs;
+import dev.pushdeploy.local.ecs.Scenario;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * Releases on the local stack with two services (web and api behind one ALB), through the real
+ * release and deployment state machines: both go live together, or both end on the revision
+ * (image and secret slots) that was live before.
+ */
+class ReleaseIT {
+    static final Map<String, String> TWO_SERVICES = Map.of("SecondServiceName", "api");
+    static final String MANIFEST = """
+            {"services": [{"service": "pushdeploy/web", "image": "web:v1.1.0"},
+                          {"service": "pushdeploy/api", "image": "api:v1.1.0"}],
+             "reason": "front end and back end together"}""";
+
+    LocalRuntime runtime;
+    StackOutputs.Service web;
+    StackOutputs.Service api;
+    DynamoDbClient dynamo;
+    EcsClient ecs;
+
+    @BeforeEach
+    void twoServices() {
+        runtime = TestRuntime.fresh(TWO_SERVICES);
+        assertEquals(2, runtime.stack().services().size());
+        web = runtime.stack().services().get(0);
+        api = runtime.stack().services().get(1);
+        assertEquals("pushdeploy/api", api.target().serviceKey());
+        dynamo = runtime.clients().build(DynamoDbClient.builder());
+        ecs = runtime.clients().build(EcsClient.builder());
+        runtime.notifications();
+    }
+
+    @Test
+    void whenBothAreHealthyBothGoLive() {
+        LocalRuntime.Release release = runtime.release("shop-1", MANIFEST, Scenario.HEALTHY);
+
+        JsonNode d = release.description();
+        assertEquals("SUCCEEDED", d.path("status").asText(), d.toString());
+        JsonNode output = Json.tree(d.path("output").asText());
+        assertEquals("SUCCEEDED", output.path("outcome").asText());
+        for (StackOutputs.Service service : List.of(web, api)) {
+            String live = live(service);
+            assertNotEquals(service.initialTaskDefinition(), live);
+            assertEquals(service.repositoryUri() + "@" + digest(service, Bootstrap.NEXT_TAG), image(live, service));
+            assertEquals(List.of("SUCCEEDED"), outcomes(service), "one history record per service");
+            assertTrue(lockFree(service));
+            JsonNode result = result(output, service);
+            assertEquals("LIVE", result.path("state").asText());
+            assertEquals(service.initialTaskDefinition(), result.path("rollbackTo").asText());
+        }
+        Map<String, AttributeValue> record = releaseRecord("shop-1");
+        assertEquals("SUCCEEDED", record.get("outcome").s());
+        assertEquals(2, Json.tree(record.get("services").s()).size());
+        assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "SUCCEEDED"), sorted(notifiedOutcomes()), "each service's and the release's");
+    }
+
+    @Test
+    void whenTheSecondFailsBothEndOnTheirPreviousRevision() {
+        Map<String, String> webSecretsBefore = secrets(web.initialTaskDefinition(), web);
+        String broken = runtime.pushImage(api.target().repository(), "v2.0.0");
+        runtime.simulator().imageScenario(broken, Scenario.CRASH_LOOP);
+
+        LocalRuntime.Release release = runtime.release("shop-2", MANIFEST.replace("api:v1.1.0", "api:v2.0.0"), Scenario.HEALTHY);
+
+        JsonNode d = release.description();
+        assertEquals("FAILED", d.path("status").asText(), d.toString());
+        assertEquals("ROLLED_BACK", d.path("error").asText(), d.toString());
+        JsonNode cause = Json.tree(d.path("cause").asText());
+        assertEquals("ROLLED_BACK", cause.path("outcome").asText());
+        JsonNode webResult = result(cause, web);
+        assertEquals("SUCCEEDED", webResult.path("deployment").asText(), webResult.toString());
+        assertEquals("SUCCEEDED", webResult.path("rollback").asText());
+        assertEquals("ROLLED_BACK", webResult.path("state").asText());
+        assertEquals(web.initialTaskDefinition(), webResult.path("rolledBackTo").asText());
+        JsonNode apiResult = result(cause, api);
+        assertEquals("ROLLED_BACK", apiResult.path("deployment").asText(), apiResult.toString());
+        assertEquals("BACK", apiResult.path("state").asText());
+
+        for (StackOutputs.Service service : List.of(web, api)) {
+            String live = live(service);
+            assertEquals(service.initialTaskDefinition(), live, service.target().serviceKey() + " is back on its verified revision");
+            assertEquals(service.repositoryUri() + "@" + service.initialDigest(), image(live, service));
+            assertTrue(lockFree(service));
+        }
+        assertEquals(webSecretsBefore, secrets(live(web), web), "web reads the secret slots it read before");
+        assertEquals(List.of("ROLLED_BACK"), outcomes(api));
+        assertEquals(List.of("SUCCEEDED", "SUCCEEDED"), outcomes(web), "web's deployment and the release's rollback of it");
+        assertEquals("ROLLED_BACK", releaseRecord("shop-2").get("outcome").s());
+        assertEquals(List.of("ROLLED_BACK", "ROLLED_BACK", "SUCCEEDED", "SUCCEEDED"), sorted(notifiedOutcomes()),
+                "api's, web's deployment and rollback, the release's");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"services\": [{\"service\": \"pushdeploy/web\", \"image\": \"web:v1.1.0\", \"tag\": \"x\"}]} | services[0].tag",
+            "{\"services\": [{\"service\": \"pushdeploy/web\", \"image\": \"api:v1.1.0\"}]}                 | services[0].image",
+            "{\"services\": [{\"service\": \"pushdeploy/web\", \"image\": \"web:v9.9.9\"}]}                 | services[0].image",
+            "{\"services\": [{\"service\": \"pushdeploy/db\", \"image\": \"web:v1.1.0\"}]}                  | services[0].service",
+            "{\"services\": []}                                                                         | services",
+            "{\"images\": [\"web:v1.1.0\"]}                                                             | images"})
+    void aBadManifestIsRejectedNamingTheFieldWithoutAWrite(String manifest, String field) {
+        String name = "bad-" + Integer.toHexString(manifest.hashCode());
+        LocalRuntime.Release release = runtime.release(name, manifest, Scenario.HEALTHY);
+
+        JsonNode d = release.description();
+        assertEquals("FAILED", d.path("status").asText(), d.toString());
+        assertEquals("REJECTED", d.path("error").asText(), d.toString());
+        assertTrue(d.path("cause").asText().contains(field + ": "), d.path("cause").asText());
+        assertEquals(List.of(), release.writes());
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        assertEquals(0, sfn.listExecutions(r -> r.stateMachineArn(runtime.stack().stateMachineArn())).executions().size());
+        assertEquals(web.initialTaskDefinition(), live(web));
+        assertEquals(api.initialTaskDefinition(), live(api));
+        assertTrue(releaseRecord(name).isEmpty());
+        assertEquals(List.of(), runtime.notifications());
+    }
+
+    private String live(StackOutputs.Service service) {
+        return runtime.liveTaskDefinition(service.target().cluster(), service.target().service());
+    }
+
+    private ContainerDefinition container(String taskDefinition, StackOutputs.Service service) {
+        return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition().containerDefinitions().stream()
+                .filter(c -> c.name().equals(service.target().container())).findFirst().orElseThrow();
+    }
+
+    private String image(String taskDefinition, StackOutputs.Service service) {
+        return container(taskDefinition, service).image();
+    }
+
+    private Map<String, String> secrets(String taskDefinition, StackOutputs.Service service) {
+        Map<String, String> secrets = new TreeMap<>();
+        container(taskDefinition, service).secrets().forEach(s -> secrets.put(s.name(), s.valueFrom()));
+        return secrets;
+    }
+
+    private String digest(StackOutputs.Service service, String tag) {
+        return runtime.clients().build(EcrClient.builder())
+                .describeImages(r -> r.repositoryName(service.target().repository()).imageIds(i -> i.imageTag(tag)))
+                .imageDetails().get(0).imageDigest();
+    }
+
+    private static JsonNode result(JsonNode summary, StackOutputs.Service service) {
+        for (JsonNode result : summary.path("services")) {
+            if (result.path("service").asText().equals(service.target().serviceKey())) {
+                return result;
+            }
+        }
+        throw new AssertionError("no result for " + service.target().serviceKey() + " in " + summary);
+    }
+
+    /** The outcomes of the service's history records, oldest first. */
+    private List<String> outcomes(StackOutputs.Service service) {
+        return dynamo.query(r -> r.tableName(runtime.stack().table())
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :hist)")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("svc#" + service.target().serviceKey()),
+                                ":hist", AttributeValue.fromS("hist#"))))
+                .items().stream().map(i -> i.get("outcome").s()).toList();
+    }
+
+    private boolean lockFree(StackOutputs.Service service) {
+        return dynamo.getItem(r -> r.tableName(runtime.stack().table()).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS("svc#" + service.target().serviceKey()), "sk", AttributeValue.fromS("lock"))))
+                .item().isEmpty();
+    }
+
+    private Map<String, AttributeValue> releaseRecord(String release) {
+        return dynamo.getItem(r -> r.tableName(runtime.stack().table()).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS("rel#" + release), "sk", AttributeValue.fromS("release")))).item();
+    }
+
+    private List<String> notifiedOutcomes() {
+        return runtime.notifications().stream().map(n -> Json.tree(n).path("outcome").asText()).toList();
+    }
+
+    private static List<String> sorted(List<String> values) {
+        List<String> copy = new ArrayList<>(values);
+        copy.sort(null);
+        return copy;
+    }
+}
