@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * The sample stack that the tests deploy to: template.yaml with its default parameters (cluster,
@@ -23,9 +24,8 @@ public class SampleStack {
     public static final int SIGNING_KEY_LENGTH = 48;
     public static final String RELEASE_PARAMETER_PREFIX = "/pushdeploy/release";
     /** The release parameters the service's task definition reads: its image, its signing key's slot. */
-    public static final String LIVE_IMAGE_PARAMETER = RELEASE_PARAMETER_PREFIX + "/" + CLUSTER + "/" + SERVICE + "/image";
-    public static final String LIVE_SIGNING_KEY_PARAMETER = RELEASE_PARAMETER_PREFIX + "/" + CLUSTER + "/" + SERVICE + "/secret/"
-            + SIGNING_KEY;
+    public static final String LIVE_IMAGE_PARAMETER = liveImageParameter(SERVICE);
+    public static final String LIVE_SIGNING_KEY_PARAMETER = liveSigningKeyParameter(SERVICE);
     public static final String TAG_PATTERN = "v[0-9]+[.][0-9]+[.][0-9]+";
     /** The alarms that judge the service's rollouts: its load balancer's 5xx rate and response time. */
     public static final String ERROR_RATE_ALARM = CLUSTER + "-" + SERVICE + "-5xx-rate";
@@ -48,6 +48,25 @@ public class SampleStack {
     public static final int KEEP_REVISIONS = 3;
 
     protected SampleStack() {
+    }
+
+    /** The release parameter of a service's live image: {@code <prefix>/<cluster>/<service>/image}. */
+    public static String liveImageParameter(String service) {
+        return RELEASE_PARAMETER_PREFIX + "/" + CLUSTER + "/" + service + "/image";
+    }
+
+    /** The release parameter of a service's live signing-key slot. */
+    public static String liveSigningKeyParameter(String service) {
+        return RELEASE_PARAMETER_PREFIX + "/" + CLUSTER + "/" + service + "/secret/" + SIGNING_KEY;
+    }
+
+    /**
+     * The template's parameters for a second service named {@code name}, its release parameters its
+     * own (as the README's "Bootstrap the second service" deploys it).
+     */
+    public static Map<String, String> secondService(String name) {
+        return Map.of("SecondServiceName", name, "SecondLiveImage", liveImageParameter(name),
+                "SecondLiveSigningKeySlot", liveSigningKeyParameter(name));
     }
 
     /** The configuration document: the template's for its defaults, with the tests' choices above; {@code scanSeverity} when not null. */

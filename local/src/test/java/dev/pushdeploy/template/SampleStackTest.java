@@ -30,6 +30,9 @@ class SampleStackTest {
         assertEquals(SampleStack.RELEASE_PARAMETER_PREFIX, STACK.parameters().get("ReleaseParameterPrefix"));
         assertEquals(SampleStack.LIVE_IMAGE_PARAMETER, Deployments.TEMPLATE.parameterDefault("LiveImage").orElseThrow());
         assertEquals(SampleStack.LIVE_SIGNING_KEY_PARAMETER, Deployments.TEMPLATE.parameterDefault("LiveSigningKeySlot").orElseThrow());
+        assertEquals(SampleStack.LIVE_IMAGE_PARAMETER, Deployments.TEMPLATE.parameterDefault("SecondLiveImage").orElseThrow(),
+                "a second service's release parameters are named as the first's");
+        assertEquals(SampleStack.LIVE_SIGNING_KEY_PARAMETER, Deployments.TEMPLATE.parameterDefault("SecondLiveSigningKeySlot").orElseThrow());
     }
 
     @Test

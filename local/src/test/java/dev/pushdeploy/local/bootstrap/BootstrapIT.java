@@ -70,7 +70,8 @@ class BootstrapIT {
         Map<String, String> changed = Map.of("ContainerPort", "9090", "HealthCheckPath", "/ready", "TaskCpu", "512",
                 "TaskMemory", "1024", "DesiredCount", "3", "AppName", "shop", "ContainerName", "api");
         Map<String, String> parameters = new HashMap<>(changed);
-        parameters.putAll(Map.of("SecondServiceName", "api", "SecondDesiredCount", "1", "DeploymentStrategy", "BLUE_GREEN"));
+        parameters.putAll(dev.pushdeploy.testing.SampleStack.secondService("api"));
+        parameters.putAll(Map.of("SecondDesiredCount", "1", "DeploymentStrategy", "BLUE_GREEN"));
         StackOutputs stack = create(parameters);
 
         assertService(stack, changed);
