@@ -28,10 +28,8 @@ final class EcsEvents {
 
     static ObjectNode deploymentStateChange(SimService service, SimDeployment deployment, String eventName, String reason,
                                             double t) {
-        ObjectNode event = envelope(DEPLOYMENT_STATE_CHANGE, t, service.serviceArn);
-        ObjectNode detail = event.putObject("detail");
-        detail.put("eventType", FAILED.equals(eventName) ? "ERROR" : "INFO");
-        detail.put("eventName", eventName);
+        ObjectNode event = serviceEvent(DEPLOYMENT_STATE_CHANGE, service, FAILED.equals(eventName) ? "ERROR" : "INFO", eventName, t);
+        ObjectNode detail = (ObjectNode) event.get("detail");
         detail.put("deploymentId", deployment.id);
         detail.put("updatedAt", iso(t));
         detail.put("reason", reason);
@@ -39,10 +37,8 @@ final class EcsEvents {
     }
 
     static ObjectNode serviceAction(SimService service, String eventName, double t) {
-        ObjectNode event = envelope(SERVICE_ACTION, t, service.serviceArn);
-        ObjectNode detail = event.putObject("detail");
-        detail.put("eventType", TASK_START_IMPAIRED.equals(eventName) ? "WARN" : "INFO");
-        detail.put("eventName", eventName);
+        ObjectNode event = serviceEvent(SERVICE_ACTION, service, TASK_START_IMPAIRED.equals(eventName) ? "WARN" : "INFO", eventName, t);
+        ObjectNode detail = (ObjectNode) event.get("detail");
         detail.put("clusterArn", service.clusterArn);
         detail.put("createdAt", iso(t));
         return event;
@@ -66,6 +62,13 @@ final class EcsEvents {
         ArrayNode overrides = detail.putObject("overrides").putArray("containerOverrides");
         detail.path("containers").forEach(c -> overrides.addObject().put("name", c.path("name").asText()));
         event.set("detail", detail);
+        return event;
+    }
+
+    /** An event of a service: the envelope and the detail's {@code eventType} and {@code eventName}. */
+    private static ObjectNode serviceEvent(String detailType, SimService service, String eventType, String eventName, double t) {
+        ObjectNode event = envelope(detailType, t, service.serviceArn);
+        event.putObject("detail").put("eventType", eventType).put("eventName", eventName);
         return event;
     }
 
