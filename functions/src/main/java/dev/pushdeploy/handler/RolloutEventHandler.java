@@ -3,6 +3,8 @@ package dev.pushdeploy.handler;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
+import dev.pushdeploy.adapter.aws.DynamoHookRecords;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
@@ -79,7 +81,8 @@ public final class RolloutEventHandler extends StepHandler<RolloutEventHandler.E
     }
 
     private RolloutEventHandler(String configParameter, String table, Clock clock) {
-        this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
+        this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts(),
+                        new CloudWatchAlarmStates(Aws.cloudWatch()), new DynamoHookRecords(Aws.dynamoDb(), table)),
                 new SsmConfigSource(Aws.ssm(), configParameter), new Lease(new DynamoLedger(Aws.dynamoDb(), table), clock),
                 new DynamoRolloutWatches(Aws.dynamoDb(), table), new SfnTaskTokens(Aws.sfn()), clock);
     }

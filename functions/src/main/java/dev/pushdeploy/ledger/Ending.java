@@ -14,10 +14,11 @@ import java.util.List;
  * @param release      the revision the request registered or deployed
  * @param deploymentId the ECS deployment the request started
  * @param verified     the revision the run saw healthy and live at its end, else null
+ * @param reach        how far the rollout got (strategy, stage, highest production share); null without a check
  * @param notes        what the record should also say (e.g. that Finalize did not run)
  */
 public record Ending(Outcome outcome, String reason, String error, String rollback, String release, String deploymentId,
-                     RotationResult secrets, String verified, List<String> notes) {
+                     RotationResult secrets, String verified, RolloutReach reach, List<String> notes) {
     public Ending {
         notes = notes == null ? List.of() : List.copyOf(notes);
     }

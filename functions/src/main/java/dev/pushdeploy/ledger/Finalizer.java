@@ -86,7 +86,9 @@ public final class Finalizer {
         boolean announced = closed.announced();
         log.info("finalized", "outcome", record.outcome(), "taskDefinition", record.taskDefinition(), "lockReleased", holder,
                 "deregistered", record.deregistered(), "announced", announced, "recordedBy", record.recordedBy());
-        return new FinalizeResult(record.outcome(), record.reason(), key, request.image(), record.taskDefinition(),
+        Outcome outcome = request.undoes() == null ? record.outcome() : ending.outcome();
+        String reason = request.undoes() == null ? record.reason() : ending.reason();
+        return new FinalizeResult(outcome, reason, key, request.image(), record.taskDefinition(),
                 request.previousTaskDefinition(), record.deregistered());
     }
 
@@ -102,7 +104,8 @@ public final class Finalizer {
         String release = input.release() != null ? input.release().taskDefinition()
                 : input.rollout() != null ? input.rollout().taskDefinition() : null;
         return new Ending(outcome, reason(input), errorName(input), rollbackResult(input), release,
-                input.rollout() == null ? null : input.rollout().deploymentId(), input.secrets(), verified(input), List.of());
+                input.rollout() == null ? null : input.rollout().deploymentId(), input.secrets(), verified(input),
+                RolloutReach.of(input.check()), List.of());
     }
 
     /**

@@ -19,9 +19,13 @@ import java.util.List;
  * @param taskDefinition         the service's task definition when the request finished
  * @param verifiedTaskDefinition the revision this request saw healthy and live at its end (SUCCEEDED: the new one,
  *                               ROLLED_BACK: the one it returned to); null otherwise. Rollback targets come from these.
+ * @param reach                  how far the rollout got (strategy, stage reached, highest production share);
+ *                               null when the run checked no rollout
  * @param secretSlots            {@code NAME=slot} for each managed secret the request rotated
  * @param warnings               housekeeping that failed without failing the request (e.g. a deregistration)
  * @param recordedBy             {@code Finalize}, or {@code reconciler} when the execution ended without Finalize
+ * @param undoneBy               the request that undid this run afterwards (a release rolling back a service it
+ *                               moved) and completed this record with the outcome; null otherwise
  * @param published              whether the outcome notification went out (nobody sends it twice)
  */
 public record HistoryItem(
@@ -41,11 +45,13 @@ public record HistoryItem(
         String releaseTaskDefinition,
         String verifiedTaskDefinition,
         String deploymentId,
+        RolloutReach reach,
         List<String> secretSlots,
         List<String> deregistered,
         List<String> warnings,
         String finishedAt,
         String recordedBy,
+        String undoneBy,
         boolean published) {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -66,8 +72,13 @@ public record HistoryItem(
 
     /** The same record, marked as published. */
     public HistoryItem asPublished() {
+        return withPublished(true);
+    }
+
+    /** The same record with the published flag set to {@code value}. */
+    public HistoryItem withPublished(boolean value) {
         return new HistoryItem(sortKey, requestId, action, source, outcome, reason, error, rollback, image, digest, tag,
                 taskDefinition, previousTaskDefinition, releaseTaskDefinition, verifiedTaskDefinition, deploymentId,
-                secretSlots, deregistered, warnings, finishedAt, recordedBy, true);
+                reach, secretSlots, deregistered, warnings, finishedAt, recordedBy, undoneBy, value);
     }
 }

@@ -34,6 +34,13 @@ public interface LedgerTable extends LedgerReader {
     boolean putHistory(String serviceKey, HistoryItem item);
 
     /**
+     * Completes another run's record when a later request undid that run: replaces the record with
+     * {@code completed} (same sort key, {@code undoneBy} set) if it exists and nobody completed it yet; false
+     * otherwise.
+     */
+    boolean completeHistory(String serviceKey, HistoryItem completed);
+
+    /**
      * Sets the record's {@code published} flag if it is not already so: claiming the notification before
      * sending it ({@code true}) and giving the claim back when sending failed ({@code false}). False when
      * the flag already had the value, so of two concurrent claims exactly one wins.

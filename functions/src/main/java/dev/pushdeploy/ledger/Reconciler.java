@@ -113,7 +113,7 @@ public final class Reconciler {
         List<String> notes = new ArrayList<>(decided.notes());
         notes.add(note);
         return new Ending(decided.outcome(), decided.reason(), decided.error(), decided.rollback(), decided.release(),
-                decided.deploymentId(), decided.secrets(), decided.verified(), notes);
+                decided.deploymentId(), decided.secrets(), decided.verified(), decided.reach(), notes);
     }
 
     private record Cutoff(Ending ending, RunCloser.Live live) {
@@ -156,7 +156,7 @@ public final class Reconciler {
         }
         String reason = how + " in state " + state.state() + ", " + where;
         return new Cutoff(new Ending(outcome, reason, end.error(), rollback, ours,
-                Optional.ofNullable(doc.rollout()).map(Rollout::deploymentId).orElse(null), doc.secrets(), null,
+                Optional.ofNullable(doc.rollout()).map(Rollout::deploymentId).orElse(null), doc.secrets(), null, RolloutReach.of(doc.check()),
                 List.of("the execution ended without Finalize (" + end.status() + "); recorded by the reconciler")), live);
     }
 

@@ -5,6 +5,7 @@ import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.model.TaskDefinition.Container;
@@ -124,29 +125,58 @@ public final class RunCloser {
         return new Closed(record, announce(request.serviceKey(), record));
     }
 
-    /** The run's history record, if one was written. */
+    /** The run's history record, if one was written (for a run that undoes another: once it completed that record). */
     public Optional<HistoryItem> recorded(DeployRequest request) {
-        return table.history(request.serviceKey(), sortKey(request));
+        return table.history(request.serviceKey(), sortKey(request))
+                .filter(r -> request.undoes() == null || request.requestId().equals(r.undoneBy()));
     }
 
-    /** Writes the run's history record unless it exists; answers the stored one. */
+    /**
+     * Writes the run's history record unless it exists; answers the stored one. A run that undoes another
+     * completes that run's record instead (once; see {@link #undone}).
+     */
     public HistoryItem record(DeployRequest request, Ending ending, Live live, Housekeeping house, String recordedBy) {
         String key = request.serviceKey();
         String sortKey = sortKey(request);
         Optional<HistoryItem> existing = table.history(key, sortKey);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
         List<String> warnings = Stream.concat(ending.notes().stream(), house.warnings().stream()).map(RunCloser::clean).toList();
+        if (existing.isPresent()) {
+            HistoryItem found = existing.get();
+            if (found.requestId().equals(request.requestId()) || found.undoneBy() != null) {
+                return found;
+            }
+            HistoryItem completed = undone(found, request, ending, live, house, warnings, recordedBy);
+            return table.completeHistory(key, completed) ? completed : table.history(key, sortKey).orElse(found);
+        }
         HistoryItem item = new HistoryItem(sortKey, request.requestId(), request.action(), request.source(), ending.outcome(),
                 clean(ending.reason()), ending.error(), ending.rollback() == null ? null : clean(ending.rollback()),
                 request.image(), request.digest(), request.tag(), live.arn(), request.previousTaskDefinition(), ending.release(),
-                ending.verified(), ending.deploymentId(), secretSlots(ending), house.deregistered(), warnings,
-                HistoryItem.time(clock.instant()), recordedBy, false);
+                ending.verified(), ending.deploymentId(), ending.reach(), secretSlots(ending), house.deregistered(), warnings,
+                HistoryItem.time(clock.instant()), recordedBy, null, false);
         if (table.putHistory(key, item)) {
             return item;
         }
         return table.history(key, sortKey).orElse(item);
+    }
+
+    /**
+     * The undone run's record completed by the rollback that undid it: ROLLED_BACK when the rollback
+     * went live healthy, ROLLBACK_FAILED otherwise; the reason is the rollback's (why it was undone), the
+     * rollback text says where the service ended; what the run itself did (image, revisions, slots) stays.
+     */
+    private HistoryItem undone(HistoryItem run, DeployRequest undo, Ending ending, Live live, Housekeeping house,
+                               List<String> warnings, String recordedBy) {
+        boolean back = ending.outcome() == Outcome.SUCCEEDED;
+        String target = Revisions.shortName(undo.targetTaskDefinition());
+        String rollback = (back ? "back on " + target : "rollback to " + target + " ended " + ending.outcome())
+                + " (" + undo.requestId() + "): " + Objects.requireNonNullElse(ending.rollback(), ending.reason());
+        List<String> deregistered = Stream.concat(run.deregistered().stream(), house.deregistered().stream()).toList();
+        List<String> allWarnings = Stream.concat(run.warnings().stream(), warnings.stream()).toList();
+        return new HistoryItem(run.sortKey(), run.requestId(), run.action(), run.source(),
+                back ? Outcome.ROLLED_BACK : Outcome.ROLLBACK_FAILED, clean(undo.reason()), ending.error(), clean(rollback),
+                run.image(), run.digest(), run.tag(), live.arn(), run.previousTaskDefinition(), run.releaseTaskDefinition(),
+                back ? ending.verified() : null, run.deploymentId(), run.reach(), run.secretSlots(), deregistered, allWarnings,
+                HistoryItem.time(clock.instant()), recordedBy, undo.requestId(), false);
     }
 
     /** Releases the lock if this request holds it, and removes its waiter. */
@@ -175,8 +205,14 @@ public final class RunCloser {
         sinks.forEach(sink -> sink.publish(notice));
     }
 
-    /** {@code hist#<execution start>#<requestId>}: the same for Finalize and the reconciler of one run. */
+    /**
+     * {@code hist#<execution start>#<requestId>}: the same for Finalize and the reconciler of one run; for a
+     * run that undoes another, that run's key.
+     */
     public static String sortKey(DeployRequest request) {
+        if (request.undoes() != null) {
+            return request.undoes();
+        }
         long startedAt = request.startedAt() != null ? request.startedAt() : 0;
         return HistoryItem.sortKey(Instant.ofEpochMilli(startedAt), request.requestId());
     }

@@ -18,6 +18,9 @@ package dev.pushdeploy.model;
  * @param executionArn           the execution working on the request (its liveness and its history)
  * @param startedAt              epoch millis the execution started: fixes the history key, so Finalize and the
  *                               reconciler write the same record however often either runs
+ * @param undoes                 for a ROLLBACK that undoes one earlier run (a release rolling back a service it
+ *                               moved): the sort key of that run's history record, which this run completes
+ *                               instead of writing its own; null otherwise
  */
 public record DeployRequest(
         String requestId,
@@ -43,7 +46,8 @@ public record DeployRequest(
         int deadlineSeconds,
         int bakeSeconds,
         String executionArn,
-        Long startedAt) implements ServiceScoped {
+        Long startedAt,
+        String undoes) implements ServiceScoped {
 
     @Override
     public String serviceKey() {
@@ -71,7 +75,7 @@ public record DeployRequest(
                 .decision(decision).decisionReason(decisionReason)
                 .rotate(rotate).register(register).scanGate(scanGate)
                 .deadlineSeconds(deadlineSeconds).bakeSeconds(bakeSeconds)
-                .executionArn(executionArn).startedAt(startedAt);
+                .executionArn(executionArn).startedAt(startedAt).undoes(undoes);
     }
 
     /** Sets the components of a {@link DeployRequest} by name. */
@@ -100,6 +104,7 @@ public record DeployRequest(
         private int bakeSeconds;
         private String executionArn;
         private Long startedAt;
+        private String undoes;
 
         private Builder() {
         }
@@ -224,10 +229,15 @@ public record DeployRequest(
             return this;
         }
 
+        public Builder undoes(String value) {
+            undoes = value;
+            return this;
+        }
+
         public DeployRequest build() {
             return new DeployRequest(requestId, action, source, cluster, service, container, repository, image, digest,
                     tag, reason, pushedAt, previousTaskDefinition, previousImage, targetTaskDefinition, decision,
-                    decisionReason, rotate, register, scanGate, deadlineSeconds, bakeSeconds, executionArn, startedAt);
+                    decisionReason, rotate, register, scanGate, deadlineSeconds, bakeSeconds, executionArn, startedAt, undoes);
         }
     }
 }

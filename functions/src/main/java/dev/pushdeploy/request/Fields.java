@@ -31,12 +31,17 @@ public final class Fields {
 
     /** The execution name, which becomes the request id. */
     static String requestId(String executionName) {
+        return executionName("executionName", executionName);
+    }
+
+    /** An execution name (a request id) given at {@code path}. */
+    public static String executionName(String path, String executionName) {
         if (executionName == null || executionName.isEmpty()) {
-            throw new InvalidRequestException("executionName", "is required");
+            throw new InvalidRequestException(path, "is required");
         }
-        check("executionName", executionName, 80);
+        check(path, executionName, 80);
         if (!EXECUTION_NAME.matcher(executionName).matches()) {
-            throw new InvalidRequestException("executionName", "'" + executionName + "' is not a valid execution name");
+            throw new InvalidRequestException(path, "'" + executionName + "' is not a valid execution name");
         }
         return executionName;
     }

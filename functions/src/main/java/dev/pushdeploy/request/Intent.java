@@ -18,8 +18,13 @@ public sealed interface Intent {
     record Deploy(ServiceRef service, ImageRef image, String reason) implements Intent {
     }
 
-    /** Manual rollback; {@code to} is null for "previous", else a task definition ARN or family:revision. */
-    record Rollback(ServiceRef service, String to, String reason) implements Intent {
+    /**
+     * Manual rollback; {@code to} is null for "previous", else a task definition ARN or family:revision.
+     * {@code undoes}, when given, names the run (its execution name) this rollback undoes: a release rolling
+     * back a service it moved. That run's history record then tells the whole story, and this run writes no
+     * record of its own.
+     */
+    record Rollback(ServiceRef service, String to, String reason, String undoes) implements Intent {
     }
 
     /** Manual secret rotation with the live image. */

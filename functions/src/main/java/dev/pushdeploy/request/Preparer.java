@@ -7,6 +7,7 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.LedgerReader;
 import dev.pushdeploy.ledger.VerifiedRevisions;
 import dev.pushdeploy.ledger.LockItem;
@@ -168,7 +169,21 @@ public final class Preparer {
         if (to.arn().equals(live.taskDefinition().arn())) {
             return draft.end(Decision.IGNORED, to.shortName() + " is already live in " + target.serviceKey());
         }
+        if (rollback.undoes() != null) {
+            draft.undoes(undoneRecord(target, rollback.undoes()).sortKey());
+        }
         return draft.flags(false, false, false).proceed();
+    }
+
+    /** The record of the run a rollback undoes: it must exist and not have been undone already. */
+    private HistoryItem undoneRecord(Target target, String requestId) {
+        HistoryItem record = ledger.recordOf(target.serviceKey(), requestId).orElseThrow(() -> new InvalidRequestException(
+                "undoes", "no history record of " + requestId + " among the newest " + LedgerReader.HISTORY_LOOKBACK
+                        + " of " + target.serviceKey()));
+        if (record.undoneBy() != null) {
+            throw new InvalidRequestException("undoes", requestId + " was already undone by " + record.undoneBy());
+        }
+        return record;
     }
 
     private DeployRequest rotate(Run run, Intent.Rotate rotate) {
@@ -293,6 +308,11 @@ public final class Preparer {
 
         Draft previous(Live live) {
             request.previousTaskDefinition(live.taskDefinition().arn()).previousImage(live.image());
+            return this;
+        }
+
+        Draft undoes(String recordSortKey) {
+            request.undoes(recordSortKey);
             return this;
         }
 

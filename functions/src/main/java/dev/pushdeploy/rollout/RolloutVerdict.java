@@ -43,7 +43,8 @@ import java.util.stream.Collectors;
  *
  * <p>ROLLED_BACK_BY_ECS: our deployment is no longer PRIMARY and the PRIMARY runs the revision ECS
  * falls back to (the one live before the rollout), or no deployment of ours remains and the service
- * is set to that revision. That is what ECS's circuit breaker leaves behind. INTERRUPTED: the same,
+ * is set to that revision. That is what ECS's circuit breaker leaves behind (but a rollback ECS was
+ * asked for and has not begun, its stopped deployment still PRIMARY, is waited for). INTERRUPTED: the same,
  * but with a third revision: someone else (console, CLI, another tool) deployed, and the run must
  * leave the service alone.
  *
@@ -144,8 +145,15 @@ public final class RolloutVerdict {
                 .orElse(null);
     }
 
-    /** The revision the service moved to instead of ours, when it is not ours; else null. */
+    /**
+     * The revision the service moved to instead of ours, when it is not ours; else null. Not while
+     * the way back that ECS was asked for has not begun: ECS takes StopServiceDeployment
+     * asynchronously (ROLLBACK_REQUESTED), and until then the stopped deployment stays PRIMARY.
+     */
     private static String elsewhere(Observation o) {
+        if (o.rollbackNotBegun().isPresent()) {
+            return null;
+        }
         Optional<Deployment> primary = o.snapshot().service().primary();
         if (o.ours().isPresent()) {
             Deployment ours = o.ours().get();
@@ -370,8 +378,8 @@ public final class RolloutVerdict {
     }
 
     /** The snapshot seen from one rollout: which deployment, tasks and targets are ours. */
-    record Observation(RolloutSnapshot snapshot, String revision, String fallback, long startedAt, Optional<Deployment> ours,
-                       List<TaskState> ourTasks) {
+    record Observation(RolloutSnapshot snapshot, String revision, String fallback, long startedAt, boolean askedEcs,
+                       Optional<Deployment> ours, List<TaskState> ourTasks) {
         static Observation of(RolloutSnapshot snapshot, Rollout rollout, String fallback) {
             ServiceState service = snapshot.service();
             Optional<Deployment> ours = service.deployments().stream()
@@ -382,11 +390,24 @@ public final class RolloutVerdict {
                     .filter(t -> ours.isPresent() ? ours.get().id() != null && ours.get().id().equals(t.startedBy())
                             : Revisions.same(t.taskDefinitionArn(), rollout.taskDefinition()))
                     .toList();
-            return new Observation(snapshot, rollout.taskDefinition(), fallback, rollout.startedAt(), ours, tasks);
+            boolean askedEcs = rollout.deploymentId() == null && rollout.started();
+            return new Observation(snapshot, rollout.taskDefinition(), fallback, rollout.startedAt(), askedEcs, ours, tasks);
         }
 
         boolean shiftsTraffic() {
             return snapshot.service().strategy().shiftsTraffic();
+        }
+
+        /**
+         * The deployment ECS was asked to stop (StopServiceDeployment: the way back has no deployment id of
+         * its own), when it is still PRIMARY and in progress: ECS has not begun the rollback yet.
+         */
+        Optional<Deployment> rollbackNotBegun() {
+            if (!askedEcs || !shiftsTraffic() || fallback == null) {
+                return Optional.empty();
+            }
+            return snapshot.service().primary()
+                    .filter(p -> Revisions.same(p.taskDefinition(), fallback) && "IN_PROGRESS".equals(p.rolloutState()));
         }
 
         /**
@@ -454,6 +475,11 @@ public final class RolloutVerdict {
                         + (shift.stage() == null ? shift.status() : "at " + shift.stage() + " (" + shift.status() + ")")
                         + ", production traffic " + percent(productionPercent())
                         + (shift.testPercent() == null ? "" : ", test traffic " + percent(shift.testPercent()));
+            }
+            Optional<Deployment> stopping = rollbackNotBegun();
+            if (stopping.isPresent()) {
+                return "ECS has not begun the rollback it was asked for: deployment " + stopping.get().id() + " ("
+                        + Revisions.shortName(stopping.get().taskDefinition()) + ") is still PRIMARY, IN_PROGRESS";
             }
             if (ours.isEmpty()) {
                 return "no ECS deployment of " + rev + " is visible yet";

@@ -333,6 +333,56 @@ class FinalizerTest {
     }
 
     @Test
+    void aRollbackThatUndoesARunCompletesThatRunsRecordOnceAndAnnouncesIt() {
+        String v1 = revision("v1", "/a");
+        String v2 = revision("v2", "/b");
+        services.runOnly(v2);
+        DeployRequest deploy = request(v1);
+        holdLock(deploy);
+        finalizer().finish(succeeded(deploy, v2), log());
+        String deployed = table.historyOf(KEY).get(0).sortKey();
+
+        services.runOnly(v1);
+        clock.advance(java.time.Duration.ofSeconds(90));
+        DeployRequest undo = DeployRequest.builder()
+                .requestId("rel-1-web-back").action(Action.ROLLBACK).source("manual")
+                .cluster("pushdeploy").service("web").container("app").repository("web")
+                .image("repo@v1").reason("release rel-1 rolled back: pushdeploy/api did not go live")
+                .previousTaskDefinition(v2).targetTaskDefinition(v1)
+                .decision(Decision.PROCEED).deadlineSeconds(600).startedAt(NOW.toEpochMilli()).undoes(deployed)
+                .build();
+        holdLock(undo);
+        Finalizer.Input back = new Finalizer.Input(undo, new Result(Outcome.SUCCEEDED, null), null,
+                new Rollout("ecs-svc/456", v1, 1, 2, true), new CheckResult(Verdict.HEALTHY, "healthy: 2/2 on web:1", 0, 2, 2, 0),
+                null, null, new LockResult(LockStatus.ACQUIRED, undo.requestId(), "acquired"), null, null, null, null);
+
+        FinalizeResult result = finalizer().finish(back, log());
+        FinalizeResult again = finalizer().finish(back, log());
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), "the rollback run itself succeeded");
+        assertEquals(result, again);
+        List<HistoryItem> records = table.historyOf(KEY);
+        assertEquals(1, records.size(), "one record tells the whole story");
+        HistoryItem record = records.get(0);
+        assertEquals(deployed, record.sortKey());
+        assertEquals("exec-1", record.requestId());
+        assertEquals(Outcome.ROLLED_BACK, record.outcome());
+        assertEquals("release rel-1 rolled back: pushdeploy/api did not go live", record.reason());
+        assertEquals("back on web:1 (rel-1-web-back): healthy: 2/2 on web:1", record.rollback());
+        assertEquals(v1, record.taskDefinition());
+        assertEquals(v1, record.verifiedTaskDefinition());
+        assertEquals(v2, record.releaseTaskDefinition());
+        assertEquals(IMAGE, record.image());
+        assertEquals("rel-1-web-back", record.undoneBy());
+        assertTrue(record.published());
+        assertEquals(List.of(Outcome.SUCCEEDED, Outcome.ROLLED_BACK), published.stream().map(OutcomeNotice::outcome).toList(),
+                "the deploy's notice, then the completed record's, once");
+        assertTrue(table.lock(KEY).isEmpty());
+        assertEquals(List.of(new VerifiedRevisions.Entry(null, v1)), table.verifiedRevisions(KEY).newestFirst(),
+                "the undone deploy no longer names its revision as verified");
+    }
+
+    @Test
     void theOutcomeIsRequired() {
         assertThrows(InvalidRequestException.class, () -> finalizer().finish(new Finalizer.Input(request(), null, null, null, null,
                 null, null, null, null, null, null, null), log()));

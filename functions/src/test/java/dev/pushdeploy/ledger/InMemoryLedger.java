@@ -103,12 +103,24 @@ public final class InMemoryLedger implements LedgerTable {
         if (item == null || item.published() == published) {
             return false;
         }
-        history.get(serviceKey).put(sortKey, published ? item.asPublished() : new HistoryItem(item.sortKey(), item.requestId(),
-                item.action(), item.source(), item.outcome(), item.reason(), item.error(), item.rollback(), item.image(),
-                item.digest(), item.tag(), item.taskDefinition(), item.previousTaskDefinition(), item.releaseTaskDefinition(),
-                item.verifiedTaskDefinition(), item.deploymentId(), item.secretSlots(), item.deregistered(), item.warnings(),
-                item.finishedAt(), item.recordedBy(), false));
+        history.get(serviceKey).put(sortKey, item.withPublished(published));
         return true;
+    }
+
+    @Override
+    public synchronized boolean completeHistory(String serviceKey, HistoryItem completed) {
+        HistoryItem item = history.getOrDefault(serviceKey, new TreeMap<>()).get(completed.sortKey());
+        if (item == null || item.undoneBy() != null) {
+            return false;
+        }
+        history.get(serviceKey).put(completed.sortKey(), completed);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<HistoryItem> recordOf(String serviceKey, String requestId) {
+        return history.getOrDefault(serviceKey, new TreeMap<>()).descendingMap().values().stream()
+                .limit(LedgerReader.HISTORY_LOOKBACK).filter(h -> requestId.equals(h.requestId())).findFirst();
     }
 
     /** All history items of a service, oldest first. */

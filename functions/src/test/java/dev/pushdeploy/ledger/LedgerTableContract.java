@@ -28,8 +28,9 @@ public abstract class LedgerTableContract {
     static HistoryItem history(String requestId, Action action, Outcome outcome, int second, String previous, String verified) {
         return new HistoryItem(HistoryItem.sortKey(Instant.ofEpochSecond(NOW + second), requestId), requestId, action,
                 "ecr", outcome, "why", "java.lang.RuntimeException", "back on web:1", "repo@sha256:" + "1".repeat(64),
-                "sha256:" + "1".repeat(64), "v1", "web:2", previous, "web:2", verified, "ecs-svc/1", List.of("APP_SIGNING_KEY=a"),
-                List.of("web:0"), List.of(), "2025-01-01T00:00:00.000Z", "Finalize", false);
+                "sha256:" + "1".repeat(64), "v1", "web:2", previous, "web:2", verified, "ecs-svc/1", new RolloutReach("CANARY", "BAKE_TIME", 12.5),
+                List.of("APP_SIGNING_KEY=a"),
+                List.of("web:0"), List.of(), "2025-01-01T00:00:00.000Z", "Finalize", null, false);
     }
 
     @Test
@@ -99,6 +100,33 @@ public abstract class LedgerTableContract {
         assertEquals(item.asPublished(), stored);
         assertTrue(subject().setPublished(KEY, item.sortKey(), false), "the claim given back");
         assertFalse(subject().history(KEY, item.sortKey()).orElseThrow().published());
+    }
+
+    @Test
+    void anotherRunsRecordIsCompletedOnceByTheRequestThatUndidIt() {
+        HistoryItem item = history("a", Action.DEPLOY, Outcome.SUCCEEDED, 1, "web:1", "web:2").asPublished();
+        HistoryItem completed = new HistoryItem(item.sortKey(), "a", Action.DEPLOY, "ecr", Outcome.ROLLED_BACK, "release r1 rolled back",
+                null, "back on web:1 (r1-back)", item.image(), item.digest(), "v1", "web:1", "web:1", "web:2", "web:1", "ecs-svc/1",
+                item.reach(), item.secretSlots(), List.of(), List.of(), "2025-01-01T00:01:00.000Z", "Finalize", "r1-back", false);
+
+        assertFalse(subject().completeHistory(KEY, completed), "no record to complete");
+        assertTrue(subject().putHistory(KEY, item));
+        assertTrue(subject().completeHistory(KEY, completed));
+        assertFalse(subject().completeHistory(KEY, completed), "completed once");
+
+        assertEquals(completed, subject().history(KEY, item.sortKey()).orElseThrow());
+        assertTrue(subject().setPublished(KEY, item.sortKey(), true), "the completed record is announced again");
+    }
+
+    @Test
+    void aRequestsRecordIsFoundByItsId() {
+        subject().putHistory(KEY, history("a", Action.DEPLOY, Outcome.SUCCEEDED, 1, "web:1", "web:2"));
+        subject().putHistory(KEY, history("b", Action.DEPLOY, Outcome.FAILED, 2, "web:2", null));
+
+        assertEquals("a", subject().recordOf(KEY, "a").orElseThrow().requestId());
+        assertEquals(Outcome.FAILED, subject().recordOf(KEY, "b").orElseThrow().outcome());
+        assertTrue(subject().recordOf(KEY, "c").isEmpty());
+        assertTrue(subject().recordOf("pushdeploy/api", "a").isEmpty());
     }
 
     @Test

@@ -216,6 +216,33 @@ class ReconcilerTest {
         assertEquals(List.of(v1), updates, "rolled back once");
     }
 
+    @Test
+    void aStoppedRollbackThatUndidARunCompletesThatRunsRecordOnce() {
+        DeployRequest deploy = request();
+        services.update("pushdeploy", "web", v2);
+        holdLock(deploy);
+        new Finalizer(closer()).finish(document(deploy, new Result(Outcome.SUCCEEDED, null), rolledOut(), healthy()), log());
+        String deployed = table.historyOf(KEY).get(0).sortKey();
+        DeployRequest undo = deploy.toBuilder().requestId("rel-web-rollback").action(Action.ROLLBACK).source("manual")
+                .reason("release rel rolled back").previousTaskDefinition(v2).targetTaskDefinition(v1).register(false)
+                .undoes(deployed).build();
+        table.locks.put(KEY, new LockItem(undo.requestId(), ARN, Action.ROLLBACK, null, null, 1, 1, 1, Long.MAX_VALUE));
+        last = new RunHistory.LastState("WaitForRollout", document(undo, null, new Rollout("ecs-svc/2", v1, 1, 2, true), null), null);
+
+        Reconciler.Reconciled first = reconciler(false).reconcile(end("ABORTED", null, null), log());
+        Reconciler.Reconciled again = reconciler(false).reconcile(end("ABORTED", null, null), log());
+
+        assertTrue(first.recorded());
+        assertFalse(again.recorded());
+        List<HistoryItem> records = table.historyOf(KEY);
+        assertEquals(1, records.size(), "the deployment's record, completed; none of the rollback's own");
+        assertEquals(Outcome.ROLLBACK_FAILED, records.get(0).outcome());
+        assertEquals("rel-web-rollback", records.get(0).undoneBy());
+        assertTrue(records.get(0).rollback().startsWith("rollback to web:1 ended ABORTED (rel-web-rollback)"), records.get(0).rollback());
+        assertEquals(List.of(Outcome.SUCCEEDED, Outcome.ROLLBACK_FAILED), published.stream().map(OutcomeNotice::outcome).toList());
+        assertTrue(table.lock(KEY).isEmpty());
+    }
+
     private Reconciler reconciler(boolean rollBackStoppedRuns) {
         EcsServices ecs = new EcsServices() {
             @Override

@@ -20,6 +20,7 @@ class DeployRequestTest {
                 .rotate(true).register(true).scanGate(true)
                 .deadlineSeconds(600).bakeSeconds(30)
                 .executionArn("arn:aws:states:us-east-1:123456789012:execution:deploy:exec-1").startedAt(2L)
+                .undoes("hist#2025-01-01T00:00:00.000Z#exec-0")
                 .build();
     }
 

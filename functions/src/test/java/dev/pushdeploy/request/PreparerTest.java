@@ -213,7 +213,7 @@ class PreparerTest {
     private void record(int n, Action action, Outcome outcome, String previous, String release, String verified) {
         world.ledger.putHistory("pushdeploy/web", new HistoryItem("hist#2025-01-0" + n + "T00:00:00.000Z#exec-" + n, "exec-" + n,
                 action, "ecr", outcome, "because", null, null, null, null, null, verified, previous, release, verified, null,
-                List.of(), List.of(), List.of(), null, "Finalize", true));
+                null, List.of(), List.of(), List.of(), null, "Finalize", null, true));
     }
 
     @Test
@@ -230,6 +230,33 @@ class PreparerTest {
         DeployRequest r = world.prepare("{\"action\":\"rotate\",\"action\":\"deploy\",\"image\":\"web@" + NEW_DIGEST + "\"}");
         assertEquals(Decision.REJECTED, r.decision());
         assertEquals("input: has the key 'action' more than once in one object; give each key once", r.decisionReason());
+    }
+
+    @Test
+    void aRollbackThatUndoesARunNamesThatRunsRecord() {
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        record(1, Action.DEPLOY, Outcome.SUCCEEDED, world.liveArn, v2, v2);
+        world.services.runOnly(v2);
+        String undo = "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + world.liveArn + "\",\"undoes\":\"%s\"}";
+
+        DeployRequest r = world.prepare(undo.formatted("exec-1"));
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals("hist#2025-01-01T00:00:00.000Z#exec-1", r.undoes());
+
+        DeployRequest unknown = world.prepare(undo.formatted("exec-9"));
+        assertEquals(Decision.REJECTED, unknown.decision());
+        assertEquals("undoes: no history record of exec-9 among the newest 100 of pushdeploy/web", unknown.decisionReason());
+
+        DeployRequest invalid = world.prepare(undo.formatted("exec 1"));
+        assertEquals("undoes: 'exec 1' is not a valid execution name", invalid.decisionReason());
+
+        HistoryItem done = world.ledger.recordOf("pushdeploy/web", "exec-1").orElseThrow();
+        world.ledger.completeHistory("pushdeploy/web", new HistoryItem(done.sortKey(), done.requestId(), done.action(), done.source(),
+                Outcome.ROLLED_BACK, "undone", null, null, null, null, null, world.liveArn, world.liveArn, v2, world.liveArn, null,
+                null, List.of(), List.of(), List.of(), null, "Finalize", "rel-back", false));
+        DeployRequest twice = world.prepare(undo.formatted("exec-1"));
+        assertEquals("undoes: exec-1 was already undone by rel-back", twice.decisionReason());
+        assertNull(world.prepare(ROLLBACK_PREVIOUS.replace("previous", "web:1")).undoes(), "an ordinary rollback writes its own record");
     }
 
     @Test

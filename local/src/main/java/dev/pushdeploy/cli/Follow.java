@@ -3,6 +3,7 @@ package dev.pushdeploy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.ops.ExecutionWatcher;
+import dev.pushdeploy.ops.ReleaseSummary;
 import dev.pushdeploy.ops.RunSummary;
 import dev.pushdeploy.ops.StateLine;
 import dev.pushdeploy.ops.StepFunctions;
@@ -41,6 +42,47 @@ final class Follow {
     }
 
     static int follow(Output output, StepFunctions sfn, String executionArn, String local) {
+        return follow(output, sfn, executionArn, local, (description, states) -> {
+            RunSummary summary = RunSummary.of(description, sfn.history(executionArn), states);
+            print(output, summary);
+            return summary.exitCode();
+        });
+    }
+
+    /** A release: with {@code noWait} prints the started execution; else follows it and prints each service's end. */
+    static int release(Output output, StepFunctions sfn, String executionArn, boolean noWait, String local) {
+        String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+        if (noWait) {
+            if (output.json) {
+                output.json(Json.object().put("execution", executionArn).put("name", name).put("status", "RUNNING"));
+            } else {
+                output.line("started release " + name + " (" + executionArn + ")");
+            }
+            return 0;
+        }
+        return follow(output, sfn, executionArn, local, (description, states) -> {
+            ReleaseSummary summary = ReleaseSummary.of(description);
+            if (output.json) {
+                output.json(summary);
+            } else {
+                output.line("→ release " + output.outcome(summary.outcome())
+                        + (summary.reason() == null ? "" : ": " + Text.shorten(summary.reason(), 400)));
+                for (ReleaseSummary.Service service : summary.services()) {
+                    output.line("  " + service.service() + ": " + paint(output, String.valueOf(service.state())) + " (deployment "
+                            + paint(output, String.valueOf(service.deployment())) + (service.rollback() == null ? "" : ", rollback "
+                            + paint(output, service.rollback())) + ")");
+                }
+            }
+            return summary.exitCode();
+        });
+    }
+
+    /** How a followed execution's end is printed; answers the exit code. */
+    private interface End {
+        int print(JsonNode description, List<StateLine> states);
+    }
+
+    private static int follow(Output output, StepFunctions sfn, String executionArn, String local, End end) {
         String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
         List<StateLine> states = new CopyOnWriteArrayList<>();
         PollLines lines = new PollLines(line -> output.line(paint(output, line)));
@@ -56,9 +98,7 @@ final class Follow {
                 }
             }).await(ExecutionWatcher.polling(sfn), true, DEADLINE);
             lines.flush();
-            RunSummary summary = RunSummary.of(description, sfn.history(executionArn), states);
-            print(output, summary);
-            return summary.exitCode();
+            return end.print(description, states);
         }
     }
 

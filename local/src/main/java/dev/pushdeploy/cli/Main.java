@@ -38,7 +38,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
             "  2  REJECTED     3  ROLLED_BACK     4  ROLLBACK_FAILED     5  SUPERSEDED",
             "  1  anything else: an error, a bad option, a cancelled run"},
         subcommands = {StatusCommand.class, HistoryCommand.class, DeployCommand.class, RollbackCommand.class,
-            RotateCommand.class, DiffCommand.class, FollowCommand.class, CancelCommand.class, LocalCommand.class,
+            RotateCommand.class, DiffCommand.class, ReleaseCommand.class, FollowCommand.class, CancelCommand.class, LocalCommand.class,
             RunCommand.class, InvokeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code of errors and bad options. */

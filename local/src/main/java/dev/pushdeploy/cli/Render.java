@@ -32,6 +32,9 @@ final class Render {
             o.line(row("health", o.outcome(h.rolloutState()) + "  " + h.running() + "/" + h.desired() + " running"
                     + (h.pending() > 0 ? ", " + h.pending() + " pending" : "") + (h.failedTasks() > 0 ? ", " + h.failedTasks() + " failed" : "")
                     + targets + (h.deployments() > 1 ? " · " + h.deployments() + " deployments" : "")));
+            if (h.strategy() != null) {
+                o.line(row("strategy", strategyName(h.strategy())));
+            }
             if (h.rolloutReason() != null && !h.rolloutReason().isBlank()) {
                 o.line(row("", Text.shorten(h.rolloutReason(), REASON_WIDTH)));
             }
@@ -53,7 +56,9 @@ final class Render {
             o.line(row("recent", "no deployment recorded yet"));
         }
         for (Reports.Entry e : s.recent()) {
-            o.line(row(e == s.recent().get(0) ? "recent" : "", time(e.finishedAt()) + "  " + outcome(o, e.outcome(), 15) + " " + pad(image(e), 14) + " " + e.revision()));
+            String reach = reach(e);
+            o.line(row(e == s.recent().get(0) ? "recent" : "", time(e.finishedAt()) + "  " + outcome(o, e.outcome(), 15) + " " + pad(image(e), 14)
+                    + " " + e.revision() + (reach == null ? "" : "  " + reach)));
         }
     }
 
@@ -68,6 +73,10 @@ final class Render {
             o.line(String.format(Locale.ROOT, "%-19s  %s %-9s %-14s %-10s %8s  %s", time(e.finishedAt()), outcome(o, e.outcome(), 15),
                     e.action(), image(e), e.revision(), e.seconds() == null ? "-" : String.format(Locale.ROOT, "%.1fs", e.seconds()),
                     e.execution()));
+            String reach = reach(e);
+            if (reach != null) {
+                o.line(o.paint("    " + reach, Output.Colour.DIM));
+            }
             if (e.reason() != null && !e.reason().isBlank()) {
                 o.line(o.paint("    " + Text.shorten(e.reason(), REASON_WIDTH), Output.Colour.DIM));
             }
@@ -94,6 +103,23 @@ final class Render {
             }
         }
         o.line("(" + d.unchanged() + " fields unchanged; a preview: nothing was registered or written)");
+    }
+
+    /** How far the entry's rollout got: "canary, reached BAKE_TIME, production traffic up to 10 %"; null without a rollout. */
+    static String reach(Reports.Entry e) {
+        if (e.strategy() == null) {
+            return null;
+        }
+        return strategyName(e.strategy()) + (e.stage() == null ? "" : ", reached " + e.stage())
+                + (e.maxProductionPercent() == null ? "" : ", production traffic up to " + percent(e.maxProductionPercent()));
+    }
+
+    private static String strategyName(String strategy) {
+        return strategy.toLowerCase(Locale.ROOT).replace('_', '/');
+    }
+
+    private static String percent(double value) {
+        return (value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value)) + " %";
     }
 
     private static String row(String label, String value) {

@@ -80,7 +80,7 @@ public final class History {
     }
 
     /** The states that check the rollout itself. */
-    static final java.util.Set<String> CHECKS = java.util.Set.of("CheckDeployment", "CheckAfterBake");
+    static final java.util.Set<String> CHECKS = java.util.Set.of("CheckDeployment", "WaitForRollout", "CheckAfterBake");
 
     /** See {@link #rollout(JsonNode)}. */
     public record Rollout(String strategy, String stage, double maxProductionPercent) {

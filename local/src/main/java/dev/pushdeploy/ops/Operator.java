@@ -123,6 +123,11 @@ public final class Operator {
         return sfn.startExecution(pipeline.stateMachineArn(), name, input.toString());
     }
 
+    /** Starts a release of the manifest (the release state machine's input) as execution {@code name}. */
+    public String startRelease(String manifest, String name) {
+        return sfn.startExecution(pipeline.releaseStateMachineArn(), name, manifest);
+    }
+
     /** The ARN of an execution given by ARN or by name. */
     public String executionArn(String nameOrArn) {
         return nameOrArn.startsWith("arn:") ? nameOrArn : pipeline.executionArn(nameOrArn);
@@ -197,8 +202,7 @@ public final class Operator {
             Reports.Entry e = entry(h, seconds(h));
             if (e.tag() == null && e.digest() != null) {
                 List<String> found = tags.computeIfAbsent(e.digest(), digest -> imageTags(target.repository(), digest));
-                return found.isEmpty() ? e : new Reports.Entry(e.finishedAt(), e.outcome(), e.action(), e.source(), e.image(),
-                        found.get(0), e.digest(), e.revision(), e.previousRevision(), e.seconds(), e.reason(), e.execution());
+                return found.isEmpty() ? e : e.withTag(found.get(0));
             }
             return e;
         }).toList();
@@ -247,7 +251,9 @@ public final class Operator {
             targets = described.size();
             healthy = (int) described.stream().filter(t -> t.targetHealth().state() == TargetHealthStateEnum.HEALTHY).count();
         }
-        return new Reports.Health(primary == null ? null : primary.rolloutStateAsString(),
+        String strategy = service.deploymentConfiguration() == null || service.deploymentConfiguration().strategyAsString() == null
+                ? "ROLLING" : service.deploymentConfiguration().strategyAsString();
+        return new Reports.Health(strategy, primary == null ? null : primary.rolloutStateAsString(),
                 primary == null ? null : primary.rolloutStateReason(),
                 service.runningCount(), service.desiredCount(), service.pendingCount(),
                 primary == null || primary.failedTasks() == null ? 0 : primary.failedTasks(),
@@ -296,7 +302,8 @@ public final class Operator {
         return new Reports.Entry(h.finishedAt(), h.outcome() == null ? null : h.outcome().name(),
                 h.action() == null ? null : h.action().name().toLowerCase(), h.source(), h.image(), h.tag(), digest,
                 Revisions.shortName(h.taskDefinition()), Revisions.shortName(h.previousTaskDefinition()), seconds, h.reason(),
-                h.requestId());
+                h.requestId(), h.reach() == null ? null : h.reach().strategy(), h.reach() == null ? null : h.reach().stage(),
+                h.reach() == null ? null : h.reach().maxProductionPercent());
     }
 
     private static Reports.Holder holder(LockItem l, long now) {

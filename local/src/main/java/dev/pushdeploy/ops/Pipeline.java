@@ -11,6 +11,8 @@ public record Pipeline(String stack, String stateMachineArn, String table, Strin
     static final String STATE_MACHINE = "StateMachineArn";
     static final String TABLE = "DeploymentTableName";
     static final String CONFIG = "ConfigParameterName";
+    /** Only a stack with a second service has a release state machine. */
+    public static final String RELEASE_STATE_MACHINE = "ReleaseStateMachineArn";
     /** The stack outputs the CLI reads (template.yaml declares them). */
     public static final List<String> OUTPUTS = List.of(STATE_MACHINE, TABLE, CONFIG);
 
@@ -31,6 +33,20 @@ public record Pipeline(String stack, String stateMachineArn, String table, Strin
                     + ": is it a pushdeploy stack (template.yaml)? Name it with --stack NAME");
         }
         return new Pipeline(stack, outputs.get(STATE_MACHINE), outputs.get(TABLE), outputs.get(CONFIG), outputs);
+    }
+
+    /**
+     * The release state machine (several images, all live or none).
+     *
+     * @throws IllegalArgumentException when the stack has none (it deploys one service)
+     */
+    public String releaseStateMachineArn() {
+        String arn = outputs.get(RELEASE_STATE_MACHINE);
+        if (arn == null || arn.isBlank()) {
+            throw new IllegalArgumentException("stack " + stack + " has no output " + RELEASE_STATE_MACHINE
+                    + ": releases need a second service (template parameter SecondServiceName)");
+        }
+        return arn;
     }
 
     /** The ARN of the execution named {@code name} of this pipeline's state machine. */

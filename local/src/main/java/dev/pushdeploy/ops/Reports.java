@@ -40,11 +40,12 @@ public final class Reports {
     /**
      * How the service runs: its PRIMARY deployment and the load balancer's view of the tasks.
      *
+     * @param strategy      how ECS deploys the service: ROLLING, BLUE_GREEN, CANARY or LINEAR
      * @param rolloutState  IN_PROGRESS, COMPLETED or FAILED
      * @param deployments   how many deployments the service has (more than one: a rollout is under way)
      * @param healthyTargets null when the service has no load balancer target group
      */
-    public record Health(String rolloutState, String rolloutReason, int running, int desired, int pending, int failedTasks,
+    public record Health(String strategy, String rolloutState, String rolloutReason, int running, int desired, int pending, int failedTasks,
                          int deployments, Integer healthyTargets, Integer targets) {
     }
 
@@ -65,10 +66,19 @@ public final class Reports {
      *
      * @param revision the revision live when the request finished ({@code family:revision})
      * @param seconds  how long the execution ran; null when it can no longer be described
+     * @param strategy the deployment strategy of the rollout (ROLLING, BLUE_GREEN, CANARY, LINEAR); null when the
+     *                 run checked no rollout
+     * @param stage    how far the rollout got: the ECS lifecycle stage, or a rolling deployment's rolloutState
+     * @param maxProductionPercent the highest share of production traffic the new revision reached; null with no rollout
      */
     public record Entry(String finishedAt, String outcome, String action, String source, String image, String tag,
                         String digest, String revision, String previousRevision, Double seconds, String reason,
-                        String execution) {
+                        String execution, String strategy, String stage, Double maxProductionPercent) {
+        /** The same entry with the image's tag. */
+        public Entry withTag(String value) {
+            return new Entry(finishedAt, outcome, action, source, image, value, digest, revision, previousRevision, seconds, reason,
+                    execution, strategy, stage, maxProductionPercent);
+        }
     }
 
     /**

@@ -14,13 +14,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code ./pushdeploy} in a child JVM, as the launcher script runs it (the test classpath). */
-final class CliProcess {
+public final class CliProcess {
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     private final Path dir;
     private final Map<String, String> environment;
 
-    CliProcess(Path dir, Map<String, String> environment) {
+    public CliProcess(Path dir, Map<String, String> environment) {
         this.dir = dir;
         this.environment = Map.copyOf(environment);
     }
@@ -42,7 +42,7 @@ final class CliProcess {
     }
 
     /** Runs a command to its end (at most 5 minutes). */
-    Result run(String... args) throws IOException, InterruptedException {
+    public Result run(String... args) throws IOException, InterruptedException {
         return start(args).await();
     }
 
@@ -62,7 +62,7 @@ final class CliProcess {
     }
 
     /** How a command ended. */
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
         List<String> lines() {
             return out.lines().toList();
         }
@@ -74,7 +74,7 @@ final class CliProcess {
         }
 
         /** All of stdout, as one JSON document ({@code --json}). */
-        JsonNode json() {
+        public JsonNode json() {
             return Json.tree(out);
         }
 

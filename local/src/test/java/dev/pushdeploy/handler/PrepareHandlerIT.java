@@ -269,7 +269,7 @@ class PrepareHandlerIT {
     private static HistoryItem history(String time, String id, Outcome outcome, String taskDefinition, String previous) {
         return new HistoryItem("hist#" + time + "#" + id, id, Action.DEPLOY, "ecr", outcome, "test", null, null, null, null, null,
                 taskDefinition, previous, taskDefinition, outcome == Outcome.SUCCEEDED || outcome == Outcome.ROLLED_BACK ? taskDefinition : null, null,
-                List.of(), List.of(), List.of(), time, "Finalize", true);
+                null, List.of(), List.of(), List.of(), time, "Finalize", null, true);
     }
 
     /** Everything Prepare could have changed: revisions, the service, the table, the parameters, the images. */

@@ -1,6 +1,7 @@
 package dev.pushdeploy.adapter.aws;
 
 import dev.pushdeploy.ledger.HistoryItem;
+import dev.pushdeploy.ledger.RolloutReach;
 import dev.pushdeploy.ledger.LedgerTable;
 import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.ledger.VerifiedRevisions;
@@ -29,8 +30,6 @@ public final class DynamoLedger implements LedgerTable {
     private static final String WAIT = "wait#";
     private static final String HIST = "hist#";
     private static final String ARRIVALS = "arrivals";
-    /** History records read for rollback targets and keep-N. */
-    static final int HISTORY_LOOKBACK = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -67,6 +66,17 @@ public final class DynamoLedger implements LedgerTable {
                                         ? text(item, "previousTaskDefinition") : null,
                                 text(item, "verifiedTaskDefinition")))
                         .toList()));
+    }
+
+    @Override
+    public Optional<HistoryItem> recordOf(String serviceKey, String requestId) {
+        return AwsCall.run("dynamodb:Query history of " + serviceKey, () ->
+                dynamo.queryPaginator(r -> r.tableName(table).scanIndexForward(false).consistentRead(true)
+                                .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                                .expressionAttributeValues(Map.of(":pk", s(pk(serviceKey)), ":prefix", s(HIST))))
+                        .items().stream().limit(HISTORY_LOOKBACK)
+                        .filter(item -> requestId.equals(text(item, "requestId")))
+                        .findFirst().map(DynamoLedger::historyItem));
     }
 
     @Override
@@ -179,6 +189,32 @@ public final class DynamoLedger implements LedgerTable {
 
     @Override
     public boolean putHistory(String serviceKey, HistoryItem h) {
+        Map<String, AttributeValue> item = historyAttributes(serviceKey, h);
+        return AwsCall.run("dynamodb:PutItem history " + h.sortKey() + " of " + serviceKey, () -> {
+            try {
+                dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(sk)"));
+                return true;
+            } catch (ConditionalCheckFailedException exists) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public boolean completeHistory(String serviceKey, HistoryItem completed) {
+        Map<String, AttributeValue> item = historyAttributes(serviceKey, completed);
+        return AwsCall.run("dynamodb:PutItem history " + completed.sortKey() + " of " + serviceKey, () -> {
+            try {
+                dynamo.putItem(r -> r.tableName(table).item(item)
+                        .conditionExpression("attribute_exists(sk) AND attribute_not_exists(undoneBy)"));
+                return true;
+            } catch (ConditionalCheckFailedException absentOrDone) {
+                return false;
+            }
+        });
+    }
+
+    private static Map<String, AttributeValue> historyAttributes(String serviceKey, HistoryItem h) {
         Map<String, AttributeValue> item = new HashMap<>(key(serviceKey, h.sortKey()));
         put(item, "requestId", s(h.requestId()));
         put(item, "action", s(h.action() == null ? null : h.action().name()));
@@ -195,20 +231,19 @@ public final class DynamoLedger implements LedgerTable {
         put(item, "releaseTaskDefinition", s(h.releaseTaskDefinition()));
         put(item, "verifiedTaskDefinition", s(h.verifiedTaskDefinition()));
         put(item, "deploymentId", s(h.deploymentId()));
+        if (h.reach() != null) {
+            put(item, "strategy", s(h.reach().strategy()));
+            put(item, "stage", s(h.reach().stage()));
+            put(item, "maxProductionPercent", AttributeValue.fromN(String.valueOf(h.reach().maxProductionPercent())));
+        }
         put(item, "secretSlots", list(h.secretSlots()));
         put(item, "deregistered", list(h.deregistered()));
         put(item, "warnings", list(h.warnings()));
         put(item, "finishedAt", s(h.finishedAt()));
         put(item, "recordedBy", s(h.recordedBy()));
+        put(item, "undoneBy", s(h.undoneBy()));
         put(item, "published", AttributeValue.fromBool(h.published()));
-        return AwsCall.run("dynamodb:PutItem history " + h.sortKey() + " of " + serviceKey, () -> {
-            try {
-                dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(sk)"));
-                return true;
-            } catch (ConditionalCheckFailedException exists) {
-                return false;
-            }
-        });
+        return item;
     }
 
     @Override
@@ -307,7 +342,13 @@ public final class DynamoLedger implements LedgerTable {
                 Outcome.valueOf(text(item, "outcome")), text(item, "reason"), text(item, "error"), text(item, "rollback"),
                 text(item, "image"), text(item, "digest"), text(item, "tag"), text(item, "taskDefinition"),
                 text(item, "previousTaskDefinition"), text(item, "releaseTaskDefinition"), text(item, "verifiedTaskDefinition"),
-                text(item, "deploymentId"), strings(item, "secretSlots"), strings(item, "deregistered"), strings(item, "warnings"),
-                text(item, "finishedAt"), text(item, "recordedBy"), published != null && Boolean.TRUE.equals(published.bool()));
+                text(item, "deploymentId"), reach(item), strings(item, "secretSlots"), strings(item, "deregistered"), strings(item, "warnings"),
+                text(item, "finishedAt"), text(item, "recordedBy"), text(item, "undoneBy"), published != null && Boolean.TRUE.equals(published.bool()));
+    }
+
+    private static RolloutReach reach(Map<String, AttributeValue> item) {
+        AttributeValue max = item.get("maxProductionPercent");
+        return text(item, "strategy") == null ? null : new RolloutReach(text(item, "strategy"), text(item, "stage"),
+                max == null || max.n() == null ? 0 : Double.parseDouble(max.n()));
     }
 }

@@ -106,7 +106,7 @@ public final class InputParser {
                 yield new Intent.Deploy(service, image, reason(input));
             }
             case "rollback" -> {
-                only(input, Set.of("action", "service", "to", "reason"), "a rollback input");
+                only(input, Set.of("action", "service", "to", "reason", "undoes"), "a rollback input");
                 ServiceRef service = service(input, true);
                 String to = required(input, "to", "to", TO_MAX);
                 Matcher arn = TASK_DEFINITION_ARN.matcher(to);
@@ -116,7 +116,9 @@ public final class InputParser {
                 if (arn.matches()) {
                     pipeline.requireOwn("to", to, arn.group(2), arn.group(1));
                 }
-                yield new Intent.Rollback(service, to.equals("previous") ? null : to, reason(input));
+                String undoes = optional(input, "undoes", "undoes", 80);
+                yield new Intent.Rollback(service, to.equals("previous") ? null : to, reason(input),
+                        undoes == null ? null : Fields.executionName("undoes", undoes));
             }
             case "rotate" -> {
                 only(input, Set.of("action", "service", "reason"), "a rotate input");

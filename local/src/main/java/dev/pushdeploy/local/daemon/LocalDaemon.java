@@ -109,6 +109,7 @@ public final class LocalDaemon {
         outputs.put("DeploymentTableName", stack.table());
         outputs.put("ConfigParameterName", stack.configParameter());
         outputs.put("NotificationTopicArn", stack.topicArn());
+        outputs.put("ReleaseStateMachineArn", stack.releaseStateMachineArn());
         StackOutputs.Service service = stack.service();
         outputs.put("ClusterName", service.target().cluster());
         outputs.put("ServiceName", service.target().service());

@@ -480,6 +480,11 @@ final class Fleet {
             for (SimTask task : service.tasks) {
                 next = Math.min(next, task.nextChangeAfter(lastStep));
             }
+            for (SimServiceDeployment record : service.serviceDeployments) {
+                if (record.rollbackHook != null && !record.rollbackHook.inFlight) {
+                    next = Math.min(next, Math.max(record.rollbackHook.dueAt, lastStep + STEP));
+                }
+            }
             SimDeployment primary = service.primary();
             if (shifting(service, primary) && !primary.stopRequested) {
                 next = Math.min(next, nextShiftChange(service, primary));
@@ -660,6 +665,8 @@ final class Fleet {
     /** The stages of ECS's traffic-shifting deployments after the scale-up, in order. */
     private static final List<String> SHIFT_STAGES = List.of("POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT",
             "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP");
+    /** The stages whose hooks ECS runs again when it rolls a shifting deployment back, in order. */
+    private static final List<String> ROLLBACK_HOOK_STAGES = List.of("PRODUCTION_TRAFFIC_SHIFT", "TEST_TRAFFIC_SHIFT");
     /** Seconds ECS waits before asking a hook again that answered IN_PROGRESS without a callBackDelay. */
     static final int DEFAULT_CALLBACK_DELAY = 30;
 
@@ -805,10 +812,14 @@ final class Fleet {
         advance();
         List<HookCall> due = new ArrayList<>();
         for (SimService service : services.values()) {
-            HookCall call = service.primary().hook;
-            if (call != null && !call.inFlight && call.dueAt <= lastStep + 1e-9) {
-                call.inFlight = true;
-                due.add(call);
+            List<HookCall> calls = new ArrayList<>();
+            calls.add(service.primary().hook);
+            service.serviceDeployments.forEach(record -> calls.add(record.rollbackHook));
+            for (HookCall call : calls) {
+                if (call != null && !call.inFlight && call.dueAt <= lastStep + 1e-9) {
+                    call.inFlight = true;
+                    due.add(call);
+                }
             }
         }
         return due;
@@ -824,6 +835,10 @@ final class Fleet {
     synchronized void hookAnswered(HookCall call, JsonNode answer, String error) {
         advance();
         SimDeployment d = call.deployment;
+        if (d.serviceDeployment.rollbackHook == call) {
+            rollbackHookAnswered(call, answer, error);
+            return;
+        }
         if (d.hook != call) {
             return;
         }
@@ -870,12 +885,47 @@ final class Fleet {
         service.deployments.remove(d);
         service.event(t, "(deployment " + d.id + ") " + reason);
         events.accept(EcsEvents.deploymentStateChange(service, d, EcsEvents.FAILED, reason, t));
+        TrafficShift shift = service.shift;
+        if (shift.hookFunction() != null) {
+            ROLLBACK_HOOK_STAGES.stream().filter(shift.hookStages()::contains).forEach(record.rollbackHookStages::add);
+            nextRollbackHook(service, d, t);
+        }
     }
 
-    /** A shifting rollback is over once the new revision's tasks are gone. */
+    /** On the way back ECS invokes the hook of each traffic-shift stage once more, one after the other. */
+    private void nextRollbackHook(SimService service, SimDeployment d, double t) {
+        String stage = d.serviceDeployment.rollbackHookStages.poll();
+        d.serviceDeployment.rollbackHook = stage == null ? null
+                : new HookCall(service, d, service.shift.hookFunction(), stage, hookPayload(service, d, stage, null), t);
+    }
+
+    /**
+     * A hook's answer on the way back: IN_PROGRESS asks again after {@code callBackDelay} seconds;
+     * any other answer lets the rollback go on (the simulator does not model a rollback held up by
+     * its hook). The rollback finishes once its hooks answered and the new revision's tasks are gone.
+     */
+    private void rollbackHookAnswered(HookCall call, JsonNode answer, String error) {
+        SimDeployment d = call.deployment;
+        SimServiceDeployment record = d.serviceDeployment;
+        record.rollbackHook = null;
+        String status = answer == null ? null : answer.path("hookStatus").asText(null);
+        double t = lastStep;
+        if ("IN_PROGRESS".equals(status)) {
+            int delay = answer.path("callBackDelay").isNumber() ? answer.get("callBackDelay").asInt() : DEFAULT_CALLBACK_DELAY;
+            record.rollbackHook = new HookCall(call.service, d, call.function, call.stage,
+                    hookPayload(call.service, d, call.stage, answer.path("hookDetails")), t + Math.max(1, delay));
+            return;
+        }
+        call.service.event(t, "(deployment " + d.id + ") lifecycle hook " + call.function + " at " + call.stage
+                + " on the way back: " + (error != null ? "the function failed: " + error : status == null ? "no valid hookStatus" : status) + ".");
+        nextRollbackHook(call.service, d, t);
+        finishShiftRollbacks(call.service, t);
+    }
+
+    /** A shifting rollback is over once its hooks answered and the new revision's tasks are gone. */
     private void finishShiftRollbacks(SimService service, double t) {
         for (SimServiceDeployment record : service.serviceDeployments) {
-            if (record.rolledBackFrom != null && !record.finished()
+            if (record.rolledBackFrom != null && !record.finished() && record.rollbackHook == null
                     && service.tasksOf(record.rolledBackFrom).stream().allMatch(SimTask::stopped)) {
                 record.finish(t, SimServiceDeployment.ROLLBACK_SUCCESSFUL, record.rollbackReason);
             }

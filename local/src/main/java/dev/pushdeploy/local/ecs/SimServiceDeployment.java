@@ -46,6 +46,9 @@ final class SimServiceDeployment {
     String strategy = "ROLLING";
     /** The shifting deployment ECS rolled back (the old revision kept running): done when its tasks are gone. */
     SimDeployment rolledBackFrom;
+    /** The lifecycle stages whose hook ECS still invokes on the way back, and the invocation under way. */
+    final java.util.Deque<String> rollbackHookStages = new java.util.ArrayDeque<>();
+    HookCall rollbackHook;
 
     SimServiceDeployment(String arn, String targetRevision, String targetTaskDefinition, List<String> sourceRevisions,
                          double createdAt, int threshold, boolean circuitBreaker, boolean rollbackEnabled) {

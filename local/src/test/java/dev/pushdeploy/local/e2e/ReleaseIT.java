@@ -10,13 +10,22 @@ import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
+import dev.pushdeploy.cli.CliProcess;
+import dev.pushdeploy.local.aws.Clients;
+import dev.pushdeploy.local.daemon.LocalDaemon;
 import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.ops.CloudFormation;
+import dev.pushdeploy.ops.Connection;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -56,13 +65,21 @@ class ReleaseIT {
         runtime.notifications();
     }
 
+    /** Through the operator's CLI as against AWS: the stack's outputs from CloudFormation, the endpoint overridden. */
     @Test
-    void whenBothAreHealthyBothGoLive() {
-        LocalRuntime.Release release = runtime.release("shop-1", MANIFEST, Scenario.HEALTHY);
+    void whenBothAreHealthyBothGoLive(@TempDir Path dir) throws Exception {
+        runtime.simulator().scenario(Scenario.HEALTHY);
+        new CloudFormation(Connection.emulator(runtime.endpoint(), Clients.REGION, "local", "local"))
+                .createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(runtime.stack()));
+        Path manifest = Files.writeString(dir.resolve("shop-1.json"), MANIFEST);
+        CliProcess cli = new CliProcess(dir, Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_REGION", Clients.REGION));
 
-        JsonNode d = release.description();
-        assertEquals("SUCCEEDED", d.path("status").asText(), d.toString());
-        JsonNode output = Json.tree(d.path("output").asText());
+        CliProcess.Result released = cli.run("--endpoint-url", runtime.endpoint().toString(), "--stack", PipelineTemplate.STACK_NAME,
+                "--json", "release", "--name", "shop-1", manifest.toString());
+
+        assertEquals(0, released.exit(), released.toString());
+        JsonNode output = released.json();
+        assertEquals("SUCCEEDED", output.path("status").asText(), output.toString());
         assertEquals("SUCCEEDED", output.path("outcome").asText());
         for (StackOutputs.Service service : List.of(web, api)) {
             String live = live(service);
@@ -72,10 +89,11 @@ class ReleaseIT {
             assertTrue(lockFree(service));
             JsonNode result = result(output, service);
             assertEquals("LIVE", result.path("state").asText());
-            assertEquals(service.initialTaskDefinition(), result.path("rollbackTo").asText());
+            assertEquals("SUCCEEDED", result.path("deployment").asText());
         }
         Map<String, AttributeValue> record = releaseRecord("shop-1");
         assertEquals("SUCCEEDED", record.get("outcome").s());
+        assertEquals("release shop-1: front end and back end together", record.get("reason").s());
         assertEquals(2, Json.tree(record.get("services").s()).size());
         assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "SUCCEEDED"), sorted(notifiedOutcomes()), "each service's and the release's");
     }
@@ -110,10 +128,16 @@ class ReleaseIT {
         }
         assertEquals(webSecretsBefore, secrets(live(web), web), "web reads the secret slots it read before");
         assertEquals(List.of("ROLLED_BACK"), outcomes(api));
-        assertEquals(List.of("SUCCEEDED", "SUCCEEDED"), outcomes(web), "web's deployment and the release's rollback of it");
-        assertEquals("ROLLED_BACK", releaseRecord("shop-2").get("outcome").s());
-        assertEquals(List.of("ROLLED_BACK", "ROLLED_BACK", "SUCCEEDED", "SUCCEEDED"), sorted(notifiedOutcomes()),
-                "api's, web's deployment and rollback, the release's");
+        assertEquals(List.of("ROLLED_BACK"), outcomes(web), "one record per service: the release's rollback completes web's");
+        Map<String, AttributeValue> webRecord = history(web).get(0);
+        assertEquals("shop-2-web-rollback", webRecord.get("undoneBy").s(), webRecord.toString());
+        assertEquals(web.initialTaskDefinition(), webRecord.get("verifiedTaskDefinition").s());
+        assertTrue(webRecord.get("reason").s().startsWith("release shop-2 rolled back"), webRecord.toString());
+        Map<String, AttributeValue> record = releaseRecord("shop-2");
+        assertEquals("ROLLED_BACK", record.get("outcome").s());
+        assertTrue(record.get("reason").s().endsWith("front end and back end together"), record.toString());
+        assertEquals(List.of("ROLLED_BACK", "ROLLED_BACK", "ROLLED_BACK", "SUCCEEDED"), sorted(notifiedOutcomes()),
+                "api's, web's deployment and its completed record, the release's");
     }
 
     @ParameterizedTest
@@ -177,11 +201,15 @@ class ReleaseIT {
 
     /** The outcomes of the service's history records, oldest first. */
     private List<String> outcomes(StackOutputs.Service service) {
-        return dynamo.query(r -> r.tableName(runtime.stack().table())
+        return history(service).stream().map(i -> i.get("outcome").s()).toList();
+    }
+
+    private List<Map<String, AttributeValue>> history(StackOutputs.Service service) {
+        return dynamo.query(r -> r.tableName(runtime.stack().table()).consistentRead(true)
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :hist)")
                         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("svc#" + service.target().serviceKey()),
                                 ":hist", AttributeValue.fromS("hist#"))))
-                .items().stream().map(i -> i.get("outcome").s()).toList();
+                .items();
     }
 
     private boolean lockFree(StackOutputs.Service service) {

@@ -254,6 +254,45 @@ class FleetTest {
         return fleet.targets(TG).orElseThrow().stream().map(Fleet.Target::state).sorted().toList();
     }
 
+    /** AWS: "When a rollback occurs, Amazon ECS runs lifecycle hooks for PRODUCTION_TRAFFIC_SHIFT and TEST_TRAFFIC_SHIFT." */
+    @Test
+    void onTheWayBackTheTrafficShiftHooksRunAgainAndTheRollbackEndsAfterThem() {
+        fleet.trafficShift("pushdeploy/web", new TrafficShift("BLUE_GREEN", 5, 1, 10, 1, 1, "tg-alt", "LifecycleHookFunction",
+                List.of("POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"), List.of(), "X-Pushdeploy-Test", "f00d"));
+        fleet.updated(motoService(TD2), NO_OPTIONS);
+        double t = 0;
+        List<HookCall> due = List.of();
+        while (due.isEmpty() && t < 120) {
+            clock.at(++t);
+            due = fleet.dueHooks();
+        }
+        assertEquals(List.of("POST_TEST_TRAFFIC_SHIFT"), due.stream().map(c -> c.stage).toList());
+        String arn = due.get(0).deployment.serviceDeployment.arn;
+        String green = due.get(0).deployment.serviceDeployment.targetRevision;
+
+        fleet.hookAnswered(due.get(0), Json.tree("{\"hookStatus\": \"FAILED\"}"), null);
+        List<HookCall> back = fleet.dueHooks();
+
+        assertEquals(List.of("PRODUCTION_TRAFFIC_SHIFT"), back.stream().map(c -> c.stage).toList(), "only the configured stages");
+        JsonNode payload = Json.tree(back.get(0).payload);
+        assertEquals(arn, payload.path("resourceArn").asText());
+        assertEquals(0, payload.path("executionDetails").path("productionTrafficWeights").path(green).asDouble(-1), payload.toString());
+        clock.at(t + 120);
+        assertEquals("ROLLBACK_IN_PROGRESS", serviceDeploymentStatus(arn), "the green tasks are gone, the hook has not answered");
+        fleet.hookAnswered(back.get(0), Json.tree("{\"hookStatus\": \"IN_PROGRESS\", \"callBackDelay\": 5}"), null);
+        assertTrue(fleet.dueHooks().isEmpty(), "asked again after the callBackDelay");
+        clock.at(t + 126);
+        List<HookCall> again = fleet.dueHooks();
+        assertEquals(List.of("PRODUCTION_TRAFFIC_SHIFT"), again.stream().map(c -> c.stage).toList());
+        fleet.hookAnswered(again.get(0), Json.tree("{\"hookStatus\": \"SUCCEEDED\"}"), null);
+        assertEquals("ROLLBACK_SUCCESSFUL", serviceDeploymentStatus(arn));
+        assertEquals(TD1, describe().path("taskDefinition").asText());
+    }
+
+    private String serviceDeploymentStatus(String arn) {
+        return fleet.describeServiceDeployment(arn).orElseThrow().path("status").asText();
+    }
+
     static ObjectNode motoService(String taskDefinition) {
         return (ObjectNode) Json.tree("""
                 {"serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/pushdeploy/web", "serviceName": "web",

@@ -1,0 +1,74 @@
+package dev.pushdeploy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Reports;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The operator reports for people and as JSON: the strategy and how far each rollout got. */
+class RenderTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    private Output output(boolean json) {
+        return new Output(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), json, false);
+    }
+
+    private String printed() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    static Reports.Entry entry(String outcome, String strategy, String stage, Double max) {
+        return new Reports.Entry("2026-11-30T17:00:00.000Z", outcome, "deploy", "ecr", "web@sha256:1", "v1.1.0", "sha256:1",
+                "web:2", "web:1", 12.5, "why it ended", "exec-1", strategy, stage, max);
+    }
+
+    @Test
+    void historyShowsTheStrategyTheStageReachedAndTheHighestProductionShare() {
+        Render.history(output(false), List.of(
+                entry("ROLLED_BACK", "CANARY", "POST_TEST_TRAFFIC_SHIFT", 0.0),
+                entry("SUCCEEDED", "BLUE_GREEN", "CLEAN_UP", 100.0),
+                entry("SUCCEEDED", "LINEAR", "BAKE_TIME", 33.5),
+                entry("SUPERSEDED", null, null, null)));
+
+        List<String> lines = printed().lines().toList();
+        assertEquals("    canary, reached POST_TEST_TRAFFIC_SHIFT, production traffic up to 0 %", lines.get(2), printed());
+        assertEquals("    blue/green, reached CLEAN_UP, production traffic up to 100 %", lines.get(5), printed());
+        assertEquals("    linear, reached BAKE_TIME, production traffic up to 33.5 %", lines.get(8), printed());
+        assertTrue(lines.get(10).startsWith("2026-11-30 17:00:00  SUPERSEDED"), printed());
+        assertEquals("    why it ended", lines.get(11), "a run without a rollout shows no strategy line: " + printed());
+        assertEquals(12, lines.size(), printed());
+    }
+
+    @Test
+    void statusShowsTheServicesStrategyAndHowFarEachRecentRolloutGot() {
+        Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
+                new Reports.Live("arn:web:1", "web:1", "web@sha256:1", "sha256:1", List.of("v1.0.0"), List.of(), null),
+                new Reports.Health("BLUE_GREEN", "COMPLETED", null, 2, 2, 0, 0, 1, 2, 2), List.of(), null, List.of(),
+                List.of(entry("ROLLED_BACK", "BLUE_GREEN", "BAKE_TIME", 100.0), entry("DUPLICATE", null, null, null)));
+
+        Render.status(output(false), status);
+
+        String text = printed();
+        assertTrue(text.contains("  strategy   blue/green\n"), text);
+        assertTrue(text.contains("ROLLED_BACK     v1.1.0         web:2  blue/green, reached BAKE_TIME, production traffic up to 100 %\n"), text);
+        assertTrue(text.contains("DUPLICATE       v1.1.0         web:2\n"), text);
+    }
+
+    @Test
+    void theJsonNamesStrategyStageAndHighestShare() {
+        output(true).json(List.of(entry("ROLLED_BACK", "CANARY", "PRODUCTION_TRAFFIC_SHIFT", 10.0), entry("SUPERSEDED", null, null, null)));
+
+        var json = Json.tree(printed());
+        assertEquals("CANARY", json.get(0).get("strategy").asText());
+        assertEquals("PRODUCTION_TRAFFIC_SHIFT", json.get(0).get("stage").asText());
+        assertEquals(10.0, json.get(0).get("maxProductionPercent").asDouble());
+        assertFalse(json.get(1).hasNonNull("strategy"), printed());
+    }
+}

@@ -1,0 +1,73 @@
+package dev.pushdeploy.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.adapter.json.Json;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A release execution's end as DescribeExecution reports it: output, a JSON cause, or a plain cause. */
+class ReleaseSummaryTest {
+    private static final String SERVICES = """
+            [{"service": "pushdeploy/web", "image": "web@sha256:1", "execution": "r-web", "deployment": "SUCCEEDED",
+              "rollback": "SUCCEEDED", "rolledBackTo": "web:1", "state": "ROLLED_BACK"},
+             {"service": "pushdeploy/api", "image": "api@sha256:2", "execution": "r-api", "deployment": "ROLLED_BACK", "state": "BACK"}]""";
+
+    @Test
+    void aSucceededReleaseReadsItsOutput() {
+        ReleaseSummary s = ReleaseSummary.of(description("SUCCEEDED", null,
+                "{\"release\": \"r\", \"outcome\": \"SUCCEEDED\", \"services\": [{\"service\": \"pushdeploy/web\", \"state\": \"LIVE\", \"deployment\": \"SUCCEEDED\"}]}", null));
+        assertEquals("SUCCEEDED", s.outcome());
+        assertEquals(0, s.exitCode());
+        assertEquals(List.of(new ReleaseSummary.Service("pushdeploy/web", null, "LIVE", "SUCCEEDED", null, null)), s.services());
+    }
+
+    @Test
+    void aRolledBackReleaseReadsEachServiceFromItsCause() {
+        ReleaseSummary s = ReleaseSummary.of(description("FAILED", "ROLLED_BACK", null,
+                "{\"release\": \"r\", \"outcome\": \"ROLLED_BACK\", \"services\": " + SERVICES + "}"));
+        assertEquals("ROLLED_BACK", s.outcome());
+        assertEquals(3, s.exitCode());
+        assertNull(s.reason());
+        assertEquals(new ReleaseSummary.Service("pushdeploy/web", "web@sha256:1", "ROLLED_BACK", "SUCCEEDED", "SUCCEEDED", "r-web"),
+                s.services().get(0));
+        assertNull(s.services().get(1).rollback());
+    }
+
+    @Test
+    void aRejectedReleaseKeepsTheCauseThatNamesTheField() {
+        ReleaseSummary s = ReleaseSummary.of(description("FAILED", "REJECTED", null, "services[0].image: tag v9 is not an image of repository web"));
+        assertEquals("REJECTED", s.outcome());
+        assertEquals(2, s.exitCode());
+        assertEquals("services[0].image: tag v9 is not an image of repository web", s.reason());
+        assertTrue(s.services().isEmpty());
+    }
+
+    @Test
+    void aStackWithoutASecondServiceHasNoReleasesAndSaysWhy() {
+        Pipeline one = Pipeline.of("shop", Map.of("StateMachineArn", "arn:sm", "DeploymentTableName", "t", "ConfigParameterName", "/c"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, one::releaseStateMachineArn);
+        assertEquals("stack shop has no output ReleaseStateMachineArn: releases need a second service (template parameter "
+                + "SecondServiceName)", e.getMessage());
+    }
+
+    private static ObjectNode description(String status, String error, String output, String cause) {
+        ObjectNode d = Json.object().put("executionArn", "arn:aws:states:us-east-1:123456789012:execution:shop-release:r")
+                .put("name", "r").put("status", status);
+        if (error != null) {
+            d.put("error", error);
+        }
+        if (output != null) {
+            d.put("output", output);
+        }
+        if (cause != null) {
+            d.put("cause", cause);
+        }
+        return d;
+    }
+}
