@@ -31,7 +31,7 @@ public final class LockHandler extends StepHandler<LockHandler.Input, LockResult
     }
 
     private LockHandler(String table, Clock clock) {
-        this(new DynamoLedger(Aws.dynamoDb(), table), new SfnExecutions(Aws.sfn()), clock);
+        this(new DynamoLedger(Aws.dynamoDb(), table), new SfnExecutions(Aws::sfn), clock);
     }
 
     public LockHandler(LedgerTable table, Executions executions, Clock clock) {

@@ -37,7 +37,7 @@ public final class PrepareHandler extends StepHandler<Preparer.Execution, Deploy
     }
 
     private PrepareHandler(String configParameter, String table, Clock clock) {
-        this(new SsmConfigSource(Aws.ssm(), configParameter), new SfnExecutions(Aws.sfn()), new EcrRegistry(Aws.ecr()),
+        this(new SsmConfigSource(Aws.ssm(), configParameter), new SfnExecutions(Aws::sfn), new EcrRegistry(Aws.ecr()),
                 new SdkEcsServices(Aws.ecs()), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), clock);
     }
 

@@ -38,7 +38,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                 .decision(Decision.PROCEED).rotate(!target.secrets().isEmpty()).register(true)
                 .deadlineSeconds(DEADLINE_SECONDS).executionArn(EXECUTION_ARN).startedAt(now)
                 .build();
-        Rollout rollout = new Rollout(null, live, now, now + DEADLINE_SECONDS * 1000L, true);
+        Rollout rollout = new Rollout(null, live, now, now + DEADLINE_SECONDS * 1000L, true, null);
         Release release = new Release(live, target.service(), 0, image, false);
         CheckResult check = new CheckResult(Verdict.FAILED, "SnapStart priming", 0, 0, 0, 0);
         return new PrimingSample(target, live, request, rollout, release, check, new RotationResult(null));

@@ -7,6 +7,9 @@ package dev.pushdeploy.model;
  * @param startedAt    epoch millis
  * @param deadlineAt   epoch millis after which an unfinished rollout is TIMED_OUT
  * @param started      false when a retry found the deployment already started
+ * @param serviceDeploymentArn ECS's service deployment of the move (the service's {@code currentServiceDeployment}
+ *                     after UpdateService); null when unknown (a retry, an emulator without service deployments)
  */
-public record Rollout(String deploymentId, String taskDefinition, long startedAt, long deadlineAt, boolean started) {
+public record Rollout(String deploymentId, String taskDefinition, long startedAt, long deadlineAt, boolean started,
+                      String serviceDeploymentArn) {
 }

@@ -28,7 +28,9 @@ import java.util.Optional;
  *
  * <p>The deployment id recorded is the PRIMARY deployment's when it runs the revision (from the
  * UpdateService answer, else one DescribeServices re-read). An emulator that creates no
- * deployment leaves it null; CheckDeployment then identifies the deployment by revision.
+ * deployment leaves it null; CheckDeployment then identifies the deployment by revision. So is the
+ * service deployment's ARN: the service's {@code currentServiceDeployment} in the UpdateService answer
+ * whose PRIMARY runs the revision; the checks then read that service deployment directly.
  */
 public final class DeploymentStarter {
     /** Whether a request still holds its service's lock. */
@@ -62,7 +64,7 @@ public final class DeploymentStarter {
             String id = primaryOn(before, taskDefinition).map(Deployment::id).orElse(null);
             log.info("service already on the revision; no new deployment", "taskDefinition", taskDefinition,
                     "deploymentId", id);
-            return new Rollout(id, taskDefinition, startedAt, deadlineAt, false);
+            return new Rollout(id, taskDefinition, startedAt, deadlineAt, false, null);
         }
         if (from != null && !before.isOn(from)) {
             String by = before.primary().map(d -> " (deployment " + d.id() + ")").orElse("");
@@ -78,9 +80,10 @@ public final class DeploymentStarter {
         Optional<Deployment> ours = primaryOn(after, taskDefinition)
                 .or(() -> primaryOn(describe(cluster, service), taskDefinition));
         String id = ours.map(Deployment::id).orElse(null);
+        String serviceDeployment = primaryOn(after, taskDefinition).isPresent() ? after.currentServiceDeployment() : null;
         log.info("deployment started", "taskDefinition", taskDefinition, "from", before.taskDefinition(),
-                "deploymentId", id);
-        return new Rollout(id, taskDefinition, startedAt, deadlineAt, true);
+                "deploymentId", id, "serviceDeployment", serviceDeployment);
+        return new Rollout(id, taskDefinition, startedAt, deadlineAt, true, serviceDeployment);
     }
 
     private ServiceState describe(String cluster, String service) {

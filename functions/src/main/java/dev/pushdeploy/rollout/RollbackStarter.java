@@ -56,7 +56,7 @@ public final class RollbackStarter {
                                 "serviceDeployment", d.arn(), "stage", d.stage(), "to", previous);
                         long now = clock.millis();
                         int deadline = request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds();
-                        return new Rollout(null, previous, now, now + 1000L * deadline, stopped);
+                        return new Rollout(null, previous, now, now + 1000L * deadline, stopped, null);
                     }
                 }
             }

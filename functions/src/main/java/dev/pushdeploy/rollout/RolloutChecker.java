@@ -59,8 +59,23 @@ public final class RolloutChecker {
                 "verdict", result.verdict(), "reason", result.reason(), "running", result.running(),
                 "desired", result.desired(), "nextPollSeconds", result.nextPollSeconds(), "strategy", result.strategy(),
                 "stage", result.stage(), "productionPercent", result.productionPercent());
-        progress.checked(request, result.verdict().isFinal() ? Math.max(request.bakeSeconds(), 0)
-                : Math.max(result.nextPollSeconds(), watchSeconds));
+        progress.checked(request, next(request, result, watchSeconds));
         return result;
+    }
+
+    /**
+     * A check that could not observe the service ({@code error} outlived the SDK's retries): IN_PROGRESS
+     * before the deadline, the holder still alive for {@code watchSeconds} more; TIMED_OUT past it.
+     */
+    public CheckResult unobserved(DeployRequest request, Rollout rollout, int watchSeconds, RuntimeException error, StepLog log) {
+        CheckResult result = RolloutVerdict.unobserved(rollout, error.getMessage(), clock.millis());
+        log.warn("rollout not observed", "taskDefinition", rollout.taskDefinition(), "verdict", result.verdict(),
+                "reason", result.reason());
+        progress.checked(request, next(request, result, watchSeconds));
+        return result;
+    }
+
+    private static int next(DeployRequest request, CheckResult result, int watchSeconds) {
+        return result.verdict().isFinal() ? Math.max(request.bakeSeconds(), 0) : Math.max(result.nextPollSeconds(), watchSeconds);
     }
 }

@@ -122,6 +122,23 @@ public final class RolloutVerdict {
         throw new IllegalStateException("the waiting acceptor matches every observation");
     }
 
+    /**
+     * The verdict when the service could not be observed ({@code error}: a transient failure that outlived
+     * the retries): before the deadline nothing is known and the rollout is still IN_PROGRESS; past it, it
+     * is TIMED_OUT like any rollout not seen healthy by then.
+     */
+    public static CheckResult unobserved(Rollout rollout, String error, long nowMillis) {
+        String reason = cap("the service could not be observed: " + error);
+        if (nowMillis >= rollout.deadlineAt()) {
+            long seconds = (rollout.deadlineAt() - rollout.startedAt()) / 1000;
+            return new CheckResult(Verdict.TIMED_OUT, cap("not healthy " + seconds + " s after the start (deadline passed): "
+                    + reason), 0, 0, 0, 0);
+        }
+        int next = PollInterval.nextPollSeconds(Duration.ofMillis(nowMillis - rollout.startedAt()),
+                Duration.ofMillis(rollout.deadlineAt() - nowMillis), false);
+        return new CheckResult(Verdict.IN_PROGRESS, reason, next, 0, 0, 0);
+    }
+
     /** ECS rolls the traffic-shifting deployment back (a failed hook, an alarm, the circuit breaker, a stop request). */
     private static String shiftRolledBack(Observation o) {
         ServiceDeploymentState d = o.snapshot().serviceDeployment();

@@ -1,6 +1,7 @@
 package dev.pushdeploy.rollout;
 
 import dev.pushdeploy.error.RunInterruptedException;
+import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
@@ -15,7 +16,8 @@ import java.util.Optional;
  * events cost a check, never a state transition. The registration checks once itself, after the
  * token is stored, so an event that came before the token was stored is not missed; a lost event
  * only delays until the watch task times out after {@value #RECHECK_SECONDS} s and the workflow
- * watches again, which checks again. The lock's lease covers that wait.
+ * watches again, which checks again. The lock's lease covers that wait. A check that fails transiently
+ * in the watch is one more unanswered look: the task keeps waiting until the rollout's deadline.
  */
 public final class RolloutWatcher {
     /** The watch task's timeout in the state machine: the longest a lost event delays the verdict. */
@@ -33,11 +35,20 @@ public final class RolloutWatcher {
         this.tokens = tokens;
     }
 
-    /** Registers the waiting task's token, then checks: a final verdict resumes the workflow at once. */
+    /**
+     * Registers the waiting task's token, then checks: a final verdict resumes the workflow at once. A
+     * transient failure (throttling that outlived the SDK's retries) before the rollout's deadline leaves
+     * the task waiting, for ECS's next event or the recheck; past the deadline the rollout is TIMED_OUT.
+     */
     public CheckResult watch(String token, DeployRequest request, Rollout rollout, Release release, StepLog log) {
         Watch watch = new Watch(token, request, rollout, release, rollout.deadlineAt() / 1000 + GRACE_SECONDS);
-        watches.register(watch);
-        CheckResult result = checker.check(request, rollout, release, RECHECK_SECONDS, log);
+        CheckResult result;
+        try {
+            watches.register(watch);
+            result = checker.check(request, rollout, release, RECHECK_SECONDS, log);
+        } catch (TransientException e) {
+            result = checker.unobserved(request, rollout, RECHECK_SECONDS, e, log);
+        }
         if (result.verdict().isFinal()) {
             resume(watch, result, log);
         }

@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param strategy                   {@code deploymentConfiguration.strategy} (ROLLING when ECS names none)
  * @param alternateTargetGroupArns   the alternate target groups of the traffic-shifting strategies
  *                                   ({@code loadBalancers[].advancedConfiguration.alternateTargetGroupArn})
+ * @param currentServiceDeployment   the ARN of the service's current service deployment; null when ECS names none
  */
 public record ServiceState(String taskDefinition, List<Deployment> deployments, List<String> targetGroupArns,
-                           List<String> events, Strategy.Type strategy, List<String> alternateTargetGroupArns) {
+                           List<String> events, Strategy.Type strategy, List<String> alternateTargetGroupArns,
+                           String currentServiceDeployment) {
     public ServiceState {
         deployments = deployments == null ? List.of() : List.copyOf(deployments);
         targetGroupArns = targetGroupArns == null ? List.of() : List.copyOf(targetGroupArns);
@@ -29,6 +31,12 @@ public record ServiceState(String taskDefinition, List<Deployment> deployments, 
     /** A service with the rolling strategy. */
     public ServiceState(String taskDefinition, List<Deployment> deployments, List<String> targetGroupArns, List<String> events) {
         this(taskDefinition, deployments, targetGroupArns, events, Strategy.Type.ROLLING, List.of());
+    }
+
+    /** A service whose current service deployment is unknown. */
+    public ServiceState(String taskDefinition, List<Deployment> deployments, List<String> targetGroupArns,
+                        List<String> events, Strategy.Type strategy, List<String> alternateTargetGroupArns) {
+        this(taskDefinition, deployments, targetGroupArns, events, strategy, alternateTargetGroupArns, null);
     }
 
     public Optional<Deployment> primary() {

@@ -43,7 +43,7 @@ class CheckDeploymentHandlerTest {
                     new RolloutSnapshot.SmokeResult(false, "GET https://web.example.com/healthz answered 503 (expected 204)"));
         };
         Instant start = RolloutFixtures.NOW;
-        Rollout rollout = new Rollout(OURS, RolloutFixtures.REV2_ARN, start.toEpochMilli(), start.plusSeconds(600).toEpochMilli(), true);
+        Rollout rollout = new Rollout(OURS, RolloutFixtures.REV2_ARN, start.toEpochMilli(), start.plusSeconds(600).toEpochMilli(), true, null);
         var state = Json.object();
         state.set("request", Json.mapper().valueToTree(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600)));
         state.set("rollout", Json.mapper().valueToTree(rollout));
@@ -72,7 +72,7 @@ class CheckDeploymentHandlerTest {
                     List.of(), List.of(), null);
         };
         String other = CONFIG.replace("\"service\": \"web\"", "\"service\": \"api\"");
-        Rollout rollout = new Rollout(null, RolloutFixtures.REV2_ARN, 0, Long.MAX_VALUE, true);
+        Rollout rollout = new Rollout(null, RolloutFixtures.REV2_ARN, 0, Long.MAX_VALUE, true, null);
         plain(observer, ConfigSource.of(ConfigParser.parse(other)), RolloutFixtures.clockAt(RolloutFixtures.NOW))
                 .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout, null, null),
                         RolloutFixtures.log(RolloutFixtures.lines()));

@@ -40,7 +40,7 @@ class RollbackHandlerTest {
 
     private static Rollout started(FakeEcsServices ecs) {
         ecs.update("pushdeploy", "web", REV2_ARN);
-        return new Rollout(ecs.deployments().get(0).id(), REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true);
+        return new Rollout(ecs.deployments().get(0).id(), REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true, null);
     }
 
     @Test
@@ -92,7 +92,7 @@ class RollbackHandlerTest {
     void onAnEmulatorWithoutDeploymentsTheServiceStillMovesBack() {
         FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, false);
         ecs.update("pushdeploy", "web", REV2_ARN);
-        Rollout rollout = new Rollout(null, REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true);
+        Rollout rollout = new Rollout(null, REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true, null);
 
         Rollout back = rollback(ecs, RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines());
 

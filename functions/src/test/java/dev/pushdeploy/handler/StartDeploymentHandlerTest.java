@@ -44,6 +44,7 @@ class StartDeploymentHandlerTest {
         assertEquals(1, ecs.updates);
         assertTrue(rollout.started());
         assertEquals(primary.id(), rollout.deploymentId());
+        assertEquals(FakeEcsServices.SERVICE_DEPLOYMENT_PREFIX + "pushdeploy/web/" + primary.id(), rollout.serviceDeploymentArn());
         assertEquals(REV2_ARN, primary.taskDefinition());
         assertEquals(REV2_ARN, rollout.taskDefinition());
         assertEquals(NOW.toEpochMilli(), rollout.startedAt());

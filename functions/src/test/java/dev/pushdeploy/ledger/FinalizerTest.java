@@ -98,7 +98,7 @@ class FinalizerTest {
 
     @Test
     void theOriginalErrorAndTheRollbacksResultStayApart() {
-        Rollout back = new Rollout("ecs-svc/back", InMemoryTaskDefinitions.ARN_PREFIX + "web:1", 1, 2, true);
+        Rollout back = new Rollout("ecs-svc/back", InMemoryTaskDefinitions.ARN_PREFIX + "web:1", 1, 2, true, null);
         StepError crash = new StepError("java.lang.RuntimeException", "injected fault: invocation 1 of CheckDeploymentFunction crashed");
         Finalizer.Input rolledBack = new Finalizer.Input(request(), new Result(Outcome.ROLLED_BACK, null), null, null, null, back,
                 new CheckResult(Verdict.HEALTHY, "deployment ecs-svc/back (web:1) COMPLETED, 2/2 tasks running", 0, 2, 2, 0),
@@ -120,7 +120,7 @@ class FinalizerTest {
 
     @Test
     void aFailureBeforeOurRevisionReachedTheServiceIsFailedWithNothingRolledBack() {
-        Rollout stayed = new Rollout(null, InMemoryTaskDefinitions.ARN_PREFIX + "web:1", 1, 2, false);
+        Rollout stayed = new Rollout(null, InMemoryTaskDefinitions.ARN_PREFIX + "web:1", 1, 2, false, null);
         StepError crash = new StepError("dev.pushdeploy.error.AwsFailureException", "ecs:UpdateService failed: AccessDenied");
         Ending ending = Finalizer.ending(new Finalizer.Input(request(), new Result(Outcome.FAILED, null), null, null, null, stayed,
                 null, null, null, null, crash, null));
@@ -353,7 +353,7 @@ class FinalizerTest {
                 .build();
         holdLock(undo);
         Finalizer.Input back = new Finalizer.Input(undo, new Result(Outcome.SUCCEEDED, null), null,
-                new Rollout("ecs-svc/456", v1, 1, 2, true), new CheckResult(Verdict.HEALTHY, "healthy: 2/2 on web:1", 0, 2, 2, 0),
+                new Rollout("ecs-svc/456", v1, 1, 2, true, null), new CheckResult(Verdict.HEALTHY, "healthy: 2/2 on web:1", 0, 2, 2, 0),
                 null, null, new LockResult(LockStatus.ACQUIRED, undo.requestId(), "acquired"), null, null, null, null);
 
         FinalizeResult result = finalizer().finish(back, log());
@@ -401,7 +401,7 @@ class FinalizerTest {
     private static Finalizer.Input succeeded(DeployRequest request, String release) {
         return new Finalizer.Input(request, new Result(Outcome.SUCCEEDED, null),
                 new Release(release, "web", 5, IMAGE, true),
-                new Rollout("ecs-svc/123", release, 1, 2, true),
+                new Rollout("ecs-svc/123", release, 1, 2, true, null),
                 new CheckResult(Verdict.HEALTHY, "healthy: 2/2", 0, 2, 2, 0),
                 null, null,
                 new LockResult(LockStatus.ACQUIRED, request.requestId(), "acquired"), null,

@@ -227,7 +227,7 @@ class ReconcilerTest {
                 .reason("release rel rolled back").previousTaskDefinition(v2).targetTaskDefinition(v1).register(false)
                 .undoes(deployed).build();
         table.locks.put(KEY, new LockItem(undo.requestId(), ARN, Action.ROLLBACK, null, null, 1, 1, 1, Long.MAX_VALUE));
-        last = new RunHistory.LastState("WaitForRollout", document(undo, null, new Rollout("ecs-svc/2", v1, 1, 2, true), null), null);
+        last = new RunHistory.LastState("WaitForRollout", document(undo, null, new Rollout("ecs-svc/2", v1, 1, 2, true, null), null), null);
 
         Reconciler.Reconciled first = reconciler(false).reconcile(end("ABORTED", null, null), log());
         Reconciler.Reconciled again = reconciler(false).reconcile(end("ABORTED", null, null), log());
@@ -276,7 +276,7 @@ class ReconcilerTest {
     }
 
     private Rollout rolledOut() {
-        return new Rollout("ecs-svc/1", v2, 1, 2, true);
+        return new Rollout("ecs-svc/1", v2, 1, 2, true, null);
     }
 
     private static CheckResult healthy() {

@@ -94,9 +94,14 @@ public final class FakeEcsServices implements EcsServices {
         return exists && this.cluster.equals(cluster) && this.service.equals(service);
     }
 
+    /** As ECS: the service names the service deployment of its PRIMARY deployment. */
     private ServiceState state() {
-        return new ServiceState(taskDefinition, deployments, List.of(), List.of(), strategy, List.of());
+        String current = deployments.stream().filter(Deployment::isPrimary).findFirst()
+                .map(d -> SERVICE_DEPLOYMENT_PREFIX + cluster + "/" + service + "/" + d.id()).orElse(null);
+        return new ServiceState(taskDefinition, deployments, List.of(), List.of(), strategy, List.of(), current);
     }
+
+    public static final String SERVICE_DEPLOYMENT_PREFIX = "arn:aws:ecs:us-east-1:123456789012:service-deployment/";
 
     private void demotePrimary(String rolloutState) {
         for (int i = 0; i < deployments.size(); i++) {

@@ -297,6 +297,21 @@ class RolloutVerdictTest {
     }
 
     @Test
+    void aServiceThatCouldNotBeObservedIsInProgressUntilTheDeadlineThenTimedOut() {
+        String throttled = "ecs:ListTasks pushdeploy/web RUNNING failed transiently: ThrottlingException: Rate exceeded";
+        CheckResult before = RolloutVerdict.unobserved(rollout(OURS, REV2), throttled, DEADLINE - 1);
+        CheckResult at = RolloutVerdict.unobserved(rollout(OURS, REV2), throttled, DEADLINE);
+        assertEquals(Verdict.IN_PROGRESS, before.verdict());
+        assertTrue(before.reason().contains(throttled), before.reason());
+        assertTrue(before.nextPollSeconds() > 0);
+        assertEquals(Verdict.TIMED_OUT, at.verdict());
+        assertTrue(at.reason().startsWith("not healthy 600 s after the start (deadline passed): the service could not be observed: "
+                + throttled), at.reason());
+        assertTrue(RolloutVerdict.unobserved(rollout(OURS, REV2), "x".repeat(10_000), EARLY).reason().length()
+                <= RolloutVerdict.MAX_REASON + 1);
+    }
+
+    @Test
     void reasonsAreBounded() {
         String huge = "CannotPullContainerError: manifest unknown " + "x".repeat(10_000);
         Snapshots s = Snapshots.healthy().addTask(stopped("t-huge", OURS, REV2, "TaskFailedToStart", huge,

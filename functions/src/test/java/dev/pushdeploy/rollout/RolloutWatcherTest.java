@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.error.RunInterruptedException;
+import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Rollout;
@@ -146,6 +147,39 @@ class RolloutWatcherTest {
         watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
         watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(RolloutWatcher.RECHECK_SECONDS, RolloutWatcher.RECHECK_SECONDS), leases);
+    }
+
+    @Test
+    void aTransientFailureBeforeTheDeadlineKeepsTheTaskWaitingWithItsLease() {
+        waiting.put("t1", true);
+        CheckResult result = throttledWatcher(Snapshots.DEADLINE - 1).watch("t1", request, rollout, null,
+                RolloutFixtures.log(RolloutFixtures.lines()));
+        assertEquals(Verdict.IN_PROGRESS, result.verdict());
+        assertTrue(result.reason().contains("ThrottlingException"), result.reason());
+        assertEquals(List.of(), resumed);
+        assertEquals("t1", watches.get("pushdeploy/web").token(), "ECS's next event re-checks");
+        assertEquals(List.of(RolloutWatcher.RECHECK_SECONDS), leases);
+    }
+
+    @Test
+    void aTransientFailurePastTheDeadlineEndsTheRolloutTimedOut() {
+        waiting.put("t1", true);
+        CheckResult result = throttledWatcher(Snapshots.DEADLINE).watch("t1", request, rollout, null,
+                RolloutFixtures.log(RolloutFixtures.lines()));
+        assertEquals(Verdict.TIMED_OUT, result.verdict());
+        assertTrue(result.reason().contains("deadline passed") && result.reason().contains("ThrottlingException"), result.reason());
+        assertEquals(List.of("t1 TIMED_OUT"), resumed);
+        assertTrue(watches.isEmpty());
+    }
+
+    /** A watcher at {@code nowMillis} whose every look at the service is throttled beyond the SDK's retries. */
+    private RolloutWatcher throttledWatcher(long nowMillis) {
+        RolloutObserver throttled = (cluster, service, health) -> {
+            throw new TransientException("ecs:ListTasks " + cluster + "/" + service
+                    + " RUNNING failed transiently: ThrottlingException: Rate exceeded", null);
+        };
+        return new RolloutWatcher(new RolloutChecker(throttled, ConfigSource.of(ConfigParser.parse(CONFIG)),
+                (r, seconds) -> leases.add(seconds), RolloutFixtures.clockAt(Instant.ofEpochMilli(nowMillis))), store, tokens);
     }
 
     private static Snapshots inProgress() {

@@ -84,7 +84,7 @@ public final class Snapshots {
     }
 
     public static Rollout rollout(String deploymentId, String taskDefinition) {
-        return new Rollout(deploymentId, taskDefinition, STARTED, DEADLINE, true);
+        return new Rollout(deploymentId, taskDefinition, STARTED, DEADLINE, true, null);
     }
 
     Snapshots deployments(Deployment... replacement) {

@@ -119,7 +119,7 @@ class StrategyVerdictTest {
 
     @Test
     void aRollbackEcsWasAskedForIsWaitedForUntilEcsBeginsIt() {
-        dev.pushdeploy.model.Rollout back = new dev.pushdeploy.model.Rollout(null, REV1, NOW, NOW + 600_000, true);
+        dev.pushdeploy.model.Rollout back = new dev.pushdeploy.model.Rollout(null, REV1, NOW, NOW + 600_000, true, null);
         Snapshots requested = green(Strategy.Type.CANARY);
 
         CheckResult waiting = RolloutVerdict.judge(requested.build(), back, REV2, NOW);
@@ -127,7 +127,7 @@ class StrategyVerdictTest {
         assertEquals(Verdict.IN_PROGRESS, waiting.verdict(), waiting.reason());
         assertTrue(waiting.reason().contains("has not begun the rollback"), waiting.reason());
         CheckResult ours = RolloutVerdict.judge(requested.build(), new dev.pushdeploy.model.Rollout("ecs-svc/old", REV1, NOW,
-                NOW + 600_000, true), REV2, NOW);
+                NOW + 600_000, true, null), REV2, NOW);
         assertEquals(Verdict.ROLLED_BACK_BY_ECS, ours.verdict(), "a rollback deployment of our own that ECS left is ECS's doing");
     }
 }

@@ -126,8 +126,9 @@ class ColdStartBenchmarkIT {
                 emulator.reset();
                 world = World.create(emulator);
                 c.given().accept(world);
-                measured[2][i] = run(world, world.emulator.endpoint(), FLOOR, event, "primed", out.resolve("floor.classes"))[0];
-                measured[3][i] = run(world, world.emulator.endpoint(), handler, event, "primed", classes)[0];
+                measured[2][i] = run(world, world.emulator.endpoint(), FLOOR, event, "primed", out.resolve("floor.primed.classes"))[0];
+                measured[3][i] = run(world, world.emulator.endpoint(), handler, event, "primed",
+                        out.resolve(c.handler() + ".primed.classes"))[0];
             }
             long floor = median(measured[0]);
             long cold = median(measured[1]);

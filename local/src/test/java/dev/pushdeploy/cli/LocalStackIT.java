@@ -131,6 +131,8 @@ class LocalStackIT {
                     "deploy SUCCEEDED web:" + (first + 1) + " v1.1.0"),
                     entries(h));
             assertEquals(rollback.json().path("name").asText(), h.get(0).path("execution").asText());
+            h.forEach(e -> assertEquals("ROLLING COMPLETED", e.path("strategy").asText() + " " + e.path("stage").asText(),
+                    "each record says how far its rollout got: " + e));
             assertTrue(h.get(0).path("seconds").asDouble() > 0, h.toString());
             assertEquals(3, ledgerHistory(aws), "the records are the table's");
 
@@ -143,6 +145,7 @@ class LocalStackIT {
             assertEquals("a", slot(rotated.json(), "APP_SIGNING_KEY"), "the inactive slot of the revision rolled back to");
             assertEquals("a", slot(rotated.json(), "DB_PASSWORD"));
             assertEquals("[\"v1.1.0\"]", rotated.json().path("live").path("tags").toString(), "the same image");
+            assertEquals("ROLLING", rotated.json().path("health").path("strategy").asText(), rotated.toString());
 
             racingPushes(cli, aws, control);
             cancel(cli, aws, control);

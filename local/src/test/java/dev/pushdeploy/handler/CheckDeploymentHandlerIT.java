@@ -47,12 +47,13 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 class CheckDeploymentHandlerIT {
     private static CheckDeploymentHandler handler(Emulator emulator, CallCounter counter, Clock clock) {
         EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
+        SfnClient sfn = emulator.client(SfnClient.builder());
         ElasticLoadBalancingV2Client elb = emulator.client(ElasticLoadBalancingV2Client.builder()
                 .overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
         return new CheckDeploymentHandler(new SdkRolloutObserver(ecs, elb, HttpSmokeCheck.withDefaultTimeouts()),
                 new SsmConfigSource(emulator.client(software.amazon.awssdk.services.ssm.SsmClient.builder()), World.CONFIG_PARAMETER),
                 (request, seconds) -> { }, new DynamoRolloutWatches(emulator.client(DynamoDbClient.builder()), World.TABLE),
-                new SfnTaskTokens(emulator.client(SfnClient.builder())), clock);
+                new SfnTaskTokens(() -> sfn), clock);
     }
 
     /** What StartDeployment leaves behind on moto: the service on revision 2, no deployment id. */

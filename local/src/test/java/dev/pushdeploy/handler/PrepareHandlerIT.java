@@ -211,9 +211,10 @@ class PrepareHandlerIT {
         world.pushImage("v1.1.0");
         liveRevision("v1.2.0");
         RequestLedgerEvents.CallRecorder recorder = new RequestLedgerEvents.CallRecorder();
+        SfnClient sfn = world.emulator.client(SfnClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)));
         PrepareHandler handler = new PrepareHandler(
                 new SsmConfigSource(world.emulator.client(SsmClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder))), World.CONFIG_PARAMETER),
-                new SfnExecutions(world.emulator.client(SfnClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
+                new SfnExecutions(() -> sfn),
                 new EcrRegistry(world.emulator.client(EcrClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new SdkEcsServices(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new EcsTaskDefinitions(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),

@@ -86,10 +86,11 @@ class RollbackHandlerIT {
         Rollout back = handler(emulator, new CallCounter())
                 .apply(input(world, started(world)), RolloutFixtures.log(RolloutFixtures.lines()));
 
+        SfnClient sfn = emulator.client(SfnClient.builder());
         CheckResult check = new CheckDeploymentHandler(
                 new SdkRolloutObserver(world.ecs, world.elb, HttpSmokeCheck.withDefaultTimeouts()),
                 new SsmConfigSource(world.ssm, World.CONFIG_PARAMETER), (request, seconds) -> { },
-                new DynamoRolloutWatches(world.dynamo, World.TABLE), new SfnTaskTokens(emulator.client(SfnClient.builder())),
+                new DynamoRolloutWatches(world.dynamo, World.TABLE), new SfnTaskTokens(() -> sfn),
                 Clock.systemUTC())
                 .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back, null, null),
                         RolloutFixtures.log(RolloutFixtures.lines()));

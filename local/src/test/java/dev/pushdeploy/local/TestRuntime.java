@@ -35,7 +35,9 @@ public final class TestRuntime {
 
     /** The runtime, reset to a freshly bootstrapped stack of the template evaluated with {@code parameters}. */
     public static synchronized LocalRuntime fresh(java.util.Map<String, String> parameters) {
-        fresh();
+        if (runtime == null) {
+            fresh();
+        }
         runtime.reset(parameters);
         FUNCTION_LOG.clear();
         return runtime;

@@ -61,7 +61,8 @@ public final class SdkEcsServices implements EcsServices {
                 Strategy.Type.of(service.deploymentConfiguration() == null ? null
                         : service.deploymentConfiguration().strategyAsString()),
                 service.loadBalancers().stream().map(LoadBalancer::advancedConfiguration).filter(a -> a != null)
-                        .map(a -> a.alternateTargetGroupArn()).filter(arn -> arn != null).toList());
+                        .map(a -> a.alternateTargetGroupArn()).filter(arn -> arn != null).toList(),
+                service.currentServiceDeployment());
     }
 
     private static int zeroIfNull(Integer value) {

@@ -41,7 +41,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *       {@code .target.id .target.port .targetHealth.state .targetHealth.reason};</li>
  *   <li>the {@link SmokeCheck}, when the configuration names a smoke URL;</li>
  *   <li>for a rollout: the configured alarms' states ({@link AlarmStates}) and, when the service
- *       shifts traffic, the rollout's service deployment ({@link ServiceDeployments}) and the
+ *       shifts traffic, the rollout's service deployment ({@link ServiceDeployments}: by the ARN the
+ *       rollout recorded when it has one, else the newest of its revision) and the
  *       lifecycle hook's record of it ({@link HookRecords}).</li>
  * </ul>
  */
@@ -82,7 +83,8 @@ public final class SdkRolloutObserver implements RolloutObserver {
         ServiceDeploymentState deployment = null;
         HookRecords.HookRecord hook = null;
         if (base.service().strategy().shiftsTraffic()) {
-            deployment = serviceDeployments.find(cluster, service, rollout.taskDefinition(), rollout.startedAt()).orElse(null);
+            deployment = (rollout.serviceDeploymentArn() != null ? serviceDeployments.describe(rollout.serviceDeploymentArn())
+                    : serviceDeployments.find(cluster, service, rollout.taskDefinition(), rollout.startedAt())).orElse(null);
             if (deployment != null && hooks != null) {
                 hook = hooks.find(deployment.arn()).orElse(null);
             }

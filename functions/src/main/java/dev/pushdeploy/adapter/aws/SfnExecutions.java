@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import java.util.function.Supplier;
 
 /**
  * Step Functions, as the pipeline reads its own executions: the input one was started with
@@ -29,9 +30,10 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 public final class SfnExecutions implements ExecutionIntents, Executions, RunHistory {
     private static final int PAGE = 100;
 
-    private final SfnClient sfn;
+    private final Supplier<SfnClient> sfn;
 
-    public SfnExecutions(SfnClient sfn) {
+    /** @param sfn the client, built on first use (a path that never calls it never builds it) */
+    public SfnExecutions(Supplier<SfnClient> sfn) {
         this.sfn = sfn;
     }
 
@@ -67,7 +69,7 @@ public final class SfnExecutions implements ExecutionIntents, Executions, RunHis
         do {
             String page = token;
             GetExecutionHistoryResponse response = AwsCall.run("states:GetExecutionHistory " + executionArn, () ->
-                    sfn.getExecutionHistory(r -> r.executionArn(executionArn).reverseOrder(true).maxResults(PAGE).nextToken(page)));
+                    sfn.get().getExecutionHistory(r -> r.executionArn(executionArn).reverseOrder(true).maxResults(PAGE).nextToken(page)));
             List<HistoryEvent> events = response.events();
             for (HistoryEvent event : events) {
                 if (event.stateEnteredEventDetails() != null && event.stateEnteredEventDetails().input() != null
@@ -88,6 +90,6 @@ public final class SfnExecutions implements ExecutionIntents, Executions, RunHis
     }
 
     private DescribeExecutionResponse describe(String executionArn) {
-        return AwsCall.run("states:DescribeExecution " + executionArn, () -> sfn.describeExecution(r -> r.executionArn(executionArn)));
+        return AwsCall.run("states:DescribeExecution " + executionArn, () -> sfn.get().describeExecution(r -> r.executionArn(executionArn)));
     }
 }

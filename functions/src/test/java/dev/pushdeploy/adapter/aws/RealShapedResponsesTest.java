@@ -55,7 +55,7 @@ class RealShapedResponsesTest {
     private static final String OURS = "ecs-svc/4203384927183920012";
     private static final String REV2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2";
     private static final long STARTED = 1_764_500_000_000L;
-    private static final Rollout ROLLOUT = new Rollout(OURS, REV2, STARTED, STARTED + 900_000, true);
+    private static final Rollout ROLLOUT = new Rollout(OURS, REV2, STARTED, STARTED + 900_000, true, null);
 
     private static HttpServer server;
     private static EcsClient ecs;

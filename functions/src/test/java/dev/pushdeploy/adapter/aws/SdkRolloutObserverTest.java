@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 
 /** The snapshot adapter over SDK-shaped answers (as ECS and the local simulator give them), and the verdict on them. */
 class SdkRolloutObserverTest {
-    private static final Rollout ROLLOUT = new Rollout(OURS, REV2, STARTED, STARTED + 600_000, true);
+    private static final Rollout ROLLOUT = new Rollout(OURS, REV2, STARTED, STARTED + 600_000, true, null);
     private static final long NOW = STARTED + 90_000;
 
     /** ECS answering from a service and a task list; ListTasks pages of {@code pageSize}. */

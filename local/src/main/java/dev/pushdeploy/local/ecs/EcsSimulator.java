@@ -157,7 +157,8 @@ public final class EcsSimulator implements Route, Agenda {
         String target = request.header("X-Amz-Target");
         if (target != null && target.startsWith(ECS_TARGET)) {
             if (request.header(ExecutionScope.INTERNAL_HEADER) == null
-                    && throttling.throttle(request.header("amz-sdk-invocation-id"), request.header("amz-sdk-request"))) {
+                    && throttling.throttle(target.substring(ECS_TARGET.length()), request.header("amz-sdk-invocation-id"),
+                            request.header("amz-sdk-request"))) {
                 return Optional.of(AwsResponse.json(400, AwsResponse.JSON_1_1,
                         "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}", Map.of()));
             }

@@ -251,6 +251,9 @@ final class Fleet {
         }
         motoService.set("deployments", deployments);
         motoService.put("taskDefinition", service.primary().taskDefinition);
+        if (service.primary().serviceDeployment != null) {
+            motoService.put("currentServiceDeployment", service.primary().serviceDeployment.arn);
+        }
         motoService.put("desiredCount", service.desired);
         motoService.put("runningCount", running);
         motoService.putObject("deploymentConfiguration").put("maximumPercent", service.maximumPercent)

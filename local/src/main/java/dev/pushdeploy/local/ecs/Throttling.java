@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * {@code amz-sdk-invocation-id} header): the first {@code attemptsPerCall} attempts of every call
  * are throttled, so the SDK's own retries absorb them, and every {@code exhaustEvery}-th call is
  * throttled on all of its attempts, so the handler fails with a TransientException and the
- * state machine's Retry must absorb it.
+ * state machine's Retry must absorb it. An outage ({@link #outage}) throttles every attempt of the
+ * first calls of one action instead.
  */
 public final class Throttling {
     private static final Pattern ATTEMPT = Pattern.compile("attempt=(\\d+)");
@@ -24,7 +25,10 @@ public final class Throttling {
             return size() > REMEMBERED_CALLS;
         }
     };
+    private final String action;
+    private final int outageCalls;
     private int callCount;
+    private int actionCalls;
     private int throttled;
 
     /**
@@ -37,11 +41,47 @@ public final class Throttling {
         }
         this.attemptsPerCall = attemptsPerCall;
         this.exhaustEvery = exhaustEvery;
+        this.action = null;
+        this.outageCalls = 0;
+    }
+
+    private Throttling(String action, int calls) {
+        this.attemptsPerCall = 0;
+        this.exhaustEvery = 0;
+        this.action = action;
+        this.outageCalls = calls;
+    }
+
+    /**
+     * Every attempt of the first {@code calls} calls of {@code action} (e.g. {@code ListTasks}) is
+     * throttled, then the action answers again; {@link Integer#MAX_VALUE}: it never does.
+     */
+    public static Throttling outage(String action, int calls) {
+        if (action == null || calls < 1) {
+            throw new IllegalArgumentException("an outage names an action and lasts at least one call");
+        }
+        return new Throttling(action, calls);
     }
 
     /** No throttling. */
     public static Throttling off() {
         return new Throttling(0, 0);
+    }
+
+    /** Whether this attempt of a call of {@code target} (the ECS action) is answered with ThrottlingException. */
+    synchronized boolean throttle(String target, String invocationId, String attemptHeader) {
+        if (action != null) {
+            if (!action.equals(target)) {
+                return false;
+            }
+            int call = invocationId == null ? ++actionCalls : calls.computeIfAbsent(invocationId, k -> ++actionCalls);
+            boolean answer = call <= outageCalls;
+            if (answer) {
+                throttled++;
+            }
+            return answer;
+        }
+        return throttle(invocationId, attemptHeader);
     }
 
     /** Whether this attempt is answered with ThrottlingException. */

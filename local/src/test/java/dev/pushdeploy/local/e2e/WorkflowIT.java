@@ -134,6 +134,45 @@ class WorkflowIT {
         assertEquals(result.image(), workflow.liveImage());
     }
 
+    @Test
+    void aThrottleThatOutlivesTheChecksRetriesIsWatchedThrough() {
+        int attempts = 7;
+        workflow.runtime.simulator().throttling(Throttling.outage("ListTasks", attempts));
+        RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        assertEquals(java.util.Collections.nCopies(attempts, "dev.pushdeploy.error.TransientException"),
+                Workflow.failedInvocations(result), "every attempt of CheckDeployment failed");
+        assertEquals(List.of("CheckDeployment", "WaitForRollout"), entered(result).subList(
+                entered(result).indexOf("CheckDeployment"), entered(result).indexOf("CheckDeployment") + 2));
+        assertEquals(result.image(), workflow.liveImage());
+    }
+
+    @Test
+    void aThrottleThatNeverClearsEndsByTheDeadlineNotByTheError() {
+        workflow.runtime.simulator().throttling(Throttling.outage("ListTasks", Integer.MAX_VALUE));
+        RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
+
+        var recorded = workflow.historyOf(result);
+        String reason = recorded.get("reason").s();
+        assertTrue(reason.startsWith("not healthy 900 s after the start (deadline passed): the service could not be observed: "
+                + "ecs:ListTasks"), recorded + " " + entered(result));
+        assertFalse(recorded.containsKey("error"), "ended by the verdict, not by the error: " + recorded);
+        assertEquals("ROLLBACK_FAILED", result.outcome(), "the way back cannot be seen healthy either: " + recorded);
+        assertTrue(recorded.get("rollback").s().contains("deadline passed"), recorded.get("rollback").s());
+        assertFalse(workflow.lockHeld(), "lock released");
+    }
+
+    private static List<String> entered(RunResult result) {
+        List<String> states = new java.util.ArrayList<>();
+        result.history().forEach(e -> {
+            if (e.path("type").asText().endsWith("StateEntered")) {
+                states.add(e.path("stateEnteredEventDetails").path("name").asText());
+            }
+        });
+        return states;
+    }
+
     @ParameterizedTest
     @CsvSource({
         "PrepareFunction, healthy, SUCCEEDED",

@@ -79,6 +79,21 @@ class EcsSimulatorIT {
     }
 
     @Test
+    void theServiceNamesItsCurrentServiceDeploymentWhichDescribesTheMove() {
+        String revision2 = registerCopy();
+        Service updated = ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(revision2)).service();
+        String arn = updated.currentServiceDeployment();
+        assertTrue(arn != null && arn.startsWith("arn:aws:ecs:"), "currentServiceDeployment " + arn);
+        var described = ecs.describeServiceDeployments(r -> r.serviceDeploymentArns(arn)).serviceDeployments();
+        assertEquals(1, described.size());
+        String revision = described.get(0).targetServiceRevision().arn();
+        assertEquals(revision2, ecs.describeServiceRevisions(r -> r.serviceRevisionArns(revision)).serviceRevisions().get(0)
+                .taskDefinition());
+        assertEquals(arn, ecs.describeServices(r -> r.cluster("pushdeploy").services("web")).services().get(0)
+                .currentServiceDeployment());
+    }
+
+    @Test
     void throttledFirstAttemptsAreAbsorbedByTheSdksRetries() {
         runtime.simulator().throttling(new Throttling(1, 0));
         Service service = handlerLikeClient().describeServices(r -> r.cluster("pushdeploy").services("web")).services().get(0);

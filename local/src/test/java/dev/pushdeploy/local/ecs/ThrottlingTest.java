@@ -29,6 +29,18 @@ class ThrottlingTest {
     }
 
     @Test
+    void anOutageThrottlesEveryAttemptOfTheFirstCallsOfOneActionThenClears() {
+        Throttling outage = Throttling.outage("ListTasks", 2);
+        assertFalse(outage.throttle("DescribeServices", "a", "attempt=1"));
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertTrue(outage.throttle("ListTasks", "b", "attempt=" + attempt));
+        }
+        assertTrue(outage.throttle("ListTasks", "c", "attempt=1"));
+        assertFalse(outage.throttle("ListTasks", "d", "attempt=1"));
+        assertEquals(4, outage.throttled());
+    }
+
+    @Test
     void offThrottlesNothing() {
         Throttling off = Throttling.off();
         for (int i = 0; i < 20; i++) {
