@@ -8,7 +8,6 @@ import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.EventBridgeOutcomeSink;
 import dev.pushdeploy.adapter.aws.SnsOutcomeSink;
 import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
-import dev.pushdeploy.adapter.json.StateDocument;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.ledger.Finalizer;
 import dev.pushdeploy.ledger.LedgerTable;
@@ -25,7 +24,7 @@ import java.time.Clock;
 import java.util.List;
 
 /** Finalize: history, lock release, old revisions, release parameters, outcome notification → {@code $.final}. */
-public final class FinalizeHandler extends StepHandler<StateDocument, FinalizeResult> {
+public final class FinalizeHandler extends StepHandler<Finalizer.Input, FinalizeResult> {
     private final Finalizer finalizer;
 
     /** Wired from the environment, as Lambda runs it. */
@@ -44,19 +43,19 @@ public final class FinalizeHandler extends StepHandler<StateDocument, FinalizeRe
     }
 
     private FinalizeHandler(RunCloser closer) {
-        super(StateDocument.class, "Finalize");
+        super(Finalizer.Input.class, "Finalize");
         this.finalizer = new Finalizer(closer);
     }
 
     @Override
-    protected StateDocument primingInput(PrimingSample sample) {
-        return new StateDocument(sample.request(), new Result(Outcome.SUCCEEDED, "SnapStart priming"), sample.release(),
-                sample.rollout(), null, null, null, null, null, sample.secrets(), null, null, null);
+    protected Finalizer.Input primingInput(PrimingSample sample) {
+        return new Finalizer.Input(sample.request(), new Result(Outcome.SUCCEEDED, "SnapStart priming"), sample.release(),
+                sample.rollout(), null, null, null, null, null, sample.secrets(), null, null);
     }
 
     @Override
-    protected FinalizeResult handle(StateDocument input, StepLog log) {
-        return finalizer.finish(input.input(), log);
+    protected FinalizeResult handle(Finalizer.Input input, StepLog log) {
+        return finalizer.finish(input, log);
     }
 
     /** The closer Finalize and the reconciler build from the same environment. */

@@ -11,7 +11,7 @@ import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.model.TaskDefinition.Container;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.rollout.Deployment;
-import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.ServiceReader;
 import dev.pushdeploy.rollout.ServiceState;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,14 +38,14 @@ public final class RunCloser {
 
     private final ConfigSource config;
     private final LedgerTable table;
-    private final EcsServices services;
+    private final ServiceReader services;
     private final TaskDefinitions taskDefinitions;
     private final ReleaseParameters parameters;
     private final String parameterPrefix;
     private final List<OutcomeSink> sinks;
     private final Clock clock;
 
-    public RunCloser(ConfigSource config, LedgerTable table, EcsServices services, TaskDefinitions taskDefinitions,
+    public RunCloser(ConfigSource config, LedgerTable table, ServiceReader services, TaskDefinitions taskDefinitions,
             ReleaseParameters parameters, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
         this.config = config;
         this.table = table;

@@ -17,7 +17,7 @@ import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.model.TaskDefinition.Container;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.request.ImageRegistry.Image;
-import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.ServiceReader;
 import dev.pushdeploy.rollout.ServiceState;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -46,12 +46,12 @@ public final class Preparer {
     private final ConfigSource config;
     private final ExecutionIntents intents;
     private final ImageRegistry registry;
-    private final EcsServices services;
+    private final ServiceReader services;
     private final TaskDefinitions taskDefinitions;
     private final LedgerReader ledger;
     private final Clock clock;
 
-    public Preparer(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, EcsServices services,
+    public Preparer(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, ServiceReader services,
             TaskDefinitions taskDefinitions, LedgerReader ledger, Clock clock) {
         this.config = config;
         this.intents = intents;

@@ -190,8 +190,8 @@ class FinalizerTest {
         assertTrue(taskDefinitions.active(v3) && taskDefinitions.active(v4) && taskDefinitions.active(v5));
         assertTrue(table.lock(KEY).isEmpty(), "lock released");
         assertTrue(table.waiters(KEY).isEmpty(), "waiter removed");
-        assertEquals(Map.of("/pushdeploy/release/pushdeploy/web/image", "repo@v5",
-                "/pushdeploy/release/pushdeploy/web/secret/APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a"), parameters);
+        assertEquals(Map.of(SampleStack.LIVE_IMAGE_PARAMETER, "repo@v5",
+                SampleStack.LIVE_SIGNING_KEY_PARAMETER, SampleStack.SIGNING_KEY_PARAMETER + "/a"), parameters);
 
         HistoryItem item = table.historyOf(KEY).get(0);
         assertEquals("hist#2025-03-01T12:00:00.000Z#exec-1", item.sortKey());
@@ -285,8 +285,8 @@ class FinalizerTest {
             }
         };
         revisions.forEach(arn -> denied.put(taskDefinitions.find(arn).orElseThrow()));
-        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, denied, releaseParameters, "/pushdeploy/release",
-                List.of(published::add), clock));
+        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, denied, releaseParameters,
+                SampleStack.RELEASE_PARAMETER_PREFIX, List.of(published::add), clock));
 
         FinalizeResult result = finalizer.finish(succeeded(request, revisions.get(4)), log());
 
@@ -303,8 +303,8 @@ class FinalizerTest {
         services.runOnly(revisions.get(0));
         DeployRequest request = request(revisions.get(0));
         holdLock(request);
-        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, taskDefinitions, releaseParameters, "/pushdeploy/release",
-                List.of(n -> {
+        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, taskDefinitions, releaseParameters,
+                SampleStack.RELEASE_PARAMETER_PREFIX, List.of(n -> {
                     throw new TransientException("sns:Publish failed transiently", null);
                 }), clock));
         assertThrows(TransientException.class, () -> finalizer.finish(succeeded(request, revisions.get(0)), log()));
@@ -429,7 +429,8 @@ class FinalizerTest {
     }
 
     RunCloser closer() {
-        return new RunCloser(config(), table, services, taskDefinitions, releaseParameters, "/pushdeploy/release/", List.of(published::add), clock);
+        return new RunCloser(config(), table, services, taskDefinitions, releaseParameters, SampleStack.RELEASE_PARAMETER_PREFIX + "/",
+                List.of(published::add), clock);
     }
 
     private static ConfigSource config() {

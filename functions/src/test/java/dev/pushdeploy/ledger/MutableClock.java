@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-public final class MutableClock extends Clock {
-    private Instant now;
+/** A clock tests move by hand (in UTC). */
+public class MutableClock extends Clock {
+    private volatile Instant now;
 
     public MutableClock(Instant start) {
         this.now = start;

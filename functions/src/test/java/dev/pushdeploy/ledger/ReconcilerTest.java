@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class ReconcilerTest {
     static final String KEY = "pushdeploy/web";
     static final String ARN = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-deploy:exec-1";
-    static final String PREFIX = "/pushdeploy/release";
+    static final String PREFIX = SampleStack.RELEASE_PARAMETER_PREFIX;
 
     private final InMemoryLedger table = new InMemoryLedger();
     private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
@@ -259,23 +259,8 @@ class ReconcilerTest {
         return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs, request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), clock), rollBackStoppedRuns);
     }
 
-    /** ECS as the closer reads it (the updates the reconciler makes go through {@link #reconciler}). */
-    private EcsServices services() {
-        return new EcsServices() {
-            @Override
-            public Optional<ServiceState> describe(String cluster, String service) {
-                return services.describe(cluster, service);
-            }
-
-            @Override
-            public ServiceState update(String cluster, String service, String taskDefinition) {
-                throw new AssertionError("closing the books never moves the service");
-            }
-        };
-    }
-
     private RunCloser closer() {
-        return new RunCloser(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), table, services(), taskDefinitions,
+        return new RunCloser(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), table, services, taskDefinitions,
                 releaseParameters, PREFIX, List.of(published::add), clock);
     }
 

@@ -4,6 +4,7 @@ import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.model.TaskDefinition.Container;
+import dev.pushdeploy.testing.SampleStack;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ public class InMemoryTaskDefinitions implements TaskDefinitions {
     public String add(String family, String container, String image, Map<String, String> secrets) {
         int revision = next(family);
         String arn = arn(family, revision);
-        put(new TaskDefinition(arn, family, revision, true, "256", "512",
+        put(new TaskDefinition(arn, family, revision, true, SampleStack.TASK_CPU, SampleStack.TASK_MEMORY,
                 List.of(new Container(container, image, true, Map.of(), secrets)), Map.of()));
         return arn;
     }

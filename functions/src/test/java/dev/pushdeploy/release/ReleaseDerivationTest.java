@@ -12,6 +12,7 @@ import dev.pushdeploy.secrets.Requests;
 import dev.pushdeploy.model.SecretSlot;
 import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.model.TaskDefinition.Container;
+import dev.pushdeploy.testing.SampleStack;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ReleaseDerivationTest {
     static final String LIVE_IMAGE = Requests.REPOSITORY_URI + "@sha256:" + "11".repeat(32);
-    static final String KEY = "/pushdeploy/web/app-signing-key";
+    static final String KEY = SampleStack.SIGNING_KEY_PARAMETER;
     static final String LIVE_ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7";
 
     static Container app(String environment, String secrets) {
@@ -34,13 +35,13 @@ class ReleaseDerivationTest {
     }
 
     static TaskDefinition live(Container app, Map<String, String> tags) {
-        return new TaskDefinition(LIVE_ARN, "web", 7, true, "256", "512",
+        return new TaskDefinition(LIVE_ARN, SampleStack.SERVICE, 7, true, SampleStack.TASK_CPU, SampleStack.TASK_MEMORY,
                 List.of(app, new Container("proxy", "envoy:v1.30", true, Map.of("A", "1"), Map.of())), tags);
     }
 
     static final Map<String, String> LIVE_TAGS = pairs("team=payments;aws:cloudformation:stack-name=web;"
             + "pushdeploy:request-id=older-request;pushdeploy:reason=older reason");
-    static final TaskDefinition LIVE = live(app("PORT=8080", "APP_SIGNING_KEY=" + KEY + "/a"), LIVE_TAGS);
+    static final TaskDefinition LIVE = live(app("PORT=" + SampleStack.CONTAINER_PORT, "APP_SIGNING_KEY=" + KEY + "/a"), LIVE_TAGS);
     static final List<SecretSlot> SIGNING_KEY_B = List.of(new SecretSlot("APP_SIGNING_KEY", "b", KEY + "/b", 3L, null, null));
 
     @Test

@@ -7,11 +7,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code pushdeploy cancel [EXECUTION]}. */
 @Command(name = "cancel", description = "Stop a run (StopExecution). The pipeline's reconciler then releases its lock, removes it from the queue and records it, as for any other end. Without EXECUTION: the service's one run in flight.")
@@ -19,33 +17,17 @@ final class CancelCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "An execution name or ARN.")
-    String execution;
+    @Mixin
+    ExecutionArgument execution;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why (the execution's cause).")
     String reason;
 
     @Override
     public Integer call() {
-        Arguments.execution(spec, execution);
+        execution.check();
         Operator operator = main.operator();
-        String arn;
-        if (execution != null) {
-            arn = operator.executionArn(execution);
-        } else {
-            List<Reports.Run> running = operator.running(operator.target(main.service));
-            if (running.isEmpty()) {
-                throw new IllegalArgumentException("nothing of " + operator.target(main.service).serviceKey() + " is in flight");
-            }
-            if (running.size() > 1) {
-                throw new IllegalArgumentException(running.size() + " runs are in flight; name the one to cancel: "
-                        + running.stream().map(r -> r.name() + " (" + r.state() + ")").collect(Collectors.joining(", ")));
-            }
-            arn = running.get(0).execution();
-        }
+        String arn = execution.arn(operator, this::theOneInFlight);
         String state = operator.stepFunctions().describeExecution(arn).path("status").asText();
         if (!state.equals("RUNNING")) {
             throw new IllegalArgumentException(arn.substring(arn.lastIndexOf(':') + 1) + " is not running (" + state + ")");
@@ -59,5 +41,18 @@ final class CancelCommand implements Callable<Integer> {
             output.line("cancelled " + name + " (it ends ABORTED; the reconciler releases its lock and records it)");
         }
         return 0;
+    }
+
+    /** The service's one run in flight (none, or several, is an error naming them). */
+    private String theOneInFlight(Operator operator) {
+        List<Reports.Run> running = operator.running(operator.target(main.service));
+        if (running.isEmpty()) {
+            throw new IllegalArgumentException("nothing of " + operator.target(main.service).serviceKey() + " is in flight");
+        }
+        if (running.size() > 1) {
+            throw new IllegalArgumentException(running.size() + " runs are in flight; name the one to cancel: "
+                    + running.stream().map(r -> r.name() + " (" + r.state() + ")").collect(Collectors.joining(", ")));
+        }
+        return running.get(0).execution();
     }
 }

@@ -5,10 +5,8 @@ import dev.pushdeploy.ops.Operator;
 import dev.pushdeploy.ops.Reports;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code pushdeploy diff IMAGE}: what {@code deploy IMAGE} would register, nothing written. */
 @Command(name = "diff", description = "The revision a deploy of IMAGE would register — image, secrets and slots, environment, metadata — as a diff against the live one. Runs the pipeline's own read-only steps: nothing is written.")
@@ -16,18 +14,15 @@ final class DiffCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(paramLabel = "IMAGE", description = "v1.2.0, sha256:<64 hex>, web:v1.2.0, web@sha256:..., or the full repository URI with either.")
-    String image;
+    @Mixin
+    ImageArgument image;
 
     @Override
     public Integer call() {
-        Arguments.image(spec, image, "repository");
+        image.check();
         Operator operator = main.operator();
         Target target = operator.target(main.service);
-        return show(main.output(), operator.diff(target, Arguments.image(spec, image, target.repository())));
+        return show(main.output(), operator.diff(target, image.reference(target)));
     }
 
     /** Prints a diff; 0 when the deploy would proceed, else Prepare's decision's exit code (2 REJECTED, 0 IGNORED). */

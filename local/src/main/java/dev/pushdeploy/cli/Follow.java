@@ -29,16 +29,23 @@ final class Follow {
     static int startedOrFollow(Output output, StepFunctions sfn, String executionArn, boolean noWait, String local) {
         String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
         if (noWait) {
-            if (output.json) {
-                output.json(Json.object().put("execution", executionArn).put("name", name).put("status", "RUNNING"));
-            } else {
-                output.line("started " + name);
-                output.line("  follow it:  pushdeploy" + local + " follow " + name);
-                output.line("  cancel it:  pushdeploy" + local + " cancel " + name);
-            }
-            return 0;
+            return started(output, executionArn, "started " + name, "  follow it:  pushdeploy" + local + " follow " + name,
+                    "  cancel it:  pushdeploy" + local + " cancel " + name);
         }
         return follow(output, sfn, executionArn, local);
+    }
+
+    /** Prints a started execution (JSON: its ARN, name and RUNNING; for people: {@code lines}); answers 0. */
+    private static int started(Output output, String executionArn, String... lines) {
+        if (output.json) {
+            output.json(Json.object().put("execution", executionArn).put("name", executionArn.substring(executionArn.lastIndexOf(':') + 1))
+                    .put("status", "RUNNING"));
+        } else {
+            for (String line : lines) {
+                output.line(line);
+            }
+        }
+        return 0;
     }
 
     static int follow(Output output, StepFunctions sfn, String executionArn, String local) {
@@ -51,14 +58,9 @@ final class Follow {
 
     /** A release: with {@code noWait} prints the started execution; else follows it and prints each service's end. */
     static int release(Output output, StepFunctions sfn, String executionArn, boolean noWait, String local) {
-        String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
         if (noWait) {
-            if (output.json) {
-                output.json(Json.object().put("execution", executionArn).put("name", name).put("status", "RUNNING"));
-            } else {
-                output.line("started release " + name + " (" + executionArn + ")");
-            }
-            return 0;
+            return started(output, executionArn, "started release " + executionArn.substring(executionArn.lastIndexOf(':') + 1)
+                    + " (" + executionArn + ")");
         }
         return follow(output, sfn, executionArn, local, (description, states) -> {
             ReleaseSummary summary = ReleaseSummary.of(description);

@@ -143,7 +143,7 @@ final class InvokeCommand implements Callable<Integer> {
     /** The template's function the argument names (its logical id, with or without "Function"), checked before anything starts. */
     private String function(String severity) {
         Map<String, String> parameters = severity == null ? Map.of() : Map.of("EnableScanGate", "true", "ScanGateSeverity", severity);
-        List<String> names = PipelineTemplate.load(main.root.resolve("template.yaml"), parameters).functions().stream()
+        List<String> names = PipelineTemplate.expand(main.root.resolve("template.yaml"), parameters).beforeFirstRelease().functions().stream()
                 .map(FunctionSpec::name).toList();
         return names.stream().filter(n -> n.equals(requested) || n.equals(requested + "Function")).findFirst()
                 .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), "FUNCTION " + requested

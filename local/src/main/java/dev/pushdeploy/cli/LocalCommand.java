@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code pushdeploy local up|push|down}: a local stack that lives across commands. */
 @Command(name = "local", description = "A local stack that lives across commands: moto, the simulated ECS, the functions and the database in a background process. `local up`, then `local push TAG` and any command with --local; `local down`.",
-        subcommands = {LocalCommand.Up.class, LocalCommand.Push.class, LocalCommand.Down.class, LocalCommand.Serve.class})
+        subcommands = {LocalCommand.Push.class, LocalCommand.Serve.class})
 final class LocalCommand implements Callable<Integer> {
     private static final Duration START_DEADLINE = Duration.ofSeconds(180);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
@@ -57,80 +57,73 @@ final class LocalCommand implements Callable<Integer> {
 
     /** {@code local up}: starts the daemon (or finds it running) and says how to reach it. */
     @Command(name = "up", description = "Start the local stack in the background (or say where the running one is).")
-    static final class Up implements Callable<Integer> {
-        @ParentCommand
-        LocalCommand local;
-
-        @Override
-        public Integer call() throws IOException {
-            Main main = local.main;
-            Output output = main.output();
-            Optional<LocalStackFile> existing = LocalStackFile.read(main.root);
-            if (existing.isPresent() && existing.get().alive() && ping(existing.get())) {
-                print(output, existing.get(), "the local stack is already up");
-                return 0;
-            }
-            if (existing.isPresent()) {
-                output.note("a local stack (pid " + existing.get().pid() + ") stopped without cleaning up; cleaning up");
-                Files.deleteIfExists(LocalStackFile.path(main.root));
-            }
-            Leftovers.reap(main.root).forEach(output::note);
-            Path log = StateDir.of(main.root).resolve("local.log");
-            Files.createDirectories(log.getParent());
-            List<String> command = new ArrayList<>();
-            if (new File("/usr/bin/setsid").canExecute()) {
-                command.add("/usr/bin/setsid");
-            }
-            command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dpushdeploy.root=" + main.root,
-                    Main.class.getName(), "local", "serve"));
-            if (main.verbose) {
-                command.add("--verbose");
-            }
-            long started = System.nanoTime();
-            Process daemon = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!output.json) {
-                output.note("starting the local stack in the background (log: .pushdeploy/local.log) ...");
-            }
-            try (var guard = Interruption.guard(() -> "stopping the local stack being started (pid " + daemon.pid() + ")",
-                    () -> stopProcess(daemon.toHandle()), () -> "stopped; nothing is left running")) {
-                long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-                while (true) {
-                    Optional<LocalStackFile> file = LocalStackFile.read(main.root);
-                    if (file.isPresent() && file.get().pid() == daemon.pid()) {
-                        print(output, file.get(), String.format(java.util.Locale.ROOT, "the local stack is up (%.1f s)",
-                                (System.nanoTime() - started) / 1e9));
-                        return 0;
-                    }
-                    if (!daemon.isAlive()) {
-                        throw new IllegalStateException("the local stack did not start:" + System.lineSeparator() + tail(log, 25));
-                    }
-                    if (System.nanoTime() > deadline) {
-                        stopProcess(daemon.toHandle());
-                        throw new IllegalStateException("the local stack did not start within " + START_DEADLINE.toSeconds()
-                                + " s (stopped it):" + System.lineSeparator() + tail(log, 25));
-                    }
-                    sleep(200);
+    int up() throws IOException {
+        Output output = main.output();
+        Optional<LocalStackFile> existing = LocalStackFile.read(main.root);
+        if (existing.isPresent() && existing.get().alive() && ping(existing.get())) {
+            print(output, existing.get(), "the local stack is already up");
+            return 0;
+        }
+        if (existing.isPresent()) {
+            output.note("a local stack (pid " + existing.get().pid() + ") stopped without cleaning up; cleaning up");
+            Files.deleteIfExists(LocalStackFile.path(main.root));
+        }
+        Leftovers.reap(main.root).forEach(output::note);
+        Path log = StateDir.of(main.root).resolve("local.log");
+        Files.createDirectories(log.getParent());
+        List<String> command = new ArrayList<>();
+        if (new File("/usr/bin/setsid").canExecute()) {
+            command.add("/usr/bin/setsid");
+        }
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dpushdeploy.root=" + main.root,
+                Main.class.getName(), "local", "serve"));
+        if (main.verbose) {
+            command.add("--verbose");
+        }
+        long started = System.nanoTime();
+        Process daemon = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        if (!output.json) {
+            output.note("starting the local stack in the background (log: .pushdeploy/local.log) ...");
+        }
+        try (var guard = Interruption.guard(() -> "stopping the local stack being started (pid " + daemon.pid() + ")",
+                () -> stopProcess(daemon.toHandle()), () -> "stopped; nothing is left running")) {
+            long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+            while (true) {
+                Optional<LocalStackFile> file = LocalStackFile.read(main.root);
+                if (file.isPresent() && file.get().pid() == daemon.pid()) {
+                    print(output, file.get(), String.format(java.util.Locale.ROOT, "the local stack is up (%.1f s)",
+                            (System.nanoTime() - started) / 1e9));
+                    return 0;
                 }
+                if (!daemon.isAlive()) {
+                    throw new IllegalStateException("the local stack did not start:" + System.lineSeparator() + tail(log, 25));
+                }
+                if (System.nanoTime() > deadline) {
+                    stopProcess(daemon.toHandle());
+                    throw new IllegalStateException("the local stack did not start within " + START_DEADLINE.toSeconds()
+                            + " s (stopped it):" + System.lineSeparator() + tail(log, 25));
+                }
+                sleep(200);
             }
         }
+    }
 
-        private static void print(Output output, LocalStackFile file, String headline) {
-            if (output.json) {
-                output.json(file);
-                return;
-            }
-            output.line(headline + " (pid " + file.pid() + ", stack " + file.stack() + ")");
-            output.line("  AWS endpoint  " + file.endpoint() + "   moto + the simulated ECS + the template's functions, region "
-                    + file.region() + ", any credentials");
-            output.line("  try           pushdeploy local push v1.2.0        a docker push: its ECR event starts the workflow");
-            output.line("                pushdeploy --local status           also: history, deploy, rollback, rotate, diff, follow, cancel");
-            output.line("  AWS CLI       AWS_ENDPOINT_URL=" + file.endpoint() + " AWS_REGION=" + file.region()
-                    + " AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws stepfunctions list-state-machines");
-            output.line("  logs          .pushdeploy/local.log, .pushdeploy/functions.log");
-            output.line("  stop          pushdeploy local down");
+    private static void print(Output output, LocalStackFile file, String headline) {
+        if (output.json) {
+            output.json(file);
+            return;
         }
+        output.line(headline + " (pid " + file.pid() + ", stack " + file.stack() + ")");
+        output.line("  AWS endpoint  " + file.endpoint() + "   moto + the simulated ECS + the template's functions, region "
+                + file.region() + ", any credentials");
+        output.line("  try           pushdeploy local push v1.2.0        a docker push: its ECR event starts the workflow");
+        output.line("                pushdeploy --local status           also: history, deploy, rollback, rotate, diff, follow, cancel");
+        output.line("  AWS CLI       AWS_ENDPOINT_URL=" + file.endpoint() + " AWS_REGION=" + file.region()
+                + " AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws stepfunctions list-state-machines");
+        output.line("  logs          .pushdeploy/local.log, .pushdeploy/functions.log");
+        output.line("  stop          pushdeploy local down");
     }
 
     /** {@code local push TAG}: a docker push into the local repository. */
@@ -186,45 +179,38 @@ final class LocalCommand implements Callable<Integer> {
 
     /** {@code local down}: stops the daemon and anything left behind. */
     @Command(name = "down", description = "Stop the local stack; nothing is left running (also what a killed command left behind).")
-    static final class Down implements Callable<Integer> {
-        @ParentCommand
-        LocalCommand local;
-
-        @Override
-        public Integer call() throws IOException {
-            Main main = local.main;
-            Output output = main.output();
-            Optional<LocalStackFile> file = LocalStackFile.read(main.root);
-            List<String> stopped = new ArrayList<>();
-            if (file.isPresent()) {
-                LocalStackFile stack = file.get();
-                if (stack.alive()) {
-                    try {
-                        control(stack, "POST", "/down", Json.object());
-                    } catch (RuntimeException unreachable) {
-                        // stopped below by its pid
-                    }
-                    ProcessHandle process = ProcessHandle.of(stack.pid()).orElse(null);
-                    if (process != null && !awaitExit(process, STOP_DEADLINE)) {
-                        stopProcess(process);
-                    }
-                    stopped.add("the local stack (pid " + stack.pid() + "): moto, the local endpoint, the functions, PostgreSQL");
+    int down() throws IOException {
+        Output output = main.output();
+        Optional<LocalStackFile> file = LocalStackFile.read(main.root);
+        List<String> stopped = new ArrayList<>();
+        if (file.isPresent()) {
+            LocalStackFile stack = file.get();
+            if (stack.alive()) {
+                try {
+                    control(stack, "POST", "/down", Json.object());
+                } catch (RuntimeException unreachable) {
+                    // stopped below by its pid
                 }
-                Files.deleteIfExists(LocalStackFile.path(main.root));
+                ProcessHandle process = ProcessHandle.of(stack.pid()).orElse(null);
+                if (process != null && !awaitExit(process, STOP_DEADLINE)) {
+                    stopProcess(process);
+                }
+                stopped.add("the local stack (pid " + stack.pid() + "): moto, the local endpoint, the functions, PostgreSQL");
             }
-            stopped.addAll(Leftovers.reap(main.root));
-            if (output.json) {
-                ObjectNode answer = Json.object();
-                stopped.forEach(answer.putArray("stopped")::add);
-                output.json(answer);
-            } else if (stopped.isEmpty()) {
-                output.line("no local stack was running; nothing is left running");
-            } else {
-                stopped.forEach(s -> output.line("stopped " + s));
-                output.line("nothing is left running");
-            }
-            return 0;
+            Files.deleteIfExists(LocalStackFile.path(main.root));
         }
+        stopped.addAll(Leftovers.reap(main.root));
+        if (output.json) {
+            ObjectNode answer = Json.object();
+            stopped.forEach(answer.putArray("stopped")::add);
+            output.json(answer);
+        } else if (stopped.isEmpty()) {
+            output.line("no local stack was running; nothing is left running");
+        } else {
+            stopped.forEach(s -> output.line("stopped " + s));
+            output.line("nothing is left running");
+        }
+        return 0;
     }
 
     /** {@code local serve}: the daemon itself (what {@code local up} starts in the background). */

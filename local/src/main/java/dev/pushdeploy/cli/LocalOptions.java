@@ -2,11 +2,12 @@ package dev.pushdeploy.cli;
 
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
-import dev.pushdeploy.local.template.CfnTemplate;
+import dev.pushdeploy.local.stack.PipelineTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -21,7 +22,7 @@ final class LocalOptions {
             return null;
         }
         List<String> allowed = new ArrayList<>();
-        CfnTemplate.load(root.resolve("template.yaml")).parameters().path("ScanGateSeverity").path("AllowedValues")
+        PipelineTemplate.expand(root.resolve("template.yaml"), Map.of()).template().parameters().path("ScanGateSeverity").path("AllowedValues")
                 .forEach(v -> allowed.add(v.asText()));
         String upper = severity.toUpperCase(Locale.ROOT);
         if (!allowed.contains(upper)) {

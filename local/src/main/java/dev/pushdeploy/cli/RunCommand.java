@@ -72,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, String> parameters = new java.util.HashMap<>(options.parameters());
         parameters.put("DeploymentStrategy", strategy);
         options = new LocalRuntime.Options(options.root(), options.functionLog(), options.scanGate(), options.liveStates(),
-                parameters, options.services());
+                parameters);
         Output output = main.output();
         output.note("starting moto and the local endpoint, bootstrapping the stack from template.yaml ...");
         AtomicReference<String> state = new AtomicReference<>("(not started)");

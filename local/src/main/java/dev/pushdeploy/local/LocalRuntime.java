@@ -14,7 +14,6 @@ import dev.pushdeploy.config.Strategy;
 import java.util.ArrayList;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.events.LocalEventBus;
-import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.run.ExecutionFeed;
 import dev.pushdeploy.local.time.SimulatedClock;
 import dev.pushdeploy.local.time.TimeKeeper;
@@ -72,8 +71,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalEndpoint endpoint;
     private final MotoServer moto;
     private final Path root;
-    private PipelineTemplate template;
-    private List<PipelineTemplate> more;
+    private PipelineTemplate.LocalTemplate template;
     private final LambdaRuntime lambdas;
     private final EcsSimulator simulator;
     private final SimulatedClock clock = new SimulatedClock();
@@ -82,7 +80,6 @@ public final class LocalRuntime implements AutoCloseable {
     private final ExecutionFeed feed;
     private final boolean liveStates;
     private final Map<String, String> parameters;
-    private final int services;
     private final StepFunctions sfn;
     private final Bootstrap bootstrap;
     private final Clients internal;
@@ -97,23 +94,18 @@ public final class LocalRuntime implements AutoCloseable {
      *                    {@code ScanGateSeverity}); null for the template's default, gate off
      * @param liveStates  whether a run reports each state as it finishes (reading the execution's
      *                    history as it grows); otherwise all at once when the run ends
-     * @param parameters  template parameters other than the defaults (and the scan gate's)
-     * @param services    how many services the stack has: the template's, and more evaluated with
-     *                    {@code AppName} {@code web2}, {@code web3}, … and {@code DatabaseRole}
-     *                    {@code app2}, … in the same cluster and configuration document
+     * @param parameters  template parameters other than the defaults (and the scan gate's); with
+     *                    {@code SecondServiceName}, the stack has the template's second service
      */
     public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates,
-                          Map<String, String> parameters, int services) {
+                          Map<String, String> parameters) {
         public Options {
             parameters = Map.copyOf(parameters);
-            if (services < 1) {
-                throw new IllegalArgumentException("a stack has at least one service, not " + services);
-            }
         }
 
-        /** One service, the template's parameters but the scan gate's. */
+        /** The template's parameters but the scan gate's. */
         public Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates) {
-            this(root, functionLog, scanGate, liveStates, Map.of(), 1);
+            this(root, functionLog, scanGate, liveStates, Map.of());
         }
 
         /** Without the scan gate; states reported when a run ends. */
@@ -130,13 +122,11 @@ public final class LocalRuntime implements AutoCloseable {
         this.root = options.root();
         this.liveStates = options.liveStates();
         this.parameters = options.parameters();
-        this.services = options.services();
-        this.template = template(scanGateParameters(options.scanGate()), Map.of());
-        this.more = moreServices(scanGateParameters(options.scanGate()));
+        this.template = template(scanGateParameters(options.scanGate()));
         Consumer<String> log = options.functionLog();
         this.keeper = new TimeKeeper(clock, moto.control(), log);
         endpoint.keepTime(keeper);
-        this.lambdas = new LambdaRuntime(template.functions(), log, clock);
+        this.lambdas = new LambdaRuntime(List.of(), log, clock);
         this.simulator = new EcsSimulator(endpoint, clock);
         simulator.hooks((function, payload) -> {
             LambdaRuntime.Result result = lambdas.invoke(function, payload.getBytes(StandardCharsets.UTF_8));
@@ -148,7 +138,7 @@ public final class LocalRuntime implements AutoCloseable {
         endpoint.route(lambdas);
         endpoint.route(simulator);
         this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
-        this.bus = new LocalEventBus(rules(template, more), clock, keeper, this::deliver, log);
+        this.bus = new LocalEventBus(List.of(), clock, keeper, this::deliver, log);
         simulator.events(bus::put);
         keeper.add(simulator);
         keeper.add(bus);
@@ -156,13 +146,11 @@ public final class LocalRuntime implements AutoCloseable {
         this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
         this.internal = new Clients(endpoint.uri());
         try {
-            this.stack = bootstrap.create(template, more);
-            configureStrategies();
+            deploy();
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-        recordChildren();
     }
 
     /** Records moto and PostgreSQL, so that they are reaped should this JVM die without closing the runtime. */
@@ -187,7 +175,17 @@ public final class LocalRuntime implements AutoCloseable {
         lambdas.reset();
         bus.reset();
         endpoint.writes().reset();
-        stack = bootstrap.create(template, more);
+        deploy();
+    }
+
+    /**
+     * Bootstraps the stack; its functions serve invocations, its enabled rules are the bus's, the
+     * simulator knows each service's strategy, and moto and PostgreSQL are recorded.
+     */
+    private void deploy() {
+        stack = bootstrap.create(template);
+        lambdas.deploy(stack.functions());
+        bus.rules(stack.rules());
         configureStrategies();
         recordChildren();
     }
@@ -203,10 +201,7 @@ public final class LocalRuntime implements AutoCloseable {
      * {@code SecondServiceName}, a second service and the release's function and state machine).
      */
     public synchronized void reset(Map<String, String> parameters) {
-        template = template(parameters, Map.of());
-        more = moreServices(parameters);
-        lambdas.deploy(template.functions());
-        bus.rules(rules(template, more));
+        template = template(parameters);
         reset();
     }
 
@@ -577,32 +572,6 @@ public final class LocalRuntime implements AutoCloseable {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    /** The template evaluated for the services beyond the first (see {@link Options#services()}). */
-    private List<PipelineTemplate> moreServices(Map<String, String> overrides) {
-        List<PipelineTemplate> more = new java.util.ArrayList<>();
-        for (int i = 2; i <= services; i++) {
-            more.add(template(overrides, Map.of("AppName", "web" + i, "DatabaseRole", "app" + i)));
-        }
-        return more;
-    }
-
-    /**
-     * The rules of the stack and, for the services beyond the first, those of their evaluations that
-     * differ (each service's own ECS rules, named {@code <rule>@<service>}): one event bus, as if each
-     * service's stack had its rules on it; a rule identical in every evaluation is there once.
-     */
-    private static List<RuleSpec> rules(PipelineTemplate template, List<PipelineTemplate> more) {
-        List<RuleSpec> rules = new java.util.ArrayList<>(template.rules());
-        for (int i = 0; i < more.size(); i++) {
-            for (RuleSpec rule : more.get(i).rules()) {
-                if (!rules.contains(rule)) {
-                    rules.add(new RuleSpec(rule.name() + "@web" + (i + 2), rule.pattern(), rule.targets()));
-                }
-            }
-        }
-        return rules;
-    }
-
     private static Map<String, String> scanGateParameters(String scanGate) {
         return scanGate == null ? Map.of() : Map.of("EnableScanGate", "true", "ScanGateSeverity", scanGate);
     }
@@ -621,14 +590,11 @@ public final class LocalRuntime implements AutoCloseable {
                 simulator.trafficShift(target.cluster(), target.service(), null);
                 continue;
             }
-            JsonNode hooks = template.ecsService(target.service()).map(s -> s.path("DeploymentConfiguration").path("LifecycleHooks"))
-                    .orElse(Json.mapper().createArrayNode());
             String function = null;
             List<String> stages = new ArrayList<>();
-            for (JsonNode hook : hooks) {
-                String arn = hook.path("HookTargetArn").asText();
-                function = arn.split(":").length > 6 ? arn.split(":")[6] : arn;
-                hook.path("LifecycleStages").forEach(stage -> stages.add(stage.asText()));
+            for (StackOutputs.Hook hook : service.hooks()) {
+                function = LambdaRuntime.functionName(hook.targetArn());
+                stages.addAll(hook.stages());
             }
             Strategy.Shift shift = strategy.shift();
             simulator.trafficShift(target.cluster(), target.service(), new TrafficShift(strategy.type().name(), shift.canaryPercent(),
@@ -638,12 +604,11 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
-    /** The template with the runtime's parameters, then {@code overrides}, then a service's own. */
-    private PipelineTemplate template(Map<String, String> overrides, Map<String, String> service) {
+    /** The template expanded with the runtime's parameters, then {@code overrides}. */
+    private PipelineTemplate.LocalTemplate template(Map<String, String> overrides) {
         Map<String, String> evaluated = new HashMap<>(parameters);
         evaluated.putAll(overrides);
-        evaluated.putAll(service);
-        return PipelineTemplate.load(root.resolve("template.yaml"), evaluated);
+        return PipelineTemplate.expand(root.resolve("template.yaml"), evaluated);
     }
 
     /**

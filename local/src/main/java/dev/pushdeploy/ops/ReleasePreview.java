@@ -16,7 +16,7 @@ import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.Pipeline;
 import dev.pushdeploy.request.Preparer;
-import dev.pushdeploy.rollout.EcsServices;
+import dev.pushdeploy.rollout.ServiceReader;
 import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.secrets.SecretRotator;
 import java.time.Clock;
@@ -41,34 +41,19 @@ final class ReleasePreview {
 
     private final ConfigSource config;
     private final ImageRegistry registry;
-    private final EcsServices services;
+    private final ServiceReader services;
     private final LedgerReader ledger;
     private final TaskDefinitions taskDefinitions;
     private final Clock clock;
 
-    ReleasePreview(ConfigSource config, ImageRegistry registry, EcsServices services, LedgerReader ledger,
+    ReleasePreview(ConfigSource config, ImageRegistry registry, ServiceReader services, LedgerReader ledger,
                    TaskDefinitions taskDefinitions, Clock clock) {
         this.config = config;
         this.registry = registry;
-        this.services = readOnly(services);
+        this.services = services;
         this.ledger = ledger;
         this.taskDefinitions = readOnly(taskDefinitions);
         this.clock = clock;
-    }
-
-    /** The service reads; moving the service is refused (Prepare never does it; a preview must not). */
-    private static EcsServices readOnly(EcsServices services) {
-        return new EcsServices() {
-            @Override
-            public Optional<ServiceState> describe(String cluster, String service) {
-                return services.describe(cluster, service);
-            }
-
-            @Override
-            public ServiceState update(String cluster, String service, String taskDefinition) {
-                throw new IllegalStateException("a preview never moves a service");
-            }
-        };
     }
 
     /** The revision reads; registering and deregistering are refused. */

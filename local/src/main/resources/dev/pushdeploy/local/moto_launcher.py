@@ -32,6 +32,8 @@ Patches, all measured on moto 5.2.1:
     unwound, which waits for a Task's Lambda call to return. Step Functions reports ABORTED at
     once (the Lambda runs on, its result ignored): the status, the stop date and the logged
     status change are set at once.
+  * ECS drops a service's deploymentConfiguration (circuit breaker, minimum and maximum
+    percent); ECS keeps what CreateService and UpdateService set, and DescribeServices shows it.
 
 CONTROL_PORT serves the runtime (JSON):
   GET  /clock/idle?wait=S    waits up to S seconds for the interpreter to be idle; answers
@@ -468,6 +470,25 @@ class _Control(http.server.BaseHTTPRequestHandler):
             self._answer({"advanced": advanced, "now": CLOCK.now(), "offset": CLOCK.offset})
 
 
+def _services_keep_their_deployment_configuration():
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    def keeping(original, name_param):
+        def call(self):
+            result = original(self)
+            configuration = self._get_param("deploymentConfiguration")
+            if configuration:
+                services, _ = self.ecs_backend.describe_services(self._get_param("cluster", "default"),
+                                                                 [self._get_param(name_param)])
+                for service in services:
+                    service.deployment_configuration = configuration
+            return result
+        return call
+
+    EC2ContainerServiceResponse.create_service = keeping(EC2ContainerServiceResponse.create_service, "serviceName")
+    EC2ContainerServiceResponse.update_service = keeping(EC2ContainerServiceResponse.update_service, "service")
+
+
 def main():
     port, control_port = sys.argv[1], int(sys.argv[2])
     _patch_time()
@@ -476,6 +497,7 @@ def main():
     _patch_sfn_responses()
     _terminal_errors_escape_states_all()
     _stop_is_immediate()
+    _services_keep_their_deployment_configuration()
     control = http.server.ThreadingHTTPServer(("127.0.0.1", control_port), _Control)
     control.daemon_threads = True
     _threading.Thread(target=control.serve_forever, name="pushdeploy-control", daemon=True).start()

@@ -61,7 +61,7 @@ class CostPerDeployIT {
     @BeforeAll
     static void start() {
         runtime = LocalRuntime.start(new LocalRuntime.Options(TestRuntime.root(), TestRuntime.FUNCTION_LOG::add, null, false,
-                Map.of("DeploymentDeadlineSeconds", "3600"), 1));
+                Map.of("DeploymentDeadlineSeconds", "3600")));
     }
 
     @AfterAll

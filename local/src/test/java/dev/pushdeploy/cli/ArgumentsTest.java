@@ -39,4 +39,34 @@ class ArgumentsTest {
         assertEquals(80, longest.length());
         Arguments.executionName(spec, "--name", longest);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "deploy v1.2.0 --name bad.name                  | --name 'bad.name' must be 1 to 80",
+        "rotate --reason %s                             | --reason is 257 characters; at most 256",
+        "rollback --to previous --name a/b               | --name 'a/b' must be 1 to 80",
+        "diff web:latest!                               | IMAGE 'web:latest!' is neither a tag",
+        "deploy ' '                                     | IMAGE is empty",
+        "follow not/an/execution                        | EXECUTION 'not/an/execution' is neither",
+        "cancel not/an/execution                        | EXECUTION 'not/an/execution' is neither"})
+    void theSharedArgumentsAreCheckedBeforeAnythingStarts(String command, String error) {
+        CommandLine cli = new CommandLine(new Main(System.out, System.err, null));
+        String[] args = command.formatted("x".repeat(257)).split(" (?=(?:[^']*'[^']*')*[^']*$)");
+        for (int i = 0; i < args.length; i++) {
+            args[i] = args[i].replace("'", "");
+        }
+        CommandLine.ParseResult parsed = cli.parseArgs(args);
+        CommandLine sub = parsed.subcommand().commandSpec().commandLine();
+        Exception e = assertThrows(Exception.class, () -> ((java.util.concurrent.Callable<?>) sub.getCommand()).call());
+        assertTrue(e.getMessage().startsWith(error), e.getMessage());
+    }
+
+    @Test
+    void eachStartingCommandNamesItsOwnDefaultExecutionName() {
+        CommandLine cli = new CommandLine(new Main(System.out, System.err, null));
+        for (String command : new String[] {"deploy", "rollback", "rotate"}) {
+            String help = cli.getSubcommands().get(command).getUsageMessage().replaceAll("\\s+", " ");
+            assertTrue(help.contains("(default: " + command + "-<what it moves>-<time>)"), help);
+        }
+    }
 }

@@ -52,6 +52,7 @@ class LocalStackIT {
         long daemon = up.json().path("pid").asLong();
         Connection aws = Connection.emulator(endpoint, "us-east-1", "local", "local");
         EcsClient ecs = aws.client(EcsClient.builder());
+        int first = revision(live(ecs));
         try {
             CliProcess.Result again = cli.run("local", "up");
             assertEquals(0, again.exit(), again.toString());
@@ -60,14 +61,14 @@ class LocalStackIT {
             CliProcess.Result push = cli.run("--json", "local", "push", "v1.1.0");
             assertEquals(0, push.exit(), push.toString());
             assertEquals("SUCCEEDED", push.json().path("outcome").asText(), push.toString());
-            assertTrue(push.json().path("taskDefinition").asText().endsWith("task-definition/web:2"), push.toString());
-            assertEquals("web:2", live(ecs));
+            assertTrue(push.json().path("taskDefinition").asText().endsWith("task-definition/web:" + (first + 1)), push.toString());
+            assertEquals("web:" + (first + 1), live(ecs));
 
             CliProcess.Result status = cli.run("--local", "--json", "status");
             assertEquals(0, status.exit(), status.toString());
             JsonNode s = status.json();
             assertEquals("pushdeploy/web", s.path("service").asText());
-            assertEquals("web:2", s.path("live").path("revision").asText());
+            assertEquals("web:" + (first + 1), s.path("live").path("revision").asText());
             assertEquals("[\"v1.1.0\"]", s.path("live").path("tags").toString());
             assertEquals(push.json().path("name").asText(), s.path("live").path("release").asText());
             assertEquals("b", slot(s, "APP_SIGNING_KEY"));
@@ -81,7 +82,7 @@ class LocalStackIT {
 
             CliProcess.Result human = cli.run("--local", "status");
             assertEquals(0, human.exit(), human.toString());
-            assertTrue(human.out().lines().anyMatch(l -> l.matches("\\s+live\\s+web:2 .*")), human.toString());
+            assertTrue(human.out().lines().anyMatch(l -> l.matches("\\s+live\\s+web:" + (first + 1) + " .*")), human.toString());
             assertFalse(human.out().contains("\u001b["), "no colour when stdout is not a terminal: " + human);
 
             CliProcess awsCli = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString(),
@@ -100,8 +101,8 @@ class LocalStackIT {
             assertEquals(0, diff.exit(), diff.toString());
             JsonNode d = diff.json();
             assertEquals("PROCEED", d.path("decision").asText(), d.toString());
-            assertEquals("web:2", d.path("live").asText());
-            assertEquals("web:3", d.path("next").asText());
+            assertEquals("web:" + (first + 1), d.path("live").asText());
+            assertEquals("web:" + (first + 2), d.path("next").asText());
             Map<String, JsonNode> changes = new HashMap<>();
             d.path("changes").forEach(c -> changes.put(c.path("field").asText(), c));
             assertTrue(changes.get("image").path("next").asText().endsWith("@" + digestOf(aws, "v1.0.0")), d.toString());
@@ -115,18 +116,19 @@ class LocalStackIT {
             CliProcess.Result deploy = cli.run("--local", "--json", "deploy", "v1.0.0", "--reason", "back to the first build");
             assertEquals(0, deploy.exit(), deploy.toString());
             assertEquals("SUCCEEDED", deploy.json().path("outcome").asText(), deploy.toString());
-            assertEquals("web:3", live(ecs));
+            assertEquals("web:" + (first + 2), live(ecs));
 
             CliProcess.Result rollback = awsCli.run("--endpoint-url", endpoint.toString(), "--stack", "pushdeploy", "--json", "rollback");
             assertEquals(0, rollback.exit(), rollback.toString());
             assertEquals("SUCCEEDED", rollback.json().path("outcome").asText(), rollback.toString());
-            assertEquals("web:2", live(ecs));
+            assertEquals("web:" + (first + 1), live(ecs));
 
             CliProcess.Result history = cli.run("--local", "--json", "history", "-n", "5");
             assertEquals(0, history.exit(), history.toString());
             JsonNode h = history.json();
             assertEquals(3, h.size(), h.toString());
-            assertEquals(List.of("rollback SUCCEEDED web:2 v1.1.0", "deploy SUCCEEDED web:3 v1.0.0", "deploy SUCCEEDED web:2 v1.1.0"),
+            assertEquals(List.of("rollback SUCCEEDED web:" + (first + 1) + " v1.1.0", "deploy SUCCEEDED web:" + (first + 2) + " v1.0.0",
+                    "deploy SUCCEEDED web:" + (first + 1) + " v1.1.0"),
                     entries(h));
             assertEquals(rollback.json().path("name").asText(), h.get(0).path("execution").asText());
             h.forEach(e -> assertEquals("ROLLING COMPLETED", e.path("strategy").asText() + " " + e.path("stage").asText(),
@@ -137,10 +139,10 @@ class LocalStackIT {
             CliProcess.Result rotate = cli.run("--local", "--json", "rotate", "--reason", "scheduled");
             assertEquals(0, rotate.exit(), rotate.toString());
             assertEquals("SUCCEEDED", rotate.json().path("outcome").asText(), rotate.toString());
-            assertEquals("web:4", live(ecs));
+            assertEquals("web:" + (first + 3), live(ecs));
             CliProcess.Result rotated = cli.run("--local", "--json", "status");
             assertEquals(0, rotated.exit(), rotated.toString());
-            assertEquals("a", slot(rotated.json(), "APP_SIGNING_KEY"), "the inactive slot of web:2's");
+            assertEquals("a", slot(rotated.json(), "APP_SIGNING_KEY"), "the inactive slot of the revision rolled back to");
             assertEquals("a", slot(rotated.json(), "DB_PASSWORD"));
             assertEquals("[\"v1.1.0\"]", rotated.json().path("live").path("tags").toString(), "the same image");
             assertEquals("ROLLING", rotated.json().path("health").path("strategy").asText(), rotated.toString());
@@ -285,6 +287,11 @@ class LocalStackIT {
         JsonNode answer = Json.tree(response.body());
         assertTrue(answer.path("matched").asBoolean(), answer.toString());
         return answer;
+    }
+
+    /** The revision number of {@code web:N}. */
+    private static int revision(String familyAndRevision) {
+        return Integer.parseInt(familyAndRevision.substring(familyAndRevision.indexOf(':') + 1));
     }
 
     private static String live(EcsClient ecs) {

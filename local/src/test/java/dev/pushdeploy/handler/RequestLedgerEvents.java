@@ -28,7 +28,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * template's variables pointing at World's resources.
  */
 final class RequestLedgerEvents {
-    static final String RELEASE_PARAMETER_PREFIX = "/pushdeploy/release";
+    static final String RELEASE_PARAMETER_PREFIX = World.RELEASE_PARAMETER_PREFIX;
     static final String EVENT_BUS = "pushdeploy-outcomes";
     /** Digest of World's image v1.1.0 (moto derives digests from the manifest), as written in the events. */
     static final String V1_1_0 = "sha256:e04301bcebbbe14be48ffb1152944d586116ea8e769bda89a008a127f5edbdd7";

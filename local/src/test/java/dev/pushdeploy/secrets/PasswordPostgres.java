@@ -1,18 +1,17 @@
 package dev.pushdeploy.secrets;
 
+import dev.pushdeploy.testing.PostgresLogins;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import org.postgresql.PGConnection;
 
 /**
@@ -31,7 +30,6 @@ final class PasswordPostgres {
     static final String MASTER = "pushdeploy_master";
     static final String MASTER_PASSWORD = "master-" + RandomValues.next(24).reveal();
     static final String BASE_ROLE = "app";
-    static final String INVALID_PASSWORD = "28P01";
     private static final String SUPERUSER_PASSWORD = "super-" + RandomValues.next(24).reveal();
     private static PasswordPostgres instance;
 
@@ -59,10 +57,7 @@ final class PasswordPostgres {
     }
 
     Connection connect(String user, String password) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        props.setProperty("password", password);
-        return DriverManager.getConnection(url(), props);
+        return PostgresLogins.connect(url(), user, password);
     }
 
     Connection superuser() throws SQLException {
@@ -71,16 +66,7 @@ final class PasswordPostgres {
 
     /** True when {@code user} logs in with {@code password}; false when the server refuses the password. */
     boolean canLogin(String user, String password) {
-        try (Connection c = connect(user, password); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT session_user")) {
-            rs.next();
-            return user.equals(rs.getString(1));
-        } catch (SQLException e) {
-            if (INVALID_PASSWORD.equals(e.getSQLState())) {
-                return false;
-            }
-            throw new IllegalStateException("login as " + user + " failed unexpectedly: " + e.getMessage(), e);
-        }
+        return PostgresLogins.canLogin(url(), user, password);
     }
 
     /** Everything the server logged so far (every statement: {@code log_statement=all}). */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.local.template.CfnTemplate;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;
@@ -40,23 +40,21 @@ class CoexistenceIT {
     private static final CfnTemplate TEMPLATE = Deployments.TEMPLATE;
 
     /** The deployment CloudFormation would make now: SSM-typed parameters read from the emulator. */
-    private static Stack deployNow(World world, Map<String, String> overrides) {
-        Map<String, String> bindings = new HashMap<>(Deployments.bindings());
-        bindings.putAll(Map.of("DeploymentTable", World.TABLE, "NotificationTopic", world.topicArn));
+    private static Deployment deployNow(World world, Map<String, String> overrides) {
         return Deployments.stack(overrides, name -> {
             try {
                 return Optional.of(world.ssm.getParameter(r -> r.name(name)).parameter().value());
             } catch (ParameterNotFoundException e) {
                 return Optional.empty();
             }
-        }, bindings);
+        }, Deployments.names().bind(Map.of("DeploymentTable", World.TABLE, "NotificationTopic", world.topicArn)));
     }
 
-    private static JsonNode container(Stack stack) {
+    private static JsonNode container(Deployment stack) {
         return stack.properties("TaskDefinition").path("ContainerDefinitions").get(0);
     }
 
-    private static Map<String, String> secrets(Stack stack) {
+    private static Map<String, String> secrets(Deployment stack) {
         Map<String, String> secrets = new HashMap<>();
         container(stack).path("Secrets").forEach(s -> secrets.put(s.path("Name").asText(), s.path("ValueFrom").asText()));
         return secrets;
@@ -97,7 +95,7 @@ class CoexistenceIT {
             put(world, releaseParameter(suffix), "none");
         }
 
-        Stack stack = deployNow(world, Map.of());
+        Deployment stack = deployNow(world, Map.of());
 
         assertEquals(world.repositoryUri + ":bootstrap", container(stack).path("Image").asText());
         assertTrue(container(stack).path("Secrets").isMissingNode(), "no secret slot exists yet");
@@ -118,7 +116,7 @@ class CoexistenceIT {
         for (String suffix : new String[] {"image", "secret/APP_SIGNING_KEY", "secret/DB_PASSWORD"}) {
             put(world, releaseParameter(suffix), "none");
         }
-        Stack bootstrap = deployNow(world, Map.of());
+        Deployment bootstrap = deployNow(world, Map.of());
         String payload = Files.readString(Repo.ROOT.resolve("docs/first-release-rotate.json"));
 
         Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(bootstrap, "RotateSecretsFunction"));
@@ -141,7 +139,7 @@ class CoexistenceIT {
         put(world, releaseParameter("image"), world.repositoryUri + "@" + world.liveDigest);
         put(world, releaseParameter("secret/APP_SIGNING_KEY"), slot.path("parameter").asText());
 
-        Stack first = deployNow(world, Map.of());
+        Deployment first = deployNow(world, Map.of());
 
         assertEquals(world.repositoryUri + "@" + world.liveDigest, container(first).path("Image").asText());
         assertEquals(Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/a"), secrets(first));
@@ -156,14 +154,14 @@ class CoexistenceIT {
         put(world, releaseParameter("image"), original);
         put(world, releaseParameter("secret/APP_SIGNING_KEY"), World.SIGNING_KEY_PARAMETER + "/a");
         put(world, releaseParameter("secret/DB_PASSWORD"), "none");
-        Stack first = deployNow(world, Map.of());
+        Deployment first = deployNow(world, Map.of());
         assertEquals(original, container(first).path("Image").asText(), "the first release is what the stack deploys");
         assertEquals(Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/a"), secrets(first));
         assertEquals("2", first.properties("Service").path("DesiredCount").asText());
 
         String deployed = pipelineDeploysV110(world, first);
 
-        Stack redeploy = deployNow(world, Map.of());
+        Deployment redeploy = deployNow(world, Map.of());
         assertEquals(deployed, container(redeploy).path("Image").asText());
         assertNotEquals(original, container(redeploy).path("Image").asText(), "the old image does not come back");
         assertEquals(Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/b"), secrets(redeploy),
@@ -182,7 +180,7 @@ class CoexistenceIT {
         for (String slot : new String[] {"a", "b"}) {
             put(world, releaseParameter("secret/DB_PASSWORD"), "/pushdeploy/web/db-password/" + slot);
 
-            Stack stack = deployNow(world, Map.of("EnableDatabase", "true"));
+            Deployment stack = deployNow(world, Map.of("EnableDatabase", "true"));
 
             assertEquals("/pushdeploy/web/db-password/" + slot, secrets(stack).get("DB_PASSWORD"));
             Map<String, String> environment = new HashMap<>();
@@ -196,7 +194,7 @@ class CoexistenceIT {
      * The pipeline deploys v1.1.0 with a rotated slot b (revision 6 is live, as in events/finalize.json)
      * and its real Finalize, wired as the template wires it, records the release. Returns the image.
      */
-    private static String pipelineDeploysV110(World world, Stack stack) throws Exception {
+    private static String pipelineDeploysV110(World world, Deployment stack) throws Exception {
         String v110 = world.pushImage("v1.1.0");
         for (int i = 2; i <= 5; i++) {
             register(world, world.liveDigest, "a");

@@ -9,7 +9,7 @@ import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.config.Target;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,14 +20,14 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigDocumentTest {
 
-    private static PipelineConfig config(Stack stack) {
+    private static PipelineConfig config(Deployment stack) {
         String document = stack.properties("ConfigParameter").path("Value").asText();
         return ConfigParser.parse(document);
     }
 
     @Test
     void defaultsDescribeTheServiceWithOneRandomSecret() {
-        Stack stack = Deployments.withRelease(Map.of(), "none");
+        Deployment stack = Deployments.withRelease(Map.of(), "none");
         PipelineConfig config = config(stack);
 
         assertEquals(Deployments.KEY_ARN, config.kmsKeyId());
@@ -53,7 +53,7 @@ class ConfigDocumentTest {
 
     @Test
     void optionalPartsAppearWhenEnabled() {
-        Stack stack = Deployments.withRelease(Map.of(
+        Deployment stack = Deployments.withRelease(Map.of(
                 "EnableDatabase", "true", "EnableScanGate", "true", "ScanGateSeverity", "CRITICAL",
                 "SmokeCheckUrl", "https://www.example.com/health", "TagPattern", "release-[0-9]+",
                 "KeepRevisions", "5", "BakeSeconds", "30", "DeploymentDeadlineSeconds", "600"), "none");
@@ -82,7 +82,7 @@ class ConfigDocumentTest {
 
     @Test
     void theSecretSlotsAreWhereTheTasksAndTheRotationMayReadThem() {
-        Stack stack = Deployments.withRelease(Map.of("EnableDatabase", "true"), "none");
+        Deployment stack = Deployments.withRelease(Map.of("EnableDatabase", "true"), "none");
         String readable = stack.properties("TaskExecutionRole").path("Policies").get(0).path("PolicyDocument")
                 .path("Statement").findValues("Resource").stream().flatMap(ConfigDocumentTest::texts)
                 .filter(r -> r.contains(":parameter/")).findFirst().orElseThrow();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.handler.Env;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import java.lang.reflect.InvocationTargetException;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,11 +22,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every environment variable a handler's production constructor reads is set for its function by
  * the template: each handler is built with exactly the template's variables (Globals + its own,
  * plus the region Lambda provides) and must not fail; taking away any one of its own variables
- * must fail naming it, so the template sets nothing the code does not read (the Globals ones,
- * CONFIG_PARAMETER, go to every function by design).
+ * must fail naming it, so the template sets nothing the code does not read (those every function
+ * gets from the Globals, CONFIG_PARAMETER, go to every function by design).
  */
 class EnvironmentTest {
-    private static final Stack STACK = Deployments.withRelease(Map.of(), "none");
+    /** With a second service, so that every function exists (the release planner comes with it). */
+    private static final Deployment STACK = Deployments.withRelease(Map.of("SecondServiceName", "api"), "none");
 
     static Set<String> functions() {
         return Repo.FUNCTIONS.keySet();
@@ -35,7 +36,7 @@ class EnvironmentTest {
     private static Object construct(String function, Map<String, String> variables) throws Exception {
         Map<String, String> properties = new HashMap<>(variables);
         properties.put("aws.region", "us-east-1");
-        String handler = STACK.template().properties(function).path("Handler").asText().split("::")[0];
+        String handler = STACK.properties(function).path("Handler").asText().split("::")[0];
         Class<?> type = Class.forName(handler);
         return FunctionEnvironment.with(properties, () -> type.getConstructor().newInstance());
     }
@@ -50,8 +51,8 @@ class EnvironmentTest {
 
         assertNotNull(construct(function, variables));
 
-        Set<String> global = new TreeSet<>();
-        STACK.template().globals().path("Function").path("Environment").path("Variables").fieldNames().forEachRemaining(global::add);
+        Set<String> global = new TreeSet<>(variables.keySet());
+        functions().forEach(other -> global.retainAll(FunctionEnvironment.of(STACK, other).keySet()));
         for (String variable : variables.keySet()) {
             if (global.contains(variable)) {
                 continue;

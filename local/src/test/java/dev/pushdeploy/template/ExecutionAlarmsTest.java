@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,7 +24,7 @@ class ExecutionAlarmsTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void everyStateMachineHasAFailedAndATimedOutAlarm(boolean twoServices) {
-        Stack stack = Deployments.withRelease(twoServices ? Map.of("SecondServiceName", "api") : Map.of(), DIGEST);
+        Deployment stack = Deployments.withRelease(twoServices ? Map.of("SecondServiceName", "api") : Map.of(), DIGEST);
         List<String> machines = new ArrayList<>();
         Set<String> alarmed = new TreeSet<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = stack.template().root().path("Resources").fields(); it.hasNext(); ) {

@@ -2,7 +2,7 @@ package dev.pushdeploy.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.handler.Env;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.LinkedHashMap;
@@ -12,17 +12,16 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A function's environment as the template sets it (Globals + the function's own variables, evaluated
- * for one deployment), applied as system properties (which {@link Env} reads, like the local runtime).
+ * A function's environment as the expanded template sets it (SAM merges Globals into every function),
+ * evaluated for one deployment, applied as system properties (which {@link Env} reads, like the local runtime).
  */
 final class FunctionEnvironment {
     private FunctionEnvironment() {
     }
 
-    static Map<String, String> of(Stack stack, String function) {
+    static Map<String, String> of(Deployment stack, String function) {
         Map<String, String> variables = new LinkedHashMap<>();
-        collect(stack.evaluator().evaluate(stack.template().globals().path("Function").path("Environment").path("Variables")), variables);
-        collect(stack.evaluator().evaluate(stack.template().properties(function).path("Environment").path("Variables")), variables);
+        collect(stack.properties(function).path("Environment").path("Variables"), variables);
         return variables;
     }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ class GitHubWorkflowTest {
     /** A tag the workflow runs for is one the role trusts and the pipeline deploys; others are none of these. */
     @Test
     void theRefsItRunsForAreTheOnesTheRoleTrustsAndThePipelineDeploys() throws IOException {
-        Stack stack = Deployments.withRelease(Map.of("GitHubRepository", REPOSITORY), "none");
+        Deployment stack = Deployments.withRelease(Map.of("GitHubRepository", REPOSITORY), "none");
         JsonNode trust = stack.properties("GitHubPushRole").path("AssumeRolePolicyDocument").path("Statement").get(0);
         String subject = trust.path("Condition").path("StringLike").path("token.actions.githubusercontent.com:sub").asText();
         assertEquals("sts.amazonaws.com", trust.path("Condition").path("StringEquals").path("token.actions.githubusercontent.com:aud").asText());

@@ -1,7 +1,7 @@
 package dev.pushdeploy.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +36,7 @@ final class Iam {
         return value.matches(regex.toString());
     }
 
-    static List<Statement> statements(Stack stack, String role) {
+    static List<Statement> statements(Deployment stack, String role) {
         List<Statement> statements = new ArrayList<>();
         JsonNode properties = stack.properties(role);
         for (JsonNode policy : properties.path("Policies")) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.template.Permissions.Permission;
 import dev.pushdeploy.template.RecordingInterceptor.Call;
 import dev.pushdeploy.testing.Emulator;
@@ -57,18 +57,17 @@ class IamCoverageIT {
     }
 
     /** The template evaluated for World: the resources it leaves unnamed are World's. */
-    static Stack stackFor(World world) {
-        Map<String, String> bindings = new HashMap<>(Deployments.bindings());
-        bindings.put("DeploymentTable", World.TABLE);
-        bindings.put("DeploymentTable.Arn", "arn:aws:dynamodb:" + Emulator.REGION + ":" + Emulator.ACCOUNT + ":table/" + World.TABLE);
-        bindings.put("NotificationTopic", world.topicArn);
-        bindings.put("TaskExecutionRole.Arn", "arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-execution");
-        bindings.put("TaskRole.Arn", "arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-task");
-        bindings.put("TargetGroup", world.targetGroupArn);
-        return Deployments.stack(Map.of(), name -> Optional.of("none"), bindings);
+    static Deployment stackFor(World world) {
+        return Deployments.stack(Map.of(), name -> Optional.of("none"), Deployments.names().bind(Map.of(
+                "DeploymentTable", World.TABLE,
+                "DeploymentTable.Arn", "arn:aws:dynamodb:" + Emulator.REGION + ":" + Emulator.ACCOUNT + ":table/" + World.TABLE,
+                "NotificationTopic", world.topicArn,
+                "TaskExecutionRole.Arn", "arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-execution",
+                "TaskRole.Arn", "arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-task",
+                "TargetGroup", world.targetGroupArn)));
     }
 
-    static String roleOf(Stack stack, String function) {
+    static String roleOf(Deployment stack, String function) {
         return stack.template().properties(function).path("Role").path("Fn::GetAtt").get(0).asText();
     }
 
@@ -78,7 +77,7 @@ class IamCoverageIT {
         World world = function.equals("ScanGateFunction")
                 ? World.create(emulator, World.configDocument("HIGH"))
                 : World.create(emulator);
-        Stack stack = stackFor(world);
+        Deployment stack = stackFor(world);
         Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, function));
         environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
                 "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
@@ -192,11 +191,9 @@ class IamCoverageIT {
             try (Connection admin = postgres.getPostgresDatabase().getConnection(); Statement sql = admin.createStatement()) {
                 sql.execute("CREATE DATABASE app");
             }
-            Map<String, String> bindings = new HashMap<>(Deployments.bindings());
-            bindings.put("Key.Arn", World.KMS_KEY);
-            bindings.put("Database.Endpoint.Address", "localhost");
-            bindings.put("Database.Endpoint.Port", String.valueOf(postgres.getPort()));
-            Stack stack = Deployments.stack(Map.of("EnableDatabase", "true"), name -> Optional.of("none"), bindings);
+            Deployment stack = Deployments.stack(Map.of("EnableDatabase", "true"), name -> Optional.of("none"),
+                    Deployments.names().bind(Map.of("Key.Arn", World.KMS_KEY, "Database.Endpoint.Address", "localhost",
+                            "Database.Endpoint.Port", String.valueOf(postgres.getPort()))));
             World world = World.create(emulator, stack.properties("ConfigParameter").path("Value").asText());
             String secretName = stack.properties("DatabaseMasterSecret").path("Name").asText();
             world.emulator.client(SecretsManagerClient.builder()).createSecret(r -> r.name(secretName)

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Json;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.FakeRuntimeApi;
@@ -175,7 +175,7 @@ class LambdaRuntimeClientIT {
 
     /** The function's variables as the template sets them, evaluated for World. */
     private static Map<String, String> environment(World world, String function) {
-        Stack stack = IamCoverageIT.stackFor(world);
+        Deployment stack = IamCoverageIT.stackFor(world);
         return FunctionEnvironment.of(stack, function);
     }
 

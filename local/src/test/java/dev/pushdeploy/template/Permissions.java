@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
  * the request names, plus the permissions the call implies (KMS for SecureStrings and the
  * encrypted topic, iam:PassRole for the roles a task definition names). A null resource means
  * the check is by action only (APIs without a resource type, or resources not derivable here).
- * Secrets Manager ARNs end in a random suffix; here it is {@code -AbCdEf}, as {@code Stack} derives them.
+ * Secrets Manager ARNs end in a random suffix; here it is {@code -AbCdEf}, as {@code AwsNames} derives them.
  */
 final class Permissions {
     record Permission(String action, String resource) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import java.io.IOException;
@@ -31,7 +31,7 @@ import software.amazon.event.ruler.Machine;
  */
 @ExtendWith(EmulatorExtension.class)
 class PushRuleIT {
-    private static final Stack STACK = Deployments.withRelease(Map.of(), "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "1".repeat(64));
+    private static final Deployment STACK = Deployments.withRelease(Map.of(), "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "1".repeat(64));
 
     private EventBridgeClient events;
     private SqsClient sqs;

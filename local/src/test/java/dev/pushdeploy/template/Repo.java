@@ -1,6 +1,7 @@
 package dev.pushdeploy.template;
 
 import dev.pushdeploy.local.template.CfnTemplate;
+import dev.pushdeploy.testing.Emulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,11 +42,17 @@ final class Repo {
         EVENTS.put(function, events);
     }
 
+    /** template.yaml expanded by aws-sam-translator, with the default parameters. */
     static CfnTemplate template() {
+        return template(Map.of());
+    }
+
+    /** template.yaml expanded by aws-sam-translator with these parameter values (the others take their defaults). */
+    static CfnTemplate template(Map<String, String> parameters) {
         if (!Files.isRegularFile(TEMPLATE_FILE)) {
             throw new IllegalStateException("no template at " + TEMPLATE_FILE);
         }
-        return CfnTemplate.load(TEMPLATE_FILE);
+        return CfnTemplate.expand(TEMPLATE_FILE, Emulator.REGION, Emulator.ACCOUNT, parameters);
     }
 
     static Path events(String name) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.run.EventRule;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * still in progress, another service's events and a task still running do not.
  */
 class RolloutEventRulesTest {
-    private static final Stack STACK = Deployments.withRelease(Map.of(), "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "1".repeat(64));
+    private static final Deployment STACK = Deployments.withRelease(Map.of(), "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "1".repeat(64));
     private static final EventRule RULES = new EventRule(Map.of(
             "deployment", STACK.properties("RolloutDeploymentEventsRule").path("EventPattern").toString(),
             "task", STACK.properties("RolloutTaskEventsRule").path("EventPattern").toString()));

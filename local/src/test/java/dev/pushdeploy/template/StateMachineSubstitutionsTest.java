@@ -74,8 +74,10 @@ class StateMachineSubstitutionsTest {
             String function = e.getKey().substring(0, e.getKey().length() - "Arn".length());
             if (e.getKey().endsWith("FunctionArn")) {
                 assertTrue(Repo.FUNCTIONS.containsKey(function), function + " is one of the pipeline's functions");
-                assertEquals(function + ".Alias", e.getValue().path("Ref").asText(), e.getKey() + " substitution");
-                invoked.add(function + ".Alias");
+                String alias = e.getValue().path("Ref").asText();
+                assertEquals("AWS::Lambda::Alias", TEMPLATE.type(alias), e.getKey() + " substitution");
+                assertEquals(function, TEMPLATE.properties(alias).path("FunctionName").path("Ref").asText(), alias);
+                invoked.add(alias);
             }
         });
         assertTrue(!invoked.isEmpty(), stateMachine + " invokes functions");

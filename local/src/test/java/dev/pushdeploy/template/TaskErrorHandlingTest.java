@@ -107,14 +107,14 @@ class TaskErrorHandlingTest {
     @Test
     void everyTaskTimesOutJustAfterItsFunction() throws IOException {
         JsonNode substitutions = TEMPLATE.properties("StateMachine").path("DefinitionSubstitutions");
-        int globalTimeout = TEMPLATE.globals().path("Function").path("Timeout").asInt();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, JsonNode> task : tasks().entrySet()) {
             boolean watch = task.getValue().path("Resource").asText().endsWith(".waitForTaskToken");
             String placeholder = (watch ? task.getValue().path("Parameters").path("FunctionName") : task.getValue().path("Resource"))
                     .asText().replaceAll("^\\$\\{(.+)}$", "$1");
-            String function = substitutions.path(placeholder).path("Ref").asText().replace(".Alias", "");
-            int functionTimeout = TEMPLATE.properties(function).path("Timeout").asInt(globalTimeout);
+            String alias = substitutions.path(placeholder).path("Ref").asText();
+            String function = TEMPLATE.properties(alias).path("FunctionName").path("Ref").asText();
+            int functionTimeout = TEMPLATE.properties(function).path("Timeout").asInt();
             int taskTimeout = task.getValue().path("TimeoutSeconds").asInt(-1);
             if (watch) {
                 if (taskTimeout != RolloutWatcher.RECHECK_SECONDS || taskTimeout <= functionTimeout) {

@@ -285,7 +285,7 @@ class TemplateOptionsIT {
         combinations().forEach(o -> o.parameters().forEach((k, val) -> seen.add(k + "=" + val)));
         for (String parameter : List.of("Ingress", "DatabaseNetwork", "EnableDatabase", "EnableExecuteCommand", "EnableAdminHost",
                 "ReadOnlyRootFilesystem", "DeploymentStrategy")) {
-            for (com.fasterxml.jackson.databind.JsonNode value : Expansion.template().parameters().path(parameter).path("AllowedValues")) {
+            for (com.fasterxml.jackson.databind.JsonNode value : Deployments.TEMPLATE.parameters().path(parameter).path("AllowedValues")) {
                 assertTrue(seen.contains(parameter + "=" + value.asText()), parameter + "=" + value.asText() + " is never tried");
             }
         }

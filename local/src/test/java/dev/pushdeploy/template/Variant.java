@@ -1,11 +1,10 @@
 package dev.pushdeploy.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.local.template.CfnEvaluator;
+import dev.pushdeploy.local.template.AwsNames;
 import dev.pushdeploy.local.template.CfnTemplate;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.testing.Emulator;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,22 +16,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One deployment of the expanded template ({@link Expansion}) for a set of parameter values: which
- * resources exist, their properties with every intrinsic function evaluated (resources CloudFormation
- * names at creation read as {@code {LogicalId}} / {@code {LogicalId.Attribute}}; the database port is
- * 5432, a number in the configuration document; a subnet's or VPC's CidrBlock is its evaluated range),
- * the template's Rules, and checks that
- * hold for any deployment. Release parameters read {@code none} (before the first release) unless given.
+ * One deployment of the expanded template ({@link Repo#template()}) for a set of parameter values
+ * (checked as CloudFormation checks them): which resources exist, their properties with every
+ * intrinsic function evaluated (resources CloudFormation names at creation read as
+ * {@code {LogicalId}} / {@code {LogicalId.Attribute}}; the database port is 5432, a number in the
+ * configuration document; a subnet's or VPC's CidrBlock is its evaluated range), the template's
+ * Rules, and checks that hold for any deployment. Release parameters read {@code none} (before the
+ * first release) unless given.
  */
 final class Variant {
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
 
     final Map<String, String> parameters;
     final CfnTemplate template;
-    final Stack stack;
+    final Deployment stack;
     private final Map<String, JsonNode> evaluated = new java.util.HashMap<>();
 
-    private Variant(CfnTemplate template, Map<String, String> parameters, Stack stack) {
+    private Variant(CfnTemplate template, Map<String, String> parameters, Deployment stack) {
         this.template = template;
         this.parameters = parameters;
         this.stack = stack;
@@ -48,16 +48,20 @@ final class Variant {
 
     /** A deployment whose Parameter Store parameters (those of SSM-typed template parameters) read {@code ssm}. */
     static Variant of(Map<String, String> overrides, java.util.function.Function<String, Optional<String>> ssm) {
-        CfnTemplate template = Expansion.template();
+        CfnTemplate template = Deployments.TEMPLATE;
         Map<String, String> values = template.parameterValues(overrides, ssm);
         Map<String, String> bindings = new LinkedHashMap<>(Map.of("Database.Endpoint.Port", "5432"));
-        Stack ranges = new Stack(template, values, Deployments.STACK_NAME, Emulator.REGION, Emulator.ACCOUNT, bindings).withPlaceholders();
+        Deployment ranges = deployment(template, values, bindings);
         for (String type : List.of("AWS::EC2::Subnet", "AWS::EC2::VPC")) {
             template.resources(type).keySet().stream().filter(ranges::exists)
                     .forEach(id -> bindings.put(id + ".CidrBlock", ranges.properties(id).path("CidrBlock").asText()));
         }
-        Stack stack = new Stack(template, values, Deployments.STACK_NAME, Emulator.REGION, Emulator.ACCOUNT, bindings).withPlaceholders();
-        return new Variant(template, values, stack);
+        return new Variant(template, values, deployment(template, values, bindings));
+    }
+
+    private static Deployment deployment(CfnTemplate template, Map<String, String> values, Map<String, String> bindings) {
+        return new Deployment(template, values, Deployments.STACK_NAME, Emulator.REGION, Emulator.ACCOUNT,
+                new AwsNames((logicalId, type) -> null, bindings).withPlaceholders());
     }
 
     boolean exists(String logicalId) {
@@ -82,7 +86,7 @@ final class Variant {
     }
 
     boolean condition(String name) {
-        return stack.evaluator().condition(name);
+        return stack.condition(name);
     }
 
     String placeholder(String logicalId) {
@@ -91,22 +95,20 @@ final class Variant {
 
     /** An output's value, or empty when its condition leaves it out. */
     Optional<String> output(String name) {
-        JsonNode output = template.root().path("Outputs").path(name);
-        if (output.isMissingNode()) {
+        if (template.outputs().path(name).isMissingNode()) {
             throw new IllegalArgumentException("the template has no output " + name);
         }
-        return stack.evaluator().exists(output) ? Optional.of(stack.evaluator().string(output.path("Value"))) : Optional.empty();
+        return Optional.ofNullable(stack.outputs().get(name));
     }
 
     /**
-     * Problems CloudFormation would reject the deployment for: a failing assertion of the template's
-     * Rules; a parameter value outside its AllowedValues, AllowedPattern or bounds; an existing
-     * resource or output that refers (Ref,
-     * GetAtt, Sub, DependsOn, in the branches its conditions choose) to a resource that does not exist.
+     * Problems CloudFormation would reject the deployment for (beyond parameter values, which
+     * {@link #of} checks): a failing assertion of the template's Rules; an existing resource or
+     * output that refers (Ref, GetAtt, Sub, DependsOn, in the branches its conditions choose) to a
+     * resource that does not exist.
      */
     List<String> problems() {
         List<String> problems = new ArrayList<>(ruleViolations());
-        template.parameters().properties().forEach(e -> problems.addAll(invalid(e.getKey(), e.getValue(), parameters.get(e.getKey()))));
         template.root().path("Resources").properties().forEach(e -> {
             if (!stack.exists(e.getKey())) {
                 return;
@@ -122,8 +124,9 @@ final class Variant {
             });
             targets.stream().filter(t -> !stack.exists(t)).forEach(t -> problems.add(e.getKey() + " refers to " + t + ", which does not exist"));
         });
-        template.root().path("Outputs").properties().forEach(e -> {
-            if (stack.evaluator().exists(e.getValue())) {
+        Map<String, String> outputs = stack.outputs();
+        template.outputs().properties().forEach(e -> {
+            if (outputs.containsKey(e.getKey())) {
                 Set<String> targets = new LinkedHashSet<>();
                 references(e.getValue().path("Value"), targets);
                 targets.stream().filter(t -> !stack.exists(t)).forEach(t -> problems.add("output " + e.getKey() + " refers to " + t));
@@ -137,45 +140,16 @@ final class Variant {
         List<String> violations = new ArrayList<>();
         template.root().path("Rules").properties().forEach(rule -> {
             JsonNode when = rule.getValue().path("RuleCondition");
-            if (!when.isMissingNode() && !stack.evaluator().evaluate(when).asBoolean()) {
+            if (!when.isMissingNode() && !stack.evaluate(when).asBoolean()) {
                 return;
             }
             for (JsonNode assertion : rule.getValue().path("Assertions")) {
-                if (!stack.evaluator().evaluate(assertion.path("Assert")).asBoolean()) {
+                if (!stack.evaluate(assertion.path("Assert")).asBoolean()) {
                     violations.add("rule " + rule.getKey() + ": " + assertion.path("AssertDescription").asText());
                 }
             }
         });
         return violations;
-    }
-
-    private static List<String> invalid(String name, JsonNode definition, String value) {
-        List<String> problems = new ArrayList<>();
-        String type = definition.path("Type").asText();
-        if (type.startsWith("AWS::SSM::Parameter::Value<")) {
-            return problems;
-        }
-        List<String> values = type.equals("CommaDelimitedList") ? List.of(value.split(",", -1)) : List.of(value);
-        JsonNode allowed = definition.path("AllowedValues");
-        for (String v : values) {
-            if (allowed.isArray() && java.util.stream.StreamSupport.stream(allowed.spliterator(), false).noneMatch(a -> a.asText().equals(v))) {
-                problems.add("parameter " + name + "=" + v + " is not one of " + allowed);
-            }
-        }
-        if (definition.has("AllowedPattern") && !Pattern.compile(definition.path("AllowedPattern").asText()).matcher(value).matches()) {
-            problems.add("parameter " + name + "=" + value + " does not match " + definition.path("AllowedPattern").asText());
-        }
-        if (type.equals("Number")) {
-            BigDecimal number = new BigDecimal(value);
-            if (definition.has("MinValue") && number.compareTo(new BigDecimal(definition.path("MinValue").asText())) < 0
-                    || definition.has("MaxValue") && number.compareTo(new BigDecimal(definition.path("MaxValue").asText())) > 0) {
-                problems.add("parameter " + name + "=" + value + " is out of bounds");
-            }
-        }
-        if (definition.has("MaxLength") && value.length() > definition.path("MaxLength").asInt()) {
-            problems.add("parameter " + name + " is longer than " + definition.path("MaxLength").asInt());
-        }
-        return problems;
     }
 
     /** Resource logical ids the node refers to, following only the Fn::If branches this deployment takes. */

@@ -1,11 +1,7 @@
 package dev.pushdeploy.testing;
 
 import dev.pushdeploy.local.moto.MotoServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -62,20 +58,7 @@ public final class Emulator {
     }
 
     public void post(String path, String body) {
-        try {
-            HttpURLConnection conn = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
-            conn.setRequestMethod("POST");
-            conn.setDoOutput(true);
-            conn.setRequestProperty("Content-Type", "application/json");
-            conn.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
-            int status = conn.getResponseCode();
-            if (status >= 300) {
-                throw new IllegalStateException("emulator " + path + " answered " + status);
-            }
-            conn.getInputStream().readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        MotoServer.post(endpoint, path, body);
     }
 
     private static Emulator start() {

@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * What the stack would create, in the emulator: network, cluster, a service running revision 1
  * of {@code web} (image v1, signing key in slot a), the ECR repository with images, the table,
  * the topic (with an SQS queue subscribed, to read notifications), and the configuration.
- * Integration tests build one per test after the emulator reset. Its names are {@link SampleStack}'s.
+ * Integration tests build one per test after the emulator reset. Every value the template defines
+ * (names, port, task size, desired count, rollout settings, table keys) is {@link SampleStack}'s.
  */
 public final class World extends SampleStack {
     public final Emulator emulator;
@@ -88,10 +89,10 @@ public final class World extends SampleStack {
     }
 
     private void build(String configDocument) {
-        String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+        String vpc = ec2.createVpc(r -> r.cidrBlock(VPC_CIDR)).vpc().vpcId();
         subnetId = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24")).subnet().subnetId();
         securityGroupId = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("app").description("app tasks")).groupId();
-        targetGroupArn = elb.createTargetGroup(r -> r.name("web").protocol("HTTP").port(8080).vpcId(vpc).targetType("ip"))
+        targetGroupArn = elb.createTargetGroup(r -> r.name("web").protocol("HTTP").port(CONTAINER_PORT).vpcId(vpc).targetType("ip"))
                 .targetGroups().get(0).targetGroupArn();
 
         repositoryUri = ecr.createRepository(r -> r.repositoryName(REPOSITORY)).repository().repositoryUri();
@@ -105,30 +106,30 @@ public final class World extends SampleStack {
         liveTaskDefinition = ecs.registerTaskDefinition(r -> r.family(SERVICE)
                         .networkMode(NetworkMode.AWSVPC)
                         .requiresCompatibilities(Compatibility.FARGATE)
-                        .cpu("256").memory("512")
+                        .cpu(TASK_CPU).memory(TASK_MEMORY)
                         .executionRoleArn("arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-execution")
                         .taskRoleArn("arn:aws:iam::" + Emulator.ACCOUNT + ":role/web-task")
                         .containerDefinitions(ContainerDefinition.builder()
                                 .name(CONTAINER)
                                 .image(repositoryUri + "@" + liveDigest)
                                 .essential(true)
-                                .portMappings(p -> p.containerPort(8080))
-                                .environment(e -> e.name("PORT").value("8080"))
-                                .secrets(Secret.builder().name("APP_SIGNING_KEY").valueFrom(SIGNING_KEY_PARAMETER + "/a").build())
+                                .portMappings(p -> p.containerPort(CONTAINER_PORT))
+                                .environment(e -> e.name("PORT").value(String.valueOf(CONTAINER_PORT)))
+                                .secrets(Secret.builder().name(SIGNING_KEY).valueFrom(SIGNING_KEY_PARAMETER + "/a").build())
                                 .build()))
                 .taskDefinition().taskDefinitionArn();
         ecs.createService(r -> r.cluster(CLUSTER).serviceName(SERVICE).taskDefinition(liveTaskDefinition)
-                .desiredCount(2).launchType(LaunchType.FARGATE)
-                .loadBalancers(lb -> lb.targetGroupArn(targetGroupArn).containerName(CONTAINER).containerPort(8080))
+                .desiredCount(DESIRED_COUNT).launchType(LaunchType.FARGATE)
+                .loadBalancers(lb -> lb.targetGroupArn(targetGroupArn).containerName(CONTAINER).containerPort(CONTAINER_PORT))
                 .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(subnetId)
                         .securityGroups(securityGroupId).assignPublicIp(AssignPublicIp.DISABLED)))
-                .deploymentConfiguration(d -> d.maximumPercent(200).minimumHealthyPercent(100)
+                .deploymentConfiguration(d -> d.maximumPercent(MAXIMUM_PERCENT).minimumHealthyPercent(MINIMUM_HEALTHY_PERCENT)
                         .deploymentCircuitBreaker(cb -> cb.enable(true).rollback(true))));
 
         dynamo.createTable(r -> r.tableName(TABLE)
-                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName(PARTITION_KEY).keyType(KeyType.HASH), k -> k.attributeName(SORT_KEY).keyType(KeyType.RANGE))
+                .attributeDefinitions(a -> a.attributeName(PARTITION_KEY).attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName(SORT_KEY).attributeType(ScalarAttributeType.S))
                 .billingMode("PAY_PER_REQUEST"));
 
         topicArn = sns.createTopic(r -> r.name("pushdeploy-outcomes")).topicArn();
@@ -193,7 +194,7 @@ public final class World extends SampleStack {
     }
 
     public Map<String, AttributeValue> item(String pk, String sk) {
-        return dynamo.getItem(r -> r.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk))))
+        return dynamo.getItem(r -> r.tableName(TABLE).key(Map.of(PARTITION_KEY, AttributeValue.fromS(pk), SORT_KEY, AttributeValue.fromS(sk))))
                 .item();
     }
 }

@@ -1,9 +1,11 @@
 package dev.pushdeploy.adapter.aws;
 
 import dev.pushdeploy.adapter.json.Json;
-import dev.pushdeploy.adapter.json.StateDocument;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.ledger.Executions;
+import dev.pushdeploy.ledger.Finalizer;
+import dev.pushdeploy.model.StepError;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ledger.RunHistory;
 import dev.pushdeploy.adapter.json.InputParser;
 import dev.pushdeploy.error.InvalidRequestException;
@@ -81,8 +83,10 @@ public final class SfnExecutions implements ExecutionIntents, Executions, RunHis
         if (newest == null) {
             return Optional.empty();
         }
-        StateDocument document = Json.read(newest.stateEnteredEventDetails().input(), StateDocument.class);
-        return Optional.of(new LastState(newest.stateEnteredEventDetails().name(), document.input(), document.finalizeFailure()));
+        JsonNode document = Json.tree(newest.stateEnteredEventDetails().input());
+        JsonNode finalizeError = document.path("finalizeError");
+        return Optional.of(new LastState(newest.stateEnteredEventDetails().name(), Json.convert(document, Finalizer.Input.class),
+                finalizeError.isObject() ? Json.convert(finalizeError, StepError.class) : null));
     }
 
     private DescribeExecutionResponse describe(String executionArn) {

@@ -116,12 +116,7 @@ public final class ConfigParser {
         requireObject(node, at);
         String name = text(node, "name", at, ENV_NAME);
         String kindText = text(node, "kind", at, null);
-        SecretSpec.Kind kind;
-        try {
-            kind = SecretSpec.Kind.valueOf(kindText.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(at + ".kind: must be random or postgres, not " + kindText);
-        }
+        SecretSpec.Kind kind = constant(SecretSpec.Kind.class, kindText, at + ".kind", "random or postgres");
         String parameter = text(node, "parameter", at, PARAMETER);
         int length = integer(node, "length", at, 48, 16, 1024);
         SecretSpec.Postgres postgres = null;
@@ -184,12 +179,7 @@ public final class ConfigParser {
         }
         requireObject(node, at);
         String typeText = text(node, "type", at, null);
-        Strategy.Type type;
-        try {
-            type = Strategy.Type.valueOf(typeText.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(at + ".type: must be one of ROLLING, BLUE_GREEN, CANARY, LINEAR, not " + typeText);
-        }
+        Strategy.Type type = constant(Strategy.Type.class, typeText, at + ".type", "one of ROLLING, BLUE_GREEN, CANARY, LINEAR");
         if (!type.shiftsTraffic()) {
             return Strategy.ROLLING;
         }
@@ -256,5 +246,14 @@ public final class ConfigParser {
             throw new ConfigurationException(at + "." + field + ": must be an integer from " + min + " to " + max);
         }
         return value.asInt();
+    }
+
+    /** The constant {@code text} names (in any case), else an error saying what the field must be. */
+    private static <E extends Enum<E>> E constant(Class<E> type, String text, String at, String mustBe) {
+        try {
+            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(at + ": must be " + mustBe + ", not " + text);
+        }
     }
 }

@@ -6,17 +6,23 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.model.StepError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
-/** The one JSON mapper: records in and out, unknown fields ignored, nulls omitted. */
+/**
+ * The one JSON mapper: records in and out, unknown fields ignored, nulls omitted; a caught error
+ * is read in Step Functions' shape ({@link CaughtError}).
+ */
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .addModule(new SimpleModule().addDeserializer(StepError.class, new CaughtError()))
             .build();
 
     private Json() {

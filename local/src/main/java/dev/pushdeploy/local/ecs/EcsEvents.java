@@ -2,10 +2,8 @@ package dev.pushdeploy.local.ecs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.local.run.EventEnvelope;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 /**
  * The events ECS sends to EventBridge about a service, shaped as the ECS developer guide documents
@@ -30,10 +28,8 @@ final class EcsEvents {
 
     static ObjectNode deploymentStateChange(SimService service, SimDeployment deployment, String eventName, String reason,
                                             double t) {
-        ObjectNode event = envelope(service, DEPLOYMENT_STATE_CHANGE, t, service.serviceArn);
-        ObjectNode detail = event.putObject("detail");
-        detail.put("eventType", FAILED.equals(eventName) ? "ERROR" : "INFO");
-        detail.put("eventName", eventName);
+        ObjectNode event = serviceEvent(DEPLOYMENT_STATE_CHANGE, service, FAILED.equals(eventName) ? "ERROR" : "INFO", eventName, t);
+        ObjectNode detail = (ObjectNode) event.get("detail");
         detail.put("deploymentId", deployment.id);
         detail.put("updatedAt", iso(t));
         detail.put("reason", reason);
@@ -41,10 +37,8 @@ final class EcsEvents {
     }
 
     static ObjectNode serviceAction(SimService service, String eventName, double t) {
-        ObjectNode event = envelope(service, SERVICE_ACTION, t, service.serviceArn);
-        ObjectNode detail = event.putObject("detail");
-        detail.put("eventType", TASK_START_IMPAIRED.equals(eventName) ? "WARN" : "INFO");
-        detail.put("eventName", eventName);
+        ObjectNode event = serviceEvent(SERVICE_ACTION, service, TASK_START_IMPAIRED.equals(eventName) ? "WARN" : "INFO", eventName, t);
+        ObjectNode detail = (ObjectNode) event.get("detail");
         detail.put("clusterArn", service.clusterArn);
         detail.put("createdAt", iso(t));
         return event;
@@ -52,7 +46,7 @@ final class EcsEvents {
 
     /** {@code task} is the task as DescribeTasks renders it (epoch-second timestamps). */
     static ObjectNode taskStateChange(SimService service, ObjectNode task, int version, double t) {
-        ObjectNode event = envelope(service, TASK_STATE_CHANGE, t, task.path("taskArn").asText());
+        ObjectNode event = envelope(TASK_STATE_CHANGE, t, task.path("taskArn").asText());
         ObjectNode detail = task.deepCopy();
         for (String field : new String[] {"createdAt", "startedAt", "stoppingAt", "stoppedAt", "pullStartedAt",
                 "pullStoppedAt", "connectivityAt", "executionStoppedAt"}) {
@@ -71,18 +65,15 @@ final class EcsEvents {
         return event;
     }
 
-    private static ObjectNode envelope(SimService service, String detailType, double t, String resource) {
-        String[] arn = service.serviceArn.split(":");
-        ObjectNode event = Json.object();
-        event.put("version", "0");
-        event.put("id", UUID.randomUUID().toString());
-        event.put("detail-type", detailType);
-        event.put("source", SOURCE);
-        event.put("account", arn[4]);
-        event.put("time", Instant.ofEpochMilli(Math.round(t * 1000)).truncatedTo(ChronoUnit.SECONDS).toString());
-        event.put("region", arn[3]);
-        event.putArray("resources").add(resource);
+    /** An event of a service: the envelope and the detail's {@code eventType} and {@code eventName}. */
+    private static ObjectNode serviceEvent(String detailType, SimService service, String eventType, String eventName, double t) {
+        ObjectNode event = envelope(detailType, t, service.serviceArn);
+        event.putObject("detail").put("eventType", eventType).put("eventName", eventName);
         return event;
+    }
+
+    private static ObjectNode envelope(String detailType, double t, String resource) {
+        return EventEnvelope.of(SOURCE, detailType, resource, t);
     }
 
     static String iso(double epochSeconds) {

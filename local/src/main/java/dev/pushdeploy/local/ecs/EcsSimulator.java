@@ -278,10 +278,15 @@ public final class EcsSimulator implements Route, Agenda {
                 .append("<DescribeTargetHealthResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">")
                 .append("<DescribeTargetHealthResult><TargetHealthDescriptions>");
         List<Fleet.Target> shown = asked.isEmpty() ? targets.get()
-                : asked.stream().map(ip -> byIp.getOrDefault(ip, new Fleet.Target(ip, "unused", "Target.NotRegistered"))).toList();
+                : asked.stream().map(ip -> byIp.getOrDefault(ip, new Fleet.Target(ip, 0, "unused", "Target.NotRegistered"))).toList();
         for (Fleet.Target t : shown) {
-            xml.append("<member><Target><Id>").append(t.ip()).append("</Id><Port>8080</Port></Target>")
-                    .append("<HealthCheckPort>8080</HealthCheckPort><TargetHealth><State>").append(t.state()).append("</State>");
+            xml.append("<member><Target><Id>").append(t.ip()).append("</Id>");
+            if (t.port() > 0) {
+                xml.append("<Port>").append(t.port()).append("</Port></Target><HealthCheckPort>").append(t.port()).append("</HealthCheckPort>");
+            } else {
+                xml.append("</Target>");
+            }
+            xml.append("<TargetHealth><State>").append(t.state()).append("</State>");
             if (t.reason() != null) {
                 xml.append("<Reason>").append(t.reason()).append("</Reason>");
             }
@@ -516,7 +521,7 @@ public final class EcsSimulator implements Route, Agenda {
                 c.path("image").asText(), c.path("essential").asBoolean(true), pairs(c.path("environment"), "value"),
                 pairs(c.path("secrets"), "valueFrom"))));
         return new TaskDefinition(arn, td.path("family").asText(), td.path("revision").asInt(),
-                "ACTIVE".equals(td.path("status").asText()), td.path("cpu").asText("256"), td.path("memory").asText("512"),
+                "ACTIVE".equals(td.path("status").asText()), td.path("cpu").asText(null), td.path("memory").asText(null),
                 containers, Map.of());
     }
 

@@ -145,20 +145,25 @@ final class Fleet {
             return;
         }
         advance();
-        List<String> targetGroups = new ArrayList<>();
+        Map<String, Integer> targetGroups = new LinkedHashMap<>();
         motoService.path("loadBalancers").forEach(lb -> {
             if (lb.hasNonNull("targetGroupArn")) {
-                targetGroups.add(lb.get("targetGroupArn").asText());
+                targetGroups.put(lb.get("targetGroupArn").asText(), lb.path("containerPort").asInt());
             }
         });
         SimService service = new SimService(cluster, motoService.path("clusterArn").asText(), name,
                 motoService.path("serviceArn").asText(), targetGroups, motoService.path("networkConfiguration"));
         configure(service, motoService);
+        if (motoService.hasNonNull("platformVersion")) {
+            service.platformVersion = motoService.get("platformVersion").asText();
+        }
         service.shift = shifts.get(service.key());
-        service.liveGroup = targetGroups.isEmpty() ? null : targetGroups.get(0);
+        service.liveGroup = service.firstGroup();
         JsonNode first = motoService.path("deployments").path(0);
         String id = first.path("id").asText(newDeploymentId());
-        String taskDefinition = first.path("taskDefinition").asText(motoService.path("taskDefinition").asText());
+        // A service first seen is steady on the revision it names (moto's deployments keep the
+        // revision it was created with, whatever UpdateService asked before the simulator saw it).
+        String taskDefinition = motoService.path("taskDefinition").asText(first.path("taskDefinition").asText());
         double t = lastStep - 600;
         SimServiceDeployment record = newServiceDeployment(service, taskDefinition, List.of(), t);
         SimDeployment initial = new SimDeployment(id, taskDefinition, Kind.INITIAL, Fate.HEALTHY, false, t, record);
@@ -166,7 +171,7 @@ final class Fleet {
         service.deployments.add(initial);
         for (int i = 0; i < service.desired; i++) {
             SimTask task = launch(service, initial, t, 1);
-            task.advance(t + 10, service.loadBalanced(), targetGroup(service));
+            task.advance(t + 10, service.loadBalanced(), service.firstGroup());
             task.reported = task.status();
         }
         complete(service, initial, t + 10, false);
@@ -236,7 +241,7 @@ final class Fleet {
             node.put("createdAt", d.createdAt);
             node.put("updatedAt", d.updatedAt);
             node.put("launchType", "FARGATE");
-            node.put("platformVersion", "1.4.0");
+            node.put("platformVersion", service.platformVersion);
             node.put("platformFamily", "Linux");
             if (!service.networkConfiguration.isMissingNode()) {
                 node.set("networkConfiguration", service.networkConfiguration.deepCopy());
@@ -251,11 +256,10 @@ final class Fleet {
         }
         motoService.put("desiredCount", service.desired);
         motoService.put("runningCount", running);
-        if (!motoService.path("deploymentConfiguration").isObject()) {
-            motoService.putObject("deploymentConfiguration").put("maximumPercent", 200).put("minimumHealthyPercent", 100)
-                    .putObject("deploymentCircuitBreaker").put("enable", service.circuitBreaker)
-                    .put("rollback", service.circuitBreakerRollback);
-        }
+        motoService.putObject("deploymentConfiguration").put("maximumPercent", service.maximumPercent)
+                .put("minimumHealthyPercent", service.minimumHealthyPercent)
+                .putObject("deploymentCircuitBreaker").put("enable", service.circuitBreaker)
+                .put("rollback", service.circuitBreakerRollback);
         motoService.put("pendingCount", pending);
         if (service.shiftsTraffic()) {
             ObjectNode configuration = (ObjectNode) motoService.path("deploymentConfiguration");
@@ -308,8 +312,7 @@ final class Fleet {
     /** The targets of a target group (running and draining tasks), or empty when no simulated service uses it. */
     synchronized Optional<List<Target>> targets(String targetGroupArn) {
         advance();
-        List<SimService> users = services.values().stream().filter(s -> s.targetGroups.contains(targetGroupArn)
-                || s.shiftsTraffic() && s.shift.alternateTargetGroup().equals(targetGroupArn)).toList();
+        List<SimService> users = services.values().stream().filter(s -> s.uses(targetGroupArn)).toList();
         if (users.isEmpty()) {
             return Optional.empty();
         }
@@ -317,7 +320,7 @@ final class Fleet {
         for (SimService service : users) {
             for (SimTask task : service.tasks) {
                 if (task.targetState != null && (task.targetGroup == null || task.targetGroup.equals(targetGroupArn))) {
-                    targets.add(new Target(task.ip, task.targetState, task.targetReason));
+                    targets.add(new Target(task.ip, service.port(targetGroupArn), task.targetState, task.targetReason));
                 }
             }
         }
@@ -391,21 +394,7 @@ final class Fleet {
         for (SimServiceDeployment d : service.serviceDeployments.reversed()) {
             if ((statuses.isEmpty() || statuses.contains(d.status)) && (after == null || d.createdAt >= after)
                     && (before == null || d.createdAt <= before)) {
-                ObjectNode brief = Json.object();
-                brief.put("serviceDeploymentArn", d.arn);
-                brief.put("serviceArn", service.serviceArn);
-                brief.put("clusterArn", service.clusterArn);
-                brief.put("startedAt", d.createdAt);
-                brief.put("createdAt", d.createdAt);
-                if (d.finishedAt != null) {
-                    brief.put("finishedAt", d.finishedAt);
-                }
-                brief.put("targetServiceRevisionArn", d.targetRevision);
-                brief.put("status", d.status);
-                if (d.statusReason != null) {
-                    brief.put("statusReason", d.statusReason);
-                }
-                briefs.add(brief);
+                briefs.add(identity(service, d).put("targetServiceRevisionArn", d.targetRevision));
             }
         }
         return Optional.of(briefs);
@@ -479,8 +468,8 @@ final class Fleet {
         lastStep = Math.max(lastStep, grid(now));
     }
 
-    /** One ALB target: a task's IP and its health. */
-    record Target(String ip, String state, String reason) {
+    /** One ALB target: a task's IP, the container port the service registers, and its health. */
+    record Target(String ip, int port, String state, String reason) {
     }
 
     private double now() {
@@ -516,7 +505,10 @@ final class Fleet {
     /** Takes the desired count and circuit breaker settings from a service or UpdateService request, where it has them. */
     private void configure(SimService service, JsonNode motoService) {
         service.desired = motoService.path("desiredCount").asInt(service.desired);
-        JsonNode breaker = motoService.path("deploymentConfiguration").path("deploymentCircuitBreaker");
+        JsonNode configuration = motoService.path("deploymentConfiguration");
+        service.maximumPercent = configuration.path("maximumPercent").asInt(service.maximumPercent);
+        service.minimumHealthyPercent = configuration.path("minimumHealthyPercent").asInt(service.minimumHealthyPercent);
+        JsonNode breaker = configuration.path("deploymentCircuitBreaker");
         if (breaker.isObject()) {
             service.circuitBreaker = breaker.path("enable").asBoolean(false);
             service.circuitBreakerRollback = breaker.path("rollback").asBoolean(false);
@@ -1010,12 +1002,13 @@ final class Fleet {
         int n = addresses++;
         String ip = "10.0." + (1 + n / 240 % 250) + "." + (10 + n % 240);
         SimTask task = new SimTask(arn, deployment, deployment.fate, t, taskPace, ip);
-        task.targetGroup = deployment.targetGroup != null ? deployment.targetGroup : targetGroup(service);
+        task.targetGroup = deployment.targetGroup != null ? deployment.targetGroup : service.firstGroup();
         service.tasks.add(task);
         return task;
     }
 
-    private ObjectNode render(SimService service, SimServiceDeployment d) {
+    /** What ListServiceDeployments and DescribeServiceDeployments both tell of a service deployment. */
+    private static ObjectNode identity(SimService service, SimServiceDeployment d) {
         ObjectNode node = Json.object();
         node.put("serviceDeploymentArn", d.arn);
         node.put("serviceArn", service.serviceArn);
@@ -1025,6 +1018,15 @@ final class Fleet {
         if (d.finishedAt != null) {
             node.put("finishedAt", d.finishedAt);
         }
+        node.put("status", d.status);
+        if (d.statusReason != null) {
+            node.put("statusReason", d.statusReason);
+        }
+        return node;
+    }
+
+    private ObjectNode render(SimService service, SimServiceDeployment d) {
+        ObjectNode node = identity(service, d);
         if (d.stoppedAt != null) {
             node.put("stoppedAt", d.stoppedAt);
         }
@@ -1048,7 +1050,7 @@ final class Fleet {
         }
         ObjectNode configuration = node.putObject("deploymentConfiguration");
         configuration.putObject("deploymentCircuitBreaker").put("enable", d.circuitBreaker).put("rollback", d.rollbackEnabled);
-        configuration.put("maximumPercent", 200).put("minimumHealthyPercent", 100);
+        configuration.put("maximumPercent", service.maximumPercent).put("minimumHealthyPercent", service.minimumHealthyPercent);
         configuration.put("strategy", d.strategy);
         ObjectNode alarmConfiguration = configuration.putObject("alarms").put("rollback", !d.alarms.isEmpty()).put("enable", !d.alarms.isEmpty());
         d.alarms.forEach(alarmConfiguration.putArray("alarmNames")::add);
@@ -1095,7 +1097,7 @@ final class Fleet {
         node.put("lastStatus", task.lastStatus);
         node.put("desiredStatus", task.desiredStatus);
         node.put("launchType", "FARGATE");
-        node.put("platformVersion", "1.4.0");
+        node.put("platformVersion", service.platformVersion);
         node.put("availabilityZone", "us-east-1a");
         node.put("connectivity", "CONNECTED");
         node.put("healthStatus", "UNKNOWN");
@@ -1150,10 +1152,6 @@ final class Fleet {
             case SimTask.DEACTIVATING, SimTask.STOPPING -> SimTask.RUNNING;
             default -> task.lastStatus;
         };
-    }
-
-    private static String targetGroup(SimService service) {
-        return service.targetGroups.isEmpty() ? null : service.targetGroups.get(0);
     }
 
     private static double grid(double t) {

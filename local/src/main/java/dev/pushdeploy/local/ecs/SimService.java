@@ -2,8 +2,10 @@ package dev.pushdeploy.local.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,12 +16,17 @@ final class SimService {
     final String clusterArn;
     final String name;
     final String serviceArn;
-    final List<String> targetGroups;
+    /** Target group ARN → the container port the service registers in it, in moto's order. */
+    final Map<String, Integer> targetGroups;
     final JsonNode networkConfiguration;
     int desired;
-    /** moto keeps no deploymentConfiguration: the breaker is on with rollback, as the template creates the service. */
-    boolean circuitBreaker = true;
-    boolean circuitBreakerRollback = true;
+    /** The service's Fargate platform version as created (ECS's default when none is given). */
+    String platformVersion = "LATEST";
+    /** The service's deploymentConfiguration as created or updated (ECS's defaults until one says otherwise). */
+    boolean circuitBreaker;
+    boolean circuitBreakerRollback;
+    int maximumPercent = 200;
+    int minimumHealthyPercent = 100;
     /** Index 0 is the PRIMARY deployment; the rest are ACTIVE. */
     final List<SimDeployment> deployments = new ArrayList<>();
     final List<SimTask> tasks = new ArrayList<>();
@@ -36,13 +43,13 @@ final class SimService {
     /** With a traffic-shifting strategy: the target group the live revision's tasks are registered in. */
     String liveGroup;
 
-    SimService(String cluster, String clusterArn, String name, String serviceArn, List<String> targetGroups,
+    SimService(String cluster, String clusterArn, String name, String serviceArn, Map<String, Integer> targetGroups,
                JsonNode networkConfiguration) {
         this.cluster = cluster;
         this.clusterArn = clusterArn;
         this.name = name;
         this.serviceArn = serviceArn;
-        this.targetGroups = List.copyOf(targetGroups);
+        this.targetGroups = Collections.unmodifiableMap(new LinkedHashMap<>(targetGroups));
         this.networkConfiguration = networkConfiguration;
     }
 
@@ -65,9 +72,24 @@ final class SimService {
     /** The group a new revision's tasks register in: the one the live revision does not use. */
     String groupForNewRevision() {
         if (!shiftsTraffic()) {
-            return targetGroups.isEmpty() ? null : targetGroups.get(0);
+            return firstGroup();
         }
-        return liveGroup.equals(shift.alternateTargetGroup()) ? targetGroups.get(0) : shift.alternateTargetGroup();
+        return liveGroup.equals(shift.alternateTargetGroup()) ? firstGroup() : shift.alternateTargetGroup();
+    }
+
+    /** The target group of the service's first load balancer, or null. */
+    String firstGroup() {
+        return targetGroups.isEmpty() ? null : targetGroups.keySet().iterator().next();
+    }
+
+    /** Whether the service registers its tasks in the group (its own, or the alternate of its strategy). */
+    boolean uses(String targetGroupArn) {
+        return targetGroups.containsKey(targetGroupArn) || shiftsTraffic() && shift.alternateTargetGroup().equals(targetGroupArn);
+    }
+
+    /** The container port the service registers in a group it uses (the alternate group's is the first group's). */
+    int port(String targetGroupArn) {
+        return targetGroups.getOrDefault(targetGroupArn, targetGroups.get(firstGroup()));
     }
 
     List<SimTask> tasksOf(SimDeployment deployment) {

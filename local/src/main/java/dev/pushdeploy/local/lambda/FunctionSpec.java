@@ -8,8 +8,10 @@ import java.util.Map;
  * @param name        the template's logical id (also the function name locally)
  * @param handler     {@code package.Class::method}, as in the template
  * @param environment the function's environment variables, intrinsics resolved
+ * @param timeoutSeconds its {@code Timeout}
+ * @param memoryMb    its {@code MemorySize}
  */
-public record FunctionSpec(String name, String handler, Map<String, String> environment) {
+public record FunctionSpec(String name, String handler, Map<String, String> environment, int timeoutSeconds, int memoryMb) {
     public FunctionSpec {
         environment = Map.copyOf(environment);
     }

@@ -202,7 +202,7 @@ public final class LambdaRuntime implements Route {
         holds.stream().filter(h -> h.function.equals(function) && h.invocation == number).findFirst().ifPresent(Hold::block);
         String requestId = UUID.randomUUID().toString();
         long started = System.nanoTime();
-        LocalContext context = new LocalContext(requestId, function, line -> log.accept(function + " " + line));
+        LocalContext context = new LocalContext(requestId, spec, line -> log.accept(function + " " + line));
         Result result = ExecutionScope.run(executionOf(payload), () -> {
             try {
                 RequestStreamHandler handler = acquire(spec);

@@ -7,18 +7,20 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
-/** The Lambda context of one in-process invocation: a request id, the function's name and a logger. */
+/** The Lambda context of one in-process invocation: a request id, the function as the template declares it, a logger. */
 final class LocalContext implements Context {
-    private static final int TIMEOUT_MILLIS = 900_000;
-
     private final String requestId;
     private final String functionName;
+    private final int timeoutMillis;
+    private final int memoryMb;
     private final long startedAt = System.currentTimeMillis();
     private final LambdaLogger logger;
 
-    LocalContext(String requestId, String functionName, Consumer<String> sink) {
+    LocalContext(String requestId, FunctionSpec function, Consumer<String> sink) {
         this.requestId = requestId;
-        this.functionName = functionName;
+        this.functionName = function.name();
+        this.timeoutMillis = function.timeoutSeconds() * 1000;
+        this.memoryMb = function.memoryMb();
         this.logger = new LambdaLogger() {
             @Override
             public void log(String message) {
@@ -74,12 +76,12 @@ final class LocalContext implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return (int) Math.max(0, TIMEOUT_MILLIS - (System.currentTimeMillis() - startedAt));
+        return (int) Math.max(0, timeoutMillis - (System.currentTimeMillis() - startedAt));
     }
 
     @Override
     public int getMemoryLimitInMB() {
-        return 1024;
+        return memoryMb;
     }
 
     @Override

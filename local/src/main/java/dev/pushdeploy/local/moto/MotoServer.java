@@ -104,6 +104,11 @@ public final class MotoServer implements AutoCloseable {
     }
 
     public void post(String path, String body) {
+        post(endpoint, path, body);
+    }
+
+    /** POSTs a JSON body to an emulator's own API ({@code /moto-api/…}, LocalStack's {@code /_localstack/…}). */
+    public static void post(URI endpoint, String path, String body) {
         try {
             HttpURLConnection conn = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
             conn.setRequestMethod("POST");
@@ -112,7 +117,7 @@ public final class MotoServer implements AutoCloseable {
             conn.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
             int status = conn.getResponseCode();
             if (status >= 300) {
-                throw new IllegalStateException("moto " + path + " answered " + status);
+                throw new IllegalStateException("emulator " + endpoint.resolve(path) + " answered " + status);
             }
             conn.getInputStream().readAllBytes();
         } catch (IOException e) {

@@ -3,17 +3,13 @@ package dev.pushdeploy.local.run;
 import dev.pushdeploy.ops.StepFunctions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.moto.MotoControl;
 import dev.pushdeploy.local.time.TimeKeeper;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -103,16 +99,7 @@ public final class ExecutionFeed implements AutoCloseable {
 
     private void publish(MotoControl.Change change) {
         JsonNode execution = sfn.describeExecution(change.executionArn());
-        String[] arn = change.executionArn().split(":");
-        ObjectNode event = Json.object();
-        event.put("version", "0");
-        event.put("id", UUID.randomUUID().toString());
-        event.put("detail-type", DETAIL_TYPE);
-        event.put("source", SOURCE);
-        event.put("account", arn[4]);
-        event.put("time", Instant.ofEpochMilli(Math.round(change.at() * 1000)).truncatedTo(ChronoUnit.SECONDS).toString());
-        event.put("region", arn[3]);
-        event.putArray("resources").add(change.executionArn());
+        ObjectNode event = EventEnvelope.of(SOURCE, DETAIL_TYPE, change.executionArn(), change.at());
         ObjectNode detail = event.putObject("detail");
         detail.put("executionArn", change.executionArn());
         detail.put("stateMachineArn", execution.path("stateMachineArn").asText());

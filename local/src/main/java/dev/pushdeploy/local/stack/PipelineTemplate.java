@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.handler.Env;
 import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.lambda.FunctionSpec;
-import dev.pushdeploy.local.template.CfnEvaluator;
+import dev.pushdeploy.local.template.AwsNames;
 import dev.pushdeploy.local.template.CfnTemplate;
-import dev.pushdeploy.local.template.Stack;
+import dev.pushdeploy.local.template.Deployment;
+import dev.pushdeploy.local.template.PhysicalIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,20 +18,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * What the local runtime takes from {@code template.yaml}, evaluated for a local stack named
- * {@value #STACK_NAME} in {@value #REGION} / {@value #ACCOUNT}: the functions (handler strings and
- * environments), the EventBridge rule patterns that start the state machine, the state machine
- * (definition file and substitutions) and the configuration document.
+ * What the local runtime takes from one deployment of {@code template.yaml} (expanded by
+ * aws-sam-translator): the functions (handler strings and environments), the EventBridge rules,
+ * the state machines (definition and substitutions) and the configuration document.
  *
- * <p>Resources the template names get those names (the template helper's {@link Stack}); the
- * others get local physical ids: a function is named by its logical id (its alias ARN is
- * {@code arn:aws:lambda:…:function:<LogicalId>:<AutoPublishAlias>}), other resources
- * {@code pushdeploy-<LogicalId>}; the database's endpoint is {@code localhost:5432} (the bootstrap
- * points the configuration at the embedded server's real port). Parameters keep their defaults
- * but {@link #PARAMETERS} and those given to {@link #load(Path, Map)}; the release parameters ({@value CfnTemplate#SSM_STRING}) read
- * {@code none}, as before the first release.
+ * <p>The local stack is named {@value #STACK_NAME}, in {@value #REGION} / {@value #ACCOUNT}.
+ * Resources the template leaves unnamed get local names ({@link #localNames()}): a function its
+ * logical id (as {@code sam local invoke} names it), anything else {@code <stack>-<LogicalId>}.
  */
 public final class PipelineTemplate {
     public static final String STACK_NAME = "pushdeploy";
@@ -38,66 +35,94 @@ public final class PipelineTemplate {
     public static final String ACCOUNT = "123456789012";
     /** Parameters that differ from the template's defaults: the database is on, so postgres secrets run too. */
     public static final Map<String, String> PARAMETERS = Map.of("EnableDatabase", "true");
-    private static final List<String> FUNCTION_TYPES = List.of("AWS::Serverless::Function", "AWS::Lambda::Function");
-    private static final List<String> STATE_MACHINE_TYPES = List.of("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine");
 
-    private final CfnTemplate template;
-    private final Path directory;
-    private final Stack stack;
+    /** Lambda's own defaults, for a function that declares no Timeout (seconds) or MemorySize (MB). */
+    private static final int LAMBDA_DEFAULT_TIMEOUT = 3;
+    private static final int LAMBDA_DEFAULT_MEMORY = 128;
 
-    private PipelineTemplate(CfnTemplate template, Path directory, Map<String, String> parameters) {
-        this.template = template;
-        this.directory = directory;
+    private final Deployment deployment;
+
+    public PipelineTemplate(Deployment deployment) {
+        this.deployment = deployment;
+    }
+
+    /**
+     * The template at {@code file} expanded for the local stack, with {@code parameters} over
+     * {@link #PARAMETERS} (the transform and every later evaluation see the same values).
+     */
+    public static LocalTemplate expand(Path file, Map<String, String> parameters) {
         Map<String, String> values = new HashMap<>(PARAMETERS);
         values.putAll(parameters);
-        this.stack = new Stack(template, template.parameterValues(values, name -> Optional.of("none")), STACK_NAME, REGION,
-                ACCOUNT, bindings(template)).withPlaceholders();
+        return new LocalTemplate(CfnTemplate.expand(file, REGION, ACCOUNT, values), values);
     }
 
-    public static PipelineTemplate load(Path file) {
-        return load(file, Map.of());
+    /** Names of the local stack's resources the template leaves unnamed ({@link #localName}). */
+    public static AwsNames localNames() {
+        return new AwsNames(PipelineTemplate::localName, Map.of());
     }
 
-    /** The template evaluated with {@code parameters} over {@link #PARAMETERS} and the defaults. */
-    public static PipelineTemplate load(Path file, Map<String, String> parameters) {
-        Path absolute = file.toAbsolutePath().normalize();
-        return new PipelineTemplate(CfnTemplate.load(absolute), absolute.getParent(), parameters);
+    /** The local name of a resource the template leaves unnamed: a function's is its logical id, others {@code <stack>-<LogicalId>}. */
+    public static String localName(String logicalId, String type) {
+        return type.equals("AWS::Lambda::Function") ? logicalId : STACK_NAME + "-" + logicalId;
     }
 
     /** The ARN of a local function (unqualified). */
-    public static String functionArn(String logicalId) {
-        return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + logicalId;
+    public static String functionArn(String name) {
+        return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + name;
     }
 
-    /** Every function with a handler string, its environment merged over {@code Globals.Function}. */
+    public Deployment deployment() {
+        return deployment;
+    }
+
+    private int number(String function, JsonNode properties, String name, int lambdaDefault) {
+        if (!properties.has(name)) {
+            return lambdaDefault;
+        }
+        String value = deployment.string(properties.get(name));
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("function " + function + ": " + name + " is not a number: " + value, e);
+        }
+    }
+
+    /** Every function the deployment creates, with its handler string, environment, timeout and memory. */
     public List<FunctionSpec> functions() {
         List<FunctionSpec> specs = new ArrayList<>();
-        JsonNode globals = template.globals().path("Function");
-        for (String type : FUNCTION_TYPES) {
-            template.resources(type).forEach((id, resource) -> {
-                if (!stack.exists(id)) {
-                    return;
-                }
-                JsonNode properties = resource.path("Properties");
-                JsonNode handler = properties.has("Handler") ? properties.get("Handler") : globals.path("Handler");
-                if (handler.isMissingNode()) {
-                    return;
-                }
-                Map<String, String> environment = new LinkedHashMap<>();
-                variables(globals.path("Environment").path("Variables"), environment);
-                variables(properties.path("Environment").path("Variables"), environment);
-                specs.add(new FunctionSpec(id, evaluator().string(handler), environment));
-            });
-        }
+        deployment.template().resources("AWS::Lambda::Function").keySet().forEach(id -> {
+            if (!deployment.exists(id)) {
+                return;
+            }
+            JsonNode properties = deployment.template().properties(id);
+            if (!properties.has("Handler")) {
+                throw new IllegalStateException("function " + id + " has no Handler: only zip functions with a Java handler run locally");
+            }
+            Map<String, String> environment = new LinkedHashMap<>();
+            deployment.evaluate(properties.path("Environment").path("Variables")).properties()
+                    .forEach(v -> environment.put(v.getKey(), v.getValue().asText()));
+            specs.add(new FunctionSpec(deployment.ref(id), deployment.string(properties.get("Handler")), environment,
+                    number(id, properties, "Timeout", LAMBDA_DEFAULT_TIMEOUT), number(id, properties, "MemorySize", LAMBDA_DEFAULT_MEMORY)));
+        });
         if (specs.isEmpty()) {
-            throw new IllegalStateException("template.yaml declares no function with a Handler");
+            throw new IllegalStateException("template.yaml declares no function");
         }
         return specs;
     }
 
-    /** The event patterns of the rules that start the state machine (AWS::Events::Rule, SAM EventBridgeRule events). */
+    /**
+     * The EventBridge rules of the deployment on the default bus that are enabled (before the first
+     * release the push rule is not): name, pattern, the ARNs of the targets. SAM's event rules are
+     * {@code AWS::Events::Rule} resources after the transform. Targets that transform their input
+     * are refused (the local bus delivers events as they are).
+     */
+    public List<RuleSpec> rules() {
+        return rules(false);
+    }
+
+    /** The event patterns of the rules that start a state machine of the deployment, enabled or not. */
     public List<String> eventPatterns() {
-        List<String> patterns = rules().stream()
+        List<String> patterns = rules(true).stream()
                 .filter(rule -> rule.targets().stream().anyMatch(arn -> arn.contains(":states:")))
                 .map(RuleSpec::pattern)
                 .toList();
@@ -107,18 +132,15 @@ public final class PipelineTemplate {
         return patterns;
     }
 
-    /**
-     * Every EventBridge rule of the template on the default bus: {@code AWS::Events::Rule} resources
-     * with an event pattern, and the EventBridgeRule / CloudWatchEvent events of SAM functions and
-     * state machines (their target is the function's alias, or the state machine). A rule's
-     * {@code State} is not read: locally the release that enables the push rule always exists.
-     * Targets that transform their input are refused (the local bus delivers events as they are).
-     */
-    public List<RuleSpec> rules() {
+    private List<RuleSpec> rules(boolean disabledToo) {
         List<RuleSpec> rules = new ArrayList<>();
-        template.resources("AWS::Events::Rule").forEach((id, rule) -> {
-            JsonNode properties = rule.path("Properties");
-            if (!stack.exists(id) || !properties.has("EventPattern") || properties.hasNonNull("EventBusName")) {
+        deployment.template().resources("AWS::Events::Rule").keySet().forEach(id -> {
+            if (!deployment.exists(id)) {
+                return;
+            }
+            JsonNode properties = deployment.properties(id);
+            boolean enabled = !"DISABLED".equals(properties.path("State").asText("ENABLED"));
+            if (!properties.has("EventPattern") || properties.hasNonNull("EventBusName") || !enabled && !disabledToo) {
                 return;
             }
             List<String> targets = new ArrayList<>();
@@ -128,64 +150,63 @@ public final class PipelineTemplate {
                         throw new IllegalStateException("rule " + id + ": the local event bus does not apply " + transform);
                     }
                 }
-                targets.add(evaluator().evaluate(target.path("Arn")).asText());
+                targets.add(target.path("Arn").asText());
             }
-            rules.add(new RuleSpec(id, evaluator().evaluate(properties.path("EventPattern")).toString(), targets));
+            JsonNode pattern = properties.path("EventPattern");
+            rules.add(new RuleSpec(id, pattern.isTextual() ? pattern.asText() : pattern.toString(), targets));
         });
-        String alias = template.globals().path("Function").path("AutoPublishAlias").asText("live");
-        for (String type : FUNCTION_TYPES) {
-            template.resources(type).forEach((id, function) -> events(id, function, functionArn(id) + ":" + alias, rules));
-        }
-        for (String type : STATE_MACHINE_TYPES) {
-            template.resources(type).forEach((id, machine) -> events(id, machine, stack.ref(id), rules));
-        }
         return rules;
     }
 
-    private void events(String id, JsonNode resource, String target, List<RuleSpec> into) {
-        if (!stack.exists(id)) {
-            return;
-        }
-        resource.path("Properties").path("Events").properties().forEach(event -> {
-            String kind = event.getValue().path("Type").asText();
-            JsonNode properties = event.getValue().path("Properties");
-            if ((kind.equals("EventBridgeRule") || kind.equals("CloudWatchEvent")) && !properties.hasNonNull("EventBusName")) {
-                into.add(new RuleSpec(id + event.getKey(), evaluator().evaluate(properties.path("Pattern")).toString(),
-                        List.of(target)));
-            }
-        });
-    }
-
-    /** The deployment workflow's state machine: its name, definition file and resolved substitutions. */
+    /** The deployment workflow's state machine: the one an EventBridge rule starts (the push rule). */
     public StateMachineSpec stateMachine() {
-        return stateMachines().get(0);
+        List<String> started = stateMachineIds().stream().filter(this::startedByARule).toList();
+        if (started.size() != 1) {
+            throw new IllegalStateException("expected one state machine that a rule of template.yaml starts, found " + started);
+        }
+        return stateMachine(started.get(0));
     }
 
     /**
-     * Every state machine of this deployment with a local definition file, in the template's order
-     * (the deployment workflow first; with a second service, the release's).
+     * The deployment's state machines that no rule starts (with a second service, the release's,
+     * which operators start with a manifest), in the template's order.
      */
-    public List<StateMachineSpec> stateMachines() {
-        List<StateMachineSpec> machines = new ArrayList<>();
-        for (String type : STATE_MACHINE_TYPES) {
-            for (Map.Entry<String, JsonNode> entry : template.resources(type).entrySet()) {
-                JsonNode properties = entry.getValue().path("Properties");
-                JsonNode location = properties.has("DefinitionUri") ? properties.get("DefinitionUri") : properties.path("DefinitionS3Location");
-                if (!location.isTextual() || !stack.exists(entry.getKey())) {
-                    continue;
+    public List<StateMachineSpec> otherStateMachines() {
+        return stateMachineIds().stream().filter(id -> !startedByARule(id)).map(this::stateMachine).toList();
+    }
+
+    private List<String> stateMachineIds() {
+        return deployment.template().resources("AWS::StepFunctions::StateMachine").keySet().stream()
+                .filter(deployment::exists).toList();
+    }
+
+    private boolean startedByARule(String stateMachineId) {
+        String arn = deployment.ref(stateMachineId);
+        return rules(true).stream().anyMatch(rule -> rule.targets().contains(arn));
+    }
+
+    /** The evaluated properties of the deployment's ECS service named {@code serviceName} in {@code cluster}, if it has one. */
+    public Optional<JsonNode> ecsService(String cluster, String serviceName) {
+        for (String id : deployment.template().resources("AWS::ECS::Service").keySet()) {
+            if (deployment.exists(id)) {
+                JsonNode properties = deployment.properties(id);
+                String serviceCluster = properties.path("Cluster").asText();
+                if (serviceName.equals(deployment.getAtt(id, "Name"))
+                        && cluster.equals(serviceCluster.substring(serviceCluster.lastIndexOf('/') + 1))) {
+                    return Optional.of(properties);
                 }
-                Map<String, String> substitutions = new LinkedHashMap<>();
-                variables(properties.path("DefinitionSubstitutions"), substitutions);
-                JsonNode name = properties.has("StateMachineName") ? properties.get("StateMachineName") : properties.path("Name");
-                machines.add(new StateMachineSpec(entry.getKey(),
-                        name.isMissingNode() ? STACK_NAME + "-" + entry.getKey() : evaluator().string(name),
-                        directory.resolve(location.asText()).normalize(), substitutions));
             }
         }
-        if (machines.isEmpty()) {
-            throw new IllegalStateException("template.yaml has no state machine with a local definition file");
-        }
-        return machines;
+        return Optional.empty();
+    }
+
+    /** A state machine of the deployment: its name, definition and resolved substitutions. */
+    public StateMachineSpec stateMachine(String id) {
+        JsonNode properties = deployment.template().properties(id);
+        Map<String, String> substitutions = new LinkedHashMap<>();
+        deployment.evaluate(properties.path("DefinitionSubstitutions")).properties()
+                .forEach(s -> substitutions.put(s.getKey(), s.getValue().asText()));
+        return new StateMachineSpec(id, deployment.getAtt(id, "Name"), definition(id, properties), substitutions);
     }
 
     /** The name of the configuration parameter, as the functions receive it. */
@@ -198,102 +219,85 @@ public final class PipelineTemplate {
     /** The configuration document the template writes into that parameter, when it declares one. */
     public Optional<String> configDocument() {
         String name = configParameterName();
-        for (Map.Entry<String, JsonNode> parameter : template.resources("AWS::SSM::Parameter").entrySet()) {
-            if (stack.exists(parameter.getKey()) && stack.ref(parameter.getKey()).equals(name)) {
-                return Optional.of(evaluator().string(parameter.getValue().path("Properties").path("Value")));
+        for (String parameter : deployment.template().resources("AWS::SSM::Parameter").keySet()) {
+            if (deployment.exists(parameter) && deployment.ref(parameter).equals(name)) {
+                return Optional.of(deployment.properties(parameter).path("Value").asText());
             }
         }
         return Optional.empty();
     }
 
-    /** The evaluated properties of the template's ECS service named {@code serviceName}, if it declares one. */
-    public Optional<JsonNode> ecsService(String serviceName) {
-        for (String id : template.resources("AWS::ECS::Service").keySet()) {
-            if (stack.exists(id)) {
-                JsonNode properties = stack.properties(id);
-                if (serviceName.equals(properties.path("ServiceName").asText())) {
-                    return Optional.of(properties);
-                }
+    /** The ASL: inline ({@code Definition}, {@code DefinitionString}) or a local file ({@code DefinitionS3Location}). */
+    private Definition definition(String id, JsonNode properties) {
+        if (properties.has("DefinitionString")) {
+            return new Definition(null, deployment.string(properties.get("DefinitionString")));
+        }
+        if (properties.has("Definition")) {
+            return new Definition(null, deployment.evaluate(properties.get("Definition")).toString());
+        }
+        JsonNode location = deployment.evaluate(properties.path("DefinitionS3Location"));
+        String key = location.isTextual() ? location.asText() : location.path("Key").asText(null);
+        if (key == null) {
+            throw new IllegalStateException("state machine " + id + " has no definition");
+        }
+        return new Definition(deployment.template().directory().resolve(key).normalize(), null);
+    }
+
+    /** Where a state machine's ASL is: a file, or the text itself. */
+    public record Definition(Path file, String text) {
+        String read() {
+            if (text != null) {
+                return text;
+            }
+            try {
+                return Files.readString(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
             }
         }
-        return Optional.empty();
-    }
-
-    private CfnEvaluator evaluator() {
-        return stack.evaluator();
-    }
-
-    private void variables(JsonNode node, Map<String, String> into) {
-        evaluator().evaluate(node).properties().forEach(v -> into.put(v.getKey(), v.getValue().asText()));
-    }
-
-    /** Local physical ids of the resources the template leaves unnamed. */
-    private static Map<String, String> bindings(CfnTemplate template) {
-        Map<String, String> bindings = new HashMap<>();
-        bindings.put("Database.Endpoint.Address", "localhost");
-        bindings.put("Database.Endpoint.Port", "5432");
-        String alias = template.globals().path("Function").path("AutoPublishAlias").asText("live");
-        String arn = "arn:aws:%s:" + REGION + ":" + ACCOUNT + ":";
-        template.root().path("Resources").properties().forEach(resource -> {
-            String id = resource.getKey();
-            String name = STACK_NAME + "-" + id;
-            switch (resource.getValue().path("Type").asText()) {
-                case "AWS::Serverless::Function", "AWS::Lambda::Function" -> {
-                    bindings.put(id, id);
-                    bindings.put(id + ".Arn", functionArn(id));
-                    bindings.put(id + ".Alias", functionArn(id) + ":" + alias);
-                }
-                case "AWS::DynamoDB::Table" -> {
-                    bindings.put(id, name);
-                    bindings.put(id + ".Arn", arn.formatted("dynamodb") + "table/" + name);
-                }
-                case "AWS::SNS::Topic" -> {
-                    bindings.put(id, arn.formatted("sns") + name);
-                    bindings.put(id + ".TopicArn", arn.formatted("sns") + name);
-                    bindings.put(id + ".TopicName", name);
-                }
-                case "AWS::KMS::Key" -> {
-                    bindings.put(id, name);
-                    bindings.put(id + ".Arn", arn.formatted("kms") + "key/" + name);
-                }
-                case "AWS::SQS::Queue" -> {
-                    bindings.put(id, "http://sqs." + REGION + ".localhost/" + ACCOUNT + "/" + name);
-                    bindings.put(id + ".Arn", arn.formatted("sqs") + name);
-                    bindings.put(id + ".QueueName", name);
-                }
-                case "AWS::IAM::Role" -> {
-                    bindings.put(id, name);
-                    bindings.put(id + ".Arn", "arn:aws:iam::" + ACCOUNT + ":role/" + name);
-                }
-                default -> {
-                }
-            }
-        });
-        return bindings;
     }
 
     /**
      * @param logicalId     the state machine's logical id
-     * @param name          its physical name in the local stack
-     * @param definition    the ASL file
+     * @param name          its physical name
+     * @param definition    the ASL
      * @param substitutions {@code ${Key}} → value, resolved
      */
-    public record StateMachineSpec(String logicalId, String name, Path definition, Map<String, String> substitutions) {
+    public record StateMachineSpec(String logicalId, String name, Definition definition, Map<String, String> substitutions) {
         public StateMachineSpec {
             substitutions = Map.copyOf(substitutions);
         }
 
         /** The ASL with every {@code ${Key}} of the substitutions replaced. */
         public String definitionText() {
-            try {
-                String text = Files.readString(definition);
-                for (Map.Entry<String, String> s : substitutions.entrySet()) {
-                    text = text.replace("${" + s.getKey() + "}", s.getValue());
-                }
-                return text;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + definition, e);
+            String text = definition.read();
+            for (Map.Entry<String, String> s : substitutions.entrySet()) {
+                text = text.replace("${" + s.getKey() + "}", s.getValue());
             }
+            return text;
+        }
+    }
+
+    /**
+     * The expanded template for the local stack and the parameter values it was expanded with.
+     */
+    public record LocalTemplate(CfnTemplate template, Map<String, String> parameters) {
+        public LocalTemplate {
+            parameters = Map.copyOf(parameters);
+        }
+
+        /**
+         * A deployment of it before the first release: every SSM-typed parameter reads {@code none}
+         * (as the README's first step leaves them), ids AWS would assign are placeholders.
+         */
+        public PipelineTemplate beforeFirstRelease() {
+            return deploy(name -> Optional.of("none"), localNames().withPlaceholders());
+        }
+
+        /** A deployment of it: SSM-typed parameters read through {@code ssm}, resources named by {@code ids}. */
+        public PipelineTemplate deploy(Function<String, Optional<String>> ssm, PhysicalIds ids) {
+            return new PipelineTemplate(new Deployment(template, template.parameterValues(parameters, ssm), STACK_NAME, REGION,
+                    ACCOUNT, ids));
         }
     }
 }

@@ -1,41 +1,53 @@
 package dev.pushdeploy.local.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.StreamSupport;
 
 /**
- * A CloudFormation/SAM template as written (before any transform): its parameters, conditions and
- * resources, and the parameter values CloudFormation would use for a deployment.
+ * A CloudFormation template after the SAM transform ({@link SamTranslator}): its parameters,
+ * conditions, resources and outputs, and the parameter values CloudFormation would use for a
+ * deployment. Local artifact paths stay relative to {@link #directory()}.
  */
 public final class CfnTemplate {
     /** The parameter type CloudFormation resolves from Parameter Store on every deploy. */
     public static final String SSM_STRING = "AWS::SSM::Parameter::Value<String>";
 
     private final JsonNode root;
+    private final Path directory;
 
-    private CfnTemplate(JsonNode root) {
+    CfnTemplate(JsonNode root, Path directory) {
         if (!root.path("Resources").isObject()) {
             throw new IllegalArgumentException("not a CloudFormation template: no Resources");
         }
         this.root = root;
+        this.directory = directory;
     }
 
-    public static CfnTemplate load(Path file) {
-        return new CfnTemplate(CfnYaml.read(file));
-    }
-
-    public static CfnTemplate parse(String text) {
-        return new CfnTemplate(CfnYaml.parse(text));
+    /**
+     * The SAM template at {@code file}, expanded by aws-sam-translator.
+     *
+     * @param parameters the values given to the transform (others take their defaults)
+     */
+    public static CfnTemplate expand(Path file, String region, String account, Map<String, String> parameters) {
+        Path absolute = file.toAbsolutePath().normalize();
+        return new CfnTemplate(SamTranslator.expand(absolute, region, account, parameters), absolute.getParent());
     }
 
     public JsonNode root() {
         return root;
+    }
+
+    /** The folder of the template: local artifact paths (code, definitions) are relative to it. */
+    public Path directory() {
+        return directory;
     }
 
     public JsonNode parameters() {
@@ -46,8 +58,12 @@ public final class CfnTemplate {
         return root.path("Conditions");
     }
 
-    public JsonNode globals() {
-        return root.path("Globals");
+    public JsonNode mappings() {
+        return root.path("Mappings");
+    }
+
+    public JsonNode outputs() {
+        return root.path("Outputs");
     }
 
     /** The resource's definition; a missing node when there is none. */
@@ -63,15 +79,43 @@ public final class CfnTemplate {
         return resource(logicalId).path("Type").asText(null);
     }
 
+    /** Logical id → definition of every resource, in template order. */
+    public Map<String, JsonNode> resources() {
+        Map<String, JsonNode> all = new LinkedHashMap<>();
+        root.path("Resources").properties().forEach(e -> all.put(e.getKey(), e.getValue()));
+        return all;
+    }
+
     /** Logical id → definition of every resource of that type, in template order. */
     public Map<String, JsonNode> resources(String type) {
         Map<String, JsonNode> found = new LinkedHashMap<>();
-        root.path("Resources").properties().forEach(e -> {
-            if (type.equals(e.getValue().path("Type").asText())) {
-                found.put(e.getKey(), e.getValue());
+        resources().forEach((id, resource) -> {
+            if (type.equals(resource.path("Type").asText())) {
+                found.put(id, resource);
             }
         });
         return found;
+    }
+
+    /**
+     * Intrinsic functions the template uses (in any branch, under any condition) that deployments
+     * of it cannot evaluate.
+     */
+    public Set<String> unsupportedFunctions() {
+        Set<String> unsupported = new TreeSet<>();
+        collectFunctions(root, unsupported);
+        unsupported.removeAll(Intrinsics.FUNCTIONS);
+        return unsupported;
+    }
+
+    private static void collectFunctions(JsonNode node, Set<String> into) {
+        if (node.isObject() && node.size() == 1) {
+            String key = node.fieldNames().next();
+            if (key.startsWith("Fn::")) {
+                into.add(key);
+            }
+        }
+        node.forEach(child -> collectFunctions(child, into));
     }
 
     public String parameterType(String name) {
@@ -84,11 +128,17 @@ public final class CfnTemplate {
     }
 
     /**
-     * The values CloudFormation would use: {@code overrides}, else the defaults; parameters of type
-     * {@value #SSM_STRING} are replaced by the value of the Parameter Store parameter they name
-     * ({@code ssm} answers empty for a missing one, which fails as the deploy would).
+     * The values CloudFormation would use: {@code overrides}, else the defaults, each checked
+     * against its parameter's constraints; parameters of type {@value #SSM_STRING} are replaced by
+     * the value of the Parameter Store parameter they name ({@code ssm} answers empty for a missing
+     * one, which fails as the deploy would).
      */
     public Map<String, String> parameterValues(Map<String, String> overrides, Function<String, Optional<String>> ssm) {
+        overrides.keySet().forEach(name -> {
+            if (!parameters().has(name)) {
+                throw new IllegalArgumentException("the template has no parameter " + name);
+            }
+        });
         Map<String, String> values = new LinkedHashMap<>();
         parameters().properties().forEach(e -> {
             String name = e.getKey();
@@ -96,11 +146,7 @@ public final class CfnTemplate {
             if (value == null) {
                 throw new IllegalArgumentException("parameter " + name + " has no value and no default");
             }
-            JsonNode allowed = e.getValue().path("AllowedValues");
-            if (overrides.containsKey(name) && allowed.isArray()
-                    && StreamSupport.stream(allowed.spliterator(), false).noneMatch(v -> v.asText().equals(overrides.get(name)))) {
-                throw new IllegalArgumentException("parameter " + name + " must be one of " + allowed + ", not " + value);
-            }
+            check(name, e.getValue(), value);
             if (SSM_STRING.equals(e.getValue().path("Type").asText())) {
                 String parameterName = value;
                 value = ssm.apply(parameterName).orElseThrow(() -> new IllegalStateException(
@@ -111,7 +157,33 @@ public final class CfnTemplate {
         return values;
     }
 
-    static JsonNode missing() {
-        return MissingNode.getInstance();
+    private static void check(String name, JsonNode definition, String value) {
+        JsonNode allowed = definition.path("AllowedValues");
+        if (allowed.isArray() && StreamSupport.stream(allowed.spliterator(), false).noneMatch(v -> v.asText().equals(value))) {
+            throw new IllegalArgumentException("parameter " + name + " must be one of " + allowed + ", not '" + value + "'");
+        }
+        String type = definition.path("Type").asText();
+        if (type.equals("String") && definition.has("AllowedPattern") && !value.matches(definition.get("AllowedPattern").asText())) {
+            throw new IllegalArgumentException("parameter " + name + " must match " + definition.get("AllowedPattern").asText()
+                    + ", not '" + value + "'");
+        }
+        if (type.equals("String") && (value.length() < definition.path("MinLength").asInt(0)
+                || value.length() > definition.path("MaxLength").asInt(Integer.MAX_VALUE))) {
+            throw new IllegalArgumentException("parameter " + name + " must be " + definition.path("MinLength").asInt(0) + " to "
+                    + definition.path("MaxLength").asInt(Integer.MAX_VALUE) + " characters long, not " + value.length());
+        }
+        if (type.equals("Number")) {
+            BigDecimal number;
+            try {
+                number = new BigDecimal(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("parameter " + name + " must be a number, not '" + value + "'");
+            }
+            if (definition.has("MinValue") && number.compareTo(new BigDecimal(definition.get("MinValue").asText())) < 0
+                    || definition.has("MaxValue") && number.compareTo(new BigDecimal(definition.get("MaxValue").asText())) > 0) {
+                throw new IllegalArgumentException("parameter " + name + " must be within [" + definition.path("MinValue").asText("")
+                        + ", " + definition.path("MaxValue").asText("") + "], not " + value);
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.lambda.Fault;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.request.ScanGate;
 import java.time.Duration;
 import dev.pushdeploy.local.run.RunResult;
@@ -65,9 +66,10 @@ class AccountingIT {
         Map<String, AttributeValue> record = only(workflow.historyOf(name(result)));
         assertEquals("FAILED", record.get("outcome").s());
         assertEquals("States.DataLimitExceeded", record.get("error").s());
-        assertTrue(record.get("reason").s().endsWith("in state StartDeployment, with the service on web:2, never verified healthy"),
-                record.get("reason").s());
-        assertEquals("rolled back to web:1 by the reconciler (RollBackStoppedRuns); not verified", record.get("rollback").s());
+        String initial = Revisions.shortName(workflow.web.initialTaskDefinition());
+        assertTrue(record.get("reason").s().endsWith("in state StartDeployment, with the service on " + next(initial)
+                + ", never verified healthy"), record.get("reason").s());
+        assertEquals("rolled back to " + initial + " by the reconciler (RollBackStoppedRuns); not verified", record.get("rollback").s());
         assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition());
         assertEquals(workflow.liveTaskDefinition(), record.get("taskDefinition").s());
         assertFalse(workflow.lockHeld());
@@ -166,7 +168,8 @@ class AccountingIT {
         List<String> deregistered = new ArrayList<>();
         workflow.history().forEach(h -> h.getOrDefault("deregistered", AttributeValue.fromL(List.of())).l()
                 .forEach(v -> deregistered.add(v.s())));
-        assertEquals(List.of(web1.replace("web:1", "web:2")), deregistered, "the first failed revision went");
+        assertEquals(List.of(web1.substring(0, web1.lastIndexOf(':') + 1) + (Revisions.revision(web1) + 1)), deregistered,
+                "the first failed revision went");
     }
 
     /** Case 6: ten pushes within one second while a deployment runs: exactly one wins, the last to arrive. */
@@ -275,7 +278,8 @@ class AccountingIT {
         Map<String, AttributeValue> record = only(workflow.history());
         assertTrue(record.get("reason").s().startsWith("java.lang.RuntimeException: injected fault: invocation "), record.toString());
         assertEquals("java.lang.RuntimeException", record.get("error").s());
-        assertTrue(record.get("rollback").s().startsWith("back on web:1, healthy: "), record.toString());
+        assertTrue(record.get("rollback").s().startsWith("back on " + Revisions.shortName(workflow.web.initialTaskDefinition())
+                + ", healthy: "), record.toString());
         JsonNode notice = workflow.notices().get(0);
         assertEquals(record.get("reason").s(), notice.path("reason").asText());
         assertEquals(record.get("rollback").s(), notice.path("rollback").asText());
@@ -330,5 +334,11 @@ class AccountingIT {
     private static Map<String, AttributeValue> only(List<Map<String, AttributeValue>> records) {
         assertEquals(1, records.size(), "exactly one history record: " + records);
         return records.get(0);
+    }
+
+    /** The short name of the revision registered after {@code shortName} ({@code web:2} after {@code web:1}). */
+    private static String next(String shortName) {
+        int colon = shortName.lastIndexOf(':');
+        return shortName.substring(0, colon + 1) + (Integer.parseInt(shortName.substring(colon + 1)) + 1);
     }
 }

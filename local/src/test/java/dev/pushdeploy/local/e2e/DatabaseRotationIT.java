@@ -13,19 +13,18 @@ import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
+import dev.pushdeploy.testing.PostgresLogins;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,6 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * checked against the server with the values read from the slots in the emulator.
  */
 class DatabaseRotationIT {
-    private static final String INVALID_PASSWORD = "28P01";
 
     Workflow workflow;
     SsmClient ssm;
@@ -167,18 +165,8 @@ class DatabaseRotationIT {
         return ssm.getParameter(r -> r.name(password.slotParameter(slot)).withDecryption(true)).parameter().value();
     }
 
-    /** True when the server accepts the login (as that session user); false when it refuses the password. */
     private boolean canLogin(String user, String secret) {
-        try (Connection c = connect(user, secret); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT session_user")) {
-            rs.next();
-            return user.equals(rs.getString(1));
-        } catch (SQLException e) {
-            if (INVALID_PASSWORD.equals(e.getSQLState())) {
-                return false;
-            }
-            throw new AssertionError("login as " + user + " failed unexpectedly [SQLSTATE " + e.getSQLState() + "]", e);
-        }
+        return PostgresLogins.canLogin(url(), user, secret);
     }
 
     private String sampleRow(String user, String secret) {
@@ -192,11 +180,12 @@ class DatabaseRotationIT {
     }
 
     private Connection connect(String user, String secret) throws SQLException {
+        return PostgresLogins.connect(url(), user, secret);
+    }
+
+    private String url() {
         SecretSpec.Postgres db = password.postgres();
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        props.setProperty("password", secret);
-        return DriverManager.getConnection("jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database(), props);
+        return "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database();
     }
 
     private static int closedPort() {

@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * (image and secret slots) that was live before.
  */
 class ReleaseIT {
-    static final Map<String, String> TWO_SERVICES = Map.of("SecondServiceName", "api");
+    static final Map<String, String> TWO_SERVICES = dev.pushdeploy.testing.SampleStack.secondService("api");
     static final String MANIFEST = """
             {"services": [{"service": "pushdeploy/web", "image": "web:v1.1.0"},
                           {"service": "pushdeploy/api", "image": "api:v1.1.0"}],

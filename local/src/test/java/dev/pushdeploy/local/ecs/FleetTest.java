@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.model.TaskDefinition;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +46,21 @@ class FleetTest {
         assertEquals(2, service.path("runningCount").asInt());
         assertEquals(List.of("healthy", "healthy"), targetStates());
         assertEquals(Optional.of(200), fleet.smokeStatus("pushdeploy", "web"));
+    }
+
+    @Test
+    void aServiceRunsWithItsOwnDeploymentConfigurationAndContainerPort() {
+        ObjectNode own = motoService(TD1);
+        own.putObject("deploymentConfiguration").put("maximumPercent", 150).put("minimumHealthyPercent", 50);
+        ((ObjectNode) own.path("loadBalancers").get(0)).put("containerPort", 3000);
+        fleet = new Fleet(clock, FleetTest::definition);
+        fleet.adopt(own);
+
+        JsonNode configuration = describe().path("deploymentConfiguration");
+        assertEquals(150, configuration.path("maximumPercent").asInt());
+        assertEquals(50, configuration.path("minimumHealthyPercent").asInt());
+        assertFalse(configuration.path("deploymentCircuitBreaker").path("enable").asBoolean(), "ECS's default: no breaker");
+        assertEquals(List.of(3000, 3000), fleet.targets(TG).orElseThrow().stream().map(Fleet.Target::port).toList());
     }
 
     @Test
@@ -287,37 +300,22 @@ class FleetTest {
                  "taskDefinition": "%s",
                  "loadBalancers": [{"targetGroupArn": "%s", "containerName": "app", "containerPort": 8080}],
                  "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"]}},
+                 "deploymentConfiguration": {"maximumPercent": 200, "minimumHealthyPercent": 100,
+                                             "deploymentCircuitBreaker": {"enable": true, "rollback": true}},
                  "deployments": [{"id": "ecs-svc/1", "taskDefinition": "%s", "status": "PRIMARY"}]}
                 """.formatted(taskDefinition, TG, TD1));
     }
 
     /** Simulated time set by the test, in seconds from an origin. */
-    static final class ManualClock extends Clock {
+    static final class ManualClock extends MutableClock {
         static final long ORIGIN_MILLIS = 1_700_000_000_000L;
-        private volatile double now;
+
+        ManualClock() {
+            super(Instant.ofEpochMilli(ORIGIN_MILLIS));
+        }
 
         void at(double t) {
-            now = t;
-        }
-
-        @Override
-        public long millis() {
-            return ORIGIN_MILLIS + Math.round(now * 1000);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
+            set(Instant.ofEpochMilli(ORIGIN_MILLIS + Math.round(t * 1000)));
         }
     }
 }

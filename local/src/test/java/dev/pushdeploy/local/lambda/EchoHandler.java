@@ -37,6 +37,8 @@ public final class EchoHandler implements RequestStreamHandler {
         answer.put("requestId", context.getAwsRequestId());
         answer.put("execution", ExecutionScope.current());
         answer.put("now", clock.instant().toString());
+        answer.put("memoryMb", context.getMemoryLimitInMB());
+        answer.put("remainingMillis", context.getRemainingTimeInMillis());
         answer.set("input", Json.tree(in));
         Json.write(out, answer);
     }

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 class LambdaRuntimeTest {
     final List<String> log = new CopyOnWriteArrayList<>();
     final LambdaRuntime runtime = new LambdaRuntime(List.of(
-            new FunctionSpec("EchoFunction", EchoHandler.class.getName() + "::handleRequest", Map.of("GREETING", "hello")),
-            new FunctionSpec("BareFunction", EchoHandler.class.getName() + "::handleRequest", Map.of()),
-            new FunctionSpec("FailingFunction", FailingHandler.class.getName() + "::handleRequest", Map.of("GREETING", "x"))),
+            new FunctionSpec("EchoFunction", EchoHandler.class.getName() + "::handleRequest", Map.of("GREETING", "hello"), 60, 512),
+            new FunctionSpec("BareFunction", EchoHandler.class.getName() + "::handleRequest", Map.of(), 3, 128),
+            new FunctionSpec("FailingFunction", FailingHandler.class.getName() + "::handleRequest", Map.of("GREETING", "x"), 60, 512)),
             log::add, Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC));
 
     @Test
@@ -37,6 +37,9 @@ class LambdaRuntimeTest {
         assertEquals(1, answer.path("input").path("x").asInt());
         assertEquals("2030-01-02T03:04:05Z", answer.path("now").asText(), "built with the runtime's clock");
         assertTrue(log.contains("EchoFunction echo EchoFunction"));
+        assertEquals(512, answer.path("memoryMb").asInt());
+        int remaining = answer.path("remainingMillis").asInt();
+        assertTrue(remaining > 50_000 && remaining <= 60_000, "the function's 60 s timeout: " + remaining);
     }
 
     @Test

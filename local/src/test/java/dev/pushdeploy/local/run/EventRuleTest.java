@@ -9,13 +9,16 @@ import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.stack.PipelineTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The template's push rule, applied with event-ruler as EventBridge would. */
 class EventRuleTest {
     static final Path EVENTS = Path.of("..", "events");
 
-    final EventRule rule = new EventRule(PipelineTemplate.load(Path.of("..", "template.yaml")).eventPatterns());
+    final EventRule rule = new EventRule(PipelineTemplate.expand(Path.of("..", "template.yaml"), Map.of())
+            .deploy(name -> Optional.of("none"), PipelineTemplate.localNames().withPlaceholders()).eventPatterns());
 
     @Test
     void aSuccessfulPushToTheServicesRepositoryMatches() {

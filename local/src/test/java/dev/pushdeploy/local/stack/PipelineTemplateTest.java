@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -25,7 +26,9 @@ class PipelineTemplateTest {
     static final Set<String> STEPS = Set.of("Prepare", "ScanGate", "Lock", "RotateSecrets", "RegisterTaskDefinition",
             "StartDeployment", "CheckDeployment", "Rollback", "Finalize");
 
-    final PipelineTemplate template = PipelineTemplate.load(ROOT.resolve("template.yaml"));
+    final PipelineTemplate template = PipelineTemplate.expand(ROOT.resolve("template.yaml"), Map.of())
+            .deploy(name -> Optional.of("none"), PipelineTemplate.localNames()
+                    .bind(Map.of("Database.Endpoint.Address", "localhost", "Database.Endpoint.Port", "5432")).withPlaceholders());
 
     @Test
     void everyStepIsAFunctionWhoseHandlerClassExists() throws ReflectiveOperationException {
@@ -46,11 +49,25 @@ class PipelineTemplateTest {
     }
 
     @Test
+    void eachFunctionHasTheTimeoutAndMemoryTheExpandedTemplateGivesIt() {
+        Map<String, FunctionSpec> functions = template.functions().stream()
+                .collect(Collectors.toMap(FunctionSpec::name, Function.identity()));
+        var expanded = template.deployment().template();
+        for (FunctionSpec spec : functions.values()) {
+            var properties = expanded.properties(spec.name());
+            assertEquals(properties.path("Timeout").asInt(), spec.timeoutSeconds(), spec.name());
+            assertEquals(properties.path("MemorySize").asInt(), spec.memoryMb(), spec.name());
+        }
+        assertEquals(120, functions.get("RotateSecretsFunction").timeoutSeconds(), "its own Timeout over the Globals'");
+        assertEquals(60, functions.get("LockFunction").timeoutSeconds(), "the Globals' Timeout");
+    }
+
+    @Test
     void theSubstitutionsFillEveryPlaceholderOfTheAslWithTheFunctionsAliases() throws IOException {
         PipelineTemplate.StateMachineSpec machine = template.stateMachine();
-        assertEquals(ROOT.resolve("statemachine/deploy.asl.json"), machine.definition());
+        assertEquals(ROOT.resolve("statemachine/deploy.asl.json"), machine.definition().file());
         Set<String> placeholders = new TreeSet<>();
-        Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(Files.readString(machine.definition()));
+        Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(Files.readString(machine.definition().file()));
         while (m.find()) {
             placeholders.add(m.group(1));
         }

@@ -5,70 +5,45 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Evaluates intrinsic functions the way CloudFormation would for one deployment: parameters,
- * pseudo parameters and conditions from the given values; {@code Ref}/{@code Fn::GetAtt} of
- * resources through a {@link Resources} callback (what the resources are in the world at hand).
- * {@code AWS::NoValue} removes the property or list element. Unsupported functions fail loudly.
+ * CloudFormation's intrinsic functions for one deployment of an expanded template: {@code Ref},
+ * {@code Fn::GetAtt}, {@code Fn::Sub}, {@code Fn::If} and the condition functions, {@code Fn::Join},
+ * {@code Fn::Select}, {@code Fn::Split}, {@code Fn::FindInMap}, {@code Fn::GetAZs} and
+ * {@code Fn::Cidr}. Parameters come resolved (SSM-typed ones read already); resources are
+ * named by {@link PhysicalIds}. {@code AWS::NoValue} removes the property or list element. Any other
+ * function, and a reference to a resource this deployment does not create, fails naming it.
  */
-public final class CfnEvaluator {
+final class Intrinsics {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
-
-    /** Physical identities of the template's resources, as the caller's world has them. */
-    public interface Resources {
-        String ref(String logicalId);
-
-        String getAtt(String logicalId, String attribute);
-
-        /** For templates evaluated without a world: every resource reference fails. */
-        Resources NONE = new Resources() {
-            @Override
-            public String ref(String logicalId) {
-                throw new IllegalStateException("no physical id for resource " + logicalId);
-            }
-
-            @Override
-            public String getAtt(String logicalId, String attribute) {
-                throw new IllegalStateException("no attribute " + attribute + " for resource " + logicalId);
-            }
-        };
-    }
+    /** The functions evaluated here ({@code Condition} only inside conditions). */
+    static final Set<String> FUNCTIONS = Set.of("Ref", "Condition", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split",
+            "Fn::If", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Fn::FindInMap", "Fn::GetAZs", "Fn::Cidr");
 
     private final CfnTemplate template;
     private final Map<String, String> parameters;
     private final Map<String, String> pseudo;
-    private final Resources resources;
+    private final PhysicalIds resources;
+    private final Deployment deployment;
     private final Map<String, Boolean> conditions = new HashMap<>();
 
-    /**
-     * @param parameters every parameter's value ({@link CfnTemplate#parameterValues}); lists comma-separated
-     * @param pseudo     AWS::Region, AWS::AccountId, AWS::StackName, AWS::Partition, … as needed
-     */
-    public CfnEvaluator(CfnTemplate template, Map<String, String> parameters, Map<String, String> pseudo, Resources resources) {
+    Intrinsics(CfnTemplate template, Map<String, String> parameters, Map<String, String> pseudo, PhysicalIds resources,
+               Deployment deployment) {
         this.template = template;
         this.parameters = Map.copyOf(parameters);
         this.pseudo = Map.copyOf(pseudo);
         this.resources = resources;
+        this.deployment = deployment;
     }
 
-    /** Pseudo parameters of a stack in the given region and account (partition aws, URL suffix amazonaws.com). */
-    public static Map<String, String> pseudo(String stackName, String region, String account) {
-        return Map.of("AWS::StackName", stackName, "AWS::Region", region, "AWS::AccountId", account,
-                "AWS::Partition", "aws", "AWS::URLSuffix", "amazonaws.com",
-                "AWS::StackId", "arn:aws:cloudformation:" + region + ":" + account + ":stack/" + stackName + "/00000000-0000-0000-0000-000000000000");
-    }
-
-    public boolean condition(String name) {
+    boolean condition(String name) {
         Boolean known = conditions.get(name);
         if (known == null) {
             JsonNode definition = template.conditions().path(name);
@@ -81,20 +56,20 @@ public final class CfnEvaluator {
         return known;
     }
 
-    /** Whether a resource (or output) with an optional Condition exists in this deployment. */
-    public boolean exists(JsonNode definition) {
+    /** Whether a resource or output with an optional {@code Condition} is part of this deployment. */
+    boolean exists(JsonNode definition) {
         JsonNode condition = definition.path("Condition");
         return condition.isMissingNode() || condition(condition.asText());
     }
 
-    /** The value with every intrinsic function evaluated; a missing node for AWS::NoValue. */
-    public JsonNode evaluate(JsonNode node) {
+    /** The value with every intrinsic function evaluated; a missing node for {@code AWS::NoValue}. */
+    JsonNode evaluate(JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return MissingNode.getInstance();
         }
         if (node.isObject() && node.size() == 1) {
             String key = node.fieldNames().next();
-            if (key.equals("Ref") || key.equals("Condition") || key.startsWith("Fn::")) {
+            if (key.equals("Ref") || key.startsWith("Fn::")) {
                 return function(key, node.get(key));
             }
         }
@@ -122,7 +97,7 @@ public final class CfnEvaluator {
     }
 
     /** The evaluated value as a string (scalars only). */
-    public String string(JsonNode node) {
+    String string(JsonNode node) {
         JsonNode value = evaluate(node);
         if (value.isMissingNode() || value.isContainerNode()) {
             throw new IllegalArgumentException("not a string value: " + node);
@@ -133,28 +108,21 @@ public final class CfnEvaluator {
     private JsonNode function(String name, JsonNode args) {
         return switch (name) {
             case "Ref" -> ref(args.asText());
-            case "Condition" -> NODES.booleanNode(condition(args.asText()));
             case "Fn::GetAtt" -> getAtt(args);
             case "Fn::Sub" -> NODES.textNode(sub(args));
             case "Fn::Join" -> NODES.textNode(join(args));
             case "Fn::Select" -> select(args);
             case "Fn::Split" -> split(args);
-            case "Fn::If" -> evaluate(bool(NODES.objectNode().put("Condition", args.get(0).asText()))
-                    ? args.get(1) : args.get(2));
+            case "Fn::If" -> evaluate(condition(args.get(0).asText()) ? args.get(1) : args.get(2));
             case "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or" -> NODES.booleanNode(bool(NODES.objectNode().set(name, args)));
+            case "Fn::FindInMap" -> findInMap(args);
             case "Fn::GetAZs" -> NODES.arrayNode().add(region() + "a").add(region() + "b").add(region() + "c");
-            case "Fn::Base64" -> NODES.textNode(Base64.getEncoder().encodeToString(string(args).getBytes(StandardCharsets.UTF_8)));
             case "Fn::Cidr" -> cidr(args);
-            case "Fn::FindInMap" -> evaluate(template.root().path("Mappings").path(string(args.get(0)))
-                    .path(string(args.get(1))).path(string(args.get(2))));
             default -> throw new IllegalArgumentException("unsupported intrinsic function " + name);
         };
     }
 
     private boolean bool(JsonNode node) {
-        if (node.isBoolean()) {
-            return node.asBoolean();
-        }
         if (node.isObject() && node.size() == 1) {
             String key = node.fieldNames().next();
             JsonNode args = node.get(key);
@@ -195,7 +163,7 @@ public final class CfnEvaluator {
     }
 
     private String region() {
-        return pseudo.getOrDefault("AWS::Region", "us-east-1");
+        return pseudo.get("AWS::Region");
     }
 
     private JsonNode ref(String name) {
@@ -214,22 +182,15 @@ public final class CfnEvaluator {
             String type = template.parameterType(name);
             if (type != null && (type.startsWith("List<") || type.equals("CommaDelimitedList"))) {
                 ArrayNode list = NODES.arrayNode();
-                if (!value.isEmpty()) {
-                    for (String element : value.split(",", -1)) {
-                        list.add(element.strip());
-                    }
-                } else {
-                    list.add("");
+                for (String element : value.split(",", -1)) {
+                    list.add(element.strip());
                 }
                 return list;
             }
             return NODES.textNode(value);
         }
-        String logicalId = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
-        if (template.resource(logicalId).isMissingNode()) {
-            throw new IllegalArgumentException("Ref to unknown name " + name);
-        }
-        return NODES.textNode(resources.ref(name));
+        created(name, "Ref");
+        return NODES.textNode(resources.ref(deployment, name));
     }
 
     private JsonNode getAtt(JsonNode args) {
@@ -243,10 +204,19 @@ public final class CfnEvaluator {
             logicalId = args.get(0).asText();
             attribute = string(args.get(1));
         }
-        if (template.resource(logicalId).isMissingNode()) {
-            throw new IllegalArgumentException("GetAtt of unknown resource " + logicalId);
+        created(logicalId, "Fn::GetAtt");
+        return NODES.textNode(resources.getAtt(deployment, logicalId, attribute));
+    }
+
+    private void created(String logicalId, String function) {
+        JsonNode resource = template.resource(logicalId);
+        if (resource.isMissingNode()) {
+            throw new IllegalArgumentException(function + " of unknown name " + logicalId);
         }
-        return NODES.textNode(resources.getAtt(logicalId, attribute));
+        if (!exists(resource)) {
+            throw new IllegalStateException(function + " of " + logicalId + ", which this deployment does not create (condition "
+                    + resource.path("Condition").asText() + " is false)");
+        }
     }
 
     private String sub(JsonNode args) {
@@ -306,29 +276,34 @@ public final class CfnEvaluator {
     }
 
     private JsonNode split(JsonNode args) {
-        String delimiter = args.get(0).asText();
         ArrayNode parts = NODES.arrayNode();
-        for (String part : string(args.get(1)).split(Pattern.quote(delimiter), -1)) {
+        for (String part : string(args.get(1)).split(Pattern.quote(args.get(0).asText()), -1)) {
             parts.add(part);
         }
         return parts;
     }
 
+    private JsonNode findInMap(JsonNode args) {
+        JsonNode value = template.mappings().path(string(args.get(0))).path(string(args.get(1))).path(string(args.get(2)));
+        if (value.isMissingNode()) {
+            throw new IllegalArgumentException("Fn::FindInMap finds nothing at " + args);
+        }
+        return value;
+    }
+
     private JsonNode cidr(JsonNode args) {
-        String block = string(args.get(0));
+        String[] block = string(args.get(0)).split("/");
         int count = Integer.parseInt(string(args.get(1)));
         int hostBits = Integer.parseInt(string(args.get(2)));
-        String[] parts = block.split("/");
         long base = 0;
-        for (String octet : parts[0].split("\\.")) {
+        for (String octet : block[0].split("\\.")) {
             base = base << 8 | Integer.parseInt(octet);
         }
-        int prefix = 32 - hostBits;
         ArrayNode subnets = NODES.arrayNode();
         for (int i = 0; i < count; i++) {
             long address = base + ((long) i << hostBits);
-            subnets.add(String.join(".", List.of(String.valueOf(address >> 24 & 255), String.valueOf(address >> 16 & 255),
-                    String.valueOf(address >> 8 & 255), String.valueOf(address & 255))) + "/" + prefix);
+            subnets.add((address >> 24 & 255) + "." + (address >> 16 & 255) + "." + (address >> 8 & 255) + "." + (address & 255)
+                    + "/" + (32 - hostBits));
         }
         return subnets;
     }

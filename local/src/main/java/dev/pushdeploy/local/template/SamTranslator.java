@@ -1,0 +1,121 @@
+package dev.pushdeploy.local.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Expands a SAM template into plain CloudFormation with aws-sam-translator (the library behind
+ * CloudFormation's {@code AWS::Serverless-2016-10-31} transform; it comes with cfn-lint), run in
+ * Python by {@code sam_expand.py}. Expansions are cached per template content, region, account and
+ * parameter values for the life of the JVM.
+ *
+ * <p>Python is {@code python3}, or {@code $PUSHDEPLOY_PYTHON}. A missing interpreter, a missing
+ * translator or a template the translator rejects fails with the translator's own message.
+ */
+public final class SamTranslator {
+    private static final String SCRIPT = "/dev/pushdeploy/local/sam_expand.py";
+    private static final long TIMEOUT_SECONDS = 120;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, JsonNode> EXPANDED = new ConcurrentHashMap<>();
+
+    private SamTranslator() {
+    }
+
+    /**
+     * The template as CloudFormation sees it after the SAM transform.
+     *
+     * @param parameters parameter values given to the transform; the others take their defaults
+     */
+    public static JsonNode expand(Path template, String region, String account, Map<String, String> parameters) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(template);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + template, e);
+        }
+        String arguments = json(new TreeMap<>(parameters));
+        String key = sha256(content) + " " + region + " " + account + " " + arguments;
+        return EXPANDED.computeIfAbsent(key, k -> run(template, region, account, arguments)).deepCopy();
+    }
+
+    private static JsonNode run(Path template, String region, String account, String parameters) {
+        String python = python();
+        List<String> command = List.of(python, "-", template.toAbsolutePath().toString(), region, account, parameters);
+        Process process;
+        try {
+            process = new ProcessBuilder(command).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + python + " to expand " + template
+                    + " with aws-sam-translator (Python 3 with cfn-lint installed; PUSHDEPLOY_PYTHON names another interpreter): "
+                    + e.getMessage(), e);
+        }
+        try (InputStream script = SamTranslator.class.getResourceAsStream(SCRIPT)) {
+            if (script == null) {
+                throw new IllegalStateException(SCRIPT + " is missing from the classpath");
+            }
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+            try (var stdin = process.getOutputStream()) {
+                script.transferTo(stdin);
+            }
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("aws-sam-translator did not expand " + template + " within " + TIMEOUT_SECONDS + " s");
+            }
+            String errors = new String(err.join(), StandardCharsets.UTF_8).strip();
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("aws-sam-translator cannot expand " + template + ": " + errors);
+            }
+            return JSON.readTree(out.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException("expanding " + template, e);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while expanding " + template, e);
+        }
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String python() {
+        String configured = System.getenv("PUSHDEPLOY_PYTHON");
+        return configured == null || configured.isBlank() ? "python3" : configured;
+    }
+
+    private static String json(Map<String, String> values) {
+        try {
+            return JSON.writeValueAsString(values);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

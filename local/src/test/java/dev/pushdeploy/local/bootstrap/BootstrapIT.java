@@ -1,0 +1,182 @@
+package dev.pushdeploy.local.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.local.aws.Clients;
+import dev.pushdeploy.local.moto.MotoServer;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.local.template.CfnTemplate;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.Repository;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The local stack follows template.yaml: whatever the template's parameters say (its defaults, or
+ * other values), the emulator holds exactly that after the bootstrap, and the first release runs.
+ */
+class BootstrapIT {
+    private static final Path TEMPLATE = Path.of("..", "template.yaml").toAbsolutePath().normalize();
+    private static MotoServer moto;
+    private static Bootstrap bootstrap;
+    private static Clients clients;
+
+    @BeforeAll
+    static void start() {
+        moto = MotoServer.start();
+        bootstrap = new Bootstrap(moto.endpoint(), URI.create("http://localhost:1/pushdeploy-local/smoke/"));
+        clients = new Clients(moto.endpoint());
+    }
+
+    @AfterAll
+    static void stop() {
+        bootstrap.close();
+        moto.close();
+    }
+
+    private static StackOutputs create(Map<String, String> parameters) {
+        moto.reset();
+        long started = System.nanoTime();
+        StackOutputs stack = bootstrap.create(PipelineTemplate.expand(TEMPLATE, parameters));
+        System.out.printf("bootstrap with %s: %.1f s%n", parameters, (System.nanoTime() - started) / 1e9);
+        return stack;
+    }
+
+    @Test
+    void theServicesAreWhatTheTemplatesParametersSay() {
+        Map<String, String> changed = Map.of("ContainerPort", "9090", "HealthCheckPath", "/ready", "TaskCpu", "512",
+                "TaskMemory", "1024", "DesiredCount", "3", "AppName", "shop", "ContainerName", "api");
+        Map<String, String> parameters = new HashMap<>(changed);
+        parameters.putAll(dev.pushdeploy.testing.SampleStack.secondService("api"));
+        parameters.putAll(Map.of("SecondDesiredCount", "1", "DeploymentStrategy", "BLUE_GREEN"));
+        StackOutputs stack = create(parameters);
+
+        assertService(stack, changed);
+        assertEquals(List.of("shop", "api"), stack.services().stream().map(s -> s.target().service()).toList());
+        StackOutputs.Service second = stack.services().get(1);
+        Service api = clients.build(EcsClient.builder()).describeServices(r -> r.cluster("pushdeploy").services("api")).services().get(0);
+        assertEquals(1, api.desiredCount());
+        assertEquals(second.initialTaskDefinition(), api.taskDefinition());
+        assertEquals(stack.releaseStateMachineArn(), stack.outputs().get("ReleaseStateMachineArn"));
+        assertEquals(stack.stateMachineArn(), stack.outputs().get("StateMachineArn"));
+
+        StackOutputs.Service shop = stack.service();
+        TargetGroup alternate = clients.build(ElasticLoadBalancingV2Client.builder())
+                .describeTargetGroups(r -> r.targetGroupArns(shop.alternateTargetGroupArn())).targetGroups().get(0);
+        assertEquals("/ready", alternate.healthCheckPath(), "the blue/green alternate target group is the template's");
+        assertEquals(9090, alternate.port());
+        assertFalse(shop.hooks().isEmpty(), "the service's lifecycle hook");
+        assertTrue(shop.hooks().stream().allMatch(h -> stack.functions().stream()
+                .anyMatch(f -> h.targetArn().startsWith(PipelineTemplate.functionArn(f.name())))), shop.hooks().toString());
+    }
+
+    @Test
+    void withItsDefaultsTheLocalStackIsTheTemplatesDefaults() {
+        CfnTemplate template = PipelineTemplate.expand(TEMPLATE, Map.of()).template();
+        Map<String, String> defaults = new HashMap<>();
+        for (String name : List.of("ContainerPort", "HealthCheckPath", "TaskCpu", "TaskMemory", "DesiredCount", "AppName", "ContainerName")) {
+            defaults.put(name, template.parameterDefault(name).orElseThrow());
+        }
+        StackOutputs stack = create(Map.of());
+
+        assertService(stack, defaults);
+        Set<String> released = new TreeSet<>();
+        SsmClient ssm = clients.build(SsmClient.builder());
+        template.parameters().properties().forEach(p -> {
+            if (CfnTemplate.SSM_STRING.equals(p.getValue().path("Type").asText())) {
+                released.add(ssm.getParameter(r -> r.name(p.getValue().path("Default").asText())).parameter().value());
+            }
+        });
+        StackOutputs.Service web = stack.service();
+        assertEquals(new TreeSet<>(Set.of(web.repositoryUri() + "@" + web.initialDigest(), "/pushdeploy/web/app-signing-key/a",
+                "/pushdeploy/web/db-password/a")), released, "the first release is recorded where the template reads it");
+    }
+
+    @Test
+    void theStateMachineInvokesTheFunctionsAliasesAndTheRuleIsOnAfterTheFirstRelease() {
+        StackOutputs stack = create(Map.of());
+
+        String definition = clients.build(SfnClient.builder()).describeStateMachine(r -> r.stateMachineArn(stack.stateMachineArn()))
+                .definition();
+        assertFalse(definition.contains("${"), definition);
+        List<String> invoked = new java.util.ArrayList<>();
+        for (var function : stack.functions()) {
+            String arn = PipelineTemplate.functionArn(function.name());
+            assertFalse(definition.replace(arn + ":live", "").contains(arn), function.name() + " is invoked through its alias only");
+            if (definition.contains(arn + ":live")) {
+                invoked.add(function.name());
+            }
+        }
+        assertTrue(invoked.containsAll(List.of("PrepareFunction", "FinalizeFunction")), invoked.toString());
+        assertEquals(null, stack.releaseStateMachineArn(), "the release state machine comes with a second service");
+        assertEquals(1, stack.eventPatterns().size(), "the push rule is enabled once a release exists");
+        assertEquals(stack.stateMachineArn(), stack.outputs().get("StateMachineArn"));
+        assertEquals(stack.service().repositoryUri(), stack.outputs().get("RepositoryUri"));
+        assertEquals("localhost", stack.outputs().get("DatabaseEndpoint"), "the embedded PostgreSQL plays the RDS instance");
+    }
+
+    private static void assertService(StackOutputs stack, Map<String, String> expected) {
+        EcsClient ecs = clients.build(EcsClient.builder());
+        String app = expected.get("AppName");
+        Service service = ecs.describeServices(r -> r.cluster("pushdeploy").services(app)).services().get(0);
+        assertEquals(Integer.parseInt(expected.get("DesiredCount")), service.desiredCount());
+        assertEquals(expected.get("ContainerName"), service.loadBalancers().get(0).containerName());
+        assertEquals(Integer.parseInt(expected.get("ContainerPort")), service.loadBalancers().get(0).containerPort());
+
+        TaskDefinition revision = ecs.describeTaskDefinition(r -> r.taskDefinition(service.taskDefinition())).taskDefinition();
+        assertEquals(app, revision.family());
+        assertEquals(expected.get("TaskCpu"), revision.cpu());
+        assertEquals(expected.get("TaskMemory"), revision.memory());
+        ContainerDefinition container = revision.containerDefinitions().get(0);
+        assertEquals(expected.get("ContainerName"), container.name());
+        assertEquals(Integer.parseInt(expected.get("ContainerPort")), container.portMappings().get(0).containerPort());
+        assertTrue(container.environment().stream().anyMatch(e -> e.name().equals("PORT") && e.value().equals(expected.get("ContainerPort"))),
+                container.environment().toString());
+        StackOutputs.Service released = stack.services().get(0);
+        assertEquals(released.repositoryUri() + "@" + released.initialDigest(), container.image());
+        assertEquals(Set.of("APP_SIGNING_KEY", "DB_PASSWORD"), container.secrets().stream().map(s -> s.name()).collect(Collectors.toSet()));
+        assertTrue(container.secrets().stream().allMatch(s -> s.valueFrom().endsWith("/a")), container.secrets().toString());
+        assertEquals(TaskDefinitionStatus.INACTIVE, ecs.describeTaskDefinition(r -> r.taskDefinition(app + ":1")).taskDefinition().status(),
+                "the revision made before the first release is replaced, as CloudFormation replaces it");
+
+        TargetGroup group = clients.build(ElasticLoadBalancingV2Client.builder())
+                .describeTargetGroups(r -> r.targetGroupArns(service.loadBalancers().get(0).targetGroupArn())).targetGroups().get(0);
+        assertEquals(expected.get("HealthCheckPath"), group.healthCheckPath());
+        assertEquals(Integer.parseInt(expected.get("ContainerPort")), group.port());
+
+        Ec2Client ec2 = clients.build(Ec2Client.builder());
+        List<String> subnets = service.networkConfiguration().awsvpcConfiguration().subnets();
+        assertEquals(List.of("10.0.32.0/20", "10.0.48.0/20"), subnets.stream()
+                .map(s -> ec2.describeSubnets(r -> r.subnetIds(s)).subnets().get(0).cidrBlock()).toList(),
+                "the private subnets, carved from VpcCidr as the template's Fn::Cidr says");
+
+        Repository repository = clients.build(EcrClient.builder()).describeRepositories(r -> r.repositoryNames(app)).repositories().get(0);
+        assertTrue(repository.imageScanningConfiguration().scanOnPush());
+        JsonNode config = Json.tree(clients.build(SsmClient.builder()).getParameter(r -> r.name(stack.configParameter())).parameter().value());
+        assertEquals(app, config.path("targets").get(0).path("service").asText());
+        assertEquals(expected.get("ContainerName"), config.path("targets").get(0).path("container").asText());
+    }
+}
