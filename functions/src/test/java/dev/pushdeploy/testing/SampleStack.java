@@ -71,7 +71,12 @@ public class SampleStack {
 
     /** The configuration document: the template's for its defaults, with the tests' choices above; {@code scanSeverity} when not null. */
     public static String configDocument(String scanSeverity) {
-        return """
+        return configDocument(scanSeverity, true);
+    }
+
+    /** The same, without the service's alarms when {@code alarms} is false. */
+    public static String configDocument(String scanSeverity, boolean alarms) {
+        String document = """
                 {"kmsKeyId": "%s",
                  "targets": [{
                    "repository": "%s", "cluster": "%s", "service": "%s", "container": "%s",
@@ -83,6 +88,7 @@ public class SampleStack {
                 """.formatted(KMS_KEY, REPOSITORY, CLUSTER, SERVICE, CONTAINER, TAG_PATTERN, SIGNING_KEY, SIGNING_KEY_PARAMETER,
                 SIGNING_KEY_LENGTH, DEADLINE_SECONDS, ERROR_RATE_ALARM, RESPONSE_TIME_ALARM, scanSeverity == null ? "" : "\"scanSeverity\": \"" + scanSeverity + "\",",
                 KEEP_REVISIONS);
+        return alarms ? document : document.replace(", \"alarms\": [\"" + ERROR_RATE_ALARM + "\", \"" + RESPONSE_TIME_ALARM + "\"]", "");
     }
 
     public static String sha256(String text) {

@@ -9,6 +9,7 @@ import dev.pushdeploy.template.Permissions.Permission;
 import dev.pushdeploy.template.RecordingInterceptor.Call;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.SampleStack;
 import dev.pushdeploy.testing.World;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -56,9 +57,14 @@ class IamCoverageIT {
         return Repo.FUNCTIONS.keySet();
     }
 
-    /** The template evaluated for World: the resources it leaves unnamed are World's. */
-    static Deployment stackFor(World world) {
-        return Deployments.stack(Map.of(), name -> Optional.of("none"), Deployments.names().bind(Map.of(
+    /**
+     * The template evaluated for World and the function: the resources it leaves unnamed are World's; a
+     * function only a second service brings (PlanReleaseFunction) is evaluated with one.
+     */
+    static Deployment stackFor(World world, String function) {
+        Map<String, String> parameters = "HasSecondService".equals(Repo.template().resource(function).path("Condition").asText())
+                ? SampleStack.secondService("api") : Map.of();
+        return Deployments.stack(parameters, name -> Optional.of("none"), Deployments.names().bind(Map.of(
                 "DeploymentTable", World.TABLE,
                 "DeploymentTable.Arn", "arn:aws:dynamodb:" + Emulator.REGION + ":" + Emulator.ACCOUNT + ":table/" + World.TABLE,
                 "NotificationTopic", world.topicArn,
@@ -77,7 +83,7 @@ class IamCoverageIT {
         World world = function.equals("ScanGateFunction")
                 ? World.create(emulator, World.configDocument("HIGH"))
                 : World.create(emulator);
-        Deployment stack = stackFor(world);
+        Deployment stack = stackFor(world, function);
         Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, function));
         environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
                 "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));

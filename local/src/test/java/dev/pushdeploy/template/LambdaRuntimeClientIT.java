@@ -175,7 +175,7 @@ class LambdaRuntimeClientIT {
 
     /** The function's variables as the template sets them, evaluated for World. */
     private static Map<String, String> environment(World world, String function) {
-        Deployment stack = IamCoverageIT.stackFor(world);
+        Deployment stack = IamCoverageIT.stackFor(world, function);
         return FunctionEnvironment.of(stack, function);
     }
 

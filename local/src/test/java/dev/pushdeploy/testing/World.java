@@ -70,10 +70,14 @@ public final class World extends SampleStack {
         sfn = emulator.client(SfnClient.builder());
     }
 
-    /** Creates everything, with the default configuration document ({@link #configDocument()}). */
+    /**
+     * Creates everything, with the default configuration document without the service's alarms: moto
+     * cannot answer CloudWatch in the protocol the SDK speaks to it (Smithy RPC v2 CBOR); the end-to-end
+     * tests judge alarms against the local runtime's CloudWatch.
+     */
     public static World create(Emulator emulator) {
         World world = new World(emulator);
-        world.build(configDocument(null));
+        world.build(configDocument(null, false));
         return world;
     }
 
