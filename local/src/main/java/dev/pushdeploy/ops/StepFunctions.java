@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -22,6 +24,8 @@ import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
  * epoch seconds), so they can be read and written out exactly as the service returns them.
  */
 public final class StepFunctions {
+    static final int READ_ATTEMPTS = 4;
+    static final long READ_PAUSE_MILLIS = 500;
     private final SfnClient sfn;
 
     public StepFunctions(SfnClient sfn) {
@@ -37,7 +41,7 @@ public final class StepFunctions {
     }
 
     public JsonNode describeExecution(String executionArn) {
-        return json(sfn.describeExecution(r -> r.executionArn(executionArn)));
+        return read(() -> json(sfn.describeExecution(r -> r.executionArn(executionArn))));
     }
 
     /** Every event of an execution, oldest first. */
@@ -46,7 +50,8 @@ public final class StepFunctions {
         String token = null;
         do {
             String page = token;
-            GetExecutionHistoryResponse response = sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000).nextToken(page));
+            GetExecutionHistoryResponse response = read(() ->
+                    sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000).nextToken(page)));
             response.events().forEach(e -> events.add(json(e)));
             token = response.nextToken();
         } while (token != null);
@@ -70,6 +75,28 @@ public final class StepFunctions {
     /** StopExecution: the execution ends ABORTED; its Catch clauses do not run. */
     public void stopExecution(String executionArn, String error, String cause) {
         sfn.stopExecution(r -> r.executionArn(executionArn).error(error).cause(cause));
+    }
+
+    /**
+     * A read that a server error (5xx) outlived the SDK's own retries is tried again a few times, a second
+     * apart: a command following a run should not end on one bad moment of the service (or the emulator).
+     */
+    static <T> T read(Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (SdkServiceException e) {
+                if (e.statusCode() < 500 || attempt >= READ_ATTEMPTS) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(READ_PAUSE_MILLIS * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
     }
 
     /** An SDK model object as the JSON the service sent: wire field names, epoch-second times. */

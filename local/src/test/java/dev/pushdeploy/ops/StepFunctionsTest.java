@@ -12,6 +12,34 @@ import software.amazon.awssdk.services.sfn.model.HistoryEventType;
 
 class StepFunctionsTest {
     @Test
+    void aServerErrorOfAReadIsTriedAgainAFewTimesAClientErrorIsNot() {
+        int[] calls = {0};
+        assertEquals("ok", StepFunctions.read(() -> {
+            if (++calls[0] < StepFunctions.READ_ATTEMPTS) {
+                throw software.amazon.awssdk.core.exception.SdkServiceException.builder().statusCode(502).build();
+            }
+            return "ok";
+        }));
+        assertEquals(StepFunctions.READ_ATTEMPTS, calls[0]);
+
+        calls[0] = 0;
+        org.junit.jupiter.api.Assertions.assertThrows(software.amazon.awssdk.core.exception.SdkServiceException.class, () ->
+                StepFunctions.read(() -> {
+                    calls[0]++;
+                    throw software.amazon.awssdk.core.exception.SdkServiceException.builder().statusCode(500).build();
+                }));
+        assertEquals(StepFunctions.READ_ATTEMPTS, calls[0], "then the error stands");
+
+        calls[0] = 0;
+        org.junit.jupiter.api.Assertions.assertThrows(software.amazon.awssdk.core.exception.SdkServiceException.class, () ->
+                StepFunctions.read(() -> {
+                    calls[0]++;
+                    throw software.amazon.awssdk.core.exception.SdkServiceException.builder().statusCode(400).build();
+                }));
+        assertEquals(1, calls[0], "a client error is an answer");
+    }
+
+    @Test
     void sdkAnswersAreReadInTheServicesWireShape() {
         JsonNode event = StepFunctions.json(HistoryEvent.builder().id(7L).type(HistoryEventType.TASK_STATE_EXITED)
                 .timestamp(Instant.ofEpochMilli(1_700_000_000_250L))
