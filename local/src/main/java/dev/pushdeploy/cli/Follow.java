@@ -50,7 +50,7 @@ final class Follow {
 
     static int follow(Output output, StepFunctions sfn, String executionArn, String local) {
         return follow(output, sfn, executionArn, local, (description, states) -> {
-            RunSummary summary = RunSummary.of(description, sfn.history(executionArn), states);
+            RunSummary summary = RunSummary.of(description, sfn.endedHistory(executionArn), states);
             print(output, summary);
             return summary.exitCode();
         });

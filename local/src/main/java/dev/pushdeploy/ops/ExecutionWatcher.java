@@ -68,7 +68,9 @@ public final class ExecutionWatcher {
                 }
                 boolean ended = ends.awaitEnd(executionArn, live ? Duration.ofMillis(Math.min(LIVE_MILLIS, left / 1_000_000 + 1))
                         : Duration.ofNanos(left));
-                if (ended || live) {
+                if (ended) {
+                    report(sfn.endedHistory(executionArn));
+                } else if (live) {
                     report(sfn.history(executionArn));
                 }
                 if (ended) {
