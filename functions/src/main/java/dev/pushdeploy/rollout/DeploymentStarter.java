@@ -30,7 +30,10 @@ import java.util.Optional;
  * UpdateService answer, else one DescribeServices re-read). An emulator that creates no
  * deployment leaves it null; CheckDeployment then identifies the deployment by revision. So is the
  * service deployment's ARN: the service's {@code currentServiceDeployment} in the UpdateService answer
- * whose PRIMARY runs the revision; the checks then read that service deployment directly.
+ * whose PRIMARY runs the revision; the checks then read that service deployment directly. A service
+ * already on the revision records its current service deployment: the one that moved it there (a retry of
+ * this step), or the one ECS rolled back to it (the circuit breaker got there first), which reports that
+ * rollback itself.
  */
 public final class DeploymentStarter {
     /** Whether a request still holds its service's lock. */
@@ -63,8 +66,8 @@ public final class DeploymentStarter {
         if (before.isOn(taskDefinition)) {
             String id = primaryOn(before, taskDefinition).map(Deployment::id).orElse(null);
             log.info("service already on the revision; no new deployment", "taskDefinition", taskDefinition,
-                    "deploymentId", id);
-            return new Rollout(id, taskDefinition, startedAt, deadlineAt, false, null);
+                    "deploymentId", id, "serviceDeployment", before.currentServiceDeployment());
+            return new Rollout(id, taskDefinition, startedAt, deadlineAt, false, before.currentServiceDeployment());
         }
         if (from != null && !before.isOn(from)) {
             String by = before.primary().map(d -> " (deployment " + d.id() + ")").orElse("");

@@ -15,7 +15,8 @@ import java.util.Optional;
  * <p>For a traffic-shifting strategy whose deployment is still under way, ECS is asked to roll it
  * back (StopServiceDeployment, stop type ROLLBACK): production traffic returns at once to the old
  * revision, which still runs, instead of a new deployment of it going through every stage again.
- * When ECS is rolling back already, nothing is asked. Otherwise — a rolling service, or a
+ * When ECS is rolling back already, nothing is asked. Either way the way back is that service deployment's
+ * rollback, and the rollback's rollout records its ARN. Otherwise — a rolling service, or a
  * deployment that already finished — the service is moved back with UpdateService
  * ({@link DeploymentStarter}), which does nothing when it is there already.
  */
@@ -56,7 +57,7 @@ public final class RollbackStarter {
                                 "serviceDeployment", d.arn(), "stage", d.stage(), "to", previous);
                         long now = clock.millis();
                         int deadline = request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds();
-                        return new Rollout(null, previous, now, now + 1000L * deadline, stopped, null);
+                        return new Rollout(null, previous, now, now + 1000L * deadline, stopped, d.arn());
                     }
                 }
             }

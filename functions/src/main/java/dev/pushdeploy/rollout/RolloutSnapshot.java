@@ -13,8 +13,8 @@ import java.util.List;
  *                          (the alternate ones included)
  * @param smoke             the smoke check's answer, or null when none is configured
  * @param alarms            the states of the configured alarms (none for a check of a rollback)
- * @param serviceDeployment for a traffic-shifting strategy: ECS's service deployment of the rollout's
- *                          revision; null for ROLLING or when ECS shows none (yet)
+ * @param serviceDeployment ECS's service deployment of the rollout: the one moving the service to its revision,
+ *                          or the one whose rollback returns it there; null when ECS shows none (yet)
  * @param hook              what the lifecycle hook recorded about that service deployment; null when nothing
  */
 public record RolloutSnapshot(ServiceState service, List<TaskState> tasks, List<TargetState> targets, SmokeResult smoke,

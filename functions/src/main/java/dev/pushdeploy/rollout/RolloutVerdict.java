@@ -41,6 +41,16 @@ import java.util.stream.Collectors;
  * replacing a task that failed its health checks, a user's stop) are not evidence. Every failure
  * reason names its rule and the tasks.
  *
+ * <p>ECS's service deployment, when the snapshot has one, is ECS's word on the rollout, whatever the
+ * strategy: ROLLBACK_* (the circuit breaker, an alarm, a hook, a stop request) is ROLLED_BACK_BY_ECS with
+ * its rollback reason, the revision it returns to, the circuit breaker's count and the alarms in ALARM;
+ * STOPPED (failed without the rollback option, or stopped) is FAILED; anything but SUCCESSFUL is still
+ * under way; DescribeServices' rolloutState is then not read. On the way back (the rollout is the revision
+ * a service deployment's rollback returns to) ROLLBACK_SUCCESSFUL is ECS's success, ROLLBACK_FAILED a
+ * failure. DescribeServices and the tasks still say which tasks are ours, what stopped them, and whether
+ * their targets are healthy; without a service deployment (an emulator without them) DescribeServices'
+ * deployments decide as below.
+ *
  * <p>ROLLED_BACK_BY_ECS: our deployment is no longer PRIMARY and the PRIMARY runs the revision ECS
  * falls back to (the one live before the rollout), or no deployment of ours remains and the service
  * is set to that revision. That is what ECS's circuit breaker leaves behind (but a rollback ECS was
@@ -80,8 +90,9 @@ public final class RolloutVerdict {
      */
     static final List<Acceptor> ACCEPTORS = List.of(
             new Acceptor("movedBySomeoneElse", Verdict.INTERRUPTED, RolloutVerdict::movedBySomeoneElse),
-            new Acceptor("shiftRolledBack", Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict::shiftRolledBack),
+            new Acceptor("serviceDeploymentRolledBack", Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict::serviceDeploymentRolledBack),
             new Acceptor("rolledBackByEcs", Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict::rolledBackByEcs),
+            new Acceptor("serviceDeploymentFailed", Verdict.FAILED, RolloutVerdict::serviceDeploymentFailed),
             new Acceptor("rolloutFailed", Verdict.FAILED, RolloutVerdict::rolloutFailed),
             new Acceptor("alarm", Verdict.FAILED, RolloutVerdict::alarm),
             new Acceptor("deterministicStop", Verdict.FAILED, RolloutVerdict::deterministicStop),
@@ -139,18 +150,50 @@ public final class RolloutVerdict {
         return new CheckResult(Verdict.IN_PROGRESS, reason, next, 0, 0, 0);
     }
 
-    /** ECS rolls the traffic-shifting deployment back (a failed hook, an alarm, the circuit breaker, a stop request). */
-    private static String shiftRolledBack(Observation o) {
-        ServiceDeploymentState d = o.snapshot().serviceDeployment();
+    /**
+     * ECS rolls the service deployment of our revision back (the circuit breaker, an alarm, a failed hook, a
+     * stop request), whatever the strategy.
+     */
+    private static String serviceDeploymentRolledBack(Observation o) {
+        ServiceDeploymentState d = o.forward();
         if (d == null || !d.rollingBack()) {
             return null;
         }
         HookRecords.HookRecord hook = o.snapshot().hook();
         return "ECS rolled the " + strategyName(o) + " deployment of " + Revisions.shortName(o.revision()) + " back ("
                 + d.status() + ")" + (d.rollbackReason() == null ? "" : ": " + d.rollbackReason())
+                + (d.rollbackTaskDefinition() == null ? "" : "; back to " + Revisions.shortName(d.rollbackTaskDefinition()))
                 + (hook == null || hook.failure() == null ? "" : "; lifecycle hook at " + hook.stage() + ": " + hook.failure())
-                + (d.triggeredAlarms().isEmpty() ? "" : "; alarms in ALARM: " + String.join(", ", d.triggeredAlarms()))
-                + (hook == null ? "" : "; production traffic reached " + percent(hook.productionPercent()));
+                + detection(d)
+                + (hook == null ? "" : "; production traffic reached " + percent(hook.productionPercent()))
+                + (o.shiftsTraffic() ? "" : o.lastEvent());
+    }
+
+    /**
+     * ECS ended the service deployment without success and without a rollback: stopped (the circuit breaker or
+     * an alarm without the rollback option, or a stop), or, on the way back, its rollback failed.
+     */
+    private static String serviceDeploymentFailed(Observation o) {
+        ServiceDeploymentState d = o.forward();
+        if (d != null && d.stopped()) {
+            return "ECS stopped the " + strategyName(o) + " deployment of " + Revisions.shortName(o.revision()) + " ("
+                    + d.status() + ")" + (d.statusReason() == null ? "" : ": " + clip(d.statusReason())) + detection(d)
+                    + o.lastEvent();
+        }
+        ServiceDeploymentState back = o.back();
+        if (back != null && "ROLLBACK_FAILED".equals(back.status())) {
+            return "ECS's rollback to " + Revisions.shortName(o.revision()) + " failed (ROLLBACK_FAILED)"
+                    + (back.statusReason() == null ? "" : ": " + clip(back.statusReason())) + detection(back);
+        }
+        return null;
+    }
+
+    /** What ECS's failure detection saw on a service deployment, as a suffix: the circuit breaker's count, alarms in ALARM. */
+    private static String detection(ServiceDeploymentState d) {
+        ServiceDeploymentState.CircuitBreaker breaker = d.circuitBreaker();
+        return (breaker == null || !breaker.triggered() ? "" : "; circuit breaker TRIGGERED: " + breaker.failureCount()
+                + " failed task(s), threshold " + breaker.threshold())
+                + (d.triggeredAlarms().isEmpty() ? "" : "; alarms in ALARM: " + String.join(", ", d.triggeredAlarms()));
     }
 
     /** A configured alarm that went into ALARM after the rollout started (one that was in ALARM before proves nothing about it). */
@@ -168,7 +211,7 @@ public final class RolloutVerdict {
      * asynchronously (ROLLBACK_REQUESTED), and until then the stopped deployment stays PRIMARY.
      */
     private static String elsewhere(Observation o) {
-        if (o.rollbackNotBegun().isPresent()) {
+        if (o.rollbackNotBegun().isPresent() || o.back() != null && !o.back().rolledBack()) {
             return null;
         }
         Optional<Deployment> primary = o.snapshot().service().primary();
@@ -210,7 +253,11 @@ public final class RolloutVerdict {
                 + " and no deployment of " + Revisions.shortName(o.revision()) + " remains" + o.lastEvent();
     }
 
+    /** DescribeServices' word on our deployment, when ECS's service deployment of it is not known. */
     private static String rolloutFailed(Observation o) {
+        if (o.forward() != null) {
+            return null;
+        }
         return o.ours().filter(d -> Deployment.FAILED.equals(d.rolloutState()))
                 .map(d -> "deployment " + d.id() + " (" + Revisions.shortName(o.revision()) + ") failed"
                         + (d.rolloutStateReason() == null ? "" : ": " + d.rolloutStateReason())
@@ -362,7 +409,8 @@ public final class RolloutVerdict {
         Deployment d = o.ours().orElseThrow();
         long targets = o.ourTargets().stream().filter(TargetState::isHealthy).count();
         return (o.shiftsTraffic() ? strategyName(o) + " " : "") + "deployment " + d.id() + " (" + Revisions.shortName(o.revision())
-                + ") COMPLETED, " + d.runningCount() + "/" + d.desiredCount() + " tasks running"
+                + ") COMPLETED" + (o.ecsDone() ? " (service deployment " + o.snapshot().serviceDeployment().status() + ")" : "")
+                + ", " + d.runningCount() + "/" + d.desiredCount() + " tasks running"
                 + (o.snapshot().service().targetGroupArns().isEmpty() ? "" : ", " + targets + " targets healthy")
                 + (o.shiftsTraffic() ? ", production traffic " + percent(o.productionPercent()) : "")
                 + (o.snapshot().alarms().isEmpty() ? "" : ", " + o.snapshot().alarms().size() + " alarm(s) not in ALARM")
@@ -397,6 +445,23 @@ public final class RolloutVerdict {
     /** The snapshot seen from one rollout: which deployment, tasks and targets are ours. */
     record Observation(RolloutSnapshot snapshot, String revision, String fallback, long startedAt, boolean askedEcs,
                        Optional<Deployment> ours, List<TaskState> ourTasks) {
+        /** ECS's service deployment that moves the service to our revision; null when the snapshot has none. */
+        ServiceDeploymentState forward() {
+            ServiceDeploymentState d = snapshot.serviceDeployment();
+            return d != null && d.targets(revision) ? d : null;
+        }
+
+        /** ECS's service deployment whose rollback returns the service to our revision (the way back); null when none. */
+        ServiceDeploymentState back() {
+            ServiceDeploymentState d = snapshot.serviceDeployment();
+            return d != null && d.returnsTo(revision) ? d : null;
+        }
+
+        /** ECS's service deployment says it got the service to our revision: SUCCESSFUL, or its rollback to it ROLLBACK_SUCCESSFUL. */
+        boolean ecsDone() {
+            return forward() != null && forward().successful() || back() != null && back().rolledBack();
+        }
+
         static Observation of(RolloutSnapshot snapshot, Rollout rollout, String fallback) {
             ServiceState service = snapshot.service();
             Optional<Deployment> ours = service.deployments().stream()
@@ -433,7 +498,7 @@ public final class RolloutVerdict {
          * among all healthy targets (an ALB spreads requests over the healthy targets of a group).
          */
         double productionPercent() {
-            ServiceDeploymentState d = snapshot.serviceDeployment();
+            ServiceDeploymentState d = forward();
             if (shiftsTraffic() && d != null) {
                 return d.productionPercent() != null ? d.productionPercent() : d.successful() ? 100 : 0;
             }
@@ -444,7 +509,7 @@ public final class RolloutVerdict {
 
         /** The stage the rollout reached: see {@link CheckResult#stage()}. */
         String stage() {
-            ServiceDeploymentState d = snapshot.serviceDeployment();
+            ServiceDeploymentState d = forward();
             if (shiftsTraffic() && d != null) {
                 if (d.rollingBack() && snapshot.hook() != null) {
                     return snapshot.hook().stage();
@@ -486,12 +551,26 @@ public final class RolloutVerdict {
         /** The first condition of HEALTHY that does not hold yet, or null when all hold. */
         String outstanding() {
             String rev = Revisions.shortName(revision);
-            ServiceDeploymentState shift = snapshot.serviceDeployment();
+            ServiceDeploymentState shift = forward();
             if (shiftsTraffic() && shift != null && !shift.successful()) {
                 return "ECS's " + strategyName(this) + " deployment of " + rev + " is "
                         + (shift.stage() == null ? shift.status() : "at " + shift.stage() + " (" + shift.status() + ")")
                         + ", production traffic " + percent(productionPercent())
                         + (shift.testPercent() == null ? "" : ", test traffic " + percent(shift.testPercent()));
+            }
+            if (shift != null && !shift.successful()) {
+                ServiceDeploymentState.Tasks tasks = shift.tasks();
+                ServiceDeploymentState.CircuitBreaker breaker = shift.circuitBreaker();
+                return "ECS's service deployment of " + rev + " is " + shift.status()
+                        + (tasks == null ? "" : ": " + tasks.running() + "/" + tasks.requested() + " tasks running, "
+                                + tasks.pending() + " pending")
+                        + (breaker == null || "DISABLED".equals(breaker.status()) ? "" : "; circuit breaker " + breaker.status()
+                                + ": " + breaker.failureCount() + " failed task(s) of " + breaker.threshold());
+            }
+            ServiceDeploymentState back = back();
+            if (back != null && !back.rolledBack()) {
+                return "ECS is rolling service deployment " + shortArn(back.arn()) + " back to " + rev + " (" + back.status() + ")"
+                        + (back.rollbackReason() == null ? "" : ": " + clip(back.rollbackReason()));
             }
             Optional<Deployment> stopping = rollbackNotBegun();
             if (stopping.isPresent()) {
@@ -517,7 +596,7 @@ public final class RolloutVerdict {
             if (targets != null) {
                 return targets;
             }
-            if (!Deployment.COMPLETED.equals(d.rolloutState())) {
+            if (!ecsDone() && !Deployment.COMPLETED.equals(d.rolloutState())) {
                 return "rollout of " + rev + " is " + d.rolloutState()
                         + (d.rolloutStateReason() == null ? "" : ": " + d.rolloutStateReason());
             }
@@ -571,6 +650,10 @@ public final class RolloutVerdict {
         private static String groupName(String targetGroupArn) {
             String[] parts = targetGroupArn.split("/");
             return parts.length >= 2 ? "target group " + parts[parts.length - 2] : targetGroupArn;
+        }
+
+        private static String shortArn(String arn) {
+            return arn == null ? "?" : arn.substring(arn.lastIndexOf('/') + 1);
         }
 
         /** The newest service event about our deployment, as a suffix, or "". */

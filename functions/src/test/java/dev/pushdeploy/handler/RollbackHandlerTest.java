@@ -58,6 +58,7 @@ class RollbackHandlerTest {
         assertEquals(primary.id(), back.deploymentId());
         assertEquals(REV1_ARN, primary.taskDefinition());
         assertEquals(REV1_ARN, back.taskDefinition());
+        assertEquals(ecs.serviceDeploymentOf(primary), back.serviceDeploymentArn(), "the way back's own service deployment");
         assertEquals(NOW.plusSeconds(120).toEpochMilli() + 600_000, back.deadlineAt());
         assertTrue(lines.stream().anyMatch(l -> l.contains("rolling back") && l.contains("EssentialContainerExited")), lines.toString());
     }
@@ -74,6 +75,8 @@ class RollbackHandlerTest {
         assertFalse(back.started());
         assertEquals(ecsRollback.id(), back.deploymentId());
         assertEquals(REV1_ARN, back.taskDefinition());
+        assertEquals(ecs.serviceDeploymentOf(ecs.deployments().get(1)), back.serviceDeploymentArn(),
+                "the service deployment whose rollback ECS runs");
     }
 
     @Test
@@ -143,6 +146,7 @@ class RollbackHandlerTest {
         assertEquals(List.of(shift.arn()), deployments.stopped);
         assertEquals(1, ecs.updates, "no UpdateService");
         assertTrue(back.started());
+        assertEquals(shift.arn(), back.serviceDeploymentArn(), "the way back is that service deployment's rollback");
         assertEquals(REV1_ARN, back.taskDefinition());
         assertEquals(NOW.plusSeconds(120).toEpochMilli() + 600_000, back.deadlineAt());
         assertTrue(lines.stream().anyMatch(l -> l.contains("asked ECS to roll the deployment back")), lines.toString());
@@ -154,13 +158,14 @@ class RollbackHandlerTest {
         ecs.strategy = Strategy.Type.BLUE_GREEN;
         Rollout rollout = started(ecs);
         FakeServiceDeployments deployments = new FakeServiceDeployments();
-        deployments.add(REV2_ARN, "ROLLBACK_IN_PROGRESS", "POST_TEST_TRAFFIC_SHIFT", NOW.toEpochMilli());
+        ServiceDeploymentState rollingBack = deployments.add(REV2_ARN, "ROLLBACK_IN_PROGRESS", "POST_TEST_TRAFFIC_SHIFT", NOW.toEpochMilli());
 
         Rollout back = rollback(ecs, deployments, RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines());
 
         assertEquals(List.of(), deployments.stopped);
         assertEquals(1, ecs.updates);
         assertFalse(back.started());
+        assertEquals(rollingBack.arn(), back.serviceDeploymentArn());
         assertEquals(REV1_ARN, back.taskDefinition());
     }
 

@@ -20,6 +20,7 @@ public final class FakeEcsServices implements EcsServices {
     private boolean exists = true;
     private String taskDefinition;
     private final List<Deployment> deployments = new ArrayList<>();
+    private String currentServiceDeployment;
     private long nextId = 1_000_000_000_000_000_001L;
     public int updates;
     public int describes;
@@ -56,6 +57,7 @@ public final class FakeEcsServices implements EcsServices {
         if (tracksDeployments) {
             demotePrimary(null);
             deployments.add(0, new Deployment(newId(), "PRIMARY", revision, "IN_PROGRESS", null, 0, 2, 0, 0));
+            currentServiceDeployment = serviceDeploymentOf(deployments.get(0));
         }
         return updateAnswersWithoutDeployments
                 ? new ServiceState(taskDefinition, List.of(), List.of(), List.of(), strategy, List.of()) : state();
@@ -66,6 +68,7 @@ public final class FakeEcsServices implements EcsServices {
         taskDefinition = revision;
         deployments.clear();
         deployments.add(new Deployment(newId(), "PRIMARY", revision, "COMPLETED", null, 2, 2, 0, 0));
+        currentServiceDeployment = serviceDeploymentOf(deployments.get(0));
     }
 
     /** The service is deleted: it no longer exists. */
@@ -73,7 +76,10 @@ public final class FakeEcsServices implements EcsServices {
         exists = false;
     }
 
-    /** ECS's circuit breaker: the PRIMARY fails and a new PRIMARY returns to {@code revision}. */
+    /**
+     * ECS's circuit breaker: the PRIMARY fails and a new PRIMARY returns to {@code revision}; the service's current
+     * service deployment stays the failed one's, which reports the rollback.
+     */
     public Deployment circuitBreakerRollsBackTo(String revision) {
         demotePrimary("FAILED");
         Deployment back = new Deployment(newId(), "PRIMARY", revision, "IN_PROGRESS", "rolling back", 0, 2, 0, 0);
@@ -94,11 +100,15 @@ public final class FakeEcsServices implements EcsServices {
         return exists && this.cluster.equals(cluster) && this.service.equals(service);
     }
 
-    /** As ECS: the service names the service deployment of its PRIMARY deployment. */
+    /** As ECS: the service names its current service deployment (a tracked one: the last UpdateService's). */
     private ServiceState state() {
-        String current = deployments.stream().filter(Deployment::isPrimary).findFirst()
-                .map(d -> SERVICE_DEPLOYMENT_PREFIX + cluster + "/" + service + "/" + d.id()).orElse(null);
-        return new ServiceState(taskDefinition, deployments, List.of(), List.of(), strategy, List.of(), current);
+        return new ServiceState(taskDefinition, deployments, List.of(), List.of(), strategy, List.of(),
+                tracksDeployments ? currentServiceDeployment : null);
+    }
+
+    /** The ARN of the service deployment a deployment started. */
+    public String serviceDeploymentOf(Deployment deployment) {
+        return SERVICE_DEPLOYMENT_PREFIX + cluster + "/" + service + "/" + deployment.id();
     }
 
     public static final String SERVICE_DEPLOYMENT_PREFIX = "arn:aws:ecs:us-east-1:123456789012:service-deployment/";

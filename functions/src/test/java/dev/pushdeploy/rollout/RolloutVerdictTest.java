@@ -240,7 +240,7 @@ class RolloutVerdictTest {
     void acceptorsAreDecisionsAndDeterministicEvidenceThenSuccessThenRepetitionThenRetry() {
         List<Verdict> order = RolloutVerdict.ACCEPTORS.stream().map(RolloutVerdict.Acceptor::verdict).toList();
         assertEquals(List.of(Verdict.INTERRUPTED, Verdict.ROLLED_BACK_BY_ECS, Verdict.ROLLED_BACK_BY_ECS, Verdict.FAILED, Verdict.FAILED,
-                Verdict.FAILED, Verdict.HEALTHY, Verdict.FAILED, Verdict.IN_PROGRESS), order);
+                Verdict.FAILED, Verdict.FAILED, Verdict.HEALTHY, Verdict.FAILED, Verdict.IN_PROGRESS), order);
     }
 
     /** Issue 8, case 7: a change made by hand during the rollout is not read as ECS rolling back. */

@@ -148,6 +148,22 @@ public final class Snapshots {
         return this;
     }
 
+    /**
+     * ECS's service deployment of {@code target} as DescribeServiceDeployments shows it for a rolling service:
+     * {@code status} and {@code statusReason}, the rollback ({@code rollbackTo}: the revision it returns to,
+     * null when none), the circuit breaker and the target revision's task counts.
+     */
+    Snapshots rolling(String status, String statusReason, String target, String rollbackReason, String rollbackTo,
+                      ServiceDeploymentState.CircuitBreaker breaker, ServiceDeploymentState.Tasks counts, String... triggeredAlarms) {
+        serviceDeployment = new ServiceDeploymentState(ROLLING_DEPLOYMENT, status, statusReason, null,
+                "arn:aws:ecs:us-east-1:123456789012:service-revision/pushdeploy/web/4980306466373577095", target, null, null,
+                rollbackReason, List.of(triggeredAlarms), STARTED, rollbackTo, breaker, counts);
+        return this;
+    }
+
+    /** A service deployment ARN as ECS forms them (the API reference's example). */
+    public static final String ROLLING_DEPLOYMENT = "arn:aws:ecs:us-east-1:123456789012:service-deployment/pushdeploy/web/NCWGC2ZR-taawPAYrIaU5";
+
     Snapshots hook(String stage, double maxPercent, String failure) {
         hook = new HookRecords.HookRecord(SERVICE_DEPLOYMENT, "pushdeploy/web", stage, maxPercent,
                 failure == null ? "SUCCEEDED" : "FAILED", failure, STARTED + 60_000);

@@ -40,10 +40,13 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *       ones of a traffic-shifting service included) → {@code targetHealthDescriptions[]}
  *       {@code .target.id .target.port .targetHealth.state .targetHealth.reason};</li>
  *   <li>the {@link SmokeCheck}, when the configuration names a smoke URL;</li>
- *   <li>for a rollout: the configured alarms' states ({@link AlarmStates}) and, when the service
- *       shifts traffic, the rollout's service deployment ({@link ServiceDeployments}: by the ARN the
- *       rollout recorded when it has one, else the newest of its revision) and the
- *       lifecycle hook's record of it ({@link HookRecords}).</li>
+ *   <li>for a rollout: the configured alarms' states ({@link AlarmStates}), the rollout's service
+ *       deployment ({@link ServiceDeployments}): by the ARN the rollout recorded when it has one; else,
+ *       for a rolling service, the service's {@code currentServiceDeployment} when it moves the service to
+ *       the rollout's revision or rolls back to it (a service that names none, as an emulator without
+ *       service deployments, is judged from DescribeServices alone); else the newest of the revision
+ *       (ListServiceDeployments); and, when the service shifts traffic, the lifecycle hook's record of it
+ *       ({@link HookRecords}).</li>
  * </ul>
  */
 public final class SdkRolloutObserver implements RolloutObserver {
@@ -80,16 +83,28 @@ public final class SdkRolloutObserver implements RolloutObserver {
     public RolloutSnapshot observe(String cluster, String service, Health health, Rollout rollout) {
         RolloutSnapshot base = observe(cluster, service, health);
         List<AlarmStates.AlarmState> states = health.alarms().isEmpty() ? List.of() : alarms.describe(health.alarms());
-        ServiceDeploymentState deployment = null;
+        ServiceDeploymentState deployment = serviceDeployment(cluster, service, base.service(), rollout);
         HookRecords.HookRecord hook = null;
-        if (base.service().strategy().shiftsTraffic()) {
-            deployment = (rollout.serviceDeploymentArn() != null ? serviceDeployments.describe(rollout.serviceDeploymentArn())
-                    : serviceDeployments.find(cluster, service, rollout.taskDefinition(), rollout.startedAt())).orElse(null);
-            if (deployment != null && hooks != null) {
-                hook = hooks.find(deployment.arn()).orElse(null);
-            }
+        if (deployment != null && hooks != null && base.service().strategy().shiftsTraffic()) {
+            hook = hooks.find(deployment.arn()).orElse(null);
         }
         return new RolloutSnapshot(base.service(), base.tasks(), base.targets(), base.smoke(), states, deployment, hook);
+    }
+
+    private ServiceDeploymentState serviceDeployment(String cluster, String service, ServiceState state, Rollout rollout) {
+        if (rollout.serviceDeploymentArn() != null) {
+            return serviceDeployments.describe(rollout.serviceDeploymentArn()).orElse(null);
+        }
+        if (!state.strategy().shiftsTraffic()) {
+            if (state.currentServiceDeployment() == null) {
+                return null;
+            }
+            ServiceDeploymentState current = serviceDeployments.describe(state.currentServiceDeployment()).orElse(null);
+            if (current != null && (current.targets(rollout.taskDefinition()) || current.returnsTo(rollout.taskDefinition()))) {
+                return current;
+            }
+        }
+        return serviceDeployments.find(cluster, service, rollout.taskDefinition(), rollout.startedAt()).orElse(null);
     }
 
     @Override

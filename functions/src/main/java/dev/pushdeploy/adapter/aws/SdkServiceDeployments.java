@@ -20,9 +20,10 @@ import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
  * {@link ServiceDeployments} over the SDK: ecs:ListServiceDeployments (the service's newest, created
  * from a minute before {@code since}), ecs:DescribeServiceDeployments ({@code status, statusReason,
  * lifecycleStage, targetServiceRevision.arn / .requestedProductionTrafficWeight /
- * .requestedTestTrafficWeight, rollback.reason, alarms.triggeredAlarmNames, startedAt, createdAt}),
- * ecs:DescribeServiceRevisions (a revision's {@code taskDefinition}) and ecs:StopServiceDeployment
- * (stop type ROLLBACK).
+ * .requestedTestTrafficWeight / .requestedTaskCount / .runningTaskCount / .pendingTaskCount,
+ * rollback.reason / .serviceRevisionArn, deploymentCircuitBreaker.status / .failureCount / .threshold,
+ * alarms.triggeredAlarmNames, startedAt, createdAt}), ecs:DescribeServiceRevisions (the target's and the
+ * rollback's {@code taskDefinition}) and ecs:StopServiceDeployment (stop type ROLLBACK).
  */
 public final class SdkServiceDeployments implements ServiceDeployments {
     /** Service deployments looked at per search: a rollout's is among the newest. */
@@ -81,7 +82,10 @@ public final class SdkServiceDeployments implements ServiceDeployments {
 
     /** Target service revision ARN → its task definition. */
     private Map<String, String> taskDefinitions(List<ServiceDeployment> deployments) {
-        List<String> revisions = deployments.stream().map(d -> d.targetServiceRevision().arn()).distinct().toList();
+        List<String> revisions = deployments.stream()
+                .flatMap(d -> java.util.stream.Stream.of(d.targetServiceRevision().arn(),
+                        d.rollback() == null ? null : d.rollback().serviceRevisionArn()))
+                .filter(arn -> arn != null).distinct().toList();
         Map<String, String> byRevision = new HashMap<>();
         if (revisions.isEmpty()) {
             return byRevision;
@@ -101,6 +105,18 @@ public final class SdkServiceDeployments implements ServiceDeployments {
                 d.targetServiceRevision().requestedTestTrafficWeight(),
                 d.rollback() == null ? null : d.rollback().reason(),
                 d.alarms() == null ? List.of() : d.alarms().triggeredAlarmNames(),
-                started.toEpochMilli());
+                started.toEpochMilli(),
+                d.rollback() == null || d.rollback().serviceRevisionArn() == null ? null
+                        : taskDefinitions.get(d.rollback().serviceRevisionArn()),
+                d.deploymentCircuitBreaker() == null ? null : new ServiceDeploymentState.CircuitBreaker(
+                        d.deploymentCircuitBreaker().statusAsString(), zeroIfNull(d.deploymentCircuitBreaker().failureCount()),
+                        zeroIfNull(d.deploymentCircuitBreaker().threshold())),
+                new ServiceDeploymentState.Tasks(zeroIfNull(d.targetServiceRevision().requestedTaskCount()),
+                        zeroIfNull(d.targetServiceRevision().runningTaskCount()),
+                        zeroIfNull(d.targetServiceRevision().pendingTaskCount())));
+    }
+
+    private static int zeroIfNull(Integer value) {
+        return value == null ? 0 : value;
     }
 }

@@ -49,7 +49,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  * real {@link SdkRolloutObserver} builds the snapshot. One fixture per situation in
  * {@code src/test/resources/ecs-fixtures/}: {@code <situation>.json} holds the DescribeServices and
  * DescribeTasks answers (ListTasks answers from the latter) and names the DescribeTargetHealth
- * answer {@code target-health-<name>.xml}.
+ * answer {@code target-health-<name>.xml}; the {@code sd-*} ones add ECS's DescribeServiceDeployments and
+ * DescribeServiceRevisions answers, shaped after the API reference.
  */
 class RealShapedResponsesTest {
     private static final String OURS = "ecs-svc/4203384927183920012";
@@ -96,6 +97,24 @@ class RealShapedResponsesTest {
                         "ECS deployment circuit breaker: tasks failed to start.", "3 failed tasks"));
     }
 
+    /**
+     * Rolling situations as ECS reports them with service deployments (the shapes of the API reference's
+     * DescribeServiceDeployments and DescribeServiceRevisions answers): the service names its
+     * {@code currentServiceDeployment}, the check reads it, and ECS's word on the deployment decides.
+     */
+    static Stream<Arguments> serviceDeploymentSituations() {
+        return Stream.of(
+                situation("sd-successful", Verdict.HEALTHY, "(service deployment SUCCESSFUL)", "2/2 tasks running", "2 targets healthy"),
+                situation("sd-in-progress-one-failure", Verdict.IN_PROGRESS, "ECS's service deployment of web:2 is IN_PROGRESS: 1/2 tasks running, 1 pending",
+                        "circuit breaker MONITORING: 1 failed task(s) of 3", "i/o timeout"),
+                situation("sd-circuit-breaker-rolling-back", Verdict.ROLLED_BACK_BY_ECS,
+                        "ECS rolled the rolling deployment of web:2 back (ROLLBACK_IN_PROGRESS): Circuit breaker triggered",
+                        "back to web:1", "circuit breaker TRIGGERED: 3 failed task(s), threshold 3"),
+                situation("sd-stopped-without-rollback", Verdict.FAILED,
+                        "ECS stopped the rolling deployment of web:2 (STOPPED): ECS deployment circuit breaker: tasks failed to start.",
+                        "circuit breaker TRIGGERED: 3 failed task(s), threshold 3"));
+    }
+
     private static Arguments situation(String name, Verdict verdict, String... reasonParts) {
         return Arguments.of(named(name, name), verdict, List.of(reasonParts));
     }
@@ -139,6 +158,28 @@ class RealShapedResponsesTest {
         assertTrue(operations.containsAll(Set.of("DescribeServices", "ListTasks", "DescribeTargetHealth")), operations.toString());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("serviceDeploymentSituations")
+    void verdictOnARealShapedServiceDeployment(String name, Verdict verdict, List<String> reasonParts) {
+        fixture = Json.tree(resource(name + ".json"));
+        operations.clear();
+        RolloutSnapshot snapshot = new SdkRolloutObserver(ecs, elb, (url, status) -> {
+            throw new AssertionError("no smoke check configured");
+        }, names -> List.of(), null).observe("pushdeploy", "web", Health.DEFAULT, ROLLOUT);
+
+        assertEquals(fixture.path("describeServiceDeployments").path("serviceDeployments").path(0).path("status").asText(),
+                snapshot.serviceDeployment().status());
+        CheckResult result = RolloutVerdict.judge(snapshot, ROLLOUT, STARTED + 120_000);
+
+        assertEquals(verdict, result.verdict(), result.reason());
+        for (String part : reasonParts) {
+            assertTrue(result.reason().contains(part), () -> "reason '" + result.reason() + "' lacks '" + part + "'");
+        }
+        assertTrue(operations.containsAll(Set.of("DescribeServices", "ListTasks", "DescribeServiceDeployments",
+                "DescribeServiceRevisions")), operations.toString());
+        assertTrue(!operations.contains("ListServiceDeployments"), "the service names its current service deployment: no listing");
+    }
+
     private static void answer(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -152,6 +193,8 @@ class RealShapedResponsesTest {
                 case "DescribeServices" -> fixture.path("describeServices").toString();
                 case "ListTasks" -> listTasks(request.path("desiredStatus").asText());
                 case "DescribeTasks" -> describeTasks(request.path("tasks"));
+                case "DescribeServiceDeployments" -> fixture.path("describeServiceDeployments").toString();
+                case "DescribeServiceRevisions" -> fixture.path("describeServiceRevisions").toString();
                 default -> throw new AssertionError("unexpected ECS call " + operation);
             };
             contentType = "application/x-amz-json-1.1";
