@@ -428,7 +428,8 @@ final class Fleet {
                     continue;
                 }
                 SimDeployment primary = service.primary();
-                if (d.finished() || primary.serviceDeployment != d || !d.status.equals(SimServiceDeployment.IN_PROGRESS)) {
+                if (d.finished() || primary.serviceDeployment != d
+                        || !(d.status.equals(SimServiceDeployment.IN_PROGRESS) || d.status.equals(SimServiceDeployment.PENDING))) {
                     return StopOutcome.FINISHED;
                 }
                 d.status = SimServiceDeployment.ROLLBACK_REQUESTED;
@@ -492,6 +493,9 @@ final class Fleet {
             if (shifting(service, primary) && !primary.stopRequested) {
                 next = Math.min(next, nextShiftChange(service, primary));
             }
+            if (SimServiceDeployment.PENDING.equals(primary.serviceDeployment.status)) {
+                next = Math.min(next, lastStep + STEP);
+            }
             if (SimDeployment.IN_PROGRESS.equals(primary.rolloutState) && primary.stopRequested) {
                 next = Math.min(next, lastStep + STEP);
             } else if (SimDeployment.IN_PROGRESS.equals(primary.rolloutState)
@@ -516,6 +520,11 @@ final class Fleet {
     }
 
     private void step(SimService service, double t) {
+        SimServiceDeployment current = service.primary().serviceDeployment;
+        if (current.status.equals(SimServiceDeployment.PENDING) && t > current.createdAt) {
+            current.status = SimServiceDeployment.IN_PROGRESS;
+            current.updatedAt = t;
+        }
         for (SimTask task : service.tasks) {
             if (task.advance(t, service.loadBalanced(), task.targetGroup)) {
                 SimDeployment d = task.deployment;

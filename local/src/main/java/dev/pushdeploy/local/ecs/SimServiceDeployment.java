@@ -6,9 +6,11 @@ import java.util.List;
  * One service deployment, as ListServiceDeployments / DescribeServiceDeployments show it: the
  * change an UpdateService started, from its source revisions to its target revision, including
  * the circuit breaker's rollback (which ECS runs as a further deployment of the service, but
- * reports within the same service deployment).
+ * reports within the same service deployment). It is created PENDING, as ECS documents, and is
+ * IN_PROGRESS from the next step of the simulation on.
  */
 final class SimServiceDeployment {
+    static final String PENDING = "PENDING";
     static final String IN_PROGRESS = "IN_PROGRESS";
     static final String SUCCESSFUL = "SUCCESSFUL";
     static final String STOPPED = "STOPPED";
@@ -26,7 +28,7 @@ final class SimServiceDeployment {
     final int threshold;
     final boolean circuitBreaker;
     final boolean rollbackEnabled;
-    String status = IN_PROGRESS;
+    String status = PENDING;
     String statusReason;
     double updatedAt;
     Double finishedAt;

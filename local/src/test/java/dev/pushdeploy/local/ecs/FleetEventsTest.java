@@ -90,10 +90,12 @@ class FleetEventsTest {
     }
 
     @Test
-    void serviceDeploymentsGoInProgressThenSuccessful() {
+    void serviceDeploymentsArePendingThenInProgressThenSuccessful() {
         fleet.updated(motoService(TD2), Json.object());
         JsonNode started = latest();
-        assertEquals("IN_PROGRESS", started.path("status").asText());
+        assertEquals("PENDING", started.path("status").asText(), "created, not started yet");
+        clock.at(0.5);
+        assertEquals("IN_PROGRESS", describe(started).path("status").asText());
         assertEquals("MONITORING", describe(started).path("deploymentCircuitBreaker").path("status").asText());
         assertEquals(3, describe(started).path("deploymentCircuitBreaker").path("threshold").asInt());
         assertEquals(1, describe(started).path("sourceServiceRevisions").size());
@@ -146,6 +148,23 @@ class FleetEventsTest {
         assertEquals(Fleet.StopOutcome.NOT_FOUND, fleet.stopServiceDeployment(arn + "x"));
     }
 
+    /** The API reference: a deployment stops when the failure detection has no rollback option and the service fails. */
+    @Test
+    void theCircuitBreakerWithoutItsRollbackOptionStopsTheServiceDeployment() {
+        fleet.scenario(Scenario.CRASH_LOOP);
+        fleet.updated(motoService(TD2), Json.tree("{\"deploymentConfiguration\":{\"deploymentCircuitBreaker\":"
+                + "{\"enable\":true,\"rollback\":false}}}"));
+        JsonNode ours = latest();
+        clock.at(13);
+        JsonNode stopped = describe(ours);
+        assertEquals("STOPPED", stopped.path("status").asText());
+        assertTrue(stopped.has("stoppedAt") && !stopped.has("finishedAt") && !stopped.has("rollback"), stopped.toString());
+        assertEquals("TRIGGERED", stopped.path("deploymentCircuitBreaker").path("status").asText());
+        assertEquals(false, stopped.path("deploymentConfiguration").path("deploymentCircuitBreaker").path("rollback").asBoolean(true));
+        assertEquals(List.of(ours.path("serviceDeploymentArn").asText()), fleet.serviceDeployments("pushdeploy", "web",
+                Set.of("STOPPED"), null, null).orElseThrow().stream().map(d -> d.path("serviceDeploymentArn").asText()).toList());
+    }
+
     @Test
     void aNewerUpdateStopsTheServiceDeploymentInProgress() {
         fleet.updated(motoService(TD2), Json.object());
@@ -153,7 +172,9 @@ class FleetEventsTest {
         clock.at(1);
         fleet.updated(motoService(TD1), Json.object().put("forceNewDeployment", true));
         assertEquals("STOPPED", describe(first).path("status").asText());
-        assertEquals("IN_PROGRESS", latest().path("status").asText());
+        assertEquals("PENDING", latest().path("status").asText());
+        clock.at(1.5);
+        assertEquals("IN_PROGRESS", describe(latest()).path("status").asText());
     }
 
     @Test
