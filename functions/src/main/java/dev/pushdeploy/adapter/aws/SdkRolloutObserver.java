@@ -12,6 +12,7 @@ import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.rollout.SmokeCheck;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.error.TransientException;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -91,7 +92,23 @@ public final class SdkRolloutObserver implements RolloutObserver {
         return new RolloutSnapshot(base.service(), base.tasks(), base.targets(), base.smoke(), states, deployment, hook);
     }
 
+    /**
+     * The rollout's service deployment. A rolling service's deployments in DescribeServices say the same, less
+     * precisely: when reading the service deployment fails transiently, the check judges from them instead of
+     * failing as a whole (a traffic-shifting one needs its service deployment).
+     */
     private ServiceDeploymentState serviceDeployment(String cluster, String service, ServiceState state, Rollout rollout) {
+        if (state.strategy().shiftsTraffic()) {
+            return readServiceDeployment(cluster, service, state, rollout);
+        }
+        try {
+            return readServiceDeployment(cluster, service, state, rollout);
+        } catch (TransientException e) {
+            return null;
+        }
+    }
+
+    private ServiceDeploymentState readServiceDeployment(String cluster, String service, ServiceState state, Rollout rollout) {
         if (rollout.serviceDeploymentArn() != null) {
             return serviceDeployments.describe(rollout.serviceDeploymentArn()).orElse(null);
         }

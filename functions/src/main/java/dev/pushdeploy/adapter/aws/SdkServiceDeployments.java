@@ -24,6 +24,10 @@ import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
  * rollback.reason / .serviceRevisionArn, deploymentCircuitBreaker.status / .failureCount / .threshold,
  * alarms.triggeredAlarmNames, startedAt, createdAt}), ecs:DescribeServiceRevisions (the target's and the
  * rollback's {@code taskDefinition}) and ecs:StopServiceDeployment (stop type ROLLBACK).
+ *
+ * <p>What cannot change is read once: a service revision is immutable, and so is a service deployment
+ * once completed (SUCCESSFUL, STOPPED, ROLLBACK_SUCCESSFUL or ROLLBACK_FAILED); both are kept, at most
+ * {@value #REMEMBERED} of each, so a check repeated while targets turn healthy makes fewer calls.
  */
 public final class SdkServiceDeployments implements ServiceDeployments {
     /** Service deployments looked at per search: a rollout's is among the newest. */
@@ -31,10 +35,26 @@ public final class SdkServiceDeployments implements ServiceDeployments {
     /** Clock skew allowed between our start time and ECS's createdAt. */
     static final long SKEW_MILLIS = 60_000;
 
+    /** Service revisions and completed service deployments remembered, each. */
+    static final int REMEMBERED = 256;
+    private static final java.util.Set<String> COMPLETED = java.util.Set.of("SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL",
+            "ROLLBACK_FAILED");
+
     private final EcsClient ecs;
+    private final Map<String, String> revisionTaskDefinitions = remembered();
+    private final Map<String, ServiceDeploymentState> completed = remembered();
 
     public SdkServiceDeployments(EcsClient ecs) {
         this.ecs = ecs;
+    }
+
+    private static <V> Map<String, V> remembered() {
+        return java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > REMEMBERED;
+            }
+        });
     }
 
     @Override
@@ -56,8 +76,14 @@ public final class SdkServiceDeployments implements ServiceDeployments {
 
     @Override
     public Optional<ServiceDeploymentState> describe(String serviceDeploymentArn) {
+        ServiceDeploymentState done = completed.get(serviceDeploymentArn);
+        if (done != null) {
+            return Optional.of(done);
+        }
         List<ServiceDeployment> found = describeAll(List.of(serviceDeploymentArn));
-        return found.stream().findFirst().map(d -> state(d, taskDefinitions(found)));
+        Optional<ServiceDeploymentState> state = found.stream().findFirst().map(d -> state(d, taskDefinitions(found)));
+        state.filter(d -> COMPLETED.contains(d.status())).ifPresent(d -> completed.put(serviceDeploymentArn, d));
+        return state;
     }
 
     @Override
@@ -87,12 +113,22 @@ public final class SdkServiceDeployments implements ServiceDeployments {
                         d.rollback() == null ? null : d.rollback().serviceRevisionArn()))
                 .filter(arn -> arn != null).distinct().toList();
         Map<String, String> byRevision = new HashMap<>();
-        if (revisions.isEmpty()) {
+        revisions.forEach(arn -> {
+            String known = revisionTaskDefinitions.get(arn);
+            if (known != null) {
+                byRevision.put(arn, known);
+            }
+        });
+        List<String> unknown = revisions.stream().filter(arn -> !byRevision.containsKey(arn)).toList();
+        if (unknown.isEmpty()) {
             return byRevision;
         }
-        AwsCall.run("ecs:DescribeServiceRevisions " + revisions.get(0), () ->
-                        ecs.describeServiceRevisions(r -> r.serviceRevisionArns(revisions)))
-                .serviceRevisions().forEach((ServiceRevision r) -> byRevision.put(r.serviceRevisionArn(), r.taskDefinition()));
+        AwsCall.run("ecs:DescribeServiceRevisions " + unknown.get(0), () ->
+                        ecs.describeServiceRevisions(r -> r.serviceRevisionArns(unknown)))
+                .serviceRevisions().forEach((ServiceRevision r) -> {
+                    byRevision.put(r.serviceRevisionArn(), r.taskDefinition());
+                    revisionTaskDefinitions.put(r.serviceRevisionArn(), r.taskDefinition());
+                });
         return byRevision;
     }
 

@@ -180,6 +180,19 @@ class RealShapedResponsesTest {
         assertTrue(!operations.contains("ListServiceDeployments"), "the service names its current service deployment: no listing");
     }
 
+    @org.junit.jupiter.api.Test
+    void aServiceThatNamesNoServiceDeploymentIsJudgedFromDescribeServicesAlone() {
+        fixture = Json.tree(resource("healthy-completed.json"));
+        operations.clear();
+        RolloutSnapshot snapshot = new SdkRolloutObserver(ecs, elb, (url, status) -> {
+            throw new AssertionError("no smoke check configured");
+        }, names -> List.of(), null).observe("pushdeploy", "web", Health.DEFAULT, ROLLOUT);
+
+        assertEquals(null, snapshot.serviceDeployment());
+        assertTrue(operations.stream().noneMatch(o -> o.contains("ServiceDeployment")), operations.toString());
+        assertEquals(Verdict.HEALTHY, RolloutVerdict.judge(snapshot, ROLLOUT, STARTED + 120_000).verdict());
+    }
+
     private static void answer(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");

@@ -280,6 +280,32 @@ class SdkRolloutObserverTest {
     }
 
     @Test
+    void aRollingServiceWhoseServiceDeploymentCannotBeReadIsJudgedFromDescribeServices() {
+        List<String> asked = new ArrayList<>();
+        FakeEcs ecs = new FakeEcs() {
+            @Override
+            public software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse describeServiceDeployments(
+                    software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest request) {
+                asked.addAll(request.serviceDeploymentArns());
+                throw EcsException.builder().statusCode(400)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").errorMessage("Rate exceeded").build())
+                        .build();
+            }
+        };
+        FakeEcs healthy = healthyEcs();
+        String current = "arn:aws:ecs:us-east-1:123456789012:service-deployment/pushdeploy/web/NCWGC2ZR-taawPAYrIaU5";
+        ecs.service = healthy.service.toBuilder().currentServiceDeployment(current).build();
+        ecs.tasks = healthy.tasks;
+
+        RolloutSnapshot snapshot = new SdkRolloutObserver(ecs, healthyElb(), (u, s) -> null, names -> List.of(), null)
+                .observe("pushdeploy", "web", Health.DEFAULT, ROLLOUT);
+
+        assertEquals(List.of(current), asked, "the service's current service deployment was asked for");
+        assertNull(snapshot.serviceDeployment());
+        assertEquals(Verdict.HEALTHY, RolloutVerdict.judge(snapshot, ROLLOUT, NOW).verdict(), "DescribeServices' deployments decide");
+    }
+
+    @Test
     void throttlingIsTransientSoTheStateMachineRetries() {
         FakeEcs ecs = healthyEcs();
         ecs.failure = EcsException.builder().statusCode(400)
