@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.ecs.Throttling;
 import dev.pushdeploy.local.run.RunResult;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.local.template.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,18 +22,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * Many services deploying at once on one local stack (one cluster, one configuration document,
- * {@code -Dbench.services=N}, 50 by default), with ECS answering throttling as under load (each
- * call's first attempt, every 20th call on all attempts; a throttle that outlives a check's
- * retries watches again, it never rolls back): every deploy must end SUCCEEDED. Wall
- * and simulated time are printed, not asserted; also written to
- * {@code target/bench/concurrency.txt}.
+ * Many services deploying at once on one local stack ({@code -Dbench.services=N}, 50 by default):
+ * template.yaml with its second service's block repeated once per extra service
+ * ({@link LocalRuntime.Options#services(int)}), so one cluster, one pipeline and one configuration
+ * document with N targets, as the deployed stack would write it. ECS answers throttling as under
+ * load (each call's first attempt, every 20th call on all attempts; a throttle that outlives a
+ * check's retries watches again, it never rolls back): every deploy must end SUCCEEDED. The
+ * bootstrap's, the runs' wall and simulated time are printed, not asserted, with the stack's size
+ * next to AWS's quotas; also written to {@code target/bench/concurrency.txt}.
  */
-@org.junit.jupiter.api.Disabled("the local stack is derived from template.yaml, which declares one service (two with"
-        + " SecondServiceName): 50 services need as many evaluations of the service's resources in one stack, which the"
-        + " derivation does not make yet")
 class ConcurrencyBenchmarkIT {
     static final int SERVICES = Integer.getInteger("bench.services", 50);
     /**
@@ -41,13 +44,25 @@ class ConcurrencyBenchmarkIT {
     static final int EXHAUST_EVERY = 20;
     /** Simulated seconds of a healthy rollout: the shortest the simulator allows, the runs' wall time is the point. */
     static final double ROLLOUT_SECONDS = 2;
+    /** CloudFormation's quota of resources per stack. */
+    static final int STACK_RESOURCES = 500;
+    /** The largest value of a Standard-tier SSM parameter (the configuration parameter's tier). */
+    static final int STANDARD_PARAMETER_CHARS = 4096;
 
     @Test
     void manyServicesDeployAtOnceUnderThrottling() throws IOException {
+        long bootstrapStart = System.nanoTime();
         try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(TestRuntime.root(), line -> { }, null, false,
-                Map.of()))) {
+                Map.of()).services(SERVICES))) {
+            double bootstrap = (System.nanoTime() - bootstrapStart) / 1e9;
             List<StackOutputs.Service> services = runtime.stack().services();
             assertEquals(SERVICES, services.size());
+            assertEquals(SERVICES, runtime.stack().config().targets().size());
+            Deployment stack = PipelineTemplate.expand(TestRuntime.root().resolve("template.yaml"), Map.of(), SERVICES)
+                    .beforeFirstRelease().deployment();
+            long resources = stack.template().resources().keySet().stream().filter(stack::exists).count();
+            int document = new Clients(runtime.motoEndpoint()).build(SsmClient.builder())
+                    .getParameter(r -> r.name(runtime.stack().configParameter())).parameter().value().length();
             List<String> inputs = new ArrayList<>();
             for (StackOutputs.Service service : services) {
                 String digest = runtime.pushImage(service.target().repository(), "v1.1.0");
@@ -70,7 +85,10 @@ class ConcurrencyBenchmarkIT {
             long right = outcomes.getOrDefault("SUCCEEDED", 0L);
             List<String> report = List.of(String.format(Locale.ROOT,
                     "%d services at once, ECS throttled (%d attempts): %d/%d SUCCEEDED %s; wall %.1f s, simulated %.1f s",
-                    SERVICES, throttling.throttled(), right, SERVICES, outcomes, wall, simulated));
+                    SERVICES, throttling.throttled(), right, SERVICES, outcomes, wall, simulated), String.format(Locale.ROOT,
+                    "bootstrap of the %d-service stack: %.1f s; %d resources (CloudFormation's quota: %d per stack),"
+                            + " configuration document %d characters (a Standard-tier parameter holds %d)",
+                    SERVICES, bootstrap, resources, STACK_RESOURCES, document, STANDARD_PARAMETER_CHARS));
             Files.write(Files.createDirectories(Path.of("target", "bench")).resolve("concurrency.txt"), report);
             report.forEach(System.out::println);
             assertEquals(SERVICES, right, results.stream().filter(r -> !r.outcome().equals("SUCCEEDED"))
