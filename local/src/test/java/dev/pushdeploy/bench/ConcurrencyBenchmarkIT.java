@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
-import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.ecs.Throttling;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Many services deploying at once on one local stack ({@code -Dbench.services=N}, 50 by default):
@@ -58,11 +56,8 @@ class ConcurrencyBenchmarkIT {
             List<StackOutputs.Service> services = runtime.stack().services();
             assertEquals(SERVICES, services.size());
             assertEquals(SERVICES, runtime.stack().config().targets().size());
-            Deployment stack = PipelineTemplate.expand(TestRuntime.root().resolve("template.yaml"), Map.of(), SERVICES)
-                    .beforeFirstRelease().deployment();
-            long resources = stack.template().resources().keySet().stream().filter(stack::exists).count();
-            int document = new Clients(runtime.motoEndpoint()).build(SsmClient.builder())
-                    .getParameter(r -> r.name(runtime.stack().configParameter())).parameter().value().length();
+            Size two = Size.of(2);
+            Size size = Size.of(SERVICES);
             List<String> inputs = new ArrayList<>();
             for (StackOutputs.Service service : services) {
                 String digest = runtime.pushImage(service.target().repository(), "v1.1.0");
@@ -86,13 +81,36 @@ class ConcurrencyBenchmarkIT {
             List<String> report = List.of(String.format(Locale.ROOT,
                     "%d services at once, ECS throttled (%d attempts): %d/%d SUCCEEDED %s; wall %.1f s, simulated %.1f s",
                     SERVICES, throttling.throttled(), right, SERVICES, outcomes, wall, simulated), String.format(Locale.ROOT,
-                    "bootstrap of the %d-service stack: %.1f s; %d resources (CloudFormation's quota: %d per stack),"
-                            + " configuration document %d characters (a Standard-tier parameter holds %d)",
-                    SERVICES, bootstrap, resources, STACK_RESOURCES, document, STANDARD_PARAMETER_CHARS));
+                    "bootstrap of the %d-service stack: %.1f s; on AWS: %d resources (CloudFormation's quota %d per stack: about %d"
+                            + " services), configuration document %d characters (the Standard-tier parameter holds %d: about %d)",
+                    SERVICES, bootstrap, size.resources(), STACK_RESOURCES, two.fitting(size, STACK_RESOURCES, Size::resources),
+                    size.document(), STANDARD_PARAMETER_CHARS, two.fitting(size, STANDARD_PARAMETER_CHARS, Size::document)));
             Files.write(Files.createDirectories(Path.of("target", "bench")).resolve("concurrency.txt"), report);
             report.forEach(System.out::println);
             assertEquals(SERVICES, right, results.stream().filter(r -> !r.outcome().equals("SUCCEEDED"))
                     .map(r -> r.service() + " " + r.outcome() + ": " + r.reason()).toList().toString());
+        }
+    }
+
+    /** The stack of template.yaml with that many services as CloudFormation would create it: its resources, its configuration document. */
+    record Size(int services, long resources, int document) {
+        /** Ids AWS assigns that the document holds, as long as AWS's. */
+        static final Map<String, String> AWS_IDS = Map.of("Key.Arn", "arn:aws:kms:us-east-1:123456789012:key/"
+                + "1234abcd-12ab-34cd-56ef-1234567890ab", "Database.Endpoint.Address",
+                "pushdeploy-database-1a2b3c4d5e6f.c9akciq32.us-east-1.rds.amazonaws.com", "Database.Endpoint.Port", "5432");
+
+        static Size of(int services) {
+            PipelineTemplate stack = PipelineTemplate.expand(TestRuntime.root().resolve("template.yaml"), Map.of(), services)
+                    .deploy(name -> java.util.Optional.of("none"), PipelineTemplate.localNames().bind(AWS_IDS).withPlaceholders());
+            Deployment deployment = stack.deployment();
+            return new Size(services, deployment.template().resources().keySet().stream().filter(deployment::exists).count(),
+                    stack.configDocument().orElseThrow().length());
+        }
+
+        /** How many services fit under {@code limit}, each beyond this stack's adding what those of {@code more} add. */
+        int fitting(Size more, long limit, java.util.function.ToLongFunction<Size> measure) {
+            double each = (double) (measure.applyAsLong(more) - measure.applyAsLong(this)) / (more.services - services);
+            return services + (int) Math.floor((limit - measure.applyAsLong(this)) / each);
         }
     }
 }
