@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
  * document with N targets, as the deployed stack would write it. ECS answers throttling as under
  * load (each call's first attempt, every 20th call on all attempts; a throttle that outlives a
  * check's retries watches again, it never rolls back): every deploy must end SUCCEEDED. The
- * bootstrap's, the runs' wall and simulated time are printed, not asserted, with the stack's size
- * next to AWS's quotas; also written to {@code target/bench/concurrency.txt}.
+ * runtime's start (moto, PostgreSQL, the bootstrap) with N services and with one, the runs' wall
+ * and simulated time are printed, not asserted, with the stack's size next to AWS's quotas; also
+ * written to {@code target/bench/concurrency.txt}.
  */
 class ConcurrencyBenchmarkIT {
     static final int SERVICES = Integer.getInteger("bench.services", 50);
@@ -49,15 +50,20 @@ class ConcurrencyBenchmarkIT {
 
     @Test
     void manyServicesDeployAtOnceUnderThrottling() throws IOException {
+        Size two = Size.of(2);
+        Size size = Size.of(SERVICES);
+        LocalRuntime.Options options = new LocalRuntime.Options(TestRuntime.root(), line -> { }, null, false, Map.of());
+        long oneStart = System.nanoTime();
+        try (LocalRuntime one = LocalRuntime.start(options)) {
+            assertEquals(1, one.stack().services().size());
+        }
+        double bootstrapOne = (System.nanoTime() - oneStart) / 1e9;
         long bootstrapStart = System.nanoTime();
-        try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(TestRuntime.root(), line -> { }, null, false,
-                Map.of()).services(SERVICES))) {
+        try (LocalRuntime runtime = LocalRuntime.start(options.services(SERVICES))) {
             double bootstrap = (System.nanoTime() - bootstrapStart) / 1e9;
             List<StackOutputs.Service> services = runtime.stack().services();
             assertEquals(SERVICES, services.size());
             assertEquals(SERVICES, runtime.stack().config().targets().size());
-            Size two = Size.of(2);
-            Size size = Size.of(SERVICES);
             List<String> inputs = new ArrayList<>();
             for (StackOutputs.Service service : services) {
                 String digest = runtime.pushImage(service.target().repository(), "v1.1.0");
@@ -81,9 +87,9 @@ class ConcurrencyBenchmarkIT {
             List<String> report = List.of(String.format(Locale.ROOT,
                     "%d services at once, ECS throttled (%d attempts): %d/%d SUCCEEDED %s; wall %.1f s, simulated %.1f s",
                     SERVICES, throttling.throttled(), right, SERVICES, outcomes, wall, simulated), String.format(Locale.ROOT,
-                    "bootstrap of the %d-service stack: %.1f s; on AWS: %d resources (CloudFormation's quota %d per stack: about %d"
+                    "runtime started with the %d-service stack: %.1f s (with one service: %.1f s); on AWS: %d resources (CloudFormation's quota %d per stack: about %d"
                             + " services), configuration document %d characters (the Standard-tier parameter holds %d: about %d)",
-                    SERVICES, bootstrap, size.resources(), STACK_RESOURCES, two.fitting(size, STACK_RESOURCES, Size::resources),
+                    SERVICES, bootstrap, bootstrapOne, size.resources(), STACK_RESOURCES, two.fitting(size, STACK_RESOURCES, Size::resources),
                     size.document(), STANDARD_PARAMETER_CHARS, two.fitting(size, STANDARD_PARAMETER_CHARS, Size::document)));
             Files.write(Files.createDirectories(Path.of("target", "bench")).resolve("concurrency.txt"), report);
             report.forEach(System.out::println);
