@@ -100,8 +100,11 @@ class PipelineTemplateTest {
         for (int k = 2; k <= services; k++) {
             String name = "web" + k;
             assertTrue(many.ecsService("pushdeploy", name).isPresent(), name);
-            assertEquals("/pushdeploy/release/pushdeploy/" + name + "/image", stack.parameters().get(k == 2 ? "SecondLiveImage"
-                    : "Service" + k + "LiveImage").replace("none", "/pushdeploy/release/pushdeploy/" + name + "/image"));
+            String prefix = k == 2 ? "Second" : "Service" + k;
+            assertEquals("/pushdeploy/release/pushdeploy/" + name + "/image", local.parameters().get(prefix + "LiveImage"));
+            assertEquals("/pushdeploy/release/pushdeploy/" + name + "/secret/APP_SIGNING_KEY",
+                    local.parameters().get(prefix + "LiveSigningKeySlot"));
+            assertEquals("/" + name + "/*", local.parameters().get(prefix + "PathPattern"));
         }
         assertEquals(Set.of(10, 11, 12), stack.template().resources("AWS::ElasticLoadBalancingV2::ListenerRule").keySet().stream()
                 .filter(id -> id.endsWith("ListenerRule") && (id.startsWith("Second") || id.startsWith("Service")))
