@@ -51,7 +51,7 @@ class SdkRolloutObserverTest {
     private static final long NOW = STARTED + 90_000;
 
     /** ECS answering from a service and a task list; ListTasks pages of {@code pageSize}. */
-    static final class FakeEcs implements EcsClient {
+    static class FakeEcs implements EcsClient {
         Service service;
         List<Task> tasks = new ArrayList<>();
         int pageSize = 100;
