@@ -203,11 +203,16 @@ public final class Json {
             return any ? definition.withProperties(properties) : null;
         }
 
+        /** The annotation is on the component's field (its targets do not include record components). */
         private static String jsonName(Class<?> record, String component) {
             for (RecordComponent c : record.getRecordComponents()) {
-                JsonProperty property = c.getAnnotation(JsonProperty.class);
-                if (c.getName().equals(component) && property != null && !property.value().isEmpty()) {
-                    return property.value();
+                if (c.getName().equals(component)) {
+                    try {
+                        JsonProperty property = record.getDeclaredField(component).getAnnotation(JsonProperty.class);
+                        return property == null || property.value().isEmpty() ? null : property.value();
+                    } catch (NoSuchFieldException e) {
+                        return null;
+                    }
                 }
             }
             return null;
