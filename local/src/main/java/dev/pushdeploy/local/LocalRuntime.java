@@ -80,6 +80,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final ExecutionFeed feed;
     private final boolean liveStates;
     private final Map<String, String> parameters;
+    private final int services;
     private final StepFunctions sfn;
     private final Bootstrap bootstrap;
     private final Clients internal;
@@ -96,11 +97,28 @@ public final class LocalRuntime implements AutoCloseable {
      *                    history as it grows); otherwise all at once when the run ends
      * @param parameters  template parameters other than the defaults (and the scan gate's); with
      *                    {@code SecondServiceName}, the stack has the template's second service
+     * @param services    how many services the stack has: 1 as the template declares them (2 with
+     *                    {@code SecondServiceName}); more, the second service's block repeated once per
+     *                    extra service ({@link PipelineTemplate#expand(Path, Map, int)})
      */
     public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates,
-                          Map<String, String> parameters) {
+                          Map<String, String> parameters, int services) {
         public Options {
             parameters = Map.copyOf(parameters);
+            if (services < 1) {
+                throw new IllegalArgumentException("services must be at least 1, not " + services);
+            }
+        }
+
+        /** One service, or two with {@code SecondServiceName}. */
+        public Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates,
+                       Map<String, String> parameters) {
+            this(root, functionLog, scanGate, liveStates, parameters, 1);
+        }
+
+        /** The same with {@code count} services. */
+        public Options services(int count) {
+            return new Options(root, functionLog, scanGate, liveStates, parameters, count);
         }
 
         /** The template's parameters but the scan gate's. */
@@ -122,6 +140,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.root = options.root();
         this.liveStates = options.liveStates();
         this.parameters = options.parameters();
+        this.services = options.services();
         this.template = template(scanGateParameters(options.scanGate()));
         Consumer<String> log = options.functionLog();
         this.keeper = new TimeKeeper(clock, moto.control(), log);
@@ -608,7 +627,7 @@ public final class LocalRuntime implements AutoCloseable {
     private PipelineTemplate.LocalTemplate template(Map<String, String> overrides) {
         Map<String, String> evaluated = new HashMap<>(parameters);
         evaluated.putAll(overrides);
-        return PipelineTemplate.expand(root.resolve("template.yaml"), evaluated);
+        return PipelineTemplate.expand(root.resolve("template.yaml"), evaluated, services);
     }
 
     /**

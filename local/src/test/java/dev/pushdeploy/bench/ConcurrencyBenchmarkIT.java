@@ -9,6 +9,8 @@ import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.ecs.Throttling;
 import dev.pushdeploy.local.run.RunResult;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.local.template.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,16 +23,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many services deploying at once on one local stack (one cluster, one configuration document,
- * {@code -Dbench.services=N}, 50 by default), with ECS answering throttling as under load (each
- * call's first attempt, every 20th call on all attempts; a throttle that outlives a check's
- * retries watches again, it never rolls back): every deploy must end SUCCEEDED. Wall
- * and simulated time are printed, not asserted; also written to
- * {@code target/bench/concurrency.txt}.
+ * Many services deploying at once on one local stack ({@code -Dbench.services=N}, 50 by default):
+ * template.yaml with its second service's block repeated once per extra service
+ * ({@link LocalRuntime.Options#services(int)}), so one cluster, one pipeline and one configuration
+ * document with N targets, as the deployed stack would write it. ECS answers throttling as under
+ * load (each call's first attempt, every 20th call on all attempts; a throttle that outlives a
+ * check's retries watches again, it never rolls back): every deploy must end SUCCEEDED. The
+ * runtime's start (moto, PostgreSQL, the bootstrap) with N services and with one, the runs' wall
+ * and simulated time are printed, not asserted, with the stack's size next to AWS's quotas; also
+ * written to {@code target/bench/concurrency.txt}.
  */
-@org.junit.jupiter.api.Disabled("the local stack is derived from template.yaml, which declares one service (two with"
-        + " SecondServiceName): 50 services need as many evaluations of the service's resources in one stack, which the"
-        + " derivation does not make yet")
 class ConcurrencyBenchmarkIT {
     static final int SERVICES = Integer.getInteger("bench.services", 50);
     /**
@@ -41,13 +43,27 @@ class ConcurrencyBenchmarkIT {
     static final int EXHAUST_EVERY = 20;
     /** Simulated seconds of a healthy rollout: the shortest the simulator allows, the runs' wall time is the point. */
     static final double ROLLOUT_SECONDS = 2;
+    /** CloudFormation's quota of resources per stack. */
+    static final int STACK_RESOURCES = 500;
+    /** The largest value of a Standard-tier SSM parameter (the configuration parameter's tier). */
+    static final int STANDARD_PARAMETER_CHARS = 4096;
 
     @Test
     void manyServicesDeployAtOnceUnderThrottling() throws IOException {
-        try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(TestRuntime.root(), line -> { }, null, false,
-                Map.of()))) {
+        Size two = Size.of(2);
+        Size size = Size.of(SERVICES);
+        LocalRuntime.Options options = new LocalRuntime.Options(TestRuntime.root(), line -> { }, null, false, Map.of());
+        long oneStart = System.nanoTime();
+        try (LocalRuntime one = LocalRuntime.start(options)) {
+            assertEquals(1, one.stack().services().size());
+        }
+        double bootstrapOne = (System.nanoTime() - oneStart) / 1e9;
+        long bootstrapStart = System.nanoTime();
+        try (LocalRuntime runtime = LocalRuntime.start(options.services(SERVICES))) {
+            double bootstrap = (System.nanoTime() - bootstrapStart) / 1e9;
             List<StackOutputs.Service> services = runtime.stack().services();
             assertEquals(SERVICES, services.size());
+            assertEquals(SERVICES, runtime.stack().config().targets().size());
             List<String> inputs = new ArrayList<>();
             for (StackOutputs.Service service : services) {
                 String digest = runtime.pushImage(service.target().repository(), "v1.1.0");
@@ -70,11 +86,37 @@ class ConcurrencyBenchmarkIT {
             long right = outcomes.getOrDefault("SUCCEEDED", 0L);
             List<String> report = List.of(String.format(Locale.ROOT,
                     "%d services at once, ECS throttled (%d attempts): %d/%d SUCCEEDED %s; wall %.1f s, simulated %.1f s",
-                    SERVICES, throttling.throttled(), right, SERVICES, outcomes, wall, simulated));
+                    SERVICES, throttling.throttled(), right, SERVICES, outcomes, wall, simulated), String.format(Locale.ROOT,
+                    "runtime started with the %d-service stack: %.1f s (with one service: %.1f s); on AWS: %d resources (CloudFormation's quota %d per stack: about %d"
+                            + " services), configuration document %d characters (the Standard-tier parameter holds %d: about %d)",
+                    SERVICES, bootstrap, bootstrapOne, size.resources(), STACK_RESOURCES, two.fitting(size, STACK_RESOURCES, Size::resources),
+                    size.document(), STANDARD_PARAMETER_CHARS, two.fitting(size, STANDARD_PARAMETER_CHARS, Size::document)));
             Files.write(Files.createDirectories(Path.of("target", "bench")).resolve("concurrency.txt"), report);
             report.forEach(System.out::println);
             assertEquals(SERVICES, right, results.stream().filter(r -> !r.outcome().equals("SUCCEEDED"))
                     .map(r -> r.service() + " " + r.outcome() + ": " + r.reason()).toList().toString());
+        }
+    }
+
+    /** The stack of template.yaml with that many services as CloudFormation would create it: its resources, its configuration document. */
+    record Size(int services, long resources, int document) {
+        /** Ids AWS assigns that the document holds, as long as AWS's. */
+        static final Map<String, String> AWS_IDS = Map.of("Key.Arn", "arn:aws:kms:us-east-1:123456789012:key/"
+                + "1234abcd-12ab-34cd-56ef-1234567890ab", "Database.Endpoint.Address",
+                "pushdeploy-database-1a2b3c4d5e6f.c9akciq32.us-east-1.rds.amazonaws.com", "Database.Endpoint.Port", "5432");
+
+        static Size of(int services) {
+            PipelineTemplate stack = PipelineTemplate.expand(TestRuntime.root().resolve("template.yaml"), Map.of(), services)
+                    .deploy(name -> java.util.Optional.of("none"), PipelineTemplate.localNames().bind(AWS_IDS).withPlaceholders());
+            Deployment deployment = stack.deployment();
+            return new Size(services, deployment.template().resources().keySet().stream().filter(deployment::exists).count(),
+                    stack.configDocument().orElseThrow().length());
+        }
+
+        /** How many services fit under {@code limit}, each beyond this stack's adding what those of {@code more} add. */
+        int fitting(Size more, long limit, java.util.function.ToLongFunction<Size> measure) {
+            double each = (double) (measure.applyAsLong(more) - measure.applyAsLong(this)) / (more.services - services);
+            return services + (int) Math.floor((limit - measure.applyAsLong(this)) / each);
         }
     }
 }

@@ -51,9 +51,57 @@ public final class PipelineTemplate {
      * {@link #PARAMETERS} (the transform and every later evaluation see the same values).
      */
     public static LocalTemplate expand(Path file, Map<String, String> parameters) {
+        return expand(file, parameters, 1);
+    }
+
+    /**
+     * The same with {@code services} services (at least 1). From two on, services 2 to
+     * {@code services} are the template's second service and copies of its block (as
+     * {@link CfnTemplate#withServices} makes them), service {@code k} with a parameter set of its own:
+     * named {@code <AppName><k>} (the second keeps a {@code SecondServiceName} given), routed by
+     * the path {@code /<name>/*}, its release parameters under its own name
+     * ({@code <ReleaseParameterPrefix>/<ClusterName>/<name>/…}, as the README's bootstrap of a
+     * second service has them); parameters given for a copy ({@code Service3…}) win.
+     */
+    public static LocalTemplate expand(Path file, Map<String, String> parameters, int services) {
+        if (services < 1) {
+            throw new IllegalArgumentException("services must be at least 1, not " + services);
+        }
         Map<String, String> values = new HashMap<>(PARAMETERS);
         values.putAll(parameters);
-        return new LocalTemplate(CfnTemplate.expand(file, REGION, ACCOUNT, values), values);
+        CfnTemplate template = CfnTemplate.expand(file, REGION, ACCOUNT, values);
+        if (services == 1) {
+            return new LocalTemplate(template, values);
+        }
+        Map<String, String> all = new HashMap<>(values);
+        for (int k = 2; k <= services; k++) {
+            serviceParameters(template, values, k).forEach(all::putIfAbsent);
+        }
+        return new LocalTemplate(template.withServices(services), all);
+    }
+
+    /** The parameter set of service {@code k} (2 or more): its name, path and release parameters. */
+    private static Map<String, String> serviceParameters(CfnTemplate template, Map<String, String> values, int k) {
+        String prefix = k == 2 ? "Second" : "Service" + k;
+        Function<String, String> value = parameter -> values.getOrDefault(parameter, template.parameterDefault(parameter).orElse(""));
+        String name = k == 2 && !value.apply("SecondServiceName").isEmpty() ? value.apply("SecondServiceName") : value.apply("AppName") + k;
+        String releaseParameters = value.apply("ReleaseParameterPrefix") + "/" + value.apply("ClusterName") + "/";
+        Map<String, String> set = new HashMap<>(Map.of(prefix + "ServiceName", name, prefix + "PathPattern", "/" + name + "/*"));
+        Function<String, String> declared = parameter -> template.parameterDefault(parameter).orElse("");
+        String firstService = declared.apply("ReleaseParameterPrefix") + "/" + declared.apply("ClusterName") + "/"
+                + declared.apply("AppName") + "/";
+        template.parameters().properties().forEach(p -> {
+            if (p.getKey().startsWith("Second") && CfnTemplate.SSM_STRING.equals(p.getValue().path("Type").asText())) {
+                String release = declared.apply(p.getKey());
+                if (!release.startsWith(firstService)) {
+                    throw new IllegalStateException("parameter " + p.getKey() + " of template.yaml does not default to a release"
+                            + " parameter of the first service (" + firstService + "...): " + release);
+                }
+                set.put(prefix + p.getKey().substring("Second".length()), releaseParameters + name + "/"
+                        + release.substring(firstService.length()));
+            }
+        });
+        return set;
     }
 
     /** Names of the local stack's resources the template leaves unnamed ({@link #localName}). */

@@ -41,6 +41,14 @@ public final class CfnTemplate {
         return new CfnTemplate(SamTranslator.expand(absolute, region, account, parameters), absolute.getParent());
     }
 
+    /**
+     * This template with {@code services} services: beyond two, the second service's block once more
+     * per extra service ({@link ServiceCopies}); fewer leave it as it is.
+     */
+    public CfnTemplate withServices(int services) {
+        return new CfnTemplate(ServiceCopies.withServices(root, services), directory);
+    }
+
     public JsonNode root() {
         return root;
     }

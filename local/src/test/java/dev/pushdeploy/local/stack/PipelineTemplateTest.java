@@ -85,4 +85,54 @@ class PipelineTemplateTest {
         assertEquals("pushdeploy/web", config.targets().get(0).serviceKey());
         assertEquals("/pushdeploy/config", template.configParameterName());
     }
+
+    @Test
+    void manyServicesRepeatTheSecondServicesBlockAndTheSharedPartsNameEach() {
+        int services = 4;
+        PipelineTemplate.LocalTemplate local = PipelineTemplate.expand(ROOT.resolve("template.yaml"), Map.of(), services);
+        PipelineTemplate many = local.deploy(name -> Optional.of("none"), PipelineTemplate.localNames()
+                .bind(Map.of("Database.Endpoint.Address", "localhost", "Database.Endpoint.Port", "5432")).withPlaceholders());
+        PipelineConfig config = ConfigParser.parse(many.configDocument().orElseThrow());
+        assertEquals(java.util.List.of("web", "web2", "web3", "web4"), config.targets().stream().map(t -> t.service()).toList());
+        assertEquals(java.util.List.of("web", "web2", "web3", "web4"), config.targets().stream().map(t -> t.repository()).toList());
+        assertEquals("/pushdeploy/web3/app-signing-key", config.targets().get(2).secrets().get(0).parameter());
+        var stack = many.deployment();
+        for (int k = 2; k <= services; k++) {
+            String name = "web" + k;
+            assertTrue(many.ecsService("pushdeploy", name).isPresent(), name);
+            String prefix = k == 2 ? "Second" : "Service" + k;
+            assertEquals("/pushdeploy/release/pushdeploy/" + name + "/image", local.parameters().get(prefix + "LiveImage"));
+            assertEquals("/pushdeploy/release/pushdeploy/" + name + "/secret/APP_SIGNING_KEY",
+                    local.parameters().get(prefix + "LiveSigningKeySlot"));
+            assertEquals("/" + name + "/*", local.parameters().get(prefix + "PathPattern"));
+        }
+        assertEquals(Set.of(10, 11, 12), stack.template().resources("AWS::ElasticLoadBalancingV2::ListenerRule").keySet().stream()
+                .filter(id -> id.endsWith("ListenerRule") && (id.startsWith("Second") || id.startsWith("Service")))
+                .map(id -> stack.properties(id).path("Priority").asInt()).collect(Collectors.toSet()));
+        for (String id : stack.template().resources().keySet()) {
+            if (id.startsWith("Second") || id.startsWith("Service") || !stack.exists(id)) {
+                continue;
+            }
+            String shared = stack.properties(id).toString();
+            int second = count(shared, "web2");
+            for (int k = 3; k <= services; k++) {
+                assertEquals(second, count(shared, "web" + k), id + " names service web" + k + " as often as web2: " + shared);
+            }
+        }
+    }
+
+    @Test
+    void twoServicesAsAnOptionAreTheTemplatesSecondService() {
+        PipelineTemplate.LocalTemplate two = PipelineTemplate.expand(ROOT.resolve("template.yaml"), Map.of(), 2);
+        PipelineTemplate.LocalTemplate declared = PipelineTemplate.expand(ROOT.resolve("template.yaml"),
+                Map.of("SecondServiceName", "web2", "SecondPathPattern", "/web2/*",
+                        "SecondLiveImage", "/pushdeploy/release/pushdeploy/web2/image",
+                        "SecondLiveSigningKeySlot", "/pushdeploy/release/pushdeploy/web2/secret/APP_SIGNING_KEY"));
+        assertEquals(declared.parameters(), two.parameters());
+        assertEquals(declared.template().root(), two.template().root());
+    }
+
+    private static int count(String text, String token) {
+        return text.split(Pattern.quote(token), -1).length - 1;
+    }
 }
