@@ -1,6 +1,5 @@
 package dev.pushdeploy.handler;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
@@ -15,9 +14,9 @@ import dev.pushdeploy.request.ReleasePlanner;
 public final class PlanReleaseHandler extends StepHandler<PlanReleaseHandler.Input, ReleasePlan> {
     /**
      * @param release  the release execution's name
-     * @param manifest the release execution's input, read strictly by {@link ManifestParser}
+     * @param manifest the release execution's input as a JSON tree, read strictly by {@link ManifestParser}
      */
-    public record Input(String release, JsonNode manifest) {
+    public record Input(String release, Object manifest) {
     }
 
     private final ReleasePlanner planner;

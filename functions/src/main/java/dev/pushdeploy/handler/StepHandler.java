@@ -2,7 +2,6 @@ package dev.pushdeploy.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.Priming;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
@@ -20,7 +19,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Locale;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
 import org.crac.Core;
 import org.crac.Resource;
 
@@ -64,19 +65,17 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
 
     /** The step's input record; input that is not one is an invalid request (final, never retried). */
     private I read(InputStream in) {
-        JsonNode tree;
-        I input;
+        byte[] document;
         try {
-            tree = Json.tree(in);
-            input = tree != null && tree.isObject() ? Json.convert(tree, inputType) : null;
+            document = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            return Json.readObject(document, inputType, step);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("input", e.getMessage());
         }
-        if (input == null) {
-            throw new InvalidRequestException("input", "expected a JSON object for " + step + ", got "
-                    + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType().toString().toLowerCase(Locale.ROOT)));
-        }
-        return input;
     }
 
     /**
@@ -98,7 +97,7 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
                 String live = new SdkEcsServices(Aws.ecs()).describe(target.cluster(), target.service())
                         .map(ServiceState::taskDefinition).orElse(null);
                 I input = primingInput(PrimingSample.of(target, live, Clock.systemUTC()));
-                byte[] request = Json.write(input == null ? Json.object() : input).getBytes(StandardCharsets.UTF_8);
+                byte[] request = Json.write(input == null ? Map.of() : input).getBytes(StandardCharsets.UTF_8);
                 run(new ByteArrayInputStream(request), OutputStream.nullOutputStream(),
                         StepLog.to(JsonLogLines.to(line -> { }), step));
             } catch (RuntimeException e) {

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
-import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
@@ -44,10 +44,10 @@ class CheckDeploymentHandlerTest {
         };
         Instant start = RolloutFixtures.NOW;
         Rollout rollout = new Rollout(OURS, RolloutFixtures.REV2_ARN, start.toEpochMilli(), start.plusSeconds(600).toEpochMilli(), true, null);
-        var state = Json.object();
-        state.set("request", Json.mapper().valueToTree(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600)));
-        state.set("rollout", Json.mapper().valueToTree(rollout));
-        state.set("check", Json.tree("{\"verdict\":\"IN_PROGRESS\",\"nextPollSeconds\":3}"));
+        var state = Trees.object();
+        state.set("request", Trees.mapper().valueToTree(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600)));
+        state.set("rollout", Trees.mapper().valueToTree(rollout));
+        state.set("check", Trees.tree("{\"verdict\":\"IN_PROGRESS\",\"nextPollSeconds\":3}"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         plain(observer, ConfigSource.of(ConfigParser.parse(CONFIG)), RolloutFixtures.clockAt(start.plusSeconds(10)))
@@ -55,7 +55,7 @@ class CheckDeploymentHandlerTest {
 
         assertEquals("https://web.example.com/healthz", asked.get(0).smokeUrl());
         assertEquals(204, asked.get(0).expectedStatus());
-        JsonNode check = Json.tree(out.toString(StandardCharsets.UTF_8));
+        JsonNode check = Trees.tree(out.toString(StandardCharsets.UTF_8));
         assertEquals("IN_PROGRESS", check.path("verdict").asText());
         assertTrue(check.path("reason").asText().contains("1/2 tasks of web:2 running"), check.toString());
         assertEquals(3, check.path("nextPollSeconds").asInt());

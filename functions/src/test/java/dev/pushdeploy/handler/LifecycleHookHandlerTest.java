@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.adapter.json.ConfigParser;
-import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.rollout.AlarmStates;
@@ -87,7 +87,7 @@ class LifecycleHookHandlerTest {
     JsonNode invoke(String payload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler().handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
-        return Json.tree(out.toString(StandardCharsets.UTF_8));
+        return Trees.tree(out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.FakeEcsServices;
@@ -96,17 +96,17 @@ class StartDeploymentHandlerTest {
     @Test
     void readsTheStateDocumentAndWritesTheRollout() {
         FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
-        var state = Json.object();
-        state.set("request", Json.mapper().valueToTree(RolloutFixtures.request(REV1_ARN, 300)));
-        state.set("release", Json.mapper().valueToTree(RELEASE));
+        var state = Trees.object();
+        state.set("request", Trees.mapper().valueToTree(RolloutFixtures.request(REV1_ARN, 300)));
+        state.set("release", Trees.mapper().valueToTree(RELEASE));
         state.put("executionName", "exec-0001");
-        state.set("secrets", Json.tree("{\"secrets\":[]}"));
+        state.set("secrets", Trees.tree("{\"secrets\":[]}"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW)).handleRequest(
                 new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8)), out, null);
 
-        JsonNode rollout = Json.tree(out.toString(StandardCharsets.UTF_8));
+        JsonNode rollout = Trees.tree(out.toString(StandardCharsets.UTF_8));
         assertEquals(ecs.deployments().get(0).id(), rollout.path("deploymentId").asText());
         assertEquals(REV2_ARN, rollout.path("taskDefinition").asText());
         assertEquals(NOW.toEpochMilli() + 300_000, rollout.path("deadlineAt").asLong());

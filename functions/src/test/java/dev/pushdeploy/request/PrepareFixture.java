@@ -1,12 +1,12 @@
 package dev.pushdeploy.request;
 
+import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.DeployRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.adapter.json.InputParser;
-import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.ledger.InMemoryLedger;
 import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.release.InMemoryTaskDefinitions;
@@ -80,7 +80,7 @@ final class PrepareFixture {
     }
 
     static String push(String repository, String tag, String digest, String actionType, String result) {
-        JsonNode event = Json.tree("""
+        JsonNode event = Trees.tree("""
                 {"version":"0","id":"13cde686-328b-6117-af20-0e5566167482","detail-type":"ECR Image Action",
                  "source":"aws.ecr","account":"123456789012","time":"2025-01-02T10:00:00Z","region":"us-east-1",
                  "resources":[],"detail":{}}""");

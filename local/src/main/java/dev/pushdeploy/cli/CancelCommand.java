@@ -1,6 +1,6 @@
 package dev.pushdeploy.cli;
 
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ops.Operator;
 import dev.pushdeploy.ops.Reports;
 import java.util.List;

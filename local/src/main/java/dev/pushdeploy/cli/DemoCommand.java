@@ -1,7 +1,7 @@
 package dev.pushdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -114,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
                       ./pushdeploy local down
                     The same commands work on a deployed stack (without --local): see README.md, Operating the pipeline.""");
             if (main.json) {
-                var summary = dev.pushdeploy.adapter.json.Json.object().put("asExpected", asExpected);
+                var summary = dev.pushdeploy.ops.Json.object().put("asExpected", asExpected);
                 summary.set(GOOD_TAG, good.summary());
                 summary.set(BAD_TAG, bad.summary());
                 main.output().json(summary);

@@ -2,7 +2,7 @@ package dev.pushdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.daemon.LocalDaemon;
 import dev.pushdeploy.local.daemon.LocalStackFile;

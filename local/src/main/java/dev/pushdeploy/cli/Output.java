@@ -1,7 +1,7 @@
 package dev.pushdeploy.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import java.io.Console;
 import java.io.PrintStream;
 import java.lang.reflect.Method;

@@ -1,6 +1,6 @@
 package dev.pushdeploy.cli;
 
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.ops.Operator;
 import java.util.concurrent.Callable;

@@ -2,7 +2,7 @@ package dev.pushdeploy.cli;
 
 import java.util.Map;
 
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.ecs.Throttling;

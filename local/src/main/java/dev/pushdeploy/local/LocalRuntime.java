@@ -3,7 +3,7 @@ package dev.pushdeploy.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.bootstrap.StackOutputs;

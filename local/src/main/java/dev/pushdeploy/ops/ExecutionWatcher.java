@@ -2,7 +2,6 @@ package dev.pushdeploy.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import dev.pushdeploy.adapter.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

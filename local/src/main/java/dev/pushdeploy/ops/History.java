@@ -1,7 +1,6 @@
 package dev.pushdeploy.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
 import java.util.Optional;
 
 /** Reads an execution's ending and its request out of DescribeExecution and the history. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
-import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.SecretSpec;

@@ -1,7 +1,6 @@
 package dev.pushdeploy.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,7 +3,6 @@ package dev.pushdeploy.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.DeployRequest;
 import java.time.Clock;
@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * asserted.
  *
  * <p>It also proves the lean-jar rule where it matters, at run time: no Netty or Apache HTTP
- * client class (4 or 5) is loaded by any handler; and that priming has no side effect: each
+ * client class (4 or 5) and no Jackson databind class is loaded by any handler, cold or primed
+ * (the functions bind JSON with jackson-jr); and that priming has no side effect: each
  * handler's priming, run alone through a recording proxy in front of the emulator, sends reads
  * only ({@code target/bench/priming.txt} says how far each got).
  */
@@ -118,17 +119,15 @@ class ColdStartBenchmarkIT {
                 long[] cold = run(world, world.emulator.endpoint(), handler, event, "cold", classes);
                 measured[1][i] = cold[0];
                 measured[4][i] = cold[1];
-                List<String> heavy = Files.readAllLines(classes).stream()
-                        .filter(line -> line.contains("io.netty.") || line.contains("org.apache.http.")
-                                || line.contains("org.apache.hc."))
-                        .toList();
-                assertEquals(List.of(), heavy, c.handler() + " loaded Netty or Apache HTTP classes");
+                assertEquals(List.of(), heavy(classes), c.handler() + " loaded Netty, Apache HTTP or Jackson databind classes");
                 emulator.reset();
                 world = World.create(emulator);
                 c.given().accept(world);
                 measured[2][i] = run(world, world.emulator.endpoint(), FLOOR, event, "primed", out.resolve("floor.primed.classes"))[0];
-                measured[3][i] = run(world, world.emulator.endpoint(), handler, event, "primed",
-                        out.resolve(c.handler() + ".primed.classes"))[0];
+                Path primedClasses = out.resolve(c.handler() + ".primed.classes");
+                measured[3][i] = run(world, world.emulator.endpoint(), handler, event, "primed", primedClasses)[0];
+                assertEquals(List.of(), heavy(primedClasses), c.handler() + " loaded Netty, Apache HTTP or Jackson databind classes"
+                        + " priming or after");
             }
             long floor = median(measured[0]);
             long cold = median(measured[1]);
@@ -146,6 +145,14 @@ class ColdStartBenchmarkIT {
                 median(leftRatios)));
         Files.write(out.resolve("cold-start.txt"), report);
         report.forEach(System.out::println);
+    }
+
+    /** The classes of a class-load log that the Lambda jar must never need: Netty, the Apache HTTP clients, Jackson databind. */
+    private static List<String> heavy(Path classLog) throws IOException {
+        return Files.readAllLines(classLog).stream()
+                .filter(line -> line.contains("io.netty.") || line.contains("org.apache.http.") || line.contains("org.apache.hc.")
+                        || line.contains("com.fasterxml.jackson.databind."))
+                .toList();
     }
 
     private static long median(long[] values) {

@@ -2,7 +2,7 @@ package dev.pushdeploy.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.bootstrap.StackOutputs;

@@ -1,7 +1,7 @@
 package dev.pushdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.TestRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.pushdeploy.cli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;

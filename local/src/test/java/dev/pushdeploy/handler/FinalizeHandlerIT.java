@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.model.FinalizeResult;
 import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.testing.Emulator;

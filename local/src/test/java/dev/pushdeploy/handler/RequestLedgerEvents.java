@@ -2,7 +2,7 @@ package dev.pushdeploy.handler;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.World;
 import java.io.ByteArrayInputStream;

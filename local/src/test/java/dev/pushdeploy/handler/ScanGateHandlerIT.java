@@ -5,7 +5,7 @@ import static dev.pushdeploy.handler.RequestLedgerEvents.invoke;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.model.ScanResult;
 import dev.pushdeploy.model.ScanStatus;
 import dev.pushdeploy.testing.Emulator;

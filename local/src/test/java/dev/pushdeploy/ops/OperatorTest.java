@@ -2,7 +2,7 @@ package dev.pushdeploy.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.Target;

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.error.RotationFailedException;
 import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.log.StepLog;

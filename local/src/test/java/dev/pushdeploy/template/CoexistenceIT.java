@@ -131,7 +131,7 @@ class CoexistenceIT {
             return out.toString(StandardCharsets.UTF_8);
         });
 
-        JsonNode slot = dev.pushdeploy.adapter.json.Json.tree(output).path("secrets").get(0);
+        JsonNode slot = dev.pushdeploy.ops.Json.tree(output).path("secrets").get(0);
         assertEquals("APP_SIGNING_KEY", slot.path("name").asText());
         assertEquals(World.SIGNING_KEY_PARAMETER + "/a", slot.path("parameter").asText());
         assertEquals(ParameterType.SECURE_STRING, world.ssm.getParameter(r -> r.name(World.SIGNING_KEY_PARAMETER + "/a"))

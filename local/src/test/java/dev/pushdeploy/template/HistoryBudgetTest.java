@@ -3,7 +3,7 @@ package dev.pushdeploy.template;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.DeployRequest;

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Rollout;

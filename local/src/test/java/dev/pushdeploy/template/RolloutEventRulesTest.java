@@ -3,7 +3,7 @@ package dev.pushdeploy.template;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.run.EventRule;
 import dev.pushdeploy.local.template.Deployment;
 import java.io.IOException;

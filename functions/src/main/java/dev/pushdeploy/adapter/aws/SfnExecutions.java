@@ -5,7 +5,6 @@ import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.ledger.Executions;
 import dev.pushdeploy.ledger.Finalizer;
 import dev.pushdeploy.model.StepError;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ledger.RunHistory;
 import dev.pushdeploy.adapter.json.InputParser;
 import dev.pushdeploy.error.InvalidRequestException;
@@ -83,10 +82,10 @@ public final class SfnExecutions implements ExecutionIntents, Executions, RunHis
         if (newest == null) {
             return Optional.empty();
         }
-        JsonNode document = Json.tree(newest.stateEnteredEventDetails().input());
-        JsonNode finalizeError = document.path("finalizeError");
-        return Optional.of(new LastState(newest.stateEnteredEventDetails().name(), Json.convert(document, Finalizer.Input.class),
-                finalizeError.isObject() ? Json.convert(finalizeError, StepError.class) : null));
+        String document = newest.stateEnteredEventDetails().input();
+        Object finalizeError = Json.member(Json.parse(document), "finalizeError");
+        return Optional.of(new LastState(newest.stateEnteredEventDetails().name(), Json.read(document, Finalizer.Input.class),
+                finalizeError instanceof java.util.Map ? Json.read(Json.write(finalizeError), StepError.class) : null));
     }
 
     private DescribeExecutionResponse describe(String executionArn) {

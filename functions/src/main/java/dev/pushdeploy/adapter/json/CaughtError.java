@@ -1,9 +1,8 @@
 package dev.pushdeploy.adapter.json;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.jr.ob.api.ValueReader;
+import com.fasterxml.jackson.jr.ob.impl.JSONReader;
 import dev.pushdeploy.model.StepError;
 import java.io.IOException;
 
@@ -13,15 +12,22 @@ import java.io.IOException;
  * {@link StepError}: the error name, and the message (Lambda's {@code errorMessage} when the cause
  * is its error document, else the cause).
  */
-final class CaughtError extends StdDeserializer<StepError> {
+final class CaughtError extends ValueReader {
     CaughtError() {
         super(StepError.class);
     }
 
     @Override
-    public StepError deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-        JsonNode caught = parser.readValueAsTree();
-        return new StepError(caught.path("Error").asText(null), message(caught.path("Cause").asText(null)));
+    public Object read(JSONReader reader, JsonParser parser) throws IOException {
+        Object caught = reader.readValue();
+        if (caught == null) {
+            return null;
+        }
+        return new StepError(text(Json.member(caught, "Error")), message(text(Json.member(caught, "Cause"))));
+    }
+
+    private static String text(Object node) {
+        return node == null ? null : node.toString();
     }
 
     static String message(String cause) {
@@ -29,9 +35,8 @@ final class CaughtError extends StdDeserializer<StepError> {
             return cause;
         }
         try {
-            JsonNode parsed = Json.tree(cause);
-            JsonNode message = parsed.path("errorMessage");
-            return message.isTextual() && !message.asText().isBlank() ? message.asText() : cause;
+            Object message = Json.member(Json.parse(cause), "errorMessage");
+            return message instanceof String text && !text.isBlank() ? text : cause;
         } catch (IllegalArgumentException notJson) {
             return cause;
         }

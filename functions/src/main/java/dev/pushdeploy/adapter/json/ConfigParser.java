@@ -5,12 +5,12 @@ import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.config.Target;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.request.ScanGate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -34,17 +34,16 @@ public final class ConfigParser {
     }
 
     public static PipelineConfig parse(String document) {
-        JsonNode root;
+        Object root;
         try {
-            root = Json.tree(document);
+            root = Json.parse(document);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("configuration: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (!(root instanceof Map)) {
             throw new ConfigurationException("configuration: must be a JSON object");
         }
-        JsonNode targets = root.path("targets");
-        if (!targets.isArray() || targets.isEmpty()) {
+        if (!(Json.member(root, "targets") instanceof List<?> targets) || targets.isEmpty()) {
             throw new ConfigurationException("targets: must be a non-empty array");
         }
         List<Target> parsed = new ArrayList<>();
@@ -64,7 +63,7 @@ public final class ConfigParser {
         return new PipelineConfig(parsed, kmsKeyId);
     }
 
-    private static Target target(JsonNode node, String at) {
+    private static Target target(Object node, String at) {
         requireObject(node, at);
         String repository = text(node, "repository", at, REPOSITORY);
         String cluster = text(node, "cluster", at, ECS_NAME);
@@ -72,9 +71,9 @@ public final class ConfigParser {
         String container = text(node, "container", at, ECS_NAME);
         Pattern tagPattern = tagPattern(node, at);
         List<SecretSpec> secrets = new ArrayList<>();
-        JsonNode secretNodes = node.path("secrets");
-        if (!secretNodes.isMissingNode() && !secretNodes.isNull()) {
-            if (!secretNodes.isArray()) {
+        Object secretsNode = Json.member(node, "secrets");
+        if (secretsNode != null) {
+            if (!(secretsNode instanceof List<?> secretNodes)) {
                 throw new ConfigurationException(at + ".secrets: must be an array");
             }
             Set<String> names = new HashSet<>();
@@ -86,7 +85,7 @@ public final class ConfigParser {
                 secrets.add(secret);
             }
         }
-        Health health = health(node.path("health"), at + ".health");
+        Health health = health(Json.member(node, "health"), at + ".health");
         String severity = optionalText(node, "scanSeverity", at + ".scanSeverity");
         if (severity != null) {
             severity = severity.toUpperCase(Locale.ROOT);
@@ -96,11 +95,11 @@ public final class ConfigParser {
         }
         int keep = integer(node, "keepRevisions", at, 10, 2, 1000);
         int scanDeadline = integer(node, "scanDeadlineSeconds", at, ScanGate.DEFAULT_DEADLINE_SECONDS, 10, ScanGate.DEFAULT_DEADLINE_SECONDS);
-        Strategy strategy = strategy(node.path("strategy"), at + ".strategy");
+        Strategy strategy = strategy(Json.member(node, "strategy"), at + ".strategy");
         return new Target(repository, cluster, service, container, tagPattern, secrets, health, severity, keep, scanDeadline, strategy);
     }
 
-    private static Pattern tagPattern(JsonNode node, String at) {
+    private static Pattern tagPattern(Object node, String at) {
         String regex = optionalText(node, "tagPattern", at + ".tagPattern");
         if (regex == null) {
             return Pattern.compile(".+");
@@ -112,7 +111,7 @@ public final class ConfigParser {
         }
     }
 
-    private static SecretSpec secret(JsonNode node, String at) {
+    private static SecretSpec secret(Object node, String at) {
         requireObject(node, at);
         String name = text(node, "name", at, ENV_NAME);
         String kindText = text(node, "kind", at, null);
@@ -132,8 +131,8 @@ public final class ConfigParser {
         return new SecretSpec(name, kind, parameter, length, postgres);
     }
 
-    private static Health health(JsonNode node, String at) {
-        if (node.isMissingNode() || node.isNull()) {
+    private static Health health(Object node, String at) {
+        if (node == null) {
             return Health.DEFAULT;
         }
         requireObject(node, at);
@@ -146,24 +145,23 @@ public final class ConfigParser {
                 integer(node, "expectedStatus", at, 200, 100, 599),
                 integer(node, "bakeSeconds", at, 0, 0, 3600),
                 integer(node, "deadlineSeconds", at, 900, 60, Health.MAX_DEADLINE_SECONDS),
-                alarms(node.path("alarms"), at + ".alarms"));
+                alarms(Json.member(node, "alarms"), at + ".alarms"));
     }
 
-    private static List<String> alarms(JsonNode node, String at) {
-        if (node.isMissingNode() || node.isNull()) {
+    private static List<String> alarms(Object node, String at) {
+        if (node == null) {
             return List.of();
         }
-        if (!node.isArray() || node.size() > MAX_ALARMS) {
+        if (!(node instanceof List<?> list) || list.size() > MAX_ALARMS) {
             throw new ConfigurationException(at + ": must be an array of at most " + MAX_ALARMS + " alarm names");
         }
         List<String> names = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode name = node.get(i);
-            if (!name.isTextual() || !ALARM_NAME.matcher(name.asText()).matches() || name.asText().isBlank()) {
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof String name) || !ALARM_NAME.matcher(name).matches() || name.isBlank()) {
                 throw new ConfigurationException(at + "[" + i + "]: must be a CloudWatch alarm name (1 to 255 characters)");
             }
-            if (!names.contains(name.asText())) {
-                names.add(name.asText());
+            if (!names.contains(name)) {
+                names.add(name);
             }
         }
         return names;
@@ -173,8 +171,8 @@ public final class ConfigParser {
      * The strategy: ROLLING when absent; the traffic-shifting ones need the test listener's URL,
      * header and value (the hook requests the new revision through it).
      */
-    private static Strategy strategy(JsonNode node, String at) {
-        if (node.isMissingNode() || node.isNull()) {
+    private static Strategy strategy(Object node, String at) {
+        if (node == null) {
             return Strategy.ROLLING;
         }
         requireObject(node, at);
@@ -197,55 +195,53 @@ public final class ConfigParser {
                 shift);
     }
 
-    private static double percent(JsonNode node, String field, String at, double fallback, double min) {
-        JsonNode value = node.path(field);
-        if (value.isMissingNode() || value.isNull()) {
+    private static double percent(Object node, String field, String at, double fallback, double min) {
+        Object value = Json.member(node, field);
+        if (value == null) {
             return fallback;
         }
-        if (!value.isNumber() || value.asDouble() < min || value.asDouble() > 100) {
+        if (!(value instanceof Number number) || number.doubleValue() < min || number.doubleValue() > 100) {
             throw new ConfigurationException(at + "." + field + ": must be a number from " + min + " to 100");
         }
-        return value.asDouble();
+        return number.doubleValue();
     }
 
-    private static void requireObject(JsonNode node, String at) {
-        if (node == null || !node.isObject()) {
+    private static void requireObject(Object node, String at) {
+        if (!(node instanceof Map)) {
             throw new ConfigurationException(at + ": must be an object");
         }
     }
 
-    private static String text(JsonNode node, String field, String at, Pattern pattern) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull() || !value.isTextual() || value.asText().isBlank()) {
+    private static String text(Object node, String field, String at, Pattern pattern) {
+        if (!(Json.member(node, field) instanceof String text) || text.isBlank()) {
             throw new ConfigurationException(at + "." + field + ": is required (a string)");
         }
-        String text = value.asText();
         if (pattern != null && !pattern.matcher(text).matches()) {
             throw new ConfigurationException(at + "." + field + ": '" + text + "' must match " + pattern.pattern());
         }
         return text;
     }
 
-    private static String optionalText(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+    private static String optionalText(Object node, String field, String where) {
+        Object value = Json.member(node, field);
+        if (value == null) {
             return null;
         }
-        if (!value.isTextual()) {
+        if (!(value instanceof String text)) {
             throw new ConfigurationException(where + ": must be a string");
         }
-        return value.asText().isBlank() ? null : value.asText();
+        return text.isBlank() ? null : text;
     }
 
-    private static int integer(JsonNode node, String field, String at, int fallback, int min, int max) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+    private static int integer(Object node, String field, String at, int fallback, int min, int max) {
+        Object value = Json.member(node, field);
+        if (value == null) {
             return fallback;
         }
-        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < min || value.asInt() > max) {
+        if (!(value instanceof Integer number) || number < min || number > max) {
             throw new ConfigurationException(at + "." + field + ": must be an integer from " + min + " to " + max);
         }
-        return value.asInt();
+        return number;
     }
 
     /** The constant {@code text} names (in any case), else an error saying what the field must be. */

@@ -1,10 +1,5 @@
 package dev.pushdeploy.adapter.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.request.Fields;
 import dev.pushdeploy.request.ImageRef;
@@ -12,7 +7,7 @@ import dev.pushdeploy.request.Intent;
 import dev.pushdeploy.request.Pipeline;
 import dev.pushdeploy.request.ServiceRef;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,9 +31,7 @@ public final class InputParser {
     private static final int REPOSITORY_MAX = 256;
     private static final Pattern TASK_DEFINITION_ARN =
             Pattern.compile("arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\\d{12}):task-definition/[A-Za-z0-9_-]{1,255}:[1-9]\\d{0,8}");
-    private static final ObjectReader STRICT = Json.mapper().reader()
-            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']{0,64})'");
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate key \\(key '([^']{0,64})'\\)");
     private static final Pattern FAMILY_REVISION = Pattern.compile("[A-Za-z0-9_-]{1,255}:[1-9]\\d{0,8}");
 
     private InputParser() {
@@ -53,7 +46,7 @@ public final class InputParser {
         }
     }
 
-    private static JsonNode strictTree(String text) {
+    private static Object strictTree(String text) {
         if (text == null || text.isBlank()) {
             throw new InvalidRequestException("input", "is required");
         }
@@ -62,41 +55,39 @@ public final class InputParser {
             throw new InvalidRequestException("input", "is " + bytes + " bytes long; at most " + INPUT_MAX + " are allowed");
         }
         try {
-            return STRICT.readTree(text);
-        } catch (MismatchedInputException e) {
-            Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+            return Json.parseStrict(text);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage().substring("not valid JSON: ".length());
+            Matcher duplicate = DUPLICATE.matcher(message);
             if (duplicate.find()) {
                 throw new InvalidRequestException("input", "has the key '" + Fields.printableOrEscaped(duplicate.group(1))
                         + "' more than once in one object; give each key once");
             }
-            throw new InvalidRequestException("input", problem(e));
-        } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("input", "is not valid JSON: " + problem(e));
+            throw new InvalidRequestException("input", "is not valid JSON: " + problem(message));
         }
     }
 
-    private static String problem(JsonProcessingException e) {
-        String message = String.valueOf(e.getOriginalMessage());
+    private static String problem(String message) {
         return Fields.printableOrEscaped(message.length() > 200 ? message.substring(0, 200) + "…" : message);
     }
 
-    private static Intent parse(JsonNode input, Pipeline pipeline) {
-        if (input == null || input.isNull() || input.isMissingNode()) {
+    private static Intent parse(Object tree, Pipeline pipeline) {
+        if (tree == null) {
             throw new InvalidRequestException("input", "is required");
         }
-        if (!input.isObject()) {
-            throw new InvalidRequestException("input", "must be a JSON object, not " + input.getNodeType().name().toLowerCase());
+        if (!(tree instanceof Map<?, ?> input)) {
+            throw new InvalidRequestException("input", "must be a JSON object, not " + Json.kind(tree));
         }
-        if (input.has("action")) {
+        if (input.containsKey("action")) {
             return manual(input, pipeline);
         }
-        if (input.has("source") || input.has("detail-type") || input.has("detail")) {
+        if (input.containsKey("source") || input.containsKey("detail-type") || input.containsKey("detail")) {
             return ecrEvent(input, pipeline);
         }
         throw new InvalidRequestException("input", "is neither an ECR Image Action event nor a manual input with an action");
     }
 
-    private static Intent manual(JsonNode input, Pipeline pipeline) {
+    private static Intent manual(Map<?, ?> input, Pipeline pipeline) {
         String action = required(input, "action", "action", 16);
         return switch (action) {
             case "deploy" -> {
@@ -128,17 +119,17 @@ public final class InputParser {
         };
     }
 
-    private static ServiceRef service(JsonNode input, boolean required) {
+    private static ServiceRef service(Map<?, ?> input, boolean required) {
         String text = required ? required(input, "service", "service", SERVICE_MAX)
                 : optional(input, "service", "service", SERVICE_MAX);
         return text == null ? null : ServiceRef.parse(text);
     }
 
-    private static String reason(JsonNode input) {
+    private static String reason(Map<?, ?> input) {
         return optional(input, "reason", "reason", REASON_MAX);
     }
 
-    private static Intent ecrEvent(JsonNode event, Pipeline pipeline) {
+    private static Intent ecrEvent(Map<?, ?> event, Pipeline pipeline) {
         String source = required(event, "source", "source", 64);
         if (!source.equals("aws.ecr")) {
             throw new InvalidRequestException("source", "'" + source + "' is not aws.ecr");
@@ -147,8 +138,7 @@ public final class InputParser {
         if (!detailType.equals("ECR Image Action")) {
             throw new InvalidRequestException("detail-type", "'" + detailType + "' is not ECR Image Action");
         }
-        JsonNode detail = event.get("detail");
-        if (detail == null || !detail.isObject()) {
+        if (!(event.get("detail") instanceof Map<?, ?> detail)) {
             throw new InvalidRequestException("detail", "must be an object");
         }
         String account = required(event, "account", "account", 12);
@@ -173,7 +163,7 @@ public final class InputParser {
     }
 
     /** A required string member of {@code object}; {@code path} names it in errors. */
-    private static String required(JsonNode object, String member, String path, int max) {
+    private static String required(Map<?, ?> object, String member, String path, int max) {
         String value = optional(object, member, path, max);
         if (value == null) {
             throw new InvalidRequestException(path, "is required");
@@ -182,23 +172,22 @@ public final class InputParser {
     }
 
     /** An optional string member: null when absent or JSON null. */
-    private static String optional(JsonNode object, String member, String path, int max) {
-        JsonNode node = object.get(member);
-        if (node == null || node.isNull()) {
+    private static String optional(Map<?, ?> object, String member, String path, int max) {
+        Object node = object.get(member);
+        if (node == null) {
             return null;
         }
-        if (!node.isTextual()) {
-            throw new InvalidRequestException(path, "must be a string, not " + node.getNodeType().name().toLowerCase());
+        if (!(node instanceof String value)) {
+            throw new InvalidRequestException(path, "must be a string, not " + Json.kind(node));
         }
-        String value = node.asText();
         Fields.check(path, value, max);
         return value.isEmpty() ? null : value;
     }
 
     /** Every member of {@code object} must be one of {@code allowed} (typos must not pass silently). */
-    private static void only(JsonNode object, Set<String> allowed, String what) {
-        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
+    private static void only(Map<?, ?> object, Set<String> allowed, String what) {
+        for (Object key : object.keySet()) {
+            String name = (String) key;
             if (!allowed.contains(name)) {
                 String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
                 throw new InvalidRequestException(Fields.printableOrEscaped(shown), "is not a field of " + what + " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");

@@ -1,8 +1,8 @@
 package dev.pushdeploy.adapter.json;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.log.LogEvent;
 import dev.pushdeploy.log.LogSink;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -20,7 +20,7 @@ public final class JsonLogLines {
     }
 
     public static String format(LogEvent event) {
-        ObjectNode line = Json.object();
+        Map<String, Object> line = new LinkedHashMap<>();
         line.put("timestamp", event.timestamp().toString());
         line.put("level", event.level().name());
         line.put("message", event.message());
@@ -33,9 +33,13 @@ public final class JsonLogLines {
         }
         for (Map.Entry<String, Object> field : event.fields().entrySet()) {
             String name = RESERVED.contains(field.getKey()) ? "field." + field.getKey() : field.getKey();
-            line.set(name, Json.mapper().valueToTree(field.getValue()));
+            line.put(name, field.getValue());
         }
-        return line.toString();
+        try {
+            return Json.write(line);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("a field of '" + event.message() + "' cannot be written as JSON", e);
+        }
     }
 
     /** A sink that hands each line, without its newline, to {@code lines}. */

@@ -1,13 +1,12 @@
 package dev.pushdeploy.adapter.json;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.request.Fields;
 import dev.pushdeploy.request.ReleaseManifest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,24 +26,25 @@ public final class ManifestParser {
     private ManifestParser() {
     }
 
-    public static ReleaseManifest parse(JsonNode manifest) {
-        if (manifest == null || manifest.isNull() || manifest.isMissingNode()) {
+    /** @param tree the manifest as a JSON tree ({@link Json#parse}) */
+    public static ReleaseManifest parse(Object tree) {
+        if (tree == null) {
             throw new InvalidRequestException("input", "is required: a release manifest {\"services\": [{\"service\", \"image\"}, …]}");
         }
-        if (!manifest.isObject()) {
-            throw new InvalidRequestException("input", "must be a JSON object, not " + kind(manifest));
+        if (!(tree instanceof Map<?, ?> manifest)) {
+            throw new InvalidRequestException("input", "must be a JSON object, not " + Json.kind(tree));
         }
-        int bytes = manifest.toString().getBytes(StandardCharsets.UTF_8).length;
+        int bytes = Json.write(manifest).getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MANIFEST_MAX) {
             throw new InvalidRequestException("input", "is " + bytes + " bytes long; at most " + MANIFEST_MAX + " are allowed");
         }
         only(manifest, TOP, "", "a release manifest");
-        JsonNode services = manifest.get("services");
-        if (services == null || services.isNull()) {
+        Object servicesNode = manifest.get("services");
+        if (servicesNode == null) {
             throw new InvalidRequestException("services", "is required: a list of {\"service\", \"image\"}");
         }
-        if (!services.isArray()) {
-            throw new InvalidRequestException("services", "must be a list, not " + kind(services));
+        if (!(servicesNode instanceof List<?> services)) {
+            throw new InvalidRequestException("services", "must be a list, not " + Json.kind(servicesNode));
         }
         if (services.size() > ENTRIES_MAX) {
             throw new InvalidRequestException("services", "names " + services.size() + " entries; far too many");
@@ -52,9 +52,8 @@ public final class ManifestParser {
         List<ReleaseManifest.Entry> entries = new ArrayList<>();
         for (int i = 0; i < services.size(); i++) {
             String path = "services[" + i + "]";
-            JsonNode entry = services.get(i);
-            if (!entry.isObject()) {
-                throw new InvalidRequestException(path, "must be an object {\"service\", \"image\"}, not " + kind(entry));
+            if (!(services.get(i) instanceof Map<?, ?> entry)) {
+                throw new InvalidRequestException(path, "must be an object {\"service\", \"image\"}, not " + Json.kind(services.get(i)));
             }
             only(entry, ENTRY, path + ".", "a manifest entry");
             entries.add(new ReleaseManifest.Entry(string(entry, "service", path + ".service"), string(entry, "image", path + ".image")));
@@ -63,29 +62,25 @@ public final class ManifestParser {
     }
 
     /** A string member (null when absent or JSON null; the planner says what is required). */
-    private static String string(JsonNode object, String member, String path) {
-        JsonNode node = object.get(member);
-        if (node == null || node.isNull()) {
+    private static String string(Map<?, ?> object, String member, String path) {
+        Object node = object.get(member);
+        if (node == null) {
             return null;
         }
-        if (!node.isTextual()) {
-            throw new InvalidRequestException(path, "must be a string, not " + kind(node));
+        if (!(node instanceof String text)) {
+            throw new InvalidRequestException(path, "must be a string, not " + Json.kind(node));
         }
-        return node.asText().isEmpty() ? null : node.asText();
+        return text.isEmpty() ? null : text;
     }
 
-    private static void only(JsonNode object, Set<String> allowed, String prefix, String what) {
-        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
+    private static void only(Map<?, ?> object, Set<String> allowed, String prefix, String what) {
+        for (Object key : object.keySet()) {
+            String name = (String) key;
             if (!allowed.contains(name)) {
                 String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
                 throw new InvalidRequestException(prefix + Fields.printableOrEscaped(shown), "is not a field of " + what
                         + " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
-    }
-
-    private static String kind(JsonNode node) {
-        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 }

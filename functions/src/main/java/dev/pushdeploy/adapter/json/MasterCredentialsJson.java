@@ -1,9 +1,10 @@
 package dev.pushdeploy.adapter.json;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.error.RotationFailedException;
 import dev.pushdeploy.secrets.MasterCredentials;
 import dev.pushdeploy.secrets.SecretValue;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The master credentials document: a JSON object {@code {"username": …, "password": …}}. */
 public final class MasterCredentialsJson {
@@ -15,24 +16,25 @@ public final class MasterCredentialsJson {
      * the input, so neither they nor the cause are kept.
      */
     public static MasterCredentials parse(String parameter, SecretValue document) {
-        JsonNode root;
+        Object root;
         try {
-            root = Json.tree(document.reveal());
+            root = Json.parse(document.reveal());
         } catch (IllegalArgumentException e) {
             throw new RotationFailedException("master credentials parameter " + parameter + " is not a JSON object");
         }
-        JsonNode username = root == null ? null : root.get("username");
-        JsonNode password = root == null ? null : root.get("password");
-        if (username == null || !username.isTextual() || username.asText().isBlank()
-                || password == null || !password.isTextual() || password.asText().isEmpty()) {
+        if (!(Json.member(root, "username") instanceof String username) || username.isBlank()
+                || !(Json.member(root, "password") instanceof String password) || password.isEmpty()) {
             throw new RotationFailedException("master credentials parameter " + parameter
                     + " must be a JSON object with string fields username and password");
         }
-        return new MasterCredentials(username.asText(), SecretValue.of(password.asText()));
+        return new MasterCredentials(username, SecretValue.of(password));
     }
 
     /** The document that {@link #parse} reads. */
     public static String document(MasterCredentials master) {
-        return Json.object().put("username", master.username()).put("password", master.password().reveal()).toString();
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("username", master.username());
+        document.put("password", master.password().reveal());
+        return Json.write(document);
     }
 }

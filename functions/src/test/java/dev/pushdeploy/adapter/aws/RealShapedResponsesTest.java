@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.Rollout;
@@ -142,7 +142,7 @@ class RealShapedResponsesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("situations")
     void verdictOnARealShapedSituation(String name, Verdict verdict, List<String> reasonParts) {
-        fixture = Json.tree(resource(name + ".json"));
+        fixture = Trees.tree(resource(name + ".json"));
         operations.clear();
         RolloutSnapshot snapshot = new SdkRolloutObserver(ecs, elb, (url, status) -> {
             throw new AssertionError("no smoke check configured");
@@ -201,7 +201,7 @@ class RealShapedResponsesTest {
         if (target != null) {
             String operation = target.substring(target.indexOf('.') + 1);
             operations.add(operation);
-            JsonNode request = Json.tree(body);
+            JsonNode request = Trees.tree(body);
             answer = switch (operation) {
                 case "DescribeServices" -> fixture.path("describeServices").toString();
                 case "ListTasks" -> listTasks(request.path("desiredStatus").asText());
@@ -227,13 +227,13 @@ class RealShapedResponsesTest {
     }
 
     private static String listTasks(String desiredStatus) {
-        ArrayNode arns = Json.mapper().createArrayNode();
+        ArrayNode arns = Trees.mapper().createArrayNode();
         fixture.path("describeTasks").path("tasks").forEach(t -> {
             if (t.path("desiredStatus").asText().equals(desiredStatus)) {
                 arns.add(t.path("taskArn").asText());
             }
         });
-        ObjectNode answer = Json.object();
+        ObjectNode answer = Trees.object();
         answer.set("taskArns", arns);
         return answer.toString();
     }
@@ -241,15 +241,15 @@ class RealShapedResponsesTest {
     private static String describeTasks(JsonNode requested) {
         Set<String> wanted = new HashSet<>();
         requested.forEach(arn -> wanted.add(arn.asText()));
-        ArrayNode tasks = Json.mapper().createArrayNode();
+        ArrayNode tasks = Trees.mapper().createArrayNode();
         fixture.path("describeTasks").path("tasks").forEach(t -> {
             if (wanted.contains(t.path("taskArn").asText())) {
                 tasks.add(t);
             }
         });
-        ObjectNode answer = Json.object();
+        ObjectNode answer = Trees.object();
         answer.set("tasks", tasks);
-        answer.set("failures", Json.mapper().createArrayNode());
+        answer.set("failures", Trees.mapper().createArrayNode());
         return answer.toString();
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ManifestParserTest {
     @Test
     void aManifestReads() {
-        ReleaseManifest manifest = ManifestParser.parse(Json.tree("""
+        ReleaseManifest manifest = ManifestParser.parse(Json.parse("""
                 {"services": [{"service": "pushdeploy/web", "image": "web:v1.1.0"}, {"service": "pushdeploy/api", "image": "api:v1.1.0"}],
                  "reason": "spring catalogue: front end and back end together"}"""));
         assertEquals(List.of(new ReleaseManifest.Entry("pushdeploy/web", "web:v1.1.0"), new ReleaseManifest.Entry("pushdeploy/api", "api:v1.1.0")),
@@ -25,7 +25,7 @@ class ManifestParserTest {
 
     @Test
     void reasonIsOptional() {
-        ReleaseManifest manifest = ManifestParser.parse(Json.tree("{\"services\": [{\"service\": \"c/s\", \"image\": \"s:v1\"}]}"));
+        ReleaseManifest manifest = ManifestParser.parse(Json.parse("{\"services\": [{\"service\": \"c/s\", \"image\": \"s:v1\"}]}"));
         assertEquals(null, manifest.reason());
         assertEquals(1, manifest.services().size());
     }
@@ -43,7 +43,7 @@ class ManifestParserTest {
             "{\"services\": [], \"reason\": 7}                               | reason              | must be a string",
     })
     void badShapesAreRejectedNamingTheField(String json, String field, String problem) {
-        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> ManifestParser.parse(Json.tree(json)));
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> ManifestParser.parse(Json.parse(json)));
         assertEquals(field, e.field());
         assertTrue(e.getMessage().contains(problem), e.getMessage());
     }
@@ -51,7 +51,7 @@ class ManifestParserTest {
     @Test
     void aManifestHasABound() {
         String big = "{\"services\": [], \"reason\": \"" + "x".repeat(ManifestParser.MANIFEST_MAX) + "\"}";
-        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> ManifestParser.parse(Json.tree(big)));
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> ManifestParser.parse(Json.parse(big)));
         assertEquals("input", e.field());
         assertTrue(e.getMessage().contains("at most 8192"), e.getMessage());
         assertThrows(InvalidRequestException.class, () -> ManifestParser.parse(null));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.log.Level;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Verdict;
@@ -53,7 +53,7 @@ class LambdaLogSinkTest {
         assertEquals(List.of(LogLevel.WARN), logger.levels);
         String line = logger.lines.get(0);
         assertTrue(line.endsWith("\n") && line.indexOf('\n') == line.length() - 1, "one line: " + line);
-        JsonNode json = Json.tree(line);
+        JsonNode json = Trees.tree(line);
         assertEquals("WARN", json.path("level").asText());
         assertEquals("rolling back", json.path("message").asText());
         assertEquals("0f6c1b2a-req", json.path("AWSRequestId").asText());

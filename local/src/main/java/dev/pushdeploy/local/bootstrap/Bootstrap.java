@@ -3,7 +3,7 @@ package dev.pushdeploy.local.bootstrap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.ConfigParser;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.adapter.postgres.PostgresRoles;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.SecretSpec;

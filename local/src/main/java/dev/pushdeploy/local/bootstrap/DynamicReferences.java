@@ -1,6 +1,6 @@
 package dev.pushdeploy.local.bootstrap;
 
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;

@@ -253,7 +253,7 @@ final class ResourceProvisioner {
         if (!generate.has("SecretStringTemplate")) {
             return password;
         }
-        ObjectNode document = (ObjectNode) dev.pushdeploy.adapter.json.Json.tree(generate.get("SecretStringTemplate").asText());
+        ObjectNode document = (ObjectNode) dev.pushdeploy.ops.Json.tree(generate.get("SecretStringTemplate").asText());
         return document.put(generate.path("GenerateStringKey").asText(), password).toString();
     }
 

@@ -1,7 +1,7 @@
 package dev.pushdeploy.local.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.proc.StateDir;
 import dev.pushdeploy.ops.Connection;
 import java.io.IOException;

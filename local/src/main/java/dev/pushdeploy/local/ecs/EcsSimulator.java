@@ -3,7 +3,7 @@ package dev.pushdeploy.local.ecs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.local.endpoint.AwsRequest;
 import dev.pushdeploy.local.endpoint.AwsResponse;

@@ -1,7 +1,7 @@
 package dev.pushdeploy.local.moto;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

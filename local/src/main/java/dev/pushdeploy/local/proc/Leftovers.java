@@ -3,7 +3,7 @@ package dev.pushdeploy.local.proc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.pushdeploy.local.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;

@@ -4,7 +4,7 @@ import dev.pushdeploy.ops.History;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ops.Outcomes;
 import java.util.List;
 

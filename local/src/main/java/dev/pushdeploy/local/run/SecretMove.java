@@ -2,7 +2,7 @@ package dev.pushdeploy.local.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import dev.pushdeploy.ops.History;
 import dev.pushdeploy.ops.StepFunctions;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.bootstrap.StackOutputs;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ops.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
