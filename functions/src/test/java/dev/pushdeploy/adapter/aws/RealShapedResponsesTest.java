@@ -161,7 +161,7 @@ class RealShapedResponsesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("serviceDeploymentSituations")
     void verdictOnARealShapedServiceDeployment(String name, Verdict verdict, List<String> reasonParts) {
-        fixture = Json.tree(resource(name + ".json"));
+        fixture = Trees.tree(resource(name + ".json"));
         operations.clear();
         RolloutSnapshot snapshot = new SdkRolloutObserver(ecs, elb, (url, status) -> {
             throw new AssertionError("no smoke check configured");
@@ -182,7 +182,7 @@ class RealShapedResponsesTest {
 
     @org.junit.jupiter.api.Test
     void aServiceThatNamesNoServiceDeploymentIsJudgedFromDescribeServicesAlone() {
-        fixture = Json.tree(resource("healthy-completed.json"));
+        fixture = Trees.tree(resource("healthy-completed.json"));
         operations.clear();
         RolloutSnapshot snapshot = new SdkRolloutObserver(ecs, elb, (url, status) -> {
             throw new AssertionError("no smoke check configured");
