@@ -306,6 +306,43 @@ class SdkRolloutObserverTest {
     }
 
     @Test
+    void aCompletedServiceDeploymentAndItsRevisionAreReadOnce() {
+        String arn = "arn:aws:ecs:us-east-1:123456789012:service-deployment/pushdeploy/web/NCWGC2ZR-taawPAYrIaU5";
+        String revision = "arn:aws:ecs:us-east-1:123456789012:service-revision/pushdeploy/web/4980306466373577095";
+        List<String> calls = new ArrayList<>();
+        FakeEcs ecs = new FakeEcs() {
+            @Override
+            public software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse describeServiceDeployments(
+                    software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest request) {
+                calls.add("DescribeServiceDeployments");
+                return software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse.builder().serviceDeployments(d -> d
+                        .serviceDeploymentArn(arn).status("SUCCESSFUL").targetServiceRevision(r -> r.arn(revision)
+                                .requestedTaskCount(2).runningTaskCount(2).pendingTaskCount(0))).build();
+            }
+
+            @Override
+            public software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsResponse describeServiceRevisions(
+                    software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsRequest request) {
+                calls.add("DescribeServiceRevisions");
+                return software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsResponse.builder()
+                        .serviceRevisions(r -> r.serviceRevisionArn(revision).taskDefinition(REV2)).build();
+            }
+        };
+        FakeEcs healthy = healthyEcs();
+        ecs.service = healthy.service;
+        ecs.tasks = healthy.tasks;
+        Rollout recorded = new Rollout(OURS, REV2, STARTED, STARTED + 600_000, true, arn);
+        SdkRolloutObserver observer = new SdkRolloutObserver(ecs, healthyElb(), (u, s) -> null, names -> List.of(), null);
+
+        RolloutSnapshot first = observer.observe("pushdeploy", "web", Health.DEFAULT, recorded);
+        RolloutSnapshot second = observer.observe("pushdeploy", "web", Health.DEFAULT, recorded);
+
+        assertEquals(List.of("DescribeServiceDeployments", "DescribeServiceRevisions"), calls, "SUCCESSFUL does not change");
+        assertEquals(first.serviceDeployment(), second.serviceDeployment());
+        assertEquals(Verdict.HEALTHY, RolloutVerdict.judge(second, recorded, NOW).verdict());
+    }
+
+    @Test
     void throttlingIsTransientSoTheStateMachineRetries() {
         FakeEcs ecs = healthyEcs();
         ecs.failure = EcsException.builder().statusCode(400)
