@@ -1,22 +1,14 @@
 package dev.pushdeploy.handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
 import dev.pushdeploy.adapter.http.PresignedUrlPut;
 import dev.pushdeploy.adapter.json.Json;
-import dev.pushdeploy.adapter.json.JsonLogLines;
-import dev.pushdeploy.adapter.lambda.LambdaLogSink;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.ReleaseParameterSeed;
 import dev.pushdeploy.log.StepLog;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,7 +25,7 @@ import java.util.function.BiConsumer;
  * Create and Update create what is missing; Delete changes nothing (the parameters outlive the
  * stack, with the last release in them).
  */
-public final class ReleaseParametersHandler implements RequestStreamHandler {
+public final class ReleaseParametersHandler extends StepHandler<ReleaseParametersHandler.Request, ReleaseParametersHandler.Answer> {
     static final String PHYSICAL_ID = "pushdeploy-release-parameters";
     /** CloudFormation reads at most 4,096 bytes of a response; the reason is cut well below. */
     static final int REASON_MAX = 1000;
@@ -52,6 +44,10 @@ public final class ReleaseParametersHandler implements RequestStreamHandler {
     public record Properties(@JsonProperty("Prefix") String prefix, @JsonProperty("Names") List<String> names) {
     }
 
+    /** What the function answers (CloudFormation reads the PUT response, not this). */
+    public record Answer(String status, List<String> created) {
+    }
+
     private final ReleaseParameterSeed seed;
     private final BiConsumer<String, byte[]> responses;
 
@@ -62,19 +58,20 @@ public final class ReleaseParametersHandler implements RequestStreamHandler {
 
     /** @param responses sends a response body to a response URL */
     public ReleaseParametersHandler(ReleaseParameterSeed seed, BiConsumer<String, byte[]> responses) {
+        super(Request.class, "ReleaseParameters");
         this.seed = seed;
         this.responses = responses;
     }
 
     @Override
-    public void handleRequest(InputStream in, OutputStream out, Context context) {
-        StepLog log = context == null || context.getLogger() == null
-                ? StepLog.to(JsonLogLines.to(System.out::println), "ReleaseParameters")
-                : StepLog.to(LambdaLogSink.of(context.getLogger()), "ReleaseParameters").forRequest(context.getAwsRequestId());
-        Request request = read(in);
+    protected Answer handle(Request request, StepLog log) {
+        if (request.responseUrl() == null || request.responseUrl().isBlank()) {
+            throw new InvalidRequestException("ResponseURL", "missing: not a CloudFormation custom resource request");
+        }
         Map<String, Object> response = new LinkedHashMap<>();
+        List<String> created = List.of();
         try {
-            List<String> created = apply(request);
+            created = apply(request);
             log.info("release parameters ready", "request", request.requestType(), "created", created);
             response.put("Status", "SUCCESS");
             response.put("Data", Map.of("Created", Integer.toString(created.size())));
@@ -90,7 +87,7 @@ public final class ReleaseParametersHandler implements RequestStreamHandler {
         response.put("RequestId", request.requestId());
         response.put("LogicalResourceId", request.logicalResourceId());
         responses.accept(request.responseUrl(), Json.write(response).getBytes(StandardCharsets.UTF_8));
-        Json.write(out, Map.of("status", response.get("Status")));
+        return new Answer((String) response.get("Status"), created);
     }
 
     private List<String> apply(Request request) {
@@ -100,20 +97,5 @@ public final class ReleaseParametersHandler implements RequestStreamHandler {
             case "Delete" -> List.of();
             default -> throw new InvalidRequestException("RequestType", "must be Create, Update or Delete, got " + request.requestType());
         };
-    }
-
-    /** The request; without a response URL nothing can be answered, so that alone fails the invocation. */
-    private static Request read(InputStream in) {
-        try {
-            Request request = Json.readObject(in.readAllBytes(), Request.class, "the custom resource request");
-            if (request.responseUrl() == null || request.responseUrl().isBlank()) {
-                throw new InvalidRequestException("ResponseURL", "missing: not a CloudFormation custom resource request");
-            }
-            return request;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("input", e.getMessage());
-        }
     }
 }

@@ -126,6 +126,7 @@ class ReleaseParametersHandlerTest {
         InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> handler.handleRequest(
                 new ByteArrayInputStream("{\"RequestType\":\"Create\"}".getBytes(StandardCharsets.UTF_8)),
                 new ByteArrayOutputStream(), null));
+        assertTrue(e.getMessage().startsWith("ResponseURL: missing"), e.getMessage());
         assertEquals("ResponseURL", e.field());
         assertTrue(urls.isEmpty());
     }
