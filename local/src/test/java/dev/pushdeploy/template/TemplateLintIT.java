@@ -55,11 +55,11 @@ class TemplateLintIT {
         }
     }
 
-    /** Informational checks included: e.g. I3011, an explicit DeletionPolicy/UpdateReplacePolicy per stateful resource. */
+    /** Informational checks included (e.g. I3011, an explicit DeletionPolicy/UpdateReplacePolicy per stateful resource), the nested template too. */
     @Test
     void templateHasNoFindingsInformationalOnesIncluded() throws Exception {
-        Result result = cfnLint(List.of("template.yaml", "--include-checks", "I"));
-        assertEquals("", result.output(), "cfn-lint template.yaml --include-checks I must print nothing");
+        Result result = cfnLint(List.of("template.yaml", "release.yaml", "--include-checks", "I"));
+        assertEquals("", result.output(), "cfn-lint template.yaml release.yaml --include-checks I must print nothing");
         assertEquals(0, result.exitCode());
     }
 
