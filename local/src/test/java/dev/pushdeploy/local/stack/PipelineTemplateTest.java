@@ -36,9 +36,9 @@ class PipelineTemplateTest {
     void everyStepIsAFunctionWhoseHandlerClassExists() throws ReflectiveOperationException {
         Map<String, FunctionSpec> functions = template.functions().stream()
                 .collect(Collectors.toMap(FunctionSpec::name, Function.identity()));
-        assertEquals(java.util.stream.Stream.concat(STEPS.stream(), java.util.stream.Stream.of("Reconcile", "RolloutEvents", "LifecycleHook"))
+        assertEquals(java.util.stream.Stream.concat(STEPS.stream(), java.util.stream.Stream.of("Reconcile", "RolloutEvents", "LifecycleHook", "ReleaseParameters"))
                 .map(s -> s + "Function").collect(Collectors.toSet()), functions.keySet(),
-                "the steps, the functions of the rules outside the state machine, and ECS's lifecycle hook");
+                "the steps, the functions of the rules outside the state machine, ECS's lifecycle hook and the stack's custom resource");
         for (String step : STEPS) {
             FunctionSpec spec = functions.get(step + "Function");
             assertEquals("dev.pushdeploy.handler." + step + "Handler::handleRequest", spec.handler());
