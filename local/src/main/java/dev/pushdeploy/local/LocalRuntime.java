@@ -162,7 +162,7 @@ public final class LocalRuntime implements AutoCloseable {
         keeper.add(simulator);
         keeper.add(bus);
         this.feed = new ExecutionFeed(moto.control(), sfn, keeper, bus::put, log);
-        this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
+        this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH), lambdas);
         this.internal = new Clients(endpoint.uri());
         try {
             deploy();

@@ -14,6 +14,7 @@ import dev.pushdeploy.local.db.LocalDatabase;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.lambda.FunctionSpec;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.stack.PipelineTemplate;
 import dev.pushdeploy.local.template.CfnTemplate;
 import dev.pushdeploy.local.template.Deployment;
@@ -26,6 +27,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -93,10 +95,22 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
     private String configParameter;
 
     /**
+     * A bootstrap whose custom resources run their functions in a Lambda runtime of its own.
+     *
      * @param moto      the emulator
      * @param smokeBase base URL of the simulator's smoke endpoint ({@code .../pushdeploy-local/smoke/})
      */
     public Bootstrap(URI moto, URI smokeBase) {
+        this(moto, smokeBase, new LambdaRuntime(List.of(), System.err::println, Clock.systemUTC()));
+    }
+
+    /**
+     * @param moto      the emulator
+     * @param smokeBase base URL of the simulator's smoke endpoint ({@code .../pushdeploy-local/smoke/})
+     * @param lambdas   where the functions that provide the template's custom resources run (each
+     *                  deployed there as the stack has it when its custom resource's turn comes)
+     */
+    public Bootstrap(URI moto, URI smokeBase, LambdaRuntime lambdas) {
         this.smokeBase = smokeBase;
         Clients clients = new Clients(moto);
         ecr = clients.build(EcrClient.builder());
@@ -105,7 +119,10 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
         sns = clients.build(SnsClient.builder());
         sqs = clients.build(SqsClient.builder());
         events = clients.build(EventBridgeClient.builder());
-        cloudFormation = new LocalCloudFormation(new ResourceProvisioner(clients, this));
+        cloudFormation = new LocalCloudFormation(new ResourceProvisioner(clients, this), new CustomResources((function, payload) -> {
+            lambdas.deploy(function);
+            return lambdas.invoke(function.name(), payload);
+        }));
     }
 
     /** Creates the stack of {@code template} and its first release in an empty emulator. */

@@ -139,23 +139,27 @@ public final class PipelineTemplate {
     public List<FunctionSpec> functions() {
         List<FunctionSpec> specs = new ArrayList<>();
         deployment.template().resources("AWS::Lambda::Function").keySet().forEach(id -> {
-            if (!deployment.exists(id)) {
-                return;
+            if (deployment.exists(id)) {
+                specs.add(function(id));
             }
-            JsonNode properties = deployment.template().properties(id);
-            if (!properties.has("Handler")) {
-                throw new IllegalStateException("function " + id + " has no Handler: only zip functions with a Java handler run locally");
-            }
-            Map<String, String> environment = new LinkedHashMap<>();
-            deployment.evaluate(properties.path("Environment").path("Variables")).properties()
-                    .forEach(v -> environment.put(v.getKey(), v.getValue().asText()));
-            specs.add(new FunctionSpec(deployment.ref(id), deployment.string(properties.get("Handler")), environment,
-                    number(id, properties, "Timeout", LAMBDA_DEFAULT_TIMEOUT), number(id, properties, "MemorySize", LAMBDA_DEFAULT_MEMORY)));
         });
         if (specs.isEmpty()) {
             throw new IllegalStateException("template.yaml declares no function");
         }
         return specs;
+    }
+
+    /** The function {@code id} of the deployment, with its handler string, environment, timeout and memory. */
+    public FunctionSpec function(String id) {
+        JsonNode properties = deployment.template().properties(id);
+        if (!properties.has("Handler")) {
+            throw new IllegalStateException("function " + id + " has no Handler: only zip functions with a Java handler run locally");
+        }
+        Map<String, String> environment = new LinkedHashMap<>();
+        deployment.evaluate(properties.path("Environment").path("Variables")).properties()
+                .forEach(v -> environment.put(v.getKey(), v.getValue().asText()));
+        return new FunctionSpec(deployment.ref(id), deployment.string(properties.get("Handler")), environment,
+                number(id, properties, "Timeout", LAMBDA_DEFAULT_TIMEOUT), number(id, properties, "MemorySize", LAMBDA_DEFAULT_MEMORY));
     }
 
     /**
@@ -342,10 +346,13 @@ public final class PipelineTemplate {
             return deploy(name -> Optional.of("none"), localNames().withPlaceholders());
         }
 
-        /** A deployment of it: SSM-typed parameters read through {@code ssm}, resources named by {@code ids}. */
+        /**
+         * A deployment of it: SSM-typed parameters (its own and its nested stacks') read through {@code ssm},
+         * resources named by {@code ids}.
+         */
         public PipelineTemplate deploy(Function<String, Optional<String>> ssm, PhysicalIds ids) {
             return new PipelineTemplate(new Deployment(template, template.parameterValues(parameters, ssm), STACK_NAME, REGION,
-                    ACCOUNT, ids));
+                    ACCOUNT, ids, ssm));
         }
     }
 }
