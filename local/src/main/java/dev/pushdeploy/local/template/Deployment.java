@@ -191,7 +191,7 @@ public final class Deployment {
     }
 
     private Path nestedTemplate(String url) {
-        if (url.isEmpty() || url.matches("(?i)^(https?|s3)://.*")) {
+        if (url.isEmpty() || CfnTemplate.isUrl(url)) {
             throw new IllegalArgumentException("TemplateURL must be a file path relative to the template (as sam package uploads it),"
                     + " not '" + url + "': the local runtime reads nested templates from files");
         }

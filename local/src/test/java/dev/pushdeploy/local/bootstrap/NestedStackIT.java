@@ -102,7 +102,8 @@ class NestedStackIT {
         assertFalse(create.has("PhysicalResourceId"), "a Create has no physical id yet");
         assertFalse(create.has("OldResourceProperties"));
         JsonNode properties = create.path("ResourceProperties");
-        assertEquals(PipelineTemplate.functionArn("ParametersFunction"), properties.path("ServiceToken").asText());
+        assertEquals(PipelineTemplate.functionArn("ParametersFunction") + ":live", properties.path("ServiceToken").asText(),
+                "the alias SAM made for AutoPublishAlias");
         assertEquals("2", properties.path("Count").asText());
         assertTrue(properties.path("Count").isTextual(), "CloudFormation sends every scalar as a string");
         assertEquals(List.of(PREFIX + "/image"), List.of(properties.path("Names").get(0).asText()));
