@@ -132,7 +132,7 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
             database.reset();
         }
         noReleaseYet(template);
-        configParameter = template.deploy(this::parameter, PipelineTemplate.localNames().withPlaceholders()).configParameterName();
+        configParameter = template.beforeFirstRelease().configParameterName();
         PipelineTemplate stack = cloudFormation.deploy(template, this::parameter);
         PipelineConfig config = ConfigParser.parse(parameter(configParameter).orElseThrow(() ->
                 new IllegalStateException("template.yaml declares no parameter named " + configParameter)));

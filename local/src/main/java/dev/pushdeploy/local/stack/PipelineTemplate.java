@@ -59,7 +59,8 @@ public final class PipelineTemplate {
      * {@code services} are the template's second service and copies of its block (as
      * {@link CfnTemplate#withServices} makes them), service {@code k} with a parameter set of its own:
      * named {@code <AppName><k>} (the second keeps a {@code SecondServiceName} given), routed by
-     * the path {@code /<name>/*}, its release parameters under its own name
+     * the path {@code /<name>/*}, its release parameters (the {@code Second*} parameters that name
+     * Parameter Store parameters, {@link CfnTemplate#parameterStoreNames}) under its own name
      * ({@code <ReleaseParameterPrefix>/<ClusterName>/<name>/…}, as the README's bootstrap of a
      * second service has them); parameters given for a copy ({@code Service3…}) win.
      */
@@ -90,14 +91,14 @@ public final class PipelineTemplate {
         Function<String, String> declared = parameter -> template.parameterDefault(parameter).orElse("");
         String firstService = declared.apply("ReleaseParameterPrefix") + "/" + declared.apply("ClusterName") + "/"
                 + declared.apply("AppName") + "/";
-        template.parameters().properties().forEach(p -> {
-            if (p.getKey().startsWith("Second") && CfnTemplate.SSM_STRING.equals(p.getValue().path("Type").asText())) {
-                String release = declared.apply(p.getKey());
+        template.parameterStoreNames().forEach(parameter -> {
+            if (parameter.startsWith("Second")) {
+                String release = declared.apply(parameter);
                 if (!release.startsWith(firstService)) {
-                    throw new IllegalStateException("parameter " + p.getKey() + " of template.yaml does not default to a release"
+                    throw new IllegalStateException("parameter " + parameter + " of template.yaml does not default to a release"
                             + " parameter of the first service (" + firstService + "...): " + release);
                 }
-                set.put(prefix + p.getKey().substring("Second".length()), releaseParameters + name + "/"
+                set.put(prefix + parameter.substring("Second".length()), releaseParameters + name + "/"
                         + release.substring(firstService.length()));
             }
         });

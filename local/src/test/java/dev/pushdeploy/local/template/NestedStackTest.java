@@ -32,19 +32,29 @@ class NestedStackTest {
     @Test
     void theParentReadsTheNestedStacksOutputsEvaluatedWithWhatItPasses() {
         List<String> reads = new ArrayList<>();
-        Deployment stack = deploy(Map.of(), Map.of("/stack/image", "repo@sha256:1"), reads);
+        Deployment stack = deploy(Map.of(), Map.of("/stack/image", "repo@sha256:1", "/stack/count", "3"), reads);
 
         assertEquals(List.of(), reads, "nothing is read before the nested stack is evaluated");
         Map<String, String> outputs = stack.outputs();
         assertEquals("repo@sha256:1", outputs.get("Image"), "the SSM-typed parameter of the nested stack, read from Parameter Store");
-        assertEquals(List.of("/stack/image"), reads, "the name the parent passed");
+        assertEquals(List.of("/stack/image", "/stack/count"), reads, "the names the parent passed");
+        assertEquals("3", outputs.get("Count"));
         assertEquals("b!", outputs.get("Second"), "a comma-delimited list passed as a string; Fn::Sub of a nested output");
         assertEquals("stack-Table", outputs.get("Table"), "a nested resource named as the nested stack's");
         assertEquals("AWS::CloudFormation::Stack", stack.template().type("App"), "the SAM application");
         assertEquals("arn:aws:cloudformation:us-east-1:123456789012:stack/stack-App/00000000-0000-0000-0000-000000000000",
                 stack.ref("App"));
         assertEquals(stack.ref("App"), stack.nested("App").stackId());
-        assertEquals(List.of("/stack/image"), reads, "the nested stack is evaluated once per deployment");
+        assertEquals(2, reads.size(), "the nested stack is evaluated once per deployment");
+    }
+
+    @Test
+    void theParametersThatNameParameterStoreParametersIncludeThoseANestedStackReads() {
+        CfnTemplate template = CfnTemplate.expand(FIXTURE, REGION, ACCOUNT, Map.of());
+        assertEquals(List.of("CountName"), List.copyOf(template.parameterStoreNames()),
+                "passed as it is to an SSM-typed parameter of the nested stack (Image is made with Fn::Sub)");
+        assertEquals(List.of(FIXTURE.toAbsolutePath().getParent().resolve("app/child.yaml")), template.nestedTemplates(),
+                "the remote template is not a file");
     }
 
     @Test
@@ -54,7 +64,7 @@ class NestedStackTest {
         assertEquals("nested stack App (app/child.yaml): parameter Image: SSM parameter /stack/image does not exist",
                 missing.getMessage());
 
-        Deployment remote = deploy(Map.of("Mode", "remote"), Map.of("/stack/image", "x"), new ArrayList<>());
+        Deployment remote = deploy(Map.of("Mode", "remote"), Map.of("/stack/image", "x", "/stack/count", "1"), new ArrayList<>());
         IllegalStateException noOutput = assertThrows(IllegalStateException.class, () -> remote.outputs());
         assertEquals("Fn::GetAtt App.Outputs.Nope: the nested stack has no output Nope", noOutput.getMessage());
         IllegalStateException url = assertThrows(IllegalStateException.class, () -> remote.nested("Elsewhere"));
