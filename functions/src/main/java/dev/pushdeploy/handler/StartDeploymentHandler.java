@@ -35,7 +35,7 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     }
 
     private StartDeploymentHandler(String table, Clock clock) {
-        this(new SdkEcsServices(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), clock);
+        this(new SdkEcsServices(Aws::ecs), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), clock);
     }
 
     public StartDeploymentHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, Clock clock) {

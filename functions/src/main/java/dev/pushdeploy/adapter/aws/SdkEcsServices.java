@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.aws;
 
+import java.util.function.Supplier;
 import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.EcsServices;
@@ -22,9 +23,14 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 public final class SdkEcsServices implements EcsServices {
     private static final String ACTIVE = "ACTIVE";
 
-    private final EcsClient ecs;
+    private final Supplier<EcsClient> ecs;
 
     public SdkEcsServices(EcsClient ecs) {
+        this(() -> ecs);
+    }
+
+    /** @param ecs the client, built on first use (a path that never calls it never builds it) */
+    public SdkEcsServices(Supplier<EcsClient> ecs) {
         this.ecs = ecs;
     }
 
@@ -32,7 +38,7 @@ public final class SdkEcsServices implements EcsServices {
     public Optional<ServiceState> describe(String cluster, String service) {
         return AwsCall.run("ecs:DescribeServices " + cluster + "/" + service, () -> {
             try {
-                return ecs.describeServices(r -> r.cluster(cluster).services(service)).services().stream()
+                return ecs.get().describeServices(r -> r.cluster(cluster).services(service)).services().stream()
                         .filter(s -> ACTIVE.equals(s.status()))
                         .findFirst()
                         .map(SdkEcsServices::toState);
@@ -45,7 +51,7 @@ public final class SdkEcsServices implements EcsServices {
     @Override
     public ServiceState update(String cluster, String service, String taskDefinition) {
         Service updated = AwsCall.run("ecs:UpdateService " + cluster + "/" + service + " to " + taskDefinition,
-                () -> ecs.updateService(r -> r.cluster(cluster).service(service).taskDefinition(taskDefinition)).service());
+                () -> ecs.get().updateService(r -> r.cluster(cluster).service(service).taskDefinition(taskDefinition)).service());
         return toState(updated);
     }
 
