@@ -64,7 +64,8 @@ import java.util.stream.Collectors;
  * those of the revision. HEALTHY needs all of: our deployment is PRIMARY, rolloutState
  * COMPLETED, running == desired > 0, in every target group of the service at least
  * {@code desired} of our tasks' IPs healthy and none of them in another state, and the smoke
- * check (when configured) answering the expected status. A failing smoke check keeps the
+ * check (when configured) answering the expected status. A move to 0 tasks (the way back from a first release
+ * to the stack's bootstrap revision) instead needs 0/0: nothing of ours running and no target of ours. A failing smoke check keeps the
  * rollout IN_PROGRESS until the deadline: a check carries no history, and the deadline bounds
  * the wait (the reason then says the smoke check failed).
  */
@@ -444,7 +445,7 @@ public final class RolloutVerdict {
 
     /** The snapshot seen from one rollout: which deployment, tasks and targets are ours. */
     record Observation(RolloutSnapshot snapshot, String revision, String fallback, long startedAt, boolean askedEcs,
-                       Optional<Deployment> ours, List<TaskState> ourTasks) {
+                       Optional<Deployment> ours, List<TaskState> ourTasks, boolean toZero) {
         /** ECS's service deployment that moves the service to our revision; null when the snapshot has none. */
         ServiceDeploymentState forward() {
             ServiceDeploymentState d = snapshot.serviceDeployment();
@@ -473,7 +474,8 @@ public final class RolloutVerdict {
                             : Revisions.same(t.taskDefinitionArn(), rollout.taskDefinition()))
                     .toList();
             boolean askedEcs = rollout.deploymentId() == null && rollout.started();
-            return new Observation(snapshot, rollout.taskDefinition(), fallback, rollout.startedAt(), askedEcs, ours, tasks);
+            return new Observation(snapshot, rollout.taskDefinition(), fallback, rollout.startedAt(), askedEcs, ours, tasks,
+                    rollout.toZero());
         }
 
         boolean shiftsTraffic() {
@@ -584,7 +586,10 @@ public final class RolloutVerdict {
             if (!d.isPrimary()) {
                 return "deployment " + d.id() + " (" + rev + ") is " + d.status() + ", not PRIMARY";
             }
-            if (d.desiredCount() == 0) {
+            if (toZero && d.desiredCount() != 0) {
+                return "deployment " + d.id() + " (" + rev + ") wants " + d.desiredCount() + " tasks; the way back asked for 0";
+            }
+            if (d.desiredCount() == 0 && !toZero) {
                 return "deployment " + d.id() + " (" + rev + ") wants 0 tasks: nothing runs the revision";
             }
             if (d.runningCount() != d.desiredCount()) {

@@ -251,9 +251,9 @@ class ReconcilerTest {
             }
 
             @Override
-            public ServiceState update(String cluster, String service, String taskDefinition) {
+            public ServiceState update(String cluster, String service, String taskDefinition, Integer desiredCount) {
                 updates.add(taskDefinition);
-                return services.update(cluster, service, taskDefinition);
+                return services.update(cluster, service, taskDefinition, desiredCount);
             }
         };
         return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs, request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), clock), rollBackStoppedRuns);
