@@ -165,7 +165,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
         this.internal = new Clients(endpoint.uri());
         try {
-            deploy();
+            deploy(true);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -189,20 +189,33 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** Empties the emulator and bootstraps the stack again: a fresh world, same processes. */
     public synchronized void reset() {
+        reset(true);
+    }
+
+    /**
+     * Like {@link #reset()}, but no release is made: every service runs the stack's bootstrap revision with no task
+     * (images {@value Bootstrap#INITIAL_TAG} and {@value Bootstrap#NEXT_TAG} pushed, neither deployed), as on AWS
+     * after the first {@code sam deploy}; the first push of a matching tag is the first release.
+     */
+    public synchronized void resetWithoutRelease() {
+        reset(false);
+    }
+
+    private void reset(boolean release) {
         moto.reset();
         simulator.reset();
         lambdas.reset();
         bus.reset();
         endpoint.writes().reset();
-        deploy();
+        deploy(release);
     }
 
     /**
      * Bootstraps the stack; its functions serve invocations, its enabled rules are the bus's, the
      * simulator knows each service's strategy, and moto and PostgreSQL are recorded.
      */
-    private void deploy() {
-        stack = bootstrap.create(template);
+    private void deploy(boolean release) {
+        stack = bootstrap.create(template, release);
         lambdas.deploy(stack.functions());
         bus.rules(stack.rules());
         configureStrategies();

@@ -89,7 +89,7 @@ class CoexistenceIT {
     }
 
     @Test
-    void beforeTheFirstReleaseTheServiceRunsNothingAndPushesAreNotDeployed(Emulator emulator) {
+    void beforeTheFirstReleaseTheServiceRunsNothingAndThePushRuleWaitsForTheFirstPush(Emulator emulator) {
         World world = World.create(emulator);
         for (String suffix : new String[] {"image", "secret/APP_SIGNING_KEY", "secret/DB_PASSWORD"}) {
             put(world, releaseParameter(suffix), "none");
@@ -100,7 +100,7 @@ class CoexistenceIT {
         assertEquals(world.repositoryUri + ":bootstrap", container(stack).path("Image").asText());
         assertTrue(container(stack).path("Secrets").isMissingNode(), "no secret slot exists yet");
         assertEquals("0", stack.properties("Service").path("DesiredCount").asText());
-        assertEquals("DISABLED", stack.properties("PushRule").path("State").asText());
+        assertEquals("ENABLED", stack.properties("PushRule").path("State").asText());
     }
 
     /**

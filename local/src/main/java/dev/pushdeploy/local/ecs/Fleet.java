@@ -191,6 +191,7 @@ final class Fleet {
         boolean forceNewDeployment = request.path("forceNewDeployment").asBoolean(false);
         String taskDefinition = motoService.path("taskDefinition").asText();
         if (!forceNewDeployment && taskDefinition.equals(service.primary().taskDefinition)) {
+            scaleIn(service, lastStep);
             return;
         }
         double t = lastStep;
@@ -209,6 +210,23 @@ final class Fleet {
         events.accept(EcsEvents.deploymentStateChange(service, deployment, EcsEvents.IN_PROGRESS,
                 deployment.rolloutStateReason, t));
         step(service, t);
+    }
+
+    /**
+     * A desired count lowered without a new deployment: the PRIMARY deployment's tasks beyond it are stopped (as
+     * ECS scales a service in); a PRIMARY still in progress then completes with the tasks it has.
+     */
+    private void scaleIn(SimService service, double t) {
+        SimDeployment primary = service.primary();
+        List<SimTask> live = service.tasksOf(primary).stream().filter(SimTask::live).toList();
+        for (int i = service.desired; i < live.size(); i++) {
+            live.get(i).drain(t, primary.id, pace);
+        }
+        if (live.size() > service.desired) {
+            service.event(t, "has stopped " + (live.size() - service.desired) + " running tasks: the desired count is "
+                    + service.desired + ".");
+            step(service, t);
+        }
     }
 
     /** Replaces moto's view of a service (deployments, counts, task definition, events) by the simulated one. */
