@@ -59,6 +59,11 @@ public record TaskDefinition(String arn, String family, int revision, boolean ac
          * the stack's bootstrap revision ({@code <repository>:bootstrap}, before the first release) is not.
          */
         public boolean released() {
+            return released(image);
+        }
+
+        /** Whether an image reference is a release's: pinned by digest (see {@link #released()}). */
+        public static boolean released(String image) {
             return image != null && PINNED.matcher(image).matches();
         }
     }

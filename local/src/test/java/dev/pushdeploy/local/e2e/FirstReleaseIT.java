@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.aws.Clients;
+import dev.pushdeploy.local.daemon.LocalDaemon;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.ops.CloudFormation;
+import dev.pushdeploy.ops.Connection;
+import dev.pushdeploy.ops.Operator;
+import dev.pushdeploy.ops.Reports;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
@@ -72,6 +79,9 @@ class FirstReleaseIT {
         assertEquals("SUCCEEDED", workflow.historyOf(result).get("outcome").s());
         assertEquals(List.of("SUCCEEDED"), workflow.notifiedOutcomes());
         assertFalse(workflow.lockHeld(), "lock released");
+        Reports.Status status = status();
+        assertTrue(status.live().released());
+        assertEquals(List.of(Bootstrap.INITIAL_TAG), status.live().tags());
 
         RunResult next = workflow.push(Bootstrap.NEXT_TAG, Scenario.HEALTHY);
         assertEquals("SUCCEEDED", next.outcome(), next.reason());
@@ -109,6 +119,11 @@ class FirstReleaseIT {
         }
         assertEquals(bootstrap, workflow.liveTaskDefinition());
         assertEquals(List.of(), workflow.history());
+
+        Reports.Status status = status();
+        assertFalse(status.live().released(), "status says no release yet");
+        assertEquals(workflow.web.repositoryUri() + ":bootstrap", status.live().image());
+        assertEquals(0, status.health().desired());
     }
 
     /**
@@ -128,6 +143,16 @@ class FirstReleaseIT {
         assertEquals(slots("a"), live().secrets());
         assertEquals(workflow.web.repositoryUri() + "@" + workflow.web.initialDigest(), parameter(imageParameter()));
         assertEquals(slots("a").get("APP_SIGNING_KEY"), parameter(slotParameter()));
+    }
+
+    /**
+     * {@code status} as the operator's CLI reads it: the stack's outputs from CloudFormation (the stack made known to
+     * the emulator, once per test), the endpoint overridden.
+     */
+    private Reports.Status status() {
+        Connection connection = Connection.emulator(workflow.runtime.endpoint(), Clients.REGION, "local", "local");
+        new CloudFormation(connection).createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(workflow.runtime.stack()));
+        return Operator.connect(connection, PipelineTemplate.STACK_NAME).status(workflow.web.target());
     }
 
     /** Every managed secret of the service → its slot parameter {@code slot}. */
