@@ -241,6 +241,11 @@ public final class LocalRuntime implements AutoCloseable {
         return stack;
     }
 
+    /** The stack as the next {@code sam deploy} would make it (the release parameters read now); nothing is deployed. */
+    public dev.pushdeploy.local.template.Deployment nextStackDeploy() {
+        return bootstrap.resolve(template);
+    }
+
     public EcsSimulator simulator() {
         return simulator;
     }

@@ -146,6 +146,14 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
     }
 
     /**
+     * The stack as the next {@code sam deploy} would make it: {@code template} evaluated with the release parameters
+     * CloudFormation would read from the emulator now, the deployed resources' ids; nothing is deployed.
+     */
+    public Deployment resolve(PipelineTemplate.LocalTemplate template) {
+        return template.deploy(this::parameter, cloudFormation).deployment();
+    }
+
+    /**
      * Pushes an image manifest to a repository under {@code tag} (none when null or empty: an untagged
      * push). Without a digest the manifest
      * decides it (as ECR does); with one, the image gets that digest (an event's image). Pushing

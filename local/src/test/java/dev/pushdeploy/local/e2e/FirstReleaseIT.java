@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.daemon.LocalDaemon;
 import dev.pushdeploy.local.stack.PipelineTemplate;
@@ -82,6 +84,13 @@ class FirstReleaseIT {
         Reports.Status status = status();
         assertTrue(status.live().released());
         assertEquals(List.of(Bootstrap.INITIAL_TAG), status.live().tags());
+        Deployment stack = workflow.runtime.nextStackDeploy();
+        JsonNode container = stack.properties("TaskDefinition").path("ContainerDefinitions").get(0);
+        assertEquals(image, container.path("Image").asText(), "a later sam deploy keeps what the workflow released");
+        Map<String, String> stackSecrets = new java.util.HashMap<>();
+        container.path("Secrets").forEach(x -> stackSecrets.put(x.path("Name").asText(), x.path("ValueFrom").asText()));
+        assertEquals(slots("a"), stackSecrets);
+        assertEquals(String.valueOf(configured), stack.properties("Service").path("DesiredCount").asText());
 
         RunResult next = workflow.push(Bootstrap.NEXT_TAG, Scenario.HEALTHY);
         assertEquals("SUCCEEDED", next.outcome(), next.reason());
