@@ -42,7 +42,8 @@ import java.util.Optional;
  * digest: the stack's bootstrap revision, {@code <repository>:bootstrap} with no tasks) has no release yet. A push or
  * deploy to it is its first release: the request carries the configured desired count, which StartDeployment
  * sets with the new revision, and the service's count before it, which a rollback restores. A rollback or a
- * rotation of it is REJECTED: there is nothing to go back to, and nothing live to rotate away from. The signal is
+ * rotation of it is REJECTED: there is nothing to go back to, and nothing live to rotate away from; so is a rollback
+ * of a released service to a revision that runs no release. The signal is
  * the service itself, not the release parameters: those are what Finalize last wrote and anyone can edit them, and
  * trusting a stale {@code none} would rotate the slot a running release reads.
  *
@@ -171,8 +172,13 @@ public final class Preparer {
         Live live = live(target);
         requireRelease(target, live, "there is nothing to roll back to");
         TaskDefinition to = rollback.to() == null ? previousRevision(target, live) : namedRevision(rollback.to(), live);
-        String image = to.container(target.container()).map(Container::image).orElseThrow(() -> new InvalidRequestException(
+        Container toContainer = to.container(target.container()).orElseThrow(() -> new InvalidRequestException(
                 "to", to.shortName() + " has no container " + target.container()));
+        if (!toContainer.released()) {
+            throw new InvalidRequestException("to", to.shortName() + " runs " + toContainer.image() + ", not an image pinned by digest"
+                    + " (the stack's bootstrap revision, from before the first release): a rollback goes to a release; deploy an image instead");
+        }
+        String image = toContainer.image();
         Draft draft = new Draft(run, Action.ROLLBACK, "manual", target)
                 .reason(rollback.reason() != null ? rollback.reason() : "manual rollback to " + to.shortName())
                 .image(image, ImageRef.digestOf(image))

@@ -115,6 +115,17 @@ class PreparerTest {
     }
 
     @Test
+    void aRollbackToTheBootstrapRevisionIsRejected() {
+        String bootstrap = bootstrap();
+        String v1 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v1, 2);
+        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + bootstrap + "\"}");
+        assertEquals(Decision.REJECTED, r.decision());
+        assertEquals("to: web:2 runs " + URI + ":bootstrap, not an image pinned by digest (the stack's bootstrap revision, from before"
+                + " the first release): a rollback goes to a release; deploy an image instead", r.decisionReason());
+    }
+
+    @Test
     void aRotationWithNoReleaseIsRejectedSayingSo() {
         bootstrap();
         DeployRequest r = world.prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
