@@ -104,6 +104,12 @@ public final class RolloutVerdict {
             new Acceptor("repeatedStops", Verdict.FAILED, RolloutVerdict::repeatedStops),
             new Acceptor("waiting", Verdict.IN_PROGRESS, RolloutVerdict::waiting));
 
+    /**
+     * The acceptors that judge a way back to no task: nothing of ECS's rollout or of the tasks' stops can fail it (the
+     * bootstrap revision's image was never pushed, its tasks cannot start), only the service running nothing ends it.
+     */
+    static final Set<String> TO_ZERO = Set.of("movedBySomeoneElse", "stoppedAtZero", "waiting");
+
     private RolloutVerdict() {
     }
 
@@ -119,6 +125,9 @@ public final class RolloutVerdict {
     public static CheckResult judge(RolloutSnapshot snapshot, Rollout rollout, String fallback, long nowMillis) {
         Observation o = Observation.of(snapshot, rollout, fallback);
         for (Acceptor acceptor : ACCEPTORS) {
+            if (o.toZero() && !TO_ZERO.contains(acceptor.name())) {
+                continue;
+            }
             String reason = acceptor.matcher().apply(o);
             if (reason == null) {
                 continue;

@@ -193,6 +193,20 @@ class RolloutVerdictTest {
                                         deployment(OURS, "ACTIVE", REV2, "FAILED", "circuit breaker", 1, 0, 3))
                                 .tasks(running("t-ours-1", OURS, REV2, "10.0.1.11")).targets(target("10.0.1.11", "draining", null)),
                         toZero(ROLLBACK, REV1), EARLY, Verdict.IN_PROGRESS, "the way back to no task: 1 task(s) of the service still running"),
+                row("the way back to 0 tasks: a bootstrap task that cannot pull its image is no failure, it is waited out",
+                        Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "FAILED", 0, 0),
+                                        deployment(OURS, "ACTIVE", REV2, "FAILED", "circuit breaker", 0, 0, 3))
+                                .tasks(stopped("t-pull-1", ROLLBACK, REV1, "TaskFailedToStart", "CannotPullContainerError: web:bootstrap: not found",
+                                                container("app", null, "CannotPullContainerError")),
+                                        stopped("t-pull-2", ROLLBACK, REV1, "TaskFailedToStart", "CannotPullContainerError: web:bootstrap: not found",
+                                                container("app", null, "CannotPullContainerError")),
+                                        running("t-pull-3", ROLLBACK, REV1, "10.0.1.23"))
+                                .targets(),
+                        toZero(ROLLBACK, REV1), EARLY, Verdict.IN_PROGRESS, "1 task(s) of the service still running"),
+                row("the way back to 0 tasks past its deadline is TIMED_OUT",
+                        Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "IN_PROGRESS", 2, 2))
+                                .tasks(running("t-back-1", ROLLBACK, REV1, "10.0.1.21")),
+                        toZero(ROLLBACK, REV1), LATE, Verdict.TIMED_OUT, "the way back asked for 0"),
                 row("the way back to 0 tasks while ECS still wants the failed count",
                         Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "IN_PROGRESS", 2, 2))
                                 .tasks(running("t-back-1", ROLLBACK, REV1, "10.0.1.21"), running("t-back-2", ROLLBACK, REV1, "10.0.1.22"))

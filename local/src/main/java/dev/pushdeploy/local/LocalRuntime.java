@@ -216,10 +216,35 @@ public final class LocalRuntime implements AutoCloseable {
      */
     private void deploy(boolean release) {
         stack = bootstrap.create(template, release);
+        markUnpullableImages();
         lambdas.deploy(stack.functions());
         bus.rules(stack.rules());
         configureStrategies();
         recordChildren();
+    }
+
+    /**
+     * Tells the simulator which images of the services' stack revisions no repository holds (a bootstrap revision's
+     * tag, never pushed): as on ECS, their tasks cannot start.
+     */
+    private void markUnpullableImages() {
+        EcsClient ecs = internal.build(EcsClient.builder());
+        software.amazon.awssdk.services.ecr.EcrClient ecr = internal.build(software.amazon.awssdk.services.ecr.EcrClient.builder());
+        for (StackOutputs.Service service : stack.services()) {
+            String image = ecs.describeTaskDefinition(r -> r.taskDefinition(service.initialTaskDefinition())).taskDefinition()
+                    .containerDefinitions().stream().filter(c -> c.name().equals(service.target().container())).findFirst()
+                    .map(c -> c.image()).orElse(null);
+            int colon = image == null ? -1 : image.lastIndexOf(':');
+            if (image == null || TaskDefinition.Container.released(image) || colon < image.lastIndexOf('/')) {
+                continue;
+            }
+            String tag = image.substring(colon + 1);
+            try {
+                ecr.describeImages(r -> r.repositoryName(service.target().repository()).imageIds(i -> i.imageTag(tag)));
+            } catch (software.amazon.awssdk.services.ecr.model.ImageNotFoundException missing) {
+                simulator.unpullable(image);
+            }
+        }
     }
 
     /** Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). */

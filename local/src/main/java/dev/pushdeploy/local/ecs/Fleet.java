@@ -48,6 +48,7 @@ final class Fleet {
     private final Function<String, TaskDefinition> taskDefinitions;
     private final Map<String, SimService> services = new LinkedHashMap<>();
     private final Map<String, Scenario> imageScenarios = new HashMap<>();
+    private final java.util.Set<String> unpullable = new java.util.HashSet<>();
     private final List<DeploymentStart> starts = new ArrayList<>();
     private final Map<String, TrafficShift> shifts = new HashMap<>();
     /** Deployment alarm name → simulated time it entered ALARM (absent: OK). */
@@ -94,6 +95,14 @@ final class Fleet {
         imageScenarios.put(digest, scenario);
     }
 
+    /**
+     * An image reference no registry holds (the stack's bootstrap tag, never pushed): tasks of a revision that runs it
+     * fail to start with CannotPullContainerError, whatever the scenario, also on a revision that once completed.
+     */
+    synchronized void unpullable(String image) {
+        unpullable.add(image);
+    }
+
     /** The traffic-shifting strategy of a service (cluster/service) adopted from now on; null for ROLLING. */
     synchronized void trafficShift(String serviceKey, TrafficShift shift) {
         if (shift == null) {
@@ -125,6 +134,7 @@ final class Fleet {
         alarmsOn.clear();
         starts.clear();
         imageScenarios.clear();
+        unpullable.clear();
         scenario = Scenario.HEALTHY;
         pace = 1;
     }
@@ -989,9 +999,12 @@ final class Fleet {
             }
         }
         boolean knownGood = service.completedRevisions.contains(taskDefinition) && scenario != Scenario.ROLLBACK_FAILS;
-        Fate fate = knownGood ? Fate.HEALTHY : behaviour.fate();
+        String missing = taskDefinitions.apply(taskDefinition).containers().stream().map(TaskDefinition.Container::image)
+                .filter(unpullable::contains).findFirst().orElse(null);
+        Fate fate = missing != null ? Fate.PULL_FAILS : knownGood ? Fate.HEALTHY : behaviour.fate();
         boolean smokeFails = !knownGood && behaviour.smokeFails();
         SimDeployment deployment = new SimDeployment(newDeploymentId(), taskDefinition, kind, fate, smokeFails, t, record);
+        deployment.unpullableImage = missing;
         deployment.alarmInBake = !knownGood && behaviour == Scenario.ALARM_IN_BAKE;
         deployment.targetGroup = kind == Kind.UPDATE ? service.groupForNewRevision() : service.liveGroup;
         if (kind == Kind.UPDATE && service.shiftsTraffic()) {

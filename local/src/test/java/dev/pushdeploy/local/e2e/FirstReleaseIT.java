@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
@@ -98,9 +100,15 @@ class FirstReleaseIT {
         assertEquals(configured, service().desiredCount(), "a later deploy keeps the count");
     }
 
-    @Test
-    void aFailedFirstReleaseLeavesNothingHalfDeployed() {
-        RunResult result = workflow.push(Bootstrap.INITIAL_TAG, Scenario.CRASH_LOOP);
+    /**
+     * Crash-loop: the workflow fails it on repeated exits and moves the service back itself. Unhealthy targets: ECS's
+     * circuit breaker rolls back first, to the bootstrap revision with the release's count, whose tasks cannot pull
+     * their image; the way back sets the count to 0 on that revision.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Scenario.class, names = {"CRASH_LOOP", "UNHEALTHY_TARGETS"})
+    void aFailedFirstReleaseLeavesNothingHalfDeployed(Scenario scenario) {
+        RunResult result = workflow.push(Bootstrap.INITIAL_TAG, scenario);
 
         assertEquals("ROLLED_BACK", result.outcome(), result.reason());
         assertEquals(bootstrap, workflow.liveTaskDefinition(), "the bootstrap revision is live again");
@@ -110,6 +118,8 @@ class FirstReleaseIT {
         assertEquals(NONE, parameter(imageParameter()));
         assertEquals(NONE, parameter(slotParameter()));
         assertEquals("ROLLED_BACK", workflow.historyOf(result).get("outcome").s());
+        String rollback = workflow.historyOf(result).get("rollback").s();
+        assertTrue(rollback.contains("0/0 tasks"), rollback);
         assertEquals(List.of("ROLLED_BACK"), workflow.notifiedOutcomes());
         assertFalse(workflow.lockHeld(), "lock released");
 
