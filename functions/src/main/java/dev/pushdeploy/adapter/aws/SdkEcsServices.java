@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 /**
  * {@link EcsServices} over the SDK. Reads, of a service: {@code status} (a service that is not
  * ACTIVE counts as absent), {@code taskDefinition}, {@code loadBalancers[].targetGroupArn} and
- * {@code .advancedConfiguration.alternateTargetGroupArn}, {@code deploymentConfiguration.strategy},
+ * {@code .advancedConfiguration.alternateTargetGroupArn}, {@code deploymentConfiguration.strategy}, {@code desiredCount},
  * {@code events[].message} and, per deployment,
  * {@code id, status, taskDefinition, rolloutState, rolloutStateReason, runningCount,
  * desiredCount, pendingCount, failedTasks}.
@@ -49,9 +49,11 @@ public final class SdkEcsServices implements EcsServices {
     }
 
     @Override
-    public ServiceState update(String cluster, String service, String taskDefinition) {
-        Service updated = AwsCall.run("ecs:UpdateService " + cluster + "/" + service + " to " + taskDefinition,
-                () -> ecs.get().updateService(r -> r.cluster(cluster).service(service).taskDefinition(taskDefinition)).service());
+    public ServiceState update(String cluster, String service, String taskDefinition, Integer desiredCount) {
+        Service updated = AwsCall.run("ecs:UpdateService " + cluster + "/" + service + " to " + taskDefinition
+                        + (desiredCount == null ? "" : " with " + desiredCount + " tasks"),
+                () -> ecs.get().updateService(r -> r.cluster(cluster).service(service).taskDefinition(taskDefinition)
+                        .desiredCount(desiredCount)).service());
         return toState(updated);
     }
 
@@ -68,7 +70,8 @@ public final class SdkEcsServices implements EcsServices {
                         : service.deploymentConfiguration().strategyAsString()),
                 service.loadBalancers().stream().map(LoadBalancer::advancedConfiguration).filter(a -> a != null)
                         .map(a -> a.alternateTargetGroupArn()).filter(arn -> arn != null).toList(),
-                service.currentServiceDeployment());
+                service.currentServiceDeployment(),
+                service.desiredCount());
     }
 
     private static int zeroIfNull(Integer value) {
