@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * @param keepRevisions task definition revisions kept by Finalize (live and rollback target always kept)
  * @param scanDeadlineSeconds how long after a request started the scan gate waits for a scan result
  * @param strategy     how ECS rolls out a new revision of the service
+ * @param desiredCount the tasks the first release starts (the stack's count once a release exists); later
+ *                     deploys keep the service's own count
  */
 public record Target(
         String repository,
@@ -23,10 +25,22 @@ public record Target(
         String scanSeverity,
         int keepRevisions,
         int scanDeadlineSeconds,
-        Strategy strategy) {
+        Strategy strategy,
+        int desiredCount) {
+    /** The first release's tasks when the configuration names no count: the fewest a rollout can be judged by. */
+    public static final int DEFAULT_DESIRED_COUNT = 1;
+
     public Target {
         secrets = List.copyOf(secrets);
         strategy = strategy == null ? Strategy.ROLLING : strategy;
+    }
+
+    /** A target whose first release starts {@value #DEFAULT_DESIRED_COUNT} task. */
+    public Target(String repository, String cluster, String service, String container, Pattern tagPattern,
+                  List<SecretSpec> secrets, Health health, String scanSeverity, int keepRevisions, int scanDeadlineSeconds,
+                  Strategy strategy) {
+        this(repository, cluster, service, container, tagPattern, secrets, health, scanSeverity, keepRevisions, scanDeadlineSeconds,
+                strategy, DEFAULT_DESIRED_COUNT);
     }
 
     /** A target with the rolling strategy. */

@@ -69,8 +69,8 @@ public final class FinalizeHandler extends StepHandler<Finalizer.Input, Finalize
             String topicArn = Env.require(Env.TOPIC_ARN);
             String busName = Env.require(Env.EVENT_BUS_NAME);
             String parameterPrefix = Env.require(Env.RELEASE_PARAMETER_PREFIX);
-            return new RunCloser(new SsmConfigSource(Aws.ssm(), configParameter), new DynamoLedger(Aws.dynamoDb(), table),
-                    new SdkEcsServices(Aws.ecs()), new EcsTaskDefinitions(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
+            return new RunCloser(new SsmConfigSource(Aws::ssm, configParameter), new DynamoLedger(Aws.dynamoDb(), table),
+                    new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
                     List.of(new SnsOutcomeSink(Aws.sns(), topicArn), new EventBridgeOutcomeSink(Aws.eventBridge(), busName)),
                     clock);
         }

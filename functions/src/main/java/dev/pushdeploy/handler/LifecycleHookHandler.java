@@ -61,7 +61,7 @@ public final class LifecycleHookHandler extends StepHandler<LifecycleHookHandler
 
     /** Wired from the environment, reading time from {@code clock}. */
     public LifecycleHookHandler(Clock clock) {
-        this(new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)), new SdkServiceDeployments(Aws.ecs()),
+        this(new SsmConfigSource(Aws::ssm, Env.require(Env.CONFIG_PARAMETER)), new SdkServiceDeployments(Aws::ecs),
                 new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
                 HttpSmokeCheck.withDefaultTimeouts(), new CloudWatchAlarmStates(Aws::cloudWatch),
                 new DynamoHookRecords(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), clock);

@@ -27,7 +27,7 @@ public final class PlanReleaseHandler extends StepHandler<PlanReleaseHandler.Inp
     }
 
     private PlanReleaseHandler(String configParameter) {
-        this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()));
+        this(new SsmConfigSource(Aws::ssm, configParameter), new EcrRegistry(Aws::ecr));
     }
 
     public PlanReleaseHandler(ConfigSource config, ImageRegistry registry) {

@@ -37,8 +37,8 @@ public final class PrepareHandler extends StepHandler<Preparer.Execution, Deploy
     }
 
     private PrepareHandler(String configParameter, String table, Clock clock) {
-        this(new SsmConfigSource(Aws.ssm(), configParameter), new SfnExecutions(Aws::sfn), new EcrRegistry(Aws.ecr()),
-                new SdkEcsServices(Aws.ecs()), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), clock);
+        this(new SsmConfigSource(Aws::ssm, configParameter), new SfnExecutions(Aws::sfn), new EcrRegistry(Aws::ecr),
+                new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), clock);
     }
 
     public PrepareHandler(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, EcsServices services,

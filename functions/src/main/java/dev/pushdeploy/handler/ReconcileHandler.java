@@ -49,7 +49,7 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
     }
 
     private ReconcileHandler(RunCloser closer, boolean rollBackStoppedRuns, Clock clock) {
-        this(closer, new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws.ecs()), rollBackStoppedRuns, clock);
+        this(closer, new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws::ecs), rollBackStoppedRuns, clock);
     }
 
     public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, boolean rollBackStoppedRuns, Clock clock) {

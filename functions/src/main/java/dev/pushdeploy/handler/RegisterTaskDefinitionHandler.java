@@ -20,7 +20,7 @@ public final class RegisterTaskDefinitionHandler
     private final ReleaseRegistrar registrar;
 
     public RegisterTaskDefinitionHandler() {
-        this(new ReleaseRegistrar(new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
+        this(new ReleaseRegistrar(new SsmConfigSource(Aws::ssm, Env.require(Env.CONFIG_PARAMETER)),
                 new EcsTaskDefinitions(Aws.ecs())));
     }
 

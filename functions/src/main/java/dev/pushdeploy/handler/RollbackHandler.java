@@ -46,7 +46,7 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
     }
 
     private RollbackHandler(String table, Clock clock) {
-        this(new SdkEcsServices(Aws.ecs()), new SdkServiceDeployments(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)),
+        this(new SdkEcsServices(Aws::ecs), new SdkServiceDeployments(Aws::ecs), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)),
                 clock);
     }
 

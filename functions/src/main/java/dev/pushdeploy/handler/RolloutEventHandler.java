@@ -81,9 +81,9 @@ public final class RolloutEventHandler extends StepHandler<RolloutEventHandler.E
     }
 
     private RolloutEventHandler(String configParameter, String table, Clock clock) {
-        this(new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts(),
+        this(new SdkRolloutObserver(Aws::ecs, Aws::elb, HttpSmokeCheck.withDefaultTimeouts(),
                         new CloudWatchAlarmStates(Aws::cloudWatch), new DynamoHookRecords(Aws.dynamoDb(), table)),
-                new SsmConfigSource(Aws.ssm(), configParameter), new Lease(new DynamoLedger(Aws.dynamoDb(), table), clock),
+                new SsmConfigSource(Aws::ssm, configParameter), new Lease(new DynamoLedger(Aws.dynamoDb(), table), clock),
                 new DynamoRolloutWatches(Aws.dynamoDb(), table), new SfnTaskTokens(Aws::sfn), clock);
     }
 

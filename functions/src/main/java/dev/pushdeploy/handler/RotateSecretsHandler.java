@@ -20,7 +20,7 @@ public final class RotateSecretsHandler extends StepHandler<RotateSecretsHandler
     private final SecretRotator rotator;
 
     public RotateSecretsHandler() {
-        this(new SecretRotator(new SsmConfigSource(Aws.ssm(), Env.require(Env.CONFIG_PARAMETER)),
+        this(new SecretRotator(new SsmConfigSource(Aws::ssm, Env.require(Env.CONFIG_PARAMETER)),
                 new EcsTaskDefinitions(Aws.ecs()), new SsmSlotStore(Aws.ssm()), new PostgresRoles()));
     }
 

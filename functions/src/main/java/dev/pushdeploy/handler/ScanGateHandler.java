@@ -31,7 +31,7 @@ public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, Sc
     }
 
     private ScanGateHandler(String configParameter, Clock clock) {
-        this(new SsmConfigSource(Aws.ssm(), configParameter), new EcrRegistry(Aws.ecr()), clock);
+        this(new SsmConfigSource(Aws::ssm, configParameter), new EcrRegistry(Aws::ecr), clock);
     }
 
     public ScanGateHandler(ConfigSource config, ScanFindings scans, Clock clock) {

@@ -15,7 +15,8 @@ import java.time.Clock;
 
 /**
  * StartDeployment: UpdateService to the released revision, once per request ({@code $.rollout}), and only
- * from the revision that was live when the request was prepared (else the run is interrupted).
+ * from the revision that was live when the request was prepared (else the run is interrupted); a first release
+ * also sets the service's desired count.
  */
 public final class StartDeploymentHandler extends StepHandler<StartDeploymentHandler.Input, Rollout> {
     /** The state document fields this step reads. */
@@ -35,7 +36,7 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     }
 
     private StartDeploymentHandler(String table, Clock clock) {
-        this(new SdkEcsServices(Aws.ecs()), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), clock);
+        this(new SdkEcsServices(Aws::ecs), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), clock);
     }
 
     public StartDeploymentHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, Clock clock) {
@@ -51,6 +52,6 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     @Override
     protected Rollout handle(Input input, StepLog log) {
         DeployRequest request = input.request();
-        return starter.moveTo(request, input.release().taskDefinition(), request.previousTaskDefinition(), log);
+        return starter.moveTo(request, input.release().taskDefinition(), request.previousTaskDefinition(), request.desiredCount(), log);
     }
 }

@@ -93,8 +93,8 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
         Priming.Counts counts = Priming.dryRun(() -> {
             try {
                 String configParameter = Env.require(Env.CONFIG_PARAMETER);
-                Target target = new SsmConfigSource(Aws.ssm(), configParameter).load().targets().get(0);
-                String live = new SdkEcsServices(Aws.ecs()).describe(target.cluster(), target.service())
+                Target target = new SsmConfigSource(Aws::ssm, configParameter).load().targets().get(0);
+                String live = new SdkEcsServices(Aws::ecs).describe(target.cluster(), target.service())
                         .map(ServiceState::taskDefinition).orElse(null);
                 I input = primingInput(PrimingSample.of(target, live, Clock.systemUTC()));
                 byte[] request = Json.write(input == null ? Map.of() : input).getBytes(StandardCharsets.UTF_8);

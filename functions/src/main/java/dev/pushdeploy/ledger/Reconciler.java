@@ -162,7 +162,7 @@ public final class Reconciler {
 
     private String rollBack(DeployRequest request, String ours, StepLog log) {
         try {
-            Rollout back = starter.moveTo(request, request.previousTaskDefinition(), ours, log);
+            Rollout back = starter.moveTo(request, request.previousTaskDefinition(), ours, request.previousDesiredCount(), log);
             return (back.started() ? "rolled back to " : "already back on ") + shortName(request.previousTaskDefinition())
                     + " by the reconciler (RollBackStoppedRuns); not verified";
         } catch (RunInterruptedException moved) {

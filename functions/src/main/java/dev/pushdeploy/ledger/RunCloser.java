@@ -35,6 +35,8 @@ import java.util.stream.Stream;
 public final class RunCloser {
     /** Longest reason kept; error causes can carry stack traces. */
     public static final int REASON_MAX = 1024;
+    /** A release parameter's value while the service has no release. */
+    public static final String NO_RELEASE = "none";
 
     private final ConfigSource config;
     private final LedgerTable table;
@@ -226,14 +228,24 @@ public final class RunCloser {
         return single.length() <= REASON_MAX ? single : single.substring(0, REASON_MAX - 1) + "…";
     }
 
-    /** {@code <prefix>/<cluster>/<service>/image} and {@code …/secret/<NAME>} from the live revision's target container. */
+    /**
+     * {@code <prefix>/<cluster>/<service>/image} and {@code …/secret/<NAME>} from the live revision's target container;
+     * {@value #NO_RELEASE} for the image and every managed secret while that container runs no release (the stack's
+     * bootstrap revision, after a first release was rolled back), whatever they held.
+     */
     private void syncReleaseParameters(DeployRequest request, TaskDefinition live) {
         Container container = live.container(request.container()).orElseThrow(() -> new AwsFailureException(
                 "container " + request.container() + " is not in the live " + live.shortName(), null));
         String base = parameterPrefix + "/" + request.cluster() + "/" + request.service();
         Map<String, String> wanted = new LinkedHashMap<>();
-        wanted.put(base + "/image", container.image());
-        container.secrets().forEach((name, valueFrom) -> wanted.put(base + "/secret/" + name, valueFrom));
+        if (container.released()) {
+            wanted.put(base + "/image", container.image());
+            container.secrets().forEach((name, valueFrom) -> wanted.put(base + "/secret/" + name, valueFrom));
+        } else {
+            wanted.put(base + "/image", NO_RELEASE);
+            config.load().forService(request.cluster(), request.service()).map(Target::secrets).orElse(List.of())
+                    .forEach(spec -> wanted.put(base + "/secret/" + spec.name(), NO_RELEASE));
+        }
         wanted.forEach((name, value) -> {
             if (!parameters.read(name).equals(Optional.of(value))) {
                 parameters.write(name, value);

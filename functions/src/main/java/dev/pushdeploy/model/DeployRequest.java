@@ -21,6 +21,10 @@ package dev.pushdeploy.model;
  * @param undoes                 for a ROLLBACK that undoes one earlier run (a release rolling back a service it
  *                               moved): the sort key of that run's history record, which this run completes
  *                               instead of writing its own; null otherwise
+ * @param desiredCount           for the first release of a service (its live revision runs no released image): the
+ *                               tasks StartDeployment asks for with the new revision; null: the service keeps its count
+ * @param previousDesiredCount   for the first release: the service's count before it (0 on the stack's bootstrap
+ *                               revision), which the way back restores with the previous revision; null otherwise
  */
 public record DeployRequest(
         String requestId,
@@ -47,7 +51,9 @@ public record DeployRequest(
         int bakeSeconds,
         String executionArn,
         Long startedAt,
-        String undoes) implements ServiceScoped {
+        String undoes,
+        Integer desiredCount,
+        Integer previousDesiredCount) implements ServiceScoped {
 
     @Override
     public String serviceKey() {
@@ -75,7 +81,8 @@ public record DeployRequest(
                 .decision(decision).decisionReason(decisionReason)
                 .rotate(rotate).register(register).scanGate(scanGate)
                 .deadlineSeconds(deadlineSeconds).bakeSeconds(bakeSeconds)
-                .executionArn(executionArn).startedAt(startedAt).undoes(undoes);
+                .executionArn(executionArn).startedAt(startedAt).undoes(undoes)
+                .desiredCount(desiredCount).previousDesiredCount(previousDesiredCount);
     }
 
     /** Sets the components of a {@link DeployRequest} by name. */
@@ -105,6 +112,8 @@ public record DeployRequest(
         private String executionArn;
         private Long startedAt;
         private String undoes;
+        private Integer desiredCount;
+        private Integer previousDesiredCount;
 
         private Builder() {
         }
@@ -234,10 +243,21 @@ public record DeployRequest(
             return this;
         }
 
+        public Builder desiredCount(Integer value) {
+            desiredCount = value;
+            return this;
+        }
+
+        public Builder previousDesiredCount(Integer value) {
+            previousDesiredCount = value;
+            return this;
+        }
+
         public DeployRequest build() {
             return new DeployRequest(requestId, action, source, cluster, service, container, repository, image, digest,
                     tag, reason, pushedAt, previousTaskDefinition, previousImage, targetTaskDefinition, decision,
-                    decisionReason, rotate, register, scanGate, deadlineSeconds, bakeSeconds, executionArn, startedAt, undoes);
+                    decisionReason, rotate, register, scanGate, deadlineSeconds, bakeSeconds, executionArn, startedAt, undoes,
+                    desiredCount, previousDesiredCount);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A task definition revision as the pipeline reads it: what every step and the local simulator
@@ -45,9 +46,25 @@ public record TaskDefinition(String arn, String family, int revision, boolean ac
      */
     public record Container(String name, String image, boolean essential, Map<String, String> environment,
                             Map<String, String> secrets) {
+        private static final Pattern PINNED = Pattern.compile("[^@\\s]+@sha256:[0-9a-f]{64}");
+
         public Container {
             environment = ordered(environment);
             secrets = ordered(secrets);
+        }
+
+        /**
+         * Whether the container runs a release: its image is pinned by digest ({@code <repository>@sha256:<64 hex>}),
+         * as every revision the pipeline registers and every one the stack registers from the release parameters;
+         * the stack's bootstrap revision ({@code <repository>:bootstrap}, before the first release) is not.
+         */
+        public boolean released() {
+            return released(image);
+        }
+
+        /** Whether an image reference is a release's: pinned by digest (see {@link #released()}). */
+        public static boolean released(String image) {
+            return image != null && PINNED.matcher(image).matches();
         }
     }
 

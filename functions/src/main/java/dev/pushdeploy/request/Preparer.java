@@ -38,6 +38,15 @@ import java.util.Optional;
  * tagPattern (manual deploys are explicit and not filtered); a digest that is already live or in
  * flight (held or queued by another request) for the service; a rollback to the live revision.
  *
+ * <p>A service whose live revision runs no released image (its target container's image is not pinned by
+ * digest: the stack's bootstrap revision, {@code <repository>:bootstrap} with no tasks) has no release yet. A push or
+ * deploy to it is its first release: the request carries the configured desired count, which StartDeployment
+ * sets with the new revision, and the service's count before it, which a rollback restores. A rollback or a
+ * rotation of it is REJECTED: there is nothing to go back to, and nothing live to rotate away from; so is a rollback
+ * of a released service to a revision that runs no release. The signal is
+ * the service itself, not the release parameters: those are what Finalize last wrote and anyone can edit them, and
+ * trusting a stale {@code none} would rotate the slot a running release reads.
+ *
  * <p>A rollback to "previous" goes to the revision that was live before the live one according to the
  * history ({@link VerifiedRevisions}): never to one that was rolled back, and a repeated "previous" walks
  * further back. Only a named revision (ARN or family:revision) can go anywhere else.
@@ -152,15 +161,24 @@ public final class Preparer {
         if (inFlight.isPresent()) {
             return draft.end(Decision.IGNORED, image.digest() + " is already in flight for " + target.serviceKey() + " (request " + inFlight.get() + ")");
         }
+        if (!live.released()) {
+            draft.firstRelease(target.desiredCount(), live.desiredCount());
+        }
         return draft.flags(!target.secrets().isEmpty(), true, target.scanSeverity() != null).proceed();
     }
 
     private DeployRequest rollback(Run run, Intent.Rollback rollback) {
         Target target = target(rollback.service());
         Live live = live(target);
+        requireRelease(target, live, "there is nothing to roll back to");
         TaskDefinition to = rollback.to() == null ? previousRevision(target, live) : namedRevision(rollback.to(), live);
-        String image = to.container(target.container()).map(Container::image).orElseThrow(() -> new InvalidRequestException(
+        Container toContainer = to.container(target.container()).orElseThrow(() -> new InvalidRequestException(
                 "to", to.shortName() + " has no container " + target.container()));
+        if (!toContainer.released()) {
+            throw new InvalidRequestException("to", to.shortName() + " runs " + toContainer.image() + ", not an image pinned by digest"
+                    + " (the stack's bootstrap revision, from before the first release): a rollback goes to a release; deploy an image instead");
+        }
+        String image = toContainer.image();
         Draft draft = new Draft(run, Action.ROLLBACK, "manual", target)
                 .reason(rollback.reason() != null ? rollback.reason() : "manual rollback to " + to.shortName())
                 .image(image, ImageRef.digestOf(image))
@@ -192,6 +210,7 @@ public final class Preparer {
             throw new InvalidRequestException("service", target.serviceKey() + " has no managed secrets to rotate");
         }
         Live live = live(target);
+        requireRelease(target, live, "there are no live secrets to rotate away from (the first release writes slot a of each)");
         return new Draft(run, Action.ROTATE, "manual", target)
                 .reason(rotate.reason() != null ? rotate.reason() : "manual secret rotation")
                 .image(live.image(), live.digest())
@@ -210,7 +229,15 @@ public final class Preparer {
                 field, "repository " + target.repository() + " does not exist in ECR"));
     }
 
-    /** The live revision and the target container's image in it. */
+    private static void requireRelease(Target target, Live live, String consequence) {
+        if (!live.released()) {
+            throw new InvalidRequestException("service", target.serviceKey() + " has no release yet: its live revision "
+                    + live.taskDefinition().shortName() + " runs " + live.image() + ", not an image pinned by digest; " + consequence
+                    + ". Push or deploy an image to make the first release");
+        }
+    }
+
+    /** The live revision, the target container's image in it and the service's desired count. */
     private Live live(Target target) {
         ServiceState service = services.describe(target.cluster(), target.service()).orElseThrow(() -> new InvalidRequestException(
                 "service", target.serviceKey() + " does not exist in ECS"));
@@ -218,7 +245,7 @@ public final class Preparer {
                 "service", "the live task definition " + service.taskDefinition() + " of " + target.serviceKey() + " cannot be described"));
         Container container = taskDefinition.container(target.container()).orElseThrow(() -> new InvalidRequestException(
                 "container", target.container() + " is not a container of " + taskDefinition.shortName() + " (check the configuration)"));
-        return new Live(taskDefinition, container.image());
+        return new Live(taskDefinition, container, service.desiredCount() == null ? 0 : service.desiredCount());
     }
 
     /** Another request holding the lock or queued for it with the same digest (expired items do not count). */
@@ -264,9 +291,17 @@ public final class Preparer {
         return td;
     }
 
-    private record Live(TaskDefinition taskDefinition, String image) {
+    private record Live(TaskDefinition taskDefinition, Container container, int desiredCount) {
+        String image() {
+            return container.image();
+        }
+
         String digest() {
-            return ImageRef.digestOf(image);
+            return ImageRef.digestOf(image());
+        }
+
+        boolean released() {
+            return container.released();
         }
     }
 
@@ -313,6 +348,11 @@ public final class Preparer {
 
         Draft undoes(String recordSortKey) {
             request.undoes(recordSortKey);
+            return this;
+        }
+
+        Draft firstRelease(int desiredCount, int previousDesiredCount) {
+            request.desiredCount(desiredCount).previousDesiredCount(previousDesiredCount);
             return this;
         }
 

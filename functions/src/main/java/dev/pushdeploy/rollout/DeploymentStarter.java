@@ -53,23 +53,35 @@ public final class DeploymentStarter {
     }
 
     /**
-     * Moves the request's service to {@code taskDefinition}.
+     * Moves the request's service to {@code taskDefinition}; the service keeps its desired count.
      *
      * @param from the revision the service must be on for the move to happen; null to move from anywhere
      */
     public Rollout moveTo(DeployRequest request, String taskDefinition, String from, StepLog log) {
+        return moveTo(request, taskDefinition, from, null, log);
+    }
+
+    /**
+     * Moves the request's service to {@code taskDefinition} and {@code desiredCount} tasks (null: the service
+     * keeps its count). A service already on the revision with another count gets the count alone (ECS's
+     * circuit breaker keeps the count of the deployment it rolls back).
+     *
+     * @param from the revision the service must be on for the move to happen; null to move from anywhere
+     */
+    public Rollout moveTo(DeployRequest request, String taskDefinition, String from, Integer desiredCount, StepLog log) {
         String cluster = request.cluster();
         String service = request.service();
         long startedAt = clock.millis();
         long deadlineAt = startedAt + 1000L * (request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds());
         ServiceState before = describe(cluster, service);
-        if (before.isOn(taskDefinition)) {
+        boolean counted = desiredCount == null || desiredCount.equals(before.desiredCount());
+        if (before.isOn(taskDefinition) && counted) {
             String id = primaryOn(before, taskDefinition).map(Deployment::id).orElse(null);
             log.info("service already on the revision; no new deployment", "taskDefinition", taskDefinition,
                     "deploymentId", id, "serviceDeployment", before.currentServiceDeployment());
-            return new Rollout(id, taskDefinition, startedAt, deadlineAt, false, before.currentServiceDeployment());
+            return new Rollout(id, taskDefinition, startedAt, deadlineAt, false, before.currentServiceDeployment(), desiredCount);
         }
-        if (from != null && !before.isOn(from)) {
+        if (from != null && !before.isOn(from) && !before.isOn(taskDefinition)) {
             String by = before.primary().map(d -> " (deployment " + d.id() + ")").orElse("");
             throw new RunInterruptedException(cluster + "/" + service + " runs " + Revisions.shortName(before.taskDefinition()) + by
                     + ", not " + Revisions.shortName(from) + ": it was moved by someone else, so it is left as it is instead of moving it to "
@@ -79,14 +91,15 @@ public final class DeploymentStarter {
             throw new RunInterruptedException("request " + request.requestId() + " no longer holds the lock of " + request.serviceKey()
                     + ": it does not move the service to " + Revisions.shortName(taskDefinition));
         }
-        ServiceState after = ecs.update(cluster, service, taskDefinition);
+        ServiceState after = ecs.update(cluster, service, taskDefinition, desiredCount);
         Optional<Deployment> ours = primaryOn(after, taskDefinition)
                 .or(() -> primaryOn(describe(cluster, service), taskDefinition));
         String id = ours.map(Deployment::id).orElse(null);
         String serviceDeployment = primaryOn(after, taskDefinition).isPresent() ? after.currentServiceDeployment() : null;
         log.info("deployment started", "taskDefinition", taskDefinition, "from", before.taskDefinition(),
-                "deploymentId", id, "serviceDeployment", serviceDeployment);
-        return new Rollout(id, taskDefinition, startedAt, deadlineAt, true, serviceDeployment);
+                "deploymentId", id, "serviceDeployment", serviceDeployment, "desiredCount", desiredCount,
+                "previousDesiredCount", before.desiredCount());
+        return new Rollout(id, taskDefinition, startedAt, deadlineAt, true, serviceDeployment, desiredCount);
     }
 
     private ServiceState describe(String cluster, String service) {

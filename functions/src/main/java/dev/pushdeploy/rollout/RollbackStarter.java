@@ -18,7 +18,9 @@ import java.util.Optional;
  * When ECS is rolling back already, nothing is asked. Either way the way back is that service deployment's
  * rollback, and the rollback's rollout records its ARN. Otherwise — a rolling service, or a
  * deployment that already finished — the service is moved back with UpdateService
- * ({@link DeploymentStarter}), which does nothing when it is there already.
+ * ({@link DeploymentStarter}), which does nothing when it is there already. A first release always goes back
+ * that way, to the count the service had before it (the stack's bootstrap revision runs none: no traffic to
+ * return to), also when ECS took the revision back already.
  */
 public final class RollbackStarter {
     private final EcsServices ecs;
@@ -43,7 +45,7 @@ public final class RollbackStarter {
         String cluster = request.cluster();
         String service = request.service();
         String previous = request.previousTaskDefinition();
-        if (rollout != null && !Revisions.same(rollout.taskDefinition(), previous)) {
+        if (rollout != null && !Revisions.same(rollout.taskDefinition(), previous) && request.previousDesiredCount() == null) {
             ServiceState state = ecs.describe(cluster, service).orElseThrow(() -> new AwsFailureException(
                     "ecs:DescribeServices " + cluster + "/" + service + ": the service does not exist or is not ACTIVE", null));
             if (state.strategy().shiftsTraffic()) {
@@ -62,6 +64,6 @@ public final class RollbackStarter {
                 }
             }
         }
-        return starter.moveTo(request, previous, ours, log);
+        return starter.moveTo(request, previous, ours, request.previousDesiredCount(), log);
     }
 }

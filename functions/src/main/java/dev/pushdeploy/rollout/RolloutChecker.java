@@ -15,7 +15,8 @@ import java.time.Clock;
  * One check of a rollout (or of the rollback): observe the service, judge the snapshot, and report the
  * holder's progress (its lock's lease follows it). The smoke URL, expected status and alarms come from the
  * target's health configuration. The way back is judged without the alarms: they describe the revision
- * that failed, and CloudWatch takes minutes to clear them. The revision ECS would fall back to is the one
+ * that failed, and CloudWatch takes minutes to clear them; a way back to no tasks (a first release undone) is
+ * judged without the smoke check too, nothing serving. The revision ECS would fall back to is the one
  * live before the request for the rollout, and the request's own release for the rollback.
  */
 public final class RolloutChecker {
@@ -50,7 +51,8 @@ public final class RolloutChecker {
                 .map(Target::health).orElse(Health.DEFAULT);
         boolean rollback = Revisions.same(rollout.taskDefinition(), request.previousTaskDefinition());
         if (rollback) {
-            health = new Health(health.smokeUrl(), health.expectedStatus(), health.bakeSeconds(), health.deadlineSeconds());
+            health = new Health(rollout.toZero() ? null : health.smokeUrl(), health.expectedStatus(), health.bakeSeconds(),
+                    health.deadlineSeconds());
         }
         RolloutSnapshot snapshot = observer.observe(request.cluster(), request.service(), health, rollout);
         String fallback = rollback ? (release == null ? null : release.taskDefinition()) : request.previousTaskDefinition();

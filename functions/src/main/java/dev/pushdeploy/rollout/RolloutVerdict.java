@@ -64,7 +64,9 @@ import java.util.stream.Collectors;
  * those of the revision. HEALTHY needs all of: our deployment is PRIMARY, rolloutState
  * COMPLETED, running == desired > 0, in every target group of the service at least
  * {@code desired} of our tasks' IPs healthy and none of them in another state, and the smoke
- * check (when configured) answering the expected status. A failing smoke check keeps the
+ * check (when configured) answering the expected status. A move to 0 tasks (the way back from a first release
+ * to the stack's bootstrap revision) is HEALTHY instead once the service runs nothing: our deployment PRIMARY
+ * with 0 desired, no task running or pending, whatever ECS says of the rollout. A failing smoke check keeps the
  * rollout IN_PROGRESS until the deadline: a check carries no history, and the deadline bounds
  * the wait (the reason then says the smoke check failed).
  */
@@ -84,12 +86,14 @@ public final class RolloutVerdict {
     }
 
     /**
-     * Waiter-style acceptors, in order: what ECS decided, deterministic evidence, success, evidence
+     * Waiter-style acceptors, in order: someone else's move, a way back to no task done, what ECS decided, deterministic
+     * evidence, success, evidence
      * by repetition (a rollout that turned healthy despite earlier retried failures is healthy),
      * retry.
      */
     static final List<Acceptor> ACCEPTORS = List.of(
             new Acceptor("movedBySomeoneElse", Verdict.INTERRUPTED, RolloutVerdict::movedBySomeoneElse),
+            new Acceptor("stoppedAtZero", Verdict.HEALTHY, RolloutVerdict::stoppedAtZero),
             new Acceptor("serviceDeploymentRolledBack", Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict::serviceDeploymentRolledBack),
             new Acceptor("rolledBackByEcs", Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict::rolledBackByEcs),
             new Acceptor("serviceDeploymentFailed", Verdict.FAILED, RolloutVerdict::serviceDeploymentFailed),
@@ -99,6 +103,12 @@ public final class RolloutVerdict {
             new Acceptor("healthy", Verdict.HEALTHY, o -> o.outstanding() == null ? healthySummary(o) : null),
             new Acceptor("repeatedStops", Verdict.FAILED, RolloutVerdict::repeatedStops),
             new Acceptor("waiting", Verdict.IN_PROGRESS, RolloutVerdict::waiting));
+
+    /**
+     * The acceptors that judge a way back to no task: nothing of ECS's rollout or of the tasks' stops can fail it (the
+     * bootstrap revision's image was never pushed, its tasks cannot start), only the service running nothing ends it.
+     */
+    static final Set<String> TO_ZERO = Set.of("movedBySomeoneElse", "stoppedAtZero", "waiting");
 
     private RolloutVerdict() {
     }
@@ -115,6 +125,9 @@ public final class RolloutVerdict {
     public static CheckResult judge(RolloutSnapshot snapshot, Rollout rollout, String fallback, long nowMillis) {
         Observation o = Observation.of(snapshot, rollout, fallback);
         for (Acceptor acceptor : ACCEPTORS) {
+            if (o.toZero() && !TO_ZERO.contains(acceptor.name())) {
+                continue;
+            }
             String reason = acceptor.matcher().apply(o);
             if (reason == null) {
                 continue;
@@ -223,6 +236,24 @@ public final class RolloutVerdict {
             return primary.get().taskDefinition();
         }
         return o.snapshot().service().isOn(o.revision()) ? null : o.snapshot().service().taskDefinition();
+    }
+
+    /**
+     * The way back to no task (a first release undone) is done when the service runs nothing: our revision's deployment
+     * PRIMARY and wanting 0 tasks, no deployment with a task running or pending, no task running. ECS's word on its
+     * rollout does not matter then (a rollback it began to the bootstrap revision, whose image nobody pushed, may
+     * end FAILED): nothing half-deployed is left.
+     */
+    private static String stoppedAtZero(Observation o) {
+        if (!o.toZero()) {
+            return null;
+        }
+        boolean idle = o.snapshot().service().deployments().stream().allMatch(d -> d.runningCount() == 0 && d.pendingCount() == 0)
+                && o.snapshot().tasks().stream().noneMatch(TaskState::isRunning);
+        return o.ours().filter(d -> d.isPrimary() && d.desiredCount() == 0 && idle)
+                .map(d -> "deployment " + d.id() + " (" + Revisions.shortName(o.revision()) + ") is PRIMARY with 0/0 tasks ("
+                        + d.rolloutState() + "): the service runs nothing")
+                .orElse(null);
     }
 
     private static String movedBySomeoneElse(Observation o) {
@@ -444,7 +475,7 @@ public final class RolloutVerdict {
 
     /** The snapshot seen from one rollout: which deployment, tasks and targets are ours. */
     record Observation(RolloutSnapshot snapshot, String revision, String fallback, long startedAt, boolean askedEcs,
-                       Optional<Deployment> ours, List<TaskState> ourTasks) {
+                       Optional<Deployment> ours, List<TaskState> ourTasks, boolean toZero) {
         /** ECS's service deployment that moves the service to our revision; null when the snapshot has none. */
         ServiceDeploymentState forward() {
             ServiceDeploymentState d = snapshot.serviceDeployment();
@@ -473,7 +504,8 @@ public final class RolloutVerdict {
                             : Revisions.same(t.taskDefinitionArn(), rollout.taskDefinition()))
                     .toList();
             boolean askedEcs = rollout.deploymentId() == null && rollout.started();
-            return new Observation(snapshot, rollout.taskDefinition(), fallback, rollout.startedAt(), askedEcs, ours, tasks);
+            return new Observation(snapshot, rollout.taskDefinition(), fallback, rollout.startedAt(), askedEcs, ours, tasks,
+                    rollout.toZero());
         }
 
         boolean shiftsTraffic() {
@@ -583,6 +615,12 @@ public final class RolloutVerdict {
             Deployment d = ours.get();
             if (!d.isPrimary()) {
                 return "deployment " + d.id() + " (" + rev + ") is " + d.status() + ", not PRIMARY";
+            }
+            if (toZero) {
+                long running = snapshot.tasks().stream().filter(TaskState::isRunning).count();
+                return d.desiredCount() != 0
+                        ? "deployment " + d.id() + " (" + rev + ") wants " + d.desiredCount() + " tasks; the way back asked for 0"
+                        : "the way back to no task: " + running + " task(s) of the service still running";
             }
             if (d.desiredCount() == 0) {
                 return "deployment " + d.id() + " (" + rev + ") wants 0 tasks: nothing runs the revision";

@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param alternateTargetGroupArns   the alternate target groups of the traffic-shifting strategies
  *                                   ({@code loadBalancers[].advancedConfiguration.alternateTargetGroupArn})
  * @param currentServiceDeployment   the ARN of the service's current service deployment; null when ECS names none
+ * @param desiredCount               the service's {@code desiredCount}; null when unknown
  */
 public record ServiceState(String taskDefinition, List<Deployment> deployments, List<String> targetGroupArns,
                            List<String> events, Strategy.Type strategy, List<String> alternateTargetGroupArns,
-                           String currentServiceDeployment) {
+                           String currentServiceDeployment, Integer desiredCount) {
     public ServiceState {
         deployments = deployments == null ? List.of() : List.copyOf(deployments);
         targetGroupArns = targetGroupArns == null ? List.of() : List.copyOf(targetGroupArns);
@@ -33,10 +34,17 @@ public record ServiceState(String taskDefinition, List<Deployment> deployments, 
         this(taskDefinition, deployments, targetGroupArns, events, Strategy.Type.ROLLING, List.of());
     }
 
+    /** A service whose desired count is unknown. */
+    public ServiceState(String taskDefinition, List<Deployment> deployments, List<String> targetGroupArns,
+                        List<String> events, Strategy.Type strategy, List<String> alternateTargetGroupArns,
+                        String currentServiceDeployment) {
+        this(taskDefinition, deployments, targetGroupArns, events, strategy, alternateTargetGroupArns, currentServiceDeployment, null);
+    }
+
     /** A service whose current service deployment is unknown. */
     public ServiceState(String taskDefinition, List<Deployment> deployments, List<String> targetGroupArns,
                         List<String> events, Strategy.Type strategy, List<String> alternateTargetGroupArns) {
-        this(taskDefinition, deployments, targetGroupArns, events, strategy, alternateTargetGroupArns, null);
+        this(taskDefinition, deployments, targetGroupArns, events, strategy, alternateTargetGroupArns, null, null);
     }
 
     public Optional<Deployment> primary() {

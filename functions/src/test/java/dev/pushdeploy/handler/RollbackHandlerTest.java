@@ -43,6 +43,49 @@ class RollbackHandlerTest {
         return new Rollout(ecs.deployments().get(0).id(), REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true, null);
     }
 
+    /** A first release undone: the bootstrap revision with the count it had, 0, so nothing half-deployed keeps running. */
+    @Test
+    void aFirstReleaseGoesBackToTheBootstrapRevisionWithNoTasks() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        ecs.runOnly(REV1_ARN, 0);
+        DeployRequest first = RolloutFixtures.request(REV1_ARN, 600).toBuilder().desiredCount(2).previousDesiredCount(0).build();
+        ecs.update("pushdeploy", "web", REV2_ARN, 2);
+        Rollout rollout = new Rollout(ecs.deployments().get(0).id(), REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true, null, 2);
+
+        Rollout back = rollback(ecs, first, rollout, RolloutFixtures.lines());
+
+        assertEquals(REV1_ARN, ecs.taskDefinition());
+        assertEquals(0, ecs.desiredCount());
+        assertEquals(0, back.desiredCount());
+        assertTrue(back.toZero());
+        assertTrue(back.started());
+    }
+
+    /** ECS's circuit breaker returns to the bootstrap revision but keeps the failed count: the way back sets 0 alone. */
+    @Test
+    void aFirstReleaseEcsRolledBackGetsItsCountBackToZero() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        ecs.runOnly(REV1_ARN, 0);
+        DeployRequest first = RolloutFixtures.request(REV1_ARN, 600).toBuilder().desiredCount(2).previousDesiredCount(0).build();
+        ecs.update("pushdeploy", "web", REV2_ARN, 2);
+        Rollout rollout = new Rollout(ecs.deployments().get(0).id(), REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true, null, 2);
+        Deployment ecsBack = ecs.circuitBreakerRollsBackTo(REV1_ARN);
+
+        Rollout back = rollback(ecs, first, rollout, RolloutFixtures.lines());
+
+        assertEquals(0, ecs.desiredCount());
+        assertEquals(REV1_ARN, ecs.taskDefinition());
+        assertEquals(ecsBack.id(), ecs.deployments().get(0).id(), "no new deployment: the count alone changed");
+        assertEquals(0, ecs.deployments().get(0).desiredCount());
+        assertEquals(ecsBack.id(), back.deploymentId());
+        assertTrue(back.started() && back.toZero());
+        assertEquals(2, ecs.updates);
+
+        Rollout retry = rollback(ecs, first, rollout, RolloutFixtures.lines());
+        assertFalse(retry.started(), "a retry finds the count set");
+        assertEquals(2, ecs.updates);
+    }
+
     @Test
     void movesTheServiceBackToThePreviousRevision() {
         FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);

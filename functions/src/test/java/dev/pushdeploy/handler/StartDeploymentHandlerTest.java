@@ -53,6 +53,35 @@ class StartDeploymentHandlerTest {
     }
 
     @Test
+    void aFirstReleaseStartsTheConfiguredCountWithTheRevisionOnce() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        ecs.runOnly(REV1_ARN, 0);
+        StartDeploymentHandler.Input first = new StartDeploymentHandler.Input(
+                RolloutFixtures.request(REV1_ARN, 600).toBuilder().desiredCount(3).previousDesiredCount(0).build(), RELEASE);
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW));
+
+        Rollout rollout = handler.apply(first, RolloutFixtures.log(RolloutFixtures.lines()));
+        Rollout retry = handler.apply(first, RolloutFixtures.log(RolloutFixtures.lines()));
+
+        assertEquals(REV2_ARN, ecs.taskDefinition());
+        assertEquals(3, ecs.desiredCount());
+        assertEquals(3, ecs.deployments().get(0).desiredCount());
+        assertEquals(1, ecs.updates, "one UpdateService: revision and count together");
+        assertEquals(3, rollout.desiredCount());
+        assertTrue(rollout.started());
+        assertFalse(retry.started());
+    }
+
+    @Test
+    void aDeployOfAReleasedServiceKeepsItsCount() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        ecs.runOnly(REV1_ARN, 5);
+        Rollout rollout = start(ecs, RELEASE, 600, RolloutFixtures.lines());
+        assertEquals(5, ecs.desiredCount());
+        assertNull(rollout.desiredCount());
+    }
+
+    @Test
     void aRetryStartsNoSecondDeployment() {
         FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
         Rollout first = start(ecs, RELEASE, 600, RolloutFixtures.lines());

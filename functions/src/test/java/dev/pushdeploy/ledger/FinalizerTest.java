@@ -190,7 +190,7 @@ class FinalizerTest {
         assertTrue(taskDefinitions.active(v3) && taskDefinitions.active(v4) && taskDefinitions.active(v5));
         assertTrue(table.lock(KEY).isEmpty(), "lock released");
         assertTrue(table.waiters(KEY).isEmpty(), "waiter removed");
-        assertEquals(Map.of(SampleStack.LIVE_IMAGE_PARAMETER, "repo@v5",
+        assertEquals(Map.of(SampleStack.LIVE_IMAGE_PARAMETER, image("v5"),
                 SampleStack.LIVE_SIGNING_KEY_PARAMETER, SampleStack.SIGNING_KEY_PARAMETER + "/a"), parameters);
 
         HistoryItem item = table.historyOf(KEY).get(0);
@@ -211,6 +211,40 @@ class FinalizerTest {
                 List.of(v1, v2), List.of()), notice);
         assertEquals(v5, item.verifiedTaskDefinition());
         assertEquals("Finalize", item.recordedBy());
+    }
+
+    /**
+     * A first release rolled back leaves the stack's bootstrap revision live: the release parameters say {@code none}
+     * for the image and every managed secret, also when someone had written a release into them by hand.
+     */
+    @Test
+    void aRolledBackFirstReleaseLeavesTheReleaseParametersAtNone() {
+        String bootstrap = taskDefinitions.add("web", "app", "repo:bootstrap", Map.of());
+        String v1 = revision("v1", "/a");
+        services.runOnly(bootstrap, 0);
+        parameters.put(SampleStack.LIVE_IMAGE_PARAMETER, image("v0"));
+        parameters.put(SampleStack.LIVE_SIGNING_KEY_PARAMETER, RunCloser.NO_RELEASE);
+        DeployRequest request = request(bootstrap).toBuilder().desiredCount(2).previousDesiredCount(0).build();
+        holdLock(request);
+        Rollout back = new Rollout("ecs-svc/back", bootstrap, 1, 2, true, null, 0);
+        Finalizer.Input input = new Finalizer.Input(request, new Result(Outcome.ROLLED_BACK, null),
+                new Release(v1, "web", 2, IMAGE, true), new Rollout("ecs-svc/123", v1, 1, 2, true, null, 2),
+                new CheckResult(Verdict.FAILED, "task stopped: EssentialContainerExited", 0, 0, 2, 2), back,
+                new CheckResult(Verdict.HEALTHY, "deployment ecs-svc/back (web:1) COMPLETED, 0/0 tasks running", 0, 0, 0, 0),
+                new LockResult(LockStatus.ACQUIRED, request.requestId(), "acquired"), null,
+                new RotationResult(List.of(new SecretSlot("APP_SIGNING_KEY", "a", SampleStack.SIGNING_KEY_PARAMETER + "/a", 1L, null, null))),
+                null, null);
+
+        FinalizeResult result = finalizer().finish(input, log());
+
+        assertEquals(Outcome.ROLLED_BACK, result.outcome());
+        assertEquals(Map.of(SampleStack.LIVE_IMAGE_PARAMETER, RunCloser.NO_RELEASE,
+                SampleStack.LIVE_SIGNING_KEY_PARAMETER, RunCloser.NO_RELEASE), parameters);
+        assertEquals(List.of(SampleStack.LIVE_IMAGE_PARAMETER), parameterWrites, "only the changed parameter is written");
+        assertEquals(bootstrap, table.historyOf(KEY).get(0).taskDefinition());
+        assertTrue(taskDefinitions.active(bootstrap));
+        assertTrue(table.lock(KEY).isEmpty(), "lock released");
+        assertEquals(1, published.size());
     }
 
     @Test
@@ -389,9 +423,15 @@ class FinalizerTest {
     }
 
     private String revision(String tag, String slot) {
-        String arn = taskDefinitions.add("web", "app", "repo@" + tag, Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + slot));
+        String arn = taskDefinitions.add("web", "app", image(tag), Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + slot));
         revisions.add(arn);
         return arn;
+    }
+
+    /** The image of a build: {@code repo@sha256:<the tag's hex, padded>}. */
+    private static String image(String tag) {
+        String hex = java.util.HexFormat.of().formatHex(tag.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "repo@sha256:" + "0".repeat(64 - hex.length()) + hex;
     }
 
     private void holdLock(DeployRequest request) {

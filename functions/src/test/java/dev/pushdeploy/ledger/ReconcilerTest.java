@@ -128,6 +128,28 @@ class ReconcilerTest {
         assertEquals(item.rollback(), published.get(0).rollback());
     }
 
+    /** A first release stopped mid-rollout: back to the bootstrap revision with no task, the release parameters at none. */
+    @Test
+    void aFirstReleaseStoppedMidRolloutGoesBackToNoTask() {
+        String bootstrap = taskDefinitions.add("web", "app", "repo:bootstrap", Map.of());
+        services.runOnly(bootstrap, 0);
+        DeployRequest request = request().toBuilder().previousTaskDefinition(bootstrap).previousImage("repo:bootstrap")
+                .desiredCount(2).previousDesiredCount(0).build();
+        services.update("pushdeploy", "web", v2, 2);
+        holdLock(request);
+        last = new RunHistory.LastState("WaitForRollout", document(request, null, rolledOut(),
+                new CheckResult(Verdict.IN_PROGRESS, "1/2 running", 5, 1, 2, 0)), null);
+
+        Reconciler.Reconciled result = reconciler(true).reconcile(end("ABORTED", null, null), log());
+
+        assertEquals(Outcome.ABORTED, result.outcome());
+        assertEquals(List.of(bootstrap), updates);
+        assertEquals(0, services.desiredCount(), "nothing half-deployed keeps running");
+        assertEquals(bootstrap, table.historyOf(KEY).get(0).taskDefinition());
+        assertEquals(RunCloser.NO_RELEASE, parameters.get(PREFIX + "/pushdeploy/web/image"));
+        assertEquals(RunCloser.NO_RELEASE, parameters.get(PREFIX + "/pushdeploy/web/secret/APP_SIGNING_KEY"));
+    }
+
     @Test
     void withoutTheSettingTheUnverifiedRevisionIsLeftAndTheRecordSaysSo() {
         DeployRequest request = request();
@@ -251,9 +273,9 @@ class ReconcilerTest {
             }
 
             @Override
-            public ServiceState update(String cluster, String service, String taskDefinition) {
+            public ServiceState update(String cluster, String service, String taskDefinition, Integer desiredCount) {
                 updates.add(taskDefinition);
-                return services.update(cluster, service, taskDefinition);
+                return services.update(cluster, service, taskDefinition, desiredCount);
             }
         };
         return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs, request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), clock), rollBackStoppedRuns);

@@ -21,6 +21,7 @@ class DeployRequestTest {
                 .deadlineSeconds(600).bakeSeconds(30)
                 .executionArn("arn:aws:states:us-east-1:123456789012:execution:deploy:exec-1").startedAt(2L)
                 .undoes("hist#2025-01-01T00:00:00.000Z#exec-0")
+                .desiredCount(2).previousDesiredCount(1)
                 .build();
     }
 

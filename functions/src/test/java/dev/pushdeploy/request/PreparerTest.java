@@ -53,7 +53,86 @@ class PreparerTest {
         assertEquals(PrepareFixture.STARTED.toEpochMilli(), r.startedAt());
         assertEquals(PrepareFixture.STATE_MACHINE + "exec-push", r.executionArn());
         assertEquals("pushdeploy/web", r.serviceKey());
+        assertNull(r.desiredCount(), "a released service keeps its count");
+        assertNull(r.previousDesiredCount());
         assertEquals(r, Json.read(Json.write(r), DeployRequest.class), "survives the state document");
+    }
+
+    // ---- no release yet: the stack's bootstrap revision is live
+
+    /** The stack's revision before the first release: the repository's never-pushed tag, no secrets, no tasks. */
+    private String bootstrap() {
+        String bootstrap = world.taskDefinitions.add("web", "app", URI + ":bootstrap", Map.of());
+        world.services.runOnly(bootstrap, 0);
+        return bootstrap;
+    }
+
+    @Test
+    void aPushToAServiceWithNoReleaseIsItsFirstRelease() {
+        String bootstrap = bootstrap();
+        DeployRequest r = world.prepare(push("v1.0.0", LIVE_DIGEST), "exec-first");
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(URI + "@" + LIVE_DIGEST, r.image());
+        assertEquals(bootstrap, r.previousTaskDefinition(), "a failure returns to the bootstrap revision");
+        assertEquals(URI + ":bootstrap", r.previousImage());
+        assertTrue(r.rotate() && r.register());
+        assertEquals(SampleStack.DESIRED_COUNT, r.desiredCount(), "the configured count");
+        assertEquals(0, r.previousDesiredCount(), "the way back runs no task");
+        assertEquals(r, Json.read(Json.write(r), DeployRequest.class), "survives the state document");
+    }
+
+    @Test
+    void aManualDeployToAServiceWithNoReleaseIsItsFirstReleaseToo() {
+        bootstrap();
+        DeployRequest r = world.prepare("{\"action\":\"deploy\",\"image\":\"web:v1.1.0\"}");
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(SampleStack.DESIRED_COUNT, r.desiredCount());
+        assertEquals(0, r.previousDesiredCount());
+    }
+
+    /** Whatever the revision is called or how many tasks it has: an image not pinned by digest is no release. */
+    @Test
+    void aServiceRunningAnImageByTagHasNoReleaseAndKeepsItsCountOnTheWayBack() {
+        String byTag = world.taskDefinitions.add("web", "app", URI + ":latest", PrepareFixture.SECRETS);
+        world.services.runOnly(byTag, 1);
+        DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST));
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(SampleStack.DESIRED_COUNT, r.desiredCount());
+        assertEquals(1, r.previousDesiredCount());
+    }
+
+    @Test
+    void aRollbackWithNoReleaseIsRejectedSayingSo() {
+        bootstrap();
+        for (String input : List.of("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}",
+                "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + world.liveArn + "\"}")) {
+            DeployRequest r = world.prepare(input);
+            assertEquals(Decision.REJECTED, r.decision(), input);
+            assertEquals("service: pushdeploy/web has no release yet: its live revision web:2 runs " + URI + ":bootstrap, not an image"
+                    + " pinned by digest; there is nothing to roll back to. Push or deploy an image to make the first release",
+                    r.decisionReason());
+        }
+    }
+
+    @Test
+    void aRollbackToTheBootstrapRevisionIsRejected() {
+        String bootstrap = bootstrap();
+        String v1 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v1, 2);
+        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + bootstrap + "\"}");
+        assertEquals(Decision.REJECTED, r.decision());
+        assertEquals("to: web:2 runs " + URI + ":bootstrap, not an image pinned by digest (the stack's bootstrap revision, from before"
+                + " the first release): a rollback goes to a release; deploy an image instead", r.decisionReason());
+    }
+
+    @Test
+    void aRotationWithNoReleaseIsRejectedSayingSo() {
+        bootstrap();
+        DeployRequest r = world.prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
+        assertEquals(Decision.REJECTED, r.decision());
+        assertTrue(r.decisionReason().startsWith("service: pushdeploy/web has no release yet: its live revision web:2 runs "),
+                r.decisionReason());
+        assertTrue(r.decisionReason().contains("there are no live secrets to rotate away from"), r.decisionReason());
     }
 
     @Test

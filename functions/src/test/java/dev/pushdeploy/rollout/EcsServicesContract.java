@@ -1,5 +1,6 @@
 package dev.pushdeploy.rollout;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,20 @@ public abstract class EcsServicesContract {
 
         assertTrue(answered.isOn(other()), answered.taskDefinition());
         assertTrue(subject().describe(CLUSTER, SERVICE).orElseThrow().isOn(other()));
+    }
+
+    @Test
+    void anUpdateWithACountSetsItAndOneWithoutKeepsIt() {
+        ServiceState answered = subject().update(CLUSTER, SERVICE, other(), 3);
+
+        assertEquals(3, answered.desiredCount());
+        assertEquals(3, subject().describe(CLUSTER, SERVICE).orElseThrow().desiredCount());
+        subject().update(CLUSTER, SERVICE, live());
+        assertEquals(3, subject().describe(CLUSTER, SERVICE).orElseThrow().desiredCount());
+        subject().update(CLUSTER, SERVICE, live(), 0);
+        ServiceState none = subject().describe(CLUSTER, SERVICE).orElseThrow();
+        assertEquals(0, none.desiredCount());
+        assertTrue(none.isOn(live()), none.taskDefinition());
     }
 
     @Test

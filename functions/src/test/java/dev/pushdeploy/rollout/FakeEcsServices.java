@@ -21,6 +21,7 @@ public final class FakeEcsServices implements EcsServices {
     private String taskDefinition;
     private final List<Deployment> deployments = new ArrayList<>();
     private String currentServiceDeployment;
+    private int desiredCount = 2;
     private long nextId = 1_000_000_000_000_000_001L;
     public int updates;
     public int describes;
@@ -48,26 +49,44 @@ public final class FakeEcsServices implements EcsServices {
     }
 
     @Override
-    public ServiceState update(String cluster, String service, String revision) {
+    public ServiceState update(String cluster, String service, String revision, Integer count) {
         if (!is(cluster, service)) {
             throw new AwsFailureException("ecs:UpdateService " + cluster + "/" + service + " failed: ServiceNotFoundException", null);
         }
         updates++;
+        if (count != null) {
+            desiredCount = count;
+        }
+        boolean moved = !revision.equals(taskDefinition);
         taskDefinition = revision;
-        if (tracksDeployments) {
+        if (tracksDeployments && moved) {
             demotePrimary(null);
-            deployments.add(0, new Deployment(newId(), "PRIMARY", revision, "IN_PROGRESS", null, 0, 2, 0, 0));
+            deployments.add(0, new Deployment(newId(), "PRIMARY", revision, "IN_PROGRESS", null, 0, desiredCount, 0, 0));
             currentServiceDeployment = serviceDeploymentOf(deployments.get(0));
+        } else if (tracksDeployments) {
+            for (int i = 0; i < deployments.size(); i++) {
+                Deployment d = deployments.get(i);
+                if (d.isPrimary()) {
+                    deployments.set(i, new Deployment(d.id(), d.status(), d.taskDefinition(), d.rolloutState(), d.rolloutStateReason(),
+                            d.runningCount(), desiredCount, d.pendingCount(), d.failedTasks()));
+                }
+            }
         }
         return updateAnswersWithoutDeployments
                 ? new ServiceState(taskDefinition, List.of(), List.of(), List.of(), strategy, List.of()) : state();
     }
 
-    /** The service runs {@code revision} alone: one COMPLETED PRIMARY deployment. */
+    /** The service runs {@code revision} alone: one COMPLETED PRIMARY deployment of 2 tasks. */
     public void runOnly(String revision) {
+        runOnly(revision, 2);
+    }
+
+    /** The service runs {@code revision} alone with {@code count} tasks: one COMPLETED PRIMARY deployment. */
+    public void runOnly(String revision, int count) {
         taskDefinition = revision;
+        desiredCount = count;
         deployments.clear();
-        deployments.add(new Deployment(newId(), "PRIMARY", revision, "COMPLETED", null, 2, 2, 0, 0));
+        deployments.add(new Deployment(newId(), "PRIMARY", revision, "COMPLETED", null, count, count, 0, 0));
         currentServiceDeployment = serviceDeploymentOf(deployments.get(0));
     }
 
@@ -82,7 +101,7 @@ public final class FakeEcsServices implements EcsServices {
      */
     public Deployment circuitBreakerRollsBackTo(String revision) {
         demotePrimary("FAILED");
-        Deployment back = new Deployment(newId(), "PRIMARY", revision, "IN_PROGRESS", "rolling back", 0, 2, 0, 0);
+        Deployment back = new Deployment(newId(), "PRIMARY", revision, "IN_PROGRESS", "rolling back", 0, desiredCount, 0, 0);
         deployments.add(0, back);
         taskDefinition = revision;
         return back;
@@ -90,6 +109,10 @@ public final class FakeEcsServices implements EcsServices {
 
     public String taskDefinition() {
         return taskDefinition;
+    }
+
+    public int desiredCount() {
+        return desiredCount;
     }
 
     public List<Deployment> deployments() {
@@ -103,7 +126,7 @@ public final class FakeEcsServices implements EcsServices {
     /** As ECS: the service names its current service deployment (a tracked one: the last UpdateService's). */
     private ServiceState state() {
         return new ServiceState(taskDefinition, deployments, List.of(), List.of(), strategy, List.of(),
-                tracksDeployments ? currentServiceDeployment : null);
+                tracksDeployments ? currentServiceDeployment : null, desiredCount);
     }
 
     /** The ARN of the service deployment a deployment started. */

@@ -46,6 +46,11 @@ class RolloutVerdictTest {
         return Arguments.of(named(name, new Row(snapshot, rollout, now, verdict, List.of(reasonParts))));
     }
 
+    private static Rollout toZero(String deploymentId, String taskDefinition) {
+        Rollout r = rollout(deploymentId, taskDefinition);
+        return new Rollout(r.deploymentId(), r.taskDefinition(), r.startedAt(), r.deadlineAt(), r.started(), null, 0);
+    }
+
     static Stream<Arguments> table() {
         return Stream.of(
                 row("our PRIMARY, COMPLETED, 2/2, targets healthy", Snapshots.healthy(), Verdict.HEALTHY,
@@ -173,6 +178,44 @@ class RolloutVerdictTest {
                 row("0/0 tasks is not healthy", Snapshots.healthy().deployments(primary(OURS, REV2, "COMPLETED", 0, 0))
                                 .tasks().targets(),
                         Verdict.IN_PROGRESS, "wants 0 tasks"),
+                row("the way back to 0 tasks (a first release undone): 0/0 is healthy",
+                        Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "COMPLETED", 0, 0)).tasks().targets(),
+                        toZero(ROLLBACK, REV1), EARLY, Verdict.HEALTHY, ROLLBACK, "web:1", "0/0 tasks", "the service runs nothing"),
+                row("the way back to 0 tasks: ECS's rollback to the bootstrap revision FAILED, nothing runs",
+                        Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "FAILED", 0, 0),
+                                        deployment(OURS, "ACTIVE", REV2, "FAILED", "circuit breaker", 0, 0, 3))
+                                .tasks(stopped("t-pull", ROLLBACK, REV1, "TaskFailedToStart", "CannotPullContainerError: web:bootstrap: not found",
+                                        container("app", null, "CannotPullContainerError")))
+                                .targets(),
+                        toZero(ROLLBACK, REV1), EARLY, Verdict.HEALTHY, "0/0 tasks", "FAILED", "the service runs nothing"),
+                row("the way back to 0 tasks with a task of the failed release still running",
+                        Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "COMPLETED", 0, 0),
+                                        deployment(OURS, "ACTIVE", REV2, "FAILED", "circuit breaker", 1, 0, 3))
+                                .tasks(running("t-ours-1", OURS, REV2, "10.0.1.11")).targets(target("10.0.1.11", "draining", null)),
+                        toZero(ROLLBACK, REV1), EARLY, Verdict.IN_PROGRESS, "the way back to no task: 1 task(s) of the service still running"),
+                row("the way back to 0 tasks: a bootstrap task that cannot pull its image is no failure, it is waited out",
+                        Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "FAILED", 0, 0),
+                                        deployment(OURS, "ACTIVE", REV2, "FAILED", "circuit breaker", 0, 0, 3))
+                                .tasks(stopped("t-pull-1", ROLLBACK, REV1, "TaskFailedToStart", "CannotPullContainerError: web:bootstrap: not found",
+                                                container("app", null, "CannotPullContainerError")),
+                                        stopped("t-pull-2", ROLLBACK, REV1, "TaskFailedToStart", "CannotPullContainerError: web:bootstrap: not found",
+                                                container("app", null, "CannotPullContainerError")),
+                                        running("t-pull-3", ROLLBACK, REV1, "10.0.1.23"))
+                                .targets(),
+                        toZero(ROLLBACK, REV1), EARLY, Verdict.IN_PROGRESS, "1 task(s) of the service still running"),
+                row("the way back to 0 tasks past its deadline is TIMED_OUT",
+                        Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "IN_PROGRESS", 2, 2))
+                                .tasks(running("t-back-1", ROLLBACK, REV1, "10.0.1.21")),
+                        toZero(ROLLBACK, REV1), LATE, Verdict.TIMED_OUT, "the way back asked for 0"),
+                row("the way back to 0 tasks while ECS still wants the failed count",
+                        Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "IN_PROGRESS", 2, 2))
+                                .tasks(running("t-back-1", ROLLBACK, REV1, "10.0.1.21"), running("t-back-2", ROLLBACK, REV1, "10.0.1.22"))
+                                .targets(target("10.0.1.21", "healthy", null), target("10.0.1.22", "healthy", null)),
+                        toZero(ROLLBACK, REV1), EARLY, Verdict.IN_PROGRESS, "wants 2 tasks; the way back asked for 0"),
+                row("the way back to 0 tasks with one still stopping",
+                        Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "IN_PROGRESS", 1, 0))
+                                .tasks(running("t-back-1", ROLLBACK, REV1, "10.0.1.21")).targets(target("10.0.1.21", "draining", null)),
+                        toZero(ROLLBACK, REV1), EARLY, Verdict.IN_PROGRESS, "1 task(s) of the service still running"),
                 row("a target of ours unhealthy",
                         Snapshots.healthy().targets(target("10.0.1.11", "healthy", null),
                                 target("10.0.1.12", "unhealthy", "Target.FailedHealthChecks")),
@@ -239,7 +282,7 @@ class RolloutVerdictTest {
     @Test
     void acceptorsAreDecisionsAndDeterministicEvidenceThenSuccessThenRepetitionThenRetry() {
         List<Verdict> order = RolloutVerdict.ACCEPTORS.stream().map(RolloutVerdict.Acceptor::verdict).toList();
-        assertEquals(List.of(Verdict.INTERRUPTED, Verdict.ROLLED_BACK_BY_ECS, Verdict.ROLLED_BACK_BY_ECS, Verdict.FAILED, Verdict.FAILED,
+        assertEquals(List.of(Verdict.INTERRUPTED, Verdict.HEALTHY, Verdict.ROLLED_BACK_BY_ECS, Verdict.ROLLED_BACK_BY_ECS, Verdict.FAILED, Verdict.FAILED,
                 Verdict.FAILED, Verdict.FAILED, Verdict.HEALTHY, Verdict.FAILED, Verdict.IN_PROGRESS), order);
     }
 

@@ -80,10 +80,10 @@ public class SampleStack {
                    "secrets": [{"name": "%s", "kind": "random", "parameter": "%s", "length": %d}],
                    "health": {"expectedStatus": 200, "bakeSeconds": 0, "deadlineSeconds": %d, "alarms": ["%s", "%s"]},
                    %s
-                   "keepRevisions": %d}]}
+                   "desiredCount": %d, "keepRevisions": %d}]}
                 """.formatted(KMS_KEY, REPOSITORY, CLUSTER, SERVICE, CONTAINER, TAG_PATTERN, SIGNING_KEY, SIGNING_KEY_PARAMETER,
                 SIGNING_KEY_LENGTH, DEADLINE_SECONDS, ERROR_RATE_ALARM, RESPONSE_TIME_ALARM, scanSeverity == null ? "" : "\"scanSeverity\": \"" + scanSeverity + "\",",
-                KEEP_REVISIONS);
+                DESIRED_COUNT, KEEP_REVISIONS);
         return alarms ? document : document.replace(", \"alarms\": [\"" + ERROR_RATE_ALARM + "\", \"" + RESPONSE_TIME_ALARM + "\"]", "");
     }
 

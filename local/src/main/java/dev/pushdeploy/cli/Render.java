@@ -18,6 +18,9 @@ final class Render {
         Reports.Live live = s.live();
         if (live == null) {
             o.line(row("live", "the service does not exist in ECS"));
+        } else if (!live.released()) {
+            o.line(row("live", "no release yet: " + live.revision() + " is the stack's bootstrap revision (" + live.image()
+                    + "); the first push of a matching tag is the first release"));
         } else {
             o.line(row("live", live.revision() + (live.release() == null ? "" : "  (release " + live.release() + ")")));
             o.line(row("image", (live.tags().isEmpty() ? "untagged" : String.join(", ", live.tags())) + "  " + shortDigest(live.digest())));

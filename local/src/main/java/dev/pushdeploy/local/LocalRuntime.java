@@ -162,10 +162,10 @@ public final class LocalRuntime implements AutoCloseable {
         keeper.add(simulator);
         keeper.add(bus);
         this.feed = new ExecutionFeed(moto.control(), sfn, keeper, bus::put, log);
-        this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH));
+        this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH), lambdas);
         this.internal = new Clients(endpoint.uri());
         try {
-            deploy();
+            deploy(true);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -189,24 +189,62 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** Empties the emulator and bootstraps the stack again: a fresh world, same processes. */
     public synchronized void reset() {
+        reset(true);
+    }
+
+    /**
+     * Like {@link #reset()}, but no release is made: every service runs the stack's bootstrap revision with no task
+     * (images {@value Bootstrap#INITIAL_TAG} and {@value Bootstrap#NEXT_TAG} pushed, neither deployed), as on AWS
+     * after the first {@code sam deploy}; the first push of a matching tag is the first release.
+     */
+    public synchronized void resetWithoutRelease() {
+        reset(false);
+    }
+
+    private void reset(boolean release) {
         moto.reset();
         simulator.reset();
         lambdas.reset();
         bus.reset();
         endpoint.writes().reset();
-        deploy();
+        deploy(release);
     }
 
     /**
      * Bootstraps the stack; its functions serve invocations, its enabled rules are the bus's, the
      * simulator knows each service's strategy, and moto and PostgreSQL are recorded.
      */
-    private void deploy() {
-        stack = bootstrap.create(template);
+    private void deploy(boolean release) {
+        stack = bootstrap.create(template, release);
+        markUnpullableImages();
         lambdas.deploy(stack.functions());
         bus.rules(stack.rules());
         configureStrategies();
         recordChildren();
+    }
+
+    /**
+     * Tells the simulator which images of the services' stack revisions no repository holds (a bootstrap revision's
+     * tag, never pushed): as on ECS, their tasks cannot start.
+     */
+    private void markUnpullableImages() {
+        EcsClient ecs = internal.build(EcsClient.builder());
+        software.amazon.awssdk.services.ecr.EcrClient ecr = internal.build(software.amazon.awssdk.services.ecr.EcrClient.builder());
+        for (StackOutputs.Service service : stack.services()) {
+            String image = ecs.describeTaskDefinition(r -> r.taskDefinition(service.initialTaskDefinition())).taskDefinition()
+                    .containerDefinitions().stream().filter(c -> c.name().equals(service.target().container())).findFirst()
+                    .map(c -> c.image()).orElse(null);
+            int colon = image == null ? -1 : image.lastIndexOf(':');
+            if (image == null || TaskDefinition.Container.released(image) || colon < image.lastIndexOf('/')) {
+                continue;
+            }
+            String tag = image.substring(colon + 1);
+            try {
+                ecr.describeImages(r -> r.repositoryName(service.target().repository()).imageIds(i -> i.imageTag(tag)));
+            } catch (software.amazon.awssdk.services.ecr.model.ImageNotFoundException missing) {
+                simulator.unpullable(image);
+            }
+        }
     }
 
     /** Like {@link #reset()}, with the scan gate set anew (as {@link Options#scanGate()}). */
@@ -226,6 +264,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public StackOutputs stack() {
         return stack;
+    }
+
+    /** The stack as the next {@code sam deploy} would make it (the release parameters read now); nothing is deployed. */
+    public dev.pushdeploy.local.template.Deployment nextStackDeploy() {
+        return bootstrap.resolve(template);
     }
 
     public EcsSimulator simulator() {

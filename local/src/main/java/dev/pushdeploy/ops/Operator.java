@@ -228,7 +228,8 @@ public final class Operator {
         }
         String release = described.tags().stream().filter(t -> t.key().equals(ReleaseDerivation.TAG_REQUEST_ID)).map(t -> t.value())
                 .findFirst().orElse(null);
-        return new Reports.Live(td.taskDefinitionArn(), Revisions.shortName(td.taskDefinitionArn()), image, digest, tags, secrets, release);
+        return new Reports.Live(td.taskDefinitionArn(), Revisions.shortName(td.taskDefinitionArn()), image, digest, tags, secrets, release,
+                dev.pushdeploy.model.TaskDefinition.Container.released(image));
     }
 
     private List<String> imageTags(String repository, String digest) {

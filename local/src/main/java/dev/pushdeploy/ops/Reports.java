@@ -23,9 +23,16 @@ public final class Reports {
      * @param taskDefinition the service's task definition ARN (its PRIMARY deployment's)
      * @param revision       {@code family:revision}
      * @param tags           the image's tags in the repository (empty when untagged or not in ECR)
+     * @param released       false while the service has no release yet: its revision runs no image pinned by digest
+     *                       (the stack's bootstrap revision, before the first push of a matching tag)
      */
     public record Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
-                       List<SecretSlot> secrets, String release) {
+                       List<SecretSlot> secrets, String release, boolean released) {
+        /** A revision that runs a release. */
+        public Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
+                    List<SecretSlot> secrets, String release) {
+            this(taskDefinition, revision, image, digest, tags, secrets, release, true);
+        }
     }
 
     /**

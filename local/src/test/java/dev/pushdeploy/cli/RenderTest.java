@@ -62,6 +62,22 @@ class RenderTest {
     }
 
     @Test
+    void statusOfAServiceWithNoReleaseSaysSoInsteadOfShowingTheBootstrapImageAsLive() {
+        Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
+                new Reports.Live("arn:web:1", "web:1", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:bootstrap", null, List.of(),
+                        List.of(new Reports.SecretSlot("APP_SIGNING_KEY", null, null, null)), null, false),
+                new Reports.Health("ROLLING", "COMPLETED", null, 0, 0, 0, 0, 1, 0, 0), List.of(), null, List.of(), List.of());
+
+        Render.status(output(false), status);
+
+        String text = printed();
+        assertTrue(text.contains("  live       no release yet: web:1 is the stack's bootstrap revision "
+                + "(123456789012.dkr.ecr.us-east-1.amazonaws.com/web:bootstrap); the first push of a matching tag is the first release\n"), text);
+        assertFalse(text.contains("  image "), text);
+        assertFalse(text.contains("slot ?"), text);
+    }
+
+    @Test
     void theJsonNamesStrategyStageAndHighestShare() {
         output(true).json(List.of(entry("ROLLED_BACK", "CANARY", "PRODUCTION_TRAFFIC_SHIFT", 10.0), entry("SUPERSEDED", null, null, null)));
 

@@ -33,6 +33,19 @@ public final class TestRuntime {
         return runtime;
     }
 
+    /**
+     * The runtime, reset to a freshly bootstrapped stack with no release: every service on the stack's bootstrap
+     * revision with no task, its images pushed but none deployed (the template's parameters as they were last set).
+     */
+    public static synchronized LocalRuntime freshWithoutRelease() {
+        if (runtime == null) {
+            fresh();
+        }
+        runtime.resetWithoutRelease();
+        FUNCTION_LOG.clear();
+        return runtime;
+    }
+
     /** The runtime, reset to a freshly bootstrapped stack of the template evaluated with {@code parameters}. */
     public static synchronized LocalRuntime fresh(java.util.Map<String, String> parameters) {
         if (runtime == null) {

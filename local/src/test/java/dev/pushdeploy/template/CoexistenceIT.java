@@ -89,7 +89,7 @@ class CoexistenceIT {
     }
 
     @Test
-    void beforeTheFirstReleaseTheServiceRunsNothingAndPushesAreNotDeployed(Emulator emulator) {
+    void beforeTheFirstReleaseTheServiceRunsNothingAndThePushRuleWaitsForTheFirstPush(Emulator emulator) {
         World world = World.create(emulator);
         for (String suffix : new String[] {"image", "secret/APP_SIGNING_KEY", "secret/DB_PASSWORD"}) {
             put(world, releaseParameter(suffix), "none");
@@ -100,51 +100,7 @@ class CoexistenceIT {
         assertEquals(world.repositoryUri + ":bootstrap", container(stack).path("Image").asText());
         assertTrue(container(stack).path("Secrets").isMissingNode(), "no secret slot exists yet");
         assertEquals("0", stack.properties("Service").path("DesiredCount").asText());
-        assertEquals("DISABLED", stack.properties("PushRule").path("State").asText());
-    }
-
-    /**
-     * README.md, Deploying to AWS "First release": with the service at zero tasks, the rotation function is invoked
-     * once with docs/first-release-rotate.json (no live revision, so slot a of every secret is
-     * created), the release parameters are pointed at the pushed image and those slots, and the next
-     * deploy runs the service on them with the push rule on.
-     */
-    @Test
-    void theDocumentedFirstReleaseCreatesTheSlotsAndTurnsTheServiceOn(Emulator emulator) throws Exception {
-        World world = World.create(emulator);
-        world.ssm.deleteParameter(r -> r.name(World.SIGNING_KEY_PARAMETER + "/a"));
-        for (String suffix : new String[] {"image", "secret/APP_SIGNING_KEY", "secret/DB_PASSWORD"}) {
-            put(world, releaseParameter(suffix), "none");
-        }
-        Deployment bootstrap = deployNow(world, Map.of());
-        String payload = Files.readString(Repo.ROOT.resolve("docs/first-release-rotate.json"));
-
-        Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(bootstrap, "RotateSecretsFunction"));
-        environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
-                "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
-        String output = FunctionEnvironment.with(environment, () -> {
-            RequestStreamHandler rotate = (RequestStreamHandler) Class.forName(
-                    bootstrap.template().properties("RotateSecretsFunction").path("Handler").asText().split("::")[0])
-                    .getConstructor().newInstance();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            rotate.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
-            return out.toString(StandardCharsets.UTF_8);
-        });
-
-        JsonNode slot = dev.pushdeploy.ops.Json.tree(output).path("secrets").get(0);
-        assertEquals("APP_SIGNING_KEY", slot.path("name").asText());
-        assertEquals(World.SIGNING_KEY_PARAMETER + "/a", slot.path("parameter").asText());
-        assertEquals(ParameterType.SECURE_STRING, world.ssm.getParameter(r -> r.name(World.SIGNING_KEY_PARAMETER + "/a"))
-                .parameter().type(), "the slot exists now");
-        put(world, releaseParameter("image"), world.repositoryUri + "@" + world.liveDigest);
-        put(world, releaseParameter("secret/APP_SIGNING_KEY"), slot.path("parameter").asText());
-
-        Deployment first = deployNow(world, Map.of());
-
-        assertEquals(world.repositoryUri + "@" + world.liveDigest, container(first).path("Image").asText());
-        assertEquals(Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/a"), secrets(first));
-        assertEquals("2", first.properties("Service").path("DesiredCount").asText());
-        assertEquals("ENABLED", first.properties("PushRule").path("State").asText());
+        assertEquals("ENABLED", stack.properties("PushRule").path("State").asText());
     }
 
     @Test

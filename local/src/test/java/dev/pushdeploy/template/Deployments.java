@@ -46,6 +46,7 @@ final class Deployments {
      * defaults: template.yaml's SAM properties do not depend on its parameters.
      */
     static Deployment stack(Map<String, String> overrides, Function<String, Optional<String>> ssm, AwsNames ids) {
-        return new Deployment(TEMPLATE, TEMPLATE.parameterValues(overrides, ssm), STACK_NAME, Emulator.REGION, Emulator.ACCOUNT, ids);
+        return new Deployment(TEMPLATE, TEMPLATE.parameterValues(overrides, ssm), STACK_NAME, Emulator.REGION, Emulator.ACCOUNT, ids,
+                ssm);
     }
 }

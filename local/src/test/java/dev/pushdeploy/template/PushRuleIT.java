@@ -118,7 +118,7 @@ class PushRuleIT {
         assertTrue(target.path("RetryPolicy").path("MaximumEventAgeInSeconds").asInt() >= 60);
         assertEquals("PushDeadLetterQueue", target.path("DeadLetterConfig").path("Arn").path("Fn::GetAtt").get(0).asText());
         assertEquals("ENABLED", STACK.properties("PushRule").path("State").asText());
-        assertEquals("DISABLED", Deployments.withRelease(Map.of(), "none").properties("PushRule").path("State").asText(),
-                "before the first release a push has nothing to roll back to");
+        assertEquals("ENABLED", Deployments.withRelease(Map.of(), "none").properties("PushRule").path("State").asText(),
+                "before the first release too: the first push is the first release");
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pushdeploy.local.template.CfnTemplate;
+import dev.pushdeploy.testing.Emulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * cfn-lint, run from the repository root exactly as a developer or CI runs it (the project's
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class TemplateLintIT {
     private static final Path FIXTURES = Path.of("src/test/resources/cfnlint").toAbsolutePath();
+    private static final Path NESTED = Path.of("src/test/resources/nested").toAbsolutePath();
     private static final Pattern RULE_ID = Pattern.compile("^\\s*id = \"(E9\\d{3})\"", Pattern.MULTILINE);
     private static final Pattern FIXTURE = Pattern.compile("(E9\\d{3})-.+\\.yaml");
 
@@ -55,12 +59,42 @@ class TemplateLintIT {
         }
     }
 
-    /** Informational checks included (e.g. I3011, an explicit DeletionPolicy/UpdateReplacePolicy per stateful resource), the nested template too. */
+    /**
+     * Informational checks included: e.g. I3011, an explicit DeletionPolicy/UpdateReplacePolicy per stateful resource.
+     * The templates of its nested stacks are linted with it.
+     */
     @Test
     void templateHasNoFindingsInformationalOnesIncluded() throws Exception {
-        Result result = cfnLint(List.of("template.yaml", "release.yaml", "--include-checks", "I"));
-        assertEquals("", result.output(), "cfn-lint template.yaml release.yaml --include-checks I must print nothing");
+        List<String> args = withNestedTemplates(Repo.ROOT.resolve("template.yaml"));
+        args.addAll(List.of("--include-checks", "I"));
+        Result result = cfnLint(args);
+        assertEquals("", result.output(), "cfn-lint " + args + " must print nothing");
         assertEquals(0, result.exitCode());
+    }
+
+    /** A template with a nested stack ({@code nested/parent.yaml}): both files are linted, together. */
+    @Test
+    void aNestedStacksTemplateIsLintedWithItsParent(@TempDir Path broken) throws Exception {
+        List<String> args = withNestedTemplates(NESTED.resolve("parent.yaml"));
+        assertEquals(List.of(NESTED.resolve("parent.yaml").toString(), NESTED.resolve("release.yaml").toString()), args);
+        args.addAll(List.of("--include-checks", "I"));
+        Result result = cfnLint(args);
+        assertEquals("", result.output(), "cfn-lint " + args + " must print nothing");
+        assertEquals(0, result.exitCode());
+
+        Files.copy(NESTED.resolve("parent.yaml"), broken.resolve("parent.yaml"));
+        Files.writeString(broken.resolve("release.yaml"), Files.readString(NESTED.resolve("release.yaml"))
+                .replace("!Ref DesiredCount, '0'", "!Ref DesiredCoun, '0'"));
+        Result findings = cfnLint(withNestedTemplates(broken.resolve("parent.yaml")));
+        assertTrue(findings.output().contains(broken.resolve("release.yaml") + ":"), "a finding in the nested template: "
+                + findings.output());
+    }
+
+    /** The template and the templates of its nested stacks (a TemplateURL that is a path), as cfn-lint's arguments. */
+    private static List<String> withNestedTemplates(Path template) {
+        List<String> files = new ArrayList<>(List.of(template.toString()));
+        CfnTemplate.expand(template, Emulator.REGION, Emulator.ACCOUNT, Map.of()).nestedTemplates().forEach(f -> files.add(f.toString()));
+        return files;
     }
 
     @Test

@@ -51,17 +51,18 @@ final class Variant {
         CfnTemplate template = Deployments.TEMPLATE;
         Map<String, String> values = template.parameterValues(overrides, ssm);
         Map<String, String> bindings = new LinkedHashMap<>(Map.of("Database.Endpoint.Port", "5432"));
-        Deployment ranges = deployment(template, values, bindings);
+        Deployment ranges = deployment(template, values, bindings, ssm);
         for (String type : List.of("AWS::EC2::Subnet", "AWS::EC2::VPC")) {
             template.resources(type).keySet().stream().filter(ranges::exists)
                     .forEach(id -> bindings.put(id + ".CidrBlock", ranges.properties(id).path("CidrBlock").asText()));
         }
-        return new Variant(template, values, deployment(template, values, bindings));
+        return new Variant(template, values, deployment(template, values, bindings, ssm));
     }
 
-    private static Deployment deployment(CfnTemplate template, Map<String, String> values, Map<String, String> bindings) {
+    private static Deployment deployment(CfnTemplate template, Map<String, String> values, Map<String, String> bindings,
+                                         java.util.function.Function<String, Optional<String>> ssm) {
         return new Deployment(template, values, Deployments.STACK_NAME, Emulator.REGION, Emulator.ACCOUNT,
-                new AwsNames((logicalId, type) -> null, bindings).withPlaceholders());
+                new AwsNames((logicalId, type) -> null, bindings).withPlaceholders(), ssm);
     }
 
     boolean exists(String logicalId) {

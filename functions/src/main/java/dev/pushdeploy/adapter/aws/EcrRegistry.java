@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.aws;
 
+import java.util.function.Supplier;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.ScanFindings;
 import java.util.Optional;
@@ -12,9 +13,14 @@ import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
 
 /** {@link ImageRegistry} and {@link ScanFindings} over the ECR client (reads only). */
 public final class EcrRegistry implements ImageRegistry, ScanFindings {
-    private final EcrClient ecr;
+    private final Supplier<EcrClient> ecr;
 
     public EcrRegistry(EcrClient ecr) {
+        this(() -> ecr);
+    }
+
+    /** @param ecr the client, built on first use (a path that never calls it never builds it) */
+    public EcrRegistry(Supplier<EcrClient> ecr) {
         this.ecr = ecr;
     }
 
@@ -22,7 +28,7 @@ public final class EcrRegistry implements ImageRegistry, ScanFindings {
     public Optional<String> repositoryUri(String repository) {
         return AwsCall.run("ecr:DescribeRepositories " + repository, () -> {
             try {
-                return ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().stream()
+                return ecr.get().describeRepositories(r -> r.repositoryNames(repository)).repositories().stream()
                         .findFirst().map(Repository::repositoryUri);
             } catch (RepositoryNotFoundException e) {
                 return Optional.empty();
@@ -37,7 +43,7 @@ public final class EcrRegistry implements ImageRegistry, ScanFindings {
                 : ImageIdentifier.builder().imageTag(reference).build();
         return AwsCall.run("ecr:DescribeImages " + repository + " " + reference, () -> {
             try {
-                return ecr.describeImages(r -> r.repositoryName(repository).imageIds(id)).imageDetails().stream()
+                return ecr.get().describeImages(r -> r.repositoryName(repository).imageIds(id)).imageDetails().stream()
                         .findFirst().map(d -> new Image(d.imageDigest(), d.imageTags(), d.imagePushedAt()));
             } catch (ImageNotFoundException | RepositoryNotFoundException e) {
                 return Optional.empty();
@@ -49,7 +55,7 @@ public final class EcrRegistry implements ImageRegistry, ScanFindings {
     public Optional<ScanReport> scan(String repository, String digest) {
         return AwsCall.run("ecr:DescribeImageScanFindings " + repository + "@" + digest, () -> {
             try {
-                var response = ecr.describeImageScanFindings(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest)));
+                var response = ecr.get().describeImageScanFindings(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest)));
                 var status = response.imageScanStatus();
                 var findings = response.imageScanFindings();
                 return Optional.of(new ScanReport(

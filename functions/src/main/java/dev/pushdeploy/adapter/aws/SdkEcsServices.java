@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.aws;
 
+import java.util.function.Supplier;
 import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.EcsServices;
@@ -14,7 +15,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 /**
  * {@link EcsServices} over the SDK. Reads, of a service: {@code status} (a service that is not
  * ACTIVE counts as absent), {@code taskDefinition}, {@code loadBalancers[].targetGroupArn} and
- * {@code .advancedConfiguration.alternateTargetGroupArn}, {@code deploymentConfiguration.strategy},
+ * {@code .advancedConfiguration.alternateTargetGroupArn}, {@code deploymentConfiguration.strategy}, {@code desiredCount},
  * {@code events[].message} and, per deployment,
  * {@code id, status, taskDefinition, rolloutState, rolloutStateReason, runningCount,
  * desiredCount, pendingCount, failedTasks}.
@@ -22,9 +23,14 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 public final class SdkEcsServices implements EcsServices {
     private static final String ACTIVE = "ACTIVE";
 
-    private final EcsClient ecs;
+    private final Supplier<EcsClient> ecs;
 
     public SdkEcsServices(EcsClient ecs) {
+        this(() -> ecs);
+    }
+
+    /** @param ecs the client, built on first use (a path that never calls it never builds it) */
+    public SdkEcsServices(Supplier<EcsClient> ecs) {
         this.ecs = ecs;
     }
 
@@ -32,7 +38,7 @@ public final class SdkEcsServices implements EcsServices {
     public Optional<ServiceState> describe(String cluster, String service) {
         return AwsCall.run("ecs:DescribeServices " + cluster + "/" + service, () -> {
             try {
-                return ecs.describeServices(r -> r.cluster(cluster).services(service)).services().stream()
+                return ecs.get().describeServices(r -> r.cluster(cluster).services(service)).services().stream()
                         .filter(s -> ACTIVE.equals(s.status()))
                         .findFirst()
                         .map(SdkEcsServices::toState);
@@ -43,9 +49,11 @@ public final class SdkEcsServices implements EcsServices {
     }
 
     @Override
-    public ServiceState update(String cluster, String service, String taskDefinition) {
-        Service updated = AwsCall.run("ecs:UpdateService " + cluster + "/" + service + " to " + taskDefinition,
-                () -> ecs.updateService(r -> r.cluster(cluster).service(service).taskDefinition(taskDefinition)).service());
+    public ServiceState update(String cluster, String service, String taskDefinition, Integer desiredCount) {
+        Service updated = AwsCall.run("ecs:UpdateService " + cluster + "/" + service + " to " + taskDefinition
+                        + (desiredCount == null ? "" : " with " + desiredCount + " tasks"),
+                () -> ecs.get().updateService(r -> r.cluster(cluster).service(service).taskDefinition(taskDefinition)
+                        .desiredCount(desiredCount)).service());
         return toState(updated);
     }
 
@@ -62,7 +70,8 @@ public final class SdkEcsServices implements EcsServices {
                         : service.deploymentConfiguration().strategyAsString()),
                 service.loadBalancers().stream().map(LoadBalancer::advancedConfiguration).filter(a -> a != null)
                         .map(a -> a.alternateTargetGroupArn()).filter(arn -> arn != null).toList(),
-                service.currentServiceDeployment());
+                service.currentServiceDeployment(),
+                service.desiredCount());
     }
 
     private static int zeroIfNull(Integer value) {

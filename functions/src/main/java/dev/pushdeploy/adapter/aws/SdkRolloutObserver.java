@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.aws;
 
+import java.util.function.Supplier;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.rollout.EcsServices;
@@ -53,9 +54,9 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 public final class SdkRolloutObserver implements RolloutObserver {
     private static final int DESCRIBE_TASKS_MAX = 100;
 
-    private final EcsClient ecs;
+    private final Supplier<EcsClient> ecs;
     private final EcsServices services;
-    private final ElasticLoadBalancingV2Client elb;
+    private final Supplier<ElasticLoadBalancingV2Client> elb;
     private final SmokeCheck smoke;
     private final ServiceDeployments serviceDeployments;
     private final AlarmStates alarms;
@@ -71,6 +72,12 @@ public final class SdkRolloutObserver implements RolloutObserver {
      */
     public SdkRolloutObserver(EcsClient ecs, ElasticLoadBalancingV2Client elb, SmokeCheck smoke, AlarmStates alarms,
                               HookRecords hooks) {
+        this(() -> ecs, () -> elb, smoke, alarms, hooks);
+    }
+
+    /** The clients built on first use: a path that never calls one never builds it. */
+    public SdkRolloutObserver(Supplier<EcsClient> ecs, Supplier<ElasticLoadBalancingV2Client> elb, SmokeCheck smoke,
+                              AlarmStates alarms, HookRecords hooks) {
         this.ecs = ecs;
         this.services = new SdkEcsServices(ecs);
         this.elb = elb;
@@ -134,13 +141,13 @@ public final class SdkRolloutObserver implements RolloutObserver {
         for (int i = 0; i < arns.size(); i += DESCRIBE_TASKS_MAX) {
             List<String> batch = arns.subList(i, Math.min(arns.size(), i + DESCRIBE_TASKS_MAX));
             AwsCall.run("ecs:DescribeTasks " + cluster + "/" + service,
-                            () -> ecs.describeTasks(r -> r.cluster(cluster).tasks(batch)))
+                            () -> ecs.get().describeTasks(r -> r.cluster(cluster).tasks(batch)))
                     .tasks().forEach(t -> tasks.add(task(t)));
         }
         List<RolloutSnapshot.TargetState> targets = new ArrayList<>();
         for (String group : state.allTargetGroupArns()) {
             AwsCall.run("elasticloadbalancing:DescribeTargetHealth " + group,
-                            () -> elb.describeTargetHealth(r -> r.targetGroupArn(group)))
+                            () -> elb.get().describeTargetHealth(r -> r.targetGroupArn(group)))
                     .targetHealthDescriptions()
                     .forEach(d -> targets.add(new RolloutSnapshot.TargetState(group, d.target().id(), d.target().port(),
                             d.targetHealth() == null ? null : d.targetHealth().stateAsString(),
@@ -157,7 +164,7 @@ public final class SdkRolloutObserver implements RolloutObserver {
         do {
             String page = token;
             ListTasksResponse response = AwsCall.run("ecs:ListTasks " + cluster + "/" + service + " " + status,
-                    () -> ecs.listTasks(r -> r.cluster(cluster).serviceName(service).desiredStatus(status).nextToken(page)));
+                    () -> ecs.get().listTasks(r -> r.cluster(cluster).serviceName(service).desiredStatus(status).nextToken(page)));
             arns.addAll(response.taskArns());
             token = response.nextToken();
         } while (token != null && !token.isEmpty());

@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.aws;
 
+import java.util.function.Supplier;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.rollout.ServiceDeploymentState;
 import dev.pushdeploy.rollout.ServiceDeployments;
@@ -40,11 +41,16 @@ public final class SdkServiceDeployments implements ServiceDeployments {
     private static final java.util.Set<String> COMPLETED = java.util.Set.of("SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL",
             "ROLLBACK_FAILED");
 
-    private final EcsClient ecs;
+    private final Supplier<EcsClient> ecs;
     private final Map<String, String> revisionTaskDefinitions = remembered();
     private final Map<String, ServiceDeploymentState> completed = remembered();
 
     public SdkServiceDeployments(EcsClient ecs) {
+        this(() -> ecs);
+    }
+
+    /** @param ecs the client, built on first use (a path that never calls it never builds it) */
+    public SdkServiceDeployments(Supplier<EcsClient> ecs) {
         this.ecs = ecs;
     }
 
@@ -60,7 +66,7 @@ public final class SdkServiceDeployments implements ServiceDeployments {
     @Override
     public Optional<ServiceDeploymentState> find(String cluster, String service, String taskDefinition, long sinceMillis) {
         List<String> arns = AwsCall.run("ecs:ListServiceDeployments " + cluster + "/" + service, () ->
-                ecs.listServiceDeployments(r -> r.cluster(cluster).service(service).maxResults(CANDIDATES)
+                ecs.get().listServiceDeployments(r -> r.cluster(cluster).service(service).maxResults(CANDIDATES)
                         .createdAt(c -> c.after(Instant.ofEpochMilli(sinceMillis - SKEW_MILLIS)))))
                 .serviceDeployments().stream().map(ServiceDeploymentBrief::serviceDeploymentArn).toList();
         if (arns.isEmpty()) {
@@ -90,7 +96,7 @@ public final class SdkServiceDeployments implements ServiceDeployments {
     public boolean rollBack(String serviceDeploymentArn) {
         return AwsCall.run("ecs:StopServiceDeployment " + serviceDeploymentArn, () -> {
             try {
-                ecs.stopServiceDeployment(r -> r.serviceDeploymentArn(serviceDeploymentArn)
+                ecs.get().stopServiceDeployment(r -> r.serviceDeploymentArn(serviceDeploymentArn)
                         .stopType(StopServiceDeploymentStopType.ROLLBACK));
                 return true;
             } catch (ConflictException | ServiceDeploymentNotFoundException e) {
@@ -101,7 +107,7 @@ public final class SdkServiceDeployments implements ServiceDeployments {
 
     private List<ServiceDeployment> describeAll(List<String> arns) {
         return AwsCall.run("ecs:DescribeServiceDeployments " + arns.get(0), () ->
-                ecs.describeServiceDeployments(r -> r.serviceDeploymentArns(arns))).serviceDeployments().stream()
+                ecs.get().describeServiceDeployments(r -> r.serviceDeploymentArns(arns))).serviceDeployments().stream()
                 .filter(d -> d.targetServiceRevision() != null && d.targetServiceRevision().arn() != null)
                 .toList();
     }
@@ -124,7 +130,7 @@ public final class SdkServiceDeployments implements ServiceDeployments {
             return byRevision;
         }
         AwsCall.run("ecs:DescribeServiceRevisions " + unknown.get(0), () ->
-                        ecs.describeServiceRevisions(r -> r.serviceRevisionArns(unknown)))
+                        ecs.get().describeServiceRevisions(r -> r.serviceRevisionArns(unknown)))
                 .serviceRevisions().forEach((ServiceRevision r) -> {
                     byRevision.put(r.serviceRevisionArn(), r.taskDefinition());
                     revisionTaskDefinitions.put(r.serviceRevisionArn(), r.taskDefinition());

@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.aws;
 
+import java.util.function.Supplier;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.CachedConfigSource;
 import dev.pushdeploy.config.ConfigSource;
@@ -14,7 +15,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * within that time.
  */
 public final class SsmConfigSource implements ConfigSource {
-    private final SsmClient ssm;
+    private final Supplier<SsmClient> ssm;
     private final String parameterName;
     private final ConfigSource cached;
 
@@ -23,6 +24,15 @@ public final class SsmConfigSource implements ConfigSource {
     }
 
     public SsmConfigSource(SsmClient ssm, String parameterName, Clock clock) {
+        this(() -> ssm, parameterName, clock);
+    }
+
+    /** @param ssm the client, built on first use (a path that never reads the configuration never builds it) */
+    public SsmConfigSource(Supplier<SsmClient> ssm, String parameterName) {
+        this(ssm, parameterName, Clock.systemUTC());
+    }
+
+    public SsmConfigSource(Supplier<SsmClient> ssm, String parameterName, Clock clock) {
         this.ssm = ssm;
         this.parameterName = parameterName;
         this.cached = new CachedConfigSource(this::read, CachedConfigSource.TTL, clock);
@@ -34,7 +44,7 @@ public final class SsmConfigSource implements ConfigSource {
     }
 
     private PipelineConfig read() {
-        String document = SsmParameters.read(ssm, parameterName, false).orElseThrow(() -> new ConfigurationException(
+        String document = SsmParameters.read(ssm.get(), parameterName, false).orElseThrow(() -> new ConfigurationException(
                 "configuration parameter " + parameterName + " does not exist"));
         return ConfigParser.parse(document);
     }

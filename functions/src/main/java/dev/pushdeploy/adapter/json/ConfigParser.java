@@ -27,6 +27,8 @@ public final class ConfigParser {
     /** CloudWatch alarm names: 1 to 255 characters, no control characters. */
     static final Pattern ALARM_NAME = Pattern.compile("[^\\p{Cntrl}]{1,255}");
     static final int MAX_ALARMS = 10;
+    /** ECS's quota of tasks per service. */
+    static final int MAX_TASKS = 5000;
     static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
     static final Pattern HEADER_VALUE = Pattern.compile("[A-Za-z0-9._~+/=-]{1,128}");
 
@@ -96,7 +98,9 @@ public final class ConfigParser {
         int keep = integer(node, "keepRevisions", at, 10, 2, 1000);
         int scanDeadline = integer(node, "scanDeadlineSeconds", at, ScanGate.DEFAULT_DEADLINE_SECONDS, 10, ScanGate.DEFAULT_DEADLINE_SECONDS);
         Strategy strategy = strategy(Json.member(node, "strategy"), at + ".strategy");
-        return new Target(repository, cluster, service, container, tagPattern, secrets, health, severity, keep, scanDeadline, strategy);
+        int desiredCount = integer(node, "desiredCount", at, Target.DEFAULT_DESIRED_COUNT, 1, MAX_TASKS);
+        return new Target(repository, cluster, service, container, tagPattern, secrets, health, severity, keep, scanDeadline, strategy,
+                desiredCount);
     }
 
     private static Pattern tagPattern(Object node, String at) {

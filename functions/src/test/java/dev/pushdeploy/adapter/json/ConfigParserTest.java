@@ -29,9 +29,15 @@ class ConfigParserTest {
         assertEquals("pushdeploy/web", target.serviceKey());
         assertEquals(Health.DEFAULT, target.health());
         assertEquals(10, target.keepRevisions());
+        assertEquals(Target.DEFAULT_DESIRED_COUNT, target.desiredCount());
         assertNull(target.scanSeverity());
         assertTrue(target.tagPattern().matcher("anything").matches());
         assertTrue(config.forService("pushdeploy", "web").isPresent());
+    }
+
+    @Test
+    void readsTheFirstReleasesDesiredCount() {
+        assertEquals(4, ConfigParser.parse(doc(",\"desiredCount\":4")).targets().get(0).desiredCount());
     }
 
     @Test
@@ -55,6 +61,7 @@ class ConfigParserTest {
             "bad secret kind          | KIND                                          | targets[0].secrets[0].kind: must be random or postgres",
             "bad severity             | SEVERITY                                      | targets[0].scanSeverity",
             "keep too small           | KEEP                                          | targets[0].keepRevisions: must be an integer from 2",
+"no tasks                 | NOTASKS                                       | targets[0].desiredCount: must be an integer from 1 to 5000",
             "deadline too short       | DEADLINE                                      | targets[0].health.deadlineSeconds",
             "postgres without role    | PGROLE                                        | targets[0].secrets[0].role: is required",
             "duplicate repository     | DUP                                           | targets[1].repository: web is mapped twice",
@@ -65,6 +72,7 @@ class ConfigParserTest {
             case "KIND" -> doc(",\"secrets\":[{\"name\":\"K\",\"kind\":\"vault\",\"parameter\":\"/p/k\"}]");
             case "SEVERITY" -> doc(",\"scanSeverity\":\"SEVERE\"");
             case "KEEP" -> doc(",\"keepRevisions\":1");
+            case "NOTASKS" -> doc(",\"desiredCount\":0");
             case "DEADLINE" -> doc(",\"health\":{\"deadlineSeconds\":5}");
             case "PGROLE" -> doc(",\"secrets\":[{\"name\":\"K\",\"kind\":\"postgres\",\"parameter\":\"/p/k\",\"host\":\"h\",\"database\":\"d\"}]");
             case "DUP" -> "{\"targets\":[" + TARGET.formatted("") + "," + TARGET.formatted("").replace("\"web\",\"container", "\"api\",\"container") + "]}";

@@ -14,6 +14,7 @@ import dev.pushdeploy.local.db.LocalDatabase;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.lambda.FunctionSpec;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.stack.PipelineTemplate;
 import dev.pushdeploy.local.template.CfnTemplate;
 import dev.pushdeploy.local.template.Deployment;
@@ -26,6 +27,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -51,15 +53,18 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * <ol>
  *   <li>the release parameters the template reads (its {@value CfnTemplate#SSM_STRING} parameters)
  *       are created with {@code none};</li>
- *   <li>the stack is created: the service with zero tasks, the push rule disabled;</li>
+ *   <li>the stack is created: the service with zero tasks on its bootstrap revision;</li>
  *   <li>images {@value #INITIAL_TAG} and {@value #NEXT_TAG} are pushed to every configured
  *       repository ({@value #NEXT_TAG} is what the sample events and manual inputs name);</li>
  *   <li>the first release: slot {@code a} of every managed secret, and the release parameters the
  *       template puts into the service's container (its image, each secret's {@code ValueFrom})
  *       pointed at {@value #INITIAL_TAG} and those slots;</li>
  *   <li>the stack is deployed again: a new revision with that image and those slots, the service
- *       at its desired count, the push rule enabled.</li>
+ *       at its desired count.</li>
  * </ol>
+ * Without a release ({@link #create(PipelineTemplate.LocalTemplate, boolean)}) it stops after step 3, as the README
+ * has it now: the service runs the stack's bootstrap revision with no task, and the first push of a matching tag
+ * is the first release, made by the workflow.
  *
  * <p>What the local runtime plays itself: an embedded PostgreSQL ({@link LocalDatabase}) is the
  * RDS instance, with the master login CloudFormation would give it (the master secret's, through
@@ -93,10 +98,22 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
     private String configParameter;
 
     /**
+     * A bootstrap whose custom resources run their functions in a Lambda runtime of its own.
+     *
      * @param moto      the emulator
      * @param smokeBase base URL of the simulator's smoke endpoint ({@code .../pushdeploy-local/smoke/})
      */
     public Bootstrap(URI moto, URI smokeBase) {
+        this(moto, smokeBase, new LambdaRuntime(List.of(), System.err::println, Clock.systemUTC()));
+    }
+
+    /**
+     * @param moto      the emulator
+     * @param smokeBase base URL of the simulator's smoke endpoint ({@code .../pushdeploy-local/smoke/})
+     * @param lambdas   where the functions that provide the template's custom resources run (each
+     *                  deployed there as the stack has it when its custom resource's turn comes)
+     */
+    public Bootstrap(URI moto, URI smokeBase, LambdaRuntime lambdas) {
         this.smokeBase = smokeBase;
         Clients clients = new Clients(moto);
         ecr = clients.build(EcrClient.builder());
@@ -105,17 +122,29 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
         sns = clients.build(SnsClient.builder());
         sqs = clients.build(SqsClient.builder());
         events = clients.build(EventBridgeClient.builder());
-        cloudFormation = new LocalCloudFormation(new ResourceProvisioner(clients, this));
+        cloudFormation = new LocalCloudFormation(new ResourceProvisioner(clients, this), new CustomResources((function, payload) -> {
+            lambdas.deploy(function);
+            return lambdas.invoke(function.name(), payload);
+        }));
     }
 
     /** Creates the stack of {@code template} and its first release in an empty emulator. */
     public StackOutputs create(PipelineTemplate.LocalTemplate template) {
+        return create(template, true);
+    }
+
+    /**
+     * Creates the stack of {@code template} in an empty emulator, with its first release made by hand when
+     * {@code release}; otherwise every service runs the stack's bootstrap revision with no task (its images pushed,
+     * none deployed), and the release parameters stay {@code none}.
+     */
+    public StackOutputs create(PipelineTemplate.LocalTemplate template, boolean release) {
         cloudFormation.reset();
         if (database != null) {
             database.reset();
         }
         noReleaseYet(template);
-        configParameter = template.deploy(this::parameter, PipelineTemplate.localNames().withPlaceholders()).configParameterName();
+        configParameter = template.beforeFirstRelease().configParameterName();
         PipelineTemplate stack = cloudFormation.deploy(template, this::parameter);
         PipelineConfig config = ConfigParser.parse(parameter(configParameter).orElseThrow(() ->
                 new IllegalStateException("template.yaml declares no parameter named " + configParameter)));
@@ -124,9 +153,21 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
             digests.put(target, pushImage(target.repository(), INITIAL_TAG, null));
             pushImage(target.repository(), NEXT_TAG, null);
         }
-        firstRelease(template, config, digests);
-        stack = cloudFormation.deploy(template, this::parameter);
-        return outputs(stack, config, digests);
+        if (release) {
+            firstRelease(template, config, digests);
+            stack = cloudFormation.deploy(template, this::parameter);
+        } else {
+            provisionDatabases(config);
+        }
+        return outputs(stack, config, digests, release);
+    }
+
+    /**
+     * The stack as the next {@code sam deploy} would make it: {@code template} evaluated with the release parameters
+     * CloudFormation would read from the emulator now, the deployed resources' ids; nothing is deployed.
+     */
+    public Deployment resolve(PipelineTemplate.LocalTemplate template) {
+        return template.deploy(this::parameter, cloudFormation).deployment();
     }
 
     /**
@@ -249,11 +290,22 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
         return slots;
     }
 
+    /** The application's database objects (its base role, a sample table) for every postgres secret, no slot written. */
+    private void provisionDatabases(PipelineConfig config) {
+        for (Target target : config.targets()) {
+            for (SecretSpec spec : target.secrets()) {
+                if (spec.kind() == SecretSpec.Kind.POSTGRES) {
+                    startedDatabase().provision(spec.postgres().database(), spec.postgres().role());
+                }
+            }
+        }
+    }
+
     private String configKey() {
         return ConfigParser.parse(parameter(configParameter).orElseThrow()).kmsKeyId();
     }
 
-    private StackOutputs outputs(PipelineTemplate stack, PipelineConfig config, Map<Target, String> digests) {
+    private StackOutputs outputs(PipelineTemplate stack, PipelineConfig config, Map<Target, String> digests, boolean released) {
         Map<String, String> environment = new HashMap<>();
         stack.functions().forEach(f -> environment.putAll(f.environment()));
         String topicArn = environment.get(Env.TOPIC_ARN);
@@ -277,10 +329,15 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
                     .containerDefinitions().stream().filter(c -> c.name().equals(target.container())).findFirst()
                     .map(ContainerDefinition::image).orElse(null);
             String repositoryUri = ecr.describeRepositories(r -> r.repositoryNames(target.repository())).repositories().get(0).repositoryUri();
-            if (!(repositoryUri + "@" + digests.get(target)).equals(image) || service.desiredCount() == 0) {
+            if (released && (!(repositoryUri + "@" + digests.get(target)).equals(image) || service.desiredCount() == 0)) {
                 throw new IllegalStateException("after the first release " + target.serviceKey() + " runs " + image + " with "
                         + service.desiredCount() + " tasks, not " + INITIAL_TAG + ": template.yaml no longer takes the live image"
                         + " from a release parameter the local first release can set");
+            }
+            if (!released && (image == null || image.contains("@") || service.desiredCount() != 0)) {
+                throw new IllegalStateException("before any release " + target.serviceKey() + " runs " + image + " with "
+                        + service.desiredCount() + " tasks: template.yaml no longer starts a service with no release on a"
+                        + " bootstrap revision with no task");
             }
             JsonNode declared = stack.ecsService(target.cluster(), target.service()).orElseThrow(() ->
                     new IllegalStateException("template.yaml declares no service " + target.serviceKey()));

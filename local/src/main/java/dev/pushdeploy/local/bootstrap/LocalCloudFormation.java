@@ -24,56 +24,120 @@ import java.util.regex.Pattern;
  * CloudFormation would: resources in dependency order, each evaluated with the physical ids of
  * those created before it; on a later deploy, a resource whose evaluated properties changed is
  * updated (a task definition is replaced: a new revision). The types the local runtime needs
- * are created by {@link ResourceProvisioner}; the others exist by name only ({@link AwsNames}
- * names, placeholders for ids AWS would assign).
+ * are created by {@link ResourceProvisioner}; custom resources are provided by the stack's own
+ * functions ({@link CustomResources}); a nested stack ({@link Deployment#nested}) is deployed the
+ * same way, its resources under ids of their own, and updated on every deploy of its parent (its
+ * SSM-typed parameters read again when its turn comes), as CloudFormation updates nested stacks;
+ * the others exist by name only ({@link AwsNames} names, placeholders for ids AWS would assign).
  */
 final class LocalCloudFormation implements PhysicalIds {
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
 
     private final ResourceProvisioner provisioner;
+    private final CustomResources custom;
     private final AwsNames names = PipelineTemplate.localNames().withPlaceholders();
     private final Map<String, String> ids = new HashMap<>();
     private final Map<String, JsonNode> applied = new LinkedHashMap<>();
+    private final Map<String, LocalCloudFormation> nested = new HashMap<>();
 
-    LocalCloudFormation(ResourceProvisioner provisioner) {
+    LocalCloudFormation(ResourceProvisioner provisioner, CustomResources custom) {
         this.provisioner = provisioner;
+        this.custom = custom;
     }
 
     /** Forgets every resource (the emulator was reset). */
     void reset() {
         ids.clear();
         applied.clear();
+        nested.clear();
     }
 
     /**
      * Creates the stack, or updates what changed since the last deploy.
      *
-     * @param ssm the values of the Parameter Store parameters the template's SSM-typed parameters name
+     * @param ssm the values of the Parameter Store parameters the SSM-typed parameters of the
+     *            template and its nested stacks name
      */
     PipelineTemplate deploy(PipelineTemplate.LocalTemplate template, Function<String, Optional<String>> ssm) {
         PipelineTemplate deployed = template.deploy(ssm, this);
-        Deployment stack = deployed.deployment();
+        apply(deployed.deployment());
+        return deployed;
+    }
+
+    private void apply(Deployment stack) {
+        List<Runnable> cleanup = new ArrayList<>();
         for (String id : order(stack.template())) {
             String type = stack.template().type(id);
-            if (!provisioner.creates(type)) {
-                continue;
-            }
-            if (!stack.exists(id)) {
-                if (applied.containsKey(id)) {
-                    throw new IllegalStateException("the local stack cannot delete " + id + " (" + type + ")");
+            boolean exists = stack.exists(id);
+            if (Deployment.STACK.equals(type)) {
+                if (exists) {
+                    nested(id).apply(stack.nested(id));
+                    applied.put(id, stack.properties(id));
+                } else if (applied.containsKey(id)) {
+                    throw new IllegalStateException("the local stack cannot delete nested stack " + id);
                 }
-                continue;
+            } else if (CustomResources.isCustom(type)) {
+                provideCustom(stack, id, exists, cleanup);
+            } else if (provisioner.creates(type)) {
+                if (!exists) {
+                    if (applied.containsKey(id)) {
+                        throw new IllegalStateException("the local stack cannot delete " + id + " (" + type + ")");
+                    }
+                    continue;
+                }
+                JsonNode properties = stack.properties(id);
+                JsonNode before = applied.get(id);
+                if (before == null) {
+                    ids.putAll(provisioner.create(new PipelineTemplate(stack), id, properties));
+                } else if (!before.equals(properties)) {
+                    ids.putAll(provisioner.update(new PipelineTemplate(stack), id, before, properties));
+                }
+                applied.put(id, properties);
             }
-            JsonNode properties = stack.properties(id);
-            JsonNode before = applied.get(id);
-            if (before == null) {
-                ids.putAll(provisioner.create(deployed, id, properties));
-            } else if (!before.equals(properties)) {
-                ids.putAll(provisioner.update(deployed, id, before, properties));
-            }
-            applied.put(id, properties);
         }
-        return deployed;
+        cleanup.forEach(Runnable::run);
+    }
+
+    /**
+     * Creates or updates a custom resource; one that left the stack, or that an update replaced
+     * (a new physical id), is deleted in the clean-up after every other resource, as CloudFormation does.
+     */
+    private void provideCustom(Deployment stack, String id, boolean exists, List<Runnable> cleanup) {
+        JsonNode before = applied.get(id);
+        String physicalId = ids.get(id);
+        if (!exists) {
+            if (before != null) {
+                forget(id);
+                cleanup.add(() -> custom.delete(stack, id, physicalId, before));
+            }
+            return;
+        }
+        JsonNode properties = stack.properties(id);
+        CustomResources.Response response;
+        if (before == null) {
+            response = custom.create(stack, id, properties);
+        } else if (!before.equals(properties)) {
+            response = custom.update(stack, id, physicalId, before, properties);
+            if (!response.physicalId().equals(physicalId)) {
+                cleanup.add(() -> custom.delete(stack, id, physicalId, before));
+            }
+        } else {
+            return;
+        }
+        forget(id);
+        ids.put(id, response.physicalId());
+        response.data().forEach((key, value) -> ids.put(id + "." + key, value));
+        applied.put(id, properties);
+    }
+
+    private void forget(String id) {
+        applied.remove(id);
+        ids.keySet().removeIf(key -> key.equals(id) || key.startsWith(id + "."));
+    }
+
+    @Override
+    public LocalCloudFormation nested(String logicalId) {
+        return nested.computeIfAbsent(logicalId, k -> new LocalCloudFormation(provisioner, custom));
     }
 
     @Override

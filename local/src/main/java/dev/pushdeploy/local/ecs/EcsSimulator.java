@@ -123,6 +123,11 @@ public final class EcsSimulator implements Route, Agenda {
         fleet.imageScenario(digest, scenario);
     }
 
+    /** Tasks running this image reference cannot pull it: no registry holds it (the stack's bootstrap tag). */
+    public void unpullable(String image) {
+        fleet.unpullable(image);
+    }
+
     public void throttling(Throttling throttling) {
         this.throttling = throttling;
     }

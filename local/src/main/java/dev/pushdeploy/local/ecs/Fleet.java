@@ -48,6 +48,7 @@ final class Fleet {
     private final Function<String, TaskDefinition> taskDefinitions;
     private final Map<String, SimService> services = new LinkedHashMap<>();
     private final Map<String, Scenario> imageScenarios = new HashMap<>();
+    private final java.util.Set<String> unpullable = new java.util.HashSet<>();
     private final List<DeploymentStart> starts = new ArrayList<>();
     private final Map<String, TrafficShift> shifts = new HashMap<>();
     /** Deployment alarm name → simulated time it entered ALARM (absent: OK). */
@@ -94,6 +95,14 @@ final class Fleet {
         imageScenarios.put(digest, scenario);
     }
 
+    /**
+     * An image reference no registry holds (the stack's bootstrap tag, never pushed): tasks of a revision that runs it
+     * fail to start with CannotPullContainerError, whatever the scenario, also on a revision that once completed.
+     */
+    synchronized void unpullable(String image) {
+        unpullable.add(image);
+    }
+
     /** The traffic-shifting strategy of a service (cluster/service) adopted from now on; null for ROLLING. */
     synchronized void trafficShift(String serviceKey, TrafficShift shift) {
         if (shift == null) {
@@ -125,6 +134,7 @@ final class Fleet {
         alarmsOn.clear();
         starts.clear();
         imageScenarios.clear();
+        unpullable.clear();
         scenario = Scenario.HEALTHY;
         pace = 1;
     }
@@ -191,6 +201,7 @@ final class Fleet {
         boolean forceNewDeployment = request.path("forceNewDeployment").asBoolean(false);
         String taskDefinition = motoService.path("taskDefinition").asText();
         if (!forceNewDeployment && taskDefinition.equals(service.primary().taskDefinition)) {
+            scaleIn(service, lastStep);
             return;
         }
         double t = lastStep;
@@ -209,6 +220,23 @@ final class Fleet {
         events.accept(EcsEvents.deploymentStateChange(service, deployment, EcsEvents.IN_PROGRESS,
                 deployment.rolloutStateReason, t));
         step(service, t);
+    }
+
+    /**
+     * A desired count lowered without a new deployment: the PRIMARY deployment's tasks beyond it are stopped (as
+     * ECS scales a service in); a PRIMARY still in progress then completes with the tasks it has.
+     */
+    private void scaleIn(SimService service, double t) {
+        SimDeployment primary = service.primary();
+        List<SimTask> live = service.tasksOf(primary).stream().filter(SimTask::live).toList();
+        for (int i = service.desired; i < live.size(); i++) {
+            live.get(i).drain(t, primary.id, pace);
+        }
+        if (live.size() > service.desired) {
+            service.event(t, "has stopped " + (live.size() - service.desired) + " running tasks: the desired count is "
+                    + service.desired + ".");
+            step(service, t);
+        }
     }
 
     /** Replaces moto's view of a service (deployments, counts, task definition, events) by the simulated one. */
@@ -971,9 +999,12 @@ final class Fleet {
             }
         }
         boolean knownGood = service.completedRevisions.contains(taskDefinition) && scenario != Scenario.ROLLBACK_FAILS;
-        Fate fate = knownGood ? Fate.HEALTHY : behaviour.fate();
+        String missing = taskDefinitions.apply(taskDefinition).containers().stream().map(TaskDefinition.Container::image)
+                .filter(unpullable::contains).findFirst().orElse(null);
+        Fate fate = missing != null ? Fate.PULL_FAILS : knownGood ? Fate.HEALTHY : behaviour.fate();
         boolean smokeFails = !knownGood && behaviour.smokeFails();
         SimDeployment deployment = new SimDeployment(newDeploymentId(), taskDefinition, kind, fate, smokeFails, t, record);
+        deployment.unpullableImage = missing;
         deployment.alarmInBake = !knownGood && behaviour == Scenario.ALARM_IN_BAKE;
         deployment.targetGroup = kind == Kind.UPDATE ? service.groupForNewRevision() : service.liveGroup;
         if (kind == Kind.UPDATE && service.shiftsTraffic()) {

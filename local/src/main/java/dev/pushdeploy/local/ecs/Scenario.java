@@ -56,8 +56,8 @@ public enum Scenario {
                 + Arrays.stream(values()).map(Scenario::cliName).collect(Collectors.joining(", ")));
     }
 
-    /** The life of one simulated task. */
+    /** The life of one simulated task; PULL_FAILS: its image does not exist, the task never starts. */
     public enum Fate {
-        HEALTHY, SLOW, CRASH, UNHEALTHY
+        HEALTHY, SLOW, CRASH, UNHEALTHY, PULL_FAILS
     }
 }

@@ -23,6 +23,8 @@ final class SimDeployment {
     String rolloutState = IN_PROGRESS;
     String rolloutStateReason;
     int failedTasks;
+    /** The image its tasks cannot pull (PULL_FAILS); null when every image exists. */
+    String unpullableImage;
     double nextLaunchAt;
     boolean startImpairedReported;
     /** StopServiceDeployment asked for a rollback; ECS starts it at the next step. */

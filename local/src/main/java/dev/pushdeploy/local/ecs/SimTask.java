@@ -148,7 +148,10 @@ final class SimTask {
             }
         }
         if (age >= line.fails) {
-            if (fate == Fate.CRASH) {
+            if (fate == Fate.PULL_FAILS) {
+                stop(t, "TaskFailedToStart", "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve"
+                        + " ref " + deployment.unpullableImage + ": not found", 0);
+            } else if (fate == Fate.CRASH) {
                 stop(t, "EssentialContainerExited", "Essential container in task exited", 1);
             } else {
                 stop(t, "ServiceSchedulerInitiated", "Task failed ELB health checks in (target-group " + targetGroupArn + ")",
@@ -180,6 +183,7 @@ final class SimTask {
             case SLOW -> new Timeline(4 * pace, 15 * pace, 25 * pace, never, never);
             case CRASH -> new Timeline(pace, 3 * pace, never, never, 3 * pace + CRASH_AFTER_START);
             case UNHEALTHY -> new Timeline(pace, 3 * pace, never, 6 * pace, 11 * pace);
+            case PULL_FAILS -> new Timeline(pace, never, never, never, 2 * pace);
         };
     }
 

@@ -66,7 +66,7 @@ public final class LambdaRuntime implements Route {
     }
 
     /** Replaces the functions (a new deployment of the stack): warm instances are dropped. */
-    public void deploy(Collection<FunctionSpec> specs) {
+    public synchronized void deploy(Collection<FunctionSpec> specs) {
         Map<String, FunctionSpec> byName = new LinkedHashMap<>();
         specs.forEach(f -> {
             byName.put(f.name(), f);
@@ -74,6 +74,15 @@ public final class LambdaRuntime implements Route {
         });
         functions = Map.copyOf(byName);
         warm.clear();
+    }
+
+    /** Adds one function, or replaces the one of that name (its warm instances dropped); the others stay. */
+    public synchronized void deploy(FunctionSpec spec) {
+        Map<String, FunctionSpec> byName = new LinkedHashMap<>(functions);
+        byName.put(spec.name(), spec);
+        environmentNames.addAll(spec.environment().keySet());
+        functions = Map.copyOf(byName);
+        warm.remove(spec.name());
     }
 
     /** The ARN of a local function, as the state machine's substitutions name it. */

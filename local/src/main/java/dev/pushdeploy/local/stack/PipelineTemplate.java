@@ -59,7 +59,8 @@ public final class PipelineTemplate {
      * {@code services} are the template's second service and copies of its block (as
      * {@link CfnTemplate#withServices} makes them), service {@code k} with a parameter set of its own:
      * named {@code <AppName><k>} (the second keeps a {@code SecondServiceName} given), routed by
-     * the path {@code /<name>/*}, its release parameters under its own name
+     * the path {@code /<name>/*}, its release parameters (the {@code Second*} parameters that name
+     * Parameter Store parameters, {@link CfnTemplate#parameterStoreNames}) under its own name
      * ({@code <ReleaseParameterPrefix>/<ClusterName>/<name>/…}, as the README's bootstrap of a
      * second service has them); parameters given for a copy ({@code Service3…}) win.
      */
@@ -90,14 +91,14 @@ public final class PipelineTemplate {
         Function<String, String> declared = parameter -> template.parameterDefault(parameter).orElse("");
         String firstService = declared.apply("ReleaseParameterPrefix") + "/" + declared.apply("ClusterName") + "/"
                 + declared.apply("AppName") + "/";
-        template.parameters().properties().forEach(p -> {
-            if (p.getKey().startsWith("Second") && CfnTemplate.SSM_STRING.equals(p.getValue().path("Type").asText())) {
-                String release = declared.apply(p.getKey());
+        template.parameterStoreNames().forEach(parameter -> {
+            if (parameter.startsWith("Second")) {
+                String release = declared.apply(parameter);
                 if (!release.startsWith(firstService)) {
-                    throw new IllegalStateException("parameter " + p.getKey() + " of template.yaml does not default to a release"
+                    throw new IllegalStateException("parameter " + parameter + " of template.yaml does not default to a release"
                             + " parameter of the first service (" + firstService + "...): " + release);
                 }
-                set.put(prefix + p.getKey().substring("Second".length()), releaseParameters + name + "/"
+                set.put(prefix + parameter.substring("Second".length()), releaseParameters + name + "/"
                         + release.substring(firstService.length()));
             }
         });
@@ -139,23 +140,27 @@ public final class PipelineTemplate {
     public List<FunctionSpec> functions() {
         List<FunctionSpec> specs = new ArrayList<>();
         deployment.template().resources("AWS::Lambda::Function").keySet().forEach(id -> {
-            if (!deployment.exists(id)) {
-                return;
+            if (deployment.exists(id)) {
+                specs.add(function(id));
             }
-            JsonNode properties = deployment.template().properties(id);
-            if (!properties.has("Handler")) {
-                throw new IllegalStateException("function " + id + " has no Handler: only zip functions with a Java handler run locally");
-            }
-            Map<String, String> environment = new LinkedHashMap<>();
-            deployment.evaluate(properties.path("Environment").path("Variables")).properties()
-                    .forEach(v -> environment.put(v.getKey(), v.getValue().asText()));
-            specs.add(new FunctionSpec(deployment.ref(id), deployment.string(properties.get("Handler")), environment,
-                    number(id, properties, "Timeout", LAMBDA_DEFAULT_TIMEOUT), number(id, properties, "MemorySize", LAMBDA_DEFAULT_MEMORY)));
         });
         if (specs.isEmpty()) {
             throw new IllegalStateException("template.yaml declares no function");
         }
         return specs;
+    }
+
+    /** The function {@code id} of the deployment, with its handler string, environment, timeout and memory. */
+    public FunctionSpec function(String id) {
+        JsonNode properties = deployment.template().properties(id);
+        if (!properties.has("Handler")) {
+            throw new IllegalStateException("function " + id + " has no Handler: only zip functions with a Java handler run locally");
+        }
+        Map<String, String> environment = new LinkedHashMap<>();
+        deployment.evaluate(properties.path("Environment").path("Variables")).properties()
+                .forEach(v -> environment.put(v.getKey(), v.getValue().asText()));
+        return new FunctionSpec(deployment.ref(id), deployment.string(properties.get("Handler")), environment,
+                number(id, properties, "Timeout", LAMBDA_DEFAULT_TIMEOUT), number(id, properties, "MemorySize", LAMBDA_DEFAULT_MEMORY));
     }
 
     /**
@@ -342,10 +347,13 @@ public final class PipelineTemplate {
             return deploy(name -> Optional.of("none"), localNames().withPlaceholders());
         }
 
-        /** A deployment of it: SSM-typed parameters read through {@code ssm}, resources named by {@code ids}. */
+        /**
+         * A deployment of it: SSM-typed parameters (its own and its nested stacks') read through {@code ssm},
+         * resources named by {@code ids}.
+         */
         public PipelineTemplate deploy(Function<String, Optional<String>> ssm, PhysicalIds ids) {
             return new PipelineTemplate(new Deployment(template, template.parameterValues(parameters, ssm), STACK_NAME, REGION,
-                    ACCOUNT, ids));
+                    ACCOUNT, ids, ssm));
         }
     }
 }

@@ -66,6 +66,12 @@ public final class AwsNames implements PhysicalIds {
         return new AwsNames(generatedName, merged, placeholders);
     }
 
+    /** Names of a nested stack's resources: the same rules, no bound id. */
+    @Override
+    public AwsNames nested(String logicalId) {
+        return new AwsNames(generatedName, Map.of(), placeholders);
+    }
+
     @Override
     public String ref(Deployment stack, String logicalId) {
         String known = bound.get(logicalId);
@@ -86,6 +92,7 @@ public final class AwsNames implements PhysicalIds {
             case "AWS::SNS::Topic" -> arn(stack, "sns", name(stack, logicalId));
             case "AWS::SQS::Queue" -> "https://sqs." + stack.region() + ".amazonaws.com/" + stack.account() + "/" + name(stack, logicalId);
             case "AWS::IAM::ManagedPolicy" -> "arn:aws:iam::" + stack.account() + ":policy/" + name(stack, logicalId);
+            case Deployment.STACK -> Deployment.stackArn(stack.nestedStackName(logicalId), stack.region(), stack.account());
             default -> NAME_PROPERTY.containsKey(type) ? name(stack, logicalId) : unknown(logicalId, type, null);
         };
     }

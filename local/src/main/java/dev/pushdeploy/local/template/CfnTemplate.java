@@ -3,7 +3,10 @@ package dev.pushdeploy.local.template;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,13 +25,17 @@ public final class CfnTemplate {
 
     private final JsonNode root;
     private final Path directory;
+    private final String region;
+    private final String account;
 
-    CfnTemplate(JsonNode root, Path directory) {
+    CfnTemplate(JsonNode root, Path directory, String region, String account) {
         if (!root.path("Resources").isObject()) {
             throw new IllegalArgumentException("not a CloudFormation template: no Resources");
         }
         this.root = root;
         this.directory = directory;
+        this.region = region;
+        this.account = account;
     }
 
     /**
@@ -38,7 +45,7 @@ public final class CfnTemplate {
      */
     public static CfnTemplate expand(Path file, String region, String account, Map<String, String> parameters) {
         Path absolute = file.toAbsolutePath().normalize();
-        return new CfnTemplate(SamTranslator.expand(absolute, region, account, parameters), absolute.getParent());
+        return new CfnTemplate(SamTranslator.expand(absolute, region, account, parameters), absolute.getParent(), region, account);
     }
 
     /**
@@ -46,7 +53,7 @@ public final class CfnTemplate {
      * per extra service ({@link ServiceCopies}); fewer leave it as it is.
      */
     public CfnTemplate withServices(int services) {
-        return new CfnTemplate(ServiceCopies.withServices(root, services), directory);
+        return new CfnTemplate(ServiceCopies.withServices(root, services), directory, region, account);
     }
 
     public JsonNode root() {
@@ -56,6 +63,62 @@ public final class CfnTemplate {
     /** The folder of the template: local artifact paths (code, definitions) are relative to it. */
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * The template files of its nested stacks whose {@code TemplateURL} is a path (written as it
+     * is, relative to this template, as {@code sam package} uploads it), and theirs, in template
+     * order: what a linter of this template lints too.
+     */
+    public List<Path> nestedTemplates() {
+        List<Path> files = new ArrayList<>();
+        resources(Deployment.STACK).values().forEach(stack -> {
+            JsonNode url = stack.path("Properties").path("TemplateURL");
+            if (url.isTextual() && !isUrl(url.asText())) {
+                Path file = directory.resolve(url.asText()).normalize();
+                files.add(file);
+                files.addAll(expand(file, region, account, Map.of()).nestedTemplates());
+            }
+        });
+        return files;
+    }
+
+    /**
+     * The parameters whose values name the Parameter Store parameters a deployment reads: those of
+     * type {@value #SSM_STRING}, and those passed as they are ({@code Ref}) to a parameter of that
+     * type of a nested stack (a {@code TemplateURL} that is a path), in template order.
+     */
+    public Set<String> parameterStoreNames() {
+        Set<String> names = new LinkedHashSet<>();
+        parameters().properties().forEach(p -> {
+            if (SSM_STRING.equals(p.getValue().path("Type").asText())) {
+                names.add(p.getKey());
+            }
+        });
+        resources(Deployment.STACK).values().forEach(stack -> {
+            JsonNode url = stack.path("Properties").path("TemplateURL");
+            if (url.isTextual() && !isUrl(url.asText())) {
+                Set<String> nested = expand(directory.resolve(url.asText()), region, account, Map.of()).parameterStoreNames();
+                stack.path("Properties").path("Parameters").properties().forEach(p -> {
+                    String ref = p.getValue().path("Ref").asText("");
+                    if (nested.contains(p.getKey()) && parameters().has(ref)) {
+                        names.add(ref);
+                    }
+                });
+            }
+        });
+        Set<String> ordered = new LinkedHashSet<>();
+        parameters().fieldNames().forEachRemaining(name -> {
+            if (names.contains(name)) {
+                ordered.add(name);
+            }
+        });
+        return ordered;
+    }
+
+    /** Whether a {@code TemplateURL} is a URL (https://, s3://...), not a path. */
+    static boolean isUrl(String templateUrl) {
+        return templateUrl.matches("(?i)^[a-z][a-z0-9+.-]*://.*");
     }
 
     public JsonNode parameters() {

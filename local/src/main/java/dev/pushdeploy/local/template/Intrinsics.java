@@ -16,12 +16,13 @@ import java.util.regex.Pattern;
  * CloudFormation's intrinsic functions for one deployment of an expanded template: {@code Ref},
  * {@code Fn::GetAtt}, {@code Fn::Sub}, {@code Fn::If} and the condition functions, {@code Fn::Join},
  * {@code Fn::Select}, {@code Fn::Split}, {@code Fn::FindInMap}, {@code Fn::GetAZs} and
- * {@code Fn::Cidr}. Parameters come resolved (SSM-typed ones read already); resources are
+ * {@code Fn::Cidr}; {@code Fn::GetAtt Nested.Outputs.Name} of a nested stack. Parameters come resolved (SSM-typed ones read already); resources are
  * named by {@link PhysicalIds}. {@code AWS::NoValue} removes the property or list element. Any other
  * function, and a reference to a resource this deployment does not create, fails naming it.
  */
 final class Intrinsics {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String OUTPUTS = "Outputs.";
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
     /** The functions evaluated here ({@code Condition} only inside conditions). */
     static final Set<String> FUNCTIONS = Set.of("Ref", "Condition", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split",
@@ -205,6 +206,14 @@ final class Intrinsics {
             attribute = string(args.get(1));
         }
         created(logicalId, "Fn::GetAtt");
+        if (attribute.startsWith(OUTPUTS) && Deployment.STACK.equals(template.type(logicalId))) {
+            String output = attribute.substring(OUTPUTS.length());
+            String value = deployment.nested(logicalId).outputs().get(output);
+            if (value == null) {
+                throw new IllegalStateException("Fn::GetAtt " + logicalId + "." + attribute + ": the nested stack has no output " + output);
+            }
+            return NODES.textNode(value);
+        }
         return NODES.textNode(resources.getAtt(deployment, logicalId, attribute));
     }
 

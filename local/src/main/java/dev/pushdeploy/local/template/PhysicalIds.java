@@ -8,4 +8,7 @@ public interface PhysicalIds {
     String ref(Deployment deployment, String logicalId);
 
     String getAtt(Deployment deployment, String logicalId, String attribute);
+
+    /** The physical ids of the resources of the nested stack {@code logicalId}. */
+    PhysicalIds nested(String logicalId);
 }

@@ -105,11 +105,8 @@ class BootstrapIT {
         assertService(stack, defaults);
         Set<String> released = new TreeSet<>();
         SsmClient ssm = clients.build(SsmClient.builder());
-        template.parameters().properties().forEach(p -> {
-            if (CfnTemplate.SSM_STRING.equals(p.getValue().path("Type").asText())) {
-                released.add(ssm.getParameter(r -> r.name(p.getValue().path("Default").asText())).parameter().value());
-            }
-        });
+        template.parameterStoreNames().forEach(p ->
+                released.add(ssm.getParameter(r -> r.name(template.parameterDefault(p).orElseThrow())).parameter().value()));
         StackOutputs.Service web = stack.service();
         assertEquals(new TreeSet<>(Set.of(web.repositoryUri() + "@" + web.initialDigest(), "/pushdeploy/web/app-signing-key/a",
                 "/pushdeploy/web/db-password/a")), released, "the first release is recorded where the template reads it");

@@ -104,6 +104,38 @@ class FleetTest {
         assertTrue(done.path("events").get(0).path("message").asText().contains("steady state"));
     }
 
+    /** The way back from a failed first release: UpdateService of the revision the service is on, with 0 tasks. */
+    @Test
+    void loweringOnlyTheDesiredCountStopsThePrimarysExtraTasksWithoutANewDeployment() {
+        fleet.updated(motoService(TD1), Json.object().put("desiredCount", 0));
+        clock.at(10);
+
+        JsonNode service = describe();
+        assertEquals(1, service.path("deployments").size(), "no new deployment");
+        assertEquals(0, service.path("desiredCount").asInt());
+        assertEquals(0, service.path("runningCount").asInt());
+        assertEquals(0, service.path("deployments").get(0).path("desiredCount").asInt());
+        assertEquals(2, fleet.listTasks("pushdeploy", "web", "STOPPED", null, null).size());
+    }
+
+    /** The stack's bootstrap revision runs a tag nobody pushed: ECS cannot start its tasks, whatever else holds. */
+    @Test
+    void tasksOfAnImageNoRepositoryHoldsCannotStart() {
+        String image = definition(TD2).containers().get(0).image();
+        fleet.unpullable(image);
+        fleet.updated(motoService(TD2), NO_OPTIONS);
+        clock.at(5);
+
+        List<String> stopped = fleet.listTasks("pushdeploy", "web", "STOPPED", null, null);
+        assertFalse(stopped.isEmpty());
+        JsonNode task = fleet.describeTask("pushdeploy", stopped.get(0)).orElseThrow();
+        assertEquals(TD2, task.path("taskDefinitionArn").asText());
+        assertEquals("TaskFailedToStart", task.path("stopCode").asText());
+        assertTrue(task.path("stoppedReason").asText().startsWith("CannotPullContainerError"), task.toString());
+        assertTrue(task.path("stoppedReason").asText().contains(image), task.toString());
+        assertEquals(0, describe().path("deployments").get(0).path("runningCount").asInt());
+    }
+
     @Test
     void crashingTasksTripTheCircuitBreakerAndEcsRollsBackToTheLastCompletedRevision() {
         fleet.scenario(Scenario.CRASH_LOOP);

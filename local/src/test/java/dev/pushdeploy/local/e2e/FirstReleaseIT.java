@@ -1,0 +1,217 @@
+package dev.pushdeploy.local.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.template.Deployment;
+import dev.pushdeploy.local.aws.Clients;
+import dev.pushdeploy.local.daemon.LocalDaemon;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.ops.CloudFormation;
+import dev.pushdeploy.ops.Connection;
+import dev.pushdeploy.ops.Operator;
+import dev.pushdeploy.ops.Reports;
+import dev.pushdeploy.local.bootstrap.Bootstrap;
+import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.run.RunResult;
+import dev.pushdeploy.config.SecretSpec;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
+
+/**
+ * The first release made by the workflow itself: the stack as the first {@code sam deploy} leaves it (the service on
+ * its bootstrap revision with no task, the release parameters {@code none}, the push rule on), then the first push
+ * of a matching tag through the template's rule and the real state machine.
+ */
+class FirstReleaseIT {
+    private static final String NONE = "none";
+
+    Workflow workflow;
+    SsmClient ssm;
+    String bootstrap;
+
+    @BeforeEach
+    void stackWithoutRelease() {
+        workflow = new Workflow(TestRuntime.freshWithoutRelease());
+        ssm = workflow.runtime.clients().build(SsmClient.builder());
+        bootstrap = workflow.liveTaskDefinition();
+        assertEquals(workflow.web.initialTaskDefinition(), bootstrap);
+        assertEquals(workflow.web.repositoryUri() + ":bootstrap", workflow.liveImage());
+        assertEquals(0, service().desiredCount());
+        assertEquals(NONE, parameter(imageParameter()));
+        assertEquals(NONE, parameter(slotParameter()));
+    }
+
+    @Test
+    void theFirstPushIsTheFirstRelease() {
+        RunResult result = workflow.push(Bootstrap.INITIAL_TAG, Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        String image = workflow.web.repositoryUri() + "@" + workflow.web.initialDigest();
+        assertEquals(image, result.image());
+        assertEquals(bootstrap, result.previousTaskDefinition());
+        assertEquals(image, workflow.liveImage());
+        Service service = service();
+        int configured = workflow.web.target().desiredCount();
+        assertEquals(2, configured, "the template's DesiredCount, through the configuration document");
+        assertEquals(configured, service.desiredCount());
+        assertEquals(configured, service.runningCount());
+        assertEquals(slots("a"), live().secrets(), "the new revision reads slot a of every managed secret");
+        slots("a").forEach((name, slot) -> {
+            assertEquals(ParameterType.SECURE_STRING, ssm.getParameter(r -> r.name(slot)).parameter().type(), slot + " exists");
+            assertEquals(slot, parameter(base() + "/secret/" + name));
+        });
+        workflow.web.target().secrets().stream().filter(spec -> spec.postgres() != null).forEach(spec ->
+                assertEquals(spec.postgres().role() + "_a", live().environment().get(spec.postgres().usernameEnv()),
+                        "the login role follows the password slot"));
+        assertEquals(image, parameter(imageParameter()));
+        assertEquals(1, workflow.history().size());
+        assertEquals("SUCCEEDED", workflow.historyOf(result).get("outcome").s());
+        assertEquals(List.of("SUCCEEDED"), workflow.notifiedOutcomes());
+        assertFalse(workflow.lockHeld(), "lock released");
+        Reports.Status status = status();
+        assertTrue(status.live().released());
+        assertEquals(List.of(Bootstrap.INITIAL_TAG), status.live().tags());
+        Deployment stack = workflow.runtime.nextStackDeploy();
+        JsonNode container = stack.properties("TaskDefinition").path("ContainerDefinitions").get(0);
+        assertEquals(image, container.path("Image").asText(), "a later sam deploy keeps what the workflow released");
+        Map<String, String> stackSecrets = new java.util.HashMap<>();
+        container.path("Secrets").forEach(x -> stackSecrets.put(x.path("Name").asText(), x.path("ValueFrom").asText()));
+        assertEquals(slots("a"), stackSecrets);
+        assertEquals(String.valueOf(configured), stack.properties("Service").path("DesiredCount").asText());
+
+        RunResult next = workflow.push(Bootstrap.NEXT_TAG, Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", next.outcome(), next.reason());
+        assertEquals(slots("b"), live().secrets(), "the second release rotates into slot b, as any later deploy");
+        assertEquals(configured, service().desiredCount(), "a later deploy keeps the count");
+    }
+
+    /**
+     * Crash-loop: the workflow fails it on repeated exits and moves the service back itself. Unhealthy targets: ECS's
+     * circuit breaker rolls back first, to the bootstrap revision with the release's count, whose tasks cannot pull
+     * their image; the way back sets the count to 0 on that revision.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Scenario.class, names = {"CRASH_LOOP", "UNHEALTHY_TARGETS"})
+    void aFailedFirstReleaseLeavesNothingHalfDeployed(Scenario scenario) {
+        RunResult result = workflow.push(Bootstrap.INITIAL_TAG, scenario);
+
+        assertEquals("ROLLED_BACK", result.outcome(), result.reason());
+        assertEquals(bootstrap, workflow.liveTaskDefinition(), "the bootstrap revision is live again");
+        Service service = service();
+        assertEquals(0, service.desiredCount());
+        assertEquals(0, service.runningCount());
+        assertEquals(NONE, parameter(imageParameter()));
+        assertEquals(NONE, parameter(slotParameter()));
+        assertEquals("ROLLED_BACK", workflow.historyOf(result).get("outcome").s());
+        String rollback = workflow.historyOf(result).get("rollback").s();
+        assertTrue(rollback.contains("0/0 tasks"), rollback);
+        assertEquals(List.of("ROLLED_BACK"), workflow.notifiedOutcomes());
+        assertFalse(workflow.lockHeld(), "lock released");
+
+        RunResult again = workflow.push(Bootstrap.NEXT_TAG, Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", again.outcome(), again.reason());
+        assertEquals(workflow.web.target().desiredCount(), service().runningCount(), "the next push is the first release");
+    }
+
+    @Test
+    void aRollbackOrARotationWithNoReleaseIsRejectedWithoutAWrite() throws Exception {
+        for (String file : List.of("events/manual-rollback.json", "events/manual-rotate.json")) {
+            RunResult result = workflow.run(Files.readString(TestRuntime.root().resolve(file)), Scenario.HEALTHY);
+            assertEquals("REJECTED", result.outcome(), file + ": " + result.reason());
+            assertTrue(result.reason().contains("pushdeploy/web has no release yet"), result.reason());
+            assertEquals(List.of(), result.writes(), file);
+        }
+        assertEquals(bootstrap, workflow.liveTaskDefinition());
+        assertEquals(List.of(), workflow.history());
+
+        Reports.Status status = status();
+        assertFalse(status.live().released(), "status says no release yet");
+        assertEquals(workflow.web.repositoryUri() + ":bootstrap", status.live().image());
+        assertEquals(0, status.health().desired());
+    }
+
+    /**
+     * The release parameters are not what decides: a release written into them by hand while the bootstrap
+     * revision runs changes nothing about the first release, and Finalize puts the truth back.
+     */
+    @Test
+    void aHandEditedReleaseParameterDoesNotFoolTheFirstRelease() {
+        String lie = workflow.web.repositoryUri() + "@" + workflow.digestOf(Bootstrap.NEXT_TAG);
+        put(imageParameter(), lie);
+        put(slotParameter(), workflow.web.target().secrets().get(0).slotParameter("b"));
+
+        RunResult result = workflow.push(Bootstrap.INITIAL_TAG, Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        assertEquals(workflow.web.target().desiredCount(), service().runningCount());
+        assertEquals(slots("a"), live().secrets());
+        assertEquals(workflow.web.repositoryUri() + "@" + workflow.web.initialDigest(), parameter(imageParameter()));
+        assertEquals(slots("a").get("APP_SIGNING_KEY"), parameter(slotParameter()));
+    }
+
+    /**
+     * {@code status} as the operator's CLI reads it: the stack's outputs from CloudFormation (the stack made known to
+     * the emulator, once per test), the endpoint overridden.
+     */
+    private Reports.Status status() {
+        Connection connection = Connection.emulator(workflow.runtime.endpoint(), Clients.REGION, "local", "local");
+        new CloudFormation(connection).createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(workflow.runtime.stack()));
+        return Operator.connect(connection, PipelineTemplate.STACK_NAME).status(workflow.web.target());
+    }
+
+    /** Every managed secret of the service → its slot parameter {@code slot}. */
+    private Map<String, String> slots(String slot) {
+        return workflow.web.target().secrets().stream().collect(java.util.stream.Collectors.toMap(SecretSpec::name,
+                spec -> spec.slotParameter(slot)));
+    }
+
+    private Service service() {
+        return workflow.ecs().describeServices(r -> r.cluster(workflow.web.target().cluster())
+                .services(workflow.web.target().service())).services().get(0);
+    }
+
+    private TaskDefinition.Container live() {
+        return new EcsTaskDefinitions(workflow.ecs()).require(workflow.liveTaskDefinition())
+                .container(workflow.web.target().container()).orElseThrow();
+    }
+
+    private String imageParameter() {
+        return base() + "/image";
+    }
+
+    private String slotParameter() {
+        return base() + "/secret/APP_SIGNING_KEY";
+    }
+
+    private String base() {
+        return workflow.runtime.stack().releaseParameterPrefix() + "/" + workflow.web.target().cluster() + "/"
+                + workflow.web.target().service();
+    }
+
+    private String parameter(String name) {
+        try {
+            return ssm.getParameter(r -> r.name(name)).parameter().value();
+        } catch (ParameterNotFoundException e) {
+            return null;
+        }
+    }
+
+    private void put(String name, String value) {
+        ssm.putParameter(r -> r.name(name).type(ParameterType.STRING).value(value).overwrite(true));
+    }
+}
