@@ -11,11 +11,8 @@ import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.SampleStack;
 import dev.pushdeploy.testing.World;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -90,16 +87,8 @@ class IamCoverageIT {
         Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, function));
         environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
                 "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
-        HttpServer responses = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        responses.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        responses.start();
-        // A custom resource's event names CloudFormation's presigned response URL: here one that answers.
-        String event = Files.readString(Repo.events(Repo.EVENTS.get(function))).replaceAll("\"ResponseURL\": \"[^\"]*\"",
-                "\"ResponseURL\": \"http://127.0.0.1:" + responses.getAddress().getPort() + "/response\"");
+        ResponseUrl responses = ResponseUrl.start();
+        String event = responses.into(Files.readString(Repo.events(Repo.EVENTS.get(function))));
         String handlerClass = stack.template().properties(function).path("Handler").asText().split("::")[0];
 
         List<Call> calls;
@@ -111,7 +100,7 @@ class IamCoverageIT {
                         new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
             });
         } finally {
-            responses.stop(0);
+            responses.close();
         }
 
         assertFalse(calls.isEmpty(), function + ": no SDK call recorded (is the interceptor registered?)");
