@@ -48,9 +48,8 @@ class RollbackHandlerTest {
     }
 
     private static FirstRelease firstReleaseStarted() {
-        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
-        ecs.runOnly(REV1_ARN, 0);
-        DeployRequest first = RolloutFixtures.request(REV1_ARN, 600).toBuilder().desiredCount(2).previousDesiredCount(0).build();
+        FakeEcsServices ecs = RolloutFixtures.bootstrapped();
+        DeployRequest first = RolloutFixtures.firstRelease(2);
         ecs.update("pushdeploy", "web", REV2_ARN, 2);
         Rollout rollout = new Rollout(ecs.deployments().get(0).id(), REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true, null, 2);
         return new FirstRelease(ecs, first, rollout);
