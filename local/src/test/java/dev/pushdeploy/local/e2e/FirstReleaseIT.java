@@ -41,6 +41,7 @@ class FirstReleaseIT {
 
     Workflow workflow;
     String bootstrap;
+    private Operator operator;
 
     @BeforeEach
     void stackWithoutRelease() {
@@ -141,6 +142,13 @@ class FirstReleaseIT {
         assertFalse(status.live().released(), "status says no release yet");
         assertEquals(workflow.web.repositoryUri() + ":bootstrap", status.live().image());
         assertEquals(0, status.health().desired());
+
+        Reports.Diff diff = operator().diff(workflow.web.target(), workflow.web.repositoryUri() + ":" + Bootstrap.NEXT_TAG);
+        assertEquals("PROCEED", diff.decision(), diff.reason());
+        assertTrue(diff.changes().contains(new Reports.Change("desired count", "0",
+                String.valueOf(workflow.web.target().desiredCount()))), "the first release starts the configured count: " + diff);
+        assertEquals(bootstrap, workflow.liveTaskDefinition(), "a diff changes nothing");
+        assertEquals(List.of(), workflow.history());
     }
 
     /**
@@ -163,13 +171,20 @@ class FirstReleaseIT {
     }
 
     /**
-     * {@code status} as the operator's CLI reads it: the stack's outputs from CloudFormation (the stack made known to
+     * {@code status} (and {@code diff}) as the operator's CLI reads it: the stack's outputs from CloudFormation (the stack made known to
      * the emulator, once per test), the endpoint overridden.
      */
     private Reports.Status status() {
-        Connection connection = Connection.emulator(workflow.runtime.endpoint(), Clients.REGION, "local", "local");
-        new CloudFormation(connection).createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(workflow.runtime.stack()));
-        return Operator.connect(connection, PipelineTemplate.STACK_NAME).status(workflow.web.target());
+        return operator().status(workflow.web.target());
+    }
+
+    private Operator operator() {
+        if (operator == null) {
+            Connection connection = Connection.emulator(workflow.runtime.endpoint(), Clients.REGION, "local", "local");
+            new CloudFormation(connection).createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(workflow.runtime.stack()));
+            operator = Operator.connect(connection, PipelineTemplate.STACK_NAME);
+        }
+        return operator;
     }
 
     /** Every managed secret of the service → its slot parameter {@code slot}. */
