@@ -30,13 +30,16 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
  *
  * <p>A {@link RevisionChange} is applied onto the base revision as ECS describes it, and only
  * fields RegisterTaskDefinition accepts are copied: read-only ones such as revision, status,
- * compatibilities, requiresAttributes and registeredAt/By never reach the request.
+ * compatibilities, requiresAttributes and registeredAt/By never reach the request. The base is
+ * the revision last found when that was the same revision ARN (a revision's definition never
+ * changes), so a step that reads its base and then registers onto it describes it once.
  */
 public final class EcsTaskDefinitions implements TaskDefinitions {
     /** Family prefixes also match longer families; bound the pages read to find ours. */
     static final int MAX_PAGES = 20;
 
     private final EcsClient ecs;
+    private volatile DescribeTaskDefinitionResponse lastFound;
 
     public EcsTaskDefinitions(EcsClient ecs) {
         this.ecs = ecs;
@@ -46,7 +49,9 @@ public final class EcsTaskDefinitions implements TaskDefinitions {
     public Optional<TaskDefinition> find(String reference) {
         return AwsCall.run("ecs:DescribeTaskDefinition " + reference, () -> {
             try {
-                return Optional.of(model(describe(reference)));
+                DescribeTaskDefinitionResponse found = describe(reference);
+                lastFound = found;
+                return Optional.of(model(found));
             } catch (ClientException e) {
                 // ECS answers ClientException "Unable to describe task definition." for unknown revisions
                 return Optional.empty();
@@ -78,8 +83,10 @@ public final class EcsTaskDefinitions implements TaskDefinitions {
 
     @Override
     public TaskDefinition register(RevisionChange change) {
-        DescribeTaskDefinitionResponse base = AwsCall.run("ecs:DescribeTaskDefinition " + change.base(),
-                () -> describe(change.base()));
+        DescribeTaskDefinitionResponse found = lastFound;
+        DescribeTaskDefinitionResponse base = found != null && change.base().equals(found.taskDefinition().taskDefinitionArn())
+                ? found
+                : AwsCall.run("ecs:DescribeTaskDefinition " + change.base(), () -> describe(change.base()));
         RegisterTaskDefinitionRequest request = registration(base.taskDefinition(), change);
         RegisterTaskDefinitionResponse registered = AwsCall.run("ecs:RegisterTaskDefinition " + change.family(),
                 () -> ecs.registerTaskDefinition(request));
