@@ -46,6 +46,7 @@ class PreparerTest {
         assertEquals(URI + "@" + LIVE_DIGEST, r.previousImage());
         assertNull(r.targetTaskDefinition());
         assertTrue(r.rotate(), "the target has a managed secret");
+        assertEquals(Map.of("APP_SIGNING_KEY", "a"), r.liveSlots(), "the slot the live container references, for RotateSecrets");
         assertTrue(r.register());
         assertFalse(r.scanGate(), "no scanSeverity configured");
         assertEquals(600, r.deadlineSeconds());
@@ -372,6 +373,7 @@ class PreparerTest {
         assertEquals(LIVE_DIGEST, r.digest());
         assertEquals(world.liveArn, r.previousTaskDefinition());
         assertTrue(r.rotate() && r.register());
+        assertEquals(Map.of("APP_SIGNING_KEY", "a"), r.liveSlots());
         assertFalse(r.scanGate());
         assertEquals("key leaked", r.reason());
     }
