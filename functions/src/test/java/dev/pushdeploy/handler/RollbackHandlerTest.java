@@ -43,16 +43,25 @@ class RollbackHandlerTest {
         return new Rollout(ecs.deployments().get(0).id(), REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true, null);
     }
 
+    /** A first release under way: the bootstrap revision ran no task, the request's count is 2, ECS deploys web:2 with it. */
+    private record FirstRelease(FakeEcsServices ecs, DeployRequest request, Rollout rollout) {
+    }
+
+    private static FirstRelease firstReleaseStarted() {
+        FakeEcsServices ecs = RolloutFixtures.bootstrapped();
+        DeployRequest first = RolloutFixtures.firstRelease(2);
+        ecs.update("pushdeploy", "web", REV2_ARN, 2);
+        Rollout rollout = new Rollout(ecs.deployments().get(0).id(), REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true, null, 2);
+        return new FirstRelease(ecs, first, rollout);
+    }
+
     /** A first release undone: the bootstrap revision with the count it had, 0, so nothing half-deployed keeps running. */
     @Test
     void aFirstReleaseGoesBackToTheBootstrapRevisionWithNoTasks() {
-        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
-        ecs.runOnly(REV1_ARN, 0);
-        DeployRequest first = RolloutFixtures.request(REV1_ARN, 600).toBuilder().desiredCount(2).previousDesiredCount(0).build();
-        ecs.update("pushdeploy", "web", REV2_ARN, 2);
-        Rollout rollout = new Rollout(ecs.deployments().get(0).id(), REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true, null, 2);
+        FirstRelease started = firstReleaseStarted();
+        FakeEcsServices ecs = started.ecs();
 
-        Rollout back = rollback(ecs, first, rollout, RolloutFixtures.lines());
+        Rollout back = rollback(ecs, started.request(), started.rollout(), RolloutFixtures.lines());
 
         assertEquals(REV1_ARN, ecs.taskDefinition());
         assertEquals(0, ecs.desiredCount());
@@ -64,14 +73,11 @@ class RollbackHandlerTest {
     /** ECS's circuit breaker returns to the bootstrap revision but keeps the failed count: the way back sets 0 alone. */
     @Test
     void aFirstReleaseEcsRolledBackGetsItsCountBackToZero() {
-        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
-        ecs.runOnly(REV1_ARN, 0);
-        DeployRequest first = RolloutFixtures.request(REV1_ARN, 600).toBuilder().desiredCount(2).previousDesiredCount(0).build();
-        ecs.update("pushdeploy", "web", REV2_ARN, 2);
-        Rollout rollout = new Rollout(ecs.deployments().get(0).id(), REV2_ARN, NOW.toEpochMilli(), NOW.toEpochMilli() + 600_000, true, null, 2);
+        FirstRelease started = firstReleaseStarted();
+        FakeEcsServices ecs = started.ecs();
         Deployment ecsBack = ecs.circuitBreakerRollsBackTo(REV1_ARN);
 
-        Rollout back = rollback(ecs, first, rollout, RolloutFixtures.lines());
+        Rollout back = rollback(ecs, started.request(), started.rollout(), RolloutFixtures.lines());
 
         assertEquals(0, ecs.desiredCount());
         assertEquals(REV1_ARN, ecs.taskDefinition());
@@ -81,7 +87,7 @@ class RollbackHandlerTest {
         assertTrue(back.started() && back.toZero());
         assertEquals(2, ecs.updates);
 
-        Rollout retry = rollback(ecs, first, rollout, RolloutFixtures.lines());
+        Rollout retry = rollback(ecs, started.request(), started.rollout(), RolloutFixtures.lines());
         assertFalse(retry.started(), "a retry finds the count set");
         assertEquals(2, ecs.updates);
     }

@@ -54,10 +54,8 @@ class StartDeploymentHandlerTest {
 
     @Test
     void aFirstReleaseStartsTheConfiguredCountWithTheRevisionOnce() {
-        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
-        ecs.runOnly(REV1_ARN, 0);
-        StartDeploymentHandler.Input first = new StartDeploymentHandler.Input(
-                RolloutFixtures.request(REV1_ARN, 600).toBuilder().desiredCount(3).previousDesiredCount(0).build(), RELEASE);
+        FakeEcsServices ecs = RolloutFixtures.bootstrapped();
+        StartDeploymentHandler.Input first = new StartDeploymentHandler.Input(RolloutFixtures.firstRelease(3), RELEASE);
         StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW));
 
         Rollout rollout = handler.apply(first, RolloutFixtures.log(RolloutFixtures.lines()));

@@ -91,4 +91,9 @@ final class PrepareFixture {
         }
         return event.toString();
     }
+
+    /** A manual rollback of the sample service to {@code to} (a revision's ARN or name, or {@code previous}). */
+    static String rollbackTo(String to) {
+        return "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + to + "\"}";
+    }
 }

@@ -7,6 +7,7 @@ import static dev.pushdeploy.request.PrepareFixture.LIVE_DIGEST;
 import static dev.pushdeploy.request.PrepareFixture.NEW_DIGEST;
 import static dev.pushdeploy.request.PrepareFixture.URI;
 import static dev.pushdeploy.request.PrepareFixture.push;
+import static dev.pushdeploy.request.PrepareFixture.rollbackTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -59,6 +60,11 @@ class PreparerTest {
         assertEquals(r, Json.read(Json.write(r), DeployRequest.class), "survives the state document");
     }
 
+    private static void assertRejected(DeployRequest r, String reason) {
+        assertEquals(Decision.REJECTED, r.decision());
+        assertEquals(reason, r.decisionReason());
+    }
+
     // ---- no release yet: the stack's bootstrap revision is live
 
     /** The stack's revision before the first release: the repository's never-pushed tag, no secrets, no tasks. */
@@ -105,8 +111,7 @@ class PreparerTest {
     @Test
     void aRollbackWithNoReleaseIsRejectedSayingSo() {
         bootstrap();
-        for (String input : List.of("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}",
-                "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + world.liveArn + "\"}")) {
+        for (String input : List.of(rollbackTo("previous"), rollbackTo(world.liveArn))) {
             DeployRequest r = world.prepare(input);
             assertEquals(Decision.REJECTED, r.decision(), input);
             assertEquals("service: pushdeploy/web has no release yet: its live revision web:2 runs " + URI + ":bootstrap, not an image"
@@ -120,10 +125,9 @@ class PreparerTest {
         String bootstrap = bootstrap();
         String v1 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
         world.services.runOnly(v1, 2);
-        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + bootstrap + "\"}");
-        assertEquals(Decision.REJECTED, r.decision());
-        assertEquals("to: web:2 runs " + URI + ":bootstrap, not an image pinned by digest (the stack's bootstrap revision, from before"
-                + " the first release): a rollback goes to a release; deploy an image instead", r.decisionReason());
+        assertRejected(world.prepare(rollbackTo(bootstrap)),
+                "to: web:2 runs " + URI + ":bootstrap, not an image pinned by digest (the stack's bootstrap revision, from before"
+                    + " the first release): a rollback goes to a release; deploy an image instead");
     }
 
     @Test
@@ -248,10 +252,9 @@ class PreparerTest {
     void rollbackToPreviousNeedsHistoryNotRevisionNumbers() {
         String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
         world.services.runOnly(v2);
-        DeployRequest r = world.prepare(ROLLBACK_PREVIOUS);
-        assertEquals(Decision.REJECTED, r.decision());
-        assertEquals("to: the history names no ACTIVE revision of web that was live before web:2; name the revision to roll back "
-                + "to by its ARN", r.decisionReason());
+        assertRejected(world.prepare(ROLLBACK_PREVIOUS),
+                "to: the history names no ACTIVE revision of web that was live before web:2; name the revision to roll back "
+                    + "to by its ARN");
     }
 
     /** Issue 8, case 4: v1.1 SUCCEEDED (web:2), v1.2 ROLLED_BACK (web:3), a stack redeploy (web:4, v1.1's image). */
@@ -287,7 +290,7 @@ class PreparerTest {
         assertEquals(world.liveArn, world.prepare(ROLLBACK_PREVIOUS).targetTaskDefinition());
     }
 
-    private static final String ROLLBACK_PREVIOUS = "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}";
+    private static final String ROLLBACK_PREVIOUS = rollbackTo("previous");
 
     /** A history record of the {@code n}th request: it moved the service from {@code previous} and ended verifying {@code verified}. */
     private void record(int n, Action action, Outcome outcome, String previous, String release, String verified) {
@@ -299,17 +302,15 @@ class PreparerTest {
     @Test
     void aToArnOfAnotherAccountIsRejectedNamingIt() {
         String foreign = "arn:aws:ecs:us-east-1:999999999999:task-definition/web:1";
-        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + foreign + "\"}");
-        assertEquals(Decision.REJECTED, r.decision());
-        assertEquals("to: " + foreign + " is in account 999999999999, region us-east-1; the pipeline runs in account 123456789012, "
-                + "region us-east-1", r.decisionReason());
+        assertRejected(world.prepare(rollbackTo(foreign)),
+                "to: " + foreign + " is in account 999999999999, region us-east-1; the pipeline runs in account 123456789012, "
+                    + "region us-east-1");
     }
 
     @Test
     void duplicateKeysAreRejectedNotResolved() {
-        DeployRequest r = world.prepare("{\"action\":\"rotate\",\"action\":\"deploy\",\"image\":\"web@" + NEW_DIGEST + "\"}");
-        assertEquals(Decision.REJECTED, r.decision());
-        assertEquals("input: has the key 'action' more than once in one object; give each key once", r.decisionReason());
+        assertRejected(world.prepare("{\"action\":\"rotate\",\"action\":\"deploy\",\"image\":\"web@" + NEW_DIGEST + "\"}"),
+                "input: has the key 'action' more than once in one object; give each key once");
     }
 
     @Test
@@ -323,9 +324,8 @@ class PreparerTest {
         assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
         assertEquals("hist#2025-01-01T00:00:00.000Z#exec-1", r.undoes());
 
-        DeployRequest unknown = world.prepare(undo.formatted("exec-9"));
-        assertEquals(Decision.REJECTED, unknown.decision());
-        assertEquals("undoes: no history record of exec-9 among the newest 100 of pushdeploy/web", unknown.decisionReason());
+        assertRejected(world.prepare(undo.formatted("exec-9")),
+                "undoes: no history record of exec-9 among the newest 100 of pushdeploy/web");
 
         DeployRequest invalid = world.prepare(undo.formatted("exec 1"));
         assertEquals("undoes: 'exec 1' is not a valid execution name", invalid.decisionReason());
@@ -336,32 +336,30 @@ class PreparerTest {
                 null, List.of(), List.of(), List.of(), null, "Finalize", "rel-back", false));
         DeployRequest twice = world.prepare(undo.formatted("exec-1"));
         assertEquals("undoes: exec-1 was already undone by rel-back", twice.decisionReason());
-        assertNull(world.prepare(ROLLBACK_PREVIOUS.replace("previous", "web:1")).undoes(), "an ordinary rollback writes its own record");
+        assertNull(world.prepare(rollbackTo("web:1")).undoes(), "an ordinary rollback writes its own record");
     }
 
     @Test
     void rollbackToANamedRevision() {
         String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
         world.services.runOnly(v2);
-        DeployRequest byArn = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + world.liveArn + "\"}");
+        DeployRequest byArn = world.prepare(rollbackTo(world.liveArn));
         assertEquals(Decision.PROCEED, byArn.decision(), byArn.decisionReason());
         assertEquals(world.liveArn, byArn.targetTaskDefinition());
-        DeployRequest byName = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"web:1\"}");
+        DeployRequest byName = world.prepare(rollbackTo("web:1"));
         assertEquals(world.liveArn, byName.targetTaskDefinition());
     }
 
     @Test
     void rollbackToTheLiveRevisionIsIgnoredAndToAnInactiveOneRejected() {
-        DeployRequest live = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"web:1\"}");
+        DeployRequest live = world.prepare(rollbackTo("web:1"));
         assertEquals(Decision.IGNORED, live.decision());
         assertEquals("web:1 is already live in pushdeploy/web", live.decisionReason());
 
         String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
         world.services.runOnly(v2);
         world.taskDefinitions.deregister(world.liveArn);
-        DeployRequest inactive = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"web:1\"}");
-        assertEquals(Decision.REJECTED, inactive.decision());
-        assertEquals("to: web:1 is INACTIVE (deregistered)", inactive.decisionReason());
+        assertRejected(world.prepare(rollbackTo("web:1")), "to: web:1 is INACTIVE (deregistered)");
     }
 
     @Test
@@ -381,25 +379,21 @@ class PreparerTest {
     @Test
     void rotateWithoutManagedSecretsIsRejected() {
         String noSecrets = SampleStack.configDocument(null).replaceAll("\"secrets\": \\[[^\\]]*\\],", "");
-        DeployRequest r = new PrepareFixture(noSecrets).prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
-        assertEquals(Decision.REJECTED, r.decision());
-        assertEquals("service: pushdeploy/web has no managed secrets to rotate", r.decisionReason());
+        assertRejected(new PrepareFixture(noSecrets).prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}"),
+                "service: pushdeploy/web has no managed secrets to rotate");
     }
 
     @Test
     void aServiceMissingInEcsIsRejected() {
         world.services.delete();
-        DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST));
-        assertEquals(Decision.REJECTED, r.decision());
-        assertEquals("service: pushdeploy/web does not exist in ECS", r.decisionReason());
+        assertRejected(world.prepare(push("v1.1.0", NEW_DIGEST)), "service: pushdeploy/web does not exist in ECS");
     }
 
     @Test
     void aLiveRevisionWithoutTheTargetContainerIsRejected() {
         String sidecarOnly = world.taskDefinitions.add("web", "sidecar", URI + "@" + LIVE_DIGEST, Map.of());
         world.services.runOnly(sidecarOnly);
-        DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST));
-        assertEquals(Decision.REJECTED, r.decision());
-        assertEquals("container: app is not a container of web:2 (check the configuration)", r.decisionReason());
+        assertRejected(world.prepare(push("v1.1.0", NEW_DIGEST)),
+                "container: app is not a container of web:2 (check the configuration)");
     }
 }

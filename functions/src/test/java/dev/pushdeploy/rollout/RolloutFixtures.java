@@ -44,6 +44,18 @@ public final class RolloutFixtures {
                 .build();
     }
 
+    /** A service before its first release: on the bootstrap revision {@link #REV1_ARN}, running no task. */
+    public static FakeEcsServices bootstrapped() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        ecs.runOnly(REV1_ARN, 0);
+        return ecs;
+    }
+
+    /** The request of a first release: {@code desiredCount} tasks, and none on the way back to the bootstrap revision. */
+    public static DeployRequest firstRelease(int desiredCount) {
+        return request(REV1_ARN, 600).toBuilder().desiredCount(desiredCount).previousDesiredCount(0).build();
+    }
+
     /** Log lines of a test, kept to assert on. */
     public static StepLog log(List<String> lines) {
         return StepLog.to(JsonLogLines.to(lines::add), "test");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** Adapters given a client supplier build no client until a call needs it (a cold start builds only what its path uses). */
 class LazyClientsTest {
@@ -22,22 +23,25 @@ class LazyClientsTest {
         }
     }
 
+    /** {@code client} is not built until {@code call}, which builds it once (and fails on the build). */
+    private static void assertBuiltBy(Counting<?> client, Executable call) {
+        assertEquals(0, client.built.get());
+        assertThrows(IllegalStateException.class, call);
+        assertEquals(1, client.built.get());
+    }
+
     @Test
     void ecrIsBuiltOnTheFirstCall() {
         Counting<software.amazon.awssdk.services.ecr.EcrClient> ecr = new Counting<>();
         EcrRegistry registry = new EcrRegistry(ecr);
-        assertEquals(0, ecr.built.get());
-        assertThrows(IllegalStateException.class, () -> registry.repositoryUri("web"));
-        assertEquals(1, ecr.built.get());
+        assertBuiltBy(ecr, () -> registry.repositoryUri("web"));
     }
 
     @Test
     void ssmIsBuiltWhenTheConfigurationIsFirstRead() {
         Counting<software.amazon.awssdk.services.ssm.SsmClient> ssm = new Counting<>();
         SsmConfigSource config = new SsmConfigSource(ssm, "/pushdeploy/config");
-        assertEquals(0, ssm.built.get());
-        assertThrows(IllegalStateException.class, config::load);
-        assertEquals(1, ssm.built.get());
+        assertBuiltBy(ssm, config::load);
     }
 
     @Test
@@ -45,9 +49,7 @@ class LazyClientsTest {
         Counting<software.amazon.awssdk.services.ecs.EcsClient> ecs = new Counting<>();
         SdkEcsServices services = new SdkEcsServices(ecs);
         SdkServiceDeployments deployments = new SdkServiceDeployments(ecs);
-        assertEquals(0, ecs.built.get());
-        assertThrows(IllegalStateException.class, () -> services.describe("pushdeploy", "web"));
-        assertEquals(1, ecs.built.get());
+        assertBuiltBy(ecs, () -> services.describe("pushdeploy", "web"));
         assertThrows(IllegalStateException.class, () -> deployments.describe("arn:aws:ecs:us-east-1:1:service-deployment/pushdeploy/web/x"));
         assertEquals(2, ecs.built.get());
     }
@@ -57,10 +59,8 @@ class LazyClientsTest {
         Counting<software.amazon.awssdk.services.ecs.EcsClient> ecs = new Counting<>();
         Counting<software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client> elb = new Counting<>();
         SdkRolloutObserver observer = new SdkRolloutObserver(ecs, elb, (url, status) -> null, names -> List.of(), null);
-        assertEquals(0, ecs.built.get());
         assertEquals(0, elb.built.get());
-        assertThrows(IllegalStateException.class, () -> observer.observe("pushdeploy", "web", Health.DEFAULT));
-        assertEquals(1, ecs.built.get());
+        assertBuiltBy(ecs, () -> observer.observe("pushdeploy", "web", Health.DEFAULT));
         assertEquals(0, elb.built.get());
     }
 }

@@ -142,39 +142,21 @@ class RealShapedResponsesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("situations")
     void verdictOnARealShapedSituation(String name, Verdict verdict, List<String> reasonParts) {
-        fixture = Trees.tree(resource(name + ".json"));
-        operations.clear();
-        RolloutSnapshot snapshot = new SdkRolloutObserver(ecs, elb, (url, status) -> {
-            throw new AssertionError("no smoke check configured");
-        }).observe("pushdeploy", "web", Health.DEFAULT);
+        RolloutSnapshot snapshot = serving(name).observe("pushdeploy", "web", Health.DEFAULT);
 
         assertEquals(fixture.path("describeTasks").path("tasks").size(), snapshot.tasks().size(), "every task listed and described");
-        CheckResult result = RolloutVerdict.judge(snapshot, ROLLOUT, STARTED + 120_000);
-
-        assertEquals(verdict, result.verdict(), result.reason());
-        for (String part : reasonParts) {
-            assertTrue(result.reason().contains(part), () -> "reason '" + result.reason() + "' lacks '" + part + "'");
-        }
+        assertJudged(snapshot, verdict, reasonParts);
         assertTrue(operations.containsAll(Set.of("DescribeServices", "ListTasks", "DescribeTargetHealth")), operations.toString());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("serviceDeploymentSituations")
     void verdictOnARealShapedServiceDeployment(String name, Verdict verdict, List<String> reasonParts) {
-        fixture = Trees.tree(resource(name + ".json"));
-        operations.clear();
-        RolloutSnapshot snapshot = new SdkRolloutObserver(ecs, elb, (url, status) -> {
-            throw new AssertionError("no smoke check configured");
-        }, names -> List.of(), null).observe("pushdeploy", "web", Health.DEFAULT, ROLLOUT);
+        RolloutSnapshot snapshot = serving(name).observe("pushdeploy", "web", Health.DEFAULT, ROLLOUT);
 
         assertEquals(fixture.path("describeServiceDeployments").path("serviceDeployments").path(0).path("status").asText(),
                 snapshot.serviceDeployment().status());
-        CheckResult result = RolloutVerdict.judge(snapshot, ROLLOUT, STARTED + 120_000);
-
-        assertEquals(verdict, result.verdict(), result.reason());
-        for (String part : reasonParts) {
-            assertTrue(result.reason().contains(part), () -> "reason '" + result.reason() + "' lacks '" + part + "'");
-        }
+        assertJudged(snapshot, verdict, reasonParts);
         assertTrue(operations.containsAll(Set.of("DescribeServices", "ListTasks", "DescribeServiceDeployments",
                 "DescribeServiceRevisions")), operations.toString());
         assertTrue(!operations.contains("ListServiceDeployments"), "the service names its current service deployment: no listing");
@@ -182,15 +164,29 @@ class RealShapedResponsesTest {
 
     @org.junit.jupiter.api.Test
     void aServiceThatNamesNoServiceDeploymentIsJudgedFromDescribeServicesAlone() {
-        fixture = Trees.tree(resource("healthy-completed.json"));
-        operations.clear();
-        RolloutSnapshot snapshot = new SdkRolloutObserver(ecs, elb, (url, status) -> {
-            throw new AssertionError("no smoke check configured");
-        }, names -> List.of(), null).observe("pushdeploy", "web", Health.DEFAULT, ROLLOUT);
+        RolloutSnapshot snapshot = serving("healthy-completed").observe("pushdeploy", "web", Health.DEFAULT, ROLLOUT);
 
         assertEquals(null, snapshot.serviceDeployment());
         assertTrue(operations.stream().noneMatch(o -> o.contains("ServiceDeployment")), operations.toString());
         assertEquals(Verdict.HEALTHY, RolloutVerdict.judge(snapshot, ROLLOUT, STARTED + 120_000).verdict());
+    }
+
+    /** Serves the situation {@code name} from now on, and the observer that reads it (no smoke check, alarms or hooks). */
+    private static SdkRolloutObserver serving(String name) {
+        fixture = Trees.tree(resource(name + ".json"));
+        operations.clear();
+        return new SdkRolloutObserver(ecs, elb, (url, status) -> {
+            throw new AssertionError("no smoke check configured");
+        });
+    }
+
+    /** The check's verdict on {@code snapshot} is {@code verdict}, and its reason says every one of {@code reasonParts}. */
+    private static void assertJudged(RolloutSnapshot snapshot, Verdict verdict, List<String> reasonParts) {
+        CheckResult result = RolloutVerdict.judge(snapshot, ROLLOUT, STARTED + 120_000);
+        assertEquals(verdict, result.verdict(), result.reason());
+        for (String part : reasonParts) {
+            assertTrue(result.reason().contains(part), () -> "reason '" + result.reason() + "' lacks '" + part + "'");
+        }
     }
 
     private static void answer(HttpExchange exchange) throws IOException {

@@ -28,10 +28,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
-import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
@@ -43,15 +41,11 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 class DatabaseRotationIT {
 
     Workflow workflow;
-    SsmClient ssm;
-    EcsClient ecs;
     SecretSpec password;
 
     @BeforeEach
     void freshStack() {
         workflow = new Workflow(TestRuntime.fresh());
-        ssm = workflow.runtime.clients().build(SsmClient.builder());
-        ecs = workflow.runtime.clients().build(EcsClient.builder());
         password = workflow.web.target().secrets().stream().filter(s -> s.kind() == SecretSpec.Kind.POSTGRES)
                 .findFirst().orElseThrow(() -> new AssertionError("the local configuration has no postgres secret"));
     }
@@ -116,13 +110,13 @@ class DatabaseRotationIT {
     @Test
     void anUnreachableDatabaseFailsTheRunBeforeAnythingChanges() throws IOException {
         String configName = workflow.runtime.stack().configParameter();
-        ObjectNode config = (ObjectNode) Json.tree(ssm.getParameter(r -> r.name(configName)).parameter().value());
+        ObjectNode config = (ObjectNode) Json.tree(workflow.ssm().getParameter(r -> r.name(configName)).parameter().value());
         for (JsonNode secret : config.get("targets").get(0).get("secrets")) {
             if (secret.path("kind").asText().equals("postgres")) {
                 ((ObjectNode) secret).put("port", closedPort());
             }
         }
-        ssm.putParameter(r -> r.name(configName).type(ParameterType.STRING).overwrite(true).value(config.toString()));
+        workflow.ssm().putParameter(r -> r.name(configName).type(ParameterType.STRING).overwrite(true).value(config.toString()));
         Credentials before = liveCredentials();
 
         RunResult result = workflow.run(Files.readString(Path.of("..", "events", "manual-rotate.json")), Scenario.HEALTHY);
@@ -135,13 +129,13 @@ class DatabaseRotationIT {
         assertEquals("FAILED", workflow.historyOf(result).get("outcome").s());
         assertEquals(List.of("FAILED"), workflow.notifiedOutcomes());
         assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition(), "nothing deployed");
-        assertEquals(1, ecs.listTaskDefinitions(r -> r.familyPrefix(workflow.web.target().service())).taskDefinitionArns().size(),
-                "no revision registered");
+        assertEquals(1, workflow.ecs().listTaskDefinitions(r -> r.familyPrefix(workflow.web.target().service()))
+                .taskDefinitionArns().size(), "no revision registered");
         assertEquals(2, workflow.web.target().secrets().size(), "the signing key is checked too");
         for (SecretSpec secret : workflow.web.target().secrets()) {
-            assertThrows(ParameterNotFoundException.class, () -> ssm.getParameter(r -> r.name(secret.slotParameter("b"))),
+            assertThrows(ParameterNotFoundException.class, () -> workflow.ssm().getParameter(r -> r.name(secret.slotParameter("b"))),
                     "no slot written: " + secret.slotParameter("b"));
-            assertEquals(1L, ssm.getParameter(r -> r.name(secret.slotParameter("a"))).parameter().version());
+            assertEquals(1L, workflow.ssm().getParameter(r -> r.name(secret.slotParameter("a"))).parameter().version());
         }
         assertEquals(before, liveCredentials());
         assertTrue(canLogin(before.user(), before.password()));
@@ -150,19 +144,19 @@ class DatabaseRotationIT {
     /** What the live revision's container gets for the database: the role, the slot parameter and its value. */
     private Credentials liveCredentials() {
         String taskDefinition = workflow.liveTaskDefinition();
-        ContainerDefinition container = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition()
+        ContainerDefinition container = workflow.ecs().describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition()
                 .containerDefinitions().stream().filter(c -> c.name().equals(workflow.web.target().container()))
                 .findFirst().orElseThrow();
         Map<String, String> environment = container.environment().stream()
                 .collect(Collectors.toMap(KeyValuePair::name, KeyValuePair::value));
         String parameter = container.secrets().stream().filter(s -> s.name().equals(password.name())).findFirst()
                 .orElseThrow().valueFrom();
-        String value = ssm.getParameter(r -> r.name(parameter).withDecryption(true)).parameter().value();
+        String value = workflow.ssm().getParameter(r -> r.name(parameter).withDecryption(true)).parameter().value();
         return new Credentials(environment.get(password.postgres().usernameEnv()), parameter, value);
     }
 
     private String slotValue(String slot) {
-        return ssm.getParameter(r -> r.name(password.slotParameter(slot)).withDecryption(true)).parameter().value();
+        return workflow.ssm().getParameter(r -> r.name(password.slotParameter(slot)).withDecryption(true)).parameter().value();
     }
 
     private boolean canLogin(String user, String secret) {

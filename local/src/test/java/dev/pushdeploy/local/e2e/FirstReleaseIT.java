@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.ecs.model.Service;
-import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
@@ -41,13 +40,11 @@ class FirstReleaseIT {
     private static final String NONE = "none";
 
     Workflow workflow;
-    SsmClient ssm;
     String bootstrap;
 
     @BeforeEach
     void stackWithoutRelease() {
         workflow = new Workflow(TestRuntime.freshWithoutRelease());
-        ssm = workflow.runtime.clients().build(SsmClient.builder());
         bootstrap = workflow.liveTaskDefinition();
         assertEquals(workflow.web.initialTaskDefinition(), bootstrap);
         assertEquals(workflow.web.repositoryUri() + ":bootstrap", workflow.liveImage());
@@ -72,7 +69,8 @@ class FirstReleaseIT {
         assertEquals(configured, service.runningCount());
         assertEquals(slots("a"), live().secrets(), "the new revision reads slot a of every managed secret");
         slots("a").forEach((name, slot) -> {
-            assertEquals(ParameterType.SECURE_STRING, ssm.getParameter(r -> r.name(slot)).parameter().type(), slot + " exists");
+            assertEquals(ParameterType.SECURE_STRING, workflow.ssm().getParameter(r -> r.name(slot)).parameter().type(),
+                    slot + " exists");
             assertEquals(slot, parameter(base() + "/secret/" + name));
         });
         workflow.web.target().secrets().stream().filter(spec -> spec.postgres() != null).forEach(spec ->
@@ -205,13 +203,13 @@ class FirstReleaseIT {
 
     private String parameter(String name) {
         try {
-            return ssm.getParameter(r -> r.name(name)).parameter().value();
+            return workflow.ssm().getParameter(r -> r.name(name)).parameter().value();
         } catch (ParameterNotFoundException e) {
             return null;
         }
     }
 
     private void put(String name, String value) {
-        ssm.putParameter(r -> r.name(name).type(ParameterType.STRING).value(value).overwrite(true));
+        workflow.ssm().putParameter(r -> r.name(name).type(ParameterType.STRING).value(value).overwrite(true));
     }
 }

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** What the end-to-end tests do and read: pushes through the whole workflow, and the stack's state after. */
 final class Workflow {
@@ -28,12 +29,14 @@ final class Workflow {
     final List<String> output = new CopyOnWriteArrayList<>();
     private final DynamoDbClient dynamo;
     private final EcsClient ecs;
+    private final SsmClient ssm;
 
     Workflow(LocalRuntime runtime) {
         this.runtime = runtime;
         this.web = runtime.stack().service();
         this.dynamo = runtime.clients().build(DynamoDbClient.builder());
         this.ecs = runtime.clients().build(EcsClient.builder());
+        this.ssm = runtime.clients().build(SsmClient.builder());
         this.sfn = new StepFunctions(runtime.clients().build(SfnClient.builder()));
     }
 
@@ -214,6 +217,10 @@ final class Workflow {
         return ecs;
     }
 
+    SsmClient ssm() {
+        return ssm;
+    }
+
     /** How many times a Task is attempted on an error none of its retriers names (a crash): 1 + States.ALL's MaxAttempts. */
     int attemptsOnAnError(String state) {
         try {
@@ -234,7 +241,6 @@ final class Workflow {
 
     /** The image the release parameters name for the service. */
     String releasedImage() {
-        var ssm = runtime.clients().build(software.amazon.awssdk.services.ssm.SsmClient.builder());
         return ssm.getParameter(r -> r.name(runtime.stack().releaseParameterPrefix() + "/" + web.target().cluster() + "/"
                 + web.target().service() + "/image")).parameter().value();
     }
