@@ -8,4 +8,7 @@ public interface ReleaseParameters {
 
     /** Creates or overwrites a String parameter. */
     void write(String name, String value);
+
+    /** Creates a String parameter unless it exists (an existing one keeps its value); whether it was created. */
+    boolean createIfAbsent(String name, String value);
 }

@@ -62,6 +62,14 @@ public record TaskDefinition(String arn, String family, int revision, boolean ac
             return released(image);
         }
 
+        /**
+         * The secret slots a release reads (name → valueFrom): its secrets, or none before the first
+         * release (the bootstrap revision names the slots the first release writes; no task reads them).
+         */
+        public Map<String, String> liveSecrets() {
+            return released() ? secrets : Map.of();
+        }
+
         /** Whether an image reference is a release's: pinned by digest (see {@link #released()}). */
         public static boolean released(String image) {
             return image != null && PINNED.matcher(image).matches();

@@ -353,7 +353,7 @@ public final class Preparer {
 
         /** The slot of each of the target's managed secrets that the live container references, for RotateSecrets. */
         Draft liveSlots(Target target, Live live) {
-            request.liveSlots(Slots.live(target.secrets(), live.container().secrets()));
+            request.liveSlots(Slots.live(target.secrets(), live.container().liveSecrets()));
             return this;
         }
 

@@ -119,10 +119,10 @@ public final class SecretRotator {
         return Slots.live(target.secrets(), liveSecrets(request.previousTaskDefinition(), target.container()));
     }
 
-    /** The secrets the container references in the live revision (name → valueFrom). */
+    /** The secret slots the container's release reads in the live revision (name → valueFrom). */
     private Map<String, String> liveSecrets(String taskDefinition, String container) {
         return taskDefinitions.require(taskDefinition).container(container)
-                .map(TaskDefinition.Container::secrets)
+                .map(TaskDefinition.Container::liveSecrets)
                 .orElseThrow(() -> new ConfigurationException("container " + container + " is not in task definition " + taskDefinition));
     }
 

@@ -21,4 +21,13 @@ final class InMemoryReleaseParameters implements ReleaseParameters {
         values.put(name, value);
         writes.add(name);
     }
+
+    @Override
+    public boolean createIfAbsent(String name, String value) {
+        if (values.putIfAbsent(name, value) != null) {
+            return false;
+        }
+        writes.add(name);
+        return true;
+    }
 }

@@ -75,6 +75,17 @@ class PreparerTest {
     }
 
     @Test
+    void theBootstrapRevisionNamesNoLiveSlotForTheRotation() {
+        world.services.runOnly(world.taskDefinitions.add("web", "app", URI + ":bootstrap",
+                Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/b")), 0);
+
+        DeployRequest r = world.prepare(push("v1.0.0", LIVE_DIGEST), "exec-first");
+
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(Map.of(), r.liveSlots(), "no task reads the slots the bootstrap revision names");
+    }
+
+    @Test
     void aPushToAServiceWithNoReleaseIsItsFirstRelease() {
         String bootstrap = bootstrap();
         DeployRequest r = world.prepare(push("v1.0.0", LIVE_DIGEST), "exec-first");

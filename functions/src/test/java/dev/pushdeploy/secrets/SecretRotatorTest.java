@@ -142,6 +142,19 @@ class SecretRotatorTest {
     }
 
     @Test
+    void theBootstrapRevisionNamesNoLiveSlot() {
+        taskDefinitions.put(new TaskDefinition(InMemoryTaskDefinitions.arn("web", 1), "web", 1, true, "256", "512",
+                List.of(new TaskDefinition.Container("app", "web:bootstrap", true, Map.of(),
+                        new TreeMap<>(Map.of("APP_SIGNING_KEY", KEY + "/a", "DB_PASSWORD", DB + "/b")))), Map.of()));
+
+        RotationResult result = rotator(CONFIG).rotate(Requests.deploy("req-1", InMemoryTaskDefinitions.arn("web", 1)), log);
+
+        assertEquals(List.of("a", "a"), result.secrets().stream().map(SecretSlot::slot).toList(),
+                "the first release writes slot a whatever slots the bootstrap revision names");
+        assertNull(roles.calls.get(0).liveRole(), "no role is live before the first release");
+    }
+
+    @Test
     void aRetryWritesTheSameSlotAgainWithAFreshValue() {
         SecretRotator rotator = rotator(CONFIG);
         RotationResult first = rotator.rotate(Requests.deploy("req-1", LIVE), log);

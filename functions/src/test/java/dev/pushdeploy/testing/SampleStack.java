@@ -60,13 +60,9 @@ public class SampleStack {
         return RELEASE_PARAMETER_PREFIX + "/" + CLUSTER + "/" + service + "/secret/" + SIGNING_KEY;
     }
 
-    /**
-     * The template's parameters for a second service named {@code name}, its release parameters its
-     * own (as the README's "Bootstrap the second service" deploys it).
-     */
+    /** The template's parameters for a second service named {@code name} (its release parameters follow from the name). */
     public static Map<String, String> secondService(String name) {
-        return Map.of("SecondServiceName", name, "SecondLiveImage", liveImageParameter(name),
-                "SecondLiveSigningKeySlot", liveSigningKeyParameter(name));
+        return Map.of("SecondServiceName", name);
     }
 
     /** The configuration document: the template's for its defaults, with the tests' choices above; {@code scanSeverity} when not null. */

@@ -136,7 +136,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.endpoint = LocalEndpoint.start();
         this.moto = MotoServer.start(endpoint.port());
         endpoint.forwardTo(moto.endpoint());
-        aimHandlersAt(endpoint);
+        Clients.aimSdkDefaultsAt(endpoint.uri());
         this.root = options.root();
         this.liveStates = options.liveStates();
         this.parameters = options.parameters();
@@ -700,13 +700,6 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /** Points the handlers' SDK clients (built on first use) at the local endpoint. */
-    private static void aimHandlersAt(LocalEndpoint endpoint) {
-        System.setProperty("aws.endpointUrl", endpoint.uri().toString());
-        System.setProperty("aws.region", Clients.REGION);
-        System.setProperty("aws.accessKeyId", Clients.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", Clients.ACCESS_KEY);
-    }
-
     @Override
     public void close() {
         try {

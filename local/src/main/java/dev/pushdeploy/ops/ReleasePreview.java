@@ -99,7 +99,7 @@ final class ReleasePreview {
         TaskDefinition current = taskDefinitions.require(request.previousTaskDefinition());
         TaskDefinition.Container container = current.container(target.container()).orElseThrow(() -> new IllegalStateException(
                 "the live revision " + live + " has no container " + target.container()));
-        List<SecretSlot> slots = request.rotate() ? SecretRotator.plan(target, container.secrets()) : List.of();
+        List<SecretSlot> slots = request.rotate() ? SecretRotator.plan(target, container.liveSecrets()) : List.of();
         RevisionChange change = ReleaseDerivation.derive(current, request, slots, target.container());
         int newest = taskDefinitions.activeRevisions(current.family()).stream().mapToInt(Revisions::revision).max()
                 .orElse(current.revision());

@@ -2,7 +2,6 @@ package dev.pushdeploy.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -16,7 +15,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -72,20 +73,17 @@ class CoexistenceIT {
 
     @Test
     void theReleaseParametersAreTheOnesFinalizeWrites() {
-        assertEquals(CfnTemplate.SSM_STRING, TEMPLATE.parameterType("LiveImage"));
-        assertEquals(releaseParameter("image"), TEMPLATE.parameterDefault("LiveImage").orElseThrow());
-        assertEquals(releaseParameter("secret/APP_SIGNING_KEY"), TEMPLATE.parameterDefault("LiveSigningKeySlot").orElseThrow());
-        assertEquals(releaseParameter("secret/DB_PASSWORD"), TEMPLATE.parameterDefault("LiveDbPasswordSlot").orElseThrow());
+        Deployment stack = Deployments.stack(Map.of(), name -> Optional.of("none"), Deployments.names());
+        List<String> written = List.of(releaseParameter("image"), releaseParameter("secret/APP_SIGNING_KEY"),
+                releaseParameter("secret/DB_PASSWORD"));
+        List<String> created = new ArrayList<>();
+        stack.properties("ReleaseParameters").path("Names").forEach(n -> created.add(n.asText()));
+        assertEquals(written, created, "the stack creates them");
+        JsonNode read = stack.properties("Release").path("Parameters");
+        assertEquals(written, List.of(read.path("Image").asText(), read.path("SigningKeySlot").asText(),
+                read.path("DbPasswordSlot").asText()), "its nested stack reads them");
         assertEquals(TEMPLATE.parameterDefault("ReleaseParameterPrefix").orElseThrow(),
                 FunctionEnvironment.of(Deployments.withRelease(Map.of(), "none"), "FinalizeFunction").get("RELEASE_PARAMETER_PREFIX"));
-    }
-
-    @Test
-    void withoutReleaseParametersTheStackCannotDeploy(Emulator emulator) {
-        World world = World.create(emulator);
-        IllegalStateException failure = assertThrows(IllegalStateException.class,
-                () -> deployNow(world, Map.of()));
-        assertTrue(failure.getMessage().contains(releaseParameter("")), failure.getMessage());
     }
 
     @Test
@@ -98,7 +96,8 @@ class CoexistenceIT {
         Deployment stack = deployNow(world, Map.of());
 
         assertEquals(world.repositoryUri + ":bootstrap", container(stack).path("Image").asText());
-        assertTrue(container(stack).path("Secrets").isMissingNode(), "no secret slot exists yet");
+        assertEquals(Map.of("APP_SIGNING_KEY", World.SIGNING_KEY_PARAMETER + "/a"), secrets(stack),
+                "the slot the first release writes (no task reads it before)");
         assertEquals("0", stack.properties("Service").path("DesiredCount").asText());
         assertEquals("ENABLED", stack.properties("PushRule").path("State").asText());
     }

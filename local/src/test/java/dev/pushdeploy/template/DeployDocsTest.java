@@ -59,8 +59,20 @@ class DeployDocsTest {
         while (file.find()) {
             named.add(file.group(1));
         }
+        assertFalse(named.isEmpty());
         for (String name : named) {
             assertTrue(Files.isRegularFile(Repo.ROOT.resolve(Path.of(name))), name);
         }
+    }
+
+    /** From an empty account: build, one deploy, a push. No parameter written, no function invoked by hand, no second deploy. */
+    @Test
+    void theStepsNeedNoHandMadeRelease() throws IOException {
+        String docs = docs();
+        String steps = docs.substring(docs.indexOf("### Step by step"), docs.indexOf("### Parameters"));
+        assertFalse(steps.contains("put-parameter"), steps);
+        assertFalse(steps.contains("aws lambda invoke"), steps);
+        assertEquals(1, Pattern.compile("^sam deploy", Pattern.MULTILINE).matcher(steps).results().count(), steps);
+        assertTrue(steps.contains("docker push"), steps);
     }
 }

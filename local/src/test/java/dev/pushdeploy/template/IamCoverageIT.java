@@ -87,15 +87,21 @@ class IamCoverageIT {
         Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, function));
         environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
                 "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
-        String event = Files.readString(Repo.events(Repo.EVENTS.get(function)));
+        ResponseUrl responses = ResponseUrl.start();
+        String event = responses.into(Files.readString(Repo.events(Repo.EVENTS.get(function))));
         String handlerClass = stack.template().properties(function).path("Handler").asText().split("::")[0];
 
-        List<Call> calls = FunctionEnvironment.with(environment, () -> {
-            prepare(function, world, event);
-            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass).getConstructor().newInstance();
-            return RecordingInterceptor.record(() -> handler.handleRequest(
-                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
-        });
+        List<Call> calls;
+        try {
+            calls = FunctionEnvironment.with(environment, () -> {
+                prepare(function, world, event);
+                RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass).getConstructor().newInstance();
+                return RecordingInterceptor.record(() -> handler.handleRequest(
+                        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+            });
+        } finally {
+            responses.close();
+        }
 
         assertFalse(calls.isEmpty(), function + ": no SDK call recorded (is the interceptor registered?)");
         List<Iam.Statement> statements = Iam.statements(stack, roleOf(stack, function));

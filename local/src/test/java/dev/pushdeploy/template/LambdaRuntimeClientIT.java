@@ -96,7 +96,8 @@ class LambdaRuntimeClientIT {
     void answersItsSampleEventLoggingOneJsonObjectPerLine(String function, Emulator emulator) throws Exception {
         World world = function.equals("ScanGateFunction") ? World.create(emulator, World.configDocument("HIGH")) : World.create(emulator);
         Map<String, String> environment = environment(world, function);
-        String event = Files.readString(Repo.events(Repo.EVENTS.get(function)));
+        ResponseUrl responses = ResponseUrl.start();
+        String event = responses.into(Files.readString(Repo.events(Repo.EVENTS.get(function))));
         Map<String, String> properties = new HashMap<>(environment);
         properties.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
                 "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
@@ -105,9 +106,18 @@ class LambdaRuntimeClientIT {
             return null;
         });
 
-        Run run = run(function, environment, emulator, event);
+        Run run;
+        try {
+            run = run(function, environment, emulator, event);
+        } finally {
+            responses.close();
+        }
 
         assertEquals("response", run.outcome().kind(), function + " answered " + run.outcome() + "\n" + run.stdout());
+        if (event.contains("\"ResponseURL\"")) {
+            assertEquals(1, responses.responses().size(), function + " answers CloudFormation once");
+            assertEquals("SUCCESS", Json.tree(responses.responses().get(0)).path("Status").asText(), responses.responses().get(0));
+        }
         JsonNode answer = Json.tree(run.outcome().body());
         assertTrue(answer.isObject() && answer.size() > 0, function + " answered " + run.outcome().body());
         List<JsonNode> lines = jsonLines(function, run);

@@ -32,6 +32,7 @@ final class Repo {
         fn("ReconcileFunction", "ReconcileHandler", "reconcile.json");
         fn("RolloutEventsFunction", "RolloutEventHandler", "ecs-deployment-completed.json");
         fn("LifecycleHookFunction", "LifecycleHookHandler", "lifecycle-hook.json");
+        fn("ReleaseParametersFunction", "ReleaseParametersHandler", "release-parameters.json");
     }
 
     private Repo() {

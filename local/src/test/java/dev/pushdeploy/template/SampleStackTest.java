@@ -28,11 +28,9 @@ class SampleStackTest {
         assertEquals(SampleStack.REPOSITORY, STACK.properties("Repository").path("RepositoryName").asText());
         assertEquals(SampleStack.CONFIG_PARAMETER, STACK.properties("ConfigParameter").path("Name").asText());
         assertEquals(SampleStack.RELEASE_PARAMETER_PREFIX, STACK.parameters().get("ReleaseParameterPrefix"));
-        assertEquals(SampleStack.LIVE_IMAGE_PARAMETER, Deployments.TEMPLATE.parameterDefault("LiveImage").orElseThrow());
-        assertEquals(SampleStack.LIVE_SIGNING_KEY_PARAMETER, Deployments.TEMPLATE.parameterDefault("LiveSigningKeySlot").orElseThrow());
-        assertEquals(SampleStack.LIVE_IMAGE_PARAMETER, Deployments.TEMPLATE.parameterDefault("SecondLiveImage").orElseThrow(),
-                "a second service's release parameters are named as the first's");
-        assertEquals(SampleStack.LIVE_SIGNING_KEY_PARAMETER, Deployments.TEMPLATE.parameterDefault("SecondLiveSigningKeySlot").orElseThrow());
+        JsonNode release = STACK.properties("Release").path("Parameters");
+        assertEquals(SampleStack.LIVE_IMAGE_PARAMETER, release.path("Image").asText());
+        assertEquals(SampleStack.LIVE_SIGNING_KEY_PARAMETER, release.path("SigningKeySlot").asText());
     }
 
     @Test

@@ -738,18 +738,17 @@ class TemplateOptionsIT {
         return null;
     }
 
-    /** The second service runs only once its own release parameters exist and differ from the first's. */
+    /** The second service reads its own release parameters (named after it): until its first release it runs no task. */
     @Test
     void theSecondServiceRunsOnItsOwnReleaseOnly() {
-        Map<String, String> release = Map.of(
+        Map<String, String> release = new java.util.HashMap<>(Map.of(
                 "/pushdeploy/release/pushdeploy/web/image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "a".repeat(64),
                 "/pushdeploy/release/pushdeploy/web/secret/APP_SIGNING_KEY", "/pushdeploy/web/app-signing-key/a",
                 "/pushdeploy/release/pushdeploy/web/secret/DB_PASSWORD", "none",
                 "/pushdeploy/release/pushdeploy/api/image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/api@sha256:" + "b".repeat(64),
-                "/pushdeploy/release/pushdeploy/api/secret/APP_SIGNING_KEY", "/pushdeploy/api/app-signing-key/b");
-        Map<String, String> two = Map.of("SecondServiceName", SECOND,
-                "SecondLiveImage", "/pushdeploy/release/pushdeploy/api/image",
-                "SecondLiveSigningKeySlot", "/pushdeploy/release/pushdeploy/api/secret/APP_SIGNING_KEY");
+                "/pushdeploy/release/pushdeploy/api/secret/APP_SIGNING_KEY", "/pushdeploy/api/app-signing-key/b",
+                "/pushdeploy/release/pushdeploy/api/secret/DB_PASSWORD", "none"));
+        Map<String, String> two = Map.of("SecondServiceName", SECOND);
         java.util.function.Function<String, java.util.Optional<String>> ssm = name -> java.util.Optional.ofNullable(release.get(name));
 
         Variant own = Variant.of(two, ssm);
@@ -759,10 +758,15 @@ class TemplateOptionsIT {
         assertEquals("[{\"Name\":\"APP_SIGNING_KEY\",\"ValueFrom\":\"/pushdeploy/api/app-signing-key/b\"}]", container.path("Secrets").toString());
         assertEquals("2", own.properties("SecondService").path("DesiredCount").asText());
 
-        Variant forgotten = Variant.of(Map.of("SecondServiceName", SECOND), ssm);
-        assertEquals("0", forgotten.properties("SecondService").path("DesiredCount").asText(), "the first service's release is not the second's");
-        assertFalse(forgotten.properties("SecondTaskDefinition").path("ContainerDefinitions").get(0).has("Secrets"));
-        assertEquals("2", forgotten.properties("Service").path("DesiredCount").asText());
+        release.put("/pushdeploy/release/pushdeploy/api/image", "none");
+        release.put("/pushdeploy/release/pushdeploy/api/secret/APP_SIGNING_KEY", "none");
+        Variant before = Variant.of(two, ssm);
+        assertEquals("0", before.properties("SecondService").path("DesiredCount").asText(), "no release of its own yet");
+        JsonNode bootstrap = before.properties("SecondTaskDefinition").path("ContainerDefinitions").get(0);
+        assertTrue(bootstrap.path("Image").asText().endsWith(":bootstrap"), bootstrap.toString());
+        assertEquals("[{\"Name\":\"APP_SIGNING_KEY\",\"ValueFrom\":\"/pushdeploy/api/app-signing-key/a\"}]", bootstrap.path("Secrets").toString(),
+                "the slot its first release writes");
+        assertEquals("2", before.properties("Service").path("DesiredCount").asText());
     }
 
     // ---------------------------------------------------------------- CI

@@ -39,6 +39,17 @@ public final class Clients {
                 .build();
     }
 
+    /**
+     * Aims the SDK's defaults (endpoint, region, credentials) at {@code endpoint}: the handlers run in
+     * this JVM build their clients as on Lambda, from the defaults.
+     */
+    public static void aimSdkDefaultsAt(URI endpoint) {
+        System.setProperty("aws.endpointUrl", endpoint.toString());
+        System.setProperty("aws.region", REGION);
+        System.setProperty("aws.accessKeyId", ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", ACCESS_KEY);
+    }
+
     /** Marks the runtime's own requests. */
     private static final class Internal implements ExecutionInterceptor {
         @Override

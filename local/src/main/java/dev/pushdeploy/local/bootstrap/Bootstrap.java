@@ -16,7 +16,6 @@ import dev.pushdeploy.local.events.RuleSpec;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.stack.PipelineTemplate;
-import dev.pushdeploy.local.template.CfnTemplate;
 import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.secrets.MasterCredentials;
 import dev.pushdeploy.secrets.RandomValues;
@@ -51,9 +50,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * Stands up the local stack the way the README's "Deploying to AWS" does on AWS, from
  * {@code template.yaml} expanded by aws-sam-translator ({@link LocalCloudFormation}):
  * <ol>
- *   <li>the release parameters the template reads (its {@value CfnTemplate#SSM_STRING} parameters)
- *       are created with {@code none};</li>
- *   <li>the stack is created: the service with zero tasks on its bootstrap revision;</li>
+ *   <li>the stack is created (its custom resource creates the release parameters with {@code none},
+ *       its nested stack reads them): the service with zero tasks on its bootstrap revision;</li>
  *   <li>images {@value #INITIAL_TAG} and {@value #NEXT_TAG} are pushed to every configured
  *       repository ({@value #NEXT_TAG} is what the sample events and manual inputs name);</li>
  *   <li>the first release: slot {@code a} of every managed secret, and the release parameters the
@@ -62,7 +60,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  *   <li>the stack is deployed again: a new revision with that image and those slots, the service
  *       at its desired count.</li>
  * </ol>
- * Without a release ({@link #create(PipelineTemplate.LocalTemplate, boolean)}) it stops after step 3, as the README
+ * Without a release ({@link #create(PipelineTemplate.LocalTemplate, boolean)}) it stops after step 2, as the README
  * has it now: the service runs the stack's bootstrap revision with no task, and the first push of a matching tag
  * is the first release, made by the workflow.
  *
@@ -143,7 +141,6 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
         if (database != null) {
             database.reset();
         }
-        noReleaseYet(template);
         configParameter = template.beforeFirstRelease().configParameterName();
         PipelineTemplate stack = cloudFormation.deploy(template, this::parameter);
         PipelineConfig config = ConfigParser.parse(parameter(configParameter).orElseThrow(() ->
@@ -215,20 +212,8 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
         }
     }
 
-    /** README step 1: every release parameter the template reads exists, with {@code none}. */
-    private void noReleaseYet(PipelineTemplate.LocalTemplate template) {
-        template.template().parameters().properties().forEach(p -> {
-            if (CfnTemplate.SSM_STRING.equals(p.getValue().path("Type").asText())) {
-                String name = template.parameters().getOrDefault(p.getKey(), p.getValue().path("Default").asText());
-                if (parameter(name).isEmpty()) {
-                    ssm.putParameter(r -> r.name(name).type(ParameterType.STRING).value("none"));
-                }
-            }
-        });
-    }
-
     /**
-     * README step 4: slot {@code a} of every managed secret, and the release parameters pointed at
+     * The first release made by hand: slot {@code a} of every managed secret, and the release parameters pointed at
      * the first image and those slots. Which release parameter goes where is read from the template:
      * evaluated with every release parameter holding a marker, each service's container shows the
      * parameter its image comes from and the parameter each secret's slot comes from.

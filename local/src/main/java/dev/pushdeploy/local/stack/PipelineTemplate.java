@@ -59,10 +59,8 @@ public final class PipelineTemplate {
      * {@code services} are the template's second service and copies of its block (as
      * {@link CfnTemplate#withServices} makes them), service {@code k} with a parameter set of its own:
      * named {@code <AppName><k>} (the second keeps a {@code SecondServiceName} given), routed by
-     * the path {@code /<name>/*}, its release parameters (the {@code Second*} parameters that name
-     * Parameter Store parameters, {@link CfnTemplate#parameterStoreNames}) under its own name
-     * ({@code <ReleaseParameterPrefix>/<ClusterName>/<name>/…}, as the README's bootstrap of a
-     * second service has them); parameters given for a copy ({@code Service3…}) win.
+     * the path {@code /<name>/*} (its release parameters follow its name, as the template builds
+     * them); parameters given for a copy ({@code Service3…}) win.
      */
     public static LocalTemplate expand(Path file, Map<String, String> parameters, int services) {
         if (services < 1) {
@@ -81,28 +79,12 @@ public final class PipelineTemplate {
         return new LocalTemplate(template.withServices(services), all);
     }
 
-    /** The parameter set of service {@code k} (2 or more): its name, path and release parameters. */
+    /** The parameter set of service {@code k} (2 or more): its name and path. */
     private static Map<String, String> serviceParameters(CfnTemplate template, Map<String, String> values, int k) {
         String prefix = k == 2 ? "Second" : "Service" + k;
         Function<String, String> value = parameter -> values.getOrDefault(parameter, template.parameterDefault(parameter).orElse(""));
         String name = k == 2 && !value.apply("SecondServiceName").isEmpty() ? value.apply("SecondServiceName") : value.apply("AppName") + k;
-        String releaseParameters = value.apply("ReleaseParameterPrefix") + "/" + value.apply("ClusterName") + "/";
-        Map<String, String> set = new HashMap<>(Map.of(prefix + "ServiceName", name, prefix + "PathPattern", "/" + name + "/*"));
-        Function<String, String> declared = parameter -> template.parameterDefault(parameter).orElse("");
-        String firstService = declared.apply("ReleaseParameterPrefix") + "/" + declared.apply("ClusterName") + "/"
-                + declared.apply("AppName") + "/";
-        template.parameterStoreNames().forEach(parameter -> {
-            if (parameter.startsWith("Second")) {
-                String release = declared.apply(parameter);
-                if (!release.startsWith(firstService)) {
-                    throw new IllegalStateException("parameter " + parameter + " of template.yaml does not default to a release"
-                            + " parameter of the first service (" + firstService + "...): " + release);
-                }
-                set.put(prefix + parameter.substring("Second".length()), releaseParameters + name + "/"
-                        + release.substring(firstService.length()));
-            }
-        });
-        return set;
+        return Map.of(prefix + "ServiceName", name, prefix + "PathPattern", "/" + name + "/*");
     }
 
     /** Names of the local stack's resources the template leaves unnamed ({@link #localName}). */

@@ -5,7 +5,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,39 +80,6 @@ public final class CfnTemplate {
             }
         });
         return files;
-    }
-
-    /**
-     * The parameters whose values name the Parameter Store parameters a deployment reads: those of
-     * type {@value #SSM_STRING}, and those passed as they are ({@code Ref}) to a parameter of that
-     * type of a nested stack (a {@code TemplateURL} that is a path), in template order.
-     */
-    public Set<String> parameterStoreNames() {
-        Set<String> names = new LinkedHashSet<>();
-        parameters().properties().forEach(p -> {
-            if (SSM_STRING.equals(p.getValue().path("Type").asText())) {
-                names.add(p.getKey());
-            }
-        });
-        resources(Deployment.STACK).values().forEach(stack -> {
-            JsonNode url = stack.path("Properties").path("TemplateURL");
-            if (url.isTextual() && !isUrl(url.asText())) {
-                Set<String> nested = expand(directory.resolve(url.asText()), region, account, Map.of()).parameterStoreNames();
-                stack.path("Properties").path("Parameters").properties().forEach(p -> {
-                    String ref = p.getValue().path("Ref").asText("");
-                    if (nested.contains(p.getKey()) && parameters().has(ref)) {
-                        names.add(ref);
-                    }
-                });
-            }
-        });
-        Set<String> ordered = new LinkedHashSet<>();
-        parameters().fieldNames().forEachRemaining(name -> {
-            if (names.contains(name)) {
-                ordered.add(name);
-            }
-        });
-        return ordered;
     }
 
     /** Whether a {@code TemplateURL} is a URL (https://, s3://...), not a path. */

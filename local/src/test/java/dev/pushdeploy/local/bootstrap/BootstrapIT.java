@@ -47,6 +47,7 @@ class BootstrapIT {
     @BeforeAll
     static void start() {
         moto = MotoServer.start();
+        Clients.aimSdkDefaultsAt(moto.endpoint());
         bootstrap = new Bootstrap(moto.endpoint(), URI.create("http://localhost:1/pushdeploy-local/smoke/"));
         clients = new Clients(moto.endpoint());
     }
@@ -95,7 +96,8 @@ class BootstrapIT {
 
     @Test
     void withItsDefaultsTheLocalStackIsTheTemplatesDefaults() {
-        CfnTemplate template = PipelineTemplate.expand(TEMPLATE, Map.of()).template();
+        PipelineTemplate.LocalTemplate local = PipelineTemplate.expand(TEMPLATE, Map.of());
+        CfnTemplate template = local.template();
         Map<String, String> defaults = new HashMap<>();
         for (String name : List.of("ContainerPort", "HealthCheckPath", "TaskCpu", "TaskMemory", "DesiredCount", "AppName", "ContainerName")) {
             defaults.put(name, template.parameterDefault(name).orElseThrow());
@@ -105,11 +107,11 @@ class BootstrapIT {
         assertService(stack, defaults);
         Set<String> released = new TreeSet<>();
         SsmClient ssm = clients.build(SsmClient.builder());
-        template.parameterStoreNames().forEach(p ->
-                released.add(ssm.getParameter(r -> r.name(template.parameterDefault(p).orElseThrow())).parameter().value()));
+        bootstrap.resolve(local).properties("ReleaseParameters").path("Names").forEach(name ->
+                released.add(ssm.getParameter(r -> r.name(name.asText())).parameter().value()));
         StackOutputs.Service web = stack.service();
         assertEquals(new TreeSet<>(Set.of(web.repositoryUri() + "@" + web.initialDigest(), "/pushdeploy/web/app-signing-key/a",
-                "/pushdeploy/web/db-password/a")), released, "the first release is recorded where the template reads it");
+                "/pushdeploy/web/db-password/a")), released, "the first release is recorded in the parameters the stack created");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.pushdeploy.local.stack;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,9 +36,9 @@ class PipelineTemplateTest {
     void everyStepIsAFunctionWhoseHandlerClassExists() throws ReflectiveOperationException {
         Map<String, FunctionSpec> functions = template.functions().stream()
                 .collect(Collectors.toMap(FunctionSpec::name, Function.identity()));
-        assertEquals(java.util.stream.Stream.concat(STEPS.stream(), java.util.stream.Stream.of("Reconcile", "RolloutEvents", "LifecycleHook"))
+        assertEquals(java.util.stream.Stream.concat(STEPS.stream(), java.util.stream.Stream.of("Reconcile", "RolloutEvents", "LifecycleHook", "ReleaseParameters"))
                 .map(s -> s + "Function").collect(Collectors.toSet()), functions.keySet(),
-                "the steps, the functions of the rules outside the state machine, and ECS's lifecycle hook");
+                "the steps, the functions of the rules outside the state machine, ECS's lifecycle hook and the stack's custom resource");
         for (String step : STEPS) {
             FunctionSpec spec = functions.get(step + "Function");
             assertEquals("dev.pushdeploy.handler." + step + "Handler::handleRequest", spec.handler());
@@ -101,9 +103,9 @@ class PipelineTemplateTest {
             String name = "web" + k;
             assertTrue(many.ecsService("pushdeploy", name).isPresent(), name);
             String prefix = k == 2 ? "Second" : "Service" + k;
-            assertEquals("/pushdeploy/release/pushdeploy/" + name + "/image", local.parameters().get(prefix + "LiveImage"));
-            assertEquals("/pushdeploy/release/pushdeploy/" + name + "/secret/APP_SIGNING_KEY",
-                    local.parameters().get(prefix + "LiveSigningKeySlot"));
+            JsonNode release = stack.properties(prefix + "Release").path("Parameters");
+            assertEquals("/pushdeploy/release/pushdeploy/" + name + "/image", release.path("Image").asText());
+            assertEquals("/pushdeploy/release/pushdeploy/" + name + "/secret/APP_SIGNING_KEY", release.path("SigningKeySlot").asText());
             assertEquals("/" + name + "/*", local.parameters().get(prefix + "PathPattern"));
         }
         assertEquals(Set.of(10, 11, 12), stack.template().resources("AWS::ElasticLoadBalancingV2::ListenerRule").keySet().stream()
@@ -125,9 +127,7 @@ class PipelineTemplateTest {
     void twoServicesAsAnOptionAreTheTemplatesSecondService() {
         PipelineTemplate.LocalTemplate two = PipelineTemplate.expand(ROOT.resolve("template.yaml"), Map.of(), 2);
         PipelineTemplate.LocalTemplate declared = PipelineTemplate.expand(ROOT.resolve("template.yaml"),
-                Map.of("SecondServiceName", "web2", "SecondPathPattern", "/web2/*",
-                        "SecondLiveImage", "/pushdeploy/release/pushdeploy/web2/image",
-                        "SecondLiveSigningKeySlot", "/pushdeploy/release/pushdeploy/web2/secret/APP_SIGNING_KEY"));
+                Map.of("SecondServiceName", "web2", "SecondPathPattern", "/web2/*"));
         assertEquals(declared.parameters(), two.parameters());
         assertEquals(declared.template().root(), two.template().root());
     }

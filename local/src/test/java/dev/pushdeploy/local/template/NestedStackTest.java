@@ -49,10 +49,8 @@ class NestedStackTest {
     }
 
     @Test
-    void theParametersThatNameParameterStoreParametersIncludeThoseANestedStackReads() {
+    void theNestedTemplatesAreThoseGivenAsPaths() {
         CfnTemplate template = CfnTemplate.expand(FIXTURE, REGION, ACCOUNT, Map.of());
-        assertEquals(List.of("CountName"), List.copyOf(template.parameterStoreNames()),
-                "passed as it is to an SSM-typed parameter of the nested stack (Image is made with Fn::Sub)");
         assertEquals(List.of(FIXTURE.toAbsolutePath().getParent().resolve("app/child.yaml")), template.nestedTemplates(),
                 "the remote template is not a file");
     }

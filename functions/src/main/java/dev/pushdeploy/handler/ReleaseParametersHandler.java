@@ -1,0 +1,101 @@
+package dev.pushdeploy.handler;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
+import dev.pushdeploy.adapter.http.PresignedUrlPut;
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.ledger.ReleaseParameterSeed;
+import dev.pushdeploy.log.StepLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * ReleaseParameters: the custom resource that creates the release parameters the stack reads
+ * ({@link ReleaseParameterSeed}), so the first {@code sam deploy} needs none made by hand.
+ * CloudFormation's custom-resource protocol: the request is the event; the answer is PUT to its
+ * presigned {@code ResponseURL} — always, also when the request is bad or a call fails (FAILED,
+ * with the reason), since CloudFormation otherwise waits out the resource's ServiceTimeout.
+ * Create and Update create what is missing; Delete changes nothing (the parameters outlive the
+ * stack, with the last release in them).
+ */
+public final class ReleaseParametersHandler extends StepHandler<ReleaseParametersHandler.Request, ReleaseParametersHandler.Answer> {
+    static final String PHYSICAL_ID = "pushdeploy-release-parameters";
+    /** CloudFormation reads at most 4,096 bytes of a response; the reason is cut well below. */
+    static final int REASON_MAX = 1000;
+
+    /** The fields of CloudFormation's request that this resource reads. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Request(@JsonProperty("RequestType") String requestType, @JsonProperty("ResponseURL") String responseUrl,
+                          @JsonProperty("StackId") String stackId, @JsonProperty("RequestId") String requestId,
+                          @JsonProperty("LogicalResourceId") String logicalResourceId,
+                          @JsonProperty("PhysicalResourceId") String physicalResourceId,
+                          @JsonProperty("ResourceProperties") Properties properties) {
+    }
+
+    /** The resource's properties: the prefix every name must lie under, and the names. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Properties(@JsonProperty("Prefix") String prefix, @JsonProperty("Names") List<String> names) {
+    }
+
+    /** What the function answers (CloudFormation reads the PUT response, not this). */
+    public record Answer(String status, List<String> created) {
+    }
+
+    private final ReleaseParameterSeed seed;
+    private final BiConsumer<String, byte[]> responses;
+
+    /** Wired from the environment, as Lambda runs it. */
+    public ReleaseParametersHandler() {
+        this(new ReleaseParameterSeed(new SsmReleaseParameters(Aws.ssm())), new PresignedUrlPut(Duration.ofSeconds(10))::put);
+    }
+
+    /** @param responses sends a response body to a response URL */
+    public ReleaseParametersHandler(ReleaseParameterSeed seed, BiConsumer<String, byte[]> responses) {
+        super(Request.class, "ReleaseParameters");
+        this.seed = seed;
+        this.responses = responses;
+    }
+
+    @Override
+    protected Answer handle(Request request, StepLog log) {
+        if (request.responseUrl() == null || request.responseUrl().isBlank()) {
+            throw new InvalidRequestException("ResponseURL", "missing: not a CloudFormation custom resource request");
+        }
+        Map<String, Object> response = new LinkedHashMap<>();
+        List<String> created = List.of();
+        try {
+            created = apply(request);
+            log.info("release parameters ready", "request", request.requestType(), "created", created);
+            response.put("Status", "SUCCESS");
+            response.put("Data", Map.of("Created", Integer.toString(created.size())));
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String reason = message.length() <= REASON_MAX ? message : message.substring(0, REASON_MAX - 1) + "…";
+            log.error("release parameters failed", "request", request.requestType(), "reason", reason);
+            response.put("Status", "FAILED");
+            response.put("Reason", reason);
+        }
+        response.put("PhysicalResourceId", request.physicalResourceId() == null ? PHYSICAL_ID : request.physicalResourceId());
+        response.put("StackId", request.stackId());
+        response.put("RequestId", request.requestId());
+        response.put("LogicalResourceId", request.logicalResourceId());
+        responses.accept(request.responseUrl(), Json.write(response).getBytes(StandardCharsets.UTF_8));
+        return new Answer((String) response.get("Status"), created);
+    }
+
+    private List<String> apply(Request request) {
+        Properties properties = request.properties() == null ? new Properties(null, null) : request.properties();
+        return switch (request.requestType() == null ? "" : request.requestType()) {
+            case "Create", "Update" -> seed.ensure(properties.prefix(), properties.names());
+            case "Delete" -> List.of();
+            default -> throw new InvalidRequestException("RequestType", "must be Create, Update or Delete, got " + request.requestType());
+        };
+    }
+}

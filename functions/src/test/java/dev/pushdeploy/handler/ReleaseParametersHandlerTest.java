@@ -1,0 +1,133 @@
+package dev.pushdeploy.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.Trees;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.ledger.ReleaseParameterSeed;
+import dev.pushdeploy.ledger.ReleaseParameters;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+class ReleaseParametersHandlerTest {
+    static final String URL = "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/presigned";
+    static final String IMAGE = "/pushdeploy/release/pushdeploy/web/image";
+
+    private final Map<String, String> values = new ConcurrentHashMap<>();
+    private final List<String> urls = new ArrayList<>();
+    private final List<JsonNode> responses = new ArrayList<>();
+    private RuntimeException failure;
+    private final ReleaseParameters parameters = new ReleaseParameters() {
+        @Override
+        public Optional<String> read(String name) {
+            return Optional.ofNullable(values.get(name));
+        }
+
+        @Override
+        public void write(String name, String value) {
+            throw new AssertionError("the custom resource overwrote " + name);
+        }
+
+        @Override
+        public boolean createIfAbsent(String name, String value) {
+            if (failure != null) {
+                throw failure;
+            }
+            return values.putIfAbsent(name, value) == null;
+        }
+    };
+    private final ReleaseParametersHandler handler = new ReleaseParametersHandler(new ReleaseParameterSeed(parameters), (url, body) -> {
+        urls.add(url);
+        responses.add(Trees.tree(new String(body, StandardCharsets.UTF_8)));
+    });
+
+    /** CloudFormation's request, shaped as its documentation shows it. */
+    static String request(String type, String names) {
+        return """
+                {"RequestType": "%s", "RequestId": "req-1", "ResponseURL": "%s",
+                 "ResourceType": "Custom::ReleaseParameters", "LogicalResourceId": "ReleaseParameters",
+                 "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/pushdeploy/guid",
+                 %s
+                 "ResourceProperties": {"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:f",
+                                        "Prefix": "/pushdeploy/release", "Names": %s}}
+                """.formatted(type, URL, type.equals("Create") ? "" : "\"PhysicalResourceId\": \"pushdeploy-release-parameters\",", names);
+    }
+
+    private JsonNode invoke(String event) {
+        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+        assertEquals(List.of(URL), urls, "one response, to the request's URL");
+        return responses.get(0);
+    }
+
+    @Test
+    void createMakesTheMissingParametersAndAnswersSuccess() {
+        JsonNode response = invoke(request("Create", "[\"" + IMAGE + "\"]"));
+        assertEquals("none", values.get(IMAGE));
+        assertEquals("SUCCESS", response.path("Status").asText());
+        assertEquals(ReleaseParametersHandler.PHYSICAL_ID, response.path("PhysicalResourceId").asText());
+        assertEquals("req-1", response.path("RequestId").asText());
+        assertEquals("ReleaseParameters", response.path("LogicalResourceId").asText());
+        assertEquals("arn:aws:cloudformation:us-east-1:123456789012:stack/pushdeploy/guid", response.path("StackId").asText());
+        assertEquals("1", response.path("Data").path("Created").asText());
+    }
+
+    @Test
+    void updateKeepsWhatThePipelineWrote() {
+        values.put(IMAGE, "repo@sha256:ab");
+        JsonNode response = invoke(request("Update", "[\"" + IMAGE + "\"]"));
+        assertEquals("repo@sha256:ab", values.get(IMAGE));
+        assertEquals("SUCCESS", response.path("Status").asText());
+        assertEquals("0", response.path("Data").path("Created").asText());
+    }
+
+    @Test
+    void deleteChangesNothing() {
+        JsonNode response = invoke(request("Delete", "[\"" + IMAGE + "\"]"));
+        assertTrue(values.isEmpty());
+        assertEquals("SUCCESS", response.path("Status").asText());
+        assertEquals("pushdeploy-release-parameters", response.path("PhysicalResourceId").asText());
+    }
+
+    @Test
+    void badNamesAnswerFailedNamingThemAndCreateNothing() {
+        JsonNode response = invoke(request("Create", "[\"" + IMAGE + "\", \"/elsewhere/x\"]"));
+        assertEquals("FAILED", response.path("Status").asText());
+        assertEquals("Names: /elsewhere/x is not under the prefix /pushdeploy/release", response.path("Reason").asText());
+        assertTrue(values.isEmpty());
+    }
+
+    @Test
+    void aFailingCallStillAnswersWithABoundedReason() {
+        failure = new IllegalStateException("x".repeat(5000));
+        JsonNode response = invoke(request("Create", "[\"" + IMAGE + "\"]"));
+        assertEquals("FAILED", response.path("Status").asText());
+        assertEquals(ReleaseParametersHandler.REASON_MAX, response.path("Reason").asText().length());
+    }
+
+    @Test
+    void anUnknownRequestTypeAnswersFailed() {
+        JsonNode response = invoke(request("Replace", "[\"" + IMAGE + "\"]"));
+        assertEquals("FAILED", response.path("Status").asText());
+        assertTrue(response.path("Reason").asText().startsWith("RequestType: must be Create, Update or Delete"));
+    }
+
+    @Test
+    void withoutAResponseUrlTheInvocationFails() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> handler.handleRequest(
+                new ByteArrayInputStream("{\"RequestType\":\"Create\"}".getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), null));
+        assertTrue(e.getMessage().startsWith("ResponseURL: missing"), e.getMessage());
+        assertEquals("ResponseURL", e.field());
+        assertTrue(urls.isEmpty());
+    }
+}
