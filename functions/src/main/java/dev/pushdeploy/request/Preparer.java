@@ -19,6 +19,7 @@ import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.request.ImageRegistry.Image;
 import dev.pushdeploy.rollout.ServiceReader;
 import dev.pushdeploy.rollout.ServiceState;
+import dev.pushdeploy.secrets.Slots;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -164,6 +165,9 @@ public final class Preparer {
         if (!live.released()) {
             draft.firstRelease(target.desiredCount(), live.desiredCount());
         }
+        if (!target.secrets().isEmpty()) {
+            draft.liveSlots(target, live);
+        }
         return draft.flags(!target.secrets().isEmpty(), true, target.scanSeverity() != null).proceed();
     }
 
@@ -215,6 +219,7 @@ public final class Preparer {
                 .reason(rotate.reason() != null ? rotate.reason() : "manual secret rotation")
                 .image(live.image(), live.digest())
                 .previous(live)
+                .liveSlots(target, live)
                 .flags(true, true, false)
                 .proceed();
     }
@@ -343,6 +348,12 @@ public final class Preparer {
 
         Draft previous(Live live) {
             request.previousTaskDefinition(live.taskDefinition().arn()).previousImage(live.image());
+            return this;
+        }
+
+        /** The slot of each of the target's managed secrets that the live container references, for RotateSecrets. */
+        Draft liveSlots(Target target, Live live) {
+            request.liveSlots(Slots.live(target.secrets(), live.container().liveSecrets()));
             return this;
         }
 

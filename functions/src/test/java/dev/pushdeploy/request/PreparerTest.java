@@ -47,6 +47,7 @@ class PreparerTest {
         assertEquals(URI + "@" + LIVE_DIGEST, r.previousImage());
         assertNull(r.targetTaskDefinition());
         assertTrue(r.rotate(), "the target has a managed secret");
+        assertEquals(Map.of("APP_SIGNING_KEY", "a"), r.liveSlots(), "the slot the live container references, for RotateSecrets");
         assertTrue(r.register());
         assertFalse(r.scanGate(), "no scanSeverity configured");
         assertEquals(600, r.deadlineSeconds());
@@ -71,6 +72,17 @@ class PreparerTest {
         String bootstrap = world.taskDefinitions.add("web", "app", URI + ":bootstrap", Map.of());
         world.services.runOnly(bootstrap, 0);
         return bootstrap;
+    }
+
+    @Test
+    void theBootstrapRevisionNamesNoLiveSlotForTheRotation() {
+        world.services.runOnly(world.taskDefinitions.add("web", "app", URI + ":bootstrap",
+                Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/b")), 0);
+
+        DeployRequest r = world.prepare(push("v1.0.0", LIVE_DIGEST), "exec-first");
+
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(Map.of(), r.liveSlots(), "no task reads the slots the bootstrap revision names");
     }
 
     @Test
@@ -370,6 +382,7 @@ class PreparerTest {
         assertEquals(LIVE_DIGEST, r.digest());
         assertEquals(world.liveArn, r.previousTaskDefinition());
         assertTrue(r.rotate() && r.register());
+        assertEquals(Map.of("APP_SIGNING_KEY", "a"), r.liveSlots());
         assertFalse(r.scanGate());
         assertEquals("key leaked", r.reason());
     }
