@@ -127,6 +127,36 @@ class FirstReleaseIT {
         assertEquals(workflow.web.target().desiredCount(), service().runningCount(), "the next push is the first release");
     }
 
+    /**
+     * A release that made a service's first release and then fails elsewhere undoes it with a rollback execution naming
+     * the run it undoes (as the release state machine starts it): the service goes back to the bootstrap revision with
+     * no task, its release parameters to none, and the first release's record says who undid it.
+     */
+    @Test
+    void undoingTheFirstReleaseWithdrawsIt() {
+        RunResult first = workflow.push(Bootstrap.INITIAL_TAG, Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", first.outcome(), first.reason());
+        String execution = first.executionArn().substring(first.executionArn().lastIndexOf(':') + 1);
+
+        RunResult undo = workflow.run("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + bootstrap
+                + "\",\"undoes\":\"" + execution + "\",\"reason\":\"the release failed elsewhere\"}", Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", undo.outcome(), undo.reason());
+        assertEquals(bootstrap, workflow.liveTaskDefinition());
+        assertEquals(0, service().desiredCount());
+        assertEquals(0, service().runningCount(), "nothing runs");
+        assertEquals(NONE, parameter(imageParameter()));
+        assertEquals(NONE, parameter(slotParameter()));
+        String undoName = undo.executionArn().substring(undo.executionArn().lastIndexOf(':') + 1);
+        assertEquals(undoName, workflow.historyOf(first).get("undoneBy").s());
+        assertFalse(workflow.lockHeld(), "lock released");
+        assertFalse(status().live().released(), "no release again");
+
+        RunResult again = workflow.push(Bootstrap.NEXT_TAG, Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", again.outcome(), again.reason());
+        assertEquals(slots("a"), live().secrets(), "the next push is the first release again");
+    }
+
     @Test
     void aRollbackOrARotationWithNoReleaseIsRejectedWithoutAWrite() throws Exception {
         for (String file : List.of("events/manual-rollback.json", "events/manual-rotate.json")) {
