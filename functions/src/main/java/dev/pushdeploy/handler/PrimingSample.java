@@ -10,12 +10,13 @@ import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.Verdict;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * The state a function's priming request is made of (see {@link StepHandler#beforeCheckpoint}):
  * a deploy of the first configured service from its live revision to itself, with the pieces
  * each step reads. Identifiers are real where a read can use them (the service, its live
- * revision); the request and the image are the priming's own.
+ * revision); the request and the image are the priming's own, and its secrets have no live slot.
  *
  * @param live the service's live revision, null when it has none (or ECS could not be read)
  */
@@ -34,7 +35,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                 .cluster(target.cluster()).service(target.service()).container(target.container())
                 .repository(target.repository()).image(image).digest("sha256:" + "0".repeat(64))
                 .reason("SnapStart priming").pushedAt(now)
-                .previousTaskDefinition(live)
+                .previousTaskDefinition(live).liveSlots(target.secrets().isEmpty() ? null : Map.of())
                 .decision(Decision.PROCEED).rotate(!target.secrets().isEmpty()).register(true)
                 .deadlineSeconds(DEADLINE_SECONDS).executionArn(EXECUTION_ARN).startedAt(now)
                 .build();

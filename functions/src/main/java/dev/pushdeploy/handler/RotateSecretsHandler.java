@@ -21,7 +21,7 @@ public final class RotateSecretsHandler extends StepHandler<RotateSecretsHandler
 
     public RotateSecretsHandler() {
         this(new SecretRotator(new SsmConfigSource(Aws::ssm, Env.require(Env.CONFIG_PARAMETER)),
-                new EcsTaskDefinitions(Aws.ecs()), new SsmSlotStore(Aws.ssm()), new PostgresRoles()));
+                new EcsTaskDefinitions(Aws::ecs), new SsmSlotStore(Aws.ssm()), new PostgresRoles()));
     }
 
     public RotateSecretsHandler(SecretRotator rotator) {

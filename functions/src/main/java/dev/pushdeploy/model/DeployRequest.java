@@ -1,5 +1,7 @@
 package dev.pushdeploy.model;
 
+import java.util.Map;
+
 /**
  * The normalised request every step after Prepare works from ({@code $.request} in the
  * state machine). It carries identifiers only, never a secret value. Built by name:
@@ -25,6 +27,10 @@ package dev.pushdeploy.model;
  *                               tasks StartDeployment asks for with the new revision; null: the service keeps its count
  * @param previousDesiredCount   for the first release: the service's count before it (0 on the stack's bootstrap
  *                               revision), which the way back restores with the previous revision; null otherwise
+ * @param liveSlots              for a request that rotates: the slot ({@code a} or {@code b}) each managed secret has in
+ *                               the container of {@code previousTaskDefinition}, by secret name (a secret it does not
+ *                               reference is absent), as Prepare read it; names only. Null: not read (RotateSecrets
+ *                               reads the revision itself)
  */
 public record DeployRequest(
         String requestId,
@@ -53,7 +59,8 @@ public record DeployRequest(
         Long startedAt,
         String undoes,
         Integer desiredCount,
-        Integer previousDesiredCount) implements ServiceScoped {
+        Integer previousDesiredCount,
+        Map<String, String> liveSlots) implements ServiceScoped {
 
     @Override
     public String serviceKey() {
@@ -82,7 +89,8 @@ public record DeployRequest(
                 .rotate(rotate).register(register).scanGate(scanGate)
                 .deadlineSeconds(deadlineSeconds).bakeSeconds(bakeSeconds)
                 .executionArn(executionArn).startedAt(startedAt).undoes(undoes)
-                .desiredCount(desiredCount).previousDesiredCount(previousDesiredCount);
+                .desiredCount(desiredCount).previousDesiredCount(previousDesiredCount)
+                .liveSlots(liveSlots);
     }
 
     /** Sets the components of a {@link DeployRequest} by name. */
@@ -114,6 +122,7 @@ public record DeployRequest(
         private String undoes;
         private Integer desiredCount;
         private Integer previousDesiredCount;
+        private Map<String, String> liveSlots;
 
         private Builder() {
         }
@@ -253,11 +262,16 @@ public record DeployRequest(
             return this;
         }
 
+        public Builder liveSlots(Map<String, String> value) {
+            liveSlots = value;
+            return this;
+        }
+
         public DeployRequest build() {
             return new DeployRequest(requestId, action, source, cluster, service, container, repository, image, digest,
                     tag, reason, pushedAt, previousTaskDefinition, previousImage, targetTaskDefinition, decision,
                     decisionReason, rotate, register, scanGate, deadlineSeconds, bakeSeconds, executionArn, startedAt, undoes,
-                    desiredCount, previousDesiredCount);
+                    desiredCount, previousDesiredCount, liveSlots);
         }
     }
 }

@@ -49,12 +49,10 @@ public final class SecretRotator {
         PipelineConfig pipeline = config.load();
         Target target = pipeline.forService(request.cluster(), request.service())
                 .orElseThrow(() -> new ConfigurationException("no target is configured for service " + request.serviceKey()));
-        Map<String, String> live = request.previousTaskDefinition() == null
-                ? Map.of()
-                : liveSecrets(request.previousTaskDefinition(), target.container());
+        Map<String, String> liveSlots = liveSlots(request, target);
         List<Planned> plan = new ArrayList<>();
         for (SecretSpec spec : target.secrets()) {
-            Optional<String> liveSlot = Slots.live(spec, live);
+            Optional<String> liveSlot = Optional.ofNullable(liveSlots.get(spec.name()));
             SecretSlot next = nextSlot(spec, liveSlot);
             plan.add(new Planned(spec, liveSlot.orElse(null), next.slot(), RandomValues.next(spec.length()), next.username()));
         }
@@ -99,6 +97,26 @@ public final class SecretRotator {
     /** The database role of a slot: {@code <role>_a} or {@code <role>_b}. */
     public static String roleName(SecretSpec spec, String slot) {
         return spec.postgres().role() + "_" + slot;
+    }
+
+    /**
+     * The live slot of each managed secret (secret name → slot): the request's, as Prepare read
+     * them from the previous revision, or else read from that revision (a request prepared without
+     * them); none without a previous revision.
+     */
+    private Map<String, String> liveSlots(DeployRequest request, Target target) {
+        if (request.liveSlots() != null) {
+            request.liveSlots().forEach((secret, slot) -> {
+                if (!Slots.A.equals(slot) && !Slots.B.equals(slot)) {
+                    throw new InvalidRequestException("request.liveSlots." + secret, "'" + slot + "' is not a slot (a or b)");
+                }
+            });
+            return request.liveSlots();
+        }
+        if (request.previousTaskDefinition() == null) {
+            return Map.of();
+        }
+        return Slots.live(target.secrets(), liveSecrets(request.previousTaskDefinition(), target.container()));
     }
 
     /** The secret slots the container's release reads in the live revision (name → valueFrom). */

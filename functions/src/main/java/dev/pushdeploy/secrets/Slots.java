@@ -2,6 +2,8 @@ package dev.pushdeploy.secrets;
 
 import dev.pushdeploy.config.SecretSpec;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +27,15 @@ public final class Slots {
                 .filter(s -> slotOf(spec, s.getValue()).isPresent())
                 .min(Comparator.comparing((Map.Entry<String, String> s) -> !spec.name().equals(s.getKey())))
                 .flatMap(s -> slotOf(spec, s.getValue()));
+    }
+
+    /** The live slot of each of {@code specs} that the container references: secret name → slot. */
+    public static Map<String, String> live(List<SecretSpec> specs, Map<String, String> containerSecrets) {
+        Map<String, String> slots = new LinkedHashMap<>();
+        for (SecretSpec spec : specs) {
+            live(spec, containerSecrets).ifPresent(slot -> slots.put(spec.name(), slot));
+        }
+        return slots;
     }
 
     /** The slot a rotation writes: the one not live, {@code a} when nothing is live. */

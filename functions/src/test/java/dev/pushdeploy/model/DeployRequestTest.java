@@ -22,6 +22,7 @@ class DeployRequestTest {
                 .executionArn("arn:aws:states:us-east-1:123456789012:execution:deploy:exec-1").startedAt(2L)
                 .undoes("hist#2025-01-01T00:00:00.000Z#exec-0")
                 .desiredCount(2).previousDesiredCount(1)
+                .liveSlots(java.util.Map.of("APP_SIGNING_KEY", "a"))
                 .build();
     }
 

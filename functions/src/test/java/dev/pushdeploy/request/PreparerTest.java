@@ -47,6 +47,7 @@ class PreparerTest {
         assertEquals(URI + "@" + LIVE_DIGEST, r.previousImage());
         assertNull(r.targetTaskDefinition());
         assertTrue(r.rotate(), "the target has a managed secret");
+        assertEquals(Map.of("APP_SIGNING_KEY", "a"), r.liveSlots(), "the slot the live container references, for RotateSecrets");
         assertTrue(r.register());
         assertFalse(r.scanGate(), "no scanSeverity configured");
         assertEquals(600, r.deadlineSeconds());
@@ -71,6 +72,17 @@ class PreparerTest {
         String bootstrap = world.taskDefinitions.add("web", "app", URI + ":bootstrap", Map.of());
         world.services.runOnly(bootstrap, 0);
         return bootstrap;
+    }
+
+    @Test
+    void theBootstrapRevisionNamesNoLiveSlotForTheRotation() {
+        world.services.runOnly(world.taskDefinitions.add("web", "app", URI + ":bootstrap",
+                Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/b")), 0);
+
+        DeployRequest r = world.prepare(push("v1.0.0", LIVE_DIGEST), "exec-first");
+
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(Map.of(), r.liveSlots(), "no task reads the slots the bootstrap revision names");
     }
 
     @Test
@@ -127,6 +139,25 @@ class PreparerTest {
         assertRejected(world.prepare(rollbackTo(bootstrap)),
                 "to: web:2 runs " + URI + ":bootstrap, not an image pinned by digest (the stack's bootstrap revision, from before"
                     + " the first release): a rollback goes to a release; deploy an image instead");
+    }
+
+    /** A release undoing the first release it made withdraws it: back to the bootstrap revision with no task. */
+    @Test
+    void aRollbackThatUndoesAFirstReleaseGoesBackToNoTask() {
+        String bootstrap = bootstrap();
+        String v1 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        record(1, Action.DEPLOY, Outcome.SUCCEEDED, bootstrap, v1, v1);
+        world.services.runOnly(v1, 2);
+
+        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + bootstrap
+                + "\",\"undoes\":\"exec-1\"}");
+
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(bootstrap, r.targetTaskDefinition());
+        assertEquals(0, r.desiredCount(), "no task of the bootstrap revision, whose image nobody pushed");
+        assertEquals(2, r.previousDesiredCount(), "a failed way back restores the release's count");
+        assertEquals("hist#2025-01-01T00:00:00.000Z#exec-1", r.undoes());
+        assertEquals(r, Json.read(Json.write(r), DeployRequest.class), "survives the state document");
     }
 
     @Test
@@ -370,6 +401,7 @@ class PreparerTest {
         assertEquals(LIVE_DIGEST, r.digest());
         assertEquals(world.liveArn, r.previousTaskDefinition());
         assertTrue(r.rotate() && r.register());
+        assertEquals(Map.of("APP_SIGNING_KEY", "a"), r.liveSlots());
         assertFalse(r.scanGate());
         assertEquals("key leaked", r.reason());
     }

@@ -13,6 +13,8 @@ import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.error.ConfigurationException;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.error.RotationFailedException;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.adapter.json.JsonLogLines;
@@ -94,6 +96,40 @@ class SecretRotatorTest {
         assertEquals("db.internal", call.database().host());
         assertEquals(call.password(), store.latest(DB + "/a"), "the proven password is the one stored");
         assertEquals(0, call.writesBefore(), "no slot is written before the database was rotated");
+    }
+
+    @Test
+    void theLiveSlotsPrepareReadAreUsedWithoutReadingTheRevisionAgain() {
+        DeployRequest request = Requests.deploy("req-1", InMemoryTaskDefinitions.arn("web", 99)).toBuilder()
+                .liveSlots(Map.of("APP_SIGNING_KEY", "a", "DB_PASSWORD", "b")).build();
+
+        RotationResult result = rotator(CONFIG).rotate(request, log);
+
+        assertEquals(List.of(KEY + "/b", DB + "/a"), result.secrets().stream().map(SecretSlot::parameter).toList(),
+                "revision 99 does not exist: the slots came from the request");
+        assertEquals("app_b", roles.calls.get(0).liveRole());
+    }
+
+    @Test
+    void aSecretTheRequestsLiveSlotsDoNotNameHasNoLiveSlot() {
+        DeployRequest request = Requests.deploy("req-1", LIVE).toBuilder().liveSlots(Map.of("APP_SIGNING_KEY", "b")).build();
+
+        RotationResult result = rotator(CONFIG).rotate(request, log);
+
+        assertEquals(List.of(KEY + "/a", DB + "/a"), result.secrets().stream().map(SecretSlot::parameter).toList());
+        assertNull(roles.calls.get(0).liveRole());
+    }
+
+    @Test
+    void aLiveSlotThatIsNoSlotIsRejectedBeforeAnythingChanges() {
+        DeployRequest request = Requests.deploy("req-1", LIVE).toBuilder()
+                .liveSlots(Map.of("APP_SIGNING_KEY", "a", "DB_PASSWORD", "live")).build();
+
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> rotator(CONFIG).rotate(request, log));
+
+        assertEquals("request.liveSlots.DB_PASSWORD: 'live' is not a slot (a or b)", e.getMessage());
+        assertEquals(List.of(), store.writes);
+        assertEquals(List.of(), roles.calls);
     }
 
     @Test

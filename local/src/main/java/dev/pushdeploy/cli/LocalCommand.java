@@ -57,11 +57,14 @@ final class LocalCommand implements Callable<Integer> {
 
     /** {@code local up}: starts the daemon (or finds it running) and says how to reach it. */
     @Command(name = "up", description = "Start the local stack in the background (or say where the running one is).")
-    int up() throws IOException {
+    int up(@Option(names = "--no-release", description = "Start as on AWS after the first sam deploy: no release yet, every "
+            + "service on the stack's bootstrap revision with no task; the first push of a matching tag is the first release.")
+           boolean noRelease) throws IOException {
         Output output = main.output();
         Optional<LocalStackFile> existing = LocalStackFile.read(main.root);
         if (existing.isPresent() && existing.get().alive() && ping(existing.get())) {
-            print(output, existing.get(), "the local stack is already up");
+            print(output, existing.get(), "the local stack is already up" + (noRelease
+                    ? " (--no-release applies to a new one: `pushdeploy local down` first)" : ""));
             return 0;
         }
         if (existing.isPresent()) {
@@ -78,6 +81,9 @@ final class LocalCommand implements Callable<Integer> {
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dpushdeploy.root=" + main.root,
                 Main.class.getName(), "local", "serve"));
+        if (noRelease) {
+            command.add("--no-release");
+        }
         if (main.verbose) {
             command.add("--verbose");
         }
@@ -219,11 +225,17 @@ final class LocalCommand implements Callable<Integer> {
         @ParentCommand
         LocalCommand local;
 
+        @Option(names = "--no-release", description = "No release yet (see local up).")
+        boolean noRelease;
+
         @Override
         public Integer call() {
             Main main = local.main;
             PrintStream log = main.out;
             LocalRuntime.Options options = Main.options(main.root, main.functionLog(), null);
+            if (noRelease) {
+                options = options.withoutRelease();
+            }
             Leftovers.reap(main.root).forEach(log::println);
             LocalDaemon.serve(main.root, options, log);
             return 0;

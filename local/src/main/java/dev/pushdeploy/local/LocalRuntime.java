@@ -100,9 +100,11 @@ public final class LocalRuntime implements AutoCloseable {
      * @param services    how many services the stack has: 1 as the template declares them (2 with
      *                    {@code SecondServiceName}); more, the second service's block repeated once per
      *                    extra service ({@link PipelineTemplate#expand(Path, Map, int)})
+     * @param release     whether the stack starts with a first release made by hand; otherwise as on AWS after the
+     *                    first {@code sam deploy} ({@link #resetWithoutRelease()}): the first push is the first release
      */
     public record Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates,
-                          Map<String, String> parameters, int services) {
+                          Map<String, String> parameters, int services, boolean release) {
         public Options {
             parameters = Map.copyOf(parameters);
             if (services < 1) {
@@ -110,15 +112,20 @@ public final class LocalRuntime implements AutoCloseable {
             }
         }
 
-        /** One service, or two with {@code SecondServiceName}. */
+        /** One service, or two with {@code SecondServiceName}; a first release made by hand. */
         public Options(Path root, Consumer<String> functionLog, String scanGate, boolean liveStates,
                        Map<String, String> parameters) {
-            this(root, functionLog, scanGate, liveStates, parameters, 1);
+            this(root, functionLog, scanGate, liveStates, parameters, 1, true);
         }
 
         /** The same with {@code count} services. */
         public Options services(int count) {
-            return new Options(root, functionLog, scanGate, liveStates, parameters, count);
+            return new Options(root, functionLog, scanGate, liveStates, parameters, count, release);
+        }
+
+        /** The same with no release yet. */
+        public Options withoutRelease() {
+            return new Options(root, functionLog, scanGate, liveStates, parameters, services, false);
         }
 
         /** The template's parameters but the scan gate's. */
@@ -165,7 +172,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH), lambdas);
         this.internal = new Clients(endpoint.uri());
         try {
-            deploy(true);
+            deploy(options.release());
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -162,6 +162,46 @@ class LocalStackIT {
         assertTrue(after.err().contains("no local stack is running"), after.toString());
     }
 
+    @Test
+    void withNoReleaseTheFirstPushIsTheFirstRelease() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        CliProcess cli = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString()));
+        CliProcess.Result up = cli.run("--json", "local", "up", "--no-release");
+        assertEquals(0, up.exit(), up.toString());
+        long daemon = up.json().path("pid").asLong();
+        Connection aws = Connection.emulator(URI.create(up.json().path("endpoint").asText()), "us-east-1", "local", "local");
+        SsmClient ssm = aws.client(SsmClient.builder());
+        try {
+            CliProcess.Result before = cli.run("--local", "--json", "status");
+            assertEquals(0, before.exit(), before.toString());
+            assertFalse(before.json().path("live").path("released").asBoolean(true), before.toString());
+            assertEquals(0, before.json().path("health").path("desired").asInt(-1), before.toString());
+            assertEquals("none", ssm.getParameter(r -> r.name("/pushdeploy/release/pushdeploy/web/image")).parameter().value(),
+                    "the stack created its release parameters");
+
+            CliProcess.Result push = cli.run("--json", "local", "push", "v1.2.0");
+            assertEquals(0, push.exit(), push.toString());
+            assertEquals("SUCCEEDED", push.json().path("outcome").asText(), push.toString());
+
+            CliProcess.Result after = cli.run("--local", "--json", "status");
+            assertEquals(0, after.exit(), after.toString());
+            JsonNode live = after.json().path("live");
+            assertTrue(live.path("released").asBoolean(), after.toString());
+            assertEquals("[\"v1.2.0\"]", live.path("tags").toString());
+            assertEquals("a", slot(after.json(), "APP_SIGNING_KEY"), "the first release writes slot a");
+            assertEquals(2, after.json().path("health").path("running").asInt(), after.toString());
+            assertEquals(live.path("image").asText(),
+                    ssm.getParameter(r -> r.name("/pushdeploy/release/pushdeploy/web/image")).parameter().value());
+            CliProcess.Result history = cli.run("--local", "--json", "history");
+            assertEquals(List.of("deploy SUCCEEDED " + live.path("revision").asText() + " v1.2.0"), entries(history.json()),
+                    history.toString());
+        } finally {
+            CliProcess.Result down = cli.run("--json", "local", "down");
+            assertEquals(0, down.exit(), down.toString());
+        }
+        assertFalse(ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false), "the daemon stopped");
+    }
+
     /**
      * A slow push holds the lock; two more queue behind it; the older waiter is SUPERSEDED by the newer.
      * The two later pushes go straight to the stack's control endpoint (what {@code local push --no-wait}

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -30,15 +31,23 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
  *
  * <p>A {@link RevisionChange} is applied onto the base revision as ECS describes it, and only
  * fields RegisterTaskDefinition accepts are copied: read-only ones such as revision, status,
- * compatibilities, requiresAttributes and registeredAt/By never reach the request.
+ * compatibilities, requiresAttributes and registeredAt/By never reach the request. The base is
+ * the revision last found when that was the same revision ARN (a revision's definition never
+ * changes), so a step that reads its base and then registers onto it describes it once.
  */
 public final class EcsTaskDefinitions implements TaskDefinitions {
     /** Family prefixes also match longer families; bound the pages read to find ours. */
     static final int MAX_PAGES = 20;
 
-    private final EcsClient ecs;
+    private final Supplier<EcsClient> ecs;
+    private volatile DescribeTaskDefinitionResponse lastFound;
 
     public EcsTaskDefinitions(EcsClient ecs) {
+        this(() -> ecs);
+    }
+
+    /** @param ecs the client, built on first use (a path that never calls it never builds it) */
+    public EcsTaskDefinitions(Supplier<EcsClient> ecs) {
         this.ecs = ecs;
     }
 
@@ -46,7 +55,9 @@ public final class EcsTaskDefinitions implements TaskDefinitions {
     public Optional<TaskDefinition> find(String reference) {
         return AwsCall.run("ecs:DescribeTaskDefinition " + reference, () -> {
             try {
-                return Optional.of(model(describe(reference)));
+                DescribeTaskDefinitionResponse found = describe(reference);
+                lastFound = found;
+                return Optional.of(model(found));
             } catch (ClientException e) {
                 // ECS answers ClientException "Unable to describe task definition." for unknown revisions
                 return Optional.empty();
@@ -63,7 +74,7 @@ public final class EcsTaskDefinitions implements TaskDefinitions {
         do {
             String pageToken = token;
             ListTaskDefinitionsResponse page = AwsCall.run("ecs:ListTaskDefinitions " + family,
-                    () -> ecs.listTaskDefinitions(r -> r.familyPrefix(family)
+                    () -> ecs.get().listTaskDefinitions(r -> r.familyPrefix(family)
                             .status(TaskDefinitionStatus.ACTIVE)
                             .sort(SortOrder.DESC)
                             .maxResults(100)
@@ -78,11 +89,13 @@ public final class EcsTaskDefinitions implements TaskDefinitions {
 
     @Override
     public TaskDefinition register(RevisionChange change) {
-        DescribeTaskDefinitionResponse base = AwsCall.run("ecs:DescribeTaskDefinition " + change.base(),
-                () -> describe(change.base()));
+        DescribeTaskDefinitionResponse found = lastFound;
+        DescribeTaskDefinitionResponse base = found != null && change.base().equals(found.taskDefinition().taskDefinitionArn())
+                ? found
+                : AwsCall.run("ecs:DescribeTaskDefinition " + change.base(), () -> describe(change.base()));
         RegisterTaskDefinitionRequest request = registration(base.taskDefinition(), change);
         RegisterTaskDefinitionResponse registered = AwsCall.run("ecs:RegisterTaskDefinition " + change.family(),
-                () -> ecs.registerTaskDefinition(request));
+                () -> ecs.get().registerTaskDefinition(request));
         if (registered.taskDefinition() == null && Priming.active()) {
             // answered in process while priming: the revision as requested, without an ARN or a number
             return model(software.amazon.awssdk.services.ecs.model.TaskDefinition.builder().family(request.family())
@@ -94,11 +107,11 @@ public final class EcsTaskDefinitions implements TaskDefinitions {
 
     @Override
     public void deregister(String arn) {
-        AwsCall.exec("ecs:DeregisterTaskDefinition " + arn, () -> ecs.deregisterTaskDefinition(r -> r.taskDefinition(arn)));
+        AwsCall.exec("ecs:DeregisterTaskDefinition " + arn, () -> ecs.get().deregisterTaskDefinition(r -> r.taskDefinition(arn)));
     }
 
     private DescribeTaskDefinitionResponse describe(String reference) {
-        return ecs.describeTaskDefinition(r -> r.taskDefinition(reference).include(TaskDefinitionField.TAGS));
+        return ecs.get().describeTaskDefinition(r -> r.taskDefinition(reference).include(TaskDefinitionField.TAGS));
     }
 
     /** The registration of {@code base} with {@code change} applied: every writable field copied, nothing else. */

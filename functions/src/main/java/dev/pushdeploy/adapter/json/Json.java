@@ -20,8 +20,10 @@ import dev.pushdeploy.secrets.SecretValue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -177,45 +179,50 @@ public final class Json {
             context.insertModifier(new ReaderWriterModifier() {
                 @Override
                 public POJODefinition pojoDefinitionForDeserialization(JSONReader reader, Class<?> type) {
-                    return renamed(type, BeanPropertyIntrospector.instance().pojoDefinitionForDeserialization(reader, type));
+                    return type.isRecord() ? renamed(type, BeanPropertyIntrospector.instance()
+                            .pojoDefinitionForDeserialization(reader, type)) : null;
                 }
 
                 @Override
                 public POJODefinition pojoDefinitionForSerialization(JSONWriter writer, Class<?> type) {
-                    return renamed(type, BeanPropertyIntrospector.instance().pojoDefinitionForSerialization(writer, type));
+                    return type.isRecord() ? renamed(type, BeanPropertyIntrospector.instance()
+                            .pojoDefinitionForSerialization(writer, type)) : null;
                 }
             });
         }
 
-        /** The definition with each record component's {@link JsonProperty} name; null (the default) when none is renamed. */
+        /**
+         * A record's definition with each component's {@link JsonProperty} name. Never null:
+         * jackson-jr would introspect the record a second time. Other types are left to
+         * jackson-jr (null, before any introspection).
+         */
         private static POJODefinition renamed(Class<?> type, POJODefinition definition) {
-            if (!type.isRecord()) {
-                return null;
+            Map<String, String> names = jsonNames(type);
+            if (names.isEmpty()) {
+                return definition;
             }
-            boolean any = false;
             List<POJODefinition.Prop> properties = new ArrayList<>();
             for (POJODefinition.Prop property : definition.getProperties()) {
-                String name = jsonName(type, property.name);
-                any |= name != null;
+                String name = names.get(property.name);
                 properties.add(name == null ? property : new POJODefinition.Prop(name, property.name, property.field,
                         property.setter, property.getter, property.isGetter, List.of()));
             }
-            return any ? definition.withProperties(properties) : null;
+            return definition.withProperties(properties);
         }
 
-        /** The annotation is on the component's field (its targets do not include record components). */
-        private static String jsonName(Class<?> record, String component) {
-            for (RecordComponent c : record.getRecordComponents()) {
-                if (c.getName().equals(component)) {
-                    try {
-                        JsonProperty property = record.getDeclaredField(component).getAnnotation(JsonProperty.class);
-                        return property == null || property.value().isEmpty() ? null : property.value();
-                    } catch (NoSuchFieldException e) {
-                        return null;
-                    }
+        /**
+         * A record's renamed components (component → JSON name). The annotation is on the
+         * component's field (its targets do not include record components).
+         */
+        private static Map<String, String> jsonNames(Class<?> type) {
+            Map<String, String> names = new HashMap<>();
+            for (Field field : type.getDeclaredFields()) {
+                JsonProperty property = field.getAnnotation(JsonProperty.class);
+                if (property != null && !property.value().isEmpty() && !Modifier.isStatic(field.getModifiers())) {
+                    names.put(field.getName(), property.value());
                 }
             }
-            return null;
+            return names;
         }
     }
 }

@@ -22,12 +22,15 @@ import software.amazon.awssdk.services.ecs.model.CPUArchitecture;
 import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsRequest;
 import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsResponse;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.OSFamily;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Secret;
 import software.amazon.awssdk.services.ecs.model.ServerException;
 import software.amazon.awssdk.services.ecs.model.SortOrder;
@@ -234,5 +237,59 @@ class EcsTaskDefinitionsTest {
         assertEquals(Map.of("APP_SIGNING_KEY", "/k/a"), model.container("app").orElseThrow().secrets());
         assertTrue(model.container("proxy").orElseThrow().essential(), "essential defaults to true");
         assertEquals(Map.of("team", "payments"), model.tags());
+    }
+
+    /** A fake ECS describing every revision ARN as {@link #base()}: records the descriptions, registers revision 8. */
+    static final class OneRevision implements EcsClient {
+        final List<String> described = new ArrayList<>();
+        final List<RegisterTaskDefinitionRequest> registered = new ArrayList<>();
+
+        @Override
+        public DescribeTaskDefinitionResponse describeTaskDefinition(DescribeTaskDefinitionRequest request) {
+            described.add(request.taskDefinition());
+            return DescribeTaskDefinitionResponse.builder()
+                    .taskDefinition(base().toBuilder().taskDefinitionArn(request.taskDefinition()).build()).build();
+        }
+
+        @Override
+        public RegisterTaskDefinitionResponse registerTaskDefinition(RegisterTaskDefinitionRequest request) {
+            registered.add(request);
+            return RegisterTaskDefinitionResponse.builder().taskDefinition(base().toBuilder()
+                    .taskDefinitionArn(PREFIX + "web:8").revision(8).build()).tags(request.tags()).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "ecs";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aRevisionFoundByItsArnIsTheBaseOfTheNextRegistrationWithoutDescribingItAgain() {
+        OneRevision ecs = new OneRevision();
+        EcsTaskDefinitions definitions = new EcsTaskDefinitions(ecs);
+
+        definitions.find(BASE_ARN).orElseThrow();
+        var registered = definitions.register(CHANGE);
+
+        assertEquals(List.of(BASE_ARN), ecs.described);
+        assertEquals(EcsTaskDefinitions.registration(base(), CHANGE), ecs.registered.get(0));
+        assertEquals(PREFIX + "web:8", registered.arn());
+    }
+
+    @Test
+    void aBaseOtherThanTheRevisionLastFoundIsDescribedForTheRegistration() {
+        OneRevision ecs = new OneRevision();
+        EcsTaskDefinitions definitions = new EcsTaskDefinitions(ecs);
+
+        definitions.find(PREFIX + "web:6").orElseThrow();
+        definitions.register(CHANGE);
+
+        assertEquals(List.of(PREFIX + "web:6", BASE_ARN), ecs.described);
+        assertEquals(EcsTaskDefinitions.registration(base(), CHANGE), ecs.registered.get(0));
     }
 }

@@ -37,6 +37,7 @@ class FirstReleaseIT {
 
     Workflow workflow;
     String bootstrap;
+    private Operator operator;
 
     @BeforeEach
     void stackWithoutRelease() {
@@ -122,6 +123,36 @@ class FirstReleaseIT {
         assertEquals(workflow.web.target().desiredCount(), workflow.service().runningCount(), "the next push is the first release");
     }
 
+    /**
+     * A release that made a service's first release and then fails elsewhere undoes it with a rollback execution naming
+     * the run it undoes (as the release state machine starts it): the service goes back to the bootstrap revision with
+     * no task, its release parameters to none, and the first release's record says who undid it.
+     */
+    @Test
+    void undoingTheFirstReleaseWithdrawsIt() {
+        RunResult first = workflow.push(Bootstrap.INITIAL_TAG, Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", first.outcome(), first.reason());
+        String execution = first.executionArn().substring(first.executionArn().lastIndexOf(':') + 1);
+
+        RunResult undo = workflow.run("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + bootstrap
+                + "\",\"undoes\":\"" + execution + "\",\"reason\":\"the release failed elsewhere\"}", Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", undo.outcome(), undo.reason());
+        assertEquals(bootstrap, workflow.liveTaskDefinition());
+        assertEquals(0, service().desiredCount());
+        assertEquals(0, service().runningCount(), "nothing runs");
+        assertEquals(NONE, parameter(imageParameter()));
+        assertEquals(NONE, parameter(slotParameter()));
+        String undoName = undo.executionArn().substring(undo.executionArn().lastIndexOf(':') + 1);
+        assertEquals(undoName, workflow.historyOf(first).get("undoneBy").s());
+        assertFalse(workflow.lockHeld(), "lock released");
+        assertFalse(status().live().released(), "no release again");
+
+        RunResult again = workflow.push(Bootstrap.NEXT_TAG, Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", again.outcome(), again.reason());
+        assertEquals(slots("a"), live().secrets(), "the next push is the first release again");
+    }
+
     @Test
     void aRollbackOrARotationWithNoReleaseIsRejectedWithoutAWrite() throws Exception {
         for (String file : List.of("events/manual-rollback.json", "events/manual-rotate.json")) {
@@ -137,6 +168,13 @@ class FirstReleaseIT {
         assertFalse(status.live().released(), "status says no release yet");
         assertEquals(workflow.web.repositoryUri() + ":bootstrap", status.live().image());
         assertEquals(0, status.health().desired());
+
+        Reports.Diff diff = operator().diff(workflow.web.target(), workflow.web.repositoryUri() + ":" + Bootstrap.NEXT_TAG);
+        assertEquals("PROCEED", diff.decision(), diff.reason());
+        assertTrue(diff.changes().contains(new Reports.Change("desired count", "0",
+                String.valueOf(workflow.web.target().desiredCount()))), "the first release starts the configured count: " + diff);
+        assertEquals(bootstrap, workflow.liveTaskDefinition(), "a diff changes nothing");
+        assertEquals(List.of(), workflow.history());
     }
 
     /**
@@ -159,13 +197,20 @@ class FirstReleaseIT {
     }
 
     /**
-     * {@code status} as the operator's CLI reads it: the stack's outputs from CloudFormation (the stack made known to
+     * {@code status} (and {@code diff}) as the operator's CLI reads it: the stack's outputs from CloudFormation (the stack made known to
      * the emulator, once per test), the endpoint overridden.
      */
     private Reports.Status status() {
-        Connection connection = Connection.emulator(workflow.runtime.endpoint(), Clients.REGION, "local", "local");
-        new CloudFormation(connection).createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(workflow.runtime.stack()));
-        return Operator.connect(connection, PipelineTemplate.STACK_NAME).status(workflow.web.target());
+        return operator().status(workflow.web.target());
+    }
+
+    private Operator operator() {
+        if (operator == null) {
+            Connection connection = Connection.emulator(workflow.runtime.endpoint(), Clients.REGION, "local", "local");
+            new CloudFormation(connection).createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(workflow.runtime.stack()));
+            operator = Operator.connect(connection, PipelineTemplate.STACK_NAME);
+        }
+        return operator;
     }
 
     private String imageParameter() {
