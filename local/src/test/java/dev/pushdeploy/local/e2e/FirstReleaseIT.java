@@ -139,10 +139,10 @@ class FirstReleaseIT {
 
         assertEquals("SUCCEEDED", undo.outcome(), undo.reason());
         assertEquals(bootstrap, workflow.liveTaskDefinition());
-        assertEquals(0, service().desiredCount());
-        assertEquals(0, service().runningCount(), "nothing runs");
-        assertEquals(NONE, parameter(imageParameter()));
-        assertEquals(NONE, parameter(slotParameter()));
+        assertEquals(0, workflow.service().desiredCount());
+        assertEquals(0, workflow.service().runningCount(), "nothing runs");
+        assertEquals(NONE, workflow.parameter(imageParameter()));
+        assertEquals(NONE, workflow.parameter(slotParameter()));
         String undoName = undo.executionArn().substring(undo.executionArn().lastIndexOf(':') + 1);
         assertEquals(undoName, workflow.historyOf(first).get("undoneBy").s());
         assertFalse(workflow.lockHeld(), "lock released");
@@ -150,7 +150,7 @@ class FirstReleaseIT {
 
         RunResult again = workflow.push(Bootstrap.NEXT_TAG, Scenario.HEALTHY);
         assertEquals("SUCCEEDED", again.outcome(), again.reason());
-        assertEquals(slots("a"), live().secrets(), "the next push is the first release again");
+        assertEquals(workflow.slots("a"), workflow.liveContainer().secrets(), "the next push is the first release again");
     }
 
     @Test
