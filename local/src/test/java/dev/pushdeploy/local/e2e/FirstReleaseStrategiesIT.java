@@ -18,7 +18,9 @@ import software.amazon.awssdk.services.ecs.model.Service;
  * service on its bootstrap revision with no task, the release parameters {@code none}), then the first push of a
  * matching tag through the template's rule, the real state machine, ECS's lifecycle stages and the template's
  * lifecycle hook. A healthy release ends with the configured count on the pushed digest; a failed one leaves the
- * bootstrap revision with no task, and the next push is a first release again.
+ * bootstrap revision with no task, and the next push is a first release again: a crash loop the workflow fails and
+ * moves back itself, a failed smoke check ECS rolls back on the hook's answer (to the bootstrap revision with the
+ * release's count, whose image nobody pushed).
  */
 class FirstReleaseStrategiesIT {
     private static final String NONE = "none";
@@ -27,6 +29,7 @@ class FirstReleaseStrategiesIT {
     @CsvSource({
         "BLUE_GREEN, healthy",
         "BLUE_GREEN, crash-loop",
+        "BLUE_GREEN, bad-smoke",
         "CANARY,     healthy",
         "CANARY,     crash-loop",
         "LINEAR,     healthy",
