@@ -44,7 +44,8 @@ import java.util.Optional;
  * deploy to it is its first release: the request carries the configured desired count, which StartDeployment
  * sets with the new revision, and the service's count before it, which a rollback restores. A rollback or a
  * rotation of it is REJECTED: there is nothing to go back to, and nothing live to rotate away from; so is a rollback
- * of a released service to a revision that runs no release. The signal is
+ * of a released service to a revision that runs no release, unless it undoes a run (a release withdrawing the first
+ * release it made): that one goes back to the bootstrap revision with no task. The signal is
  * the service itself, not the release parameters: those are what Finalize last wrote and anyone can edit them, and
  * trusting a stale {@code none} would rotate the slot a running release reads.
  *
@@ -163,7 +164,7 @@ public final class Preparer {
             return draft.end(Decision.IGNORED, image.digest() + " is already in flight for " + target.serviceKey() + " (request " + inFlight.get() + ")");
         }
         if (!live.released()) {
-            draft.firstRelease(target.desiredCount(), live.desiredCount());
+            draft.counts(target.desiredCount(), live.desiredCount());
         }
         if (!target.secrets().isEmpty()) {
             draft.liveSlots(target, live);
@@ -178,7 +179,8 @@ public final class Preparer {
         TaskDefinition to = rollback.to() == null ? previousRevision(target, live) : namedRevision(rollback.to(), live);
         Container toContainer = to.container(target.container()).orElseThrow(() -> new InvalidRequestException(
                 "to", to.shortName() + " has no container " + target.container()));
-        if (!toContainer.released()) {
+        boolean withdraw = !toContainer.released();
+        if (withdraw && rollback.undoes() == null) {
             throw new InvalidRequestException("to", to.shortName() + " runs " + toContainer.image() + ", not an image pinned by digest"
                     + " (the stack's bootstrap revision, from before the first release): a rollback goes to a release; deploy an image instead");
         }
@@ -193,6 +195,9 @@ public final class Preparer {
         }
         if (rollback.undoes() != null) {
             draft.undoes(undoneRecord(target, rollback.undoes()).sortKey());
+        }
+        if (withdraw) {
+            draft.counts(0, live.desiredCount());
         }
         return draft.flags(false, false, false).proceed();
     }
@@ -362,7 +367,8 @@ public final class Preparer {
             return this;
         }
 
-        Draft firstRelease(int desiredCount, int previousDesiredCount) {
+        /** The service's count changes with its revision: a first release starts it, undoing one stops every task. */
+        Draft counts(int desiredCount, int previousDesiredCount) {
             request.desiredCount(desiredCount).previousDesiredCount(previousDesiredCount);
             return this;
         }

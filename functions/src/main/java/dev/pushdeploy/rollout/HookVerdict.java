@@ -77,6 +77,7 @@ public final class HookVerdict {
     static final List<Acceptor> ACCEPTORS = List.of(
             new Acceptor("rollback", HookVerdict::rollback),
             new Acceptor("notJudged", HookVerdict::notJudged),
+            new Acceptor("nothingToRun", HookVerdict::nothingToRun),
             new Acceptor("alarm", HookVerdict::alarm),
             new Acceptor("smoke", HookVerdict::smoke),
             new Acceptor("targets", HookVerdict::targets),
@@ -123,6 +124,16 @@ public final class HookVerdict {
         String stage = c.o.stage();
         return TEST_STAGES.contains(stage) || PRODUCTION_STAGES.contains(stage) ? null
                 : new Decision(HookAnswer.SUCCEEDED, "nothing to judge at " + stage, null, Map.of());
+    }
+
+    /**
+     * A revision that wants no task (the way back from a first release to the stack's bootstrap revision) serves
+     * nothing: a smoke check or an alarm (the 5xx of a load balancer without targets) says nothing about it.
+     */
+    private static Decision nothingToRun(Counters c) {
+        return c.o.desired() == 0 && c.o.ourTargets().isEmpty()
+                ? new Decision(HookAnswer.SUCCEEDED, "the new revision wants no task: nothing to judge at " + c.o.stage(), null, Map.of())
+                : null;
     }
 
     private static Decision alarm(Counters c) {

@@ -95,7 +95,7 @@ public final class LifecycleHook {
         int desired = snapshot.service().deploymentOf(revision).map(Deployment::desiredCount).orElse(ips.size());
         SmokeResult smoked = null;
         Strategy strategy = target.strategy();
-        if (HookVerdict.TEST_STAGES.contains(request.stage()) && strategy.testUrl() != null) {
+        if (HookVerdict.TEST_STAGES.contains(request.stage()) && strategy.testUrl() != null && desired > 0) {
             smoked = probe.probe(strategy.testUrl(), health.expectedStatus(), Map.of(strategy.testHeader(), strategy.testHeaderValue()));
         }
         List<AlarmStates.AlarmState> states = health.alarms().isEmpty() ? List.of() : alarms.describe(health.alarms());

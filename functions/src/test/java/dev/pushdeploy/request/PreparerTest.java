@@ -141,6 +141,25 @@ class PreparerTest {
                     + " the first release): a rollback goes to a release; deploy an image instead");
     }
 
+    /** A release undoing the first release it made withdraws it: back to the bootstrap revision with no task. */
+    @Test
+    void aRollbackThatUndoesAFirstReleaseGoesBackToNoTask() {
+        String bootstrap = bootstrap();
+        String v1 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        record(1, Action.DEPLOY, Outcome.SUCCEEDED, bootstrap, v1, v1);
+        world.services.runOnly(v1, 2);
+
+        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + bootstrap
+                + "\",\"undoes\":\"exec-1\"}");
+
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(bootstrap, r.targetTaskDefinition());
+        assertEquals(0, r.desiredCount(), "no task of the bootstrap revision, whose image nobody pushed");
+        assertEquals(2, r.previousDesiredCount(), "a failed way back restores the release's count");
+        assertEquals("hist#2025-01-01T00:00:00.000Z#exec-1", r.undoes());
+        assertEquals(r, Json.read(Json.write(r), DeployRequest.class), "survives the state document");
+    }
+
     @Test
     void aRotationWithNoReleaseIsRejectedSayingSo() {
         bootstrap();

@@ -62,8 +62,13 @@ class HookVerdictTest {
             return new Seen(stage, rollingBack, smoke, targets, alarms, production, d);
         }
 
+        Seen toZero() {
+            return new Seen(stage, rollingBack, smoke, List.of(), alarms, production, details);
+        }
+
         HookVerdict.Observation observation() {
-            return new HookVerdict.Observation(stage, rollingBack, STARTED, NOW, 600, smoke, 2, targets, alarms, production, details);
+            return new HookVerdict.Observation(stage, rollingBack, STARTED, NOW, 600, smoke, targets.isEmpty() ? 0 : 2, targets,
+                    alarms, production, details);
         }
     }
 
@@ -113,6 +118,11 @@ class HookVerdictTest {
                                 .targets(target("10.0.1.11", "initial"))
                                 .carried(HookVerdict.STAGE, "PRODUCTION_TRAFFIC_SHIFT", HookVerdict.SINCE, String.valueOf(NOW - 601_000)),
                         HookAnswer.FAILED, "still waiting at PRODUCTION_TRAFFIC_SHIFT after 600 s", "0/2 targets"),
+                row("a move to no task (a first release undone) is not held up by the test listener's 503",
+                        Seen.at("POST_TEST_TRAFFIC_SHIFT").toZero().smoke(BAD), HookAnswer.SUCCEEDED, "wants no task"),
+                row("nor by an alarm a load balancer without targets sets off",
+                        Seen.at("PRODUCTION_TRAFFIC_SHIFT").toZero().production(100).alarm("ALARM", STARTED + 1),
+                        HookAnswer.SUCCEEDED, "wants no task"),
                 row("a rollback is never held up, whatever is seen", Seen.at("PRODUCTION_TRAFFIC_SHIFT").whileRollingBack()
                                 .alarm("ALARM", STARTED + 1).targets(target("10.0.1.11", "unhealthy")),
                         HookAnswer.SUCCEEDED, "rolling back"));

@@ -208,6 +208,12 @@ public final class LocalRuntime implements AutoCloseable {
         reset(false);
     }
 
+    /** Like {@link #resetWithoutRelease()}, with the template evaluated with {@code parameters} over its defaults. */
+    public synchronized void resetWithoutRelease(Map<String, String> parameters) {
+        template = template(parameters);
+        reset(false);
+    }
+
     private void reset(boolean release) {
         moto.reset();
         simulator.reset();

@@ -117,6 +117,10 @@ final class ReleasePreview {
                 changes.add(new Reports.Change(name, before.get(name), next));
             }
         }
+        if (request.desiredCount() != null && !request.desiredCount().equals(request.previousDesiredCount())) {
+            changes.add(new Reports.Change("desired count", String.valueOf(request.previousDesiredCount()),
+                    String.valueOf(request.desiredCount())));
+        }
         return new Reports.Diff(target.serviceKey(), change.image(), request.decision().name(), request.reason(), live,
                 current.family() + ":" + (newest + 1), changes, unchanged);
     }

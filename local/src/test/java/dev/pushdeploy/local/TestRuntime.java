@@ -35,13 +35,18 @@ public final class TestRuntime {
 
     /**
      * The runtime, reset to a freshly bootstrapped stack with no release: every service on the stack's bootstrap
-     * revision with no task, its images pushed but none deployed (the template's parameters as they were last set).
+     * revision with no task, its images pushed but none deployed (the template's default parameters).
      */
-    public static synchronized LocalRuntime freshWithoutRelease() {
+    public static LocalRuntime freshWithoutRelease() {
+        return freshWithoutRelease(java.util.Map.of());
+    }
+
+    /** Like {@link #freshWithoutRelease()}, the template evaluated with {@code parameters} over its defaults. */
+    public static synchronized LocalRuntime freshWithoutRelease(java.util.Map<String, String> parameters) {
         if (runtime == null) {
             fresh();
         }
-        runtime.resetWithoutRelease();
+        runtime.resetWithoutRelease(parameters);
         FUNCTION_LOG.clear();
         return runtime;
     }

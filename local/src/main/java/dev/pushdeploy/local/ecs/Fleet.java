@@ -720,7 +720,8 @@ final class Fleet {
             return d.hook.inFlight ? Double.POSITIVE_INFINITY : Math.max(d.hook.dueAt, lastStep + STEP);
         }
         double next = switch (d.stage) {
-            case "SCALE_UP", "CLEAN_UP" -> Double.POSITIVE_INFINITY;
+            case "SCALE_UP" -> Double.POSITIVE_INFINITY;
+            case "CLEAN_UP" -> oldTasksGone(service, d) ? lastStep + STEP : Double.POSITIVE_INFINITY;
             case "PRODUCTION_TRAFFIC_SHIFT" -> d.productionWeight >= 100 ? lastStep + STEP
                     : d.stageSince + service.shift.shareBakeSeconds();
             case "BAKE_TIME" -> d.stageSince + 60.0 * service.shift.bakeMinutes();
@@ -797,13 +798,18 @@ final class Fleet {
                 }
             }
             case "CLEAN_UP" -> {
-                if (service.tasks.stream().allMatch(x -> x.deployment == d || x.stopped())) {
+                if (oldTasksGone(service, d)) {
                     service.liveGroup = d.targetGroup;
                     complete(service, d, t, true);
                 }
             }
             default -> throw new IllegalStateException("unknown stage " + d.stage);
         }
+    }
+
+    /** Whether every task of the revisions a shifting deployment replaces has stopped (or there never was one). */
+    private static boolean oldTasksGone(SimService service, SimDeployment d) {
+        return service.tasks.stream().allMatch(x -> x.deployment == d || x.stopped());
     }
 
     /** A deployment enters a lifecycle stage: ECS reports it, and invokes the hook when one is configured for it. */

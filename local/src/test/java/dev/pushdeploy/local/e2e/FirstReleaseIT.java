@@ -17,9 +17,6 @@ import dev.pushdeploy.ops.Reports;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
-import dev.pushdeploy.config.SecretSpec;
-import dev.pushdeploy.model.TaskDefinition;
-import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.ecs.model.Service;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
@@ -41,6 +37,7 @@ class FirstReleaseIT {
 
     Workflow workflow;
     String bootstrap;
+    private Operator operator;
 
     @BeforeEach
     void stackWithoutRelease() {
@@ -48,9 +45,9 @@ class FirstReleaseIT {
         bootstrap = workflow.liveTaskDefinition();
         assertEquals(workflow.web.initialTaskDefinition(), bootstrap);
         assertEquals(workflow.web.repositoryUri() + ":bootstrap", workflow.liveImage());
-        assertEquals(0, service().desiredCount());
-        assertEquals(NONE, parameter(imageParameter()));
-        assertEquals(NONE, parameter(slotParameter()));
+        assertEquals(0, workflow.service().desiredCount());
+        assertEquals(NONE, workflow.parameter(imageParameter()));
+        assertEquals(NONE, workflow.parameter(slotParameter()));
     }
 
     @Test
@@ -62,21 +59,21 @@ class FirstReleaseIT {
         assertEquals(image, result.image());
         assertEquals(bootstrap, result.previousTaskDefinition());
         assertEquals(image, workflow.liveImage());
-        Service service = service();
+        Service service = workflow.service();
         int configured = workflow.web.target().desiredCount();
         assertEquals(2, configured, "the template's DesiredCount, through the configuration document");
         assertEquals(configured, service.desiredCount());
         assertEquals(configured, service.runningCount());
-        assertEquals(slots("a"), live().secrets(), "the new revision reads slot a of every managed secret");
-        slots("a").forEach((name, slot) -> {
+        assertEquals(workflow.slots("a"), workflow.liveContainer().secrets(), "the new revision reads slot a of every managed secret");
+        workflow.slots("a").forEach((name, slot) -> {
             assertEquals(ParameterType.SECURE_STRING, workflow.ssm().getParameter(r -> r.name(slot)).parameter().type(),
                     slot + " exists");
-            assertEquals(slot, parameter(base() + "/secret/" + name));
+            assertEquals(slot, workflow.parameter(workflow.releaseParameter("secret/" + name)));
         });
         workflow.web.target().secrets().stream().filter(spec -> spec.postgres() != null).forEach(spec ->
-                assertEquals(spec.postgres().role() + "_a", live().environment().get(spec.postgres().usernameEnv()),
+                assertEquals(spec.postgres().role() + "_a", workflow.liveContainer().environment().get(spec.postgres().usernameEnv()),
                         "the login role follows the password slot"));
-        assertEquals(image, parameter(imageParameter()));
+        assertEquals(image, workflow.parameter(imageParameter()));
         assertEquals(1, workflow.history().size());
         assertEquals("SUCCEEDED", workflow.historyOf(result).get("outcome").s());
         assertEquals(List.of("SUCCEEDED"), workflow.notifiedOutcomes());
@@ -89,13 +86,13 @@ class FirstReleaseIT {
         assertEquals(image, container.path("Image").asText(), "a later sam deploy keeps what the workflow released");
         Map<String, String> stackSecrets = new java.util.HashMap<>();
         container.path("Secrets").forEach(x -> stackSecrets.put(x.path("Name").asText(), x.path("ValueFrom").asText()));
-        assertEquals(slots("a"), stackSecrets);
+        assertEquals(workflow.slots("a"), stackSecrets);
         assertEquals(String.valueOf(configured), stack.properties("Service").path("DesiredCount").asText());
 
         RunResult next = workflow.push(Bootstrap.NEXT_TAG, Scenario.HEALTHY);
         assertEquals("SUCCEEDED", next.outcome(), next.reason());
-        assertEquals(slots("b"), live().secrets(), "the second release rotates into slot b, as any later deploy");
-        assertEquals(configured, service().desiredCount(), "a later deploy keeps the count");
+        assertEquals(workflow.slots("b"), workflow.liveContainer().secrets(), "the second release rotates into slot b, as any later deploy");
+        assertEquals(configured, workflow.service().desiredCount(), "a later deploy keeps the count");
     }
 
     /**
@@ -110,11 +107,11 @@ class FirstReleaseIT {
 
         assertEquals("ROLLED_BACK", result.outcome(), result.reason());
         assertEquals(bootstrap, workflow.liveTaskDefinition(), "the bootstrap revision is live again");
-        Service service = service();
+        Service service = workflow.service();
         assertEquals(0, service.desiredCount());
         assertEquals(0, service.runningCount());
-        assertEquals(NONE, parameter(imageParameter()));
-        assertEquals(NONE, parameter(slotParameter()));
+        assertEquals(NONE, workflow.parameter(imageParameter()));
+        assertEquals(NONE, workflow.parameter(slotParameter()));
         assertEquals("ROLLED_BACK", workflow.historyOf(result).get("outcome").s());
         String rollback = workflow.historyOf(result).get("rollback").s();
         assertTrue(rollback.contains("0/0 tasks"), rollback);
@@ -123,7 +120,37 @@ class FirstReleaseIT {
 
         RunResult again = workflow.push(Bootstrap.NEXT_TAG, Scenario.HEALTHY);
         assertEquals("SUCCEEDED", again.outcome(), again.reason());
-        assertEquals(workflow.web.target().desiredCount(), service().runningCount(), "the next push is the first release");
+        assertEquals(workflow.web.target().desiredCount(), workflow.service().runningCount(), "the next push is the first release");
+    }
+
+    /**
+     * A release that made a service's first release and then fails elsewhere undoes it with a rollback execution naming
+     * the run it undoes (as the release state machine starts it): the service goes back to the bootstrap revision with
+     * no task, its release parameters to none, and the first release's record says who undid it.
+     */
+    @Test
+    void undoingTheFirstReleaseWithdrawsIt() {
+        RunResult first = workflow.push(Bootstrap.INITIAL_TAG, Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", first.outcome(), first.reason());
+        String execution = first.executionArn().substring(first.executionArn().lastIndexOf(':') + 1);
+
+        RunResult undo = workflow.run("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + bootstrap
+                + "\",\"undoes\":\"" + execution + "\",\"reason\":\"the release failed elsewhere\"}", Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", undo.outcome(), undo.reason());
+        assertEquals(bootstrap, workflow.liveTaskDefinition());
+        assertEquals(0, workflow.service().desiredCount());
+        assertEquals(0, workflow.service().runningCount(), "nothing runs");
+        assertEquals(NONE, workflow.parameter(imageParameter()));
+        assertEquals(NONE, workflow.parameter(slotParameter()));
+        String undoName = undo.executionArn().substring(undo.executionArn().lastIndexOf(':') + 1);
+        assertEquals(undoName, workflow.historyOf(first).get("undoneBy").s());
+        assertFalse(workflow.lockHeld(), "lock released");
+        assertFalse(status().live().released(), "no release again");
+
+        RunResult again = workflow.push(Bootstrap.NEXT_TAG, Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", again.outcome(), again.reason());
+        assertEquals(workflow.slots("a"), workflow.liveContainer().secrets(), "the next push is the first release again");
     }
 
     @Test
@@ -141,6 +168,13 @@ class FirstReleaseIT {
         assertFalse(status.live().released(), "status says no release yet");
         assertEquals(workflow.web.repositoryUri() + ":bootstrap", status.live().image());
         assertEquals(0, status.health().desired());
+
+        Reports.Diff diff = operator().diff(workflow.web.target(), workflow.web.repositoryUri() + ":" + Bootstrap.NEXT_TAG);
+        assertEquals("PROCEED", diff.decision(), diff.reason());
+        assertTrue(diff.changes().contains(new Reports.Change("desired count", "0",
+                String.valueOf(workflow.web.target().desiredCount()))), "the first release starts the configured count: " + diff);
+        assertEquals(bootstrap, workflow.liveTaskDefinition(), "a diff changes nothing");
+        assertEquals(List.of(), workflow.history());
     }
 
     /**
@@ -156,58 +190,37 @@ class FirstReleaseIT {
         RunResult result = workflow.push(Bootstrap.INITIAL_TAG, Scenario.HEALTHY);
 
         assertEquals("SUCCEEDED", result.outcome(), result.reason());
-        assertEquals(workflow.web.target().desiredCount(), service().runningCount());
-        assertEquals(slots("a"), live().secrets());
-        assertEquals(workflow.web.repositoryUri() + "@" + workflow.web.initialDigest(), parameter(imageParameter()));
-        assertEquals(slots("a").get("APP_SIGNING_KEY"), parameter(slotParameter()));
+        assertEquals(workflow.web.target().desiredCount(), workflow.service().runningCount());
+        assertEquals(workflow.slots("a"), workflow.liveContainer().secrets());
+        assertEquals(workflow.web.repositoryUri() + "@" + workflow.web.initialDigest(), workflow.parameter(imageParameter()));
+        assertEquals(workflow.slots("a").get("APP_SIGNING_KEY"), workflow.parameter(slotParameter()));
     }
 
     /**
-     * {@code status} as the operator's CLI reads it: the stack's outputs from CloudFormation (the stack made known to
+     * {@code status} (and {@code diff}) as the operator's CLI reads it: the stack's outputs from CloudFormation (the stack made known to
      * the emulator, once per test), the endpoint overridden.
      */
     private Reports.Status status() {
-        Connection connection = Connection.emulator(workflow.runtime.endpoint(), Clients.REGION, "local", "local");
-        new CloudFormation(connection).createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(workflow.runtime.stack()));
-        return Operator.connect(connection, PipelineTemplate.STACK_NAME).status(workflow.web.target());
+        return operator().status(workflow.web.target());
     }
 
-    /** Every managed secret of the service → its slot parameter {@code slot}. */
-    private Map<String, String> slots(String slot) {
-        return workflow.web.target().secrets().stream().collect(java.util.stream.Collectors.toMap(SecretSpec::name,
-                spec -> spec.slotParameter(slot)));
-    }
-
-    private Service service() {
-        return workflow.ecs().describeServices(r -> r.cluster(workflow.web.target().cluster())
-                .services(workflow.web.target().service())).services().get(0);
-    }
-
-    private TaskDefinition.Container live() {
-        return new EcsTaskDefinitions(workflow.ecs()).require(workflow.liveTaskDefinition())
-                .container(workflow.web.target().container()).orElseThrow();
+    private Operator operator() {
+        if (operator == null) {
+            Connection connection = Connection.emulator(workflow.runtime.endpoint(), Clients.REGION, "local", "local");
+            new CloudFormation(connection).createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(workflow.runtime.stack()));
+            operator = Operator.connect(connection, PipelineTemplate.STACK_NAME);
+        }
+        return operator;
     }
 
     private String imageParameter() {
-        return base() + "/image";
+        return workflow.releaseParameter("image");
     }
 
     private String slotParameter() {
-        return base() + "/secret/APP_SIGNING_KEY";
+        return workflow.releaseParameter("secret/APP_SIGNING_KEY");
     }
 
-    private String base() {
-        return workflow.runtime.stack().releaseParameterPrefix() + "/" + workflow.web.target().cluster() + "/"
-                + workflow.web.target().service();
-    }
-
-    private String parameter(String name) {
-        try {
-            return workflow.ssm().getParameter(r -> r.name(name)).parameter().value();
-        } catch (ParameterNotFoundException e) {
-            return null;
-        }
-    }
 
     private void put(String name, String value) {
         workflow.ssm().putParameter(r -> r.name(name).type(ParameterType.STRING).value(value).overwrite(true));

@@ -213,6 +213,37 @@ final class Workflow {
                 .filter(c -> c.name().equals(web.target().container())).findFirst().orElseThrow().image();
     }
 
+    /** The service as ECS describes it. */
+    software.amazon.awssdk.services.ecs.model.Service service() {
+        return ecs.describeServices(r -> r.cluster(web.target().cluster()).services(web.target().service())).services().get(0);
+    }
+
+    /** The target container of the live revision. */
+    dev.pushdeploy.model.TaskDefinition.Container liveContainer() {
+        return new dev.pushdeploy.adapter.aws.EcsTaskDefinitions(ecs).require(liveTaskDefinition())
+                .container(web.target().container()).orElseThrow();
+    }
+
+    /** Every managed secret of the service → its slot parameter {@code slot}. */
+    Map<String, String> slots(String slot) {
+        return web.target().secrets().stream().collect(java.util.stream.Collectors.toMap(dev.pushdeploy.config.SecretSpec::name,
+                spec -> spec.slotParameter(slot)));
+    }
+
+    /** The name of one of the service's release parameters: {@code image}, {@code secret/NAME}. */
+    String releaseParameter(String suffix) {
+        return runtime.stack().releaseParameterPrefix() + "/" + web.target().cluster() + "/" + web.target().service() + "/" + suffix;
+    }
+
+    /** A parameter's value; null when there is no such parameter. */
+    String parameter(String name) {
+        try {
+            return ssm.getParameter(r -> r.name(name)).parameter().value();
+        } catch (software.amazon.awssdk.services.ssm.model.ParameterNotFoundException e) {
+            return null;
+        }
+    }
+
     EcsClient ecs() {
         return ecs;
     }
@@ -241,8 +272,7 @@ final class Workflow {
 
     /** The image the release parameters name for the service. */
     String releasedImage() {
-        return ssm.getParameter(r -> r.name(runtime.stack().releaseParameterPrefix() + "/" + web.target().cluster() + "/"
-                + web.target().service() + "/image")).parameter().value();
+        return ssm.getParameter(r -> r.name(releaseParameter("image"))).parameter().value();
     }
 
     /** Whether a run entered a state. */

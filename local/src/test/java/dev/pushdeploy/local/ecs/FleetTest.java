@@ -321,6 +321,26 @@ class FleetTest {
         assertEquals(TD1, describe().path("taskDefinition").asText());
     }
 
+    /** A first release: the blue revision runs no task, so the clean-up has nothing to wait for. */
+    @Test
+    void aShiftFromAServiceRunningNothingCompletesAfterItsBake() {
+        ObjectNode idle = motoService(TD1);
+        idle.put("desiredCount", 0);
+        fleet = new Fleet(clock, FleetTest::definition);
+        fleet.adopt(idle);
+        fleet.trafficShift("pushdeploy/web", new TrafficShift("BLUE_GREEN", 5, 1, 10, 1, 1, "tg-alt", null, List.of(), List.of(),
+                "X-Pushdeploy-Test", "f00d"));
+        fleet.updated(motoService(TD2), NO_OPTIONS);
+
+        clock.at(600);
+        JsonNode service = describe();
+        assertEquals(1, service.path("deployments").size(), service.toString());
+        JsonNode primary = service.path("deployments").get(0);
+        assertEquals(TD2, primary.path("taskDefinition").asText());
+        assertEquals("COMPLETED", primary.path("rolloutState").asText(), service.toString());
+        assertEquals(2, service.path("runningCount").asInt());
+    }
+
     private String serviceDeploymentStatus(String arn) {
         return fleet.describeServiceDeployment(arn).orElseThrow().path("status").asText();
     }
