@@ -22,14 +22,8 @@ class HttpSmokeCheckTest {
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/ok", exchange -> {
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        server.createContext("/down", exchange -> {
-            exchange.sendResponseHeaders(503, -1);
-            exchange.close();
-        });
+        server.createContext("/ok", Answering.status(200));
+        server.createContext("/down", Answering.status(503));
         server.createContext("/moved", exchange -> {
             exchange.getResponseHeaders().add("Location", base + "/ok");
             exchange.sendResponseHeaders(302, -1);

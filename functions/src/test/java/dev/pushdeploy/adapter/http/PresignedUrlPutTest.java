@@ -30,11 +30,7 @@ class PresignedUrlPutTest {
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
-        server.createContext("/expired", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(403, -1);
-            exchange.close();
-        });
+        server.createContext("/expired", Answering.status(403));
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
     }
