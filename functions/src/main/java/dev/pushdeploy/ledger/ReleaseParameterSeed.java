@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 public final class ReleaseParameterSeed {
     /** The value of a release parameter before the first release. */
     public static final String NO_RELEASE = "none";
-    static final int MAX_NAMES = 64;
+    /** Three per service for up to 100 services: a request of about 100 KB at most. */
+    static final int MAX_NAMES = 300;
     /** Parameter Store's limits for a hierarchical name: characters, 1,011 characters, 15 levels. */
     private static final Pattern NAME = Pattern.compile("(/[A-Za-z0-9_.-]+){1,15}");
     private static final int MAX_NAME_LENGTH = 1011;
