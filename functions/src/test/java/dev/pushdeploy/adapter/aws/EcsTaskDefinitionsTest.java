@@ -51,7 +51,19 @@ class EcsTaskDefinitionsTest {
     final List<ListTaskDefinitionsRequest> requests = new ArrayList<>();
     int pageSize = 3;
 
-    final EcsClient ecs = new EcsClient() {
+    /** An ECS client answering only what a test overrides. */
+    abstract static class EcsFake implements EcsClient {
+        @Override
+        public String serviceName() {
+            return "ecs";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    final EcsClient ecs = new EcsFake() {
         @Override
         public ListTaskDefinitionsResponse listTaskDefinitions(ListTaskDefinitionsRequest request) {
             requests.add(request);
@@ -61,15 +73,6 @@ class EcsTaskDefinitionsTest {
                     .taskDefinitionArns(ecsOrder.subList(from, to))
                     .nextToken(to < ecsOrder.size() ? String.valueOf(to) : null)
                     .build();
-        }
-
-        @Override
-        public String serviceName() {
-            return "ecs";
-        }
-
-        @Override
-        public void close() {
         }
     };
 
@@ -114,7 +117,7 @@ class EcsTaskDefinitionsTest {
 
     @Test
     void sdkErrorsBecomeDomainErrorsNamingTheCall() {
-        EcsClient failing = new EcsClient() {
+        EcsClient failing = new EcsFake() {
             int calls;
 
             @Override
@@ -125,15 +128,6 @@ class EcsTaskDefinitionsTest {
                 }
                 throw ClientException.builder().statusCode(400)
                         .awsErrorDetails(AwsErrorDetails.builder().errorCode("ClientException").errorMessage("denied").build()).build();
-            }
-
-            @Override
-            public String serviceName() {
-                return "ecs";
-            }
-
-            @Override
-            public void close() {
             }
         };
         EcsTaskDefinitions definitions = new EcsTaskDefinitions(failing);
@@ -240,7 +234,7 @@ class EcsTaskDefinitionsTest {
     }
 
     /** A fake ECS describing every revision ARN as {@link #base()}: records the descriptions, registers revision 8. */
-    static final class OneRevision implements EcsClient {
+    static final class OneRevision extends EcsFake {
         final List<String> described = new ArrayList<>();
         final List<RegisterTaskDefinitionRequest> registered = new ArrayList<>();
 
@@ -256,15 +250,6 @@ class EcsTaskDefinitionsTest {
             registered.add(request);
             return RegisterTaskDefinitionResponse.builder().taskDefinition(base().toBuilder()
                     .taskDefinitionArn(PREFIX + "web:8").revision(8).build()).tags(request.tags()).build();
-        }
-
-        @Override
-        public String serviceName() {
-            return "ecs";
-        }
-
-        @Override
-        public void close() {
         }
     }
 
