@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * ReleaseParameters: the custom resource that creates the release parameters the stack reads
@@ -52,13 +51,9 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
     private final ReleaseParameterSeed seed;
     private final BiConsumer<String, byte[]> responses;
 
-    /**
-     * Wired from the environment, as Lambda runs it. Its SSM client is its own, built with the handler (a stack
-     * deploy invokes it rarely; nothing to share with the pipeline's steps).
-     */
+    /** Wired from the environment, as Lambda runs it. */
     public ReleaseParametersHandler() {
-        this(new ReleaseParameterSeed(new SsmReleaseParameters(Aws.build(SsmClient.builder()))),
-                new PresignedUrlPut(Duration.ofSeconds(10))::put);
+        this(new ReleaseParameterSeed(new SsmReleaseParameters(Aws.ssm())), new PresignedUrlPut(Duration.ofSeconds(10))::put);
     }
 
     /** @param responses sends a response body to a response URL */

@@ -60,13 +60,16 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * waits, so a 15-minute rollout takes seconds while each state transition, timeout and event
  * happens at the simulated time it would happen on AWS.
  *
- * <p>One runtime per JVM: the handlers' SDK clients are built once, aimed at this runtime's
- * endpoint through the {@code aws.endpointUrl} system property.
+ * <p>One runtime at a time per JVM, all at one address: the functions' SDK clients are built once
+ * per JVM, aimed through the {@code aws.endpointUrl} system property at the JVM's endpoint, which
+ * outlives each runtime (a closed runtime leaves it with no route and no emulator behind it).
  */
 public final class LocalRuntime implements AutoCloseable {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
     /** How long (wall time) a run's result waits for the rules' targets to have taken its end. */
     private static final Duration ACCOUNTING_TIMEOUT = Duration.ofMinutes(2);
+    private static LocalEndpoint jvmEndpoint;
+    private static LocalRuntime running;
 
     private final LocalEndpoint endpoint;
     private final MotoServer moto;
@@ -140,38 +143,38 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private LocalRuntime(Options options) {
-        this.endpoint = LocalEndpoint.start();
-        this.moto = MotoServer.start(endpoint.port());
-        endpoint.forwardTo(moto.endpoint());
-        Clients.aimSdkDefaultsAt(endpoint.uri());
         this.root = options.root();
-        this.liveStates = options.liveStates();
-        this.parameters = options.parameters();
-        this.services = options.services();
-        this.template = template(scanGateParameters(options.scanGate()));
-        Consumer<String> log = options.functionLog();
-        this.keeper = new TimeKeeper(clock, moto.control(), log);
-        endpoint.keepTime(keeper);
-        this.lambdas = new LambdaRuntime(List.of(), log, clock);
-        this.simulator = new EcsSimulator(endpoint, clock);
-        simulator.hooks((function, payload) -> {
-            LambdaRuntime.Result result = lambdas.invoke(function, payload.getBytes(StandardCharsets.UTF_8));
-            if (result.errorType() != null) {
-                throw new IllegalStateException(result.errorType() + ": " + result.errorMessage());
-            }
-            return result.payload();
-        });
-        endpoint.route(lambdas);
-        endpoint.route(simulator);
-        this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
-        this.bus = new LocalEventBus(List.of(), clock, keeper, this::deliver, log);
-        simulator.events(bus::put);
-        keeper.add(simulator);
-        keeper.add(bus);
-        this.feed = new ExecutionFeed(moto.control(), sfn, keeper, bus::put, log);
-        this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH), lambdas);
-        this.internal = new Clients(endpoint.uri());
+        this.endpoint = claimEndpoint(this);
         try {
+            this.moto = MotoServer.start(endpoint.port());
+            endpoint.forwardTo(moto.endpoint());
+            Clients.aimSdkDefaultsAt(endpoint.uri());
+            this.liveStates = options.liveStates();
+            this.parameters = options.parameters();
+            this.services = options.services();
+            this.template = template(scanGateParameters(options.scanGate()));
+            Consumer<String> log = options.functionLog();
+            this.keeper = new TimeKeeper(clock, moto.control(), log);
+            endpoint.keepTime(keeper);
+            this.lambdas = new LambdaRuntime(List.of(), log, clock);
+            this.simulator = new EcsSimulator(endpoint, clock);
+            simulator.hooks((function, payload) -> {
+                LambdaRuntime.Result result = lambdas.invoke(function, payload.getBytes(StandardCharsets.UTF_8));
+                if (result.errorType() != null) {
+                    throw new IllegalStateException(result.errorType() + ": " + result.errorMessage());
+                }
+                return result.payload();
+            });
+            endpoint.route(lambdas);
+            endpoint.route(simulator);
+            this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
+            this.bus = new LocalEventBus(List.of(), clock, keeper, this::deliver, log);
+            simulator.events(bus::put);
+            keeper.add(simulator);
+            keeper.add(bus);
+            this.feed = new ExecutionFeed(moto.control(), sfn, keeper, bus::put, log);
+            this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH), lambdas);
+            this.internal = new Clients(endpoint.uri());
             deploy(options.release());
         } catch (RuntimeException e) {
             close();
@@ -712,16 +715,43 @@ public final class LocalRuntime implements AutoCloseable {
         };
     }
 
-    /** Points the handlers' SDK clients (built on first use) at the local endpoint. */
+    /** This JVM's endpoint, for {@code runtime} alone until it closes. */
+    private static synchronized LocalEndpoint claimEndpoint(LocalRuntime runtime) {
+        if (running != null) {
+            throw new IllegalStateException("a local runtime is already running in this JVM; close it before starting another"
+                    + " (the functions' SDK clients are built once per JVM, so its runtimes run one at a time)");
+        }
+        if (jvmEndpoint == null) {
+            jvmEndpoint = LocalEndpoint.start();
+        }
+        running = runtime;
+        return jvmEndpoint;
+    }
+
+    private static synchronized void releaseEndpoint(LocalRuntime runtime) {
+        if (running == runtime) {
+            jvmEndpoint.clear();
+            running = null;
+        }
+    }
+
     @Override
     public void close() {
         try {
-            feed.close();
-            keeper.close();
-            bootstrap.close();
+            if (feed != null) {
+                feed.close();
+            }
+            if (keeper != null) {
+                keeper.close();
+            }
+            if (bootstrap != null) {
+                bootstrap.close();
+            }
         } finally {
-            moto.close();
-            endpoint.close();
+            if (moto != null) {
+                moto.close();
+            }
+            releaseEndpoint(this);
             Leftovers.forget(root);
         }
     }

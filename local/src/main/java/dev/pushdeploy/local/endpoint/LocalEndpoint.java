@@ -132,6 +132,14 @@ public final class LocalEndpoint implements AutoCloseable {
         }
     }
 
+    /** Forgets the routes, the emulator, the time keeper and the writes counted: the endpoint of no runtime, at the same address. */
+    public void clear() {
+        routes.clear();
+        target = null;
+        keeper = null;
+        writes.reset();
+    }
+
     @Override
     public void close() {
         server.stop(0);
