@@ -32,7 +32,7 @@ class RuntimesInOneJvmIT {
             RunResult stillServed = workflow.push("v1.2.0", Scenario.HEALTHY);
             assertEquals("SUCCEEDED", stillServed.outcome(), stillServed.reason());
         }
-        try (LocalRuntime runtime = LocalRuntime.start(OPTIONS.services(2))) {
+        try (LocalRuntime runtime = LocalRuntime.start(OPTIONS)) {
             assertEquals(first, runtime.endpoint());
             Workflow workflow = new Workflow(runtime);
             RunResult result = workflow.push("v1.1.0", Scenario.CRASH_LOOP);
