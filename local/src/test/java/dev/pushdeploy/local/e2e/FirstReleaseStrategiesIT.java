@@ -32,8 +32,10 @@ class FirstReleaseStrategiesIT {
         "BLUE_GREEN, bad-smoke",
         "CANARY,     healthy",
         "CANARY,     crash-loop",
+        "CANARY,     bad-smoke",
         "LINEAR,     healthy",
-        "LINEAR,     crash-loop"})
+        "LINEAR,     crash-loop",
+        "LINEAR,     unhealthy-targets"})
     void theFirstPushIsTheFirstRelease(String strategy, String scenario) {
         Workflow workflow = new Workflow(TestRuntime.freshWithoutRelease(StrategiesIT.parameters(strategy)));
         String bootstrap = workflow.liveTaskDefinition();
