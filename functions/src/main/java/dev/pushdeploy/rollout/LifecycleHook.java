@@ -115,7 +115,7 @@ public final class LifecycleHook {
      * shift; else what ECS's service deployment says.
      */
     static double productionPercent(HookRequest request, ServiceDeploymentState deployment) {
-        Double weight = request.productionWeights().get(request.targetRevisionArn());
+        Double weight = request.targetRevisionArn() == null ? null : request.productionWeights().get(request.targetRevisionArn());
         if (weight != null) {
             return weight;
         }

@@ -1,6 +1,7 @@
 package dev.pushdeploy.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -130,6 +131,16 @@ class LifecycleHookHandlerTest {
         assertEquals(100.0, records.find(d.arn()).orElseThrow().productionPercent());
         assertTrue(records.find(d.arn()).orElseThrow().failure().contains("alarm web-5xx is in ALARM"));
         assertTrue(probes.isEmpty(), "no smoke check outside the test stages");
+    }
+
+    @Test
+    void aPayloadWithoutTheTargetRevisionIsJudgedByEcsShare() {
+        ServiceDeploymentState d = deployments.add(REV2, "IN_PROGRESS", "PRODUCTION_TRAFFIC_SHIFT", RolloutFixtures.NOW.toEpochMilli());
+        String payload = payload(d, "PRODUCTION_TRAFFIC_SHIFT", "{}", null).replaceAll(",\\s*\"targetServiceRevisionArn\": \"[^\"]*\"", "");
+        assertFalse(payload.contains("targetServiceRevisionArn"), payload);
+
+        assertEquals("SUCCEEDED", invoke(payload).path("hookStatus").asText());
+        assertEquals("PRODUCTION_TRAFFIC_SHIFT", records.find(d.arn()).orElseThrow().stage());
     }
 
     @Test
