@@ -73,6 +73,22 @@ public final class LifecycleHookHandler extends StepHandler<LifecycleHookHandler
         this.hook = new LifecycleHook(config, deployments, observer, probe, alarms, records, clock);
     }
 
+    /**
+     * The first configured service's hook after test traffic moved, for a service deployment of the priming's own
+     * (the service's ARN in its live revision's region and account; none when it has no live revision).
+     */
+    @Override
+    protected Event primingInput(PrimingSample sample) {
+        if (sample.live() == null || !sample.live().startsWith("arn:")) {
+            return null;
+        }
+        String[] arn = sample.live().split(":");
+        String prefix = String.join(":", arn[0], arn[1], arn[2], arn[3], arn[4]) + ":";
+        String path = sample.target().cluster() + "/" + sample.target().service();
+        return new Event(PrimingSample.REQUEST_ID, "POST_TEST_TRAFFIC_SHIFT", prefix + "service-deployment/" + path + "/"
+                + PrimingSample.REQUEST_ID, new ExecutionDetails(prefix + "service/" + path, null, Map.of(), Map.of()), null);
+    }
+
     @Override
     protected HookAnswer handle(Event event, StepLog log) {
         HookRequest request = event.request();

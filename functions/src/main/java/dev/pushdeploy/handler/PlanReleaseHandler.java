@@ -1,5 +1,7 @@
 package dev.pushdeploy.handler;
 
+import java.util.Map;
+import java.util.List;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
@@ -33,6 +35,13 @@ public final class PlanReleaseHandler extends StepHandler<PlanReleaseHandler.Inp
     public PlanReleaseHandler(ConfigSource config, ImageRegistry registry) {
         super(Input.class, "PlanRelease");
         this.planner = new ReleasePlanner(config, registry);
+    }
+
+    /** A release of the first configured service's priming image (not in its repository: planning stops at ECR's answer). */
+    @Override
+    protected Input primingInput(PrimingSample sample) {
+        return new Input(PrimingSample.REQUEST_ID, Map.of("services",
+                List.of(Map.of("service", sample.target().serviceKey(), "image", sample.request().image()))));
     }
 
     @Override

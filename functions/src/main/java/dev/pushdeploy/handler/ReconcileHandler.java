@@ -57,6 +57,15 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
         this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, closer::holds, clock), rollBackStoppedRuns);
     }
 
+    /** The priming execution's end (no such execution: reconciling stops at Step Functions' answer). */
+    @Override
+    protected ExecutionStatusEvent primingInput(PrimingSample sample) {
+        Detail detail = new Detail(PrimingSample.EXECUTION_ARN, null, PrimingSample.REQUEST_ID, "ABORTED",
+                sample.request().startedAt(), sample.request().startedAt(), null, null);
+        return new ExecutionStatusEvent(PrimingSample.REQUEST_ID, DETAIL_TYPE, SOURCE, null, null, List.of(PrimingSample.EXECUTION_ARN),
+                detail);
+    }
+
     @Override
     protected Reconciler.Reconciled handle(ExecutionStatusEvent event, StepLog log) {
         if (!SOURCE.equals(event.source()) || !DETAIL_TYPE.equals(event.detailType()) || event.detail() == null
