@@ -10,6 +10,7 @@ import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.adapter.lambda.LambdaLogSink;
 import dev.pushdeploy.config.Target;
+import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.ServiceScoped;
@@ -94,8 +95,7 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
             try {
                 String configParameter = Env.require(Env.CONFIG_PARAMETER);
                 Target target = new SsmConfigSource(Aws::ssm, configParameter).load().targets().get(0);
-                String live = new SdkEcsServices(Aws::ecs).describe(target.cluster(), target.service())
-                        .map(ServiceState::taskDefinition).orElse(null);
+                String live = liveRevision(target);
                 I input = primingInput(PrimingSample.of(target, live, Clock.systemUTC()));
                 byte[] request = Json.write(input == null ? Map.of() : input).getBytes(StandardCharsets.UTF_8);
                 run(new ByteArrayInputStream(request), OutputStream.nullOutputStream(),
@@ -108,6 +108,15 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
         });
         StepLog.to(JsonLogLines.to(System.out::println), step).info("primed", "request", ended[0], "reads", counts.sent(),
                 "answeredInProcess", counts.answered(), "ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The service's live revision; null when it has none or this function may not read it (its role has no ecs:DescribeServices). */
+    private static String liveRevision(Target target) {
+        try {
+            return new SdkEcsServices(Aws::ecs).describe(target.cluster(), target.service()).map(ServiceState::taskDefinition).orElse(null);
+        } catch (AwsFailureException e) {
+            return null;
+        }
     }
 
     /**

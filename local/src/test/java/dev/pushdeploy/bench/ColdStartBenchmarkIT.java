@@ -1,6 +1,7 @@
 package dev.pushdeploy.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.DeployRequest;
 import java.time.Clock;
+import dev.pushdeploy.local.endpoint.AwsResponse;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.endpoint.WriteCounter;
 import dev.pushdeploy.rollout.RolloutFixtures;
@@ -101,6 +103,14 @@ class ColdStartBenchmarkIT {
             new Case("ReconcileHandler", "reconcile.json", NOTHING),
             new Case("PlanReleaseHandler", "plan-release.json", PUSHED),
             new Case("ReleaseParametersHandler", "release-parameters.json", NOTHING));
+    /** Reads of every function's priming that the function's role in the template does not allow (answered AccessDenied, as on AWS). */
+    static final java.util.Map<String, java.util.Set<String>> ROLE_DENIES = java.util.Map.of(
+            "ScanGateHandler", java.util.Set.of("ecs:DescribeServices"),
+            "LockHandler", java.util.Set.of("ecs:DescribeServices"),
+            "RotateSecretsHandler", java.util.Set.of("ecs:DescribeServices"),
+            "RegisterTaskDefinitionHandler", java.util.Set.of("ecs:DescribeServices"),
+            "PlanReleaseHandler", java.util.Set.of("ecs:DescribeServices"),
+            "ReleaseParametersHandler", java.util.Set.of("ecs:DescribeServices"));
 
     @Test
     void firstInvocationOfEachHandlerAgainstTheOneSdkCallFloor(Emulator emulator) throws Exception {
@@ -181,9 +191,12 @@ class ColdStartBenchmarkIT {
         try (LocalEndpoint proxy = LocalEndpoint.start()) {
             proxy.forwardTo(emulator.endpoint());
             List<String> operations = new CopyOnWriteArrayList<>();
+            java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
             proxy.route(request -> {
-                operations.add(request.service() + ":" + request.operation());
-                return Optional.empty();
+                String operation = request.service() + ":" + request.operation();
+                operations.add(operation);
+                return denied.contains(operation) ? Optional.of(AwsResponse.json(400, "{\"__type\":\"AccessDeniedException\","
+                        + "\"message\":\"not authorized to perform: " + operation + "\"}")) : Optional.empty();
             });
             Path classLog = Files.createDirectories(Path.of("target", "bench")).resolve("priming.classes");
             for (Case c : java.util.stream.Stream.concat(CASES.stream(), PRIMED_TOO.stream()).toList()) {
@@ -191,6 +204,8 @@ class ColdStartBenchmarkIT {
                 World world = World.create(emulator);
                 c.given().accept(world);
                 operations.clear();
+                denied.clear();
+                denied.addAll(ROLE_DENIES.getOrDefault(c.handler(), java.util.Set.of()));
                 String output = output(world, proxy.uri(), "dev.pushdeploy.handler." + c.handler(),
                         Path.of("..", "events", c.event()), "prime", classLog);
                 JsonNode primed = output.lines().filter(l -> l.contains("\"message\":\"primed\"")).map(Json::tree)
@@ -199,6 +214,8 @@ class ColdStartBenchmarkIT {
                         .toList(), c.handler() + "'s priming sent writes");
                 assertEquals(operations.size(), primed.path("reads").asInt(), c.handler() + ": reads sent " + operations);
                 assertTrue(operations.size() >= 2, c.handler() + " primed through no real request: " + operations);
+                assertFalse(ROLE_DENIES.containsKey(c.handler()) && primed.path("request").asText().startsWith("stopped at AwsFailure"),
+                        c.handler() + " stopped at a read its role denies: " + primed);
                 report.add(String.format(Locale.ROOT, "%-32s %-40s %6d %9d", c.handler(), primed.path("request").asText(),
                         primed.path("reads").asInt(), primed.path("answeredInProcess").asInt()));
             }
