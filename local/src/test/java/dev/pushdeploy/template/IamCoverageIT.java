@@ -1,5 +1,6 @@
 package dev.pushdeploy.template;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,41 @@ class IamCoverageIT {
         }
         System.out.println(function + " exercised " + exercised);
         assertTrue(denied.isEmpty(), function + "'s role " + roleOf(stack, function) + " lacks:\n" + String.join("\n", denied));
+    }
+
+    /**
+     * Each function's SnapStart priming, recorded like its run: every call is allowed by its role but those
+     * {@link PrimingDenials} names (the live revision's read, which priming goes on without, and which the
+     * cold-start benchmark answers AccessDenied for exactly these functions).
+     */
+    @ParameterizedTest
+    @MethodSource("functions")
+    void primingCallsAreAllowedByTheRoleButTheNamedOnes(String function, Emulator emulator) throws Exception {
+        World world = World.create(emulator);
+        Deployment stack = stackFor(world, function);
+        Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, function));
+        environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
+                "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
+        String handlerClass = stack.template().properties(function).path("Handler").asText().split("::")[0];
+
+        List<Call> calls = FunctionEnvironment.with(environment, () -> {
+            org.crac.Resource handler = (org.crac.Resource) Class.forName(handlerClass).getConstructor().newInstance();
+            return RecordingInterceptor.record(() -> handler.beforeCheckpoint(null));
+        });
+
+        assertFalse(calls.isEmpty(), function + ": priming made no SDK call");
+        List<Iam.Statement> statements = Iam.statements(stack, roleOf(stack, function));
+        Permissions permissions = new Permissions(Emulator.REGION, Emulator.ACCOUNT);
+        Set<String> denied = new java.util.TreeSet<>();
+        for (Call call : calls) {
+            for (Permission needed : permissions.of(call)) {
+                if (!Iam.allows(statements, needed.action(), needed.resource())) {
+                    denied.add(needed.action());
+                }
+            }
+        }
+        String handler = handlerClass.substring(handlerClass.lastIndexOf('.') + 1);
+        assertEquals(PrimingDenials.BY_HANDLER.getOrDefault(handler, Set.of()), denied, function + "'s priming calls " + calls);
     }
 
     /** What each sample event expects to find (as in the handler's own IT), made outside the recording. */
