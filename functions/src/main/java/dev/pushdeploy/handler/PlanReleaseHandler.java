@@ -1,7 +1,5 @@
 package dev.pushdeploy.handler;
 
-import java.util.Map;
-import java.util.List;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
@@ -11,6 +9,8 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.ReleasePlan;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.ReleasePlanner;
+import java.util.List;
+import java.util.Map;
 
 /** First step of a release: the manifest → a {@link ReleasePlan} (one digest per service), or InvalidRequestException. Reads only. */
 public final class PlanReleaseHandler extends StepHandler<PlanReleaseHandler.Input, ReleasePlan> {

@@ -27,6 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -184,7 +187,7 @@ class ColdStartBenchmarkIT {
         try (LocalEndpoint proxy = LocalEndpoint.start()) {
             proxy.forwardTo(emulator.endpoint());
             List<String> operations = new CopyOnWriteArrayList<>();
-            java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Set<String> denied = ConcurrentHashMap.newKeySet();
             proxy.route(request -> {
                 String operation = request.service() + ":" + request.operation();
                 operations.add(operation);
@@ -192,13 +195,13 @@ class ColdStartBenchmarkIT {
                         + "\"message\":\"not authorized to perform: " + operation + "\"}")) : Optional.empty();
             });
             Path classLog = Files.createDirectories(Path.of("target", "bench")).resolve("priming.classes");
-            for (Case c : java.util.stream.Stream.concat(CASES.stream(), PRIMED_TOO.stream()).toList()) {
+            for (Case c : Stream.concat(CASES.stream(), PRIMED_TOO.stream()).toList()) {
                 emulator.reset();
                 World world = World.create(emulator);
                 c.given().accept(world);
                 operations.clear();
                 denied.clear();
-                denied.addAll(PrimingDenials.BY_HANDLER.getOrDefault(c.handler(), java.util.Set.of()));
+                denied.addAll(PrimingDenials.BY_HANDLER.getOrDefault(c.handler(), Set.of()));
                 String output = output(world, proxy.uri(), "dev.pushdeploy.handler." + c.handler(),
                         Path.of("..", "events", c.event()), "prime", classLog);
                 JsonNode primed = output.lines().filter(l -> l.contains("\"message\":\"primed\"")).map(Json::tree)

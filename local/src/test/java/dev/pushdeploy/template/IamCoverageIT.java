@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,6 +79,41 @@ class IamCoverageIT {
         return stack.template().properties(function).path("Role").path("Fn::GetAtt").get(0).asText();
     }
 
+    static String handlerClass(Deployment stack, String function) {
+        return stack.template().properties(function).path("Handler").asText().split("::")[0];
+    }
+
+    /** The environment the template gives {@code function}, with the SDK aimed at the emulator. */
+    static Map<String, String> environment(Deployment stack, String function, Emulator emulator) {
+        Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, function));
+        environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
+                "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
+        return environment;
+    }
+
+    /**
+     * Recorded calls against a role's statements: every permission they need, those it does not allow (with the
+     * call that needs each), and the actions of those.
+     */
+    record Checked(Set<String> exercised, List<String> denied, Set<String> deniedActions) {
+        static Checked against(List<Iam.Statement> statements, List<Call> calls) {
+            Permissions permissions = new Permissions(Emulator.REGION, Emulator.ACCOUNT);
+            Set<String> exercised = new LinkedHashSet<>();
+            List<String> denied = new ArrayList<>();
+            Set<String> deniedActions = new TreeSet<>();
+            for (Call call : calls) {
+                for (Permission needed : permissions.of(call)) {
+                    exercised.add(needed.toString());
+                    if (!Iam.allows(statements, needed.action(), needed.resource())) {
+                        denied.add(call.service() + "." + call.operation() + " needs " + needed);
+                        deniedActions.add(needed.action());
+                    }
+                }
+            }
+            return new Checked(exercised, denied, deniedActions);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("functions")
     void everyCallIsAllowedByTheFunctionsRole(String function, Emulator emulator) throws Exception {
@@ -85,12 +121,10 @@ class IamCoverageIT {
                 ? World.create(emulator, World.configDocument("HIGH"))
                 : World.create(emulator);
         Deployment stack = stackFor(world, function);
-        Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, function));
-        environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
-                "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
+        Map<String, String> environment = environment(stack, function, emulator);
         ResponseUrl responses = ResponseUrl.start();
         String event = responses.into(Files.readString(Repo.events(Repo.EVENTS.get(function))));
-        String handlerClass = stack.template().properties(function).path("Handler").asText().split("::")[0];
+        String handlerClass = handlerClass(stack, function);
 
         List<Call> calls;
         try {
@@ -105,36 +139,23 @@ class IamCoverageIT {
         }
 
         assertFalse(calls.isEmpty(), function + ": no SDK call recorded (is the interceptor registered?)");
-        List<Iam.Statement> statements = Iam.statements(stack, roleOf(stack, function));
-        Permissions permissions = new Permissions(Emulator.REGION, Emulator.ACCOUNT);
-        Set<String> exercised = new LinkedHashSet<>();
-        List<String> denied = new ArrayList<>();
-        for (Call call : calls) {
-            for (Permission needed : permissions.of(call)) {
-                exercised.add(needed.toString());
-                if (!Iam.allows(statements, needed.action(), needed.resource())) {
-                    denied.add(call.service() + "." + call.operation() + " needs " + needed);
-                }
-            }
-        }
-        System.out.println(function + " exercised " + exercised);
-        assertTrue(denied.isEmpty(), function + "'s role " + roleOf(stack, function) + " lacks:\n" + String.join("\n", denied));
+        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
+        System.out.println(function + " exercised " + checked.exercised());
+        assertTrue(checked.denied().isEmpty(), function + "'s role " + roleOf(stack, function) + " lacks:\n"
+                + String.join("\n", checked.denied()));
     }
 
     /**
      * Each function's SnapStart priming, recorded like its run: every call is allowed by its role but those
-     * {@link PrimingDenials} names (the live revision's read, which priming goes on without, and which the
-     * cold-start benchmark answers AccessDenied for exactly these functions).
+     * {@link PrimingDenials} names (which the cold-start benchmark answers AccessDenied).
      */
     @ParameterizedTest
     @MethodSource("functions")
     void primingCallsAreAllowedByTheRoleButTheNamedOnes(String function, Emulator emulator) throws Exception {
         World world = World.create(emulator);
         Deployment stack = stackFor(world, function);
-        Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, function));
-        environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
-                "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
-        String handlerClass = stack.template().properties(function).path("Handler").asText().split("::")[0];
+        Map<String, String> environment = environment(stack, function, emulator);
+        String handlerClass = handlerClass(stack, function);
 
         List<Call> calls = FunctionEnvironment.with(environment, () -> {
             org.crac.Resource handler = (org.crac.Resource) Class.forName(handlerClass).getConstructor().newInstance();
@@ -142,18 +163,10 @@ class IamCoverageIT {
         });
 
         assertFalse(calls.isEmpty(), function + ": priming made no SDK call");
-        List<Iam.Statement> statements = Iam.statements(stack, roleOf(stack, function));
-        Permissions permissions = new Permissions(Emulator.REGION, Emulator.ACCOUNT);
-        Set<String> denied = new java.util.TreeSet<>();
-        for (Call call : calls) {
-            for (Permission needed : permissions.of(call)) {
-                if (!Iam.allows(statements, needed.action(), needed.resource())) {
-                    denied.add(needed.action());
-                }
-            }
-        }
+        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
         String handler = handlerClass.substring(handlerClass.lastIndexOf('.') + 1);
-        assertEquals(PrimingDenials.BY_HANDLER.getOrDefault(handler, Set.of()), denied, function + "'s priming calls " + calls);
+        assertEquals(PrimingDenials.BY_HANDLER.getOrDefault(handler, Set.of()), checked.deniedActions(),
+                function + "'s priming calls " + calls);
     }
 
     /** What each sample event expects to find (as in the handler's own IT), made outside the recording. */
@@ -246,9 +259,7 @@ class IamCoverageIT {
             String secretName = stack.properties("DatabaseMasterSecret").path("Name").asText();
             world.emulator.client(SecretsManagerClient.builder()).createSecret(r -> r.name(secretName)
                     .secretString("{\"username\": \"postgres\", \"password\": \"unused-with-trust\"}"));
-            Map<String, String> environment = new HashMap<>(FunctionEnvironment.of(stack, "RotateSecretsFunction"));
-            environment.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
-                    "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
+            Map<String, String> environment = environment(stack, "RotateSecretsFunction", emulator);
             String event = Files.readString(Repo.events("rotate-secrets.json"));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -260,21 +271,11 @@ class IamCoverageIT {
             });
 
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"username\":\"app_a\""), out.toString(StandardCharsets.UTF_8));
-            List<Iam.Statement> statements = Iam.statements(stack, "RotateSecretsFunctionRole");
-            Permissions permissions = new Permissions(Emulator.REGION, Emulator.ACCOUNT);
-            List<String> denied = new ArrayList<>();
-            Set<String> exercised = new LinkedHashSet<>();
-            for (Call call : calls) {
-                for (Permission needed : permissions.of(call)) {
-                    exercised.add(needed.toString());
-                    if (!Iam.allows(statements, needed.action(), needed.resource())) {
-                        denied.add(call.service() + "." + call.operation() + " needs " + needed);
-                    }
-                }
-            }
-            System.out.println("RotateSecretsFunction (database) exercised " + exercised);
-            assertTrue(exercised.stream().anyMatch(p -> p.startsWith("secretsmanager:GetSecretValue")), exercised.toString());
-            assertTrue(denied.isEmpty(), "RotateSecretsFunctionRole lacks:\n" + String.join("\n", denied));
+            Checked checked = Checked.against(Iam.statements(stack, "RotateSecretsFunctionRole"), calls);
+            System.out.println("RotateSecretsFunction (database) exercised " + checked.exercised());
+            assertTrue(checked.exercised().stream().anyMatch(p -> p.startsWith("secretsmanager:GetSecretValue")),
+                    checked.exercised().toString());
+            assertTrue(checked.denied().isEmpty(), "RotateSecretsFunctionRole lacks:\n" + String.join("\n", checked.denied()));
         }
     }
 
