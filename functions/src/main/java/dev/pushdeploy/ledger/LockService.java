@@ -16,8 +16,6 @@ import java.util.stream.Stream;
 /**
  * One deployment per service at a time, the newest request winning the queue. Each call:
  * <ol>
- *   <li>if the request's execution has ended (stopped while this step was in flight) → nothing: it must not
- *       queue or take the lock after the reconciler has accounted for it;</li>
  *   <li>if this request already holds the lock → ACQUIRED (a retry changes nothing);</li>
  *   <li>registers (or refreshes) the request's waiter item; a new waiter takes the next number of the
  *       service's arrival sequence;</li>
@@ -27,6 +25,10 @@ import java.util.stream.Stream;
  *   <li>conditional put of the lock (absent, expired, ours, or its holder's execution ended) → ACQUIRED;</li>
  *   <li>else WAITING, with the wait before the next call; past {@link #maxWaitSeconds} → TIMED_OUT.</li>
  * </ol>
+ * An answer that leaves the request queued or holding the lock is given only after its writes, once the
+ * request's execution is seen still running; if it has ended (stopped while this step was in flight), the
+ * waiter and the lock are taken back and the step fails. The reconciler runs after the end, so either its
+ * release follows these writes or this check sees the end: a stopped run never stays queued or locked.
  * Requests are placed in a total order ({@link Place}): push time for ECR pushes, arrival time for
  * manual requests (an operator's decision made now), then arrival. Waiters leave the queue on every
  * answer but WAITING.
@@ -65,10 +67,6 @@ public final class LockService {
         }
         String key = request.serviceKey();
         String me = request.requestId();
-        if (request.executionArn() != null && executions.endedAt(request.executionArn()).isPresent()) {
-            throw new RunInterruptedException("execution " + request.executionArn() + " has ended: request " + me
-                    + " neither queues for nor takes the lock of " + key);
-        }
         long now = clock.millis();
         long nowSeconds = now / 1000;
 
@@ -106,6 +104,7 @@ public final class LockService {
                 mine.orderAt(), mine.arrival(), now, nowSeconds + STEP_ALLOWANCE_SECONDS);
         if (table.tryLock(key, claim, nowSeconds, endedHolder(held, nowSeconds))) {
             table.removeWaiter(key, me);
+            withdrawIfEnded(request);
             return new LockResult(LockStatus.ACQUIRED, me, "acquired the lock of " + key
                     + held.map(h -> " (its holder " + h.holder() + " had ended)").orElse(""), 0, mine.arrival());
         }
@@ -117,9 +116,21 @@ public final class LockService {
                     + (holder == null ? "" : ", held by request " + holder) + ": longer than a holder can keep it (" + maxWait + " s)",
                     0, mine.arrival());
         }
+        withdrawIfEnded(request);
         return new LockResult(LockStatus.WAITING, holder,
                 holder == null ? key + " changed hands while asking; ask again" : key + " is locked by request " + holder, poll,
                 mine.arrival());
+    }
+
+    /** Takes back the request's lock and waiter when its execution has ended meanwhile, and fails the step. */
+    private void withdrawIfEnded(DeployRequest request) {
+        if (request.executionArn() == null || executions.endedAt(request.executionArn()).isEmpty()) {
+            return;
+        }
+        table.releaseLock(request.serviceKey(), request.requestId());
+        table.removeWaiter(request.serviceKey(), request.requestId());
+        throw new RunInterruptedException("execution " + request.executionArn() + " has ended: request " + request.requestId()
+                + " neither queues for nor takes the lock of " + request.serviceKey());
     }
 
     /** The longest a live holder keeps the lock: both deadlines, the bake time and the steps around them. */

@@ -11,6 +11,8 @@ import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -288,6 +290,41 @@ class LockServiceTest {
         assertThrows(RunInterruptedException.class, () -> locks.acquire(push("stopped", 1)));
         assertTrue(table.lock(KEY).isEmpty());
         assertTrue(table.waiters(KEY).isEmpty());
+    }
+
+    /**
+     * The operator stops the execution while its Lock step is in flight, after the step found it running: the
+     * reconciler releases the request's lock and waiter ({@link RunCloser#release}) just before the step's own
+     * write lands. The step must take both back rather than leave the stopped run queued or holding the lock.
+     */
+    @ParameterizedTest
+    @CsvSource({"registerWaiter, free", "tryLock, free", "registerWaiter, held", "tryLock, held"})
+    void aStopThatLandsBeforeTheStepsWriteLeavesNothingQueuedOrLocked(String write, String lock) {
+        if (lock.equals("held")) {
+            locks.acquire(push("a", 1));
+        }
+        DeployRequest late = push("late", 2);
+        LedgerTable racing = (LedgerTable) Proxy.newProxyInstance(LedgerTable.class.getClassLoader(), new Class<?>[] {LedgerTable.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals(write) && !ended.containsKey(late.executionArn())) {
+                        ended.put(late.executionArn(), clock.instant());
+                        table.releaseLock(KEY, late.requestId());
+                        table.removeWaiter(KEY, late.requestId());
+                    }
+                    try {
+                        return method.invoke(table, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        LockService service = new LockService(racing, arn -> Optional.ofNullable(ended.get(arn)), clock);
+
+        RunInterruptedException stopped = assertThrows(RunInterruptedException.class, () -> service.acquire(late));
+
+        assertTrue(ended.containsKey(late.executionArn()), "the stop landed during the step");
+        assertTrue(stopped.getMessage().contains("has ended"), stopped.getMessage());
+        assertEquals(lock.equals("held") ? Optional.of("a") : Optional.empty(), table.lock(KEY).map(LockItem::holder));
+        assertEquals(List.of(), table.waiters(KEY).stream().map(WaiterItem::requestId).toList());
     }
 
     @Test
