@@ -12,6 +12,8 @@ import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.ecs.TrafficShift;
 import dev.pushdeploy.config.Strategy;
 import java.util.ArrayList;
+import dev.pushdeploy.local.endpoint.AwsRequest;
+import dev.pushdeploy.local.endpoint.CallHold;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.events.LocalEventBus;
 import dev.pushdeploy.local.run.ExecutionFeed;
@@ -19,6 +21,7 @@ import dev.pushdeploy.local.time.SimulatedClock;
 import dev.pushdeploy.local.time.TimeKeeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Predicate;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.moto.MotoServer;
 import dev.pushdeploy.local.proc.Leftovers;
@@ -423,6 +426,13 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public TimeKeeper.Activity holdTime() {
         return keeper.busy();
+    }
+
+    /** Holds the first AWS request a function makes that {@code which} matches, before it goes on (see {@link CallHold}). */
+    public CallHold holdCall(Predicate<AwsRequest> which) {
+        CallHold hold = new CallHold(which);
+        endpoint.route(hold);
+        return hold;
     }
 
     /** The one clock of the runtime (simulated time). */

@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.endpoint.CallHold;
+import dev.pushdeploy.local.endpoint.ExecutionScope;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.RunResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -57,6 +61,26 @@ class StopExecutionIT {
     }
 
     /**
+     * The Lock step found its execution running, and the stop lands before its write: the waiter's
+     * registration, or the lock's put (the lock being free). The reconciler accounts for the run first;
+     * the step's write lands after and must not leave the stopped run queued or holding the lock.
+     */
+    @ParameterizedTest(name = "stopped before Lock writes its {0}")
+    @ValueSource(strings = {"waiter", "lock"})
+    void stoppedWhileTheLockStepIsBetweenItsCalls(String write) throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String name = "stop-before-" + write;
+        String item = "{\"S\":\"" + (write.equals("waiter") ? "wait#" + name : "lock") + "\"}";
+        CallHold call = workflow.runtime.holdCall(r -> name.equals(r.header(ExecutionScope.HEADER))
+                && r.operation().equals(write.equals("waiter") ? "UpdateItem" : "PutItem")
+                && new String(r.body(), StandardCharsets.UTF_8).contains(item));
+        var run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
+        assertTrue(call.awaitArrival(Duration.ofMinutes(2)), "Lock wrote its " + write);
+        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        account(workflow, name, run, call::release, true, workflow.web.initialTaskDefinition());
+    }
+
+    /**
      * CheckDeployment again: watching the rollout or the rollback (a task that waits for ECS's events
      * with a task token), checking the rollback or the service after the bake.
      */
@@ -76,7 +100,7 @@ class StopExecutionIT {
         var run = workflow.start(workflow.pushEvent("v1.1.0"), scenario, name);
         LambdaRuntime.Hold hold = workflow.stopOnEntering(name, state, "CheckDeploymentFunction");
         assertTrue(hold != null, state + " was in flight");
-        account(workflow, name, run, hold, true, workflow.web.initialTaskDefinition());
+        account(workflow, name, run, hold::release, true, workflow.web.initialTaskDefinition());
     }
 
     /** Each Wait state, and the Task before it whose invocations lead there. */
@@ -126,22 +150,23 @@ class StopExecutionIT {
     private static void stopAndAccount(Workflow workflow, String name, LocalRuntime.Run run, LambdaRuntime.Hold hold,
             boolean accepted) {
         workflow.runtime.stop(workflow.runtime.executionArn(name));
-        account(workflow, name, run, hold, accepted, workflow.web.initialTaskDefinition());
+        account(workflow, name, run, hold::release, accepted, workflow.web.initialTaskDefinition());
     }
 
     /**
-     * Once the stopped run's end reached the reconciler, lets the held step finish (the order that
-     * matters: a step finishing first is a stop just after it); then checks everything is accounted for.
+     * Once the stopped run's end reached the reconciler, lets the held step or call finish ({@code release};
+     * the order that matters: a step finishing first is a stop just after it); then checks everything is
+     * accounted for.
      * {@code initial} is the revision live before the stopped run could have moved the service.
      */
-    private static void account(Workflow workflow, String name, LocalRuntime.Run run, LambdaRuntime.Hold hold, boolean accepted,
+    private static void account(Workflow workflow, String name, LocalRuntime.Run run, Runnable release, boolean accepted,
             String initial) {
         String arn = workflow.runtime.executionArn(name);
         LocalRuntime.Accounting delivery = workflow.runtime.accounting(arn, Duration.ofMinutes(2))
                 .filter(a -> !a.deliveries().isEmpty())
                 .orElseThrow(() -> new AssertionError("the end of " + name + " reached no rule"));
-        if (hold != null) {
-            hold.release();
+        if (release != null) {
+            release.run();
         }
         RunResult result = run.await();
 

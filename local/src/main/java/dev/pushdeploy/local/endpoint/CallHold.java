@@ -1,0 +1,53 @@
+package dev.pushdeploy.local.endpoint;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+/**
+ * The first AWS request that matches, held at the endpoint before it goes on until {@link #release()}: a step
+ * caught between two of its calls (for an operator acting in that moment). Keep holds shorter than the SDK's
+ * socket timeout, or the client retries past the hold.
+ */
+public final class CallHold implements Route {
+    private static final Duration LONGEST = Duration.ofMinutes(2);
+
+    private final Predicate<AwsRequest> which;
+    private final AtomicBoolean taken = new AtomicBoolean();
+    private final CountDownLatch arrived = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    public CallHold(Predicate<AwsRequest> which) {
+        this.which = which;
+    }
+
+    @Override
+    public Optional<AwsResponse> handle(AwsRequest request) {
+        if (!which.test(request) || !taken.compareAndSet(false, true)) {
+            return Optional.empty();
+        }
+        arrived.countDown();
+        try {
+            if (!released.await(LONGEST.toMillis(), TimeUnit.MILLISECONDS)) {
+                return Optional.of(AwsResponse.text(500, "held for " + LONGEST + " and never released"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(AwsResponse.text(500, "interrupted while held"));
+        }
+        return Optional.empty();
+    }
+
+    /** Waits until the held request has arrived; false when none did within the timeout. */
+    public boolean awaitArrival(Duration timeout) throws InterruptedException {
+        return arrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Lets the held request (and any later one) go on. */
+    public void release() {
+        released.countDown();
+    }
+}
