@@ -16,7 +16,8 @@ import java.time.Clock;
 /**
  * StartDeployment: UpdateService to the released revision, once per request ({@code $.rollout}), and only
  * from the revision that was live when the request was prepared (else the run is interrupted); a first release
- * also sets the service's desired count.
+ * also sets the service's desired count. A move that lands after the run ended and was taken over is undone
+ * when RollBackStoppedRuns is on ({@link DeploymentStarter#deploy}).
  */
 public final class StartDeploymentHandler extends StepHandler<StartDeploymentHandler.Input, Rollout> {
     /** The state document fields this step reads. */
@@ -24,6 +25,7 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     }
 
     private final DeploymentStarter starter;
+    private final boolean undoWhenCutOff;
 
     /** Wired from the environment, as Lambda runs it. */
     public StartDeploymentHandler() {
@@ -32,16 +34,17 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
 
     /** Wired from the environment, reading time from {@code clock}. */
     public StartDeploymentHandler(Clock clock) {
-        this(Env.require(Env.TABLE_NAME), clock);
+        this(Env.require(Env.TABLE_NAME), Env.flag(Env.ROLL_BACK_STOPPED_RUNS), clock);
     }
 
-    private StartDeploymentHandler(String table, Clock clock) {
-        this(new SdkEcsServices(Aws::ecs), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), clock);
+    private StartDeploymentHandler(String table, boolean undoWhenCutOff, Clock clock) {
+        this(new SdkEcsServices(Aws::ecs), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), undoWhenCutOff, clock);
     }
 
-    public StartDeploymentHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, Clock clock) {
+    public StartDeploymentHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, boolean undoWhenCutOff, Clock clock) {
         super(Input.class, "StartDeployment");
         this.starter = new DeploymentStarter(ecs, ownership, clock);
+        this.undoWhenCutOff = undoWhenCutOff;
     }
 
     @Override
@@ -52,6 +55,7 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     @Override
     protected Rollout handle(Input input, StepLog log) {
         DeployRequest request = input.request();
-        return starter.moveTo(request, input.release().taskDefinition(), request.previousTaskDefinition(), request.desiredCount(), log);
+        return starter.deploy(request, input.release().taskDefinition(), request.previousTaskDefinition(), request.desiredCount(),
+                undoWhenCutOff, log);
     }
 }

@@ -25,6 +25,12 @@ public interface LedgerTable extends LedgerReader {
     /** Moves the lease of the lock to {@code expiresAt} if {@code holder} holds it; false when it does not. */
     boolean renewLock(String serviceKey, String holder, long expiresAt);
 
+    /**
+     * Marks the lock {@code closing} if {@code holder} holds it: the reconciler takes an ended run over before it
+     * looks at the service. True when {@code holder} holds it (marked now or before).
+     */
+    boolean closeLock(String serviceKey, String holder);
+
     /** Deletes the lock if {@code holder} holds it; does nothing otherwise. */
     void releaseLock(String serviceKey, String holder);
 

@@ -11,9 +11,16 @@ import dev.pushdeploy.model.Action;
  * @param acquiredAt epoch millis
  * @param expiresAt  epoch seconds (the table's TTL attribute): the lease, renewed while the holder makes progress;
  *                   an expired lock is free even before DynamoDB deletes it
+ * @param closing    the reconciler took the holder's ended run over: the holder's own steps no longer move the
+ *                   service under it, and the reconciler releases it
  */
 public record LockItem(String holder, String executionArn, Action action, String digest, String image, long orderAt, long arrival,
-                       long acquiredAt, long expiresAt) {
+                       long acquiredAt, long expiresAt, boolean closing) {
+    public LockItem(String holder, String executionArn, Action action, String digest, String image, long orderAt, long arrival,
+                    long acquiredAt, long expiresAt) {
+        this(holder, executionArn, action, digest, image, orderAt, arrival, acquiredAt, expiresAt, false);
+    }
+
     public boolean expired(long nowSeconds) {
         return expiresAt < nowSeconds;
     }

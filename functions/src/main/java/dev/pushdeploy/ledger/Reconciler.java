@@ -31,6 +31,8 @@ import java.util.Optional;
  */
 public final class Reconciler {
     static final String RECORDED_BY = "reconciler";
+    /** The state whose move may land after the run ended. */
+    private static final String STARTING = "StartDeployment";
 
     /**
      * How an execution ended, from its status change event.
@@ -85,7 +87,7 @@ public final class Reconciler {
                     "recorded by " + existing.get().recordedBy());
         }
         RunHistory.LastState state = last.get();
-        boolean holder = closer.holds(request);
+        boolean holder = closer.takeOver(request);
         RunCloser.Live live = closer.observe(request);
         Ending ending;
         if (state.document().result() != null && state.document().result().outcome() != null) {
@@ -144,6 +146,10 @@ public final class Reconciler {
             where += "; the service was not touched";
         } else if (ours == null || !live.reached(ours)) {
             where = "before its revision reached the service; the service stays on " + shortName(live.arn());
+            if (STARTING.equals(state.state())) {
+                where += rollBackStoppedRuns ? " (StartDeployment was in flight: a move that lands now is undone by the step)"
+                        : " (StartDeployment was in flight: a move that lands now stays, RollBackStoppedRuns being off)";
+            }
         } else if (doc.rollback() != null) {
             where = "while rolling back to " + shortName(previous);
             rollback = "rollback to " + shortName(previous) + " had started; not verified";

@@ -94,6 +94,14 @@ public final class RunCloser {
     }
 
     /**
+     * Takes an ended run over: marks its lock closing, so its steps still in flight stop moving the service
+     * (a move that lands after this mark is undone by the step itself). True when the run holds the lock.
+     */
+    public boolean takeOver(DeployRequest request) {
+        return table.closeLock(request.serviceKey(), request.requestId());
+    }
+
+    /**
      * For the lock's holder only: the release parameters name the live revision's image and secret slots
      * (only changed ones are written), and, with {@code deregister}, ACTIVE revisions beyond keepRevisions
      * are deregistered. A non-transient AWS failure becomes a warning instead of failing the run.

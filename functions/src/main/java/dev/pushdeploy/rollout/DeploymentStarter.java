@@ -102,6 +102,38 @@ public final class DeploymentStarter {
         return new Rollout(id, taskDefinition, startedAt, deadlineAt, true, serviceDeployment, desiredCount);
     }
 
+    /**
+     * {@link #moveTo} onto a revision nobody has verified yet (the start of a rollout), with the lock checked
+     * again once UpdateService has answered. A request that lost the lock while its move was in flight (the
+     * reconciler took its stopped run over, and may have looked at the service before the move landed) does
+     * not keep the move: with {@code undoWhenCutOff} (the template's RollBackStoppedRuns) the service goes back
+     * to {@code from} if it is still on the revision, else it is left moving; either way the step is interrupted.
+     */
+    public Rollout deploy(DeployRequest request, String taskDefinition, String from, Integer desiredCount, boolean undoWhenCutOff,
+                          StepLog log) {
+        Rollout rollout = moveTo(request, taskDefinition, from, desiredCount, log);
+        if (!rollout.started() || ownership.holds(request)) {
+            return rollout;
+        }
+        String cluster = request.cluster();
+        String service = request.service();
+        String left;
+        if (!undoWhenCutOff || from == null) {
+            left = "it is left moving to " + Revisions.shortName(taskDefinition) + (undoWhenCutOff ? "" : " (RollBackStoppedRuns is off)");
+        } else {
+            ServiceState now = describe(cluster, service);
+            if (now.isOn(taskDefinition)) {
+                ecs.update(cluster, service, from, desiredCount == null ? null : request.previousDesiredCount());
+                left = "it was moved back to " + Revisions.shortName(from);
+            } else {
+                left = "it is on " + Revisions.shortName(now.taskDefinition()) + " now and left there";
+            }
+        }
+        log.warn("lost the lock while moving the service", "taskDefinition", taskDefinition, "from", from, "undone", undoWhenCutOff);
+        throw new RunInterruptedException("request " + request.requestId() + " lost the lock of " + request.serviceKey()
+                + " while moving it to " + Revisions.shortName(taskDefinition) + " (its run ended and was taken over): " + left);
+    }
+
     private ServiceState describe(String cluster, String service) {
         return ecs.describe(cluster, service).orElseThrow(() -> new AwsFailureException(
                 "ecs:DescribeServices " + cluster + "/" + service + ": the service does not exist or is not ACTIVE", null));

@@ -6,11 +6,14 @@ import static dev.pushdeploy.rollout.RolloutFixtures.REV2_ARN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Trees;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.FakeEcsServices;
 import dev.pushdeploy.model.Rollout;
@@ -20,6 +23,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class StartDeploymentHandlerTest {
     private static final Release RELEASE = new Release(REV2_ARN, "web", 2, "web@sha256:" + "a".repeat(64), true);
@@ -29,7 +34,7 @@ class StartDeploymentHandlerTest {
     }
 
     private static Rollout start(FakeEcsServices ecs, Release release, int deadlineSeconds, List<String> lines) {
-        return new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW))
+        return new StartDeploymentHandler(ecs, request -> true, true, RolloutFixtures.clockAt(NOW))
                 .apply(input(release, deadlineSeconds), RolloutFixtures.log(lines));
     }
 
@@ -56,7 +61,7 @@ class StartDeploymentHandlerTest {
     void aFirstReleaseStartsTheConfiguredCountWithTheRevisionOnce() {
         FakeEcsServices ecs = RolloutFixtures.bootstrapped();
         StartDeploymentHandler.Input first = new StartDeploymentHandler.Input(RolloutFixtures.firstRelease(3), RELEASE);
-        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW));
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> true, true, RolloutFixtures.clockAt(NOW));
 
         Rollout rollout = handler.apply(first, RolloutFixtures.log(RolloutFixtures.lines()));
         Rollout retry = handler.apply(first, RolloutFixtures.log(RolloutFixtures.lines()));
@@ -68,6 +73,33 @@ class StartDeploymentHandlerTest {
         assertEquals(3, rollout.desiredCount());
         assertTrue(rollout.started());
         assertFalse(retry.started());
+    }
+
+    /**
+     * The run ends while UpdateService is in flight, and the reconciler takes it over (the lock is no longer
+     * this request's once UpdateService has answered): the move must not stay behind the reconciler's back,
+     * unless RollBackStoppedRuns is off. A first release goes back to its count too.
+     */
+    @ParameterizedTest(name = "undo {0}, first release {1}")
+    @CsvSource({"true, false, web:1, 5, 2", "false, false, web:2, 5, 1", "true, true, web:1, 0, 2", "false, true, web:2, 3, 1"})
+    void aMoveThatLandsAfterTheRunWasTakenOverIsUndoneWhenStoppedRunsRollBack(boolean undo, boolean firstRelease, String left,
+            int count, int updates) {
+        FakeEcsServices ecs = firstRelease ? RolloutFixtures.bootstrapped() : new FakeEcsServices(REV1_ARN, true);
+        if (!firstRelease) {
+            ecs.runOnly(REV1_ARN, 5);
+        }
+        StartDeploymentHandler.Input input = firstRelease
+                ? new StartDeploymentHandler.Input(RolloutFixtures.firstRelease(3), RELEASE) : input(RELEASE, 600);
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> ecs.updates == 0, undo, RolloutFixtures.clockAt(NOW));
+
+        RunInterruptedException cut = assertThrows(RunInterruptedException.class,
+                () -> handler.apply(input, RolloutFixtures.log(RolloutFixtures.lines())));
+
+        assertEquals(left, Revisions.shortName(ecs.taskDefinition()), cut.getMessage());
+        assertEquals(count, ecs.desiredCount());
+        assertEquals(updates, ecs.updates);
+        assertTrue(cut.getMessage().contains("lost the lock of pushdeploy/web while moving it to web:2"), cut.getMessage());
+        assertTrue(cut.getMessage().endsWith(undo ? "moved back to web:1" : "(RollBackStoppedRuns is off)"), cut.getMessage());
     }
 
     @Test
@@ -130,7 +162,7 @@ class StartDeploymentHandlerTest {
         state.set("secrets", Trees.tree("{\"secrets\":[]}"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW)).handleRequest(
+        new StartDeploymentHandler(ecs, request -> true, true, RolloutFixtures.clockAt(NOW)).handleRequest(
                 new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8)), out, null);
 
         JsonNode rollout = Trees.tree(out.toString(StandardCharsets.UTF_8));

@@ -75,7 +75,18 @@ public final class InMemoryLedger implements LedgerTable {
             return false;
         }
         locks.put(serviceKey, new LockItem(current.holder(), current.executionArn(), current.action(), current.digest(),
-                current.image(), current.orderAt(), current.arrival(), current.acquiredAt(), expiresAt));
+                current.image(), current.orderAt(), current.arrival(), current.acquiredAt(), expiresAt, current.closing()));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean closeLock(String serviceKey, String holder) {
+        LockItem current = locks.get(serviceKey);
+        if (current == null || !current.holder().equals(holder)) {
+            return false;
+        }
+        locks.put(serviceKey, new LockItem(current.holder(), current.executionArn(), current.action(), current.digest(),
+                current.image(), current.orderAt(), current.arrival(), current.acquiredAt(), current.expiresAt(), true));
         return true;
     }
 

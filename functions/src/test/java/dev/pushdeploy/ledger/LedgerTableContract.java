@@ -54,6 +54,22 @@ public abstract class LedgerTableContract {
     }
 
     @Test
+    void onlyTheHolderClosesTheLockWhichStaysItsUntilReleased() {
+        assertFalse(subject().closeLock(KEY, "a"), "no lock");
+        subject().tryLock(KEY, lock("a", NOW + 60), NOW, null);
+        assertFalse(subject().closeLock(KEY, "b"));
+        assertFalse(subject().lock(KEY).orElseThrow().closing());
+        assertTrue(subject().closeLock(KEY, "a"));
+        assertTrue(subject().closeLock(KEY, "a"), "again");
+        assertTrue(subject().renewLock(KEY, "a", NOW + 600));
+        assertTrue(subject().lock(KEY).orElseThrow().closing(), "renewing keeps the mark");
+        assertEquals(NOW + 600, subject().lock(KEY).orElseThrow().expiresAt());
+        assertFalse(subject().tryLock(KEY, lock("b", NOW + 700), NOW, null), "a closing lock is still held");
+        subject().releaseLock(KEY, "a");
+        assertTrue(subject().lock(KEY).isEmpty());
+    }
+
+    @Test
     void onlyTheHolderRenewsAndReleasesTheLock() {
         subject().tryLock(KEY, lock("a", NOW + 60), NOW, null);
 

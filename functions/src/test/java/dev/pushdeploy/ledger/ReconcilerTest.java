@@ -3,10 +3,12 @@ package dev.pushdeploy.ledger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.CheckResult;
@@ -263,6 +265,57 @@ class ReconcilerTest {
         assertTrue(records.get(0).rollback().startsWith("rollback to web:1 ended ABORTED (rel-web-rollback)"), records.get(0).rollback());
         assertEquals(List.of(Outcome.SUCCEEDED, Outcome.ROLLBACK_FAILED), published.stream().map(OutcomeNotice::outcome).toList());
         assertTrue(table.lock(KEY).isEmpty());
+    }
+
+    /**
+     * StartDeployment found its lock held, then the run was stopped and reconciled before its UpdateService
+     * landed: the reconciler saw the service on the old revision and recorded it there; the step, finding the
+     * lock no longer its own once UpdateService answered, moves the service back so the record stays true.
+     */
+    @Test
+    void aStartDeploymentMoveLandingAfterTheReconcilerIsUndoneByTheStep() {
+        DeployRequest request = request();
+        holdLock(request);
+        last = new RunHistory.LastState("StartDeployment", new Finalizer.Input(request, null, new Release(v2, "web", 2, "repo@2", true),
+                null, null, null, null, new LockResult(LockStatus.ACQUIRED, "exec-1", "acquired"), null, null, null, null), null);
+        List<Reconciler.Reconciled> reconciled = new ArrayList<>();
+        EcsServices landingLate = new EcsServices() {
+            @Override
+            public Optional<ServiceState> describe(String cluster, String service) {
+                return services.describe(cluster, service);
+            }
+
+            @Override
+            public ServiceState update(String cluster, String service, String taskDefinition, Integer desiredCount) {
+                if (reconciled.isEmpty()) {
+                    reconciled.add(reconciler(true).reconcile(end("ABORTED", null, null), log()));
+                }
+                return services.update(cluster, service, taskDefinition, desiredCount);
+            }
+        };
+        DeploymentStarter step = new DeploymentStarter(landingLate, new LockOwnership(table), clock);
+
+        RunInterruptedException cut = assertThrows(RunInterruptedException.class, () -> step.deploy(request, v2, v1, null, true, log()));
+
+        assertEquals(v1, services.taskDefinition(), cut.getMessage());
+        assertEquals(List.of(), updates, "the reconciler had nothing to roll back");
+        HistoryItem item = table.historyOf(KEY).get(0);
+        assertEquals(Outcome.ABORTED, item.outcome());
+        assertEquals(v1, item.taskDefinition(), "the record says where the service is");
+        assertTrue(item.reason().endsWith("the service stays on web:1 (StartDeployment was in flight: a move that lands now is undone by the step)"),
+                item.reason());
+        assertTrue(table.lock(KEY).isEmpty());
+    }
+
+    @Test
+    void theLockOfARunTheReconcilerTookOverIsNoLongerItsStepsToMoveTheServiceWith() {
+        DeployRequest request = request();
+        holdLock(request);
+        assertTrue(new LockOwnership(table).holds(request));
+        assertTrue(closer().takeOver(request));
+        assertFalse(new LockOwnership(table).holds(request));
+        assertTrue(closer().holds(request), "the reconciler still closes it");
+        assertFalse(closer().takeOver(request.toBuilder().requestId("other").build()));
     }
 
     private Reconciler reconciler(boolean rollBackStoppedRuns) {

@@ -431,7 +431,7 @@ public final class LocalRuntime implements AutoCloseable {
     /** Holds the first AWS request a function makes that {@code which} matches, before it goes on (see {@link CallHold}). */
     public CallHold holdCall(Predicate<AwsRequest> which) {
         CallHold hold = new CallHold(which);
-        endpoint.route(hold);
+        endpoint.routeFirst(hold);
         return hold;
     }
 

@@ -59,7 +59,7 @@ class CheckDeploymentHandlerIT {
     /** What StartDeployment leaves behind on moto: the service on revision 2, no deployment id. */
     private static Rollout started(World world) {
         String revision = world.registerRevision2("v1.0.1");
-        return new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, Clock.systemUTC())
+        return new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, true, Clock.systemUTC())
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
                         RolloutFixtures.log(RolloutFixtures.lines()));

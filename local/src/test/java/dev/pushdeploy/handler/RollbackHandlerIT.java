@@ -47,7 +47,7 @@ class RollbackHandlerIT {
 
     private static Rollout started(World world) {
         String revision = world.registerRevision2("v1.0.1");
-        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, Clock.systemUTC())
+        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, true, Clock.systemUTC())
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
                         RolloutFixtures.log(RolloutFixtures.lines()));

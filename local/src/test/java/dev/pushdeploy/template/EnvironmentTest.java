@@ -71,7 +71,7 @@ class EnvironmentTest {
         Map<String, Set<String>> expected = Map.of(
                 "PrepareFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "LockFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
-                "StartDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "StartDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME", "ROLL_BACK_STOPPED_RUNS"),
                 "CheckDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "RolloutEventsFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "RollbackFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),

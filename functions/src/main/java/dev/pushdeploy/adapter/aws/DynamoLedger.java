@@ -169,6 +169,22 @@ public final class DynamoLedger implements LedgerTable {
     }
 
     @Override
+    public boolean closeLock(String serviceKey, String holder) {
+        return AwsCall.run("dynamodb:UpdateItem lock of " + serviceKey, () -> {
+            try {
+                dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, LOCK))
+                        .conditionExpression("#holder = :me")
+                        .updateExpression("SET #closing = :true")
+                        .expressionAttributeNames(Map.of("#holder", "holder", "#closing", "closing"))
+                        .expressionAttributeValues(Map.of(":me", s(holder), ":true", AttributeValue.fromBool(true))));
+                return true;
+            } catch (ConditionalCheckFailedException notOurs) {
+                return false;
+            }
+        });
+    }
+
+    @Override
     public void releaseLock(String serviceKey, String holder) {
         AwsCall.exec("dynamodb:DeleteItem lock of " + serviceKey, () -> {
             try {
@@ -328,7 +344,8 @@ public final class DynamoLedger implements LedgerTable {
 
     private static LockItem lockItem(Map<String, AttributeValue> item) {
         return new LockItem(text(item, "holder"), text(item, "executionArn"), action(item), text(item, "digest"), text(item, "image"),
-                number(item, "orderAt"), number(item, "arrival"), number(item, "acquiredAt"), number(item, "expiresAt"));
+                number(item, "orderAt"), number(item, "arrival"), number(item, "acquiredAt"), number(item, "expiresAt"),
+                item.get("closing") != null && Boolean.TRUE.equals(item.get("closing").bool()));
     }
 
     private static WaiterItem waiterItem(Map<String, AttributeValue> item) {

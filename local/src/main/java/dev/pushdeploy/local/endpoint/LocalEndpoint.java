@@ -81,6 +81,11 @@ public final class LocalEndpoint implements AutoCloseable {
         routes.add(route);
     }
 
+    /** Adds a route asked before every other (to hold a call the simulator would answer). */
+    public void routeFirst(Route route) {
+        routes.add(0, route);
+    }
+
     /** Every request counts as work in progress for {@code keeper} while it is served: simulated time does not skip it. */
     public void keepTime(TimeKeeper keeper) {
         this.keeper = keeper;

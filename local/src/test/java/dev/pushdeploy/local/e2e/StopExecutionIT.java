@@ -21,7 +21,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -61,21 +60,27 @@ class StopExecutionIT {
     }
 
     /**
-     * The Lock step found its execution running, and the stop lands before its write: the waiter's
-     * registration, or the lock's put (the lock being free). The reconciler accounts for the run first;
-     * the step's write lands after and must not leave the stopped run queued or holding the lock.
+     * A step found its lock held and its execution running, and the stop lands before its write: the Lock
+     * step's waiter registration or lock put (the lock being free), StartDeployment's UpdateService. The
+     * reconciler accounts for the run first; the write lands after and must leave neither a queued or locked
+     * run nor a service moving to a revision the record does not name.
      */
-    @ParameterizedTest(name = "stopped before Lock writes its {0}")
-    @ValueSource(strings = {"waiter", "lock"})
-    void stoppedWhileTheLockStepIsBetweenItsCalls(String write) throws Exception {
+    static Stream<Arguments> writes() {
+        return Stream.of(
+                Arguments.of("Lock", "UpdateItem", "{\"S\":\"wait#"),
+                Arguments.of("Lock", "PutItem", "{\"S\":\"lock\"}"),
+                Arguments.of("StartDeployment", "UpdateService", ""));
+    }
+
+    @ParameterizedTest(name = "stopped before {0} lands its {1}")
+    @MethodSource("writes")
+    void stoppedWhileAStepIsBetweenItsCalls(String state, String operation, String naming) throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
-        String name = "stop-before-" + write;
-        String item = "{\"S\":\"" + (write.equals("waiter") ? "wait#" + name : "lock") + "\"}";
+        String name = "stop-before-" + operation;
         CallHold call = workflow.runtime.holdCall(r -> name.equals(r.header(ExecutionScope.HEADER))
-                && r.operation().equals(write.equals("waiter") ? "UpdateItem" : "PutItem")
-                && new String(r.body(), StandardCharsets.UTF_8).contains(item));
+                && r.operation().equals(operation) && new String(r.body(), StandardCharsets.UTF_8).contains(naming));
         var run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
-        assertTrue(call.awaitArrival(Duration.ofMinutes(2)), "Lock wrote its " + write);
+        assertTrue(call.awaitArrival(Duration.ofMinutes(2)), state + " sent " + operation);
         workflow.runtime.stop(workflow.runtime.executionArn(name));
         account(workflow, name, run, call::release, true, workflow.web.initialTaskDefinition());
     }
