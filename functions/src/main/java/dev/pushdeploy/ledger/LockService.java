@@ -26,9 +26,11 @@ import java.util.stream.Stream;
  *   <li>else WAITING, with the wait before the next call; past {@link #maxWaitSeconds} → TIMED_OUT.</li>
  * </ol>
  * An answer that leaves the request queued or holding the lock is given only after its writes, once the
- * request's execution is seen still running; if it has ended (stopped while this step was in flight), the
- * waiter and the lock are taken back and the step fails. The reconciler runs after the end, so either its
- * release follows these writes or this check sees the end: a stopped run never stays queued or locked.
+ * request's run is seen not yet recorded; if it is (its execution ended while this step was in flight, and
+ * the reconciler closed its books), the waiter and the lock are taken back and the step fails. The closers
+ * write the record before they release, and both are strongly consistent reads and conditional writes of one
+ * table, so either their release follows these writes or this check sees the record: a stopped run never
+ * stays queued or locked.
  * Requests are placed in a total order ({@link Place}): push time for ECR pushes, arrival time for
  * manual requests (an operator's decision made now), then arrival. Waiters leave the queue on every
  * answer but WAITING.
@@ -104,7 +106,7 @@ public final class LockService {
                 mine.orderAt(), mine.arrival(), now, nowSeconds + STEP_ALLOWANCE_SECONDS);
         if (table.tryLock(key, claim, nowSeconds, endedHolder(held, nowSeconds))) {
             table.removeWaiter(key, me);
-            withdrawIfEnded(request);
+            withdrawIfRecorded(request);
             return new LockResult(LockStatus.ACQUIRED, me, "acquired the lock of " + key
                     + held.map(h -> " (its holder " + h.holder() + " had ended)").orElse(""), 0, mine.arrival());
         }
@@ -116,21 +118,21 @@ public final class LockService {
                     + (holder == null ? "" : ", held by request " + holder) + ": longer than a holder can keep it (" + maxWait + " s)",
                     0, mine.arrival());
         }
-        withdrawIfEnded(request);
+        withdrawIfRecorded(request);
         return new LockResult(LockStatus.WAITING, holder,
                 holder == null ? key + " changed hands while asking; ask again" : key + " is locked by request " + holder, poll,
                 mine.arrival());
     }
 
-    /** Takes back the request's lock and waiter when its execution has ended meanwhile, and fails the step. */
-    private void withdrawIfEnded(DeployRequest request) {
-        if (request.executionArn() == null || executions.endedAt(request.executionArn()).isEmpty()) {
+    /** Takes back the request's lock and waiter when its run was recorded meanwhile, and fails the step. */
+    private void withdrawIfRecorded(DeployRequest request) {
+        if (RunCloser.recordOf(table, request).isEmpty()) {
             return;
         }
         table.releaseLock(request.serviceKey(), request.requestId());
         table.removeWaiter(request.serviceKey(), request.requestId());
-        throw new RunInterruptedException("execution " + request.executionArn() + " has ended: request " + request.requestId()
-                + " neither queues for nor takes the lock of " + request.serviceKey());
+        throw new RunInterruptedException("request " + request.requestId() + " was recorded as ended while it asked for the lock of "
+                + request.serviceKey() + ": it neither queues for nor holds it");
     }
 
     /** The longest a live holder keeps the lock: both deadlines, the bake time and the steps around them. */

@@ -137,6 +137,11 @@ public final class RunCloser {
 
     /** The run's history record, if one was written (for a run that undoes another: once it completed that record). */
     public Optional<HistoryItem> recorded(DeployRequest request) {
+        return recordOf(table, request);
+    }
+
+    /** The run's history record in {@code table}, if one was written (see {@link #recorded}). */
+    static Optional<HistoryItem> recordOf(LedgerTable table, DeployRequest request) {
         return table.history(request.serviceKey(), sortKey(request))
                 .filter(r -> request.undoes() == null || request.requestId().equals(r.undoneBy()));
     }

@@ -2,6 +2,7 @@ package dev.pushdeploy.ledger;
 
 import dev.pushdeploy.model.LockResult;
 import dev.pushdeploy.model.LockStatus;
+import dev.pushdeploy.model.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -285,17 +286,37 @@ class LockServiceTest {
     }
 
     @Test
-    void aLockStepStillRunningAfterItsExecutionEndedTakesNothing() {
-        ended.put(ARN + "stopped", clock.instant());
-        assertThrows(RunInterruptedException.class, () -> locks.acquire(push("stopped", 1)));
+    void aLockStepStillRunningAfterItsRunWasRecordedTakesNothing() {
+        DeployRequest stopped = push("stopped", 1);
+        accountFor(stopped);
+        RunInterruptedException late = assertThrows(RunInterruptedException.class, () -> locks.acquire(stopped));
+        assertEquals("request stopped was recorded as ended while it asked for the lock of pushdeploy/web: it neither queues for nor holds it",
+                late.getMessage());
         assertTrue(table.lock(KEY).isEmpty());
         assertTrue(table.waiters(KEY).isEmpty());
     }
 
+    @Test
+    void aRunUndoingAnotherIsNotTakenForRecordedByThatRunsRecord() {
+        DeployRequest undone = push("undone", 1);
+        accountFor(undone);
+        DeployRequest undo = push("undo", 2).toBuilder().undoes(RunCloser.sortKey(undone)).build();
+        assertEquals(LockStatus.ACQUIRED, locks.acquire(undo).status());
+    }
+
+    /** What a closer (Finalize or the reconciler) does for a run: its history record first, then the lock and waiter released. */
+    private void accountFor(DeployRequest request) {
+        table.putHistory(KEY, new HistoryItem(RunCloser.sortKey(request), request.requestId(), request.action(), request.source(),
+                Outcome.ABORTED, "the execution was stopped", null, null, request.image(), request.digest(), request.tag(), null, null,
+                null, null, null, null, List.of(), List.of(), List.of(), "2025-03-01T13:00:00.000Z", "reconciler", null, false));
+        table.releaseLock(KEY, request.requestId());
+        table.removeWaiter(KEY, request.requestId());
+    }
+
     /**
-     * The operator stops the execution while its Lock step is in flight, after the step found it running: the
-     * reconciler releases the request's lock and waiter ({@link RunCloser#release}) just before the step's own
-     * write lands. The step must take both back rather than leave the stopped run queued or holding the lock.
+     * The operator stops the execution while its Lock step is in flight, and the reconciler accounts for the
+     * run just before the step's own write lands. The step must take its waiter and lock back rather than leave
+     * the stopped run queued or holding the lock.
      */
     @ParameterizedTest
     @CsvSource({"registerWaiter, free", "tryLock, free", "registerWaiter, held", "tryLock, held"})
@@ -306,10 +327,8 @@ class LockServiceTest {
         DeployRequest late = push("late", 2);
         LedgerTable racing = (LedgerTable) Proxy.newProxyInstance(LedgerTable.class.getClassLoader(), new Class<?>[] {LedgerTable.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals(write) && !ended.containsKey(late.executionArn())) {
-                        ended.put(late.executionArn(), clock.instant());
-                        table.releaseLock(KEY, late.requestId());
-                        table.removeWaiter(KEY, late.requestId());
+                    if (method.getName().equals(write) && table.history(KEY, RunCloser.sortKey(late)).isEmpty()) {
+                        accountFor(late);
                     }
                     try {
                         return method.invoke(table, args);
@@ -321,8 +340,8 @@ class LockServiceTest {
 
         RunInterruptedException stopped = assertThrows(RunInterruptedException.class, () -> service.acquire(late));
 
-        assertTrue(ended.containsKey(late.executionArn()), "the stop landed during the step");
-        assertTrue(stopped.getMessage().contains("has ended"), stopped.getMessage());
+        assertTrue(table.history(KEY, RunCloser.sortKey(late)).isPresent(), "the run was accounted for during the step");
+        assertTrue(stopped.getMessage().contains("recorded as ended"), stopped.getMessage());
         assertEquals(lock.equals("held") ? Optional.of("a") : Optional.empty(), table.lock(KEY).map(LockItem::holder));
         assertEquals(List.of(), table.waiters(KEY).stream().map(WaiterItem::requestId).toList());
     }

@@ -5,15 +5,14 @@ import java.util.Set;
 
 /**
  * The calls of each function's SnapStart priming that its role in template.yaml does not allow, by handler
- * (simple class name): the read of the service's live revision (priming goes on without it), and reads of the
- * priming's own execution, which is not one of the stack's state machine (Lock takes it for running, as when
- * Step Functions does not answer; Reconcile stops there). IamCoverageIT checks this against the roles; the
- * cold-start benchmark answers these calls AccessDenied, as AWS would.
+ * (simple class name): the read of the service's live revision (priming goes on without it), and Reconcile's read
+ * of the priming's own execution, which is not one of the stack's state machine (it stops there). IamCoverageIT
+ * checks this against the roles; the cold-start benchmark answers these calls AccessDenied, as AWS would.
  */
 public final class PrimingDenials {
     public static final Map<String, Set<String>> BY_HANDLER = Map.of(
             "ScanGateHandler", Set.of("ecs:DescribeServices"),
-            "LockHandler", Set.of("ecs:DescribeServices", "states:DescribeExecution"),
+            "LockHandler", Set.of("ecs:DescribeServices"),
             "RotateSecretsHandler", Set.of("ecs:DescribeServices"),
             "RegisterTaskDefinitionHandler", Set.of("ecs:DescribeServices"),
             "PlanReleaseHandler", Set.of("ecs:DescribeServices"),
