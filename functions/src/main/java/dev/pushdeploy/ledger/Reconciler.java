@@ -31,8 +31,9 @@ import java.util.Optional;
  */
 public final class Reconciler {
     static final String RECORDED_BY = "reconciler";
-    /** The state whose move may land after the run ended. */
+    /** The states whose move may land after the run ended. */
     private static final String STARTING = "StartDeployment";
+    private static final String ROLLING_BACK = "Rollback";
 
     /**
      * How an execution ended, from its status change event.
@@ -159,6 +160,9 @@ public final class Reconciler {
             live = closer.observe(request);
         } else {
             where = "with the service on " + shortName(ours) + ", never verified healthy; it is left there (RollBackStoppedRuns is off)";
+            if (ROLLING_BACK.equals(state.state())) {
+                where += "; Rollback was in flight: a move back to " + shortName(previous) + " that lands now stays";
+            }
         }
         String reason = how + " in state " + state.state() + ", " + where;
         return new Cutoff(new Ending(outcome, reason, end.error(), rollback, ours,

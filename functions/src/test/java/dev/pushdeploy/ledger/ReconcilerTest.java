@@ -171,6 +171,21 @@ class ReconcilerTest {
     }
 
     @Test
+    void withoutTheSettingARollbackInFlightIsNamedAsAMoveThatMayStillLand() {
+        DeployRequest request = request();
+        services.update("pushdeploy", "web", v2);
+        holdLock(request);
+        last = new RunHistory.LastState("Rollback", document(request, null, rolledOut(), null), null);
+
+        reconciler(false).reconcile(end("ABORTED", null, null), log());
+
+        assertEquals("the execution was stopped in state Rollback, with the service on web:2, never verified healthy; it is left "
+                + "there (RollBackStoppedRuns is off); Rollback was in flight: a move back to web:1 that lands now stays",
+                table.historyOf(KEY).get(0).reason());
+        assertEquals(List.of(), updates);
+    }
+
+    @Test
     void aServiceLimitFailureAfterUpdateServiceIsRecordedAsFailedWithTheError() {
         DeployRequest request = request();
         services.update("pushdeploy", "web", v2);
