@@ -154,29 +154,23 @@ public final class DynamoLedger implements LedgerTable {
 
     @Override
     public boolean renewLock(String serviceKey, String holder, long expiresAt) {
-        return AwsCall.run("dynamodb:UpdateItem lock of " + serviceKey, () -> {
-            try {
-                dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, LOCK))
-                        .conditionExpression("#holder = :me")
-                        .updateExpression("SET #expiresAt = :until")
-                        .expressionAttributeNames(Map.of("#holder", "holder", "#expiresAt", "expiresAt"))
-                        .expressionAttributeValues(Map.of(":me", s(holder), ":until", n(expiresAt))));
-                return true;
-            } catch (ConditionalCheckFailedException notOurs) {
-                return false;
-            }
-        });
+        return setOnHeldLock(serviceKey, holder, "expiresAt", n(expiresAt));
     }
 
     @Override
     public boolean closeLock(String serviceKey, String holder) {
+        return setOnHeldLock(serviceKey, holder, "closing", AttributeValue.fromBool(true));
+    }
+
+    /** Sets one attribute of the lock if {@code holder} holds it; false when it does not. */
+    private boolean setOnHeldLock(String serviceKey, String holder, String attribute, AttributeValue value) {
         return AwsCall.run("dynamodb:UpdateItem lock of " + serviceKey, () -> {
             try {
                 dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, LOCK))
                         .conditionExpression("#holder = :me")
-                        .updateExpression("SET #closing = :true")
-                        .expressionAttributeNames(Map.of("#holder", "holder", "#closing", "closing"))
-                        .expressionAttributeValues(Map.of(":me", s(holder), ":true", AttributeValue.fromBool(true))));
+                        .updateExpression("SET #attribute = :value")
+                        .expressionAttributeNames(Map.of("#holder", "holder", "#attribute", attribute))
+                        .expressionAttributeValues(Map.of(":me", s(holder), ":value", value)));
                 return true;
             } catch (ConditionalCheckFailedException notOurs) {
                 return false;
