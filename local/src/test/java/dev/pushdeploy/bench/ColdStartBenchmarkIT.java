@@ -41,7 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * construction, the first request against the emulator) next to the floor's — a handler with the
  * same wiring that makes one SDK call ({@link OneSdkCallHandler}) — measured in the same run and
  * printed as ratios, so machine noise cancels out. Twice: cold (from JVM start, no SnapStart) and
- * primed (after the handler's SnapStart priming ran, the first invocation alone); and the primed
+ * primed (after the handler's SnapStart priming ran, the first invocation alone; both primed runs go
+ * through a proxy that denies what the handler's role denies, as AWS would); and the primed
  * first invocation against the handler's own second one ("left"): 1.0 would mean priming left
  * nothing of the first request's cost. Rounds alternate floor and handler and take the median
  * ({@code -Dbench.rounds=N}, default 1 in the test suite); the last line is the median ratio over
@@ -129,18 +130,21 @@ class ColdStartBenchmarkIT {
                 Path classes = out.resolve(c.handler() + ".classes");
                 String handler = "dev.pushdeploy.handler." + c.handler();
                 measured[0][i] = run(world, world.emulator.endpoint(), FLOOR, event, "cold", out.resolve("floor.classes"))[0];
-                long[] cold = run(world, world.emulator.endpoint(), handler, event, "cold", classes);
-                measured[1][i] = cold[0];
-                measured[4][i] = cold[1];
+                measured[1][i] = run(world, world.emulator.endpoint(), handler, event, "cold", classes)[0];
                 assertEquals(List.of(), heavy(classes), c.handler() + " loaded Netty, Apache HTTP or Jackson databind classes");
                 emulator.reset();
                 world = World.create(emulator);
                 c.given().accept(world);
-                measured[2][i] = run(world, world.emulator.endpoint(), FLOOR, event, "primed", out.resolve("floor.primed.classes"))[0];
-                Path primedClasses = out.resolve(c.handler() + ".primed.classes");
-                measured[3][i] = run(world, world.emulator.endpoint(), handler, event, "primed", primedClasses)[0];
-                assertEquals(List.of(), heavy(primedClasses), c.handler() + " loaded Netty, Apache HTTP or Jackson databind classes"
-                        + " priming or after");
+                try (RoleProxy proxy = RoleProxy.to(emulator)) {
+                    measured[2][i] = run(world, proxy.uri(), FLOOR, event, "primed", out.resolve("floor.primed.classes"))[0];
+                    proxy.deny(c.handler());
+                    Path primedClasses = out.resolve(c.handler() + ".primed.classes");
+                    long[] primed = run(world, proxy.uri(), handler, event, "primed", primedClasses);
+                    measured[3][i] = primed[0];
+                    measured[4][i] = primed[1];
+                    assertEquals(List.of(), heavy(primedClasses), c.handler() + " loaded Netty, Apache HTTP or Jackson databind classes"
+                            + " priming or after");
+                }
             }
             long floor = median(measured[0]);
             long cold = median(measured[1]);
@@ -184,24 +188,15 @@ class ColdStartBenchmarkIT {
     void primingSendsReadsOnly(Emulator emulator) throws Exception {
         List<String> report = new ArrayList<>();
         report.add(String.format(Locale.ROOT, "%-32s %-40s %6s %9s", "handler", "priming request", "reads", "answered"));
-        try (LocalEndpoint proxy = LocalEndpoint.start()) {
-            proxy.forwardTo(emulator.endpoint());
-            List<String> operations = new CopyOnWriteArrayList<>();
-            Set<String> denied = ConcurrentHashMap.newKeySet();
-            proxy.route(request -> {
-                String operation = request.service() + ":" + request.operation();
-                operations.add(operation);
-                return denied.contains(operation) ? Optional.of(AwsResponse.json(400, "{\"__type\":\"AccessDeniedException\","
-                        + "\"message\":\"not authorized to perform: " + operation + "\"}")) : Optional.empty();
-            });
+        try (RoleProxy proxy = RoleProxy.to(emulator)) {
+            List<String> operations = proxy.operations;
             Path classLog = Files.createDirectories(Path.of("target", "bench")).resolve("priming.classes");
             for (Case c : Stream.concat(CASES.stream(), PRIMED_TOO.stream()).toList()) {
                 emulator.reset();
                 World world = World.create(emulator);
                 c.given().accept(world);
                 operations.clear();
-                denied.clear();
-                denied.addAll(PrimingDenials.BY_HANDLER.getOrDefault(c.handler(), Set.of()));
+                proxy.deny(c.handler());
                 String output = output(world, proxy.uri(), "dev.pushdeploy.handler." + c.handler(),
                         Path.of("..", "events", c.event()), "prime", classLog);
                 JsonNode primed = output.lines().filter(l -> l.contains("\"message\":\"primed\"")).map(Json::tree)
@@ -219,6 +214,43 @@ class ColdStartBenchmarkIT {
         }
         Files.write(Files.createDirectories(Path.of("target", "bench")).resolve("priming.txt"), report);
         report.forEach(System.out::println);
+    }
+
+    /**
+     * A recording proxy in front of the emulator that answers AccessDenied, in AWS's JSON error shape, to the calls
+     * the handler's role in template.yaml does not allow ({@link PrimingDenials}): the emulator has no IAM.
+     */
+    private static final class RoleProxy implements AutoCloseable {
+        final List<String> operations = new CopyOnWriteArrayList<>();
+        private final Set<String> denied = ConcurrentHashMap.newKeySet();
+        private final LocalEndpoint endpoint = LocalEndpoint.start();
+
+        static RoleProxy to(Emulator emulator) {
+            RoleProxy proxy = new RoleProxy();
+            proxy.endpoint.forwardTo(emulator.endpoint());
+            proxy.endpoint.route(request -> {
+                String operation = request.service() + ":" + request.operation();
+                proxy.operations.add(operation);
+                return proxy.denied.contains(operation) ? Optional.of(AwsResponse.json(400, "{\"__type\":\"AccessDeniedException\","
+                        + "\"message\":\"not authorized to perform: " + operation + "\"}")) : Optional.empty();
+            });
+            return proxy;
+        }
+
+        /** From now on, the calls {@code handler}'s role denies (none for the floor). */
+        void deny(String handler) {
+            denied.clear();
+            denied.addAll(PrimingDenials.BY_HANDLER.getOrDefault(handler, Set.of()));
+        }
+
+        URI uri() {
+            return endpoint.uri();
+        }
+
+        @Override
+        public void close() {
+            endpoint.close();
+        }
     }
 
     /** Fresh JVM, production no-arg constructor, environment as system properties, emulator endpoint. */
