@@ -4,6 +4,7 @@ import dev.pushdeploy.adapter.aws.SsmSlotStore;
 import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RequestScoped;
@@ -11,10 +12,17 @@ import dev.pushdeploy.adapter.postgres.PostgresRoles;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.secrets.SecretRotator;
 
-/** RotateSecrets: writes new values into each managed secret's inactive slot ({@code $.secrets}). */
+/**
+ * RotateSecrets: writes new values into each managed secret's inactive slot ({@code $.secrets}). Not in a
+ * redriven execution: RedriveExecution restarts an ended run at this step after the reconciler released its
+ * lock, and another run may be deploying with the inactive slot by then.
+ */
 public final class RotateSecretsHandler extends StepHandler<RotateSecretsHandler.Input, RotationResult> {
-    /** The part of the state document this step reads. */
-    public record Input(DeployRequest request) implements RequestScoped {
+    /**
+     * The request, and how many times the execution was redriven ({@code $$.Execution.RedriveCount}; null
+     * when the caller does not say, as in a sample event).
+     */
+    public record Input(DeployRequest request, Integer redriveCount) implements RequestScoped {
     }
 
     private final SecretRotator rotator;
@@ -31,11 +39,15 @@ public final class RotateSecretsHandler extends StepHandler<RotateSecretsHandler
 
     @Override
     protected Input primingInput(PrimingSample sample) {
-        return new Input(sample.request());
+        return new Input(sample.request(), 0);
     }
 
     @Override
     protected RotationResult handle(Input input, StepLog log) {
+        if (input.redriveCount() != null && input.redriveCount() > 0) {
+            throw new RunInterruptedException("the execution was redriven (" + input.redriveCount() + "): its first run was accounted for"
+                    + " and its lock released, so no secret is rotated; start a new deployment instead");
+        }
         return rotator.rotate(input.request(), log);
     }
 }

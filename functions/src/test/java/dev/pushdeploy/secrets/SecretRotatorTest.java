@@ -1,5 +1,9 @@
 package dev.pushdeploy.secrets;
 
+import dev.pushdeploy.error.RunInterruptedException;
+import dev.pushdeploy.handler.RotateSecretsHandler;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.SecretSlot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +85,26 @@ class SecretRotatorTest {
         assertEquals(40, store.latest(KEY + "/b").length());
         assertEquals(32, store.latest(DB + "/a").length());
         assertTrue(store.latest(KEY + "/b").matches("[A-Za-z0-9_-]{40}"));
+    }
+
+    /**
+     * RedriveExecution restarts an ended run at RotateSecrets after the reconciler released its lock: the step
+     * (as the state machine calls it, with {@code $$.Execution.RedriveCount}) must write no slot and touch no role.
+     */
+    @ParameterizedTest
+    @CsvSource(nullValues = "null", value = {"null, 2", "0, 2", "1, 0", "3, 0"})
+    void aRedrivenExecutionRotatesNothing(Integer redriveCount, int writes) {
+        RotateSecretsHandler step = new RotateSecretsHandler(rotator(CONFIG));
+        RotateSecretsHandler.Input input = new RotateSecretsHandler.Input(Requests.deploy("req-1", LIVE), redriveCount);
+
+        if (writes == 0) {
+            RunInterruptedException redriven = assertThrows(RunInterruptedException.class, () -> step.apply(input, log));
+            assertTrue(redriven.getMessage().startsWith("the execution was redriven (" + redriveCount + ")"), redriven.getMessage());
+        } else {
+            step.apply(input, log);
+        }
+        assertEquals(writes, store.writes.size());
+        assertEquals(writes == 0 ? 0 : 1, roles.calls.size());
     }
 
     @Test

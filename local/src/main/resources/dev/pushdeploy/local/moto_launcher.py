@@ -32,6 +32,8 @@ Patches, all measured on moto 5.2.1:
     unwound, which waits for a Task's Lambda call to return. Step Functions reports ABORTED at
     once (the Lambda runs on, its result ignored): the status, the stop date and the logged
     status change are set at once.
+  * The context object has no Execution.RedriveCount; Step Functions' has (0 until the execution is
+    redriven), and a state whose Parameters read it fails without it.
   * ECS drops a service's deploymentConfiguration (circuit breaker, minimum and maximum
     percent); ECS keeps what CreateService and UpdateService set, and DescribeServices shows it.
 
@@ -489,6 +491,19 @@ def _services_keep_their_deployment_configuration():
     EC2ContainerServiceResponse.update_service = keeping(EC2ContainerServiceResponse.update_service, "service")
 
 
+def _context_has_redrive_count():
+    from moto.stepfunctions.parser.backend import execution_worker
+
+    original = execution_worker.ExecutionData
+
+    def with_redrive_count(**fields):
+        data = original(**fields)
+        data.setdefault("RedriveCount", 0)
+        return data
+
+    execution_worker.ExecutionData = with_redrive_count
+
+
 def main():
     port, control_port = sys.argv[1], int(sys.argv[2])
     _patch_time()
@@ -497,6 +512,7 @@ def main():
     _patch_sfn_responses()
     _terminal_errors_escape_states_all()
     _stop_is_immediate()
+    _context_has_redrive_count()
     _services_keep_their_deployment_configuration()
     control = http.server.ThreadingHTTPServer(("127.0.0.1", control_port), _Control)
     control.daemon_threads = True

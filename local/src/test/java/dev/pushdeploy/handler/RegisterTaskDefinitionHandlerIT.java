@@ -110,7 +110,7 @@ class RegisterTaskDefinitionHandlerIT {
         List<String> lines = new ArrayList<>();
 
         RotationResult secrets = new RotateSecretsHandler()
-                .apply(new RotateSecretsHandler.Input(rotate), StepLog.to(JsonLogLines.to(lines::add), "RotateSecrets"));
+                .apply(new RotateSecretsHandler.Input(rotate, 0), StepLog.to(JsonLogLines.to(lines::add), "RotateSecrets"));
         Release release = new RegisterTaskDefinitionHandler()
                 .apply(new RegisterTaskDefinitionHandler.Input(rotate, secrets), StepLog.to(JsonLogLines.to(lines::add), "RegisterTaskDefinition"));
 

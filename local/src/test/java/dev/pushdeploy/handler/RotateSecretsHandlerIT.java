@@ -103,7 +103,7 @@ class RotateSecretsHandlerIT {
                 """.formatted(revision2), DeployRequest.class);
         List<String> lines = new ArrayList<>();
 
-        RotationResult result = new RotateSecretsHandler().apply(new RotateSecretsHandler.Input(rotate), StepLog.to(JsonLogLines.to(lines::add), "t"));
+        RotationResult result = new RotateSecretsHandler().apply(new RotateSecretsHandler.Input(rotate, 0), StepLog.to(JsonLogLines.to(lines::add), "t"));
 
         assertEquals("a", result.secrets().get(0).slot());
         assertEquals(2L, parameter(KEY + "/a").version());
