@@ -2,8 +2,6 @@ package dev.pushdeploy.local.endpoint;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
@@ -17,8 +15,7 @@ public final class CallHold implements Route {
 
     private final Predicate<AwsRequest> which;
     private final AtomicBoolean taken = new AtomicBoolean();
-    private final CountDownLatch arrived = new CountDownLatch(1);
-    private final CountDownLatch released = new CountDownLatch(1);
+    private final Gate gate = new Gate();
 
     public CallHold(Predicate<AwsRequest> which) {
         this.which = which;
@@ -29,9 +26,8 @@ public final class CallHold implements Route {
         if (!which.test(request) || !taken.compareAndSet(false, true)) {
             return Optional.empty();
         }
-        arrived.countDown();
         try {
-            if (!released.await(LONGEST.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!gate.pass(LONGEST)) {
                 return Optional.of(AwsResponse.text(500, "held for " + LONGEST + " and never released"));
             }
         } catch (InterruptedException e) {
@@ -43,11 +39,11 @@ public final class CallHold implements Route {
 
     /** Waits until the held request has arrived; false when none did within the timeout. */
     public boolean awaitArrival(Duration timeout) throws InterruptedException {
-        return arrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return gate.awaitArrival(timeout);
     }
 
     /** Lets the held request (and any later one) go on. */
     public void release() {
-        released.countDown();
+        gate.release();
     }
 }

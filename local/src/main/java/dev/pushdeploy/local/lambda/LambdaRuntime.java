@@ -1,5 +1,6 @@
 package dev.pushdeploy.local.lambda;
 
+import dev.pushdeploy.local.endpoint.Gate;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -119,8 +120,7 @@ public final class LambdaRuntime implements Route {
     public static final class Hold {
         private final String function;
         private final int invocation;
-        private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        private final Gate gate = new Gate();
 
         private Hold(String function, int invocation) {
             this.function = function;
@@ -129,18 +129,17 @@ public final class LambdaRuntime implements Route {
 
         /** Waits until the held invocation has arrived; false when it did not within the timeout. */
         public boolean awaitArrival(java.time.Duration timeout) throws InterruptedException {
-            return started.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return gate.awaitArrival(timeout);
         }
 
         /** Lets the invocation's handler run. */
         public void release() {
-            released.countDown();
+            gate.release();
         }
 
         void block() {
-            started.countDown();
             try {
-                if (!released.await(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                if (!gate.pass(java.time.Duration.ofMinutes(10))) {
                     throw new IllegalStateException("invocation " + invocation + " of " + function + " was held for 10 minutes");
                 }
             } catch (InterruptedException e) {
