@@ -1,6 +1,7 @@
 package dev.pushdeploy.handler;
 
 import dev.pushdeploy.error.ConfigurationException;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Names of the environment variables the functions read, and a reader for them. */
@@ -20,6 +21,11 @@ public final class Env {
      * out, failed by a service limit) with its own revision on the service, never verified healthy.
      */
     public static final String ROLL_BACK_STOPPED_RUNS = "ROLL_BACK_STOPPED_RUNS";
+    /**
+     * Whole seconds: the RotateSecrets function's timeout, the longest one of its invocations may go on
+     * after its execution ended; the reconciler keeps such a run's lock that long.
+     */
+    public static final String ROTATE_SECRETS_TIMEOUT_SECONDS = "ROTATE_SECRETS_TIMEOUT_SECONDS";
 
     private Env() {
     }
@@ -41,6 +47,20 @@ public final class Env {
             case "false" -> false;
             default -> throw new ConfigurationException("environment variable " + name + " must be true or false, not " + value);
         };
+    }
+
+    /** A required positive number of seconds. */
+    public static Duration seconds(String name) {
+        String value = require(name);
+        try {
+            long seconds = Long.parseLong(value);
+            if (seconds > 0) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw new ConfigurationException("environment variable " + name + " must be a positive number of seconds, not " + value);
     }
 
     /** The variable's value; a missing or blank one is a configuration error (final, never retried). */

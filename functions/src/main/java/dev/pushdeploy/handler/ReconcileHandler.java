@@ -12,6 +12,8 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -37,6 +39,7 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
     }
 
     private final Reconciler reconciler;
+    private final Clock clock;
 
     /** Wired from the environment, as Lambda runs it. */
     public ReconcileHandler() {
@@ -45,16 +48,20 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
 
     /** Wired from the environment, reading time from {@code clock}. */
     public ReconcileHandler(Clock clock) {
-        this(FinalizeHandler.Closers.fromEnvironment(clock), Env.flag(Env.ROLL_BACK_STOPPED_RUNS), clock);
+        this(FinalizeHandler.Closers.fromEnvironment(clock), Env.flag(Env.ROLL_BACK_STOPPED_RUNS),
+                Env.seconds(Env.ROTATE_SECRETS_TIMEOUT_SECONDS), clock);
     }
 
-    private ReconcileHandler(RunCloser closer, boolean rollBackStoppedRuns, Clock clock) {
-        this(closer, new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws::ecs), rollBackStoppedRuns, clock);
+    private ReconcileHandler(RunCloser closer, boolean rollBackStoppedRuns, Duration rotateSecretsTimeout, Clock clock) {
+        this(closer, new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws::ecs), rollBackStoppedRuns, rotateSecretsTimeout, clock);
     }
 
-    public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, boolean rollBackStoppedRuns, Clock clock) {
+    public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, boolean rollBackStoppedRuns,
+            Duration rotateSecretsTimeout, Clock clock) {
         super(ExecutionStatusEvent.class, "Reconcile");
-        this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, closer::holds, clock), rollBackStoppedRuns);
+        this.clock = clock;
+        this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, closer::holds, clock), rollBackStoppedRuns,
+                rotateSecretsTimeout);
     }
 
     /** The priming execution's end (no such execution: reconciling stops at Step Functions' answer). */
@@ -73,7 +80,8 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
             throw new InvalidRequestException("event", "is not a Step Functions Execution Status Change event with an execution and a status");
         }
         Detail detail = event.detail();
+        Instant endedAt = detail.stopDate() != null ? Instant.ofEpochMilli(detail.stopDate()) : clock.instant();
         return reconciler.reconcile(new Reconciler.ExecutionEnd(detail.executionArn(), detail.status(), detail.error(),
-                detail.cause()), log);
+                detail.cause(), endedAt), log);
     }
 }

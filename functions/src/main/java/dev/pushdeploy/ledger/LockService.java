@@ -35,6 +35,9 @@ import java.util.stream.Stream;
  * manual requests (an operator's decision made now), then arrival. Waiters leave the queue on every
  * answer but WAITING.
  *
+ * <p>A lock the reconciler keeps for an ended run ({@link LockItem#closing}, until its last step has surely
+ * ended) makes others wait until its lease runs out, but supersedes and duplicates nothing: its run is over.
+ *
  * <p>The lock's lease follows the holder's progress: it is granted at acquisition and renewed by
  * every rollout check ({@link Lease}) for the time until the next sign of progress plus
  * {@link #STEP_ALLOWANCE_SECONDS}, the longest the slowest chain of steps between two signs may take
@@ -73,6 +76,10 @@ public final class LockService {
         long nowSeconds = now / 1000;
 
         Optional<LockItem> lock = table.lock(key);
+        if (lock.filter(l -> me.equals(l.holder()) && l.closing()).isPresent()) {
+            throw new RunInterruptedException("request " + me + " was taken over as ended; its lock of " + key
+                    + " is kept only until its last step has surely ended");
+        }
         if (lock.filter(l -> me.equals(l.holder())).isPresent()) {
             table.removeWaiter(key, me);
             return new LockResult(LockStatus.ACQUIRED, me, "this request already holds the lock of " + key);
@@ -89,14 +96,15 @@ public final class LockService {
                 .filter(w -> !me.equals(w.requestId()) && !w.expired(nowSeconds))
                 .toList();
         Optional<LockItem> held = lock.filter(l -> !l.expired(nowSeconds));
+        Optional<LockItem> live = held.filter(l -> !l.closing());
 
-        Optional<String> duplicateOf = duplicateOf(mine, held, others);
+        Optional<String> duplicateOf = duplicateOf(mine, live, others);
         if (duplicateOf.isPresent()) {
             table.removeWaiter(key, me);
             return new LockResult(LockStatus.DUPLICATE, held.map(LockItem::holder).orElse(null),
                     mine.digest() + " is already being deployed to " + key + " by request " + duplicateOf.get(), 0, mine.arrival());
         }
-        Optional<String> newer = newer(mine, held, others);
+        Optional<String> newer = newer(mine, live, others);
         if (newer.isPresent()) {
             table.removeWaiter(key, me);
             return new LockResult(LockStatus.SUPERSEDED, held.map(LockItem::holder).orElse(null),
@@ -110,7 +118,8 @@ public final class LockService {
             return new LockResult(LockStatus.ACQUIRED, me, "acquired the lock of " + key
                     + held.map(h -> " (its holder " + h.holder() + " had ended)").orElse(""), 0, mine.arrival());
         }
-        String holder = table.lock(key).map(LockItem::holder).orElse(null);
+        Optional<LockItem> blocking = table.lock(key);
+        String holder = blocking.map(LockItem::holder).orElse(null);
         long maxWait = maxWaitSeconds(request);
         if (waited >= maxWait) {
             table.removeWaiter(key, me);
@@ -119,9 +128,12 @@ public final class LockService {
                     0, mine.arrival());
         }
         withdrawIfRecorded(request);
-        return new LockResult(LockStatus.WAITING, holder,
-                holder == null ? key + " changed hands while asking; ask again" : key + " is locked by request " + holder, poll,
-                mine.arrival());
+        String why = blocking.map(l -> l.closing()
+                        ? key + " is kept by the ended request " + l.holder() + " until " + Instant.ofEpochSecond(l.expiresAt())
+                          + ", when its last step has surely ended"
+                        : key + " is locked by request " + l.holder())
+                .orElse(key + " changed hands while asking; ask again");
+        return new LockResult(LockStatus.WAITING, holder, why, poll, mine.arrival());
     }
 
     /** Takes back the request's lock and waiter when its run was recorded meanwhile, and fails the step. */

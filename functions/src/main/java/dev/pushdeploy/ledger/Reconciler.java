@@ -10,8 +10,11 @@ import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.StepError;
 import dev.pushdeploy.rollout.DeploymentStarter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -28,19 +31,30 @@ import java.util.Optional;
  * the service runs. If it left the service on its own revision, never verified healthy, and still holds
  * the lock, the service goes back to the recorded revision when {@code rollBackStoppedRuns} is on (the
  * template's RollBackStoppedRuns), and is otherwise left as it is; the record says which.
+ *
+ * <p>A step still running when its execution ended runs on to its end (Step Functions does not stop a Lambda
+ * invocation). The steps that move the service check the lock around their moves; RotateSecrets writes the
+ * secret slots and the database role without asking it. So a run that ended in RotateSecrets keeps its lock,
+ * marked closing, until that invocation has surely ended (the end plus the function's timeout): the next run
+ * cannot rotate the same slots while the old invocation may still write them.
  */
 public final class Reconciler {
     static final String RECORDED_BY = "reconciler";
     /** The states whose move may land after the run ended. */
     private static final String STARTING = "StartDeployment";
     private static final String ROLLING_BACK = "Rollback";
+    /** The state whose step writes without asking the lock: its run keeps the lock until the step has surely ended. */
+    private static final String ROTATING = "RotateSecrets";
+    /** Added to the step's timeout: clocks apart, and an invocation Step Functions had just sent when the execution ended. */
+    public static final Duration KEEP_MARGIN = Duration.ofSeconds(30);
 
     /**
      * How an execution ended, from its status change event.
      *
-     * @param status SUCCEEDED, FAILED, TIMED_OUT or ABORTED
+     * @param status  SUCCEEDED, FAILED, TIMED_OUT or ABORTED
+     * @param endedAt when it ended (the event's stopDate); no step of it starts after that
      */
-    public record ExecutionEnd(String executionArn, String status, String error, String cause) {
+    public record ExecutionEnd(String executionArn, String status, String error, String cause, Instant endedAt) {
     }
 
     /**
@@ -56,12 +70,16 @@ public final class Reconciler {
     private final RunCloser closer;
     private final DeploymentStarter starter;
     private final boolean rollBackStoppedRuns;
+    private final Duration rotateSecretsTimeout;
 
-    public Reconciler(RunHistory history, RunCloser closer, DeploymentStarter starter, boolean rollBackStoppedRuns) {
+    /** @param rotateSecretsTimeout the RotateSecrets function's timeout: how long one of its invocations may run */
+    public Reconciler(RunHistory history, RunCloser closer, DeploymentStarter starter, boolean rollBackStoppedRuns,
+            Duration rotateSecretsTimeout) {
         this.history = history;
         this.closer = closer;
         this.starter = starter;
         this.rollBackStoppedRuns = rollBackStoppedRuns;
+        this.rotateSecretsTimeout = rotateSecretsTimeout;
     }
 
     public Reconciled reconcile(ExecutionEnd end, StepLog log) {
@@ -78,9 +96,15 @@ public final class Reconciler {
                     "the execution ended before its request was accepted: it wrote nothing");
         }
         String key = request.serviceKey();
+        Instant keepUntil = ROTATING.equals(last.get().state())
+                ? Objects.requireNonNull(end.endedAt(), "endedAt").plus(rotateSecretsTimeout).plus(KEEP_MARGIN) : null;
         Optional<HistoryItem> existing = closer.recorded(request);
         if (existing.isPresent()) {
-            closer.release(request);
+            if (keepUntil != null) {
+                closer.keep(request, keepUntil);
+            } else {
+                closer.release(request);
+            }
             boolean announced = closer.announce(key, existing.get());
             log.info("already recorded", "execution", end.executionArn(), "status", end.status(), "outcome", existing.get().outcome(),
                     "recordedBy", existing.get().recordedBy(), "announced", announced);
@@ -94,15 +118,16 @@ public final class Reconciler {
         if (state.document().result() != null && state.document().result().outcome() != null) {
             ending = unfinishedFinalize(end, state);
         } else {
-            Cutoff cutoff = cutoff(end, state, request, holder, live, log);
+            Cutoff cutoff = cutoff(end, state, request, holder, live, keepUntil, log);
             ending = cutoff.ending();
             live = cutoff.live();
         }
-        RunCloser.Closed closed = closer.close(request, ending, live, holder, false, RECORDED_BY, log);
+        RunCloser.Closed closed = closer.close(request, ending, live, holder, false, RECORDED_BY, keepUntil, log);
         HistoryItem record = closed.record();
         boolean announced = closed.announced();
         log.info("reconciled", "execution", end.executionArn(), "status", end.status(), "state", state.state(),
-                "outcome", record.outcome(), "taskDefinition", record.taskDefinition(), "lockReleased", holder, "announced", announced);
+                "outcome", record.outcome(), "taskDefinition", record.taskDefinition(), "lockReleased", holder && keepUntil == null,
+                "lockKeptUntil", holder && keepUntil != null ? keepUntil.toString() : null, "announced", announced);
         return new Reconciled(end.executionArn(), key, record.outcome(), true, announced, record.reason());
     }
 
@@ -124,7 +149,7 @@ public final class Reconciler {
 
     /** The run was cut off before it reached an outcome: say where, and what the service runs. */
     private Cutoff cutoff(ExecutionEnd end, RunHistory.LastState state, DeployRequest request, boolean holder,
-            RunCloser.Live live, StepLog log) {
+            RunCloser.Live live, Instant keepUntil, StepLog log) {
         Finalizer.Input doc = state.document();
         Outcome outcome = switch (end.status()) {
             case "ABORTED" -> Outcome.ABORTED;
@@ -163,6 +188,10 @@ public final class Reconciler {
             if (ROLLING_BACK.equals(state.state())) {
                 where += "; Rollback was in flight: a move back to " + shortName(previous) + " that lands now stays";
             }
+        }
+        if (holder && keepUntil != null) {
+            where += "; RotateSecrets was in flight: the lock stays with this run until " + keepUntil
+                    + " (its timeout after the end), so that no next run rotates the secrets while it may still write them";
         }
         String reason = how + " in state " + state.state() + ", " + where;
         return new Cutoff(new Ending(outcome, reason, end.error(), rollback, ours,

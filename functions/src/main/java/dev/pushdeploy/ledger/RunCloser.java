@@ -129,9 +129,19 @@ public final class RunCloser {
      */
     public Closed close(DeployRequest request, Ending ending, Live live, boolean holder, boolean deregister, String recordedBy,
                         StepLog log) {
+        return close(request, ending, live, holder, deregister, recordedBy, null, log);
+    }
+
+    /** As {@link #close(DeployRequest, Ending, Live, boolean, boolean, String, StepLog)}, the lock kept until {@code keepLockUntil} when not null. */
+    public Closed close(DeployRequest request, Ending ending, Live live, boolean holder, boolean deregister, String recordedBy,
+                        Instant keepLockUntil, StepLog log) {
         Housekeeping house = holder ? keepHouse(request, ending.release(), live, deregister, log) : Housekeeping.none();
         HistoryItem record = record(request, ending, live, house, recordedBy);
-        release(request);
+        if (keepLockUntil != null) {
+            keep(request, keepLockUntil);
+        } else {
+            release(request);
+        }
         return new Closed(record, announce(request.serviceKey(), record));
     }
 
@@ -192,6 +202,17 @@ public final class RunCloser {
                 run.image(), run.digest(), run.tag(), live.arn(), run.previousTaskDefinition(), run.releaseTaskDefinition(),
                 back ? ending.verified() : null, run.deploymentId(), run.reach(), run.secretSlots(), deregistered, allWarnings,
                 HistoryItem.time(clock.instant()), recordedBy, undo.requestId(), false);
+    }
+
+    /**
+     * Lets the lock, if this request holds it, run out at {@code until} instead of releasing it now (it stays
+     * closing: no step of the run moves the service with it, no other request takes it before then), and
+     * removes the waiter.
+     */
+    public void keep(DeployRequest request, Instant until) {
+        table.closeLock(request.serviceKey(), request.requestId());
+        table.renewLock(request.serviceKey(), request.requestId(), until.getEpochSecond());
+        table.removeWaiter(request.serviceKey(), request.requestId());
     }
 
     /** Releases the lock if this request holds it, and removes its waiter. */

@@ -297,6 +297,19 @@ class LockServiceTest {
     }
 
     @Test
+    void aStepOfARunWhoseLockIsKeptAfterItEndedTakesNothing() {
+        DeployRequest stopped = push("stopped", 1);
+        assertEquals(LockStatus.ACQUIRED, locks.acquire(stopped).status());
+        assertTrue(table.closeLock(KEY, "stopped"));
+        LockItem kept = table.lock(KEY).orElseThrow();
+
+        RunInterruptedException late = assertThrows(RunInterruptedException.class, () -> locks.acquire(stopped));
+        assertEquals("request stopped was taken over as ended; its lock of pushdeploy/web is kept only until its last step has surely ended",
+                late.getMessage());
+        assertEquals(kept, table.lock(KEY).orElseThrow());
+    }
+
+    @Test
     void aRunUndoingAnotherIsNotTakenForRecordedByThatRunsRecord() {
         DeployRequest undone = push("undone", 1);
         accountFor(undone);

@@ -28,6 +28,7 @@ import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.testing.SampleStack;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,7 @@ class ReconcilerTest {
     static final String KEY = "pushdeploy/web";
     static final String ARN = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-deploy:exec-1";
     static final String PREFIX = SampleStack.RELEASE_PARAMETER_PREFIX;
+    static final Duration ROTATION_TIMEOUT = Duration.ofSeconds(120);
 
     private final InMemoryLedger table = new InMemoryLedger();
     private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
@@ -183,6 +185,65 @@ class ReconcilerTest {
                 + "there (RollBackStoppedRuns is off); Rollback was in flight: a move back to web:1 that lands now stays",
                 table.historyOf(KEY).get(0).reason());
         assertEquals(List.of(), updates);
+    }
+
+    /**
+     * RotateSecrets writes the slots and the database role without asking the lock, and an invocation in flight
+     * at the stop runs on: the run keeps its lock (closing) until that invocation has surely ended, so the next
+     * run cannot rotate under it; a repeated delivery keeps it too; a waiter gets it once the time has passed,
+     * and is neither superseded nor taken for a duplicate by the ended run meanwhile.
+     */
+    @Test
+    void aRunStoppedInRotateSecretsKeepsItsLockUntilTheStepHasSurelyEnded() {
+        DeployRequest request = request();
+        holdLock(request);
+        table.registerWaiter(KEY, new WaiterItem("exec-1", Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
+        last = new RunHistory.LastState("RotateSecrets", document(request, null, null, null), null);
+        Instant stopped = clock.instant();
+        Instant until = stopped.plus(ROTATION_TIMEOUT).plus(Reconciler.KEEP_MARGIN);
+
+        Reconciler.Reconciled result = reconciler(true).reconcile(end("ABORTED", null, null), log());
+        clock.advance(Duration.ofSeconds(5));
+        reconciler(true).reconcile(new Reconciler.ExecutionEnd(ARN, "ABORTED", null, null, stopped), log());
+
+        assertTrue(result.recorded());
+        HistoryItem item = table.historyOf(KEY).get(0);
+        assertEquals("the execution was stopped in state RotateSecrets, before its revision reached the service; the service stays on "
+                + "web:1; RotateSecrets was in flight: the lock stays with this run until " + until + " (its timeout after the end), so "
+                + "that no next run rotates the secrets while it may still write them", item.reason());
+        LockItem kept = table.lock(KEY).orElseThrow();
+        assertEquals("exec-1", kept.holder(), "kept, also by the repeated delivery");
+        assertTrue(kept.closing());
+        assertEquals(until.getEpochSecond(), kept.expiresAt());
+        assertTrue(table.waiters(KEY).isEmpty());
+        assertEquals(1, published.size());
+        assertEquals(List.of(), updates);
+
+        LockService locks = new LockService(table, arn -> Optional.of(stopped), clock);
+        DeployRequest older = request().toBuilder().requestId("exec-0").pushedAt(0L).executionArn(ARN + "-0")
+                .image("repo@sha256:" + "3".repeat(64)).digest("sha256:" + "3".repeat(64)).build();
+        DeployRequest same = request().toBuilder().requestId("exec-2").executionArn(ARN + "-2").build();
+        for (DeployRequest next : List.of(older, same)) {
+            LockResult waiting = locks.acquire(next);
+            assertEquals(LockStatus.WAITING, waiting.status(), waiting.reason());
+            assertEquals("pushdeploy/web is kept by the ended request exec-1 until " + until + ", when its last step has surely ended",
+                    waiting.reason());
+        }
+        clock.set(until.plusSeconds(1));
+        assertEquals(LockStatus.SUPERSEDED, locks.acquire(older).status(), "the newer waiter, not the ended run, supersedes it");
+        assertEquals(LockStatus.ACQUIRED, locks.acquire(same).status());
+    }
+
+    @Test
+    void aRunStoppedInAnotherStepReleasesItsLockAtOnce() {
+        DeployRequest request = request();
+        holdLock(request);
+        last = new RunHistory.LastState("RegisterTaskDefinition", document(request, null, null, null), null);
+
+        reconciler(true).reconcile(end("ABORTED", null, null), log());
+
+        assertTrue(table.lock(KEY).isEmpty());
+        assertFalse(table.historyOf(KEY).get(0).reason().contains("RotateSecrets"));
     }
 
     @Test
@@ -346,7 +407,8 @@ class ReconcilerTest {
                 return services.update(cluster, service, taskDefinition, desiredCount);
             }
         };
-        return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs, request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), clock), rollBackStoppedRuns);
+        return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs, request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), clock), rollBackStoppedRuns,
+                ROTATION_TIMEOUT);
     }
 
     private RunCloser closer() {
@@ -382,8 +444,8 @@ class ReconcilerTest {
         table.locks.put(KEY, new LockItem(request.requestId(), ARN, Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
     }
 
-    private static Reconciler.ExecutionEnd end(String status, String error, String cause) {
-        return new Reconciler.ExecutionEnd(ARN, status, error, cause);
+    private Reconciler.ExecutionEnd end(String status, String error, String cause) {
+        return new Reconciler.ExecutionEnd(ARN, status, error, cause, clock.instant());
     }
 
     private static StepLog log() {

@@ -50,7 +50,8 @@ final class Render {
                     + String.format(Locale.ROOT, "%.0f s", run.seconds())));
         }
         o.line(row("lock", s.lock() == null ? "free" : "held by " + s.lock().request() + " (" + s.lock().action() + ") since "
-                + s.lock().since() + (s.lock().expired() ? ", lapsed at " : ", lease until ") + s.lock().expiresAt()));
+                + s.lock().since() + (s.lock().expired() ? ", lapsed at "
+                        : s.lock().kept() ? ", its run ended; kept until " : ", lease until ") + s.lock().expiresAt()));
         if (!s.queue().isEmpty()) {
             o.line(row("queue", s.queue().stream().map(w -> w.request() + " (" + w.action() + (w.expired() ? ", lapsed" : "") + ")")
                     .collect(Collectors.joining(", "))));

@@ -308,12 +308,14 @@ public final class Operator {
 
     private static Reports.Holder holder(LockItem l, long now) {
         return new Reports.Holder(l.holder(), l.action() == null ? null : l.action().name().toLowerCase(), l.image(),
-                Instant.ofEpochMilli(l.acquiredAt()).toString(), Instant.ofEpochSecond(l.expiresAt()).toString(), l.expired(now));
+                Instant.ofEpochMilli(l.acquiredAt()).toString(), Instant.ofEpochSecond(l.expiresAt()).toString(), l.expired(now),
+                l.closing());
     }
 
     private static Reports.Holder holder(WaiterItem w, long now) {
         return new Reports.Holder(w.requestId(), w.action() == null ? null : w.action().name().toLowerCase(), w.image(),
-                Instant.ofEpochMilli(w.registeredAt()).toString(), Instant.ofEpochSecond(w.expiresAt()).toString(), w.expired(now));
+                Instant.ofEpochMilli(w.registeredAt()).toString(), Instant.ofEpochSecond(w.expiresAt()).toString(), w.expired(now),
+                false);
     }
 
     /**

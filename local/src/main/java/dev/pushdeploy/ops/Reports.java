@@ -64,8 +64,11 @@ public final class Reports {
      * The lock holder or a queued request.
      *
      * @param expiresAt ISO time the lease (or the waiter) lapses
+     * @param kept      the holder's run has ended: the lock is kept until {@code expiresAt}, when a step of it that
+     *                  may still run has surely ended (always false for a queued request)
      */
-    public record Holder(String request, String action, String image, String since, String expiresAt, boolean expired) {
+    public record Holder(String request, String action, String image, String since, String expiresAt, boolean expired,
+                         boolean kept) {
     }
 
     /**

@@ -62,6 +62,23 @@ class RenderTest {
     }
 
     @Test
+    void statusTellsALockKeptForAnEndedRunFromALiveHoldersLease() {
+        for (boolean kept : List.of(false, true)) {
+            out.reset();
+            Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
+                    new Reports.Live("arn:web:1", "web:1", "web@sha256:1", "sha256:1", List.of("v1.0.0"), List.of(), null),
+                    new Reports.Health("ROLLING", "COMPLETED", null, 2, 2, 0, 0, 1, 2, 2), List.of(),
+                    new Reports.Holder("exec-1", "deploy", "web@sha256:2", "2026-11-30T17:00:00Z", "2026-11-30T17:02:30Z", false, kept),
+                    List.of(), List.of());
+
+            Render.status(output(false), status);
+
+            assertTrue(printed().contains("  lock       held by exec-1 (deploy) since 2026-11-30T17:00:00Z, "
+                    + (kept ? "its run ended; kept until " : "lease until ") + "2026-11-30T17:02:30Z\n"), printed());
+        }
+    }
+
+    @Test
     void statusOfAServiceWithNoReleaseSaysSoInsteadOfShowingTheBootstrapImageAsLive() {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
                 new Reports.Live("arn:web:1", "web:1", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:bootstrap", null, List.of(),

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.handler.Env;
+import dev.pushdeploy.ledger.LockService;
+import dev.pushdeploy.ledger.Reconciler;
 import dev.pushdeploy.local.template.Deployment;
 import java.lang.reflect.InvocationTargetException;
 import java.util.HashMap;
@@ -77,10 +79,23 @@ class EnvironmentTest {
                 "RollbackFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "LifecycleHookFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "FinalizeFunction", closer,
-                "ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROLL_BACK_STOPPED_RUNS")).collect(Collectors.toSet()));
+                "ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROLL_BACK_STOPPED_RUNS", "ROTATE_SECRETS_TIMEOUT_SECONDS")).collect(Collectors.toSet()));
         for (String function : Repo.FUNCTIONS.keySet()) {
             assertEquals(new TreeSet<>(expected.getOrDefault(function, Set.of("CONFIG_PARAMETER"))),
                     new TreeSet<>(FunctionEnvironment.of(STACK, function).keySet()), function);
         }
+    }
+
+    /**
+     * The reconciler keeps the lock of a run stopped in RotateSecrets for that function's timeout: the two
+     * must agree, and the Lock step's own take-over of an ended holder must not come sooner.
+     */
+    @Test
+    void theReconcilerKnowsHowLongARotationCanOutliveItsRun() {
+        int timeout = STACK.properties("RotateSecretsFunction").path("Timeout").asInt();
+        assertTrue(timeout > 0, "RotateSecretsFunction has a timeout");
+        assertEquals(String.valueOf(timeout), FunctionEnvironment.of(STACK, "ReconcileFunction").get(Env.ROTATE_SECRETS_TIMEOUT_SECONDS));
+        assertTrue(timeout + Reconciler.KEEP_MARGIN.toSeconds() < LockService.RECLAIM_AFTER_SECONDS,
+                "a waiter takes an ended holder's lock over only after any rotation of it has ended");
     }
 }

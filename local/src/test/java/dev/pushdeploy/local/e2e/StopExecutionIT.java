@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.ledger.Reconciler;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,7 +42,6 @@ class StopExecutionIT {
                 Arguments.of("Prepare", "PrepareFunction", Scenario.HEALTHY, false),
                 Arguments.of("ScanGate", "ScanGateFunction", Scenario.HEALTHY, true),
                 Arguments.of("Lock", "LockFunction", Scenario.HEALTHY, true),
-                Arguments.of("RotateSecrets", "RotateSecretsFunction", Scenario.HEALTHY, true),
                 Arguments.of("RegisterTaskDefinition", "RegisterTaskDefinitionFunction", Scenario.HEALTHY, true),
                 Arguments.of("StartDeployment", "StartDeploymentFunction", Scenario.HEALTHY, true),
                 Arguments.of("CheckDeployment", "CheckDeploymentFunction", Scenario.SLOW_START, true),
@@ -57,6 +58,39 @@ class StopExecutionIT {
         var run = workflow.start(workflow.pushEvent("v1.1.0"), scenario, name);
         assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), function + " was invoked");
         stopAndAccount(workflow, name, run, hold, accepted);
+    }
+
+    /**
+     * RotateSecrets writes the secret slots without asking the lock, and its invocation runs on after the stop.
+     * The run keeps its lock, marked closing, until that invocation has surely ended (the end plus the
+     * function's timeout plus a margin, on the simulated clock); a run pushed right after waits for it, then
+     * rotates and deploys on its own.
+     */
+    @Test
+    void stoppedWhileRotatingSecretsKeepsTheLockUntilTheStepHasSurelyEnded() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String name = "stop-in-RotateSecrets";
+        LambdaRuntime.Hold hold = workflow.runtime.lambdas().hold("RotateSecretsFunction", 1);
+        var run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
+        assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), "RotateSecretsFunction was invoked");
+        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        LocalRuntime.Accounting end = account(workflow, name, run, hold::release, true, workflow.web.initialTaskDefinition(), true);
+
+        Map<String, AttributeValue> lock = workflow.lock();
+        assertEquals(name, lock.get("holder").s(), "kept by the stopped run");
+        assertTrue(lock.get("closing").bool());
+        long until = end.stoppedAt() / 1000 + 120 + Reconciler.KEEP_MARGIN.toSeconds();
+        assertEquals(until, Long.parseLong(lock.get("expiresAt").n()), "until the step's timeout after the end");
+        assertTrue(workflow.historyOf(name).get(0).get("reason").s().contains("RotateSecrets was in flight: the lock stays with this run until "),
+                workflow.historyOf(name).get(0).toString());
+
+        RunResult next = workflow.run(workflow.pushEvent("v1.2.0"), Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", next.outcome(), next.reason());
+        assertTrue(workflow.lockAnswers(next).stream().anyMatch(a -> a.contains("is kept by the ended request " + name + " until ")),
+                "the next run waited for the kept lock: " + workflow.lockAnswers(next));
+        assertTrue(workflow.lockAnswers(next).stream().noneMatch(a -> a.contains("supersede") || a.contains("already being deployed")),
+                workflow.lockAnswers(next).toString());
+        assertFalse(workflow.lockHeld(), "the lock is free after the next run");
     }
 
     /**
@@ -166,6 +200,12 @@ class StopExecutionIT {
      */
     private static void account(Workflow workflow, String name, LocalRuntime.Run run, Runnable release, boolean accepted,
             String initial) {
+        account(workflow, name, run, release, accepted, initial, false);
+    }
+
+    /** With {@code kept}, the stopped run's lock is kept for a step that may still run, instead of released. */
+    private static LocalRuntime.Accounting account(Workflow workflow, String name, LocalRuntime.Run run, Runnable release,
+            boolean accepted, String initial, boolean kept) {
         String arn = workflow.runtime.executionArn(name);
         LocalRuntime.Accounting delivery = workflow.runtime.accounting(arn, Duration.ofMinutes(2))
                 .filter(a -> !a.deliveries().isEmpty())
@@ -180,7 +220,9 @@ class StopExecutionIT {
         assertFalse(delivery.failed(), delivery.deliveries().toString());
         assertTrue(delivery.latency().compareTo(Duration.ofMinutes(1)) < 0, "accounted for within a minute: " + delivery.latency());
         settle();
-        assertNotEquals(name, workflow.lockHolder(), "the lock is free");
+        if (!kept) {
+            assertNotEquals(name, workflow.lockHolder(), "the lock is free");
+        }
         assertFalse(workflow.waiting(name), "the waiter is gone");
         List<Map<String, AttributeValue>> records = workflow.historyOf(name);
         List<JsonNode> notices = workflow.notices().stream().filter(n -> name.equals(n.path("requestId").asText())).toList();
@@ -188,7 +230,7 @@ class StopExecutionIT {
             assertEquals(List.of(), records, "nothing was accepted, nothing is recorded");
             assertEquals(List.of(), notices);
             assertEquals(initial, workflow.liveTaskDefinition());
-            return;
+            return delivery;
         }
         assertEquals(1, records.size(), "exactly one history record: " + records);
         Map<String, AttributeValue> record = records.get(0);
@@ -202,6 +244,7 @@ class StopExecutionIT {
         if (workflow.ranTheLockFor(name)) {
             assertEquals(workflow.imageOf(live), releasedImage(workflow), "the release parameters name what is live");
         }
+        return delivery;
     }
 
     /** Steps held in flight finish after the stop; give them a moment to (not) change anything. */

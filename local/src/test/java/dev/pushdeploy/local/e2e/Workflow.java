@@ -74,6 +74,28 @@ final class Workflow {
         return !item("lock").isEmpty();
     }
 
+    /** The lock item (empty when nobody holds it). */
+    Map<String, AttributeValue> lock() {
+        return item("lock");
+    }
+
+    /** The reasons of the Lock step's answers to a run, in order. */
+    List<String> lockAnswers(RunResult result) {
+        List<String> answers = new java.util.ArrayList<>();
+        String previous = null;
+        for (JsonNode event : result.history()) {
+            String type = event.path("type").asText();
+            if ("TaskStateEntered".equals(type)) {
+                previous = event.path("stateEnteredEventDetails").path("name").asText();
+            }
+            String output = event.path("lambdaFunctionSucceededEventDetails").path("output").asText(null);
+            if ("Lock".equals(previous) && output != null) {
+                answers.add(output);
+            }
+        }
+        return answers;
+    }
+
     /** The lock's holder, if any request holds it. */
     String lockHolder() {
         Map<String, AttributeValue> lock = item("lock");
