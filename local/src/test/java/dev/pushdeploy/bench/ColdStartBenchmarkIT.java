@@ -279,6 +279,7 @@ class ColdStartBenchmarkIT {
                 "-DEVENT_BUS_NAME=default",
                 "-DRELEASE_PARAMETER_PREFIX=/pushdeploy/release",
                 "-DROLL_BACK_STOPPED_RUNS=true",
+                "-DROTATE_SECRETS_TIMEOUT_SECONDS=120",
                 FirstInvocation.class.getName(), handler, event.toString(), mode));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
