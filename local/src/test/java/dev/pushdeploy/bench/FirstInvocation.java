@@ -10,7 +10,7 @@ import org.crac.Resource;
 
 /**
  * Runs in a fresh JVM: loads one handler, invokes it once with an event file, and prints
- * {@code RESULT <first ms> <second ms>}. {@code cold}: the first is from JVM start to the first
+ * {@code RESULT <first ms> <second ms> <cpu ms>}. {@code cold}: the first is from JVM start to the first
  * answer, what a Lambda cold start pays on top of the runtime's own start without SnapStart.
  * {@code primed}: the handler is built and its SnapStart priming ({@code beforeCheckpoint}) run
  * first, as before a snapshot; the first is then the first invocation alone, what an invocation
@@ -34,9 +34,10 @@ public final class FirstInvocation {
         handler.handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), null);
         long first = primed ? (System.nanoTime() - start) / 1_000_000
                 : System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        long cpu = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
         start = System.nanoTime();
         handler.handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), null);
         long second = (System.nanoTime() - start) / 1_000_000;
-        System.out.println("RESULT " + first + " " + second);
+        System.out.println("RESULT " + first + " " + second + " " + cpu);
     }
 }

@@ -152,10 +152,20 @@ public final class World extends SampleStack {
      * StartExecution, as Prepare reads it back; returns the execution's ARN.
      */
     public String startExecution(String name, String input) {
+        return startExecution(name, input, "Wait");
+    }
+
+    /**
+     * As {@link #startExecution(String, String)}, the stand-in's one (waiting) state named {@code state}: its
+     * history then shows the execution entering {@code state} with {@code input}, as a run's history shows a step
+     * entered with its state document.
+     */
+    public String startExecution(String name, String input, String state) {
         String machine = sfn.listStateMachines().stateMachines().stream().filter(m -> m.name().equals(STATE_MACHINE))
                 .map(m -> m.stateMachineArn()).findFirst()
                 .orElseGet(() -> sfn.createStateMachine(r -> r.name(STATE_MACHINE).roleArn("arn:aws:iam::" + Emulator.ACCOUNT + ":role/deploy")
-                        .definition("{\"StartAt\":\"Wait\",\"States\":{\"Wait\":{\"Type\":\"Wait\",\"Seconds\":3600,\"End\":true}}}"))
+                        .definition("{\"StartAt\":\"" + state + "\",\"States\":{\"" + state
+                                + "\":{\"Type\":\"Wait\",\"Seconds\":3600,\"End\":true}}}"))
                         .stateMachineArn());
         return sfn.startExecution(r -> r.stateMachineArn(machine).name(name).input(input)).executionArn();
     }
