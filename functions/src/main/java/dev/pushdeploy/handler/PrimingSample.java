@@ -1,14 +1,17 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.Priming;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.Verdict;
+import dev.pushdeploy.rollout.DeploymentStarter;
 import java.time.Clock;
 import java.util.Map;
 
@@ -43,5 +46,22 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
         Release release = new Release(live, target.service(), 0, image, false);
         CheckResult check = new CheckResult(Verdict.FAILED, "SnapStart priming", 0, 0, 0, 0);
         return new PrimingSample(target, live, request, rollout, release, check, new RotationResult(null));
+    }
+
+    /**
+     * A revision of the live one's family that is not live (the next number), for the steps that move the
+     * service: priming moves it there, and priming answers that move in process. Null without a live revision.
+     */
+    String otherRevision() {
+        return live == null ? null : Revisions.family(live) + ":" + (Revisions.revision(live) + 1);
+    }
+
+    /**
+     * {@code ownership}, except that on a thread that is priming (never otherwise) the request counts as the
+     * lock's holder once the lock was read: a step that moves the service only while it holds the lock then
+     * walks on to its move, which priming answers in process.
+     */
+    static DeploymentStarter.Ownership orWhilePriming(DeploymentStarter.Ownership ownership) {
+        return request -> ownership.holds(request) || Priming.active();
     }
 }

@@ -46,8 +46,8 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
     }
 
     private RollbackHandler(String table, Clock clock) {
-        this(new SdkEcsServices(Aws::ecs), new SdkServiceDeployments(Aws::ecs), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)),
-                clock);
+        this(new SdkEcsServices(Aws::ecs), new SdkServiceDeployments(Aws::ecs),
+                PrimingSample.orWhilePriming(new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table))), clock);
     }
 
     public RollbackHandler(EcsServices ecs, ServiceDeployments deployments, DeploymentStarter.Ownership ownership, Clock clock) {
@@ -57,7 +57,9 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
 
     @Override
     protected Input primingInput(PrimingSample sample) {
-        return new Input(sample.request(), sample.rollout(), sample.check(), sample.release());
+        String other = sample.otherRevision();
+        DeployRequest request = other == null ? sample.request() : sample.request().toBuilder().previousTaskDefinition(other).build();
+        return new Input(request, sample.rollout(), sample.check(), sample.release());
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RequestScoped;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.model.Rollout;
@@ -38,7 +39,8 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     }
 
     private StartDeploymentHandler(String table, boolean undoWhenCutOff, Clock clock) {
-        this(new SdkEcsServices(Aws::ecs), new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table)), undoWhenCutOff, clock);
+        this(new SdkEcsServices(Aws::ecs), PrimingSample.orWhilePriming(new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table))),
+                undoWhenCutOff, clock);
     }
 
     public StartDeploymentHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, boolean undoWhenCutOff, Clock clock) {
@@ -49,7 +51,10 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
 
     @Override
     protected Input primingInput(PrimingSample sample) {
-        return new Input(sample.request(), sample.release());
+        String other = sample.otherRevision();
+        Release release = sample.release();
+        return new Input(sample.request(), other == null ? release
+                : new Release(other, release.family(), Revisions.revision(other), release.image(), false));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.pushdeploy.adapter.aws;
 
 import java.util.function.Supplier;
 import dev.pushdeploy.config.Strategy;
+import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.rollout.ServiceState;
@@ -54,6 +55,9 @@ public final class SdkEcsServices implements EcsServices {
                         + (desiredCount == null ? "" : " with " + desiredCount + " tasks"),
                 () -> ecs.get().updateService(r -> r.cluster(cluster).service(service).taskDefinition(taskDefinition)
                         .desiredCount(desiredCount)).service());
+        if (updated == null) {
+            throw new AwsFailureException("ecs:UpdateService " + cluster + "/" + service + " answered no service", null);
+        }
         return toState(updated);
     }
 
