@@ -100,11 +100,7 @@ public final class Reconciler {
                 ? Objects.requireNonNull(end.endedAt(), "endedAt").plus(rotateSecretsTimeout).plus(KEEP_MARGIN) : null;
         Optional<HistoryItem> existing = closer.recorded(request);
         if (existing.isPresent()) {
-            if (keepUntil != null) {
-                closer.keep(request, keepUntil);
-            } else {
-                closer.release(request);
-            }
+            closer.release(request, keepUntil);
             boolean announced = closer.announce(key, existing.get());
             log.info("already recorded", "execution", end.executionArn(), "status", end.status(), "outcome", existing.get().outcome(),
                     "recordedBy", existing.get().recordedBy(), "announced", announced);

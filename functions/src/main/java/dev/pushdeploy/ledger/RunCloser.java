@@ -137,11 +137,7 @@ public final class RunCloser {
                         Instant keepLockUntil, StepLog log) {
         Housekeeping house = holder ? keepHouse(request, ending.release(), live, deregister, log) : Housekeeping.none();
         HistoryItem record = record(request, ending, live, house, recordedBy);
-        if (keepLockUntil != null) {
-            keep(request, keepLockUntil);
-        } else {
-            release(request);
-        }
+        release(request, keepLockUntil);
         return new Closed(record, announce(request.serviceKey(), record));
     }
 
@@ -205,13 +201,17 @@ public final class RunCloser {
     }
 
     /**
-     * Lets the lock, if this request holds it, run out at {@code until} instead of releasing it now (it stays
-     * closing: no step of the run moves the service with it, no other request takes it before then), and
-     * removes the waiter.
+     * {@link #release(DeployRequest)}, except that with {@code keepUntil} the lock, if this request holds it, runs
+     * out then instead of now (it stays closing: no step of the run moves the service with it, no other request
+     * takes it before then).
      */
-    public void keep(DeployRequest request, Instant until) {
+    public void release(DeployRequest request, Instant keepUntil) {
+        if (keepUntil == null) {
+            release(request);
+            return;
+        }
         table.closeLock(request.serviceKey(), request.requestId());
-        table.renewLock(request.serviceKey(), request.requestId(), until.getEpochSecond());
+        table.renewLock(request.serviceKey(), request.requestId(), keepUntil.getEpochSecond());
         table.removeWaiter(request.serviceKey(), request.requestId());
     }
 
