@@ -17,6 +17,7 @@ import dev.pushdeploy.request.Preparer;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * Prepare: the execution's input → {@code $.request} (PROCEED, IGNORED or REJECTED). Reads only. The
@@ -37,7 +38,11 @@ public final class PrepareHandler extends StepHandler<Preparer.Execution, Deploy
     }
 
     private PrepareHandler(String configParameter, String table, Clock clock) {
-        this(new SsmConfigSource(Aws::ssm, configParameter), new SfnExecutions(Aws::sfn), new EcrRegistry(Aws::ecr),
+        this(new SsmConfigSource(Aws::ssm, configParameter), table, clock);
+    }
+
+    private PrepareHandler(ConfigSource config, String table, Clock clock) {
+        this(config, PrimingSample.orWhilePriming(new SfnExecutions(Aws::sfn), config), PrimingSample.orWhilePriming(new EcrRegistry(Aws::ecr)),
                 new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), clock);
     }
 
@@ -49,7 +54,8 @@ public final class PrepareHandler extends StepHandler<Preparer.Execution, Deploy
 
     @Override
     protected Preparer.Execution primingInput(PrimingSample sample) {
-        return new Preparer.Execution(PrimingSample.EXECUTION_ARN, PrimingSample.REQUEST_ID, null);
+        return new Preparer.Execution(PrimingSample.EXECUTION_ARN, PrimingSample.REQUEST_ID,
+                Instant.ofEpochMilli(sample.request().startedAt()).toString());
     }
 
     @Override
