@@ -38,11 +38,7 @@ public final class PrepareHandler extends StepHandler<Preparer.Execution, Deploy
     }
 
     private PrepareHandler(String configParameter, String table, Clock clock) {
-        this(new SsmConfigSource(Aws::ssm, configParameter), table, clock);
-    }
-
-    private PrepareHandler(ConfigSource config, String table, Clock clock) {
-        this(config, PrimingSample.orWhilePriming(new SfnExecutions(Aws::sfn), config), PrimingSample.orWhilePriming(new EcrRegistry(Aws::ecr)),
+        this(new SsmConfigSource(Aws::ssm, configParameter), new SfnExecutions(Aws::sfn), new EcrRegistry(Aws::ecr),
                 new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), clock);
     }
 

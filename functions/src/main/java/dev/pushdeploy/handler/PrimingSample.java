@@ -1,25 +1,23 @@
 package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Priming;
-import dev.pushdeploy.adapter.json.InputParser;
-import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.config.Target;
-import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.ledger.Finalizer;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.LockResult;
+import dev.pushdeploy.model.LockStatus;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.RotationResult;
 import dev.pushdeploy.model.Verdict;
-import dev.pushdeploy.request.ExecutionIntents;
-import dev.pushdeploy.request.ImageRegistry;
-import dev.pushdeploy.request.Pipeline;
 import dev.pushdeploy.rollout.DeploymentStarter;
+import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +37,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
     static final String EXECUTION_ARN = "arn:aws:states:us-east-1:000000000000:execution:pushdeploy:" + REQUEST_ID;
     static final int DEADLINE_SECONDS = 900;
     static final String DIGEST = "sha256:" + "0".repeat(64);
+    private static final ThreadLocal<PrimingSample> CURRENT = new ThreadLocal<>();
 
     static PrimingSample of(Target target, String live, Clock clock) {
         long now = clock.millis();
@@ -75,43 +74,91 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
         return request -> ownership.holds(request) || Priming.active();
     }
 
-    /** The priming execution's input: a manual deploy of the sample image to {@code target}. */
-    static String input(Target target) {
+    /** Runs {@code path} with this sample as {@link #current()} (on the calling thread). */
+    void prime(Runnable path) {
+        CURRENT.set(this);
+        try {
+            path.run();
+        } finally {
+            CURRENT.remove();
+        }
+    }
+
+    /** The sample this thread primes with; empty unless it is priming ({@link Priming#active()}) in {@link #prime}. */
+    static Optional<PrimingSample> current() {
+        return Priming.active() ? Optional.ofNullable(CURRENT.get()) : Optional.empty();
+    }
+
+    /** The priming execution's input: a manual deploy of the sample image to the sample's service. */
+    String input() {
         return "{\"action\":\"deploy\",\"image\":\"" + target.repository() + "@" + DIGEST + "\",\"reason\":\"SnapStart priming\"}";
     }
 
     /**
-     * {@code intents}, except that on a priming thread the priming execution, which Step Functions refuses or does
-     * not know (it is none of the stack's), asks for what {@link #input} writes for the first configured service:
-     * Prepare then walks the way a deploy takes to its answer.
+     * Where the priming execution was when it ended: in CheckDeployment, its rollout having moved the service onto
+     * its live revision from the one before (the reconciler moves it back: priming answers that move in process).
      */
-    static ExecutionIntents orWhilePriming(ExecutionIntents intents, ConfigSource config) {
-        return executionArn -> {
-            try {
-                return intents.intent(executionArn);
-            } catch (AwsFailureException e) {
-                if (!Priming.active() || !EXECUTION_ARN.equals(executionArn)) {
-                    throw e;
-                }
-                return InputParser.intent(input(config.load().targets().get(0)), Pipeline.ofExecution(executionArn));
-            }
-        };
+    Finalizer.Input stoppedInCheck() {
+        String before = live == null || Revisions.revision(live) < 2 ? otherRevision()
+                : Revisions.family(live) + ":" + (Revisions.revision(live) - 1);
+        return new Finalizer.Input(request.toBuilder().previousTaskDefinition(before).build(), null,
+                new Release(live, release.family(), 0, release.image(), true),
+                new Rollout(null, live, rollout.startedAt(), rollout.deadlineAt(), true, null), null, null, null,
+                new LockResult(LockStatus.ACQUIRED, REQUEST_ID, "SnapStart priming"), null, secrets, null, null);
     }
 
-    /** {@code registry}, except that on a priming thread the sample image, which no repository holds, is found. */
-    static ImageRegistry orWhilePriming(ImageRegistry registry) {
-        return new ImageRegistry() {
-            @Override
-            public Optional<String> repositoryUri(String repository) {
-                return registry.repositoryUri(repository);
-            }
+    /**
+     * The answers, shaped as AWS gives them, of the reads of what exists only while priming (see
+     * {@link Priming.StandIns}): the priming execution (DescribeExecution: running, started with {@link #input()};
+     * GetExecutionHistory: it entered {@link #stoppedInCheck()}'s state), the sample image (DescribeImages), and the
+     * move of the sample's service (UpdateService, a write, which priming never sends: {@link #movedService}).
+     * Step Functions would refuse the first two (the execution is none of the stack's) and ECR knows no such image;
+     * answered, they let Prepare, the steps that move the service and Reconcile walk their way to an answer.
+     * Nothing outside priming.
+     */
+    static Optional<String> standIn(String operation, String body) {
+        return current().flatMap(sample -> sample.answer(operation, body));
+    }
 
-            @Override
-            public Optional<Image> image(String repository, String reference) {
-                Optional<Image> image = registry.image(repository, reference);
-                return image.isEmpty() && DIGEST.equals(reference) && Priming.active()
-                        ? Optional.of(new Image(DIGEST, List.of(), Instant.now())) : image;
-            }
-        };
+    /**
+     * The service as ECS answers an UpdateService that starts a deployment: on the requested revision, with one
+     * PRIMARY deployment in progress and no task running yet.
+     */
+    private Map<String, Object> movedService(Object update, BigDecimal at) {
+        String taskDefinition = String.valueOf(Json.member(update, "taskDefinition"));
+        Object desired = Json.member(update, "desiredCount");
+        int count = desired instanceof Number n ? n.intValue() : target.desiredCount();
+        String arnPrefix = taskDefinition.startsWith("arn:") ? taskDefinition.substring(0, taskDefinition.indexOf(":task-definition/"))
+                : "arn:aws:ecs:us-east-1:000000000000";
+        String deployment = "ecs-svc/" + "0".repeat(19);
+        return Map.of("serviceArn", arnPrefix + ":service/" + target.cluster() + "/" + target.service(), "serviceName", target.service(),
+                "clusterArn", arnPrefix + ":cluster/" + target.cluster(), "status", "ACTIVE", "taskDefinition", taskDefinition,
+                "desiredCount", count, "runningCount", 0, "pendingCount", 0,
+                "deploymentConfiguration", Map.of("strategy", "ROLLING", "maximumPercent", 200, "minimumHealthyPercent", 100),
+                "deployments", List.of(Map.of("id", deployment, "status", "PRIMARY", "taskDefinition", taskDefinition,
+                        "desiredCount", count, "pendingCount", 0, "runningCount", 0, "failedTasks", 0, "createdAt", at,
+                        "rolloutState", "IN_PROGRESS", "rolloutStateReason", "ECS deployment " + deployment + " in progress.")));
+    }
+
+    private Optional<String> answer(String operation, String body) {
+        BigDecimal started = BigDecimal.valueOf(request.startedAt(), 3);
+        if (body.contains(EXECUTION_ARN) && operation.equals("DescribeExecution")) {
+            return Optional.of(Json.write(Map.of("executionArn", EXECUTION_ARN, "name", REQUEST_ID, "status", "RUNNING",
+                    "stateMachineArn", EXECUTION_ARN.replace(":execution:", ":stateMachine:").replace(":" + REQUEST_ID, ""),
+                    "startDate", started, "input", input())));
+        }
+        if (body.contains(EXECUTION_ARN) && operation.equals("GetExecutionHistory")) {
+            return Optional.of(Json.write(Map.of("events", List.of(Map.of("id", 1, "type", "TaskStateEntered", "timestamp", started,
+                    "stateEnteredEventDetails", Map.of("name", "CheckDeployment", "input", Json.write(stoppedInCheck())))))));
+        }
+        if (operation.equals("UpdateService") && target.cluster().equals(Json.member(Json.parse(body), "cluster"))
+                && target.service().equals(Json.member(Json.parse(body), "service"))) {
+            return Optional.of(Json.write(Map.of("service", movedService(Json.parse(body), started))));
+        }
+        if (body.contains(DIGEST) && operation.equals("DescribeImages")) {
+            return Optional.of(Json.write(Map.of("imageDetails", List.of(Map.of("repositoryName", target.repository(),
+                    "imageDigest", DIGEST, "imageTags", List.of(), "imagePushedAt", started)))));
+        }
+        return Optional.empty();
     }
 }

@@ -60,11 +60,11 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
             Duration rotateSecretsTimeout, Clock clock) {
         super(ExecutionStatusEvent.class, "Reconcile");
         this.clock = clock;
-        this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, closer::holds, clock), rollBackStoppedRuns,
+        this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, PrimingSample.orWhilePriming(closer::holds), clock), rollBackStoppedRuns,
                 rotateSecretsTimeout);
     }
 
-    /** The priming execution's end (no such execution: reconciling stops at Step Functions' answer). */
+    /** The priming execution's end, stopped (Step Functions refuses its history; priming answers it). */
     @Override
     protected ExecutionStatusEvent primingInput(PrimingSample sample) {
         Detail detail = new Detail(PrimingSample.EXECUTION_ARN, null, PrimingSample.REQUEST_ID, "ABORTED",

@@ -1,6 +1,8 @@
 package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.config.Target;
+import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.log.StepLog;
@@ -27,6 +29,19 @@ public final class RegisterTaskDefinitionHandler
     public RegisterTaskDefinitionHandler(ReleaseRegistrar registrar) {
         super(Input.class, "RegisterTaskDefinition");
         this.registrar = registrar;
+    }
+
+    /**
+     * This function may not read the service, but may list revisions: the newest ACTIVE revision of the family named
+     * like the service (the template's families are), so that priming derives a revision from it.
+     */
+    @Override
+    protected String primingLive(Target target) {
+        try {
+            return new EcsTaskDefinitions(Aws.ecs()).activeRevisions(target.service()).stream().findFirst().orElse(null);
+        } catch (AwsFailureException e) {
+            return null;
+        }
     }
 
     @Override

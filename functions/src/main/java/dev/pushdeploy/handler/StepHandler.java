@@ -84,7 +84,8 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
      * effect. The input is {@link #primingInput} for the first configured service; the request
      * runs the whole path (JSON in, the domain, the SDK clients, JSON out, the log lines, which
      * are dropped) in {@link Priming#dryRun}, where reads reach AWS and nothing else leaves the
-     * process. Priming never fails the snapshot: what it could not reach is loaded on the first
+     * process, but the reads of what exists only while priming, which {@link PrimingSample#standIn} answers.
+     * Priming never fails the snapshot: what it could not reach is loaded on the first
      * invocation instead, and one line says how far it got.
      */
     @Override
@@ -95,23 +96,27 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
             try {
                 String configParameter = Env.require(Env.CONFIG_PARAMETER);
                 Target target = new SsmConfigSource(Aws::ssm, configParameter).load().targets().get(0);
-                String live = liveRevision(target);
-                I input = primingInput(PrimingSample.of(target, live, Clock.systemUTC()));
+                String live = primingLive(target);
+                PrimingSample sample = PrimingSample.of(target, live, Clock.systemUTC());
+                I input = primingInput(sample);
                 byte[] request = Json.write(input == null ? Map.of() : input).getBytes(StandardCharsets.UTF_8);
-                run(new ByteArrayInputStream(request), OutputStream.nullOutputStream(),
-                        StepLog.to(JsonLogLines.to(line -> { }), step));
+                sample.prime(() -> run(new ByteArrayInputStream(request), OutputStream.nullOutputStream(),
+                        StepLog.to(JsonLogLines.to(line -> { }), step)));
             } catch (RuntimeException e) {
                 StackTraceElement[] at = e.getStackTrace();
                 ended[0] = "stopped at " + e.getClass().getSimpleName()
                         + (at.length == 0 ? "" : " (" + at[0].getFileName() + ":" + at[0].getLineNumber() + ")");
             }
-        });
+        }, PrimingSample::standIn);
         StepLog.to(JsonLogLines.to(System.out::println), step).info("primed", "request", ended[0], "reads", counts.sent(),
                 "answeredInProcess", counts.answered(), "ms", (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** The service's live revision; null when it has none or this function may not read it (its role has no ecs:DescribeServices). */
-    private static String liveRevision(Target target) {
+    /**
+     * The service's live revision, for the priming sample; null when it has none or this function may not read it
+     * (its role has no ecs:DescribeServices).
+     */
+    protected String primingLive(Target target) {
         try {
             return new SdkEcsServices(Aws::ecs).describe(target.cluster(), target.service()).map(ServiceState::taskDefinition).orElse(null);
         } catch (AwsFailureException e) {

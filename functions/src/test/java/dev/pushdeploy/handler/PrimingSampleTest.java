@@ -7,33 +7,50 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.adapter.aws.Priming;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SfnExecutions;
 import dev.pushdeploy.adapter.json.ConfigParser;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.AwsFailureException;
-import dev.pushdeploy.request.ExecutionIntents;
+import dev.pushdeploy.ledger.RunHistory;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.LockResult;
+import dev.pushdeploy.model.LockStatus;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.Intent;
+import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.DeploymentStarter;
+import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.testing.SampleStack;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
-/** What priming's sample lets the steps that move the service do, and only while priming. */
+/** What priming's sample lets the steps do, and reads in their stead, only while priming. */
 class PrimingSampleTest {
+    private static final String LIVE = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7";
     private final Target target = ConfigParser.parse(SampleStack.configDocument(null)).targets().get(0);
+    private final PrimingSample sample = PrimingSample.of(target, LIVE, Clock.systemUTC());
 
     @Test
     void onlyAThreadThatIsPrimingCountsAsTheLocksHolderAndTheLockIsReadFirst() {
         List<String> read = new ArrayList<>();
         DeploymentStarter.Ownership none = request -> read.add(request.requestId()) && false;
         DeploymentStarter.Ownership ownership = PrimingSample.orWhilePriming(none);
-        PrimingSample sample = PrimingSample.of(target, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7", Clock.systemUTC());
 
         assertFalse(ownership.holds(sample.request()), "outside priming the lock's answer stands");
         boolean[] whilePriming = {false};
@@ -51,48 +68,86 @@ class PrimingSampleTest {
     }
 
     @Test
-    void onlyWhilePrimingDoesThePrimingExecutionAskForADeployOfTheSampleImageOnceStepFunctionsRefusedIt() {
-        List<String> read = new ArrayList<>();
-        ExecutionIntents refusing = arn -> {
-            read.add(arn);
-            throw new AwsFailureException("states:DescribeExecution " + arn + " failed: AccessDeniedException: not authorized", null);
-        };
-        ExecutionIntents intents = PrimingSample.orWhilePriming(refusing, ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))));
-        String other = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-deploy:push-web-v1";
+    void whilePrimingTheRealAdaptersReadThePrimingExecutionAndTheSampleImageFromTheStandInsWithoutLeavingTheProcess() {
+        SfnExecutions executions = new SfnExecutions(() -> client(SfnClient.builder()));
+        EcrRegistry registry = new EcrRegistry(() -> client(EcrClient.builder()));
+        List<Object> read = new ArrayList<>();
+        Priming.Counts counts = Priming.dryRun(() -> sample.prime(() -> {
+            read.add(executions.intent(PrimingSample.EXECUTION_ARN));
+            read.add(executions.lastState(PrimingSample.EXECUTION_ARN).orElseThrow());
+            read.add(registry.image(target.repository(), PrimingSample.DIGEST).orElseThrow());
+        }), PrimingSample::standIn);
 
-        assertThrows(AwsFailureException.class, () -> intents.intent(PrimingSample.EXECUTION_ARN), "outside priming the refusal stands");
-        Intent primed = whilePriming(() -> intents.intent(PrimingSample.EXECUTION_ARN));
-        Intent.Deploy deploy = assertInstanceOf(Intent.Deploy.class, primed);
+        assertEquals(new Priming.Counts(0, 3), counts, "answered in process (the endpoint refuses connections)");
+        Intent.Deploy deploy = assertInstanceOf(Intent.Deploy.class, read.get(0), "Prepare reads a manual deploy of the sample image");
         assertEquals(target.repository(), deploy.image().repository());
         assertEquals(PrimingSample.DIGEST, deploy.image().digest());
-        assertThrows(AwsFailureException.class, () -> whilePriming(() -> intents.intent(other)), "another execution's refusal stands");
-        assertEquals(List.of(PrimingSample.EXECUTION_ARN, PrimingSample.EXECUTION_ARN, other), read, "Step Functions is asked every time");
+        RunHistory.LastState last = (RunHistory.LastState) read.get(1);
+        assertEquals("CheckDeployment", last.state());
+        assertEquals(PrimingSample.REQUEST_ID, last.document().request().requestId());
+        assertEquals(Decision.PROCEED, last.document().request().decision());
+        assertEquals(new LockResult(LockStatus.ACQUIRED, PrimingSample.REQUEST_ID, "SnapStart priming"), last.document().lock());
+        assertEquals(LIVE, last.document().rollout().taskDefinition(), "the rollout moved the service onto its live revision");
+        assertEquals(LIVE, last.document().release().taskDefinition());
+        assertEquals("web:6", last.document().request().previousTaskDefinition(), "from the one before");
+        assertNull(last.document().result(), "no outcome yet: the reconciler decides it");
+        ImageRegistry.Image image = (ImageRegistry.Image) read.get(2);
+        assertEquals(PrimingSample.DIGEST, image.digest());
+        assertEquals(sample.request().startedAt(), image.pushedAt().toEpochMilli());
     }
 
     @Test
-    void onlyWhilePrimingIsTheSampleImageFoundWhereTheRegistryHasNone() {
-        ImageRegistry empty = new ImageRegistry() {
-            @Override
-            public Optional<String> repositoryUri(String repository) {
-                return Optional.of("123456789012.dkr.ecr.us-east-1.amazonaws.com/" + repository);
-            }
+    void whilePrimingTheMoveOfTheSamplesServiceIsAnsweredAsEcsAnswersADeploymentStart() {
+        SdkEcsServices ecs = new SdkEcsServices(() -> client(EcsClient.builder()));
+        List<ServiceState> moved = new ArrayList<>();
+        Priming.Counts counts = Priming.dryRun(() -> sample.prime(() -> {
+            moved.add(ecs.update(target.cluster(), target.service(), sample.otherRevision(), null));
+            moved.add(ecs.update(target.cluster(), target.service(), LIVE, 0));
+        }), PrimingSample::standIn);
 
-            @Override
-            public Optional<Image> image(String repository, String reference) {
-                return Optional.empty();
-            }
-        };
-        ImageRegistry registry = PrimingSample.orWhilePriming(empty);
-
-        assertTrue(registry.image(target.repository(), PrimingSample.DIGEST).isEmpty(), "outside priming");
-        assertEquals(PrimingSample.DIGEST, whilePriming(() -> registry.image(target.repository(), PrimingSample.DIGEST)).orElseThrow().digest());
-        assertTrue(whilePriming(() -> registry.image(target.repository(), "sha256:" + "1".repeat(64))).isEmpty(), "another image");
-        assertEquals(empty.repositoryUri("web"), registry.repositoryUri("web"));
+        assertEquals(new Priming.Counts(0, 2), counts);
+        assertEquals("web:8", moved.get(0).taskDefinition());
+        assertEquals(List.of("PRIMARY"), moved.get(0).deployments().stream().map(Deployment::status).toList());
+        assertEquals("IN_PROGRESS", moved.get(0).deployments().get(0).rolloutState());
+        assertEquals(target.desiredCount(), moved.get(0).desiredCount());
+        assertEquals(LIVE, moved.get(1).taskDefinition());
+        assertEquals(0, moved.get(1).desiredCount(), "the count asked for");
+        assertThrows(AwsFailureException.class, () -> Priming.dryRun(() -> sample.prime(() -> ecs.update(target.cluster(), "other", LIVE, null)),
+                PrimingSample::standIn), "another service's move is answered empty, as any write while priming");
     }
 
-    private static <T> T whilePriming(Supplier<T> call) {
-        List<T> result = new ArrayList<>();
-        Priming.dryRun(() -> result.add(call.get()));
-        return result.get(0);
+    @Test
+    void nothingIsStoodInOutsideASamplesDryRunNorForAnotherExecutionOrImage() {
+        String describe = "{\"executionArn\":\"" + PrimingSample.EXECUTION_ARN + "\"}";
+        assertTrue(PrimingSample.standIn("DescribeExecution", describe).isEmpty());
+        List<Optional<String>> answers = new ArrayList<>();
+        sample.prime(() -> answers.add(PrimingSample.standIn("DescribeExecution", describe)));
+        Priming.dryRun(() -> answers.add(PrimingSample.standIn("DescribeExecution", describe)));
+        Priming.dryRun(() -> sample.prime(() -> {
+            answers.add(PrimingSample.standIn("DescribeExecution", describe.replace(PrimingSample.REQUEST_ID, "push-web-v1")));
+            answers.add(PrimingSample.standIn("DescribeImages", "{\"imageIds\":[{\"imageDigest\":\"sha256:" + "1".repeat(64) + "\"}]}"));
+            answers.add(PrimingSample.standIn("StopExecution", describe));
+            answers.add(PrimingSample.standIn("DescribeExecution", describe));
+        }));
+        assertEquals(List.of(true, true, true, true, true, false), answers.stream().map(Optional::isEmpty).toList());
     }
+
+    private static <C, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(B builder) {
+        return builder.httpClient(Aws.http()).region(Region.US_EAST_1).endpointOverride(URI.create("http://localhost:1"))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"))).build();
+    }
+
+    @Test
+    void theSampleIsCurrentOnlyWhereItPrimesOnAThreadThatIsPriming() {
+        assertTrue(PrimingSample.current().isEmpty());
+        boolean[] seen = new boolean[3];
+        sample.prime(() -> seen[0] = PrimingSample.current().isPresent());
+        Priming.dryRun(() -> seen[1] = PrimingSample.current().isPresent());
+        Priming.dryRun(() -> sample.prime(() -> seen[2] = PrimingSample.current().orElseThrow() == sample));
+        assertFalse(seen[0], "priming's sample on a thread whose requests reach AWS");
+        assertFalse(seen[1], "a dry run without a sample");
+        assertTrue(seen[2]);
+        assertTrue(PrimingSample.current().isEmpty(), "and none once priming is over");
+    }
+
 }

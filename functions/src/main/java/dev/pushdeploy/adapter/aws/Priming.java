@@ -29,8 +29,9 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * database, an HTTP probe) ask {@link #active()} and do nothing.
  */
 public final class Priming {
-    /** The counts of the dry run on this thread; null when none runs. */
-    private static final ThreadLocal<int[]> DRY = new ThreadLocal<>();
+    /** The dry run on this thread; null when none runs. */
+    private static final ThreadLocal<Dry> DRY = new ThreadLocal<>();
+    private static final StandIns NONE = (operation, body) -> Optional.empty();
     private static final List<String> READS = List.of("Describe", "Get", "List", "Query", "Scan", "BatchGet");
     /** JSON protocols name the operation in this header ({@code AmazonSSM.GetParameter}). */
     private static final String TARGET = "X-Amz-Target";
@@ -49,16 +50,33 @@ public final class Priming {
     public record Counts(int sent, int answered) {
     }
 
+    /**
+     * The answers of the reads of what exists only in a dry run (the priming's own execution, its image): the
+     * JSON body AWS would answer a request of a JSON-protocol operation with, or empty for a request that is not one.
+     */
+    @FunctionalInterface
+    public interface StandIns {
+        Optional<String> answer(String operation, String body);
+    }
+
+    private record Dry(int[] counts, StandIns standIns) {
+    }
+
     /** Runs {@code path} on this thread with every request that is not a read answered in process. */
     public static Counts dryRun(Runnable path) {
-        int[] counts = new int[2];
-        DRY.set(counts);
+        return dryRun(path, NONE);
+    }
+
+    /** Like {@link #dryRun(Runnable)}, with the reads {@code standIns} answers answered in process by them. */
+    public static Counts dryRun(Runnable path, StandIns standIns) {
+        Dry dry = new Dry(new int[2], standIns);
+        DRY.set(dry);
         try {
             path.run();
         } finally {
             DRY.remove();
         }
-        return new Counts(counts[0], counts[1]);
+        return new Counts(dry.counts()[0], dry.counts()[1]);
     }
 
     /** Whether the current thread is priming (then nothing may change anywhere). */
@@ -90,10 +108,11 @@ public final class Priming {
 
         @Override
         public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-            int[] counts = DRY.get();
-            if (counts == null) {
+            Dry dry = DRY.get();
+            if (dry == null) {
                 return delegate.prepareRequest(request);
             }
+            int[] counts = dry.counts();
             Optional<String> jsonOperation = request.httpRequest().firstMatchingHeader(TARGET)
                     .map(target -> target.substring(target.lastIndexOf('.') + 1));
             String body = body(request);
@@ -101,6 +120,11 @@ public final class Priming {
                 Matcher action = QUERY_ACTION.matcher(body);
                 return action.find() ? action.group(1) : "";
             });
+            Optional<String> standIn = jsonOperation.isPresent() ? dry.standIns().answer(operation, body) : Optional.empty();
+            if (standIn.isPresent()) {
+                counts[1]++;
+                return new Answered(standIn.get().getBytes(StandardCharsets.UTF_8));
+            }
             if (mayLeave(operation, body)) {
                 counts[0]++;
                 return delegate.prepareRequest(request);
