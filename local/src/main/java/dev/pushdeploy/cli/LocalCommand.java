@@ -79,6 +79,7 @@ final class LocalCommand implements Callable<Integer> {
             command.add("/usr/bin/setsid");
         }
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(Main.JVM_OPTIONS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dpushdeploy.root=" + main.root,
                 Main.class.getName(), "local", "serve"));
         if (noRelease) {

@@ -30,9 +30,9 @@ public final class CliProcess {
         int n = RUNS.incrementAndGet();
         Path out = dir.resolve("out-" + n + ".txt");
         Path err = dir.resolve("err-" + n + ".txt");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(Main.JVM_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "-Dpushdeploy.root=" + TestRuntime.root(),
                 Main.class.getName()));
         command.addAll(List.of(args));
