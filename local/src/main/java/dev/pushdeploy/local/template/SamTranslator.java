@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -16,12 +17,15 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Expands a SAM template into plain CloudFormation with aws-sam-translator (the library behind
  * CloudFormation's {@code AWS::Serverless-2016-10-31} transform; it comes with cfn-lint), run in
  * Python by {@code sam_expand.py}. Expansions are cached per template content, region, account and
- * parameter values for the life of the JVM.
+ * parameter values for the life of the JVM, and, when {@code $PUSHDEPLOY_SAM_CACHE} names a directory, in
+ * files there for every JVM that names it (the build's tests do: within one build the translator does not change;
+ * the key does not know the translator's version, so a directory must not outlive an upgrade of it).
  *
  * <p>Python is {@code python3}, or {@code $PUSHDEPLOY_PYTHON}. A missing interpreter, a missing
  * translator or a template the translator rejects fails with the translator's own message.
@@ -49,7 +53,39 @@ public final class SamTranslator {
         }
         String arguments = json(new TreeMap<>(parameters));
         String key = sha256(content) + " " + region + " " + account + " " + arguments;
-        return EXPANDED.computeIfAbsent(key, k -> run(template, region, account, arguments)).deepCopy();
+        String directory = System.getenv("PUSHDEPLOY_SAM_CACHE");
+        Supplier<JsonNode> expansion = () -> run(template, region, account, arguments);
+        return EXPANDED.computeIfAbsent(key, k -> directory == null || directory.isBlank() ? expansion.get()
+                : cached(Path.of(directory), python() + "\n" + script() + k, expansion)).deepCopy();
+    }
+
+    /** The expansion {@code key} names, from its file in {@code directory}, or made and written there. */
+    static JsonNode cached(Path directory, String key, Supplier<JsonNode> expansion) {
+        Path file = directory.resolve(sha256(key.getBytes(StandardCharsets.UTF_8)) + ".json");
+        try {
+            if (Files.isRegularFile(file)) {
+                return JSON.readTree(file.toFile());
+            }
+            JsonNode expanded = expansion.get();
+            Files.createDirectories(file.getParent());
+            Path written = Files.createTempFile(file.getParent(), "expansion", ".tmp");
+            JSON.writeValue(written.toFile(), expanded);
+            Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return expanded;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the expansion cache " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String script() {
+        try (InputStream script = SamTranslator.class.getResourceAsStream(SCRIPT)) {
+            if (script == null) {
+                throw new IllegalStateException(SCRIPT + " is missing from the classpath");
+            }
+            return new String(script.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static JsonNode run(Path template, String region, String account, String parameters) {
