@@ -151,9 +151,11 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
             return Optional.of(Json.write(Map.of("events", List.of(Map.of("id", 1, "type", "TaskStateEntered", "timestamp", started,
                     "stateEnteredEventDetails", Map.of("name", "CheckDeployment", "input", Json.write(stoppedInCheck())))))));
         }
-        if (operation.equals("UpdateService") && target.cluster().equals(Json.member(Json.parse(body), "cluster"))
-                && target.service().equals(Json.member(Json.parse(body), "service"))) {
-            return Optional.of(Json.write(Map.of("service", movedService(Json.parse(body), started))));
+        if (operation.equals("UpdateService")) {
+            Object update = Json.parse(body);
+            if (target.cluster().equals(Json.member(update, "cluster")) && target.service().equals(Json.member(update, "service"))) {
+                return Optional.of(Json.write(Map.of("service", movedService(update, started))));
+            }
         }
         if (body.contains(DIGEST) && operation.equals("DescribeImages")) {
             return Optional.of(Json.write(Map.of("imageDetails", List.of(Map.of("repositoryName", target.repository(),

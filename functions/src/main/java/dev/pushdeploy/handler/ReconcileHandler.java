@@ -60,8 +60,8 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
             Duration rotateSecretsTimeout, Clock clock) {
         super(ExecutionStatusEvent.class, "Reconcile");
         this.clock = clock;
-        this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, PrimingSample.orWhilePriming(closer::holds), clock), rollBackStoppedRuns,
-                rotateSecretsTimeout);
+        this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, PrimingSample.orWhilePriming(closer::holds), clock),
+                rollBackStoppedRuns, rotateSecretsTimeout);
     }
 
     /** The priming execution's end, stopped (Step Functions refuses its history; priming answers it). */

@@ -1,16 +1,16 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.AwsFailureException;
-import dev.pushdeploy.adapter.aws.SsmConfigSource;
-import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.log.StepLog;
-import dev.pushdeploy.model.Release;
-import dev.pushdeploy.release.ReleaseRegistrar;
 import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.RequestScoped;
 import dev.pushdeploy.model.RotationResult;
+import dev.pushdeploy.release.ReleaseRegistrar;
 
 /** RegisterTaskDefinition: the new revision for the request's image and secret slots ({@code $.release}). */
 public final class RegisterTaskDefinitionHandler
