@@ -51,8 +51,9 @@ public final class Priming {
     }
 
     /**
-     * The answers of the reads of what exists only in a dry run (the priming's own execution, its image): the
-     * JSON body AWS would answer a request of a JSON-protocol operation with, or empty for a request that is not one.
+     * The answers to requests about what exists only in a dry run (the priming's own execution, its image, the move
+     * of its service): the JSON body AWS would answer a request of a JSON-protocol operation with, or empty for a
+     * request that is not one of them.
      */
     @FunctionalInterface
     public interface StandIns {
@@ -67,7 +68,7 @@ public final class Priming {
         return dryRun(path, NONE);
     }
 
-    /** Like {@link #dryRun(Runnable)}, with the reads {@code standIns} answers answered in process by them. */
+    /** Like {@link #dryRun(Runnable)}, with the requests {@code standIns} answers answered in process by them. */
     public static Counts dryRun(Runnable path, StandIns standIns) {
         Dry dry = new Dry(new int[2], standIns);
         DRY.set(dry);
