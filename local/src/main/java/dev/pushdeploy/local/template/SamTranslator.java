@@ -99,14 +99,11 @@ public final class SamTranslator {
                     + " with aws-sam-translator (Python 3 with cfn-lint installed; PUSHDEPLOY_PYTHON names another interpreter): "
                     + e.getMessage(), e);
         }
-        try (InputStream script = SamTranslator.class.getResourceAsStream(SCRIPT)) {
-            if (script == null) {
-                throw new IllegalStateException(SCRIPT + " is missing from the classpath");
-            }
+        try {
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
             try (var stdin = process.getOutputStream()) {
-                script.transferTo(stdin);
+                stdin.write(script().getBytes(StandardCharsets.UTF_8));
             }
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
