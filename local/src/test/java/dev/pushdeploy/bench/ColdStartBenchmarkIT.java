@@ -13,6 +13,7 @@ import java.time.Clock;
 import dev.pushdeploy.local.endpoint.AwsResponse;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.endpoint.WriteCounter;
+import dev.pushdeploy.local.template.CfnTemplate;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.template.PrimingDenials;
 import dev.pushdeploy.testing.Emulator;
@@ -26,8 +27,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,8 +54,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * first invocation against the handler's own second one ("left"): 1.0 would mean priming left
  * nothing of the first request's cost; and the classes that primed first invocation still loaded ("classes"), which
  * noise does not move: what priming did not reach. Rounds alternate floor and handler and take the median
- * ({@code -Dbench.rounds=N}, default 1 in the test suite); the last line is the median ratio over
- * the handlers. Results also go to {@code target/bench/cold-start.txt}. Times are printed, not
+ * ({@code -Dbench.rounds=N}, default 1 in the test suite; {@code -Dbench.only=A,B} measures only the handlers
+ * named); the last line is the median ratio over the handlers. Every JVM runs with the function's
+ * {@code JAVA_TOOL_OPTIONS} from template.yaml, as Lambda starts it, the floor's with the same as the handler's. Results also go to {@code target/bench/cold-start.txt}. Times are printed, not
  * asserted.
  *
  * <p>It also proves the lean-jar rule where it matters, at run time: no Netty or Apache HTTP
@@ -127,8 +131,24 @@ class ColdStartBenchmarkIT {
             new Case("PlanReleaseHandler", "plan-release.json", PUSHED),
             new Case("ReleaseParametersHandler", "release-parameters.json", NOTHING));
 
+    /** template.yaml's JAVA_TOOL_OPTIONS of the function whose Handler is {@code handler} (empty when it sets none). */
+    static String javaToolOptions(String handler) {
+        return template.resources("AWS::Lambda::Function").values().stream()
+                .filter(function -> function.path("Properties").path("Handler").asText().startsWith("dev.pushdeploy.handler." + handler + "::"))
+                .map(function -> function.path("Properties").path("Environment").path("Variables").path("JAVA_TOOL_OPTIONS").asText(""))
+                .findFirst().orElseThrow(() -> new AssertionError("template.yaml has no function with the handler " + handler));
+    }
+
     /** Where release-parameters.json's ResponseURL points: CloudFormation's presigned URL, taking the custom resource's answer. */
     private static HttpServer cloudFormation;
+
+    /** template.yaml as SAM expands it: the functions' JVM options. */
+    private static CfnTemplate template;
+
+    @BeforeAll
+    static void templateExpanded() {
+        template = CfnTemplate.expand(Path.of("..", "template.yaml"), Emulator.REGION, Emulator.ACCOUNT, Map.of());
+    }
 
     @BeforeAll
     static void cloudFormationTakesAnswers() throws IOException {
@@ -157,9 +177,15 @@ class ColdStartBenchmarkIT {
         List<Double> coldRatios = new ArrayList<>();
         List<Double> primedRatios = new ArrayList<>();
         List<Double> leftRatios = new ArrayList<>();
+        Set<String> options = new TreeSet<>();
         for (Case c : CASES) {
+            if (!System.getProperty("bench.only", c.handler()).contains(c.handler())) {
+                continue;
+            }
             Path event = Path.of("..", "events", c.event());
             assertTrue(Files.exists(event), "sample event " + event);
+            String jvm = javaToolOptions(c.handler());
+            options.add(jvm);
             long[][] measured = new long[8][rounds];
             for (int i = 0; i < rounds; i++) {
                 emulator.reset();
@@ -167,8 +193,8 @@ class ColdStartBenchmarkIT {
                 c.given().accept(world);
                 Path classes = out.resolve(c.handler() + ".classes");
                 String handler = "dev.pushdeploy.handler." + c.handler();
-                long[] floorRun = run(world, world.emulator.endpoint(), FLOOR, event, "cold", out.resolve("floor.classes"));
-                long[] handlerRun = run(world, world.emulator.endpoint(), handler, event, "cold", classes);
+                long[] floorRun = run(world, world.emulator.endpoint(), jvm, FLOOR, event, "cold", out.resolve("floor.classes"));
+                long[] handlerRun = run(world, world.emulator.endpoint(), jvm, handler, event, "cold", classes);
                 measured[0][i] = floorRun[0];
                 measured[1][i] = handlerRun[0];
                 measured[5][i] = floorRun[2];
@@ -178,10 +204,10 @@ class ColdStartBenchmarkIT {
                 world = World.create(emulator);
                 c.given().accept(world);
                 try (RoleProxy proxy = RoleProxy.to(emulator)) {
-                    measured[2][i] = run(world, proxy.uri(), FLOOR, event, "primed", out.resolve("floor.primed.classes"))[0];
+                    measured[2][i] = run(world, proxy.uri(), jvm, FLOOR, event, "primed", out.resolve("floor.primed.classes"))[0];
                     proxy.deny(c.handler());
                     Path primedClasses = out.resolve(c.handler() + ".primed.classes");
-                    long[] primed = run(world, proxy.uri(), handler, event, "primed", primedClasses);
+                    long[] primed = run(world, proxy.uri(), jvm, handler, event, "primed", primedClasses);
                     measured[3][i] = primed[0];
                     measured[4][i] = primed[1];
                     measured[7][i] = firstRequestClasses(primedClasses);
@@ -208,6 +234,7 @@ class ColdStartBenchmarkIT {
         report.add(String.format(Locale.ROOT, "median ratio to the one-SDK-call floor: cold %.2fx (CPU time %.2fx), after SnapStart"
                 + " priming %.2fx; primed first invocation to the handler's second: %.2fx", median(coldRatios), median(cpuRatios),
                 median(primedRatios), median(leftRatios)));
+        report.add("every JVM ran with the JAVA_TOOL_OPTIONS template.yaml gives the function: " + options);
         Files.write(out.resolve("cold-start.txt"), report);
         report.forEach(System.out::println);
     }
@@ -262,7 +289,7 @@ class ColdStartBenchmarkIT {
                 c.given().accept(world);
                 operations.clear();
                 proxy.deny(c.handler());
-                String output = output(world, proxy.uri(), "dev.pushdeploy.handler." + c.handler(),
+                String output = output(world, proxy.uri(), javaToolOptions(c.handler()), "dev.pushdeploy.handler." + c.handler(),
                         Path.of("..", "events", c.event()), "prime", classLog);
                 JsonNode primed = output.lines().filter(l -> l.contains("\"message\":\"primed\"")).map(Json::tree)
                         .findFirst().orElseThrow(() -> new AssertionError(c.handler() + " logged no priming:\n" + output));
@@ -324,17 +351,17 @@ class ColdStartBenchmarkIT {
         }
     }
 
-    /** Fresh JVM, production no-arg constructor, environment as system properties, emulator endpoint. */
-    private static long[] run(World world, URI endpoint, String handler, Path event, String mode, Path classLog)
+    /** Fresh JVM with the function's JAVA_TOOL_OPTIONS ({@code jvm}), production no-arg constructor, environment as system properties, emulator endpoint. */
+    private static long[] run(World world, URI endpoint, String jvm, String handler, Path event, String mode, Path classLog)
             throws IOException, InterruptedException {
-        String output = output(world, endpoint, handler, event, mode, classLog);
+        String output = output(world, endpoint, jvm, handler, event, mode, classLog);
         String result = output.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
                 .orElseThrow(() -> new AssertionError(handler + " printed no result:\n" + output));
         String[] parts = result.split(" ");
         return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3])};
     }
 
-    private static String output(World world, URI endpoint, String handler, Path event, String mode, Path classLog)
+    private static String output(World world, URI endpoint, String jvm, String handler, Path event, String mode, Path classLog)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -352,7 +379,12 @@ class ColdStartBenchmarkIT {
                 "-DROLL_BACK_STOPPED_RUNS=true",
                 "-DROTATE_SECRETS_TIMEOUT_SECONDS=120",
                 FirstInvocation.class.getName(), handler, event.toString(), mode));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        if (!jvm.isEmpty()) {
+            builder.environment().put("JAVA_TOOL_OPTIONS", jvm);
+        }
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), handler + " did not finish");
         assertEquals(0, process.exitValue(), handler + " failed:\n" + output);

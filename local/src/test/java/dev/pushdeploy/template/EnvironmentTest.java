@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the template: each handler is built with exactly the template's variables (Globals + its own,
  * plus the region Lambda provides) and must not fail; taking away any one of its own variables
  * must fail naming it, so the template sets nothing the code does not read (those every function
- * gets from the Globals, CONFIG_PARAMETER, go to every function by design).
+ * gets from the Globals, CONFIG_PARAMETER and the JVM's JAVA_TOOL_OPTIONS, go to every function by design).
  */
 class EnvironmentTest {
     /** With a second service, so that every function exists (the release planner comes with it). */
@@ -48,8 +48,10 @@ class EnvironmentTest {
     void theTemplatesVariablesAreEnoughAndAllUsed(String function) throws Exception {
         Map<String, String> variables = FunctionEnvironment.of(STACK, function);
         assertTrue(variables.containsKey(Env.CONFIG_PARAMETER), function + " gets CONFIG_PARAMETER");
-        assertTrue(FunctionEnvironment.declared().containsAll(variables.keySet()),
-                function + " sets only variables the code declares in Env: " + variables.keySet());
+        Set<String> known = new TreeSet<>(FunctionEnvironment.declared());
+        known.addAll(FunctionEnvironment.JVM);
+        assertTrue(known.containsAll(variables.keySet()),
+                function + " sets only variables the code declares in Env or the JVM reads: " + variables.keySet());
 
         assertNotNull(construct(function, variables));
 
@@ -80,10 +82,15 @@ class EnvironmentTest {
                 "LifecycleHookFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "FinalizeFunction", closer,
                 "ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROLL_BACK_STOPPED_RUNS", "ROTATE_SECRETS_TIMEOUT_SECONDS")).collect(Collectors.toSet()));
+        Set<String> jvmOptions = new TreeSet<>();
         for (String function : Repo.FUNCTIONS.keySet()) {
-            assertEquals(new TreeSet<>(expected.getOrDefault(function, Set.of("CONFIG_PARAMETER"))),
-                    new TreeSet<>(FunctionEnvironment.of(STACK, function).keySet()), function);
+            Map<String, String> variables = FunctionEnvironment.of(STACK, function);
+            Set<String> read = new TreeSet<>(expected.getOrDefault(function, Set.of("CONFIG_PARAMETER")));
+            read.addAll(FunctionEnvironment.JVM);
+            assertEquals(read, new TreeSet<>(variables.keySet()), function);
+            jvmOptions.add(variables.get("JAVA_TOOL_OPTIONS"));
         }
+        assertEquals(1, jvmOptions.size(), "every function's JVM starts with the same options: " + jvmOptions);
     }
 
     /**

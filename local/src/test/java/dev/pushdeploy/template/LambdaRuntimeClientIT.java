@@ -48,8 +48,8 @@ class LambdaRuntimeClientIT {
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
     private static Path taskRoot;
 
-    /** What one run printed and reported. */
-    record Run(FakeRuntimeApi.Outcome outcome, List<String> stdout, List<String> stderr) {
+    /** What one run printed and reported, and the JAVA_TOOL_OPTIONS its JVM started with (null: none). */
+    record Run(FakeRuntimeApi.Outcome outcome, List<String> stdout, List<String> stderr, String javaToolOptions) {
     }
 
     static Set<String> functions() {
@@ -223,7 +223,7 @@ class LambdaRuntimeClientIT {
             Process process = builder.start();
             try {
                 FakeRuntimeApi.Outcome outcome = api.outcome().get(90, TimeUnit.SECONDS);
-                return new Run(outcome, read(stdout), read(stderr));
+                return new Run(outcome, read(stdout), read(stderr), variables.get("JAVA_TOOL_OPTIONS"));
             } finally {
                 process.destroy();
                 process.waitFor(10, TimeUnit.SECONDS);
@@ -252,7 +252,8 @@ class LambdaRuntimeClientIT {
             assertTrue(LEVELS.contains(node.path("level").asText()), function + " printed a line without a real level: " + line);
             lines.add(node);
         }
-        assertEquals(List.of(), run.stderr(), function + " wrote to stderr");
+        List<String> jvm = run.javaToolOptions() == null ? List.of() : List.of("Picked up JAVA_TOOL_OPTIONS: " + run.javaToolOptions());
+        assertEquals(jvm, run.stderr(), function + " wrote to stderr (the JVM announces the template's JAVA_TOOL_OPTIONS there, as on Lambda)");
         return lines;
     }
 }
