@@ -44,7 +44,7 @@ public final class FinalizeHandler extends StepHandler<Finalizer.Input, Finalize
 
     private FinalizeHandler(RunCloser closer) {
         super(Finalizer.Input.class, "Finalize");
-        this.finalizer = new Finalizer(closer);
+        this.finalizer = new Finalizer(closer, PrimingSample.orWhilePriming(closer::holds));
     }
 
     @Override

@@ -67,8 +67,8 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
 
     /**
      * {@code ownership}, except that on a thread that is priming (never otherwise) the request counts as the
-     * lock's holder once the lock was read: a step that moves the service only while it holds the lock then
-     * walks on to its move, which priming answers in process.
+     * lock's holder once the lock was read: a step that moves the service, or keeps house and releases the lock,
+     * only while it holds the lock then walks on to those writes, which priming answers in process.
      */
     static DeploymentStarter.Ownership orWhilePriming(DeploymentStarter.Ownership ownership) {
         return request -> ownership.holds(request) || Priming.active();

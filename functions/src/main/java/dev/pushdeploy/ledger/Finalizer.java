@@ -19,6 +19,7 @@ import dev.pushdeploy.model.ScanResult;
 import dev.pushdeploy.model.ScanStatus;
 import dev.pushdeploy.model.StepError;
 import dev.pushdeploy.model.Verdict;
+import dev.pushdeploy.rollout.DeploymentStarter;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -64,9 +65,16 @@ public final class Finalizer {
     }
 
     private final RunCloser closer;
+    private final DeploymentStarter.Ownership holds;
 
     public Finalizer(RunCloser closer) {
+        this(closer, closer::holds);
+    }
+
+    /** {@code holds}: whether the run holds its service's lock, so keeps house and releases it ({@link RunCloser#holds}). */
+    public Finalizer(RunCloser closer, DeploymentStarter.Ownership holds) {
         this.closer = closer;
+        this.holds = holds;
     }
 
     public FinalizeResult finish(Input input, StepLog log) {
@@ -80,7 +88,7 @@ public final class Finalizer {
             return new FinalizeResult(ending.outcome(), ending.reason(), null, request.image(), null, request.previousTaskDefinition(), List.of());
         }
         RunCloser.Live live = closer.observe(request);
-        boolean holder = closer.holds(request);
+        boolean holder = holds.holds(request);
         RunCloser.Closed closed = closer.close(request, ending, live, holder, true, RECORDED_BY, log);
         HistoryItem record = closed.record();
         boolean announced = closed.announced();

@@ -294,6 +294,33 @@ class FinalizerTest {
         assertEquals(1, published.size());
     }
 
+    /** The holder is whom the ownership it is given says (SnapStart priming counts its sample request as the holder). */
+    @Test
+    void theOwnershipItIsGivenDecidesWhetherItKeepsHouse() {
+        String v1 = revision("v1", "/a");
+        String v2 = revision("v2", "/b");
+        revision("v3", "/a");
+        String v4 = revision("v4", "/b");
+        String v5 = revision("v5", "/a");
+        services.runOnly(v5);
+
+        FinalizeResult kept = new Finalizer(closer(), r -> true).finish(succeeded(request(v4), v5), log());
+
+        assertEquals(List.of(v1, v2), kept.deregistered(), "kept house although the table holds no lock");
+        assertEquals(image("v5"), parameters.get(SampleStack.LIVE_IMAGE_PARAMETER));
+
+        parameters.clear();
+        String v6 = revision("v6", "/b");
+        services.runOnly(v6);
+        DeployRequest next = request(v5).toBuilder().requestId("exec-2").build();
+        holdLock(next);
+        FinalizeResult left = new Finalizer(closer(), r -> false).finish(succeeded(next, v6), log());
+
+        assertEquals(List.of(), left.deregistered());
+        assertTrue(taskDefinitions.active(v4));
+        assertTrue(parameters.isEmpty(), "no housekeeping for a request its ownership does not count as the holder");
+    }
+
     @Test
     void aRequestEndedBeforeItNamedAServiceIsOnlyPublished() {
         DeployRequest rejected = DeployRequest.ended("exec-9", Decision.REJECTED, "image: bad digest");

@@ -124,7 +124,7 @@ class ColdStartBenchmarkIT {
             new Case("StartDeploymentHandler", "start-deployment.json", REVISION_2.andThen(locked("start-deployment.json"))),
             new Case("CheckDeploymentHandler", "check-deployment.json", ON_REVISION_2.andThen(locked("check-deployment.json"))),
             new Case("RollbackHandler", "rollback.json", ON_REVISION_2.andThen(locked("rollback.json"))),
-            new Case("FinalizeHandler", "finalize.json", PUSHED),
+            new Case("FinalizeHandler", "finalize.json", PUSHED.andThen(locked("finalize.json"))),
             new Case("RolloutEventHandler", "ecs-deployment-completed.json", ON_REVISION_2),
             new Case("LifecycleHookHandler", "lifecycle-hook.json", NOTHING),
             new Case("ReconcileHandler", "reconcile.json", STOPPED_IN_CHECK),
