@@ -55,9 +55,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * nothing of the first request's cost; and the classes that primed first invocation still loaded ("classes"), which
  * noise does not move: what priming did not reach. Rounds alternate floor and handler and take the median
  * ({@code -Dbench.rounds=N}, default 1 in the test suite; {@code -Dbench.only=A,B} measures only the handlers
- * named); the last line is the median ratio over the handlers. Every JVM runs with the function's
- * {@code JAVA_TOOL_OPTIONS} from template.yaml, as Lambda starts it, the floor's with the same as the handler's. Results also go to {@code target/bench/cold-start.txt}. Times are printed, not
- * asserted.
+ * named); the last lines are the median ratio over the handlers and the JVM options. Every JVM runs with the
+ * function's {@code JAVA_TOOL_OPTIONS} from template.yaml, as Lambda starts it, the floor's with the handler's.
+ * Results also go to {@code target/bench/cold-start.txt}. Times are printed, not asserted.
  *
  * <p>It also proves the lean-jar rule where it matters, at run time: no Netty or Apache HTTP
  * client class (4 or 5) and no Jackson databind class is loaded by any handler, cold or primed
@@ -132,10 +132,11 @@ class ColdStartBenchmarkIT {
             new Case("ReleaseParametersHandler", "release-parameters.json", NOTHING));
 
     /** template.yaml's JAVA_TOOL_OPTIONS of the function whose Handler is {@code handler} (empty when it sets none). */
-    static String javaToolOptions(String handler) {
+    private static String javaToolOptions(String handler) {
         return template.resources("AWS::Lambda::Function").values().stream()
-                .filter(function -> function.path("Properties").path("Handler").asText().startsWith("dev.pushdeploy.handler." + handler + "::"))
-                .map(function -> function.path("Properties").path("Environment").path("Variables").path("JAVA_TOOL_OPTIONS").asText(""))
+                .map(function -> function.path("Properties"))
+                .filter(properties -> properties.path("Handler").asText().startsWith("dev.pushdeploy.handler." + handler + "::"))
+                .map(properties -> properties.path("Environment").path("Variables").path("JAVA_TOOL_OPTIONS").asText(""))
                 .findFirst().orElseThrow(() -> new AssertionError("template.yaml has no function with the handler " + handler));
     }
 
@@ -351,7 +352,10 @@ class ColdStartBenchmarkIT {
         }
     }
 
-    /** Fresh JVM with the function's JAVA_TOOL_OPTIONS ({@code jvm}), production no-arg constructor, environment as system properties, emulator endpoint. */
+    /**
+     * Fresh JVM with the function's JAVA_TOOL_OPTIONS ({@code jvm}), production no-arg constructor, environment as
+     * system properties, emulator endpoint.
+     */
     private static long[] run(World world, URI endpoint, String jvm, String handler, Path event, String mode, Path classLog)
             throws IOException, InterruptedException {
         String output = output(world, endpoint, jvm, handler, event, mode, classLog);
