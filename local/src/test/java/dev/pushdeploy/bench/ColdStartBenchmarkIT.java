@@ -68,6 +68,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmulatorExtension.class)
 class ColdStartBenchmarkIT {
     static final String FLOOR = OneSdkCallHandler.class.getName();
+    /** The variable whose options Lambda starts a function's JVM with. */
+    private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
     /** A handler, its sample event, and what the emulator must hold for the event to succeed (as in the handler ITs). */
     record Case(String handler, String event, Consumer<World> given) {
     }
@@ -136,7 +138,7 @@ class ColdStartBenchmarkIT {
         return template.resources("AWS::Lambda::Function").values().stream()
                 .map(function -> function.path("Properties"))
                 .filter(properties -> properties.path("Handler").asText().startsWith("dev.pushdeploy.handler." + handler + "::"))
-                .map(properties -> properties.path("Environment").path("Variables").path("JAVA_TOOL_OPTIONS").asText(""))
+                .map(properties -> properties.path("Environment").path("Variables").path(JAVA_TOOL_OPTIONS).asText(""))
                 .findFirst().orElseThrow(() -> new AssertionError("template.yaml has no function with the handler " + handler));
     }
 
@@ -384,9 +386,9 @@ class ColdStartBenchmarkIT {
                 "-DROTATE_SECRETS_TIMEOUT_SECONDS=120",
                 FirstInvocation.class.getName(), handler, event.toString(), mode));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().remove(JAVA_TOOL_OPTIONS);
         if (!jvm.isEmpty()) {
-            builder.environment().put("JAVA_TOOL_OPTIONS", jvm);
+            builder.environment().put(JAVA_TOOL_OPTIONS, jvm);
         }
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -88,7 +88,7 @@ class EnvironmentTest {
             Set<String> read = new TreeSet<>(expected.getOrDefault(function, Set.of("CONFIG_PARAMETER")));
             read.addAll(FunctionEnvironment.JVM);
             assertEquals(read, new TreeSet<>(variables.keySet()), function);
-            jvmOptions.add(variables.get("JAVA_TOOL_OPTIONS"));
+            jvmOptions.add(variables.get(FunctionEnvironment.JAVA_TOOL_OPTIONS));
         }
         assertEquals(1, jvmOptions.size(), "every function's JVM starts with the same options: " + jvmOptions);
     }

@@ -16,8 +16,10 @@ import java.util.TreeSet;
  * evaluated for one deployment, applied as system properties (which {@link Env} reads, like the local runtime).
  */
 final class FunctionEnvironment {
-    /** The variables the JVM reads rather than the code: the options Lambda starts each function's JVM with. */
-    static final Set<String> JVM = Set.of("JAVA_TOOL_OPTIONS");
+    /** The options Lambda starts a function's JVM with, read by the JVM. */
+    static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
+    /** The variables the JVM reads rather than the code. */
+    static final Set<String> JVM = Set.of(JAVA_TOOL_OPTIONS);
 
     private FunctionEnvironment() {
     }

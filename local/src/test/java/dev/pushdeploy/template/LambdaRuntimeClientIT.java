@@ -223,7 +223,7 @@ class LambdaRuntimeClientIT {
             Process process = builder.start();
             try {
                 FakeRuntimeApi.Outcome outcome = api.outcome().get(90, TimeUnit.SECONDS);
-                return new Run(outcome, read(stdout), read(stderr), variables.get("JAVA_TOOL_OPTIONS"));
+                return new Run(outcome, read(stdout), read(stderr), variables.get(FunctionEnvironment.JAVA_TOOL_OPTIONS));
             } finally {
                 process.destroy();
                 process.waitFor(10, TimeUnit.SECONDS);
