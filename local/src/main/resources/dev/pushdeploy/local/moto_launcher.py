@@ -12,7 +12,8 @@ Patches, all measured on moto 5.2.1:
     locks) of earlier runs; the copy fails and every later StartExecution answers 500. The
     state machine gets a __deepcopy__ that shares the executions list and the backend.
   * Simulated time. The interpreter's clocks (Wait states, Retry intervals, task and
-    waitForTaskToken timeouts, history timestamps, execution dates) read a virtual clock:
+    waitForTaskToken timeouts, history timestamps, execution dates, StopExecution's stop
+    date; and ECR's image push dates) read a virtual clock:
     the wall clock plus an offset. The interpreter's threads are counted while they run
     and not while they wait, so the runtime can tell when every execution waits (on a
     timer or on something outside) and move the clock forward to the next timer instead
@@ -230,8 +231,6 @@ class _VirtualDatetime(_datetime.datetime):
 
 
 def _patch_time():
-    import importlib
-
     threading_shim = _Shim(_threading, Thread=TrackedThread, Event=VirtualEvent)
     time_shim = _Shim(_time, time=CLOCK.now, sleep=_sleep)
     datetime_shim = _Shim(_datetime, datetime=_VirtualDatetime)
@@ -257,11 +256,22 @@ def _patch_time():
         "backend.execution": {"datetime": datetime_shim},
         "models": {"datetime": datetime_shim},
     }.items():
-        module = importlib.import_module(base + name)
-        for attribute, value in replacements.items():
-            if not hasattr(module, attribute):
-                raise SystemExit("moto_launcher: moto changed: %s has no %s" % (base + name, attribute))
-            setattr(module, attribute, value)
+        _replace(base + name, replacements)
+    virtual_utcnow = _VirtualDatetime.utcnow
+    # StopExecution's stop date (and the other dates of the state machine models) come from here
+    _replace("moto.stepfunctions.models", {"utcnow": virtual_utcnow})
+    # an image's push date: the scan gate's polling and the lock queue's order read it
+    _replace("moto.ecr.models", {"utcnow": virtual_utcnow, "datetime": _VirtualDatetime})
+
+
+def _replace(name, replacements):
+    import importlib
+
+    module = importlib.import_module(name)
+    for attribute, value in replacements.items():
+        if not hasattr(module, attribute):
+            raise SystemExit("moto_launcher: moto changed: %s has no %s" % (name, attribute))
+        setattr(module, attribute, value)
 
 
 class _Changes:

@@ -218,7 +218,9 @@ class StopExecutionIT {
         assertEquals("ABORTED", result.outcome(), result.reason());
         assertEquals("ABORTED", delivery.status());
         assertFalse(delivery.failed(), delivery.deliveries().toString());
-        assertTrue(delivery.latency().compareTo(Duration.ofMinutes(1)) < 0, "accounted for within a minute: " + delivery.latency());
+        assertTrue(delivery.latency().compareTo(Duration.ofMinutes(1)) < 0, () -> "accounted for within a minute: " + delivery.latency()
+                + " " + delivery.deliveries() + "\n" + String.join("\n", TestRuntime.FUNCTION_LOG.stream()
+                        .filter(line -> line.startsWith("event bus") || line.startsWith("ReconcileFunction")).toList()));
         settle();
         if (!kept) {
             assertNotEquals(name, workflow.lockHolder(), "the lock is free");

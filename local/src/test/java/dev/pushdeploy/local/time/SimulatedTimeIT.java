@@ -9,13 +9,17 @@ import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.events.LocalEventBus;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.ExecutionFeed;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.model.Revisions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * One simulated clock for moto's interpreter, the ECS simulator, the bus and the handlers: a long
@@ -70,6 +74,55 @@ class SimulatedTimeIT {
         assertTrue(ended.path("detail").path("stopDate").asLong() >= ended.path("detail").path("startDate").asLong());
     }
 
+    /**
+     * StopExecution ends an execution at the simulated moment of the stop, after simulated time has
+     * skipped ahead: the ABORTED event and DescribeExecution say so, and the reconciler's deadlines
+     * (a lock kept for a step still in flight) count from it.
+     */
+    @Test
+    void aStoppedExecutionEndsAtTheSimulatedMomentOfItsStop() throws Exception {
+        skipAhead();
+
+        LambdaRuntime.Hold hold = runtime.lambdas().hold("RotateSecretsFunction", runtime.lambdas().invocations("RotateSecretsFunction") + 1);
+        String digest = runtime.pushImage(repository, "v1.2.0");
+        LocalRuntime.Run run = runtime.start(LocalRuntime.ecrPushEvent(repository, "v1.2.0", digest).toString(), Scenario.HEALTHY,
+                "stopped-after-a-skip", line -> { });
+        assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), "RotateSecretsFunction was invoked");
+        long before = runtime.clock().millis();
+        runtime.stop(runtime.executionArn("stopped-after-a-skip"));
+        long after = runtime.clock().millis();
+        hold.release();
+        RunResult result = run.await();
+
+        assertEquals("ABORTED", result.outcome(), result.reason());
+        JsonNode ended = runtime.bus().published().stream().map(LocalEventBus.Published::event)
+                .filter(e -> e.path("detail-type").asText().equals(ExecutionFeed.DETAIL_TYPE))
+                .filter(e -> e.path("detail").path("executionArn").asText().equals(result.executionArn()))
+                .filter(e -> e.path("detail").path("status").asText().equals("ABORTED")).findFirst().orElseThrow();
+        long stopDate = ended.path("detail").path("stopDate").asLong();
+        assertTrue(stopDate >= before - 1000 && stopDate <= after + 1000,
+                "stopped at " + Instant.ofEpochMilli(stopDate) + ", between " + Instant.ofEpochMilli(before) + " and " + Instant.ofEpochMilli(after));
+        assertEquals(stopDate, Instant.parse(ended.path("time").asText()).toEpochMilli(), 1000, "the event's time");
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        Instant described = sfn.describeExecution(r -> r.executionArn(result.executionArn())).stopDate();
+        assertEquals(stopDate, described.toEpochMilli(), 1, "DescribeExecution's stopDate");
+    }
+
+    /** ECR dates a push at its simulated moment: the scan gate's polling and the lock queue's order read it. */
+    @Test
+    void anImageIsPushedAtTheSimulatedMoment() {
+        skipAhead();
+        long before = runtime.clock().millis();
+        String digest = runtime.pushImage(repository, "v1.3.0");
+        long after = runtime.clock().millis();
+
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        Instant pushedAt = ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
+                .imageDetails().get(0).imagePushedAt();
+        assertTrue(pushedAt.toEpochMilli() >= before - 1000 && pushedAt.toEpochMilli() <= after + 1000,
+                "pushed at " + pushedAt + ", between " + Instant.ofEpochMilli(before) + " and " + Instant.ofEpochMilli(after));
+    }
+
     @Test
     void aPushPutOnTheBusStartsTheWorkflowThroughTheTemplatesRule() throws Exception {
         String initial = runtime.liveTaskDefinition("pushdeploy", "web");
@@ -95,6 +148,14 @@ class SimulatedTimeIT {
             Thread.sleep(200);
         }
         throw new AssertionError("the push put on the bus started no workflow that succeeded");
+    }
+
+    /** Simulated time runs ahead of the wall clock: a deploy whose rollout takes five simulated minutes. */
+    private void skipAhead() {
+        runtime.simulator().rolloutSeconds(300);
+        RunResult deploy = push("v1.1.0");
+        assertEquals("SUCCEEDED", deploy.outcome(), deploy.reason());
+        assertTrue(runtime.clock().millis() - System.currentTimeMillis() >= 240_000, "simulated time skipped the rollout");
     }
 
     private RunResult push(String tag) {
