@@ -142,6 +142,28 @@ class StopExecutionIT {
         account(workflow, name, run, hold::release, true, workflow.web.initialTaskDefinition());
     }
 
+    /**
+     * RollBackStoppedRuns off: a run stopped while its rollout was watched leaves the service on its own
+     * revision, never verified, and its record and release parameters say so; the lock is free at once.
+     */
+    @Test
+    void withRollBackStoppedRunsOffAStoppedRunLeavesTheServiceOnItsRevision() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh(Map.of("RollBackStoppedRuns", "false")));
+        String name = "stop-left-there";
+        String initial = workflow.web.initialTaskDefinition();
+        var run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, name);
+        LambdaRuntime.Hold hold = workflow.stopOnEntering(name, "WaitForRollout", "CheckDeploymentFunction");
+        assertTrue(hold != null, "WaitForRollout was in flight");
+        account(workflow, name, run, hold::release, true, initial, false, false);
+
+        Map<String, AttributeValue> record = workflow.historyOf(name).get(0);
+        assertEquals("ABORTED", record.get("outcome").s());
+        assertNotEquals(initial, workflow.liveTaskDefinition(), "left on the stopped run's revision");
+        assertTrue(record.get("reason").s().contains("never verified healthy; it is left there (RollBackStoppedRuns is off)"),
+                record.toString());
+        assertFalse(record.containsKey("rollback"), "nothing was rolled back: " + record);
+    }
+
     /** Each Wait state, and the Task before it whose invocations lead there. */
     static Stream<Arguments> waits() {
         return Stream.of(
@@ -206,6 +228,12 @@ class StopExecutionIT {
     /** With {@code kept}, the stopped run's lock is kept for a step that may still run, instead of released. */
     private static LocalRuntime.Accounting account(Workflow workflow, String name, LocalRuntime.Run run, Runnable release,
             boolean accepted, String initial, boolean kept) {
+        return account(workflow, name, run, release, accepted, initial, kept, true);
+    }
+
+    /** With {@code rollBackStoppedRuns} off, a run's unverified revision is left live rather than rolled back. */
+    private static LocalRuntime.Accounting account(Workflow workflow, String name, LocalRuntime.Run run, Runnable release,
+            boolean accepted, String initial, boolean kept, boolean rollBackStoppedRuns) {
         String arn = workflow.runtime.executionArn(name);
         LocalRuntime.Accounting delivery = workflow.runtime.accounting(arn, Duration.ofMinutes(2))
                 .filter(a -> !a.deliveries().isEmpty())
@@ -240,7 +268,7 @@ class StopExecutionIT {
                 "one notification, saying what the record says");
         String live = workflow.liveTaskDefinition();
         assertEquals(live, record.get("taskDefinition").s(), "the service is where the record says: " + record);
-        if (!"SUCCEEDED".equals(record.get("outcome").s())) {
+        if (!"SUCCEEDED".equals(record.get("outcome").s()) && rollBackStoppedRuns) {
             assertEquals(initial, live, "an unverified revision went back (RollBackStoppedRuns): " + record);
         }
         if (workflow.ranTheLockFor(name)) {
