@@ -273,7 +273,7 @@ class LocalStackIT {
         assertEquals(1, again.exit(), again.toString());
         assertTrue(again.err().contains(name + " is not running (ABORTED)"), again.toString());
 
-        awaitNoWaiter(dynamo, table, name);
+        awaitNoWaiter(dynamo, table, name, dir.resolve("state").resolve("functions.log"));
         CliProcess.Result history = cli.run("--local", "--json", "history", "-n", "1");
         assertEquals(0, history.exit(), history.toString());
         assertEquals(name, history.json().get(0).path("execution").asText(), "the reconciler recorded the cancelled run: " + history);
@@ -303,7 +303,9 @@ class LocalStackIT {
         return names;
     }
 
-    private static void awaitNoWaiter(DynamoDbClient dynamo, String table, String requestId) throws InterruptedException {
+    /** Fails naming what the functions and the event bus logged of the request (the reconciler's turn, the lock step's). */
+    private static void awaitNoWaiter(DynamoDbClient dynamo, String table, String requestId, Path functionsLog)
+            throws InterruptedException, IOException {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
             Map<String, AttributeValue> waiter = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
@@ -313,7 +315,10 @@ class LocalStackIT {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError(requestId + " still queued 120 s after it was cancelled");
+        List<String> seen = !Files.exists(functionsLog) ? List.of("(no " + functionsLog + ")") : Files.readAllLines(functionsLog).stream()
+                .filter(line -> line.contains(requestId) || line.startsWith("event bus")).toList();
+        throw new AssertionError(requestId + " still queued 120 s after it was cancelled; logged:\n"
+                + String.join("\n", seen.subList(Math.max(0, seen.size() - 40), seen.size())));
     }
 
     private static JsonNode push(URI control, String tag, String fate) throws IOException, InterruptedException {
