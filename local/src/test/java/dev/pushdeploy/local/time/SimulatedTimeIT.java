@@ -60,10 +60,7 @@ class SimulatedTimeIT {
     @Test
     void executionStatusChangesArePutOnTheBusAsStepFunctionsSendsThem() {
         RunResult result = push("v1.1.0");
-        List<JsonNode> changes = runtime.bus().published().stream().map(LocalEventBus.Published::event)
-                .filter(e -> e.path("detail-type").asText().equals(ExecutionFeed.DETAIL_TYPE))
-                .filter(e -> e.path("detail").path("executionArn").asText().equals(result.executionArn()))
-                .map(e -> (JsonNode) e).toList();
+        List<JsonNode> changes = statusChanges(result.executionArn());
         assertEquals(List.of("RUNNING", "SUCCEEDED"), changes.stream().map(e -> e.path("detail").path("status").asText()).toList());
         JsonNode ended = changes.get(1);
         assertEquals("aws.states", ended.path("source").asText());
@@ -95,13 +92,10 @@ class SimulatedTimeIT {
         RunResult result = run.await();
 
         assertEquals("ABORTED", result.outcome(), result.reason());
-        JsonNode ended = runtime.bus().published().stream().map(LocalEventBus.Published::event)
-                .filter(e -> e.path("detail-type").asText().equals(ExecutionFeed.DETAIL_TYPE))
-                .filter(e -> e.path("detail").path("executionArn").asText().equals(result.executionArn()))
+        JsonNode ended = statusChanges(result.executionArn()).stream()
                 .filter(e -> e.path("detail").path("status").asText().equals("ABORTED")).findFirst().orElseThrow();
         long stopDate = ended.path("detail").path("stopDate").asLong();
-        assertTrue(stopDate >= before - 1000 && stopDate <= after + 1000,
-                "stopped at " + Instant.ofEpochMilli(stopDate) + ", between " + Instant.ofEpochMilli(before) + " and " + Instant.ofEpochMilli(after));
+        assertWithin(before, after, stopDate, "stopped");
         assertEquals(stopDate, Instant.parse(ended.path("time").asText()).toEpochMilli(), 1000, "the event's time");
         SfnClient sfn = runtime.clients().build(SfnClient.builder());
         Instant described = sfn.describeExecution(r -> r.executionArn(result.executionArn())).stopDate();
@@ -119,8 +113,7 @@ class SimulatedTimeIT {
         EcrClient ecr = runtime.clients().build(EcrClient.builder());
         Instant pushedAt = ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
                 .imageDetails().get(0).imagePushedAt();
-        assertTrue(pushedAt.toEpochMilli() >= before - 1000 && pushedAt.toEpochMilli() <= after + 1000,
-                "pushed at " + pushedAt + ", between " + Instant.ofEpochMilli(before) + " and " + Instant.ofEpochMilli(after));
+        assertWithin(before, after, pushedAt.toEpochMilli(), "pushed");
     }
 
     @Test
@@ -156,6 +149,20 @@ class SimulatedTimeIT {
         RunResult deploy = push("v1.1.0");
         assertEquals("SUCCEEDED", deploy.outcome(), deploy.reason());
         assertTrue(runtime.clock().millis() - System.currentTimeMillis() >= 240_000, "simulated time skipped the rollout");
+    }
+
+    /** The execution status changes put on the bus for {@code executionArn}, in order. */
+    private List<JsonNode> statusChanges(String executionArn) {
+        return runtime.bus().published().stream().map(LocalEventBus.Published::event)
+                .filter(e -> e.path("detail-type").asText().equals(ExecutionFeed.DETAIL_TYPE))
+                .filter(e -> e.path("detail").path("executionArn").asText().equals(executionArn))
+                .map(e -> (JsonNode) e).toList();
+    }
+
+    /** {@code at} lies in the simulated window [before, after] of the call that dated it, give or take a second (dates in whole seconds). */
+    private static void assertWithin(long before, long after, long at, String what) {
+        assertTrue(at >= before - 1000 && at <= after + 1000,
+                what + " at " + Instant.ofEpochMilli(at) + ", between " + Instant.ofEpochMilli(before) + " and " + Instant.ofEpochMilli(after));
     }
 
     private RunResult push(String tag) {
