@@ -35,6 +35,9 @@ Patches, all measured on moto 5.2.1:
     status change are set at once.
   * The context object has no Execution.RedriveCount; Step Functions' has (0 until the execution is
     redriven), and a state whose Parameters read it fails without it.
+  * DynamoDB's UpdateItem always answers a ConsumedCapacity; DynamoDB answers it only when the
+    request's ReturnConsumedCapacity asks for it (as moto's other writes do). It is dropped unless
+    asked for, so a function's first update parses (and its cold start loads) what it would on AWS.
   * ECS drops a service's deploymentConfiguration (circuit breaker, minimum and maximum
     percent); ECS keeps what CreateService and UpdateService set, and DescribeServices shows it.
 
@@ -501,6 +504,20 @@ def _services_keep_their_deployment_configuration():
     EC2ContainerServiceResponse.update_service = keeping(EC2ContainerServiceResponse.update_service, "service")
 
 
+def _capacity_only_when_asked():
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = DynamoHandler.update_item
+
+    def update_item(self):
+        result = original(self)
+        if isinstance(result.result, dict) and self.body.get("ReturnConsumedCapacity", "NONE") == "NONE":
+            result.result.pop("ConsumedCapacity", None)
+        return result
+
+    DynamoHandler.update_item = update_item
+
+
 def _context_has_redrive_count():
     from moto.stepfunctions.parser.backend import execution_worker
 
@@ -524,6 +541,7 @@ def main():
     _stop_is_immediate()
     _context_has_redrive_count()
     _services_keep_their_deployment_configuration()
+    _capacity_only_when_asked()
     control = http.server.ThreadingHTTPServer(("127.0.0.1", control_port), _Control)
     control.daemon_threads = True
     _threading.Thread(target=control.serve_forever, name="pushdeploy-control", daemon=True).start()
