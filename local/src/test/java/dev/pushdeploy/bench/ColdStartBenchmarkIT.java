@@ -55,7 +55,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * nothing of the first request's cost; and the classes that primed first invocation still loaded ("classes"), which
  * noise does not move: what priming did not reach. Rounds alternate floor and handler and take the median
  * ({@code -Dbench.rounds=N}, default 1 in the test suite; {@code -Dbench.only=A,B} measures only the handlers
- * named); the last lines are the median ratio over the handlers and the JVM options. Every JVM runs with the
+ * named; {@code -Dbench.jvm="..."} adds JVM options to every measured JVM, {@code {name}} standing for its class-log
+ * file's name, e.g. {@code -XX:+PerfDataSaveToFile -XX:PerfDataSaveFile=target/bench/{name}.hsp} to read where the time
+ * went with {@code jstat -snap file://...}); the last lines are the median ratio over the handlers and the JVM options. Every JVM runs with the
  * function's {@code JAVA_TOOL_OPTIONS} from template.yaml, as Lambda starts it, the floor's with the handler's.
  * Results also go to {@code target/bench/cold-start.txt}. Times are printed, not asserted.
  *
@@ -372,7 +374,11 @@ class ColdStartBenchmarkIT {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xlog:class+load=info:file=" + classLog,
+                "-Xlog:class+load=info:file=" + classLog));
+        if (System.getProperty("bench.jvm") != null) {
+            command.addAll(List.of(System.getProperty("bench.jvm").replace("{name}", classLog.getFileName().toString()).split(" ")));
+        }
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "-Daws.endpointUrl=" + endpoint,
                 "-Daws.region=" + Emulator.REGION,
