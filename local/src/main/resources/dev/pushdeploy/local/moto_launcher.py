@@ -17,7 +17,8 @@ Patches, all measured on moto 5.2.1:
     the wall clock plus an offset. The interpreter's threads are counted while they run
     and not while they wait, so the runtime can tell when every execution waits (on a
     timer or on something outside) and move the clock forward to the next timer instead
-    of sleeping through it.
+    of sleeping through it. Its events wake their waiters as threading.Event does, so a stop
+    ends a Wait state at once.
   * A log of execution status changes (RUNNING, then how the execution ended), so the
     runtime follows executions without polling every history.
   * Service integrations' parameters in boto3's spelling: Step Functions names them as the API
@@ -32,7 +33,12 @@ Patches, all measured on moto 5.2.1:
   * StopExecution only flags the interpreter; moto reports ABORTED once the interpreter has
     unwound, which waits for a Task's Lambda call to return. Step Functions reports ABORTED at
     once (the Lambda runs on, its result ignored): the status, the stop date and the logged
-    status change are set at once.
+    status change are set at once. And the history gets nothing after the stop but its
+    ExecutionAborted: moto went on recording what the unwinding interpreter did (the Lambda's
+    result), and a stop landing while a Task state built its request made the interpreter skip
+    the steps that push its parameters, so the request took the state's input in their place
+    (a Lambda timeout that is a JSON object) and every later GetExecutionHistory of that
+    execution failed with a 500.
   * The context object has no Execution.RedriveCount; Step Functions' has (0 until the execution is
     redriven), and a state whose Parameters read it fails without it.
   * DynamoDB's UpdateItem always answers a ConsumedCapacity; DynamoDB answers it only when the
@@ -108,16 +114,19 @@ def _is_counted():
 
 
 class _Waiter:
-    __slots__ = ("condition", "credited")
+    __slots__ = ("condition", "credited", "woken")
 
     def __init__(self):
         self.condition = _threading.Condition(CLOCK.lock)
         self.credited = False
+        self.woken = False
 
 
 class VirtualEvent:
     """threading.Event on the virtual clock. A counted thread stops counting while it waits;
-    set() counts the threads it wakes at once, so the count never drops to zero in between."""
+    set() counts the threads it wakes at once, so the count never drops to zero in between. As
+    with threading.Event, set() wakes the threads waiting then even if clear() follows at once
+    (the interpreter signals a stop so: a Wait state ends when its execution is stopped)."""
 
     def __init__(self):
         self._flag = False
@@ -132,6 +141,7 @@ class VirtualEvent:
         with CLOCK.lock:
             self._flag = True
             for waiter in self._waiters:
+                waiter.woken = True
                 if not waiter.credited:
                     waiter.credited = True
                     CLOCK.busy += 1
@@ -156,7 +166,7 @@ class VirtualEvent:
                 CLOCK.busy -= 1
                 CLOCK.changed.notify_all()
             try:
-                while not self._flag:
+                while not waiter.woken:
                     if deadline is None:
                         waiter.condition.wait()
                         continue
@@ -171,7 +181,7 @@ class VirtualEvent:
                 self._waiters.remove(waiter)
                 CLOCK.deadlines.pop(waiter, None)
                 CLOCK.changed.notify_all()
-            return self._flag
+            return waiter.woken or self._flag
 
 
 def _sleep(seconds):
@@ -413,13 +423,18 @@ def _terminal_errors_escape_states_all():
 
 
 def _stop_is_immediate():
-    from moto.stepfunctions.parser.api import ExecutionStatus
+    from moto.stepfunctions.parser.api import ExecutionStatus, HistoryEventType
+    from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
     from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
 
     original_stop = Execution.stop
     original_reflect = BaseExecutionWorkerCommunication._reflect_execution_status
+    original_add_event = EventManager.add_event
 
     def stop(self, stop_date, error, cause):
+        env = getattr(self.exec_worker, "env", None)
+        if env is not None and self.exec_status == ExecutionStatus.RUNNING:
+            env.event_manager.pushdeploy_stopped = True
         original_stop(self, stop_date, error, cause)
         if self.exec_status == ExecutionStatus.RUNNING:
             self.exec_status = ExecutionStatus.ABORTED
@@ -432,8 +447,14 @@ def _stop_is_immediate():
             return
         original_reflect(self)
 
+    def add_event(self, context, event_type, event_details=None, timestamp=None, update_source_event_id=True):
+        if getattr(self, "pushdeploy_stopped", False) and event_type != HistoryEventType.ExecutionAborted:
+            return None
+        return original_add_event(self, context, event_type, event_details, timestamp, update_source_event_id)
+
     Execution.stop = stop
     BaseExecutionWorkerCommunication._reflect_execution_status = reflect
+    EventManager.add_event = add_event
 
 
 class _Control(http.server.BaseHTTPRequestHandler):

@@ -18,12 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -201,6 +203,48 @@ class StopExecutionIT {
             liveBefore = workflow.liveTaskDefinition();
         }
         account(workflow, name, run, null, true, liveBefore);
+    }
+
+    /**
+     * Stops landing at any moment of runs that wait for the lock (Prepare, Decide, Lock and WaitForLock in turn,
+     * some while a Task state builds its request): each run is accounted for, its waiter gone, the holder left
+     * alone, and its history stays readable, nothing after its end but ExecutionAborted. A stop in that instant
+     * once left the emulator's history of the run unreadable (a 500 on every GetExecutionHistory), so the
+     * reconciler could never account for it.
+     */
+    @Test
+    void stoppedAtAnyMomentOfALockWait() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        LambdaRuntime.Hold holding = workflow.holdNext("CheckDeploymentFunction");
+        Holder holder = new Holder(workflow.start(workflow.pushEvent("v1.0.9"), Scenario.HEALTHY, "holder"), holding);
+        assertTrue(holding.awaitArrival(Duration.ofMinutes(2)), "the holder checks its rollout");
+        SfnClient sfn = workflow.runtime.clients().build(SfnClient.builder());
+        Random moments = new Random(11);
+        try {
+            for (int i = 0; i < 12; i++) {
+                String name = "any-moment-" + i;
+                var run = workflow.start(workflow.pushEvent("v1.2." + i), Scenario.HEALTHY, name);
+                Thread.sleep(100 + moments.nextInt(1500));
+                String arn = workflow.runtime.executionArn(name);
+                workflow.runtime.stop(arn);
+                LocalRuntime.Accounting delivery = workflow.runtime.accounting(arn, Duration.ofMinutes(2))
+                        .filter(a -> !a.deliveries().isEmpty())
+                        .orElseThrow(() -> new AssertionError("the end of " + name + " reached no rule"));
+                assertEquals("ABORTED", run.await().outcome(), name);
+                assertFalse(delivery.failed(), () -> name + ": " + delivery.deliveries() + "\n" + String.join("\n",
+                        TestRuntime.FUNCTION_LOG.stream().filter(line -> line.startsWith("ReconcileFunction")).toList()));
+                assertFalse(workflow.waiting(name), name + "'s waiter is gone");
+                assertEquals("holder", workflow.lockHolder(), "the holder keeps the lock");
+                List<String> ends = sfn.getExecutionHistory(r -> r.executionArn(arn)).events().stream()
+                        .map(e -> e.typeAsString()).filter(type -> type.startsWith("Execution") && !type.equals("ExecutionStarted"))
+                        .toList();
+                assertTrue(ends.equals(List.of()) || ends.equals(List.of("ExecutionAborted")), name + " ended as " + ends);
+            }
+        } finally {
+            holder.holding().release();
+            RunResult held = holder.run().await();
+            assertEquals("SUCCEEDED", held.outcome(), "the holder was left alone: " + held.reason());
+        }
     }
 
     /** A slow deployment holding the lock while another run waits for it. */
