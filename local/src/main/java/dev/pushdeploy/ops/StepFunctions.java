@@ -45,7 +45,7 @@ public final class StepFunctions {
 
     /**
      * The history of an execution that has ended, or none when the service keeps answering a server error
-     * for it (the emulator does for some aborted runs): its description alone then says how it ended.
+     * for it: its description alone then says how it ended.
      */
     public ArrayNode endedHistory(String executionArn) {
         try {
