@@ -227,12 +227,9 @@ class StopExecutionIT {
                 Thread.sleep(100 + moments.nextInt(1500));
                 String arn = workflow.runtime.executionArn(name);
                 workflow.runtime.stop(arn);
-                LocalRuntime.Accounting delivery = workflow.runtime.accounting(arn, Duration.ofMinutes(2))
-                        .filter(a -> !a.deliveries().isEmpty())
-                        .orElseThrow(() -> new AssertionError("the end of " + name + " reached no rule"));
+                LocalRuntime.Accounting delivery = delivery(workflow, name);
                 assertEquals("ABORTED", run.await().outcome(), name);
-                assertFalse(delivery.failed(), () -> name + ": " + delivery.deliveries() + "\n" + String.join("\n",
-                        TestRuntime.FUNCTION_LOG.stream().filter(line -> line.startsWith("ReconcileFunction")).toList()));
+                assertFalse(delivery.failed(), () -> name + ": " + delivery.deliveries() + "\n" + reconcilerLog());
                 assertFalse(workflow.waiting(name), name + "'s waiter is gone");
                 assertEquals("holder", workflow.lockHolder(), "the holder keeps the lock");
                 List<String> ends = sfn.getExecutionHistory(r -> r.executionArn(arn)).events().stream()
@@ -278,10 +275,7 @@ class StopExecutionIT {
     /** With {@code rollBackStoppedRuns} off, a run's unverified revision is left live rather than rolled back. */
     private static LocalRuntime.Accounting account(Workflow workflow, String name, LocalRuntime.Run run, Runnable release,
             boolean accepted, String initial, boolean kept, boolean rollBackStoppedRuns) {
-        String arn = workflow.runtime.executionArn(name);
-        LocalRuntime.Accounting delivery = workflow.runtime.accounting(arn, Duration.ofMinutes(2))
-                .filter(a -> !a.deliveries().isEmpty())
-                .orElseThrow(() -> new AssertionError("the end of " + name + " reached no rule"));
+        LocalRuntime.Accounting delivery = delivery(workflow, name);
         if (release != null) {
             release.run();
         }
@@ -291,8 +285,7 @@ class StopExecutionIT {
         assertEquals("ABORTED", delivery.status());
         assertFalse(delivery.failed(), delivery.deliveries().toString());
         assertTrue(delivery.latency().compareTo(Duration.ofMinutes(1)) < 0, () -> "accounted for within a minute: " + delivery.latency()
-                + " " + delivery.deliveries() + "\n" + String.join("\n", TestRuntime.FUNCTION_LOG.stream()
-                        .filter(line -> line.startsWith("event bus") || line.startsWith("ReconcileFunction")).toList()));
+                + " " + delivery.deliveries() + "\n" + reconcilerLog());
         settle();
         if (!kept) {
             assertNotEquals(name, workflow.lockHolder(), "the lock is free");
@@ -319,6 +312,19 @@ class StopExecutionIT {
             assertEquals(workflow.imageOf(live), releasedImage(workflow), "the release parameters name what is live");
         }
         return delivery;
+    }
+
+    /** How the end of the run named {@code name} reached the template's rules; fails when it reached none within 2 minutes. */
+    private static LocalRuntime.Accounting delivery(Workflow workflow, String name) {
+        return workflow.runtime.accounting(workflow.runtime.executionArn(name), Duration.ofMinutes(2))
+                .filter(a -> !a.deliveries().isEmpty())
+                .orElseThrow(() -> new AssertionError("the end of " + name + " reached no rule"));
+    }
+
+    /** What the event bus and the reconciler logged: why a delivery failed or came late. */
+    private static String reconcilerLog() {
+        return String.join("\n", TestRuntime.FUNCTION_LOG.stream()
+                .filter(line -> line.startsWith("event bus") || line.startsWith("ReconcileFunction")).toList());
     }
 
     /** Steps held in flight finish after the stop; give them a moment to (not) change anything. */
