@@ -30,15 +30,18 @@ Patches, all measured on moto 5.2.1:
   * moto enforces the 256 KiB state payload quota (States.DataLimitExceeded), but lets a
     "States.ALL" Retry or Catch match it, and States.Runtime too. Step Functions does not: both
     are terminal and fail the execution. The ErrorEquals matcher is made to agree.
-  * StopExecution only flags the interpreter; moto reports ABORTED once the interpreter has
-    unwound, which waits for a Task's Lambda call to return. Step Functions reports ABORTED at
-    once (the Lambda runs on, its result ignored): the status, the stop date and the logged
-    status change are set at once. And the history gets nothing after the stop but its
-    ExecutionAborted: moto went on recording what the unwinding interpreter did (the Lambda's
-    result), and a stop landing while a Task state built its request made the interpreter skip
-    the steps that push its parameters, so the request took the state's input in their place
-    (a Lambda timeout that is a JSON object) and every later GetExecutionHistory of that
-    execution failed with a 500.
+  * StopExecution and the state machine's TimeoutSeconds only flag the interpreter; moto reports
+    the end once the interpreter has unwound, which waits for a Task's Lambda call to return, and
+    records what the unwinding interpreter still did (the Lambda's result) before the end's event.
+    Step Functions ends the execution at once (the Lambda runs on, its result ignored): the status,
+    the stop date, the logged status change and the end's event (ExecutionAborted with the stop's
+    error and cause; ExecutionTimedOut with States.Timeout; both with previousEventId 0, dated at
+    the stop date) are set at once, and the history gets nothing after it. An end landing while a
+    Task state built its request made moto's interpreter skip the steps that push its parameters,
+    so the request took the state's input in their place (a Lambda timeout that is a JSON object)
+    and every later GetExecutionHistory of that execution failed with a 500. moto also drops
+    StopExecution's error and cause (DescribeExecution keeps them on Step Functions) and leaves a
+    TIMED_OUT execution without a stopDate in DescribeExecution and ListExecutions.
   * The context object has no Execution.RedriveCount; Step Functions' has (0 until the execution is
     redriven), and a state whose Parameters read it fails without it.
   * DynamoDB's UpdateItem always answers a ConsumedCapacity; DynamoDB answers it only when the
@@ -422,39 +425,115 @@ def _terminal_errors_escape_states_all():
     ErrorEqualsDecl._eval_body = eval_body
 
 
-def _stop_is_immediate():
-    from moto.stepfunctions.parser.api import ExecutionStatus, HistoryEventType
-    from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+def _ends_are_immediate():
+    from moto.stepfunctions.parser.api import (
+        ExecutionAbortedEventDetails,
+        ExecutionStatus,
+        ExecutionTimedOutEventDetails,
+        HistoryEventType,
+    )
+    from moto.stepfunctions.parser.asl.eval.environment import Environment
+    from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+    from moto.stepfunctions.parser.asl.eval.event.event_manager import EventHistoryContext, EventManager
     from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
+    from moto.stepfunctions.responses import StepFunctionResponse
 
     original_stop = Execution.stop
     original_reflect = BaseExecutionWorkerCommunication._reflect_execution_status
     original_add_event = EventManager.add_event
+    original_set_timed_out = Environment.set_timed_out
+    original_stop_execution = StepFunctionResponse.stop_execution
+    request = _threading.local()
+
+    def stop_execution(self):
+        request.asked = (self._get_param("error"), self._get_param("cause"))
+        try:
+            return original_stop_execution(self)
+        finally:
+            request.asked = None
 
     def stop(self, stop_date, error, cause):
+        error, cause = getattr(request, "asked", None) or (error or None, cause or None)
         env = getattr(self.exec_worker, "env", None)
-        if env is not None and self.exec_status == ExecutionStatus.RUNNING:
-            env.event_manager.pushdeploy_stopped = True
-        original_stop(self, stop_date, error, cause)
+        if env is None or self.exec_status != ExecutionStatus.RUNNING:
+            original_stop(self, stop_date, error, cause)
+            return
+        with env._state_mutex:
+            if not env.is_running():
+                return
+            env.event_manager.pushdeploy_ended = True
+            original_stop(self, stop_date, error, cause)
+        details = ExecutionAbortedEventDetails()
+        if error is not None:
+            details["error"] = error
+        if cause is not None:
+            details["cause"] = cause
+        original_add_event(env.event_manager, EventHistoryContext.of_program_start(), HistoryEventType.ExecutionAborted,
+                           EventDetails(executionAbortedEventDetails=details), stop_date)
         if self.exec_status == ExecutionStatus.RUNNING:
             self.exec_status = ExecutionStatus.ABORTED
             self.stop_date = stop_date
+            self.error, self.cause = error, cause
             self.pushdeploy_end_logged = True
             CHANGES.add(self.exec_arn, "ABORTED", stop_date)
+
+    def set_timed_out(self):
+        if self.is_frame():
+            original_set_timed_out(self)
+            return
+        with self._state_mutex:
+            if not self.is_running():
+                return
+            self.event_manager.pushdeploy_ended = True
+            self.pushdeploy_timed_out_at = _VirtualDatetime.now(_datetime.timezone.utc)
+            original_set_timed_out(self)
+        original_add_event(self.event_manager, EventHistoryContext.of_program_start(), HistoryEventType.ExecutionTimedOut,
+                           EventDetails(executionTimedOutEventDetails=ExecutionTimedOutEventDetails(error="States.Timeout")),
+                           self.pushdeploy_timed_out_at)
 
     def reflect(self):
         if self.execution.exec_status == ExecutionStatus.ABORTED:
             return
         original_reflect(self)
+        timed_out_at = getattr(self.execution.exec_worker.env, "pushdeploy_timed_out_at", None)
+        if timed_out_at is not None and self.execution.exec_status == ExecutionStatus.TIMED_OUT:
+            self.execution.stop_date = timed_out_at
 
-    def add_event(self, context, event_type, event_details=None, timestamp=None, update_source_event_id=True):
-        if getattr(self, "pushdeploy_stopped", False) and event_type != HistoryEventType.ExecutionAborted:
+    def add_event(self, *args, **kwargs):
+        if getattr(self, "pushdeploy_ended", False):
             return None
-        return original_add_event(self, context, event_type, event_details, timestamp, update_source_event_id)
+        return original_add_event(self, *args, **kwargs)
 
+    StepFunctionResponse.stop_execution = stop_execution
     Execution.stop = stop
+    Environment.set_timed_out = set_timed_out
     BaseExecutionWorkerCommunication._reflect_execution_status = reflect
     EventManager.add_event = add_event
+
+
+def _timed_out_executions_have_a_stop_date():
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    original_describe = StepFunctionResponse.describe_execution
+    original_list = StepFunctionResponse.list_executions
+
+    def with_stop_date(self, described):
+        if str(getattr(described.get("status"), "value", described.get("status"))) == "TIMED_OUT" and "stopDate" not in described:
+            described["stopDate"] = self.stepfunction_backend.describe_execution(described["executionArn"]).stop_date
+
+    def describe_execution(self):
+        result = original_describe(self)
+        with_stop_date(self, result.result)
+        return result
+
+    def list_executions(self):
+        result = original_list(self)
+        for described in result.result["executions"]:
+            with_stop_date(self, described)
+        return result
+
+    StepFunctionResponse.describe_execution = describe_execution
+    StepFunctionResponse.list_executions = list_executions
 
 
 class _Control(http.server.BaseHTTPRequestHandler):
@@ -559,7 +638,8 @@ def main():
     _patch_service_parameters()
     _patch_sfn_responses()
     _terminal_errors_escape_states_all()
-    _stop_is_immediate()
+    _ends_are_immediate()
+    _timed_out_executions_have_a_stop_date()
     _context_has_redrive_count()
     _services_keep_their_deployment_configuration()
     _capacity_only_when_asked()
