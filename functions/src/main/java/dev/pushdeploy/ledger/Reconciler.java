@@ -45,6 +45,8 @@ public final class Reconciler {
     private static final String ROLLING_BACK = "Rollback";
     /** The state whose step writes without asking the lock: its run keeps the lock until the step has surely ended. */
     private static final String ROTATING = "RotateSecrets";
+    /** The most of a stop's or failure's cause (up to 32,768 characters on Step Functions) a record repeats. */
+    static final int MAX_CAUSE = 300;
     /** Added to the step's timeout: clocks apart, and an invocation Step Functions had just sent when the execution ended. */
     public static final Duration KEEP_MARGIN = Duration.ofSeconds(30);
 
@@ -152,11 +154,12 @@ public final class Reconciler {
             case "TIMED_OUT" -> Outcome.TIMED_OUT;
             default -> Outcome.FAILED;
         };
+        String cause = end.cause() == null || end.cause().isBlank() ? ""
+                : " (" + (end.cause().length() <= MAX_CAUSE ? end.cause() : end.cause().substring(0, MAX_CAUSE) + "…") + ")";
         String how = switch (outcome) {
-            case ABORTED -> "the execution was stopped";
+            case ABORTED -> "the execution was stopped" + cause;
             case TIMED_OUT -> "the execution ran into the state machine's time limit";
-            default -> "the execution failed" + (end.error() == null ? "" : " with " + end.error())
-                    + (end.cause() == null || end.cause().isBlank() ? "" : " (" + end.cause() + ")");
+            default -> "the execution failed" + (end.error() == null ? "" : " with " + end.error()) + cause;
         };
         String ours = doc.release() != null ? doc.release().taskDefinition()
                 : request.action() == Action.ROLLBACK ? request.targetTaskDefinition() : null;

@@ -36,6 +36,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The reconciler from outside the execution: whatever Finalize did not do, done once. */
 class ReconcilerTest {
@@ -152,6 +154,39 @@ class ReconcilerTest {
         assertEquals(bootstrap, table.historyOf(KEY).get(0).taskDefinition());
         assertEquals(RunCloser.NO_RELEASE, parameters.get(PREFIX + "/pushdeploy/web/image"));
         assertEquals(RunCloser.NO_RELEASE, parameters.get(PREFIX + "/pushdeploy/web/secret/APP_SIGNING_KEY"));
+    }
+
+    /** How the end is told: a stop's cause (an operator's "who and why") and a failure's error and cause, each bounded. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+        "ABORTED   | -                | -                                | the execution was stopped",
+        "ABORTED   | -                | ''                               | the execution was stopped",
+        "ABORTED   | -                | cancelled by alice: wrong image  | the execution was stopped (cancelled by alice: wrong image)",
+        "TIMED_OUT | States.Timeout   | -                                | the execution ran into the state machine's time limit",
+        "FAILED    | States.Runtime   | history events (25000)           | the execution failed with States.Runtime (history events (25000))",
+        "FAILED    | -                | -                                | the execution failed",
+    })
+    void theEndIsToldWithItsCause(String status, String error, String cause, String told) {
+        DeployRequest request = request();
+        holdLock(request);
+        last = new RunHistory.LastState("CheckDeployment", document(request, null, rolledOut(), null), null);
+
+        reconciler(false).reconcile(end(status, error, cause), log());
+
+        assertEquals(told + " in state CheckDeployment", table.historyOf(KEY).get(0).reason().split(", ")[0]);
+    }
+
+    @Test
+    void aLongCauseIsCut() {
+        DeployRequest request = request();
+        holdLock(request);
+        last = new RunHistory.LastState("CheckDeployment", document(request, null, rolledOut(), null), null);
+
+        reconciler(false).reconcile(end("ABORTED", null, "x".repeat(32_768)), log());
+
+        String reason = table.historyOf(KEY).get(0).reason();
+        assertTrue(reason.startsWith("the execution was stopped (" + "x".repeat(Reconciler.MAX_CAUSE) + "…) in state CheckDeployment"), reason);
+        assertTrue(reason.length() < Reconciler.MAX_CAUSE + 300, reason.length() + " characters");
     }
 
     @Test

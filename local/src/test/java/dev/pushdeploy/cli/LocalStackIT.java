@@ -225,7 +225,10 @@ class LocalStackIT {
         assertEquals(0, newest.exit());
     }
 
-    /** A run queued behind a lock an older request keeps is cancelled: it ends ABORTED, follow says so with exit code 1. */
+    /**
+     * A run queued behind a lock an older request keeps is cancelled: it ends ABORTED, follow says so with exit code 1,
+     * and the record tells the operator's reason (StopExecution's cause).
+     */
     private void cancel(CliProcess cli, Connection aws, URI control) throws Exception {
         DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
         String table = dynamo.listTables().tableNames().get(0);
@@ -262,7 +265,7 @@ class LocalStackIT {
         assertEquals("RUNNING", aws.client(software.amazon.awssdk.services.sfn.SfnClient.builder())
                 .describeExecution(r -> r.executionArn(execution)).statusAsString(), "Ctrl-C on follow leaves the run alone");
 
-        CliProcess.Result cancel = cli.run("--local", "--json", "cancel");
+        CliProcess.Result cancel = cli.run("--local", "--json", "cancel", "--reason", "the wrong tag");
         assertEquals(0, cancel.exit(), cancel.toString());
         assertEquals("ABORTED", cancel.json().path("status").asText());
         assertEquals(name, cancel.json().path("name").asText(), "without a name: the one run in flight");
@@ -278,6 +281,8 @@ class LocalStackIT {
         assertEquals(0, history.exit(), history.toString());
         assertEquals(name, history.json().get(0).path("execution").asText(), "the reconciler recorded the cancelled run: " + history);
         assertEquals("ABORTED", history.json().get(0).path("outcome").asText(), history.toString());
+        assertTrue(history.json().get(0).path("reason").asText().startsWith(
+                "the execution was stopped (cancelled with pushdeploy cancel: the wrong tag) in state "), "the operator's reason: " + history);
         CliProcess.Result status = cli.run("--local", "--json", "status");
         assertEquals(0, status.exit(), status.toString());
         assertEquals(0, status.json().path("queue").size(), "no longer queued: " + status);
