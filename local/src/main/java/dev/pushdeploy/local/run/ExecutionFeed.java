@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 
 /**
  * Follows every execution through the launcher's log of status changes (one long-polled request
@@ -75,7 +76,12 @@ public final class ExecutionFeed implements AutoCloseable {
                 }
                 try (TimeKeeper.Activity busy = keeper.busy()) {
                     for (MotoControl.Change change : changes) {
-                        publish(change);
+                        try {
+                            publish(change);
+                        } catch (ExecutionDoesNotExistException gone) {
+                            log.accept("execution feed: " + change.executionArn() + " " + change.status()
+                                    + ": no such execution (the emulator was reset since it started); not published");
+                        }
                         synchronized (this) {
                             statuses.put(change.executionArn(), change.status());
                             seen = Math.max(seen, change.seq());
