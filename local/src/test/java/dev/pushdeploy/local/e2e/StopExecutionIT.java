@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.ledger.Reconciler;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
@@ -14,6 +15,7 @@ import dev.pushdeploy.local.endpoint.CallHold;
 import dev.pushdeploy.local.endpoint.ExecutionScope;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.RunResult;
+import dev.pushdeploy.ops.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -76,7 +78,7 @@ class StopExecutionIT {
         var run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
         assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), "RotateSecretsFunction was invoked");
         workflow.runtime.stop(workflow.runtime.executionArn(name));
-        LocalRuntime.Accounting end = account(workflow, name, run, hold::release, true, workflow.web.initialTaskDefinition(), true);
+        LocalRuntime.Accounting end = account(workflow, name, run, hold::release, Expected.aborted(workflow.web.initialTaskDefinition()).keepingTheLock());
 
         Map<String, AttributeValue> lock = workflow.lock();
         assertEquals(name, lock.get("holder").s(), "kept by the stopped run");
@@ -118,7 +120,7 @@ class StopExecutionIT {
         var run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
         assertTrue(call.awaitArrival(Duration.ofMinutes(2)), state + " sent " + operation);
         workflow.runtime.stop(workflow.runtime.executionArn(name));
-        account(workflow, name, run, call::release, true, workflow.web.initialTaskDefinition());
+        account(workflow, name, run, call::release, Expected.aborted(workflow.web.initialTaskDefinition()));
     }
 
     /**
@@ -141,7 +143,7 @@ class StopExecutionIT {
         var run = workflow.start(workflow.pushEvent("v1.1.0"), scenario, name);
         LambdaRuntime.Hold hold = workflow.stopOnEntering(name, state, "CheckDeploymentFunction");
         assertTrue(hold != null, state + " was in flight");
-        account(workflow, name, run, hold::release, true, workflow.web.initialTaskDefinition());
+        account(workflow, name, run, hold::release, Expected.aborted(workflow.web.initialTaskDefinition()));
     }
 
     /**
@@ -156,7 +158,7 @@ class StopExecutionIT {
         var run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, name);
         LambdaRuntime.Hold hold = workflow.stopOnEntering(name, "WaitForRollout", "CheckDeploymentFunction");
         assertTrue(hold != null, "WaitForRollout was in flight");
-        account(workflow, name, run, hold::release, true, initial, false, false);
+        account(workflow, name, run, hold::release, Expected.aborted(initial).leftThere());
 
         Map<String, AttributeValue> record = workflow.historyOf(name).get(0);
         assertEquals("ABORTED", record.get("outcome").s());
@@ -202,7 +204,7 @@ class StopExecutionIT {
             assertEquals("SUCCEEDED", held.outcome(), "the holder was left alone: " + held.reason());
             liveBefore = workflow.liveTaskDefinition();
         }
-        account(workflow, name, run, null, true, liveBefore);
+        account(workflow, name, run, null, Expected.aborted(liveBefore));
     }
 
     /**
@@ -235,13 +237,43 @@ class StopExecutionIT {
                 List<String> ends = sfn.getExecutionHistory(r -> r.executionArn(arn)).events().stream()
                         .map(e -> e.typeAsString()).filter(type -> type.startsWith("Execution") && !type.equals("ExecutionStarted"))
                         .toList();
-                assertTrue(ends.equals(List.of()) || ends.equals(List.of("ExecutionAborted")), name + " ended as " + ends);
+                assertEquals(List.of("ExecutionAborted"), ends, name + " ended at once by its stop, nothing after it");
             }
         } finally {
             holder.holding().release();
             RunResult held = holder.run().await();
             assertEquals("SUCCEEDED", held.outcome(), "the holder was left alone: " + held.reason());
         }
+    }
+
+    /**
+     * A run that reaches the state machine's time limit ends TIMED_OUT, wherever it is, with no Catch and no
+     * Finalize, as a stopped one: the reconciler accounts for it the same way. The limit is shortened here (the
+     * template's is above the longest path, {@code HistoryBudgetTest}) and the rollout made longer than it, so it
+     * lands while the rollout is watched; on simulated time that takes seconds.
+     */
+    @Test
+    void aRunThatReachesTheTimeLimitIsAccountedFor() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        SfnClient sfn = workflow.runtime.clients().build(SfnClient.builder());
+        String machine = workflow.runtime.stack().stateMachineArn();
+        ObjectNode definition = (ObjectNode) Json.tree(sfn.describeStateMachine(r -> r.stateMachineArn(machine)).definition());
+        definition.put("TimeoutSeconds", 240);
+        sfn.updateStateMachine(r -> r.stateMachineArn(machine).definition(definition.toString()));
+        workflow.runtime.simulator().rolloutSeconds(3_600);
+        String name = "time-limit";
+
+        var run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
+        account(workflow, name, run, null, Expected.aborted(workflow.web.initialTaskDefinition()).timedOut());
+
+        String arn = workflow.runtime.executionArn(name);
+        var described = sfn.describeExecution(r -> r.executionArn(arn));
+        assertEquals(240_000, Duration.between(described.startDate(), described.stopDate()).toMillis(), 1_000, "ended at its limit");
+        List<String> types = sfn.getExecutionHistory(r -> r.executionArn(arn)).events().stream().map(e -> e.typeAsString()).toList();
+        assertEquals("ExecutionTimedOut", types.get(types.size() - 1), types.toString());
+        String reason = workflow.historyOf(name).get(0).get("reason").s();
+        assertTrue(reason.startsWith("the execution ran into the state machine's time limit in state "), reason);
+        assertTrue(workflow.historyOf(name).get(0).get("rollback").s().startsWith("rolled back to "), workflow.historyOf(name).toString());
     }
 
     /** A slow deployment holding the lock while another run waits for it. */
@@ -252,51 +284,67 @@ class StopExecutionIT {
     private static void stopAndAccount(Workflow workflow, String name, LocalRuntime.Run run, LambdaRuntime.Hold hold,
             boolean accepted) {
         workflow.runtime.stop(workflow.runtime.executionArn(name));
-        account(workflow, name, run, hold::release, accepted, workflow.web.initialTaskDefinition());
+        Expected aborted = Expected.aborted(workflow.web.initialTaskDefinition());
+        account(workflow, name, run, hold::release, accepted ? aborted : aborted.notAccepted());
     }
 
     /**
-     * Once the stopped run's end reached the reconciler, lets the held step or call finish ({@code release};
-     * the order that matters: a step finishing first is a stop just after it); then checks everything is
-     * accounted for.
-     * {@code initial} is the revision live before the stopped run could have moved the service.
+     * What a run's end must leave: its status; whether its request was accepted (else nothing is recorded);
+     * {@code initial}, the revision live before the run could have moved the service; whether its lock is kept
+     * for a step that may still run instead of released; whether an unverified revision goes back
+     * (RollBackStoppedRuns) or is left live.
      */
-    private static void account(Workflow workflow, String name, LocalRuntime.Run run, Runnable release, boolean accepted,
-            String initial) {
-        account(workflow, name, run, release, accepted, initial, false);
+    private record Expected(String status, boolean accepted, String initial, boolean kept, boolean rolledBack) {
+        static Expected aborted(String initial) {
+            return new Expected("ABORTED", true, initial, false, true);
+        }
+
+        Expected timedOut() {
+            return new Expected("TIMED_OUT", accepted, initial, kept, rolledBack);
+        }
+
+        Expected notAccepted() {
+            return new Expected(status, false, initial, kept, rolledBack);
+        }
+
+        Expected keepingTheLock() {
+            return new Expected(status, accepted, initial, true, rolledBack);
+        }
+
+        Expected leftThere() {
+            return new Expected(status, accepted, initial, kept, false);
+        }
     }
 
-    /** With {@code kept}, the stopped run's lock is kept for a step that may still run, instead of released. */
+    /**
+     * Once the ended run's end reached the reconciler, lets the held step or call finish ({@code release};
+     * the order that matters: a step finishing first is a stop just after it); then checks everything is
+     * accounted for as {@code expected} says.
+     */
     private static LocalRuntime.Accounting account(Workflow workflow, String name, LocalRuntime.Run run, Runnable release,
-            boolean accepted, String initial, boolean kept) {
-        return account(workflow, name, run, release, accepted, initial, kept, true);
-    }
-
-    /** With {@code rollBackStoppedRuns} off, a run's unverified revision is left live rather than rolled back. */
-    private static LocalRuntime.Accounting account(Workflow workflow, String name, LocalRuntime.Run run, Runnable release,
-            boolean accepted, String initial, boolean kept, boolean rollBackStoppedRuns) {
+            Expected expected) {
         LocalRuntime.Accounting delivery = delivery(workflow, name);
         if (release != null) {
             release.run();
         }
         RunResult result = run.await();
 
-        assertEquals("ABORTED", result.outcome(), result.reason());
-        assertEquals("ABORTED", delivery.status());
+        assertEquals(expected.status(), result.outcome(), result.reason());
+        assertEquals(expected.status(), delivery.status());
         assertFalse(delivery.failed(), delivery.deliveries().toString());
         assertTrue(delivery.latency().compareTo(Duration.ofMinutes(1)) < 0, () -> "accounted for within a minute: " + delivery.latency()
                 + " " + delivery.deliveries() + "\n" + reconcilerLog());
         settle();
-        if (!kept) {
+        if (!expected.kept()) {
             assertNotEquals(name, workflow.lockHolder(), "the lock is free");
         }
         assertFalse(workflow.waiting(name), "the waiter is gone");
         List<Map<String, AttributeValue>> records = workflow.historyOf(name);
         List<JsonNode> notices = workflow.notices().stream().filter(n -> name.equals(n.path("requestId").asText())).toList();
-        if (!accepted) {
+        if (!expected.accepted()) {
             assertEquals(List.of(), records, "nothing was accepted, nothing is recorded");
             assertEquals(List.of(), notices);
-            assertEquals(initial, workflow.liveTaskDefinition());
+            assertEquals(expected.initial(), workflow.liveTaskDefinition());
             return delivery;
         }
         assertEquals(1, records.size(), "exactly one history record: " + records);
@@ -305,8 +353,8 @@ class StopExecutionIT {
                 "one notification, saying what the record says");
         String live = workflow.liveTaskDefinition();
         assertEquals(live, record.get("taskDefinition").s(), "the service is where the record says: " + record);
-        if (!"SUCCEEDED".equals(record.get("outcome").s()) && rollBackStoppedRuns) {
-            assertEquals(initial, live, "an unverified revision went back (RollBackStoppedRuns): " + record);
+        if (!"SUCCEEDED".equals(record.get("outcome").s()) && expected.rolledBack()) {
+            assertEquals(expected.initial(), live, "an unverified revision went back (RollBackStoppedRuns): " + record);
         }
         if (workflow.ranTheLockFor(name)) {
             assertEquals(workflow.imageOf(live), releasedImage(workflow), "the release parameters name what is live");
