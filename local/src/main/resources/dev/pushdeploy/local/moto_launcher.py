@@ -42,6 +42,9 @@ Patches, all measured on moto 5.2.1:
     and every later GetExecutionHistory of that execution failed with a 500. moto also drops
     StopExecution's error and cause (DescribeExecution keeps them on Step Functions) and leaves a
     TIMED_OUT execution without a stopDate in DescribeExecution and ListExecutions.
+  * GetExecutionHistory answers every event at once, oldest first, whatever the request asks. Step
+    Functions answers a page of maxResults events (100 unless asked, at most 1000), newest first
+    when reverseOrder asks, and a nextToken for the rest; an invalid token is InvalidToken.
   * The context object has no Execution.RedriveCount; Step Functions' has (0 until the execution is
     redriven), and a state whose Parameters read it fails without it.
   * DynamoDB's UpdateItem always answers a ConsumedCapacity; DynamoDB answers it only when the
@@ -511,6 +514,45 @@ def _ends_are_immediate():
     EventManager.add_event = add_event
 
 
+def _history_is_paged():
+    import base64
+
+    from moto.stepfunctions.exceptions import InvalidToken, ValidationException
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    original = StepFunctionResponse.get_execution_history
+
+    def get_execution_history(self):
+        arn = self._get_param("executionArn")
+        reverse = bool(self._get_param("reverseOrder"))
+        size = self._get_param("maxResults") or 100
+        if not 0 < size <= 1000:
+            raise ValidationException("1 validation error detected: Value '%s' at 'maxResults' failed to satisfy constraint: "
+                                      "Member must have value less than or equal to 1000" % size)
+        token = self._get_param("nextToken")
+        after = None
+        if token is not None:
+            try:
+                anchor = json.loads(base64.urlsafe_b64decode(token.encode()))
+                if anchor["arn"] != arn or anchor["reverse"] != reverse:
+                    raise ValueError
+                after = int(anchor["after"])
+            except (ValueError, KeyError, TypeError):
+                raise InvalidToken()
+        result = original(self)
+        events = sorted(result.result["events"], key=lambda event: event["id"], reverse=reverse)
+        if after is not None:
+            events = [event for event in events if (event["id"] < after if reverse else event["id"] > after)]
+        answer = {"events": events[:size]}
+        if len(events) > size:
+            anchor = {"arn": arn, "reverse": reverse, "after": events[size - 1]["id"]}
+            answer["nextToken"] = base64.urlsafe_b64encode(json.dumps(anchor).encode()).decode()
+        result._result = answer
+        return result
+
+    StepFunctionResponse.get_execution_history = get_execution_history
+
+
 def _timed_out_executions_have_a_stop_date():
     from moto.stepfunctions.responses import StepFunctionResponse
 
@@ -640,6 +682,7 @@ def main():
     _terminal_errors_escape_states_all()
     _ends_are_immediate()
     _timed_out_executions_have_a_stop_date()
+    _history_is_paged()
     _context_has_redrive_count()
     _services_keep_their_deployment_configuration()
     _capacity_only_when_asked()
