@@ -96,10 +96,10 @@ class SimulatedTimeIT {
                 .filter(e -> e.path("detail").path("status").asText().equals("ABORTED")).findFirst().orElseThrow();
         long stopDate = ended.path("detail").path("stopDate").asLong();
         assertWithin(before, after, stopDate, "stopped");
-        assertEquals(stopDate, Instant.parse(ended.path("time").asText()).toEpochMilli(), 1000, "the event's time");
+        assertNear(stopDate, Instant.parse(ended.path("time").asText()).toEpochMilli(), 1000, "the event's time");
         SfnClient sfn = runtime.clients().build(SfnClient.builder());
         Instant described = sfn.describeExecution(r -> r.executionArn(result.executionArn())).stopDate();
-        assertEquals(stopDate, described.toEpochMilli(), 1, "DescribeExecution's stopDate");
+        assertNear(stopDate, described.toEpochMilli(), 1, "DescribeExecution's stopDate");
     }
 
     /** ECR dates a push at its simulated moment: the scan gate's polling and the lock queue's order read it. */
@@ -157,6 +157,15 @@ class SimulatedTimeIT {
                 .filter(e -> e.path("detail-type").asText().equals(ExecutionFeed.DETAIL_TYPE))
                 .filter(e -> e.path("detail").path("executionArn").asText().equals(executionArn))
                 .map(e -> (JsonNode) e).toList();
+    }
+
+    /**
+     * Epoch millis within {@code tolerance} of each other. (assertEquals with a delta takes longs as floats, whose
+     * spacing at today's epoch millis is 131,072 ms: two millis apart can compare as two minutes apart, or as equal.)
+     */
+    private static void assertNear(long expected, long actual, long tolerance, String what) {
+        assertTrue(Math.abs(expected - actual) <= tolerance, what + ": " + Instant.ofEpochMilli(actual) + ", expected "
+                + Instant.ofEpochMilli(expected) + " within " + tolerance + " ms");
     }
 
     /** {@code at} lies in the simulated window [before, after] of the call that dated it, give or take a second (dates in whole seconds). */
