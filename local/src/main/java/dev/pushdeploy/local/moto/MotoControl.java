@@ -16,7 +16,7 @@ import java.util.OptionalDouble;
  * The launcher's control port: the interpreter's virtual clock and its log of execution status
  * changes (see {@code moto_launcher.py}).
  */
-public final class MotoControl {
+public final class MotoControl implements InterpreterClock {
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -42,7 +42,7 @@ public final class MotoControl {
     public record Change(long seq, String executionArn, String status, double at) {
     }
 
-    /** Waits up to {@code wait} for the interpreter to be idle, and says how it is. */
+    @Override
     public Idle idle(Duration wait) {
         JsonNode answer = get("/clock/idle?wait=" + wait.toMillis() / 1000.0, wait);
         JsonNode next = answer.path("next");
@@ -51,10 +51,7 @@ public final class MotoControl {
                 answer.path("offset").asDouble());
     }
 
-    /**
-     * Moves the interpreter's clock to {@code epochSeconds} (never past its next timer), if it is
-     * idle; answers the resulting offset in seconds.
-     */
+    @Override
     public double advance(double epochSeconds) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/clock/advance"))
                 .timeout(Duration.ofSeconds(10))

@@ -1,5 +1,6 @@
 package dev.pushdeploy.local.time;
 
+import dev.pushdeploy.local.moto.InterpreterClock;
 import dev.pushdeploy.local.moto.MotoControl;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class TimeKeeper implements AutoCloseable {
     private static final long PAUSE_MILLIS = 50;
 
     private final SimulatedClock clock;
-    private final MotoControl moto;
+    private final InterpreterClock moto;
     private final Consumer<String> log;
     private final List<Agenda> agendas = new CopyOnWriteArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
@@ -35,7 +36,7 @@ public final class TimeKeeper implements AutoCloseable {
     /**
      * @param log receives errors of agendas (they never stop time)
      */
-    public TimeKeeper(SimulatedClock clock, MotoControl moto, Consumer<String> log) {
+    public TimeKeeper(SimulatedClock clock, InterpreterClock moto, Consumer<String> log) {
         this.clock = clock;
         this.moto = moto;
         this.log = log;
@@ -107,7 +108,9 @@ public final class TimeKeeper implements AutoCloseable {
         if (!interpreter.idle() || busy.get() > 0) {
             return;
         }
-        long target = earliest(nextAgenda, interpreter.next());
+        // read again: what became idle while the interpreter was waited for may have left work (a change
+        // published to the bus is due before the timer read above)
+        long target = earliest(next(), interpreter.next());
         if (target == Long.MAX_VALUE || target <= clock.millis()) {
             pause();
             return;
