@@ -42,6 +42,9 @@ Patches, all measured on moto 5.2.1:
     and every later GetExecutionHistory of that execution failed with a 500. moto also drops
     StopExecution's error and cause (DescribeExecution keeps them on Step Functions) and leaves a
     TIMED_OUT execution without a stopDate in DescribeExecution and ListExecutions.
+  * An execution's history has no limit; on Step Functions the 25,000th event ends it: that event is
+    ExecutionFailed (States.Runtime, "The execution reached the maximum number of history events
+    (25000)."), its previousEventId the one before, the execution FAILED with that error and cause.
   * GetExecutionHistory answers every event at once, oldest first, whatever the request asks. Step
     Functions answers a page of maxResults events (100 unless asked, at most 1000), newest first
     when reverseOrder asks, and a nextToken for the rest; an invalid token is InvalidToken.
@@ -58,6 +61,8 @@ CONTROL_PORT serves the runtime (JSON):
                              {"busy", "due", "next", "now", "offset"} (times in epoch seconds)
   POST /clock/advance        {"to": T}: moves the clock to T (never past the next timer), only
                              when idle; answers {"advanced", "now", "offset"}
+  POST /limits               {"historyEvents": N}: the history's limit (25,000 unless changed, as on
+                             Step Functions), for a test to reach it in seconds; answers the limits
   GET  /executions/changes?after=N&wait=S
                              status changes with sequence > N, waiting up to S seconds for one;
                              answers {"changes": [{"seq", "executionArn", "status", "at"}]}. Each
@@ -77,6 +82,7 @@ import urllib.parse
 from moto.stepfunctions.models import StateMachine
 
 _SHARED = ("executions", "backend", "versions", "latest_version", "aliases")
+LIMITS = {"historyEvents": 25000}
 
 
 def _state_machine_deepcopy(self, memo):
@@ -431,6 +437,7 @@ def _terminal_errors_escape_states_all():
 def _ends_are_immediate():
     from moto.stepfunctions.parser.api import (
         ExecutionAbortedEventDetails,
+        ExecutionFailedEventDetails,
         ExecutionStatus,
         ExecutionTimedOutEventDetails,
         HistoryEventType,
@@ -439,8 +446,12 @@ def _ends_are_immediate():
     from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
     from moto.stepfunctions.parser.asl.eval.event.event_manager import EventHistoryContext, EventManager
     from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
     from moto.stepfunctions.responses import StepFunctionResponse
 
+    terminal = {HistoryEventType.ExecutionSucceeded, HistoryEventType.ExecutionFailed, HistoryEventType.ExecutionAborted,
+                HistoryEventType.ExecutionTimedOut}
+    original_environment = ExecutionWorker._get_evaluation_environment
     original_stop = Execution.stop
     original_reflect = BaseExecutionWorkerCommunication._reflect_execution_status
     original_add_event = EventManager.add_event
@@ -478,6 +489,7 @@ def _ends_are_immediate():
             self.stop_date = stop_date
             self.error, self.cause = error, cause
             self.pushdeploy_end_logged = True
+            self.pushdeploy_ended_here = True
             CHANGES.add(self.exec_arn, "ABORTED", stop_date)
 
     def set_timed_out(self):
@@ -495,23 +507,54 @@ def _ends_are_immediate():
                            self.pushdeploy_timed_out_at)
 
     def reflect(self):
-        if self.execution.exec_status == ExecutionStatus.ABORTED:
+        if getattr(self.execution, "pushdeploy_ended_here", False):
             return
         original_reflect(self)
         timed_out_at = getattr(self.execution.exec_worker.env, "pushdeploy_timed_out_at", None)
         if timed_out_at is not None and self.execution.exec_status == ExecutionStatus.TIMED_OUT:
             self.execution.stop_date = timed_out_at
 
-    def add_event(self, *args, **kwargs):
+    def environment(self):
+        env = original_environment(self)
+        env.event_manager.pushdeploy_worker = self
+        return env
+
+    def add_event(self, context, event_type, *args, **kwargs):
         if getattr(self, "pushdeploy_ended", False):
             return None
-        return original_add_event(self, *args, **kwargs)
+        if self._event_id_gen._next_id >= LIMITS["historyEvents"] and event_type not in terminal:
+            worker = getattr(self, "pushdeploy_worker", None)
+            if worker is not None:
+                _fail_at_the_history_limit(self, worker)
+                return None
+        return original_add_event(self, context, event_type, *args, **kwargs)
+
+    def _fail_at_the_history_limit(manager, worker):
+        env, execution = worker.env, worker._execution_communication.execution
+        limit = LIMITS["historyEvents"]
+        details = ExecutionFailedEventDetails(error="States.Runtime",
+                                              cause="The execution reached the maximum number of history events (%d)." % limit)
+        with env._state_mutex:
+            if not env.is_running():
+                return
+            manager.pushdeploy_ended = True
+            env.set_error(details)
+        now = _VirtualDatetime.now(_datetime.timezone.utc)
+        original_add_event(manager, EventHistoryContext(previous_event_id=limit - 1), HistoryEventType.ExecutionFailed,
+                           EventDetails(executionFailedEventDetails=details), now)
+        execution.exec_status = ExecutionStatus.FAILED
+        execution.stop_date = now
+        execution.error, execution.cause = details["error"], details["cause"]
+        execution.pushdeploy_end_logged = True
+        execution.pushdeploy_ended_here = True
+        CHANGES.add(execution.exec_arn, "FAILED", now)
 
     StepFunctionResponse.stop_execution = stop_execution
     Execution.stop = stop
     Environment.set_timed_out = set_timed_out
     BaseExecutionWorkerCommunication._reflect_execution_status = reflect
     EventManager.add_event = add_event
+    ExecutionWorker._get_evaluation_environment = environment
 
 
 def _history_is_paged():
@@ -610,10 +653,14 @@ class _Control(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
 
     def do_POST(self):
-        if self.path != "/clock/advance":
+        if self.path not in ("/clock/advance", "/limits"):
             self.send_error(404)
             return
         request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+        if self.path == "/limits":
+            LIMITS["historyEvents"] = int(request.get("historyEvents", LIMITS["historyEvents"]))
+            self._answer(LIMITS)
+            return
         with CLOCK.lock:
             target = float(request["to"])
             following = CLOCK.next_deadline()

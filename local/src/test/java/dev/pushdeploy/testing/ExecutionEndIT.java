@@ -140,6 +140,39 @@ class ExecutionEndIT {
         }
     }
 
+    /**
+     * A runaway loop ends at the history's limit as on Step Functions: its last event, with the limit's number, is
+     * ExecutionFailed (States.Runtime), the execution FAILED with that error and cause, nothing after it. The limit is
+     * Step Functions' 25,000 unless a test lowers it; here 400, so that the loop reaches it in a second.
+     */
+    @Test
+    void aRunawayLoopFailsAtTheHistoryLimit() throws InterruptedException {
+        assertEquals(25_000, moto.control().historyLimit(null), "Step Functions' limit unless changed");
+        moto.control().historyLimit(400);
+        try {
+            String machine = sfn.createStateMachine(r -> r.name("runaway").roleArn(ROLE)
+                    .definition("{\"StartAt\": \"Loop\", \"States\": {\"Loop\": {\"Type\": \"Pass\", \"Next\": \"Loop\"}}}"))
+                    .stateMachineArn();
+            String arn = sfn.startExecution(r -> r.stateMachineArn(machine).name("runaway")).executionArn();
+            awaitEnded(machine, 1, Duration.ofSeconds(30));
+
+            DescribeExecutionResponse described = sfn.describeExecution(r -> r.executionArn(arn));
+            String cause = "The execution reached the maximum number of history events (400).";
+            assertEquals(List.of("FAILED", "States.Runtime", cause), List.of(described.statusAsString(), described.error(), described.cause()));
+            Thread.sleep(500);
+            List<HistoryEvent> newest = sfn.getExecutionHistory(r -> r.executionArn(arn).reverseOrder(true).maxResults(2)).events();
+            HistoryEvent failed = newest.get(0);
+            assertEquals(List.of(400L, 399L), List.of(failed.id(), failed.previousEventId()), "the limit's event is the failure");
+            assertEquals("ExecutionFailed", failed.typeAsString());
+            assertEquals(List.of("States.Runtime", cause),
+                    List.of(failed.executionFailedEventDetails().error(), failed.executionFailedEventDetails().cause()));
+            assertEquals("PassStateExited", newest.get(1).typeAsString());
+            assertEquals(described.stopDate(), failed.timestamp());
+        } finally {
+            moto.control().historyLimit(25_000);
+        }
+    }
+
     private static String loop(String name, int timeoutSeconds) {
         String definition = """
                 {"StartAt": "Call", "TimeoutSeconds": %d, "States": {

@@ -74,6 +74,22 @@ public final class MotoControl implements InterpreterClock {
         return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(wait.plusSeconds(10)).GET().build());
     }
 
+    /**
+     * Sets how many events end an execution's history (Step Functions': 25,000), so that a test reaches the limit in
+     * seconds; with null, leaves it. Answers the limit in force.
+     */
+    public int historyLimit(Integer events) {
+        var body = Json.object();
+        if (events != null) {
+            body.put("historyEvents", events);
+        }
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/limits"))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+        return send(request).path("historyEvents").asInt();
+    }
+
     private JsonNode send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
