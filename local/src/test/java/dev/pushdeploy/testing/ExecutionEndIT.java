@@ -90,12 +90,7 @@ class ExecutionEndIT {
     void theTimeLimitEndsAnExecutionAtTheLimitWhereverItIs() throws InterruptedException {
         maxDelayMillis = 400;
         String machine = loop("limited", 2);
-        List<String> arns = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            String name = "limited-" + i;
-            arns.add(sfn.startExecution(r -> r.stateMachineArn(machine).name(name)).executionArn());
-            Thread.sleep(ThreadLocalRandom.current().nextInt(150));
-        }
+        List<String> arns = start(machine, 12, 150);
         Map<String, ExecutionListItem> listed = awaitEnded(machine, arns.size(), Duration.ofSeconds(20));
 
         for (String arn : arns) {
@@ -117,11 +112,7 @@ class ExecutionEndIT {
     void aStopEndsAnExecutionAtTheStopWhileItsLambdaRuns() throws InterruptedException {
         maxDelayMillis = 1_500;
         String machine = loop("stopped", 3_600);
-        List<String> arns = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            String name = "stopped-" + i;
-            arns.add(sfn.startExecution(r -> r.stateMachineArn(machine).name(name)).executionArn());
-        }
+        List<String> arns = start(machine, 8, 0);
         for (String arn : arns) {
             Thread.sleep(ThreadLocalRandom.current().nextInt(300));
             Instant stopDate = sfn.stopExecution(r -> r.executionArn(arn).error("Operator").cause("stopped by the test")).stopDate();
@@ -171,6 +162,18 @@ class ExecutionEndIT {
         } finally {
             moto.control().historyLimit(25_000);
         }
+    }
+
+    /** Starts {@code count} executions of {@code machine}, named after it, up to {@code spreadMillis} apart. */
+    private static List<String> start(String machine, int count, int spreadMillis) throws InterruptedException {
+        String prefix = machine.substring(machine.lastIndexOf(':') + 1);
+        List<String> arns = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = prefix + "-" + i;
+            arns.add(sfn.startExecution(r -> r.stateMachineArn(machine).name(name)).executionArn());
+            Thread.sleep(ThreadLocalRandom.current().nextInt(spreadMillis + 1));
+        }
+        return arns;
     }
 
     private static String loop(String name, int timeoutSeconds) {
