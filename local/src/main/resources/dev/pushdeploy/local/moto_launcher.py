@@ -466,53 +466,50 @@ def _ends_are_immediate():
         finally:
             request.asked = None
 
+    def end_now(env, execution, mark, status, event_type, details, at, previous=0, error=None, cause=None):
+        """Ends a running execution from outside its states, as Step Functions does: at once (mark() sets the
+        interpreter's program state, under its lock), its history sealed, the end's event dated at the stop date."""
+        with env._state_mutex:
+            if not env.is_running():
+                return
+            env.event_manager.pushdeploy_ended = True
+            mark()
+        original_add_event(env.event_manager, EventHistoryContext(previous_event_id=previous), event_type, EventDetails(**details), at)
+        execution.exec_status = status
+        execution.stop_date = at
+        execution.error, execution.cause = error, cause
+        execution.pushdeploy_end_logged = True
+        execution.pushdeploy_ended_here = True
+        CHANGES.add(execution.exec_arn, status.value, at)
+
     def stop(self, stop_date, error, cause):
         error, cause = getattr(request, "asked", None) or (error or None, cause or None)
         env = getattr(self.exec_worker, "env", None)
         if env is None or self.exec_status != ExecutionStatus.RUNNING:
             original_stop(self, stop_date, error, cause)
             return
-        with env._state_mutex:
-            if not env.is_running():
-                return
-            env.event_manager.pushdeploy_ended = True
-            original_stop(self, stop_date, error, cause)
-        details = ExecutionAbortedEventDetails()
+        aborted = ExecutionAbortedEventDetails()
         if error is not None:
-            details["error"] = error
+            aborted["error"] = error
         if cause is not None:
-            details["cause"] = cause
-        original_add_event(env.event_manager, EventHistoryContext.of_program_start(), HistoryEventType.ExecutionAborted,
-                           EventDetails(executionAbortedEventDetails=details), stop_date)
-        if self.exec_status == ExecutionStatus.RUNNING:
-            self.exec_status = ExecutionStatus.ABORTED
-            self.stop_date = stop_date
-            self.error, self.cause = error, cause
-            self.pushdeploy_end_logged = True
-            self.pushdeploy_ended_here = True
-            CHANGES.add(self.exec_arn, "ABORTED", stop_date)
+            aborted["cause"] = cause
+        end_now(env, self, lambda: original_stop(self, stop_date, error, cause), ExecutionStatus.ABORTED,
+                HistoryEventType.ExecutionAborted, {"executionAbortedEventDetails": aborted}, stop_date, error=error, cause=cause)
 
     def set_timed_out(self):
-        if self.is_frame():
+        worker = getattr(self.event_manager, "pushdeploy_worker", None)
+        if self.is_frame() or worker is None:
             original_set_timed_out(self)
             return
-        with self._state_mutex:
-            if not self.is_running():
-                return
-            self.event_manager.pushdeploy_ended = True
-            self.pushdeploy_timed_out_at = _VirtualDatetime.now(_datetime.timezone.utc)
-            original_set_timed_out(self)
-        original_add_event(self.event_manager, EventHistoryContext.of_program_start(), HistoryEventType.ExecutionTimedOut,
-                           EventDetails(executionTimedOutEventDetails=ExecutionTimedOutEventDetails(error="States.Timeout")),
-                           self.pushdeploy_timed_out_at)
+        end_now(self, worker._execution_communication.execution, lambda: original_set_timed_out(self), ExecutionStatus.TIMED_OUT,
+                HistoryEventType.ExecutionTimedOut,
+                {"executionTimedOutEventDetails": ExecutionTimedOutEventDetails(error="States.Timeout")},
+                _VirtualDatetime.now(_datetime.timezone.utc))
 
     def reflect(self):
         if getattr(self.execution, "pushdeploy_ended_here", False):
             return
         original_reflect(self)
-        timed_out_at = getattr(self.execution.exec_worker.env, "pushdeploy_timed_out_at", None)
-        if timed_out_at is not None and self.execution.exec_status == ExecutionStatus.TIMED_OUT:
-            self.execution.stop_date = timed_out_at
 
     def environment(self):
         env = original_environment(self)
@@ -522,32 +519,16 @@ def _ends_are_immediate():
     def add_event(self, context, event_type, *args, **kwargs):
         if getattr(self, "pushdeploy_ended", False):
             return None
-        if self._event_id_gen._next_id >= LIMITS["historyEvents"] and event_type not in terminal:
-            worker = getattr(self, "pushdeploy_worker", None)
-            if worker is not None:
-                _fail_at_the_history_limit(self, worker)
-                return None
+        worker = getattr(self, "pushdeploy_worker", None)
+        if self._event_id_gen._next_id >= LIMITS["historyEvents"] and event_type not in terminal and worker is not None:
+            limit = LIMITS["historyEvents"]
+            failed = ExecutionFailedEventDetails(error="States.Runtime",
+                                                 cause="The execution reached the maximum number of history events (%d)." % limit)
+            end_now(worker.env, worker._execution_communication.execution, lambda: worker.env.set_error(failed),
+                    ExecutionStatus.FAILED, HistoryEventType.ExecutionFailed, {"executionFailedEventDetails": failed},
+                    _VirtualDatetime.now(_datetime.timezone.utc), previous=limit - 1, error=failed["error"], cause=failed["cause"])
+            return None
         return original_add_event(self, context, event_type, *args, **kwargs)
-
-    def _fail_at_the_history_limit(manager, worker):
-        env, execution = worker.env, worker._execution_communication.execution
-        limit = LIMITS["historyEvents"]
-        details = ExecutionFailedEventDetails(error="States.Runtime",
-                                              cause="The execution reached the maximum number of history events (%d)." % limit)
-        with env._state_mutex:
-            if not env.is_running():
-                return
-            manager.pushdeploy_ended = True
-            env.set_error(details)
-        now = _VirtualDatetime.now(_datetime.timezone.utc)
-        original_add_event(manager, EventHistoryContext(previous_event_id=limit - 1), HistoryEventType.ExecutionFailed,
-                           EventDetails(executionFailedEventDetails=details), now)
-        execution.exec_status = ExecutionStatus.FAILED
-        execution.stop_date = now
-        execution.error, execution.cause = details["error"], details["cause"]
-        execution.pushdeploy_end_logged = True
-        execution.pushdeploy_ended_here = True
-        CHANGES.add(execution.exec_arn, "FAILED", now)
 
     StepFunctionResponse.stop_execution = stop_execution
     Execution.stop = stop
