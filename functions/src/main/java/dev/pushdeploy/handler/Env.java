@@ -26,6 +26,10 @@ public final class Env {
      * after its execution ended; the reconciler keeps such a run's lock that long.
      */
     public static final String ROTATE_SECRETS_TIMEOUT_SECONDS = "ROTATE_SECRETS_TIMEOUT_SECONDS";
+    /** Whole seconds: the StartDeployment function's timeout (its move may land after its execution ended). */
+    public static final String START_DEPLOYMENT_TIMEOUT_SECONDS = "START_DEPLOYMENT_TIMEOUT_SECONDS";
+    /** Whole seconds: the Rollback function's timeout (its move may land after its execution ended). */
+    public static final String ROLLBACK_TIMEOUT_SECONDS = "ROLLBACK_TIMEOUT_SECONDS";
 
     private Env() {
     }

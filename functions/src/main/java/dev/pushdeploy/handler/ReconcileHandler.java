@@ -12,7 +12,6 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -49,19 +48,20 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
     /** Wired from the environment, reading time from {@code clock}. */
     public ReconcileHandler(Clock clock) {
         this(FinalizeHandler.Closers.fromEnvironment(clock), Env.flag(Env.ROLL_BACK_STOPPED_RUNS),
-                Env.seconds(Env.ROTATE_SECRETS_TIMEOUT_SECONDS), clock);
+                new Reconciler.StepTimeouts(Env.seconds(Env.ROTATE_SECRETS_TIMEOUT_SECONDS), Env.seconds(Env.START_DEPLOYMENT_TIMEOUT_SECONDS),
+                        Env.seconds(Env.ROLLBACK_TIMEOUT_SECONDS)), clock);
     }
 
-    private ReconcileHandler(RunCloser closer, boolean rollBackStoppedRuns, Duration rotateSecretsTimeout, Clock clock) {
-        this(closer, new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws::ecs), rollBackStoppedRuns, rotateSecretsTimeout, clock);
+    private ReconcileHandler(RunCloser closer, boolean rollBackStoppedRuns, Reconciler.StepTimeouts timeouts, Clock clock) {
+        this(closer, new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws::ecs), rollBackStoppedRuns, timeouts, clock);
     }
 
     public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, boolean rollBackStoppedRuns,
-            Duration rotateSecretsTimeout, Clock clock) {
+            Reconciler.StepTimeouts timeouts, Clock clock) {
         super(ExecutionStatusEvent.class, "Reconcile");
         this.clock = clock;
         this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, PrimingSample.orWhilePriming(closer::holds), clock),
-                rollBackStoppedRuns, rotateSecretsTimeout);
+                rollBackStoppedRuns, timeouts);
     }
 
     /** The priming execution's end, stopped (Step Functions refuses its history; priming answers it). */

@@ -33,22 +33,41 @@ import java.util.Optional;
  * template's RollBackStoppedRuns), and is otherwise left as it is; the record says which.
  *
  * <p>A step still running when its execution ended runs on to its end (Step Functions does not stop a Lambda
- * invocation). The steps that move the service check the lock around their moves; RotateSecrets writes the
- * secret slots and the database role without asking it. So a run that ended in RotateSecrets keeps its lock,
- * marked closing, until that invocation has surely ended (the end plus the function's timeout): the next run
- * cannot rotate the same slots while the old invocation may still write them.
+ * invocation). RotateSecrets writes the secret slots and the database role without asking the lock;
+ * StartDeployment and Rollback ask it before their UpdateService, which may still land afterwards (and
+ * StartDeployment's undo of a move that landed late asks nothing). So a run stopped or timed out in one of
+ * these keeps its lock, marked closing, until that invocation has surely ended (the end plus the function's timeout): no
+ * next run rotates the same slots or moves the service while the old invocation may still write.
  */
 public final class Reconciler {
     static final String RECORDED_BY = "reconciler";
-    /** The states whose move may land after the run ended. */
+    /** The states whose step may still write after the run ended: its run keeps the lock until the step has surely ended. */
     private static final String STARTING = "StartDeployment";
     private static final String ROLLING_BACK = "Rollback";
-    /** The state whose step writes without asking the lock: its run keeps the lock until the step has surely ended. */
     private static final String ROTATING = "RotateSecrets";
     /** The most of a stop's or failure's cause (up to 32,768 characters on Step Functions) a record repeats. */
     static final int MAX_CAUSE = 300;
     /** Added to the step's timeout: clocks apart, and an invocation Step Functions had just sent when the execution ended. */
     public static final Duration KEEP_MARGIN = Duration.ofSeconds(30);
+
+    /** The timeouts of the functions whose invocation may still write after its execution ended: how long one may run. */
+    public record StepTimeouts(Duration rotateSecrets, Duration startDeployment, Duration rollback) {
+        public StepTimeouts {
+            Objects.requireNonNull(rotateSecrets, "rotateSecrets");
+            Objects.requireNonNull(startDeployment, "startDeployment");
+            Objects.requireNonNull(rollback, "rollback");
+        }
+
+        /** The timeout of the step of {@code state}, when that step may still write after its run ended. */
+        Optional<Duration> of(String state) {
+            return Optional.ofNullable(switch (state) {
+                case ROTATING -> rotateSecrets;
+                case STARTING -> startDeployment;
+                case ROLLING_BACK -> rollback;
+                default -> null;
+            });
+        }
+    }
 
     /**
      * How an execution ended, from its status change event.
@@ -72,16 +91,15 @@ public final class Reconciler {
     private final RunCloser closer;
     private final DeploymentStarter starter;
     private final boolean rollBackStoppedRuns;
-    private final Duration rotateSecretsTimeout;
+    private final StepTimeouts timeouts;
 
-    /** @param rotateSecretsTimeout the RotateSecrets function's timeout: how long one of its invocations may run */
     public Reconciler(RunHistory history, RunCloser closer, DeploymentStarter starter, boolean rollBackStoppedRuns,
-            Duration rotateSecretsTimeout) {
+            StepTimeouts timeouts) {
         this.history = history;
         this.closer = closer;
         this.starter = starter;
         this.rollBackStoppedRuns = rollBackStoppedRuns;
-        this.rotateSecretsTimeout = rotateSecretsTimeout;
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
     }
 
     public Reconciled reconcile(ExecutionEnd end, StepLog log) {
@@ -98,8 +116,8 @@ public final class Reconciler {
                     "the execution ended before its request was accepted: it wrote nothing");
         }
         String key = request.serviceKey();
-        Instant keepUntil = ROTATING.equals(last.get().state())
-                ? Objects.requireNonNull(end.endedAt(), "endedAt").plus(rotateSecretsTimeout).plus(KEEP_MARGIN) : null;
+        Instant keepUntil = cutFromOutside(end) ? timeouts.of(last.get().state())
+                .map(timeout -> Objects.requireNonNull(end.endedAt(), "endedAt").plus(timeout).plus(KEEP_MARGIN)).orElse(null) : null;
         Optional<HistoryItem> existing = closer.recorded(request);
         if (existing.isPresent()) {
             closer.release(request, keepUntil);
@@ -127,6 +145,15 @@ public final class Reconciler {
                 "outcome", record.outcome(), "taskDefinition", record.taskDefinition(), "lockReleased", holder && keepUntil == null,
                 "lockKeptUntil", holder && keepUntil != null ? keepUntil.toString() : null, "announced", announced);
         return new Reconciled(end.executionArn(), key, record.outcome(), true, announced, record.reason());
+    }
+
+    /**
+     * Stopped, or ended by the state machine's time limit: whatever its step was doing. A FAILED execution was
+     * failed by its state's own end (every Task catches States.ALL; what fails the run is uncatchable, such as
+     * a result over the size limit), so no step of it is still running.
+     */
+    private static boolean cutFromOutside(ExecutionEnd end) {
+        return "ABORTED".equals(end.status()) || "TIMED_OUT".equals(end.status());
     }
 
     /** The run reached its outcome; Finalize did not finish recording it. */
@@ -189,8 +216,9 @@ public final class Reconciler {
             }
         }
         if (holder && keepUntil != null) {
-            where += "; RotateSecrets was in flight: the lock stays with this run until " + keepUntil
-                    + " (its timeout after the end), so that no next run rotates the secrets while it may still write them";
+            where += "; the lock stays with this run until " + keepUntil + " (" + state.state() + "'s timeout after the end), so that no next run "
+                    + (ROTATING.equals(state.state()) ? "rotates the secrets while RotateSecrets may still write them"
+                    : "moves the service while a move of " + state.state() + " may still land");
         }
         String reason = how + " in state " + state.state() + ", " + where;
         return new Cutoff(new Ending(outcome, reason, end.error(), rollback, ours,

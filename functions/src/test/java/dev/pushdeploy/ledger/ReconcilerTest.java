@@ -44,7 +44,9 @@ class ReconcilerTest {
     static final String KEY = "pushdeploy/web";
     static final String ARN = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-deploy:exec-1";
     static final String PREFIX = SampleStack.RELEASE_PARAMETER_PREFIX;
-    static final Duration ROTATION_TIMEOUT = Duration.ofSeconds(120);
+    /** The three functions' timeouts, each its own so that one taken for another shows. */
+    static final Reconciler.StepTimeouts TIMEOUTS = new Reconciler.StepTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(61),
+            Duration.ofSeconds(62));
 
     private final InMemoryLedger table = new InMemoryLedger();
     private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
@@ -217,7 +219,9 @@ class ReconcilerTest {
         reconciler(false).reconcile(end("ABORTED", null, null), log());
 
         assertEquals("the execution was stopped in state Rollback, with the service on web:2, never verified healthy; it is left "
-                + "there (RollBackStoppedRuns is off); Rollback was in flight: a move back to web:1 that lands now stays",
+                + "there (RollBackStoppedRuns is off); Rollback was in flight: a move back to web:1 that lands now stays; the lock stays "
+                + "with this run until " + clock.instant().plus(TIMEOUTS.rollback()).plus(Reconciler.KEEP_MARGIN) + " (Rollback's timeout "
+                + "after the end), so that no next run moves the service while a move of Rollback may still land",
                 table.historyOf(KEY).get(0).reason());
         assertEquals(List.of(), updates);
     }
@@ -235,7 +239,7 @@ class ReconcilerTest {
         table.registerWaiter(KEY, new WaiterItem("exec-1", Action.DEPLOY, null, null, 1, 1, 1, Long.MAX_VALUE));
         last = new RunHistory.LastState("RotateSecrets", document(request, null, null, null), null);
         Instant stopped = clock.instant();
-        Instant until = stopped.plus(ROTATION_TIMEOUT).plus(Reconciler.KEEP_MARGIN);
+        Instant until = stopped.plus(TIMEOUTS.rotateSecrets()).plus(Reconciler.KEEP_MARGIN);
 
         Reconciler.Reconciled result = reconciler(true).reconcile(end("ABORTED", null, null), log());
         clock.advance(Duration.ofSeconds(5));
@@ -244,8 +248,8 @@ class ReconcilerTest {
         assertTrue(result.recorded());
         HistoryItem item = table.historyOf(KEY).get(0);
         assertEquals("the execution was stopped in state RotateSecrets, before its revision reached the service; the service stays on "
-                + "web:1; RotateSecrets was in flight: the lock stays with this run until " + until + " (its timeout after the end), so "
-                + "that no next run rotates the secrets while it may still write them", item.reason());
+                + "web:1; the lock stays with this run until " + until + " (RotateSecrets's timeout after the end), so that no next run "
+                + "rotates the secrets while RotateSecrets may still write them", item.reason());
         LockItem kept = table.lock(KEY).orElseThrow();
         assertEquals("exec-1", kept.holder(), "kept, also by the repeated delivery");
         assertTrue(kept.closing());
@@ -267,6 +271,44 @@ class ReconcilerTest {
         clock.set(until.plusSeconds(1));
         assertEquals(LockStatus.SUPERSEDED, locks.acquire(older).status(), "the newer waiter, not the ended run, supersedes it");
         assertEquals(LockStatus.ACQUIRED, locks.acquire(same).status());
+    }
+
+    /**
+     * Each step that may still write after its execution ended keeps the run's lock, closing, for that function's
+     * timeout after the end, whatever the setting, when the execution was stopped or timed out; any other state,
+     * or a failure (the failing step's own end), frees it.
+     */
+    @ParameterizedTest(name = "{0}, {1}, RollBackStoppedRuns {2}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "RotateSecrets          | ABORTED   | true  | 120",
+            "RotateSecrets          | TIMED_OUT | false | 120",
+            "StartDeployment        | ABORTED   | true  | 61",
+            "StartDeployment        | ABORTED   | false | 61",
+            "StartDeployment        | FAILED    | true  | -",
+            "Rollback               | ABORTED   | true  | 62",
+            "Rollback               | TIMED_OUT | false | 62",
+            "RegisterTaskDefinition | ABORTED   | true  | -",
+            "CheckDeployment        | ABORTED   | false | -",
+            "WaitForRollout         | TIMED_OUT | true  | -"})
+    void theLockIsKeptForAStepThatMayStillWrite(String state, String status, boolean rollBack, Integer keptSeconds) {
+        DeployRequest request = request();
+        holdLock(request);
+        last = new RunHistory.LastState(state, document(request, null, null, null), null);
+        Instant until = clock.instant().plusSeconds(keptSeconds == null ? 0 : keptSeconds).plus(Reconciler.KEEP_MARGIN);
+
+        reconciler(rollBack).reconcile(end(status, null, null), log());
+
+        String reason = table.historyOf(KEY).get(0).reason();
+        if (keptSeconds == null) {
+            assertTrue(table.lock(KEY).isEmpty(), "released at once");
+            assertFalse(reason.contains("the lock stays"), reason);
+            return;
+        }
+        LockItem kept = table.lock(KEY).orElseThrow();
+        assertEquals("exec-1", kept.holder());
+        assertTrue(kept.closing(), "no step of the run moves the service with it");
+        assertEquals(until.getEpochSecond(), kept.expiresAt());
+        assertTrue(reason.contains("; the lock stays with this run until " + until + " (" + state + "'s timeout after the end)"), reason);
     }
 
     @Test
@@ -413,9 +455,9 @@ class ReconcilerTest {
         HistoryItem item = table.historyOf(KEY).get(0);
         assertEquals(Outcome.ABORTED, item.outcome());
         assertEquals(v1, item.taskDefinition(), "the record says where the service is");
-        assertTrue(item.reason().endsWith("the service stays on web:1 (StartDeployment was in flight: a move that lands now is undone by the step)"),
+        assertTrue(item.reason().contains("the service stays on web:1 (StartDeployment was in flight: a move that lands now is undone by the step)"),
                 item.reason());
-        assertTrue(table.lock(KEY).isEmpty());
+        assertTrue(table.lock(KEY).orElseThrow().closing(), "kept until the step has surely ended");
     }
 
     @Test
@@ -443,7 +485,7 @@ class ReconcilerTest {
             }
         };
         return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs, request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), clock), rollBackStoppedRuns,
-                ROTATION_TIMEOUT);
+                TIMEOUTS);
     }
 
     private RunCloser closer() {

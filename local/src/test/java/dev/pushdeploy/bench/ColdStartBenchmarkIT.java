@@ -390,6 +390,8 @@ class ColdStartBenchmarkIT {
                 "-DRELEASE_PARAMETER_PREFIX=/pushdeploy/release",
                 "-DROLL_BACK_STOPPED_RUNS=true",
                 "-DROTATE_SECRETS_TIMEOUT_SECONDS=120",
+                "-DSTART_DEPLOYMENT_TIMEOUT_SECONDS=60",
+                "-DROLLBACK_TIMEOUT_SECONDS=60",
                 FirstInvocation.class.getName(), handler, event.toString(), mode));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove(JAVA_TOOL_OPTIONS);

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -81,7 +82,8 @@ class EnvironmentTest {
                 "RollbackFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "LifecycleHookFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "FinalizeFunction", closer,
-                "ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROLL_BACK_STOPPED_RUNS", "ROTATE_SECRETS_TIMEOUT_SECONDS")).collect(Collectors.toSet()));
+                "ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROLL_BACK_STOPPED_RUNS", "ROTATE_SECRETS_TIMEOUT_SECONDS",
+                        "START_DEPLOYMENT_TIMEOUT_SECONDS", "ROLLBACK_TIMEOUT_SECONDS")).collect(Collectors.toSet()));
         Set<String> jvmOptions = new TreeSet<>();
         for (String function : Repo.FUNCTIONS.keySet()) {
             Map<String, String> variables = FunctionEnvironment.of(STACK, function);
@@ -94,15 +96,18 @@ class EnvironmentTest {
     }
 
     /**
-     * The reconciler keeps the lock of a run stopped in RotateSecrets for that function's timeout: the two
-     * must agree, and the Lock step's own take-over of an ended holder must not come sooner.
+     * The reconciler keeps the lock of a run stopped in RotateSecrets, StartDeployment or Rollback for that
+     * function's timeout: each pair must agree, and the Lock step's own take-over of an ended holder must not
+     * come sooner.
      */
-    @Test
-    void theReconcilerKnowsHowLongARotationCanOutliveItsRun() {
-        int timeout = STACK.properties("RotateSecretsFunction").path("Timeout").asInt();
-        assertTrue(timeout > 0, "RotateSecretsFunction has a timeout");
-        assertEquals(String.valueOf(timeout), FunctionEnvironment.of(STACK, "ReconcileFunction").get(Env.ROTATE_SECRETS_TIMEOUT_SECONDS));
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"RotateSecretsFunction, ROTATE_SECRETS_TIMEOUT_SECONDS", "StartDeploymentFunction, START_DEPLOYMENT_TIMEOUT_SECONDS",
+            "RollbackFunction, ROLLBACK_TIMEOUT_SECONDS"})
+    void theReconcilerKnowsHowLongAStepCanOutliveItsRun(String function, String variable) {
+        int timeout = STACK.properties(function).path("Timeout").asInt();
+        assertTrue(timeout > 0, function + " has a timeout");
+        assertEquals(String.valueOf(timeout), FunctionEnvironment.of(STACK, "ReconcileFunction").get(variable));
         assertTrue(timeout + Reconciler.KEEP_MARGIN.toSeconds() < LockService.RECLAIM_AFTER_SECONDS,
-                "a waiter takes an ended holder's lock over only after any rotation of it has ended");
+                "a waiter takes an ended holder's lock over only after any step of it has ended");
     }
 }

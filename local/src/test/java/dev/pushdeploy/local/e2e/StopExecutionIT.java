@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -43,25 +44,29 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 class StopExecutionIT {
     static Stream<Arguments> tasks() {
         return Stream.of(
-                Arguments.of("Prepare", "PrepareFunction", Scenario.HEALTHY, false),
-                Arguments.of("ScanGate", "ScanGateFunction", Scenario.HEALTHY, true),
-                Arguments.of("Lock", "LockFunction", Scenario.HEALTHY, true),
-                Arguments.of("RegisterTaskDefinition", "RegisterTaskDefinitionFunction", Scenario.HEALTHY, true),
-                Arguments.of("StartDeployment", "StartDeploymentFunction", Scenario.HEALTHY, true),
-                Arguments.of("CheckDeployment", "CheckDeploymentFunction", Scenario.SLOW_START, true),
-                Arguments.of("Rollback", "RollbackFunction", Scenario.CRASH_LOOP, true),
-                Arguments.of("Finalize", "FinalizeFunction", Scenario.HEALTHY, true));
+                Arguments.of("Prepare", "PrepareFunction", Scenario.HEALTHY, false, false),
+                Arguments.of("ScanGate", "ScanGateFunction", Scenario.HEALTHY, true, false),
+                Arguments.of("Lock", "LockFunction", Scenario.HEALTHY, true, false),
+                Arguments.of("RegisterTaskDefinition", "RegisterTaskDefinitionFunction", Scenario.HEALTHY, true, false),
+                Arguments.of("StartDeployment", "StartDeploymentFunction", Scenario.HEALTHY, true, true),
+                Arguments.of("CheckDeployment", "CheckDeploymentFunction", Scenario.SLOW_START, true, false),
+                Arguments.of("Rollback", "RollbackFunction", Scenario.CRASH_LOOP, true, true),
+                Arguments.of("Finalize", "FinalizeFunction", Scenario.HEALTHY, true, false));
     }
 
+    /** {@code kept}: the step may still move the service after the stop, so the run keeps its lock until it has surely ended. */
     @ParameterizedTest(name = "stopped in {0}")
     @MethodSource("tasks")
-    void stoppedWhileATaskRuns(String state, String function, Scenario scenario, boolean accepted) throws Exception {
+    void stoppedWhileATaskRuns(String state, String function, Scenario scenario, boolean accepted, boolean kept) throws Exception {
         Workflow workflow = new Workflow(state.equals("ScanGate") ? TestRuntime.fresh("CRITICAL") : TestRuntime.fresh());
         String name = "stop-in-" + state;
         LambdaRuntime.Hold hold = workflow.runtime.lambdas().hold(function, 1);
         var run = workflow.start(workflow.pushEvent("v1.1.0"), scenario, name);
         assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), function + " was invoked");
-        stopAndAccount(workflow, name, run, hold, accepted);
+        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        Expected aborted = Expected.aborted(workflow.web.initialTaskDefinition());
+        aborted = accepted ? aborted : aborted.notAccepted();
+        account(workflow, name, run, hold::release, kept ? aborted.keepingTheLock() : aborted);
     }
 
     /**
@@ -85,7 +90,7 @@ class StopExecutionIT {
         assertTrue(lock.get("closing").bool());
         long until = end.stoppedAt() / 1000 + 120 + Reconciler.KEEP_MARGIN.toSeconds();
         assertEquals(until, Long.parseLong(lock.get("expiresAt").n()), "until the step's timeout after the end");
-        assertTrue(workflow.historyOf(name).get(0).get("reason").s().contains("RotateSecrets was in flight: the lock stays with this run until "),
+        assertTrue(workflow.historyOf(name).get(0).get("reason").s().contains("(RotateSecrets's timeout after the end)"),
                 workflow.historyOf(name).get(0).toString());
 
         RunResult next = workflow.run(workflow.pushEvent("v1.2.0"), Scenario.HEALTHY);
@@ -120,7 +125,43 @@ class StopExecutionIT {
         var run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
         assertTrue(call.awaitArrival(Duration.ofMinutes(2)), state + " sent " + operation);
         workflow.runtime.stop(workflow.runtime.executionArn(name));
-        account(workflow, name, run, call::release, Expected.aborted(workflow.web.initialTaskDefinition()));
+        Expected aborted = Expected.aborted(workflow.web.initialTaskDefinition());
+        account(workflow, name, run, call::release, state.equals("StartDeployment") ? aborted.keepingTheLock() : aborted);
+    }
+
+    /**
+     * StartDeployment's UpdateService lands after the stopped run was accounted for, while a run pushed after it
+     * is under way. The stopped run keeps its lock until its step has surely ended, so the next run waits for it
+     * instead of deploying under a move that may still land (which, landing on top of the next run's rollout,
+     * ended that run INTERRUPTED, or with RollBackStoppedRuns on was undone to the revision before both); then it
+     * prepares against what the service runs and deploys.
+     */
+    @ParameterizedTest(name = "RollBackStoppedRuns {0}")
+    @ValueSource(booleans = {true, false})
+    void aMoveThatLandsAfterTheStopMeetsNoNextRun(boolean rollBack) throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh(Map.of("RollBackStoppedRuns", String.valueOf(rollBack))));
+        String name = "stop-before-move-" + rollBack;
+        CallHold call = workflow.runtime.holdCall(r -> name.equals(r.header(ExecutionScope.HEADER)) && r.operation().equals("UpdateService"));
+        var run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
+        assertTrue(call.awaitArrival(Duration.ofMinutes(2)), "StartDeployment sent UpdateService");
+        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        assertFalse(delivery(workflow, name).failed(), "the reconciler accounted for the stopped run");
+        assertEquals("ABORTED", run.await().outcome());
+
+        String next = "after-" + name;
+        var nextRun = workflow.start(workflow.pushEvent("v1.2.0"), Scenario.HEALTHY, next);
+        String reached = workflow.awaitState(next, "WaitForLock", "CheckDeployment");
+        call.release();
+        RunResult result = nextRun.await();
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason() + "; the service runs " + workflow.liveTaskDefinition());
+        assertEquals("WaitForLock", reached, "the next run waited for the kept lock");
+        assertTrue(workflow.lockAnswers(result).stream().anyMatch(a -> a.contains("is kept by the ended request " + name + " until ")),
+                workflow.lockAnswers(result).toString());
+        assertTrue(workflow.liveImage().endsWith("@" + workflow.digestOf("v1.2.0")), "the next run's image is live: " + workflow.liveImage());
+        assertFalse(workflow.lockHeld(), "the lock is free after the next run");
+        Map<String, AttributeValue> record = workflow.historyOf(name).get(0);
+        assertTrue(record.get("reason").s().contains("(StartDeployment's timeout after the end)"), record.toString());
     }
 
     /**
@@ -279,14 +320,6 @@ class StopExecutionIT {
 
     /** A slow deployment holding the lock while another run waits for it. */
     private record Holder(LocalRuntime.Run run, LambdaRuntime.Hold holding) {
-    }
-
-    /** Stops the run, then checks it is accounted for. */
-    private static void stopAndAccount(Workflow workflow, String name, LocalRuntime.Run run, LambdaRuntime.Hold hold,
-            boolean accepted) {
-        workflow.runtime.stop(workflow.runtime.executionArn(name));
-        Expected aborted = Expected.aborted(workflow.web.initialTaskDefinition());
-        account(workflow, name, run, hold::release, accepted ? aborted : aborted.notAccepted());
     }
 
     /**

@@ -122,19 +122,21 @@ final class Workflow {
         return runtime.start(input, scenario, name, line -> output.add(line.format()));
     }
 
-    /** Waits until the run's history shows {@code state} entered; fails after a minute. */
-    void awaitState(String name, String state) throws InterruptedException {
+    /** Waits until the run's history shows one of {@code states} entered, and answers the first; fails after two minutes. */
+    String awaitState(String name, String... states) throws InterruptedException {
         String arn = runtime.executionArn(name);
+        List<String> wanted = List.of(states);
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
             for (JsonNode event : sfn.history(arn)) {
-                if (state.equals(event.path("stateEnteredEventDetails").path("name").asText())) {
-                    return;
+                String entered = event.path("stateEnteredEventDetails").path("name").asText();
+                if (wanted.contains(entered)) {
+                    return entered;
                 }
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(name + " never entered " + state);
+        throw new AssertionError(name + " never entered any of " + wanted);
     }
 
     /** The next invocation of a function, held before its handler runs until released. */
