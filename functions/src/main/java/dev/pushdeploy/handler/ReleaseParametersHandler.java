@@ -9,6 +9,7 @@ import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.ReleaseParameterSeed;
 import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.Text;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -77,7 +78,7 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
             response.put("Data", Map.of("Created", Integer.toString(created.size())));
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            String reason = message.length() <= REASON_MAX ? message : message.substring(0, REASON_MAX - 1) + "…";
+            String reason = Text.atMost(message, REASON_MAX);
             log.error("release parameters failed", "request", request.requestType(), "reason", reason);
             response.put("Status", "FAILED");
             response.put("Reason", reason);

@@ -9,6 +9,7 @@ import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.StepError;
+import dev.pushdeploy.model.Text;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import java.time.Duration;
 import java.time.Instant;
@@ -182,7 +183,7 @@ public final class Reconciler {
             default -> Outcome.FAILED;
         };
         String cause = end.cause() == null || end.cause().isBlank() ? ""
-                : " (" + (end.cause().length() <= MAX_CAUSE ? end.cause() : end.cause().substring(0, MAX_CAUSE) + "…") + ")";
+                : " (" + Text.atMost(end.cause(), MAX_CAUSE) + ")";
         String how = switch (outcome) {
             case ABORTED -> "the execution was stopped" + cause;
             case TIMED_OUT -> "the execution ran into the state machine's time limit";

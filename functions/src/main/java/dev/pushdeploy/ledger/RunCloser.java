@@ -8,6 +8,7 @@ import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.model.Text;
 import dev.pushdeploy.model.TaskDefinition.Container;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.rollout.Deployment;
@@ -259,7 +260,7 @@ public final class RunCloser {
             return null;
         }
         String single = text.replaceAll("\\p{Cntrl}+", " ").strip();
-        return single.length() <= REASON_MAX ? single : single.substring(0, REASON_MAX - 1) + "…";
+        return Text.atMost(single, REASON_MAX);
     }
 
     /**

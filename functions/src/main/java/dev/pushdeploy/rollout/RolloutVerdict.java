@@ -4,6 +4,7 @@ import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.Verdict;
 import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.Text;
 import dev.pushdeploy.rollout.RolloutSnapshot.ContainerState;
 import dev.pushdeploy.rollout.RolloutSnapshot.TargetState;
 import dev.pushdeploy.rollout.RolloutSnapshot.TaskState;
@@ -470,7 +471,7 @@ public final class RolloutVerdict {
     }
 
     private static String cap(String reason) {
-        return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "…";
+        return Text.atMost(reason, MAX_REASON);
     }
 
     /** The snapshot seen from one rollout: which deployment, tasks and targets are ours. */

@@ -187,7 +187,7 @@ class ReconcilerTest {
         reconciler(false).reconcile(end("ABORTED", null, "x".repeat(32_768)), log());
 
         String reason = table.historyOf(KEY).get(0).reason();
-        assertTrue(reason.startsWith("the execution was stopped (" + "x".repeat(Reconciler.MAX_CAUSE) + "…) in state CheckDeployment"), reason);
+        assertTrue(reason.startsWith("the execution was stopped (" + "x".repeat(Reconciler.MAX_CAUSE - 1) + "…) in state CheckDeployment"), reason);
         assertTrue(reason.length() < Reconciler.MAX_CAUSE + 300, reason.length() + " characters");
     }
 
