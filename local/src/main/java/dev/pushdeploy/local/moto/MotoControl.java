@@ -53,11 +53,7 @@ public final class MotoControl implements InterpreterClock {
 
     @Override
     public double advance(double epochSeconds) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/clock/advance"))
-                .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(Json.object().put("to", epochSeconds).toString()))
-                .build();
-        return send(request).path("offset").asDouble();
+        return post("/clock/advance", Json.object().put("to", epochSeconds)).path("offset").asDouble();
     }
 
     /** The status changes after sequence number {@code after}, waiting up to {@code wait} for one. */
@@ -83,11 +79,12 @@ public final class MotoControl implements InterpreterClock {
         if (events != null) {
             body.put("historyEvents", events);
         }
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/limits"))
-                .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build();
-        return send(request).path("historyEvents").asInt();
+        return post("/limits", body).path("historyEvents").asInt();
+    }
+
+    private JsonNode post(String path, JsonNode body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
     }
 
     private JsonNode send(HttpRequest request) {
