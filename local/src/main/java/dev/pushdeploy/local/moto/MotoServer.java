@@ -72,7 +72,7 @@ public final class MotoServer implements AutoCloseable {
             }
             MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port),
                     URI.create("http://127.0.0.1:" + controlPort), dir);
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             server.awaitUp();
             server.post("/moto-api/config", "{\"stepfunctions\":{\"execute_state_machine\":true}}");
             return server;
