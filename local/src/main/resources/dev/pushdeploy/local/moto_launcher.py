@@ -42,6 +42,11 @@ Patches, all measured on moto 5.2.1:
     and every later GetExecutionHistory of that execution failed with a 500. moto also drops
     StopExecution's error and cause (DescribeExecution keeps them on Step Functions) and leaves a
     TIMED_OUT execution without a stopDate in DescribeExecution and ListExecutions.
+  * An execution a .sync task started (states:startExecution.sync, the release's deployments) runs on
+    when the execution that started it is stopped or reaches its time limit. Step Functions stops a
+    .sync task's job when its execution ends that way (the .sync policy grants the state machine
+    states:StopExecution on the executions it starts for that): the started executions still
+    running are stopped with it.
   * An execution's history has no limit; on Step Functions the 25,000th event ends it: that event is
     ExecutionFailed (States.Runtime, "The execution reached the maximum number of history events
     (25000)."), its previousEventId the one before, the execution FAILED with that error and cause.
@@ -481,6 +486,7 @@ def _ends_are_immediate():
         execution.pushdeploy_end_logged = True
         execution.pushdeploy_ended_here = True
         CHANGES.add(execution.exec_arn, status.value, at)
+        SYNC_CHILDREN.stop_started_by(execution.exec_arn)
 
     def stop(self, stop_date, error, cause):
         error, cause = getattr(request, "asked", None) or (error or None, cause or None)
@@ -536,6 +542,56 @@ def _ends_are_immediate():
     BaseExecutionWorkerCommunication._reflect_execution_status = reflect
     EventManager.add_event = add_event
     ExecutionWorker._get_evaluation_environment = environment
+
+
+class _SyncChildren:
+    """The executions each execution started through a .sync task, stopped when it ends from outside."""
+
+    def __init__(self):
+        self._lock = _threading.Lock()
+        self._started = {}
+
+    def add(self, parent, child, stop):
+        with self._lock:
+            self._started.setdefault(parent, []).append((child, stop))
+
+    def stop_started_by(self, parent):
+        with self._lock:
+            started = self._started.pop(parent, [])
+        for child, stop in started:
+            try:
+                stop(child)
+            except Exception as e:  # an execution that already ended refuses nothing; anything else is logged
+                print("pushdeploy: stopping %s with %s failed: %s" % (child, parent, e), file=sys.stderr, flush=True)
+
+
+SYNC_CHILDREN = _SyncChildren()
+
+
+def _sync_children_end_with_their_parent():
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn import (
+        StateTaskServiceSfn,
+    )
+    from moto.stepfunctions.parser.asl.utils.boto_client import boto_client_for
+
+    def remembering(original):
+        def build(self, env, resource_runtime_part, normalised_parameters, state_credentials):
+            child = env.stack[-1].get("ExecutionArn") if env.stack and isinstance(env.stack[-1], dict) else None
+            if child is not None:
+                parent = env.states.context_object.context_object_data["Execution"]["Id"]
+                client = boto_client_for(region=resource_runtime_part.region, service="stepfunctions",
+                                         state_credentials=state_credentials)
+
+                def stop(arn):
+                    if client.describe_execution(executionArn=arn)["status"] == "RUNNING":
+                        client.stop_execution(executionArn=arn)
+
+                SYNC_CHILDREN.add(parent, child, stop)
+            return original(self, env, resource_runtime_part, normalised_parameters, state_credentials)
+        return build
+
+    StateTaskServiceSfn._build_sync_resolver = remembering(StateTaskServiceSfn._build_sync_resolver)
+    StateTaskServiceSfn._build_sync2_resolver = remembering(StateTaskServiceSfn._build_sync2_resolver)
 
 
 def _history_is_paged():
@@ -709,6 +765,7 @@ def main():
     _patch_sfn_responses()
     _terminal_errors_escape_states_all()
     _ends_are_immediate()
+    _sync_children_end_with_their_parent()
     _timed_out_executions_have_a_stop_date()
     _history_is_paged()
     _context_has_redrive_count()

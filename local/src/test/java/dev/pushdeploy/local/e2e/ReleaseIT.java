@@ -184,6 +184,57 @@ class ReleaseIT {
         return secrets;
     }
 
+    /**
+     * An operator stops a release while both deployments watch their rollouts. Step Functions stops the
+     * executions a .sync task started when its own execution is stopped: each deployment ends ABORTED, is
+     * accounted for by the reconciler (one record, the lock free) and, RollBackStoppedRuns being on, its
+     * service goes back to the revision live before; neither runs on to deploy a release nobody wants.
+     */
+    @Test
+    void aStoppedReleaseStopsTheDeploymentsItIsRunning() throws InterruptedException {
+        runtime.simulator().scenario(Scenario.SLOW_START);
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        String release = sfn.startExecution(r -> r.stateMachineArn(runtime.stack().releaseStateMachineArn()).name("shop-3")
+                .input(MANIFEST)).executionArn();
+        List<String> deployments = List.of(runtime.executionArn("shop-3-web"), runtime.executionArn("shop-3-api"));
+        for (String deployment : deployments) {
+            awaitWatching(sfn, deployment);
+        }
+
+        sfn.stopExecution(r -> r.executionArn(release).cause("the wrong images"));
+
+        for (String deployment : deployments) {
+            LocalRuntime.Accounting accounted = runtime.accounting(deployment, java.time.Duration.ofMinutes(2))
+                    .orElseThrow(() -> new AssertionError(deployment + " was not accounted for: "
+                            + sfn.describeExecution(r -> r.executionArn(deployment)).statusAsString()));
+            assertEquals("ABORTED", accounted.status(), deployment);
+        }
+        assertEquals("ABORTED", sfn.describeExecution(r -> r.executionArn(release)).statusAsString());
+        for (StackOutputs.Service service : List.of(web, api)) {
+            assertEquals(List.of("ABORTED"), outcomes(service), service.target().serviceKey() + ": one record");
+            assertEquals(service.initialTaskDefinition(), live(service), service.target().serviceKey() + " went back (RollBackStoppedRuns)");
+            assertTrue(lockFree(service));
+        }
+    }
+
+    /** Waits until the deployment's history shows WaitForRollout entered (its rollout watched); fails after two minutes. */
+    private static void awaitWatching(SfnClient sfn, String deployment) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                boolean watching = sfn.getExecutionHistoryPaginator(r -> r.executionArn(deployment)).events().stream()
+                        .anyMatch(e -> e.stateEnteredEventDetails() != null && "WaitForRollout".equals(e.stateEnteredEventDetails().name()));
+                if (watching) {
+                    return;
+                }
+            } catch (software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException notYet) {
+                // the release has not started it yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(deployment + " never watched its rollout");
+    }
+
     private String digest(StackOutputs.Service service, String tag) {
         return runtime.clients().build(EcrClient.builder())
                 .describeImages(r -> r.repositoryName(service.target().repository()).imageIds(i -> i.imageTag(tag)))
