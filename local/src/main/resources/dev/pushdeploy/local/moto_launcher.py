@@ -553,12 +553,19 @@ class _SyncChildren:
 
     def add(self, parent, child, stop):
         with self._lock:
-            self._started.setdefault(parent, []).append((child, stop))
+            self._started.setdefault(parent, {})[child] = stop
+
+    def ended(self, parent, child):
+        with self._lock:
+            started = self._started.get(parent, {})
+            started.pop(child, None)
+            if not started:
+                self._started.pop(parent, None)
 
     def stop_started_by(self, parent):
         with self._lock:
-            started = self._started.pop(parent, [])
-        for child, stop in started:
+            started = self._started.pop(parent, {})
+        for child, stop in started.items():
             try:
                 stop(child)
             except Exception as e:  # an execution that already ended refuses nothing; anything else is logged
@@ -587,7 +594,20 @@ def _sync_children_end_with_their_parent():
                         client.stop_execution(executionArn=arn)
 
                 SYNC_CHILDREN.add(parent, child, stop)
-            return original(self, env, resource_runtime_part, normalised_parameters, state_credentials)
+            resolver = original(self, env, resource_runtime_part, normalised_parameters, state_credentials)
+            if child is None:
+                return resolver
+
+            def resolve():
+                try:
+                    answer = resolver()
+                except Exception:
+                    SYNC_CHILDREN.ended(parent, child)
+                    raise
+                if answer is not None:
+                    SYNC_CHILDREN.ended(parent, child)
+                return answer
+            return resolve
         return build
 
     StateTaskServiceSfn._build_sync_resolver = remembering(StateTaskServiceSfn._build_sync_resolver)
