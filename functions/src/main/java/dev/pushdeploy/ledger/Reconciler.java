@@ -37,8 +37,8 @@ import java.util.Optional;
  * invocation). RotateSecrets writes the secret slots and the database role without asking the lock;
  * StartDeployment and Rollback ask it before their UpdateService, which may still land afterwards (and
  * StartDeployment's undo of a move that landed late asks nothing). So a run stopped or timed out in one of
- * these keeps its lock, marked closing, until that invocation has surely ended (the end plus the function's timeout): no
- * next run rotates the same slots or moves the service while the old invocation may still write.
+ * these keeps its lock, marked closing, until that invocation has surely ended (the end plus the function's
+ * timeout): no next run rotates the same slots or moves the service while the old invocation may still write.
  */
 public final class Reconciler {
     static final String RECORDED_BY = "reconciler";
@@ -117,8 +117,7 @@ public final class Reconciler {
                     "the execution ended before its request was accepted: it wrote nothing");
         }
         String key = request.serviceKey();
-        Instant keepUntil = cutFromOutside(end) ? timeouts.of(last.get().state())
-                .map(timeout -> Objects.requireNonNull(end.endedAt(), "endedAt").plus(timeout).plus(KEEP_MARGIN)).orElse(null) : null;
+        Instant keepUntil = keepUntil(end, last.get().state());
         Optional<HistoryItem> existing = closer.recorded(request);
         if (existing.isPresent()) {
             closer.release(request, keepUntil);
@@ -149,12 +148,17 @@ public final class Reconciler {
     }
 
     /**
-     * Stopped, or ended by the state machine's time limit: whatever its step was doing. A FAILED execution was
-     * failed by its state's own end (every Task catches States.ALL; what fails the run is uncatchable, such as
-     * a result over the size limit), so no step of it is still running.
+     * Until when the run keeps its lock: null (released now) unless it was stopped or ran into the time limit
+     * in a state whose step may still write. A FAILED execution was failed by its state's own end (every Task
+     * catches States.ALL; what fails the run is uncatchable, such as a result over the size limit), so no
+     * step of it is still running.
      */
-    private static boolean cutFromOutside(ExecutionEnd end) {
-        return "ABORTED".equals(end.status()) || "TIMED_OUT".equals(end.status());
+    private Instant keepUntil(ExecutionEnd end, String state) {
+        if (!"ABORTED".equals(end.status()) && !"TIMED_OUT".equals(end.status())) {
+            return null;
+        }
+        return timeouts.of(state).map(timeout -> Objects.requireNonNull(end.endedAt(), "endedAt").plus(timeout).plus(KEEP_MARGIN))
+                .orElse(null);
     }
 
     /** The run reached its outcome; Finalize did not finish recording it. */
