@@ -196,10 +196,11 @@ class ReleaseIT {
         SfnClient sfn = runtime.clients().build(SfnClient.builder());
         String release = sfn.startExecution(r -> r.stateMachineArn(runtime.stack().releaseStateMachineArn()).name("shop-3")
                 .input(MANIFEST)).executionArn();
-        List<String> deployments = List.of(runtime.executionArn("shop-3-web"), runtime.executionArn("shop-3-api"));
-        for (String deployment : deployments) {
-            awaitWatching(sfn, deployment);
+        Workflow workflow = new Workflow(runtime);
+        for (String deployment : List.of("shop-3-web", "shop-3-api")) {
+            workflow.awaitState(deployment, "WaitForRollout");
         }
+        List<String> deployments = List.of(runtime.executionArn("shop-3-web"), runtime.executionArn("shop-3-api"));
 
         sfn.stopExecution(r -> r.executionArn(release).cause("the wrong images"));
 
@@ -215,24 +216,6 @@ class ReleaseIT {
             assertEquals(service.initialTaskDefinition(), live(service), service.target().serviceKey() + " went back (RollBackStoppedRuns)");
             assertTrue(lockFree(service));
         }
-    }
-
-    /** Waits until the deployment's history shows WaitForRollout entered (its rollout watched); fails after two minutes. */
-    private static void awaitWatching(SfnClient sfn, String deployment) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                boolean watching = sfn.getExecutionHistoryPaginator(r -> r.executionArn(deployment)).events().stream()
-                        .anyMatch(e -> e.stateEnteredEventDetails() != null && "WaitForRollout".equals(e.stateEnteredEventDetails().name()));
-                if (watching) {
-                    return;
-                }
-            } catch (software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException notYet) {
-                // the release has not started it yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(deployment + " never watched its rollout");
     }
 
     private String digest(StackOutputs.Service service, String tag) {

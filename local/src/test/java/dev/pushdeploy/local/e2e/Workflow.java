@@ -3,6 +3,7 @@ package dev.pushdeploy.local.e2e;
 import dev.pushdeploy.ops.History;
 import dev.pushdeploy.ops.StepFunctions;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.LocalRuntime;
@@ -122,17 +123,24 @@ final class Workflow {
         return runtime.start(input, scenario, name, line -> output.add(line.format()));
     }
 
-    /** Waits until the run's history shows one of {@code states} entered, and answers the first; fails after two minutes. */
+    /**
+     * Waits until the run's history shows one of {@code states} entered, and answers the first; a run not started yet
+     * (one a release starts) is waited for too. Fails after two minutes.
+     */
     String awaitState(String name, String... states) throws InterruptedException {
         String arn = runtime.executionArn(name);
         List<String> wanted = List.of(states);
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
-            for (JsonNode event : sfn.history(arn)) {
-                String entered = event.path("stateEnteredEventDetails").path("name").asText();
-                if (wanted.contains(entered)) {
-                    return entered;
+            try {
+                for (JsonNode event : sfn.history(arn)) {
+                    String entered = event.path("stateEnteredEventDetails").path("name").asText();
+                    if (wanted.contains(entered)) {
+                        return entered;
+                    }
                 }
+            } catch (ExecutionDoesNotExistException notYet) {
+                // not started yet
             }
             Thread.sleep(100);
         }
