@@ -31,6 +31,11 @@ public final class Env {
     /** Whole seconds: the Rollback function's timeout (its move may land after its execution ended). */
     public static final String ROLLBACK_TIMEOUT_SECONDS = "ROLLBACK_TIMEOUT_SECONDS";
 
+    /** The deployment workflow's state machine: a release's deployments and rollbacks are its executions. */
+    public static final String DEPLOY_STATE_MACHINE_ARN = "DEPLOY_STATE_MACHINE_ARN";
+    /** The release workflow's state machine (whether or not the stack has one): the reconciler tells its ends from the deployments'. */
+    public static final String RELEASE_STATE_MACHINE_ARN = "RELEASE_STATE_MACHINE_ARN";
+
     private Env() {
     }
 

@@ -2,10 +2,15 @@ package dev.pushdeploy.handler;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.SfnExecutions;
+import dev.pushdeploy.adapter.aws.SfnReleaseRuns;
+import dev.pushdeploy.adapter.aws.SnsOutcomeSink;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.Reconciler;
+import dev.pushdeploy.ledger.ReleaseCloser;
+import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.ledger.RunCloser;
 import dev.pushdeploy.ledger.RunHistory;
 import dev.pushdeploy.log.StepLog;
@@ -16,8 +21,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Reconcile: target of the EventBridge rule on the state machine's "Step Functions Execution Status
- * Change" events. Does for the ended execution whatever Finalize did not (see {@link Reconciler}).
+ * Reconcile: target of the EventBridge rules on the state machines' "Step Functions Execution Status
+ * Change" events. Does for an ended deployment whatever Finalize did not (see {@link Reconciler}), and
+ * for an ended release whatever its Record state did not (see {@link ReleaseCloser}).
  */
 public final class ReconcileHandler extends StepHandler<ReconcileHandler.ExecutionStatusEvent, Reconciler.Reconciled> {
     static final String SOURCE = "aws.states";
@@ -38,6 +44,8 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
     }
 
     private final Reconciler reconciler;
+    private final ReleaseCloser releases;
+    private final String releaseStateMachineArn;
     private final Clock clock;
 
     /** Wired from the environment, as Lambda runs it. */
@@ -47,21 +55,31 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
 
     /** Wired from the environment, reading time from {@code clock}. */
     public ReconcileHandler(Clock clock) {
-        this(FinalizeHandler.Closers.fromEnvironment(clock), Env.flag(Env.ROLL_BACK_STOPPED_RUNS),
+        this(FinalizeHandler.Closers.fromEnvironment(clock), new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws::ecs),
+                releaseCloser(Env.flag(Env.ROLL_BACK_STOPPED_RUNS), clock), Env.require(Env.RELEASE_STATE_MACHINE_ARN),
+                Env.flag(Env.ROLL_BACK_STOPPED_RUNS),
                 new Reconciler.StepTimeouts(Env.seconds(Env.ROTATE_SECRETS_TIMEOUT_SECONDS), Env.seconds(Env.START_DEPLOYMENT_TIMEOUT_SECONDS),
                         Env.seconds(Env.ROLLBACK_TIMEOUT_SECONDS)), clock);
     }
 
-    private ReconcileHandler(RunCloser closer, boolean rollBackStoppedRuns, Reconciler.StepTimeouts timeouts, Clock clock) {
-        this(closer, new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws::ecs), rollBackStoppedRuns, timeouts, clock);
-    }
-
-    public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, boolean rollBackStoppedRuns,
-            Reconciler.StepTimeouts timeouts, Clock clock) {
+    /**
+     * @param releases               what is done for an ended release
+     * @param releaseStateMachineArn the release workflow's state machine: its ends go to {@code releases}, every other end to the reconciler
+     */
+    public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, ReleaseCloser releases, String releaseStateMachineArn,
+            boolean rollBackStoppedRuns, Reconciler.StepTimeouts timeouts, Clock clock) {
         super(ExecutionStatusEvent.class, "Reconcile");
         this.clock = clock;
+        this.releases = releases;
+        this.releaseStateMachineArn = releaseStateMachineArn;
         this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, PrimingSample.orWhilePriming(closer::holds), clock),
                 rollBackStoppedRuns, timeouts);
+    }
+
+    private static ReleaseCloser releaseCloser(boolean rollBackStoppedRuns, Clock clock) {
+        return new ReleaseCloser(new SfnReleaseRuns(Aws::sfn, Env.require(Env.DEPLOY_STATE_MACHINE_ARN)),
+                new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), new SnsOutcomeSink(Aws.sns(), Env.require(Env.TOPIC_ARN)),
+                rollBackStoppedRuns, clock);
     }
 
     /** The priming execution's end, stopped (Step Functions refuses its history; priming answers it). */
@@ -81,7 +99,16 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
         }
         Detail detail = event.detail();
         Instant endedAt = detail.stopDate() != null ? Instant.ofEpochMilli(detail.stopDate()) : clock.instant();
-        return reconciler.reconcile(new Reconciler.ExecutionEnd(detail.executionArn(), detail.status(), detail.error(),
-                detail.cause(), endedAt), log);
+        Reconciler.ExecutionEnd end = new Reconciler.ExecutionEnd(detail.executionArn(), detail.status(), detail.error(), detail.cause(), endedAt);
+        if (releaseStateMachineArn.equals(detail.stateMachineArn())) {
+            if (detail.name() == null || detail.name().isBlank()) {
+                throw new InvalidRequestException("detail.name", "is missing: a release's end names its execution");
+            }
+            ReleaseCloser.Closed closed = releases.close(end, detail.name(), log);
+            return new Reconciler.Reconciled(end.executionArn(), null,
+                    closed.record().map(r -> Outcome.valueOf(r.outcome())).orElse(null), closed.recorded(), closed.announced(),
+                    "release " + detail.name() + ": " + closed.detail());
+        }
+        return reconciler.reconcile(end, log);
     }
 }

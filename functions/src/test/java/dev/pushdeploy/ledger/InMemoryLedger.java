@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** {@link LedgerTable} in memory, with the same conditional semantics as {@link DynamoLedger}. */
-public final class InMemoryLedger implements LedgerTable {
+/** {@link LedgerTable} and {@link ReleaseRecords} in memory, with the same conditional semantics as {@link DynamoLedger}. */
+public final class InMemoryLedger implements LedgerTable, ReleaseRecords {
+    public final Map<String, ReleaseRecord> releases = new ConcurrentHashMap<>();
     public final Map<String, LockItem> locks = new ConcurrentHashMap<>();
     public final Map<String, Map<String, WaiterItem>> waiters = new ConcurrentHashMap<>();
     public final Map<String, TreeMap<String, HistoryItem>> history = new ConcurrentHashMap<>();
@@ -139,5 +140,26 @@ public final class InMemoryLedger implements LedgerTable {
         List<HistoryItem> items = new ArrayList<>(history.getOrDefault(serviceKey, new TreeMap<>()).values());
         items.sort(Comparator.comparing(HistoryItem::sortKey));
         return items;
+    }
+
+    @Override
+    public synchronized Optional<ReleaseRecord> release(String release) {
+        return Optional.ofNullable(releases.get(release));
+    }
+
+    @Override
+    public synchronized boolean putRelease(ReleaseRecord record) {
+        return releases.putIfAbsent(record.release(), record) == null;
+    }
+
+    @Override
+    public synchronized boolean setReleasePublished(String release, boolean published) {
+        ReleaseRecord r = releases.get(release);
+        if (r == null || r.recordedBy() == null || r.published() == published) {
+            return false;
+        }
+        releases.put(release, new ReleaseRecord(r.release(), r.outcome(), r.reason(), r.cause(), r.services(), r.execution(),
+                r.recordedAt(), r.recordedBy(), published));
+        return true;
     }
 }

@@ -33,6 +33,44 @@ public abstract class LedgerTableContract {
                 List.of("web:0"), List.of(), "2025-01-01T00:00:00.000Z", "Finalize", null, false);
     }
 
+    /** The same table's release records (both implementations keep them in the one table). */
+    protected ReleaseRecords releases() {
+        return (ReleaseRecords) subject();
+    }
+
+    static ReleaseRecord release(String name, String outcome) {
+        return new ReleaseRecord(name, outcome, "release " + name + ": why", "the release was stopped",
+                List.of(new ReleaseRecord.ServiceEnd("pushdeploy/web", "repo@sha256:" + "1".repeat(64), name + "-web", "SUCCEEDED",
+                                "ROLLING_BACK", "STARTED", name + "-web-rollback", "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"),
+                        new ReleaseRecord.ServiceEnd("pushdeploy/api", "repo@sha256:" + "2".repeat(64), name + "-api", "ABORTED",
+                                "UNVERIFIED", null, null, null)),
+                "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-release:" + name, "2025-01-01T00:00:00.000Z", "reconciler",
+                false);
+    }
+
+    @Test
+    void aReleaseRecordIsWrittenOnceAndReadBack() {
+        assertTrue(releases().release("shop-1").isEmpty());
+
+        assertTrue(releases().putRelease(release("shop-1", "ABORTED")));
+        assertFalse(releases().putRelease(release("shop-1", "TIMED_OUT")), "there is one");
+
+        assertEquals(release("shop-1", "ABORTED"), releases().release("shop-1").orElseThrow());
+        assertTrue(releases().release("shop-2").isEmpty());
+    }
+
+    @Test
+    void aReleasesNotificationIsClaimedOnce() {
+        assertFalse(releases().setReleasePublished("shop-1", true), "no record");
+        releases().putRelease(release("shop-1", "ABORTED"));
+
+        assertTrue(releases().setReleasePublished("shop-1", true));
+        assertFalse(releases().setReleasePublished("shop-1", true), "claimed");
+        assertTrue(releases().release("shop-1").orElseThrow().published());
+        assertTrue(releases().setReleasePublished("shop-1", false), "given back");
+        assertFalse(releases().release("shop-1").orElseThrow().published());
+    }
+
     @Test
     void aFreeLockIsTakenAndReadBack() {
         assertTrue(subject().tryLock(KEY, lock("a", NOW + 60), NOW, null));

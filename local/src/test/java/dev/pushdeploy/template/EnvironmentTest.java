@@ -1,6 +1,7 @@
 package dev.pushdeploy.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +84,8 @@ class EnvironmentTest {
                 "LifecycleHookFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "FinalizeFunction", closer,
                 "ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROLL_BACK_STOPPED_RUNS", "ROTATE_SECRETS_TIMEOUT_SECONDS",
-                        "START_DEPLOYMENT_TIMEOUT_SECONDS", "ROLLBACK_TIMEOUT_SECONDS")).collect(Collectors.toSet()));
+                        "START_DEPLOYMENT_TIMEOUT_SECONDS", "ROLLBACK_TIMEOUT_SECONDS", "DEPLOY_STATE_MACHINE_ARN", "RELEASE_STATE_MACHINE_ARN"))
+                        .collect(Collectors.toSet()));
         Set<String> jvmOptions = new TreeSet<>();
         for (String function : Repo.FUNCTIONS.keySet()) {
             Map<String, String> variables = FunctionEnvironment.of(STACK, function);
@@ -109,5 +111,14 @@ class EnvironmentTest {
         assertEquals(String.valueOf(timeout), FunctionEnvironment.of(STACK, "ReconcileFunction").get(variable));
         assertTrue(timeout + Reconciler.KEEP_MARGIN.toSeconds() < LockService.RECLAIM_AFTER_SECONDS,
                 "a waiter takes an ended holder's lock over only after any step of it has ended");
+    }
+
+    /** The reconciler tells a release's end from a deployment's by the state machines' ARNs, as the stack names them. */
+    @Test
+    void theReconcilerKnowsBothStateMachines() {
+        Map<String, String> variables = FunctionEnvironment.of(STACK, "ReconcileFunction");
+        assertEquals(STACK.ref("StateMachine"), variables.get("DEPLOY_STATE_MACHINE_ARN"));
+        assertEquals(STACK.ref("ReleaseStateMachine"), variables.get("RELEASE_STATE_MACHINE_ARN"));
+        assertNotEquals(variables.get("DEPLOY_STATE_MACHINE_ARN"), variables.get("RELEASE_STATE_MACHINE_ARN"));
     }
 }

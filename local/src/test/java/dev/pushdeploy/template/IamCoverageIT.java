@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Secret;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Each function's IAM statements in template.yaml cover the AWS calls its code makes. Each
@@ -143,6 +144,59 @@ class IamCoverageIT {
         System.out.println(function + " exercised " + checked.exercised());
         assertTrue(checked.denied().isEmpty(), function + "'s role " + roleOf(stack, function) + " lacks:\n"
                 + String.join("\n", checked.denied()));
+    }
+
+    /**
+     * The reconciler on a release's end (events/reconcile-release.json): a release stopped after its plan, one
+     * deployment of which had gone live, is read (its history, its deployment), the deployment rolled back
+     * (StartExecution), the release recorded and announced, all under the reconciler's role.
+     */
+    @Test
+    void aReleasesEndIsReconciledWithinTheReconcilersRole(Emulator emulator) throws Exception {
+        World world = World.create(emulator);
+        Deployment stack = stackFor(world, "ReconcileFunction");
+        Map<String, String> environment = environment(stack, "ReconcileFunction", emulator);
+        SfnClient sfn = emulator.client(SfnClient.builder());
+        String role = "arn:aws:iam::" + Emulator.ACCOUNT + ":role/stand-in";
+        String plan = """
+                {"release": "shop-1", "reason": "release shop-1: why", "rollbackReason": "release shop-1 rolled back: why",
+                 "services": [{"service": "pushdeploy/web", "image": "web@sha256:%s", "execution": "shop-1-web",
+                               "rollbackExecution": "shop-1-web-rollback"}]}""".formatted("1".repeat(64));
+        String deploy = sfn.createStateMachine(r -> r.name(World.STATE_MACHINE).roleArn(role).definition("""
+                {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": true,
+                 "Result": {"request": {"decision": "PROCEED", "previousTaskDefinition": "%s"}}}}}""".formatted(world.liveTaskDefinition)))
+                .stateMachineArn();
+        assertEquals(environment.get("DEPLOY_STATE_MACHINE_ARN"), deploy);
+        String web = sfn.startExecution(r -> r.stateMachineArn(deploy).name("shop-1-web").input("{}")).executionArn();
+        String release = sfn.createStateMachine(r -> r.name("pushdeploy-release").roleArn(role).definition("""
+                {"StartAt": "Plan", "States": {"Plan": {"Type": "Pass", "Result": %s, "Next": "Deploy"},
+                 "Deploy": {"Type": "Wait", "Seconds": 3600, "End": true}}}""".formatted(plan))).stateMachineArn();
+        assertEquals(environment.get("RELEASE_STATE_MACHINE_ARN"), release);
+        String shop1 = sfn.startExecution(r -> r.stateMachineArn(release).name("shop-1").input("{}")).executionArn();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while ((!"SUCCEEDED".equals(sfn.describeExecution(r -> r.executionArn(web)).statusAsString())
+                || sfn.getExecutionHistory(r -> r.executionArn(shop1)).events().stream().noneMatch(e -> e.stateExitedEventDetails() != null))
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        sfn.stopExecution(r -> r.executionArn(shop1));
+        String event = Files.readString(Repo.events("reconcile-release.json"));
+
+        List<Call> calls = FunctionEnvironment.with(environment, () -> {
+            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, "ReconcileFunction"))
+                    .getConstructor().newInstance();
+            return RecordingInterceptor.record(() -> handler.handleRequest(
+                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+        });
+
+        assertEquals("SUCCEEDED", sfn.describeExecution(r -> r.executionArn(deploy.replace(":stateMachine:", ":execution:")
+                + ":shop-1-web-rollback")).statusAsString(), "the rollback of the deployment that went live ran");
+        Set<String> operations = new TreeSet<>();
+        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        assertTrue(operations.containsAll(Set.of("Sfn.GetExecutionHistory", "Sfn.DescribeExecution", "Sfn.StartExecution",
+                "DynamoDb.PutItem", "DynamoDb.UpdateItem", "Sns.Publish")), operations.toString());
+        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, "ReconcileFunction")), calls);
+        assertTrue(checked.denied().isEmpty(), "the reconciler's role lacks:\n" + String.join("\n", checked.denied()));
     }
 
     /**

@@ -4,10 +4,13 @@ import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.RolloutReach;
 import dev.pushdeploy.ledger.LedgerTable;
 import dev.pushdeploy.ledger.LockItem;
+import dev.pushdeploy.ledger.ReleaseRecord;
+import dev.pushdeploy.ledger.ReleaseRecords;
 import dev.pushdeploy.ledger.VerifiedRevisions;
 import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.model.Action;
+import dev.pushdeploy.adapter.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,10 +25,12 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * {@link LedgerTable} over DynamoDB. Layout (one table, {@code pk}/{@code sk}, TTL attribute
  * {@code expiresAt}): lock {@code svc#<cluster>/<service>} / {@code lock}; waiters {@code svc#…} /
  * {@code wait#<requestId>}; the arrival sequence {@code svc#…} / {@code arrivals} (an atomic counter);
- * history {@code svc#…} / {@code hist#<ISO time>#<requestId>}. Lock and waiter reads are strongly
- * consistent.
+ * history {@code svc#…} / {@code hist#<ISO time>#<requestId>}; a release's record {@code rel#<release>} /
+ * {@code release} (its services one JSON string, as the release workflow writes it). Lock and waiter reads
+ * are strongly consistent.
  */
-public final class DynamoLedger implements LedgerTable {
+public final class DynamoLedger implements LedgerTable, ReleaseRecords {
+    private static final String RELEASE = "release";
     private static final String LOCK = "lock";
     private static final String WAIT = "wait#";
     private static final String HIST = "hist#";
@@ -199,8 +204,12 @@ public final class DynamoLedger implements LedgerTable {
 
     @Override
     public boolean putHistory(String serviceKey, HistoryItem h) {
-        Map<String, AttributeValue> item = historyAttributes(serviceKey, h);
-        return AwsCall.run("dynamodb:PutItem history " + h.sortKey() + " of " + serviceKey, () -> {
+        return putUnlessExists("history " + h.sortKey() + " of " + serviceKey, historyAttributes(serviceKey, h));
+    }
+
+    /** Puts the item unless one with its key exists; false when it existed. */
+    private boolean putUnlessExists(String what, Map<String, AttributeValue> item) {
+        return AwsCall.run("dynamodb:PutItem " + what, () -> {
             try {
                 dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(sk)"));
                 return true;
@@ -258,9 +267,14 @@ public final class DynamoLedger implements LedgerTable {
 
     @Override
     public boolean setPublished(String serviceKey, String sortKey, boolean published) {
-        return AwsCall.run("dynamodb:UpdateItem history " + sortKey + " of " + serviceKey, () -> {
+        return setPublished("history " + sortKey + " of " + serviceKey, key(serviceKey, sortKey), published);
+    }
+
+    /** Sets the item's {@code published} flag unless it has that value already (or there is no item); false then. */
+    private boolean setPublished(String what, Map<String, AttributeValue> key, boolean published) {
+        return AwsCall.run("dynamodb:UpdateItem " + what, () -> {
             try {
-                dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, sortKey))
+                dynamo.updateItem(r -> r.tableName(table).key(key)
                         .conditionExpression("attribute_exists(sk) AND #published <> :value")
                         .updateExpression("SET #published = :value")
                         .expressionAttributeNames(Map.of("#published", "published"))
@@ -270,6 +284,50 @@ public final class DynamoLedger implements LedgerTable {
                 return false;
             }
         });
+    }
+
+    @Override
+    public Optional<ReleaseRecord> release(String release) {
+        return AwsCall.run("dynamodb:GetItem record of release " + release, () -> {
+            Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(releaseKey(release)).consistentRead(true)).item();
+            return item == null || item.isEmpty() ? Optional.<ReleaseRecord>empty() : Optional.of(releaseRecord(release, item));
+        });
+    }
+
+    @Override
+    public boolean putRelease(ReleaseRecord record) {
+        Map<String, AttributeValue> item = new HashMap<>(releaseKey(record.release()));
+        put(item, "outcome", s(record.outcome()));
+        put(item, "reason", s(record.reason()));
+        put(item, "cause", s(record.cause()));
+        put(item, "services", s(Json.write(record.services())));
+        put(item, "execution", s(record.execution()));
+        put(item, "recordedAt", s(record.recordedAt()));
+        put(item, "recordedBy", s(record.recordedBy()));
+        put(item, "published", AttributeValue.fromBool(record.published()));
+        return putUnlessExists("record of release " + record.release(), item);
+    }
+
+    @Override
+    public boolean setReleasePublished(String release, boolean published) {
+        return setPublished("record of release " + release, releaseKey(release), published);
+    }
+
+    private static Map<String, AttributeValue> releaseKey(String release) {
+        return Map.of("pk", s("rel#" + release), "sk", s(RELEASE));
+    }
+
+    /** The services as a list of their own: the release workflow writes them as one JSON string. */
+    record Services(List<ReleaseRecord.ServiceEnd> services) {
+    }
+
+    private static ReleaseRecord releaseRecord(String release, Map<String, AttributeValue> item) {
+        String services = text(item, "services");
+        AttributeValue published = item.get("published");
+        return new ReleaseRecord(release, text(item, "outcome"), text(item, "reason"), text(item, "cause"),
+                services == null ? List.of() : Json.read("{\"services\":" + services + "}", Services.class).services(),
+                text(item, "execution"), text(item, "recordedAt"), text(item, "recordedBy"),
+                published != null && Boolean.TRUE.equals(published.bool()));
     }
 
     private Optional<Map<String, AttributeValue>> get(String serviceKey, String sortKey) {

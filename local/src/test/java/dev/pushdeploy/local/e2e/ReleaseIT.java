@@ -14,6 +14,8 @@ import dev.pushdeploy.cli.CliProcess;
 import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.daemon.LocalDaemon;
 import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.endpoint.CallHold;
+import dev.pushdeploy.local.endpoint.ExecutionScope;
 import dev.pushdeploy.local.stack.PipelineTemplate;
 import dev.pushdeploy.ops.CloudFormation;
 import dev.pushdeploy.ops.Connection;
@@ -216,6 +218,83 @@ class ReleaseIT {
             assertEquals(service.initialTaskDefinition(), live(service), service.target().serviceKey() + " went back (RollBackStoppedRuns)");
             assertTrue(lockFree(service));
         }
+        accounted(release);
+        Map<String, AttributeValue> record = releaseRecord("shop-3");
+        assertEquals("ABORTED", record.get("outcome").s(), record.toString());
+        assertEquals("reconciler", record.get("recordedBy").s());
+        assertTrue(record.get("cause").s().startsWith("the release was stopped (the wrong images)"), record.toString());
+        for (StackOutputs.Service service : List.of(web, api)) {
+            JsonNode result = result(Json.tree("{\"services\":" + record.get("services").s() + "}"), service);
+            assertEquals(List.of("ABORTED", "UNVERIFIED"), List.of(result.path("deployment").asText(), result.path("state").asText()),
+                    result.toString());
+        }
+        assertEquals(List.of("pushdeploy release shop-3: ABORTED"), releaseNotices(), "the release's notification, once");
+    }
+
+    /**
+     * A release stopped after one service went live and while the other's deployment was still starting:
+     * the one still starting is stopped (its own reconciler undoes the move it makes late), and the one
+     * live goes back by the rollback execution the release's own rollback would have started
+     * (RollBackStoppedRuns); the release gets its record and one notification, saying so.
+     */
+    @Test
+    void aStoppedReleaseTakesBackWhatItHadAlreadyMoved() throws InterruptedException {
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        CallHold apiMove = runtime.holdCall(r -> "shop-4-api".equals(r.header(ExecutionScope.HEADER)) && r.operation().equals("UpdateService"));
+        String release = sfn.startExecution(r -> r.stateMachineArn(runtime.stack().releaseStateMachineArn()).name("shop-4")
+                .input(MANIFEST)).executionArn();
+        assertTrue(apiMove.awaitArrival(java.time.Duration.ofMinutes(2)), "api's StartDeployment sent UpdateService");
+        String webRun = runtime.executionArn("shop-4-web");
+        assertEquals("SUCCEEDED", runtime.accounting(webRun, java.time.Duration.ofMinutes(2)).orElseThrow(
+                () -> new AssertionError("web's deployment did not end")).status());
+        String movedTo = live(web);
+        assertNotEquals(web.initialTaskDefinition(), movedTo);
+
+        sfn.stopExecution(r -> r.executionArn(release).cause("the wrong images"));
+        accounted(release);
+        apiMove.release();
+
+        LocalRuntime.Accounting back = runtime.accounting(runtime.executionArn("shop-4-web-rollback"), java.time.Duration.ofMinutes(3))
+                .orElseThrow(() -> new AssertionError("no rollback of web ended"));
+        assertEquals("SUCCEEDED", back.status());
+        assertEquals(web.initialTaskDefinition(), live(web), "web went back to the revision live before the release");
+        assertEquals(List.of("ROLLED_BACK"), outcomes(web), "web's record, completed by its rollback");
+        assertEquals("shop-4-web-rollback", history(web).get(0).get("undoneBy").s());
+        assertTrue(lockFree(web));
+        LocalRuntime.Accounting apiEnd = runtime.accounting(runtime.executionArn("shop-4-api"), java.time.Duration.ofMinutes(2)).orElseThrow();
+        assertEquals("ABORTED", apiEnd.status());
+        assertEquals(List.of("ABORTED"), outcomes(api));
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!api.initialTaskDefinition().equals(live(api)) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(api.initialTaskDefinition(), live(api), "api's late move undone by its step");
+
+        Map<String, AttributeValue> record = releaseRecord("shop-4");
+        assertEquals("ABORTED", record.get("outcome").s(), record.toString());
+        JsonNode services = Json.tree("{\"services\":" + record.get("services").s() + "}");
+        JsonNode webResult = result(services, web);
+        assertEquals(List.of("SUCCEEDED", "ROLLING_BACK", "STARTED", "shop-4-web-rollback", web.initialTaskDefinition()),
+                List.of(webResult.path("deployment").asText(), webResult.path("state").asText(), webResult.path("rollback").asText(),
+                        webResult.path("rollbackExecution").asText(), webResult.path("rollbackTo").asText()), webResult.toString());
+        JsonNode apiResult = result(services, api);
+        assertEquals(List.of("ABORTED", "UNVERIFIED"), List.of(apiResult.path("deployment").asText(), apiResult.path("state").asText()));
+        assertTrue(record.get("cause").s().contains("going back to the revision live before (RollBackStoppedRuns): pushdeploy/web"),
+                record.toString());
+        assertEquals(List.of("pushdeploy release shop-4: ABORTED"), releaseNotices());
+    }
+
+    /** The release's end went to the reconciler, which answered. */
+    private void accounted(String release) {
+        LocalRuntime.Accounting accounted = runtime.accounting(release, java.time.Duration.ofMinutes(2))
+                .orElseThrow(() -> new AssertionError(release + " was not accounted for"));
+        assertEquals(1, accounted.deliveries().size(), "one rule on the release's end: " + accounted.deliveries());
+        assertTrue(!accounted.failed(), accounted.deliveries().toString());
+    }
+
+    private List<String> releaseNotices() {
+        return runtime.notifications().stream().map(Json::tree).filter(n -> n.has("release"))
+                .map(n -> "pushdeploy release " + n.path("release").asText() + ": " + n.path("outcome").asText()).toList();
     }
 
     private String digest(StackOutputs.Service service, String tag) {

@@ -1,0 +1,93 @@
+package dev.pushdeploy.adapter.aws;
+
+import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ledger.ReleaseRuns;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.ReleasePlan;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * Step Functions, as the reconciler of a release reads it: the release's plan from its history (the Plan
+ * state's output), the deployment workflow's executions by name (DescribeExecution), and a service's
+ * rollback started as the release's own rollback starts it (StartExecution, the name making it once).
+ */
+public final class SfnReleaseRuns implements ReleaseRuns {
+    private static final int PAGE = 100;
+    private static final String PLAN = "Plan";
+
+    private final Supplier<SfnClient> sfn;
+    private final String deployStateMachineArn;
+
+    /** @param deployStateMachineArn the deployment workflow the release starts its executions of */
+    public SfnReleaseRuns(Supplier<SfnClient> sfn, String deployStateMachineArn) {
+        this.sfn = sfn;
+        this.deployStateMachineArn = deployStateMachineArn;
+    }
+
+    @Override
+    public Optional<ReleasePlan> plan(String releaseExecutionArn) {
+        String token = null;
+        do {
+            String page = token;
+            GetExecutionHistoryResponse response = AwsCall.run("states:GetExecutionHistory " + releaseExecutionArn, () ->
+                    sfn.get().getExecutionHistory(r -> r.executionArn(releaseExecutionArn).maxResults(PAGE).nextToken(page)));
+            for (HistoryEvent event : response.events()) {
+                if (event.stateExitedEventDetails() != null && PLAN.equals(event.stateExitedEventDetails().name())
+                        && event.stateExitedEventDetails().output() != null) {
+                    ReleasePlan plan = Json.read(event.stateExitedEventDetails().output(), ReleasePlan.class);
+                    return plan.release() == null ? Optional.empty() : Optional.of(plan);
+                }
+            }
+            token = response.nextToken();
+        } while (token != null);
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Run> run(String name) {
+        String arn = deployStateMachineArn.replace(":stateMachine:", ":execution:") + ":" + name;
+        Optional<DescribeExecutionResponse> found = AwsCall.run("states:DescribeExecution " + arn, () -> {
+            try {
+                return Optional.of(sfn.get().describeExecution(r -> r.executionArn(arn)));
+            } catch (ExecutionDoesNotExistException absent) {
+                return Optional.<DescribeExecutionResponse>empty();
+            }
+        });
+        return found.map(execution -> {
+            Object request = execution.output() == null ? null : Json.member(Json.parse(execution.output()), "request");
+            Object decision = Json.member(request, "decision");
+            Object previous = Json.member(request, "previousTaskDefinition");
+            return new Run(execution.statusAsString(), execution.error(),
+                    decision(decision), previous instanceof String p ? p : null);
+        });
+    }
+
+    @Override
+    public boolean startRollback(String name, Rollback rollback) {
+        String input = Json.write(new RollbackInput("rollback", rollback.service(), rollback.to(), rollback.reason(), rollback.undoes()));
+        return AwsCall.run("states:StartExecution " + name, () -> {
+            try {
+                sfn.get().startExecution(r -> r.stateMachineArn(deployStateMachineArn).name(name).input(input));
+                return true;
+            } catch (ExecutionAlreadyExistsException exists) {
+                return false;
+            }
+        });
+    }
+
+    private static Decision decision(Object value) {
+        return Arrays.stream(Decision.values()).filter(d -> d.name().equals(value)).findFirst().orElse(null);
+    }
+
+    /** The deployment workflow's input for a rollback, as the release workflow's RollBackService state gives it. */
+    record RollbackInput(String action, String service, String to, String reason, String undoes) {
+    }
+}

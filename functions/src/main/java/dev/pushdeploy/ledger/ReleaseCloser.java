@@ -1,0 +1,164 @@
+package dev.pushdeploy.ledger;
+
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.ReleasePlan;
+import dev.pushdeploy.model.Text;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The accounting guarantee for a release: one that ended without its Record state (stopped, timed out,
+ * failed by a service limit) gets its record and its notification here, once. Step Functions stops the
+ * deployments a stopped release was running (each is accounted for by its own reconciler); a deployment
+ * that had already gone live stays on the release's image unless {@code rollBackStoppedRuns} is on, when it
+ * goes back by the rollback execution the release's own rollback would have started (same name, same input).
+ * Safe to repeat: a rollback execution is started once (its name), the record is written once, the
+ * notification claimed on the record before it is sent.
+ */
+public final class ReleaseCloser {
+    static final String RECORDED_BY = "reconciler";
+    /** The ends the workflow reaches through its Record state (REJECTED writes nothing, by design). */
+    private static final Set<String> OWN_ENDS = Set.of("ROLLED_BACK", "FAILED", "REJECTED");
+
+    private final ReleaseRuns runs;
+    private final ReleaseRecords records;
+    private final ReleaseSink sink;
+    private final boolean rollBackStoppedRuns;
+    private final Clock clock;
+
+    public ReleaseCloser(ReleaseRuns runs, ReleaseRecords records, ReleaseSink sink, boolean rollBackStoppedRuns, Clock clock) {
+        this.runs = runs;
+        this.records = records;
+        this.sink = sink;
+        this.rollBackStoppedRuns = rollBackStoppedRuns;
+        this.clock = clock;
+    }
+
+    /**
+     * What the reconciler did for a release.
+     *
+     * @param record the release's record, when it has one (written now or before)
+     */
+    public record Closed(Optional<ReleaseRecord> record, boolean recorded, boolean announced, String detail) {
+    }
+
+    public Closed close(Reconciler.ExecutionEnd end, String release, StepLog log) {
+        String status = end.status();
+        if ("RUNNING".equals(status) || "SUCCEEDED".equals(status) || "FAILED".equals(status) && OWN_ENDS.contains(end.error())) {
+            return new Closed(Optional.empty(), false, false, "the release ended through its own Record state (" + status + ")");
+        }
+        Optional<ReleaseRecord> existing = records.release(release);
+        if (existing.isPresent()) {
+            boolean announced = RECORDED_BY.equals(existing.get().recordedBy()) && announce(existing.get());
+            log.info("release already recorded", "release", release, "outcome", existing.get().outcome(), "announced", announced);
+            return new Closed(existing, false, announced, "recorded before");
+        }
+        Optional<ReleasePlan> plan = runs.plan(end.executionArn());
+        List<ReleaseRecord.ServiceEnd> services = plan.map(p -> p.services().stream().map(e -> serviceEnd(p, e, log)).toList())
+                .orElse(List.of());
+        String outcome = switch (status) {
+            case "ABORTED" -> "ABORTED";
+            case "TIMED_OUT" -> "TIMED_OUT";
+            default -> "FAILED";
+        };
+        ReleaseRecord record = new ReleaseRecord(release, outcome, plan.map(ReleasePlan::reason).orElse("release " + release),
+                cause(end, plan.isPresent(), services), services, end.executionArn(), HistoryItem.time(clock.instant()), RECORDED_BY,
+                false);
+        boolean recorded = records.putRelease(record);
+        ReleaseRecord stored = recorded ? record : records.release(release).orElse(record);
+        boolean announced = RECORDED_BY.equals(stored.recordedBy()) && announce(stored);
+        log.info("release reconciled", "release", release, "status", status, "outcome", stored.outcome(), "recorded", recorded,
+                "announced", announced, "services", services.stream().map(s -> s.service() + "=" + s.state()).toList());
+        return new Closed(Optional.of(stored), recorded, announced, stored.cause());
+    }
+
+    /** Where the release left the service, from the end of its deployment; a moved one goes back when the setting says so. */
+    private ReleaseRecord.ServiceEnd serviceEnd(ReleasePlan plan, ReleasePlan.Entry entry, StepLog log) {
+        Optional<ReleaseRuns.Run> found = runs.run(entry.execution());
+        if (found.isEmpty()) {
+            return end(entry, "NOT_STARTED", "UNCHANGED", null, null, null);
+        }
+        ReleaseRuns.Run run = found.get();
+        return switch (run.status()) {
+            case "SUCCEEDED" -> moved(plan, entry, run, log);
+            case "FAILED" -> "ROLLED_BACK".equals(run.error()) || "REJECTED".equals(run.error())
+                    ? end(entry, run.error(), "BACK", null, null, null)
+                    : end(entry, run.error() != null ? run.error() : run.status(), "UNVERIFIED", null, null, null);
+            default -> end(entry, run.status(), "UNVERIFIED", null, null, null);
+        };
+    }
+
+    private ReleaseRecord.ServiceEnd moved(ReleasePlan plan, ReleasePlan.Entry entry, ReleaseRuns.Run run, StepLog log) {
+        if (run.decision() != Decision.PROCEED) {
+            return end(entry, "IGNORED", "UNCHANGED", null, null, null);
+        }
+        String previous = run.previousTaskDefinition();
+        if (previous == null || previous.isEmpty()) {
+            return end(entry, "SUCCEEDED", "LIVE", "NO_EARLIER_REVISION", null, null);
+        }
+        if (!rollBackStoppedRuns) {
+            return end(entry, "SUCCEEDED", "LIVE", "NOT_STARTED (RollBackStoppedRuns is off)", null, previous);
+        }
+        String name = entry.rollbackExecution();
+        if (runs.startRollback(name, new ReleaseRuns.Rollback(entry.service(), previous, plan.rollbackReason(), entry.execution()))) {
+            log.info("rollback started", "service", entry.service(), "execution", name, "to", previous);
+            return end(entry, "SUCCEEDED", "ROLLING_BACK", "STARTED", name, previous);
+        }
+        Optional<ReleaseRuns.Run> rollback = runs.run(name);
+        String status = rollback.map(ReleaseRuns.Run::status).orElse("UNKNOWN");
+        return switch (status) {
+            case "RUNNING" -> end(entry, "SUCCEEDED", "ROLLING_BACK", "STARTED", name, previous);
+            case "SUCCEEDED" -> end(entry, "SUCCEEDED", "ROLLED_BACK", "SUCCEEDED", name, previous);
+            default -> end(entry, "SUCCEEDED", "UNVERIFIED", rollback.map(r -> r.error() != null ? r.error() : r.status()).orElse(status),
+                    name, previous);
+        };
+    }
+
+    private static ReleaseRecord.ServiceEnd end(ReleasePlan.Entry entry, String deployment, String state, String rollback,
+                                                String rollbackExecution, String rollbackTo) {
+        return new ReleaseRecord.ServiceEnd(entry.service(), entry.image(), entry.execution(), deployment, state, rollback,
+                rollbackExecution, rollbackTo);
+    }
+
+    private String cause(Reconciler.ExecutionEnd end, boolean planned, List<ReleaseRecord.ServiceEnd> services) {
+        String because = end.cause() == null || end.cause().isBlank() ? "" : " (" + Text.atMost(end.cause(), Reconciler.MAX_CAUSE) + ")";
+        String how = switch (end.status()) {
+            case "ABORTED" -> "the release was stopped" + because;
+            case "TIMED_OUT" -> "the release ran into its state machine's time limit";
+            default -> "the release failed" + (end.error() == null ? "" : " with " + end.error()) + because;
+        };
+        if (!planned) {
+            return how + " before its plan was made: no deployment was started";
+        }
+        List<String> parts = new ArrayList<>();
+        names(services, "ROLLING_BACK", "ROLLED_BACK").ifPresent(n -> parts.add("going back to the revision live before (RollBackStoppedRuns): " + n));
+        names(services, "LIVE").ifPresent(n -> parts.add("left on the release's image: " + n));
+        names(services, "UNVERIFIED").ifPresent(n -> parts.add("deployment cut off or unverified, its own record says where it left the service: " + n));
+        names(services, "BACK", "UNCHANGED").ifPresent(n -> parts.add("not moved or already back: " + n));
+        return how + (parts.isEmpty() ? "" : "; " + String.join("; ", parts));
+    }
+
+    private static Optional<String> names(List<ReleaseRecord.ServiceEnd> services, String... states) {
+        Set<String> wanted = Set.of(states);
+        List<String> names = services.stream().filter(s -> wanted.contains(s.state())).map(ReleaseRecord.ServiceEnd::service).toList();
+        return names.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", names));
+    }
+
+    /** Publishes the record once: claimed on the record first, the claim given back if sending fails. */
+    private boolean announce(ReleaseRecord record) {
+        if (record.published() || !records.setReleasePublished(record.release(), true)) {
+            return false;
+        }
+        try {
+            sink.publish(record.notice());
+            return true;
+        } catch (RuntimeException e) {
+            records.setReleasePublished(record.release(), false);
+            throw e;
+        }
+    }
+}

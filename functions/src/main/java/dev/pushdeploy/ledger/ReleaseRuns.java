@@ -1,0 +1,32 @@
+package dev.pushdeploy.ledger;
+
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.ReleasePlan;
+import java.util.Optional;
+
+/** What the reconciler of a release reads of its executions, and the one thing it starts: a service's rollback. */
+public interface ReleaseRuns {
+    /** The release's plan (its Plan state's result); empty when the release ended before it had one. */
+    Optional<ReleasePlan> plan(String releaseExecutionArn);
+
+    /** The deployment workflow's execution of that name; empty when none was started. */
+    Optional<Run> run(String name);
+
+    /** Starts the rollback execution of that name; false when an execution of that name exists already. */
+    boolean startRollback(String name, Rollback rollback);
+
+    /**
+     * An execution of the deployment workflow.
+     *
+     * @param status   RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED
+     * @param error    the error it failed with (its outcome: ROLLED_BACK, REJECTED, ...)
+     * @param decision what its Prepare decided, when it succeeded
+     * @param previousTaskDefinition the revision live before it moved the service, when it did
+     */
+    record Run(String status, String error, Decision decision, String previousTaskDefinition) {
+    }
+
+    /** The input of a rollback execution that undoes a release's deployment ({@code undoes}: that execution's name). */
+    record Rollback(String service, String to, String reason, String undoes) {
+    }
+}

@@ -1,0 +1,197 @@
+package dev.pushdeploy.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.Decision;
+import dev.pushdeploy.model.ReleasePlan;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A release that ended without its Record state: its record and notification once, the services it moved back when asked. */
+class ReleaseCloserTest {
+    static final String RELEASE_ARN = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-release:shop-1";
+    static final String V1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
+    static final ReleasePlan PLAN = new ReleasePlan("shop-1", "release shop-1: together", "release shop-1 rolled back: together",
+            List.of(new ReleasePlan.Entry("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web", "shop-1-web-rollback")));
+
+    private final InMemoryLedger table = new InMemoryLedger();
+    private final FakeRuns runs = new FakeRuns();
+    private final List<ReleaseRecord.Notice> published = new ArrayList<>();
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T12:30:00Z"));
+
+    /** The deployment workflow's executions by name, and the rollbacks started. */
+    static final class FakeRuns implements ReleaseRuns {
+        Optional<ReleasePlan> plan = Optional.of(PLAN);
+        final Map<String, Run> runs = new HashMap<>();
+        final Map<String, Rollback> started = new HashMap<>();
+
+        @Override
+        public Optional<ReleasePlan> plan(String releaseExecutionArn) {
+            assertEquals(RELEASE_ARN, releaseExecutionArn);
+            return plan;
+        }
+
+        @Override
+        public Optional<Run> run(String name) {
+            return Optional.ofNullable(runs.get(name));
+        }
+
+        @Override
+        public boolean startRollback(String name, Rollback rollback) {
+            if (runs.containsKey(name)) {
+                return false;
+            }
+            runs.put(name, new Run("RUNNING", null, null, null));
+            started.put(name, rollback);
+            return true;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} prev={3} rollBack={4} rollback run={5}: {6} {7} {8}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            // status | error       | decision | previous | rollBack | rollback run | deployment  | state        | rollback
+            "-         | -           | -        | -        | true     | -            | NOT_STARTED | UNCHANGED    | -",
+            "RUNNING   | -           | -        | -        | true     | -            | RUNNING     | UNVERIFIED   | -",
+            "ABORTED   | -           | -        | -        | true     | -            | ABORTED     | UNVERIFIED   | -",
+            "TIMED_OUT | -           | -        | -        | true     | -            | TIMED_OUT   | UNVERIFIED   | -",
+            "FAILED    | ROLLED_BACK | -        | -        | true     | -            | ROLLED_BACK | BACK         | -",
+            "FAILED    | REJECTED    | -        | -        | true     | -            | REJECTED    | BACK         | -",
+            "FAILED    | INTERRUPTED | -        | -        | true     | -            | INTERRUPTED | UNVERIFIED   | -",
+            "SUCCEEDED | -           | IGNORED  | -        | true     | -            | IGNORED     | UNCHANGED    | -",
+            "SUCCEEDED | -           | PROCEED  | V1       | true     | -            | SUCCEEDED   | ROLLING_BACK | STARTED",
+            "SUCCEEDED | -           | PROCEED  | V1       | false    | -            | SUCCEEDED   | LIVE         | NOT_STARTED (RollBackStoppedRuns is off)",
+            "SUCCEEDED | -           | PROCEED  | -        | true     | -            | SUCCEEDED   | LIVE         | NO_EARLIER_REVISION",
+            "SUCCEEDED | -           | PROCEED  | V1       | true     | RUNNING      | SUCCEEDED   | ROLLING_BACK | STARTED",
+            "SUCCEEDED | -           | PROCEED  | V1       | true     | SUCCEEDED    | SUCCEEDED   | ROLLED_BACK  | SUCCEEDED",
+            "SUCCEEDED | -           | PROCEED  | V1       | true     | ABORTED      | SUCCEEDED   | UNVERIFIED   | ABORTED"})
+    void eachServiceIsRecordedAsItsDeploymentLeftIt(String status, String error, Decision decision, String previous, boolean rollBack,
+            String rollbackRun, String deployment, String state, String rollback) {
+        if (status != null) {
+            runs.runs.put("shop-1-web", new ReleaseRuns.Run(status, error, decision, "V1".equals(previous) ? V1 : null));
+        }
+        if (rollbackRun != null) {
+            runs.runs.put("shop-1-web-rollback", new ReleaseRuns.Run(rollbackRun, null, null, null));
+        }
+
+        ReleaseCloser.Closed closed = closer(rollBack).close(end("ABORTED", null, "the wrong images"), "shop-1", log());
+
+        ReleaseRecord.ServiceEnd web = closed.record().orElseThrow().services().get(0);
+        assertEquals(List.of(deployment, state), List.of(web.deployment(), web.state()), web.toString());
+        assertEquals(rollback, web.rollback());
+        boolean moved = "SUCCEEDED".equals(deployment) && "V1".equals(previous);
+        assertEquals(moved ? V1 : null, web.rollbackTo(), "the revision it goes back to");
+        boolean starts = moved && rollBack && rollbackRun == null;
+        assertEquals(starts ? Map.of("shop-1-web-rollback", new ReleaseRuns.Rollback("pushdeploy/web", V1,
+                "release shop-1 rolled back: together", "shop-1-web")) : Map.of(), runs.started);
+        assertEquals(List.of("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web"), List.of(web.service(), web.image(), web.execution()));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "ABORTED   | -                      | stop by hand | ABORTED   | the release was stopped (stop by hand)",
+            "TIMED_OUT | -                      | -            | TIMED_OUT | the release ran into its state machine's time limit",
+            "FAILED    | States.DataLimitExceeded | too big    | FAILED    | the release failed with States.DataLimitExceeded (too big)"})
+    void aReleaseCutOffIsRecordedAndAnnouncedOnce(String status, String error, String cause, String outcome, String how) {
+        runs.runs.put("shop-1-web", new ReleaseRuns.Run("SUCCEEDED", null, Decision.PROCEED, V1));
+
+        ReleaseCloser.Closed closed = closer(true).close(end(status, error, cause), "shop-1", log());
+
+        ReleaseRecord record = table.releases.get("shop-1");
+        assertTrue(closed.recorded());
+        assertTrue(closed.announced());
+        assertEquals(List.of(outcome, "release shop-1: together", RELEASE_ARN, "reconciler", "2025-03-01T12:30:00.000Z"),
+                List.of(record.outcome(), record.reason(), record.execution(), record.recordedBy(), record.recordedAt()));
+        assertEquals(how + "; going back to the revision live before (RollBackStoppedRuns): pushdeploy/web", record.cause());
+        assertTrue(record.published());
+        assertEquals(List.of(record.notice()), published);
+        assertEquals("pushdeploy release shop-1: " + outcome, published.get(0).subject());
+
+        ReleaseCloser.Closed again = closer(true).close(end(status, error, cause), "shop-1", log());
+
+        assertFalse(again.recorded());
+        assertFalse(again.announced());
+        assertEquals(1, published.size());
+        assertEquals(1, runs.started.size(), "one rollback");
+        assertEquals(record, table.releases.get("shop-1"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "-", value = {"SUCCEEDED | -", "FAILED | ROLLED_BACK", "FAILED | FAILED", "FAILED | REJECTED",
+            "RUNNING | -"})
+    void aReleaseThatEndedThroughItsOwnRecordStateIsLeftToIt(String status, String error) {
+        runs.runs.put("shop-1-web", new ReleaseRuns.Run("SUCCEEDED", null, Decision.PROCEED, V1));
+
+        ReleaseCloser.Closed closed = closer(true).close(end(status, error, null), "shop-1", log());
+
+        assertFalse(closed.recorded());
+        assertTrue(table.releases.isEmpty());
+        assertTrue(published.isEmpty());
+        assertTrue(runs.started.isEmpty());
+    }
+
+    @Test
+    void aReleaseStoppedBeforeItsPlanStartedNothing() {
+        runs.plan = Optional.empty();
+
+        closer(true).close(end("ABORTED", null, null), "shop-1", log());
+
+        ReleaseRecord record = table.releases.get("shop-1");
+        assertEquals(List.of(), record.services());
+        assertEquals("release shop-1", record.reason());
+        assertEquals("the release was stopped before its plan was made: no deployment was started", record.cause());
+        assertEquals(1, published.size());
+    }
+
+    @Test
+    void aNotificationThatFailedIsSentByTheNextAttempt() {
+        runs.runs.put("shop-1-web", new ReleaseRuns.Run("ABORTED", null, null, null));
+        ReleaseCloser failing = new ReleaseCloser(runs, table, notice -> {
+            throw new IllegalStateException("sns down");
+        }, true, clock);
+
+        assertThrows(IllegalStateException.class, () -> failing.close(end("ABORTED", null, null), "shop-1", log()));
+        assertFalse(table.releases.get("shop-1").published(), "the claim given back");
+
+        ReleaseCloser.Closed retried = closer(true).close(end("ABORTED", null, null), "shop-1", log());
+
+        assertTrue(retried.announced());
+        assertEquals(1, published.size());
+    }
+
+    @Test
+    void aRecordTheWorkflowWroteIsNotAnnouncedAgain() {
+        ReleaseRecord own = new ReleaseRecord("shop-1", "ROLLED_BACK", "release shop-1: together", null, List.of(), RELEASE_ARN,
+                "2025-03-01T12:29:00Z", null, false);
+        table.putRelease(own);
+
+        ReleaseCloser.Closed closed = closer(true).close(end("ABORTED", null, null), "shop-1", log());
+
+        assertFalse(closed.recorded());
+        assertFalse(closed.announced());
+        assertEquals(own, table.releases.get("shop-1"));
+        assertTrue(published.isEmpty());
+    }
+
+    private ReleaseCloser closer(boolean rollBackStoppedRuns) {
+        return new ReleaseCloser(runs, table, published::add, rollBackStoppedRuns, clock);
+    }
+
+    private static Reconciler.ExecutionEnd end(String status, String error, String cause) {
+        return new Reconciler.ExecutionEnd(RELEASE_ARN, status, error, cause, Instant.parse("2025-03-01T12:29:59Z"));
+    }
+
+    private static StepLog log() {
+        return StepLog.to(line -> { }, "Reconcile");
+    }
+}
