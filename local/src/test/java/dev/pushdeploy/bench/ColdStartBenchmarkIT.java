@@ -392,6 +392,8 @@ class ColdStartBenchmarkIT {
                 "-DROTATE_SECRETS_TIMEOUT_SECONDS=120",
                 "-DSTART_DEPLOYMENT_TIMEOUT_SECONDS=60",
                 "-DROLLBACK_TIMEOUT_SECONDS=60",
+                "-DDEPLOY_STATE_MACHINE_ARN=arn:aws:states:" + Emulator.REGION + ":" + Emulator.ACCOUNT + ":stateMachine:" + World.STATE_MACHINE,
+                "-DRELEASE_STATE_MACHINE_ARN=arn:aws:states:" + Emulator.REGION + ":" + Emulator.ACCOUNT + ":stateMachine:pushdeploy-release",
                 FirstInvocation.class.getName(), handler, event.toString(), mode));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove(JAVA_TOOL_OPTIONS);
