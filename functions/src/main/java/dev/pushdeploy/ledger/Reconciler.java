@@ -31,7 +31,8 @@ import java.util.Optional;
  * States.DataLimitExceeded) and is recorded as ABORTED, TIMED_OUT or FAILED, saying where it was and what
  * the service runs. If it left the service on its own revision, never verified healthy, and still holds
  * the lock, the service goes back to the recorded revision when {@code rollBackStoppedRuns} is on (the
- * template's RollBackStoppedRuns), and is otherwise left as it is; the record says which.
+ * template's RollBackStoppedRuns), and is otherwise left as it is; the record says which. A rollback is never
+ * undone: its revision was live before, and undoing it would move the service onto the revision it was taken off.
  *
  * <p>A step still running when its execution ended runs on to its end (Step Functions does not stop a Lambda
  * invocation). RotateSecrets writes the secret slots and the database role without asking the lock;
@@ -207,6 +208,8 @@ public final class Reconciler {
                 where += rollBackStoppedRuns ? " (StartDeployment was in flight: a move that lands now is undone by the step)"
                         : " (StartDeployment was in flight: a move that lands now stays, RollBackStoppedRuns being off)";
             }
+        } else if (request.action() == Action.ROLLBACK) {
+            where = "with the service on its way back to " + shortName(ours) + " (a rollback; it is not undone), not verified";
         } else if (doc.rollback() != null) {
             where = "while rolling back to " + shortName(previous);
             rollback = "rollback to " + shortName(previous) + " had started; not verified";

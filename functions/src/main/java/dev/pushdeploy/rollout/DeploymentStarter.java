@@ -4,6 +4,7 @@ import dev.pushdeploy.config.Health;
 import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
@@ -108,6 +109,7 @@ public final class DeploymentStarter {
      * reconciler took its stopped run over, and may have looked at the service before the move landed) does
      * not keep the move: with {@code undoWhenCutOff} (the template's RollBackStoppedRuns) the service goes back
      * to {@code from} if it is still on the revision, else it is left moving; either way the step is interrupted.
+     * A rollback's move is never undone (its revision was live before; {@code from} is the one it takes the service off).
      */
     public Rollout deploy(DeployRequest request, String taskDefinition, String from, Integer desiredCount, boolean undoWhenCutOff,
                           StepLog log) {
@@ -117,9 +119,11 @@ public final class DeploymentStarter {
         }
         String cluster = request.cluster();
         String service = request.service();
+        boolean rollback = request.action() == Action.ROLLBACK;
         String left;
-        if (!undoWhenCutOff || from == null) {
-            left = "it is left moving to " + Revisions.shortName(taskDefinition) + (undoWhenCutOff ? "" : " (RollBackStoppedRuns is off)");
+        if (!undoWhenCutOff || from == null || rollback) {
+            left = "it is left moving to " + Revisions.shortName(taskDefinition)
+                    + (rollback ? " (a rollback's move is not undone)" : undoWhenCutOff ? "" : " (RollBackStoppedRuns is off)");
         } else {
             ServiceState now = describe(cluster, service);
             if (now.isOn(taskDefinition)) {
@@ -129,7 +133,7 @@ public final class DeploymentStarter {
                 left = "it is on " + Revisions.shortName(now.taskDefinition()) + " now and left there";
             }
         }
-        log.warn("lost the lock while moving the service", "taskDefinition", taskDefinition, "from", from, "undone", undoWhenCutOff);
+        log.warn("lost the lock while moving the service", "taskDefinition", taskDefinition, "from", from, "undone", undoWhenCutOff && !rollback);
         throw new RunInterruptedException("request " + request.requestId() + " lost the lock of " + request.serviceKey()
                 + " while moving it to " + Revisions.shortName(taskDefinition) + " (its run ended and was taken over): " + left);
     }

@@ -102,6 +102,24 @@ class StartDeploymentHandlerTest {
         assertTrue(cut.getMessage().endsWith(undo ? "moved back to web:1" : "(RollBackStoppedRuns is off)"), cut.getMessage());
     }
 
+    /** A rollback's move that lands after its run was taken over stays, in both settings: undoing it would restore what it took off. */
+    @ParameterizedTest(name = "undo {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aRollbacksMoveThatLandsAfterTheRunWasTakenOverStays(boolean undo) {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        ecs.runOnly(REV1_ARN, 5);
+        StartDeploymentHandler.Input rollback = new StartDeploymentHandler.Input(
+                RolloutFixtures.request(REV1_ARN, 600).toBuilder().action(dev.pushdeploy.model.Action.ROLLBACK).build(), RELEASE);
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> ecs.updates == 0, undo, RolloutFixtures.clockAt(NOW));
+
+        RunInterruptedException cut = assertThrows(RunInterruptedException.class,
+                () -> handler.apply(rollback, RolloutFixtures.log(RolloutFixtures.lines())));
+
+        assertEquals("web:2", Revisions.shortName(ecs.taskDefinition()), cut.getMessage());
+        assertEquals(1, ecs.updates);
+        assertTrue(cut.getMessage().endsWith("it is left moving to web:2 (a rollback's move is not undone)"), cut.getMessage());
+    }
+
     @Test
     void aDeployOfAReleasedServiceKeepsItsCount() {
         FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);

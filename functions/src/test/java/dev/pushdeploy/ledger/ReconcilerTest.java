@@ -393,6 +393,33 @@ class ReconcilerTest {
         assertEquals(List.of(v1), updates, "rolled back once");
     }
 
+    /**
+     * A rollback is a move to a revision that was live before, not a new revision: one stopped on its way is left
+     * going there in both settings. Undoing it would move the service to the revision it was taken off (the one a
+     * release or an operator wanted gone) with a second deployment.
+     */
+    @ParameterizedTest(name = "RollBackStoppedRuns {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aStoppedRollbackIsNotUndone(boolean rollBack) {
+        services.update("pushdeploy", "web", v2);
+        DeployRequest undo = request().toBuilder().requestId("manual-rollback").action(Action.ROLLBACK).source("manual")
+                .reason("bad release").previousTaskDefinition(v2).targetTaskDefinition(v1).register(false).build();
+        holdLock(undo);
+        services.update("pushdeploy", "web", v1);
+        updates.clear();
+        last = new RunHistory.LastState("WaitForRollout", document(undo, null, new Rollout("ecs-svc/2", v1, 1, 2, true, null), null), null);
+
+        Reconciler.Reconciled result = reconciler(rollBack).reconcile(end("ABORTED", null, null), log());
+
+        assertEquals(Outcome.ABORTED, result.outcome());
+        assertEquals(List.of(), updates, "no move away from the rollback's target");
+        HistoryItem item = table.historyOf(KEY).get(0);
+        assertEquals("the execution was stopped in state WaitForRollout, with the service on its way back to web:1 (a rollback; "
+                + "it is not undone), not verified", item.reason());
+        assertNull(item.rollback());
+        assertTrue(table.lock(KEY).isEmpty());
+    }
+
     @Test
     void aStoppedRollbackThatUndidARunCompletesThatRunsRecordOnce() {
         DeployRequest deploy = request();

@@ -16,6 +16,7 @@ import dev.pushdeploy.local.endpoint.ExecutionScope;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.ops.Json;
+import dev.pushdeploy.model.Revisions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -397,6 +398,33 @@ class StopExecutionIT {
     }
 
     /** How the end of the run named {@code name} reached the template's rules; fails when it reached none within 2 minutes. */
+    /**
+     * A rollback stopped on its way is left going to its revision, which was live before, in both settings:
+     * undoing it (as a stopped deploy is undone) would move the service back onto the revision the rollback
+     * was taking it off.
+     */
+    @ParameterizedTest(name = "RollBackStoppedRuns {0}")
+    @ValueSource(booleans = {true, false})
+    void aStoppedRollbackIsLeftGoingBack(boolean rollBack) throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh(Map.of("RollBackStoppedRuns", String.valueOf(rollBack))));
+        assertEquals("SUCCEEDED", workflow.push("v1.1.0", Scenario.HEALTHY).outcome());
+        String deployed = workflow.liveTaskDefinition();
+        String name = "stopped-rollback-" + rollBack;
+        var run = workflow.start("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}", Scenario.SLOW_START, name);
+        workflow.awaitState(name, "WaitForRollout");
+
+        workflow.runtime.stop(workflow.runtime.executionArn(name));
+
+        assertFalse(delivery(workflow, name).failed(), reconcilerLog());
+        assertEquals("ABORTED", run.await().outcome());
+        assertEquals(workflow.web.initialTaskDefinition(), workflow.liveTaskDefinition(), "not moved back to " + deployed);
+        Map<String, AttributeValue> record = workflow.historyOf(name).get(0);
+        assertTrue(record.get("reason").s().endsWith("with the service on its way back to "
+                + Revisions.shortName(workflow.web.initialTaskDefinition()) + " (a rollback; it is not undone), not verified"), record.toString());
+        assertFalse(record.containsKey("rollback"), record.toString());
+        assertFalse(workflow.lockHeld());
+    }
+
     private static LocalRuntime.Accounting delivery(Workflow workflow, String name) {
         return workflow.runtime.accounting(workflow.runtime.executionArn(name), Duration.ofMinutes(2))
                 .filter(a -> !a.deliveries().isEmpty())
