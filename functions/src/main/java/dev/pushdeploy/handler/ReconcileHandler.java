@@ -18,7 +18,9 @@ import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reconcile: target of the EventBridge rules on the state machines' "Step Functions Execution Status
@@ -106,9 +108,14 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
             }
             ReleaseCloser.Closed closed = releases.close(end, detail.name(), log);
             return new Reconciler.Reconciled(end.executionArn(), null,
-                    closed.record().map(r -> Outcome.valueOf(r.outcome())).orElse(null), closed.recorded(), closed.announced(),
+                    closed.record().flatMap(r -> outcome(r.outcome())).orElse(null), closed.recorded(), closed.announced(),
                     "release " + detail.name() + ": " + closed.detail());
         }
         return reconciler.reconcile(end, log);
+    }
+
+    /** A release record's outcome as the run outcomes name it; empty for one they do not have. */
+    private static Optional<Outcome> outcome(String name) {
+        return Arrays.stream(Outcome.values()).filter(o -> o.name().equals(name)).findFirst();
     }
 }
