@@ -48,7 +48,7 @@ public final class ReleaseCloser {
 
     public Closed close(Reconciler.ExecutionEnd end, String release, StepLog log) {
         String status = end.status();
-        if ("RUNNING".equals(status) || "SUCCEEDED".equals(status) || "FAILED".equals(status) && OWN_ENDS.contains(end.error())) {
+        if ("RUNNING".equals(status) || "SUCCEEDED".equals(status) || "FAILED".equals(status) && end.error() != null && OWN_ENDS.contains(end.error())) {
             return new Closed(Optional.empty(), false, false, "the release ended through its own Record state (" + status + ")");
         }
         Optional<ReleaseRecord> existing = records.release(release);

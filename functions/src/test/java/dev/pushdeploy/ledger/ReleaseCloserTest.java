@@ -101,7 +101,8 @@ class ReleaseCloserTest {
     @CsvSource(delimiter = '|', nullValues = "-", value = {
             "ABORTED   | -                      | stop by hand | ABORTED   | the release was stopped (stop by hand)",
             "TIMED_OUT | -                      | -            | TIMED_OUT | the release ran into its state machine's time limit",
-            "FAILED    | States.DataLimitExceeded | too big    | FAILED    | the release failed with States.DataLimitExceeded (too big)"})
+            "FAILED    | States.DataLimitExceeded | too big    | FAILED    | the release failed with States.DataLimitExceeded (too big)",
+            "FAILED    | -                      | -            | FAILED    | the release failed"})
     void aReleaseCutOffIsRecordedAndAnnouncedOnce(String status, String error, String cause, String outcome, String how) {
         runs.runs.put("shop-1-web", new ReleaseRuns.Run("SUCCEEDED", null, Decision.PROCEED, V1));
 
