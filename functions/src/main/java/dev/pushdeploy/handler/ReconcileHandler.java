@@ -57,9 +57,12 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
 
     /** Wired from the environment, reading time from {@code clock}. */
     public ReconcileHandler(Clock clock) {
+        this(Env.flag(Env.ROLL_BACK_STOPPED_RUNS), clock);
+    }
+
+    private ReconcileHandler(boolean rollBackStoppedRuns, Clock clock) {
         this(FinalizeHandler.Closers.fromEnvironment(clock), new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws::ecs),
-                releaseCloser(Env.flag(Env.ROLL_BACK_STOPPED_RUNS), clock), Env.require(Env.RELEASE_STATE_MACHINE_ARN),
-                Env.flag(Env.ROLL_BACK_STOPPED_RUNS),
+                releaseCloser(rollBackStoppedRuns, clock), Env.require(Env.RELEASE_STATE_MACHINE_ARN), rollBackStoppedRuns,
                 new Reconciler.StepTimeouts(Env.seconds(Env.ROTATE_SECRETS_TIMEOUT_SECONDS), Env.seconds(Env.START_DEPLOYMENT_TIMEOUT_SECONDS),
                         Env.seconds(Env.ROLLBACK_TIMEOUT_SECONDS)), clock);
     }
