@@ -208,7 +208,7 @@ public final class Reconciler {
                 where += rollBackStoppedRuns ? " (StartDeployment was in flight: a move that lands now is undone by the step)"
                         : " (StartDeployment was in flight: a move that lands now stays, RollBackStoppedRuns being off)";
             }
-        } else if (request.action() == Action.ROLLBACK) {
+        } else if (!DeploymentStarter.undoable(request)) {
             where = "with the service on its way back to " + shortName(ours) + " (a rollback; it is not undone), not verified";
         } else if (doc.rollback() != null) {
             where = "while rolling back to " + shortName(previous);

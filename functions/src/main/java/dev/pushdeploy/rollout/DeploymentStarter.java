@@ -119,7 +119,7 @@ public final class DeploymentStarter {
         }
         String cluster = request.cluster();
         String service = request.service();
-        boolean rollback = request.action() == Action.ROLLBACK;
+        boolean rollback = !undoable(request);
         String left;
         if (!undoWhenCutOff || from == null || rollback) {
             left = "it is left moving to " + Revisions.shortName(taskDefinition)
@@ -136,6 +136,14 @@ public final class DeploymentStarter {
         log.warn("lost the lock while moving the service", "taskDefinition", taskDefinition, "from", from, "undone", undoWhenCutOff && !rollback);
         throw new RunInterruptedException("request " + request.requestId() + " lost the lock of " + request.serviceKey()
                 + " while moving it to " + Revisions.shortName(taskDefinition) + " (its run ended and was taken over): " + left);
+    }
+
+    /**
+     * Whether a move of the request may be undone once its run is cut off: never a rollback's (its revision was live
+     * before; undoing it would restore the revision it takes the service off).
+     */
+    public static boolean undoable(DeployRequest request) {
+        return request.action() != Action.ROLLBACK;
     }
 
     private ServiceState describe(String cluster, String service) {
