@@ -41,7 +41,10 @@ Patches, all measured on moto 5.2.1:
     so the request took the state's input in their place (a Lambda timeout that is a JSON object)
     and every later GetExecutionHistory of that execution failed with a 500. moto also drops
     StopExecution's error and cause (DescribeExecution keeps them on Step Functions) and leaves a
-    TIMED_OUT execution without a stopDate in DescribeExecution and ListExecutions.
+    TIMED_OUT execution without a stopDate in DescribeExecution and ListExecutions. The time limit's
+    end is dated at the start date plus TimeoutSeconds, not when moto's timer thread got to it (up
+    to 0.4 s late on a busy machine), and anything the interpreter does past that instant ends it
+    there instead of being recorded.
   * An execution a .sync task started (states:startExecution.sync, the release's deployments) runs on
     when the execution that started it is stopped or reaches its time limit. Step Functions stops a
     .sync task's job when its execution ends that way (the .sync policy grants the state machine
@@ -447,6 +450,7 @@ def _ends_are_immediate():
         ExecutionTimedOutEventDetails,
         HistoryEventType,
     )
+    from moto.stepfunctions.parser.asl.component.program.program import Program
     from moto.stepfunctions.parser.asl.eval.environment import Environment
     from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
     from moto.stepfunctions.parser.asl.eval.event.event_manager import EventHistoryContext, EventManager
@@ -462,6 +466,7 @@ def _ends_are_immediate():
     original_add_event = EventManager.add_event
     original_set_timed_out = Environment.set_timed_out
     original_stop_execution = StepFunctionResponse.stop_execution
+    original_program_eval = Program.eval
     request = _threading.local()
 
     def stop_execution(self):
@@ -502,15 +507,25 @@ def _ends_are_immediate():
         end_now(env, self, lambda: original_stop(self, stop_date, error, cause), ExecutionStatus.ABORTED,
                 HistoryEventType.ExecutionAborted, {"executionAbortedEventDetails": aborted}, stop_date, error=error, cause=cause)
 
-    def set_timed_out(self):
-        worker = getattr(self.event_manager, "pushdeploy_worker", None)
-        if self.is_frame() or worker is None:
-            original_set_timed_out(self)
-            return
-        end_now(self, worker._execution_communication.execution, lambda: original_set_timed_out(self), ExecutionStatus.TIMED_OUT,
+    def time_out(env, worker):
+        end_now(env, worker._execution_communication.execution, lambda: original_set_timed_out(env), ExecutionStatus.TIMED_OUT,
                 HistoryEventType.ExecutionTimedOut,
                 {"executionTimedOutEventDetails": ExecutionTimedOutEventDetails(error="States.Timeout")},
-                _VirtualDatetime.now(_datetime.timezone.utc))
+                env.event_manager.pushdeploy_deadline)
+
+    def set_timed_out(self):
+        worker = getattr(self.event_manager, "pushdeploy_worker", None)
+        if self.is_frame() or worker is None or getattr(self.event_manager, "pushdeploy_deadline", None) is None:
+            original_set_timed_out(self)
+            return
+        time_out(self, worker)
+
+    def program_eval(self, env):
+        worker = getattr(env.event_manager, "pushdeploy_worker", None)
+        if self.timeout_seconds is not None and worker is not None and not env.is_frame():
+            start = worker._execution_communication.execution.start_date
+            env.event_manager.pushdeploy_deadline = start + _datetime.timedelta(seconds=self.timeout_seconds.timeout_seconds)
+        original_program_eval(self, env)
 
     def reflect(self):
         if getattr(self.execution, "pushdeploy_ended_here", False):
@@ -526,6 +541,10 @@ def _ends_are_immediate():
         if getattr(self, "pushdeploy_ended", False):
             return None
         worker = getattr(self, "pushdeploy_worker", None)
+        deadline = getattr(self, "pushdeploy_deadline", None)
+        if deadline is not None and event_type not in terminal and _VirtualDatetime.now(_datetime.timezone.utc) >= deadline:
+            time_out(worker.env, worker)
+            return None
         if self._event_id_gen._next_id >= LIMITS["historyEvents"] and event_type not in terminal and worker is not None:
             limit = LIMITS["historyEvents"]
             failed = ExecutionFailedEventDetails(error="States.Runtime",
@@ -542,6 +561,7 @@ def _ends_are_immediate():
     BaseExecutionWorkerCommunication._reflect_execution_status = reflect
     EventManager.add_event = add_event
     ExecutionWorker._get_evaluation_environment = environment
+    Program.eval = program_eval
 
 
 class _SyncChildren:

@@ -98,7 +98,7 @@ class ExecutionEndIT {
             assertEquals("TIMED_OUT", described.statusAsString(), arn);
             assertNotNull(described.stopDate(), "DescribeExecution's stopDate of " + arn);
             long ran = Duration.between(described.startDate(), described.stopDate()).toMillis();
-            assertTrue(ran >= 2_000 && ran < 2_300, arn + " ended " + ran + " ms after its start, not at its 2 s limit");
+            assertTrue(ran >= 2_000 && ran < 2_050, arn + " ended " + ran + " ms after its start, not at its 2 s limit");
             assertEquals(null, described.error(), "no error of its own: States.Timeout is the history's");
             assertEquals(null, described.cause());
             assertEquals(described.stopDate(), listed.get(arn).stopDate(), "ListExecutions' stopDate of " + arn);
