@@ -335,6 +335,14 @@ public final class LocalRuntime implements AutoCloseable {
         return moto.endpoint();
     }
 
+    /**
+     * What keeps simulated time from skipping once {@code wait} of wall time has passed (an interpreter thread
+     * counted as running, a status change not taken); empty when nothing does.
+     */
+    public Optional<String> clockHolders(Duration wait) {
+        return moto.control().holders(wait);
+    }
+
     /** StopExecution, as an operator would. */
     public void stop(String executionArn) {
         sfn.stopExecution(executionArn, null, "stopped by an operator");

@@ -67,6 +67,8 @@ Patches, all measured on moto 5.2.1:
 CONTROL_PORT serves the runtime (JSON):
   GET  /clock/idle?wait=S    waits up to S seconds for the interpreter to be idle; answers
                              {"busy", "due", "next", "now", "offset"} (times in epoch seconds)
+  GET  /clock/busy           {"busy", "changesNotTaken", "threads": [{"name", "stack"}]}: the
+                             interpreter's threads and where each is, to tell what holds the clock
   POST /clock/advance        {"to": T}: moves the clock to T (never past the next timer), only
                              when idle; answers {"advanced", "now", "offset"}
   POST /limits               {"historyEvents": N}: the history's limit (25,000 unless changed, as on
@@ -173,13 +175,16 @@ class VirtualEvent:
 
     def wait(self, timeout=None):
         counted = _is_counted()
+        # a bad timeout fails here, before the waiter is registered: registered and left behind, a later
+        # set() would credit it, counting a thread that no longer waits (the clock then never skips again)
+        seconds = None if timeout is None else max(0.0, float(timeout))
         with CLOCK.lock:
             if self._flag:
                 return True
             waiter = _Waiter()
             waiter.credited = not counted
             self._waiters.append(waiter)
-            deadline = None if timeout is None else CLOCK.now() + max(0.0, float(timeout))
+            deadline = None if seconds is None else CLOCK.now() + seconds
             if deadline is not None:
                 CLOCK.deadlines[waiter] = deadline
             if counted:
@@ -698,6 +703,15 @@ def _timed_out_executions_have_a_stop_date():
     StepFunctionResponse.list_executions = list_executions
 
 
+def _busy_threads():
+    """The interpreter's threads and where each is: what keeps the virtual clock from moving, when it does not."""
+    import traceback
+
+    frames = sys._current_frames()
+    return [{"name": thread.name, "stack": traceback.format_stack(frames[thread.ident])[-8:]}
+            for thread in _threading.enumerate() if isinstance(thread, TrackedThread) and thread.ident in frames]
+
+
 class _Control(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -724,6 +738,9 @@ class _Control(http.server.BaseHTTPRequestHandler):
                     CLOCK.changed.wait(min(remaining, 0.05))
                 self._answer({"busy": CLOCK.busy, "due": CLOCK.due(), "next": CLOCK.next_deadline(),
                               "now": CLOCK.now(), "offset": CLOCK.offset})
+        elif url.path == "/clock/busy":
+            self._answer({"busy": CLOCK.busy, "changesNotTaken": len(CHANGES.entries) - CHANGES.acknowledged,
+                          "threads": _busy_threads()})
         elif url.path == "/executions/changes":
             self._answer({"changes": CHANGES.after(int(query.get("after", "0")), wait)})
         else:

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TestRuntime {
     /** Every line the functions logged. */
     public static final List<String> FUNCTION_LOG = new CopyOnWriteArrayList<>();
+    private static final java.time.Duration HOLD_GRACE = java.time.Duration.ofSeconds(20);
     private static LocalRuntime runtime;
 
     private TestRuntime() {
@@ -27,6 +28,7 @@ public final class TestRuntime {
             runtime = LocalRuntime.start(new LocalRuntime.Options(root(), FUNCTION_LOG::add, scanGate, false));
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close));
         } else {
+            assertClockFree();
             runtime.reset(scanGate);
         }
         FUNCTION_LOG.clear();
@@ -45,6 +47,8 @@ public final class TestRuntime {
     public static synchronized LocalRuntime freshWithoutRelease(java.util.Map<String, String> parameters) {
         if (runtime == null) {
             fresh();
+        } else {
+            assertClockFree();
         }
         runtime.resetWithoutRelease(parameters);
         FUNCTION_LOG.clear();
@@ -55,10 +59,23 @@ public final class TestRuntime {
     public static synchronized LocalRuntime fresh(java.util.Map<String, String> parameters) {
         if (runtime == null) {
             fresh();
+        } else {
+            assertClockFree();
         }
         runtime.reset(parameters);
         FUNCTION_LOG.clear();
         return runtime;
+    }
+
+    /**
+     * What an earlier test left running must not hold simulated time: a count the emulator never gives back (it once
+     * kept an interpreter thread counted after a stop) makes every later test of the JVM run its waits in wall time.
+     */
+    private static void assertClockFree() {
+        runtime.clockHolders(HOLD_GRACE).ifPresent(holders -> {
+            throw new AssertionError("an earlier test left the emulator's clock held (" + HOLD_GRACE.toSeconds()
+                    + " s after it ended): " + holders);
+        });
     }
 
     public static Path root() {

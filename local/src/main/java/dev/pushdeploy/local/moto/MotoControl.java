@@ -51,6 +51,24 @@ public final class MotoControl implements InterpreterClock {
                 answer.path("offset").asDouble());
     }
 
+    /**
+     * What holds the clock: empty when the interpreter is idle within {@code wait}, else how many of its threads count
+     * as running and where each interpreter thread is.
+     */
+    public java.util.Optional<String> holders(Duration wait) {
+        if (idle(wait).busy() == 0) {
+            return java.util.Optional.empty();
+        }
+        JsonNode answer = get("/clock/busy", Duration.ZERO);
+        StringBuilder text = new StringBuilder("busy " + answer.path("busy").asInt() + ", status changes not taken "
+                + answer.path("changesNotTaken").asInt());
+        for (JsonNode thread : answer.path("threads")) {
+            text.append("\n").append(thread.path("name").asText()).append(":\n");
+            thread.path("stack").forEach(line -> text.append(line.asText()));
+        }
+        return java.util.Optional.of(text.toString());
+    }
+
     @Override
     public double advance(double epochSeconds) {
         return post("/clock/advance", Json.object().put("to", epochSeconds)).path("offset").asDouble();

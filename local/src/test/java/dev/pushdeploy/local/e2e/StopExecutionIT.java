@@ -19,6 +19,7 @@ import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.model.Revisions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -397,7 +398,6 @@ class StopExecutionIT {
         return delivery;
     }
 
-    /** How the end of the run named {@code name} reached the template's rules; fails when it reached none within 2 minutes. */
     /**
      * A rollback stopped on its way is left going to its revision, which was live before, in both settings:
      * undoing it (as a stopped deploy is undone) would move the service back onto the revision the rollback
@@ -423,8 +423,11 @@ class StopExecutionIT {
                 + Revisions.shortName(workflow.web.initialTaskDefinition()) + " (a rollback; it is not undone), not verified"), record.toString());
         assertFalse(record.containsKey("rollback"), record.toString());
         assertFalse(workflow.lockHeld());
+        assertEquals(Optional.empty(), workflow.runtime.clockHolders(Duration.ofSeconds(20)),
+                "the stop, landing in the Task state's request, leaves simulated time free");
     }
 
+    /** How the end of the run named {@code name} reached the template's rules; fails when it reached none within 2 minutes. */
     private static LocalRuntime.Accounting delivery(Workflow workflow, String name) {
         return workflow.runtime.accounting(workflow.runtime.executionArn(name), Duration.ofMinutes(2))
                 .filter(a -> !a.deliveries().isEmpty())
