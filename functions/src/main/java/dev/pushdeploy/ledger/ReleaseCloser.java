@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * The accounting guarantee for a release: one that ended without its Record state (stopped, timed out,
- * failed by a service limit) gets its record and its notification here, once. Step Functions stops the
+ * failed by a service limit) gets its record and its notification here, once; one cut off after its Record
+ * state wrote the record and before it left its Notify state gets that record announced. Step Functions stops the
  * deployments a stopped release was running (each is accounted for by its own reconciler); a deployment
  * that had already gone live stays on the release's image unless {@code rollBackStoppedRuns} is on, when it
  * goes back by the rollback execution the release's own rollback would have started (same name, same input).
@@ -53,7 +54,8 @@ public final class ReleaseCloser {
         }
         Optional<ReleaseRecord> existing = records.release(release);
         if (existing.isPresent()) {
-            boolean announced = RECORDED_BY.equals(existing.get().recordedBy()) && announce(existing.get());
+            boolean announced = (RECORDED_BY.equals(existing.get().recordedBy()) || !runs.notified(end.executionArn()))
+                    && announce(existing.get());
             log.info("release already recorded", "release", release, "outcome", existing.get().outcome(), "announced", announced);
             return new Closed(existing, false, announced, "recorded before");
         }

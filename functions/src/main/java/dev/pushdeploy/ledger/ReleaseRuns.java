@@ -9,6 +9,12 @@ public interface ReleaseRuns {
     /** The release's plan (its Plan state's result); empty when the release ended before it had one. */
     Optional<ReleasePlan> plan(String releaseExecutionArn);
 
+    /**
+     * Whether the release got through its Notify state (its notification sent, or given up on by the workflow)
+     * before it ended; false when it ended after its Record state wrote the record and before Notify was left.
+     */
+    boolean notified(String releaseExecutionArn);
+
     /** The deployment workflow's execution of that name; empty when none was started. */
     Optional<Run> run(String name);
 

@@ -155,7 +155,7 @@ public final class InMemoryLedger implements LedgerTable, ReleaseRecords {
     @Override
     public synchronized boolean setReleasePublished(String release, boolean published) {
         ReleaseRecord r = releases.get(release);
-        if (r == null || r.recordedBy() == null || r.published() == published) {
+        if (r == null || r.published() == published) {
             return false;
         }
         releases.put(release, new ReleaseRecord(r.release(), r.outcome(), r.reason(), r.cause(), r.services(), r.execution(),

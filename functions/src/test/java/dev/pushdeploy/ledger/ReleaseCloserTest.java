@@ -33,6 +33,7 @@ class ReleaseCloserTest {
     /** The deployment workflow's executions by name, and the rollbacks started. */
     static final class FakeRuns implements ReleaseRuns {
         Optional<ReleasePlan> plan = Optional.of(PLAN);
+        boolean notified = true;
         final Map<String, Run> runs = new HashMap<>();
         final Map<String, Rollback> started = new HashMap<>();
 
@@ -40,6 +41,12 @@ class ReleaseCloserTest {
         public Optional<ReleasePlan> plan(String releaseExecutionArn) {
             assertEquals(RELEASE_ARN, releaseExecutionArn);
             return plan;
+        }
+
+        @Override
+        public boolean notified(String releaseExecutionArn) {
+            assertEquals(RELEASE_ARN, releaseExecutionArn);
+            return notified;
         }
 
         @Override
@@ -182,6 +189,27 @@ class ReleaseCloserTest {
         assertFalse(closed.announced());
         assertEquals(own, table.releases.get("shop-1"));
         assertTrue(published.isEmpty());
+    }
+
+    @Test
+    void aRecordTheWorkflowWroteButDidNotAnnounceIsAnnouncedOnce() {
+        ReleaseRecord own = new ReleaseRecord("shop-1", "SUCCEEDED", "release shop-1: together", null, List.of(
+                new ReleaseRecord.ServiceEnd("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web", "SUCCEEDED", "LIVE", null, null,
+                        null)), RELEASE_ARN,
+                "2025-03-01T12:29:00Z", null, false);
+        table.putRelease(own);
+        runs.notified = false;
+
+        ReleaseCloser.Closed closed = closer(true).close(end("ABORTED", null, null), "shop-1", log());
+        ReleaseCloser.Closed again = closer(true).close(end("ABORTED", null, null), "shop-1", log());
+
+        assertFalse(closed.recorded());
+        assertTrue(closed.announced());
+        assertFalse(again.announced());
+        assertEquals(List.of(own.notice()), published, "the workflow's record, as it wrote it");
+        assertEquals("SUCCEEDED", table.releases.get("shop-1").outcome());
+        assertTrue(table.releases.get("shop-1").published());
+        assertTrue(runs.started.isEmpty(), "nothing of the release is undone: it had ended");
     }
 
     private ReleaseCloser closer(boolean rollBackStoppedRuns) {

@@ -270,12 +270,15 @@ public final class DynamoLedger implements LedgerTable, ReleaseRecords {
         return setPublished("history " + sortKey + " of " + serviceKey, key(serviceKey, sortKey), published);
     }
 
-    /** Sets the item's {@code published} flag unless it has that value already (or there is no item); false then. */
+    /**
+     * Sets the item's {@code published} flag unless it has that value already (or there is no item); false then. An
+     * item written without the flag (the release workflow's record) counts as not published.
+     */
     private boolean setPublished(String what, Map<String, AttributeValue> key, boolean published) {
         return AwsCall.run("dynamodb:UpdateItem " + what, () -> {
             try {
                 dynamo.updateItem(r -> r.tableName(table).key(key)
-                        .conditionExpression("attribute_exists(sk) AND #published <> :value")
+                        .conditionExpression("attribute_exists(sk) AND (attribute_not_exists(#published) OR #published <> :value)")
                         .updateExpression("SET #published = :value")
                         .expressionAttributeNames(Map.of("#published", "published"))
                         .expressionAttributeValues(Map.of(":value", AttributeValue.fromBool(published))));

@@ -16,12 +16,14 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
  * Step Functions, as the reconciler of a release reads it: the release's plan from its history (the Plan
- * state's output), the deployment workflow's executions by name (DescribeExecution), and a service's
+ * state's output) and whether it left its Notify state (the end of its history), the deployment workflow's executions by name (DescribeExecution), and a service's
  * rollback started as the release's own rollback starts it (StartExecution, the name making it once).
  */
 public final class SfnReleaseRuns implements ReleaseRuns {
     private static final int PAGE = 100;
     private static final String PLAN = "Plan";
+    private static final String RECORD = "Record";
+    private static final String NOTIFY = "Notify";
 
     private final Supplier<SfnClient> sfn;
     private final String deployStateMachineArn;
@@ -49,6 +51,22 @@ public final class SfnReleaseRuns implements ReleaseRuns {
             token = response.nextToken();
         } while (token != null);
         return Optional.empty();
+    }
+
+    /** Reads the end of the history, newest first: Notify and Record are the release's last Task states. */
+    @Override
+    public boolean notified(String releaseExecutionArn) {
+        GetExecutionHistoryResponse response = AwsCall.run("states:GetExecutionHistory " + releaseExecutionArn, () ->
+                sfn.get().getExecutionHistory(r -> r.executionArn(releaseExecutionArn).reverseOrder(true).maxResults(PAGE)));
+        for (HistoryEvent event : response.events()) {
+            if (event.stateExitedEventDetails() != null && NOTIFY.equals(event.stateExitedEventDetails().name())) {
+                return true;
+            }
+            if (event.stateEnteredEventDetails() != null && RECORD.equals(event.stateEnteredEventDetails().name())) {
+                return false;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -16,6 +16,7 @@ public final class CallHold implements Route {
     private final Predicate<AwsRequest> which;
     private final AtomicBoolean taken = new AtomicBoolean();
     private final Gate gate = new Gate();
+    private volatile boolean refused;
 
     public CallHold(Predicate<AwsRequest> which) {
         this.which = which;
@@ -34,12 +35,18 @@ public final class CallHold implements Route {
             Thread.currentThread().interrupt();
             return Optional.of(AwsResponse.text(500, "interrupted while held"));
         }
-        return Optional.empty();
+        return refused ? Optional.of(AwsResponse.text(500, "refused after it was held")) : Optional.empty();
     }
 
     /** Waits until the held request has arrived; false when none did within the timeout. */
     public boolean awaitArrival(Duration timeout) throws InterruptedException {
         return gate.awaitArrival(timeout);
+    }
+
+    /** Answers the held request with a 500 instead of letting it go on: it never reaches the service. */
+    public void refuse() {
+        refused = true;
+        gate.release();
     }
 
     /** Lets the held request (and any later one) go on. */

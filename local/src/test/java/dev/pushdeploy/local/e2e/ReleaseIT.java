@@ -1,6 +1,7 @@
 package dev.pushdeploy.local.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -282,6 +283,32 @@ class ReleaseIT {
         assertTrue(record.get("cause").s().contains("going back to the revision live before (RollBackStoppedRuns): pushdeploy/web"),
                 record.toString());
         assertEquals(List.of("pushdeploy release shop-4: ABORTED"), releaseNotices());
+    }
+
+    /**
+     * A release stopped after its Record state wrote the outcome and while its Notify state was publishing it
+     * (the publish never reaching SNS): the record stands as the workflow wrote it, and the reconciler sends its
+     * notification, once.
+     */
+    @Test
+    void aReleaseStoppedBeforeItsNotificationIsAnnouncedByTheReconciler() throws InterruptedException {
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        CallHold publish = runtime.holdCall(r -> r.operation().equals("Publish")
+                && r.form().getOrDefault("Subject", "").startsWith("pushdeploy release shop-5:"));
+        String release = sfn.startExecution(r -> r.stateMachineArn(runtime.stack().releaseStateMachineArn()).name("shop-5")
+                .input(MANIFEST)).executionArn();
+        assertTrue(publish.awaitArrival(java.time.Duration.ofMinutes(3)), "the release's Notify state published");
+        assertEquals("SUCCEEDED", releaseRecord("shop-5").get("outcome").s(), "recorded by the workflow first");
+
+        sfn.stopExecution(r -> r.executionArn(release).cause("stopped while it announced"));
+        accounted(release);
+        publish.refuse();
+
+        Map<String, AttributeValue> record = releaseRecord("shop-5");
+        assertEquals("SUCCEEDED", record.get("outcome").s(), record.toString());
+        assertFalse(record.containsKey("recordedBy"), "the workflow's record stands: " + record);
+        assertEquals(AttributeValue.fromBool(true), record.get("published"), "announced: " + record);
+        assertEquals(List.of("pushdeploy release shop-5: SUCCEEDED"), releaseNotices(), "the release's notification, once");
     }
 
     /** The release's end went to the reconciler, which answered. */
