@@ -58,7 +58,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * named; {@code -Dbench.jvm="..."} adds JVM options to every measured JVM, {@code {name}} standing for its class-log
  * file's name, e.g. {@code -XX:+PerfDataSaveToFile -XX:PerfDataSaveFile=target/bench/{name}.hsp} to read where the time
  * went with {@code jstat -snap file://...}); the last lines are the median ratio over the handlers and the JVM options. Every JVM runs with the
- * function's {@code JAVA_TOOL_OPTIONS} from template.yaml, as Lambda starts it, the floor's with the handler's.
+ * function's {@code JAVA_TOOL_OPTIONS} from template.yaml, as Lambda starts it, the floor's with the handler's, and
+ * loads classes as Lambda loads a function's: from functions/'s classes and its lib/ jars alone, in lib/'s order.
  * Results also go to {@code target/bench/cold-start.txt}. Times are printed, not asserted.
  *
  * <p>It also proves the lean-jar rule where it matters, at run time: no Netty or Apache HTTP
@@ -70,6 +71,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmulatorExtension.class)
 class ColdStartBenchmarkIT {
     static final String FLOOR = OneSdkCallHandler.class.getName();
+    private static final String LAMBDA_CLASSPATH = lambdaClasspath();
     /** The variable whose options Lambda starts a function's JVM with. */
     private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
     /** A handler, its sample event, and what the emulator must hold for the event to succeed (as in the handler ITs). */
@@ -369,6 +371,27 @@ class ColdStartBenchmarkIT {
         return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3])};
     }
 
+    /**
+     * What Lambda loads a function from: the task root's classes, then lib/'s jars in lexical order (the runtime's
+     * customer class loader sorts them), as functions/ is built for {@code sam build}; the harness's two classes last.
+     */
+    private static String lambdaClasspath() {
+        Path root = dev.pushdeploy.local.TestRuntime.root();
+        Path classes = root.resolve("functions/target/classes");
+        Path lib = root.resolve("functions/target/dependency");
+        if (!Files.isDirectory(classes) || !Files.isDirectory(lib)) {
+            throw new IllegalStateException("build functions/ through `package` first (its classes and target/dependency)");
+        }
+        List<String> entries = new ArrayList<>(List.of(classes.toString()));
+        try (Stream<Path> jars = Files.list(lib)) {
+            jars.map(Path::toString).filter(name -> name.endsWith(".jar")).sorted().forEach(entries::add);
+            entries.add(Path.of(FirstInvocation.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        } catch (IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot list " + lib, e);
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
     private static String output(World world, URI endpoint, String jvm, String handler, Path event, String mode, Path classLog)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
@@ -379,7 +402,7 @@ class ColdStartBenchmarkIT {
             command.addAll(List.of(System.getProperty("bench.jvm").replace("{name}", classLog.getFileName().toString()).split(" ")));
         }
         command.addAll(List.of(
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", LAMBDA_CLASSPATH,
                 "-Daws.endpointUrl=" + endpoint,
                 "-Daws.region=" + Emulator.REGION,
                 "-Daws.accessKeyId=testing", "-Daws.secretAccessKey=testing",
