@@ -516,11 +516,11 @@ def _ends_are_immediate():
         end_now(env, worker._execution_communication.execution, lambda: original_set_timed_out(env), ExecutionStatus.TIMED_OUT,
                 HistoryEventType.ExecutionTimedOut,
                 {"executionTimedOutEventDetails": ExecutionTimedOutEventDetails(error="States.Timeout")},
-                env.event_manager.pushdeploy_deadline)
+                getattr(env.event_manager, "pushdeploy_deadline", None) or _VirtualDatetime.now(_datetime.timezone.utc))
 
     def set_timed_out(self):
         worker = getattr(self.event_manager, "pushdeploy_worker", None)
-        if self.is_frame() or worker is None or getattr(self.event_manager, "pushdeploy_deadline", None) is None:
+        if self.is_frame() or worker is None:
             original_set_timed_out(self)
             return
         time_out(self, worker)

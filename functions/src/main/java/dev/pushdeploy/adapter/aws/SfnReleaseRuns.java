@@ -16,8 +16,9 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
  * Step Functions, as the reconciler of a release reads it: the release's plan from its history (the Plan
- * state's output) and whether it left its Notify state (the end of its history), the deployment workflow's executions by name (DescribeExecution), and a service's
- * rollback started as the release's own rollback starts it (StartExecution, the name making it once).
+ * state's output) and whether it left its Notify state (the end of its history), the deployment workflow's
+ * executions by name (DescribeExecution), and a service's rollback started as the release's own rollback
+ * starts it (StartExecution, the name making it once).
  */
 public final class SfnReleaseRuns implements ReleaseRuns {
     private static final int PAGE = 100;

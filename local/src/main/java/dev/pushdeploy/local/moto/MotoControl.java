@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -55,9 +56,9 @@ public final class MotoControl implements InterpreterClock {
      * What holds the clock: empty when the interpreter is idle within {@code wait}, else how many of its threads count
      * as running and where each interpreter thread is.
      */
-    public java.util.Optional<String> holders(Duration wait) {
+    public Optional<String> holders(Duration wait) {
         if (idle(wait).busy() == 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         JsonNode answer = get("/clock/busy", Duration.ZERO);
         StringBuilder text = new StringBuilder("busy " + answer.path("busy").asInt() + ", status changes not taken "
@@ -66,7 +67,7 @@ public final class MotoControl implements InterpreterClock {
             text.append("\n").append(thread.path("name").asText()).append(":\n");
             thread.path("stack").forEach(line -> text.append(line.asText()));
         }
-        return java.util.Optional.of(text.toString());
+        return Optional.of(text.toString());
     }
 
     @Override
