@@ -70,11 +70,15 @@ public final class DeploymentStarter {
      * @param from the revision the service must be on for the move to happen; null to move from anywhere
      */
     public Rollout moveTo(DeployRequest request, String taskDefinition, String from, Integer desiredCount, StepLog log) {
+        return moveTo(request, taskDefinition, from, desiredCount, describe(request.cluster(), request.service()), log);
+    }
+
+    /** {@link #moveTo(DeployRequest, String, String, Integer, StepLog)} from {@code before}, the service as the caller just read it. */
+    Rollout moveTo(DeployRequest request, String taskDefinition, String from, Integer desiredCount, ServiceState before, StepLog log) {
         String cluster = request.cluster();
         String service = request.service();
         long startedAt = clock.millis();
         long deadlineAt = startedAt + 1000L * (request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds());
-        ServiceState before = describe(cluster, service);
         boolean counted = desiredCount == null || desiredCount.equals(before.desiredCount());
         if (before.isOn(taskDefinition) && counted) {
             String id = primaryOn(before, taskDefinition).map(Deployment::id).orElse(null);
@@ -146,7 +150,7 @@ public final class DeploymentStarter {
         return request.action() != Action.ROLLBACK;
     }
 
-    private ServiceState describe(String cluster, String service) {
+    ServiceState describe(String cluster, String service) {
         return ecs.describe(cluster, service).orElseThrow(() -> new AwsFailureException(
                 "ecs:DescribeServices " + cluster + "/" + service + ": the service does not exist or is not ACTIVE", null));
     }

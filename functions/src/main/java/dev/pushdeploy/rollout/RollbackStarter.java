@@ -23,14 +23,12 @@ import java.util.Optional;
  * return to), also when ECS took the revision back already.
  */
 public final class RollbackStarter {
-    private final EcsServices ecs;
     private final ServiceDeployments deployments;
     private final DeploymentStarter.Ownership ownership;
     private final DeploymentStarter starter;
     private final Clock clock;
 
     public RollbackStarter(EcsServices ecs, ServiceDeployments deployments, DeploymentStarter.Ownership ownership, Clock clock) {
-        this.ecs = ecs;
         this.deployments = deployments;
         this.ownership = ownership;
         this.starter = new DeploymentStarter(ecs, ownership, clock);
@@ -45,25 +43,22 @@ public final class RollbackStarter {
         String cluster = request.cluster();
         String service = request.service();
         String previous = request.previousTaskDefinition();
-        if (rollout != null && !Revisions.same(rollout.taskDefinition(), previous) && request.previousDesiredCount() == null) {
-            ServiceState state = ecs.describe(cluster, service).orElseThrow(() -> new AwsFailureException(
-                    "ecs:DescribeServices " + cluster + "/" + service + ": the service does not exist or is not ACTIVE", null));
-            if (state.strategy().shiftsTraffic()) {
-                Optional<ServiceDeploymentState> found = deployments.find(cluster, service, rollout.taskDefinition(),
-                        rollout.startedAt());
-                if (found.isPresent() && (found.get().inProgress() || found.get().rollingBack())) {
-                    ServiceDeploymentState d = found.get();
-                    boolean stopped = d.inProgress() && ownership.holds(request) && deployments.rollBack(d.arn());
-                    if (stopped || d.rollingBack()) {
-                        log.info(stopped ? "asked ECS to roll the deployment back" : "ECS is rolling the deployment back already",
-                                "serviceDeployment", d.arn(), "stage", d.stage(), "to", previous);
-                        long now = clock.millis();
-                        int deadline = request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds();
-                        return new Rollout(null, previous, now, now + 1000L * deadline, stopped, d.arn());
-                    }
+        ServiceState state = starter.describe(cluster, service);
+        if (rollout != null && !Revisions.same(rollout.taskDefinition(), previous) && request.previousDesiredCount() == null
+                && state.strategy().shiftsTraffic()) {
+            Optional<ServiceDeploymentState> found = deployments.find(cluster, service, rollout.taskDefinition(), rollout.startedAt());
+            if (found.isPresent() && (found.get().inProgress() || found.get().rollingBack())) {
+                ServiceDeploymentState d = found.get();
+                boolean stopped = d.inProgress() && ownership.holds(request) && deployments.rollBack(d.arn());
+                if (stopped || d.rollingBack()) {
+                    log.info(stopped ? "asked ECS to roll the deployment back" : "ECS is rolling the deployment back already",
+                            "serviceDeployment", d.arn(), "stage", d.stage(), "to", previous);
+                    long now = clock.millis();
+                    int deadline = request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds();
+                    return new Rollout(null, previous, now, now + 1000L * deadline, stopped, d.arn());
                 }
             }
         }
-        return starter.moveTo(request, previous, ours, request.previousDesiredCount(), log);
+        return starter.moveTo(request, previous, ours, request.previousDesiredCount(), state, log);
     }
 }

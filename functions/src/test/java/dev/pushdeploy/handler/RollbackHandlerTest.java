@@ -97,12 +97,14 @@ class RollbackHandlerTest {
         FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
         Rollout rollout = started(ecs);
         List<String> lines = RolloutFixtures.lines();
+        ecs.describes = 0;
 
         Rollout back = rollback(ecs, RolloutFixtures.request(REV1_ARN, 600), rollout, lines);
 
         Deployment primary = ecs.deployments().get(0);
         assertEquals(REV1_ARN, ecs.taskDefinition());
         assertEquals(2, ecs.updates);
+        assertEquals(1, ecs.describes, "the service is read once, before the move");
         assertTrue(back.started());
         assertEquals(primary.id(), back.deploymentId());
         assertEquals(REV1_ARN, primary.taskDefinition());
@@ -225,11 +227,13 @@ class RollbackHandlerTest {
         Rollout rollout = started(ecs);
         FakeServiceDeployments deployments = new FakeServiceDeployments();
         deployments.add(REV2_ARN, "SUCCESSFUL", "CLEAN_UP", NOW.toEpochMilli());
+        ecs.describes = 0;
 
         Rollout back = rollback(ecs, deployments, RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines());
 
         assertEquals(List.of(), deployments.stopped);
         assertEquals(2, ecs.updates);
+        assertEquals(1, ecs.describes, "the strategy and the move read the service once");
         assertTrue(back.started());
         assertEquals(REV1_ARN, ecs.taskDefinition());
     }
