@@ -16,6 +16,7 @@ import dev.pushdeploy.local.endpoint.WriteCounter;
 import dev.pushdeploy.local.template.CfnTemplate;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.template.PrimingDenials;
+import dev.pushdeploy.testing.DeploymentPackage;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;
@@ -32,7 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -371,23 +371,14 @@ class ColdStartBenchmarkIT {
         return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3])};
     }
 
-    /**
-     * What Lambda loads a function from: the task root's classes, then lib/'s jars in lexical order (the runtime's
-     * customer class loader sorts them), as functions/ is built for {@code sam build}; the harness's two classes last.
-     */
+    /** What Lambda loads a function from ({@link DeploymentPackage}), then the harness's classes. */
     private static String lambdaClasspath() {
-        Path root = dev.pushdeploy.local.TestRuntime.root();
-        Path classes = root.resolve("functions/target/classes");
-        Path lib = root.resolve("functions/target/dependency");
-        if (!Files.isDirectory(classes) || !Files.isDirectory(lib)) {
-            throw new IllegalStateException("build functions/ through `package` first (its classes and target/dependency)");
-        }
-        List<String> entries = new ArrayList<>(List.of(classes.toString()));
-        try (Stream<Path> jars = Files.list(lib)) {
-            jars.map(Path::toString).filter(name -> name.endsWith(".jar")).sorted().forEach(entries::add);
+        List<String> entries = new ArrayList<>(List.of(DeploymentPackage.classes().toString()));
+        DeploymentPackage.jars().forEach(jar -> entries.add(jar.toString()));
+        try {
             entries.add(Path.of(FirstInvocation.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        } catch (IOException | java.net.URISyntaxException e) {
-            throw new IllegalStateException("cannot list " + lib, e);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
         return String.join(java.io.File.pathSeparator, entries);
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.testing.Emulator;
+import dev.pushdeploy.testing.DeploymentPackage;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.FakeRuntimeApi;
 import dev.pushdeploy.testing.World;
@@ -58,11 +59,7 @@ class LambdaRuntimeClientIT {
 
     @BeforeAll
     static void taskRootAsSamBuildShipsIt() throws IOException {
-        Path classes = Repo.ROOT.resolve("functions/target/classes");
-        Path dependencies = Repo.ROOT.resolve("functions/target/dependency");
-        if (!Files.isDirectory(classes.resolve("dev/pushdeploy/handler")) || !Files.isDirectory(dependencies)) {
-            throw new IllegalStateException("build functions/ through `package` first (its classes and target/dependency)");
-        }
+        Path classes = DeploymentPackage.classes();
         taskRoot = Files.createTempDirectory("pushdeploy-task-root-");
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.toList()) {
@@ -75,10 +72,8 @@ class LambdaRuntimeClientIT {
             }
         }
         Path lib = Files.createDirectories(taskRoot.resolve("lib"));
-        try (Stream<Path> jars = Files.list(dependencies)) {
-            for (Path jar : jars.toList()) {
-                Files.copy(jar, lib.resolve(jar.getFileName()));
-            }
+        for (Path jar : DeploymentPackage.jars()) {
+            Files.copy(jar, lib.resolve(jar.getFileName()));
         }
     }
 
