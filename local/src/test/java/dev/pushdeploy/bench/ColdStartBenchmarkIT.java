@@ -53,13 +53,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * through a proxy that denies what the handler's role denies, as AWS would); and the primed
  * first invocation against the handler's own second one ("left"): 1.0 would mean priming left
  * nothing of the first request's cost; and the classes that primed first invocation still loaded ("classes"), which
- * noise does not move: what priming did not reach. Rounds alternate floor and handler and take the median
+ * noise does not move: what priming did not reach; and the SDK calls of the handler's cold first invocation ("calls"; the
+ * floor's must be one). Rounds alternate floor and handler and take the median
  * ({@code -Dbench.rounds=N}, default 1 in the test suite; {@code -Dbench.only=A,B} measures only the handlers
  * named; {@code -Dbench.jvm="..."} adds JVM options to every measured JVM, {@code {name}} standing for its class-log
  * file's name, e.g. {@code -XX:+PerfDataSaveToFile -XX:PerfDataSaveFile=target/bench/{name}.hsp} to read where the time
  * went with {@code jstat -snap file://...}); the last lines are the median ratio over the handlers and the JVM options. Every JVM runs with the
  * function's {@code JAVA_TOOL_OPTIONS} from template.yaml, as Lambda starts it, the floor's with the handler's, and
- * loads classes as Lambda loads a function's: from functions/'s classes and its lib/ jars alone, in lib/'s order.
+ * loads classes as Lambda loads a function's: from functions/'s classes and its lib/ jars alone, in lib/'s order, with
+ * nothing else on its classpath but the harness's own classes.
  * Results also go to {@code target/bench/cold-start.txt}. Times are printed, not asserted.
  *
  * <p>It also proves the lean-jar rule where it matters, at run time: no Netty or Apache HTTP
@@ -178,8 +180,8 @@ class ColdStartBenchmarkIT {
         int rounds = Integer.getInteger("bench.rounds", 1);
         Path out = Files.createDirectories(Path.of("target", "bench"));
         List<String> report = new ArrayList<>();
-        report.add(String.format(Locale.ROOT, "%-32s %9s %9s %7s %8s %8s %7s %11s %11s %7s %8s %7s %8s", "handler", "cold ms", "floor ms",
-                "ratio", "cpu ms", "floor", "ratio", "primed ms", "floor ms", "ratio", "2nd ms", "left", "classes"));
+        report.add(String.format(Locale.ROOT, "%-32s %9s %9s %7s %8s %8s %7s %11s %11s %7s %8s %7s %8s %6s", "handler", "cold ms", "floor ms",
+                "ratio", "cpu ms", "floor", "ratio", "primed ms", "floor ms", "ratio", "2nd ms", "left", "classes", "calls"));
         List<Double> cpuRatios = new ArrayList<>();
         List<Double> coldRatios = new ArrayList<>();
         List<Double> primedRatios = new ArrayList<>();
@@ -193,7 +195,7 @@ class ColdStartBenchmarkIT {
             assertTrue(Files.exists(event), "sample event " + event);
             String jvm = javaToolOptions(c.handler());
             options.add(jvm);
-            long[][] measured = new long[8][rounds];
+            long[][] measured = new long[9][rounds];
             for (int i = 0; i < rounds; i++) {
                 emulator.reset();
                 World world = World.create(emulator);
@@ -206,6 +208,8 @@ class ColdStartBenchmarkIT {
                 measured[1][i] = handlerRun[0];
                 measured[5][i] = floorRun[2];
                 measured[6][i] = handlerRun[2];
+                measured[8][i] = handlerRun[3];
+                assertEquals(1, floorRun[3], "the floor's first invocation made " + floorRun[3] + " SDK calls");
                 assertEquals(List.of(), heavy(classes), c.handler() + " loaded Netty, Apache HTTP or Jackson databind classes");
                 emulator.reset();
                 world = World.create(emulator);
@@ -230,13 +234,14 @@ class ColdStartBenchmarkIT {
             long floorCpu = Math.max(1, median(measured[5]));
             long coldCpu = median(measured[6]);
             long classes = median(measured[7]);
+            long calls = median(measured[8]);
             coldRatios.add((double) cold / floor);
             cpuRatios.add((double) coldCpu / floorCpu);
             primedRatios.add((double) primed / floorPrimed);
             leftRatios.add((double) primed / second);
-            report.add(String.format(Locale.ROOT, "%-32s %9d %9d %6.2fx %8d %8d %6.2fx %11d %11d %6.2fx %8d %6.2fx %8d", c.handler(), cold,
+            report.add(String.format(Locale.ROOT, "%-32s %9d %9d %6.2fx %8d %8d %6.2fx %11d %11d %6.2fx %8d %6.2fx %8d %6d", c.handler(), cold,
                     floor, (double) cold / floor, coldCpu, floorCpu, (double) coldCpu / floorCpu, primed, floorPrimed,
-                    (double) primed / floorPrimed, second, (double) primed / second, classes));
+                    (double) primed / floorPrimed, second, (double) primed / second, classes, calls));
         }
         report.add(String.format(Locale.ROOT, "median ratio to the one-SDK-call floor: cold %.2fx (CPU time %.2fx), after SnapStart"
                 + " priming %.2fx; primed first invocation to the handler's second: %.2fx", median(coldRatios), median(cpuRatios),
@@ -368,19 +373,40 @@ class ColdStartBenchmarkIT {
         String result = output.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
                 .orElseThrow(() -> new AssertionError(handler + " printed no result:\n" + output));
         String[] parts = result.split(" ");
-        return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3])};
+        return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]), Long.parseLong(parts[4])};
     }
 
-    /** What Lambda loads a function from ({@link DeploymentPackage}), then the harness's classes. */
+    /** What Lambda loads a function from ({@link DeploymentPackage}), then the harness alone ({@link #harness}). */
     private static String lambdaClasspath() {
         List<String> entries = new ArrayList<>(List.of(DeploymentPackage.classes().toString()));
         DeploymentPackage.jars().forEach(jar -> entries.add(jar.toString()));
-        try {
-            entries.add(Path.of(FirstInvocation.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        entries.add(harness().toString());
         return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    /**
+     * A directory with the harness's classes only (FirstInvocation, the floor, SdkCalls registered as the SDK's global
+     * interceptor), not the test classes' directory, whose resources register the tests' own interceptor.
+     */
+    private static Path harness() {
+        try {
+            Path tests = Path.of(FirstInvocation.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dir = Files.createDirectories(Path.of("target", "bench", "harness")).toAbsolutePath();
+            Path bench = Files.createDirectories(dir.resolve("dev/pushdeploy/bench"));
+            try (var classes = Files.list(tests.resolve("dev/pushdeploy/bench"))) {
+                for (Path file : classes.toList()) {
+                    String name = file.getFileName().toString();
+                    if (name.startsWith("FirstInvocation") || name.startsWith("OneSdkCallHandler") || name.equals("SdkCalls.class")) {
+                        Files.copy(file, bench.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            Path interceptors = Files.createDirectories(dir.resolve("software/amazon/awssdk/global/handlers"));
+            Files.writeString(interceptors.resolve("execution.interceptors"), SdkCalls.class.getName() + "\n");
+            return dir;
+        } catch (IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot set up the harness's directory", e);
+        }
     }
 
     private static String output(World world, URI endpoint, String jvm, String handler, Path event, String mode, Path classLog)

@@ -11,8 +11,9 @@ import org.crac.Resource;
 
 /**
  * Runs in a fresh JVM: loads one handler, invokes it once with an event file, and prints
- * {@code RESULT <first ms> <second ms> <cpu ms>}. {@code cold}: the first is from JVM start to the first
- * answer, what a Lambda cold start pays on top of the runtime's own start without SnapStart.
+ * {@code RESULT <first ms> <second ms> <cpu ms> <SDK calls of the first>}. {@code cold}: the first is
+ * from JVM start to the first answer, what a Lambda cold start pays on top of the runtime's own start
+ * without SnapStart.
  * {@code primed}: the handler is built and its SnapStart priming ({@code beforeCheckpoint}) run
  * first, as before a snapshot; the first is then the first invocation alone, what an invocation
  * right after a restore pays. {@code prime}: the priming alone, nothing invoked.
@@ -31,6 +32,7 @@ public final class FirstInvocation {
         if (args[2].equals("prime")) {
             return;
         }
+        int callsBefore = SdkCalls.made();
         long start = System.nanoTime();
         load(FirstRequestBegins.class);
         handler.handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), null);
@@ -38,10 +40,11 @@ public final class FirstInvocation {
         long first = primed ? (System.nanoTime() - start) / 1_000_000
                 : System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         long cpu = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+        int calls = SdkCalls.made() - callsBefore;
         start = System.nanoTime();
         handler.handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), null);
         long second = (System.nanoTime() - start) / 1_000_000;
-        System.out.println("RESULT " + first + " " + second + " " + cpu);
+        System.out.println("RESULT " + first + " " + second + " " + cpu + " " + calls);
     }
 
     /** Loading these marks the first invocation in the class-load log: the classes it loaded lie between them. */
