@@ -17,15 +17,17 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Expands a SAM template into plain CloudFormation with aws-sam-translator (the library behind
  * CloudFormation's {@code AWS::Serverless-2016-10-31} transform; it comes with cfn-lint), run in
  * Python by {@code sam_expand.py}. Expansions are cached per template content, region, account and
- * parameter values for the life of the JVM, and, when {@code $PUSHDEPLOY_SAM_CACHE} names a directory, in
- * files there for every JVM that names it (the build's tests do: within one build the translator does not change;
- * the key does not know the translator's version, so a directory must not outlive an upgrade of it).
+ * parameter values (none for a template that declares no transform) for the life of the JVM, and,
+ * when {@code $PUSHDEPLOY_SAM_CACHE} names a directory, in files there for every JVM that names it
+ * (the build's tests do: within one build the translator does not change; the key does not know the
+ * translator's version, so a directory must not outlive an upgrade of it).
  *
  * <p>Python is {@code python3}, or {@code $PUSHDEPLOY_PYTHON}. A missing interpreter, a missing
  * translator or a template the translator rejects fails with the translator's own message.
@@ -35,6 +37,7 @@ public final class SamTranslator {
     private static final long TIMEOUT_SECONDS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, JsonNode> EXPANDED = new ConcurrentHashMap<>();
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     private SamTranslator() {
     }
@@ -51,12 +54,28 @@ public final class SamTranslator {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + template, e);
         }
-        String arguments = json(new TreeMap<>(parameters));
+        String arguments = mayDeclareTransform(content) ? json(new TreeMap<>(parameters)) : "{}";
         String key = sha256(content) + " " + region + " " + account + " " + arguments;
         String directory = System.getenv("PUSHDEPLOY_SAM_CACHE");
         Supplier<JsonNode> expansion = () -> run(template, region, account, arguments);
         return EXPANDED.computeIfAbsent(key, k -> directory == null || directory.isBlank() ? expansion.get()
                 : cached(Path.of(directory), python() + "\n" + script() + k, expansion)).deepCopy();
+    }
+
+    /**
+     * Whether a template may declare a transform. CloudFormation transforms only a template that declares one, so any
+     * other expands to itself whatever the parameter values: it is expanded once, with none (a nested stack's plain
+     * template, once for all the stacks made of it). Errs towards yes: a template that names {@code Transform} or
+     * {@code AWS::Serverless} anywhere counts as declaring one.
+     */
+    static boolean mayDeclareTransform(byte[] content) {
+        String text = new String(content, StandardCharsets.UTF_8);
+        return text.contains("Transform") || text.contains("AWS::Serverless");
+    }
+
+    /** How many times this JVM ran the translator. */
+    static int runs() {
+        return RUNS.get();
     }
 
     /** The expansion {@code key} names, from its file in {@code directory}, or made and written there. */
@@ -88,7 +107,8 @@ public final class SamTranslator {
         }
     }
 
-    private static JsonNode run(Path template, String region, String account, String parameters) {
+    static JsonNode run(Path template, String region, String account, String parameters) {
+        RUNS.incrementAndGet();
         String python = python();
         List<String> command = List.of(python, "-", template.toAbsolutePath().toString(), region, account, parameters);
         Process process;
