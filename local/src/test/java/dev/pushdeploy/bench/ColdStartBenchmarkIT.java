@@ -19,6 +19,8 @@ import dev.pushdeploy.template.PrimingDenials;
 import dev.pushdeploy.testing.DeploymentPackage;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.FakeRuntimeApi;
+import dev.pushdeploy.testing.RuntimeClient;
 import dev.pushdeploy.testing.World;
 import java.io.IOException;
 import java.net.URI;
@@ -48,7 +50,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Cold starts: each handler's first invocation in a fresh JVM (class loading, client
  * construction, the first request against the emulator) next to the floor's — a handler with the
  * same wiring that makes one SDK call ({@link OneSdkCallHandler}) — measured in the same run and
- * printed as ratios, so machine noise cancels out. Twice: cold (from JVM start, no SnapStart) and
+ * printed as ratios, so machine noise cancels out. Three times: cold (from JVM start, no SnapStart), cold under Lambda's
+ * runtime client ("client": from starting the process to the answer reaching the Runtime API, the handler loaded by
+ * {@link RuntimeClient} from a task root, its variables in the environment, as Lambda's java21 runtime starts a function) and
  * primed (after the handler's SnapStart priming ran, the first invocation alone; both primed runs go
  * through a proxy that denies what the handler's role denies, as AWS would); and the primed
  * first invocation against the handler's own second one ("left"): 1.0 would mean priming left
@@ -56,7 +60,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * noise does not move: what priming did not reach; and the SDK calls of the handler's cold first invocation ("calls"; the
  * floor's must be one). Rounds alternate floor and handler and take the median
  * ({@code -Dbench.rounds=N}, default 1 in the test suite; {@code -Dbench.only=A,B} measures only the handlers
- * named; {@code -Dbench.jvm="..."} adds JVM options to every measured JVM, {@code {name}} standing for its class-log
+ * named; {@code -Dbench.java=PATH} starts every measured JVM with another java launcher; {@code -Dbench.jvm="..."} adds JVM options to every measured JVM, {@code {name}} standing for its class-log
  * file's name, e.g. {@code -XX:+PerfDataSaveToFile -XX:PerfDataSaveFile=target/bench/{name}.hsp} to read where the time
  * went with {@code jstat -snap file://...}); the last lines are the median ratio over the handlers and the JVM options. Every JVM runs with the
  * function's {@code JAVA_TOOL_OPTIONS} from template.yaml, as Lambda starts it, the floor's with the handler's, and
@@ -180,12 +184,14 @@ class ColdStartBenchmarkIT {
         int rounds = Integer.getInteger("bench.rounds", 1);
         Path out = Files.createDirectories(Path.of("target", "bench"));
         List<String> report = new ArrayList<>();
-        report.add(String.format(Locale.ROOT, "%-32s %9s %9s %7s %8s %8s %7s %11s %11s %7s %8s %7s %8s %6s", "handler", "cold ms", "floor ms",
-                "ratio", "cpu ms", "floor", "ratio", "primed ms", "floor ms", "ratio", "2nd ms", "left", "classes", "calls"));
+        report.add(String.format(Locale.ROOT, "%-32s %9s %9s %7s %8s %8s %7s %9s %8s %7s %11s %11s %7s %8s %7s %8s %6s", "handler",
+                "cold ms", "floor ms", "ratio", "cpu ms", "floor", "ratio", "client ms", "floor", "ratio", "primed ms", "floor ms", "ratio",
+                "2nd ms", "left", "classes", "calls"));
         List<Double> cpuRatios = new ArrayList<>();
         List<Double> coldRatios = new ArrayList<>();
         List<Double> primedRatios = new ArrayList<>();
         List<Double> leftRatios = new ArrayList<>();
+        List<Double> runtimeRatios = new ArrayList<>();
         Set<String> options = new TreeSet<>();
         for (Case c : CASES) {
             if (!System.getProperty("bench.only", c.handler()).contains(c.handler())) {
@@ -195,7 +201,7 @@ class ColdStartBenchmarkIT {
             assertTrue(Files.exists(event), "sample event " + event);
             String jvm = javaToolOptions(c.handler());
             options.add(jvm);
-            long[][] measured = new long[9][rounds];
+            long[][] measured = new long[11][rounds];
             for (int i = 0; i < rounds; i++) {
                 emulator.reset();
                 World world = World.create(emulator);
@@ -211,6 +217,11 @@ class ColdStartBenchmarkIT {
                 measured[8][i] = handlerRun[3];
                 assertEquals(1, floorRun[3], "the floor's first invocation made " + floorRun[3] + " SDK calls");
                 assertEquals(List.of(), heavy(classes), c.handler() + " loaded Netty, Apache HTTP or Jackson databind classes");
+                emulator.reset();
+                world = World.create(emulator);
+                c.given().accept(world);
+                measured[9][i] = underRuntimeClient(world, jvm, FLOOR, event);
+                measured[10][i] = underRuntimeClient(world, jvm, handler, event);
                 emulator.reset();
                 world = World.create(emulator);
                 c.given().accept(world);
@@ -235,17 +246,21 @@ class ColdStartBenchmarkIT {
             long coldCpu = median(measured[6]);
             long classes = median(measured[7]);
             long calls = median(measured[8]);
+            long runtimeFloor = Math.max(1, median(measured[9]));
+            long runtime = median(measured[10]);
+            runtimeRatios.add((double) runtime / runtimeFloor);
             coldRatios.add((double) cold / floor);
             cpuRatios.add((double) coldCpu / floorCpu);
             primedRatios.add((double) primed / floorPrimed);
             leftRatios.add((double) primed / second);
-            report.add(String.format(Locale.ROOT, "%-32s %9d %9d %6.2fx %8d %8d %6.2fx %11d %11d %6.2fx %8d %6.2fx %8d %6d", c.handler(), cold,
-                    floor, (double) cold / floor, coldCpu, floorCpu, (double) coldCpu / floorCpu, primed, floorPrimed,
-                    (double) primed / floorPrimed, second, (double) primed / second, classes, calls));
+            report.add(String.format(Locale.ROOT, "%-32s %9d %9d %6.2fx %8d %8d %6.2fx %9d %8d %6.2fx %11d %11d %6.2fx %8d %6.2fx %8d %6d",
+                    c.handler(), cold, floor, (double) cold / floor, coldCpu, floorCpu, (double) coldCpu / floorCpu, runtime, runtimeFloor,
+                    (double) runtime / runtimeFloor, primed, floorPrimed, (double) primed / floorPrimed, second, (double) primed / second,
+                    classes, calls));
         }
-        report.add(String.format(Locale.ROOT, "median ratio to the one-SDK-call floor: cold %.2fx (CPU time %.2fx), after SnapStart"
-                + " priming %.2fx; primed first invocation to the handler's second: %.2fx", median(coldRatios), median(cpuRatios),
-                median(primedRatios), median(leftRatios)));
+        report.add(String.format(Locale.ROOT, "median ratio to the one-SDK-call floor: cold %.2fx (CPU time %.2fx, under Lambda's runtime"
+                + " client %.2fx), after SnapStart priming %.2fx; primed first invocation to the handler's second: %.2fx",
+                median(coldRatios), median(cpuRatios), median(runtimeRatios), median(primedRatios), median(leftRatios)));
         report.add("every JVM ran with the JAVA_TOOL_OPTIONS template.yaml gives the function: " + options);
         Files.write(out.resolve("cold-start.txt"), report);
         report.forEach(System.out::println);
@@ -376,6 +391,64 @@ class ColdStartBenchmarkIT {
         return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]), Long.parseLong(parts[4])};
     }
 
+    private static Path taskRoot;
+
+    /**
+     * Milliseconds from starting the JVM to the response reaching the Runtime API, with {@code handler} started by Lambda's
+     * runtime client ({@link RuntimeClient}) from a task root holding the deployment package and the floor, the function's
+     * variables in the environment: what a cold start costs on Lambda before the first answer, the runtime's own start
+     * included.
+     */
+    private static long underRuntimeClient(World world, String jvm, String handler, Path event) throws Exception {
+        if (taskRoot == null) {
+            taskRoot = RuntimeClient.taskRoot(Files.createDirectories(Path.of("target", "bench", "task-root")).toAbsolutePath(),
+                    List.of(harness()));
+        }
+        Map<String, String> variables = new java.util.HashMap<>(variables(world));
+        if (!jvm.isEmpty()) {
+            variables.put(JAVA_TOOL_OPTIONS, jvm);
+        }
+        try (FakeRuntimeApi api = new FakeRuntimeApi()) {
+            api.enqueue(Files.readString(event));
+            ProcessBuilder builder = RuntimeClient.builder(java(), handler.substring(handler.lastIndexOf('.') + 1),
+                    handler + "::handleRequest", taskRoot, api, world.emulator.endpoint(), variables)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            long start = System.nanoTime();
+            Process process = builder.start();
+            try {
+                FakeRuntimeApi.Outcome outcome = api.outcome().get(120, TimeUnit.SECONDS);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals("response", outcome.kind(), handler + " under the runtime client answered " + outcome);
+                return millis;
+            } finally {
+                process.destroy();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The functions' variables for {@code world}, as the template sets them for the sample events. */
+    private static Map<String, String> variables(World world) {
+        String states = "arn:aws:states:" + Emulator.REGION + ":" + Emulator.ACCOUNT + ":stateMachine:";
+        return Map.ofEntries(
+                Map.entry("CONFIG_PARAMETER", World.CONFIG_PARAMETER),
+                Map.entry("TABLE_NAME", World.TABLE),
+                Map.entry("TOPIC_ARN", world.topicArn),
+                Map.entry("EVENT_BUS_NAME", "default"),
+                Map.entry("RELEASE_PARAMETER_PREFIX", "/pushdeploy/release"),
+                Map.entry("ROLL_BACK_STOPPED_RUNS", "true"),
+                Map.entry("ROTATE_SECRETS_TIMEOUT_SECONDS", "120"),
+                Map.entry("START_DEPLOYMENT_TIMEOUT_SECONDS", "60"),
+                Map.entry("ROLLBACK_TIMEOUT_SECONDS", "60"),
+                Map.entry("DEPLOY_STATE_MACHINE_ARN", states + World.STATE_MACHINE),
+                Map.entry("RELEASE_STATE_MACHINE_ARN", states + "pushdeploy-release"));
+    }
+
+    /** The java launcher of every measured JVM: {@code -Dbench.java}, or the test JVM's own. */
+    private static String java() {
+        return System.getProperty("bench.java", RuntimeClient.java());
+    }
+
     /** What Lambda loads a function from ({@link DeploymentPackage}), then the harness alone ({@link #harness}). */
     private static String lambdaClasspath() {
         List<String> entries = new ArrayList<>(List.of(DeploymentPackage.classes().toString()));
@@ -412,28 +485,18 @@ class ColdStartBenchmarkIT {
     private static String output(World world, URI endpoint, String jvm, String handler, Path event, String mode, Path classLog)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                java(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Xlog:class+load=info:file=" + classLog));
         if (System.getProperty("bench.jvm") != null) {
             command.addAll(List.of(System.getProperty("bench.jvm").replace("{name}", classLog.getFileName().toString()).split(" ")));
         }
-        command.addAll(List.of(
-                "-cp", LAMBDA_CLASSPATH,
+        command.addAll(List.of("-cp", LAMBDA_CLASSPATH,
                 "-Daws.endpointUrl=" + endpoint,
                 "-Daws.region=" + Emulator.REGION,
-                "-Daws.accessKeyId=testing", "-Daws.secretAccessKey=testing",
-                "-DCONFIG_PARAMETER=" + World.CONFIG_PARAMETER,
-                "-DTABLE_NAME=" + World.TABLE,
-                "-DTOPIC_ARN=" + world.topicArn,
-                "-DEVENT_BUS_NAME=default",
-                "-DRELEASE_PARAMETER_PREFIX=/pushdeploy/release",
-                "-DROLL_BACK_STOPPED_RUNS=true",
-                "-DROTATE_SECRETS_TIMEOUT_SECONDS=120",
-                "-DSTART_DEPLOYMENT_TIMEOUT_SECONDS=60",
-                "-DROLLBACK_TIMEOUT_SECONDS=60",
-                "-DDEPLOY_STATE_MACHINE_ARN=arn:aws:states:" + Emulator.REGION + ":" + Emulator.ACCOUNT + ":stateMachine:" + World.STATE_MACHINE,
-                "-DRELEASE_STATE_MACHINE_ARN=arn:aws:states:" + Emulator.REGION + ":" + Emulator.ACCOUNT + ":stateMachine:pushdeploy-release",
+                "-Daws.accessKeyId=testing", "-Daws.secretAccessKey=testing"));
+        variables(world).forEach((name, value) -> command.add("-D" + name + "=" + value));
+        command.addAll(List.of(
                 FirstInvocation.class.getName(), handler, event.toString(), mode));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove(JAVA_TOOL_OPTIONS);

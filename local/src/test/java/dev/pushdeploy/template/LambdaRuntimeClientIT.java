@@ -8,11 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.testing.Emulator;
-import dev.pushdeploy.testing.DeploymentPackage;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.FakeRuntimeApi;
+import dev.pushdeploy.testing.RuntimeClient;
 import dev.pushdeploy.testing.World;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,10 +40,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(EmulatorExtension.class)
 class LambdaRuntimeClientIT {
-    private static final String RUNTIME_CLIENT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
-    /** The runtime client and what it needs; Lambda puts them on the system classpath, not in the function. */
-    private static final List<String> RUNTIME_JARS = List.of(
-            "aws-lambda-java-runtime-interface-client", "aws-lambda-java-core", "aws-lambda-java-serialization", "utils-lite");
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
     private static Path taskRoot;
 
@@ -59,22 +53,7 @@ class LambdaRuntimeClientIT {
 
     @BeforeAll
     static void taskRootAsSamBuildShipsIt() throws IOException {
-        Path classes = DeploymentPackage.classes();
-        taskRoot = Files.createTempDirectory("pushdeploy-task-root-");
-        try (Stream<Path> files = Files.walk(classes)) {
-            for (Path file : files.toList()) {
-                Path target = taskRoot.resolve(classes.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-        Path lib = Files.createDirectories(taskRoot.resolve("lib"));
-        for (Path jar : DeploymentPackage.jars()) {
-            Files.copy(jar, lib.resolve(jar.getFileName()));
-        }
+        taskRoot = RuntimeClient.taskRoot(Files.createTempDirectory("pushdeploy-task-root-"), List.of());
     }
 
     @AfterAll
@@ -186,35 +165,13 @@ class LambdaRuntimeClientIT {
 
     private static Run run(String function, Map<String, String> variables, Emulator emulator, String event) throws Exception {
         String handler = Repo.template().properties(function).path("Handler").asText();
-        String classpath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> RUNTIME_JARS.stream().anyMatch(name -> Path.of(entry).getFileName().toString().startsWith(name + "-")))
-                .collect(Collectors.joining(File.pathSeparator));
         try (FakeRuntimeApi api = new FakeRuntimeApi()) {
             api.enqueue(event);
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED"));
-            if (Runtime.version().feature() >= 23) {
-                // newer JDKs than Lambda's java21 warn on stderr about the client's use of sun.misc.Unsafe
-                command.add("--sun-misc-unsafe-memory-access=allow");
-            }
-            command.addAll(List.of("-cp", classpath, RUNTIME_CLIENT, handler));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile());
+            ProcessBuilder builder = RuntimeClient.builder(RuntimeClient.java(), function, handler, taskRoot, api,
+                    emulator.endpoint(), variables);
             Path stdout = Files.createTempFile("runtime-client-", ".out");
             Path stderr = Files.createTempFile("runtime-client-", ".err");
             builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-            Map<String, String> env = builder.environment();
-            env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("_LAMBDA") || name.startsWith("JAVA_TOOL"));
-            env.putAll(Map.of(
-                    "AWS_LAMBDA_RUNTIME_API", api.address(),
-                    "AWS_LAMBDA_LOG_FORMAT", "JSON",
-                    "AWS_LAMBDA_FUNCTION_NAME", "pushdeploy-" + function,
-                    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024",
-                    "AWS_LAMBDA_FUNCTION_VERSION", "1",
-                    "AWS_REGION", Emulator.REGION,
-                    "AWS_ACCESS_KEY_ID", "testing",
-                    "AWS_SECRET_ACCESS_KEY", "testing",
-                    "AWS_ENDPOINT_URL", emulator.endpoint().toString()));
-            env.putAll(variables);
             Process process = builder.start();
             try {
                 FakeRuntimeApi.Outcome outcome = api.outcome().get(90, TimeUnit.SECONDS);
