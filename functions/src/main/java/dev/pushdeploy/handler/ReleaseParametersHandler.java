@@ -12,6 +12,7 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Text;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
     static final String PHYSICAL_ID = "pushdeploy-release-parameters";
     /** CloudFormation reads at most 4,096 bytes of a response; the reason is cut well below. */
     static final int REASON_MAX = 1000;
+    /** Shaped as CloudFormation's presigned response URLs are; priming never sends to it. */
+    static final String PRIMING_RESPONSE_URL = "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/snapstart-priming";
 
     /** The fields of CloudFormation's request that this resource reads. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -89,6 +92,20 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
         response.put("LogicalResourceId", request.logicalResourceId());
         responses.accept(request.responseUrl(), Json.write(response).getBytes(StandardCharsets.UTF_8));
         return new Answer((String) response.get("Status"), created);
+    }
+
+    /**
+     * A Create of the first service's release parameters under {@code RELEASE_PARAMETER_PREFIX}, as the template's
+     * resource asks for them: their creation is answered in the process, and the answer to CloudFormation is not sent.
+     */
+    @Override
+    protected Request primingInput(PrimingSample sample) {
+        String prefix = Env.require(Env.RELEASE_PARAMETER_PREFIX);
+        String base = prefix + "/" + sample.target().cluster() + "/" + sample.target().service();
+        List<String> names = new ArrayList<>(List.of(base + "/image"));
+        sample.target().secrets().forEach(secret -> names.add(base + "/secret/" + secret.name()));
+        return new Request("Create", PRIMING_RESPONSE_URL, PrimingSample.REQUEST_ID, PrimingSample.REQUEST_ID,
+                "ReleaseParameters", null, new Properties(prefix, names));
     }
 
     private List<String> apply(Request request) {

@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.adapter.json.Trees;
+import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.ReleaseParameterSeed;
 import dev.pushdeploy.ledger.ReleaseParameters;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.testing.SampleStack;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -129,5 +134,27 @@ class ReleaseParametersHandlerTest {
         assertTrue(e.getMessage().startsWith("ResponseURL: missing"), e.getMessage());
         assertEquals("ResponseURL", e.field());
         assertTrue(urls.isEmpty());
+    }
+
+    @Test
+    void primingCreatesTheFirstServicesParametersUnderTheStacksPrefixAndAnswersSuccess() {
+        Target target = ConfigParser.parse(SampleStack.configDocument(null)).targets().get(0);
+        System.setProperty(Env.RELEASE_PARAMETER_PREFIX, "/pushdeploy/release");
+        ReleaseParametersHandler.Request request;
+        try {
+            request = handler.primingInput(PrimingSample.of(target, null, Clock.systemUTC()));
+        } finally {
+            System.clearProperty(Env.RELEASE_PARAMETER_PREFIX);
+        }
+
+        ReleaseParametersHandler.Answer answer = handler.apply(request, StepLog.to(line -> { }, "ReleaseParameters"));
+
+        String base = "/pushdeploy/release/" + target.cluster() + "/" + target.service();
+        List<String> names = new ArrayList<>(List.of(base + "/image"));
+        target.secrets().forEach(secret -> names.add(base + "/secret/" + secret.name()));
+        assertTrue(names.size() > 1, "the sample service has secrets: " + names);
+        assertEquals(new ReleaseParametersHandler.Answer("SUCCESS", names), answer);
+        assertEquals(List.of(ReleaseParametersHandler.PRIMING_RESPONSE_URL), urls);
+        assertEquals("snapstart-priming", responses.get(0).path("RequestId").asText());
     }
 }

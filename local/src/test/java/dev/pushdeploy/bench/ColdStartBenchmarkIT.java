@@ -324,6 +324,7 @@ class ColdStartBenchmarkIT {
                         .toList(), c.handler() + "'s priming sent writes");
                 assertEquals(operations.size(), primed.path("reads").asInt(), c.handler() + ": reads sent " + operations);
                 assertTrue(operations.size() >= 2, c.handler() + " primed through no real request: " + operations);
+                assertEquals("answered", primed.path("request").asText(), c.handler() + "'s priming did not reach its answer: " + primed);
                 assertFalse(primed.path("request").asText().startsWith("stopped at AwsFailure")
                         && operations.get(operations.size() - 1).equals("ecs:DescribeServices"),
                         c.handler() + " stopped at the live revision's read: " + primed);

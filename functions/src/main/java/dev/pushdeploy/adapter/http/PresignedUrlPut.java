@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.http;
 
+import dev.pushdeploy.adapter.aws.Priming;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +11,8 @@ import java.time.Duration;
 /**
  * One PUT of a body to a presigned URL, as CloudFormation's custom-resource responses are sent:
  * an empty {@code Content-Type} (the presigned S3 URL signs none), short timeouts, any status
- * other than 2xx an error naming it.
+ * other than 2xx an error naming it. While a function primes ({@link Priming#active()}) the request
+ * is made ready and not sent.
  */
 public final class PresignedUrlPut {
     private final Duration timeout;
@@ -29,6 +31,9 @@ public final class PresignedUrlPut {
             connection.setDoOutput(true);
             connection.setRequestProperty("Content-Type", "");
             connection.setFixedLengthStreamingMode(body.length);
+            if (Priming.active()) {
+                return;
+            }
             try (OutputStream out = connection.getOutputStream()) {
                 out.write(body);
             }

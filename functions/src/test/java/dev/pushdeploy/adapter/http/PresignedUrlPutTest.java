@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.pushdeploy.adapter.aws.Priming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -51,5 +52,14 @@ class PresignedUrlPutTest {
         UncheckedIOException e = assertThrows(UncheckedIOException.class,
                 () -> new PresignedUrlPut(Duration.ofSeconds(2)).put(base + "/expired", new byte[] {'{', '}'}));
         assertTrue(e.getMessage().contains("403"), e.getMessage());
+    }
+
+    @Test
+    void whileAFunctionPrimesNothingIsSent() {
+        Priming.Counts counts = Priming.dryRun(() -> new PresignedUrlPut(Duration.ofSeconds(2)).put(base + "/ok", new byte[] {'{', '}'}));
+        assertEquals(List.of(), seen);
+        assertEquals(0, counts.sent());
+        new PresignedUrlPut(Duration.ofSeconds(2)).put(base + "/ok", new byte[] {'{', '}'});
+        assertEquals(List.of("PUT [] {}"), seen, "and outside priming the same put is sent");
     }
 }
