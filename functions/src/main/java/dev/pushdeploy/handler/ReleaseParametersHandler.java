@@ -54,17 +54,23 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
 
     private final ReleaseParameterSeed seed;
     private final BiConsumer<String, byte[]> responses;
+    private final String prefix;
 
     /** Wired from the environment, as Lambda runs it. */
     public ReleaseParametersHandler() {
-        this(new ReleaseParameterSeed(new SsmReleaseParameters(Aws.ssm())), new PresignedUrlPut(Duration.ofSeconds(10))::put);
+        this(new ReleaseParameterSeed(new SsmReleaseParameters(Aws.ssm())), new PresignedUrlPut(Duration.ofSeconds(10))::put,
+                Env.require(Env.RELEASE_PARAMETER_PREFIX));
     }
 
-    /** @param responses sends a response body to a response URL */
-    public ReleaseParametersHandler(ReleaseParameterSeed seed, BiConsumer<String, byte[]> responses) {
+    /**
+     * @param responses sends a response body to a response URL
+     * @param prefix the stack's release parameter prefix, which the resource passes in its request; priming's request uses it
+     */
+    public ReleaseParametersHandler(ReleaseParameterSeed seed, BiConsumer<String, byte[]> responses, String prefix) {
         super(Request.class, "ReleaseParameters");
         this.seed = seed;
         this.responses = responses;
+        this.prefix = prefix;
     }
 
     @Override
@@ -95,12 +101,11 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
     }
 
     /**
-     * A Create of the first service's release parameters under {@code RELEASE_PARAMETER_PREFIX}, as the template's
-     * resource asks for them: their creation is answered in the process, and the answer to CloudFormation is not sent.
+     * A Create of the first service's release parameters under the stack's prefix, as the template's resource asks for
+     * them: their creation is answered in the process, and the answer to CloudFormation is not sent.
      */
     @Override
     protected Request primingInput(PrimingSample sample) {
-        String prefix = Env.require(Env.RELEASE_PARAMETER_PREFIX);
         String base = prefix + "/" + sample.target().cluster() + "/" + sample.target().service();
         List<String> names = new ArrayList<>(List.of(base + "/image"));
         sample.target().secrets().forEach(secret -> names.add(base + "/secret/" + secret.name()));

@@ -54,7 +54,7 @@ class ReleaseParametersHandlerTest {
     private final ReleaseParametersHandler handler = new ReleaseParametersHandler(new ReleaseParameterSeed(parameters), (url, body) -> {
         urls.add(url);
         responses.add(Trees.tree(new String(body, StandardCharsets.UTF_8)));
-    });
+    }, "/pushdeploy/release");
 
     /** CloudFormation's request, shaped as its documentation shows it. */
     static String request(String type, String names) {
@@ -139,13 +139,7 @@ class ReleaseParametersHandlerTest {
     @Test
     void primingCreatesTheFirstServicesParametersUnderTheStacksPrefixAndAnswersSuccess() {
         Target target = ConfigParser.parse(SampleStack.configDocument(null)).targets().get(0);
-        System.setProperty(Env.RELEASE_PARAMETER_PREFIX, "/pushdeploy/release");
-        ReleaseParametersHandler.Request request;
-        try {
-            request = handler.primingInput(PrimingSample.of(target, null, Clock.systemUTC()));
-        } finally {
-            System.clearProperty(Env.RELEASE_PARAMETER_PREFIX);
-        }
+        ReleaseParametersHandler.Request request = handler.primingInput(PrimingSample.of(target, null, Clock.systemUTC()));
 
         ReleaseParametersHandler.Answer answer = handler.apply(request, StepLog.to(line -> { }, "ReleaseParameters"));
 

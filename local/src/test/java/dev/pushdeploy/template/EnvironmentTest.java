@@ -82,6 +82,7 @@ class EnvironmentTest {
                 "RolloutEventsFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "RollbackFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
                 "LifecycleHookFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME"),
+                "ReleaseParametersFunction", Set.of("CONFIG_PARAMETER", "RELEASE_PARAMETER_PREFIX"),
                 "FinalizeFunction", closer,
                 "ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROLL_BACK_STOPPED_RUNS", "ROTATE_SECRETS_TIMEOUT_SECONDS",
                         "START_DEPLOYMENT_TIMEOUT_SECONDS", "ROLLBACK_TIMEOUT_SECONDS", "DEPLOY_STATE_MACHINE_ARN", "RELEASE_STATE_MACHINE_ARN"))
