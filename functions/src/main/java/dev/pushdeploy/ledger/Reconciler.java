@@ -11,6 +11,7 @@ import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.StepError;
 import dev.pushdeploy.model.Text;
 import dev.pushdeploy.rollout.DeploymentStarter;
+import dev.pushdeploy.rollout.ServiceState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -214,7 +215,7 @@ public final class Reconciler {
             where = "while rolling back to " + shortName(previous);
             rollback = "rollback to " + shortName(previous) + " had started; not verified";
         } else if (rollBackStoppedRuns && previous != null) {
-            rollback = rollBack(request, ours, log);
+            rollback = rollBack(request, ours, live.service(), log);
             where = "with the service on " + shortName(ours) + ", never verified healthy";
             live = closer.observe(request);
         } else {
@@ -234,9 +235,12 @@ public final class Reconciler {
                 List.of("the execution ended without Finalize (" + end.status() + "); recorded by the reconciler")), live);
     }
 
-    private String rollBack(DeployRequest request, String ours, StepLog log) {
+    /** Moves the service back from {@code service}, as observed once the run was taken over (read again if it was not found). */
+    private String rollBack(DeployRequest request, String ours, Optional<ServiceState> service, StepLog log) {
         try {
-            Rollout back = starter.moveTo(request, request.previousTaskDefinition(), ours, request.previousDesiredCount(), log);
+            Rollout back = service.isPresent()
+                    ? starter.moveTo(request, request.previousTaskDefinition(), ours, request.previousDesiredCount(), service.get(), log)
+                    : starter.moveTo(request, request.previousTaskDefinition(), ours, request.previousDesiredCount(), log);
             return (back.started() ? "rolled back to " : "already back on ") + shortName(request.previousTaskDefinition())
                     + " by the reconciler (RollBackStoppedRuns); not verified";
         } catch (RunInterruptedException moved) {

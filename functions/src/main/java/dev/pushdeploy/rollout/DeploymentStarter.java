@@ -74,7 +74,7 @@ public final class DeploymentStarter {
     }
 
     /** {@link #moveTo(DeployRequest, String, String, Integer, StepLog)} from {@code before}, the service as the caller just read it. */
-    Rollout moveTo(DeployRequest request, String taskDefinition, String from, Integer desiredCount, ServiceState before, StepLog log) {
+    public Rollout moveTo(DeployRequest request, String taskDefinition, String from, Integer desiredCount, ServiceState before, StepLog log) {
         String cluster = request.cluster();
         String service = request.service();
         long startedAt = clock.millis();

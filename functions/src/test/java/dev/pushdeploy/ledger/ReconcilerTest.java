@@ -120,11 +120,13 @@ class ReconcilerTest {
         holdLock(request);
         last = new RunHistory.LastState("WaitForRollout", document(request, null, rolledOut(),
                 new CheckResult(Verdict.IN_PROGRESS, "1/2 running", 5, 1, 2, 0)), null);
+        services.describes = 0;
 
         Reconciler.Reconciled result = reconciler(true).reconcile(end("ABORTED", null, null), log());
 
         assertEquals(Outcome.ABORTED, result.outcome());
         assertEquals(List.of(v1), updates, "UpdateService back to the recorded revision");
+        assertEquals(2, services.describes, "the service read once taken over (the move starts from it) and once moved back");
         HistoryItem item = table.historyOf(KEY).get(0);
         assertEquals("the execution was stopped in state WaitForRollout, with the service on web:2, never verified healthy", item.reason());
         assertEquals("rolled back to web:1 by the reconciler (RollBackStoppedRuns); not verified", item.rollback());
