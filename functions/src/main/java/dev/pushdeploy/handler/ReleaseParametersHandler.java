@@ -7,6 +7,7 @@ import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
 import dev.pushdeploy.adapter.http.PresignedUrlPut;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.ledger.ReleaseParameterNames;
 import dev.pushdeploy.ledger.ReleaseParameterSeed;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Text;
@@ -106,9 +107,9 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
      */
     @Override
     protected Request primingInput(PrimingSample sample) {
-        String base = prefix + "/" + sample.target().cluster() + "/" + sample.target().service();
-        List<String> names = new ArrayList<>(List.of(base + "/image"));
-        sample.target().secrets().forEach(secret -> names.add(base + "/secret/" + secret.name()));
+        ReleaseParameterNames release = new ReleaseParameterNames(prefix, sample.target().cluster(), sample.target().service());
+        List<String> names = new ArrayList<>(List.of(release.image()));
+        sample.target().secrets().forEach(secret -> names.add(release.secret(secret.name())));
         return new Request("Create", PRIMING_RESPONSE_URL, PrimingSample.REQUEST_ID, PrimingSample.REQUEST_ID,
                 "ReleaseParameters", null, new Properties(prefix, names));
     }

@@ -271,15 +271,15 @@ public final class RunCloser {
     private void syncReleaseParameters(DeployRequest request, TaskDefinition live) {
         Container container = live.container(request.container()).orElseThrow(() -> new AwsFailureException(
                 "container " + request.container() + " is not in the live " + live.shortName(), null));
-        String base = parameterPrefix + "/" + request.cluster() + "/" + request.service();
+        ReleaseParameterNames names = new ReleaseParameterNames(parameterPrefix, request.cluster(), request.service());
         Map<String, String> wanted = new LinkedHashMap<>();
         if (container.released()) {
-            wanted.put(base + "/image", container.image());
-            container.secrets().forEach((name, valueFrom) -> wanted.put(base + "/secret/" + name, valueFrom));
+            wanted.put(names.image(), container.image());
+            container.secrets().forEach((name, valueFrom) -> wanted.put(names.secret(name), valueFrom));
         } else {
-            wanted.put(base + "/image", NO_RELEASE);
+            wanted.put(names.image(), NO_RELEASE);
             config.load().forService(request.cluster(), request.service()).map(Target::secrets).orElse(List.of())
-                    .forEach(spec -> wanted.put(base + "/secret/" + spec.name(), NO_RELEASE));
+                    .forEach(spec -> wanted.put(names.secret(spec.name()), NO_RELEASE));
         }
         wanted.forEach((name, value) -> {
             if (!parameters.read(name).equals(Optional.of(value))) {
