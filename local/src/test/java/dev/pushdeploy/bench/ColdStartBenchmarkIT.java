@@ -10,6 +10,9 @@ import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.DeployRequest;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.endpoint.AwsResponse;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.endpoint.WriteCounter;
@@ -37,7 +40,9 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -48,19 +53,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Cold starts: each handler's first invocation in a fresh JVM (class loading, client
- * construction, the first request against the emulator) next to the floor's — a handler with the
+ * construction, the first request against the emulator behind the local runtime's ECS simulator, which answers
+ * deployments as ECS does: {@link Front}) next to the floor's — a handler with the
  * same wiring that makes one SDK call ({@link OneSdkCallHandler}) — measured in the same run and
  * printed as ratios, so machine noise cancels out. Three times: cold (from JVM start, no SnapStart), cold under Lambda's
  * runtime client ("client": from starting the process to the answer reaching the Runtime API, the handler loaded by
  * {@link RuntimeClient} from a task root, its variables in the environment, as Lambda's java21 runtime starts a function) and
- * primed (after the handler's SnapStart priming ran, the first invocation alone; both primed runs go
- * through a proxy that denies what the handler's role denies, as AWS would); and the primed
+ * primed (after the handler's SnapStart priming ran, the first invocation alone; in both primed runs the front
+ * denies what the handler's role denies, as AWS would); and the primed
  * first invocation against the handler's own second one ("left"): 1.0 would mean priming left
  * nothing of the first request's cost; and the classes that primed first invocation still loaded ("classes"), which
  * noise does not move: what priming did not reach; and the SDK calls of the handler's cold first invocation ("calls"; the
  * floor's must be one). Rounds alternate floor and handler and take the median
  * ({@code -Dbench.rounds=N}, default 1 in the test suite; {@code -Dbench.only=A,B} measures only the handlers
- * named; {@code -Dbench.java=PATH} starts every measured JVM with another java launcher; {@code -Dbench.jvm="..."} adds JVM options to every measured JVM, {@code {name}} standing for its class-log
+ * named; {@code -Dbench.echo=true} prints what each measured JVM printed, the handler's log among it; {@code -Dbench.java=PATH} starts every measured JVM with another java launcher; {@code -Dbench.jvm="..."} adds JVM options to every measured JVM, {@code {name}} standing for its class-log
  * file's name, e.g. {@code -XX:+PerfDataSaveToFile -XX:PerfDataSaveFile=target/bench/{name}.hsp} to read where the time
  * went with {@code jstat -snap file://...}); the last lines are the median ratio over the handlers and the JVM options. Every JVM runs with the
  * function's {@code JAVA_TOOL_OPTIONS} from template.yaml, as Lambda starts it, the floor's with the handler's, and
@@ -71,7 +77,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>It also proves the lean-jar rule where it matters, at run time: no Netty or Apache HTTP
  * client class (4 or 5) and no Jackson databind class is loaded by any handler, cold or primed
  * (the functions bind JSON with jackson-jr); and that priming has no side effect: each
- * handler's priming, run alone through a recording proxy in front of the emulator, sends reads
+ * handler's priming, run alone through the front (which records every call), sends reads
  * only ({@code target/bench/priming.txt} says how far each got).
  */
 @ExtendWith(EmulatorExtension.class)
@@ -80,8 +86,14 @@ class ColdStartBenchmarkIT {
     private static final String LAMBDA_CLASSPATH = lambdaClasspath();
     /** The variable whose options Lambda starts a function's JVM with. */
     private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
-    /** A handler, its sample event, and what the emulator must hold for the event to succeed (as in the handler ITs). */
-    record Case(String handler, String event, Consumer<World> given) {
+    /**
+     * A handler, its sample event, the state the case gives before the runs and the event as sent: the sample, or what
+     * {@code sent} makes of it once the state is given (it may name what only then exists).
+     */
+    record Case(String handler, String event, Consumer<World> given, BiFunction<World, String, String> sent) {
+        Case(String handler, String event, Consumer<World> given) {
+            this(handler, event, given, (world, sample) -> sample);
+        }
     }
 
     static final Consumer<World> PUSHED = world -> world.pushImage("v1.1.0");
@@ -127,6 +139,33 @@ class ColdStartBenchmarkIT {
         }
     });
 
+    /**
+     * The service moving to revision 2 by blue/green, its test listener the simulator's: the configuration names the
+     * strategy, and UpdateService starts the service deployment (ECS invokes the hook for it).
+     */
+    static final Consumer<World> SHIFTING_TRAFFIC = world -> {
+        ObjectNode config = (ObjectNode) Json.tree(world.ssm.getParameter(r -> r.name(World.CONFIG_PARAMETER)).parameter().value());
+        ((ObjectNode) config.path("targets").get(0)).putObject("strategy").put("type", "BLUE_GREEN")
+                .put("testUrl", world.emulator.endpoint().resolve(EcsSimulator.TEST_PATH + World.CLUSTER + "/" + World.SERVICE).toString())
+                .put("testHeader", EcsSimulator.TEST_HEADER).put("testHeaderValue", "cold-start");
+        world.ssm.putParameter(r -> r.name(World.CONFIG_PARAMETER).value(config.toString()).overwrite(true));
+        ON_REVISION_2.accept(world);
+    };
+
+    /** lifecycle-hook.json naming the service deployment {@link #SHIFTING_TRAFFIC} started and its target revision. */
+    static String hookOfTheDeployment(World world, String sample) {
+        String deployment = world.ecs.listServiceDeployments(r -> r.cluster(World.CLUSTER).service(World.SERVICE))
+                .serviceDeployments().get(0).serviceDeploymentArn();
+        String revision = world.ecs.describeServiceDeployments(r -> r.serviceDeploymentArns(deployment))
+                .serviceDeployments().get(0).targetServiceRevision().arn();
+        ObjectNode event = (ObjectNode) Json.tree(sample);
+        event.put("resourceArn", deployment);
+        ObjectNode details = (ObjectNode) event.path("executionDetails");
+        details.put("targetServiceRevisionArn", revision);
+        details.putObject("testTrafficWeights").put(revision, 100.0);
+        return event.toString();
+    }
+
     static final List<Case> CASES = List.of(
             new Case("PrepareHandler", "prepare.json", STARTED),
             new Case("ScanGateHandler", "scan-gate.json", PUSHED),
@@ -138,7 +177,7 @@ class ColdStartBenchmarkIT {
             new Case("RollbackHandler", "rollback.json", ON_REVISION_2.andThen(locked("rollback.json"))),
             new Case("FinalizeHandler", "finalize.json", PUSHED.andThen(locked("finalize.json"))),
             new Case("RolloutEventHandler", "ecs-deployment-completed.json", ON_REVISION_2),
-            new Case("LifecycleHookHandler", "lifecycle-hook.json", NOTHING),
+            new Case("LifecycleHookHandler", "lifecycle-hook.json", SHIFTING_TRAFFIC, ColdStartBenchmarkIT::hookOfTheDeployment),
             new Case("ReconcileHandler", "reconcile.json", STOPPED_IN_CHECK),
             new Case("PlanReleaseHandler", "plan-release.json", PUSHED),
             new Case("ReleaseParametersHandler", "release-parameters.json", NOTHING));
@@ -203,33 +242,30 @@ class ColdStartBenchmarkIT {
             options.add(jvm);
             long[][] measured = new long[11][rounds];
             for (int i = 0; i < rounds; i++) {
-                emulator.reset();
-                World world = World.create(emulator);
-                c.given().accept(world);
-                Path classes = out.resolve(c.handler() + ".classes");
-                String handler = "dev.pushdeploy.handler." + c.handler();
-                long[] floorRun = run(world, world.emulator.endpoint(), jvm, FLOOR, event, "cold", out.resolve("floor.classes"));
-                long[] handlerRun = run(world, world.emulator.endpoint(), jvm, handler, event, "cold", classes);
-                measured[0][i] = floorRun[0];
-                measured[1][i] = handlerRun[0];
-                measured[5][i] = floorRun[2];
-                measured[6][i] = handlerRun[2];
-                measured[8][i] = handlerRun[3];
-                assertEquals(1, floorRun[3], "the floor's first invocation made " + floorRun[3] + " SDK calls");
-                assertEquals(List.of(), heavy(classes), c.handler() + " loaded Netty, Apache HTTP or Jackson databind classes");
-                emulator.reset();
-                world = World.create(emulator);
-                c.given().accept(world);
-                measured[9][i] = underRuntimeClient(world, jvm, FLOOR, event);
-                measured[10][i] = underRuntimeClient(world, jvm, handler, event);
-                emulator.reset();
-                world = World.create(emulator);
-                c.given().accept(world);
-                try (RoleProxy proxy = RoleProxy.to(emulator)) {
-                    measured[2][i] = run(world, proxy.uri(), jvm, FLOOR, event, "primed", out.resolve("floor.primed.classes"))[0];
-                    proxy.deny(c.handler());
+                try (Front front = Front.staged(emulator, c)) {
+                    World world = front.world;
+                    Path classes = out.resolve(c.handler() + ".classes");
+                    String handler = "dev.pushdeploy.handler." + c.handler();
+                    long[] floorRun = run(world, jvm, FLOOR, front.event, "cold", out.resolve("floor.classes"));
+                    long[] handlerRun = run(world, jvm, handler, front.event, "cold", classes);
+                    measured[0][i] = floorRun[0];
+                    measured[1][i] = handlerRun[0];
+                    measured[5][i] = floorRun[2];
+                    measured[6][i] = handlerRun[2];
+                    measured[8][i] = handlerRun[3];
+                    assertEquals(1, floorRun[3], "the floor's first invocation made " + floorRun[3] + " SDK calls");
+                    assertEquals(List.of(), heavy(classes), c.handler() + " loaded Netty, Apache HTTP or Jackson databind classes");
+                }
+                try (Front front = Front.staged(emulator, c)) {
+                    measured[9][i] = underRuntimeClient(front.world, jvm, FLOOR, front.event);
+                    measured[10][i] = underRuntimeClient(front.world, jvm, "dev.pushdeploy.handler." + c.handler(), front.event);
+                }
+                try (Front front = Front.staged(emulator, c)) {
+                    World world = front.world;
+                    measured[2][i] = run(world, jvm, FLOOR, front.event, "primed", out.resolve("floor.primed.classes"))[0];
+                    front.deny(c.handler());
                     Path primedClasses = out.resolve(c.handler() + ".primed.classes");
-                    long[] primed = run(world, proxy.uri(), jvm, handler, event, "primed", primedClasses);
+                    long[] primed = run(world, jvm, "dev.pushdeploy.handler." + c.handler(), front.event, "primed", primedClasses);
                     measured[3][i] = primed[0];
                     measured[4][i] = primed[1];
                     measured[7][i] = firstRequestClasses(primedClasses);
@@ -307,17 +343,14 @@ class ColdStartBenchmarkIT {
     void primingSendsReadsOnly(Emulator emulator) throws Exception {
         List<String> report = new ArrayList<>();
         report.add(String.format(Locale.ROOT, "%-32s %-40s %6s %9s", "handler", "priming request", "reads", "answered"));
-        try (RoleProxy proxy = RoleProxy.to(emulator)) {
-            List<String> operations = proxy.operations;
-            Path classLog = Files.createDirectories(Path.of("target", "bench")).resolve("priming.classes");
-            for (Case c : CASES) {
-                emulator.reset();
-                World world = World.create(emulator);
-                c.given().accept(world);
+        Path classLog = Files.createDirectories(Path.of("target", "bench")).resolve("priming.classes");
+        for (Case c : CASES) {
+            try (Front front = Front.staged(emulator, c)) {
+                List<String> operations = front.operations;
                 operations.clear();
-                proxy.deny(c.handler());
-                String output = output(world, proxy.uri(), javaToolOptions(c.handler()), "dev.pushdeploy.handler." + c.handler(),
-                        Path.of("..", "events", c.event()), "prime", classLog);
+                front.deny(c.handler());
+                String output = output(front.world, javaToolOptions(c.handler()), "dev.pushdeploy.handler." + c.handler(),
+                        front.event, "prime", classLog);
                 JsonNode primed = output.lines().filter(l -> l.contains("\"message\":\"primed\"")).map(Json::tree)
                         .findFirst().orElseThrow(() -> new AssertionError(c.handler() + " logged no priming:\n" + output));
                 assertEquals(List.of(), operations.stream().filter(o -> WriteCounter.isMutating(o.substring(o.indexOf(':') + 1)))
@@ -337,27 +370,48 @@ class ColdStartBenchmarkIT {
     }
 
     /**
-     * A recording proxy in front of the emulator that answers AccessDenied, in AWS's JSON error shape, to the calls
-     * the handler's role in template.yaml does not allow ({@link PrimingDenials}): the emulator has no IAM.
+     * What the measured JVMs and the case's setup call: the emulator behind the local runtime's ECS simulator, as the local
+     * runtime puts it (moto's ECS neither starts a deployment on UpdateService nor answers the service-deployment APIs, and
+     * AWS's does both: against moto alone a handler took paths it never takes on AWS, the SDK's retries of an unknown
+     * operation among them), the simulated fleet frozen at the moment the front opened (a case sees a rollout as it just
+     * started, however long the runs take). Once told ({@link #deny}), it answers AccessDenied, in AWS's JSON error shape,
+     * to the calls the handler's role in template.yaml does not allow ({@link PrimingDenials}): the emulator has no IAM.
+     * It records every call.
      */
-    private static final class RoleProxy implements AutoCloseable {
+    private static final class Front implements AutoCloseable {
         final List<String> operations = new CopyOnWriteArrayList<>();
         private final Set<String> denied = ConcurrentHashMap.newKeySet();
         private final LocalEndpoint endpoint = LocalEndpoint.start();
+        private World world;
+        /** The case's event as sent (in target/bench/events). */
+        private Path event;
 
-        static RoleProxy to(Emulator emulator) {
-            RoleProxy proxy = new RoleProxy();
-            proxy.endpoint.forwardTo(emulator.endpoint());
-            proxy.endpoint.route(request -> {
+        /** A front on a reset emulator, with the world built through it, the case's state given and its event written. */
+        static Front staged(Emulator emulator, Case c) {
+            emulator.reset();
+            Front front = new Front();
+            front.endpoint.forwardTo(emulator.endpoint());
+            front.endpoint.route(request -> {
                 String operation = request.service() + ":" + request.operation();
-                proxy.operations.add(operation);
+                front.operations.add(operation);
                 boolean ofTheStack = request.service().equals("states")
                         && new String(request.body(), StandardCharsets.UTF_8).contains(":execution:" + World.STATE_MACHINE + ":");
-                return proxy.denied.contains(operation) && !ofTheStack ? Optional.of(AwsResponse.json(400,
+                return front.denied.contains(operation) && !ofTheStack ? Optional.of(AwsResponse.json(400,
                         "{\"__type\":\"AccessDeniedException\",\"message\":\"not authorized to perform: " + operation + "\"}"))
                         : Optional.empty();
             });
-            return proxy;
+            front.endpoint.route(new EcsSimulator(front.endpoint, Clock.fixed(Instant.now(), ZoneOffset.UTC)));
+            try {
+                front.world = World.create(emulator.through(front.endpoint.uri()));
+                c.given().accept(front.world);
+                Path events = Files.createDirectories(Path.of("target", "bench", "events"));
+                front.event = Files.writeString(events.resolve(c.event()),
+                        c.sent().apply(front.world, Files.readString(Path.of("..", "events", c.event()))));
+                return front;
+            } catch (IOException | RuntimeException e) {
+                front.close();
+                throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+            }
         }
 
         /**
@@ -367,10 +421,6 @@ class ColdStartBenchmarkIT {
         void deny(String handler) {
             denied.clear();
             denied.addAll(PrimingDenials.BY_HANDLER.getOrDefault(handler, Set.of()));
-        }
-
-        URI uri() {
-            return endpoint.uri();
         }
 
         @Override
@@ -383,9 +433,12 @@ class ColdStartBenchmarkIT {
      * Fresh JVM with the function's JAVA_TOOL_OPTIONS ({@code jvm}), production no-arg constructor, environment as
      * system properties, emulator endpoint.
      */
-    private static long[] run(World world, URI endpoint, String jvm, String handler, Path event, String mode, Path classLog)
+    private static long[] run(World world, String jvm, String handler, Path event, String mode, Path classLog)
             throws IOException, InterruptedException {
-        String output = output(world, endpoint, jvm, handler, event, mode, classLog);
+        String output = output(world, jvm, handler, event, mode, classLog);
+        if (Boolean.getBoolean("bench.echo")) {
+            System.out.println("=== " + handler + " " + mode + "\n" + output);
+        }
         String result = output.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
                 .orElseThrow(() -> new AssertionError(handler + " printed no result:\n" + output));
         String[] parts = result.split(" ");
@@ -483,7 +536,7 @@ class ColdStartBenchmarkIT {
         }
     }
 
-    private static String output(World world, URI endpoint, String jvm, String handler, Path event, String mode, Path classLog)
+    private static String output(World world, String jvm, String handler, Path event, String mode, Path classLog)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 java(),
@@ -493,7 +546,7 @@ class ColdStartBenchmarkIT {
             command.addAll(List.of(System.getProperty("bench.jvm").replace("{name}", classLog.getFileName().toString()).split(" ")));
         }
         command.addAll(List.of("-cp", LAMBDA_CLASSPATH,
-                "-Daws.endpointUrl=" + endpoint,
+                "-Daws.endpointUrl=" + world.emulator.endpoint(),
                 "-Daws.region=" + Emulator.REGION,
                 "-Daws.accessKeyId=testing", "-Daws.secretAccessKey=testing"));
         variables(world).forEach((name, value) -> command.add("-D" + name + "=" + value));

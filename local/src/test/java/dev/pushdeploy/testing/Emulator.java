@@ -43,6 +43,11 @@ public final class Emulator {
         return endpoint;
     }
 
+    /** This emulator as reached through {@code front}, a proxy in front of it: the clients it builds aim there. */
+    public Emulator through(URI front) {
+        return new Emulator(front, resetPath);
+    }
+
     /** Builds an SDK client aimed at the emulator, with dummy credentials. */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
         return builder.endpointOverride(endpoint)
