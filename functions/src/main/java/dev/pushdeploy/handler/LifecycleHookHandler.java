@@ -74,19 +74,21 @@ public final class LifecycleHookHandler extends StepHandler<LifecycleHookHandler
     }
 
     /**
-     * The first configured service's hook after test traffic moved, for a service deployment of the priming's own
-     * (the service's ARN in its live revision's region and account; none when it has no live revision).
+     * The first configured service's hook after test traffic moved onto its target revision, for the priming's own
+     * service deployment ({@link PrimingSample#serviceDeploymentArn()}, answered in process); none when the service has
+     * no live revision.
      */
     @Override
     protected Event primingInput(PrimingSample sample) {
-        if (sample.live() == null || !sample.live().startsWith("arn:")) {
+        String deployment = sample.serviceDeploymentArn();
+        if (deployment == null) {
             return null;
         }
-        String[] arn = sample.live().split(":");
-        String prefix = String.join(":", arn[0], arn[1], arn[2], arn[3], arn[4]) + ":";
-        String path = sample.target().cluster() + "/" + sample.target().service();
-        return new Event(PrimingSample.REQUEST_ID, "POST_TEST_TRAFFIC_SHIFT", prefix + "service-deployment/" + path + "/"
-                + PrimingSample.REQUEST_ID, new ExecutionDetails(prefix + "service/" + path, null, Map.of(), Map.of()), null);
+        String revision = sample.serviceRevisionArn();
+        String service = deployment.substring(0, deployment.indexOf(":service-deployment/")) + ":service/"
+                + sample.target().cluster() + "/" + sample.target().service();
+        return new Event(PrimingSample.REQUEST_ID, "POST_TEST_TRAFFIC_SHIFT", deployment,
+                new ExecutionDetails(service, revision, Map.of(revision, 100.0), Map.of()), null);
     }
 
     @Override

@@ -89,6 +89,27 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
         return Priming.active() ? Optional.ofNullable(CURRENT.get()) : Optional.empty();
     }
 
+    /**
+     * The priming's own service deployment of the sample's service, in ECS's ARN form and the live revision's region
+     * and account, as ECS names it when it invokes a lifecycle hook; null without a live revision.
+     */
+    String serviceDeploymentArn() {
+        return ecsArn("service-deployment/" + target.cluster() + "/" + target.service() + "/" + REQUEST_ID);
+    }
+
+    /** The target service revision of {@link #serviceDeploymentArn()}: the live revision's task definition. */
+    String serviceRevisionArn() {
+        return ecsArn("service-revision/" + target.cluster() + "/" + target.service() + "/" + "0".repeat(19));
+    }
+
+    private String ecsArn(String resource) {
+        if (live == null || !live.startsWith("arn:")) {
+            return null;
+        }
+        String[] arn = live.split(":");
+        return String.join(":", arn[0], arn[1], arn[2], arn[3], arn[4], resource);
+    }
+
     /** The priming execution's input: a manual deploy of the sample image to the sample's service. */
     String input() {
         return "{\"action\":\"deploy\",\"image\":\"" + target.repository() + "@" + DIGEST + "\",\"reason\":\"SnapStart priming\"}";
@@ -110,10 +131,12 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
     /**
      * The answers, shaped as AWS gives them, of the reads of what exists only while priming (see
      * {@link Priming.StandIns}): the priming execution (DescribeExecution: running, started with {@link #input()};
-     * GetExecutionHistory: it entered {@link #stoppedInCheck()}'s state), the sample image (DescribeImages), and the
-     * move of the sample's service (UpdateService, a write, which priming never sends: {@link #movedService}).
-     * Step Functions would refuse the first two (the execution is none of the stack's) and ECR knows no such image;
-     * answered, they let Prepare, the steps that move the service and Reconcile walk their way to an answer.
+     * GetExecutionHistory: it entered {@link #stoppedInCheck()}'s state), the sample image (DescribeImages), the
+     * move of the sample's service (UpdateService, a write, which priming never sends: {@link #movedService}) and the
+     * priming's own service deployment with its target revision (DescribeServiceDeployments, DescribeServiceRevisions:
+     * blue/green with test traffic moved onto the live revision). Step Functions would refuse the first two (the
+     * execution is none of the stack's), ECR knows no such image and ECS no such service deployment; answered, they
+     * let Prepare, the steps that move the service, LifecycleHook and Reconcile walk their way to an answer.
      * Nothing outside priming.
      */
     static Optional<String> standIn(String operation, String body) {
@@ -140,6 +163,19 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                         "rolloutState", "IN_PROGRESS", "rolloutStateReason", "ECS deployment " + deployment + " in progress.")));
     }
 
+    /** {@link #serviceDeploymentArn()} as DescribeServiceDeployments shows it: blue/green, test traffic on the target. */
+    private Map<String, Object> ownServiceDeployment(BigDecimal at) {
+        return Map.of("serviceDeploymentArn", serviceDeploymentArn(),
+                "serviceArn", ecsArn("service/" + target.cluster() + "/" + target.service()),
+                "clusterArn", ecsArn("cluster/" + target.cluster()), "createdAt", at, "startedAt", at,
+                "sourceServiceRevisions", List.of(),
+                "targetServiceRevision", Map.of("arn", serviceRevisionArn(), "requestedTaskCount", target.desiredCount(),
+                        "runningTaskCount", target.desiredCount(), "pendingTaskCount", 0,
+                        "requestedTestTrafficWeight", 100.0, "requestedProductionTrafficWeight", 0.0),
+                "status", "IN_PROGRESS", "lifecycleStage", "POST_TEST_TRAFFIC_SHIFT",
+                "deploymentCircuitBreaker", Map.of("status", "MONITORING", "failureCount", 0, "threshold", 3));
+    }
+
     private Optional<String> answer(String operation, String body) {
         BigDecimal started = BigDecimal.valueOf(request.startedAt(), 3);
         if (body.contains(EXECUTION_ARN) && operation.equals("DescribeExecution")) {
@@ -156,6 +192,17 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
             if (target.cluster().equals(Json.member(update, "cluster")) && target.service().equals(Json.member(update, "service"))) {
                 return Optional.of(Json.write(Map.of("service", movedService(update, started))));
             }
+        }
+        String deployment = serviceDeploymentArn();
+        if (deployment != null && body.contains(deployment) && operation.equals("DescribeServiceDeployments")) {
+            return Optional.of(Json.write(Map.of("serviceDeployments", List.of(ownServiceDeployment(started)), "failures", List.of())));
+        }
+        String revision = serviceRevisionArn();
+        if (revision != null && body.contains(revision) && operation.equals("DescribeServiceRevisions")) {
+            return Optional.of(Json.write(Map.of("serviceRevisions", List.of(Map.of("serviceRevisionArn", revision,
+                    "serviceArn", ecsArn("service/" + target.cluster() + "/" + target.service()),
+                    "clusterArn", ecsArn("cluster/" + target.cluster()), "taskDefinition", live, "launchType", "FARGATE",
+                    "createdAt", started)), "failures", List.of())));
         }
         if (body.contains(DIGEST) && operation.equals("DescribeImages")) {
             return Optional.of(Json.write(Map.of("imageDetails", List.of(Map.of("repositoryName", target.repository(),

@@ -11,6 +11,7 @@ import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.adapter.aws.Priming;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.adapter.aws.SdkServiceDeployments;
 import dev.pushdeploy.adapter.aws.SfnExecutions;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.Target;
@@ -23,6 +24,7 @@ import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.Intent;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.DeploymentStarter;
+import dev.pushdeploy.rollout.ServiceDeploymentState;
 import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.testing.SampleStack;
 import java.net.URI;
@@ -114,6 +116,26 @@ class PrimingSampleTest {
         assertEquals(0, moved.get(1).desiredCount(), "the count asked for");
         assertThrows(AwsFailureException.class, () -> Priming.dryRun(() -> sample.prime(() -> ecs.update(target.cluster(), "other", LIVE, null)),
                 PrimingSample::standIn), "another service's move is answered empty, as any write while priming");
+    }
+
+    @Test
+    void whilePrimingThePrimingsOwnServiceDeploymentIsReadAsEcsShowsOneAfterTestTrafficMoved() {
+        SdkServiceDeployments deployments = new SdkServiceDeployments(() -> client(EcsClient.builder()));
+        List<ServiceDeploymentState> read = new ArrayList<>();
+        Priming.Counts counts = Priming.dryRun(() -> sample.prime(() -> read.add(deployments.describe(sample.serviceDeploymentArn())
+                .orElseThrow())), PrimingSample::standIn);
+
+        assertEquals(new Priming.Counts(0, 2), counts, "DescribeServiceDeployments and DescribeServiceRevisions, in process");
+        ServiceDeploymentState deployment = read.get(0);
+        assertEquals("arn:aws:ecs:us-east-1:123456789012:service-deployment/pushdeploy/web/" + PrimingSample.REQUEST_ID,
+                deployment.arn());
+        assertEquals(sample.serviceRevisionArn(), deployment.targetRevisionArn());
+        assertEquals(LIVE, deployment.targetTaskDefinition(), "onto the live revision");
+        assertEquals("IN_PROGRESS", deployment.status());
+        assertEquals("POST_TEST_TRAFFIC_SHIFT", deployment.stage());
+        assertEquals(100.0, deployment.testPercent());
+        assertFalse(deployment.rollingBack());
+        assertNull(PrimingSample.of(target, null, Clock.systemUTC()).serviceDeploymentArn(), "none without a live revision");
     }
 
     @Test

@@ -30,7 +30,10 @@ public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
         return new HttpSmokeCheck(Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
-    /** Sends nothing while a function primes ({@link Priming#active()}): the probe then fails. */
+    /**
+     * While a function primes ({@link Priming#active()}) it builds the request and the client (the first probe after a
+     * restore loads half the classes it would otherwise) and sends nothing: the probe then fails.
+     */
     @Override
     public RolloutSnapshot.SmokeResult probe(String url, int expectedStatus) {
         return probe(url, expectedStatus, Map.of());
@@ -38,9 +41,6 @@ public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
 
     @Override
     public RolloutSnapshot.SmokeResult probe(String url, int expectedStatus, Map<String, String> headers) {
-        if (Priming.active()) {
-            return new RolloutSnapshot.SmokeResult(false, "GET " + url + " not sent while priming");
-        }
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .timeout(timeout)
                 .header("User-Agent", "pushdeploy-smoke-check");
@@ -50,6 +50,9 @@ public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build()) {
+            if (Priming.active()) {
+                return new RolloutSnapshot.SmokeResult(false, "GET " + url + " not sent while priming");
+            }
             int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             return new RolloutSnapshot.SmokeResult(status == expectedStatus,
                     "GET " + url + " answered " + status + " (expected " + expectedStatus + ")");

@@ -62,6 +62,22 @@ class HttpSmokeCheckTest {
     }
 
     @Test
+    void whilePrimingSendsNothing() {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        server.createContext("/counted", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        RolloutSnapshot.SmokeResult[] primed = new RolloutSnapshot.SmokeResult[1];
+        dev.pushdeploy.adapter.aws.Priming.dryRun(() -> primed[0] = smoke.probe(base + "/counted", 200, java.util.Map.of("X-Test", "1")));
+        assertFalse(primed[0].ok());
+        assertEquals("GET " + base + "/counted not sent while priming", primed[0].detail());
+        assertTrue(smoke.probe(base + "/counted", 200).ok(), "and sent once priming is over");
+        assertEquals(1, requests.get());
+    }
+
+    @Test
     void doesNotFollowRedirects() {
         assertFalse(smoke.probe(base + "/moved", 200).ok());
         assertTrue(smoke.probe(base + "/moved", 302).ok());
