@@ -85,10 +85,8 @@ public final class LifecycleHookHandler extends StepHandler<LifecycleHookHandler
             return null;
         }
         String revision = sample.serviceRevisionArn();
-        String service = deployment.substring(0, deployment.indexOf(":service-deployment/")) + ":service/"
-                + sample.target().cluster() + "/" + sample.target().service();
         return new Event(PrimingSample.REQUEST_ID, "POST_TEST_TRAFFIC_SHIFT", deployment,
-                new ExecutionDetails(service, revision, Map.of(revision, 100.0), Map.of()), null);
+                new ExecutionDetails(sample.serviceArn(), revision, Map.of(revision, 100.0), Map.of()), null);
     }
 
     @Override

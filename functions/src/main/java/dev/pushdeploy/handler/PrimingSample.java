@@ -102,6 +102,11 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
         return ecsArn("service-revision/" + target.cluster() + "/" + target.service() + "/" + "0".repeat(19));
     }
 
+    /** The sample's service in ECS's ARN form, in the live revision's region and account; null without a live revision. */
+    String serviceArn() {
+        return ecsArn("service/" + target.cluster() + "/" + target.service());
+    }
+
     private String ecsArn(String resource) {
         if (live == null || !live.startsWith("arn:")) {
             return null;
@@ -166,7 +171,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
     /** {@link #serviceDeploymentArn()} as DescribeServiceDeployments shows it: blue/green, test traffic on the target. */
     private Map<String, Object> ownServiceDeployment(BigDecimal at) {
         return Map.of("serviceDeploymentArn", serviceDeploymentArn(),
-                "serviceArn", ecsArn("service/" + target.cluster() + "/" + target.service()),
+                "serviceArn", serviceArn(),
                 "clusterArn", ecsArn("cluster/" + target.cluster()), "createdAt", at, "startedAt", at,
                 "sourceServiceRevisions", List.of(),
                 "targetServiceRevision", Map.of("arn", serviceRevisionArn(), "requestedTaskCount", target.desiredCount(),
@@ -200,7 +205,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
         String revision = serviceRevisionArn();
         if (revision != null && body.contains(revision) && operation.equals("DescribeServiceRevisions")) {
             return Optional.of(Json.write(Map.of("serviceRevisions", List.of(Map.of("serviceRevisionArn", revision,
-                    "serviceArn", ecsArn("service/" + target.cluster() + "/" + target.service()),
+                    "serviceArn", serviceArn(),
                     "clusterArn", ecsArn("cluster/" + target.cluster()), "taskDefinition", live, "launchType", "FARGATE",
                     "createdAt", started)), "failures", List.of())));
         }
