@@ -265,7 +265,8 @@ class ColdStartBenchmarkIT {
                     measured[2][i] = run(world, jvm, FLOOR, front.event, "primed", out.resolve("floor.primed.classes"))[0];
                     front.deny(c.handler());
                     Path primedClasses = out.resolve(c.handler() + ".primed.classes");
-                    long[] primed = run(world, jvm, "dev.pushdeploy.handler." + c.handler(), front.event, "primed", primedClasses);
+                    long[] primed = run(world, jvm, "dev.pushdeploy.handler." + c.handler(), front.event, "primed", primedClasses,
+                            () -> front.stage(emulator, c));
                     measured[3][i] = primed[0];
                     measured[4][i] = primed[1];
                     measured[7][i] = firstRequestClasses(primedClasses);
@@ -382,6 +383,7 @@ class ColdStartBenchmarkIT {
         final List<String> operations = new CopyOnWriteArrayList<>();
         private final Set<String> denied = ConcurrentHashMap.newKeySet();
         private final LocalEndpoint endpoint = LocalEndpoint.start();
+        private volatile EcsSimulator ecs;
         private World world;
         /** The case's event as sent (in target/bench/events). */
         private Path event;
@@ -400,17 +402,30 @@ class ColdStartBenchmarkIT {
                         "{\"__type\":\"AccessDeniedException\",\"message\":\"not authorized to perform: " + operation + "\"}"))
                         : Optional.empty();
             });
-            front.endpoint.route(new EcsSimulator(front.endpoint, Clock.fixed(Instant.now(), ZoneOffset.UTC)));
+            front.endpoint.route(request -> front.ecs.handle(request));
             try {
-                front.world = World.create(emulator.through(front.endpoint.uri()));
-                c.given().accept(front.world);
-                Path events = Files.createDirectories(Path.of("target", "bench", "events"));
-                front.event = Files.writeString(events.resolve(c.event()),
-                        c.sent().apply(front.world, Files.readString(Path.of("..", "events", c.event()))));
+                front.stage(emulator, c);
                 return front;
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 front.close();
-                throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+                throw e;
+            }
+        }
+
+        /**
+         * The case set up again from nothing at the same address: the emulator reset, a new simulated fleet, the world
+         * built, the case's state given and its event written.
+         */
+        void stage(Emulator emulator, Case c) {
+            emulator.reset();
+            ecs = new EcsSimulator(endpoint, Clock.fixed(Instant.now(), ZoneOffset.UTC));
+            world = World.create(emulator.through(endpoint.uri()));
+            c.given().accept(world);
+            try {
+                Path events = Files.createDirectories(Path.of("target", "bench", "events"));
+                event = Files.writeString(events.resolve(c.event()), c.sent().apply(world, Files.readString(Path.of("..", "events", c.event()))));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         }
 
@@ -435,7 +450,12 @@ class ColdStartBenchmarkIT {
      */
     private static long[] run(World world, String jvm, String handler, Path event, String mode, Path classLog)
             throws IOException, InterruptedException {
-        String output = output(world, jvm, handler, event, mode, classLog);
+        return run(world, jvm, handler, event, mode, classLog, null);
+    }
+
+    private static long[] run(World world, String jvm, String handler, Path event, String mode, Path classLog, Runnable restage)
+            throws IOException, InterruptedException {
+        String output = output(world, jvm, handler, event, mode, classLog, restage);
         if (Boolean.getBoolean("bench.echo")) {
             System.out.println("=== " + handler + " " + mode + "\n" + output);
         }
@@ -467,17 +487,9 @@ class ColdStartBenchmarkIT {
             ProcessBuilder builder = RuntimeClient.builder(java(), handler.substring(handler.lastIndexOf('.') + 1),
                     handler + "::handleRequest", taskRoot, api, world.emulator.endpoint(), variables)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            long start = System.nanoTime();
-            Process process = builder.start();
-            try {
-                FakeRuntimeApi.Outcome outcome = api.outcome().get(120, TimeUnit.SECONDS);
-                long millis = (System.nanoTime() - start) / 1_000_000;
-                assertEquals("response", outcome.kind(), handler + " under the runtime client answered " + outcome);
-                return millis;
-            } finally {
-                process.destroy();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
+            RuntimeClient.Answered answered = RuntimeClient.invoke(builder, api, java.time.Duration.ofSeconds(120));
+            assertEquals("response", answered.outcome().kind(), handler + " under the runtime client answered " + answered.outcome());
+            return answered.millis();
         }
     }
 
@@ -538,6 +550,12 @@ class ColdStartBenchmarkIT {
 
     private static String output(World world, String jvm, String handler, Path event, String mode, Path classLog)
             throws IOException, InterruptedException {
+        return output(world, jvm, handler, event, mode, classLog, null);
+    }
+
+    /** With {@code restage} not null, it runs between the two invocations (see {@link FirstInvocation}). */
+    private static String output(World world, String jvm, String handler, Path event, String mode, Path classLog, Runnable restage)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 java(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -552,15 +570,28 @@ class ColdStartBenchmarkIT {
         variables(world).forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.addAll(List.of(
                 FirstInvocation.class.getName(), handler, event.toString(), mode));
+        if (restage != null) {
+            command.add("restage");
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove(JAVA_TOOL_OPTIONS);
         if (!jvm.isEmpty()) {
             builder.environment().put(JAVA_TOOL_OPTIONS, jvm);
         }
         Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        StringBuilder output = new StringBuilder();
+        try (java.io.BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                output.append(line).append('\n');
+                if (restage != null && line.equals(FirstInvocation.FIRST_DONE)) {
+                    restage.run();
+                    process.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+                    process.getOutputStream().flush();
+                }
+            }
+        }
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), handler + " did not finish");
         assertEquals(0, process.exitValue(), handler + " failed:\n" + output);
-        return output;
+        return output.toString();
     }
 }

@@ -18,10 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,21 +172,17 @@ class LambdaRuntimeClientIT {
             Path stdout = Files.createTempFile("runtime-client-", ".out");
             Path stderr = Files.createTempFile("runtime-client-", ".err");
             builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-            Process process = builder.start();
             try {
-                FakeRuntimeApi.Outcome outcome = api.outcome().get(90, TimeUnit.SECONDS);
+                FakeRuntimeApi.Outcome outcome = RuntimeClient.invoke(builder, api, Duration.ofSeconds(90)).outcome();
                 return new Run(outcome, read(stdout), read(stderr), variables.get(FunctionEnvironment.JAVA_TOOL_OPTIONS));
             } finally {
-                process.destroy();
-                process.waitFor(10, TimeUnit.SECONDS);
                 Files.deleteIfExists(stdout);
                 Files.deleteIfExists(stderr);
             }
         }
     }
 
-    private static List<String> read(Path file) throws IOException, InterruptedException {
-        Thread.sleep(200);
+    private static List<String> read(Path file) throws IOException {
         return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
     }
 

@@ -6,9 +6,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -91,5 +93,26 @@ public final class RuntimeClient {
                 "LAMBDA_TASK_ROOT", taskRoot.toAbsolutePath().toString()));
         env.putAll(variables);
         return builder;
+    }
+
+    /** What the Runtime API saw of one invocation, and the milliseconds from starting the process to it. */
+    public record Answered(FakeRuntimeApi.Outcome outcome, long millis) {
+    }
+
+    /**
+     * Starts {@code builder}'s process (made by {@link #builder} with {@code api}), waits at most {@code timeout} for the
+     * outcome of the invocation queued on {@code api}, then ends the process and waits for it to end: what it printed is
+     * all in its output's files by then.
+     */
+    public static Answered invoke(ProcessBuilder builder, FakeRuntimeApi api, Duration timeout) throws Exception {
+        long start = System.nanoTime();
+        Process process = builder.start();
+        try {
+            FakeRuntimeApi.Outcome outcome = api.outcome().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Answered(outcome, (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 }
