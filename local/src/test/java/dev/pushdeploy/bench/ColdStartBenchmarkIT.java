@@ -10,11 +10,7 @@ import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.DeployRequest;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.endpoint.AwsResponse;
-import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.endpoint.WriteCounter;
 import dev.pushdeploy.local.template.CfnTemplate;
 import dev.pushdeploy.rollout.RolloutFixtures;
@@ -24,6 +20,7 @@ import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.FakeRuntimeApi;
 import dev.pushdeploy.testing.RuntimeClient;
+import dev.pushdeploy.testing.SimulatedEcs;
 import dev.pushdeploy.testing.World;
 import java.io.IOException;
 import java.net.URI;
@@ -42,7 +39,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -139,32 +135,8 @@ class ColdStartBenchmarkIT {
         }
     });
 
-    /**
-     * The service moving to revision 2 by blue/green, its test listener the simulator's: the configuration names the
-     * strategy, and UpdateService starts the service deployment (ECS invokes the hook for it).
-     */
-    static final Consumer<World> SHIFTING_TRAFFIC = world -> {
-        ObjectNode config = (ObjectNode) Json.tree(world.ssm.getParameter(r -> r.name(World.CONFIG_PARAMETER)).parameter().value());
-        ((ObjectNode) config.path("targets").get(0)).putObject("strategy").put("type", "BLUE_GREEN")
-                .put("testUrl", world.emulator.endpoint().resolve(EcsSimulator.TEST_PATH + World.CLUSTER + "/" + World.SERVICE).toString())
-                .put("testHeader", EcsSimulator.TEST_HEADER).put("testHeaderValue", "cold-start");
-        world.ssm.putParameter(r -> r.name(World.CONFIG_PARAMETER).value(config.toString()).overwrite(true));
-        ON_REVISION_2.accept(world);
-    };
-
-    /** lifecycle-hook.json naming the service deployment {@link #SHIFTING_TRAFFIC} started and its target revision. */
-    static String hookOfTheDeployment(World world, String sample) {
-        String deployment = world.ecs.listServiceDeployments(r -> r.cluster(World.CLUSTER).service(World.SERVICE))
-                .serviceDeployments().get(0).serviceDeploymentArn();
-        String revision = world.ecs.describeServiceDeployments(r -> r.serviceDeploymentArns(deployment))
-                .serviceDeployments().get(0).targetServiceRevision().arn();
-        ObjectNode event = (ObjectNode) Json.tree(sample);
-        event.put("resourceArn", deployment);
-        ObjectNode details = (ObjectNode) event.path("executionDetails");
-        details.put("targetServiceRevisionArn", revision);
-        details.putObject("testTrafficWeights").put(revision, 100.0);
-        return event.toString();
-    }
+    /** The service moving to revision 2 by blue/green, test traffic through the simulator's test listener. */
+    static final Consumer<World> SHIFTING_TRAFFIC = World::shiftTrafficToRevision2;
 
     static final List<Case> CASES = List.of(
             new Case("PrepareHandler", "prepare.json", STARTED),
@@ -177,7 +149,7 @@ class ColdStartBenchmarkIT {
             new Case("RollbackHandler", "rollback.json", ON_REVISION_2.andThen(locked("rollback.json"))),
             new Case("FinalizeHandler", "finalize.json", PUSHED.andThen(locked("finalize.json"))),
             new Case("RolloutEventHandler", "ecs-deployment-completed.json", ON_REVISION_2),
-            new Case("LifecycleHookHandler", "lifecycle-hook.json", SHIFTING_TRAFFIC, ColdStartBenchmarkIT::hookOfTheDeployment),
+            new Case("LifecycleHookHandler", "lifecycle-hook.json", SHIFTING_TRAFFIC, World::hookPayload),
             new Case("ReconcileHandler", "reconcile.json", STOPPED_IN_CHECK),
             new Case("PlanReleaseHandler", "plan-release.json", PUSHED),
             new Case("ReleaseParametersHandler", "release-parameters.json", NOTHING));
@@ -371,38 +343,36 @@ class ColdStartBenchmarkIT {
     }
 
     /**
-     * What the measured JVMs and the case's setup call: the emulator behind the local runtime's ECS simulator, as the local
-     * runtime puts it (moto's ECS neither starts a deployment on UpdateService nor answers the service-deployment APIs, and
-     * AWS's does both: against moto alone a handler took paths it never takes on AWS, the SDK's retries of an unknown
-     * operation among them), the simulated fleet frozen at the moment the front opened (a case sees a rollout as it just
-     * started, however long the runs take). Once told ({@link #deny}), it answers AccessDenied, in AWS's JSON error shape,
-     * to the calls the handler's role in template.yaml does not allow ({@link PrimingDenials}): the emulator has no IAM.
-     * It records every call.
+     * What the measured JVMs and the case's setup call: the emulator behind the local runtime's ECS simulator
+     * ({@link SimulatedEcs}: against moto alone a handler took paths it never takes on AWS, the SDK's retries of an
+     * operation moto lacks among them), which records every call and, once told ({@link #deny}), answers AccessDenied,
+     * in AWS's JSON error shape, to the calls the handler's role in template.yaml does not allow ({@link PrimingDenials}):
+     * the emulator has no IAM.
      */
     private static final class Front implements AutoCloseable {
         final List<String> operations = new CopyOnWriteArrayList<>();
         private final Set<String> denied = ConcurrentHashMap.newKeySet();
-        private final LocalEndpoint endpoint = LocalEndpoint.start();
-        private volatile EcsSimulator ecs;
+        private final SimulatedEcs ecs;
         private World world;
         /** The case's event as sent (in target/bench/events). */
         private Path event;
 
-        /** A front on a reset emulator, with the world built through it, the case's state given and its event written. */
-        static Front staged(Emulator emulator, Case c) {
-            emulator.reset();
-            Front front = new Front();
-            front.endpoint.forwardTo(emulator.endpoint());
-            front.endpoint.route(request -> {
+        private Front(Emulator emulator) {
+            ecs = SimulatedEcs.before(emulator);
+            ecs.routeFirst(request -> {
                 String operation = request.service() + ":" + request.operation();
-                front.operations.add(operation);
+                operations.add(operation);
                 boolean ofTheStack = request.service().equals("states")
                         && new String(request.body(), StandardCharsets.UTF_8).contains(":execution:" + World.STATE_MACHINE + ":");
-                return front.denied.contains(operation) && !ofTheStack ? Optional.of(AwsResponse.json(400,
+                return denied.contains(operation) && !ofTheStack ? Optional.of(AwsResponse.json(400,
                         "{\"__type\":\"AccessDeniedException\",\"message\":\"not authorized to perform: " + operation + "\"}"))
                         : Optional.empty();
             });
-            front.endpoint.route(request -> front.ecs.handle(request));
+        }
+
+        /** A front on a reset emulator, with the world built through it, the case's state given and its event written. */
+        static Front staged(Emulator emulator, Case c) {
+            Front front = new Front(emulator);
             try {
                 front.stage(emulator, c);
                 return front;
@@ -418,8 +388,8 @@ class ColdStartBenchmarkIT {
          */
         void stage(Emulator emulator, Case c) {
             emulator.reset();
-            ecs = new EcsSimulator(endpoint, Clock.fixed(Instant.now(), ZoneOffset.UTC));
-            world = World.create(emulator.through(endpoint.uri()));
+            ecs.renew();
+            world = World.create(ecs.emulator());
             c.given().accept(world);
             try {
                 Path events = Files.createDirectories(Path.of("target", "bench", "events"));
@@ -440,7 +410,7 @@ class ColdStartBenchmarkIT {
 
         @Override
         public void close() {
-            endpoint.close();
+            ecs.close();
         }
     }
 

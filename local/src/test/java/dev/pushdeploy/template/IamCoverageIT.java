@@ -11,6 +11,20 @@ import dev.pushdeploy.template.RecordingInterceptor.Call;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.SampleStack;
+import dev.pushdeploy.testing.SimulatedEcs;
+import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
+import dev.pushdeploy.adapter.aws.DynamoHookRecords;
+import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
+import dev.pushdeploy.adapter.aws.SdkServiceDeployments;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
+import dev.pushdeploy.adapter.http.HttpSmokeCheck;
+import dev.pushdeploy.handler.LifecycleHookHandler;
+import java.time.Clock;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import dev.pushdeploy.testing.World;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -197,6 +211,46 @@ class IamCoverageIT {
                 "DynamoDb.PutItem", "DynamoDb.UpdateItem", "Sns.Publish")), operations.toString());
         Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, "ReconcileFunction")), calls);
         assertTrue(checked.denied().isEmpty(), "the reconciler's role lacks:\n" + String.join("\n", checked.denied()));
+    }
+
+    /**
+     * LifecycleHook on its real path. Moto has no service-deployment API, so its sample event run above stops at
+     * DescribeServiceDeployments; here ECS's answers come from the local runtime's simulator ({@link SimulatedEcs}): a
+     * blue/green deployment of the service with test traffic on its new revision, the service's alarms configured. The
+     * hook reads the service deployment and its revision, the service, its tasks, their targets' health and the alarms,
+     * probes the test listener and records its answer. Its adapters are the production ones, on clients aimed at the
+     * simulator: the production constructor takes the JVM's shared clients, bound to the endpoint they were first used with.
+     */
+    @Test
+    void theLifecycleHooksRealPathIsAllowedByItsRole(Emulator emulator) throws Exception {
+        try (SimulatedEcs ecs = SimulatedEcs.before(emulator)) {
+            Emulator front = ecs.emulator();
+            World world = World.create(front, SampleStack.configDocument(null));
+            ecs.simulator().alarms(List.of(SampleStack.ERROR_RATE_ALARM, SampleStack.RESPONSE_TIME_ALARM));
+            world.shiftTrafficToRevision2();
+            String event = world.hookPayload(Files.readString(Repo.events("lifecycle-hook.json")));
+            Deployment stack = stackFor(world, "LifecycleHookFunction");
+            EcsClient ecsClient = front.client(EcsClient.builder());
+            LifecycleHookHandler handler = new LifecycleHookHandler(
+                    new SsmConfigSource(front.client(SsmClient.builder()), World.CONFIG_PARAMETER),
+                    new SdkServiceDeployments(ecsClient),
+                    new SdkRolloutObserver(ecsClient, front.client(ElasticLoadBalancingV2Client.builder()), HttpSmokeCheck.withDefaultTimeouts()),
+                    HttpSmokeCheck.withDefaultTimeouts(), new CloudWatchAlarmStates(() -> front.client(CloudWatchClient.builder())),
+                    new DynamoHookRecords(front.client(DynamoDbClient.builder()), World.TABLE), Clock.systemUTC());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+            List<Call> calls = RecordingInterceptor.record(() -> handler.handleRequest(
+                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null));
+
+            Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, "LifecycleHookFunction")), calls);
+            System.out.println("LifecycleHookFunction (real path) exercised " + checked.exercised());
+            assertTrue(checked.denied().isEmpty(), "the hook's role lacks:\n" + String.join("\n", checked.denied()));
+            Set<String> actions = new TreeSet<>();
+            checked.exercised().forEach(permission -> actions.add(permission.split(" ")[0]));
+            assertTrue(actions.containsAll(Set.of("ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions", "ecs:DescribeServices",
+                    "ecs:ListTasks", "ecs:DescribeTasks", "elasticloadbalancing:DescribeTargetHealth", "cloudwatch:DescribeAlarms",
+                    "dynamodb:UpdateItem")), "the hook's real path: " + actions + ", answered " + out.toString(StandardCharsets.UTF_8));
+        }
     }
 
     /**

@@ -8,7 +8,11 @@ import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbRequest;
 import software.amazon.awssdk.services.ecr.model.DescribeRepositoriesRequest;
 import software.amazon.awssdk.services.ecr.model.EcrRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
+import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.TagResourceRequest;
@@ -95,6 +99,10 @@ final class Permissions {
                     r.getValueForField("repositoryName", String.class).map(this::repository).orElse(null)));
             case DescribeServicesRequest r -> r.services().forEach(s -> permissions.add(new Permission(action, service(r.cluster(), s))));
             case UpdateServiceRequest r -> permissions.add(new Permission(action, service(r.cluster(), r.service())));
+            case ListServiceDeploymentsRequest r -> permissions.add(new Permission(action, service(r.cluster(), r.service())));
+            case DescribeServiceDeploymentsRequest r -> r.serviceDeploymentArns().forEach(arn -> permissions.add(new Permission(action, arn)));
+            case DescribeServiceRevisionsRequest r -> r.serviceRevisionArns().forEach(arn -> permissions.add(new Permission(action, arn)));
+            case StopServiceDeploymentRequest r -> permissions.add(new Permission(action, r.serviceDeploymentArn()));
             case DescribeTasksRequest r -> r.tasks().forEach(t -> permissions.add(new Permission(action,
                     t.startsWith("arn:") ? t : "arn:aws:ecs:" + region + ":" + account + ":task/" + name(r.cluster()) + "/" + t)));
             case RegisterTaskDefinitionRequest r -> {

@@ -2,6 +2,9 @@ package dev.pushdeploy.testing;
 
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.PipelineConfig;
+import dev.pushdeploy.local.ecs.EcsSimulator;
+import dev.pushdeploy.ops.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -194,6 +197,40 @@ public final class World extends SampleStack {
                         .taskRoleArn(live.taskRoleArn())
                         .containerDefinitions(app))
                 .taskDefinition().taskDefinitionArn();
+    }
+
+    /**
+     * Moves the service to revision 2 (image {@code v1.0.1}) by blue/green, test traffic going through the ECS simulator's
+     * test listener at this world's endpoint (a {@link SimulatedEcs}): the configuration names the strategy, then
+     * UpdateService starts the service deployment ECS invokes the lifecycle hook for. Returns revision 2.
+     */
+    public String shiftTrafficToRevision2() {
+        ObjectNode config = (ObjectNode)
+                Json.tree(ssm.getParameter(r -> r.name(CONFIG_PARAMETER)).parameter().value());
+        ((ObjectNode) config.path("targets").get(0)).putObject("strategy").put("type", "BLUE_GREEN")
+                .put("testUrl", emulator.endpoint().resolve(EcsSimulator.TEST_PATH + CLUSTER + "/" + SERVICE).toString())
+                .put("testHeader", EcsSimulator.TEST_HEADER).put("testHeaderValue", "through-the-test-listener");
+        ssm.putParameter(r -> r.name(CONFIG_PARAMETER).value(config.toString()).overwrite(true));
+        String revision = registerRevision2("v1.0.1");
+        ecs.updateService(r -> r.cluster(CLUSTER).service(SERVICE).taskDefinition(revision));
+        return revision;
+    }
+
+    /**
+     * {@code sample}, an ECS lifecycle hook's payload after test traffic moved, naming the service's newest service
+     * deployment and its target revision (as ECS names them when it invokes the hook).
+     */
+    public String hookPayload(String sample) {
+        String deployment = ecs.listServiceDeployments(r -> r.cluster(CLUSTER).service(SERVICE))
+                .serviceDeployments().get(0).serviceDeploymentArn();
+        String revision = ecs.describeServiceDeployments(r -> r.serviceDeploymentArns(deployment))
+                .serviceDeployments().get(0).targetServiceRevision().arn();
+        ObjectNode payload = (ObjectNode) Json.tree(sample);
+        payload.put("resourceArn", deployment);
+        ObjectNode details = (ObjectNode) payload.path("executionDetails");
+        details.put("targetServiceRevisionArn", revision);
+        details.putObject("testTrafficWeights").put(revision, 100.0);
+        return payload.toString();
     }
 
     /** The service's taskDefinition as the emulator now has it. */

@@ -1,0 +1,61 @@
+package dev.pushdeploy.testing;
+
+import dev.pushdeploy.local.ecs.EcsSimulator;
+import dev.pushdeploy.local.endpoint.LocalEndpoint;
+import dev.pushdeploy.local.endpoint.Route;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * The emulator behind the local runtime's ECS simulator, as the local runtime puts them, for a test that needs ECS's
+ * answers where moto's differ: moto's ECS starts no deployment on UpdateService and has no service-deployment API,
+ * the simulator does both, and serves the test listener ({@link EcsSimulator#TEST_PATH}) and CloudWatch's alarms. Its
+ * fleet is frozen at the moment it was made: a deployment is seen as it just started, however long the test takes.
+ */
+public final class SimulatedEcs implements AutoCloseable {
+    private final Emulator emulator;
+    private final LocalEndpoint endpoint = LocalEndpoint.start();
+    private volatile EcsSimulator simulator;
+
+    private SimulatedEcs(Emulator emulator) {
+        this.emulator = emulator;
+        endpoint.forwardTo(emulator.endpoint());
+        renew();
+        endpoint.route(request -> simulator.handle(request));
+    }
+
+    /** In front of {@code emulator}. */
+    public static SimulatedEcs before(Emulator emulator) {
+        return new SimulatedEcs(emulator);
+    }
+
+    /** The emulator as reached through this front: the clients it builds (and a World made with it) call the simulator. */
+    public Emulator emulator() {
+        return emulator.through(endpoint.uri());
+    }
+
+    public URI uri() {
+        return endpoint.uri();
+    }
+
+    public EcsSimulator simulator() {
+        return simulator;
+    }
+
+    /** A new simulated fleet, frozen now, knowing nothing yet (after the emulator was reset). */
+    public void renew() {
+        simulator = new EcsSimulator(endpoint, Clock.fixed(Instant.now(), ZoneOffset.UTC));
+    }
+
+    /** A route asked before the simulator. */
+    public void routeFirst(Route route) {
+        endpoint.routeFirst(route);
+    }
+
+    @Override
+    public void close() {
+        endpoint.close();
+    }
+}
