@@ -68,17 +68,15 @@ class LambdaRuntimeClientIT {
     @ParameterizedTest
     @MethodSource("functions")
     void answersItsSampleEventLoggingOneJsonObjectPerLine(String function, Emulator emulator) throws Exception {
+        emulator = IamCoverageIT.front(emulator);
         World world = function.equals("ScanGateFunction") ? World.create(emulator, World.configDocument("HIGH")) : World.create(emulator);
         Map<String, String> environment = environment(world, function);
         ResponseUrl responses = ResponseUrl.start();
-        String event = responses.into(Files.readString(Repo.events(Repo.EVENTS.get(function))));
+        String sample = responses.into(Files.readString(Repo.events(Repo.EVENTS.get(function))));
         Map<String, String> properties = new HashMap<>(environment);
         properties.putAll(Map.of("aws.endpointUrl", emulator.endpoint().toString(), "aws.region", Emulator.REGION,
                 "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"));
-        FunctionEnvironment.with(properties, () -> {
-            IamCoverageIT.prepare(function, world, event);
-            return null;
-        });
+        String event = FunctionEnvironment.with(properties, () -> IamCoverageIT.prepare(function, world, sample));
 
         Run run;
         try {
@@ -105,6 +103,7 @@ class LambdaRuntimeClientIT {
 
     @Test
     void prepareLogsItsDecisionAsFieldsAndAnApplicationLogLevelDropsLowerLevels(Emulator emulator) throws Exception {
+        emulator = IamCoverageIT.front(emulator);
         World world = World.create(emulator);
         String event = Files.readString(Repo.events("prepare.json"));
         Map<String, String> properties = new HashMap<>(environment(world, "PrepareFunction"));
@@ -133,6 +132,7 @@ class LambdaRuntimeClientIT {
 
     @Test
     void anErrorReportsTheDomainExceptionsType(Emulator emulator) throws Exception {
+        emulator = IamCoverageIT.front(emulator);
         World world = World.create(emulator);
         Run run = run("StartDeploymentFunction", environment(world, "StartDeploymentFunction"), emulator, "[\"not\", \"a request\"]");
 
@@ -145,6 +145,7 @@ class LambdaRuntimeClientIT {
 
     @Test
     void aMissingVariableIsAConfigurationErrorAtInitNamingIt(Emulator emulator) throws Exception {
+        emulator = IamCoverageIT.front(emulator);
         World world = World.create(emulator);
         Map<String, String> environment = new HashMap<>(environment(world, "LockFunction"));
         assertTrue(environment.remove("TABLE_NAME") != null, "the template gives LockFunction TABLE_NAME");

@@ -26,9 +26,24 @@ public final class SimulatedEcs implements AutoCloseable {
         endpoint.route(request -> simulator.handle(request));
     }
 
+    private static SimulatedEcs shared;
+
     /** In front of {@code emulator}. */
     public static SimulatedEcs before(Emulator emulator) {
         return new SimulatedEcs(emulator);
+    }
+
+    /**
+     * The one front of this JVM, in front of {@code emulator} (the JVM's one emulator), with a new fleet: for tests whose
+     * handlers use the functions' shared SDK clients, which keep the endpoint they were first used with. Call it after
+     * the emulator was reset (at the start of a test).
+     */
+    public static synchronized SimulatedEcs shared(Emulator emulator) {
+        if (shared == null) {
+            shared = before(emulator);
+        }
+        shared.renew();
+        return shared;
     }
 
     /** The emulator as reached through this front: the clients it builds (and a World made with it) call the simulator. */
