@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
  * stage and answer win, the highest share and the first failure stay.
  */
 public abstract class HookRecordsContract {
-    static final String ARN = "arn:aws:ecs:us-east-1:123456789012:service-deployment/pushdeploy/web/abc";
+    protected static final String ARN = "arn:aws:ecs:us-east-1:123456789012:service-deployment/pushdeploy/web/abc";
 
     protected abstract HookRecords subject();
 
-    static HookRecord at(String stage, double percent, String status, String failure, long at) {
+    protected static HookRecord at(String stage, double percent, String status, String failure, long at) {
         return new HookRecord(ARN, "pushdeploy/web", stage, percent, status, failure, at);
     }
 

@@ -8,12 +8,13 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * {@link HookRecords} in the deployment table: one item per service deployment,
  * {@code hook#<service deployment ARN>} / {@code hook}, expiring after {@value #KEEP_DAYS} days
- * (TTL attribute {@code expiresAt}). The highest production share is raised by a conditional write;
- * the first failure is kept.
+ * (TTL attribute {@code expiresAt}). The highest production share is raised by a conditional write, sent only
+ * when the record's share, as the first write answers it (the whole item after it), is lower; the first failure is kept.
  */
 public final class DynamoHookRecords implements HookRecords {
     static final int KEEP_DAYS = 30;
@@ -45,9 +46,14 @@ public final class DynamoHookRecords implements HookRecords {
             update += ", #failure = if_not_exists(#failure, :failure)";
         }
         String expression = update;
-        AwsCall.exec("dynamodb:UpdateItem hook record of " + invocation.serviceDeploymentArn(), () ->
+        Map<String, AttributeValue> updated = AwsCall.run("dynamodb:UpdateItem hook record of " + invocation.serviceDeploymentArn(), () ->
                 dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(expression)
-                        .expressionAttributeNames(names).expressionAttributeValues(values)));
+                        .expressionAttributeNames(names).expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_NEW)).attributes());
+        AttributeValue kept = updated == null ? null : updated.get("maxPercent");
+        if (kept != null && kept.n() != null && Double.parseDouble(kept.n()) >= invocation.productionPercent()) {
+            return;
+        }
         AwsCall.exec("dynamodb:UpdateItem highest share of " + invocation.serviceDeploymentArn(), () -> {
             try {
                 dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression("SET #max = :percent")
