@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A listener on the loopback interface, in the process, that answers every HTTP/1.1 request with an empty 200 and
  * closes the connection: where a probe goes while its function primes, so the client's whole exchange runs and
- * nothing leaves the process. Each connection gets {@value #READ_MILLIS} ms to send its request head.
+ * nothing leaves the process. Each connection gets {@value #READ_MILLIS} ms to send its request head; once closed,
+ * its thread is gone (priming leaves nothing running in the snapshot).
  */
 final class Loopback implements AutoCloseable {
     private static final int READ_MILLIS = 2000;
@@ -19,18 +20,26 @@ final class Loopback implements AutoCloseable {
     private static final byte[] ANSWER = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
+    private static final long JOIN_MILLIS = 1000;
+
     private final ServerSocket socket;
+    private final Thread thread;
 
     private Loopback(ServerSocket socket) {
         this.socket = socket;
+        this.thread = new Thread(this::serve, "priming-loopback");
+        thread.setDaemon(true);
     }
 
     static Loopback start() throws IOException {
         Loopback loopback = new Loopback(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-        Thread thread = new Thread(loopback::serve, "priming-loopback");
-        thread.setDaemon(true);
-        thread.start();
+        loopback.thread.start();
         return loopback;
+    }
+
+    /** Whether its thread still runs. */
+    boolean serving() {
+        return thread.isAlive();
     }
 
     /** {@code url}'s path and query on this listener. */
@@ -66,5 +75,10 @@ final class Loopback implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+        try {
+            thread.join(JOIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
