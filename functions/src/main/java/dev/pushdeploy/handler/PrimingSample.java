@@ -107,6 +107,10 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
         return ecsArn("service/" + target.cluster() + "/" + target.service());
     }
 
+    private String clusterArn() {
+        return ecsArn("cluster/" + target.cluster());
+    }
+
     private String ecsArn(String resource) {
         if (live == null || !live.startsWith("arn:")) {
             return null;
@@ -172,7 +176,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
     private Map<String, Object> ownServiceDeployment(BigDecimal at) {
         return Map.of("serviceDeploymentArn", serviceDeploymentArn(),
                 "serviceArn", serviceArn(),
-                "clusterArn", ecsArn("cluster/" + target.cluster()), "createdAt", at, "startedAt", at,
+                "clusterArn", clusterArn(), "createdAt", at, "startedAt", at,
                 "sourceServiceRevisions", List.of(),
                 "targetServiceRevision", Map.of("arn", serviceRevisionArn(), "requestedTaskCount", target.desiredCount(),
                         "runningTaskCount", target.desiredCount(), "pendingTaskCount", 0,
@@ -206,7 +210,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
         if (revision != null && body.contains(revision) && operation.equals("DescribeServiceRevisions")) {
             return Optional.of(Json.write(Map.of("serviceRevisions", List.of(Map.of("serviceRevisionArn", revision,
                     "serviceArn", serviceArn(),
-                    "clusterArn", ecsArn("cluster/" + target.cluster()), "taskDefinition", live, "launchType", "FARGATE",
+                    "clusterArn", clusterArn(), "taskDefinition", live, "launchType", "FARGATE",
                     "createdAt", started)), "failures", List.of())));
         }
         if (body.contains(DIGEST) && operation.equals("DescribeImages")) {

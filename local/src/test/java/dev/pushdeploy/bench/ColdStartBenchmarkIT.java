@@ -23,7 +23,6 @@ import dev.pushdeploy.testing.RuntimeClient;
 import dev.pushdeploy.testing.SimulatedEcs;
 import dev.pushdeploy.testing.World;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,6 @@ package dev.pushdeploy.testing;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.endpoint.Route;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -49,10 +48,6 @@ public final class SimulatedEcs implements AutoCloseable {
     /** The emulator as reached through this front: the clients it builds (and a World made with it) call the simulator. */
     public Emulator emulator() {
         return emulator.through(endpoint.uri());
-    }
-
-    public URI uri() {
-        return endpoint.uri();
     }
 
     public EcsSimulator simulator() {

@@ -1,10 +1,10 @@
 package dev.pushdeploy.testing;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.ops.Json;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
