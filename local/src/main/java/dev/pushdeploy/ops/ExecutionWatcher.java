@@ -175,8 +175,8 @@ public final class ExecutionWatcher {
             return r.path("outcome").asText() + text(" — ", r.path("reason"));
         }
         if (r.has("deploymentId") || r.has("started")) {
-            return (r.path("started").asBoolean(true) ? "deployment " : "already on it: deployment ")
-                    + r.path("deploymentId").asText("?") + " → " + shortRevision(r.path("taskDefinition").asText(""));
+            return (r.path("started").asBoolean(true) ? "" : "already on it: ") + move(r)
+                    + " → " + shortRevision(r.path("taskDefinition").asText(""));
         }
         if (r.has("secrets")) {
             List<String> slots = new ArrayList<>();
@@ -190,6 +190,19 @@ public final class ExecutionWatcher {
             return r.path("status").asText() + text(" — ", r.path("reason"));
         }
         return "";
+    }
+
+    /**
+     * The ECS deployment a move went through, or the service deployment when ECS rolls a traffic-shifting deployment
+     * back inside it (no deployment of ours to name).
+     */
+    private static String move(JsonNode r) {
+        if (r.hasNonNull("deploymentId")) {
+            return "deployment " + r.path("deploymentId").asText();
+        }
+        String serviceDeployment = r.path("serviceDeploymentArn").asText("");
+        return serviceDeployment.isEmpty() ? "deployment (id unknown)"
+                : "service deployment " + serviceDeployment.substring(serviceDeployment.lastIndexOf('/') + 1);
     }
 
     static String shortRevision(String taskDefinitionArn) {

@@ -29,6 +29,8 @@ class ExecutionWatcherTest {
         "{\"secrets\":[{\"name\":\"KEY\",\"slot\":\"b\"}]} | KEY → slot b",
         "{\"taskDefinition\":\"arn:aws:ecs:us-east-1:1:task-definition/web:3\",\"created\":true} | registered web:3",
         "{\"deploymentId\":\"ecs-svc/1\",\"taskDefinition\":\"arn:aws:ecs:us-east-1:1:task-definition/web:2\",\"started\":false} | already on it: deployment ecs-svc/1 → web:2",
+        "{\"taskDefinition\":\"arn:aws:ecs:us-east-1:1:task-definition/web:2\",\"started\":false,\"serviceDeploymentArn\":\"arn:aws:ecs:us-east-1:1:service-deployment/c/web/Atdp2W4\"} | already on it: service deployment Atdp2W4 → web:2",
+        "{\"taskDefinition\":\"arn:aws:ecs:us-east-1:1:task-definition/web:2\",\"started\":true} | deployment (id unknown) → web:2",
         "{\"outcome\":\"ROLLED_BACK\",\"reason\":\"crash\"} | ROLLED_BACK — crash"})
     void eachFunctionsAnswerIsDescribedInOneLine(String answer, String line) {
         assertEquals(line, ExecutionWatcher.describe(Json.tree(answer)));
