@@ -31,7 +31,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * ({@code local up|push|down}, {@code --local}), and run the workflow locally in one go
  * ({@code run}, {@code invoke}, {@code demo}).
  */
-@Command(name = "pushdeploy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "pushdeploy", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         usageHelpAutoWidth = true, sortOptions = false,
         description = "Operate the pushdeploy pipeline of a deployed stack (AWS default credentials and region), or the same on a local stack (--local), or run the workflow on this machine in one go (run, invoke, demo).",
         footerHeading = "%nExit codes:%n",
