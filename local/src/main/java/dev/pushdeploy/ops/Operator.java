@@ -190,15 +190,19 @@ public final class Operator {
         List<Reports.Holder> queue = ledger.waiters(target.serviceKey()).stream()
                 .sorted(Comparator.comparing(WaiterItem::place))
                 .map(w -> holder(w, now)).toList();
-        List<Reports.Entry> recent = ledger.recentHistory(target.serviceKey(), 5).stream().map(h -> entry(h, null)).toList();
+        List<Reports.Entry> recent = tagged(target, ledger.recentHistory(target.serviceKey(), 5).stream().map(h -> entry(h, null)).toList());
         return new Reports.Status(pipeline.stack(), target.serviceKey(), live, health, running(target), lock, queue, recent);
     }
 
     /** {@code history}: the newest {@code limit} deployment records, newest first, with how long each ran. */
     public List<Reports.Entry> history(Target target, int limit) {
+        return tagged(target, ledger.recentHistory(target.serviceKey(), limit).stream().map(h -> entry(h, seconds(h))).toList());
+    }
+
+    /** Records of runs that named their image by digest (rollback, rotate, a deploy by digest), with the image's tag from ECR. */
+    private List<Reports.Entry> tagged(Target target, List<Reports.Entry> entries) {
         Map<String, List<String>> tags = new java.util.HashMap<>();
-        return ledger.recentHistory(target.serviceKey(), limit).stream().map(h -> {
-            Reports.Entry e = entry(h, seconds(h));
+        return entries.stream().map(e -> {
             if (e.tag() == null && e.digest() != null) {
                 List<String> found = tags.computeIfAbsent(e.digest(), digest -> imageTags(target.repository(), digest));
                 return found.isEmpty() ? e : e.withTag(found.get(0));

@@ -146,6 +146,8 @@ class LocalStackIT {
             assertEquals("a", slot(rotated.json(), "DB_PASSWORD"));
             assertEquals("[\"v1.1.0\"]", rotated.json().path("live").path("tags").toString(), "the same image");
             assertEquals("ROLLING", rotated.json().path("health").path("strategy").asText(), rotated.toString());
+            assertEquals(List.of("rotate v1.1.0", "rollback v1.1.0", "deploy v1.0.0", "deploy v1.1.0"), recent(rotated.json()),
+                    "status names the image of a run that named it by digest by its tag, as history does: " + rotated);
 
             racingPushes(cli, aws, control);
             cancel(cli, aws, control);
@@ -361,6 +363,12 @@ class LocalStackIT {
     private static String digestOf(Connection aws, String tag) {
         return aws.client(EcrClient.builder()).describeImages(r -> r.repositoryName("web").imageIds(i -> i.imageTag(tag)))
                 .imageDetails().get(0).imageDigest();
+    }
+
+    private static List<String> recent(JsonNode status) {
+        List<String> lines = new ArrayList<>();
+        status.path("recent").forEach(e -> lines.add(e.path("action").asText() + " " + e.path("tag").asText()));
+        return lines;
     }
 
     private static List<String> entries(JsonNode history) {
