@@ -23,6 +23,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import dev.pushdeploy.model.Verdict;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.SimulatedEcs;
+import dev.pushdeploy.ledger.MutableClock;
+import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.testing.World;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,21 +34,40 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /**
- * CheckDeployment against moto, whose deployments never progress and run no tasks: the verdict
- * must never be HEALTHY there, must ask for a (fast, early) next poll, and must time out.
+ * CheckDeployment against moto behind the local runtime's ECS simulator (moto's deployments never progress and run no
+ * tasks), the simulated fleet and the handler on one clock the test moves: a rollout just started is in progress and
+ * polled fast and early, a completed one is HEALTHY once its targets and smoke URL answer, a crashing revision FAILED,
+ * and one past its deadline TIMED_OUT.
  */
 @ExtendWith(EmulatorExtension.class)
 class CheckDeploymentHandlerIT {
-    private static CheckDeploymentHandler handler(Emulator emulator, CallCounter counter, Clock clock) {
+    private final MutableClock clock = new MutableClock(Instant.now());
+    private SimulatedEcs front;
+    private Emulator emulator;
+
+    @BeforeEach
+    void front(Emulator moto) {
+        front = SimulatedEcs.before(moto, clock);
+        emulator = front.emulator();
+    }
+
+    @AfterEach
+    void close() {
+        front.close();
+    }
+
+    private CheckDeploymentHandler handler(CallCounter counter) {
         EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
         SfnClient sfn = emulator.client(SfnClient.builder());
         ElasticLoadBalancingV2Client elb = emulator.client(ElasticLoadBalancingV2Client.builder()
@@ -56,66 +78,38 @@ class CheckDeploymentHandlerIT {
                 new SfnTaskTokens(() -> sfn), clock);
     }
 
-    /** What StartDeployment leaves behind on moto: the service on revision 2, no deployment id. */
-    private static Rollout started(World world) {
+    /** StartDeployment's move of the service onto revision 2, now. */
+    private Rollout started(World world) {
         String revision = world.registerRevision2("v1.0.1");
-        return new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, true, Clock.systemUTC())
+        return new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, true, clock)
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
                         RolloutFixtures.log(RolloutFixtures.lines()));
     }
 
-    private static CheckResult check(Emulator emulator, World world, Rollout rollout, CallCounter counter, Clock clock) {
-        return handler(emulator, counter, clock).apply(new CheckDeploymentHandler.Input(
+    private CheckResult check(World world, Rollout rollout, CallCounter counter) {
+        return handler(counter).apply(new CheckDeploymentHandler.Input(
                 RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, null, null), RolloutFixtures.log(RolloutFixtures.lines()));
     }
 
     @Test
-    void aNeverProgressingDeploymentIsInProgressWithAFastEarlyPoll(Emulator emulator) {
+    void aRolloutJustStartedIsInProgressWithAFastEarlyPoll() {
         World world = World.create(emulator);
         Rollout rollout = started(world);
         CallCounter counter = new CallCounter();
 
-        CheckResult result = check(emulator, world, rollout, counter, Clock.systemUTC());
+        CheckResult result = check(world, rollout, counter);
 
         assertEquals(Verdict.IN_PROGRESS, result.verdict(), result.reason());
-        assertTrue(result.reason().contains("no ECS deployment of web:2 is visible yet"), result.reason());
+        assertTrue(result.reason().startsWith("ECS's service deployment of web:2 is PENDING: 0/2 tasks running"), result.reason());
         assertTrue(result.nextPollSeconds() >= PollInterval.MIN_SECONDS && result.nextPollSeconds() <= 5,
                 "poll " + result.nextPollSeconds());
-        assertEquals(1, counter.count("DescribeServices"));
-        assertEquals(2, counter.count("ListTasks"), "RUNNING and STOPPED");
-        assertEquals(1, counter.count("DescribeTargetHealth"), "the service's one target group");
         assertEquals(0, counter.count("UpdateService"));
         assertEquals(rollout.taskDefinition(), world.serviceTaskDefinition(), "a check changes nothing");
     }
 
     @Test
-    void laterChecksPollSlower(Emulator emulator) {
-        World world = World.create(emulator);
-        Rollout rollout = started(world);
-        Clock fiveMinutesIn = RolloutFixtures.clockAt(Instant.ofEpochMilli(rollout.startedAt()).plusSeconds(300));
-
-        CheckResult result = check(emulator, world, rollout, new CallCounter(), fiveMinutesIn);
-
-        assertEquals(Verdict.IN_PROGRESS, result.verdict());
-        assertEquals(25, result.nextPollSeconds());
-    }
-
-    @Test
-    void pastTheDeadlineItTimesOut(Emulator emulator) {
-        World world = World.create(emulator);
-        Rollout rollout = started(world);
-        Clock afterDeadline = RolloutFixtures.clockAt(Instant.ofEpochMilli(rollout.deadlineAt()).plusSeconds(1));
-
-        CheckResult result = check(emulator, world, rollout, new CallCounter(), afterDeadline);
-
-        assertEquals(Verdict.TIMED_OUT, result.verdict());
-        assertEquals(0, result.nextPollSeconds());
-        assertTrue(result.reason().contains("600 s") && result.reason().contains("web:2"), result.reason());
-    }
-
-    @Test
-    void theConfiguredSmokeUrlIsCalled(Emulator emulator) throws IOException {
+    void aCompletedRolloutIsHealthyOnceItsSmokeUrlAnswers() throws IOException {
         AtomicInteger hits = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/healthz", exchange -> {
@@ -129,19 +123,84 @@ class CheckDeploymentHandlerIT {
             World world = World.create(emulator, World.configDocument(null).replace("\"expectedStatus\": 200",
                     "\"smokeUrl\": \"" + url + "\", \"expectedStatus\": 204"));
             Rollout rollout = started(world);
+            clock.advance(Duration.ofMinutes(2));
+            CallCounter counter = new CallCounter();
 
-            CheckResult result = check(emulator, world, rollout, new CallCounter(), Clock.systemUTC());
+            CheckResult result = check(world, rollout, counter);
 
-            assertEquals(1, hits.get());
-            assertEquals(Verdict.IN_PROGRESS, result.verdict(), "a passing smoke check alone is not HEALTHY");
+            assertEquals(Verdict.HEALTHY, result.verdict(), result.reason());
+            assertTrue(result.reason().contains(rollout.deploymentId() + " (web:2) COMPLETED"), result.reason());
+            assertEquals(World.DESIRED_COUNT, result.running(), result.toString());
+            assertEquals(1, hits.get(), "the smoke URL, once");
+            assertEquals(1, counter.count("DescribeTargetHealth"), "the service's one target group");
+            assertEquals(0, counter.count("UpdateService"));
         } finally {
             server.stop(0);
         }
     }
 
+    /** Checked every few seconds, a crashing revision fails on its stopped tasks, before ECS's circuit breaker trips. */
+    @Test
+    void aCrashingRevisionFailsOnItsStoppedTasks() {
+        World world = World.create(emulator);
+        front.simulator().scenario(Scenario.CRASH_LOOP);
+        Rollout rollout = started(world);
+        CheckResult result = check(world, rollout, new CallCounter());
+        for (int i = 0; i < 60 && result.verdict() == Verdict.IN_PROGRESS; i++) {
+            clock.advance(Duration.ofSeconds(result.nextPollSeconds()));
+            result = check(world, rollout, new CallCounter());
+        }
+
+        assertEquals(Verdict.FAILED, result.verdict(), result.reason());
+        assertTrue(result.reason().contains("(web:2) stopped [EssentialContainerExited]"), result.reason());
+        assertTrue(result.failedTasks() >= 2, result.toString());
+        assertEquals(0, result.nextPollSeconds());
+    }
+
+    /** Checked only once it is over, the same rollout was rolled back by ECS itself, and the check says so. */
+    @Test
+    void aCrashingRevisionCheckedLateWasRolledBackByEcs() {
+        World world = World.create(emulator);
+        front.simulator().scenario(Scenario.CRASH_LOOP);
+        Rollout rollout = started(world);
+        clock.advance(Duration.ofMinutes(2));
+
+        CheckResult result = check(world, rollout, new CallCounter());
+
+        assertEquals(Verdict.ROLLED_BACK_BY_ECS, result.verdict(), result.reason());
+        assertTrue(result.reason().contains("Circuit breaker triggered") && result.reason().contains("back to web:1"), result.reason());
+    }
+
+    @Test
+    void laterChecksPollSlower() {
+        World world = World.create(emulator);
+        front.simulator().rolloutSeconds(3600);
+        Rollout rollout = started(world);
+        clock.advance(Duration.ofMinutes(5));
+
+        CheckResult result = check(world, rollout, new CallCounter());
+
+        assertEquals(Verdict.IN_PROGRESS, result.verdict(), result.reason());
+        assertEquals(25, result.nextPollSeconds());
+    }
+
+    @Test
+    void pastTheDeadlineItTimesOut() {
+        World world = World.create(emulator);
+        front.simulator().rolloutSeconds(3600);
+        Rollout rollout = started(world);
+        clock.set(Instant.ofEpochMilli(rollout.deadlineAt()).plusSeconds(1));
+
+        CheckResult result = check(world, rollout, new CallCounter());
+
+        assertEquals(Verdict.TIMED_OUT, result.verdict(), result.reason());
+        assertEquals(0, result.nextPollSeconds());
+        assertTrue(result.reason().contains("600 s") && result.reason().contains("web:2"), result.reason());
+    }
+
     /** Runs events/check-deployment.json as is, after the start it describes; its deadline (2025) has passed. */
     @Test
-    void runsTheSampleEvent(Emulator emulator) throws IOException {
+    void runsTheSampleEvent() throws IOException {
         World world = World.create(emulator);
         JsonNode event = Json.tree(Files.readString(Path.of("..", "events", "check-deployment.json")));
         String revision = world.registerRevision2("v1.0.1");
@@ -150,12 +209,12 @@ class CheckDeploymentHandlerIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         try (InputStream in = Files.newInputStream(Path.of("..", "events", "check-deployment.json"))) {
-            handler(emulator, new CallCounter(), Clock.systemUTC()).handleRequest(in, out, null);
+            handler(new CallCounter()).handleRequest(in, out, null);
         }
 
         JsonNode check = Json.tree(out.toString(StandardCharsets.UTF_8));
         assertEquals("TIMED_OUT", check.path("verdict").asText(), check.toString());
-        assertTrue(check.path("reason").asText().contains("no ECS deployment of web:2"), check.toString());
+        assertTrue(check.path("reason").asText().contains("web:2"), check.toString());
         assertEquals(0, check.path("nextPollSeconds").asInt());
     }
 }

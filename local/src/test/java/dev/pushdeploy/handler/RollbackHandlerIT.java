@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import dev.pushdeploy.model.Verdict;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.SimulatedEcs;
+import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.testing.World;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,24 +32,44 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
-/** Rollback against moto: the service really returns to the previous revision, once. */
+/**
+ * Rollback against moto behind the local runtime's ECS simulator, the fleet and the handlers on one clock the test
+ * moves: the service really returns to the previous revision, once, and the way back is checked like a rollout.
+ */
 @ExtendWith(EmulatorExtension.class)
 class RollbackHandlerIT {
     private static final CheckResult FAILED = new CheckResult(Verdict.FAILED, "task x stopped [EssentialContainerExited]", 0, 0, 2, 1);
+    private final MutableClock clock = new MutableClock(Instant.now());
+    private SimulatedEcs front;
+    private Emulator emulator;
 
-    private static RollbackHandler handler(Emulator emulator, CallCounter counter) {
-        EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
-        return new RollbackHandler(new SdkEcsServices(ecs), new SdkServiceDeployments(ecs), request -> true, Clock.systemUTC());
+    @BeforeEach
+    void front(Emulator moto) {
+        front = SimulatedEcs.before(moto, clock);
+        emulator = front.emulator();
     }
 
-    private static Rollout started(World world) {
+    @AfterEach
+    void close() {
+        front.close();
+    }
+
+    private RollbackHandler handler(CallCounter counter) {
+        EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
+        return new RollbackHandler(new SdkEcsServices(ecs), new SdkServiceDeployments(ecs), request -> true, clock);
+    }
+
+    private Rollout started(World world) {
         String revision = world.registerRevision2("v1.0.1");
-        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, true, Clock.systemUTC())
+        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, true, clock)
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
                         RolloutFixtures.log(RolloutFixtures.lines()));
@@ -60,11 +82,11 @@ class RollbackHandlerIT {
     }
 
     @Test
-    void movesTheServiceBackOnceAndARetryDoesNothing(Emulator emulator) {
+    void movesTheServiceBackOnceAndARetryDoesNothing() {
         World world = World.create(emulator);
         Rollout rollout = started(world);
         CallCounter counter = new CallCounter();
-        RollbackHandler handler = handler(emulator, counter);
+        RollbackHandler handler = handler(counter);
 
         Rollout back = handler.apply(input(world, rollout), RolloutFixtures.log(RolloutFixtures.lines()));
 
@@ -81,29 +103,33 @@ class RollbackHandlerIT {
     }
 
     @Test
-    void theRollbackIsCheckedLikeARollout(Emulator emulator) {
+    void theRollbackIsCheckedLikeARollout() {
         World world = World.create(emulator);
-        Rollout back = handler(emulator, new CallCounter())
-                .apply(input(world, started(world)), RolloutFixtures.log(RolloutFixtures.lines()));
-
+        Rollout rollout = started(world);
+        clock.advance(Duration.ofSeconds(3));
+        Rollout back = handler(new CallCounter()).apply(input(world, rollout), RolloutFixtures.log(RolloutFixtures.lines()));
         SfnClient sfn = emulator.client(SfnClient.builder());
-        CheckResult check = new CheckDeploymentHandler(
+        CheckDeploymentHandler checker = new CheckDeploymentHandler(
                 new SdkRolloutObserver(world.ecs, world.elb, HttpSmokeCheck.withDefaultTimeouts()),
                 new SsmConfigSource(world.ssm, World.CONFIG_PARAMETER), (request, seconds) -> { },
-                new DynamoRolloutWatches(world.dynamo, World.TABLE), new SfnTaskTokens(() -> sfn),
-                Clock.systemUTC())
-                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600), back, null, null),
-                        RolloutFixtures.log(RolloutFixtures.lines()));
+                new DynamoRolloutWatches(world.dynamo, World.TABLE), new SfnTaskTokens(() -> sfn), clock);
+        CheckDeploymentHandler.Input checkBack = new CheckDeploymentHandler.Input(
+                RolloutFixtures.request(world.liveTaskDefinition, 600), back, null, null);
 
-        // moto's only deployment is the original one on web:1, forever IN_PROGRESS with no task running
-        assertEquals(Verdict.IN_PROGRESS, check.verdict(), check.reason());
-        assertTrue(check.reason().contains("0/2 tasks of web:1 running"), check.reason());
-        assertEquals(2, check.desired());
+        CheckResult justStarted = checker.apply(checkBack, RolloutFixtures.log(RolloutFixtures.lines()));
+        clock.advance(Duration.ofMinutes(2));
+        CheckResult done = checker.apply(checkBack, RolloutFixtures.log(RolloutFixtures.lines()));
+
+        assertEquals(Verdict.IN_PROGRESS, justStarted.verdict(), justStarted.reason());
+        assertTrue(justStarted.reason().contains("web:1"), justStarted.reason());
+        assertEquals(Verdict.HEALTHY, done.verdict(), done.reason());
+        assertTrue(done.reason().contains(back.deploymentId() + " (web:1) COMPLETED"), done.reason());
+        assertEquals(2, done.running(), done.toString());
     }
 
     /** Runs events/rollback.json as is, with the service on the revision 2 that the file rolls back from. */
     @Test
-    void runsTheSampleEvent(Emulator emulator) throws IOException {
+    void runsTheSampleEvent() throws IOException {
         World world = World.create(emulator);
         JsonNode event = Json.tree(Files.readString(Path.of("..", "events", "rollback.json")));
         assertEquals(event.path("request").path("previousTaskDefinition").asText(), world.liveTaskDefinition);
@@ -114,7 +140,7 @@ class RollbackHandlerIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         try (InputStream in = Files.newInputStream(Path.of("..", "events", "rollback.json"))) {
-            handler(emulator, counter).handleRequest(in, out, null);
+            handler(counter).handleRequest(in, out, null);
         }
 
         JsonNode rollback = Json.tree(out.toString(StandardCharsets.UTF_8));

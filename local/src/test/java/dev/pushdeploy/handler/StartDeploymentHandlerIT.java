@@ -2,7 +2,6 @@ package dev.pushdeploy.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +13,7 @@ import dev.pushdeploy.rollout.RolloutFixtures.CallCounter;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.SimulatedEcs;
 import dev.pushdeploy.testing.World;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,13 +22,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Deployment;
 
-/** StartDeployment against moto: UpdateService really moves the service, and only once per request. */
+/**
+ * StartDeployment against moto behind the local runtime's ECS simulator (moto's UpdateService starts no deployment; ECS
+ * answers it with the service's new PRIMARY deployment and its service deployment): UpdateService really moves the
+ * service, once per request, and the rollout names the deployment it started.
+ */
 @ExtendWith(EmulatorExtension.class)
 class StartDeploymentHandlerIT {
+    private SimulatedEcs front;
+    private Emulator emulator;
+
+    @BeforeEach
+    void front(Emulator moto) {
+        front = SimulatedEcs.before(moto);
+        emulator = front.emulator();
+    }
+
+    @AfterEach
+    void close() {
+        front.close();
+    }
+
     private static StartDeploymentHandler handler(Emulator emulator, CallCounter counter) {
         EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
         return new StartDeploymentHandler(new SdkEcsServices(ecs), request -> true, true, Clock.systemUTC());
@@ -40,7 +61,7 @@ class StartDeploymentHandlerIT {
     }
 
     @Test
-    void updatesTheServiceToTheNewRevision(Emulator emulator) {
+    void updatesTheServiceToTheNewRevision() {
         World world = World.create(emulator);
         String revision = world.registerRevision2("v1.0.1");
         CallCounter counter = new CallCounter();
@@ -54,13 +75,17 @@ class StartDeploymentHandlerIT {
         assertEquals(revision, rollout.taskDefinition());
         assertTrue(rollout.startedAt() >= before);
         assertEquals(rollout.startedAt() + 600_000, rollout.deadlineAt());
-        // moto creates no deployment for UpdateService: the id stays unknown, CheckDeployment goes by revision
-        assertNull(rollout.deploymentId());
-        assertEquals(2, counter.count("DescribeServices"), "one read before, one re-read for the deployment id");
+        Deployment primary = world.ecs.describeServices(r -> r.cluster(World.CLUSTER).services(World.SERVICE)).services().get(0)
+                .deployments().stream().filter(d -> d.status().equals("PRIMARY")).findFirst().orElseThrow();
+        assertEquals(primary.id(), rollout.deploymentId(), "the deployment UpdateService started");
+        assertEquals(revision, primary.taskDefinition());
+        assertTrue(rollout.serviceDeploymentArn().contains(":service-deployment/" + World.CLUSTER + "/" + World.SERVICE + "/"),
+                rollout.serviceDeploymentArn());
+        assertEquals(1, counter.count("DescribeServices"), "the read before; UpdateService's answer names the new PRIMARY");
     }
 
     @Test
-    void aRetryDoesNotCallUpdateServiceAgain(Emulator emulator) {
+    void aRetryDoesNotCallUpdateServiceAgain() {
         World world = World.create(emulator);
         String revision = world.registerRevision2("v1.0.1");
         CallCounter counter = new CallCounter();
@@ -77,7 +102,7 @@ class StartDeploymentHandlerIT {
 
     /** Runs events/start-deployment.json as is; World's rev 2 gets the ARN and image digest the file names. */
     @Test
-    void runsTheSampleEvent(Emulator emulator) throws IOException {
+    void runsTheSampleEvent() throws IOException {
         World world = World.create(emulator);
         JsonNode event = Json.tree(Files.readString(Path.of("..", "events", "start-deployment.json")));
         String revision = world.registerRevision2(event.path("request").path("tag").asText());
@@ -99,5 +124,6 @@ class StartDeploymentHandlerIT {
         assertEquals(600_000, rollout.path("deadlineAt").asLong() - rollout.path("startedAt").asLong());
         assertEquals(revision, world.serviceTaskDefinition());
         assertEquals(1, counter.count("UpdateService"));
+        assertTrue(rollout.path("deploymentId").asText().startsWith("ecs-svc/"), rollout.toString());
     }
 }

@@ -15,11 +15,13 @@ import java.time.ZoneOffset;
  */
 public final class SimulatedEcs implements AutoCloseable {
     private final Emulator emulator;
+    private final Clock clock;
     private final LocalEndpoint endpoint = LocalEndpoint.start();
     private volatile EcsSimulator simulator;
 
-    private SimulatedEcs(Emulator emulator) {
+    private SimulatedEcs(Emulator emulator, Clock clock) {
         this.emulator = emulator;
+        this.clock = clock;
         endpoint.forwardTo(emulator.endpoint());
         renew();
         endpoint.route(request -> simulator.handle(request));
@@ -29,7 +31,15 @@ public final class SimulatedEcs implements AutoCloseable {
 
     /** In front of {@code emulator}. */
     public static SimulatedEcs before(Emulator emulator) {
-        return new SimulatedEcs(emulator);
+        return new SimulatedEcs(emulator, null);
+    }
+
+    /**
+     * In front of {@code emulator}, its fleet on {@code clock}: a test that moves the clock it gives the handlers
+     * sees the rollout move with it, as the local runtime's one clock does.
+     */
+    public static SimulatedEcs before(Emulator emulator, Clock clock) {
+        return new SimulatedEcs(emulator, clock);
     }
 
     /**
@@ -54,9 +64,9 @@ public final class SimulatedEcs implements AutoCloseable {
         return simulator;
     }
 
-    /** A new simulated fleet, frozen now, knowing nothing yet (after the emulator was reset). */
+    /** A new simulated fleet, frozen now (or on the front's clock), knowing nothing yet (after the emulator was reset). */
     public void renew() {
-        simulator = new EcsSimulator(endpoint, Clock.fixed(Instant.now(), ZoneOffset.UTC));
+        simulator = new EcsSimulator(endpoint, clock != null ? clock : Clock.fixed(Instant.now(), ZoneOffset.UTC));
     }
 
     /** A route asked before the simulator. */
