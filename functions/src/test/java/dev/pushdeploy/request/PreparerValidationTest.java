@@ -80,6 +80,16 @@ class PreparerValidationTest {
         return Arguments.of(what, json, field);
     }
 
+    /** A release manifest given to the deployment workflow (its state machine or `pushdeploy run`) says where it goes. */
+    @org.junit.jupiter.api.Test
+    void aReleaseManifestIsSentToTheReleaseStateMachine() {
+        DeployRequest request = new PrepareFixture().prepare(
+                "{\"services\":[{\"service\":\"pushdeploy/web\",\"image\":\"web:v1.1.0\"}],\"reason\":\"together\"}");
+        assertEquals(Decision.REJECTED, request.decision());
+        assertEquals("input: is a release manifest (services): start the release state machine with it (output ReleaseStateMachineArn,"
+                + " or pushdeploy release), not the deployment workflow", request.decisionReason());
+    }
+
     @ParameterizedTest(name = "{0} → REJECTED naming {2}")
     @MethodSource("badInputs")
     void rejectsAndNamesTheField(String what, String json, String field) {

@@ -84,6 +84,10 @@ public final class InputParser {
         if (input.containsKey("source") || input.containsKey("detail-type") || input.containsKey("detail")) {
             return ecrEvent(input, pipeline);
         }
+        if (input.containsKey("services")) {
+            throw new InvalidRequestException("input", "is a release manifest (services): start the release state machine with it"
+                    + " (output ReleaseStateMachineArn, or pushdeploy release), not the deployment workflow");
+        }
         throw new InvalidRequestException("input", "is neither an ECR Image Action event nor a manual input with an action");
     }
 
