@@ -376,9 +376,17 @@ public final class LocalRuntime implements AutoCloseable {
      * deliveries are not done within {@code wait} of wall time.
      */
     public Optional<Accounting> accounting(String executionArn, Duration wait) {
+        return accounting(executionArn, 0, wait);
+    }
+
+    /**
+     * As {@link #accounting(String, Duration)}, for the execution's {@code end}-th end (0 for its first): a redriven
+     * execution (RedriveExecution) ends once more each time it is redriven.
+     */
+    public Optional<Accounting> accounting(String executionArn, int end, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            Optional<Accounting> done = accountingNow(executionArn);
+            Optional<Accounting> done = accountingNow(executionArn, end);
             if (done.isPresent() || System.nanoTime() > deadline) {
                 return done;
             }
@@ -408,12 +416,14 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
-    private Optional<Accounting> accountingNow(String executionArn) {
+    private Optional<Accounting> accountingNow(String executionArn, int end) {
+        int ends = 0;
         for (LocalEventBus.Published published : bus.published()) {
             JsonNode detail = published.event().path("detail");
             String status = detail.path("status").asText();
             if (!ExecutionFeed.DETAIL_TYPE.equals(published.event().path("detail-type").asText())
-                    || !executionArn.equals(detail.path("executionArn").asText()) || status.equals("RUNNING")) {
+                    || !executionArn.equals(detail.path("executionArn").asText()) || status.equals("RUNNING")
+                    || ends++ < end) {
                 continue;
             }
             if (published.rules().isEmpty()) {

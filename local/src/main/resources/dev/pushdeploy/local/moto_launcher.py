@@ -58,6 +58,12 @@ Patches, all measured on moto 5.2.1:
     when reverseOrder asks, and a nextToken for the rest; an invalid token is InvalidToken.
   * The context object has no Execution.RedriveCount; Step Functions' has (0 until the execution is
     redriven), and a state whose Parameters read it fails without it.
+  * There is no RedriveExecution. Step Functions restarts a FAILED, ABORTED or TIMED_OUT Standard execution
+    from the state it ended in (the last one entered and never exited), with the input that state entered
+    with, same ARN: the history goes on after an ExecutionRedriven event (redriveCount), the context
+    object's Execution.RedriveCount counts the redrives, DescribeExecution says redriveCount and
+    redriveDate, and the execution's status changes (RUNNING, then its new end) are published again. A
+    RUNNING or SUCCEEDED execution, or one that reached the history's limit, is ExecutionNotRedrivable.
   * DynamoDB's UpdateItem always answers a ConsumedCapacity; DynamoDB answers it only when the
     request's ReturnConsumedCapacity asks for it (as moto's other writes do). It is dropped unless
     asked for, so a function's first update parses (and its cold start loads) what it would on AWS.
@@ -814,6 +820,102 @@ def _context_has_redrive_count():
     execution_worker.ExecutionData = with_redrive_count
 
 
+def _executions_can_be_redriven():
+    """RedriveExecution, as Step Functions does it for a Standard workflow (moto 5.2.1 has no such action)."""
+    from moto.stepfunctions.exceptions import AWSError
+    from moto.stepfunctions.parser.api import ExecutionRedrivenEventDetails, ExecutionStatus, HistoryEventType
+    from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    class ExecutionNotRedrivable(AWSError):
+        TYPE = "ExecutionNotRedrivable"
+        STATUS = 400
+
+    def unsuccessful_state(events):
+        """The state the execution ended in: the last one entered and never exited, with the input it entered with."""
+        exited = set()
+        for event in sorted(events, key=lambda e: e["id"], reverse=True):
+            kind = str(getattr(event["type"], "value", event["type"]))
+            if kind.endswith("StateExited"):
+                exited.add(event["stateExitedEventDetails"]["name"])
+            elif kind.endswith("StateEntered"):
+                details = event["stateEnteredEventDetails"]
+                if details["name"] not in exited:
+                    return details["name"], json.loads(details.get("input") or "{}")
+                exited.discard(details["name"])
+        return None
+
+    class RedrivenWorker(ExecutionWorker):
+        """Runs the program again from the state the execution ended in, its history kept and continued."""
+
+        def __init__(self, previous, state, state_input, count, at):
+            super().__init__(previous._evaluation_details, previous._execution_communication,
+                             previous._cloud_watch_logging_session, previous._activity_store, previous._mock_test_case)
+            self.previous_events = previous.env.event_manager.get_event_history()
+            self.state, self.state_input, self.count, self.at = state, state_input, count, at
+            self.program = None
+
+        def start(self):
+            # the history is whole before RedriveExecution answers: a read right after it sees the redrive
+            self.program = self._get_evaluation_entrypoint()
+            self.env = self._get_evaluation_environment()
+            self.env.states.context_object.context_object_data["Execution"]["RedriveCount"] = self.count
+            manager = self.env.event_manager
+            manager._history_event_list.extend(self.previous_events)
+            manager._event_id_gen._next_id = max(e["id"] for e in self.previous_events) + 1
+            manager.add_event(context=self.env.event_history_context, event_type=HistoryEventType.ExecutionRedriven,
+                              event_details=EventDetails(executionRedrivenEventDetails=ExecutionRedrivenEventDetails(
+                                  redriveCount=self.count)), timestamp=self.at)
+            self.env.states.reset(self.state_input)
+            self.program.start_at.start_at_name = self.state
+            super().start()
+
+        def _execution_logic(self):
+            self.program.eval(self.env)
+            self._execution_communication.terminated()
+
+    def redrive_execution(self):
+        arn = self._get_param("executionArn")
+        execution = self.stepfunction_backend.describe_execution(arn)
+        status = execution.exec_status
+        if status not in (ExecutionStatus.FAILED, ExecutionStatus.ABORTED, ExecutionStatus.TIMED_OUT):
+            raise ExecutionNotRedrivable("Execution is %s and cannot be redriven" % getattr(status, "value", status))
+        if execution.cause == "The execution reached the maximum number of history events (%d)." % LIMITS["historyEvents"]:
+            raise ExecutionNotRedrivable("Execution history event limit exceeded")
+        found = unsuccessful_state(execution.exec_worker.env.event_manager.get_event_history())
+        if found is None:
+            raise ExecutionNotRedrivable("Execution has no state to redrive")
+        now = _VirtualDatetime.now(_datetime.timezone.utc)
+        count = getattr(execution, "pushdeploy_redrive_count", 0) + 1
+        worker = RedrivenWorker(execution.exec_worker, found[0], found[1], count, now)
+        execution.pushdeploy_redrive_count = count
+        execution.pushdeploy_redrive_date = now
+        execution.exec_worker = worker
+        execution.exec_status = ExecutionStatus.RUNNING
+        execution.stop_date = execution.error = execution.cause = None
+        execution.pushdeploy_end_logged = execution.pushdeploy_ended_here = False
+        CHANGES.add(arn, "RUNNING", now)
+        worker.start()
+        return ActionResult({"redriveDate": now})
+
+    from moto.core.responses import ActionResult
+
+    original_describe = StepFunctionResponse.describe_execution
+
+    def describe_execution(self):
+        result = original_describe(self)
+        execution = self.stepfunction_backend.describe_execution(self._get_param("executionArn"))
+        count = getattr(execution, "pushdeploy_redrive_count", 0)
+        result.result["redriveCount"] = count
+        if count:
+            result.result["redriveDate"] = execution.pushdeploy_redrive_date
+        return result
+
+    StepFunctionResponse.redrive_execution = redrive_execution
+    StepFunctionResponse.describe_execution = describe_execution
+
+
 def main():
     port, control_port = sys.argv[1], int(sys.argv[2])
     _patch_time()
@@ -826,6 +928,7 @@ def main():
     _timed_out_executions_have_a_stop_date()
     _history_is_paged()
     _context_has_redrive_count()
+    _executions_can_be_redriven()
     _services_keep_their_deployment_configuration()
     _capacity_only_when_asked()
     control = http.server.ThreadingHTTPServer(("127.0.0.1", control_port), _Control)

@@ -1,0 +1,160 @@
+package dev.pushdeploy.local.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
+import dev.pushdeploy.local.run.RunResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionNotRedrivableException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * An operator redrives an ended run (Step Functions' RedriveExecution: the same execution, again from the state it
+ * ended in, with that state's input, up to 14 days later) after the reconciler accounted for it and another run
+ * deployed since. The redriven run must change nothing: the service stays on what the later run deployed, the secret
+ * slots stay, the run keeps its one record and its one notification, and the lock ends free.
+ */
+class RedriveIT {
+    @Test
+    void aStoppedRunRedrivenInItsRolloutWatchChangesNothing() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String name = "redrive-watching";
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, name);
+        workflow.awaitState(name, "WaitForRollout");
+        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        assertEquals("ABORTED", run.await().outcome());
+        assertEquals("ABORTED", end(workflow, name, 0).status());
+
+        Later later = deployAnother(workflow);
+        Redriven redriven = redrive(workflow, name);
+
+        assertTrue(redriven.resumedIn().contains("WaitForRollout"), redriven.toString());
+        assertNothingChanged(workflow, name, later, redriven);
+    }
+
+    @Test
+    void aRunStoppedWhileRotatingSecretsRotatesNothingWhenRedriven() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String name = "redrive-rotating";
+        LambdaRuntime.Hold hold = workflow.runtime.lambdas().hold("RotateSecretsFunction", 1);
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
+        assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), "RotateSecretsFunction was invoked");
+        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        assertEquals("ABORTED", end(workflow, name, 0).status());
+        hold.release();
+        assertEquals("ABORTED", run.await().outcome());
+
+        Later later = deployAnother(workflow);
+        Redriven redriven = redrive(workflow, name);
+
+        assertTrue(redriven.resumedIn().contains("RotateSecrets"), redriven.toString());
+        assertNothingChanged(workflow, name, later, redriven);
+    }
+
+    @Test
+    void aSucceededOrRunningExecutionIsNotRedrivable() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        RunResult done = workflow.run(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY);
+        SfnClient sfn = workflow.runtime.clients().build(SfnClient.builder());
+        String arn = done.executionArn();
+
+        ExecutionNotRedrivableException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionNotRedrivableException.class,
+                () -> sfn.redriveExecution(r -> r.executionArn(arn)));
+
+        assertTrue(e.getMessage().contains("SUCCEEDED"), e.getMessage());
+        assertEquals(0, sfn.describeExecution(r -> r.executionArn(arn)).redriveCount());
+    }
+
+    /** Where a later run left the service: a push of v1.2.0 run to its end while the first run stayed ended. */
+    private record Later(String taskDefinition, Map<String, String> slots, Map<String, Long> versions) {
+    }
+
+    private static Later deployAnother(Workflow workflow) {
+        RunResult next = workflow.run(workflow.pushEvent("v1.2.0"), Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", next.outcome(), next.reason());
+        workflow.notices();
+        return new Later(workflow.liveTaskDefinition(), workflow.liveContainer().secrets(), versions(workflow));
+    }
+
+    /** Every slot parameter of the managed secrets (both slots) → its version: a rotation writes a new one. */
+    private static Map<String, Long> versions(Workflow workflow) {
+        Map<String, Long> versions = new java.util.TreeMap<>();
+        for (String slot : List.of("a", "b")) {
+            for (String parameter : workflow.slots(slot).values()) {
+                versions.put(parameter, workflow.ssm().getParameter(r -> r.name(parameter)).parameter().version());
+            }
+        }
+        return versions;
+    }
+
+    /** How the redriven execution went: the states it entered after the redrive, and how it ended. */
+    private record Redriven(List<String> resumedIn, String status, String error, String cause) {
+    }
+
+    private static Redriven redrive(Workflow workflow, String name) throws InterruptedException {
+        SfnClient sfn = workflow.runtime.clients().build(SfnClient.builder());
+        String arn = workflow.runtime.executionArn(name);
+        sfn.redriveExecution(r -> r.executionArn(arn));
+        DescribeExecutionResponse described = sfn.describeExecution(r -> r.executionArn(arn));
+        assertEquals(1, described.redriveCount());
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (described.status() == ExecutionStatus.RUNNING && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            described = sfn.describeExecution(r -> r.executionArn(arn));
+        }
+        assertNotEquals(ExecutionStatus.RUNNING, described.status(), "the redriven execution ended within 3 minutes");
+        List<String> states = new ArrayList<>();
+        boolean redriven = false;
+        for (HistoryEvent event : sfn.getExecutionHistory(r -> r.executionArn(arn).maxResults(1000)).events()) {
+            redriven |= event.typeAsString().equals("ExecutionRedriven");
+            if (redriven && event.stateEnteredEventDetails() != null) {
+                states.add(event.stateEnteredEventDetails().name());
+            }
+        }
+        assertTrue(redriven, "the history shows the redrive");
+        assertFalse(end(workflow, name, 1).failed(), "the second end reached the reconciler, which did not fail");
+        return new Redriven(states, described.statusAsString(), described.error(), described.cause());
+    }
+
+    /**
+     * The service, the secrets, the lock and the run's one record and notification are as the later run and the
+     * reconciler left them; the redriven execution ends as its record says (Finalize answers the record).
+     */
+    private static void assertNothingChanged(Workflow workflow, String name, Later later, Redriven redriven) {
+        assertEquals(later.taskDefinition(), workflow.liveTaskDefinition(), "the service stays where the later run left it: " + redriven);
+        assertEquals(later.slots(), workflow.liveContainer().secrets(), "the secret slots stay: " + redriven);
+        assertEquals(later.versions(), versions(workflow), "no secret was written: " + redriven);
+        List<Map<String, AttributeValue>> records = workflow.historyOf(name);
+        assertEquals(1, records.size(), "one record for the run: " + records);
+        assertEquals("ABORTED", records.get(0).get("outcome").s(), records.toString());
+        assertEquals(List.of("FAILED", "ABORTED", records.get(0).get("reason").s()), List.of(redriven.status(), redriven.error(),
+                redriven.cause()), "the redriven execution ends as the run's record says");
+        assertEquals(List.of("Finalize", "Outcome", "AbortedFail"), redriven.resumedIn().subList(redriven.resumedIn().size() - 3,
+                redriven.resumedIn().size()), redriven.toString());
+        List<JsonNode> notices = workflow.notices().stream().filter(n -> name.equals(n.path("requestId").asText())).toList();
+        assertEquals(List.of(), notices, "no second notification: " + redriven);
+        assertFalse(workflow.lockHeld(), "the lock is free: " + workflow.lockHolder());
+        assertFalse(workflow.waiting(name), "not queued");
+    }
+
+    private static LocalRuntime.Accounting end(Workflow workflow, String name, int end) {
+        return workflow.runtime.accounting(workflow.runtime.executionArn(name), end, Duration.ofMinutes(2))
+                .filter(a -> !a.deliveries().isEmpty())
+                .orElseThrow(() -> new AssertionError("end " + end + " of " + name + " reached no rule"));
+    }
+}
