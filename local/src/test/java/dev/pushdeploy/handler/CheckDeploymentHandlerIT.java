@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.pushdeploy.ops.Json;
-import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.adapter.http.HttpSmokeCheck;
 import dev.pushdeploy.rollout.PollInterval;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.rollout.RolloutFixtures.CallCounter;
-import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
 import dev.pushdeploy.adapter.aws.SfnTaskTokens;
@@ -78,15 +76,6 @@ class CheckDeploymentHandlerIT {
                 new SfnTaskTokens(() -> sfn), clock);
     }
 
-    /** StartDeployment's move of the service onto revision 2, now. */
-    private Rollout started(World world) {
-        String revision = world.registerRevision2("v1.0.1");
-        return new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, true, clock)
-                .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
-                        new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
-                        RolloutFixtures.log(RolloutFixtures.lines()));
-    }
-
     private CheckResult check(World world, Rollout rollout, CallCounter counter) {
         return handler(counter).apply(new CheckDeploymentHandler.Input(
                 RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, null, null), RolloutFixtures.log(RolloutFixtures.lines()));
@@ -95,7 +84,7 @@ class CheckDeploymentHandlerIT {
     @Test
     void aRolloutJustStartedIsInProgressWithAFastEarlyPoll() {
         World world = World.create(emulator);
-        Rollout rollout = started(world);
+        Rollout rollout = Revision2.started(world, clock);
         CallCounter counter = new CallCounter();
 
         CheckResult result = check(world, rollout, counter);
@@ -122,7 +111,7 @@ class CheckDeploymentHandlerIT {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/healthz";
             World world = World.create(emulator, World.configDocument(null).replace("\"expectedStatus\": 200",
                     "\"smokeUrl\": \"" + url + "\", \"expectedStatus\": 204"));
-            Rollout rollout = started(world);
+            Rollout rollout = Revision2.started(world, clock);
             clock.advance(Duration.ofMinutes(2));
             CallCounter counter = new CallCounter();
 
@@ -144,7 +133,7 @@ class CheckDeploymentHandlerIT {
     void aCrashingRevisionFailsOnItsStoppedTasks() {
         World world = World.create(emulator);
         front.simulator().scenario(Scenario.CRASH_LOOP);
-        Rollout rollout = started(world);
+        Rollout rollout = Revision2.started(world, clock);
         CheckResult result = check(world, rollout, new CallCounter());
         for (int i = 0; i < 60 && result.verdict() == Verdict.IN_PROGRESS; i++) {
             clock.advance(Duration.ofSeconds(result.nextPollSeconds()));
@@ -162,7 +151,7 @@ class CheckDeploymentHandlerIT {
     void aCrashingRevisionCheckedLateWasRolledBackByEcs() {
         World world = World.create(emulator);
         front.simulator().scenario(Scenario.CRASH_LOOP);
-        Rollout rollout = started(world);
+        Rollout rollout = Revision2.started(world, clock);
         clock.advance(Duration.ofMinutes(2));
 
         CheckResult result = check(world, rollout, new CallCounter());
@@ -175,7 +164,7 @@ class CheckDeploymentHandlerIT {
     void laterChecksPollSlower() {
         World world = World.create(emulator);
         front.simulator().rolloutSeconds(3600);
-        Rollout rollout = started(world);
+        Rollout rollout = Revision2.started(world, clock);
         clock.advance(Duration.ofMinutes(5));
 
         CheckResult result = check(world, rollout, new CallCounter());
@@ -188,7 +177,7 @@ class CheckDeploymentHandlerIT {
     void pastTheDeadlineItTimesOut() {
         World world = World.create(emulator);
         front.simulator().rolloutSeconds(3600);
-        Rollout rollout = started(world);
+        Rollout rollout = Revision2.started(world, clock);
         clock.set(Instant.ofEpochMilli(rollout.deadlineAt()).plusSeconds(1));
 
         CheckResult result = check(world, rollout, new CallCounter());

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ops.Json;
-import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.adapter.http.HttpSmokeCheck;
 import dev.pushdeploy.model.Rollout;
@@ -18,7 +17,6 @@ import dev.pushdeploy.adapter.aws.SdkServiceDeployments;
 import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
 import dev.pushdeploy.adapter.aws.SfnTaskTokens;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import dev.pushdeploy.model.Verdict;
 import dev.pushdeploy.testing.Emulator;
@@ -68,12 +66,8 @@ class RollbackHandlerIT {
     }
 
     private Rollout started(World world) {
-        String revision = world.registerRevision2("v1.0.1");
-        Rollout rollout = new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, true, clock)
-                .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
-                        new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
-                        RolloutFixtures.log(RolloutFixtures.lines()));
-        assertEquals(revision, world.serviceTaskDefinition());
+        Rollout rollout = Revision2.started(world, clock);
+        assertEquals(rollout.taskDefinition(), world.serviceTaskDefinition());
         return rollout;
     }
 

@@ -40,11 +40,7 @@ class RedriveIT {
         assertEquals("ABORTED", run.await().outcome());
         assertEquals("ABORTED", end(workflow, name, 0).status());
 
-        Later later = deployAnother(workflow);
-        Redriven redriven = redrive(workflow, name);
-
-        assertTrue(redriven.resumedIn().contains("WaitForRollout"), redriven.toString());
-        assertNothingChanged(workflow, name, later, redriven);
+        redriveAfterALaterPush(workflow, name, "WaitForRollout");
     }
 
     @Test
@@ -59,25 +55,40 @@ class RedriveIT {
         hold.release();
         assertEquals("ABORTED", run.await().outcome());
 
-        Later later = deployAnother(workflow);
-        Redriven redriven = redrive(workflow, name);
-
-        assertTrue(redriven.resumedIn().contains("RotateSecrets"), redriven.toString());
-        assertNothingChanged(workflow, name, later, redriven);
+        redriveAfterALaterPush(workflow, name, "RotateSecrets");
     }
 
     @Test
-    void aSucceededOrRunningExecutionIsNotRedrivable() throws Exception {
+    void aRunningOrSucceededExecutionIsNotRedrivable() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
-        RunResult done = workflow.run(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY);
         SfnClient sfn = workflow.runtime.clients().build(SfnClient.builder());
-        String arn = done.executionArn();
+        String name = "redrive-running";
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, name);
+        workflow.awaitState(name, "WaitForRollout");
+        String arn = workflow.runtime.executionArn(name);
 
+        assertNotRedrivable(sfn, arn, "RUNNING");
+        assertEquals("SUCCEEDED", run.await().outcome());
+        assertNotRedrivable(sfn, arn, "SUCCEEDED");
+        assertEquals(0, sfn.describeExecution(r -> r.executionArn(arn)).redriveCount());
+    }
+
+    private static void assertNotRedrivable(SfnClient sfn, String arn, String status) {
         ExecutionNotRedrivableException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionNotRedrivableException.class,
                 () -> sfn.redriveExecution(r -> r.executionArn(arn)));
+        assertTrue(e.getMessage().contains("Execution is " + status + " and cannot be redriven"), e.getMessage());
+    }
 
-        assertTrue(e.getMessage().contains("SUCCEEDED"), e.getMessage());
-        assertEquals(0, sfn.describeExecution(r -> r.executionArn(arn)).redriveCount());
+    /**
+     * A later push goes live; then the stopped run {@code name} is redriven, resumes in {@code state} and must change
+     * nothing.
+     */
+    private static void redriveAfterALaterPush(Workflow workflow, String name, String state) throws InterruptedException {
+        Later later = deployAnother(workflow);
+        Redriven redriven = redrive(workflow, name);
+
+        assertEquals(state, redriven.resumedIn().get(0), redriven.toString());
+        assertNothingChanged(workflow, name, later, redriven);
     }
 
     /** Where a later run left the service: a push of v1.2.0 run to its end while the first run stayed ended. */
