@@ -62,7 +62,8 @@ Patches, all measured on moto 5.2.1:
     from the state it ended in (the last one entered and never exited), with the input that state entered
     with, same ARN: the history goes on after an ExecutionRedriven event (redriveCount), the context
     object's Execution.RedriveCount counts the redrives, DescribeExecution says redriveCount and
-    redriveDate, and the execution's status changes (RUNNING, then its new end) are published again. A
+    redriveDate, the state machine's TimeoutSeconds counts from the redrive, and the execution's status
+    changes (RUNNING, then its new end) are published again. A
     RUNNING or SUCCEEDED execution, or one that reached the history's limit, is ExecutionNotRedrivable.
   * DynamoDB's UpdateItem always answers a ConsumedCapacity; DynamoDB answers it only when the
     request's ReturnConsumedCapacity asks for it (as moto's other writes do). It is dropped unless
@@ -534,7 +535,9 @@ def _ends_are_immediate():
     def program_eval(self, env):
         worker = getattr(env.event_manager, "pushdeploy_worker", None)
         if self.timeout_seconds is not None and worker is not None and not env.is_frame():
-            start = worker._execution_communication.execution.start_date
+            execution = worker._execution_communication.execution
+            # a redrive resets the state machine's time limit (it counts from the redrive)
+            start = getattr(execution, "pushdeploy_redrive_date", None) or execution.start_date
             env.event_manager.pushdeploy_deadline = start + _datetime.timedelta(seconds=self.timeout_seconds.timeout_seconds)
         original_program_eval(self, env)
 

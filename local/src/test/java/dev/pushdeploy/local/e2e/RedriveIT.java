@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -56,6 +58,39 @@ class RedriveIT {
         assertEquals("ABORTED", run.await().outcome());
 
         redriveAfterALaterPush(workflow, name, "RotateSecrets");
+    }
+
+    /**
+     * A run that reached the state machine's time limit (shortened for it, the rollout made longer than it), redriven
+     * after a later push (on the template's limit) went live: a redrive resets the limit of the definition the run
+     * started with, so it gets to Finalize and ends as its record says, TIMED_OUT.
+     */
+    @Test
+    void aRunThatTimedOutRedrivenEndsAsItsRecordSays() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        SfnClient sfn = workflow.runtime.clients().build(SfnClient.builder());
+        String machine = workflow.runtime.stack().stateMachineArn();
+        String original = sfn.describeStateMachine(r -> r.stateMachineArn(machine)).definition();
+        ObjectNode definition = (ObjectNode) Json.tree(original);
+        definition.put("TimeoutSeconds", 240);
+        sfn.updateStateMachine(r -> r.stateMachineArn(machine).definition(definition.toString()));
+        workflow.runtime.simulator().rolloutSeconds(3_600);
+        String name = "redrive-timed-out";
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
+        assertEquals("TIMED_OUT", run.await().outcome());
+        assertEquals("TIMED_OUT", end(workflow, name, 0).status());
+        sfn.updateStateMachine(r -> r.stateMachineArn(machine).definition(original));
+        workflow.runtime.simulator().rolloutSeconds(8);
+
+        Later later = deployAnother(workflow);
+        Redriven redriven = redrive(workflow, name);
+
+        assertEquals("FAILED", redriven.status(), "the limit counts from the redrive: " + redriven);
+        assertEquals("TIMED_OUT", redriven.error(), redriven.toString());
+        assertEquals("TimedOutFail", redriven.resumedIn().get(redriven.resumedIn().size() - 1), redriven.toString());
+        assertEquals(later.taskDefinition(), workflow.liveTaskDefinition(), "the service stays where the later run left it");
+        assertEquals(1, workflow.historyOf(name).size());
+        assertFalse(workflow.lockHeld(), "the lock is free: " + workflow.lockHolder());
     }
 
     @Test
@@ -153,8 +188,8 @@ class RedriveIT {
         List<Map<String, AttributeValue>> records = workflow.historyOf(name);
         assertEquals(1, records.size(), "one record for the run: " + records);
         assertEquals("ABORTED", records.get(0).get("outcome").s(), records.toString());
-        assertEquals(List.of("FAILED", "ABORTED", records.get(0).get("reason").s()), List.of(redriven.status(), redriven.error(),
-                redriven.cause()), "the redriven execution ends as the run's record says");
+        assertEquals(java.util.Arrays.asList("FAILED", "ABORTED", records.get(0).get("reason").s()),
+                java.util.Arrays.asList(redriven.status(), redriven.error(), redriven.cause()), "the redriven execution ends as the run's record says");
         assertEquals(List.of("Finalize", "Outcome", "AbortedFail"), redriven.resumedIn().subList(redriven.resumedIn().size() - 3,
                 redriven.resumedIn().size()), redriven.toString());
         List<JsonNode> notices = workflow.notices().stream().filter(n -> name.equals(n.path("requestId").asText())).toList();
