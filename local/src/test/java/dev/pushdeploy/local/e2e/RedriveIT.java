@@ -93,6 +93,30 @@ class RedriveIT {
         assertFalse(workflow.lockHeld(), "the lock is free: " + workflow.lockHolder());
     }
 
+    /**
+     * The console offers Redrive on any failed execution, a rolled-back run's too: it restarts in the Fail state the
+     * run ended in and fails again at once, the same way; nothing moves, nothing is recorded or announced again.
+     */
+    @Test
+    void aRolledBackRunRedrivenFailsAgainTheSameWay() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        RunResult rolledBack = workflow.run(workflow.pushEvent("v1.1.0"), Scenario.CRASH_LOOP);
+        assertEquals("ROLLED_BACK", rolledBack.outcome(), rolledBack.reason());
+        String name = rolledBack.executionArn().substring(rolledBack.executionArn().lastIndexOf(':') + 1);
+        String live = workflow.liveTaskDefinition();
+        workflow.notices();
+
+        Redriven redriven = redrive(workflow, name);
+
+        assertEquals(List.of("RolledBackFail"), redriven.resumedIn(), redriven.toString());
+        assertEquals(java.util.Arrays.asList("FAILED", "ROLLED_BACK", rolledBack.reason()),
+                java.util.Arrays.asList(redriven.status(), redriven.error(), redriven.cause()));
+        assertEquals(live, workflow.liveTaskDefinition());
+        assertEquals(1, workflow.historyOf(name).size());
+        assertEquals(List.of(), workflow.notices().stream().filter(n -> name.equals(n.path("requestId").asText())).toList());
+        assertFalse(workflow.lockHeld());
+    }
+
     @Test
     void aRunningOrSucceededExecutionIsNotRedrivable() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
