@@ -3,7 +3,8 @@ package dev.pushdeploy.model;
 /**
  * How a request ended. Only SUCCEEDED and IGNORED end the execution successfully.
  * ABORTED and TIMED_OUT are recorded by the reconciler for executions stopped from outside
- * (StopExecution, the state machine's time limit), which never reach Finalize.
+ * (StopExecution, the state machine's time limit), which reach Finalize only when redriven
+ * (RedriveExecution); Finalize then answers that record.
  */
 public enum Outcome {
     /** The new revision is live and was verified healthy. */
