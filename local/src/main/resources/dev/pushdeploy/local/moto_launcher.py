@@ -63,8 +63,8 @@ Patches, all measured on moto 5.2.1:
     with, same ARN: the history goes on after an ExecutionRedriven event (redriveCount), the context
     object's Execution.RedriveCount counts the redrives, DescribeExecution says redriveCount and
     redriveDate, the state machine's TimeoutSeconds counts from the redrive, and the execution's status
-    changes (RUNNING, then its new end) are published again. A
-    RUNNING or SUCCEEDED execution, or one that reached the history's limit, is ExecutionNotRedrivable.
+    changes (RUNNING, then its new end) are published again. A RUNNING or SUCCEEDED execution, or one
+    that reached the history's limit, is ExecutionNotRedrivable.
   * DynamoDB's UpdateItem always answers a ConsumedCapacity; DynamoDB answers it only when the
     request's ReturnConsumedCapacity asks for it (as moto's other writes do). It is dropped unless
     asked for, so a function's first update parses (and its cold start loads) what it would on AWS.
@@ -563,6 +563,7 @@ def _ends_are_immediate():
             limit = LIMITS["historyEvents"]
             failed = ExecutionFailedEventDetails(error="States.Runtime",
                                                  cause="The execution reached the maximum number of history events (%d)." % limit)
+            worker._execution_communication.execution.pushdeploy_history_full = True
             end_now(worker.env, worker._execution_communication.execution, lambda: worker.env.set_error(failed),
                     ExecutionStatus.FAILED, HistoryEventType.ExecutionFailed, {"executionFailedEventDetails": failed},
                     _VirtualDatetime.now(_datetime.timezone.utc), previous=limit - 1, error=failed["error"], cause=failed["cause"])
@@ -825,6 +826,7 @@ def _context_has_redrive_count():
 
 def _executions_can_be_redriven():
     """RedriveExecution, as Step Functions does it for a Standard workflow (moto 5.2.1 has no such action)."""
+    from moto.core.responses import ActionResult
     from moto.stepfunctions.exceptions import AWSError
     from moto.stepfunctions.parser.api import ExecutionRedrivenEventDetails, ExecutionStatus, HistoryEventType
     from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
@@ -884,7 +886,7 @@ def _executions_can_be_redriven():
         status = execution.exec_status
         if status not in (ExecutionStatus.FAILED, ExecutionStatus.ABORTED, ExecutionStatus.TIMED_OUT):
             raise ExecutionNotRedrivable("Execution is %s and cannot be redriven" % getattr(status, "value", status))
-        if execution.cause == "The execution reached the maximum number of history events (%d)." % LIMITS["historyEvents"]:
+        if getattr(execution, "pushdeploy_history_full", False):
             raise ExecutionNotRedrivable("Execution history event limit exceeded")
         found = unsuccessful_state(execution.exec_worker.env.event_manager.get_event_history())
         if found is None:
@@ -901,8 +903,6 @@ def _executions_can_be_redriven():
         CHANGES.add(arn, "RUNNING", now)
         worker.start()
         return ActionResult({"redriveDate": now})
-
-    from moto.core.responses import ActionResult
 
     original_describe = StepFunctionResponse.describe_execution
 
