@@ -5,6 +5,7 @@ import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ops.ExecutionWatcher;
 import dev.pushdeploy.ops.ReleaseSummary;
 import dev.pushdeploy.ops.RunSummary;
+import dev.pushdeploy.ops.SecretMove;
 import dev.pushdeploy.ops.StateLine;
 import dev.pushdeploy.ops.StepFunctions;
 import dev.pushdeploy.ops.Text;
@@ -111,7 +112,7 @@ final class Follow {
         }
         output.line("→ " + output.outcome(summary.outcome()) + (summary.reason() == null ? "" : ": " + Text.shorten(summary.reason(), 400)));
         if (!summary.secrets().isEmpty()) {
-            output.line("  secrets: " + String.join(", ", summary.secrets()));
+            output.line("  secrets: " + String.join(", ", summary.secrets().stream().map(SecretMove::describe).toList()));
         }
         if (summary.taskDefinition() != null) {
             output.line("  live: " + summary.taskDefinition().substring(summary.taskDefinition().lastIndexOf('/') + 1)

@@ -28,7 +28,7 @@ import dev.pushdeploy.local.proc.Leftovers;
 import dev.pushdeploy.local.endpoint.WriteCounter;
 import dev.pushdeploy.local.run.EventRule;
 import dev.pushdeploy.local.run.RunResult;
-import dev.pushdeploy.local.run.SecretMove;
+import dev.pushdeploy.ops.SecretMove;
 import dev.pushdeploy.local.stack.PipelineTemplate;
 import dev.pushdeploy.ops.ExecutionWatcher;
 import dev.pushdeploy.ops.History;
@@ -653,7 +653,7 @@ public final class LocalRuntime implements AutoCloseable {
         List<SecretMove> secrets = List.of();
         Optional<Target> target = cluster == null || service == null ? Optional.empty() : stack.config().forService(cluster, service);
         if (target.isPresent()) {
-            secrets = SecretMove.of(history, slots(target.get(), previous), slots(target.get(), live));
+            secrets = SecretMove.of(history, slots(target.get(), previous), live == null ? null : slots(target.get(), live));
         }
         return new RunResult(outcome, reason, cluster == null ? null : cluster + "/" + service,
                 request.path("image").asText(null), live, previous,

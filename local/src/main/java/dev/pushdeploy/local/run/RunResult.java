@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ops.Outcomes;
+import dev.pushdeploy.ops.SecretMove;
 import java.util.List;
 
 /**

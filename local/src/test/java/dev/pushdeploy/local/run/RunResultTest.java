@@ -3,6 +3,7 @@ package dev.pushdeploy.local.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.pushdeploy.ops.Json;
+import dev.pushdeploy.ops.SecretMove;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.Map;
