@@ -95,7 +95,7 @@ public final class Finalizer {
         log.info("finalized", "outcome", record.outcome(), "taskDefinition", record.taskDefinition(), "lockReleased", holder,
                 "deregistered", record.deregistered(), "announced", announced, "recordedBy", record.recordedBy());
         Outcome outcome = request.undoes() == null ? record.outcome() : ending.outcome();
-        String reason = request.undoes() == null ? record.reason() : ending.reason();
+        String reason = request.undoes() == null ? record.summary() : ending.reason();
         return new FinalizeResult(outcome, reason, key, request.image(), record.taskDefinition(),
                 request.previousTaskDefinition(), record.deregistered());
     }

@@ -61,6 +61,15 @@ public record HistoryItem(
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
+    /**
+     * What an operator reads first: the reason, and for ROLLBACK_FAILED what the way back ran into before it, since the
+     * service is then neither on the new revision nor known healthy on the old one.
+     */
+    public String summary() {
+        return outcome == Outcome.ROLLBACK_FAILED && rollback != null && !rollback.isBlank() && reason != null
+                ? rollback + "; rolled back because: " + reason : reason;
+    }
+
     /** {@code hist#<time>#<requestId>} with a fixed-width UTC time, so the sort key orders by time. */
     public static String sortKey(Instant time, String requestId) {
         return "hist#" + TIME.format(time) + "#" + requestId;

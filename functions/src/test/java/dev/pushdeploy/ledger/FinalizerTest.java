@@ -248,6 +248,31 @@ class FinalizerTest {
     }
 
     @Test
+    void aFailedWayBackLeadsTheCauseTheRecordKeepsBothApart() {
+        String v1 = revision("v1", "/a");
+        String v2 = revision("v2", "/b");
+        services.runOnly(v1);
+        DeployRequest request = request(v1);
+        holdLock(request);
+        Rollout back = new Rollout("ecs-svc/back", v1, 1, 2, true, null, 0);
+        Finalizer.Input input = new Finalizer.Input(request, new Result(Outcome.ROLLBACK_FAILED, null),
+                new Release(v2, "web", 2, IMAGE, true), new Rollout("ecs-svc/123", v2, 1, 2, true, null, 2),
+                new CheckResult(Verdict.FAILED, "2 tasks of web:2 exited", 0, 0, 2, 2), back,
+                new CheckResult(Verdict.FAILED, "2 tasks of web:1 exited", 0, 0, 2, 2),
+                new LockResult(LockStatus.ACQUIRED, request.requestId(), "acquired"), null, null, null, null);
+
+        FinalizeResult result = finalizer().finish(input, log());
+
+        assertEquals(Outcome.ROLLBACK_FAILED, result.outcome());
+        assertEquals("rollback to web:1 failed: 2 tasks of web:1 exited; rolled back because: 2 tasks of web:2 exited",
+                result.reason(), "the execution's cause: what the way back ran into, then why it was taken");
+        HistoryItem record = table.historyOf(KEY).get(0);
+        assertEquals("2 tasks of web:2 exited", record.reason());
+        assertEquals("rollback to web:1 failed: 2 tasks of web:1 exited", record.rollback());
+        assertEquals(result.reason(), record.summary());
+    }
+
+    @Test
     void aRetryChangesNothingAndPublishesOnce() {
         String v1 = revision("v1", "/a");
         String v2 = revision("v2", "/b");

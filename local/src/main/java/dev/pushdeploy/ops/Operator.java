@@ -305,7 +305,7 @@ public final class Operator {
                 ? h.image().substring(h.image().indexOf('@') + 1) : null;
         return new Reports.Entry(h.finishedAt(), h.outcome() == null ? null : h.outcome().name(),
                 h.action() == null ? null : h.action().name().toLowerCase(), h.source(), h.image(), h.tag(), digest,
-                Revisions.shortName(h.taskDefinition()), Revisions.shortName(h.previousTaskDefinition()), seconds, h.reason(),
+                Revisions.shortName(h.taskDefinition()), Revisions.shortName(h.previousTaskDefinition()), seconds, h.summary(),
                 h.requestId(), h.reach() == null ? null : h.reach().strategy(), h.reach() == null ? null : h.reach().stage(),
                 h.reach() == null ? null : h.reach().maxProductionPercent());
     }

@@ -64,6 +64,12 @@ class WorkflowIT {
         assertFalse(workflow.lockHeld(), "lock released");
         assertEquals("ROLLBACK_FAILED", workflow.historyOf(result).get("outcome").s());
         assertEquals(List.of("ROLLBACK_FAILED"), workflow.notifiedOutcomes());
+        String forward = workflow.historyOf(result).get("reason").s();
+        String back = result.taskDefinition().substring(result.taskDefinition().lastIndexOf('/') + 1);
+        assertTrue(forward.matches("\\d tasks of web:\\d+ exited .*") && !forward.contains(back + ")"), forward);
+        assertTrue(result.reason().startsWith("rollback to " + back + " failed: 2 tasks of " + back + " exited "),
+                "the execution's cause says what the way back ran into first: " + result.reason());
+        assertTrue(result.reason().endsWith("rolled back because: " + forward), result.reason());
     }
 
     @ParameterizedTest
