@@ -160,6 +160,31 @@ class CheckDeploymentHandlerIT {
         assertTrue(result.reason().contains("Circuit breaker triggered") && result.reason().contains("back to web:1"), result.reason());
     }
 
+    /**
+     * Someone forces a new deployment of the same revision while ours rolls out (the console's "Force new deployment",
+     * a stack update of a service property): ECS ends our service deployment STOPPED and goes on to the revision in
+     * the new one. The rollout is not failed for it: it is judged on the newer service deployment, HEALTHY once that
+     * completes.
+     */
+    @Test
+    void aNewerDeploymentOfTheSameRevisionCarriesTheRolloutOn() {
+        World world = World.create(emulator);
+        Rollout rollout = Revision2.started(world, clock);
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(Verdict.IN_PROGRESS, check(world, rollout, new CallCounter()).verdict());
+        world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).forceNewDeployment(true));
+
+        CheckResult result = check(world, rollout, new CallCounter());
+        for (int i = 0; i < 60 && result.verdict() == Verdict.IN_PROGRESS; i++) {
+            clock.advance(Duration.ofSeconds(result.nextPollSeconds()));
+            result = check(world, rollout, new CallCounter());
+        }
+
+        assertEquals(Verdict.HEALTHY, result.verdict(), result.reason());
+        assertTrue(result.reason().contains("(web:2) COMPLETED"), result.reason());
+        assertEquals(rollout.taskDefinition(), world.serviceTaskDefinition());
+    }
+
     @Test
     void laterChecksPollSlower() {
         World world = World.create(emulator);

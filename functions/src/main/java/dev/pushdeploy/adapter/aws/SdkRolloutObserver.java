@@ -16,6 +16,7 @@ import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.TransientException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Attachment;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
@@ -43,7 +44,9 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *       {@code .target.id .target.port .targetHealth.state .targetHealth.reason};</li>
  *   <li>the {@link SmokeCheck}, when the configuration names a smoke URL;</li>
  *   <li>for a rollout: the configured alarms' states ({@link AlarmStates}), the rollout's service
- *       deployment ({@link ServiceDeployments}): by the ARN the rollout recorded when it has one; else,
+ *       deployment ({@link ServiceDeployments}): by the ARN the rollout recorded when it has one (when ECS
+ *       stopped that one, the service's {@code currentServiceDeployment} if it moves the service to the same
+ *       revision); else,
  *       for a rolling service, the service's {@code currentServiceDeployment} when it moves the service to
  *       the rollout's revision or rolls back to it (a service that names none, as an emulator without
  *       service deployments, is judged from DescribeServices alone); else the newest of the revision
@@ -117,7 +120,8 @@ public final class SdkRolloutObserver implements RolloutObserver {
 
     private ServiceDeploymentState readServiceDeployment(String cluster, String service, ServiceState state, Rollout rollout) {
         if (rollout.serviceDeploymentArn() != null) {
-            return serviceDeployments.describe(rollout.serviceDeploymentArn()).orElse(null);
+            ServiceDeploymentState recorded = serviceDeployments.describe(rollout.serviceDeploymentArn()).orElse(null);
+            return recorded != null && recorded.stopped() ? successor(state, recorded, rollout).orElse(recorded) : recorded;
         }
         if (!state.strategy().shiftsTraffic()) {
             if (state.currentServiceDeployment() == null) {
@@ -129,6 +133,19 @@ public final class SdkRolloutObserver implements RolloutObserver {
             }
         }
         return serviceDeployments.find(cluster, service, rollout.taskDefinition(), rollout.startedAt()).orElse(null);
+    }
+
+    /**
+     * The service deployment that carries the rollout on after ECS stopped the recorded one: ECS stops a service
+     * deployment when a newer one starts (a forced new deployment, a change of a service property), and when that one
+     * moves the service to the same revision, the rollout goes on in it.
+     */
+    private Optional<ServiceDeploymentState> successor(ServiceState state, ServiceDeploymentState recorded, Rollout rollout) {
+        String current = state.currentServiceDeployment();
+        if (current == null || current.equals(recorded.arn())) {
+            return Optional.empty();
+        }
+        return serviceDeployments.describe(current).filter(d -> d.targets(rollout.taskDefinition()));
     }
 
     @Override

@@ -232,6 +232,29 @@ class AccountingIT {
         assertFalse(workflow.lockHeld());
     }
 
+    /**
+     * Case 7b: a new deployment of our own revision forced by hand during the rollout (the console's "Force new
+     * deployment"): ECS stops our service deployment for the newer one, which carries the same revision on; the run
+     * follows it and succeeds, nothing rolled back.
+     */
+    @Test
+    void aNewDeploymentOfOurRevisionForcedByHandCarriesTheRunOn() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "forced");
+        assertTrue(check.awaitArrival(Duration.ofMinutes(2)), "our rollout is under way");
+        String ours = workflow.liveTaskDefinition();
+        workflow.forceNewDeploymentByHand();
+        check.release();
+        RunResult result = run.await();
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        assertEquals(ours, workflow.liveTaskDefinition());
+        assertFalse(workflow.entered(result, "Rollback"), "nothing was rolled back");
+        assertEquals("SUCCEEDED", only(workflow.historyOf("forced")).get("outcome").s());
+        assertFalse(workflow.lockHeld());
+    }
+
     /** Case 8: a scan that never completes ends the run by its deadline, through Finalize. */
     @Test
     void aScanThatNeverCompletesEndsFailedByItsDeadline() {

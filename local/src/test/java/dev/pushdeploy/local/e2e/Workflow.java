@@ -367,6 +367,11 @@ final class Workflow {
         return arn;
     }
 
+    /** UpdateService with forceNewDeployment and nothing else, as the console's "Force new deployment" sends it. */
+    void forceNewDeploymentByHand() {
+        ecs.updateService(r -> r.cluster(web.target().cluster()).service(web.target().service()).forceNewDeployment(true));
+    }
+
     /** ACTIVE or INACTIVE. */
     String status(String taskDefinition) {
         return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition().statusAsString();
