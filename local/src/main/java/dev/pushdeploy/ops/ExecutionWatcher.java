@@ -118,15 +118,26 @@ public final class ExecutionWatcher {
                     case "TaskSucceeded" -> lastResult = taskOutput(event.path("taskSucceededEventDetails").path("output").asText(null));
                     case "LambdaFunctionFailed", "LambdaFunctionTimedOut" ->
                             failures.add(event.path("lambdaFunctionFailedEventDetails").path("error").asText("timeout"));
-                    case "ExecutionFailed" -> emit(new StateLine(elapsed, "(execution failed)", "Execution",
-                            event.path("executionFailedEventDetails").path("error").asText() + ": "
-                                    + event.path("executionFailedEventDetails").path("cause").asText("")));
+                    case "ExecutionFailed" -> emit(ended(elapsed, "failed", event.path("executionFailedEventDetails")));
+                    case "ExecutionAborted" -> emit(ended(elapsed, "aborted", event.path("executionAbortedEventDetails")));
+                    case "ExecutionTimedOut" -> emit(ended(elapsed, "timed out", event.path("executionTimedOutEventDetails")));
+                    case "ExecutionRedriven" -> emit(new StateLine(elapsed, "(execution redriven)", "Execution", "redrive "
+                            + event.path("executionRedrivenEventDetails").path("redriveCount").asText("?")
+                            + ": it goes on from the state it ended in"));
                     default -> {
                     }
                 }
             }
         }
         seen = events.size();
+    }
+
+    /** How an end of the execution reads: its error and cause, each when there is one. */
+    private static StateLine ended(double elapsed, String how, JsonNode details) {
+        String error = details.path("error").asText("");
+        String cause = details.path("cause").asText("");
+        return new StateLine(elapsed, "(execution " + how + ")", "Execution",
+                error.isEmpty() ? cause : cause.isEmpty() ? error : error + ": " + cause);
     }
 
     /** A service integration's answer: a task token's output as sent, a Lambda invoke's as its Payload. */

@@ -4,8 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ops.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionRequest;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionAbortedEventDetails;
+import software.amazon.awssdk.services.sfn.model.ExecutionFailedEventDetails;
+import software.amazon.awssdk.services.sfn.model.ExecutionRedrivenEventDetails;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryRequest;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.StateEnteredEventDetails;
 
 class ExecutionWatcherTest {
     @ParameterizedTest
@@ -34,5 +49,60 @@ class ExecutionWatcherTest {
         "{\"outcome\":\"ROLLED_BACK\",\"reason\":\"crash\"} | ROLLED_BACK — crash"})
     void eachFunctionsAnswerIsDescribedInOneLine(String answer, String line) {
         assertEquals(line, ExecutionWatcher.describe(Json.tree(answer)));
+    }
+
+    /**
+     * A run stopped in WaitForRollout, redriven, and failing again, as GetExecutionHistory answers it: each end and the
+     * redrive get a line, so what follows the first end is not read as the same run going on.
+     */
+    @Test
+    void eachEndOfTheExecutionAndItsRedriveGetALine() {
+        Instant start = Instant.parse("2026-12-03T10:00:00Z");
+        List<HistoryEvent> events = List.of(
+                event(1, start, "ExecutionStarted").build(),
+                event(2, start.plusSeconds(1), "WaitStateEntered").stateEnteredEventDetails(StateEnteredEventDetails.builder()
+                        .name("WaitForRollout").build()).build(),
+                event(3, start.plusSeconds(30), "ExecutionAborted").executionAbortedEventDetails(ExecutionAbortedEventDetails.builder()
+                        .cause("cancelled with pushdeploy cancel").build()).build(),
+                event(4, start.plusSeconds(600), "ExecutionRedriven").executionRedrivenEventDetails(ExecutionRedrivenEventDetails.builder()
+                        .redriveCount(1).build()).build(),
+                event(5, start.plusSeconds(601), "FailStateEntered").stateEnteredEventDetails(StateEnteredEventDetails.builder()
+                        .name("AbortedFail").build()).build(),
+                event(6, start.plusSeconds(601), "ExecutionFailed").executionFailedEventDetails(ExecutionFailedEventDetails.builder()
+                        .error("ABORTED").cause("stopped while WaitForRollout").build()).build());
+        SfnClient sfn = new SfnClient() {
+            @Override
+            public GetExecutionHistoryResponse getExecutionHistory(GetExecutionHistoryRequest request) {
+                return GetExecutionHistoryResponse.builder().events(events).build();
+            }
+
+            @Override
+            public DescribeExecutionResponse describeExecution(DescribeExecutionRequest request) {
+                return DescribeExecutionResponse.builder().executionArn(request.executionArn()).status("FAILED").build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "states";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        List<String> lines = new ArrayList<>();
+
+        new ExecutionWatcher(new StepFunctions(sfn), "arn:aws:states:us-east-1:1:execution:sm:run", l -> lines.add(l.format()))
+                .await((arn, wait) -> true, false, Duration.ofSeconds(5));
+
+        assertEquals(List.of(
+                "   30.0s  (execution aborted)      cancelled with pushdeploy cancel",
+                "  600.0s  (execution redriven)     redrive 1: it goes on from the state it ended in",
+                "  601.0s  AbortedFail",
+                "  601.0s  (execution failed)       ABORTED: stopped while WaitForRollout"), lines);
+    }
+
+    private static HistoryEvent.Builder event(long id, Instant at, String type) {
+        return HistoryEvent.builder().id(id).timestamp(at).type(type);
     }
 }
