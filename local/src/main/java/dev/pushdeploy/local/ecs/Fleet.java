@@ -993,18 +993,32 @@ final class Fleet {
         return Optional.empty();
     }
 
-    private SimDeployment newDeployment(SimService service, String taskDefinition, Kind kind, double t,
-                                        SimServiceDeployment record) {
-        Scenario behaviour = scenario;
-        if (scenario != Scenario.ROLLBACK_FAILS && !service.completedRevisions.contains(taskDefinition)) {
-            for (TaskDefinition.Container c : taskDefinitions.apply(taskDefinition).containers()) {
-                String image = c.image();
-                if (image != null && image.contains("@")) {
-                    behaviour = imageScenarios.getOrDefault(image.substring(image.indexOf('@') + 1), behaviour);
-                }
+    /** The scenario given to an image of the revision ({@link #imageScenario(String, Scenario)}); else {@code otherwise}. */
+    private Scenario toldScenario(String taskDefinition, Scenario otherwise) {
+        Scenario behaviour = otherwise;
+        for (TaskDefinition.Container c : taskDefinitions.apply(taskDefinition).containers()) {
+            String image = c.image();
+            if (image != null && image.contains("@")) {
+                behaviour = imageScenarios.getOrDefault(image.substring(image.indexOf('@') + 1), behaviour);
             }
         }
-        boolean knownGood = service.completedRevisions.contains(taskDefinition) && scenario != Scenario.ROLLBACK_FAILS;
+        return behaviour;
+    }
+
+    /**
+     * A new deployment of the revision: it behaves as the run's scenario says, or as its image was told; a revision
+     * that completed before is healthy, except on the way back from an image told ROLLBACK_FAILS.
+     */
+    private SimDeployment newDeployment(SimService service, String taskDefinition, Kind kind, double t,
+                                        SimServiceDeployment record) {
+        SimDeployment leaving = service.deployments.isEmpty() ? null : service.primary();
+        boolean wayBackFails = scenario == Scenario.ROLLBACK_FAILS || leaving != null
+                && !leaving.taskDefinition.equals(taskDefinition) && toldScenario(leaving.taskDefinition, null) == Scenario.ROLLBACK_FAILS;
+        Scenario behaviour = wayBackFails ? Scenario.ROLLBACK_FAILS : scenario;
+        if (!wayBackFails && !service.completedRevisions.contains(taskDefinition)) {
+            behaviour = toldScenario(taskDefinition, behaviour);
+        }
+        boolean knownGood = service.completedRevisions.contains(taskDefinition) && !wayBackFails;
         String missing = taskDefinitions.apply(taskDefinition).containers().stream().map(TaskDefinition.Container::image)
                 .filter(unpullable::contains).findFirst().orElse(null);
         Fate fate = missing != null ? Fate.PULL_FAILS : knownGood ? Fate.HEALTHY : behaviour.fate();

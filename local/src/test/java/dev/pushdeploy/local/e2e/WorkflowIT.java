@@ -72,6 +72,18 @@ class WorkflowIT {
         assertTrue(result.reason().endsWith("rolled back because: " + forward), result.reason());
     }
 
+    /** An image pushed with `local push --fate rollback-fails`, whatever the run's scenario: its way back fails too. */
+    @Test
+    void anImageWhoseWayBackFailsEndsRollbackFailedUnderAHealthyRun() {
+        String event = workflow.pushEvent("v1.1.0");
+        workflow.runtime.simulator().imageScenario(Json.tree(event).path("detail").path("image-digest").asText(),
+                Scenario.ROLLBACK_FAILS);
+        RunResult result = workflow.runtime.start(event, Scenario.HEALTHY, null, line -> { }).await();
+
+        assertEquals("ROLLBACK_FAILED", result.outcome(), result.reason());
+        assertFalse(workflow.lockHeld(), "lock released");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "{\"action\": \"deploy\", \"service\": \"pushdeploy/web\", \"image\": \"web@sha256:not-a-digest\"}",

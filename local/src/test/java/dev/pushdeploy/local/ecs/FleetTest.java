@@ -234,6 +234,26 @@ class FleetTest {
         assertTrue(describe().path("deployments").get(0).path("failedTasks").asInt() > 0);
     }
 
+    /** `local push --fate rollback-fails`: the image crashes, and so does the way back from it, to a revision that completed. */
+    @Test
+    void anImageMarkedRollbackFailsAlsoFailsTheWayBackFromIt() {
+        fleet.imageScenario("sha256:2", Scenario.ROLLBACK_FAILS);
+        fleet.updated(motoService(TD2), NO_OPTIONS);
+        clock.at(6);
+        assertTrue(describe().path("deployments").get(0).path("failedTasks").asInt() > 0, "the image crashes");
+        fleet.updated(motoService(TD1), NO_OPTIONS);
+        clock.at(12);
+        JsonNode back = describe().path("deployments").get(0);
+        assertEquals(TD1, back.path("taskDefinition").asText());
+        assertTrue(back.path("failedTasks").asInt() > 0, "the way back crashes too: " + back);
+
+        fleet.updated(motoService(TD2), NO_OPTIONS);
+        fleet.imageScenario("sha256:2", Scenario.HEALTHY);
+        fleet.updated(motoService(TD1), NO_OPTIONS);
+        clock.at(30);
+        assertEquals(0, describe().path("deployments").get(0).path("failedTasks").asInt(), "a completed revision, otherwise, is healthy");
+    }
+
     @Test
     void anUpdateToTheCurrentRevisionStartsNoDeploymentUnlessForced() {
         fleet.updated(motoService(TD1), NO_OPTIONS);
