@@ -81,6 +81,16 @@ class CheckDeploymentHandlerIT {
                 RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, null, null), RolloutFixtures.log(RolloutFixtures.lines()));
     }
 
+    /** Checks as the workflow polls, the clock moved by each answer's next poll, until the verdict is final (60 checks at most). */
+    private CheckResult checkWhileInProgress(World world, Rollout rollout) {
+        CheckResult result = check(world, rollout, new CallCounter());
+        for (int i = 0; i < 60 && result.verdict() == Verdict.IN_PROGRESS; i++) {
+            clock.advance(Duration.ofSeconds(result.nextPollSeconds()));
+            result = check(world, rollout, new CallCounter());
+        }
+        return result;
+    }
+
     @Test
     void aRolloutJustStartedIsInProgressWithAFastEarlyPoll() {
         World world = World.create(emulator);
@@ -134,11 +144,7 @@ class CheckDeploymentHandlerIT {
         World world = World.create(emulator);
         front.simulator().scenario(Scenario.CRASH_LOOP);
         Rollout rollout = Revision2.started(world, clock);
-        CheckResult result = check(world, rollout, new CallCounter());
-        for (int i = 0; i < 60 && result.verdict() == Verdict.IN_PROGRESS; i++) {
-            clock.advance(Duration.ofSeconds(result.nextPollSeconds()));
-            result = check(world, rollout, new CallCounter());
-        }
+        CheckResult result = checkWhileInProgress(world, rollout);
 
         assertEquals(Verdict.FAILED, result.verdict(), result.reason());
         assertTrue(result.reason().contains("(web:2) stopped [EssentialContainerExited]"), result.reason());
@@ -174,11 +180,7 @@ class CheckDeploymentHandlerIT {
         assertEquals(Verdict.IN_PROGRESS, check(world, rollout, new CallCounter()).verdict());
         world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).forceNewDeployment(true));
 
-        CheckResult result = check(world, rollout, new CallCounter());
-        for (int i = 0; i < 60 && result.verdict() == Verdict.IN_PROGRESS; i++) {
-            clock.advance(Duration.ofSeconds(result.nextPollSeconds()));
-            result = check(world, rollout, new CallCounter());
-        }
+        CheckResult result = checkWhileInProgress(world, rollout);
 
         assertEquals(Verdict.HEALTHY, result.verdict(), result.reason());
         assertTrue(result.reason().contains("(web:2) COMPLETED"), result.reason());

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -216,12 +217,9 @@ class AccountingIT {
     @Test
     void aChangeMadeByHandDuringTheRolloutInterruptsTheRunAndIsLeftAlone() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
-        LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");
-        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "by-hand");
-        assertTrue(check.awaitArrival(Duration.ofMinutes(2)), "our rollout is under way");
-        String theirs = workflow.redeployByHand(workflow.web.initialTaskDefinition());
-        check.release();
-        RunResult result = run.await();
+        AtomicReference<String> byHand = new AtomicReference<>();
+        RunResult result = duringTheRollout(workflow, "by-hand", () -> byHand.set(workflow.redeployByHand(workflow.web.initialTaskDefinition())));
+        String theirs = byHand.get();
 
         assertEquals("INTERRUPTED", result.outcome(), result.reason());
         assertTrue(result.reason().contains("the service was moved to " + theirs.substring(theirs.lastIndexOf('/') + 1)), result.reason());
@@ -240,19 +238,27 @@ class AccountingIT {
     @Test
     void aNewDeploymentOfOurRevisionForcedByHandCarriesTheRunOn() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
-        LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");
-        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "forced");
-        assertTrue(check.awaitArrival(Duration.ofMinutes(2)), "our rollout is under way");
-        String ours = workflow.liveTaskDefinition();
-        workflow.forceNewDeploymentByHand();
-        check.release();
-        RunResult result = run.await();
+        AtomicReference<String> ours = new AtomicReference<>();
+        RunResult result = duringTheRollout(workflow, "forced", () -> {
+            ours.set(workflow.liveTaskDefinition());
+            workflow.forceNewDeploymentByHand();
+        });
 
         assertEquals("SUCCEEDED", result.outcome(), result.reason());
-        assertEquals(ours, workflow.liveTaskDefinition());
+        assertEquals(ours.get(), workflow.liveTaskDefinition());
         assertFalse(workflow.entered(result, "Rollback"), "nothing was rolled back");
         assertEquals("SUCCEEDED", only(workflow.historyOf("forced")).get("outcome").s());
         assertFalse(workflow.lockHeld());
+    }
+
+    /** A slow push named {@code name} whose first rollout check waits until {@code byHand} was done; how it ended. */
+    private static RunResult duringTheRollout(Workflow workflow, String name, Runnable byHand) throws Exception {
+        LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, name);
+        assertTrue(check.awaitArrival(Duration.ofMinutes(2)), "our rollout is under way");
+        byHand.run();
+        check.release();
+        return run.await();
     }
 
     /** Case 8: a scan that never completes ends the run by its deadline, through Finalize. */
