@@ -165,6 +165,8 @@ public final class Preparer {
         }
         if (!live.released()) {
             draft.counts(target.desiredCount(), live.desiredCount());
+        } else {
+            requireTasks(target, live, "a deploy");
         }
         if (!target.secrets().isEmpty()) {
             draft.liveSlots(target, live);
@@ -220,6 +222,7 @@ public final class Preparer {
         }
         Live live = live(target);
         requireRelease(target, live, "there are no live secrets to rotate away from (the first release writes slot a of each)");
+        requireTasks(target, live, "a rotation");
         return new Draft(run, Action.ROTATE, "manual", target)
                 .reason(rotate.reason() != null ? rotate.reason() : "manual secret rotation")
                 .image(live.image(), live.digest())
@@ -244,6 +247,17 @@ public final class Preparer {
             throw new InvalidRequestException("service", target.serviceKey() + " has no release yet: its live revision "
                     + live.taskDefinition().shortName() + " runs " + live.image() + ", not an image pinned by digest; " + consequence
                     + ". Push or deploy an image to make the first release");
+        }
+    }
+
+    /**
+     * A released service scaled to 0 tasks (by hand, or by Application Auto Scaling) runs nothing a rollout could be
+     * judged on: the deploy would wait out its deadline and its way back too. Refused before anything changes.
+     */
+    private static void requireTasks(Target target, Live live, String what) {
+        if (live.desiredCount() == 0) {
+            throw new InvalidRequestException("service", target.serviceKey() + " is scaled to 0 tasks (desired count 0 on "
+                    + live.taskDefinition().shortName() + "), so " + what + " could not be proven healthy; scale it up and try again");
         }
     }
 

@@ -55,10 +55,19 @@ public final class RollbackStarter {
                             "serviceDeployment", d.arn(), "stage", d.stage(), "to", previous);
                     long now = clock.millis();
                     int deadline = request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds();
-                    return new Rollout(null, previous, now, now + 1000L * deadline, stopped, d.arn());
+                    return new Rollout(null, previous, now, now + 1000L * deadline, stopped, d.arn(), keptAtZero(request, state));
                 }
             }
         }
-        return starter.moveTo(request, previous, ours, request.previousDesiredCount(), state, log);
+        Integer count = request.previousDesiredCount() != null ? request.previousDesiredCount() : keptAtZero(request, state);
+        return starter.moveTo(request, previous, ours, count, state, log);
+    }
+
+    /**
+     * 0 when the service was scaled to 0 tasks during the run (the way back keeps that count, and is done once the
+     * service runs nothing); else null, the service's count kept as it is.
+     */
+    private static Integer keptAtZero(DeployRequest request, ServiceState state) {
+        return request.previousDesiredCount() == null && state.desiredCount() != null && state.desiredCount() == 0 ? 0 : null;
     }
 }

@@ -87,8 +87,8 @@ public final class RolloutVerdict {
     }
 
     /**
-     * Waiter-style acceptors, in order: someone else's move, a way back to no task done, what ECS decided, deterministic
-     * evidence, success, evidence
+     * Waiter-style acceptors, in order: someone else's move, a way back to no task done, what ECS decided, a service
+     * scaled to zero, deterministic evidence, success, evidence
      * by repetition (a rollout that turned healthy despite earlier retried failures is healthy),
      * retry.
      */
@@ -99,6 +99,7 @@ public final class RolloutVerdict {
             new Acceptor("rolledBackByEcs", Verdict.ROLLED_BACK_BY_ECS, RolloutVerdict::rolledBackByEcs),
             new Acceptor("serviceDeploymentFailed", Verdict.FAILED, RolloutVerdict::serviceDeploymentFailed),
             new Acceptor("rolloutFailed", Verdict.FAILED, RolloutVerdict::rolloutFailed),
+            new Acceptor("scaledToZero", Verdict.FAILED, RolloutVerdict::scaledToZero),
             new Acceptor("alarm", Verdict.FAILED, RolloutVerdict::alarm),
             new Acceptor("deterministicStop", Verdict.FAILED, RolloutVerdict::deterministicStop),
             new Acceptor("healthy", Verdict.HEALTHY, o -> o.outstanding() == null ? healthySummary(o) : null),
@@ -254,6 +255,21 @@ public final class RolloutVerdict {
         return o.ours().filter(d -> d.isPrimary() && d.desiredCount() == 0 && idle)
                 .map(d -> "deployment " + d.id() + " (" + Revisions.shortName(o.revision()) + ") is PRIMARY with 0/0 tasks ("
                         + d.rolloutState() + "): the service runs nothing")
+                .orElse(null);
+    }
+
+    /**
+     * A move that kept the service's count, while its deployment now wants 0 tasks: someone scaled the service to zero
+     * during the rollout (Application Auto Scaling does not scale in while ECS deploys), as one stops a bad release at
+     * once. Nothing runs the revision, so it cannot be proven healthy: it fails, and the way back keeps the count.
+     */
+    private static String scaledToZero(Observation o) {
+        if (o.toZero()) {
+            return null;
+        }
+        return o.ours().filter(d -> d.isPrimary() && d.desiredCount() == 0)
+                .map(d -> "the service was scaled to 0 tasks during the rollout: deployment " + d.id() + " ("
+                        + Revisions.shortName(o.revision()) + ") wants 0, so nothing runs the revision to prove it healthy")
                 .orElse(null);
     }
 

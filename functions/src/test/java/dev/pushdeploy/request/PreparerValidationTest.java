@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every kind of bad input ends REJECTED, with a reason that starts with the offending field. */
@@ -78,6 +79,39 @@ class PreparerValidationTest {
 
     private static Arguments row(String what, String json, String field) {
         return Arguments.of(what, json, field);
+    }
+
+    /**
+     * A released service scaled to 0 tasks (by hand, by Application Auto Scaling) runs nothing a rollout could be judged
+     * on: a deploy, a push or a rotation there is refused, naming the service, before anything changes.
+     */
+    @ParameterizedTest(name = "{0} to a service at 0 tasks → REJECTED")
+    @CsvSource(delimiter = '|', value = {
+        "push     | PUSH   | a deploy",
+        "deploy   | DEPLOY | a deploy",
+        "rotate   | ROTATE | a rotation"})
+    void aServiceScaledToZeroIsNotDeployedTo(String what, String kind, String refused) {
+        PrepareFixture fixture = new PrepareFixture();
+        fixture.services.runOnly(fixture.liveArn, 0);
+        String input = switch (kind) {
+            case "PUSH" -> PrepareFixture.push("v1.1.0", NEW);
+            case "DEPLOY" -> "{\"action\":\"deploy\",\"service\":\"pushdeploy/web\",\"image\":\"web:v1.1.0\"}";
+            default -> "{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}";
+        };
+
+        DeployRequest request = fixture.prepare(input);
+
+        assertEquals(Decision.REJECTED, request.decision(), request.decisionReason());
+        assertEquals("service: pushdeploy/web is scaled to 0 tasks (desired count 0 on web:1), so " + refused
+                + " could not be proven healthy; scale it up and try again", request.decisionReason());
+        assertTrue(!request.rotate() && !request.register());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPushOfTheLiveImageToAServiceAtZeroTasksIsStillIgnored() {
+        PrepareFixture fixture = new PrepareFixture();
+        fixture.services.runOnly(fixture.liveArn, 0);
+        assertEquals(Decision.IGNORED, fixture.prepare(PrepareFixture.push("v1.0.0", PrepareFixture.LIVE_DIGEST)).decision());
     }
 
     /** A release manifest given to the deployment workflow (its state machine or `pushdeploy run`) says where it goes. */

@@ -175,9 +175,13 @@ class RolloutVerdictTest {
                 row("running < desired", Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 1, 2))
                                 .tasks(running("t-ours-1", OURS, REV2, "10.0.1.11")),
                         Verdict.IN_PROGRESS, "1/2 tasks of web:2 running", "1 pending"),
-                row("0/0 tasks is not healthy", Snapshots.healthy().deployments(primary(OURS, REV2, "COMPLETED", 0, 0))
-                                .tasks().targets(),
-                        Verdict.IN_PROGRESS, "wants 0 tasks"),
+                row("0/0 tasks is not healthy: the service was scaled to 0 during the rollout",
+                        Snapshots.healthy().deployments(primary(OURS, REV2, "COMPLETED", 0, 0)).tasks().targets(),
+                        Verdict.FAILED, "scaled to 0 tasks during the rollout", OURS, "(web:2) wants 0"),
+                row("scaled to 0 while tasks of ours still stop",
+                        Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 1, 0))
+                                .tasks(running("t-ours-1", OURS, REV2, "10.0.1.11")).targets(target("10.0.1.11", "draining", null)),
+                        Verdict.FAILED, "scaled to 0 tasks during the rollout"),
                 row("the way back to 0 tasks (a first release undone): 0/0 is healthy",
                         Snapshots.healthy().service(REV1).deployments(primary(ROLLBACK, REV1, "COMPLETED", 0, 0)).tasks().targets(),
                         toZero(ROLLBACK, REV1), EARLY, Verdict.HEALTHY, ROLLBACK, "web:1", "0/0 tasks", "the service runs nothing"),
@@ -283,7 +287,7 @@ class RolloutVerdictTest {
     void acceptorsAreDecisionsAndDeterministicEvidenceThenSuccessThenRepetitionThenRetry() {
         List<Verdict> order = RolloutVerdict.ACCEPTORS.stream().map(RolloutVerdict.Acceptor::verdict).toList();
         assertEquals(List.of(Verdict.INTERRUPTED, Verdict.HEALTHY, Verdict.ROLLED_BACK_BY_ECS, Verdict.ROLLED_BACK_BY_ECS, Verdict.FAILED, Verdict.FAILED,
-                Verdict.FAILED, Verdict.FAILED, Verdict.HEALTHY, Verdict.FAILED, Verdict.IN_PROGRESS), order);
+                Verdict.FAILED, Verdict.FAILED, Verdict.FAILED, Verdict.HEALTHY, Verdict.FAILED, Verdict.IN_PROGRESS), order);
     }
 
     /** Issue 8, case 7: a change made by hand during the rollout is not read as ECS rolling back. */

@@ -251,6 +251,25 @@ class AccountingIT {
         assertFalse(workflow.lockHeld());
     }
 
+    /**
+     * Case 7c: the service scaled to 0 tasks by hand during the rollout, as one stops a bad release at once: the rollout
+     * fails at the next check, not at its deadline, and the way back keeps the count, done once nothing runs; the
+     * service ends on the revision it started from with no task, and the operator's 0 stays.
+     */
+    @Test
+    void aServiceScaledToZeroDuringTheRolloutIsRolledBackAtZero() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String before = workflow.liveTaskDefinition();
+        RunResult result = duringTheRollout(workflow, "to-zero", () -> workflow.scaleByHand(0));
+
+        assertEquals("ROLLED_BACK", result.outcome(), result.reason());
+        assertTrue(result.reason().startsWith("the service was scaled to 0 tasks during the rollout"), result.reason());
+        assertEquals(before, workflow.liveTaskDefinition());
+        assertEquals(List.of(0, 0), workflow.counts(), "desired and running: the operator's 0 stays");
+        assertEquals("ROLLED_BACK", only(workflow.historyOf("to-zero")).get("outcome").s());
+        assertFalse(workflow.lockHeld());
+    }
+
     /** A slow push named {@code name} whose first rollout check waits until {@code byHand} was done; how it ended. */
     private static RunResult duringTheRollout(Workflow workflow, String name, Runnable byHand) throws Exception {
         LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");

@@ -372,6 +372,17 @@ final class Workflow {
         ecs.updateService(r -> r.cluster(web.target().cluster()).service(web.target().service()).forceNewDeployment(true));
     }
 
+    /** UpdateService with a desired count and nothing else, as one scales a service by hand. */
+    void scaleByHand(int desiredCount) {
+        ecs.updateService(r -> r.cluster(web.target().cluster()).service(web.target().service()).desiredCount(desiredCount));
+    }
+
+    /** The service's desired count and running count. */
+    List<Integer> counts() {
+        var service = ecs.describeServices(r -> r.cluster(web.target().cluster()).services(web.target().service())).services().get(0);
+        return List.of(service.desiredCount(), service.runningCount());
+    }
+
     /** ACTIVE or INACTIVE. */
     String status(String taskDefinition) {
         return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition().statusAsString();
