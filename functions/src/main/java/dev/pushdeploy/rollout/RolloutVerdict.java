@@ -264,7 +264,8 @@ public final class RolloutVerdict {
      * once. Nothing runs the revision, so it cannot be proven healthy: it fails, and the way back keeps the count.
      */
     private static String scaledToZero(Observation o) {
-        if (o.toZero()) {
+        Integer service = o.snapshot().service().desiredCount();
+        if (o.toZero() || service != null && service != 0) {
             return null;
         }
         return o.ours().filter(d -> d.isPrimary() && d.desiredCount() == 0)

@@ -178,6 +178,12 @@ class RolloutVerdictTest {
                 row("0/0 tasks is not healthy: the service was scaled to 0 during the rollout",
                         Snapshots.healthy().deployments(primary(OURS, REV2, "COMPLETED", 0, 0)).tasks().targets(),
                         Verdict.FAILED, "scaled to 0 tasks during the rollout", OURS, "(web:2) wants 0"),
+                row("scaled to 0, as the service says too", Snapshots.healthy().deployments(primary(OURS, REV2, "COMPLETED", 0, 0))
+                                .serviceDesired(0).tasks().targets(),
+                        Verdict.FAILED, "scaled to 0 tasks during the rollout"),
+                row("a deployment of ours at 0 while the service still wants 2 is waited on",
+                        Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 0, 0)).serviceDesired(2).tasks().targets(),
+                        Verdict.IN_PROGRESS, "wants 0 tasks"),
                 row("scaled to 0 while tasks of ours still stop",
                         Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 1, 0))
                                 .tasks(running("t-ours-1", OURS, REV2, "10.0.1.11")).targets(target("10.0.1.11", "draining", null)),

@@ -38,6 +38,7 @@ public final class Snapshots {
     List<AlarmStates.AlarmState> alarms = new ArrayList<>();
     ServiceDeploymentState serviceDeployment;
     HookRecords.HookRecord hook;
+    Integer serviceDesired;
 
     public static Snapshots healthy() {
         Snapshots s = new Snapshots();
@@ -94,6 +95,12 @@ public final class Snapshots {
 
     Snapshots service(String taskDefinition) {
         serviceTaskDefinition = taskDefinition;
+        return this;
+    }
+
+    /** The service's own desiredCount (DescribeServices' {@code services[].desiredCount}); unknown when not set. */
+    Snapshots serviceDesired(int count) {
+        serviceDesired = count;
         return this;
     }
 
@@ -172,6 +179,6 @@ public final class Snapshots {
 
     RolloutSnapshot build() {
         return new RolloutSnapshot(new ServiceState(serviceTaskDefinition, deployments, targetGroups, events, strategy,
-                alternateTargetGroups), tasks, targets, smoke, alarms, serviceDeployment, hook);
+                alternateTargetGroups, null, serviceDesired), tasks, targets, smoke, alarms, serviceDeployment, hook);
     }
 }
