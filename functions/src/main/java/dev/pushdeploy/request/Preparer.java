@@ -299,7 +299,7 @@ public final class Preparer {
                 .orElseThrow(() -> new InvalidRequestException("to", "the history names no ACTIVE revision of " + current.family()
                         + " that was live before " + current.shortName() + (targets.isEmpty() ? "" : " (went through "
                         + targets.stream().map(Revisions::shortName).toList() + ")")
-                        + "; name the revision to roll back to by its ARN"));
+                        + "; name the revision to roll back to (" + current.family() + ":<revision>, or its ARN)"));
     }
 
     private TaskDefinition namedRevision(String reference, Live live) {

@@ -284,7 +284,7 @@ class PreparerTest {
         world.services.runOnly(v2);
         assertRejected(world.prepare(ROLLBACK_PREVIOUS),
                 "to: the history names no ACTIVE revision of web that was live before web:2; name the revision to roll back "
-                    + "to by its ARN");
+                    + "to (web:<revision>, or its ARN)");
     }
 
     /** Issue 8, case 4: v1.1 SUCCEEDED (web:2), v1.2 ROLLED_BACK (web:3), a stack redeploy (web:4, v1.1's image). */
