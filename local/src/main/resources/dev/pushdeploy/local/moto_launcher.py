@@ -44,7 +44,9 @@ Patches, all measured on moto 5.2.1:
     TIMED_OUT execution without a stopDate in DescribeExecution and ListExecutions. The time limit's
     end is dated at the start date plus TimeoutSeconds, not when moto's timer thread got to it (up
     to 0.4 s late on a busy machine), and anything the interpreter does past that instant ends it
-    there instead of being recorded.
+    there instead of being recorded. A stop landing while the interpreter still parsed the definition (right after
+    the start; a long definition on a busy machine takes a second) answered 500 (no environment to stop yet), or was
+    answered and the execution ran on; it now waits for the program to begin, then ends it.
   * An execution a .sync task started (states:startExecution.sync, the release's deployments) runs on
     when the execution that started it is stopped or reaches its time limit. Step Functions stops a
     .sync task's job when its execution ends that way (the .sync policy grants the state machine
@@ -468,6 +470,7 @@ def _ends_are_immediate():
     from moto.stepfunctions.parser.asl.eval.event.event_manager import EventHistoryContext, EventManager
     from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+    from moto.stepfunctions import models as moto_models
     from moto.stepfunctions.responses import StepFunctionResponse
 
     terminal = {HistoryEventType.ExecutionSucceeded, HistoryEventType.ExecutionFailed, HistoryEventType.ExecutionAborted,
@@ -505,8 +508,23 @@ def _ends_are_immediate():
         CHANGES.add(execution.exec_arn, status.value, at)
         SYNC_CHILDREN.stop_started_by(execution.exec_arn)
 
+    def started(execution):
+        """Waits (30 s at most) until the interpreter has begun the execution's program: a stop landing while it still
+        parses the definition found no environment to stop (a 500) or a program not yet running (the execution ran on)."""
+        deadline = _time.monotonic() + 30
+        waited = False
+        while execution.exec_status == ExecutionStatus.RUNNING and _time.monotonic() < deadline:
+            env = getattr(execution.exec_worker, "env", None)
+            if env is not None and env._program_state is not None:
+                break
+            waited = True
+            _time.sleep(0.005)
+        return waited
+
     def stop(self, stop_date, error, cause):
         error, cause = getattr(request, "asked", None) or (error or None, cause or None)
+        if started(self):
+            stop_date = moto_models.utcnow()
         env = getattr(self.exec_worker, "env", None)
         if env is None or self.exec_status != ExecutionStatus.RUNNING:
             original_stop(self, stop_date, error, cause)

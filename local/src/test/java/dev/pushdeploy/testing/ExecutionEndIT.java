@@ -132,6 +132,40 @@ class ExecutionEndIT {
     }
 
     /**
+     * A stop right after the start, while the emulator's interpreter still parses the definition (a long one takes it a
+     * while, longer on a busy machine): the execution is ABORTED at once, its history ending there. The
+     * stop answered 500 there (no environment to stop yet), or was answered and the execution ran on.
+     */
+    @Test
+    void aStopRightAfterTheStartEndsTheExecution() throws InterruptedException {
+        maxDelayMillis = 50;
+        StringBuilder states = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            states.append("\"P%d\": {\"Type\": \"Pass\", \"Parameters\": {\"n\": %d, \"seen.$\": \"$\"}, \"Next\": \"P%d\"},"
+                    .formatted(i, i, i + 1));
+        }
+        String definition = """
+                {"StartAt": "P0", "States": {%s
+                  "P400": {"Type": "Task", "Resource": "%s", "Next": "P400"}}}
+                """.formatted(states, LAMBDA);
+        String machine = sfn.createStateMachine(r -> r.name("long").definition(definition).roleArn(ROLE)).stateMachineArn();
+        for (int i = 0; i < 6; i++) {
+            String name = "long-" + i;
+            var started = sfn.startExecution(r -> r.stateMachineArn(machine).name(name));
+            Instant stopDate = sfn.stopExecution(r -> r.executionArn(started.executionArn()).cause("stopped at its start")).stopDate();
+            DescribeExecutionResponse described = sfn.describeExecution(r -> r.executionArn(started.executionArn()));
+            assertEquals("ABORTED", described.statusAsString(), name + " at once");
+            assertEquals(stopDate, described.stopDate(), name);
+            assertTrue(!stopDate.isBefore(started.startDate()), name + " stopped at " + stopDate + ", before its start " + started.startDate());
+        }
+        Thread.sleep(500);
+        for (int i = 0; i < 6; i++) {
+            String arn = machine.replace(":stateMachine:", ":execution:") + ":long-" + i;
+            assertEnd(arn, "ExecutionAborted", sfn.describeExecution(r -> r.executionArn(arn)).stopDate());
+        }
+    }
+
+    /**
      * A runaway loop ends at the history's limit as on Step Functions: its last event, with the limit's number, is
      * ExecutionFailed (States.Runtime), the execution FAILED with that error and cause, nothing after it. The limit is
      * Step Functions' 25,000 unless a test lowers it; here 400, so that the loop reaches it in a second.
