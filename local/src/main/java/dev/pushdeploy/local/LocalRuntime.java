@@ -49,6 +49,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -90,6 +92,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final StepFunctions sfn;
     private final Bootstrap bootstrap;
     private final Clients internal;
+    private final Consumer<String> log;
     private StackOutputs stack;
 
     /**
@@ -156,7 +159,7 @@ public final class LocalRuntime implements AutoCloseable {
             this.parameters = options.parameters();
             this.services = options.services();
             this.template = template(scanGateParameters(options.scanGate()));
-            Consumer<String> log = options.functionLog();
+            this.log = options.functionLog();
             this.keeper = new TimeKeeper(clock, moto.control(), log);
             endpoint.keepTime(keeper);
             this.lambdas = new LambdaRuntime(List.of(), log, clock);
@@ -221,12 +224,39 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private void reset(boolean release) {
+        quiesce();
         moto.reset();
         simulator.reset();
         lambdas.reset();
         bus.reset();
         endpoint.writes().reset();
         deploy(release);
+    }
+
+    /**
+     * Ends what the world about to be wiped still runs, so that none of it lands in the next one: no rule hears of it
+     * any more, its running executions are stopped, its held steps let go and its steps in flight waited for (a minute
+     * at most). A run a failed test left going once deployed into the next test's stack.
+     */
+    private void quiesce() {
+        bus.rules(List.of());
+        for (String machine : sfn.stateMachines()) {
+            for (var execution : sfn.executions(machine, ExecutionStatus.RUNNING, 1000)) {
+                try {
+                    sfn.stopExecution(execution.executionArn(), "pushdeploy.Reset", "the local runtime was reset");
+                } catch (ExecutionDoesNotExistException ended) {
+                    // gone already
+                }
+            }
+        }
+        try {
+            if (!lambdas.drain(Duration.ofMinutes(1))) {
+                log.accept("local runtime: steps of the last world still ran a minute after its reset");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while resetting", e);
+        }
     }
 
     /**

@@ -86,6 +86,11 @@ public final class StepFunctions {
         return found;
     }
 
+    /** Every state machine's ARN. */
+    public List<String> stateMachines() {
+        return sfn.listStateMachinesPaginator(r -> r.maxResults(1000)).stateMachines().stream().map(m -> m.stateMachineArn()).toList();
+    }
+
     /** StopExecution: the execution ends ABORTED; its Catch clauses do not run. */
     public void stopExecution(String executionArn, String error, String cause) {
         sfn.stopExecution(r -> r.executionArn(executionArn).error(error).cause(cause));

@@ -28,8 +28,8 @@ public final class TestRuntime {
             runtime = LocalRuntime.start(new LocalRuntime.Options(root(), FUNCTION_LOG::add, scanGate, false));
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close));
         } else {
-            assertClockFree();
             runtime.reset(scanGate);
+            assertClockFree();
         }
         FUNCTION_LOG.clear();
         return runtime;
@@ -47,10 +47,9 @@ public final class TestRuntime {
     public static synchronized LocalRuntime freshWithoutRelease(java.util.Map<String, String> parameters) {
         if (runtime == null) {
             fresh();
-        } else {
-            assertClockFree();
         }
         runtime.resetWithoutRelease(parameters);
+        assertClockFree();
         FUNCTION_LOG.clear();
         return runtime;
     }
@@ -59,22 +58,22 @@ public final class TestRuntime {
     public static synchronized LocalRuntime fresh(java.util.Map<String, String> parameters) {
         if (runtime == null) {
             fresh();
-        } else {
-            assertClockFree();
         }
         runtime.reset(parameters);
+        assertClockFree();
         FUNCTION_LOG.clear();
         return runtime;
     }
 
     /**
-     * What an earlier test left running must not hold simulated time: a count the emulator never gives back (it once
-     * kept an interpreter thread counted after a stop) makes every later test of the JVM run its waits in wall time.
+     * Once a reset has stopped what an earlier test left running, nothing may hold simulated time: a count the emulator
+     * never gives back (it once kept an interpreter thread counted after a stop) makes every later test of the JVM run
+     * its waits in wall time.
      */
     private static void assertClockFree() {
         runtime.clockHolders(HOLD_GRACE).ifPresent(holders -> {
-            throw new AssertionError("an earlier test left the emulator's clock held (" + HOLD_GRACE.toSeconds()
-                    + " s after it ended): " + holders);
+            throw new AssertionError("the emulator's clock is held " + HOLD_GRACE.toSeconds()
+                    + " s after a reset (what an earlier test left running never gave it back): " + holders);
         });
     }
 

@@ -52,6 +52,7 @@ public final class LambdaRuntime implements Route {
     private final Map<String, java.util.concurrent.atomic.AtomicLong> billedMillis = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Hold> holds = new CopyOnWriteArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final Consumer<String> log;
     private final Clock clock;
 
@@ -164,6 +165,25 @@ public final class LambdaRuntime implements Route {
         return millis == null ? 0 : millis.get();
     }
 
+    /**
+     * Lets every held invocation go on and waits, {@code longest} at most, until no invocation runs; false when some still
+     * ran then.
+     */
+    public boolean drain(java.time.Duration longest) throws InterruptedException {
+        holds.forEach(Hold::release);
+        long deadline = System.nanoTime() + longest.toNanos();
+        synchronized (inFlight) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                inFlight.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+        return true;
+    }
+
     /** Forgets warm instances (their cached configuration), counters, faults and holds: a fresh deployment. */
     public void reset() {
         warm.clear();
@@ -201,6 +221,18 @@ public final class LambdaRuntime implements Route {
         if (spec == null) {
             throw new IllegalArgumentException("no function " + function + " in the template");
         }
+        inFlight.incrementAndGet();
+        try {
+            return run(function, spec, payload);
+        } finally {
+            synchronized (inFlight) {
+                inFlight.decrementAndGet();
+                inFlight.notifyAll();
+            }
+        }
+    }
+
+    private Result run(String function, FunctionSpec spec, byte[] payload) {
         int number = invocations.computeIfAbsent(function, k -> new AtomicInteger()).incrementAndGet();
         Optional<Fault> fault = faults.stream()
                 .filter(f -> f.function().equals(function) && f.invocation() == number).findFirst();

@@ -320,6 +320,29 @@ class StopExecutionIT {
         assertTrue(workflow.historyOf(name).get(0).get("rollback").s().startsWith("rolled back to "), workflow.historyOf(name).toString());
     }
 
+    /**
+     * A run still going when the runtime is reset (a test that failed half-way leaves one so) is stopped with its
+     * world: none of its steps lands in the next one, whose service, lock and history stay as its bootstrap left
+     * them. Such a run once went on into the next test's stack, the held step released after the reset.
+     */
+    @Test
+    void aResetEndsTheRunsOfTheWorldItWipes() throws Exception {
+        Workflow left = new Workflow(TestRuntime.fresh());
+        LambdaRuntime.Hold hold = left.holdNext("CheckDeploymentFunction");
+        left.start(left.pushEvent("v1.1.0"), Scenario.HEALTHY, "left-going");
+        assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), "the run checks its rollout");
+
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        settle();
+        String initial = workflow.web.initialTaskDefinition();
+        assertEquals(initial, workflow.liveTaskDefinition(), "nothing moved the new service");
+        assertEquals(List.of(), workflow.historyOf("left-going"));
+        assertFalse(workflow.lockHeld(), "no lock taken in the new world");
+        RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        assertEquals(initial, result.previousTaskDefinition(), "the next run deploys from the bootstrap's revision");
+    }
+
     /** A slow deployment holding the lock while another run waits for it. */
     private record Holder(LocalRuntime.Run run, LambdaRuntime.Hold holding) {
     }
