@@ -93,6 +93,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final Clients internal;
     private final Consumer<String> log;
+    private final List<CallHold> callHolds = new java.util.concurrent.CopyOnWriteArrayList<>();
     private StackOutputs stack;
 
     /**
@@ -249,6 +250,8 @@ public final class LocalRuntime implements AutoCloseable {
                 }
             }
         }
+        callHolds.forEach(CallHold::release);
+        callHolds.clear();
         try {
             if (!lambdas.drain(Duration.ofMinutes(1))) {
                 log.accept("local runtime: steps of the last world still ran a minute after its reset");
@@ -480,6 +483,7 @@ public final class LocalRuntime implements AutoCloseable {
     public CallHold holdCall(Predicate<AwsRequest> which) {
         CallHold hold = new CallHold(which);
         endpoint.routeFirst(hold);
+        callHolds.add(hold);
         return hold;
     }
 
