@@ -293,6 +293,13 @@ public final class RolloutVerdict {
         if (o.ours().isPresent()) {
             Deployment ours = o.ours().get();
             Deployment primary = o.snapshot().service().primary().orElseThrow();
+            ServiceDeploymentState d = o.forward();
+            if (d != null && d.stopped()) {
+                return "the service was moved back to " + Revisions.shortName(primary.taskDefinition()) + " by deployment "
+                        + primary.id() + ", not by ECS's rollback: ECS stopped the " + strategyName(o) + " deployment of "
+                        + Revisions.shortName(o.revision()) + " (" + d.status() + ")"
+                        + (d.statusReason() == null ? "" : ": " + clip(d.statusReason())) + o.lastEvent();
+            }
             return "ECS rolled deployment " + ours.id() + " (" + Revisions.shortName(o.revision()) + ") back to "
                     + primary.id() + " (" + Revisions.shortName(primary.taskDefinition()) + "): "
                     + ours.status() + ", rollout " + ours.rolloutState()

@@ -126,6 +126,14 @@ class RollingServiceDeploymentVerdictTest {
                                 .rolling("STOPPED", "ECS stopped the service deployment: a newer one started.", REV2, null, null,
                                         DISABLED, new Tasks(0, 2, 0)),
                         Verdict.INTERRUPTED, "web:7", "someone else deployed"),
+                forward("someone moved the service back to web:1 by hand: our service deployment STOPPED, not ECS's rollback",
+                        Snapshots.healthy().service(REV1).deployments(
+                                        primary("ecs-svc/9990001112223334445", REV1, "IN_PROGRESS", 1, 2),
+                                        deployment(OURS, "ACTIVE", REV2, "IN_PROGRESS", null, 1, 2, 0))
+                                .rolling("STOPPED", "ECS stopped the service deployment: a newer one started.", REV2, null, null,
+                                        DISABLED, new Tasks(0, 1, 0)),
+                        Verdict.ROLLED_BACK_BY_ECS, "the service was moved back to web:1 by deployment ecs-svc/9990001112223334445",
+                        "not by ECS's rollback", "ECS stopped the rolling deployment of web:2 (STOPPED)"),
 
                 back("the way back while ECS's rollback runs: waits for it",
                         onTheWayBack("IN_PROGRESS", 1)

@@ -270,6 +270,26 @@ class AccountingIT {
         assertFalse(workflow.lockHeld());
     }
 
+    /**
+     * Case 7d: the service put back on the revision it ran before by hand during the rollout (the way one undoes a bad
+     * release at once): ECS stops our service deployment for the operator's, which is not ECS's rollback. The run ends
+     * ROLLED_BACK, the service and the secrets on the revision before, and its reason says who moved it.
+     */
+    @Test
+    void aServicePutBackByHandDuringTheRolloutEndsRolledBackSayingWhoMovedIt() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String before = workflow.liveTaskDefinition();
+        RunResult result = duringTheRollout(workflow, "put-back", () -> workflow.moveByHand(before));
+
+        assertEquals("ROLLED_BACK", result.outcome(), result.reason());
+        assertTrue(result.reason().startsWith("the service was moved back to " + Revisions.shortName(before) + " by deployment "),
+                result.reason());
+        assertTrue(result.reason().contains("not by ECS's rollback"), result.reason());
+        assertEquals(before, workflow.liveTaskDefinition());
+        assertEquals("ROLLED_BACK", only(workflow.historyOf("put-back")).get("outcome").s());
+        assertFalse(workflow.lockHeld());
+    }
+
     /** A slow push named {@code name} whose first rollout check waits until {@code byHand} was done; how it ended. */
     private static RunResult duringTheRollout(Workflow workflow, String name, Runnable byHand) throws Exception {
         LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");

@@ -367,6 +367,11 @@ final class Workflow {
         return arn;
     }
 
+    /** UpdateService to a revision already registered, as one puts a service back on its previous revision by hand. */
+    void moveByHand(String taskDefinition) {
+        ecs.updateService(r -> r.cluster(web.target().cluster()).service(web.target().service()).taskDefinition(taskDefinition));
+    }
+
     /** UpdateService with forceNewDeployment and nothing else, as the console's "Force new deployment" sends it. */
     void forceNewDeploymentByHand() {
         ecs.updateService(r -> r.cluster(web.target().cluster()).service(web.target().service()).forceNewDeployment(true));
