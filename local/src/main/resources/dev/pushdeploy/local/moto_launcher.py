@@ -508,9 +508,10 @@ def _ends_are_immediate():
         CHANGES.add(execution.exec_arn, status.value, at)
         SYNC_CHILDREN.stop_started_by(execution.exec_arn)
 
-    def started(execution):
-        """Waits (30 s at most) until the interpreter has begun the execution's program: a stop landing while it still
-        parses the definition found no environment to stop (a 500) or a program not yet running (the execution ran on)."""
+    def awaited_program(execution):
+        """Waits (30 s at most) until the interpreter has begun the execution's program; true when it had not yet: a stop
+        landing while it still parses the definition found no environment to stop (a 500) or a program not yet running
+        (the execution ran on)."""
         deadline = _time.monotonic() + 30
         waited = False
         while execution.exec_status == ExecutionStatus.RUNNING and _time.monotonic() < deadline:
@@ -523,7 +524,7 @@ def _ends_are_immediate():
 
     def stop(self, stop_date, error, cause):
         error, cause = getattr(request, "asked", None) or (error or None, cause or None)
-        if started(self):
+        if awaited_program(self):
             stop_date = moto_models.utcnow()
         env = getattr(self.exec_worker, "env", None)
         if env is None or self.exec_status != ExecutionStatus.RUNNING:

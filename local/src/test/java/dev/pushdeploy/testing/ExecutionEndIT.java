@@ -149,9 +149,11 @@ class ExecutionEndIT {
                   "P400": {"Type": "Task", "Resource": "%s", "Next": "P400"}}}
                 """.formatted(states, LAMBDA);
         String machine = sfn.createStateMachine(r -> r.name("long").definition(definition).roleArn(ROLE)).stateMachineArn();
+        List<String> arns = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             String name = "long-" + i;
             var started = sfn.startExecution(r -> r.stateMachineArn(machine).name(name));
+            arns.add(started.executionArn());
             Instant stopDate = sfn.stopExecution(r -> r.executionArn(started.executionArn()).cause("stopped at its start")).stopDate();
             DescribeExecutionResponse described = sfn.describeExecution(r -> r.executionArn(started.executionArn()));
             assertEquals("ABORTED", described.statusAsString(), name + " at once");
@@ -159,8 +161,7 @@ class ExecutionEndIT {
             assertTrue(!stopDate.isBefore(started.startDate()), name + " stopped at " + stopDate + ", before its start " + started.startDate());
         }
         Thread.sleep(500);
-        for (int i = 0; i < 6; i++) {
-            String arn = machine.replace(":stateMachine:", ":execution:") + ":long-" + i;
+        for (String arn : arns) {
             assertEnd(arn, "ExecutionAborted", sfn.describeExecution(r -> r.executionArn(arn)).stopDate());
         }
     }

@@ -52,7 +52,8 @@ public final class LambdaRuntime implements Route {
     private final Map<String, java.util.concurrent.atomic.AtomicLong> billedMillis = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Hold> holds = new CopyOnWriteArrayList<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object idle = new Object();
+    private int inFlight;
     private final Consumer<String> log;
     private final Clock clock;
 
@@ -172,13 +173,13 @@ public final class LambdaRuntime implements Route {
     public boolean drain(java.time.Duration longest) throws InterruptedException {
         holds.forEach(Hold::release);
         long deadline = System.nanoTime() + longest.toNanos();
-        synchronized (inFlight) {
-            while (inFlight.get() > 0) {
+        synchronized (idle) {
+            while (inFlight > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                inFlight.wait(Math.max(1, left / 1_000_000));
+                idle.wait(Math.max(1, left / 1_000_000));
             }
         }
         return true;
@@ -221,13 +222,15 @@ public final class LambdaRuntime implements Route {
         if (spec == null) {
             throw new IllegalArgumentException("no function " + function + " in the template");
         }
-        inFlight.incrementAndGet();
+        synchronized (idle) {
+            inFlight++;
+        }
         try {
             return run(function, spec, payload);
         } finally {
-            synchronized (inFlight) {
-                inFlight.decrementAndGet();
-                inFlight.notifyAll();
+            synchronized (idle) {
+                inFlight--;
+                idle.notifyAll();
             }
         }
     }
