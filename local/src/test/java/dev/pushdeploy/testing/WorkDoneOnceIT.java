@@ -27,6 +27,14 @@ class WorkDoneOnceIT {
               "Big": {"Type": "Pass", "Result": "big", "ResultPath": "$.size", "OutputPath": "$", "End": true},
               "Small": {"Type": "Pass", "Result": "small", "ResultPath": "$.size", "End": true}}}
             """;
+    private static final String FAILS_WHEN_ASKED = """
+            {"StartAt": "First", "States": {
+              "First": {"Type": "Pass", "Result": "ran", "ResultPath": "$.first", "Next": "Check"},
+              "Check": {"Type": "Choice", "Choices": [{"Variable": "$.fail", "BooleanEquals": true, "Next": "Boom"}],
+                        "Default": "Done"},
+              "Boom": {"Type": "Fail", "Error": "Asked"},
+              "Done": {"Type": "Succeed"}}}
+            """;
     private static final String BROKEN = """
             {"StartAt": "Here", "States": {"Here": {"Type": "Nope"}}}
             """;
@@ -49,6 +57,23 @@ class WorkDoneOnceIT {
                 outputs.stream().map(o -> o.replace(" ", "")).toList());
     }
 
+    /** A redrive restarts its execution's own program in the state it ended in; the next execution starts at StartAt. */
+    @Test
+    void eachExecutionRunsItsOwnProgram(Emulator emulator) throws InterruptedException {
+        emulator.reset();
+        SfnClient sfn = emulator.client(SfnClient.builder());
+        String machine = sfn.createStateMachine(r -> r.name("asked").roleArn(ROLE).definition(FAILS_WHEN_ASKED)).stateMachineArn();
+        String failed = sfn.startExecution(r -> r.stateMachineArn(machine).name("failed").input("{\"fail\": true}")).executionArn();
+        assertEquals("FAILED", ended(sfn, failed));
+        sfn.redriveExecution(r -> r.executionArn(failed));
+        assertEquals("FAILED", ended(sfn, failed));
+        assertEquals(List.of("First", "Check", "Boom", "Boom"), entered(sfn, failed), "the redrive resumed in Boom");
+
+        String next = sfn.startExecution(r -> r.stateMachineArn(machine).name("next").input("{\"fail\": false}")).executionArn();
+        assertEquals("SUCCEEDED", ended(sfn, next));
+        assertEquals(List.of("First", "Check", "Done"), entered(sfn, next), "the next execution started at StartAt");
+    }
+
     @Test
     void aDefinitionIsJudgedEachTimeItIsGiven(Emulator emulator) {
         emulator.reset();
@@ -65,6 +90,23 @@ class WorkDoneOnceIT {
         assertEquals("valid", sfn.describeStateMachine(r -> r.stateMachineArn(
                 sfn.createStateMachine(c -> c.name("valid").roleArn(ROLE).definition(PICK)).stateMachineArn())).name(),
                 "valid again after a reset");
+    }
+
+    private static String ended(SfnClient sfn, String arn) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String status = sfn.describeExecution(r -> r.executionArn(arn)).statusAsString();
+            if (!status.equals("RUNNING")) {
+                return status;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(arn + " still runs after a minute");
+    }
+
+    private static List<String> entered(SfnClient sfn, String arn) {
+        return sfn.getExecutionHistory(r -> r.executionArn(arn).maxResults(1000)).events().stream()
+                .filter(e -> e.stateEnteredEventDetails() != null).map(e -> e.stateEnteredEventDetails().name()).toList();
     }
 
     private static String await(SfnClient sfn, String arn) throws InterruptedException {
