@@ -2,7 +2,6 @@ package dev.pushdeploy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +31,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /**
  * An operator's session on the local stack, command by command in separate JVMs, asserting on the
  * {@code --json} output and on the emulator's state: up, a push, status, a diff of another tag
- * (nothing written), deploy, rollback, history, rotate, pushes racing for the lock, a cancel (the queue and
+ * (nothing written), deploy, rollback, history, rotate, pushes queued for the lock, a cancel (the queue and
  * the history put right from outside the run), down. status and rollback also run as against AWS
  * (credentials and region from the environment, {@code --stack}, the endpoint override): the same
  * code, the same answers.
@@ -205,26 +204,53 @@ class LocalStackIT {
     }
 
     /**
-     * A slow push holds the lock; two more queue behind it; the older waiter is SUPERSEDED by the newer.
-     * The two later pushes go straight to the stack's control endpoint (what {@code local push --no-wait}
-     * does, without a JVM start each), so that they reliably land while the first rollout runs.
+     * Three pushes queue behind a lock the test holds; once the newest has queued, the lock is let go: the newest
+     * deploys and the two older end SUPERSEDED. The first goes through {@code local push --no-wait}; the later two
+     * straight to the stack's control endpoint (what that command does, without a JVM start each). The test holds
+     * the lock rather than a slow rollout, since simulated time would let such a rollout end between two pushes.
      */
     private void racingPushes(CliProcess cli, Connection aws, URI control) throws Exception {
-        CliProcess.Result slow = cli.run("--json", "local", "push", "v1.4.0", "--fate", "slow-start", "--no-wait");
-        assertEquals(0, slow.exit(), slow.toString());
-        awaitLockHeld(aws);
-        JsonNode second = push(control, "v1.5.0", null);
+        DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
+        String table = dynamo.listTables().tableNames().get(0);
+        Map<String, AttributeValue> lock = holdLock(dynamo, table);
+        CliProcess.Result oldest = cli.run("--json", "local", "push", "v1.4.0", "--no-wait");
+        assertEquals(0, oldest.exit(), oldest.toString());
+        awaitWaiter(dynamo, table, oldest.json().path("name").asText());
         Thread.sleep(1100);
-        JsonNode third = push(control, "v1.6.0", null);
+        JsonNode second = push(control, "v1.5.0", null);
+        awaitWaiter(dynamo, table, nameOf(second));
+        Thread.sleep(1100);
+        JsonNode newest = push(control, "v1.6.0", null);
+        awaitWaiter(dynamo, table, nameOf(newest));
+        dynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", lock.get("pk"), "sk", lock.get("sk"))));
 
-        CliProcess.Result first = cli.run("--local", "--json", "follow", slow.json().path("name").asText());
-        CliProcess.Result superseded = cli.run("--local", "--json", "follow", second.path("execution").asText());
-        CliProcess.Result newest = cli.run("--local", "--json", "follow", third.path("execution").asText());
-        assertEquals(0, first.exit(), first.toString());
+        CliProcess.Result first = cli.run("--local", "--json", "follow", oldest.json().path("name").asText());
+        CliProcess.Result superseded = cli.run("--local", "--json", "follow", nameOf(second));
+        CliProcess.Result won = cli.run("--local", "--json", "follow", nameOf(newest));
+        assertEquals("SUPERSEDED", first.json().path("outcome").asText(), first.toString());
+        assertEquals(5, first.exit());
         assertEquals("SUPERSEDED", superseded.json().path("outcome").asText(), superseded.toString());
         assertEquals(5, superseded.exit());
-        assertEquals("SUCCEEDED", newest.json().path("outcome").asText(), newest.toString());
-        assertEquals(0, newest.exit());
+        assertEquals("SUCCEEDED", won.json().path("outcome").asText(), won.toString());
+        assertEquals(0, won.exit());
+    }
+
+    /** A lock item no run of this stack holds, placed an hour ago (so it supersedes nothing) and good for ten years. */
+    private static Map<String, AttributeValue> holdLock(DynamoDbClient dynamo, String table) {
+        long now = System.currentTimeMillis();
+        long anHourAgo = now - 3_600_000;
+        long inTenYears = now / 1000 + 10L * 365 * 24 * 3600;
+        Map<String, AttributeValue> lock = Map.of("pk", AttributeValue.fromS("svc#pushdeploy/web"), "sk", AttributeValue.fromS("lock"),
+                "holder", AttributeValue.fromS("held-elsewhere"), "action", AttributeValue.fromS("DEPLOY"),
+                "orderAt", AttributeValue.fromN(Long.toString(anHourAgo)), "acquiredAt", AttributeValue.fromN(Long.toString(anHourAgo)),
+                "expiresAt", AttributeValue.fromN(Long.toString(inTenYears)));
+        dynamo.putItem(r -> r.tableName(table).item(lock));
+        return lock;
+    }
+
+    private static String nameOf(JsonNode pushed) {
+        String execution = pushed.path("execution").asText();
+        return execution.substring(execution.lastIndexOf(':') + 1);
     }
 
     /**
@@ -234,16 +260,10 @@ class LocalStackIT {
     private void cancel(CliProcess cli, Connection aws, URI control) throws Exception {
         DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
         String table = dynamo.listTables().tableNames().get(0);
-        long now = System.currentTimeMillis();
-        long anHourAgo = now - 3_600_000;
-        long inTenYears = now / 1000 + 10L * 365 * 24 * 3600;
-        Map<String, AttributeValue> lock = Map.of("pk", AttributeValue.fromS("svc#pushdeploy/web"), "sk", AttributeValue.fromS("lock"),
-                "holder", AttributeValue.fromS("held-elsewhere"), "action", AttributeValue.fromS("DEPLOY"),
-                "orderAt", AttributeValue.fromN(Long.toString(anHourAgo)), "acquiredAt", AttributeValue.fromN(Long.toString(anHourAgo)),
-                "expiresAt", AttributeValue.fromN(Long.toString(inTenYears)));
-        dynamo.putItem(r -> r.tableName(table).item(lock));
-        String execution = push(control, "v1.7.0", null).path("execution").asText();
-        String name = execution.substring(execution.lastIndexOf(':') + 1);
+        Map<String, AttributeValue> lock = holdLock(dynamo, table);
+        JsonNode pushed = push(control, "v1.7.0", null);
+        String execution = pushed.path("execution").asText();
+        String name = nameOf(pushed);
         awaitWaiter(dynamo, table, name);
 
         CliProcess.Result queued = cli.run("--local", "--json", "status");
@@ -410,21 +430,5 @@ class LocalStackIT {
         String table = dynamo.listTables().tableNames().get(0);
         return (int) dynamo.scanPaginator(r -> r.tableName(table)).items().stream()
                 .filter(i -> i.getOrDefault("sk", AttributeValue.fromS("")).s().startsWith("hist#")).count();
-    }
-
-    private static void awaitLockHeld(Connection aws) throws InterruptedException {
-        DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
-        String table = dynamo.listTables().tableNames().get(0);
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            Map<String, AttributeValue> lock = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                    .key(Map.of("pk", AttributeValue.fromS("svc#pushdeploy/web"), "sk", AttributeValue.fromS("lock")))).item();
-            if (lock != null && !lock.isEmpty()) {
-                assertNotNull(lock.get("holder"));
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no run took the lock within 60 s");
     }
 }
