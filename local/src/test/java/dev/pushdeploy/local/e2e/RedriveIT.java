@@ -36,9 +36,12 @@ class RedriveIT {
     void aStoppedRunRedrivenInItsRolloutWatchChangesNothing() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
         String name = "redrive-watching";
-        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, name);
-        workflow.awaitState(name, "WaitForRollout");
-        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        LocalRuntime.Run run;
+        try (var wallPace = workflow.runtime.holdTime()) {
+            run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, name);
+            workflow.awaitState(name, "WaitForRollout");
+            workflow.runtime.stop(workflow.runtime.executionArn(name));
+        }
         assertEquals("ABORTED", run.await().outcome());
         assertEquals("ABORTED", end(workflow, name, 0).status());
 
@@ -63,7 +66,8 @@ class RedriveIT {
     /**
      * A run that reached the state machine's time limit (shortened for it, the rollout made longer than it), redriven
      * after a later push (on the template's limit) went live: a redrive resets the limit of the definition the run
-     * started with, so it gets to Finalize and ends as its record says, TIMED_OUT.
+     * started with, so it gets to Finalize and ends as its record says, TIMED_OUT. The later push waits for the
+     * reconciler's move back to drain: it runs at the hour-long rollout's pace, longer than the later run's deadline.
      */
     @Test
     void aRunThatTimedOutRedrivenEndsAsItsRecordSays() throws Exception {
@@ -76,11 +80,13 @@ class RedriveIT {
         sfn.updateStateMachine(r -> r.stateMachineArn(machine).definition(definition.toString()));
         workflow.runtime.simulator().rolloutSeconds(3_600);
         String name = "redrive-timed-out";
+        String before = workflow.liveTaskDefinition();
         LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
         assertEquals("TIMED_OUT", run.await().outcome());
         assertEquals("TIMED_OUT", end(workflow, name, 0).status());
         sfn.updateStateMachine(r -> r.stateMachineArn(machine).definition(original));
         workflow.runtime.simulator().rolloutSeconds(8);
+        assertEquals(before, workflow.awaitSteady(), "the reconciler moved the service back, at the hour-long rollout's pace");
 
         Later later = deployAnother(workflow);
         Redriven redriven = redrive(workflow, name);
@@ -122,11 +128,14 @@ class RedriveIT {
         Workflow workflow = new Workflow(TestRuntime.fresh());
         SfnClient sfn = workflow.runtime.clients().build(SfnClient.builder());
         String name = "redrive-running";
-        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, name);
-        workflow.awaitState(name, "WaitForRollout");
-        String arn = workflow.runtime.executionArn(name);
-
-        assertNotRedrivable(sfn, arn, "RUNNING");
+        LocalRuntime.Run run;
+        String arn;
+        try (var wallPace = workflow.runtime.holdTime()) {
+            run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, name);
+            workflow.awaitState(name, "WaitForRollout");
+            arn = workflow.runtime.executionArn(name);
+            assertNotRedrivable(sfn, arn, "RUNNING");
+        }
         assertEquals("SUCCEEDED", run.await().outcome());
         assertNotRedrivable(sfn, arn, "SUCCEEDED");
         assertEquals(0, sfn.describeExecution(r -> r.executionArn(arn)).redriveCount());

@@ -250,6 +250,24 @@ final class Workflow {
         return ecs.describeServices(r -> r.cluster(web.target().cluster()).services(web.target().service())).services().get(0);
     }
 
+    /**
+     * Waits until the service runs one deployment, completed (a move back started by the reconciler has drained), and
+     * answers its task definition.
+     */
+    String awaitSteady() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 180_000;
+        software.amazon.awssdk.services.ecs.model.Service service = service();
+        while (System.currentTimeMillis() < deadline) {
+            if (service.deployments().size() == 1
+                    && service.deployments().get(0).rolloutState() == software.amazon.awssdk.services.ecs.model.DeploymentRolloutState.COMPLETED) {
+                return service.taskDefinition();
+            }
+            Thread.sleep(200);
+            service = service();
+        }
+        throw new AssertionError("the service was not steady within 180 s: " + service.deployments());
+    }
+
     /** The target container of the live revision. */
     dev.pushdeploy.model.TaskDefinition.Container liveContainer() {
         return new dev.pushdeploy.adapter.aws.EcsTaskDefinitions(ecs).require(liveTaskDefinition())
@@ -453,6 +471,14 @@ final class Workflow {
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :hist)")
                         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk()), ":hist", AttributeValue.fromS("hist#"))))
                 .items();
+    }
+
+    /** How many requests are queued for the service's lock. */
+    int waiters() {
+        return dynamo.query(r -> r.tableName(runtime.stack().table()).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :wait)")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk()), ":wait", AttributeValue.fromS("wait#"))))
+                .count();
     }
 
     Map<String, AttributeValue> historyOf(RunResult result) {
