@@ -197,15 +197,18 @@ class ReleaseIT {
     void aStoppedReleaseStopsTheDeploymentsItIsRunning() throws InterruptedException {
         runtime.simulator().scenario(Scenario.SLOW_START);
         SfnClient sfn = runtime.clients().build(SfnClient.builder());
-        String release = sfn.startExecution(r -> r.stateMachineArn(runtime.stack().releaseStateMachineArn()).name("shop-3")
-                .input(MANIFEST)).executionArn();
         Workflow workflow = new Workflow(runtime);
-        for (String deployment : List.of("shop-3-web", "shop-3-api")) {
-            workflow.awaitState(deployment, "WaitForRollout");
+        String release;
+        List<String> deployments;
+        try (var wallPace = runtime.holdTime()) {
+            release = sfn.startExecution(r -> r.stateMachineArn(runtime.stack().releaseStateMachineArn()).name("shop-3")
+                    .input(MANIFEST)).executionArn();
+            for (String deployment : List.of("shop-3-web", "shop-3-api")) {
+                workflow.awaitState(deployment, "WaitForRollout");
+            }
+            deployments = List.of(runtime.executionArn("shop-3-web"), runtime.executionArn("shop-3-api"));
+            sfn.stopExecution(r -> r.executionArn(release).cause("the wrong images"));
         }
-        List<String> deployments = List.of(runtime.executionArn("shop-3-web"), runtime.executionArn("shop-3-api"));
-
-        sfn.stopExecution(r -> r.executionArn(release).cause("the wrong images"));
 
         for (String deployment : deployments) {
             LocalRuntime.Accounting accounted = runtime.accounting(deployment, java.time.Duration.ofMinutes(2))

@@ -433,10 +433,12 @@ class StopExecutionIT {
         assertEquals("SUCCEEDED", workflow.push("v1.1.0", Scenario.HEALTHY).outcome());
         String deployed = workflow.liveTaskDefinition();
         String name = "stopped-rollback-" + rollBack;
-        var run = workflow.start("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}", Scenario.SLOW_START, name);
-        workflow.awaitState(name, "WaitForRollout");
-
-        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        LocalRuntime.Run run;
+        try (var wallPace = workflow.runtime.holdTime()) {
+            run = workflow.start("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}", Scenario.SLOW_START, name);
+            workflow.awaitState(name, "WaitForRollout");
+            workflow.runtime.stop(workflow.runtime.executionArn(name));
+        }
 
         assertFalse(delivery(workflow, name).failed(), reconcilerLog());
         assertEquals("ABORTED", run.await().outcome());

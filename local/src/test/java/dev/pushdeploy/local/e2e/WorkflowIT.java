@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.ops.Json;
+import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.DeploymentStart;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -118,14 +119,26 @@ class WorkflowIT {
         String slowFirst = workflow.pushEvent("v1.1.0");
         workflow.runtime.simulator().imageScenario(Json.tree(slowFirst).path("detail").path("image-digest").asText(),
                 Scenario.SLOW_START);
-        var first = workflow.runtime.start(slowFirst, Scenario.HEALTHY, null, line -> { });
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!workflow.lockHeld() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
+        LocalRuntime.Run first;
+        LocalRuntime.Run second;
+        LocalRuntime.Run third;
+        try (var wallPace = workflow.runtime.holdTime()) {
+            first = workflow.runtime.start(slowFirst, Scenario.HEALTHY, null, line -> { });
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!workflow.lockHeld() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            second = workflow.start("v1.2.0", Scenario.HEALTHY);
+            Thread.sleep(1100);
+            third = workflow.start("v1.3.0", Scenario.HEALTHY);
+            deadline = System.currentTimeMillis() + 30_000;
+            int queued = workflow.waiters();
+            while (queued < 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+                queued = workflow.waiters();
+            }
+            assertEquals(2, queued, "both later pushes queue while the first rolls out (time held to the wall clock's pace)");
         }
-        var second = workflow.start("v1.2.0", Scenario.HEALTHY);
-        Thread.sleep(1100);
-        var third = workflow.start("v1.3.0", Scenario.HEALTHY);
 
         RunResult r1 = first.await();
         RunResult r2 = second.await();
