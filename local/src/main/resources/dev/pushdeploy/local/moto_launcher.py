@@ -66,7 +66,9 @@ Patches, all measured on moto 5.2.1:
     object's Execution.RedriveCount counts the redrives, DescribeExecution says redriveCount and
     redriveDate, the state machine's TimeoutSeconds counts from the redrive, and the execution's status
     changes (RUNNING, then its new end) are published again. A RUNNING or SUCCEEDED execution, or one
-    that reached the history's limit, is ExecutionNotRedrivable.
+    that reached the history's limit, is ExecutionNotRedrivable. It resumes in a top-level state: a Map or
+    Parallel state it ended in runs again whole, where Step Functions runs again only the iterations and
+    branches that failed or were aborted (the others keep their results); and it is not refused after 14 days.
   * The interpreter's own errors (InvalidDefinition, TaskTimedOut, TaskDoesNotExist and the rest of
     its API's) answered an empty __type: the SDK saw a bare SfnException where Step Functions names the
     error (InvalidDefinitionException...). Each answers its type.
@@ -870,8 +872,9 @@ def _executions_can_be_redriven():
         TYPE = "ExecutionNotRedrivable"
         STATUS = 400
 
-    def unsuccessful_state(events):
-        """The state the execution ended in: the last one entered and never exited, with the input it entered with."""
+    def unsuccessful_state(events, top_level):
+        """The top-level state the execution ended in: the last one entered and never exited, with the input it entered
+        with (the states of a Map's iterations and a Parallel's branches are not where it resumes)."""
         exited = set()
         for event in sorted(events, key=lambda e: e["id"], reverse=True):
             kind = str(getattr(event["type"], "value", event["type"]))
@@ -879,7 +882,7 @@ def _executions_can_be_redriven():
                 exited.add(event["stateExitedEventDetails"]["name"])
             elif kind.endswith("StateEntered"):
                 details = event["stateEnteredEventDetails"]
-                if details["name"] not in exited:
+                if details["name"] in top_level and details["name"] not in exited:
                     return details["name"], json.loads(details.get("input") or "{}")
                 exited.discard(details["name"])
         return None
@@ -921,7 +924,8 @@ def _executions_can_be_redriven():
             raise ExecutionNotRedrivable("Execution is %s and cannot be redriven" % getattr(status, "value", status))
         if getattr(execution, "pushdeploy_history_full", False):
             raise ExecutionNotRedrivable("Execution history event limit exceeded")
-        found = unsuccessful_state(execution.exec_worker.env.event_manager.get_event_history())
+        definition = json.loads(execution.exec_worker._evaluation_details.state_machine_details.definition)
+        found = unsuccessful_state(execution.exec_worker.env.event_manager.get_event_history(), set(definition["States"]))
         if found is None:
             raise ExecutionNotRedrivable("Execution has no state to redrive")
         now = _VirtualDatetime.now(_datetime.timezone.utc)

@@ -37,6 +37,9 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
  * Releases on the local stack with two services (web and api behind one ALB), through the real
@@ -192,6 +195,7 @@ class ReleaseIT {
      * executions a .sync task started when its own execution is stopped: each deployment ends ABORTED, is
      * accounted for by the reconciler (one record, the lock free) and, RollBackStoppedRuns being on, its
      * service goes back to the revision live before; neither runs on to deploy a release nobody wants.
+     * Redriven then, the release fails again and changes nothing: the names of its deployments are taken.
      */
     @Test
     void aStoppedReleaseStopsTheDeploymentsItIsRunning() throws InterruptedException {
@@ -233,6 +237,53 @@ class ReleaseIT {
                     result.toString());
         }
         assertEquals(List.of("pushdeploy release shop-3: ABORTED"), releaseNotices(), "the release's notification, once");
+
+        Map<String, String> liveBefore = Map.of("web", live(web), "api", live(api));
+        DescribeExecutionResponse redriven = redrive(sfn, release);
+        assertEquals("FAILED", redriven.statusAsString(), redriven.toString());
+        List<String> entered = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        boolean after = false;
+        for (HistoryEvent event : sfn.getExecutionHistory(r -> r.executionArn(release).maxResults(1000)).events()) {
+            after |= event.typeAsString().equals("ExecutionRedriven");
+            if (after && event.stateEnteredEventDetails() != null) {
+                entered.add(event.stateEnteredEventDetails().name());
+            }
+            if (after && event.taskFailedEventDetails() != null) {
+                failed.add(event.taskFailedEventDetails().error());
+            }
+        }
+        assertEquals(List.of("Deploy", "DeployService", "DeployService"), entered.subList(0, Math.min(3, entered.size())),
+                "it resumed in the Map state it ended in, both deployments again: " + entered);
+        assertEquals(List.of("StepFunctions.ExecutionAlreadyExistsException", "StepFunctions.ExecutionAlreadyExistsException"), failed,
+                "a deployment's name is taken once its execution ended: " + entered);
+        assertEquals(liveBefore, Map.of("web", live(web), "api", live(api)), "nothing moved");
+        for (StackOutputs.Service service : List.of(web, api)) {
+            assertEquals(List.of("ABORTED"), outcomes(service), service.target().serviceKey() + ": still one record");
+            assertTrue(lockFree(service));
+        }
+        assertEquals(record, releaseRecord("shop-3"), "the reconciler's record stands");
+        assertEquals(List.of(), releaseNotices(), "no second notification");
+    }
+
+    /**
+     * An operator redrives the release (the console offers it on any unsuccessful execution), which resumes in the state it
+     * ended in; answers how it ended again, once its second end reached the reconciler.
+     */
+    private DescribeExecutionResponse redrive(SfnClient sfn, String release) throws InterruptedException {
+        sfn.redriveExecution(r -> r.executionArn(release));
+        long deadline = System.currentTimeMillis() + 180_000;
+        DescribeExecutionResponse described = sfn.describeExecution(r -> r.executionArn(release));
+        while (described.status() == ExecutionStatus.RUNNING && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            described = sfn.describeExecution(r -> r.executionArn(release));
+        }
+        assertNotEquals(ExecutionStatus.RUNNING, described.status(), "the redriven release ended within 3 minutes");
+        assertEquals(1, described.redriveCount());
+        LocalRuntime.Accounting second = runtime.accounting(release, 1, java.time.Duration.ofMinutes(2))
+                .orElseThrow(() -> new AssertionError("the redriven release's end was not accounted for"));
+        assertFalse(second.failed(), second.deliveries().toString());
+        return described;
     }
 
     /**
