@@ -365,6 +365,40 @@ class ReleaseIT {
         assertEquals(List.of("pushdeploy release shop-5: SUCCEEDED"), releaseNotices(), "the release's notification, once");
     }
 
+    /**
+     * A release stopped while its Record state was writing (the write never reaching DynamoDB) is recorded ABORTED by the
+     * reconciler, which announces it and takes back what went live (RollBackStoppedRuns). Redriven, it resumes in Record,
+     * whose write does not replace the reconciler's record, and ends as that record says: no second notification.
+     */
+    @Test
+    void aReleaseRedrivenAfterTheReconcilerRecordedItEndsAsItsRecordSays() throws InterruptedException {
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        CallHold record = runtime.holdCall(r -> r.operation().equals("PutItem") && r.bodyText().contains("rel#shop-7"));
+        String release = sfn.startExecution(r -> r.stateMachineArn(runtime.stack().releaseStateMachineArn()).name("shop-7")
+                .input(MANIFEST)).executionArn();
+        assertTrue(record.awaitArrival(java.time.Duration.ofMinutes(3)), "the release's Record state wrote");
+
+        sfn.stopExecution(r -> r.executionArn(release).cause("stopped while it recorded"));
+        accounted(release);
+        record.refuse();
+        for (String rollback : List.of("shop-7-web-rollback", "shop-7-api-rollback")) {
+            assertEquals("SUCCEEDED", runtime.accounting(runtime.executionArn(rollback), java.time.Duration.ofMinutes(3))
+                    .orElseThrow(() -> new AssertionError(rollback + " did not end")).status());
+        }
+        Map<String, AttributeValue> recorded = releaseRecord("shop-7");
+        assertEquals(List.of("ABORTED", "reconciler"), List.of(recorded.get("outcome").s(), recorded.get("recordedBy").s()));
+        assertEquals(List.of("pushdeploy release shop-7: ABORTED"), releaseNotices());
+        Map<String, String> liveBefore = Map.of("web", live(web), "api", live(api));
+
+        DescribeExecutionResponse redriven = redrive(sfn, release);
+
+        assertEquals(java.util.Arrays.asList("FAILED", "ABORTED", recorded.get("cause").s()),
+                java.util.Arrays.asList(redriven.statusAsString(), redriven.error(), redriven.cause()), "it ends as its record says");
+        assertEquals(recorded, releaseRecord("shop-7"), "the reconciler's record stands");
+        assertEquals(List.of(), releaseNotices(), "no second notification");
+        assertEquals(liveBefore, Map.of("web", live(web), "api", live(api)), "nothing moved");
+    }
+
     /** The release's end went to the reconciler, which answered. */
     private void accounted(String release) {
         LocalRuntime.Accounting accounted = runtime.accounting(release, java.time.Duration.ofMinutes(2))
