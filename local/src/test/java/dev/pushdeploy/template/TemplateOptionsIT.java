@@ -704,8 +704,9 @@ class TemplateOptionsIT {
                 grants.get("events:PutRule"));
         assertEquals(Set.of(v.properties("ReleaseStateMachine").path("DefinitionSubstitutions").path("PlanReleaseFunctionArn").asText()),
                 grants.get("lambda:InvokeFunction"));
-        assertEquals(Set.of("dynamodb:PutItem", "events:DescribeRule", "events:PutRule", "events:PutTargets", "kms:Decrypt",
-                        "kms:GenerateDataKey", "lambda:InvokeFunction", "logs:CreateLogDelivery", "logs:DeleteLogDelivery",
+        assertEquals(grants.get("dynamodb:PutItem"), grants.get("dynamodb:GetItem"), "its own record, read when a redrive finds it written");
+        assertEquals(Set.of("dynamodb:GetItem", "dynamodb:PutItem", "events:DescribeRule", "events:PutRule", "events:PutTargets",
+                        "kms:Decrypt", "kms:GenerateDataKey", "lambda:InvokeFunction", "logs:CreateLogDelivery", "logs:DeleteLogDelivery",
                         "logs:DescribeLogGroups", "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
                         "logs:PutResourcePolicy", "logs:UpdateLogDelivery", "sns:Publish", "states:DescribeExecution",
                         "states:StartExecution", "states:StopExecution", "xray:GetSamplingRules", "xray:GetSamplingTargets",
