@@ -2,7 +2,6 @@ package dev.pushdeploy.local.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionNotRedrivableException;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
@@ -187,25 +185,16 @@ class RedriveIT {
 
     private static Redriven redrive(Workflow workflow, String name) throws InterruptedException {
         SfnClient sfn = workflow.runtime.clients().build(SfnClient.builder());
-        String arn = workflow.runtime.executionArn(name);
-        sfn.redriveExecution(r -> r.executionArn(arn));
-        DescribeExecutionResponse described = sfn.describeExecution(r -> r.executionArn(arn));
+        Workflow.Redrive redrive = Workflow.redrive(sfn, workflow.runtime.executionArn(name));
+        DescribeExecutionResponse described = redrive.ended();
         assertEquals(1, described.redriveCount());
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (described.status() == ExecutionStatus.RUNNING && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-            described = sfn.describeExecution(r -> r.executionArn(arn));
-        }
-        assertNotEquals(ExecutionStatus.RUNNING, described.status(), "the redriven execution ended within 3 minutes");
         List<String> states = new ArrayList<>();
-        boolean redriven = false;
-        for (HistoryEvent event : sfn.getExecutionHistory(r -> r.executionArn(arn).maxResults(1000)).events()) {
-            redriven |= event.typeAsString().equals("ExecutionRedriven");
-            if (redriven && event.stateEnteredEventDetails() != null) {
+        for (HistoryEvent event : redrive.events()) {
+            if (event.stateEnteredEventDetails() != null) {
                 states.add(event.stateEnteredEventDetails().name());
             }
         }
-        assertTrue(redriven, "the history shows the redrive");
+        assertFalse(redrive.events().isEmpty(), "the history shows the redrive");
         assertFalse(end(workflow, name, 1).failed(), "the second end reached the reconciler, which did not fail");
         return new Redriven(states, described.statusAsString(), described.error(), described.cause());
     }

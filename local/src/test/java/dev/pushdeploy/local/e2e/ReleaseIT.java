@@ -38,7 +38,6 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
@@ -239,17 +238,15 @@ class ReleaseIT {
         assertEquals(List.of("pushdeploy release shop-3: ABORTED"), releaseNotices(), "the release's notification, once");
 
         Map<String, String> liveBefore = Map.of("web", live(web), "api", live(api));
-        DescribeExecutionResponse redriven = redrive(sfn, release);
-        assertEquals("FAILED", redriven.statusAsString(), redriven.toString());
+        Workflow.Redrive redriven = redrive(sfn, release);
+        assertEquals("FAILED", redriven.ended().statusAsString(), redriven.ended().toString());
         List<String> entered = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        boolean after = false;
-        for (HistoryEvent event : sfn.getExecutionHistory(r -> r.executionArn(release).maxResults(1000)).events()) {
-            after |= event.typeAsString().equals("ExecutionRedriven");
-            if (after && event.stateEnteredEventDetails() != null) {
+        for (HistoryEvent event : redriven.events()) {
+            if (event.stateEnteredEventDetails() != null) {
                 entered.add(event.stateEnteredEventDetails().name());
             }
-            if (after && event.taskFailedEventDetails() != null) {
+            if (event.taskFailedEventDetails() != null) {
                 failed.add(event.taskFailedEventDetails().error());
             }
         }
@@ -270,20 +267,13 @@ class ReleaseIT {
      * An operator redrives the release (the console offers it on any unsuccessful execution), which resumes in the state it
      * ended in; answers how it ended again, once its second end reached the reconciler.
      */
-    private DescribeExecutionResponse redrive(SfnClient sfn, String release) throws InterruptedException {
-        sfn.redriveExecution(r -> r.executionArn(release));
-        long deadline = System.currentTimeMillis() + 180_000;
-        DescribeExecutionResponse described = sfn.describeExecution(r -> r.executionArn(release));
-        while (described.status() == ExecutionStatus.RUNNING && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-            described = sfn.describeExecution(r -> r.executionArn(release));
-        }
-        assertNotEquals(ExecutionStatus.RUNNING, described.status(), "the redriven release ended within 3 minutes");
-        assertEquals(1, described.redriveCount());
+    private Workflow.Redrive redrive(SfnClient sfn, String release) throws InterruptedException {
+        Workflow.Redrive redriven = Workflow.redrive(sfn, release);
+        assertEquals(1, redriven.ended().redriveCount());
         LocalRuntime.Accounting second = runtime.accounting(release, 1, java.time.Duration.ofMinutes(2))
                 .orElseThrow(() -> new AssertionError("the redriven release's end was not accounted for"));
         assertFalse(second.failed(), second.deliveries().toString());
-        return described;
+        return redriven;
     }
 
     /**
@@ -390,7 +380,7 @@ class ReleaseIT {
         assertEquals(List.of("pushdeploy release shop-7: ABORTED"), releaseNotices());
         Map<String, String> liveBefore = Map.of("web", live(web), "api", live(api));
 
-        DescribeExecutionResponse redriven = redrive(sfn, release);
+        DescribeExecutionResponse redriven = redrive(sfn, release).ended();
 
         assertEquals(java.util.Arrays.asList("FAILED", "ABORTED", recorded.get("cause").s()),
                 java.util.Arrays.asList(redriven.statusAsString(), redriven.error(), redriven.cause()), "it ends as its record says");

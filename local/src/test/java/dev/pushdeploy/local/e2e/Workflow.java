@@ -268,6 +268,33 @@ final class Workflow {
         throw new AssertionError("the service was not steady within 180 s: " + service.deployments());
     }
 
+    /** An execution redriven to its new end: how it ended, and the events from its ExecutionRedriven on. */
+    record Redrive(software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse ended,
+                   List<software.amazon.awssdk.services.sfn.model.HistoryEvent> events) {
+    }
+
+    /** Redrives the ended execution {@code arn} (RedriveExecution) and waits, at most 3 minutes, for its new end. */
+    static Redrive redrive(SfnClient sfn, String arn) throws InterruptedException {
+        sfn.redriveExecution(r -> r.executionArn(arn));
+        long deadline = System.currentTimeMillis() + 180_000;
+        var described = sfn.describeExecution(r -> r.executionArn(arn));
+        while (described.status() == software.amazon.awssdk.services.sfn.model.ExecutionStatus.RUNNING
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            described = sfn.describeExecution(r -> r.executionArn(arn));
+        }
+        if (described.status() == software.amazon.awssdk.services.sfn.model.ExecutionStatus.RUNNING) {
+            throw new AssertionError("the redriven execution did not end within 3 minutes: " + arn);
+        }
+        List<software.amazon.awssdk.services.sfn.model.HistoryEvent> events = sfn.getExecutionHistory(
+                r -> r.executionArn(arn).maxResults(1000)).events();
+        int redriven = 0;
+        while (redriven < events.size() && !events.get(redriven).typeAsString().equals("ExecutionRedriven")) {
+            redriven++;
+        }
+        return new Redrive(described, events.subList(redriven, events.size()));
+    }
+
     /** The target container of the live revision. */
     dev.pushdeploy.model.TaskDefinition.Container liveContainer() {
         return new dev.pushdeploy.adapter.aws.EcsTaskDefinitions(ecs).require(liveTaskDefinition())
