@@ -19,7 +19,8 @@ import java.util.Optional;
  * Registers the revision a request deploys, derived from the request's previous (live)
  * revision. Idempotent per request id: before registering it looks among the family's newest
  * revisions (those newer than the live one) for one tagged with the request id, and returns
- * that one ({@code created=false}) if an earlier attempt already registered it.
+ * that one ({@code created=false}) if an earlier attempt already registered it. The target container is the
+ * request's, as Prepare took it from the configuration; the configuration is read only for a request without one.
  */
 public final class ReleaseRegistrar {
     /** How many of the family's newest revisions are searched for an earlier attempt's. */
@@ -35,8 +36,7 @@ public final class ReleaseRegistrar {
 
     public Release register(DeployRequest request, RotationResult secrets, StepLog log) {
         validate(request);
-        Target target = config.load().forService(request.cluster(), request.service())
-                .orElseThrow(() -> new ConfigurationException("no target is configured for service " + request.serviceKey()));
+        String container = container(request);
         TaskDefinition live = taskDefinitions.require(request.previousTaskDefinition());
         String requestTag = ReleaseDerivation.tagValue(request.requestId());
         List<String> newer = taskDefinitions.activeRevisions(live.family()).stream()
@@ -46,17 +46,25 @@ public final class ReleaseRegistrar {
         for (String arn : newer) {
             Optional<TaskDefinition> candidate = taskDefinitions.find(arn);
             if (candidate.isPresent() && requestTag.equals(candidate.get().tags().get(ReleaseDerivation.TAG_REQUEST_ID))) {
-                String image = candidate.get().container(target.container()).map(Container::image).orElse(null);
+                String image = candidate.get().container(container).map(Container::image).orElse(null);
                 log.info("task definition already registered for this request", "taskDefinition", arn, "image", image);
                 return new Release(arn, live.family(), candidate.get().revision(), image, false);
             }
         }
         List<SecretSlot> slots = secrets == null ? List.of() : secrets.secrets();
-        RevisionChange change = ReleaseDerivation.derive(live, request, slots, target.container());
+        RevisionChange change = ReleaseDerivation.derive(live, request, slots, container);
         TaskDefinition registered = taskDefinitions.register(change);
         log.info("task definition registered", "taskDefinition", registered.arn(),
                 "previous", live.arn(), "image", change.image(), "secrets", slots.size());
         return new Release(registered.arn(), registered.family(), registered.revision(), change.image(), true);
+    }
+
+    private String container(DeployRequest request) {
+        if (request.container() != null && !request.container().isBlank()) {
+            return request.container();
+        }
+        return config.load().forService(request.cluster(), request.service()).map(Target::container)
+                .orElseThrow(() -> new ConfigurationException("no target is configured for service " + request.serviceKey()));
     }
 
     private static void validate(DeployRequest request) {

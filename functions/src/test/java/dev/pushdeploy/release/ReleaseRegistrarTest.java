@@ -1,5 +1,6 @@
 package dev.pushdeploy.release;
 
+import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.TaskDefinition;
@@ -111,11 +112,34 @@ class ReleaseRegistrarTest {
     }
 
     @Test
-    void aServiceWithoutTargetIsAConfigurationError() {
+    void theRequestsContainerIsUsedWithoutReadingTheConfiguration() {
+        registrar = new ReleaseRegistrar(() -> {
+            throw new AssertionError("the configuration was read");
+        }, ecs);
+
+        Release release = registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+
+        assertEquals(8, release.revision());
+        assertEquals(Requests.IMAGE, ecs.registrations.get(0).image());
+    }
+
+    @Test
+    void aRequestWithoutContainerTakesTheConfiguredOne() {
+        DeployRequest request = Requests.deploy("req-1", LIVE).toBuilder().container(null).build();
+
+        Release release = registrar.register(request, SLOT_B, log);
+
+        assertEquals(8, release.revision());
+        assertEquals("app", ecs.registrations.get(0).container());
+    }
+
+    @Test
+    void aRequestWithoutContainerForAServiceWithoutTargetIsAConfigurationError() {
         registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(
                 SampleStack.configDocument(null).replace("\"service\": \"web\"", "\"service\": \"api\""))), ecs);
+        DeployRequest request = Requests.deploy("req-1", LIVE).toBuilder().container(null).build();
 
-        assertThrows(ConfigurationException.class, () -> registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log));
+        assertThrows(ConfigurationException.class, () -> registrar.register(request, SLOT_B, log));
         assertTrue(ecs.registrations.isEmpty());
     }
 
