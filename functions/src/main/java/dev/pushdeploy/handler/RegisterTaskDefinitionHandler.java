@@ -2,7 +2,6 @@ package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
-import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.log.StepLog;
@@ -22,8 +21,7 @@ public final class RegisterTaskDefinitionHandler
     private final ReleaseRegistrar registrar;
 
     public RegisterTaskDefinitionHandler() {
-        this(new ReleaseRegistrar(new SsmConfigSource(Aws::ssm, Env.require(Env.CONFIG_PARAMETER)),
-                new EcsTaskDefinitions(Aws.ecs())));
+        this(new ReleaseRegistrar(new EcsTaskDefinitions(Aws.ecs())));
     }
 
     public RegisterTaskDefinitionHandler(ReleaseRegistrar registrar) {

@@ -2,9 +2,6 @@ package dev.pushdeploy.release;
 
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Revisions;
-import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.config.Target;
-import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
@@ -20,23 +17,21 @@ import java.util.Optional;
  * revision. Idempotent per request id: before registering it looks among the family's newest
  * revisions (those newer than the live one) for one tagged with the request id, and returns
  * that one ({@code created=false}) if an earlier attempt already registered it. The target container is the
- * request's, as Prepare took it from the configuration; the configuration is read only for a request without one.
+ * request's, as Prepare took it from the configuration: a run keeps the configuration it started with.
  */
 public final class ReleaseRegistrar {
     /** How many of the family's newest revisions are searched for an earlier attempt's. */
     static final int LOOKBACK = 5;
 
-    private final ConfigSource config;
     private final TaskDefinitions taskDefinitions;
 
-    public ReleaseRegistrar(ConfigSource config, TaskDefinitions taskDefinitions) {
-        this.config = config;
+    public ReleaseRegistrar(TaskDefinitions taskDefinitions) {
         this.taskDefinitions = taskDefinitions;
     }
 
     public Release register(DeployRequest request, RotationResult secrets, StepLog log) {
         validate(request);
-        String container = container(request);
+        String container = request.container();
         TaskDefinition live = taskDefinitions.require(request.previousTaskDefinition());
         String requestTag = ReleaseDerivation.tagValue(request.requestId());
         List<String> newer = taskDefinitions.activeRevisions(live.family()).stream()
@@ -59,14 +54,6 @@ public final class ReleaseRegistrar {
         return new Release(registered.arn(), registered.family(), registered.revision(), change.image(), true);
     }
 
-    private String container(DeployRequest request) {
-        if (request.container() != null && !request.container().isBlank()) {
-            return request.container();
-        }
-        return config.load().forService(request.cluster(), request.service()).map(Target::container)
-                .orElseThrow(() -> new ConfigurationException("no target is configured for service " + request.serviceKey()));
-    }
-
     private static void validate(DeployRequest request) {
         if (request == null) {
             throw new InvalidRequestException("request", "is required");
@@ -79,6 +66,9 @@ public final class ReleaseRegistrar {
         }
         if (request.previousTaskDefinition() == null || request.previousTaskDefinition().isBlank()) {
             throw new InvalidRequestException("request.previousTaskDefinition", "is required to derive the new revision");
+        }
+        if (request.container() == null || request.container().isBlank()) {
+            throw new InvalidRequestException("request.container", "is required: the container whose image the new revision changes");
         }
     }
 }

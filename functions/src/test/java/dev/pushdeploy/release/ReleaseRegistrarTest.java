@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pushdeploy.adapter.json.ConfigParser;
-import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.error.AwsFailureException;
-import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.log.StepLog;
@@ -35,7 +32,7 @@ class ReleaseRegistrarTest {
     final InMemoryTaskDefinitions ecs = new InMemoryTaskDefinitions();
     final List<String> logLines = new ArrayList<>();
     final StepLog log = StepLog.to(JsonLogLines.to(logLines::add), "RegisterTaskDefinition");
-    ReleaseRegistrar registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), ecs);
+    final ReleaseRegistrar registrar = new ReleaseRegistrar(ecs);
 
     @BeforeEach
     void liveRevision() {
@@ -112,35 +109,23 @@ class ReleaseRegistrarTest {
     }
 
     @Test
-    void theRequestsContainerIsUsedWithoutReadingTheConfiguration() {
-        registrar = new ReleaseRegistrar(() -> {
-            throw new AssertionError("the configuration was read");
-        }, ecs);
-
-        Release release = registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
-
-        assertEquals(8, release.revision());
-        assertEquals(Requests.IMAGE, ecs.registrations.get(0).image());
-    }
-
-    @Test
-    void aRequestWithoutContainerTakesTheConfiguredOne() {
+    void aRequestWithoutContainerIsInvalid() {
         DeployRequest request = Requests.deploy("req-1", LIVE).toBuilder().container(null).build();
 
-        Release release = registrar.register(request, SLOT_B, log);
-
-        assertEquals(8, release.revision());
-        assertEquals("app", ecs.registrations.get(0).container());
-    }
-
-    @Test
-    void aRequestWithoutContainerForAServiceWithoutTargetIsAConfigurationError() {
-        registrar = new ReleaseRegistrar(ConfigSource.of(ConfigParser.parse(
-                SampleStack.configDocument(null).replace("\"service\": \"web\"", "\"service\": \"api\""))), ecs);
-        DeployRequest request = Requests.deploy("req-1", LIVE).toBuilder().container(null).build();
-
-        assertThrows(ConfigurationException.class, () -> registrar.register(request, SLOT_B, log));
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> registrar.register(request, SLOT_B, log));
+        assertEquals("request.container", e.field());
         assertTrue(ecs.registrations.isEmpty());
+    }
+
+    @Test
+    void theRequestsContainerIsTheOneChanged() {
+        ecs.put(new TaskDefinition(LIVE, "web", 7, true, null, null,
+                List.of(live(7).containers().get(0), renamed(live(7).containers().get(0), "sidecar")), Map.of()));
+        DeployRequest request = Requests.deploy("req-1", LIVE).toBuilder().container("sidecar").build();
+
+        registrar.register(request, SLOT_B, log);
+
+        assertEquals("sidecar", ecs.registrations.get(0).container());
     }
 
     @Test
@@ -149,6 +134,10 @@ class ReleaseRegistrarTest {
                 () -> registrar.register(Requests.deploy("req-1", InMemoryTaskDefinitions.arn("web", 3)), SLOT_B, log));
         assertEquals("task definition " + InMemoryTaskDefinitions.arn("web", 3) + " does not exist", e.getMessage());
         assertTrue(ecs.registrations.isEmpty());
+    }
+
+    static TaskDefinition.Container renamed(TaskDefinition.Container container, String name) {
+        return new TaskDefinition.Container(name, container.image(), false, container.environment(), container.secrets());
     }
 
     /** Revision {@code n} of web as ReleaseDerivationTest's live one, with the World's signing key in slot a. */
