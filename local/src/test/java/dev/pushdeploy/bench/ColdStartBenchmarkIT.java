@@ -285,25 +285,25 @@ class ColdStartBenchmarkIT {
         Path out = Files.createDirectories(Path.of("target", "bench"));
         Case c = CASES.stream().filter(k -> k.handler().equals("StartDeploymentHandler")).findFirst().orElseThrow();
         String jvm = javaToolOptions(c.handler());
-        Map<String, Integer> pieces = new java.util.LinkedHashMap<>();
-        pieces.put("JsonBinding", 1);
-        pieces.put("EcsRead", 2);
-        pieces.put("EcsReadAlone", 1);
-        pieces.put("EcsMove", 3);
-        pieces.put("LockRead", 2);
-        pieces.put("EcsReadLockRead", 3);
+        List<Piece> pieces = List.of(
+                new Piece("JsonBinding", "reads StartDeployment's input record, writes it back", 1),
+                new Piece("EcsRead", "ECS DescribeServices", 2),
+                new Piece("EcsReadAlone", "(no SSM call) ECS DescribeServices instead", 1),
+                new Piece("EcsMove", "ECS DescribeServices, UpdateService", 3),
+                new Piece("LockRead", "DynamoDB GetItem of the lock", 2),
+                new Piece("EcsReadLockRead", "ECS DescribeServices, DynamoDB GetItem of the lock", 3));
         List<String> report = new ArrayList<>();
         report.add(String.format(Locale.ROOT, "%-18s %-56s %9s %9s %7s %8s %8s %7s %6s", "piece", "what the floor does besides", "cold ms",
                 "floor ms", "ratio", "cpu ms", "floor", "ratio", "calls"));
-        for (Map.Entry<String, Integer> piece : pieces.entrySet()) {
-            String handler = OneSdkCallHandlerPlus.class.getName() + "$" + piece.getKey();
+        for (Piece piece : pieces) {
+            String handler = OneSdkCallHandlerPlus.class.getName() + "$" + piece.name();
             long[][] measured = new long[4][rounds];
             for (int i = 0; i < rounds; i++) {
                 try (Front front = Front.staged(emulator, c)) {
                     long[] floorRun = run(front.world, jvm, FLOOR, front.event, "cold", out.resolve("floor.classes"));
-                    long[] pieceRun = run(front.world, jvm, handler, front.event, "cold", out.resolve(piece.getKey() + ".classes"));
+                    long[] pieceRun = run(front.world, jvm, handler, front.event, "cold", out.resolve(piece.name() + ".classes"));
                     assertEquals(1, floorRun[3], "the floor's first invocation made " + floorRun[3] + " SDK calls");
-                    assertEquals((long) piece.getValue(), pieceRun[3], piece.getKey() + "'s SDK calls");
+                    assertEquals(piece.calls(), pieceRun[3], piece.name() + "'s SDK calls");
                     measured[0][i] = floorRun[0];
                     measured[1][i] = pieceRun[0];
                     measured[2][i] = floorRun[2];
@@ -314,23 +314,15 @@ class ColdStartBenchmarkIT {
             long cold = median(measured[1]);
             long floorCpu = Math.max(1, median(measured[2]));
             long cpu = median(measured[3]);
-            report.add(String.format(Locale.ROOT, "%-18s %-56s %9d %9d %6.2fx %8d %8d %6.2fx %6d", piece.getKey(), what(piece.getKey()),
-                    cold, floor, (double) cold / floor, cpu, floorCpu, (double) cpu / floorCpu, piece.getValue()));
+            report.add(String.format(Locale.ROOT, "%-18s %-56s %9d %9d %6.2fx %8d %8d %6.2fx %6d", piece.name(), piece.what(),
+                    cold, floor, (double) cold / floor, cpu, floorCpu, (double) cpu / floorCpu, piece.calls()));
         }
         Files.write(out.resolve("cold-start-pieces.txt"), report);
         report.forEach(System.out::println);
     }
 
-    private static String what(String piece) {
-        return switch (piece) {
-            case "JsonBinding" -> "reads StartDeployment's input record, writes it back";
-            case "EcsRead" -> "ECS DescribeServices";
-            case "EcsReadAlone" -> "(no SSM call) ECS DescribeServices instead";
-            case "EcsMove" -> "ECS DescribeServices, UpdateService";
-            case "LockRead" -> "DynamoDB GetItem of the lock";
-            case "EcsReadLockRead" -> "ECS DescribeServices, DynamoDB GetItem of the lock";
-            default -> throw new IllegalArgumentException(piece);
-        };
+    /** A nested handler of {@link OneSdkCallHandlerPlus}, what it does besides the floor, and its SDK calls. */
+    private record Piece(String name, String what, long calls) {
     }
 
     /** The classes the first invocation loaded (after priming: what priming left to it), between FirstInvocation's marks. */
