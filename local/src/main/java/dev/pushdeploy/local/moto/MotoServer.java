@@ -20,6 +20,7 @@ import java.time.Instant;
  */
 public final class MotoServer implements AutoCloseable {
     private static final String LAUNCHER = "moto_launcher.py";
+    static final int PORT_ATTEMPTS = 3;
 
     private final Process process;
     private final URI endpoint;
@@ -46,6 +47,36 @@ public final class MotoServer implements AutoCloseable {
      * @param lambdaPort where the interpreter sends Lambda invokes (becomes {@code MOTO_PORT}); 0: moto itself
      */
     public static MotoServer start(int lambdaPort) {
+        return start(lambdaPort, MotoServer::freePort);
+    }
+
+    /**
+     * Starts moto on ports {@code ports} gives. A free port may be taken by another process before moto binds it; moto
+     * then exits, and it starts again on other ports, up to {@value #PORT_ATTEMPTS} times.
+     */
+    static MotoServer start(int lambdaPort, PortSource ports) {
+        for (int attempt = 1; ; attempt++) {
+            MotoServer server = launch(lambdaPort, ports);
+            try {
+                server.awaitUp();
+                server.post("/moto-api/config", "{\"stepfunctions\":{\"execute_state_machine\":true}}");
+                return server;
+            } catch (PortTaken e) {
+                server.close();
+                if (attempt == PORT_ATTEMPTS) {
+                    throw new IllegalStateException(e.getMessage() + " (" + PORT_ATTEMPTS + " attempts)");
+                }
+            } catch (IOException e) {
+                server.close();
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+    }
+
+    private static MotoServer launch(int lambdaPort, PortSource ports) {
         try {
             Path dir = Files.createTempDirectory("pushdeploy-moto-");
             Path script = dir.resolve(LAUNCHER);
@@ -55,8 +86,8 @@ public final class MotoServer implements AutoCloseable {
                 }
                 Files.copy(in, script);
             }
-            int port = freePort();
-            int controlPort = freePort();
+            int port = ports.next();
+            int controlPort = ports.next();
             Path log = dir.resolve("moto.log");
             ProcessBuilder pb = new ProcessBuilder(python(), script.toString(), String.valueOf(port), String.valueOf(controlPort))
                     .redirectErrorStream(true)
@@ -73,8 +104,6 @@ public final class MotoServer implements AutoCloseable {
             MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port),
                     URI.create("http://127.0.0.1:" + controlPort), dir);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-            server.awaitUp();
-            server.post("/moto-api/config", "{\"stepfunctions\":{\"execute_state_machine\":true}}");
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -151,6 +180,9 @@ public final class MotoServer implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 String output = Files.readString(log);
+                if (output.contains("Address already in use") || output.contains("is in use by another program")) {
+                    throw new PortTaken("moto could not bind its ports: another process took one");
+                }
                 if (output.contains("No module named 'moto'") || output.contains("No module named moto")) {
                     throw new IllegalStateException(python() + " has no moto, the AWS emulator the local runtime needs: "
                             + "pip install 'moto[server]==5.2.1' (or set PUSHDEPLOY_PYTHON to a Python that has it)");
@@ -158,9 +190,9 @@ public final class MotoServer implements AutoCloseable {
                 throw new IllegalStateException("moto exited: " + output);
             }
             try {
-                HttpURLConnection conn = (HttpURLConnection) endpoint.resolve("/moto-api/").toURL().openConnection();
+                HttpURLConnection conn = (HttpURLConnection) endpoint.resolve("/moto-api/config").toURL().openConnection();
                 conn.setConnectTimeout(500);
-                if (conn.getResponseCode() < 500) {
+                if (conn.getResponseCode() == 201) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -179,6 +211,19 @@ public final class MotoServer implements AutoCloseable {
     private static String python() {
         String configured = System.getenv("PUSHDEPLOY_PYTHON");
         return configured == null || configured.isBlank() ? "python3" : configured;
+    }
+
+    /** Where the next port comes from. */
+    @FunctionalInterface
+    interface PortSource {
+        int next() throws IOException;
+    }
+
+    /** Moto exited because a port it was given was taken meanwhile. */
+    private static final class PortTaken extends RuntimeException {
+        PortTaken(String message) {
+            super(message);
+        }
     }
 
     static int freePort() throws IOException {

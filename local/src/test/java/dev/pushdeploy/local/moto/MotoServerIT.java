@@ -2,9 +2,15 @@ package dev.pushdeploy.local.moto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +24,26 @@ class MotoServerIT {
     public static void main(String[] args) {
         MotoServer moto = MotoServer.start();
         System.out.println(moto.pid() + " " + moto.directory());
+    }
+
+    @Test
+    void aPortTakenBeforeMotoBindsItIsReplaced() throws Exception {
+        HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        other.start();
+        int taken = other.getAddress().getPort();
+        Deque<Integer> ports = new ArrayDeque<>(List.of(taken, MotoServer.freePort()));
+        try (MotoServer moto = MotoServer.start(0, () -> ports.isEmpty() ? MotoServer.freePort() : ports.pop())) {
+            assertNotEquals(taken, moto.endpoint().getPort());
+            HttpURLConnection config = (HttpURLConnection) moto.endpoint().resolve("/moto-api/config").toURL().openConnection();
+            String answer = new String(config.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("{\"batch\""), "moto's own configuration answers there: " + answer);
+        } finally {
+            other.stop(0);
+        }
     }
 
     @Test
