@@ -5,17 +5,17 @@ import dev.pushdeploy.rollout.RolloutSnapshot;
 import dev.pushdeploy.rollout.SmokeCheck;
 import dev.pushdeploy.rollout.TestListenerProbe;
 import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * {@link SmokeCheck} and {@link TestListenerProbe} with {@code java.net.http}: one GET, no redirects followed, short timeouts
- * (a check must finish well inside its Lambda's time), body discarded. The client is built per
- * probe and closed after it, so functions without a smoke URL never start its threads.
+ * {@link SmokeCheck} and {@link TestListenerProbe} with {@link HttpURLConnection}, the client the SDK's own HTTP
+ * client is built on (so a probe loads next to nothing the function has not): one GET, no proxy, no redirects
+ * followed, short timeouts (a check must finish well inside its Lambda's time), body never read, connection closed
+ * after it. The configuration refuses the header names this client would not send as given (Host, Connection, ...).
  */
 public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
     private final Duration connectTimeout;
@@ -42,36 +42,42 @@ public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
 
     @Override
     public RolloutSnapshot.SmokeResult probe(String url, int expectedStatus, Map<String, String> headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
-                .timeout(timeout)
-                .header("User-Agent", "pushdeploy-smoke-check");
-        headers.forEach(builder::header);
-        HttpRequest request = builder.GET().build();
-        try (HttpClient client = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build()) {
+        try {
+            URI target = URI.create(url);
             if (Priming.active()) {
-                exchangeInProcess(client, request);
+                exchangeInProcess(target, headers);
                 return new RolloutSnapshot.SmokeResult(false, "GET " + url + " not sent while priming");
             }
-            int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = exchange(target, headers);
             return new RolloutSnapshot.SmokeResult(status == expectedStatus,
                     "GET " + url + " answered " + status + " (expected " + expectedStatus + ")");
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return new RolloutSnapshot.SmokeResult(false, "GET " + url + " failed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new RolloutSnapshot.SmokeResult(false, "GET " + url + " interrupted");
         }
     }
 
-    /** {@code request} sent to a {@link Loopback} listener instead of its URL; what it answers does not matter. */
-    private static void exchangeInProcess(HttpClient client, HttpRequest request) throws InterruptedException {
+    /** The status {@code url} answers a GET with; -1 when what came back was not HTTP. */
+    private int exchange(URI url, Map<String, String> headers) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection(Proxy.NO_PROXY);
+        try {
+            connection.setRequestMethod("GET");
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()));
+            connection.setReadTimeout(Math.toIntExact(timeout.toMillis()));
+            connection.setRequestProperty("User-Agent", "pushdeploy-smoke-check");
+            headers.forEach(connection::setRequestProperty);
+            return connection.getResponseCode();
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    /** The same request sent to a {@link Loopback} listener instead of its URL; what it answers does not matter. */
+    private void exchangeInProcess(URI url, Map<String, String> headers) {
         try (Loopback loopback = Loopback.start()) {
-            client.send(HttpRequest.newBuilder(request, (name, value) -> true).uri(loopback.resolve(request.uri())).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            exchange(loopback.resolve(url), headers);
         } catch (IOException e) {
             // priming goes on without it
         }

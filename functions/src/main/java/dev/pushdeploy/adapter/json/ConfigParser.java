@@ -29,7 +29,16 @@ public final class ConfigParser {
     static final int MAX_ALARMS = 10;
     /** ECS's quota of tasks per service. */
     static final int MAX_TASKS = 5000;
-    static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
+    /** A header name as an ALB http-header rule condition takes one: an RFC 7230 token of at most 40 characters. */
+    static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}");
+    /**
+     * Header names the smoke probe's HTTP client sets itself or will not send (framing, hop-by-hop, CORS): a test
+     * listener rule on one of them would never see the value configured. Host is also one ALB refuses in an
+     * http-header condition (a host condition matches it).
+     */
+    private static final Set<String> CLIENT_HEADERS = Set.of("access-control-request-headers",
+            "access-control-request-method", "connection", "content-length", "content-transfer-encoding", "expect",
+            "host", "keep-alive", "origin", "te", "trailer", "transfer-encoding", "upgrade", "via");
     static final Pattern HEADER_VALUE = Pattern.compile("[A-Za-z0-9._~+/=-]{1,128}");
 
     private ConfigParser() {
@@ -195,8 +204,12 @@ public final class ConfigParser {
                 percent(node, "stepPercent", at, d.stepPercent(), 3),
                 integer(node, "stepBakeMinutes", at, d.stepBakeMinutes(), 0, 1440),
                 integer(node, "bakeMinutes", at, d.bakeMinutes(), 0, 1440));
-        return new Strategy(type, url, text(node, "testHeader", at, HEADER_NAME), text(node, "testHeaderValue", at, HEADER_VALUE),
-                shift);
+        String header = text(node, "testHeader", at, HEADER_NAME);
+        if (CLIENT_HEADERS.contains(header.toLowerCase(Locale.ROOT))) {
+            throw new ConfigurationException(at + ".testHeader: '" + header + "' is a header the HTTP client sets itself;"
+                    + " the test listener rule needs one of its own, such as X-Pushdeploy-Test");
+        }
+        return new Strategy(type, url, header, text(node, "testHeaderValue", at, HEADER_VALUE), shift);
     }
 
     private static double percent(Object node, String field, String at, double fallback, double min) {

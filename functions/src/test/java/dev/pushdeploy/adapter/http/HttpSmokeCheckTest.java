@@ -55,6 +55,18 @@ class HttpSmokeCheckTest {
     }
 
     @Test
+    void sendsTheTestListenersHeaderAsGiven() {
+        server.createContext("/listener", exchange -> {
+            boolean matched = "f00d".equals(exchange.getRequestHeaders().getFirst("X-Pushdeploy-Test"))
+                    && "pushdeploy-smoke-check".equals(exchange.getRequestHeaders().getFirst("User-Agent"));
+            exchange.sendResponseHeaders(matched ? 200 : 404, -1);
+            exchange.close();
+        });
+        assertTrue(smoke.probe(base + "/listener", 200, java.util.Map.of("X-Pushdeploy-Test", "f00d")).ok());
+        assertFalse(smoke.probe(base + "/listener", 200).ok());
+    }
+
+    @Test
     void failsOnAnotherStatus() {
         RolloutSnapshot.SmokeResult result = smoke.probe(base + "/down", 200);
         assertFalse(result.ok());
@@ -96,7 +108,7 @@ class HttpSmokeCheckTest {
         long start = System.nanoTime();
         RolloutSnapshot.SmokeResult late = smoke.probe(base + "/slow", 200);
         assertFalse(late.ok());
-        assertTrue(late.detail().contains("HttpTimeoutException"), late.detail());
+        assertTrue(late.detail().contains("SocketTimeoutException"), late.detail());
         assertTrue(System.nanoTime() - start < 2_500_000_000L, "the request timeout bounds the wait");
     }
 }

@@ -58,12 +58,25 @@ class StrategyConfigTest {
             "no test URL        | {\"type\": \"CANARY\"}                                    | strategy.testUrl: is required",
             "test URL not http  | {\"type\": \"CANARY\", \"testUrl\": \"ftp://x\"}          | strategy.testUrl: must be an http(s) URL",
             "header with space  | {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X Y\", \"testHeaderValue\": \"v\"} | strategy.testHeader",
+            "header ALB refuses | {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": \"Host\", \"testHeaderValue\": \"v\"} | strategy.testHeader: 'Host' is a header the HTTP client sets itself",
+            "hop-by-hop header  | {\"type\": \"BLUE_GREEN\", \"testUrl\": \"http://a/h\", \"testHeader\": \"connection\", \"testHeaderValue\": \"v\"} | strategy.testHeader: 'connection' is a header the HTTP client sets itself",
+            "CORS header        | {\"type\": \"LINEAR\", \"testUrl\": \"http://a/h\", \"testHeader\": \"Origin\", \"testHeaderValue\": \"v\"} | strategy.testHeader: 'Origin'",
+            "header of 41 chars | {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X-123456789012345678901234567890123456789\", \"testHeaderValue\": \"v\"} | strategy.testHeader: 'X-123456789012345678901234567890123456789' must match",
             "canary share zero  | {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\", \"canaryPercent\": 0} | strategy.canaryPercent: must be a number from 0.1 to 100",
             "linear step 2      | {\"type\": \"LINEAR\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\", \"stepPercent\": 2} | strategy.stepPercent: must be a number from 3.0 to 100",
     })
     void refusesWhatECSWouldNot(String name, String strategy, String expected) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> target(", \"strategy\": " + strategy));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void takesAHeaderOfFortyCharactersOrOneTheClientLeavesAlone() {
+        String forty = "X-" + "a".repeat(38);
+        assertEquals(forty, target(", \"strategy\": {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": \"" + forty
+                + "\", \"testHeaderValue\": \"v\"}").strategy().testHeader());
+        assertEquals("User-Agent", target(", \"strategy\": {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": "
+                + "\"User-Agent\", \"testHeaderValue\": \"v\"}").strategy().testHeader());
     }
 
     @Test
