@@ -19,6 +19,7 @@ import dev.pushdeploy.testing.DeploymentPackage;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.FakeRuntimeApi;
+import dev.pushdeploy.testing.LambdaCpu;
 import dev.pushdeploy.testing.RuntimeClient;
 import dev.pushdeploy.testing.SimulatedEcs;
 import dev.pushdeploy.testing.World;
@@ -51,9 +52,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * construction, the first request against the emulator behind the local runtime's ECS simulator, which answers
  * deployments as ECS does: {@link Front}) next to the floor's — a handler with the
  * same wiring that makes one SDK call ({@link OneSdkCallHandler}) — measured in the same run and
- * printed as ratios, so machine noise cancels out. Three times: cold (from JVM start, no SnapStart), cold under Lambda's
+ * printed as ratios, so machine noise cancels out. Four times: cold (from JVM start, no SnapStart), cold under Lambda's
  * runtime client ("client": from starting the process to the answer reaching the Runtime API, the handler loaded by
- * {@link RuntimeClient} from a task root, its variables in the environment, as Lambda's java21 runtime starts a function) and
+ * {@link RuntimeClient} from a task root, its variables in the environment, as Lambda's java21 runtime starts a function), the
+ * same at Lambda's CPU allocation for the function's MemorySize ("lambda": {@link LambdaCpu}, one vCPU until the function asks
+ * for its first event, then its share; {@code -Dbench.lambdaCpu=false} leaves it out where no cgroup may be written) and
  * primed (after the handler's SnapStart priming ran, the first invocation alone; in both primed runs the front
  * denies what the handler's role denies, as AWS would); and the primed
  * first invocation against the handler's own second one ("left"): 1.0 would mean priming left
@@ -162,6 +165,18 @@ class ColdStartBenchmarkIT {
                 .findFirst().orElseThrow(() -> new AssertionError("template.yaml has no function with the handler " + handler));
     }
 
+    /** Whether the lambda columns are measured: they need a cgroup this user may write ({@link LambdaCpu}). */
+    private static final boolean LAMBDA_CPU = Boolean.parseBoolean(System.getProperty("bench.lambdaCpu", "true"));
+
+    /** The MemorySize template.yaml gives the function whose handler is {@code handler}. */
+    private static int memorySize(String handler) {
+        return template.resources("AWS::Lambda::Function").values().stream()
+                .map(function -> function.path("Properties"))
+                .filter(properties -> properties.path("Handler").asText().startsWith("dev.pushdeploy.handler." + handler + "::"))
+                .map(properties -> properties.path("MemorySize").asInt(128))
+                .findFirst().orElseThrow(() -> new AssertionError("template.yaml has no function with the handler " + handler));
+    }
+
     /** Where release-parameters.json's ResponseURL points: CloudFormation's presigned URL, taking the custom resource's answer. */
     private static HttpServer cloudFormation;
 
@@ -194,14 +209,16 @@ class ColdStartBenchmarkIT {
         int rounds = Integer.getInteger("bench.rounds", 1);
         Path out = Files.createDirectories(Path.of("target", "bench"));
         List<String> report = new ArrayList<>();
-        report.add(String.format(Locale.ROOT, "%-32s %9s %9s %7s %8s %8s %7s %9s %8s %7s %11s %11s %7s %8s %7s %8s %6s", "handler",
-                "cold ms", "floor ms", "ratio", "cpu ms", "floor", "ratio", "client ms", "floor", "ratio", "primed ms", "floor ms", "ratio",
-                "2nd ms", "left", "classes", "calls"));
+        report.add(String.format(Locale.ROOT, "%-32s %9s %9s %7s %8s %8s %7s %9s %8s %7s %9s %8s %7s %11s %11s %7s %8s %7s %8s %6s",
+                "handler", "cold ms", "floor ms", "ratio", "cpu ms", "floor", "ratio", "client ms", "floor", "ratio", "lambda ms", "floor",
+                "ratio", "primed ms", "floor ms", "ratio", "2nd ms", "left", "classes", "calls"));
         List<Double> cpuRatios = new ArrayList<>();
         List<Double> coldRatios = new ArrayList<>();
         List<Double> primedRatios = new ArrayList<>();
         List<Double> leftRatios = new ArrayList<>();
         List<Double> runtimeRatios = new ArrayList<>();
+        List<Double> lambdaRatios = new ArrayList<>();
+        Set<Integer> memory = new TreeSet<>();
         Set<String> options = new TreeSet<>();
         for (Case c : CASES) {
             if (!System.getProperty("bench.only", c.handler()).contains(c.handler())) {
@@ -211,7 +228,9 @@ class ColdStartBenchmarkIT {
             assertTrue(Files.exists(event), "sample event " + event);
             String jvm = javaToolOptions(c.handler());
             options.add(jvm);
-            long[][] measured = new long[11][rounds];
+            int memoryMb = memorySize(c.handler());
+            memory.add(memoryMb);
+            long[][] measured = new long[13][rounds];
             for (int i = 0; i < rounds; i++) {
                 try (Front front = Front.staged(emulator, c)) {
                     World world = front.world;
@@ -230,6 +249,13 @@ class ColdStartBenchmarkIT {
                 try (Front front = Front.staged(emulator, c)) {
                     measured[9][i] = underRuntimeClient(front.world, jvm, FLOOR, front.event);
                     measured[10][i] = underRuntimeClient(front.world, jvm, "dev.pushdeploy.handler." + c.handler(), front.event);
+                }
+                if (LAMBDA_CPU) {
+                    try (Front front = Front.staged(emulator, c)) {
+                        measured[11][i] = underRuntimeClient(front.world, jvm, FLOOR, front.event, memoryMb);
+                        measured[12][i] = underRuntimeClient(front.world, jvm, "dev.pushdeploy.handler." + c.handler(), front.event,
+                                memoryMb);
+                    }
                 }
                 try (Front front = Front.staged(emulator, c)) {
                     World world = front.world;
@@ -257,18 +283,28 @@ class ColdStartBenchmarkIT {
             long runtimeFloor = Math.max(1, median(measured[9]));
             long runtime = median(measured[10]);
             runtimeRatios.add((double) runtime / runtimeFloor);
+            long lambdaFloor = Math.max(1, median(measured[11]));
+            long lambda = median(measured[12]);
+            lambdaRatios.add((double) lambda / lambdaFloor);
             coldRatios.add((double) cold / floor);
             cpuRatios.add((double) coldCpu / floorCpu);
             primedRatios.add((double) primed / floorPrimed);
             leftRatios.add((double) primed / second);
-            report.add(String.format(Locale.ROOT, "%-32s %9d %9d %6.2fx %8d %8d %6.2fx %9d %8d %6.2fx %11d %11d %6.2fx %8d %6.2fx %8d %6d",
+            report.add(String.format(Locale.ROOT,
+                    "%-32s %9d %9d %6.2fx %8d %8d %6.2fx %9d %8d %6.2fx %9d %8d %6.2fx %11d %11d %6.2fx %8d %6.2fx %8d %6d",
                     c.handler(), cold, floor, (double) cold / floor, coldCpu, floorCpu, (double) coldCpu / floorCpu, runtime, runtimeFloor,
-                    (double) runtime / runtimeFloor, primed, floorPrimed, (double) primed / floorPrimed, second, (double) primed / second,
+                    (double) runtime / runtimeFloor, lambda, lambdaFloor, (double) lambda / lambdaFloor, primed, floorPrimed, (double) primed / floorPrimed, second, (double) primed / second,
                     classes, calls));
         }
         report.add(String.format(Locale.ROOT, "median ratio to the one-SDK-call floor: cold %.2fx (CPU time %.2fx, under Lambda's runtime"
-                + " client %.2fx), after SnapStart priming %.2fx; primed first invocation to the handler's second: %.2fx",
-                median(coldRatios), median(cpuRatios), median(runtimeRatios), median(primedRatios), median(leftRatios)));
+                + " client %.2fx, and at Lambda's CPU allocation %.2fx), after SnapStart priming %.2fx; primed first invocation to the"
+                + " handler's second: %.2fx", median(coldRatios), median(cpuRatios), median(runtimeRatios), median(lambdaRatios),
+                median(primedRatios), median(leftRatios)));
+        report.add(!LAMBDA_CPU ? "Lambda's CPU allocation not measured (-Dbench.lambdaCpu=false): the lambda columns are 0"
+                : memory.stream().map(mb -> String.format(Locale.ROOT, "%d MB: init at one vCPU, the invocation at %.2f of one",
+                        mb, LambdaCpu.invocationShare(mb)))
+                .collect(java.util.stream.Collectors.joining("; ", "Lambda's CPU allocation (the lambda columns) for the template's "
+                        + "MemorySize, ", "")));
         report.add("every JVM ran with the JAVA_TOOL_OPTIONS template.yaml gives the function: " + options);
         Files.write(out.resolve("cold-start.txt"), report);
         report.forEach(System.out::println);
@@ -494,6 +530,14 @@ class ColdStartBenchmarkIT {
      * included.
      */
     private static long underRuntimeClient(World world, String jvm, String handler, Path event) throws Exception {
+        return underRuntimeClient(world, jvm, handler, event, 0);
+    }
+
+    /**
+     * As {@link #underRuntimeClient(World, String, String, Path)}, the process held to Lambda's CPU allocation for a function of
+     * {@code memoryMb} ({@link LambdaCpu}; 0: not held): one vCPU until it asks for its first event, then its share.
+     */
+    private static long underRuntimeClient(World world, String jvm, String handler, Path event, int memoryMb) throws Exception {
         if (taskRoot == null) {
             taskRoot = RuntimeClient.taskRoot(Files.createDirectories(Path.of("target", "bench", "task-root")).toAbsolutePath(),
                     List.of(harness()));
@@ -502,11 +546,15 @@ class ColdStartBenchmarkIT {
         if (!jvm.isEmpty()) {
             variables.put(JAVA_TOOL_OPTIONS, jvm);
         }
-        try (FakeRuntimeApi api = new FakeRuntimeApi()) {
+        try (FakeRuntimeApi api = new FakeRuntimeApi(); LambdaCpu cpu = memoryMb > 0 ? LambdaCpu.create(memoryMb) : null) {
             api.enqueue(Files.readString(event));
             ProcessBuilder builder = RuntimeClient.builder(java(), handler.substring(handler.lastIndexOf('.') + 1),
                     handler + "::handleRequest", taskRoot, api, world.emulator.endpoint(), variables)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            if (cpu != null) {
+                cpu.hold(builder);
+                api.beforeFirstEvent(cpu::invoked);
+            }
             RuntimeClient.Answered answered = RuntimeClient.invoke(builder, api, java.time.Duration.ofSeconds(120));
             assertEquals("response", answered.outcome().kind(), handler + " under the runtime client answered " + answered.outcome());
             return answered.millis();

@@ -11,15 +11,18 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.crac.Core;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import org.crac.Resource;
 
 /**
  * The cold-start floor: a handler with the functions' wiring (the shared SDK client of
- * {@link Aws}, region and endpoint from the environment) that makes one SDK call, reading the
- * configuration parameter, as every step does first. Its priming makes that call (a read).
+ * {@link Aws}, region and endpoint from the environment, built when the handler is, as the functions build the
+ * clients every invocation calls) that makes one SDK call, reading the configuration parameter.
+ * Its priming makes that call (a read).
  */
 public final class OneSdkCallHandler implements RequestStreamHandler, Resource {
     private final String parameter = Env.require(Env.CONFIG_PARAMETER);
+    private final SsmClient ssm = Aws.ssm();
 
     public OneSdkCallHandler() {
         Core.getGlobalContext().register(this);
@@ -29,7 +32,7 @@ public final class OneSdkCallHandler implements RequestStreamHandler, Resource {
     public void handleRequest(InputStream in, OutputStream out, Context context) {
         try {
             in.transferTo(OutputStream.nullOutputStream());
-            String value = Aws.ssm().getParameter(r -> r.name(parameter)).parameter().value();
+            String value = ssm.getParameter(r -> r.name(parameter)).parameter().value();
             out.write(("{\"length\":" + value.length() + "}").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

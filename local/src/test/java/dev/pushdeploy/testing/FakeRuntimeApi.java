@@ -35,6 +35,7 @@ public final class FakeRuntimeApi implements AutoCloseable {
     });
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    private volatile Runnable beforeFirstEvent = () -> { };
 
     public FakeRuntimeApi() {
         try {
@@ -56,6 +57,11 @@ public final class FakeRuntimeApi implements AutoCloseable {
         events.add(event);
     }
 
+    /** Runs {@code action} when the client first asks for an event (its function initialised), before it gets one. */
+    public void beforeFirstEvent(Runnable action) {
+        beforeFirstEvent = action;
+    }
+
     /** The first response, error or init error the client posts. */
     public CompletableFuture<Outcome> outcome() {
         return outcome;
@@ -66,6 +72,9 @@ public final class FakeRuntimeApi implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String errorType = exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type");
         if (exchange.getRequestMethod().equals("GET") && path.equals("invocation/next")) {
+            Runnable first = beforeFirstEvent;
+            beforeFirstEvent = () -> { };
+            first.run();
             String event;
             try {
                 event = events.poll(5, TimeUnit.MINUTES);
