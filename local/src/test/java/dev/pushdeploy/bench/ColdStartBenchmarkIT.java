@@ -293,8 +293,8 @@ class ColdStartBenchmarkIT {
             report.add(String.format(Locale.ROOT,
                     "%-32s %9d %9d %6.2fx %8d %8d %6.2fx %9d %8d %6.2fx %9d %8d %6.2fx %11d %11d %6.2fx %8d %6.2fx %8d %6d",
                     c.handler(), cold, floor, (double) cold / floor, coldCpu, floorCpu, (double) coldCpu / floorCpu, runtime, runtimeFloor,
-                    (double) runtime / runtimeFloor, lambda, lambdaFloor, (double) lambda / lambdaFloor, primed, floorPrimed, (double) primed / floorPrimed, second, (double) primed / second,
-                    classes, calls));
+                    (double) runtime / runtimeFloor, lambda, lambdaFloor, (double) lambda / lambdaFloor, primed, floorPrimed,
+                    (double) primed / floorPrimed, second, (double) primed / second, classes, calls));
         }
         report.add(String.format(Locale.ROOT, "median ratio to the one-SDK-call floor: cold %.2fx (CPU time %.2fx, under Lambda's runtime"
                 + " client %.2fx, and at Lambda's CPU allocation %.2fx), after SnapStart priming %.2fx; primed first invocation to the"
