@@ -77,7 +77,7 @@ class CoexistenceIT {
         List<String> written = List.of(releaseParameter("image"), releaseParameter("secret/APP_SIGNING_KEY"),
                 releaseParameter("secret/DB_PASSWORD"));
         List<String> created = new ArrayList<>();
-        stack.properties("ReleaseParameters").path("Names").forEach(n -> created.add(n.asText()));
+        stack.properties("InitialReleaseParameters").path("Names").forEach(n -> created.add(n.asText()));
         assertEquals(written, created, "the stack creates them");
         JsonNode read = stack.properties("Release").path("Parameters");
         assertEquals(written, List.of(read.path("Image").asText(), read.path("SigningKeySlot").asText(),

@@ -13,17 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The release parameters have one source: for any prefix, cluster and service names, the names
- * the stack creates (ReleaseParameters), the names its nested stacks read (Release,
+ * the stack creates (InitialReleaseParameters), the names its nested stacks read (Release,
  * SecondRelease) and the names the pipeline writes after a deployment (Finalize and the
  * reconciler: their RELEASE_PARAMETER_PREFIX, the configuration's cluster, service and secrets,
  * {@code <prefix>/<cluster>/<service>/image} and {@code …/secret/<NAME>}) are the same, and the
- * custom resource may create every one of them.
+ * custom resource may create every one of them. Every custom resource of the template runs its function through the
+ * function's alias, from its SnapStart snapshot.
  */
 class ReleaseParameterNamesTest {
 
@@ -41,8 +43,8 @@ class ReleaseParameterNamesTest {
         Deployment stack = Deployments.withRelease(overrides, "none");
         PipelineConfig config = ConfigParser.parse(stack.properties("ConfigParameter").path("Value").asText());
         List<String> created = new ArrayList<>();
-        stack.properties("ReleaseParameters").path("Names").forEach(n -> created.add(n.asText()));
-        String prefix = stack.properties("ReleaseParameters").path("Prefix").asText();
+        stack.properties("InitialReleaseParameters").path("Names").forEach(n -> created.add(n.asText()));
+        String prefix = stack.properties("InitialReleaseParameters").path("Prefix").asText();
         assertEquals(stack.parameters().get("ReleaseParameterPrefix"), prefix);
         List<String> written = new ArrayList<>();
         for (String function : List.of("FinalizeFunction", "ReconcileFunction")) {
@@ -70,5 +72,25 @@ class ReleaseParameterNamesTest {
             assertTrue(!Iam.allows(role, "ssm:PutParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/pushdeploy/config"),
                     "and nothing else");
         }
+    }
+
+    @Test
+    void everyCustomResourceRunsItsFunctionThroughTheAlias() {
+        var template = Repo.template();
+        Map<String, JsonNode> custom = new java.util.TreeMap<>();
+        template.resources().forEach((id, resource) -> {
+            String type = resource.path("Type").asText();
+            if (type.startsWith("Custom::") || type.equals("AWS::CloudFormation::CustomResource")) {
+                custom.put(id, resource);
+            }
+        });
+        assertEquals(List.of("InitialReleaseParameters"), List.copyOf(custom.keySet()), "the template's custom resources");
+        custom.forEach((id, resource) -> {
+            String alias = resource.path("Properties").path("ServiceToken").path("Ref").asText();
+            assertEquals("AWS::Lambda::Alias", template.type(alias), id + "'s ServiceToken names an alias, not $LATEST");
+            String function = template.properties(alias).path("FunctionName").path("Ref").asText();
+            assertEquals("PublishedVersions", template.properties(function).path("SnapStart").path("ApplyOn").asText(),
+                    function + " runs from its snapshot through " + alias);
+        });
     }
 }

@@ -107,7 +107,7 @@ class BootstrapIT {
         assertService(stack, defaults);
         Set<String> released = new TreeSet<>();
         SsmClient ssm = clients.build(SsmClient.builder());
-        bootstrap.resolve(local).properties("ReleaseParameters").path("Names").forEach(name ->
+        bootstrap.resolve(local).properties("InitialReleaseParameters").path("Names").forEach(name ->
                 released.add(ssm.getParameter(r -> r.name(name.asText())).parameter().value()));
         StackOutputs.Service web = stack.service();
         assertEquals(new TreeSet<>(Set.of(web.repositoryUri() + "@" + web.initialDigest(), "/pushdeploy/web/app-signing-key/a",
