@@ -21,6 +21,7 @@ public final class LambdaCpu implements AutoCloseable {
     private static final double MB_PER_VCPU = 1769;
     private static final int VISIBLE_VCPUS = 2;
     private static final AtomicInteger GROUPS = new AtomicInteger();
+    private static final String PREFIX = "pushdeploy-bench-";
 
     private final Path group;
     private final int memoryMb;
@@ -32,8 +33,9 @@ public final class LambdaCpu implements AutoCloseable {
 
     /** A new group for a function of {@code memoryMb}, at the init share (one vCPU). */
     public static LambdaCpu create(int memoryMb) {
-        Path group = CONTROLLER.resolve("pushdeploy-bench-" + ProcessHandle.current().pid() + "-" + GROUPS.incrementAndGet());
+        Path group = CONTROLLER.resolve(PREFIX + ProcessHandle.current().pid() + "-" + GROUPS.incrementAndGet());
         try {
+            removeLeftovers();
             Files.createDirectory(group);
             LambdaCpu cpu = new LambdaCpu(group, memoryMb);
             cpu.write("cpu.cfs_period_us", PERIOD_MICROS);
@@ -42,6 +44,21 @@ public final class LambdaCpu implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Lambda's CPU allocation needs a cgroup v1 cpu controller this user may write at "
                     + CONTROLLER + " (creating " + group + " failed: " + e + ")", e);
+        }
+    }
+
+    /** Removes the groups of test JVMs that ended without removing theirs (killed): their processes are gone. */
+    private static void removeLeftovers() throws IOException {
+        try (var groups = Files.list(CONTROLLER)) {
+            for (Path group : groups.toList()) {
+                String name = group.getFileName().toString();
+                if (name.startsWith(PREFIX) && name.indexOf('-', PREFIX.length()) > 0) {
+                    long pid = Long.parseLong(name.substring(PREFIX.length(), name.indexOf('-', PREFIX.length())));
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        Files.deleteIfExists(group);
+                    }
+                }
+            }
         }
     }
 
