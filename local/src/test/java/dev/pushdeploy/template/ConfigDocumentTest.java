@@ -12,6 +12,8 @@ import dev.pushdeploy.config.Target;
 import dev.pushdeploy.local.template.Deployment;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The configuration document the template builds from its parameters (SSM parameter
@@ -102,5 +104,29 @@ class ConfigDocumentTest {
     private static java.util.stream.Stream<String> texts(com.fasterxml.jackson.databind.JsonNode resource) {
         return resource.isArray() ? java.util.stream.StreamSupport.stream(resource.spliterator(), false).map(r -> r.asText())
                 : java.util.stream.Stream.of(resource.asText());
+    }
+
+    /** The stack refuses a smoke URL the pipeline would refuse at every run, and the pipeline takes what the stack takes. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "https://www.example.com/health   | taken",
+            "http://10.0.0.1:8080/h?probe=1   | taken",
+            "https://www.example.com/a@b      | taken",
+            "https://ops:s3cret@example.com/h | refused",
+            "http:///health                   | refused",
+            "LONG                             | refused",
+    })
+    void theStackTakesTheSmokeUrlsThePipelineTakes(String url, String verdict) {
+        String value = url.equals("LONG") ? "https://www.example.com/" + "a".repeat(2048) : url;
+        Deployment stack;
+        try {
+            stack = Deployments.withRelease(Map.of("SmokeCheckUrl", value), "none");
+        } catch (IllegalArgumentException refused) {
+            assertEquals("refused", verdict, refused.getMessage());
+            assertTrue(refused.getMessage().startsWith("parameter SmokeCheckUrl"), refused.getMessage());
+            return;
+        }
+        assertEquals("taken", verdict, "the stack took " + value);
+        assertEquals(value, config(stack).targets().get(0).health().smokeUrl());
     }
 }

@@ -39,6 +39,8 @@ public final class ConfigParser {
     private static final Set<String> CLIENT_HEADERS = Set.of("access-control-request-headers",
             "access-control-request-method", "connection", "content-length", "content-transfer-encoding", "expect",
             "host", "keep-alive", "origin", "te", "trailer", "transfer-encoding", "upgrade", "via");
+    static final int MAX_URL = 2048;
+    static final Pattern HTTP_URL = Pattern.compile("https?://[^\\s\"\\\\/@?#]+([/?#][^\\s\"\\\\]*)?");
     static final Pattern HEADER_VALUE = Pattern.compile("[A-Za-z0-9._~+/=-]{1,128}");
 
     private ConfigParser() {
@@ -150,8 +152,8 @@ public final class ConfigParser {
         }
         requireObject(node, at);
         String smokeUrl = optionalText(node, "smokeUrl", at + ".smokeUrl");
-        if (smokeUrl != null && !smokeUrl.matches("https?://[^\\s]+")) {
-            throw new ConfigurationException(at + ".smokeUrl: must be an http(s) URL");
+        if (smokeUrl != null) {
+            httpUrl(smokeUrl, at + ".smokeUrl");
         }
         return new Health(
                 smokeUrl,
@@ -194,10 +196,7 @@ public final class ConfigParser {
         if (!type.shiftsTraffic()) {
             return Strategy.ROLLING;
         }
-        String url = text(node, "testUrl", at, null);
-        if (!url.matches("https?://[^\\s]+")) {
-            throw new ConfigurationException(at + ".testUrl: must be an http(s) URL");
-        }
+        String url = httpUrl(text(node, "testUrl", at, null), at + ".testUrl");
         Strategy.Shift d = Strategy.Shift.DEFAULT;
         Strategy.Shift shift = new Strategy.Shift(percent(node, "canaryPercent", at, d.canaryPercent(), 0.1),
                 integer(node, "canaryBakeMinutes", at, d.canaryBakeMinutes(), 0, 1440),
@@ -210,6 +209,21 @@ public final class ConfigParser {
                     + " the test listener rule needs one of its own, such as X-Pushdeploy-Test");
         }
         return new Strategy(type, url, header, text(node, "testHeaderValue", at, HEADER_VALUE), shift);
+    }
+
+    /**
+     * {@code url} when it is an http(s) URL of at most {@value #MAX_URL} characters naming a host, with no credentials
+     * before it (the probe's result, URL included, is logged and notified): {@link #HTTP_URL}, the pattern the template
+     * gives its SmokeCheckUrl parameter.
+     */
+    private static String httpUrl(String url, String where) {
+        if (url.length() <= MAX_URL && HTTP_URL.matcher(url).matches()) {
+            return url;
+        }
+        if (url.matches("https?://[^\\s/?#]*@.*")) {
+            throw new ConfigurationException(where + ": must not carry credentials (user info): the URL is logged and notified");
+        }
+        throw new ConfigurationException(where + ": must be an http(s) URL naming a host, at most " + MAX_URL + " characters");
     }
 
     private static double percent(Object node, String field, String at, double fallback, double min) {

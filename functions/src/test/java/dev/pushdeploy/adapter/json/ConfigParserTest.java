@@ -64,6 +64,9 @@ class ConfigParserTest {
 "no tasks                 | NOTASKS                                       | targets[0].desiredCount: must be an integer from 1 to 5000",
             "deadline too short       | DEADLINE                                      | targets[0].health.deadlineSeconds",
             "postgres without role    | PGROLE                                        | targets[0].secrets[0].role: is required",
+            "smoke URL not http       | SMOKEFTP                                      | targets[0].health.smokeUrl: must be an http(s) URL",
+            "smoke URL with password  | SMOKEPW                                       | targets[0].health.smokeUrl: must not carry credentials",
+            "smoke URL too long       | SMOKELONG                                     | targets[0].health.smokeUrl: must be an http(s) URL naming a host, at most 2048",
             "duplicate repository     | DUP                                           | targets[1].repository: web is mapped twice",
     })
     void rejectsInvalidDocumentsNamingTheField(String name, String document, String expected) {
@@ -75,6 +78,9 @@ class ConfigParserTest {
             case "NOTASKS" -> doc(",\"desiredCount\":0");
             case "DEADLINE" -> doc(",\"health\":{\"deadlineSeconds\":5}");
             case "PGROLE" -> doc(",\"secrets\":[{\"name\":\"K\",\"kind\":\"postgres\",\"parameter\":\"/p/k\",\"host\":\"h\",\"database\":\"d\"}]");
+            case "SMOKEFTP" -> doc(",\"health\":{\"smokeUrl\":\"ftp://web.example/health\"}");
+            case "SMOKEPW" -> doc(",\"health\":{\"smokeUrl\":\"http://admin:hunter2@web.example/health\"}");
+            case "SMOKELONG" -> doc(",\"health\":{\"smokeUrl\":\"http://web.example/" + "a".repeat(2048) + "\"}");
             case "DUP" -> "{\"targets\":[" + TARGET.formatted("") + "," + TARGET.formatted("").replace("\"web\",\"container", "\"api\",\"container") + "]}";
             default -> document;
         };
