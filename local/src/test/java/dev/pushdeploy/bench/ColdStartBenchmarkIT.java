@@ -158,10 +158,14 @@ class ColdStartBenchmarkIT {
 
     /** template.yaml's JAVA_TOOL_OPTIONS of the function whose Handler is {@code handler} (empty when it sets none). */
     private static String javaToolOptions(String handler) {
+        return functionProperties(handler).path("Environment").path("Variables").path(JAVA_TOOL_OPTIONS).asText("");
+    }
+
+    /** The properties of template.yaml's function whose handler is {@code handler}. */
+    private static JsonNode functionProperties(String handler) {
         return template.resources("AWS::Lambda::Function").values().stream()
                 .map(function -> function.path("Properties"))
                 .filter(properties -> properties.path("Handler").asText().startsWith("dev.pushdeploy.handler." + handler + "::"))
-                .map(properties -> properties.path("Environment").path("Variables").path(JAVA_TOOL_OPTIONS).asText(""))
                 .findFirst().orElseThrow(() -> new AssertionError("template.yaml has no function with the handler " + handler));
     }
 
@@ -170,11 +174,7 @@ class ColdStartBenchmarkIT {
 
     /** The MemorySize template.yaml gives the function whose handler is {@code handler}. */
     private static int memorySize(String handler) {
-        return template.resources("AWS::Lambda::Function").values().stream()
-                .map(function -> function.path("Properties"))
-                .filter(properties -> properties.path("Handler").asText().startsWith("dev.pushdeploy.handler." + handler + "::"))
-                .map(properties -> properties.path("MemorySize").asInt(128))
-                .findFirst().orElseThrow(() -> new AssertionError("template.yaml has no function with the handler " + handler));
+        return functionProperties(handler).path("MemorySize").asInt(128);
     }
 
     /** Where release-parameters.json's ResponseURL points: CloudFormation's presigned URL, taking the custom resource's answer. */
