@@ -90,6 +90,13 @@ class HttpSmokeCheckTest {
     }
 
     @Test
+    void aUrlThatDoesNotParseFailsTheProbeNotTheFunction() {
+        RolloutSnapshot.SmokeResult result = smoke.probe("http://[alb/health", 200);
+        assertFalse(result.ok());
+        assertTrue(result.detail().startsWith("GET http://[alb/health failed: IllegalArgumentException"), result.detail());
+    }
+
+    @Test
     void doesNotFollowRedirects() {
         assertFalse(smoke.probe(base + "/moved", 200).ok());
         assertTrue(smoke.probe(base + "/moved", 302).ok());
