@@ -57,9 +57,23 @@ public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
         }
     }
 
-    /** The status {@code url} answers a GET with; -1 when what came back was not HTTP. */
+    /**
+     * The status {@code url} answers a GET with; -1 when what came back was not HTTP. The connection's timeouts bound each
+     * connect and read; a deadline thread closes the connection once both timeouts have passed in all, so an answer
+     * trickled a byte at a time cannot hold the probe past them.
+     */
     private int exchange(URI url, Map<String, String> headers) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection(Proxy.NO_PROXY);
+        Thread deadline = new Thread(() -> {
+            try {
+                Thread.sleep(connectTimeout.plus(timeout).toMillis());
+                connection.disconnect();
+            } catch (InterruptedException e) {
+                // answered in time
+            }
+        }, "smoke-check-deadline");
+        deadline.setDaemon(true);
+        deadline.start();
         try {
             connection.setRequestMethod("GET");
             connection.setInstanceFollowRedirects(false);
@@ -70,7 +84,18 @@ public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
             headers.forEach(connection::setRequestProperty);
             return connection.getResponseCode();
         } finally {
+            deadline.interrupt();
             connection.disconnect();
+            joinQuietly(deadline);
+        }
+    }
+
+    /** Waits for the deadline thread to end (it ends at once when interrupted), so none outlives a probe or a snapshot. */
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

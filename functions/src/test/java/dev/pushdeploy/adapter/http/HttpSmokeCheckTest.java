@@ -13,6 +13,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class HttpSmokeCheckTest {
     private HttpServer server;
@@ -94,6 +95,37 @@ class HttpSmokeCheckTest {
         RolloutSnapshot.SmokeResult result = smoke.probe("http://[alb/health", 200);
         assertFalse(result.ok());
         assertTrue(result.detail().startsWith("GET http://[alb/health failed: IllegalArgumentException"), result.detail());
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anAnswerTrickledAByteAtATimeIsCutAtTheDeadline() throws Exception {
+        try (ServerSocket trickle = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (java.net.Socket client = trickle.accept()) {
+                    for (byte b : "HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+                        client.getOutputStream().write(b);
+                        client.getOutputStream().flush();
+                        Thread.sleep(150);
+                    }
+                    while (true) {
+                        client.getOutputStream().write('a');
+                        client.getOutputStream().flush();
+                        Thread.sleep(150);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the probe hung up
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            long start = System.nanoTime();
+            RolloutSnapshot.SmokeResult result = smoke.probe("http://127.0.0.1:" + trickle.getLocalPort() + "/", 200);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertFalse(result.ok(), result.detail());
+            assertTrue(result.detail().contains("failed: "), result.detail());
+            assertTrue(millis < 3_500, "connect and read timeouts of 1 s each bound the whole probe: " + millis + " ms");
+        }
     }
 
     @Test
