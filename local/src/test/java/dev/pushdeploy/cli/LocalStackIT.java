@@ -258,6 +258,16 @@ class LocalStackIT {
      * and the record tells the operator's reason (StopExecution's cause).
      */
     private void cancel(CliProcess cli, Connection aws, URI control) throws Exception {
+        // time at the wall clock's pace while the run waits: skipped, its lock wait would run out between the commands
+        assertEquals(300, control(control, "/time/hold", Json.object().put("seconds", 300)).path("heldSeconds").asLong());
+        try {
+            cancelQueued(cli, aws, control);
+        } finally {
+            assertTrue(control(control, "/time/release", Json.object()).path("released").asBoolean());
+        }
+    }
+
+    private void cancelQueued(CliProcess cli, Connection aws, URI control) throws Exception {
         DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
         String table = dynamo.listTables().tableNames().get(0);
         Map<String, AttributeValue> lock = holdLock(dynamo, table);
@@ -346,6 +356,13 @@ class LocalStackIT {
                 .filter(line -> line.contains(requestId) || line.startsWith("event bus")).toList();
         throw new AssertionError(requestId + " still queued 120 s after it was cancelled; logged:\n"
                 + String.join("\n", seen.subList(Math.max(0, seen.size() - 40), seen.size())));
+    }
+
+    private static JsonNode control(URI control, String route, JsonNode body) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(control.resolve(route))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return Json.tree(response.body());
     }
 
     private static JsonNode push(URI control, String tag, String fate) throws IOException, InterruptedException {

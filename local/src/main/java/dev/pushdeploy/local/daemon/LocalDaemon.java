@@ -10,6 +10,7 @@ import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.local.time.TimeKeeper;
 import dev.pushdeploy.ops.CloudFormation;
 import dev.pushdeploy.ops.Connection;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The local stack as a long-lived process ({@code pushdeploy local up} starts it in the background):
@@ -34,8 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reach AWS — through its endpoint, with static credentials, reading the outputs of the stack it
  * registers in the emulator's CloudFormation. A small control endpoint on the loopback interface
  * does what has no AWS API: {@code docker push} of an image ({@code POST /push}, whose ECR event
- * goes through the template's rule), the count of mutating calls ({@code GET /writes}) and
- * stopping ({@code POST /down}).
+ * goes through the template's rule), the count of mutating calls ({@code GET /writes}), holding simulated time to
+ * the wall clock's pace while a client acts on a waiting run ({@code POST /time/hold}, at most {@value #MAX_HOLD_SECONDS}
+ * s, and {@code POST /time/release}) and stopping ({@code POST /down}).
  */
 public final class LocalDaemon {
     private final Path root;
@@ -43,6 +46,8 @@ public final class LocalDaemon {
     private final HttpServer control;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicReference<TimeKeeper.Activity> timeHeld = new AtomicReference<>();
+    static final long MAX_HOLD_SECONDS = 600;
 
     private LocalDaemon(Path root, LocalRuntime runtime) throws IOException {
         this.root = root;
@@ -138,6 +143,8 @@ public final class LocalDaemon {
                     case "GET /ping" -> answer.put("pid", ProcessHandle.current().pid());
                     case "GET /writes" -> runtime.writes().all().forEach(answer.putArray("writes")::add);
                     case "POST /push" -> push(body, answer);
+                    case "POST /time/hold" -> answer.put("heldSeconds", holdTime(body.path("seconds").asLong(MAX_HOLD_SECONDS)));
+                    case "POST /time/release" -> answer.put("released", releaseTime());
                     case "POST /down" -> {
                         answer.put("stopping", true);
                         new Thread(stopped::countDown, "local-stack-down").start();
@@ -158,6 +165,38 @@ public final class LocalDaemon {
                 out.write(bytes);
             }
         }
+    }
+
+    /**
+     * Simulated time runs at the wall clock's pace (no idle stretch is skipped) for {@code seconds} (1 to
+     * {@value #MAX_HOLD_SECONDS}) or until released; a new hold replaces the last.
+     */
+    private long holdTime(long seconds) {
+        long held = Math.clamp(seconds, 1, MAX_HOLD_SECONDS);
+        TimeKeeper.Activity activity = runtime.holdTime();
+        Optional.ofNullable(timeHeld.getAndSet(activity)).ifPresent(TimeKeeper.Activity::close);
+        Thread expiry = new Thread(() -> {
+            try {
+                Thread.sleep(held * 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (timeHeld.compareAndSet(activity, null)) {
+                activity.close();
+            }
+        }, "local-stack-time-hold");
+        expiry.setDaemon(true);
+        expiry.start();
+        return held;
+    }
+
+    private boolean releaseTime() {
+        TimeKeeper.Activity activity = timeHeld.getAndSet(null);
+        if (activity == null) {
+            return false;
+        }
+        activity.close();
+        return true;
     }
 
     /** A {@code docker push}: the image into ECR, its fate in the simulator, its ECR event through the template's rule. */
