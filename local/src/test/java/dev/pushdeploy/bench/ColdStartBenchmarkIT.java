@@ -247,8 +247,8 @@ class ColdStartBenchmarkIT {
                     assertEquals(List.of(), heavy(classes), c.handler() + " loaded Netty, Apache HTTP or Jackson databind classes");
                 }
                 try (Front front = Front.staged(emulator, c)) {
-                    measured[9][i] = underRuntimeClient(front.world, jvm, FLOOR, front.event);
-                    measured[10][i] = underRuntimeClient(front.world, jvm, "dev.pushdeploy.handler." + c.handler(), front.event);
+                    measured[9][i] = underRuntimeClient(front.world, jvm, FLOOR, front.event, 0);
+                    measured[10][i] = underRuntimeClient(front.world, jvm, "dev.pushdeploy.handler." + c.handler(), front.event, 0);
                 }
                 if (LAMBDA_CPU) {
                     try (Front front = Front.staged(emulator, c)) {
@@ -527,15 +527,8 @@ class ColdStartBenchmarkIT {
      * Milliseconds from starting the JVM to the response reaching the Runtime API, with {@code handler} started by Lambda's
      * runtime client ({@link RuntimeClient}) from a task root holding the deployment package and the floor, the function's
      * variables in the environment: what a cold start costs on Lambda before the first answer, the runtime's own start
-     * included.
-     */
-    private static long underRuntimeClient(World world, String jvm, String handler, Path event) throws Exception {
-        return underRuntimeClient(world, jvm, handler, event, 0);
-    }
-
-    /**
-     * As {@link #underRuntimeClient(World, String, String, Path)}, the process held to Lambda's CPU allocation for a function of
-     * {@code memoryMb} ({@link LambdaCpu}; 0: not held): one vCPU until it asks for its first event, then its share.
+     * included. With {@code memoryMb} above 0 the process is held to Lambda's CPU allocation for a function of that size
+     * ({@link LambdaCpu}): one vCPU until it asks for its first event, then its share.
      */
     private static long underRuntimeClient(World world, String jvm, String handler, Path event, int memoryMb) throws Exception {
         if (taskRoot == null) {
