@@ -18,6 +18,7 @@ import java.util.Map;
  * after it. The configuration refuses the header names this client would not send as given (Host, Connection, ...).
  */
 public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
+    private static final String MASK = "***";
     private final Duration connectTimeout;
     private final Duration timeout;
 
@@ -46,15 +47,37 @@ public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
             URI target = URI.create(url);
             if (Priming.active()) {
                 exchangeInProcess(target, headers);
-                return new RolloutSnapshot.SmokeResult(false, "GET " + url + " not sent while priming");
+                return new RolloutSnapshot.SmokeResult(false, "GET " + shown(url) + " not sent while priming");
             }
             int status = exchange(target, headers);
             return new RolloutSnapshot.SmokeResult(status == expectedStatus,
-                    "GET " + url + " answered " + status + " (expected " + expectedStatus + ")");
+                    "GET " + shown(url) + " answered " + status + " (expected " + expectedStatus + ")");
         } catch (IOException | IllegalArgumentException e) {
-            return new RolloutSnapshot.SmokeResult(false, "GET " + url + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            return new RolloutSnapshot.SmokeResult(false, "GET " + shown(url) + " failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage().replace(url, shown(url))));
         }
+    }
+
+    /**
+     * {@code url} as results name it: the query's values masked and the fragment left out. A result goes to logs,
+     * the run's record and notifications, and a health URL may carry a key in its query (the configuration already
+     * refuses credentials before the host); the request itself is sent as configured.
+     */
+    static String shown(String url) {
+        int fragment = url.indexOf('#');
+        String sent = fragment < 0 ? url : url.substring(0, fragment);
+        int query = sent.indexOf('?');
+        if (query < 0) {
+            return sent;
+        }
+        StringBuilder shown = new StringBuilder(sent.substring(0, query + 1));
+        String[] parameters = sent.substring(query + 1).split("&", -1);
+        for (int i = 0; i < parameters.length; i++) {
+            String parameter = parameters[i];
+            shown.append(i == 0 ? "" : "&").append(parameter.isEmpty() ? ""
+                    : parameter.indexOf('=') < 0 ? MASK : parameter.substring(0, parameter.indexOf('=') + 1) + MASK);
+        }
+        return shown.toString();
     }
 
     /**

@@ -98,6 +98,41 @@ class HttpSmokeCheckTest {
     }
 
     @Test
+    void aKeyInTheQueryIsSentButNeverShown() {
+        java.util.concurrent.atomic.AtomicReference<String> received = new java.util.concurrent.atomic.AtomicReference<>();
+        server.createContext("/keyed", exchange -> {
+            received.set(exchange.getRequestURI().getRawQuery());
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        RolloutSnapshot.SmokeResult result = smoke.probe(base + "/keyed?api_key=s3cr3t&region=eu", 200);
+        assertEquals("api_key=s3cr3t&region=eu", received.get());
+        assertEquals("GET " + base + "/keyed?api_key=***&region=*** answered 503 (expected 200)", result.detail());
+    }
+
+    @Test
+    void aKeyInAUrlThatDoesNotParseIsNotShownEither() {
+        RolloutSnapshot.SmokeResult result = smoke.probe("http://alb/health?key=s3cr3t&x=a b", 200);
+        assertFalse(result.ok());
+        assertFalse(result.detail().contains("s3cr3t"), result.detail());
+        assertTrue(result.detail().startsWith("GET http://alb/health?key=***&x=*** failed: IllegalArgumentException"), result.detail());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "https://alb/health                      | https://alb/health",
+            "https://alb/health?                     | https://alb/health?",
+            "https://alb/health?key=s3cr3t           | https://alb/health?key=***",
+            "https://alb/health?s3cr3t               | https://alb/health?***",
+            "https://alb/health?a=1&&b=&c            | https://alb/health?a=***&&b=***&***",
+            "https://alb/health?key=a=b#part         | https://alb/health?key=***",
+            "https://alb/health#key=s3cr3t           | https://alb/health",
+    })
+    void showsAUrlWithItsQueryValuesMasked(String url, String shown) {
+        assertEquals(shown, HttpSmokeCheck.shown(url));
+    }
+
+    @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void anAnswerTrickledAByteAtATimeIsCutAtTheDeadline() throws Exception {
         try (ServerSocket trickle = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
