@@ -66,9 +66,14 @@ Patches, all measured on moto 5.2.1:
     object's Execution.RedriveCount counts the redrives, DescribeExecution says redriveCount and
     redriveDate, the state machine's TimeoutSeconds counts from the redrive, and the execution's status
     changes (RUNNING, then its new end) are published again. A RUNNING or SUCCEEDED execution, or one
-    that reached the history's limit, is ExecutionNotRedrivable. It resumes in a top-level state: a Map or
-    Parallel state it ended in runs again whole, where Step Functions runs again only the iterations and
-    branches that failed or were aborted (the others keep their results); and it is not refused after 14 days.
+    that reached the history's limit, is ExecutionNotRedrivable. It resumes in a top-level state; a
+    Parallel state it ended in runs again whole, where Step Functions runs again only the branches that
+    failed or were aborted (the state machines here have none); and it is not refused after 14 days.
+  * An inline Map state a redriven execution resumes in runs every iteration again. Step Functions runs
+    again only the iterations that failed, were aborted or never started; those that succeeded keep their
+    results and are not run (RedriveExecution's API reference). Each iteration that succeeds is recorded
+    (by execution, start time, Map state and index: at most ITERATIONS_KEPT of them, the oldest dropped first),
+    and in an attempt after the one that recorded it the iteration takes its recorded result instead of running.
   * The interpreter's own errors (InvalidDefinition, TaskTimedOut, TaskDoesNotExist and the rest of
     its API's) answered an empty __type: the SDK saw a bare SfnException where Step Functions names the
     error (InvalidDefinitionException...). Each answers its type.
@@ -117,6 +122,7 @@ import urllib.parse
 from moto.stepfunctions.models import StateMachine
 
 _SHARED = ("executions", "backend", "versions", "latest_version", "aliases")
+ITERATIONS_KEPT = 10000
 LIMITS = {"historyEvents": 25000}
 
 
@@ -956,6 +962,37 @@ def _executions_can_be_redriven():
     StepFunctionResponse.describe_execution = describe_execution
 
 
+def _redrives_keep_succeeded_iterations():
+    """A redriven execution's inline Map runs only the iterations that did not succeed in an earlier attempt."""
+    from collections import OrderedDict
+
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.iteration_worker import IterationWorker
+
+    original = IterationWorker._eval_job
+    succeeded = OrderedDict()  # (execution, start, map, index) -> (attempt, result)
+    lock = _threading.Lock()
+
+    def _eval_job(self, env, job):
+        execution = env.states.context_object.context_object_data["Execution"]
+        attempt = execution.get("RedriveCount", 0)
+        key = (execution["Id"], str(execution.get("StartTime")), self._work_name, job.job_index)
+        with lock:
+            earlier = succeeded.get(key)
+            if earlier is not None and earlier[0] < attempt:
+                succeeded[key] = (attempt, earlier[1])
+                job.job_output = copy.deepcopy(earlier[1])
+                return
+        original(self, env, job)
+        if not isinstance(job.job_output, Exception):
+            with lock:
+                succeeded[key] = (attempt, copy.deepcopy(job.job_output))
+                succeeded.move_to_end(key)
+                while len(succeeded) > ITERATIONS_KEPT:
+                    succeeded.popitem(last=False)
+
+    IterationWorker._eval_job = _eval_job
+
+
 def _parser_errors_have_their_type():
     """The interpreter's errors (InvalidDefinition, TaskTimedOut, TaskDoesNotExist...) name their type in an attribute
     moto's JSON errors do not read, so they answered an empty __type and the SDK could not tell them apart."""
@@ -1051,6 +1088,7 @@ def main():
     _history_is_paged()
     _context_has_redrive_count()
     _executions_can_be_redriven()
+    _redrives_keep_succeeded_iterations()
     _services_keep_their_deployment_configuration()
     _capacity_only_when_asked()
     _parser_errors_have_their_type()

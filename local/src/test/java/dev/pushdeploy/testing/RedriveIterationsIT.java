@@ -1,0 +1,109 @@
+package dev.pushdeploy.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.pushdeploy.ops.Json;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * A redriven execution's inline Map runs again only the iterations that failed, were aborted or never started; those
+ * that succeeded keep their results and do not run (RedriveExecution's API reference: "For workflows that include an
+ * Inline Map or Parallel state, RedriveExecution API action reschedules and redrives only the iterations and branches
+ * that failed or aborted"). Each iteration's result names the attempt that ran it ({@code $$.Execution.RedriveCount}).
+ */
+@ExtendWith(EmulatorExtension.class)
+class RedriveIterationsIT {
+    private static final String ROLE = "arn:aws:iam::123456789012:role/states";
+    /** Items run one at a time; an item marked {@code hold} fails (or, with {@code wait}, waits an hour) in the first attempt only. */
+    private static final String EACH = """
+            {"StartAt": "Each", "States": {
+              "Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1,
+                "ItemSelector": {"n.$": "$$.Map.Item.Value.n", "hold.$": "$$.Map.Item.Value.hold",
+                                 "attempt.$": "$$.Execution.RedriveCount"},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Check", "States": {
+                  "Check": {"Type": "Choice", "Choices": [
+                      {"And": [{"Variable": "$.hold", "StringEquals": "fail"}, {"Variable": "$.attempt", "NumericEquals": 0}],
+                       "Next": "Boom"},
+                      {"And": [{"Variable": "$.hold", "StringEquals": "wait"}, {"Variable": "$.attempt", "NumericEquals": 0}],
+                       "Next": "Hold"}],
+                    "Default": "Done"},
+                  "Boom": {"Type": "Fail", "Error": "FirstAttempt"},
+                  "Hold": {"Type": "Wait", "Seconds": 3600, "Next": "Done"},
+                  "Done": {"Type": "Pass", "End": true}}},
+                "End": true}}}
+            """;
+
+    @Test
+    void theIterationsThatFailedOrNeverStartedRunAgainTheOneThatSucceededKeepsItsResult(Emulator emulator) throws Exception {
+        emulator.reset();
+        SfnClient sfn = emulator.client(SfnClient.builder());
+        String machine = sfn.createStateMachine(r -> r.name("each-fails").roleArn(ROLE).definition(EACH)).stateMachineArn();
+        String arn = sfn.startExecution(r -> r.stateMachineArn(machine).name("fails-once").input("""
+                {"items": [{"n": 0, "hold": "no"}, {"n": 1, "hold": "fail"}, {"n": 2, "hold": "no"}]}""")).executionArn();
+        assertEquals("FAILED", ended(sfn, arn));
+        assertEquals(List.of(0, 1), iterationsStarted(sfn, arn, false));
+
+        sfn.redriveExecution(r -> r.executionArn(arn));
+        assertEquals("SUCCEEDED", ended(sfn, arn));
+        assertEquals(List.of(1, 2), iterationsStarted(sfn, arn, true), "only the failed and the unstarted iterations ran again");
+        assertEquals(Json.tree("""
+                [{"n": 0, "hold": "no", "attempt": 0}, {"n": 1, "hold": "fail", "attempt": 1}, {"n": 2, "hold": "no", "attempt": 1}]"""),
+                Json.tree(sfn.describeExecution(r -> r.executionArn(arn)).output()));
+    }
+
+    @Test
+    void anIterationAbortedByAStopRunsAgainTheOneThatSucceededDoesNot(Emulator emulator) throws Exception {
+        emulator.reset();
+        SfnClient sfn = emulator.client(SfnClient.builder());
+        String machine = sfn.createStateMachine(r -> r.name("each-waits").roleArn(ROLE).definition(EACH)).stateMachineArn();
+        String arn = sfn.startExecution(r -> r.stateMachineArn(machine).name("stopped-once").input("""
+                {"items": [{"n": 0, "hold": "no"}, {"n": 1, "hold": "wait"}]}""")).executionArn();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (history(sfn, arn).stream().noneMatch(e -> e.typeAsString().equals("WaitStateEntered"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the second iteration never reached its Wait state");
+            }
+            Thread.sleep(50);
+        }
+        sfn.stopExecution(r -> r.executionArn(arn).error("Operator").cause("stopped while an iteration waited"));
+        assertEquals("ABORTED", ended(sfn, arn));
+
+        sfn.redriveExecution(r -> r.executionArn(arn));
+        assertEquals("SUCCEEDED", ended(sfn, arn));
+        assertEquals(List.of(1), iterationsStarted(sfn, arn, true), "only the aborted iteration ran again");
+        assertEquals(Json.tree("""
+                [{"n": 0, "hold": "no", "attempt": 0}, {"n": 1, "hold": "wait", "attempt": 1}]"""),
+                Json.tree(sfn.describeExecution(r -> r.executionArn(arn)).output()));
+    }
+
+    /** The indexes of the iterations started before the execution's first redrive, or after it. */
+    private static List<Integer> iterationsStarted(SfnClient sfn, String arn, boolean afterRedrive) {
+        List<HistoryEvent> events = history(sfn, arn);
+        long redriven = events.stream().filter(e -> e.typeAsString().equals("ExecutionRedriven"))
+                .mapToLong(HistoryEvent::id).findFirst().orElse(Long.MAX_VALUE);
+        return events.stream()
+                .filter(e -> e.typeAsString().equals("MapIterationStarted") && (e.id() > redriven) == afterRedrive)
+                .map(e -> e.mapIterationStartedEventDetails().index())
+                .toList();
+    }
+
+    private static List<HistoryEvent> history(SfnClient sfn, String arn) {
+        return sfn.getExecutionHistoryPaginator(r -> r.executionArn(arn).maxResults(1000)).events().stream().toList();
+    }
+
+    private static String ended(SfnClient sfn, String arn) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String status = sfn.describeExecution(r -> r.executionArn(arn)).statusAsString();
+            if (!status.equals("RUNNING")) {
+                return status;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(arn + " still runs after a minute");
+    }
+}
