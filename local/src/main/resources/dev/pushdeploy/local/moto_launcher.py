@@ -74,6 +74,9 @@ Patches, all measured on moto 5.2.1:
     results and are not run (RedriveExecution's API reference). Each iteration that succeeds is recorded
     (by execution, start time, Map state and index: at most ITERATIONS_KEPT of them, the oldest dropped first),
     and in an attempt after the one that recorded it the iteration takes its recorded result instead of running.
+  * A Catch whose Next is its own state (the deploy workflow's WaitForRollout catches its States.Timeout so)
+    went to the state's Next instead: the interpreter takes a next state equal to the current one as "not
+    set by a catcher". Step Functions follows the catcher's Next; a caught error now always does.
   * The interpreter's own errors (InvalidDefinition, TaskTimedOut, TaskDoesNotExist and the rest of
     its API's) answered an empty __type: the SDK saw a bare SfnException where Step Functions names the
     error (InvalidDefinitionException...). Each answers its type.
@@ -993,6 +996,31 @@ def _redrives_keep_succeeded_iterations():
     IterationWorker._eval_job = _eval_job
 
 
+def _catchers_may_go_back_to_their_state():
+    """A caught error goes to the catcher's Next, even when that is the state that failed."""
+    from moto.stepfunctions.parser.asl.component.common.catch.catcher_decl import CatcherDecl
+    from moto.stepfunctions.parser.asl.component.common.catch.catcher_outcome import CatcherOutcomeCaught
+    from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
+
+    original_catch = CatcherDecl._eval_body
+    original_next = CommonStateField._set_next
+
+    def catch(self, env):
+        original_catch(self, env)
+        if isinstance(env.stack[-1], CatcherOutcomeCaught):
+            env.pushdeploy_caught_to = self.next_decl.name
+
+    def set_next(self, env):
+        caught_to = getattr(env, "pushdeploy_caught_to", None)
+        env.pushdeploy_caught_to = None
+        if caught_to is not None and env.next_state_name == caught_to:
+            return
+        original_next(self, env)
+
+    CatcherDecl._eval_body = catch
+    CommonStateField._set_next = set_next
+
+
 def _parser_errors_have_their_type():
     """The interpreter's errors (InvalidDefinition, TaskTimedOut, TaskDoesNotExist...) name their type in an attribute
     moto's JSON errors do not read, so they answered an empty __type and the SDK could not tell them apart."""
@@ -1089,6 +1117,7 @@ def main():
     _context_has_redrive_count()
     _executions_can_be_redriven()
     _redrives_keep_succeeded_iterations()
+    _catchers_may_go_back_to_their_state()
     _services_keep_their_deployment_configuration()
     _capacity_only_when_asked()
     _parser_errors_have_their_type()
