@@ -1,0 +1,115 @@
+package dev.pushdeploy.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every state machine of template.yaml (the release's too, with a second service), its definition as the stack gives
+ * it (DefinitionSubstitutions applied), passes asl-validator, an Amazon States Language validator written
+ * elsewhere (the ASL's JSON schema, every transition's target, the paths): cfn-lint does not read a
+ * DefinitionS3Location file, and moto's interpreter accepts what Step Functions would refuse. The validator is
+ * installed from npm with the lockfile in {@code src/test/asl-validator} ({@code npm ci}, into target/); a missing
+ * npm fails the test.
+ */
+class AslValidatorIT {
+    private static final Path PACKAGE = Path.of("src/test/asl-validator").toAbsolutePath();
+    private static final Path INSTALLED = Path.of("target/asl-validator").toAbsolutePath();
+
+    private static Path validator;
+
+    @BeforeAll
+    static void install() throws Exception {
+        Files.createDirectories(INSTALLED);
+        for (String file : List.of("package.json", "package-lock.json")) {
+            Files.copy(PACKAGE.resolve(file), INSTALLED.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        validator = INSTALLED.resolve("node_modules/.bin/asl-validator");
+        if (!Files.isExecutable(validator)) {
+            Result npm = run(INSTALLED, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"),
+                    "npm (Node.js) is not installed: the ASL check installs asl-validator with it");
+            assertEquals(0, npm.exitCode(), "npm ci: " + npm.output());
+        }
+    }
+
+    @Test
+    void everyStateMachineOfTheTemplateIsValidAsl(@TempDir Path dir) throws Exception {
+        List<PipelineTemplate.StateMachineSpec> machines = new ArrayList<>();
+        PipelineTemplate withRelease = PipelineTemplate.expand(Repo.TEMPLATE_FILE, Map.of(), 2)
+                .deploy(name -> Optional.of("none"), PipelineTemplate.localNames()
+                        .bind(Map.of("Database.Endpoint.Address", "localhost", "Database.Endpoint.Port", "5432")).withPlaceholders());
+        machines.add(withRelease.stateMachine());
+        machines.addAll(withRelease.otherStateMachines());
+        assertEquals(2, machines.size(), "the deployment's and the release's state machines");
+
+        List<String> args = new ArrayList<>();
+        for (PipelineTemplate.StateMachineSpec machine : machines) {
+            String text = machine.definitionText();
+            assertTrue(!text.contains("${"), machine.logicalId() + " has a placeholder no substitution fills");
+            Path file = dir.resolve(machine.logicalId() + ".asl.json");
+            Files.writeString(file, text);
+            args.addAll(List.of("--json-path", file.toString()));
+        }
+        Result result = validate(args);
+        assertEquals(0, result.exitCode(), result.output());
+        for (PipelineTemplate.StateMachineSpec machine : machines) {
+            assertTrue(result.output().contains("✓ State machine definition \"" + dir.resolve(machine.logicalId() + ".asl.json")
+                    + "\" is valid"), result.output());
+        }
+    }
+
+    /** The validator finds what it is there for: a transition to no state, a time limit that is not a number. */
+    @Test
+    void itRefusesADefinitionThatStepFunctionsWouldRefuse(@TempDir Path dir) throws Exception {
+        String deploy = Files.readString(Repo.ASL_FILE);
+        Path missingTarget = dir.resolve("missing-target.json");
+        Files.writeString(missingTarget, deploy.replace("\"Next\": \"Verdict\"", "\"Next\": \"Verdct\""));
+        Path stringTimeout = dir.resolve("string-timeout.json");
+        Files.writeString(stringTimeout, deploy.replaceFirst("\"TimeoutSeconds\": (\\d+)", "\"TimeoutSeconds\": \"$1\""));
+
+        Result missing = validate(List.of("--json-path", missingTarget.toString()));
+        assertEquals(1, missing.exitCode(), missing.output());
+        assertTrue(missing.output().contains("Missing 'StartAt'|'Next'|'Default' target: Verdct"), missing.output());
+        Result string = validate(List.of("--json-path", stringTimeout.toString()));
+        assertEquals(1, string.exitCode(), string.output());
+        assertTrue(string.output().contains("TimeoutSeconds is invalid. must be integer"), string.output());
+    }
+
+    private static Result validate(List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(validator.toString()));
+        command.addAll(args);
+        return run(INSTALLED, command, "asl-validator did not start");
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    private static Result run(Path dir, List<String> command, String whenMissing) throws Exception {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException(whenMissing + ": " + e.getMessage(), e);
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " did not finish");
+        }
+        return new Result(process.exitValue(), output.strip());
+    }
+}
