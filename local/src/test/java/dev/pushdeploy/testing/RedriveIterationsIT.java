@@ -44,11 +44,11 @@ class RedriveIterationsIT {
         String machine = sfn.createStateMachine(r -> r.name("each-fails").roleArn(ROLE).definition(EACH)).stateMachineArn();
         String arn = sfn.startExecution(r -> r.stateMachineArn(machine).name("fails-once").input("""
                 {"items": [{"n": 0, "hold": "no"}, {"n": 1, "hold": "fail"}, {"n": 2, "hold": "no"}]}""")).executionArn();
-        assertEquals("FAILED", ended(sfn, arn));
+        assertEquals("FAILED", WorkDoneOnceIT.ended(sfn, arn));
         assertEquals(List.of(0, 1), iterationsStarted(sfn, arn, false));
 
         sfn.redriveExecution(r -> r.executionArn(arn));
-        assertEquals("SUCCEEDED", ended(sfn, arn));
+        assertEquals("SUCCEEDED", WorkDoneOnceIT.ended(sfn, arn));
         assertEquals(List.of(1, 2), iterationsStarted(sfn, arn, true), "only the failed and the unstarted iterations ran again");
         assertEquals(Json.tree("""
                 [{"n": 0, "hold": "no", "attempt": 0}, {"n": 1, "hold": "fail", "attempt": 1}, {"n": 2, "hold": "no", "attempt": 1}]"""),
@@ -70,10 +70,10 @@ class RedriveIterationsIT {
             Thread.sleep(50);
         }
         sfn.stopExecution(r -> r.executionArn(arn).error("Operator").cause("stopped while an iteration waited"));
-        assertEquals("ABORTED", ended(sfn, arn));
+        assertEquals("ABORTED", WorkDoneOnceIT.ended(sfn, arn));
 
         sfn.redriveExecution(r -> r.executionArn(arn));
-        assertEquals("SUCCEEDED", ended(sfn, arn));
+        assertEquals("SUCCEEDED", WorkDoneOnceIT.ended(sfn, arn));
         assertEquals(List.of(1), iterationsStarted(sfn, arn, true), "only the aborted iteration ran again");
         assertEquals(Json.tree("""
                 [{"n": 0, "hold": "no", "attempt": 0}, {"n": 1, "hold": "wait", "attempt": 1}]"""),
@@ -93,17 +93,5 @@ class RedriveIterationsIT {
 
     private static List<HistoryEvent> history(SfnClient sfn, String arn) {
         return sfn.getExecutionHistoryPaginator(r -> r.executionArn(arn).maxResults(1000)).events().stream().toList();
-    }
-
-    private static String ended(SfnClient sfn, String arn) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            String status = sfn.describeExecution(r -> r.executionArn(arn)).statusAsString();
-            if (!status.equals("RUNNING")) {
-                return status;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(arn + " still runs after a minute");
     }
 }

@@ -92,7 +92,8 @@ class WorkDoneOnceIT {
                 "valid again after a reset");
     }
 
-    private static String ended(SfnClient sfn, String arn) throws InterruptedException {
+    /** How the execution ended, once it has (a minute at most). */
+    static String ended(SfnClient sfn, String arn) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             String status = sfn.describeExecution(r -> r.executionArn(arn)).statusAsString();
