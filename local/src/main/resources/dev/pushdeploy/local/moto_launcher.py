@@ -73,7 +73,8 @@ Patches, all measured on moto 5.2.1:
     again only the iterations that failed, were aborted or never started; those that succeeded keep their
     results and are not run (RedriveExecution's API reference). Each iteration that succeeds is recorded
     (by execution, start time, Map state and index: at most ITERATIONS_KEPT of them, the oldest dropped first),
-    and in an attempt after the one that recorded it the iteration takes its recorded result instead of running.
+    and when a redrive resumes in that Map state, the iteration takes its recorded result instead of running
+    (once: the same Map entered again in that attempt runs whole, as does one the redrive did not resume in).
   * A Catch whose Next is its own state (the deploy workflow's WaitForRollout catches its States.Timeout so)
     went to the state's Next instead: the interpreter takes a next state equal to the current one as "not
     set by a catcher". Step Functions follows the catcher's Next; a caught error now always does.
@@ -126,6 +127,8 @@ from moto.stepfunctions.models import StateMachine
 
 _SHARED = ("executions", "backend", "versions", "latest_version", "aliases")
 ITERATIONS_KEPT = 10000
+# execution ARN -> (redrive count, the state that redrive resumed in), for the Map iterations' redrive
+RESUMED_IN = {}
 LIMITS = {"historyEvents": 25000}
 
 
@@ -942,6 +945,9 @@ def _executions_can_be_redriven():
         worker = RedrivenWorker(execution.exec_worker, found[0], found[1], count, now)
         execution.pushdeploy_redrive_count = count
         execution.pushdeploy_redrive_date = now
+        RESUMED_IN[arn] = (count, found[0])
+        while len(RESUMED_IN) > ITERATIONS_KEPT:
+            RESUMED_IN.pop(next(iter(RESUMED_IN)))
         execution.exec_worker = worker
         execution.exec_status = ExecutionStatus.RUNNING
         execution.stop_date = execution.error = execution.cause = None
@@ -981,7 +987,8 @@ def _redrives_keep_succeeded_iterations():
         key = (execution["Id"], str(execution.get("StartTime")), self._work_name, job.job_index)
         with lock:
             earlier = succeeded.get(key)
-            if earlier is not None and earlier[0] < attempt:
+            resumed_here = RESUMED_IN.get(execution["Id"]) == (attempt, self._work_name)
+            if earlier is not None and earlier[0] < attempt and resumed_here:
                 succeeded[key] = (attempt, earlier[1])
                 job.job_output = copy.deepcopy(earlier[1])
                 return

@@ -37,6 +37,26 @@ class RedriveIterationsIT {
                 "End": true}}}
             """;
 
+    /** A, then B, whose iterations fail in the first attempt; then once more A and B through a loop. */
+    private static final String LOOP = """
+            {"StartAt": "A", "States": {
+              "A": {"Type": "Map", "ItemsPath": "$.items",
+                "ItemSelector": {"n.$": "$$.Map.Item.Value", "attempt.$": "$$.Execution.RedriveCount"},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+                "ResultPath": "$.a", "Next": "B"},
+              "B": {"Type": "Map", "ItemsPath": "$.items",
+                "ItemSelector": {"n.$": "$$.Map.Item.Value", "attempt.$": "$$.Execution.RedriveCount"},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Check", "States": {
+                  "Check": {"Type": "Choice", "Choices": [{"Variable": "$.attempt", "NumericEquals": 0, "Next": "Boom"}],
+                            "Default": "P"},
+                  "Boom": {"Type": "Fail", "Error": "FirstAttempt"},
+                  "P": {"Type": "Pass", "End": true}}},
+                "ResultPath": "$.b", "Next": "C"},
+              "C": {"Type": "Choice", "Choices": [{"Variable": "$.looped", "IsPresent": true, "Next": "Done"}], "Default": "Mark"},
+              "Mark": {"Type": "Pass", "Result": true, "ResultPath": "$.looped", "Next": "A"},
+              "Done": {"Type": "Succeed"}}}
+            """;
+
     @Test
     void theIterationsThatFailedOrNeverStartedRunAgainTheOneThatSucceededKeepsItsResult(Emulator emulator) throws Exception {
         emulator.reset();
@@ -78,6 +98,26 @@ class RedriveIterationsIT {
         assertEquals(Json.tree("""
                 [{"n": 0, "hold": "no", "attempt": 0}, {"n": 1, "hold": "wait", "attempt": 1}]"""),
                 Json.tree(sfn.describeExecution(r -> r.executionArn(arn)).output()));
+    }
+
+    /**
+     * Only the Map the redrive resumes in keeps its iterations' results, and only once: a Map the execution enters
+     * again after the redrive (here the first, through a loop, and the second a second time) runs whole.
+     */
+    @Test
+    void aMapEnteredAgainAfterTheRedriveRunsWhole(Emulator emulator) throws Exception {
+        emulator.reset();
+        SfnClient sfn = emulator.client(SfnClient.builder());
+        String machine = sfn.createStateMachine(r -> r.name("loops").roleArn(ROLE).definition(LOOP)).stateMachineArn();
+        String arn = sfn.startExecution(r -> r.stateMachineArn(machine).name("loops-once").input("{\"items\": [0, 1]}"))
+                .executionArn();
+        assertEquals("FAILED", WorkDoneOnceIT.ended(sfn, arn));
+
+        sfn.redriveExecution(r -> r.executionArn(arn));
+        assertEquals("SUCCEEDED", WorkDoneOnceIT.ended(sfn, arn));
+        assertEquals(List.of(0, 1, 0, 1, 0, 1), iterationsStarted(sfn, arn, true), "B, then A and B again, each whole");
+        assertEquals(Json.tree("[{\"n\": 0, \"attempt\": 1}, {\"n\": 1, \"attempt\": 1}]"),
+                Json.tree(sfn.describeExecution(r -> r.executionArn(arn)).output()).path("a"));
     }
 
     /** The indexes of the iterations started before the execution's first redrive, or after it. */
