@@ -31,6 +31,7 @@ import java.util.List;
  * checks it and resumes the workflow once the verdict is final ({@link RolloutWatcher}).
  */
 public final class RolloutEventHandler extends StepHandler<RolloutEventHandler.Event, RolloutEventHandler.Answer> {
+    static final String TASK_STATE_CHANGE = "ECS Task State Change";
     /** The fields of an ECS event (deployment or task state change) this function reads. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Event(String source, @JsonProperty("detail-type") String detailType, List<String> resources, Detail detail)
@@ -58,12 +59,12 @@ public final class RolloutEventHandler extends StepHandler<RolloutEventHandler.E
     /** The event's detail, as far as it is read. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Detail(String eventName, String deploymentId, String clusterArn, String group, String lastStatus,
-                         String stopCode) {
+                         String stopCode, String taskDefinitionArn) {
     }
 
     /**
-     * @param waited whether a workflow waited for the service
-     * @param check  the check made, null when nothing waited
+     * @param waited whether the event re-checked a rollout a workflow waits for
+     * @param check  the check made, null when none was
      */
     public record Answer(String service, boolean waited, CheckResult check) {
     }
@@ -97,7 +98,7 @@ public final class RolloutEventHandler extends StepHandler<RolloutEventHandler.E
     protected Event primingInput(PrimingSample sample) {
         String service = "arn:aws:ecs:us-east-1:000000000000:service/" + sample.target().cluster() + "/" + sample.target().service();
         return new Event("aws.ecs", "ECS Deployment State Change", List.of(service),
-                new Detail("SERVICE_DEPLOYMENT_IN_PROGRESS", null, null, null, null, null));
+                new Detail("SERVICE_DEPLOYMENT_IN_PROGRESS", null, null, null, null, null, null));
     }
 
     @Override
@@ -108,7 +109,9 @@ public final class RolloutEventHandler extends StepHandler<RolloutEventHandler.E
                     + ", detail-type " + event.detailType() + ")");
         }
         String[] parts = key.split("/", 2);
-        CheckResult check = watcher.onEvent(parts[0], parts[1], log).orElse(null);
+        String stoppedRevision = TASK_STATE_CHANGE.equals(event.detailType()) && event.detail() != null
+                ? event.detail().taskDefinitionArn() : null;
+        CheckResult check = watcher.onEvent(parts[0], parts[1], stoppedRevision, log).orElse(null);
         return new Answer(key, check != null, check);
     }
 }

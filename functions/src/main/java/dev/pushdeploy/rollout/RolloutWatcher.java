@@ -62,9 +62,24 @@ public final class RolloutWatcher {
      * the run, if it still runs, learns so at its own next check.
      */
     public Optional<CheckResult> onEvent(String cluster, String service, StepLog log) {
+        return onEvent(cluster, service, null, log);
+    }
+
+    /**
+     * The same for a task of the service that stopped, of revision {@code stoppedRevision} (null when the event
+     * does not say): a task of another revision than the one the rollout brings (an old task the rollout
+     * replaces) is no evidence about it, so nothing is checked (empty); ECS's deployment events and the
+     * recheck still come.
+     */
+    public Optional<CheckResult> onEvent(String cluster, String service, String stoppedRevision, StepLog log) {
         Optional<Watch> watch = watches.find(cluster, service);
         if (watch.isEmpty()) {
             log.info("no workflow waits for the service", "cluster", cluster, "service", service);
+            return Optional.empty();
+        }
+        String watched = watch.get().rollout().taskDefinition();
+        if (stoppedRevision != null && watched != null && !stoppedRevision.equals(watched)) {
+            log.info("a task of another revision stopped: nothing to check", "stopped", stoppedRevision, "rollout", watched);
             return Optional.empty();
         }
         CheckResult result;

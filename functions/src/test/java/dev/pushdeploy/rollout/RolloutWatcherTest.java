@@ -103,6 +103,27 @@ class RolloutWatcherTest {
         assertTrue(watches.isEmpty());
     }
 
+    /** Which stopped tasks re-check: the rollout's revision's, or one the event does not name; not an old task it replaces. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(value = {
+            "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1, false",
+            "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2, true",
+            "NULL,                                                     true",
+    }, nullValues = "NULL")
+    void aStoppedTaskReChecksOnlyWhenItIsOfTheRolloutsRevision(String stoppedRevision, boolean checks) {
+        observed.set(inProgress());
+        waiting.put("t1", true);
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        leases.clear();
+        observed.set(Snapshots.healthy());
+
+        Optional<CheckResult> result = watcher.onEvent("pushdeploy", "web", stoppedRevision, RolloutFixtures.log(RolloutFixtures.lines()));
+        assertEquals(checks, result.isPresent(), String.valueOf(result));
+        assertEquals(checks ? List.of("t1 HEALTHY") : List.of(), resumed);
+        assertEquals(checks ? 1 : 0, leases.size(), "a check renews the lease, a skip makes no call: " + leases);
+        assertEquals(!checks, watches.containsKey("pushdeploy/web"), "the watch stays for the next event");
+    }
+
     @Test
     void anEventForAServiceNobodyWaitsForChecksNothing() {
         observed.set(Snapshots.healthy());

@@ -177,7 +177,7 @@ public final class Snapshots {
         return this;
     }
 
-    RolloutSnapshot build() {
+    public RolloutSnapshot build() {
         return new RolloutSnapshot(new ServiceState(serviceTaskDefinition, deployments, targetGroups, events, strategy,
                 alternateTargetGroups, null, serviceDesired), tasks, targets, smoke, alarms, serviceDeployment, hook);
     }
