@@ -59,17 +59,10 @@ public final class RolloutWatcher {
      * An ECS event about a service: re-checks the rollout a workflow waits for, if any, and
      * resumes it when the verdict is final. Empty when nothing waits for the service, or when the
      * waiting run no longer holds the service's lock (stopped, taken over): its watch is dropped and
-     * the run, if it still runs, learns so at its own next check.
-     */
-    public Optional<CheckResult> onEvent(String cluster, String service, StepLog log) {
-        return onEvent(cluster, service, null, log);
-    }
-
-    /**
-     * The same for a task of the service that stopped, of revision {@code stoppedRevision} (null when the event
-     * does not say): a task of another revision than the one the rollout brings (an old task the rollout
-     * replaces) is no evidence about it, so nothing is checked (empty); ECS's deployment events and the
-     * recheck still come.
+     * the run, if it still runs, learns so at its own next check. {@code stoppedRevision} is the revision
+     * of the task a task event says stopped (null for other events, or when it does not say): a task of
+     * another revision than the one the rollout brings (an old task the rollout replaces) is no evidence
+     * about it, so nothing is checked (empty); ECS's deployment events and the recheck still come.
      */
     public Optional<CheckResult> onEvent(String cluster, String service, String stoppedRevision, StepLog log) {
         Optional<Watch> watch = watches.find(cluster, service);

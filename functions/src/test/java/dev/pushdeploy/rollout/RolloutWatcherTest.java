@@ -92,12 +92,12 @@ class RolloutWatcherTest {
         waiting.put("t1", true);
         watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
 
-        assertEquals(Verdict.IN_PROGRESS, watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()))
+        assertEquals(Verdict.IN_PROGRESS, watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()))
                 .orElseThrow().verdict());
         assertEquals(List.of(), resumed, "an intermediate event resumes nothing");
 
         observed.set(Snapshots.healthy());
-        assertEquals(Verdict.HEALTHY, watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()))
+        assertEquals(Verdict.HEALTHY, watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()))
                 .orElseThrow().verdict());
         assertEquals(List.of("t1 HEALTHY"), resumed);
         assertTrue(watches.isEmpty());
@@ -127,7 +127,7 @@ class RolloutWatcherTest {
     @Test
     void anEventForAServiceNobodyWaitsForChecksNothing() {
         observed.set(Snapshots.healthy());
-        assertEquals(Optional.empty(), watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines())));
+        assertEquals(Optional.empty(), watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())));
         assertEquals(List.of(), resumed);
     }
 
@@ -136,7 +136,7 @@ class RolloutWatcherTest {
         observed.set(inProgress());
         watcher.watch("stale", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
         observed.set(Snapshots.healthy());
-        watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(), resumed);
         assertTrue(watches.isEmpty(), "a timed-out task's watch is removed");
     }
@@ -157,7 +157,7 @@ class RolloutWatcherTest {
         watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
         lockLost.set(true);
         observed.set(Snapshots.healthy());
-        assertEquals(Optional.empty(), watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines())));
+        assertEquals(Optional.empty(), watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())));
         assertEquals(List.of(), resumed);
         assertTrue(watches.isEmpty(), "the stale watch is gone");
     }
@@ -166,7 +166,7 @@ class RolloutWatcherTest {
     void theLeaseCoversTheWaitUntilTheFallbackRecheck() {
         observed.set(inProgress());
         watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
-        watcher.onEvent("pushdeploy", "web", RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(RolloutWatcher.RECHECK_SECONDS, RolloutWatcher.RECHECK_SECONDS), leases);
     }
 

@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,9 +48,7 @@ class AslValidatorIT {
     @Test
     void everyStateMachineOfTheTemplateIsValidAsl(@TempDir Path dir) throws Exception {
         List<PipelineTemplate.StateMachineSpec> machines = new ArrayList<>();
-        PipelineTemplate withRelease = PipelineTemplate.expand(Repo.TEMPLATE_FILE, Map.of(), 2)
-                .deploy(name -> Optional.of("none"), PipelineTemplate.localNames()
-                        .bind(Map.of("Database.Endpoint.Address", "localhost", "Database.Endpoint.Port", "5432")).withPlaceholders());
+        PipelineTemplate withRelease = PipelineTemplate.expand(Repo.TEMPLATE_FILE, Map.of(), 2).beforeFirstRelease();
         machines.add(withRelease.stateMachine());
         machines.addAll(withRelease.otherStateMachines());
         assertEquals(2, machines.size(), "the deployment's and the release's state machines");

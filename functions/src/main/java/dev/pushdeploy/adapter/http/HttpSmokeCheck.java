@@ -73,9 +73,9 @@ public final class HttpSmokeCheck implements SmokeCheck, TestListenerProbe {
         StringBuilder shown = new StringBuilder(sent.substring(0, query + 1));
         String[] parameters = sent.substring(query + 1).split("&", -1);
         for (int i = 0; i < parameters.length; i++) {
-            String parameter = parameters[i];
-            shown.append(i == 0 ? "" : "&").append(parameter.isEmpty() ? ""
-                    : parameter.indexOf('=') < 0 ? MASK : parameter.substring(0, parameter.indexOf('=') + 1) + MASK);
+            int equals = parameters[i].indexOf('=');
+            shown.append(i == 0 ? "" : "&").append(parameters[i].isEmpty() ? ""
+                    : equals < 0 ? MASK : parameters[i].substring(0, equals + 1) + MASK);
         }
         return shown.toString();
     }
