@@ -11,13 +11,45 @@ package dev.pushdeploy.model;
  *                     after UpdateService); null when unknown (a retry, an emulator without service deployments)
  * @param desiredCount the tasks the move asked for with the revision; null when the service kept its count. A way
  *                     back to 0 tasks (a first release undone) is healthy with none running.
+ * @param recheckSeconds how long the workflow's watch waits for ECS's events before it checks again (its task's
+ *                     TimeoutSecondsPath), within {@value #MIN_RECHECK_SECONDS} and {@value #MAX_RECHECK_SECONDS};
+ *                     0 or less takes {@link #recheckSeconds(long, long)} of the window
  */
 public record Rollout(String deploymentId, String taskDefinition, long startedAt, long deadlineAt, boolean started,
-                      String serviceDeploymentArn, Integer desiredCount) {
+                      String serviceDeploymentArn, Integer desiredCount, int recheckSeconds) {
+    /** The shortest wait between two rechecks (the one wait before it grew with the deadline). */
+    public static final int MIN_RECHECK_SECONDS = 300;
+    /** The longest: a quarter of the longest deadline (an hour). */
+    public static final int MAX_RECHECK_SECONDS = 900;
+    /** Rechecks in a window of more than {@code RECHECKS * MIN_RECHECK_SECONDS}: the last one finds the deadline passed. */
+    public static final int RECHECKS = 4;
+
+    public Rollout {
+        recheckSeconds = recheckSeconds <= 0 ? recheckSeconds(startedAt, deadlineAt)
+                : Math.clamp(recheckSeconds, MIN_RECHECK_SECONDS, MAX_RECHECK_SECONDS);
+    }
+
+    public Rollout(String deploymentId, String taskDefinition, long startedAt, long deadlineAt, boolean started,
+                   String serviceDeploymentArn, Integer desiredCount) {
+        this(deploymentId, taskDefinition, startedAt, deadlineAt, started, serviceDeploymentArn, desiredCount, 0);
+    }
+
     /** A move that kept the service's desired count. */
     public Rollout(String deploymentId, String taskDefinition, long startedAt, long deadlineAt, boolean started,
                    String serviceDeploymentArn) {
         this(deploymentId, taskDefinition, startedAt, deadlineAt, started, serviceDeploymentArn, null);
+    }
+
+    /**
+     * The recheck interval of a rollout from {@code startedAt} to {@code deadlineAt}: a quarter of the window, at least
+     * {@value #MIN_RECHECK_SECONDS} s and at most {@value #MAX_RECHECK_SECONDS} s. A rollout costs the same few
+     * rechecks however long it may take, and the one that finds the deadline passed comes no later than with a
+     * fixed {@value #MIN_RECHECK_SECONDS} s.
+     */
+    public static int recheckSeconds(long startedAt, long deadlineAt) {
+        long windowSeconds = Math.max(0, deadlineAt - startedAt + 999) / 1000;
+        long quarter = (windowSeconds + RECHECKS - 1) / RECHECKS;
+        return (int) Math.min(MAX_RECHECK_SECONDS, Math.max(MIN_RECHECK_SECONDS, quarter));
     }
 
     /** Whether the move takes the service to no tasks at all. */

@@ -15,13 +15,11 @@ import java.util.Optional;
  * ({@link #onEvent}) and resumes the workflow with the verdict once it is final. Intermediate
  * events cost a check, never a state transition. The registration checks once itself, after the
  * token is stored, so an event that came before the token was stored is not missed; a lost event
- * only delays until the watch task times out after {@value #RECHECK_SECONDS} s and the workflow
- * watches again, which checks again. The lock's lease covers that wait. A check that fails transiently
+ * only delays until the watch task times out after the rollout's {@link Rollout#recheckSeconds()} and the
+ * workflow watches again, which checks again. The lock's lease covers that wait. A check that fails transiently
  * in the watch is one more unanswered look: the task keeps waiting until the rollout's deadline.
  */
 public final class RolloutWatcher {
-    /** The watch task's timeout in the state machine: the longest a lost event delays the verdict. */
-    public static final int RECHECK_SECONDS = 300;
     /** How long a watch outlives its rollout's deadline before the table drops it. */
     static final long GRACE_SECONDS = 3600;
 
@@ -45,9 +43,9 @@ public final class RolloutWatcher {
         CheckResult result;
         try {
             watches.register(watch);
-            result = checker.check(request, rollout, release, RECHECK_SECONDS, log);
+            result = checker.check(request, rollout, release, rollout.recheckSeconds(), log);
         } catch (TransientException e) {
-            result = checker.unobserved(request, rollout, RECHECK_SECONDS, e, log);
+            result = checker.unobserved(request, rollout, rollout.recheckSeconds(), e, log);
         }
         if (result.verdict().isFinal()) {
             resume(watch, result, log);
@@ -77,7 +75,8 @@ public final class RolloutWatcher {
         }
         CheckResult result;
         try {
-            result = checker.check(watch.get().request(), watch.get().rollout(), watch.get().release(), RECHECK_SECONDS, log);
+            result = checker.check(watch.get().request(), watch.get().rollout(), watch.get().release(),
+                    watch.get().rollout().recheckSeconds(), log);
         } catch (RunInterruptedException e) {
             log.info("the waiting run no longer holds the lock; its watch is dropped", "reason", e.getMessage());
             watches.remove(cluster, service, watch.get().token());

@@ -167,7 +167,7 @@ class RolloutWatcherTest {
         observed.set(inProgress());
         watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
         watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
-        assertEquals(List.of(RolloutWatcher.RECHECK_SECONDS, RolloutWatcher.RECHECK_SECONDS), leases);
+        assertEquals(List.of(rollout.recheckSeconds(), rollout.recheckSeconds()), leases);
     }
 
     @Test
@@ -179,7 +179,7 @@ class RolloutWatcherTest {
         assertTrue(result.reason().contains("ThrottlingException"), result.reason());
         assertEquals(List.of(), resumed);
         assertEquals("t1", watches.get("pushdeploy/web").token(), "ECS's next event re-checks");
-        assertEquals(List.of(RolloutWatcher.RECHECK_SECONDS), leases);
+        assertEquals(List.of(rollout.recheckSeconds()), leases);
     }
 
     @Test

@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What one deploy costs and how fast it learns how its rollout ended, from real runs through the
- * state machine on simulated time, for rollouts of 1, 5 and 15 simulated minutes, healthy and
- * crash-looping (rolled back):
+ * state machine on simulated time, for rollouts of 1, 5, 15 and 55 simulated minutes, healthy and
+ * crash-looping (rolled back), each with the tightest deadline a user would give it (the default 15 minutes,
+ * then 20 minutes and the longest, an hour): the watch rechecks after a quarter of the deadline window, so the
+ * tighter the deadline, the more rechecks a rollout of that length costs:
  * <ul>
  *   <li>state transitions (every state entered; Step Functions Standard bills each), Lambda
  *       invocations (the workflow's and the event rules') and GB-seconds (in-process durations,
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.Test;
  *       COMPLETED or FAILED event, or the stop of one of our tasks) to the workflow holding the
  *       final verdict, both in simulated time.</li>
  * </ul>
- * The deadline is raised to an hour so the 15-minute rollout can finish. Printed and written to
+ * Printed and written to
  * {@code target/bench/cost-per-deploy.txt}; the README quotes it. Figures are printed, not
  * asserted: the test asserts only that each run ended as it must.
  */
@@ -47,11 +49,12 @@ class CostPerDeployIT {
     static final double USD_PER_GB_SECOND = 0.0000133334;
     static final double USD_PER_REQUEST = 0.20 / 1_000_000;
     static final Set<String> FINAL = Set.of("HEALTHY", "FAILED", "ROLLED_BACK_BY_ECS", "TIMED_OUT");
-    static final int[] ROLLOUT_SECONDS = {60, 300, 900};
+    /** Rollout length (simulated seconds) and its deadline (DeploymentDeadlineSeconds). */
+    static final int[][] ROLLOUTS = {{60, 900}, {300, 900}, {900, 1200}, {3300, 3600}};
 
     static LocalRuntime runtime;
 
-    record Cost(int rolloutSeconds, String scenario, String outcome, int transitions, int invocations, double gbSeconds,
+    record Cost(int rolloutSeconds, int deadlineSeconds, String scenario, String outcome, int transitions, int invocations, double gbSeconds,
                 double lagSeconds) {
         double usd() {
             return transitions * USD_PER_TRANSITION + invocations * USD_PER_REQUEST + gbSeconds * USD_PER_GB_SECOND;
@@ -60,8 +63,7 @@ class CostPerDeployIT {
 
     @BeforeAll
     static void start() {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(TestRuntime.root(), TestRuntime.FUNCTION_LOG::add, null, false,
-                Map.of("DeploymentDeadlineSeconds", "3600")));
+        runtime = LocalRuntime.start(new LocalRuntime.Options(TestRuntime.root(), TestRuntime.FUNCTION_LOG::add, null, false));
     }
 
     @AfterAll
@@ -70,20 +72,20 @@ class CostPerDeployIT {
     }
 
     @Test
-    void healthyAndRolledBackDeploysOfOneFiveAndFifteenMinutes() throws IOException {
-        measure(60, Scenario.HEALTHY);
+    void healthyAndRolledBackDeploysOfOneFiveFifteenAndFiftyFiveMinutes() throws IOException {
+        measure(60, 900, Scenario.HEALTHY);
         List<Cost> costs = new ArrayList<>();
-        for (int seconds : ROLLOUT_SECONDS) {
-            costs.add(measure(seconds, Scenario.HEALTHY));
-            costs.add(measure(seconds, Scenario.CRASH_LOOP));
+        for (int[] rollout : ROLLOUTS) {
+            costs.add(measure(rollout[0], rollout[1], Scenario.HEALTHY));
+            costs.add(measure(rollout[0], rollout[1], Scenario.CRASH_LOOP));
         }
         List<String> report = new ArrayList<>();
-        report.add(String.format(Locale.ROOT, "%-8s %-11s %-12s %11s %11s %8s %10s %9s",
-                "rollout", "scenario", "outcome", "transitions", "invocations", "GB-s", "USD", "lag s"));
+        report.add(String.format(Locale.ROOT, "%-8s %-9s %-11s %-12s %11s %11s %8s %10s %9s",
+                "rollout", "deadline", "scenario", "outcome", "transitions", "invocations", "GB-s", "USD", "lag s"));
         for (Cost c : costs) {
             assertEquals(c.scenario().equals("healthy") ? "SUCCEEDED" : "ROLLED_BACK", c.outcome(), c.toString());
-            report.add(String.format(Locale.ROOT, "%-8s %-11s %-12s %11d %11d %8.3f %10.6f %9.2f",
-                    c.rolloutSeconds() / 60 + " min", c.scenario(), c.outcome(), c.transitions(), c.invocations(),
+            report.add(String.format(Locale.ROOT, "%-8s %-9s %-11s %-12s %11d %11d %8.3f %10.6f %9.2f",
+                    c.rolloutSeconds() / 60 + " min", c.deadlineSeconds() / 60 + " min", c.scenario(), c.outcome(), c.transitions(), c.invocations(),
                     c.gbSeconds(), c.usd(), c.lagSeconds()));
         }
         report.add(String.format(Locale.ROOT, "max transitions: healthy %d, rolled back %d; max detection lag %.2f s",
@@ -95,8 +97,8 @@ class CostPerDeployIT {
         report.forEach(System.out::println);
     }
 
-    private static Cost measure(int rolloutSeconds, Scenario scenario) {
-        runtime.reset();
+    private static Cost measure(int rolloutSeconds, int deadlineSeconds, Scenario scenario) {
+        runtime.reset(Map.of("DeploymentDeadlineSeconds", Integer.toString(deadlineSeconds)));
         runtime.simulator().rolloutSeconds(rolloutSeconds);
         String repository = runtime.stack().service().target().repository();
         String digest = runtime.pushImage(repository, "v1.1.0");
@@ -116,7 +118,7 @@ class CostPerDeployIT {
             billedMillis += runtime.lambdas().billedMillis(f.name());
         }
         assertTrue(transitions > 0 && invocations > 0, "history of " + scenario + ": " + transitions + "/" + invocations);
-        return new Cost(rolloutSeconds, scenario.cliName(), result.outcome(), transitions, invocations,
+        return new Cost(rolloutSeconds, deadlineSeconds, scenario.cliName(), result.outcome(), transitions, invocations,
                 billedMillis / 1000.0 * MEMORY_GB, lagSeconds(history, runtime.bus().published()));
     }
 

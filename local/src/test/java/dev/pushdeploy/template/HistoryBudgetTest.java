@@ -1,5 +1,6 @@
 package dev.pushdeploy.template;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,8 +8,8 @@ import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.request.ScanGate;
-import dev.pushdeploy.rollout.RolloutWatcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -38,12 +39,14 @@ public class HistoryBudgetTest {
 
     private final JsonNode states;
     private final int deadline;
+    private final int minDeadline;
     private final int bake;
 
     HistoryBudgetTest() throws IOException {
         states = Json.tree(Files.readString(Repo.ASL_FILE)).path("States");
         JsonNode parameters = Repo.template().root().path("Parameters");
         deadline = parameters.path("DeploymentDeadlineSeconds").path("MaxValue").asInt();
+        minDeadline = parameters.path("DeploymentDeadlineSeconds").path("MinValue").asInt();
         bake = parameters.path("BakeSeconds").path("MaxValue").asInt();
     }
 
@@ -74,9 +77,11 @@ public class HistoryBudgetTest {
     @Test
     void theStateMachinesTimeLimitNeverCutsALegitimateRunShort() {
         long lockWait = LockService.maxWaitSeconds(extreme());
+        int recheck = Rollout.recheckSeconds(0, deadline * 1000L);
+        long found = (long) recheck * ((deadline + recheck - 1) / recheck); // the recheck that finds the deadline passed
         long holding = taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment")
-                + taskSeconds("CheckDeployment") + deadline + RolloutWatcher.RECHECK_SECONDS + bake + taskSeconds("CheckAfterBake")
-                + taskSeconds("Rollback") + taskSeconds("CheckRollback") + deadline + RolloutWatcher.RECHECK_SECONDS;
+                + taskSeconds("CheckDeployment") + found + bake + taskSeconds("CheckAfterBake")
+                + taskSeconds("Rollback") + taskSeconds("CheckRollback") + found;
         long longest = ScanGate.DEFAULT_DEADLINE_SECONDS + lockWait + holding + taskSeconds("Finalize");
         int limit = Json.tree(read()).path("TimeoutSeconds").asInt();
         System.out.printf("longest run: %d s; TimeoutSeconds %d%n", longest, limit);
@@ -89,7 +94,7 @@ public class HistoryBudgetTest {
         List<Long> gaps = List.of(
                 taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment")
                         + taskSeconds("CheckDeployment"),
-                RolloutWatcher.RECHECK_SECONDS + taskSeconds("CheckDeployment"),
+                Rollout.MAX_RECHECK_SECONDS + taskSeconds("CheckDeployment"),
                 taskSeconds("Rollback") + taskSeconds("CheckRollback"),
                 taskSeconds("CheckAfterBake"));
         long longest = gaps.stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -98,15 +103,18 @@ public class HistoryBudgetTest {
     }
 
     /**
-     * Watch tasks from the start of a rollout until its verdict when no event ever comes: each times out
-     * after {@link RolloutWatcher#RECHECK_SECONDS} and watches again, and the one after the deadline
-     * ends it TIMED_OUT.
+     * Watch tasks from the start of a rollout until its verdict when no event ever comes, at the deadline that
+     * takes the most: each times out after the rollout's recheckSeconds (its TimeoutSecondsPath) and watches
+     * again, and the one after the deadline ends it TIMED_OUT.
      */
     private int watchesUntilTheDeadline() {
-        assertTrue(states.path("WaitForRollout").path("TimeoutSeconds").asInt() == RolloutWatcher.RECHECK_SECONDS
-                && states.path("WaitForRollback").path("TimeoutSeconds").asInt() == RolloutWatcher.RECHECK_SECONDS,
-                "the watch tasks time out after RolloutWatcher.RECHECK_SECONDS");
-        return deadline / RolloutWatcher.RECHECK_SECONDS + 2;
+        assertEquals("$.rollout.recheckSeconds", states.path("WaitForRollout").path("TimeoutSecondsPath").asText());
+        assertEquals("$.rollback.recheckSeconds", states.path("WaitForRollback").path("TimeoutSecondsPath").asText());
+        int most = 0;
+        for (int seconds = minDeadline; seconds <= deadline; seconds++) {
+            most = Math.max(most, seconds / Rollout.recheckSeconds(0, seconds * 1000L) + 2);
+        }
+        return most;
     }
 
     private int lockPolls() {

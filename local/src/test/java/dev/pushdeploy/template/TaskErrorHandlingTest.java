@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.rollout.RolloutWatcher;
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.template.CfnTemplate;
 import java.io.IOException;
@@ -117,9 +117,12 @@ class TaskErrorHandlingTest {
             int functionTimeout = TEMPLATE.properties(function).path("Timeout").asInt();
             int taskTimeout = task.getValue().path("TimeoutSeconds").asInt(-1);
             if (watch) {
-                if (taskTimeout != RolloutWatcher.RECHECK_SECONDS || taskTimeout <= functionTimeout) {
+                String rollout = task.getValue().path("Parameters").path("Payload").path("rollout.$").asText();
+                String path = task.getValue().path("TimeoutSecondsPath").asText();
+                if (!path.equals(rollout + ".recheckSeconds") || Rollout.MIN_RECHECK_SECONDS <= functionTimeout) {
                     problems.add(task.getKey() + " (" + function + ", Timeout " + functionTimeout + " s): a watch times out after "
-                            + "RolloutWatcher.RECHECK_SECONDS, longer than its function, not " + taskTimeout);
+                            + "its rollout's recheckSeconds (" + rollout + ".recheckSeconds), at least "
+                            + Rollout.MIN_RECHECK_SECONDS + " s, longer than its function, not " + path);
                 }
             } else if (taskTimeout <= functionTimeout || taskTimeout > functionTimeout + TIMEOUT_MARGIN) {
                 problems.add(task.getKey() + " (" + function + ", Timeout " + functionTimeout + " s): TimeoutSeconds "
