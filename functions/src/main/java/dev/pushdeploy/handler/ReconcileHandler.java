@@ -6,8 +6,10 @@ import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.SfnExecutions;
 import dev.pushdeploy.adapter.aws.SfnReleaseRuns;
+import dev.pushdeploy.adapter.aws.SfnTaskTokens;
 import dev.pushdeploy.adapter.aws.SnsOutcomeSink;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.ledger.Reconciler;
 import dev.pushdeploy.ledger.ReleaseCloser;
 import dev.pushdeploy.model.Outcome;
@@ -25,7 +27,8 @@ import java.util.Optional;
 /**
  * Reconcile: target of the EventBridge rules on the state machines' "Step Functions Execution Status
  * Change" events. Does for an ended deployment whatever Finalize did not (see {@link Reconciler}), and
- * for an ended release whatever its Record state did not (see {@link ReleaseCloser}).
+ * for an ended release whatever its Record state did not (see {@link ReleaseCloser}). Then, the service's lock free,
+ * wakes the runs that wait for their turn at it ({@link LockService#wakeWaiters}).
  */
 public final class ReconcileHandler extends StepHandler<ReconcileHandler.ExecutionStatusEvent, Reconciler.Reconciled> {
     static final String SOURCE = "aws.states";
@@ -46,6 +49,7 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
     }
 
     private final Reconciler reconciler;
+    private final LockService locks;
     private final ReleaseCloser releases;
     private final String releaseStateMachineArn;
     private final Clock clock;
@@ -62,6 +66,8 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
 
     private ReconcileHandler(boolean rollBackStoppedRuns, Clock clock) {
         this(FinalizeHandler.Closers.fromEnvironment(clock), new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws::ecs),
+                new LockService(new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), new SfnExecutions(Aws::sfn),
+                        new SfnTaskTokens(Aws::sfn), clock),
                 releaseCloser(rollBackStoppedRuns, clock), Env.require(Env.RELEASE_STATE_MACHINE_ARN), rollBackStoppedRuns,
                 new Reconciler.StepTimeouts(Env.seconds(Env.ROTATE_SECRETS_TIMEOUT_SECONDS), Env.seconds(Env.START_DEPLOYMENT_TIMEOUT_SECONDS),
                         Env.seconds(Env.ROLLBACK_TIMEOUT_SECONDS)), clock);
@@ -71,9 +77,10 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
      * @param releases               what is done for an ended release
      * @param releaseStateMachineArn the release workflow's state machine: its ends go to {@code releases}, every other end to the reconciler
      */
-    public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, ReleaseCloser releases, String releaseStateMachineArn,
-            boolean rollBackStoppedRuns, Reconciler.StepTimeouts timeouts, Clock clock) {
+    public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, LockService locks, ReleaseCloser releases,
+            String releaseStateMachineArn, boolean rollBackStoppedRuns, Reconciler.StepTimeouts timeouts, Clock clock) {
         super(ExecutionStatusEvent.class, "Reconcile");
+        this.locks = locks;
         this.clock = clock;
         this.releases = releases;
         this.releaseStateMachineArn = releaseStateMachineArn;
@@ -114,7 +121,12 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
                     closed.record().flatMap(r -> outcome(r.outcome())).orElse(null), closed.recorded(), closed.announced(),
                     "release " + detail.name() + ": " + closed.detail());
         }
-        return reconciler.reconcile(end, log);
+        Reconciler.Reconciled reconciled = reconciler.reconcile(end, log);
+        int woken = locks.wakeWaiters(reconciled.service());
+        if (woken > 0) {
+            log.info("the lock is free: waiters woken", "service", reconciled.service(), "woken", woken);
+        }
+        return reconciled;
     }
 
     /** A release record's outcome as the run outcomes name it; empty for one they do not have. */

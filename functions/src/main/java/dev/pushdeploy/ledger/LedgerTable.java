@@ -13,6 +13,12 @@ public interface LedgerTable extends LedgerReader {
      */
     WaiterItem registerWaiter(String serviceKey, WaiterItem waiter);
 
+    /**
+     * Stores the task token of the request's wait for its turn on its waiter item; false when the request has
+     * no waiter item (it left the queue meanwhile).
+     */
+    boolean setTurnToken(String serviceKey, String requestId, String token);
+
     /** Deletes the request's waiter item if there is one. */
     void removeWaiter(String serviceKey, String requestId);
 

@@ -23,8 +23,14 @@ import java.util.stream.Stream;
  *   <li>another live request (waiter or holder) placed after this one → SUPERSEDED; a ROTATE only
  *       supersedes another ROTATE (it does not deploy an image; a DEPLOY rotates too);</li>
  *   <li>conditional put of the lock (absent, expired, ours, or its holder's execution ended) → ACQUIRED;</li>
- *   <li>else WAITING, with the wait before the next call; past {@link #maxWaitSeconds} → TIMED_OUT.</li>
+ *   <li>else WAITING, with the longest the workflow waits for its turn before it asks again by itself; past
+ *       {@link #maxWaitSeconds} → TIMED_OUT.</li>
  * </ol>
+ * A waiting workflow waits for its turn with a task token ({@link #awaitTurn}), stored on its waiter item. It is
+ * woken ({@link LockTurns}) when the lock is freed ({@link #wakeWaiters}, after an execution's end is reconciled)
+ * and when a newer request that supersedes it joins the queue; a wake-up that is lost only delays until the
+ * wait's own timeout, {@link #turnWaitSeconds}. A wait costs no state transitions, however long the holder keeps
+ * the lock.
  * An answer that leaves the request queued or holding the lock is given only after its writes, once the
  * request's run is seen not yet recorded; if it is (its execution ended while this step was in flight, and
  * the reconciler closed its books), the waiter and the lock are taken back and the step fails. The closers
@@ -52,17 +58,20 @@ public final class LockService {
     public static final long RECLAIM_AFTER_SECONDS = 300;
     /** A waiter that stops asking stops counting this long after its next call was due. */
     static final long WAITER_GRACE_SECONDS = 300;
-    public static final int MIN_POLL_SECONDS = 10;
-    public static final int MAX_POLL_SECONDS = 120;
-    static final int POLL_AGE_DIVISOR = 12;
+    /** The shortest wait for a turn: the Lock function's own invocation (its task's timeout) fits in it. */
+    public static final int MIN_TURN_WAIT_SECONDS = 75;
+    /** The longest wait for a turn before the workflow asks again by itself: what a lost wake-up delays at most. */
+    public static final int MAX_TURN_WAIT_SECONDS = 900;
 
     private final LedgerTable table;
     private final Executions executions;
+    private final LockTurns turns;
     private final Clock clock;
 
-    public LockService(LedgerTable table, Executions executions, Clock clock) {
+    public LockService(LedgerTable table, Executions executions, LockTurns turns, Clock clock) {
         this.table = table;
         this.executions = executions;
+        this.turns = turns;
         this.clock = clock;
     }
 
@@ -87,7 +96,7 @@ public final class LockService {
         List<WaiterItem> queue = table.waiters(key);
         Optional<WaiterItem> registered = queue.stream().filter(w -> me.equals(w.requestId())).findFirst();
         long waited = registered.map(w -> Math.max(0, now - w.registeredAt()) / 1000).orElse(0L);
-        int poll = pollSeconds(waited);
+        int poll = turnWaitSeconds(lock, nowSeconds);
         long arrival = registered.map(WaiterItem::arrival).orElseGet(() -> table.nextArrival(key));
         long orderAt = "ecr".equals(request.source()) && request.pushedAt() != null ? request.pushedAt() : now;
         WaiterItem mine = table.registerWaiter(key, new WaiterItem(me, request.action(), request.digest(), request.image(),
@@ -110,6 +119,7 @@ public final class LockService {
             return new LockResult(LockStatus.SUPERSEDED, held.map(LockItem::holder).orElse(null),
                     "a newer request for " + key + " (" + newer.get() + ") supersedes this one", 0, mine.arrival());
         }
+        wakeSuperseded(key, mine, others);
         LockItem claim = new LockItem(me, request.executionArn(), request.action(), request.digest(), request.image(),
                 mine.orderAt(), mine.arrival(), now, nowSeconds + STEP_ALLOWANCE_SECONDS);
         if (table.tryLock(key, claim, nowSeconds, endedHolder(held, nowSeconds))) {
@@ -133,7 +143,55 @@ public final class LockService {
                           + ", when its last step has surely ended"
                         : key + " is locked by request " + l.holder())
                 .orElse(key + " changed hands while asking; ask again");
-        return new LockResult(LockStatus.WAITING, holder, why, poll, mine.arrival());
+        return new LockResult(LockStatus.WAITING, holder, why, turnWaitSeconds(blocking, nowSeconds), mine.arrival());
+    }
+
+    /**
+     * The workflow's wait for its turn: stores its task token on the request's waiter item, then wakes it at once
+     * if the lock is free by now (released since the request was told to wait) or the request left the queue, so
+     * that no release between the two goes unheard: a release after this read finds the token.
+     */
+    public LockResult awaitTurn(DeployRequest request, String token) {
+        if (request == null || request.serviceKey() == null || request.requestId() == null || token == null || token.isBlank()) {
+            throw new InvalidRequestException("request", "names no service, request id or task token to wait for the lock with");
+        }
+        String key = request.serviceKey();
+        boolean queued = table.setTurnToken(key, request.requestId(), token);
+        Optional<LockItem> lock = table.lock(key);
+        String holder = lock.map(LockItem::holder).orElse(null);
+        if (queued && !free(lock, request.requestId(), clock.millis() / 1000)) {
+            return new LockResult(LockStatus.WAITING, holder, "waiting for the turn at " + key + ", locked by request " + holder);
+        }
+        boolean woken = turns.wake(token);
+        return new LockResult(LockStatus.WAITING, holder, (queued ? key + " is free" : "the request left the queue of " + key)
+                + (woken ? ": asks again now" : ": its wait had ended already"));
+    }
+
+    /** Wakes every waiter of {@code serviceKey} that waits for its turn, if the lock is free; the number woken. */
+    public int wakeWaiters(String serviceKey) {
+        if (serviceKey == null || !free(table.lock(serviceKey), null, clock.millis() / 1000)) {
+            return 0;
+        }
+        int woken = 0;
+        for (WaiterItem w : table.waiters(serviceKey)) {
+            if (w.turnToken() != null && turns.wake(w.turnToken())) {
+                woken++;
+            }
+        }
+        return woken;
+    }
+
+    /** Wakes the waiters {@code mine} supersedes, so that each learns it at once rather than at the lock's release. */
+    private void wakeSuperseded(String key, WaiterItem mine, List<WaiterItem> others) {
+        for (WaiterItem w : others) {
+            if (w.turnToken() != null && mine.place().after(w.place()) && (mine.action() != Action.ROTATE || w.action() == Action.ROTATE)) {
+                turns.wake(w.turnToken());
+            }
+        }
+    }
+
+    private static boolean free(Optional<LockItem> lock, String me, long nowSeconds) {
+        return lock.isEmpty() || lock.get().expired(nowSeconds) || (me != null && me.equals(lock.get().holder()));
     }
 
     /** Takes back the request's lock and waiter when its run was recorded meanwhile, and fails the step. */
@@ -153,9 +211,14 @@ public final class LockService {
         return 2 * deadline + Math.max(0, request.bakeSeconds()) + 2 * STEP_ALLOWANCE_SECONDS;
     }
 
-    /** A twelfth of the time waited so far, between {@value #MIN_POLL_SECONDS} and {@value #MAX_POLL_SECONDS} s. */
-    public static int pollSeconds(long waitedSeconds) {
-        return (int) Math.clamp(waitedSeconds / POLL_AGE_DIVISOR, MIN_POLL_SECONDS, MAX_POLL_SECONDS);
+    /**
+     * How long a waiter waits for its turn before it asks again by itself: until the blocking lock's lease runs out
+     * (a lock kept for an ended run, a holder that stopped renewing), between {@value #MIN_TURN_WAIT_SECONDS} and
+     * {@value #MAX_TURN_WAIT_SECONDS} s; the release of a lock wakes it sooner.
+     */
+    public static int turnWaitSeconds(Optional<LockItem> blocking, long nowSeconds) {
+        long untilExpiry = blocking.map(l -> l.expiresAt() - nowSeconds + 1).orElse(0L);
+        return (int) Math.clamp(untilExpiry, MIN_TURN_WAIT_SECONDS, MAX_TURN_WAIT_SECONDS);
     }
 
     /** The holder, when its execution has been over for {@link #RECLAIM_AFTER_SECONDS} (its lease no longer matters); else null. */

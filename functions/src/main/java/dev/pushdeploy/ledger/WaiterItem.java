@@ -10,9 +10,15 @@ import dev.pushdeploy.model.Action;
  * @param registeredAt epoch millis of the first registration: when the request started waiting
  * @param expiresAt    epoch seconds (TTL), refreshed each time the request asks for the lock again; a waiter that
  *                     stops asking stops counting soon after
+ * @param turnToken    the task token of the workflow's wait for its turn (WaitForLock), set while it waits; null before
  */
 public record WaiterItem(String requestId, Action action, String digest, String image, long orderAt, long arrival,
-                         long registeredAt, long expiresAt) {
+                         long registeredAt, long expiresAt, String turnToken) {
+    public WaiterItem(String requestId, Action action, String digest, String image, long orderAt, long arrival,
+                      long registeredAt, long expiresAt) {
+        this(requestId, action, digest, image, orderAt, arrival, registeredAt, expiresAt, null);
+    }
+
     public boolean expired(long nowSeconds) {
         return expiresAt < nowSeconds;
     }

@@ -48,9 +48,21 @@ public final class InMemoryLedger implements LedgerTable, ReleaseRecords {
         WaiterItem existing = queue.get(waiter.requestId());
         WaiterItem stored = existing == null ? waiter
                 : new WaiterItem(waiter.requestId(), waiter.action(), waiter.digest(), waiter.image(),
-                        existing.orderAt(), existing.arrival(), existing.registeredAt(), waiter.expiresAt());
+                        existing.orderAt(), existing.arrival(), existing.registeredAt(), waiter.expiresAt(), existing.turnToken());
         queue.put(waiter.requestId(), stored);
         return stored;
+    }
+
+    @Override
+    public synchronized boolean setTurnToken(String serviceKey, String requestId, String token) {
+        Map<String, WaiterItem> queue = waiters.getOrDefault(serviceKey, Map.of());
+        WaiterItem w = queue.get(requestId);
+        if (w == null) {
+            return false;
+        }
+        queue.put(requestId, new WaiterItem(w.requestId(), w.action(), w.digest(), w.image(), w.orderAt(), w.arrival(),
+                w.registeredAt(), w.expiresAt(), token));
+        return true;
     }
 
     @Override

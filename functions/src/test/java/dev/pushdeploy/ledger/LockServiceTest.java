@@ -35,7 +35,9 @@ class LockServiceTest {
     private final MutableClock clock = new MutableClock(T0.plus(Duration.ofHours(1)));
     /** Execution ARN → when it ended; absent: still running. */
     private final Map<String, Instant> ended = new HashMap<>();
-    private final LockService locks = new LockService(table, arn -> Optional.ofNullable(ended.get(arn)), clock);
+    /** Task tokens woken, in order. */
+    private final List<String> woken = new ArrayList<>();
+    private final LockService locks = new LockService(table, arn -> Optional.ofNullable(ended.get(arn)), woken::add, clock);
 
     /** An ECR push request; digest and push time from {@code n}. */
     static DeployRequest push(String id, int n) {
@@ -136,7 +138,9 @@ class LockServiceTest {
         assertEquals(first.orderAt(), again.orderAt());
         assertEquals(first.arrival(), again.arrival());
         assertEquals(first.registeredAt(), again.registeredAt());
-        assertEquals(clock.instant().getEpochSecond() + LockService.pollSeconds(600) + LockService.WAITER_GRACE_SECONDS, again.expiresAt());
+        long leaseLeft = table.lock(KEY).orElseThrow().expiresAt() - clock.instant().getEpochSecond();
+        assertEquals(clock.instant().getEpochSecond() + Math.min(leaseLeft + 1, LockService.MAX_TURN_WAIT_SECONDS)
+                + LockService.WAITER_GRACE_SECONDS, again.expiresAt());
     }
 
     @Test
@@ -269,7 +273,7 @@ class LockServiceTest {
         LockResult result;
         do {
             table.renewLock(KEY, "a", clock.instant().getEpochSecond() + 3600);
-            clock.advance(Duration.ofSeconds(locks.acquire(waiting).nextPollSeconds() == 0 ? 1 : LockService.MAX_POLL_SECONDS));
+            clock.advance(Duration.ofSeconds(locks.acquire(waiting).nextPollSeconds() == 0 ? 1 : LockService.MAX_TURN_WAIT_SECONDS));
             result = locks.acquire(waiting);
             polls++;
         } while (result.status() == LockStatus.WAITING && polls < 10_000);
@@ -279,10 +283,77 @@ class LockServiceTest {
         assertTrue(maxWait <= 2 * 600 + 30 + 2 * LockService.STEP_ALLOWANCE_SECONDS);
     }
 
-    @ParameterizedTest
-    @CsvSource({"0, 10", "119, 10", "240, 20", "600, 50", "720, 60", "1440, 120", "86400, 120"})
-    void theWaitForTheLockGrowsWithTheTimeWaited(long waited, int poll) {
-        assertEquals(poll, LockService.pollSeconds(waited));
+    @ParameterizedTest(name = "lease left {0} s → wait up to {1} s")
+    @CsvSource(nullValues = "none", value = {"none, 75", "-5, 75", "0, 75", "60, 75", "300, 301", "899, 900", "3600, 900"})
+    void aWaiterWaitsForItsTurnUntilTheLeaseRunsOutWithinBounds(Long leaseLeft, int wait) {
+        long now = 1_000_000;
+        Optional<LockItem> lock = Optional.ofNullable(leaseLeft).map(left -> new LockItem("a", ARN + "a", Action.DEPLOY, null, null,
+                0, 1, 0, now + left, false));
+        assertEquals(wait, LockService.turnWaitSeconds(lock, now));
+    }
+
+    @Test
+    void aWaiterToldToWaitIsWokenOnceTheLockIsFree() {
+        locks.acquire(push("a", 1));
+        DeployRequest b = push("b", 2);
+        assertEquals(LockStatus.WAITING, locks.acquire(b).status());
+        assertEquals(LockStatus.WAITING, locks.awaitTurn(b, "token-b").status());
+        assertEquals(List.of(), woken, "the lock is held: b waits");
+        assertEquals("token-b", table.waiters(KEY).get(0).turnToken());
+
+        assertEquals(0, locks.wakeWaiters(KEY), "held still: nobody is woken");
+        table.releaseLock(KEY, "a");
+        assertEquals(1, locks.wakeWaiters(KEY));
+        assertEquals(List.of("token-b"), woken);
+        assertEquals(LockStatus.ACQUIRED, locks.acquire(b).status());
+        assertEquals(0, locks.wakeWaiters(KEY), "b holds it now");
+    }
+
+    @Test
+    void aReleaseBeforeTheTokenIsStoredIsNotMissed() {
+        locks.acquire(push("a", 1));
+        DeployRequest b = push("b", 2);
+        locks.acquire(b);
+        table.releaseLock(KEY, "a");
+        assertEquals(0, locks.wakeWaiters(KEY), "no token stored yet");
+        locks.awaitTurn(b, "token-b");
+        assertEquals(List.of("token-b"), woken, "the wait finds the lock free and ends itself");
+    }
+
+    @Test
+    void aWaitOfARequestThatLeftTheQueueEndsAtOnce() {
+        locks.acquire(push("a", 1));
+        DeployRequest b = push("b", 2);
+        locks.acquire(b);
+        table.removeWaiter(KEY, "b");
+        locks.awaitTurn(b, "token-b");
+        assertEquals(List.of("token-b"), woken);
+    }
+
+    @Test
+    void aNewerRequestWakesTheWaitersItSupersedesAndNoOther() {
+        locks.acquire(push("a", 1));
+        DeployRequest rotate = request("r", Action.ROTATE, "manual", null, null);
+        DeployRequest b = push("b", 2);
+        locks.acquire(b);
+        locks.awaitTurn(b, "token-b");
+        clock.advance(Duration.ofSeconds(1));
+        locks.acquire(rotate);
+        locks.awaitTurn(rotate, "token-r");
+        assertEquals(List.of(), woken, "a rotation supersedes no deploy");
+        locks.acquire(push("c", 3));
+        assertEquals(List.of("token-b"), woken, "c supersedes b, not the rotation");
+        assertEquals(LockStatus.SUPERSEDED, locks.acquire(b).status());
+    }
+
+    @Test
+    void aLockKeptForAnEndedRunBoundsTheWaitByItsExpiry() {
+        locks.acquire(push("a", 1));
+        table.renewLock(KEY, "a", clock.instant().getEpochSecond() + 120);
+        table.closeLock(KEY, "a");
+        LockResult waiting = locks.acquire(push("b", 2));
+        assertEquals(LockStatus.WAITING, waiting.status());
+        assertEquals(121, waiting.nextPollSeconds(), "until the kept lock runs out, then b asks again");
     }
 
     @Test
@@ -349,7 +420,7 @@ class LockServiceTest {
                         throw e.getCause();
                     }
                 });
-        LockService service = new LockService(racing, arn -> Optional.ofNullable(ended.get(arn)), clock);
+        LockService service = new LockService(racing, arn -> Optional.ofNullable(ended.get(arn)), woken::add, clock);
 
         RunInterruptedException stopped = assertThrows(RunInterruptedException.class, () -> service.acquire(late));
 

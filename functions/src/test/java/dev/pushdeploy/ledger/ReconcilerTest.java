@@ -260,7 +260,7 @@ class ReconcilerTest {
         assertEquals(1, published.size());
         assertEquals(List.of(), updates);
 
-        LockService locks = new LockService(table, arn -> Optional.of(stopped), clock);
+        LockService locks = new LockService(table, arn -> Optional.of(stopped), token -> true, clock);
         DeployRequest older = request().toBuilder().requestId("exec-0").pushedAt(0L).executionArn(ARN + "-0")
                 .image("repo@sha256:" + "3".repeat(64)).digest("sha256:" + "3".repeat(64)).build();
         DeployRequest same = request().toBuilder().requestId("exec-2").executionArn(ARN + "-2").build();

@@ -114,7 +114,7 @@ class ColdStartBenchmarkIT {
             try {
                 DeployRequest request = Json.convert(Json.tree(Files.readString(Path.of("..", "events", event))).path("request"),
                         DeployRequest.class);
-                new LockService(new DynamoLedger(world.dynamo, World.TABLE), arn -> Optional.empty(), Clock.systemUTC())
+                new LockService(new DynamoLedger(world.dynamo, World.TABLE), arn -> Optional.empty(), token -> false, Clock.systemUTC())
                         .acquire(request);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);

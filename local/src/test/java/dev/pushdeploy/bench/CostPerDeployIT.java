@@ -10,10 +10,12 @@ import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.events.LocalEventBus;
 import dev.pushdeploy.local.lambda.FunctionSpec;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * What one deploy costs and how fast it learns how its rollout ended, from real runs through the
@@ -88,6 +91,11 @@ class CostPerDeployIT {
                     c.rolloutSeconds() / 60 + " min", c.deadlineSeconds() / 60 + " min", c.scenario(), c.outcome(), c.transitions(), c.invocations(),
                     c.gbSeconds(), c.usd(), c.lagSeconds()));
         }
+        Queued queued = queued(900, 1200);
+        report.add(String.format(Locale.ROOT, "queued behind a 15 min rollout: %s after %.0f s in WaitForLock (entered %d times), "
+                + "%d transitions; lock taken %.2f s after the holder's run ended", queued.result().outcome(), queued.waitedSeconds(),
+                queued.waits(), queued.transitions(), queued.wakeLagSeconds()));
+        assertEquals("SUCCEEDED", queued.result().outcome(), queued.result().reason());
         report.add(String.format(Locale.ROOT, "max transitions: healthy %d, rolled back %d; max detection lag %.2f s",
                 costs.stream().filter(c -> c.scenario().equals("healthy")).mapToInt(Cost::transitions).max().orElseThrow(),
                 costs.stream().filter(c -> !c.scenario().equals("healthy")).mapToInt(Cost::transitions).max().orElseThrow(),
@@ -120,6 +128,74 @@ class CostPerDeployIT {
         assertTrue(transitions > 0 && invocations > 0, "history of " + scenario + ": " + transitions + "/" + invocations);
         return new Cost(rolloutSeconds, deadlineSeconds, scenario.cliName(), result.outcome(), transitions, invocations,
                 billedMillis / 1000.0 * MEMORY_GB, lagSeconds(history, runtime.bus().published()));
+    }
+
+    record Queued(RunResult result, int transitions, int waits, double waitedSeconds, double wakeLagSeconds) {
+    }
+
+    /**
+     * A healthy deploy pushed while another deploy of the service rolls out ({@code rolloutSeconds} each): it waits for
+     * the lock's turn, is woken when the first run ends, and deploys. Its transitions, and the simulated time from the
+     * first run's end to its taking the lock.
+     */
+    private static Queued queued(int rolloutSeconds, int deadlineSeconds) {
+        runtime.reset(Map.of("DeploymentDeadlineSeconds", Integer.toString(deadlineSeconds)));
+        runtime.simulator().rolloutSeconds(rolloutSeconds);
+        String repository = runtime.stack().service().target().repository();
+        String first = runtime.pushImage(repository, "v1.1.0");
+        LambdaRuntime.Hold firstCheck = runtime.lambdas().hold("CheckDeploymentFunction",
+                runtime.lambdas().invocations("CheckDeploymentFunction") + 1);
+        LocalRuntime.Run holder = runtime.start(LocalRuntime.ecrPushEvent(repository, "v1.1.0", first).toString(), Scenario.HEALTHY,
+                "holder", line -> { });
+        try {
+            assertTrue(firstCheck.awaitArrival(Duration.ofMinutes(2)), "the first run holds the lock and checks its rollout");
+            String second = runtime.pushImage(repository, "v1.2.0");
+            LocalRuntime.Run waiting = runtime.start(LocalRuntime.ecrPushEvent(repository, "v1.2.0", second).toString(),
+                    Scenario.HEALTHY, "queued", line -> { });
+            awaitState(runtime.executionArn("queued"), "WaitForLock");
+            firstCheck.release();
+            RunResult held = holder.await();
+            RunResult result = waiting.await();
+            assertEquals("SUCCEEDED", held.outcome(), held.reason());
+            int transitions = 0;
+            int waits = 0;
+            double firstWait = Double.NaN;
+            double acquired = Double.NaN;
+            for (JsonNode event : result.history()) {
+                String type = event.path("type").asText();
+                if (type.endsWith("StateEntered")) {
+                    transitions++;
+                    if (event.path("stateEnteredEventDetails").path("name").asText().equals("WaitForLock")) {
+                        waits++;
+                        firstWait = Double.isNaN(firstWait) ? seconds(event) : firstWait;
+                    }
+                }
+                if (Double.isNaN(acquired) && "ACQUIRED".equals(output(event).path("status").asText())) {
+                    acquired = seconds(event);
+                }
+            }
+            double heldEnded = seconds(held.history().get(held.history().size() - 1));
+            return new Queued(result, transitions, waits, acquired - firstWait, acquired - heldEnded);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } finally {
+            firstCheck.release();
+        }
+    }
+
+    private static void awaitState(String executionArn, String state) throws InterruptedException {
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            boolean entered = sfn.getExecutionHistory(r -> r.executionArn(executionArn).reverseOrder(true).maxResults(20)).events()
+                    .stream().anyMatch(e -> e.stateEnteredEventDetails() != null && state.equals(e.stateEnteredEventDetails().name()));
+            if (entered) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(executionArn + " never entered " + state);
     }
 
     /**

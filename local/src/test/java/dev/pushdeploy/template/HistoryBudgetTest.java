@@ -117,15 +117,17 @@ public class HistoryBudgetTest {
         return most;
     }
 
+    /**
+     * Waits for the lock's turn until a waiter gives up, when no wake-up ever comes: each times out after
+     * {@link LockService#turnWaitSeconds}, at most {@link LockService#MAX_TURN_WAIT_SECONDS}, sooner only when the
+     * blocking lock's lease runs out, after which the lock is free or held anew with a lease of
+     * {@link LockService#STEP_ALLOWANCE_SECONDS}: at most one short wait per long one.
+     */
     private int lockPolls() {
         long max = LockService.maxWaitSeconds(extreme());
-        long waited = 0;
-        int polls = 0;
-        while (waited < max) {
-            polls++;
-            waited += LockService.pollSeconds(waited);
-        }
-        return polls + 1;
+        assertEquals("$.lock.nextPollSeconds", states.path("WaitForLock").path("TimeoutSecondsPath").asText());
+        assertTrue(LockService.STEP_ALLOWANCE_SECONDS >= LockService.MAX_TURN_WAIT_SECONDS);
+        return 2 * (int) ((max + LockService.MAX_TURN_WAIT_SECONDS - 1) / LockService.MAX_TURN_WAIT_SECONDS) + 1;
     }
 
     private int scanPolls() {

@@ -5,7 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
+import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.local.template.Deployment;
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.ops.Json;
+import dev.pushdeploy.rollout.Watch;
 import dev.pushdeploy.template.Permissions.Permission;
 import dev.pushdeploy.template.RecordingInterceptor.Call;
 import dev.pushdeploy.testing.Emulator;
@@ -13,6 +23,7 @@ import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.SampleStack;
 import dev.pushdeploy.testing.SimulatedEcs;
 import dev.pushdeploy.testing.World;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,18 +38,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
-import dev.pushdeploy.ops.Json;
-import dev.pushdeploy.model.DeployRequest;
-import dev.pushdeploy.model.Release;
-import dev.pushdeploy.model.Rollout;
-import dev.pushdeploy.rollout.Watch;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Secret;
@@ -172,6 +176,44 @@ class IamCoverageIT {
         assertTrue(actions.containsAll(REACHED.getOrDefault(function, Set.of())), function + " stopped short of its path: " + actions);
         assertTrue(checked.denied().isEmpty(), function + "'s role " + roleOf(stack, function) + " lacks:\n"
                 + String.join("\n", checked.denied()));
+    }
+
+    /**
+     * The wait for the lock's turn: Lock invoked by WaitForLock (its sample with a task token), the lock free, stores
+     * the token and wakes its own wait; the reconciler, on the end of a run stopped in WaitForLock (the sample's), the
+     * lock free, wakes another waiter that stored one. Both SendTaskSuccess, each under its function's role.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"LockFunction", "ReconcileFunction"})
+    void theWaitForTheLocksTurnAndItsWakeUpAreWithinTheirRoles(String function, Emulator emulator) throws Exception {
+        emulator = front(emulator);
+        World world = World.create(emulator);
+        Deployment stack = stackFor(world, function);
+        Map<String, String> environment = environment(stack, function, emulator);
+        String sample = Files.readString(Repo.events(Repo.EVENTS.get(function)));
+        String event = function.equals("LockFunction") ? sample.replaceFirst("\\{", "{\"taskToken\": \"a-task-token\",") : sample;
+
+        List<Call> calls = FunctionEnvironment.with(environment, () -> {
+            if (function.equals("LockFunction")) {
+                prepare(function, world, event);
+            } else {
+                String waited = world.startExecution("push-web-v1-1-0", Files.readString(Repo.events("lock.json")), "WaitForLock");
+                world.sfn.stopExecution(r -> r.executionArn(waited));
+                DynamoLedger ledger = new DynamoLedger(world.dynamo, World.TABLE);
+                ledger.registerWaiter("pushdeploy/web", new WaiterItem("push-web-v1-2-0", Action.DEPLOY, null, null, 1, 1, 1,
+                        Long.MAX_VALUE / 1000));
+                assertTrue(ledger.setTurnToken("pushdeploy/web", "push-web-v1-2-0", "a-task-token"));
+            }
+            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
+            return RecordingInterceptor.record(() -> handler.handleRequest(
+                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+        });
+
+        Set<String> operations = new TreeSet<>();
+        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        assertTrue(operations.contains("Sfn.SendTaskSuccess"), function + " woke no wait: " + operations);
+        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
+        assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
     }
 
     /**

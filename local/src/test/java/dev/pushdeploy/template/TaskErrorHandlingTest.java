@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.template.CfnTemplate;
@@ -119,10 +120,13 @@ class TaskErrorHandlingTest {
             if (watch) {
                 String rollout = task.getValue().path("Parameters").path("Payload").path("rollout.$").asText();
                 String path = task.getValue().path("TimeoutSecondsPath").asText();
-                if (!path.equals(rollout + ".recheckSeconds") || Rollout.MIN_RECHECK_SECONDS <= functionTimeout) {
+                Integer shortest = path.equals(rollout + ".recheckSeconds") ? Integer.valueOf(Rollout.MIN_RECHECK_SECONDS)
+                        : path.equals("$.lock.nextPollSeconds") && task.getKey().equals("WaitForLock")
+                        ? Integer.valueOf(LockService.MIN_TURN_WAIT_SECONDS) : null;
+                if (shortest == null || shortest <= functionTimeout) {
                     problems.add(task.getKey() + " (" + function + ", Timeout " + functionTimeout + " s): a watch times out after "
-                            + "its rollout's recheckSeconds (" + rollout + ".recheckSeconds), at least "
-                            + Rollout.MIN_RECHECK_SECONDS + " s, longer than its function, not " + path);
+                            + "its rollout's recheckSeconds or the lock's turn wait, at least " + shortest
+                            + " s, longer than its function, not " + path);
                 }
             } else if (taskTimeout <= functionTimeout || taskTimeout > functionTimeout + TIMEOUT_MARGIN) {
                 problems.add(task.getKey() + " (" + function + ", Timeout " + functionTimeout + " s): TimeoutSeconds "

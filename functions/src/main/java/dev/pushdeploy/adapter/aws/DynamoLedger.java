@@ -126,6 +126,20 @@ public final class DynamoLedger implements LedgerTable, ReleaseRecords {
     }
 
     @Override
+    public boolean setTurnToken(String serviceKey, String requestId, String token) {
+        return AwsCall.run("dynamodb:UpdateItem turn of waiter " + requestId + " of " + serviceKey, () -> {
+            try {
+                dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, WAIT + requestId))
+                        .conditionExpression("attribute_exists(pk)")
+                        .updateExpression("SET turnToken = :t").expressionAttributeValues(Map.of(":t", s(token))));
+                return true;
+            } catch (ConditionalCheckFailedException gone) {
+                return false;
+            }
+        });
+    }
+
+    @Override
     public void removeWaiter(String serviceKey, String requestId) {
         AwsCall.exec("dynamodb:DeleteItem waiter " + requestId + " of " + serviceKey, () ->
                 dynamo.deleteItem(r -> r.tableName(table).key(key(serviceKey, WAIT + requestId))));
@@ -405,7 +419,8 @@ public final class DynamoLedger implements LedgerTable, ReleaseRecords {
 
     private static WaiterItem waiterItem(Map<String, AttributeValue> item) {
         return new WaiterItem(text(item, "requestId"), action(item), text(item, "digest"), text(item, "image"),
-                number(item, "orderAt"), number(item, "arrival"), number(item, "registeredAt"), number(item, "expiresAt"));
+                number(item, "orderAt"), number(item, "arrival"), number(item, "registeredAt"), number(item, "expiresAt"),
+                text(item, "turnToken"));
     }
 
     private static HistoryItem historyItem(Map<String, AttributeValue> item) {

@@ -1,6 +1,7 @@
 package dev.pushdeploy.adapter.aws;
 
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ledger.LockTurns;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.rollout.TaskTokens;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -9,8 +10,11 @@ import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 import java.util.function.Supplier;
 
-/** {@link TaskTokens} through Step Functions' SendTaskSuccess; the result is the task's output. */
-public final class SfnTaskTokens implements TaskTokens {
+/**
+ * {@link TaskTokens} and {@link LockTurns} through Step Functions' SendTaskSuccess: a check's result is the task's
+ * output, a turn's is empty.
+ */
+public final class SfnTaskTokens implements TaskTokens, LockTurns {
     private final Supplier<SfnClient> sfn;
 
     /** @param sfn the client, built on first use (a path that never calls it never builds it) */
@@ -20,8 +24,17 @@ public final class SfnTaskTokens implements TaskTokens {
 
     @Override
     public boolean succeed(String token, CheckResult result) {
+        return send(token, Json.write(result));
+    }
+
+    @Override
+    public boolean wake(String token) {
+        return send(token, "{}");
+    }
+
+    private boolean send(String token, String output) {
         try {
-            AwsCall.exec("states:SendTaskSuccess", () -> sfn.get().sendTaskSuccess(r -> r.taskToken(token).output(Json.write(result))));
+            AwsCall.exec("states:SendTaskSuccess", () -> sfn.get().sendTaskSuccess(r -> r.taskToken(token).output(output)));
             return true;
         } catch (dev.pushdeploy.error.AwsFailureException e) {
             if (e.getCause() instanceof TaskTimedOutException || e.getCause() instanceof InvalidTokenException

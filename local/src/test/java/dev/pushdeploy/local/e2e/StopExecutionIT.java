@@ -211,7 +211,17 @@ class StopExecutionIT {
         assertFalse(record.containsKey("rollback"), "nothing was rolled back: " + record);
     }
 
-    /** Each Wait state, and the Task before it whose invocations lead there. */
+    /** A run in WaitForLock whose invocation of Lock stored its task token: it waits for nothing else. */
+    private static void awaitTurnToken(Workflow workflow, String name) throws InterruptedException {
+        workflow.awaitState(name, "WaitForLock");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!workflow.waitsForItsTurn(name)) {
+            assertTrue(System.currentTimeMillis() < deadline, name + " stored no task token for its turn");
+            Thread.sleep(50);
+        }
+    }
+
+    /** Each wait, and the Task before it whose invocations lead there (WaitForLock: stopped once it waits for its token). */
     static Stream<Arguments> waits() {
         return Stream.of(
                 Arguments.of("WaitForLock", "LockFunction", Scenario.HEALTHY),
@@ -239,7 +249,12 @@ class StopExecutionIT {
             input = workflow.unscannedDeploy("v1.1.1");
         }
         var run = workflow.start(input, scenario, name);
-        assertEquals(null, workflow.stopOnEntering(name, state, before));
+        if (state.equals("WaitForLock")) {
+            awaitTurnToken(workflow, name);
+            workflow.runtime.stop(workflow.runtime.executionArn(name));
+        } else {
+            assertEquals(null, workflow.stopOnEntering(name, state, before));
+        }
         String liveBefore = workflow.web.initialTaskDefinition();
         if (holder != null) {
             holder.holding().release();

@@ -108,6 +108,17 @@ final class Workflow {
         return !item("wait#" + requestId).isEmpty();
     }
 
+    /** Takes the task token off the request's waiter item: a wake-up that never reaches the run. */
+    void forgetTurnToken(String requestId) {
+        dynamo.updateItem(r -> r.tableName(runtime.stack().table()).updateExpression("REMOVE turnToken")
+                .key(Map.of("pk", AttributeValue.fromS(pk()), "sk", AttributeValue.fromS("wait#" + requestId))));
+    }
+
+    /** Whether the request's waiter item holds the task token of its wait for its turn (WaitForLock). */
+    boolean waitsForItsTurn(String requestId) {
+        return item("wait#" + requestId).containsKey("turnToken");
+    }
+
     /** The history items of one request (an execution name). */
     List<Map<String, AttributeValue>> historyOf(String requestId) {
         return history().stream().filter(i -> i.get("sk").s().endsWith("#" + requestId)).toList();

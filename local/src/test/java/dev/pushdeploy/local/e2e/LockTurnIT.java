@@ -1,0 +1,131 @@
+package dev.pushdeploy.local.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.ledger.LockService;
+import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
+import dev.pushdeploy.local.run.RunResult;
+import dev.pushdeploy.ops.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run told to wait for the lock waits for its turn with a task token, through the real state machine on simulated
+ * time: the end of the holder's run wakes it, a newer request that supersedes it wakes it, and a wake-up that never
+ * comes only delays it until its wait times out by itself.
+ */
+class LockTurnIT {
+    @Test
+    void theHoldersEndWakesTheWaiterAtOnce() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        workflow.runtime.simulator().rolloutSeconds(300);
+        Queue queue = queueBehindAHolder(workflow, "woken");
+        queue.holding().release();
+        RunResult held = queue.holder().await();
+        RunResult waiter = queue.waiter().await();
+
+        assertEquals("SUCCEEDED", held.outcome(), held.reason());
+        assertEquals("SUCCEEDED", waiter.outcome(), waiter.reason());
+        List<Double> waits = entered(waiter, "WaitForLock");
+        assertEquals(1, waits.size(), "one wait, ended by the wake-up: " + waits);
+        double lag = acquiredAt(waiter) - endOf(held);
+        assertTrue(lag >= 0 && lag < 5, "the lock taken " + lag + " s after the holder's run ended");
+        assertEquals(waiter.image(), workflow.liveImage());
+    }
+
+    @Test
+    void aNewerPushWakesTheWaiterItSupersedes() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        workflow.runtime.simulator().rolloutSeconds(300);
+        Queue queue = queueBehindAHolder(workflow, "superseded");
+        LocalRuntime.Run newest = workflow.runtime.start(workflow.pushEvent("v1.3.0"), Scenario.HEALTHY, "newest", line -> { });
+        RunResult superseded = queue.waiter().await();
+        queue.holding().release();
+        RunResult held = queue.holder().await();
+        RunResult last = newest.await();
+
+        assertEquals("SUPERSEDED", superseded.outcome(), superseded.reason());
+        assertTrue(endOf(superseded) < endOf(held), "the superseded run ended while the holder still ran");
+        assertEquals("SUCCEEDED", held.outcome(), held.reason());
+        assertEquals("SUCCEEDED", last.outcome(), last.reason());
+        assertEquals(last.image(), workflow.liveImage());
+    }
+
+    @Test
+    void aLostWakeUpOnlyDelaysUntilTheWaitTimesOut() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        workflow.runtime.simulator().rolloutSeconds(60);
+        Queue queue = queueBehindAHolder(workflow, "unheard");
+        workflow.forgetTurnToken("unheard");
+        queue.holding().release();
+        RunResult held = queue.holder().await();
+        RunResult waiter = queue.waiter().await();
+
+        assertEquals("SUCCEEDED", held.outcome(), held.reason());
+        assertEquals("SUCCEEDED", waiter.outcome(), waiter.reason());
+        double firstWait = entered(waiter, "WaitForLock").get(0);
+        double acquired = acquiredAt(waiter);
+        assertTrue(acquired > endOf(held) + 60, "nothing woke the waiter when the holder ended");
+        assertTrue(acquired - firstWait <= LockService.MAX_TURN_WAIT_SECONDS + 60,
+                "its wait timed out by itself: the lock taken " + (acquired - firstWait) + " s after it began waiting");
+    }
+
+    record Queue(LocalRuntime.Run holder, LambdaRuntime.Hold holding, LocalRuntime.Run waiter) {
+    }
+
+    /**
+     * A holder whose first check is held (the test releases it), and a run named {@code name} pushed after it that
+     * waits for its turn (its token stored).
+     */
+    private static Queue queueBehindAHolder(Workflow workflow, String name) throws InterruptedException {
+        LambdaRuntime.Hold holding = workflow.holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run holder = workflow.runtime.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, "holder-" + name, line -> { });
+        assertTrue(holding.awaitArrival(Duration.ofMinutes(2)), "the holder checks its rollout");
+        LocalRuntime.Run waiter = workflow.runtime.start(workflow.pushEvent("v1.2.0"), Scenario.HEALTHY, name, line -> { });
+        workflow.awaitState(name, "WaitForLock");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!workflow.waitsForItsTurn(name)) {
+            assertTrue(System.currentTimeMillis() < deadline, name + " stored no task token for its turn");
+            Thread.sleep(50);
+        }
+        return new Queue(holder, holding, waiter);
+    }
+
+    private static List<Double> entered(RunResult run, String state) {
+        List<Double> at = new ArrayList<>();
+        for (JsonNode event : run.history()) {
+            if (state.equals(event.path("stateEnteredEventDetails").path("name").asText())) {
+                at.add(seconds(event));
+            }
+        }
+        return at;
+    }
+
+    /** When the run's Lock step answered ACQUIRED (simulated seconds). */
+    private static double acquiredAt(RunResult run) {
+        for (JsonNode event : run.history()) {
+            JsonNode output = event.path("lambdaFunctionSucceededEventDetails").path("output");
+            if (output.isTextual() && "ACQUIRED".equals(Json.tree(output.asText()).path("status").asText())) {
+                return seconds(event);
+            }
+        }
+        throw new AssertionError("the run never acquired the lock");
+    }
+
+    private static double endOf(RunResult run) {
+        return seconds(run.history().get(run.history().size() - 1));
+    }
+
+    private static double seconds(JsonNode historyEvent) {
+        JsonNode ts = historyEvent.path("timestamp");
+        return ts.isNumber() ? ts.asDouble() : Instant.parse(ts.asText()).toEpochMilli() / 1000.0;
+    }
+}
