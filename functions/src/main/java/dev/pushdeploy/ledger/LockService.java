@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *       {@link #maxWaitSeconds} → TIMED_OUT.</li>
  * </ol>
  * A waiting workflow waits for its turn with a task token ({@link #awaitTurn}), stored on its waiter item. It is
- * woken ({@link LockTurns}) when the lock is freed ({@link #wakeWaiters}, after an execution's end is reconciled)
+ * woken ({@link LockTurns}) when the lock is freed or kept for an ended run ({@link #wakeWaiters}, after an
+ * execution's end is reconciled)
  * and when a newer request that supersedes it joins the queue; a wake-up that is lost only delays until the
  * wait's own timeout, {@link #turnWaitSeconds}. A wait costs no state transitions, however long the holder keeps
  * the lock.
@@ -119,7 +120,7 @@ public final class LockService {
             return new LockResult(LockStatus.SUPERSEDED, held.map(LockItem::holder).orElse(null),
                     "a newer request for " + key + " (" + newer.get() + ") supersedes this one", 0, mine.arrival());
         }
-        wakeSuperseded(key, mine, others);
+        wakeSuperseded(mine, others);
         LockItem claim = new LockItem(me, request.executionArn(), request.action(), request.digest(), request.image(),
                 mine.orderAt(), mine.arrival(), now, nowSeconds + STEP_ALLOWANCE_SECONDS);
         if (table.tryLock(key, claim, nowSeconds, endedHolder(held, nowSeconds))) {
@@ -167,9 +168,16 @@ public final class LockService {
                 + (woken ? ": asks again now" : ": its wait had ended already"));
     }
 
-    /** Wakes every waiter of {@code serviceKey} that waits for its turn, if the lock is free; the number woken. */
+    /**
+     * Wakes every waiter of {@code serviceKey} that waits for its turn, if the lock is free, or kept for an ended run
+     * until a known time (each then asks again and waits until that time rather than its longest); the number woken.
+     */
     public int wakeWaiters(String serviceKey) {
-        if (serviceKey == null || !free(table.lock(serviceKey), null, clock.millis() / 1000)) {
+        if (serviceKey == null) {
+            return 0;
+        }
+        Optional<LockItem> lock = table.lock(serviceKey);
+        if (!free(lock, null, clock.millis() / 1000) && !lock.get().closing()) {
             return 0;
         }
         int woken = 0;
@@ -182,7 +190,7 @@ public final class LockService {
     }
 
     /** Wakes the waiters {@code mine} supersedes, so that each learns it at once rather than at the lock's release. */
-    private void wakeSuperseded(String key, WaiterItem mine, List<WaiterItem> others) {
+    private void wakeSuperseded(WaiterItem mine, List<WaiterItem> others) {
         for (WaiterItem w : others) {
             if (w.turnToken() != null && mine.place().after(w.place()) && (mine.action() != Action.ROTATE || w.action() == Action.ROTATE)) {
                 turns.wake(w.turnToken());

@@ -347,6 +347,19 @@ class LockServiceTest {
     }
 
     @Test
+    void aLockKeptForAnEndedRunWakesItsWaitersToWaitUntilItsExpiry() {
+        locks.acquire(push("a", 1));
+        DeployRequest b = push("b", 2);
+        assertEquals(LockService.MAX_TURN_WAIT_SECONDS, locks.acquire(b).nextPollSeconds(), "a live holder: the longest wait");
+        locks.awaitTurn(b, "token-b");
+        table.renewLock(KEY, "a", clock.instant().getEpochSecond() + 150);
+        table.closeLock(KEY, "a");
+        assertEquals(1, locks.wakeWaiters(KEY));
+        assertEquals(List.of("token-b"), woken);
+        assertEquals(151, locks.acquire(b).nextPollSeconds(), "asked again, b waits until the kept lock runs out");
+    }
+
+    @Test
     void aLockKeptForAnEndedRunBoundsTheWaitByItsExpiry() {
         locks.acquire(push("a", 1));
         table.renewLock(KEY, "a", clock.instant().getEpochSecond() + 120);

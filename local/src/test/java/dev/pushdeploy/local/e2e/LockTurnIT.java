@@ -8,6 +8,8 @@ import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.endpoint.CallHold;
+import dev.pushdeploy.local.endpoint.ExecutionScope;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.ops.Json;
@@ -78,6 +80,32 @@ class LockTurnIT {
                 "its wait timed out by itself: the lock taken " + (acquired - firstWait) + " s after it began waiting");
     }
 
+    /**
+     * A holder stopped while its UpdateService is in flight keeps its lock, closing, until that step has surely ended;
+     * the reconciler wakes the waiter at the stop, which asks again and waits only until the kept lock runs out
+     * rather than its longest wait.
+     */
+    @Test
+    void aLockKeptForAStoppedRunWakesTheWaiterToWaitOnlyUntilItRunsOut() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        CallHold move = workflow.runtime.holdCall(r -> "kept".equals(r.header(ExecutionScope.HEADER)) && r.operation().equals("UpdateService"));
+        LocalRuntime.Run holder = workflow.runtime.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, "kept", line -> { });
+        assertTrue(move.awaitArrival(Duration.ofMinutes(2)), "StartDeployment sent UpdateService");
+        LocalRuntime.Run waiter = workflow.runtime.start(workflow.pushEvent("v1.2.0"), Scenario.HEALTHY, "after-kept", line -> { });
+        workflow.awaitItsTurnWaited("after-kept");
+        workflow.runtime.stop(workflow.runtime.executionArn("kept"));
+        RunResult stopped = holder.await();
+        move.release();
+        RunResult result = waiter.await();
+
+        assertEquals("ABORTED", stopped.outcome(), stopped.reason());
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        assertEquals(2, entered(result, "WaitForLock").size(), "woken at the stop, then until the kept lock ran out");
+        double after = acquiredAt(result) - endOf(stopped);
+        assertTrue(after < LockService.MAX_TURN_WAIT_SECONDS / 2.0, "the lock taken " + after + " s after the stop");
+        assertTrue(workflow.liveImage().endsWith("@" + workflow.digestOf("v1.2.0")), workflow.liveImage());
+    }
+
     record Queue(LocalRuntime.Run holder, LambdaRuntime.Hold holding, LocalRuntime.Run waiter) {
     }
 
@@ -90,12 +118,7 @@ class LockTurnIT {
         LocalRuntime.Run holder = workflow.runtime.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, "holder-" + name, line -> { });
         assertTrue(holding.awaitArrival(Duration.ofMinutes(2)), "the holder checks its rollout");
         LocalRuntime.Run waiter = workflow.runtime.start(workflow.pushEvent("v1.2.0"), Scenario.HEALTHY, name, line -> { });
-        workflow.awaitState(name, "WaitForLock");
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (!workflow.waitsForItsTurn(name)) {
-            assertTrue(System.currentTimeMillis() < deadline, name + " stored no task token for its turn");
-            Thread.sleep(50);
-        }
+        workflow.awaitItsTurnWaited(name);
         return new Queue(holder, holding, waiter);
     }
 

@@ -211,16 +211,6 @@ class StopExecutionIT {
         assertFalse(record.containsKey("rollback"), "nothing was rolled back: " + record);
     }
 
-    /** A run in WaitForLock whose invocation of Lock stored its task token: it waits for nothing else. */
-    private static void awaitTurnToken(Workflow workflow, String name) throws InterruptedException {
-        workflow.awaitState(name, "WaitForLock");
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (!workflow.waitsForItsTurn(name)) {
-            assertTrue(System.currentTimeMillis() < deadline, name + " stored no task token for its turn");
-            Thread.sleep(50);
-        }
-    }
-
     /** Each wait, and the Task before it whose invocations lead there (WaitForLock: stopped once it waits for its token). */
     static Stream<Arguments> waits() {
         return Stream.of(
@@ -250,7 +240,7 @@ class StopExecutionIT {
         }
         var run = workflow.start(input, scenario, name);
         if (state.equals("WaitForLock")) {
-            awaitTurnToken(workflow, name);
+            workflow.awaitItsTurnWaited(name);
             workflow.runtime.stop(workflow.runtime.executionArn(name));
         } else {
             assertEquals(null, workflow.stopOnEntering(name, state, before));

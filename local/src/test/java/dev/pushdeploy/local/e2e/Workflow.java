@@ -114,9 +114,16 @@ final class Workflow {
                 .key(Map.of("pk", AttributeValue.fromS(pk()), "sk", AttributeValue.fromS("wait#" + requestId))));
     }
 
-    /** Whether the request's waiter item holds the task token of its wait for its turn (WaitForLock). */
-    boolean waitsForItsTurn(String requestId) {
-        return item("wait#" + requestId).containsKey("turnToken");
+    /** Waits until the run named {@code name} is in WaitForLock with its task token stored: it waits for nothing else. */
+    void awaitItsTurnWaited(String name) throws InterruptedException {
+        awaitState(name, "WaitForLock");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!item("wait#" + name).containsKey("turnToken")) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(name + " stored no task token for its turn");
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** The history items of one request (an execution name). */
