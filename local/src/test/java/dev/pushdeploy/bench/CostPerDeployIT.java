@@ -91,8 +91,8 @@ class CostPerDeployIT {
                     c.rolloutSeconds() / 60 + " min", c.deadlineSeconds() / 60 + " min", c.scenario(), c.outcome(), c.transitions(), c.invocations(),
                     c.gbSeconds(), c.usd(), c.lagSeconds()));
         }
-        Queued queued = queued(900, 1200);
-        report.add(String.format(Locale.ROOT, "queued behind a 15 min rollout: %s after %.0f s in WaitForLock (entered %d times), "
+        Queued queued = queued(600, 900);
+        report.add(String.format(Locale.ROOT, "queued behind a 10 min rollout: %s after %.0f s in WaitForLock (entered %d times), "
                 + "%d transitions; lock taken %.2f s after the holder's run ended", queued.result().outcome(), queued.waitedSeconds(),
                 queued.waits(), queued.transitions(), queued.wakeLagSeconds()));
         assertEquals("SUCCEEDED", queued.result().outcome(), queued.result().reason());
