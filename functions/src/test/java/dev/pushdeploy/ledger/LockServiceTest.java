@@ -311,9 +311,7 @@ class LockServiceTest {
 
     @Test
     void aReleaseBeforeTheTokenIsStoredIsNotMissed() {
-        locks.acquire(push("a", 1));
-        DeployRequest b = push("b", 2);
-        locks.acquire(b);
+        DeployRequest b = queuedBehindA();
         table.releaseLock(KEY, "a");
         assertEquals(0, locks.wakeWaiters(KEY), "no token stored yet");
         locks.awaitTurn(b, "token-b");
@@ -322,12 +320,18 @@ class LockServiceTest {
 
     @Test
     void aWaitOfARequestThatLeftTheQueueEndsAtOnce() {
-        locks.acquire(push("a", 1));
-        DeployRequest b = push("b", 2);
-        locks.acquire(b);
+        DeployRequest b = queuedBehindA();
         table.removeWaiter(KEY, "b");
         locks.awaitTurn(b, "token-b");
         assertEquals(List.of("token-b"), woken);
+    }
+
+    /** Request b, after a took the lock (b is told to wait). */
+    private DeployRequest queuedBehindA() {
+        locks.acquire(push("a", 1));
+        DeployRequest b = push("b", 2);
+        locks.acquire(b);
+        return b;
     }
 
     @Test

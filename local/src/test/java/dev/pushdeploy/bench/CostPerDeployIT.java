@@ -1,5 +1,6 @@
 package dev.pushdeploy.bench;
 
+import static dev.pushdeploy.testing.HistoryEvents.seconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -241,10 +241,5 @@ class CostPerDeployIT {
             }
         }
         return Json.object();
-    }
-
-    private static double seconds(JsonNode historyEvent) {
-        JsonNode ts = historyEvent.path("timestamp");
-        return ts.isNumber() ? ts.asDouble() : Instant.parse(ts.asText()).toEpochMilli() / 1000.0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.pushdeploy.local.e2e;
 
+import static dev.pushdeploy.testing.HistoryEvents.seconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,6 @@ import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.ops.Json;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -145,10 +145,5 @@ class LockTurnIT {
 
     private static double endOf(RunResult run) {
         return seconds(run.history().get(run.history().size() - 1));
-    }
-
-    private static double seconds(JsonNode historyEvent) {
-        JsonNode ts = historyEvent.path("timestamp");
-        return ts.isNumber() ? ts.asDouble() : Instant.parse(ts.asText()).toEpochMilli() / 1000.0;
     }
 }

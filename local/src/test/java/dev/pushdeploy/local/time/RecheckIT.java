@@ -1,5 +1,6 @@
 package dev.pushdeploy.local.time;
 
+import static dev.pushdeploy.testing.HistoryEvents.seconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,6 @@ import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.ops.Json;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,10 +60,5 @@ class RecheckIT {
         double startedAt = rollout.path("startedAt").asLong() / 1000.0;
         assertTrue(timedOut - startedAt >= deadline && timedOut - startedAt <= deadline + 30,
                 "TIMED_OUT " + (timedOut - startedAt) + " s after the rollout started, deadline " + deadline + " s");
-    }
-
-    private static double seconds(JsonNode historyEvent) {
-        JsonNode ts = historyEvent.path("timestamp");
-        return ts.isNumber() ? ts.asDouble() : Instant.parse(ts.asText()).toEpochMilli() / 1000.0;
     }
 }

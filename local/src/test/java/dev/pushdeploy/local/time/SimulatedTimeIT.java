@@ -1,5 +1,6 @@
 package dev.pushdeploy.local.time;
 
+import static dev.pushdeploy.testing.HistoryEvents.seconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -177,10 +178,5 @@ class SimulatedTimeIT {
     private RunResult push(String tag) {
         String digest = runtime.pushImage(repository, tag);
         return runtime.run(LocalRuntime.ecrPushEvent(repository, tag, digest).toString(), Scenario.HEALTHY, null, line -> { });
-    }
-
-    private static double seconds(JsonNode historyEvent) {
-        JsonNode ts = historyEvent.path("timestamp");
-        return ts.isNumber() ? ts.asDouble() : Instant.parse(ts.asText()).toEpochMilli() / 1000.0;
     }
 }
