@@ -1,24 +1,37 @@
 package dev.pushdeploy.handler;
 
-import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.DynamoScanWatches;
+import dev.pushdeploy.adapter.aws.EcrRegistry;
+import dev.pushdeploy.adapter.aws.SfnTaskTokens;
+import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
-import dev.pushdeploy.adapter.aws.EcrRegistry;
+import dev.pushdeploy.model.RequestScoped;
+import dev.pushdeploy.model.ScanResult;
 import dev.pushdeploy.request.ScanFindings;
 import dev.pushdeploy.request.ScanGate;
-import dev.pushdeploy.model.ScanResult;
-import dev.pushdeploy.model.RequestScoped;
+import dev.pushdeploy.request.ScanTokens;
+import dev.pushdeploy.request.ScanWatcher;
+import dev.pushdeploy.request.ScanWatches;
 import java.time.Clock;
 
-/** Scan gate: the ECR scan of the request's digest → {@code $.scan} (PASSED, PENDING, FAILED). Reads only. */
+/**
+ * Scan gate: the ECR scan of the request's digest → {@code $.scan} (PASSED, PENDING, FAILED, TIMED_OUT). With a
+ * {@code taskToken}, WaitForScan's wait for the scan: the token is stored for the scan's event, and the workflow is
+ * resumed at once if the answer is final already ({@link ScanWatcher}).
+ */
 public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, ScanResult> {
-    /** {@code $.request}. */
-    public record Input(DeployRequest request) implements RequestScoped {
+    /** {@code $.request}, and WaitForScan's task token. */
+    public record Input(DeployRequest request, String taskToken) implements RequestScoped {
+        public Input(DeployRequest request) {
+            this(request, null);
+        }
     }
 
     private final ScanGate gate;
+    private final ScanWatcher watcher;
 
     /** Wired from the environment, as Lambda runs it. */
     public ScanGateHandler() {
@@ -27,26 +40,29 @@ public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, Sc
 
     /** Wired from the environment, reading time from {@code clock}. */
     public ScanGateHandler(Clock clock) {
-        this(Env.require(Env.CONFIG_PARAMETER), clock);
+        this(Env.require(Env.CONFIG_PARAMETER), Env.require(Env.TABLE_NAME), clock);
     }
 
-    private ScanGateHandler(String configParameter, Clock clock) {
-        this(new SsmConfigSource(Aws::ssm, configParameter), new EcrRegistry(Aws::ecr), clock);
+    private ScanGateHandler(String configParameter, String table, Clock clock) {
+        this(new SsmConfigSource(Aws::ssm, configParameter), new EcrRegistry(Aws::ecr),
+                new DynamoScanWatches(Aws::dynamoDb, table), new SfnTaskTokens(Aws::sfn), clock);
     }
 
-    public ScanGateHandler(ConfigSource config, ScanFindings scans, Clock clock) {
+    public ScanGateHandler(ConfigSource config, ScanFindings scans, ScanWatches watches, ScanTokens tokens, Clock clock) {
         super(Input.class, "ScanGate");
         this.gate = new ScanGate(config, scans, clock);
+        this.watcher = new ScanWatcher(gate, watches, tokens, clock);
     }
 
     @Override
     protected Input primingInput(PrimingSample sample) {
-        return new Input(sample.request());
+        return new Input(sample.request(), null);
     }
 
     @Override
     protected ScanResult handle(Input input, StepLog log) {
-        ScanResult result = gate.check(input.request());
+        ScanResult result = input.taskToken() == null ? gate.check(input.request())
+                : watcher.watch(input.taskToken(), input.request(), log);
         log.info("scan gate", "status", result.status(), "reason", result.reason(), "findings", result.findingCounts());
         return result;
     }

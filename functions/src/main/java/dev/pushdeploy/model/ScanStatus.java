@@ -4,7 +4,7 @@ package dev.pushdeploy.model;
 public enum ScanStatus {
     /** The scan completed without findings at or above the configured severity (or no gate is configured). */
     PASSED,
-    /** No completed scan yet: the state machine waits {@code nextPollSeconds} and asks again. */
+    /** No completed scan yet: the workflow waits for the scan's event, at most {@code recheckSeconds}, and asks again. */
     PENDING,
     /** Blocking findings, or the scan itself failed: the request ends REJECTED. */
     FAILED,

@@ -26,7 +26,9 @@ import java.util.function.Predicate;
  *   <li>any other status (FAILED, UNSUPPORTED_IMAGE, FINDINGS_UNAVAILABLE, …) → FAILED with ECR's description.</li>
  * </ol>
  * A scan still pending the target's scanDeadlineSeconds (by default {@value #DEFAULT_DEADLINE_SECONDS}) after
- * the execution started is TIMED_OUT (basic scans take seconds to minutes). The gate does not start scans (read only): the repository's scan on push does.
+ * the execution started is TIMED_OUT (basic scans take seconds to minutes). A PENDING answer says when the workflow,
+ * which waits for ECR's scan event ({@link ScanWatcher}), looks again should no event come: {@link #recheckSeconds}.
+ * The gate does not start scans (read only): the repository's scan on push does.
  */
 public final class ScanGate {
     /** ECR severities, lowest first; UNDEFINED and UNTRIAGED never block. */
@@ -35,6 +37,10 @@ public final class ScanGate {
     private static final Set<String> DONE = Set.of("COMPLETE", "ACTIVE");
     /** How long after the execution started the gate waits for a scan result, unless the target says less. */
     public static final int DEFAULT_DEADLINE_SECONDS = 1800;
+    /** The longest wait for a scan event before the workflow looks again. */
+    public static final int MAX_RECHECK_SECONDS = 300;
+    /** The shortest: the wait task invokes the gate, whose own timeout fits in it. */
+    public static final int MIN_RECHECK_SECONDS = 75;
 
     private final ConfigSource config;
     private final ScanFindings scans;
@@ -68,22 +74,22 @@ public final class ScanGate {
             return new ScanResult(ScanStatus.TIMED_OUT, "no scan result for " + request.digest() + " within " + deadline
                     + " s (" + match.reason().apply(seen) + ")", seen.counts(), 0);
         }
-        int poll = match.status() == ScanStatus.PENDING
-                ? pollSeconds(request.pushedAt() == null ? Long.MAX_VALUE : clock.millis() - request.pushedAt()) : 0;
-        return new ScanResult(match.status(), match.reason().apply(seen), seen.counts(), poll);
+        int recheck = match.status() == ScanStatus.PENDING ? recheckSeconds(request.startedAt() == null ? Long.MAX_VALUE
+                : request.startedAt() + deadline * 1000L - clock.millis()) : 0;
+        return new ScanResult(match.status(), match.reason().apply(seen), seen.counts(), recheck);
     }
 
     private boolean pastDeadline(DeployRequest request, int deadlineSeconds) {
         return request.startedAt() != null && clock.millis() - request.startedAt() >= deadlineSeconds * 1000L;
     }
 
-    /** Fast while a fresh push is being scanned, slower later (basic scans take seconds to minutes). */
-    public static int pollSeconds(long sincePushMillis) {
-        long since = sincePushMillis;
-        if (since < 120_000) {
-            return 10;
-        }
-        return since < 600_000 ? 30 : 60;
+    /**
+     * How long the workflow waits for a scan event before it looks again: {@value #MAX_RECHECK_SECONDS} s, or until
+     * just past the deadline when that is sooner, but at least {@value #MIN_RECHECK_SECONDS} s.
+     */
+    public static int recheckSeconds(long untilDeadlineMillis) {
+        long untilPast = untilDeadlineMillis / 1000 + 1;
+        return (int) Math.max(MIN_RECHECK_SECONDS, Math.min(MAX_RECHECK_SECONDS, untilPast));
     }
 
     private record Observation(ScanReport report, String severity, String digest) {

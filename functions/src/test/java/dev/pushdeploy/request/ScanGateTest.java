@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ScanGateTest {
@@ -62,18 +63,27 @@ class ScanGateTest {
         assertEquals(expected, result.status());
         assertEquals(reason, result.reason());
         assertEquals(counts, result.findingCounts());
-        assertEquals(expected == ScanStatus.PENDING ? 10 : 0, result.nextPollSeconds());
+        assertEquals(expected == ScanStatus.PENDING ? 300 : 0, result.recheckSeconds());
+    }
+
+    /** Until the deadline (ms) → how long WaitForScan waits for the scan's event before it looks again. */
+    @ParameterizedTest(name = "{0} ms before the deadline → {1} s")
+    @CsvSource({"1800000, 300", "300000, 300", "299000, 300", "250500, 251", "100000, 101", "74000, 75", "1000, 75",
+            "0, 75", "-60000, 75", "9223372036854775807, 300"})
+    void waitsForTheScanEventAtMostFiveMinutesAndNotFarPastTheDeadline(long untilDeadline, int expected) {
+        assertEquals(expected, ScanGate.recheckSeconds(untilDeadline));
     }
 
     @Test
-    void pollsSlowerAsTheScanTakesLonger() {
+    void thePendingAnswerWaitsUntilJustPastTheDeadlineNearIt() {
         ScanGate gate = gate("HIGH");
         DeployRequest request = request("HIGH");
-        assertEquals(10, gate.check(request).nextPollSeconds());
-        clock.advance(Duration.ofMinutes(3));
-        assertEquals(30, gate.check(request).nextPollSeconds());
-        clock.advance(Duration.ofMinutes(10));
-        assertEquals(60, gate.check(request).nextPollSeconds());
+        clock.set(java.time.Instant.ofEpochMilli(request.startedAt()).plusSeconds(ScanGate.DEFAULT_DEADLINE_SECONDS - 200));
+        ScanResult result = gate.check(request);
+        assertEquals(ScanStatus.PENDING, result.status());
+        assertEquals(201, result.recheckSeconds());
+        clock.advance(Duration.ofSeconds(result.recheckSeconds()));
+        assertEquals(ScanStatus.TIMED_OUT, gate.check(request).status(), "the look after the wait finds the deadline passed");
     }
 
     /** Issue 8, case 8: a scan that never completes no longer keeps the execution looping. */
@@ -87,7 +97,7 @@ class ScanGateTest {
         ScanResult result = gate.check(request);
         assertEquals(ScanStatus.TIMED_OUT, result.status());
         assertEquals("no scan result for " + NEW_DIGEST + " within 1800 s (no scan of " + NEW_DIGEST + " exists yet)", result.reason());
-        assertEquals(0, result.nextPollSeconds());
+        assertEquals(0, result.recheckSeconds());
 
         registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("HIGH", 1)));
         assertEquals(ScanStatus.FAILED, gate.check(request).status(), "a finished scan still decides");

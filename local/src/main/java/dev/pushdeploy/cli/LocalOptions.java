@@ -47,6 +47,21 @@ final class LocalOptions {
         }
     }
 
+    /** {@code --scan-seconds}: 0 (at once) or a positive number of simulated seconds, at most a day; null stays null. */
+    static void checkScanSeconds(CommandSpec spec, Double seconds) {
+        if (seconds != null && !(seconds >= 0 && seconds <= 86_400)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--scan-seconds " + seconds
+                    + " must be 0 to 86400 simulated seconds");
+        }
+    }
+
+    /** Applies {@code --scan-seconds} to ECR's scans, when given. */
+    static void scanSeconds(LocalRuntime runtime, Double seconds) {
+        if (seconds != null) {
+            runtime.scans().scanSeconds(seconds);
+        }
+    }
+
     /** Converts {@code --strategy} names ({@code blue-green}) to the template's DeploymentStrategy ({@code BLUE_GREEN}). */
     static final class StrategyConverter implements CommandLine.ITypeConverter<String> {
         static final java.util.Map<String, String> STRATEGIES = java.util.Map.of("rolling", "ROLLING", "blue-green", "BLUE_GREEN",

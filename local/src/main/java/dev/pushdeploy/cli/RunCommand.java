@@ -59,6 +59,10 @@ final class RunCommand implements Callable<Integer> {
             description = "A healthy ECS rollout takes N simulated seconds (default 8); every phase of the simulated tasks scales with it.")
     Double rolloutSeconds;
 
+    @Option(names = "--scan-seconds", paramLabel = "N",
+            description = "An image scan (scan on push) takes N simulated seconds (default 30; 0: at once), then ECR's scan event is sent.")
+    Double scanSeconds;
+
     @Override
     public Integer call() {
         String input = EventFile.read(spec, event);
@@ -68,6 +72,7 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dump " + dump + " is a file, not a directory");
         }
         LocalOptions.checkRolloutSeconds(spec, rolloutSeconds);
+        LocalOptions.checkScanSeconds(spec, scanSeconds);
         LocalRuntime.Options options = Main.options(main.root, main.functionLog(), severity);
         Map<String, String> parameters = new java.util.HashMap<>(options.parameters());
         parameters.put("DeploymentStrategy", strategy);
@@ -78,6 +83,7 @@ final class RunCommand implements Callable<Integer> {
         AtomicReference<String> state = new AtomicReference<>("(not started)");
         return FreshStack.with(options, () -> "the run was at " + state.get(), runtime -> {
             LocalOptions.rolloutSeconds(runtime, rolloutSeconds);
+            LocalOptions.scanSeconds(runtime, scanSeconds);
             if (throttle) {
                 runtime.simulator().throttling(THROTTLING);
             }

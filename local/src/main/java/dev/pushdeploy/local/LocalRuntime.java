@@ -7,6 +7,7 @@ import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
+import dev.pushdeploy.local.ecr.EcrScans;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.ecs.TrafficShift;
@@ -57,7 +58,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /**
  * The whole workflow on this machine, without Docker: moto (Step Functions executing the real
  * ASL), the local endpoint in front of it (the template's functions invoked in this JVM, the ECS
- * rollout simulator), the default event bus with the template's rules, and the stack
+ * rollout simulator, ECR's scans), the default event bus with the template's rules, and the stack
  * bootstrapped from {@code template.yaml}.
  *
  * <p>Everything runs on one simulated clock ({@link SimulatedClock}): the simulator, the bus,
@@ -82,6 +83,10 @@ public final class LocalRuntime implements AutoCloseable {
     private PipelineTemplate.LocalTemplate template;
     private final LambdaRuntime lambdas;
     private final EcsSimulator simulator;
+    private final EcrScans scans;
+    /** How long (wall time) a push holds simulated time when no run starts. */
+    private static final long PUSH_EVENT_MILLIS = 2_000;
+    private final List<TimeKeeper.Activity> pushHolds = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final SimulatedClock clock = new SimulatedClock();
     private final TimeKeeper keeper;
     private final LocalEventBus bus;
@@ -174,13 +179,18 @@ public final class LocalRuntime implements AutoCloseable {
             });
             endpoint.route(lambdas);
             endpoint.route(simulator);
+            this.scans = new EcrScans(endpoint, clock);
+            endpoint.route(scans);
             this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
             this.bus = new LocalEventBus(List.of(), clock, keeper, this::deliver, log);
             simulator.events(bus::put);
+            scans.events(bus::put);
             keeper.add(simulator);
+            keeper.add(scans);
             keeper.add(bus);
             this.feed = new ExecutionFeed(moto.control(), sfn, keeper, bus::put, log);
             this.bootstrap = new Bootstrap(moto.endpoint(), endpoint.uri().resolve(EcsSimulator.SMOKE_PATH), lambdas);
+            bootstrap.onScanStarted(scans::started);
             this.internal = new Clients(endpoint.uri());
             deploy(options.release());
         } catch (RuntimeException e) {
@@ -228,6 +238,8 @@ public final class LocalRuntime implements AutoCloseable {
         quiesce();
         moto.reset();
         simulator.reset();
+        scans.reset();
+        releasePushHolds();
         lambdas.reset();
         bus.reset();
         endpoint.writes().reset();
@@ -327,6 +339,11 @@ public final class LocalRuntime implements AutoCloseable {
         return simulator;
     }
 
+    /** ECR's image scans: how long they take, the events they send. */
+    public EcrScans scans() {
+        return scans;
+    }
+
     public LambdaRuntime lambdas() {
         return lambdas;
     }
@@ -355,7 +372,9 @@ public final class LocalRuntime implements AutoCloseable {
             return Optional.empty();
         }
         pushReportedImage(parsed);
-        return Optional.of(sfn.startExecution(stack.stateMachineArn(), UUID.randomUUID().toString(), event));
+        String arn = sfn.startExecution(stack.stateMachineArn(), UUID.randomUUID().toString(), event);
+        releasePushHolds();
+        return Optional.of(arn);
     }
 
     /** The default event bus: the template's rules, deliveries on simulated time. */
@@ -497,9 +516,20 @@ public final class LocalRuntime implements AutoCloseable {
         return internal;
     }
 
-    /** Pushes a new image to a repository; returns its digest. */
+    /**
+     * Pushes a new image to a repository; returns its digest. Until a run starts, or {@link #PUSH_EVENT_MILLIS} ms of
+     * wall time have passed, simulated time is not skipped: on AWS the push's event starts the run within a second,
+     * while the image's scan (and anything else the push set going) has only just begun.
+     */
     public String pushImage(String repository, String tag) {
+        pushHolds.add(keeper.busyFor(Duration.ofMillis(PUSH_EVENT_MILLIS)));
         return bootstrap.pushImage(repository, tag, null);
+    }
+
+    /** A run started (or the world was reset): the pushes before it no longer hold time. */
+    private void releasePushHolds() {
+        pushHolds.forEach(TimeKeeper.Activity::close);
+        pushHolds.clear();
     }
 
     /** An ECR push event for an image, shaped as EventBridge delivers it. */
@@ -556,6 +586,7 @@ public final class LocalRuntime implements AutoCloseable {
         String arn;
         try {
             arn = sfn.startExecution(stack.stateMachineArn(), execution, input);
+            releasePushHolds();
         } catch (RuntimeException e) {
             endpoint.writes().executionEnded(execution);
             throw e;
@@ -585,6 +616,7 @@ public final class LocalRuntime implements AutoCloseable {
         endpoint.writes().executionStarted(name);
         try {
             String arn = sfn.startExecution(stack.releaseStateMachineArn(), name, manifest);
+            releasePushHolds();
             JsonNode description = new ExecutionWatcher(sfn, arn, line -> { }).await(this::ended, false, RUN_TIMEOUT);
             return new Release(description, endpoint.writes().writes(name));
         } finally {

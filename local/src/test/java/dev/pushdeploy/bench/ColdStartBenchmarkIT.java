@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.adapter.aws.DynamoScanWatches;
+import dev.pushdeploy.request.ScanWatch;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.DeployRequest;
@@ -137,6 +139,17 @@ class ColdStartBenchmarkIT {
         }
     });
 
+    /** The image pushed and a workflow waiting for its scan (events/scan-gate.json's request). */
+    static final Consumer<World> SCAN_WATCHED = PUSHED.andThen(world -> {
+        try {
+            DeployRequest request = Json.convert(Json.tree(Files.readString(Path.of("..", "events", "scan-gate.json"))).path("request"),
+                    DeployRequest.class);
+            new DynamoScanWatches(() -> world.dynamo, World.TABLE).register(new ScanWatch("a-task-token", request, Long.MAX_VALUE / 1000));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    });
+
     /** The service moving to revision 2 by blue/green, test traffic through the simulator's test listener. */
     static final Consumer<World> SHIFTING_TRAFFIC = World::shiftTrafficToRevision2;
 
@@ -151,6 +164,7 @@ class ColdStartBenchmarkIT {
             new Case("RollbackHandler", "rollback.json", ON_REVISION_2.andThen(locked("rollback.json"))),
             new Case("FinalizeHandler", "finalize.json", PUSHED.andThen(locked("finalize.json"))),
             new Case("RolloutEventHandler", "ecs-deployment-completed.json", ON_REVISION_2),
+            new Case("ScanEventHandler", "ecr-image-scan.json", SCAN_WATCHED),
             new Case("LifecycleHookHandler", "lifecycle-hook.json", SHIFTING_TRAFFIC, World::hookPayload),
             new Case("ReconcileHandler", "reconcile.json", STOPPED_IN_CHECK),
             new Case("PlanReleaseHandler", "plan-release.json", PUSHED),

@@ -39,7 +39,7 @@ class ScanGateHandlerIT {
         assertEquals(ScanStatus.PASSED, result.status(), result.reason());
         assertEquals("no findings at or above HIGH", result.reason());
         assertEquals(Map.of("MEDIUM", 2, "LOW", 5), result.findingCounts());
-        assertEquals(0, result.nextPollSeconds());
+        assertEquals(0, result.recheckSeconds());
     }
 
     @Test
@@ -47,7 +47,7 @@ class ScanGateHandlerIT {
         ScanResult result = run();
         assertEquals(ScanStatus.PENDING, result.status());
         assertEquals("no scan of " + V1_1_0 + " exists yet", result.reason());
-        assertTrue(result.nextPollSeconds() > 0);
+        assertTrue(result.recheckSeconds() > 0);
     }
 
     @Test

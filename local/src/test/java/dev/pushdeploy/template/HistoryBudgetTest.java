@@ -52,11 +52,12 @@ public class HistoryBudgetTest {
 
     @Test
     void theWorstCaseFitsTheHistoryLimit() {
-        int scanPolls = scanPolls();
+        int scanWaits = scanWaits();
         int lockPolls = lockPolls();
         int rolloutChecks = watchesUntilTheDeadline();
         long events = EXECUTION_EVENTS + cost("Init")
-                + (long) scanPolls * (cost("ScanGate") + cost("ScanDecision") + cost("WaitForScan") + EVENTS_PER_FAILED_ATTEMPT)
+                + allAttempts("ScanGate") + 2 * cost("ScanDecision")
+                + (long) scanWaits * (cost("WaitForScan") + EVENTS_PER_FAILED_ATTEMPT)
                 + (long) lockPolls * (cost("WaitForLock") + cost("Prepare") + cost("Decide") + cost("Lock") + cost("LockDecision")
                         + 2 * EVENTS_PER_FAILED_ATTEMPT)
                 + allAttempts("Prepare") + cost("Decide") + allAttempts("Lock") + cost("LockDecision")
@@ -69,8 +70,8 @@ public class HistoryBudgetTest {
                 + allAttempts("CheckRollback") + cost("RollbackVerdict")
                 + (long) rolloutChecks * (cost("WaitForRollback") + EVENTS_PER_FAILED_ATTEMPT) + cost("RollbackVerdict")
                 + cost("RollbackFailed") + allAttempts("Finalize") + cost("Outcome") + cost("RollbackFailedFail");
-        System.out.printf("worst case at DeploymentDeadlineSeconds=%d, BakeSeconds=%d: %d events (%d scan polls, %d lock polls, "
-                + "%d checks each way)%n", deadline, bake, events, scanPolls, lockPolls, rolloutChecks);
+        System.out.printf("worst case at DeploymentDeadlineSeconds=%d, BakeSeconds=%d: %d events (%d scan waits, %d lock polls, "
+                + "%d checks each way)%n", deadline, bake, events, scanWaits, lockPolls, rolloutChecks);
         assertTrue(events <= HISTORY_LIMIT, events + " events in the worst case: the template must refuse these settings");
     }
 
@@ -130,14 +131,18 @@ public class HistoryBudgetTest {
         return 2 * (int) ((max + LockService.MAX_TURN_WAIT_SECONDS - 1) / LockService.MAX_TURN_WAIT_SECONDS) + 1;
     }
 
-    private int scanPolls() {
-        long waited = 0;
-        int polls = 0;
-        while (waited < ScanGate.DEFAULT_DEADLINE_SECONDS) {
-            polls++;
-            waited += ScanGate.pollSeconds(waited * 1000);
+    /**
+     * WaitForScan tasks from the gate's first PENDING answer until its final one when no scan event ever comes, at the
+     * scan deadline that takes the most: each times out after the first answer's recheckSeconds and watches again,
+     * and the one after the deadline answers TIMED_OUT.
+     */
+    private int scanWaits() {
+        assertEquals("$.scan.recheckSeconds", states.path("WaitForScan").path("TimeoutSecondsPath").asText());
+        int most = 0;
+        for (int seconds = 10; seconds <= ScanGate.DEFAULT_DEADLINE_SECONDS; seconds++) {
+            most = Math.max(most, seconds / ScanGate.recheckSeconds(seconds * 1000L) + 2);
         }
-        return polls + 1;
+        return most;
     }
 
     private DeployRequest extreme() {

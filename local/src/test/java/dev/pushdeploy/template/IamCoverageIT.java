@@ -8,6 +8,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
+import dev.pushdeploy.adapter.aws.DynamoScanWatches;
+import dev.pushdeploy.request.ScanWatch;
 import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.model.Action;
@@ -78,7 +80,9 @@ class IamCoverageIT {
                     "elasticloadbalancing:DescribeTargetHealth", "cloudwatch:DescribeAlarms", "states:SendTaskSuccess"),
             "LifecycleHookFunction", Set.of("ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions", "ecs:DescribeServices",
                     "ecs:ListTasks", "ecs:DescribeTasks", "elasticloadbalancing:DescribeTargetHealth", "cloudwatch:DescribeAlarms",
-                    "dynamodb:UpdateItem"));
+                    "dynamodb:UpdateItem"),
+            "ScanEventsFunction", Set.of("ecr:DescribeImageScanFindings", "dynamodb:Query", "states:SendTaskSuccess",
+                    "dynamodb:DeleteItem"));
 
     /**
      * {@code emulator} behind the JVM's {@link SimulatedEcs} (the handlers' shared SDK clients keep the endpoint they were
@@ -149,7 +153,7 @@ class IamCoverageIT {
     @MethodSource("functions")
     void everyCallIsAllowedByTheFunctionsRole(String function, Emulator emulator) throws Exception {
         emulator = front(emulator);
-        World world = World.create(emulator, World.configDocument(function.equals("ScanGateFunction") ? "HIGH" : null));
+        World world = World.create(emulator, World.configDocument(function.startsWith("Scan") ? "HIGH" : null));
         Deployment stack = stackFor(world, function);
         Map<String, String> environment = environment(stack, function, emulator);
         ResponseUrl responses = ResponseUrl.start();
@@ -212,6 +216,34 @@ class IamCoverageIT {
         Set<String> operations = new TreeSet<>();
         calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
         assertTrue(operations.contains("Sfn.SendTaskSuccess"), function + " woke no wait: " + operations);
+        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
+        assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
+    }
+
+    /**
+     * The wait for the scan: ScanGate invoked by WaitForScan (its sample with a task token), the scan complete, stores
+     * the token, answers its own wait and removes the watch, all under the gate's role.
+     */
+    @Test
+    void theWaitForTheScanIsWithinTheGatesRole(Emulator emulator) throws Exception {
+        emulator = front(emulator);
+        World world = World.create(emulator, World.configDocument("HIGH"));
+        String function = "ScanGateFunction";
+        Deployment stack = stackFor(world, function);
+        Map<String, String> environment = environment(stack, function, emulator);
+        String event = Files.readString(Repo.events(Repo.EVENTS.get(function))).replaceFirst("\\{", "{\"taskToken\": \"a-task-token\",");
+
+        List<Call> calls = FunctionEnvironment.with(environment, () -> {
+            prepare(function, world, event);
+            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
+            return RecordingInterceptor.record(() -> handler.handleRequest(
+                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+        });
+
+        Set<String> operations = new TreeSet<>();
+        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        assertTrue(operations.containsAll(Set.of("DynamoDb.PutItem", "Sfn.SendTaskSuccess", "DynamoDb.DeleteItem")),
+                "the gate did not watch and answer: " + operations);
         Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
     }
@@ -310,6 +342,14 @@ class IamCoverageIT {
             case "ScanGateFunction" -> {
                 String digest = world.pushImage("v1.1.0");
                 world.ecr.startImageScan(r -> r.repositoryName(World.REPOSITORY).imageId(i -> i.imageDigest(digest)));
+            }
+            case "ScanEventsFunction" -> {
+                String digest = world.pushImage("v1.1.0");
+                world.ecr.startImageScan(r -> r.repositoryName(World.REPOSITORY).imageId(i -> i.imageDigest(digest)));
+                DeployRequest request = Json.convert(Json.tree(Files.readString(Repo.events("scan-gate.json"))).path("request"),
+                        DeployRequest.class);
+                new DynamoScanWatches(() -> world.dynamo, World.TABLE).register(new ScanWatch("a-task-token", request,
+                        Long.MAX_VALUE / 1000));
             }
             case "RegisterTaskDefinitionFunction" -> world.pushImage("v1.0.1");
             case "PlanReleaseFunction" -> world.pushImage("v1.1.0");

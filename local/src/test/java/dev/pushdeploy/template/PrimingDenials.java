@@ -14,6 +14,7 @@ public final class PrimingDenials {
     public static final Map<String, Set<String>> BY_HANDLER = Map.of(
             "PrepareHandler", Set.of("states:DescribeExecution"),
             "ScanGateHandler", Set.of("ecs:DescribeServices"),
+            "ScanEventHandler", Set.of("ecs:DescribeServices"),
             "LockHandler", Set.of("ecs:DescribeServices"),
             "RotateSecretsHandler", Set.of("ecs:DescribeServices"),
             "PlanReleaseHandler", Set.of("ecs:DescribeServices"),

@@ -31,6 +31,7 @@ final class Repo {
         fn("PlanReleaseFunction", "PlanReleaseHandler", "plan-release.json");
         fn("ReconcileFunction", "ReconcileHandler", "reconcile.json");
         fn("RolloutEventsFunction", "RolloutEventHandler", "ecs-deployment-completed.json");
+        fn("ScanEventsFunction", "ScanEventHandler", "ecr-image-scan.json");
         fn("LifecycleHookFunction", "LifecycleHookHandler", "lifecycle-hook.json");
         fn("ReleaseParametersFunction", "ReleaseParametersHandler", "release-parameters.json");
     }

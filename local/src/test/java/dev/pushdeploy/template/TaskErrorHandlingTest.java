@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.request.ScanGate;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.template.CfnTemplate;
 import java.io.IOException;
@@ -122,10 +123,12 @@ class TaskErrorHandlingTest {
                 String path = task.getValue().path("TimeoutSecondsPath").asText();
                 Integer shortest = path.equals(rollout + ".recheckSeconds") ? Integer.valueOf(Rollout.MIN_RECHECK_SECONDS)
                         : path.equals("$.lock.nextPollSeconds") && task.getKey().equals("WaitForLock")
-                        ? Integer.valueOf(LockService.MIN_TURN_WAIT_SECONDS) : null;
+                        ? Integer.valueOf(LockService.MIN_TURN_WAIT_SECONDS)
+                        : path.equals("$.scan.recheckSeconds") && task.getKey().equals("WaitForScan")
+                        ? Integer.valueOf(ScanGate.MIN_RECHECK_SECONDS) : null;
                 if (shortest == null || shortest <= functionTimeout) {
                     problems.add(task.getKey() + " (" + function + ", Timeout " + functionTimeout + " s): a watch times out after "
-                            + "its rollout's recheckSeconds or the lock's turn wait, at least " + shortest
+                            + "its rollout's or scan's recheckSeconds or the lock's turn wait, at least " + shortest
                             + " s, longer than its function, not " + path);
                 }
             } else if (taskTimeout <= functionTimeout || taskTimeout > functionTimeout + TIMEOUT_MARGIN) {

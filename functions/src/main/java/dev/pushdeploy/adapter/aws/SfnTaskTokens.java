@@ -3,6 +3,8 @@ package dev.pushdeploy.adapter.aws;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.ledger.LockTurns;
 import dev.pushdeploy.model.CheckResult;
+import dev.pushdeploy.model.ScanResult;
+import dev.pushdeploy.request.ScanTokens;
 import dev.pushdeploy.rollout.TaskTokens;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
@@ -11,10 +13,10 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 import java.util.function.Supplier;
 
 /**
- * {@link TaskTokens} and {@link LockTurns} through Step Functions' SendTaskSuccess: a check's result is the task's
- * output, a turn's is empty.
+ * {@link TaskTokens}, {@link ScanTokens} and {@link LockTurns} through Step Functions' SendTaskSuccess: a check's or a
+ * scan gate's result is the task's output, a turn's is empty.
  */
-public final class SfnTaskTokens implements TaskTokens, LockTurns {
+public final class SfnTaskTokens implements TaskTokens, ScanTokens, LockTurns {
     private final Supplier<SfnClient> sfn;
 
     /** @param sfn the client, built on first use (a path that never calls it never builds it) */
@@ -24,6 +26,11 @@ public final class SfnTaskTokens implements TaskTokens, LockTurns {
 
     @Override
     public boolean succeed(String token, CheckResult result) {
+        return send(token, Json.write(result));
+    }
+
+    @Override
+    public boolean succeed(String token, ScanResult result) {
         return send(token, Json.write(result));
     }
 

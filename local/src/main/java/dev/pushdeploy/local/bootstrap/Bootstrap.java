@@ -101,6 +101,19 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
      * @param moto      the emulator
      * @param smokeBase base URL of the simulator's smoke endpoint ({@code .../pushdeploy-local/smoke/})
      */
+    /** Told of each scan a push starts (the local runtime's ECR scans take time and send ECR's event). */
+    @FunctionalInterface
+    public interface ScanStarts {
+        void started(String registryId, String repository, String digest, List<String> tags);
+    }
+
+    private volatile ScanStarts scanStarted = (registryId, repository, digest, tags) -> { };
+
+    /** Where the scans pushes start are reported. */
+    public void onScanStarted(ScanStarts listener) {
+        this.scanStarted = listener;
+    }
+
     public Bootstrap(URI moto, URI smokeBase) {
         this(moto, smokeBase, new LambdaRuntime(List.of(), System.err::println, Clock.systemUTC()));
     }
@@ -173,7 +186,8 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
      * decides it (as ECR does); with one, the image gets that digest (an event's image). Pushing
      * an image that is already there changes nothing; a tag that is there already with another
      * digest fails (the template's repositories have immutable tags). A new image in a repository with scan on
-     * push gets its scan started, as ECR does (moto's scan then completes at once with one HIGH finding).
+     * push gets its scan started, as ECR does, and {@link #onScanStarted the scans} are told (moto's scan has its
+     * one HIGH finding at once).
      */
     public String pushImage(String repository, String tag, String digest) {
         if (digest != null) {
@@ -197,7 +211,8 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
             boolean scanOnPush = ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().get(0)
                     .imageScanningConfiguration().scanOnPush();
             if (scanOnPush) {
-                ecr.startImageScan(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(pushed)));
+                var scan = ecr.startImageScan(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(pushed)));
+                scanStarted.started(scan.registryId(), repository, pushed, tagged ? List.of(tag) : List.of());
             }
             return pushed;
         } catch (ImageAlreadyExistsException already) {

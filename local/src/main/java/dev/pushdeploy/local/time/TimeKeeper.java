@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -32,6 +36,11 @@ public final class TimeKeeper implements AutoCloseable {
     private final Object signal = new Object();
     private final Thread thread;
     private volatile boolean running = true;
+    private final ScheduledExecutorService expiries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "time-keeper-expiries");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param log receives errors of agendas (they never stop time)
@@ -58,6 +67,19 @@ public final class TimeKeeper implements AutoCloseable {
                 wake();
             }
         };
+    }
+
+    /** Like {@link #busy()}, but closed by itself after {@code wall} (wall time) at the latest; closing it again does nothing. */
+    public Activity busyFor(Duration wall) {
+        Activity busy = busy();
+        AtomicBoolean open = new AtomicBoolean(true);
+        Activity once = () -> {
+            if (open.getAndSet(false)) {
+                busy.close();
+            }
+        };
+        expiries.schedule(once::close, wall.toMillis(), TimeUnit.MILLISECONDS);
+        return once;
     }
 
     /** Something has new work (an agenda item earlier than before): look again now. */
@@ -153,5 +175,6 @@ public final class TimeKeeper implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        expiries.shutdownNow();
     }
 }

@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.ecr.EcrScans;
+import dev.pushdeploy.local.time.TimeKeeper;
+import dev.pushdeploy.request.ScanGate;
+import dev.pushdeploy.testing.HistoryEvents;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.lambda.Fault;
 import dev.pushdeploy.local.run.RunResult;
@@ -17,9 +24,65 @@ import org.junit.jupiter.api.Test;
 /**
  * The scan gate on (template parameters {@code EnableScanGate=true}, {@code ScanGateSeverity}),
  * through the real state machine: the runtime starts the scan of every push, as ECR's scan on
- * push does, and moto's scan completes with one HIGH finding.
+ * push does; the scan takes its simulated time ({@link EcrScans}), then finds one HIGH (moto's
+ * findings) and sends ECR's "ECR Image Scan" event.
  */
 class ScanGateIT {
+    private static final List<String> SCAN_STATES = List.of("ScanGate", "ScanDecision", "WaitForScan");
+
+    /**
+     * A new image (the bootstrap pushed v1.1.0 already, its scan long done) whose scan takes a minute: the run waits for it with a task token and ECR's event answers the wait within seconds of
+     * the scan's end, with one wait whatever the scan's length (polling every 10 s took 6 looks, 18 transitions).
+     */
+    @Test
+    void aScanOfAMinuteIsAnsweredByItsEventWithinSeconds() {
+        Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
+        workflow.runtime.scans().scanSeconds(60);
+        RunResult result = workflow.push("v1.3.0", Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), path(result, SCAN_STATES));
+        double scanned = scanEventAt(workflow, result);
+        double answered = exited(result, "WaitForScan");
+        assertTrue(answered - scanned >= 0 && answered - scanned < 2, "answered " + (answered - scanned) + " s after ECR's event");
+        assertTrue(scanned - workflow.pushedAt(result) / 1000.0 >= 60, "the scan took its minute");
+        assertEquals(result.image(), workflow.liveImage());
+    }
+
+    @Test
+    void findingsReportedByTheEventRejectTheImageAfterTheWait() {
+        Workflow workflow = new Workflow(TestRuntime.fresh("HIGH"));
+        workflow.runtime.scans().scanSeconds(90);
+        String initial = workflow.web.initialTaskDefinition();
+        RunResult result = workflow.push("v1.3.0", Scenario.HEALTHY);
+
+        assertEquals("REJECTED", result.outcome(), result.reason());
+        assertEquals("1 finding(s) at or above HIGH: HIGH=1", result.reason());
+        assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), path(result, SCAN_STATES));
+        assertEquals(initial, workflow.liveTaskDefinition());
+        assertFalse(workflow.lockHeld());
+        assertEquals(List.of(), scanWatches(workflow), "no watch is left behind");
+    }
+
+    /** The scan's event never reaches the run (its watch is gone): the wait times out and looks again, nothing worse. */
+    @Test
+    void aLostScanEventOnlyDelaysUntilTheRecheck() throws InterruptedException {
+        Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
+        workflow.runtime.scans().scanSeconds(60);
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.3.0"), Scenario.HEALTHY, "lost-scan-event");
+        RunResult result;
+        try (TimeKeeper.Activity held = workflow.runtime.holdTime()) {
+            workflow.awaitItsScanWatched("lost-scan-event");
+            scanWatches(workflow).forEach(key -> workflow.dynamo().deleteItem(r -> r.tableName(workflow.runtime.stack().table()).key(key)));
+        }
+        result = run.await();
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "WaitForScan", "ScanDecision"), path(result, SCAN_STATES));
+        double waited = exited(result, "WaitForScan") - entered(result, "WaitForScan");
+        assertTrue(waited >= ScanGate.MAX_RECHECK_SECONDS && waited < ScanGate.MAX_RECHECK_SECONDS + 30,
+                "answered by the recheck " + waited + " s after the wait began");
+    }
 
     @Test
     void aHighFindingPassesACriticalGateAndTheImageGoesLive() {
@@ -69,6 +132,56 @@ class ScanGateIT {
         assertEquals("SUCCEEDED", workflow.historyOf(result).get("outcome").s());
         assertEquals(1, workflow.history().size());
         assertEquals(List.of("SUCCEEDED"), workflow.notifiedOutcomes());
+    }
+
+    /** The states among {@code names} the run entered, in order, each time it entered them. */
+    private static List<String> path(RunResult result, List<String> names) {
+        List<String> path = new ArrayList<>();
+        for (JsonNode event : result.history()) {
+            String state = event.path("stateEnteredEventDetails").path("name").asText();
+            if (names.contains(state)) {
+                path.add(state);
+            }
+        }
+        return path;
+    }
+
+    /** When (epoch seconds) the run first entered {@code state}. */
+    private static double entered(RunResult result, String state) {
+        for (JsonNode event : result.history()) {
+            if (state.equals(event.path("stateEnteredEventDetails").path("name").asText())) {
+                return HistoryEvents.seconds(event);
+            }
+        }
+        throw new AssertionError("never entered " + state);
+    }
+
+    /** When (epoch seconds) the run last left {@code state}. */
+    private static double exited(RunResult result, String state) {
+        double at = -1;
+        for (JsonNode event : result.history()) {
+            if (state.equals(event.path("stateExitedEventDetails").path("name").asText())) {
+                at = HistoryEvents.seconds(event);
+            }
+        }
+        assertTrue(at >= 0, "never left " + state);
+        return at;
+    }
+
+    /** When (simulated epoch seconds) ECR's scan event of the run's image was put on the bus. */
+    private static double scanEventAt(Workflow workflow, RunResult result) {
+        String digest = result.image().substring(result.image().indexOf('@') + 1);
+        return workflow.runtime.bus().published().stream()
+                .filter(p -> "ECR Image Scan".equals(p.event().path("detail-type").asText())
+                        && digest.equals(p.event().path("detail").path("image-digest").asText()))
+                .mapToDouble(p -> p.at() / 1000.0).max().orElseThrow(() -> new AssertionError("ECR sent no scan event"));
+    }
+
+    /** The keys of the scan watches in the table. */
+    private static List<Map<String, AttributeValue>> scanWatches(Workflow workflow) {
+        return workflow.dynamo().scan(r -> r.tableName(workflow.runtime.stack().table())).items().stream()
+                .filter(i -> i.get("pk").s().startsWith("scan#"))
+                .map(i -> Map.of("pk", i.get("pk"), "sk", i.get("sk"))).toList();
     }
 
     /** The states among {@code names} the run entered, in order (each once, however often it was entered). */

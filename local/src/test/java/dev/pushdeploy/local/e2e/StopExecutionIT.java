@@ -211,7 +211,7 @@ class StopExecutionIT {
         assertFalse(record.containsKey("rollback"), "nothing was rolled back: " + record);
     }
 
-    /** Each wait, and the Task before it whose invocations lead there (WaitForLock: stopped once it waits for its token). */
+    /** Each wait, and the Task before it whose invocations lead there (WaitForLock, WaitForScan: stopped once they wait for their token). */
     static Stream<Arguments> waits() {
         return Stream.of(
                 Arguments.of("WaitForLock", "LockFunction", Scenario.HEALTHY),
@@ -239,8 +239,12 @@ class StopExecutionIT {
             input = workflow.unscannedDeploy("v1.1.1");
         }
         var run = workflow.start(input, scenario, name);
-        if (state.equals("WaitForLock")) {
-            workflow.awaitItsTurnWaited(name);
+        if (state.equals("WaitForLock") || state.equals("WaitForScan")) {
+            if (state.equals("WaitForLock")) {
+                workflow.awaitItsTurnWaited(name);
+            } else {
+                workflow.awaitItsScanWatched(name);
+            }
             workflow.runtime.stop(workflow.runtime.executionArn(name));
         } else {
             assertEquals(null, workflow.stopOnEntering(name, state, before));

@@ -126,6 +126,19 @@ final class Workflow {
         }
     }
 
+    /** Waits until the run named {@code name} is in WaitForScan with its watch stored: it waits for the scan's event. */
+    void awaitItsScanWatched(String name) throws InterruptedException {
+        awaitState(name, "WaitForScan");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (dynamo.scan(r -> r.tableName(runtime.stack().table())).items().stream()
+                .noneMatch(i -> i.get("pk").s().startsWith("scan#") && i.get("request").s().contains("\"" + name + "\""))) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(name + " stored no watch for its scan");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** The history items of one request (an execution name). */
     List<Map<String, AttributeValue>> historyOf(String requestId) {
         return history().stream().filter(i -> i.get("sk").s().endsWith("#" + requestId)).toList();
@@ -337,6 +350,10 @@ final class Workflow {
         } catch (software.amazon.awssdk.services.ssm.model.ParameterNotFoundException e) {
             return null;
         }
+    }
+
+    DynamoDbClient dynamo() {
+        return dynamo;
     }
 
     EcsClient ecs() {

@@ -36,7 +36,7 @@ class PipelineTemplateTest {
     void everyStepIsAFunctionWhoseHandlerClassExists() throws ReflectiveOperationException {
         Map<String, FunctionSpec> functions = template.functions().stream()
                 .collect(Collectors.toMap(FunctionSpec::name, Function.identity()));
-        assertEquals(java.util.stream.Stream.concat(STEPS.stream(), java.util.stream.Stream.of("Reconcile", "RolloutEvents", "LifecycleHook", "ReleaseParameters"))
+        assertEquals(java.util.stream.Stream.concat(STEPS.stream(), java.util.stream.Stream.of("Reconcile", "RolloutEvents", "ScanEvents", "LifecycleHook", "ReleaseParameters"))
                 .map(s -> s + "Function").collect(Collectors.toSet()), functions.keySet(),
                 "the steps, the functions of the rules outside the state machine, ECS's lifecycle hook and the stack's custom resource");
         for (String step : STEPS) {

@@ -1,0 +1,126 @@
+package dev.pushdeploy.request;
+
+import static dev.pushdeploy.request.PrepareFixture.NEW_DIGEST;
+import static dev.pushdeploy.request.PrepareFixture.push;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushdeploy.adapter.json.ConfigParser;
+import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.ledger.MutableClock;
+import dev.pushdeploy.log.StepLog;
+import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.ScanResult;
+import dev.pushdeploy.model.ScanStatus;
+import dev.pushdeploy.request.ScanFindings.ScanReport;
+import dev.pushdeploy.testing.SampleStack;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScanWatcherTest {
+    private final MutableClock clock = new MutableClock(PrepareFixture.NEW_PUSHED.plusSeconds(30));
+    private final FakeRegistry registry = new FakeRegistry();
+    private final FakeScanWatches watches = new FakeScanWatches();
+    private final ScanWatcher watcher = new ScanWatcher(
+            new ScanGate(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument("HIGH"))), registry, clock), watches, watches, clock);
+    private final StepLog log = StepLog.to(line -> { }, "test");
+    private final DeployRequest web = new PrepareFixture(SampleStack.configDocument("HIGH")).prepare(push("v1.1.0", NEW_DIGEST));
+
+    @Test
+    void aScanThatCompletedAlreadyAnswersTheWaitAtOnce() {
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("HIGH", 1)));
+        ScanResult result = watcher.watch("t1", web, log);
+
+        assertEquals(ScanStatus.FAILED, result.status());
+        assertEquals(Map.of("t1", result), watches.answered());
+        assertEquals(List.of(), watches.watches(), "an answered watch is removed");
+    }
+
+    @Test
+    void aPendingScanLeavesTheTokenForItsEventWhichAnswersIt() {
+        registry.scan(NEW_DIGEST, new ScanReport("IN_PROGRESS", null, Map.of()));
+        ScanResult pending = watcher.watch("t1", web, log);
+        assertEquals(ScanStatus.PENDING, pending.status());
+        assertEquals(Map.of(), watches.answered());
+        assertEquals(1, watches.watches().size());
+        assertTrue(watches.watches().get(0).expiresAt() > web.startedAt() / 1000 + ScanGate.DEFAULT_DEADLINE_SECONDS,
+                "the watch outlives the scan's deadline");
+
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("MEDIUM", 2)));
+        clock.advance(Duration.ofSeconds(40));
+        List<ScanResult> answers = watcher.onScan("web", NEW_DIGEST, log);
+
+        assertEquals(List.of(ScanStatus.PASSED), answers.stream().map(ScanResult::status).toList());
+        assertEquals(Map.of("t1", answers.get(0)), watches.answered());
+        assertEquals(List.of(), watches.watches());
+    }
+
+    @Test
+    void anEventBeforeTheFindingsShowLeavesTheWaitForTheNextLook() {
+        watcher.watch("t1", web, log);
+        List<ScanResult> answers = watcher.onScan("web", NEW_DIGEST, log);
+
+        assertEquals(List.of(ScanStatus.PENDING), answers.stream().map(ScanResult::status).toList());
+        assertEquals(Map.of(), watches.answered());
+        assertEquals(1, watches.watches().size(), "still waiting");
+    }
+
+    @Test
+    void anEventOfAnotherImageOrOneNobodyWaitsForAnswersNothing() {
+        watcher.watch("t1", web, log);
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of()));
+
+        assertEquals(List.of(), watcher.onScan("web", "sha256:" + SampleStack.sha256("other"), log));
+        assertEquals(List.of(), watcher.onScan("api", NEW_DIGEST, log));
+        assertEquals(Map.of(), watches.answered());
+    }
+
+    @Test
+    void everyServiceWaitingForTheImageIsAnsweredByItsOwnGate() {
+        DeployRequest api = web.toBuilder().service("api").requestId("push-api-v1-1-0").build();
+        watcher.watch("t-web", web, log);
+        watcher.watch("t-api", api, log);
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("CRITICAL", 1)));
+
+        watcher.onScan("web", NEW_DIGEST, log);
+
+        // the sample configuration gates web only: api's answer is its own, PASSED
+        assertEquals(Map.of("t-web", ScanStatus.FAILED, "t-api", ScanStatus.PASSED), Map.of(
+                "t-web", watches.answered().get("t-web").status(), "t-api", watches.answered().get("t-api").status()));
+        assertEquals(List.of(), watches.watches());
+    }
+
+    @Test
+    void aWaitThatEndedMeanwhileLosesItsWatchAllTheSame() {
+        watcher.watch("t1", web, log);
+        watches.gone("t1");
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of()));
+
+        watcher.onScan("web", NEW_DIGEST, log);
+
+        assertEquals(Map.of(), watches.answered());
+        assertEquals(List.of(), watches.watches());
+    }
+
+    @Test
+    void aNewerWaitOfTheSameServiceReplacesTheOlderOne() {
+        watcher.watch("old", web, log);
+        watcher.watch("new", web, log);
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of()));
+
+        watcher.onScan("web", NEW_DIGEST, log);
+
+        assertEquals(List.of("new"), List.copyOf(watches.answered().keySet()));
+    }
+
+    @Test
+    void pastTheDeadlineTheWaitIsAnsweredTimedOut() {
+        clock.set(java.time.Instant.ofEpochMilli(web.startedAt()).plusSeconds(ScanGate.DEFAULT_DEADLINE_SECONDS));
+        ScanResult result = watcher.watch("t1", web, log);
+
+        assertEquals(ScanStatus.TIMED_OUT, result.status());
+        assertEquals(Map.of("t1", result), watches.answered());
+    }
+}
