@@ -49,6 +49,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                 .reason("SnapStart priming").pushedAt(now)
                 .previousTaskDefinition(live).liveSlots(target.secrets().isEmpty() ? null : Map.of())
                 .decision(Decision.PROCEED).rotate(!target.secrets().isEmpty()).register(true)
+                .scanGate(target.scanSeverity() != null)
                 .deadlineSeconds(DEADLINE_SECONDS).executionArn(EXECUTION_ARN).startedAt(now)
                 .build();
         Rollout rollout = new Rollout(null, live, now, now + DEADLINE_SECONDS * 1000L, true, null);
@@ -140,12 +141,14 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
     /**
      * The answers, shaped as AWS gives them, of the reads of what exists only while priming (see
      * {@link Priming.StandIns}): the priming execution (DescribeExecution: running, started with {@link #input()};
-     * GetExecutionHistory: it entered {@link #stoppedInCheck()}'s state), the sample image (DescribeImages), the
+     * GetExecutionHistory: it entered {@link #stoppedInCheck()}'s state), the sample image (DescribeImages; its scan,
+     * complete without findings: DescribeImageScanFindings; a run waiting for that scan: the Query of its watches), the
      * move of the sample's service (UpdateService, a write, which priming never sends: {@link #movedService}) and the
      * priming's own service deployment with its target revision (DescribeServiceDeployments, DescribeServiceRevisions:
      * blue/green with test traffic moved onto the live revision). Step Functions would refuse the first two (the
      * execution is none of the stack's), ECR knows no such image and ECS no such service deployment; answered, they
-     * let Prepare, the steps that move the service, LifecycleHook and Reconcile walk their way to an answer.
+     * let Prepare, the scan gate and its events, the steps that move the service, LifecycleHook and Reconcile walk
+     * their way to an answer.
      * Nothing outside priming.
      */
     static Optional<String> standIn(String operation, String body) {
@@ -212,6 +215,18 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                     "serviceArn", serviceArn(),
                     "clusterArn", clusterArn(), "taskDefinition", live, "launchType", "FARGATE",
                     "createdAt", started)), "failures", List.of())));
+        }
+        if (body.contains(DIGEST) && operation.equals("DescribeImageScanFindings")) {
+            return Optional.of(Json.write(Map.of("repositoryName", target.repository(), "imageId", Map.of("imageDigest", DIGEST),
+                    "imageScanStatus", Map.of("status", "COMPLETE", "description", "The scan was completed successfully."),
+                    "imageScanFindings", Map.of("findingSeverityCounts", Map.of()))));
+        }
+        String scan = "scan#" + target.repository() + "@" + DIGEST;
+        if (body.contains(scan) && operation.equals("Query")) {
+            return Optional.of(Json.write(Map.of("Count", 1, "ScannedCount", 1, "Items", List.of(Map.of(
+                    "pk", Map.of("S", scan), "sk", Map.of("S", "watch#" + request.serviceKey()), "token", Map.of("S", TOKEN),
+                    "request", Map.of("S", Json.write(request)),
+                    "expiresAt", Map.of("N", Long.toString(request.startedAt() / 1000 + DEADLINE_SECONDS)))))));
         }
         if (body.contains(DIGEST) && operation.equals("DescribeImages")) {
             return Optional.of(Json.write(Map.of("imageDetails", List.of(Map.of("repositoryName", target.repository(),

@@ -1,5 +1,9 @@
 package dev.pushdeploy.handler;
 
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import dev.pushdeploy.request.ScanFindings;
+import dev.pushdeploy.request.ScanWatch;
+import dev.pushdeploy.adapter.aws.DynamoScanWatches;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -31,6 +35,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -96,6 +101,28 @@ class PrimingSampleTest {
         ImageRegistry.Image image = (ImageRegistry.Image) read.get(2);
         assertEquals(PrimingSample.DIGEST, image.digest());
         assertEquals(sample.request().startedAt(), image.pushedAt().toEpochMilli());
+    }
+
+    /** ScanEvents' whole path while priming: a run waits for the sample image's scan, which is complete; it is resumed. */
+    @Test
+    void whilePrimingTheSampleImagesScanIsCompleteAndARunWaitsForItWithoutLeavingTheProcess() {
+        Target gated = ConfigParser.parse(SampleStack.configDocument("HIGH")).targets().get(0);
+        PrimingSample scanned = PrimingSample.of(gated, LIVE, Clock.systemUTC());
+        DynamoScanWatches watches = new DynamoScanWatches(() -> client(DynamoDbClient.builder()), "pushdeploy");
+        EcrRegistry registry = new EcrRegistry(() -> client(EcrClient.builder()));
+        List<Object> read = new ArrayList<>();
+        Priming.Counts counts = Priming.dryRun(() -> scanned.prime(() -> {
+            read.add(watches.find(gated.repository(), PrimingSample.DIGEST));
+            read.add(registry.scan(gated.repository(), PrimingSample.DIGEST).orElseThrow());
+        }), PrimingSample::standIn);
+
+        assertEquals(new Priming.Counts(0, 2), counts, "answered in process (the endpoint refuses connections)");
+        @SuppressWarnings("unchecked")
+        List<ScanWatch> waiting = (List<ScanWatch>) read.get(0);
+        assertEquals(1, waiting.size());
+        assertEquals(scanned.request(), waiting.get(0).request());
+        assertTrue(waiting.get(0).request().scanGate(), "the gate applies to the sample of a gated service");
+        assertEquals(new ScanFindings.ScanReport("COMPLETE", "The scan was completed successfully.", Map.of()), read.get(1));
     }
 
     @Test

@@ -96,6 +96,13 @@ class CostPerDeployIT {
                 + "%d transitions; lock taken %.2f s after the holder's run ended", queued.result().outcome(), queued.waitedSeconds(),
                 queued.waits(), queued.transitions(), queued.wakeLagSeconds()));
         assertEquals("SUCCEEDED", queued.result().outcome(), queued.result().reason());
+        for (int scanSeconds : new int[] {60, 600}) {
+            Scanned scanned = scanned(scanSeconds);
+            assertEquals("SUCCEEDED", scanned.result().outcome(), scanned.result().reason());
+            report.add(String.format(Locale.ROOT, "scan gate on, a %d min scan: %d transitions in the gate (WaitForScan entered %d times), "
+                    + "%d in all; answered %.2f s after ECR's scan event", scanSeconds / 60, scanned.gateTransitions(), scanned.waits(),
+                    scanned.transitions(), scanned.lagSeconds()));
+        }
         report.add(String.format(Locale.ROOT, "max transitions: healthy %d, rolled back %d; max detection lag %.2f s",
                 costs.stream().filter(c -> c.scenario().equals("healthy")).mapToInt(Cost::transitions).max().orElseThrow(),
                 costs.stream().filter(c -> !c.scenario().equals("healthy")).mapToInt(Cost::transitions).max().orElseThrow(),
@@ -131,6 +138,45 @@ class CostPerDeployIT {
     }
 
     record Queued(RunResult result, int transitions, int waits, double waitedSeconds, double wakeLagSeconds) {
+    }
+
+    record Scanned(RunResult result, int gateTransitions, int waits, int transitions, double lagSeconds) {
+    }
+
+    /**
+     * A healthy deploy with the scan gate on (CRITICAL: the scan's one HIGH passes) of a new image whose scan takes
+     * {@code scanSeconds}, a 1-minute rollout: the gate's transitions, and the simulated time from ECR's scan event to
+     * the run leaving its wait.
+     */
+    private static Scanned scanned(int scanSeconds) {
+        runtime.reset("CRITICAL");
+        runtime.simulator().rolloutSeconds(60);
+        runtime.scans().scanSeconds(scanSeconds);
+        String repository = runtime.stack().service().target().repository();
+        String digest = runtime.pushImage(repository, "v1.3.0");
+        RunResult result = runtime.run(LocalRuntime.ecrPushEvent(repository, "v1.3.0", digest).toString(), Scenario.HEALTHY, null,
+                line -> { });
+        int transitions = 0;
+        int gate = 0;
+        int waits = 0;
+        double answered = Double.NaN;
+        for (JsonNode event : result.history()) {
+            String type = event.path("type").asText();
+            String state = event.path("stateEnteredEventDetails").path("name").asText();
+            if (type.endsWith("StateEntered")) {
+                transitions++;
+                gate += Set.of("ScanGate", "ScanDecision", "WaitForScan").contains(state) ? 1 : 0;
+                waits += state.equals("WaitForScan") ? 1 : 0;
+            }
+            if ("WaitForScan".equals(event.path("stateExitedEventDetails").path("name").asText())) {
+                answered = seconds(event);
+            }
+        }
+        double scanned = runtime.bus().published().stream()
+                .filter(p -> "ECR Image Scan".equals(p.event().path("detail-type").asText())
+                        && digest.equals(p.event().path("detail").path("image-digest").asText()))
+                .mapToDouble(p -> p.at() / 1000.0).findFirst().orElseThrow(() -> new AssertionError("ECR sent no scan event"));
+        return new Scanned(result, gate, waits, transitions, answered - scanned);
     }
 
     /**

@@ -32,7 +32,7 @@ class ScanGateIT {
 
     /**
      * A new image (the bootstrap pushed v1.1.0 already, its scan long done) whose scan takes a minute: the run waits for it with a task token and ECR's event answers the wait within seconds of
-     * the scan's end, with one wait whatever the scan's length (polling every 10 s took 6 looks, 18 transitions).
+     * the scan's end, with one wait (polling every 10 s would have looked 7 times, 20 transitions, by its schedule).
      */
     @Test
     void aScanOfAMinuteIsAnsweredByItsEventWithinSeconds() {
