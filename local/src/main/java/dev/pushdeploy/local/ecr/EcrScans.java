@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * after), and on completion ECR's "ECR Image Scan" event goes to the event bus, shaped as ECR documents it (the
  * repository's ARN as the resource; scan-status, repository-name, image-digest, image-tags and the non-zero
  * finding-severity-counts in the detail). A scan starts by StartImageScan through the endpoint or by a push to a
- * repository with scan on push ({@link #started}).
+ * repository with scan on push ({@link #started}). A scan is looked up by digest (the functions' way); asked by tag,
+ * and in DescribeImages' imageScanStatus, moto answers as it does, COMPLETE at once.
  */
 public final class EcrScans implements Route, Agenda {
     /** How long a basic scan takes unless told otherwise (simulated seconds). */
