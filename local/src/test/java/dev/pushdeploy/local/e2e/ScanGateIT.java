@@ -43,7 +43,7 @@ class ScanGateIT {
         assertEquals("SUCCEEDED", result.outcome(), result.reason());
         assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), path(result, SCAN_STATES));
         double scanned = scanEventAt(workflow, result);
-        double answered = exited(result, "WaitForScan");
+        double answered = lastExitedAt(result, "WaitForScan");
         assertTrue(answered - scanned >= 0 && answered - scanned < 2, "answered " + (answered - scanned) + " s after ECR's event");
         assertTrue(scanned - workflow.pushedAt(result) / 1000.0 >= 60, "the scan took its minute");
         assertEquals(result.image(), workflow.liveImage());
@@ -79,7 +79,7 @@ class ScanGateIT {
 
         assertEquals("SUCCEEDED", result.outcome(), result.reason());
         assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "WaitForScan", "ScanDecision"), path(result, SCAN_STATES));
-        double waited = exited(result, "WaitForScan") - entered(result, "WaitForScan");
+        double waited = lastExitedAt(result, "WaitForScan") - firstEnteredAt(result, "WaitForScan");
         assertTrue(waited >= ScanGate.MAX_RECHECK_SECONDS && waited < ScanGate.MAX_RECHECK_SECONDS + 30,
                 "answered by the recheck " + waited + " s after the wait began");
     }
@@ -147,7 +147,7 @@ class ScanGateIT {
     }
 
     /** When (epoch seconds) the run first entered {@code state}. */
-    private static double entered(RunResult result, String state) {
+    private static double firstEnteredAt(RunResult result, String state) {
         for (JsonNode event : result.history()) {
             if (state.equals(event.path("stateEnteredEventDetails").path("name").asText())) {
                 return HistoryEvents.seconds(event);
@@ -157,7 +157,7 @@ class ScanGateIT {
     }
 
     /** When (epoch seconds) the run last left {@code state}. */
-    private static double exited(RunResult result, String state) {
+    private static double lastExitedAt(RunResult result, String state) {
         double at = -1;
         for (JsonNode event : result.history()) {
             if (state.equals(event.path("stateExitedEventDetails").path("name").asText())) {
@@ -179,9 +179,7 @@ class ScanGateIT {
 
     /** The keys of the scan watches in the table. */
     private static List<Map<String, AttributeValue>> scanWatches(Workflow workflow) {
-        return workflow.dynamo().scan(r -> r.tableName(workflow.runtime.stack().table())).items().stream()
-                .filter(i -> i.get("pk").s().startsWith("scan#"))
-                .map(i -> Map.of("pk", i.get("pk"), "sk", i.get("sk"))).toList();
+        return workflow.scanWatches().stream().map(i -> Map.of("pk", i.get("pk"), "sk", i.get("sk"))).toList();
     }
 
     /** The states among {@code names} the run entered, in order (each once, however often it was entered). */

@@ -130,13 +130,18 @@ final class Workflow {
     void awaitItsScanWatched(String name) throws InterruptedException {
         awaitState(name, "WaitForScan");
         long deadline = System.currentTimeMillis() + 120_000;
-        while (dynamo.scan(r -> r.tableName(runtime.stack().table())).items().stream()
-                .noneMatch(i -> i.get("pk").s().startsWith("scan#") && i.get("request").s().contains("\"" + name + "\""))) {
+        while (scanWatches().stream().noneMatch(i -> i.get("request").s().contains("\"" + name + "\""))) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError(name + " stored no watch for its scan");
             }
             Thread.sleep(50);
         }
+    }
+
+    /** The items of the runs waiting for a scan (ScanGate's watches). */
+    List<Map<String, AttributeValue>> scanWatches() {
+        return dynamo.scan(r -> r.tableName(runtime.stack().table())).items().stream()
+                .filter(i -> i.get("pk").s().startsWith("scan#")).toList();
     }
 
     /** The history items of one request (an execution name). */
