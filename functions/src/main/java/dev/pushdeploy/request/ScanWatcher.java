@@ -1,5 +1,6 @@
 package dev.pushdeploy.request;
 
+import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.ScanResult;
@@ -33,6 +34,12 @@ public final class ScanWatcher {
 
     /** Registers the waiting task's token, then checks: a final answer resumes the workflow at once. */
     public ScanResult watch(String token, DeployRequest request, StepLog log) {
+        if (request == null || request.serviceKey() == null || request.repository() == null || request.digest() == null) {
+            throw new InvalidRequestException("request", "names no service, repository and digest whose scan to wait for");
+        }
+        if (token == null || token.isBlank()) {
+            throw new InvalidRequestException("taskToken", "is empty");
+        }
         long since = request.startedAt() == null ? clock.millis() : request.startedAt();
         ScanWatch watch = new ScanWatch(token, request, since / 1000 + KEEP_SECONDS);
         watches.register(watch);

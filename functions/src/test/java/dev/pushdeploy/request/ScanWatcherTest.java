@@ -3,10 +3,12 @@ package dev.pushdeploy.request;
 import static dev.pushdeploy.request.PrepareFixture.NEW_DIGEST;
 import static dev.pushdeploy.request.PrepareFixture.push;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
@@ -113,6 +115,17 @@ class ScanWatcherTest {
         watcher.onScan("web", NEW_DIGEST, log);
 
         assertEquals(List.of("new"), List.copyOf(watches.answered().keySet()));
+    }
+
+    @Test
+    void aWaitWithoutAnImageOrATokenIsRefusedAndNothingIsStored() {
+        DeployRequest noDigest = web.toBuilder().digest(null).build();
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class, () -> watcher.watch("t1", noDigest, log));
+        assertTrue(refused.getMessage().contains("request"), refused.getMessage());
+        assertThrows(InvalidRequestException.class, () -> watcher.watch("t1", null, log));
+        assertThrows(InvalidRequestException.class, () -> watcher.watch(" ", web, log));
+        assertEquals(List.of(), watches.watches());
+        assertEquals(Map.of(), watches.answered());
     }
 
     @Test

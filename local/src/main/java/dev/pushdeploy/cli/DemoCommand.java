@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
                 pushdeploy demo
                 ===============
                 Everything runs on this machine: moto plays AWS (its Step Functions runs the real state
-                machine, statemachine/deploy.asl.json), the nine Java functions of template.yaml run in this
+                machine, statemachine/deploy.asl.json), the Java functions of template.yaml run in this
                 JVM, and a simulator plays ECS rolling out tasks behind the load balancer. Time is simulated:
                 waiting costs no wall time. Function logs: .pushdeploy/functions.log
                 """);
