@@ -59,12 +59,20 @@ final class LocalCommand implements Callable<Integer> {
     @Command(name = "up", description = "Start the local stack in the background (or say where the running one is).")
     int up(@Option(names = "--no-release", description = "Start as on AWS after the first sam deploy: no release yet, every "
             + "service on the stack's bootstrap revision with no task; the first push of a matching tag is the first release.")
-           boolean noRelease) throws IOException {
+           boolean noRelease,
+           @Option(names = "--scan-gate", paramLabel = "SEVERITY",
+                   description = "Turn the scan gate on at this severity (INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL); the scan finds one HIGH.")
+           String scanGate,
+           @Option(names = "--scan-seconds", paramLabel = "N",
+                   description = "An image scan (scan on push) takes N simulated seconds (default 30; 0: at once), then ECR's scan event is sent.")
+           Double scanSeconds) throws IOException {
+        String severity = LocalOptions.scanGate(spec, main.root, scanGate);
+        LocalOptions.checkScanSeconds(spec, scanSeconds);
         Output output = main.output();
         Optional<LocalStackFile> existing = LocalStackFile.read(main.root);
         if (existing.isPresent() && existing.get().alive() && ping(existing.get())) {
-            print(output, existing.get(), "the local stack is already up" + (noRelease
-                    ? " (--no-release applies to a new one: `pushdeploy local down` first)" : ""));
+            print(output, existing.get(), "the local stack is already up" + (noRelease || severity != null || scanSeconds != null
+                    ? " (--no-release, --scan-gate and --scan-seconds apply to a new one: `pushdeploy local down` first)" : ""));
             return 0;
         }
         if (existing.isPresent()) {
@@ -84,6 +92,12 @@ final class LocalCommand implements Callable<Integer> {
                 Main.class.getName(), "local", "serve"));
         if (noRelease) {
             command.add("--no-release");
+        }
+        if (severity != null) {
+            command.addAll(List.of("--scan-gate", severity));
+        }
+        if (scanSeconds != null) {
+            command.addAll(List.of("--scan-seconds", scanSeconds.toString()));
         }
         if (main.verbose) {
             command.add("--verbose");
@@ -229,16 +243,27 @@ final class LocalCommand implements Callable<Integer> {
         @Option(names = "--no-release", description = "No release yet (see local up).")
         boolean noRelease;
 
+        @Option(names = "--scan-gate", paramLabel = "SEVERITY", description = "The scan gate's severity (see local up).")
+        String scanGate;
+
+        @Option(names = "--scan-seconds", paramLabel = "N", description = "How long a scan takes (see local up).")
+        Double scanSeconds;
+
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
             Main main = local.main;
             PrintStream log = main.out;
-            LocalRuntime.Options options = Main.options(main.root, main.functionLog(), null);
+            String severity = LocalOptions.scanGate(spec, main.root, scanGate);
+            LocalOptions.checkScanSeconds(spec, scanSeconds);
+            LocalRuntime.Options options = Main.options(main.root, main.functionLog(), severity);
             if (noRelease) {
                 options = options.withoutRelease();
             }
             Leftovers.reap(main.root).forEach(log::println);
-            LocalDaemon.serve(main.root, options, log);
+            LocalDaemon.serve(main.root, options, log, runtime -> LocalOptions.scanSeconds(runtime, scanSeconds));
             return 0;
         }
     }

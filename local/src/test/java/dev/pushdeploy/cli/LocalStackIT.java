@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -204,6 +205,53 @@ class LocalStackIT {
     }
 
     /**
+     * {@code local up --scan-gate CRITICAL --scan-seconds 90}: a push of a new image waits for its scan with a task
+     * token, and ECR's scan event (the local simulator's, 90 simulated seconds after the push) answers the wait; the
+     * scan's one HIGH passes the CRITICAL gate. An unknown severity is refused before anything starts.
+     */
+    @Test
+    void withTheScanGateAPushWaitsForItsScansEvent() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        CliProcess cli = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString()));
+        CliProcess.Result refused = cli.run("local", "up", "--scan-gate", "SEVERE");
+        assertEquals(1, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("--scan-gate SEVERE is not a severity"), refused.toString());
+        assertFalse(Files.exists(state.resolve("local.json")), "nothing started");
+
+        CliProcess.Result up = cli.run("--json", "local", "up", "--scan-gate", "critical", "--scan-seconds", "90");
+        assertEquals(0, up.exit(), up.toString());
+        long daemon = up.json().path("pid").asLong();
+        SfnClient sfn = Connection.emulator(URI.create(up.json().path("endpoint").asText()), "us-east-1", "local", "local")
+                .client(SfnClient.builder());
+        try {
+            CliProcess.Result push = cli.run("--json", "local", "push", "v1.3.0", "--no-wait");
+            assertEquals(0, push.exit(), push.toString());
+            CliProcess.Result followed = cli.run("--local", "--json", "follow", push.json().path("name").asText());
+            assertEquals("SUCCEEDED", followed.json().path("outcome").asText(), followed.toString());
+            List<String> gate = new ArrayList<>();
+            double waitedFrom = -1;
+            double answeredAt = -1;
+            for (var event : sfn.getExecutionHistory(r -> r.executionArn(push.json().path("execution").asText()).maxResults(1000)).events()) {
+                String entered = event.stateEnteredEventDetails() == null ? "" : event.stateEnteredEventDetails().name();
+                if (List.of("ScanGate", "ScanDecision", "WaitForScan").contains(entered)) {
+                    gate.add(entered);
+                    waitedFrom = entered.equals("WaitForScan") ? event.timestamp().toEpochMilli() / 1000.0 : waitedFrom;
+                }
+                if (event.stateExitedEventDetails() != null && event.stateExitedEventDetails().name().equals("WaitForScan")) {
+                    answeredAt = event.timestamp().toEpochMilli() / 1000.0;
+                }
+            }
+            assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), gate);
+            assertTrue(answeredAt - waitedFrom > 80 && answeredAt - waitedFrom < 95,
+                    "answered by the scan's event, " + (answeredAt - waitedFrom) + " s after the wait began");
+        } finally {
+            CliProcess.Result down = cli.run("--json", "local", "down");
+            assertEquals(0, down.exit(), down.toString());
+        }
+        assertFalse(ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false), "the daemon stopped");
+    }
+
+    /**
      * Three pushes queue behind a lock the test holds; once the newest has queued, the lock is let go: the newest
      * deploys and the two older end SUPERSEDED. The first goes through {@code local push --no-wait}; the later two
      * straight to the stack's control endpoint (what that command does, without a JVM start each). The test holds
@@ -213,16 +261,26 @@ class LocalStackIT {
         DynamoDbClient dynamo = aws.client(DynamoDbClient.builder());
         String table = dynamo.listTables().tableNames().get(0);
         Map<String, AttributeValue> lock = holdLock(dynamo, table);
-        CliProcess.Result oldest = cli.run("--json", "local", "push", "v1.4.0", "--no-wait");
-        assertEquals(0, oldest.exit(), oldest.toString());
-        awaitWaiter(dynamo, table, oldest.json().path("name").asText());
-        Thread.sleep(1100);
-        JsonNode second = push(control, "v1.5.0", null);
-        awaitWaiter(dynamo, table, nameOf(second));
-        Thread.sleep(1100);
-        JsonNode newest = push(control, "v1.6.0", null);
-        awaitWaiter(dynamo, table, nameOf(newest));
-        dynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", lock.get("pk"), "sk", lock.get("sk"))));
+        // time at the wall clock's pace while the pushes queue: skipped, the oldest's waits for its turn (900 s each)
+        // ran out its whole wait for the lock (9,000 s) in the seconds between two pushes
+        assertEquals(300, control(control, "/time/hold", Json.object().put("seconds", 300)).path("heldSeconds").asLong());
+        CliProcess.Result oldest;
+        JsonNode second;
+        JsonNode newest;
+        try {
+            oldest = cli.run("--json", "local", "push", "v1.4.0", "--no-wait");
+            assertEquals(0, oldest.exit(), oldest.toString());
+            awaitWaiter(dynamo, table, oldest.json().path("name").asText());
+            Thread.sleep(1100);
+            second = push(control, "v1.5.0", null);
+            awaitWaiter(dynamo, table, nameOf(second));
+            Thread.sleep(1100);
+            newest = push(control, "v1.6.0", null);
+            awaitWaiter(dynamo, table, nameOf(newest));
+            dynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", lock.get("pk"), "sk", lock.get("sk"))));
+        } finally {
+            assertTrue(control(control, "/time/release", Json.object()).path("released").asBoolean());
+        }
 
         CliProcess.Result first = cli.run("--local", "--json", "follow", oldest.json().path("name").asText());
         CliProcess.Result superseded = cli.run("--local", "--json", "follow", nameOf(second));

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,17 +58,22 @@ public final class LocalDaemon {
     }
 
     /**
-     * Starts the stack, registers its outputs, writes {@code .pushdeploy/local.json} and serves until
-     * {@code POST /down} or a signal; then stops everything and removes the file.
+     * Starts the stack, sets it up ({@code setUp}: the options a runtime takes once started), registers its outputs,
+     * writes {@code .pushdeploy/local.json} and serves until {@code POST /down} or a signal; then stops everything and
+     * removes the file.
      */
-    public static void serve(Path root, LocalRuntime.Options options, PrintStream log) {
+    public static void serve(Path root, LocalRuntime.Options options, PrintStream log, Consumer<LocalRuntime> setUp) {
         LocalRuntime runtime = LocalRuntime.start(options);
         LocalDaemon daemon;
         try {
+            setUp.accept(runtime);
             daemon = new LocalDaemon(root, runtime);
         } catch (IOException e) {
             runtime.close();
             throw new UncheckedIOException("cannot open the control endpoint", e);
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
         }
         Thread shutdown = new Thread(daemon::stop, "local-stack-stop");
         Runtime.getRuntime().addShutdownHook(shutdown);
