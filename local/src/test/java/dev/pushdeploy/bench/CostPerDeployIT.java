@@ -1,5 +1,7 @@
 package dev.pushdeploy.bench;
 
+import static dev.pushdeploy.testing.HistoryEvents.lastExitedAt;
+import static dev.pushdeploy.testing.HistoryEvents.scanEventAt;
 import static dev.pushdeploy.testing.HistoryEvents.seconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,7 +161,6 @@ class CostPerDeployIT {
         int transitions = 0;
         int gate = 0;
         int waits = 0;
-        double answered = Double.NaN;
         for (JsonNode event : result.history()) {
             String type = event.path("type").asText();
             String state = event.path("stateEnteredEventDetails").path("name").asText();
@@ -168,15 +169,9 @@ class CostPerDeployIT {
                 gate += Set.of("ScanGate", "ScanDecision", "WaitForScan").contains(state) ? 1 : 0;
                 waits += state.equals("WaitForScan") ? 1 : 0;
             }
-            if ("WaitForScan".equals(event.path("stateExitedEventDetails").path("name").asText())) {
-                answered = seconds(event);
-            }
         }
-        double scanned = runtime.bus().published().stream()
-                .filter(p -> "ECR Image Scan".equals(p.event().path("detail-type").asText())
-                        && digest.equals(p.event().path("detail").path("image-digest").asText()))
-                .mapToDouble(p -> p.at() / 1000.0).findFirst().orElseThrow(() -> new AssertionError("ECR sent no scan event"));
-        return new Scanned(result, gate, waits, transitions, answered - scanned);
+        double lag = lastExitedAt(result.history(), "WaitForScan") - scanEventAt(runtime.bus(), digest);
+        return new Scanned(result, gate, waits, transitions, lag);
     }
 
     /**

@@ -43,17 +43,14 @@ class LocalStackIT {
 
     @Test
     void anOperatorDrivesTheLocalStackFromUpToDown() throws Exception {
-        Path state = Files.createDirectories(dir.resolve("state"));
-        CliProcess cli = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString()));
-        CliProcess.Result up = cli.run("--json", "local", "up");
-        assertEquals(0, up.exit(), up.toString());
-        URI endpoint = URI.create(up.json().path("endpoint").asText());
-        URI control = URI.create(up.json().path("control").asText());
-        long daemon = up.json().path("pid").asLong();
-        Connection aws = Connection.emulator(endpoint, "us-east-1", "local", "local");
-        EcsClient ecs = aws.client(EcsClient.builder());
-        int first = revision(live(ecs));
-        try {
+        CliProcess cli = cli();
+        Path state = dir.resolve("state");
+        onTheLocalStack(cli, List.of(), (up, daemon) -> {
+            URI endpoint = URI.create(up.path("endpoint").asText());
+            URI control = URI.create(up.path("control").asText());
+            Connection aws = Connection.emulator(endpoint, "us-east-1", "local", "local");
+            EcsClient ecs = aws.client(EcsClient.builder());
+            int first = revision(live(ecs));
             CliProcess.Result again = cli.run("local", "up");
             assertEquals(0, again.exit(), again.toString());
             assertTrue(again.out().contains("the local stack is already up (pid " + daemon), again.toString());
@@ -151,12 +148,7 @@ class LocalStackIT {
 
             racingPushes(cli, aws, control);
             cancel(cli, aws, control);
-        } finally {
-            CliProcess.Result down = cli.run("--json", "local", "down");
-            assertEquals(0, down.exit(), down.toString());
-            assertTrue(down.json().path("stopped").get(0).asText().contains("pid " + daemon), down.toString());
-        }
-        assertFalse(ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false), "the daemon stopped");
+        });
         assertFalse(Files.exists(state.resolve("local.json")));
         assertTrue(Files.list(state.resolve("processes")).findAny().isEmpty(), "nothing recorded as running");
         CliProcess.Result after = cli.run("--local", "status");
@@ -166,14 +158,10 @@ class LocalStackIT {
 
     @Test
     void withNoReleaseTheFirstPushIsTheFirstRelease() throws Exception {
-        Path state = Files.createDirectories(dir.resolve("state"));
-        CliProcess cli = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString()));
-        CliProcess.Result up = cli.run("--json", "local", "up", "--no-release");
-        assertEquals(0, up.exit(), up.toString());
-        long daemon = up.json().path("pid").asLong();
-        Connection aws = Connection.emulator(URI.create(up.json().path("endpoint").asText()), "us-east-1", "local", "local");
-        SsmClient ssm = aws.client(SsmClient.builder());
-        try {
+        CliProcess cli = cli();
+        onTheLocalStack(cli, List.of("--no-release"), (up, daemon) -> {
+            Connection aws = Connection.emulator(URI.create(up.path("endpoint").asText()), "us-east-1", "local", "local");
+            SsmClient ssm = aws.client(SsmClient.builder());
             CliProcess.Result before = cli.run("--local", "--json", "status");
             assertEquals(0, before.exit(), before.toString());
             assertFalse(before.json().path("live").path("released").asBoolean(true), before.toString());
@@ -197,11 +185,7 @@ class LocalStackIT {
             CliProcess.Result history = cli.run("--local", "--json", "history");
             assertEquals(List.of("deploy SUCCEEDED " + live.path("revision").asText() + " v1.2.0"), entries(history.json()),
                     history.toString());
-        } finally {
-            CliProcess.Result down = cli.run("--json", "local", "down");
-            assertEquals(0, down.exit(), down.toString());
-        }
-        assertFalse(ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false), "the daemon stopped");
+        });
     }
 
     /**
@@ -211,19 +195,15 @@ class LocalStackIT {
      */
     @Test
     void withTheScanGateAPushWaitsForItsScansEvent() throws Exception {
-        Path state = Files.createDirectories(dir.resolve("state"));
-        CliProcess cli = new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString()));
+        CliProcess cli = cli();
         CliProcess.Result refused = cli.run("local", "up", "--scan-gate", "SEVERE");
         assertEquals(1, refused.exit(), refused.toString());
         assertTrue(refused.err().contains("--scan-gate SEVERE is not a severity"), refused.toString());
-        assertFalse(Files.exists(state.resolve("local.json")), "nothing started");
+        assertFalse(Files.exists(dir.resolve("state").resolve("local.json")), "nothing started");
 
-        CliProcess.Result up = cli.run("--json", "local", "up", "--scan-gate", "critical", "--scan-seconds", "90");
-        assertEquals(0, up.exit(), up.toString());
-        long daemon = up.json().path("pid").asLong();
-        SfnClient sfn = Connection.emulator(URI.create(up.json().path("endpoint").asText()), "us-east-1", "local", "local")
-                .client(SfnClient.builder());
-        try {
+        onTheLocalStack(cli, List.of("--scan-gate", "critical", "--scan-seconds", "90"), (up, daemon) -> {
+            SfnClient sfn = Connection.emulator(URI.create(up.path("endpoint").asText()), "us-east-1", "local", "local")
+                    .client(SfnClient.builder());
             CliProcess.Result push = cli.run("--json", "local", "push", "v1.3.0", "--no-wait");
             assertEquals(0, push.exit(), push.toString());
             CliProcess.Result followed = cli.run("--local", "--json", "follow", push.json().path("name").asText());
@@ -244,9 +224,36 @@ class LocalStackIT {
             assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), gate);
             assertTrue(answeredAt - waitedFrom > 80 && answeredAt - waitedFrom < 95,
                     "answered by the scan's event, " + (answeredAt - waitedFrom) + " s after the wait began");
+        });
+    }
+
+    /** What a test does on the local stack: {@code up} is {@code local up --json}'s answer, {@code daemon} its pid. */
+    private interface OnTheStack {
+        void run(JsonNode up, long daemon) throws Exception;
+    }
+
+    /** An operator's CLI whose state directory is the test's. */
+    private CliProcess cli() throws IOException {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        return new CliProcess(dir, Map.of("PUSHDEPLOY_STATE_DIR", state.toString()));
+    }
+
+    /**
+     * {@code local up} with {@code options}, the test's part, then {@code local down} whatever that part did: down names
+     * the daemon it stopped, and the daemon is gone.
+     */
+    private static void onTheLocalStack(CliProcess cli, List<String> options, OnTheStack test) throws Exception {
+        List<String> up = new ArrayList<>(List.of("--json", "local", "up"));
+        up.addAll(options);
+        CliProcess.Result started = cli.run(up.toArray(String[]::new));
+        assertEquals(0, started.exit(), started.toString());
+        long daemon = started.json().path("pid").asLong();
+        try {
+            test.run(started.json(), daemon);
         } finally {
             CliProcess.Result down = cli.run("--json", "local", "down");
             assertEquals(0, down.exit(), down.toString());
+            assertTrue(down.json().path("stopped").get(0).asText().contains("pid " + daemon), down.toString());
         }
         assertFalse(ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false), "the daemon stopped");
     }

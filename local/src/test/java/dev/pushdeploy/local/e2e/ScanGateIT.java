@@ -1,5 +1,8 @@
 package dev.pushdeploy.local.e2e;
 
+import static dev.pushdeploy.testing.HistoryEvents.firstEnteredAt;
+import static dev.pushdeploy.testing.HistoryEvents.lastExitedAt;
+import static dev.pushdeploy.testing.HistoryEvents.scanEventAt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,7 +14,6 @@ import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecr.EcrScans;
 import dev.pushdeploy.local.time.TimeKeeper;
 import dev.pushdeploy.request.ScanGate;
-import dev.pushdeploy.testing.HistoryEvents;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -42,8 +44,8 @@ class ScanGateIT {
 
         assertEquals("SUCCEEDED", result.outcome(), result.reason());
         assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), path(result, SCAN_STATES));
-        double scanned = scanEventAt(workflow, result);
-        double answered = lastExitedAt(result, "WaitForScan");
+        double scanned = scanEventAt(workflow.runtime.bus(), result.image().substring(result.image().indexOf('@') + 1));
+        double answered = lastExitedAt(result.history(), "WaitForScan");
         assertTrue(answered - scanned >= 0 && answered - scanned < 2, "answered " + (answered - scanned) + " s after ECR's event");
         assertTrue(scanned - workflow.pushedAt(result) / 1000.0 >= 60, "the scan took its minute");
         assertEquals(result.image(), workflow.liveImage());
@@ -79,7 +81,7 @@ class ScanGateIT {
 
         assertEquals("SUCCEEDED", result.outcome(), result.reason());
         assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "WaitForScan", "ScanDecision"), path(result, SCAN_STATES));
-        double waited = lastExitedAt(result, "WaitForScan") - firstEnteredAt(result, "WaitForScan");
+        double waited = lastExitedAt(result.history(), "WaitForScan") - firstEnteredAt(result.history(), "WaitForScan");
         assertTrue(waited >= ScanGate.MAX_RECHECK_SECONDS && waited < ScanGate.MAX_RECHECK_SECONDS + 30,
                 "answered by the recheck " + waited + " s after the wait began");
     }
@@ -144,37 +146,6 @@ class ScanGateIT {
             }
         }
         return path;
-    }
-
-    /** When (epoch seconds) the run first entered {@code state}. */
-    private static double firstEnteredAt(RunResult result, String state) {
-        for (JsonNode event : result.history()) {
-            if (state.equals(event.path("stateEnteredEventDetails").path("name").asText())) {
-                return HistoryEvents.seconds(event);
-            }
-        }
-        throw new AssertionError("never entered " + state);
-    }
-
-    /** When (epoch seconds) the run last left {@code state}. */
-    private static double lastExitedAt(RunResult result, String state) {
-        double at = -1;
-        for (JsonNode event : result.history()) {
-            if (state.equals(event.path("stateExitedEventDetails").path("name").asText())) {
-                at = HistoryEvents.seconds(event);
-            }
-        }
-        assertTrue(at >= 0, "never left " + state);
-        return at;
-    }
-
-    /** When (simulated epoch seconds) ECR's scan event of the run's image was put on the bus. */
-    private static double scanEventAt(Workflow workflow, RunResult result) {
-        String digest = result.image().substring(result.image().indexOf('@') + 1);
-        return workflow.runtime.bus().published().stream()
-                .filter(p -> "ECR Image Scan".equals(p.event().path("detail-type").asText())
-                        && digest.equals(p.event().path("detail").path("image-digest").asText()))
-                .mapToDouble(p -> p.at() / 1000.0).max().orElseThrow(() -> new AssertionError("ECR sent no scan event"));
     }
 
     /** The keys of the scan watches in the table. */
