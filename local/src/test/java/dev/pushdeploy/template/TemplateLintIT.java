@@ -123,7 +123,7 @@ class TemplateLintIT {
                 .filter(Matcher::matches)
                 .map(m -> m.group(1))
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(13, ruleIds.size(), "custom rules found: " + ruleIds);
+        assertEquals(14, ruleIds.size(), "custom rules found: " + ruleIds);
         assertEquals(ruleIds, planted);
     }
 
