@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class EnvironmentTest {
     /** With a second service, so that every function exists (the release planner comes with it). */
-    private static final Deployment STACK = Deployments.withRelease(Map.of("SecondServiceName", "api"), "none");
+    private static final Deployment STACK = Deployments.withRelease(Map.of("SecondServiceName", "api", "EnableScanGate", "true"), "none");
 
     static Set<String> functions() {
         return Repo.FUNCTIONS.keySet();

@@ -96,11 +96,15 @@ class IamCoverageIT {
 
     /**
      * The template evaluated for World and the function: the resources it leaves unnamed are World's; a
-     * function only a second service brings (PlanReleaseFunction) is evaluated with one.
+     * function only an option brings is evaluated with it (PlanReleaseFunction with a second service, ScanEventsFunction
+     * with the scan gate).
      */
     static Deployment stackFor(World world, String function) {
-        Map<String, String> parameters = "HasSecondService".equals(Repo.template().resource(function).path("Condition").asText())
-                ? SampleStack.secondService("api") : Map.of();
+        Map<String, String> parameters = switch (Repo.template().resource(function).path("Condition").asText()) {
+            case "HasSecondService" -> SampleStack.secondService("api");
+            case "HasScanGate" -> Map.of("EnableScanGate", "true");
+            default -> Map.of();
+        };
         return Deployments.stack(parameters, name -> Optional.of("none"), Deployments.names().bind(Map.of(
                 "DeploymentTable", World.TABLE,
                 "DeploymentTable.Arn", "arn:aws:dynamodb:" + Emulator.REGION + ":" + Emulator.ACCOUNT + ":table/" + World.TABLE,

@@ -3,6 +3,7 @@ package dev.pushdeploy.local.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -12,6 +13,7 @@ import dev.pushdeploy.local.lambda.FunctionSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -36,7 +38,7 @@ class PipelineTemplateTest {
     void everyStepIsAFunctionWhoseHandlerClassExists() throws ReflectiveOperationException {
         Map<String, FunctionSpec> functions = template.functions().stream()
                 .collect(Collectors.toMap(FunctionSpec::name, Function.identity()));
-        assertEquals(java.util.stream.Stream.concat(STEPS.stream(), java.util.stream.Stream.of("Reconcile", "RolloutEvents", "ScanEvents", "LifecycleHook", "ReleaseParameters"))
+        assertEquals(java.util.stream.Stream.concat(STEPS.stream(), java.util.stream.Stream.of("Reconcile", "RolloutEvents", "LifecycleHook", "ReleaseParameters"))
                 .map(s -> s + "Function").collect(Collectors.toSet()), functions.keySet(),
                 "the steps, the functions of the rules outside the state machine, ECS's lifecycle hook and the stack's custom resource");
         for (String step : STEPS) {
@@ -48,6 +50,29 @@ class PipelineTemplateTest {
         assertTrue(functions.get("LockFunction").environment().containsKey("TABLE_NAME"));
         assertTrue(functions.get("FinalizeFunction").environment().keySet()
                 .containsAll(Set.of("TABLE_NAME", "TOPIC_ARN", "EVENT_BUS_NAME", "RELEASE_PARAMETER_PREFIX")));
+    }
+
+    /** Only the scan gate waits for scan events: the function answering them, its role and its rule come with it. */
+    @Test
+    void theScanEventsFunctionComesWithTheScanGate() {
+        PipelineTemplate gated = PipelineTemplate.expand(ROOT.resolve("template.yaml"), Map.of("EnableScanGate", "true"))
+                .deploy(name -> Optional.of("none"), PipelineTemplate.localNames()
+                        .bind(Map.of("Database.Endpoint.Address", "localhost", "Database.Endpoint.Port", "5432")).withPlaceholders());
+        Set<String> with = gated.functions().stream().map(FunctionSpec::name).collect(Collectors.toSet());
+        Set<String> without = template.functions().stream().map(FunctionSpec::name).collect(Collectors.toSet());
+        assertEquals(Set.of("ScanEventsFunction"), difference(with, without));
+        assertEquals("dev.pushdeploy.handler.ScanEventHandler::handleRequest", gated.functions().stream()
+                .filter(f -> f.name().equals("ScanEventsFunction")).findFirst().orElseThrow().handler());
+        for (String resource : List.of("ScanEventsFunctionRole", "ScanEventsRule", "ScanEventsRulePermission")) {
+            assertTrue(gated.deployment().exists(resource), resource + " with the gate");
+            assertFalse(template.deployment().exists(resource), resource + " without it");
+        }
+    }
+
+    private static Set<String> difference(Set<String> a, Set<String> b) {
+        Set<String> rest = new TreeSet<>(a);
+        rest.removeAll(b);
+        return rest;
     }
 
     @Test
