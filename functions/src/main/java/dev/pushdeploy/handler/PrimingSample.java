@@ -221,10 +221,10 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                     "imageScanStatus", Map.of("status", "COMPLETE", "description", "The scan was completed successfully."),
                     "imageScanFindings", Map.of("findingSeverityCounts", Map.of()))));
         }
-        String scan = "scan#" + target.repository() + "@" + DIGEST;
-        if (body.contains(scan) && operation.equals("Query")) {
+        String scan = "scan#" + target.repository();
+        if (body.contains("\"" + scan + "\"") && operation.equals("Query")) {
             return Optional.of(Json.write(Map.of("Count", 1, "ScannedCount", 1, "Items", List.of(Map.of(
-                    "pk", Map.of("S", scan), "sk", Map.of("S", "watch#" + request.serviceKey()), "token", Map.of("S", TOKEN),
+                    "pk", Map.of("S", scan), "sk", Map.of("S", "watch#" + request.serviceKey() + "@" + DIGEST), "token", Map.of("S", TOKEN),
                     "request", Map.of("S", Json.write(request)),
                     "expiresAt", Map.of("N", Long.toString(request.startedAt() / 1000 + DEADLINE_SECONDS)))))));
         }

@@ -25,6 +25,8 @@ import java.util.function.Predicate;
  *   <li>COMPLETE / ACTIVE otherwise → PASSED;</li>
  *   <li>any other status (FAILED, UNSUPPORTED_IMAGE, FINDINGS_UNAVAILABLE, …) → FAILED with ECR's description.</li>
  * </ol>
+ * An image index (a multi-platform build, or buildx's default push with its provenance attestation) has no scan
+ * of its own: its platform images are judged, each as above (counts: the most of any platform image per severity).
  * A scan still pending the target's scanDeadlineSeconds (by default {@value #DEFAULT_DEADLINE_SECONDS}) after
  * the execution started is TIMED_OUT (basic scans take seconds to minutes). A PENDING answer says when the workflow,
  * which waits for ECR's scan event ({@link ScanWatcher}), looks again should no event come: {@link #recheckSeconds}.
@@ -35,6 +37,8 @@ public final class ScanGate {
     private static final List<String> SEVERITIES = List.of("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL");
     private static final Set<String> RUNNING = Set.of("IN_PROGRESS", "PENDING");
     private static final Set<String> DONE = Set.of("COMPLETE", "ACTIVE");
+    /** What ECR may say of an index it cannot scan. */
+    private static final String UNSUPPORTED = "UNSUPPORTED_IMAGE";
     /** How long after the execution started the gate waits for a scan result, unless the target says less. */
     public static final int DEFAULT_DEADLINE_SECONDS = 1800;
     /** The longest wait for a scan event before the workflow looks again. */
@@ -67,16 +71,50 @@ public final class ScanGate {
         if (request.repository() == null || request.digest() == null) {
             throw new InvalidRequestException("request", "names no repository and digest to gate");
         }
-        Observation seen = new Observation(scans.scan(request.repository(), request.digest()).orElse(null), severity.get(), request.digest());
-        Acceptor match = ACCEPTORS.stream().filter(a -> a.matches().test(seen)).findFirst().orElseThrow();
+        Judgement judged = judge(request.repository(), request.digest(), severity.get());
         int deadline = target.get().scanDeadlineSeconds();
-        if (match.status() == ScanStatus.PENDING && pastDeadline(request, deadline)) {
+        if (judged.status() == ScanStatus.PENDING && pastDeadline(request, deadline)) {
             return new ScanResult(ScanStatus.TIMED_OUT, "no scan result for " + request.digest() + " within " + deadline
-                    + " s (" + match.reason().apply(seen) + ")", seen.counts(), 0);
+                    + " s (" + judged.reason() + ")", judged.counts(), 0);
         }
-        int recheck = match.status() == ScanStatus.PENDING ? recheckSeconds(request.startedAt() == null ? Long.MAX_VALUE
+        int recheck = judged.status() == ScanStatus.PENDING ? recheckSeconds(request.startedAt() == null ? Long.MAX_VALUE
                 : request.startedAt() + deadline * 1000L - clock.millis()) : 0;
-        return new ScanResult(match.status(), match.reason().apply(seen), seen.counts(), recheck);
+        return new ScanResult(judged.status(), judged.reason(), judged.counts(), recheck);
+    }
+
+    /**
+     * The image's own scan; for an image index, which ECR does not scan (no scan, or UNSUPPORTED_IMAGE), the scans of
+     * its platform images: the first that fails the gate decides, else the first still pending, else all passed.
+     */
+    private Judgement judge(String repository, String digest, String severity) {
+        ScanReport own = scans.scan(repository, digest).orElse(null);
+        List<String> platforms = own == null || UNSUPPORTED.equals(own.status()) ? scans.platformImages(repository, digest) : List.of();
+        if (platforms.isEmpty()) {
+            return judge(new Observation(own, severity, digest));
+        }
+        List<Judgement> each = platforms.stream()
+                .map(image -> judge(new Observation(scans.scan(repository, image).orElse(null), severity, image))).toList();
+        Map<String, Integer> counts = new TreeMap<>();
+        each.forEach(j -> j.counts().forEach((level, count) -> counts.merge(level, count, Math::max)));
+        for (ScanStatus deciding : List.of(ScanStatus.FAILED, ScanStatus.PENDING)) {
+            for (int i = 0; i < each.size(); i++) {
+                if (each.get(i).status() == deciding) {
+                    return new Judgement(deciding, each.get(i).reason() + " (platform image " + (i + 1) + " of " + platforms.size()
+                            + " of the index " + digest + ")", counts);
+                }
+            }
+        }
+        return new Judgement(ScanStatus.PASSED, "no findings at or above " + severity + " in the " + platforms.size()
+                + " platform image(s) of the index " + digest, counts);
+    }
+
+    private static Judgement judge(Observation seen) {
+        Acceptor match = ACCEPTORS.stream().filter(a -> a.matches().test(seen)).findFirst().orElseThrow();
+        return new Judgement(match.status(), match.reason().apply(seen), seen.counts());
+    }
+
+    /** What the gate makes of a scan, or of the scans of an index's platform images; counts as ECR reports them. */
+    private record Judgement(ScanStatus status, String reason, Map<String, Integer> counts) {
     }
 
     private boolean pastDeadline(DeployRequest request, int deadlineSeconds) {

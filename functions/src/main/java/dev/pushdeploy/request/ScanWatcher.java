@@ -50,9 +50,12 @@ public final class ScanWatcher {
         return result;
     }
 
-    /** A scan event of {@code repository@digest}: checks each workflow waiting for it, resuming those answered. */
+    /**
+     * A scan event of {@code repository@digest}: checks each workflow waiting for a scan in the repository (the image
+     * itself, or an index of which it is a platform image), resuming those answered.
+     */
     public List<ScanResult> onScan(String repository, String digest, StepLog log) {
-        List<ScanWatch> waiting = watches.find(repository, digest);
+        List<ScanWatch> waiting = watches.find(repository);
         if (waiting.isEmpty()) {
             log.info("no workflow waits for this scan", "repository", repository, "digest", digest);
         }

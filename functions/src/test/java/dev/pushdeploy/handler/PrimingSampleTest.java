@@ -112,7 +112,7 @@ class PrimingSampleTest {
         EcrRegistry registry = new EcrRegistry(() -> client(EcrClient.builder()));
         List<Object> read = new ArrayList<>();
         Priming.Counts counts = Priming.dryRun(() -> scanned.prime(() -> {
-            read.add(watches.find(gated.repository(), PrimingSample.DIGEST));
+            read.add(watches.find(gated.repository()));
             read.add(registry.scan(gated.repository(), PrimingSample.DIGEST).orElseThrow());
         }), PrimingSample::standIn);
 

@@ -14,6 +14,7 @@ public final class FakeRegistry implements ImageRegistry, ScanFindings {
     private final Map<String, String> repositories = new HashMap<>();
     private final Map<String, List<Image>> images = new HashMap<>();
     private final Map<String, ScanReport> scans = new HashMap<>();
+    private final Map<String, List<String>> indexes = new HashMap<>();
 
     public FakeRegistry repository(String name) {
         repositories.put(name, REGISTRY + "/" + name);
@@ -26,6 +27,13 @@ public final class FakeRegistry implements ImageRegistry, ScanFindings {
         List<Image> held = images.get(repository);
         held.replaceAll(i -> new Image(i.digest(), i.tags().stream().filter(t -> !t.equals(tag)).toList(), i.pushedAt()));
         held.add(new Image(digest, tag == null ? List.of() : List.of(tag), pushedAt));
+        return this;
+    }
+
+    /** Adds an image index referring to {@code platformImages} (pushed before it, as a build pushes them). */
+    public FakeRegistry index(String repository, String digest, String tag, List<String> platformImages) {
+        image(repository, digest, tag, Instant.now());
+        indexes.put(digest, List.copyOf(platformImages));
         return this;
     }
 
@@ -49,5 +57,10 @@ public final class FakeRegistry implements ImageRegistry, ScanFindings {
     @Override
     public Optional<ScanReport> scan(String repository, String digest) {
         return Optional.ofNullable(scans.get(digest));
+    }
+
+    @Override
+    public List<String> platformImages(String repository, String digest) {
+        return indexes.getOrDefault(digest, List.of());
     }
 }

@@ -3,6 +3,7 @@ package dev.pushdeploy.request;
 import dev.pushdeploy.request.ScanFindings.ScanReport;
 import dev.pushdeploy.testing.SampleStack;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 class FakeRegistryTest extends ImageRegistryContract {
@@ -28,6 +29,13 @@ class FakeRegistryTest extends ImageRegistryContract {
     protected String push(String repository, String tag) {
         String digest = "sha256:" + SampleStack.sha256(repository + " " + ++pushes);
         fake.image(repository, digest, tag, Instant.now());
+        return digest;
+    }
+
+    @Override
+    protected String pushIndex(String repository, String tag, List<String> platformImages) {
+        String digest = "sha256:" + SampleStack.sha256(repository + " index " + ++pushes);
+        fake.index(repository, digest, tag, platformImages);
         return digest;
     }
 

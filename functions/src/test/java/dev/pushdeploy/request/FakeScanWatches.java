@@ -18,9 +18,8 @@ public final class FakeScanWatches implements ScanWatches, ScanTokens {
     }
 
     @Override
-    public List<ScanWatch> find(String repository, String digest) {
-        return watches.values().stream()
-                .filter(w -> w.request().repository().equals(repository) && w.request().digest().equals(digest)).toList();
+    public List<ScanWatch> find(String repository) {
+        return watches.values().stream().filter(w -> w.request().repository().equals(repository)).toList();
     }
 
     @Override

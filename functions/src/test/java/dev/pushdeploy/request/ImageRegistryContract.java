@@ -28,6 +28,12 @@ public abstract class ImageRegistryContract {
     /** Pushes a new image (untagged when {@code tag} is null); returns its digest. */
     protected abstract String push(String repository, String tag);
 
+    /**
+     * Pushes an image index referring to {@code platformImages}, as a multi-platform build with provenance pushes it
+     * (an attestation manifest beside each image); returns its digest.
+     */
+    protected abstract String pushIndex(String repository, String tag, List<String> platformImages);
+
     /** Completes a scan of the image that finds {@code severityCounts}. */
     protected abstract void scan(String repository, String digest, Map<String, Integer> severityCounts);
 
@@ -101,5 +107,26 @@ public abstract class ImageRegistryContract {
 
         assertEquals("COMPLETE", report.status());
         assertEquals(Map.of("CRITICAL", 1, "MEDIUM", 3), report.severityCounts());
+    }
+
+    @Test
+    void anIndexNamesItsPlatformImagesAndNotItsAttestations() {
+        createRepository(REPOSITORY);
+        String amd64 = push(REPOSITORY, null);
+        String arm64 = push(REPOSITORY, null);
+        String index = pushIndex(REPOSITORY, "v2.0.0", List.of(amd64, arm64));
+
+        assertEquals(List.of(amd64, arm64), findings().platformImages(REPOSITORY, index));
+        assertEquals(index, registry().image(REPOSITORY, "v2.0.0").orElseThrow().digest());
+    }
+
+    @Test
+    void anImageOrAnUnknownOneHasNoPlatformImages() {
+        createRepository(REPOSITORY);
+        String digest = push(REPOSITORY, "v1.0.0");
+
+        assertEquals(List.of(), findings().platformImages(REPOSITORY, digest));
+        assertEquals(List.of(), findings().platformImages(REPOSITORY, "sha256:" + "0".repeat(64)));
+        assertEquals(List.of(), findings().platformImages("missing", digest));
     }
 }

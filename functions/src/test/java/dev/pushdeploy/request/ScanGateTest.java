@@ -16,6 +16,7 @@ import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.request.ScanFindings.ScanReport;
 import dev.pushdeploy.testing.SampleStack;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,58 @@ class ScanGateTest {
         assertEquals(reason, result.reason());
         assertEquals(counts, result.findingCounts());
         assertEquals(expected == ScanStatus.PENDING ? 300 : 0, result.recheckSeconds());
+    }
+
+    static final String AMD64 = "sha256:" + SampleStack.sha256("linux/amd64 image");
+    static final String ARM64 = "sha256:" + SampleStack.sha256("linux/arm64 image");
+
+    /** An image index (NEW_DIGEST), which ECR never scans (own: no scan, or UNSUPPORTED_IMAGE), of two platform images. */
+    static Stream<Arguments> indexVerdicts() {
+        String of1 = " (platform image 1 of 2 of the index " + NEW_DIGEST + ")";
+        String of2 = " (platform image 2 of 2 of the index " + NEW_DIGEST + ")";
+        return Stream.of(
+                Arguments.of(null, "COMPLETE", Map.of(), "COMPLETE", Map.of("MEDIUM", 2), ScanStatus.PASSED,
+                        "no findings at or above HIGH in the 2 platform image(s) of the index " + NEW_DIGEST, Map.of("MEDIUM", 2)),
+                Arguments.of("UNSUPPORTED_IMAGE", "COMPLETE", Map.of(), "ACTIVE", Map.of(), ScanStatus.PASSED,
+                        "no findings at or above HIGH in the 2 platform image(s) of the index " + NEW_DIGEST, Map.of()),
+                Arguments.of(null, "COMPLETE", Map.of(), null, Map.of(), ScanStatus.PENDING, "no scan of " + ARM64 + " exists yet" + of2,
+                        Map.of()),
+                Arguments.of(null, "IN_PROGRESS", Map.of(), "COMPLETE", Map.of("LOW", 1), ScanStatus.PENDING,
+                        "the scan of " + AMD64 + " is IN_PROGRESS" + of1, Map.of("LOW", 1)),
+                Arguments.of(null, "IN_PROGRESS", Map.of(), "COMPLETE", Map.of("HIGH", 1), ScanStatus.FAILED,
+                        "1 finding(s) at or above HIGH: HIGH=1" + of2, Map.of("HIGH", 1)),
+                Arguments.of(null, "COMPLETE", Map.of("CRITICAL", 1, "HIGH", 2), "COMPLETE", Map.of("HIGH", 3), ScanStatus.FAILED,
+                        "3 finding(s) at or above HIGH: CRITICAL=1, HIGH=2" + of1, Map.of("CRITICAL", 1, "HIGH", 3)),
+                Arguments.of(null, "COMPLETE", Map.of(), "FAILED", Map.of(), ScanStatus.FAILED, "the scan of " + ARM64 + " ended FAILED: boom" + of2,
+                        Map.of()));
+    }
+
+    @ParameterizedTest(name = "index scan {0}, amd64 {1} {2}, arm64 {3} {4} → {5}")
+    @MethodSource("indexVerdicts")
+    void judgesAnIndexByItsPlatformImages(String own, String amd64, Map<String, Integer> amd64Counts, String arm64,
+            Map<String, Integer> arm64Counts, ScanStatus expected, String reason, Map<String, Integer> counts) {
+        registry.repository("web").image("web", AMD64, null, PrepareFixture.NEW_PUSHED).image("web", ARM64, null, PrepareFixture.NEW_PUSHED)
+                .index("web", NEW_DIGEST, "v1.1.0", List.of(AMD64, ARM64));
+        if (own != null) {
+            registry.scan(NEW_DIGEST, new ScanReport(own, "boom", Map.of()));
+        }
+        if (amd64 != null) {
+            registry.scan(AMD64, new ScanReport(amd64, "boom", amd64Counts));
+        }
+        if (arm64 != null) {
+            registry.scan(ARM64, new ScanReport(arm64, "boom", arm64Counts));
+        }
+        ScanResult result = gate("HIGH").check(request("HIGH"));
+        assertEquals(expected, result.status());
+        assertEquals(reason, result.reason());
+        assertEquals(counts, result.findingCounts());
+    }
+
+    /** An image ECR could not scan is no index: it fails the gate (the platform images are asked, none found). */
+    @Test
+    void anUnsupportedImageThatIsNoIndexFails() {
+        registry.scan(NEW_DIGEST, new ScanReport("UNSUPPORTED_IMAGE", "scratch", Map.of()));
+        assertEquals("the scan of " + NEW_DIGEST + " ended UNSUPPORTED_IMAGE: scratch", gate("HIGH").check(request("HIGH")).reason());
     }
 
     /** Until the deadline (ms) → how long WaitForScan waits for the scan's event before it looks again. */

@@ -70,13 +70,48 @@ class ScanWatcherTest {
     }
 
     @Test
-    void anEventOfAnotherImageOrOneNobodyWaitsForAnswersNothing() {
+    void anEventOfAnotherRepositoryOrOfAnImageStillScanningAnswersNothing() {
+        watcher.watch("t1", web, log);
+
+        assertEquals(List.of(ScanStatus.PENDING), watcher.onScan("web", "sha256:" + SampleStack.sha256("other"), log).stream()
+                .map(ScanResult::status).toList(), "another image of the repository: the wait looks again, its scan still runs");
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of()));
+        assertEquals(List.of(), watcher.onScan("api", NEW_DIGEST, log));
+        assertEquals(Map.of(), watches.answered());
+        assertEquals(1, watches.watches().size());
+    }
+
+    /** The image's own event was lost: the next scan event of its repository answers the wait all the same. */
+    @Test
+    void anotherImagesEventOfTheRepositoryAnswersAWaitWhoseScanEnded() {
         watcher.watch("t1", web, log);
         registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of()));
 
-        assertEquals(List.of(), watcher.onScan("web", "sha256:" + SampleStack.sha256("other"), log));
-        assertEquals(List.of(), watcher.onScan("api", NEW_DIGEST, log));
-        assertEquals(Map.of(), watches.answered());
+        watcher.onScan("web", "sha256:" + SampleStack.sha256("other"), log);
+
+        assertEquals(ScanStatus.PASSED, watches.answered().get("t1").status());
+        assertEquals(List.of(), watches.watches());
+    }
+
+    /**
+     * A run waiting on an image index: ECR's events name the platform images as their scans end; the first leaves the
+     * wait (the other still scans), the second answers it.
+     */
+    @Test
+    void aWaitForAnIndexIsAnsweredByItsPlatformImagesEvents() {
+        registry.repository("web").image("web", ScanGateTest.AMD64, null, PrepareFixture.NEW_PUSHED)
+                .image("web", ScanGateTest.ARM64, null, PrepareFixture.NEW_PUSHED)
+                .index("web", NEW_DIGEST, "v1.1.0", List.of(ScanGateTest.AMD64, ScanGateTest.ARM64));
+        assertEquals(ScanStatus.PENDING, watcher.watch("t1", web, log).status());
+
+        registry.scan(ScanGateTest.AMD64, new ScanReport("COMPLETE", null, Map.of("LOW", 1)));
+        assertEquals(List.of(ScanStatus.PENDING), watcher.onScan("web", ScanGateTest.AMD64, log).stream().map(ScanResult::status).toList());
+        registry.scan(ScanGateTest.ARM64, new ScanReport("COMPLETE", null, Map.of()));
+        watcher.onScan("web", ScanGateTest.ARM64, log);
+
+        assertEquals(ScanStatus.PASSED, watches.answered().get("t1").status());
+        assertEquals(Map.of("LOW", 1), watches.answered().get("t1").findingCounts());
+        assertEquals(List.of(), watches.watches());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.pushdeploy.local;
 
+import static dev.pushdeploy.adapter.json.ImageIndexes.INDEX_MEDIA_TYPES;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -526,6 +528,15 @@ public final class LocalRuntime implements AutoCloseable {
         return bootstrap.pushImage(repository, tag, null);
     }
 
+    /**
+     * Pushes a new multi-platform image (each platform's image, then the index naming them, tagged); returns the
+     * index's digest. Holds simulated time as {@link #pushImage} does.
+     */
+    public String pushIndex(String repository, String tag) {
+        pushHolds.add(keeper.busyFor(Duration.ofMillis(PUSH_EVENT_MILLIS)));
+        return bootstrap.pushIndex(repository, tag, null);
+    }
+
     /** A run started (or the world was reset): the pushes before it no longer hold time. */
     private void releasePushHolds() {
         pushHolds.forEach(TimeKeeper.Activity::close);
@@ -702,7 +713,9 @@ public final class LocalRuntime implements AutoCloseable {
                 && detail.hasNonNull("repository-name") && detail.hasNonNull("image-digest")) {
             String repository = detail.get("repository-name").asText();
             boolean known = stack.services().stream().anyMatch(s -> s.target().repository().equals(repository));
-            if (known) {
+            if (known && INDEX_MEDIA_TYPES.contains(detail.path("manifest-media-type").asText())) {
+                bootstrap.pushIndex(repository, detail.path("image-tag").asText(null), detail.get("image-digest").asText());
+            } else if (known) {
                 bootstrap.pushImage(repository, detail.path("image-tag").asText(null), detail.get("image-digest").asText());
             }
         }

@@ -1,11 +1,14 @@
 package dev.pushdeploy.contract;
 
 import dev.pushdeploy.adapter.aws.EcrRegistry;
+import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.ImageRegistryContract;
 import dev.pushdeploy.request.ScanFindings;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
+import dev.pushdeploy.testing.SampleStack;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +54,15 @@ class EcrRegistryIT extends ImageRegistryContract {
                  "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%1$s"}]}"""
                 .formatted("%064d".formatted(++pushes));
         return ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag))
+                .image().imageId().imageDigest();
+    }
+
+    /** The index a multi-platform build with provenance pushes (the local runtime's), by the digest of its manifest. */
+    @Override
+    protected String pushIndex(String repository, String tag, List<String> platformImages) {
+        String index = Bootstrap.indexManifest(platformImages, Bootstrap.PLATFORMS);
+        String digest = "sha256:" + SampleStack.sha256(index);
+        return ecr.putImage(r -> r.repositoryName(repository).imageManifest(index).imageTag(tag).imageDigest(digest))
                 .image().imageId().imageDigest();
     }
 

@@ -16,6 +16,7 @@ import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.rollout.Watch;
 import dev.pushdeploy.template.Permissions.Permission;
@@ -248,6 +249,45 @@ class IamCoverageIT {
         calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
         assertTrue(operations.containsAll(Set.of("DynamoDb.PutItem", "Sfn.SendTaskSuccess", "DynamoDb.DeleteItem")),
                 "the gate did not watch and answer: " + operations);
+        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
+        assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
+    }
+
+    /**
+     * The gate on an image index (a multi-platform push: the sample's digest is the index's): it reads the index
+     * (BatchGetImage), which ECR does not scan, and the scans of its platform images, under the gate's role.
+     */
+    @Test
+    void theGateReadsAnIndexAndItsPlatformImagesWithinItsRole(Emulator emulator) throws Exception {
+        World world = World.create(emulator, World.configDocument("HIGH"));
+        String function = "ScanGateFunction";
+        Deployment stack = stackFor(world, function);
+        Map<String, String> environment = environment(stack, function, emulator);
+        String event = Files.readString(Repo.events(Repo.EVENTS.get(function)));
+        String index = Json.tree(event).path("request").path("digest").asText();
+        List<String> images = new ArrayList<>();
+        for (String platform : Bootstrap.PLATFORMS) {
+            String manifest = """
+                    {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+                     "config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":7,"digest":"sha256:%1$s"},
+                     "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","size":7,"digest":"sha256:%1$s"}]}"""
+                    .formatted(SampleStack.sha256(platform));
+            String image = world.ecr.putImage(r -> r.repositoryName(World.REPOSITORY).imageManifest(manifest)).image().imageId().imageDigest();
+            world.ecr.startImageScan(r -> r.repositoryName(World.REPOSITORY).imageId(i -> i.imageDigest(image)));
+            images.add(image);
+        }
+        world.ecr.putImage(r -> r.repositoryName(World.REPOSITORY).imageTag("v1.1.0").imageDigest(index)
+                .imageManifest(Bootstrap.indexManifest(images, Bootstrap.PLATFORMS)));
+
+        List<Call> calls = FunctionEnvironment.with(environment, () -> {
+            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
+            return RecordingInterceptor.record(() -> handler.handleRequest(
+                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+        });
+
+        assertEquals(List.of("Ecr.DescribeImageScanFindings", "Ecr.BatchGetImage", "Ecr.DescribeImageScanFindings",
+                "Ecr.DescribeImageScanFindings"), calls.stream().map(call -> call.service() + "." + call.operation())
+                .filter(op -> op.startsWith("Ecr.")).toList(), "the index's own scan, the index, each platform image's scan");
         Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
     }

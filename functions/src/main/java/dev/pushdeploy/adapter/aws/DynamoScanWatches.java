@@ -14,12 +14,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * {@link ScanWatches} in the ledger's table: item {@code scan#<repository>@<digest>} / {@code watch#<cluster>/<service>}
+ * {@link ScanWatches} in the ledger's table: item {@code scan#<repository>} / {@code watch#<cluster>/<service>@<digest>}
  * with the task token, the request (JSON) and {@code expiresAt} (the table's TTL).
  */
 public final class DynamoScanWatches implements ScanWatches {
     private static final String WATCH = "watch#";
-    /** A scan has at most as many watches as services use the image; more than a page is not expected. */
+    /** A repository has at most as many watches as runs of its services wait for a scan; more than a page is not expected. */
     private static final int PAGE = 100;
 
     private final Supplier<DynamoDbClient> dynamo;
@@ -43,11 +43,11 @@ public final class DynamoScanWatches implements ScanWatches {
     }
 
     @Override
-    public List<ScanWatch> find(String repository, String digest) {
-        var items = AwsCall.run("dynamodb:Query scan watches of " + image(repository, digest), () -> dynamo.get().query(r -> r
+    public List<ScanWatch> find(String repository) {
+        var items = AwsCall.run("dynamodb:Query scan watches of " + repository, () -> dynamo.get().query(r -> r
                 .tableName(table).consistentRead(true).limit(PAGE)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :watch)")
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk(repository, digest)),
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk(repository)),
                         ":watch", AttributeValue.fromS(WATCH))))).items();
         return items.stream().map(item -> new ScanWatch(item.get("token").s(),
                 Json.read(item.get("request").s(), DeployRequest.class), Long.parseLong(item.get("expiresAt").n()))).toList();
@@ -70,11 +70,11 @@ public final class DynamoScanWatches implements ScanWatches {
     }
 
     private static Map<String, AttributeValue> key(String repository, String digest, String serviceKey) {
-        return Map.of("pk", AttributeValue.fromS(pk(repository, digest)), "sk", AttributeValue.fromS(WATCH + serviceKey));
+        return Map.of("pk", AttributeValue.fromS(pk(repository)), "sk", AttributeValue.fromS(WATCH + serviceKey + "@" + digest));
     }
 
-    private static String pk(String repository, String digest) {
-        return "scan#" + image(repository, digest);
+    private static String pk(String repository) {
+        return "scan#" + repository;
     }
 
     private static String image(String repository, String digest) {

@@ -1,8 +1,10 @@
 package dev.pushdeploy.adapter.aws;
 
 import java.util.function.Supplier;
+import dev.pushdeploy.adapter.json.ImageIndexes;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.ScanFindings;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
@@ -64,6 +66,20 @@ public final class EcrRegistry implements ImageRegistry, ScanFindings {
                         findings == null ? null : findings.findingSeverityCountsAsStrings()));
             } catch (ScanNotFoundException e) {
                 return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public List<String> platformImages(String repository, String digest) {
+        return AwsCall.run("ecr:BatchGetImage " + repository + "@" + digest, () -> {
+            try {
+                var images = ecr.get().batchGetImage(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest))
+                        .acceptedMediaTypes(ImageIndexes.MANIFEST_MEDIA_TYPES)).images();
+                return images.isEmpty() ? List.<String>of()
+                        : ImageIndexes.platformImages(images.get(0).imageManifestMediaType(), images.get(0).imageManifest());
+            } catch (RepositoryNotFoundException e) {
+                return List.<String>of();
             }
         });
     }

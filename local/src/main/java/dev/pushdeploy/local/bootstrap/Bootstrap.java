@@ -227,6 +227,55 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
         }
     }
 
+    /** The platforms a multi-platform push builds, as {@code os/architecture}. */
+    public static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");
+
+    /**
+     * Pushes a multi-platform image as {@code docker buildx build --platform linux/amd64,linux/arm64 --push} does:
+     * each platform's image first (untagged, each scanned on push by a repository that scans on push), then the OCI
+     * image index naming them and BuildKit's provenance attestation of each, tagged. ECR scans no index: the index's
+     * digest has no scan. Returns the index's digest ({@code digest} when given, as a push event reports it).
+     */
+    public String pushIndex(String repository, String tag, String digest) {
+        List<String> images = new ArrayList<>();
+        for (String platform : PLATFORMS) {
+            images.add(pushImage(repository, null, "sha256:" + sha256(platform + " image of " + tag + " " + digest)));
+        }
+        String index = indexManifest(images, PLATFORMS);
+        String indexDigest = digest != null ? digest : "sha256:" + sha256(index);
+        try {
+            ecr.putImage(r -> r.repositoryName(repository).imageManifest(index).imageTag(tag).imageDigest(indexDigest));
+            return indexDigest;
+        } catch (ImageAlreadyExistsException already) {
+            return ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageTag(tag))).imageDetails().get(0).imageDigest();
+        }
+    }
+
+    /**
+     * An OCI image index as BuildKit writes it for a multi-platform build with provenance: each platform's image
+     * manifest, then an attestation manifest per image (platform unknown/unknown, annotated with the image it attests).
+     */
+    public static String indexManifest(List<String> images, List<String> platforms) {
+        ObjectNode index = Json.object();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", "application/vnd.oci.image.index.v1+json");
+        var manifests = index.putArray("manifests");
+        for (int i = 0; i < images.size(); i++) {
+            String[] platform = platforms.get(i).split("/");
+            ObjectNode entry = manifests.addObject().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+                    .put("digest", images.get(i)).put("size", 673);
+            entry.putObject("platform").put("architecture", platform[1]).put("os", platform[0]);
+        }
+        for (String image : images) {
+            ObjectNode entry = manifests.addObject().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+                    .put("digest", "sha256:" + sha256("attestation of " + image)).put("size", 566);
+            entry.putObject("annotations").put("vnd.docker.reference.digest", image)
+                    .put("vnd.docker.reference.type", "attestation-manifest");
+            entry.putObject("platform").put("architecture", "unknown").put("os", "unknown");
+        }
+        return index.toString();
+    }
+
     /**
      * The first release made by hand: slot {@code a} of every managed secret, and the release parameters pointed at
      * the first image and those slots. Which release parameter goes where is read from the template:

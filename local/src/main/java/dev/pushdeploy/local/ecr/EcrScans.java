@@ -1,5 +1,7 @@
 package dev.pushdeploy.local.ecr;
 
+import static dev.pushdeploy.adapter.json.ImageIndexes.INDEX_MEDIA_TYPES;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.local.aws.Clients;
@@ -26,7 +28,8 @@ import java.util.function.Consumer;
  * after), and on completion ECR's "ECR Image Scan" event goes to the event bus, shaped as ECR documents it (the
  * repository's ARN as the resource; scan-status, repository-name, image-digest, image-tags and the non-zero
  * finding-severity-counts in the detail). A scan starts by StartImageScan through the endpoint or by a push to a
- * repository with scan on push ({@link #started}). A scan is looked up by digest (the functions' way); asked by tag,
+ * repository with scan on push ({@link #started}). An image index is not scanned: StartImageScan of one is refused
+ * with ECR's UnsupportedImageTypeException (its platform images are scanned as they are pushed). A scan is looked up by digest (the functions' way); asked by tag,
  * and in DescribeImages' imageScanStatus, moto answers as it does, COMPLETE at once.
  */
 public final class EcrScans implements Route, Agenda {
@@ -94,6 +97,16 @@ public final class EcrScans implements Route, Agenda {
     }
 
     private AwsResponse startImageScan(AwsRequest request) {
+        JsonNode asked = Json.tree(request.bodyText());
+        JsonNode stored = forward("BatchGetImage", Json.object().put("repositoryName", asked.path("repositoryName").asText())
+                .set("imageIds", Json.object().arrayNode().add(asked.path("imageId")))).path("images").path(0);
+        String mediaType = stored.path("imageManifestMediaType").asText(Json.tree(stored.path("imageManifest").asText("{}"))
+                .path("mediaType").asText());
+        if (INDEX_MEDIA_TYPES.contains(mediaType)) {
+            return AwsResponse.json(400, AwsResponse.JSON_1_1, Json.object().put("__type", "UnsupportedImageTypeException")
+                    .put("message", "An artifact with media type '" + mediaType + "' cannot be scanned. For more information, see the "
+                            + "Amazon ECR documentation.").toString(), Map.of());
+        }
         AwsResponse answer = endpoint.forward(request);
         if (answer.status() == 200) {
             JsonNode started = Json.tree(answer.bodyText());
@@ -146,8 +159,13 @@ public final class EcrScans implements Route, Agenda {
         body.put("registryId", scan.registryId());
         body.put("repositoryName", scan.repository());
         body.putObject("imageId").put("imageDigest", scan.digest());
+        return forward("DescribeImageScanFindings", body);
+    }
+
+    /** moto's answer to an ECR call ({@code {}} when it refused it). */
+    private JsonNode forward(String operation, JsonNode body) {
         AwsResponse answer = endpoint.forward(new AwsRequest("POST", "/", null, Map.of(
-                "X-Amz-Target", List.of(ECR_TARGET + "DescribeImageScanFindings"),
+                "X-Amz-Target", List.of(ECR_TARGET + operation),
                 "Content-Type", List.of(AwsResponse.JSON_1_1),
                 "Authorization", List.of("AWS4-HMAC-SHA256 Credential=local/20250101/" + Clients.REGION
                         + "/ecr/aws4_request, SignedHeaders=host, Signature=0")),

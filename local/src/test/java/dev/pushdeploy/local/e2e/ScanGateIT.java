@@ -6,16 +6,23 @@ import static dev.pushdeploy.testing.HistoryEvents.scanEventAt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.ops.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecr.EcrScans;
 import dev.pushdeploy.local.time.TimeKeeper;
 import dev.pushdeploy.request.ScanGate;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.UnsupportedImageTypeException;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.lambda.Fault;
 import dev.pushdeploy.local.run.RunResult;
@@ -49,6 +56,55 @@ class ScanGateIT {
         assertTrue(answered - scanned >= 0 && answered - scanned < 2, "answered " + (answered - scanned) + " s after ECR's event");
         assertTrue(scanned - workflow.pushedAt(result) / 1000.0 >= 60, "the scan took its minute");
         assertEquals(result.image(), workflow.liveImage());
+    }
+
+    /**
+     * A multi-platform push (events/ecr-push-image-index.json: an OCI index; the runtime pushes its two platform images
+     * first, with BuildKit's attestations in the index): ECR scans the platform images, never the index, and each scan's
+     * event names its own image. The run waits until the last of them and is answered within seconds of its event.
+     * Before, the gate found no scan of the index's digest and waited out its 30-minute deadline (TIMED_OUT).
+     */
+    @Test
+    void aMultiPlatformImageWaitsForTheScansOfItsPlatformImages() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
+        workflow.runtime.scans().scanSeconds(60);
+        String event = Files.readString(Path.of("../events/ecr-push-image-index.json"));
+        String index = Json.tree(event).path("detail").path("image-digest").asText();
+        RunResult result = workflow.run(event, Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), path(result, SCAN_STATES));
+        EcrClient ecr = workflow.runtime.clients().build(EcrClient.builder());
+        List<String> platforms = new EcrRegistry(ecr).platformImages(workflow.web.target().repository(), index);
+        assertEquals(2, platforms.size(), "the index names two platform images, not its attestations: " + platforms);
+        List<String> scanned = workflow.runtime.bus().published().stream()
+                .filter(p -> "ECR Image Scan".equals(p.event().path("detail-type").asText()))
+                .map(p -> p.event().path("detail").path("image-digest").asText()).toList();
+        assertTrue(scanned.containsAll(platforms), "each platform image's scan sent its event: " + scanned);
+        assertFalse(scanned.contains(index), "the index is not scanned");
+        double lastScan = Math.max(scanEventAt(workflow.runtime.bus(), platforms.get(0)), scanEventAt(workflow.runtime.bus(), platforms.get(1)));
+        double answered = lastExitedAt(result.history(), "WaitForScan");
+        assertTrue(answered - lastScan >= 0 && answered - lastScan < 2, "answered " + (answered - lastScan) + " s after the last scan event");
+        assertTrue(result.image().endsWith("@" + index), "the index is what goes live: " + result.image());
+        assertEquals(result.image(), workflow.liveImage());
+        UnsupportedImageTypeException refused = assertThrows(UnsupportedImageTypeException.class, () -> ecr.startImageScan(
+                r -> r.repositoryName(workflow.web.target().repository()).imageId(i -> i.imageDigest(index))));
+        assertTrue(refused.getMessage().startsWith("An artifact with media type 'application/vnd.oci.image.index.v1+json' cannot be scanned."),
+                "as ECR refuses it: " + refused.getMessage());
+    }
+
+    /** A finding in a platform image rejects the whole index, naming the image. */
+    @Test
+    void aFindingInOnePlatformImageRejectsTheIndex() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh("HIGH"));
+        workflow.runtime.scans().scanSeconds(30);
+        String event = Files.readString(Path.of("../events/ecr-push-image-index.json"));
+        String index = Json.tree(event).path("detail").path("image-digest").asText();
+        RunResult result = workflow.run(event, Scenario.HEALTHY);
+
+        assertEquals("REJECTED", result.outcome(), result.reason());
+        assertEquals("1 finding(s) at or above HIGH: HIGH=1 (platform image 1 of 2 of the index " + index + ")", result.reason());
+        assertEquals(List.of(), scanWatches(workflow), "no watch is left behind");
     }
 
     @Test

@@ -1,0 +1,49 @@
+package dev.pushdeploy.adapter.json;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The platform images an image index or Docker manifest list refers to, read from its manifest. */
+public final class ImageIndexes {
+    /** OCI's image index and Docker's manifest list. */
+    public static final Set<String> INDEX_MEDIA_TYPES = Set.of("application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json");
+    /** What ECR may answer a BatchGetImage with: an index, or an image's own manifest. */
+    public static final List<String> MANIFEST_MEDIA_TYPES = List.of("application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.v1+json");
+    private static final String REFERENCE_TYPE = "vnd.docker.reference.type";
+
+    private ImageIndexes() {
+    }
+
+    /**
+     * The digests of the platform images of an index, in its order: a manifest whose platform is unknown, or that
+     * BuildKit marks as an attestation, is not an image. Empty when the manifest is not an index.
+     *
+     * @param mediaType the registry's media type of the manifest; null to take the manifest's own
+     */
+    public static List<String> platformImages(String mediaType, String manifest) {
+        if (manifest == null) {
+            return List.of();
+        }
+        Object index = Json.parse(manifest);
+        Object declared = mediaType != null ? mediaType : Json.member(index, "mediaType");
+        if (declared == null || !INDEX_MEDIA_TYPES.contains(declared) || !(Json.member(index, "manifests") instanceof List<?> manifests)) {
+            return List.of();
+        }
+        List<String> images = new ArrayList<>();
+        for (Object entry : manifests) {
+            Object digest = Json.member(entry, "digest");
+            boolean unknown = "unknown".equals(Json.member(Json.member(entry, "platform"), "os"));
+            boolean attestation = Json.member(entry, "annotations") instanceof Map<?, ?> notes
+                    && "attestation-manifest".equals(notes.get(REFERENCE_TYPE));
+            if (digest instanceof String d && !unknown && !attestation) {
+                images.add(d);
+            }
+        }
+        return List.copyOf(images);
+    }
+}
