@@ -66,11 +66,10 @@ class ScanGateIT {
      */
     @Test
     void aMultiPlatformImageWaitsForTheScansOfItsPlatformImages() throws Exception {
-        Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
-        workflow.runtime.scans().scanSeconds(60);
-        String event = Files.readString(Path.of("../events/ecr-push-image-index.json"));
-        String index = Json.tree(event).path("detail").path("image-digest").asText();
-        RunResult result = workflow.run(event, Scenario.HEALTHY);
+        IndexRun run = IndexRun.of("CRITICAL", 60);
+        Workflow workflow = run.workflow();
+        String index = run.index();
+        RunResult result = run.result();
 
         assertEquals("SUCCEEDED", result.outcome(), result.reason());
         assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), path(result, SCAN_STATES));
@@ -96,15 +95,21 @@ class ScanGateIT {
     /** A finding in a platform image rejects the whole index, naming the image. */
     @Test
     void aFindingInOnePlatformImageRejectsTheIndex() throws Exception {
-        Workflow workflow = new Workflow(TestRuntime.fresh("HIGH"));
-        workflow.runtime.scans().scanSeconds(30);
-        String event = Files.readString(Path.of("../events/ecr-push-image-index.json"));
-        String index = Json.tree(event).path("detail").path("image-digest").asText();
-        RunResult result = workflow.run(event, Scenario.HEALTHY);
+        IndexRun run = IndexRun.of("HIGH", 30);
 
-        assertEquals("REJECTED", result.outcome(), result.reason());
-        assertEquals("1 finding(s) at or above HIGH: HIGH=1 (platform image 1 of 2 of the index " + index + ")", result.reason());
-        assertEquals(List.of(), scanWatches(workflow), "no watch is left behind");
+        assertEquals("REJECTED", run.result().outcome(), run.result().reason());
+        assertEquals("1 finding(s) at or above HIGH: HIGH=1 (platform image 1 of 2 of the index " + run.index() + ")", run.result().reason());
+        assertEquals(List.of(), scanWatches(run.workflow()), "no watch is left behind");
+    }
+
+    /** events/ecr-push-image-index.json run under the gate at {@code severity}, its images' scans taking {@code scanSeconds}. */
+    private record IndexRun(Workflow workflow, String index, RunResult result) {
+        static IndexRun of(String severity, int scanSeconds) throws java.io.IOException {
+            Workflow workflow = new Workflow(TestRuntime.fresh(severity));
+            workflow.runtime.scans().scanSeconds(scanSeconds);
+            String event = Files.readString(Path.of("../events/ecr-push-image-index.json"));
+            return new IndexRun(workflow, Json.tree(event).path("detail").path("image-digest").asText(), workflow.run(event, Scenario.HEALTHY));
+        }
     }
 
     @Test
