@@ -713,6 +713,9 @@ public final class LocalRuntime implements AutoCloseable {
                 && detail.hasNonNull("repository-name") && detail.hasNonNull("image-digest")) {
             String repository = detail.get("repository-name").asText();
             boolean known = stack.services().stream().anyMatch(s -> s.target().repository().equals(repository));
+            if (known) {
+                pushHolds.add(keeper.busyFor(Duration.ofMillis(PUSH_EVENT_MILLIS)));
+            }
             if (known && INDEX_MEDIA_TYPES.contains(detail.path("manifest-media-type").asText())) {
                 bootstrap.pushIndex(repository, detail.path("image-tag").asText(null), detail.get("image-digest").asText());
             } else if (known) {

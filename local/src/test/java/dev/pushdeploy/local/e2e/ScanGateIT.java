@@ -3,6 +3,7 @@ package dev.pushdeploy.local.e2e;
 import static dev.pushdeploy.testing.HistoryEvents.firstEnteredAt;
 import static dev.pushdeploy.testing.HistoryEvents.lastExitedAt;
 import static dev.pushdeploy.testing.HistoryEvents.scanEventAt;
+import static dev.pushdeploy.testing.HistoryEvents.seconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -81,7 +82,10 @@ class ScanGateIT {
                 .map(p -> p.event().path("detail").path("image-digest").asText()).toList();
         assertTrue(scanned.containsAll(platforms), "each platform image's scan sent its event: " + scanned);
         assertFalse(scanned.contains(index), "the index is not scanned");
+        double firstScan = Math.min(scanEventAt(workflow.runtime.bus(), platforms.get(0)), scanEventAt(workflow.runtime.bus(), platforms.get(1)));
         double lastScan = Math.max(scanEventAt(workflow.runtime.bus(), platforms.get(0)), scanEventAt(workflow.runtime.bus(), platforms.get(1)));
+        assertTrue(firstScan - seconds(result.history().get(0)) >= 55, "both scans took their minute after the push, as the run began: "
+                + (firstScan - seconds(result.history().get(0))) + " s");
         double answered = lastExitedAt(result.history(), "WaitForScan");
         assertTrue(answered - lastScan >= 0 && answered - lastScan < 2, "answered " + (answered - lastScan) + " s after the last scan event");
         assertTrue(result.image().endsWith("@" + index), "the index is what goes live: " + result.image());
