@@ -81,6 +81,8 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
     /** A newer build already in the repository, not deployed: the image the sample events and manual inputs name. */
     public static final String NEXT_TAG = "v1.1.0";
     static final String NOTIFICATIONS_QUEUE = "pushdeploy-local-notifications";
+    /** The platforms a multi-platform push builds, as {@code os/architecture}. */
+    public static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");
     /** Value of every release parameter while the template is read for where the first release goes. */
     private static final String RELEASE_MARKER = "release-parameter:";
 
@@ -95,12 +97,6 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
     private LocalDatabase database;
     private String configParameter;
 
-    /**
-     * A bootstrap whose custom resources run their functions in a Lambda runtime of its own.
-     *
-     * @param moto      the emulator
-     * @param smokeBase base URL of the simulator's smoke endpoint ({@code .../pushdeploy-local/smoke/})
-     */
     /** Told of each scan a push starts (the local runtime's ECR scans take time and send ECR's event). */
     @FunctionalInterface
     public interface ScanStarts {
@@ -114,6 +110,12 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
         this.scanStarted = listener;
     }
 
+    /**
+     * A bootstrap whose custom resources run their functions in a Lambda runtime of its own.
+     *
+     * @param moto      the emulator
+     * @param smokeBase base URL of the simulator's smoke endpoint ({@code .../pushdeploy-local/smoke/})
+     */
     public Bootstrap(URI moto, URI smokeBase) {
         this(moto, smokeBase, new LambdaRuntime(List.of(), System.err::println, Clock.systemUTC()));
     }
@@ -226,9 +228,6 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
             return existing;
         }
     }
-
-    /** The platforms a multi-platform push builds, as {@code os/architecture}. */
-    public static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");
 
     /**
      * Pushes a multi-platform image as {@code docker buildx build --platform linux/amd64,linux/arm64 --push} does:

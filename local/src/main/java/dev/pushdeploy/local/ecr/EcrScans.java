@@ -29,8 +29,9 @@ import java.util.function.Consumer;
  * repository's ARN as the resource; scan-status, repository-name, image-digest, image-tags and the non-zero
  * finding-severity-counts in the detail). A scan starts by StartImageScan through the endpoint or by a push to a
  * repository with scan on push ({@link #started}). An image index is not scanned: StartImageScan of one is refused
- * with ECR's UnsupportedImageTypeException (its platform images are scanned as they are pushed). A scan is looked up by digest (the functions' way); asked by tag,
- * and in DescribeImages' imageScanStatus, moto answers as it does, COMPLETE at once.
+ * with ECR's UnsupportedImageTypeException (its platform images are scanned as they are pushed). A scan is looked up
+ * by digest (the functions' way); asked by tag, and in DescribeImages' imageScanStatus, moto answers as it does,
+ * COMPLETE at once.
  */
 public final class EcrScans implements Route, Agenda {
     /** How long a basic scan takes unless told otherwise (simulated seconds). */
