@@ -1,10 +1,9 @@
 package dev.pushdeploy.local;
 
-import static dev.pushdeploy.adapter.json.ImageIndexes.INDEX_MEDIA_TYPES;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.adapter.json.ImageIndexes;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
@@ -524,7 +523,7 @@ public final class LocalRuntime implements AutoCloseable {
      * while the image's scan (and anything else the push set going) has only just begun.
      */
     public String pushImage(String repository, String tag) {
-        pushHolds.add(keeper.busyFor(Duration.ofMillis(PUSH_EVENT_MILLIS)));
+        holdForPush();
         return bootstrap.pushImage(repository, tag, null);
     }
 
@@ -533,8 +532,13 @@ public final class LocalRuntime implements AutoCloseable {
      * index's digest. Holds simulated time as {@link #pushImage} does.
      */
     public String pushIndex(String repository, String tag) {
-        pushHolds.add(keeper.busyFor(Duration.ofMillis(PUSH_EVENT_MILLIS)));
+        holdForPush();
         return bootstrap.pushIndex(repository, tag, null);
+    }
+
+    /** Simulated time is not skipped until a run starts or {@link #PUSH_EVENT_MILLIS} ms of wall time pass. */
+    private void holdForPush() {
+        pushHolds.add(keeper.busyFor(Duration.ofMillis(PUSH_EVENT_MILLIS)));
     }
 
     /** A run started (or the world was reset): the pushes before it no longer hold time. */
@@ -713,13 +717,16 @@ public final class LocalRuntime implements AutoCloseable {
                 && detail.hasNonNull("repository-name") && detail.hasNonNull("image-digest")) {
             String repository = detail.get("repository-name").asText();
             boolean known = stack.services().stream().anyMatch(s -> s.target().repository().equals(repository));
-            if (known) {
-                pushHolds.add(keeper.busyFor(Duration.ofMillis(PUSH_EVENT_MILLIS)));
+            if (!known) {
+                return;
             }
-            if (known && INDEX_MEDIA_TYPES.contains(detail.path("manifest-media-type").asText())) {
-                bootstrap.pushIndex(repository, detail.path("image-tag").asText(null), detail.get("image-digest").asText());
-            } else if (known) {
-                bootstrap.pushImage(repository, detail.path("image-tag").asText(null), detail.get("image-digest").asText());
+            holdForPush();
+            String tag = detail.path("image-tag").asText(null);
+            String digest = detail.get("image-digest").asText();
+            if (ImageIndexes.isIndex(detail.path("manifest-media-type").asText(null), null)) {
+                bootstrap.pushIndex(repository, tag, digest);
+            } else {
+                bootstrap.pushImage(repository, tag, digest);
             }
         }
     }

@@ -20,18 +20,26 @@ public final class ImageIndexes {
     }
 
     /**
+     * Whether a manifest is an image index or manifest list: by the registry's media type, else by its own.
+     *
+     * @param mediaType the registry's media type of the manifest; null to take the manifest's own
+     */
+    public static boolean isIndex(String mediaType, String manifest) {
+        Object declared = mediaType != null || manifest == null ? mediaType : Json.member(Json.parse(manifest), "mediaType");
+        return declared != null && INDEX_MEDIA_TYPES.contains(declared);
+    }
+
+    /**
      * The digests of the platform images of an index, in its order: a manifest whose platform is unknown, or that
      * BuildKit marks as an attestation, is not an image. Empty when the manifest is not an index.
      *
      * @param mediaType the registry's media type of the manifest; null to take the manifest's own
      */
     public static List<String> platformImages(String mediaType, String manifest) {
-        if (manifest == null) {
+        if (manifest == null || !isIndex(mediaType, manifest)) {
             return List.of();
         }
-        Object index = Json.parse(manifest);
-        Object declared = mediaType != null ? mediaType : Json.member(index, "mediaType");
-        if (declared == null || !INDEX_MEDIA_TYPES.contains(declared) || !(Json.member(index, "manifests") instanceof List<?> manifests)) {
+        if (!(Json.member(Json.parse(manifest), "manifests") instanceof List<?> manifests)) {
             return List.of();
         }
         List<String> images = new ArrayList<>();

@@ -1,9 +1,8 @@
 package dev.pushdeploy.local.ecr;
 
-import static dev.pushdeploy.adapter.json.ImageIndexes.INDEX_MEDIA_TYPES;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.adapter.json.ImageIndexes;
 import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.endpoint.AwsRequest;
 import dev.pushdeploy.local.endpoint.AwsResponse;
@@ -101,9 +100,10 @@ public final class EcrScans implements Route, Agenda {
         JsonNode asked = Json.tree(request.bodyText());
         JsonNode stored = forward("BatchGetImage", Json.object().put("repositoryName", asked.path("repositoryName").asText())
                 .set("imageIds", Json.object().arrayNode().add(asked.path("imageId")))).path("images").path(0);
-        String mediaType = stored.path("imageManifestMediaType").asText(Json.tree(stored.path("imageManifest").asText("{}"))
-                .path("mediaType").asText());
-        if (INDEX_MEDIA_TYPES.contains(mediaType)) {
+        String mediaType = stored.path("imageManifestMediaType").asText(null);
+        String manifest = stored.path("imageManifest").asText(null);
+        if (ImageIndexes.isIndex(mediaType, manifest)) {
+            mediaType = mediaType != null ? mediaType : Json.tree(manifest).path("mediaType").asText();
             return AwsResponse.json(400, AwsResponse.JSON_1_1, Json.object().put("__type", "UnsupportedImageTypeException")
                     .put("message", "An artifact with media type '" + mediaType + "' cannot be scanned. For more information, see the "
                             + "Amazon ECR documentation.").toString(), Map.of());
