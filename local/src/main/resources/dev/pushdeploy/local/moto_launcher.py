@@ -75,6 +75,10 @@ Patches, all measured on moto 5.2.1:
     (by execution, start time, Map state and index: at most ITERATIONS_KEPT of them, the oldest dropped first),
     and when a redrive resumes in that Map state, the iteration takes its recorded result instead of running
     (once: the same Map entered again in that attempt runs whole, as does one the redrive did not resume in).
+  * An inline Map iteration still running when another one fails is recorded MapIterationSucceeded, its input as
+    its result: the failed Map ends its frame, which ends the iteration's program as if it had reached its end.
+    Step Functions aborts it (MapIterationAborted), and a redrive runs it again. An iteration whose program ended
+    without reaching an end state of its own is now aborted, and a redrive does not keep it.
   * A Catch whose Next is its own state (the deploy workflow's WaitForRollout catches its States.Timeout so)
     went to the state's Next instead: the interpreter takes a next state equal to the current one as "not
     set by a catcher". Step Functions follows the catcher's Next; a caught error now always does.
@@ -1003,6 +1007,51 @@ def _redrives_keep_succeeded_iterations():
     IterationWorker._eval_job = _eval_job
 
 
+def _cut_off_iterations_are_aborted():
+    """An inline Map iteration ended by its Map's end (another iteration failed) is aborted, not succeeded."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.iteration_worker import IterationWorker
+    from moto.stepfunctions.parser.asl.eval.environment import Environment
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramEnded, ProgramRunning, ProgramStopped
+
+    def end(env):
+        with env._state_mutex:
+            if isinstance(env._program_state, ProgramRunning):
+                env._program_state = ProgramEnded()
+                for frame in env._frames:
+                    end(frame)
+            env.program_state_event.set()
+            env.program_state_event.clear()
+
+    def set_ended(self):
+        # an end state ends its own frame; the frames below it end with it, not of their own
+        self.pushdeploy_reached_end = True
+        end(self)
+
+    class AbortedUnlessEnded:
+        def __init__(self, program):
+            self.program = program
+
+        def eval(self, env):
+            self.program.eval(env)
+            with env._state_mutex:
+                if isinstance(env._program_state, ProgramEnded) and not getattr(env, "pushdeploy_reached_end", False):
+                    env._program_state = ProgramStopped(stop_date=_VirtualDatetime.now(_datetime.timezone.utc),
+                                                        cause=None, error=None)
+
+    original = IterationWorker._eval_job
+
+    def _eval_job(self, env, job):
+        program = job.job_program
+        job.job_program = AbortedUnlessEnded(program)
+        try:
+            original(self, env, job)
+        finally:
+            job.job_program = program
+
+    Environment.set_ended = set_ended
+    IterationWorker._eval_job = _eval_job
+
+
 def _catchers_may_go_back_to_their_state():
     """A caught error goes to the catcher's Next, even when that is the state that failed."""
     from moto.stepfunctions.parser.asl.component.common.catch.catcher_decl import CatcherDecl
@@ -1123,6 +1172,7 @@ def main():
     _history_is_paged()
     _context_has_redrive_count()
     _executions_can_be_redriven()
+    _cut_off_iterations_are_aborted()
     _redrives_keep_succeeded_iterations()
     _catchers_may_go_back_to_their_state()
     _services_keep_their_deployment_configuration()

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.MapIterationEventDetails;
 
 /**
  * A redriven execution's inline Map runs again only the iterations that failed, were aborted or never started; those
@@ -18,7 +19,10 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 @ExtendWith(EmulatorExtension.class)
 class RedriveIterationsIT {
     private static final String ROLE = "arn:aws:iam::123456789012:role/states";
-    /** Items run one at a time; an item marked {@code hold} fails (or, with {@code wait}, waits an hour) in the first attempt only. */
+    /**
+     * Items run one at a time; an item marked {@code hold} fails (with {@code late}, after a second; with {@code wait}, it
+     * waits an hour instead) in the first attempt only.
+     */
     private static final String EACH = """
             {"StartAt": "Each", "States": {
               "Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1,
@@ -28,9 +32,12 @@ class RedriveIterationsIT {
                   "Check": {"Type": "Choice", "Choices": [
                       {"And": [{"Variable": "$.hold", "StringEquals": "fail"}, {"Variable": "$.attempt", "NumericEquals": 0}],
                        "Next": "Boom"},
+                      {"And": [{"Variable": "$.hold", "StringEquals": "late"}, {"Variable": "$.attempt", "NumericEquals": 0}],
+                       "Next": "Late"},
                       {"And": [{"Variable": "$.hold", "StringEquals": "wait"}, {"Variable": "$.attempt", "NumericEquals": 0}],
                        "Next": "Hold"}],
                     "Default": "Done"},
+                  "Late": {"Type": "Wait", "Seconds": 1, "Next": "Boom"},
                   "Boom": {"Type": "Fail", "Error": "FirstAttempt"},
                   "Hold": {"Type": "Wait", "Seconds": 3600, "Next": "Done"},
                   "Done": {"Type": "Pass", "End": true}}},
@@ -101,6 +108,31 @@ class RedriveIterationsIT {
     }
 
     /**
+     * An iteration still running when another fails is aborted with its Map (MapIterationAborted), not succeeded, and
+     * so runs again in the redrive.
+     */
+    @Test
+    void anIterationCutOffByAnotherOnesFailureIsAbortedAndRunsAgain(Emulator emulator) throws Exception {
+        emulator.reset();
+        SfnClient sfn = emulator.client(SfnClient.builder());
+        String machine = sfn.createStateMachine(r -> r.name("each-at-once").roleArn(ROLE)
+                .definition(EACH.replace("\"MaxConcurrency\": 1", "\"MaxConcurrency\": 0"))).stateMachineArn();
+        String arn = sfn.startExecution(r -> r.stateMachineArn(machine).name("cut-off").input("""
+                {"items": [{"n": 0, "hold": "late"}, {"n": 1, "hold": "wait"}]}""")).executionArn();
+        assertEquals("FAILED", WorkDoneOnceIT.ended(sfn, arn));
+        assertEquals(List.of("MapIterationFailed 0", "MapIterationAborted 1"), history(sfn, arn).stream()
+                .filter(e -> e.typeAsString().matches("MapIteration(Succeeded|Failed|Aborted)"))
+                .map(e -> e.typeAsString() + " " + iteration(e).index()).toList());
+
+        sfn.redriveExecution(r -> r.executionArn(arn));
+        assertEquals("SUCCEEDED", WorkDoneOnceIT.ended(sfn, arn));
+        assertEquals(List.of(0, 1), iterationsStarted(sfn, arn, true).stream().sorted().toList(), "both ran again");
+        assertEquals(Json.tree("""
+                [{"n": 0, "hold": "late", "attempt": 1}, {"n": 1, "hold": "wait", "attempt": 1}]"""),
+                Json.tree(sfn.describeExecution(r -> r.executionArn(arn)).output()));
+    }
+
+    /**
      * Only the Map the redrive resumes in keeps its iterations' results, and only once: a Map the execution enters
      * again after the redrive (here the first, through a loop, and the second a second time) runs whole.
      */
@@ -129,6 +161,15 @@ class RedriveIterationsIT {
                 .filter(e -> e.typeAsString().equals("MapIterationStarted") && (e.id() > redriven) == afterRedrive)
                 .map(e -> e.mapIterationStartedEventDetails().index())
                 .toList();
+    }
+
+    private static MapIterationEventDetails iteration(HistoryEvent event) {
+        return switch (event.typeAsString()) {
+            case "MapIterationSucceeded" -> event.mapIterationSucceededEventDetails();
+            case "MapIterationFailed" -> event.mapIterationFailedEventDetails();
+            case "MapIterationAborted" -> event.mapIterationAbortedEventDetails();
+            default -> event.mapIterationStartedEventDetails();
+        };
     }
 
     private static List<HistoryEvent> history(SfnClient sfn, String arn) {
