@@ -218,24 +218,40 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
             }
             return pushed;
         } catch (ImageAlreadyExistsException already) {
-            String existing = ecr.describeImages(r -> r.repositoryName(repository)
-                            .imageIds(i -> i.imageTag(tagged ? tag : null).imageDigest(tagged ? null : digest)))
-                    .imageDetails().get(0).imageDigest();
-            if (digest != null && !digest.equals(existing)) {
-                throw new IllegalArgumentException("cannot push " + repository + ":" + tag + " as " + digest + ": the tag is "
-                        + existing + " already and the repository's tags are immutable");
-            }
-            return existing;
+            return tagged ? taggedAlready(repository, tag, digest).orElseThrow()
+                    : ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
+                            .imageDetails().get(0).imageDigest();
         }
+    }
+
+    /** The image {@code tag} names already, if any; one with another digest than {@code digest} (when given) is refused. */
+    private Optional<String> taggedAlready(String repository, String tag, String digest) {
+        String existing;
+        try {
+            existing = ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageTag(tag)))
+                    .imageDetails().get(0).imageDigest();
+        } catch (ImageNotFoundException none) {
+            return Optional.empty();
+        }
+        if (digest != null && !digest.equals(existing)) {
+            throw new IllegalArgumentException("cannot push " + repository + ":" + tag + " as " + digest + ": the tag is "
+                    + existing + " already and the repository's tags are immutable");
+        }
+        return Optional.of(existing);
     }
 
     /**
      * Pushes a multi-platform image as {@code docker buildx build --platform linux/amd64,linux/arm64 --push} does:
      * each platform's image first (untagged, each scanned on push by a repository that scans on push), then the OCI
      * image index naming them and BuildKit's provenance attestation of each, tagged. ECR scans no index: the index's
-     * digest has no scan. Returns the index's digest ({@code digest} when given, as a push event reports it).
+     * digest has no scan. Returns the index's digest ({@code digest} when given, as a push event reports it). A tag
+     * that is there already is refused with another digest, before anything is pushed, and changes nothing with its own.
      */
     public String pushIndex(String repository, String tag, String digest) {
+        Optional<String> already = taggedAlready(repository, tag, digest);
+        if (already.isPresent()) {
+            return already.get();
+        }
         List<String> images = new ArrayList<>();
         for (String platform : PLATFORMS) {
             images.add(pushImage(repository, null, "sha256:" + sha256(platform + " image of " + tag + " " + digest)));
@@ -245,8 +261,8 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
         try {
             ecr.putImage(r -> r.repositoryName(repository).imageManifest(index).imageTag(tag).imageDigest(indexDigest));
             return indexDigest;
-        } catch (ImageAlreadyExistsException already) {
-            return ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageTag(tag))).imageDetails().get(0).imageDigest();
+        } catch (ImageAlreadyExistsException pushedMeanwhile) {
+            return taggedAlready(repository, tag, digest).orElseThrow();
         }
     }
 

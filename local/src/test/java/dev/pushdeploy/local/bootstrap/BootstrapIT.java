@@ -2,6 +2,7 @@ package dev.pushdeploy.local.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.ImageTagMutability;
 import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -112,6 +114,38 @@ class BootstrapIT {
         StackOutputs.Service web = stack.service();
         assertEquals(new TreeSet<>(Set.of(web.repositoryUri() + "@" + web.initialDigest(), "/pushdeploy/web/app-signing-key/a",
                 "/pushdeploy/web/db-password/a")), released, "the first release is recorded in the parameters the stack created");
+    }
+
+    /** As ECR with immutable tags: a tag pushed again with its own image changes nothing, with another it is refused. */
+    @Test
+    void aTagPushedAgainKeepsItsImageAndRefusesAnotherBeforePushingAnything() {
+        moto.reset();
+        EcrClient ecr = clients.build(EcrClient.builder());
+        ecr.createRepository(r -> r.repositoryName("pushes").imageTagMutability(ImageTagMutability.IMMUTABLE)
+                .imageScanningConfiguration(c -> c.scanOnPush(false)));
+        String image = "sha256:" + "a".repeat(64);
+        String index = "sha256:" + "b".repeat(64);
+        String other = "sha256:" + "c".repeat(64);
+        assertEquals(image, bootstrap.pushImage("pushes", "one", image));
+        assertEquals(index, bootstrap.pushIndex("pushes", "many", index));
+        Set<String> pushed = digests(ecr);
+        assertEquals(4, pushed.size(), "an image, an index and its two platform images: " + pushed);
+
+        assertEquals(image, bootstrap.pushImage("pushes", "one", image));
+        assertEquals(index, bootstrap.pushIndex("pushes", "many", index));
+        assertEquals(index, bootstrap.pushIndex("pushes", "many", null));
+        for (String tag : List.of("one", "many")) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> bootstrap.pushIndex("pushes", tag, other));
+            assertEquals("cannot push pushes:" + tag + " as " + other + ": the tag is " + (tag.equals("one") ? image : index)
+                    + " already and the repository's tags are immutable", refused.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> bootstrap.pushImage("pushes", "many", other));
+        assertEquals(pushed, digests(ecr), "nothing pushed");
+    }
+
+    private static Set<String> digests(EcrClient ecr) {
+        return ecr.describeImages(r -> r.repositoryName("pushes")).imageDetails().stream()
+                .map(d -> d.imageDigest()).collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Test
