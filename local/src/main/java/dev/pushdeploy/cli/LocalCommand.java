@@ -163,6 +163,10 @@ final class LocalCommand implements Callable<Integer> {
                 description = "How ECS runs this image: healthy (default), slow-start, crash-loop, unhealthy-targets, bad-smoke, rollback-fails.")
         Scenario fate;
 
+        @Option(names = "--multi-platform", description = "Push as `docker buildx build --platform linux/amd64,linux/arm64 --push` does: "
+                + "each platform's image (scanned on push), then the OCI image index naming them and their provenance attestations, tagged TAG.")
+        boolean multiPlatform;
+
         @Option(names = "--no-wait", description = "Print the execution and return instead of following it.")
         boolean noWait;
 
@@ -179,6 +183,9 @@ final class LocalCommand implements Callable<Integer> {
             if (fate != null) {
                 request.put("fate", fate.cliName());
             }
+            if (multiPlatform) {
+                request.put("multiPlatform", true);
+            }
             JsonNode pushed = control(file, "POST", "/push", request);
             Output output = main.output();
             String digest = pushed.path("digest").asText();
@@ -192,7 +199,8 @@ final class LocalCommand implements Callable<Integer> {
             }
             if (!output.json) {
                 output.line("pushed " + repository + ":" + tag + " (" + digest.substring(0, Math.min(19, digest.length())) + "…"
-                        + (fate == null ? "" : ", fate " + fate.cliName()) + "); the push rule started the workflow");
+                        + (multiPlatform ? ", multi-platform" : "") + (fate == null ? "" : ", fate " + fate.cliName())
+                        + "); the push rule started the workflow");
             }
             return Follow.startedOrFollow(output, operator.stepFunctions(), pushed.path("execution").asText(), noWait, " --local");
         }

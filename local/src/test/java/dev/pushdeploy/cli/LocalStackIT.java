@@ -191,7 +191,8 @@ class LocalStackIT {
     /**
      * {@code local up --scan-gate CRITICAL --scan-seconds 90}: a push of a new image waits for its scan with a task
      * token, and ECR's scan event (the local simulator's, 90 simulated seconds after the push) answers the wait; the
-     * scan's one HIGH passes the CRITICAL gate. An unknown severity is refused before anything starts.
+     * scan's one HIGH passes the CRITICAL gate. So does a multi-platform push ({@code --multi-platform}), an OCI index
+     * ECR does not scan, by its platform images' scans. An unknown severity is refused before anything starts.
      */
     @Test
     void withTheScanGateAPushWaitsForItsScansEvent() throws Exception {
@@ -204,27 +205,45 @@ class LocalStackIT {
         onTheLocalStack(cli, List.of("--scan-gate", "critical", "--scan-seconds", "90"), (up, daemon) -> {
             SfnClient sfn = Connection.emulator(URI.create(up.path("endpoint").asText()), "us-east-1", "local", "local")
                     .client(SfnClient.builder());
-            CliProcess.Result push = cli.run("--json", "local", "push", "v1.3.0", "--no-wait");
-            assertEquals(0, push.exit(), push.toString());
-            CliProcess.Result followed = cli.run("--local", "--json", "follow", push.json().path("name").asText());
-            assertEquals("SUCCEEDED", followed.json().path("outcome").asText(), followed.toString());
-            List<String> gate = new ArrayList<>();
-            double waitedFrom = -1;
-            double answeredAt = -1;
-            for (var event : sfn.getExecutionHistory(r -> r.executionArn(push.json().path("execution").asText()).maxResults(1000)).events()) {
-                String entered = event.stateEnteredEventDetails() == null ? "" : event.stateEnteredEventDetails().name();
-                if (List.of("ScanGate", "ScanDecision", "WaitForScan").contains(entered)) {
-                    gate.add(entered);
-                    waitedFrom = entered.equals("WaitForScan") ? event.timestamp().toEpochMilli() / 1000.0 : waitedFrom;
+            EcrClient ecr = Connection.emulator(URI.create(up.path("endpoint").asText()), "us-east-1", "local", "local")
+                    .client(EcrClient.builder());
+            for (String tag : List.of("v1.3.0", "v1.4.0")) {
+                boolean multiPlatform = tag.equals("v1.4.0");
+                List<String> push = new ArrayList<>(List.of("--json", "local", "push", tag, "--no-wait"));
+                if (multiPlatform) {
+                    push.add("--multi-platform");
                 }
-                if (event.stateExitedEventDetails() != null && event.stateExitedEventDetails().name().equals("WaitForScan")) {
-                    answeredAt = event.timestamp().toEpochMilli() / 1000.0;
-                }
+                CliProcess.Result pushed = cli.run(push.toArray(String[]::new));
+                assertEquals(0, pushed.exit(), pushed.toString());
+                CliProcess.Result followed = cli.run("--local", "--json", "follow", pushed.json().path("name").asText());
+                assertEquals("SUCCEEDED", followed.json().path("outcome").asText(), followed.toString());
+                assertScanWaited(sfn, pushed.json().path("execution").asText());
+                String mediaType = ecr.describeImages(r -> r.repositoryName("web")
+                        .imageIds(i -> i.imageTag(tag))).imageDetails().get(0).imageManifestMediaType();
+                assertEquals(multiPlatform ? "application/vnd.oci.image.index.v1+json" : "application/vnd.docker.distribution.manifest.v2+json",
+                        mediaType, tag);
             }
-            assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), gate);
-            assertTrue(answeredAt - waitedFrom > 80 && answeredAt - waitedFrom < 95,
-                    "answered by the scan's event, " + (answeredAt - waitedFrom) + " s after the wait began");
         });
+    }
+
+    /** The run waited for its image's scan, and ECR's scan event (90 simulated seconds on) answered it. */
+    private static void assertScanWaited(SfnClient sfn, String execution) {
+        List<String> gate = new ArrayList<>();
+        double waitedFrom = -1;
+        double answeredAt = -1;
+        for (var event : sfn.getExecutionHistory(r -> r.executionArn(execution).maxResults(1000)).events()) {
+            String entered = event.stateEnteredEventDetails() == null ? "" : event.stateEnteredEventDetails().name();
+            if (List.of("ScanGate", "ScanDecision", "WaitForScan").contains(entered)) {
+                gate.add(entered);
+                waitedFrom = entered.equals("WaitForScan") ? event.timestamp().toEpochMilli() / 1000.0 : waitedFrom;
+            }
+            if (event.stateExitedEventDetails() != null && event.stateExitedEventDetails().name().equals("WaitForScan")) {
+                answeredAt = event.timestamp().toEpochMilli() / 1000.0;
+            }
+        }
+        assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), gate, execution);
+        assertTrue(answeredAt - waitedFrom > 80 && answeredAt - waitedFrom < 95,
+                "answered by the scan's event, " + (answeredAt - waitedFrom) + " s after the wait began");
     }
 
     /** What a test does on the local stack: {@code up} is {@code local up --json}'s answer, {@code daemon} its pid. */

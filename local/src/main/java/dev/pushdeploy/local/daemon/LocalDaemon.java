@@ -205,15 +205,19 @@ public final class LocalDaemon {
         return true;
     }
 
-    /** A {@code docker push}: the image into ECR, its fate in the simulator, its ECR event through the template's rule. */
+    /**
+     * A {@code docker push} (or, with {@code multiPlatform}, {@code docker buildx build --push} of two platforms): the
+     * image into ECR, its fate in the simulator, its ECR event through the template's rule.
+     */
     private void push(JsonNode body, ObjectNode answer) {
         String repository = body.path("repository").asText();
         String tag = body.path("tag").asText();
-        String digest = runtime.pushImage(repository, tag);
+        boolean multiPlatform = body.path("multiPlatform").asBoolean(false);
+        String digest = multiPlatform ? runtime.pushIndex(repository, tag) : runtime.pushImage(repository, tag);
         if (body.hasNonNull("fate")) {
             runtime.simulator().imageScenario(digest, Scenario.fromCliName(body.get("fate").asText()));
         }
-        Optional<String> execution = runtime.startFromEvent(LocalRuntime.ecrPushEvent(repository, tag, digest).toString());
+        Optional<String> execution = runtime.startFromEvent(LocalRuntime.ecrPushEvent(repository, tag, digest, multiPlatform).toString());
         answer.put("repository", repository).put("tag", tag).put("digest", digest).put("matched", execution.isPresent());
         execution.ifPresent(arn -> answer.put("execution", arn));
     }
