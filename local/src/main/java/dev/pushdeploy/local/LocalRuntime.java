@@ -75,10 +75,8 @@ public final class LocalRuntime implements AutoCloseable {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
     /** How long (wall time) a run's result waits for the rules' targets to have taken its end. */
     private static final Duration ACCOUNTING_TIMEOUT = Duration.ofMinutes(2);
-    /** The media types ECR's push event names: a Docker image, or a multi-platform image's OCI index. */
-    private static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    /** The artifact media type ECR's push event names for a Docker image (its config). */
     private static final String DOCKER_IMAGE_CONFIG = "application/vnd.docker.container.image.v1+json";
-    private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
     private static LocalEndpoint jvmEndpoint;
     private static LocalRuntime running;
 
@@ -573,8 +571,8 @@ public final class LocalRuntime implements AutoCloseable {
         detail.put("image-digest", digest);
         detail.put("action-type", "PUSH");
         detail.put("image-tag", tag);
-        detail.put("manifest-media-type", index ? OCI_INDEX : DOCKER_MANIFEST);
-        detail.put("artifact-media-type", index ? OCI_INDEX : DOCKER_IMAGE_CONFIG);
+        detail.put("manifest-media-type", index ? ImageIndexes.OCI_INDEX : ImageIndexes.DOCKER_MANIFEST);
+        detail.put("artifact-media-type", index ? ImageIndexes.OCI_INDEX : DOCKER_IMAGE_CONFIG);
         return event;
     }
 

@@ -7,13 +7,15 @@ import java.util.Set;
 
 /** The platform images an image index or Docker manifest list refers to, read from its manifest. */
 public final class ImageIndexes {
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
     /** OCI's image index and Docker's manifest list. */
-    public static final Set<String> INDEX_MEDIA_TYPES = Set.of("application/vnd.oci.image.index.v1+json",
-            "application/vnd.docker.distribution.manifest.list.v2+json");
+    public static final Set<String> INDEX_MEDIA_TYPES = Set.of(OCI_INDEX, DOCKER_MANIFEST_LIST);
     /** What ECR may answer a BatchGetImage with: an index, or an image's own manifest. */
-    public static final List<String> MANIFEST_MEDIA_TYPES = List.of("application/vnd.oci.image.index.v1+json",
-            "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json",
-            "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.v1+json");
+    public static final List<String> MANIFEST_MEDIA_TYPES = List.of(OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST,
+            DOCKER_MANIFEST, "application/vnd.docker.distribution.manifest.v1+json");
     private static final String REFERENCE_TYPE = "vnd.docker.reference.type";
 
     private ImageIndexes() {

@@ -3,6 +3,7 @@ package dev.pushdeploy.local.bootstrap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.ConfigParser;
+import dev.pushdeploy.adapter.json.ImageIndexes;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.adapter.postgres.PostgresRoles;
 import dev.pushdeploy.config.PipelineConfig;
@@ -273,16 +274,16 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
     public static String indexManifest(List<String> images, List<String> platforms) {
         ObjectNode index = Json.object();
         index.put("schemaVersion", 2);
-        index.put("mediaType", "application/vnd.oci.image.index.v1+json");
+        index.put("mediaType", ImageIndexes.OCI_INDEX);
         var manifests = index.putArray("manifests");
         for (int i = 0; i < images.size(); i++) {
             String[] platform = platforms.get(i).split("/");
-            ObjectNode entry = manifests.addObject().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+            ObjectNode entry = manifests.addObject().put("mediaType", ImageIndexes.OCI_MANIFEST)
                     .put("digest", images.get(i)).put("size", 673);
             entry.putObject("platform").put("architecture", platform[1]).put("os", platform[0]);
         }
         for (String image : images) {
-            ObjectNode entry = manifests.addObject().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+            ObjectNode entry = manifests.addObject().put("mediaType", ImageIndexes.OCI_MANIFEST)
                     .put("digest", "sha256:" + sha256("attestation of " + image)).put("size", 566);
             entry.putObject("annotations").put("vnd.docker.reference.digest", image)
                     .put("vnd.docker.reference.type", "attestation-manifest");
