@@ -28,7 +28,8 @@ import java.util.function.Consumer;
 
 /**
  * The ECS rollout simulator, as a route of the local endpoint (moto's ECS never progresses a
- * deployment). It answers UpdateService (moto's answer plus a new PRIMARY deployment),
+ * deployment). It answers UpdateService (moto's answer plus a new PRIMARY deployment; refused, as ECS refuses
+ * it, for a deregistered revision, which moto would accept),
  * DescribeServices (moto's services with the simulated deployments, counts and events),
  * ListTasks, DescribeTasks, ListServiceDeployments, DescribeServiceDeployments,
  * StopServiceDeployment (stop type ROLLBACK) and ELBv2 DescribeTargetHealth from the simulated
@@ -190,6 +191,9 @@ public final class EcsSimulator implements Route, Agenda {
         String cluster = cluster(body);
         String service = Fleet.lastSegment(body.path("service").asText());
         ensureAdopted(cluster, service);
+        if (body.hasNonNull("taskDefinition") && inactive(body.get("taskDefinition").asText())) {
+            return ecsError("InvalidParameterException", "TaskDefinition is inactive");
+        }
         AwsResponse moto = endpoint.forward(request);
         if (moto.status() != 200) {
             return moto;
@@ -506,6 +510,16 @@ public final class EcsSimulator implements Route, Agenda {
         return AwsResponse.json(400, AwsResponse.JSON_1_1,
                 Json.object().put("__type", type).put("message", message).toString(),
                 Map.of("x-amzn-RequestId", UUID.randomUUID().toString()));
+    }
+
+    /**
+     * Whether the revision is deregistered: ECS refuses to move a service to it (moto accepts), answering
+     * InvalidParameterException "TaskDefinition is inactive" (the simulator leaves out the few minutes ECS may still take
+     * to enforce it after the deregistration).
+     */
+    private boolean inactive(String reference) {
+        AwsResponse moto = endpoint.forward(ecsRequest("DescribeTaskDefinition", Json.object().put("taskDefinition", reference).toString()));
+        return moto.status() == 200 && "INACTIVE".equals(Json.tree(moto.bodyText()).path("taskDefinition").path("status").asText());
     }
 
     private TaskDefinition taskDefinition(String arn) {

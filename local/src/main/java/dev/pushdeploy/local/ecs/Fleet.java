@@ -1006,8 +1006,20 @@ final class Fleet {
     }
 
     /**
+     * Whether the revision completed on the service before, or one with the same containers did (a definition registered
+     * again runs as the original ran: what a task does depends on its image, environment and secrets, not on the number).
+     */
+    private boolean completedBefore(SimService service, String taskDefinition) {
+        if (service.completedRevisions.contains(taskDefinition)) {
+            return true;
+        }
+        List<TaskDefinition.Container> containers = taskDefinitions.apply(taskDefinition).containers();
+        return service.completedRevisions.stream().anyMatch(r -> taskDefinitions.apply(r).containers().equals(containers));
+    }
+
+    /**
      * A new deployment of the revision: it behaves as the run's scenario says, or as its image was told; a revision
-     * that completed before is healthy, except on the way back from an image told ROLLBACK_FAILS.
+     * that completed before (or a copy of one) is healthy, except on the way back from an image told ROLLBACK_FAILS.
      */
     private SimDeployment newDeployment(SimService service, String taskDefinition, Kind kind, double t,
                                         SimServiceDeployment record) {
@@ -1015,10 +1027,11 @@ final class Fleet {
         boolean wayBackFails = scenario == Scenario.ROLLBACK_FAILS || leaving != null
                 && !leaving.taskDefinition.equals(taskDefinition) && toldScenario(leaving.taskDefinition, null) == Scenario.ROLLBACK_FAILS;
         Scenario behaviour = wayBackFails ? Scenario.ROLLBACK_FAILS : scenario;
-        if (!wayBackFails && !service.completedRevisions.contains(taskDefinition)) {
+        boolean completed = completedBefore(service, taskDefinition);
+        if (!wayBackFails && !completed) {
             behaviour = toldScenario(taskDefinition, behaviour);
         }
-        boolean knownGood = service.completedRevisions.contains(taskDefinition) && !wayBackFails;
+        boolean knownGood = completed && !wayBackFails;
         String missing = taskDefinitions.apply(taskDefinition).containers().stream().map(TaskDefinition.Container::image)
                 .filter(unpullable::contains).findFirst().orElse(null);
         Fate fate = missing != null ? Fate.PULL_FAILS : knownGood ? Fate.HEALTHY : behaviour.fate();

@@ -93,6 +93,25 @@ class EcsSimulatorIT {
                 .currentServiceDeployment());
     }
 
+    /** As ECS: a service is not moved to a deregistered revision (the API reference of DeregisterTaskDefinition); moto would. */
+    @Test
+    void updateServiceToADeregisteredRevisionIsRefusedAndMovesNothing() {
+        String revision2 = registerCopy();
+        ecs.deregisterTaskDefinition(r -> r.taskDefinition(revision2));
+        EcsException e = assertThrows(EcsException.class,
+                () -> ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(revision2)));
+        assertEquals("InvalidParameterException", e.awsErrorDetails().errorCode());
+        assertEquals("TaskDefinition is inactive", e.awsErrorDetails().errorMessage());
+        assertEquals(400, e.statusCode());
+        Service service = ecs.describeServices(r -> r.cluster("pushdeploy").services("web")).services().get(0);
+        assertEquals(web.initialTaskDefinition(), service.taskDefinition());
+        assertEquals(1, service.deployments().size());
+        ecs.deregisterTaskDefinition(r -> r.taskDefinition(web.initialTaskDefinition()));
+        ecs.updateService(r -> r.cluster("pushdeploy").service("web").desiredCount(3));
+        assertEquals(3, ecs.describeServices(r -> r.cluster("pushdeploy").services("web")).services().get(0).desiredCount(),
+                "a service on a deregistered revision still scales");
+    }
+
     @Test
     void throttledFirstAttemptsAreAbsorbedByTheSdksRetries() {
         runtime.simulator().throttling(new Throttling(1, 0));
