@@ -3,6 +3,7 @@ package dev.pushdeploy.handler;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.SfnExecutions;
 import dev.pushdeploy.adapter.aws.SfnReleaseRuns;
@@ -14,6 +15,7 @@ import dev.pushdeploy.ledger.Reconciler;
 import dev.pushdeploy.ledger.ReleaseCloser;
 import dev.pushdeploy.model.Outcome;
 import dev.pushdeploy.ledger.RunCloser;
+import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.ledger.RunHistory;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.rollout.DeploymentStarter;
@@ -66,6 +68,7 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
 
     private ReconcileHandler(boolean rollBackStoppedRuns, Clock clock) {
         this(FinalizeHandler.Closers.fromEnvironment(clock), new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws::ecs),
+                new EcsTaskDefinitions(Aws::ecs),
                 new LockService(new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), new SfnExecutions(Aws::sfn),
                         new SfnTaskTokens(Aws::sfn), clock),
                 releaseCloser(rollBackStoppedRuns, clock), Env.require(Env.RELEASE_STATE_MACHINE_ARN), rollBackStoppedRuns,
@@ -77,15 +80,15 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
      * @param releases               what is done for an ended release
      * @param releaseStateMachineArn the release workflow's state machine: its ends go to {@code releases}, every other end to the reconciler
      */
-    public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, LockService locks, ReleaseCloser releases,
-            String releaseStateMachineArn, boolean rollBackStoppedRuns, Reconciler.StepTimeouts timeouts, Clock clock) {
+    public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, TaskDefinitions revisions, LockService locks,
+            ReleaseCloser releases, String releaseStateMachineArn, boolean rollBackStoppedRuns, Reconciler.StepTimeouts timeouts, Clock clock) {
         super(ExecutionStatusEvent.class, "Reconcile");
         this.locks = locks;
         this.clock = clock;
         this.releases = releases;
         this.releaseStateMachineArn = releaseStateMachineArn;
-        this.reconciler = new Reconciler(history, closer, new DeploymentStarter(ecs, PrimingSample.orWhilePriming(closer::holds), clock),
-                rollBackStoppedRuns, timeouts);
+        this.reconciler = new Reconciler(history, closer,
+                new DeploymentStarter(ecs, PrimingSample.orWhilePriming(closer::holds), revisions, clock), rollBackStoppedRuns, timeouts);
     }
 
     private static ReleaseCloser releaseCloser(boolean rollBackStoppedRuns, Clock clock) {

@@ -2,6 +2,7 @@ package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.ledger.LockOwnership;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.log.StepLog;
@@ -9,6 +10,7 @@ import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RequestScoped;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.Release;
+import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.rollout.RollbackStarter;
@@ -23,7 +25,8 @@ import java.time.Clock;
  * ECS's own rollback of a traffic-shifting deployment still under way, else UpdateService (see
  * {@link RollbackStarter}). Secrets need no restore: that revision points at the untouched slot.
  * Nothing is updated when the service is already back (ECS's circuit breaker, a retry, or a rollout that
- * never started), nor when someone else moved it to a third revision (the run is interrupted).
+ * never started), nor when someone else moved it to a third revision (the run is interrupted). A revision
+ * deregistered since it was live is registered again, and the service goes back to that copy.
  */
 public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Rollout> {
     /**
@@ -46,13 +49,14 @@ public final class RollbackHandler extends StepHandler<RollbackHandler.Input, Ro
     }
 
     private RollbackHandler(String table, Clock clock) {
-        this(new SdkEcsServices(Aws::ecs), new SdkServiceDeployments(Aws::ecs),
+        this(new SdkEcsServices(Aws::ecs), new SdkServiceDeployments(Aws::ecs), new EcsTaskDefinitions(Aws::ecs),
                 PrimingSample.orWhilePriming(new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table))), clock);
     }
 
-    public RollbackHandler(EcsServices ecs, ServiceDeployments deployments, DeploymentStarter.Ownership ownership, Clock clock) {
+    public RollbackHandler(EcsServices ecs, ServiceDeployments deployments, TaskDefinitions revisions,
+                           DeploymentStarter.Ownership ownership, Clock clock) {
         super(Input.class, "Rollback");
-        this.starter = new RollbackStarter(ecs, deployments, ownership, clock);
+        this.starter = new RollbackStarter(ecs, deployments, ownership, revisions, clock);
     }
 
     @Override

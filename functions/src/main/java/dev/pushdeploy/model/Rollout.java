@@ -14,9 +14,11 @@ package dev.pushdeploy.model;
  * @param recheckSeconds how long the workflow's watch waits for ECS's events before it checks again (its task's
  *                     TimeoutSecondsPath), within {@value #MIN_RECHECK_SECONDS} and {@value #MAX_RECHECK_SECONDS};
  *                     0 or less takes {@link #recheckSeconds(long, long)} of the window
+ * @param copyOf       the revision the move stands in for when {@code taskDefinition} is a copy of it, registered
+ *                     because ECS refused to move the service back to it (INACTIVE: deregistered); else null
  */
 public record Rollout(String deploymentId, String taskDefinition, long startedAt, long deadlineAt, boolean started,
-                      String serviceDeploymentArn, Integer desiredCount, int recheckSeconds) {
+                      String serviceDeploymentArn, Integer desiredCount, int recheckSeconds, String copyOf) {
     /** The shortest wait between two rechecks (the one wait before it grew with the deadline). */
     public static final int MIN_RECHECK_SECONDS = 300;
     /** The longest: a quarter of the longest deadline (an hour). */
@@ -27,6 +29,11 @@ public record Rollout(String deploymentId, String taskDefinition, long startedAt
     public Rollout {
         recheckSeconds = recheckSeconds <= 0 ? recheckSeconds(startedAt, deadlineAt)
                 : Math.clamp(recheckSeconds, MIN_RECHECK_SECONDS, MAX_RECHECK_SECONDS);
+    }
+
+    public Rollout(String deploymentId, String taskDefinition, long startedAt, long deadlineAt, boolean started,
+                   String serviceDeploymentArn, Integer desiredCount, int recheckSeconds) {
+        this(deploymentId, taskDefinition, startedAt, deadlineAt, started, serviceDeploymentArn, desiredCount, recheckSeconds, null);
     }
 
     public Rollout(String deploymentId, String taskDefinition, long startedAt, long deadlineAt, boolean started,
@@ -50,6 +57,11 @@ public record Rollout(String deploymentId, String taskDefinition, long startedAt
         long windowSeconds = Math.max(0, deadlineAt - startedAt + 999) / 1000;
         long quarter = (windowSeconds + RECHECKS - 1) / RECHECKS;
         return (int) Math.min(MAX_RECHECK_SECONDS, Math.max(MIN_RECHECK_SECONDS, quarter));
+    }
+
+    /** Whether the move takes the service to {@code revision}, itself or a copy of it. */
+    public boolean movesTo(String revision) {
+        return Revisions.same(taskDefinition, revision) || Revisions.same(copyOf, revision);
     }
 
     /** Whether the move takes the service to no tasks at all. */

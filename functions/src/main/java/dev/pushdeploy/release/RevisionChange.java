@@ -1,5 +1,6 @@
 package dev.pushdeploy.release;
 
+import dev.pushdeploy.model.TaskDefinition;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,5 +23,25 @@ public record RevisionChange(String base, String family, String container, Strin
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         secrets = Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
         tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+    }
+
+    /** Tag of a revision registered as a copy of another, naming the original's ARN. */
+    public static final String TAG_COPY_OF = "pushdeploy:copy-of";
+
+    /**
+     * The same definition registered again (the way back to a deregistered revision): every container as it is,
+     * its tags (but AWS's own) and {@link #TAG_COPY_OF}.
+     */
+    public static RevisionChange copyOf(TaskDefinition original) {
+        TaskDefinition.Container first = original.containers().getFirst();
+        Map<String, String> tags = new LinkedHashMap<>();
+        original.tags().forEach((k, v) -> {
+            if (!k.regionMatches(true, 0, "aws:", 0, 4)) {
+                tags.put(k, v);
+            }
+        });
+        tags.put(TAG_COPY_OF, original.arn());
+        return new RevisionChange(original.arn(), original.family(), first.name(), first.image(), first.environment(),
+                first.secrets(), tags);
     }
 }

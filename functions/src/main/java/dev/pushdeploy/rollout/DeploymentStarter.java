@@ -8,6 +8,9 @@ import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.release.RevisionChange;
+import dev.pushdeploy.release.TaskDefinitions;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -35,6 +38,11 @@ import java.util.Optional;
  * already on the revision records its current service deployment: the one that moved it there (a retry of
  * this step), or the one ECS rolled back to it (the circuit breaker got there first), which reports that
  * rollback itself.
+ *
+ * <p>A starter for the way back (built with the task definitions) also takes a service back to a revision that was
+ * deregistered meanwhile: ECS refuses UpdateService to an INACTIVE revision, so the same definition is registered
+ * again ({@link RevisionChange#copyOf}) and the service moved to that copy; the rollout names both. A service found on
+ * such a copy of the revision is back already.
  */
 public final class DeploymentStarter {
     /** Whether a request still holds its service's lock. */
@@ -45,11 +53,19 @@ public final class DeploymentStarter {
 
     private final EcsServices ecs;
     private final Ownership ownership;
+    private final TaskDefinitions revisions;
     private final Clock clock;
 
+    /** A starter that moves to a revision as it is, INACTIVE or not (ECS refuses the latter). */
     public DeploymentStarter(EcsServices ecs, Ownership ownership, Clock clock) {
+        this(ecs, ownership, null, clock);
+    }
+
+    /** @param revisions where a deregistered revision is registered again for the way back to it; null: never */
+    public DeploymentStarter(EcsServices ecs, Ownership ownership, TaskDefinitions revisions, Clock clock) {
         this.ecs = ecs;
         this.ownership = ownership;
+        this.revisions = revisions;
         this.clock = clock;
     }
 
@@ -86,7 +102,16 @@ public final class DeploymentStarter {
                     "deploymentId", id, "serviceDeployment", before.currentServiceDeployment());
             return new Rollout(id, taskDefinition, startedAt, deadlineAt, false, before.currentServiceDeployment(), desiredCount);
         }
-        if (from != null && !before.isOn(from) && !before.isOn(taskDefinition)) {
+        boolean elsewhere = !before.isOn(taskDefinition) && (from == null || !before.isOn(from));
+        Optional<String> onCopy = elsewhere ? copyRunning(before, taskDefinition) : Optional.empty();
+        if (onCopy.isPresent() && counted) {
+            String id = primaryOn(before, onCopy.get()).map(Deployment::id).orElse(null);
+            log.info("service already on a copy of the revision; no new deployment", "taskDefinition", onCopy.get(),
+                    "copyOf", taskDefinition, "deploymentId", id);
+            return new Rollout(id, onCopy.get(), startedAt, deadlineAt, false, before.currentServiceDeployment(), desiredCount, 0,
+                    taskDefinition);
+        }
+        if (from != null && elsewhere && onCopy.isEmpty()) {
             String by = before.primary().map(d -> " (deployment " + d.id() + ")").orElse("");
             throw new RunInterruptedException(cluster + "/" + service + " runs " + Revisions.shortName(before.taskDefinition()) + by
                     + ", not " + Revisions.shortName(from) + ": it was moved by someone else, so it is left as it is instead of moving it to "
@@ -96,15 +121,45 @@ public final class DeploymentStarter {
             throw new RunInterruptedException("request " + request.requestId() + " no longer holds the lock of " + request.serviceKey()
                     + ": it does not move the service to " + Revisions.shortName(taskDefinition));
         }
-        ServiceState after = ecs.update(cluster, service, taskDefinition, desiredCount);
-        Optional<Deployment> ours = primaryOn(after, taskDefinition)
-                .or(() -> primaryOn(describe(cluster, service), taskDefinition));
+        String target = onCopy.orElse(taskDefinition);
+        ServiceState after;
+        try {
+            after = ecs.update(cluster, service, target, desiredCount);
+        } catch (AwsFailureException refused) {
+            TaskDefinition copy = copyIfInactive(target).orElseThrow(() -> refused);
+            log.warn("the revision to go back to was deregistered: moving the service to a copy of it", "copyOf", target,
+                    "taskDefinition", copy.arn(), "refused", refused.getMessage());
+            target = copy.arn();
+            after = ecs.update(cluster, service, target, desiredCount);
+        }
+        String moved = target;
+        Optional<Deployment> ours = primaryOn(after, moved)
+                .or(() -> primaryOn(describe(cluster, service), moved));
         String id = ours.map(Deployment::id).orElse(null);
-        String serviceDeployment = primaryOn(after, taskDefinition).isPresent() ? after.currentServiceDeployment() : null;
-        log.info("deployment started", "taskDefinition", taskDefinition, "from", before.taskDefinition(),
+        String serviceDeployment = primaryOn(after, moved).isPresent() ? after.currentServiceDeployment() : null;
+        log.info("deployment started", "taskDefinition", moved, "from", before.taskDefinition(),
                 "deploymentId", id, "serviceDeployment", serviceDeployment, "desiredCount", desiredCount,
                 "previousDesiredCount", before.desiredCount());
-        return new Rollout(id, taskDefinition, startedAt, deadlineAt, true, serviceDeployment, desiredCount);
+        return new Rollout(id, moved, startedAt, deadlineAt, true, serviceDeployment, desiredCount, 0,
+                Revisions.same(moved, taskDefinition) ? null : taskDefinition);
+    }
+
+    /** The service's revision when it is a copy of {@code revision} this starter registered (read only for a way back). */
+    private Optional<String> copyRunning(ServiceState state, String revision) {
+        if (revisions == null || state.taskDefinition() == null) {
+            return Optional.empty();
+        }
+        return revisions.find(state.taskDefinition())
+                .filter(td -> Revisions.same(td.tags().get(RevisionChange.TAG_COPY_OF), revision))
+                .map(TaskDefinition::arn);
+    }
+
+    /** An ACTIVE copy of {@code revision} when it is INACTIVE (and this starter takes services back); else empty. */
+    private Optional<TaskDefinition> copyIfInactive(String revision) {
+        if (revisions == null) {
+            return Optional.empty();
+        }
+        return revisions.find(revision).filter(td -> !td.active()).map(td -> revisions.register(RevisionChange.copyOf(td)));
     }
 
     /**

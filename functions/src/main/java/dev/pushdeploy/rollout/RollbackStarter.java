@@ -6,6 +6,7 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.release.TaskDefinitions;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -20,7 +21,8 @@ import java.util.Optional;
  * deployment that already finished — the service is moved back with UpdateService
  * ({@link DeploymentStarter}), which does nothing when it is there already. A first release always goes back
  * that way, to the count the service had before it (the stack's bootstrap revision runs none: no traffic to
- * return to), also when ECS took the revision back already.
+ * return to), also when ECS took the revision back already. A revision deregistered since it was live is registered
+ * again and the service moved to the copy.
  */
 public final class RollbackStarter {
     private final ServiceDeployments deployments;
@@ -28,10 +30,12 @@ public final class RollbackStarter {
     private final DeploymentStarter starter;
     private final Clock clock;
 
-    public RollbackStarter(EcsServices ecs, ServiceDeployments deployments, DeploymentStarter.Ownership ownership, Clock clock) {
+    /** @param revisions where a revision deregistered meanwhile is registered again for the way back (see {@link DeploymentStarter}) */
+    public RollbackStarter(EcsServices ecs, ServiceDeployments deployments, DeploymentStarter.Ownership ownership,
+                           TaskDefinitions revisions, Clock clock) {
         this.deployments = deployments;
         this.ownership = ownership;
-        this.starter = new DeploymentStarter(ecs, ownership, clock);
+        this.starter = new DeploymentStarter(ecs, ownership, revisions, clock);
         this.clock = clock;
     }
 

@@ -7,7 +7,6 @@ import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Release;
-import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
 import java.time.Clock;
 
@@ -49,7 +48,7 @@ public final class RolloutChecker {
     public CheckResult check(DeployRequest request, Rollout rollout, Release release, int watchSeconds, StepLog log) {
         Health health = config.load().forService(request.cluster(), request.service())
                 .map(Target::health).orElse(Health.DEFAULT);
-        boolean rollback = Revisions.same(rollout.taskDefinition(), request.previousTaskDefinition());
+        boolean rollback = rollout.movesTo(request.previousTaskDefinition());
         if (rollback) {
             health = new Health(rollout.toZero() ? null : health.smokeUrl(), health.expectedStatus(), health.bakeSeconds(),
                     health.deadlineSeconds());

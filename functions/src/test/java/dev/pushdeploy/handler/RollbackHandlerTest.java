@@ -15,12 +15,17 @@ import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.rollout.FakeEcsServices;
+import dev.pushdeploy.release.InMemoryTaskDefinitions;
 import dev.pushdeploy.rollout.FakeServiceDeployments;
 import dev.pushdeploy.rollout.ServiceDeploymentState;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.model.Verdict;
 import java.util.List;
+import java.util.Map;
+import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.release.RevisionChange;
 import org.junit.jupiter.api.Test;
 
 class RollbackHandlerTest {
@@ -34,8 +39,91 @@ class RollbackHandlerTest {
 
     private static Rollout rollback(FakeEcsServices ecs, FakeServiceDeployments deployments, DeployRequest request,
                                     Rollout rollout, List<String> lines) {
-        return new RollbackHandler(ecs, deployments, anyRequest -> true, RolloutFixtures.clockAt(NOW.plusSeconds(120)))
+        return rollback(ecs, deployments, new InMemoryTaskDefinitions(), request, rollout, lines);
+    }
+
+    private static Rollout rollback(FakeEcsServices ecs, FakeServiceDeployments deployments, InMemoryTaskDefinitions revisions,
+                                    DeployRequest request, Rollout rollout, List<String> lines) {
+        return new RollbackHandler(ecs, deployments, revisions, anyRequest -> true, RolloutFixtures.clockAt(NOW.plusSeconds(120)))
                 .apply(new RollbackHandler.Input(request, rollout, FAILED, null), RolloutFixtures.log(lines));
+    }
+
+    /** web:1 (live before the request, on slot a) and web:2 (the request's, on slot b), ECS refusing the INACTIVE ones. */
+    private static InMemoryTaskDefinitions twoRevisions(FakeEcsServices ecs) {
+        InMemoryTaskDefinitions revisions = new InMemoryTaskDefinitions();
+        assertEquals(REV1_ARN, revisions.add("web", "app", "web@sha256:" + "1".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/a")));
+        assertEquals(REV2_ARN, revisions.add("web", "app", "web@sha256:" + "2".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/b")));
+        ecs.inactive = arn -> revisions.find(arn).filter(td -> !td.active()).isPresent();
+        return revisions;
+    }
+
+    /**
+     * An operator deregistered the revision live before the request (a clean-up script): ECS refuses to move the service
+     * back to it, so its definition is registered again and the service goes back to that copy: same image, same slots.
+     */
+    @Test
+    void aRevisionDeregisteredSinceItWasLiveIsRegisteredAgainAndTheServiceGoesBackToTheCopy() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        InMemoryTaskDefinitions revisions = twoRevisions(ecs);
+        Rollout rollout = started(ecs);
+        revisions.deregister(REV1_ARN);
+        List<String> lines = RolloutFixtures.lines();
+
+        Rollout back = rollback(ecs, new FakeServiceDeployments(), revisions, RolloutFixtures.request(REV1_ARN, 600), rollout, lines);
+
+        String copy = InMemoryTaskDefinitions.arn("web", 3);
+        assertEquals(copy, ecs.taskDefinition());
+        assertEquals(copy, back.taskDefinition());
+        assertEquals(REV1_ARN, back.copyOf());
+        assertTrue(back.started() && back.movesTo(REV1_ARN));
+        assertEquals(ecs.deployments().get(0).id(), back.deploymentId());
+        TaskDefinition registered = revisions.find(copy).orElseThrow();
+        TaskDefinition original = revisions.find(REV1_ARN).orElseThrow();
+        assertEquals(original.containers(), registered.containers(), "the same image and secret slots");
+        assertEquals(REV1_ARN, registered.tags().get(RevisionChange.TAG_COPY_OF));
+        assertEquals(1, revisions.registrations.size());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("was deregistered") && l.contains("TaskDefinition is inactive")), lines.toString());
+
+        Rollout retry = rollback(ecs, new FakeServiceDeployments(), revisions, RolloutFixtures.request(REV1_ARN, 600), rollout,
+                RolloutFixtures.lines());
+        assertFalse(retry.started(), "a retry finds the service on the copy");
+        assertEquals(copy, retry.taskDefinition());
+        assertEquals(REV1_ARN, retry.copyOf());
+        assertEquals(1, revisions.registrations.size(), "and registers no second copy");
+        assertEquals(2, ecs.updates);
+    }
+
+    /** Any other refusal is the rollback's failure, as before: nothing is registered. */
+    @Test
+    void anUpdateRefusedForAnActiveRevisionFailsTheRollbackAndRegistersNothing() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        InMemoryTaskDefinitions revisions = twoRevisions(ecs);
+        Rollout rollout = started(ecs);
+        ecs.inactive = REV1_ARN::equals;
+
+        AwsFailureException e = assertThrows(AwsFailureException.class, () -> rollback(ecs, new FakeServiceDeployments(), revisions,
+                RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines()));
+
+        assertTrue(e.getMessage().contains("TaskDefinition is inactive"), e.getMessage());
+        assertEquals(List.of(), revisions.registrations);
+        assertEquals(REV2_ARN, ecs.taskDefinition());
+    }
+
+    /** A service someone else moved to a third revision is still left alone when the revision to go back to was deregistered. */
+    @Test
+    void aServiceMovedElsewhereIsLeftAloneAlthoughTheWayBackWasDeregistered() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        InMemoryTaskDefinitions revisions = twoRevisions(ecs);
+        Rollout rollout = started(ecs);
+        String third = revisions.add("web", "app", "web@sha256:" + "3".repeat(64), Map.of());
+        ecs.update("pushdeploy", "web", third);
+        revisions.deregister(REV1_ARN);
+
+        assertThrows(RunInterruptedException.class, () -> rollback(ecs, new FakeServiceDeployments(), revisions,
+                RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines()));
+
+        assertEquals(third, ecs.taskDefinition());
+        assertEquals(List.of(), revisions.registrations.stream().filter(c -> c.tags().containsKey(RevisionChange.TAG_COPY_OF)).toList());
     }
 
     private static Rollout started(FakeEcsServices ecs) {

@@ -1,6 +1,7 @@
 package dev.pushdeploy.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.Json;
@@ -53,5 +54,20 @@ class RolloutTest {
                 .recheckSeconds(), "bounded");
         assertEquals(Rollout.MIN_RECHECK_SECONDS, Json.read(json.replace("}", ",\"recheckSeconds\":5}"), Rollout.class)
                 .recheckSeconds(), "bounded");
+    }
+
+    /** A move back to a copy of a deregistered revision stands in for that revision, and says so in the state document. */
+    @Test
+    void aMoveToACopyMovesToTheRevisionItCopiesAndKeepsItThroughJson() {
+        String original = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4";
+        String copy = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7";
+        Rollout back = new Rollout("ecs-svc/7", copy, 1000, 901000, true, null, null, 0, original);
+        assertTrue(back.movesTo(original) && back.movesTo(copy) && back.movesTo("web:4"));
+        assertFalse(back.movesTo("web:5"));
+        Rollout plain = new Rollout("ecs-svc/4", original, 1000, 901000, true, null);
+        assertTrue(plain.movesTo(original));
+        assertFalse(plain.movesTo(copy));
+        assertEquals(back, Json.read(Json.write(back), Rollout.class));
+        assertEquals(null, Json.read(Json.write(plain), Rollout.class).copyOf());
     }
 }

@@ -6,6 +6,7 @@ import dev.pushdeploy.testing.SampleStack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * One ECS service in memory with real ECS deployment semantics: UpdateService makes a new PRIMARY
@@ -29,6 +30,8 @@ public final class FakeEcsServices implements EcsServices {
     public boolean updateAnswersWithoutDeployments;
     /** The service's deployment strategy. */
     public Strategy.Type strategy = Strategy.Type.ROLLING;
+    /** Revisions ECS refuses to move the service to, as it refuses deregistered (INACTIVE) ones. */
+    public Predicate<String> inactive = revision -> false;
 
     /** World's service (pushdeploy/web) running {@code liveTaskDefinition}. */
     public FakeEcsServices(String liveTaskDefinition, boolean tracksDeployments) {
@@ -52,6 +55,10 @@ public final class FakeEcsServices implements EcsServices {
     public ServiceState update(String cluster, String service, String revision, Integer count) {
         if (!is(cluster, service)) {
             throw new AwsFailureException("ecs:UpdateService " + cluster + "/" + service + " failed: ServiceNotFoundException", null);
+        }
+        if (inactive.test(revision)) {
+            throw new AwsFailureException("ecs:UpdateService " + cluster + "/" + service + " to " + revision
+                    + " failed: InvalidParameterException: TaskDefinition is inactive", null);
         }
         updates++;
         if (count != null) {

@@ -206,4 +206,23 @@ class RolloutWatcherTest {
     private static Snapshots inProgress() {
         return Snapshots.healthy().deployments(Snapshots.primary(Snapshots.OURS, Snapshots.REV2, "IN_PROGRESS", 1, 2));
     }
+
+    /**
+     * The way back went to a copy of the deregistered web:1 (web:3), and the service is found back on the request's own
+     * web:2: that is the rollback's failure (ECS took the way back back), judged against web:2, not someone else's
+     * deployment, as it would be if web:3 were not known to stand for web:1.
+     */
+    @Test
+    void aCheckOfTheWayBackToACopyIsTheRollbacksCheck() {
+        String copy = Snapshots.REV2.replace("web:2", "web:3");
+        Rollout back = new Rollout(Snapshots.ROLLBACK, copy, Snapshots.STARTED, Snapshots.DEADLINE, true, null, null, 0, Snapshots.REV1);
+        observed.set(Snapshots.healthy().service(Snapshots.REV2).deployments(
+                Snapshots.primary(Snapshots.OLD, Snapshots.REV2, "IN_PROGRESS", 1, 2),
+                Snapshots.deployment(Snapshots.ROLLBACK, "ACTIVE", copy, "FAILED", "ECS deployment circuit breaker: tasks failed to start.", 0, 2, 3)));
+        dev.pushdeploy.model.Release release = new dev.pushdeploy.model.Release(Snapshots.REV2, "web", 2, "web@sha256:" + "2".repeat(64), true);
+
+        CheckResult result = watcher.watch("t1", request, back, release, RolloutFixtures.log(RolloutFixtures.lines()));
+
+        assertEquals(Verdict.ROLLED_BACK_BY_ECS, result.verdict(), result.reason());
+    }
 }

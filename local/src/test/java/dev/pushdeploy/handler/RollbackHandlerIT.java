@@ -12,6 +12,7 @@ import dev.pushdeploy.adapter.http.HttpSmokeCheck;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.rollout.RolloutFixtures.CallCounter;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.SdkServiceDeployments;
 import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
@@ -62,7 +63,7 @@ class RollbackHandlerIT {
 
     private RollbackHandler handler(CallCounter counter) {
         EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
-        return new RollbackHandler(new SdkEcsServices(ecs), new SdkServiceDeployments(ecs), request -> true, clock);
+        return new RollbackHandler(new SdkEcsServices(ecs), new SdkServiceDeployments(ecs), new EcsTaskDefinitions(ecs), request -> true, clock);
     }
 
     private Rollout started(World world) {

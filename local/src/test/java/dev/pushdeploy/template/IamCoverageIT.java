@@ -226,6 +226,45 @@ class IamCoverageIT {
     }
 
     /**
+     * The way back to a revision deregistered since it was live: Rollback (its sample, the service on the request's
+     * revision) and the reconciler (a run stopped in CheckDeployment, RollBackStoppedRuns on) register it again, tagged,
+     * passing the roles it names, within their roles.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"RollbackFunction", "ReconcileFunction"})
+    void theWayBackToADeregisteredRevisionIsWithinTheRole(String function, Emulator emulator) throws Exception {
+        emulator = front(emulator);
+        World world = World.create(emulator);
+        Deployment stack = stackFor(world, function);
+        Map<String, String> environment = new HashMap<>(environment(stack, function, emulator));
+        environment.put("ROLL_BACK_STOPPED_RUNS", "true");
+        String rollbackEvent = Files.readString(Repo.events(Repo.EVENTS.get("RollbackFunction")));
+        String previous = Json.tree(rollbackEvent).path("request").path("previousTaskDefinition").asText();
+        String sample = Files.readString(Repo.events(Repo.EVENTS.get(function)));
+
+        List<Call> calls = FunctionEnvironment.with(environment, () -> {
+            String event = prepare("RollbackFunction", world, rollbackEvent);
+            if (function.equals("ReconcileFunction")) {
+                String stopped = world.startExecution("push-web-v1-1-0", event, "CheckDeployment");
+                world.sfn.stopExecution(r -> r.executionArn(stopped));
+                event = sample;
+            }
+            world.ecs.deregisterTaskDefinition(r -> r.taskDefinition(previous));
+            String input = event;
+            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
+            return RecordingInterceptor.record(() -> handler.handleRequest(
+                    new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+        });
+
+        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
+        Set<String> actions = new TreeSet<>();
+        checked.exercised().forEach(permission -> actions.add(permission.split(" ")[0]));
+        assertTrue(actions.containsAll(Set.of("ecs:RegisterTaskDefinition", "ecs:TagResource", "iam:PassRole")),
+                function + " registered no copy: " + actions);
+        assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
+    }
+
+    /**
      * The wait for the scan: ScanGate invoked by WaitForScan (its sample with a task token), the scan complete, stores
      * the token, answers its own wait and removes the watch, all under the gate's role.
      */

@@ -14,6 +14,8 @@ import dev.pushdeploy.local.ecs.Throttling;
 import dev.pushdeploy.local.lambda.Fault;
 import dev.pushdeploy.local.run.RunResult;
 import java.util.List;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,6 +73,37 @@ class WorkflowIT {
         assertTrue(result.reason().startsWith("rollback to " + back + " failed: 2 tasks of " + back + " exited "),
                 "the execution's cause says what the way back ran into first: " + result.reason());
         assertTrue(result.reason().endsWith("rolled back because: " + forward), result.reason());
+    }
+
+    /**
+     * An operator deregistered the live revision (services go on running a deregistered revision, so clean-up scripts
+     * do), then a deploy failed: ECS refuses to move a service back to an INACTIVE revision, so the way back registers
+     * its definition again and the service ends on that copy, the old image and secrets live, the run ROLLED_BACK.
+     */
+    @Test
+    void aDeployWhoseWayBackWasDeregisteredRollsBackOntoACopyOfIt() {
+        String initial = workflow.web.initialTaskDefinition();
+        String initialImage = workflow.liveImage();
+        EcsClient ecs = workflow.runtime.clients().build(EcsClient.builder());
+        var before = ecs.describeTaskDefinition(r -> r.taskDefinition(initial)).taskDefinition();
+        ecs.deregisterTaskDefinition(r -> r.taskDefinition(initial));
+
+        RunResult result = workflow.push("v1.1.0", Scenario.CRASH_LOOP);
+
+        assertEquals("ROLLED_BACK", result.outcome(), result.reason());
+        String copy = workflow.liveTaskDefinition();
+        assertNotEquals(initial, copy);
+        assertEquals(copy, result.taskDefinition());
+        assertEquals(initialImage, workflow.liveImage());
+        var after = ecs.describeTaskDefinition(r -> r.taskDefinition(copy).include(TaskDefinitionField.TAGS));
+        assertEquals("ACTIVE", after.taskDefinition().statusAsString());
+        assertEquals(before.containerDefinitions(), after.taskDefinition().containerDefinitions(), "the same containers, secrets included");
+        assertTrue(after.tags().stream().anyMatch(t -> t.key().equals("pushdeploy:copy-of") && t.value().equals(initial)), after.tags().toString());
+        assertFalse(workflow.lockHeld(), "lock released");
+        var record = workflow.historyOf(result);
+        assertEquals("ROLLED_BACK", record.get("outcome").s());
+        assertTrue(record.get("rollback").s().contains("registered again: it had been deregistered"), record.get("rollback").s());
+        assertEquals(List.of("ROLLED_BACK"), workflow.notifiedOutcomes());
     }
 
     /** An image pushed with `local push --fate rollback-fails`, whatever the run's scenario: its way back fails too. */
