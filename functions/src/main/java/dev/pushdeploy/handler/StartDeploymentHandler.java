@@ -2,12 +2,14 @@ package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.ledger.LockOwnership;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.RequestScoped;
 import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.rollout.DeploymentStarter;
 import dev.pushdeploy.rollout.EcsServices;
 import dev.pushdeploy.model.Rollout;
@@ -18,7 +20,8 @@ import java.time.Clock;
  * StartDeployment: UpdateService to the released revision, once per request ({@code $.rollout}), and only
  * from the revision that was live when the request was prepared (else the run is interrupted); a first release
  * also sets the service's desired count. A move that lands after the run ended and was taken over is undone
- * when RollBackStoppedRuns is on ({@link DeploymentStarter#deploy}).
+ * when RollBackStoppedRuns is on ({@link DeploymentStarter#deploy}). A manual rollback to a deregistered revision goes
+ * to a copy of it registered now, as ECS moves no service to an INACTIVE revision.
  */
 public final class StartDeploymentHandler extends StepHandler<StartDeploymentHandler.Input, Rollout> {
     /** The state document fields this step reads. */
@@ -39,13 +42,20 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     }
 
     private StartDeploymentHandler(String table, boolean undoWhenCutOff, Clock clock) {
-        this(new SdkEcsServices(Aws::ecs), PrimingSample.orWhilePriming(new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table))),
-                undoWhenCutOff, clock);
+        this(new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws::ecs),
+                PrimingSample.orWhilePriming(new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table))), undoWhenCutOff, clock);
     }
 
+    /** A handler that moves the service to a deregistered revision only as ECS allows (it refuses). */
     public StartDeploymentHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, boolean undoWhenCutOff, Clock clock) {
+        this(ecs, null, ownership, undoWhenCutOff, clock);
+    }
+
+    /** @param revisions where a deregistered revision the request moves to is registered again (see {@link DeploymentStarter}) */
+    public StartDeploymentHandler(EcsServices ecs, TaskDefinitions revisions, DeploymentStarter.Ownership ownership, boolean undoWhenCutOff,
+                                  Clock clock) {
         super(Input.class, "StartDeployment");
-        this.starter = new DeploymentStarter(ecs, ownership, clock);
+        this.starter = new DeploymentStarter(ecs, ownership, revisions, clock);
         this.undoWhenCutOff = undoWhenCutOff;
     }
 

@@ -51,7 +51,9 @@ import java.util.Optional;
  *
  * <p>A rollback to "previous" goes to the revision that was live before the live one according to the
  * history ({@link VerifiedRevisions}): never to one that was rolled back, and a repeated "previous" walks
- * further back. Only a named revision (ARN or family:revision) can go anywhere else.
+ * further back, past deregistered revisions (deregistering one is how an operator says never again). Only a
+ * named revision (ARN or family:revision) can go anywhere else, a deregistered one too: StartDeployment then moves the
+ * service to a copy of it, as ECS moves no service to an INACTIVE revision.
  */
 public final class Preparer {
     private final ConfigSource config;
@@ -305,9 +307,6 @@ public final class Preparer {
     private TaskDefinition namedRevision(String reference, Live live) {
         TaskDefinition td = taskDefinitions.find(reference).orElseThrow(() -> new InvalidRequestException(
                 "to", reference + " does not exist"));
-        if (!td.active()) {
-            throw new InvalidRequestException("to", td.shortName() + " is INACTIVE (deregistered)");
-        }
         if (!td.family().equals(live.taskDefinition().family())) {
             throw new InvalidRequestException("to", td.shortName() + " is of family " + td.family() + ", the service runs family "
                     + live.taskDefinition().family());

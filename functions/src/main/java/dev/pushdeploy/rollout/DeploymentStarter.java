@@ -39,10 +39,10 @@ import java.util.Optional;
  * this step), or the one ECS rolled back to it (the circuit breaker got there first), which reports that
  * rollback itself.
  *
- * <p>A starter for the way back (built with the task definitions) also takes a service back to a revision that was
- * deregistered meanwhile: ECS refuses UpdateService to an INACTIVE revision, so the same definition is registered
- * again ({@link RevisionChange#copyOf}) and the service moved to that copy; the rollout names both. A service found on
- * such a copy of the revision is back already.
+ * <p>A starter built with the task definitions also moves a service to a revision that was deregistered (the live
+ * one a rollback goes back to, one an operator names): ECS refuses UpdateService to an INACTIVE revision, so the same
+ * definition is registered again ({@link RevisionChange#copyOf}) and the service moved to that copy; the rollout names
+ * both. A service found on such a copy of the revision is there already.
  */
 public final class DeploymentStarter {
     /** Whether a request still holds its service's lock. */
@@ -61,7 +61,7 @@ public final class DeploymentStarter {
         this(ecs, ownership, null, clock);
     }
 
-    /** @param revisions where a deregistered revision is registered again for the way back to it; null: never */
+    /** @param revisions where a deregistered revision is registered again to move a service to it; null: never */
     public DeploymentStarter(EcsServices ecs, Ownership ownership, TaskDefinitions revisions, Clock clock) {
         this.ecs = ecs;
         this.ownership = ownership;
@@ -121,18 +121,9 @@ public final class DeploymentStarter {
             throw new RunInterruptedException("request " + request.requestId() + " no longer holds the lock of " + request.serviceKey()
                     + ": it does not move the service to " + Revisions.shortName(taskDefinition));
         }
-        String target = onCopy.orElse(taskDefinition);
-        ServiceState after;
-        try {
-            after = ecs.update(cluster, service, target, desiredCount);
-        } catch (AwsFailureException refused) {
-            TaskDefinition copy = copyIfInactive(target).orElseThrow(() -> refused);
-            log.warn("the revision to go back to was deregistered: moving the service to a copy of it", "copyOf", target,
-                    "taskDefinition", copy.arn(), "refused", refused.getMessage());
-            target = copy.arn();
-            after = ecs.update(cluster, service, target, desiredCount);
-        }
-        String moved = target;
+        Moved move = update(cluster, service, onCopy.orElse(taskDefinition), desiredCount, log);
+        ServiceState after = move.service();
+        String moved = move.revision();
         Optional<Deployment> ours = primaryOn(after, moved)
                 .or(() -> primaryOn(describe(cluster, service), moved));
         String id = ours.map(Deployment::id).orElse(null);
@@ -144,7 +135,25 @@ public final class DeploymentStarter {
                 Revisions.same(moved, taskDefinition) ? null : taskDefinition);
     }
 
-    /** The service's revision when it is a copy of {@code revision} this starter registered (read only for a way back). */
+    private record Moved(ServiceState service, String revision) {
+    }
+
+    /**
+     * UpdateService to {@code revision}; when ECS refuses it because the revision was deregistered, to a copy of it
+     * registered now (a starter built without the task definitions lets the refusal through).
+     */
+    private Moved update(String cluster, String service, String revision, Integer desiredCount, StepLog log) {
+        try {
+            return new Moved(ecs.update(cluster, service, revision, desiredCount), revision);
+        } catch (AwsFailureException refused) {
+            TaskDefinition copy = copyIfInactive(revision).orElseThrow(() -> refused);
+            log.warn("the revision was deregistered: moving the service to a copy of it", "copyOf", revision,
+                    "taskDefinition", copy.arn(), "refused", refused.getMessage());
+            return new Moved(ecs.update(cluster, service, copy.arn(), desiredCount), copy.arn());
+        }
+    }
+
+    /** The service's revision when it is a copy of {@code revision} this starter registered (read only off the expected path). */
     private Optional<String> copyRunning(ServiceState state, String revision) {
         if (revisions == null || state.taskDefinition() == null) {
             return Optional.empty();
@@ -154,7 +163,7 @@ public final class DeploymentStarter {
                 .map(TaskDefinition::arn);
     }
 
-    /** An ACTIVE copy of {@code revision} when it is INACTIVE (and this starter takes services back); else empty. */
+    /** An ACTIVE copy of {@code revision} when it is INACTIVE (and this starter has the task definitions); else empty. */
     private Optional<TaskDefinition> copyIfInactive(String revision) {
         if (revisions == null) {
             return Optional.empty();
@@ -186,8 +195,8 @@ public final class DeploymentStarter {
         } else {
             ServiceState now = describe(cluster, service);
             if (now.isOn(taskDefinition)) {
-                ecs.update(cluster, service, from, desiredCount == null ? null : request.previousDesiredCount());
-                left = "it was moved back to " + Revisions.shortName(from);
+                Moved back = update(cluster, service, from, desiredCount == null ? null : request.previousDesiredCount(), log);
+                left = "it was moved back to " + Revisions.shortName(back.revision());
             } else {
                 left = "it is on " + Revisions.shortName(now.taskDefinition()) + " now and left there";
             }

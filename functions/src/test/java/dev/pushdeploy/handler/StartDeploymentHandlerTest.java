@@ -23,6 +23,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import dev.pushdeploy.model.Action;
+import dev.pushdeploy.release.InMemoryTaskDefinitions;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -55,6 +58,37 @@ class StartDeploymentHandlerTest {
         assertEquals(NOW.toEpochMilli(), rollout.startedAt());
         assertEquals(NOW.toEpochMilli() + 600_000, rollout.deadlineAt());
         assertTrue(lines.stream().anyMatch(l -> l.contains("deployment started") && l.contains(primary.id())), lines.toString());
+    }
+
+    /**
+     * A manual rollback to a revision deregistered long ago (keep-N pruned it, the operator names it): ECS refuses the
+     * move, so the revision is registered again and the service moved to the copy; a retry finds it there.
+     */
+    @Test
+    void aRollbackToADeregisteredRevisionGoesToACopyOfIt() {
+        InMemoryTaskDefinitions revisions = new InMemoryTaskDefinitions();
+        String old = revisions.add("web", "app", "web@sha256:" + "0".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/a"));
+        String live = revisions.add("web", "app", "web@sha256:" + "1".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/b"));
+        revisions.deregister(old);
+        FakeEcsServices ecs = new FakeEcsServices(live, true);
+        ecs.inactive = arn -> revisions.find(arn).filter(td -> !td.active()).isPresent();
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, revisions, request -> true, true, RolloutFixtures.clockAt(NOW));
+        StartDeploymentHandler.Input back = new StartDeploymentHandler.Input(RolloutFixtures.request(live, 600).toBuilder()
+                .action(Action.ROLLBACK).targetTaskDefinition(old).build(), new Release(old, "web", 1, "web@sha256:" + "0".repeat(64), false));
+
+        Rollout rollout = handler.apply(back, RolloutFixtures.log(RolloutFixtures.lines()));
+        Rollout retry = handler.apply(back, RolloutFixtures.log(RolloutFixtures.lines()));
+
+        String copy = InMemoryTaskDefinitions.arn("web", 3);
+        assertEquals(copy, ecs.taskDefinition());
+        assertEquals(copy, rollout.taskDefinition());
+        assertEquals(old, rollout.copyOf());
+        assertTrue(rollout.started());
+        assertEquals(revisions.find(old).orElseThrow().containers(), revisions.find(copy).orElseThrow().containers());
+        assertFalse(retry.started());
+        assertEquals(copy, retry.taskDefinition());
+        assertEquals(1, revisions.registrations.size());
+        assertEquals(1, ecs.updates);
     }
 
     @Test

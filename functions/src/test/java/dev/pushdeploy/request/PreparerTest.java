@@ -381,7 +381,7 @@ class PreparerTest {
     }
 
     @Test
-    void rollbackToTheLiveRevisionIsIgnoredAndToAnInactiveOneRejected() {
+    void rollbackToTheLiveRevisionIsIgnoredAndToADeregisteredOneAccepted() {
         DeployRequest live = world.prepare(rollbackTo("web:1"));
         assertEquals(Decision.IGNORED, live.decision());
         assertEquals("web:1 is already live in pushdeploy/web", live.decisionReason());
@@ -389,7 +389,9 @@ class PreparerTest {
         String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
         world.services.runOnly(v2);
         world.taskDefinitions.deregister(world.liveArn);
-        assertRejected(world.prepare(rollbackTo("web:1")), "to: web:1 is INACTIVE (deregistered)");
+        DeployRequest back = world.prepare(rollbackTo("web:1"));
+        assertEquals(Decision.PROCEED, back.decision(), back.decisionReason());
+        assertEquals(world.liveArn, back.targetTaskDefinition(), "named, so meant: StartDeployment goes to a copy of it");
     }
 
     @Test

@@ -228,10 +228,11 @@ class IamCoverageIT {
     /**
      * The way back to a revision deregistered since it was live: Rollback (its sample, the service on the request's
      * revision) and the reconciler (a run stopped in CheckDeployment, RollBackStoppedRuns on) register it again, tagged,
-     * passing the roles it names, within their roles.
+     * passing the roles it names, within their roles; so does StartDeployment for a revision deregistered before its
+     * move (a manual rollback to a pruned revision; here its sample's own revision).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"RollbackFunction", "ReconcileFunction"})
+    @ValueSource(strings = {"RollbackFunction", "ReconcileFunction", "StartDeploymentFunction"})
     void theWayBackToADeregisteredRevisionIsWithinTheRole(String function, Emulator emulator) throws Exception {
         emulator = front(emulator);
         World world = World.create(emulator);
@@ -241,15 +242,17 @@ class IamCoverageIT {
         String rollbackEvent = Files.readString(Repo.events(Repo.EVENTS.get("RollbackFunction")));
         String previous = Json.tree(rollbackEvent).path("request").path("previousTaskDefinition").asText();
         String sample = Files.readString(Repo.events(Repo.EVENTS.get(function)));
+        boolean forward = function.equals("StartDeploymentFunction");
+        String deregistered = forward ? Json.tree(sample).path("release").path("taskDefinition").asText() : previous;
 
         List<Call> calls = FunctionEnvironment.with(environment, () -> {
-            String event = prepare("RollbackFunction", world, rollbackEvent);
+            String event = forward ? prepare(function, world, sample) : prepare("RollbackFunction", world, rollbackEvent);
             if (function.equals("ReconcileFunction")) {
                 String stopped = world.startExecution("push-web-v1-1-0", event, "CheckDeployment");
                 world.sfn.stopExecution(r -> r.executionArn(stopped));
                 event = sample;
             }
-            world.ecs.deregisterTaskDefinition(r -> r.taskDefinition(previous));
+            world.ecs.deregisterTaskDefinition(r -> r.taskDefinition(deregistered));
             String input = event;
             RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
             return RecordingInterceptor.record(() -> handler.handleRequest(

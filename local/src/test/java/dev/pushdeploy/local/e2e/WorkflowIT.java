@@ -106,6 +106,28 @@ class WorkflowIT {
         assertEquals(List.of("ROLLED_BACK"), workflow.notifiedOutcomes());
     }
 
+    /** An operator rolls back by name to a revision deregistered meanwhile (keep-N prunes old ones): it goes to a copy. */
+    @Test
+    void aManualRollbackToADeregisteredRevisionGoesToACopyOfIt() {
+        String initial = workflow.web.initialTaskDefinition();
+        String initialImage = workflow.liveImage();
+        RunResult deployed = workflow.push("v1.1.0", Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", deployed.outcome(), deployed.reason());
+        EcsClient ecs = workflow.runtime.clients().build(EcsClient.builder());
+        ecs.deregisterTaskDefinition(r -> r.taskDefinition(initial));
+
+        RunResult back = workflow.run("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + initial + "\"}",
+                Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", back.outcome(), back.reason());
+        String copy = workflow.liveTaskDefinition();
+        assertNotEquals(initial, copy);
+        assertEquals(initialImage, workflow.liveImage());
+        var tags = ecs.describeTaskDefinition(r -> r.taskDefinition(copy).include(TaskDefinitionField.TAGS)).tags();
+        assertTrue(tags.stream().anyMatch(t -> t.key().equals("pushdeploy:copy-of") && t.value().equals(initial)), tags.toString());
+        assertFalse(workflow.lockHeld(), "lock released");
+    }
+
     /** An image pushed with `local push --fate rollback-fails`, whatever the run's scenario: its way back fails too. */
     @Test
     void anImageWhoseWayBackFailsEndsRollbackFailedUnderAHealthyRun() {
