@@ -86,6 +86,29 @@ class ReconcilerTest {
         assertEquals(List.of(), updates);
     }
 
+    /** The revision to go back to was deregistered meanwhile: ECS refuses it, so the reconciler goes back to a copy of it. */
+    @Test
+    void aStoppedRunsWayBackToADeregisteredRevisionGoesToACopyOfIt() {
+        DeployRequest request = request();
+        services.update("pushdeploy", "web", v2);
+        holdLock(request);
+        last = new RunHistory.LastState("WaitForRollout", document(request, null, rolledOut(),
+                new CheckResult(Verdict.IN_PROGRESS, "1/2 running", 5, 1, 2, 0)), null);
+        taskDefinitions.deregister(v1);
+        services.inactive = arn -> taskDefinitions.find(arn).filter(td -> !td.active()).isPresent();
+
+        reconciler(true).reconcile(end("ABORTED", null, null), log());
+
+        String copy = InMemoryTaskDefinitions.arn("web", 3);
+        assertEquals(List.of(v1, copy), updates, "refused, then the copy");
+        assertEquals(copy, services.taskDefinition());
+        HistoryItem item = table.historyOf(KEY).get(0);
+        assertEquals("rolled back to web:3 (web:1 registered again: it had been deregistered) by the reconciler (RollBackStoppedRuns);"
+                + " not verified", item.rollback());
+        assertEquals(copy, item.taskDefinition());
+        assertEquals("repo@sha256:" + "1".repeat(64), parameters.get(PREFIX + "/pushdeploy/web/image"), "the old image is live again");
+    }
+
     @Test
     void finalizeFailingOnEveryAttemptIsRecordedWithTheRunsOwnOutcome() {
         DeployRequest request = request();
@@ -513,8 +536,9 @@ class ReconcilerTest {
                 return services.update(cluster, service, taskDefinition, desiredCount);
             }
         };
-        return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs, request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), clock), rollBackStoppedRuns,
-                TIMEOUTS);
+        return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs,
+                request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), taskDefinitions, clock),
+                rollBackStoppedRuns, TIMEOUTS);
     }
 
     private RunCloser closer() {
