@@ -101,7 +101,7 @@ public final class LockService {
         long arrival = registered.map(WaiterItem::arrival).orElseGet(() -> table.nextArrival(key));
         long orderAt = "ecr".equals(request.source()) && request.pushedAt() != null ? request.pushedAt() : now;
         WaiterItem mine = table.registerWaiter(key, new WaiterItem(me, request.action(), request.digest(), request.image(),
-                orderAt, arrival, now, nowSeconds + poll + WAITER_GRACE_SECONDS));
+                orderAt, arrival, now, nowSeconds + poll + WAITER_GRACE_SECONDS, null, request.previousTaskDefinition()));
         List<WaiterItem> others = table.waiters(key).stream()
                 .filter(w -> !me.equals(w.requestId()) && !w.expired(nowSeconds))
                 .toList();

@@ -11,9 +11,16 @@ import dev.pushdeploy.model.Action;
  * @param expiresAt    epoch seconds (TTL), refreshed each time the request asks for the lock again; a waiter that
  *                     stops asking stops counting soon after
  * @param turnToken    the task token of the workflow's wait for its turn (WaitForLock), set while it waits; null before
+ * @param live         the service's live revision when the request was first prepared, kept from the first registration
+ *                     (a rollback to "previous" that waited goes back only from that revision); null when unknown
  */
 public record WaiterItem(String requestId, Action action, String digest, String image, long orderAt, long arrival,
-                         long registeredAt, long expiresAt, String turnToken) {
+                         long registeredAt, long expiresAt, String turnToken, String live) {
+    public WaiterItem(String requestId, Action action, String digest, String image, long orderAt, long arrival,
+                      long registeredAt, long expiresAt, String turnToken) {
+        this(requestId, action, digest, image, orderAt, arrival, registeredAt, expiresAt, turnToken, null);
+    }
+
     public WaiterItem(String requestId, Action action, String digest, String image, long orderAt, long arrival,
                       long registeredAt, long expiresAt) {
         this(requestId, action, digest, image, orderAt, arrival, registeredAt, expiresAt, null);

@@ -51,7 +51,10 @@ import java.util.Optional;
  *
  * <p>A rollback to "previous" goes to the revision that was live before the live one according to the
  * history ({@link VerifiedRevisions}): never to one that was rolled back, and a repeated "previous" walks
- * further back, past deregistered revisions (deregistering one is how an operator says never again). Only a
+ * further back, past deregistered revisions (deregistering one is how an operator says never again). A "previous"
+ * that waited for the run ahead of it goes back only from the revision live when it queued: once that run has
+ * changed the live revision (rolled itself back, or went live when the rollback came before its move), the
+ * rollback is IGNORED rather than going back one revision further than asked. Only a
  * named revision (ARN or family:revision) can go anywhere else, a deregistered one too: StartDeployment then moves the
  * service to a copy of it, as ECS moves no service to an INACTIVE revision.
  */
@@ -180,6 +183,14 @@ public final class Preparer {
         Target target = target(rollback.service());
         Live live = live(target);
         requireRelease(target, live, "there is nothing to roll back to");
+        Optional<String> queuedFrom = rollback.to() == null ? queuedFrom(target, run.requestId()) : Optional.empty();
+        if (queuedFrom.isPresent() && !Revisions.same(queuedFrom.get(), live.taskDefinition().arn())) {
+            return new Draft(run, Action.ROLLBACK, "manual", target).previous(live).end(Decision.IGNORED,
+                    "the live revision of " + target.serviceKey() + " changed from " + Revisions.shortName(queuedFrom.get()) + " to "
+                    + live.taskDefinition().shortName() + " while this rollback waited for the run ahead of it: 'previous' would now go"
+                    + " back from " + live.taskDefinition().shortName() + ", which was not asked; nothing was done (roll back again to"
+                    + " go back from " + live.taskDefinition().shortName() + ")");
+        }
         TaskDefinition to = rollback.to() == null ? previousRevision(target, live) : namedRevision(rollback.to(), live);
         Container toContainer = to.container(target.container()).orElseThrow(() -> new InvalidRequestException(
                 "to", to.shortName() + " has no container " + target.container()));
@@ -204,6 +215,14 @@ public final class Preparer {
             draft.counts(0, live.desiredCount());
         }
         return draft.flags(false, false, false).proceed();
+    }
+
+    /** The live revision when this request first queued for the lock (it is prepared again after each wait); empty before. */
+    private Optional<String> queuedFrom(Target target, String requestId) {
+        return ledger.waiters(target.serviceKey()).stream()
+                .filter(w -> w.requestId().equals(requestId) && w.live() != null)
+                .map(WaiterItem::live)
+                .findFirst();
     }
 
     /** The record of the run a rollback undoes: it must exist and not have been undone already. */

@@ -48,7 +48,8 @@ public final class InMemoryLedger implements LedgerTable, ReleaseRecords {
         WaiterItem existing = queue.get(waiter.requestId());
         WaiterItem stored = existing == null ? waiter
                 : new WaiterItem(waiter.requestId(), waiter.action(), waiter.digest(), waiter.image(),
-                        existing.orderAt(), existing.arrival(), existing.registeredAt(), waiter.expiresAt(), existing.turnToken());
+                        existing.orderAt(), existing.arrival(), existing.registeredAt(), waiter.expiresAt(), existing.turnToken(),
+                        existing.live() != null ? existing.live() : waiter.live());
         queue.put(waiter.requestId(), stored);
         return stored;
     }
@@ -61,7 +62,7 @@ public final class InMemoryLedger implements LedgerTable, ReleaseRecords {
             return false;
         }
         queue.put(requestId, new WaiterItem(w.requestId(), w.action(), w.digest(), w.image(), w.orderAt(), w.arrival(),
-                w.registeredAt(), w.expiresAt(), token));
+                w.registeredAt(), w.expiresAt(), token, w.live()));
         return true;
     }
 

@@ -131,11 +131,13 @@ public abstract class LedgerTableContract {
 
     @Test
     void aWaiterKeepsItsPlaceAndGetsTheNewExpiry() {
-        subject().registerWaiter(KEY, new WaiterItem("a", Action.DEPLOY, "d1", "i1", 100, 7, 200, NOW + 60));
+        subject().registerWaiter(KEY, new WaiterItem("a", Action.DEPLOY, "d1", "i1", 100, 7, 200, NOW + 60, null, "web:5"));
 
-        WaiterItem again = subject().registerWaiter(KEY, new WaiterItem("a", Action.DEPLOY, "d1", "i1", 300, 9, 400, NOW + 120));
+        WaiterItem again = subject().registerWaiter(KEY, new WaiterItem("a", Action.DEPLOY, "d1", "i1", 300, 9, 400, NOW + 120, null,
+                "web:4"));
 
-        assertEquals(new WaiterItem("a", Action.DEPLOY, "d1", "i1", 100, 7, 200, NOW + 120), again);
+        assertEquals(new WaiterItem("a", Action.DEPLOY, "d1", "i1", 100, 7, 200, NOW + 120, null, "web:5"), again,
+                "the place, the start of the wait and the live revision then are the first registration's");
         assertEquals(List.of(again), subject().waiters(KEY));
         subject().removeWaiter(KEY, "a");
         assertTrue(subject().waiters(KEY).isEmpty());

@@ -309,6 +309,36 @@ class PreparerTest {
         assertEquals(Decision.REJECTED, third.decision(), "nothing older, and never back to web:2 or web:3 by 'previous'");
     }
 
+    /**
+     * A rollback asked for while a deploy of web:3 was under way (web:3 live, web:2 before it) waits for the lock; that
+     * deploy then rolls itself back. Prepared again, "previous" would go from web:2 to web:1, further back than asked:
+     * it is IGNORED. Had the deploy gone live, the rollback goes back from web:3 as asked.
+     */
+    @Test
+    void aRollbackToPreviousThatWaitedGoesBackOnlyFromTheRevisionLiveWhenItQueued() {
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        String v3 = world.taskDefinitions.add("web", "app", URI + "@sha256:" + "c".repeat(64), PrepareFixture.SECRETS);
+        record(1, Action.DEPLOY, Outcome.SUCCEEDED, world.liveArn, v2, v2);
+        world.services.runOnly(v3);
+        DeployRequest first = world.prepare(ROLLBACK_PREVIOUS);
+        assertEquals(v2, first.targetTaskDefinition());
+        world.ledger.registerWaiter("pushdeploy/web", new WaiterItem("exec-1", Action.ROLLBACK, null, null, 1, 1, 1, Long.MAX_VALUE,
+                null, first.previousTaskDefinition()));
+
+        world.services.runOnly(v2);
+        record(2, Action.DEPLOY, Outcome.ROLLED_BACK, v2, v3, v2);
+        DeployRequest again = world.prepare(ROLLBACK_PREVIOUS);
+        assertEquals(Decision.IGNORED, again.decision(), again.decisionReason());
+        assertEquals("the live revision of pushdeploy/web changed from web:3 to web:2 while this rollback waited for the run ahead of"
+                + " it: 'previous' would now go back from web:2, which was not asked; nothing was done (roll back again to go back"
+                + " from web:2)", again.decisionReason());
+        assertEquals(world.liveArn, world.prepare(ROLLBACK_PREVIOUS, "exec-9").targetTaskDefinition(),
+                "a rollback asked for now goes back from web:2");
+
+        world.services.runOnly(v3);
+        assertEquals(v2, world.prepare(ROLLBACK_PREVIOUS).targetTaskDefinition(), "unchanged: back from web:3 as asked");
+    }
+
     @Test
     void rollbackToPreviousSkipsDeregisteredRevisions() {
         String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);

@@ -117,6 +117,7 @@ public final class DynamoLedger implements LedgerTable, ReleaseRecords {
         set(sets, names, values, "orderAt", n(waiter.orderAt()), true);
         set(sets, names, values, "arrival", n(waiter.arrival()), true);
         set(sets, names, values, "registeredAt", n(waiter.registeredAt()), true);
+        set(sets, names, values, "live", s(waiter.live()), true);
         Map<String, AttributeValue> stored = AwsCall.run("dynamodb:UpdateItem waiter " + waiter.requestId() + " of " + serviceKey, () ->
                 dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, WAIT + waiter.requestId()))
                         .updateExpression("SET " + String.join(", ", sets))
@@ -420,7 +421,7 @@ public final class DynamoLedger implements LedgerTable, ReleaseRecords {
     private static WaiterItem waiterItem(Map<String, AttributeValue> item) {
         return new WaiterItem(text(item, "requestId"), action(item), text(item, "digest"), text(item, "image"),
                 number(item, "orderAt"), number(item, "arrival"), number(item, "registeredAt"), number(item, "expiresAt"),
-                text(item, "turnToken"));
+                text(item, "turnToken"), text(item, "live"));
     }
 
     private static HistoryItem historyItem(Map<String, AttributeValue> item) {

@@ -2,6 +2,7 @@ package dev.pushdeploy.local.e2e;
 
 import static dev.pushdeploy.testing.HistoryEvents.seconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -104,6 +105,38 @@ class LockTurnIT {
         double after = acquiredAt(result) - endOf(stopped);
         assertTrue(after < LockService.MAX_TURN_WAIT_SECONDS / 2.0, "the lock taken " + after + " s after the stop");
         assertTrue(workflow.liveImage().endsWith("@" + workflow.digestOf("v1.2.0")), workflow.liveImage());
+    }
+
+    /**
+     * An operator asks for a rollback while a deploy is under way; the rollback queues; the deploy then fails and rolls
+     * itself back. The rollback, prepared again after its wait, would go back from the revision the deploy returned to, one
+     * further than asked: it is IGNORED, saying why, and the service stays on the release it had.
+     */
+    @Test
+    void aRollbackQueuedBehindADeployThatRollsItselfBackGoesNoFurther() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        RunResult released = workflow.push("v1.1.0", Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", released.outcome(), released.reason());
+        String live = workflow.liveTaskDefinition();
+        String crashing = workflow.pushEvent("v1.2.0");
+        workflow.runtime.simulator().imageScenario(workflow.digestOf("v1.2.0"), Scenario.CRASH_LOOP);
+        LambdaRuntime.Hold holding = workflow.holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run deploy = workflow.runtime.start(crashing, Scenario.HEALTHY, "crashing", line -> { });
+        assertTrue(holding.awaitArrival(Duration.ofMinutes(2)), "the deploy checks its rollout");
+        LocalRuntime.Run rollback = workflow.start("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}",
+                Scenario.HEALTHY, "undo");
+        workflow.awaitItsTurnWaited("undo");
+        holding.release();
+
+        RunResult deployed = deploy.await();
+        RunResult undone = rollback.await();
+
+        assertEquals("ROLLED_BACK", deployed.outcome(), deployed.reason());
+        assertEquals("IGNORED", undone.outcome(), undone.reason());
+        assertTrue(undone.reason().contains("changed from web:") && undone.reason().contains("while this rollback waited"),
+                undone.reason());
+        assertEquals(live, workflow.liveTaskDefinition(), "still the release it had");
+        assertFalse(workflow.lockHeld(), "lock released");
     }
 
     record Queue(LocalRuntime.Run holder, LambdaRuntime.Hold holding, LocalRuntime.Run waiter) {
