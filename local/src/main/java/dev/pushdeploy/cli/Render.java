@@ -1,5 +1,6 @@
 package dev.pushdeploy.cli;
 
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.ops.Reports;
 import dev.pushdeploy.ops.Text;
 import java.util.List;
@@ -22,7 +23,8 @@ final class Render {
             o.line(row("live", "no release yet: " + live.revision() + " is the stack's bootstrap revision (" + live.image()
                     + "); the first push of a matching tag is the first release"));
         } else {
-            o.line(row("live", live.revision() + (live.release() == null ? "" : "  (release " + live.release() + ")")));
+            o.line(row("live", live.revision() + (live.release() == null ? "" : "  (release " + live.release() + ")")
+                    + (live.copyOf() == null ? "" : "  " + Revisions.shortName(live.copyOf()) + " registered again: it had been deregistered")));
             o.line(row("image", (live.tags().isEmpty() ? "untagged" : String.join(", ", live.tags())) + "  " + shortDigest(live.digest())));
             if (!live.secrets().isEmpty()) {
                 o.line(row("secrets", live.secrets().stream().map(x -> x.name() + " slot " + (x.slot() == null ? "?" : x.slot())

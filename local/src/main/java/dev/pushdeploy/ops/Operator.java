@@ -14,6 +14,7 @@ import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.release.ReleaseDerivation;
+import dev.pushdeploy.release.RevisionChange;
 import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.secrets.Slots;
@@ -232,8 +233,10 @@ public final class Operator {
         }
         String release = described.tags().stream().filter(t -> t.key().equals(ReleaseDerivation.TAG_REQUEST_ID)).map(t -> t.value())
                 .findFirst().orElse(null);
+        String copyOf = described.tags().stream().filter(t -> t.key().equals(RevisionChange.TAG_COPY_OF)).map(t -> t.value())
+                .findFirst().orElse(null);
         return new Reports.Live(td.taskDefinitionArn(), Revisions.shortName(td.taskDefinitionArn()), image, digest, tags, secrets, release,
-                dev.pushdeploy.model.TaskDefinition.Container.released(image));
+                dev.pushdeploy.model.TaskDefinition.Container.released(image), copyOf);
     }
 
     private List<String> imageTags(String repository, String digest) {

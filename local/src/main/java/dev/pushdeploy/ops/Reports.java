@@ -27,11 +27,11 @@ public final class Reports {
      *                       (the stack's bootstrap revision, before the first push of a matching tag)
      */
     public record Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
-                       List<SecretSlot> secrets, String release, boolean released) {
+                       List<SecretSlot> secrets, String release, boolean released, String copyOf) {
         /** A revision that runs a release. */
         public Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
                     List<SecretSlot> secrets, String release) {
-            this(taskDefinition, revision, image, digest, tags, secrets, release, true);
+            this(taskDefinition, revision, image, digest, tags, secrets, release, true, null);
         }
     }
 

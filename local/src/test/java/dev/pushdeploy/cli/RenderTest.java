@@ -46,6 +46,20 @@ class RenderTest {
         assertEquals(12, lines.size(), printed());
     }
 
+    /** The way back went to a copy of a deregistered revision: status says which one it stands for. */
+    @Test
+    void statusOfACopySaysWhichRevisionItStandsFor() {
+        Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
+                new Reports.Live("arn:aws:ecs:us-east-1:123456789012:task-definition/web:7", "web:7", "web@sha256:1", "sha256:1",
+                        List.of("v1.0.0"), List.of(), "push-web-v1-0-0", true, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4"),
+                null, List.of(), null, List.of(), List.of());
+
+        Render.status(output(false), status);
+
+        assertTrue(printed().contains("  live       web:7  (release push-web-v1-0-0)  web:4 registered again: it had been deregistered\n"),
+                printed());
+    }
+
     @Test
     void statusShowsTheServicesStrategyAndHowFarEachRecentRolloutGot() {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
@@ -82,7 +96,7 @@ class RenderTest {
     void statusOfAServiceWithNoReleaseSaysSoInsteadOfShowingTheBootstrapImageAsLive() {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
                 new Reports.Live("arn:web:1", "web:1", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:bootstrap", null, List.of(),
-                        List.of(new Reports.SecretSlot("APP_SIGNING_KEY", null, null, null)), null, false),
+                        List.of(new Reports.SecretSlot("APP_SIGNING_KEY", null, null, null)), null, false, null),
                 new Reports.Health("ROLLING", "COMPLETED", null, 0, 0, 0, 0, 1, 0, 0), List.of(), null, List.of(), List.of());
 
         Render.status(output(false), status);

@@ -13,6 +13,13 @@ import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.ecs.Throttling;
 import dev.pushdeploy.local.lambda.Fault;
 import dev.pushdeploy.local.run.RunResult;
+import dev.pushdeploy.local.aws.Clients;
+import dev.pushdeploy.local.daemon.LocalDaemon;
+import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.ops.CloudFormation;
+import dev.pushdeploy.ops.Connection;
+import dev.pushdeploy.ops.Operator;
+import dev.pushdeploy.ops.Reports;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
@@ -104,6 +111,11 @@ class WorkflowIT {
         assertEquals("ROLLED_BACK", record.get("outcome").s());
         assertTrue(record.get("rollback").s().contains("registered again: it had been deregistered"), record.get("rollback").s());
         assertEquals(List.of("ROLLED_BACK"), workflow.notifiedOutcomes());
+        Connection connection = Connection.emulator(workflow.runtime.endpoint(), Clients.REGION, "local", "local");
+        new CloudFormation(connection).createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(workflow.runtime.stack()));
+        Reports.Live live = Operator.connect(connection, PipelineTemplate.STACK_NAME).status(workflow.web.target()).live();
+        assertEquals(copy, live.taskDefinition());
+        assertEquals(initial, live.copyOf(), "pushdeploy status says which revision the live one stands for");
     }
 
     /** An operator rolls back by name to a revision deregistered meanwhile (keep-N prunes old ones): it goes to a copy. */
