@@ -145,6 +145,33 @@ class ReleaseIT {
                 "api's, web's deployment and its completed record, the release's");
     }
 
+    /**
+     * web's revision before the release was deregistered (a clean-up script): the release's rollback execution names it by
+     * ARN, and StartDeployment, refused by ECS, takes web to a copy of it; both services end on their previous image.
+     */
+    @Test
+    void whenTheWayBackOfTheFirstWasDeregisteredItGoesBackToACopy() {
+        ecs.deregisterTaskDefinition(r -> r.taskDefinition(web.initialTaskDefinition()));
+        String broken = runtime.pushImage(api.target().repository(), "v2.0.0");
+        runtime.simulator().imageScenario(broken, Scenario.CRASH_LOOP);
+
+        LocalRuntime.Release release = runtime.release("shop-3", MANIFEST.replace("api:v1.1.0", "api:v2.0.0"), Scenario.HEALTHY);
+
+        JsonNode d = release.description();
+        assertEquals("ROLLED_BACK", d.path("error").asText(), d.toString());
+        JsonNode webResult = result(Json.tree(d.path("cause").asText()), web);
+        assertEquals("SUCCEEDED", webResult.path("rollback").asText(), webResult.toString());
+        assertEquals("ROLLED_BACK", webResult.path("state").asText(), webResult.toString());
+        String copy = live(web);
+        assertNotEquals(web.initialTaskDefinition(), copy);
+        assertEquals(web.repositoryUri() + "@" + web.initialDigest(), image(copy, web));
+        assertEquals(web.initialTaskDefinition(), ecs.describeTaskDefinition(r -> r.taskDefinition(copy)
+                .include(software.amazon.awssdk.services.ecs.model.TaskDefinitionField.TAGS)).tags().stream()
+                .filter(t -> t.key().equals("pushdeploy:copy-of")).findFirst().orElseThrow().value());
+        assertEquals(api.initialTaskDefinition(), live(api));
+        assertTrue(lockFree(web) && lockFree(api));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "{\"services\": [{\"service\": \"pushdeploy/web\", \"image\": \"web:v1.1.0\", \"tag\": \"x\"}]} | services[0].tag",
