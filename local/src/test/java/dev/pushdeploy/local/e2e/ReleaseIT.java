@@ -155,7 +155,7 @@ class ReleaseIT {
         String broken = runtime.pushImage(api.target().repository(), "v2.0.0");
         runtime.simulator().imageScenario(broken, Scenario.CRASH_LOOP);
 
-        LocalRuntime.Release release = runtime.release("shop-3", MANIFEST.replace("api:v1.1.0", "api:v2.0.0"), Scenario.HEALTHY);
+        LocalRuntime.Release release = runtime.release("shop-8", MANIFEST.replace("api:v1.1.0", "api:v2.0.0"), Scenario.HEALTHY);
 
         JsonNode d = release.description();
         assertEquals("ROLLED_BACK", d.path("error").asText(), d.toString());
