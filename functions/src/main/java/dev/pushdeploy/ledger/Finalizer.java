@@ -150,9 +150,7 @@ public final class Finalizer {
     /** What the way back did: the rollback check's final verdict, or the error it ran into. */
     static String rollbackResult(Input input) {
         CheckResult check = input.rollbackCheck();
-        String target = input.rollback() == null ? null : Revisions.shortName(input.rollback().taskDefinition())
-                + (input.rollback().copyOf() == null ? ""
-                : " (" + Revisions.shortName(input.rollback().copyOf()) + " registered again: it had been deregistered)");
+        String target = input.rollback() == null ? null : input.rollback().target();
         if (check != null && check.verdict() == Verdict.HEALTHY) {
             return "back on " + target + ", healthy: " + check.reason();
         }

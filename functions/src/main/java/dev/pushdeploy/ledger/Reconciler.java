@@ -241,8 +241,7 @@ public final class Reconciler {
             Rollout back = service.isPresent()
                     ? starter.moveTo(request, request.previousTaskDefinition(), ours, request.previousDesiredCount(), service.get(), log)
                     : starter.moveTo(request, request.previousTaskDefinition(), ours, request.previousDesiredCount(), log);
-            return (back.started() ? "rolled back to " : "already back on ") + shortName(back.taskDefinition())
-                    + (back.copyOf() == null ? "" : " (" + shortName(back.copyOf()) + " registered again: it had been deregistered)")
+            return (back.started() ? "rolled back to " : "already back on ") + back.target()
                     + " by the reconciler (RollBackStoppedRuns); not verified";
         } catch (RunInterruptedException moved) {
             return "not rolled back: " + moved.getMessage();

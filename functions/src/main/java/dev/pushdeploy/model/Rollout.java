@@ -64,6 +64,12 @@ public record Rollout(String deploymentId, String taskDefinition, long startedAt
         return Revisions.same(taskDefinition, revision) || Revisions.same(copyOf, revision);
     }
 
+    /** The revision moved to, short, and what it stands for when it is a copy: "web:7 (web:4 registered again: ...)". */
+    public String target() {
+        return Revisions.shortName(taskDefinition)
+                + (copyOf == null ? "" : " (" + Revisions.shortName(copyOf) + " registered again: it had been deregistered)");
+    }
+
     /** Whether the move takes the service to no tasks at all. */
     public boolean toZero() {
         return desiredCount != null && desiredCount == 0;
