@@ -278,7 +278,7 @@ public final class RunCloser {
             container.secrets().forEach((name, valueFrom) -> wanted.put(names.secret(name), valueFrom));
         } else {
             wanted.put(names.image(), NO_RELEASE);
-            config.load().forService(request.cluster(), request.service()).map(Target::secrets).orElse(List.of())
+            config.load(request.configVersion()).forService(request.cluster(), request.service()).map(Target::secrets).orElse(List.of())
                     .forEach(spec -> wanted.put(names.secret(spec.name()), NO_RELEASE));
         }
         wanted.forEach((name, value) -> {
@@ -289,7 +289,7 @@ public final class RunCloser {
     }
 
     private List<String> deregisterOld(DeployRequest request, String release, Live live, StepLog log) {
-        Optional<Integer> keep = config.load().forService(request.cluster(), request.service()).map(Target::keepRevisions);
+        Optional<Integer> keep = config.load(request.configVersion()).forService(request.cluster(), request.service()).map(Target::keepRevisions);
         if (keep.isEmpty()) {
             log.warn("no target configured; keeping every revision");
             return List.of();

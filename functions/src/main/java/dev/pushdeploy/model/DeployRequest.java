@@ -31,6 +31,10 @@ import java.util.Map;
  *                               the container of {@code previousTaskDefinition}, by secret name (a secret it does not
  *                               reference is absent), as Prepare read it; names only. Null: not read (RotateSecrets
  *                               reads the revision itself)
+ * @param configVersion          the version of the configuration document Prepare read: every later step reads that
+ *                               version, so the run is judged and closed by the settings it started with (a stack update
+ *                               during the run applies from the next one). Null: the current document (a request prepared
+ *                               before versions were kept)
  */
 public record DeployRequest(
         String requestId,
@@ -60,7 +64,8 @@ public record DeployRequest(
         String undoes,
         Integer desiredCount,
         Integer previousDesiredCount,
-        Map<String, String> liveSlots) implements ServiceScoped {
+        Map<String, String> liveSlots,
+        Long configVersion) implements ServiceScoped {
 
     @Override
     public String serviceKey() {
@@ -90,7 +95,7 @@ public record DeployRequest(
                 .deadlineSeconds(deadlineSeconds).bakeSeconds(bakeSeconds)
                 .executionArn(executionArn).startedAt(startedAt).undoes(undoes)
                 .desiredCount(desiredCount).previousDesiredCount(previousDesiredCount)
-                .liveSlots(liveSlots);
+                .liveSlots(liveSlots).configVersion(configVersion);
     }
 
     /** Sets the components of a {@link DeployRequest} by name. */
@@ -123,6 +128,7 @@ public record DeployRequest(
         private Integer desiredCount;
         private Integer previousDesiredCount;
         private Map<String, String> liveSlots;
+        private Long configVersion;
 
         private Builder() {
         }
@@ -267,11 +273,16 @@ public record DeployRequest(
             return this;
         }
 
+        public Builder configVersion(Long value) {
+            configVersion = value;
+            return this;
+        }
+
         public DeployRequest build() {
             return new DeployRequest(requestId, action, source, cluster, service, container, repository, image, digest,
                     tag, reason, pushedAt, previousTaskDefinition, previousImage, targetTaskDefinition, decision,
                     decisionReason, rotate, register, scanGate, deadlineSeconds, bakeSeconds, executionArn, startedAt, undoes,
-                    desiredCount, previousDesiredCount, liveSlots);
+                    desiredCount, previousDesiredCount, liveSlots, configVersion);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
+import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.HistoryItem;
@@ -117,9 +118,10 @@ public final class Preparer {
     }
 
     private DeployRequest push(Run run, Intent.Push push) {
-        Target target = config.load().forRepository(push.repository()).orElseThrow(() -> new InvalidRequestException(
+        PipelineConfig pipeline = config.load();
+        Target target = pipeline.forRepository(push.repository()).orElseThrow(() -> new InvalidRequestException(
                 "detail.repository-name", "repository " + push.repository() + " is not mapped to a target"));
-        Draft draft = new Draft(run, Action.DEPLOY, "ecr", target)
+        Draft draft = new Draft(run, Action.DEPLOY, "ecr", target, pipeline)
                 .tag(push.tag())
                 .reason("ECR push " + push.repository() + (push.tag() == null ? "@" + push.digest() : ":" + push.tag()));
         if (push.tag() == null) {
@@ -136,7 +138,8 @@ public final class Preparer {
 
     private DeployRequest deploy(Run run, Intent.Deploy deploy) {
         ImageRef ref = deploy.image();
-        Target target = config.load().forRepository(ref.repository()).orElseThrow(() -> new InvalidRequestException(
+        PipelineConfig pipeline = config.load();
+        Target target = pipeline.forRepository(ref.repository()).orElseThrow(() -> new InvalidRequestException(
                 "image", "repository " + ref.repository() + " is not mapped to a target"));
         if (deploy.service() != null && !deploy.service().key().equals(target.serviceKey())) {
             throw new InvalidRequestException("service", deploy.service().key() + " is not the target of repository "
@@ -150,7 +153,7 @@ public final class Preparer {
         String reference = ref.digest() != null ? ref.digest() : ref.tag();
         Image image = registry.image(target.repository(), reference).orElseThrow(() -> new InvalidRequestException(
                 "image", (ref.digest() != null ? ref.digest() : "tag " + ref.tag()) + " is not an image of repository " + target.repository()));
-        Draft draft = new Draft(run, Action.DEPLOY, "manual", target)
+        Draft draft = new Draft(run, Action.DEPLOY, "manual", target, pipeline)
                 .tag(ref.tag())
                 .reason(deploy.reason() != null ? deploy.reason() : "manual deploy of " + ref.repository() + (ref.tag() != null ? ":" + ref.tag() : "@" + ref.digest()));
         return deployImage(draft, target, uri, image);
@@ -180,12 +183,13 @@ public final class Preparer {
     }
 
     private DeployRequest rollback(Run run, Intent.Rollback rollback) {
-        Target target = target(rollback.service());
+        PipelineConfig pipeline = config.load();
+        Target target = target(pipeline, rollback.service());
         Live live = live(target);
         requireRelease(target, live, "there is nothing to roll back to");
         Optional<String> queuedFrom = rollback.to() == null ? queuedFrom(target, run.requestId()) : Optional.empty();
         if (queuedFrom.isPresent() && !Revisions.same(queuedFrom.get(), live.taskDefinition().arn())) {
-            return new Draft(run, Action.ROLLBACK, "manual", target).previous(live).end(Decision.IGNORED,
+            return new Draft(run, Action.ROLLBACK, "manual", target, pipeline).previous(live).end(Decision.IGNORED,
                     "the live revision of " + target.serviceKey() + " changed from " + Revisions.shortName(queuedFrom.get()) + " to "
                     + live.taskDefinition().shortName() + " while this rollback waited for the run ahead of it: 'previous' would now go"
                     + " back from " + live.taskDefinition().shortName() + ", which was not asked; nothing was done (roll back again to"
@@ -200,7 +204,7 @@ public final class Preparer {
                     + " (the stack's bootstrap revision, from before the first release): a rollback goes to a release; deploy an image instead");
         }
         String image = toContainer.image();
-        Draft draft = new Draft(run, Action.ROLLBACK, "manual", target)
+        Draft draft = new Draft(run, Action.ROLLBACK, "manual", target, pipeline)
                 .reason(rollback.reason() != null ? rollback.reason() : "manual rollback to " + to.shortName())
                 .image(image, ImageRef.digestOf(image))
                 .previous(live)
@@ -237,14 +241,15 @@ public final class Preparer {
     }
 
     private DeployRequest rotate(Run run, Intent.Rotate rotate) {
-        Target target = target(rotate.service());
+        PipelineConfig pipeline = config.load();
+        Target target = target(pipeline, rotate.service());
         if (target.secrets().isEmpty()) {
             throw new InvalidRequestException("service", target.serviceKey() + " has no managed secrets to rotate");
         }
         Live live = live(target);
         requireRelease(target, live, "there are no live secrets to rotate away from (the first release writes slot a of each)");
         requireTasks(target, live, "a rotation");
-        return new Draft(run, Action.ROTATE, "manual", target)
+        return new Draft(run, Action.ROTATE, "manual", target, pipeline)
                 .reason(rotate.reason() != null ? rotate.reason() : "manual secret rotation")
                 .image(live.image(), live.digest())
                 .previous(live)
@@ -253,8 +258,8 @@ public final class Preparer {
                 .proceed();
     }
 
-    private Target target(ServiceRef service) {
-        return config.load().forService(service.cluster(), service.service()).orElseThrow(() -> new InvalidRequestException(
+    private static Target target(PipelineConfig pipeline, ServiceRef service) {
+        return pipeline.forService(service.cluster(), service.service()).orElseThrow(() -> new InvalidRequestException(
                 "service", service.key() + " is not a configured target"));
     }
 
@@ -352,7 +357,7 @@ public final class Preparer {
         final String requestId;
         final DeployRequest.Builder request;
 
-        Draft(Run run, Action action, String source, Target target) {
+        Draft(Run run, Action action, String source, Target target, PipelineConfig pipeline) {
             this.requestId = run.requestId();
             this.request = DeployRequest.builder()
                     .requestId(requestId).action(action).source(source)
@@ -360,7 +365,7 @@ public final class Preparer {
                     .repository(target.repository())
                     .deadlineSeconds(Math.min(Health.MAX_DEADLINE_SECONDS,
                             target.health().deadlineSeconds() + target.strategy().plannedSeconds())).bakeSeconds(target.health().bakeSeconds())
-                    .executionArn(run.executionArn()).startedAt(run.startedAt());
+                    .executionArn(run.executionArn()).startedAt(run.startedAt()).configVersion(pipeline.version());
         }
 
         Draft tag(String value) {

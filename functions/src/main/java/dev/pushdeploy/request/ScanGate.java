@@ -60,7 +60,7 @@ public final class ScanGate {
         if (request == null || request.cluster() == null) {
             throw new InvalidRequestException("request", "names no service to gate");
         }
-        Optional<Target> target = config.load().forService(request.cluster(), request.service());
+        Optional<Target> target = config.load(request.configVersion()).forService(request.cluster(), request.service());
         Optional<String> severity = target.map(Target::scanSeverity);
         if (severity.isEmpty()) {
             return new ScanResult(ScanStatus.PASSED, "no scan gate is configured for " + request.serviceKey(), Map.of(), 0);

@@ -46,7 +46,7 @@ public final class RolloutChecker {
      * checks again (0: it polls after {@link CheckResult#nextPollSeconds()}); the lease covers the wait.
      */
     public CheckResult check(DeployRequest request, Rollout rollout, Release release, int watchSeconds, StepLog log) {
-        Health health = config.load().forService(request.cluster(), request.service())
+        Health health = config.load(request.configVersion()).forService(request.cluster(), request.service())
                 .map(Target::health).orElse(Health.DEFAULT);
         boolean rollback = rollout.movesTo(request.previousTaskDefinition());
         if (rollback) {

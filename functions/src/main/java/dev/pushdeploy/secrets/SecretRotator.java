@@ -46,7 +46,7 @@ public final class SecretRotator {
             log.info("rotation not requested", "action", request.action());
             return new RotationResult(List.of());
         }
-        PipelineConfig pipeline = config.load();
+        PipelineConfig pipeline = config.load(request.configVersion());
         Target target = pipeline.forService(request.cluster(), request.service())
                 .orElseThrow(() -> new ConfigurationException("no target is configured for service " + request.serviceKey()));
         Map<String, String> liveSlots = liveSlots(request, target);

@@ -23,6 +23,7 @@ class DeployRequestTest {
                 .undoes("hist#2025-01-01T00:00:00.000Z#exec-0")
                 .desiredCount(2).previousDesiredCount(1)
                 .liveSlots(java.util.Map.of("APP_SIGNING_KEY", "a"))
+                .configVersion(3L)
                 .build();
     }
 

@@ -30,6 +30,8 @@ final class PrepareFixture {
     /** When the execution started: the history key of its request. */
     static final Instant STARTED = Instant.parse("2025-01-02T10:00:01.250Z");
     static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-deploy:";
+    /** The configuration document's version in Parameter Store, which every request names. */
+    static final long CONFIG_VERSION = 4;
     static final Map<String, String> SECRETS = Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/a");
 
     final FakeRegistry registry = new FakeRegistry();
@@ -59,7 +61,7 @@ final class PrepareFixture {
     final Map<String, String> inputs = new java.util.HashMap<>();
 
     Preparer preparer() {
-        return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument)),
+        return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument).withVersion(CONFIG_VERSION)),
                 arn -> InputParser.intent(inputs.get(arn), Pipeline.ofExecution(arn)), registry, services, taskDefinitions, ledger, clock);
     }
 

@@ -57,6 +57,7 @@ class PreparerTest {
         assertEquals("pushdeploy/web", r.serviceKey());
         assertNull(r.desiredCount(), "a released service keeps its count");
         assertNull(r.previousDesiredCount());
+        assertEquals(PrepareFixture.CONFIG_VERSION, r.configVersion(), "the steps read the configuration Prepare read");
         assertEquals(r, Json.read(Json.write(r), DeployRequest.class), "survives the state document");
     }
 
@@ -247,6 +248,7 @@ class PreparerTest {
         assertNull(r.tag());
         assertEquals(PrepareFixture.NEW_PUSHED.toEpochMilli(), r.pushedAt());
         assertTrue(r.register() && r.rotate());
+        assertEquals(PrepareFixture.CONFIG_VERSION, r.configVersion());
     }
 
     @Test
@@ -276,6 +278,7 @@ class PreparerTest {
         assertNull(r.pushedAt(), "not a push: the lock orders it by arrival");
         assertFalse(r.register() || r.rotate() || r.scanGate());
         assertEquals("manual rollback to web:1", r.reason());
+        assertEquals(PrepareFixture.CONFIG_VERSION, r.configVersion());
     }
 
     @Test
@@ -436,6 +439,7 @@ class PreparerTest {
         assertEquals(Map.of("APP_SIGNING_KEY", "a"), r.liveSlots());
         assertFalse(r.scanGate());
         assertEquals("key leaked", r.reason());
+        assertEquals(PrepareFixture.CONFIG_VERSION, r.configVersion());
     }
 
     @Test

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.config.Health;
+import dev.pushdeploy.config.PipelineConfig;
+import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.model.CheckResult;
@@ -224,5 +227,41 @@ class RolloutWatcherTest {
         CheckResult result = watcher.watch("t1", request, back, release, RolloutFixtures.log(RolloutFixtures.lines()));
 
         assertEquals(Verdict.ROLLED_BACK_BY_ECS, result.verdict(), result.reason());
+    }
+
+    /**
+     * The configuration was rewritten during the rollout, here into a document that does not parse: the check judges by
+     * the version the run was prepared with (its smoke URL and alarms), not by the current one, and does not fail.
+     */
+    @Test
+    void aCheckJudgesByTheConfigurationVersionTheRunWasPreparedWith() {
+        String prepared = """
+                {"targets": [{"repository": "web", "cluster": "pushdeploy", "service": "web", "container": "app",
+                  "health": {"smokeUrl": "https://web.example/health", "alarms": ["web-5xx"]}}]}""";
+        ConfigSource config = new ConfigSource() {
+            @Override
+            public PipelineConfig load() {
+                throw new ConfigurationException("configuration: not valid JSON");
+            }
+
+            @Override
+            public PipelineConfig load(Long version) {
+                return version != null && version == 4 ? ConfigParser.parse(prepared).withVersion(4L) : load();
+            }
+        };
+        List<Health> judgedBy = new ArrayList<>();
+        RolloutObserver observer = (cluster, service, health) -> {
+            judgedBy.add(health);
+            return inProgress().build();
+        };
+        RolloutWatcher pinned = new RolloutWatcher(new RolloutChecker(observer, config, (r, seconds) -> leases.add(seconds),
+                RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens);
+
+        CheckResult result = pinned.watch("t1", request.toBuilder().configVersion(4L).build(), rollout, null,
+                RolloutFixtures.log(RolloutFixtures.lines()));
+
+        assertEquals(Verdict.IN_PROGRESS, result.verdict(), result.reason());
+        assertEquals("https://web.example/health", judgedBy.get(0).smokeUrl());
+        assertEquals(List.of("web-5xx"), judgedBy.get(0).alarms());
     }
 }

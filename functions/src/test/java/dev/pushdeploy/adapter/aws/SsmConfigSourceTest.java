@@ -15,17 +15,32 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
 import software.amazon.awssdk.services.ssm.model.GetParameterResponse;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.ParameterVersionNotFoundException;
 
 /** The configuration reaches warm functions within the TTL, and is read at most once per TTL. */
 class SsmConfigSourceTest {
-    /** Parameter Store holding one document that the test redeploys. */
+    /** Parameter Store holding one document that the test redeploys; with {@link #put} it keeps versions, as SSM does. */
     static final class FakeSsm implements SsmClient {
         String document = SampleStack.configDocument(null);
+        final List<String> versions = new ArrayList<>();
         final List<String> reads = new ArrayList<>();
+
+        void put(String value) {
+            versions.add(value);
+        }
 
         @Override
         public GetParameterResponse getParameter(GetParameterRequest request) {
             reads.add(request.name());
+            if (!versions.isEmpty()) {
+                int colon = request.name().lastIndexOf(':');
+                long version = colon < 0 ? versions.size() : Long.parseLong(request.name().substring(colon + 1));
+                if (version < 1 || version > versions.size()) {
+                    throw ParameterVersionNotFoundException.builder().message("Systems Manager could not find version " + version).build();
+                }
+                return GetParameterResponse.builder().parameter(p -> p.name(request.name()).value(versions.get((int) version - 1))
+                        .version(version)).build();
+            }
             if (document == null) {
                 throw ParameterNotFoundException.builder().message("ParameterNotFound").build();
             }
@@ -70,5 +85,38 @@ class SsmConfigSourceTest {
         ssm.document = SampleStack.configDocument(null);
         assertEquals(3, source.load().targets().get(0).keepRevisions());
         assertEquals(2, ssm.reads.size());
+    }
+
+    @Test
+    void aRunReadsTheVersionItWasPreparedWithWhateverTheCurrentOneIs() {
+        FakeSsm ssm = new FakeSsm();
+        ssm.put(SampleStack.configDocument(null));
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        SsmConfigSource prepared = new SsmConfigSource(ssm, SampleStack.CONFIG_PARAMETER, new MutableClock(start));
+        assertEquals(1L, prepared.load().version());
+
+        ssm.put("{\"targets\": [");
+        assertEquals(3, prepared.load(1L).targets().get(0).keepRevisions(), "the version read is kept");
+        assertEquals(List.of(SampleStack.CONFIG_PARAMETER), ssm.reads);
+
+        SsmConfigSource cold = new SsmConfigSource(ssm, SampleStack.CONFIG_PARAMETER, new MutableClock(start));
+        assertEquals(1L, cold.load(1L).version());
+        assertEquals(1L, cold.load(1L).version());
+        assertEquals(SampleStack.CONFIG_PARAMETER + ":1", ssm.reads.get(1), "read by SSM's version selector");
+        assertEquals(2, ssm.reads.size(), "a version is read once");
+        assertThrows(ConfigurationException.class, () -> cold.load(null), "null: the current document, the broken one");
+    }
+
+    @Test
+    void aVersionSsmNoLongerKeepsReadsAsTheCurrentDocument() {
+        FakeSsm ssm = new FakeSsm();
+        ssm.put(SampleStack.configDocument(null).replace("\"keepRevisions\": 3", "\"keepRevisions\": 7"));
+        SsmConfigSource source = new SsmConfigSource(ssm, SampleStack.CONFIG_PARAMETER,
+                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
+
+        assertEquals(7, source.load(99L).targets().get(0).keepRevisions());
+        assertEquals(1L, source.load(99L).version());
+        assertEquals(List.of(SampleStack.CONFIG_PARAMETER + ":99", SampleStack.CONFIG_PARAMETER,
+                SampleStack.CONFIG_PARAMETER + ":99", SampleStack.CONFIG_PARAMETER), ssm.reads);
     }
 }

@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -287,6 +290,49 @@ class AccountingIT {
         assertTrue(result.reason().contains("not by ECS's rollback"), result.reason());
         assertEquals(before, workflow.liveTaskDefinition());
         assertEquals("ROLLED_BACK", only(workflow.historyOf("put-back")).get("outcome").s());
+        assertFalse(workflow.lockHeld());
+    }
+
+    /**
+     * Case 7e: the configuration document rewritten during the rollout, into a document that does not parse (a hand edit
+     * gone wrong) or one without the service's target (a stack update that dropped it): the run is judged and closed by
+     * the version it was prepared with, its smoke check and alarms included, and no step fails on the change. Before, the
+     * broken document failed the rollout's check, the healthy release was rolled back and recorded ROLLBACK_FAILED, and
+     * the dropped target's run passed without its smoke check and alarms.
+     */
+    @ParameterizedTest
+    @CsvSource({"broken, slow-start, SUCCEEDED", "broken, crash-loop, ROLLED_BACK", "untargeted, slow-start, SUCCEEDED"})
+    void aConfigurationRewrittenDuringTheRolloutLeavesTheRunToTheOneItWasPreparedWith(String change, String scenario,
+                                                                                      String outcome) throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String before = workflow.liveTaskDefinition();
+        String name = workflow.runtime.stack().configParameter();
+        String prepared = workflow.ssm().getParameter(r -> r.name(name)).parameter().value();
+        String rewritten;
+        if (change.equals("broken")) {
+            rewritten = prepared.substring(0, prepared.length() / 2);
+        } else {
+            ObjectNode config = (ObjectNode) Json.tree(prepared);
+            ((ObjectNode) config.get("targets").get(0)).put("service", "elsewhere");
+            rewritten = config.toString();
+        }
+        LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.fromCliName(scenario), "config-" + change);
+        assertTrue(check.awaitArrival(Duration.ofMinutes(2)), "our rollout is under way");
+        workflow.ssm().putParameter(r -> r.name(name).type(ParameterType.STRING).overwrite(true).value(rewritten));
+        check.release();
+        RunResult result = run.await();
+
+        assertEquals(outcome, result.outcome(), result.reason());
+        assertEquals(List.of(), Workflow.failedInvocations(result), "no step failed on the rewritten document");
+        if (outcome.equals("SUCCEEDED")) {
+            assertTrue(result.reason().contains("alarm(s) not in ALARM, smoke check: GET "), "judged by the prepared health: " + result.reason());
+            assertNotEquals(before, workflow.liveTaskDefinition());
+        } else {
+            assertEquals(before, workflow.liveTaskDefinition());
+        }
+        assertEquals(outcome, only(workflow.historyOf("config-" + change)).get("outcome").s());
+        assertEquals(List.of(outcome), workflow.notifiedOutcomes());
         assertFalse(workflow.lockHeld());
     }
 
