@@ -4,6 +4,7 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.config.Target;
+import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.HookAnswer;
@@ -28,8 +29,9 @@ import java.util.stream.Collectors;
  *
  * <p>ECS rolls a deployment back when its hook fails or answers nothing: so a transient AWS error
  * while observing is answered IN_PROGRESS (ECS asks again), and a record that cannot be written
- * does not change the answer. A service missing from the configuration is answered FAILED: nothing
- * would judge its rollout.
+ * does not change the answer; so is a configuration that cannot be read (a document broken by hand:
+ * the workflow's own checks read the version their run was prepared with, and its deadline bounds the
+ * wait). A service missing from the configuration is answered FAILED: nothing would judge its rollout.
  */
 public final class LifecycleHook {
     private final ConfigSource config;
@@ -53,8 +55,17 @@ public final class LifecycleHook {
 
     public HookAnswer answer(HookRequest request, StepLog log) {
         String serviceKey = request.serviceKey();
-        Target target = serviceKey == null ? null : config.load().targets().stream()
-                .filter(t -> t.serviceKey().equals(serviceKey)).findFirst().orElse(null);
+        Target target;
+        try {
+            target = serviceKey == null ? null : config.load().targets().stream()
+                    .filter(t -> t.serviceKey().equals(serviceKey)).findFirst().orElse(null);
+        } catch (ConfigurationException e) {
+            HookVerdict.Decision waiting = HookVerdict.unobserved(request.stage(), clock.millis(), Health.MAX_DEADLINE_SECONDS,
+                    request.details(), "the configuration cannot be read: " + e.getMessage());
+            log.warn("lifecycle hook could not read the configuration", "stage", request.stage(),
+                    "serviceDeployment", request.serviceDeploymentArn(), "hookStatus", waiting.status(), "reason", waiting.reason());
+            return waiting.answer();
+        }
         if (target == null) {
             log.error("lifecycle hook for a service pushdeploy does not manage", "serviceArn", request.serviceArn(),
                     "stage", request.stage());

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.adapter.json.ConfigParser;
+import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.PipelineConfig;
+import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.rollout.Deployment;
@@ -46,11 +48,17 @@ class LifecycleHookHandlerTest {
     final AtomicReference<String> smokeAnswer = new AtomicReference<>("200");
     final AtomicReference<String> alarm = new AtomicReference<>("OK");
     final PipelineConfig config = ConfigParser.parse(CONFIG);
+    final java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
 
     LifecycleHookHandler handler() {
         AlarmStates alarms = names -> names.stream().map(n -> new AlarmStates.AlarmState(n, alarm.get(), "Threshold Crossed",
                 RolloutFixtures.NOW.toEpochMilli())).toList();
-        return new LifecycleHookHandler(() -> config, deployments, (cluster, service, health) -> snapshot(), (url, expected, headers) -> {
+        return new LifecycleHookHandler(() -> {
+            if (broken.get()) {
+                throw new ConfigurationException("configuration: not valid JSON: Unexpected end-of-input");
+            }
+            return config;
+        }, deployments, (cluster, service, health) -> snapshot(), (url, expected, headers) -> {
             probes.add(Map.of("url", url, "headers", headers.toString()));
             return new RolloutSnapshot.SmokeResult(smokeAnswer.get().equals("200"), "GET " + url + " answered " + smokeAnswer.get());
         }, alarms, records, RolloutFixtures.clockAt(RolloutFixtures.NOW.plusSeconds(60)));
@@ -167,6 +175,27 @@ class LifecycleHookHandlerTest {
         ServiceDeploymentState d = deployments.add(REV2, "IN_PROGRESS", "PRODUCTION_TRAFFIC_SHIFT", RolloutFixtures.NOW.toEpochMilli());
         String other = payload(d, "PRODUCTION_TRAFFIC_SHIFT", "{}", null).replace("service/pushdeploy/web", "service/pushdeploy/other");
         assertEquals("{\"hookStatus\":\"FAILED\"}", invoke(other).toString());
+    }
+
+    /**
+     * A configuration that cannot be read (broken by hand during the deployment) is asked again, as an AWS error is, not
+     * failed: a failed hook would make ECS roll a healthy deployment back. The wait ends by the longest rollout deadline.
+     */
+    @Test
+    void aConfigurationThatCannotBeReadIsAskedAgainUntilTheLongestDeadline() {
+        ServiceDeploymentState d = deployments.add(REV2, "IN_PROGRESS", "PRODUCTION_TRAFFIC_SHIFT", RolloutFixtures.NOW.toEpochMilli());
+        broken.set(true);
+        JsonNode first = invoke(payload(d, "PRODUCTION_TRAFFIC_SHIFT", "{}", null));
+        assertEquals("IN_PROGRESS", first.path("hookStatus").asText(), first.toString());
+        assertTrue(records.find(d.arn()).isEmpty(), "nothing judged, nothing recorded");
+
+        long sinceLongAgo = RolloutFixtures.NOW.plusSeconds(60).toEpochMilli() - 1000L * Health.MAX_DEADLINE_SECONDS;
+        String details = first.path("hookDetails").toString().replaceAll("\"since\":\"\\d+\"", "\"since\":\"" + sinceLongAgo + "\"");
+        assertEquals("FAILED", invoke(payload(d, "PRODUCTION_TRAFFIC_SHIFT", "{}", details)).path("hookStatus").asText());
+
+        broken.set(false);
+        assertEquals("SUCCEEDED", invoke(payload(d, "PRODUCTION_TRAFFIC_SHIFT", "{}", first.path("hookDetails").toString()))
+                .path("hookStatus").asText(), "judged again once the document reads");
     }
 
     @Test
