@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
@@ -8,6 +9,7 @@ import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.SfnExecutions;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.ledger.LedgerReader;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
@@ -39,13 +41,14 @@ public final class PrepareHandler extends StepHandler<Preparer.Execution, Deploy
 
     private PrepareHandler(String configParameter, String table, Clock clock) {
         this(new SsmConfigSource(Aws::ssm, configParameter), new SfnExecutions(Aws::sfn), new EcrRegistry(Aws::ecr),
-                new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table), clock);
+                new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table),
+                new CloudWatchAlarmStates(Aws::cloudWatch), clock);
     }
 
     public PrepareHandler(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, EcsServices services,
-            TaskDefinitions taskDefinitions, LedgerReader ledger, Clock clock) {
+            TaskDefinitions taskDefinitions, LedgerReader ledger, AlarmStates alarms, Clock clock) {
         super(Preparer.Execution.class, "Prepare");
-        this.preparer = new Preparer(config, intents, registry, services, taskDefinitions, ledger, clock);
+        this.preparer = new Preparer(config, intents, registry, services, taskDefinitions, ledger, alarms, clock);
     }
 
     @Override

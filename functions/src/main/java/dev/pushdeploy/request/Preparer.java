@@ -18,6 +18,7 @@ import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.model.TaskDefinition.Container;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.request.ImageRegistry.Image;
+import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.rollout.ServiceReader;
 import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.secrets.Slots;
@@ -26,11 +27,13 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Prepare: turns an input's {@link Intent} into a {@link DeployRequest} and decides PROCEED,
- * IGNORED or REJECTED. It only reads (ECR, ECS, the ledger, the configuration): whatever it decides, nothing
- * in AWS has changed. Invalid input of any kind ends REJECTED with a reason naming the field;
+ * IGNORED or REJECTED. It only reads (ECR, ECS, the ledger, the configuration, the deployment alarms): whatever
+ * it decides, nothing in AWS has changed. Invalid input of any kind ends REJECTED with a reason naming the field;
  * only configuration and AWS failures propagate as exceptions.
  *
  * <p>The input is read from the execution itself (the text given to StartExecution, see
@@ -66,11 +69,13 @@ public final class Preparer {
     private final ServiceReader services;
     private final TaskDefinitions taskDefinitions;
     private final LedgerReader ledger;
+    private final AlarmStates alarms;
     private final Clock clock;
 
     public Preparer(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, ServiceReader services,
-            TaskDefinitions taskDefinitions, LedgerReader ledger, Clock clock) {
+            TaskDefinitions taskDefinitions, LedgerReader ledger, AlarmStates alarms, Clock clock) {
         this.config = config;
+        this.alarms = alarms;
         this.intents = intents;
         this.registry = registry;
         this.services = services;
@@ -263,6 +268,24 @@ public final class Preparer {
                 "service", service.key() + " is not a configured target"));
     }
 
+    /**
+     * Every alarm the target's rollouts are judged by exists: one CloudWatch does not know (misnamed in DeploymentAlarmNames,
+     * or deleted) would leave the rollout judged without it, its health passing unguarded.
+     */
+    private void requireAlarms(Target target) {
+        List<String> configured = target.health().alarms();
+        if (configured.isEmpty()) {
+            return;
+        }
+        Set<String> known = alarms.describe(configured).stream().map(AlarmStates.AlarmState::name).collect(Collectors.toSet());
+        List<String> missing = configured.stream().filter(name -> !known.contains(name)).toList();
+        if (!missing.isEmpty()) {
+            throw new InvalidRequestException("health.alarms", "CloudWatch has no alarm " + String.join(", ", missing) + " (of "
+                    + target.serviceKey() + "'s deployment alarms): its rollouts would be judged without it; create it, or"
+                    + " take it out of DeploymentAlarmNames");
+        }
+    }
+
     private String repositoryUri(Target target, String field) {
         return registry.repositoryUri(target.repository()).orElseThrow(() -> new InvalidRequestException(
                 field, "repository " + target.repository() + " does not exist in ECR"));
@@ -355,10 +378,12 @@ public final class Preparer {
     /** The request being built; ends as PROCEED or with the decision and reason. */
     private final class Draft {
         final String requestId;
+        final Target target;
         final DeployRequest.Builder request;
 
         Draft(Run run, Action action, String source, Target target, PipelineConfig pipeline) {
             this.requestId = run.requestId();
+            this.target = target;
             this.request = DeployRequest.builder()
                     .requestId(requestId).action(action).source(source)
                     .cluster(target.cluster()).service(target.service()).container(target.container())
@@ -421,6 +446,7 @@ public final class Preparer {
         }
 
         DeployRequest proceed() {
+            requireAlarms(target);
             return build(Decision.PROCEED, null);
         }
 

@@ -6,6 +6,7 @@ import dev.pushdeploy.model.DeployRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.adapter.json.InputParser;
 import dev.pushdeploy.ledger.InMemoryLedger;
 import dev.pushdeploy.ledger.MutableClock;
@@ -57,12 +58,16 @@ final class PrepareFixture {
         services = new FakeEcsServices("pushdeploy", "web", liveArn, true);
     }
 
+    /** Alarm names CloudWatch does not know; every other name it describes as OK. */
+    final java.util.Set<String> missingAlarms = new java.util.HashSet<>();
     /** Execution ARN → the text it was started with. */
     final Map<String, String> inputs = new java.util.HashMap<>();
 
     Preparer preparer() {
         return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument).withVersion(CONFIG_VERSION)),
-                arn -> InputParser.intent(inputs.get(arn), Pipeline.ofExecution(arn)), registry, services, taskDefinitions, ledger, clock);
+                arn -> InputParser.intent(inputs.get(arn), Pipeline.ofExecution(arn)), registry, services, taskDefinitions, ledger,
+                names -> names.stream().filter(name -> !missingAlarms.contains(name))
+                        .map(name -> new AlarmStates.AlarmState(name, "OK", null, 0)).toList(), clock);
     }
 
     DeployRequest prepare(String json) {

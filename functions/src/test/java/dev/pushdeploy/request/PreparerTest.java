@@ -236,6 +236,30 @@ class PreparerTest {
         assertTrue(r.decisionReason().endsWith("(request exec-2)"), r.decisionReason());
     }
 
+    /**
+     * An alarm the target's rollouts are judged by that CloudWatch does not have (misnamed in DeploymentAlarmNames, or
+     * deleted since) is refused before anything changes, for a push, a rotation and a rollback alike; an IGNORED push
+     * does nothing and asks nothing.
+     */
+    @Test
+    void aDeploymentAlarmCloudWatchDoesNotHaveIsRefusedBeforeAnythingChanges() {
+        world.missingAlarms.add(SampleStack.RESPONSE_TIME_ALARM);
+        DeployRequest push = world.prepare(push("v1.1.0", NEW_DIGEST), "exec-push");
+        assertEquals(Decision.REJECTED, push.decision());
+        assertEquals("health.alarms: CloudWatch has no alarm " + SampleStack.RESPONSE_TIME_ALARM + " (of pushdeploy/web's deployment"
+                + " alarms): its rollouts would be judged without it; create it, or take it out of DeploymentAlarmNames",
+                push.decisionReason());
+        assertEquals(Decision.REJECTED, world.prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}", "exec-rotate").decision());
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v2);
+        assertEquals(Decision.REJECTED, world.prepare(rollbackTo(world.liveArn), "exec-back").decision());
+        assertEquals(Decision.IGNORED, world.prepare(push("latest", NEW_DIGEST), "exec-latest").decision(), "an ignored push is not refused");
+
+        world.missingAlarms.clear();
+        DeployRequest again = world.prepare(rollbackTo(world.liveArn), "exec-back-2");
+        assertEquals(Decision.PROCEED, again.decision(), again.decisionReason());
+    }
+
     @Test
     void manualDeployByDigestWithRepositoryUriAndService() {
         DeployRequest r = world.prepare("""

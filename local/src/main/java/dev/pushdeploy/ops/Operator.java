@@ -6,6 +6,7 @@ import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.config.Target;
@@ -16,6 +17,7 @@ import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.release.ReleaseDerivation;
 import dev.pushdeploy.release.RevisionChange;
 import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
+import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.secrets.Slots;
 import java.time.Clock;
@@ -32,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Deployment;
@@ -63,6 +66,7 @@ public final class Operator {
     private final EcsClient ecs;
     private final EcrClient ecr;
     private final ElasticLoadBalancingV2Client elb;
+    private final AlarmStates alarms;
     private final DynamoLedger ledger;
     private final ConfigSource config;
     private final Clock clock;
@@ -74,6 +78,7 @@ public final class Operator {
         this.ecs = connection.client(EcsClient.builder());
         this.ecr = connection.client(EcrClient.builder());
         this.elb = connection.client(ElasticLoadBalancingV2Client.builder());
+        this.alarms = new CloudWatchAlarmStates(() -> connection.client(CloudWatchClient.builder()));
         this.ledger = new DynamoLedger(connection.client(DynamoDbClient.builder()), pipeline.table());
         this.config = new SsmConfigSource(connection.client(SsmClient.builder()), pipeline.configParameter());
         this.clock = clock;
@@ -176,7 +181,7 @@ public final class Operator {
      */
     public Reports.Diff diff(Target target, String image) {
         ObjectNode input = Json.object().put("action", "deploy").put("service", target.serviceKey()).put("image", image);
-        return new ReleasePreview(config, new EcrRegistry(ecr), new SdkEcsServices(ecs), ledger, new EcsTaskDefinitions(ecs), clock)
+        return new ReleasePreview(config, new EcrRegistry(ecr), new SdkEcsServices(ecs), ledger, new EcsTaskDefinitions(ecs), alarms, clock)
                 .diff(target, input, pipeline.executionArn("preview-" + clock.millis()));
     }
 

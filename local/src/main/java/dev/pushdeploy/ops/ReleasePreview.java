@@ -11,6 +11,7 @@ import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.SecretSlot;
 import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.release.ReleaseDerivation;
+import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.release.RevisionChange;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.request.ImageRegistry;
@@ -44,15 +45,17 @@ final class ReleasePreview {
     private final ServiceReader services;
     private final LedgerReader ledger;
     private final TaskDefinitions taskDefinitions;
+    private final AlarmStates alarms;
     private final Clock clock;
 
     ReleasePreview(ConfigSource config, ImageRegistry registry, ServiceReader services, LedgerReader ledger,
-                   TaskDefinitions taskDefinitions, Clock clock) {
+                   TaskDefinitions taskDefinitions, AlarmStates alarms, Clock clock) {
         this.config = config;
         this.registry = registry;
         this.services = services;
         this.ledger = ledger;
         this.taskDefinitions = readOnly(taskDefinitions);
+        this.alarms = alarms;
         this.clock = clock;
     }
 
@@ -88,7 +91,7 @@ final class ReleasePreview {
     Reports.Diff diff(Target target, ObjectNode deployInput, String executionArn) {
         String input = deployInput.toString();
         Preparer preparer = new Preparer(config, arn -> InputParser.intent(input, Pipeline.ofExecution(arn)), registry, services,
-                taskDefinitions, ledger, clock);
+                taskDefinitions, ledger, alarms, clock);
         String requestId = executionArn.substring(executionArn.lastIndexOf(':') + 1);
         DeployRequest request = preparer.prepare(new Preparer.Execution(executionArn, requestId, clock.instant().toString()));
         String live = Revisions.shortName(request.previousTaskDefinition());

@@ -1,5 +1,6 @@
 package dev.pushdeploy.handler;
 
+import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import static dev.pushdeploy.handler.RequestLedgerEvents.V1_0_0;
 import static dev.pushdeploy.handler.RequestLedgerEvents.V1_1_0;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
@@ -219,6 +221,7 @@ class PrepareHandlerIT {
                 new SdkEcsServices(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new EcsTaskDefinitions(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new DynamoLedger(world.emulator.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder))), World.TABLE),
+                new CloudWatchAlarmStates(() -> world.emulator.client(CloudWatchClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 Clock.systemUTC());
         String before = snapshot();
 

@@ -160,6 +160,9 @@ public final class EcsSimulator implements Route, Agenda {
         if (request.path().equals(DESCRIBE_ALARMS)) {
             return Optional.of(describeAlarms(request));
         }
+        if (request.path().equals(DELETE_ALARMS)) {
+            return Optional.of(deleteAlarms(request));
+        }
         String target = request.header("X-Amz-Target");
         if (target != null && target.startsWith(ECS_TARGET)) {
             if (request.header(ExecutionScope.INTERNAL_HEADER) == null
@@ -344,19 +347,45 @@ public final class EcsSimulator implements Route, Agenda {
         alarms.addAll(names);
     }
 
+    /** DeleteAlarms, as an operator deletes one of the stack's alarms: it is gone from DescribeAlarms. */
+    static final String DELETE_ALARMS = "/service/GraniteServiceVersion20100801/operation/DeleteAlarms";
+
+    private AwsResponse deleteAlarms(AwsRequest request) {
+        List<String> named = alarmNames(request);
+        if (named == null) {
+            return AwsResponse.text(400, "not CBOR");
+        }
+        alarms.removeAll(named);
+        return cborAnswer(new byte[] {(byte) 0xa0});
+    }
+
+    /** The request's AlarmNames; null when its body is not CBOR. */
+    private static List<String> alarmNames(AwsRequest request) {
+        List<String> named = new ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser parser = CBOR.createParser(request.body())) {
+            JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper(CBOR).readTree(parser);
+            if (body != null) {
+                body.path("AlarmNames").forEach(n -> named.add(n.asText()));
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        return named;
+    }
+
+    private static AwsResponse cborAnswer(byte[] body) {
+        return new AwsResponse(200, Map.of("Content-Type", List.of("application/cbor"), "smithy-protocol", List.of("rpc-v2-cbor"),
+                "x-amzn-RequestId", List.of(UUID.randomUUID().toString())), body);
+    }
+
     /**
      * DescribeAlarms by name: the stack's alarms as metric alarms, ALARM while the simulation has one in
      * ALARM (the alarm-in-bake scenario), else OK. Unknown names are left out, as CloudWatch does.
      */
     private AwsResponse describeAlarms(AwsRequest request) {
-        List<String> asked = new ArrayList<>();
-        try (com.fasterxml.jackson.core.JsonParser parser = CBOR.createParser(request.body())) {
-            JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper(CBOR).readTree(parser);
-            if (body != null) {
-                body.path("AlarmNames").forEach(n -> asked.add(n.asText()));
-            }
-        } catch (java.io.IOException e) {
-            return AwsResponse.text(400, "not CBOR: " + e.getMessage());
+        List<String> asked = alarmNames(request);
+        if (asked == null) {
+            return AwsResponse.text(400, "not CBOR");
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (com.fasterxml.jackson.dataformat.cbor.CBORGenerator cbor = CBOR.createGenerator(out)) {
@@ -385,8 +414,7 @@ public final class EcsSimulator implements Route, Agenda {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new AwsResponse(200, Map.of("Content-Type", List.of("application/cbor"), "smithy-protocol", List.of("rpc-v2-cbor"),
-                "x-amzn-RequestId", List.of(UUID.randomUUID().toString())), out.toByteArray());
+        return cborAnswer(out.toByteArray());
     }
 
     /** The header of the template's test listener rule. */

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** What the end-to-end tests do and read: pushes through the whole workflow, and the stack's state after. */
@@ -367,6 +368,10 @@ final class Workflow {
 
     SsmClient ssm() {
         return ssm;
+    }
+
+    CloudWatchClient cloudWatch() {
+        return runtime.clients().build(CloudWatchClient.builder());
     }
 
     /** How many times a Task is attempted on an error none of its retriers names (a crash): 1 + States.ALL's MaxAttempts. */

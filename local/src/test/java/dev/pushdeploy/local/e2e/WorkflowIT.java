@@ -168,6 +168,24 @@ class WorkflowIT {
         assertEquals(List.of(), workflow.runtime.simulator().deploymentStarts());
     }
 
+    /**
+     * A deployment alarm deleted after the stack was deployed (or misnamed in DeploymentAlarmNames): the push is refused by
+     * Prepare, naming the alarm, before anything changes, instead of a rollout judged without it.
+     */
+    @Test
+    void aPushWhoseDeploymentAlarmNoLongerExistsIsRejectedWithoutASingleWrite() {
+        String alarm = workflow.web.target().health().alarms().get(0);
+        workflow.cloudWatch().deleteAlarms(r -> r.alarmNames(alarm));
+
+        RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
+
+        assertEquals("REJECTED", result.outcome(), result.reason());
+        assertTrue(result.reason().contains("CloudWatch has no alarm " + alarm + " "), result.reason());
+        assertEquals(List.of(), result.writes());
+        assertEquals(List.of(), workflow.history());
+        assertEquals(List.of(), workflow.runtime.simulator().deploymentStarts());
+    }
+
     @Test
     void aDuplicateEcrEventIsIgnored() {
         String event = workflow.pushEvent("v1.1.0");
