@@ -469,8 +469,16 @@ public final class RolloutVerdict {
                 + ", " + d.runningCount() + "/" + d.desiredCount() + " tasks running"
                 + (o.snapshot().service().targetGroupArns().isEmpty() ? "" : ", " + targets + " targets healthy")
                 + (o.shiftsTraffic() ? ", production traffic " + percent(o.productionPercent()) : "")
-                + (o.snapshot().alarms().isEmpty() ? "" : ", " + o.snapshot().alarms().size() + " alarm(s) not in ALARM")
+                + alarmsSummary(o.snapshot().alarms())
                 + (o.snapshot().smoke() == null ? "" : ", smoke check: " + o.snapshot().smoke().detail());
+    }
+
+    /** How many alarms judged the rollout, and which ones CloudWatch no longer has (deleted during the run: not judged). */
+    private static String alarmsSummary(List<AlarmStates.AlarmState> alarms) {
+        long judged = alarms.stream().filter(AlarmStates.AlarmState::exists).count();
+        List<String> gone = alarms.stream().filter(a -> !a.exists()).map(AlarmStates.AlarmState::name).toList();
+        return (judged == 0 ? "" : ", " + judged + " alarm(s) not in ALARM")
+                + (gone.isEmpty() ? "" : ", alarm(s) " + String.join(", ", gone) + " no longer exist (not judged)");
     }
 
     private static String strategyName(Observation o) {

@@ -142,6 +142,12 @@ public final class Snapshots {
         return this;
     }
 
+    /** An alarm the run is judged by that CloudWatch no longer has. */
+    Snapshots missingAlarm(String name) {
+        alarms.add(AlarmStates.AlarmState.missing(name));
+        return this;
+    }
+
     Snapshots alarm(String name, String state, long since) {
         alarms.add(new AlarmStates.AlarmState(name, state, "Threshold Crossed: 1 datapoint [12.5] was greater than 5.0", since));
         return this;

@@ -93,7 +93,7 @@ public final class SdkRolloutObserver implements RolloutObserver {
     @Override
     public RolloutSnapshot observe(String cluster, String service, Health health, Rollout rollout) {
         RolloutSnapshot base = observe(cluster, service, health);
-        List<AlarmStates.AlarmState> states = health.alarms().isEmpty() ? List.of() : alarms.describe(health.alarms());
+        List<AlarmStates.AlarmState> states = health.alarms().isEmpty() ? List.of() : alarms.describeEach(health.alarms());
         ServiceDeploymentState deployment = serviceDeployment(cluster, service, base.service(), rollout);
         HookRecords.HookRecord hook = null;
         if (deployment != null && hooks != null && base.service().strategy().shiftsTraffic()) {

@@ -336,6 +336,24 @@ class AccountingIT {
         assertFalse(workflow.lockHeld());
     }
 
+    /**
+     * Case 7f: one of the deployment alarms deleted during the rollout (CloudWatch's DeleteAlarms, as an operator runs it):
+     * Prepare found them all, the checks no longer can; the run goes on by the others and its reason names the one not
+     * judged, instead of counting the alarms that are left as if they were all.
+     */
+    @Test
+    void aDeploymentAlarmDeletedDuringTheRolloutIsNamedAsNotJudged() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        List<String> alarms = workflow.web.target().health().alarms();
+        RunResult result = duringTheRollout(workflow, "alarm-gone", () -> workflow.cloudWatch().deleteAlarms(r -> r.alarmNames(alarms.get(1))));
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        assertTrue(result.reason().contains(", 1 alarm(s) not in ALARM, alarm(s) " + alarms.get(1) + " no longer exist (not judged)"),
+                result.reason());
+        assertEquals("SUCCEEDED", only(workflow.historyOf("alarm-gone")).get("outcome").s());
+        assertFalse(workflow.lockHeld());
+    }
+
     /** A slow push named {@code name} whose first rollout check waits until {@code byHand} was done; how it ended. */
     private static RunResult duringTheRollout(Workflow workflow, String name, Runnable byHand) throws Exception {
         LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");
