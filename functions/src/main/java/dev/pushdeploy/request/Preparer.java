@@ -27,8 +27,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Prepare: turns an input's {@link Intent} into a {@link DeployRequest} and decides PROCEED,
@@ -277,8 +275,8 @@ public final class Preparer {
         if (configured.isEmpty()) {
             return;
         }
-        Set<String> known = alarms.describe(configured).stream().map(AlarmStates.AlarmState::name).collect(Collectors.toSet());
-        List<String> missing = configured.stream().filter(name -> !known.contains(name)).toList();
+        List<String> missing = alarms.describeEach(configured).stream().filter(a -> !a.exists()).map(AlarmStates.AlarmState::name)
+                .toList();
         if (!missing.isEmpty()) {
             throw new InvalidRequestException("health.alarms", "CloudWatch has no alarm " + String.join(", ", missing) + " (of "
                     + target.serviceKey() + "'s deployment alarms): its rollouts would be judged without it; create it, or"
