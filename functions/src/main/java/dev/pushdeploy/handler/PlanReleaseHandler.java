@@ -2,9 +2,11 @@ package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.EcrRegistry;
+import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.json.ManifestParser;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.ReleasePlan;
 import dev.pushdeploy.request.ImageRegistry;
@@ -29,12 +31,12 @@ public final class PlanReleaseHandler extends StepHandler<PlanReleaseHandler.Inp
     }
 
     private PlanReleaseHandler(String configParameter) {
-        this(new SsmConfigSource(Aws::ssm, configParameter), new EcrRegistry(Aws::ecr));
+        this(new SsmConfigSource(Aws::ssm, configParameter), new EcrRegistry(Aws::ecr), new CloudWatchAlarmStates(Aws::cloudWatch));
     }
 
-    public PlanReleaseHandler(ConfigSource config, ImageRegistry registry) {
+    public PlanReleaseHandler(ConfigSource config, ImageRegistry registry, AlarmStates alarms) {
         super(Input.class, "PlanRelease");
-        this.planner = new ReleasePlanner(config, registry);
+        this.planner = new ReleasePlanner(config, registry, alarms);
     }
 
     /** A release of the first configured service's priming image (not in its repository: planning stops at ECR's answer). */

@@ -266,24 +266,6 @@ public final class Preparer {
                 "service", service.key() + " is not a configured target"));
     }
 
-    /**
-     * Every alarm the target's rollouts are judged by exists: one CloudWatch does not know (misnamed in DeploymentAlarmNames,
-     * or deleted) would leave the rollout judged without it, its health passing unguarded.
-     */
-    private void requireAlarms(Target target) {
-        List<String> configured = target.health().alarms();
-        if (configured.isEmpty()) {
-            return;
-        }
-        List<String> missing = alarms.describeEach(configured).stream().filter(a -> !a.exists()).map(AlarmStates.AlarmState::name)
-                .toList();
-        if (!missing.isEmpty()) {
-            throw new InvalidRequestException("health.alarms", "CloudWatch has no alarm " + String.join(", ", missing) + " (of "
-                    + target.serviceKey() + "'s deployment alarms): its rollouts would be judged without it; create it, or"
-                    + " take it out of DeploymentAlarmNames");
-        }
-    }
-
     private String repositoryUri(Target target, String field) {
         return registry.repositoryUri(target.repository()).orElseThrow(() -> new InvalidRequestException(
                 field, "repository " + target.repository() + " does not exist in ECR"));
@@ -444,7 +426,7 @@ public final class Preparer {
         }
 
         DeployRequest proceed() {
-            requireAlarms(target);
+            DeploymentAlarms.require(alarms, target, "health.alarms");
             return build(Decision.PROCEED, null);
         }
 

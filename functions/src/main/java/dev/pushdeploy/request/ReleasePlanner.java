@@ -4,6 +4,7 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.model.ReleasePlan;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,8 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Validates a release manifest and pins it: every entry names a configured service and an image of
- * that service's repository that exists in ECR (a tag is resolved to its digest now, so the release
+ * Validates a release manifest and pins it: every entry names a configured service, whose deployment alarms exist,
+ * and an image of that service's repository that exists in ECR (a tag is resolved to its digest now, so the release
  * deploys what was asked at this moment), one entry per service. Reads only; a manifest that cannot
  * be released is rejected, naming the field, before anything is written or started.
  */
@@ -32,10 +33,12 @@ public final class ReleasePlanner {
 
     private final ConfigSource config;
     private final ImageRegistry registry;
+    private final AlarmStates alarms;
 
-    public ReleasePlanner(ConfigSource config, ImageRegistry registry) {
+    public ReleasePlanner(ConfigSource config, ImageRegistry registry, AlarmStates alarms) {
         this.config = config;
         this.registry = registry;
+        this.alarms = alarms;
     }
 
     public ReleasePlan plan(String release, ReleaseManifest manifest) {
@@ -61,6 +64,7 @@ public final class ReleasePlanner {
                 throw new InvalidRequestException(field + ".service", target.serviceKey() + " is named twice; a release deploys one image per service");
             }
             String image = image(target, entry.image(), field + ".image");
+            DeploymentAlarms.require(alarms, target, field + ".service");
             String execution = executionName(release, target.service());
             if (!executions.add(execution)) {
                 throw new InvalidRequestException(field + ".service", "the execution name " + execution + " would repeat; use a shorter release name");

@@ -32,7 +32,11 @@ class ReleasePlannerTest {
             .repository("web").image("web", WEB_DIGEST, "v1.4.0", PUSHED)
             .repository("api").image("api", API_DIGEST, "v2.0.0", PUSHED)
             .repository("unmapped");
-    final ReleasePlanner planner = new ReleasePlanner(ConfigSource.of(ConfigParser.parse(TWO_SERVICES)), registry);
+    /** Alarm names CloudWatch does not know; every other name it describes as OK. */
+    final java.util.Set<String> missingAlarms = new java.util.HashSet<>();
+    final ReleasePlanner planner = new ReleasePlanner(ConfigSource.of(ConfigParser.parse(TWO_SERVICES)), registry,
+            names -> names.stream().filter(name -> !missingAlarms.contains(name))
+                    .map(name -> new dev.pushdeploy.rollout.AlarmStates.AlarmState(name, "OK", null, 0)).toList());
 
     static ReleaseManifest manifest(String reason, String... serviceImage) {
         List<ReleaseManifest.Entry> entries = new ArrayList<>();
@@ -100,5 +104,20 @@ class ReleasePlannerTest {
         assertEquals("r1-web", ReleasePlanner.executionName("r1", "web"));
         assertEquals("r1-my-api", ReleasePlanner.executionName("r1", "my.api"));
         assertEquals(71, ReleasePlanner.executionName("r".repeat(40), "s".repeat(64)).length());
+    }
+
+    /** A release whose services' deployment alarms CloudWatch lacks one of is refused before any deployment starts. */
+    @Test
+    void aServiceWhoseDeploymentAlarmDoesNotExistIsRejectedBeforeAnythingStarts() {
+        missingAlarms.add(SampleStack.ERROR_RATE_ALARM);
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> planner.plan("shop-1",
+                manifest(null, "pushdeploy/api", "api:v2.0.0", "pushdeploy/web", "web:v1.4.0")));
+        assertEquals("services[1].service: CloudWatch has no alarm " + SampleStack.ERROR_RATE_ALARM + " (of pushdeploy/web's"
+                + " deployment alarms): its rollouts would be judged without it; create it, or take it out of DeploymentAlarmNames",
+                e.getMessage());
+
+        missingAlarms.clear();
+        assertEquals(2, planner.plan("shop-1", manifest(null, "pushdeploy/api", "api:v2.0.0", "pushdeploy/web", "web:v1.4.0"))
+                .services().size());
     }
 }

@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -195,6 +196,28 @@ class ReleaseIT {
         assertEquals(api.initialTaskDefinition(), live(api));
         assertTrue(releaseRecord(name).isEmpty());
         assertEquals(List.of(), runtime.notifications());
+    }
+
+    /**
+     * A release while one of web's deployment alarms was deleted: the planner refuses it naming the service, before any
+     * deployment starts (each service's Prepare would refuse its own, but only after the others had started).
+     */
+    @Test
+    void aReleaseWhoseServiceLacksADeploymentAlarmIsRejectedBeforeAnyDeploymentStarts() {
+        String alarm = web.target().health().alarms().get(0);
+        runtime.clients().build(CloudWatchClient.builder()).deleteAlarms(r -> r.alarmNames(alarm));
+
+        LocalRuntime.Release release = runtime.release("shop-9", MANIFEST, Scenario.HEALTHY);
+
+        JsonNode d = release.description();
+        assertEquals("FAILED", d.path("status").asText(), d.toString());
+        assertEquals("REJECTED", d.path("error").asText(), d.toString());
+        assertTrue(d.path("cause").asText().contains("services[0].service: CloudWatch has no alarm " + alarm + " "), d.path("cause").asText());
+        assertEquals(List.of(), release.writes());
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        assertEquals(0, sfn.listExecutions(r -> r.stateMachineArn(runtime.stack().stateMachineArn())).executions().size());
+        assertEquals(web.initialTaskDefinition(), live(web));
+        assertEquals(api.initialTaskDefinition(), live(api));
     }
 
     private String live(StackOutputs.Service service) {
