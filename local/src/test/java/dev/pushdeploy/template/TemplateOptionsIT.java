@@ -713,7 +713,8 @@ class TemplateOptionsIT {
                         "xray:PutTelemetryRecords", "xray:PutTraceSegments"),
                 grants.keySet());
         Map<String, Set<String>> planner = grants(v, "PlanReleaseFunctionRole");
-        assertEquals(Set.of("ecr:DescribeImages", "ecr:DescribeRepositories"), planner.keySet());
+        assertEquals(Set.of("cloudwatch:DescribeAlarms", "ecr:DescribeImages", "ecr:DescribeRepositories"), planner.keySet(),
+                "the images, and the deployment alarms that must exist");
         assertEquals(2, planner.get("ecr:DescribeImages").size(), "the two repositories: " + planner);
     }
 
