@@ -3,6 +3,7 @@ package dev.pushdeploy.handler;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
 import dev.pushdeploy.adapter.aws.DynamoHookRecords;
+import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.SdkRolloutObserver;
 import dev.pushdeploy.adapter.aws.SdkServiceDeployments;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
@@ -17,6 +18,7 @@ import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.rollout.HookRecords;
 import dev.pushdeploy.rollout.LifecycleHook;
 import dev.pushdeploy.rollout.RolloutObserver;
+import dev.pushdeploy.rollout.RolloutWatches;
 import dev.pushdeploy.rollout.ServiceDeployments;
 import dev.pushdeploy.rollout.TestListenerProbe;
 import java.time.Clock;
@@ -61,16 +63,21 @@ public final class LifecycleHookHandler extends StepHandler<LifecycleHookHandler
 
     /** Wired from the environment, reading time from {@code clock}. */
     public LifecycleHookHandler(Clock clock) {
+        this(Env.require(Env.TABLE_NAME), clock);
+    }
+
+    private LifecycleHookHandler(String table, Clock clock) {
         this(new SsmConfigSource(Aws::ssm, Env.require(Env.CONFIG_PARAMETER)), new SdkServiceDeployments(Aws::ecs),
                 new SdkRolloutObserver(Aws.ecs(), Aws.elb(), HttpSmokeCheck.withDefaultTimeouts()),
                 HttpSmokeCheck.withDefaultTimeouts(), new CloudWatchAlarmStates(Aws::cloudWatch),
-                new DynamoHookRecords(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), clock);
+                new DynamoHookRecords(Aws.dynamoDb(), table), new DynamoRolloutWatches(Aws.dynamoDb(), table), clock);
     }
 
+    /** @param watches where the run that started a deployment left its watch (the configuration version it reads) */
     public LifecycleHookHandler(ConfigSource config, ServiceDeployments deployments, RolloutObserver observer, TestListenerProbe probe,
-                                AlarmStates alarms, HookRecords records, Clock clock) {
+                                AlarmStates alarms, HookRecords records, RolloutWatches watches, Clock clock) {
         super(Event.class, "LifecycleHook");
-        this.hook = new LifecycleHook(config, deployments, observer, probe, alarms, records, clock);
+        this.hook = new LifecycleHook(config, deployments, observer, probe, alarms, records, watches, clock);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.config.Target;
+import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.log.StepLog;
@@ -32,6 +33,11 @@ import java.util.stream.Collectors;
  * does not change the answer; so is a configuration that cannot be read (a document broken by hand:
  * the workflow's own checks read the version their run was prepared with, and its deadline bounds the
  * wait). A service missing from the configuration is answered FAILED: nothing would judge its rollout.
+ *
+ * <p>The configuration is the version the run that started the deployment was prepared with, read from the run's
+ * watch ({@link RolloutWatches}) when the watch names this service deployment (or none): a change made while ECS
+ * shifts traffic applies from the next run, as for the run's own checks. A deployment no run of ours watches (one
+ * started by hand, the moments before the run's first watch) is judged by the current document.
  */
 public final class LifecycleHook {
     private final ConfigSource config;
@@ -40,16 +46,18 @@ public final class LifecycleHook {
     private final TestListenerProbe probe;
     private final AlarmStates alarms;
     private final HookRecords records;
+    private final RolloutWatches watches;
     private final Clock clock;
 
     public LifecycleHook(ConfigSource config, ServiceDeployments deployments, RolloutObserver observer, TestListenerProbe probe,
-                         AlarmStates alarms, HookRecords records, Clock clock) {
+                         AlarmStates alarms, HookRecords records, RolloutWatches watches, Clock clock) {
         this.config = config;
         this.deployments = deployments;
         this.observer = observer;
         this.probe = probe;
         this.alarms = alarms;
         this.records = records;
+        this.watches = watches;
         this.clock = clock;
     }
 
@@ -57,7 +65,7 @@ public final class LifecycleHook {
         String serviceKey = request.serviceKey();
         Target target;
         try {
-            target = serviceKey == null ? null : config.load().targets().stream()
+            target = serviceKey == null ? null : config.load(runVersion(request, log)).targets().stream()
                     .filter(t -> t.serviceKey().equals(serviceKey)).findFirst().orElse(null);
         } catch (ConfigurationException e) {
             HookVerdict.Decision waiting = HookVerdict.unobserved(request.stage(), clock.millis(), Health.MAX_DEADLINE_SECONDS,
@@ -88,6 +96,25 @@ public final class LifecycleHook {
             record(request, serviceKey, decision, percent, log);
         }
         return decision.answer();
+    }
+
+    /**
+     * The configuration version of the run whose watch names this service deployment, or names none (a move whose
+     * service deployment ECS did not report); null (the current document) when no run watches the service, the watch
+     * is another deployment's, or it cannot be read.
+     */
+    private Long runVersion(HookRequest request, StepLog log) {
+        String[] key = request.serviceKey().split("/", 2);
+        try {
+            return watches.find(key[0], key[1])
+                    .filter(w -> w.rollout().serviceDeploymentArn() == null
+                            || w.rollout().serviceDeploymentArn().equals(request.serviceDeploymentArn()))
+                    .map(w -> w.request().configVersion()).orElse(null);
+        } catch (TransientException | AwsFailureException e) {
+            log.warn("lifecycle hook could not read the run's watch: judged by the current configuration",
+                    "serviceDeployment", request.serviceDeploymentArn(), "error", e.getMessage());
+            return null;
+        }
     }
 
     private HookVerdict.Observation observe(HookRequest request, Target target, ServiceDeploymentState deployment) {

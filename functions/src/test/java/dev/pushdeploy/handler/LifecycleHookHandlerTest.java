@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.adapter.json.ConfigParser;
+import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.error.ConfigurationException;
@@ -15,9 +16,14 @@ import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.rollout.FakeServiceDeployments;
+import dev.pushdeploy.error.TransientException;
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.InMemoryHookRecords;
+import dev.pushdeploy.rollout.InMemoryRolloutWatches;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.rollout.RolloutSnapshot;
+import dev.pushdeploy.rollout.RolloutWatches;
+import dev.pushdeploy.rollout.Watch;
 import dev.pushdeploy.rollout.ServiceDeploymentState;
 import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.config.Strategy;
@@ -29,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The hook as ECS calls it: its payload in, {@code hookStatus} out, the record written. */
 class LifecycleHookHandlerTest {
@@ -50,18 +58,37 @@ class LifecycleHookHandlerTest {
     final PipelineConfig config = ConfigParser.parse(CONFIG);
     final java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
 
-    LifecycleHookHandler handler() {
-        AlarmStates alarms = names -> names.stream().map(n -> new AlarmStates.AlarmState(n, alarm.get(), "Threshold Crossed",
-                RolloutFixtures.NOW.toEpochMilli())).toList();
-        return new LifecycleHookHandler(() -> {
-            if (broken.get()) {
+    final InMemoryRolloutWatches watches = new InMemoryRolloutWatches();
+    /** The configuration versions the hook read (null: the current document). */
+    final List<Long> versions = new ArrayList<>();
+    /** The current document; the versions a run pinned read as they were. */
+    final ConfigSource source = new ConfigSource() {
+        @Override
+        public PipelineConfig load() {
+            return load(null);
+        }
+
+        @Override
+        public PipelineConfig load(Long version) {
+            versions.add(version);
+            if (broken.get() && version == null) {
                 throw new ConfigurationException("configuration: not valid JSON: Unexpected end-of-input");
             }
             return config;
-        }, deployments, (cluster, service, health) -> snapshot(), (url, expected, headers) -> {
+        }
+    };
+
+    LifecycleHookHandler handler() {
+        return handler(watches);
+    }
+
+    LifecycleHookHandler handler(RolloutWatches runs) {
+        AlarmStates alarms = names -> names.stream().map(n -> new AlarmStates.AlarmState(n, alarm.get(), "Threshold Crossed",
+                RolloutFixtures.NOW.toEpochMilli())).toList();
+        return new LifecycleHookHandler(source, deployments, (cluster, service, health) -> snapshot(), (url, expected, headers) -> {
             probes.add(Map.of("url", url, "headers", headers.toString()));
             return new RolloutSnapshot.SmokeResult(smokeAnswer.get().equals("200"), "GET " + url + " answered " + smokeAnswer.get());
-        }, alarms, records, RolloutFixtures.clockAt(RolloutFixtures.NOW.plusSeconds(60)));
+        }, alarms, records, runs, RolloutFixtures.clockAt(RolloutFixtures.NOW.plusSeconds(60)));
     }
 
     /** Revision 2 (canary) runs two tasks in the alternate group beside revision 1. */
@@ -94,8 +121,12 @@ class LifecycleHookHandlerTest {
     }
 
     JsonNode invoke(String payload) {
+        return invoke(handler(), payload);
+    }
+
+    static JsonNode invoke(LifecycleHookHandler handler, String payload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler().handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
+        handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
         return Trees.tree(out.toString(StandardCharsets.UTF_8));
     }
 
@@ -201,5 +232,60 @@ class LifecycleHookHandlerTest {
     @Test
     void somethingElseThanEcsPayloadIsAnInvalidRequest() {
         assertThrows(InvalidRequestException.class, () -> invoke("{\"detail\": {}}"));
+    }
+
+    /**
+     * The document a stage is judged by: the version the run that started the deployment was prepared with, read from
+     * the run's watch when it names this deployment or none; the current one when no run watches the service or the
+     * watch is another deployment's. The current document is broken here, so each row also says whether a stage
+     * survives a hand edit made while ECS shifts traffic.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "this deployment's run,      this,    3,     SUCCEEDED",
+        "a run that reported none,   none,    3,     SUCCEEDED",
+        "another deployment's run,   another, ,      IN_PROGRESS",
+        "no run,                     absent,  ,      IN_PROGRESS"})
+    void aStageIsJudgedByTheConfigurationVersionOfTheRunThatStartedTheDeployment(String row, String watched, Long version,
+                                                                               String status) {
+        ServiceDeploymentState d = deployments.add(REV2, "IN_PROGRESS", "PRODUCTION_TRAFFIC_SHIFT", RolloutFixtures.NOW.toEpochMilli());
+        String arn = switch (watched) {
+            case "this" -> d.arn();
+            case "another" -> "arn:aws:ecs:us-east-1:123456789012:service-deployment/pushdeploy/web/older";
+            default -> null;
+        };
+        if (!watched.equals("absent")) {
+            watches.register(new Watch("t1", RolloutFixtures.request(REV1, 600).toBuilder().configVersion(3L).build(),
+                    new Rollout("ecs-svc/2", REV2, 0, Long.MAX_VALUE, true, arn), null, Long.MAX_VALUE));
+        }
+        broken.set(true);
+
+        assertEquals(status, invoke(payload(d, "PRODUCTION_TRAFFIC_SHIFT", "{}", null)).path("hookStatus").asText(), row);
+        assertEquals(java.util.Collections.singletonList(version), versions, row);
+    }
+
+    /** A watch that cannot be read leaves the stage to the current document, as before the run's version was carried. */
+    @Test
+    void aWatchThatCannotBeReadLeavesTheStageToTheCurrentDocument() {
+        ServiceDeploymentState d = deployments.add(REV2, "IN_PROGRESS", "PRODUCTION_TRAFFIC_SHIFT", RolloutFixtures.NOW.toEpochMilli());
+        RolloutWatches throttled = new RolloutWatches() {
+            @Override
+            public void register(Watch watch) {
+                throw new AssertionError("the hook registers no watch");
+            }
+
+            @Override
+            public java.util.Optional<Watch> find(String cluster, String service) {
+                throw new TransientException("dynamodb:GetItem watch of " + cluster + "/" + service + " failed transiently: throttled", null);
+            }
+
+            @Override
+            public void remove(String cluster, String service, String token) {
+                throw new AssertionError("the hook removes no watch");
+            }
+        };
+
+        assertEquals("SUCCEEDED", invoke(handler(throttled), payload(d, "PRODUCTION_TRAFFIC_SHIFT", "{}", null)).path("hookStatus").asText());
+        assertEquals(java.util.Collections.singletonList((Long) null), versions);
     }
 }

@@ -28,28 +28,13 @@ class RolloutWatcherTest {
             {"targets": [{"repository": "web", "cluster": "pushdeploy", "service": "web", "container": "app"}]}""";
 
     final AtomicReference<Snapshots> observed = new AtomicReference<>();
-    final Map<String, Watch> watches = new HashMap<>();
     final List<String> resumed = new ArrayList<>();
     final Map<String, Boolean> waiting = new HashMap<>();
     /** The lease lengths the checks asked for. */
     final List<Integer> leases = new ArrayList<>();
     final java.util.concurrent.atomic.AtomicBoolean lockLost = new java.util.concurrent.atomic.AtomicBoolean();
-    final RolloutWatches store = new RolloutWatches() {
-        @Override
-        public void register(Watch watch) {
-            watches.put(watch.request().serviceKey(), watch);
-        }
-
-        @Override
-        public Optional<Watch> find(String cluster, String service) {
-            return Optional.ofNullable(watches.get(cluster + "/" + service));
-        }
-
-        @Override
-        public void remove(String cluster, String service, String token) {
-            watches.computeIfPresent(cluster + "/" + service, (k, w) -> w.token().equals(token) ? null : w);
-        }
-    };
+    final InMemoryRolloutWatches store = new InMemoryRolloutWatches();
+    final Map<String, Watch> watches = store.byService();
     final TaskTokens tokens = (token, result) -> {
         if (!waiting.getOrDefault(token, false)) {
             return false;

@@ -81,7 +81,7 @@ class IamCoverageIT {
                     "elasticloadbalancing:DescribeTargetHealth", "cloudwatch:DescribeAlarms", "states:SendTaskSuccess"),
             "LifecycleHookFunction", Set.of("ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions", "ecs:DescribeServices",
                     "ecs:ListTasks", "ecs:DescribeTasks", "elasticloadbalancing:DescribeTargetHealth", "cloudwatch:DescribeAlarms",
-                    "dynamodb:UpdateItem"),
+                    "dynamodb:GetItem", "dynamodb:UpdateItem"),
             "ScanEventsFunction", Set.of("ecr:DescribeImageScanFindings", "dynamodb:Query", "states:SendTaskSuccess",
                     "dynamodb:DeleteItem"));
 
