@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.local.stack.PipelineTemplate;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,23 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * npm fails the test.
  */
 class AslValidatorIT {
-    private static final Path PACKAGE = Path.of("src/test/asl-validator").toAbsolutePath();
-    private static final Path INSTALLED = Path.of("target/asl-validator").toAbsolutePath();
-
-    private static Path validator;
+    private static NpmTool tool;
 
     @BeforeAll
     static void install() throws Exception {
-        Files.createDirectories(INSTALLED);
-        for (String file : List.of("package.json", "package-lock.json")) {
-            Files.copy(PACKAGE.resolve(file), INSTALLED.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        validator = INSTALLED.resolve("node_modules/.bin/asl-validator");
-        if (!Files.isExecutable(validator)) {
-            Result npm = run(INSTALLED, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"),
-                    "npm (Node.js) is not installed: the ASL check installs asl-validator with it");
-            assertEquals(0, npm.exitCode(), "npm ci: " + npm.output());
-        }
+        tool = NpmTool.install("asl-validator");
     }
 
     @Test
@@ -61,7 +45,7 @@ class AslValidatorIT {
             Files.writeString(file, text);
             args.addAll(List.of("--json-path", file.toString()));
         }
-        Result result = validate(args);
+        NpmTool.Result result = validate(args);
         assertEquals(0, result.exitCode(), result.output());
         for (PipelineTemplate.StateMachineSpec machine : machines) {
             assertTrue(result.output().contains("✓ State machine definition \"" + dir.resolve(machine.logicalId() + ".asl.json")
@@ -78,35 +62,17 @@ class AslValidatorIT {
         Path stringTimeout = dir.resolve("string-timeout.json");
         Files.writeString(stringTimeout, deploy.replaceFirst("\"TimeoutSeconds\": (\\d+)", "\"TimeoutSeconds\": \"$1\""));
 
-        Result missing = validate(List.of("--json-path", missingTarget.toString()));
+        NpmTool.Result missing = validate(List.of("--json-path", missingTarget.toString()));
         assertEquals(1, missing.exitCode(), missing.output());
         assertTrue(missing.output().contains("Missing 'StartAt'|'Next'|'Default' target: Verdct"), missing.output());
-        Result string = validate(List.of("--json-path", stringTimeout.toString()));
+        NpmTool.Result string = validate(List.of("--json-path", stringTimeout.toString()));
         assertEquals(1, string.exitCode(), string.output());
         assertTrue(string.output().contains("TimeoutSeconds is invalid. must be integer"), string.output());
     }
 
-    private static Result validate(List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(validator.toString()));
+    private static NpmTool.Result validate(List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(tool.path("node_modules/.bin/asl-validator").toString()));
         command.addAll(args);
-        return run(INSTALLED, command, "asl-validator did not start");
-    }
-
-    record Result(int exitCode, String output) {
-    }
-
-    private static Result run(Path dir, List<String> command, String whenMissing) throws Exception {
-        Process process;
-        try {
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IllegalStateException(whenMissing + ": " + e.getMessage(), e);
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish");
-        }
-        return new Result(process.exitValue(), output.strip());
+        return tool.run(command, "asl-validator did not start");
     }
 }

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * The Allow statements of a role in template.yaml (inline policies and the template's own managed
  * policies attached to it), evaluated for one deployment, and IAM's wildcard matching.
- * Conditions only narrow a grant; they are ignored here, so "allowed" means "granted by some statement".
+ * Conditions only narrow a grant; they are ignored here, so "allowed" means "granted by some statement"
+ * ({@link IamSimulator} evaluates them, and Deny, as IAM does).
  */
 final class Iam {
     record Statement(String sid, List<String> actions, List<String> resources) {
@@ -38,18 +39,31 @@ final class Iam {
 
     static List<Statement> statements(Deployment stack, String role) {
         List<Statement> statements = new ArrayList<>();
-        JsonNode properties = stack.properties(role);
-        for (JsonNode policy : properties.path("Policies")) {
-            collect(policy.path("PolicyDocument"), statements);
+        documents(stack, role).forEach(document -> collect(document, statements));
+        return statements;
+    }
+
+    /** The Allow statements of one policy document. */
+    static List<Statement> statements(JsonNode document) {
+        List<Statement> statements = new ArrayList<>();
+        collect(document, statements);
+        return statements;
+    }
+
+    /** The policy documents of {@code role}: its inline policies', then those of the template's managed policies it attaches. */
+    static List<JsonNode> documents(Deployment stack, String role) {
+        List<JsonNode> documents = new ArrayList<>();
+        for (JsonNode policy : stack.properties(role).path("Policies")) {
+            documents.add(policy.path("PolicyDocument"));
         }
         for (JsonNode arn : stack.template().properties(role).path("ManagedPolicyArns")) {
             String logicalId = arn.path("Ref").asText(null);
             if (logicalId == null || !"AWS::IAM::ManagedPolicy".equals(stack.template().type(logicalId))) {
                 throw new IllegalStateException(role + " attaches a policy that is not the template's own: " + arn);
             }
-            collect(stack.properties(logicalId).path("PolicyDocument"), statements);
+            documents.add(stack.properties(logicalId).path("PolicyDocument"));
         }
-        return statements;
+        return documents;
     }
 
     static boolean allows(List<Statement> statements, String action, String resource) {

@@ -62,7 +62,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * implies (KMS for SecureStrings and the encrypted topic, iam:PassRole for the task definition's
  * roles, ecs:TagResource for tags on registration), and the function's role must allow all of it.
  * ECS answers through the local runtime's simulator ({@link #front}): against moto alone the rollout steps and the
- * lifecycle hook took paths they never take on AWS, and their roles went unchecked on the real ones.
+ * lifecycle hook took paths they never take on AWS, and their roles went unchecked on the real ones. Every check also
+ * asks {@link IamSimulator}, IAM's evaluation written elsewhere, and fails where the two answer differently.
  */
 @ExtendWith(EmulatorExtension.class)
 class IamCoverageIT {
@@ -136,20 +137,31 @@ class IamCoverageIT {
      * call that needs each), and the actions of those.
      */
     record Checked(Set<String> exercised, List<String> denied, Set<String> deniedActions) {
-        static Checked against(List<Iam.Statement> statements, List<Call> calls) {
-            Permissions permissions = new Permissions(Emulator.REGION, Emulator.ACCOUNT);
+        /**
+         * Also asks IAM's evaluation by {@link IamSimulator} for every permission, and fails where it and {@link Iam}'s own
+         * matching answer differently, or where it refuses the request (a resource the action does not authorize on).
+         */
+        static Checked against(Deployment stack, String role, List<Call> calls) throws Exception {
+            List<Iam.Statement> statements = Iam.statements(stack, role);
+            Permissions permissions = new Permissions(Emulator.REGION, Emulator.ACCOUNT, stack.getAtt("Key", "Arn"));
             Set<String> exercised = new LinkedHashSet<>();
+            Set<Permission> asked = new LinkedHashSet<>();
             List<String> denied = new ArrayList<>();
             Set<String> deniedActions = new TreeSet<>();
             for (Call call : calls) {
                 for (Permission needed : permissions.of(call)) {
                     exercised.add(needed.toString());
+                    asked.add(needed);
                     if (!Iam.allows(statements, needed.action(), needed.resource())) {
                         denied.add(call.service() + "." + call.operation() + " needs " + needed);
                         deniedActions.add(needed.action());
                     }
                 }
             }
+            String key = stack.getAtt("Key", "Arn");
+            List<String> differ = IamSimulator.disagreements(statements, IamSimulator.evaluate(role, Iam.documents(stack, role),
+                    new ArrayList<>(asked), Map.of(key, stack.properties("Key").path("KeyPolicy"))));
+            assertTrue(differ.isEmpty(), role + ": IAM's evaluation (iam-simulate) and Iam differ:\n" + String.join("\n", differ));
             return new Checked(exercised, denied, deniedActions);
         }
     }
@@ -178,7 +190,7 @@ class IamCoverageIT {
         }
 
         assertFalse(calls.isEmpty(), function + ": no SDK call recorded (is the interceptor registered?)");
-        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
+        Checked checked = Checked.against(stack, roleOf(stack, function), calls);
         System.out.println(function + " exercised " + checked.exercised());
         Set<String> actions = new TreeSet<>();
         checked.exercised().forEach(permission -> actions.add(permission.split(" ")[0]));
@@ -221,7 +233,7 @@ class IamCoverageIT {
         Set<String> operations = new TreeSet<>();
         calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
         assertTrue(operations.contains("Sfn.SendTaskSuccess"), function + " woke no wait: " + operations);
-        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
+        Checked checked = Checked.against(stack, roleOf(stack, function), calls);
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
     }
 
@@ -259,7 +271,7 @@ class IamCoverageIT {
                     new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
         });
 
-        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
+        Checked checked = Checked.against(stack, roleOf(stack, function), calls);
         Set<String> actions = new TreeSet<>();
         checked.exercised().forEach(permission -> actions.add(permission.split(" ")[0]));
         assertTrue(actions.containsAll(Set.of("ecs:RegisterTaskDefinition", "ecs:TagResource", "iam:PassRole")),
@@ -291,7 +303,7 @@ class IamCoverageIT {
         calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
         assertTrue(operations.containsAll(Set.of("DynamoDb.PutItem", "Sfn.SendTaskSuccess", "DynamoDb.DeleteItem")),
                 "the gate did not watch and answer: " + operations);
-        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
+        Checked checked = Checked.against(stack, roleOf(stack, function), calls);
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
     }
 
@@ -330,7 +342,7 @@ class IamCoverageIT {
         assertEquals(List.of("Ecr.DescribeImageScanFindings", "Ecr.BatchGetImage", "Ecr.DescribeImageScanFindings",
                 "Ecr.DescribeImageScanFindings"), calls.stream().map(call -> call.service() + "." + call.operation())
                 .filter(op -> op.startsWith("Ecr.")).toList(), "the index's own scan, the index, each platform image's scan");
-        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
+        Checked checked = Checked.against(stack, roleOf(stack, function), calls);
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
     }
 
@@ -384,7 +396,7 @@ class IamCoverageIT {
         calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
         assertTrue(operations.containsAll(Set.of("Sfn.GetExecutionHistory", "Sfn.DescribeExecution", "Sfn.StartExecution",
                 "DynamoDb.PutItem", "DynamoDb.UpdateItem", "Sns.Publish")), operations.toString());
-        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, "ReconcileFunction")), calls);
+        Checked checked = Checked.against(stack, roleOf(stack, "ReconcileFunction"), calls);
         assertTrue(checked.denied().isEmpty(), "the reconciler's role lacks:\n" + String.join("\n", checked.denied()));
     }
 
@@ -407,7 +419,7 @@ class IamCoverageIT {
         });
 
         assertFalse(calls.isEmpty(), function + ": priming made no SDK call");
-        Checked checked = Checked.against(Iam.statements(stack, roleOf(stack, function)), calls);
+        Checked checked = Checked.against(stack, roleOf(stack, function), calls);
         String handler = handlerClass.substring(handlerClass.lastIndexOf('.') + 1);
         assertEquals(PrimingDenials.BY_HANDLER.getOrDefault(handler, Set.of()), checked.deniedActions(),
                 function + "'s priming calls " + calls);
@@ -514,7 +526,7 @@ class IamCoverageIT {
                 sql.execute("CREATE DATABASE app");
             }
             Deployment stack = Deployments.stack(Map.of("EnableDatabase", "true"), name -> Optional.of("none"),
-                    Deployments.names().bind(Map.of("Key.Arn", World.KMS_KEY, "Database.Endpoint.Address", "localhost",
+                    Deployments.names().bind(Map.of("Database.Endpoint.Address", "localhost",
                             "Database.Endpoint.Port", String.valueOf(postgres.getPort()))));
             World world = World.create(emulator, stack.properties("ConfigParameter").path("Value").asText());
             String secretName = stack.properties("DatabaseMasterSecret").path("Name").asText();
@@ -532,7 +544,7 @@ class IamCoverageIT {
             });
 
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"username\":\"app_a\""), out.toString(StandardCharsets.UTF_8));
-            Checked checked = Checked.against(Iam.statements(stack, "RotateSecretsFunctionRole"), calls);
+            Checked checked = Checked.against(stack, "RotateSecretsFunctionRole", calls);
             System.out.println("RotateSecretsFunction (database) exercised " + checked.exercised());
             assertTrue(checked.exercised().stream().anyMatch(p -> p.startsWith("secretsmanager:GetSecretValue")),
                     checked.exercised().toString());

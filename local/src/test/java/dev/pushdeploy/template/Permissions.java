@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsReque
 import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
+import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
@@ -30,15 +31,26 @@ import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
 /**
  * What IAM authorises for one SDK call: the action (service prefix : operation) on the resource
  * the request names, plus the permissions the call implies (KMS for SecureStrings and the
- * encrypted topic, iam:PassRole for the roles a task definition names). A null resource means
- * the check is by action only (APIs without a resource type, or resources not derivable here).
- * Secrets Manager ARNs end in a random suffix; here it is {@code -AbCdEf}, as {@code AwsNames} derives them.
+ * encrypted topic, on the stack's key, which encrypts them all; iam:PassRole for the roles a task definition names),
+ * with the condition keys AWS sets for them (iam:PassedToService, ecs:CreateAction for tags on registration,
+ * ecs:cluster for ListTasks). A null resource means the check is by action only (APIs without a resource type, or
+ * resources not derivable here). Secrets Manager ARNs end in a random suffix; here it is {@code -AbCdEf}, as
+ * {@code AwsNames} derives them.
  */
 final class Permissions {
-    record Permission(String action, String resource) {
+    /** @param context the condition keys the request carries, as IAM evaluates them */
+    record Permission(String action, String resource, Map<String, String> context) {
+        Permission {
+            context = Map.copyOf(context);
+        }
+
+        Permission(String action, String resource) {
+            this(action, resource, Map.of());
+        }
+
         @Override
         public String toString() {
-            return action + (resource == null ? "" : " on " + resource);
+            return action + (resource == null ? "" : " on " + resource) + (context.isEmpty() ? "" : " with " + new java.util.TreeMap<>(context));
         }
     }
 
@@ -54,10 +66,13 @@ final class Permissions {
 
     private final String region;
     private final String account;
+    private final String key;
 
-    Permissions(String region, String account) {
+    /** @param key the ARN of the stack's KMS key */
+    Permissions(String region, String account, String key) {
         this.region = region;
         this.account = account;
+        this.key = key;
     }
 
     List<Permission> of(Call call) {
@@ -72,7 +87,7 @@ final class Permissions {
             case GetParameterRequest r -> {
                 permissions.add(new Permission(action, parameter(r.name())));
                 if (Boolean.TRUE.equals(r.withDecryption())) {
-                    permissions.add(new Permission("kms:Decrypt", null));
+                    permissions.add(new Permission("kms:Decrypt", key));
                 }
                 if (r.name().startsWith(SECRETS_MANAGER_REFERENCE)) {
                     permissions.add(new Permission("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:" + region + ":"
@@ -83,7 +98,7 @@ final class Permissions {
             case PutParameterRequest r -> {
                 permissions.add(new Permission(action, parameter(r.name())));
                 if (r.type() == ParameterType.SECURE_STRING) {
-                    permissions.add(new Permission("kms:Encrypt", null));
+                    permissions.add(new Permission("kms:Encrypt", key));
                 }
             }
             case DynamoDbRequest r -> permissions.add(new Permission(action, "arn:aws:dynamodb:" + region + ":" + account
@@ -109,20 +124,23 @@ final class Permissions {
                 permissions.add(new Permission(action, "arn:aws:ecs:" + region + ":" + account + ":task-definition/" + r.family() + ":1"));
                 if (r.hasTags() && !r.tags().isEmpty()) {
                     permissions.add(new Permission("ecs:TagResource",
-                            "arn:aws:ecs:" + region + ":" + account + ":task-definition/" + r.family() + ":1"));
+                            "arn:aws:ecs:" + region + ":" + account + ":task-definition/" + r.family() + ":1",
+                            Map.of("ecs:CreateAction", "RegisterTaskDefinition")));
                 }
                 for (String role : new String[] {r.executionRoleArn(), r.taskRoleArn()}) {
                     if (role != null) {
-                        permissions.add(new Permission("iam:PassRole", role));
+                        permissions.add(new Permission("iam:PassRole", role, Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com")));
                     }
                 }
             }
             case TagResourceRequest r -> permissions.add(new Permission(action, r.resourceArn()));
+            case ListTasksRequest r -> permissions.add(new Permission(action, null,
+                    Map.of("ecs:cluster", "arn:aws:ecs:" + region + ":" + account + ":cluster/" + name(r.cluster()))));
             case DescribeExecutionRequest r -> permissions.add(new Permission(action, r.executionArn()));
             case GetExecutionHistoryRequest r -> permissions.add(new Permission(action, r.executionArn()));
             case PublishRequest r -> {
                 permissions.add(new Permission(action, r.topicArn()));
-                permissions.add(new Permission("kms:GenerateDataKey", null));
+                permissions.add(new Permission("kms:GenerateDataKey", key));
             }
             case PutEventsRequest r -> {
                 for (PutEventsRequestEntry entry : r.entries()) {
