@@ -22,6 +22,15 @@ import java.util.Map;
 final class IamSimulator {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Where AWS authorizes otherwise than the Service Authorization Reference (the simulator's data) says, with the
+     * evidence; these are checked by {@link Iam} alone.
+     */
+    static final Map<String, String> UNLIKE_THE_REFERENCE = Map.of("states:SendTaskSuccess",
+            "the reference lists no resource type (Resource \"*\" only), yet IAM authorizes it on the state machine whose"
+                    + " execution issued the token: an AccessDenied names that state machine as the resource, and aws-cdk#8486"
+                    + " found a grant on the state machine enough; the template grants it on its deploy state machine");
+
     private IamSimulator() {
     }
 
@@ -74,15 +83,6 @@ final class IamSimulator {
             Files.deleteIfExists(file);
         }
     }
-
-    /**
-     * Where AWS authorizes otherwise than the Service Authorization Reference (the simulator's data) says, with the
-     * evidence; these are checked by {@link Iam} alone.
-     */
-    static final Map<String, String> UNLIKE_THE_REFERENCE = Map.of("states:SendTaskSuccess",
-            "the reference lists no resource type (Resource \"*\" only), yet IAM authorizes it on the state machine whose"
-                    + " execution issued the token: an AccessDenied names that state machine as the resource, and aws-cdk#8486"
-                    + " found a grant on the state machine enough; the template grants it on its deploy state machine");
 
     /** The permissions {@code verdicts} and {@link Iam}'s own matching of {@code statements} answer differently. */
     static List<String> disagreements(List<Iam.Statement> statements, Map<Permission, String> verdicts) {
