@@ -203,6 +203,9 @@ public final class Reconciler {
         if (!holder) {
             where = doc.lock() != null ? "while waiting for the lock of " + request.serviceKey() : "before it took the lock";
             where += "; the service was not touched";
+        } else if (live.service().isEmpty()) {
+            where = "and " + request.serviceKey() + " no longer exists or is not ACTIVE (deleted, or being deleted, by someone else): "
+                    + "nothing is left to roll back";
         } else if (ours == null || !live.reached(ours)) {
             where = "before its revision reached the service; the service stays on " + shortName(live.arn());
             if (STARTING.equals(state.state())) {

@@ -215,8 +215,7 @@ public final class DeploymentStarter {
     }
 
     ServiceState describe(String cluster, String service) {
-        return ecs.describe(cluster, service).orElseThrow(() -> new AwsFailureException(
-                "ecs:DescribeServices " + cluster + "/" + service + ": the service does not exist or is not ACTIVE", null));
+        return ecs.require(cluster, service);
     }
 
     private static Optional<Deployment> primaryOn(ServiceState state, String taskDefinition) {

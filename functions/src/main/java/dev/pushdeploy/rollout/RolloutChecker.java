@@ -3,6 +3,7 @@ package dev.pushdeploy.rollout;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.Target;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
@@ -16,7 +17,8 @@ import java.time.Clock;
  * target's health configuration. The way back is judged without the alarms: they describe the revision
  * that failed, and CloudWatch takes minutes to clear them; a way back to no tasks (a first release undone) is
  * judged without the smoke check too, nothing serving. The revision ECS would fall back to is the one
- * live before the request for the rollout, and the request's own release for the rollback.
+ * live before the request for the rollout, and the request's own release for the rollback. A service that no longer
+ * exists is judged INTERRUPTED ({@link ServiceReader#require}).
  */
 public final class RolloutChecker {
     /** Told after every check how long until the next one: the request is alive and working. */
@@ -53,9 +55,14 @@ public final class RolloutChecker {
             health = new Health(rollout.toZero() ? null : health.smokeUrl(), health.expectedStatus(), health.bakeSeconds(),
                     health.deadlineSeconds());
         }
-        RolloutSnapshot snapshot = observer.observe(request.cluster(), request.service(), health, rollout);
         String fallback = rollback ? (release == null ? null : release.taskDefinition()) : request.previousTaskDefinition();
-        CheckResult result = RolloutVerdict.judge(snapshot, rollout, fallback, clock.millis());
+        CheckResult result;
+        try {
+            result = RolloutVerdict.judge(observer.observe(request.cluster(), request.service(), health, rollout), rollout, fallback,
+                    clock.millis());
+        } catch (RunInterruptedException gone) {
+            result = RolloutVerdict.gone(gone.getMessage());
+        }
         log.info("rollout checked", "taskDefinition", rollout.taskDefinition(), "deploymentId", rollout.deploymentId(),
                 "verdict", result.verdict(), "reason", result.reason(), "running", result.running(),
                 "desired", result.desired(), "nextPollSeconds", result.nextPollSeconds(), "strategy", result.strategy(),

@@ -6,7 +6,11 @@ import dev.pushdeploy.model.Rollout;
 /** Takes the {@link RolloutSnapshot} of a service that CheckDeployment judges. */
 @FunctionalInterface
 public interface RolloutObserver {
-    /** Observes the service; runs the smoke check when {@code health.smokeUrl()} is set. */
+    /**
+     * Observes the service; runs the smoke check when {@code health.smokeUrl()} is set.
+     *
+     * @throws dev.pushdeploy.error.RunInterruptedException when the service no longer exists ({@link ServiceReader#require})
+     */
     RolloutSnapshot observe(String cluster, String service, Health health);
 
     /**

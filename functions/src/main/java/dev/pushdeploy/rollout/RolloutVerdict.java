@@ -148,6 +148,11 @@ public final class RolloutVerdict {
         throw new IllegalStateException("the waiting acceptor matches every observation");
     }
 
+    /** The verdict when the service is gone ({@code reason}: deleted by someone else during the run): nothing is left to judge. */
+    public static CheckResult gone(String reason) {
+        return new CheckResult(Verdict.INTERRUPTED, cap(reason), 0, 0, 0, 0);
+    }
+
     /**
      * The verdict when the service could not be observed ({@code error}: a transient failure that outlived
      * the retries): before the deadline nothing is known and the rollout is still IN_PROGRESS; past it, it

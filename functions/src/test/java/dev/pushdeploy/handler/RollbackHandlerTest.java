@@ -109,6 +109,20 @@ class RollbackHandlerTest {
         assertEquals(REV2_ARN, ecs.taskDefinition());
     }
 
+    /** A service deleted during the run is not rolled back: the run is interrupted, saying so (before: the rollback failed). */
+    @Test
+    void aServiceDeletedDuringTheRunInterruptsItsWayBack() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        InMemoryTaskDefinitions revisions = twoRevisions(ecs);
+        Rollout rollout = started(ecs);
+        ecs.delete();
+
+        RunInterruptedException e = assertThrows(RunInterruptedException.class, () -> rollback(ecs, new FakeServiceDeployments(),
+                revisions, RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines()));
+
+        assertTrue(e.getMessage().contains("no longer exists or is not ACTIVE"), e.getMessage());
+    }
+
     /** A service someone else moved to a third revision is still left alone when the revision to go back to was deregistered. */
     @Test
     void aServiceMovedElsewhereIsLeftAloneAlthoughTheWayBackWasDeregistered() {

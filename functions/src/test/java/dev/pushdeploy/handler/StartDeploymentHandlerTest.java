@@ -60,6 +60,19 @@ class StartDeploymentHandlerTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("deployment started") && l.contains(primary.id())), lines.toString());
     }
 
+    /** A service deleted since the run was prepared interrupts the run: nothing to move, nothing moved. */
+    @Test
+    void aServiceDeletedSinceTheRunWasPreparedInterruptsIt() {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        ecs.delete();
+
+        RunInterruptedException e = assertThrows(RunInterruptedException.class, () -> start(ecs, RELEASE, 600, RolloutFixtures.lines()));
+
+        assertTrue(e.getMessage().startsWith("pushdeploy/web no longer exists or is not ACTIVE (deleted, or being deleted, by someone else"),
+                e.getMessage());
+        assertEquals(0, ecs.updates);
+    }
+
     /**
      * A manual rollback to a revision deregistered long ago (keep-N pruned it, the operator names it): ECS refuses the
      * move, so the revision is registered again and the service moved to the copy; a retry finds it there.

@@ -161,6 +161,31 @@ class ReconcilerTest {
         assertEquals(item.rollback(), published.get(0).rollback());
     }
 
+    /**
+     * A run stopped mid-rollout whose service was deleted since: nothing to roll back; the run is recorded and its lock
+     * freed, the record saying so (before, it said the revision had not reached the service, which "stays on (unknown)").
+     */
+    @Test
+    void aStoppedRunWhoseServiceWasDeletedIsRecordedWithoutAWayBack() {
+        DeployRequest request = request();
+        services.update("pushdeploy", "web", v2);
+        holdLock(request);
+        last = new RunHistory.LastState("WaitForRollout", document(request, null, rolledOut(),
+                new CheckResult(Verdict.IN_PROGRESS, "1/2 running", 5, 1, 2, 0)), null);
+        services.delete();
+
+        Reconciler.Reconciled result = reconciler(true).reconcile(end("ABORTED", null, null), log());
+
+        assertEquals(Outcome.ABORTED, result.outcome());
+        assertEquals(List.of(), updates);
+        HistoryItem item = table.historyOf(KEY).get(0);
+        assertEquals("the execution was stopped in state WaitForRollout, and pushdeploy/web no longer exists or is not ACTIVE (deleted,"
+                + " or being deleted, by someone else): nothing is left to roll back", item.reason());
+        assertNull(item.rollback());
+        assertTrue(table.lock(KEY).isEmpty());
+        assertEquals(1, published.size());
+    }
+
     /** A first release stopped mid-rollout: back to the bootstrap revision with no task, the release parameters at none. */
     @Test
     void aFirstReleaseStoppedMidRolloutGoesBackToNoTask() {

@@ -43,8 +43,15 @@ class RolloutWatcherTest {
         resumed.add(token + " " + result.verdict());
         return true;
     };
+    /** The service was deleted: the observer finds it no longer exists, as {@link ServiceReader#require} says. */
+    final java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
     final RolloutWatcher watcher = new RolloutWatcher(new RolloutChecker(
-            (cluster, service, health) -> observed.get().build(), ConfigSource.of(ConfigParser.parse(CONFIG)),
+            (cluster, service, health) -> {
+                if (gone.get()) {
+                    ((ServiceReader) (c, s) -> Optional.empty()).require(cluster, service);
+                }
+                return observed.get().build();
+            }, ConfigSource.of(ConfigParser.parse(CONFIG)),
             (request, seconds) -> {
                 if (lockLost.get()) {
                     throw new RunInterruptedException("request " + request.requestId() + " no longer holds the lock");
@@ -110,6 +117,22 @@ class RolloutWatcherTest {
         assertEquals(checks ? List.of("t1 HEALTHY") : List.of(), resumed);
         assertEquals(checks ? 1 : 0, leases.size(), "a check renews the lease, a skip makes no call: " + leases);
         assertEquals(!checks, watches.containsKey("pushdeploy/web"), "the watch stays for the next event");
+    }
+
+    /** A service deleted while its workflow waits: the next event's check judges it INTERRUPTED and resumes the workflow at once. */
+    @Test
+    void aServiceDeletedWhileTheWorkflowWaitsResumesItInterrupted() {
+        observed.set(inProgress());
+        waiting.put("t1", true);
+        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        gone.set(true);
+
+        CheckResult result = watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())).orElseThrow();
+
+        assertEquals(Verdict.INTERRUPTED, result.verdict());
+        assertTrue(result.reason().startsWith("pushdeploy/web no longer exists or is not ACTIVE (deleted"), result.reason());
+        assertEquals(List.of("t1 INTERRUPTED"), resumed);
+        assertTrue(watches.isEmpty());
     }
 
     @Test

@@ -12,7 +12,6 @@ import dev.pushdeploy.rollout.RolloutSnapshot;
 import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.rollout.SmokeCheck;
 import dev.pushdeploy.config.Health;
-import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.TransientException;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,8 +149,7 @@ public final class SdkRolloutObserver implements RolloutObserver {
 
     @Override
     public RolloutSnapshot observe(String cluster, String service, Health health) {
-        ServiceState state = services.describe(cluster, service).orElseThrow(() -> new AwsFailureException(
-                "ecs:DescribeServices " + cluster + "/" + service + ": the service does not exist or is not ACTIVE", null));
+        ServiceState state = services.require(cluster, service);
         List<String> arns = new ArrayList<>(taskArns(cluster, service, DesiredStatus.RUNNING));
         arns.addAll(taskArns(cluster, service, DesiredStatus.STOPPED));
         List<RolloutSnapshot.TaskState> tasks = new ArrayList<>();

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.config.Health;
-import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.error.TransientException;
 import java.util.ArrayList;
 import java.util.List;
@@ -271,12 +271,13 @@ class SdkRolloutObserverTest {
         assertTrue(result.reason().contains("answered 503"), result.reason());
     }
 
+    /** A service that no longer exists (deleted during the run) interrupts the run, naming it. */
     @Test
-    void aMissingServiceIsAFailureNamingIt() {
-        AwsFailureException e = assertThrows(AwsFailureException.class,
+    void aMissingServiceInterruptsTheRunNamingIt() {
+        RunInterruptedException e = assertThrows(RunInterruptedException.class,
                 () -> new SdkRolloutObserver(new FakeEcs(), new FakeElb(), (u, s) -> null)
                         .observe("pushdeploy", "web", Health.DEFAULT));
-        assertTrue(e.getMessage().contains("pushdeploy/web") && e.getMessage().contains("does not exist"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("pushdeploy/web no longer exists or is not ACTIVE"), e.getMessage());
     }
 
     @Test

@@ -354,6 +354,26 @@ class AccountingIT {
         assertFalse(workflow.lockHeld());
     }
 
+    /**
+     * Case 7g: the service deleted during the rollout (DeleteService with force, as an operator runs it): nothing is left
+     * to judge or to roll back, so the run ends INTERRUPTED saying so, accounted for like any other. Before, its check
+     * failed on the missing service, the way back failed the same way, and the run was recorded ROLLBACK_FAILED.
+     */
+    @Test
+    void aServiceDeletedDuringTheRolloutInterruptsTheRun() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        RunResult result = duringTheRollout(workflow, "deleted", workflow::deleteByHand);
+
+        assertEquals("INTERRUPTED", result.outcome(), result.reason());
+        assertTrue(result.reason().contains("pushdeploy/web no longer exists or is not ACTIVE (deleted, or being deleted, by someone else"),
+                result.reason());
+        assertFalse(workflow.entered(result, "Rollback"), "nothing was rolled back");
+        assertEquals(List.of(), Workflow.failedInvocations(result), "judged by the check, no step failed");
+        assertEquals("INTERRUPTED", only(workflow.historyOf("deleted")).get("outcome").s());
+        assertEquals(List.of("INTERRUPTED"), workflow.notifiedOutcomes());
+        assertFalse(workflow.lockHeld());
+    }
+
     /** A slow push named {@code name} whose first rollout check waits until {@code byHand} was done; how it ended. */
     private static RunResult duringTheRollout(Workflow workflow, String name, Runnable byHand) throws Exception {
         LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");

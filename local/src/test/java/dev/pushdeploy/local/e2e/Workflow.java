@@ -467,6 +467,11 @@ final class Workflow {
         ecs.updateService(r -> r.cluster(web.target().cluster()).service(web.target().service()).forceNewDeployment(true));
     }
 
+    /** DeleteService with force (its tasks stopped with it), as one deletes a service by hand. */
+    void deleteByHand() {
+        ecs.deleteService(r -> r.cluster(web.target().cluster()).service(web.target().service()).force(true));
+    }
+
     /** UpdateService with a desired count and nothing else, as one scales a service by hand. */
     void scaleByHand(int desiredCount) {
         ecs.updateService(r -> r.cluster(web.target().cluster()).service(web.target().service()).desiredCount(desiredCount));
