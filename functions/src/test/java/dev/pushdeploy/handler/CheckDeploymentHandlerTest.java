@@ -14,9 +14,9 @@ import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.rollout.RolloutObserver;
 import dev.pushdeploy.rollout.RolloutSnapshot;
 import dev.pushdeploy.rollout.ServiceState;
+import dev.pushdeploy.rollout.InMemoryRolloutWatches;
 import dev.pushdeploy.rollout.RolloutWatches;
 import dev.pushdeploy.rollout.TaskTokens;
-import dev.pushdeploy.rollout.Watch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -81,22 +81,9 @@ class CheckDeploymentHandlerTest {
 
     /** A handler for plain checks: it must never touch the watches or the task tokens. */
     private static CheckDeploymentHandler plain(RolloutObserver observer, ConfigSource config, java.time.Clock clock) {
-        RolloutWatches watches = new RolloutWatches() {
-            @Override
-            public void register(Watch watch) {
-                throw new AssertionError("a plain check registers no watch");
-            }
-
-            @Override
-            public java.util.Optional<Watch> find(String cluster, String service) {
-                throw new AssertionError("a plain check reads no watch");
-            }
-
-            @Override
-            public void remove(String cluster, String service, String token) {
-                throw new AssertionError("a plain check removes no watch");
-            }
-        };
+        RolloutWatches watches = InMemoryRolloutWatches.lookupOnly((cluster, service) -> {
+            throw new AssertionError("a plain check reads no watch");
+        });
         TaskTokens tokens = (token, result) -> {
             throw new AssertionError("a plain check resumes no workflow");
         };

@@ -268,22 +268,9 @@ class LifecycleHookHandlerTest {
     @Test
     void aWatchThatCannotBeReadLeavesTheStageToTheCurrentDocument() {
         ServiceDeploymentState d = deployments.add(REV2, "IN_PROGRESS", "PRODUCTION_TRAFFIC_SHIFT", RolloutFixtures.NOW.toEpochMilli());
-        RolloutWatches throttled = new RolloutWatches() {
-            @Override
-            public void register(Watch watch) {
-                throw new AssertionError("the hook registers no watch");
-            }
-
-            @Override
-            public java.util.Optional<Watch> find(String cluster, String service) {
-                throw new TransientException("dynamodb:GetItem watch of " + cluster + "/" + service + " failed transiently: throttled", null);
-            }
-
-            @Override
-            public void remove(String cluster, String service, String token) {
-                throw new AssertionError("the hook removes no watch");
-            }
-        };
+        RolloutWatches throttled = InMemoryRolloutWatches.lookupOnly((cluster, service) -> {
+            throw new TransientException("dynamodb:GetItem watch of " + cluster + "/" + service + " failed transiently: throttled", null);
+        });
 
         assertEquals("SUCCEEDED", invoke(handler(throttled), payload(d, "PRODUCTION_TRAFFIC_SHIFT", "{}", null)).path("hookStatus").asText());
         assertEquals(java.util.Collections.singletonList((Long) null), versions);

@@ -3,6 +3,7 @@ package dev.pushdeploy.rollout;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 
 /** {@link RolloutWatches} in memory: one watch per service, as the table keeps them. */
 public final class InMemoryRolloutWatches implements RolloutWatches {
@@ -21,6 +22,26 @@ public final class InMemoryRolloutWatches implements RolloutWatches {
     @Override
     public void remove(String cluster, String service, String token) {
         watches.computeIfPresent(cluster + "/" + service, (key, watch) -> watch.token().equals(token) ? null : watch);
+    }
+
+    /** Watches a caller may only look up, each lookup answered by {@code find} (which may throw); a write fails the test. */
+    public static RolloutWatches lookupOnly(BiFunction<String, String, Optional<Watch>> find) {
+        return new RolloutWatches() {
+            @Override
+            public void register(Watch watch) {
+                throw new AssertionError("registers a watch");
+            }
+
+            @Override
+            public Optional<Watch> find(String cluster, String service) {
+                return find.apply(cluster, service);
+            }
+
+            @Override
+            public void remove(String cluster, String service, String token) {
+                throw new AssertionError("removes a watch");
+            }
+        };
     }
 
     /** The watches by {@code cluster/service}, live. */

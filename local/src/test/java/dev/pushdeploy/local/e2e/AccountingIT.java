@@ -27,7 +27,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -306,22 +305,8 @@ class AccountingIT {
                                                                                       String outcome) throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
         String before = workflow.liveTaskDefinition();
-        String name = workflow.runtime.stack().configParameter();
-        String prepared = workflow.ssm().getParameter(r -> r.name(name)).parameter().value();
-        String rewritten;
-        if (change.equals("broken")) {
-            rewritten = prepared.substring(0, prepared.length() / 2);
-        } else {
-            ObjectNode config = (ObjectNode) Json.tree(prepared);
-            ((ObjectNode) config.get("targets").get(0)).put("service", "elsewhere");
-            rewritten = config.toString();
-        }
-        LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");
-        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.fromCliName(scenario), "config-" + change);
-        assertTrue(check.awaitArrival(Duration.ofMinutes(2)), "our rollout is under way");
-        workflow.ssm().putParameter(r -> r.name(name).type(ParameterType.STRING).overwrite(true).value(rewritten));
-        check.release();
-        RunResult result = run.await();
+        RunResult result = workflow.duringTheRollout("config-" + change, Scenario.fromCliName(scenario),
+                () -> workflow.changeConfigurationByHand(change));
 
         assertEquals(outcome, result.outcome(), result.reason());
         assertEquals(List.of(), Workflow.failedInvocations(result), "no step failed on the rewritten document");
@@ -376,12 +361,7 @@ class AccountingIT {
 
     /** A slow push named {@code name} whose first rollout check waits until {@code byHand} was done; how it ended. */
     private static RunResult duringTheRollout(Workflow workflow, String name, Runnable byHand) throws Exception {
-        LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");
-        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, name);
-        assertTrue(check.awaitArrival(Duration.ofMinutes(2)), "our rollout is under way");
-        byHand.run();
-        check.release();
-        return run.await();
+        return workflow.duringTheRollout(name, Scenario.SLOW_START, byHand);
     }
 
     /** Case 8: a scan that never completes ends the run by its deadline, through Finalize. */

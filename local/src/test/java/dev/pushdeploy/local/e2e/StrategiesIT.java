@@ -5,19 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
-import dev.pushdeploy.local.lambda.LambdaRuntime;
-import dev.pushdeploy.ops.Json;
-import java.time.Duration;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * BLUE_GREEN, CANARY and LINEAR through the real state machine: the template's strategy parameters,
@@ -110,22 +104,7 @@ class StrategiesIT {
     @CsvSource({"broken", "untargeted"})
     void aConfigurationRewrittenDuringTheShiftLeavesTheHookToTheRunsVersion(String change) throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh(parameters("BLUE_GREEN")));
-        String name = workflow.runtime.stack().configParameter();
-        String prepared = workflow.ssm().getParameter(r -> r.name(name)).parameter().value();
-        String rewritten;
-        if (change.equals("broken")) {
-            rewritten = prepared.substring(0, prepared.length() / 2);
-        } else {
-            ObjectNode config = (ObjectNode) Json.tree(prepared);
-            ((ObjectNode) config.get("targets").get(0)).put("service", "elsewhere");
-            rewritten = config.toString();
-        }
-        LambdaRuntime.Hold check = workflow.holdNext("CheckDeploymentFunction");
-        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, "shift-" + change);
-        assertTrue(check.awaitArrival(Duration.ofMinutes(2)), "our deployment is under way");
-        workflow.ssm().putParameter(r -> r.name(name).type(ParameterType.STRING).overwrite(true).value(rewritten));
-        check.release();
-        RunResult result = run.await();
+        RunResult result = workflow.duringTheRollout("shift-" + change, Scenario.HEALTHY, () -> workflow.changeConfigurationByHand(change));
 
         assertEquals("SUCCEEDED", result.outcome(), result.reason() + "\n" + hookAnswers());
         assertEquals(100, result.summary().path("maxProductionPercent").asDouble(-1), hookAnswers());

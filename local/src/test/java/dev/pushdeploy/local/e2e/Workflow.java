@@ -5,6 +5,7 @@ import dev.pushdeploy.ops.StepFunctions;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.TestRuntime;
@@ -13,6 +14,7 @@ import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.template.HistoryBudgetTest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +24,7 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /** What the end-to-end tests do and read: pushes through the whole workflow, and the stack's state after. */
 final class Workflow {
@@ -203,7 +206,7 @@ final class Workflow {
         JsonNode states = aslStates();
         LambdaRuntime.Hold current = holdNext(function);
         while (true) {
-            if (!current.awaitArrival(java.time.Duration.ofMinutes(2))) {
+            if (!current.awaitArrival(Duration.ofMinutes(2))) {
                 throw new AssertionError(name + ": no invocation of " + function + " before " + state + "; history: "
                         + historySummary(sfn.history(arn)));
             }
@@ -465,6 +468,40 @@ final class Workflow {
     /** UpdateService with forceNewDeployment and nothing else, as the console's "Force new deployment" sends it. */
     void forceNewDeploymentByHand() {
         ecs.updateService(r -> r.cluster(web.target().cluster()).service(web.target().service()).forceNewDeployment(true));
+    }
+
+    /**
+     * A push of v1.1.0 named {@code name} whose first rollout check waits until {@code byHand} was done; how it ended.
+     */
+    RunResult duringTheRollout(String name, Scenario scenario, Runnable byHand) throws InterruptedException {
+        LambdaRuntime.Hold check = holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run run = start(pushEvent("v1.1.0"), scenario, name);
+        if (!check.awaitArrival(Duration.ofMinutes(2))) {
+            throw new AssertionError("the rollout of " + name + " did not get under way");
+        }
+        byHand.run();
+        check.release();
+        return run.await();
+    }
+
+    /**
+     * Rewrites the configuration document as an operator could: "broken" (half of it, a hand edit gone wrong) or
+     * "untargeted" (the first target's service renamed, as a stack update that dropped the service).
+     */
+    void changeConfigurationByHand(String change) {
+        String name = runtime.stack().configParameter();
+        String current = ssm.getParameter(r -> r.name(name)).parameter().value();
+        String changed = switch (change) {
+            case "broken" -> current.substring(0, current.length() / 2);
+            case "untargeted" -> {
+                ObjectNode config = (ObjectNode) Json.tree(current);
+                ((ObjectNode) config.get("targets").get(0)).put("service", "elsewhere");
+                yield config.toString();
+            }
+            default -> throw new IllegalArgumentException("no such change of the configuration: " + change);
+        };
+        ssm.putParameter(r -> r.name(name).type(ParameterType.STRING).overwrite(true)
+                .value(changed));
     }
 
     /** DeleteService with force (its tasks stopped with it), as one deletes a service by hand. */
