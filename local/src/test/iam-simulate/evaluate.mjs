@@ -1,8 +1,9 @@
 // Evaluates requests against one principal's identity policies with @cloud-copilot/iam-simulate.
 // Input (a JSON file, argv[2]): {"principal", "account", "policies": [{"name", "policy"}],
 //   "requests": [{"action", "resource", "context": {condition key: value}, "resourcePolicy": the resource's own policy}]}.
-// Output (stdout): a JSON array, one entry per request: {"result": "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied"}
-// or {"error": "..."} when the simulator refuses the request (an unknown action, a resource the action has no type for).
+// Output (stdout): a JSON array, one entry per request: {"result": "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied",
+// "ignored": [the context keys the simulator left out]} or {"error": "..."} when it refuses the request (an unknown
+// action, a resource the action has no type for).
 import { readFileSync } from 'node:fs'
 import { runSimulation } from '@cloud-copilot/iam-simulate'
 
@@ -23,6 +24,6 @@ for (const request of input.requests) {
   }, {})
   answers.push(response.resultType === 'error'
     ? { error: response.errors?.message ?? JSON.stringify(response.errors) }
-    : { result: response.overallResult })
+    : { result: response.overallResult, ignored: response.result?.ignoredContextKeys ?? [] })
 }
 process.stdout.write(JSON.stringify(answers))

@@ -36,7 +36,8 @@ final class IamSimulator {
 
     /**
      * What IAM answers {@code role} for each permission: Allowed, ImplicitlyDenied, ExplicitlyDenied, or the simulator's
-     * refusal of the request ("error: ..."). A permission without a resource is asked on "*".
+     * refusal of the request ("error: ..."), also when it leaves a context key of the request out (it matches variable
+     * keys delimited by '/' only, so not KMS's kms:EncryptionContext:<key>). A permission without a resource is asked on "*".
      */
     static Map<Permission, String> evaluate(String role, List<JsonNode> documents, List<Permission> permissions) throws Exception {
         return evaluate(role, documents, permissions, Map.of());
@@ -76,7 +77,9 @@ final class IamSimulator {
             Map<Permission, String> verdicts = new LinkedHashMap<>();
             for (int i = 0; i < permissions.size(); i++) {
                 JsonNode answer = answers.get(i);
-                verdicts.put(permissions.get(i), answer.has("error") ? "error: " + answer.get("error").asText() : answer.get("result").asText());
+                JsonNode ignored = answer.path("ignored");
+                verdicts.put(permissions.get(i), answer.has("error") ? "error: " + answer.get("error").asText()
+                        : !ignored.isEmpty() ? "error: context keys it ignores: " + ignored : answer.get("result").asText());
             }
             return verdicts;
         } finally {
