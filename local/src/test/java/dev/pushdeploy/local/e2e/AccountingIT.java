@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
 
 /**
  * Issue 8's cases through the real state machine: however a run ends, its lock and waiter are free,
@@ -356,6 +357,28 @@ class AccountingIT {
         assertEquals(List.of(), Workflow.failedInvocations(result), "judged by the check, no step failed");
         assertEquals("INTERRUPTED", only(workflow.historyOf("deleted")).get("outcome").s());
         assertEquals(List.of("INTERRUPTED"), workflow.notifiedOutcomes());
+        assertFalse(workflow.lockHeld());
+    }
+
+    /**
+     * Case 7h: the rollout's service deployment stopped by hand with ECS's rollback (StopServiceDeployment, stop type
+     * ROLLBACK, as the console's "Stop deployment" sends it): ECS takes the service back, and the run follows it to
+     * ROLLED_BACK, the old revision verified, saying ECS rolled it back, accounted for once.
+     */
+    @Test
+    void aServiceDeploymentStoppedByHandWithEcsRollbackEndsRolledBack() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String before = workflow.liveTaskDefinition();
+        RunResult result = duringTheRollout(workflow, "stopped", () -> workflow.ecs().stopServiceDeployment(r -> r
+                .serviceDeploymentArn(workflow.service().currentServiceDeployment()).stopType(StopServiceDeploymentStopType.ROLLBACK)));
+
+        assertEquals("ROLLED_BACK", result.outcome(), result.reason());
+        assertTrue(result.reason().startsWith("ECS rolled the rolling deployment of ") && result.reason().contains(" back (ROLLBACK_REQUESTED)"),
+                result.reason());
+        assertEquals(before, workflow.liveTaskDefinition());
+        assertEquals(List.of(), Workflow.failedInvocations(result));
+        assertEquals("ROLLED_BACK", only(workflow.historyOf("stopped")).get("outcome").s());
+        assertEquals(List.of("ROLLED_BACK"), workflow.notifiedOutcomes());
         assertFalse(workflow.lockHeld());
     }
 
