@@ -72,11 +72,17 @@ final class Iam {
 
     private static void collect(JsonNode document, List<Statement> into) {
         for (JsonNode statement : document.path("Statement")) {
-            if (!"Allow".equals(statement.path("Effect").asText())) {
-                continue;
-            }
-            into.add(new Statement(statement.path("Sid").asText(""), texts(statement.path("Action")), texts(statement.path("Resource"))));
+            allow(statement).ifPresent(into::add);
         }
+    }
+
+    /** One statement of a policy document, if it is an Allow. */
+    static java.util.Optional<Statement> allow(JsonNode statement) {
+        if (!"Allow".equals(statement.path("Effect").asText())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Statement(statement.path("Sid").asText(""), texts(statement.path("Action")),
+                texts(statement.path("Resource"))));
     }
 
     private static List<String> texts(JsonNode node) {

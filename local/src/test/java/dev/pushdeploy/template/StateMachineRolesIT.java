@@ -81,13 +81,10 @@ class StateMachineRolesIT {
     private static boolean encryptsItsData(List<JsonNode> documents, String action, String key, String machine) {
         for (JsonNode document : documents) {
             for (JsonNode statement : document.path("Statement")) {
-                boolean allows = statement.path("Effect").asText().equals("Allow")
-                        && Iam.statements(JSON.createObjectNode().set("Statement", JSON.createArrayNode().add(statement)))
-                        .stream().anyMatch(st -> st.allows(action, key));
+                boolean allows = Iam.allow(statement).filter(st -> st.allows(action, key)).isPresent();
                 JsonNode condition = statement.path("Condition");
                 JsonNode named = condition.path("StringEquals").path("kms:EncryptionContext:aws:states:stateMachineArn");
-                boolean names = named.isArray() ? contains(named, machine)
-                        : machine.equals(named.asText());
+                boolean names = named.isArray() ? contains(named, machine) : machine.equals(named.asText());
                 if (allows && (condition.isMissingNode() || condition.size() == 1 && condition.path("StringEquals").size() == 1 && names)) {
                     return true;
                 }
