@@ -373,7 +373,7 @@ class AccountingIT {
                 .serviceDeploymentArn(workflow.service().currentServiceDeployment()).stopType(StopServiceDeploymentStopType.ROLLBACK)));
 
         assertEquals("ROLLED_BACK", result.outcome(), result.reason());
-        assertTrue(result.reason().startsWith("ECS rolled the rolling deployment of ") && result.reason().contains(" back (ROLLBACK_REQUESTED)"),
+        assertTrue(result.reason().startsWith("ECS rolled the rolling deployment of ") && result.reason().contains(" back (ROLLBACK_"),
                 result.reason());
         assertEquals(before, workflow.liveTaskDefinition());
         assertEquals(List.of(), Workflow.failedInvocations(result));
