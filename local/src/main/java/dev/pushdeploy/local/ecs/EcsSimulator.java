@@ -25,6 +25,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The ECS rollout simulator, as a route of the local endpoint (moto's ECS never progresses a
@@ -43,6 +45,10 @@ public final class EcsSimulator implements Route, Agenda {
     /** The test listener: {@code /pushdeploy-local/test/<cluster>/<service>}, routed by the test rule's header. */
     public static final String TEST_PATH = "/pushdeploy-local/test/";
     private static final String ECS_TARGET = "AmazonEC2ContainerServiceV20141113.";
+    private static final String ECR_TARGET = "AmazonEC2ContainerRegistry_V20150921.";
+    /** A private ECR image: {@code <account>.dkr.ecr.<region>.amazonaws.com/<repository>} and a digest or a tag. */
+    private static final Pattern ECR_IMAGE = Pattern.compile(
+            "\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/([a-z0-9._/-]+)(?:@(sha256:[0-9a-f]{64})|:([A-Za-z0-9_][A-Za-z0-9_.-]*))");
 
     private final LocalEndpoint endpoint;
     private final Fleet fleet;
@@ -203,7 +209,9 @@ public final class EcsSimulator implements Route, Agenda {
         }
         ObjectNode answer = (ObjectNode) Json.tree(moto.bodyText());
         ObjectNode updated = (ObjectNode) answer.path("service");
-        taskDefinition(updated.path("taskDefinition").asText());
+        for (TaskDefinition.Container container : taskDefinition(updated.path("taskDefinition").asText()).containers()) {
+            registryHolds(container.image()).ifPresent(held -> fleet.registryHolds(container.image(), held));
+        }
         fleet.updated(updated, body);
         fleet.decorate(updated);
         return jsonAnswer(moto, answer);
@@ -550,6 +558,27 @@ public final class EcsSimulator implements Route, Agenda {
         return moto.status() == 200 && "INACTIVE".equals(Json.tree(moto.bodyText()).path("taskDefinition").path("status").asText());
     }
 
+    /**
+     * Whether ECR (moto) holds an image of one of its repositories, asked as a task's pull would find it: false when the
+     * repository exists and the image does not (deleted, or expired by a lifecycle policy); empty for any other image or
+     * answer (another registry, another account's repository), which the simulator leaves as it was.
+     */
+    private Optional<Boolean> registryHolds(String image) {
+        Matcher ecr = ECR_IMAGE.matcher(image);
+        if (!ecr.matches()) {
+            return Optional.empty();
+        }
+        ObjectNode id = Json.object();
+        id.put(ecr.group(2) != null ? "imageDigest" : "imageTag", ecr.group(2) != null ? ecr.group(2) : ecr.group(3));
+        ObjectNode body = Json.object().put("repositoryName", ecr.group(1));
+        body.putArray("imageIds").add(id);
+        AwsResponse moto = endpoint.forward(jsonRequest(ECR_TARGET + "DescribeImages", "ecr", body.toString()));
+        if (moto.status() == 200) {
+            return Optional.of(true);
+        }
+        return moto.bodyText().contains("ImageNotFoundException") ? Optional.of(false) : Optional.empty();
+    }
+
     private TaskDefinition taskDefinition(String arn) {
         return taskDefinitions.computeIfAbsent(arn, key -> {
             AwsResponse moto = endpoint.forward(ecsRequest("DescribeTaskDefinition",
@@ -580,10 +609,14 @@ public final class EcsSimulator implements Route, Agenda {
 
     /** A request of the simulator's own to moto's ECS (moto reads the service from the credential scope). */
     private static AwsRequest ecsRequest(String operation, String body) {
+        return jsonRequest(ECS_TARGET + operation, "ecs", body);
+    }
+
+    private static AwsRequest jsonRequest(String target, String service, String body) {
         Map<String, List<String>> headers = Map.of(
-                "X-Amz-Target", List.of(ECS_TARGET + operation),
+                "X-Amz-Target", List.of(target),
                 "Content-Type", List.of(AwsResponse.JSON_1_1),
-                "Authorization", List.of("AWS4-HMAC-SHA256 Credential=local/20250101/us-east-1/ecs/aws4_request, "
+                "Authorization", List.of("AWS4-HMAC-SHA256 Credential=local/20250101/us-east-1/" + service + "/aws4_request, "
                         + "SignedHeaders=host, Signature=0"));
         return new AwsRequest("POST", "/", null, headers, body.getBytes(StandardCharsets.UTF_8));
     }

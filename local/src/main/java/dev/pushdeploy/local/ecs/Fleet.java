@@ -103,6 +103,15 @@ final class Fleet {
         unpullable.add(image);
     }
 
+    /** What the registry answered of an image just now: tasks started from now on pull it, or fail to as above. */
+    synchronized void registryHolds(String image, boolean held) {
+        if (held) {
+            unpullable.remove(image);
+        } else {
+            unpullable.add(image);
+        }
+    }
+
     /** The traffic-shifting strategy of a service (cluster/service) adopted from now on; null for ROLLING. */
     synchronized void trafficShift(String serviceKey, TrafficShift shift) {
         if (shift == null) {

@@ -19,6 +19,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
@@ -112,6 +113,27 @@ class EcsSimulatorIT {
                 "a service on a deregistered revision still scales");
     }
 
+    /**
+     * As a task's pull finds it: the image of a revision deleted from ECR (BatchDeleteImage, or a lifecycle policy's
+     * expiry) after it was registered cannot be pulled, so the tasks of the deployment fail to start.
+     */
+    @Test
+    void tasksOfAnImageEcrNoLongerHoldsFailToStart() throws InterruptedException {
+        String repository = web.target().repository();
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        String digest = runtime.pushImage(repository, "v9.0.0");
+        String image = ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().get(0).repositoryUri() + "@" + digest;
+        String revision = registerCopy(image);
+        ecr.batchDeleteImage(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)));
+
+        ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(revision));
+
+        Task stopped = awaitStoppedTaskOf(revision);
+        assertEquals("TaskFailedToStart", stopped.stopCodeAsString());
+        assertTrue(stopped.stoppedReason().startsWith("CannotPullContainerError") && stopped.stoppedReason().contains(image),
+                stopped.stoppedReason());
+    }
+
     @Test
     void throttledFirstAttemptsAreAbsorbedByTheSdksRetries() {
         runtime.simulator().throttling(new Throttling(1, 0));
@@ -155,10 +177,34 @@ class EcsSimulatorIT {
     }
 
     private String registerCopy() {
+        return registerCopy(null);
+    }
+
+    /** A copy of the initial revision, its containers running {@code image} when not null. */
+    private String registerCopy(String image) {
         var live = ecs.describeTaskDefinition(r -> r.taskDefinition(web.initialTaskDefinition())).taskDefinition();
+        var containers = image == null ? live.containerDefinitions()
+                : live.containerDefinitions().stream().map(c -> c.toBuilder().image(image).build()).toList();
         return ecs.registerTaskDefinition(r -> r.family(live.family()).networkMode(live.networkMode())
                 .requiresCompatibilitiesWithStrings(live.requiresCompatibilitiesAsStrings()).cpu(live.cpu()).memory(live.memory())
-                .containerDefinitions(live.containerDefinitions())).taskDefinition().taskDefinitionArn();
+                .containerDefinitions(containers)).taskDefinition().taskDefinitionArn();
+    }
+
+    private Task awaitStoppedTaskOf(String revision) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            List<String> arns = ecs.listTasks(r -> r.cluster("pushdeploy").serviceName("web").desiredStatus(DesiredStatus.STOPPED))
+                    .taskArns();
+            if (!arns.isEmpty()) {
+                var stopped = ecs.describeTasks(r -> r.cluster("pushdeploy").tasks(arns)).tasks().stream()
+                        .filter(t -> revision.equals(t.taskDefinitionArn())).findFirst();
+                if (stopped.isPresent()) {
+                    return stopped.get();
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no task of " + revision + " stopped");
     }
 
     /** A client like the handlers': not marked as the runtime's own. */
