@@ -1,6 +1,8 @@
 package dev.pushdeploy.request;
 
 import dev.pushdeploy.error.InvalidRequestException;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -13,6 +15,8 @@ public record ImageRef(String registry, String repository, String tag, String di
     static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     /** ECR / OCI tag grammar. */
     static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    /** A private ECR registry: {@code <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]}. */
+    private static final Pattern ECR_HOST = Pattern.compile("(\\d{12})\\.dkr\\.ecr(?:-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?");
 
     public static ImageRef parse(String text, String field) {
         String rest = text;
@@ -58,6 +62,27 @@ public record ImageRef(String registry, String repository, String tag, String di
         if (!TAG.matcher(tag).matches()) {
             throw new InvalidRequestException(field, "tag '" + tag + "' is not a valid image tag");
         }
+    }
+
+    /**
+     * The image of a private ECR repository in {@code account} and {@code region} that a task definition's reference
+     * names; empty for any other registry's image or a reference of no such form.
+     */
+    static Optional<ImageRef> ofEcr(String image, String account, String region) {
+        ImageRef ref;
+        try {
+            ref = image == null ? null : parse(image, "image");
+        } catch (InvalidRequestException e) {
+            return Optional.empty();
+        }
+        Matcher host = ref == null || ref.registry() == null ? null : ECR_HOST.matcher(ref.registry());
+        return host != null && host.matches() && host.group(1).equals(account) && host.group(2).equals(region)
+                ? Optional.of(ref) : Optional.empty();
+    }
+
+    /** The reference ECR looks the image up by: its digest, else its tag. */
+    String reference() {
+        return digest != null ? digest : tag;
     }
 
     /** The digest an image reference pins ({@code …@sha256:…}), or null when it has none. */

@@ -220,6 +220,9 @@ public final class Preparer {
         }
         if (withdraw) {
             draft.counts(0, live.desiredCount());
+        } else {
+            requireHeld(run, pipeline, image, "to", to.shortName() + " runs " + image, "no task of " + to.shortName()
+                    + " could start; roll back to a revision whose image ECR still holds, or deploy an image");
         }
         return draft.flags(false, false, false).proceed();
     }
@@ -252,6 +255,8 @@ public final class Preparer {
         Live live = live(target);
         requireRelease(target, live, "there are no live secrets to rotate away from (the first release writes slot a of each)");
         requireTasks(target, live, "a rotation");
+        requireHeld(run, pipeline, live.image(), "service", "the live revision " + live.taskDefinition().shortName() + " runs "
+                + live.image(), "a rotation starts new tasks of it, and none could start; deploy an image first");
         return new Draft(run, Action.ROTATE, "manual", target, pipeline)
                 .reason(rotate.reason() != null ? rotate.reason() : "manual secret rotation")
                 .image(live.image(), live.digest())
@@ -259,6 +264,20 @@ public final class Preparer {
                 .liveSlots(target, live)
                 .flags(true, true, false)
                 .proceed();
+    }
+
+    /**
+     * Refuses a run that starts tasks of an image of the pipeline's repositories which ECR no longer holds (deleted by
+     * hand, or expired by a lifecycle policy): none of them could pull it. Other registries' images are not asked about.
+     */
+    private void requireHeld(Run run, PipelineConfig pipeline, String image, String field, String subject, String consequence) {
+        Pipeline own = Pipeline.ofExecution(run.executionArn());
+        Optional<ImageRef> ref = ImageRef.ofEcr(image, own.account(), own.region())
+                .filter(r -> pipeline.forRepository(r.repository()).isPresent());
+        if (ref.isPresent() && registry.image(ref.get().repository(), ref.get().reference()).isEmpty()) {
+            throw new InvalidRequestException(field, subject + ", which ECR no longer holds (deleted, or expired by the lifecycle policy"
+                    + " of repository " + ref.get().repository() + "): " + consequence);
+        }
     }
 
     private static Target target(PipelineConfig pipeline, ServiceRef service) {

@@ -30,6 +30,12 @@ public final class FakeRegistry implements ImageRegistry, ScanFindings {
         return this;
     }
 
+    /** Deletes an image, as BatchDeleteImage or a lifecycle policy's expiry does. */
+    public FakeRegistry delete(String repository, String digest) {
+        images.get(repository).removeIf(i -> i.digest().equals(digest));
+        return this;
+    }
+
     /** Adds an image index referring to {@code platformImages} (pushed before it, as a build pushes them). */
     public FakeRegistry index(String repository, String digest, String tag, List<String> platformImages) {
         image(repository, digest, tag, Instant.now());

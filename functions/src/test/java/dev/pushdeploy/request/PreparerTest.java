@@ -22,6 +22,8 @@ import dev.pushdeploy.testing.SampleStack;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PreparerTest {
     private final PrepareFixture world = new PrepareFixture();
@@ -464,6 +466,49 @@ class PreparerTest {
         assertFalse(r.scanGate());
         assertEquals("key leaked", r.reason());
         assertEquals(PrepareFixture.CONFIG_VERSION, r.configVersion());
+    }
+
+    /**
+     * A rollback starts tasks of the revision it goes to: refused when ECR no longer holds that revision's image of one of
+     * the pipeline's repositories; another account's, another registry's or an unconfigured repository's image is not asked about.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        // the image the revision runs ({new} its digest),       ECR holds it, rejected
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@{new},   false,        true",
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@{new},   true,         false",
+        "210987654321.dkr.ecr.us-east-1.amazonaws.com/web@{new},   false,        false",
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@{new},   false,        false",
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/tools@{new}, false,        false",
+        "ghcr.io/example/web@{new},                                false,        false"})
+    void aRollbackToARevisionWhoseImageEcrNoLongerHoldsIsRejected(String image, boolean held, boolean rejected) {
+        String reference = image.replace("{new}", NEW_DIGEST);
+        if (!held) {
+            world.registry.delete("web", NEW_DIGEST);
+        }
+        String old = world.taskDefinitions.add("web", "app", reference, PrepareFixture.SECRETS);
+        String v3 = world.taskDefinitions.add("web", "app", URI + "@" + LIVE_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v3);
+
+        DeployRequest r = world.prepare(rollbackTo(old));
+
+        if (rejected) {
+            assertRejected(r, "to: web:2 runs " + reference + ", which ECR no longer holds (deleted, or expired by the lifecycle policy"
+                    + " of repository web): no task of web:2 could start; roll back to a revision whose image ECR still holds, or deploy an image");
+        } else {
+            assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+            assertEquals(reference, r.image());
+        }
+    }
+
+    /** A rotation starts new tasks of the live image: refused when ECR no longer holds it. */
+    @Test
+    void aRotationWhoseLiveImageEcrNoLongerHoldsIsRejected() {
+        world.registry.delete("web", LIVE_DIGEST);
+        DeployRequest r = world.prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
+        assertRejected(r, "service: the live revision web:1 runs " + URI + "@" + LIVE_DIGEST + ", which ECR no longer holds (deleted,"
+                + " or expired by the lifecycle policy of repository web): a rotation starts new tasks of it, and none could start;"
+                + " deploy an image first");
     }
 
     @Test

@@ -532,6 +532,15 @@ final class Workflow {
                 .imageDetails().get(0).imageDigest();
     }
 
+    /** Deletes an image of the service's repository by digest, as an operator's BatchDeleteImage or a lifecycle policy's expiry does. */
+    void expireImage(String digest) {
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        var answer = ecr.batchDeleteImage(r -> r.repositoryName(web.target().repository()).imageIds(i -> i.imageDigest(digest)));
+        if (!answer.failures().isEmpty()) {
+            throw new IllegalStateException("ECR did not delete " + digest + ": " + answer.failures());
+        }
+    }
+
     /** The push time of a run's request. */
     long pushedAt(RunResult result) {
         return History.lastRequest(result.history()).orElseThrow().path("pushedAt").asLong();

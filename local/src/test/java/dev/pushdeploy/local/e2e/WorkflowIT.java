@@ -140,6 +140,50 @@ class WorkflowIT {
         assertFalse(workflow.lockHeld(), "lock released");
     }
 
+    /**
+     * The image of the revision a rollback goes to is no longer in ECR (deleted by hand, or expired by the repository's
+     * lifecycle policy): no task of it could start, so the rollback is refused before anything changes.
+     */
+    @Test
+    void aRollbackToARevisionWhoseImageEcrNoLongerHoldsIsRejectedWithoutASingleWrite() {
+        assertEquals("SUCCEEDED", workflow.push("v1.1.0", Scenario.HEALTHY).outcome());
+        String previous = workflow.liveTaskDefinition();
+        String gone = workflow.liveImage();
+        assertEquals("SUCCEEDED", workflow.push("v1.2.0", Scenario.HEALTHY).outcome());
+        String live = workflow.liveTaskDefinition();
+        workflow.expireImage(workflow.digestOf("v1.1.0"));
+        int starts = workflow.runtime.simulator().deploymentStarts().size();
+
+        RunResult back = workflow.run("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}", Scenario.HEALTHY);
+
+        assertEquals("REJECTED", back.outcome(), back.reason());
+        assertTrue(back.reason().contains(gone) && back.reason().contains("ECR no longer holds"), back.reason());
+        assertTrue(back.reason().contains(dev.pushdeploy.model.Revisions.shortName(previous)), back.reason());
+        assertEquals(List.of(), back.writes());
+        assertEquals(starts, workflow.runtime.simulator().deploymentStarts().size());
+        assertEquals(live, workflow.liveTaskDefinition());
+        assertFalse(workflow.lockHeld(), "lock free");
+    }
+
+    /** A rotation starts new tasks of the live image: with that image gone from ECR it is refused before anything changes. */
+    @Test
+    void aRotationWhoseLiveImageEcrNoLongerHoldsIsRejectedWithoutASingleWrite() {
+        assertEquals("SUCCEEDED", workflow.push("v1.1.0", Scenario.HEALTHY).outcome());
+        String live = workflow.liveTaskDefinition();
+        String gone = workflow.liveImage();
+        workflow.expireImage(workflow.digestOf("v1.1.0"));
+        int starts = workflow.runtime.simulator().deploymentStarts().size();
+
+        RunResult rotate = workflow.run("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}", Scenario.HEALTHY);
+
+        assertEquals("REJECTED", rotate.outcome(), rotate.reason());
+        assertTrue(rotate.reason().contains(gone) && rotate.reason().contains("ECR no longer holds"), rotate.reason());
+        assertEquals(List.of(), rotate.writes());
+        assertEquals(starts, workflow.runtime.simulator().deploymentStarts().size());
+        assertEquals(live, workflow.liveTaskDefinition());
+        assertFalse(workflow.lockHeld(), "lock free");
+    }
+
     /** An image pushed with `local push --fate rollback-fails`, whatever the run's scenario: its way back fails too. */
     @Test
     void anImageWhoseWayBackFailsEndsRollbackFailedUnderAHealthyRun() {
