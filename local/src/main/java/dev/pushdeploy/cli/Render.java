@@ -25,7 +25,9 @@ final class Render {
         } else {
             o.line(row("live", live.revision() + (live.release() == null ? "" : "  (release " + live.release() + ")")
                     + (live.copyOf() == null ? "" : "  " + Revisions.shortName(live.copyOf()) + " registered again: it had been deregistered")));
-            o.line(row("image", (live.tags().isEmpty() ? "untagged" : String.join(", ", live.tags())) + "  " + shortDigest(live.digest())));
+            o.line(row("image", (live.tags().isEmpty() ? "untagged" : String.join(", ", live.tags())) + "  " + shortDigest(live.digest())
+                    + (Boolean.FALSE.equals(live.imageInEcr()) ? "  " + o.paint("no longer in ECR (deleted, or expired by the"
+                    + " repository's lifecycle policy): no new task of it can start, nor can a rotation; deploy an image", Output.Colour.RED) : "")));
             if (!live.secrets().isEmpty()) {
                 o.line(row("secrets", live.secrets().stream().map(x -> x.name() + " slot " + (x.slot() == null ? "?" : x.slot())
                         + (x.username() == null ? "" : " (" + x.username() + ")")).collect(Collectors.joining(" · "))));

@@ -218,13 +218,15 @@ public final class Operator {
     }
 
     private Reports.Live live(Target target, String taskDefinitionArn) {
-        var described = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinitionArn).include(TaskDefinitionField.TAGS));
-        TaskDefinition td = described.taskDefinition();
+        var revision = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinitionArn).include(TaskDefinitionField.TAGS));
+        TaskDefinition td = revision.taskDefinition();
         ContainerDefinition container = td.containerDefinitions().stream().filter(c -> c.name().equals(target.container()))
                 .findFirst().orElse(null);
         String image = container == null ? null : container.image();
         String digest = image == null || !image.contains("@") ? null : image.substring(image.indexOf('@') + 1);
-        List<String> tags = digest == null ? List.of() : imageTags(target.repository(), digest);
+        Optional<List<String>> described = digest == null ? Optional.of(List.of()) : image(target.repository(), digest);
+        List<String> tags = described.orElse(List.of());
+        Boolean inEcr = digest != null && ofEcrRepository(image, target.repository()) ? described.isPresent() : null;
         Map<String, String> environment = container == null ? Map.of() : container.environment().stream()
                 .collect(Collectors.toMap(KeyValuePair::name, KeyValuePair::value, (a, b) -> b));
         List<Reports.SecretSlot> secrets = new ArrayList<>();
@@ -236,20 +238,31 @@ public final class Operator {
             secrets.add(new Reports.SecretSlot(spec.name(), slot, parameter,
                     spec.postgres() == null ? null : environment.get(spec.postgres().usernameEnv())));
         }
-        String release = described.tags().stream().filter(t -> t.key().equals(ReleaseDerivation.TAG_REQUEST_ID)).map(t -> t.value())
+        String release = revision.tags().stream().filter(t -> t.key().equals(ReleaseDerivation.TAG_REQUEST_ID)).map(t -> t.value())
                 .findFirst().orElse(null);
-        String copyOf = described.tags().stream().filter(t -> t.key().equals(RevisionChange.TAG_COPY_OF)).map(t -> t.value())
+        String copyOf = revision.tags().stream().filter(t -> t.key().equals(RevisionChange.TAG_COPY_OF)).map(t -> t.value())
                 .findFirst().orElse(null);
         return new Reports.Live(td.taskDefinitionArn(), Revisions.shortName(td.taskDefinitionArn()), image, digest, tags, secrets, release,
-                dev.pushdeploy.model.TaskDefinition.Container.released(image), copyOf);
+                dev.pushdeploy.model.TaskDefinition.Container.released(image), copyOf, inEcr);
+    }
+
+    /** Whether the image is {@code <account>.dkr.ecr.<region>.amazonaws.com/<repository>@<digest>}. */
+    private static boolean ofEcrRepository(String image, String repository) {
+        int slash = image.indexOf('/');
+        return slash > 0 && image.substring(0, slash).contains(".dkr.ecr.") && image.startsWith(repository + "@", slash + 1);
     }
 
     private List<String> imageTags(String repository, String digest) {
+        return image(repository, digest).orElse(List.of());
+    }
+
+    /** The tags of the repository's image with that digest; empty when the repository holds no such image. */
+    private Optional<List<String>> image(String repository, String digest) {
         try {
             return ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
-                    .imageDetails().stream().findFirst().map(d -> d.imageTags()).orElse(List.of());
+                    .imageDetails().stream().findFirst().map(d -> d.imageTags());
         } catch (ImageNotFoundException | RepositoryNotFoundException e) {
-            return List.of();
+            return Optional.empty();
         }
     }
 

@@ -25,13 +25,15 @@ public final class Reports {
      * @param tags           the image's tags in the repository (empty when untagged or not in ECR)
      * @param released       false while the service has no release yet: its revision runs no image pinned by digest
      *                       (the stack's bootstrap revision, before the first push of a matching tag)
+     * @param imageInEcr     whether the service's repository still holds the image (false: deleted, or expired by its
+     *                       lifecycle policy, so no new task of it can start); null when not asked (another registry's image)
      */
     public record Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
-                       List<SecretSlot> secrets, String release, boolean released, String copyOf) {
-        /** A revision that runs a release. */
+                       List<SecretSlot> secrets, String release, boolean released, String copyOf, Boolean imageInEcr) {
+        /** A revision that runs a release, its image in ECR. */
         public Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
                     List<SecretSlot> secrets, String release) {
-            this(taskDefinition, revision, image, digest, tags, secrets, release, true, null);
+            this(taskDefinition, revision, image, digest, tags, secrets, release, true, null, true);
         }
     }
 

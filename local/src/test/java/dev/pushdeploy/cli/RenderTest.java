@@ -51,13 +51,31 @@ class RenderTest {
     void statusOfACopySaysWhichRevisionItStandsFor() {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
                 new Reports.Live("arn:aws:ecs:us-east-1:123456789012:task-definition/web:7", "web:7", "web@sha256:1", "sha256:1",
-                        List.of("v1.0.0"), List.of(), "push-web-v1-0-0", true, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4"),
+                        List.of("v1.0.0"), List.of(), "push-web-v1-0-0", true, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4", true),
                 null, List.of(), null, List.of(), List.of());
 
         Render.status(output(false), status);
 
         assertTrue(printed().contains("  live       web:7  (release push-web-v1-0-0)  web:4 registered again: it had been deregistered\n"),
                 printed());
+    }
+
+    /** The live image deleted from ECR, or expired by its lifecycle policy: status says what that breaks. */
+    @Test
+    void statusSaysWhenTheLiveImageIsNoLongerInEcr() {
+        for (Boolean inEcr : java.util.Arrays.asList(true, false, null)) {
+            out.reset();
+            Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
+                    new Reports.Live("arn:web:1", "web:1", "web@sha256:1", "sha256:1", List.of(), List.of(), null, true, null, inEcr),
+                    null, List.of(), null, List.of(), List.of());
+
+            Render.status(output(false), status);
+
+            String line = printed().lines().filter(l -> l.startsWith("  image ")).findFirst().orElseThrow();
+            assertEquals(Boolean.FALSE.equals(inEcr) ? "  image      untagged  sha256:1  no longer in ECR (deleted, or expired by the repository's"
+                    + " lifecycle policy): no new task of it can start, nor can a rotation; deploy an image" : "  image      untagged  sha256:1",
+                    line, "imageInEcr " + inEcr);
+        }
     }
 
     @Test
@@ -96,7 +114,7 @@ class RenderTest {
     void statusOfAServiceWithNoReleaseSaysSoInsteadOfShowingTheBootstrapImageAsLive() {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
                 new Reports.Live("arn:web:1", "web:1", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:bootstrap", null, List.of(),
-                        List.of(new Reports.SecretSlot("APP_SIGNING_KEY", null, null, null)), null, false, null),
+                        List.of(new Reports.SecretSlot("APP_SIGNING_KEY", null, null, null)), null, false, null, null),
                 new Reports.Health("ROLLING", "COMPLETED", null, 0, 0, 0, 0, 1, 0, 0), List.of(), null, List.of(), List.of());
 
         Render.status(output(false), status);

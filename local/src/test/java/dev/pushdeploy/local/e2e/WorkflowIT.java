@@ -32,10 +32,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The real ASL in moto, the template's functions in process, ECS simulated: whole runs and the state they leave. */
 class WorkflowIT {
     Workflow workflow;
+    boolean stackCreated;
 
     @BeforeEach
     void freshStack() {
         workflow = new Workflow(TestRuntime.fresh());
+    }
+
+    /** {@code pushdeploy status} of the service, against the stack as the local daemon describes it. */
+    private Reports.Status status() {
+        Connection connection = Connection.emulator(workflow.runtime.endpoint(), Clients.REGION, "local", "local");
+        if (!stackCreated) {
+            new CloudFormation(connection).createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(workflow.runtime.stack()));
+            stackCreated = true;
+        }
+        return Operator.connect(connection, PipelineTemplate.STACK_NAME).status(workflow.web.target());
     }
 
     @ParameterizedTest
@@ -111,9 +122,7 @@ class WorkflowIT {
         assertEquals("ROLLED_BACK", record.get("outcome").s());
         assertTrue(record.get("rollback").s().contains("registered again: it had been deregistered"), record.get("rollback").s());
         assertEquals(List.of("ROLLED_BACK"), workflow.notifiedOutcomes());
-        Connection connection = Connection.emulator(workflow.runtime.endpoint(), Clients.REGION, "local", "local");
-        new CloudFormation(connection).createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(workflow.runtime.stack()));
-        Reports.Live live = Operator.connect(connection, PipelineTemplate.STACK_NAME).status(workflow.web.target()).live();
+        Reports.Live live = status().live();
         assertEquals(copy, live.taskDefinition());
         assertEquals(initial, live.copyOf(), "pushdeploy status says which revision the live one stands for");
     }
@@ -171,7 +180,9 @@ class WorkflowIT {
         assertEquals("SUCCEEDED", workflow.push("v1.1.0", Scenario.HEALTHY).outcome());
         String live = workflow.liveTaskDefinition();
         String gone = workflow.liveImage();
+        assertEquals(true, status().live().imageInEcr(), "the live image, before");
         workflow.expireImage(workflow.digestOf("v1.1.0"));
+        assertEquals(false, status().live().imageInEcr(), "pushdeploy status says the live image is no longer in ECR");
         int starts = workflow.runtime.simulator().deploymentStarts().size();
 
         RunResult rotate = workflow.run("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}", Scenario.HEALTHY);
