@@ -8,6 +8,7 @@ import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
+import dev.pushdeploy.local.ecr.EcrArchive;
 import dev.pushdeploy.local.ecr.EcrScans;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -87,6 +88,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final LambdaRuntime lambdas;
     private final EcsSimulator simulator;
     private final EcrScans scans;
+    private final EcrArchive archive;
     /** How long (wall time) a push holds simulated time when no run starts. */
     private static final long PUSH_EVENT_MILLIS = 2_000;
     private final List<TimeKeeper.Activity> pushHolds = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -184,6 +186,9 @@ public final class LocalRuntime implements AutoCloseable {
             endpoint.route(simulator);
             this.scans = new EcrScans(endpoint, clock);
             endpoint.route(scans);
+            this.archive = new EcrArchive(endpoint);
+            endpoint.route(archive);
+            simulator.archive(archive::archived);
             this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
             this.bus = new LocalEventBus(List.of(), clock, keeper, this::deliver, log);
             simulator.events(bus::put);
@@ -242,6 +247,7 @@ public final class LocalRuntime implements AutoCloseable {
         moto.reset();
         simulator.reset();
         scans.reset();
+        archive.reset();
         releasePushHolds();
         lambdas.reset();
         bus.reset();

@@ -165,12 +165,7 @@ public final class EcrScans implements Route, Agenda {
 
     /** moto's answer to an ECR call ({@code {}} when it refused it). */
     private JsonNode forward(String operation, JsonNode body) {
-        AwsResponse answer = endpoint.forward(new AwsRequest("POST", "/", null, Map.of(
-                "X-Amz-Target", List.of(ECR_TARGET + operation),
-                "Content-Type", List.of(AwsResponse.JSON_1_1),
-                "Authorization", List.of("AWS4-HMAC-SHA256 Credential=local/20250101/" + Clients.REGION
-                        + "/ecr/aws4_request, SignedHeaders=host, Signature=0")),
-                body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        AwsResponse answer = endpoint.forward(AwsRequest.json(ECR_TARGET + operation, "ecr", body.toString()));
         return answer.status() == 200 ? Json.tree(answer.bodyText()) : Json.object();
     }
 

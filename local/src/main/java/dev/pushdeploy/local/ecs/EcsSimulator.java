@@ -24,6 +24,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,6 +55,7 @@ public final class EcsSimulator implements Route, Agenda {
     private final Fleet fleet;
     private final Map<String, TaskDefinition> taskDefinitions = new ConcurrentHashMap<>();
     private volatile Throttling throttling = Throttling.off();
+    private volatile BiPredicate<String, String> archived = (repository, digest) -> false;
     private volatile HookInvoker hooks = (function, payload) -> {
         throw new IllegalStateException("no Lambda runtime to invoke lifecycle hook " + function);
     };
@@ -66,6 +68,11 @@ public final class EcsSimulator implements Route, Agenda {
     public EcsSimulator(LocalEndpoint endpoint, Clock clock) {
         this.endpoint = endpoint;
         this.fleet = new Fleet(clock, this::taskDefinition);
+    }
+
+    /** Which images ECR holds archived (repository, digest): no task can pull them. */
+    public void archive(BiPredicate<String, String> archived) {
+        this.archived = archived;
     }
 
     /** Where the events ECS sends to EventBridge go. */
@@ -560,8 +567,8 @@ public final class EcsSimulator implements Route, Agenda {
 
     /**
      * Whether ECR (moto) holds an image of one of its repositories, asked as a task's pull would find it: false when the
-     * repository exists and the image does not (deleted, or expired by a lifecycle policy); empty for any other image or
-     * answer (another registry, another account's repository), which the simulator leaves as it was.
+     * repository exists and the image does not (deleted, or expired by a lifecycle policy) or is archived; empty for any
+     * other image or answer (another registry, another account's repository), which the simulator leaves as it was.
      */
     private Optional<Boolean> registryHolds(String image) {
         Matcher ecr = ECR_IMAGE.matcher(image);
@@ -572,9 +579,10 @@ public final class EcsSimulator implements Route, Agenda {
         id.put(ecr.group(2) != null ? "imageDigest" : "imageTag", ecr.group(2) != null ? ecr.group(2) : ecr.group(3));
         ObjectNode body = Json.object().put("repositoryName", ecr.group(1));
         body.putArray("imageIds").add(id);
-        AwsResponse moto = endpoint.forward(jsonRequest(ECR_TARGET + "DescribeImages", "ecr", body.toString()));
+        AwsResponse moto = endpoint.forward(AwsRequest.json(ECR_TARGET + "DescribeImages", "ecr", body.toString()));
         if (moto.status() == 200) {
-            return Optional.of(true);
+            String digest = Json.tree(moto.bodyText()).path("imageDetails").path(0).path("imageDigest").asText();
+            return Optional.of(!archived.test(ecr.group(1), digest));
         }
         return moto.bodyText().contains("ImageNotFoundException") ? Optional.of(false) : Optional.empty();
     }
@@ -609,16 +617,7 @@ public final class EcsSimulator implements Route, Agenda {
 
     /** A request of the simulator's own to moto's ECS (moto reads the service from the credential scope). */
     private static AwsRequest ecsRequest(String operation, String body) {
-        return jsonRequest(ECS_TARGET + operation, "ecs", body);
-    }
-
-    private static AwsRequest jsonRequest(String target, String service, String body) {
-        Map<String, List<String>> headers = Map.of(
-                "X-Amz-Target", List.of(target),
-                "Content-Type", List.of(AwsResponse.JSON_1_1),
-                "Authorization", List.of("AWS4-HMAC-SHA256 Credential=local/20250101/us-east-1/" + service + "/aws4_request, "
-                        + "SignedHeaders=host, Signature=0"));
-        return new AwsRequest("POST", "/", null, headers, body.getBytes(StandardCharsets.UTF_8));
+        return AwsRequest.json(ECS_TARGET + operation, "ecs", body);
     }
 
     private static String cluster(JsonNode body) {

@@ -25,6 +25,19 @@ public record AwsRequest(String method, String path, String query, Map<String, L
         body = body == null ? new byte[0] : body;
     }
 
+    /**
+     * A call of an AWS JSON 1.1 API ({@code X-Amz-Target} {@code target}) as the runtime itself makes it to moto: signed
+     * for {@code service} in us-east-1 with a placeholder signature (moto reads the scope, not the signature).
+     */
+    public static AwsRequest json(String target, String service, String body) {
+        return new AwsRequest("POST", "/", null, Map.of(
+                "X-Amz-Target", List.of(target),
+                "Content-Type", List.of(AwsResponse.JSON_1_1),
+                "Authorization", List.of("AWS4-HMAC-SHA256 Credential=local/20250101/us-east-1/" + service + "/aws4_request, "
+                        + "SignedHeaders=host, Signature=0")),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public String header(String name) {
         List<String> values = headers.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);

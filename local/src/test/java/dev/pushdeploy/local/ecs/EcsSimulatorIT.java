@@ -20,6 +20,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.ImageStatus;
+import software.amazon.awssdk.services.ecr.model.TargetStorageClass;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
@@ -122,7 +124,7 @@ class EcsSimulatorIT {
         String repository = web.target().repository();
         EcrClient ecr = runtime.clients().build(EcrClient.builder());
         String digest = runtime.pushImage(repository, "v9.0.0");
-        String image = ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().get(0).repositoryUri() + "@" + digest;
+        String image = imageOf(ecr, repository, digest);
         String revision = registerCopy(image);
         ecr.batchDeleteImage(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)));
 
@@ -132,6 +134,37 @@ class EcsSimulatorIT {
         assertEquals("TaskFailedToStart", stopped.stopCodeAsString());
         assertTrue(stopped.stoppedReason().startsWith("CannotPullContainerError") && stopped.stoppedReason().contains(image),
                 stopped.stoppedReason());
+    }
+
+    /**
+     * ECR's archive, as its guide describes it: DescribeImages still describes an archived image, ARCHIVED; a task cannot
+     * pull it; restored to the standard storage class, it can.
+     */
+    @Test
+    void tasksOfAnArchivedImageFailToStartUntilItIsRestored() throws InterruptedException {
+        String repository = web.target().repository();
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        String digest = runtime.pushImage(repository, "v9.0.0");
+        String image = imageOf(ecr, repository, digest);
+        String revision = registerCopy(image);
+
+        var archived = ecr.updateImageStorageClass(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest))
+                .targetStorageClass(TargetStorageClass.ARCHIVE));
+        assertEquals(ImageStatus.ARCHIVED, archived.imageStatus());
+        assertEquals(ImageStatus.ARCHIVED, ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
+                .imageDetails().get(0).imageStatus());
+        ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(revision));
+        Task stopped = awaitStoppedTaskOf(revision);
+        assertTrue(stopped.stoppedReason().startsWith("CannotPullContainerError") && stopped.stoppedReason().contains(image),
+                stopped.stoppedReason());
+
+        ecr.updateImageStorageClass(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest))
+                .targetStorageClass(TargetStorageClass.STANDARD));
+        assertEquals(ImageStatus.ACTIVE, ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
+                .imageDetails().get(0).imageStatus());
+        String again = registerCopy(image);
+        ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(again));
+        assertEquals(again, awaitCompleted().taskDefinition(), "restored, the image is pulled");
     }
 
     @Test
@@ -178,6 +211,11 @@ class EcsSimulatorIT {
 
     private String registerCopy() {
         return registerCopy(null);
+    }
+
+    /** {@code <repository URI>@<digest>}. */
+    private static String imageOf(EcrClient ecr, String repository, String digest) {
+        return ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().get(0).repositoryUri() + "@" + digest;
     }
 
     /** A copy of the initial revision, its containers running {@code image} when not null. */
