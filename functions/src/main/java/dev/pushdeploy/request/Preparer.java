@@ -136,7 +136,7 @@ public final class Preparer {
         String uri = repositoryUri(target, "detail.repository-name");
         Image image = registry.image(target.repository(), push.digest()).orElseThrow(() -> new InvalidRequestException(
                 "detail.image-digest", push.digest() + " is not an image of repository " + target.repository()));
-        return deployImage(draft, target, uri, image);
+        return deployImage(draft, target, uri, image, "detail.image-digest");
     }
 
     private DeployRequest deploy(Run run, Intent.Deploy deploy) {
@@ -159,10 +159,14 @@ public final class Preparer {
         Draft draft = new Draft(run, Action.DEPLOY, "manual", target, pipeline)
                 .tag(ref.tag())
                 .reason(deploy.reason() != null ? deploy.reason() : "manual deploy of " + ref.repository() + (ref.tag() != null ? ":" + ref.tag() : "@" + ref.digest()));
-        return deployImage(draft, target, uri, image);
+        return deployImage(draft, target, uri, image, "image");
     }
 
-    private DeployRequest deployImage(Draft draft, Target target, String uri, Image image) {
+    private DeployRequest deployImage(Draft draft, Target target, String uri, Image image, String field) {
+        if (image.unpullable() != null) {
+            throw new InvalidRequestException(field, uri + "@" + image.digest() + " is an image " + image.unpullable()
+                    + ": no task of it could start");
+        }
         Live live = live(target);
         draft.image(uri + "@" + image.digest(), image.digest())
                 .pushedAt(image.pushedAt() == null ? null : image.pushedAt().toEpochMilli())
@@ -268,15 +272,23 @@ public final class Preparer {
 
     /**
      * Refuses a run that starts tasks of an image of the pipeline's repositories which ECR no longer holds (deleted by
-     * hand, or expired by a lifecycle policy): none of them could pull it. Other registries' images are not asked about.
+     * hand, or expired by a lifecycle policy) or holds archived: none of them could pull it. Other registries' images are
+     * not asked about.
      */
     private void requireHeld(Run run, PipelineConfig pipeline, String image, String field, String subject, String consequence) {
         Pipeline own = Pipeline.ofExecution(run.executionArn());
         Optional<ImageRef> ref = ImageRef.ofEcr(image, own.account(), own.region())
                 .filter(r -> pipeline.forRepository(r.repository()).isPresent());
-        if (ref.isPresent() && registry.image(ref.get().repository(), ref.get().reference()).isEmpty()) {
+        if (ref.isEmpty()) {
+            return;
+        }
+        Optional<Image> held = registry.image(ref.get().repository(), ref.get().reference());
+        if (held.isEmpty()) {
             throw new InvalidRequestException(field, subject + ", which ECR no longer holds (deleted, or expired by the lifecycle policy"
                     + " of repository " + ref.get().repository() + "): " + consequence);
+        }
+        if (held.get().unpullable() != null) {
+            throw new InvalidRequestException(field, subject + ", which " + held.get().unpullable() + ": " + consequence);
         }
     }
 

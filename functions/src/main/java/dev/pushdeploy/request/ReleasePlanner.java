@@ -109,6 +109,10 @@ public final class ReleasePlanner {
         String reference = ref.digest() != null ? ref.digest() : ref.tag();
         ImageRegistry.Image image = registry.image(target.repository(), reference).orElseThrow(() -> new InvalidRequestException(
                 field, (ref.digest() != null ? ref.digest() : "tag " + ref.tag()) + " is not an image of repository " + target.repository()));
+        if (image.unpullable() != null) {
+            throw new InvalidRequestException(field, uri + "@" + image.digest() + " is an image " + image.unpullable()
+                    + ": no task of it could start");
+        }
         return uri + "@" + image.digest();
     }
 

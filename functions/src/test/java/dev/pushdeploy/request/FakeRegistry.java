@@ -30,6 +30,12 @@ public final class FakeRegistry implements ImageRegistry, ScanFindings {
         return this;
     }
 
+    /** Sets an image's status, as UpdateImageStorageClass or a lifecycle policy's transition does (ARCHIVED, ACTIVATING, ACTIVE). */
+    public FakeRegistry status(String repository, String digest, String status) {
+        images.get(repository).replaceAll(i -> i.digest().equals(digest) ? new Image(i.digest(), i.tags(), i.pushedAt(), status) : i);
+        return this;
+    }
+
     /** Deletes an image, as BatchDeleteImage or a lifecycle policy's expiry does. */
     public FakeRegistry delete(String repository, String digest) {
         images.get(repository).removeIf(i -> i.digest().equals(digest));

@@ -501,6 +501,43 @@ class PreparerTest {
         }
     }
 
+    /**
+     * ECR's archive (UpdateImageStorageClass, or a lifecycle policy's transition): an archived image, or one being restored,
+     * cannot be pulled, so a rollback to it, a rotation of it and a deploy of it are refused; an ACTIVE one, or one whose
+     * status ECR does not say, is not.
+     */
+    @ParameterizedTest
+    @CsvSource(nullValues = "none", value = {
+        "ARCHIVED,   'ECR has archived (ARCHIVED: an archived image cannot be pulled; restore it to the standard storage class, or push it again)'",
+        "ACTIVATING, ECR is restoring from its archive (ACTIVATING: it cannot be pulled until it is ACTIVE)",
+        "ACTIVE,     none",
+        "none,       none"})
+    void anImageEcrHoldsOnlyInItsArchiveIsRefusedForEveryRunThatStartsTasksOfIt(String status, String why) {
+        world.registry.status("web", NEW_DIGEST, status).status("web", LIVE_DIGEST, status);
+        String image = URI + "@" + NEW_DIGEST;
+        String old = world.taskDefinitions.add("web", "app", image, PrepareFixture.SECRETS);
+        String v3 = world.taskDefinitions.add("web", "app", URI + "@" + LIVE_DIGEST, PrepareFixture.SECRETS);
+
+        DeployRequest deploy = world.prepare(push("v1.1.0", NEW_DIGEST));
+        DeployRequest manual = world.prepare("{\"action\":\"deploy\",\"image\":\"web@" + NEW_DIGEST + "\"}");
+        world.services.runOnly(v3);
+        DeployRequest back = world.prepare(rollbackTo(old));
+        DeployRequest rotate = world.prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}");
+
+        if (why == null) {
+            for (DeployRequest r : List.of(deploy, manual, back, rotate)) {
+                assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+            }
+        } else {
+            assertRejected(deploy, "detail.image-digest: " + image + " is an image " + why + ": no task of it could start");
+            assertRejected(manual, "image: " + image + " is an image " + why + ": no task of it could start");
+            assertRejected(back, "to: web:2 runs " + image + ", which " + why + ": no task of web:2 could start; roll back to a"
+                    + " revision whose image ECR still holds, or deploy an image");
+            assertRejected(rotate, "service: the live revision web:3 runs " + URI + "@" + LIVE_DIGEST + ", which " + why
+                    + ": a rotation starts new tasks of it, and none could start; deploy an image first");
+        }
+    }
+
     /** A rotation starts new tasks of the live image: refused when ECR no longer holds it. */
     @Test
     void aRotationWhoseLiveImageEcrNoLongerHoldsIsRejected() {

@@ -106,6 +106,21 @@ class ReleasePlannerTest {
         assertEquals(71, ReleasePlanner.executionName("r".repeat(40), "s".repeat(64)).length());
     }
 
+    /** An image ECR holds archived cannot be pulled: a release naming it is refused before any deployment starts. */
+    @Test
+    void anArchivedImageIsRejectedBeforeAnythingStarts() {
+        registry.status("api", API_DIGEST, "ARCHIVED");
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> planner.plan("shop-1",
+                manifest(null, "pushdeploy/web", "web:v1.4.0", "pushdeploy/api", "api:v2.0.0")));
+        assertEquals("services[1].image: " + FakeRegistry.REGISTRY + "/api@" + API_DIGEST + " is an image ECR has archived (ARCHIVED:"
+                + " an archived image cannot be pulled; restore it to the standard storage class, or push it again): no task of it"
+                + " could start", e.getMessage());
+
+        registry.status("api", API_DIGEST, "ACTIVE");
+        assertEquals(2, planner.plan("shop-1", manifest(null, "pushdeploy/web", "web:v1.4.0", "pushdeploy/api", "api:v2.0.0"))
+                .services().size());
+    }
+
     /** A release whose services' deployment alarms CloudWatch lacks one of is refused before any deployment starts. */
     @Test
     void aServiceWhoseDeploymentAlarmDoesNotExistIsRejectedBeforeAnythingStarts() {

@@ -14,6 +14,18 @@ final class Render {
     private Render() {
     }
 
+    /** What the live image's state in ECR breaks, or null when nothing. */
+    static String imageWarning(String imageStatus) {
+        String cannot = ": no new task of it can start, nor can a rotation";
+        return imageStatus == null ? null : switch (imageStatus) {
+            case Reports.Live.IMAGE_GONE -> "no longer in ECR (deleted, or expired by the repository's lifecycle policy)" + cannot
+                    + "; deploy an image";
+            case "ARCHIVED" -> "archived in ECR (ARCHIVED)" + cannot + "; restore it to the standard storage class, or push it again";
+            case "ACTIVATING" -> "being restored from ECR's archive (ACTIVATING)" + cannot + " until it is ACTIVE";
+            default -> null;
+        };
+    }
+
     static void status(Output o, Reports.Status s) {
         o.line(o.paint(s.service(), Output.Colour.BOLD) + "  (stack " + s.stack() + ")");
         Reports.Live live = s.live();
@@ -26,8 +38,7 @@ final class Render {
             o.line(row("live", live.revision() + (live.release() == null ? "" : "  (release " + live.release() + ")")
                     + (live.copyOf() == null ? "" : "  " + Revisions.shortName(live.copyOf()) + " registered again: it had been deregistered")));
             o.line(row("image", (live.tags().isEmpty() ? "untagged" : String.join(", ", live.tags())) + "  " + shortDigest(live.digest())
-                    + (Boolean.FALSE.equals(live.imageInEcr()) ? "  " + o.paint("no longer in ECR (deleted, or expired by the"
-                    + " repository's lifecycle policy): no new task of it can start, nor can a rotation; deploy an image", Output.Colour.RED) : "")));
+                    + (imageWarning(live.imageStatus()) == null ? "" : "  " + o.paint(imageWarning(live.imageStatus()), Output.Colour.RED))));
             if (!live.secrets().isEmpty()) {
                 o.line(row("secrets", live.secrets().stream().map(x -> x.name() + " slot " + (x.slot() == null ? "?" : x.slot())
                         + (x.username() == null ? "" : " (" + x.username() + ")")).collect(Collectors.joining(" · "))));

@@ -32,6 +32,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.ImageDetail;
 import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -224,9 +225,10 @@ public final class Operator {
                 .findFirst().orElse(null);
         String image = container == null ? null : container.image();
         String digest = image == null || !image.contains("@") ? null : image.substring(image.indexOf('@') + 1);
-        Optional<List<String>> described = digest == null ? Optional.of(List.of()) : image(target.repository(), digest);
-        List<String> tags = described.orElse(List.of());
-        Boolean inEcr = digest != null && ofEcrRepository(image, target.repository()) ? described.isPresent() : null;
+        Optional<ImageDetail> described = digest == null ? Optional.empty() : image(target.repository(), digest);
+        List<String> tags = described.map(ImageDetail::imageTags).orElse(List.of());
+        String imageStatus = digest == null || !ofEcrRepository(image, target.repository()) ? null
+                : described.map(d -> d.imageStatus() == null ? "ACTIVE" : d.imageStatusAsString()).orElse(Reports.Live.IMAGE_GONE);
         Map<String, String> environment = container == null ? Map.of() : container.environment().stream()
                 .collect(Collectors.toMap(KeyValuePair::name, KeyValuePair::value, (a, b) -> b));
         List<Reports.SecretSlot> secrets = new ArrayList<>();
@@ -243,7 +245,7 @@ public final class Operator {
         String copyOf = revision.tags().stream().filter(t -> t.key().equals(RevisionChange.TAG_COPY_OF)).map(t -> t.value())
                 .findFirst().orElse(null);
         return new Reports.Live(td.taskDefinitionArn(), Revisions.shortName(td.taskDefinitionArn()), image, digest, tags, secrets, release,
-                dev.pushdeploy.model.TaskDefinition.Container.released(image), copyOf, inEcr);
+                dev.pushdeploy.model.TaskDefinition.Container.released(image), copyOf, imageStatus);
     }
 
     /** Whether the image is {@code <account>.dkr.ecr.<region>.amazonaws.com/<repository>@<digest>}. */
@@ -253,14 +255,14 @@ public final class Operator {
     }
 
     private List<String> imageTags(String repository, String digest) {
-        return image(repository, digest).orElse(List.of());
+        return image(repository, digest).map(ImageDetail::imageTags).orElse(List.of());
     }
 
-    /** The tags of the repository's image with that digest; empty when the repository holds no such image. */
-    private Optional<List<String>> image(String repository, String digest) {
+    /** The repository's image with that digest; empty when the repository holds no such image. */
+    private Optional<ImageDetail> image(String repository, String digest) {
         try {
             return ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
-                    .imageDetails().stream().findFirst().map(d -> d.imageTags());
+                    .imageDetails().stream().findFirst();
         } catch (ImageNotFoundException | RepositoryNotFoundException e) {
             return Optional.empty();
         }

@@ -25,15 +25,18 @@ public final class Reports {
      * @param tags           the image's tags in the repository (empty when untagged or not in ECR)
      * @param released       false while the service has no release yet: its revision runs no image pinned by digest
      *                       (the stack's bootstrap revision, before the first push of a matching tag)
-     * @param imageInEcr     whether the service's repository still holds the image (false: deleted, or expired by its
-     *                       lifecycle policy, so no new task of it can start); null when not asked (another registry's image)
+     * @param imageStatus    the image in the service's repository: ECR's imageStatus (ACTIVE; ARCHIVED or ACTIVATING:
+     *                       no new task of it can start), or {@value #IMAGE_GONE} (deleted, or expired by the repository's
+     *                       lifecycle policy); null when not asked (another registry's image)
      */
     public record Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
-                       List<SecretSlot> secrets, String release, boolean released, String copyOf, Boolean imageInEcr) {
-        /** A revision that runs a release, its image in ECR. */
+                       List<SecretSlot> secrets, String release, boolean released, String copyOf, String imageStatus) {
+        public static final String IMAGE_GONE = "NOT_IN_ECR";
+
+        /** A revision that runs a release, its image ACTIVE in ECR. */
         public Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
                     List<SecretSlot> secrets, String release) {
-            this(taskDefinition, revision, image, digest, tags, secrets, release, true, null, true);
+            this(taskDefinition, revision, image, digest, tags, secrets, release, true, null, "ACTIVE");
         }
     }
 

@@ -67,7 +67,7 @@ class LocalStackIT {
             assertEquals("pushdeploy/web", s.path("service").asText());
             assertEquals("web:" + (first + 1), s.path("live").path("revision").asText());
             assertEquals("[\"v1.1.0\"]", s.path("live").path("tags").toString());
-            assertTrue(s.path("live").path("imageInEcr").asBoolean(false), "the live image is in ECR: " + s);
+            assertEquals("ACTIVE", s.path("live").path("imageStatus").asText(), "the live image is ACTIVE in ECR: " + s);
             assertEquals(push.json().path("name").asText(), s.path("live").path("release").asText());
             assertEquals("b", slot(s, "APP_SIGNING_KEY"));
             assertEquals("b", slot(s, "DB_PASSWORD"));

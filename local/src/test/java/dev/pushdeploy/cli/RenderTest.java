@@ -11,6 +11,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The operator reports for people and as JSON: the strategy and how far each rollout got. */
 class RenderTest {
@@ -51,7 +53,7 @@ class RenderTest {
     void statusOfACopySaysWhichRevisionItStandsFor() {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
                 new Reports.Live("arn:aws:ecs:us-east-1:123456789012:task-definition/web:7", "web:7", "web@sha256:1", "sha256:1",
-                        List.of("v1.0.0"), List.of(), "push-web-v1-0-0", true, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4", true),
+                        List.of("v1.0.0"), List.of(), "push-web-v1-0-0", true, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4", "ACTIVE"),
                 null, List.of(), null, List.of(), List.of());
 
         Render.status(output(false), status);
@@ -60,22 +62,23 @@ class RenderTest {
                 printed());
     }
 
-    /** The live image deleted from ECR, or expired by its lifecycle policy: status says what that breaks. */
-    @Test
-    void statusSaysWhenTheLiveImageIsNoLongerInEcr() {
-        for (Boolean inEcr : java.util.Arrays.asList(true, false, null)) {
-            out.reset();
-            Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
-                    new Reports.Live("arn:web:1", "web:1", "web@sha256:1", "sha256:1", List.of(), List.of(), null, true, null, inEcr),
-                    null, List.of(), null, List.of(), List.of());
+    /** The live image deleted from ECR (or expired by its lifecycle policy) or archived: status says what that breaks. */
+    @ParameterizedTest
+    @CsvSource(nullValues = "none", delimiter = '|', quoteCharacter = '"', value = {
+        "NOT_IN_ECR | no longer in ECR (deleted, or expired by the repository's lifecycle policy): no new task of it can start, nor can a rotation; deploy an image",
+        "ARCHIVED   | archived in ECR (ARCHIVED): no new task of it can start, nor can a rotation; restore it to the standard storage class, or push it again",
+        "ACTIVATING | being restored from ECR's archive (ACTIVATING): no new task of it can start, nor can a rotation until it is ACTIVE",
+        "ACTIVE     | none",
+        "none       | none"})
+    void statusSaysWhenTheLiveImageCannotBePulled(String imageStatus, String warning) {
+        Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
+                new Reports.Live("arn:web:1", "web:1", "web@sha256:1", "sha256:1", List.of(), List.of(), null, true, null, imageStatus),
+                null, List.of(), null, List.of(), List.of());
 
-            Render.status(output(false), status);
+        Render.status(output(false), status);
 
-            String line = printed().lines().filter(l -> l.startsWith("  image ")).findFirst().orElseThrow();
-            assertEquals(Boolean.FALSE.equals(inEcr) ? "  image      untagged  sha256:1  no longer in ECR (deleted, or expired by the repository's"
-                    + " lifecycle policy): no new task of it can start, nor can a rotation; deploy an image" : "  image      untagged  sha256:1",
-                    line, "imageInEcr " + inEcr);
-        }
+        String line = printed().lines().filter(l -> l.startsWith("  image ")).findFirst().orElseThrow();
+        assertEquals("  image      untagged  sha256:1" + (warning == null ? "" : "  " + warning), line, "imageStatus " + imageStatus);
     }
 
     @Test

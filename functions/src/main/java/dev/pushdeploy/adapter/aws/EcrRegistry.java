@@ -46,7 +46,7 @@ public final class EcrRegistry implements ImageRegistry, ScanFindings {
         return AwsCall.run("ecr:DescribeImages " + repository + " " + reference, () -> {
             try {
                 return ecr.get().describeImages(r -> r.repositoryName(repository).imageIds(id)).imageDetails().stream()
-                        .findFirst().map(d -> new Image(d.imageDigest(), d.imageTags(), d.imagePushedAt()));
+                        .findFirst().map(d -> new Image(d.imageDigest(), d.imageTags(), d.imagePushedAt(), d.imageStatusAsString()));
             } catch (ImageNotFoundException | RepositoryNotFoundException e) {
                 return Optional.empty();
             }

@@ -21,6 +21,8 @@ import dev.pushdeploy.ops.Connection;
 import dev.pushdeploy.ops.Operator;
 import dev.pushdeploy.ops.Reports;
 import java.util.List;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.TargetStorageClass;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,12 +167,42 @@ class WorkflowIT {
 
         RunResult back = workflow.run("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}", Scenario.HEALTHY);
 
-        assertEquals("REJECTED", back.outcome(), back.reason());
-        assertTrue(back.reason().contains(gone) && back.reason().contains("ECR no longer holds"), back.reason());
+        assertRejectedForTheGoneImage(back, gone, live, starts);
         assertTrue(back.reason().contains(dev.pushdeploy.model.Revisions.shortName(previous)), back.reason());
-        assertEquals(List.of(), back.writes());
+    }
+
+    /**
+     * ECR's archive (a lifecycle policy's transition, or UpdateImageStorageClass): an archived image cannot be pulled, so
+     * a rollback to it is refused until it is restored, and then goes through.
+     */
+    @Test
+    void aRollbackToAnArchivedImageIsRejectedUntilItIsRestored() {
+        assertEquals("SUCCEEDED", workflow.push("v1.1.0", Scenario.HEALTHY).outcome());
+        String previous = workflow.liveTaskDefinition();
+        String archived = workflow.liveImage();
+        assertEquals("SUCCEEDED", workflow.push("v1.2.0", Scenario.HEALTHY).outcome());
+        String live = workflow.liveTaskDefinition();
+        EcrClient ecr = workflow.runtime.clients().build(EcrClient.builder());
+        String digest = workflow.digestOf("v1.1.0");
+        ecr.updateImageStorageClass(r -> r.repositoryName(workflow.web.target().repository()).imageId(i -> i.imageDigest(digest))
+                .targetStorageClass(TargetStorageClass.ARCHIVE));
+        int starts = workflow.runtime.simulator().deploymentStarts().size();
+        String rollback = "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}";
+
+        RunResult refused = workflow.run(rollback, Scenario.HEALTHY);
+
+        assertEquals("REJECTED", refused.outcome(), refused.reason());
+        assertTrue(refused.reason().contains(archived + ", which ECR has archived (ARCHIVED"), refused.reason());
+        assertEquals(List.of(), refused.writes());
         assertEquals(starts, workflow.runtime.simulator().deploymentStarts().size());
         assertEquals(live, workflow.liveTaskDefinition());
+
+        ecr.updateImageStorageClass(r -> r.repositoryName(workflow.web.target().repository()).imageId(i -> i.imageDigest(digest))
+                .targetStorageClass(TargetStorageClass.STANDARD));
+        RunResult back = workflow.run(rollback, Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", back.outcome(), back.reason());
+        assertEquals(previous, workflow.liveTaskDefinition());
         assertFalse(workflow.lockHeld(), "lock free");
     }
 
@@ -180,16 +212,21 @@ class WorkflowIT {
         assertEquals("SUCCEEDED", workflow.push("v1.1.0", Scenario.HEALTHY).outcome());
         String live = workflow.liveTaskDefinition();
         String gone = workflow.liveImage();
-        assertEquals(true, status().live().imageInEcr(), "the live image, before");
+        assertEquals("ACTIVE", status().live().imageStatus(), "the live image, before");
         workflow.expireImage(workflow.digestOf("v1.1.0"));
-        assertEquals(false, status().live().imageInEcr(), "pushdeploy status says the live image is no longer in ECR");
+        assertEquals("NOT_IN_ECR", status().live().imageStatus(), "pushdeploy status says the live image is no longer in ECR");
         int starts = workflow.runtime.simulator().deploymentStarts().size();
 
         RunResult rotate = workflow.run("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}", Scenario.HEALTHY);
 
-        assertEquals("REJECTED", rotate.outcome(), rotate.reason());
-        assertTrue(rotate.reason().contains(gone) && rotate.reason().contains("ECR no longer holds"), rotate.reason());
-        assertEquals(List.of(), rotate.writes());
+        assertRejectedForTheGoneImage(rotate, gone, live, starts);
+    }
+
+    /** REJECTED naming the image ECR no longer holds, before any write: no deployment started, the service where it was, the lock free. */
+    private void assertRejectedForTheGoneImage(RunResult result, String gone, String live, int starts) {
+        assertEquals("REJECTED", result.outcome(), result.reason());
+        assertTrue(result.reason().contains(gone) && result.reason().contains("ECR no longer holds"), result.reason());
+        assertEquals(List.of(), result.writes());
         assertEquals(starts, workflow.runtime.simulator().deploymentStarts().size());
         assertEquals(live, workflow.liveTaskDefinition());
         assertFalse(workflow.lockHeld(), "lock free");
