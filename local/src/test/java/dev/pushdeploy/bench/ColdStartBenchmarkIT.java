@@ -315,8 +315,8 @@ class ColdStartBenchmarkIT {
                 + " handler's second: %.2fx", median(coldRatios), median(cpuRatios), median(runtimeRatios), median(lambdaRatios),
                 median(primedRatios), median(leftRatios)));
         report.add(!LAMBDA_CPU ? "Lambda's CPU allocation not measured (-Dbench.lambdaCpu=false): the lambda columns are 0"
-                : memory.stream().map(mb -> String.format(Locale.ROOT, "%d MB: init at one vCPU, the invocation at %.2f of one",
-                        mb, LambdaCpu.invocationShare(mb)))
+                : memory.stream().distinct().map(mb -> String.format(Locale.ROOT, "%d MB: init at one vCPU, the invocation at %.2f"
+                        + " of one, the heap as Lambda's runtime sets it (%s)", mb, LambdaCpu.invocationShare(mb), String.join(" ", lambdaHeap(mb))))
                 .collect(java.util.stream.Collectors.joining("; ", "Lambda's CPU allocation (the lambda columns) for the template's "
                         + "MemorySize, ", "")));
         report.add("every JVM ran with the JAVA_TOOL_OPTIONS template.yaml gives the function: " + options);
@@ -559,6 +559,7 @@ class ColdStartBenchmarkIT {
                     handler + "::handleRequest", taskRoot, api, world.emulator.endpoint(), variables)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             if (cpu != null) {
+                builder.command().addAll(1, lambdaHeap(memoryMb));
                 cpu.hold(builder);
                 api.beforeFirstEvent(cpu::invoked);
             }
@@ -566,6 +567,14 @@ class ColdStartBenchmarkIT {
             assertEquals("response", answered.outcome().kind(), handler + " under the runtime client answered " + answered.outcome());
             return answered.millis();
         }
+    }
+
+    /**
+     * The heap Lambda's java runtime gives a function of {@code memoryMb}: its command line sets -XX:MaxHeapSize to 85 % of
+     * the memory (445645k at 512 MB), and the sandbox has that memory, of which the JVM's initial heap is 1/64.
+     */
+    static List<String> lambdaHeap(int memoryMb) {
+        return List.of("-XX:MaxHeapSize=" + Math.round(memoryMb * 1024 * 0.85) + "k", "-XX:MaxRAM=" + memoryMb + "m");
     }
 
     /** The functions' variables for {@code world}, as the template sets them for the sample events. */
