@@ -170,7 +170,22 @@ public final class World extends SampleStack {
                         .definition("{\"StartAt\":\"" + state + "\",\"States\":{\"" + state
                                 + "\":{\"Type\":\"Wait\",\"Seconds\":3600,\"End\":true}}}"))
                         .stateMachineArn());
-        return sfn.startExecution(r -> r.stateMachineArn(machine).name(name).input(input)).executionArn();
+        String arn = sfn.startExecution(r -> r.stateMachineArn(machine).name(name).input(input)).executionArn();
+        // moto enters the state on a thread of its own: until then the history shows no state at all
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (sfn.getExecutionHistory(r -> r.executionArn(arn)).events().stream()
+                .noneMatch(e -> e.stateEnteredEventDetails() != null && state.equals(e.stateEnteredEventDetails().name()))) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(name + " did not enter " + state + " within 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return arn;
     }
 
     /** Pushes a new image manifest tagged {@code tag}; returns its digest as ECR reports it. */

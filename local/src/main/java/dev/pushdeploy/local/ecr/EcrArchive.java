@@ -111,5 +111,4 @@ public final class EcrArchive implements Route {
     private static AwsResponse error(String type, String message) {
         return AwsResponse.json(400, AwsResponse.JSON_1_1, Json.object().put("__type", type).put("message", message).toString(), Map.of());
     }
-
 }
