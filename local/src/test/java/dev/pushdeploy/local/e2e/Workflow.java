@@ -541,6 +541,12 @@ final class Workflow {
         }
     }
 
+    /** Moves an image of the service's repository to ECR's archive, or back (UpdateImageStorageClass). */
+    void storageClass(String digest, software.amazon.awssdk.services.ecr.model.TargetStorageClass storageClass) {
+        runtime.clients().build(EcrClient.builder()).updateImageStorageClass(r -> r.repositoryName(web.target().repository())
+                .imageId(i -> i.imageDigest(digest)).targetStorageClass(storageClass));
+    }
+
     /** The push time of a run's request. */
     long pushedAt(RunResult result) {
         return History.lastRequest(result.history()).orElseThrow().path("pushedAt").asLong();

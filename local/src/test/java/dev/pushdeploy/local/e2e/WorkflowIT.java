@@ -21,7 +21,6 @@ import dev.pushdeploy.ops.Connection;
 import dev.pushdeploy.ops.Operator;
 import dev.pushdeploy.ops.Reports;
 import java.util.List;
-import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.TargetStorageClass;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
@@ -157,18 +156,14 @@ class WorkflowIT {
      */
     @Test
     void aRollbackToARevisionWhoseImageEcrNoLongerHoldsIsRejectedWithoutASingleWrite() {
-        assertEquals("SUCCEEDED", workflow.push("v1.1.0", Scenario.HEALTHY).outcome());
-        String previous = workflow.liveTaskDefinition();
-        String gone = workflow.liveImage();
-        assertEquals("SUCCEEDED", workflow.push("v1.2.0", Scenario.HEALTHY).outcome());
-        String live = workflow.liveTaskDefinition();
+        TwoReleases releases = twoReleases();
         workflow.expireImage(workflow.digestOf("v1.1.0"));
         int starts = workflow.runtime.simulator().deploymentStarts().size();
 
         RunResult back = workflow.run("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}", Scenario.HEALTHY);
 
-        assertRejectedForTheGoneImage(back, gone, live, starts);
-        assertTrue(back.reason().contains(dev.pushdeploy.model.Revisions.shortName(previous)), back.reason());
+        assertRejectedForTheGoneImage(back, releases.previousImage(), releases.live(), starts);
+        assertTrue(back.reason().contains(dev.pushdeploy.model.Revisions.shortName(releases.previous())), back.reason());
     }
 
     /**
@@ -177,32 +172,25 @@ class WorkflowIT {
      */
     @Test
     void aRollbackToAnArchivedImageIsRejectedUntilItIsRestored() {
-        assertEquals("SUCCEEDED", workflow.push("v1.1.0", Scenario.HEALTHY).outcome());
-        String previous = workflow.liveTaskDefinition();
-        String archived = workflow.liveImage();
-        assertEquals("SUCCEEDED", workflow.push("v1.2.0", Scenario.HEALTHY).outcome());
-        String live = workflow.liveTaskDefinition();
-        EcrClient ecr = workflow.runtime.clients().build(EcrClient.builder());
+        TwoReleases releases = twoReleases();
         String digest = workflow.digestOf("v1.1.0");
-        ecr.updateImageStorageClass(r -> r.repositoryName(workflow.web.target().repository()).imageId(i -> i.imageDigest(digest))
-                .targetStorageClass(TargetStorageClass.ARCHIVE));
+        workflow.storageClass(digest, TargetStorageClass.ARCHIVE);
         int starts = workflow.runtime.simulator().deploymentStarts().size();
         String rollback = "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}";
 
         RunResult refused = workflow.run(rollback, Scenario.HEALTHY);
 
         assertEquals("REJECTED", refused.outcome(), refused.reason());
-        assertTrue(refused.reason().contains(archived + ", which ECR has archived (ARCHIVED"), refused.reason());
+        assertTrue(refused.reason().contains(releases.previousImage() + ", which ECR has archived (ARCHIVED"), refused.reason());
         assertEquals(List.of(), refused.writes());
         assertEquals(starts, workflow.runtime.simulator().deploymentStarts().size());
-        assertEquals(live, workflow.liveTaskDefinition());
+        assertEquals(releases.live(), workflow.liveTaskDefinition());
 
-        ecr.updateImageStorageClass(r -> r.repositoryName(workflow.web.target().repository()).imageId(i -> i.imageDigest(digest))
-                .targetStorageClass(TargetStorageClass.STANDARD));
+        workflow.storageClass(digest, TargetStorageClass.STANDARD);
         RunResult back = workflow.run(rollback, Scenario.HEALTHY);
 
         assertEquals("SUCCEEDED", back.outcome(), back.reason());
-        assertEquals(previous, workflow.liveTaskDefinition());
+        assertEquals(releases.previous(), workflow.liveTaskDefinition());
         assertFalse(workflow.lockHeld(), "lock free");
     }
 
@@ -220,6 +208,18 @@ class WorkflowIT {
         RunResult rotate = workflow.run("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}", Scenario.HEALTHY);
 
         assertRejectedForTheGoneImage(rotate, gone, live, starts);
+    }
+
+    /** Two healthy releases pushed: v1.1.0 (previous, its revision and image), then v1.2.0 (live). */
+    private TwoReleases twoReleases() {
+        assertEquals("SUCCEEDED", workflow.push("v1.1.0", Scenario.HEALTHY).outcome());
+        String previous = workflow.liveTaskDefinition();
+        String previousImage = workflow.liveImage();
+        assertEquals("SUCCEEDED", workflow.push("v1.2.0", Scenario.HEALTHY).outcome());
+        return new TwoReleases(previous, previousImage, workflow.liveTaskDefinition());
+    }
+
+    private record TwoReleases(String previous, String previousImage, String live) {
     }
 
     /** REJECTED naming the image ECR no longer holds, before any write: no deployment started, the service where it was, the lock free. */

@@ -121,18 +121,14 @@ class EcsSimulatorIT {
      */
     @Test
     void tasksOfAnImageEcrNoLongerHoldsFailToStart() throws InterruptedException {
-        String repository = web.target().repository();
-        EcrClient ecr = runtime.clients().build(EcrClient.builder());
-        String digest = runtime.pushImage(repository, "v9.0.0");
-        String image = imageOf(ecr, repository, digest);
-        String revision = registerCopy(image);
-        ecr.batchDeleteImage(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)));
+        Pushed p = pushedRevision();
+        p.ecr().batchDeleteImage(r -> r.repositoryName(p.repository()).imageIds(i -> i.imageDigest(p.digest())));
 
-        ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(revision));
+        ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(p.revision()));
 
-        Task stopped = awaitStoppedTaskOf(revision);
+        Task stopped = awaitStoppedTaskOf(p.revision());
         assertEquals("TaskFailedToStart", stopped.stopCodeAsString());
-        assertTrue(stopped.stoppedReason().startsWith("CannotPullContainerError") && stopped.stoppedReason().contains(image),
+        assertTrue(stopped.stoppedReason().startsWith("CannotPullContainerError") && stopped.stoppedReason().contains(p.image()),
                 stopped.stoppedReason());
     }
 
@@ -142,27 +138,23 @@ class EcsSimulatorIT {
      */
     @Test
     void tasksOfAnArchivedImageFailToStartUntilItIsRestored() throws InterruptedException {
-        String repository = web.target().repository();
-        EcrClient ecr = runtime.clients().build(EcrClient.builder());
-        String digest = runtime.pushImage(repository, "v9.0.0");
-        String image = imageOf(ecr, repository, digest);
-        String revision = registerCopy(image);
+        Pushed p = pushedRevision();
 
-        var archived = ecr.updateImageStorageClass(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest))
+        var archived = p.ecr().updateImageStorageClass(r -> r.repositoryName(p.repository()).imageId(i -> i.imageDigest(p.digest()))
                 .targetStorageClass(TargetStorageClass.ARCHIVE));
         assertEquals(ImageStatus.ARCHIVED, archived.imageStatus());
-        assertEquals(ImageStatus.ARCHIVED, ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
-                .imageDetails().get(0).imageStatus());
-        ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(revision));
-        Task stopped = awaitStoppedTaskOf(revision);
-        assertTrue(stopped.stoppedReason().startsWith("CannotPullContainerError") && stopped.stoppedReason().contains(image),
+        assertEquals(ImageStatus.ARCHIVED, p.ecr().describeImages(r -> r.repositoryName(p.repository())
+                .imageIds(i -> i.imageDigest(p.digest()))).imageDetails().get(0).imageStatus());
+        ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(p.revision()));
+        Task stopped = awaitStoppedTaskOf(p.revision());
+        assertTrue(stopped.stoppedReason().startsWith("CannotPullContainerError") && stopped.stoppedReason().contains(p.image()),
                 stopped.stoppedReason());
 
-        ecr.updateImageStorageClass(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest))
+        p.ecr().updateImageStorageClass(r -> r.repositoryName(p.repository()).imageId(i -> i.imageDigest(p.digest()))
                 .targetStorageClass(TargetStorageClass.STANDARD));
-        assertEquals(ImageStatus.ACTIVE, ecr.describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
-                .imageDetails().get(0).imageStatus());
-        String again = registerCopy(image);
+        assertEquals(ImageStatus.ACTIVE, p.ecr().describeImages(r -> r.repositoryName(p.repository())
+                .imageIds(i -> i.imageDigest(p.digest()))).imageDetails().get(0).imageStatus());
+        String again = registerCopy(p.image());
         ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(again));
         assertEquals(again, awaitCompleted().taskDefinition(), "restored, the image is pulled");
     }
@@ -213,9 +205,16 @@ class EcsSimulatorIT {
         return registerCopy(null);
     }
 
-    /** {@code <repository URI>@<digest>}. */
-    private static String imageOf(EcrClient ecr, String repository, String digest) {
-        return ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().get(0).repositoryUri() + "@" + digest;
+    /** An image pushed to the service's repository and a copy of the initial revision running it, by digest. */
+    private Pushed pushedRevision() {
+        String repository = web.target().repository();
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        String digest = runtime.pushImage(repository, "v9.0.0");
+        String image = ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().get(0).repositoryUri() + "@" + digest;
+        return new Pushed(repository, ecr, digest, image, registerCopy(image));
+    }
+
+    private record Pushed(String repository, EcrClient ecr, String digest, String image, String revision) {
     }
 
     /** A copy of the initial revision, its containers running {@code image} when not null. */
