@@ -5,11 +5,13 @@ import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
+import dev.pushdeploy.adapter.aws.EcrKeptImages;
 import dev.pushdeploy.adapter.aws.EventBridgeOutcomeSink;
 import dev.pushdeploy.adapter.aws.SnsOutcomeSink;
 import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.ledger.Finalizer;
+import dev.pushdeploy.ledger.KeptImages;
 import dev.pushdeploy.ledger.LedgerTable;
 import dev.pushdeploy.ledger.OutcomeSink;
 import dev.pushdeploy.ledger.ReleaseParameters;
@@ -38,8 +40,8 @@ public final class FinalizeHandler extends StepHandler<Finalizer.Input, Finalize
     }
 
     public FinalizeHandler(ConfigSource config, LedgerTable table, EcsServices services, TaskDefinitions taskDefinitions,
-            ReleaseParameters parameters, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
-        this(new RunCloser(config, table, services, taskDefinitions, parameters, parameterPrefix, sinks, clock));
+            ReleaseParameters parameters, KeptImages images, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
+        this(new RunCloser(config, table, services, taskDefinitions, parameters, images, parameterPrefix, sinks, clock));
     }
 
     private FinalizeHandler(RunCloser closer) {
@@ -70,7 +72,7 @@ public final class FinalizeHandler extends StepHandler<Finalizer.Input, Finalize
             String busName = Env.require(Env.EVENT_BUS_NAME);
             String parameterPrefix = Env.require(Env.RELEASE_PARAMETER_PREFIX);
             return new RunCloser(new SsmConfigSource(Aws::ssm, configParameter), new DynamoLedger(Aws.dynamoDb(), table),
-                    new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), parameterPrefix,
+                    new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), new EcrKeptImages(Aws::ecr), parameterPrefix,
                     List.of(new SnsOutcomeSink(Aws.sns(), topicArn), new EventBridgeOutcomeSink(Aws.eventBridge(), busName)),
                     clock);
         }

@@ -44,17 +44,19 @@ public final class RunCloser {
     private final ServiceReader services;
     private final TaskDefinitions taskDefinitions;
     private final ReleaseParameters parameters;
+    private final KeptImages images;
     private final String parameterPrefix;
     private final List<OutcomeSink> sinks;
     private final Clock clock;
 
     public RunCloser(ConfigSource config, LedgerTable table, ServiceReader services, TaskDefinitions taskDefinitions,
-            ReleaseParameters parameters, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
+            ReleaseParameters parameters, KeptImages images, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
         this.config = config;
         this.table = table;
         this.services = services;
         this.taskDefinitions = taskDefinitions;
         this.parameters = parameters;
+        this.images = images;
         this.parameterPrefix = parameterPrefix.endsWith("/") ? parameterPrefix.substring(0, parameterPrefix.length() - 1) : parameterPrefix;
         this.sinks = List.copyOf(sinks);
         this.clock = clock;
@@ -104,8 +106,9 @@ public final class RunCloser {
 
     /**
      * For the lock's holder only: the release parameters name the live revision's image and secret slots
-     * (only changed ones are written), and, with {@code deregister}, ACTIVE revisions beyond keepRevisions
-     * are deregistered. A non-transient AWS failure becomes a warning instead of failing the run.
+     * (only changed ones are written), the live image carries the live revision's keep tag ({@link KeptImages}),
+     * and, with {@code deregister}, ACTIVE revisions beyond keepRevisions are deregistered and their keep tags
+     * taken off. A non-transient AWS failure becomes a warning instead of failing the run.
      */
     public Housekeeping keepHouse(DeployRequest request, String release, Live live, boolean deregister, StepLog log) {
         if (live.revision().isEmpty()) {
@@ -114,10 +117,39 @@ public final class RunCloser {
         List<String> deregistered = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         housekeeping("release parameters", warnings, log, () -> syncReleaseParameters(request, live.revision().get()));
+        Optional<String> repository = target(request).map(Target::repository);
+        housekeeping("image keep tag", warnings, log, () -> repository.ifPresent(r -> keepLiveImage(request, r, live.revision().get(), log)));
         if (deregister) {
             housekeeping("deregistration", warnings, log, () -> deregistered.addAll(deregisterOld(request, release, live, log)));
+            housekeeping("image keep tags", warnings, log, () -> repository.ifPresent(r -> deregistered.forEach(arn ->
+                    images.letGo(r, KeptImages.tag(Revisions.family(arn), Revisions.revision(arn))))));
         }
         return new Housekeeping(deregistered, warnings);
+    }
+
+    private Optional<Target> target(DeployRequest request) {
+        return config.load(request.configVersion()).forService(request.cluster(), request.service());
+    }
+
+    /** Tags the live container's image, when it is a release of the service's repository, with the live revision's keep tag. */
+    private void keepLiveImage(DeployRequest request, String repository, TaskDefinition live, StepLog log) {
+        Optional<Container> container = live.container(request.container()).filter(Container::released)
+                .filter(c -> repository.equals(repositoryOf(c.image())));
+        if (container.isEmpty()) {
+            return;
+        }
+        String image = container.get().image();
+        String tag = KeptImages.tag(live.family(), live.revision());
+        if (!images.keep(repository, image.substring(image.lastIndexOf('@') + 1), tag)) {
+            log.warn("the live image is not in its repository; nothing to keep", "repository", repository, "image", image);
+        }
+    }
+
+    /** {@code web} of {@code 1234.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:…}. */
+    private static String repositoryOf(String image) {
+        int slash = image.indexOf('/');
+        int at = image.lastIndexOf('@');
+        return slash < 0 || at < slash ? null : image.substring(slash + 1, at);
     }
 
     /** What closing a run left: its history record, and whether this close sent its notification. */
@@ -289,7 +321,7 @@ public final class RunCloser {
     }
 
     private List<String> deregisterOld(DeployRequest request, String release, Live live, StepLog log) {
-        Optional<Integer> keep = config.load(request.configVersion()).forService(request.cluster(), request.service()).map(Target::keepRevisions);
+        Optional<Integer> keep = target(request).map(Target::keepRevisions);
         if (keep.isEmpty()) {
             log.warn("no target configured; keeping every revision");
             return List.of();

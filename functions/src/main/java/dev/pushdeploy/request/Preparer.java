@@ -8,6 +8,7 @@ import dev.pushdeploy.config.Health;
 import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.ledger.KeptImages;
 import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.LedgerReader;
 import dev.pushdeploy.ledger.VerifiedRevisions;
@@ -37,8 +38,8 @@ import java.util.Optional;
  * <p>The input is read from the execution itself (the text given to StartExecution, see
  * {@link ExecutionIntents}), so it never has to travel through the state machine.
  *
- * <p>IGNORED: a non-push ECR event; a push whose tag does not fully match the target's
- * tagPattern (manual deploys are explicit and not filtered); a digest that is already live or in
+ * <p>IGNORED: a non-push ECR event; a push of one of the pipeline's keep tags ({@link KeptImages}), or whose tag
+ * does not fully match the target's tagPattern (manual deploys are explicit and not filtered); a digest that is already live or in
  * flight (held or queued by another request) for the service; a rollback to the live revision.
  *
  * <p>A service whose live revision runs no released image (its target container's image is not pinned by
@@ -129,6 +130,10 @@ public final class Preparer {
                 .reason("ECR push " + push.repository() + (push.tag() == null ? "@" + push.digest() : ":" + push.tag()));
         if (push.tag() == null) {
             return draft.end(Decision.IGNORED, "the image was pushed without a tag; tagPattern " + target.tagPattern().pattern() + " cannot match");
+        }
+        if (KeptImages.isKeepTag(push.tag())) {
+            return draft.end(Decision.IGNORED, "tag " + push.tag() + " is the pipeline's own keep tag (" + KeptImages.PREFIX
+                    + "*), put on an image a revision went live on; it deploys nothing");
         }
         if (!target.tagPattern().matcher(push.tag()).matches()) {
             return draft.end(Decision.IGNORED, "tag " + push.tag() + " does not match tagPattern " + target.tagPattern().pattern());

@@ -54,6 +54,7 @@ class FinalizerTest {
     private final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
     private final FakeEcsServices services = new FakeEcsServices(InMemoryTaskDefinitions.arn("web", 1), true);
     private final InMemoryReleaseParameters releaseParameters = new InMemoryReleaseParameters();
+    private final InMemoryKeptImages images = new InMemoryKeptImages();
     private final Map<String, String> parameters = releaseParameters.values;
     private final List<String> parameterWrites = releaseParameters.writes;
     private final List<OutcomeNotice> published = new CopyOnWriteArrayList<>();
@@ -272,6 +273,67 @@ class FinalizerTest {
         assertEquals(result.reason(), record.summary());
     }
 
+    /**
+     * The live image carries the live revision's keep tag, so the repository's lifecycle policy cannot expire it; the
+     * revisions deregistered lose theirs (v2 ran v1's image with other secrets: the image keeps its own tag).
+     */
+    @Test
+    void theLiveImageIsKeptAndDeregisteredRevisionsLetTheirsGo() {
+        String v1 = pushedRevision("v1", "v1", "/a");
+        String v2 = pushedRevision("v1", null, "/b");
+        String v3 = pushedRevision("v3", "v3", "/a");
+        String v4 = pushedRevision("v4", "v4", "/b");
+        String v5 = pushedRevision("v5", "v5", "/a");
+        List.of(v1, v2, v3, v4).forEach(this::keptEarlier);
+        services.runOnly(v5);
+        DeployRequest request = request(v4);
+        holdLock(request);
+
+        FinalizeResult result = finalizer().finish(succeeded(request, v5), log());
+
+        assertEquals(List.of(v1, v2), result.deregistered());
+        assertEquals(List.of("v5", keepTag(v5)), images.tags("web", digest("v5")).orElseThrow());
+        assertEquals(List.of("v1"), images.tags("web", digest("v1")).orElseThrow(), "the deregistered revisions' tags are off");
+        assertEquals(List.of("v3", keepTag(v3)), images.tags("web", digest("v3")).orElseThrow());
+        assertEquals(List.of("v4", keepTag(v4)), images.tags("web", digest("v4")).orElseThrow());
+        assertEquals(List.of(), table.historyOf(KEY).get(0).warnings());
+    }
+
+    @Test
+    void anImageThatCannotBeKeptIsAWarningNotAFailure() {
+        String v1 = pushedRevision("v1", "v1", "/a");
+        String v2 = pushedRevision("v2", "v2", "/b");
+        services.runOnly(v2);
+        DeployRequest request = request(v1);
+        holdLock(request);
+        images.failing = true;
+
+        FinalizeResult result = finalizer().finish(succeeded(request, v2), log());
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        assertTrue(table.lock(KEY).isEmpty(), "lock released");
+        assertEquals(List.of("image keep tag: ecr:PutImage failed: AccessDeniedException: not allowed"),
+                table.historyOf(KEY).get(0).warnings());
+        assertEquals(List.of("v2"), images.tags("web", digest("v2")).orElseThrow());
+    }
+
+    @Test
+    void onlyAReleaseOfTheServicesOwnRepositoryIsKept() {
+        String elsewhere = "123456789012.dkr.ecr.us-east-1.amazonaws.com/other@" + digest("v2");
+        images.push("other", digest("v2"), "v2");
+        images.push("web", digest("v2"), "v2");
+        String v1 = pushedRevision("v1", "v1", "/a");
+        String v2 = taskDefinitions.add("web", "app", elsewhere, Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/b"));
+        services.runOnly(v2);
+        DeployRequest request = request(v1);
+        holdLock(request);
+
+        finalizer().finish(succeeded(request, v2), log());
+
+        assertEquals(List.of("v2"), images.tags("web", digest("v2")).orElseThrow());
+        assertEquals(List.of("v2"), images.tags("other", digest("v2")).orElseThrow());
+    }
+
     @Test
     void aRetryChangesNothingAndPublishesOnce() {
         String v1 = revision("v1", "/a");
@@ -371,7 +433,7 @@ class FinalizerTest {
             }
         };
         revisions.forEach(arn -> denied.put(taskDefinitions.find(arn).orElseThrow()));
-        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, denied, releaseParameters,
+        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, denied, releaseParameters, images,
                 SampleStack.RELEASE_PARAMETER_PREFIX, List.of(published::add), clock));
 
         FinalizeResult result = finalizer.finish(succeeded(request, revisions.get(4)), log());
@@ -389,7 +451,7 @@ class FinalizerTest {
         services.runOnly(revisions.get(0));
         DeployRequest request = request(revisions.get(0));
         holdLock(request);
-        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, taskDefinitions, releaseParameters,
+        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, taskDefinitions, releaseParameters, images,
                 SampleStack.RELEASE_PARAMETER_PREFIX, List.of(n -> {
                     throw new TransientException("sns:Publish failed transiently", null);
                 }), clock));
@@ -480,6 +542,29 @@ class FinalizerTest {
         return arn;
     }
 
+    /** A revision of {@code build}'s image in repository web, pushed there with {@code tag} (untagged when null). */
+    private String pushedRevision(String build, String tag, String slot) {
+        images.push("web", digest(build), tag);
+        String arn = taskDefinitions.add("web", "app", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@" + digest(build),
+                Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + slot));
+        revisions.add(arn);
+        return arn;
+    }
+
+    /** A revision that went live before: its image carries its keep tag. */
+    private void keptEarlier(String revision) {
+        String image = taskDefinitions.find(revision).orElseThrow().containers().get(0).image();
+        images.keep("web", image.substring(image.indexOf('@') + 1), keepTag(revision));
+    }
+
+    private static String keepTag(String revision) {
+        return KeptImages.tag(dev.pushdeploy.model.Revisions.family(revision), dev.pushdeploy.model.Revisions.revision(revision));
+    }
+
+    private static String digest(String build) {
+        return image(build).substring("repo@".length());
+    }
+
     /** The image of a build: {@code repo@sha256:<the tag's hex, padded>}. */
     private static String image(String tag) {
         String hex = java.util.HexFormat.of().formatHex(tag.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -521,7 +606,7 @@ class FinalizerTest {
     }
 
     RunCloser closer() {
-        return new RunCloser(config(), table, services, taskDefinitions, releaseParameters, SampleStack.RELEASE_PARAMETER_PREFIX + "/",
+        return new RunCloser(config(), table, services, taskDefinitions, releaseParameters, images, SampleStack.RELEASE_PARAMETER_PREFIX + "/",
                 List.of(published::add), clock);
     }
 

@@ -568,7 +568,7 @@ class ReconcilerTest {
 
     private RunCloser closer() {
         return new RunCloser(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), table, services, taskDefinitions,
-                releaseParameters, PREFIX, List.of(published::add), clock);
+                releaseParameters, new InMemoryKeptImages(), PREFIX, List.of(published::add), clock);
     }
 
     private DeployRequest request() {

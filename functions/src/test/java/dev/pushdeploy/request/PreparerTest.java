@@ -1,5 +1,6 @@
 package dev.pushdeploy.request;
 
+import dev.pushdeploy.ledger.KeptImages;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.DeployRequest;
@@ -204,6 +205,21 @@ class PreparerTest {
         DeployRequest untagged = world.prepare(push(null, NEW_DIGEST));
         assertEquals(Decision.IGNORED, untagged.decision());
         assertTrue(untagged.decisionReason().contains("without a tag"));
+    }
+
+    /** The pipeline's own keep tags deploy nothing, also where tagPattern would take any tag. */
+    @Test
+    void aPushOfAKeepTagIsIgnoredWhateverThePattern() {
+        PrepareFixture anyTag = new PrepareFixture(SampleStack.configDocument(null).replace(SampleStack.TAG_PATTERN, ".+"));
+        String keep = KeptImages.tag("web", 7);
+        anyTag.registry.image("web", NEW_DIGEST, keep, PrepareFixture.NEW_PUSHED);
+
+        DeployRequest r = anyTag.prepare(push(keep, NEW_DIGEST));
+
+        assertEquals(Decision.IGNORED, r.decision());
+        assertEquals("tag pushdeploy-web-7 is the pipeline's own keep tag (pushdeploy-*), put on an image a revision went live on;"
+                + " it deploys nothing", r.decisionReason());
+        assertEquals(Decision.PROCEED, anyTag.prepare(push("v1.1.0", NEW_DIGEST)).decision(), "any other tag deploys");
     }
 
     @Test

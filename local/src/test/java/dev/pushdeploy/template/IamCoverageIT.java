@@ -9,12 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.aws.DynamoLedger;
 import dev.pushdeploy.adapter.aws.DynamoRolloutWatches;
 import dev.pushdeploy.adapter.aws.DynamoScanWatches;
+import dev.pushdeploy.adapter.aws.EcrKeptImages;
 import dev.pushdeploy.request.ScanWatch;
+import dev.pushdeploy.ledger.KeptImages;
 import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Release;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.ops.Json;
@@ -84,7 +87,8 @@ class IamCoverageIT {
                     "ecs:ListTasks", "ecs:DescribeTasks", "elasticloadbalancing:DescribeTargetHealth", "cloudwatch:DescribeAlarms",
                     "dynamodb:GetItem", "dynamodb:UpdateItem"),
             "ScanEventsFunction", Set.of("ecr:DescribeImageScanFindings", "dynamodb:Query", "states:SendTaskSuccess",
-                    "dynamodb:DeleteItem"));
+                    "dynamodb:DeleteItem"),
+            "FinalizeFunction", Set.of("ecs:DeregisterTaskDefinition", "ecr:PutImage", "ecr:BatchDeleteImage"));
 
     /**
      * {@code emulator} behind the JVM's {@link SimulatedEcs} (the handlers' shared SDK clients keep the endpoint they were
@@ -472,8 +476,10 @@ class IamCoverageIT {
             }
             case "FinalizeFunction" -> {
                 String v110 = world.pushImage("v1.1.0");
+                KeptImages kept = new EcrKeptImages(() -> world.ecr);
                 for (int i = 2; i <= 5; i++) {
-                    register(world, world.liveDigest, "a");
+                    String old = register(world, world.liveDigest, "a");
+                    kept.keep(World.REPOSITORY, world.liveDigest, KeptImages.tag(Revisions.family(old), Revisions.revision(old)));
                 }
                 String live = register(world, v110, "b");
                 world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(live));

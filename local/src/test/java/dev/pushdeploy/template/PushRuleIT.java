@@ -100,6 +100,7 @@ class PushRuleIT {
         Map<String, JsonNode> others = Map.of(
                 "failed push", withDetail(push, "result", "FAILURE"),
                 "push to another repository", withDetail(push, "repository-name", "api"),
+                "push of the pipeline's keep tag", withDetail(push, "image-tag", "pushdeploy-web-12"),
                 "delete", delete);
 
         for (Map.Entry<String, JsonNode> other : others.entrySet()) {

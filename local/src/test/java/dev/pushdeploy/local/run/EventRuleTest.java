@@ -39,6 +39,22 @@ class EventRuleTest {
         assertFalse(rule.matches(other.toString()));
     }
 
+    /** The pipeline's keep tags (Finalize's retag of a live image) start nothing; other tags and untagged pushes arrive. */
+    @Test
+    void aPushOfAKeepTagDoesNotMatch() {
+        assertFalse(rule.matches(tagged("pushdeploy-web-12").toString()));
+        assertTrue(rule.matches(tagged("v1.0.0-pushdeploy-web").toString()), "only the prefix is the pipeline's");
+        assertTrue(rule.matches(tagged("pushdeploy").toString()), "only the prefix with its dash is the pipeline's");
+        assertTrue(rule.matches(tagged(null).toString()), "a push without a tag, null");
+        ObjectNode untagged = push("web");
+        ((ObjectNode) untagged.get("detail")).remove("image-tag");
+        assertTrue(rule.matches(untagged.toString()), "a push without a tag, no field");
+    }
+
+    private static ObjectNode tagged(String tag) {
+        return LocalRuntime.ecrPushEvent("web", tag, "sha256:" + "a".repeat(64));
+    }
+
     @Test
     void theSampleEventsMatchAsTheirNamesSay() throws Exception {
         assertTrue(rule.matches(Files.readString(EVENTS.resolve("ecr-push.json"))));
