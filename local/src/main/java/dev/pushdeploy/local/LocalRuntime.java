@@ -9,6 +9,7 @@ import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.local.bootstrap.StackOutputs;
 import dev.pushdeploy.local.ecr.EcrArchive;
+import dev.pushdeploy.local.ecr.EcrEvents;
 import dev.pushdeploy.local.ecr.EcrScans;
 import dev.pushdeploy.local.ecs.EcsSimulator;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -186,13 +187,14 @@ public final class LocalRuntime implements AutoCloseable {
             endpoint.route(simulator);
             this.scans = new EcrScans(endpoint, clock);
             endpoint.route(scans);
-            this.archive = new EcrArchive(endpoint);
+            this.archive = new EcrArchive(endpoint, clock);
             endpoint.route(archive);
             simulator.archive(archive::archived);
             this.sfn = new StepFunctions(new Clients(moto.endpoint()).build(SfnClient.builder()));
             this.bus = new LocalEventBus(List.of(), clock, keeper, this::deliver, log);
             simulator.events(bus::put);
             scans.events(bus::put);
+            archive.events(bus::put);
             keeper.add(simulator);
             keeper.add(scans);
             keeper.add(bus);
@@ -562,24 +564,9 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** An ECR push event for an image or, with {@code index}, a multi-platform image's OCI index. */
     public static ObjectNode ecrPushEvent(String repository, String tag, String digest, boolean index) {
-        ObjectNode event = Json.object();
-        event.put("version", "0");
-        event.put("id", UUID.randomUUID().toString());
-        event.put("detail-type", "ECR Image Action");
-        event.put("source", "aws.ecr");
-        event.put("account", PipelineTemplate.ACCOUNT);
-        event.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-        event.put("region", PipelineTemplate.REGION);
-        event.putArray("resources");
-        ObjectNode detail = event.putObject("detail");
-        detail.put("result", "SUCCESS");
-        detail.put("repository-name", repository);
-        detail.put("image-digest", digest);
-        detail.put("action-type", "PUSH");
-        detail.put("image-tag", tag);
-        detail.put("manifest-media-type", index ? ImageIndexes.OCI_INDEX : ImageIndexes.DOCKER_MANIFEST);
-        detail.put("artifact-media-type", index ? ImageIndexes.OCI_INDEX : DOCKER_IMAGE_CONFIG);
-        return event;
+        return EcrEvents.push(PipelineTemplate.ACCOUNT, PipelineTemplate.REGION, repository, tag, digest,
+                index ? ImageIndexes.OCI_INDEX : ImageIndexes.DOCKER_MANIFEST, index ? ImageIndexes.OCI_INDEX : DOCKER_IMAGE_CONFIG,
+                java.time.Instant.now());
     }
 
     /**

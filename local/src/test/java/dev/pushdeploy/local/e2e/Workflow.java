@@ -532,6 +532,13 @@ final class Workflow {
                 .imageDetails().get(0).imageDigest();
     }
 
+    /** The tags ECR holds for an image of the service's repository, by digest. */
+    List<String> tagsOf(String digest) {
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        return ecr.describeImages(r -> r.repositoryName(web.target().repository()).imageIds(i -> i.imageDigest(digest)))
+                .imageDetails().get(0).imageTags();
+    }
+
     /** Deletes an image of the service's repository by digest, as an operator's BatchDeleteImage or a lifecycle policy's expiry does. */
     void expireImage(String digest) {
         EcrClient ecr = runtime.clients().build(EcrClient.builder());

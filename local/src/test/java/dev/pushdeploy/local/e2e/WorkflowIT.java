@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.ops.Json;
+import dev.pushdeploy.ledger.KeptImages;
 import dev.pushdeploy.local.LocalRuntime;
+import dev.pushdeploy.local.events.LocalEventBus;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.DeploymentStart;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -276,6 +279,25 @@ class WorkflowIT {
         assertEquals(List.of(), result.writes());
         assertEquals(List.of(), workflow.history());
         assertEquals(List.of(), workflow.runtime.simulator().deploymentStarts());
+    }
+
+    /**
+     * The image a revision went live on carries that revision's keep tag, which the repository's lifecycle policy never
+     * expires; the retag is a push ECR reports, and the push rule lets it start nothing.
+     */
+    @Test
+    void theLiveImageIsKeptFromTheLifecyclePolicyAndItsRetagStartsNothing() {
+        RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+
+        String digest = result.image().substring(result.image().indexOf('@') + 1);
+        String keep = KeptImages.tag(Revisions.family(result.taskDefinition()), Revisions.revision(result.taskDefinition()));
+        assertEquals(List.of(keep, "v1.1.0"), workflow.tagsOf(digest).stream().sorted().toList());
+        List<LocalEventBus.Published> retags = workflow.runtime.bus().published().stream()
+                .filter(p -> keep.equals(p.event().path("detail").path("image-tag").asText())).toList();
+        assertEquals(1, retags.size(), "ECR reported the retag as a push");
+        assertEquals(List.of(), retags.get(0).rules(), "no rule took the keep tag's push");
+        assertEquals(1, workflow.runtime.simulator().deploymentStarts().size());
     }
 
     @Test

@@ -1,0 +1,40 @@
+package dev.pushdeploy.local.ecr;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.ops.Json;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** ECR's "ECR Image Action" event for a completed push, shaped as ECR's guide shows it (no resources; the tag in the detail). */
+public final class EcrEvents {
+    private EcrEvents() {
+    }
+
+    /**
+     * @param tag               the pushed tag; null for a push without one
+     * @param manifestMediaType the pushed manifest's media type
+     * @param artifactMediaType its config's media type (an image index's own type for an index)
+     */
+    public static ObjectNode push(String account, String region, String repository, String tag, String digest,
+                                  String manifestMediaType, String artifactMediaType, Instant at) {
+        ObjectNode event = Json.object();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "ECR Image Action");
+        event.put("source", "aws.ecr");
+        event.put("account", account);
+        event.put("time", at.truncatedTo(ChronoUnit.SECONDS).toString());
+        event.put("region", region);
+        event.putArray("resources");
+        ObjectNode detail = event.putObject("detail");
+        detail.put("result", "SUCCESS");
+        detail.put("repository-name", repository);
+        detail.put("image-digest", digest);
+        detail.put("action-type", "PUSH");
+        detail.put("image-tag", tag);
+        detail.put("manifest-media-type", manifestMediaType);
+        detail.put("artifact-media-type", artifactMediaType);
+        return event;
+    }
+}
