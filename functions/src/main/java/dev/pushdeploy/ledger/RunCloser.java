@@ -106,7 +106,7 @@ public final class RunCloser {
 
     /**
      * For the lock's holder only: the release parameters name the live revision's image and secret slots
-     * (only changed ones are written), the live image carries the live revision's keep tag ({@link KeptImages}),
+     * (only changed ones are written), the live image and the way back's carry their revisions' keep tags ({@link KeptImages}),
      * and, with {@code deregister}, ACTIVE revisions beyond keepRevisions are deregistered and their keep tags
      * taken off. A non-transient AWS failure becomes a warning instead of failing the run.
      */
@@ -118,7 +118,8 @@ public final class RunCloser {
         List<String> warnings = new ArrayList<>();
         housekeeping("release parameters", warnings, log, () -> syncReleaseParameters(request, live.revision().get()));
         Optional<String> repository = target(request).map(Target::repository);
-        housekeeping("image keep tag", warnings, log, () -> repository.ifPresent(r -> keepLiveImage(request, r, live.revision().get(), log)));
+        housekeeping("image keep tags", warnings, log, () -> repository.ifPresent(r -> keptRevisions(request, live).forEach(revision ->
+                keepImage(request, r, revision, log))));
         if (deregister) {
             housekeeping("deregistration", warnings, log, () -> deregistered.addAll(deregisterOld(request, release, live, log)));
             housekeeping("image keep tags", warnings, log, () -> repository.ifPresent(r -> deregistered.forEach(arn ->
@@ -131,17 +132,29 @@ public final class RunCloser {
         return config.load(request.configVersion()).forService(request.cluster(), request.service());
     }
 
-    /** Tags the live container's image, when it is a release of the service's repository, with the live revision's keep tag. */
-    private void keepLiveImage(DeployRequest request, String repository, TaskDefinition live, StepLog log) {
-        Optional<Container> container = live.container(request.container()).filter(Container::released)
+    /**
+     * The revisions whose images a run's end keeps: the live one, and the one the run started from (the way back, also for
+     * images that went live before keep tags) while it is ACTIVE.
+     */
+    private List<TaskDefinition> keptRevisions(DeployRequest request, Live live) {
+        TaskDefinition now = live.revision().orElseThrow();
+        String previous = request.previousTaskDefinition();
+        if (previous == null || shortName(previous).equals(now.shortName())) {
+            return List.of(now);
+        }
+        return Stream.concat(Stream.of(now), taskDefinitions.find(previous).filter(TaskDefinition::active).stream()).toList();
+    }
+
+    /** Tags the revision's image, when it is a release of the service's repository, with the revision's keep tag. */
+    private void keepImage(DeployRequest request, String repository, TaskDefinition revision, StepLog log) {
+        Optional<Container> container = revision.container(request.container()).filter(Container::released)
                 .filter(c -> repository.equals(repositoryOf(c.image())));
         if (container.isEmpty()) {
             return;
         }
         String image = container.get().image();
-        String tag = KeptImages.tag(live.family(), live.revision());
-        if (!images.keep(repository, image.substring(image.lastIndexOf('@') + 1), tag)) {
-            log.warn("the live image is not in its repository; nothing to keep", "repository", repository, "image", image);
+        if (!images.keep(repository, image.substring(image.lastIndexOf('@') + 1), KeptImages.tag(revision.family(), revision.revision()))) {
+            log.warn("the image is not in its repository; nothing to keep", "revision", revision.shortName(), "image", image);
         }
     }
 

@@ -53,6 +53,7 @@ class ReconcilerTest {
     private FakeEcsServices services;
     private final InMemoryReleaseParameters releaseParameters = new InMemoryReleaseParameters();
     private final Map<String, String> parameters = releaseParameters.values;
+    private final InMemoryKeptImages images = new InMemoryKeptImages();
     private final List<OutcomeNotice> published = new ArrayList<>();
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T12:30:00Z"));
     private final List<String> updates = new ArrayList<>();
@@ -133,6 +134,26 @@ class ReconcilerTest {
         assertEquals("repo@sha256:" + "2".repeat(64), parameters.get(PREFIX + "/pushdeploy/web/image"), "the parameters name what is live");
         assertEquals(List.of(Outcome.SUCCEEDED), published.stream().map(OutcomeNotice::outcome).toList());
         assertEquals(List.of(), updates);
+    }
+
+    /** A run Finalize did not end: the reconciler keeps the live image from the lifecycle policy, as Finalize would have. */
+    @Test
+    void theReconcilerKeepsTheLiveImageFinalizeDidNot() {
+        String digest = "sha256:" + "3".repeat(64);
+        images.push("web", digest, "v3");
+        String v3 = taskDefinitions.add("web", "app", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@" + digest,
+                Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/b"));
+        DeployRequest request = request();
+        services.update("pushdeploy", "web", v3);
+        holdLock(request);
+        last = new RunHistory.LastState("FinalizeFailed", document(request, new Result(Outcome.SUCCEEDED, null),
+                new Rollout("ecs-svc/1", v3, 1, 2, true, null), healthy()),
+                new StepError("java.lang.RuntimeException", "injected fault: invocation 5 of FinalizeFunction crashed"));
+
+        reconciler(true).reconcile(end("FAILED", "FINALIZE_FAILED", "injected fault"), log());
+
+        assertEquals(List.of("v3", KeptImages.tag("web", 3)), images.tags("web", digest).orElseThrow());
+        assertEquals(Outcome.SUCCEEDED, table.historyOf(KEY).get(0).outcome());
     }
 
     @Test
@@ -568,7 +589,7 @@ class ReconcilerTest {
 
     private RunCloser closer() {
         return new RunCloser(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), table, services, taskDefinitions,
-                releaseParameters, new InMemoryKeptImages(), PREFIX, List.of(published::add), clock);
+                releaseParameters, images, PREFIX, List.of(published::add), clock);
     }
 
     private DeployRequest request() {

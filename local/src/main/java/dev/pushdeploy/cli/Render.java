@@ -14,6 +14,9 @@ final class Render {
     private Render() {
     }
 
+    static final String NOT_KEPT = "not kept yet: the repository's lifecycle policy may expire it (the pipeline tags it"
+            + " at the end of the next run)";
+
     /** What the live image's state in ECR breaks, or null when nothing. */
     static String imageWarning(String imageStatus) {
         String cannot = ": no new task of it can start, nor can a rotation";
@@ -37,8 +40,10 @@ final class Render {
         } else {
             o.line(row("live", live.revision() + (live.release() == null ? "" : "  (release " + live.release() + ")")
                     + (live.copyOf() == null ? "" : "  " + Revisions.shortName(live.copyOf()) + " registered again: it had been deregistered")));
+            String warning = imageWarning(live.imageStatus());
             o.line(row("image", (live.tags().isEmpty() ? "untagged" : String.join(", ", live.tags())) + "  " + shortDigest(live.digest())
-                    + (imageWarning(live.imageStatus()) == null ? "" : "  " + o.paint(imageWarning(live.imageStatus()), Output.Colour.RED))));
+                    + (warning != null ? "  " + o.paint(warning, Output.Colour.RED)
+                    : Boolean.FALSE.equals(live.kept()) ? "  " + o.paint(NOT_KEPT, Output.Colour.YELLOW) : "")));
             if (!live.secrets().isEmpty()) {
                 o.line(row("secrets", live.secrets().stream().map(x -> x.name() + " slot " + (x.slot() == null ? "?" : x.slot())
                         + (x.username() == null ? "" : " (" + x.username() + ")")).collect(Collectors.joining(" · "))));

@@ -13,6 +13,7 @@ import dev.pushdeploy.config.Target;
 import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.ledger.WaiterItem;
+import dev.pushdeploy.ledger.KeptImages;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.release.ReleaseDerivation;
 import dev.pushdeploy.release.RevisionChange;
@@ -226,9 +227,13 @@ public final class Operator {
         String image = container == null ? null : container.image();
         String digest = image == null || !image.contains("@") ? null : image.substring(image.indexOf('@') + 1);
         Optional<ImageDetail> described = digest == null ? Optional.empty() : image(target.repository(), digest);
-        List<String> tags = described.map(ImageDetail::imageTags).orElse(List.of());
-        String imageStatus = digest == null || !ofEcrRepository(image, target.repository()) ? null
+        List<String> allTags = described.map(ImageDetail::imageTags).orElse(List.of());
+        List<String> tags = allTags.stream().filter(t -> !KeptImages.isKeepTag(t)).toList();
+        boolean asked = digest != null && ofEcrRepository(image, target.repository());
+        String imageStatus = !asked ? null
                 : described.map(d -> d.imageStatus() == null ? "ACTIVE" : d.imageStatusAsString()).orElse(Reports.Live.IMAGE_GONE);
+        Boolean kept = !asked || described.isEmpty() ? null
+                : allTags.contains(KeptImages.tag(Revisions.family(td.taskDefinitionArn()), Revisions.revision(td.taskDefinitionArn())));
         Map<String, String> environment = container == null ? Map.of() : container.environment().stream()
                 .collect(Collectors.toMap(KeyValuePair::name, KeyValuePair::value, (a, b) -> b));
         List<Reports.SecretSlot> secrets = new ArrayList<>();
@@ -245,7 +250,7 @@ public final class Operator {
         String copyOf = revision.tags().stream().filter(t -> t.key().equals(RevisionChange.TAG_COPY_OF)).map(t -> t.value())
                 .findFirst().orElse(null);
         return new Reports.Live(td.taskDefinitionArn(), Revisions.shortName(td.taskDefinitionArn()), image, digest, tags, secrets, release,
-                dev.pushdeploy.model.TaskDefinition.Container.released(image), copyOf, imageStatus);
+                dev.pushdeploy.model.TaskDefinition.Container.released(image), copyOf, imageStatus, kept);
     }
 
     /** Whether the image is {@code <account>.dkr.ecr.<region>.amazonaws.com/<repository>@<digest>}. */

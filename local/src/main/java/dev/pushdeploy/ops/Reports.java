@@ -22,21 +22,23 @@ public final class Reports {
      *
      * @param taskDefinition the service's task definition ARN (its PRIMARY deployment's)
      * @param revision       {@code family:revision}
-     * @param tags           the image's tags in the repository (empty when untagged or not in ECR)
+     * @param tags           the image's tags in the repository but the pipeline's keep tags (empty when untagged or not in ECR)
      * @param released       false while the service has no release yet: its revision runs no image pinned by digest
      *                       (the stack's bootstrap revision, before the first push of a matching tag)
      * @param imageStatus    the image in the service's repository: ECR's imageStatus (ACTIVE; ARCHIVED or ACTIVATING:
      *                       no new task of it can start), or {@value #IMAGE_GONE} (deleted, or expired by the repository's
      *                       lifecycle policy); null when not asked (another registry's image)
+     * @param kept           whether the image carries the live revision's keep tag, which the repository's lifecycle policy
+     *                       never expires (it is put at the end of a run the revision is live at); null when not asked
      */
     public record Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
-                       List<SecretSlot> secrets, String release, boolean released, String copyOf, String imageStatus) {
+                       List<SecretSlot> secrets, String release, boolean released, String copyOf, String imageStatus, Boolean kept) {
         public static final String IMAGE_GONE = "NOT_IN_ECR";
 
-        /** A revision that runs a release, its image ACTIVE in ECR. */
+        /** A revision that runs a release, its image ACTIVE in ECR and kept. */
         public Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
                     List<SecretSlot> secrets, String release) {
-            this(taskDefinition, revision, image, digest, tags, secrets, release, true, null, "ACTIVE");
+            this(taskDefinition, revision, image, digest, tags, secrets, release, true, null, "ACTIVE", true);
         }
     }
 

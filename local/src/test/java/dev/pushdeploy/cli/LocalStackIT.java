@@ -68,6 +68,7 @@ class LocalStackIT {
             assertEquals("web:" + (first + 1), s.path("live").path("revision").asText());
             assertEquals("[\"v1.1.0\"]", s.path("live").path("tags").toString());
             assertEquals("ACTIVE", s.path("live").path("imageStatus").asText(), "the live image is ACTIVE in ECR: " + s);
+            assertTrue(s.path("live").path("kept").asBoolean(), "the live image carries its keep tag (not listed among its tags): " + s);
             assertEquals(push.json().path("name").asText(), s.path("live").path("release").asText());
             assertEquals("b", slot(s, "APP_SIGNING_KEY"));
             assertEquals("b", slot(s, "DB_PASSWORD"));

@@ -53,7 +53,8 @@ class RenderTest {
     void statusOfACopySaysWhichRevisionItStandsFor() {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
                 new Reports.Live("arn:aws:ecs:us-east-1:123456789012:task-definition/web:7", "web:7", "web@sha256:1", "sha256:1",
-                        List.of("v1.0.0"), List.of(), "push-web-v1-0-0", true, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4", "ACTIVE"),
+                        List.of("v1.0.0"), List.of(), "push-web-v1-0-0", true, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4", "ACTIVE",
+                        true),
                 null, List.of(), null, List.of(), List.of());
 
         Render.status(output(false), status);
@@ -62,17 +63,21 @@ class RenderTest {
                 printed());
     }
 
-    /** The live image deleted from ECR (or expired by its lifecycle policy) or archived: status says what that breaks. */
+    /**
+     * The live image deleted from ECR (or expired by its lifecycle policy) or archived: status says what that breaks; an image
+     * without its keep tag yet (it went live before keep tags), that the lifecycle policy may still expire it.
+     */
     @ParameterizedTest
     @CsvSource(nullValues = "none", delimiter = '|', quoteCharacter = '"', value = {
-        "NOT_IN_ECR | no longer in ECR (deleted, or expired by the repository's lifecycle policy): no new task of it can start, nor can a rotation; deploy an image",
-        "ARCHIVED   | archived in ECR (ARCHIVED): no new task of it can start, nor can a rotation; restore it to the standard storage class, or push it again",
-        "ACTIVATING | being restored from ECR's archive (ACTIVATING): no new task of it can start, nor can a rotation until it is ACTIVE",
-        "ACTIVE     | none",
-        "none       | none"})
-    void statusSaysWhenTheLiveImageCannotBePulled(String imageStatus, String warning) {
+        "NOT_IN_ECR | none  | no longer in ECR (deleted, or expired by the repository's lifecycle policy): no new task of it can start, nor can a rotation; deploy an image",
+        "ARCHIVED   | true  | archived in ECR (ARCHIVED): no new task of it can start, nor can a rotation; restore it to the standard storage class, or push it again",
+        "ACTIVATING | false | being restored from ECR's archive (ACTIVATING): no new task of it can start, nor can a rotation until it is ACTIVE",
+        "ACTIVE     | false | not kept yet: the repository's lifecycle policy may expire it (the pipeline tags it at the end of the next run)",
+        "ACTIVE     | true  | none",
+        "none       | none  | none"})
+    void statusSaysWhenTheLiveImageCannotBePulledOrMayExpire(String imageStatus, Boolean kept, String warning) {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
-                new Reports.Live("arn:web:1", "web:1", "web@sha256:1", "sha256:1", List.of(), List.of(), null, true, null, imageStatus),
+                new Reports.Live("arn:web:1", "web:1", "web@sha256:1", "sha256:1", List.of(), List.of(), null, true, null, imageStatus, kept),
                 null, List.of(), null, List.of(), List.of());
 
         Render.status(output(false), status);
@@ -117,7 +122,7 @@ class RenderTest {
     void statusOfAServiceWithNoReleaseSaysSoInsteadOfShowingTheBootstrapImageAsLive() {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
                 new Reports.Live("arn:web:1", "web:1", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:bootstrap", null, List.of(),
-                        List.of(new Reports.SecretSlot("APP_SIGNING_KEY", null, null, null)), null, false, null, null),
+                        List.of(new Reports.SecretSlot("APP_SIGNING_KEY", null, null, null)), null, false, null, null, null),
                 new Reports.Health("ROLLING", "COMPLETED", null, 0, 0, 0, 0, 1, 0, 0), List.of(), null, List.of(), List.of());
 
         Render.status(output(false), status);

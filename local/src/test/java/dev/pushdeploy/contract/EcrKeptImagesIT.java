@@ -6,7 +6,6 @@ import dev.pushdeploy.ledger.KeptImagesContract;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
-import dev.pushdeploy.testing.SampleStack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,13 +38,7 @@ class EcrKeptImagesIT extends KeptImagesContract {
 
     @Override
     protected String push(String repository, String tag) {
-        String manifest = """
-                {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
-                 "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7,"digest":"sha256:%1$s"},
-                 "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%1$s"}]}"""
-                .formatted("%064d".formatted(++pushes));
-        return ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag))
-                .image().imageId().imageDigest();
+        return EcrPushes.push(ecr, repository, tag, ++pushes);
     }
 
     @Override
@@ -54,10 +47,7 @@ class EcrKeptImagesIT extends KeptImagesContract {
         for (int i = 0; i < Bootstrap.PLATFORMS.size(); i++) {
             images.add(push(repository, null));
         }
-        String index = Bootstrap.indexManifest(images, Bootstrap.PLATFORMS);
-        String digest = "sha256:" + SampleStack.sha256(index);
-        return ecr.putImage(r -> r.repositoryName(repository).imageManifest(index).imageTag(tag).imageDigest(digest))
-                .image().imageId().imageDigest();
+        return EcrPushes.pushIndex(ecr, repository, tag, images);
     }
 
     @Override

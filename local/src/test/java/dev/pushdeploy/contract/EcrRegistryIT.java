@@ -1,13 +1,11 @@
 package dev.pushdeploy.contract;
 
 import dev.pushdeploy.adapter.aws.EcrRegistry;
-import dev.pushdeploy.local.bootstrap.Bootstrap;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.ImageRegistryContract;
 import dev.pushdeploy.request.ScanFindings;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
-import dev.pushdeploy.testing.SampleStack;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -48,22 +46,12 @@ class EcrRegistryIT extends ImageRegistryContract {
 
     @Override
     protected String push(String repository, String tag) {
-        String manifest = """
-                {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
-                 "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7,"digest":"sha256:%1$s"},
-                 "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":7,"digest":"sha256:%1$s"}]}"""
-                .formatted("%064d".formatted(++pushes));
-        return ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag))
-                .image().imageId().imageDigest();
+        return EcrPushes.push(ecr, repository, tag, ++pushes);
     }
 
-    /** The index a multi-platform build with provenance pushes (the local runtime's), by the digest of its manifest. */
     @Override
     protected String pushIndex(String repository, String tag, List<String> platformImages) {
-        String index = Bootstrap.indexManifest(platformImages, Bootstrap.PLATFORMS);
-        String digest = "sha256:" + SampleStack.sha256(index);
-        return ecr.putImage(r -> r.repositoryName(repository).imageManifest(index).imageTag(tag).imageDigest(digest))
-                .image().imageId().imageDigest();
+        return EcrPushes.pushIndex(ecr, repository, tag, platformImages);
     }
 
     @Override
