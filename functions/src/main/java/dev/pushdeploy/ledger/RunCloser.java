@@ -147,8 +147,7 @@ public final class RunCloser {
 
     /** Tags the revision's image, when it is a release of the service's repository, with the revision's keep tag. */
     private void keepImage(DeployRequest request, String repository, TaskDefinition revision, StepLog log) {
-        Optional<Container> container = revision.container(request.container()).filter(Container::released)
-                .filter(c -> repository.equals(repositoryOf(c.image())));
+        Optional<Container> container = revision.container(request.container()).filter(c -> Container.releaseOf(c.image(), repository));
         if (container.isEmpty()) {
             return;
         }
@@ -156,13 +155,6 @@ public final class RunCloser {
         if (!images.keep(repository, image.substring(image.lastIndexOf('@') + 1), KeptImages.tag(revision.family(), revision.revision()))) {
             log.warn("the image is not in its repository; nothing to keep", "revision", revision.shortName(), "image", image);
         }
-    }
-
-    /** {@code web} of {@code 1234.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:…}. */
-    private static String repositoryOf(String image) {
-        int slash = image.indexOf('/');
-        int at = image.lastIndexOf('@');
-        return slash < 0 || at < slash ? null : image.substring(slash + 1, at);
     }
 
     /** What closing a run left: its history record, and whether this close sent its notification. */

@@ -74,6 +74,13 @@ public record TaskDefinition(String arn, String family, int revision, boolean ac
         public static boolean released(String image) {
             return image != null && PINNED.matcher(image).matches();
         }
+
+        /** Whether an image reference is a release of ECR repository {@code repository}: {@code <account>.dkr.ecr.<region>….com/<repository>@sha256:…}. */
+        public static boolean releaseOf(String image, String repository) {
+            int slash = image == null ? -1 : image.indexOf('/');
+            return slash > 0 && released(image) && image.substring(0, slash).contains(".dkr.ecr.")
+                    && image.startsWith(repository + "@", slash + 1);
+        }
     }
 
     private static Map<String, String> ordered(Map<String, String> map) {

@@ -229,7 +229,7 @@ public final class Operator {
         Optional<ImageDetail> described = digest == null ? Optional.empty() : image(target.repository(), digest);
         List<String> allTags = described.map(ImageDetail::imageTags).orElse(List.of());
         List<String> tags = allTags.stream().filter(t -> !KeptImages.isKeepTag(t)).toList();
-        boolean asked = digest != null && ofEcrRepository(image, target.repository());
+        boolean asked = dev.pushdeploy.model.TaskDefinition.Container.releaseOf(image, target.repository());
         String imageStatus = !asked ? null
                 : described.map(d -> d.imageStatus() == null ? "ACTIVE" : d.imageStatusAsString()).orElse(Reports.Live.IMAGE_GONE);
         Boolean kept = !asked || described.isEmpty() ? null
@@ -254,11 +254,6 @@ public final class Operator {
     }
 
     /** Whether the image is {@code <account>.dkr.ecr.<region>.amazonaws.com/<repository>@<digest>}. */
-    private static boolean ofEcrRepository(String image, String repository) {
-        int slash = image.indexOf('/');
-        return slash > 0 && image.substring(0, slash).contains(".dkr.ecr.") && image.startsWith(repository + "@", slash + 1);
-    }
-
     private List<String> imageTags(String repository, String digest) {
         return image(repository, digest).map(ImageDetail::imageTags).orElse(List.of());
     }
