@@ -14,11 +14,13 @@ import java.nio.charset.StandardCharsets;
 import dev.pushdeploy.local.time.Agenda;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -218,6 +220,7 @@ public final class EcsSimulator implements Route, Agenda {
         ObjectNode updated = (ObjectNode) answer.path("service");
         for (TaskDefinition.Container container : taskDefinition(updated.path("taskDefinition").asText()).containers()) {
             registryHolds(container.image()).ifPresent(held -> fleet.registryHolds(container.image(), held));
+            parametersExist(container.secrets().values()).forEach(fleet::parameterExists);
         }
         fleet.updated(updated, body);
         fleet.decorate(updated);
@@ -585,6 +588,40 @@ public final class EcsSimulator implements Route, Agenda {
             return Optional.of(!archived.test(ecr.group(1), digest));
         }
         return moto.bodyText().contains("ImageNotFoundException") ? Optional.of(false) : Optional.empty();
+    }
+
+    /**
+     * Which of the Parameter Store parameters secrets name exist (moto's GetParameters, without decryption: only its
+     * InvalidParameters are read), as a task's agent finds them when it starts; Secrets Manager secrets are not asked.
+     */
+    private Map<String, Boolean> parametersExist(Collection<String> valueFroms) {
+        List<String> names = valueFroms.stream().map(EcsSimulator::parameterName).filter(Objects::nonNull).distinct().toList();
+        Map<String, Boolean> exist = new LinkedHashMap<>();
+        for (int from = 0; from < names.size(); from += 10) {
+            List<String> batch = names.subList(from, Math.min(names.size(), from + 10));
+            ObjectNode body = Json.object().put("WithDecryption", false);
+            batch.forEach(body.putArray("Names")::add);
+            AwsResponse moto = endpoint.forward(AwsRequest.json("AmazonSSM.GetParameters", "ssm", body.toString()));
+            if (moto.status() != 200) {
+                continue;
+            }
+            Set<String> invalid = new HashSet<>();
+            Json.tree(moto.bodyText()).path("InvalidParameters").forEach(n -> invalid.add(n.asText()));
+            batch.forEach(name -> exist.put(name, !invalid.contains(name)));
+        }
+        return exist;
+    }
+
+    /** The parameter name a secret's valueFrom names (a name, or a Parameter Store ARN); null for a Secrets Manager secret. */
+    static String parameterName(String valueFrom) {
+        if (valueFrom == null || valueFrom.startsWith("arn:") && !valueFrom.contains(":parameter/")) {
+            return null;
+        }
+        if (!valueFrom.startsWith("arn:")) {
+            return valueFrom;
+        }
+        String path = valueFrom.substring(valueFrom.indexOf(":parameter/") + ":parameter/".length());
+        return path.contains("/") ? "/" + path : path;
     }
 
     private TaskDefinition taskDefinition(String arn) {

@@ -49,6 +49,7 @@ final class Fleet {
     private final Map<String, SimService> services = new LinkedHashMap<>();
     private final Map<String, Scenario> imageScenarios = new HashMap<>();
     private final java.util.Set<String> unpullable = new java.util.HashSet<>();
+    private final java.util.Set<String> missingParameters = new java.util.HashSet<>();
     private final List<DeploymentStart> starts = new ArrayList<>();
     private final Map<String, TrafficShift> shifts = new HashMap<>();
     /** Deployment alarm name → simulated time it entered ALARM (absent: OK). */
@@ -112,6 +113,41 @@ final class Fleet {
         }
     }
 
+    /**
+     * What Parameter Store answered of a parameter a container's secret names just now: tasks started from now on read it,
+     * or fail to start as ECS's agent does when a secret's parameter does not exist (ResourceInitializationError).
+     */
+    synchronized void parameterExists(String name, boolean exists) {
+        if (exists) {
+            missingParameters.remove(name);
+        } else {
+            missingParameters.add(name);
+        }
+    }
+
+    /**
+     * Why no task of the revision can start, worded as ECS's stopped reason: an image no registry holds, or a secret whose
+     * parameter does not exist; null when they can start.
+     */
+    private String startFailure(TaskDefinition revision) {
+        for (TaskDefinition.Container container : revision.containers()) {
+            if (unpullable.contains(container.image())) {
+                return "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref "
+                        + container.image() + ": not found";
+            }
+        }
+        for (TaskDefinition.Container container : revision.containers()) {
+            for (String valueFrom : container.secrets().values()) {
+                String name = EcsSimulator.parameterName(valueFrom);
+                if (name != null && missingParameters.contains(name)) {
+                    return "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed:"
+                            + " unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid ssm parameters: " + name;
+                }
+            }
+        }
+        return null;
+    }
+
     /** The traffic-shifting strategy of a service (cluster/service) adopted from now on; null for ROLLING. */
     synchronized void trafficShift(String serviceKey, TrafficShift shift) {
         if (shift == null) {
@@ -144,6 +180,7 @@ final class Fleet {
         starts.clear();
         imageScenarios.clear();
         unpullable.clear();
+        missingParameters.clear();
         scenario = Scenario.HEALTHY;
         pace = 1;
     }
@@ -1041,12 +1078,11 @@ final class Fleet {
             behaviour = toldScenario(taskDefinition, behaviour);
         }
         boolean knownGood = completed && !wayBackFails;
-        String missing = taskDefinitions.apply(taskDefinition).containers().stream().map(TaskDefinition.Container::image)
-                .filter(unpullable::contains).findFirst().orElse(null);
-        Fate fate = missing != null ? Fate.PULL_FAILS : knownGood ? Fate.HEALTHY : behaviour.fate();
+        String startFailure = startFailure(taskDefinitions.apply(taskDefinition));
+        Fate fate = startFailure != null ? Fate.PULL_FAILS : knownGood ? Fate.HEALTHY : behaviour.fate();
         boolean smokeFails = !knownGood && behaviour.smokeFails();
         SimDeployment deployment = new SimDeployment(newDeploymentId(), taskDefinition, kind, fate, smokeFails, t, record);
-        deployment.unpullableImage = missing;
+        deployment.startFailure = startFailure;
         deployment.alarmInBake = !knownGood && behaviour == Scenario.ALARM_IN_BAKE;
         deployment.targetGroup = kind == Kind.UPDATE ? service.groupForNewRevision() : service.liveGroup;
         if (kind == Kind.UPDATE && service.shiftsTraffic()) {

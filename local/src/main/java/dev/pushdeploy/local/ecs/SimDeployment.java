@@ -23,8 +23,8 @@ final class SimDeployment {
     String rolloutState = IN_PROGRESS;
     String rolloutStateReason;
     int failedTasks;
-    /** The image its tasks cannot pull (PULL_FAILS); null when every image exists. */
-    String unpullableImage;
+    /** Why its tasks cannot start (PULL_FAILS), as ECS's stopped reason says it; null when they can. */
+    String startFailure;
     double nextLaunchAt;
     boolean startImpairedReported;
     /** StopServiceDeployment asked for a rollback; ECS starts it at the next step. */

@@ -149,8 +149,7 @@ final class SimTask {
         }
         if (age >= line.fails) {
             if (fate == Fate.PULL_FAILS) {
-                stop(t, "TaskFailedToStart", "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve"
-                        + " ref " + deployment.unpullableImage + ": not found", 0);
+                stop(t, "TaskFailedToStart", deployment.startFailure, 0);
             } else if (fate == Fate.CRASH) {
                 stop(t, "EssentialContainerExited", "Essential container in task exited", 1);
             } else {

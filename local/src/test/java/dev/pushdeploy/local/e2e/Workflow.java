@@ -532,6 +532,13 @@ final class Workflow {
                 .imageDetails().get(0).imageDigest();
     }
 
+    /** The parameter a revision's container reads a secret from (its valueFrom). */
+    String secretParameter(String taskDefinition, String secret) {
+        return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition().containerDefinitions().stream()
+                .filter(c -> c.name().equals(web.target().container())).findFirst().orElseThrow().secrets().stream()
+                .filter(x -> x.name().equals(secret)).findFirst().orElseThrow().valueFrom();
+    }
+
     /** The tags ECR holds for an image of the service's repository, by digest. */
     List<String> tagsOf(String digest) {
         EcrClient ecr = runtime.clients().build(EcrClient.builder());

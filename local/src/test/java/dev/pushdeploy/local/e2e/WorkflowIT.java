@@ -197,6 +197,27 @@ class WorkflowIT {
         assertFalse(workflow.lockHeld(), "lock free");
     }
 
+    /**
+     * An operator deleted the secret-slot parameter the previous revision reads: a rollback to it starts, its tasks fail to
+     * start (ECS's "ResourceInitializationError: … invalid ssm parameters: <name>"), the verdict takes the first stopped
+     * task as proof, and the run goes back onto the live revision: ROLLED_BACK, naming the parameter.
+     */
+    @Test
+    void aRollbackToARevisionWhoseSecretParameterWasDeletedGoesBackAtItsFirstStoppedTask() {
+        TwoReleases releases = twoReleases();
+        String slot = workflow.secretParameter(releases.previous(), "APP_SIGNING_KEY");
+        assertNotEquals(slot, workflow.secretParameter(releases.live(), "APP_SIGNING_KEY"), "the two releases read two slots");
+        workflow.ssm().deleteParameter(r -> r.name(slot));
+
+        RunResult back = workflow.run("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}", Scenario.HEALTHY);
+
+        assertEquals("ROLLED_BACK", back.outcome(), back.reason());
+        assertTrue(back.reason().contains("secret or parameter not found") && back.reason().contains("invalid ssm parameters: " + slot),
+                back.reason());
+        assertEquals(releases.live(), workflow.liveTaskDefinition());
+        assertFalse(workflow.lockHeld(), "lock free");
+    }
+
     /** A rotation starts new tasks of the live image: with that image gone from ECR it is refused before anything changes. */
     @Test
     void aRotationWhoseLiveImageEcrNoLongerHoldsIsRejectedWithoutASingleWrite() {

@@ -133,6 +133,32 @@ class EcsSimulatorIT {
     }
 
     /**
+     * As a task's agent finds its secrets: a revision whose secret names a Parameter Store parameter that does not exist
+     * (deleted by hand after the revision was registered) cannot start a task, and ECS says so in the stopped reason it
+     * gives (the words of a real task's, quoted in a public repository's pull request: "ResourceInitializationError:
+     * unable to pull secrets or registry auth: … invalid ssm parameters: /api//new-relic-license-key").
+     */
+    @Test
+    void tasksWhoseSecretParameterDoesNotExistFailToStart() throws InterruptedException {
+        Pushed p = pushedRevision();
+        var live = ecs.describeTaskDefinition(r -> r.taskDefinition(p.revision())).taskDefinition();
+        String missing = "/pushdeploy/web/deleted-by-hand";
+        var containers = live.containerDefinitions().stream().map(c -> c.toBuilder()
+                .secrets(software.amazon.awssdk.services.ecs.model.Secret.builder().name("GONE").valueFrom(missing).build()).build()).toList();
+        String revision = ecs.registerTaskDefinition(r -> r.family(live.family()).networkMode(live.networkMode())
+                .requiresCompatibilitiesWithStrings(live.requiresCompatibilitiesAsStrings()).cpu(live.cpu()).memory(live.memory())
+                .containerDefinitions(containers)).taskDefinition().taskDefinitionArn();
+
+        ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(revision));
+
+        Task stopped = awaitStoppedTaskOf(revision);
+        assertEquals("TaskFailedToStart", stopped.stopCodeAsString());
+        assertEquals("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed:"
+                + " unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid ssm parameters: " + missing,
+                stopped.stoppedReason());
+    }
+
+    /**
      * ECR's archive, as its guide describes it: DescribeImages still describes an archived image, ARCHIVED; a task cannot
      * pull it; restored to the standard storage class, it can.
      */
