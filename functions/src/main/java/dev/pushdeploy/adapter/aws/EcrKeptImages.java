@@ -2,6 +2,7 @@ package dev.pushdeploy.adapter.aws;
 
 import dev.pushdeploy.adapter.json.ImageIndexes;
 import dev.pushdeploy.ledger.KeptImages;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.Image;
@@ -10,8 +11,9 @@ import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 
 /**
  * {@link KeptImages} over the ECR client. A tag is added as ECR's guide retags an image: the manifest as ECR
- * stores it (BatchGetImage), put again with the new tag (PutImage), so the digest stays; a tag is taken off by
- * BatchDeleteImage of the tag alone, after DescribeImages showed the image another tag.
+ * stores it (BatchGetImage, which asks for the tag too: an image it names already is left alone), put again with the
+ * new tag (PutImage), so the digest stays; a tag is taken off by BatchDeleteImage of the tag alone, after DescribeImages
+ * showed the image another tag.
  */
 public final class EcrKeptImages implements KeptImages {
     private final Supplier<EcrClient> ecr;
@@ -23,19 +25,24 @@ public final class EcrKeptImages implements KeptImages {
 
     @Override
     public boolean keep(String repository, String digest, String tag) {
-        var images = AwsCall.run("ecr:BatchGetImage " + repository + "@" + digest, () -> ecr.get().batchGetImage(r -> r
-                .repositoryName(repository).imageIds(i -> i.imageDigest(digest)).acceptedMediaTypes(ImageIndexes.MANIFEST_MEDIA_TYPES))
-                .images());
-        if (images.isEmpty()) {
+        var response = AwsCall.run("ecr:BatchGetImage " + repository + "@" + digest, () -> ecr.get().batchGetImage(r -> r
+                .repositoryName(repository).imageIds(i -> i.imageDigest(digest), i -> i.imageTag(tag))
+                .acceptedMediaTypes(ImageIndexes.MANIFEST_MEDIA_TYPES)));
+        Optional<Image> image = response.images().stream().filter(i -> digest.equals(i.imageId().imageDigest())).findFirst();
+        if (image.isEmpty()) {
             return false;
         }
-        Image image = images.get(0);
+        boolean tagged = response.failures().stream().noneMatch(f -> tag.equals(f.imageId().imageTag()))
+                && response.images().stream().allMatch(i -> digest.equals(i.imageId().imageDigest()));
+        if (tagged) {
+            return true;
+        }
         return AwsCall.run("ecr:PutImage " + repository + ":" + tag, () -> {
             try {
-                ecr.get().putImage(r -> r.repositoryName(repository).imageManifest(image.imageManifest())
-                        .imageManifestMediaType(image.imageManifestMediaType()).imageDigest(digest).imageTag(tag));
-            } catch (ImageAlreadyExistsException tagged) {
-                // the image carries the tag already
+                ecr.get().putImage(r -> r.repositoryName(repository).imageManifest(image.get().imageManifest())
+                        .imageManifestMediaType(image.get().imageManifestMediaType()).imageDigest(digest).imageTag(tag));
+            } catch (ImageAlreadyExistsException meanwhile) {
+                // tagged meanwhile
             }
             return true;
         });

@@ -26,7 +26,6 @@ import java.util.function.Consumer;
  * reports every completed push. The runtime's own pushes put none: a run's input carries its push event itself.
  */
 public final class EcrArchive implements Route {
-    private static final String ECR_TARGET = "AmazonEC2ContainerRegistry_V20150921.";
 
     private final LocalEndpoint endpoint;
     private final Clock clock;
@@ -55,11 +54,11 @@ public final class EcrArchive implements Route {
 
     @Override
     public Optional<AwsResponse> handle(AwsRequest request) {
-        String target = request.header("X-Amz-Target");
-        if (target == null || !target.startsWith(ECR_TARGET)) {
+        String operation = request.ecrOperation();
+        if (operation == null) {
             return Optional.empty();
         }
-        return switch (target.substring(ECR_TARGET.length())) {
+        return switch (operation) {
             case "UpdateImageStorageClass" -> Optional.of(updateImageStorageClass(request));
             case "DescribeImages" -> Optional.of(describeImages(request));
             case "PutImage" -> Optional.of(putImage(request));
@@ -76,7 +75,7 @@ public final class EcrArchive implements Route {
         }
         ObjectNode describe = Json.object().put("repositoryName", repository);
         describe.putArray("imageIds").add(asked.path("imageId"));
-        AwsResponse moto = endpoint.forward(AwsRequest.json(ECR_TARGET + "DescribeImages", "ecr", describe.toString()));
+        AwsResponse moto = endpoint.forward(AwsRequest.ecr("DescribeImages", describe.toString()));
         if (moto.status() != 200) {
             return moto;
         }

@@ -1,10 +1,8 @@
 package dev.pushdeploy.local.ecr;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.ops.Json;
+import dev.pushdeploy.local.run.EventEnvelope;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 /** ECR's "ECR Image Action" event for a completed push, shaped as ECR's guide shows it (no resources; the tag in the detail). */
 public final class EcrEvents {
@@ -18,15 +16,7 @@ public final class EcrEvents {
      */
     public static ObjectNode push(String account, String region, String repository, String tag, String digest,
                                   String manifestMediaType, String artifactMediaType, Instant at) {
-        ObjectNode event = Json.object();
-        event.put("version", "0");
-        event.put("id", UUID.randomUUID().toString());
-        event.put("detail-type", "ECR Image Action");
-        event.put("source", "aws.ecr");
-        event.put("account", account);
-        event.put("time", at.truncatedTo(ChronoUnit.SECONDS).toString());
-        event.put("region", region);
-        event.putArray("resources");
+        ObjectNode event = EventEnvelope.of("aws.ecr", "ECR Image Action", account, region, at.toEpochMilli() / 1000.0);
         ObjectNode detail = event.putObject("detail");
         detail.put("result", "SUCCESS");
         detail.put("repository-name", repository);

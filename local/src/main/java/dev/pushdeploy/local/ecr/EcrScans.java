@@ -35,7 +35,6 @@ import java.util.function.Consumer;
 public final class EcrScans implements Route, Agenda {
     /** How long a basic scan takes unless told otherwise (simulated seconds). */
     public static final double DEFAULT_SCAN_SECONDS = 30;
-    private static final String ECR_TARGET = "AmazonEC2ContainerRegistry_V20150921.";
     private static final String SOURCE = "aws.ecr";
     private static final String IMAGE_SCAN = "ECR Image Scan";
 
@@ -85,11 +84,11 @@ public final class EcrScans implements Route, Agenda {
 
     @Override
     public Optional<AwsResponse> handle(AwsRequest request) {
-        String target = request.header("X-Amz-Target");
-        if (target == null || !target.startsWith(ECR_TARGET)) {
+        String operation = request.ecrOperation();
+        if (operation == null) {
             return Optional.empty();
         }
-        return switch (target.substring(ECR_TARGET.length())) {
+        return switch (operation) {
             case "StartImageScan" -> Optional.of(startImageScan(request));
             case "DescribeImageScanFindings" -> describeImageScanFindings(request);
             default -> Optional.empty();
@@ -165,7 +164,7 @@ public final class EcrScans implements Route, Agenda {
 
     /** moto's answer to an ECR call ({@code {}} when it refused it). */
     private JsonNode forward(String operation, JsonNode body) {
-        AwsResponse answer = endpoint.forward(AwsRequest.json(ECR_TARGET + operation, "ecr", body.toString()));
+        AwsResponse answer = endpoint.forward(AwsRequest.ecr(operation, body.toString()));
         return answer.status() == 200 ? Json.tree(answer.bodyText()) : Json.object();
     }
 

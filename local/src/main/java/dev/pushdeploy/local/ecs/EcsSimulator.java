@@ -48,7 +48,6 @@ public final class EcsSimulator implements Route, Agenda {
     /** The test listener: {@code /pushdeploy-local/test/<cluster>/<service>}, routed by the test rule's header. */
     public static final String TEST_PATH = "/pushdeploy-local/test/";
     private static final String ECS_TARGET = "AmazonEC2ContainerServiceV20141113.";
-    private static final String ECR_TARGET = "AmazonEC2ContainerRegistry_V20150921.";
     /** A private ECR image: {@code <account>.dkr.ecr.<region>.amazonaws.com/<repository>} and a digest or a tag. */
     private static final Pattern ECR_IMAGE = Pattern.compile(
             "\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/([a-z0-9._/-]+)(?:@(sha256:[0-9a-f]{64})|:([A-Za-z0-9_][A-Za-z0-9_.-]*))");
@@ -582,7 +581,7 @@ public final class EcsSimulator implements Route, Agenda {
         id.put(ecr.group(2) != null ? "imageDigest" : "imageTag", ecr.group(2) != null ? ecr.group(2) : ecr.group(3));
         ObjectNode body = Json.object().put("repositoryName", ecr.group(1));
         body.putArray("imageIds").add(id);
-        AwsResponse moto = endpoint.forward(AwsRequest.json(ECR_TARGET + "DescribeImages", "ecr", body.toString()));
+        AwsResponse moto = endpoint.forward(AwsRequest.ecr("DescribeImages", body.toString()));
         if (moto.status() == 200) {
             String digest = Json.tree(moto.bodyText()).path("imageDetails").path(0).path("imageDigest").asText();
             return Optional.of(!archived.test(ecr.group(1), digest));

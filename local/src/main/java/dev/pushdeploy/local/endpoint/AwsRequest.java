@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 public record AwsRequest(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/[^/]+/([^/]+)/aws4_request");
+    private static final String ECR_TARGET = "AmazonEC2ContainerRegistry_V20150921.";
 
     public AwsRequest {
         TreeMap<String, List<String>> sorted = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -36,6 +37,17 @@ public record AwsRequest(String method, String path, String query, Map<String, L
                 "Authorization", List.of("AWS4-HMAC-SHA256 Credential=local/20250101/us-east-1/" + service + "/aws4_request, "
                         + "SignedHeaders=host, Signature=0")),
                 body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A call of ECR's API ({@code operation}, e.g. DescribeImages) as the runtime itself makes it to moto (see {@link #json}). */
+    public static AwsRequest ecr(String operation, String body) {
+        return json(ECR_TARGET + operation, "ecr", body);
+    }
+
+    /** The operation of ECR's API this request calls ({@code PutImage}), or null when it calls another API. */
+    public String ecrOperation() {
+        String target = header("X-Amz-Target");
+        return target != null && target.startsWith(ECR_TARGET) ? target.substring(ECR_TARGET.length()) : null;
     }
 
     public String header(String name) {

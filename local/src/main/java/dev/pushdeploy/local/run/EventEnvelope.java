@@ -1,5 +1,6 @@
 package dev.pushdeploy.local.run;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.ops.Json;
 import java.time.Instant;
@@ -17,15 +18,22 @@ public final class EventEnvelope {
      */
     public static ObjectNode of(String source, String detailType, String resourceArn, double epochSeconds) {
         String[] arn = resourceArn.split(":");
+        ObjectNode event = of(source, detailType, arn[4], arn[3], epochSeconds);
+        ((ArrayNode) event.get("resources")).add(resourceArn);
+        return event;
+    }
+
+    /** The envelope of an event that names no resource (ECR's push events: their {@code resources} is empty). */
+    public static ObjectNode of(String source, String detailType, String account, String region, double epochSeconds) {
         ObjectNode event = Json.object();
         event.put("version", "0");
         event.put("id", UUID.randomUUID().toString());
         event.put("detail-type", detailType);
         event.put("source", source);
-        event.put("account", arn[4]);
+        event.put("account", account);
         event.put("time", Instant.ofEpochMilli(Math.round(epochSeconds * 1000)).truncatedTo(ChronoUnit.SECONDS).toString());
-        event.put("region", arn[3]);
-        event.putArray("resources").add(resourceArn);
+        event.put("region", region);
+        event.putArray("resources");
         return event;
     }
 }
