@@ -7,7 +7,10 @@ import java.util.Optional;
 
 /** The task definition revisions of ECS: read, listed per family, registered from a change, deregistered. */
 public interface TaskDefinitions {
-    /** A revision by ARN or {@code family:revision}, with its tags; empty when it does not exist. */
+    /**
+     * A revision by ARN or {@code family:revision}, or a family's newest ACTIVE revision by {@code family} alone (as ECS
+     * reads it), with its tags; empty when it does not exist.
+     */
     Optional<TaskDefinition> find(String reference);
 
     /** A revision that has to exist (the live one a request starts from): an AWS failure when it does not. */

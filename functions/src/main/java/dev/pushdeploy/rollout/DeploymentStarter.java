@@ -163,12 +163,19 @@ public final class DeploymentStarter {
                 .map(TaskDefinition::arn);
     }
 
-    /** An ACTIVE copy of {@code revision} when it is INACTIVE (and this starter has the task definitions); else empty. */
+    /**
+     * An ACTIVE copy of {@code revision} when it is INACTIVE (and this starter has the task definitions); else empty. A copy an
+     * earlier attempt registered (its move then failed, and the step is retried) is the family's newest revision and is taken
+     * again instead of registering another.
+     */
     private Optional<TaskDefinition> copyIfInactive(String revision) {
         if (revisions == null) {
             return Optional.empty();
         }
-        return revisions.find(revision).filter(td -> !td.active()).map(td -> revisions.register(RevisionChange.copyOf(td)));
+        return revisions.find(revision).filter(td -> !td.active())
+                .map(td -> revisions.find(td.family())
+                        .filter(newest -> newest.active() && Revisions.same(newest.tags().get(RevisionChange.TAG_COPY_OF), td.arn()))
+                        .orElseGet(() -> revisions.register(RevisionChange.copyOf(td))));
     }
 
     /**

@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.error.RunInterruptedException;
+import dev.pushdeploy.release.RevisionChange;
+import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.rollout.Deployment;
@@ -102,6 +104,58 @@ class StartDeploymentHandlerTest {
         assertEquals(copy, retry.taskDefinition());
         assertEquals(1, revisions.registrations.size());
         assertEquals(1, ecs.updates);
+    }
+
+    /**
+     * The copy was registered but the move to it failed (throttled past the SDK's retries): the state machine retries the step,
+     * which takes that copy again instead of registering one per attempt.
+     */
+    @Test
+    void aRetryAfterTheMoveToTheCopyFailedRegistersNoSecondCopy() {
+        InMemoryTaskDefinitions revisions = new InMemoryTaskDefinitions();
+        String old = revisions.add("web", "app", "web@sha256:" + "0".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/a"));
+        String live = revisions.add("web", "app", "web@sha256:" + "1".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/b"));
+        revisions.deregister(old);
+        FakeEcsServices ecs = new FakeEcsServices(live, true);
+        ecs.inactive = arn -> revisions.find(arn).filter(td -> !td.active()).isPresent();
+        ecs.throttledUpdates = 2;
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, revisions, request -> true, true, RolloutFixtures.clockAt(NOW));
+        StartDeploymentHandler.Input back = new StartDeploymentHandler.Input(RolloutFixtures.request(live, 600).toBuilder()
+                .action(Action.ROLLBACK).targetTaskDefinition(old).build(), new Release(old, "web", 1, "web@sha256:" + "0".repeat(64), false));
+
+        assertThrows(TransientException.class, () -> handler.apply(back, RolloutFixtures.log(RolloutFixtures.lines())));
+        assertThrows(TransientException.class, () -> handler.apply(back, RolloutFixtures.log(RolloutFixtures.lines())));
+        Rollout rollout = handler.apply(back, RolloutFixtures.log(RolloutFixtures.lines()));
+
+        String copy = InMemoryTaskDefinitions.arn("web", 3);
+        assertEquals(List.of(old), revisions.registrations.stream().map(RevisionChange::base).toList(), "one copy for three attempts");
+        assertEquals(copy, ecs.taskDefinition());
+        assertEquals(copy, rollout.taskDefinition());
+        assertEquals(old, rollout.copyOf());
+        assertTrue(rollout.started());
+    }
+
+    /** A newest revision that is a copy of another revision is no copy of this one: the move registers its own. */
+    @Test
+    void aCopyOfAnotherRevisionIsNotTaken() {
+        InMemoryTaskDefinitions revisions = new InMemoryTaskDefinitions();
+        String older = revisions.add("web", "app", "web@sha256:" + "0".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/a"));
+        String old = revisions.add("web", "app", "web@sha256:" + "1".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/b"));
+        revisions.deregister(older);
+        revisions.deregister(old);
+        String otherCopy = revisions.register(RevisionChange.copyOf(revisions.find(older).orElseThrow())).arn();
+        FakeEcsServices ecs = new FakeEcsServices(otherCopy, true);
+        ecs.inactive = arn -> revisions.find(arn).filter(td -> !td.active()).isPresent();
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, revisions, request -> true, true, RolloutFixtures.clockAt(NOW));
+        StartDeploymentHandler.Input back = new StartDeploymentHandler.Input(RolloutFixtures.request(otherCopy, 600).toBuilder()
+                .action(Action.ROLLBACK).targetTaskDefinition(old).build(), new Release(old, "web", 2, "web@sha256:" + "1".repeat(64), false));
+
+        Rollout rollout = handler.apply(back, RolloutFixtures.log(RolloutFixtures.lines()));
+
+        String copy = InMemoryTaskDefinitions.arn("web", 4);
+        assertEquals(copy, rollout.taskDefinition());
+        assertEquals(old, revisions.find(copy).orElseThrow().tags().get(RevisionChange.TAG_COPY_OF));
+        assertEquals(2, revisions.registrations.size());
     }
 
     @Test

@@ -49,6 +49,9 @@ public class InMemoryTaskDefinitions implements TaskDefinitions {
     @Override
     public Optional<TaskDefinition> find(String reference) {
         found.add(reference);
+        if (!reference.startsWith("arn:") && !reference.contains(":")) {
+            return activeRevisions(reference).stream().findFirst().map(revisions::get);
+        }
         return Optional.ofNullable(revisions.get(reference.startsWith("arn:") ? reference : ARN_PREFIX + reference));
     }
 

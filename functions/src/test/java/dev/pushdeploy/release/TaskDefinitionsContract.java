@@ -44,6 +44,16 @@ public abstract class TaskDefinitionsContract {
     }
 
     @Test
+    void aFamilyAloneFindsItsNewestRevision() {
+        seed("web", "app", IMAGE, Map.of());
+        String web2 = seed("web", "app", NEW_IMAGE, Map.of());
+        seed("web-worker", "app", IMAGE, Map.of());
+
+        assertEquals(web2, subject().find("web").orElseThrow().arn());
+        assertTrue(subject().find("api").isEmpty());
+    }
+
+    @Test
     void aMissingRevisionIsEmpty() {
         seed("web", "app", IMAGE, Map.of());
 

@@ -2,6 +2,7 @@ package dev.pushdeploy.rollout;
 
 import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.testing.SampleStack;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ public final class FakeEcsServices implements EcsServices {
     public boolean updateAnswersWithoutDeployments;
     /** The service's deployment strategy. */
     public Strategy.Type strategy = Strategy.Type.ROLLING;
+    /** How many of the next UpdateService calls fail as throttled past the SDK's retries (and change nothing). */
+    public int throttledUpdates;
     /** Revisions ECS refuses to move the service to, as it refuses deregistered (INACTIVE) ones. */
     public Predicate<String> inactive = revision -> false;
 
@@ -59,6 +62,11 @@ public final class FakeEcsServices implements EcsServices {
         if (inactive.test(revision)) {
             throw new AwsFailureException("ecs:UpdateService " + cluster + "/" + service + " to " + revision
                     + " failed: InvalidParameterException: TaskDefinition is inactive", null);
+        }
+        if (throttledUpdates > 0) {
+            throttledUpdates--;
+            throw new TransientException("ecs:UpdateService " + cluster + "/" + service + " failed transiently: ThrottlingException: Rate exceeded",
+                    null);
         }
         updates++;
         if (count != null) {

@@ -26,6 +26,7 @@ public final class Throttling {
         }
     };
     private final String action;
+    private final int outageAfter;
     private final int outageCalls;
     private int callCount;
     private int actionCalls;
@@ -42,13 +43,15 @@ public final class Throttling {
         this.attemptsPerCall = attemptsPerCall;
         this.exhaustEvery = exhaustEvery;
         this.action = null;
+        this.outageAfter = 0;
         this.outageCalls = 0;
     }
 
-    private Throttling(String action, int calls) {
+    private Throttling(String action, int after, int calls) {
         this.attemptsPerCall = 0;
         this.exhaustEvery = 0;
         this.action = action;
+        this.outageAfter = after;
         this.outageCalls = calls;
     }
 
@@ -57,10 +60,15 @@ public final class Throttling {
      * throttled, then the action answers again; {@link Integer#MAX_VALUE}: it never does.
      */
     public static Throttling outage(String action, int calls) {
-        if (action == null || calls < 1) {
-            throw new IllegalArgumentException("an outage names an action and lasts at least one call");
+        return outage(action, 0, calls);
+    }
+
+    /** As {@link #outage(String, int)}, starting after the first {@code after} calls of {@code action}, which answer. */
+    public static Throttling outage(String action, int after, int calls) {
+        if (action == null || calls < 1 || after < 0) {
+            throw new IllegalArgumentException("an outage names an action, starts after zero or more calls and lasts at least one call");
         }
-        return new Throttling(action, calls);
+        return new Throttling(action, after, calls);
     }
 
     /** No throttling. */
@@ -75,7 +83,7 @@ public final class Throttling {
                 return false;
             }
             int call = invocationId == null ? ++actionCalls : calls.computeIfAbsent(invocationId, k -> ++actionCalls);
-            boolean answer = call <= outageCalls;
+            boolean answer = call > outageAfter && call - outageAfter <= outageCalls;
             if (answer) {
                 throttled++;
             }

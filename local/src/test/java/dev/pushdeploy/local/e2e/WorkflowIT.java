@@ -131,7 +131,10 @@ class WorkflowIT {
         assertEquals(initial, live.copyOf(), "pushdeploy status says which revision the live one stands for");
     }
 
-    /** An operator rolls back by name to a revision deregistered meanwhile (keep-N prunes old ones): it goes to a copy. */
+    /**
+     * An operator rolls back by name to a revision deregistered meanwhile (keep-N prunes old ones): it goes to a copy. The
+     * move to the copy is throttled through the SDK's retries and the state machine retries the step: still one copy.
+     */
     @Test
     void aManualRollbackToADeregisteredRevisionGoesToACopyOfIt() {
         String initial = workflow.web.initialTaskDefinition();
@@ -140,16 +143,23 @@ class WorkflowIT {
         assertEquals("SUCCEEDED", deployed.outcome(), deployed.reason());
         EcsClient ecs = workflow.runtime.clients().build(EcsClient.builder());
         ecs.deregisterTaskDefinition(r -> r.taskDefinition(initial));
+        List<String> before = ecs.listTaskDefinitions(r -> r.familyPrefix("web")).taskDefinitionArns();
+        workflow.runtime.simulator().throttling(Throttling.outage("UpdateService", 1, 2));
 
         RunResult back = workflow.run("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + initial + "\"}",
                 Scenario.HEALTHY);
 
         assertEquals("SUCCEEDED", back.outcome(), back.reason());
+        assertEquals(List.of("dev.pushdeploy.error.TransientException", "dev.pushdeploy.error.TransientException"),
+                Workflow.failedInvocations(back), "the move to the copy, then the retry's first move, stayed throttled");
         String copy = workflow.liveTaskDefinition();
         assertNotEquals(initial, copy);
         assertEquals(initialImage, workflow.liveImage());
         var tags = ecs.describeTaskDefinition(r -> r.taskDefinition(copy).include(TaskDefinitionField.TAGS)).tags();
         assertTrue(tags.stream().anyMatch(t -> t.key().equals("pushdeploy:copy-of") && t.value().equals(initial)), tags.toString());
+        List<String> registered = new java.util.ArrayList<>(ecs.listTaskDefinitions(r -> r.familyPrefix("web")).taskDefinitionArns());
+        registered.removeAll(before);
+        assertEquals(List.of(copy), registered, "one copy for three attempts");
         assertFalse(workflow.lockHeld(), "lock released");
     }
 

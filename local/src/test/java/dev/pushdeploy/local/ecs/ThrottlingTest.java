@@ -41,6 +41,17 @@ class ThrottlingTest {
     }
 
     @Test
+    void anOutageMayStartAfterSomeCallsOfTheAction() {
+        Throttling outage = Throttling.outage("UpdateService", 1, 2);
+        assertFalse(outage.throttle("UpdateService", "a", "attempt=1"));
+        assertTrue(outage.throttle("UpdateService", "b", "attempt=1"));
+        assertTrue(outage.throttle("UpdateService", "b", "attempt=2"));
+        assertTrue(outage.throttle("UpdateService", "c", "attempt=1"));
+        assertFalse(outage.throttle("UpdateService", "d", "attempt=1"));
+        assertEquals(3, outage.throttled());
+    }
+
+    @Test
     void offThrottlesNothing() {
         Throttling off = Throttling.off();
         for (int i = 0; i < 20; i++) {
