@@ -112,11 +112,15 @@ public final class ReleaseCloser {
         }
         Optional<ReleaseRuns.Run> rollback = runs.run(name);
         String status = rollback.map(ReleaseRuns.Run::status).orElse("UNKNOWN");
+        String error = rollback.map(ReleaseRuns.Run::error).orElse(null);
+        if ("FAILED".equals(status) && ("REJECTED".equals(error) || "ROLLED_BACK".equals(error))) {
+            // refused before any change, or its move failed and it went back: the service is where the deployment left it
+            return end(entry, "SUCCEEDED", "LIVE", error, name, previous);
+        }
         return switch (status) {
             case "RUNNING" -> end(entry, "SUCCEEDED", "ROLLING_BACK", "STARTED", name, previous);
             case "SUCCEEDED" -> end(entry, "SUCCEEDED", "ROLLED_BACK", "SUCCEEDED", name, previous);
-            default -> end(entry, "SUCCEEDED", "UNVERIFIED", rollback.map(r -> r.error() != null ? r.error() : r.status()).orElse(status),
-                    name, previous);
+            default -> end(entry, "SUCCEEDED", "UNVERIFIED", error != null ? error : status, name, previous);
         };
     }
 

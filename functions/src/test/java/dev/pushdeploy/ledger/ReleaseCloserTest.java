@@ -81,14 +81,19 @@ class ReleaseCloserTest {
             "SUCCEEDED | -           | PROCEED  | -        | true     | -            | SUCCEEDED   | LIVE         | NO_EARLIER_REVISION",
             "SUCCEEDED | -           | PROCEED  | V1       | true     | RUNNING      | SUCCEEDED   | ROLLING_BACK | STARTED",
             "SUCCEEDED | -           | PROCEED  | V1       | true     | SUCCEEDED    | SUCCEEDED   | ROLLED_BACK  | SUCCEEDED",
-            "SUCCEEDED | -           | PROCEED  | V1       | true     | ABORTED      | SUCCEEDED   | UNVERIFIED   | ABORTED"})
+            "SUCCEEDED | -           | PROCEED  | V1       | true     | ABORTED      | SUCCEEDED   | UNVERIFIED   | ABORTED",
+            "SUCCEEDED | -           | PROCEED  | V1       | true     | FAILED:REJECTED    | SUCCEEDED | LIVE       | REJECTED",
+            "SUCCEEDED | -           | PROCEED  | V1       | true     | FAILED:ROLLED_BACK | SUCCEEDED | LIVE       | ROLLED_BACK",
+            "SUCCEEDED | -           | PROCEED  | V1       | true     | FAILED:FAILED      | SUCCEEDED | UNVERIFIED | FAILED",
+            "SUCCEEDED | -           | PROCEED  | V1       | true     | FAILED             | SUCCEEDED | UNVERIFIED | FAILED"})
     void eachServiceIsRecordedAsItsDeploymentLeftIt(String status, String error, Decision decision, String previous, boolean rollBack,
             String rollbackRun, String deployment, String state, String rollback) {
         if (status != null) {
             runs.runs.put("shop-1-web", new ReleaseRuns.Run(status, error, decision, "V1".equals(previous) ? V1 : null));
         }
         if (rollbackRun != null) {
-            runs.runs.put("shop-1-web-rollback", new ReleaseRuns.Run(rollbackRun, null, null, null));
+            String[] run = rollbackRun.split(":");
+            runs.runs.put("shop-1-web-rollback", new ReleaseRuns.Run(run[0], run.length > 1 ? run[1] : null, null, null));
         }
 
         ReleaseCloser.Closed closed = closer(rollBack).close(end("ABORTED", null, "the wrong images"), "shop-1", log());

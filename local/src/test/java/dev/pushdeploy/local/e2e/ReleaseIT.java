@@ -147,6 +147,35 @@ class ReleaseIT {
     }
 
     /**
+     * web's image before the release is gone from ECR (deleted by hand, or expired): the release's rollback of web is REJECTED
+     * before any change, so web stays live on the release's image, and the release says so: FAILED, web LIVE, its rollback
+     * REJECTED, not a rolled-back release.
+     */
+    @Test
+    void whenTheWayBackOfTheFirstIsRefusedTheReleaseFailsWithItLeftLive() {
+        var gone = runtime.clients().build(EcrClient.builder()).batchDeleteImage(r -> r.repositoryName(web.target().repository())
+                .imageIds(i -> i.imageDigest(web.initialDigest())));
+        assertEquals(List.of(), gone.failures());
+        String broken = runtime.pushImage(api.target().repository(), "v2.0.0");
+        runtime.simulator().imageScenario(broken, Scenario.CRASH_LOOP);
+
+        LocalRuntime.Release release = runtime.release("shop-10", MANIFEST.replace("api:v1.1.0", "api:v2.0.0"), Scenario.HEALTHY);
+
+        JsonNode d = release.description();
+        assertEquals("FAILED", d.path("error").asText(), d.toString());
+        JsonNode cause = Json.tree(d.path("cause").asText());
+        JsonNode webResult = result(cause, web);
+        assertEquals(List.of("SUCCEEDED", "REJECTED", "LIVE"), List.of(webResult.path("deployment").asText(),
+                webResult.path("rollback").asText(), webResult.path("state").asText()), webResult.toString());
+        assertEquals("BACK", result(cause, api).path("state").asText());
+        assertNotEquals(web.initialTaskDefinition(), live(web), "web stays on the release's revision");
+        assertNotEquals(web.repositoryUri() + "@" + web.initialDigest(), image(live(web), web));
+        assertEquals(api.initialTaskDefinition(), live(api));
+        assertEquals("FAILED", releaseRecord("shop-10").get("outcome").s());
+        assertTrue(lockFree(web) && lockFree(api));
+    }
+
+    /**
      * web's revision before the release was deregistered (a clean-up script): the release's rollback execution names it by
      * ARN, and StartDeployment, refused by ECS, takes web to a copy of it; both services end on their previous image.
      */
