@@ -368,13 +368,21 @@ public final class Preparer {
     }
 
     private TaskDefinition namedRevision(String reference, Live live) {
-        TaskDefinition td = taskDefinitions.find(reference).orElseThrow(() -> new InvalidRequestException(
-                "to", reference + " does not exist"));
+        TaskDefinition td = taskDefinitions.find(reference).orElseThrow(() -> new InvalidRequestException("to", reference
+                + (olderRevisionOf(reference, live.taskDefinition()) ? " is not described by ECS: deleted, or deregistered and no longer"
+                + " kept (ECS describes a deregistered revision only as long as it keeps it); roll back to a revision ECS still describes"
+                : " does not exist")));
         if (!td.family().equals(live.taskDefinition().family())) {
             throw new InvalidRequestException("to", td.shortName() + " is of family " + td.family() + ", the service runs family "
                     + live.taskDefinition().family());
         }
         return td;
+    }
+
+    /** Whether {@code reference} names an earlier revision of the live one's family (numbers are never reused: it existed). */
+    private static boolean olderRevisionOf(String reference, TaskDefinition live) {
+        int revision = Revisions.revision(reference);
+        return revision > 0 && revision < live.revision() && Revisions.family(reference).equals(live.family());
     }
 
     private record Live(TaskDefinition taskDefinition, Container container, int desiredCount) {

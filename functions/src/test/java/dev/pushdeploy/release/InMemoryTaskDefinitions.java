@@ -42,6 +42,11 @@ public class InMemoryTaskDefinitions implements TaskDefinitions {
         return arn;
     }
 
+    /** Drops a revision, as ECS once it deleted it (DeleteTaskDefinitions): no longer described. */
+    public void forget(String arn) {
+        revisions.remove(arn);
+    }
+
     public boolean active(String arn) {
         return revisions.get(arn).active();
     }

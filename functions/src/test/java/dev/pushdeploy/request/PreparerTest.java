@@ -469,6 +469,23 @@ class PreparerTest {
         assertEquals(world.liveArn, back.targetTaskDefinition(), "named, so meant: StartDeployment goes to a copy of it");
     }
 
+    /**
+     * A named revision ECS does not describe: an earlier one of the live family existed (revision numbers are never reused),
+     * so it was deleted or is no longer kept; any other is named as not existing.
+     */
+    @Test
+    void aNamedRevisionEcsDoesNotDescribeIsRejectedSayingWhy() {
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        String v3 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        world.services.runOnly(v3);
+        world.taskDefinitions.forget(v2);
+
+        assertRejected(world.prepare(rollbackTo("web:2")), "to: web:2 is not described by ECS: deleted, or deregistered and no longer"
+                + " kept (ECS describes a deregistered revision only as long as it keeps it); roll back to a revision ECS still describes");
+        assertRejected(world.prepare(rollbackTo("web:7")), "to: web:7 does not exist");
+        assertRejected(world.prepare(rollbackTo("api:1")), "to: api:1 does not exist");
+    }
+
     @Test
     void rotateKeepsTheLiveImage() {
         DeployRequest r = world.prepare("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\",\"reason\":\"key leaked\"}");
