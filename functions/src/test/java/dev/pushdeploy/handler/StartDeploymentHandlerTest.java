@@ -75,12 +75,12 @@ class StartDeploymentHandlerTest {
         assertEquals(0, ecs.updates);
     }
 
-    /**
-     * A manual rollback to a revision deregistered long ago (keep-N pruned it, the operator names it): ECS refuses the
-     * move, so the revision is registered again and the service moved to the copy; a retry finds it there.
-     */
-    @Test
-    void aRollbackToADeregisteredRevisionGoesToACopyOfIt() {
+    /** web:1 deregistered, web:2 live; a manual rollback to web:1, ECS refusing INACTIVE revisions. */
+    private record BackToDeregistered(InMemoryTaskDefinitions revisions, FakeEcsServices ecs, String old, StartDeploymentHandler handler,
+                                      StartDeploymentHandler.Input back) {
+    }
+
+    private static BackToDeregistered backToDeregistered() {
         InMemoryTaskDefinitions revisions = new InMemoryTaskDefinitions();
         String old = revisions.add("web", "app", "web@sha256:" + "0".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/a"));
         String live = revisions.add("web", "app", "web@sha256:" + "1".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/b"));
@@ -90,20 +90,30 @@ class StartDeploymentHandlerTest {
         StartDeploymentHandler handler = new StartDeploymentHandler(ecs, revisions, request -> true, true, RolloutFixtures.clockAt(NOW));
         StartDeploymentHandler.Input back = new StartDeploymentHandler.Input(RolloutFixtures.request(live, 600).toBuilder()
                 .action(Action.ROLLBACK).targetTaskDefinition(old).build(), new Release(old, "web", 1, "web@sha256:" + "0".repeat(64), false));
+        return new BackToDeregistered(revisions, ecs, old, handler, back);
+    }
 
-        Rollout rollout = handler.apply(back, RolloutFixtures.log(RolloutFixtures.lines()));
-        Rollout retry = handler.apply(back, RolloutFixtures.log(RolloutFixtures.lines()));
+    /**
+     * A manual rollback to a revision deregistered long ago (keep-N pruned it, the operator names it): ECS refuses the
+     * move, so the revision is registered again and the service moved to the copy; a retry finds it there.
+     */
+    @Test
+    void aRollbackToADeregisteredRevisionGoesToACopyOfIt() {
+        BackToDeregistered w = backToDeregistered();
+
+        Rollout rollout = w.handler().apply(w.back(), RolloutFixtures.log(RolloutFixtures.lines()));
+        Rollout retry = w.handler().apply(w.back(), RolloutFixtures.log(RolloutFixtures.lines()));
 
         String copy = InMemoryTaskDefinitions.arn("web", 3);
-        assertEquals(copy, ecs.taskDefinition());
+        assertEquals(copy, w.ecs().taskDefinition());
         assertEquals(copy, rollout.taskDefinition());
-        assertEquals(old, rollout.copyOf());
+        assertEquals(w.old(), rollout.copyOf());
         assertTrue(rollout.started());
-        assertEquals(revisions.find(old).orElseThrow().containers(), revisions.find(copy).orElseThrow().containers());
+        assertEquals(w.revisions().find(w.old()).orElseThrow().containers(), w.revisions().find(copy).orElseThrow().containers());
         assertFalse(retry.started());
         assertEquals(copy, retry.taskDefinition());
-        assertEquals(1, revisions.registrations.size());
-        assertEquals(1, ecs.updates);
+        assertEquals(1, w.revisions().registrations.size());
+        assertEquals(1, w.ecs().updates);
     }
 
     /**
@@ -112,26 +122,18 @@ class StartDeploymentHandlerTest {
      */
     @Test
     void aRetryAfterTheMoveToTheCopyFailedRegistersNoSecondCopy() {
-        InMemoryTaskDefinitions revisions = new InMemoryTaskDefinitions();
-        String old = revisions.add("web", "app", "web@sha256:" + "0".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/a"));
-        String live = revisions.add("web", "app", "web@sha256:" + "1".repeat(64), Map.of("APP_KEY", "/pushdeploy/web/app-key/b"));
-        revisions.deregister(old);
-        FakeEcsServices ecs = new FakeEcsServices(live, true);
-        ecs.inactive = arn -> revisions.find(arn).filter(td -> !td.active()).isPresent();
-        ecs.throttledUpdates = 2;
-        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, revisions, request -> true, true, RolloutFixtures.clockAt(NOW));
-        StartDeploymentHandler.Input back = new StartDeploymentHandler.Input(RolloutFixtures.request(live, 600).toBuilder()
-                .action(Action.ROLLBACK).targetTaskDefinition(old).build(), new Release(old, "web", 1, "web@sha256:" + "0".repeat(64), false));
+        BackToDeregistered w = backToDeregistered();
+        w.ecs().throttledUpdates = 2;
 
-        assertThrows(TransientException.class, () -> handler.apply(back, RolloutFixtures.log(RolloutFixtures.lines())));
-        assertThrows(TransientException.class, () -> handler.apply(back, RolloutFixtures.log(RolloutFixtures.lines())));
-        Rollout rollout = handler.apply(back, RolloutFixtures.log(RolloutFixtures.lines()));
+        assertThrows(TransientException.class, () -> w.handler().apply(w.back(), RolloutFixtures.log(RolloutFixtures.lines())));
+        assertThrows(TransientException.class, () -> w.handler().apply(w.back(), RolloutFixtures.log(RolloutFixtures.lines())));
+        Rollout rollout = w.handler().apply(w.back(), RolloutFixtures.log(RolloutFixtures.lines()));
 
         String copy = InMemoryTaskDefinitions.arn("web", 3);
-        assertEquals(List.of(old), revisions.registrations.stream().map(RevisionChange::base).toList(), "one copy for three attempts");
-        assertEquals(copy, ecs.taskDefinition());
+        assertEquals(List.of(w.old()), w.revisions().registrations.stream().map(RevisionChange::base).toList(), "one copy for three attempts");
+        assertEquals(copy, w.ecs().taskDefinition());
         assertEquals(copy, rollout.taskDefinition());
-        assertEquals(old, rollout.copyOf());
+        assertEquals(w.old(), rollout.copyOf());
         assertTrue(rollout.started());
     }
 
