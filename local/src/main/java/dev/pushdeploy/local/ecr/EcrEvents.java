@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.local.run.EventEnvelope;
 import java.time.Instant;
 
-/** ECR's "ECR Image Action" event for a completed push, shaped as ECR's guide shows it (no resources; the tag in the detail). */
+/**
+ * ECR's "ECR Image Action" event for a completed push, shaped as ECR's guide shows it (no resources; the tag in the detail).
+ * A push without a tag carries an empty {@code image-tag}, as captured from ECR.
+ */
 public final class EcrEvents {
     private EcrEvents() {
     }
@@ -22,7 +25,7 @@ public final class EcrEvents {
         detail.put("repository-name", repository);
         detail.put("image-digest", digest);
         detail.put("action-type", "PUSH");
-        detail.put("image-tag", tag);
+        detail.put("image-tag", tag == null ? "" : tag);
         detail.put("manifest-media-type", manifestMediaType);
         detail.put("artifact-media-type", artifactMediaType);
         return event;

@@ -1,5 +1,6 @@
 package dev.pushdeploy.local.run;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,8 +46,11 @@ class EventRuleTest {
         assertFalse(rule.matches(tagged("pushdeploy-web-12").toString()));
         assertTrue(rule.matches(tagged("v1.0.0-pushdeploy-web").toString()), "only the prefix is the pipeline's");
         assertTrue(rule.matches(tagged("pushdeploy").toString()), "only the prefix with its dash is the pipeline's");
-        assertTrue(rule.matches(tagged(null).toString()), "a push without a tag, null");
+        assertEquals("", tagged(null).get("detail").get("image-tag").asText(), "ECR's untagged push");
+        assertTrue(rule.matches(tagged(null).toString()), "a push without a tag, an empty tag as ECR sends it");
         ObjectNode untagged = push("web");
+        ((ObjectNode) untagged.get("detail")).putNull("image-tag");
+        assertTrue(rule.matches(untagged.toString()), "a push without a tag, null");
         ((ObjectNode) untagged.get("detail")).remove("image-tag");
         assertTrue(rule.matches(untagged.toString()), "a push without a tag, no field");
     }
