@@ -221,7 +221,9 @@ public final class RunCloser {
     /**
      * The undone run's record completed by the rollback that undid it: ROLLED_BACK when the rollback
      * went live healthy, ROLLBACK_FAILED otherwise; the reason is the rollback's (why it was undone), the
-     * rollback text says where the service ended; what the run itself did (image, revisions, slots) stays.
+     * rollback text says where the service ended, and the verified revision is the one the rollback saw healthy at
+     * its end (its target, or the run's own revision when the rollback went back to it); what the run itself did
+     * (image, revisions, slots) stays.
      */
     private HistoryItem undone(HistoryItem run, DeployRequest undo, Ending ending, Live live, Housekeeping house,
                                List<String> warnings, String recordedBy) {
@@ -234,7 +236,7 @@ public final class RunCloser {
         return new HistoryItem(run.sortKey(), run.requestId(), run.action(), run.source(),
                 back ? Outcome.ROLLED_BACK : Outcome.ROLLBACK_FAILED, clean(undo.reason()), ending.error(), clean(rollback),
                 run.image(), run.digest(), run.tag(), live.arn(), run.previousTaskDefinition(), run.releaseTaskDefinition(),
-                back ? ending.verified() : null, run.deploymentId(), run.reach(), run.secretSlots(), deregistered, allWarnings,
+                ending.verified(), run.deploymentId(), run.reach(), run.secretSlots(), deregistered, allWarnings,
                 HistoryItem.time(clock.instant()), recordedBy, undo.requestId(), false);
     }
 

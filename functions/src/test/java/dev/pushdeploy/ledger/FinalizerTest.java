@@ -481,8 +481,11 @@ class FinalizerTest {
         assertEquals(1, table.historyOf(KEY).size());
     }
 
-    @Test
-    void aRollbackThatUndoesARunCompletesThatRunsRecordOnceAndAnnouncesIt() {
+    /** A deploy from v1 to v2 that SUCCEEDED and was recorded, and a release's rollback to v1 that undoes it, holding the lock. */
+    private record Undo(String v1, String v2, String deployed, DeployRequest request) {
+    }
+
+    private Undo deployedThenUndone() {
         String v1 = revision("v1", "/a");
         String v2 = revision("v2", "/b");
         services.runOnly(v2);
@@ -490,8 +493,6 @@ class FinalizerTest {
         holdLock(deploy);
         finalizer().finish(succeeded(deploy, v2), log());
         String deployed = table.historyOf(KEY).get(0).sortKey();
-
-        services.runOnly(v1);
         clock.advance(java.time.Duration.ofSeconds(90));
         DeployRequest undo = DeployRequest.builder()
                 .requestId("rel-1-web-back").action(Action.ROLLBACK).source("manual")
@@ -501,6 +502,17 @@ class FinalizerTest {
                 .decision(Decision.PROCEED).deadlineSeconds(600).startedAt(NOW.toEpochMilli()).undoes(deployed)
                 .build();
         holdLock(undo);
+        return new Undo(v1, v2, deployed, undo);
+    }
+
+    @Test
+    void aRollbackThatUndoesARunCompletesThatRunsRecordOnceAndAnnouncesIt() {
+        Undo u = deployedThenUndone();
+        String v1 = u.v1();
+        String v2 = u.v2();
+        String deployed = u.deployed();
+        DeployRequest undo = u.request();
+        services.runOnly(v1);
         Finalizer.Input back = new Finalizer.Input(undo, new Result(Outcome.SUCCEEDED, null), null,
                 new Rollout("ecs-svc/456", v1, 1, 2, true, null), new CheckResult(Verdict.HEALTHY, "healthy: 2/2 on web:1", 0, 2, 2, 0),
                 null, null, new LockResult(LockStatus.ACQUIRED, undo.requestId(), "acquired"), null, null, null, null);
@@ -529,6 +541,31 @@ class FinalizerTest {
         assertTrue(table.lock(KEY).isEmpty());
         assertEquals(List.of(new VerifiedRevisions.Entry(null, v1)), table.verifiedRevisions(KEY).newestFirst(),
                 "the undone deploy no longer names its revision as verified");
+    }
+
+    /**
+     * The release's rollback could not go live on v1 and went back to v2, healthy: the undone deploy's record says the undo
+     * failed, and still names v2 as verified (the service runs it, seen healthy twice), so "previous" and keep-N count it.
+     */
+    @Test
+    void anUndoThatWentBackKeepsTheUndoneRevisionVerified() {
+        Undo u = deployedThenUndone();
+        services.runOnly(u.v2());
+        Finalizer.Input back = new Finalizer.Input(u.request(), new Result(Outcome.ROLLED_BACK, null), null,
+                new Rollout("ecs-svc/456", u.v1(), 1, 2, true, null),
+                new CheckResult(Verdict.FAILED, "task abc (web:1) stopped [TaskFailedToStart]: ResourceInitializationError", 0, 0, 2, 1),
+                new Rollout("ecs-svc/789", u.v2(), 1, 2, true, null), new CheckResult(Verdict.HEALTHY, "healthy: 2/2 on web:2", 0, 2, 2, 0),
+                new LockResult(LockStatus.ACQUIRED, u.request().requestId(), "acquired"), null, null, null, null);
+
+        finalizer().finish(back, log());
+
+        HistoryItem record = table.historyOf(KEY).get(0);
+        assertEquals(u.deployed(), record.sortKey());
+        assertEquals(Outcome.ROLLBACK_FAILED, record.outcome());
+        assertTrue(record.rollback().startsWith("rollback to web:1 ended ROLLED_BACK (rel-1-web-back)"), record.rollback());
+        assertEquals(u.v2(), record.taskDefinition());
+        assertEquals(u.v2(), record.verifiedTaskDefinition());
+        assertEquals(List.of(new VerifiedRevisions.Entry(null, u.v2())), table.verifiedRevisions(KEY).newestFirst());
     }
 
     @Test
