@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
@@ -172,6 +173,36 @@ class ReleaseIT {
         assertNotEquals(web.repositoryUri() + "@" + web.initialDigest(), image(live(web), web));
         assertEquals(api.initialTaskDefinition(), live(api));
         assertEquals("FAILED", releaseRecord("shop-10").get("outcome").s());
+        assertTrue(lockFree(web) && lockFree(api));
+    }
+
+    /**
+     * web's secret slot parameters of its revision before the release were deleted by hand: the release's rollback of web
+     * starts, its tasks cannot start (ECS cannot read the parameters) and it goes back to the release's revision, healthy.
+     * The release ends FAILED with web LIVE, its rollback ROLLED_BACK; web's record says the undo failed and still names
+     * the revision it runs as verified.
+     */
+    @Test
+    void whenTheWayBackOfTheFirstCannotStartTheReleaseFailsWithItLeftLive() {
+        SsmClient ssm = runtime.clients().build(SsmClient.builder());
+        secrets(web.initialTaskDefinition(), web).values().forEach(parameter -> ssm.deleteParameter(r -> r.name(parameter)));
+        String broken = runtime.pushImage(api.target().repository(), "v2.0.0");
+        runtime.simulator().imageScenario(broken, Scenario.CRASH_LOOP);
+
+        LocalRuntime.Release release = runtime.release("shop-11", MANIFEST.replace("api:v1.1.0", "api:v2.0.0"), Scenario.HEALTHY);
+
+        JsonNode d = release.description();
+        assertEquals("FAILED", d.path("error").asText(), d.toString());
+        JsonNode webResult = result(Json.tree(d.path("cause").asText()), web);
+        assertEquals(List.of("SUCCEEDED", "ROLLED_BACK", "LIVE"), List.of(webResult.path("deployment").asText(),
+                webResult.path("rollback").asText(), webResult.path("state").asText()), webResult.toString());
+        String live = live(web);
+        assertNotEquals(web.initialTaskDefinition(), live, "web is back on the release's revision");
+        Map<String, AttributeValue> webRecord = history(web).get(0);
+        assertEquals("ROLLBACK_FAILED", webRecord.get("outcome").s(), webRecord.toString());
+        assertEquals(live, java.util.Optional.ofNullable(webRecord.get("verifiedTaskDefinition")).map(AttributeValue::s).orElse(null),
+                webRecord.toString());
+        assertEquals(api.initialTaskDefinition(), live(api));
         assertTrue(lockFree(web) && lockFree(api));
     }
 
