@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.ops.Json;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.local.endpoint.AwsRequest;
 import dev.pushdeploy.local.endpoint.AwsResponse;
@@ -15,6 +16,7 @@ import dev.pushdeploy.local.time.Agenda;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,6 +32,7 @@ import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 /**
  * The ECS rollout simulator, as a route of the local endpoint (moto's ECS never progresses a
@@ -194,6 +197,7 @@ public final class EcsSimulator implements Route, Agenda {
                 case "DescribeServiceDeployments" -> Optional.of(describeServiceDeployments(request));
                 case "StopServiceDeployment" -> Optional.of(stopServiceDeployment(request));
                 case "DescribeServiceRevisions" -> Optional.of(describeServiceRevisions(request));
+                case "DescribeTaskDefinition" -> newestActive(request);
                 default -> Optional.empty();
             };
         }
@@ -555,6 +559,32 @@ public final class EcsSimulator implements Route, Agenda {
         return AwsResponse.json(400, AwsResponse.JSON_1_1,
                 Json.object().put("__type", type).put("message", message).toString(),
                 Map.of("x-amzn-RequestId", UUID.randomUUID().toString()));
+    }
+
+    /**
+     * DescribeTaskDefinition of a family alone answers its newest ACTIVE revision, as ECS's API reference says (moto answers
+     * its newest of any status); a family with none is ECS's ClientException. Any other reference goes to moto as it is.
+     */
+    private Optional<AwsResponse> newestActive(AwsRequest request) {
+        ObjectNode body = (ObjectNode) Json.tree(request.bodyText());
+        String family = body.path("taskDefinition").asText("");
+        if (family.isEmpty() || family.contains(":") || family.contains("/")) {
+            return Optional.empty();
+        }
+        AwsResponse listed = endpoint.forward(ecsRequest("ListTaskDefinitions",
+                Json.object().put("familyPrefix", family).put("status", "ACTIVE").toString()));
+        if (listed.status() != 200) {
+            return Optional.of(listed);
+        }
+        Optional<String> newest = StreamSupport.stream(Json.tree(listed.bodyText()).path("taskDefinitionArns").spliterator(), false)
+                .map(JsonNode::asText)
+                .filter(arn -> family.equals(Revisions.family(arn)))
+                .max(Comparator.comparingInt(Revisions::revision));
+        if (newest.isEmpty()) {
+            return Optional.of(ecsError("ClientException", "Unable to describe task definition."));
+        }
+        body.put("taskDefinition", newest.get());
+        return Optional.of(endpoint.forward(ecsRequest("DescribeTaskDefinition", body.toString())));
     }
 
     /**

@@ -115,6 +115,25 @@ class EcsSimulatorIT {
                 "a service on a deregistered revision still scales");
     }
 
+    /** A family alone names its newest ACTIVE revision, as ECS reads it (moto alone answers the newest, deregistered or not). */
+    @Test
+    void aFamilyAloneDescribesItsNewestActiveRevision() {
+        String revision2 = registerCopy();
+        String revision3 = registerCopy();
+        assertEquals(revision3, ecs.describeTaskDefinition(r -> r.taskDefinition("web")).taskDefinition().taskDefinitionArn());
+
+        ecs.deregisterTaskDefinition(r -> r.taskDefinition(revision3));
+        assertEquals(revision2, ecs.describeTaskDefinition(r -> r.taskDefinition("web")).taskDefinition().taskDefinitionArn());
+        assertEquals("INACTIVE", ecs.describeTaskDefinition(r -> r.taskDefinition(revision3)).taskDefinition().statusAsString(),
+                "a deregistered revision is still described by its name");
+
+        for (String arn : List.of(revision2, web.initialTaskDefinition())) {
+            ecs.deregisterTaskDefinition(r -> r.taskDefinition(arn));
+        }
+        EcsException none = assertThrows(EcsException.class, () -> ecs.describeTaskDefinition(r -> r.taskDefinition("web")));
+        assertEquals("ClientException", none.awsErrorDetails().errorCode());
+    }
+
     /**
      * As a task's pull finds it: the image of a revision deleted from ECR (BatchDeleteImage, or a lifecycle policy's
      * expiry) after it was registered cannot be pulled, so the tasks of the deployment fail to start.
