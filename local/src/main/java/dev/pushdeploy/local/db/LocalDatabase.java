@@ -60,16 +60,28 @@ public final class LocalDatabase implements AutoCloseable {
         this.dataDirectory = dataDirectory;
     }
 
+    /** How often a start is tried: the free port the server is given can be taken by another process before it binds it. */
+    private static final int START_ATTEMPTS = 3;
+
     /** Starts a server on a free port, with password authentication. */
     public static LocalDatabase start() {
-        EmbeddedPostgres postgres;
-        Path data;
-        try {
-            data = Files.createTempDirectory("pushdeploy-pg-");
-            postgres = EmbeddedPostgres.builder().setServerConfig("password_encryption", "scram-sha-256")
-                    .setDataDirectory(data).setCleanDataDirectory(true).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+        EmbeddedPostgres postgres = null;
+        Path data = null;
+        IOException failure = null;
+        for (int attempt = 1; postgres == null && attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                data = Files.createTempDirectory("pushdeploy-pg-");
+                postgres = EmbeddedPostgres.builder().setServerConfig("password_encryption", "scram-sha-256")
+                        .setDataDirectory(data).setCleanDataDirectory(true).start();
+            } catch (IOException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+            }
+        }
+        if (postgres == null) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL (" + START_ATTEMPTS + " attempts)", failure);
         }
         LocalDatabase database = new LocalDatabase(postgres, data);
         try {
