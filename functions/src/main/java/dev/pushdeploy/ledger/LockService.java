@@ -149,8 +149,11 @@ public final class LockService {
 
     /**
      * The workflow's wait for its turn: stores its task token on the request's waiter item, then wakes it at once
-     * if the lock is free by now (released since the request was told to wait) or the request left the queue, so
-     * that no release between the two goes unheard: a release after this read finds the token.
+     * if the lock is free by now (released since the request was told to wait), the request left the queue, or a newer
+     * request that supersedes it is queued or holds the lock, so that no release and no newer arrival between the two
+     * goes unheard: a later one finds the token. (A newer request that took the lock meanwhile wakes nobody until
+     * its run ends, and then finds no trace of itself in the queue: unwoken, this request would take the lock after it
+     * and deploy an older image over a newer one.)
      */
     public LockResult awaitTurn(DeployRequest request, String token) {
         if (request == null || request.serviceKey() == null || request.requestId() == null || token == null || token.isBlank()) {
@@ -160,12 +163,26 @@ public final class LockService {
         boolean queued = table.setTurnToken(key, request.requestId(), token);
         Optional<LockItem> lock = table.lock(key);
         String holder = lock.map(LockItem::holder).orElse(null);
-        if (queued && !free(lock, request.requestId(), clock.millis() / 1000)) {
+        long nowSeconds = clock.millis() / 1000;
+        Optional<String> newer = queued ? newerThanMine(key, request.requestId(), lock, nowSeconds) : Optional.empty();
+        if (queued && !free(lock, request.requestId(), nowSeconds) && newer.isEmpty()) {
             return new LockResult(LockStatus.WAITING, holder, "waiting for the turn at " + key + ", locked by request " + holder);
         }
         boolean woken = turns.wake(token);
-        return new LockResult(LockStatus.WAITING, holder, (queued ? key + " is free" : "the request left the queue of " + key)
-                + (woken ? ": asks again now" : ": its wait had ended already"));
+        String why = !queued ? "the request left the queue of " + key
+                : newer.map(n -> "a newer request for " + key + " (" + n + ") is queued or holds the lock").orElse(key + " is free");
+        return new LockResult(LockStatus.WAITING, holder, why + (woken ? ": asks again now" : ": its wait had ended already"));
+    }
+
+    /** The newest live request that supersedes this queued one (as {@link #acquire} would find it), if any. */
+    private Optional<String> newerThanMine(String key, String me, Optional<LockItem> lock, long nowSeconds) {
+        List<WaiterItem> queue = table.waiters(key);
+        Optional<WaiterItem> mine = queue.stream().filter(w -> me.equals(w.requestId())).findFirst();
+        if (mine.isEmpty()) {
+            return Optional.empty();
+        }
+        List<WaiterItem> others = queue.stream().filter(w -> !me.equals(w.requestId()) && !w.expired(nowSeconds)).toList();
+        return newer(mine.get(), lock.filter(l -> !l.expired(nowSeconds) && !l.closing()), others);
     }
 
     /**

@@ -326,6 +326,49 @@ class LockServiceTest {
         assertEquals(List.of("token-b"), woken);
     }
 
+    /**
+     * b is told to wait behind a; before b's wait stores its token, a's run ends and c, pushed after b, takes the lock. Woken
+     * only at c's release, b would then take the free lock and deploy its older image over c's: its wait ends at once instead,
+     * and asked again b is SUPERSEDED.
+     */
+    @Test
+    void aWaitBehindANewerHolderEndsAtOnceAndTheWaiterIsSuperseded() {
+        DeployRequest b = queuedBehindA();
+        DeployRequest c = push("c", 3);
+        assertEquals(LockStatus.WAITING, locks.acquire(c).status());
+        table.releaseLock(KEY, "a");
+        assertEquals(LockStatus.ACQUIRED, locks.acquire(c).status());
+
+        LockResult waited = locks.awaitTurn(b, "token-b");
+
+        assertEquals(List.of("token-b"), woken);
+        assertEquals("a newer request for " + KEY + " (c) is queued or holds the lock: asks again now", waited.reason());
+        assertEquals(LockStatus.SUPERSEDED, locks.acquire(b).status());
+    }
+
+    /** The same while c is still queued behind a: b's wait ends at once, where it would have waited for a's release. */
+    @Test
+    void aWaitBehindANewerWaiterEndsAtOnce() {
+        DeployRequest b = queuedBehindA();
+        assertEquals(LockStatus.WAITING, locks.acquire(push("c", 3)).status());
+
+        locks.awaitTurn(b, "token-b");
+
+        assertEquals(List.of("token-b"), woken);
+        assertEquals(LockStatus.SUPERSEDED, locks.acquire(b).status());
+    }
+
+    /** An older holder or an older waiter, or a rotation, leaves the wait as it is. */
+    @Test
+    void aWaitBehindOlderRequestsOnlyWaits() {
+        DeployRequest b = queuedBehindA();
+        locks.acquire(request("r", Action.ROTATE, "manual", null, null));
+
+        assertEquals(LockStatus.WAITING, locks.awaitTurn(b, "token-b").status());
+
+        assertEquals(List.of(), woken);
+    }
+
     /** Request b, after a took the lock (b is told to wait). */
     private DeployRequest queuedBehindA() {
         locks.acquire(push("a", 1));

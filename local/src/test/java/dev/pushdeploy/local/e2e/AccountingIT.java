@@ -216,6 +216,42 @@ class AccountingIT {
         assertEquals(11, workflow.history().size(), "one record each");
     }
 
+    /**
+     * An older push is told to wait, and its wait starts only after a newer push took the freed lock (a slow Lambda start
+     * is enough): it must not take the lock after the newer run ends and deploy its older image over the newer one. Its wait
+     * ends at once and it is SUPERSEDED while the newer run still deploys.
+     */
+    @Test
+    void anOlderPushWhoseWaitStartsAfterANewerOneTookTheLockIsSuperseded() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        LambdaRuntime.Hold holderChecks = workflow.holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run holder = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "holder");
+        assertTrue(holderChecks.awaitArrival(Duration.ofMinutes(2)), "a deployment holds the lock");
+        String olderPush = workflow.pushEvent("v2.0.0");
+        String newerPush = workflow.pushEvent("v2.0.1");
+        LambdaRuntime.Hold olderWait = workflow.runtime.lambdas().hold("LockFunction", workflow.runtime.lambdas().invocations("LockFunction") + 2);
+        LocalRuntime.Run older = workflow.start(olderPush, Scenario.HEALTHY, "older");
+        assertTrue(olderWait.awaitArrival(Duration.ofMinutes(2)), "the older push was told to wait; its wait is held");
+
+        holderChecks.release();
+        assertEquals("SUCCEEDED", holder.await().outcome());
+        LambdaRuntime.Hold newerChecks = workflow.holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run newer = workflow.start(newerPush, Scenario.HEALTHY, "newer");
+        assertTrue(newerChecks.awaitArrival(Duration.ofMinutes(2)), "the newer push took the lock and deploys");
+        olderWait.release();
+        assertEquals("Superseded", workflow.awaitState("older", "Superseded", "NeedRotation"),
+                "the older push learns of the newer holder while it still deploys");
+        newerChecks.release();
+
+        RunResult olderResult = older.await();
+        RunResult newerResult = newer.await();
+        assertEquals("SUPERSEDED", olderResult.outcome(), olderResult.reason());
+        assertTrue(olderResult.reason().contains("(newer)"), olderResult.reason());
+        assertEquals("SUCCEEDED", newerResult.outcome(), newerResult.reason());
+        assertEquals(newerResult.image(), workflow.liveImage());
+        assertFalse(workflow.lockHeld());
+    }
+
     /** Case 7: a change made by hand during the rollout is someone else's deployment, not ECS rolling back. */
     @Test
     void aChangeMadeByHandDuringTheRolloutInterruptsTheRunAndIsLeftAlone() throws Exception {
