@@ -97,13 +97,24 @@ class AccountingIT {
         assertTrue(workflow.largestStatePayload(result) < 4_096, "the raw input never travels: " + workflow.largestStatePayload(result));
     }
 
+    /** A run that took the lock, held in its first rollout check until {@code checks} is released. */
+    private record Checking(LocalRuntime.Run run, LambdaRuntime.Hold checks) {
+    }
+
+    private static Checking checking(Workflow workflow, String event, Scenario scenario, String name) throws InterruptedException {
+        LambdaRuntime.Hold checks = workflow.holdNext("CheckDeploymentFunction");
+        LocalRuntime.Run run = workflow.start(event, scenario, name);
+        assertTrue(checks.awaitArrival(Duration.ofMinutes(2)), name + " holds the lock and checks its rollout");
+        return new Checking(run, checks);
+    }
+
     /** Case 1: a waiting request whose re-Prepare fails ends through Finalize and frees its place in the queue. */
     @Test
     void aWaiterWhosePrepareFailsEndsThroughFinalizeAndFreesItsPlace() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
-        LambdaRuntime.Hold firstChecks = workflow.holdNext("CheckDeploymentFunction");
-        LocalRuntime.Run first = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "first");
-        assertTrue(firstChecks.awaitArrival(Duration.ofMinutes(2)), "the first run holds the lock and checks its rollout");
+        Checking firstRun = checking(workflow, workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "first");
+        LambdaRuntime.Hold firstChecks = firstRun.checks();
+        LocalRuntime.Run first = firstRun.run();
         int prepared = workflow.runtime.lambdas().invocations("PrepareFunction");
         for (int attempt = 2; attempt <= 1 + workflow.attemptsOnAnError("Prepare"); attempt++) {
             workflow.runtime.lambdas().inject(Fault.crashBefore("PrepareFunction", prepared + attempt));
@@ -180,9 +191,9 @@ class AccountingIT {
     @Test
     void tenPushesWithinOneSecondHaveOneWinnerTheLastToArrive() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
-        LambdaRuntime.Hold runningChecks = workflow.holdNext("CheckDeploymentFunction");
-        LocalRuntime.Run running = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "running");
-        assertTrue(runningChecks.awaitArrival(Duration.ofMinutes(2)), "a deployment holds the lock");
+        Checking runningRun = checking(workflow, workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "running");
+        LambdaRuntime.Hold runningChecks = runningRun.checks();
+        LocalRuntime.Run running = runningRun.run();
         List<String> events = new ArrayList<>();
         try (var wallPace = workflow.runtime.holdTime()) {
             for (int i = 0; i < 10; i++) {
@@ -224,27 +235,23 @@ class AccountingIT {
     @Test
     void anOlderPushWhoseWaitStartsAfterANewerOneTookTheLockIsSuperseded() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
-        LambdaRuntime.Hold holderChecks = workflow.holdNext("CheckDeploymentFunction");
-        LocalRuntime.Run holder = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "holder");
-        assertTrue(holderChecks.awaitArrival(Duration.ofMinutes(2)), "a deployment holds the lock");
+        Checking holder = checking(workflow, workflow.pushEvent("v1.1.0"), Scenario.SLOW_START, "holder");
         String olderPush = workflow.pushEvent("v2.0.0");
         String newerPush = workflow.pushEvent("v2.0.1");
         LambdaRuntime.Hold olderWait = workflow.runtime.lambdas().hold("LockFunction", workflow.runtime.lambdas().invocations("LockFunction") + 2);
         LocalRuntime.Run older = workflow.start(olderPush, Scenario.HEALTHY, "older");
         assertTrue(olderWait.awaitArrival(Duration.ofMinutes(2)), "the older push was told to wait; its wait is held");
 
-        holderChecks.release();
-        assertEquals("SUCCEEDED", holder.await().outcome());
-        LambdaRuntime.Hold newerChecks = workflow.holdNext("CheckDeploymentFunction");
-        LocalRuntime.Run newer = workflow.start(newerPush, Scenario.HEALTHY, "newer");
-        assertTrue(newerChecks.awaitArrival(Duration.ofMinutes(2)), "the newer push took the lock and deploys");
+        holder.checks().release();
+        assertEquals("SUCCEEDED", holder.run().await().outcome());
+        Checking newer = checking(workflow, newerPush, Scenario.HEALTHY, "newer");
         olderWait.release();
         assertEquals("Superseded", workflow.awaitState("older", "Superseded", "NeedRotation"),
                 "the older push learns of the newer holder while it still deploys");
-        newerChecks.release();
+        newer.checks().release();
 
         RunResult olderResult = older.await();
-        RunResult newerResult = newer.await();
+        RunResult newerResult = newer.run().await();
         assertEquals("SUPERSEDED", olderResult.outcome(), olderResult.reason());
         assertTrue(olderResult.reason().contains("(newer)"), olderResult.reason());
         assertEquals("SUCCEEDED", newerResult.outcome(), newerResult.reason());

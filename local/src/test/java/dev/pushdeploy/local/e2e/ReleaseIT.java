@@ -108,12 +108,7 @@ class ReleaseIT {
     @Test
     void whenTheSecondFailsBothEndOnTheirPreviousRevision() {
         Map<String, String> webSecretsBefore = secrets(web.initialTaskDefinition(), web);
-        String broken = runtime.pushImage(api.target().repository(), "v2.0.0");
-        runtime.simulator().imageScenario(broken, Scenario.CRASH_LOOP);
-
-        LocalRuntime.Release release = runtime.release("shop-2", MANIFEST.replace("api:v1.1.0", "api:v2.0.0"), Scenario.HEALTHY);
-
-        JsonNode d = release.description();
+        JsonNode d = releaseWithApiCrashLooping("shop-2");
         assertEquals("FAILED", d.path("status").asText(), d.toString());
         assertEquals("ROLLED_BACK", d.path("error").asText(), d.toString());
         JsonNode cause = Json.tree(d.path("cause").asText());
@@ -147,6 +142,13 @@ class ReleaseIT {
                 "api's, web's deployment and its completed record, the release's");
     }
 
+    /** Release {@code name}: web's v1.1.0 with an api image whose tasks crash, so api rolls itself back; its description. */
+    private JsonNode releaseWithApiCrashLooping(String name) {
+        String broken = runtime.pushImage(api.target().repository(), "v2.0.0");
+        runtime.simulator().imageScenario(broken, Scenario.CRASH_LOOP);
+        return runtime.release(name, MANIFEST.replace("api:v1.1.0", "api:v2.0.0"), Scenario.HEALTHY).description();
+    }
+
     /**
      * web's image before the release is gone from ECR (deleted by hand, or expired): the release's rollback of web is REJECTED
      * before any change, so web stays live on the release's image, and the release says so: FAILED, web LIVE, its rollback
@@ -157,12 +159,7 @@ class ReleaseIT {
         var gone = runtime.clients().build(EcrClient.builder()).batchDeleteImage(r -> r.repositoryName(web.target().repository())
                 .imageIds(i -> i.imageDigest(web.initialDigest())));
         assertEquals(List.of(), gone.failures());
-        String broken = runtime.pushImage(api.target().repository(), "v2.0.0");
-        runtime.simulator().imageScenario(broken, Scenario.CRASH_LOOP);
-
-        LocalRuntime.Release release = runtime.release("shop-10", MANIFEST.replace("api:v1.1.0", "api:v2.0.0"), Scenario.HEALTHY);
-
-        JsonNode d = release.description();
+        JsonNode d = releaseWithApiCrashLooping("shop-10");
         assertEquals("FAILED", d.path("error").asText(), d.toString());
         JsonNode cause = Json.tree(d.path("cause").asText());
         JsonNode webResult = result(cause, web);
@@ -186,12 +183,7 @@ class ReleaseIT {
     void whenTheWayBackOfTheFirstCannotStartTheReleaseFailsWithItLeftLive() {
         SsmClient ssm = runtime.clients().build(SsmClient.builder());
         secrets(web.initialTaskDefinition(), web).values().forEach(parameter -> ssm.deleteParameter(r -> r.name(parameter)));
-        String broken = runtime.pushImage(api.target().repository(), "v2.0.0");
-        runtime.simulator().imageScenario(broken, Scenario.CRASH_LOOP);
-
-        LocalRuntime.Release release = runtime.release("shop-11", MANIFEST.replace("api:v1.1.0", "api:v2.0.0"), Scenario.HEALTHY);
-
-        JsonNode d = release.description();
+        JsonNode d = releaseWithApiCrashLooping("shop-11");
         assertEquals("FAILED", d.path("error").asText(), d.toString());
         JsonNode webResult = result(Json.tree(d.path("cause").asText()), web);
         assertEquals(List.of("SUCCEEDED", "ROLLED_BACK", "LIVE"), List.of(webResult.path("deployment").asText(),
@@ -213,12 +205,7 @@ class ReleaseIT {
     @Test
     void whenTheWayBackOfTheFirstWasDeregisteredItGoesBackToACopy() {
         ecs.deregisterTaskDefinition(r -> r.taskDefinition(web.initialTaskDefinition()));
-        String broken = runtime.pushImage(api.target().repository(), "v2.0.0");
-        runtime.simulator().imageScenario(broken, Scenario.CRASH_LOOP);
-
-        LocalRuntime.Release release = runtime.release("shop-8", MANIFEST.replace("api:v1.1.0", "api:v2.0.0"), Scenario.HEALTHY);
-
-        JsonNode d = release.description();
+        JsonNode d = releaseWithApiCrashLooping("shop-8");
         assertEquals("ROLLED_BACK", d.path("error").asText(), d.toString());
         JsonNode webResult = result(Json.tree(d.path("cause").asText()), web);
         assertEquals("SUCCEEDED", webResult.path("rollback").asText(), webResult.toString());
