@@ -102,9 +102,7 @@ public final class LockService {
         long orderAt = "ecr".equals(request.source()) && request.pushedAt() != null ? request.pushedAt() : now;
         WaiterItem mine = table.registerWaiter(key, new WaiterItem(me, request.action(), request.digest(), request.image(),
                 orderAt, arrival, now, nowSeconds + poll + WAITER_GRACE_SECONDS, null, request.previousTaskDefinition()));
-        List<WaiterItem> others = table.waiters(key).stream()
-                .filter(w -> !me.equals(w.requestId()) && !w.expired(nowSeconds))
-                .toList();
+        List<WaiterItem> others = others(table.waiters(key), me, nowSeconds);
         Optional<LockItem> held = lock.filter(l -> !l.expired(nowSeconds));
         Optional<LockItem> live = held.filter(l -> !l.closing());
 
@@ -181,8 +179,12 @@ public final class LockService {
         if (mine.isEmpty()) {
             return Optional.empty();
         }
-        List<WaiterItem> others = queue.stream().filter(w -> !me.equals(w.requestId()) && !w.expired(nowSeconds)).toList();
-        return newer(mine.get(), lock.filter(l -> !l.expired(nowSeconds) && !l.closing()), others);
+        return newer(mine.get(), lock.filter(l -> !l.expired(nowSeconds) && !l.closing()), others(queue, me, nowSeconds));
+    }
+
+    /** The queue's waiters but {@code me} that still count at {@code nowSeconds}. */
+    private static List<WaiterItem> others(List<WaiterItem> queue, String me, long nowSeconds) {
+        return queue.stream().filter(w -> !me.equals(w.requestId()) && !w.expired(nowSeconds)).toList();
     }
 
     /**

@@ -317,7 +317,7 @@ public final class RunCloser {
             container.secrets().forEach((name, valueFrom) -> wanted.put(names.secret(name), valueFrom));
         } else {
             wanted.put(names.image(), NO_RELEASE);
-            config.load(request.configVersion()).forService(request.cluster(), request.service()).map(Target::secrets).orElse(List.of())
+            target(request).map(Target::secrets).orElse(List.of())
                     .forEach(spec -> wanted.put(names.secret(spec.name()), NO_RELEASE));
         }
         wanted.forEach((name, value) -> {

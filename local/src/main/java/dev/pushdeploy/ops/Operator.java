@@ -253,7 +253,6 @@ public final class Operator {
                 dev.pushdeploy.model.TaskDefinition.Container.released(image), copyOf, imageStatus, kept);
     }
 
-    /** Whether the image is {@code <account>.dkr.ecr.<region>.amazonaws.com/<repository>@<digest>}. */
     private List<String> imageTags(String repository, String digest) {
         return image(repository, digest).map(ImageDetail::imageTags).orElse(List.of());
     }
