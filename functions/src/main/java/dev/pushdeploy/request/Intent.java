@@ -1,5 +1,7 @@
 package dev.pushdeploy.request;
 
+import java.time.Instant;
+
 /** What a raw input asks for, after its shape has been validated and before AWS is consulted. */
 public sealed interface Intent {
     /** An input that is not valid: the reason names the field and the problem. */
@@ -10,8 +12,11 @@ public sealed interface Intent {
     record Skip(String reason) implements Intent {
     }
 
-    /** A successful ECR push; {@code tag} may be null (pushed by digest). */
-    record Push(String repository, String digest, String tag) implements Intent {
+    /**
+     * A successful ECR push; {@code tag} may be null (pushed by digest). {@code at} is the event's time, when the push
+     * (or the tagging of an image pushed before) happened; null when the event has none.
+     */
+    record Push(String repository, String digest, String tag, Instant at) implements Intent {
     }
 
     /** Manual deploy; {@code service} may be null (the repository's target). */

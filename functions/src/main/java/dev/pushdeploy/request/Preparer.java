@@ -24,6 +24,7 @@ import dev.pushdeploy.rollout.ServiceReader;
 import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.secrets.Slots;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -141,7 +142,18 @@ public final class Preparer {
         String uri = repositoryUri(target, "detail.repository-name");
         Image image = registry.image(target.repository(), push.digest()).orElseThrow(() -> new InvalidRequestException(
                 "detail.image-digest", push.digest() + " is not an image of repository " + target.repository()));
-        return deployImage(draft, target, uri, image, "detail.image-digest");
+        return deployImage(draft, target, uri, pushedAt(image, push.at()), "detail.image-digest");
+    }
+
+    /**
+     * The image as its push orders it: ECR keeps an image's first push time when a later push only tags it (a
+     * promotion or a retag back to an older build), so such a push is placed at its own event's time.
+     */
+    private static Image pushedAt(Image image, Instant eventAt) {
+        if (eventAt == null || (image.pushedAt() != null && !eventAt.isAfter(image.pushedAt()))) {
+            return image;
+        }
+        return new Image(image.digest(), image.tags(), eventAt, image.status());
     }
 
     private DeployRequest deploy(Run run, Intent.Deploy deploy) {

@@ -87,10 +87,20 @@ final class PrepareFixture {
     }
 
     static String push(String repository, String tag, String digest, String actionType, String result) {
+        return pushAt(repository, tag, digest, actionType, result, "2025-01-02T10:00:00Z");
+    }
+
+    /** An ECR push event whose {@code time} is {@code time} (null: none). */
+    static String pushAt(String repository, String tag, String digest, String actionType, String result, String time) {
         JsonNode event = Trees.tree("""
                 {"version":"0","id":"13cde686-328b-6117-af20-0e5566167482","detail-type":"ECR Image Action",
                  "source":"aws.ecr","account":"123456789012","time":"2025-01-02T10:00:00Z","region":"us-east-1",
                  "resources":[],"detail":{}}""");
+        if (time == null) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) event).remove("time");
+        } else {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) event).put("time", time);
+        }
         var detail = (com.fasterxml.jackson.databind.node.ObjectNode) event.get("detail");
         detail.put("result", result).put("repository-name", repository).put("image-digest", digest).put("action-type", actionType);
         if (tag != null) {

@@ -29,6 +29,26 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PreparerTest {
     private final PrepareFixture world = new PrepareFixture();
 
+    @ParameterizedTest(name = "event at {0}: ordered at {1}")
+    @CsvSource(nullValues = "none", value = {
+            "2025-01-02T10:00:00Z, 2025-01-02T10:00:00Z",
+            "2025-03-01T08:30:00Z, 2025-03-01T08:30:00Z",
+            "2025-01-02T09:59:59Z, 2025-01-02T10:00:00Z",
+            "none,                 2025-01-02T10:00:00Z"})
+    void aPushIsOrderedAtTheLaterOfTheImagesPushAndItsEventsTime(String eventTime, String orderedAt) {
+        DeployRequest r = world.prepare(PrepareFixture.pushAt("web", "v1.1.0", NEW_DIGEST, "PUSH", "SUCCESS", eventTime));
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(java.time.Instant.parse(orderedAt).toEpochMilli(), r.pushedAt(),
+                "ECR keeps an image's first push time when a later push only tags it: that push is placed at its own time");
+    }
+
+    @Test
+    void aPushEventWhoseTimeIsNotATimeIsRejectedNamingIt() {
+        DeployRequest r = world.prepare(PrepareFixture.pushAt("web", "v1.1.0", NEW_DIGEST, "PUSH", "SUCCESS", "yesterday"));
+        assertEquals(Decision.REJECTED, r.decision());
+        assertEquals("time: 'yesterday' is not an ISO 8601 time", r.decisionReason());
+    }
+
     @Test
     void pushOfAMatchingTagProceedsWithEverythingFilledIn() {
         DeployRequest r = world.prepare(push("v1.1.0", NEW_DIGEST), "exec-push");

@@ -7,6 +7,9 @@ import dev.pushdeploy.request.Intent;
 import dev.pushdeploy.request.Pipeline;
 import dev.pushdeploy.request.ServiceRef;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -163,7 +166,17 @@ public final class InputParser {
         if (tag != null) {
             ImageRef.requireTag(tag, "detail.image-tag");
         }
-        return new Intent.Push(repository, digest, tag);
+        return new Intent.Push(repository, digest, tag, time(event));
+    }
+
+    /** The event's {@code time}, when it has one. */
+    private static Instant time(Map<?, ?> event) {
+        String time = optional(event, "time", "time", 64);
+        try {
+            return time == null ? null : OffsetDateTime.parse(time).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException("time", "'" + time + "' is not an ISO 8601 time");
+        }
     }
 
     /** A required string member of {@code object}; {@code path} names it in errors. */
