@@ -8,6 +8,15 @@ public interface LedgerTable extends LedgerReader {
     long nextArrival(String serviceKey);
 
     /**
+     * The newest place that took the service's lock to change its image (any action but a ROTATE), if any did: the
+     * service's high-water mark, kept after its run ended.
+     */
+    Optional<Place> highWater(String serviceKey);
+
+    /** Raises the service's high-water mark to {@code place}, unless it is at or after it already. */
+    void raiseHighWater(String serviceKey, Place place);
+
+    /**
      * Creates the waiter or refreshes it: an existing waiter keeps its orderAt, arrival and registeredAt and
      * gets the new expiresAt. Returns the stored waiter.
      */

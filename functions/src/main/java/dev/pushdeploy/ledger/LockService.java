@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  *   <li>a DEPLOY of a digest that another DEPLOY holds, or that an earlier-arrived waiter queues → DUPLICATE;</li>
  *   <li>another live request (waiter or holder) placed after this one → SUPERSEDED; a ROTATE only
  *       supersedes another ROTATE (it does not deploy an image; a DEPLOY rotates too);</li>
+ *   <li>a request placed after this one took the lock before, to change the image (the service's high-water mark,
+ *       raised at every such acquisition) → SUPERSEDED: a push whose run starts only after a newer one's whole run
+ *       (an event delivered late, retried or replayed) never meets it in the queue;</li>
  *   <li>conditional put of the lock (absent, expired, ours, or its holder's execution ended) → ACQUIRED;</li>
  *   <li>else WAITING, with the longest the workflow waits for its turn before it asks again by itself; past
  *       {@link #maxWaitSeconds} → TIMED_OUT.</li>
@@ -92,6 +95,7 @@ public final class LockService {
         }
         if (lock.filter(l -> me.equals(l.holder())).isPresent()) {
             table.removeWaiter(key, me);
+            raiseHighWater(key, lock.get());
             return new LockResult(LockStatus.ACQUIRED, me, "this request already holds the lock of " + key);
         }
         List<WaiterItem> queue = table.waiters(key);
@@ -118,10 +122,19 @@ public final class LockService {
             return new LockResult(LockStatus.SUPERSEDED, held.map(LockItem::holder).orElse(null),
                     "a newer request for " + key + " (" + newer.get() + ") supersedes this one", 0, mine.arrival());
         }
+        Optional<Place> overtaken = table.highWater(key).filter(mark -> mark.after(mine.place()));
+        if (overtaken.isPresent()) {
+            table.removeWaiter(key, me);
+            return new LockResult(LockStatus.SUPERSEDED, held.map(LockItem::holder).orElse(null), "a newer request for " + key
+                    + " (" + overtaken.get().requestId() + ", ordered at " + Instant.ofEpochMilli(overtaken.get().orderAt())
+                    + ") took its lock already; this one, ordered at " + Instant.ofEpochMilli(mine.orderAt())
+                    + ", does not deploy over it", 0, mine.arrival());
+        }
         wakeSuperseded(mine, others);
         LockItem claim = new LockItem(me, request.executionArn(), request.action(), request.digest(), request.image(),
                 mine.orderAt(), mine.arrival(), now, nowSeconds + STEP_ALLOWANCE_SECONDS);
         if (table.tryLock(key, claim, nowSeconds, endedHolder(held, nowSeconds))) {
+            raiseHighWater(key, claim);
             table.removeWaiter(key, me);
             withdrawIfRecorded(request);
             return new LockResult(LockStatus.ACQUIRED, me, "acquired the lock of " + key
@@ -180,6 +193,13 @@ public final class LockService {
             return Optional.empty();
         }
         return newer(mine.get(), lock.filter(l -> !l.expired(nowSeconds) && !l.closing()), others(queue, me, nowSeconds));
+    }
+
+    /** Marks the place of a request that took the lock to change the image: no request placed before it takes it after. */
+    private void raiseHighWater(String key, LockItem taken) {
+        if (taken.action() != Action.ROTATE) {
+            table.raiseHighWater(key, taken.place());
+        }
     }
 
     /** The queue's waiters but {@code me} that still count at {@code nowSeconds}. */

@@ -16,6 +16,7 @@ public final class InMemoryLedger implements LedgerTable, ReleaseRecords {
     public final Map<String, Map<String, WaiterItem>> waiters = new ConcurrentHashMap<>();
     public final Map<String, TreeMap<String, HistoryItem>> history = new ConcurrentHashMap<>();
     private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+    private final Map<String, Place> highWater = new ConcurrentHashMap<>();
 
     @Override
     public synchronized Optional<LockItem> lock(String serviceKey) {
@@ -40,6 +41,17 @@ public final class InMemoryLedger implements LedgerTable, ReleaseRecords {
     @Override
     public synchronized long nextArrival(String serviceKey) {
         return arrivals.merge(serviceKey, 1L, Long::sum);
+    }
+
+    @Override
+    public synchronized Optional<Place> highWater(String serviceKey) {
+        return Optional.ofNullable(highWater.get(serviceKey));
+    }
+
+    @Override
+    public synchronized void raiseHighWater(String serviceKey, Place place) {
+        highWater.merge(serviceKey, place, (held, raised) -> raised.orderAt() > held.orderAt()
+                || (raised.orderAt() == held.orderAt() && raised.arrival() > held.arrival()) ? raised : held);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.Outcome;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -127,6 +128,25 @@ public abstract class LedgerTableContract {
         long second = subject().nextArrival(KEY);
         assertTrue(second > first);
         assertTrue(subject().nextArrival("pushdeploy/api") >= 1);
+    }
+
+    @Test
+    void theHighWaterMarkOnlyRisesAndLeavesTheArrivalsAlone() {
+        assertTrue(subject().highWater(KEY).isEmpty());
+        long arrival = subject().nextArrival(KEY);
+        assertTrue(subject().highWater(KEY).isEmpty(), "an arrival sequence is no mark");
+        subject().raiseHighWater(KEY, new Place(100, 5, "b"));
+        subject().raiseHighWater(KEY, new Place(90, 9, "a"));
+        subject().raiseHighWater(KEY, new Place(100, 4, "c"));
+        assertEquals(Optional.of(new Place(100, 5, "b")), subject().highWater(KEY), "an earlier place leaves it");
+        subject().raiseHighWater(KEY, new Place(100, 6, "d"));
+        assertEquals(Optional.of(new Place(100, 6, "d")), subject().highWater(KEY), "same time, later arrival");
+        subject().raiseHighWater(KEY, new Place(120, 1, "e"));
+        subject().raiseHighWater(KEY, new Place(120, 1, "e"));
+        assertEquals(Optional.of(new Place(120, 1, "e")), subject().highWater(KEY), "a later time; raised again, unchanged");
+        assertTrue(subject().nextArrival(KEY) > arrival, "the arrival sequence goes on");
+        assertEquals(Optional.of(new Place(120, 1, "e")), subject().highWater(KEY), "and the mark stays");
+        assertTrue(subject().highWater("pushdeploy/api").isEmpty(), "another service's mark");
     }
 
     @Test

@@ -102,6 +102,52 @@ class LockServiceTest {
         assertEquals("c", table.lock(KEY).orElseThrow().holder());
     }
 
+    /** A request of {@code action} from {@code source}: a push (n: its push time) or a manual one (placed now). */
+    static DeployRequest of(String id, Action action, String source, int n) {
+        return "ecr".equals(source) ? request(id, action, source, push(id, n).digest(), T0.plusSeconds(n).toEpochMilli())
+                : request(id, action, source, push(id, n).digest(), null);
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} took the lock and ended; then {3} {4} {5}: {6}")
+    @CsvSource({
+            "DEPLOY,   ecr,    5, DEPLOY,   ecr,    4, SUPERSEDED",
+            "DEPLOY,   ecr,    5, DEPLOY,   ecr,    6, ACQUIRED",
+            "DEPLOY,   ecr,    5, DEPLOY,   manual, 1, ACQUIRED",
+            "DEPLOY,   ecr,    5, ROLLBACK, manual, 1, ACQUIRED",
+            "DEPLOY,   ecr,    5, ROTATE,   manual, 1, ACQUIRED",
+            "ROLLBACK, manual, 1, DEPLOY,   ecr,    4, SUPERSEDED",
+            "DEPLOY,   manual, 1, DEPLOY,   ecr,    4, SUPERSEDED",
+            "ROTATE,   manual, 1, DEPLOY,   ecr,    4, ACQUIRED"})
+    void aRequestPlacedBeforeOneThatAlreadyTookTheLockToChangeTheImageIsSuperseded(
+            Action firstAction, String firstSource, int first, Action laterAction, String laterSource, int later, LockStatus expected) {
+        assertEquals(LockStatus.ACQUIRED, locks.acquire(of("first", firstAction, firstSource, first)).status());
+        table.releaseLock(KEY, "first");
+        clock.advance(Duration.ofMinutes(10));
+        assertEquals(expected, locks.acquire(of("later", laterAction, laterSource, later)).status());
+        assertTrue(table.waiters(KEY).isEmpty(), "nobody left in the queue");
+    }
+
+    @Test
+    void aPushWhoseRunStartsAfterANewerOnesWholeRunSaysWhichRequestAndWhen() {
+        locks.acquire(push("new", 5));
+        table.releaseLock(KEY, "new");
+        LockResult late = locks.acquire(push("old", 4));
+        assertEquals(new LockResult(LockStatus.SUPERSEDED, null, "a newer request for pushdeploy/web (new, ordered at "
+                + T0.plusSeconds(5) + ") took its lock already; this one, ordered at " + T0.plusSeconds(4) + ", does not deploy over it",
+                0, 2), late);
+        assertTrue(table.lock(KEY).isEmpty(), "the older push took nothing");
+    }
+
+    @Test
+    void aRetryOfAnAcquisitionWhoseMarkWasNotWrittenWritesIt() {
+        table.tryLock(KEY, new LockItem("new", ARN + "new", Action.DEPLOY, "d", "i", T0.plusSeconds(5).toEpochMilli(), 1,
+                T0.toEpochMilli(), clock.instant().getEpochSecond() + 600), clock.instant().getEpochSecond(), null);
+        assertTrue(table.highWater(KEY).isEmpty(), "the first attempt ended before its mark");
+        assertEquals(LockStatus.ACQUIRED, locks.acquire(push("new", 5)).status());
+        table.releaseLock(KEY, "new");
+        assertEquals(LockStatus.SUPERSEDED, locks.acquire(push("old", 4)).status());
+    }
+
     @Test
     void anOlderPushArrivingLateIsSupersededByTheNewerHolder() {
         locks.acquire(push("new", 5));

@@ -4,6 +4,7 @@ import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.RolloutReach;
 import dev.pushdeploy.ledger.LedgerTable;
 import dev.pushdeploy.ledger.LockItem;
+import dev.pushdeploy.ledger.Place;
 import dev.pushdeploy.ledger.ReleaseRecord;
 import dev.pushdeploy.ledger.ReleaseRecords;
 import dev.pushdeploy.ledger.VerifiedRevisions;
@@ -24,7 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 /**
  * {@link LedgerTable} over DynamoDB. Layout (one table, {@code pk}/{@code sk}, TTL attribute
  * {@code expiresAt}): lock {@code svc#<cluster>/<service>} / {@code lock}; waiters {@code svc#…} /
- * {@code wait#<requestId>}; the arrival sequence {@code svc#…} / {@code arrivals} (an atomic counter);
+ * {@code wait#<requestId>}; the arrival sequence {@code svc#…} / {@code arrivals} (an atomic counter, and the
+ * high-water mark: {@code highOrderAt}, {@code highArrival}, {@code highRequest});
  * history {@code svc#…} / {@code hist#<ISO time>#<requestId>}; a release's record {@code rel#<release>} /
  * {@code release} (its services one JSON string, as the release workflow writes it). Lock and waiter reads
  * are strongly consistent.
@@ -93,6 +95,28 @@ public final class DynamoLedger implements LedgerTable, ReleaseRecords {
                         .expressionAttributeValues(Map.of(":one", n(1)))
                         .returnValues(ReturnValue.UPDATED_NEW)).attributes());
         return number(updated, "next");
+    }
+
+    @Override
+    public Optional<Place> highWater(String serviceKey) {
+        return get(serviceKey, ARRIVALS).filter(item -> item.containsKey("highOrderAt"))
+                .map(item -> new Place(number(item, "highOrderAt"), number(item, "highArrival"), text(item, "highRequest")));
+    }
+
+    @Override
+    public void raiseHighWater(String serviceKey, Place place) {
+        AwsCall.exec("dynamodb:UpdateItem high-water mark of " + serviceKey, () -> {
+            try {
+                dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, ARRIVALS))
+                        .conditionExpression("attribute_not_exists(highOrderAt) OR highOrderAt < :orderAt"
+                                + " OR (highOrderAt = :orderAt AND highArrival < :arrival)")
+                        .updateExpression("SET highOrderAt = :orderAt, highArrival = :arrival, highRequest = :request")
+                        .expressionAttributeValues(Map.of(":orderAt", n(place.orderAt()), ":arrival", n(place.arrival()),
+                                ":request", s(place.requestId()))));
+            } catch (ConditionalCheckFailedException atOrAfter) {
+                // the mark is at or after this place already
+            }
+        });
     }
 
     /** The service's newest history items, newest first, at most {@code limit}. */

@@ -259,6 +259,35 @@ class AccountingIT {
         assertFalse(workflow.lockHeld());
     }
 
+    /**
+     * A push whose run starts only after a newer push's whole run ended (its event delivered late, retried or replayed)
+     * never meets the newer one in the queue: the service's high-water mark supersedes it, and the newer event delivered
+     * again is a digest already live.
+     */
+    @Test
+    void aPushDeliveredOnlyAfterANewerPushsWholeRunIsSupersededAndDeploysNothing() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String olderPush = workflow.pushEvent("v2.0.0");
+        Thread.sleep(1_100);
+        String newerPush = workflow.pushEvent("v2.0.1");
+        RunResult newer = workflow.run(newerPush, Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", newer.outcome(), newer.reason());
+
+        RunResult older = workflow.run(olderPush, Scenario.HEALTHY);
+        assertTrue(workflow.pushedAt(older) < workflow.pushedAt(newer), "pushed a second apart: " + workflow.pushedAt(older)
+                + " and " + workflow.pushedAt(newer));
+        assertEquals("SUPERSEDED", older.outcome(), older.reason());
+        String newerId = newer.executionArn().substring(newer.executionArn().lastIndexOf(':') + 1);
+        assertTrue(older.reason().contains("(" + newerId + ", ordered at"), older.reason());
+        assertFalse(workflow.entered(older, "RegisterTaskDefinition"), "nothing registered for the older image");
+        assertEquals(newer.image(), workflow.liveImage());
+        assertFalse(workflow.lockHeld());
+
+        RunResult again = workflow.run(newerPush, Scenario.HEALTHY);
+        assertEquals("IGNORED", again.outcome(), again.reason());
+        assertEquals(newer.image(), workflow.liveImage());
+    }
+
     /** Case 7: a change made by hand during the rollout is someone else's deployment, not ECS rolling back. */
     @Test
     void aChangeMadeByHandDuringTheRolloutInterruptsTheRunAndIsLeftAlone() throws Exception {
