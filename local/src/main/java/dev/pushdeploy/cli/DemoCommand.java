@@ -127,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
         String repository = service.target().repository();
         String digest = runtime.pushImage(repository, tag);
         runtime.simulator().imageScenario(digest, imageBehaviour);
-        String event = LocalRuntime.ecrPushEvent(repository, tag, digest).toString();
+        String event = runtime.pushEvent(repository, tag, digest, false).toString();
         RunResult result = runtime.run(event, Scenario.HEALTHY, null, line -> out.println("   " + line.format()));
         out.println("   → " + result.outcome() + (result.reason() == null ? "" : ": " + result.reason()));
         out.println("   " + result.secretsLine());

@@ -570,6 +570,18 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
+     * ECR's event for a push made now on this runtime's clock (simulated time, as the images' push times): an image
+     * or, with {@code index}, a multi-platform image's OCI index. (The static {@link #ecrPushEvent} reads the wall clock,
+     * behind simulated time once a run skipped ahead; a push of an image already there, a retag, is placed at its
+     * event's time.)
+     */
+    public ObjectNode pushEvent(String repository, String tag, String digest, boolean index) {
+        return EcrEvents.push(PipelineTemplate.ACCOUNT, PipelineTemplate.REGION, repository, tag, digest,
+                index ? ImageIndexes.OCI_INDEX : ImageIndexes.DOCKER_MANIFEST, index ? ImageIndexes.OCI_INDEX : DOCKER_IMAGE_CONFIG,
+                clock.instant());
+    }
+
+    /**
      * Runs one input through the workflow. An EventBridge event first goes through the template's
      * rule (no match: NOT_MATCHED, nothing starts) and, for an ECR push, its image is pushed to the
      * emulator (the push the event reports); a manual input starts an execution directly.

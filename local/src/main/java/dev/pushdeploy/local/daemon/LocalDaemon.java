@@ -217,7 +217,7 @@ public final class LocalDaemon {
         if (body.hasNonNull("fate")) {
             runtime.simulator().imageScenario(digest, Scenario.fromCliName(body.get("fate").asText()));
         }
-        Optional<String> execution = runtime.startFromEvent(LocalRuntime.ecrPushEvent(repository, tag, digest, multiPlatform).toString());
+        Optional<String> execution = runtime.startFromEvent(runtime.pushEvent(repository, tag, digest, multiPlatform).toString());
         answer.put("repository", repository).put("tag", tag).put("digest", digest).put("matched", execution.isPresent());
         execution.ifPresent(arn -> answer.put("execution", arn));
     }

@@ -288,6 +288,25 @@ class AccountingIT {
         assertEquals(newer.image(), workflow.liveImage());
     }
 
+    /**
+     * A push that retags an older build after a newer one went live deploys it: ECR keeps the older image's first push
+     * time, and the push is placed at its own event's time, after the newer run's mark.
+     */
+    @Test
+    void aRetagBackToAnOlderBuildAfterANewerOneWentLiveDeploysIt() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        RunResult older = workflow.run(workflow.pushEvent("v2.0.0"), Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", older.outcome(), older.reason());
+        RunResult newer = workflow.run(workflow.pushEvent("v2.0.1"), Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", newer.outcome(), newer.reason());
+
+        String olderDigest = older.image().substring(older.image().indexOf('@') + 1);
+        RunResult retag = workflow.run(workflow.retagEvent(olderDigest, "v2.0.2"), Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", retag.outcome(), retag.reason());
+        assertEquals(older.image(), workflow.liveImage());
+        assertTrue(workflow.pushedAt(retag) > workflow.pushedAt(newer), "placed at the retag, after the newer push");
+    }
+
     /** Case 7: a change made by hand during the rollout is someone else's deployment, not ECS rolling back. */
     @Test
     void aChangeMadeByHandDuringTheRolloutInterruptsTheRunAndIsLeftAlone() throws Exception {

@@ -56,7 +56,20 @@ final class Workflow {
 
     String pushEvent(String tag) {
         String digest = runtime.pushImage(web.target().repository(), tag);
-        return LocalRuntime.ecrPushEvent(web.target().repository(), tag, digest).toString();
+        return runtime.pushEvent(web.target().repository(), tag, digest, false).toString();
+    }
+
+    /**
+     * Tags an image already in the repository with {@code tag} (BatchGetImage, then PutImage of its manifest, as ECR's guide
+     * retags) and returns the push event ECR reports for it, at the simulated now: ECR keeps the image's first push time.
+     */
+    String retagEvent(String digest, String tag) {
+        String repository = web.target().repository();
+        EcrClient ecr = runtime.clients().build(EcrClient.builder());
+        String manifest = ecr.batchGetImage(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
+                .images().get(0).imageManifest();
+        ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag));
+        return runtime.pushEvent(repository, tag, digest, false).toString();
     }
 
     RunResult run(String input, Scenario scenario) {
