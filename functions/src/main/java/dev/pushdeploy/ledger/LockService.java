@@ -128,7 +128,8 @@ public final class LockService {
             return new LockResult(LockStatus.SUPERSEDED, held.map(LockItem::holder).orElse(null), "a newer request for " + key
                     + " (" + overtaken.get().requestId() + ", ordered at " + Instant.ofEpochMilli(overtaken.get().orderAt())
                     + ") took its lock already; this one, ordered at " + Instant.ofEpochMilli(mine.orderAt())
-                    + ", does not deploy over it", 0, mine.arrival());
+                    + ", does not deploy over it (to go back to its image, deploy it or roll back by hand: a request by hand is"
+                    + " placed when it is made)", 0, mine.arrival());
         }
         wakeSuperseded(mine, others);
         LockItem claim = new LockItem(me, request.executionArn(), request.action(), request.digest(), request.image(),

@@ -133,7 +133,8 @@ class LockServiceTest {
         table.releaseLock(KEY, "new");
         LockResult late = locks.acquire(push("old", 4));
         assertEquals(new LockResult(LockStatus.SUPERSEDED, null, "a newer request for pushdeploy/web (new, ordered at "
-                + T0.plusSeconds(5) + ") took its lock already; this one, ordered at " + T0.plusSeconds(4) + ", does not deploy over it",
+                + T0.plusSeconds(5) + ") took its lock already; this one, ordered at " + T0.plusSeconds(4) + ", does not deploy over it"
+                + " (to go back to its image, deploy it or roll back by hand: a request by hand is placed when it is made)",
                 0, 2), late);
         assertTrue(table.lock(KEY).isEmpty(), "the older push took nothing");
     }
