@@ -8,6 +8,7 @@ import dev.pushdeploy.adapter.aws.EcrRegistry;
 import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.SfnExecutions;
+import dev.pushdeploy.adapter.aws.SsmSlotParameters;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.ledger.LedgerReader;
@@ -16,6 +17,7 @@ import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.request.ExecutionIntents;
 import dev.pushdeploy.request.ImageRegistry;
 import dev.pushdeploy.request.Preparer;
+import dev.pushdeploy.request.SlotParameters;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.rollout.EcsServices;
 import java.time.Clock;
@@ -42,13 +44,13 @@ public final class PrepareHandler extends StepHandler<Preparer.Execution, Deploy
     private PrepareHandler(String configParameter, String table, Clock clock) {
         this(new SsmConfigSource(Aws::ssm, configParameter), new SfnExecutions(Aws::sfn), new EcrRegistry(Aws::ecr),
                 new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws.ecs()), new DynamoLedger(Aws.dynamoDb(), table),
-                new CloudWatchAlarmStates(Aws::cloudWatch), clock);
+                new CloudWatchAlarmStates(Aws::cloudWatch), new SsmSlotParameters(Aws::ssm), clock);
     }
 
     public PrepareHandler(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, EcsServices services,
-            TaskDefinitions taskDefinitions, LedgerReader ledger, AlarmStates alarms, Clock clock) {
+            TaskDefinitions taskDefinitions, LedgerReader ledger, AlarmStates alarms, SlotParameters slotParameters, Clock clock) {
         super(Preparer.Execution.class, "Prepare");
-        this.preparer = new Preparer(config, intents, registry, services, taskDefinitions, ledger, alarms, clock);
+        this.preparer = new Preparer(config, intents, registry, services, taskDefinitions, ledger, alarms, slotParameters, clock);
     }
 
     @Override

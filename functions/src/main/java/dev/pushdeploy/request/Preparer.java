@@ -70,11 +70,13 @@ public final class Preparer {
     private final TaskDefinitions taskDefinitions;
     private final LedgerReader ledger;
     private final AlarmStates alarms;
+    private final SlotParameters slotParameters;
     private final Clock clock;
 
     public Preparer(ConfigSource config, ExecutionIntents intents, ImageRegistry registry, ServiceReader services,
-            TaskDefinitions taskDefinitions, LedgerReader ledger, AlarmStates alarms, Clock clock) {
+            TaskDefinitions taskDefinitions, LedgerReader ledger, AlarmStates alarms, SlotParameters slotParameters, Clock clock) {
         this.config = config;
+        this.slotParameters = slotParameters;
         this.alarms = alarms;
         this.intents = intents;
         this.registry = registry;
@@ -244,6 +246,7 @@ public final class Preparer {
         } else {
             requireHeld(run, pipeline, image, "to", to.shortName() + " runs " + image, "no task of " + to.shortName()
                     + " could start; roll back to a revision whose image ECR still holds, or deploy an image");
+            requireSlots(target, to, toContainer);
         }
         return draft.flags(false, false, false).proceed();
     }
@@ -285,6 +288,22 @@ public final class Preparer {
                 .liveSlots(target, live)
                 .flags(true, true, false)
                 .proceed();
+    }
+
+    /**
+     * Refuses a rollback to a revision whose managed secrets name a slot parameter Parameter Store no longer holds (the
+     * pipeline never deletes one; an operator can): ECS would stop every task of it unable to pull its secrets.
+     */
+    private void requireSlots(Target target, TaskDefinition to, Container container) {
+        List<String> named = target.secrets().stream()
+                .flatMap(spec -> Slots.live(spec, container.secrets()).map(spec::slotParameter).stream())
+                .toList();
+        List<String> absent = named.isEmpty() ? List.of() : slotParameters.absent(named);
+        if (!absent.isEmpty()) {
+            throw new InvalidRequestException("to", to.shortName() + " reads its secrets from " + String.join(", ", absent)
+                    + ", which Parameter Store no longer holds (deleted): no task of " + to.shortName() + " could start;"
+                    + " roll back to another revision, or deploy an image");
+        }
     }
 
     /**

@@ -62,12 +62,20 @@ final class PrepareFixture {
     final java.util.Set<String> missingAlarms = new java.util.HashSet<>();
     /** Execution ARN → the text it was started with. */
     final Map<String, String> inputs = new java.util.HashMap<>();
+    /** Slot parameters Parameter Store no longer holds; every other it holds. */
+    final java.util.Set<String> deletedParameters = new java.util.HashSet<>();
+    /** The names Prepare asked Parameter Store about, call by call. */
+    final java.util.List<java.util.List<String>> parameterQuestions = new java.util.ArrayList<>();
 
     Preparer preparer() {
         return new Preparer(ConfigSource.of(ConfigParser.parse(configDocument).withVersion(CONFIG_VERSION)),
                 arn -> InputParser.intent(inputs.get(arn), Pipeline.ofExecution(arn)), registry, services, taskDefinitions, ledger,
                 names -> names.stream().filter(name -> !missingAlarms.contains(name))
-                        .map(name -> new AlarmStates.AlarmState(name, "OK", null, 0)).toList(), clock);
+                        .map(name -> new AlarmStates.AlarmState(name, "OK", null, 0)).toList(),
+                names -> {
+                    parameterQuestions.add(names);
+                    return names.stream().filter(deletedParameters::contains).toList();
+                }, clock);
     }
 
     DeployRequest prepare(String json) {

@@ -475,6 +475,29 @@ class PreparerTest {
         assertEquals(world.liveArn, byName.targetTaskDefinition());
     }
 
+    /**
+     * A rollback starts tasks of the revision it goes to: refused when Parameter Store no longer holds a slot parameter its
+     * managed secrets name (ECS would stop each task unable to pull its secrets); only those slots are asked about.
+     */
+    @ParameterizedTest(name = "{0} deleted: rejected {1}")
+    @CsvSource({"/a, true", "/b, false", "none, false"})
+    void aRollbackToARevisionWhoseSlotParameterWasDeletedIsRejected(String deleted, boolean rejected) {
+        world.deletedParameters.add(SampleStack.SIGNING_KEY_PARAMETER + deleted);
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST,
+                Map.of("APP_SIGNING_KEY", SampleStack.SIGNING_KEY_PARAMETER + "/b", "OTHER", "/elsewhere/other"));
+        world.services.runOnly(v2);
+
+        DeployRequest r = world.prepare(rollbackTo(world.liveArn));
+
+        assertEquals(List.of(List.of(SampleStack.SIGNING_KEY_PARAMETER + "/a")), world.parameterQuestions, "web:1's slot alone");
+        if (rejected) {
+            assertRejected(r, "to: web:1 reads its secrets from " + SampleStack.SIGNING_KEY_PARAMETER + "/a, which Parameter Store no"
+                    + " longer holds (deleted): no task of web:1 could start; roll back to another revision, or deploy an image");
+        } else {
+            assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        }
+    }
+
     @Test
     void rollbackToTheLiveRevisionIsIgnoredAndToADeregisteredOneAccepted() {
         DeployRequest live = world.prepare(rollbackTo("web:1"));

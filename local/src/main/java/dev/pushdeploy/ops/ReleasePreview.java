@@ -91,7 +91,9 @@ final class ReleasePreview {
     Reports.Diff diff(Target target, ObjectNode deployInput, String executionArn) {
         String input = deployInput.toString();
         Preparer preparer = new Preparer(config, arn -> InputParser.intent(input, Pipeline.ofExecution(arn)), registry, services,
-                taskDefinitions, ledger, alarms, clock);
+                taskDefinitions, ledger, alarms, names -> {
+                    throw new IllegalStateException("a preview deploys an image; it asks about no rollback's slot parameters");
+                }, clock);
         String requestId = executionArn.substring(executionArn.lastIndexOf(':') + 1);
         DeployRequest request = preparer.prepare(new Preparer.Execution(executionArn, requestId, clock.instant().toString()));
         String live = Revisions.shortName(request.previousTaskDefinition());

@@ -2,6 +2,7 @@ package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
+import dev.pushdeploy.adapter.aws.SsmSlotParameters;
 import static dev.pushdeploy.handler.RequestLedgerEvents.V1_0_0;
 import static dev.pushdeploy.handler.RequestLedgerEvents.V1_1_0;
 import static dev.pushdeploy.handler.RequestLedgerEvents.invoke;
@@ -222,6 +223,7 @@ class PrepareHandlerIT {
                 new EcsTaskDefinitions(world.emulator.client(EcsClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 new DynamoLedger(world.emulator.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder))), World.TABLE),
                 new CloudWatchAlarmStates(() -> world.emulator.client(CloudWatchClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
+                new SsmSlotParameters(() -> world.emulator.client(SsmClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder)))),
                 Clock.systemUTC());
         String before = snapshot();
 
@@ -245,7 +247,7 @@ class PrepareHandlerIT {
         }
 
         assertEquals(5, proceeded, "push, manual deploy ×2, rollback to web:1, rotate; 'previous' is refused: no history names a revision live before");
-        Set<String> reads = Set.of("Sfn:DescribeExecution", "Ssm:GetParameter", "Ecr:DescribeRepositories", "Ecr:DescribeImages", "Ecs:DescribeServices",
+        Set<String> reads = Set.of("Sfn:DescribeExecution", "Ssm:GetParameter", "Ssm:GetParameters", "Ecr:DescribeRepositories", "Ecr:DescribeImages", "Ecs:DescribeServices",
                 "Ecs:DescribeTaskDefinition", "Ecs:ListTaskDefinitions", "DynamoDb:GetItem", "DynamoDb:Query");
         Set<String> made = new TreeSet<>(recorder.calls);
         assertTrue(reads.containsAll(made), "only reads, but made " + made);

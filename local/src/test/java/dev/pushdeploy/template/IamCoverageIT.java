@@ -284,6 +284,37 @@ class IamCoverageIT {
     }
 
     /**
+     * A manual rollback's Prepare asks Parameter Store whether the slot parameters its revision reads still exist
+     * (GetParameters, nothing decrypted), within its role: the service live on a second release, back to the first.
+     */
+    @Test
+    void aRollbacksSlotParameterCheckIsWithinPreparesRole(Emulator emulator) throws Exception {
+        emulator = front(emulator);
+        World world = World.create(emulator);
+        Deployment stack = stackFor(world, "PrepareFunction");
+        Map<String, String> environment = environment(stack, "PrepareFunction", emulator);
+        String first = register(world, world.pushImage("v1.0.1"), "a");
+        String second = register(world, world.pushImage("v1.1.0"), "b");
+        world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(second));
+
+        List<Call> calls = FunctionEnvironment.with(environment, () -> {
+            String arn = world.startExecution("rollback-web", "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\""
+                    + first + "\"}");
+            String input = Json.object().put("executionArn", arn).put("executionName", "rollback-web")
+                    .put("startTime", world.sfn.describeExecution(r -> r.executionArn(arn)).startDate().toString()).toString();
+            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, "PrepareFunction"))
+                    .getConstructor().newInstance();
+            return RecordingInterceptor.record(() -> handler.handleRequest(
+                    new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+        });
+
+        Checked checked = Checked.against(stack, roleOf(stack, "PrepareFunction"), calls);
+        assertTrue(checked.exercised().contains("ssm:GetParameters on arn:aws:ssm:" + Emulator.REGION + ":" + Emulator.ACCOUNT + ":parameter"
+                + World.SIGNING_KEY_PARAMETER + "/a"), "asked about the first release's slot: " + checked.exercised());
+        assertTrue(checked.denied().isEmpty(), "PrepareFunction's role lacks:\n" + String.join("\n", checked.denied()));
+    }
+
+    /**
      * The wait for the scan: ScanGate invoked by WaitForScan (its sample with a task token), the scan complete, stores
      * the token, answers its own wait and removes the watch, all under the gate's role.
      */

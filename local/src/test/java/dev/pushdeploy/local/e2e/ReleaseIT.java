@@ -24,7 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import java.util.Map;
+import java.time.Duration;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +42,6 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
@@ -174,16 +177,33 @@ class ReleaseIT {
     }
 
     /**
-     * web's secret slot parameters of its revision before the release were deleted by hand: the release's rollback of web
-     * starts, its tasks cannot start (ECS cannot read the parameters) and it goes back to the release's revision, healthy.
-     * The release ends FAILED with web LIVE, its rollback ROLLED_BACK; web's record says the undo failed and still names
-     * the revision it runs as verified.
+     * web's secret slot parameters of its revision before the release are deleted by hand once the release's rollback of web
+     * was prepared (its Lock step held; deleted before, the rollback is REJECTED): the rollback starts, its tasks cannot
+     * start (ECS cannot read the parameters) and it goes back to the release's revision, healthy. The release ends FAILED
+     * with web LIVE, its rollback ROLLED_BACK; web's record says the undo failed and still names the revision it runs as
+     * verified.
      */
     @Test
     void whenTheWayBackOfTheFirstCannotStartTheReleaseFailsWithItLeftLive() {
         SsmClient ssm = runtime.clients().build(SsmClient.builder());
-        secrets(web.initialTaskDefinition(), web).values().forEach(parameter -> ssm.deleteParameter(r -> r.name(parameter)));
+        Map<String, String> slots = secrets(web.initialTaskDefinition(), web);
+        LambdaRuntime.Hold undoLock = runtime.lambdas().hold("LockFunction", runtime.lambdas().invocations("LockFunction") + 3);
+        CompletableFuture<Boolean> deleted = CompletableFuture.supplyAsync(() -> {
+            try {
+                boolean arrived = undoLock.awaitArrival(Duration.ofMinutes(3));
+                if (arrived) {
+                    slots.values().forEach(parameter -> ssm.deleteParameter(r -> r.name(parameter)));
+                }
+                return arrived;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                undoLock.release();
+            }
+        });
         JsonNode d = releaseWithApiCrashLooping("shop-11");
+        assertTrue(deleted.join(), "the rollback of web (the third Lock) was held and its slots deleted");
         assertEquals("FAILED", d.path("error").asText(), d.toString());
         JsonNode webResult = result(Json.tree(d.path("cause").asText()), web);
         assertEquals(List.of("SUCCEEDED", "ROLLED_BACK", "LIVE"), List.of(webResult.path("deployment").asText(),

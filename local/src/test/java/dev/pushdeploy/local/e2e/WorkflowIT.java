@@ -15,6 +15,7 @@ import dev.pushdeploy.local.ecs.DeploymentStart;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.ecs.Throttling;
 import dev.pushdeploy.local.lambda.Fault;
+import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.local.aws.Clients;
 import dev.pushdeploy.local.daemon.LocalDaemon;
@@ -23,6 +24,7 @@ import dev.pushdeploy.ops.CloudFormation;
 import dev.pushdeploy.ops.Connection;
 import dev.pushdeploy.ops.Operator;
 import dev.pushdeploy.ops.Reports;
+import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.services.ecr.model.TargetStorageClass;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -35,6 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The real ASL in moto, the template's functions in process, ECS simulated: whole runs and the state they leave. */
 class WorkflowIT {
+    static final String ROLLBACK_PREVIOUS = "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}";
+
     Workflow workflow;
     boolean stackCreated;
 
@@ -208,18 +212,44 @@ class WorkflowIT {
     }
 
     /**
-     * An operator deleted the secret-slot parameter the previous revision reads: a rollback to it starts, its tasks fail to
-     * start (ECS's "ResourceInitializationError: … invalid ssm parameters: <name>"), the verdict takes the first stopped
-     * task as proof, and the run goes back onto the live revision: ROLLED_BACK, naming the parameter.
+     * An operator deleted the secret-slot parameter the previous revision reads: a rollback to it is refused before
+     * anything changes, naming the parameter (ECS would stop every task of it unable to pull its secrets).
      */
     @Test
-    void aRollbackToARevisionWhoseSecretParameterWasDeletedGoesBackAtItsFirstStoppedTask() {
+    void aRollbackToARevisionWhoseSecretParameterWasDeletedIsRejectedBeforeAnyChange() {
         TwoReleases releases = twoReleases();
         String slot = workflow.secretParameter(releases.previous(), "APP_SIGNING_KEY");
         assertNotEquals(slot, workflow.secretParameter(releases.live(), "APP_SIGNING_KEY"), "the two releases read two slots");
         workflow.ssm().deleteParameter(r -> r.name(slot));
+        int starts = workflow.runtime.simulator().deploymentStarts().size();
 
-        RunResult back = workflow.run("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}", Scenario.HEALTHY);
+        RunResult back = workflow.run(ROLLBACK_PREVIOUS, Scenario.HEALTHY);
+
+        assertEquals("REJECTED", back.outcome(), back.reason());
+        assertEquals("to: " + Revisions.shortName(releases.previous()) + " reads its secrets from " + slot + ", which Parameter Store"
+                + " no longer holds (deleted): no task of " + Revisions.shortName(releases.previous()) + " could start; roll back to"
+                + " another revision, or deploy an image", back.reason());
+        assertEquals(starts, workflow.runtime.simulator().deploymentStarts().size(), "no deployment started");
+        assertEquals(releases.live(), workflow.liveTaskDefinition());
+        assertFalse(workflow.lockHeld(), "lock free");
+    }
+
+    /**
+     * Deleted once the rollback was prepared: it starts, its tasks fail to start (ECS's "ResourceInitializationError: …
+     * invalid ssm parameters: <name>"), the verdict takes the first stopped task as proof, and the run goes back onto
+     * the live revision: ROLLED_BACK, naming the parameter.
+     */
+    @Test
+    void aRollbackWhoseSecretParameterIsDeletedAfterItWasPreparedGoesBackAtItsFirstStoppedTask() throws Exception {
+        TwoReleases releases = twoReleases();
+        String slot = workflow.secretParameter(releases.previous(), "APP_SIGNING_KEY");
+        LambdaRuntime.Hold lock = workflow.runtime.lambdas().hold("LockFunction", workflow.runtime.lambdas().invocations("LockFunction") + 1);
+        LocalRuntime.Run run = workflow.start(ROLLBACK_PREVIOUS, Scenario.HEALTHY, "back");
+        assertTrue(lock.awaitArrival(Duration.ofMinutes(2)), "prepared; its Lock step is held");
+        workflow.ssm().deleteParameter(r -> r.name(slot));
+        lock.release();
+
+        RunResult back = run.await();
 
         assertEquals("ROLLED_BACK", back.outcome(), back.reason());
         assertTrue(back.reason().contains("secret or parameter not found") && back.reason().contains("invalid ssm parameters: " + slot),
