@@ -10,7 +10,8 @@ import java.util.Map;
  * @param requestId              the execution name: stable across retries, stamped on what we create
  * @param source                 "ecr" for push events, "manual" for direct executions
  * @param image                  {@code <repositoryUri>@sha256:<hex>}; never a tag
- * @param pushedAt               epoch millis the image was pushed (or tagged by the push that started the run, if later); the newest push wins the lock queue
+ * @param pushedAt               epoch millis the image was pushed (or tagged by the push that started the run, if later);
+ *                               the newest push wins the lock queue
  * @param previousTaskDefinition the live revision when the request was prepared: the rollback target
  * @param previousImage          the target container's image in that revision
  * @param targetTaskDefinition   for ROLLBACK: the revision to return to
