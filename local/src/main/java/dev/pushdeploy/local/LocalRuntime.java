@@ -564,9 +564,12 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** An ECR push event for an image or, with {@code index}, a multi-platform image's OCI index. */
     public static ObjectNode ecrPushEvent(String repository, String tag, String digest, boolean index) {
+        return ecrPushEvent(repository, tag, digest, index, java.time.Instant.now());
+    }
+
+    private static ObjectNode ecrPushEvent(String repository, String tag, String digest, boolean index, java.time.Instant at) {
         return EcrEvents.push(PipelineTemplate.ACCOUNT, PipelineTemplate.REGION, repository, tag, digest,
-                index ? ImageIndexes.OCI_INDEX : ImageIndexes.DOCKER_MANIFEST, index ? ImageIndexes.OCI_INDEX : DOCKER_IMAGE_CONFIG,
-                java.time.Instant.now());
+                index ? ImageIndexes.OCI_INDEX : ImageIndexes.DOCKER_MANIFEST, index ? ImageIndexes.OCI_INDEX : DOCKER_IMAGE_CONFIG, at);
     }
 
     /**
@@ -576,9 +579,7 @@ public final class LocalRuntime implements AutoCloseable {
      * event's time.)
      */
     public ObjectNode pushEvent(String repository, String tag, String digest, boolean index) {
-        return EcrEvents.push(PipelineTemplate.ACCOUNT, PipelineTemplate.REGION, repository, tag, digest,
-                index ? ImageIndexes.OCI_INDEX : ImageIndexes.DOCKER_MANIFEST, index ? ImageIndexes.OCI_INDEX : DOCKER_IMAGE_CONFIG,
-                clock.instant());
+        return ecrPushEvent(repository, tag, digest, index, clock.instant());
     }
 
     /**

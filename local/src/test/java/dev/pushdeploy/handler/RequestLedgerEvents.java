@@ -27,7 +27,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * (which {@link Env} and the SDK read): the emulator endpoint, region, dummy credentials, and the
  * template's variables pointing at World's resources.
  */
-final class RequestLedgerEvents {
+public final class RequestLedgerEvents {
     static final String RELEASE_PARAMETER_PREFIX = World.RELEASE_PARAMETER_PREFIX;
     static final String EVENT_BUS = "pushdeploy-outcomes";
     /** Digest of World's image v1.1.0 (moto derives digests from the manifest), as written in the events. */
@@ -65,7 +65,7 @@ final class RequestLedgerEvents {
     }
 
     /** An execution started with {@code input}, as the state machine passes it to Prepare. */
-    static String execution(World world, String input, String executionName) {
+    public static String execution(World world, String input, String executionName) {
         String arn = world.startExecution(executionName, input);
         var description = world.sfn.describeExecution(r -> r.executionArn(arn));
         return Json.object().put("executionArn", arn).put("executionName", executionName)

@@ -20,6 +20,7 @@ import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.local.bootstrap.Bootstrap;
+import dev.pushdeploy.handler.RequestLedgerEvents;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.rollout.Watch;
 import dev.pushdeploy.template.Permissions.Permission;
@@ -298,10 +299,8 @@ class IamCoverageIT {
         world.ecs.updateService(r -> r.cluster(World.CLUSTER).service(World.SERVICE).taskDefinition(second));
 
         List<Call> calls = FunctionEnvironment.with(environment, () -> {
-            String arn = world.startExecution("rollback-web", "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\""
-                    + first + "\"}");
-            String input = Json.object().put("executionArn", arn).put("executionName", "rollback-web")
-                    .put("startTime", world.sfn.describeExecution(r -> r.executionArn(arn)).startDate().toString()).toString();
+            String input = RequestLedgerEvents.execution(world, "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\""
+                    + first + "\"}", "rollback-web");
             RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, "PrepareFunction"))
                     .getConstructor().newInstance();
             return RecordingInterceptor.record(() -> handler.handleRequest(

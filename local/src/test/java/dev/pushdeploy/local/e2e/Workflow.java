@@ -1,5 +1,6 @@
 package dev.pushdeploy.local.e2e;
 
+import dev.pushdeploy.adapter.aws.EcrKeptImages;
 import dev.pushdeploy.ops.History;
 import dev.pushdeploy.ops.StepFunctions;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -60,15 +61,15 @@ final class Workflow {
     }
 
     /**
-     * Tags an image already in the repository with {@code tag} (BatchGetImage, then PutImage of its manifest, as ECR's guide
-     * retags) and returns the push event ECR reports for it, at the simulated now: ECR keeps the image's first push time.
+     * Tags an image already in the repository with {@code tag} (as the pipeline's keep tags are put: ECR's guide's retag) and
+     * returns the push event ECR reports for it, at the simulated now: ECR keeps the image's first push time.
      */
     String retagEvent(String digest, String tag) {
         String repository = web.target().repository();
         EcrClient ecr = runtime.clients().build(EcrClient.builder());
-        String manifest = ecr.batchGetImage(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
-                .images().get(0).imageManifest();
-        ecr.putImage(r -> r.repositoryName(repository).imageManifest(manifest).imageTag(tag));
+        if (!new EcrKeptImages(() -> ecr).keep(repository, digest, tag)) {
+            throw new IllegalStateException(digest + " is not an image of " + repository);
+        }
         return runtime.pushEvent(repository, tag, digest, false).toString();
     }
 

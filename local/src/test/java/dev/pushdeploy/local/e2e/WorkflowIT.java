@@ -177,7 +177,7 @@ class WorkflowIT {
         workflow.expireImage(workflow.digestOf("v1.1.0"));
         int starts = workflow.runtime.simulator().deploymentStarts().size();
 
-        RunResult back = workflow.run("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}", Scenario.HEALTHY);
+        RunResult back = workflow.run(ROLLBACK_PREVIOUS, Scenario.HEALTHY);
 
         assertRejectedForTheGoneImage(back, releases.previousImage(), releases.live(), starts);
         assertTrue(back.reason().contains(dev.pushdeploy.model.Revisions.shortName(releases.previous())), back.reason());
@@ -193,9 +193,8 @@ class WorkflowIT {
         String digest = workflow.digestOf("v1.1.0");
         workflow.storageClass(digest, TargetStorageClass.ARCHIVE);
         int starts = workflow.runtime.simulator().deploymentStarts().size();
-        String rollback = "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"previous\"}";
 
-        RunResult refused = workflow.run(rollback, Scenario.HEALTHY);
+        RunResult refused = workflow.run(ROLLBACK_PREVIOUS, Scenario.HEALTHY);
 
         assertEquals("REJECTED", refused.outcome(), refused.reason());
         assertTrue(refused.reason().contains(releases.previousImage() + ", which ECR has archived (ARCHIVED"), refused.reason());
@@ -204,7 +203,7 @@ class WorkflowIT {
         assertEquals(releases.live(), workflow.liveTaskDefinition());
 
         workflow.storageClass(digest, TargetStorageClass.STANDARD);
-        RunResult back = workflow.run(rollback, Scenario.HEALTHY);
+        RunResult back = workflow.run(ROLLBACK_PREVIOUS, Scenario.HEALTHY);
 
         assertEquals("SUCCEEDED", back.outcome(), back.reason());
         assertEquals(releases.previous(), workflow.liveTaskDefinition());
