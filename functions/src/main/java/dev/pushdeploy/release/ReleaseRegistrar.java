@@ -18,6 +18,11 @@ import java.util.Optional;
  * revisions (those newer than the live one) for one tagged with the request id, and returns
  * that one ({@code created=false}) if an earlier attempt already registered it. The target container is the
  * request's, as Prepare took it from the configuration: a run keeps the configuration it started with.
+ *
+ * <p>A live revision that is not ACTIVE (deregistered; or deleted, which ECS describes, DELETE_IN_PROGRESS, only until
+ * no service or task uses it) is the way back all the same, and ECS moves no service to it: an ACTIVE copy of it
+ * is registered first ({@link RevisionChange#copyOf}; once, a retry finds it among the newest), which a rollback takes
+ * when ECS refuses the original, and finds after ECS deleted it.
  */
 public final class ReleaseRegistrar {
     /** How many of the family's newest revisions are searched for an earlier attempt's. */
@@ -38,6 +43,7 @@ public final class ReleaseRegistrar {
                 .limit(LOOKBACK)
                 .filter(arn -> Revisions.revision(arn) > live.revision())
                 .toList();
+        boolean copied = false;
         for (String arn : newer) {
             Optional<TaskDefinition> candidate = taskDefinitions.find(arn);
             if (candidate.isPresent() && requestTag.equals(candidate.get().tags().get(ReleaseDerivation.TAG_REQUEST_ID))) {
@@ -45,6 +51,11 @@ public final class ReleaseRegistrar {
                 log.info("task definition already registered for this request", "taskDefinition", arn, "image", image);
                 return new Release(arn, live.family(), candidate.get().revision(), image, false);
             }
+            copied |= candidate.isPresent() && Revisions.same(candidate.get().tags().get(RevisionChange.TAG_COPY_OF), live.arn());
+        }
+        if (!live.active() && !copied) {
+            TaskDefinition copy = taskDefinitions.register(RevisionChange.copyOf(live));
+            log.warn("the live revision is not ACTIVE: a copy of it is kept as the way back", "live", live.arn(), "copy", copy.arn());
         }
         List<SecretSlot> slots = secrets == null ? List.of() : secrets.secrets();
         RevisionChange change = ReleaseDerivation.derive(live, request, slots, container);

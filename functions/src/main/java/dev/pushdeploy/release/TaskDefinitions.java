@@ -1,6 +1,7 @@
 package dev.pushdeploy.release;
 
 import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.TaskDefinition;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,28 @@ public interface TaskDefinitions {
     /** A revision that has to exist (the live one a request starts from): an AWS failure when it does not. */
     default TaskDefinition require(String reference) {
         return find(reference).orElseThrow(() -> new AwsFailureException("task definition " + reference + " does not exist", null));
+    }
+
+    /**
+     * An ACTIVE copy of {@code revision} (tagged {@link RevisionChange#TAG_COPY_OF} with it) among the revisions of its family
+     * registered after it: read by number from the family's newest ACTIVE one down, at most {@code lookback} of them
+     * (DescribeTaskDefinition alone: no listing). Found also once the revision itself is no longer described.
+     */
+    default Optional<TaskDefinition> keptCopy(String revision, int lookback) {
+        String family = Revisions.family(revision);
+        Optional<TaskDefinition> newest = find(family);
+        if (newest.isEmpty()) {
+            return Optional.empty();
+        }
+        int oldest = Math.max(Revisions.revision(revision) + 1, newest.get().revision() - lookback + 1);
+        for (int number = newest.get().revision(); number >= oldest; number--) {
+            Optional<TaskDefinition> candidate = number == newest.get().revision() ? newest : find(family + ":" + number);
+            if (candidate.isPresent() && candidate.get().active()
+                    && Revisions.same(candidate.get().tags().get(RevisionChange.TAG_COPY_OF), revision)) {
+                return candidate;
+            }
+        }
+        return Optional.empty();
     }
 
     /** ARNs of the ACTIVE revisions of exactly {@code family} (not of longer families it prefixes), newest first. */

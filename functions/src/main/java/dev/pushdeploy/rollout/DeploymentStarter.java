@@ -42,7 +42,8 @@ import java.util.Optional;
  * <p>A starter built with the task definitions also moves a service to a revision that was deregistered (the live
  * one a rollback goes back to, one an operator names): ECS refuses UpdateService to an INACTIVE revision, so the same
  * definition is registered again ({@link RevisionChange#copyOf}) and the service moved to that copy; the rollout names
- * both. A service found on such a copy of the revision is there already.
+ * both. A service found on such a copy of the revision is there already. A revision ECS deleted (DeleteTaskDefinitions)
+ * is no longer described: its way back is the copy RegisterTaskDefinition kept while the revision was live.
  */
 public final class DeploymentStarter {
     /** Whether a request still holds its service's lock. */
@@ -50,6 +51,9 @@ public final class DeploymentStarter {
     public interface Ownership {
         boolean holds(DeployRequest request);
     }
+
+    /** How many of a family's newest revisions are read for a copy registered before. */
+    static final int COPY_LOOKBACK = 5;
 
     private final EcsServices ecs;
     private final Ownership ownership;
@@ -164,18 +168,20 @@ public final class DeploymentStarter {
     }
 
     /**
-     * An ACTIVE copy of {@code revision} when it is INACTIVE (and this starter has the task definitions); else empty. A copy an
-     * earlier attempt registered (its move then failed, and the step is retried) is the family's newest revision and is taken
-     * again instead of registering another.
+     * An ACTIVE copy of {@code revision} when it is not ACTIVE (deregistered, or deleted) and this starter has the task
+     * definitions; else empty. A copy registered before is taken again: RegisterTaskDefinition's of a live revision that was
+     * not ACTIVE (the one way back once ECS deleted the original), or an earlier attempt's (its move failed and the step
+     * is retried). Otherwise one is registered now, while ECS still describes the original.
      */
     private Optional<TaskDefinition> copyIfInactive(String revision) {
         if (revisions == null) {
             return Optional.empty();
         }
-        return revisions.find(revision).filter(td -> !td.active())
-                .map(td -> revisions.find(td.family())
-                        .filter(newest -> newest.active() && Revisions.same(newest.tags().get(RevisionChange.TAG_COPY_OF), td.arn()))
-                        .orElseGet(() -> revisions.register(RevisionChange.copyOf(td))));
+        Optional<TaskDefinition> original = revisions.find(revision);
+        if (original.isPresent() && original.get().active()) {
+            return Optional.empty();
+        }
+        return revisions.keptCopy(revision, COPY_LOOKBACK).or(() -> original.map(td -> revisions.register(RevisionChange.copyOf(td))));
     }
 
     /**

@@ -27,6 +27,8 @@ import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.release.RevisionChange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RollbackHandlerTest {
     private static final CheckResult FAILED = new CheckResult(Verdict.FAILED,
@@ -91,6 +93,44 @@ class RollbackHandlerTest {
         assertEquals(REV1_ARN, retry.copyOf());
         assertEquals(1, revisions.registrations.size(), "and registers no second copy");
         assertEquals(2, ecs.updates);
+    }
+
+    /**
+     * The revision live before the request was deleted (DeleteTaskDefinitions) and ECS let go of it once the rollout
+     * drained its tasks: it is no longer described, so the way back is the copy RegisterTaskDefinition kept while it was
+     * live. Without that copy the rollback fails with ECS's refusal, registering nothing it could not describe.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aDeletedRevisionGoesBackToTheCopyKeptWhileItWasLive(boolean kept) {
+        FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
+        InMemoryTaskDefinitions revisions = twoRevisions(ecs);
+        ecs.inactive = arn -> revisions.find(arn).map(td -> !td.active()).orElse(true);
+        revisions.deregister(REV1_ARN);
+        if (kept) {
+            revisions.register(RevisionChange.copyOf(revisions.find(REV1_ARN).orElseThrow()));
+            revisions.add("web", "app", "web@sha256:" + "4".repeat(64), Map.of());
+        }
+        Rollout rollout = started(ecs);
+        revisions.forget(REV1_ARN);
+        int registered = revisions.registrations.size();
+
+        if (!kept) {
+            AwsFailureException e = assertThrows(AwsFailureException.class, () -> rollback(ecs, new FakeServiceDeployments(), revisions,
+                    RolloutFixtures.request(REV1_ARN, 600), rollout, RolloutFixtures.lines()));
+            assertTrue(e.getMessage().contains("TaskDefinition is inactive"), e.getMessage());
+            assertEquals(REV2_ARN, ecs.taskDefinition());
+            assertEquals(registered, revisions.registrations.size());
+            return;
+        }
+        Rollout back = rollback(ecs, new FakeServiceDeployments(), revisions, RolloutFixtures.request(REV1_ARN, 600), rollout,
+                RolloutFixtures.lines());
+
+        String copy = InMemoryTaskDefinitions.arn("web", 3);
+        assertEquals(copy, ecs.taskDefinition());
+        assertEquals(copy, back.taskDefinition());
+        assertEquals(REV1_ARN, back.copyOf());
+        assertEquals(registered, revisions.registrations.size(), "no copy registered now");
     }
 
     /** Any other refusal is the rollback's failure, as before: nothing is registered. */

@@ -14,4 +14,9 @@ class InMemoryTaskDefinitionsTest extends TaskDefinitionsContract {
     protected String seed(String family, String container, String image, Map<String, String> secrets) {
         return fake.add(family, container, image, secrets);
     }
+
+    @Override
+    protected void delete(String arn) {
+        fake.forget(arn);
+    }
 }

@@ -5,6 +5,7 @@ import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.TaskDefinition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,6 +135,52 @@ class ReleaseRegistrarTest {
                 () -> registrar.register(Requests.deploy("req-1", InMemoryTaskDefinitions.arn("web", 3)), SLOT_B, log));
         assertEquals("task definition " + InMemoryTaskDefinitions.arn("web", 3) + " does not exist", e.getMessage());
         assertTrue(ecs.registrations.isEmpty());
+    }
+
+    /**
+     * A live revision an operator deregistered (or deleted: ECS describes it only while the service uses it) is still the
+     * way back, and ECS moves no service to it: a copy of it is registered first, once, however often the step runs.
+     */
+    @Test
+    void aLiveRevisionThatIsNotActiveIsCopiedFirstAsTheWayBack() {
+        ecs.deregister(LIVE);
+
+        Release release = registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+        Release retried = registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+
+        String copy = InMemoryTaskDefinitions.arn("web", 8);
+        assertEquals(InMemoryTaskDefinitions.arn("web", 9), release.taskDefinition());
+        assertEquals(release.taskDefinition(), retried.taskDefinition());
+        assertFalse(retried.created());
+        assertEquals(2, ecs.registrations.size(), "the copy and the release, once each");
+        TaskDefinition kept = ecs.find(copy).orElseThrow();
+        assertTrue(kept.active());
+        assertEquals(live(7).containers(), kept.containers(), "the live image and slots");
+        assertEquals(LIVE, kept.tags().get(RevisionChange.TAG_COPY_OF));
+        assertEquals(kept, ecs.keptCopy(LIVE, 5).orElseThrow(), "found by the copy-of tag");
+        ecs.forget(LIVE);
+        assertEquals(kept, ecs.keptCopy(LIVE, 5).orElseThrow(), "and once ECS no longer describes the original");
+        assertTrue(logLines.stream().anyMatch(l -> l.contains("a copy of it is kept as the way back") && l.contains(copy)),
+                logLines.toString());
+    }
+
+    /** A copy an earlier attempt registered before it failed is taken, not registered again. */
+    @Test
+    void aCopyAnEarlierAttemptRegisteredIsNotRegisteredAgain() {
+        ecs.deregister(LIVE);
+        ecs.register(RevisionChange.copyOf(ecs.find(LIVE).orElseThrow()));
+
+        Release release = registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+
+        assertEquals(InMemoryTaskDefinitions.arn("web", 9), release.taskDefinition());
+        assertEquals(2, ecs.registrations.size());
+    }
+
+    @Test
+    void anActiveLiveRevisionIsNotCopied() {
+        registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+
+        assertEquals(List.of(), ecs.registrations.stream().filter(c -> c.tags().containsKey(RevisionChange.TAG_COPY_OF)).toList());
     }
 
     static TaskDefinition.Container renamed(TaskDefinition.Container container, String name) {

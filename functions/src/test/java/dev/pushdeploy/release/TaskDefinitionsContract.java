@@ -26,6 +26,9 @@ public abstract class TaskDefinitionsContract {
     /** Registers the next revision of {@code family} (one essential container, no tags) outside the port; its ARN. */
     protected abstract String seed(String family, String container, String image, Map<String, String> secrets);
 
+    /** Deletes a deregistered revision outside the port, as ECS does once nothing uses it: no longer described. */
+    protected abstract void delete(String arn);
+
     @Test
     void findsARevisionByArnAndByFamilyRevision() {
         String arn = seed("web", "app", IMAGE, Map.of("APP_SIGNING_KEY", "/k/a"));
@@ -108,5 +111,30 @@ public abstract class TaskDefinitionsContract {
         seed("web", "app", IMAGE, Map.of());
 
         assertThrows(AwsFailureException.class, () -> subject().deregister(InMemoryTaskDefinitions.arn("web", 99)));
+    }
+
+    /**
+     * A copy of a revision is found by its copy-of tag among the family's newer revisions, read by number, also once the
+     * original was deleted; a copy of another revision, or one beyond the lookback, is not.
+     */
+    @Test
+    void aKeptCopyIsFoundByItsTagAlsoOnceTheOriginalIsDeleted() {
+        String web1 = seed("web", "app", IMAGE, Map.of("APP_SIGNING_KEY", "/k/a"));
+        String web2 = seed("web", "app", NEW_IMAGE, Map.of());
+        subject().deregister(web1);
+        subject().deregister(web2);
+        TaskDefinition copyOfWeb2 = subject().register(RevisionChange.copyOf(subject().find(web2).orElseThrow()));
+        TaskDefinition copy = subject().register(RevisionChange.copyOf(subject().find(web1).orElseThrow()));
+        seed("web", "app", NEW_IMAGE, Map.of());
+        seed("web", "app", NEW_IMAGE, Map.of());
+
+        assertEquals(copy.arn(), subject().keptCopy(web1, 5).orElseThrow().arn());
+        assertEquals(copyOfWeb2.arn(), subject().keptCopy(web2, 5).orElseThrow().arn());
+        assertTrue(subject().keptCopy(web1, 2).isEmpty(), "the two newest are no copies");
+        delete(web1);
+        assertTrue(subject().find(web1).isEmpty());
+        assertEquals(copy.arn(), subject().keptCopy(web1, 5).orElseThrow().arn());
+        subject().deregister(copy.arn());
+        assertTrue(subject().keptCopy(web1, 5).isEmpty(), "a deregistered copy is no way back");
     }
 }

@@ -764,14 +764,17 @@ public final class LocalRuntime implements AutoCloseable {
                 writes, seconds, description.path("executionArn").asText(), history, secrets, History.rollout(history).orElse(null));
     }
 
-    /** Secret name → the slot a revision's container references, for the target's managed secrets. */
+    /**
+     * Secret name → the slot a revision's container references, for the target's managed secrets; none for a revision ECS
+     * no longer describes (deleted).
+     */
     private Map<String, String> slots(Target target, String taskDefinition) {
         Map<String, String> slots = new HashMap<>();
         if (taskDefinition == null) {
             return slots;
         }
-        Map<String, String> secrets = new EcsTaskDefinitions(internal.build(EcsClient.builder())).require(taskDefinition)
-                .container(target.container()).map(TaskDefinition.Container::secrets).orElse(Map.of());
+        Map<String, String> secrets = new EcsTaskDefinitions(internal.build(EcsClient.builder())).find(taskDefinition)
+                .flatMap(td -> td.container(target.container())).map(TaskDefinition.Container::secrets).orElse(Map.of());
         for (SecretSpec spec : target.secrets()) {
             Slots.live(spec, secrets).ifPresent(slot -> slots.put(spec.name(), slot));
         }

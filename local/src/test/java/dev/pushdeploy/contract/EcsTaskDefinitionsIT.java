@@ -39,4 +39,10 @@ class EcsTaskDefinitionsIT extends TaskDefinitionsContract {
                                         .map(s -> Secret.builder().name(s.getKey()).valueFrom(s.getValue()).build()).toList())))
                 .taskDefinition().taskDefinitionArn();
     }
+
+    /** moto deletes at once, as ECS does a revision nothing uses. */
+    @Override
+    protected void delete(String arn) {
+        ecs.deleteTaskDefinitions(r -> r.taskDefinitions(arn));
+    }
 }

@@ -246,10 +246,11 @@ class IamCoverageIT {
      * The way back to a revision deregistered since it was live: Rollback (its sample, the service on the request's
      * revision) and the reconciler (a run stopped in CheckDeployment, RollBackStoppedRuns on) register it again, tagged,
      * passing the roles it names, within their roles; so does StartDeployment for a revision deregistered before its
-     * move (a manual rollback to a pruned revision; here its sample's own revision).
+     * move (a manual rollback to a pruned revision; here its sample's own revision), and RegisterTaskDefinition, which
+     * copies a live revision that is not ACTIVE before it registers the release.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"RollbackFunction", "ReconcileFunction", "StartDeploymentFunction"})
+    @ValueSource(strings = {"RollbackFunction", "ReconcileFunction", "StartDeploymentFunction", "RegisterTaskDefinitionFunction"})
     void theWayBackToADeregisteredRevisionIsWithinTheRole(String function, Emulator emulator) throws Exception {
         emulator = front(emulator);
         World world = World.create(emulator);
@@ -259,8 +260,10 @@ class IamCoverageIT {
         String rollbackEvent = Files.readString(Repo.events(Repo.EVENTS.get("RollbackFunction")));
         String previous = Json.tree(rollbackEvent).path("request").path("previousTaskDefinition").asText();
         String sample = Files.readString(Repo.events(Repo.EVENTS.get(function)));
-        boolean forward = function.equals("StartDeploymentFunction");
-        String deregistered = forward ? Json.tree(sample).path("release").path("taskDefinition").asText() : previous;
+        boolean register = function.equals("RegisterTaskDefinitionFunction");
+        boolean forward = register || function.equals("StartDeploymentFunction");
+        String deregistered = register ? Json.tree(sample).path("request").path("previousTaskDefinition").asText()
+                : forward ? Json.tree(sample).path("release").path("taskDefinition").asText() : previous;
 
         List<Call> calls = FunctionEnvironment.with(environment, () -> {
             String event = forward ? prepare(function, world, sample) : prepare("RollbackFunction", world, rollbackEvent);
@@ -281,6 +284,8 @@ class IamCoverageIT {
         checked.exercised().forEach(permission -> actions.add(permission.split(" ")[0]));
         assertTrue(actions.containsAll(Set.of("ecs:RegisterTaskDefinition", "ecs:TagResource", "iam:PassRole")),
                 function + " registered no copy: " + actions);
+        assertEquals(register ? 2 : 1, calls.stream().filter(c -> c.operation().equals("RegisterTaskDefinition")).count(),
+                register ? "the copy of the live revision, then the release" : "the copy");
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
     }
 

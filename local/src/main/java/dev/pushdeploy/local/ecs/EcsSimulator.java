@@ -58,6 +58,8 @@ public final class EcsSimulator implements Route, Agenda {
     private final LocalEndpoint endpoint;
     private final Fleet fleet;
     private final Map<String, TaskDefinition> taskDefinitions = new ConcurrentHashMap<>();
+    /** Revisions deleted while in use, DELETE_IN_PROGRESS until the fleet lets go of them (see {@link #deleteTaskDefinitions}). */
+    private final Set<String> deleting = ConcurrentHashMap.newKeySet();
     private volatile Throttling throttling = Throttling.off();
     private volatile BiPredicate<String, String> archived = (repository, digest) -> false;
     private volatile HookInvoker hooks = (function, payload) -> {
@@ -113,6 +115,7 @@ public final class EcsSimulator implements Route, Agenda {
     @Override
     public void runUntil(long nowMillis) {
         fleet.advance();
+        deleteUnused();
         for (List<HookCall> due = fleet.dueHooks(); !due.isEmpty(); due = fleet.dueHooks()) {
             for (HookCall call : due) {
                 JsonNode answer = null;
@@ -197,7 +200,8 @@ public final class EcsSimulator implements Route, Agenda {
                 case "DescribeServiceDeployments" -> Optional.of(describeServiceDeployments(request));
                 case "StopServiceDeployment" -> Optional.of(stopServiceDeployment(request));
                 case "DescribeServiceRevisions" -> Optional.of(describeServiceRevisions(request));
-                case "DescribeTaskDefinition" -> newestActive(request);
+                case "DescribeTaskDefinition" -> describeTaskDefinition(request);
+                case "DeleteTaskDefinitions" -> Optional.of(deleteTaskDefinitions(request));
                 default -> Optional.empty();
             };
         }
@@ -559,6 +563,73 @@ public final class EcsSimulator implements Route, Agenda {
         return AwsResponse.json(400, AwsResponse.JSON_1_1,
                 Json.object().put("__type", type).put("message", message).toString(),
                 Map.of("x-amzn-RequestId", UUID.randomUUID().toString()));
+    }
+
+    /**
+     * DeleteTaskDefinitions as ECS's API reference describes it: a deregistered revision goes DELETE_IN_PROGRESS, still
+     * described (and refused to UpdateService) while a service's deployment or a task uses it, and is deleted once none
+     * does; one no service uses is deleted at once. moto deletes every one at once, so the simulator holds back those in
+     * use and hands them to moto when the fleet lets go of them (a few seconds of simulated time later at most).
+     */
+    private AwsResponse deleteTaskDefinitions(AwsRequest request) {
+        ObjectNode answer = Json.object();
+        ArrayNode deleted = answer.putArray("taskDefinitions");
+        ArrayNode failures = answer.putArray("failures");
+        List<String> now = new ArrayList<>();
+        adoptAll();
+        for (JsonNode reference : Json.tree(request.bodyText()).path("taskDefinitions")) {
+            AwsResponse moto = endpoint.forward(ecsRequest("DescribeTaskDefinition",
+                    Json.object().put("taskDefinition", reference.asText()).toString()));
+            JsonNode td = moto.status() == 200 ? Json.tree(moto.bodyText()).path("taskDefinition") : null;
+            if (td == null || !"INACTIVE".equals(td.path("status").asText()) || !fleet.uses(td.path("taskDefinitionArn").asText())) {
+                now.add(reference.asText());
+                continue;
+            }
+            deleting.add(td.path("taskDefinitionArn").asText());
+            deleted.add(((ObjectNode) td).put("status", "DELETE_IN_PROGRESS"));
+        }
+        if (!now.isEmpty()) {
+            ObjectNode body = Json.object();
+            now.forEach(body.putArray("taskDefinitions")::add);
+            AwsResponse moto = endpoint.forward(ecsRequest("DeleteTaskDefinitions", body.toString()));
+            if (moto.status() != 200) {
+                return moto;
+            }
+            JsonNode motoAnswer = Json.tree(moto.bodyText());
+            motoAnswer.path("taskDefinitions").forEach(deleted::add);
+            motoAnswer.path("failures").forEach(failures::add);
+        }
+        return ecsAnswer(answer);
+    }
+
+    /** The revisions held back from deletion that no service or task uses any more, deleted (handed to moto). */
+    private void deleteUnused() {
+        for (String arn : List.copyOf(deleting)) {
+            if (!fleet.uses(arn)) {
+                ObjectNode body = Json.object();
+                body.putArray("taskDefinitions").add(arn);
+                endpoint.forward(ecsRequest("DeleteTaskDefinitions", body.toString()));
+                deleting.remove(arn);
+            }
+        }
+    }
+
+    /** DescribeTaskDefinition: a family alone as {@link #newestActive}; a revision held back from deletion DELETE_IN_PROGRESS. */
+    private Optional<AwsResponse> describeTaskDefinition(AwsRequest request) {
+        Optional<AwsResponse> newest = newestActive(request);
+        if (newest.isPresent() || deleting.isEmpty()) {
+            return newest;
+        }
+        AwsResponse moto = endpoint.forward(request);
+        if (moto.status() != 200) {
+            return Optional.of(moto);
+        }
+        ObjectNode answer = (ObjectNode) Json.tree(moto.bodyText());
+        ObjectNode td = (ObjectNode) answer.path("taskDefinition");
+        if (deleting.contains(td.path("taskDefinitionArn").asText())) {
+            td.put("status", "DELETE_IN_PROGRESS");
+        }
+        return Optional.of(jsonAnswer(moto, answer));
     }
 
     /**

@@ -516,6 +516,12 @@ final class Fleet {
         return StopOutcome.NOT_FOUND;
     }
 
+    /** Whether a service's deployment or a task not yet stopped runs the revision (ECS deletes no revision while one does). */
+    synchronized boolean uses(String taskDefinition) {
+        return services.values().stream().anyMatch(s -> s.deployments.stream().anyMatch(d -> d.taskDefinition.equals(taskDefinition))
+                || s.tasks.stream().anyMatch(t -> !t.stopped() && t.deployment.taskDefinition.equals(taskDefinition)));
+    }
+
     synchronized List<DeploymentStart> starts() {
         return List.copyOf(starts);
     }

@@ -3,6 +3,7 @@ package dev.pushdeploy.local.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.ops.Json;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.services.ecr.model.TargetStorageClass;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,21 +104,33 @@ class WorkflowIT {
     }
 
     /**
-     * An operator deregistered the live revision (services go on running a deregistered revision, so clean-up scripts
-     * do), then a deploy failed: ECS refuses to move a service back to an INACTIVE revision, so the way back registers
-     * its definition again and the service ends on that copy, the old image and secrets live, the run ROLLED_BACK.
+     * An operator deregistered the live revision (clean-up scripts deregister all but the newest N, live ones included,
+     * as ECS lets a service go on running one), then a deploy failed: ECS refuses to move a service back to an INACTIVE
+     * revision, so the way back is a copy of its definition and the service ends on it, the old image and secrets live,
+     * the run ROLLED_BACK. Deleted as well (DeleteTaskDefinitions), the revision is described only while the service
+     * uses it: here the rollout completes, its tasks replace the old ones, ECS lets go of the original, and then the
+     * smoke check fails; the copy RegisterTaskDefinition kept while the revision was live is the way back (before, the run
+     * ended ROLLBACK_FAILED on the failing revision).
      */
-    @Test
-    void aDeployWhoseWayBackWasDeregisteredRollsBackOntoACopyOfIt() {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aDeployWhoseWayBackWasDeregisteredRollsBackOntoACopyOfIt(boolean deleted) {
         String initial = workflow.web.initialTaskDefinition();
         String initialImage = workflow.liveImage();
         EcsClient ecs = workflow.runtime.clients().build(EcsClient.builder());
         var before = ecs.describeTaskDefinition(r -> r.taskDefinition(initial)).taskDefinition();
         ecs.deregisterTaskDefinition(r -> r.taskDefinition(initial));
+        if (deleted) {
+            ecs.deleteTaskDefinitions(r -> r.taskDefinitions(initial));
+        }
 
-        RunResult result = workflow.push("v1.1.0", Scenario.CRASH_LOOP);
+        RunResult result = workflow.push("v1.1.0", deleted ? Scenario.BAD_SMOKE : Scenario.CRASH_LOOP);
 
         assertEquals("ROLLED_BACK", result.outcome(), result.reason());
+        if (deleted) {
+            EcsException gone = assertThrows(EcsException.class, () -> ecs.describeTaskDefinition(r -> r.taskDefinition(initial)));
+            assertEquals("ClientException", gone.awsErrorDetails().errorCode(), "ECS deleted the original once the service left it");
+        }
         String copy = workflow.liveTaskDefinition();
         assertNotEquals(initial, copy);
         assertEquals(copy, result.taskDefinition());

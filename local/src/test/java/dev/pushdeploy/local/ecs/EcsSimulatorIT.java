@@ -115,6 +115,51 @@ class EcsSimulatorIT {
                 "a service on a deregistered revision still scales");
     }
 
+    /**
+     * As ECS's API reference of DeleteTaskDefinitions says: a deleted revision a service runs is DELETE_IN_PROGRESS, still
+     * described, until no deployment or task of the service uses it; then it is gone. One nothing uses is gone at once.
+     * moto alone deletes both at once.
+     */
+    @Test
+    void aDeletedRevisionIsDescribedUntilTheServiceNoLongerUsesIt() throws InterruptedException {
+        String live = web.initialTaskDefinition();
+        String unused = registerCopy();
+        String next = registerCopy();
+        for (String arn : List.of(live, unused)) {
+            ecs.deregisterTaskDefinition(r -> r.taskDefinition(arn));
+        }
+
+        var deleted = ecs.deleteTaskDefinitions(r -> r.taskDefinitions(live, unused));
+
+        assertEquals(List.of(), deleted.failures());
+        assertEquals(List.of("DELETE_IN_PROGRESS", "DELETE_IN_PROGRESS"),
+                deleted.taskDefinitions().stream().map(td -> td.statusAsString()).toList());
+        assertEquals("DELETE_IN_PROGRESS", ecs.describeTaskDefinition(r -> r.taskDefinition(live)).taskDefinition().statusAsString());
+        EcsException gone = assertThrows(EcsException.class, () -> ecs.describeTaskDefinition(r -> r.taskDefinition(unused)));
+        assertEquals("ClientException", gone.awsErrorDetails().errorCode());
+
+        ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(next));
+        assertEquals("DELETE_IN_PROGRESS", ecs.describeTaskDefinition(r -> r.taskDefinition(live)).taskDefinition().statusAsString(),
+                "its tasks still run while the deployment replaces them");
+        awaitCompleted();
+        long deadline = System.currentTimeMillis() + 20_000;
+        EcsException describedLast = null;
+        while (describedLast == null && System.currentTimeMillis() < deadline) {
+            try {
+                ecs.describeTaskDefinition(r -> r.taskDefinition(live));
+                Thread.sleep(200);
+            } catch (EcsException e) {
+                describedLast = e;
+            }
+        }
+        assertTrue(describedLast != null, "the revision is deleted once the service no longer uses it");
+        assertEquals("ClientException", describedLast.awsErrorDetails().errorCode());
+        EcsException refused = assertThrows(EcsException.class,
+                () -> ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(live)));
+        assertEquals(400, refused.statusCode());
+        assertEquals(next, ecs.describeServices(r -> r.cluster("pushdeploy").services("web")).services().get(0).taskDefinition());
+    }
+
     /** A family alone names its newest ACTIVE revision, as ECS reads it (moto alone answers the newest, deregistered or not). */
     @Test
     void aFamilyAloneDescribesItsNewestActiveRevision() {
