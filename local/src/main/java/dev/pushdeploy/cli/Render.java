@@ -29,6 +29,16 @@ final class Render {
         };
     }
 
+    /** What the live revision's status in ECS means for its way back, or null when it is ACTIVE (or unknown). */
+    static String revisionWarning(String revisionStatus) {
+        String next = ": ECS moves no service back to it; the next deploy registers a copy of it as its way back";
+        return revisionStatus == null ? null : switch (revisionStatus) {
+            case "INACTIVE" -> "deregistered (INACTIVE)" + next;
+            case "DELETE_IN_PROGRESS" -> "deleted (DELETE_IN_PROGRESS), gone once the service leaves it" + next;
+            default -> null;
+        };
+    }
+
     static void status(Output o, Reports.Status s) {
         o.line(o.paint(s.service(), Output.Colour.BOLD) + "  (stack " + s.stack() + ")");
         Reports.Live live = s.live();
@@ -38,8 +48,10 @@ final class Render {
             o.line(row("live", "no release yet: " + live.revision() + " is the stack's bootstrap revision (" + live.image()
                     + "); the first push of a matching tag is the first release"));
         } else {
+            String revisionWarning = revisionWarning(live.revisionStatus());
             o.line(row("live", live.revision() + (live.release() == null ? "" : "  (release " + live.release() + ")")
-                    + (live.copyOf() == null ? "" : "  " + Revisions.shortName(live.copyOf()) + " registered again: it had been deregistered")));
+                    + (live.copyOf() == null ? "" : "  " + Revisions.shortName(live.copyOf()) + " registered again: it had been deregistered")
+                    + (revisionWarning == null ? "" : "  " + o.paint(revisionWarning, Output.Colour.YELLOW))));
             String warning = imageWarning(live.imageStatus());
             o.line(row("image", (live.tags().isEmpty() ? "untagged" : String.join(", ", live.tags())) + "  " + shortDigest(live.digest())
                     + (warning != null ? "  " + o.paint(warning, Output.Colour.RED)

@@ -250,7 +250,7 @@ public final class Operator {
         String copyOf = revision.tags().stream().filter(t -> t.key().equals(RevisionChange.TAG_COPY_OF)).map(t -> t.value())
                 .findFirst().orElse(null);
         return new Reports.Live(td.taskDefinitionArn(), Revisions.shortName(td.taskDefinitionArn()), image, digest, tags, secrets, release,
-                dev.pushdeploy.model.TaskDefinition.Container.released(image), copyOf, imageStatus, kept);
+                dev.pushdeploy.model.TaskDefinition.Container.released(image), copyOf, imageStatus, kept, td.statusAsString());
     }
 
     private List<String> imageTags(String repository, String digest) {

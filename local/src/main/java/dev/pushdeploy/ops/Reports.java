@@ -30,15 +30,18 @@ public final class Reports {
      *                       lifecycle policy); null when not asked (another registry's image)
      * @param kept           whether the image carries the live revision's keep tag, which the repository's lifecycle policy
      *                       never expires (it is put at the end of a run the revision is live at); null when not asked
+     * @param revisionStatus the revision's status as ECS answers it: ACTIVE; INACTIVE (deregistered) or DELETE_IN_PROGRESS
+     *                       (deleted, gone once the service leaves it), to which ECS moves no service back
      */
     public record Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
-                       List<SecretSlot> secrets, String release, boolean released, String copyOf, String imageStatus, Boolean kept) {
+                       List<SecretSlot> secrets, String release, boolean released, String copyOf, String imageStatus, Boolean kept,
+                       String revisionStatus) {
         public static final String IMAGE_GONE = "NOT_IN_ECR";
 
-        /** A revision that runs a release, its image ACTIVE in ECR and kept. */
+        /** A revision that runs a release, ACTIVE, its image ACTIVE in ECR and kept. */
         public Live(String taskDefinition, String revision, String image, String digest, List<String> tags,
                     List<SecretSlot> secrets, String release) {
-            this(taskDefinition, revision, image, digest, tags, secrets, release, true, null, "ACTIVE", true);
+            this(taskDefinition, revision, image, digest, tags, secrets, release, true, null, "ACTIVE", true, "ACTIVE");
         }
     }
 

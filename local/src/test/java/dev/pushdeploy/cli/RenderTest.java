@@ -54,13 +54,34 @@ class RenderTest {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
                 new Reports.Live("arn:aws:ecs:us-east-1:123456789012:task-definition/web:7", "web:7", "web@sha256:1", "sha256:1",
                         List.of("v1.0.0"), List.of(), "push-web-v1-0-0", true, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4", "ACTIVE",
-                        true),
+                        true, "ACTIVE"),
                 null, List.of(), null, List.of(), List.of());
 
         Render.status(output(false), status);
 
         assertTrue(printed().contains("  live       web:7  (release push-web-v1-0-0)  web:4 registered again: it had been deregistered\n"),
                 printed());
+    }
+
+    /**
+     * The live revision deregistered or deleted by hand (clean-up scripts do both): status says ECS moves no service back
+     * to it and that the next deploy keeps a copy of it as its way back.
+     */
+    @ParameterizedTest
+    @CsvSource(nullValues = "none", delimiter = '|', value = {
+        "INACTIVE           | deregistered (INACTIVE): ECS moves no service back to it; the next deploy registers a copy of it as its way back",
+        "DELETE_IN_PROGRESS | deleted (DELETE_IN_PROGRESS), gone once the service leaves it: ECS moves no service back to it; the next deploy registers a copy of it as its way back",
+        "ACTIVE             | none"})
+    void statusSaysWhenTheLiveRevisionWasDeregisteredOrDeleted(String revisionStatus, String warning) {
+        Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
+                new Reports.Live("arn:web:2", "web:2", "web@sha256:1", "sha256:1", List.of("v1.0.0"), List.of(), "push-web-v1-0-0", true,
+                        null, "ACTIVE", true, revisionStatus),
+                null, List.of(), null, List.of(), List.of());
+
+        Render.status(output(false), status);
+
+        String line = printed().lines().filter(l -> l.startsWith("  live ")).findFirst().orElseThrow();
+        assertEquals("  live       web:2  (release push-web-v1-0-0)" + (warning == null ? "" : "  " + warning), line);
     }
 
     /**
@@ -77,7 +98,7 @@ class RenderTest {
         "none       | none  | none"})
     void statusSaysWhenTheLiveImageCannotBePulledOrMayExpire(String imageStatus, Boolean kept, String warning) {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
-                new Reports.Live("arn:web:1", "web:1", "web@sha256:1", "sha256:1", List.of(), List.of(), null, true, null, imageStatus, kept),
+                new Reports.Live("arn:web:1", "web:1", "web@sha256:1", "sha256:1", List.of(), List.of(), null, true, null, imageStatus, kept, "ACTIVE"),
                 null, List.of(), null, List.of(), List.of());
 
         Render.status(output(false), status);
@@ -122,7 +143,7 @@ class RenderTest {
     void statusOfAServiceWithNoReleaseSaysSoInsteadOfShowingTheBootstrapImageAsLive() {
         Reports.Status status = new Reports.Status("pushdeploy", "pushdeploy/web",
                 new Reports.Live("arn:web:1", "web:1", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:bootstrap", null, List.of(),
-                        List.of(new Reports.SecretSlot("APP_SIGNING_KEY", null, null, null)), null, false, null, null, null),
+                        List.of(new Reports.SecretSlot("APP_SIGNING_KEY", null, null, null)), null, false, null, null, null, "ACTIVE"),
                 new Reports.Health("ROLLING", "COMPLETED", null, 0, 0, 0, 0, 1, 0, 0), List.of(), null, List.of(), List.of());
 
         Render.status(output(false), status);

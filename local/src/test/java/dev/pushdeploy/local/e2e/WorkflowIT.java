@@ -123,6 +123,7 @@ class WorkflowIT {
         if (deleted) {
             ecs.deleteTaskDefinitions(r -> r.taskDefinitions(initial));
         }
+        assertEquals(deleted ? "DELETE_IN_PROGRESS" : "INACTIVE", status().live().revisionStatus(), "pushdeploy status says so");
 
         RunResult result = workflow.push("v1.1.0", deleted ? Scenario.BAD_SMOKE : Scenario.CRASH_LOOP);
 
@@ -147,6 +148,7 @@ class WorkflowIT {
         Reports.Live live = status().live();
         assertEquals(copy, live.taskDefinition());
         assertEquals(initial, live.copyOf(), "pushdeploy status says which revision the live one stands for");
+        assertEquals("ACTIVE", live.revisionStatus());
     }
 
     /**
