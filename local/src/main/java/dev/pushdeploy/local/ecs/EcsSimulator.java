@@ -166,6 +166,7 @@ public final class EcsSimulator implements Route, Agenda {
     public void reset() {
         fleet.reset();
         taskDefinitions.clear();
+        deleting.clear();
         throttling = Throttling.off();
     }
 
