@@ -3,6 +3,7 @@ package dev.pushdeploy.ledger;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.AwsFailureException;
+import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Outcome;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -108,7 +110,8 @@ public final class RunCloser {
      * For the lock's holder only: the release parameters name the live revision's image and secret slots
      * (only changed ones are written), the live image and the way back's carry their revisions' keep tags ({@link KeptImages}),
      * and, with {@code deregister}, ACTIVE revisions beyond keepRevisions are deregistered and their keep tags
-     * taken off. A non-transient AWS failure becomes a warning instead of failing the run.
+     * taken off. A non-transient AWS failure, or a configuration that cannot be read (its parameter deleted), becomes a
+     * warning instead of failing the run's end.
      */
     public Housekeeping keepHouse(DeployRequest request, String release, Live live, boolean deregister, StepLog log) {
         if (live.revision().isEmpty()) {
@@ -117,7 +120,7 @@ public final class RunCloser {
         List<String> deregistered = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         housekeeping("release parameters", warnings, log, () -> syncReleaseParameters(request, live.revision().get()));
-        Optional<String> repository = target(request).map(Target::repository);
+        Optional<String> repository = housekeeping("image keep tags", warnings, log, () -> target(request).map(Target::repository).orElse(null));
         housekeeping("image keep tags", warnings, log, () -> repository.ifPresent(r -> keptRevisions(request, live).forEach(revision ->
                 keepImage(request, r, revision, log))));
         if (deregister) {
@@ -377,11 +380,20 @@ public final class RunCloser {
     }
 
     private void housekeeping(String what, List<String> warnings, StepLog log, Runnable work) {
-        try {
+        housekeeping(what, warnings, log, () -> {
             work.run();
-        } catch (AwsFailureException e) {
+            return null;
+        });
+    }
+
+    /** What {@code read} answers, or empty when it failed so (the failure a warning). */
+    private <T> Optional<T> housekeeping(String what, List<String> warnings, StepLog log, Supplier<T> read) {
+        try {
+            return Optional.ofNullable(read.get());
+        } catch (AwsFailureException | ConfigurationException e) {
             warnings.add(what + ": " + clean(e.getMessage()));
             log.warn(what + " failed; continuing", "error", e.getMessage());
+            return Optional.empty();
         }
     }
 

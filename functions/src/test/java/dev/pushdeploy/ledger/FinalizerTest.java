@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.error.TransientException;
@@ -446,16 +447,33 @@ class FinalizerTest {
         assertEquals(published.get(0).warnings(), table.historyOf(KEY).get(0).warnings());
     }
 
+    /**
+     * The configuration document deleted by hand (or a stack's parameter gone): the run's end still records, releases and
+     * announces it, the housekeeping that needs the service's target (release parameters, keep tags) a warning. Before, the
+     * close failed before its record, in Finalize and in the reconciler alike, and the lock stayed until others took it over.
+     */
+    @Test
+    void aConfigurationThatCannotBeReadLeavesAWarningNotAnUnclosedRun() {
+        DeployRequest request = oneRevisionLockedFor();
+        ConfigSource gone = () -> {
+            throw new ConfigurationException("configuration parameter /pushdeploy/config does not exist");
+        };
+
+        new Finalizer(closer(gone, List.of(published::add))).finish(succeeded(request, revisions.get(0)), log());
+
+        assertTrue(table.lock(KEY).isEmpty(), "lock released");
+        assertEquals("SUCCEEDED", table.historyOf(KEY).get(0).outcome().name());
+        assertEquals(1, published.size());
+        assertTrue(published.get(0).warnings().stream().anyMatch(w -> w.contains("configuration parameter /pushdeploy/config does not exist")),
+                published.get(0).warnings().toString());
+    }
+
     @Test
     void transientFailuresPropagateSoTheStateMachineRetries() {
-        revision("v1", "/a");
-        services.runOnly(revisions.get(0));
-        DeployRequest request = request(revisions.get(0));
-        holdLock(request);
-        Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, taskDefinitions, releaseParameters, images,
-                SampleStack.RELEASE_PARAMETER_PREFIX, List.of(n -> {
-                    throw new TransientException("sns:Publish failed transiently", null);
-                }), clock));
+        DeployRequest request = oneRevisionLockedFor();
+        Finalizer finalizer = new Finalizer(closer(config(), List.of(n -> {
+            throw new TransientException("sns:Publish failed transiently", null);
+        })));
         assertThrows(TransientException.class, () -> finalizer.finish(succeeded(request, revisions.get(0)), log()));
         assertFalse(table.historyOf(KEY).get(0).published(), "the claim was given back: a retry will publish");
         assertTrue(table.lock(KEY).isEmpty());
@@ -646,6 +664,20 @@ class FinalizerTest {
     RunCloser closer() {
         return new RunCloser(config(), table, services, taskDefinitions, releaseParameters, images, SampleStack.RELEASE_PARAMETER_PREFIX + "/",
                 List.of(published::add), clock);
+    }
+
+    private RunCloser closer(ConfigSource config, List<OutcomeSink> sinks) {
+        return new RunCloser(config, table, services, taskDefinitions, releaseParameters, images, SampleStack.RELEASE_PARAMETER_PREFIX,
+                sinks, clock);
+    }
+
+    /** web's one revision, live, and a request for it holding the lock. */
+    private DeployRequest oneRevisionLockedFor() {
+        revision("v1", "/a");
+        services.runOnly(revisions.get(0));
+        DeployRequest request = request(revisions.get(0));
+        holdLock(request);
+        return request;
     }
 
     private static ConfigSource config() {

@@ -414,6 +414,30 @@ class AccountingIT {
     }
 
     /**
+     * Case 7e, deleted: the configuration parameter deleted during the rollout, every version with it, so the version the
+     * run was prepared with is gone too. Nothing can judge the rollout (its smoke check and alarms are in the document),
+     * so it goes back, and nothing can verify the way back: ROLLBACK_FAILED naming the parameter, and still accounted
+     * for: recorded, announced, its lock released, what its end could not do (the release parameters, the keep tags) a
+     * warning on the record. Before, Finalize failed on the document too, and so did the reconciler after it: no record,
+     * no notice (FINALIZE_FAILED), the lock left to lapse.
+     */
+    @Test
+    void aConfigurationDeletedDuringTheRolloutStillEndsTheRunAccountedFor() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        RunResult result = workflow.duringTheRollout("config-deleted", Scenario.SLOW_START,
+                () -> workflow.changeConfigurationByHand("deleted"));
+
+        String gone = "configuration parameter " + workflow.runtime.stack().configParameter() + " does not exist";
+        assertEquals("ROLLBACK_FAILED", result.outcome(), result.reason());
+        assertTrue(result.reason().startsWith("rollback failed: dev.pushdeploy.error.ConfigurationException: " + gone), result.reason());
+        var record = only(workflow.historyOf("config-deleted"));
+        assertEquals("ROLLBACK_FAILED", record.get("outcome").s());
+        assertTrue(record.get("warnings").l().stream().anyMatch(w -> w.s().contains(gone)), record.toString());
+        assertEquals(List.of("ROLLBACK_FAILED"), workflow.notifiedOutcomes());
+        assertFalse(workflow.lockHeld());
+    }
+
+    /**
      * Case 7f: one of the deployment alarms deleted during the rollout (CloudWatch's DeleteAlarms, as an operator runs it):
      * Prepare found them all, the checks no longer can; the run goes on by the others and its reason names the one not
      * judged, instead of counting the alarms that are left as if they were all.

@@ -499,11 +499,16 @@ final class Workflow {
     }
 
     /**
-     * Rewrites the configuration document as an operator could: "broken" (half of it, a hand edit gone wrong) or
-     * "untargeted" (the first target's service renamed, as a stack update that dropped the service).
+     * Rewrites the configuration document as an operator could: "broken" (half of it, a hand edit gone wrong),
+     * "untargeted" (the first target's service renamed, as a stack update that dropped the service) or "deleted" (the
+     * parameter and every version of it gone).
      */
     void changeConfigurationByHand(String change) {
         String name = runtime.stack().configParameter();
+        if (change.equals("deleted")) {
+            ssm.deleteParameter(r -> r.name(name));
+            return;
+        }
         String current = ssm.getParameter(r -> r.name(name)).parameter().value();
         String changed = switch (change) {
             case "broken" -> current.substring(0, current.length() / 2);
