@@ -4,6 +4,7 @@ import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.ConfigurationException;
+import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Outcome;
@@ -264,24 +265,44 @@ public final class RunCloser {
         table.removeWaiter(request.serviceKey(), request.requestId());
     }
 
-    /** Publishes the record once: claimed on the record first, the claim given back if sending fails. */
+    /**
+     * Publishes the record once: claimed on the record first, then sent to every channel, one failing channel silencing
+     * none of the others. A transient failure gives the claim back (a retry sends it again, to every channel); any failure
+     * then fails the step, the first one thrown.
+     */
     public boolean announce(String serviceKey, HistoryItem record) {
         if (record.published() || !table.setPublished(serviceKey, record.sortKey(), true)) {
             return false;
         }
-        try {
-            OutcomeNotice notice = OutcomeNotice.of(serviceKey, record);
-            sinks.forEach(sink -> sink.publish(notice));
-            return true;
-        } catch (RuntimeException e) {
+        List<RuntimeException> failures = publish(OutcomeNotice.of(serviceKey, record));
+        if (failures.stream().anyMatch(TransientException.class::isInstance)) {
             table.setPublished(serviceKey, record.sortKey(), false);
-            throw e;
+        }
+        if (!failures.isEmpty()) {
+            throw failures.getFirst();
+        }
+        return true;
+    }
+
+    /** Publishes a notice for a request that names no service (no record can be kept for it), to every channel. */
+    public void announceUnrecorded(OutcomeNotice notice) {
+        List<RuntimeException> failures = publish(notice);
+        if (!failures.isEmpty()) {
+            throw failures.getFirst();
         }
     }
 
-    /** Publishes a notice for a request that names no service (no record can be kept for it). */
-    public void announceUnrecorded(OutcomeNotice notice) {
-        sinks.forEach(sink -> sink.publish(notice));
+    /** The notice sent to every channel; what each failing one threw. */
+    private List<RuntimeException> publish(OutcomeNotice notice) {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (OutcomeSink sink : sinks) {
+            try {
+                sink.publish(notice);
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        return failures;
     }
 
     /**

@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -466,6 +467,30 @@ class FinalizerTest {
         assertEquals(1, published.size());
         assertTrue(published.get(0).warnings().stream().anyMatch(w -> w.contains("configuration parameter /pushdeploy/config does not exist")),
                 published.get(0).warnings().toString());
+    }
+
+    /**
+     * A notification channel that fails for good (the topic deleted, its key disabled) does not silence the others: each
+     * channel is sent the notice, and the failure then fails the step, visibly. The record stays claimed as announced, so
+     * the reconciler does not send the others a second copy for a failure no retry mends; a transient one gives the claim
+     * back, so that a retry sends it again.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aChannelThatFailsDoesNotSilenceTheOthers(boolean transientFailure) {
+        DeployRequest request = oneRevisionLockedFor();
+        RuntimeException failure = transientFailure ? new TransientException("sns:Publish failed transiently", null)
+                : new AwsFailureException("sns:Publish arn:aws:sns:us-east-1:123456789012:pushdeploy failed: NotFoundException: Topic does not exist", null);
+        Finalizer finalizer = new Finalizer(closer(config(), List.of(n -> {
+            throw failure;
+        }, published::add)));
+
+        RuntimeException thrown = assertThrows(RuntimeException.class, () -> finalizer.finish(succeeded(request, revisions.get(0)), log()));
+
+        assertEquals(failure, thrown);
+        assertEquals(1, published.size(), "the other channel has the notice");
+        assertEquals(!transientFailure, table.historyOf(KEY).get(0).published());
+        assertTrue(table.lock(KEY).isEmpty());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static dev.pushdeploy.handler.RequestLedgerEvents.V1_1_0;
 import static dev.pushdeploy.handler.RequestLedgerEvents.invoke;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -117,6 +118,28 @@ class FinalizeHandlerIT {
         assertEquals("Deployment Outcome", outcomeEvent.path("detail-type").asText());
         assertEquals("SUCCEEDED", outcomeEvent.path("detail").path("outcome").asText());
         assertEquals("push-web-v1-1-0", outcomeEvent.path("detail").path("requestId").asText());
+    }
+
+    /**
+     * The topic deleted (by hand, or its key disabled): the outcome event still goes on the bus, and the step fails naming
+     * the topic, the run recorded and announced once (the reconciler sends no second event), the lock released.
+     */
+    @Test
+    void aDeletedTopicDoesNotSilenceTheOutcomeEvent() {
+        String event = RequestLedgerEvents.file("finalize.json");
+        invoke(new LockHandler(), event);
+        world.sns.deleteTopic(r -> r.topicArn(world.topicArn));
+
+        RuntimeException e = assertThrows(RuntimeException.class, () -> invoke(new FinalizeHandler(), event));
+
+        assertTrue(e.getMessage().contains("sns:Publish " + world.topicArn), e.getMessage());
+        JsonNode outcomeEvent = Json.tree(world.sqs.receiveMessage(r -> r.queueUrl(eventsQueueUrl).waitTimeSeconds(1))
+                .messages().get(0).body());
+        assertEquals("SUCCEEDED", outcomeEvent.path("detail").path("outcome").asText());
+        Map<String, AttributeValue> history = world.item(PK, HISTORY_KEY);
+        assertEquals("SUCCEEDED", history.get("outcome").s());
+        assertTrue(history.get("published").bool(), "claimed: no retry mends a deleted topic");
+        assertTrue(world.item(PK, "lock").isEmpty(), "lock released");
     }
 
     @Test
