@@ -51,7 +51,7 @@ public final class ReleaseRegistrar {
                 log.info("task definition already registered for this request", "taskDefinition", arn, "image", image);
                 return new Release(arn, live.family(), candidate.get().revision(), image, false);
             }
-            copied |= candidate.isPresent() && Revisions.same(candidate.get().tags().get(RevisionChange.TAG_COPY_OF), live.arn());
+            copied |= candidate.isPresent() && RevisionChange.isCopyOf(candidate.get(), live.arn());
         }
         if (!live.active() && !copied) {
             TaskDefinition copy = taskDefinitions.register(RevisionChange.copyOf(live));

@@ -1,5 +1,6 @@
 package dev.pushdeploy.release;
 
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.TaskDefinition;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,6 +28,11 @@ public record RevisionChange(String base, String family, String container, Strin
 
     /** Tag of a revision registered as a copy of another, naming the original's ARN. */
     public static final String TAG_COPY_OF = "pushdeploy:copy-of";
+
+    /** Whether {@code revision} is a copy of {@code original} (tagged {@link #TAG_COPY_OF} with it). */
+    public static boolean isCopyOf(TaskDefinition revision, String original) {
+        return Revisions.same(revision.tags().get(TAG_COPY_OF), original);
+    }
 
     /**
      * The same definition registered again (the way back to a deregistered revision): every container as it is,

@@ -33,8 +33,7 @@ public interface TaskDefinitions {
         int oldest = Math.max(Revisions.revision(revision) + 1, newest.get().revision() - lookback + 1);
         for (int number = newest.get().revision(); number >= oldest; number--) {
             Optional<TaskDefinition> candidate = number == newest.get().revision() ? newest : find(family + ":" + number);
-            if (candidate.isPresent() && candidate.get().active()
-                    && Revisions.same(candidate.get().tags().get(RevisionChange.TAG_COPY_OF), revision)) {
+            if (candidate.isPresent() && candidate.get().active() && RevisionChange.isCopyOf(candidate.get(), revision)) {
                 return candidate;
             }
         }

@@ -163,7 +163,7 @@ public final class DeploymentStarter {
             return Optional.empty();
         }
         return revisions.find(state.taskDefinition())
-                .filter(td -> Revisions.same(td.tags().get(RevisionChange.TAG_COPY_OF), revision))
+                .filter(td -> RevisionChange.isCopyOf(td, revision))
                 .map(TaskDefinition::arn);
     }
 
