@@ -3,6 +3,7 @@ package dev.pushdeploy.ledger;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.ReleasePlan;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.model.Text;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -119,9 +120,20 @@ public final class ReleaseCloser {
         }
         return switch (status) {
             case "RUNNING" -> end(entry, "SUCCEEDED", "ROLLING_BACK", "STARTED", name, previous);
-            case "SUCCEEDED" -> end(entry, "SUCCEEDED", "ROLLED_BACK", "SUCCEEDED", name, previous);
+            case "SUCCEEDED" -> rollback.filter(r -> superseded(r, previous)).isPresent()
+                    ? end(entry, "SUCCEEDED", "SUPERSEDED", "IGNORED", name, previous)
+                    : end(entry, "SUCCEEDED", "ROLLED_BACK", "SUCCEEDED", name, previous);
             default -> end(entry, "SUCCEEDED", "UNVERIFIED", error != null ? error : status, name, previous);
         };
+    }
+
+    /**
+     * Whether the rollback left the service alone because the release's revision had been followed by another (it found
+     * another revision than its target live, and did nothing; see the Preparer).
+     */
+    private static boolean superseded(ReleaseRuns.Run rollback, String target) {
+        return rollback.decision() == Decision.IGNORED && rollback.previousTaskDefinition() != null
+                && !Revisions.same(rollback.previousTaskDefinition(), target);
     }
 
     private static ReleaseRecord.ServiceEnd end(ReleasePlan.Entry entry, String deployment, String state, String rollback,
@@ -145,6 +157,8 @@ public final class ReleaseCloser {
         names(services, "LIVE").ifPresent(n -> parts.add("left on the release's image: " + n));
         names(services, "UNVERIFIED").ifPresent(n -> parts.add("deployment cut off or unverified, its own record says where it left the service: " + n));
         names(services, "BACK", "UNCHANGED").ifPresent(n -> parts.add("not moved or already back: " + n));
+        names(services, "SUPERSEDED").ifPresent(n -> parts.add("the release's revision followed by another before its rollback, which"
+                + " left the service on that one: " + n));
         return how + (parts.isEmpty() ? "" : "; " + String.join("; ", parts));
     }
 

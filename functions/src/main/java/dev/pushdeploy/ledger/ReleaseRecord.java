@@ -26,7 +26,7 @@ public record ReleaseRecord(String release, String outcome, String reason, Strin
      *
      * @param deployment        how its deployment execution ended (its status, or the outcome it failed with;
      *                          NOT_STARTED when none was started)
-     * @param state             LIVE, UNCHANGED, BACK, ROLLING_BACK, ROLLED_BACK or UNVERIFIED
+     * @param state             LIVE, UNCHANGED, BACK, ROLLING_BACK, ROLLED_BACK, SUPERSEDED or UNVERIFIED
      * @param rollback          what the way back did, when the release moved the service
      * @param rollbackExecution the execution that takes it back, when one was started
      * @param rollbackTo        the revision live before the release moved it

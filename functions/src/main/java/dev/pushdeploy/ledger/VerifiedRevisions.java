@@ -69,6 +69,11 @@ public record VerifiedRevisions(List<Entry> newestFirst) {
         return targets;
     }
 
+    /** Whether some record saw {@code revision} healthy and live. */
+    public boolean verified(String revision) {
+        return newestFirst.stream().anyMatch(entry -> Revisions.same(entry.verified(), revision));
+    }
+
     /** The {@code n} most recently verified distinct revisions ({@code family:revision}), newest first. */
     public Set<String> newest(int n) {
         Set<String> newest = new LinkedHashSet<>();

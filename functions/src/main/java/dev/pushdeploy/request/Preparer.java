@@ -58,7 +58,8 @@ import java.util.Optional;
  * further back, past deregistered revisions (deregistering one is how an operator says never again). A "previous"
  * that waited for the run ahead of it goes back only from the revision live when it queued: once that run has
  * changed the live revision (rolled itself back, or went live when the rollback came before its move), the
- * rollback is IGNORED rather than going back one revision further than asked. Only a
+ * rollback is IGNORED rather than going back one revision further than asked. So is a rollback that undoes a run
+ * (a release's) once the revision that run left live was followed by another: it would undo that later change. Only a
  * named revision (ARN or family:revision) can go anywhere else, a deregistered one too: StartDeployment then moves the
  * service to a copy of it, as ECS moves no service to an INACTIVE revision.
  */
@@ -239,7 +240,11 @@ public final class Preparer {
             return draft.end(Decision.IGNORED, to.shortName() + " is already live in " + target.serviceKey());
         }
         if (rollback.undoes() != null) {
-            draft.undoes(undoneRecord(target, rollback.undoes()).sortKey());
+            HistoryItem undone = undoneRecord(target, rollback.undoes());
+            if (undone.taskDefinition() != null && !Revisions.same(undone.taskDefinition(), live.taskDefinition().arn())) {
+                return draft.end(Decision.IGNORED, movedOn(target, undone, live.taskDefinition()));
+            }
+            draft.undoes(undone.sortKey());
         }
         if (withdraw) {
             draft.counts(0, live.desiredCount());
@@ -268,6 +273,17 @@ public final class Preparer {
             throw new InvalidRequestException("undoes", requestId + " was already undone by " + record.undoneBy());
         }
         return record;
+    }
+
+    /**
+     * Why a rollback that undoes {@code undone} leaves the service alone: the revision that run left live has been followed
+     * by another (a later run, or a change by hand), and going back would take that change back too.
+     */
+    private String movedOn(Target target, HistoryItem undone, TaskDefinition live) {
+        boolean verified = ledger.verifiedRevisions(target.serviceKey()).verified(live.arn());
+        return Revisions.shortName(undone.taskDefinition()) + ", which " + undone.requestId() + " left live, is no longer live in "
+                + target.serviceKey() + ": " + live.shortName() + " is, " + (verified ? "verified by a later run" : "which no run verified")
+                + "; undoing " + undone.requestId() + " now would take that change back too, so nothing was done";
     }
 
     private DeployRequest rotate(Run run, Intent.Rotate rotate) {

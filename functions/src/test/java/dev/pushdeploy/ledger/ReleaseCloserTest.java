@@ -65,6 +65,7 @@ class ReleaseCloserTest {
         }
     }
 
+    /** A rollback run is STATUS[:ERROR[:DECISION:LIVE]]: LIVE the revision it found live (V2: a later one than its target). */
     @ParameterizedTest(name = "{0} {1} {2} prev={3} rollBack={4} rollback run={5}: {6} {7} {8}")
     @CsvSource(delimiter = '|', nullValues = "-", value = {
             // status | error       | decision | previous | rollBack | rollback run | deployment  | state        | rollback
@@ -81,6 +82,8 @@ class ReleaseCloserTest {
             "SUCCEEDED | -           | PROCEED  | -        | true     | -            | SUCCEEDED   | LIVE         | NO_EARLIER_REVISION",
             "SUCCEEDED | -           | PROCEED  | V1       | true     | RUNNING      | SUCCEEDED   | ROLLING_BACK | STARTED",
             "SUCCEEDED | -           | PROCEED  | V1       | true     | SUCCEEDED    | SUCCEEDED   | ROLLED_BACK  | SUCCEEDED",
+            "SUCCEEDED | -           | PROCEED  | V1       | true     | SUCCEEDED::IGNORED:V1 | SUCCEEDED | ROLLED_BACK | SUCCEEDED",
+            "SUCCEEDED | -           | PROCEED  | V1       | true     | SUCCEEDED::IGNORED:V2 | SUCCEEDED | SUPERSEDED  | IGNORED",
             "SUCCEEDED | -           | PROCEED  | V1       | true     | ABORTED      | SUCCEEDED   | UNVERIFIED   | ABORTED",
             "SUCCEEDED | -           | PROCEED  | V1       | true     | FAILED:REJECTED    | SUCCEEDED | LIVE       | REJECTED",
             "SUCCEEDED | -           | PROCEED  | V1       | true     | FAILED:ROLLED_BACK | SUCCEEDED | LIVE       | ROLLED_BACK",
@@ -92,8 +95,9 @@ class ReleaseCloserTest {
             runs.runs.put("shop-1-web", new ReleaseRuns.Run(status, error, decision, "V1".equals(previous) ? V1 : null));
         }
         if (rollbackRun != null) {
-            String[] run = rollbackRun.split(":");
-            runs.runs.put("shop-1-web-rollback", new ReleaseRuns.Run(run[0], run.length > 1 ? run[1] : null, null, null));
+            String[] run = (rollbackRun + ":::").split(":", -1);
+            runs.runs.put("shop-1-web-rollback", new ReleaseRuns.Run(run[0], run[1].isEmpty() ? null : run[1],
+                    run[2].isEmpty() ? null : Decision.valueOf(run[2]), run[3].isEmpty() ? null : V1.replace("web:1", "web:" + run[3].substring(1))));
         }
 
         ReleaseCloser.Closed closed = closer(rollBack).close(end("ABORTED", null, "the wrong images"), "shop-1", log());
@@ -101,6 +105,10 @@ class ReleaseCloserTest {
         ReleaseRecord.ServiceEnd web = closed.record().orElseThrow().services().get(0);
         assertEquals(List.of(deployment, state), List.of(web.deployment(), web.state()), web.toString());
         assertEquals(rollback, web.rollback());
+        if ("SUPERSEDED".equals(state)) {
+            assertTrue(closed.record().orElseThrow().cause().endsWith("; the release's revision followed by another before its"
+                    + " rollback, which left the service on that one: pushdeploy/web"), closed.record().orElseThrow().cause());
+        }
         boolean moved = "SUCCEEDED".equals(deployment) && "V1".equals(previous);
         assertEquals(moved ? V1 : null, web.rollbackTo(), "the revision it goes back to");
         boolean starts = moved && rollBack && rollbackRun == null;

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class VerifiedRevisionsTest {
@@ -59,5 +60,13 @@ class VerifiedRevisionsTest {
         return Stream.of(
                 Arguments.of("1>2,2,2>3,3>4", 2, List.of("web:4", "web:3")),
                 Arguments.of("1>2,2,2", 5, List.of("web:2")));
+    }
+
+    @ParameterizedTest(name = "{1} verified in {0}: {2}")
+    @CsvSource({"1>2, web:2, true", "1>2, web:1, false", "'1>2,2', web:2, true", "'1>2,3', web:3, true", "'1>2', web:9, false",
+            "'', web:1, false"})
+    void verifiedIsWhatSomeRecordSawHealthyAndLive(String records, String revision, boolean expected) {
+        VerifiedRevisions history = records.isEmpty() ? history() : history(records.split(","));
+        assertEquals(expected, history.verified("arn:aws:ecs:us-east-1:123456789012:task-definition/" + revision));
     }
 }

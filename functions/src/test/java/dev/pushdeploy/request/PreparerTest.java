@@ -18,6 +18,7 @@ import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.ledger.HistoryItem;
 import dev.pushdeploy.ledger.LockItem;
 import dev.pushdeploy.model.Outcome;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.ledger.WaiterItem;
 import dev.pushdeploy.testing.SampleStack;
 import java.util.List;
@@ -462,6 +463,33 @@ class PreparerTest {
         DeployRequest twice = world.prepare(undo.formatted("exec-1"));
         assertEquals("undoes: exec-1 was already undone by rel-back", twice.decisionReason());
         assertNull(world.prepare(rollbackTo("web:1")).undoes(), "an ordinary rollback writes its own record");
+    }
+
+    /**
+     * A release's rollback of a run whose revision was followed by another (a later push went live, or a change by hand): it
+     * would take that later change back too, so it is IGNORED and names what is live; the undone record is left as it is.
+     */
+    @ParameterizedTest
+    @CsvSource({"true, verified by a later run", "false, which no run verified"})
+    void aRollbackThatUndoesARunWhoseRevisionWasFollowedByAnotherLeavesTheServiceAlone(boolean later, String how) {
+        String v2 = world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS);
+        String v3 = world.taskDefinitions.add("web", "app", URI + "@sha256:" + "c".repeat(64), PrepareFixture.SECRETS);
+        record(1, Action.DEPLOY, Outcome.SUCCEEDED, world.liveArn, v2, v2);
+        if (later) {
+            record(2, Action.DEPLOY, Outcome.SUCCEEDED, v2, v3, v3);
+        }
+        world.services.runOnly(v3);
+
+        DeployRequest r = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + world.liveArn
+                + "\",\"undoes\":\"exec-1\"}");
+
+        assertEquals(Decision.IGNORED, r.decision(), r.decisionReason());
+        assertEquals(Revisions.shortName(v2) + ", which exec-1 left live, is no longer live in pushdeploy/web: " + Revisions.shortName(v3)
+                + " is, " + how + "; undoing exec-1 now would take that change back too, so nothing was done", r.decisionReason());
+        assertEquals(List.of(v3, world.liveArn), java.util.Arrays.asList(r.previousTaskDefinition(), r.targetTaskDefinition()),
+                "what it found live and where it was asked to go: the release tells a superseded revision by the two differing");
+        assertNull(r.undoes(), "the undone run's record is not completed");
+        assertNull(world.ledger.recordOf("pushdeploy/web", "exec-1").orElseThrow().undoneBy());
     }
 
     @Test

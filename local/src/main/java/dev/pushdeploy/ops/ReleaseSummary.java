@@ -21,7 +21,7 @@ public record ReleaseSummary(String execution, String name, String status, Strin
     /**
      * @param deployment the outcome of the service's deployment execution
      * @param rollback   the outcome of its rollback by the release, null when it was not rolled back
-     * @param state      LIVE, UNCHANGED, BACK, ROLLED_BACK or UNVERIFIED
+     * @param state      LIVE, UNCHANGED, BACK, ROLLED_BACK, SUPERSEDED or UNVERIFIED
      */
     public record Service(String service, String image, String state, String deployment, String rollback, String execution) {
     }

@@ -219,6 +219,47 @@ class ReleaseIT {
     }
 
     /**
+     * A push of web goes live while the release waits for api, which then fails: web's release revision was superseded by a
+     * later run before the release's rollback came to it. The rollback leaves web on the later push's revision (it undoes the
+     * release's move, which nothing runs any more, not a later deploy), records that, and the release ends ROLLED_BACK with
+     * web SUPERSEDED. Before, the rollback took web back to its revision from before the release, silently undoing the later
+     * push that had been reported SUCCEEDED.
+     */
+    @Test
+    void aLaterPushThatWentLiveIsNotUndoneByTheReleasesRollback() {
+        LambdaRuntime.Hold apiBack = runtime.lambdas().hold("RollbackFunction", runtime.lambdas().invocations("RollbackFunction") + 1);
+        Workflow workflow = new Workflow(runtime);
+        CompletableFuture<dev.pushdeploy.local.run.RunResult> later = CompletableFuture.supplyAsync(() -> {
+            try {
+                if (!apiBack.awaitArrival(Duration.ofMinutes(3))) {
+                    throw new AssertionError("api never rolled itself back");
+                }
+                return workflow.push("v3.0.0", Scenario.HEALTHY);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            } finally {
+                apiBack.release();
+            }
+        });
+        JsonNode d = releaseWithApiCrashLooping("shop-12");
+        dev.pushdeploy.local.run.RunResult push = later.join();
+        assertEquals("SUCCEEDED", push.outcome(), push.reason());
+        String pushed = live(web);
+        assertEquals(web.repositoryUri() + "@" + workflow.digestOf("v3.0.0"), image(pushed, web), "the later push stays live");
+        assertEquals("ROLLED_BACK", d.path("error").asText(), d.toString());
+        JsonNode webResult = result(Json.tree(d.path("cause").asText()), web);
+        assertEquals(List.of("SUCCEEDED", "IGNORED", "SUPERSEDED"), List.of(webResult.path("deployment").asText(),
+                webResult.path("rollback").asText(), webResult.path("state").asText()), webResult.toString());
+        assertEquals("BACK", result(Json.tree(d.path("cause").asText()), api).path("state").asText());
+        assertEquals(api.initialTaskDefinition(), live(api));
+        assertEquals(List.of("SUCCEEDED", "SUCCEEDED"), outcomes(web),
+                "the release's deployment and the later push, both live in turn; the rollback, which changed nothing, completed neither");
+        assertTrue(history(web).stream().noneMatch(record -> record.containsKey("undoneBy")), history(web).toString());
+        assertTrue(lockFree(web) && lockFree(api));
+    }
+
+    /**
      * web's revision before the release was deregistered (a clean-up script): the release's rollback execution names it by
      * ARN, and StartDeployment, refused by ECS, takes web to a copy of it; both services end on their previous image.
      */
