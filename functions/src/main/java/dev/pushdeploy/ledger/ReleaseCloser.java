@@ -90,6 +90,7 @@ public final class ReleaseCloser {
             case "SUCCEEDED" -> moved(plan, entry, run, log);
             case "FAILED" -> "ROLLED_BACK".equals(run.error()) || "REJECTED".equals(run.error())
                     ? end(entry, run.error(), "BACK", null, null, null)
+                    : "SUPERSEDED".equals(run.error()) ? end(entry, run.error(), "SUPERSEDED", null, null, null)
                     : end(entry, run.error() != null ? run.error() : run.status(), "UNVERIFIED", null, null, null);
             default -> end(entry, run.status(), "UNVERIFIED", null, null, null);
         };
@@ -157,8 +158,8 @@ public final class ReleaseCloser {
         names(services, "LIVE").ifPresent(n -> parts.add("left on the release's image: " + n));
         names(services, "UNVERIFIED").ifPresent(n -> parts.add("deployment cut off or unverified, its own record says where it left the service: " + n));
         names(services, "BACK", "UNCHANGED").ifPresent(n -> parts.add("not moved or already back: " + n));
-        names(services, "SUPERSEDED").ifPresent(n -> parts.add("the release's revision followed by another before its rollback, which"
-                + " left the service on that one: " + n));
+        names(services, "SUPERSEDED").ifPresent(n -> parts.add("left to a later request for the service, before the release moved it or"
+                + " after: " + n));
         return how + (parts.isEmpty() ? "" : "; " + String.join("; ", parts));
     }
 

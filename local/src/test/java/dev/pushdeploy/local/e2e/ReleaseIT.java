@@ -260,6 +260,58 @@ class ReleaseIT {
     }
 
     /**
+     * web is busy with a slow push when the release starts, and a later push of web arrives while the release's deployment of
+     * web waits for the lock: the newest request wins, so that deployment ends SUPERSEDED having changed nothing. The release
+     * cannot go live together, so it rolls api back, and ends ROLLED_BACK with web SUPERSEDED (on the later push). Before, a
+     * superseded deployment counted as unverified and the release ended FAILED, asking for a hand that had nothing to do.
+     */
+    @Test
+    void aReleaseWhoseDeploymentALaterPushSupersededRollsTheOthersBack() throws InterruptedException {
+        Workflow workflow = new Workflow(runtime);
+        String slowFirst = workflow.pushEvent("v3.0.0");
+        runtime.simulator().imageScenario(Json.tree(slowFirst).path("detail").path("image-digest").asText(), Scenario.SLOW_START);
+        LocalRuntime.Run first;
+        LocalRuntime.Run later;
+        CompletableFuture<LocalRuntime.Release> release;
+        try (var wallPace = runtime.holdTime()) {
+            first = runtime.start(slowFirst, Scenario.HEALTHY, null, line -> { });
+            awaitWaiters(workflow, 0);
+            release = CompletableFuture.supplyAsync(() -> runtime.release("shop-13", MANIFEST, Scenario.HEALTHY));
+            awaitWaiters(workflow, 1);
+            Thread.sleep(1100);
+            later = workflow.start("v4.0.0", Scenario.HEALTHY);
+            awaitWaiters(workflow, 2);
+        }
+        dev.pushdeploy.local.run.RunResult r1 = first.await();
+        dev.pushdeploy.local.run.RunResult r3 = later.await();
+        JsonNode d = release.join().description();
+
+        assertEquals(List.of("SUCCEEDED", "SUCCEEDED"), List.of(r1.outcome(), r3.outcome()), r1.reason() + " / " + r3.reason());
+        assertEquals(web.repositoryUri() + "@" + workflow.digestOf("v4.0.0"), image(live(web), web), "the newest push is live");
+        assertEquals("ROLLED_BACK", d.path("error").asText(), d.toString());
+        JsonNode cause = Json.tree(d.path("cause").asText());
+        JsonNode webResult = result(cause, web);
+        assertEquals(List.of("SUPERSEDED", "SUPERSEDED"), List.of(webResult.path("deployment").asText(), webResult.path("state").asText()),
+                webResult.toString());
+        JsonNode apiResult = result(cause, api);
+        assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "ROLLED_BACK"), List.of(apiResult.path("deployment").asText(),
+                apiResult.path("rollback").asText(), apiResult.path("state").asText()), apiResult.toString());
+        assertEquals(api.initialTaskDefinition(), live(api));
+        assertEquals("ROLLED_BACK", releaseRecord("shop-13").get("outcome").s());
+        assertTrue(lockFree(web) && lockFree(api));
+    }
+
+    /** Waits until web's lock is held and {@code waiters} requests queue for it (the wall clock's pace held). */
+    private static void awaitWaiters(Workflow workflow, int waiters) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!(workflow.lockHeld() && workflow.waiters() == waiters) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(workflow.lockHeld(), "web's lock is held");
+        assertEquals(waiters, workflow.waiters(), "requests queued for web's lock");
+    }
+
+    /**
      * web's revision before the release was deregistered (a clean-up script): the release's rollback execution names it by
      * ARN, and StartDeployment, refused by ECS, takes web to a copy of it; both services end on their previous image.
      */
