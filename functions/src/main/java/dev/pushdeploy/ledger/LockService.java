@@ -19,7 +19,9 @@ import java.util.stream.Stream;
  *   <li>if this request already holds the lock → ACQUIRED (a retry changes nothing);</li>
  *   <li>registers (or refreshes) the request's waiter item; a new waiter takes the next number of the
  *       service's arrival sequence;</li>
- *   <li>a DEPLOY of a digest that another DEPLOY holds, or that an earlier-arrived waiter queues → DUPLICATE;</li>
+ *   <li>a push's DEPLOY of a digest that another DEPLOY holds, or that an earlier-arrived waiter queues → DUPLICATE (a
+ *       request made by hand or by a release waits instead: what is in flight may still roll back, and it asked for
+ *       the image to be live, so it learns that from its own run);</li>
  *   <li>another live request (waiter or holder) placed after this one → SUPERSEDED; a ROTATE only
  *       supersedes another ROTATE (it does not deploy an image; a DEPLOY rotates too);</li>
  *   <li>a request placed after this one took the lock before, to change the image (the service's high-water mark,
@@ -103,14 +105,14 @@ public final class LockService {
         long waited = registered.map(w -> Math.max(0, now - w.registeredAt()) / 1000).orElse(0L);
         int poll = turnWaitSeconds(lock, nowSeconds);
         long arrival = registered.map(WaiterItem::arrival).orElseGet(() -> table.nextArrival(key));
-        long orderAt = "ecr".equals(request.source()) && request.pushedAt() != null ? request.pushedAt() : now;
+        long orderAt = request.fromPush() && request.pushedAt() != null ? request.pushedAt() : now;
         WaiterItem mine = table.registerWaiter(key, new WaiterItem(me, request.action(), request.digest(), request.image(),
                 orderAt, arrival, now, nowSeconds + poll + WAITER_GRACE_SECONDS, null, request.previousTaskDefinition()));
         List<WaiterItem> others = others(table.waiters(key), me, nowSeconds);
         Optional<LockItem> held = lock.filter(l -> !l.expired(nowSeconds));
         Optional<LockItem> live = held.filter(l -> !l.closing());
 
-        Optional<String> duplicateOf = duplicateOf(mine, live, others);
+        Optional<String> duplicateOf = request.fromPush() ? duplicateOf(mine, live, others) : Optional.empty();
         if (duplicateOf.isPresent()) {
             table.removeWaiter(key, me);
             return new LockResult(LockStatus.DUPLICATE, held.map(LockItem::holder).orElse(null),

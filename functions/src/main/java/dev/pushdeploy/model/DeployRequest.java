@@ -67,10 +67,18 @@ public record DeployRequest(
         Integer previousDesiredCount,
         Map<String, String> liveSlots,
         Long configVersion) implements ServiceScoped {
+    /** The {@code source} of a request an ECR push event made. */
+    public static final String PUSH = "ecr";
+
 
     @Override
     public String serviceKey() {
         return cluster == null || service == null ? null : cluster + "/" + service;
+    }
+
+    /** Whether an ECR push event asked for it (a request made by hand, or by a release, did not). */
+    public boolean fromPush() {
+        return PUSH.equals(source);
     }
 
     /** An input that ends here: nothing proceeds, nothing was changed. */

@@ -15,7 +15,7 @@ public enum Outcome {
     ROLLBACK_FAILED,
     /** The input or the image is not acceptable (validation, scan findings); nothing was deployed. */
     REJECTED,
-    /** Nothing to do (tag filtered, digest already live or in flight). */
+    /** Nothing to do (tag filtered, digest already live, or a pushed digest in flight). */
     IGNORED,
     /** A newer request for the service was waiting. */
     SUPERSEDED,

@@ -40,8 +40,10 @@ import java.util.Optional;
  * {@link ExecutionIntents}), so it never has to travel through the state machine.
  *
  * <p>IGNORED: a non-push ECR event; a push of one of the pipeline's keep tags ({@link KeptImages}), or whose tag
- * does not fully match the target's tagPattern (manual deploys are explicit and not filtered); a digest that is already live or in
- * flight (held or queued by another request) for the service; a rollback to the live revision.
+ * does not fully match the target's tagPattern (manual deploys are explicit and not filtered); a digest that is already live, or
+ * a pushed digest in flight (held or queued by another request) for the service; a rollback to the live revision. A deploy
+ * by hand or by a release of a digest in flight, or live while another request holds the lock (ECS names the revision
+ * being rolled out live), waits for its turn instead: the run in flight may still roll back.
  *
  * <p>A service whose live revision runs no released image (its target container's image is not pinned by
  * digest: the stack's bootstrap revision, {@code <repository>:bootstrap} with no tasks) has no release yet. A push or
@@ -129,7 +131,7 @@ public final class Preparer {
         PipelineConfig pipeline = config.load();
         Target target = pipeline.forRepository(push.repository()).orElseThrow(() -> new InvalidRequestException(
                 "detail.repository-name", "repository " + push.repository() + " is not mapped to a target"));
-        Draft draft = new Draft(run, Action.DEPLOY, "ecr", target, pipeline)
+        Draft draft = new Draft(run, Action.DEPLOY, DeployRequest.PUSH, target, pipeline)
                 .tag(push.tag())
                 .reason("ECR push " + push.repository() + (push.tag() == null ? "@" + push.digest() : ":" + push.tag()));
         if (push.tag() == null) {
@@ -191,10 +193,10 @@ public final class Preparer {
         draft.image(uri + "@" + image.digest(), image.digest())
                 .pushedAt(image.pushedAt() == null ? null : image.pushedAt().toEpochMilli())
                 .previous(live);
-        if (image.digest().equals(live.digest())) {
+        if (image.digest().equals(live.digest()) && (draft.fromPush() || heldByAnother(target.serviceKey(), draft.requestId).isEmpty())) {
             return draft.end(Decision.IGNORED, image.digest() + " is already live in " + target.serviceKey() + " (" + live.taskDefinition().shortName() + ")");
         }
-        Optional<String> inFlight = inFlight(target.serviceKey(), image.digest(), draft.requestId);
+        Optional<String> inFlight = draft.fromPush() ? inFlight(target.serviceKey(), image.digest(), draft.requestId) : Optional.empty();
         if (inFlight.isPresent()) {
             return draft.end(Decision.IGNORED, image.digest() + " is already in flight for " + target.serviceKey() + " (request " + inFlight.get() + ")");
         }
@@ -384,11 +386,20 @@ public final class Preparer {
         return new Live(taskDefinition, container, service.desiredCount() == null ? 0 : service.desiredCount());
     }
 
+    /**
+     * Another request holding the service's lock (an expired lock does not count): while it does, the live revision
+     * (the one ECS rolls out) may still be rolled back.
+     */
+    private Optional<LockItem> heldByAnother(String serviceKey, String requestId) {
+        long now = clock.instant().getEpochSecond();
+        return ledger.lock(serviceKey).filter(l -> !l.expired(now) && !l.holder().equals(requestId));
+    }
+
     /** Another request holding the lock or queued for it with the same digest (expired items do not count). */
     private Optional<String> inFlight(String serviceKey, String digest, String requestId) {
         long now = clock.instant().getEpochSecond();
-        Optional<String> holder = ledger.lock(serviceKey)
-                .filter(l -> !l.expired(now) && !l.holder().equals(requestId) && digest.equals(l.digest()))
+        Optional<String> holder = heldByAnother(serviceKey, requestId)
+                .filter(l -> digest.equals(l.digest()))
                 .map(LockItem::holder);
         if (holder.isPresent()) {
             return holder;
@@ -451,10 +462,12 @@ public final class Preparer {
         final String requestId;
         final Target target;
         final DeployRequest.Builder request;
+        private final String source;
 
         Draft(Run run, Action action, String source, Target target, PipelineConfig pipeline) {
             this.requestId = run.requestId();
             this.target = target;
+            this.source = source;
             this.request = DeployRequest.builder()
                     .requestId(requestId).action(action).source(source)
                     .cluster(target.cluster()).service(target.service()).container(target.container())
@@ -462,6 +475,10 @@ public final class Preparer {
                     .deadlineSeconds(Math.min(Health.MAX_DEADLINE_SECONDS,
                             target.health().deadlineSeconds() + target.strategy().plannedSeconds())).bakeSeconds(target.health().bakeSeconds())
                     .executionArn(run.executionArn()).startedAt(run.startedAt()).configVersion(pipeline.version());
+        }
+
+        boolean fromPush() {
+            return DeployRequest.PUSH.equals(source);
         }
 
         Draft tag(String value) {

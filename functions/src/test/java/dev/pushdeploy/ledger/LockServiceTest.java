@@ -25,6 +25,7 @@ import dev.pushdeploy.error.RunInterruptedException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class LockServiceTest {
     static final String KEY = "pushdeploy/web";
@@ -200,6 +201,7 @@ class LockServiceTest {
         assertTrue(table.waiters(KEY).isEmpty());
     }
 
+
     @Test
     void ofTwoQueuedDuplicatesTheFirstRegisteredStays() {
         locks.acquire(push("a", 1));
@@ -209,12 +211,18 @@ class LockServiceTest {
         assertEquals(LockStatus.WAITING, locks.acquire(push("x", 2)).status(), "x is not a duplicate of y");
     }
 
-    @Test
-    void aRotateOfTheLiveDigestIsNotADuplicateOfADeploy() {
+    /**
+     * Only a push is a duplicate: a rotation of the digest in flight, or a deploy of it by hand (a release's too), waits for its
+     * turn and learns from its own run whether the image is live.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Action.class, names = {"ROTATE", "DEPLOY"})
+    void aRequestByHandOfTheDigestInFlightIsNotADuplicate(Action action) {
         DeployRequest deploy = push("a", 1);
         locks.acquire(deploy);
-        DeployRequest rotate = request("r", Action.ROTATE, "manual", deploy.digest(), null);
-        assertEquals(LockStatus.WAITING, locks.acquire(rotate).status());
+        DeployRequest byHand = request("m", action, "manual", deploy.digest(), null);
+        assertEquals(LockStatus.WAITING, locks.acquire(byHand).status());
+        assertEquals(LockStatus.DUPLICATE, locks.acquire(push("a-again", 1)).status(), "a push of it still is a duplicate");
     }
 
     @Test

@@ -261,6 +261,32 @@ class PreparerTest {
         assertEquals(NEW_DIGEST + " is already in flight for pushdeploy/web (request exec-0)", r.decisionReason());
     }
 
+    /**
+     * A deploy by hand (or a release's) of a digest a push's run holds waits for its turn instead of being ignored: that run may
+     * still roll back, and a release must not count the image live before it is. So does one of the live digest while another
+     * request holds the lock: ECS names the revision it rolls out live from the moment the service is updated.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aDigestInFlightIsNotIgnoredForADeployByHand(boolean live) {
+        long now = PrepareFixture.NOW.getEpochSecond();
+        if (live) {
+            world.services.runOnly(world.taskDefinitions.add("web", "app", URI + "@" + NEW_DIGEST, PrepareFixture.SECRETS));
+        } else {
+            world.ledger.registerWaiter("pushdeploy/web", new WaiterItem("exec-1", Action.DEPLOY, NEW_DIGEST, null, 1, 1, 1, now + 600));
+        }
+        world.ledger.locks.put("pushdeploy/web", new LockItem("exec-0", null, Action.DEPLOY, NEW_DIGEST, URI + "@" + NEW_DIGEST, 1, 1, 1, now + 600));
+        String byHand = "{\"action\":\"deploy\",\"image\":\"" + URI + "@" + NEW_DIGEST + "\"}";
+        DeployRequest r = world.prepare(byHand);
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertTrue(r.register() && r.rotate());
+
+        world.ledger.locks.clear();
+        world.ledger.removeWaiter("pushdeploy/web", "exec-1");
+        DeployRequest after = world.prepare(byHand, "exec-after");
+        assertEquals(live ? Decision.IGNORED : Decision.PROCEED, after.decision(), "with nothing in flight: " + after.decisionReason());
+    }
+
     @Test
     void aDigestQueuedByAnotherRequestIsIgnoredButOwnAndExpiredItemsAreNot() {
         long now = PrepareFixture.NOW.getEpochSecond();

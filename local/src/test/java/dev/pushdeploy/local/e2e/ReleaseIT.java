@@ -268,8 +268,7 @@ class ReleaseIT {
     @Test
     void aReleaseWhoseDeploymentALaterPushSupersededRollsTheOthersBack() throws InterruptedException {
         Workflow workflow = new Workflow(runtime);
-        String slowFirst = workflow.pushEvent("v3.0.0");
-        runtime.simulator().imageScenario(Json.tree(slowFirst).path("detail").path("image-digest").asText(), Scenario.SLOW_START);
+        String slowFirst = pushOfWeb(workflow, "v3.0.0", Scenario.SLOW_START);
         LocalRuntime.Run first;
         LocalRuntime.Run later;
         CompletableFuture<LocalRuntime.Release> release;
@@ -299,6 +298,47 @@ class ReleaseIT {
         assertEquals(api.initialTaskDefinition(), live(api));
         assertEquals("ROLLED_BACK", releaseRecord("shop-13").get("outcome").s());
         assertTrue(lockFree(web) && lockFree(api));
+    }
+
+    /**
+     * The release's image of web is the one a push of web is still rolling out, and that rollout fails: the release's
+     * deployment of web waits for the push's run instead of counting the image as live, deploys it when that run has rolled
+     * back, fails the same way, and the release rolls api back. Before, the deployment was IGNORED as "already in flight",
+     * counted live, and the release ended SUCCEEDED with api on the new image and web back on the old one.
+     */
+    @Test
+    void aReleaseOfAnImageAPushStillRollsOutWaitsForThatRunsVerdict() throws InterruptedException {
+        Workflow workflow = new Workflow(runtime);
+        String pushed = pushOfWeb(workflow, "v2.0.0", Scenario.CRASH_LOOP);
+        LocalRuntime.Run push;
+        CompletableFuture<LocalRuntime.Release> release;
+        try (var wallPace = runtime.holdTime()) {
+            push = runtime.start(pushed, Scenario.HEALTHY, null, line -> { });
+            awaitWaiters(workflow, 0);
+            release = CompletableFuture.supplyAsync(() -> runtime.release("shop-14", MANIFEST.replace("web:v1.1.0", "web:v2.0.0"),
+                    Scenario.HEALTHY));
+            workflow.awaitState("shop-14-web", "WaitForLock", "Ignored");
+        }
+        dev.pushdeploy.local.run.RunResult first = push.await();
+        JsonNode d = release.join().description();
+
+        assertEquals("ROLLED_BACK", first.outcome(), first.reason());
+        assertEquals("ROLLED_BACK", d.path("error").asText(), d.toString());
+        JsonNode cause = Json.tree(d.path("cause").asText());
+        JsonNode webResult = result(cause, web);
+        assertEquals(List.of("ROLLED_BACK", "BACK"), List.of(webResult.path("deployment").asText(), webResult.path("state").asText()),
+                webResult.toString());
+        assertEquals("ROLLED_BACK", result(cause, api).path("state").asText(), cause.toString());
+        assertEquals(web.initialTaskDefinition(), live(web));
+        assertEquals(api.initialTaskDefinition(), live(api));
+        assertTrue(lockFree(web) && lockFree(api));
+    }
+
+    /** A new image of web pushed, rolled out as {@code scenario} says; its ECR event. */
+    private String pushOfWeb(Workflow workflow, String tag, Scenario scenario) {
+        String event = workflow.pushEvent(tag);
+        runtime.simulator().imageScenario(Json.tree(event).path("detail").path("image-digest").asText(), scenario);
+        return event;
     }
 
     /** Waits until web's lock is held and {@code waiters} requests queue for it (the wall clock's pace held). */
