@@ -70,7 +70,6 @@ public record DeployRequest(
     /** The {@code source} of a request an ECR push event made. */
     public static final String PUSH = "ecr";
 
-
     @Override
     public String serviceKey() {
         return cluster == null || service == null ? null : cluster + "/" + service;

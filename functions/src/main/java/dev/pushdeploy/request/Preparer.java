@@ -61,7 +61,8 @@ import java.util.Optional;
  * that waited for the run ahead of it goes back only from the revision live when it queued: once that run has
  * changed the live revision (rolled itself back, or went live when the rollback came before its move), the
  * rollback is IGNORED rather than going back one revision further than asked. So is a rollback that undoes a run
- * (a release's) once the revision that run left live was followed by another: it would undo that later change. Only a
+ * (a release's) once the revision that run left live was followed by another: it would undo that later change. While
+ * another request holds the lock it waits for its turn first: that request may still roll back to the revision to undo. Only a
  * named revision (ARN or family:revision) can go anywhere else, a deregistered one too: StartDeployment then moves the
  * service to a copy of it, as ECS moves no service to an INACTIVE revision.
  */
@@ -243,7 +244,8 @@ public final class Preparer {
         }
         if (rollback.undoes() != null) {
             HistoryItem undone = undoneRecord(target, rollback.undoes());
-            if (undone.taskDefinition() != null && !Revisions.same(undone.taskDefinition(), live.taskDefinition().arn())) {
+            if (undone.taskDefinition() != null && !Revisions.same(undone.taskDefinition(), live.taskDefinition().arn())
+                    && heldByAnother(target.serviceKey(), draft.requestId).isEmpty()) {
                 return draft.end(Decision.IGNORED, movedOn(target, undone, live.taskDefinition()));
             }
             draft.undoes(undone.sortKey());

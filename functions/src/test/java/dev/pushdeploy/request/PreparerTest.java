@@ -516,6 +516,13 @@ class PreparerTest {
                 "what it found live and where it was asked to go: the release tells a superseded revision by the two differing");
         assertNull(r.undoes(), "the undone run's record is not completed");
         assertNull(world.ledger.recordOf("pushdeploy/web", "exec-1").orElseThrow().undoneBy());
+
+        world.ledger.locks.put("pushdeploy/web", new LockItem("exec-3", null, Action.DEPLOY, NEW_DIGEST, URI + "@" + NEW_DIGEST, 1, 1, 1,
+                PrepareFixture.NOW.getEpochSecond() + 600));
+        DeployRequest held = world.prepare("{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\"" + world.liveArn
+                + "\",\"undoes\":\"exec-1\"}", "exec-undo-2");
+        assertEquals(Decision.PROCEED, held.decision(), "another run holds the lock and may still go back to what is undone: "
+                + held.decisionReason());
     }
 
     @Test

@@ -260,6 +260,47 @@ class ReleaseIT {
     }
 
     /**
+     * As above, but the release's rollback of web comes while the later push still holds web's lock, on its way back from a
+     * failed rollout to the release's revision: the rollback waits for that run's end, then undoes the release's move (else the
+     * release's image would stay on web alone, under a release that says it went back). Before, it saw the push's revision
+     * live, left web to it as a later change, and the release said web SUPERSEDED while web went back to the release's image.
+     * (The push's rollout completes and its smoke check fails, so it is our rollback, not ECS's circuit breaker, that
+     * takes web back: the push's revision stays live until then.)
+     */
+    @Test
+    void aReleasesRollbackWaitsForALaterPushStillGoingBack() throws InterruptedException {
+        int rollbacks = runtime.lambdas().invocations("RollbackFunction");
+        LambdaRuntime.Hold apiBack = runtime.lambdas().hold("RollbackFunction", rollbacks + 1);
+        LambdaRuntime.Hold pushBack = runtime.lambdas().hold("RollbackFunction", rollbacks + 2);
+        Workflow workflow = new Workflow(runtime);
+        CompletableFuture<JsonNode> release = CompletableFuture.supplyAsync(() -> releaseWithApiCrashLooping("shop-15"));
+        assertTrue(apiBack.awaitArrival(Duration.ofMinutes(3)), "api rolls itself back");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (workflow.lockHeld() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(workflow.lockHeld(), "the release's deployment of web ended");
+        String releaseRevision = live(web);
+        LocalRuntime.Run push = workflow.start(pushOfWeb(workflow, "v3.0.0", Scenario.BAD_SMOKE), Scenario.HEALTHY, "shop-15-push");
+        workflow.awaitState("shop-15-push", "WaitForRollout");
+        assertNotEquals(releaseRevision, live(web), "the push moved web (ECS names its revision live)");
+        apiBack.release();
+        workflow.awaitState("shop-15-web-rollback", "WaitForLock", "Ignored");
+        pushBack.release();
+        dev.pushdeploy.local.run.RunResult pushed = push.await();
+        JsonNode d = release.join();
+
+        assertEquals("ROLLED_BACK", pushed.outcome(), pushed.reason());
+        assertEquals("ROLLED_BACK", d.path("error").asText(), d.toString());
+        JsonNode webResult = result(Json.tree(d.path("cause").asText()), web);
+        assertEquals(List.of("SUCCEEDED", "ROLLED_BACK"), List.of(webResult.path("rollback").asText(), webResult.path("state").asText()),
+                webResult.toString());
+        assertEquals(web.initialTaskDefinition(), live(web));
+        assertEquals(api.initialTaskDefinition(), live(api));
+        assertTrue(lockFree(web) && lockFree(api));
+    }
+
+    /**
      * web is busy with a slow push when the release starts, and a later push of web arrives while the release's deployment of
      * web waits for the lock: the newest request wins, so that deployment ends SUPERSEDED having changed nothing. The release
      * cannot go live together, so it rolls api back, and ends ROLLED_BACK with web SUPERSEDED (on the later push). Before, a
