@@ -62,7 +62,8 @@ import java.util.Optional;
  * changed the live revision (rolled itself back, or went live when the rollback came before its move), the
  * rollback is IGNORED rather than going back one revision further than asked. So is a rollback that undoes a run
  * (a release's) once the revision that run left live was followed by another: it would undo that later change. While
- * another request holds the lock it waits for its turn first: that request may still roll back to the revision to undo. Only a
+ * another request holds the lock it waits for its turn first (that request may still roll back to the revision to undo),
+ * and would move the service only from that revision if it got the lock at once. Only a
  * named revision (ARN or family:revision) can go anywhere else, a deregistered one too: StartDeployment then moves the
  * service to a copy of it, as ECS moves no service to an INACTIVE revision.
  */
@@ -244,9 +245,11 @@ public final class Preparer {
         }
         if (rollback.undoes() != null) {
             HistoryItem undone = undoneRecord(target, rollback.undoes());
-            if (undone.taskDefinition() != null && !Revisions.same(undone.taskDefinition(), live.taskDefinition().arn())
-                    && heldByAnother(target.serviceKey(), draft.requestId).isEmpty()) {
-                return draft.end(Decision.IGNORED, movedOn(target, undone, live.taskDefinition()));
+            if (undone.taskDefinition() != null && !Revisions.same(undone.taskDefinition(), live.taskDefinition().arn())) {
+                if (heldByAnother(target.serviceKey(), draft.requestId).isEmpty()) {
+                    return draft.end(Decision.IGNORED, movedOn(target, undone, live.taskDefinition()));
+                }
+                draft.from(undone.taskDefinition(), undone.image());
             }
             draft.undoes(undone.sortKey());
         }
@@ -505,6 +508,16 @@ public final class Preparer {
 
         Draft previous(Live live) {
             request.previousTaskDefinition(live.taskDefinition().arn()).previousImage(live.image());
+            return this;
+        }
+
+        /**
+         * The revision the request may move the service from, when it is not the live one: StartDeployment moves only from
+         * it (else the run is interrupted), so a request prepared while another run holds the service changes nothing that
+         * run left behind.
+         */
+        Draft from(String taskDefinition, String image) {
+            request.previousTaskDefinition(taskDefinition).previousImage(image);
             return this;
         }
 

@@ -523,6 +523,8 @@ class PreparerTest {
                 + "\",\"undoes\":\"exec-1\"}", "exec-undo-2");
         assertEquals(Decision.PROCEED, held.decision(), "another run holds the lock and may still go back to what is undone: "
                 + held.decisionReason());
+        assertEquals(v2, held.previousTaskDefinition(), "were it to get the lock at once, it moves the service only from the revision"
+                + " it undoes (StartDeployment interrupts it otherwise), never from the later run's");
     }
 
     @Test
