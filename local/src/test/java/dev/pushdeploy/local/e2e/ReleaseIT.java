@@ -57,6 +57,9 @@ class ReleaseIT {
                           {"service": "pushdeploy/api", "image": "api:v1.1.0"}],
              "reason": "front end and back end together"}""";
 
+    /** How long a test waits for requests to queue for web's lock (the wall clock's pace held). */
+    private static final Duration WAITERS = Duration.ofSeconds(30);
+
     LocalRuntime runtime;
     StackOutputs.Service web;
     StackOutputs.Service api;
@@ -275,11 +278,7 @@ class ReleaseIT {
         Workflow workflow = new Workflow(runtime);
         CompletableFuture<JsonNode> release = CompletableFuture.supplyAsync(() -> releaseWithApiCrashLooping("shop-15"));
         assertTrue(apiBack.awaitArrival(Duration.ofMinutes(3)), "api rolls itself back");
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (workflow.lockHeld() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertFalse(workflow.lockHeld(), "the release's deployment of web ended");
+        awaitLock(workflow, false, 0, Duration.ofMinutes(2));
         String releaseRevision = live(web);
         LocalRuntime.Run push = workflow.start(pushOfWeb(workflow, "v3.0.0", Scenario.BAD_SMOKE), Scenario.HEALTHY, "shop-15-push");
         workflow.awaitState("shop-15-push", "WaitForRollout");
@@ -315,12 +314,12 @@ class ReleaseIT {
         CompletableFuture<LocalRuntime.Release> release;
         try (var wallPace = runtime.holdTime()) {
             first = runtime.start(slowFirst, Scenario.HEALTHY, null, line -> { });
-            awaitWaiters(workflow, 0);
+            awaitLock(workflow, true, 0, WAITERS);
             release = CompletableFuture.supplyAsync(() -> runtime.release("shop-13", MANIFEST, Scenario.HEALTHY));
-            awaitWaiters(workflow, 1);
+            awaitLock(workflow, true, 1, WAITERS);
             Thread.sleep(1100);
             later = workflow.start("v4.0.0", Scenario.HEALTHY);
-            awaitWaiters(workflow, 2);
+            awaitLock(workflow, true, 2, WAITERS);
         }
         dev.pushdeploy.local.run.RunResult r1 = first.await();
         dev.pushdeploy.local.run.RunResult r3 = later.await();
@@ -355,7 +354,7 @@ class ReleaseIT {
         CompletableFuture<LocalRuntime.Release> release;
         try (var wallPace = runtime.holdTime()) {
             push = runtime.start(pushed, Scenario.HEALTHY, null, line -> { });
-            awaitWaiters(workflow, 0);
+            awaitLock(workflow, true, 0, WAITERS);
             release = CompletableFuture.supplyAsync(() -> runtime.release("shop-14", MANIFEST.replace("web:v1.1.0", "web:v2.0.0"),
                     Scenario.HEALTHY));
             workflow.awaitState("shop-14-web", "WaitForLock", "Ignored");
@@ -382,14 +381,16 @@ class ReleaseIT {
         return event;
     }
 
-    /** Waits until web's lock is held and {@code waiters} requests queue for it (the wall clock's pace held). */
-    private static void awaitWaiters(Workflow workflow, int waiters) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!(workflow.lockHeld() && workflow.waiters() == waiters) && System.currentTimeMillis() < deadline) {
+    /** Waits until web's lock is {@code held} (and then {@code waiters} requests queue for it), at most {@code longest}. */
+    private static void awaitLock(Workflow workflow, boolean held, int waiters, Duration longest) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + longest.toMillis();
+        while (!(workflow.lockHeld() == held && (!held || workflow.waiters() == waiters)) && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
-        assertTrue(workflow.lockHeld(), "web's lock is held");
-        assertEquals(waiters, workflow.waiters(), "requests queued for web's lock");
+        assertEquals(held, workflow.lockHeld(), held ? "web's lock is held" : "web's lock is free");
+        if (held) {
+            assertEquals(waiters, workflow.waiters(), "requests queued for web's lock");
+        }
     }
 
     /**
