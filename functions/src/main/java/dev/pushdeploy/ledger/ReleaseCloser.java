@@ -50,7 +50,7 @@ public final class ReleaseCloser {
 
     public Closed close(Reconciler.ExecutionEnd end, String release, StepLog log) {
         String status = end.status();
-        if ("RUNNING".equals(status) || "SUCCEEDED".equals(status) || "FAILED".equals(status) && end.error() != null && OWN_ENDS.contains(end.error())) {
+        if (!endedWithoutItsRecord(status, end.error())) {
             return new Closed(Optional.empty(), false, false, "the release ended through its own Record state (" + status + ")");
         }
         Optional<ReleaseRecord> existing = records.release(release);
@@ -77,6 +77,25 @@ public final class ReleaseCloser {
         log.info("release reconciled", "release", release, "status", status, "outcome", stored.outcome(), "recorded", recorded,
                 "announced", announced, "services", services.stream().map(s -> s.service() + "=" + s.state()).toList());
         return new Closed(Optional.of(stored), recorded, announced, stored.cause());
+    }
+
+    /**
+     * Whether a release execution that ended with this status and error ended without its Record state (stopped, timed
+     * out, failed by a service limit), so that the reconciler writes its record; false while it runs.
+     */
+    public static boolean endedWithoutItsRecord(String status, String error) {
+        return !"RUNNING".equals(status) && !"SUCCEEDED".equals(status) && !("FAILED".equals(status) && error != null && OWN_ENDS.contains(error));
+    }
+
+    /**
+     * Where a service stands that a record left ROLLING_BACK, its rollback execution read as the reconciler reads one
+     * it finds started: still on its way, back, left to a later request, or not known back. Any other entry as it is.
+     */
+    public static ReleaseRecord.ServiceEnd settled(ReleaseRecord.ServiceEnd end, ReleaseRuns runs) {
+        if (!"ROLLING_BACK".equals(end.state()) || end.rollbackExecution() == null) {
+            return end;
+        }
+        return rollingBack(end, runs.run(end.rollbackExecution()));
     }
 
     /** Where the release left the service, from the end of its deployment; a moved one goes back when the setting says so. */
@@ -112,20 +131,29 @@ public final class ReleaseCloser {
             log.info("rollback started", "service", entry.service(), "execution", name, "to", previous);
             return end(entry, "SUCCEEDED", "ROLLING_BACK", "STARTED", name, previous);
         }
-        Optional<ReleaseRuns.Run> rollback = runs.run(name);
+        return rollingBack(end(entry, "SUCCEEDED", "ROLLING_BACK", "STARTED", name, previous), runs.run(name));
+    }
+
+    /** A service sent back by {@code rollback} (started before), as far as that execution has got. */
+    private static ReleaseRecord.ServiceEnd rollingBack(ReleaseRecord.ServiceEnd started, Optional<ReleaseRuns.Run> rollback) {
         String status = rollback.map(ReleaseRuns.Run::status).orElse("UNKNOWN");
         String error = rollback.map(ReleaseRuns.Run::error).orElse(null);
         if ("FAILED".equals(status) && ("REJECTED".equals(error) || "ROLLED_BACK".equals(error))) {
             // refused before any change, or its move failed and it went back: the service is where the deployment left it
-            return end(entry, "SUCCEEDED", "LIVE", error, name, previous);
+            return now(started, "LIVE", error);
         }
         return switch (status) {
-            case "RUNNING" -> end(entry, "SUCCEEDED", "ROLLING_BACK", "STARTED", name, previous);
-            case "SUCCEEDED" -> rollback.filter(r -> superseded(r, previous)).isPresent()
-                    ? end(entry, "SUCCEEDED", "SUPERSEDED", "IGNORED", name, previous)
-                    : end(entry, "SUCCEEDED", "ROLLED_BACK", "SUCCEEDED", name, previous);
-            default -> end(entry, "SUCCEEDED", "UNVERIFIED", error != null ? error : status, name, previous);
+            case "RUNNING" -> started;
+            case "SUCCEEDED" -> rollback.filter(r -> superseded(r, started.rollbackTo())).isPresent()
+                    ? now(started, "SUPERSEDED", "IGNORED")
+                    : now(started, "ROLLED_BACK", "SUCCEEDED");
+            default -> now(started, "UNVERIFIED", error != null ? error : status);
         };
+    }
+
+    private static ReleaseRecord.ServiceEnd now(ReleaseRecord.ServiceEnd started, String state, String rollback) {
+        return new ReleaseRecord.ServiceEnd(started.service(), started.image(), started.execution(), started.deployment(), state, rollback,
+                started.rollbackExecution(), started.rollbackTo());
     }
 
     /**

@@ -118,6 +118,43 @@ class ReleaseCloserTest {
         assertEquals(List.of("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web"), List.of(web.service(), web.image(), web.execution()));
     }
 
+    /** The record keeps ROLLING_BACK; read later, the entry says how far its rollback run got (LIVE as above). */
+    @ParameterizedTest(name = "rollback run {0}: {1} {2}")
+    @CsvSource(delimiter = '|', value = {
+            "RUNNING               | ROLLING_BACK | STARTED",
+            "SUCCEEDED             | ROLLED_BACK  | SUCCEEDED",
+            "SUCCEEDED::IGNORED:V1 | ROLLED_BACK  | SUCCEEDED",
+            "SUCCEEDED::IGNORED:V2 | SUPERSEDED   | IGNORED",
+            "FAILED:REJECTED       | LIVE         | REJECTED",
+            "FAILED:ROLLED_BACK    | LIVE         | ROLLED_BACK",
+            "FAILED:FAILED         | UNVERIFIED   | FAILED",
+            "ABORTED               | UNVERIFIED   | ABORTED",
+            "TIMED_OUT             | UNVERIFIED   | TIMED_OUT"})
+    void aServiceRecordedRollingBackIsReadAsItsRollbackEnded(String rollbackRun, String state, String rollback) {
+        runs.runs.put("shop-1-web", new ReleaseRuns.Run("SUCCEEDED", null, Decision.PROCEED, V1));
+        ReleaseRecord.ServiceEnd recorded = closer(true).close(end("ABORTED", null, "the wrong images"), "shop-1", log())
+                .record().orElseThrow().services().get(0);
+        assertEquals(List.of("ROLLING_BACK", "STARTED"), List.of(recorded.state(), recorded.rollback()));
+        String[] run = (rollbackRun + ":::").split(":", -1);
+        runs.runs.put("shop-1-web-rollback", new ReleaseRuns.Run(run[0], run[1].isEmpty() ? null : run[1],
+                run[2].isEmpty() ? null : Decision.valueOf(run[2]), run[3].isEmpty() ? null : V1.replace("web:1", "web:" + run[3].substring(1))));
+
+        ReleaseRecord.ServiceEnd now = ReleaseCloser.settled(recorded, runs);
+
+        assertEquals(new ReleaseRecord.ServiceEnd("pushdeploy/web", recorded.image(), "shop-1-web", "SUCCEEDED", state, rollback,
+                "shop-1-web-rollback", V1), now);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"LIVE", "UNVERIFIED", "ROLLED_BACK", "SUPERSEDED", "BACK"})
+    void aServiceRecordedAtItsEndIsReadAsRecorded(String state) {
+        runs.runs.put("shop-1-web-rollback", new ReleaseRuns.Run("RUNNING", null, null, null));
+        ReleaseRecord.ServiceEnd recorded = new ReleaseRecord.ServiceEnd("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web",
+                "SUCCEEDED", state, "SUCCEEDED", "shop-1-web-rollback", V1);
+
+        assertEquals(recorded, ReleaseCloser.settled(recorded, runs));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', nullValues = "-", value = {
             "ABORTED   | -                      | stop by hand | ABORTED   | the release was stopped (stop by hand)",

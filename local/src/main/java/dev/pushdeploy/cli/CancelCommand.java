@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code pushdeploy cancel [EXECUTION]}. */
-@Command(name = "cancel", description = "Stop a run (StopExecution). The pipeline's reconciler then releases its lock, removes it from the queue and records it, as for any other end. Without EXECUTION: the service's one run in flight.")
+@Command(name = "cancel", description = "Stop a run or a release (StopExecution). The pipeline's reconciler then releases its lock, removes it from the queue and records it, as for any other end. Without EXECUTION: the service's one run in flight.")
 final class CancelCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -38,7 +38,9 @@ final class CancelCommand implements Callable<Integer> {
         if (output.json) {
             output.json(Json.object().put("execution", arn).put("name", name).put("status", "ABORTED"));
         } else {
-            output.line("cancelled " + name + " (it ends ABORTED; the reconciler releases its lock and records it)");
+            output.line("cancelled " + name + (operator.isRelease(arn)
+                    ? " (it ends ABORTED with the deployments it runs; the reconciler records it and each of them)"
+                    : " (it ends ABORTED; the reconciler releases its lock and records it)"));
         }
         return 0;
     }

@@ -11,7 +11,7 @@ final class ExecutionArgument {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "An execution name or ARN.")
+    @Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "An execution name or ARN: a run's, or a release's (its name).")
     String execution;
 
     /** Fails naming EXECUTION when it is neither an ARN nor an execution name. */

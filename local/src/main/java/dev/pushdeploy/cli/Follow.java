@@ -3,6 +3,7 @@ package dev.pushdeploy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ops.ExecutionWatcher;
+import dev.pushdeploy.ops.Operator;
 import dev.pushdeploy.ops.ReleaseSummary;
 import dev.pushdeploy.ops.RunSummary;
 import dev.pushdeploy.ops.SecretMove;
@@ -22,6 +23,8 @@ final class Follow {
     private static final Pattern OUTCOME_WORD = Pattern.compile(
             "\\b(SUCCEEDED|HEALTHY|ROLLED_BACK|ROLLBACK_FAILED|REJECTED|FAILED|IN_PROGRESS|WAITING|SUPERSEDED|IGNORED|PROCEED|ACQUIRED)\\b");
     private static final java.time.Duration DEADLINE = java.time.Duration.ofHours(24);
+    /** How long the end of a release that ended without its Record state waits for the reconciler's record of it. */
+    private static final java.time.Duration RECORD_WAIT = java.time.Duration.ofMinutes(1);
 
     private Follow() {
     }
@@ -57,14 +60,24 @@ final class Follow {
         });
     }
 
-    /** A release: with {@code noWait} prints the started execution; else follows it and prints each service's end. */
-    static int release(Output output, StepFunctions sfn, String executionArn, boolean noWait, String local) {
+    /**
+     * A release: with {@code noWait} prints the started execution; else follows it and prints each service's end (for
+     * one that ended without its Record state, as the reconciler recorded it: {@link Operator#releaseSummary}).
+     */
+    static int release(Output output, Operator operator, String executionArn, boolean noWait, String local) {
+        String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
         if (noWait) {
-            return started(output, executionArn, "started release " + executionArn.substring(executionArn.lastIndexOf(':') + 1)
-                    + " (" + executionArn + ")");
+            return started(output, executionArn, "started release " + name + " (" + executionArn + ")",
+                    "  follow it:  pushdeploy" + local + " follow " + name, "  cancel it:  pushdeploy" + local + " cancel " + name);
         }
-        return follow(output, sfn, executionArn, local, (description, states) -> {
-            ReleaseSummary summary = ReleaseSummary.of(description);
+        return follow(output, operator.stepFunctions(), executionArn, local, (description, states) -> {
+            ReleaseSummary summary;
+            try {
+                summary = operator.releaseSummary(description, RECORD_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                summary = ReleaseSummary.of(description);
+            }
             if (output.json) {
                 output.json(summary);
             } else {
@@ -73,7 +86,8 @@ final class Follow {
                 for (ReleaseSummary.Service service : summary.services()) {
                     output.line("  " + service.service() + ": " + paint(output, String.valueOf(service.state())) + " (deployment "
                             + paint(output, String.valueOf(service.deployment())) + (service.rollback() == null ? "" : ", rollback "
-                            + paint(output, service.rollback())) + ")");
+                            + paint(output, service.rollback())) + ")" + ("ROLLING_BACK".equals(service.state())
+                            ? "; follow its rollback: pushdeploy" + local + " follow " + service.rollbackExecution() : ""));
                 }
             }
             return summary.exitCode();

@@ -51,6 +51,6 @@ final class ReleaseCommand implements Callable<Integer> {
         }
         Operator operator = main.operator();
         String execution = operator.startRelease(text, name != null ? name : Arguments.executionName("release", "", Instant.now()));
-        return Follow.release(main.output(), operator.stepFunctions(), execution, noWait, main.local ? " --local" : "");
+        return Follow.release(main.output(), operator, execution, noWait, main.local ? " --local" : "");
     }
 }

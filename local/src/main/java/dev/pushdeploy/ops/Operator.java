@@ -20,6 +20,10 @@ import dev.pushdeploy.release.RevisionChange;
 import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.CloudWatchAlarmStates;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
+import dev.pushdeploy.adapter.aws.SfnReleaseRuns;
+import dev.pushdeploy.ledger.ReleaseCloser;
+import dev.pushdeploy.ledger.ReleaseRecord;
+import dev.pushdeploy.ledger.ReleaseRuns;
 import dev.pushdeploy.secrets.Slots;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +52,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -61,6 +66,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 public final class Operator {
     /** How many running executions are looked at to find a service's runs in flight. */
     private static final int RUNNING_LOOKUP = 100;
+    /** How often a release's record is looked for while the reconciler has not written it. */
+    private static final Duration RECORD_POLL = Duration.ofSeconds(1);
 
     private final Pipeline pipeline;
     private final SfnClient sfnClient;
@@ -135,9 +142,64 @@ public final class Operator {
         return sfn.startExecution(pipeline.releaseStateMachineArn(), name, manifest);
     }
 
-    /** The ARN of an execution given by ARN or by name. */
+    /**
+     * The ARN of an execution given by ARN or by name: a name is a run's (the deployment workflow's execution), or a
+     * release's when the stack has releases and only a release has that name.
+     *
+     * @throws IllegalArgumentException when a run and a release both have that name (the ARN tells them apart)
+     */
     public String executionArn(String nameOrArn) {
-        return nameOrArn.startsWith("arn:") ? nameOrArn : pipeline.executionArn(nameOrArn);
+        if (nameOrArn.startsWith("arn:")) {
+            return nameOrArn;
+        }
+        String run = pipeline.executionArn(nameOrArn);
+        Optional<String> release = pipeline.releaseExecutionArn(nameOrArn).filter(this::exists);
+        if (release.isEmpty()) {
+            return run;
+        }
+        if (exists(run)) {
+            throw new IllegalArgumentException(nameOrArn + " names a run (" + run + ") and a release (" + release.get()
+                    + "); give the ARN of the one you mean");
+        }
+        return release.get();
+    }
+
+    /** Whether {@code executionArn} is a release's. */
+    public boolean isRelease(String executionArn) {
+        return pipeline.isRelease(executionArn);
+    }
+
+    private boolean exists(String executionArn) {
+        try {
+            sfnClient.describeExecution(r -> r.executionArn(executionArn));
+            return true;
+        } catch (ExecutionDoesNotExistException absent) {
+            return false;
+        }
+    }
+
+    /**
+     * How a release ended, with each service where it stands: the workflow's own summary; for a release that ended
+     * without its Record state (stopped, timed out, failed by a service limit), the record the reconciler writes for
+     * it, waited for up to {@code wait}, with each service it sent back read as far as its rollback has got.
+     */
+    public ReleaseSummary releaseSummary(JsonNode description, Duration wait) throws InterruptedException {
+        ReleaseSummary summary = ReleaseSummary.of(description);
+        if (!ReleaseCloser.endedWithoutItsRecord(summary.status(), description.path("error").asText(null))) {
+            return summary;
+        }
+        Instant deadline = clock.instant().plus(wait);
+        Optional<ReleaseRecord> record = ledger.release(summary.name());
+        while (record.isEmpty() && clock.instant().isBefore(deadline)) {
+            Thread.sleep(RECORD_POLL.toMillis());
+            record = ledger.release(summary.name());
+        }
+        if (record.isEmpty()) {
+            return summary.unrecorded("the reconciler has not recorded it yet (it writes where the release left each service once it"
+                    + " hears of the end); follow it again to read that record");
+        }
+        ReleaseRuns runs = new SfnReleaseRuns(() -> sfnClient, pipeline.stateMachineArn());
+        return summary.recorded(record.get(), record.get().services().stream().map(s -> ReleaseCloser.settled(s, runs)).toList());
     }
 
     /** StopExecution with a cause that says who stopped it. */

@@ -2,6 +2,7 @@ package dev.pushdeploy.ops;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a deployed pipeline keeps its parts, from its stack's outputs: the state machine, the
@@ -51,6 +52,21 @@ public record Pipeline(String stack, String stateMachineArn, String table, Strin
 
     /** The ARN of the execution named {@code name} of this pipeline's state machine. */
     public String executionArn(String name) {
+        return executionArn(stateMachineArn, name);
+    }
+
+    /** The ARN of the release named {@code name} (its release state machine's execution); empty when the stack has no releases. */
+    public Optional<String> releaseExecutionArn(String name) {
+        String arn = outputs.get(RELEASE_STATE_MACHINE);
+        return arn == null || arn.isBlank() ? Optional.empty() : Optional.of(executionArn(arn, name));
+    }
+
+    /** Whether {@code executionArn} is a release's (an execution of the release state machine). */
+    public boolean isRelease(String executionArn) {
+        return releaseExecutionArn("").filter(executionArn::startsWith).isPresent();
+    }
+
+    private static String executionArn(String stateMachineArn, String name) {
         return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + name;
     }
 }

@@ -19,10 +19,13 @@ public final class CliProcess {
 
     private final Path dir;
     private final Map<String, String> environment;
+    private final List<String> leading;
 
-    public CliProcess(Path dir, Map<String, String> environment) {
+    /** @param leading arguments every command starts with (global options) */
+    public CliProcess(Path dir, Map<String, String> environment, String... leading) {
         this.dir = dir;
         this.environment = Map.copyOf(environment);
+        this.leading = List.of(leading);
     }
 
     /** Starts a command; its output goes to files in the directory. */
@@ -35,6 +38,7 @@ public final class CliProcess {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "-Dpushdeploy.root=" + TestRuntime.root(),
                 Main.class.getName()));
+        command.addAll(leading);
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().putAll(environment);

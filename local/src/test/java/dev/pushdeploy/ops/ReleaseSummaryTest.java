@@ -1,14 +1,17 @@
 package dev.pushdeploy.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.ledger.ReleaseRecord;
 import dev.pushdeploy.ops.Json;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A release execution's end as DescribeExecution reports it: output, a JSON cause, or a plain cause. */
@@ -24,7 +27,7 @@ class ReleaseSummaryTest {
                 "{\"release\": \"r\", \"outcome\": \"SUCCEEDED\", \"services\": [{\"service\": \"pushdeploy/web\", \"state\": \"LIVE\", \"deployment\": \"SUCCEEDED\"}]}", null));
         assertEquals("SUCCEEDED", s.outcome());
         assertEquals(0, s.exitCode());
-        assertEquals(List.of(new ReleaseSummary.Service("pushdeploy/web", null, "LIVE", "SUCCEEDED", null, null)), s.services());
+        assertEquals(List.of(new ReleaseSummary.Service("pushdeploy/web", null, "LIVE", "SUCCEEDED", null, null, null)), s.services());
     }
 
     @Test
@@ -34,7 +37,7 @@ class ReleaseSummaryTest {
         assertEquals("ROLLED_BACK", s.outcome());
         assertEquals(3, s.exitCode());
         assertNull(s.reason());
-        assertEquals(new ReleaseSummary.Service("pushdeploy/web", "web@sha256:1", "ROLLED_BACK", "SUCCEEDED", "SUCCEEDED", "r-web"),
+        assertEquals(new ReleaseSummary.Service("pushdeploy/web", "web@sha256:1", "ROLLED_BACK", "SUCCEEDED", "SUCCEEDED", "r-web", null),
                 s.services().get(0));
         assertNull(s.services().get(1).rollback());
     }
@@ -46,6 +49,39 @@ class ReleaseSummaryTest {
         assertEquals(2, s.exitCode());
         assertEquals("services[0].image: tag v9 is not an image of repository web", s.reason());
         assertTrue(s.services().isEmpty());
+    }
+
+    @Test
+    void aStoppedReleaseReadsItsOutcomeAndServicesFromTheReconcilersRecord() {
+        ReleaseSummary stopped = ReleaseSummary.of(description("ABORTED", null, null, "the wrong images"));
+        assertEquals("ABORTED", stopped.outcome());
+        assertTrue(stopped.services().isEmpty());
+        ReleaseRecord.ServiceEnd web = new ReleaseRecord.ServiceEnd("pushdeploy/web", "web@sha256:1", "r-web", "SUCCEEDED", "ROLLED_BACK",
+                "SUCCEEDED", "r-web-rollback", "web:1");
+        ReleaseRecord record = new ReleaseRecord("r", "ABORTED", "release r", "the release was stopped (the wrong images); …",
+                List.of(web), "arn", "2025-03-01T12:30:00Z", "reconciler", true);
+
+        ReleaseSummary s = stopped.recorded(record, List.of(web));
+
+        assertEquals(List.of("ABORTED", "ABORTED", "the release was stopped (the wrong images); …"), List.of(s.status(), s.outcome(), s.reason()));
+        assertEquals(1, s.exitCode());
+        assertEquals(List.of(new ReleaseSummary.Service("pushdeploy/web", "web@sha256:1", "ROLLED_BACK", "SUCCEEDED", "SUCCEEDED", "r-web",
+                "r-web-rollback")), s.services());
+        assertEquals("the wrong images; not yet", stopped.unrecorded("not yet").reason());
+    }
+
+    @Test
+    void aReleaseIsAnExecutionOfTheReleaseStateMachine() {
+        Pipeline two = Pipeline.of("shop", Map.of("StateMachineArn", "arn:aws:states:us-east-1:1:stateMachine:shop", "DeploymentTableName", "t",
+                "ConfigParameterName", "/c", "ReleaseStateMachineArn", "arn:aws:states:us-east-1:1:stateMachine:shop-release"));
+        assertEquals(Optional.of("arn:aws:states:us-east-1:1:execution:shop-release:r"), two.releaseExecutionArn("r"));
+        assertTrue(two.isRelease("arn:aws:states:us-east-1:1:execution:shop-release:r"));
+        assertFalse(two.isRelease("arn:aws:states:us-east-1:1:execution:shop:r"));
+        assertFalse(two.isRelease("arn:aws:states:us-east-1:1:execution:shop-release-2:r"));
+        Pipeline one = Pipeline.of("shop", Map.of("StateMachineArn", "arn:aws:states:us-east-1:1:stateMachine:shop", "DeploymentTableName", "t",
+                "ConfigParameterName", "/c"));
+        assertEquals(Optional.empty(), one.releaseExecutionArn("r"));
+        assertFalse(one.isRelease("arn:aws:states:us-east-1:1:execution:shop-release:r"));
     }
 
     @Test

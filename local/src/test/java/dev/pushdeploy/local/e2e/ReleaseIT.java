@@ -82,13 +82,9 @@ class ReleaseIT {
     @Test
     void whenBothAreHealthyBothGoLive(@TempDir Path dir) throws Exception {
         runtime.simulator().scenario(Scenario.HEALTHY);
-        new CloudFormation(Connection.emulator(runtime.endpoint(), Clients.REGION, "local", "local"))
-                .createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(runtime.stack()));
         Path manifest = Files.writeString(dir.resolve("shop-1.json"), MANIFEST);
-        CliProcess cli = new CliProcess(dir, Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_REGION", Clients.REGION));
 
-        CliProcess.Result released = cli.run("--endpoint-url", runtime.endpoint().toString(), "--stack", PipelineTemplate.STACK_NAME,
-                "--json", "release", "--name", "shop-1", manifest.toString());
+        CliProcess.Result released = cli(dir).run("--json", "release", "--name", "shop-1", manifest.toString());
 
         assertEquals(0, released.exit(), released.toString());
         JsonNode output = released.json();
@@ -109,6 +105,78 @@ class ReleaseIT {
         assertEquals("release shop-1: front end and back end together", record.get("reason").s());
         assertEquals(2, Json.tree(record.get("services").s()).size());
         assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "SUCCEEDED"), sorted(notifiedOutcomes()), "each service's and the release's");
+    }
+
+    /** The operator's CLI against the runtime as against AWS: the stack's outputs from CloudFormation, the endpoint overridden. */
+    private CliProcess cli(Path dir) {
+        new CloudFormation(Connection.emulator(runtime.endpoint(), Clients.REGION, "local", "local"))
+                .createStack(PipelineTemplate.STACK_NAME, LocalDaemon.template(runtime.stack()));
+        return new CliProcess(dir, Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_REGION", Clients.REGION),
+                "--endpoint-url", runtime.endpoint().toString(), "--stack", PipelineTemplate.STACK_NAME);
+    }
+
+    /**
+     * An operator starts a release without waiting, then follows and cancels it by its name, as a run's: web went live,
+     * api's deployment was still moving its service. Followed after the stop, the release shows the reconciler's record, each
+     * service as far as it has got since: web ROLLING_BACK while its rollback runs (and how to follow that), then
+     * ROLLED_BACK. A run's name still names the run.
+     */
+    @Test
+    void aReleaseIsFollowedAndCancelledByItsName(@TempDir Path dir) throws Exception {
+        Path manifest = Files.writeString(dir.resolve("shop-5.json"), MANIFEST);
+        CliProcess cli = cli(dir);
+        CallHold apiMove = runtime.holdCall(r -> "shop-5-api".equals(r.header(ExecutionScope.HEADER)) && r.operation().equals("UpdateService"));
+        CallHold webBack = runtime.holdCall(r -> "shop-5-web-rollback".equals(r.header(ExecutionScope.HEADER))
+                && r.operation().equals("UpdateService"));
+
+        CliProcess.Result started = cli.run("release", "--no-wait", "--name", "shop-5", manifest.toString());
+        assertEquals(0, started.exit(), started.toString());
+        assertTrue(started.out().contains("follow it:  pushdeploy follow shop-5"), started.toString());
+        assertTrue(apiMove.awaitArrival(Duration.ofMinutes(2)), "api's StartDeployment sent UpdateService");
+        assertEquals("SUCCEEDED", runtime.accounting(runtime.executionArn("shop-5-web"), Duration.ofMinutes(2)).orElseThrow(
+                () -> new AssertionError("web's deployment did not end")).status());
+
+        CliProcess.Result cancelled = cli.run("cancel", "shop-5", "--reason", "the wrong images");
+        assertEquals(0, cancelled.exit(), cancelled.toString());
+        assertTrue(cancelled.out().contains("cancelled shop-5 (it ends ABORTED with the deployments it runs"), cancelled.toString());
+        String release = runtime.stack().releaseStateMachineArn().replace(":stateMachine:", ":execution:") + ":shop-5";
+        accounted(release);
+        apiMove.release();
+        assertTrue(webBack.awaitArrival(Duration.ofMinutes(2)), "web's rollback sent UpdateService");
+
+        CliProcess.Result rollingBack = cli.run("follow", "shop-5");
+        assertEquals(1, rollingBack.exit(), rollingBack.toString());
+        assertTrue(rollingBack.out().contains("→ release ABORTED: the release was stopped (cancelled with pushdeploy cancel: the wrong images)"),
+                rollingBack.toString());
+        assertTrue(rollingBack.out().contains("  pushdeploy/web: ROLLING_BACK (deployment SUCCEEDED, rollback STARTED); follow its rollback:"
+                + " pushdeploy follow shop-5-web-rollback"), rollingBack.toString());
+        assertTrue(rollingBack.out().contains("  pushdeploy/api: UNVERIFIED (deployment ABORTED)"), rollingBack.toString());
+
+        webBack.release();
+        assertEquals("SUCCEEDED", runtime.accounting(runtime.executionArn("shop-5-web-rollback"), Duration.ofMinutes(3))
+                .orElseThrow(() -> new AssertionError("web's rollback did not end")).status());
+        CliProcess.Result back = cli.run("--json", "follow", "shop-5");
+        assertEquals(1, back.exit(), back.toString());
+        JsonNode summary = back.json();
+        assertEquals(List.of("ABORTED", "ABORTED", release), List.of(summary.path("status").asText(), summary.path("outcome").asText(),
+                summary.path("execution").asText()), summary.toString());
+        JsonNode webEnd = result(summary, web);
+        assertEquals(List.of("ROLLED_BACK", "SUCCEEDED", "SUCCEEDED", "shop-5-web-rollback"), List.of(webEnd.path("state").asText(),
+                webEnd.path("deployment").asText(), webEnd.path("rollback").asText(), webEnd.path("rollbackExecution").asText()), webEnd.toString());
+        assertEquals(web.initialTaskDefinition(), live(web));
+        assertEquals("ROLLING_BACK", result(Json.tree("{\"services\":" + releaseRecord("shop-5").get("services").s() + "}"), web)
+                .path("state").asText(), "the record stands as the reconciler wrote it");
+
+        CliProcess.Result run = cli.run("--json", "follow", "shop-5-web");
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(runtime.executionArn("shop-5-web"), run.json().path("execution").asText(), run.toString());
+
+        String sameName = runtime.clients().build(SfnClient.builder()).startExecution(r -> r.stateMachineArn(runtime.stack().stateMachineArn())
+                .name("shop-5").input("{\"action\": \"rollback\", \"service\": \"pushdeploy/none\"}")).executionArn();
+        CliProcess.Result ambiguous = cli.run("cancel", "shop-5");
+        assertEquals(1, ambiguous.exit(), ambiguous.toString());
+        assertTrue(ambiguous.err().contains("shop-5 names a run (" + sameName + ") and a release (" + release + "); give the ARN of the one"
+                + " you mean"), ambiguous.toString());
     }
 
     @Test
