@@ -96,9 +96,7 @@ class ReleaseCloserTest {
             runs.runs.put("shop-1-web", new ReleaseRuns.Run(status, error, decision, "V1".equals(previous) ? V1 : null));
         }
         if (rollbackRun != null) {
-            String[] run = (rollbackRun + ":::").split(":", -1);
-            runs.runs.put("shop-1-web-rollback", new ReleaseRuns.Run(run[0], run[1].isEmpty() ? null : run[1],
-                    run[2].isEmpty() ? null : Decision.valueOf(run[2]), run[3].isEmpty() ? null : V1.replace("web:1", "web:" + run[3].substring(1))));
+            runs.runs.put("shop-1-web-rollback", rollbackRun(rollbackRun));
         }
 
         ReleaseCloser.Closed closed = closer(rollBack).close(end("ABORTED", null, "the wrong images"), "shop-1", log());
@@ -118,6 +116,13 @@ class ReleaseCloserTest {
         assertEquals(List.of("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web"), List.of(web.service(), web.image(), web.execution()));
     }
 
+    /** A rollback run written STATUS[:ERROR[:DECISION:LIVE]], LIVE V1 or V2 (the revision it found live). */
+    private static ReleaseRuns.Run rollbackRun(String written) {
+        String[] run = (written + ":::").split(":", -1);
+        return new ReleaseRuns.Run(run[0], run[1].isEmpty() ? null : run[1], run[2].isEmpty() ? null : Decision.valueOf(run[2]),
+                run[3].isEmpty() ? null : V1.replace("web:1", "web:" + run[3].substring(1)));
+    }
+
     /** The record keeps ROLLING_BACK; read later, the entry says how far its rollback run got (LIVE as above). */
     @ParameterizedTest(name = "rollback run {0}: {1} {2}")
     @CsvSource(delimiter = '|', value = {
@@ -135,9 +140,7 @@ class ReleaseCloserTest {
         ReleaseRecord.ServiceEnd recorded = closer(true).close(end("ABORTED", null, "the wrong images"), "shop-1", log())
                 .record().orElseThrow().services().get(0);
         assertEquals(List.of("ROLLING_BACK", "STARTED"), List.of(recorded.state(), recorded.rollback()));
-        String[] run = (rollbackRun + ":::").split(":", -1);
-        runs.runs.put("shop-1-web-rollback", new ReleaseRuns.Run(run[0], run[1].isEmpty() ? null : run[1],
-                run[2].isEmpty() ? null : Decision.valueOf(run[2]), run[3].isEmpty() ? null : V1.replace("web:1", "web:" + run[3].substring(1))));
+        runs.runs.put("shop-1-web-rollback", rollbackRun(rollbackRun));
 
         ReleaseRecord.ServiceEnd now = ReleaseCloser.settled(recorded, runs);
 
