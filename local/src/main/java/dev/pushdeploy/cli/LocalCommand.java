@@ -65,14 +65,21 @@ final class LocalCommand implements Callable<Integer> {
            String scanGate,
            @Option(names = "--scan-seconds", paramLabel = "N",
                    description = "An image scan (scan on push) takes N simulated seconds (default 30; 0: at once), then ECR's scan event is sent.")
-           Double scanSeconds) throws IOException {
+           Double scanSeconds,
+           @Option(names = "--second-service", paramLabel = "NAME",
+                   description = "Add the template's second service (SecondServiceName), its repository named NAME too, so that releases"
+                           + " run: `pushdeploy --local release events/manual-release.json` with NAME api; --service picks one for the other commands.")
+           String secondService) throws IOException {
         String severity = LocalOptions.scanGate(spec, main.root, scanGate);
         LocalOptions.checkScanSeconds(spec, scanSeconds);
+        LocalOptions.secondService(spec, main.root, secondService);
         Output output = main.output();
         Optional<LocalStackFile> existing = LocalStackFile.read(main.root);
         if (existing.isPresent() && existing.get().alive() && ping(existing.get())) {
             print(output, existing.get(), "the local stack is already up" + (noRelease || severity != null || scanSeconds != null
-                    ? " (--no-release, --scan-gate and --scan-seconds apply to a new one: `pushdeploy local down` first)" : ""));
+                    || secondService != null
+                    ? " (--no-release, --scan-gate, --scan-seconds and --second-service apply to a new one: `pushdeploy local down` first)"
+                    : ""));
             return 0;
         }
         if (existing.isPresent()) {
@@ -99,6 +106,9 @@ final class LocalCommand implements Callable<Integer> {
         if (scanSeconds != null) {
             command.addAll(List.of("--scan-seconds", scanSeconds.toString()));
         }
+        if (secondService != null) {
+            command.addAll(List.of("--second-service", secondService));
+        }
         if (main.verbose) {
             command.add("--verbose");
         }
@@ -116,6 +126,10 @@ final class LocalCommand implements Callable<Integer> {
                 if (file.isPresent() && file.get().pid() == daemon.pid()) {
                     print(output, file.get(), String.format(java.util.Locale.ROOT, "the local stack is up (%.1f s)",
                             (System.nanoTime() - started) / 1e9));
+                    if (secondService != null && !output.json) {
+                        output.line("  releases      pushdeploy --local release MANIFEST    web and " + secondService + " together (events/"
+                                + "manual-release.json names web and api); --service pushdeploy/" + secondService + " for the other commands");
+                    }
                     return 0;
                 }
                 if (!daemon.isAlive()) {
@@ -257,6 +271,9 @@ final class LocalCommand implements Callable<Integer> {
         @Option(names = "--scan-seconds", paramLabel = "N", description = "How long a scan takes (see local up).")
         Double scanSeconds;
 
+        @Option(names = "--second-service", paramLabel = "NAME", description = "A second service (see local up).")
+        String secondService;
+
         @Spec
         CommandSpec spec;
 
@@ -266,7 +283,8 @@ final class LocalCommand implements Callable<Integer> {
             PrintStream log = main.out;
             String severity = LocalOptions.scanGate(spec, main.root, scanGate);
             LocalOptions.checkScanSeconds(spec, scanSeconds);
-            LocalRuntime.Options options = Main.options(main.root, main.functionLog(), severity);
+            LocalRuntime.Options options = Main.options(main.root, main.functionLog(), severity,
+                    LocalOptions.secondService(spec, main.root, secondService));
             if (noRelease) {
                 options = options.withoutRelease();
             }

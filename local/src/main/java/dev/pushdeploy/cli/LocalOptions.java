@@ -1,8 +1,10 @@
 package dev.pushdeploy.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.stack.PipelineTemplate;
+import dev.pushdeploy.local.template.CfnTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Checks of the local commands' options against the template and the simulator, made before anything starts. */
 final class LocalOptions {
+    /** The template parameters that name the services. */
+    private static final String FIRST_SERVICE = "AppName";
+    private static final String SECOND_SERVICE = "SecondServiceName";
+
     private LocalOptions() {
     }
 
@@ -30,6 +36,30 @@ final class LocalOptions {
                     + String.join(", ", allowed));
         }
         return upper;
+    }
+
+    /**
+     * {@code --second-service NAME}: the template's SecondServiceName as the template constrains it (its pattern and
+     * length), and not the first service's name (the template's rule: each service has its own repository and task
+     * family); answers the template parameters it sets, none without it.
+     */
+    static Map<String, String> secondService(CommandSpec spec, Path root, String name) {
+        if (name == null) {
+            return Map.of();
+        }
+        CfnTemplate template = PipelineTemplate.expand(root.resolve("template.yaml"), Map.of()).template();
+        JsonNode definition = template.parameters().path(SECOND_SERVICE);
+        int max = definition.path("MaxLength").asInt();
+        if (name.isEmpty() || name.length() > max || !name.matches(definition.path("AllowedPattern").asText())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--second-service '" + name + "' is not a service name: "
+                    + "lower-case letters and digits, words joined by '.', '_' or '-', at most " + max + " characters");
+        }
+        String first = template.parameterDefault(FIRST_SERVICE).orElse("");
+        if (name.equals(first)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--second-service " + name + " is the first service's name ("
+                    + FIRST_SERVICE + "); each service has its own repository and task family");
+        }
+        return Map.of(SECOND_SERVICE, name);
     }
 
     /** {@code --rollout-seconds}: a positive number of simulated seconds; null stays null. */

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine;
@@ -172,7 +173,12 @@ public final class Main implements Callable<Integer> {
 
     /** The scan gate at {@code scanGate} ({@code --scan-gate}; null: off); states reported as they finish. */
     static LocalRuntime.Options options(Path root, Consumer<String> functionLog, String scanGate) {
-        return new LocalRuntime.Options(root, functionLog, scanGate, true);
+        return options(root, functionLog, scanGate, Map.of());
+    }
+
+    /** The same with {@code parameters} (the template's) over the defaults. */
+    static LocalRuntime.Options options(Path root, Consumer<String> functionLog, String scanGate, Map<String, String> parameters) {
+        return new LocalRuntime.Options(root, functionLog, scanGate, true, parameters);
     }
 
     /** Where the functions' log lines go: stderr with {@code --verbose}, else {@code .pushdeploy/functions.log}. */

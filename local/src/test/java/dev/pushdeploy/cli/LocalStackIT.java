@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ops.Connection;
 import java.io.IOException;
@@ -226,6 +227,55 @@ class LocalStackIT {
                         mediaType, tag);
             }
         });
+    }
+
+    /**
+     * {@code local up --second-service api}: the template's second service beside web, so that releases run on the local
+     * stack as on AWS. The sample manifest goes live together. A manifest whose api image crash-loops (pushed with its
+     * fate under a tag the pipeline does not deploy: that push's run is IGNORED) ends ROLLED_BACK with web taken back. A
+     * name the template refuses, or the first service's, is refused before anything starts.
+     */
+    @Test
+    void withASecondServiceReleasesRun() throws Exception {
+        CliProcess cli = cli();
+        Map<String, String> refusals = Map.of("Api", "--second-service 'Api' is not a service name",
+                "web", "--second-service web is the first service's name (AppName)");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            CliProcess.Result refused = cli.run("local", "up", "--second-service", refusal.getKey());
+            assertEquals(1, refused.exit(), refused.toString());
+            assertTrue(refused.err().contains(refusal.getValue()), refused.toString());
+        }
+        assertFalse(Files.exists(dir.resolve("state").resolve("local.json")), "nothing started");
+
+        onTheLocalStack(cli, List.of("--second-service", "api"), (up, daemon) -> {
+            CliProcess.Result together = cli.run("--local", "--json", "release", "--name", "shop-1",
+                    TestRuntime.root().resolve("events").resolve("manual-release.json").toString());
+            assertEquals(0, together.exit(), together.toString());
+            assertEquals("SUCCEEDED", together.json().path("outcome").asText(), together.toString());
+            assertEquals(List.of("LIVE", "LIVE"), states(together.json()), together.toString());
+
+            CliProcess.Result pushed = cli.run("--json", "--service", "pushdeploy/api", "local", "push", "rc-1", "--fate", "crash-loop");
+            assertEquals(0, pushed.exit(), pushed.toString());
+            assertEquals("IGNORED", pushed.json().path("outcome").asText(), "a tag the pipeline does not deploy: " + pushed);
+            Path manifest = Files.writeString(dir.resolve("shop-2.json"), """
+                    {"services": [{"service": "pushdeploy/web", "image": "web:v1.0.0"}, {"service": "pushdeploy/api", "image": "api:rc-1"}],
+                     "reason": "a back end that does not start"}""");
+            CliProcess.Result back = cli.run("--local", "--json", "release", "--name", "shop-2", manifest.toString());
+            assertEquals(3, back.exit(), back.toString());
+            assertEquals("ROLLED_BACK", back.json().path("outcome").asText(), back.toString());
+            assertEquals(List.of("ROLLED_BACK", "BACK"), states(back.json()), back.toString());
+
+            CliProcess.Result web = cli.run("--local", "--json", "--service", "pushdeploy/web", "status");
+            assertEquals(0, web.exit(), web.toString());
+            assertEquals("[\"v1.1.0\"]", web.json().path("live").path("tags").toString(), "web is back on the first release's image");
+        });
+    }
+
+    /** Each service's state in a release's summary, in the manifest's order. */
+    private static List<String> states(JsonNode release) {
+        List<String> states = new ArrayList<>();
+        release.path("services").forEach(s -> states.add(s.path("state").asText()));
+        return states;
     }
 
     /** The run waited for its image's scan, and ECR's scan event (90 simulated seconds on) answered it. */
