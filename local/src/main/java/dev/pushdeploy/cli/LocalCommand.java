@@ -79,7 +79,7 @@ final class LocalCommand implements Callable<Integer> {
             print(output, existing.get(), "the local stack is already up" + (noRelease || severity != null || scanSeconds != null
                     || secondService != null
                     ? " (--no-release, --scan-gate, --scan-seconds and --second-service apply to a new one: `pushdeploy local down` first)"
-                    : ""));
+                    : ""), null);
             return 0;
         }
         if (existing.isPresent()) {
@@ -125,11 +125,7 @@ final class LocalCommand implements Callable<Integer> {
                 Optional<LocalStackFile> file = LocalStackFile.read(main.root);
                 if (file.isPresent() && file.get().pid() == daemon.pid()) {
                     print(output, file.get(), String.format(java.util.Locale.ROOT, "the local stack is up (%.1f s)",
-                            (System.nanoTime() - started) / 1e9));
-                    if (secondService != null && !output.json) {
-                        output.line("  releases      pushdeploy --local release MANIFEST    web and " + secondService + " together (events/"
-                                + "manual-release.json names web and api); --service pushdeploy/" + secondService + " for the other commands");
-                    }
+                            (System.nanoTime() - started) / 1e9), secondService);
                     return 0;
                 }
                 if (!daemon.isAlive()) {
@@ -145,7 +141,8 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(Output output, LocalStackFile file, String headline) {
+    /** What {@code local up} says: where the stack is and what to try on it ({@code secondService}: its second service, or null). */
+    private static void print(Output output, LocalStackFile file, String headline, String secondService) {
         if (output.json) {
             output.json(file);
             return;
@@ -153,8 +150,15 @@ final class LocalCommand implements Callable<Integer> {
         output.line(headline + " (pid " + file.pid() + ", stack " + file.stack() + ")");
         output.line("  AWS endpoint  " + file.endpoint() + "   moto + the simulated ECS + the template's functions, region "
                 + file.region() + ", any credentials");
-        output.line("  try           pushdeploy local push v1.2.0        a docker push: its ECR event starts the workflow");
-        output.line("                pushdeploy --local status           also: history, deploy, rollback, rotate, diff, follow, cancel");
+        if (secondService == null) {
+            output.line("  try           pushdeploy local push v1.2.0        a docker push: its ECR event starts the workflow");
+            output.line("                pushdeploy --local status           also: history, deploy, rollback, rotate, diff, follow, cancel");
+        } else {
+            output.line("  try           pushdeploy --local release events/manual-release.json    web and " + secondService
+                    + " together: all live, or every service it moved back");
+            output.line("                pushdeploy --service " + secondService + " local push v1.2.0      two services: --service picks one"
+                    + " for push, status, history, deploy, rollback, rotate, diff, follow, cancel");
+        }
         output.line("  AWS CLI       AWS_ENDPOINT_URL=" + file.endpoint() + " AWS_REGION=" + file.region()
                 + " AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws stepfunctions list-state-machines");
         output.line("  logs          .pushdeploy/local.log, .pushdeploy/functions.log");
