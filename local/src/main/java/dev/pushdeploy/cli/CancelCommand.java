@@ -1,6 +1,7 @@
 package dev.pushdeploy.cli;
 
 import dev.pushdeploy.ops.Json;
+import dev.pushdeploy.ops.StepFunctions;
 import dev.pushdeploy.ops.Operator;
 import dev.pushdeploy.ops.Reports;
 import java.util.List;
@@ -30,11 +31,11 @@ final class CancelCommand implements Callable<Integer> {
         String arn = execution.arn(operator, this::theOneInFlight);
         String state = operator.stepFunctions().describeExecution(arn).path("status").asText();
         if (!state.equals("RUNNING")) {
-            throw new IllegalArgumentException(arn.substring(arn.lastIndexOf(':') + 1) + " is not running (" + state + ")");
+            throw new IllegalArgumentException(StepFunctions.name(arn) + " is not running (" + state + ")");
         }
         operator.cancel(arn, "cancelled with pushdeploy cancel" + (reason == null ? "" : ": " + reason));
         Output output = main.output();
-        String name = arn.substring(arn.lastIndexOf(':') + 1);
+        String name = StepFunctions.name(arn);
         if (output.json) {
             output.json(Json.object().put("execution", arn).put("name", name).put("status", "ABORTED"));
         } else {

@@ -31,7 +31,7 @@ final class Follow {
 
     /** With {@code noWait}: prints the started execution and returns 0. */
     static int startedOrFollow(Output output, StepFunctions sfn, String executionArn, boolean noWait, String local) {
-        String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+        String name = StepFunctions.name(executionArn);
         if (noWait) {
             return started(output, executionArn, "started " + name, "  follow it:  pushdeploy" + local + " follow " + name,
                     "  cancel it:  pushdeploy" + local + " cancel " + name);
@@ -42,7 +42,7 @@ final class Follow {
     /** Prints a started execution (JSON: its ARN, name and RUNNING; for people: {@code lines}); answers 0. */
     private static int started(Output output, String executionArn, String... lines) {
         if (output.json) {
-            output.json(Json.object().put("execution", executionArn).put("name", executionArn.substring(executionArn.lastIndexOf(':') + 1))
+            output.json(Json.object().put("execution", executionArn).put("name", StepFunctions.name(executionArn))
                     .put("status", "RUNNING"));
         } else {
             for (String line : lines) {
@@ -65,7 +65,7 @@ final class Follow {
      * one that ended without its Record state, as the reconciler recorded it: {@link Operator#releaseSummary}).
      */
     static int release(Output output, Operator operator, String executionArn, boolean noWait, String local) {
-        String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+        String name = StepFunctions.name(executionArn);
         if (noWait) {
             return started(output, executionArn, "started release " + name + " (" + executionArn + ")",
                     "  follow it:  pushdeploy" + local + " follow " + name, "  cancel it:  pushdeploy" + local + " cancel " + name);
@@ -100,7 +100,7 @@ final class Follow {
     }
 
     private static int follow(Output output, StepFunctions sfn, String executionArn, String local, End end) {
-        String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+        String name = StepFunctions.name(executionArn);
         List<StateLine> states = new CopyOnWriteArrayList<>();
         PollLines lines = new PollLines(line -> output.line(paint(output, line)));
         if (!output.json) {

@@ -171,7 +171,7 @@ public final class Operator {
 
     private boolean exists(String executionArn) {
         try {
-            sfnClient.describeExecution(r -> r.executionArn(executionArn));
+            sfn.describeExecution(executionArn);
             return true;
         } catch (ExecutionDoesNotExistException absent) {
             return false;

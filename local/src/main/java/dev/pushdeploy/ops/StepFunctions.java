@@ -39,6 +39,11 @@ public final class StepFunctions {
         return sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(name).input(input)).executionArn();
     }
 
+    /** The execution's name: the last part of its ARN. */
+    public static String name(String executionArn) {
+        return executionArn.substring(executionArn.lastIndexOf(':') + 1);
+    }
+
     public JsonNode describeExecution(String executionArn) {
         return read(() -> json(sfn.describeExecution(r -> r.executionArn(executionArn))));
     }
