@@ -36,8 +36,10 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
      * The state document fields this step reads; {@code release} tells a rollback check what ECS would fall back to.
      *
      * @param taskToken the waiting task's token, or null for a plain check
+     * @param retries   how many times Step Functions retried the waiting task ({@code $$.State.RetryCount}), null for a plain check
      */
-    public record Input(DeployRequest request, Rollout rollout, Release release, String taskToken) implements RequestScoped {
+    public record Input(DeployRequest request, Rollout rollout, Release release, String taskToken, Integer retries)
+            implements RequestScoped {
     }
 
     private final RolloutChecker checker;
@@ -69,12 +71,13 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     @Override
     protected Input primingInput(PrimingSample sample) {
-        return new Input(sample.request(), sample.rollout(), sample.release(), PrimingSample.TOKEN);
+        return new Input(sample.request(), sample.rollout(), sample.release(), PrimingSample.TOKEN, 0);
     }
 
     @Override
     protected CheckResult handle(Input input, StepLog log) {
         return input.taskToken() == null ? checker.check(input.request(), input.rollout(), input.release(), log)
-                : watcher.watch(input.taskToken(), input.request(), input.rollout(), input.release(), log);
+                : watcher.watch(input.taskToken(), input.request(), input.rollout(), input.release(),
+                        input.retries() == null ? 0 : input.retries(), log);
     }
 }

@@ -16,12 +16,20 @@ import java.util.Optional;
  * events cost a check, never a state transition. The registration checks once itself, after the
  * token is stored, so an event that came before the token was stored is not missed; a lost event
  * only delays until the watch task times out after the rollout's {@link Rollout#recheckSeconds()} and the
- * workflow watches again, which checks again. The lock's lease covers that wait. A check that fails transiently
- * in the watch is one more unanswered look: the task keeps waiting until the rollout's deadline.
+ * workflow watches again, which checks again. The lease covers that wait.
+ *
+ * <p>A look that cannot observe the service (throttling beyond the SDK's retries) before the deadline is not
+ * waited out as a lost event, since the event may have come already: the registration's fails, so that the
+ * task's Retry registers and looks again within seconds; an event's resumes the workflow IN_PROGRESS, which
+ * watches again at once. So {@value #QUICK_RETRIES} times per wait; beyond that a throttle that lasts is waited out
+ * as a lost event is: the registration's look leaves the task waiting, an event's fails, and EventBridge delivers
+ * the event again.
  */
 public final class RolloutWatcher {
     /** How long a watch outlives its rollout's deadline before the table drops it. */
     static final long GRACE_SECONDS = 3600;
+    /** How many times per wait a look that could not observe the service has it looked at again soon. */
+    static final int QUICK_RETRIES = 3;
 
     private final RolloutChecker checker;
     private final RolloutWatches watches;
@@ -35,32 +43,34 @@ public final class RolloutWatcher {
 
     /**
      * Registers the waiting task's token, then checks: a final verdict resumes the workflow at once. A
-     * transient failure (throttling that outlived the SDK's retries) before the rollout's deadline leaves
-     * the task waiting, for ECS's next event or the recheck; past the deadline the rollout is TIMED_OUT.
+     * transient failure (throttling that outlived the SDK's retries) before the rollout's deadline is thrown, for
+     * the task's Retry, while {@code retries} (the task's so far) are fewer than {@value #QUICK_RETRIES}; past the
+     * deadline the rollout is TIMED_OUT.
+     *
+     * @throws TransientException when the service could not be observed and the task is to be retried
      */
-    public CheckResult watch(String token, DeployRequest request, Rollout rollout, Release release, StepLog log) {
-        Watch watch = new Watch(token, request, rollout, release, rollout.deadlineAt() / 1000 + GRACE_SECONDS);
-        CheckResult result;
-        try {
-            watches.register(watch);
-            result = checker.check(request, rollout, release, rollout.recheckSeconds(), log);
-        } catch (TransientException e) {
-            result = checker.unobserved(request, rollout, rollout.recheckSeconds(), e, log);
+    public CheckResult watch(String token, DeployRequest request, Rollout rollout, Release release, int retries, StepLog log) {
+        Watch watch = new Watch(token, request, rollout, release, rollout.deadlineAt() / 1000 + GRACE_SECONDS, retries);
+        Look look = look(watch, true, log);
+        if (look.result().verdict().isFinal()) {
+            resume(watch, look.result(), log);
+        } else if (look.quickRetry(watch)) {
+            throw look.unobserved();
         }
-        if (result.verdict().isFinal()) {
-            resume(watch, result, log);
-        }
-        return result;
+        return look.result();
     }
 
     /**
      * An ECS event about a service: re-checks the rollout a workflow waits for, if any, and
-     * resumes it when the verdict is final. Empty when nothing waits for the service, or when the
+     * resumes it when the verdict is final, or IN_PROGRESS when the service could not be observed (the workflow
+     * watches again). Empty when nothing waits for the service, or when the
      * waiting run no longer holds the service's lock (stopped, taken over): its watch is dropped and
      * the run, if it still runs, learns so at its own next check. {@code stoppedRevision} is the revision
      * of the task a task event says stopped (null for other events, or when it does not say): a task of
      * another revision than the one the rollout brings (an old task the rollout replaces) is no evidence
      * about it, so nothing is checked (empty); ECS's deployment events and the recheck still come.
+     *
+     * @throws TransientException when the service could not be observed and the wait's quick retries are spent
      */
     public Optional<CheckResult> onEvent(String cluster, String service, String stoppedRevision, StepLog log) {
         Optional<Watch> watch = watches.find(cluster, service);
@@ -73,19 +83,41 @@ public final class RolloutWatcher {
             log.info("a task of another revision stopped: nothing to check", "stopped", stoppedRevision, "rollout", watched);
             return Optional.empty();
         }
-        CheckResult result;
+        Look look;
         try {
-            result = checker.check(watch.get().request(), watch.get().rollout(), watch.get().release(),
-                    watch.get().rollout().recheckSeconds(), log);
+            look = look(watch.get(), false, log);
         } catch (RunInterruptedException e) {
             log.info("the waiting run no longer holds the lock; its watch is dropped", "reason", e.getMessage());
             watches.remove(cluster, service, watch.get().token());
             return Optional.empty();
         }
-        if (result.verdict().isFinal()) {
-            resume(watch.get(), result, log);
+        if (look.result().verdict().isFinal() || look.quickRetry(watch.get())) {
+            resume(watch.get(), look.result(), log);
+        } else if (look.unobserved() != null) {
+            throw look.unobserved();
         }
-        return Optional.of(result);
+        return Optional.of(look.result());
+    }
+
+    /** One check for a watch; {@code unobserved}: why the service could not be seen, null when it was. */
+    private record Look(CheckResult result, TransientException unobserved) {
+        /** The service could not be seen before the deadline, and the watch's wait has quick retries left. */
+        boolean quickRetry(Watch watch) {
+            return unobserved != null && !result.verdict().isFinal() && watch.retries() < QUICK_RETRIES;
+        }
+    }
+
+    /** Checks for the watch, after storing it when {@code register}. */
+    private Look look(Watch watch, boolean register, StepLog log) {
+        int seconds = watch.rollout().recheckSeconds();
+        try {
+            if (register) {
+                watches.register(watch);
+            }
+            return new Look(checker.check(watch.request(), watch.rollout(), watch.release(), seconds, log), null);
+        } catch (TransientException e) {
+            return new Look(checker.unobserved(watch.request(), watch.rollout(), seconds, e, log), e);
+        }
     }
 
     private void resume(Watch watch, CheckResult result, StepLog log) {

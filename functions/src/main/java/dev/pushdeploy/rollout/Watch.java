@@ -10,6 +10,8 @@ import dev.pushdeploy.model.Rollout;
  *
  * @param release   the request's release (what a rollback check falls back to), may be null
  * @param expiresAt epoch seconds after which the watch is garbage (the table's TTL)
+ * @param retries   how many times Step Functions retried the waiting task since the workflow entered its state
+ *                  ({@code $$.State.RetryCount})
  */
-public record Watch(String token, DeployRequest request, Rollout rollout, Release release, long expiresAt) {
+public record Watch(String token, DeployRequest request, Rollout rollout, Release release, long expiresAt, int retries) {
 }

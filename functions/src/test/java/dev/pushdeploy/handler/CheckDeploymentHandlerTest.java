@@ -16,6 +16,7 @@ import dev.pushdeploy.rollout.RolloutSnapshot;
 import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.rollout.InMemoryRolloutWatches;
 import dev.pushdeploy.rollout.RolloutWatches;
+import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.rollout.TaskTokens;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -74,9 +75,44 @@ class CheckDeploymentHandlerTest {
         String other = CONFIG.replace("\"service\": \"web\"", "\"service\": \"api\"");
         Rollout rollout = new Rollout(null, RolloutFixtures.REV2_ARN, 0, Long.MAX_VALUE, true, null);
         plain(observer, ConfigSource.of(ConfigParser.parse(other)), RolloutFixtures.clockAt(RolloutFixtures.NOW))
-                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout, null, null),
+                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout, null, null, null),
                         RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(Health.DEFAULT), asked);
+    }
+
+    /**
+     * The watch task's payload as WaitForRollout sends it ({@code retries} from {@code $$.State.RetryCount}): a look that
+     * cannot observe the service fails the invocation, for the task's Retry, while the wait's quick retries last, then
+     * leaves the task waiting.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"0, true", "2, true", "3, false"})
+    void aWatchThatCannotLookFailsForItsRetryAsTheRetryCountAllows(int retries, boolean failed) {
+        RolloutObserver throttled = (cluster, service, health) -> {
+            throw new dev.pushdeploy.error.TransientException("ecs:ListTasks pushdeploy/web RUNNING failed transiently: "
+                    + "ThrottlingException: Rate exceeded", null);
+        };
+        Instant start = RolloutFixtures.NOW;
+        Rollout rollout = new Rollout(OURS, RolloutFixtures.REV2_ARN, start.toEpochMilli(), start.plusSeconds(600).toEpochMilli(), true, null);
+        var state = Trees.object();
+        state.set("request", Trees.mapper().valueToTree(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600)));
+        state.set("rollout", Trees.mapper().valueToTree(rollout));
+        state.put("taskToken", "t1");
+        state.put("retries", retries);
+        CheckDeploymentHandler handler = new CheckDeploymentHandler(throttled, ConfigSource.of(ConfigParser.parse(CONFIG)),
+                (request, seconds) -> { }, new InMemoryRolloutWatches(), (token, result) -> {
+                    throw new AssertionError("nothing to resume: " + result);
+                }, RolloutFixtures.clockAt(start.plusSeconds(10)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.io.InputStream in = new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8));
+
+        if (failed) {
+            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(dev.pushdeploy.error.TransientException.class,
+                    () -> handler.handleRequest(in, out, null)).getMessage().contains("ThrottlingException"));
+        } else {
+            handler.handleRequest(in, out, null);
+            assertEquals("IN_PROGRESS", Trees.tree(out.toString(StandardCharsets.UTF_8)).path("verdict").asText());
+        }
     }
 
     /** A handler for plain checks: it must never touch the watches or the task tokens. */

@@ -256,7 +256,7 @@ class LifecycleHookHandlerTest {
         };
         if (!watched.equals("absent")) {
             watches.register(new Watch("t1", RolloutFixtures.request(REV1, 600).toBuilder().configVersion(3L).build(),
-                    new Rollout("ecs-svc/2", REV2, 0, Long.MAX_VALUE, true, arn), null, Long.MAX_VALUE));
+                    new Rollout("ecs-svc/2", REV2, 0, Long.MAX_VALUE, true, arn), null, Long.MAX_VALUE, 0));
         }
         broken.set(true);
 

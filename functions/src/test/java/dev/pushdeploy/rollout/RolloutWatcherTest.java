@@ -1,6 +1,7 @@
 package dev.pushdeploy.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.ConfigParser;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RolloutWatcherTest {
     static final String CONFIG = """
@@ -65,7 +68,7 @@ class RolloutWatcherTest {
     void aRolloutInProgressLeavesTheTokenForTheEventsAndResumesNothing() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        CheckResult result = watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        CheckResult result = watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(Verdict.IN_PROGRESS, result.verdict());
         assertEquals(List.of(), resumed);
         assertEquals("t1", watches.get("pushdeploy/web").token());
@@ -76,7 +79,7 @@ class RolloutWatcherTest {
     void aRolloutAlreadyFinishedWhenTheTokenArrivesResumesAtOnce() {
         observed.set(Snapshots.healthy());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of("t1 HEALTHY"), resumed);
         assertTrue(watches.isEmpty(), "the watch is gone once the workflow is resumed");
     }
@@ -85,7 +88,7 @@ class RolloutWatcherTest {
     void anEventAboutTheServiceResumesTheWorkflowOnceTheVerdictIsFinal() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
 
         assertEquals(Verdict.IN_PROGRESS, watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()))
                 .orElseThrow().verdict());
@@ -108,7 +111,7 @@ class RolloutWatcherTest {
     void aStoppedTaskReChecksOnlyWhenItIsOfTheRolloutsRevision(String stoppedRevision, boolean checks) {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         leases.clear();
         observed.set(Snapshots.healthy());
 
@@ -124,7 +127,7 @@ class RolloutWatcherTest {
     void aServiceDeletedWhileTheWorkflowWaitsResumesItInterrupted() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         gone.set(true);
 
         CheckResult result = watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())).orElseThrow();
@@ -145,7 +148,7 @@ class RolloutWatcherTest {
     @Test
     void aTokenThatNoLongerWaitsIsDroppedWithItsWatch() {
         observed.set(inProgress());
-        watcher.watch("stale", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("stale", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         observed.set(Snapshots.healthy());
         watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(), resumed);
@@ -155,8 +158,8 @@ class RolloutWatcherTest {
     @Test
     void aNewerTokenReplacesTheWatchAndAnOlderRemovalLeavesIt() {
         observed.set(inProgress());
-        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
-        watcher.watch("t2", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t2", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         store.remove("pushdeploy", "web", "t1");
         assertEquals("t2", watches.get("pushdeploy/web").token());
     }
@@ -165,7 +168,7 @@ class RolloutWatcherTest {
     void anEventForARunThatLostItsLockDropsTheWatchAndResumesNothing() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         lockLost.set(true);
         observed.set(Snapshots.healthy());
         assertEquals(Optional.empty(), watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())));
@@ -176,27 +179,61 @@ class RolloutWatcherTest {
     @Test
     void theLeaseCoversTheWaitUntilTheFallbackRecheck() {
         observed.set(inProgress());
-        watcher.watch("t1", request, rollout, null, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(rollout.recheckSeconds(), rollout.recheckSeconds()), leases);
     }
 
-    @Test
-    void aTransientFailureBeforeTheDeadlineKeepsTheTaskWaitingWithItsLease() {
+    /**
+     * The registration's check cannot observe the service before the deadline: ECS's final event may have come before the
+     * token was stored, so the failure is thrown for the task's Retry to look again soon rather than left waiting for the
+     * recheck; so {@link RolloutWatcher#QUICK_RETRIES} times per wait. Then the task waits, as for a lost event, and an
+     * event's look that cannot observe fails, for EventBridge to deliver the event again to the watch that stayed.
+     */
+    @ParameterizedTest
+    @CsvSource({"0, true", "2, true", "3, false", "6, false"})
+    void aTransientFailureBeforeTheDeadlineHasTheTaskRetriedAFewTimesPerWait(int retries, boolean retried) {
         waiting.put("t1", true);
-        CheckResult result = throttledWatcher(Snapshots.DEADLINE - 1).watch("t1", request, rollout, null,
+        RolloutWatcher throttled = throttledWatcher(Snapshots.DEADLINE - 1);
+        java.util.function.Supplier<CheckResult> watch = () -> throttled.watch("t1", request, rollout, null, retries,
                 RolloutFixtures.log(RolloutFixtures.lines()));
+
+        if (retried) {
+            assertTrue(assertThrows(TransientException.class, watch::get).getMessage().contains("ThrottlingException"));
+        } else {
+            CheckResult result = watch.get();
+            assertEquals(Verdict.IN_PROGRESS, result.verdict());
+            assertTrue(result.reason().contains("ThrottlingException"), result.reason());
+            TransientException failed = assertThrows(TransientException.class,
+                    () -> throttled.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())));
+            assertTrue(failed.getMessage().contains("ThrottlingException"), failed.getMessage());
+        }
+        assertEquals(List.of(), resumed);
+        assertEquals("t1", watches.get("pushdeploy/web").token());
+        assertEquals(retried ? List.of(rollout.recheckSeconds()) : List.of(rollout.recheckSeconds(), rollout.recheckSeconds()), leases,
+                "each look renews the lease, over the retries and the wait");
+    }
+
+    /** An event's check that cannot observe the service resumes the workflow IN_PROGRESS: it watches again at once. */
+    @Test
+    void anEventsCheckThatCannotObserveTheServiceHasTheWorkflowWatchAgain() {
+        waiting.put("t1", true);
+        observed.set(inProgress());
+        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+
+        CheckResult result = throttledWatcher(Snapshots.DEADLINE - 1).onEvent("pushdeploy", "web", null,
+                RolloutFixtures.log(RolloutFixtures.lines())).orElseThrow();
+
         assertEquals(Verdict.IN_PROGRESS, result.verdict());
         assertTrue(result.reason().contains("ThrottlingException"), result.reason());
-        assertEquals(List.of(), resumed);
-        assertEquals("t1", watches.get("pushdeploy/web").token(), "ECS's next event re-checks");
-        assertEquals(List.of(rollout.recheckSeconds()), leases);
+        assertEquals(List.of("t1 IN_PROGRESS"), resumed);
+        assertTrue(watches.isEmpty(), "the workflow registers its next watch");
     }
 
     @Test
     void aTransientFailurePastTheDeadlineEndsTheRolloutTimedOut() {
         waiting.put("t1", true);
-        CheckResult result = throttledWatcher(Snapshots.DEADLINE).watch("t1", request, rollout, null,
+        CheckResult result = throttledWatcher(Snapshots.DEADLINE).watch("t1", request, rollout, null, 0,
                 RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(Verdict.TIMED_OUT, result.verdict());
         assertTrue(result.reason().contains("deadline passed") && result.reason().contains("ThrottlingException"), result.reason());
@@ -232,7 +269,7 @@ class RolloutWatcherTest {
                 Snapshots.deployment(Snapshots.ROLLBACK, "ACTIVE", copy, "FAILED", "ECS deployment circuit breaker: tasks failed to start.", 0, 2, 3)));
         dev.pushdeploy.model.Release release = new dev.pushdeploy.model.Release(Snapshots.REV2, "web", 2, "web@sha256:" + "2".repeat(64), true);
 
-        CheckResult result = watcher.watch("t1", request, back, release, RolloutFixtures.log(RolloutFixtures.lines()));
+        CheckResult result = watcher.watch("t1", request, back, release, 0, RolloutFixtures.log(RolloutFixtures.lines()));
 
         assertEquals(Verdict.ROLLED_BACK_BY_ECS, result.verdict(), result.reason());
     }
@@ -265,7 +302,7 @@ class RolloutWatcherTest {
         RolloutWatcher pinned = new RolloutWatcher(new RolloutChecker(observer, config, (r, seconds) -> leases.add(seconds),
                 RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens);
 
-        CheckResult result = pinned.watch("t1", request.toBuilder().configVersion(4L).build(), rollout, null,
+        CheckResult result = pinned.watch("t1", request.toBuilder().configVersion(4L).build(), rollout, null, 0,
                 RolloutFixtures.log(RolloutFixtures.lines()));
 
         assertEquals(Verdict.IN_PROGRESS, result.verdict(), result.reason());

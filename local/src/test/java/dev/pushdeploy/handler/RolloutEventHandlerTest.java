@@ -40,7 +40,7 @@ class RolloutEventHandlerTest {
         List<String> observed = new ArrayList<>();
         String revision = "arn:aws:ecs:us-east-1:123456789012:task-definition/" + watchedRevision;
         Watch watch = new Watch("t1", RolloutFixtures.request(Snapshots.REV1, 600), Snapshots.rollout(Snapshots.OURS, revision),
-                null, Long.MAX_VALUE);
+                null, Long.MAX_VALUE, 0);
         RolloutWatches watches = new RolloutWatches() {
             @Override
             public void register(Watch w) {

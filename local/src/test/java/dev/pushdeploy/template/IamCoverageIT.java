@@ -507,7 +507,7 @@ class IamCoverageIT {
                 JsonNode state = Json.tree(check);
                 new DynamoRolloutWatches(world.dynamo, World.TABLE).register(new Watch("a-task-token",
                         Json.convert(state.path("request"), DeployRequest.class), Json.convert(state.path("rollout"), Rollout.class),
-                        Json.convert(state.path("release"), Release.class), Long.MAX_VALUE / 1000));
+                        Json.convert(state.path("release"), Release.class), Long.MAX_VALUE / 1000, 0));
             }
             case "FinalizeFunction" -> {
                 String v110 = world.pushImage("v1.1.0");

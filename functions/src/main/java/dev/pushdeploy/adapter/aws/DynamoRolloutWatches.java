@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * {@link RolloutWatches} in the ledger's table: item {@code svc#<cluster>/<service>} / {@code watch}
- * with the task token, the request and the rollout (JSON) and {@code expiresAt} (the table's TTL).
+ * with the task token, the request and the rollout (JSON), {@code expiresAt} (the table's TTL) and the task's retries.
  */
 public final class DynamoRolloutWatches implements RolloutWatches {
     private static final String WATCH = "watch";
@@ -37,6 +37,7 @@ public final class DynamoRolloutWatches implements RolloutWatches {
             item.put("release", AttributeValue.fromS(Json.write(watch.release())));
         }
         item.put("expiresAt", AttributeValue.fromN(Long.toString(watch.expiresAt())));
+        item.put("retries", AttributeValue.fromN(Integer.toString(watch.retries())));
         AwsCall.exec("dynamodb:PutItem watch of " + serviceKey(watch.request().cluster(), watch.request().service()),
                 () -> dynamo.putItem(r -> r.tableName(table).item(item)));
     }
@@ -51,7 +52,7 @@ public final class DynamoRolloutWatches implements RolloutWatches {
         return Optional.of(new Watch(item.get("token").s(), Json.read(item.get("request").s(), DeployRequest.class),
                 Json.read(item.get("rollout").s(), Rollout.class),
                 item.containsKey("release") ? Json.read(item.get("release").s(), Release.class) : null,
-                Long.parseLong(item.get("expiresAt").n())));
+                Long.parseLong(item.get("expiresAt").n()), item.containsKey("retries") ? Integer.parseInt(item.get("retries").n()) : 0));
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ledger.KeptImages;
 import dev.pushdeploy.local.LocalRuntime;
@@ -451,6 +452,36 @@ class WorkflowIT {
                 Workflow.failedInvocations(result), "every attempt of CheckDeployment failed");
         assertEquals(List.of("CheckDeployment", "WaitForRollout"), entered(result).subList(
                 entered(result).indexOf("CheckDeployment"), entered(result).indexOf("CheckDeployment") + 2));
+        assertEquals(result.image(), workflow.liveImage());
+    }
+
+    /**
+     * The shortest rollout ends while CheckDeployment is throttled through all its attempts, so ECS's final events come
+     * before the watch is registered, and the watch's own look is throttled too (the eighth call): the watch task is
+     * retried within seconds (its Retry) and sees the end, not left waiting for the recheck, 300 s later.
+     */
+    @Test
+    void aWatchThatCannotLookIsRetriedWithinSecondsNotAtTheRecheck() {
+        workflow.runtime.simulator().rolloutSeconds(2);
+        workflow.runtime.simulator().throttling(Throttling.outage("ListTasks", 8));
+        RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        List<JsonNode> failed = new java.util.ArrayList<>();
+        double healthyAt = Double.NaN;
+        for (JsonNode event : result.history()) {
+            if (event.path("type").asText().equals("TaskFailed")) {
+                failed.add(event);
+            }
+            if (Double.isNaN(healthyAt) && event.path("type").asText().equals("TaskSucceeded")
+                    && event.path("taskSucceededEventDetails").path("output").asText().contains("\"verdict\": \"HEALTHY\"")) {
+                healthyAt = event.path("timestamp").asDouble();
+            }
+        }
+        assertEquals(1, failed.size(), "the watch's look ended its task once: " + failed);
+        assertEquals("dev.pushdeploy.error.TransientException", failed.get(0).path("taskFailedEventDetails").path("error").asText());
+        double waited = healthyAt - failed.get(0).path("timestamp").asDouble();
+        assertTrue(waited < 10, "the verdict came " + waited + " s (simulated) after the look that could not see the service");
         assertEquals(result.image(), workflow.liveImage());
     }
 
