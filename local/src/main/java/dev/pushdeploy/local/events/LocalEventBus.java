@@ -22,11 +22,17 @@ import java.util.function.Consumer;
  * targets receive it {@value #LATENCY_MILLIS} ms of simulated time later (EventBridge's typical
  * delivery latency). A failed delivery is retried, as EventBridge and Lambda's asynchronous
  * invocation do, after 1 and then 2 simulated minutes, then dropped (with a log line). Deliveries
- * run on their own threads and count as work in progress for the {@link TimeKeeper}.
+ * run on their own threads, concurrently, and count as work in progress for the {@link TimeKeeper}.
  */
 public final class LocalEventBus implements Agenda {
     public static final long LATENCY_MILLIS = 500;
     static final long[] RETRY_DELAYS_MILLIS = {60_000, 120_000};
+    /**
+     * Deliveries at once. EventBridge invokes a Lambda target once per event, each invocation concurrent with the
+     * others; with 4, 50 rollouts of 60 s ending together under throttling waited for each other's checks: the
+     * verdict came 17 s (median) after ECS's event, 3.3 s with 64.
+     */
+    static final int DELIVERY_THREADS = 64;
     private static final int HISTORY = 10_000;
 
     /** Hands an event to one target (by its ARN) and answers what the target said; throws when the target failed. */
@@ -66,7 +72,7 @@ public final class LocalEventBus implements Agenda {
     private final List<Published> published = new ArrayList<>();
     private final List<Delivery> delivered = new ArrayList<>();
     private final AtomicLong order = new AtomicLong();
-    private final ExecutorService deliveries = Executors.newFixedThreadPool(4, r -> {
+    private final ExecutorService deliveries = Executors.newFixedThreadPool(DELIVERY_THREADS, r -> {
         Thread t = new Thread(r, "event-delivery");
         t.setDaemon(true);
         return t;
