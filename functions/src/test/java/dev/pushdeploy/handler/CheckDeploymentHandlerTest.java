@@ -1,13 +1,16 @@
 package dev.pushdeploy.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
+import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.RolloutFixtures;
@@ -20,11 +23,14 @@ import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.rollout.TaskTokens;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class CheckDeploymentHandlerTest {
     private static final String CONFIG = """
@@ -44,10 +50,7 @@ class CheckDeploymentHandlerTest {
                     new RolloutSnapshot.SmokeResult(false, "GET https://web.example.com/healthz answered 503 (expected 204)"));
         };
         Instant start = RolloutFixtures.NOW;
-        Rollout rollout = new Rollout(OURS, RolloutFixtures.REV2_ARN, start.toEpochMilli(), start.plusSeconds(600).toEpochMilli(), true, null);
-        var state = Trees.object();
-        state.set("request", Trees.mapper().valueToTree(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600)));
-        state.set("rollout", Trees.mapper().valueToTree(rollout));
+        ObjectNode state = stateAt(start);
         state.set("check", Trees.tree("{\"verdict\":\"IN_PROGRESS\",\"nextPollSeconds\":3}"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -85,18 +88,15 @@ class CheckDeploymentHandlerTest {
      * cannot observe the service fails the invocation, for the task's Retry, while the wait's quick retries last, then
      * leaves the task waiting.
      */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"0, true", "2, true", "3, false"})
+    @ParameterizedTest
+    @CsvSource({"0, true", "2, true", "3, false"})
     void aWatchThatCannotLookFailsForItsRetryAsTheRetryCountAllows(int retries, boolean failed) {
         RolloutObserver throttled = (cluster, service, health) -> {
-            throw new dev.pushdeploy.error.TransientException("ecs:ListTasks pushdeploy/web RUNNING failed transiently: "
+            throw new TransientException("ecs:ListTasks pushdeploy/web RUNNING failed transiently: "
                     + "ThrottlingException: Rate exceeded", null);
         };
         Instant start = RolloutFixtures.NOW;
-        Rollout rollout = new Rollout(OURS, RolloutFixtures.REV2_ARN, start.toEpochMilli(), start.plusSeconds(600).toEpochMilli(), true, null);
-        var state = Trees.object();
-        state.set("request", Trees.mapper().valueToTree(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600)));
-        state.set("rollout", Trees.mapper().valueToTree(rollout));
+        ObjectNode state = stateAt(start);
         state.put("taskToken", "t1");
         state.put("retries", retries);
         CheckDeploymentHandler handler = new CheckDeploymentHandler(throttled, ConfigSource.of(ConfigParser.parse(CONFIG)),
@@ -104,15 +104,24 @@ class CheckDeploymentHandlerTest {
                     throw new AssertionError("nothing to resume: " + result);
                 }, RolloutFixtures.clockAt(start.plusSeconds(10)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        java.io.InputStream in = new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8));
+        InputStream in = new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8));
 
         if (failed) {
-            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(dev.pushdeploy.error.TransientException.class,
+            assertTrue(assertThrows(TransientException.class,
                     () -> handler.handleRequest(in, out, null)).getMessage().contains("ThrottlingException"));
         } else {
             handler.handleRequest(in, out, null);
             assertEquals("IN_PROGRESS", Trees.tree(out.toString(StandardCharsets.UTF_8)).path("verdict").asText());
         }
+    }
+
+    /** The state document of a check of our rollout of web:2 that started at {@code start}, its deadline 600 s later. */
+    private static ObjectNode stateAt(Instant start) {
+        Rollout rollout = new Rollout(OURS, RolloutFixtures.REV2_ARN, start.toEpochMilli(), start.plusSeconds(600).toEpochMilli(), true, null);
+        ObjectNode state = Trees.object();
+        state.set("request", Trees.mapper().valueToTree(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600)));
+        state.set("rollout", Trees.mapper().valueToTree(rollout));
+        return state;
     }
 
     /** A handler for plain checks: it must never touch the watches or the task tokens. */
