@@ -21,15 +21,19 @@ import java.util.Optional;
  * <p>A look that cannot observe the service (throttling beyond the SDK's retries) before the deadline is not
  * waited out as a lost event, since the event may have come already: the registration's fails, so that the
  * task's Retry registers and looks again within seconds; an event's resumes the workflow IN_PROGRESS, which
- * watches again at once. So {@value #QUICK_RETRIES} times per wait; beyond that a throttle that lasts is waited out
- * as a lost event is: the registration's look leaves the task waiting, an event's fails, and EventBridge delivers
- * the event again.
+ * watches again at once. So {@value #QUICK_RETRIES} times per wait, the task's Retry's whole schedule (jittered backoff
+ * over up to 51 s): at its last attempt a throttle that lasts is waited out as a lost event is (the registration's look
+ * leaves the task waiting, an event's fails, and EventBridge delivers the event again), never thrown past the Retry to
+ * its Catch, which would watch again at once, without a wait.
  */
 public final class RolloutWatcher {
     /** How long a watch outlives its rollout's deadline before the table drops it. */
     static final long GRACE_SECONDS = 3600;
-    /** How many times per wait a look that could not observe the service has it looked at again soon. */
-    static final int QUICK_RETRIES = 3;
+    /**
+     * How many times per wait a look that could not observe the service has it looked at again soon: the watch task's
+     * Retry's MaxAttempts for a TransientException.
+     */
+    public static final int QUICK_RETRIES = 6;
 
     private final RolloutChecker checker;
     private final RolloutWatches watches;

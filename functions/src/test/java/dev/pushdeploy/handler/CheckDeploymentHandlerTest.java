@@ -89,7 +89,7 @@ class CheckDeploymentHandlerTest {
      * leaves the task waiting.
      */
     @ParameterizedTest
-    @CsvSource({"0, true", "2, true", "3, false"})
+    @CsvSource({"0, true", "5, true", "6, false"})
     void aWatchThatCannotLookFailsForItsRetryAsTheRetryCountAllows(int retries, boolean failed) {
         RolloutObserver throttled = (cluster, service, health) -> {
             throw new TransientException("ecs:ListTasks pushdeploy/web RUNNING failed transiently: "

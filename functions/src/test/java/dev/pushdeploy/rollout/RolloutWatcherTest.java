@@ -191,7 +191,7 @@ class RolloutWatcherTest {
      * event's look that cannot observe fails, for EventBridge to deliver the event again to the watch that stayed.
      */
     @ParameterizedTest
-    @CsvSource({"0, true", "2, true", "3, false", "6, false"})
+    @CsvSource({"0, true", "5, true", "6, false", "7, false"})
     void aTransientFailureBeforeTheDeadlineHasTheTaskRetriedAFewTimesPerWait(int retries, boolean retried) {
         waiting.put("t1", true);
         RolloutWatcher throttled = throttledWatcher(Snapshots.DEADLINE - 1);

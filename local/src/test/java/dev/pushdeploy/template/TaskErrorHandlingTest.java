@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.request.ScanGate;
+import dev.pushdeploy.rollout.RolloutWatcher;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.template.CfnTemplate;
 import java.io.IOException;
@@ -137,5 +138,27 @@ class TaskErrorHandlingTest {
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    /**
+     * A rollout's watch looks again soon, through its Retry, as many times as {@link RolloutWatcher#QUICK_RETRIES}: exactly
+     * the Retry's attempts for a transient error, so its last attempt leaves the task waiting for the recheck. One more
+     * would be thrown past the Retry to the Catch, which watches again at once: looks without a wait between them.
+     */
+    @Test
+    void aRolloutsWatchLooksAgainSoonAsOftenAsItsRetryAllowsAndNoMore() throws IOException {
+        List<String> watches = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> task : tasks().entrySet()) {
+            if (!task.getValue().path("Parameters").path("Payload").path("retries.$").asText().equals("$$.State.RetryCount")) {
+                continue;
+            }
+            watches.add(task.getKey());
+            for (JsonNode retrier : task.getValue().path("Retry")) {
+                if (errors(retrier).equals(new TreeSet<>(TRANSIENT))) {
+                    assertEquals(RolloutWatcher.QUICK_RETRIES, retrier.path("MaxAttempts").asInt(), task.getKey());
+                }
+            }
+        }
+        assertEquals(List.of("WaitForRollout", "WaitForRollback"), watches);
     }
 }

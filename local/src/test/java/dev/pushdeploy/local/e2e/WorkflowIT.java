@@ -12,6 +12,7 @@ import dev.pushdeploy.ledger.KeptImages;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.events.LocalEventBus;
 import dev.pushdeploy.model.Revisions;
+import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.DeploymentStart;
 import dev.pushdeploy.local.ecs.Scenario;
@@ -26,6 +27,7 @@ import dev.pushdeploy.ops.CloudFormation;
 import dev.pushdeploy.ops.Connection;
 import dev.pushdeploy.ops.Operator;
 import dev.pushdeploy.ops.Reports;
+import dev.pushdeploy.rollout.RolloutWatcher;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.services.ecr.model.TargetStorageClass;
@@ -457,13 +459,14 @@ class WorkflowIT {
 
     /**
      * The shortest rollout ends while CheckDeployment is throttled through all its attempts, so ECS's final events come
-     * before the watch is registered, and the watch's own look is throttled too (the eighth call): the watch task is
-     * retried within seconds (its Retry) and sees the end, not left waiting for the recheck, 300 s later.
+     * before the watch is registered, and the watch's own looks are throttled too, all but the last its Retry allows
+     * (ListTasks' first 7 + 6 calls): the watch task is retried within seconds (its Retry's jittered backoff) until it
+     * sees the end, not left waiting for the recheck, 300 s later.
      */
     @Test
     void aWatchThatCannotLookIsRetriedWithinSecondsNotAtTheRecheck() {
         workflow.runtime.simulator().rolloutSeconds(2);
-        workflow.runtime.simulator().throttling(Throttling.outage("ListTasks", 8));
+        workflow.runtime.simulator().throttling(Throttling.outage("ListTasks", 7 + RolloutWatcher.QUICK_RETRIES));
         RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
 
         assertEquals("SUCCEEDED", result.outcome(), result.reason());
@@ -478,21 +481,27 @@ class WorkflowIT {
                 healthyAt = event.path("timestamp").asDouble();
             }
         }
-        assertEquals(1, failed.size(), "the watch's look ended its task once: " + failed);
-        assertEquals("dev.pushdeploy.error.TransientException", failed.get(0).path("taskFailedEventDetails").path("error").asText());
+        assertEquals(RolloutWatcher.QUICK_RETRIES, failed.size(), "the watch's looks ended its task each time: " + failed);
+        failed.forEach(f -> assertEquals("dev.pushdeploy.error.TransientException",
+                f.path("taskFailedEventDetails").path("error").asText()));
         double waited = healthyAt - failed.get(0).path("timestamp").asDouble();
-        assertTrue(waited < 10, "the verdict came " + waited + " s (simulated) after the look that could not see the service");
+        assertTrue(waited < 60, "the verdict came " + waited + " s (simulated) after the first look that could not see the service");
         assertEquals(result.image(), workflow.liveImage());
     }
 
+    /**
+     * Under the shortest deadline a rollout's watch allows (its first recheck, 300 s, finds it passed), so that the run
+     * makes the fewest looks, each throttled through the SDK's retries in real time.
+     */
     @Test
     void aThrottleThatNeverClearsEndsByTheDeadlineNotByTheError() {
+        workflow.runtime.reset(java.util.Map.of("DeploymentDeadlineSeconds", Integer.toString(Rollout.MIN_RECHECK_SECONDS)));
         workflow.runtime.simulator().throttling(Throttling.outage("ListTasks", Integer.MAX_VALUE));
         RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
 
         var recorded = workflow.historyOf(result);
         String reason = recorded.get("reason").s();
-        assertTrue(reason.startsWith("not healthy 900 s after the start (deadline passed): the service could not be observed: "
+        assertTrue(reason.startsWith("not healthy " + Rollout.MIN_RECHECK_SECONDS + " s after the start (deadline passed): the service could not be observed: "
                 + "ecs:ListTasks"), recorded + " " + entered(result));
         assertFalse(recorded.containsKey("error"), "ended by the verdict, not by the error: " + recorded);
         assertEquals("ROLLBACK_FAILED", result.outcome(), "the way back cannot be seen healthy either: " + recorded);
