@@ -10,6 +10,7 @@ import dev.pushdeploy.adapter.aws.SfnTaskTokens;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.http.HttpSmokeCheck;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.Lease;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.CheckResult;
@@ -17,12 +18,15 @@ import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.RequestScoped;
 import dev.pushdeploy.model.Rollout;
+import dev.pushdeploy.model.Text;
 import dev.pushdeploy.rollout.RolloutChecker;
 import dev.pushdeploy.rollout.RolloutObserver;
 import dev.pushdeploy.rollout.RolloutWatcher;
 import dev.pushdeploy.rollout.RolloutWatches;
 import dev.pushdeploy.rollout.TaskTokens;
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 
 /**
  * CheckDeployment: the verdict on the deployment we started ({@code $.check}); the same function
@@ -37,13 +41,16 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
      *
      * @param taskToken the waiting task's token, or null for a plain check
      * @param retries   how many times Step Functions retried the waiting task ({@code $$.State.RetryCount}), null for a plain check
+     * @param waitingSince when the workflow entered the waiting task ({@code $$.State.EnteredTime}, ISO-8601), null for a
+     *                  plain check (or unknown: taken as now)
      */
-    public record Input(DeployRequest request, Rollout rollout, Release release, String taskToken, Integer retries)
-            implements RequestScoped {
+    public record Input(DeployRequest request, Rollout rollout, Release release, String taskToken, Integer retries,
+                        String waitingSince) implements RequestScoped {
     }
 
     private final RolloutChecker checker;
     private final RolloutWatcher watcher;
+    private final Clock clock;
 
     /** Wired from the environment, as Lambda runs it. */
     public CheckDeploymentHandler() {
@@ -66,18 +73,30 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
                                   RolloutWatches watches, TaskTokens tokens, Clock clock) {
         super(Input.class, "CheckDeployment");
         this.checker = new RolloutChecker(observer, config, progress, clock);
-        this.watcher = new RolloutWatcher(checker, watches, tokens);
+        this.watcher = new RolloutWatcher(checker, watches, tokens, clock);
+        this.clock = clock;
     }
 
     @Override
     protected Input primingInput(PrimingSample sample) {
-        return new Input(sample.request(), sample.rollout(), sample.release(), PrimingSample.TOKEN, 0);
+        return new Input(sample.request(), sample.rollout(), sample.release(), PrimingSample.TOKEN, 0, null);
     }
 
     @Override
     protected CheckResult handle(Input input, StepLog log) {
         return input.taskToken() == null ? checker.check(input.request(), input.rollout(), input.release(), log)
                 : watcher.watch(input.taskToken(), input.request(), input.rollout(), input.release(),
-                        input.retries() == null ? 0 : input.retries(), log);
+                        input.retries() == null ? 0 : input.retries(), millis(input.waitingSince()), log);
+    }
+
+    private long millis(String time) {
+        if (time == null) {
+            return clock.millis();
+        }
+        try {
+            return OffsetDateTime.parse(time).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException("waitingSince", "'" + Text.atMost(time, 64) + "' is not an ISO 8601 time");
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Rollout;
+import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -22,9 +23,10 @@ import java.util.Optional;
  * waited out as a lost event, since the event may have come already: the registration's fails, so that the
  * task's Retry registers and looks again within seconds; an event's resumes the workflow IN_PROGRESS, which
  * watches again at once. So {@value #QUICK_RETRIES} times per wait, the task's Retry's whole schedule (jittered backoff
- * over up to 51 s): at its last attempt a throttle that lasts is waited out as a lost event is (the registration's look
- * leaves the task waiting, an event's fails, and EventBridge delivers the event again), never thrown past the Retry to
- * its Catch, which would watch again at once, without a wait.
+ * over up to 51 s), and the registration's only within {@value #QUICK_RETRY_SECONDS} s of the wait's start (looks that
+ * fail slowly are not repeated for long); then a throttle that lasts is waited out as a lost event is (the
+ * registration's look leaves the task waiting, an event's fails, and EventBridge delivers the event again), never thrown
+ * past the Retry to its Catch, which would watch again at once, without a wait.
  */
 public final class RolloutWatcher {
     /** How long a watch outlives its rollout's deadline before the table drops it. */
@@ -34,31 +36,37 @@ public final class RolloutWatcher {
      * Retry's MaxAttempts for a TransientException.
      */
     public static final int QUICK_RETRIES = 6;
+    /** How long after its wait began ({@code $$.State.EnteredTime}) a registration's look is retried soon. */
+    public static final int QUICK_RETRY_SECONDS = 90;
 
     private final RolloutChecker checker;
     private final RolloutWatches watches;
     private final TaskTokens tokens;
+    private final Clock clock;
 
-    public RolloutWatcher(RolloutChecker checker, RolloutWatches watches, TaskTokens tokens) {
+    public RolloutWatcher(RolloutChecker checker, RolloutWatches watches, TaskTokens tokens, Clock clock) {
         this.checker = checker;
         this.watches = watches;
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     /**
      * Registers the waiting task's token, then checks: a final verdict resumes the workflow at once. A
      * transient failure (throttling that outlived the SDK's retries) before the rollout's deadline is thrown, for
-     * the task's Retry, while {@code retries} (the task's so far) are fewer than {@value #QUICK_RETRIES}; past the
-     * deadline the rollout is TIMED_OUT.
+     * the task's Retry, while {@code retries} (the task's so far) are fewer than {@value #QUICK_RETRIES} and the wait
+     * began ({@code waitingSince}, epoch millis) less than {@value #QUICK_RETRY_SECONDS} s ago; past the deadline the
+     * rollout is TIMED_OUT.
      *
      * @throws TransientException when the service could not be observed and the task is to be retried
      */
-    public CheckResult watch(String token, DeployRequest request, Rollout rollout, Release release, int retries, StepLog log) {
+    public CheckResult watch(String token, DeployRequest request, Rollout rollout, Release release, int retries, long waitingSince,
+                             StepLog log) {
         Watch watch = new Watch(token, request, rollout, release, rollout.deadlineAt() / 1000 + GRACE_SECONDS, retries);
         Look look = look(watch, true, log);
         if (look.result().verdict().isFinal()) {
             resume(watch, look.result(), log);
-        } else if (look.quickRetry(watch)) {
+        } else if (look.quickRetry(watch) && clock.millis() - waitingSince < QUICK_RETRY_SECONDS * 1000L) {
             throw look.unobserved();
         }
         return look.result();

@@ -10,6 +10,7 @@ import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
+import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.model.Rollout;
@@ -26,6 +27,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -78,41 +81,68 @@ class CheckDeploymentHandlerTest {
         String other = CONFIG.replace("\"service\": \"web\"", "\"service\": \"api\"");
         Rollout rollout = new Rollout(null, RolloutFixtures.REV2_ARN, 0, Long.MAX_VALUE, true, null);
         plain(observer, ConfigSource.of(ConfigParser.parse(other)), RolloutFixtures.clockAt(RolloutFixtures.NOW))
-                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout, null, null, null),
+                .apply(new CheckDeploymentHandler.Input(RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600), rollout, null, null, null, null),
                         RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(Health.DEFAULT), asked);
     }
 
     /**
-     * The watch task's payload as WaitForRollout sends it ({@code retries} from {@code $$.State.RetryCount}): a look that
-     * cannot observe the service fails the invocation, for the task's Retry, while the wait's quick retries last, then
-     * leaves the task waiting.
+     * The watch task's payload as WaitForRollout sends it ({@code retries} from {@code $$.State.RetryCount},
+     * {@code waitingSince} from {@code $$.State.EnteredTime}, in AWS's form or moto's): a look that cannot observe the
+     * service fails the invocation, for the task's Retry, while the wait's quick retries last (and within their time
+     * since the wait began, taken as now when the payload does not say), then leaves the task waiting.
      */
     @ParameterizedTest
-    @CsvSource({"0, true", "5, true", "6, false"})
-    void aWatchThatCannotLookFailsForItsRetryAsTheRetryCountAllows(int retries, boolean failed) {
-        RolloutObserver throttled = (cluster, service, health) -> {
-            throw new TransientException("ecs:ListTasks pushdeploy/web RUNNING failed transiently: "
-                    + "ThrottlingException: Rate exceeded", null);
-        };
+    @CsvSource({"0, 5, Z, true", "5, 80, +00:00, true", "6, 5, Z, false", "0, 100, +00:00, false", "0, , , true"})
+    void aWatchThatCannotLookFailsForItsRetryAsTheRetryCountAllows(int retries, Integer waited, String zone, boolean failed) {
         Instant start = RolloutFixtures.NOW;
+        Instant now = start.plusSeconds(200);
         ObjectNode state = stateAt(start);
         state.put("taskToken", "t1");
         state.put("retries", retries);
-        CheckDeploymentHandler handler = new CheckDeploymentHandler(throttled, ConfigSource.of(ConfigParser.parse(CONFIG)),
-                (request, seconds) -> { }, new InMemoryRolloutWatches(), (token, result) -> {
-                    throw new AssertionError("nothing to resume: " + result);
-                }, RolloutFixtures.clockAt(start.plusSeconds(10)));
+        if (waited != null) {
+            state.put("waitingSince", zone.equals("Z") ? now.minusSeconds(waited).toString()
+                    : now.minusSeconds(waited).atOffset(ZoneOffset.UTC).format(MOTO_TIME));
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         InputStream in = new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8));
 
         if (failed) {
             assertTrue(assertThrows(TransientException.class,
-                    () -> handler.handleRequest(in, out, null)).getMessage().contains("ThrottlingException"));
+                    () -> throttled(now).handleRequest(in, out, null)).getMessage().contains("ThrottlingException"));
         } else {
-            handler.handleRequest(in, out, null);
+            throttled(now).handleRequest(in, out, null);
             assertEquals("IN_PROGRESS", Trees.tree(out.toString(StandardCharsets.UTF_8)).path("verdict").asText());
         }
+    }
+
+    @Test
+    void aWaitsStartThatIsNoTimeIsRefusedNamingTheField() {
+        Instant start = RolloutFixtures.NOW;
+        ObjectNode state = stateAt(start);
+        state.put("taskToken", "t1");
+        state.put("retries", 0);
+        state.put("waitingSince", "yesterday");
+        InputStream in = new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8));
+
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class,
+                () -> throttled(start.plusSeconds(10)).handleRequest(in, new ByteArrayOutputStream(), null));
+        assertTrue(refused.getMessage().contains("waitingSince") && refused.getMessage().contains("'yesterday'"), refused.getMessage());
+    }
+
+    /** How moto writes {@code $$.State.EnteredTime} (Python's isoformat): microseconds, the offset as +00:00. */
+    private static final DateTimeFormatter MOTO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
+
+    /** The handler at {@code now}, every look at the service throttled beyond the SDK's retries; nothing to resume. */
+    private static CheckDeploymentHandler throttled(Instant now) {
+        RolloutObserver throttled = (cluster, service, health) -> {
+            throw new TransientException("ecs:ListTasks pushdeploy/web RUNNING failed transiently: "
+                    + "ThrottlingException: Rate exceeded", null);
+        };
+        return new CheckDeploymentHandler(throttled, ConfigSource.of(ConfigParser.parse(CONFIG)),
+                (request, seconds) -> { }, new InMemoryRolloutWatches(), (token, result) -> {
+                    throw new AssertionError("nothing to resume: " + result);
+                }, RolloutFixtures.clockAt(now));
     }
 
     /** The state document of a check of our rollout of web:2 that started at {@code start}, its deadline 600 s later. */

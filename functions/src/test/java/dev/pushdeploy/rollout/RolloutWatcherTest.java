@@ -60,7 +60,10 @@ class RolloutWatcherTest {
                     throw new RunInterruptedException("request " + request.requestId() + " no longer holds the lock");
                 }
                 leases.add(seconds);
-            }, RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens);
+            }, RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens,
+                RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000)));
+    /** The main watcher's time, and the start of the waits it registers. */
+    static final long NOW = Snapshots.STARTED + 60_000;
     final DeployRequest request = RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600);
     final Rollout rollout = Snapshots.rollout(Snapshots.OURS, Snapshots.REV2);
 
@@ -68,7 +71,7 @@ class RolloutWatcherTest {
     void aRolloutInProgressLeavesTheTokenForTheEventsAndResumesNothing() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        CheckResult result = watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        CheckResult result = watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(Verdict.IN_PROGRESS, result.verdict());
         assertEquals(List.of(), resumed);
         assertEquals("t1", watches.get("pushdeploy/web").token());
@@ -79,7 +82,7 @@ class RolloutWatcherTest {
     void aRolloutAlreadyFinishedWhenTheTokenArrivesResumesAtOnce() {
         observed.set(Snapshots.healthy());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of("t1 HEALTHY"), resumed);
         assertTrue(watches.isEmpty(), "the watch is gone once the workflow is resumed");
     }
@@ -88,7 +91,7 @@ class RolloutWatcherTest {
     void anEventAboutTheServiceResumesTheWorkflowOnceTheVerdictIsFinal() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
 
         assertEquals(Verdict.IN_PROGRESS, watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()))
                 .orElseThrow().verdict());
@@ -111,7 +114,7 @@ class RolloutWatcherTest {
     void aStoppedTaskReChecksOnlyWhenItIsOfTheRolloutsRevision(String stoppedRevision, boolean checks) {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
         leases.clear();
         observed.set(Snapshots.healthy());
 
@@ -127,7 +130,7 @@ class RolloutWatcherTest {
     void aServiceDeletedWhileTheWorkflowWaitsResumesItInterrupted() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
         gone.set(true);
 
         CheckResult result = watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())).orElseThrow();
@@ -148,7 +151,7 @@ class RolloutWatcherTest {
     @Test
     void aTokenThatNoLongerWaitsIsDroppedWithItsWatch() {
         observed.set(inProgress());
-        watcher.watch("stale", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("stale", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
         observed.set(Snapshots.healthy());
         watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(), resumed);
@@ -158,8 +161,8 @@ class RolloutWatcherTest {
     @Test
     void aNewerTokenReplacesTheWatchAndAnOlderRemovalLeavesIt() {
         observed.set(inProgress());
-        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
-        watcher.watch("t2", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t2", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
         store.remove("pushdeploy", "web", "t1");
         assertEquals("t2", watches.get("pushdeploy/web").token());
     }
@@ -168,7 +171,7 @@ class RolloutWatcherTest {
     void anEventForARunThatLostItsLockDropsTheWatchAndResumesNothing() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
         lockLost.set(true);
         observed.set(Snapshots.healthy());
         assertEquals(Optional.empty(), watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())));
@@ -179,7 +182,7 @@ class RolloutWatcherTest {
     @Test
     void theLeaseCoversTheWaitUntilTheFallbackRecheck() {
         observed.set(inProgress());
-        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
         watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(rollout.recheckSeconds(), rollout.recheckSeconds()), leases);
     }
@@ -187,31 +190,40 @@ class RolloutWatcherTest {
     /**
      * The registration's check cannot observe the service before the deadline: ECS's final event may have come before the
      * token was stored, so the failure is thrown for the task's Retry to look again soon rather than left waiting for the
-     * recheck; so {@link RolloutWatcher#QUICK_RETRIES} times per wait. Then the task waits, as for a lost event, and an
-     * event's look that cannot observe fails, for EventBridge to deliver the event again to the watch that stayed.
+     * recheck; so {@link RolloutWatcher#QUICK_RETRIES} times per wait, within {@link RolloutWatcher#QUICK_RETRY_SECONDS} of
+     * its start. Then the task waits, as for a lost event; an event's look that cannot observe resumes the workflow to
+     * watch again while the wait's retries last, and after them fails, for EventBridge to deliver the event again to the
+     * watch that stayed.
      */
     @ParameterizedTest
-    @CsvSource({"0, true", "5, true", "6, false", "7, false"})
-    void aTransientFailureBeforeTheDeadlineHasTheTaskRetriedAFewTimesPerWait(int retries, boolean retried) {
+    @CsvSource({"0, 0, true", "5, 0, true", "5, 89, true", "6, 0, false", "7, 0, false", "0, 90, false", "2, 300, false"})
+    void aTransientFailureBeforeTheDeadlineHasTheTaskRetriedAFewTimesPerWait(int retries, int waitedSeconds, boolean retried) {
         waiting.put("t1", true);
         RolloutWatcher throttled = throttledWatcher(Snapshots.DEADLINE - 1);
         java.util.function.Supplier<CheckResult> watch = () -> throttled.watch("t1", request, rollout, null, retries,
-                RolloutFixtures.log(RolloutFixtures.lines()));
+                Snapshots.DEADLINE - 1 - waitedSeconds * 1000L, RolloutFixtures.log(RolloutFixtures.lines()));
 
         if (retried) {
             assertTrue(assertThrows(TransientException.class, watch::get).getMessage().contains("ThrottlingException"));
+            assertEquals(List.of(), resumed);
+            assertEquals("t1", watches.get("pushdeploy/web").token());
+            assertEquals(List.of(rollout.recheckSeconds()), leases);
+            return;
+        }
+        CheckResult result = watch.get();
+        assertEquals(Verdict.IN_PROGRESS, result.verdict());
+        assertTrue(result.reason().contains("ThrottlingException"), result.reason());
+        assertEquals(List.of(), resumed, "left waiting");
+        if (retries < RolloutWatcher.QUICK_RETRIES) {
+            throttled.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
+            assertEquals(List.of("t1 IN_PROGRESS"), resumed, "an event's look has the workflow watch again");
         } else {
-            CheckResult result = watch.get();
-            assertEquals(Verdict.IN_PROGRESS, result.verdict());
-            assertTrue(result.reason().contains("ThrottlingException"), result.reason());
             TransientException failed = assertThrows(TransientException.class,
                     () -> throttled.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())));
             assertTrue(failed.getMessage().contains("ThrottlingException"), failed.getMessage());
+            assertEquals("t1", watches.get("pushdeploy/web").token(), "the watch stays for the event's next delivery");
         }
-        assertEquals(List.of(), resumed);
-        assertEquals("t1", watches.get("pushdeploy/web").token());
-        assertEquals(retried ? List.of(rollout.recheckSeconds()) : List.of(rollout.recheckSeconds(), rollout.recheckSeconds()), leases,
-                "each look renews the lease, over the retries and the wait");
+        assertEquals(List.of(rollout.recheckSeconds(), rollout.recheckSeconds()), leases, "each look renews the lease");
     }
 
     /** An event's check that cannot observe the service resumes the workflow IN_PROGRESS: it watches again at once. */
@@ -219,7 +231,7 @@ class RolloutWatcherTest {
     void anEventsCheckThatCannotObserveTheServiceHasTheWorkflowWatchAgain() {
         waiting.put("t1", true);
         observed.set(inProgress());
-        watcher.watch("t1", request, rollout, null, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
 
         CheckResult result = throttledWatcher(Snapshots.DEADLINE - 1).onEvent("pushdeploy", "web", null,
                 RolloutFixtures.log(RolloutFixtures.lines())).orElseThrow();
@@ -233,7 +245,7 @@ class RolloutWatcherTest {
     @Test
     void aTransientFailurePastTheDeadlineEndsTheRolloutTimedOut() {
         waiting.put("t1", true);
-        CheckResult result = throttledWatcher(Snapshots.DEADLINE).watch("t1", request, rollout, null, 0,
+        CheckResult result = throttledWatcher(Snapshots.DEADLINE).watch("t1", request, rollout, null, 0, Snapshots.DEADLINE,
                 RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(Verdict.TIMED_OUT, result.verdict());
         assertTrue(result.reason().contains("deadline passed") && result.reason().contains("ThrottlingException"), result.reason());
@@ -248,7 +260,8 @@ class RolloutWatcherTest {
                     + " RUNNING failed transiently: ThrottlingException: Rate exceeded", null);
         };
         return new RolloutWatcher(new RolloutChecker(throttled, ConfigSource.of(ConfigParser.parse(CONFIG)),
-                (r, seconds) -> leases.add(seconds), RolloutFixtures.clockAt(Instant.ofEpochMilli(nowMillis))), store, tokens);
+                (r, seconds) -> leases.add(seconds), RolloutFixtures.clockAt(Instant.ofEpochMilli(nowMillis))), store, tokens,
+                RolloutFixtures.clockAt(Instant.ofEpochMilli(nowMillis)));
     }
 
     private static Snapshots inProgress() {
@@ -269,7 +282,7 @@ class RolloutWatcherTest {
                 Snapshots.deployment(Snapshots.ROLLBACK, "ACTIVE", copy, "FAILED", "ECS deployment circuit breaker: tasks failed to start.", 0, 2, 3)));
         dev.pushdeploy.model.Release release = new dev.pushdeploy.model.Release(Snapshots.REV2, "web", 2, "web@sha256:" + "2".repeat(64), true);
 
-        CheckResult result = watcher.watch("t1", request, back, release, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        CheckResult result = watcher.watch("t1", request, back, release, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
 
         assertEquals(Verdict.ROLLED_BACK_BY_ECS, result.verdict(), result.reason());
     }
@@ -300,9 +313,10 @@ class RolloutWatcherTest {
             return inProgress().build();
         };
         RolloutWatcher pinned = new RolloutWatcher(new RolloutChecker(observer, config, (r, seconds) -> leases.add(seconds),
-                RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens);
+                RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens,
+                RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000)));
 
-        CheckResult result = pinned.watch("t1", request.toBuilder().configVersion(4L).build(), rollout, null, 0,
+        CheckResult result = pinned.watch("t1", request.toBuilder().configVersion(4L).build(), rollout, null, 0, NOW,
                 RolloutFixtures.log(RolloutFixtures.lines()));
 
         assertEquals(Verdict.IN_PROGRESS, result.verdict(), result.reason());

@@ -78,7 +78,7 @@ class CheckDeploymentHandlerIT {
 
     private CheckResult check(World world, Rollout rollout, CallCounter counter) {
         return handler(counter).apply(new CheckDeploymentHandler.Input(
-                RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, null, null, null), RolloutFixtures.log(RolloutFixtures.lines()));
+                RolloutFixtures.request(world.liveTaskDefinition, 600), rollout, null, null, null, null), RolloutFixtures.log(RolloutFixtures.lines()));
     }
 
     /** Checks as the workflow polls, the clock moved by each answer's next poll, until the verdict is final (60 checks at most). */

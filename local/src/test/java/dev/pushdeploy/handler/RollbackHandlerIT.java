@@ -109,7 +109,7 @@ class RollbackHandlerIT {
                 new SsmConfigSource(world.ssm, World.CONFIG_PARAMETER), (request, seconds) -> { },
                 new DynamoRolloutWatches(world.dynamo, World.TABLE), new SfnTaskTokens(() -> sfn), clock);
         CheckDeploymentHandler.Input checkBack = new CheckDeploymentHandler.Input(
-                RolloutFixtures.request(world.liveTaskDefinition, 600), back, null, null, null);
+                RolloutFixtures.request(world.liveTaskDefinition, 600), back, null, null, null, null);
 
         CheckResult justStarted = checker.apply(checkBack, RolloutFixtures.log(RolloutFixtures.lines()));
         clock.advance(Duration.ofMinutes(2));

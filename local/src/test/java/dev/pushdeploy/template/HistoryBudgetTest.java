@@ -10,6 +10,7 @@ import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.request.ScanGate;
+import dev.pushdeploy.rollout.RolloutWatcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * (polled until its deadline), a wait for the lock as long as any holder can keep it, a rollout and its
  * rollback that each run to the deadline with no ECS event ever waking the workflow (each watch task
  * times out and watches again), and the bake in between; every Task outside the loops uses all its
- * attempts, and every loop iteration's Task fails once before it succeeds.
+ * attempts, and every loop iteration's Task fails once before it succeeds, a rollout's watch as often as its quick
+ * retries allow ({@link RolloutWatcher#QUICK_RETRIES}: its looks could not see the service).
  */
 public class HistoryBudgetTest {
     static final int HISTORY_LIMIT = 25_000;
@@ -64,11 +66,13 @@ public class HistoryBudgetTest {
                 + cost("NeedRotation") + allAttempts("RotateSecrets") + cost("NeedRegistration") + allAttempts("RegisterTaskDefinition")
                 + allAttempts("StartDeployment")
                 + allAttempts("CheckDeployment") + cost("Verdict")
-                + (long) rolloutChecks * (cost("WaitForRollout") + EVENTS_PER_FAILED_ATTEMPT) + cost("Verdict")
+                + (long) rolloutChecks * (cost("WaitForRollout") + RolloutWatcher.QUICK_RETRIES * EVENTS_PER_FAILED_ATTEMPT)
+                + cost("Verdict")
                 + cost("Bake") + allAttempts("CheckAfterBake") + cost("BakeVerdict")
                 + allAttempts("Rollback") + cost("WasDeployed")
                 + allAttempts("CheckRollback") + cost("RollbackVerdict")
-                + (long) rolloutChecks * (cost("WaitForRollback") + EVENTS_PER_FAILED_ATTEMPT) + cost("RollbackVerdict")
+                + (long) rolloutChecks * (cost("WaitForRollback") + RolloutWatcher.QUICK_RETRIES * EVENTS_PER_FAILED_ATTEMPT)
+                + cost("RollbackVerdict")
                 + cost("RollbackFailed") + allAttempts("Finalize") + cost("Outcome") + cost("RollbackFailedFail");
         System.out.printf("worst case at DeploymentDeadlineSeconds=%d, BakeSeconds=%d: %d events (%d scan waits, %d lock polls, "
                 + "%d checks each way)%n", deadline, bake, events, scanWaits, lockPolls, rolloutChecks);
@@ -79,10 +83,12 @@ public class HistoryBudgetTest {
     void theStateMachinesTimeLimitNeverCutsALegitimateRunShort() {
         long lockWait = LockService.maxWaitSeconds(extreme());
         int recheck = Rollout.recheckSeconds(0, deadline * 1000L);
-        long found = (long) recheck * ((deadline + recheck - 1) / recheck); // the recheck that finds the deadline passed
+        long waits = (deadline + recheck - 1) / recheck;
+        long found = (long) recheck * waits; // the recheck that finds the deadline passed
         long holding = taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment")
-                + taskSeconds("CheckDeployment") + found + bake + taskSeconds("CheckAfterBake")
-                + taskSeconds("Rollback") + taskSeconds("CheckRollback") + found;
+                + taskSeconds("CheckDeployment") + found + waits * quickRetrySeconds("WaitForRollout", "CheckDeployment") + bake
+                + taskSeconds("CheckAfterBake") + taskSeconds("Rollback") + taskSeconds("CheckRollback") + found
+                + waits * quickRetrySeconds("WaitForRollback", "CheckRollback");
         long scanning = ScanGate.DEFAULT_DEADLINE_SECONDS + ScanGate.MAX_RECHECK_SECONDS; // the look that finds the deadline passed
         long longest = scanning + lockWait + holding + taskSeconds("Finalize");
         int limit = Json.tree(read()).path("TimeoutSeconds").asInt();
@@ -177,6 +183,23 @@ public class HistoryBudgetTest {
             attempts += retrier.path("MaxAttempts").asInt(3);
         }
         return attempts;
+    }
+
+    /**
+     * A rollout's watch's quick retries, before the attempt that waits: the last look retried starts within
+     * {@link RolloutWatcher#QUICK_RETRY_SECONDS} of the wait's start and runs into the TimeoutSeconds of the check step that
+     * invokes the same function, then the transient retrier's longest backoff.
+     */
+    private long quickRetrySeconds(String watch, String check) {
+        JsonNode retrier = null;
+        for (JsonNode each : states.path(watch).path("Retry")) {
+            if (each.path("ErrorEquals").toString().contains("dev.pushdeploy.error.TransientException")) {
+                retrier = each;
+            }
+        }
+        assertTrue(retrier != null && retrier.path("MaxDelaySeconds").isNumber(), watch + " retries a TransientException, its backoff capped");
+        return RolloutWatcher.QUICK_RETRY_SECONDS + states.path(check).path("TimeoutSeconds").asInt()
+                + retrier.path("MaxDelaySeconds").asLong();
     }
 
     /** A Task's longest time: every attempt runs into its TimeoutSeconds, with the longest backoff in between. */
