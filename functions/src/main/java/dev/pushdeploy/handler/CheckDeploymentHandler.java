@@ -25,6 +25,7 @@ import dev.pushdeploy.rollout.RolloutWatcher;
 import dev.pushdeploy.rollout.RolloutWatches;
 import dev.pushdeploy.rollout.TaskTokens;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
@@ -79,7 +80,8 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     @Override
     protected Input primingInput(PrimingSample sample) {
-        return new Input(sample.request(), sample.rollout(), sample.release(), PrimingSample.TOKEN, 0, null);
+        return new Input(sample.request(), sample.rollout(), sample.release(), PrimingSample.TOKEN, 0,
+                Instant.ofEpochMilli(sample.rollout().startedAt()).toString());
     }
 
     @Override
