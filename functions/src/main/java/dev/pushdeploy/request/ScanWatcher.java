@@ -1,6 +1,7 @@
 package dev.pushdeploy.request;
 
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.ScanResult;
@@ -52,7 +53,11 @@ public final class ScanWatcher {
 
     /**
      * A scan event of {@code repository@digest}: checks each workflow waiting for a scan in the repository (the image
-     * itself, or an index of which it is a platform image), resuming those answered.
+     * itself, or an index of which it is a platform image), resuming those answered. A watch whose scan could not be
+     * read does not keep the others from their answers; its failure is thrown after them, so that EventBridge delivers
+     * the event again to the watches that stay.
+     *
+     * @throws TransientException when a waiting run's scan could not be read
      */
     public List<ScanResult> onScan(String repository, String digest, StepLog log) {
         List<ScanWatch> waiting = watches.find(repository);
@@ -60,12 +65,23 @@ public final class ScanWatcher {
             log.info("no workflow waits for this scan", "repository", repository, "digest", digest);
         }
         List<ScanResult> answers = new ArrayList<>();
+        TransientException unread = null;
         for (ScanWatch watch : waiting) {
-            ScanResult result = gate.check(watch.request());
+            ScanResult result;
+            try {
+                result = gate.check(watch.request());
+            } catch (TransientException e) {
+                log.warn("scan not read", "request", watch.request().requestId(), "reason", e.getMessage());
+                unread = unread == null ? e : unread;
+                continue;
+            }
             if (result.status() != ScanStatus.PENDING) {
                 resume(watch, result, log);
             }
             answers.add(result);
+        }
+        if (unread != null) {
+            throw unread;
         }
         return answers;
     }

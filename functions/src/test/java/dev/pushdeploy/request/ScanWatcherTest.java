@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
@@ -127,6 +128,49 @@ class ScanWatcherTest {
         assertEquals(Map.of("t-web", ScanStatus.FAILED, "t-api", ScanStatus.PASSED), Map.of(
                 "t-web", watches.answered().get("t-web").status(), "t-api", watches.answered().get("t-api").status()));
         assertEquals(List.of(), watches.watches());
+    }
+
+    /**
+     * Two pushes of the repository wait for their scans; a scan event of it checks both, and ECR's findings cannot be read
+     * for the first's gate (throttled beyond the SDK's retries): the second still gets its answer, and the failure comes
+     * after, for EventBridge to deliver the event again to the first.
+     */
+    @Test
+    void aScanThatCannotBeReadForOneRunDoesNotKeepTheOthersFromTheirAnswers() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        ScanFindings throttledOnce = new ScanFindings() {
+            @Override
+            public java.util.Optional<ScanReport> scan(String repository, String digest) {
+                if (reads.getAndIncrement() == 0) {
+                    throw new TransientException("ecr:DescribeImageScanFindings " + repository + " failed transiently: "
+                            + "ThrottlingException: Rate exceeded", null);
+                }
+                return registry.scan(repository, digest);
+            }
+
+            @Override
+            public List<String> platformImages(String repository, String digest) {
+                return registry.platformImages(repository, digest);
+            }
+        };
+        ScanWatcher flaky = new ScanWatcher(new ScanGate(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument("HIGH"))),
+                throttledOnce, clock), watches, watches, clock);
+        String next = "sha256:" + SampleStack.sha256("v1.1.1");
+        DeployRequest second = web.toBuilder().requestId("push-web-v1-1-1").digest(next).image("web@" + next).build();
+        registry.scan(NEW_DIGEST, new ScanReport("IN_PROGRESS", null, Map.of()));
+        registry.scan(next, new ScanReport("IN_PROGRESS", null, Map.of()));
+        watcher.watch("t-first", web, log);
+        watcher.watch("t-second", second, log);
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of()));
+        registry.scan(next, new ScanReport("COMPLETE", null, Map.of("MEDIUM", 1)));
+
+        TransientException unread = assertThrows(TransientException.class, () -> flaky.onScan("web", NEW_DIGEST, log));
+
+        assertTrue(unread.getMessage().contains("ThrottlingException"), unread.getMessage());
+        assertEquals(List.of("t-second"), List.copyOf(watches.answered().keySet()));
+        assertEquals(ScanStatus.PASSED, watches.answered().get("t-second").status());
+        assertEquals(List.of("t-first"), watches.watches().stream().map(ScanWatch::token).toList(),
+                "the first run's watch stays for the event's next delivery");
     }
 
     @Test
