@@ -74,7 +74,7 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
                                   RolloutWatches watches, TaskTokens tokens, Clock clock) {
         super(Input.class, "CheckDeployment");
         this.checker = new RolloutChecker(observer, config, progress, clock);
-        this.watcher = new RolloutWatcher(checker, watches, tokens, clock);
+        this.watcher = new RolloutWatcher(checker, watches, tokens);
         this.clock = clock;
     }
 
@@ -88,17 +88,18 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
     protected CheckResult handle(Input input, StepLog log) {
         return input.taskToken() == null ? checker.check(input.request(), input.rollout(), input.release(), log)
                 : watcher.watch(input.taskToken(), input.request(), input.rollout(), input.release(),
-                        input.retries() == null ? 0 : input.retries(), millis(input.waitingSince()), log);
+                        input.retries() == null ? 0 : input.retries(), waitedMillis(input.waitingSince()), log);
     }
 
-    private long millis(String time) {
-        if (time == null) {
-            return clock.millis();
+    /** How long ago the wait began, 0 when the payload does not say. */
+    private long waitedMillis(String since) {
+        if (since == null) {
+            return 0;
         }
         try {
-            return OffsetDateTime.parse(time).toInstant().toEpochMilli();
+            return clock.millis() - OffsetDateTime.parse(since).toInstant().toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new InvalidRequestException("waitingSince", "'" + Text.atMost(time, 64) + "' is not an ISO 8601 time");
+            throw new InvalidRequestException("waitingSince", "'" + Text.atMost(since, 64) + "' is not an ISO 8601 time");
         }
     }
 }

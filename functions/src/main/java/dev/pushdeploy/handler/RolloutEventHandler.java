@@ -91,7 +91,7 @@ public final class RolloutEventHandler extends StepHandler<RolloutEventHandler.E
     public RolloutEventHandler(RolloutObserver observer, ConfigSource config, RolloutChecker.Progress progress,
                                RolloutWatches watches, TaskTokens tokens, Clock clock) {
         super(Event.class, "RolloutEvents");
-        this.watcher = new RolloutWatcher(new RolloutChecker(observer, config, progress, clock), watches, tokens, clock);
+        this.watcher = new RolloutWatcher(new RolloutChecker(observer, config, progress, clock), watches, tokens);
     }
 
     @Override

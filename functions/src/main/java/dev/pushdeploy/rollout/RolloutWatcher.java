@@ -7,7 +7,6 @@ import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Rollout;
-import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -42,31 +41,29 @@ public final class RolloutWatcher {
     private final RolloutChecker checker;
     private final RolloutWatches watches;
     private final TaskTokens tokens;
-    private final Clock clock;
 
-    public RolloutWatcher(RolloutChecker checker, RolloutWatches watches, TaskTokens tokens, Clock clock) {
+    public RolloutWatcher(RolloutChecker checker, RolloutWatches watches, TaskTokens tokens) {
         this.checker = checker;
         this.watches = watches;
         this.tokens = tokens;
-        this.clock = clock;
     }
 
     /**
      * Registers the waiting task's token, then checks: a final verdict resumes the workflow at once. A
      * transient failure (throttling that outlived the SDK's retries) before the rollout's deadline is thrown, for
      * the task's Retry, while {@code retries} (the task's so far) are fewer than {@value #QUICK_RETRIES} and the wait
-     * began ({@code waitingSince}, epoch millis) less than {@value #QUICK_RETRY_SECONDS} s ago; past the deadline the
-     * rollout is TIMED_OUT.
+     * began ({@code waitedMillis} ago) less than {@value #QUICK_RETRY_SECONDS} s ago; past the deadline the rollout is
+     * TIMED_OUT.
      *
      * @throws TransientException when the service could not be observed and the task is to be retried
      */
-    public CheckResult watch(String token, DeployRequest request, Rollout rollout, Release release, int retries, long waitingSince,
+    public CheckResult watch(String token, DeployRequest request, Rollout rollout, Release release, int retries, long waitedMillis,
                              StepLog log) {
         Watch watch = new Watch(token, request, rollout, release, rollout.deadlineAt() / 1000 + GRACE_SECONDS, retries);
         Look look = look(watch, true, log);
         if (look.result().verdict().isFinal()) {
             resume(watch, look.result(), log);
-        } else if (look.quickRetry(watch) && clock.millis() - waitingSince < QUICK_RETRY_SECONDS * 1000L) {
+        } else if (look.quickRetry(watch) && waitedMillis < QUICK_RETRY_SECONDS * 1000L) {
             throw look.unobserved();
         }
         return look.result();

@@ -60,10 +60,7 @@ class RolloutWatcherTest {
                     throw new RunInterruptedException("request " + request.requestId() + " no longer holds the lock");
                 }
                 leases.add(seconds);
-            }, RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens,
-                RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000)));
-    /** The main watcher's time, and the start of the waits it registers. */
-    static final long NOW = Snapshots.STARTED + 60_000;
+            }, RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens);
     final DeployRequest request = RolloutFixtures.request(RolloutFixtures.REV1_ARN, 600);
     final Rollout rollout = Snapshots.rollout(Snapshots.OURS, Snapshots.REV2);
 
@@ -71,7 +68,7 @@ class RolloutWatcherTest {
     void aRolloutInProgressLeavesTheTokenForTheEventsAndResumesNothing() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        CheckResult result = watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        CheckResult result = watcher.watch("t1", request, rollout, null, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(Verdict.IN_PROGRESS, result.verdict());
         assertEquals(List.of(), resumed);
         assertEquals("t1", watches.get("pushdeploy/web").token());
@@ -82,7 +79,7 @@ class RolloutWatcherTest {
     void aRolloutAlreadyFinishedWhenTheTokenArrivesResumesAtOnce() {
         observed.set(Snapshots.healthy());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of("t1 HEALTHY"), resumed);
         assertTrue(watches.isEmpty(), "the watch is gone once the workflow is resumed");
     }
@@ -91,7 +88,7 @@ class RolloutWatcherTest {
     void anEventAboutTheServiceResumesTheWorkflowOnceTheVerdictIsFinal() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
 
         assertEquals(Verdict.IN_PROGRESS, watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()))
                 .orElseThrow().verdict());
@@ -114,7 +111,7 @@ class RolloutWatcherTest {
     void aStoppedTaskReChecksOnlyWhenItIsOfTheRolloutsRevision(String stoppedRevision, boolean checks) {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         leases.clear();
         observed.set(Snapshots.healthy());
 
@@ -130,7 +127,7 @@ class RolloutWatcherTest {
     void aServiceDeletedWhileTheWorkflowWaitsResumesItInterrupted() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         gone.set(true);
 
         CheckResult result = watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())).orElseThrow();
@@ -151,7 +148,7 @@ class RolloutWatcherTest {
     @Test
     void aTokenThatNoLongerWaitsIsDroppedWithItsWatch() {
         observed.set(inProgress());
-        watcher.watch("stale", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("stale", request, rollout, null, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         observed.set(Snapshots.healthy());
         watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(), resumed);
@@ -161,8 +158,8 @@ class RolloutWatcherTest {
     @Test
     void aNewerTokenReplacesTheWatchAndAnOlderRemovalLeavesIt() {
         observed.set(inProgress());
-        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
-        watcher.watch("t2", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t2", request, rollout, null, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         store.remove("pushdeploy", "web", "t1");
         assertEquals("t2", watches.get("pushdeploy/web").token());
     }
@@ -171,7 +168,7 @@ class RolloutWatcherTest {
     void anEventForARunThatLostItsLockDropsTheWatchAndResumesNothing() {
         observed.set(inProgress());
         waiting.put("t1", true);
-        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         lockLost.set(true);
         observed.set(Snapshots.healthy());
         assertEquals(Optional.empty(), watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())));
@@ -182,7 +179,7 @@ class RolloutWatcherTest {
     @Test
     void theLeaseCoversTheWaitUntilTheFallbackRecheck() {
         observed.set(inProgress());
-        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
         watcher.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(List.of(rollout.recheckSeconds(), rollout.recheckSeconds()), leases);
     }
@@ -201,7 +198,7 @@ class RolloutWatcherTest {
         waiting.put("t1", true);
         RolloutWatcher throttled = throttledWatcher(Snapshots.DEADLINE - 1);
         java.util.function.Supplier<CheckResult> watch = () -> throttled.watch("t1", request, rollout, null, retries,
-                Snapshots.DEADLINE - 1 - waitedSeconds * 1000L, RolloutFixtures.log(RolloutFixtures.lines()));
+                waitedSeconds * 1000L, RolloutFixtures.log(RolloutFixtures.lines()));
 
         if (retried) {
             assertTrue(assertThrows(TransientException.class, watch::get).getMessage().contains("ThrottlingException"));
@@ -231,7 +228,7 @@ class RolloutWatcherTest {
     void anEventsCheckThatCannotObserveTheServiceHasTheWorkflowWatchAgain() {
         waiting.put("t1", true);
         observed.set(inProgress());
-        watcher.watch("t1", request, rollout, null, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        watcher.watch("t1", request, rollout, null, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
 
         CheckResult result = throttledWatcher(Snapshots.DEADLINE - 1).onEvent("pushdeploy", "web", null,
                 RolloutFixtures.log(RolloutFixtures.lines())).orElseThrow();
@@ -245,7 +242,7 @@ class RolloutWatcherTest {
     @Test
     void aTransientFailurePastTheDeadlineEndsTheRolloutTimedOut() {
         waiting.put("t1", true);
-        CheckResult result = throttledWatcher(Snapshots.DEADLINE).watch("t1", request, rollout, null, 0, Snapshots.DEADLINE,
+        CheckResult result = throttledWatcher(Snapshots.DEADLINE).watch("t1", request, rollout, null, 0, 0,
                 RolloutFixtures.log(RolloutFixtures.lines()));
         assertEquals(Verdict.TIMED_OUT, result.verdict());
         assertTrue(result.reason().contains("deadline passed") && result.reason().contains("ThrottlingException"), result.reason());
@@ -260,8 +257,7 @@ class RolloutWatcherTest {
                     + " RUNNING failed transiently: ThrottlingException: Rate exceeded", null);
         };
         return new RolloutWatcher(new RolloutChecker(throttled, ConfigSource.of(ConfigParser.parse(CONFIG)),
-                (r, seconds) -> leases.add(seconds), RolloutFixtures.clockAt(Instant.ofEpochMilli(nowMillis))), store, tokens,
-                RolloutFixtures.clockAt(Instant.ofEpochMilli(nowMillis)));
+                (r, seconds) -> leases.add(seconds), RolloutFixtures.clockAt(Instant.ofEpochMilli(nowMillis))), store, tokens);
     }
 
     private static Snapshots inProgress() {
@@ -282,7 +278,7 @@ class RolloutWatcherTest {
                 Snapshots.deployment(Snapshots.ROLLBACK, "ACTIVE", copy, "FAILED", "ECS deployment circuit breaker: tasks failed to start.", 0, 2, 3)));
         dev.pushdeploy.model.Release release = new dev.pushdeploy.model.Release(Snapshots.REV2, "web", 2, "web@sha256:" + "2".repeat(64), true);
 
-        CheckResult result = watcher.watch("t1", request, back, release, 0, NOW, RolloutFixtures.log(RolloutFixtures.lines()));
+        CheckResult result = watcher.watch("t1", request, back, release, 0, 0, RolloutFixtures.log(RolloutFixtures.lines()));
 
         assertEquals(Verdict.ROLLED_BACK_BY_ECS, result.verdict(), result.reason());
     }
@@ -313,10 +309,9 @@ class RolloutWatcherTest {
             return inProgress().build();
         };
         RolloutWatcher pinned = new RolloutWatcher(new RolloutChecker(observer, config, (r, seconds) -> leases.add(seconds),
-                RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens,
-                RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000)));
+                RolloutFixtures.clockAt(Instant.ofEpochMilli(Snapshots.STARTED + 60_000))), store, tokens);
 
-        CheckResult result = pinned.watch("t1", request.toBuilder().configVersion(4L).build(), rollout, null, 0, NOW,
+        CheckResult result = pinned.watch("t1", request.toBuilder().configVersion(4L).build(), rollout, null, 0, 0,
                 RolloutFixtures.log(RolloutFixtures.lines()));
 
         assertEquals(Verdict.IN_PROGRESS, result.verdict(), result.reason());
