@@ -118,6 +118,7 @@ CONTROL_PORT serves the runtime (JSON):
                              (after >= its sequence), so the clock never skips past an unseen one.
 Executing state machines is switched on by the runtime through POST /moto-api/config.
 """
+import calendar
 import copy
 import datetime as _datetime
 import http.server
@@ -703,10 +704,25 @@ def _sync_children_end_with_their_parent():
 def _history_is_paged():
     import base64
 
+    from moto.core.responses import ActionResult
     from moto.stepfunctions.exceptions import InvalidToken, ValidationException
     from moto.stepfunctions.responses import StepFunctionResponse
 
     original = StepFunctionResponse.get_execution_history
+
+    class Written(ActionResult):
+        """The page written with json.dumps: moto's shape-walking serializer took 30 ms a page, nearly all of a history
+        read (a tenth of moto's time in a run of end-to-end tests); the SDK reads both the same."""
+
+        def execute_result(self, context):
+            status, headers, _ = ActionResult({}).execute_result(context)
+            return status, headers, json.dumps(self.result, separators=(",", ":"))
+
+    def epoch_seconds(timestamp):
+        """An event's time (moto keeps ISO 8601) as the JSON protocol writes it: epoch seconds to the millisecond."""
+        value = _datetime.datetime.fromisoformat(timestamp) if isinstance(timestamp, str) else timestamp
+        seconds = calendar.timegm(value.utctimetuple())
+        return seconds + (value.microsecond // 1000) / 1000.0 if value.microsecond else seconds
 
     def get_execution_history(self):
         arn = self._get_param("executionArn")
@@ -729,12 +745,11 @@ def _history_is_paged():
         events = sorted(result.result["events"], key=lambda event: event["id"], reverse=reverse)
         if after is not None:
             events = [event for event in events if (event["id"] < after if reverse else event["id"] > after)]
-        answer = {"events": events[:size]}
+        answer = {"events": [dict(event, timestamp=epoch_seconds(event["timestamp"])) for event in events[:size]]}
         if len(events) > size:
             anchor = {"arn": arn, "reverse": reverse, "after": events[size - 1]["id"]}
             answer["nextToken"] = base64.urlsafe_b64encode(json.dumps(anchor).encode()).decode()
-        result._result = answer
-        return result
+        return Written(answer)
 
     StepFunctionResponse.get_execution_history = get_execution_history
 
