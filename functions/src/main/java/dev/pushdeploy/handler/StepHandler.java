@@ -3,6 +3,7 @@ package dev.pushdeploy.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.CallDeadline;
 import dev.pushdeploy.adapter.aws.Priming;
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
@@ -20,6 +21,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -31,11 +33,18 @@ import org.crac.Resource;
  * typed output record → JSON out. Exceptions propagate so that the Lambda error type is the
  * exception's class name, which the state machine's Retry/Catch clauses match.
  *
+ * <p>The AWS calls of an invocation end {@link #ANSWER_MARGIN} before the function's timeout ({@link CallDeadline}):
+ * one that cannot complete by then fails as a transient error, which the state machine retries, instead of
+ * the invocation timing out, which it would take for a failure.
+ *
  * <p>With SnapStart, the handler runs its first request before the snapshot is taken
  * ({@link #beforeCheckpoint}), so the first invocation after a restore finds its classes
  * loaded and its clients, credentials and connections ready.
  */
 public abstract class StepHandler<I, O> implements RequestStreamHandler, Resource {
+    /** The time an invocation keeps after its last AWS call to fail or answer. */
+    static final Duration ANSWER_MARGIN = Duration.ofSeconds(3);
+
     private final Class<I> inputType;
     private final String step;
 
@@ -49,9 +58,17 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
 
     @Override
     public final void handleRequest(InputStream in, OutputStream out, Context context) {
-        run(in, out, context == null || context.getLogger() == null
+        StepLog log = context == null || context.getLogger() == null
                 ? StepLog.to(JsonLogLines.to(System.out::println), step)
-                : StepLog.to(LambdaLogSink.of(context.getLogger()), step).forRequest(context.getAwsRequestId()));
+                : StepLog.to(LambdaLogSink.of(context.getLogger()), step).forRequest(context.getAwsRequestId());
+        if (context == null) {
+            run(in, out, log);
+            return;
+        }
+        CallDeadline.within(Duration.ofMillis(context.getRemainingTimeInMillis()).minus(ANSWER_MARGIN), () -> {
+            run(in, out, log);
+            return null;
+        });
     }
 
     private void run(InputStream in, OutputStream out, StepLog requestLog) {

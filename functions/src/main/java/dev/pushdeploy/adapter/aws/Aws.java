@@ -19,9 +19,16 @@ import java.time.Duration;
  * SDK clients, built once per execution environment (lazily, one holder class each) with the
  * URL-connection HTTP client (behind {@link Priming}'s guard). Region and endpoint come from the SDK's standard sources
  * ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}); there is no
- * emulator switch here.
+ * emulator switch here. Every call, its retries included, ends within {@link #CALL_TIMEOUT} and within the
+ * invocation's {@link CallDeadline}.
  */
 public final class Aws {
+    /**
+     * One call's bound, the SDK's retries included: above the socket timeout, so that a read that stalls once is
+     * retried, and below the 60 s most functions have (a shorter one's calls end by its deadline).
+     */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(40);
+
     private Aws() {
     }
 
@@ -29,9 +36,11 @@ public final class Aws {
         return Http.CLIENT;
     }
 
-    /** Applies the shared HTTP client to any sync client builder. */
+    /** Applies the shared HTTP client and the calls' bounds to any sync client builder. */
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
-        return builder.httpClient(Http.CLIENT).build();
+        return builder.httpClient(Http.CLIENT)
+                .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT).addExecutionInterceptor(new CallDeadline()))
+                .build();
     }
 
     public static EcsClient ecs() {

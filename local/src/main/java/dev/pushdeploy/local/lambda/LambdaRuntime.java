@@ -25,6 +25,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -37,13 +42,16 @@ import java.util.regex.Pattern;
  * one, else its no-arg constructor; kept warm in a small pool, and called through
  * {@code handleRequest(InputStream, OutputStream, Context)}. An exception becomes Lambda's
  * error answer: HTTP 200, {@code X-Amz-Function-Error: Unhandled},
- * {@code {"errorType": <class name>, "errorMessage": ...}}.
+ * {@code {"errorType": <class name>, "errorMessage": ...}}; a handler still running at its function's
+ * {@code Timeout} (wall time, building the handler not counted) gets Lambda's timeout error instead.
  */
 public final class LambdaRuntime implements Route {
     public static final String REGION = "us-east-1";
     public static final String ACCOUNT = "123456789012";
     private static final Pattern INVOKE_PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
     private static final Object ENVIRONMENT_LOCK = new Object();
+    /** The error type of an invocation that ran into its function's timeout, as Lambda reports it. */
+    public static final String TIMED_OUT = "Sandbox.Timedout";
 
     private volatile Map<String, FunctionSpec> functions;
     private final Set<String> environmentNames = ConcurrentHashMap.newKeySet();
@@ -245,21 +253,40 @@ public final class LambdaRuntime implements Route {
         holds.stream().filter(h -> h.function.equals(function) && h.invocation == number).findFirst().ifPresent(Hold::block);
         String requestId = UUID.randomUUID().toString();
         long started = System.nanoTime();
+        String execution = executionOf(payload);
+        RequestStreamHandler handler;
+        try {
+            handler = ExecutionScope.run(execution, () -> {
+                try {
+                    return acquire(spec);
+                } catch (ReflectiveOperationException | LinkageError e) {
+                    throw new HandlerFailure(e);
+                }
+            });
+        } catch (RuntimeException failure) {
+            return failed(function, requestId, failure instanceof HandlerFailure f ? f.getCause() : failure);
+        }
         LocalContext context = new LocalContext(requestId, spec, line -> log.accept(function + " " + line));
-        Result result = ExecutionScope.run(executionOf(payload), () -> {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        FutureTask<Result> invocation = new FutureTask<>(() -> ExecutionScope.run(execution, () -> {
             try {
-                RequestStreamHandler handler = acquire(spec);
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 handler.handleRequest(new ByteArrayInputStream(payload), out, context);
-                warm.get(function).push(handler);
+                if (!timedOut.get()) {
+                    warm.get(function).push(handler);
+                }
                 return Result.ok(out.toString(StandardCharsets.UTF_8));
-            } catch (Exception | LinkageError thrown) {
-                Throwable e = thrown instanceof java.lang.reflect.InvocationTargetException construction
-                        && construction.getCause() != null ? construction.getCause() : thrown;
-                String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-                log.accept(function + " " + requestId + " failed: " + e.getClass().getName() + ": " + message);
-                return Result.error(e.getClass().getName(), message);
+            } catch (Exception | LinkageError e) {
+                return failed(function, requestId, e);
             }
+        }));
+        Thread worker = new Thread(invocation, function + " " + requestId);
+        worker.setDaemon(true);
+        worker.start();
+        Result result = await(invocation, spec, () -> {
+            timedOut.set(true);
+            worker.interrupt();
+            log.accept(function + " " + requestId + " timed out after " + spec.timeoutSeconds() + " s");
         });
         billedMillis.computeIfAbsent(function, k -> new java.util.concurrent.atomic.AtomicLong())
                 .addAndGet((System.nanoTime() - started + 999_999) / 1_000_000);
@@ -270,6 +297,43 @@ public final class LambdaRuntime implements Route {
             return Result.error(fault.get().errorType(), fault.get().message());
         }
         return result;
+    }
+
+    /**
+     * The invocation's answer, or, when its handler is still running at the function's timeout, the error Lambda
+     * answers then ({@code Sandbox.Timedout}); {@code timedOut} runs first (the handler's thread is left to end, its
+     * instance never reused, where Lambda would end the environment).
+     */
+    private static Result await(FutureTask<Result> invocation, FunctionSpec spec, Runnable timedOut) {
+        try {
+            return invocation.get(spec.timeoutSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            timedOut.run();
+            return Result.error(TIMED_OUT, "Task timed out after " + spec.timeoutSeconds() + ".00 seconds");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Result.error(InterruptedException.class.getName(), "interrupted while the handler ran");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Result failed(String function, String requestId, Throwable thrown) {
+        Throwable e = thrown instanceof java.lang.reflect.InvocationTargetException construction
+                && construction.getCause() != null ? construction.getCause() : thrown;
+        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        log.accept(function + " " + requestId + " failed: " + e.getClass().getName() + ": " + message);
+        return Result.error(e.getClass().getName(), message);
+    }
+
+    /** A handler that could not be built, carried out of {@link ExecutionScope#run}. */
+    private static final class HandlerFailure extends RuntimeException {
+        HandlerFailure(Throwable cause) {
+            super(cause);
+        }
     }
 
     private RequestStreamHandler acquire(FunctionSpec spec) throws ReflectiveOperationException {

@@ -17,7 +17,10 @@ import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecs.DeploymentStart;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.ecs.Throttling;
+import dev.pushdeploy.local.endpoint.CallHold;
+import dev.pushdeploy.local.endpoint.ExecutionScope;
 import dev.pushdeploy.local.lambda.Fault;
+import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.run.RunResult;
 import dev.pushdeploy.local.aws.Clients;
@@ -455,6 +458,40 @@ class WorkflowIT {
         assertEquals(List.of("CheckDeployment", "WaitForRollout"), entered(result).subList(
                 entered(result).indexOf("CheckDeployment"), entered(result).indexOf("CheckDeployment") + 2));
         assertEquals(result.image(), workflow.liveImage());
+    }
+
+    /**
+     * CheckDeployment's reads of the tasks stall (the endpoint takes the request and does not answer) in each of the
+     * attempts Lambda's timeout would end: each look ends as a transient error before the function's timeout, which
+     * the step's Retry answers, and the deploy succeeds. Had the function run into its timeout (Sandbox.Timedout),
+     * the Retry on States.ALL would have tried twice more and the Catch rolled the healthy deploy back. The function's
+     * timeout is lowered to 8 s so that three stalls take seconds.
+     */
+    @Test
+    void aWatchWhoseReadsStallPastTheFunctionsTimeoutIsRetriedNotRolledBack() throws Exception {
+        FunctionSpec check = workflow.runtime.lambdas().functions().stream()
+                .filter(f -> f.name().equals("CheckDeploymentFunction")).findFirst().orElseThrow();
+        workflow.runtime.lambdas().deploy(new FunctionSpec(check.name(), check.handler(), check.environment(), 8, check.memoryMb()));
+        String name = "stalled-reads";
+        List<CallHold> stalls = java.util.stream.IntStream.range(0, 3).mapToObj(i -> workflow.runtime.holdCall(
+                r -> name.equals(r.header(ExecutionScope.HEADER)) && r.operation().equals("ListTasks"))).toList();
+        long start = System.nanoTime();
+        RunResult result;
+        try {
+            result = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name).await();
+        } finally {
+            stalls.forEach(CallHold::release);
+        }
+        long seconds = (System.nanoTime() - start) / 1_000_000_000;
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason() + "; failed invocations " + Workflow.failedInvocations(result));
+        assertEquals(java.util.Collections.nCopies(3, "dev.pushdeploy.error.TransientException"), Workflow.failedInvocations(result),
+                "each stalled look ended as a transient error, not as the function's timeout");
+        for (CallHold stall : stalls) {
+            assertTrue(stall.awaitArrival(Duration.ZERO), "every stall was met");
+        }
+        assertEquals(result.image(), workflow.liveImage());
+        assertTrue(seconds < 60, "took " + seconds + " s");
     }
 
     /**

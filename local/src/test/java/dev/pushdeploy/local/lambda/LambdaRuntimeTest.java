@@ -22,7 +22,8 @@ class LambdaRuntimeTest {
     final LambdaRuntime runtime = new LambdaRuntime(List.of(
             new FunctionSpec("EchoFunction", EchoHandler.class.getName() + "::handleRequest", Map.of("GREETING", "hello"), 60, 512),
             new FunctionSpec("BareFunction", EchoHandler.class.getName() + "::handleRequest", Map.of(), 3, 128),
-            new FunctionSpec("FailingFunction", FailingHandler.class.getName() + "::handleRequest", Map.of("GREETING", "x"), 60, 512)),
+            new FunctionSpec("FailingFunction", FailingHandler.class.getName() + "::handleRequest", Map.of("GREETING", "x"), 60, 512),
+            new FunctionSpec("SlowFunction", SlowHandler.class.getName() + "::handleRequest", Map.of(), 1, 128)),
             log::add, Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC));
 
     @Test
@@ -66,6 +67,25 @@ class LambdaRuntimeTest {
         JsonNode error = Json.tree(response.bodyText());
         assertEquals("dev.pushdeploy.error.TransientException", error.path("errorType").asText());
         assertEquals("ecs:DescribeServices failed transiently: Rate exceeded", error.path("errorMessage").asText());
+    }
+
+    @Test
+    void aHandlerStillRunningAtItsFunctionsTimeoutGetsLambdasTimeoutErrorAndIsNotReused() {
+        int built = SlowHandler.INSTANCES.get();
+        long start = System.nanoTime();
+        AwsResponse response = invoke("SlowFunction", "{\"sleepMillis\": 3000}");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(List.of("Unhandled"), response.headers().get("X-Amz-Function-Error"));
+        JsonNode error = Json.tree(response.bodyText());
+        assertEquals("Sandbox.Timedout", error.path("errorType").asText());
+        assertEquals("Task timed out after 1.00 seconds", error.path("errorMessage").asText());
+        assertTrue(millis >= 1000 && millis < 2500, "answered at the 1 s timeout, not when the handler ended: " + millis + " ms");
+
+        int first = Json.tree(invoke("SlowFunction", "{}").bodyText()).path("instance").asInt();
+        int second = Json.tree(invoke("SlowFunction", "{}").bodyText()).path("instance").asInt();
+        assertEquals(built + 2, first, "the timed-out instance was not reused");
+        assertEquals(first, second, "an instance that answered is kept warm");
     }
 
     @Test
