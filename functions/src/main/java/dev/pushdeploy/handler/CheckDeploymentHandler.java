@@ -10,7 +10,6 @@ import dev.pushdeploy.adapter.aws.SfnTaskTokens;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.http.HttpSmokeCheck;
 import dev.pushdeploy.config.ConfigSource;
-import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.Lease;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.CheckResult;
@@ -18,7 +17,6 @@ import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.RequestScoped;
 import dev.pushdeploy.model.Rollout;
-import dev.pushdeploy.model.Text;
 import dev.pushdeploy.rollout.RolloutChecker;
 import dev.pushdeploy.rollout.RolloutObserver;
 import dev.pushdeploy.rollout.RolloutWatcher;
@@ -26,8 +24,6 @@ import dev.pushdeploy.rollout.RolloutWatches;
 import dev.pushdeploy.rollout.TaskTokens;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 
 /**
  * CheckDeployment: the verdict on the deployment we started ({@code $.check}); the same function
@@ -88,18 +84,6 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
     protected CheckResult handle(Input input, StepLog log) {
         return input.taskToken() == null ? checker.check(input.request(), input.rollout(), input.release(), log)
                 : watcher.watch(input.taskToken(), input.request(), input.rollout(), input.release(),
-                        input.retries() == null ? 0 : input.retries(), waitedMillis(input.waitingSince()), log);
-    }
-
-    /** How long ago the wait began, 0 when the payload does not say. */
-    private long waitedMillis(String since) {
-        if (since == null) {
-            return 0;
-        }
-        try {
-            return clock.millis() - OffsetDateTime.parse(since).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequestException("waitingSince", "'" + Text.atMost(since, 64) + "' is not an ISO 8601 time");
-        }
+                        WaitPayload.retries(input.retries()), WaitPayload.waitedMillis(input.waitingSince(), clock), log);
     }
 }

@@ -5,6 +5,7 @@ import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.QuickRetry;
 import dev.pushdeploy.model.Release;
 import dev.pushdeploy.model.Rollout;
 import java.util.Optional;
@@ -18,25 +19,14 @@ import java.util.Optional;
  * only delays until the watch task times out after the rollout's {@link Rollout#recheckSeconds()} and the
  * workflow watches again, which checks again. The lease covers that wait.
  *
- * <p>A look that cannot observe the service (throttling beyond the SDK's retries) before the deadline is not
- * waited out as a lost event, since the event may have come already: the registration's fails, so that the
- * task's Retry registers and looks again within seconds; an event's resumes the workflow IN_PROGRESS, which
- * watches again at once. So {@value #QUICK_RETRIES} times per wait, the task's Retry's whole schedule (jittered backoff
- * over up to 51 s), and the registration's only within {@value #QUICK_RETRY_SECONDS} s of the wait's start (looks that
- * fail slowly are not repeated for long); then a throttle that lasts is waited out as a lost event is (the
- * registration's look leaves the task waiting, an event's fails, and EventBridge delivers the event again), never thrown
- * past the Retry to its Catch, which would watch again at once, without a wait.
+ * <p>A look that cannot observe the service (throttling beyond the SDK's retries, a call cut off by its bound) before the
+ * deadline is not waited out as a lost event, since the event may have come already: the registration's fails, so that
+ * the task's Retry registers and looks again within seconds; an event's resumes the workflow IN_PROGRESS, which watches
+ * again at once. So as often as {@link QuickRetry} allows; then a throttle that lasts is waited out as a lost event is.
  */
 public final class RolloutWatcher {
     /** How long a watch outlives its rollout's deadline before the table drops it. */
     static final long GRACE_SECONDS = 3600;
-    /**
-     * How many times per wait a look that could not observe the service has it looked at again soon: the watch task's
-     * Retry's MaxAttempts for a TransientException.
-     */
-    public static final int QUICK_RETRIES = 6;
-    /** How long after its wait began ({@code $$.State.EnteredTime}) a registration's look is retried soon. */
-    public static final int QUICK_RETRY_SECONDS = 90;
 
     private final RolloutChecker checker;
     private final RolloutWatches watches;
@@ -51,9 +41,8 @@ public final class RolloutWatcher {
     /**
      * Registers the waiting task's token, then checks: a final verdict resumes the workflow at once. A
      * transient failure (throttling that outlived the SDK's retries) before the rollout's deadline is thrown, for
-     * the task's Retry, while {@code retries} (the task's so far) are fewer than {@value #QUICK_RETRIES} and the wait
-     * began ({@code waitedMillis} ago) less than {@value #QUICK_RETRY_SECONDS} s ago; past the deadline the rollout is
-     * TIMED_OUT.
+     * the task's Retry, as {@link QuickRetry#registration} allows after {@code retries} (the task's so far) in a wait that
+     * began {@code waitedMillis} ago; past the deadline the rollout is TIMED_OUT.
      *
      * @throws TransientException when the service could not be observed and the task is to be retried
      */
@@ -63,7 +52,7 @@ public final class RolloutWatcher {
         Look look = look(watch, true, log);
         if (look.result().verdict().isFinal()) {
             resume(watch, look.result(), log);
-        } else if (look.quickRetry(watch) && waitedMillis < QUICK_RETRY_SECONDS * 1000L) {
+        } else if (look.unobserved() != null && QuickRetry.registration(retries, waitedMillis)) {
             throw look.unobserved();
         }
         return look.result();
@@ -100,7 +89,7 @@ public final class RolloutWatcher {
             watches.remove(cluster, service, watch.get().token());
             return Optional.empty();
         }
-        if (look.result().verdict().isFinal() || look.quickRetry(watch.get())) {
+        if (look.result().verdict().isFinal() || look.unobserved() != null && QuickRetry.event(watch.get().retries())) {
             resume(watch.get(), look.result(), log);
         } else if (look.unobserved() != null) {
             throw look.unobserved();
@@ -110,10 +99,6 @@ public final class RolloutWatcher {
 
     /** One check for a watch; {@code unobserved}: why the service could not be seen, null when it was. */
     private record Look(CheckResult result, TransientException unobserved) {
-        /** The service could not be seen before the deadline, and the watch's wait has quick retries left. */
-        boolean quickRetry(Watch watch) {
-            return unobserved != null && !result.verdict().isFinal() && watch.retries() < QUICK_RETRIES;
-        }
     }
 
     /** Checks for the watch, after storing it when {@code register}. */

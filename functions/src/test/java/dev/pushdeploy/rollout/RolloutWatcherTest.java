@@ -13,6 +13,7 @@ import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.model.CheckResult;
 import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.QuickRetry;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.model.Verdict;
 import java.time.Instant;
@@ -187,7 +188,7 @@ class RolloutWatcherTest {
     /**
      * The registration's check cannot observe the service before the deadline: ECS's final event may have come before the
      * token was stored, so the failure is thrown for the task's Retry to look again soon rather than left waiting for the
-     * recheck; so {@link RolloutWatcher#QUICK_RETRIES} times per wait, within {@link RolloutWatcher#QUICK_RETRY_SECONDS} of
+     * recheck; so {@link QuickRetry#RETRIES} times per wait, within {@link QuickRetry#SECONDS} of
      * its start. Then the task waits, as for a lost event; an event's look that cannot observe resumes the workflow to
      * watch again while the wait's retries last, and after them fails, for EventBridge to deliver the event again to the
      * watch that stayed.
@@ -211,7 +212,7 @@ class RolloutWatcherTest {
         assertEquals(Verdict.IN_PROGRESS, result.verdict());
         assertTrue(result.reason().contains("ThrottlingException"), result.reason());
         assertEquals(List.of(), resumed, "left waiting");
-        if (retries < RolloutWatcher.QUICK_RETRIES) {
+        if (retries < QuickRetry.RETRIES) {
             throttled.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
             assertEquals(List.of("t1 IN_PROGRESS"), resumed, "an event's look has the workflow watch again");
         } else {

@@ -10,7 +10,7 @@ import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.request.ScanGate;
-import dev.pushdeploy.rollout.RolloutWatcher;
+import dev.pushdeploy.model.QuickRetry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * rollback that each run to the deadline with no ECS event ever waking the workflow (each watch task
  * times out and watches again), and the bake in between; every Task outside the loops uses all its
  * attempts, and every loop iteration's Task fails once before it succeeds, a rollout's watch as often as its quick
- * retries allow ({@link RolloutWatcher#QUICK_RETRIES}: its looks could not see the service).
+ * retries allow ({@link QuickRetry#RETRIES}: its looks could not see the service).
  */
 public class HistoryBudgetTest {
     static final int HISTORY_LIMIT = 25_000;
@@ -66,12 +66,12 @@ public class HistoryBudgetTest {
                 + cost("NeedRotation") + allAttempts("RotateSecrets") + cost("NeedRegistration") + allAttempts("RegisterTaskDefinition")
                 + allAttempts("StartDeployment")
                 + allAttempts("CheckDeployment") + cost("Verdict")
-                + (long) rolloutChecks * (cost("WaitForRollout") + RolloutWatcher.QUICK_RETRIES * EVENTS_PER_FAILED_ATTEMPT)
+                + (long) rolloutChecks * (cost("WaitForRollout") + QuickRetry.RETRIES * EVENTS_PER_FAILED_ATTEMPT)
                 + cost("Verdict")
                 + cost("Bake") + allAttempts("CheckAfterBake") + cost("BakeVerdict")
                 + allAttempts("Rollback") + cost("WasDeployed")
                 + allAttempts("CheckRollback") + cost("RollbackVerdict")
-                + (long) rolloutChecks * (cost("WaitForRollback") + RolloutWatcher.QUICK_RETRIES * EVENTS_PER_FAILED_ATTEMPT)
+                + (long) rolloutChecks * (cost("WaitForRollback") + QuickRetry.RETRIES * EVENTS_PER_FAILED_ATTEMPT)
                 + cost("RollbackVerdict")
                 + cost("RollbackFailed") + allAttempts("Finalize") + cost("Outcome") + cost("RollbackFailedFail");
         System.out.printf("worst case at DeploymentDeadlineSeconds=%d, BakeSeconds=%d: %d events (%d scan waits, %d lock polls, "
@@ -187,7 +187,7 @@ public class HistoryBudgetTest {
 
     /**
      * A rollout's watch's quick retries, before the attempt that waits: the last look retried starts within
-     * {@link RolloutWatcher#QUICK_RETRY_SECONDS} of the wait's start and runs into the TimeoutSeconds of the check step that
+     * {@link QuickRetry#SECONDS} of the wait's start and runs into the TimeoutSeconds of the check step that
      * invokes the same function, then the transient retrier's longest backoff.
      */
     private long quickRetrySeconds(String watch, String check) {
@@ -198,7 +198,7 @@ public class HistoryBudgetTest {
             }
         }
         assertTrue(retrier != null && retrier.path("MaxDelaySeconds").isNumber(), watch + " retries a TransientException, its backoff capped");
-        return RolloutWatcher.QUICK_RETRY_SECONDS + states.path(check).path("TimeoutSeconds").asInt()
+        return QuickRetry.SECONDS + states.path(check).path("TimeoutSeconds").asInt()
                 + retrier.path("MaxDelaySeconds").asLong();
     }
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.request.ScanGate;
-import dev.pushdeploy.rollout.RolloutWatcher;
+import dev.pushdeploy.model.QuickRetry;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.local.template.CfnTemplate;
 import java.io.IOException;
@@ -141,7 +141,7 @@ class TaskErrorHandlingTest {
     }
 
     /**
-     * A rollout's watch looks again soon, through its Retry, as many times as {@link RolloutWatcher#QUICK_RETRIES}: exactly
+     * A rollout's watch looks again soon, through its Retry, as many times as {@link QuickRetry#RETRIES}: exactly
      * the Retry's attempts for a transient error, so its last attempt leaves the task waiting for the recheck. One more
      * would be thrown past the Retry to the Catch, which watches again at once: looks without a wait between them.
      */
@@ -155,7 +155,7 @@ class TaskErrorHandlingTest {
             watches.add(task.getKey());
             for (JsonNode retrier : task.getValue().path("Retry")) {
                 if (errors(retrier).equals(new TreeSet<>(TRANSIENT))) {
-                    assertEquals(RolloutWatcher.QUICK_RETRIES, retrier.path("MaxAttempts").asInt(), task.getKey());
+                    assertEquals(QuickRetry.RETRIES, retrier.path("MaxAttempts").asInt(), task.getKey());
                 }
             }
         }

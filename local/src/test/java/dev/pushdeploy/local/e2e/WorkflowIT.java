@@ -30,7 +30,7 @@ import dev.pushdeploy.ops.CloudFormation;
 import dev.pushdeploy.ops.Connection;
 import dev.pushdeploy.ops.Operator;
 import dev.pushdeploy.ops.Reports;
-import dev.pushdeploy.rollout.RolloutWatcher;
+import dev.pushdeploy.model.QuickRetry;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.services.ecr.model.TargetStorageClass;
@@ -503,7 +503,7 @@ class WorkflowIT {
     @Test
     void aWatchThatCannotLookIsRetriedWithinSecondsNotAtTheRecheck() {
         workflow.runtime.simulator().rolloutSeconds(2);
-        workflow.runtime.simulator().throttling(Throttling.outage("ListTasks", 7 + RolloutWatcher.QUICK_RETRIES));
+        workflow.runtime.simulator().throttling(Throttling.outage("ListTasks", 7 + QuickRetry.RETRIES));
         RunResult result = workflow.push("v1.1.0", Scenario.HEALTHY);
 
         assertEquals("SUCCEEDED", result.outcome(), result.reason());
@@ -518,7 +518,7 @@ class WorkflowIT {
                 healthyAt = event.path("timestamp").asDouble();
             }
         }
-        assertEquals(RolloutWatcher.QUICK_RETRIES, failed.size(), "the watch's looks ended its task each time: " + failed);
+        assertEquals(QuickRetry.RETRIES, failed.size(), "the watch's looks ended its task each time: " + failed);
         failed.forEach(f -> assertEquals("dev.pushdeploy.error.TransientException",
                 f.path("taskFailedEventDetails").path("error").asText()));
         double waited = healthyAt - failed.get(0).path("timestamp").asDouble();
