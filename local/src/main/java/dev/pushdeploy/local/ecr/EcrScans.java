@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.json.ImageIndexes;
 import dev.pushdeploy.local.aws.Clients;
+import dev.pushdeploy.local.ecs.Throttling;
 import dev.pushdeploy.local.endpoint.AwsRequest;
 import dev.pushdeploy.local.endpoint.AwsResponse;
+import dev.pushdeploy.local.endpoint.ExecutionScope;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.endpoint.Route;
 import dev.pushdeploy.local.run.EventEnvelope;
@@ -30,7 +32,8 @@ import java.util.function.Consumer;
  * repository with scan on push ({@link #started}). An image index is not scanned: StartImageScan of one is refused
  * with ECR's UnsupportedImageTypeException (its platform images are scanned as they are pushed). A scan is looked up
  * by digest (the functions' way); asked by tag, and in DescribeImages' imageScanStatus, moto answers as it does,
- * COMPLETE at once.
+ * COMPLETE at once. ECR's calls from the functions can be throttled ({@link #throttling}), as the ECS simulator throttles
+ * ECS's.
  */
 public final class EcrScans implements Route, Agenda {
     /** How long a basic scan takes unless told otherwise (simulated seconds). */
@@ -46,6 +49,7 @@ public final class EcrScans implements Route, Agenda {
     private final Map<String, Scan> running = new LinkedHashMap<>();
     private volatile long scanMillis = Math.round(DEFAULT_SCAN_SECONDS * 1000);
     private volatile Consumer<ObjectNode> events = event -> { };
+    private volatile Throttling throttling = Throttling.off();
 
     public EcrScans(LocalEndpoint endpoint, Clock clock) {
         this.endpoint = endpoint;
@@ -65,6 +69,11 @@ public final class EcrScans implements Route, Agenda {
         this.scanMillis = Math.round(seconds * 1000);
     }
 
+    /** Throttles the functions' ECR calls (by operation, e.g. {@code DescribeImageScanFindings}) from now on. */
+    public void throttling(Throttling throttling) {
+        this.throttling = throttling;
+    }
+
     /** A scan of {@code repository@digest} started now (in moto, which has its findings already). */
     public void started(String registryId, String repository, String digest, List<String> tags) {
         synchronized (this) {
@@ -76,10 +85,11 @@ public final class EcrScans implements Route, Agenda {
         }
     }
 
-    /** Forgets the scans in progress; scans take {@value #DEFAULT_SCAN_SECONDS} s again (a new world). */
+    /** Forgets the scans in progress; scans take {@value #DEFAULT_SCAN_SECONDS} s again, unthrottled (a new world). */
     public synchronized void reset() {
         running.clear();
         scanMillis = Math.round(DEFAULT_SCAN_SECONDS * 1000);
+        throttling = Throttling.off();
     }
 
     @Override
@@ -87,6 +97,11 @@ public final class EcrScans implements Route, Agenda {
         String operation = request.ecrOperation();
         if (operation == null) {
             return Optional.empty();
+        }
+        if (request.header(ExecutionScope.INTERNAL_HEADER) == null
+                && throttling.throttle(operation, request.header("amz-sdk-invocation-id"), request.header("amz-sdk-request"))) {
+            return Optional.of(AwsResponse.json(400, AwsResponse.JSON_1_1,
+                    "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}", Map.of()));
         }
         return switch (operation) {
             case "StartImageScan" -> Optional.of(startImageScan(request));

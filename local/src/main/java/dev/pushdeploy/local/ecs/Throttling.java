@@ -1,17 +1,21 @@
 package dev.pushdeploy.local.ecs;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Injected ECS API throttling. A call is one SDK invocation (its retries share the
- * {@code amz-sdk-invocation-id} header): the first {@code attemptsPerCall} attempts of every call
- * are throttled, so the SDK's own retries absorb them, and every {@code exhaustEvery}-th call is
+ * Injected AWS API throttling (of ECS's calls by {@link EcsSimulator}, of ECR's by the ECR routes). A call is one SDK
+ * invocation (its retries share the {@code amz-sdk-invocation-id} header): the first {@code attemptsPerCall} attempts of
+ * every call are throttled, so the SDK's own retries absorb them, and every {@code exhaustEvery}-th call is
  * throttled on all of its attempts, so the handler fails with a TransientException and the
  * state machine's Retry must absorb it. An outage ({@link #outage}) throttles every attempt of the
- * first calls of one action instead.
+ * first calls of one action instead, {@link #calls} of some of its calls.
  */
 public final class Throttling {
     private static final Pattern ATTEMPT = Pattern.compile("attempt=(\\d+)");
@@ -26,8 +30,8 @@ public final class Throttling {
         }
     };
     private final String action;
-    private final int outageAfter;
-    private final int outageCalls;
+    /** Which calls of {@link #action} (counting from 1) are throttled on every attempt. */
+    private final IntPredicate throttledCall;
     private int callCount;
     private int actionCalls;
     private int throttled;
@@ -43,16 +47,14 @@ public final class Throttling {
         this.attemptsPerCall = attemptsPerCall;
         this.exhaustEvery = exhaustEvery;
         this.action = null;
-        this.outageAfter = 0;
-        this.outageCalls = 0;
+        this.throttledCall = call -> false;
     }
 
-    private Throttling(String action, int after, int calls) {
+    private Throttling(String action, IntPredicate throttledCall) {
         this.attemptsPerCall = 0;
         this.exhaustEvery = 0;
         this.action = action;
-        this.outageAfter = after;
-        this.outageCalls = calls;
+        this.throttledCall = throttledCall;
     }
 
     /**
@@ -68,7 +70,16 @@ public final class Throttling {
         if (action == null || calls < 1 || after < 0) {
             throw new IllegalArgumentException("an outage names an action, starts after zero or more calls and lasts at least one call");
         }
-        return new Throttling(action, after, calls);
+        return new Throttling(action, call -> call > after && call - after <= calls);
+    }
+
+    /** Every attempt of the given calls of {@code action} (counting from 1, e.g. 2 and 5) is throttled, the others answer. */
+    public static Throttling calls(String action, int... calls) {
+        if (action == null || calls.length == 0 || Arrays.stream(calls).anyMatch(call -> call < 1)) {
+            throw new IllegalArgumentException("throttled calls name an action and one or more calls, counting from 1");
+        }
+        Set<Integer> throttled = Arrays.stream(calls).boxed().collect(Collectors.toUnmodifiableSet());
+        return new Throttling(action, throttled::contains);
     }
 
     /** No throttling. */
@@ -76,14 +87,14 @@ public final class Throttling {
         return new Throttling(0, 0);
     }
 
-    /** Whether this attempt of a call of {@code target} (the ECS action) is answered with ThrottlingException. */
-    synchronized boolean throttle(String target, String invocationId, String attemptHeader) {
+    /** Whether this attempt of a call of {@code target} (the API's action) is answered with ThrottlingException. */
+    public synchronized boolean throttle(String target, String invocationId, String attemptHeader) {
         if (action != null) {
             if (!action.equals(target)) {
                 return false;
             }
             int call = invocationId == null ? ++actionCalls : calls.computeIfAbsent(invocationId, k -> ++actionCalls);
-            boolean answer = call > outageAfter && call - outageAfter <= outageCalls;
+            boolean answer = throttledCall.test(call);
             if (answer) {
                 throttled++;
             }

@@ -52,6 +52,19 @@ class ThrottlingTest {
     }
 
     @Test
+    void someCallsOfOneActionAreThrottledOnEveryAttempt() {
+        Throttling some = Throttling.calls("DescribeImageScanFindings", 2, 4);
+        assertFalse(some.throttle("DescribeImageScanFindings", "a", "attempt=1"));
+        assertFalse(some.throttle("BatchGetImage", "x", "attempt=1"));
+        assertTrue(some.throttle("DescribeImageScanFindings", "b", "attempt=1"));
+        assertTrue(some.throttle("DescribeImageScanFindings", "b", "attempt=2"));
+        assertFalse(some.throttle("DescribeImageScanFindings", "c", "attempt=1"));
+        assertTrue(some.throttle("DescribeImageScanFindings", "d", "attempt=1"));
+        assertFalse(some.throttle("DescribeImageScanFindings", "e", "attempt=1"));
+        assertEquals(3, some.throttled());
+    }
+
+    @Test
     void offThrottlesNothing() {
         Throttling off = Throttling.off();
         for (int i = 0; i < 20; i++) {
