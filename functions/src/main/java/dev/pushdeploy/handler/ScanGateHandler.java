@@ -23,15 +23,18 @@ import java.time.Clock;
  * resumed at once if the answer is final already ({@link ScanWatcher}).
  */
 public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, ScanResult> {
-    /** {@code $.request}, and WaitForScan's task token. */
-    public record Input(DeployRequest request, String taskToken) implements RequestScoped {
-        public Input(DeployRequest request) {
-            this(request, null);
-        }
+    /**
+     * {@code $.request}, and for WaitForScan its task token, how many times Step Functions retried it ({@code retries},
+     * {@code $$.State.RetryCount}) and when the workflow entered it ({@code waitingSince}, {@code $$.State.EnteredTime},
+     * ISO 8601); each null for a plain check, and the last two for a wait that began before the payload said (taken as
+     * no retries, a wait just begun).
+     */
+    public record Input(DeployRequest request, String taskToken, Integer retries, String waitingSince) implements RequestScoped {
     }
 
     private final ScanGate gate;
     private final ScanWatcher watcher;
+    private final Clock clock;
 
     /** Wired from the environment, as Lambda runs it. */
     public ScanGateHandler() {
@@ -52,17 +55,19 @@ public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, Sc
         super(Input.class, "ScanGate");
         this.gate = new ScanGate(config, scans, clock);
         this.watcher = new ScanWatcher(gate, watches, tokens, clock);
+        this.clock = clock;
     }
 
     @Override
     protected Input primingInput(PrimingSample sample) {
-        return new Input(sample.request(), null);
+        return new Input(sample.request(), null, null, null);
     }
 
     @Override
     protected ScanResult handle(Input input, StepLog log) {
         ScanResult result = input.taskToken() == null ? gate.check(input.request())
-                : watcher.watch(input.taskToken(), input.request(), log);
+                : watcher.watch(input.taskToken(), input.request(), WaitPayload.retries(input.retries()),
+                        WaitPayload.waitedMillis(input.waitingSince(), clock), log);
         log.info("scan gate", "status", result.status(), "reason", result.reason(), "findings", result.findingCounts());
         return result;
     }

@@ -6,6 +6,7 @@ import dev.pushdeploy.model.ScanStatus;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.request.ScanFindings.ScanReport;
 import java.time.Clock;
 import java.util.List;
@@ -77,9 +78,30 @@ public final class ScanGate {
             return new ScanResult(ScanStatus.TIMED_OUT, "no scan result for " + request.digest() + " within " + deadline
                     + " s (" + judged.reason() + ")", judged.counts(), 0);
         }
-        int recheck = judged.status() == ScanStatus.PENDING ? recheckSeconds(request.startedAt() == null ? Long.MAX_VALUE
-                : request.startedAt() + deadline * 1000L - clock.millis()) : 0;
+        int recheck = judged.status() == ScanStatus.PENDING ? recheck(request, deadline) : 0;
         return new ScanResult(judged.status(), judged.reason(), judged.counts(), recheck);
+    }
+
+    /**
+     * The answer when the scan could not be read ({@code error}: throttling beyond the SDK's retries, a call cut off by its
+     * bound): before the deadline nothing is known, PENDING (looked at again as a pending scan is); past it TIMED_OUT, as a
+     * scan still pending then. The deadline is the target's, or the longest a target may have when the configuration cannot
+     * be read either.
+     */
+    public ScanResult unread(DeployRequest request, RuntimeException error) {
+        int deadline;
+        try {
+            deadline = config.load(request.configVersion()).forService(request.cluster(), request.service())
+                    .map(Target::scanDeadlineSeconds).orElse(DEFAULT_DEADLINE_SECONDS);
+        } catch (TransientException e) {
+            deadline = DEFAULT_DEADLINE_SECONDS;
+        }
+        String reason = "the scan could not be read: " + error.getMessage();
+        if (pastDeadline(request, deadline)) {
+            return new ScanResult(ScanStatus.TIMED_OUT, "no scan result for " + request.digest() + " within " + deadline
+                    + " s (" + reason + ")", Map.of(), 0);
+        }
+        return new ScanResult(ScanStatus.PENDING, reason, Map.of(), recheck(request, deadline));
     }
 
     /**
@@ -115,6 +137,11 @@ public final class ScanGate {
 
     /** What the gate makes of a scan, or of the scans of an index's platform images; counts as ECR reports them. */
     private record Judgement(ScanStatus status, String reason, Map<String, Integer> counts) {
+    }
+
+    private int recheck(DeployRequest request, int deadlineSeconds) {
+        return recheckSeconds(request.startedAt() == null ? Long.MAX_VALUE
+                : request.startedAt() + deadlineSeconds * 1000L - clock.millis());
     }
 
     private boolean pastDeadline(DeployRequest request, int deadlineSeconds) {

@@ -53,7 +53,7 @@ class ScanEventHandlerTest {
 
     @Test
     void ecrsScanEventAnswersTheRunWaitingForTheImage() {
-        watches.register(new ScanWatch("t1", waiting("web"), Long.MAX_VALUE / 1000));
+        watches.register(new ScanWatch("t1", waiting("web"), Long.MAX_VALUE / 1000, 0));
         registry.scan(DIGEST, new ScanReport("COMPLETE", null, Map.of("CRITICAL", 10, "MEDIUM", 9)));
 
         ScanEventHandler.Answer answer = invoke(ECR_IMAGE_SCAN);
@@ -66,7 +66,7 @@ class ScanEventHandlerTest {
 
     @Test
     void inspectorsEventNamesTheRepositoryByItsArn() {
-        watches.register(new ScanWatch("t1", waiting("web"), Long.MAX_VALUE / 1000));
+        watches.register(new ScanWatch("t1", waiting("web"), Long.MAX_VALUE / 1000, 0));
         registry.scan(DIGEST, new ScanReport("ACTIVE", null, Map.of("MEDIUM", 62)));
 
         ScanEventHandler.Answer answer = invoke(INSPECTOR2_SCAN);
@@ -77,7 +77,7 @@ class ScanEventHandlerTest {
 
     @Test
     void theGateReadsTheFindingsInsteadOfTrustingTheEventsCounts() {
-        watches.register(new ScanWatch("t1", waiting("web"), Long.MAX_VALUE / 1000));
+        watches.register(new ScanWatch("t1", waiting("web"), Long.MAX_VALUE / 1000, 0));
         registry.scan(DIGEST, new ScanReport("IN_PROGRESS", null, Map.of()));
 
         ScanEventHandler.Answer answer = invoke(ECR_IMAGE_SCAN);

@@ -13,28 +13,52 @@ import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
+import dev.pushdeploy.model.QuickRetry;
 import dev.pushdeploy.model.ScanResult;
 import dev.pushdeploy.model.ScanStatus;
 import dev.pushdeploy.request.ScanFindings.ScanReport;
 import dev.pushdeploy.testing.SampleStack;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ScanWatcherTest {
     private final MutableClock clock = new MutableClock(PrepareFixture.NEW_PUSHED.plusSeconds(30));
     private final FakeRegistry registry = new FakeRegistry();
+    /** While set, every read of a scan is throttled beyond the SDK's retries. */
+    private final AtomicBoolean throttled = new AtomicBoolean();
+    private final ScanFindings findings = new ScanFindings() {
+        @Override
+        public Optional<ScanReport> scan(String repository, String digest) {
+            if (throttled.get()) {
+                throw new TransientException("ecr:DescribeImageScanFindings " + repository + "@" + digest + " failed transiently: "
+                        + "ThrottlingException: Rate exceeded", null);
+            }
+            return registry.scan(repository, digest);
+        }
+
+        @Override
+        public List<String> platformImages(String repository, String digest) {
+            return registry.platformImages(repository, digest);
+        }
+    };
     private final FakeScanWatches watches = new FakeScanWatches();
     private final ScanWatcher watcher = new ScanWatcher(
-            new ScanGate(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument("HIGH"))), registry, clock), watches, watches, clock);
+            new ScanGate(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument("HIGH"))), findings, clock), watches, watches, clock);
     private final StepLog log = StepLog.to(line -> { }, "test");
     private final DeployRequest web = new PrepareFixture(SampleStack.configDocument("HIGH")).prepare(push("v1.1.0", NEW_DIGEST));
 
     @Test
     void aScanThatCompletedAlreadyAnswersTheWaitAtOnce() {
         registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("HIGH", 1)));
-        ScanResult result = watcher.watch("t1", web, log);
+        ScanResult result = watcher.watch("t1", web, 0, 0, log);
 
         assertEquals(ScanStatus.FAILED, result.status());
         assertEquals(Map.of("t1", result), watches.answered());
@@ -44,7 +68,7 @@ class ScanWatcherTest {
     @Test
     void aPendingScanLeavesTheTokenForItsEventWhichAnswersIt() {
         registry.scan(NEW_DIGEST, new ScanReport("IN_PROGRESS", null, Map.of()));
-        ScanResult pending = watcher.watch("t1", web, log);
+        ScanResult pending = watcher.watch("t1", web, 0, 0, log);
         assertEquals(ScanStatus.PENDING, pending.status());
         assertEquals(Map.of(), watches.answered());
         assertEquals(1, watches.watches().size());
@@ -62,7 +86,7 @@ class ScanWatcherTest {
 
     @Test
     void anEventBeforeTheFindingsShowLeavesTheWaitForTheNextLook() {
-        watcher.watch("t1", web, log);
+        watcher.watch("t1", web, 0, 0, log);
         List<ScanResult> answers = watcher.onScan("web", NEW_DIGEST, log);
 
         assertEquals(List.of(ScanStatus.PENDING), answers.stream().map(ScanResult::status).toList());
@@ -72,7 +96,7 @@ class ScanWatcherTest {
 
     @Test
     void anEventOfAnotherRepositoryOrOfAnImageStillScanningAnswersNothing() {
-        watcher.watch("t1", web, log);
+        watcher.watch("t1", web, 0, 0, log);
 
         assertEquals(List.of(ScanStatus.PENDING), watcher.onScan("web", "sha256:" + SampleStack.sha256("other"), log).stream()
                 .map(ScanResult::status).toList(), "another image of the repository: the wait looks again, its scan still runs");
@@ -85,7 +109,7 @@ class ScanWatcherTest {
     /** The image's own event was lost: the next scan event of its repository answers the wait all the same. */
     @Test
     void anotherImagesEventOfTheRepositoryAnswersAWaitWhoseScanEnded() {
-        watcher.watch("t1", web, log);
+        watcher.watch("t1", web, 0, 0, log);
         registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of()));
 
         watcher.onScan("web", "sha256:" + SampleStack.sha256("other"), log);
@@ -103,7 +127,7 @@ class ScanWatcherTest {
         registry.repository("web").image("web", ScanGateTest.AMD64, null, PrepareFixture.NEW_PUSHED)
                 .image("web", ScanGateTest.ARM64, null, PrepareFixture.NEW_PUSHED)
                 .index("web", NEW_DIGEST, "v1.1.0", List.of(ScanGateTest.AMD64, ScanGateTest.ARM64));
-        assertEquals(ScanStatus.PENDING, watcher.watch("t1", web, log).status());
+        assertEquals(ScanStatus.PENDING, watcher.watch("t1", web, 0, 0, log).status());
 
         registry.scan(ScanGateTest.AMD64, new ScanReport("COMPLETE", null, Map.of("LOW", 1)));
         assertEquals(List.of(ScanStatus.PENDING), watcher.onScan("web", ScanGateTest.AMD64, log).stream().map(ScanResult::status).toList());
@@ -118,8 +142,8 @@ class ScanWatcherTest {
     @Test
     void everyServiceWaitingForTheImageIsAnsweredByItsOwnGate() {
         DeployRequest api = web.toBuilder().service("api").requestId("push-api-v1-1-0").build();
-        watcher.watch("t-web", web, log);
-        watcher.watch("t-api", api, log);
+        watcher.watch("t-web", web, 0, 0, log);
+        watcher.watch("t-api", api, 0, 0, log);
         registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("CRITICAL", 1)));
 
         watcher.onScan("web", NEW_DIGEST, log);
@@ -132,11 +156,13 @@ class ScanWatcherTest {
 
     /**
      * Two pushes of the repository wait for their scans; a scan event of it checks both, and ECR's findings cannot be read
-     * for the first's gate (throttled beyond the SDK's retries): the second still gets its answer, and the failure comes
-     * after, for EventBridge to deliver the event again to the first.
+     * for the first's gate (throttled beyond the SDK's retries): the second still gets its answer. The first, while its
+     * wait has quick retries left, is resumed PENDING to watch again at once; after them its failure comes after the
+     * others' answers, for EventBridge to deliver the event again to the watch that stays.
      */
-    @Test
-    void aScanThatCannotBeReadForOneRunDoesNotKeepTheOthersFromTheirAnswers() {
+    @ParameterizedTest
+    @CsvSource({"0, true", "5, true", "6, false", "7, false"})
+    void aScanThatCannotBeReadForOneRunDoesNotKeepTheOthersFromTheirAnswers(int firstsRetries, boolean watchesAgain) {
         java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
         ScanFindings throttledOnce = new ScanFindings() {
             @Override
@@ -159,23 +185,111 @@ class ScanWatcherTest {
         DeployRequest second = web.toBuilder().requestId("push-web-v1-1-1").digest(next).image("web@" + next).build();
         registry.scan(NEW_DIGEST, new ScanReport("IN_PROGRESS", null, Map.of()));
         registry.scan(next, new ScanReport("IN_PROGRESS", null, Map.of()));
-        watcher.watch("t-first", web, log);
-        watcher.watch("t-second", second, log);
+        watcher.watch("t-first", web, firstsRetries, 0, log);
+        watcher.watch("t-second", second, 0, 0, log);
         registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of()));
         registry.scan(next, new ScanReport("COMPLETE", null, Map.of("MEDIUM", 1)));
 
-        TransientException unread = assertThrows(TransientException.class, () -> flaky.onScan("web", NEW_DIGEST, log));
-
-        assertTrue(unread.getMessage().contains("ThrottlingException"), unread.getMessage());
-        assertEquals(List.of("t-second"), List.copyOf(watches.answered().keySet()));
+        if (watchesAgain) {
+            List<ScanResult> answers = flaky.onScan("web", NEW_DIGEST, log);
+            assertEquals(List.of(ScanStatus.PENDING, ScanStatus.PASSED), answers.stream().map(ScanResult::status).toList());
+            assertTrue(watches.answered().get("t-first").reason().contains("ThrottlingException"), watches.answered().toString());
+            assertEquals(List.of(), watches.watches(), "the first run registers its next watch");
+        } else {
+            TransientException unread = assertThrows(TransientException.class, () -> flaky.onScan("web", NEW_DIGEST, log));
+            assertTrue(unread.getMessage().contains("ThrottlingException"), unread.getMessage());
+            assertEquals(List.of("t-second"), List.copyOf(watches.answered().keySet()));
+            assertEquals(List.of("t-first"), watches.watches().stream().map(ScanWatch::token).toList(),
+                    "the first run's watch stays for the event's next delivery");
+        }
         assertEquals(ScanStatus.PASSED, watches.answered().get("t-second").status());
-        assertEquals(List.of("t-first"), watches.watches().stream().map(ScanWatch::token).toList(),
-                "the first run's watch stays for the event's next delivery");
+    }
+
+    /**
+     * The registration's look, which may have missed the scan's event (stored too late): a scan that cannot be read before
+     * the deadline is thrown for the task's Retry to look again within seconds, {@link QuickRetry#RETRIES} times per wait
+     * and within {@link QuickRetry#SECONDS} of its start; after that the task waits, as for a lost event, and an event's look
+     * that cannot read resumes it PENDING while its wait had retries left, else fails for EventBridge's redelivery. Past
+     * the deadline any look answers TIMED_OUT, read or not.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            // retries, waited s, readable, past the deadline, answer
+            "0, 0,   false, false, THROWN",
+            "5, 0,   false, false, THROWN",
+            "5, 89,  false, false, THROWN",
+            "6, 0,   false, false, PENDING",
+            "7, 0,   false, false, PENDING",
+            "0, 90,  false, false, PENDING",
+            "2, 300, false, false, PENDING",
+            "0, 0,   false, true,  TIMED_OUT",
+            "6, 300, false, true,  TIMED_OUT",
+            "0, 0,   true,  false, PENDING",
+            "6, 300, true,  false, PENDING",
+            "0, 0,   true,  true,  TIMED_OUT",
+    })
+    void aScanThatCannotBeReadHasTheWaitRetriedAFewTimesThenWaits(int retries, int waitedSeconds, boolean readable, boolean past,
+                                                                    String answer) {
+        registry.scan(NEW_DIGEST, new ScanReport("IN_PROGRESS", null, Map.of()));
+        Instant deadline = Instant.ofEpochMilli(web.startedAt()).plusSeconds(ScanGate.DEFAULT_DEADLINE_SECONDS);
+        clock.set(past ? deadline : deadline.minusSeconds(ScanGate.DEFAULT_DEADLINE_SECONDS - 30));
+        throttled.set(!readable);
+        Supplier<ScanResult> watch = () -> watcher.watch("t1", web, retries, waitedSeconds * 1000L, log);
+
+        if (answer.equals("THROWN")) {
+            assertTrue(assertThrows(TransientException.class, watch::get).getMessage().contains("ThrottlingException"));
+            assertEquals(List.of("t1"), watches.watches().stream().map(ScanWatch::token).toList(), "stored before the look");
+            assertEquals(retries, watches.watches().get(0).retries());
+            assertEquals(Map.of(), watches.answered());
+            return;
+        }
+        ScanResult result = watch.get();
+        assertEquals(ScanStatus.valueOf(answer), result.status(), result.reason());
+        assertEquals(!readable, result.reason().contains("the scan could not be read: ecr:DescribeImageScanFindings"), result.reason());
+        if (result.status() == ScanStatus.TIMED_OUT) {
+            assertTrue(result.reason().startsWith("no scan result for " + NEW_DIGEST + " within 1800 s ("), result.reason());
+            assertEquals(Map.of("t1", result), watches.answered());
+            assertEquals(List.of(), watches.watches());
+            return;
+        }
+        assertEquals(ScanGate.MAX_RECHECK_SECONDS, result.recheckSeconds(), "the wait's timeout, as for a scan still running");
+        assertEquals(Map.of(), watches.answered(), "left waiting");
+        if (readable) {
+            return;
+        }
+        if (QuickRetry.event(retries)) {
+            assertEquals(List.of(ScanStatus.PENDING), watcher.onScan("web", NEW_DIGEST, log).stream().map(ScanResult::status).toList());
+            assertEquals(ScanStatus.PENDING, watches.answered().get("t1").status(), "an event's look has the workflow watch again");
+            assertEquals(List.of(), watches.watches());
+        } else {
+            TransientException failed = assertThrows(TransientException.class, () -> watcher.onScan("web", NEW_DIGEST, log));
+            assertTrue(failed.getMessage().contains("ThrottlingException"), failed.getMessage());
+            assertEquals(Map.of(), watches.answered());
+            assertEquals(List.of("t1"), watches.watches().stream().map(ScanWatch::token).toList(), "kept for the redelivery");
+        }
+    }
+
+    /**
+     * The configuration cannot be read either (its deadline unknown): the wait is judged by the longest deadline a target
+     * may have, TIMED_OUT only past it, and never fails past its quick retries.
+     */
+    @ParameterizedTest
+    @CsvSource({"0, PENDING", "1800, TIMED_OUT"})
+    void aLookThatCannotReadTheConfigurationEitherIsJudgedByTheLongestDeadline(int sinceStart, ScanStatus answer) {
+        ScanWatcher blind = new ScanWatcher(new ScanGate(() -> {
+            throw new TransientException("ssm:GetParameter failed transiently: ThrottlingException: Rate exceeded", null);
+        }, findings, clock), watches, watches, clock);
+        clock.set(Instant.ofEpochMilli(web.startedAt()).plusSeconds(sinceStart));
+
+        ScanResult result = blind.watch("t1", web, QuickRetry.RETRIES, 0, log);
+
+        assertEquals(answer, result.status(), result.reason());
+        assertTrue(result.reason().contains("ssm:GetParameter"), result.reason());
     }
 
     @Test
     void aWaitThatEndedMeanwhileLosesItsWatchAllTheSame() {
-        watcher.watch("t1", web, log);
+        watcher.watch("t1", web, 0, 0, log);
         watches.gone("t1");
         registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of()));
 
@@ -187,8 +301,8 @@ class ScanWatcherTest {
 
     @Test
     void aNewerWaitOfTheSameServiceReplacesTheOlderOne() {
-        watcher.watch("old", web, log);
-        watcher.watch("new", web, log);
+        watcher.watch("old", web, 0, 0, log);
+        watcher.watch("new", web, 0, 0, log);
         registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of()));
 
         watcher.onScan("web", NEW_DIGEST, log);
@@ -199,10 +313,10 @@ class ScanWatcherTest {
     @Test
     void aWaitWithoutAnImageOrATokenIsRefusedAndNothingIsStored() {
         DeployRequest noDigest = web.toBuilder().digest(null).build();
-        InvalidRequestException refused = assertThrows(InvalidRequestException.class, () -> watcher.watch("t1", noDigest, log));
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class, () -> watcher.watch("t1", noDigest, 0, 0, log));
         assertTrue(refused.getMessage().contains("request"), refused.getMessage());
-        assertThrows(InvalidRequestException.class, () -> watcher.watch("t1", null, log));
-        assertThrows(InvalidRequestException.class, () -> watcher.watch(" ", web, log));
+        assertThrows(InvalidRequestException.class, () -> watcher.watch("t1", null, 0, 0, log));
+        assertThrows(InvalidRequestException.class, () -> watcher.watch(" ", web, 0, 0, log));
         assertEquals(List.of(), watches.watches());
         assertEquals(Map.of(), watches.answered());
     }
@@ -210,7 +324,7 @@ class ScanWatcherTest {
     @Test
     void pastTheDeadlineTheWaitIsAnsweredTimedOut() {
         clock.set(java.time.Instant.ofEpochMilli(web.startedAt()).plusSeconds(ScanGate.DEFAULT_DEADLINE_SECONDS));
-        ScanResult result = watcher.watch("t1", web, log);
+        ScanResult result = watcher.watch("t1", web, 0, 0, log);
 
         assertEquals(ScanStatus.TIMED_OUT, result.status());
         assertEquals(Map.of("t1", result), watches.answered());

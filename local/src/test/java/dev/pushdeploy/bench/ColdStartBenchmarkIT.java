@@ -144,7 +144,7 @@ class ColdStartBenchmarkIT {
         try {
             DeployRequest request = Json.convert(Json.tree(Files.readString(Path.of("..", "events", "scan-gate.json"))).path("request"),
                     DeployRequest.class);
-            new DynamoScanWatches(() -> world.dynamo, World.TABLE).register(new ScanWatch("a-task-token", request, Long.MAX_VALUE / 1000));
+            new DynamoScanWatches(() -> world.dynamo, World.TABLE).register(new ScanWatch("a-task-token", request, Long.MAX_VALUE / 1000, 0));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -486,7 +486,7 @@ class IamCoverageIT {
                 DeployRequest request = Json.convert(Json.tree(Files.readString(Repo.events("scan-gate.json"))).path("request"),
                         DeployRequest.class);
                 new DynamoScanWatches(() -> world.dynamo, World.TABLE).register(new ScanWatch("a-task-token", request,
-                        Long.MAX_VALUE / 1000));
+                        Long.MAX_VALUE / 1000, 0));
             }
             case "RegisterTaskDefinitionFunction" -> world.pushImage("v1.0.1");
             case "PlanReleaseFunction" -> world.pushImage("v1.1.0");

@@ -141,24 +141,36 @@ class TaskErrorHandlingTest {
     }
 
     /**
-     * A rollout's watch looks again soon, through its Retry, as many times as {@link QuickRetry#RETRIES}: exactly
-     * the Retry's attempts for a transient error, so its last attempt leaves the task waiting for the recheck. One more
-     * would be thrown past the Retry to the Catch, which watches again at once: looks without a wait between them.
+     * A wait for an event (the scan's, the rollout's, the way back's) looks again soon, through its Retry, as many times as
+     * {@link QuickRetry#RETRIES}: exactly the Retry's attempts for a transient error, so its last attempt leaves the task
+     * waiting for the recheck. One more would be thrown past the Retry to the Catch, which watches again at once: looks
+     * without a wait between them. A transient error that outlives the Retry all the same watches again, never ends the run.
      */
     @Test
-    void aRolloutsWatchLooksAgainSoonAsOftenAsItsRetryAllowsAndNoMore() throws IOException {
+    void aWatchLooksAgainSoonAsOftenAsItsRetryAllowsAndNoMore() throws IOException {
         List<String> watches = new ArrayList<>();
         for (Map.Entry<String, JsonNode> task : tasks().entrySet()) {
-            if (!task.getValue().path("Parameters").path("Payload").path("retries.$").asText().equals("$$.State.RetryCount")) {
+            JsonNode payload = task.getValue().path("Parameters").path("Payload");
+            if (!payload.path("retries.$").asText().equals("$$.State.RetryCount")) {
                 continue;
             }
             watches.add(task.getKey());
+            assertEquals("$$.State.EnteredTime", payload.path("waitingSince.$").asText(), task.getKey());
             for (JsonNode retrier : task.getValue().path("Retry")) {
                 if (errors(retrier).equals(new TreeSet<>(TRANSIENT))) {
                     assertEquals(QuickRetry.RETRIES, retrier.path("MaxAttempts").asInt(), task.getKey());
                 }
             }
+            JsonNode caught = null;
+            for (JsonNode catcher : task.getValue().path("Catch")) {
+                if (caught == null && (errors(catcher).contains("dev.pushdeploy.error.TransientException")
+                        || errors(catcher).contains("States.ALL"))) {
+                    caught = catcher;
+                }
+            }
+            assertEquals(task.getKey(), caught == null ? null : caught.path("Next").asText(),
+                    task.getKey() + ": a transient error past the Retry watches again");
         }
-        assertEquals(List.of("WaitForRollout", "WaitForRollback"), watches);
+        assertEquals(List.of("WaitForScan", "WaitForRollout", "WaitForRollback"), watches);
     }
 }

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * {@link ScanWatches} in the ledger's table: item {@code scan#<repository>} / {@code watch#<cluster>/<service>@<digest>}
- * with the task token, the request (JSON) and {@code expiresAt} (the table's TTL).
+ * with the task token, the request (JSON), {@code expiresAt} (the table's TTL) and the task's retries.
  */
 public final class DynamoScanWatches implements ScanWatches {
     private static final String WATCH = "watch#";
@@ -38,6 +38,7 @@ public final class DynamoScanWatches implements ScanWatches {
         item.put("token", AttributeValue.fromS(watch.token()));
         item.put("request", AttributeValue.fromS(Json.write(request)));
         item.put("expiresAt", AttributeValue.fromN(Long.toString(watch.expiresAt())));
+        item.put("retries", AttributeValue.fromN(Integer.toString(watch.retries())));
         AwsCall.exec("dynamodb:PutItem scan watch of " + image(request.repository(), request.digest()),
                 () -> dynamo.get().putItem(r -> r.tableName(table).item(item)));
     }
@@ -50,7 +51,8 @@ public final class DynamoScanWatches implements ScanWatches {
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk(repository)),
                         ":watch", AttributeValue.fromS(WATCH))))).items();
         return items.stream().map(item -> new ScanWatch(item.get("token").s(),
-                Json.read(item.get("request").s(), DeployRequest.class), Long.parseLong(item.get("expiresAt").n()))).toList();
+                Json.read(item.get("request").s(), DeployRequest.class), Long.parseLong(item.get("expiresAt").n()),
+                item.containsKey("retries") ? Integer.parseInt(item.get("retries").n()) : 0)).toList();
     }
 
     @Override

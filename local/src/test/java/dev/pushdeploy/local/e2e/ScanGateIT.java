@@ -19,15 +19,18 @@ import java.nio.file.Path;
 import dev.pushdeploy.local.TestRuntime;
 import dev.pushdeploy.local.ecr.EcrScans;
 import dev.pushdeploy.local.time.TimeKeeper;
+import dev.pushdeploy.model.QuickRetry;
 import dev.pushdeploy.request.ScanGate;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.UnsupportedImageTypeException;
 import dev.pushdeploy.local.ecs.Scenario;
+import dev.pushdeploy.local.ecs.Throttling;
 import dev.pushdeploy.local.lambda.Fault;
 import dev.pushdeploy.local.run.RunResult;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -149,6 +152,65 @@ class ScanGateIT {
         double waited = lastExitedAt(result.history(), "WaitForScan") - firstEnteredAt(result.history(), "WaitForScan");
         assertTrue(waited >= ScanGate.MAX_RECHECK_SECONDS && waited < ScanGate.MAX_RECHECK_SECONDS + 30,
                 "answered by the recheck " + waited + " s after the wait began");
+    }
+
+    /**
+     * ECR's findings cannot be read (throttled beyond the SDK's retries) at any of the wait's own looks, one per attempt its
+     * Retry allows, while a two-minute scan runs: the wait looks again within seconds while its Retry lasts, then waits
+     * for the scan's event, which answers it. Before, the Retry ran out and the push failed before its deployment.
+     */
+    @Test
+    void aWaitThatCannotReadTheScanLooksAgainAsItsRetryAllowsThenWaitsForTheEvent() {
+        Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
+        workflow.runtime.scans().scanSeconds(120);
+        // ScanGate's look (the first call) reads; the wait's seven are throttled
+        workflow.runtime.scans().throttling(Throttling.outage("DescribeImageScanFindings", 1, QuickRetry.RETRIES + 1));
+        RunResult result = workflow.push("v1.3.0", Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason() + "; " + failedTasks(result));
+        assertEquals(Collections.nCopies(QuickRetry.RETRIES, "dev.pushdeploy.error.TransientException"), failedTasks(result),
+                "each look the Retry allows but the last ended its task");
+        assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), path(result, SCAN_STATES));
+        double scanned = scanEventAt(workflow.runtime.bus(), result.image().substring(result.image().indexOf('@') + 1));
+        double answered = lastExitedAt(result.history(), "WaitForScan");
+        assertTrue(answered - scanned >= 0 && answered - scanned < 2, "answered " + (answered - scanned) + " s after ECR's event");
+        assertEquals(result.image(), workflow.liveImage());
+    }
+
+    /**
+     * The scan's event comes, and its look cannot read the findings (throttled beyond the SDK's retries): the run, whose
+     * wait has quick retries left (two of its looks were throttled too), is resumed PENDING and watches again at once,
+     * answered within seconds of the event. Before, the event's look failed for EventBridge to deliver it again, a minute
+     * later.
+     */
+    @Test
+    void anEventsLookThatCannotReadTheScanHasTheRunWatchAgainAtOnce() {
+        Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
+        workflow.runtime.scans().scanSeconds(120);
+        // ScanGate's look (1) reads, the wait's first two (2, 3) are throttled, its third (4) reads, the event's (5) is throttled
+        workflow.runtime.scans().throttling(Throttling.calls("DescribeImageScanFindings", 2, 3, 5));
+        RunResult result = workflow.push("v1.3.0", Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason() + "; " + failedTasks(result));
+        assertEquals(Collections.nCopies(2, "dev.pushdeploy.error.TransientException"), failedTasks(result));
+        assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision", "WaitForScan", "ScanDecision"),
+                path(result, SCAN_STATES));
+        double scanned = scanEventAt(workflow.runtime.bus(), result.image().substring(result.image().indexOf('@') + 1));
+        double answered = lastExitedAt(result.history(), "WaitForScan");
+        assertTrue(answered - scanned >= 0 && answered - scanned < 5, "answered " + (answered - scanned) + " s after ECR's event");
+        assertEquals(result.image(), workflow.liveImage());
+        assertEquals(List.of(), scanWatches(workflow), "no watch is left behind");
+    }
+
+    /** The errors of the run's failed token tasks (WaitForScan's attempts), in order. */
+    private static List<String> failedTasks(RunResult result) {
+        List<String> errors = new ArrayList<>();
+        for (JsonNode event : result.history()) {
+            if (event.path("type").asText().equals("TaskFailed")) {
+                errors.add(event.path("taskFailedEventDetails").path("error").asText());
+            }
+        }
+        return errors;
     }
 
     @Test
