@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * (polled until its deadline), a wait for the lock as long as any holder can keep it, a rollout and its
  * rollback that each run to the deadline with no ECS event ever waking the workflow (each watch task
  * times out and watches again), and the bake in between; every Task outside the loops uses all its
- * attempts, and every loop iteration's Task fails once before it succeeds, a rollout's watch as often as its quick
- * retries allow ({@link QuickRetry#RETRIES}: its looks could not see the service).
+ * attempts, and every loop iteration's Task fails once before it succeeds, a wait for an event (the scan's, the
+ * rollout's) as often as its quick retries allow ({@link QuickRetry#RETRIES}: its looks could not see what it waits for).
  */
 public class HistoryBudgetTest {
     static final int HISTORY_LIMIT = 25_000;
@@ -59,7 +59,7 @@ public class HistoryBudgetTest {
         int rolloutChecks = watchesUntilTheDeadline();
         long events = EXECUTION_EVENTS + cost("Init")
                 + allAttempts("ScanGate") + 2 * cost("ScanDecision")
-                + (long) scanWaits * (cost("WaitForScan") + EVENTS_PER_FAILED_ATTEMPT)
+                + (long) scanWaits * (cost("WaitForScan") + QuickRetry.RETRIES * EVENTS_PER_FAILED_ATTEMPT)
                 + (long) lockPolls * (cost("WaitForLock") + cost("Prepare") + cost("Decide") + cost("Lock") + cost("LockDecision")
                         + 2 * EVENTS_PER_FAILED_ATTEMPT)
                 + allAttempts("Prepare") + cost("Decide") + allAttempts("Lock") + cost("LockDecision")
@@ -89,12 +89,16 @@ public class HistoryBudgetTest {
                 + taskSeconds("CheckDeployment") + found + waits * quickRetrySeconds("WaitForRollout", "CheckDeployment") + bake
                 + taskSeconds("CheckAfterBake") + taskSeconds("Rollback") + taskSeconds("CheckRollback") + found
                 + waits * quickRetrySeconds("WaitForRollback", "CheckRollback");
-        long scanning = ScanGate.DEFAULT_DEADLINE_SECONDS + ScanGate.MAX_RECHECK_SECONDS; // the look that finds the deadline passed
+        long scanning = ScanGate.DEFAULT_DEADLINE_SECONDS + ScanGate.MAX_RECHECK_SECONDS // the look that finds the deadline passed
+                + scanWaits() * quickRetrySeconds("WaitForScan", "ScanGate");
         long longest = scanning + lockWait + holding + taskSeconds("Finalize");
         int limit = Json.tree(read()).path("TimeoutSeconds").asInt();
-        System.out.printf("longest run: %d s; TimeoutSeconds %d%n", longest, limit);
+        System.out.printf("longest run: %d s (scanning %d s, holding the lock %d s, waiting for it at most %d s); TimeoutSeconds %d%n",
+                longest, scanning, holding, lockWait, limit);
         assertTrue(holding <= lockWait, "a waiter waits as long as a holder can hold: " + holding + " > " + lockWait);
         assertTrue(limit >= longest && limit <= 2 * longest, "TimeoutSeconds " + limit + " vs the longest run " + longest);
+        assertEquals(limit, Repo.template().root().path("Parameters").path("ReleaseTimeoutSeconds").path("Default").asInt(),
+                "a release waits for a deployment as long as the deployment workflow may run");
     }
 
     @Test
@@ -186,9 +190,9 @@ public class HistoryBudgetTest {
     }
 
     /**
-     * A rollout's watch's quick retries, before the attempt that waits: the last look retried starts within
-     * {@link QuickRetry#SECONDS} of the wait's start and runs into the TimeoutSeconds of the check step that
-     * invokes the same function, then the transient retrier's longest backoff.
+     * A wait's quick retries, before the attempt that waits: the last look retried starts within {@link QuickRetry#SECONDS}
+     * of the wait's start and runs into the TimeoutSeconds of the check step that invokes the same function, then the
+     * transient retrier's longest backoff.
      */
     private long quickRetrySeconds(String watch, String check) {
         JsonNode retrier = null;
