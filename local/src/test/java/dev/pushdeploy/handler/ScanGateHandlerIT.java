@@ -5,13 +5,19 @@ import static dev.pushdeploy.handler.RequestLedgerEvents.invoke;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.adapter.aws.DynamoScanWatches;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.model.ScanResult;
 import dev.pushdeploy.model.ScanStatus;
+import dev.pushdeploy.request.ScanWatch;
 import dev.pushdeploy.testing.Emulator;
 import dev.pushdeploy.testing.EmulatorExtension;
 import dev.pushdeploy.testing.World;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -82,11 +88,35 @@ class ScanGateHandlerIT {
         assertTrue(result.reason().contains("no scan result"), result.reason());
     }
 
+    /**
+     * WaitForScan's invocation (a token, the task's retries, when its wait began) stores the watch with its retries, as an
+     * event's look reads them back; a watch stored before the table kept them reads as none.
+     */
+    @Test
+    void aWaitsWatchKeepsItsRetriesInTheTable() {
+        queueScan("IN_PROGRESS", "{}");
+        ObjectNode wait = (ObjectNode) Json.tree(startedNow());
+        wait.put("taskToken", "a-task-token").put("retries", 4).put("waitingSince", Instant.now().minusSeconds(5).toString());
+
+        ScanResult result = Json.convert(invoke(new ScanGateHandler(), wait.toString()), ScanResult.class);
+
+        assertEquals(ScanStatus.PENDING, result.status(), result.reason());
+        DynamoScanWatches watches = new DynamoScanWatches(() -> world.dynamo, World.TABLE);
+        assertEquals(List.of(4), watches.find(World.REPOSITORY).stream().map(ScanWatch::retries).toList());
+        world.dynamo.updateItem(r -> r.tableName(World.TABLE).key(Map.of(
+                        "pk", AttributeValue.fromS("scan#" + World.REPOSITORY), "sk", AttributeValue.fromS("watch#pushdeploy/web@" + V1_1_0)))
+                .updateExpression("REMOVE retries"));
+        assertEquals(List.of(0), watches.find(World.REPOSITORY).stream().map(ScanWatch::retries).toList());
+    }
+
     /** The sample event, started now: its scan deadline (counted from the execution's start) lies ahead. */
     private ScanResult run() {
-        String event = RequestLedgerEvents.file("scan-gate.json")
+        return Json.convert(invoke(new ScanGateHandler(), startedNow()), ScanResult.class);
+    }
+
+    private static String startedNow() {
+        return RequestLedgerEvents.file("scan-gate.json")
                 .replace("\"startedAt\": 1735812001250", "\"startedAt\": " + System.currentTimeMillis());
-        return Json.convert(invoke(new ScanGateHandler(), event), ScanResult.class);
     }
 
     /** Starts the scan and makes moto answer it with the given status and counts. */
