@@ -65,7 +65,7 @@ public final class ScanGateHandler extends StepHandler<ScanGateHandler.Input, Sc
 
     @Override
     protected ScanResult handle(Input input, StepLog log) {
-        ScanResult result = input.taskToken() == null ? gate.check(input.request())
+        ScanResult result = input.taskToken() == null ? gate.firstCheck(input.request())
                 : watcher.watch(input.taskToken(), input.request(), WaitPayload.retries(input.retries()),
                         WaitPayload.waitedMillis(input.waitingSince(), clock), log);
         log.info("scan gate", "status", result.status(), "reason", result.reason(), "findings", result.findingCounts());

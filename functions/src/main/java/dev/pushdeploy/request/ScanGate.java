@@ -83,6 +83,19 @@ public final class ScanGate {
     }
 
     /**
+     * The run's first check, before any wait: a scan that cannot be read (throttling beyond the SDK's retries, a call cut
+     * off by its bound) is no reason to fail the push but a scan not known yet, {@link #unread}, for the wait to look at
+     * again as often as its Retry allows, and then at the scan's event or the recheck.
+     */
+    public ScanResult firstCheck(DeployRequest request) {
+        try {
+            return check(request);
+        } catch (TransientException e) {
+            return unread(request, e);
+        }
+    }
+
+    /**
      * The answer when the scan could not be read ({@code error}: throttling beyond the SDK's retries, a call cut off by its
      * bound): before the deadline nothing is known, PENDING (looked at again as a pending scan is); past it TIMED_OUT, as a
      * scan still pending then. The deadline is the target's, or the longest a target may have when the configuration cannot

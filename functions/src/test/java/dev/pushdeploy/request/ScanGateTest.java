@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.request.ScanFindings.ScanReport;
 import dev.pushdeploy.testing.SampleStack;
@@ -154,6 +155,44 @@ class ScanGateTest {
 
         registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of("HIGH", 1)));
         assertEquals(ScanStatus.FAILED, gate.check(request).status(), "a finished scan still decides");
+    }
+
+    /**
+     * The first check, before the run waits, when the findings cannot be read (seconds since the run started → the
+     * answer): not a failure of the push but a scan not known yet, waited for as a pending one is, and past the deadline
+     * TIMED_OUT as a scan still pending then. Readable, the first check answers as the gate does.
+     */
+    @ParameterizedTest(name = "unreadable {0}, {1} s after the start → {2}, recheck {3} s")
+    @CsvSource({"true, 30, PENDING, 300", "true, 1700, PENDING, 101", "true, 1800, TIMED_OUT, 0",
+            "false, 30, PENDING, 300", "false, 1800, TIMED_OUT, 0"})
+    void aFirstCheckThatCannotReadTheScanWaitsForIt(boolean unreadable, long seconds, ScanStatus expected, int recheck) {
+        ScanFindings findings = new ScanFindings() {
+            @Override
+            public java.util.Optional<ScanReport> scan(String repository, String digest) {
+                if (unreadable) {
+                    throw new TransientException("ecr:DescribeImageScanFindings " + repository + "@" + digest
+                            + " failed transiently: ThrottlingException: Rate exceeded", null);
+                }
+                return registry.scan(repository, digest);
+            }
+
+            @Override
+            public List<String> platformImages(String repository, String digest) {
+                return registry.platformImages(repository, digest);
+            }
+        };
+        DeployRequest request = request("HIGH");
+        clock.set(java.time.Instant.ofEpochMilli(request.startedAt()).plusSeconds(seconds));
+        ScanGate gate = new ScanGate(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument("HIGH"))), findings, clock);
+
+        ScanResult result = gate.firstCheck(request);
+
+        assertEquals(expected, result.status(), result.reason());
+        assertEquals(recheck, result.recheckSeconds());
+        assertEquals(unreadable, result.reason().contains("the scan could not be read: ecr:DescribeImageScanFindings"), result.reason());
+        if (unreadable) {
+            assertThrows(TransientException.class, () -> gate.check(request), "the wait's own check still tells it apart");
+        }
     }
 
     @Test

@@ -178,6 +178,26 @@ class ScanGateIT {
     }
 
     /**
+     * The gate's first look (the ScanGate step, before any wait) and the wait's six looks cannot read the findings
+     * (throttled beyond the SDK's retries) while a two-minute scan runs: the first answers PENDING, the run waits and its
+     * Retry looks again, the wait's seventh look reads the scan still running, and the scan's event answers. Before, the
+     * ScanGate step's own Retry ran out and the push failed before its deployment.
+     */
+    @Test
+    void aFirstLookThatCannotReadTheScanLeavesItToTheWait() {
+        Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
+        workflow.runtime.scans().scanSeconds(120);
+        workflow.runtime.scans().throttling(Throttling.outage("DescribeImageScanFindings", 0, 1 + QuickRetry.RETRIES));
+        RunResult result = workflow.push("v1.3.0", Scenario.HEALTHY);
+
+        assertEquals("SUCCEEDED", result.outcome(), result.reason() + "; " + failedTasks(result));
+        assertEquals(List.of("ScanGate", "ScanDecision", "WaitForScan", "ScanDecision"), path(result, SCAN_STATES));
+        assertEquals(Collections.nCopies(QuickRetry.RETRIES, "dev.pushdeploy.error.TransientException"), failedTasks(result),
+                "the wait's looks the Retry allows ended its task; the first look answered");
+        assertEquals(result.image(), workflow.liveImage());
+    }
+
+    /**
      * The scan's event comes, and its look cannot read the findings (throttled beyond the SDK's retries): the run, whose
      * wait has quick retries left (two of its looks were throttled too), is resumed PENDING and watches again at once,
      * answered within seconds of the event. Before, the event's look failed for EventBridge to deliver it again, a minute
