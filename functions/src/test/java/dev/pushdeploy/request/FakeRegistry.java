@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import dev.pushdeploy.error.TransientException;
 
 /** ECR in memory: repositories, images, scans ({@link ImageRegistryContract} holds it to the ECR adapter). */
 public final class FakeRegistry implements ImageRegistry, ScanFindings {
@@ -20,6 +22,25 @@ public final class FakeRegistry implements ImageRegistry, ScanFindings {
         repositories.put(name, REGISTRY + "/" + name);
         images.putIfAbsent(name, new ArrayList<>());
         return this;
+    }
+
+    /** This registry's scans, each read throttled beyond the SDK's retries while {@code throttled} says so. */
+    public ScanFindings throttledWhile(BooleanSupplier throttled) {
+        return new ScanFindings() {
+            @Override
+            public Optional<ScanReport> scan(String repository, String digest) {
+                if (throttled.getAsBoolean()) {
+                    throw new TransientException("ecr:DescribeImageScanFindings " + repository + "@" + digest + " failed transiently: "
+                            + "ThrottlingException: Rate exceeded", null);
+                }
+                return FakeRegistry.this.scan(repository, digest);
+            }
+
+            @Override
+            public List<String> platformImages(String repository, String digest) {
+                return FakeRegistry.this.platformImages(repository, digest);
+            }
+        };
     }
 
     /** Adds an image (untagged when {@code tag} is null); a tag another image has moves to this one, as in ECR. */

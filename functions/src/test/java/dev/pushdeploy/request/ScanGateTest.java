@@ -166,21 +166,7 @@ class ScanGateTest {
     @CsvSource({"true, 30, PENDING, 300", "true, 1700, PENDING, 101", "true, 1800, TIMED_OUT, 0",
             "false, 30, PENDING, 300", "false, 1800, TIMED_OUT, 0"})
     void aFirstCheckThatCannotReadTheScanWaitsForIt(boolean unreadable, long seconds, ScanStatus expected, int recheck) {
-        ScanFindings findings = new ScanFindings() {
-            @Override
-            public java.util.Optional<ScanReport> scan(String repository, String digest) {
-                if (unreadable) {
-                    throw new TransientException("ecr:DescribeImageScanFindings " + repository + "@" + digest
-                            + " failed transiently: ThrottlingException: Rate exceeded", null);
-                }
-                return registry.scan(repository, digest);
-            }
-
-            @Override
-            public List<String> platformImages(String repository, String digest) {
-                return registry.platformImages(repository, digest);
-            }
-        };
+        ScanFindings findings = registry.throttledWhile(() -> unreadable);
         DeployRequest request = request("HIGH");
         clock.set(java.time.Instant.ofEpochMilli(request.startedAt()).plusSeconds(seconds));
         ScanGate gate = new ScanGate(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument("HIGH"))), findings, clock);

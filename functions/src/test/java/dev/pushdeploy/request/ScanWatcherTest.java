@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -34,21 +33,7 @@ class ScanWatcherTest {
     private final FakeRegistry registry = new FakeRegistry();
     /** While set, every read of a scan is throttled beyond the SDK's retries. */
     private final AtomicBoolean throttled = new AtomicBoolean();
-    private final ScanFindings findings = new ScanFindings() {
-        @Override
-        public Optional<ScanReport> scan(String repository, String digest) {
-            if (throttled.get()) {
-                throw new TransientException("ecr:DescribeImageScanFindings " + repository + "@" + digest + " failed transiently: "
-                        + "ThrottlingException: Rate exceeded", null);
-            }
-            return registry.scan(repository, digest);
-        }
-
-        @Override
-        public List<String> platformImages(String repository, String digest) {
-            return registry.platformImages(repository, digest);
-        }
-    };
+    private final ScanFindings findings = registry.throttledWhile(throttled::get);
     private final FakeScanWatches watches = new FakeScanWatches();
     private final ScanWatcher watcher = new ScanWatcher(
             new ScanGate(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument("HIGH"))), findings, clock), watches, watches, clock);
@@ -164,21 +149,7 @@ class ScanWatcherTest {
     @CsvSource({"0, true", "5, true", "6, false", "7, false"})
     void aScanThatCannotBeReadForOneRunDoesNotKeepTheOthersFromTheirAnswers(int firstsRetries, boolean watchesAgain) {
         java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-        ScanFindings throttledOnce = new ScanFindings() {
-            @Override
-            public java.util.Optional<ScanReport> scan(String repository, String digest) {
-                if (reads.getAndIncrement() == 0) {
-                    throw new TransientException("ecr:DescribeImageScanFindings " + repository + " failed transiently: "
-                            + "ThrottlingException: Rate exceeded", null);
-                }
-                return registry.scan(repository, digest);
-            }
-
-            @Override
-            public List<String> platformImages(String repository, String digest) {
-                return registry.platformImages(repository, digest);
-            }
-        };
+        ScanFindings throttledOnce = registry.throttledWhile(() -> reads.getAndIncrement() == 0);
         ScanWatcher flaky = new ScanWatcher(new ScanGate(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument("HIGH"))),
                 throttledOnce, clock), watches, watches, clock);
         String next = "sha256:" + SampleStack.sha256("v1.1.1");
