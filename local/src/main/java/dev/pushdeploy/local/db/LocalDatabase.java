@@ -53,6 +53,8 @@ public final class LocalDatabase implements AutoCloseable {
     private final Path dataDirectory;
     private final SecretValue superuserPassword = RandomValues.next(32);
     private MasterCredentials master;
+    /** The superuser's session on database postgres, kept: each login costs a SCRAM key derivation. */
+    private Connection session;
     private final Set<String> databases = new LinkedHashSet<>();
 
     private LocalDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
@@ -128,7 +130,8 @@ public final class LocalDatabase implements AutoCloseable {
      * this password) and its database, owned by the master.
      */
     public synchronized void instance(MasterCredentials login, String database) {
-        try (Connection admin = superuser("postgres"); Statement sql = admin.createStatement()) {
+        try (Statement sql = admin().createStatement()) {
+            Connection admin = sql.getConnection();
             PGConnection pg = admin.unwrap(PGConnection.class);
             if (!exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", login.username())) {
                 sql.execute("CREATE ROLE " + pg.escapeIdentifier(login.username()) + " LOGIN CREATEROLE");
@@ -149,7 +152,8 @@ public final class LocalDatabase implements AutoCloseable {
      */
     public synchronized void provision(String database, String baseRole) {
         createDatabase(database);
-        try (Connection admin = superuser("postgres"); Statement sql = admin.createStatement()) {
+        try (Statement sql = admin().createStatement()) {
+            Connection admin = sql.getConnection();
             PGConnection pg = admin.unwrap(PGConnection.class);
             if (!exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", baseRole)) {
                 sql.execute("CREATE ROLE " + pg.escapeIdentifier(baseRole) + " NOLOGIN");
@@ -169,7 +173,8 @@ public final class LocalDatabase implements AutoCloseable {
     }
 
     private void createDatabase(String database) {
-        try (Connection admin = superuser("postgres"); Statement sql = admin.createStatement()) {
+        try (Statement sql = admin().createStatement()) {
+            Connection admin = sql.getConnection();
             PGConnection pg = admin.unwrap(PGConnection.class);
             if (!exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
                 sql.execute("CREATE DATABASE " + pg.escapeIdentifier(database) + " OWNER " + pg.escapeIdentifier(master().username()));
@@ -182,7 +187,8 @@ public final class LocalDatabase implements AutoCloseable {
 
     /** Back to a fresh server: every database and role made since start dropped, the master login too. */
     public synchronized void reset() {
-        try (Connection admin = superuser("postgres"); Statement sql = admin.createStatement()) {
+        try (Statement sql = admin().createStatement()) {
+            Connection admin = sql.getConnection();
             PGConnection pg = admin.unwrap(PGConnection.class);
             for (String database : databases) {
                 sql.execute("DROP DATABASE IF EXISTS " + pg.escapeIdentifier(database) + " WITH (FORCE)");
@@ -243,6 +249,16 @@ public final class LocalDatabase implements AutoCloseable {
         throw new IllegalStateException("the embedded PostgreSQL still accepts any password after reloading pg_hba.conf");
     }
 
+    private Connection admin() throws SQLException {
+        if (session == null || !session.isValid(5)) {
+            if (session != null) {
+                session.close();
+            }
+            session = superuser("postgres");
+        }
+        return session;
+    }
+
     private Connection superuser(String database) throws SQLException {
         return connect(database, SUPERUSER, superuserPassword);
     }
@@ -280,7 +296,14 @@ public final class LocalDatabase implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        try {
+            if (session != null) {
+                session.close();
+            }
+        } catch (SQLException e) {
+            // the server stops below either way
+        }
         try {
             postgres.close();
         } catch (IOException e) {
