@@ -1,11 +1,10 @@
-package dev.pushdeploy.local.e2e;
+package dev.pushdeploy.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pushdeploy.local.LocalRuntime;
-import dev.pushdeploy.local.TestRuntime;
+import dev.pushdeploy.local.e2e.Workflow;
 import dev.pushdeploy.local.ecs.Scenario;
 import dev.pushdeploy.local.run.RunResult;
 import java.net.URI;

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /** What the end-to-end tests do and read: pushes through the whole workflow, and the stack's state after. */
-final class Workflow {
+public final class Workflow {
     final LocalRuntime runtime;
     private final StepFunctions sfn;
     final StackOutputs.Service web;
@@ -37,7 +37,7 @@ final class Workflow {
     private final EcsClient ecs;
     private final SsmClient ssm;
 
-    Workflow(LocalRuntime runtime) {
+    public Workflow(LocalRuntime runtime) {
         this.runtime = runtime;
         this.web = runtime.stack().service();
         this.dynamo = runtime.clients().build(DynamoDbClient.builder());
@@ -47,7 +47,7 @@ final class Workflow {
     }
 
     /** A push of a new image tagged {@code tag}, its ECR event, and the run it starts. */
-    RunResult push(String tag, Scenario scenario) {
+    public RunResult push(String tag, Scenario scenario) {
         return start(tag, scenario).await();
     }
 
