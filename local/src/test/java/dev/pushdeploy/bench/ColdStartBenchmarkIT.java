@@ -76,9 +76,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>It also proves the lean-jar rule where it matters, at run time: no Netty or Apache HTTP
  * client class (4 or 5) and no Jackson databind class is loaded by any handler, cold or primed
- * (the functions bind JSON with jackson-jr); and that priming has no side effect: each
- * handler's priming, run alone through the front (which records every call), sends reads
- * only ({@code target/bench/priming.txt} says how far each got).
+ * (the functions bind JSON with jackson-jr). That priming sends reads only is {@link PrimingIT}'s, through the
+ * same front.
  */
 @ExtendWith(EmulatorExtension.class)
 class ColdStartBenchmarkIT {
@@ -171,7 +170,7 @@ class ColdStartBenchmarkIT {
             new Case("ReleaseParametersHandler", "release-parameters.json", NOTHING));
 
     /** template.yaml's JAVA_TOOL_OPTIONS of the function whose Handler is {@code handler} (empty when it sets none). */
-    private static String javaToolOptions(String handler) {
+    static String javaToolOptions(String handler) {
         return functionProperties(handler).path("Environment").path("Variables").path(JAVA_TOOL_OPTIONS).asText("");
     }
 
@@ -412,36 +411,6 @@ class ColdStartBenchmarkIT {
                 : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
     }
 
-    @Test
-    void primingSendsReadsOnly(Emulator emulator) throws Exception {
-        List<String> report = new ArrayList<>();
-        report.add(String.format(Locale.ROOT, "%-32s %-40s %6s %9s", "handler", "priming request", "reads", "answered"));
-        Path classLog = Files.createDirectories(Path.of("target", "bench")).resolve("priming.classes");
-        for (Case c : CASES) {
-            try (Front front = Front.staged(emulator, c)) {
-                List<String> operations = front.operations;
-                operations.clear();
-                front.deny(c.handler());
-                String output = output(front.world, javaToolOptions(c.handler()), "dev.pushdeploy.handler." + c.handler(),
-                        front.event, "prime", classLog);
-                JsonNode primed = output.lines().filter(l -> l.contains("\"message\":\"primed\"")).map(Json::tree)
-                        .findFirst().orElseThrow(() -> new AssertionError(c.handler() + " logged no priming:\n" + output));
-                assertEquals(List.of(), operations.stream().filter(o -> WriteCounter.isMutating(o.substring(o.indexOf(':') + 1)))
-                        .toList(), c.handler() + "'s priming sent writes");
-                assertEquals(operations.size(), primed.path("reads").asInt(), c.handler() + ": reads sent " + operations);
-                assertTrue(operations.size() >= 2, c.handler() + " primed through no real request: " + operations);
-                assertEquals("answered", primed.path("request").asText(), c.handler() + "'s priming did not reach its answer: " + primed);
-                assertFalse(primed.path("request").asText().startsWith("stopped at AwsFailure")
-                        && operations.get(operations.size() - 1).equals("ecs:DescribeServices"),
-                        c.handler() + " stopped at the live revision's read: " + primed);
-                report.add(String.format(Locale.ROOT, "%-32s %-40s %6d %9d", c.handler(), primed.path("request").asText(),
-                        primed.path("reads").asInt(), primed.path("answeredInProcess").asInt()));
-            }
-        }
-        Files.write(Files.createDirectories(Path.of("target", "bench")).resolve("priming.txt"), report);
-        report.forEach(System.out::println);
-    }
-
     /**
      * What the measured JVMs and the case's setup call: the emulator behind the local runtime's ECS simulator
      * ({@link SimulatedEcs}: against moto alone a handler took paths it never takes on AWS, the SDK's retries of an
@@ -449,13 +418,13 @@ class ColdStartBenchmarkIT {
      * in AWS's JSON error shape, to the calls the handler's role in template.yaml does not allow ({@link PrimingDenials}):
      * the emulator has no IAM.
      */
-    private static final class Front implements AutoCloseable {
+    static final class Front implements AutoCloseable {
         final List<String> operations = new CopyOnWriteArrayList<>();
         private final Set<String> denied = ConcurrentHashMap.newKeySet();
         private final SimulatedEcs ecs;
-        private World world;
+        World world;
         /** The case's event as sent (in target/bench/events). */
-        private Path event;
+        Path event;
 
         private Front(Emulator emulator) {
             ecs = SimulatedEcs.before(emulator);
@@ -632,7 +601,7 @@ class ColdStartBenchmarkIT {
         }
     }
 
-    private static String output(World world, String jvm, String handler, Path event, String mode, Path classLog)
+    static String output(World world, String jvm, String handler, Path event, String mode, Path classLog)
             throws IOException, InterruptedException {
         return output(world, jvm, handler, event, mode, classLog, null);
     }
