@@ -6,7 +6,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The one local runtime of the test JVM (the handlers' SDK clients are built once per JVM, aimed
- * at its endpoint), on simulated time: a healthy rollout takes a few seconds.
+ * at its endpoint), on simulated time: a healthy rollout takes a few seconds. The failsafe execution
+ * {@code runtime} runs class after class in a JVM, so every class but the first starts on a reset of it.
  */
 public final class TestRuntime {
     /** Every line the functions logged. */
