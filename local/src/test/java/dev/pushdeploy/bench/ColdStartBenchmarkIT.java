@@ -1,7 +1,6 @@
 package dev.pushdeploy.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +12,6 @@ import dev.pushdeploy.ledger.LockService;
 import dev.pushdeploy.model.DeployRequest;
 import java.time.Clock;
 import dev.pushdeploy.local.endpoint.AwsResponse;
-import dev.pushdeploy.local.endpoint.WriteCounter;
 import dev.pushdeploy.local.template.CfnTemplate;
 import dev.pushdeploy.rollout.RolloutFixtures;
 import dev.pushdeploy.template.PrimingDenials;
