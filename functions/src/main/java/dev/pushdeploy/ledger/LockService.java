@@ -255,10 +255,14 @@ public final class LockService {
                 + request.serviceKey() + ": it neither queues for nor holds it");
     }
 
-    /** The longest a live holder keeps the lock: both deadlines, the bake time and the steps around them. */
+    /**
+     * The longest a live holder keeps the lock: both deadlines, each with the recheck that may run past it (a wait begun
+     * just before the deadline sits out its recheck), the bake time and the steps around them.
+     */
     public static long maxWaitSeconds(DeployRequest request) {
         long deadline = request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds();
-        return 2 * deadline + Math.max(0, request.bakeSeconds()) + 2 * STEP_ALLOWANCE_SECONDS;
+        long past = dev.pushdeploy.model.Rollout.recheckSeconds(0, deadline * 1000);
+        return 2 * (deadline + past) + Math.max(0, request.bakeSeconds()) + 2 * STEP_ALLOWANCE_SECONDS;
     }
 
     /**

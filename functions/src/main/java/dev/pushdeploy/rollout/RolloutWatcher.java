@@ -23,6 +23,7 @@ import java.util.Optional;
  * deadline is not waited out as a lost event, since the event may have come already: the registration's fails, so that
  * the task's Retry registers and looks again within seconds; an event's resumes the workflow IN_PROGRESS, which watches
  * again at once. So as often as {@link QuickRetry} allows; then a throttle that lasts is waited out as a lost event is.
+ * The run's resumes by events are counted in the store, so that events a run cannot observe cost it a bounded history.
  */
 public final class RolloutWatcher {
     /** How long a watch outlives its rollout's deadline before the table drops it. */
@@ -68,7 +69,8 @@ public final class RolloutWatcher {
      * another revision than the one the rollout brings (an old task the rollout replaces) is no evidence
      * about it, so nothing is checked (empty); ECS's deployment events and the recheck still come.
      *
-     * @throws TransientException when the service could not be observed and the wait's quick retries are spent
+     * @throws TransientException when the service could not be observed and the wait's quick retries, or the run's resumes by
+     *                            events ({@link QuickRetry#EVENT_RESUMES}), are spent
      */
     public Optional<CheckResult> onEvent(String cluster, String service, String stoppedRevision, StepLog log) {
         Optional<Watch> watch = watches.find(cluster, service);
@@ -89,7 +91,8 @@ public final class RolloutWatcher {
             watches.remove(cluster, service, watch.get().token());
             return Optional.empty();
         }
-        if (look.result().verdict().isFinal() || look.unobserved() != null && QuickRetry.event(watch.get().retries())) {
+        if (look.result().verdict().isFinal()
+                || look.unobserved() != null && QuickRetry.event(watch.get().retries()) && watches.countResume(watch.get(), QuickRetry.EVENT_RESUMES)) {
             resume(watch.get(), look.result(), log);
         } else if (look.unobserved() != null) {
             throw look.unobserved();

@@ -11,4 +11,10 @@ public interface RolloutWatches {
 
     /** Removes the service's watch if it still holds {@code token}. */
     void remove(String cluster, String service, String token);
+
+    /**
+     * Counts one more resume of the watch's run by an event whose look could not observe the service, unless the run has
+     * had {@code max} already: whether it was counted.
+     */
+    boolean countResume(Watch watch, int max);
 }

@@ -335,7 +335,8 @@ class LockServiceTest {
         assertEquals(LockStatus.TIMED_OUT, result.status());
         assertTrue(result.reason().startsWith("waited "), result.reason());
         assertTrue(table.waiters(KEY).isEmpty());
-        assertTrue(maxWait <= 2 * 600 + 30 + 2 * LockService.STEP_ALLOWANCE_SECONDS);
+        assertEquals(2 * (600 + dev.pushdeploy.model.Rollout.MIN_RECHECK_SECONDS) + 30 + 2 * LockService.STEP_ALLOWANCE_SECONDS, maxWait,
+                "both deadlines, each with a recheck past it, the bake and the steps around them");
     }
 
     @ParameterizedTest(name = "lease left {0} s → wait up to {1} s")

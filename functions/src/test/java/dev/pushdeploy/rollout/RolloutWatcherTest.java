@@ -240,6 +240,36 @@ class RolloutWatcherTest {
         assertTrue(watches.isEmpty(), "the workflow registers its next watch");
     }
 
+    /**
+     * Each resume by an event starts a new wait with quick retries of its own, so a run's resumes by events are counted:
+     * after {@link QuickRetry#EVENT_RESUMES} an event's look that cannot observe fails, for EventBridge to deliver the
+     * event again, and the watch stays; the service's next run counts afresh.
+     */
+    @Test
+    void eventsResumeARunThatCannotObserveTheServiceABoundedNumberOfTimes() {
+        RolloutWatcher throttled = throttledWatcher(Snapshots.DEADLINE - 1);
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= QuickRetry.EVENT_RESUMES + 1; i++) {
+            waiting.put("t" + i, true);
+            store.register(new Watch("t" + i, request, rollout, null, Long.MAX_VALUE, 0));
+            if (i <= QuickRetry.EVENT_RESUMES) {
+                throttled.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
+                expected.add("t" + i + " IN_PROGRESS");
+            }
+        }
+        TransientException failed = assertThrows(TransientException.class,
+                () -> throttled.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines())));
+
+        assertTrue(failed.getMessage().contains("ThrottlingException"), failed.getMessage());
+        assertEquals(expected, resumed);
+        assertEquals("t" + (QuickRetry.EVENT_RESUMES + 1), watches.get("pushdeploy/web").token(), "the watch stays");
+
+        waiting.put("next", true);
+        store.register(new Watch("next", request.toBuilder().requestId("exec-0002").build(), rollout, null, Long.MAX_VALUE, 0));
+        throttled.onEvent("pushdeploy", "web", null, RolloutFixtures.log(RolloutFixtures.lines()));
+        assertEquals("next IN_PROGRESS", resumed.get(resumed.size() - 1));
+    }
+
     @Test
     void aTransientFailurePastTheDeadlineEndsTheRolloutTimedOut() {
         waiting.put("t1", true);

@@ -6,7 +6,7 @@ import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.rollout.RolloutFixtures;
-import dev.pushdeploy.rollout.RolloutWatches;
+import dev.pushdeploy.rollout.InMemoryRolloutWatches;
 import dev.pushdeploy.rollout.Snapshots;
 import dev.pushdeploy.rollout.Watch;
 import java.io.IOException;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -41,20 +40,8 @@ class RolloutEventHandlerTest {
         String revision = "arn:aws:ecs:us-east-1:123456789012:task-definition/" + watchedRevision;
         Watch watch = new Watch("t1", RolloutFixtures.request(Snapshots.REV1, 600), Snapshots.rollout(Snapshots.OURS, revision),
                 null, Long.MAX_VALUE, 0);
-        RolloutWatches watches = new RolloutWatches() {
-            @Override
-            public void register(Watch w) {
-            }
-
-            @Override
-            public Optional<Watch> find(String cluster, String service) {
-                return Optional.of(watch).filter(w -> (cluster + "/" + service).equals(w.request().serviceKey()));
-            }
-
-            @Override
-            public void remove(String cluster, String service, String token) {
-            }
-        };
+        InMemoryRolloutWatches watches = new InMemoryRolloutWatches();
+        watches.register(watch);
         RolloutEventHandler handler = new RolloutEventHandler((cluster, service, health) -> {
             observed.add(cluster + "/" + service);
             return Snapshots.healthy().build();

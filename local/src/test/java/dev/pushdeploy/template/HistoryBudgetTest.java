@@ -29,7 +29,10 @@ import org.junit.jupiter.api.Test;
  * rollback that each run to the deadline with no ECS event ever waking the workflow (each watch task
  * times out and watches again), and the bake in between; every Task outside the loops uses all its
  * attempts, and every loop iteration's Task fails once before it succeeds, a wait for an event (the scan's, the
- * rollout's) as often as its quick retries allow ({@link QuickRetry#RETRIES}: its looks could not see what it waits for).
+ * rollout's) as often as its quick retries allow ({@link QuickRetry#RETRIES}: its looks could not see what it waits for);
+ * and ECS's events resume the run's waits as often as a run allows ({@link QuickRetry#EVENT_RESUMES}: each event's look
+ * could not see the service either), each resume a wait more, with all its quick retries. Those resumes cost no time:
+ * the deadline is fixed, and a resume only cuts a wait short.
  */
 public class HistoryBudgetTest {
     static final int HISTORY_LIMIT = 25_000;
@@ -73,9 +76,13 @@ public class HistoryBudgetTest {
                 + allAttempts("CheckRollback") + cost("RollbackVerdict")
                 + (long) rolloutChecks * (cost("WaitForRollback") + QuickRetry.RETRIES * EVENTS_PER_FAILED_ATTEMPT)
                 + cost("RollbackVerdict")
-                + cost("RollbackFailed") + allAttempts("Finalize") + cost("Outcome") + cost("RollbackFailedFail");
+                + cost("RollbackFailed") + allAttempts("Finalize") + cost("Outcome") + cost("RollbackFailedFail")
+                + (long) QuickRetry.EVENT_RESUMES * Math.max(
+                        cost("WaitForRollout") + cost("Verdict"), cost("WaitForRollback") + cost("RollbackVerdict"))
+                + (long) QuickRetry.EVENT_RESUMES * QuickRetry.RETRIES * EVENTS_PER_FAILED_ATTEMPT;
         System.out.printf("worst case at DeploymentDeadlineSeconds=%d, BakeSeconds=%d: %d events (%d scan waits, %d lock polls, "
-                + "%d checks each way)%n", deadline, bake, events, scanWaits, lockPolls, rolloutChecks);
+                + "%d checks each way, %d resumes by events)%n", deadline, bake, events, scanWaits, lockPolls, rolloutChecks,
+                QuickRetry.EVENT_RESUMES);
         assertTrue(events <= HISTORY_LIMIT, events + " events in the worst case: the template must refuse these settings");
     }
 
@@ -84,11 +91,10 @@ public class HistoryBudgetTest {
         long lockWait = LockService.maxWaitSeconds(extreme());
         int recheck = Rollout.recheckSeconds(0, deadline * 1000L);
         long waits = (deadline + recheck - 1) / recheck;
-        long found = (long) recheck * waits; // the recheck that finds the deadline passed
         long holding = taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment")
-                + taskSeconds("CheckDeployment") + found + waits * quickRetrySeconds("WaitForRollout", "CheckDeployment") + bake
-                + taskSeconds("CheckAfterBake") + taskSeconds("Rollback") + taskSeconds("CheckRollback") + found
-                + waits * quickRetrySeconds("WaitForRollback", "CheckRollback");
+                + taskSeconds("CheckDeployment") + watching(recheck, waits, quickRetrySeconds("WaitForRollout", "CheckDeployment")) + bake
+                + taskSeconds("CheckAfterBake") + taskSeconds("Rollback") + taskSeconds("CheckRollback")
+                + watching(recheck, waits, quickRetrySeconds("WaitForRollback", "CheckRollback"));
         long scanning = ScanGate.DEFAULT_DEADLINE_SECONDS + ScanGate.MAX_RECHECK_SECONDS // the look that finds the deadline passed
                 + scanWaits() * quickRetrySeconds("WaitForScan", "ScanGate");
         long longest = scanning + lockWait + holding + taskSeconds("Finalize");
@@ -112,6 +118,15 @@ public class HistoryBudgetTest {
         long longest = gaps.stream().mapToLong(Long::longValue).max().orElseThrow();
         System.out.printf("longest time between two renewals of the lease (beyond the announced wait): %d s%n", longest);
         assertTrue(longest <= LockService.STEP_ALLOWANCE_SECONDS, longest + " s between renewals, more than the lease allows");
+    }
+
+    /**
+     * How long a rollout's waits last until one finds the deadline passed: each up to {@code recheck} after its quick
+     * retries ({@code quick}), so with no event the one after the {@code waits}-th; but an event's resume starts a wait at
+     * any time, so one may begin just before the deadline and sit out its quick retries and its recheck after it.
+     */
+    private long watching(int recheck, long waits, long quick) {
+        return Math.max(waits * (recheck + quick), deadline + recheck + quick);
     }
 
     /**

@@ -14,10 +14,12 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * {@link RolloutWatches} in the ledger's table: item {@code svc#<cluster>/<service>} / {@code watch}
- * with the task token, the request and the rollout (JSON), {@code expiresAt} (the table's TTL) and the task's retries.
+ * with the task token, the request and the rollout (JSON), {@code expiresAt} (the table's TTL) and the task's retries;
+ * a run's resumes by events in {@code svc#<cluster>/<service>} / {@code resumes#<requestId>} ({@code count}, {@code expiresAt}).
  */
 public final class DynamoRolloutWatches implements RolloutWatches {
     private static final String WATCH = "watch";
+    private static final String RESUMES = "resumes#";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -67,6 +69,26 @@ public final class DynamoRolloutWatches implements RolloutWatches {
             if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
                 throw e;
             }
+        }
+    }
+
+    @Override
+    public boolean countResume(Watch watch, int max) {
+        String service = serviceKey(watch.request().cluster(), watch.request().service());
+        try {
+            AwsCall.exec("dynamodb:UpdateItem resumes of " + service, () -> dynamo.updateItem(r -> r.tableName(table)
+                    .key(Map.of("pk", AttributeValue.fromS("svc#" + service), "sk", AttributeValue.fromS(RESUMES + watch.request().requestId())))
+                    .updateExpression("SET expiresAt = :expiresAt ADD #count :one")
+                    .conditionExpression("attribute_not_exists(#count) OR #count < :max")
+                    .expressionAttributeNames(Map.of("#count", "count"))
+                    .expressionAttributeValues(Map.of(":expiresAt", AttributeValue.fromN(Long.toString(watch.expiresAt())),
+                            ":one", AttributeValue.fromN("1"), ":max", AttributeValue.fromN(Integer.toString(max))))));
+            return true;
+        } catch (dev.pushdeploy.error.AwsFailureException e) {
+            if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
+                throw e;
+            }
+            return false;
         }
     }
 
