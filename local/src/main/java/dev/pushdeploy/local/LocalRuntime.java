@@ -17,6 +17,7 @@ import dev.pushdeploy.local.ecs.TrafficShift;
 import dev.pushdeploy.config.Strategy;
 import java.util.ArrayList;
 import dev.pushdeploy.local.endpoint.AwsRequest;
+import dev.pushdeploy.local.endpoint.AwsResponse;
 import dev.pushdeploy.local.endpoint.CallHold;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.events.LocalEventBus;
@@ -105,6 +106,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final Clients internal;
     private final Consumer<String> log;
     private final List<CallHold> callHolds = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<CallAnswers> callAnswers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private StackOutputs stack;
 
     /**
@@ -275,6 +277,8 @@ public final class LocalRuntime implements AutoCloseable {
         }
         callHolds.forEach(CallHold::release);
         callHolds.clear();
+        callAnswers.forEach(CallAnswers::close);
+        callAnswers.clear();
         try {
             if (!lambdas.drain(Duration.ofMinutes(1))) {
                 log.accept("local runtime: steps of the last world still ran a minute after its reset");
@@ -515,6 +519,25 @@ public final class LocalRuntime implements AutoCloseable {
         endpoint.routeFirst(hold);
         callHolds.add(hold);
         return hold;
+    }
+
+    /**
+     * Answers the AWS requests a function makes that {@code which} matches with {@code answer} instead of serving them
+     * (a throttle on one function's calls, say), until the handle is closed or the runtime is reset.
+     */
+    public CallAnswers answerCalls(Predicate<AwsRequest> which, AwsResponse answer) {
+        java.util.concurrent.atomic.AtomicBoolean on = new java.util.concurrent.atomic.AtomicBoolean(true);
+        endpoint.routeFirst(request -> on.get() && request.header(dev.pushdeploy.local.endpoint.ExecutionScope.INTERNAL_HEADER) == null && which.test(request)
+                ? Optional.of(answer) : Optional.empty());
+        CallAnswers off = () -> on.set(false);
+        callAnswers.add(off);
+        return off;
+    }
+
+    /** Calls answered in the runtime's stead ({@link #answerCalls}), until closed. */
+    public interface CallAnswers extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** The one clock of the runtime (simulated time). */

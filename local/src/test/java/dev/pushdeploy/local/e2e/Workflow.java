@@ -156,6 +156,25 @@ public final class Workflow {
         }
     }
 
+    /**
+     * Waits until the run named {@code name} watches its rollout with a task token other than {@code previous} (null: any)
+     * stored: it waits in WaitForRollout for ECS's events. Answers that token.
+     */
+    String awaitItsRolloutWatched(String name, String previous) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (true) {
+            Map<String, AttributeValue> watch = item("watch");
+            if (watch.containsKey("token") && watch.get("request").s().contains("\"" + name + "\"")
+                    && !watch.get("token").s().equals(previous)) {
+                return watch.get("token").s();
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(name + " stored no new watch of its rollout: " + watch);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** The items of the runs waiting for a scan (ScanGate's watches). */
     List<Map<String, AttributeValue>> scanWatches() {
         return dynamo.scan(r -> r.tableName(runtime.stack().table())).items().stream()
