@@ -29,6 +29,7 @@ public final class ReleasePlanner {
     static final int SERVICE_MAX = 511;
     static final int EXECUTION_NAME_MAX = 80;
     static final String ROLLBACK_SUFFIX = "-rollback";
+    private static final int HASH_DIGITS = 8;
     private static final Pattern SERVICE = Pattern.compile("([A-Za-z0-9_-]{1,255})/([A-Za-z0-9_-]{1,255})");
 
     private final ConfigSource config;
@@ -65,9 +66,9 @@ public final class ReleasePlanner {
             }
             String image = image(target, entry.image(), field + ".image");
             DeploymentAlarms.require(alarms, target, field + ".service");
-            String execution = executionName(release, target.service());
+            String execution = executionName(release, target.cluster(), target.service());
             if (!executions.add(execution)) {
-                throw new InvalidRequestException(field + ".service", "the execution name " + execution + " would repeat; use a shorter release name");
+                throw new InvalidRequestException(field + ".service", "the execution name " + execution + " would repeat; rename the release");
             }
             entries.add(new ReleasePlan.Entry(target.serviceKey(), image, execution, execution + ROLLBACK_SUFFIX));
         }
@@ -116,10 +117,25 @@ public final class ReleasePlanner {
         return uri + "@" + image.digest();
     }
 
-    /** {@code <release>-<service>}, cut so that it and its rollback's name are valid execution names. */
-    static String executionName(String release, String service) {
-        String name = (release + "-" + service).replaceAll("[^A-Za-z0-9_-]", "-");
-        int max = EXECUTION_NAME_MAX - ROLLBACK_SUFFIX.length();
-        return name.length() <= max ? name : name.substring(0, max);
+    /**
+     * {@code <release>-<service>-<h>}, the first part cut so that the name and its rollback's are valid execution names
+     * (letters, digits, - and _, which CloudWatch Logs takes). {@code h}, eight hex digits of a SHA-256 of the release and
+     * the service's {@code cluster/service}, tells apart what the readable part does not: release "a" of service "b-c" and
+     * release "a-b" of service "c", names cut short, one service name in two clusters. Step Functions refuses a name used
+     * in the last 90 days, so two releases' deployments must never share one.
+     */
+    public static String executionName(String release, String cluster, String service) {
+        String readable = (release + "-" + service).replaceAll("[^A-Za-z0-9_-]", "-");
+        int max = EXECUTION_NAME_MAX - ROLLBACK_SUFFIX.length() - 1 - HASH_DIGITS;
+        String hash = java.util.HexFormat.of().formatHex(sha256(release + "\n" + cluster + "/" + service), 0, HASH_DIGITS / 2);
+        return (readable.length() <= max ? readable : readable.substring(0, max)) + "-" + hash;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }

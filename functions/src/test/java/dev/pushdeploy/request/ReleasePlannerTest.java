@@ -1,6 +1,7 @@
 package dev.pushdeploy.request;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,8 +56,10 @@ class ReleasePlannerTest {
         assertEquals("release shop-2025-01: spring sale", plan.reason());
         assertEquals("release shop-2025-01 rolled back: not every service went live: spring sale", plan.rollbackReason());
         assertEquals(List.of(
-                new ReleasePlan.Entry("pushdeploy/web", FakeRegistry.REGISTRY + "/web@" + WEB_DIGEST, "shop-2025-01-web", "shop-2025-01-web-rollback"),
-                new ReleasePlan.Entry("pushdeploy/api", FakeRegistry.REGISTRY + "/api@" + API_DIGEST, "shop-2025-01-api", "shop-2025-01-api-rollback")),
+                new ReleasePlan.Entry("pushdeploy/web", FakeRegistry.REGISTRY + "/web@" + WEB_DIGEST, "shop-2025-01-web-3e364a17",
+                        "shop-2025-01-web-3e364a17-rollback"),
+                new ReleasePlan.Entry("pushdeploy/api", FakeRegistry.REGISTRY + "/api@" + API_DIGEST, "shop-2025-01-api-3370431d",
+                        "shop-2025-01-api-3370431d-rollback")),
                 plan.services());
         assertEquals("release r1", planner.plan("r1", manifest(null, "pushdeploy/web", "web:v1.4.0")).reason());
     }
@@ -99,11 +102,24 @@ class ReleasePlannerTest {
         assertTrue(e.getMessage().contains(problem), e.getMessage());
     }
 
+    /**
+     * A deployment's name is the release's and the service's, and eight hex digits of SHA-256 over
+     * {@code <release>\n<cluster>/<service>} (the digits here are Python's hashlib's), so that no two releases' services
+     * share one: Step Functions would refuse the second for 90 days.
+     */
     @Test
-    void executionNamesStayValidWithTheirRollbacks() {
-        assertEquals("r1-web", ReleasePlanner.executionName("r1", "web"));
-        assertEquals("r1-my-api", ReleasePlanner.executionName("r1", "my.api"));
-        assertEquals(71, ReleasePlanner.executionName("r".repeat(40), "s".repeat(64)).length());
+    void executionNamesNeverRepeatAcrossReleasesAndStayValidWithTheirRollbacks() {
+        assertEquals("r1-web-965c77ea", ReleasePlanner.executionName("r1", "pushdeploy", "web"));
+        assertEquals("r1-web-8ec52dfe", ReleasePlanner.executionName("r1", "other", "web"));
+        assertEquals("a-b-c-603bdf0d", ReleasePlanner.executionName("a", "pushdeploy", "b-c"));
+        assertEquals("a-b-c-8c09d5cb", ReleasePlanner.executionName("a-b", "pushdeploy", "c"));
+        String longest = ReleasePlanner.executionName("r".repeat(40), "pushdeploy", "s".repeat(255));
+        assertEquals(ReleasePlanner.EXECUTION_NAME_MAX, (longest + ReleasePlanner.ROLLBACK_SUFFIX).length());
+        assertNotEquals(longest, ReleasePlanner.executionName("r".repeat(40), "pushdeploy", "s".repeat(254)), "cut to the same readable part");
+        for (String name : List.of(longest, ReleasePlanner.executionName("r1", "pushdeploy", "my.api"))) {
+            assertTrue(name.matches("[A-Za-z0-9_-]+"), name);
+            assertEquals(name + ReleasePlanner.ROLLBACK_SUFFIX, Fields.executionName("name", name + ReleasePlanner.ROLLBACK_SUFFIX));
+        }
     }
 
     /** An image ECR holds archived cannot be pulled: a release naming it is refused before any deployment starts. */

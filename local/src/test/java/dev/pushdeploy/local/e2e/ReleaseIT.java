@@ -37,6 +37,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import dev.pushdeploy.request.ReleasePlanner;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -65,6 +66,16 @@ class ReleaseIT {
     StackOutputs.Service api;
     DynamoDbClient dynamo;
     EcsClient ecs;
+
+    /** The name of the release's deployment of {@code service}, as the release's plan names it. */
+    private static String deploymentOf(String release, StackOutputs.Service service) {
+        return ReleasePlanner.executionName(release, service.target().cluster(), service.target().service());
+    }
+
+    /** The name of the release's rollback of {@code service}. */
+    private static String rollbackOf(String release, StackOutputs.Service service) {
+        return deploymentOf(release, service) + "-rollback";
+    }
 
     @BeforeEach
     void twoServices() {
@@ -125,15 +136,15 @@ class ReleaseIT {
     void aReleaseIsFollowedAndCancelledByItsName(@TempDir Path dir) throws Exception {
         Path manifest = Files.writeString(dir.resolve("shop-5.json"), MANIFEST);
         CliProcess cli = cli(dir);
-        CallHold apiMove = runtime.holdCall(r -> "shop-5-api".equals(r.header(ExecutionScope.HEADER)) && r.operation().equals("UpdateService"));
-        CallHold webBack = runtime.holdCall(r -> "shop-5-web-rollback".equals(r.header(ExecutionScope.HEADER))
+        CallHold apiMove = runtime.holdCall(r -> deploymentOf("shop-5", api).equals(r.header(ExecutionScope.HEADER)) && r.operation().equals("UpdateService"));
+        CallHold webBack = runtime.holdCall(r -> rollbackOf("shop-5", web).equals(r.header(ExecutionScope.HEADER))
                 && r.operation().equals("UpdateService"));
 
         CliProcess.Result started = cli.run("release", "--no-wait", "--name", "shop-5", manifest.toString());
         assertEquals(0, started.exit(), started.toString());
         assertTrue(started.out().contains("follow it:  pushdeploy follow shop-5"), started.toString());
         assertTrue(apiMove.awaitArrival(Duration.ofMinutes(2)), "api's StartDeployment sent UpdateService");
-        assertEquals("SUCCEEDED", runtime.accounting(runtime.executionArn("shop-5-web"), Duration.ofMinutes(2)).orElseThrow(
+        assertEquals("SUCCEEDED", runtime.accounting(runtime.executionArn(deploymentOf("shop-5", web)), Duration.ofMinutes(2)).orElseThrow(
                 () -> new AssertionError("web's deployment did not end")).status());
 
         CliProcess.Result cancelled = cli.run("cancel", "shop-5", "--reason", "the wrong images");
@@ -149,11 +160,11 @@ class ReleaseIT {
         assertTrue(rollingBack.out().contains("→ release ABORTED: the release was stopped (cancelled with pushdeploy cancel: the wrong images)"),
                 rollingBack.toString());
         assertTrue(rollingBack.out().contains("  pushdeploy/web: ROLLING_BACK (deployment SUCCEEDED, rollback STARTED); follow its rollback:"
-                + " pushdeploy follow shop-5-web-rollback"), rollingBack.toString());
+                + " pushdeploy follow " + rollbackOf("shop-5", web)), rollingBack.toString());
         assertTrue(rollingBack.out().contains("  pushdeploy/api: UNVERIFIED (deployment ABORTED)"), rollingBack.toString());
 
         webBack.release();
-        assertEquals("SUCCEEDED", runtime.accounting(runtime.executionArn("shop-5-web-rollback"), Duration.ofMinutes(3))
+        assertEquals("SUCCEEDED", runtime.accounting(runtime.executionArn(rollbackOf("shop-5", web)), Duration.ofMinutes(3))
                 .orElseThrow(() -> new AssertionError("web's rollback did not end")).status());
         CliProcess.Result back = cli.run("--json", "follow", "shop-5");
         assertEquals(1, back.exit(), back.toString());
@@ -161,15 +172,15 @@ class ReleaseIT {
         assertEquals(List.of("ABORTED", "ABORTED", release), List.of(summary.path("status").asText(), summary.path("outcome").asText(),
                 summary.path("execution").asText()), summary.toString());
         JsonNode webEnd = result(summary, web);
-        assertEquals(List.of("ROLLED_BACK", "SUCCEEDED", "SUCCEEDED", "shop-5-web-rollback"), List.of(webEnd.path("state").asText(),
+        assertEquals(List.of("ROLLED_BACK", "SUCCEEDED", "SUCCEEDED", rollbackOf("shop-5", web)), List.of(webEnd.path("state").asText(),
                 webEnd.path("deployment").asText(), webEnd.path("rollback").asText(), webEnd.path("rollbackExecution").asText()), webEnd.toString());
         assertEquals(web.initialTaskDefinition(), live(web));
         assertEquals("ROLLING_BACK", result(Json.tree("{\"services\":" + releaseRecord("shop-5").get("services").s() + "}"), web)
                 .path("state").asText(), "the record stands as the reconciler wrote it");
 
-        CliProcess.Result run = cli.run("--json", "follow", "shop-5-web");
+        CliProcess.Result run = cli.run("--json", "follow", deploymentOf("shop-5", web));
         assertEquals(0, run.exit(), run.toString());
-        assertEquals(runtime.executionArn("shop-5-web"), run.json().path("execution").asText(), run.toString());
+        assertEquals(runtime.executionArn(deploymentOf("shop-5", web)), run.json().path("execution").asText(), run.toString());
 
         String sameName = runtime.clients().build(SfnClient.builder()).startExecution(r -> r.stateMachineArn(runtime.stack().stateMachineArn())
                 .name("shop-5").input("{\"action\": \"rollback\", \"service\": \"pushdeploy/none\"}")).executionArn();
@@ -206,7 +217,7 @@ class ReleaseIT {
         assertEquals(List.of("ROLLED_BACK"), outcomes(api));
         assertEquals(List.of("ROLLED_BACK"), outcomes(web), "one record per service: the release's rollback completes web's");
         Map<String, AttributeValue> webRecord = history(web).get(0);
-        assertEquals("shop-2-web-rollback", webRecord.get("undoneBy").s(), webRecord.toString());
+        assertEquals(rollbackOf("shop-2", web), webRecord.get("undoneBy").s(), webRecord.toString());
         assertEquals(web.initialTaskDefinition(), webRecord.get("verifiedTaskDefinition").s());
         assertTrue(webRecord.get("reason").s().startsWith("release shop-2 rolled back"), webRecord.toString());
         Map<String, AttributeValue> record = releaseRecord("shop-2");
@@ -352,7 +363,7 @@ class ReleaseIT {
         workflow.awaitState("shop-15-push", "WaitForRollout");
         assertNotEquals(releaseRevision, live(web), "the push moved web (ECS names its revision live)");
         apiBack.release();
-        workflow.awaitState("shop-15-web-rollback", "WaitForLock", "Ignored");
+        workflow.awaitState(rollbackOf("shop-15", web), "WaitForLock", "Ignored");
         pushBack.release();
         dev.pushdeploy.local.run.RunResult pushed = push.await();
         JsonNode d = release.join();
@@ -425,7 +436,7 @@ class ReleaseIT {
             awaitLock(workflow, true, 0, WAITERS);
             release = CompletableFuture.supplyAsync(() -> runtime.release("shop-14", MANIFEST.replace("web:v1.1.0", "web:v2.0.0"),
                     Scenario.HEALTHY));
-            workflow.awaitState("shop-14-web", "WaitForLock", "Ignored");
+            workflow.awaitState(deploymentOf("shop-14", web), "WaitForLock", "Ignored");
         }
         dev.pushdeploy.local.run.RunResult first = push.await();
         JsonNode d = release.join().description();
@@ -566,10 +577,10 @@ class ReleaseIT {
         try (var wallPace = runtime.holdTime()) {
             release = sfn.startExecution(r -> r.stateMachineArn(runtime.stack().releaseStateMachineArn()).name("shop-3")
                     .input(MANIFEST)).executionArn();
-            for (String deployment : List.of("shop-3-web", "shop-3-api")) {
+            for (String deployment : List.of(deploymentOf("shop-3", web), deploymentOf("shop-3", api))) {
                 workflow.awaitState(deployment, "WaitForRollout");
             }
-            deployments = List.of(runtime.executionArn("shop-3-web"), runtime.executionArn("shop-3-api"));
+            deployments = List.of(runtime.executionArn(deploymentOf("shop-3", web)), runtime.executionArn(deploymentOf("shop-3", api)));
             sfn.stopExecution(r -> r.executionArn(release).cause("the wrong images"));
         }
 
@@ -645,11 +656,11 @@ class ReleaseIT {
     @Test
     void aStoppedReleaseTakesBackWhatItHadAlreadyMoved() throws InterruptedException {
         SfnClient sfn = runtime.clients().build(SfnClient.builder());
-        CallHold apiMove = runtime.holdCall(r -> "shop-4-api".equals(r.header(ExecutionScope.HEADER)) && r.operation().equals("UpdateService"));
+        CallHold apiMove = runtime.holdCall(r -> deploymentOf("shop-4", api).equals(r.header(ExecutionScope.HEADER)) && r.operation().equals("UpdateService"));
         String release = sfn.startExecution(r -> r.stateMachineArn(runtime.stack().releaseStateMachineArn()).name("shop-4")
                 .input(MANIFEST)).executionArn();
         assertTrue(apiMove.awaitArrival(java.time.Duration.ofMinutes(2)), "api's StartDeployment sent UpdateService");
-        String webRun = runtime.executionArn("shop-4-web");
+        String webRun = runtime.executionArn(deploymentOf("shop-4", web));
         assertEquals("SUCCEEDED", runtime.accounting(webRun, java.time.Duration.ofMinutes(2)).orElseThrow(
                 () -> new AssertionError("web's deployment did not end")).status());
         String movedTo = live(web);
@@ -659,14 +670,14 @@ class ReleaseIT {
         accounted(release);
         apiMove.release();
 
-        LocalRuntime.Accounting back = runtime.accounting(runtime.executionArn("shop-4-web-rollback"), java.time.Duration.ofMinutes(3))
+        LocalRuntime.Accounting back = runtime.accounting(runtime.executionArn(rollbackOf("shop-4", web)), java.time.Duration.ofMinutes(3))
                 .orElseThrow(() -> new AssertionError("no rollback of web ended"));
         assertEquals("SUCCEEDED", back.status());
         assertEquals(web.initialTaskDefinition(), live(web), "web went back to the revision live before the release");
         assertEquals(List.of("ROLLED_BACK"), outcomes(web), "web's record, completed by its rollback");
-        assertEquals("shop-4-web-rollback", history(web).get(0).get("undoneBy").s());
+        assertEquals(rollbackOf("shop-4", web), history(web).get(0).get("undoneBy").s());
         assertTrue(lockFree(web));
-        LocalRuntime.Accounting apiEnd = runtime.accounting(runtime.executionArn("shop-4-api"), java.time.Duration.ofMinutes(2)).orElseThrow();
+        LocalRuntime.Accounting apiEnd = runtime.accounting(runtime.executionArn(deploymentOf("shop-4", api)), java.time.Duration.ofMinutes(2)).orElseThrow();
         assertEquals("ABORTED", apiEnd.status());
         assertEquals(List.of("ABORTED"), outcomes(api));
         long deadline = System.currentTimeMillis() + 60_000;
@@ -679,7 +690,7 @@ class ReleaseIT {
         assertEquals("ABORTED", record.get("outcome").s(), record.toString());
         JsonNode services = Json.tree("{\"services\":" + record.get("services").s() + "}");
         JsonNode webResult = result(services, web);
-        assertEquals(List.of("SUCCEEDED", "ROLLING_BACK", "STARTED", "shop-4-web-rollback", web.initialTaskDefinition()),
+        assertEquals(List.of("SUCCEEDED", "ROLLING_BACK", "STARTED", rollbackOf("shop-4", web), web.initialTaskDefinition()),
                 List.of(webResult.path("deployment").asText(), webResult.path("state").asText(), webResult.path("rollback").asText(),
                         webResult.path("rollbackExecution").asText(), webResult.path("rollbackTo").asText()), webResult.toString());
         JsonNode apiResult = result(services, api);
@@ -731,7 +742,7 @@ class ReleaseIT {
         sfn.stopExecution(r -> r.executionArn(release).cause("stopped while it recorded"));
         accounted(release);
         record.refuse();
-        for (String rollback : List.of("shop-7-web-rollback", "shop-7-api-rollback")) {
+        for (String rollback : List.of(rollbackOf("shop-7", web), rollbackOf("shop-7", api))) {
             assertEquals("SUCCEEDED", runtime.accounting(runtime.executionArn(rollback), java.time.Duration.ofMinutes(3))
                     .orElseThrow(() -> new AssertionError(rollback + " did not end")).status());
         }
