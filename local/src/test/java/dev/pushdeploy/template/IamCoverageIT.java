@@ -50,6 +50,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Secret;
@@ -342,6 +343,53 @@ class IamCoverageIT {
         calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
         assertTrue(operations.containsAll(Set.of("DynamoDb.PutItem", "Sfn.SendTaskSuccess", "DynamoDb.DeleteItem")),
                 "the gate did not watch and answer: " + operations);
+        Checked checked = Checked.against(stack, roleOf(stack, function), calls);
+        assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
+    }
+
+    /**
+     * An ECS event whose look cannot see the service (every ECS call throttled through the SDK's retries) before the
+     * rollout's deadline (the sample's watch, its deadline moved ahead): RolloutEvents counts the run's resume in the
+     * table, resumes the workflow to watch again and removes the watch, within its role.
+     */
+    @Test
+    void anEventsResumeOfARunThatCannotSeeTheServiceIsWithinItsRole(Emulator emulator) throws Exception {
+        emulator = front(emulator);
+        World world = World.create(emulator, World.configDocument(null));
+        String function = "RolloutEventsFunction";
+        Deployment stack = stackFor(world, function);
+        Map<String, String> environment = environment(stack, function, emulator);
+        String event = Files.readString(Repo.events(Repo.EVENTS.get(function)));
+        dev.pushdeploy.local.ecs.EcsSimulator ecs = SimulatedEcs.shared(emulator).simulator();
+
+        List<Call> calls;
+        try {
+            calls = FunctionEnvironment.with(environment, () -> {
+                prepare(function, world, event);
+                DynamoRolloutWatches watches = new DynamoRolloutWatches(world.dynamo, World.TABLE);
+                Watch sample = watches.find(World.CLUSTER, World.SERVICE).orElseThrow();
+                Rollout r = sample.rollout();
+                long now = System.currentTimeMillis();
+                watches.register(new Watch(sample.token(), sample.request(), new Rollout(r.deploymentId(), r.taskDefinition(), now,
+                        now + 600_000, r.started(), r.serviceDeploymentArn(), r.desiredCount(), 0, r.copyOf()), sample.release(),
+                        sample.expiresAt(), 0));
+                ecs.throttling(new dev.pushdeploy.local.ecs.Throttling(0, 1));
+                RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
+                return RecordingInterceptor.record(() -> handler.handleRequest(
+                        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+            });
+        } finally {
+            ecs.throttling(dev.pushdeploy.local.ecs.Throttling.off());
+        }
+
+        Set<String> operations = new TreeSet<>();
+        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        assertTrue(operations.containsAll(Set.of("DynamoDb.UpdateItem", "Sfn.SendTaskSuccess", "DynamoDb.DeleteItem")),
+                "the event did not resume the run: " + operations);
+        String pk = "svc#" + World.CLUSTER + "/" + World.SERVICE;
+        assertEquals(1, world.dynamo.query(r -> r.tableName(World.TABLE).keyConditionExpression("pk = :pk AND begins_with(sk, :resumes)")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":resumes", AttributeValue.fromS("resumes#"))))
+                .items().size(), "the run's resume is counted");
         Checked checked = Checked.against(stack, roleOf(stack, function), calls);
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
     }

@@ -89,6 +89,34 @@ class ReleaseIT {
         runtime.notifications();
     }
 
+    /**
+     * Release "a" of service api-web and release "a-api" of service web would both name their deployment "a-api-web", and
+     * Step Functions refuses a name it has seen in the last 90 days, so the second release failed to deploy anything: each
+     * name now carries its release's and service's hash, and both releases go live.
+     */
+    @Test
+    void releasesWhoseNamesAndServicesCrossEachGoLive() {
+        runtime = TestRuntime.fresh(dev.pushdeploy.testing.SampleStack.secondService("api-web"));
+        StackOutputs.Service crossing = runtime.stack().services().get(1);
+        web = runtime.stack().services().get(0);
+        assertEquals("pushdeploy/api-web", crossing.target().serviceKey());
+
+        List<String> outcomes = new java.util.ArrayList<>();
+        for (var release : List.of(Map.entry("a", crossing), Map.entry("a-api", web))) {
+            StackOutputs.Service service = release.getValue();
+            JsonNode d = runtime.release(release.getKey(), "{\"services\": [{\"service\": \"" + service.target().serviceKey()
+                    + "\", \"image\": \"" + service.target().repository() + ":" + Bootstrap.NEXT_TAG + "\"}]}", Scenario.HEALTHY).description();
+            outcomes.add(d.path("status").asText() + " " + d.path("error").asText() + " " + d.path("cause").asText());
+        }
+
+        assertEquals(List.of("SUCCEEDED  ", "SUCCEEDED  "), outcomes);
+        assertNotEquals(deploymentOf("a", crossing), deploymentOf("a-api", web));
+        for (StackOutputs.Service service : List.of(crossing, web)) {
+            assertEquals(service.repositoryUri() + "@" + digest(service, Bootstrap.NEXT_TAG), image(live(service), service));
+            assertEquals(List.of("SUCCEEDED"), outcomes(service), "one history record per service");
+        }
+    }
+
     /** Through the operator's CLI as against AWS: the stack's outputs from CloudFormation, the endpoint overridden. */
     @Test
     void whenBothAreHealthyBothGoLive(@TempDir Path dir) throws Exception {
