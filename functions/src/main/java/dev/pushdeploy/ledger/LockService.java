@@ -7,6 +7,7 @@ import dev.pushdeploy.model.Action;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.model.LockResult;
 import dev.pushdeploy.model.LockStatus;
+import dev.pushdeploy.model.Rollout;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -261,7 +262,7 @@ public final class LockService {
      */
     public static long maxWaitSeconds(DeployRequest request) {
         long deadline = request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds();
-        long past = dev.pushdeploy.model.Rollout.recheckSeconds(0, deadline * 1000);
+        long past = Rollout.recheckSeconds(0, deadline * 1000);
         return 2 * (deadline + past) + Math.max(0, request.bakeSeconds()) + 2 * STEP_ALLOWANCE_SECONDS;
     }
 

@@ -6,7 +6,11 @@ import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.model.ReleasePlan;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -127,14 +131,14 @@ public final class ReleasePlanner {
     public static String executionName(String release, String cluster, String service) {
         String readable = (release + "-" + service).replaceAll("[^A-Za-z0-9_-]", "-");
         int max = EXECUTION_NAME_MAX - ROLLBACK_SUFFIX.length() - 1 - HASH_DIGITS;
-        String hash = java.util.HexFormat.of().formatHex(sha256(release + "\n" + cluster + "/" + service), 0, HASH_DIGITS / 2);
+        String hash = HexFormat.of().formatHex(sha256(release + "\n" + cluster + "/" + service), 0, HASH_DIGITS / 2);
         return (readable.length() <= max ? readable : readable.substring(0, max)) + "-" + hash;
     }
 
     private static byte[] sha256(String text) {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import dev.pushdeploy.local.endpoint.AwsRequest;
 import dev.pushdeploy.local.endpoint.AwsResponse;
 import dev.pushdeploy.local.endpoint.CallHold;
+import dev.pushdeploy.local.endpoint.ExecutionScope;
 import dev.pushdeploy.local.endpoint.LocalEndpoint;
 import dev.pushdeploy.local.events.LocalEventBus;
 import dev.pushdeploy.local.run.ExecutionFeed;
@@ -26,6 +27,7 @@ import dev.pushdeploy.local.time.SimulatedClock;
 import dev.pushdeploy.local.time.TimeKeeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import dev.pushdeploy.local.lambda.LambdaRuntime;
 import dev.pushdeploy.local.moto.MotoServer;
@@ -526,8 +528,8 @@ public final class LocalRuntime implements AutoCloseable {
      * (a throttle on one function's calls, say), until the handle is closed or the runtime is reset.
      */
     public CallAnswers answerCalls(Predicate<AwsRequest> which, AwsResponse answer) {
-        java.util.concurrent.atomic.AtomicBoolean on = new java.util.concurrent.atomic.AtomicBoolean(true);
-        endpoint.routeFirst(request -> on.get() && request.header(dev.pushdeploy.local.endpoint.ExecutionScope.INTERNAL_HEADER) == null && which.test(request)
+        AtomicBoolean on = new AtomicBoolean(true);
+        endpoint.routeFirst(request -> on.get() && request.header(ExecutionScope.INTERNAL_HEADER) == null && which.test(request)
                 ? Optional.of(answer) : Optional.empty());
         CallAnswers off = () -> on.set(false);
         callAnswers.add(off);
