@@ -8,18 +8,16 @@ package dev.pushdeploy.model;
  * {@value #SECONDS} s of the wait's start ({@code $$.State.EnteredTime}), so that looks that fail slowly are not repeated
  * for long; an event's look resumes the workflow to wait again while the watch's wait has retries left. After that the
  * task waits, as for a lost event, and an event's look fails, for EventBridge to deliver the event again: never thrown
- * past the Retry to its Catch, which would wait again at once. A rollout's run is resumed so at most {@value #EVENT_RESUMES}
- * times in all, since each resume starts a new wait with retries of its own and how many events come is ECS's to say.
+ * past the Retry to its Catch, which would wait again at once. A run is resumed so at most {@value #EVENT_RESUMES} times
+ * for its rollout and as often for its scan, since each resume starts a new wait with retries of its own and how many
+ * events come is not the run's to say (a stopped task each; a scan of any image of the repository, Inspector's rescans).
  */
 public final class QuickRetry {
     /** How many times per wait: the wait task's Retry's MaxAttempts for a TransientException. */
     public static final int RETRIES = 6;
     /** How long after its wait began a registration's look is retried soon. */
     public static final int SECONDS = 90;
-    /**
-     * How many times in a run an event's look at the rollout that could not observe resumes the workflow to wait again
-     * (a scan's wait has one event per scan).
-     */
+    /** How many times in a run an event's look that could not observe resumes the workflow to wait again, per kind of wait. */
     public static final int EVENT_RESUMES = 6;
 
     private QuickRetry() {

@@ -72,7 +72,8 @@ public final class ScanWatcher {
      * not keep the others from their answers; its failure is thrown after them, so that EventBridge delivers the event
      * again to the watches that stay.
      *
-     * @throws TransientException when a waiting run's scan could not be read and its wait's quick retries are spent
+     * @throws TransientException when a waiting run's scan could not be read and its wait's quick retries, or the run's
+     *                            resumes by events ({@link QuickRetry#EVENT_RESUMES}), are spent
      */
     public List<ScanResult> onScan(String repository, String digest, StepLog log) {
         List<ScanWatch> waiting = watches.find(repository);
@@ -83,7 +84,8 @@ public final class ScanWatcher {
         TransientException unread = null;
         for (ScanWatch watch : waiting) {
             Look look = look(watch, false, log);
-            if (look.result().status() != ScanStatus.PENDING || look.unread() != null && QuickRetry.event(watch.retries())) {
+            if (look.result().status() != ScanStatus.PENDING
+                    || look.unread() != null && QuickRetry.event(watch.retries()) && watches.countResume(watch, QuickRetry.EVENT_RESUMES)) {
                 resume(watch, look.result(), log);
             } else if (look.unread() != null) {
                 unread = unread == null ? look.unread() : unread;

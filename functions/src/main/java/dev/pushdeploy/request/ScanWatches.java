@@ -15,4 +15,10 @@ public interface ScanWatches {
 
     /** Removes the watch if it still holds its token. */
     void remove(ScanWatch watch);
+
+    /**
+     * Counts one more resume of the watch's run by a scan event whose look could not read the scan, unless the run has had
+     * {@code max} already: whether it was counted.
+     */
+    boolean countResume(ScanWatch watch, int max);
 }

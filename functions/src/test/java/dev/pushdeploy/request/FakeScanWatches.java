@@ -11,6 +11,7 @@ public final class FakeScanWatches implements ScanWatches, ScanTokens {
     private final Map<String, ScanWatch> watches = new LinkedHashMap<>();
     private final Map<String, ScanResult> answered = new LinkedHashMap<>();
     private final List<String> gone = new ArrayList<>();
+    private final Map<String, Integer> resumes = new LinkedHashMap<>();
 
     @Override
     public void register(ScanWatch watch) {
@@ -25,6 +26,16 @@ public final class FakeScanWatches implements ScanWatches, ScanTokens {
     @Override
     public void remove(ScanWatch watch) {
         watches.computeIfPresent(key(watch), (k, held) -> held.token().equals(watch.token()) ? null : held);
+    }
+
+    @Override
+    public boolean countResume(ScanWatch watch, int max) {
+        int count = resumes.getOrDefault(watch.request().requestId(), 0);
+        if (count >= max) {
+            return false;
+        }
+        resumes.put(watch.request().requestId(), count + 1);
+        return true;
     }
 
     @Override

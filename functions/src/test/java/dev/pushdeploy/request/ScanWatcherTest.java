@@ -177,6 +177,33 @@ class ScanWatcherTest {
     }
 
     /**
+     * Every scan event of the repository looks again for a waiting run (another image's, a platform image's, Inspector's
+     * rescans), so a run's resumes by events whose look cannot read the scan are counted: after
+     * {@link QuickRetry#EVENT_RESUMES} the event's look fails, for EventBridge to deliver it again, and the watch stays;
+     * the service's next run counts afresh.
+     */
+    @Test
+    void scanEventsResumeARunThatCannotReadTheScanABoundedNumberOfTimes() {
+        registry.scan(NEW_DIGEST, new ScanReport("IN_PROGRESS", null, Map.of()));
+        throttled.set(true);
+        for (int i = 1; i <= QuickRetry.EVENT_RESUMES; i++) {
+            watches.register(new ScanWatch("t" + i, web, Long.MAX_VALUE, 0));
+            assertEquals(List.of(ScanStatus.PENDING), watcher.onScan("web", NEW_DIGEST, log).stream().map(ScanResult::status).toList());
+        }
+        watches.register(new ScanWatch("last", web, Long.MAX_VALUE, 0));
+        TransientException failed = assertThrows(TransientException.class, () -> watcher.onScan("web", NEW_DIGEST, log));
+
+        assertTrue(failed.getMessage().contains("ThrottlingException"), failed.getMessage());
+        assertEquals(QuickRetry.EVENT_RESUMES, watches.answered().size());
+        assertEquals(List.of("last"), watches.watches().stream().map(ScanWatch::token).toList(), "the watch stays");
+
+        DeployRequest next = web.toBuilder().requestId("push-web-v1-1-2").build();
+        watches.register(new ScanWatch("next", next, Long.MAX_VALUE, 0));
+        assertEquals(List.of(ScanStatus.PENDING), watcher.onScan("web", NEW_DIGEST, log).stream().map(ScanResult::status).toList());
+        assertEquals(ScanStatus.PENDING, watches.answered().get("next").status(), "the next run was resumed");
+    }
+
+    /**
      * The registration's look, which may have missed the scan's event (stored too late): a scan that cannot be read before
      * the deadline is thrown for the task's Retry to look again within seconds, {@link QuickRetry#RETRIES} times per wait
      * and within {@link QuickRetry#SECONDS} of its start; after that the task waits, as for a lost event, and an event's look

@@ -109,6 +109,30 @@ class ScanGateHandlerIT {
         assertEquals(List.of(0), watches.find(World.REPOSITORY).stream().map(ScanWatch::retries).toList());
     }
 
+    /**
+     * A run's resumes by scan events are counted in the table up to the bound, each run on its own; the count is an item
+     * of the repository's partition that the watches' query does not find.
+     */
+    @Test
+    void aRunsResumesByScanEventsAreCountedUpToTheBound() {
+        queueScan("IN_PROGRESS", "{}");
+        ObjectNode wait = (ObjectNode) Json.tree(startedNow());
+        wait.put("taskToken", "a-task-token").put("retries", 0).put("waitingSince", Instant.now().toString());
+        invoke(new ScanGateHandler(), wait.toString());
+        DynamoScanWatches watches = new DynamoScanWatches(() -> world.dynamo, World.TABLE);
+        ScanWatch watch = watches.find(World.REPOSITORY).get(0);
+
+        List<Boolean> counted = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            counted.add(watches.countResume(watch, 3));
+        }
+        ScanWatch other = new ScanWatch("b-task-token", watch.request().toBuilder().requestId("another-run").build(), watch.expiresAt(), 0);
+
+        assertEquals(List.of(true, true, true, false), counted);
+        assertEquals(true, watches.countResume(other, 3), "another run counts afresh");
+        assertEquals(List.of("a-task-token"), watches.find(World.REPOSITORY).stream().map(ScanWatch::token).toList());
+    }
+
     /** The sample event, started now: its scan deadline (counted from the execution's start) lies ahead. */
     private ScanResult run() {
         return Json.convert(invoke(new ScanGateHandler(), startedNow()), ScanResult.class);

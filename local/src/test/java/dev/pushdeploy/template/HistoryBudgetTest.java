@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
  * times out and watches again), and the bake in between; every Task outside the loops uses all its
  * attempts, and every loop iteration's Task fails once before it succeeds, a wait for an event (the scan's, the
  * rollout's) as often as its quick retries allow ({@link QuickRetry#RETRIES}: its looks could not see what it waits for);
- * and ECS's events resume the run's waits as often as a run allows ({@link QuickRetry#EVENT_RESUMES}: each event's look
- * could not see the service either), each resume a wait more, with all its quick retries. Those resumes cost no time:
- * the deadline is fixed, and a resume only cuts a wait short.
+ * and ECS's and ECR's events resume the run's waits as often as a run allows ({@link QuickRetry#EVENT_RESUMES} for its
+ * rollout and as many for its scan: each event's look could not see either), each resume a wait more, with all its
+ * quick retries.
  */
 public class HistoryBudgetTest {
     static final int HISTORY_LIMIT = 25_000;
@@ -62,7 +62,8 @@ public class HistoryBudgetTest {
         int rolloutChecks = watchesUntilTheDeadline();
         long events = EXECUTION_EVENTS + cost("Init")
                 + allAttempts("ScanGate") + 2 * cost("ScanDecision")
-                + (long) scanWaits * (cost("WaitForScan") + QuickRetry.RETRIES * EVENTS_PER_FAILED_ATTEMPT)
+                + (long) (scanWaits + QuickRetry.EVENT_RESUMES) * (cost("WaitForScan") + QuickRetry.RETRIES * EVENTS_PER_FAILED_ATTEMPT)
+                + (long) QuickRetry.EVENT_RESUMES * cost("ScanDecision")
                 + (long) lockPolls * (cost("WaitForLock") + cost("Prepare") + cost("Decide") + cost("Lock") + cost("LockDecision")
                         + 2 * EVENTS_PER_FAILED_ATTEMPT)
                 + allAttempts("Prepare") + cost("Decide") + allAttempts("Lock") + cost("LockDecision")
@@ -81,7 +82,7 @@ public class HistoryBudgetTest {
                         cost("WaitForRollout") + cost("Verdict"), cost("WaitForRollback") + cost("RollbackVerdict"))
                 + (long) QuickRetry.EVENT_RESUMES * QuickRetry.RETRIES * EVENTS_PER_FAILED_ATTEMPT;
         System.out.printf("worst case at DeploymentDeadlineSeconds=%d, BakeSeconds=%d: %d events (%d scan waits, %d lock polls, "
-                + "%d checks each way, %d resumes by events)%n", deadline, bake, events, scanWaits, lockPolls, rolloutChecks,
+                + "%d checks each way, %d resumes by events of the rollout and as many of the scan)%n", deadline, bake, events, scanWaits, lockPolls, rolloutChecks,
                 QuickRetry.EVENT_RESUMES);
         assertTrue(events <= HISTORY_LIMIT, events + " events in the worst case: the template must refuse these settings");
     }

@@ -395,6 +395,54 @@ class IamCoverageIT {
     }
 
     /**
+     * A scan event whose look cannot read the scan (ECR's DescribeImageScanFindings throttled on every attempt) before the
+     * scan's deadline (the sample's watch, its run started now): ScanEvents counts the run's resume in the table, resumes
+     * the workflow to watch again and removes the watch, within its role.
+     */
+    @Test
+    void aScanEventsResumeOfARunThatCannotReadTheScanIsWithinItsRole(Emulator emulator) throws Exception {
+        emulator = front(emulator);
+        World world = World.create(emulator, World.configDocument("HIGH"));
+        String function = "ScanEventsFunction";
+        Deployment stack = stackFor(world, function);
+        Map<String, String> environment = environment(stack, function, emulator);
+        String event = Files.readString(Repo.events(Repo.EVENTS.get(function)));
+        java.util.concurrent.atomic.AtomicBoolean throttled = new java.util.concurrent.atomic.AtomicBoolean();
+        SimulatedEcs.shared(emulator).routeFirst(request -> throttled.get()
+                && String.valueOf(request.header("X-Amz-Target")).endsWith(".DescribeImageScanFindings")
+                ? Optional.of(dev.pushdeploy.local.endpoint.AwsResponse.json(400, dev.pushdeploy.local.endpoint.AwsResponse.JSON_1_1,
+                        "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}", Map.of()))
+                : Optional.empty());
+
+        List<Call> calls;
+        try {
+            calls = FunctionEnvironment.with(environment, () -> {
+                prepare(function, world, event);
+                DynamoScanWatches watches = new DynamoScanWatches(() -> world.dynamo, World.TABLE);
+                ScanWatch sample = watches.find(World.REPOSITORY).get(0);
+                watches.register(new ScanWatch(sample.token(), sample.request().toBuilder().startedAt(System.currentTimeMillis()).build(),
+                        sample.expiresAt(), 0));
+                throttled.set(true);
+                RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
+                return RecordingInterceptor.record(() -> handler.handleRequest(
+                        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+            });
+        } finally {
+            throttled.set(false);
+        }
+
+        Set<String> operations = new TreeSet<>();
+        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        assertTrue(operations.containsAll(Set.of("Ecr.DescribeImageScanFindings", "DynamoDb.UpdateItem", "Sfn.SendTaskSuccess",
+                "DynamoDb.DeleteItem")), "the event did not resume the run: " + operations);
+        assertEquals(1, world.dynamo.query(r -> r.tableName(World.TABLE).keyConditionExpression("pk = :pk AND begins_with(sk, :resumes)")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("scan#" + World.REPOSITORY),
+                        ":resumes", AttributeValue.fromS("resumes#")))).items().size(), "the run's resume is counted");
+        Checked checked = Checked.against(stack, roleOf(stack, function), calls);
+        assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
+    }
+
+    /**
      * The gate on an image index (a multi-platform push: the sample's digest is the index's): it reads the index
      * (BatchGetImage), which ECR does not scan, and the scans of its platform images, under the gate's role.
      */

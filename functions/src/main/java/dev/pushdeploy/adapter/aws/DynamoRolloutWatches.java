@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 public final class DynamoRolloutWatches implements RolloutWatches {
     private static final String WATCH = "watch";
-    private static final String RESUMES = "resumes#";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -74,22 +73,8 @@ public final class DynamoRolloutWatches implements RolloutWatches {
 
     @Override
     public boolean countResume(Watch watch, int max) {
-        String service = serviceKey(watch.request().cluster(), watch.request().service());
-        try {
-            AwsCall.exec("dynamodb:UpdateItem resumes of " + service, () -> dynamo.updateItem(r -> r.tableName(table)
-                    .key(Map.of("pk", AttributeValue.fromS("svc#" + service), "sk", AttributeValue.fromS(RESUMES + watch.request().requestId())))
-                    .updateExpression("SET expiresAt = :expiresAt ADD #count :one")
-                    .conditionExpression("attribute_not_exists(#count) OR #count < :max")
-                    .expressionAttributeNames(Map.of("#count", "count"))
-                    .expressionAttributeValues(Map.of(":expiresAt", AttributeValue.fromN(Long.toString(watch.expiresAt())),
-                            ":one", AttributeValue.fromN("1"), ":max", AttributeValue.fromN(Integer.toString(max))))));
-            return true;
-        } catch (dev.pushdeploy.error.AwsFailureException e) {
-            if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
-                throw e;
-            }
-            return false;
-        }
+        return ResumeCounts.count(dynamo, table, "svc#" + serviceKey(watch.request().cluster(), watch.request().service()),
+                watch.request().requestId(), watch.expiresAt(), max);
     }
 
     private static Map<String, AttributeValue> key(String cluster, String service) {

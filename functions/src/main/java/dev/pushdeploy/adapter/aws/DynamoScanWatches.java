@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * {@link ScanWatches} in the ledger's table: item {@code scan#<repository>} / {@code watch#<cluster>/<service>@<digest>}
- * with the task token, the request (JSON), {@code expiresAt} (the table's TTL) and the task's retries.
+ * with the task token, the request (JSON), {@code expiresAt} (the table's TTL) and the task's retries; a run's resumes by
+ * scan events in {@code scan#<repository>} / {@code resumes#<requestId>} ({@code count}, {@code expiresAt}).
  */
 public final class DynamoScanWatches implements ScanWatches {
     private static final String WATCH = "watch#";
@@ -69,6 +70,11 @@ public final class DynamoScanWatches implements ScanWatches {
                 throw e;
             }
         }
+    }
+
+    @Override
+    public boolean countResume(ScanWatch watch, int max) {
+        return ResumeCounts.count(dynamo.get(), table, pk(watch.request().repository()), watch.request().requestId(), watch.expiresAt(), max);
     }
 
     private static Map<String, AttributeValue> key(String repository, String digest, String serviceKey) {

@@ -178,7 +178,7 @@ public final class Workflow {
     /** The items of the runs waiting for a scan (ScanGate's watches). */
     List<Map<String, AttributeValue>> scanWatches() {
         return dynamo.scan(r -> r.tableName(runtime.stack().table())).items().stream()
-                .filter(i -> i.get("pk").s().startsWith("scan#")).toList();
+                .filter(i -> i.get("pk").s().startsWith("scan#") && i.get("sk").s().startsWith("watch#")).toList();
     }
 
     /** The history items of one request (an execution name). */
