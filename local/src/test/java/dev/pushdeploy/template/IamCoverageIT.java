@@ -386,10 +386,7 @@ class IamCoverageIT {
         calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
         assertTrue(operations.containsAll(Set.of("DynamoDb.UpdateItem", "Sfn.SendTaskSuccess", "DynamoDb.DeleteItem")),
                 "the event did not resume the run: " + operations);
-        String pk = "svc#" + World.CLUSTER + "/" + World.SERVICE;
-        assertEquals(1, world.dynamo.query(r -> r.tableName(World.TABLE).keyConditionExpression("pk = :pk AND begins_with(sk, :resumes)")
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":resumes", AttributeValue.fromS("resumes#"))))
-                .items().size(), "the run's resume is counted");
+        assertEquals(1, resumesCounted(world, "svc#" + World.CLUSTER + "/" + World.SERVICE), "the run's resume is counted");
         Checked checked = Checked.against(stack, roleOf(stack, function), calls);
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
     }
@@ -435,11 +432,16 @@ class IamCoverageIT {
         calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
         assertTrue(operations.containsAll(Set.of("Ecr.DescribeImageScanFindings", "DynamoDb.UpdateItem", "Sfn.SendTaskSuccess",
                 "DynamoDb.DeleteItem")), "the event did not resume the run: " + operations);
-        assertEquals(1, world.dynamo.query(r -> r.tableName(World.TABLE).keyConditionExpression("pk = :pk AND begins_with(sk, :resumes)")
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("scan#" + World.REPOSITORY),
-                        ":resumes", AttributeValue.fromS("resumes#")))).items().size(), "the run's resume is counted");
+        assertEquals(1, resumesCounted(world, "scan#" + World.REPOSITORY), "the run's resume is counted");
         Checked checked = Checked.against(stack, roleOf(stack, function), calls);
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
+    }
+
+    /** The runs whose resumes by events are counted in partition {@code pk}. */
+    private static int resumesCounted(World world, String pk) {
+        return world.dynamo.query(r -> r.tableName(World.TABLE).keyConditionExpression("pk = :pk AND begins_with(sk, :resumes)")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":resumes", AttributeValue.fromS("resumes#"))))
+                .items().size();
     }
 
     /**
