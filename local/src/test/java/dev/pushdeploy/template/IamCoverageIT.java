@@ -181,16 +181,10 @@ class IamCoverageIT {
         Map<String, String> environment = environment(stack, function, emulator);
         ResponseUrl responses = ResponseUrl.start();
         String sample = responses.into(Files.readString(Repo.events(Repo.EVENTS.get(function))));
-        String handlerClass = handlerClass(stack, function);
 
         List<Call> calls;
         try {
-            calls = FunctionEnvironment.with(environment, () -> {
-                String event = prepare(function, world, sample);
-                RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass).getConstructor().newInstance();
-                return RecordingInterceptor.record(() -> handler.handleRequest(
-                        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
-            });
+            calls = FunctionEnvironment.with(environment, () -> invokeRecorded(stack, function, prepare(function, world, sample)));
         } finally {
             responses.close();
         }
@@ -231,9 +225,7 @@ class IamCoverageIT {
                         Long.MAX_VALUE / 1000));
                 assertTrue(ledger.setTurnToken("pushdeploy/web", "push-web-v1-2-0", "a-task-token"));
             }
-            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
-            return RecordingInterceptor.record(() -> handler.handleRequest(
-                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+            return invokeRecorded(stack, function, event);
         });
 
         Set<String> operations = new TreeSet<>();
@@ -275,9 +267,7 @@ class IamCoverageIT {
             }
             world.ecs.deregisterTaskDefinition(r -> r.taskDefinition(deregistered));
             String input = event;
-            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
-            return RecordingInterceptor.record(() -> handler.handleRequest(
-                    new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+            return invokeRecorded(stack, function, input);
         });
 
         Checked checked = Checked.against(stack, roleOf(stack, function), calls);
@@ -307,10 +297,7 @@ class IamCoverageIT {
         List<Call> calls = FunctionEnvironment.with(environment, () -> {
             String input = RequestLedgerEvents.execution(world, "{\"action\":\"rollback\",\"service\":\"pushdeploy/web\",\"to\":\""
                     + first + "\"}", "rollback-web");
-            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, "PrepareFunction"))
-                    .getConstructor().newInstance();
-            return RecordingInterceptor.record(() -> handler.handleRequest(
-                    new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+            return invokeRecorded(stack, "PrepareFunction", input);
         });
 
         Checked checked = Checked.against(stack, roleOf(stack, "PrepareFunction"), calls);
@@ -334,9 +321,7 @@ class IamCoverageIT {
 
         List<Call> calls = FunctionEnvironment.with(environment, () -> {
             prepare(function, world, event);
-            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
-            return RecordingInterceptor.record(() -> handler.handleRequest(
-                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+            return invokeRecorded(stack, function, event);
         });
 
         Set<String> operations = new TreeSet<>();
@@ -374,9 +359,7 @@ class IamCoverageIT {
                         now + 600_000, r.started(), r.serviceDeploymentArn(), r.desiredCount(), 0, r.copyOf()), sample.release(),
                         sample.expiresAt(), 0));
                 ecs.throttling(new dev.pushdeploy.local.ecs.Throttling(0, 1));
-                RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
-                return RecordingInterceptor.record(() -> handler.handleRequest(
-                        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+                return invokeRecorded(stack, function, event);
             });
         } finally {
             ecs.throttling(dev.pushdeploy.local.ecs.Throttling.off());
@@ -420,9 +403,7 @@ class IamCoverageIT {
                 watches.register(new ScanWatch(sample.token(), sample.request().toBuilder().startedAt(System.currentTimeMillis()).build(),
                         sample.expiresAt(), 0));
                 throttled.set(true);
-                RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
-                return RecordingInterceptor.record(() -> handler.handleRequest(
-                        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+                return invokeRecorded(stack, function, event);
             });
         } finally {
             throttled.set(false);
@@ -435,6 +416,13 @@ class IamCoverageIT {
         assertEquals(1, resumesCounted(world, "scan#" + World.REPOSITORY), "the run's resume is counted");
         Checked checked = Checked.against(stack, roleOf(stack, function), calls);
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
+    }
+
+    /** Invokes the function's handler (its production constructor) with {@code event}: the SDK calls it made. */
+    private static List<Call> invokeRecorded(Deployment stack, String function, String event) throws Exception {
+        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
+        return RecordingInterceptor.record(() -> handler.handleRequest(
+                new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
     }
 
     /** The runs whose resumes by events are counted in partition {@code pk}. */
@@ -470,11 +458,7 @@ class IamCoverageIT {
         world.ecr.putImage(r -> r.repositoryName(World.REPOSITORY).imageTag("v1.1.0").imageDigest(index)
                 .imageManifest(Bootstrap.indexManifest(images, Bootstrap.PLATFORMS)));
 
-        List<Call> calls = FunctionEnvironment.with(environment, () -> {
-            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, function)).getConstructor().newInstance();
-            return RecordingInterceptor.record(() -> handler.handleRequest(
-                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
-        });
+        List<Call> calls = FunctionEnvironment.with(environment, () -> invokeRecorded(stack, function, event));
 
         assertEquals(List.of("Ecr.DescribeImageScanFindings", "Ecr.BatchGetImage", "Ecr.DescribeImageScanFindings",
                 "Ecr.DescribeImageScanFindings"), calls.stream().map(call -> call.service() + "." + call.operation())
@@ -520,12 +504,7 @@ class IamCoverageIT {
         sfn.stopExecution(r -> r.executionArn(shop1));
         String event = Files.readString(Repo.events("reconcile-release.json"));
 
-        List<Call> calls = FunctionEnvironment.with(environment, () -> {
-            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass(stack, "ReconcileFunction"))
-                    .getConstructor().newInstance();
-            return RecordingInterceptor.record(() -> handler.handleRequest(
-                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
-        });
+        List<Call> calls = FunctionEnvironment.with(environment, () -> invokeRecorded(stack, "ReconcileFunction", event));
 
         assertEquals("SUCCEEDED", sfn.describeExecution(r -> r.executionArn(deploy.replace(":stateMachine:", ":execution:")
                 + ":shop-1-web-rollback")).statusAsString(), "the rollback of the deployment that went live ran");
