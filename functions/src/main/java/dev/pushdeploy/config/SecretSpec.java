@@ -17,6 +17,8 @@ public record SecretSpec(String name, Kind kind, String parameter, int length, P
      * @param masterParameter SecureString parameter holding the master credentials (JSON username/password)
      */
     public record Postgres(String host, int port, String database, String role, String usernameEnv, String masterParameter) {
+        /** A database host: a host name or IPv4 address, or an IPv6 address in brackets (no port, no scheme). */
+        public static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+]");
     }
 
     public String slotParameter(String slot) {

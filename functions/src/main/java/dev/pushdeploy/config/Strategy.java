@@ -18,6 +18,11 @@ import java.util.Locale;
  */
 public record Strategy(Type type, String testUrl, String testHeader, String testHeaderValue, Shift shift) {
     public static final Strategy ROLLING = new Strategy(Type.ROLLING, null, null, null, Shift.DEFAULT);
+    /**
+     * The least time ECS's own schedule must leave a run's rollout for the new tasks to start, register and pass the
+     * test traffic (or the rollout's own deadline, if shorter).
+     */
+    public static final int LEAST_START_SECONDS = 300;
 
     public Strategy {
         shift = shift == null ? Shift.DEFAULT : shift;

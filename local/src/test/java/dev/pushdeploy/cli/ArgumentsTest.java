@@ -61,6 +61,16 @@ class ArgumentsTest {
         assertTrue(e.getMessage().startsWith(error), e.getMessage());
     }
 
+    /** A reason the workflow would refuse (Prepare: not printable) is refused before an execution is started. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hotfix\nsee ticket 42", "tab\there", "bidi\u202Eoverride"})
+    void aReasonTheWorkflowRefusesStartsNothing(String reason) {
+        CommandLine cli = new CommandLine(new Main(System.out, System.err, null));
+        CommandLine sub = cli.parseArgs("rotate", "--reason", reason).subcommand().commandSpec().commandLine();
+        Exception e = assertThrows(CommandLine.ParameterException.class, () -> ((java.util.concurrent.Callable<?>) sub.getCommand()).call());
+        assertTrue(e.getMessage().startsWith("--reason: contains the non-printable character U+"), e.getMessage());
+    }
+
     @Test
     void eachStartingCommandNamesItsOwnDefaultExecutionName() {
         CommandLine cli = new CommandLine(new Main(System.out, System.err, null));

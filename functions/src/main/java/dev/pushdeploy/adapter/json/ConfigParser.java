@@ -42,6 +42,14 @@ public final class ConfigParser {
     static final int MAX_URL = 2048;
     static final Pattern HTTP_URL = Pattern.compile("https?://[^\\s\"\\\\/@?#]+([/?#][^\\s\"\\\\]*)?");
     static final Pattern HEADER_VALUE = Pattern.compile("[A-Za-z0-9._~+/=-]{1,128}");
+    private static final Set<String> ROOT_MEMBERS = Set.of("targets", "kmsKeyId");
+    private static final Set<String> TARGET_MEMBERS = Set.of("repository", "cluster", "service", "container", "tagPattern", "secrets",
+            "health", "scanSeverity", "keepRevisions", "scanDeadlineSeconds", "strategy", "desiredCount");
+    private static final Set<String> SECRET_MEMBERS = Set.of("name", "kind", "parameter", "length", "host", "port", "database", "role",
+            "usernameEnv", "masterParameter");
+    private static final Set<String> HEALTH_MEMBERS = Set.of("smokeUrl", "expectedStatus", "bakeSeconds", "deadlineSeconds", "alarms");
+    private static final Set<String> STRATEGY_MEMBERS = Set.of("type", "testUrl", "testHeader", "testHeaderValue", "canaryPercent",
+            "canaryBakeMinutes", "stepPercent", "stepBakeMinutes", "bakeMinutes");
 
     private ConfigParser() {
     }
@@ -49,13 +57,14 @@ public final class ConfigParser {
     public static PipelineConfig parse(String document) {
         Object root;
         try {
-            root = Json.parse(document);
+            root = Json.parseStrict(document);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("configuration: " + e.getMessage());
         }
         if (!(root instanceof Map)) {
             throw new ConfigurationException("configuration: must be a JSON object");
         }
+        only(root, ROOT_MEMBERS, "configuration", "the configuration");
         if (!(Json.member(root, "targets") instanceof List<?> targets) || targets.isEmpty()) {
             throw new ConfigurationException("targets: must be a non-empty array");
         }
@@ -72,12 +81,14 @@ public final class ConfigParser {
             }
             parsed.add(target);
         }
+        eachParameterOnce(parsed);
         String kmsKeyId = optionalText(root, "kmsKeyId", "kmsKeyId");
         return new PipelineConfig(parsed, kmsKeyId);
     }
 
     private static Target target(Object node, String at) {
         requireObject(node, at);
+        only(node, TARGET_MEMBERS, at, "a target");
         String repository = text(node, "repository", at, REPOSITORY);
         String cluster = text(node, "cluster", at, ECS_NAME);
         String service = text(node, "service", at, ECS_NAME);
@@ -109,6 +120,7 @@ public final class ConfigParser {
         int keep = integer(node, "keepRevisions", at, 10, 2, 1000);
         int scanDeadline = integer(node, "scanDeadlineSeconds", at, ScanGate.DEFAULT_DEADLINE_SECONDS, 10, ScanGate.DEFAULT_DEADLINE_SECONDS);
         Strategy strategy = strategy(Json.member(node, "strategy"), at + ".strategy");
+        fitsTheLongestDeadline(strategy, health, at + ".strategy");
         int desiredCount = integer(node, "desiredCount", at, Target.DEFAULT_DESIRED_COUNT, 1, MAX_TASKS);
         return new Target(repository, cluster, service, container, tagPattern, secrets, health, severity, keep, scanDeadline, strategy,
                 desiredCount);
@@ -128,6 +140,7 @@ public final class ConfigParser {
 
     private static SecretSpec secret(Object node, String at) {
         requireObject(node, at);
+        only(node, SECRET_MEMBERS, at, "a secret");
         String name = text(node, "name", at, ENV_NAME);
         String kindText = text(node, "kind", at, null);
         SecretSpec.Kind kind = constant(SecretSpec.Kind.class, kindText, at + ".kind", "random or postgres");
@@ -136,7 +149,7 @@ public final class ConfigParser {
         SecretSpec.Postgres postgres = null;
         if (kind == SecretSpec.Kind.POSTGRES) {
             postgres = new SecretSpec.Postgres(
-                    text(node, "host", at, null),
+                    text(node, "host", at, SecretSpec.Postgres.HOST),
                     integer(node, "port", at, 5432, 1, 65535),
                     text(node, "database", at, ROLE),
                     text(node, "role", at, ROLE),
@@ -151,6 +164,7 @@ public final class ConfigParser {
             return Health.DEFAULT;
         }
         requireObject(node, at);
+        only(node, HEALTH_MEMBERS, at, "health");
         String smokeUrl = optionalText(node, "smokeUrl", at + ".smokeUrl");
         if (smokeUrl != null) {
             httpUrl(smokeUrl, at + ".smokeUrl");
@@ -191,6 +205,7 @@ public final class ConfigParser {
             return Strategy.ROLLING;
         }
         requireObject(node, at);
+        only(node, STRATEGY_MEMBERS, at, "a strategy");
         String typeText = text(node, "type", at, null);
         Strategy.Type type = constant(Strategy.Type.class, typeText, at + ".type", "one of ROLLING, BLUE_GREEN, CANARY, LINEAR");
         if (!type.shiftsTraffic()) {
@@ -224,6 +239,63 @@ public final class ConfigParser {
             throw new ConfigurationException(where + ": must not carry credentials (user info): the URL is logged and notified");
         }
         throw new ConfigurationException(where + ": must be an http(s) URL naming a host, at most " + MAX_URL + " characters");
+    }
+
+    /**
+     * Refuses a traffic-shifting schedule that leaves the new tasks too little of the hour a run waits at most for its
+     * rollout (the run's deadline is the rollout's own plus ECS's bakes, kept within {@link Health#MAX_DEADLINE_SECONDS}):
+     * at least the configured deadline, or {@link Strategy#LEAST_START_SECONDS} if that is shorter. Otherwise every
+     * rollout would still be baking at its deadline, and each deploy would end TIMED_OUT and roll back.
+     */
+    private static void fitsTheLongestDeadline(Strategy strategy, Health health, String at) {
+        int needed = Math.min(health.deadlineSeconds(), Strategy.LEAST_START_SECONDS);
+        int planned = strategy.plannedSeconds();
+        if (planned + needed > Health.MAX_DEADLINE_SECONDS) {
+            throw new ConfigurationException(at + ": " + strategy.type() + " bakes " + planned / 60 + " minutes by ECS's own schedule ("
+                    + schedule(strategy.type()) + "); a run waits at most " + Health.MAX_DEADLINE_SECONDS / 60
+                    + " minutes for a rollout, bakes included, and must leave the new tasks " + needed
+                    + " s to start: shorten the bakes to at most " + (Health.MAX_DEADLINE_SECONDS - needed) / 60 + " minutes in all");
+        }
+    }
+
+    private static String schedule(Strategy.Type type) {
+        return switch (type) {
+            case ROLLING -> "none";
+            case BLUE_GREEN -> "bakeMinutes";
+            case CANARY -> "canaryBakeMinutes + bakeMinutes";
+            case LINEAR -> "(100 / stepPercent, rounded up, - 1) x stepBakeMinutes + bakeMinutes";
+        };
+    }
+
+    /**
+     * Refuses two secrets with one parameter, in one target or two: each writes its inactive slot ({@code parameter/a} or
+     * {@code /b}) in turn, so the second would overwrite the first.
+     */
+    private static void eachParameterOnce(List<Target> targets) {
+        Map<String, String> owners = new java.util.HashMap<>();
+        for (int i = 0; i < targets.size(); i++) {
+            List<SecretSpec> secrets = targets.get(i).secrets();
+            for (int j = 0; j < secrets.size(); j++) {
+                String at = "targets[" + i + "].secrets[" + j + "]";
+                String earlier = owners.putIfAbsent(secrets.get(j).parameter(), at);
+                if (earlier != null) {
+                    throw new ConfigurationException(at + ".parameter: " + secrets.get(j).parameter() + " is " + earlier
+                            + "'s parameter too; each secret needs its own (both would write the same slots)");
+                }
+            }
+        }
+    }
+
+    /** Every member of {@code node} must be one of {@code allowed}: a misspelt one must not pass silently. */
+    private static void only(Object node, Set<String> allowed, String at, String what) {
+        for (Object key : ((Map<?, ?>) node).keySet()) {
+            if (!allowed.contains(key)) {
+                String name = String.valueOf(key);
+                String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+                throw new ConfigurationException(at + "." + dev.pushdeploy.request.Fields.printableOrEscaped(shown) + ": is not a member of "
+                        + what + " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
     }
 
     private static double percent(Object node, String field, String at, double fallback, double min) {

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 public final class InputParser {
     /** Largest input accepted, in bytes of UTF-8. */
     public static final int INPUT_MAX = 8192;
-    static final int REASON_MAX = 1024;
+    public static final int REASON_MAX = 1024;
     private static final int SERVICE_MAX = 511;
     private static final int IMAGE_MAX = 512;
     private static final int TO_MAX = 512;

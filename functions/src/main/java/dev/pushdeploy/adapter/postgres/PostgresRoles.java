@@ -39,7 +39,6 @@ import org.postgresql.PGProperty;
  * server logs; server error detail is kept out of exception messages.
  */
 public final class PostgresRoles implements RoleRotator {
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+]");
     private static final String MEMBERSHIPS = """
             SELECT g.rolname FROM pg_auth_members m
               JOIN pg_roles g ON g.oid = m.roleid
@@ -128,7 +127,7 @@ public final class PostgresRoles implements RoleRotator {
 
     private Connection connect(SecretSpec.Postgres database, String user, SecretValue password, String as) {
         String where = where(database);
-        if (!HOST.matcher(database.host()).matches()) {
+        if (!SecretSpec.Postgres.HOST.matcher(database.host()).matches()) {
             throw new RotationFailedException("database host of " + where + " is not a host name or address");
         }
         Properties props = new Properties();

@@ -18,6 +18,9 @@ class ConfigParserTest {
     private static final String TARGET = """
             {"repository":"web","cluster":"pushdeploy","service":"web","container":"app"%s}""";
 
+    /** A random secret named {@code %s} in parameter /p/k. */
+    private static final String RANDOM = "{\"name\":\"%s\",\"kind\":\"random\",\"parameter\":\"/p/k\"}";
+
     private static String doc(String extra) {
         return "{\"targets\":[" + TARGET.formatted(extra) + "]}";
     }
@@ -47,6 +50,7 @@ class ConfigParserTest {
                   "host":"db.internal","database":"app","usernameEnv":"DB_USER","masterParameter":"/p/web/master"}]"""));
         SecretSpec secret = config.targets().get(0).secrets().get(0);
         assertEquals(SecretSpec.Kind.POSTGRES, secret.kind());
+        assertEquals("db.internal", secret.postgres().host());
         assertEquals(5432, secret.postgres().port());
         assertEquals("/p/web/db/b", secret.slotParameter("b"));
     }
@@ -68,6 +72,14 @@ class ConfigParserTest {
             "smoke URL with password  | SMOKEPW                                       | targets[0].health.smokeUrl: must not carry credentials",
             "smoke URL too long       | SMOKELONG                                     | targets[0].health.smokeUrl: must be an http(s) URL naming a host, at most 2048",
             "duplicate repository     | DUP                                           | targets[1].repository: web is mapped twice",
+            "misspelt member          | TYPO                                          | targets[0].scanSeverty: is not a member of a target (allowed: cluster,",
+            "unknown top-level member | {\"targets\":[],\"kmsKey\":\"k\"}            | configuration.kmsKey: is not a member of the configuration",
+            "misspelt health member   | HEALTHTYPO                                    | targets[0].health.deadline: is not a member of health",
+            "misspelt secret member   | SECRETTYPO                                    | targets[0].secrets[0].lenght: is not a member of a secret",
+            "a key given twice        | TWICE                                         | configuration: not valid JSON: Duplicate key (key 'scanSeverity')",
+            "postgres host with port  | PGHOST                                        | targets[0].secrets[0].host: 'db.internal:5432' must match",
+            "one parameter, 2 secrets | SHARED                                        | targets[0].secrets[1].parameter: /p/k is targets[0].secrets[0]'s parameter too",
+            "one parameter, 2 targets | SHAREDTARGETS                                 | targets[1].secrets[0].parameter: /p/k is targets[0].secrets[0]'s parameter too",
     })
     void rejectsInvalidDocumentsNamingTheField(String name, String document, String expected) {
         String input = switch (document) {
@@ -82,6 +94,16 @@ class ConfigParserTest {
             case "SMOKEPW" -> doc(",\"health\":{\"smokeUrl\":\"http://admin:hunter2@web.example/health\"}");
             case "SMOKELONG" -> doc(",\"health\":{\"smokeUrl\":\"http://web.example/" + "a".repeat(2048) + "\"}");
             case "DUP" -> "{\"targets\":[" + TARGET.formatted("") + "," + TARGET.formatted("").replace("\"web\",\"container", "\"api\",\"container") + "]}";
+            case "TYPO" -> doc(",\"scanSeverty\":\"HIGH\"");
+            case "HEALTHTYPO" -> doc(",\"health\":{\"deadline\":600}");
+            case "SECRETTYPO" -> doc(",\"secrets\":[{\"name\":\"K\",\"kind\":\"random\",\"parameter\":\"/p/k\",\"lenght\":64}]");
+            case "TWICE" -> doc(",\"scanSeverity\":\"CRITICAL\",\"scanSeverity\":null");
+            case "PGHOST" -> doc(",\"secrets\":[{\"name\":\"K\",\"kind\":\"postgres\",\"parameter\":\"/p/k\",\"role\":\"app\","
+                    + "\"host\":\"db.internal:5432\",\"database\":\"d\",\"usernameEnv\":\"DB_USER\",\"masterParameter\":\"/p/m\"}]");
+            case "SHARED" -> doc(",\"secrets\":[" + RANDOM.formatted("K") + "," + RANDOM.formatted("L") + "]");
+            case "SHAREDTARGETS" -> "{\"targets\":[" + TARGET.formatted(",\"secrets\":[" + RANDOM.formatted("K") + "]") + ","
+                    + TARGET.formatted(",\"secrets\":[" + RANDOM.formatted("K") + "]").replace("\"web\",\"container", "\"api\",\"container")
+                    .replace("\"repository\":\"web\"", "\"repository\":\"api\"") + "]}";
             default -> document;
         };
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> ConfigParser.parse(input));

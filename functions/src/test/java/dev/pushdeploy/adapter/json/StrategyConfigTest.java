@@ -67,10 +67,31 @@ class StrategyConfigTest {
             "header of 41 chars | {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X-123456789012345678901234567890123456789\", \"testHeaderValue\": \"v\"} | strategy.testHeader: 'X-123456789012345678901234567890123456789' must match",
             "canary share zero  | {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\", \"canaryPercent\": 0} | strategy.canaryPercent: must be a number from 0.1 to 100",
             "linear step 2      | {\"type\": \"LINEAR\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\", \"stepPercent\": 2} | strategy.stepPercent: must be a number from 3.0 to 100",
+            "misspelt member    | {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\", \"canaryBake\": 5} | strategy.canaryBake: is not a member of a strategy",
+            "canary of an hour  | {\"type\": \"CANARY\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\", \"canaryBakeMinutes\": 60} | strategy: CANARY bakes 65 minutes by ECS's own schedule (canaryBakeMinutes + bakeMinutes); a run waits at most 60 minutes for a rollout, bakes included, and must leave the new tasks 300 s to start: shorten the bakes to at most 55 minutes in all",
+            "linear of 3 %      | {\"type\": \"LINEAR\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\", \"stepPercent\": 3} | strategy: LINEAR bakes 203 minutes",
+            "ECS's own linear   | {\"type\": \"LINEAR\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\", \"stepPercent\": 10} | strategy: LINEAR bakes 59 minutes",
+            "blue/green 56 min  | {\"type\": \"BLUE_GREEN\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\", \"bakeMinutes\": 56} | strategy: BLUE_GREEN bakes 56 minutes",
     })
     void refusesWhatECSWouldNot(String name, String strategy, String expected) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> target(", \"strategy\": " + strategy));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    /**
+     * ECS's schedule may take the hour a run waits for a rollout but for the time the new tasks need to start: 5 minutes,
+     * or the rollout's own deadline if that is shorter.
+     */
+    @Test
+    void takesTheLongestScheduleThatLeavesTheTasksTimeToStart() {
+        String strategy = ", \"strategy\": {\"type\": \"BLUE_GREEN\", \"testUrl\": \"http://a/h\", \"testHeader\": \"X\", \"testHeaderValue\": \"v\","
+                + " \"bakeMinutes\": %d}";
+        assertEquals(55 * 60, target(strategy.formatted(55)).strategy().plannedSeconds());
+        assertEquals(59 * 60, target(", \"health\": {\"deadlineSeconds\": 60}" + strategy.formatted(59)).strategy().plannedSeconds());
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> target(", \"health\": {\"deadlineSeconds\": 120}" + strategy.formatted(59)));
+        assertTrue(e.getMessage().contains("must leave the new tasks 120 s to start: shorten the bakes to at most 58 minutes in all"),
+                e.getMessage());
     }
 
     @Test
