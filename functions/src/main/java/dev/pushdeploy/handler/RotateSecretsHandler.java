@@ -4,6 +4,7 @@ import dev.pushdeploy.adapter.aws.SsmSlotStore;
 import dev.pushdeploy.adapter.aws.EcsTaskDefinitions;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.aws.Aws;
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
@@ -29,7 +30,7 @@ public final class RotateSecretsHandler extends StepHandler<RotateSecretsHandler
 
     public RotateSecretsHandler() {
         this(new SecretRotator(new SsmConfigSource(Aws::ssm, Env.require(Env.CONFIG_PARAMETER)),
-                new EcsTaskDefinitions(Aws::ecs), new SsmSlotStore(Aws.ssm()), new PostgresRoles()));
+                new EcsTaskDefinitions(Aws::ecs), new SsmSlotStore(Aws.ssm()), new PostgresRoles(), new SdkEcsServices(Aws::ecs)));
     }
 
     public RotateSecretsHandler(SecretRotator rotator) {

@@ -9,13 +9,17 @@ import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.error.RotationFailedException;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import dev.pushdeploy.model.TaskDefinition;
+import dev.pushdeploy.model.Revisions;
 import dev.pushdeploy.release.TaskDefinitions;
+import dev.pushdeploy.rollout.ServiceReader;
+import dev.pushdeploy.rollout.ServiceState;
 import java.util.Map;
 
 /**
@@ -23,17 +27,21 @@ import java.util.Map;
  * The live slot (the one the request's previous revision references) is never written, so
  * running tasks and a rollback keep their values; a retry writes the same inactive slot again.
  * Every database role is rotated and proven before any slot is written: an unreachable
- * database fails the step with no slot written at all.
+ * database fails the step with no slot written at all. Nothing is written unless the service still runs the revision
+ * the request was prepared from: the run holds the lock by now, but another run may have moved the service between its
+ * Prepare and its Lock (while it waited for its image's scan), and then the slot it read as inactive may be live.
  */
 public final class SecretRotator {
     private final ConfigSource config;
     private final TaskDefinitions taskDefinitions;
     private final SlotStore store;
     private final RoleRotator roles;
+    private final ServiceReader services;
 
-    public SecretRotator(ConfigSource config, TaskDefinitions taskDefinitions, SlotStore store, RoleRotator roles) {
+    public SecretRotator(ConfigSource config, TaskDefinitions taskDefinitions, SlotStore store, RoleRotator roles, ServiceReader services) {
         this.config = config;
         this.taskDefinitions = taskDefinitions;
+        this.services = services;
         this.store = store;
         this.roles = roles;
     }
@@ -49,6 +57,7 @@ public final class SecretRotator {
         PipelineConfig pipeline = config.load(request.configVersion());
         Target target = pipeline.forService(request.cluster(), request.service())
                 .orElseThrow(() -> new ConfigurationException("no target is configured for service " + request.serviceKey()));
+        stillOnThePreparedRevision(request);
         Map<String, String> liveSlots = liveSlots(request, target);
         List<Planned> plan = new ArrayList<>();
         for (SecretSpec spec : target.secrets()) {
@@ -88,6 +97,19 @@ public final class SecretRotator {
         boolean postgres = spec.kind() == SecretSpec.Kind.POSTGRES;
         return new SecretSlot(spec.name(), slot, spec.slotParameter(slot), null,
                 postgres ? spec.postgres().usernameEnv() : null, postgres ? roleName(spec, slot) : null);
+    }
+
+    private void stillOnThePreparedRevision(DeployRequest request) {
+        String prepared = request.previousTaskDefinition();
+        if (prepared == null) {
+            return;
+        }
+        ServiceState service = services.require(request.cluster(), request.service());
+        if (!service.isOn(prepared)) {
+            throw new RunInterruptedException(request.serviceKey() + " runs " + Revisions.shortName(service.taskDefinition()) + ", not "
+                    + Revisions.shortName(prepared) + " as when this run was prepared: another run moved it since, so a slot this run read as"
+                    + " inactive may be live; no secret is rotated and the service is left as it is");
+        }
     }
 
     /** One secret's rotation, decided before anything changes. */

@@ -17,6 +17,7 @@ import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.error.ConfigurationException;
+import dev.pushdeploy.rollout.FakeEcsServices;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.error.RotationFailedException;
@@ -55,11 +56,14 @@ class SecretRotatorTest {
     final InMemoryTaskDefinitions taskDefinitions = revision(new InMemoryTaskDefinitions(), 7, "app",
             Map.of("APP_SIGNING_KEY", KEY + "/a", "DB_PASSWORD", DB + "/b"));
     final FakeRoles roles = new FakeRoles();
+    /** The revision the service runs when RotateSecrets looks: the one the request was prepared from, unless a test moves it. */
+    String running = LIVE;
     final List<String> logLines = new ArrayList<>();
     final StepLog log = StepLog.to(JsonLogLines.to(logLines::add), "RotateSecrets");
 
     SecretRotator rotator(String config) {
-        return new SecretRotator(ConfigSource.of(ConfigParser.parse(config)), taskDefinitions, store, roles);
+        return new SecretRotator(ConfigSource.of(ConfigParser.parse(config)), taskDefinitions, store, roles,
+                (cluster, service) -> new FakeEcsServices(running, false).describe(cluster, service));
     }
 
     /** Revision {@code n} of family web whose only container references {@code secrets}. */
@@ -124,7 +128,8 @@ class SecretRotatorTest {
 
     @Test
     void theLiveSlotsPrepareReadAreUsedWithoutReadingTheRevisionAgain() {
-        DeployRequest request = Requests.deploy("req-1", InMemoryTaskDefinitions.arn("web", 99)).toBuilder()
+        running = InMemoryTaskDefinitions.arn("web", 99);
+        DeployRequest request = Requests.deploy("req-1", running).toBuilder()
                 .liveSlots(Map.of("APP_SIGNING_KEY", "a", "DB_PASSWORD", "b")).build();
 
         RotationResult result = rotator(CONFIG).rotate(request, log);
@@ -165,13 +170,32 @@ class SecretRotatorTest {
         assertEquals(2, store.versions.get(KEY + "/a").size(), "slot a created/overwritten as a new version");
     }
 
+    /**
+     * Prepared while web:7 (slot a of the signing key, b of the database) was live; by the time this run holds the lock,
+     * another run has moved the service to web:8, which reads the other slots: they are what this run would write.
+     */
+    @Test
+    void aServiceMovedSinceThePreparationKeepsEverySlotAndRole() {
+        revision(taskDefinitions, 8, "app", Map.of("APP_SIGNING_KEY", KEY + "/b", "DB_PASSWORD", DB + "/a"));
+        running = InMemoryTaskDefinitions.arn("web", 8);
+        DeployRequest request = Requests.deploy("req-1", LIVE).toBuilder()
+                .liveSlots(Map.of("APP_SIGNING_KEY", "a", "DB_PASSWORD", "b")).build();
+
+        RunInterruptedException e = assertThrows(RunInterruptedException.class, () -> rotator(CONFIG).rotate(request, log));
+
+        assertTrue(e.getMessage().startsWith("pushdeploy/web runs web:8, not web:7 as when this run was prepared"), e.getMessage());
+        assertTrue(store.writes.isEmpty(), "no slot written");
+        assertTrue(roles.calls.isEmpty(), "no database role rotated");
+    }
+
     @Test
     void theBootstrapRevisionNamesNoLiveSlot() {
         taskDefinitions.put(new TaskDefinition(InMemoryTaskDefinitions.arn("web", 1), "web", 1, true, "256", "512",
                 List.of(new TaskDefinition.Container("app", "web:bootstrap", true, Map.of(),
                         new TreeMap<>(Map.of("APP_SIGNING_KEY", KEY + "/a", "DB_PASSWORD", DB + "/b")))), Map.of()));
 
-        RotationResult result = rotator(CONFIG).rotate(Requests.deploy("req-1", InMemoryTaskDefinitions.arn("web", 1)), log);
+        running = InMemoryTaskDefinitions.arn("web", 1);
+        RotationResult result = rotator(CONFIG).rotate(Requests.deploy("req-1", running), log);
 
         assertEquals(List.of("a", "a"), result.secrets().stream().map(SecretSlot::slot).toList(),
                 "the first release writes slot a whatever slots the bootstrap revision names");
@@ -195,6 +219,7 @@ class SecretRotatorTest {
     @Test
     void theNextRotationAfterARolloutUsesTheOtherSlot() {
         revision(taskDefinitions, 8, "app", Map.of("APP_SIGNING_KEY", KEY + "/b", "DB_PASSWORD", DB + "/a"));
+        running = "web:8";
 
         RotationResult result = rotator(CONFIG).rotate(Requests.rotate("req-2", "web:8"), log);
 
@@ -270,6 +295,7 @@ class SecretRotatorTest {
     @Test
     void aLiveRevisionWithoutTheTargetContainerIsAConfigurationError() {
         revision(taskDefinitions, 8, "worker", Map.of("APP_SIGNING_KEY", KEY + "/b"));
+        running = "web:8";
 
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> rotator(CONFIG).rotate(Requests.rotate("req-2", "web:8"), log));

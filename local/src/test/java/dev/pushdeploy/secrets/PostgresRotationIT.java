@@ -217,7 +217,7 @@ class PostgresRotationIT {
 
     private RotationResult rotate() {
         SecretRotator rotator = new SecretRotator(ConfigSource.of(ConfigParser.parse(config(port, MASTER_PARAMETER))), taskDefinitions,
-                new SsmSlotStore(world.ssm), new PostgresRoles(2));
+                new SsmSlotStore(world.ssm), new PostgresRoles(2), new dev.pushdeploy.adapter.aws.SdkEcsServices(world.ecs));
         return rotator.rotate(Requests.deploy("req-" + System.nanoTime(), world.liveTaskDefinition), log);
     }
 

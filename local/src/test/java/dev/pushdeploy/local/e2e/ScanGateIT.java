@@ -233,6 +233,38 @@ class ScanGateIT {
         return errors;
     }
 
+    /**
+     * A push waits for its image's scan; meanwhile a rotation by hand takes the lock, writes the slots the push read as
+     * inactive and makes them live. When the scan passes, the push takes the free lock with what it prepared before: it
+     * must not write those slots, now live, again (for a database secret, the live role's password would change under
+     * the running tasks). It ends INTERRUPTED, the service left on the rotation's revision with its values.
+     */
+    @Test
+    void aPushWhoseServiceMovedWhileItWaitedForItsScanWritesNoLiveSlot() throws InterruptedException {
+        Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
+        workflow.runtime.scans().scanSeconds(1500); // within the gate's 1,800 s, longer than the rotation's whole run
+        LocalRuntime.Run push = workflow.start(workflow.pushEvent("v1.3.0"), Scenario.HEALTHY, "push-while-rotated");
+        assertEquals("WaitForScan", workflow.awaitState("push-while-rotated", "WaitForScan"));
+
+        RunResult rotation = workflow.run("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}", Scenario.HEALTHY);
+        assertEquals("SUCCEEDED", rotation.outcome(), rotation.reason());
+        String rotated = workflow.liveTaskDefinition();
+        Map<String, Long> liveVersions = new java.util.TreeMap<>();
+        workflow.liveContainer().liveSecrets().values().forEach(parameter ->
+                liveVersions.put(parameter, workflow.ssm().getParameter(r -> r.name(parameter)).parameter().version()));
+        assertFalse(liveVersions.isEmpty());
+
+        RunResult result = push.await();
+
+        assertEquals("INTERRUPTED", result.outcome(), result.reason());
+        assertTrue(workflow.entered(result, "RotateSecrets"), "the push took the lock and reached the rotation");
+        liveVersions.forEach((parameter, version) -> assertEquals(version,
+                workflow.ssm().getParameter(r -> r.name(parameter)).parameter().version(), parameter + " is live: not written again"));
+        assertTrue(result.reason().contains("another run moved it since, so a slot this run read as inactive may be live"), result.reason());
+        assertEquals(rotated, workflow.liveTaskDefinition(), "the service stays on the rotation's revision");
+        assertFalse(workflow.lockHeld(), "lock released");
+    }
+
     @Test
     void aHighFindingPassesACriticalGateAndTheImageGoesLive() {
         Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
