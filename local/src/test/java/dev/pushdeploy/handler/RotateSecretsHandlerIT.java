@@ -97,6 +97,7 @@ class RotateSecretsHandlerIT {
                 .requiresCompatibilities(revision1.requiresCompatibilities()).cpu("256").memory("512")
                 .containerDefinitions(app)).taskDefinition().taskDefinitionArn();
         world.ssm.putParameter(r -> r.name(KEY + "/b").type(ParameterType.SECURE_STRING).value("live-value-in-slot-b"));
+        world.ecs.updateService(r -> r.cluster("pushdeploy").service("web").taskDefinition(revision2));
         DeployRequest rotate = Json.read("""
                 {"requestId": "rotate-1", "action": "ROTATE", "source": "manual", "cluster": "pushdeploy", "service": "web",
                  "container": "app", "previousTaskDefinition": "%s", "decision": "PROCEED", "rotate": true, "register": true}
