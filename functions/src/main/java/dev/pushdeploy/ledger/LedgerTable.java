@@ -46,7 +46,13 @@ public interface LedgerTable extends LedgerReader {
      */
     boolean closeLock(String serviceKey, String holder);
 
-    /** Deletes the lock if {@code holder} holds it; does nothing otherwise. */
+    /**
+     * Keeps the lock of {@code holder}'s ended run until {@code untilSeconds}: closing, {@link LockItem#kept kept}, its lease
+     * then. False when {@code holder} does not hold it.
+     */
+    boolean keepLock(String serviceKey, String holder, long untilSeconds);
+
+    /** Deletes the lock if {@code holder} holds it and it is not {@link LockItem#kept kept}; does nothing otherwise. */
     void releaseLock(String serviceKey, String holder);
 
     Optional<HistoryItem> history(String serviceKey, String sortKey);

@@ -13,12 +13,19 @@ import dev.pushdeploy.model.Action;
  *                   an expired lock is free even before DynamoDB deletes it
  * @param closing    the reconciler took the holder's ended run over: the holder's own steps no longer move the
  *                   service under it, and the reconciler releases it
+ * @param kept       the reconciler keeps it for the ended run until {@code expiresAt}, when a step of the run may still
+ *                   write: nobody releases it before then (a redriven execution of the run neither)
  */
 public record LockItem(String holder, String executionArn, Action action, String digest, String image, long orderAt, long arrival,
-                       long acquiredAt, long expiresAt, boolean closing) {
+                       long acquiredAt, long expiresAt, boolean closing, boolean kept) {
     public LockItem(String holder, String executionArn, Action action, String digest, String image, long orderAt, long arrival,
                     long acquiredAt, long expiresAt) {
         this(holder, executionArn, action, digest, image, orderAt, arrival, acquiredAt, expiresAt, false);
+    }
+
+    public LockItem(String holder, String executionArn, Action action, String digest, String image, long orderAt, long arrival,
+                    long acquiredAt, long expiresAt, boolean closing) {
+        this(holder, executionArn, action, digest, image, orderAt, arrival, acquiredAt, expiresAt, closing, false);
     }
 
     public boolean expired(long nowSeconds) {

@@ -95,8 +95,9 @@ public final class RunCloser {
         return new Live(service, service.flatMap(s -> taskDefinitions.find(s.taskDefinition())));
     }
 
+    /** Whether the run holds its lock, not taken over by the reconciler (whose close kept house already). */
     public boolean holds(DeployRequest request) {
-        return table.lock(request.serviceKey()).filter(l -> request.requestId().equals(l.holder())).isPresent();
+        return new LockOwnership(table).holds(request);
     }
 
     /**
@@ -254,12 +255,11 @@ public final class RunCloser {
             release(request);
             return;
         }
-        table.closeLock(request.serviceKey(), request.requestId());
-        table.renewLock(request.serviceKey(), request.requestId(), keepUntil.getEpochSecond());
+        table.keepLock(request.serviceKey(), request.requestId(), keepUntil.getEpochSecond());
         table.removeWaiter(request.serviceKey(), request.requestId());
     }
 
-    /** Releases the lock if this request holds it, and removes its waiter. */
+    /** Releases the lock if this request holds it (unless kept for a step of its ended run), and removes its waiter. */
     public void release(DeployRequest request) {
         table.releaseLock(request.serviceKey(), request.requestId());
         table.removeWaiter(request.serviceKey(), request.requestId());

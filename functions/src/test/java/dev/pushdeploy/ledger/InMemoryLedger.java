@@ -101,7 +101,7 @@ public final class InMemoryLedger implements LedgerTable, ReleaseRecords {
             return false;
         }
         locks.put(serviceKey, new LockItem(current.holder(), current.executionArn(), current.action(), current.digest(),
-                current.image(), current.orderAt(), current.arrival(), current.acquiredAt(), expiresAt, current.closing()));
+                current.image(), current.orderAt(), current.arrival(), current.acquiredAt(), expiresAt, current.closing(), current.kept()));
         return true;
     }
 
@@ -112,14 +112,25 @@ public final class InMemoryLedger implements LedgerTable, ReleaseRecords {
             return false;
         }
         locks.put(serviceKey, new LockItem(current.holder(), current.executionArn(), current.action(), current.digest(),
-                current.image(), current.orderAt(), current.arrival(), current.acquiredAt(), current.expiresAt(), true));
+                current.image(), current.orderAt(), current.arrival(), current.acquiredAt(), current.expiresAt(), true, current.kept()));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean keepLock(String serviceKey, String holder, long untilSeconds) {
+        LockItem current = locks.get(serviceKey);
+        if (current == null || !current.holder().equals(holder)) {
+            return false;
+        }
+        locks.put(serviceKey, new LockItem(current.holder(), current.executionArn(), current.action(), current.digest(),
+                current.image(), current.orderAt(), current.arrival(), current.acquiredAt(), untilSeconds, true, true));
         return true;
     }
 
     @Override
     public synchronized void releaseLock(String serviceKey, String holder) {
         LockItem current = locks.get(serviceKey);
-        if (current != null && current.holder().equals(holder)) {
+        if (current != null && current.holder().equals(holder) && !current.kept()) {
             locks.remove(serviceKey);
         }
     }

@@ -108,6 +108,28 @@ public abstract class LedgerTableContract {
         assertTrue(subject().lock(KEY).isEmpty());
     }
 
+    /**
+     * A lock kept for an ended run's step in flight: closing until then, released by nobody (a redriven execution of the
+     * run neither), free to another request once its time is up.
+     */
+    @Test
+    void aKeptLockStaysUntilItsTimeIsUp() {
+        assertFalse(subject().keepLock(KEY, "a", NOW + 150), "no lock");
+        subject().tryLock(KEY, lock("a", NOW + 3600), NOW, null);
+        assertFalse(subject().keepLock(KEY, "b", NOW + 150), "not the holder's");
+        assertTrue(subject().keepLock(KEY, "a", NOW + 150));
+        assertTrue(subject().keepLock(KEY, "a", NOW + 150), "again");
+        LockItem kept = subject().lock(KEY).orElseThrow();
+        assertTrue(kept.closing() && kept.kept(), kept.toString());
+        assertEquals(NOW + 150, kept.expiresAt());
+
+        subject().releaseLock(KEY, "a");
+        assertEquals(kept, subject().lock(KEY).orElseThrow(), "not released by its holder");
+        assertFalse(subject().tryLock(KEY, lock("b", NOW + 3600), NOW + 150, null), "held until its time");
+        assertTrue(subject().tryLock(KEY, lock("b", NOW + 3600), NOW + 151, null), "then free");
+        assertEquals(lock("b", NOW + 3600), subject().lock(KEY).orElseThrow());
+    }
+
     @Test
     void onlyTheHolderRenewsAndReleasesTheLock() {
         subject().tryLock(KEY, lock("a", NOW + 60), NOW, null);

@@ -558,6 +558,40 @@ class ReconcilerTest {
         assertTrue(table.lock(KEY).orElseThrow().closing(), "kept until the step has surely ended");
     }
 
+    /**
+     * A run stopped in RotateSecrets keeps its lock (closing) until that step has surely ended. Redriven within that
+     * window (RedriveExecution resumes it in RotateSecrets, which refuses, caught into FailedBeforeDeployment, then
+     * Finalize), its Finalize answers the reconciler's record, and the reconciler takes the redriven end (FAILED): neither
+     * releases the kept lock, nor keeps house with it, so no next run takes it while the first RotateSecrets may still write.
+     * (Before, both released it.)
+     */
+    @Test
+    void aRunRedrivenWhileItsLockIsKeptLeavesTheLockKept() {
+        DeployRequest request = request();
+        holdLock(request);
+        last = new RunHistory.LastState("RotateSecrets", document(request, null, null, null), null);
+        Instant stopped = clock.instant();
+        Instant until = stopped.plus(TIMEOUTS.rotateSecrets()).plus(Reconciler.KEEP_MARGIN);
+        reconciler(true).reconcile(end("ABORTED", null, null), log());
+        assertTrue(table.lock(KEY).orElseThrow().closing(), "kept, closing");
+
+        clock.advance(Duration.ofSeconds(10));
+        Finalizer.Input redriven = new Finalizer.Input(request, new Result(Outcome.FAILED, null), null, null, null, null, null,
+                new LockResult(LockStatus.ACQUIRED, "exec-1", "acquired"), null, null,
+                new StepError("dev.pushdeploy.error.RunInterruptedException", "the execution was redriven (1)"), null);
+        assertEquals(Outcome.ABORTED, new Finalizer(closer()).finish(redriven, log()).outcome(), "answers the record");
+        last = new RunHistory.LastState("AbortedFail", redriven, null);
+        reconciler(true).reconcile(new Reconciler.ExecutionEnd(ARN, "FAILED", "ABORTED", "redriven", clock.instant()), log());
+
+        LockItem kept = table.lock(KEY).orElseThrow(() -> new AssertionError(
+                "the lock kept until " + until + " for RotateSecrets' invocation in flight was released by the redriven execution"));
+        assertTrue(kept.closing());
+        assertEquals(until.getEpochSecond(), kept.expiresAt());
+        DeployRequest next = request().toBuilder().requestId("exec-2").executionArn(ARN + "-2").pushedAt(2L).build();
+        LockResult answer = new LockService(table, arn -> Optional.of(stopped), token -> true, clock).acquire(next);
+        assertEquals(LockStatus.WAITING, answer.status(), answer.reason());
+    }
+
     @Test
     void theLockOfARunTheReconcilerTookOverIsNoLongerItsStepsToMoveTheServiceWith() {
         DeployRequest request = request();
@@ -565,7 +599,7 @@ class ReconcilerTest {
         assertTrue(new LockOwnership(table).holds(request));
         assertTrue(closer().takeOver(request));
         assertFalse(new LockOwnership(table).holds(request));
-        assertTrue(closer().holds(request), "the reconciler still closes it");
+        assertFalse(closer().holds(request), "nor Finalize's to keep house with: the reconciler closes it (takeOver answered true)");
         assertFalse(closer().takeOver(request.toBuilder().requestId("other").build()));
     }
 

@@ -206,6 +206,22 @@ public final class DynamoLedger implements LedgerTable, ReleaseRecords {
         return setOnHeldLock(serviceKey, holder, "closing", AttributeValue.fromBool(true));
     }
 
+    @Override
+    public boolean keepLock(String serviceKey, String holder, long untilSeconds) {
+        return AwsCall.run("dynamodb:UpdateItem lock of " + serviceKey, () -> {
+            try {
+                dynamo.updateItem(r -> r.tableName(table).key(key(serviceKey, LOCK))
+                        .conditionExpression("#holder = :me")
+                        .updateExpression("SET closing = :true, kept = :true, expiresAt = :until")
+                        .expressionAttributeNames(Map.of("#holder", "holder"))
+                        .expressionAttributeValues(Map.of(":me", s(holder), ":true", AttributeValue.fromBool(true), ":until", n(untilSeconds))));
+                return true;
+            } catch (ConditionalCheckFailedException notOurs) {
+                return false;
+            }
+        });
+    }
+
     /** Sets one attribute of the lock if {@code holder} holds it; false when it does not. */
     private boolean setOnHeldLock(String serviceKey, String holder, String attribute, AttributeValue value) {
         return AwsCall.run("dynamodb:UpdateItem lock of " + serviceKey, () -> {
@@ -227,11 +243,11 @@ public final class DynamoLedger implements LedgerTable, ReleaseRecords {
         AwsCall.exec("dynamodb:DeleteItem lock of " + serviceKey, () -> {
             try {
                 dynamo.deleteItem(r -> r.tableName(table).key(key(serviceKey, LOCK))
-                        .conditionExpression("#holder = :me")
+                        .conditionExpression("#holder = :me AND attribute_not_exists(kept)")
                         .expressionAttributeNames(Map.of("#holder", "holder"))
                         .expressionAttributeValues(Map.of(":me", s(holder))));
             } catch (ConditionalCheckFailedException notOurs) {
-                // absent, or held by another request: nothing of ours to release
+                // absent, held by another request, or kept for an ended run's step: nothing of ours to release
             }
         });
     }
@@ -439,7 +455,11 @@ public final class DynamoLedger implements LedgerTable, ReleaseRecords {
     private static LockItem lockItem(Map<String, AttributeValue> item) {
         return new LockItem(text(item, "holder"), text(item, "executionArn"), action(item), text(item, "digest"), text(item, "image"),
                 number(item, "orderAt"), number(item, "arrival"), number(item, "acquiredAt"), number(item, "expiresAt"),
-                item.get("closing") != null && Boolean.TRUE.equals(item.get("closing").bool()));
+                flag(item, "closing"), flag(item, "kept"));
+    }
+
+    private static boolean flag(Map<String, AttributeValue> item, String name) {
+        return item.get(name) != null && Boolean.TRUE.equals(item.get(name).bool());
     }
 
     private static WaiterItem waiterItem(Map<String, AttributeValue> item) {

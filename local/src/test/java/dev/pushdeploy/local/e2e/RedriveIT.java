@@ -62,6 +62,36 @@ class RedriveIT {
     }
 
     /**
+     * Redriven while the reconciler keeps its lock for the RotateSecrets invocation still in flight (until that step's
+     * timeout after the end): the redriven execution ends as the run's record says and leaves the kept lock as it was,
+     * so no next run takes it while that invocation may still write. (Before, its Finalize released the lock, and the
+     * reconcile of its end again.)
+     */
+    @Test
+    void aRunRedrivenWhileItsLockIsKeptLeavesItKept() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        String name = "redrive-kept";
+        LambdaRuntime.Hold hold = workflow.runtime.lambdas().hold("RotateSecretsFunction", 1);
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
+        try (var wallPace = workflow.runtime.holdTime()) {
+            assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), "RotateSecretsFunction was invoked");
+            workflow.runtime.stop(workflow.runtime.executionArn(name));
+            assertEquals("ABORTED", end(workflow, name, 0).status());
+            Map<String, AttributeValue> kept = workflow.lock();
+            assertTrue(kept.get("kept") != null && kept.get("kept").bool(), "kept for the invocation in flight: " + kept);
+
+            Redriven redriven = redrive(workflow, name);
+
+            assertEquals("RotateSecrets", redriven.resumedIn().get(0), redriven.toString());
+            assertEquals(List.of("FAILED", "ABORTED"), List.of(redriven.status(), redriven.error()), redriven.toString());
+            assertEquals(kept, workflow.lock(), "the kept lock stays as the reconciler kept it: " + redriven);
+        } finally {
+            hold.release();
+        }
+        run.await();
+    }
+
+    /**
      * A run that reached the state machine's time limit (shortened for it, the rollout made longer than it), redriven
      * after a later push (on the template's limit) went live: a redrive resets the limit of the definition the run
      * started with, so it gets to Finalize and ends as its record says, TIMED_OUT. The later push waits for the
