@@ -39,6 +39,12 @@ import java.util.stream.Stream;
 public final class RunCloser {
     /** Longest reason kept; error causes can carry stack traces. */
     public static final int REASON_MAX = 1024;
+    /**
+     * The most revisions one run's end deregisters (the oldest first; later runs take the rest), so that a family with
+     * hundreds of old revisions (a service adopted with its history) costs Finalize a few calls, not more than its timeout
+     * under ECS's throttling of task definition changes, and the record's list stays short.
+     */
+    static final int MAX_DEREGISTRATIONS = 10;
     /** A release parameter's value while the service has no release. */
     public static final String NO_RELEASE = "none";
 
@@ -374,9 +380,9 @@ public final class RunCloser {
     }
 
     /**
-     * What keep-N deregisters, oldest first: every ACTIVE revision but the protected ones (live, in use,
-     * rollback targets, this run's), the {@code keep} newest verified ones, and — only while fewer than
-     * {@code keep} are kept — the newest others. Revisions nobody saw healthy therefore go first.
+     * What keep-N deregisters, oldest first and at most {@value #MAX_DEREGISTRATIONS} a run: every ACTIVE revision but the
+     * protected ones (live, in use, rollback targets, this run's), the {@code keep} newest verified ones, and — only while
+     * fewer than {@code keep} are kept — the newest others. Revisions nobody saw healthy therefore go first.
      */
     static List<String> beyondKeep(List<String> active, int keep, Set<String> protectedNames, Set<String> newestVerified) {
         Set<String> kept = new HashSet<>();
@@ -393,6 +399,7 @@ public final class RunCloser {
         return active.stream()
                 .filter(arn -> !kept.contains(shortName(arn)))
                 .sorted(Comparator.comparingInt(Revisions::revision))
+                .limit(MAX_DEREGISTRATIONS)
                 .toList();
     }
 

@@ -154,7 +154,9 @@ class FinalizerTest {
                 Arguments.of("keep 2 after one failed push: the verified one stays", List.of(p + 1, p + 2), 2, Set.of("web:1"),
                         Set.of("web:1"), List.of()),
                 Arguments.of("failed revisions go before verified ones", rangeOf(p, 1, 6), 3, Set.of("web:6"), Set.of("web:1", "web:3"),
-                        List.of(p + 2, p + 4, p + 5)));
+                        List.of(p + 2, p + 4, p + 5)),
+                Arguments.of("a family adopted with 300 revisions: the oldest ten a run", rangeOf(p, 1, 300), 10, Set.of("web:300"),
+                        Set.of(), rangeOf(p, 1, 10)));
     }
 
     private static List<String> rangeOf(String prefix, int from, int to) {
