@@ -27,7 +27,8 @@ import java.util.Map;
  * The live slot (the one the request's previous revision references) is never written, so
  * running tasks and a rollback keep their values; a retry writes the same inactive slot again.
  * Every database role is rotated and proven before any slot is written: an unreachable
- * database fails the step with no slot written at all. Nothing is written unless the service still runs the revision
+ * database fails the step with no slot written at all, and a step that fails after a role's password changed sets it
+ * back to what the role's slot still holds, so that role and slot agree whatever ends the step. Nothing is written unless the service still runs the revision
  * the request was prepared from: the run holds the lock by now, but another run may have moved the service between its
  * Prepare and its Lock (while it waited for its image's scan), and then the slot it read as inactive may be live.
  */
@@ -65,23 +66,58 @@ public final class SecretRotator {
             SecretSlot next = nextSlot(spec, liveSlot);
             plan.add(new Planned(spec, liveSlot.orElse(null), next.slot(), RandomValues.next(spec.length()), next.username()));
         }
-        for (Planned p : plan) {
-            if (p.username() != null) {
-                MasterCredentials master = master(p.spec().postgres().masterParameter());
-                roles.rotate(p.spec().postgres(), master, p.liveSlot() == null ? null : roleName(p.spec(), p.liveSlot()),
-                        p.username(), p.value());
-            }
-        }
+        Map<String, MasterCredentials> masters = new java.util.HashMap<>();
+        List<Planned> unwritten = new ArrayList<>();
         List<SecretSlot> slots = new ArrayList<>();
-        for (Planned p : plan) {
-            String parameter = p.spec().slotParameter(p.slot());
-            long version = store.write(parameter, p.value(), pipeline.kmsKeyId());
-            log.info("secret rotated", "secret", p.spec().name(), "kind", p.spec().kind(), "liveSlot", p.liveSlot(),
-                    "slot", p.slot(), "parameter", parameter, "version", version, "username", p.username());
-            slots.add(new SecretSlot(p.spec().name(), p.slot(), parameter, version,
-                    p.username() == null ? null : p.spec().postgres().usernameEnv(), p.username()));
+        try {
+            for (Planned p : plan) {
+                if (p.username() != null) {
+                    MasterCredentials master = masters.computeIfAbsent(p.spec().postgres().masterParameter(), this::master);
+                    roles.rotate(p.spec().postgres(), master, liveRole(p), p.username(), p.value());
+                    unwritten.add(p);
+                }
+            }
+            for (Planned p : plan) {
+                String parameter = p.spec().slotParameter(p.slot());
+                long version = store.write(parameter, p.value(), pipeline.kmsKeyId());
+                unwritten.remove(p);
+                log.info("secret rotated", "secret", p.spec().name(), "kind", p.spec().kind(), "liveSlot", p.liveSlot(),
+                        "slot", p.slot(), "parameter", parameter, "version", version, "username", p.username());
+                slots.add(new SecretSlot(p.spec().name(), p.slot(), parameter, version,
+                        p.username() == null ? null : p.spec().postgres().usernameEnv(), p.username()));
+            }
+        } catch (RuntimeException e) {
+            putBack(unwritten, masters, e, log);
+            throw e;
         }
         return new RotationResult(slots);
+    }
+
+    /**
+     * Sets each role whose new password did not reach its slot back to the value its slot still holds, so that a failed
+     * step leaves every role and its slot agreeing: a revision that reads the slot (an older release a rollback goes back
+     * to) still logs in. A role that cannot be put back is added to {@code failure}.
+     */
+    private void putBack(List<Planned> unwritten, Map<String, MasterCredentials> masters, RuntimeException failure, StepLog log) {
+        for (Planned p : unwritten) {
+            String parameter = p.spec().slotParameter(p.slot());
+            try {
+                Optional<SecretValue> kept = store.read(parameter);
+                if (kept.isPresent()) {
+                    roles.rotate(p.spec().postgres(), masters.get(p.spec().postgres().masterParameter()), liveRole(p), p.username(), kept.get());
+                    log.warn("slot not written; the role's password is set back to the slot's", "secret", p.spec().name(),
+                            "role", p.username(), "parameter", parameter);
+                }
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+                log.warn("slot not written and the role's password could not be set back to the slot's", "secret", p.spec().name(),
+                        "role", p.username(), "parameter", parameter, "reason", e.getMessage());
+            }
+        }
+    }
+
+    private static String liveRole(Planned p) {
+        return p.liveSlot() == null ? null : roleName(p.spec(), p.liveSlot());
     }
 
     /**

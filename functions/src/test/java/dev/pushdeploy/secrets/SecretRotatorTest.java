@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.SecretSpec;
+import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.rollout.FakeEcsServices;
 import dev.pushdeploy.error.InvalidRequestException;
@@ -27,6 +28,7 @@ import dev.pushdeploy.log.StepLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import dev.pushdeploy.model.TaskDefinition;
@@ -186,6 +188,48 @@ class SecretRotatorTest {
         assertTrue(e.getMessage().startsWith("pushdeploy/web runs web:8, not web:7 as when this run was prepared"), e.getMessage());
         assertTrue(store.writes.isEmpty(), "no slot written");
         assertTrue(roles.calls.isEmpty(), "no database role rotated");
+    }
+
+    /**
+     * The database role's new password is set and proven, then Parameter Store refuses its slot (a disabled key, a policy):
+     * the step fails (three attempts, as the state machine's Retry makes them), and the role's password is what its slot
+     * still holds, so a revision that reads the slot (an older release a rollback goes back to) still logs in.
+     */
+    @Test
+    void aSlotWriteThatFailsSetsTheRolesPasswordBackToTheSlots() {
+        store.put(DB + "/a", "the-value-web-6-ran-with");
+        SlotStore refusing = new SlotStore() {
+            @Override
+            public Optional<SecretValue> read(String parameter) {
+                return store.read(parameter);
+            }
+
+            @Override
+            public long write(String parameter, SecretValue value, String kmsKeyId) {
+                if (parameter.equals(DB + "/a")) {
+                    throw new AwsFailureException("ssm:PutParameter " + parameter + " failed: AccessDeniedException", null);
+                }
+                return store.write(parameter, value, kmsKeyId);
+            }
+
+            @Override
+            public Optional<MasterCredentials> master(String parameter) {
+                return store.master(parameter);
+            }
+        };
+        SecretRotator rotator = new SecretRotator(ConfigSource.of(ConfigParser.parse(CONFIG)), taskDefinitions, refusing, roles,
+                (cluster, service) -> new FakeEcsServices(running, false).describe(cluster, service));
+
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThrows(AwsFailureException.class, () -> rotator.rotate(Requests.deploy("req-1", LIVE), log));
+        }
+
+        FakeRoles.Call last = roles.calls.get(roles.calls.size() - 1);
+        assertEquals(List.of("app_a", "the-value-web-6-ran-with"), List.of(last.role(), last.password()), "set back to the slot's value");
+        assertEquals(6, roles.calls.size(), "each attempt: the new password, then the slot's back");
+        assertEquals("the-value-web-6-ran-with", store.latest(DB + "/a"));
+        assertTrue(logLines.stream().anyMatch(l -> l.contains("the role's password is set back to the slot's")), logLines.toString());
+        assertTrue(logLines.stream().noneMatch(l -> l.contains("the-value-web-6-ran-with")), "no value in the log");
     }
 
     @Test

@@ -157,6 +157,38 @@ class PostgresRotationIT {
         assertTrue(DB.canLogin("app_a", slot("a").value()));
     }
 
+    /**
+     * The role's new password is set and proven on the database, then Parameter Store refuses the slot: the step fails
+     * and the role logs in again with what its slot holds, the value the revisions that read it start with.
+     */
+    @Test
+    void aSlotParameterStoreRefusesLeavesTheRoleOnTheSlotsPassword() {
+        rotate();
+        String kept = slot("a").value();
+        SsmSlotStore ssm = new SsmSlotStore(world.ssm);
+        SlotStore refusing = new SlotStore() {
+            @Override
+            public java.util.Optional<SecretValue> read(String parameter) {
+                return ssm.read(parameter);
+            }
+
+            @Override
+            public long write(String parameter, SecretValue value, String kmsKeyId) {
+                throw new dev.pushdeploy.error.AwsFailureException("ssm:PutParameter " + parameter + " failed: AccessDeniedException", null);
+            }
+
+            @Override
+            public java.util.Optional<MasterCredentials> master(String parameter) {
+                return ssm.master(parameter);
+            }
+        };
+
+        assertThrows(dev.pushdeploy.error.AwsFailureException.class, () -> rotate(refusing));
+
+        assertEquals(1L, slot("a").version(), "the slot was not written");
+        assertTrue(DB.canLogin("app_a", kept), "the role logs in with its slot's value again");
+    }
+
     @Test
     void unreachableDatabaseFailsTheRotationAndWritesNoSlot() throws IOException {
         int closedPort;
@@ -216,8 +248,12 @@ class PostgresRotationIT {
     }
 
     private RotationResult rotate() {
+        return rotate(new SsmSlotStore(world.ssm));
+    }
+
+    private RotationResult rotate(SlotStore store) {
         SecretRotator rotator = new SecretRotator(ConfigSource.of(ConfigParser.parse(config(port, MASTER_PARAMETER))), taskDefinitions,
-                new SsmSlotStore(world.ssm), new PostgresRoles(2), new dev.pushdeploy.adapter.aws.SdkEcsServices(world.ecs));
+                store, new PostgresRoles(2), new dev.pushdeploy.adapter.aws.SdkEcsServices(world.ecs));
         return rotator.rotate(Requests.deploy("req-" + System.nanoTime(), world.liveTaskDefinition), log);
     }
 
