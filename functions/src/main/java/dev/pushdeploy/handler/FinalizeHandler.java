@@ -46,7 +46,7 @@ public final class FinalizeHandler extends StepHandler<Finalizer.Input, Finalize
 
     private FinalizeHandler(RunCloser closer) {
         super(Finalizer.Input.class, "Finalize");
-        this.finalizer = new Finalizer(closer, PrimingSample.orWhilePriming(closer::holds));
+        this.finalizer = new Finalizer(closer, PrimingSample.orWhilePriming(closer::holdsUntakenOver));
     }
 
     @Override

@@ -68,10 +68,10 @@ public final class Finalizer {
     private final DeploymentStarter.Ownership holds;
 
     public Finalizer(RunCloser closer) {
-        this(closer, closer::holds);
+        this(closer, closer::holdsUntakenOver);
     }
 
-    /** {@code holds}: whether the run holds its service's lock, so keeps house and releases it ({@link RunCloser#holds}). */
+    /** {@code holds}: whether the run holds its service's lock, so keeps house and releases it ({@link RunCloser#holdsUntakenOver}). */
     public Finalizer(RunCloser closer, DeploymentStarter.Ownership holds) {
         this.closer = closer;
         this.holds = holds;

@@ -101,8 +101,16 @@ public final class RunCloser {
         return new Live(service, service.flatMap(s -> taskDefinitions.find(s.taskDefinition())));
     }
 
-    /** Whether the run holds its lock, not taken over by the reconciler (whose close kept house already). */
+    /** Whether the run holds its lock, taken over by the reconciler or not (the reconciler moves the service back with it). */
     public boolean holds(DeployRequest request) {
+        return table.lock(request.serviceKey()).filter(l -> request.requestId().equals(l.holder())).isPresent();
+    }
+
+    /**
+     * Whether the run holds its lock and the reconciler has not taken it over: only then does its own end (Finalize) keep
+     * house with it. A run taken over (a redriven execution's Finalize) leaves house and lock to the reconciler's close.
+     */
+    public boolean holdsUntakenOver(DeployRequest request) {
         return new LockOwnership(table).holds(request);
     }
 

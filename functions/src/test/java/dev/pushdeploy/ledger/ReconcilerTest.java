@@ -599,7 +599,8 @@ class ReconcilerTest {
         assertTrue(new LockOwnership(table).holds(request));
         assertTrue(closer().takeOver(request));
         assertFalse(new LockOwnership(table).holds(request));
-        assertFalse(closer().holds(request), "nor Finalize's to keep house with: the reconciler closes it (takeOver answered true)");
+        assertTrue(closer().holds(request), "the reconciler still closes it");
+        assertFalse(closer().holdsUntakenOver(request), "but a Finalize of the run no longer keeps house with it");
         assertFalse(closer().takeOver(request.toBuilder().requestId("other").build()));
     }
 

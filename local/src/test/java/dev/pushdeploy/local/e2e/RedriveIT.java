@@ -51,10 +51,7 @@ class RedriveIT {
         Workflow workflow = new Workflow(TestRuntime.fresh());
         String name = "redrive-rotating";
         LambdaRuntime.Hold hold = workflow.runtime.lambdas().hold("RotateSecretsFunction", 1);
-        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
-        assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), "RotateSecretsFunction was invoked");
-        workflow.runtime.stop(workflow.runtime.executionArn(name));
-        assertEquals("ABORTED", end(workflow, name, 0).status());
+        LocalRuntime.Run run = stoppedWhileRotating(workflow, name, hold);
         hold.release();
         assertEquals("ABORTED", run.await().outcome());
 
@@ -72,11 +69,9 @@ class RedriveIT {
         Workflow workflow = new Workflow(TestRuntime.fresh());
         String name = "redrive-kept";
         LambdaRuntime.Hold hold = workflow.runtime.lambdas().hold("RotateSecretsFunction", 1);
-        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
+        LocalRuntime.Run run;
         try (var wallPace = workflow.runtime.holdTime()) {
-            assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), "RotateSecretsFunction was invoked");
-            workflow.runtime.stop(workflow.runtime.executionArn(name));
-            assertEquals("ABORTED", end(workflow, name, 0).status());
+            run = stoppedWhileRotating(workflow, name, hold);
             Map<String, AttributeValue> kept = workflow.lock();
             assertTrue(kept.get("kept") != null && kept.get("kept").bool(), "kept for the invocation in flight: " + kept);
 
@@ -173,6 +168,18 @@ class RedriveIT {
         ExecutionNotRedrivableException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionNotRedrivableException.class,
                 () -> sfn.redriveExecution(r -> r.executionArn(arn)));
         assertTrue(e.getMessage().contains("Execution is " + status + " and cannot be redriven"), e.getMessage());
+    }
+
+    /**
+     * A push named {@code name}, stopped while its RotateSecrets invocation is held by {@code hold}; answers once the
+     * reconciler took the stop.
+     */
+    private static LocalRuntime.Run stoppedWhileRotating(Workflow workflow, String name, LambdaRuntime.Hold hold) throws InterruptedException {
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, name);
+        assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), "RotateSecretsFunction was invoked");
+        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        assertEquals("ABORTED", end(workflow, name, 0).status());
+        return run;
     }
 
     /**
