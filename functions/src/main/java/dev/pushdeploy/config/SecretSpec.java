@@ -1,5 +1,7 @@
 package dev.pushdeploy.config;
 
+import java.util.regex.Pattern;
+
 /**
  * One managed secret: two SecureString slots, {@code parameter + "/a"} and {@code parameter + "/b"}.
  *
@@ -18,7 +20,7 @@ public record SecretSpec(String name, Kind kind, String parameter, int length, P
      */
     public record Postgres(String host, int port, String database, String role, String usernameEnv, String masterParameter) {
         /** A database host: a host name or IPv4 address, or an IPv6 address in brackets (no port, no scheme). */
-        public static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+]");
+        public static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+]");
     }
 
     public String slotParameter(String slot) {

@@ -13,6 +13,7 @@ import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import dev.pushdeploy.model.TaskDefinition;
@@ -66,7 +67,7 @@ public final class SecretRotator {
             SecretSlot next = nextSlot(spec, liveSlot);
             plan.add(new Planned(spec, liveSlot.orElse(null), next.slot(), RandomValues.next(spec.length()), next.username()));
         }
-        Map<String, MasterCredentials> masters = new java.util.HashMap<>();
+        Map<String, MasterCredentials> masters = new HashMap<>();
         List<Planned> unwritten = new ArrayList<>();
         List<SecretSlot> slots = new ArrayList<>();
         try {

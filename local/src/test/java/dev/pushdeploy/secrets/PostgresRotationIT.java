@@ -1,5 +1,8 @@
 package dev.pushdeploy.secrets;
 
+import dev.pushdeploy.adapter.aws.SdkEcsServices;
+import dev.pushdeploy.error.AwsFailureException;
+import java.util.Optional;
 import dev.pushdeploy.adapter.aws.SsmSlotStore;
 import dev.pushdeploy.adapter.postgres.PostgresRoles;
 import dev.pushdeploy.model.RotationResult;
@@ -168,22 +171,22 @@ class PostgresRotationIT {
         SsmSlotStore ssm = new SsmSlotStore(world.ssm);
         SlotStore refusing = new SlotStore() {
             @Override
-            public java.util.Optional<SecretValue> read(String parameter) {
+            public Optional<SecretValue> read(String parameter) {
                 return ssm.read(parameter);
             }
 
             @Override
             public long write(String parameter, SecretValue value, String kmsKeyId) {
-                throw new dev.pushdeploy.error.AwsFailureException("ssm:PutParameter " + parameter + " failed: AccessDeniedException", null);
+                throw new AwsFailureException("ssm:PutParameter " + parameter + " failed: AccessDeniedException", null);
             }
 
             @Override
-            public java.util.Optional<MasterCredentials> master(String parameter) {
+            public Optional<MasterCredentials> master(String parameter) {
                 return ssm.master(parameter);
             }
         };
 
-        assertThrows(dev.pushdeploy.error.AwsFailureException.class, () -> rotate(refusing));
+        assertThrows(AwsFailureException.class, () -> rotate(refusing));
 
         assertEquals(1L, slot("a").version(), "the slot was not written");
         assertTrue(DB.canLogin("app_a", kept), "the role logs in with its slot's value again");
@@ -253,7 +256,7 @@ class PostgresRotationIT {
 
     private RotationResult rotate(SlotStore store) {
         SecretRotator rotator = new SecretRotator(ConfigSource.of(ConfigParser.parse(config(port, MASTER_PARAMETER))), taskDefinitions,
-                store, new PostgresRoles(2), new dev.pushdeploy.adapter.aws.SdkEcsServices(world.ecs));
+                store, new PostgresRoles(2), new SdkEcsServices(world.ecs));
         return rotator.rotate(Requests.deploy("req-" + System.nanoTime(), world.liveTaskDefinition), log);
     }
 

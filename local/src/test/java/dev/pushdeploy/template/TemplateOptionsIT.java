@@ -1,5 +1,6 @@
 package dev.pushdeploy.template;
 
+import dev.pushdeploy.config.PipelineConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -966,7 +967,7 @@ class TemplateOptionsIT {
      * The configuration document as the stack writes it, the database's address (a GetAtt, a placeholder here) resolved
      * to one of the form RDS gives, as the functions read it.
      */
-    private static dev.pushdeploy.config.PipelineConfig configuration(Variant v) {
+    private static PipelineConfig configuration(Variant v) {
         return ConfigParser.parse(v.properties("ConfigParameter").path("Value").asText()
                 .replace(v.placeholder("Database.Endpoint.Address"), "pushdeploy-web.c9akciq32.us-east-1.rds.amazonaws.com"));
     }

@@ -7,7 +7,9 @@ import dev.pushdeploy.config.Strategy;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.request.ScanGate;
+import dev.pushdeploy.request.Fields;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -272,7 +274,7 @@ public final class ConfigParser {
      * {@code /b}) in turn, so the second would overwrite the first.
      */
     private static void eachParameterOnce(List<Target> targets) {
-        Map<String, String> owners = new java.util.HashMap<>();
+        Map<String, String> owners = new HashMap<>();
         for (int i = 0; i < targets.size(); i++) {
             List<SecretSpec> secrets = targets.get(i).secrets();
             for (int j = 0; j < secrets.size(); j++) {
@@ -292,7 +294,7 @@ public final class ConfigParser {
             if (!allowed.contains(key)) {
                 String name = String.valueOf(key);
                 String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
-                throw new ConfigurationException(at + "." + dev.pushdeploy.request.Fields.printableOrEscaped(shown) + ": is not a member of "
+                throw new ConfigurationException(at + "." + Fields.printableOrEscaped(shown) + ": is not a member of "
                         + what + " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }

@@ -1,5 +1,6 @@
 package dev.pushdeploy.local.e2e;
 
+import java.util.TreeMap;
 import static dev.pushdeploy.testing.HistoryEvents.firstEnteredAt;
 import static dev.pushdeploy.testing.HistoryEvents.lastExitedAt;
 import static dev.pushdeploy.testing.HistoryEvents.scanEventAt;
@@ -249,7 +250,7 @@ class ScanGateIT {
         RunResult rotation = workflow.run("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}", Scenario.HEALTHY);
         assertEquals("SUCCEEDED", rotation.outcome(), rotation.reason());
         String rotated = workflow.liveTaskDefinition();
-        Map<String, Long> liveVersions = new java.util.TreeMap<>();
+        Map<String, Long> liveVersions = new TreeMap<>();
         workflow.liveContainer().liveSecrets().values().forEach(parameter ->
                 liveVersions.put(parameter, workflow.ssm().getParameter(r -> r.name(parameter)).parameter().version()));
         assertFalse(liveVersions.isEmpty());
