@@ -10,6 +10,7 @@ import dev.pushdeploy.adapter.aws.SfnTaskTokens;
 import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.http.HttpSmokeCheck;
 import dev.pushdeploy.config.ConfigSource;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.ledger.Lease;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.CheckResult;
@@ -40,9 +41,15 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
      * @param retries   how many times Step Functions retried the waiting task ({@code $$.State.RetryCount}), null for a plain check
      * @param waitingSince when the workflow entered the waiting task ({@code $$.State.EnteredTime}, ISO-8601), null for a
      *                  plain check (or unknown: taken as now)
+     * @param redriveCount how many times the execution was redriven ({@code $$.Execution.RedriveCount}), null when not said:
+     *                  a redriven execution's run was accounted for and holds no lock, so its wait must not take the watch
+     *                  of the run that does
      */
     public record Input(DeployRequest request, Rollout rollout, Release release, String taskToken, Integer retries,
-                        String waitingSince) implements RequestScoped {
+                        String waitingSince, Integer redriveCount) implements RequestScoped {
+        public Input(DeployRequest request, Rollout rollout, Release release, String taskToken, Integer retries, String waitingSince) {
+            this(request, rollout, release, taskToken, retries, waitingSince, null);
+        }
     }
 
     private final RolloutChecker checker;
@@ -82,6 +89,10 @@ public final class CheckDeploymentHandler extends StepHandler<CheckDeploymentHan
 
     @Override
     protected CheckResult handle(Input input, StepLog log) {
+        if (input.taskToken() != null && input.redriveCount() != null && input.redriveCount() > 0) {
+            throw new RunInterruptedException("the execution was redriven (" + input.redriveCount() + "): its first run was accounted for"
+                    + " and the lock is not its own, so it watches nothing (another run's watch of the service stays)");
+        }
         return input.taskToken() == null ? checker.check(input.request(), input.rollout(), input.release(), log)
                 : watcher.watch(input.taskToken(), input.request(), input.rollout(), input.release(),
                         WaitPayload.retries(input.retries()), WaitPayload.waitedMillis(input.waitingSince(), clock), log);

@@ -11,6 +11,7 @@ import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.config.Health;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.error.RunInterruptedException;
 import dev.pushdeploy.error.TransientException;
 import dev.pushdeploy.rollout.Deployment;
 import dev.pushdeploy.model.Rollout;
@@ -128,6 +129,38 @@ class CheckDeploymentHandlerTest {
         InvalidRequestException refused = assertThrows(InvalidRequestException.class,
                 () -> throttled(start.plusSeconds(10)).handleRequest(in, new ByteArrayOutputStream(), null));
         assertTrue(refused.getMessage().contains("waitingSince") && refused.getMessage().contains("'yesterday'"), refused.getMessage());
+    }
+
+    /**
+     * A wait of an execution redriven after its run was accounted for (the lock released to another run, which watches
+     * its own rollout): it registers nothing and looks at nothing, so the holder's watch stays for ECS's event; the run
+     * goes to Interrupted (the ASL's catch) and Finalize answers its record. A first execution's wait (0) watches as always.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, true", "0, false"})
+    void aRedrivenWaitTakesNoWatch(int redriveCount, boolean refused) {
+        InMemoryRolloutWatches watches = new InMemoryRolloutWatches();
+        RolloutObserver looked = (cluster, service, health) -> {
+            throw new TransientException("ecs:ListTasks pushdeploy/web RUNNING failed transiently: ThrottlingException", null);
+        };
+        Instant start = RolloutFixtures.NOW;
+        CheckDeploymentHandler handler = new CheckDeploymentHandler(looked, ConfigSource.of(ConfigParser.parse(CONFIG)),
+                (request, seconds) -> { }, watches, (token, result) -> true, RolloutFixtures.clockAt(start.plusSeconds(10)));
+        ObjectNode state = stateAt(start);
+        state.put("taskToken", "redriven-token");
+        state.put("retries", 0);
+        state.put("redriveCount", redriveCount);
+        InputStream in = new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8));
+
+        if (refused) {
+            RunInterruptedException e = assertThrows(RunInterruptedException.class,
+                    () -> handler.handleRequest(in, new ByteArrayOutputStream(), null));
+            assertTrue(e.getMessage().startsWith("the execution was redriven (1)"), e.getMessage());
+            assertTrue(watches.find("pushdeploy", "web").isEmpty(), "no watch registered");
+        } else {
+            assertThrows(TransientException.class, () -> handler.handleRequest(in, new ByteArrayOutputStream(), null));
+            assertEquals("redriven-token", watches.find("pushdeploy", "web").orElseThrow().token(), "registered, then looked");
+        }
     }
 
     /** How moto writes {@code $$.State.EnteredTime} (Python's isoformat): microseconds, the offset as +00:00. */
