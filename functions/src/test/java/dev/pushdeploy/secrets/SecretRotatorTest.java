@@ -28,7 +28,6 @@ import dev.pushdeploy.log.StepLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import dev.pushdeploy.model.TaskDefinition;
@@ -198,25 +197,7 @@ class SecretRotatorTest {
     @Test
     void aSlotWriteThatFailsSetsTheRolesPasswordBackToTheSlots() {
         store.put(DB + "/a", "the-value-web-6-ran-with");
-        SlotStore refusing = new SlotStore() {
-            @Override
-            public Optional<SecretValue> read(String parameter) {
-                return store.read(parameter);
-            }
-
-            @Override
-            public long write(String parameter, SecretValue value, String kmsKeyId) {
-                if (parameter.equals(DB + "/a")) {
-                    throw new AwsFailureException("ssm:PutParameter " + parameter + " failed: AccessDeniedException", null);
-                }
-                return store.write(parameter, value, kmsKeyId);
-            }
-
-            @Override
-            public Optional<MasterCredentials> master(String parameter) {
-                return store.master(parameter);
-            }
-        };
+        SlotStore refusing = new RefusingSlotStore(store, (DB + "/a")::equals);
         SecretRotator rotator = new SecretRotator(ConfigSource.of(ConfigParser.parse(CONFIG)), taskDefinitions, refusing, roles,
                 (cluster, service) -> new FakeEcsServices(running, false).describe(cluster, service));
 

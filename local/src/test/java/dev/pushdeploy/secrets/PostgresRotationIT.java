@@ -2,7 +2,6 @@ package dev.pushdeploy.secrets;
 
 import dev.pushdeploy.adapter.aws.SdkEcsServices;
 import dev.pushdeploy.error.AwsFailureException;
-import java.util.Optional;
 import dev.pushdeploy.adapter.aws.SsmSlotStore;
 import dev.pushdeploy.adapter.postgres.PostgresRoles;
 import dev.pushdeploy.model.RotationResult;
@@ -168,23 +167,7 @@ class PostgresRotationIT {
     void aSlotParameterStoreRefusesLeavesTheRoleOnTheSlotsPassword() {
         rotate();
         String kept = slot("a").value();
-        SsmSlotStore ssm = new SsmSlotStore(world.ssm);
-        SlotStore refusing = new SlotStore() {
-            @Override
-            public Optional<SecretValue> read(String parameter) {
-                return ssm.read(parameter);
-            }
-
-            @Override
-            public long write(String parameter, SecretValue value, String kmsKeyId) {
-                throw new AwsFailureException("ssm:PutParameter " + parameter + " failed: AccessDeniedException", null);
-            }
-
-            @Override
-            public Optional<MasterCredentials> master(String parameter) {
-                return ssm.master(parameter);
-            }
-        };
+        SlotStore refusing = new RefusingSlotStore(new SsmSlotStore(world.ssm), parameter -> true);
 
         assertThrows(AwsFailureException.class, () -> rotate(refusing));
 
