@@ -144,7 +144,7 @@ public final class Finalizer {
         return Stream.of(input.rollbackCheck(), input.check())
                 .filter(c -> c != null && c.verdict() == Verdict.INTERRUPTED).map(CheckResult::reason).findFirst()
                 .orElseGet(() -> Stream.of(input.rollbackError(), input.error()).filter(e -> e != null && e.name() != null
-                                && e.name().endsWith("RunInterruptedException")).map(StepError::message).findFirst().orElse(null));
+                                && (e.name().endsWith("RunInterruptedException") || e.name().endsWith("ServiceMovedException"))).map(StepError::message).findFirst().orElse(null));
     }
 
     /** What the way back did: the rollback check's final verdict, or the error it ran into. */

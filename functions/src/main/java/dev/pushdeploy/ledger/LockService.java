@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * One deployment per service at a time, the newest request winning the queue. Each call:
  * <ol>
- *   <li>if this request already holds the lock → ACQUIRED (a retry changes nothing);</li>
+ *   <li>if this request already holds the lock → ACQUIRED, its lease granted anew (a retry, or the run prepared again
+ *       after its service moved);</li>
  *   <li>registers (or refreshes) the request's waiter item; a new waiter takes the next number of the
  *       service's arrival sequence;</li>
  *   <li>a push's DEPLOY of a digest that another DEPLOY holds, or that an earlier-arrived waiter queues → DUPLICATE (a
@@ -51,7 +52,9 @@ import java.util.stream.Stream;
  * <p>A lock the reconciler keeps for an ended run ({@link LockItem#closing}, until its last step has surely
  * ended) makes others wait until its lease runs out, but supersedes and duplicates nothing: its run is over.
  *
- * <p>The lock's lease follows the holder's progress: it is granted at acquisition and renewed by
+ * <p>The lock's lease follows the holder's progress: it is granted at acquisition, and again when a run prepared again
+ * after its service moved asks, for {@link #FIRST_LEASE_SECONDS} (the steps up to that or to the first rollout check)
+ * and renewed by
  * every rollout check ({@link Lease}) for the time until the next sign of progress plus
  * {@link #STEP_ALLOWANCE_SECONDS}, the longest the slowest chain of steps between two signs may take
  * with all its retries. A live holder therefore never loses it. A dead one loses it as soon as the
@@ -61,6 +64,11 @@ import java.util.stream.Stream;
 public final class LockService {
     /** Longest time between two signs of a holder's progress (lock, rollout check), retries included. */
     public static final long STEP_ALLOWANCE_SECONDS = 3600;
+    /**
+     * The lease granted at acquisition: the steps up to the first rollout check, or up to the Lock of a run prepared again
+     * after its service moved (its rotation, registration and start, then the preparation and the lock again).
+     */
+    public static final long FIRST_LEASE_SECONDS = 2 * STEP_ALLOWANCE_SECONDS;
     /** How long after its execution ended a holder's lock is taken over (the reconciler had its turn). */
     public static final long RECLAIM_AFTER_SECONDS = 300;
     /** A waiter that stops asking stops counting this long after its next call was due. */
@@ -97,6 +105,9 @@ public final class LockService {
                     + " is kept only until its last step has surely ended");
         }
         if (lock.filter(l -> me.equals(l.holder())).isPresent()) {
+            if (!table.renewLock(key, me, nowSeconds + FIRST_LEASE_SECONDS)) {
+                throw new RunInterruptedException("request " + me + " no longer holds the lock of " + key + "; the service is left as it is");
+            }
             table.removeWaiter(key, me);
             raiseHighWater(key, lock.get());
             return new LockResult(LockStatus.ACQUIRED, me, "this request already holds the lock of " + key);
@@ -136,7 +147,7 @@ public final class LockService {
         }
         wakeSuperseded(mine, others);
         LockItem claim = new LockItem(me, request.executionArn(), request.action(), request.digest(), request.image(),
-                mine.orderAt(), mine.arrival(), now, nowSeconds + STEP_ALLOWANCE_SECONDS);
+                mine.orderAt(), mine.arrival(), now, nowSeconds + FIRST_LEASE_SECONDS);
         if (table.tryLock(key, claim, nowSeconds, endedHolder(held, nowSeconds))) {
             raiseHighWater(key, claim);
             table.removeWaiter(key, me);
@@ -258,12 +269,13 @@ public final class LockService {
 
     /**
      * The longest a live holder keeps the lock: both deadlines, each with the recheck that may run past it (a wait begun
-     * just before the deadline sits out its recheck), the bake time and the steps around them.
+     * just before the deadline sits out its recheck), the bake time and the steps around them (those up to the first
+     * rollout check twice: a run prepared again after its service moved).
      */
     public static long maxWaitSeconds(DeployRequest request) {
         long deadline = request.deadlineSeconds() > 0 ? request.deadlineSeconds() : Health.DEFAULT.deadlineSeconds();
         long past = Rollout.recheckSeconds(0, deadline * 1000);
-        return 2 * (deadline + past) + Math.max(0, request.bakeSeconds()) + 2 * STEP_ALLOWANCE_SECONDS;
+        return 2 * (deadline + past) + Math.max(0, request.bakeSeconds()) + FIRST_LEASE_SECONDS + STEP_ALLOWANCE_SECONDS;
     }
 
     /**

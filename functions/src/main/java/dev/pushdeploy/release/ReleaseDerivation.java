@@ -26,6 +26,8 @@ public final class ReleaseDerivation {
     public static final String TAG_REQUEST_ID = "pushdeploy:request-id";
     public static final String TAG_IMAGE_DIGEST = "pushdeploy:image-digest";
     public static final String TAG_REASON = "pushdeploy:reason";
+    /** The revision a release was derived from: a run prepared again from another reuses no registration of the first. */
+    public static final String TAG_DERIVED_FROM = "pushdeploy:derived-from";
     /** ECS tag values: at most 256 characters. */
     static final int TAG_VALUE_MAX = 256;
     static final Pattern DIGEST_IMAGE = Pattern.compile("[^@\\s]+@sha256:[0-9a-f]{64}");
@@ -52,7 +54,7 @@ public final class ReleaseDerivation {
         environment.putAll(ours);
         ours.keySet().forEach(secrets::remove);
         return new RevisionChange(live.arn(), live.family(), container, image, environment, secrets,
-                tags(live.tags(), request.requestId(), image, request.reason()));
+                tags(live, request.requestId(), image, request.reason()));
     }
 
     /** The image to run: the request's digest reference; for ROTATE the live image, unchanged. */
@@ -78,14 +80,15 @@ public final class ReleaseDerivation {
         return parameter;
     }
 
-    static Map<String, String> tags(Map<String, String> liveTags, String requestId, String image, String reason) {
+    static Map<String, String> tags(TaskDefinition live, String requestId, String image, String reason) {
         Map<String, String> tags = new LinkedHashMap<>();
-        liveTags.forEach((key, value) -> {
+        live.tags().forEach((key, value) -> {
             if (!key.regionMatches(true, 0, "aws:", 0, 4) && !key.startsWith("pushdeploy:")) {
                 tags.put(key, value);
             }
         });
         tags.put(TAG_REQUEST_ID, tagValue(requestId));
+        tags.put(TAG_DERIVED_FROM, live.arn());
         digest(image).ifPresent(digest -> tags.put(TAG_IMAGE_DIGEST, digest));
         String why = tagValue(reason);
         if (!why.isEmpty()) {

@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * Registers the revision a request deploys, derived from the request's previous (live)
  * revision. Idempotent per request id: before registering it looks among the family's newest
- * revisions (those newer than the live one) for one tagged with the request id, and returns
- * that one ({@code created=false}) if an earlier attempt already registered it. The target container is the
+ * revisions (those newer than the live one) for one tagged with the request id and derived from the same live revision,
+ * and returns that one ({@code created=false}) if an earlier attempt already registered it (a run prepared again after
+ * the service moved derives its release afresh). The target container is the
  * request's, as Prepare took it from the configuration: a run keeps the configuration it started with.
  *
  * <p>A live revision that is not ACTIVE (deregistered; or deleted, which ECS describes, DELETE_IN_PROGRESS, only until
@@ -46,7 +47,8 @@ public final class ReleaseRegistrar {
         boolean copied = false;
         for (String arn : newer) {
             Optional<TaskDefinition> candidate = taskDefinitions.find(arn);
-            if (candidate.isPresent() && requestTag.equals(candidate.get().tags().get(ReleaseDerivation.TAG_REQUEST_ID))) {
+            if (candidate.isPresent() && requestTag.equals(candidate.get().tags().get(ReleaseDerivation.TAG_REQUEST_ID))
+                    && Revisions.same(candidate.get().tags().get(ReleaseDerivation.TAG_DERIVED_FROM), live.arn())) {
                 String image = candidate.get().container(container).map(Container::image).orElse(null);
                 log.info("task definition already registered for this request", "taskDefinition", arn, "image", image);
                 return new Release(arn, live.family(), candidate.get().revision(), image, false);

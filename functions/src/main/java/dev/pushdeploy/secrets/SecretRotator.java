@@ -9,7 +9,7 @@ import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.error.RotationFailedException;
-import dev.pushdeploy.error.RunInterruptedException;
+import dev.pushdeploy.error.ServiceMovedException;
 import dev.pushdeploy.log.StepLog;
 import dev.pushdeploy.model.DeployRequest;
 import java.util.ArrayList;
@@ -31,7 +31,8 @@ import java.util.Map;
  * database fails the step with no slot written at all, and a step that fails after a role's password changed sets it
  * back to what the role's slot still holds, so that role and slot agree whatever ends the step. Nothing is written unless the service still runs the revision
  * the request was prepared from: the run holds the lock by now, but another run may have moved the service between its
- * Prepare and its Lock (while it waited for its image's scan), and then the slot it read as inactive may be live.
+ * Prepare and its Lock (while it waited for its image's scan), and then the slot it read as inactive may be live
+ * ({@link dev.pushdeploy.error.ServiceMovedException}: the workflow prepares the run again, from where the service is).
  */
 public final class SecretRotator {
     private final ConfigSource config;
@@ -143,9 +144,9 @@ public final class SecretRotator {
         }
         ServiceState service = services.require(request.cluster(), request.service());
         if (!service.isOn(prepared)) {
-            throw new RunInterruptedException(request.serviceKey() + " runs " + Revisions.shortName(service.taskDefinition()) + ", not "
+            throw new ServiceMovedException(request.serviceKey() + " runs " + Revisions.shortName(service.taskDefinition()) + ", not "
                     + Revisions.shortName(prepared) + " as when this run was prepared: another run moved it since, so a slot this run read as"
-                    + " inactive may be live; no secret is rotated and the service is left as it is");
+                    + " inactive may be live; no secret is rotated");
         }
     }
 

@@ -75,6 +75,31 @@ class StartDeploymentHandlerTest {
         assertEquals(0, ecs.updates);
     }
 
+    /**
+     * A service on a third revision since the run was prepared (someone else moved it, the run not yet): nothing is moved.
+     * A deploy or a rotation gets the error the workflow prepares the run again for, from where the service is; a rollback
+     * asked for goes back only from the revision it was asked from, so it is interrupted.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"DEPLOY, dev.pushdeploy.error.ServiceMovedException", "ROTATE, dev.pushdeploy.error.ServiceMovedException",
+            "ROLLBACK, dev.pushdeploy.error.RunInterruptedException"})
+    void aServiceMovedSinceTheRunWasPreparedIsLeftAsItIs(Action action, String error) {
+        String third = InMemoryTaskDefinitions.arn("web", 3);
+        FakeEcsServices ecs = new FakeEcsServices(third, true);
+        StartDeploymentHandler.Input input = new StartDeploymentHandler.Input(
+                RolloutFixtures.request(REV1_ARN, 600).toBuilder().action(action).build(), RELEASE);
+
+        RunInterruptedException e = assertThrows(RunInterruptedException.class,
+                () -> new StartDeploymentHandler(ecs, request -> true, true, RolloutFixtures.clockAt(NOW)).apply(input,
+                        RolloutFixtures.log(RolloutFixtures.lines())));
+
+        assertEquals(error, e.getClass().getName());
+        assertTrue(e.getMessage().startsWith("pushdeploy/web runs web:3"), e.getMessage());
+        assertTrue(e.getMessage().contains(", not web:1: it was moved by someone else"), e.getMessage());
+        assertEquals(0, ecs.updates);
+        assertEquals(third, ecs.taskDefinition());
+    }
+
     /** web:1 deregistered, web:2 live; a manual rollback to web:1, ECS refusing INACTIVE revisions. */
     private record BackToDeregistered(InMemoryTaskDefinitions revisions, FakeEcsServices ecs, String old, StartDeploymentHandler handler,
                                       StartDeploymentHandler.Input back) {

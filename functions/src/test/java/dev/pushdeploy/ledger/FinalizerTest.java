@@ -86,6 +86,11 @@ class FinalizerTest {
                 Arguments.of("the lock's answer", Outcome.SUPERSEDED, null, null, null, superseded, null, superseded.reason()),
                 Arguments.of("the lock's deadline", Outcome.FAILED, null, null, null, timedOut, null, timedOut.reason()),
                 Arguments.of("the scan's deadline", Outcome.FAILED, null, null, null, null, noScan, noScan.reason()),
+                Arguments.of("what interrupted the run", Outcome.INTERRUPTED, null, null, new StepError(
+                        "dev.pushdeploy.error.RunInterruptedException", "request r lost the lock"), null, null, "request r lost the lock"),
+                Arguments.of("a service moved again after the run was prepared again", Outcome.INTERRUPTED, null, null, new StepError(
+                        "dev.pushdeploy.error.ServiceMovedException", "pushdeploy/web runs web:9, not web:8"), null, null,
+                        "pushdeploy/web runs web:9, not web:8"),
                 Arguments.of("a healthy check for a success", Outcome.SUCCEEDED, null, healthy, null, null, null, "healthy: 2/2"),
                 Arguments.of("nothing but the outcome", Outcome.SUPERSEDED, null, null, null, null, null, "SUPERSEDED"));
     }

@@ -62,7 +62,7 @@ class LockServiceTest {
         assertEquals(new LockResult(LockStatus.ACQUIRED, "a", "acquired the lock of pushdeploy/web", 0, 1), result);
         LockItem lock = table.lock(KEY).orElseThrow();
         assertEquals("a", lock.holder());
-        assertEquals(clock.instant().getEpochSecond() + LockService.STEP_ALLOWANCE_SECONDS, lock.expiresAt());
+        assertEquals(clock.instant().getEpochSecond() + LockService.FIRST_LEASE_SECONDS, lock.expiresAt());
         assertEquals(T0.plusSeconds(1).toEpochMilli(), lock.orderAt());
         assertEquals(ARN + "a", lock.executionArn());
         assertTrue(table.waiters(KEY).isEmpty(), "the waiter left the queue");
@@ -85,6 +85,19 @@ class LockServiceTest {
         locks.acquire(push("b", 2));
         assertEquals(LockStatus.ACQUIRED, locks.acquire(push("a", 1)).status());
         assertEquals("a", table.lock(KEY).orElseThrow().holder());
+    }
+
+    /** A run prepared again after its service moved asks again while it holds the lock: its lease is granted anew. */
+    @Test
+    void theHolderAskingAgainGetsItsLeaseGrantedAnew() {
+        locks.acquire(push("a", 1));
+        clock.advance(Duration.ofSeconds(LockService.FIRST_LEASE_SECONDS - 60));
+
+        assertEquals(LockStatus.ACQUIRED, locks.acquire(push("a", 1)).status());
+
+        assertEquals(clock.instant().getEpochSecond() + LockService.FIRST_LEASE_SECONDS, table.lock(KEY).orElseThrow().expiresAt());
+        clock.advance(Duration.ofSeconds(120));
+        assertEquals(LockStatus.WAITING, locks.acquire(push("b", 2)).status(), "past the first lease, the holder keeps the lock");
     }
 
     @Test
@@ -239,7 +252,7 @@ class LockServiceTest {
     void anExpiredLockIsTakenOverAndExpiredWaitersDoNotCount() {
         locks.acquire(push("crashed", 1));
         locks.acquire(push("ghost", 9));
-        clock.advance(Duration.ofSeconds(LockService.STEP_ALLOWANCE_SECONDS + 1));
+        clock.advance(Duration.ofSeconds(LockService.FIRST_LEASE_SECONDS + 1));
         LockResult result = locks.acquire(push("b", 2));
         assertEquals(LockStatus.ACQUIRED, result.status(), result.reason());
         assertEquals("b", table.lock(KEY).orElseThrow().holder());
@@ -299,7 +312,7 @@ class LockServiceTest {
     void aRequestThatLostTheLockIsInterruptedOnItsNextCheck() {
         DeployRequest holder = push("a", 1);
         locks.acquire(holder);
-        clock.advance(Duration.ofSeconds(LockService.STEP_ALLOWANCE_SECONDS + 1));
+        clock.advance(Duration.ofSeconds(LockService.FIRST_LEASE_SECONDS + 1));
         assertEquals(LockStatus.ACQUIRED, locks.acquire(push("b", 2)).status());
         RunInterruptedException lost = assertThrows(RunInterruptedException.class, () -> new Lease(table, clock).checked(holder, 5));
         assertEquals("request a no longer holds the lock of pushdeploy/web (request b does); the service is left as it is", lost.getMessage());
@@ -335,7 +348,7 @@ class LockServiceTest {
         assertEquals(LockStatus.TIMED_OUT, result.status());
         assertTrue(result.reason().startsWith("waited "), result.reason());
         assertTrue(table.waiters(KEY).isEmpty());
-        assertEquals(2 * (600 + dev.pushdeploy.model.Rollout.MIN_RECHECK_SECONDS) + 30 + 2 * LockService.STEP_ALLOWANCE_SECONDS, maxWait,
+        assertEquals(2 * (600 + dev.pushdeploy.model.Rollout.MIN_RECHECK_SECONDS) + 30 + 3 * LockService.STEP_ALLOWANCE_SECONDS, maxWait,
                 "both deadlines, each with a recheck past it, the bake and the steps around them");
     }
 

@@ -129,7 +129,7 @@ class ReleaseDerivationTest {
         RevisionChange change = ReleaseDerivation.derive(LIVE,
                 Requests.deploy("req-1", null, Requests.IMAGE, "push of v1.0.1 by \"ci\" <bot>\n(retry #2)"), List.of(), "app");
 
-        assertEquals("team=payments;pushdeploy:request-id=req-1;pushdeploy:image-digest=" + Requests.DIGEST
+        assertEquals("team=payments;pushdeploy:request-id=req-1;pushdeploy:derived-from=" + LIVE_ARN + ";pushdeploy:image-digest=" + Requests.DIGEST
                 + ";pushdeploy:reason=push of v1.0.1 by ci bot retry 2", text(change.tags()));
     }
 
@@ -138,7 +138,7 @@ class ReleaseDerivationTest {
         RevisionChange change = ReleaseDerivation.derive(live(LIVE.containers().get(0), Map.of()),
                 Requests.deploy("req-1", null, Requests.IMAGE, null), List.of(), "app");
 
-        assertEquals(List.of("pushdeploy:request-id", "pushdeploy:image-digest"), List.copyOf(change.tags().keySet()));
+        assertEquals(List.of("pushdeploy:request-id", "pushdeploy:derived-from", "pushdeploy:image-digest"), List.copyOf(change.tags().keySet()));
     }
 
     @ParameterizedTest

@@ -74,6 +74,25 @@ class ReleaseRegistrarTest {
         assertTrue(other.created());
     }
 
+    /**
+     * A run prepared again after the service moved (its first StartDeployment found it on another revision) derives its
+     * release from where the service is now: what its first attempt registered from the old live revision is not reused.
+     */
+    @Test
+    void theSameRequestPreparedFromAnotherLiveRevisionRegistersAfresh() {
+        ecs.put(live(6));
+        Release first = registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+        String moved = InMemoryTaskDefinitions.arn("web", 6);
+
+        Release again = registrar.register(Requests.deploy("req-1", moved), null, log);
+
+        assertEquals(8, first.revision());
+        assertEquals(9, again.revision());
+        assertTrue(again.created());
+        assertEquals(moved, ecs.registrations.get(1).tags().get(ReleaseDerivation.TAG_DERIVED_FROM));
+        assertEquals(LIVE, ecs.registrations.get(0).tags().get(ReleaseDerivation.TAG_DERIVED_FROM));
+    }
+
     @Test
     void onlyRevisionsNewerThanTheLiveOneAreDescribed() {
         ecs.put(live(6));

@@ -1,6 +1,7 @@
 package dev.pushdeploy.secrets;
 
 import dev.pushdeploy.error.RunInterruptedException;
+import dev.pushdeploy.error.ServiceMovedException;
 import dev.pushdeploy.handler.RotateSecretsHandler;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -105,6 +106,7 @@ class SecretRotatorTest {
         if (writes == 0) {
             RunInterruptedException redriven = assertThrows(RunInterruptedException.class, () -> step.apply(input, log));
             assertTrue(redriven.getMessage().startsWith("the execution was redriven (" + redriveCount + ")"), redriven.getMessage());
+            assertEquals(RunInterruptedException.class, redriven.getClass(), "interrupted, not prepared again");
         } else {
             step.apply(input, log);
         }
@@ -182,7 +184,7 @@ class SecretRotatorTest {
         DeployRequest request = Requests.deploy("req-1", LIVE).toBuilder()
                 .liveSlots(Map.of("APP_SIGNING_KEY", "a", "DB_PASSWORD", "b")).build();
 
-        RunInterruptedException e = assertThrows(RunInterruptedException.class, () -> rotator(CONFIG).rotate(request, log));
+        ServiceMovedException e = assertThrows(ServiceMovedException.class, () -> rotator(CONFIG).rotate(request, log));
 
         assertTrue(e.getMessage().startsWith("pushdeploy/web runs web:8, not web:7 as when this run was prepared"), e.getMessage());
         assertTrue(store.writes.isEmpty(), "no slot written");

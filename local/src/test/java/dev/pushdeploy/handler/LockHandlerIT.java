@@ -43,7 +43,7 @@ class LockHandlerIT {
         assertEquals(RequestLedgerEvents.V1_1_0, item.get("digest").s());
         assertEquals("1735812000000", item.get("orderAt").n(), "an ECR push is ordered by its push time");
         long expiresAt = Long.parseLong(item.get("expiresAt").n());
-        long lease = LockService.STEP_ALLOWANCE_SECONDS; // the lease covers one step; CheckDeployment renews it
+        long lease = LockService.FIRST_LEASE_SECONDS; // the steps up to the first check, twice if prepared again; CheckDeployment renews it
         assertTrue(expiresAt >= before + lease && expiresAt <= Instant.now().getEpochSecond() + lease, "expiresAt " + expiresAt);
         assertTrue(world.item(PK, "wait#push-web-v1-1-0").isEmpty(), "no waiter left behind");
     }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * execution's own start and end 2. The worst case walks the longest path: a scan that never completes
  * (polled until its deadline), a wait for the lock as long as any holder can keep it, a rollout and its
  * rollback that each run to the deadline with no ECS event ever waking the workflow (each watch task
- * times out and watches again), and the bake in between; every Task outside the loops uses all its
+ * times out and watches again), and the bake in between, after the steps up to StartDeployment ran twice (the service
+ * moved before the run moved it, so it was prepared again, which happens at most once); every Task outside the loops uses all its
  * attempts, and every loop iteration's Task fails once before it succeeds, a wait for an event (the scan's, the
  * rollout's) as often as its quick retries allow ({@link QuickRetry#RETRIES}: its looks could not see what it waits for);
  * and ECS's and ECR's events resume the run's waits as often as a run allows ({@link QuickRetry#EVENT_RESUMES} for its
@@ -69,6 +70,9 @@ public class HistoryBudgetTest {
                 + allAttempts("Prepare") + cost("Decide") + allAttempts("Lock") + cost("LockDecision")
                 + cost("NeedRotation") + allAttempts("RotateSecrets") + cost("NeedRegistration") + allAttempts("RegisterTaskDefinition")
                 + allAttempts("StartDeployment")
+                + cost("ServiceMoved") + cost("PrepareAgain") + allAttempts("Prepare") + cost("Decide") + allAttempts("Lock")
+                + cost("LockDecision") + cost("NeedRotation") + allAttempts("RotateSecrets") + cost("NeedRegistration")
+                + allAttempts("RegisterTaskDefinition") + allAttempts("StartDeployment")
                 + allAttempts("CheckDeployment") + cost("Verdict")
                 + (long) rolloutChecks * (cost("WaitForRollout") + QuickRetry.RETRIES * EVENTS_PER_FAILED_ATTEMPT)
                 + cost("Verdict")
@@ -92,7 +96,8 @@ public class HistoryBudgetTest {
         long lockWait = LockService.maxWaitSeconds(extreme());
         int recheck = Rollout.recheckSeconds(0, deadline * 1000L);
         long waits = (deadline + recheck - 1) / recheck;
-        long holding = taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment")
+        long holding = 2 * (taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment"))
+                + taskSeconds("Prepare") + taskSeconds("Lock")
                 + taskSeconds("CheckDeployment") + watching(recheck, waits, quickRetrySeconds("WaitForRollout", "CheckDeployment")) + bake
                 + taskSeconds("CheckAfterBake") + taskSeconds("Rollback") + taskSeconds("CheckRollback")
                 + watching(recheck, waits, quickRetrySeconds("WaitForRollback", "CheckRollback"));
@@ -110,6 +115,10 @@ public class HistoryBudgetTest {
 
     @Test
     void aLiveHolderRenewsItsLeaseInTime() {
+        long first = taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment")
+                + taskSeconds("Prepare") + taskSeconds("Lock");
+        System.out.printf("longest time from the lock's acquisition to the Lock of the run prepared again: %d s%n", first);
+        assertTrue(first <= LockService.FIRST_LEASE_SECONDS, first + " s until the lease is granted again, more than the first lease allows");
         List<Long> gaps = List.of(
                 taskSeconds("RotateSecrets") + taskSeconds("RegisterTaskDefinition") + taskSeconds("StartDeployment")
                         + taskSeconds("CheckDeployment"),

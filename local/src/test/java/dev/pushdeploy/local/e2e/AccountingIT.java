@@ -325,6 +325,48 @@ class AccountingIT {
     }
 
     /**
+     * Case 7c: a change by hand after the run was prepared and before it moved the service (held at StartDeployment, as
+     * a push's run is while it waits for its scan): the run has moved nothing, so it is prepared again from the operator's
+     * revision, rotates from there, and its release keeps what they changed. A second change by hand before the move
+     * interrupts it, the operator's revision left live.
+     */
+    @ParameterizedTest(name = "changed by hand {0} time(s)")
+    @CsvSource({"1, SUCCEEDED", "2, INTERRUPTED"})
+    void aChangeMadeByHandBeforeTheMoveHasTheRunPreparedAgainOnce(int changes, String outcome) throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh());
+        LambdaRuntime.Hold start = workflow.holdNext("StartDeploymentFunction");
+        LocalRuntime.Run run = workflow.start(workflow.pushEvent("v1.1.0"), Scenario.HEALTHY, "before-the-move");
+        List<String> theirs = new ArrayList<>();
+        for (int change = 0; change < changes; change++) {
+            assertTrue(start.awaitArrival(Duration.ofMinutes(2)), "StartDeployment " + (change + 1) + " reached");
+            LambdaRuntime.Hold next = workflow.holdNext("StartDeploymentFunction");
+            theirs.add(workflow.redeployByHand(workflow.liveTaskDefinition()));
+            start.release();
+            start = next;
+        }
+        start.release();
+        RunResult result = run.await();
+
+        assertEquals(outcome, result.outcome(), result.reason());
+        assertTrue(workflow.entered(result, "PrepareAgain"), "prepared again after the first change");
+        assertEquals(2, workflow.timesEntered(result, "StartDeployment"));
+        String last = theirs.get(theirs.size() - 1);
+        if (changes == 1) {
+            assertEquals(result.image(), workflow.liveImage());
+            assertEquals(last, workflow.derivedFrom(workflow.liveTaskDefinition()), "the release builds on the operator's revision");
+            assertFalse(workflow.entered(result, "MovedAgain"));
+        } else {
+            assertEquals(last, workflow.liveTaskDefinition(), "the operator's second revision stays");
+            assertTrue(workflow.entered(result, "MovedAgain"));
+            assertTrue(result.reason().startsWith("pushdeploy/web runs " + Revisions.shortName(last)), result.reason());
+            assertFalse(workflow.entered(result, "Rollback"), "nothing was rolled back");
+        }
+        assertEquals(outcome, only(workflow.historyOf("before-the-move")).get("outcome").s());
+        assertEquals(List.of(outcome), workflow.notifiedOutcomes());
+        assertFalse(workflow.lockHeld());
+    }
+
+    /**
      * Case 7b: a new deployment of our own revision forced by hand during the rollout (the console's "Force new
      * deployment"): ECS stops our service deployment for the newer one, which carries the same revision on; the run
      * follows it and succeeds, nothing rolled back.

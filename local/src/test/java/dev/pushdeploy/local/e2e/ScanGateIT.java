@@ -238,10 +238,11 @@ class ScanGateIT {
      * A push waits for its image's scan; meanwhile a rotation by hand takes the lock, writes the slots the push read as
      * inactive and makes them live. When the scan passes, the push takes the free lock with what it prepared before: it
      * must not write those slots, now live, again (for a database secret, the live role's password would change under
-     * the running tasks). It ends INTERRUPTED, the service left on the rotation's revision with its values.
+     * the running tasks). Its rotation writes nothing and the run is prepared again from the rotation's revision: it
+     * rotates the slots that are inactive now and deploys its image on top of that revision.
      */
     @Test
-    void aPushWhoseServiceMovedWhileItWaitedForItsScanWritesNoLiveSlot() throws InterruptedException {
+    void aPushWhoseServiceMovedWhileItWaitedForItsScanIsPreparedAgainAndWritesNoLiveSlot() throws InterruptedException {
         Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
         workflow.runtime.scans().scanSeconds(1500); // within the gate's 1,800 s, longer than the rotation's whole run
         LocalRuntime.Run push = workflow.start(workflow.pushEvent("v1.3.0"), Scenario.HEALTHY, "push-while-rotated");
@@ -250,20 +251,28 @@ class ScanGateIT {
         RunResult rotation = workflow.run("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}", Scenario.HEALTHY);
         assertEquals("SUCCEEDED", rotation.outcome(), rotation.reason());
         String rotated = workflow.liveTaskDefinition();
+        Map<String, String> rotationSlots = workflow.liveContainer().liveSecrets();
         Map<String, Long> liveVersions = new TreeMap<>();
-        workflow.liveContainer().liveSecrets().values().forEach(parameter ->
+        rotationSlots.values().forEach(parameter ->
                 liveVersions.put(parameter, workflow.ssm().getParameter(r -> r.name(parameter)).parameter().version()));
         assertFalse(liveVersions.isEmpty());
 
         RunResult result = push.await();
 
-        assertEquals("INTERRUPTED", result.outcome(), result.reason());
-        assertTrue(workflow.entered(result, "RotateSecrets"), "the push took the lock and reached the rotation");
+        assertEquals("SUCCEEDED", result.outcome(), result.reason());
+        assertEquals(2, workflow.timesEntered(result, "RotateSecrets"), "rotated once more, from where the service is");
+        assertTrue(workflow.entered(result, "PrepareAgain"), "prepared again after its rotation found the service moved");
+        assertFalse(workflow.entered(result, "MovedAgain"));
         liveVersions.forEach((parameter, version) -> assertEquals(version,
-                workflow.ssm().getParameter(r -> r.name(parameter)).parameter().version(), parameter + " is live: not written again"));
-        assertTrue(result.reason().contains("another run moved it since, so a slot this run read as inactive may be live"), result.reason());
-        assertEquals(rotated, workflow.liveTaskDefinition(), "the service stays on the rotation's revision");
+                workflow.ssm().getParameter(r -> r.name(parameter)).parameter().version(), parameter + " was live: not written again"));
+        assertEquals(result.image(), workflow.liveImage());
+        assertEquals(rotated, workflow.derivedFrom(workflow.liveTaskDefinition()), "the release builds on the rotation's revision");
+        Map<String, String> releaseSlots = workflow.liveContainer().liveSecrets();
+        assertEquals(rotationSlots.keySet(), releaseSlots.keySet());
+        rotationSlots.forEach((secret, parameter) -> assertNotEquals(parameter, releaseSlots.get(secret),
+                secret + " moves to the slot the rotation left inactive"));
         assertFalse(workflow.lockHeld(), "lock released");
+        assertEquals(List.of("SUCCEEDED", "SUCCEEDED"), workflow.notifiedOutcomes());
     }
 
     @Test

@@ -374,6 +374,14 @@ public final class Workflow {
                 .container(web.target().container()).orElseThrow();
     }
 
+    /** The revision a release was derived from (its {@code pushdeploy:derived-from} tag), or null. */
+    String derivedFrom(String taskDefinition) {
+        return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition).include(
+                        software.amazon.awssdk.services.ecs.model.TaskDefinitionField.TAGS)).tags().stream()
+                .filter(tag -> tag.key().equals(dev.pushdeploy.release.ReleaseDerivation.TAG_DERIVED_FROM))
+                .map(software.amazon.awssdk.services.ecs.model.Tag::value).findFirst().orElse(null);
+    }
+
     /** Every managed secret of the service → its slot parameter {@code slot}. */
     Map<String, String> slots(String slot) {
         return web.target().secrets().stream().collect(java.util.stream.Collectors.toMap(dev.pushdeploy.config.SecretSpec::name,
@@ -431,6 +439,15 @@ public final class Workflow {
     /** The image the release parameters name for the service. */
     String releasedImage() {
         return ssm.getParameter(r -> r.name(releaseParameter("image"))).parameter().value();
+    }
+
+    /** How often a run entered a state. */
+    long timesEntered(RunResult result, String state) {
+        long times = 0;
+        for (JsonNode event : result.history()) {
+            times += state.equals(event.path("stateEnteredEventDetails").path("name").asText()) ? 1 : 0;
+        }
+        return times;
     }
 
     /** Whether a run entered a state. */
