@@ -70,7 +70,8 @@ class RegisterTaskDefinitionHandlerIT {
         assertEquals(Map.of("PORT", "8080", "PUSHDEPLOY_RELEASE", EXECUTION, "PUSHDEPLOY_IMAGE", image), env(app));
         assertEquals(Map.of("pushdeploy:request-id", EXECUTION,
                         "pushdeploy:image-digest", image.substring(image.indexOf('@') + 1),
-                        "pushdeploy:reason", "ECR push web:v1.0.1"),
+                        "pushdeploy:reason", "ECR push web:v1.0.1",
+                        "pushdeploy:derived-from", "arn:aws:ecs:us-east-1:" + Emulator.ACCOUNT + ":task-definition/web:1"),
                 registered.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value)));
         assertEquals(NetworkMode.AWSVPC, registered.taskDefinition().networkMode());
         assertEquals(List.of(Compatibility.FARGATE), registered.taskDefinition().requiresCompatibilities());
