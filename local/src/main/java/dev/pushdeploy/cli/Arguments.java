@@ -5,6 +5,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.request.ImageRef;
+import dev.pushdeploy.request.Pipeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -44,6 +47,52 @@ final class Arguments {
         if (!TASK_DEFINITION.matcher(to).matches()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--to '" + to
                     + "' must be previous, a task definition ARN or family:revision");
+        }
+    }
+
+    /** Where the pipeline runs: the partition, account and region of its state machine. */
+    static Pipeline own(dev.pushdeploy.ops.Pipeline pipeline) {
+        return Pipeline.ofExecution(pipeline.executionArn("operator"));
+    }
+
+    /**
+     * Refuses a {@code --to} ARN of another account or region than the pipeline's ({@code own}): Prepare would refuse it
+     * only after the execution started.
+     */
+    static void ownRollbackTarget(CommandSpec spec, String to, Pipeline own) {
+        if (!to.startsWith("arn:")) {
+            return;
+        }
+        String[] parts = to.split(":", 6);
+        try {
+            own.requireOwn("to", to, parts[4], parts[3]);
+        } catch (InvalidRequestException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--to " + e.getMessage().substring("to: ".length()));
+        }
+    }
+
+    /**
+     * Refuses an IMAGE of another repository than the service's, or of another registry than the pipeline's own ECR
+     * registry ({@code own}'s account and region), which Prepare would refuse only after the execution started.
+     *
+     * @param reference the image as {@link #image} completed it
+     */
+    static void ownImage(CommandSpec spec, String reference, String repository, String service, Pipeline own) {
+        ImageRef ref;
+        try {
+            ref = ImageRef.parse(reference, "IMAGE");
+        } catch (InvalidRequestException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (!ref.repository().equals(repository)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "IMAGE '" + reference + "' is of repository "
+                    + ref.repository() + "; " + service + " deploys images of repository " + repository);
+        }
+        String registry = own.account() + ".dkr.ecr." + own.region() + ".amazonaws.com" + (own.partition().equals("aws-cn") ? ".cn" : "");
+        if (ref.registry() != null && !ref.registry().equals(registry)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "IMAGE '" + reference + "' is in registry " + ref.registry()
+                    + "; the pipeline deploys " + service + " from its own, " + registry + " (account " + own.account()
+                    + ", region " + own.region() + ")");
         }
     }
 

@@ -30,7 +30,7 @@ final class DeployCommand implements Callable<Integer> {
         image.check();
         Operator operator = main.operator();
         Target target = operator.target(main.service);
-        String reference = image.reference(target);
+        String reference = image.reference(target, operator);
         if (dryRun) {
             return DiffCommand.show(main.output(), operator.diff(target, reference));
         }

@@ -22,7 +22,7 @@ final class DiffCommand implements Callable<Integer> {
         image.check();
         Operator operator = main.operator();
         Target target = operator.target(main.service);
-        return show(main.output(), operator.diff(target, image.reference(target)));
+        return show(main.output(), operator.diff(target, image.reference(target, operator)));
     }
 
     /** Prints a diff; 0 when the deploy would proceed, else Prepare's decision's exit code (2 REJECTED, 0 IGNORED). */

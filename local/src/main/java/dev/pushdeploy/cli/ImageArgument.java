@@ -1,5 +1,6 @@
 package dev.pushdeploy.cli;
 
+import dev.pushdeploy.ops.Operator;
 import dev.pushdeploy.config.Target;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,8 +23,13 @@ final class ImageArgument {
         Arguments.image(spec, image, "repository");
     }
 
-    /** The image reference in the target's repository (a bare tag or digest is of it). */
-    String reference(Target target) {
-        return Arguments.image(spec, image, target.repository());
+    /**
+     * The image reference in the target's repository (a bare tag or digest is of it); refused when it names another
+     * repository, or a registry other than the pipeline's own.
+     */
+    String reference(Target target, Operator operator) {
+        String reference = Arguments.image(spec, image, target.repository());
+        Arguments.ownImage(spec, reference, target.repository(), target.serviceKey(), Arguments.own(operator.pipeline()));
+        return reference;
     }
 }

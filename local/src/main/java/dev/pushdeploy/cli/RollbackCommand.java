@@ -32,6 +32,7 @@ final class RollbackCommand implements Callable<Integer> {
         Arguments.rollbackTarget(spec, to);
         start.check();
         Operator operator = main.operator();
+        Arguments.ownRollbackTarget(spec, to, Arguments.own(operator.pipeline()));
         Target target = operator.target(main.service);
         return start.startAndFollow(main, operator,
                 Json.object().put("action", "rollback").put("service", target.serviceKey()).put("to", to),

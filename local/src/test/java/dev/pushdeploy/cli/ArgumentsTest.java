@@ -30,6 +30,47 @@ class ArgumentsTest {
         assertTrue(e.getMessage().startsWith("IMAGE '" + argument + "'"), e.getMessage());
     }
 
+    private static final dev.pushdeploy.request.Pipeline OWN = new dev.pushdeploy.request.Pipeline("aws", "us-east-1", "123456789012");
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "previous                                                       | ",
+        "web:3                                                          | ",
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3      | ",
+        "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:3      | --to arn:aws:ecs:eu-west-1:123456789012:task-definition/web:3 is in account"
+                + " 123456789012, region eu-west-1; the pipeline runs in account 123456789012, region us-east-1",
+        "arn:aws:ecs:us-east-1:210987654321:task-definition/web:3      | --to arn:aws:ecs:us-east-1:210987654321:task-definition/web:3 is in account"
+                + " 210987654321, region us-east-1; the pipeline runs in account 123456789012, region us-east-1"})
+    void aRollbackTargetOfAnotherAccountOrRegionIsRefused(String to, String error) {
+        if (error == null) {
+            Arguments.ownRollbackTarget(spec, to, OWN);
+        } else {
+            CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class, () -> Arguments.ownRollbackTarget(spec, to, OWN));
+            assertEquals(error, e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "web:v1                                                    | ",
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v1       | ",
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:v1       | IMAGE '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:v1' is in registry"
+                + " 123456789012.dkr.ecr.eu-west-1.amazonaws.com; the pipeline deploys pushdeploy/web from its own,"
+                + " 123456789012.dkr.ecr.us-east-1.amazonaws.com (account 123456789012, region us-east-1)",
+        "210987654321.dkr.ecr.us-east-1.amazonaws.com/web:v1       | IMAGE '210987654321.dkr.ecr.us-east-1.amazonaws.com/web:v1' is in registry",
+        "docker.io/web:v1                                          | IMAGE 'docker.io/web:v1' is in registry docker.io;",
+        "worker:v1                                                 | IMAGE 'worker:v1' is of repository worker; pushdeploy/web deploys images of"
+                + " repository web"})
+    void anImageOfAnotherRepositoryOrRegistryIsRefused(String image, String error) {
+        if (error == null) {
+            Arguments.ownImage(spec, image, "web", "pushdeploy/web", OWN);
+        } else {
+            CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                    () -> Arguments.ownImage(spec, image, "web", "pushdeploy/web", OWN));
+            assertTrue(e.getMessage().startsWith(error), e.getMessage());
+        }
+    }
+
     @Test
     void generatedExecutionNamesAreValidExecutionNames() {
         Instant now = Instant.parse("2026-11-30T12:01:02Z");

@@ -118,6 +118,20 @@ class LocalStackIT {
             assertEquals("SUCCEEDED", deploy.json().path("outcome").asText(), deploy.toString());
             assertEquals("web:" + (first + 2), live(ecs));
 
+            String account = ecs.describeServices(r -> r.cluster("pushdeploy").services("web")).services().get(0).serviceArn().split(":")[4];
+            Map<String, Object> beforeElsewhere = emulatorState(aws);
+            String otherRegion = "arn:aws:ecs:eu-west-1:" + account + ":task-definition/web:" + first;
+            CliProcess.Result elsewhere = cli.run("--local", "rollback", "--to", otherRegion);
+            assertEquals(1, elsewhere.exit(), elsewhere.toString());
+            assertTrue(elsewhere.err().contains("--to " + otherRegion + " is in account " + account + ", region eu-west-1; the pipeline runs in"
+                    + " account " + account + ", region us-east-1"), elsewhere.toString());
+            String otherRegistry = account + ".dkr.ecr.eu-west-1.amazonaws.com/web:v1.0.0";
+            CliProcess.Result pulledElsewhere = cli.run("--local", "deploy", otherRegistry);
+            assertEquals(1, pulledElsewhere.exit(), pulledElsewhere.toString());
+            assertTrue(pulledElsewhere.err().contains("IMAGE '" + otherRegistry + "' is in registry " + account
+                    + ".dkr.ecr.eu-west-1.amazonaws.com; the pipeline deploys pushdeploy/web from its own"), pulledElsewhere.toString());
+            assertEquals(beforeElsewhere, emulatorState(aws), "a target or image of elsewhere starts nothing");
+
             CliProcess.Result rollback = awsCli.run("--endpoint-url", endpoint.toString(), "--stack", "pushdeploy", "--json", "rollback");
             assertEquals(0, rollback.exit(), rollback.toString());
             assertEquals("SUCCEEDED", rollback.json().path("outcome").asText(), rollback.toString());
