@@ -169,6 +169,28 @@ class ReleaseDerivationTest {
         assertNull(ReleaseDerivation.digest("nginx:1.27").orElse(null));
     }
 
+    /**
+     * Audit (failing test, no fix): ECS accepts at most 50 tags on a task definition (AWS's own {@code aws:} tags aside).
+     * A live revision whose tags a release could carry on before (its own 47 plus request id, digest and reason: 50)
+     * now gets {@code pushdeploy:derived-from} on top: 51, and RegisterTaskDefinition fails for every push.
+     */
+    @Test
+    void aReleaseCarriesNoMoreTagsThanEcsAcceptsWhenItsLiveRevisionCarriedAsManyAsBefore() {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (int i = 1; i <= 47; i++) {
+            tags.put("org:tag-" + i, "value-" + i);
+        }
+        tags.put("aws:cloudformation:stack-name", "web");
+        tags.put("pushdeploy:request-id", "older-request");
+        TaskDefinition crowded = live(app("PORT=" + SampleStack.CONTAINER_PORT, "APP_SIGNING_KEY=" + KEY + "/a"), tags);
+
+        RevisionChange change = ReleaseDerivation.derive(crowded, Requests.deploy("req-1", null), SIGNING_KEY_B, "app");
+
+        long counted = change.tags().keySet().stream().filter(k -> !k.regionMatches(true, 0, "aws:", 0, 4)).count();
+        assertTrue(counted <= 50, "the release carries " + counted + " tags, more than the 50 ECS accepts: " + change.tags().keySet()
+                .stream().filter(k -> k.startsWith("pushdeploy:")).toList());
+    }
+
     /** {@code NAME=value} entries separated by {@code ;}, in map order. */
     private static String text(Map<String, String> map) {
         return map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";"));
