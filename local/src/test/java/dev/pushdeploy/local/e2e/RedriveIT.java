@@ -146,6 +146,42 @@ class RedriveIT {
         assertFalse(workflow.lockHeld());
     }
 
+    /**
+     * Audit (failing test, no fix): a manual deploy stopped in RegisterTaskDefinition (accounted for ABORTED, its lock
+     * released), its service then changed by hand, is redriven while a push waits for its image's scan. Before, its
+     * StartDeployment found the service moved and ended it INTERRUPTED, touching nothing. Now StartDeployment throws
+     * ServiceMovedException before it asks whether the run holds the lock, so the redriven run is prepared again and
+     * its Lock takes the free lock and raises the service's high-water mark to the redrive's time before it finds its
+     * own record and lets go. The push, pushed before the redrive, is then SUPERSEDED by a run that deployed nothing.
+     */
+    @Test
+    void aRunRedrivenAfterItsServiceWasChangedByHandTakesNoLockAndOvertakesNoPush() throws Exception {
+        Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
+        String name = "redrive-moved-by-hand";
+        String digest = workflow.runtime.pushImage(workflow.web.target().repository(), "v1.1.0");
+        String manual = Json.object().put("action", "deploy").put("image", workflow.web.target().repository() + "@" + digest).toString();
+        LambdaRuntime.Hold hold = workflow.holdNext("RegisterTaskDefinitionFunction");
+        LocalRuntime.Run run = workflow.start(manual, Scenario.HEALTHY, name);
+        assertTrue(hold.awaitArrival(Duration.ofMinutes(2)), "RegisterTaskDefinition reached");
+        workflow.runtime.stop(workflow.runtime.executionArn(name));
+        assertEquals("ABORTED", end(workflow, name, 0).status());
+        hold.release();
+        assertEquals("ABORTED", run.await().outcome());
+        assertFalse(workflow.lockHeld(), "released by the reconciler");
+
+        workflow.runtime.scans().scanSeconds(1500);
+        LocalRuntime.Run push = workflow.start(workflow.pushEvent("v1.2.0"), Scenario.HEALTHY, "pushed-before-the-redrive");
+        assertEquals("WaitForScan", workflow.awaitState("pushed-before-the-redrive", "WaitForScan"));
+        workflow.redeployByHand(workflow.liveTaskDefinition());
+
+        Redriven redriven = redrive(workflow, name);
+        RunResult pushed = push.await();
+
+        assertEquals("SUCCEEDED", pushed.outcome(), "the push pushed before the redrive: " + pushed.reason() + "; the redriven run: " + redriven);
+        assertFalse(redriven.resumedIn().contains("Lock"), "the redriven run asked for the lock: " + redriven);
+        assertEquals(1, workflow.historyOf(name).size());
+    }
+
     @Test
     void aRunningOrSucceededExecutionIsNotRedrivable() throws Exception {
         Workflow workflow = new Workflow(TestRuntime.fresh());
