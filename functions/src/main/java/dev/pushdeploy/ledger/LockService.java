@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  *   <li>another live request (waiter or holder) placed after this one → SUPERSEDED; a ROTATE only
  *       supersedes another ROTATE (it does not deploy an image; a DEPLOY rotates too);</li>
  *   <li>a request placed after this one took the lock before, to change the image (the service's high-water mark,
- *       raised at every such acquisition) → SUPERSEDED: a push whose run starts only after a newer one's whole run
+ *       raised at every such acquisition by a run not yet recorded as ended) → SUPERSEDED: a push whose run starts only after a newer one's whole run
  *       (an event delivered late, retried or replayed) never meets it in the queue;</li>
  *   <li>conditional put of the lock (absent, expired, ours, or its holder's execution ended) → ACQUIRED;</li>
  *   <li>else WAITING, with the longest the workflow waits for its turn before it asks again by itself; past
@@ -149,9 +149,9 @@ public final class LockService {
         LockItem claim = new LockItem(me, request.executionArn(), request.action(), request.digest(), request.image(),
                 mine.orderAt(), mine.arrival(), now, nowSeconds + FIRST_LEASE_SECONDS);
         if (table.tryLock(key, claim, nowSeconds, endedHolder(held, nowSeconds))) {
+            withdrawIfRecorded(request);
             raiseHighWater(key, claim);
             table.removeWaiter(key, me);
-            withdrawIfRecorded(request);
             return new LockResult(LockStatus.ACQUIRED, me, "acquired the lock of " + key
                     + held.map(h -> " (its holder " + h.holder() + " had ended)").orElse(""), 0, mine.arrival());
         }

@@ -28,6 +28,8 @@ public final class ReleaseDerivation {
     public static final String TAG_REASON = "pushdeploy:reason";
     /** The revision a release was derived from: a run prepared again from another reuses no registration of the first. */
     public static final String TAG_DERIVED_FROM = "pushdeploy:derived-from";
+    /** ECS: at most 50 tags on a task definition, AWS's own ({@code aws:}) aside. */
+    static final int MAX_TAGS = 50;
     /** ECS tag values: at most 256 characters. */
     static final int TAG_VALUE_MAX = 256;
     static final Pattern DIGEST_IMAGE = Pattern.compile("[^@\\s]+@sha256:[0-9a-f]{64}");
@@ -80,21 +82,34 @@ public final class ReleaseDerivation {
         return parameter;
     }
 
+    /**
+     * The release's tags: the live revision's own (neither AWS's nor ours), as many as ECS's {@value #MAX_TAGS} leave room
+     * for beside ours, then ours.
+     */
     static Map<String, String> tags(TaskDefinition live, String requestId, String image, String reason) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        live.tags().forEach((key, value) -> {
-            if (!key.regionMatches(true, 0, "aws:", 0, 4) && !key.startsWith("pushdeploy:")) {
-                tags.put(key, value);
-            }
-        });
-        tags.put(TAG_REQUEST_ID, tagValue(requestId));
-        tags.put(TAG_DERIVED_FROM, live.arn());
-        digest(image).ifPresent(digest -> tags.put(TAG_IMAGE_DIGEST, digest));
+        Map<String, String> ours = new LinkedHashMap<>();
+        ours.put(TAG_REQUEST_ID, tagValue(requestId));
+        ours.put(TAG_DERIVED_FROM, live.arn());
+        digest(image).ifPresent(digest -> ours.put(TAG_IMAGE_DIGEST, digest));
         String why = tagValue(reason);
         if (!why.isEmpty()) {
-            tags.put(TAG_REASON, why);
+            ours.put(TAG_REASON, why);
         }
+        Map<String, String> tags = new LinkedHashMap<>();
+        ownTags(live.tags()).entrySet().stream().limit(MAX_TAGS - ours.size()).forEach(tag -> tags.put(tag.getKey(), tag.getValue()));
+        tags.putAll(ours);
         return tags;
+    }
+
+    /** The tags of a revision that are neither AWS's ({@code aws:}) nor the pipeline's ({@code pushdeploy:}). */
+    static Map<String, String> ownTags(Map<String, String> tags) {
+        Map<String, String> own = new LinkedHashMap<>();
+        tags.forEach((key, value) -> {
+            if (!key.regionMatches(true, 0, "aws:", 0, 4) && !key.startsWith("pushdeploy:")) {
+                own.put(key, value);
+            }
+        });
+        return own;
     }
 
     /** The {@code sha256:…} part of a digest reference. */

@@ -61,6 +61,11 @@ public final class ReleaseRegistrar {
         }
         List<SecretSlot> slots = secrets == null ? List.of() : secrets.secrets();
         RevisionChange change = ReleaseDerivation.derive(live, request, slots, container);
+        int dropped = ReleaseDerivation.ownTags(live.tags()).size() - ReleaseDerivation.ownTags(change.tags()).size();
+        if (dropped > 0) {
+            log.warn("the live revision's last tags are not carried over: ECS takes at most 50, the pipeline's own among them",
+                    "dropped", dropped);
+        }
         TaskDefinition registered = taskDefinitions.register(change);
         log.info("task definition registered", "taskDefinition", registered.arn(),
                 "previous", live.arn(), "image", change.image(), "secrets", slots.size());

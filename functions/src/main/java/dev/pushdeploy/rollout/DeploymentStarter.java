@@ -27,8 +27,9 @@ import java.util.Optional;
  * <p>The move happens only from the revision the caller expects the service on (the live one when the
  * request was prepared; for a rollback, the request's own): a service found on a third revision was
  * moved by someone else, and is left alone (the exception says by what: {@link ServiceMovedException} has a deploy or
- * rotation prepared again from where the service is, and interrupts a way back; a rollback asked for goes back only from
- * the revision it was asked from, so it is interrupted, {@link RunInterruptedException}). And it
+ * rotation that still holds the lock prepared again from where the service is, and interrupts a way back; a rollback asked
+ * for goes back only from the revision it was asked from, and a run without the lock (redriven after it was accounted for)
+ * must not queue again, so they are interrupted, {@link RunInterruptedException}). And it
  * happens only while the request still holds the service's lock, checked right before UpdateService:
  * a step still running after its execution was stopped (Step Functions does not stop a Lambda in flight)
  * must not move a service the reconciler has already accounted for.
@@ -123,7 +124,10 @@ public final class DeploymentStarter {
             String moved = cluster + "/" + service + " runs " + Revisions.shortName(before.taskDefinition()) + by
                     + ", not " + Revisions.shortName(from) + ": it was moved by someone else, so it is left as it is instead of moving it to "
                     + Revisions.shortName(taskDefinition);
-            throw request.action() == Action.ROLLBACK ? new RunInterruptedException(moved) : new ServiceMovedException(moved);
+            if (request.action() == Action.ROLLBACK || !ownership.holds(request)) {
+                throw new RunInterruptedException(moved);
+            }
+            throw new ServiceMovedException(moved);
         }
         if (!ownership.holds(request)) {
             throw new RunInterruptedException("request " + request.requestId() + " no longer holds the lock of " + request.serviceKey()

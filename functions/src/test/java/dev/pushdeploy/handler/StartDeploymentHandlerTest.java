@@ -100,6 +100,19 @@ class StartDeploymentHandlerTest {
         assertEquals(third, ecs.taskDefinition());
     }
 
+    /** The same move found by a run that no longer holds the lock (redriven after it was accounted for): interrupted, never prepared again. */
+    @Test
+    void aServiceMovedFoundWithoutTheLockInterruptsTheRun() {
+        FakeEcsServices ecs = new FakeEcsServices(InMemoryTaskDefinitions.arn("web", 3), true);
+
+        RunInterruptedException e = assertThrows(RunInterruptedException.class,
+                () -> new StartDeploymentHandler(ecs, request -> false, true, RolloutFixtures.clockAt(NOW)).apply(input(RELEASE, 600),
+                        RolloutFixtures.log(RolloutFixtures.lines())));
+
+        assertEquals(RunInterruptedException.class, e.getClass());
+        assertEquals(0, ecs.updates);
+    }
+
     /** web:1 deregistered, web:2 live; a manual rollback to web:1, ECS refusing INACTIVE revisions. */
     private record BackToDeregistered(InMemoryTaskDefinitions revisions, FakeEcsServices ecs, String old, StartDeploymentHandler handler,
                                       StartDeploymentHandler.Input back) {

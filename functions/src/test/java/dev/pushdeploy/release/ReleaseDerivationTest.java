@@ -170,9 +170,8 @@ class ReleaseDerivationTest {
     }
 
     /**
-     * Audit (failing test, no fix): ECS accepts at most 50 tags on a task definition (AWS's own {@code aws:} tags aside).
-     * A live revision whose tags a release could carry on before (its own 47 plus request id, digest and reason: 50)
-     * now gets {@code pushdeploy:derived-from} on top: 51, and RegisterTaskDefinition fails for every push.
+     * ECS accepts at most 50 tags on a task definition (AWS's own {@code aws:} tags aside): a live revision with 47 tags of
+     * its own derives a release with 46 of them and the pipeline's four (RegisterTaskDefinition would refuse 51).
      */
     @Test
     void aReleaseCarriesNoMoreTagsThanEcsAcceptsWhenItsLiveRevisionCarriedAsManyAsBefore() {

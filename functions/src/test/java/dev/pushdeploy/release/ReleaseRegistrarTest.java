@@ -93,6 +93,25 @@ class ReleaseRegistrarTest {
         assertEquals(LIVE, ecs.registrations.get(0).tags().get(ReleaseDerivation.TAG_DERIVED_FROM));
     }
 
+    /** A live revision with 49 tags of its own: the release carries the first 46 and the pipeline's 4, and says so. */
+    @Test
+    void aLiveRevisionsTagsBeyondWhatEcsTakesAreLeftOutWithAWarning() {
+        Map<String, String> crowded = new java.util.LinkedHashMap<>();
+        for (int i = 1; i <= 49; i++) {
+            crowded.put("org:tag-" + i, "v" + i);
+        }
+        TaskDefinition template = live(7);
+        ecs.put(new TaskDefinition(LIVE, "web", 7, true, template.cpu(), template.memory(), template.containers(), crowded));
+
+        registrar.register(Requests.deploy("req-1", LIVE), SLOT_B, log);
+
+        Map<String, String> tags = ecs.registrations.get(0).tags();
+        assertEquals(50, tags.size(), tags.keySet().toString());
+        assertTrue(tags.containsKey("org:tag-46") && !tags.containsKey("org:tag-47"), tags.keySet().toString());
+        assertEquals(LIVE, tags.get(ReleaseDerivation.TAG_DERIVED_FROM));
+        assertTrue(logLines.stream().anyMatch(l -> l.contains("\"level\":\"WARN\"") && l.contains("\"dropped\":3")), logLines.toString());
+    }
+
     @Test
     void onlyRevisionsNewerThanTheLiveOneAreDescribed() {
         ecs.put(live(6));

@@ -12,9 +12,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Audit (failing test, no fix): the README's "Every loop has a deadline" bullet quotes what {@link HistoryBudgetTest}
- * proves, the worst case's history events and its longest run. The run prepared again after its service moved made both
- * longer (and TimeoutSeconds 54,000), but the README still quotes the figures from before it.
+ * The README's "Every loop has a deadline" bullet quotes what {@link HistoryBudgetTest} proves, the worst case's history
+ * events and its longest run: the figures it computes, not older ones.
  */
 class HistoryBudgetReadmeTest {
     @Test

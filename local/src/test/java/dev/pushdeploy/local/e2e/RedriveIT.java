@@ -147,12 +147,11 @@ class RedriveIT {
     }
 
     /**
-     * Audit (failing test, no fix): a manual deploy stopped in RegisterTaskDefinition (accounted for ABORTED, its lock
-     * released), its service then changed by hand, is redriven while a push waits for its image's scan. Before, its
-     * StartDeployment found the service moved and ended it INTERRUPTED, touching nothing. Now StartDeployment throws
-     * ServiceMovedException before it asks whether the run holds the lock, so the redriven run is prepared again and
-     * its Lock takes the free lock and raises the service's high-water mark to the redrive's time before it finds its
-     * own record and lets go. The push, pushed before the redrive, is then SUPERSEDED by a run that deployed nothing.
+     * A manual deploy stopped in RegisterTaskDefinition (accounted for ABORTED, its lock released), its service then
+     * changed by hand, is redriven while a push waits for its image's scan. Its StartDeployment finds the service moved
+     * and, the run no longer holding the lock, ends it INTERRUPTED touching nothing: it is not prepared again, takes no
+     * lock and raises no high-water mark, so the push pushed before the redrive deploys (it was SUPERSEDED by a run that
+     * deployed nothing while a moved service had any run prepared again).
      */
     @Test
     void aRunRedrivenAfterItsServiceWasChangedByHandTakesNoLockAndOvertakesNoPush() throws Exception {
