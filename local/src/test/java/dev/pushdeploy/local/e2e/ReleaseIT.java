@@ -569,6 +569,27 @@ class ReleaseIT {
         assertEquals(api.initialTaskDefinition(), live(api));
     }
 
+    /**
+     * Audit: api was scaled to 0 tasks by hand. Each service's Prepare refuses a deploy to a service scaled to 0 ("could not be
+     * proven healthy; scale it up and try again"), but the planner does not check it: web's deployment starts, goes live and is
+     * rolled back (two rollouts of a production service) before the release ends ROLLED_BACK (exit code 3), and the release's
+     * output does not say why api was refused. As for a missing deployment alarm, the release should be REJECTED naming
+     * services[1].service before any deployment starts, nothing changed.
+     */
+    @Test
+    void auditAReleaseWhoseServiceIsScaledToZeroIsRejectedBeforeAnyDeploymentStarts() {
+        ecs.updateService(r -> r.cluster(api.target().cluster()).service(api.target().service()).desiredCount(0));
+
+        LocalRuntime.Release release = runtime.release("shop-20", MANIFEST, Scenario.HEALTHY);
+
+        JsonNode d = release.description();
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        assertEquals(List.of("FAILED", "REJECTED", List.of(), 0), List.of(d.path("status").asText(), d.path("error").asText(), outcomes(web),
+                        sfn.listExecutions(r -> r.stateMachineArn(runtime.stack().stateMachineArn())).executions().size()),
+                "status, error, web's history records, deployments started: " + d);
+        assertTrue(d.path("cause").asText().contains("services[1].service: "), d.path("cause").asText());
+    }
+
     private String live(StackOutputs.Service service) {
         return runtime.liveTaskDefinition(service.target().cluster(), service.target().service());
     }
