@@ -590,6 +590,31 @@ class ReleaseIT {
         assertTrue(d.path("cause").asText().contains("services[1].service: "), d.path("cause").asText());
     }
 
+    /**
+     * Audit: the planner cannot read ECR (throttled past every retry here; an outage, a missing permission, Plan's own
+     * timeout alike). Plan's Catch on States.ALL ends the release REJECTED, the outcome of a bad manifest (CLI exit code 2),
+     * and because REJECTED is one of the ends the reconciler leaves to the workflow, the release gets no record and no
+     * notification at all. The deployment workflow ends the same failure of its Prepare FAILED (PrepareFailedEarly), and
+     * the release's reconciler even words a cause for "failed before its plan was made": the release should end FAILED, with
+     * its record and one notification.
+     */
+    @Test
+    void auditAReleaseWhosePlanCannotReadEcrIsNotRejectedAndIsRecorded() throws InterruptedException {
+        LocalRuntime.Release release;
+        try (LocalRuntime.CallAnswers throttled = runtime.answerCalls(
+                r -> String.valueOf(r.header("X-Amz-Target")).startsWith("AmazonEC2ContainerRegistry"),
+                dev.pushdeploy.local.endpoint.AwsResponse.json(400, dev.pushdeploy.local.endpoint.AwsResponse.JSON_1_1,
+                        "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}", Map.of()))) {
+            release = runtime.release("shop-21", MANIFEST, Scenario.HEALTHY);
+        }
+        JsonNode d = release.description();
+        String release21 = d.path("executionArn").asText();
+        runtime.accounting(release21, java.time.Duration.ofMinutes(2));
+        assertNotEquals("REJECTED", d.path("error").asText(), "a throttled ECR is no bad manifest: " + d);
+        assertFalse(releaseRecord("shop-21").isEmpty(), "the release has its record: " + d);
+        assertEquals(List.of("pushdeploy release shop-21: FAILED"), releaseNotices(), "one notification");
+    }
+
     private String live(StackOutputs.Service service) {
         return runtime.liveTaskDefinition(service.target().cluster(), service.target().service());
     }
