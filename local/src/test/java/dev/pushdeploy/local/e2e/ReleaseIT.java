@@ -615,6 +615,35 @@ class ReleaseIT {
         assertEquals(List.of("pushdeploy release shop-21: FAILED"), releaseNotices(), "one notification");
     }
 
+    /**
+     * Audit: a release's record is keyed by its name alone ({@code rel#<release>}) and never expires, while Step Functions
+     * takes an execution name again 90 days after the last execution of that name ended (README: "reusing a name is
+     * rejected"). The record of an earlier release of that name, one the reconciler wrote because it was stopped, is
+     * seeded here as it stands after those 90 days. The new release deploys both services and they go live, yet its Record
+     * state's condition fails on the old record, RecordedBefore reads it and the release ends FAILED "ABORTED" with the old
+     * cause (CLI exit 1): a release that went live reported as stopped, no record of its own, no notification.
+     */
+    @Test
+    void auditAReleaseReusingTheNameOfAnOldStoppedReleaseIsRecordedAsItself() {
+        String old = runtime.stack().releaseStateMachineArn().replace(":stateMachine:", ":execution:") + ":shop-22";
+        dynamo.putItem(r -> r.tableName(runtime.stack().table()).item(Map.of(
+                "pk", AttributeValue.fromS("rel#shop-22"), "sk", AttributeValue.fromS("release"),
+                "outcome", AttributeValue.fromS("ABORTED"), "reason", AttributeValue.fromS("release shop-22"),
+                "cause", AttributeValue.fromS("the release was stopped (four months ago)"), "services", AttributeValue.fromS("[]"),
+                "execution", AttributeValue.fromS(old), "recordedAt", AttributeValue.fromS("2026-08-01T10:00:00Z"),
+                "recordedBy", AttributeValue.fromS("reconciler"), "published", AttributeValue.fromBool(true))));
+
+        JsonNode d = runtime.release("shop-22", MANIFEST, Scenario.HEALTHY).description();
+
+        for (StackOutputs.Service service : List.of(web, api)) {
+            assertEquals(service.repositoryUri() + "@" + digest(service, Bootstrap.NEXT_TAG), image(live(service), service),
+                    "the release went live");
+        }
+        assertEquals(List.of("SUCCEEDED", "", "SUCCEEDED"), List.of(d.path("status").asText(), d.path("error").asText(),
+                releaseRecord("shop-22").get("outcome").s()), "status, error, the release's record: " + d);
+        assertEquals(List.of("pushdeploy release shop-22: SUCCEEDED"), releaseNotices());
+    }
+
     private String live(StackOutputs.Service service) {
         return runtime.liveTaskDefinition(service.target().cluster(), service.target().service());
     }
