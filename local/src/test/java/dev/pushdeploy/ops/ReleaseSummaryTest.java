@@ -51,6 +51,22 @@ class ReleaseSummaryTest {
         assertTrue(s.services().isEmpty());
     }
 
+    /**
+     * Audit: the cause of a REJECTED release is what Plan's Catch caught, the Lambda function's error document (as on AWS,
+     * and as the local runtime gives it: {@code {"errorType": ..., "errorMessage": "services[0].image: ..."}}), not the bare
+     * message. It parses as a JSON object, so it is taken for a summary: the reason is dropped and {@code pushdeploy release}
+     * prints "→ release REJECTED" (and JSON reason null) without naming the field.
+     */
+    @Test
+    void auditARejectedReleaseNamesTheFieldFromPlansErrorDocument() {
+        ReleaseSummary s = ReleaseSummary.of(description("FAILED", "REJECTED", null,
+                "{\"errorType\":\"dev.pushdeploy.error.InvalidRequestException\",\"errorMessage\":\"services[0].image: tag v9 is not an image"
+                        + " of repository web\"}"));
+        assertEquals("REJECTED", s.outcome());
+        assertTrue(s.reason() != null && s.reason().contains("services[0].image: tag v9 is not an image of repository web"),
+                "the reason names the field: " + s.reason());
+    }
+
     @Test
     void aStoppedReleaseReadsItsOutcomeAndServicesFromTheReconcilersRecord() {
         ReleaseSummary stopped = ReleaseSummary.of(description("ABORTED", null, null, "the wrong images"));
