@@ -644,6 +644,25 @@ class ReleaseIT {
         assertEquals(List.of("pushdeploy release shop-22: SUCCEEDED"), releaseNotices());
     }
 
+    /**
+     * Audit: through the CLI, a bad manifest's REJECTED release. The outcome line prints no reason ("→ release REJECTED"; the
+     * field shows only inside the raw error document of the state trace), and with --json, which prints no trace, the
+     * summary's reason is null: nothing the operator reads names the field.
+     */
+    @Test
+    void auditTheCliPrintsTheFieldABadManifestIsRejectedFor(@TempDir Path dir) throws Exception {
+        Path manifest = Files.writeString(dir.resolve("bad.json"), MANIFEST.replace("web:v1.1.0", "api:v1.1.0"));
+        String field = "services[0].image: repository api is not pushdeploy/web's repository";
+        CliProcess cli = cli(dir);
+
+        CliProcess.Result rejected = cli.run("release", "--name", "shop-23", manifest.toString());
+        CliProcess.Result json = cli.run("--json", "release", "--name", "shop-24", manifest.toString());
+
+        assertEquals(List.of(2, 2), List.of(rejected.exit(), json.exit()), rejected + "\n" + json);
+        assertTrue(rejected.out().contains("→ release REJECTED: " + field), rejected.toString());
+        assertTrue(json.json().path("reason").asText("").contains(field), json.toString());
+    }
+
     private String live(StackOutputs.Service service) {
         return runtime.liveTaskDefinition(service.target().cluster(), service.target().service());
     }
