@@ -45,7 +45,11 @@ public final class SfnReleaseRuns implements ReleaseRuns {
             for (HistoryEvent event : response.events()) {
                 if (event.stateExitedEventDetails() != null && PLAN.equals(event.stateExitedEventDetails().name())
                         && event.stateExitedEventDetails().output() != null) {
-                    ReleasePlan plan = Json.read(event.stateExitedEventDetails().output(), ReleasePlan.class);
+                    String output = event.stateExitedEventDetails().output();
+                    if (Json.member(Json.parse(output), "Error") != null) {
+                        return Optional.empty(); // Plan failed: its Catch left the error, no plan was made
+                    }
+                    ReleasePlan plan = Json.read(output, ReleasePlan.class);
                     return plan.release() == null ? Optional.empty() : Optional.of(plan);
                 }
             }
