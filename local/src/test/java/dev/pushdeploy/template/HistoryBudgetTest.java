@@ -234,7 +234,12 @@ public class HistoryBudgetTest {
     /** A Task's longest time: every attempt runs into its TimeoutSeconds, with the longest backoff in between. */
     private long taskSeconds(String state) {
         JsonNode task = states.path(state);
-        long seconds = (long) attempts(state) * task.path("TimeoutSeconds").asInt(99_999_999);
+        return (long) attempts(state) * task.path("TimeoutSeconds").asInt(99_999_999) + backoffSeconds(task);
+    }
+
+    /** The longest time a Task's retriers wait between its attempts, all of them used. */
+    static long backoffSeconds(JsonNode task) {
+        long seconds = 0;
         for (JsonNode retrier : task.path("Retry")) {
             double interval = retrier.path("IntervalSeconds").asDouble(1);
             double cap = retrier.path("MaxDelaySeconds").asDouble(Double.MAX_VALUE);

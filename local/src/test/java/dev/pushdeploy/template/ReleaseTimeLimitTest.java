@@ -29,7 +29,7 @@ class ReleaseTimeLimitTest {
             assertTrue(timeout > 0, "every Task of the release has a TimeoutSeconds: " + task);
             boolean sync = task.path("Resource").asText().endsWith(".sync:2");
             // a .sync task retries only its start call: it runs to its timeout once
-            longest += sync ? timeout + backoff(task) : (long) attempts(task) * timeout + backoff(task);
+            longest += sync ? timeout + HistoryBudgetTest.backoffSeconds(task) : (long) attempts(task) * timeout + HistoryBudgetTest.backoffSeconds(task);
         }
         int limit = definition.path("TimeoutSeconds").asInt(-1);
         System.out.printf("longest release: %d s at ReleaseTimeoutSeconds=%d; TimeoutSeconds %d%n", longest, longestWait, limit);
@@ -51,17 +51,5 @@ class ReleaseTimeLimitTest {
             attempts += retrier.path("MaxAttempts").asInt(3);
         }
         return attempts;
-    }
-
-    private static long backoff(JsonNode task) {
-        long seconds = 0;
-        for (JsonNode retrier : task.path("Retry")) {
-            double interval = retrier.path("IntervalSeconds").asDouble(1);
-            double cap = retrier.path("MaxDelaySeconds").asDouble(Double.MAX_VALUE);
-            for (int i = 0; i < retrier.path("MaxAttempts").asInt(3); i++) {
-                seconds += (long) Math.ceil(Math.min(cap, interval * Math.pow(retrier.path("BackoffRate").asDouble(2), i)));
-            }
-        }
-        return seconds;
     }
 }
