@@ -19,9 +19,9 @@ import dev.pushdeploy.model.TaskDefinition;
 import dev.pushdeploy.model.TaskDefinition.Container;
 import dev.pushdeploy.release.TaskDefinitions;
 import dev.pushdeploy.request.ImageRegistry.Image;
+import dev.pushdeploy.request.LiveServices.Live;
 import dev.pushdeploy.rollout.AlarmStates;
 import dev.pushdeploy.rollout.ServiceReader;
-import dev.pushdeploy.rollout.ServiceState;
 import dev.pushdeploy.secrets.Slots;
 import java.time.Clock;
 import java.time.Instant;
@@ -71,7 +71,7 @@ public final class Preparer {
     private final ConfigSource config;
     private final ExecutionIntents intents;
     private final ImageRegistry registry;
-    private final ServiceReader services;
+    private final LiveServices liveServices;
     private final TaskDefinitions taskDefinitions;
     private final LedgerReader ledger;
     private final AlarmStates alarms;
@@ -85,7 +85,7 @@ public final class Preparer {
         this.alarms = alarms;
         this.intents = intents;
         this.registry = registry;
-        this.services = services;
+        this.liveServices = new LiveServices(services, taskDefinitions);
         this.taskDefinitions = taskDefinitions;
         this.ledger = ledger;
         this.clock = clock;
@@ -191,7 +191,7 @@ public final class Preparer {
             throw new InvalidRequestException(field, uri + "@" + image.digest() + " is an image " + image.unpullable()
                     + ": no task of it could start");
         }
-        Live live = live(target);
+        Live live = liveServices.live(target, "service", "container");
         draft.image(uri + "@" + image.digest(), image.digest())
                 .pushedAt(image.pushedAt() == null ? null : image.pushedAt().toEpochMilli())
                 .previous(live);
@@ -205,7 +205,7 @@ public final class Preparer {
         if (!live.released()) {
             draft.counts(target.desiredCount(), live.desiredCount());
         } else {
-            requireTasks(target, live, "a deploy");
+            live.requireTasks(target, "a deploy", "service");
         }
         if (!target.secrets().isEmpty()) {
             draft.liveSlots(target, live);
@@ -216,7 +216,7 @@ public final class Preparer {
     private DeployRequest rollback(Run run, Intent.Rollback rollback) {
         PipelineConfig pipeline = config.load();
         Target target = target(pipeline, rollback.service());
-        Live live = live(target);
+        Live live = liveServices.live(target, "service", "container");
         requireRelease(target, live, "there is nothing to roll back to");
         Optional<String> queuedFrom = rollback.to() == null ? queuedFrom(target, run.requestId()) : Optional.empty();
         if (queuedFrom.isPresent() && !Revisions.same(queuedFrom.get(), live.taskDefinition().arn())) {
@@ -299,9 +299,9 @@ public final class Preparer {
         if (target.secrets().isEmpty()) {
             throw new InvalidRequestException("service", target.serviceKey() + " has no managed secrets to rotate");
         }
-        Live live = live(target);
+        Live live = liveServices.live(target, "service", "container");
         requireRelease(target, live, "there are no live secrets to rotate away from (the first release writes slot a of each)");
-        requireTasks(target, live, "a rotation");
+        live.requireTasks(target, "a rotation", "service");
         requireHeld(run, pipeline, live.image(), "service", "the live revision " + live.taskDefinition().shortName() + " runs "
                 + live.image(), "a rotation starts new tasks of it, and none could start; deploy an image first");
         return new Draft(run, Action.ROTATE, "manual", target, pipeline)
@@ -370,28 +370,6 @@ public final class Preparer {
     }
 
     /**
-     * A released service scaled to 0 tasks (by hand, or by Application Auto Scaling) runs nothing a rollout could be
-     * judged on: the deploy would wait out its deadline and its way back too. Refused before anything changes.
-     */
-    private static void requireTasks(Target target, Live live, String what) {
-        if (live.desiredCount() == 0) {
-            throw new InvalidRequestException("service", target.serviceKey() + " is scaled to 0 tasks (desired count 0 on "
-                    + live.taskDefinition().shortName() + "), so " + what + " could not be proven healthy; scale it up and try again");
-        }
-    }
-
-    /** The live revision, the target container's image in it and the service's desired count. */
-    private Live live(Target target) {
-        ServiceState service = services.describe(target.cluster(), target.service()).orElseThrow(() -> new InvalidRequestException(
-                "service", target.serviceKey() + " does not exist in ECS"));
-        TaskDefinition taskDefinition = taskDefinitions.find(service.taskDefinition()).orElseThrow(() -> new InvalidRequestException(
-                "service", "the live task definition " + service.taskDefinition() + " of " + target.serviceKey() + " cannot be described"));
-        Container container = taskDefinition.container(target.container()).orElseThrow(() -> new InvalidRequestException(
-                "container", target.container() + " is not a container of " + taskDefinition.shortName() + " (check the configuration)"));
-        return new Live(taskDefinition, container, service.desiredCount() == null ? 0 : service.desiredCount());
-    }
-
-    /**
      * Another request holding the service's lock (an expired lock does not count): while it does, the live revision
      * (the one ECS rolls out) may still be rolled back.
      */
@@ -446,20 +424,6 @@ public final class Preparer {
     private static boolean olderRevisionOf(String reference, TaskDefinition live) {
         int revision = Revisions.revision(reference);
         return revision > 0 && revision < live.revision() && Revisions.family(reference).equals(live.family());
-    }
-
-    private record Live(TaskDefinition taskDefinition, Container container, int desiredCount) {
-        String image() {
-            return container.image();
-        }
-
-        String digest() {
-            return ImageRef.digestOf(image());
-        }
-
-        boolean released() {
-            return container.released();
-        }
     }
 
     /** The request being built; ends as PROCEED or with the decision and reason. */

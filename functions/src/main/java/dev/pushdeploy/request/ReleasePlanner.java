@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 /**
  * Validates a release manifest and pins it: every entry names a configured service, whose deployment alarms exist,
  * and an image of that service's repository that exists in ECR (a tag is resolved to its digest now, so the release
- * deploys what was asked at this moment), one entry per service. Reads only; a manifest that cannot
+ * deploys what was asked at this moment), one entry per service. Each service is checked as its deployment's Prepare
+ * checks it ({@link LiveServices}): one that does not exist, or is scaled to 0 tasks, would refuse its deployment only
+ * after the others had gone live, and they would all be rolled back. Reads only; a manifest that cannot
  * be released is rejected, naming the field, before anything is written or started.
  */
 public final class ReleasePlanner {
@@ -39,11 +41,13 @@ public final class ReleasePlanner {
     private final ConfigSource config;
     private final ImageRegistry registry;
     private final AlarmStates alarms;
+    private final LiveServices liveServices;
 
-    public ReleasePlanner(ConfigSource config, ImageRegistry registry, AlarmStates alarms) {
+    public ReleasePlanner(ConfigSource config, ImageRegistry registry, AlarmStates alarms, LiveServices services) {
         this.config = config;
         this.registry = registry;
         this.alarms = alarms;
+        this.liveServices = services;
     }
 
     public ReleasePlan plan(String release, ReleaseManifest manifest) {
@@ -68,8 +72,12 @@ public final class ReleasePlanner {
             if (!services.add(target.serviceKey())) {
                 throw new InvalidRequestException(field + ".service", target.serviceKey() + " is named twice; a release deploys one image per service");
             }
+            LiveServices.Live live = liveServices.live(target, field + ".service", field + ".service");
             String image = image(target, entry.image(), field + ".image");
             DeploymentAlarms.require(alarms, target, field + ".service");
+            if (live.released() && !image.endsWith("@" + live.digest())) {
+                live.requireTasks(target, "a deploy", field + ".service");
+            }
             String execution = executionName(release, target.cluster(), target.service());
             if (!executions.add(execution)) {
                 throw new InvalidRequestException(field + ".service", "the execution name " + execution + " would repeat; rename the release");

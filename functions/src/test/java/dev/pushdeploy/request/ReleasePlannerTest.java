@@ -9,10 +9,14 @@ import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.model.ReleasePlan;
+import dev.pushdeploy.release.InMemoryTaskDefinitions;
+import dev.pushdeploy.rollout.FakeEcsServices;
+import dev.pushdeploy.rollout.ServiceReader;
 import dev.pushdeploy.testing.SampleStack;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class ReleasePlannerTest {
     static final String WEB_DIGEST = "sha256:" + SampleStack.sha256("web v1.4.0");
     static final String API_DIGEST = "sha256:" + SampleStack.sha256("api v2.0.0");
+    static final String OLD_DIGEST = "sha256:" + SampleStack.sha256("live");
     static final Instant PUSHED = Instant.parse("2025-01-02T10:00:00Z");
     static final String TWO_SERVICES = SampleStack.configDocument(null).replace("\"keepRevisions\": 3}]}", """
             "keepRevisions": 3},
@@ -35,9 +40,17 @@ class ReleasePlannerTest {
             .repository("unmapped");
     /** Alarm names CloudWatch does not know; every other name it describes as OK. */
     final java.util.Set<String> missingAlarms = new java.util.HashSet<>();
+    final InMemoryTaskDefinitions taskDefinitions = new InMemoryTaskDefinitions();
+    /** Both services released, each running its repository's older image. */
+    final FakeEcsServices web = new FakeEcsServices("pushdeploy", "web",
+            taskDefinitions.add("web", "app", FakeRegistry.REGISTRY + "/web@" + OLD_DIGEST, Map.of()), true);
+    final FakeEcsServices api = new FakeEcsServices("pushdeploy", "api",
+            taskDefinitions.add("api", "app", FakeRegistry.REGISTRY + "/api@" + OLD_DIGEST, Map.of()), true);
+    final ServiceReader services = (cluster, service) -> (service.equals("web") ? web : api).describe(cluster, service);
     final ReleasePlanner planner = new ReleasePlanner(ConfigSource.of(ConfigParser.parse(TWO_SERVICES)), registry,
             names -> names.stream().filter(name -> !missingAlarms.contains(name))
-                    .map(name -> new dev.pushdeploy.rollout.AlarmStates.AlarmState(name, "OK", null, 0)).toList());
+                    .map(name -> new dev.pushdeploy.rollout.AlarmStates.AlarmState(name, "OK", null, 0)).toList(),
+            new LiveServices(services, taskDefinitions));
 
     static ReleaseManifest manifest(String reason, String... serviceImage) {
         List<ReleaseManifest.Entry> entries = new ArrayList<>();
@@ -150,5 +163,49 @@ class ReleasePlannerTest {
         missingAlarms.clear();
         assertEquals(2, planner.plan("shop-1", manifest(null, "pushdeploy/api", "api:v2.0.0", "pushdeploy/web", "web:v1.4.0"))
                 .services().size());
+    }
+
+    /**
+     * A service its deployment's Prepare would refuse (deleted, scaled to 0 tasks, its live revision without the configured
+     * container) is refused by the plan, naming it, before any deployment starts: refused by its own deployment, the others
+     * would have gone live first, to be rolled back.
+     */
+    @ParameterizedTest
+    @MethodSource("servicesPrepareRefuses")
+    void aServiceItsDeploymentWouldRefuseIsRejectedBeforeAnythingStarts(java.util.function.Consumer<ReleasePlannerTest> change,
+            String message) {
+        change.accept(this);
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> planner.plan("shop-1",
+                manifest(null, "pushdeploy/web", "web:v1.4.0", "pushdeploy/api", "api:v2.0.0")));
+        assertEquals("services[1].service", e.field());
+        assertEquals(message, e.getMessage().replace(api.taskDefinition(), "<live>"));
+    }
+
+    static Stream<Arguments> servicesPrepareRefuses() {
+        java.util.function.Consumer<ReleasePlannerTest> scaledToZero = t -> t.api.runOnly(t.api.taskDefinition(), 0);
+        java.util.function.Consumer<ReleasePlannerTest> deleted = t -> t.api.delete();
+        java.util.function.Consumer<ReleasePlannerTest> otherContainer = t -> t.api.runOnly(
+                t.taskDefinitions.add("api", "sidecar", FakeRegistry.REGISTRY + "/api@" + OLD_DIGEST, Map.of()));
+        java.util.function.Consumer<ReleasePlannerTest> undescribed = t -> t.api.runOnly(
+                "arn:aws:ecs:us-east-1:123456789012:task-definition/api:99");
+        return Stream.of(
+                Arguments.of(scaledToZero, "services[1].service: pushdeploy/api is scaled to 0 tasks (desired count 0 on api:1), so a"
+                        + " deploy could not be proven healthy; scale it up and try again"),
+                Arguments.of(deleted, "services[1].service: pushdeploy/api does not exist in ECS"),
+                Arguments.of(otherContainer, "services[1].service: app is not a container of api:2 (check the configuration)"),
+                Arguments.of(undescribed, "services[1].service: the live task definition <live> of pushdeploy/api cannot be described"));
+    }
+
+    /**
+     * What its deployment would not refuse is planned: a service scaled to 0 whose image is the one it runs (the deployment
+     * is IGNORED, nothing moves), and one with no release yet (the bootstrap revision: its deployment is its first release).
+     */
+    @Test
+    void aServiceItsDeploymentWouldTakeOrIgnoreIsPlanned() {
+        api.runOnly(taskDefinitions.add("api", "app", FakeRegistry.REGISTRY + "/api@" + API_DIGEST, Map.of()), 0);
+        web.runOnly(taskDefinitions.add("web", "app", "web:bootstrap", Map.of()), 0);
+        assertEquals(List.of("pushdeploy/web", "pushdeploy/api"), planner.plan("shop-1",
+                manifest(null, "pushdeploy/web", "web:v1.4.0", "pushdeploy/api", "api:v2.0.0"))
+                .services().stream().map(ReleasePlan.Entry::service).toList());
     }
 }

@@ -251,6 +251,7 @@ public final class LocalRuntime implements AutoCloseable {
     private void reset(boolean release) {
         quiesce();
         moto.reset();
+        feed.forget();
         simulator.reset();
         scans.reset();
         archive.reset();

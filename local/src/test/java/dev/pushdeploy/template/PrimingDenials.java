@@ -16,7 +16,6 @@ public final class PrimingDenials {
             "ScanGateHandler", Set.of("ecs:DescribeServices"),
             "ScanEventHandler", Set.of("ecs:DescribeServices"),
             "LockHandler", Set.of("ecs:DescribeServices"),
-            "PlanReleaseHandler", Set.of("ecs:DescribeServices"),
             "ReconcileHandler", Set.of("states:GetExecutionHistory"),
             "ReleaseParametersHandler", Set.of("ecs:DescribeServices"));
 

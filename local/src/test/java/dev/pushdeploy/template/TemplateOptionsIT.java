@@ -714,9 +714,12 @@ class TemplateOptionsIT {
                         "xray:PutTelemetryRecords", "xray:PutTraceSegments"),
                 grants.keySet());
         Map<String, Set<String>> planner = grants(v, "PlanReleaseFunctionRole");
-        assertEquals(Set.of("cloudwatch:DescribeAlarms", "ecr:DescribeImages", "ecr:DescribeRepositories"), planner.keySet(),
-                "the images, and the deployment alarms that must exist");
+        assertEquals(Set.of("cloudwatch:DescribeAlarms", "ecr:DescribeImages", "ecr:DescribeRepositories", "ecs:DescribeServices",
+                        "ecs:DescribeTaskDefinition"), planner.keySet(),
+                "the images, the deployment alarms that must exist, and the services with their live revisions");
         assertEquals(2, planner.get("ecr:DescribeImages").size(), "the two repositories: " + planner);
+        assertEquals(Set.of("arn:aws:ecs:us-east-1:123456789012:service/pushdeploy/web",
+                "arn:aws:ecs:us-east-1:123456789012:service/pushdeploy/" + SECOND), planner.get("ecs:DescribeServices"));
     }
 
     /** Action → the resources a role's own policies grant it on. */

@@ -67,6 +67,14 @@ public final class ExecutionFeed implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets the statuses seen so far (the emulator was reset): an execution of the next world may reuse a name, and so
+     * an ARN, of this one, and must not be taken for ended before it starts.
+     */
+    public synchronized void forget() {
+        statuses.clear();
+    }
+
     private void loop() {
         while (running) {
             try {

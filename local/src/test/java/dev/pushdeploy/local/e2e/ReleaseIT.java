@@ -570,6 +570,30 @@ class ReleaseIT {
     }
 
     /**
+     * A release while api was scaled to 0 tasks (by hand, or by its auto scaling): api's own Prepare would refuse its
+     * deployment, but only after web's had started, and web, gone live, would then be rolled back (ROLLED_BACK, the
+     * summary naming api's deployment REJECTED and not why). The plan checks each service as Prepare does and refuses the
+     * release naming api and why, before any deployment starts.
+     */
+    @Test
+    void aReleaseWhoseServiceIsScaledToZeroIsRejectedBeforeAnyDeploymentStarts() {
+        ecs.updateService(r -> r.cluster(api.target().cluster()).service(api.target().service()).desiredCount(0));
+
+        LocalRuntime.Release release = runtime.release("shop-40", MANIFEST, Scenario.HEALTHY);
+
+        JsonNode d = release.description();
+        assertEquals("FAILED", d.path("status").asText(), d.toString());
+        assertEquals("REJECTED", d.path("error").asText(), d.toString());
+        assertTrue(d.path("cause").asText().contains("services[1].service: pushdeploy/api is scaled to 0 tasks (desired count 0 on "),
+                d.path("cause").asText());
+        assertEquals(List.of(), release.writes());
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        assertEquals(0, sfn.listExecutions(r -> r.stateMachineArn(runtime.stack().stateMachineArn())).executions().size());
+        assertEquals(web.initialTaskDefinition(), live(web));
+        assertEquals(api.initialTaskDefinition(), live(api));
+    }
+
+    /**
      * The planner cannot read ECR (throttled past every retry here; an outage, a missing permission, Plan's own timeout
      * alike): no bad manifest, so not REJECTED (which records nothing, CLI exit code 2) but PLAN_FAILED, which the reconciler
      * records FAILED ("... before its plan was made: no deployment was started") and announces once.
