@@ -23,6 +23,8 @@ import java.util.Set;
  */
 public final class ReleaseCloser {
     static final String RECORDED_BY = "reconciler";
+    static final String RECORD_MISSED = "the release's Record state did not write its record (it failed every attempt);"
+            + " the reconciler wrote it from the release's own summary";
     /** The ends the workflow reaches through its Record state (REJECTED writes nothing, by design). */
     private static final Set<String> OWN_ENDS = Set.of("ROLLED_BACK", "FAILED", "REJECTED");
 
@@ -51,7 +53,7 @@ public final class ReleaseCloser {
     public Closed close(Reconciler.ExecutionEnd end, String release, StepLog log) {
         String status = end.status();
         if (!endedWithoutItsRecord(status, end.error())) {
-            return new Closed(Optional.empty(), false, false, "the release ended through its own Record state (" + status + ")");
+            return recordedOrNot(end, release, log);
         }
         Optional<ReleaseRecord> existing = records.release(release);
         if (existing.isPresent()) {
@@ -77,6 +79,33 @@ public final class ReleaseCloser {
         log.info("release reconciled", "release", release, "status", status, "outcome", stored.outcome(), "recorded", recorded,
                 "announced", announced, "services", services.stream().map(s -> s.service() + "=" + s.state()).toList());
         return new Closed(Optional.of(stored), recorded, announced, stored.cause());
+    }
+
+    /**
+     * A release that ended through its Record state has its record, unless that state failed every attempt (DynamoDB
+     * unavailable for a minute): the workflow then goes on to its notification and its end. Its record is written here
+     * from the summary the workflow ended with (what Record would have written), announced only if the workflow's
+     * Notify state was not left. REJECTED records nothing, by design.
+     */
+    private Closed recordedOrNot(Reconciler.ExecutionEnd end, String release, StepLog log) {
+        String own = "the release ended through its own Record state (" + end.status() + ")";
+        if ("RUNNING".equals(end.status()) || "REJECTED".equals(end.error()) || records.release(release).isPresent()) {
+            return new Closed(Optional.empty(), false, false, own);
+        }
+        Optional<ReleaseRuns.Summary> summary = runs.summary(end.executionArn());
+        if (summary.isEmpty()) {
+            log.warn("release has no record and no summary to write one from", "release", release, "status", end.status());
+            return new Closed(Optional.empty(), false, false, own + ", without its record and without a summary to write it from");
+        }
+        boolean notified = runs.notified(end.executionArn());
+        ReleaseRecord record = new ReleaseRecord(release, summary.get().outcome(), summary.get().reason(), RECORD_MISSED,
+                summary.get().services(), end.executionArn(), HistoryItem.time(clock.instant()), RECORDED_BY, notified);
+        boolean recorded = records.putRelease(record);
+        ReleaseRecord stored = recorded ? record : records.release(release).orElse(record);
+        boolean announced = RECORDED_BY.equals(stored.recordedBy()) && announce(stored);
+        log.info("release recorded for its Record state", "release", release, "outcome", stored.outcome(), "recorded", recorded,
+                "announced", announced);
+        return new Closed(Optional.of(stored), recorded, announced, RECORD_MISSED);
     }
 
     /**

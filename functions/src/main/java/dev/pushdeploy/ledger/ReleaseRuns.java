@@ -15,6 +15,12 @@ public interface ReleaseRuns {
      */
     boolean notified(String releaseExecutionArn);
 
+    /**
+     * How the release's workflow summed up its own end (SUCCEEDED: its output; FAILED with its own outcome: its cause):
+     * what its Record state writes. Empty when the execution holds no such summary.
+     */
+    Optional<Summary> summary(String releaseExecutionArn);
+
     /** The deployment workflow's execution of that name; empty when none was started. */
     Optional<Run> run(String name);
 
@@ -30,6 +36,10 @@ public interface ReleaseRuns {
      * @param previousTaskDefinition the revision live before it moved the service, when it did
      */
     record Run(String status, String error, Decision decision, String previousTaskDefinition) {
+    }
+
+    /** The release's outcome, reason and services as its workflow recorded them. */
+    record Summary(String outcome, String reason, java.util.List<ReleaseRecord.ServiceEnd> services) {
     }
 
     /** The input of a rollback execution that undoes a release's deployment ({@code undoes}: that execution's name). */

@@ -25,6 +25,9 @@ class ReleaseCloserTest {
     static final ReleasePlan PLAN = new ReleasePlan("shop-1", "release shop-1: together", "release shop-1 rolled back: together",
             List.of(new ReleasePlan.Entry("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web", "shop-1-web-rollback")));
 
+    static final ReleaseRuns.Summary SUMMARY = new ReleaseRuns.Summary("SUCCEEDED", "release shop-1: together", List.of(
+            new ReleaseRecord.ServiceEnd("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web", "SUCCEEDED", "LIVE", null, null, V1)));
+
     private final InMemoryLedger table = new InMemoryLedger();
     private final FakeRuns runs = new FakeRuns();
     private final List<ReleaseRecord.Notice> published = new ArrayList<>();
@@ -34,6 +37,7 @@ class ReleaseCloserTest {
     static final class FakeRuns implements ReleaseRuns {
         Optional<ReleasePlan> plan = Optional.of(PLAN);
         boolean notified = true;
+        Optional<Summary> summary = Optional.empty();
         final Map<String, Run> runs = new HashMap<>();
         final Map<String, Rollback> started = new HashMap<>();
 
@@ -47,6 +51,12 @@ class ReleaseCloserTest {
         public boolean notified(String releaseExecutionArn) {
             assertEquals(RELEASE_ARN, releaseExecutionArn);
             return notified;
+        }
+
+        @Override
+        public Optional<Summary> summary(String releaseExecutionArn) {
+            assertEquals(RELEASE_ARN, releaseExecutionArn);
+            return summary;
         }
 
         @Override
@@ -193,13 +203,59 @@ class ReleaseCloserTest {
             "RUNNING | -"})
     void aReleaseThatEndedThroughItsOwnRecordStateIsLeftToIt(String status, String error) {
         runs.runs.put("shop-1-web", new ReleaseRuns.Run("SUCCEEDED", null, Decision.PROCEED, V1));
+        runs.summary = Optional.of(SUMMARY);
+        boolean writes = !"RUNNING".equals(status) && !"REJECTED".equals(error);
+        ReleaseRecord own = new ReleaseRecord("shop-1", error == null ? status : error, "release shop-1: together", null,
+                SUMMARY.services(), RELEASE_ARN, "2025-03-01T12:29:00Z", null, false);
+        if (writes) {
+            table.putRelease(own);
+        }
 
         ReleaseCloser.Closed closed = closer(true).close(end(status, error, null), "shop-1", log());
 
         assertFalse(closed.recorded());
-        assertTrue(table.releases.isEmpty());
+        assertEquals(writes ? Map.of("shop-1", own) : Map.of(), table.releases);
         assertTrue(published.isEmpty());
         assertTrue(runs.started.isEmpty());
+    }
+
+    /**
+     * The workflow's Record state failed every attempt (DynamoDB unavailable) and the workflow went on to its Notify state and
+     * its end: the record is written from the summary it ended with, once, announced only when Notify was not left.
+     */
+    @ParameterizedTest(name = "{0} {1}, notified {2}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "SUCCEEDED | -           | true", "SUCCEEDED | -           | false",
+            "FAILED    | ROLLED_BACK | true", "FAILED    | FAILED      | false"})
+    void aReleaseWhoseRecordStateFailedIsRecordedFromItsSummaryOnce(String status, String error, boolean notified) {
+        String outcome = error == null ? status : error;
+        runs.summary = Optional.of(new ReleaseRuns.Summary(outcome, SUMMARY.reason(), SUMMARY.services()));
+        runs.notified = notified;
+
+        ReleaseCloser.Closed closed = closer(true).close(end(status, error, "{\"outcome\":\"" + outcome + "\"}"), "shop-1", log());
+        ReleaseCloser.Closed again = closer(true).close(end(status, error, null), "shop-1", log());
+
+        ReleaseRecord record = table.releases.get("shop-1");
+        assertEquals(List.of(outcome, "release shop-1: together", RELEASE_ARN, "reconciler"),
+                List.of(record.outcome(), record.reason(), record.execution(), record.recordedBy()));
+        assertEquals(SUMMARY.services(), record.services());
+        assertTrue(record.cause().startsWith("the release's Record state did not write its record"), record.cause());
+        assertTrue(closed.recorded());
+        assertFalse(again.recorded());
+        assertEquals(!notified, closed.announced());
+        assertEquals(notified ? List.of() : List.of(record.notice()), published, "one notification in all");
+        assertTrue(record.published());
+        assertTrue(runs.started.isEmpty(), "nothing of the release is undone: it ended as it says");
+    }
+
+    /** Without a summary (an execution that is not what the workflow ends as), nothing is made up. */
+    @Test
+    void aReleaseWithoutRecordOrSummaryIsLeftAsItIs() {
+        ReleaseCloser.Closed closed = closer(true).close(end("SUCCEEDED", null, null), "shop-1", log());
+
+        assertFalse(closed.recorded());
+        assertTrue(table.releases.isEmpty());
+        assertTrue(published.isEmpty());
     }
 
     @Test

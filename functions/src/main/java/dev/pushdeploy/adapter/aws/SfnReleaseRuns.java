@@ -1,10 +1,12 @@
 package dev.pushdeploy.adapter.aws;
 
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.ledger.ReleaseRecord;
 import dev.pushdeploy.ledger.ReleaseRuns;
 import dev.pushdeploy.model.Decision;
 import dev.pushdeploy.model.ReleasePlan;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -56,6 +58,31 @@ public final class SfnReleaseRuns implements ReleaseRuns {
             token = response.nextToken();
         } while (token != null);
         return Optional.empty();
+    }
+
+    /** The release workflow's summary: {@code {release, outcome, reason, services}}. */
+    record SummaryDocument(String release, String outcome, String reason, List<ReleaseRecord.ServiceEnd> services) {
+    }
+
+    @Override
+    public Optional<Summary> summary(String releaseExecutionArn) {
+        DescribeExecutionResponse execution = AwsCall.run("states:DescribeExecution " + releaseExecutionArn, () ->
+                sfn.get().describeExecution(r -> r.executionArn(releaseExecutionArn)));
+        String text = switch (execution.statusAsString()) {
+            case "SUCCEEDED" -> execution.output();
+            case "FAILED" -> execution.cause();
+            default -> null;
+        };
+        if (text == null || !text.startsWith("{")) {
+            return Optional.empty();
+        }
+        try {
+            SummaryDocument document = Json.read(text, SummaryDocument.class);
+            return document.outcome() == null ? Optional.empty()
+                    : Optional.of(new Summary(document.outcome(), document.reason(), document.services()));
+        } catch (IllegalArgumentException notASummary) {
+            return Optional.empty();
+        }
     }
 
     /** Reads the end of the history, newest first: Notify and Record are the release's last Task states. */

@@ -594,6 +594,41 @@ class ReleaseIT {
     }
 
     /**
+     * A release whose Record state failed every attempt (DynamoDB unavailable for the minute of its retries) goes on to its
+     * Notify state and its end. Moto's Step Functions writes the record itself, so the record is taken away here instead, while
+     * the reconciler's read of it is held: the reconciler, handed the release's SUCCEEDED end, finds none and writes it from
+     * the summary the release ended with, and sends no second notification (Notify was left). Before, a SUCCEEDED end went to
+     * no one and the release stayed without a record.
+     */
+    @Test
+    void aReleaseWhoseRecordStateWroteNothingIsRecordedByTheReconcilerFromItsSummary() throws InterruptedException {
+        CallHold reconcilerReads = runtime.holdCall(r -> "GetItem".equals(r.operation()) && r.bodyText().contains("rel#shop-41")
+                && String.valueOf(r.header("User-Agent")).contains("aws-sdk-java")); // not the workflow's own NameUsedBefore
+
+        LocalRuntime.Release release = runtime.release("shop-41", MANIFEST, Scenario.HEALTHY);
+
+        JsonNode d = release.description();
+        assertEquals("SUCCEEDED", d.path("status").asText(), d.toString());
+        assertTrue(reconcilerReads.awaitArrival(Duration.ofMinutes(2)), "the reconciler reads the release's record");
+        Map<String, AttributeValue> written = releaseRecord("shop-41");
+        dynamo.deleteItem(r -> r.tableName(runtime.stack().table())
+                .key(Map.of("pk", AttributeValue.fromS("rel#shop-41"), "sk", AttributeValue.fromS("release"))));
+        reconcilerReads.release();
+        accounted(d.path("executionArn").asText());
+
+        Map<String, AttributeValue> recorded = releaseRecord("shop-41");
+        assertEquals(List.of("SUCCEEDED", "release shop-41: front end and back end together", d.path("executionArn").asText(), "reconciler"),
+                List.of(recorded.get("outcome").s(), recorded.get("reason").s(), recorded.get("execution").s(), recorded.get("recordedBy").s()));
+        assertTrue(recorded.get("cause").s().startsWith("the release's Record state did not write its record"), recorded.toString());
+        List<String> services = new ArrayList<>();
+        for (JsonNode service : Json.tree(recorded.get("services").s())) {
+            services.add(service.path("service").asText() + " " + service.path("deployment").asText() + " " + service.path("state").asText());
+        }
+        assertEquals(List.of("pushdeploy/web SUCCEEDED LIVE", "pushdeploy/api SUCCEEDED LIVE"), services, "as the workflow had: " + written);
+        assertEquals(List.of("pushdeploy release shop-41: SUCCEEDED"), releaseNotices(), "the workflow's notification, none more");
+    }
+
+    /**
      * The planner cannot read ECR (throttled past every retry here; an outage, a missing permission, Plan's own timeout
      * alike): no bad manifest, so not REJECTED (which records nothing, CLI exit code 2) but PLAN_FAILED, which the reconciler
      * records FAILED ("... before its plan was made: no deployment was started") and announces once.
