@@ -517,6 +517,52 @@ class IamCoverageIT {
     }
 
     /**
+     * The reconciler on a release that ended through its Record state but has no record (that state failed every attempt):
+     * it reads the summary the release ended with (DescribeExecution of the release's own execution), writes the record and
+     * announces it, all under the reconciler's role. The role lets it describe only the deployment workflow's executions
+     * (ReadTheReleasesDeployments), so on AWS this read is refused and the release is left without a record.
+     */
+    @Test
+    void aReleaseWithoutItsRecordIsRecordedWithinTheReconcilersRole(Emulator emulator) throws Exception {
+        emulator = front(emulator);
+        World world = World.create(emulator);
+        Deployment stack = stackFor(world, "ReconcileFunction");
+        Map<String, String> environment = environment(stack, "ReconcileFunction", emulator);
+        SfnClient sfn = emulator.client(SfnClient.builder());
+        String role = "arn:aws:iam::" + Emulator.ACCOUNT + ":role/stand-in";
+        String summary = """
+                {"release": "shop-1", "outcome": "SUCCEEDED", "reason": "release shop-1: why",
+                 "services": [{"service": "pushdeploy/web", "image": "web@sha256:%s", "execution": "shop-1-web",
+                               "deployment": "SUCCEEDED", "ok": true, "state": "LIVE", "rollbackTo": "%s",
+                               "rollbackExecution": "shop-1-web-rollback"}]}""".formatted("1".repeat(64), world.liveTaskDefinition);
+        String release = sfn.createStateMachine(r -> r.name("pushdeploy-release").roleArn(role).definition("""
+                {"StartAt": "Released", "States": {"Released": {"Type": "Pass", "Result": %s, "End": true}}}""".formatted(summary)))
+                .stateMachineArn();
+        assertEquals(environment.get("RELEASE_STATE_MACHINE_ARN"), release);
+        String shop1 = sfn.startExecution(r -> r.stateMachineArn(release).name("shop-1").input("{}")).executionArn();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!"SUCCEEDED".equals(sfn.describeExecution(r -> r.executionArn(shop1)).statusAsString())
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        JsonNode sample = Json.tree(Files.readString(Repo.events("reconcile-release.json")));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) sample.path("detail")).put("status", "SUCCEEDED").putNull("cause")
+                .put("executionArn", shop1).put("stateMachineArn", release);
+        String event = sample.toString();
+
+        List<Call> calls = FunctionEnvironment.with(environment, () -> invokeRecorded(stack, "ReconcileFunction", event));
+
+        Map<String, AttributeValue> record = world.dynamo.getItem(r -> r.tableName(World.TABLE).key(Map.of(
+                "pk", AttributeValue.fromS("rel#shop-1"), "sk", AttributeValue.fromS("release")))).item();
+        assertEquals("reconciler", record.get("recordedBy").s(), "the record written from the summary: " + record);
+        Set<String> operations = new TreeSet<>();
+        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        assertTrue(operations.containsAll(Set.of("Sfn.DescribeExecution", "DynamoDb.PutItem", "Sns.Publish")), operations.toString());
+        Checked checked = Checked.against(stack, roleOf(stack, "ReconcileFunction"), calls);
+        assertTrue(checked.denied().isEmpty(), "the reconciler's role lacks:\n" + String.join("\n", checked.denied()));
+    }
+
+    /**
      * Each function's SnapStart priming, recorded like its run: every call is allowed by its role but those
      * {@link PrimingDenials} names (which the cold-start benchmark answers AccessDenied).
      */
