@@ -46,7 +46,7 @@ public final class PlanReleaseHandler extends StepHandler<PlanReleaseHandler.Inp
         this.planner = new ReleasePlanner(config, registry, alarms, new LiveServices(services, taskDefinitions));
     }
 
-    /** A release of the first configured service's priming image (the service's live revision is read; the image is not in its repository: planning stops at ECR's answer). */
+    /** A release of the first configured service's priming image (ECR's answer for it made in process): the whole plan, the service read. */
     @Override
     protected Input primingInput(PrimingSample sample) {
         return new Input(PrimingSample.REQUEST_ID, Map.of("services",
