@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * The accounting guarantee for a release: one that ended without its Record state (stopped, timed out,
  * failed by a service limit) gets its record and its notification here, once; one cut off after its Record
- * state wrote the record and before it left its Notify state gets that record announced. Step Functions stops the
+ * state wrote the record and before it left its Notify state gets that record announced; one whose Record or
+ * Notify state failed every attempt gets what that state did not do. Step Functions stops the
  * deployments a stopped release was running (each is accounted for by its own reconciler); a deployment
  * that had already gone live stays on the release's image unless {@code rollBackStoppedRuns} is on, when it
  * goes back by the rollback execution the release's own rollback would have started (same name, same input).
@@ -82,24 +83,33 @@ public final class ReleaseCloser {
     }
 
     /**
-     * A release that ended through its Record state has its record, unless that state failed every attempt (DynamoDB
-     * unavailable for a minute): the workflow then goes on to its notification and its end. Its record is written here
-     * from the summary the workflow ended with (what Record would have written), announced only if the workflow's
-     * Notify state was not left. REJECTED records nothing, by design.
+     * A release that ended through its Record state has its record and its notification, unless one of those states failed
+     * every attempt (DynamoDB or SNS unavailable for the minute of its retries): the workflow goes on to its end either
+     * way, and the summary it ends with says what Record would have written and whether Notify's publish failed. A
+     * missing record is written here from that summary; a notification the workflow could not send is sent here, once
+     * (claimed on the record). REJECTED records nothing, by design.
      */
     private Closed recordedOrNot(Reconciler.ExecutionEnd end, String release, StepLog log) {
         String own = "the release ended through its own Record state (" + end.status() + ")";
-        if ("RUNNING".equals(end.status()) || "REJECTED".equals(end.error()) || records.release(release).isPresent()) {
+        if ("RUNNING".equals(end.status()) || "REJECTED".equals(end.error())) {
             return new Closed(Optional.empty(), false, false, own);
         }
         Optional<ReleaseRuns.Summary> summary = runs.summary(end.executionArn());
+        boolean notifyFailed = summary.map(ReleaseRuns.Summary::notifyFailed).orElse(false);
+        Optional<ReleaseRecord> existing = records.release(release);
+        if (existing.isPresent()) {
+            boolean announced = notifyFailed && announce(existing.get());
+            if (announced) {
+                log.info("release announced for its Notify state", "release", release, "outcome", existing.get().outcome());
+            }
+            return new Closed(existing, false, announced, announced ? own + "; its Notify state failed: announced now" : own);
+        }
         if (summary.isEmpty()) {
             log.warn("release has no record and no summary to write one from", "release", release, "status", end.status());
             return new Closed(Optional.empty(), false, false, own + ", without its record and without a summary to write it from");
         }
-        boolean notified = runs.notified(end.executionArn());
         ReleaseRecord record = new ReleaseRecord(release, summary.get().outcome(), summary.get().reason(), RECORD_MISSED,
-                summary.get().services(), end.executionArn(), HistoryItem.time(clock.instant()), RECORDED_BY, notified);
+                summary.get().services(), end.executionArn(), HistoryItem.time(clock.instant()), RECORDED_BY, !notifyFailed);
         boolean recorded = records.putRelease(record);
         ReleaseRecord stored = recorded ? record : records.release(release).orElse(record);
         boolean announced = RECORDED_BY.equals(stored.recordedBy()) && announce(stored);

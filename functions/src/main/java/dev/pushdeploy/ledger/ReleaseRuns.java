@@ -38,8 +38,11 @@ public interface ReleaseRuns {
     record Run(String status, String error, Decision decision, String previousTaskDefinition) {
     }
 
-    /** The release's outcome, reason and services as its workflow recorded them. */
-    record Summary(String outcome, String reason, java.util.List<ReleaseRecord.ServiceEnd> services) {
+    /**
+     * The release's outcome, reason and services as its workflow recorded them, and whether its Notify state's publish
+     * failed every attempt.
+     */
+    record Summary(String outcome, String reason, java.util.List<ReleaseRecord.ServiceEnd> services, boolean notifyFailed) {
     }
 
     /** The input of a rollback execution that undoes a release's deployment ({@code undoes}: that execution's name). */

@@ -26,7 +26,7 @@ class ReleaseCloserTest {
             List.of(new ReleasePlan.Entry("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web", "shop-1-web-rollback")));
 
     static final ReleaseRuns.Summary SUMMARY = new ReleaseRuns.Summary("SUCCEEDED", "release shop-1: together", List.of(
-            new ReleaseRecord.ServiceEnd("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web", "SUCCEEDED", "LIVE", null, null, V1)));
+            new ReleaseRecord.ServiceEnd("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web", "SUCCEEDED", "LIVE", null, null, V1)), false);
 
     private final InMemoryLedger table = new InMemoryLedger();
     private final FakeRuns runs = new FakeRuns();
@@ -221,16 +221,15 @@ class ReleaseCloserTest {
 
     /**
      * The workflow's Record state failed every attempt (DynamoDB unavailable) and the workflow went on to its Notify state and
-     * its end: the record is written from the summary it ended with, once, announced only when Notify was not left.
+     * its end: the record is written from the summary it ended with, once, announced only when Notify's publish failed too.
      */
-    @ParameterizedTest(name = "{0} {1}, notified {2}")
+    @ParameterizedTest(name = "{0} {1}, Notify failed {2}")
     @CsvSource(delimiter = '|', nullValues = "-", value = {
-            "SUCCEEDED | -           | true", "SUCCEEDED | -           | false",
-            "FAILED    | ROLLED_BACK | true", "FAILED    | FAILED      | false"})
-    void aReleaseWhoseRecordStateFailedIsRecordedFromItsSummaryOnce(String status, String error, boolean notified) {
+            "SUCCEEDED | -           | false", "SUCCEEDED | -           | true",
+            "FAILED    | ROLLED_BACK | false", "FAILED    | FAILED      | true"})
+    void aReleaseWhoseRecordStateFailedIsRecordedFromItsSummaryOnce(String status, String error, boolean notifyFailed) {
         String outcome = error == null ? status : error;
-        runs.summary = Optional.of(new ReleaseRuns.Summary(outcome, SUMMARY.reason(), SUMMARY.services()));
-        runs.notified = notified;
+        runs.summary = Optional.of(new ReleaseRuns.Summary(outcome, SUMMARY.reason(), SUMMARY.services(), notifyFailed));
 
         ReleaseCloser.Closed closed = closer(true).close(end(status, error, "{\"outcome\":\"" + outcome + "\"}"), "shop-1", log());
         ReleaseCloser.Closed again = closer(true).close(end(status, error, null), "shop-1", log());
@@ -242,10 +241,33 @@ class ReleaseCloserTest {
         assertTrue(record.cause().startsWith("the release's Record state did not write its record"), record.cause());
         assertTrue(closed.recorded());
         assertFalse(again.recorded());
-        assertEquals(!notified, closed.announced());
-        assertEquals(notified ? List.of() : List.of(record.notice()), published, "one notification in all");
+        assertEquals(notifyFailed, closed.announced());
+        assertFalse(again.announced());
+        assertEquals(notifyFailed ? List.of(record.notice()) : List.of(), published, "one notification in all");
         assertTrue(record.published());
         assertTrue(runs.started.isEmpty(), "nothing of the release is undone: it ended as it says");
+    }
+
+    /**
+     * The workflow wrote its record but its Notify state's publish failed every attempt (SNS unavailable): the reconciler sends
+     * the notification of the record as the workflow wrote it, once.
+     */
+    @Test
+    void aReleaseWhoseNotifyStateFailedIsAnnouncedByTheReconcilerOnce() {
+        ReleaseRecord own = new ReleaseRecord("shop-1", "SUCCEEDED", "release shop-1: together", null, SUMMARY.services(), RELEASE_ARN,
+                "2025-03-01T12:29:00Z", null, false);
+        table.putRelease(own);
+        runs.summary = Optional.of(new ReleaseRuns.Summary("SUCCEEDED", SUMMARY.reason(), SUMMARY.services(), true));
+
+        ReleaseCloser.Closed closed = closer(true).close(end("SUCCEEDED", null, null), "shop-1", log());
+        ReleaseCloser.Closed again = closer(true).close(end("SUCCEEDED", null, null), "shop-1", log());
+
+        assertFalse(closed.recorded());
+        assertTrue(closed.announced());
+        assertFalse(again.announced());
+        assertEquals(List.of(own.notice()), published);
+        assertEquals("SUCCEEDED", table.releases.get("shop-1").outcome(), "the workflow's record stands");
+        assertTrue(table.releases.get("shop-1").published());
     }
 
     /** Without a summary (an execution that is not what the workflow ends as), nothing is made up. */

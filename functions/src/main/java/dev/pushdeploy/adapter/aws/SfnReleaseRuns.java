@@ -60,8 +60,8 @@ public final class SfnReleaseRuns implements ReleaseRuns {
         return Optional.empty();
     }
 
-    /** The release workflow's summary: {@code {release, outcome, reason, services}}. */
-    record SummaryDocument(String release, String outcome, String reason, List<ReleaseRecord.ServiceEnd> services) {
+    /** The release workflow's summary: {@code {release, outcome, reason, services[, notifyFailed]}}. */
+    record SummaryDocument(String release, String outcome, String reason, List<ReleaseRecord.ServiceEnd> services, Object notifyFailed) {
     }
 
     @Override
@@ -79,7 +79,7 @@ public final class SfnReleaseRuns implements ReleaseRuns {
         try {
             SummaryDocument document = Json.read(text, SummaryDocument.class);
             return document.outcome() == null ? Optional.empty()
-                    : Optional.of(new Summary(document.outcome(), document.reason(), document.services()));
+                    : Optional.of(new Summary(document.outcome(), document.reason(), document.services(), document.notifyFailed() != null));
         } catch (IllegalArgumentException notASummary) {
             return Optional.empty();
         }
