@@ -517,10 +517,10 @@ class IamCoverageIT {
     }
 
     /**
-     * The reconciler on a release that ended through its Record state but has no record (that state failed every attempt):
-     * it reads the summary the release ended with (DescribeExecution of the release's own execution), writes the record and
-     * announces it, all under the reconciler's role. The role lets it describe only the deployment workflow's executions
-     * (ReadTheReleasesDeployments), so on AWS this read is refused and the release is left without a record.
+     * The reconciler on a release that ended through its Record state but has no record, and whose Notify state failed too
+     * (both failed every attempt): it reads the summary the release ended with (DescribeExecution of the release's own
+     * execution), writes the record and announces it, all under the reconciler's role (which once let it describe only the
+     * deployment workflow's executions: on AWS the read was refused and the release left without a record).
      */
     @Test
     void aReleaseWithoutItsRecordIsRecordedWithinTheReconcilersRole(Emulator emulator) throws Exception {
@@ -534,7 +534,9 @@ class IamCoverageIT {
                 {"release": "shop-1", "outcome": "SUCCEEDED", "reason": "release shop-1: why",
                  "services": [{"service": "pushdeploy/web", "image": "web@sha256:%s", "execution": "shop-1-web",
                                "deployment": "SUCCEEDED", "ok": true, "state": "LIVE", "rollbackTo": "%s",
-                               "rollbackExecution": "shop-1-web-rollback"}]}""".formatted("1".repeat(64), world.liveTaskDefinition);
+                               "rollbackExecution": "shop-1-web-rollback"}],
+                 "notifyFailed": {"Error": "SNS.InternalErrorException", "Cause": "Internal error"}}""".formatted("1".repeat(64),
+                world.liveTaskDefinition);
         String release = sfn.createStateMachine(r -> r.name("pushdeploy-release").roleArn(role).definition("""
                 {"StartAt": "Released", "States": {"Released": {"Type": "Pass", "Result": %s, "End": true}}}""".formatted(summary)))
                 .stateMachineArn();
