@@ -558,10 +558,15 @@ class ReleaseIT {
 
         LocalRuntime.Release release = runtime.release("shop-9", MANIFEST, Scenario.HEALTHY);
 
+        rejectedBeforeAnythingStarted(release, "services[0].service: CloudWatch has no alarm " + alarm + " ");
+    }
+
+    /** The release ended REJECTED, its cause containing {@code cause}: it wrote nothing, started no deployment, moved nothing. */
+    private void rejectedBeforeAnythingStarted(LocalRuntime.Release release, String cause) {
         JsonNode d = release.description();
         assertEquals("FAILED", d.path("status").asText(), d.toString());
         assertEquals("REJECTED", d.path("error").asText(), d.toString());
-        assertTrue(d.path("cause").asText().contains("services[0].service: CloudWatch has no alarm " + alarm + " "), d.path("cause").asText());
+        assertTrue(d.path("cause").asText().contains(cause), d.path("cause").asText());
         assertEquals(List.of(), release.writes());
         SfnClient sfn = runtime.clients().build(SfnClient.builder());
         assertEquals(0, sfn.listExecutions(r -> r.stateMachineArn(runtime.stack().stateMachineArn())).executions().size());
@@ -581,16 +586,7 @@ class ReleaseIT {
 
         LocalRuntime.Release release = runtime.release("shop-40", MANIFEST, Scenario.HEALTHY);
 
-        JsonNode d = release.description();
-        assertEquals("FAILED", d.path("status").asText(), d.toString());
-        assertEquals("REJECTED", d.path("error").asText(), d.toString());
-        assertTrue(d.path("cause").asText().contains("services[1].service: pushdeploy/api is scaled to 0 tasks (desired count 0 on "),
-                d.path("cause").asText());
-        assertEquals(List.of(), release.writes());
-        SfnClient sfn = runtime.clients().build(SfnClient.builder());
-        assertEquals(0, sfn.listExecutions(r -> r.stateMachineArn(runtime.stack().stateMachineArn())).executions().size());
-        assertEquals(web.initialTaskDefinition(), live(web));
-        assertEquals(api.initialTaskDefinition(), live(api));
+        rejectedBeforeAnythingStarted(release, "services[1].service: pushdeploy/api is scaled to 0 tasks (desired count 0 on ");
     }
 
     /**
