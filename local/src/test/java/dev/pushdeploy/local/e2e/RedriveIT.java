@@ -169,11 +169,16 @@ class RedriveIT {
         assertFalse(workflow.lockHeld(), "released by the reconciler");
 
         workflow.runtime.scans().scanSeconds(1500);
-        LocalRuntime.Run push = workflow.start(workflow.pushEvent("v1.2.0"), Scenario.HEALTHY, "pushed-before-the-redrive");
-        assertEquals("WaitForScan", workflow.awaitState("pushed-before-the-redrive", "WaitForScan"));
-        workflow.redeployByHand(workflow.liveTaskDefinition());
-
-        Redriven redriven = redrive(workflow, name);
+        LocalRuntime.Run push;
+        Redriven redriven;
+        // Simulated time at the wall clock's pace until the redriven run ended: with only the push waiting, the clock would
+        // skip to the scan's end, and the push would go on before the change by hand and the redrive it is to meet.
+        try (var wallPace = workflow.runtime.holdTime()) {
+            push = workflow.start(workflow.pushEvent("v1.2.0"), Scenario.HEALTHY, "pushed-before-the-redrive");
+            assertEquals("WaitForScan", workflow.awaitState("pushed-before-the-redrive", "WaitForScan"));
+            workflow.redeployByHand(workflow.liveTaskDefinition());
+            redriven = redrive(workflow, name);
+        }
         RunResult pushed = push.await();
 
         assertEquals("SUCCEEDED", pushed.outcome(), "the push pushed before the redrive: " + pushed.reason() + "; the redriven run: " + redriven);

@@ -245,10 +245,18 @@ class ScanGateIT {
     void aPushWhoseServiceMovedWhileItWaitedForItsScanIsPreparedAgainAndWritesNoLiveSlot() throws InterruptedException {
         Workflow workflow = new Workflow(TestRuntime.fresh("CRITICAL"));
         workflow.runtime.scans().scanSeconds(1500); // within the gate's 1,800 s, longer than the rotation's whole run
-        LocalRuntime.Run push = workflow.start(workflow.pushEvent("v1.3.0"), Scenario.HEALTHY, "push-while-rotated");
-        assertEquals("WaitForScan", workflow.awaitState("push-while-rotated", "WaitForScan"));
+        LocalRuntime.Run push;
+        LocalRuntime.Run rotating;
+        // Simulated time at the wall clock's pace until the rotation runs: with only the push waiting, the clock would
+        // skip to the scan's end before the rotation started, and the push would take the lock first.
+        try (var wallPace = workflow.runtime.holdTime()) {
+            push = workflow.start(workflow.pushEvent("v1.3.0"), Scenario.HEALTHY, "push-while-rotated");
+            assertEquals("WaitForScan", workflow.awaitState("push-while-rotated", "WaitForScan"));
+            rotating = workflow.start("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}", Scenario.HEALTHY, "rotate-while-scanned");
+            assertEquals("Lock", workflow.awaitState("rotate-while-scanned", "Lock"));
+        }
 
-        RunResult rotation = workflow.run("{\"action\":\"rotate\",\"service\":\"pushdeploy/web\"}", Scenario.HEALTHY);
+        RunResult rotation = rotating.await();
         assertEquals("SUCCEEDED", rotation.outcome(), rotation.reason());
         String rotated = workflow.liveTaskDefinition();
         Map<String, String> rotationSlots = workflow.liveContainer().liveSecrets();
