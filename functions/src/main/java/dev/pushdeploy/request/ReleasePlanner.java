@@ -75,7 +75,7 @@ public final class ReleasePlanner {
             LiveServices.Live live = liveServices.live(target, field + ".service", field + ".service");
             String image = image(target, entry.image(), field + ".image");
             DeploymentAlarms.require(alarms, target, field + ".service");
-            if (live.released() && !image.endsWith("@" + live.digest())) {
+            if (live.released() && !live.digest().equals(ImageRef.digestOf(image))) {
                 live.requireTasks(target, "a deploy", field + ".service");
             }
             String execution = executionName(release, target.cluster(), target.service());

@@ -228,8 +228,7 @@ class IamCoverageIT {
             return invokeRecorded(stack, function, event);
         });
 
-        Set<String> operations = new TreeSet<>();
-        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        Set<String> operations = operations(calls);
         assertTrue(operations.contains("Sfn.SendTaskSuccess"), function + " woke no wait: " + operations);
         Checked checked = Checked.against(stack, roleOf(stack, function), calls);
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
@@ -324,8 +323,7 @@ class IamCoverageIT {
             return invokeRecorded(stack, function, event);
         });
 
-        Set<String> operations = new TreeSet<>();
-        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        Set<String> operations = operations(calls);
         assertTrue(operations.containsAll(Set.of("DynamoDb.PutItem", "Sfn.SendTaskSuccess", "DynamoDb.DeleteItem")),
                 "the gate did not watch and answer: " + operations);
         Checked checked = Checked.against(stack, roleOf(stack, function), calls);
@@ -365,8 +363,7 @@ class IamCoverageIT {
             ecs.throttling(dev.pushdeploy.local.ecs.Throttling.off());
         }
 
-        Set<String> operations = new TreeSet<>();
-        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        Set<String> operations = operations(calls);
         assertTrue(operations.containsAll(Set.of("DynamoDb.UpdateItem", "Sfn.SendTaskSuccess", "DynamoDb.DeleteItem")),
                 "the event did not resume the run: " + operations);
         assertEquals(1, resumesCounted(world, "svc#" + World.CLUSTER + "/" + World.SERVICE), "the run's resume is counted");
@@ -409,8 +406,7 @@ class IamCoverageIT {
             throttled.set(false);
         }
 
-        Set<String> operations = new TreeSet<>();
-        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        Set<String> operations = operations(calls);
         assertTrue(operations.containsAll(Set.of("Ecr.DescribeImageScanFindings", "DynamoDb.UpdateItem", "Sfn.SendTaskSuccess",
                 "DynamoDb.DeleteItem")), "the event did not resume the run: " + operations);
         assertEquals(1, resumesCounted(world, "scan#" + World.REPOSITORY), "the run's resume is counted");
@@ -467,6 +463,35 @@ class IamCoverageIT {
         assertTrue(checked.denied().isEmpty(), function + "'s role lacks:\n" + String.join("\n", checked.denied()));
     }
 
+    /** The reconciler's stack and environment in a fresh world, for a release's end; its calls checked against its role. */
+    private record Reconciling(World world, Deployment stack, Map<String, String> environment, SfnClient sfn) {
+        static final String ROLE = "arn:aws:iam::" + Emulator.ACCOUNT + ":role/stand-in";
+
+        static Reconciling in(Emulator emulator) throws Exception {
+            Emulator fronted = front(emulator);
+            World world = World.create(fronted);
+            Deployment stack = stackFor(world, "ReconcileFunction");
+            return new Reconciling(world, stack, IamCoverageIT.environment(stack, "ReconcileFunction", fronted),
+                    fronted.client(SfnClient.builder()));
+        }
+
+        List<Call> invoke(String event) throws Exception {
+            return FunctionEnvironment.with(environment, () -> invokeRecorded(stack, "ReconcileFunction", event));
+        }
+
+        void assertWithinRole(List<Call> calls) throws Exception {
+            Checked checked = Checked.against(stack, roleOf(stack, "ReconcileFunction"), calls);
+            assertTrue(checked.denied().isEmpty(), "the reconciler's role lacks:\n" + String.join("\n", checked.denied()));
+        }
+    }
+
+    /** The calls as {@code Service.Operation}. */
+    private static Set<String> operations(List<Call> calls) {
+        Set<String> operations = new TreeSet<>();
+        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        return operations;
+    }
+
     /**
      * The reconciler on a release's end (events/reconcile-release.json): a release stopped after its plan, one
      * deployment of which had gone live, is read (its history, its deployment), the deployment rolled back
@@ -474,12 +499,10 @@ class IamCoverageIT {
      */
     @Test
     void aReleasesEndIsReconciledWithinTheReconcilersRole(Emulator emulator) throws Exception {
-        emulator = front(emulator);
-        World world = World.create(emulator);
-        Deployment stack = stackFor(world, "ReconcileFunction");
-        Map<String, String> environment = environment(stack, "ReconcileFunction", emulator);
-        SfnClient sfn = emulator.client(SfnClient.builder());
-        String role = "arn:aws:iam::" + Emulator.ACCOUNT + ":role/stand-in";
+        Reconciling reconciling = Reconciling.in(emulator);
+        World world = reconciling.world();
+        SfnClient sfn = reconciling.sfn();
+        String role = Reconciling.ROLE;
         String plan = """
                 {"release": "shop-1", "reason": "release shop-1: why", "rollbackReason": "release shop-1 rolled back: why",
                  "services": [{"service": "pushdeploy/web", "image": "web@sha256:%s", "execution": "shop-1-web",
@@ -488,12 +511,12 @@ class IamCoverageIT {
                 {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": true,
                  "Result": {"request": {"decision": "PROCEED", "previousTaskDefinition": "%s"}}}}}""".formatted(world.liveTaskDefinition)))
                 .stateMachineArn();
-        assertEquals(environment.get("DEPLOY_STATE_MACHINE_ARN"), deploy);
+        assertEquals(reconciling.environment().get("DEPLOY_STATE_MACHINE_ARN"), deploy);
         String web = sfn.startExecution(r -> r.stateMachineArn(deploy).name("shop-1-web").input("{}")).executionArn();
         String release = sfn.createStateMachine(r -> r.name("pushdeploy-release").roleArn(role).definition("""
                 {"StartAt": "Plan", "States": {"Plan": {"Type": "Pass", "Result": %s, "Next": "Deploy"},
                  "Deploy": {"Type": "Wait", "Seconds": 3600, "End": true}}}""".formatted(plan))).stateMachineArn();
-        assertEquals(environment.get("RELEASE_STATE_MACHINE_ARN"), release);
+        assertEquals(reconciling.environment().get("RELEASE_STATE_MACHINE_ARN"), release);
         String shop1 = sfn.startExecution(r -> r.stateMachineArn(release).name("shop-1").input("{}")).executionArn();
         long deadline = System.currentTimeMillis() + 30_000;
         while ((!"SUCCEEDED".equals(sfn.describeExecution(r -> r.executionArn(web)).statusAsString())
@@ -504,16 +527,14 @@ class IamCoverageIT {
         sfn.stopExecution(r -> r.executionArn(shop1));
         String event = Files.readString(Repo.events("reconcile-release.json"));
 
-        List<Call> calls = FunctionEnvironment.with(environment, () -> invokeRecorded(stack, "ReconcileFunction", event));
+        List<Call> calls = reconciling.invoke(event);
 
         assertEquals("SUCCEEDED", sfn.describeExecution(r -> r.executionArn(deploy.replace(":stateMachine:", ":execution:")
                 + ":shop-1-web-rollback")).statusAsString(), "the rollback of the deployment that went live ran");
-        Set<String> operations = new TreeSet<>();
-        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        Set<String> operations = operations(calls);
         assertTrue(operations.containsAll(Set.of("Sfn.GetExecutionHistory", "Sfn.DescribeExecution", "Sfn.StartExecution",
                 "DynamoDb.PutItem", "DynamoDb.UpdateItem", "Sns.Publish")), operations.toString());
-        Checked checked = Checked.against(stack, roleOf(stack, "ReconcileFunction"), calls);
-        assertTrue(checked.denied().isEmpty(), "the reconciler's role lacks:\n" + String.join("\n", checked.denied()));
+        reconciling.assertWithinRole(calls);
     }
 
     /**
@@ -524,12 +545,10 @@ class IamCoverageIT {
      */
     @Test
     void aReleaseWithoutItsRecordIsRecordedWithinTheReconcilersRole(Emulator emulator) throws Exception {
-        emulator = front(emulator);
-        World world = World.create(emulator);
-        Deployment stack = stackFor(world, "ReconcileFunction");
-        Map<String, String> environment = environment(stack, "ReconcileFunction", emulator);
-        SfnClient sfn = emulator.client(SfnClient.builder());
-        String role = "arn:aws:iam::" + Emulator.ACCOUNT + ":role/stand-in";
+        Reconciling reconciling = Reconciling.in(emulator);
+        World world = reconciling.world();
+        SfnClient sfn = reconciling.sfn();
+        String role = Reconciling.ROLE;
         String summary = """
                 {"release": "shop-1", "outcome": "SUCCEEDED", "reason": "release shop-1: why",
                  "services": [{"service": "pushdeploy/web", "image": "web@sha256:%s", "execution": "shop-1-web",
@@ -540,7 +559,7 @@ class IamCoverageIT {
         String release = sfn.createStateMachine(r -> r.name("pushdeploy-release").roleArn(role).definition("""
                 {"StartAt": "Released", "States": {"Released": {"Type": "Pass", "Result": %s, "End": true}}}""".formatted(summary)))
                 .stateMachineArn();
-        assertEquals(environment.get("RELEASE_STATE_MACHINE_ARN"), release);
+        assertEquals(reconciling.environment().get("RELEASE_STATE_MACHINE_ARN"), release);
         String shop1 = sfn.startExecution(r -> r.stateMachineArn(release).name("shop-1").input("{}")).executionArn();
         long deadline = System.currentTimeMillis() + 30_000;
         while (!"SUCCEEDED".equals(sfn.describeExecution(r -> r.executionArn(shop1)).statusAsString())
@@ -552,16 +571,14 @@ class IamCoverageIT {
                 .put("executionArn", shop1).put("stateMachineArn", release);
         String event = sample.toString();
 
-        List<Call> calls = FunctionEnvironment.with(environment, () -> invokeRecorded(stack, "ReconcileFunction", event));
+        List<Call> calls = reconciling.invoke(event);
 
         Map<String, AttributeValue> record = world.dynamo.getItem(r -> r.tableName(World.TABLE).key(Map.of(
                 "pk", AttributeValue.fromS("rel#shop-1"), "sk", AttributeValue.fromS("release")))).item();
         assertEquals("reconciler", record.get("recordedBy").s(), "the record written from the summary: " + record);
-        Set<String> operations = new TreeSet<>();
-        calls.forEach(call -> operations.add(call.service() + "." + call.operation()));
+        Set<String> operations = operations(calls);
         assertTrue(operations.containsAll(Set.of("Sfn.DescribeExecution", "DynamoDb.PutItem", "Sns.Publish")), operations.toString());
-        Checked checked = Checked.against(stack, roleOf(stack, "ReconcileFunction"), calls);
-        assertTrue(checked.denied().isEmpty(), "the reconciler's role lacks:\n" + String.join("\n", checked.denied()));
+        reconciling.assertWithinRole(calls);
     }
 
     /**
