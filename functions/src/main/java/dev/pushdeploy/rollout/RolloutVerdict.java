@@ -10,8 +10,10 @@ import dev.pushdeploy.rollout.RolloutSnapshot.TargetState;
 import dev.pushdeploy.rollout.RolloutSnapshot.TaskState;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -537,10 +539,12 @@ public final class RolloutVerdict {
                     .filter(d -> rollout.deploymentId() != null && rollout.deploymentId().equals(d.id()))
                     .findFirst()
                     .or(() -> service.deploymentOf(rollout.taskDefinition()));
-            List<TaskState> tasks = snapshot.tasks().stream()
+            Map<String, TaskState> byArn = new LinkedHashMap<>();
+            snapshot.tasks().stream()
                     .filter(t -> ours.isPresent() ? ours.get().id() != null && ours.get().id().equals(t.startedBy())
                             : Revisions.same(t.taskDefinitionArn(), rollout.taskDefinition()))
-                    .toList();
+                    .forEach(t -> byArn.put(t.taskArn(), t)); // a task that stopped between the two listings is listed by both
+            List<TaskState> tasks = List.copyOf(byArn.values());
             boolean askedEcs = rollout.deploymentId() == null && rollout.started();
             return new Observation(snapshot, rollout.taskDefinition(), fallback, rollout.startedAt(), askedEcs, ours, tasks,
                     rollout.toZero());

@@ -108,6 +108,13 @@ class RolloutVerdictTest {
                                         "Essential container in task exited", container("app", 1, null))),
                         Verdict.IN_PROGRESS, "1/2 tasks of web:2 running", "not yet conclusive (exited)", "task t-crash",
                         "container app exit code 1"),
+                row("one crash listed twice (by the RUNNING listing, then the STOPPED one) is one task's exit",
+                        Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 1, 2))
+                                .addTask(stopped("t-crash", OURS, REV2, "EssentialContainerExited",
+                                        "Essential container in task exited", container("app", 1, null)))
+                                .addTask(stopped("t-crash", OURS, REV2, "EssentialContainerExited",
+                                        "Essential container in task exited", container("app", 1, null))),
+                        Verdict.IN_PROGRESS, "not yet conclusive (exited)", "task t-crash"),
                 row("the essential container exiting in two tasks fails the rollout",
                         Snapshots.healthy().deployments(primary(OURS, REV2, "IN_PROGRESS", 1, 2))
                                 .addTask(stopped("t-crash", OURS, REV2, "EssentialContainerExited",

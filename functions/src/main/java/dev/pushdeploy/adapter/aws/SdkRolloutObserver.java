@@ -150,8 +150,9 @@ public final class SdkRolloutObserver implements RolloutObserver {
     @Override
     public RolloutSnapshot observe(String cluster, String service, Health health) {
         ServiceState state = services.require(cluster, service);
-        List<String> arns = new ArrayList<>(taskArns(cluster, service, DesiredStatus.RUNNING));
-        arns.addAll(taskArns(cluster, service, DesiredStatus.STOPPED));
+        java.util.Set<String> listed = new java.util.LinkedHashSet<>(taskArns(cluster, service, DesiredStatus.RUNNING));
+        listed.addAll(taskArns(cluster, service, DesiredStatus.STOPPED)); // a task may stop between the two listings
+        List<String> arns = new ArrayList<>(listed);
         List<RolloutSnapshot.TaskState> tasks = new ArrayList<>();
         for (int i = 0; i < arns.size(); i += DESCRIBE_TASKS_MAX) {
             List<String> batch = arns.subList(i, Math.min(arns.size(), i + DESCRIBE_TASKS_MAX));
