@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * The accounting guarantee for a release: one that ended without its Record state (stopped, timed out,
- * failed by a service limit) gets its record and its notification here, once; one cut off after its Record
+ * failed by a service limit) gets its record and its notification here, once (one cut off after its outcome was decided,
+ * on its way through Record and Notify, gets the record of that outcome and nothing undone); one cut off after its Record
  * state wrote the record and before it left its Notify state gets that record announced; one whose Record or
  * Notify state failed every attempt gets what that state did not do. Step Functions stops the
  * deployments a stopped release was running (each is accounted for by its own reconciler); a deployment
@@ -26,6 +27,8 @@ public final class ReleaseCloser {
     static final String RECORDED_BY = "reconciler";
     static final String RECORD_MISSED = "the release's Record state did not write its record (it failed every attempt);"
             + " the reconciler wrote it from the release's own summary";
+    static final String VERDICT_REACHED = " after its outcome was decided and before its Record state wrote it: recorded as decided,"
+            + " from the release's summary; nothing of it was undone";
     /** The ends the workflow reaches through its Record state (REJECTED writes nothing, by design). */
     private static final Set<String> OWN_ENDS = Set.of("ROLLED_BACK", "FAILED", "REJECTED");
 
@@ -62,6 +65,10 @@ public final class ReleaseCloser {
                     && announce(existing.get());
             log.info("release already recorded", "release", release, "outcome", existing.get().outcome(), "announced", announced);
             return new Closed(existing, false, announced, "recorded before");
+        }
+        Optional<ReleaseRuns.Summary> verdict = runs.verdict(end.executionArn());
+        if (verdict.isPresent()) {
+            return fromSummary(end, release, verdict.get(), how(end) + VERDICT_REACHED, log);
         }
         Optional<ReleasePlan> plan = runs.plan(end.executionArn());
         List<ReleaseRecord.ServiceEnd> services = plan.map(p -> p.services().stream().map(e -> serviceEnd(p, e, log)).toList())
@@ -108,14 +115,19 @@ public final class ReleaseCloser {
             log.warn("release has no record and no summary to write one from", "release", release, "status", end.status());
             return new Closed(Optional.empty(), false, false, own + ", without its record and without a summary to write it from");
         }
-        ReleaseRecord record = new ReleaseRecord(release, summary.get().outcome(), summary.get().reason(), RECORD_MISSED,
-                summary.get().services(), end.executionArn(), HistoryItem.time(clock.instant()), RECORDED_BY, !notifyFailed);
+        return fromSummary(end, release, summary.get(), RECORD_MISSED, log);
+    }
+
+    /** The record the release's Record state would have written, from its summary, once; announced unless Notify sent it. */
+    private Closed fromSummary(Reconciler.ExecutionEnd end, String release, ReleaseRuns.Summary summary, String cause, StepLog log) {
+        ReleaseRecord record = new ReleaseRecord(release, summary.outcome(), summary.reason(), cause, summary.services(),
+                end.executionArn(), HistoryItem.time(clock.instant()), RECORDED_BY, !summary.notifyFailed());
         boolean recorded = records.putRelease(record);
         ReleaseRecord stored = recorded ? record : records.release(release).orElse(record);
         boolean announced = RECORDED_BY.equals(stored.recordedBy()) && announce(stored);
-        log.info("release recorded for its Record state", "release", release, "outcome", stored.outcome(), "recorded", recorded,
-                "announced", announced);
-        return new Closed(Optional.of(stored), recorded, announced, RECORD_MISSED);
+        log.info("release recorded from its summary", "release", release, "status", end.status(), "outcome", stored.outcome(),
+                "recorded", recorded, "announced", announced);
+        return new Closed(Optional.of(stored), recorded, announced, stored.cause());
     }
 
     /**
@@ -210,13 +222,17 @@ public final class ReleaseCloser {
                 rollbackExecution, rollbackTo);
     }
 
-    private String cause(Reconciler.ExecutionEnd end, boolean planned, List<ReleaseRecord.ServiceEnd> services) {
+    private static String how(Reconciler.ExecutionEnd end) {
         String because = end.cause() == null || end.cause().isBlank() ? "" : " (" + Text.atMost(end.cause(), Reconciler.MAX_CAUSE) + ")";
-        String how = switch (end.status()) {
+        return switch (end.status()) {
             case "ABORTED" -> "the release was stopped" + because;
             case "TIMED_OUT" -> "the release ran into its state machine's time limit";
             default -> "the release failed" + (end.error() == null ? "" : " with " + end.error()) + because;
         };
+    }
+
+    private String cause(Reconciler.ExecutionEnd end, boolean planned, List<ReleaseRecord.ServiceEnd> services) {
+        String how = how(end);
         if (!planned) {
             return how + " before its plan was made: no deployment was started";
         }

@@ -21,6 +21,13 @@ public interface ReleaseRuns {
      */
     Optional<Summary> summary(String releaseExecutionArn);
 
+    /**
+     * The summary a release that was cut off had reached: its outcome decided, it was on its way through its Record or
+     * Notify state. {@code notifyFailed} is then true unless its Notify state was left with the notification sent. Empty
+     * when it ended before its outcome was decided.
+     */
+    Optional<Summary> verdict(String releaseExecutionArn);
+
     /** The deployment workflow's execution of that name; empty when none was started. */
     Optional<Run> run(String name);
 

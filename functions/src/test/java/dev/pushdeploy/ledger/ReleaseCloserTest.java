@@ -38,6 +38,7 @@ class ReleaseCloserTest {
         Optional<ReleasePlan> plan = Optional.of(PLAN);
         boolean notified = true;
         Optional<Summary> summary = Optional.empty();
+        Optional<Summary> verdict = Optional.empty();
         final Map<String, Run> runs = new HashMap<>();
         final Map<String, Rollback> started = new HashMap<>();
 
@@ -57,6 +58,12 @@ class ReleaseCloserTest {
         public Optional<Summary> summary(String releaseExecutionArn) {
             assertEquals(RELEASE_ARN, releaseExecutionArn);
             return summary;
+        }
+
+        @Override
+        public Optional<Summary> verdict(String releaseExecutionArn) {
+            assertEquals(RELEASE_ARN, releaseExecutionArn);
+            return verdict;
         }
 
         @Override
@@ -268,6 +275,38 @@ class ReleaseCloserTest {
         assertEquals(List.of(own.notice()), published);
         assertEquals("SUCCEEDED", table.releases.get("shop-1").outcome(), "the workflow's record stands");
         assertTrue(table.releases.get("shop-1").published());
+    }
+
+    /**
+     * A release cut off after its outcome was decided, on its way through its Record state (failing, or its write in flight)
+     * or its Notify state, is recorded as decided, from the summary it had reached; nothing of it is undone, whatever
+     * RollBackStoppedRuns says (as a run stopped after its verdict is finished as decided); it is announced unless its Notify
+     * state had sent the notification. Before, it was recorded ABORTED from its plan and every service it had released went
+     * back, where the same stop a moment later (the record written) left the release as it had ended.
+     */
+    @ParameterizedTest(name = "{0} {1} after {2}, notification sent {3}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "ABORTED   | -             | SUCCEEDED   | false | the release was stopped (the wrong images)",
+            "ABORTED   | -             | ROLLED_BACK | false | the release was stopped (the wrong images)",
+            "ABORTED   | -             | SUCCEEDED   | true  | the release was stopped (the wrong images)",
+            "TIMED_OUT | -             | SUCCEEDED   | false | the release ran into its state machine's time limit",
+            "FAILED    | States.Runtime | FAILED     | false | the release failed with States.Runtime (the wrong images)"})
+    void aReleaseCutOffAfterItsOutcomeWasDecidedIsRecordedAsDecided(String status, String error, String outcome, boolean sent, String how) {
+        runs.runs.put("shop-1-web", new ReleaseRuns.Run("SUCCEEDED", null, Decision.PROCEED, V1));
+        runs.verdict = Optional.of(new ReleaseRuns.Summary(outcome, SUMMARY.reason(), SUMMARY.services(), !sent));
+
+        ReleaseCloser.Closed closed = closer(true).close(end(status, error, "the wrong images"), "shop-1", log());
+        ReleaseCloser.Closed again = closer(true).close(end(status, error, "the wrong images"), "shop-1", log());
+
+        ReleaseRecord record = table.releases.get("shop-1");
+        assertEquals(List.of(outcome, "release shop-1: together", "reconciler", how + ReleaseCloser.VERDICT_REACHED),
+                List.of(record.outcome(), record.reason(), record.recordedBy(), record.cause()));
+        assertEquals(SUMMARY.services(), record.services(), "each service as the release left it");
+        assertTrue(runs.started.isEmpty(), "nothing undone: " + runs.started);
+        assertTrue(closed.recorded());
+        assertFalse(again.recorded());
+        assertEquals(sent ? List.of() : List.of(record.notice()), published, "announced once, unless Notify had");
+        assertTrue(record.published());
     }
 
     /** Without a summary (an execution that is not what the workflow ends as), nothing is made up. */

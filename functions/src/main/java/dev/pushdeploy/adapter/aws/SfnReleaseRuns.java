@@ -8,6 +8,7 @@ import dev.pushdeploy.model.ReleasePlan;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -73,13 +74,36 @@ public final class SfnReleaseRuns implements ReleaseRuns {
             case "FAILED" -> execution.cause();
             default -> null;
         };
+        return summaryOf(text, false);
+    }
+
+    /**
+     * Newest first, the release's Record or Notify state: they are its last Task states, after its outcome was decided, so
+     * one page of the reversed history reaches them (each makes at most seven attempts of four events) when it got there.
+     */
+    @Override
+    public Optional<Summary> verdict(String releaseExecutionArn) {
+        GetExecutionHistoryResponse response = AwsCall.run("states:GetExecutionHistory " + releaseExecutionArn, () ->
+                sfn.get().getExecutionHistory(r -> r.executionArn(releaseExecutionArn).reverseOrder(true).maxResults(PAGE)));
+        for (HistoryEvent event : response.events()) {
+            if (event.stateExitedEventDetails() != null && NOTIFY.equals(event.stateExitedEventDetails().name())) {
+                return summaryOf(event.stateExitedEventDetails().output(), false);
+            }
+            if (event.stateEnteredEventDetails() != null && Set.of(RECORD, NOTIFY).contains(event.stateEnteredEventDetails().name())) {
+                return summaryOf(event.stateEnteredEventDetails().input(), true);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Summary> summaryOf(String text, boolean notSent) {
         if (text == null || !text.startsWith("{")) {
             return Optional.empty();
         }
         try {
             SummaryDocument document = Json.read(text, SummaryDocument.class);
-            return document.outcome() == null ? Optional.empty()
-                    : Optional.of(new Summary(document.outcome(), document.reason(), document.services(), document.notifyFailed() != null));
+            return document.outcome() == null ? Optional.empty() : Optional.of(new Summary(document.outcome(), document.reason(),
+                    document.services(), notSent || document.notifyFailed() != null));
         } catch (IllegalArgumentException notASummary) {
             return Optional.empty();
         }

@@ -11,6 +11,11 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryRequest;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The summary a release ended with, as the reconciler reads it to write the record the release's Record state did not
@@ -67,5 +72,49 @@ class SfnReleaseRunsTest {
                         String.valueOf(((Map<?, ?>) ((List<?>) Json.parse(written)).get(0)).get("rolledBackTo")),
                         String.valueOf(((Map<?, ?>) ((List<?>) Json.parse(written)).get(1)).get("live"))),
                 "the revisions Record would have written: " + written);
+    }
+
+    /**
+     * The outcome a cut-off release had reached, from the end of its history, newest first (AWS's event shapes: the state's
+     * input on TaskStateEntered, its output on TaskStateExited). Events written NAME:ENTERED|EXITED|OTHER, oldest first.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "Deploy:EXITED Check:EXITED Succeeded:EXITED Record:ENTERED Record:OTHER Record:OTHER | SUCCEEDED | true",
+            "Record:ENTERED Record:EXITED Notify:ENTERED Notify:OTHER                        | SUCCEEDED | true",
+            "Record:ENTERED Record:EXITED Notify:ENTERED Notify:EXITED Summary:ENTERED       | SUCCEEDED | false",
+            "Record:ENTERED Record:EXITED Notify:ENTERED Notify:FAILED Summary:ENTERED       | SUCCEEDED | true",
+            "Plan:EXITED Deploy:ENTERED Deploy:OTHER                                        | -         | false"})
+    void theOutcomeACutOffReleaseHadReachedIsReadFromTheEndOfItsHistory(String events, String outcome, boolean notSent) {
+        String summary = Json.write(Map.of("release", "shop-1", "outcome", "SUCCEEDED", "reason", "release shop-1: together",
+                "services", List.of()));
+        String failed = summary.replace("}", ",\"notifyFailed\":{\"Error\":\"SNS.InternalErrorException\"}}");
+        List<HistoryEvent> history = new java.util.ArrayList<>();
+        long id = 0;
+        for (String event : events.trim().split(" ")) {
+            String[] e = event.split(":");
+            HistoryEvent.Builder b = HistoryEvent.builder().id(++id);
+            switch (e[1]) {
+                case "ENTERED" -> b.type("TaskStateEntered").stateEnteredEventDetails(d -> d.name(e[0]).input(summary));
+                case "EXITED" -> b.type("TaskStateExited").stateExitedEventDetails(d -> d.name(e[0]).output(summary));
+                case "FAILED" -> b.type("TaskStateExited").stateExitedEventDetails(d -> d.name(e[0]).output(failed));
+                default -> b.type("TaskFailed");
+            }
+            history.add(b.build());
+        }
+        java.util.Collections.reverse(history);
+        SfnClient sfn = new SfnFake() {
+            @Override
+            public GetExecutionHistoryResponse getExecutionHistory(GetExecutionHistoryRequest request) {
+                assertEquals(List.of(ARN, true), List.of(request.executionArn(), request.reverseOrder()));
+                return GetExecutionHistoryResponse.builder().events(history).build();
+            }
+        };
+
+        Optional<ReleaseRuns.Summary> verdict = new SfnReleaseRuns(() -> sfn, "arn:aws:states:us-east-1:123456789012:stateMachine:pushdeploy-deploy")
+                .verdict(ARN);
+
+        assertEquals(Optional.ofNullable(outcome), verdict.map(ReleaseRuns.Summary::outcome));
+        assertEquals(notSent, verdict.map(ReleaseRuns.Summary::notifyFailed).orElse(false), "the notification still owed");
     }
 }
