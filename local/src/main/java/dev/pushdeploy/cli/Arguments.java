@@ -6,6 +6,8 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import dev.pushdeploy.error.InvalidRequestException;
+import dev.pushdeploy.adapter.json.InputParser;
+import dev.pushdeploy.request.Fields;
 import dev.pushdeploy.request.ImageRef;
 import dev.pushdeploy.request.Pipeline;
 import picocli.CommandLine;
@@ -40,6 +42,29 @@ final class Arguments {
         if (name != null && !EXECUTION_NAME.matcher(name).matches()) {
             throw new CommandLine.ParameterException(spec.commandLine(), option + " '" + name
                     + "' must be 1 to 80 letters, digits, '-' or '_' (a Step Functions execution name)");
+        }
+    }
+
+    /** The longest reason a manual input (or a stop's cause) may carry: it tags a deployed revision too. */
+    static final int REASON_MAX = 256;
+
+    /**
+     * Fails naming {@code --reason} when it is longer than {@value #REASON_MAX} characters or fails the workflow's own check
+     * of a reason (printable, within its bytes): it goes into an input, a revision's tag or a stop's cause, and from there
+     * into the history every operator reads.
+     */
+    static void reason(CommandSpec spec, String reason) {
+        if (reason == null) {
+            return;
+        }
+        if (reason.length() > REASON_MAX) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--reason is " + reason.length() + " characters; at most "
+                    + REASON_MAX);
+        }
+        try {
+            Fields.check("--reason", reason, InputParser.REASON_MAX);
+        } catch (InvalidRequestException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

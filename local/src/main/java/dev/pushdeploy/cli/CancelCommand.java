@@ -10,7 +10,9 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code pushdeploy cancel [EXECUTION]}. */
 @Command(name = "cancel", description = "Stop a run or a release (StopExecution). The pipeline's reconciler then releases its lock, removes it from the queue and records it, as for any other end. Without EXECUTION: the service's one run in flight.")
@@ -24,9 +26,13 @@ final class CancelCommand implements Callable<Integer> {
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why (the execution's cause).")
     String reason;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         execution.check();
+        Arguments.reason(spec, reason);
         Operator operator = main.operator();
         String arn = execution.arn(operator, this::theOneInFlight);
         String state = operator.stepFunctions().describeExecution(arn).path("status").asText();

@@ -1,12 +1,8 @@
 package dev.pushdeploy.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushdeploy.adapter.json.InputParser;
-import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ops.Operator;
-import dev.pushdeploy.request.Fields;
 import java.time.Instant;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,8 +13,6 @@ import picocli.CommandLine.Spec;
  * following the execution.
  */
 final class StartOptions {
-    /** The longest reason a manual input may carry. */
-    static final int REASON_MAX = 256;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -34,23 +28,12 @@ final class StartOptions {
     String name;
 
     /**
-     * Fails naming the option when the name or the reason cannot be an input's: the reason is at most {@value #REASON_MAX}
-     * characters (it tags a deployed revision too) and passes the workflow's own check of a reason (printable, within its
-     * bytes), so that nothing is started that Prepare would refuse.
+     * Fails naming the option when the name or the reason cannot be an input's: the reason as {@link Arguments#reason} checks it,
+     * so that nothing is started that Prepare would refuse.
      */
     void check() {
         Arguments.executionName(spec, "--name", name);
-        if (reason != null && reason.length() > REASON_MAX) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--reason is " + reason.length() + " characters; at most "
-                    + REASON_MAX);
-        }
-        if (reason != null) {
-            try {
-                Fields.check("--reason", reason, InputParser.REASON_MAX);
-            } catch (InvalidRequestException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-        }
+        Arguments.reason(spec, reason);
     }
 
     /**

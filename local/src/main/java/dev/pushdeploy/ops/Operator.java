@@ -150,6 +150,11 @@ public final class Operator {
      */
     public String executionArn(String nameOrArn) {
         if (nameOrArn.startsWith("arn:")) {
+            if (!pipeline.owns(nameOrArn)) {
+                throw new IllegalArgumentException("EXECUTION " + nameOrArn + " is not an execution of this pipeline's state machines ("
+                        + pipeline.stateMachineArn() + pipeline.releaseStateMachineArnIfAny().map(r -> " or " + r).orElse("")
+                        + "); --stack names the pipeline");
+            }
             return nameOrArn;
         }
         String run = pipeline.executionArn(nameOrArn);

@@ -57,8 +57,18 @@ public record Pipeline(String stack, String stateMachineArn, String table, Strin
 
     /** The ARN of the release named {@code name} (its release state machine's execution); empty when the stack has no releases. */
     public Optional<String> releaseExecutionArn(String name) {
+        return releaseStateMachineArnIfAny().map(arn -> executionArn(arn, name));
+    }
+
+    /** The release state machine's ARN; empty when the stack has no releases. */
+    public Optional<String> releaseStateMachineArnIfAny() {
         String arn = outputs.get(RELEASE_STATE_MACHINE);
-        return arn == null || arn.isBlank() ? Optional.empty() : Optional.of(executionArn(arn, name));
+        return arn == null || arn.isBlank() ? Optional.empty() : Optional.of(arn);
+    }
+
+    /** Whether {@code executionArn} is an execution of this pipeline's state machines (a run's or a release's). */
+    public boolean owns(String executionArn) {
+        return executionArn.startsWith(executionArn(stateMachineArn, "")) || isRelease(executionArn);
     }
 
     /** Whether {@code executionArn} is a release's (an execution of the release state machine). */

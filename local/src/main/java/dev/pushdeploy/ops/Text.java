@@ -1,5 +1,6 @@
 package dev.pushdeploy.ops;
 
+import dev.pushdeploy.request.Fields;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,10 +12,12 @@ public final class Text {
     }
 
     /**
-     * {@code text} in at most {@code max} characters, ending with {@code …} when shortened; a URL the
-     * cut would fall into is kept whole (the line is then longer) or dropped whole when it starts at the cut.
+     * {@code raw}, its control characters escaped ({@code \\uXXXX}: it comes from outside, a stop's cause among others), in at
+     * most {@code max} characters, ending with {@code …} when shortened; a URL the cut would fall into is kept whole (the line
+     * is then longer) or dropped whole when it starts at the cut.
      */
-    public static String shorten(String text, int max) {
+    public static String shorten(String raw, int max) {
+        String text = raw == null ? null : Fields.printableOrEscaped(raw);
         if (text == null || text.length() <= max) {
             return text;
         }
