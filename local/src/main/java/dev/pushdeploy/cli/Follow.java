@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 final class Follow {
     private static final Pattern OUTCOME_WORD = Pattern.compile(
             "\\b(SUCCEEDED|HEALTHY|ROLLED_BACK|ROLLBACK_FAILED|REJECTED|FAILED|IN_PROGRESS|WAITING|SUPERSEDED|IGNORED|PROCEED|ACQUIRED)\\b");
-    private static final java.time.Duration DEADLINE = java.time.Duration.ofHours(24);
+    /** Longer than any execution may run (the state machines' TimeoutSeconds: a release's 50 h), so follow sees its end. */
+    static final java.time.Duration DEADLINE = java.time.Duration.ofHours(51);
     /** How long the end of a release that ended without its Record state waits for the reconciler's record of it. */
     private static final java.time.Duration RECORD_WAIT = java.time.Duration.ofMinutes(1);
 
