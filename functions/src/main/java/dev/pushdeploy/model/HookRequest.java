@@ -21,6 +21,11 @@ public record HookRequest(String executionId, String stage, String serviceDeploy
         details = details == null ? Map.of() : Map.copyOf(details);
     }
 
+    /** The target revision's weight in {@code productionWeights}; null when the payload gives none. */
+    public Double targetProductionWeight() {
+        return targetRevisionArn == null ? null : productionWeights.get(targetRevisionArn);
+    }
+
     /** {@code cluster/service} from {@code arn:aws:ecs:<region>:<account>:service/<cluster>/<service>}; null when malformed. */
     @Override
     public String serviceKey() {

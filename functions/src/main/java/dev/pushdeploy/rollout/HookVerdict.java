@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  *
  * <p>The hook has no memory but what it hands ECS: the counters travel in {@code hookDetails}
  * ({@value #STAGE}, {@value #SINCE}, {@value #SMOKE_FAILURES}, {@value #UNHEALTHY}), reset when the stage changes.
+ * ECS invokes the PRODUCTION_TRAFFIC_SHIFT hook at each step of a LINEAR or CANARY shift, with the hookDetails of the
+ * deployment's earlier steps: there the counters are the step's ({@link #key}), a later step starts afresh.
  */
 public final class HookVerdict {
     static final Set<String> TEST_STAGES = Set.of("TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT");
@@ -43,6 +45,7 @@ public final class HookVerdict {
     /**
      * What the hook observed at one invocation.
      *
+     * @param step                the new revision's production weight in ECS's payload (null when it gives none)
      * @param rollingBack         ECS is rolling the deployment back
      * @param deploymentStartedAt when the service deployment started (epoch millis): older alarms prove nothing
      * @param timeoutSeconds      how long one stage may wait
@@ -53,9 +56,9 @@ public final class HookVerdict {
      * @param productionPercent   the new revision's share of production traffic
      * @param details             the {@code hookDetails} ECS passed back
      */
-    public record Observation(String stage, boolean rollingBack, long deploymentStartedAt, long now, int timeoutSeconds,
-                              SmokeResult smoke, int desired, List<TargetState> ourTargets, List<AlarmState> alarms,
-                              double productionPercent, Map<String, String> details) {
+    public record Observation(String stage, Double step, boolean rollingBack, long deploymentStartedAt, long now,
+                              int timeoutSeconds, SmokeResult smoke, int desired, List<TargetState> ourTargets,
+                              List<AlarmState> alarms, double productionPercent, Map<String, String> details) {
         public Observation {
             ourTargets = ourTargets == null ? List.of() : List.copyOf(ourTargets);
             alarms = alarms == null ? List.of() : List.copyOf(alarms);
@@ -106,13 +109,23 @@ public final class HookVerdict {
      * The answer when nothing could be observed (AWS did not answer): ask to be called again, with
      * the counters kept, until the stage's timeout.
      */
-    public static Decision unobserved(String stage, long now, int timeoutSeconds, Map<String, String> details, String reason) {
-        Counters c = Counters.of(new Observation(stage, false, 0, now, timeoutSeconds, null, 0, List.of(), List.of(), 0, details));
+    public static Decision unobserved(String stage, Double step, long now, int timeoutSeconds, Map<String, String> details,
+                                      String reason) {
+        Counters c = Counters.of(new Observation(stage, step, false, 0, now, timeoutSeconds, null, 0, List.of(), List.of(), 0,
+                details));
         if (now - c.since >= 1000L * timeoutSeconds) {
             return new Decision(HookAnswer.FAILED, "still waiting at " + stage + " after " + timeoutSeconds + " s: " + reason,
                     null, Map.of());
         }
         return c.waiting(reason, c.smokeFailures, c.unhealthyChecks);
+    }
+
+    /** What the counters are kept for: the stage, at PRODUCTION_TRAFFIC_SHIFT with its step ({@code PRODUCTION_TRAFFIC_SHIFT@20}). */
+    static String key(String stage, Double step) {
+        if (!"PRODUCTION_TRAFFIC_SHIFT".equals(stage) || step == null) {
+            return stage;
+        }
+        return stage + "@" + (step == Math.rint(step) ? String.valueOf(step.longValue()) : String.valueOf(step));
     }
 
     private static Decision rollback(Counters c) {
@@ -182,11 +195,11 @@ public final class HookVerdict {
                 + ", production traffic " + RolloutVerdict.percent(c.o.productionPercent()), null, Map.of());
     }
 
-    /** The observation with the counters ECS passed back (reset when the stage changed). */
+    /** The observation with the counters ECS passed back (reset when the stage or the step changed). */
     record Counters(Observation o, long since, int smokeFailures, int unhealthyChecks) {
         static Counters of(Observation o) {
             Map<String, String> d = o.details();
-            if (!o.stage().equals(d.get(STAGE))) {
+            if (!key(o.stage(), o.step()).equals(d.get(STAGE))) {
                 return new Counters(o, o.now(), 0, 0);
             }
             return new Counters(o, number(d.get(SINCE), o.now()), (int) number(d.get(SMOKE_FAILURES), 0),
@@ -195,7 +208,7 @@ public final class HookVerdict {
 
         Decision waiting(String reason, int smokeFailures, int unhealthyChecks) {
             Map<String, String> details = new HashMap<>();
-            details.put(STAGE, o.stage());
+            details.put(STAGE, key(o.stage(), o.step()));
             details.put(SINCE, String.valueOf(since));
             details.put(SMOKE_FAILURES, String.valueOf(smokeFailures));
             details.put(UNHEALTHY, String.valueOf(unhealthyChecks));

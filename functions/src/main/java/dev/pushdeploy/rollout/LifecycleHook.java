@@ -68,8 +68,8 @@ public final class LifecycleHook {
             target = serviceKey == null ? null : config.load(runVersion(request, log)).targets().stream()
                     .filter(t -> t.serviceKey().equals(serviceKey)).findFirst().orElse(null);
         } catch (ConfigurationException e) {
-            HookVerdict.Decision waiting = HookVerdict.unobserved(request.stage(), clock.millis(), Health.MAX_DEADLINE_SECONDS,
-                    request.details(), "the configuration cannot be read: " + e.getMessage());
+            HookVerdict.Decision waiting = HookVerdict.unobserved(request.stage(), request.targetProductionWeight(), clock.millis(),
+                    Health.MAX_DEADLINE_SECONDS, request.details(), "the configuration cannot be read: " + e.getMessage());
             log.warn("lifecycle hook could not read the configuration", "stage", request.stage(),
                     "serviceDeployment", request.serviceDeploymentArn(), "hookStatus", waiting.status(), "reason", waiting.reason());
             return waiting.answer();
@@ -86,8 +86,8 @@ public final class LifecycleHook {
                     "ecs:DescribeServiceDeployments does not show " + request.serviceDeploymentArn() + " yet", null));
             decision = HookVerdict.judge(observe(request, target, deployment));
         } catch (TransientException e) {
-            decision = HookVerdict.unobserved(request.stage(), clock.millis(), target.health().deadlineSeconds(),
-                    request.details(), "AWS did not answer: " + e.getMessage());
+            decision = HookVerdict.unobserved(request.stage(), request.targetProductionWeight(), clock.millis(),
+                    target.health().deadlineSeconds(), request.details(), "AWS did not answer: " + e.getMessage());
         }
         double percent = productionPercent(request, deployment);
         log.info("lifecycle hook answered", "stage", request.stage(), "serviceDeployment", request.serviceDeploymentArn(),
@@ -143,8 +143,8 @@ public final class LifecycleHook {
     private HookVerdict.Observation observation(HookRequest request, Target target, ServiceDeploymentState deployment,
                                                 SmokeResult smoked, int desired, List<TargetState> ours,
                                                 List<AlarmStates.AlarmState> states) {
-        return new HookVerdict.Observation(request.stage(), deployment.rollingBack(), deployment.startedAt(), clock.millis(),
-                target.health().deadlineSeconds(), smoked, desired, ours, states, productionPercent(request, deployment),
+        return new HookVerdict.Observation(request.stage(), request.targetProductionWeight(), deployment.rollingBack(),
+                deployment.startedAt(), clock.millis(), target.health().deadlineSeconds(), smoked, desired, ours, states, productionPercent(request, deployment),
                 request.details());
     }
 
@@ -153,7 +153,7 @@ public final class LifecycleHook {
      * shift; else what ECS's service deployment says.
      */
     static double productionPercent(HookRequest request, ServiceDeploymentState deployment) {
-        Double weight = request.targetRevisionArn() == null ? null : request.productionWeights().get(request.targetRevisionArn());
+        Double weight = request.targetProductionWeight();
         if (weight != null) {
             return weight;
         }

@@ -67,8 +67,13 @@ class HookVerdictTest {
         }
 
         HookVerdict.Observation observation() {
-            return new HookVerdict.Observation(stage, rollingBack, STARTED, NOW, 600, smoke, targets.isEmpty() ? 0 : 2, targets,
-                    alarms, production, details);
+            return observation(null);
+        }
+
+        /** The observation at the step where ECS's payload gives the new revision {@code step} % of production traffic. */
+        HookVerdict.Observation observation(Double step) {
+            return new HookVerdict.Observation(stage, step, rollingBack, STARTED, NOW, 600, smoke, targets.isEmpty() ? 0 : 2,
+                    targets, alarms, production, details);
         }
     }
 
@@ -162,10 +167,39 @@ class HookVerdictTest {
 
     @Test
     void withoutAnAnswerFromAwsTheHookAsksAgainUntilTheStageTimesOut() {
-        HookVerdict.Decision first = HookVerdict.unobserved("PRODUCTION_TRAFFIC_SHIFT", NOW, 600, Map.of(), "throttled");
+        HookVerdict.Decision first = HookVerdict.unobserved("PRODUCTION_TRAFFIC_SHIFT", null, NOW, 600, Map.of(), "throttled");
         assertEquals(HookAnswer.IN_PROGRESS, first.status());
-        HookVerdict.Decision late = HookVerdict.unobserved("PRODUCTION_TRAFFIC_SHIFT", NOW + 601_000, 600, first.details(), "throttled");
+        HookVerdict.Decision late = HookVerdict.unobserved("PRODUCTION_TRAFFIC_SHIFT", null, NOW + 601_000, 600, first.details(), "throttled");
         assertEquals(HookAnswer.FAILED, late.status());
         assertTrue(late.reason().contains("throttled"), late.reason());
+    }
+
+    /**
+     * ECS invokes the PRODUCTION_TRAFFIC_SHIFT hook at each step of a LINEAR or CANARY shift and passes the hookDetails
+     * of the deployment's earlier steps back: a step keeps its own counters, a later step (or counters kept by the stage
+     * name alone) starts afresh.
+     */
+    @Test
+    void eachStepOfTheProductionShiftKeepsItsOwnCounters() {
+        Map<String, String> stepOne = Map.of(HookVerdict.STAGE, "PRODUCTION_TRAFFIC_SHIFT@20", HookVerdict.SINCE,
+                String.valueOf(NOW - 601_000), HookVerdict.UNHEALTHY, "2");
+        Seen waiting = Seen.at("PRODUCTION_TRAFFIC_SHIFT").targets(target("10.0.1.11", "healthy"), target("10.0.1.12", "initial"))
+                .carried(stepOne.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray(String[]::new));
+
+        assertEquals(HookAnswer.FAILED, HookVerdict.judge(waiting.observation(20.0)).status(), "the same step still waiting");
+        HookVerdict.Decision later = HookVerdict.judge(waiting.observation(60.0));
+        assertEquals(HookAnswer.IN_PROGRESS, later.status(), later.reason());
+        assertEquals(Map.of(HookVerdict.STAGE, "PRODUCTION_TRAFFIC_SHIFT@60", HookVerdict.SINCE, String.valueOf(NOW),
+                HookVerdict.SMOKE_FAILURES, "0", HookVerdict.UNHEALTHY, "0"), later.details());
+        HookVerdict.Decision stageOnly = HookVerdict.judge(waiting.carried(HookVerdict.STAGE, "PRODUCTION_TRAFFIC_SHIFT",
+                HookVerdict.SINCE, String.valueOf(NOW - 601_000)).observation(60.0));
+        assertEquals(HookAnswer.IN_PROGRESS, stageOnly.status(), stageOnly.reason());
+
+        assertEquals(HookAnswer.FAILED, HookVerdict.unobserved("PRODUCTION_TRAFFIC_SHIFT", 20.0, NOW, 600, stepOne, "throttled").status());
+        assertEquals(HookAnswer.IN_PROGRESS, HookVerdict.unobserved("PRODUCTION_TRAFFIC_SHIFT", 60.0, NOW, 600, stepOne, "throttled")
+                .status());
+        assertEquals("PRODUCTION_TRAFFIC_SHIFT@12.5", HookVerdict.key("PRODUCTION_TRAFFIC_SHIFT", 12.5));
+        assertEquals("POST_PRODUCTION_TRAFFIC_SHIFT", HookVerdict.key("POST_PRODUCTION_TRAFFIC_SHIFT", 100.0),
+                "one invocation series per stage elsewhere");
     }
 }
