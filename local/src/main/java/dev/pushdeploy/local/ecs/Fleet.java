@@ -878,12 +878,12 @@ final class Fleet {
                 + d.testWeight + " %.");
         TrafficShift shift = service.shift;
         if (shift.hookFunction() != null && shift.hookStages().contains(stage)) {
-            d.hook = new HookCall(service, d, shift.hookFunction(), stage, hookPayload(service, d, stage, null), t);
+            d.hook = new HookCall(service, d, shift.hookFunction(), stage, hookPayload(service, d, shift.hookFunction(), stage), t);
         }
     }
 
-    /** ECS's Lambda payload for a lifecycle hook. */
-    private String hookPayload(SimService service, SimDeployment d, String stage, JsonNode hookDetails) {
+    /** ECS's Lambda payload for an invocation of {@code function}, with the hookDetails kept for it in the deployment. */
+    private String hookPayload(SimService service, SimDeployment d, String function, String stage) {
         SimServiceDeployment record = d.serviceDeployment;
         String blue = revision(service, service.lastCompleted.taskDefinition);
         ObjectNode payload = Json.object();
@@ -899,10 +899,23 @@ final class Fleet {
         payload.put("executionId", java.util.UUID.randomUUID().toString());
         payload.put("lifecycleStage", stage);
         payload.put("resourceArn", record.arn);
-        if (hookDetails != null && hookDetails.isObject()) {
+        ObjectNode hookDetails = record.hookDetails.get(function);
+        if (hookDetails != null && !hookDetails.isEmpty()) {
             payload.set("hookDetails", hookDetails);
         }
         return payload.toString();
+    }
+
+    /**
+     * ECS merges the hookDetails a hook returned with IN_PROGRESS and passes them on each later invocation of that hook
+     * in the same deployment (every LINEAR/CANARY step and the way back included).
+     */
+    private static void keepHookDetails(HookCall call, JsonNode answer) {
+        JsonNode returned = answer.path("hookDetails");
+        if (returned.isObject()) {
+            call.deployment.serviceDeployment.hookDetails.computeIfAbsent(call.function, f -> Json.object())
+                    .setAll((ObjectNode) returned);
+        }
     }
 
     /** The hook invocations due now, marked in flight: the simulator invokes them outside the fleet's lock. */
@@ -947,8 +960,9 @@ final class Fleet {
             call.service.event(t, "(deployment " + d.id + ") lifecycle hook " + call.function + " succeeded at " + call.stage + ".");
         } else if ("IN_PROGRESS".equals(status)) {
             int delay = answer.path("callBackDelay").isNumber() ? answer.get("callBackDelay").asInt() : DEFAULT_CALLBACK_DELAY;
+            keepHookDetails(call, answer);
             d.hook = new HookCall(call.service, d, call.function, call.stage,
-                    hookPayload(call.service, d, call.stage, answer.path("hookDetails")), t + Math.max(1, delay));
+                    hookPayload(call.service, d, call.function, call.stage), t + Math.max(1, delay));
         } else {
             String why = error != null ? "the function failed: " + error
                     : status == null ? "it returned no valid hookStatus" : "it answered " + status;
@@ -994,7 +1008,8 @@ final class Fleet {
     private void nextRollbackHook(SimService service, SimDeployment d, double t) {
         String stage = d.serviceDeployment.rollbackHookStages.poll();
         d.serviceDeployment.rollbackHook = stage == null ? null
-                : new HookCall(service, d, service.shift.hookFunction(), stage, hookPayload(service, d, stage, null), t);
+                : new HookCall(service, d, service.shift.hookFunction(), stage,
+                        hookPayload(service, d, service.shift.hookFunction(), stage), t);
     }
 
     /**
@@ -1010,8 +1025,9 @@ final class Fleet {
         double t = lastStep;
         if ("IN_PROGRESS".equals(status)) {
             int delay = answer.path("callBackDelay").isNumber() ? answer.get("callBackDelay").asInt() : DEFAULT_CALLBACK_DELAY;
+            keepHookDetails(call, answer);
             record.rollbackHook = new HookCall(call.service, d, call.function, call.stage,
-                    hookPayload(call.service, d, call.stage, answer.path("hookDetails")), t + Math.max(1, delay));
+                    hookPayload(call.service, d, call.function, call.stage), t + Math.max(1, delay));
             return;
         }
         call.service.event(t, "(deployment " + d.id + ") lifecycle hook " + call.function + " at " + call.stage

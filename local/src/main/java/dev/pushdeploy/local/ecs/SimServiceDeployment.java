@@ -1,6 +1,9 @@
 package dev.pushdeploy.local.ecs;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One service deployment, as ListServiceDeployments / DescribeServiceDeployments show it: the
@@ -51,6 +54,8 @@ final class SimServiceDeployment {
     /** The lifecycle stages whose hook ECS still invokes on the way back, and the invocation under way. */
     final java.util.Deque<String> rollbackHookStages = new java.util.ArrayDeque<>();
     HookCall rollbackHook;
+    /** Per hook function, the hookDetails of its IN_PROGRESS answers, merged: ECS passes them on each of its invocations. */
+    final Map<String, ObjectNode> hookDetails = new HashMap<>();
 
     SimServiceDeployment(String arn, String targetRevision, String targetTaskDefinition, List<String> sourceRevisions,
                          double createdAt, int threshold, boolean circuitBreaker, boolean rollbackEnabled) {
