@@ -120,6 +120,17 @@ public final class HookVerdict {
         return c.waiting(reason, c.smokeFailures, c.unhealthyChecks);
     }
 
+    /**
+     * ECS's documented sign of its way back: at PRODUCTION_TRAFFIC_SHIFT the payload gives the target revision 0 % of
+     * production traffic and another revision 100 %. Read before any AWS call, so that nothing holds a rollback up.
+     */
+    public static boolean wayBack(String stage, String targetRevision, Map<String, Double> productionWeights) {
+        Double target = targetRevision == null ? null : productionWeights.get(targetRevision);
+        return "PRODUCTION_TRAFFIC_SHIFT".equals(stage) && target != null && target == 0
+                && productionWeights.entrySet().stream().anyMatch(e -> !e.getKey().equals(targetRevision)
+                        && e.getValue() != null && e.getValue() == 100);
+    }
+
     /** What the counters are kept for: the stage, at PRODUCTION_TRAFFIC_SHIFT with its step ({@code PRODUCTION_TRAFFIC_SHIFT@20}). */
     static String key(String stage, Double step) {
         if (!"PRODUCTION_TRAFFIC_SHIFT".equals(stage) || step == null) {

@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
  * does not change the answer; so is a configuration that cannot be read (a document broken by hand:
  * the workflow's own checks read the version their run was prepared with, and its deadline bounds the
  * wait). A service missing from the configuration is answered FAILED: nothing would judge its rollout.
+ * The way back that the payload shows ({@link HookVerdict#wayBack}) is answered SUCCEEDED before any AWS call.
  *
  * <p>The configuration is the version the run that started the deployment was prepared with, read from the run's
  * watch ({@link RolloutWatches}) when the watch names this service deployment (or none): a change made while ECS
@@ -62,6 +63,12 @@ public final class LifecycleHook {
     }
 
     public HookAnswer answer(HookRequest request, StepLog log) {
+        if (HookVerdict.wayBack(request.stage(), request.targetRevisionArn(), request.productionWeights())) {
+            log.info("lifecycle hook answered", "stage", request.stage(), "serviceDeployment", request.serviceDeploymentArn(),
+                    "hookStatus", HookAnswer.SUCCEEDED, "reason", "ECS is rolling back (the payload's production weights: the "
+                            + "target revision 0 %, another 100 %): the way back is not held up", "productionPercent", 0.0);
+            return new HookAnswer(HookAnswer.SUCCEEDED, null, null);
+        }
         String serviceKey = request.serviceKey();
         Target target;
         try {

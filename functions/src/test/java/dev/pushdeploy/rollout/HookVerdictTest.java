@@ -202,4 +202,23 @@ class HookVerdictTest {
         assertEquals("POST_PRODUCTION_TRAFFIC_SHIFT", HookVerdict.key("POST_PRODUCTION_TRAFFIC_SHIFT", 100.0),
                 "one invocation series per stage elsewhere");
     }
+
+    static Stream<Arguments> wayBack() {
+        String green = "arn:aws:ecs:us-east-1:123456789012:service-revision/pushdeploy/web/1";
+        String blue = "arn:aws:ecs:us-east-1:123456789012:service-revision/pushdeploy/web/0";
+        return Stream.of(
+                Arguments.of(named("the target at 0 %, the other at 100 %", "PRODUCTION_TRAFFIC_SHIFT"), green,
+                        Map.of(green, 0.0, blue, 100.0), true),
+                Arguments.of(named("a step of the way there", "PRODUCTION_TRAFFIC_SHIFT"), green, Map.of(green, 20.0, blue, 80.0), false),
+                Arguments.of(named("the whole shift there", "PRODUCTION_TRAFFIC_SHIFT"), green, Map.of(green, 100.0, blue, 0.0), false),
+                Arguments.of(named("no weights in the payload", "PRODUCTION_TRAFFIC_SHIFT"), green, Map.of(), false),
+                Arguments.of(named("no other revision at 100 %", "PRODUCTION_TRAFFIC_SHIFT"), green, Map.of(green, 0.0), false),
+                Arguments.of(named("another stage", "POST_PRODUCTION_TRAFFIC_SHIFT"), green, Map.of(green, 0.0, blue, 100.0), false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wayBack")
+    void theWayBackIsReadFromThePayloadsProductionWeights(String stage, String target, Map<String, Double> weights, boolean back) {
+        assertEquals(back, HookVerdict.wayBack(stage, target, weights));
+    }
 }
