@@ -882,7 +882,11 @@ final class Fleet {
         }
     }
 
-    /** ECS's Lambda payload for an invocation of {@code function}, with the hookDetails kept for it in the deployment. */
+    /**
+     * ECS's Lambda payload for an invocation of {@code function}, with the hookDetails kept for it in the deployment. As
+     * in ECS's documented payloads, the weights are those of the shift under way: test weights at TEST_TRAFFIC_SHIFT,
+     * production weights at PRODUCTION_TRAFFIC_SHIFT, empty maps elsewhere.
+     */
     private String hookPayload(SimService service, SimDeployment d, String function, String stage) {
         SimServiceDeployment record = d.serviceDeployment;
         String blue = revision(service, service.lastCompleted.taskDefinition);
@@ -890,8 +894,10 @@ final class Fleet {
         ObjectNode details = payload.putObject("executionDetails");
         ObjectNode test = details.putObject("testTrafficWeights");
         ObjectNode production = details.putObject("productionTrafficWeights");
-        if (!stage.equals("POST_SCALE_UP")) {
+        if (stage.equals("TEST_TRAFFIC_SHIFT")) {
             test.put(record.targetRevision, d.testWeight).put(blue, 100 - d.testWeight);
+        }
+        if (stage.equals("PRODUCTION_TRAFFIC_SHIFT")) {
             production.put(record.targetRevision, d.productionWeight).put(blue, 100 - d.productionWeight);
         }
         details.put("serviceArn", service.serviceArn);
