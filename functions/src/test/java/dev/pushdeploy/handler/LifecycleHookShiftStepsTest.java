@@ -72,17 +72,7 @@ class LifecycleHookShiftStepsTest {
                 return deployments.rollBack(arn);
             }
         };
-        ConfigSource source = new ConfigSource() {
-            @Override
-            public PipelineConfig load() {
-                return config;
-            }
-
-            @Override
-            public PipelineConfig load(Long version) {
-                return config;
-            }
-        };
+        ConfigSource source = ConfigSource.of(config);
         AlarmStates noAlarms = names -> List.of();
         return new LifecycleHookHandler(source, throttling, (cluster, service, health) -> LifecycleHookHandlerTest.snapshot(),
                 (url, expected, headers) -> new RolloutSnapshot.SmokeResult(true, "GET " + url + " answered 200"), noAlarms,

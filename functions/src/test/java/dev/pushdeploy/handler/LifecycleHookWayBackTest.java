@@ -58,17 +58,7 @@ class LifecycleHookWayBackTest {
             }
         };
         PipelineConfig config = ConfigParser.parse(LifecycleHookHandlerTest.CONFIG);
-        ConfigSource source = new ConfigSource() {
-            @Override
-            public PipelineConfig load() {
-                return config;
-            }
-
-            @Override
-            public PipelineConfig load(Long version) {
-                return config;
-            }
-        };
+        ConfigSource source = ConfigSource.of(config);
         LifecycleHookHandler hook = new LifecycleHookHandler(source, throttled, (cluster, service, health) -> LifecycleHookHandlerTest.snapshot(),
                 (url, expected, headers) -> new RolloutSnapshot.SmokeResult(true, "GET " + url + " answered 200"), names -> List.of(),
                 new InMemoryHookRecords(), new InMemoryRolloutWatches(), RolloutFixtures.clockAt(RolloutFixtures.NOW.plusSeconds(60)));
