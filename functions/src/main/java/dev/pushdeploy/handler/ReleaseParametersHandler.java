@@ -41,12 +41,29 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
                           @JsonProperty("StackId") String stackId, @JsonProperty("RequestId") String requestId,
                           @JsonProperty("LogicalResourceId") String logicalResourceId,
                           @JsonProperty("PhysicalResourceId") String physicalResourceId,
-                          @JsonProperty("ResourceProperties") Properties properties) {
+                          @JsonProperty("ResourceProperties") Map<String, Object> properties,
+                          @JsonProperty("OldResourceProperties") Map<String, Object> oldProperties) {
     }
 
-    /** The resource's properties: the prefix every name must lie under, and the names. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Properties(@JsonProperty("Prefix") String prefix, @JsonProperty("Names") List<String> names) {
+    /**
+     * The resource's properties: the prefix every name must lie under, and the names. Read from the request's plain JSON
+     * (not bound), so that properties of another shape are answered FAILED, and a Delete SUCCESS, rather than left
+     * unanswered.
+     */
+    record Properties(String prefix, List<String> names) {
+        static Properties of(Map<String, Object> raw) {
+            Object prefix = raw == null ? null : raw.get("Prefix");
+            Object names = raw == null ? null : raw.get("Names");
+            if (prefix != null && !(prefix instanceof String)) {
+                throw new InvalidRequestException("Prefix", "must be one parameter path, got " + Text.atMost(String.valueOf(prefix), 200));
+            }
+            if (names != null && !(names instanceof List<?> list && list.stream().allMatch(String.class::isInstance))) {
+                throw new InvalidRequestException("Names", "must be a list of parameter names, got " + Text.atMost(String.valueOf(names), 200));
+            }
+            @SuppressWarnings("unchecked")
+            List<String> listed = (List<String>) names;
+            return new Properties((String) prefix, listed);
+        }
     }
 
     /** What the function answers (CloudFormation reads the PUT response, not this). */
@@ -111,13 +128,25 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
         List<String> names = new ArrayList<>(List.of(release.image()));
         sample.target().secrets().forEach(secret -> names.add(release.secret(secret.name())));
         return new Request("Create", PRIMING_RESPONSE_URL, PrimingSample.REQUEST_ID, PrimingSample.REQUEST_ID,
-                "ReleaseParameters", null, new Properties(prefix, names));
+                "ReleaseParameters", null, Map.of("Prefix", prefix, "Names", names), null);
     }
 
+    /**
+     * Create and Update create the missing names; an Update that moved them (another prefix: OldResourceProperties name
+     * the ones it had) carries each old name's release over to the name it became, so the stack does not read "none" and
+     * fall back to its bootstrap revision.
+     */
     private List<String> apply(Request request) {
-        Properties properties = request.properties() == null ? new Properties(null, null) : request.properties();
         return switch (request.requestType() == null ? "" : request.requestType()) {
-            case "Create", "Update" -> seed.ensure(properties.prefix(), properties.names());
+            case "Create" -> {
+                Properties properties = Properties.of(request.properties());
+                yield seed.ensure(properties.prefix(), properties.names());
+            }
+            case "Update" -> {
+                Properties properties = Properties.of(request.properties());
+                Properties old = Properties.of(request.oldProperties());
+                yield seed.ensure(properties.prefix(), properties.names(), old.prefix(), old.names());
+            }
             case "Delete" -> List.of();
             default -> throw new InvalidRequestException("RequestType", "must be Create, Update or Delete, got " + request.requestType());
         };

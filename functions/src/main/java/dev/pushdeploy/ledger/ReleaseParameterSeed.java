@@ -29,14 +29,31 @@ public final class ReleaseParameterSeed {
 
     /** Creates the missing ones of {@code names} (each under {@code prefix}); returns those it created, in order. */
     public List<String> ensure(String prefix, List<String> names) {
+        return ensure(prefix, names, null, null);
+    }
+
+    /**
+     * As {@link #ensure(String, List)}, for names that were {@code oldNames} under {@code oldPrefix} before (the stack's
+     * prefix changed): a missing name is created with the release its old name holds (the same path under the old
+     * prefix), else {@value #NO_RELEASE}.
+     */
+    public List<String> ensure(String prefix, List<String> names, String oldPrefix, List<String> oldNames) {
         check(prefix, names);
         List<String> created = new ArrayList<>();
         for (String name : names) {
-            if (parameters.createIfAbsent(name, NO_RELEASE)) {
+            if (parameters.createIfAbsent(name, carried(prefix, name, oldPrefix, oldNames))) {
                 created.add(name);
             }
         }
         return created;
+    }
+
+    private String carried(String prefix, String name, String oldPrefix, List<String> oldNames) {
+        if (oldPrefix == null || oldNames == null || oldPrefix.equals(prefix)) {
+            return NO_RELEASE;
+        }
+        String old = oldPrefix + name.substring(prefix.length());
+        return oldNames.contains(old) ? parameters.read(old).orElse(NO_RELEASE) : NO_RELEASE;
     }
 
     static void check(String prefix, List<String> names) {

@@ -120,5 +120,26 @@ class ReleaseParametersProtocolAuditTest {
                         + " OldResourceProperties) holds the live release " + values.get(oldImage) + ": the nested stack"
                         + " then renders the bootstrap image with DesiredCount 0 and the service loses its tasks. The"
                         + " Update should carry the old value over (or answer FAILED naming the live release)");
+        assertEquals(List.of("SUCCESS", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:ab"),
+                List.of(status, values.get(newImage)), "the live release carried over to the new name");
+    }
+
+    /** A Create whose properties have another shape is answered FAILED, naming the property, and creates nothing. */
+    @Test
+    void aCreateWhosePropertiesHaveAnotherShapeIsAnsweredFailedNamingTheProperty() {
+        String create = """
+                {"RequestType": "Create", "RequestId": "req-c", "ResponseURL": "%s",
+                 "ResourceType": "Custom::ReleaseParameters", "LogicalResourceId": "InitialReleaseParameters", "StackId": "%s",
+                 "ResourceProperties": {"Prefix": "/pushdeploy/release", "Names": "/pushdeploy/release/pushdeploy/web/image"}}
+                """.formatted(URL, STACK);
+
+        Throwable thrown = invoke(create);
+
+        assertEquals(null, thrown);
+        assertEquals(List.of(URL), urls);
+        assertEquals("FAILED", responses.get(0).path("Status").asText());
+        assertEquals(true, responses.get(0).path("Reason").asText().startsWith("Names: must be a list of parameter names"),
+                responses.get(0).toString());
+        assertEquals(Map.of(), values, "nothing created");
     }
 }
