@@ -22,6 +22,9 @@ public interface ScanFindings {
      * @param severityCounts findingSeverityCounts (CRITICAL, HIGH, …); empty while no findings exist
      */
     record ScanReport(String status, String description, Map<String, Integer> severityCounts) {
+        /** Not ECR's: the image is gone (DescribeImageScanFindings answered ImageNotFoundException), a final answer. */
+        public static final String IMAGE_NOT_FOUND = "IMAGE_NOT_FOUND";
+
         public ScanReport {
             severityCounts = severityCounts == null ? Map.of() : Map.copyOf(severityCounts);
         }

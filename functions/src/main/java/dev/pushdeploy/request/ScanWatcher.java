@@ -82,8 +82,16 @@ public final class ScanWatcher {
         }
         List<ScanResult> answers = new ArrayList<>();
         TransientException unread = null;
+        RuntimeException failed = null;
         for (ScanWatch watch : waiting) {
-            Look look = look(watch, false, log);
+            Look look;
+            try {
+                look = look(watch, false, log);
+            } catch (RuntimeException e) { // one watch that cannot be judged keeps no other run from its answer
+                log.warn("scan look failed", "request", watch.request().requestId(), "reason", e.getMessage());
+                failed = failed == null ? e : failed;
+                continue;
+            }
             if (look.result().status() != ScanStatus.PENDING
                     || look.unread() != null && QuickRetry.event(watch.retries()) && watches.countResume(watch, QuickRetry.EVENT_RESUMES)) {
                 resume(watch, look.result(), log);
@@ -95,6 +103,9 @@ public final class ScanWatcher {
         }
         if (unread != null) {
             throw unread;
+        }
+        if (failed != null) {
+            throw failed;
         }
         return answers;
     }

@@ -65,6 +65,11 @@ class ScanEventDeletedImageTest {
                         + "for it); instead the event failed with " + failed + " and the live run waits for its recheck, while the "
                         + "deleted image's watch stays stored and fails every later scan event of the repository the same way "
                         + "(watches left: " + watches.watches().stream().map(ScanWatch::token).toList() + ")");
+        assertEquals(null, failed);
+        ScanResult deleted = watches.answered().get("t-deleted");
+        assertEquals(ScanStatus.FAILED, deleted.status(), "the run of the deleted image is answered for good");
+        assertEquals(true, deleted.reason().contains("ended IMAGE_NOT_FOUND: the image is no longer in the repository"), deleted.reason());
+        assertEquals(java.util.List.of(), watches.watches(), "no watch left to fail later events");
     }
 
     /** ECR over the SDK's client: the deleted image is not found, the live one's scan is complete without findings. */

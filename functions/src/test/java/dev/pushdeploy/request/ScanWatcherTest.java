@@ -177,6 +177,46 @@ class ScanWatcherTest {
     }
 
     /**
+     * A look that fails for good for one run (its scan denied: a repository policy, a permission taken away) keeps no other
+     * run waiting in the repository from its answer; its failure comes after the others', and its watch stays for the event's
+     * next delivery. Before, the first such look ended the event and every later event of the repository the same way.
+     */
+    @Test
+    void aLookThatFailsForOneRunDoesNotKeepTheOthersFromTheirAnswers() {
+        ScanFindings denied = new ScanFindings() {
+            @Override
+            public java.util.Optional<ScanReport> scan(String repository, String digest) {
+                if (digest.equals(NEW_DIGEST)) {
+                    throw new dev.pushdeploy.error.AwsFailureException("ecr:DescribeImageScanFindings web@" + digest
+                            + " failed: AccessDeniedException", null);
+                }
+                return registry.scan(repository, digest);
+            }
+
+            @Override
+            public List<String> platformImages(String repository, String digest) {
+                return registry.platformImages(repository, digest);
+            }
+        };
+        ScanWatcher partly = new ScanWatcher(new ScanGate(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument("HIGH"))),
+                denied, clock), watches, watches, clock);
+        String next = "sha256:" + SampleStack.sha256("v1.1.1");
+        DeployRequest second = web.toBuilder().requestId("push-web-v1-1-1").digest(next).image("web@" + next).build();
+        registry.scan(NEW_DIGEST, new ScanReport("IN_PROGRESS", null, Map.of()));
+        registry.scan(next, new ScanReport("IN_PROGRESS", null, Map.of()));
+        watcher.watch("t-first", web, 0, 0, log);
+        watcher.watch("t-second", second, 0, 0, log);
+        registry.scan(next, new ScanReport("COMPLETE", null, Map.of()));
+
+        RuntimeException failed = assertThrows(RuntimeException.class, () -> partly.onScan("web", next, log));
+
+        assertTrue(failed.getMessage().contains("AccessDeniedException"), failed.getMessage());
+        assertEquals(ScanStatus.PASSED, java.util.Optional.ofNullable(watches.answered().get("t-second")).map(ScanResult::status)
+                .orElse(null), "the second run answered despite the first's failure: " + watches.answered());
+        assertEquals(List.of("t-first"), watches.watches().stream().map(ScanWatch::token).toList());
+    }
+
+    /**
      * Every scan event of the repository looks again for a waiting run (another image's, a platform image's, Inspector's
      * rescans), so a run's resumes by events whose look cannot read the scan are counted: after
      * {@link QuickRetry#EVENT_RESUMES} the event's look fails, for EventBridge to deliver it again, and the watch stays;

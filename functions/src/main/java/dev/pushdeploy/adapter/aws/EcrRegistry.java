@@ -66,6 +66,9 @@ public final class EcrRegistry implements ImageRegistry, ScanFindings {
                         findings == null ? null : findings.findingSeverityCountsAsStrings()));
             } catch (ScanNotFoundException e) {
                 return Optional.empty();
+            } catch (ImageNotFoundException e) {
+                return Optional.of(new ScanReport(ScanReport.IMAGE_NOT_FOUND,
+                        "the image is no longer in the repository (deleted, or expired by a lifecycle policy)", null));
             }
         });
     }
