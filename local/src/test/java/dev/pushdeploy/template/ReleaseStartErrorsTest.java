@@ -66,7 +66,7 @@ class ReleaseStartErrorsTest {
                     problems.add(entry.getKey() + ": " + error + " (the start call's own error, its Cause the API's message) is caught by "
                             + catcher.path("ErrorEquals") + " (a wildcard for every error but States.Timeout) and goes to " + next
                             + ", whose States.StringToJson(" + cause + ") cannot parse it: the Pass state fails, the Map with it,"
-                            + " the other services' deployments are stopped and the release ends without its Record");
+                            + " its other iterations' executions (deployments or rollbacks) are stopped and the release ends without its Record");
                 }
             }
         }
