@@ -809,8 +809,13 @@ class ReleaseIT {
         }
         assertEquals(List.of("Deploy", "DeployService", "DeployService"), entered.subList(0, Math.min(3, entered.size())),
                 "it resumed in the Map state it ended in, both deployments again: " + entered);
-        assertEquals(List.of("StepFunctions.ExecutionAlreadyExistsException", "StepFunctions.ExecutionAlreadyExistsException"), failed,
-                "a deployment's name is taken once its execution ended: " + entered);
+        assertEquals(List.of("StepFunctions.ExecutionAlreadyExistsException", "StepFunctions.ExecutionAlreadyExistsException",
+                        "DynamoDB.ConditionalCheckFailedException"), failed,
+                "a deployment's name is taken once its execution ended (each service UNKNOWN, not a child's end to parse);"
+                        + " the release's own Record then finds the reconciler's: " + entered);
+        assertEquals(2, entered.stream().filter("DeployUnknown"::equals).count(), entered.toString());
+        assertEquals("AsRecorded", entered.get(entered.size() - 1), "it ends as its record says: " + entered);
+        assertEquals("ABORTED", redriven.ended().error(), redriven.ended().toString());
         assertEquals(liveBefore, Map.of("web", live(web), "api", live(api)), "nothing moved");
         for (StackOutputs.Service service : List.of(web, api)) {
             assertEquals(List.of("ABORTED"), outcomes(service), service.target().serviceKey() + ": still one record");
