@@ -103,7 +103,7 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
             log.info("release parameters ready", "request", request.requestType(), "created", created);
             response.put("Status", "SUCCESS");
             response.put("Data", Map.of("Created", Integer.toString(created.size())));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // a class that cannot load must not leave CloudFormation unanswered
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             String reason = Text.atMost(message, REASON_MAX);
             log.error("release parameters failed", "request", request.requestType(), "reason", reason);

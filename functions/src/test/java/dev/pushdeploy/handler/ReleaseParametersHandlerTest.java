@@ -31,7 +31,7 @@ class ReleaseParametersHandlerTest {
     private final Map<String, String> values = new ConcurrentHashMap<>();
     private final List<String> urls = new ArrayList<>();
     private final List<JsonNode> responses = new ArrayList<>();
-    private RuntimeException failure;
+    private Throwable failure;
     private final ReleaseParameters parameters = new ReleaseParameters() {
         @Override
         public Optional<String> read(String name) {
@@ -45,8 +45,11 @@ class ReleaseParametersHandlerTest {
 
         @Override
         public boolean createIfAbsent(String name, String value) {
-            if (failure != null) {
-                throw failure;
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
             }
             return values.putIfAbsent(name, value) == null;
         }
@@ -117,6 +120,18 @@ class ReleaseParametersHandlerTest {
         JsonNode response = invoke(request("Create", "[\"" + IMAGE + "\"]"));
         assertEquals("FAILED", response.path("Status").asText());
         assertEquals(ReleaseParametersHandler.REASON_MAX, response.path("Reason").asText().length());
+    }
+
+    /**
+     * A class that cannot be loaded or initialised (a LinkageError, not an exception) still gets CloudFormation its answer:
+     * without one it waits out ServiceTimeout and the stack operation fails, its rollback's Delete the same way.
+     */
+    @Test
+    void aClassThatCannotLoadStillAnswersFailed() {
+        failure = new NoClassDefFoundError("software/amazon/awssdk/services/ssm/model/PutParameterRequest");
+        JsonNode response = invoke(request("Create", "[\"" + IMAGE + "\"]"));
+        assertEquals("FAILED", response.path("Status").asText());
+        assertEquals("software/amazon/awssdk/services/ssm/model/PutParameterRequest", response.path("Reason").asText());
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * states:StopExecution chooses that cause ({@code aws stepfunctions stop-execution --cause "$(cat incident.txt)"},
  * {@code pushdeploy cancel --reason ...}). {@code pushdeploy history} prints it as it is.
  */
-class HistoryRenderAuditTest {
+class HistoryRenderTest {
     @Test
     void historyPrintsAStopCauseOnOneLineWithoutItsControlCharacters() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * DescribeStacks (the pipeline's outputs), Step Functions' DescribeExecution and StopExecution. Every request the
  * CLI sends is recorded, so a test can tell whether a command changed anything in AWS.
  */
-class OperatorCommandsAuditTest {
+class OperatorCommandsTest {
     static final String ACCOUNT = "123456789012";
     static final String STATE_MACHINE = "arn:aws:states:us-east-1:" + ACCOUNT + ":stateMachine:pushdeploy-Deploy";
     static final String RELEASE_STATE_MACHINE = "arn:aws:states:us-east-1:" + ACCOUNT + ":stateMachine:pushdeploy-Release";

@@ -18,12 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Audit of the custom resource InitialReleaseParameters (Custom::ReleaseParameters) against CloudFormation's
+ * The custom resource InitialReleaseParameters (Custom::ReleaseParameters) against CloudFormation's
  * documented custom-resource protocol:
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-delete.html,
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref.html.
  */
-class ReleaseParametersProtocolAuditTest {
+class ReleaseParametersProtocolTest {
     static final String URL = "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/presigned";
     static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/pushdeploy/guid";
 
