@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.Trees;
 import dev.pushdeploy.ledger.ReleaseParameterSeed;
-import dev.pushdeploy.ledger.ReleaseParameters;
+import dev.pushdeploy.ledger.InMemoryReleaseParameters;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,25 +25,10 @@ class ReleaseParametersProtocolTest {
     static final String URL = "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/presigned";
     static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/pushdeploy/guid";
 
-    private final Map<String, String> values = new ConcurrentHashMap<>();
+    private final InMemoryReleaseParameters parameters = new InMemoryReleaseParameters();
+    private final Map<String, String> values = parameters.values;
     private final List<String> urls = new ArrayList<>();
     private final List<JsonNode> responses = new ArrayList<>();
-    private final ReleaseParameters parameters = new ReleaseParameters() {
-        @Override
-        public Optional<String> read(String name) {
-            return Optional.ofNullable(values.get(name));
-        }
-
-        @Override
-        public void write(String name, String value) {
-            values.put(name, value);
-        }
-
-        @Override
-        public boolean createIfAbsent(String name, String value) {
-            return values.putIfAbsent(name, value) == null;
-        }
-    };
     private final ReleaseParametersHandler handler = new ReleaseParametersHandler(new ReleaseParameterSeed(parameters), (url, body) -> {
         urls.add(url);
         responses.add(Trees.tree(new String(body, StandardCharsets.UTF_8)));

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Release parameters in memory: their values, and every name written, in order. */
-final class InMemoryReleaseParameters implements ReleaseParameters {
-    final Map<String, String> values = new ConcurrentHashMap<>();
+public final class InMemoryReleaseParameters implements ReleaseParameters {
+    public final Map<String, String> values = new ConcurrentHashMap<>();
     final List<String> writes = new CopyOnWriteArrayList<>();
 
     @Override
