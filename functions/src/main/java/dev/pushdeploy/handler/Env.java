@@ -14,13 +14,6 @@ public final class Env {
     public static final String TOPIC_ARN = "TOPIC_ARN";
     /** EventBridge bus that receives the outcome custom event. */
     public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
-    /** Prefix of the String parameters Finalize keeps current (image, secret slots) for the stack to read. */
-    public static final String RELEASE_PARAMETER_PREFIX = "RELEASE_PARAMETER_PREFIX";
-    /**
-     * {@code true} or {@code false}: whether the reconciler rolls back a run that was cut off (stopped, timed
-     * out, failed by a service limit) with its own revision on the service, never verified healthy.
-     */
-    public static final String ROLL_BACK_STOPPED_RUNS = "ROLL_BACK_STOPPED_RUNS";
     /**
      * Whole seconds: the RotateSecrets function's timeout, the longest one of its invocations may go on
      * after its execution ended; the reconciler keeps such a run's lock that long.
@@ -46,16 +39,6 @@ public final class Env {
             value = System.getProperty(name);
         }
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
-    }
-
-    /** A required {@code true}/{@code false} variable. */
-    public static boolean flag(String name) {
-        String value = require(name);
-        return switch (value) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new ConfigurationException("environment variable " + name + " must be true or false, not " + value);
-        };
     }
 
     /** A required positive number of seconds. */

@@ -40,8 +40,8 @@ public final class FinalizeHandler extends StepHandler<Finalizer.Input, Finalize
     }
 
     public FinalizeHandler(ConfigSource config, LedgerTable table, EcsServices services, TaskDefinitions taskDefinitions,
-            ReleaseParameters parameters, KeptImages images, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
-        this(new RunCloser(config, table, services, taskDefinitions, parameters, images, parameterPrefix, sinks, clock));
+            ReleaseParameters parameters, KeptImages images, List<OutcomeSink> sinks, Clock clock) {
+        this(new RunCloser(config, table, services, taskDefinitions, parameters, images, sinks, clock));
     }
 
     private FinalizeHandler(RunCloser closer) {
@@ -70,9 +70,8 @@ public final class FinalizeHandler extends StepHandler<Finalizer.Input, Finalize
             String table = Env.require(Env.TABLE_NAME);
             String topicArn = Env.require(Env.TOPIC_ARN);
             String busName = Env.require(Env.EVENT_BUS_NAME);
-            String parameterPrefix = Env.require(Env.RELEASE_PARAMETER_PREFIX);
             return new RunCloser(new SsmConfigSource(Aws::ssm, configParameter), new DynamoLedger(Aws.dynamoDb(), table),
-                    new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), new EcrKeptImages(Aws::ecr), parameterPrefix,
+                    new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws.ecs()), new SsmReleaseParameters(Aws.ssm()), new EcrKeptImages(Aws::ecr),
                     List.of(new SnsOutcomeSink(Aws.sns(), topicArn), new EventBridgeOutcomeSink(Aws.eventBridge(), busName)),
                     clock);
         }

@@ -2,6 +2,7 @@ package dev.pushdeploy.handler;
 
 import dev.pushdeploy.adapter.aws.Priming;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.ledger.Finalizer;
 import dev.pushdeploy.model.Action;
@@ -28,9 +29,10 @@ import java.util.Optional;
  * each step reads. Identifiers are real where a read can use them (the service, its live
  * revision); the request and the image are the priming's own, and its secrets have no live slot.
  *
- * @param live the service's live revision, null when it has none (or ECS could not be read)
+ * @param config the configuration document; the sample is for its first target
+ * @param live   the service's live revision, null when it has none (or ECS could not be read)
  */
-public record PrimingSample(Target target, String live, DeployRequest request, Rollout rollout, Release release,
+public record PrimingSample(PipelineConfig config, String live, DeployRequest request, Rollout rollout, Release release,
                             CheckResult check, RotationResult secrets) {
     static final String REQUEST_ID = "snapstart-priming";
     static final String TOKEN = "snapstart-priming-token";
@@ -40,6 +42,11 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
     private static final ThreadLocal<PrimingSample> CURRENT = new ThreadLocal<>();
 
     static PrimingSample of(Target target, String live, Clock clock) {
+        return of(new PipelineConfig(List.of(target), null), live, clock);
+    }
+
+    static PrimingSample of(PipelineConfig config, String live, Clock clock) {
+        Target target = config.targets().get(0);
         long now = clock.millis();
         String image = target.repository() + "@" + DIGEST;
         DeployRequest request = DeployRequest.builder()
@@ -51,11 +58,17 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                 .decision(Decision.PROCEED).rotate(!target.secrets().isEmpty()).register(true)
                 .scanGate(target.scanSeverity() != null)
                 .deadlineSeconds(DEADLINE_SECONDS).executionArn(EXECUTION_ARN).startedAt(now)
+                .rollBackStoppedRuns(config.rollBackStoppedRuns())
                 .build();
         Rollout rollout = new Rollout(null, live, now, now + DEADLINE_SECONDS * 1000L, true, null);
         Release release = new Release(live, target.service(), 0, image, false);
         CheckResult check = new CheckResult(Verdict.FAILED, "SnapStart priming", 0, 0, 0, 0);
-        return new PrimingSample(target, live, request, rollout, release, check, new RotationResult(null));
+        return new PrimingSample(config, live, request, rollout, release, check, new RotationResult(null));
+    }
+
+    /** The configured service the sample is for: the first. */
+    Target target() {
+        return config.targets().get(0);
     }
 
     /**
@@ -95,21 +108,21 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
      * and account, as ECS names it when it invokes a lifecycle hook; null without a live revision.
      */
     String serviceDeploymentArn() {
-        return ecsArn("service-deployment/" + target.cluster() + "/" + target.service() + "/" + REQUEST_ID);
+        return ecsArn("service-deployment/" + target().cluster() + "/" + target().service() + "/" + REQUEST_ID);
     }
 
     /** The target service revision of {@link #serviceDeploymentArn()}: the live revision's task definition. */
     String serviceRevisionArn() {
-        return ecsArn("service-revision/" + target.cluster() + "/" + target.service() + "/" + "0".repeat(19));
+        return ecsArn("service-revision/" + target().cluster() + "/" + target().service() + "/" + "0".repeat(19));
     }
 
     /** The sample's service in ECS's ARN form, in the live revision's region and account; null without a live revision. */
     String serviceArn() {
-        return ecsArn("service/" + target.cluster() + "/" + target.service());
+        return ecsArn("service/" + target().cluster() + "/" + target().service());
     }
 
     private String clusterArn() {
-        return ecsArn("cluster/" + target.cluster());
+        return ecsArn("cluster/" + target().cluster());
     }
 
     private String ecsArn(String resource) {
@@ -122,7 +135,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
 
     /** The priming execution's input: a manual deploy of the sample image to the sample's service. */
     String input() {
-        return "{\"action\":\"deploy\",\"image\":\"" + target.repository() + "@" + DIGEST + "\",\"reason\":\"SnapStart priming\"}";
+        return "{\"action\":\"deploy\",\"image\":\"" + target().repository() + "@" + DIGEST + "\",\"reason\":\"SnapStart priming\"}";
     }
 
     /**
@@ -162,12 +175,12 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
     private Map<String, Object> movedService(Object update, BigDecimal at) {
         String taskDefinition = String.valueOf(Json.member(update, "taskDefinition"));
         Object desired = Json.member(update, "desiredCount");
-        int count = desired instanceof Number n ? n.intValue() : target.desiredCount();
+        int count = desired instanceof Number n ? n.intValue() : target().desiredCount();
         String arnPrefix = taskDefinition.startsWith("arn:") ? taskDefinition.substring(0, taskDefinition.indexOf(":task-definition/"))
                 : "arn:aws:ecs:us-east-1:000000000000";
         String deployment = "ecs-svc/" + "0".repeat(19);
-        return Map.of("serviceArn", arnPrefix + ":service/" + target.cluster() + "/" + target.service(), "serviceName", target.service(),
-                "clusterArn", arnPrefix + ":cluster/" + target.cluster(), "status", "ACTIVE", "taskDefinition", taskDefinition,
+        return Map.of("serviceArn", arnPrefix + ":service/" + target().cluster() + "/" + target().service(), "serviceName", target().service(),
+                "clusterArn", arnPrefix + ":cluster/" + target().cluster(), "status", "ACTIVE", "taskDefinition", taskDefinition,
                 "desiredCount", count, "runningCount", 0, "pendingCount", 0,
                 "deploymentConfiguration", Map.of("strategy", "ROLLING", "maximumPercent", 200, "minimumHealthyPercent", 100),
                 "deployments", List.of(Map.of("id", deployment, "status", "PRIMARY", "taskDefinition", taskDefinition,
@@ -175,14 +188,14 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                         "rolloutState", "IN_PROGRESS", "rolloutStateReason", "ECS deployment " + deployment + " in progress.")));
     }
 
-    /** {@link #serviceDeploymentArn()} as DescribeServiceDeployments shows it: blue/green, test traffic on the target. */
+    /** {@link #serviceDeploymentArn()} as DescribeServiceDeployments shows it: blue/green, test traffic on the target(). */
     private Map<String, Object> ownServiceDeployment(BigDecimal at) {
         return Map.of("serviceDeploymentArn", serviceDeploymentArn(),
                 "serviceArn", serviceArn(),
                 "clusterArn", clusterArn(), "createdAt", at, "startedAt", at,
                 "sourceServiceRevisions", List.of(),
-                "targetServiceRevision", Map.of("arn", serviceRevisionArn(), "requestedTaskCount", target.desiredCount(),
-                        "runningTaskCount", target.desiredCount(), "pendingTaskCount", 0,
+                "targetServiceRevision", Map.of("arn", serviceRevisionArn(), "requestedTaskCount", target().desiredCount(),
+                        "runningTaskCount", target().desiredCount(), "pendingTaskCount", 0,
                         "requestedTestTrafficWeight", 100.0, "requestedProductionTrafficWeight", 0.0),
                 "status", "IN_PROGRESS", "lifecycleStage", "POST_TEST_TRAFFIC_SHIFT",
                 "deploymentCircuitBreaker", Map.of("status", "MONITORING", "failureCount", 0, "threshold", 3));
@@ -201,7 +214,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
         }
         if (operation.equals("UpdateService")) {
             Object update = Json.parse(body);
-            if (target.cluster().equals(Json.member(update, "cluster")) && target.service().equals(Json.member(update, "service"))) {
+            if (target().cluster().equals(Json.member(update, "cluster")) && target().service().equals(Json.member(update, "service"))) {
                 return Optional.of(Json.write(Map.of("service", movedService(update, started))));
             }
         }
@@ -217,11 +230,11 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                     "createdAt", started)), "failures", List.of())));
         }
         if (body.contains(DIGEST) && operation.equals("DescribeImageScanFindings")) {
-            return Optional.of(Json.write(Map.of("repositoryName", target.repository(), "imageId", Map.of("imageDigest", DIGEST),
+            return Optional.of(Json.write(Map.of("repositoryName", target().repository(), "imageId", Map.of("imageDigest", DIGEST),
                     "imageScanStatus", Map.of("status", "COMPLETE", "description", "The scan was completed successfully."),
                     "imageScanFindings", Map.of("findingSeverityCounts", Map.of()))));
         }
-        String scan = "scan#" + target.repository();
+        String scan = "scan#" + target().repository();
         if (body.contains("\"" + scan + "\"") && operation.equals("Query")) {
             return Optional.of(Json.write(Map.of("Count", 1, "ScannedCount", 1, "Items", List.of(Map.of(
                     "pk", Map.of("S", scan), "sk", Map.of("S", "watch#" + request.serviceKey() + "@" + DIGEST), "token", Map.of("S", TOKEN),
@@ -229,7 +242,7 @@ public record PrimingSample(Target target, String live, DeployRequest request, R
                     "expiresAt", Map.of("N", Long.toString(request.startedAt() / 1000 + DEADLINE_SECONDS)))))));
         }
         if (body.contains(DIGEST) && operation.equals("DescribeImages")) {
-            return Optional.of(Json.write(Map.of("imageDetails", List.of(Map.of("repositoryName", target.repository(),
+            return Optional.of(Json.write(Map.of("imageDetails", List.of(Map.of("repositoryName", target().repository(),
                     "imageDigest", DIGEST, "imageTags", List.of(), "imagePushedAt", started)))));
         }
         return Optional.empty();

@@ -63,15 +63,11 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
 
     /** Wired from the environment, reading time from {@code clock}. */
     public ReconcileHandler(Clock clock) {
-        this(Env.flag(Env.ROLL_BACK_STOPPED_RUNS), clock);
-    }
-
-    private ReconcileHandler(boolean rollBackStoppedRuns, Clock clock) {
         this(FinalizeHandler.Closers.fromEnvironment(clock), new SfnExecutions(Aws::sfn), new SdkEcsServices(Aws::ecs),
                 new EcsTaskDefinitions(Aws::ecs),
                 new LockService(new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), new SfnExecutions(Aws::sfn),
                         new SfnTaskTokens(Aws::sfn), clock),
-                releaseCloser(rollBackStoppedRuns, clock), Env.require(Env.RELEASE_STATE_MACHINE_ARN), rollBackStoppedRuns,
+                releaseCloser(clock), Env.require(Env.RELEASE_STATE_MACHINE_ARN),
                 new Reconciler.StepTimeouts(Env.seconds(Env.ROTATE_SECRETS_TIMEOUT_SECONDS), Env.seconds(Env.START_DEPLOYMENT_TIMEOUT_SECONDS),
                         Env.seconds(Env.ROLLBACK_TIMEOUT_SECONDS)), clock);
     }
@@ -81,20 +77,20 @@ public final class ReconcileHandler extends StepHandler<ReconcileHandler.Executi
      * @param releaseStateMachineArn the release workflow's state machine: its ends go to {@code releases}, every other end to the reconciler
      */
     public ReconcileHandler(RunCloser closer, RunHistory history, EcsServices ecs, TaskDefinitions revisions, LockService locks,
-            ReleaseCloser releases, String releaseStateMachineArn, boolean rollBackStoppedRuns, Reconciler.StepTimeouts timeouts, Clock clock) {
+            ReleaseCloser releases, String releaseStateMachineArn, Reconciler.StepTimeouts timeouts, Clock clock) {
         super(ExecutionStatusEvent.class, "Reconcile");
         this.locks = locks;
         this.clock = clock;
         this.releases = releases;
         this.releaseStateMachineArn = releaseStateMachineArn;
         this.reconciler = new Reconciler(history, closer,
-                new DeploymentStarter(ecs, PrimingSample.orWhilePriming(closer::holds), revisions, clock), rollBackStoppedRuns, timeouts);
+                new DeploymentStarter(ecs, PrimingSample.orWhilePriming(closer::holds), revisions, clock), timeouts);
     }
 
-    private static ReleaseCloser releaseCloser(boolean rollBackStoppedRuns, Clock clock) {
+    private static ReleaseCloser releaseCloser(Clock clock) {
         return new ReleaseCloser(new SfnReleaseRuns(Aws::sfn, Env.require(Env.DEPLOY_STATE_MACHINE_ARN)),
                 new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)), new SnsOutcomeSink(Aws.sns(), Env.require(Env.TOPIC_ARN)),
-                rollBackStoppedRuns, clock);
+                clock);
     }
 
     /** The priming execution's end, stopped (Step Functions refuses its history; priming answers it). */

@@ -72,23 +72,17 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
 
     private final ReleaseParameterSeed seed;
     private final BiConsumer<String, byte[]> responses;
-    private final String prefix;
 
     /** Wired from the environment, as Lambda runs it. */
     public ReleaseParametersHandler() {
-        this(new ReleaseParameterSeed(new SsmReleaseParameters(Aws.ssm())), new PresignedUrlPut(Duration.ofSeconds(10))::put,
-                Env.require(Env.RELEASE_PARAMETER_PREFIX));
+        this(new ReleaseParameterSeed(new SsmReleaseParameters(Aws.ssm())), new PresignedUrlPut(Duration.ofSeconds(10))::put);
     }
 
-    /**
-     * @param responses sends a response body to a response URL
-     * @param prefix the stack's release parameter prefix, which the resource passes in its request; priming's request uses it
-     */
-    public ReleaseParametersHandler(ReleaseParameterSeed seed, BiConsumer<String, byte[]> responses, String prefix) {
+    /** @param responses sends a response body to a response URL */
+    public ReleaseParametersHandler(ReleaseParameterSeed seed, BiConsumer<String, byte[]> responses) {
         super(Request.class, "ReleaseParameters");
         this.seed = seed;
         this.responses = responses;
-        this.prefix = prefix;
     }
 
     @Override
@@ -119,11 +113,12 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
     }
 
     /**
-     * A Create of the first service's release parameters under the stack's prefix, as the template's resource asks for
-     * them: their creation is answered in the process, and the answer to CloudFormation is not sent.
+     * A Create of the first service's release parameters under the stack's prefix (the configuration's), as the template's
+     * resource asks for them: their creation is answered in the process, and the answer to CloudFormation is not sent.
      */
     @Override
     protected Request primingInput(PrimingSample sample) {
+        String prefix = sample.config().releaseParameterPrefix();
         ReleaseParameterNames release = new ReleaseParameterNames(prefix, sample.target().cluster(), sample.target().service());
         List<String> names = new ArrayList<>(List.of(release.image()));
         sample.target().secrets().forEach(secret -> names.add(release.secret(secret.name())));

@@ -20,7 +20,8 @@ import java.time.Clock;
  * StartDeployment: UpdateService to the released revision, once per request ({@code $.rollout}), and only
  * from the revision that was live when the request was prepared (else the run is interrupted); a first release
  * also sets the service's desired count. A move that lands after the run ended and was taken over is undone
- * when RollBackStoppedRuns is on ({@link DeploymentStarter#deploy}). A manual rollback to a deregistered revision goes
+ * when the request says so ({@link DeployRequest#rollsBackWhenCutOff()}, the configuration's RollBackStoppedRuns when it was
+ * prepared; {@link DeploymentStarter#deploy}). A manual rollback to a deregistered revision goes
  * to a copy of it registered now, as ECS moves no service to an INACTIVE revision.
  */
 public final class StartDeploymentHandler extends StepHandler<StartDeploymentHandler.Input, Rollout> {
@@ -29,7 +30,6 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     }
 
     private final DeploymentStarter starter;
-    private final boolean undoWhenCutOff;
 
     /** Wired from the environment, as Lambda runs it. */
     public StartDeploymentHandler() {
@@ -38,25 +38,19 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
 
     /** Wired from the environment, reading time from {@code clock}. */
     public StartDeploymentHandler(Clock clock) {
-        this(Env.require(Env.TABLE_NAME), Env.flag(Env.ROLL_BACK_STOPPED_RUNS), clock);
-    }
-
-    private StartDeploymentHandler(String table, boolean undoWhenCutOff, Clock clock) {
         this(new SdkEcsServices(Aws::ecs), new EcsTaskDefinitions(Aws::ecs),
-                PrimingSample.orWhilePriming(new LockOwnership(new DynamoLedger(Aws.dynamoDb(), table))), undoWhenCutOff, clock);
+                PrimingSample.orWhilePriming(new LockOwnership(new DynamoLedger(Aws.dynamoDb(), Env.require(Env.TABLE_NAME)))), clock);
     }
 
     /** A handler that moves the service to a deregistered revision only as ECS allows (it refuses). */
-    public StartDeploymentHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, boolean undoWhenCutOff, Clock clock) {
-        this(ecs, null, ownership, undoWhenCutOff, clock);
+    public StartDeploymentHandler(EcsServices ecs, DeploymentStarter.Ownership ownership, Clock clock) {
+        this(ecs, null, ownership, clock);
     }
 
     /** @param revisions where a deregistered revision the request moves to is registered again (see {@link DeploymentStarter}) */
-    public StartDeploymentHandler(EcsServices ecs, TaskDefinitions revisions, DeploymentStarter.Ownership ownership, boolean undoWhenCutOff,
-                                  Clock clock) {
+    public StartDeploymentHandler(EcsServices ecs, TaskDefinitions revisions, DeploymentStarter.Ownership ownership, Clock clock) {
         super(Input.class, "StartDeployment");
         this.starter = new DeploymentStarter(ecs, ownership, revisions, clock);
-        this.undoWhenCutOff = undoWhenCutOff;
     }
 
     @Override
@@ -71,6 +65,6 @@ public final class StartDeploymentHandler extends StepHandler<StartDeploymentHan
     protected Rollout handle(Input input, StepLog log) {
         DeployRequest request = input.request();
         return starter.deploy(request, input.release().taskDefinition(), request.previousTaskDefinition(), request.desiredCount(),
-                undoWhenCutOff, log);
+                request.rollsBackWhenCutOff(), log);
     }
 }

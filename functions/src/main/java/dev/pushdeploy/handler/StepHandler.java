@@ -10,6 +10,7 @@ import dev.pushdeploy.adapter.aws.SsmConfigSource;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.adapter.json.JsonLogLines;
 import dev.pushdeploy.adapter.lambda.LambdaLogSink;
+import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.Target;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.InvalidRequestException;
@@ -112,9 +113,9 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler, Resourc
         Priming.Counts counts = Priming.dryRun(() -> {
             try {
                 String configParameter = Env.require(Env.CONFIG_PARAMETER);
-                Target target = new SsmConfigSource(Aws::ssm, configParameter).load().targets().get(0);
-                String live = primingLive(target);
-                PrimingSample sample = PrimingSample.of(target, live, Clock.systemUTC());
+                PipelineConfig config = new SsmConfigSource(Aws::ssm, configParameter).load();
+                String live = primingLive(config.targets().get(0));
+                PrimingSample sample = PrimingSample.of(config, live, Clock.systemUTC());
                 I input = primingInput(sample);
                 byte[] request = Json.write(input == null ? Map.of() : input).getBytes(StandardCharsets.UTF_8);
                 sample.prime(() -> run(new ByteArrayInputStream(request), OutputStream.nullOutputStream(),

@@ -31,8 +31,9 @@ import java.util.Optional;
  * outcome. Any other run was cut off (stopped, timed out, failed by a service limit such as
  * States.DataLimitExceeded) and is recorded as ABORTED, TIMED_OUT or FAILED, saying where it was and what
  * the service runs. If it left the service on its own revision, never verified healthy, and still holds
- * the lock, the service goes back to the recorded revision when {@code rollBackStoppedRuns} is on (the
- * template's RollBackStoppedRuns), and is otherwise left as it is; the record says which. A rollback is never
+ * the lock, the service goes back to the recorded revision when the run's request says so
+ * ({@link DeployRequest#rollsBackWhenCutOff()}: the configuration's RollBackStoppedRuns when the run was prepared, which
+ * StartDeployment's undo of a late move follows too), and is otherwise left as it is; the record says which. A rollback is never
  * undone: its revision was live before, and undoing it would move the service onto the revision it was taken off.
  *
  * <p>A step still running when its execution ended runs on to its end (Step Functions does not stop a Lambda
@@ -93,15 +94,12 @@ public final class Reconciler {
     private final RunHistory history;
     private final RunCloser closer;
     private final DeploymentStarter starter;
-    private final boolean rollBackStoppedRuns;
     private final StepTimeouts timeouts;
 
-    public Reconciler(RunHistory history, RunCloser closer, DeploymentStarter starter, boolean rollBackStoppedRuns,
-            StepTimeouts timeouts) {
+    public Reconciler(RunHistory history, RunCloser closer, DeploymentStarter starter, StepTimeouts timeouts) {
         this.history = history;
         this.closer = closer;
         this.starter = starter;
-        this.rollBackStoppedRuns = rollBackStoppedRuns;
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
     }
 
@@ -198,6 +196,7 @@ public final class Reconciler {
         String ours = doc.release() != null ? doc.release().taskDefinition()
                 : request.action() == Action.ROLLBACK ? request.targetTaskDefinition() : null;
         String previous = request.previousTaskDefinition();
+        boolean rollBackStoppedRuns = request.rollsBackWhenCutOff();
         String rollback = null;
         String where;
         if (!holder) {

@@ -18,7 +18,8 @@ import java.util.Set;
  * state wrote the record and before it left its Notify state gets that record announced; one whose Record or
  * Notify state failed every attempt gets what that state did not do. Step Functions stops the
  * deployments a stopped release was running (each is accounted for by its own reconciler); a deployment
- * that had already gone live stays on the release's image unless {@code rollBackStoppedRuns} is on, when it
+ * that had already gone live stays on the release's image unless its plan says otherwise ({@link ReleasePlan#rollsBackWhenCutOff()}:
+ * the configuration's RollBackStoppedRuns when the release was planned), when it
  * goes back by the rollback execution the release's own rollback would have started (same name, same input).
  * Safe to repeat: a rollback execution is started once (its name), the record is written once, the
  * notification claimed on the record before it is sent.
@@ -35,14 +36,12 @@ public final class ReleaseCloser {
     private final ReleaseRuns runs;
     private final ReleaseRecords records;
     private final ReleaseSink sink;
-    private final boolean rollBackStoppedRuns;
     private final Clock clock;
 
-    public ReleaseCloser(ReleaseRuns runs, ReleaseRecords records, ReleaseSink sink, boolean rollBackStoppedRuns, Clock clock) {
+    public ReleaseCloser(ReleaseRuns runs, ReleaseRecords records, ReleaseSink sink, Clock clock) {
         this.runs = runs;
         this.records = records;
         this.sink = sink;
-        this.rollBackStoppedRuns = rollBackStoppedRuns;
         this.clock = clock;
     }
 
@@ -174,7 +173,7 @@ public final class ReleaseCloser {
         if (previous == null || previous.isEmpty()) {
             return end(entry, "SUCCEEDED", "LIVE", "NO_EARLIER_REVISION", null, null);
         }
-        if (!rollBackStoppedRuns) {
+        if (!plan.rollsBackWhenCutOff()) {
             return end(entry, "SUCCEEDED", "LIVE", "NOT_STARTED (RollBackStoppedRuns is off)", null, previous);
         }
         String name = entry.rollbackExecution();

@@ -54,19 +54,17 @@ public final class RunCloser {
     private final TaskDefinitions taskDefinitions;
     private final ReleaseParameters parameters;
     private final KeptImages images;
-    private final String parameterPrefix;
     private final List<OutcomeSink> sinks;
     private final Clock clock;
 
     public RunCloser(ConfigSource config, LedgerTable table, ServiceReader services, TaskDefinitions taskDefinitions,
-            ReleaseParameters parameters, KeptImages images, String parameterPrefix, List<OutcomeSink> sinks, Clock clock) {
+            ReleaseParameters parameters, KeptImages images, List<OutcomeSink> sinks, Clock clock) {
         this.config = config;
         this.table = table;
         this.services = services;
         this.taskDefinitions = taskDefinitions;
         this.parameters = parameters;
         this.images = images;
-        this.parameterPrefix = parameterPrefix.endsWith("/") ? parameterPrefix.substring(0, parameterPrefix.length() - 1) : parameterPrefix;
         this.sinks = List.copyOf(sinks);
         this.clock = clock;
     }
@@ -341,14 +339,16 @@ public final class RunCloser {
     }
 
     /**
-     * {@code <prefix>/<cluster>/<service>/image} and {@code …/secret/<NAME>} from the live revision's target container;
+     * {@code <prefix>/<cluster>/<service>/image} and {@code …/secret/<NAME>} from the live revision's target container, under the
+     * current document's prefix (the names the stack reads now, which a run prepared before a change of the prefix did not know;
+     * the run's own document's while the current one cannot be read);
      * {@value #NO_RELEASE} for the image and every managed secret while that container runs no release (the stack's
      * bootstrap revision, after a first release was rolled back), whatever they held.
      */
     private void syncReleaseParameters(DeployRequest request, TaskDefinition live) {
         Container container = live.container(request.container()).orElseThrow(() -> new AwsFailureException(
                 "container " + request.container() + " is not in the live " + live.shortName(), null));
-        ReleaseParameterNames names = new ReleaseParameterNames(parameterPrefix, request.cluster(), request.service());
+        ReleaseParameterNames names = new ReleaseParameterNames(releaseParameterPrefix(request), request.cluster(), request.service());
         Map<String, String> wanted = new LinkedHashMap<>();
         if (container.released()) {
             wanted.put(names.image(), container.image());
@@ -363,6 +363,15 @@ public final class RunCloser {
                 parameters.write(name, value);
             }
         });
+    }
+
+    /** The current document's prefix; the run's own document's while the current one cannot be read (broken by hand). */
+    private String releaseParameterPrefix(DeployRequest request) {
+        try {
+            return config.load().releaseParameterPrefix();
+        } catch (ConfigurationException unreadable) {
+            return config.load(request.configVersion()).releaseParameterPrefix();
+        }
     }
 
     private List<String> deregisterOld(DeployRequest request, String release, Live live, StepLog log) {

@@ -36,6 +36,10 @@ import java.util.Map;
  *                               version, so the run is judged and closed by the settings it started with (a stack update
  *                               during the run applies from the next one). Null: the current document (a request prepared
  *                               before versions were kept)
+ * @param rollBackStoppedRuns    the configuration's setting when Prepare read it: whether the run, cut off with its own
+ *                               revision on the service and never verified healthy, goes back (the reconciler's move, and
+ *                               StartDeployment's undo of a move that lands late). Null (a request prepared before the
+ *                               setting was kept here): the setting's default, on
  */
 public record DeployRequest(
         String requestId,
@@ -66,13 +70,19 @@ public record DeployRequest(
         Integer desiredCount,
         Integer previousDesiredCount,
         Map<String, String> liveSlots,
-        Long configVersion) implements ServiceScoped {
+        Long configVersion,
+        Boolean rollBackStoppedRuns) implements ServiceScoped {
     /** The {@code source} of a request an ECR push event made. */
     public static final String PUSH = "ecr";
 
     @Override
     public String serviceKey() {
         return cluster == null || service == null ? null : cluster + "/" + service;
+    }
+
+    /** Whether the run, cut off with its own revision on the service and never verified healthy, goes back. */
+    public boolean rollsBackWhenCutOff() {
+        return rollBackStoppedRuns == null || rollBackStoppedRuns;
     }
 
     /** Whether an ECR push event asked for it (a request made by hand, or by a release, did not). */
@@ -103,7 +113,7 @@ public record DeployRequest(
                 .deadlineSeconds(deadlineSeconds).bakeSeconds(bakeSeconds)
                 .executionArn(executionArn).startedAt(startedAt).undoes(undoes)
                 .desiredCount(desiredCount).previousDesiredCount(previousDesiredCount)
-                .liveSlots(liveSlots).configVersion(configVersion);
+                .liveSlots(liveSlots).configVersion(configVersion).rollBackStoppedRuns(rollBackStoppedRuns);
     }
 
     /** Sets the components of a {@link DeployRequest} by name. */
@@ -137,6 +147,7 @@ public record DeployRequest(
         private Integer previousDesiredCount;
         private Map<String, String> liveSlots;
         private Long configVersion;
+        private Boolean rollBackStoppedRuns;
 
         private Builder() {
         }
@@ -286,11 +297,16 @@ public record DeployRequest(
             return this;
         }
 
+        public Builder rollBackStoppedRuns(Boolean value) {
+            rollBackStoppedRuns = value;
+            return this;
+        }
+
         public DeployRequest build() {
             return new DeployRequest(requestId, action, source, cluster, service, container, repository, image, digest,
                     tag, reason, pushedAt, previousTaskDefinition, previousImage, targetTaskDefinition, decision,
                     decisionReason, rotate, register, scanGate, deadlineSeconds, bakeSeconds, executionArn, startedAt, undoes,
-                    desiredCount, previousDesiredCount, liveSlots, configVersion);
+                    desiredCount, previousDesiredCount, liveSlots, configVersion, rollBackStoppedRuns);
         }
     }
 }

@@ -11,10 +11,18 @@ import java.util.List;
  * @param reason         the reason every service's deployment records
  * @param rollbackReason the reason a rollback by the release records
  * @param services       one entry per service, in the manifest's order
+ * @param rollBackStoppedRuns the configuration's RollBackStoppedRuns when the release was planned: whether the services it
+ *                       moved go back when it is cut off (stopped, timed out) before its outcome. Null (a plan made before
+ *                       the setting was kept here): the setting's default, on
  */
-public record ReleasePlan(String release, String reason, String rollbackReason, List<Entry> services) {
+public record ReleasePlan(String release, String reason, String rollbackReason, List<Entry> services, Boolean rollBackStoppedRuns) {
     public ReleasePlan {
         services = List.copyOf(services);
+    }
+
+    /** Whether the services it moved go back when the release is cut off before its outcome. */
+    public boolean rollsBackWhenCutOff() {
+        return rollBackStoppedRuns == null || rollBackStoppedRuns;
     }
 
     /**

@@ -443,7 +443,8 @@ public final class Preparer {
                     .repository(target.repository())
                     .deadlineSeconds(Math.min(Health.MAX_DEADLINE_SECONDS,
                             target.health().deadlineSeconds() + target.strategy().plannedSeconds())).bakeSeconds(target.health().bakeSeconds())
-                    .executionArn(run.executionArn()).startedAt(run.startedAt()).configVersion(pipeline.version());
+                    .executionArn(run.executionArn()).startedAt(run.startedAt()).configVersion(pipeline.version())
+                    .rollBackStoppedRuns(pipeline.rollBackStoppedRuns());
         }
 
         boolean fromPush() {

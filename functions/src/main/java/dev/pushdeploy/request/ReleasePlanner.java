@@ -86,7 +86,8 @@ public final class ReleasePlanner {
         }
         String why = manifest.reason() == null ? "" : ": " + manifest.reason();
         return new ReleasePlan(release, "release " + release + why,
-                "release " + release + " rolled back: not every service went live" + why, entries);
+                "release " + release + " rolled back: not every service went live" + why, entries,
+                targets.rollBackStoppedRuns());
     }
 
     private static Target target(PipelineConfig targets, String service, String field) {

@@ -57,7 +57,7 @@ class ReleaseParametersHandlerTest {
     private final ReleaseParametersHandler handler = new ReleaseParametersHandler(new ReleaseParameterSeed(parameters), (url, body) -> {
         urls.add(url);
         responses.add(Trees.tree(new String(body, StandardCharsets.UTF_8)));
-    }, "/pushdeploy/release");
+    });
 
     /** CloudFormation's request, shaped as its documentation shows it. */
     static String request(String type, String names) {

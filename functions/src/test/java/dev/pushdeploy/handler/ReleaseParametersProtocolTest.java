@@ -32,7 +32,7 @@ class ReleaseParametersProtocolTest {
     private final ReleaseParametersHandler handler = new ReleaseParametersHandler(new ReleaseParameterSeed(parameters), (url, body) -> {
         urls.add(url);
         responses.add(Trees.tree(new String(body, StandardCharsets.UTF_8)));
-    }, "/pushdeploy/release");
+    });
 
     /** Runs the request as Lambda does (the stream entry point); what it throws is returned, not rethrown. */
     private Throwable invoke(String event) {

@@ -39,7 +39,7 @@ class StartDeploymentHandlerTest {
     }
 
     private static Rollout start(FakeEcsServices ecs, Release release, int deadlineSeconds, List<String> lines) {
-        return new StartDeploymentHandler(ecs, request -> true, true, RolloutFixtures.clockAt(NOW))
+        return new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW))
                 .apply(input(release, deadlineSeconds), RolloutFixtures.log(lines));
     }
 
@@ -90,7 +90,7 @@ class StartDeploymentHandlerTest {
                 RolloutFixtures.request(REV1_ARN, 600).toBuilder().action(action).build(), RELEASE);
 
         RunInterruptedException e = assertThrows(RunInterruptedException.class,
-                () -> new StartDeploymentHandler(ecs, request -> true, true, RolloutFixtures.clockAt(NOW)).apply(input,
+                () -> new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW)).apply(input,
                         RolloutFixtures.log(RolloutFixtures.lines())));
 
         assertEquals(error, e.getClass().getName());
@@ -106,7 +106,7 @@ class StartDeploymentHandlerTest {
         FakeEcsServices ecs = new FakeEcsServices(InMemoryTaskDefinitions.arn("web", 3), true);
 
         RunInterruptedException e = assertThrows(RunInterruptedException.class,
-                () -> new StartDeploymentHandler(ecs, request -> false, true, RolloutFixtures.clockAt(NOW)).apply(input(RELEASE, 600),
+                () -> new StartDeploymentHandler(ecs, request -> false, RolloutFixtures.clockAt(NOW)).apply(input(RELEASE, 600),
                         RolloutFixtures.log(RolloutFixtures.lines())));
 
         assertEquals(RunInterruptedException.class, e.getClass());
@@ -125,7 +125,7 @@ class StartDeploymentHandlerTest {
         revisions.deregister(old);
         FakeEcsServices ecs = new FakeEcsServices(live, true);
         ecs.inactive = arn -> revisions.find(arn).filter(td -> !td.active()).isPresent();
-        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, revisions, request -> true, true, RolloutFixtures.clockAt(NOW));
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, revisions, request -> true, RolloutFixtures.clockAt(NOW));
         StartDeploymentHandler.Input back = new StartDeploymentHandler.Input(RolloutFixtures.request(live, 600).toBuilder()
                 .action(Action.ROLLBACK).targetTaskDefinition(old).build(), new Release(old, "web", 1, "web@sha256:" + "0".repeat(64), false));
         return new BackToDeregistered(revisions, ecs, old, handler, back);
@@ -186,7 +186,7 @@ class StartDeploymentHandlerTest {
         String otherCopy = revisions.register(RevisionChange.copyOf(revisions.find(older).orElseThrow())).arn();
         FakeEcsServices ecs = new FakeEcsServices(otherCopy, true);
         ecs.inactive = arn -> revisions.find(arn).filter(td -> !td.active()).isPresent();
-        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, revisions, request -> true, true, RolloutFixtures.clockAt(NOW));
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, revisions, request -> true, RolloutFixtures.clockAt(NOW));
         StartDeploymentHandler.Input back = new StartDeploymentHandler.Input(RolloutFixtures.request(otherCopy, 600).toBuilder()
                 .action(Action.ROLLBACK).targetTaskDefinition(old).build(), new Release(old, "web", 2, "web@sha256:" + "1".repeat(64), false));
 
@@ -202,7 +202,7 @@ class StartDeploymentHandlerTest {
     void aFirstReleaseStartsTheConfiguredCountWithTheRevisionOnce() {
         FakeEcsServices ecs = RolloutFixtures.bootstrapped();
         StartDeploymentHandler.Input first = new StartDeploymentHandler.Input(RolloutFixtures.firstRelease(3), RELEASE);
-        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> true, true, RolloutFixtures.clockAt(NOW));
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW));
 
         Rollout rollout = handler.apply(first, RolloutFixtures.log(RolloutFixtures.lines()));
         Rollout retry = handler.apply(first, RolloutFixtures.log(RolloutFixtures.lines()));
@@ -229,9 +229,11 @@ class StartDeploymentHandlerTest {
         if (!firstRelease) {
             ecs.runOnly(REV1_ARN, 5);
         }
-        StartDeploymentHandler.Input input = firstRelease
+        StartDeploymentHandler.Input prepared = firstRelease
                 ? new StartDeploymentHandler.Input(RolloutFixtures.firstRelease(3), RELEASE) : input(RELEASE, 600);
-        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> ecs.updates == 0, undo, RolloutFixtures.clockAt(NOW));
+        StartDeploymentHandler.Input input = new StartDeploymentHandler.Input(
+                prepared.request().toBuilder().rollBackStoppedRuns(undo).build(), prepared.release());
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> ecs.updates == 0, RolloutFixtures.clockAt(NOW));
 
         RunInterruptedException cut = assertThrows(RunInterruptedException.class,
                 () -> handler.apply(input, RolloutFixtures.log(RolloutFixtures.lines())));
@@ -250,8 +252,9 @@ class StartDeploymentHandlerTest {
         FakeEcsServices ecs = new FakeEcsServices(REV1_ARN, true);
         ecs.runOnly(REV1_ARN, 5);
         StartDeploymentHandler.Input rollback = new StartDeploymentHandler.Input(
-                RolloutFixtures.request(REV1_ARN, 600).toBuilder().action(dev.pushdeploy.model.Action.ROLLBACK).build(), RELEASE);
-        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> ecs.updates == 0, undo, RolloutFixtures.clockAt(NOW));
+                RolloutFixtures.request(REV1_ARN, 600).toBuilder().action(dev.pushdeploy.model.Action.ROLLBACK).rollBackStoppedRuns(undo).build(),
+                RELEASE);
+        StartDeploymentHandler handler = new StartDeploymentHandler(ecs, request -> ecs.updates == 0, RolloutFixtures.clockAt(NOW));
 
         RunInterruptedException cut = assertThrows(RunInterruptedException.class,
                 () -> handler.apply(rollback, RolloutFixtures.log(RolloutFixtures.lines())));
@@ -321,7 +324,7 @@ class StartDeploymentHandlerTest {
         state.set("secrets", Trees.tree("{\"secrets\":[]}"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        new StartDeploymentHandler(ecs, request -> true, true, RolloutFixtures.clockAt(NOW)).handleRequest(
+        new StartDeploymentHandler(ecs, request -> true, RolloutFixtures.clockAt(NOW)).handleRequest(
                 new ByteArrayInputStream(state.toString().getBytes(StandardCharsets.UTF_8)), out, null);
 
         JsonNode rollout = Trees.tree(out.toString(StandardCharsets.UTF_8));

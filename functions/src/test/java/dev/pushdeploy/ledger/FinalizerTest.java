@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.config.ConfigSource;
+import org.junit.jupiter.params.provider.CsvSource;
+import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.InvalidRequestException;
@@ -444,7 +446,7 @@ class FinalizerTest {
         };
         revisions.forEach(arn -> denied.put(taskDefinitions.find(arn).orElseThrow()));
         Finalizer finalizer = new Finalizer(new RunCloser(config(), table, services, denied, releaseParameters, images,
-                SampleStack.RELEASE_PARAMETER_PREFIX, List.of(published::add), clock));
+                List.of(published::add), clock));
 
         FinalizeResult result = finalizer.finish(succeeded(request, revisions.get(4)), log());
 
@@ -474,6 +476,42 @@ class FinalizerTest {
         assertEquals(1, published.size());
         assertTrue(published.get(0).warnings().stream().anyMatch(w -> w.contains("configuration parameter /pushdeploy/config does not exist")),
                 published.get(0).warnings().toString());
+    }
+
+    /**
+     * The release parameters are written under the current document's prefix (the names the stack reads after an update
+     * that moved them), not the prefix of the version the run was prepared with; while the current document cannot be read
+     * (broken by hand), under the run's own.
+     */
+    @ParameterizedTest(name = "current document {0}")
+    @CsvSource({"moved, /acme/releases", "broken, /pushdeploy/release"})
+    void theReleaseParametersGoWhereTheCurrentDocumentNamesThem(String current, String prefix) {
+        DeployRequest request = oneRevisionLockedFor().toBuilder().configVersion(1L).build();
+        holdLock(request);
+        PipelineConfig prepared = ConfigParser.parse(SampleStack.configDocument(null)).withVersion(1L);
+        ConfigSource config = new ConfigSource() {
+            @Override
+            public PipelineConfig load() {
+                if (current.equals("broken")) {
+                    throw new ConfigurationException("configuration: not valid JSON");
+                }
+                return ConfigParser.parse(SampleStack.configDocument(null).replace(SampleStack.RELEASE_PARAMETER_PREFIX, "/acme/releases"))
+                        .withVersion(2L);
+            }
+
+            @Override
+            public PipelineConfig load(Long version) {
+                return version != null && version == 1L ? prepared : load();
+            }
+        };
+
+        new Finalizer(closer(config, List.of(published::add))).finish(succeeded(request, revisions.get(0)), log());
+
+        String image = prefix + "/" + SampleStack.CLUSTER + "/" + SampleStack.SERVICE + "/image";
+        assertEquals(image("v1"), parameters.get(image), "written under " + prefix + ": " + parameters);
+        assertEquals(java.util.Set.of(image, image.replace("/image", "/secret/" + SampleStack.SIGNING_KEY)), parameters.keySet(),
+                "the image and the secret slot there, nothing elsewhere");
+        assertTrue(published.get(0).warnings().isEmpty(), published.get(0).warnings().toString());
     }
 
     /**
@@ -694,13 +732,11 @@ class FinalizerTest {
     }
 
     RunCloser closer() {
-        return new RunCloser(config(), table, services, taskDefinitions, releaseParameters, images, SampleStack.RELEASE_PARAMETER_PREFIX + "/",
-                List.of(published::add), clock);
+        return new RunCloser(config(), table, services, taskDefinitions, releaseParameters, images, List.of(published::add), clock);
     }
 
     private RunCloser closer(ConfigSource config, List<OutcomeSink> sinks) {
-        return new RunCloser(config, table, services, taskDefinitions, releaseParameters, images, SampleStack.RELEASE_PARAMETER_PREFIX,
-                sinks, clock);
+        return new RunCloser(config, table, services, taskDefinitions, releaseParameters, images, sinks, clock);
     }
 
     /** web's one revision, live, and a request for it holding the lock. */

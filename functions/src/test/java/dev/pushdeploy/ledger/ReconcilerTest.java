@@ -617,14 +617,23 @@ class ReconcilerTest {
                 return services.update(cluster, service, taskDefinition, desiredCount);
             }
         };
-        return new Reconciler(arn -> Optional.ofNullable(last), closer(), new DeploymentStarter(ecs,
+        return new Reconciler(arn -> Optional.ofNullable(last).map(s -> preparedWith(s, rollBackStoppedRuns)), closer(),
+                new DeploymentStarter(ecs,
                 request -> table.lock(KEY).filter(l -> l.holder().equals(request.requestId())).isPresent(), taskDefinitions, clock),
-                rollBackStoppedRuns, TIMEOUTS);
+                TIMEOUTS);
+    }
+
+    /** {@code state} with its request prepared under the configuration's RollBackStoppedRuns {@code value}. */
+    private static RunHistory.LastState preparedWith(RunHistory.LastState state, boolean value) {
+        Finalizer.Input d = state.document();
+        DeployRequest request = d.request() == null ? null : d.request().toBuilder().rollBackStoppedRuns(value).build();
+        return new RunHistory.LastState(state.state(), new Finalizer.Input(request, d.result(), d.release(), d.rollout(), d.check(),
+                d.rollback(), d.rollbackCheck(), d.lock(), d.scan(), d.secrets(), d.error(), d.rollbackError()), state.finalizeError());
     }
 
     private RunCloser closer() {
         return new RunCloser(ConfigSource.of(ConfigParser.parse(SampleStack.configDocument(null))), table, services, taskDefinitions,
-                releaseParameters, images, PREFIX, List.of(published::add), clock);
+                releaseParameters, images, List.of(published::add), clock);
     }
 
     private DeployRequest request() {

@@ -23,7 +23,7 @@ class ReleaseCloserTest {
     static final String RELEASE_ARN = "arn:aws:states:us-east-1:123456789012:execution:pushdeploy-release:shop-1";
     static final String V1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
     static final ReleasePlan PLAN = new ReleasePlan("shop-1", "release shop-1: together", "release shop-1 rolled back: together",
-            List.of(new ReleasePlan.Entry("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web", "shop-1-web-rollback")));
+            List.of(new ReleasePlan.Entry("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web", "shop-1-web-rollback")), true);
 
     static final ReleaseRuns.Summary SUMMARY = new ReleaseRuns.Summary("SUCCEEDED", "release shop-1: together", List.of(
             new ReleaseRecord.ServiceEnd("pushdeploy/web", "web@sha256:" + "1".repeat(64), "shop-1-web", "SUCCEEDED", "LIVE", null, null, V1)), false);
@@ -337,7 +337,7 @@ class ReleaseCloserTest {
         runs.runs.put("shop-1-web", new ReleaseRuns.Run("ABORTED", null, null, null));
         ReleaseCloser failing = new ReleaseCloser(runs, table, notice -> {
             throw new IllegalStateException("sns down");
-        }, true, clock);
+        }, clock);
 
         assertThrows(IllegalStateException.class, () -> failing.close(end("ABORTED", null, null), "shop-1", log()));
         assertFalse(table.releases.get("shop-1").published(), "the claim given back");
@@ -383,8 +383,10 @@ class ReleaseCloserTest {
         assertTrue(runs.started.isEmpty(), "nothing of the release is undone: it had ended");
     }
 
+    /** The closer, the release planned under the configuration's RollBackStoppedRuns {@code rollBackStoppedRuns}. */
     private ReleaseCloser closer(boolean rollBackStoppedRuns) {
-        return new ReleaseCloser(runs, table, published::add, rollBackStoppedRuns, clock);
+        runs.plan = runs.plan.map(p -> new ReleasePlan(p.release(), p.reason(), p.rollbackReason(), p.services(), rollBackStoppedRuns));
+        return new ReleaseCloser(runs, table, published::add, clock);
     }
 
     private static Reconciler.ExecutionEnd end(String status, String error, String cause) {

@@ -24,6 +24,7 @@ class DeployRequestTest {
                 .desiredCount(2).previousDesiredCount(1)
                 .liveSlots(java.util.Map.of("APP_SIGNING_KEY", "a"))
                 .configVersion(3L)
+                .rollBackStoppedRuns(true)
                 .build();
     }
 

@@ -82,7 +82,18 @@ class PreparerTest {
         assertNull(r.desiredCount(), "a released service keeps its count");
         assertNull(r.previousDesiredCount());
         assertEquals(PrepareFixture.CONFIG_VERSION, r.configVersion(), "the steps read the configuration Prepare read");
+        assertEquals(Boolean.TRUE, r.rollBackStoppedRuns(), "the configuration's RollBackStoppedRuns, for StartDeployment and the reconciler");
         assertEquals(r, Json.read(Json.write(r), DeployRequest.class), "survives the state document");
+    }
+
+    @Test
+    void theRequestCarriesTheRollBackStoppedRunsItWasPreparedWith() {
+        String off = SampleStack.configDocument(null).replace("\"rollBackStoppedRuns\": true", "\"rollBackStoppedRuns\": false");
+        DeployRequest r = new PrepareFixture(off).prepare(push("v1.1.0", NEW_DIGEST));
+        assertEquals(Decision.PROCEED, r.decision(), r.decisionReason());
+        assertEquals(Boolean.FALSE, r.rollBackStoppedRuns());
+        assertFalse(r.rollsBackWhenCutOff());
+        assertTrue(r.toBuilder().rollBackStoppedRuns(null).build().rollsBackWhenCutOff(), "a request prepared before the setting was kept: on");
     }
 
     private static void assertRejected(DeployRequest r, String reason) {

@@ -73,7 +73,7 @@ public class SampleStack {
     /** The same, without the service's alarms when {@code alarms} is false. */
     public static String configDocument(String scanSeverity, boolean alarms) {
         String document = """
-                {"kmsKeyId": "%s",
+                {"kmsKeyId": "%s", "releaseParameterPrefix": "%s", "rollBackStoppedRuns": true,
                  "targets": [{
                    "repository": "%s", "cluster": "%s", "service": "%s", "container": "%s",
                    "tagPattern": "%s",
@@ -81,7 +81,7 @@ public class SampleStack {
                    "health": {"expectedStatus": 200, "bakeSeconds": 0, "deadlineSeconds": %d, "alarms": ["%s", "%s"]},
                    %s
                    "desiredCount": %d, "keepRevisions": %d}]}
-                """.formatted(KMS_KEY, REPOSITORY, CLUSTER, SERVICE, CONTAINER, TAG_PATTERN, SIGNING_KEY, SIGNING_KEY_PARAMETER,
+                """.formatted(KMS_KEY, RELEASE_PARAMETER_PREFIX, REPOSITORY, CLUSTER, SERVICE, CONTAINER, TAG_PATTERN, SIGNING_KEY, SIGNING_KEY_PARAMETER,
                 SIGNING_KEY_LENGTH, DEADLINE_SECONDS, ERROR_RATE_ALARM, RESPONSE_TIME_ALARM, scanSeverity == null ? "" : "\"scanSeverity\": \"" + scanSeverity + "\",",
                 DESIRED_COUNT, KEEP_REVISIONS);
         return alarms ? document : document.replace(", \"alarms\": [\"" + ERROR_RATE_ALARM + "\", \"" + RESPONSE_TIME_ALARM + "\"]", "");

@@ -47,7 +47,6 @@ public final class RequestLedgerEvents {
         System.setProperty(Env.TABLE_NAME, World.TABLE);
         System.setProperty(Env.TOPIC_ARN, world.topicArn);
         System.setProperty(Env.EVENT_BUS_NAME, EVENT_BUS);
-        System.setProperty(Env.RELEASE_PARAMETER_PREFIX, RELEASE_PARAMETER_PREFIX);
     }
 
     /** The text of {@code events/<name>} (paths relative to the local module). */

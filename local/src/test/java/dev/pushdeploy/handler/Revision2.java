@@ -15,7 +15,7 @@ final class Revision2 {
     /** Registers revision 2 and starts its deployment with StartDeployment on {@code clock}; answers the rollout. */
     static Rollout started(World world, Clock clock) {
         String revision = world.registerRevision2("v1.0.1");
-        return new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, true, clock)
+        return new StartDeploymentHandler(new SdkEcsServices(world.ecs), request -> true, clock)
                 .apply(new StartDeploymentHandler.Input(RolloutFixtures.request(world.liveTaskDefinition, 600),
                         new Release(revision, "web", 2, world.repositoryUri + "@sha256:" + "0".repeat(64), true)),
                         RolloutFixtures.log(RolloutFixtures.lines()));

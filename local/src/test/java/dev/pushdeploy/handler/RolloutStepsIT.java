@@ -58,7 +58,7 @@ class RolloutStepsIT {
     void startCheckAndRollBackThroughTheProductionWiring(Emulator emulator) throws IOException {
         for (Map.Entry<String, String> p : Map.of("aws.endpointUrl", emulator.endpoint().toString(),
                 "aws.region", Emulator.REGION, "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing",
-                Env.CONFIG_PARAMETER, World.CONFIG_PARAMETER, Env.TABLE_NAME, World.TABLE, Env.ROLL_BACK_STOPPED_RUNS, "true").entrySet()) {
+                Env.CONFIG_PARAMETER, World.CONFIG_PARAMETER, Env.TABLE_NAME, World.TABLE).entrySet()) {
             property(p.getKey(), p.getValue());
         }
         World world = World.create(emulator);

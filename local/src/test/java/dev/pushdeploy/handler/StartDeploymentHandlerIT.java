@@ -52,7 +52,7 @@ class StartDeploymentHandlerIT {
 
     private static StartDeploymentHandler handler(Emulator emulator, CallCounter counter) {
         EcsClient ecs = emulator.client(EcsClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
-        return new StartDeploymentHandler(new SdkEcsServices(ecs), request -> true, true, Clock.systemUTC());
+        return new StartDeploymentHandler(new SdkEcsServices(ecs), request -> true, Clock.systemUTC());
     }
 
     private static StartDeploymentHandler.Input input(World world, String revision) {

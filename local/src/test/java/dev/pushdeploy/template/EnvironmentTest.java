@@ -73,20 +73,19 @@ class EnvironmentTest {
 
     @Test
     void theFixedVariablesGoWhereTheBriefSays() {
-        Set<String> closer = Set.of("CONFIG_PARAMETER", "TABLE_NAME", "TOPIC_ARN", "EVENT_BUS_NAME", "RELEASE_PARAMETER_PREFIX");
+        Set<String> closer = Set.of("CONFIG_PARAMETER", "TABLE_NAME", "TOPIC_ARN", "EVENT_BUS_NAME");
         Map<String, Set<String>> expected = Map.ofEntries(
                 Map.entry("PrepareFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME")),
                 Map.entry("LockFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME")),
-                Map.entry("StartDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME", "ROLL_BACK_STOPPED_RUNS")),
+                Map.entry("StartDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME")),
                 Map.entry("CheckDeploymentFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME")),
                 Map.entry("RolloutEventsFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME")),
                 Map.entry("ScanGateFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME")),
                 Map.entry("ScanEventsFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME")),
                 Map.entry("RollbackFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME")),
                 Map.entry("LifecycleHookFunction", Set.of("CONFIG_PARAMETER", "TABLE_NAME")),
-                Map.entry("ReleaseParametersFunction", Set.of("CONFIG_PARAMETER", "RELEASE_PARAMETER_PREFIX")),
                 Map.entry("FinalizeFunction", closer),
-                Map.entry("ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROLL_BACK_STOPPED_RUNS", "ROTATE_SECRETS_TIMEOUT_SECONDS",
+                Map.entry("ReconcileFunction", Stream.concat(closer.stream(), Stream.of("ROTATE_SECRETS_TIMEOUT_SECONDS",
                         "START_DEPLOYMENT_TIMEOUT_SECONDS", "ROLLBACK_TIMEOUT_SECONDS", "DEPLOY_STATE_MACHINE_ARN", "RELEASE_STATE_MACHINE_ARN"))
                         .collect(Collectors.toSet())));
         Set<String> jvmOptions = new TreeSet<>();

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The release parameters have one source: for any prefix, cluster and service names, the names
  * the stack creates (InitialReleaseParameters), the names its nested stacks read (Release,
  * SecondRelease) and the names the pipeline writes after a deployment (Finalize and the
- * reconciler: their RELEASE_PARAMETER_PREFIX, the configuration's cluster, service and secrets,
+ * reconciler: the configuration's releaseParameterPrefix, cluster, service and secrets,
  * {@code <prefix>/<cluster>/<service>/image} and {@code …/secret/<NAME>}) are the same, and the
  * custom resource may create every one of them. Every custom resource of the template runs its function through the
  * function's alias, from its SnapStart snapshot.
@@ -47,10 +47,7 @@ class ReleaseParameterNamesTest {
         String prefix = stack.properties("InitialReleaseParameters").path("Prefix").asText();
         assertEquals(stack.parameters().get("ReleaseParameterPrefix"), prefix);
         List<String> written = new ArrayList<>();
-        for (String function : List.of("FinalizeFunction", "ReconcileFunction")) {
-            assertEquals(prefix, stack.properties(function).path("Environment").path("Variables").path("RELEASE_PARAMETER_PREFIX").asText(),
-                    function + " writes under the prefix the stack reads");
-        }
+        assertEquals(prefix, config.releaseParameterPrefix(), "Finalize and the reconciler write under the prefix the stack reads");
         for (Target target : config.targets()) {
             String base = prefix + "/" + target.cluster() + "/" + target.service();
             written.add(base + "/image");

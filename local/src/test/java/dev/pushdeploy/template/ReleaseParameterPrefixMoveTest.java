@@ -81,7 +81,7 @@ class ReleaseParameterPrefixMoveTest {
         };
         List<JsonNode> responses = new ArrayList<>();
         ReleaseParametersHandler handler = new ReleaseParametersHandler(new ReleaseParameterSeed(underIam),
-                (url, body) -> responses.add(tree(body)), after.parameters().get("ReleaseParameterPrefix"));
+                (url, body) -> responses.add(tree(body)));
 
         ObjectNode request = JSON.createObjectNode();
         request.put("RequestType", "Update");

@@ -16,7 +16,9 @@ import software.amazon.awssdk.services.ssm.model.Parameter;
  * The configuration document in an SSM String parameter, read and validated on first use, then
  * kept for {@link CachedConfigSource#TTL}: a redeployed configuration reaches warm functions
  * within that time. A version of it is read by SSM's selector ({@code name:version}) and kept for good (a version
- * never changes); one SSM no longer keeps (it keeps a parameter's newest 100) reads as the current document.
+ * never changes); one SSM no longer keeps (it keeps a parameter's newest 100) reads as the current document. A version
+ * not kept yet is looked for in the current document first: a run's steps mostly read the version that is current, and
+ * a step that reads both then reads once.
  */
 public final class SsmConfigSource implements ConfigSource {
     private static final int VERSIONS_KEPT = 8;
@@ -66,6 +68,14 @@ public final class SsmConfigSource implements ConfigSource {
                 return kept;
             }
         }
+        try {
+            PipelineConfig current = load();
+            if (version.equals(current.version())) {
+                return current;
+            }
+        } catch (ConfigurationException broken) {
+            // the current document broken (by hand): the run's own version may still be whole
+        }
         return read(version);
     }
 
@@ -73,7 +83,7 @@ public final class SsmConfigSource implements ConfigSource {
         Parameter parameter = SsmParameters.parameter(ssm.get(), version == null ? parameterName : parameterName + ":" + version, false)
                 .orElse(null);
         if (parameter == null && version != null) {
-            return read(null);
+            return load();
         }
         if (parameter == null) {
             throw new ConfigurationException("configuration parameter " + parameterName + " does not exist");

@@ -44,7 +44,7 @@ public final class ConfigParser {
     static final int MAX_URL = 2048;
     static final Pattern HTTP_URL = Pattern.compile("https?://[^\\s\"\\\\/@?#]+([/?#][^\\s\"\\\\]*)?");
     static final Pattern HEADER_VALUE = Pattern.compile("[A-Za-z0-9._~+/=-]{1,128}");
-    private static final Set<String> ROOT_MEMBERS = Set.of("targets", "kmsKeyId");
+    private static final Set<String> ROOT_MEMBERS = Set.of("targets", "kmsKeyId", "releaseParameterPrefix", "rollBackStoppedRuns");
     private static final Set<String> TARGET_MEMBERS = Set.of("repository", "cluster", "service", "container", "tagPattern", "secrets",
             "health", "scanSeverity", "keepRevisions", "scanDeadlineSeconds", "strategy", "desiredCount");
     private static final Set<String> SECRET_MEMBERS = Set.of("name", "kind", "parameter", "length", "host", "port", "database", "role",
@@ -85,7 +85,16 @@ public final class ConfigParser {
         }
         eachParameterOnce(parsed);
         String kmsKeyId = optionalText(root, "kmsKeyId", "kmsKeyId");
-        return new PipelineConfig(parsed, kmsKeyId);
+        String prefix = optionalText(root, "releaseParameterPrefix", "releaseParameterPrefix");
+        if (prefix != null && !PARAMETER.matcher(prefix).matches()) {
+            throw new ConfigurationException("releaseParameterPrefix: '" + prefix + "' must match " + PARAMETER.pattern());
+        }
+        Object rollBack = Json.member(root, "rollBackStoppedRuns");
+        if (rollBack != null && !(rollBack instanceof Boolean)) {
+            throw new ConfigurationException("rollBackStoppedRuns: must be true or false");
+        }
+        return new PipelineConfig(parsed, kmsKeyId, prefix != null ? prefix : PipelineConfig.DEFAULT_RELEASE_PARAMETER_PREFIX,
+                rollBack == null || (Boolean) rollBack, null);
     }
 
     private static Target target(Object node, String at) {

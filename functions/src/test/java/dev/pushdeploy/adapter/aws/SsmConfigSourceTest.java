@@ -102,8 +102,8 @@ class SsmConfigSourceTest {
         SsmConfigSource cold = new SsmConfigSource(ssm, SampleStack.CONFIG_PARAMETER, new MutableClock(start));
         assertEquals(1L, cold.load(1L).version());
         assertEquals(1L, cold.load(1L).version());
-        assertEquals(SampleStack.CONFIG_PARAMETER + ":1", ssm.reads.get(1), "read by SSM's version selector");
-        assertEquals(2, ssm.reads.size(), "a version is read once");
+        assertEquals(List.of(SampleStack.CONFIG_PARAMETER, SampleStack.CONFIG_PARAMETER, SampleStack.CONFIG_PARAMETER + ":1"), ssm.reads,
+                "the current document first (broken, so not the run's), then by SSM's version selector, once");
         assertThrows(ConfigurationException.class, () -> cold.load(null), "null: the current document, the broken one");
     }
 
@@ -116,7 +116,23 @@ class SsmConfigSourceTest {
 
         assertEquals(7, source.load(99L).targets().get(0).keepRevisions());
         assertEquals(1L, source.load(99L).version());
-        assertEquals(List.of(SampleStack.CONFIG_PARAMETER + ":99", SampleStack.CONFIG_PARAMETER,
-                SampleStack.CONFIG_PARAMETER + ":99", SampleStack.CONFIG_PARAMETER), ssm.reads);
+        assertEquals(List.of(SampleStack.CONFIG_PARAMETER, SampleStack.CONFIG_PARAMETER + ":99", SampleStack.CONFIG_PARAMETER + ":99"),
+                ssm.reads, "the current document once (kept for the TTL), the version each time");
+    }
+
+    @Test
+    void aStepThatReadsItsRunsVersionAndTheCurrentOneReadsOnceWhenTheyAreTheSame() {
+        FakeSsm ssm = new FakeSsm();
+        ssm.put(SampleStack.configDocument(null));
+        ssm.put(SampleStack.configDocument(null).replace("\"keepRevisions\": 3", "\"keepRevisions\": 7"));
+        SsmConfigSource source = new SsmConfigSource(ssm, SampleStack.CONFIG_PARAMETER,
+                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
+
+        assertEquals(7, source.load(2L).targets().get(0).keepRevisions());
+        assertEquals(2L, source.load().version());
+        assertEquals(List.of(SampleStack.CONFIG_PARAMETER), ssm.reads, "one read: the run's version is the current one");
+
+        assertEquals(3, source.load(1L).targets().get(0).keepRevisions(), "an older run's version");
+        assertEquals(List.of(SampleStack.CONFIG_PARAMETER, SampleStack.CONFIG_PARAMETER + ":1"), ssm.reads);
     }
 }

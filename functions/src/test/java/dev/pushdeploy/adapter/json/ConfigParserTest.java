@@ -5,6 +5,7 @@ import dev.pushdeploy.config.PipelineConfig;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.config.Target;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +37,16 @@ class ConfigParserTest {
         assertNull(target.scanSeverity());
         assertTrue(target.tagPattern().matcher("anything").matches());
         assertTrue(config.forService("pushdeploy", "web").isPresent());
+        assertEquals("/pushdeploy/release", config.releaseParameterPrefix(), "the template's default");
+        assertTrue(config.rollBackStoppedRuns(), "the template's default");
+    }
+
+    @Test
+    void readsThePipelineWideSettings() {
+        PipelineConfig config = ConfigParser.parse(doc("").replace("{\"targets\"",
+                "{\"releaseParameterPrefix\":\"/acme/releases\",\"rollBackStoppedRuns\":false,\"targets\""));
+        assertEquals("/acme/releases", config.releaseParameterPrefix());
+        assertFalse(config.rollBackStoppedRuns());
     }
 
     @Test
@@ -80,6 +91,8 @@ class ConfigParserTest {
             "postgres host with port  | PGHOST                                        | targets[0].secrets[0].host: 'db.internal:5432' must match",
             "one parameter, 2 secrets | SHARED                                        | targets[0].secrets[1].parameter: /p/k is targets[0].secrets[0]'s parameter too",
             "one parameter, 2 targets | SHAREDTARGETS                                 | targets[1].secrets[0].parameter: /p/k is targets[0].secrets[0]'s parameter too",
+            "roll back as text        | ROLLBACKTEXT                                  | rollBackStoppedRuns: must be true or false",
+            "prefix not a path        | PREFIX                                        | releaseParameterPrefix: 'pushdeploy/release/' must match",
     })
     void rejectsInvalidDocumentsNamingTheField(String name, String document, String expected) {
         String input = switch (document) {
@@ -104,6 +117,8 @@ class ConfigParserTest {
             case "SHAREDTARGETS" -> "{\"targets\":[" + TARGET.formatted(",\"secrets\":[" + RANDOM.formatted("K") + "]") + ","
                     + TARGET.formatted(",\"secrets\":[" + RANDOM.formatted("K") + "]").replace("\"web\",\"container", "\"api\",\"container")
                     .replace("\"repository\":\"web\"", "\"repository\":\"api\"") + "]}";
+            case "ROLLBACKTEXT" -> doc("").replace("{\"targets\"", "{\"rollBackStoppedRuns\":\"false\",\"targets\"");
+            case "PREFIX" -> doc("").replace("{\"targets\"", "{\"releaseParameterPrefix\":\"pushdeploy/release/\",\"targets\"");
             default -> document;
         };
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> ConfigParser.parse(input));

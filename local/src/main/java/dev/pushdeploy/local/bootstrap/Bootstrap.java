@@ -424,7 +424,7 @@ public final class Bootstrap implements AutoCloseable, ResourceProvisioner.Local
             throw new IllegalStateException("template.yaml has more than one state machine besides the workflow: " + others);
         }
         return new StackOutputs(stack.deployment().ref(stack.stateMachine().logicalId()), configParameter, config,
-                environment.get(Env.TABLE_NAME), topicArn, queueUrl, environment.get(Env.RELEASE_PARAMETER_PREFIX), patterns,
+                environment.get(Env.TABLE_NAME), topicArn, queueUrl, config.releaseParameterPrefix(), patterns,
                 services, stack.functions(), stack.rules(), stack.deployment().outputs(), others.isEmpty() ? null : others.get(0));
     }
 

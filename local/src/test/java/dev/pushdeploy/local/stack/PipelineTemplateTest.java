@@ -49,7 +49,7 @@ class PipelineTemplateTest {
         }
         assertTrue(functions.get("LockFunction").environment().containsKey("TABLE_NAME"));
         assertTrue(functions.get("FinalizeFunction").environment().keySet()
-                .containsAll(Set.of("TABLE_NAME", "TOPIC_ARN", "EVENT_BUS_NAME", "RELEASE_PARAMETER_PREFIX")));
+                .containsAll(Set.of("TABLE_NAME", "TOPIC_ARN", "EVENT_BUS_NAME")));
     }
 
     /** Only the scan gate waits for scan events: the function answering them, its role and its rule come with it. */
