@@ -75,8 +75,8 @@ public final class SecretRotator {
             for (Planned p : plan) {
                 if (p.username() != null) {
                     MasterCredentials master = masters.computeIfAbsent(p.spec().postgres().masterParameter(), this::master);
+                    unwritten.add(p); // before: a rotate that fails may have changed the password already (its proof failing after)
                     roles.rotate(p.spec().postgres(), master, liveRole(p), p.username(), p.value());
-                    unwritten.add(p);
                 }
             }
             for (Planned p : plan) {

@@ -282,16 +282,33 @@ public final class ConfigParser {
      * Refuses two secrets with one parameter, in one target or two: each writes its inactive slot ({@code parameter/a} or
      * {@code /b}) in turn, so the second would overwrite the first.
      */
+    /**
+     * Each secret's slots are its own: no two secrets share a parameter, nor (database secrets) the roles on one server,
+     * which PostgreSQL keeps for the whole server, not per database: one secret's rotation would change the password
+     * another secret's live revision logs in with.
+     */
     private static void eachParameterOnce(List<Target> targets) {
         Map<String, String> owners = new HashMap<>();
+        Map<String, String> roles = new HashMap<>();
         for (int i = 0; i < targets.size(); i++) {
             List<SecretSpec> secrets = targets.get(i).secrets();
             for (int j = 0; j < secrets.size(); j++) {
                 String at = "targets[" + i + "].secrets[" + j + "]";
-                String earlier = owners.putIfAbsent(secrets.get(j).parameter(), at);
+                SecretSpec secret = secrets.get(j);
+                String earlier = owners.putIfAbsent(secret.parameter(), at);
                 if (earlier != null) {
-                    throw new ConfigurationException(at + ".parameter: " + secrets.get(j).parameter() + " is " + earlier
+                    throw new ConfigurationException(at + ".parameter: " + secret.parameter() + " is " + earlier
                             + "'s parameter too; each secret needs its own (both would write the same slots)");
+                }
+                if (secret.postgres() != null) {
+                    SecretSpec.Postgres db = secret.postgres();
+                    String server = db.host().toLowerCase(Locale.ROOT) + ":" + db.port();
+                    String earlierRole = roles.putIfAbsent(server + "/" + db.role(), at);
+                    if (earlierRole != null) {
+                        throw new ConfigurationException(at + ".role: " + db.role() + " on " + server + " is " + earlierRole
+                                + "'s role too; each secret needs its own (PostgreSQL's roles belong to the whole server, so one"
+                                + " rotation would change the password the other's live revision logs in with)");
+                    }
                 }
             }
         }

@@ -3,14 +3,18 @@ package dev.pushdeploy.adapter.postgres;
 import dev.pushdeploy.secrets.MasterCredentials;
 import dev.pushdeploy.secrets.RoleRotator;
 import dev.pushdeploy.secrets.SecretValue;
+import dev.pushdeploy.adapter.aws.CallDeadline;
 import dev.pushdeploy.adapter.aws.Priming;
 import dev.pushdeploy.config.SecretSpec;
 import dev.pushdeploy.error.RotationFailedException;
+import dev.pushdeploy.error.TransientException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.LinkedHashSet;
 import java.util.Properties;
 import java.util.Set;
@@ -37,6 +41,11 @@ import org.postgresql.PGProperty;
  * password is sent as a SCRAM/MD5 verifier computed by the driver
  * ({@link PGConnection#alterUserPassword}), so the plain text is neither in the statement nor in
  * server logs; server error detail is kept out of exception messages.
+ *
+ * <p>Every connection and statement is bounded by the invocation's deadline ({@link CallDeadline}), and a rotation takes
+ * at most half the time left, so that one that fails leaves the caller's put-back of the role as long: the function's
+ * timeout never stops a rotation between the password's change and its put-back. With no time left it fails as a
+ * {@link TransientException} (a retry writes the inactive slot again and converges).
  */
 public final class PostgresRoles implements RoleRotator {
     private static final String MEMBERSHIPS = """
@@ -45,6 +54,9 @@ public final class PostgresRoles implements RoleRotator {
               JOIN pg_roles u ON u.oid = m.member
              WHERE u.rolname = ?""";
     private static final String DUPLICATE_OBJECT = "42710";
+
+    /** The longest one read from the server may take (less when the invocation has less time left). */
+    private static final int SOCKET_TIMEOUT_SECONDS = 30;
 
     private final int connectTimeoutSeconds;
 
@@ -63,10 +75,23 @@ public final class PostgresRoles implements RoleRotator {
         if (Priming.active()) {
             return;
         }
+        Optional<Duration> left = CallDeadline.left();
+        if (left.isEmpty()) {
+            rotateNow(database, master, liveRole, role, password);
+            return;
+        }
+        CallDeadline.within(left.get().dividedBy(2), () -> {
+            rotateNow(database, master, liveRole, role, password);
+            return null;
+        });
+    }
+
+    private void rotateNow(SecretSpec.Postgres database, MasterCredentials master, String liveRole, String role, SecretValue password) {
         String where = where(database);
         try (Connection admin = connect(database, master.username(), master.password(), "as master user " + master.username())) {
             prepareRole(admin, database.role(), liveRole, role, where);
             try {
+                bound(admin);
                 admin.unwrap(PGConnection.class).alterUserPassword(role, password.revealChars(), null);
             } catch (SQLException e) {
                 throw failure("setting the password of role " + role + " on " + where + " failed", e);
@@ -90,8 +115,10 @@ public final class PostgresRoles implements RoleRotator {
             wanted.removeAll(memberships(admin, role));
             try (Statement statement = admin.createStatement()) {
                 for (String group : wanted) {
+                    bound(admin);
                     statement.execute("GRANT " + quote(admin, group) + " TO " + quote(admin, role));
                 }
+                bound(admin);
                 statement.execute("ALTER ROLE " + quote(admin, role) + " SET role TO "
                         + admin.unwrap(PGConnection.class).escapeLiteral(baseRole));
             }
@@ -105,6 +132,7 @@ public final class PostgresRoles implements RoleRotator {
             return;
         }
         try (Statement create = admin.createStatement()) {
+            bound(admin);
             create.execute("CREATE ROLE " + quote(admin, role) + " " + login);
         } catch (SQLException e) {
             if (!DUPLICATE_OBJECT.equals(e.getSQLState())) {
@@ -115,7 +143,7 @@ public final class PostgresRoles implements RoleRotator {
 
     private void proveLogin(SecretSpec.Postgres database, String role, SecretValue password, String where) {
         try (Connection login = connect(database, role, password, "as role " + role + " with the new password");
-             Statement query = login.createStatement();
+             Statement query = bounded(login).createStatement();
              ResultSet rs = query.executeQuery("SELECT session_user")) {
             if (!rs.next() || !role.equals(rs.getString(1))) {
                 throw new RotationFailedException("login proof on " + where + ": the session is not role " + role);
@@ -130,12 +158,13 @@ public final class PostgresRoles implements RoleRotator {
         if (!SecretSpec.Postgres.HOST.matcher(database.host()).matches()) {
             throw new RotationFailedException("database host of " + where + " is not a host name or address");
         }
+        int left = secondsLeft();
         Properties props = new Properties();
         PGProperty.USER.set(props, user);
         PGProperty.PASSWORD.set(props, password.reveal());
-        PGProperty.CONNECT_TIMEOUT.set(props, connectTimeoutSeconds);
-        PGProperty.LOGIN_TIMEOUT.set(props, connectTimeoutSeconds * 2);
-        PGProperty.SOCKET_TIMEOUT.set(props, 30);
+        PGProperty.CONNECT_TIMEOUT.set(props, Math.min(connectTimeoutSeconds, left));
+        PGProperty.LOGIN_TIMEOUT.set(props, Math.min(connectTimeoutSeconds * 2, left));
+        PGProperty.SOCKET_TIMEOUT.set(props, Math.min(SOCKET_TIMEOUT_SECONDS, left));
         PGProperty.LOG_SERVER_ERROR_DETAIL.set(props, false);
         PGProperty.APPLICATION_NAME.set(props, "pushdeploy-rotation");
         String url = "jdbc:postgresql://" + database.host() + ":" + database.port() + "/" + database.database();
@@ -150,8 +179,38 @@ public final class PostgresRoles implements RoleRotator {
         }
     }
 
+    /** Whole seconds the invocation has left (at least 1: JDBC's timeouts count seconds, 0 is none); fails with none left. */
+    private static int secondsLeft() {
+        Optional<Duration> left = CallDeadline.left();
+        if (left.isEmpty()) {
+            return Integer.MAX_VALUE;
+        }
+        if (left.get().toMillis() < 1) {
+            throw new TransientException("no time left for the database before the function's timeout", null);
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left.get().toSeconds()));
+    }
+
+    private static Connection bounded(Connection connection) throws SQLException {
+        bound(connection);
+        return connection;
+    }
+
+    /** The next statement's reads end by the deadline. */
+    private static void bound(Connection connection) throws SQLException {
+        Optional<Duration> left = CallDeadline.left();
+        if (left.isPresent()) {
+            long millis = left.get().toMillis();
+            if (millis < 1) {
+                throw new TransientException("no time left for the database before the function's timeout", null);
+            }
+            connection.setNetworkTimeout(Runnable::run, (int) Math.min(millis, SOCKET_TIMEOUT_SECONDS * 1000L));
+        }
+    }
+
     private static boolean exists(Connection admin, String role) throws SQLException {
         try (PreparedStatement query = admin.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+            bound(admin);
             query.setString(1, role);
             try (ResultSet rs = query.executeQuery()) {
                 return rs.next();
@@ -162,6 +221,7 @@ public final class PostgresRoles implements RoleRotator {
     private static Set<String> memberships(Connection admin, String role) throws SQLException {
         Set<String> groups = new LinkedHashSet<>();
         try (PreparedStatement query = admin.prepareStatement(MEMBERSHIPS)) {
+            bound(admin);
             query.setString(1, role);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {

@@ -22,6 +22,12 @@ class ConfigParserTest {
     /** A random secret named {@code %s} in parameter /p/k. */
     private static final String RANDOM = "{\"name\":\"%s\",\"kind\":\"random\",\"parameter\":\"/p/k\"}";
 
+    /** A database secret in parameter {@code parameter}, role app on db.internal, in database {@code database}. */
+    private static String postgres(String parameter, String database) {
+        return "{\"name\":\"DB\",\"kind\":\"postgres\",\"parameter\":\"" + parameter + "\",\"role\":\"app\",\"host\":\"db.internal\","
+                + "\"database\":\"" + database + "\",\"usernameEnv\":\"DB_USER\",\"masterParameter\":\"/p/m\"}";
+    }
+
     private static String doc(String extra) {
         return "{\"targets\":[" + TARGET.formatted(extra) + "]}";
     }
@@ -91,6 +97,7 @@ class ConfigParserTest {
             "postgres host with port  | PGHOST                                        | targets[0].secrets[0].host: 'db.internal:5432' must match",
             "one parameter, 2 secrets | SHARED                                        | targets[0].secrets[1].parameter: /p/k is targets[0].secrets[0]'s parameter too",
             "one parameter, 2 targets | SHAREDTARGETS                                 | targets[1].secrets[0].parameter: /p/k is targets[0].secrets[0]'s parameter too",
+            "one role, 2 databases    | SHAREDROLE                                    | targets[1].secrets[0].role: app on db.internal:5432 is targets[0].secrets[0]'s role too",
             "roll back as text        | ROLLBACKTEXT                                  | rollBackStoppedRuns: must be true or false",
             "prefix not a path        | PREFIX                                        | releaseParameterPrefix: 'pushdeploy/release/' must match",
     })
@@ -117,6 +124,9 @@ class ConfigParserTest {
             case "SHAREDTARGETS" -> "{\"targets\":[" + TARGET.formatted(",\"secrets\":[" + RANDOM.formatted("K") + "]") + ","
                     + TARGET.formatted(",\"secrets\":[" + RANDOM.formatted("K") + "]").replace("\"web\",\"container", "\"api\",\"container")
                     .replace("\"repository\":\"web\"", "\"repository\":\"api\"") + "]}";
+            case "SHAREDROLE" -> "{\"targets\":[" + TARGET.formatted(",\"secrets\":[" + postgres("/p/web", "web") + "]") + ","
+                    + TARGET.formatted(",\"secrets\":[" + postgres("/p/api", "api") + "]").replace("\"web\",\"container", "\"api\",\"container")
+                    .replace("\"repository\":\"web\"", "\"repository\":\"api\"").replace("db.internal", "DB.internal") + "]}";
             case "ROLLBACKTEXT" -> doc("").replace("{\"targets\"", "{\"rollBackStoppedRuns\":\"false\",\"targets\"");
             case "PREFIX" -> doc("").replace("{\"targets\"", "{\"releaseParameterPrefix\":\"pushdeploy/release/\",\"targets\"");
             default -> document;
