@@ -3,6 +3,7 @@ package dev.pushdeploy.local.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,6 +44,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
@@ -79,7 +81,11 @@ class ReleaseIT {
 
     @BeforeEach
     void twoServices() {
-        runtime = TestRuntime.fresh(TWO_SERVICES);
+        use(TestRuntime.fresh(TWO_SERVICES));
+    }
+
+    private void use(LocalRuntime fresh) {
+        runtime = fresh;
         assertEquals(2, runtime.stack().services().size());
         web = runtime.stack().services().get(0);
         api = runtime.stack().services().get(1);
@@ -809,10 +815,10 @@ class ReleaseIT {
         }
         assertEquals(List.of("Deploy", "DeployService", "DeployService"), entered.subList(0, Math.min(3, entered.size())),
                 "it resumed in the Map state it ended in, both deployments again: " + entered);
-        assertEquals(List.of("StepFunctions.ExecutionAlreadyExistsException", "StepFunctions.ExecutionAlreadyExistsException",
-                        "DynamoDB.ConditionalCheckFailedException"), failed,
-                "a deployment's name is taken once its execution ended (each service UNKNOWN, not a child's end to parse);"
-                        + " the release's own Record then finds the reconciler's: " + entered);
+        assertEquals(List.of("StepFunctions.ExecutionAlreadyExistsException", "StepFunctions.ExecutionAlreadyExistsException"), failed,
+                "a deployment's name is taken once its execution ended (each service UNKNOWN, not a child's end to parse): " + entered);
+        assertTrue(entered.contains("AccountedFor") && !entered.contains("RollBack") && !entered.contains("Record"),
+                "before anything goes back it finds the reconciler's record: " + entered);
         assertEquals(2, entered.stream().filter("DeployUnknown"::equals).count(), entered.toString());
         assertEquals("AsRecorded", entered.get(entered.size() - 1), "it ends as its record says: " + entered);
         assertEquals("ABORTED", redriven.ended().error(), redriven.ended().toString());
@@ -889,6 +895,56 @@ class ReleaseIT {
         assertTrue(record.get("cause").s().contains("going back to the revision live before (RollBackStoppedRuns): pushdeploy/web"),
                 record.toString());
         assertEquals(List.of("pushdeploy release shop-4: ABORTED"), releaseNotices());
+    }
+
+    /**
+     * RollBackStoppedRuns off: a release stopped after web went live and while api's deployment was starting leaves web
+     * live, as its record says (NOT_STARTED). Redriven then (the console offers it), the release's own way back must not
+     * undo that: before, api's part ended UNKNOWN (its name taken), the release saw a service not live and its RollBack map
+     * moved web back, which the record still called live. It now finds the record the reconciler wrote before anything
+     * goes back, ends as that record says, and moves nothing.
+     */
+    @Test
+    void aStoppedReleaseRedrivenWithRollBackStoppedRunsOffMovesNothingItsRecordLeftLive() throws InterruptedException {
+        use(TestRuntime.fresh(Map.of("SecondServiceName", "api", "RollBackStoppedRuns", "false")));
+        SfnClient sfn = runtime.clients().build(SfnClient.builder());
+        CallHold apiMove = runtime.holdCall(r -> deploymentOf("shop-6", api).equals(r.header(ExecutionScope.HEADER))
+                && r.operation().equals("UpdateService"));
+        String release = sfn.startExecution(r -> r.stateMachineArn(runtime.stack().releaseStateMachineArn()).name("shop-6")
+                .input(MANIFEST)).executionArn();
+        assertTrue(apiMove.awaitArrival(java.time.Duration.ofMinutes(2)), "api's StartDeployment sent UpdateService");
+        String webRun = runtime.executionArn(deploymentOf("shop-6", web));
+        assertEquals("SUCCEEDED", runtime.accounting(webRun, java.time.Duration.ofMinutes(2)).orElseThrow(
+                () -> new AssertionError("web's deployment did not end")).status());
+        String released = live(web);
+        assertNotEquals(web.initialTaskDefinition(), released);
+
+        sfn.stopExecution(r -> r.executionArn(release).cause("stop the release"));
+        accounted(release);
+        apiMove.release();
+        assertEquals("ABORTED", runtime.accounting(runtime.executionArn(deploymentOf("shop-6", api)), java.time.Duration.ofMinutes(2))
+                .orElseThrow().status());
+        Map<String, AttributeValue> record = releaseRecord("shop-6");
+        JsonNode webResult = result(Json.tree("{\"services\":" + record.get("services").s() + "}"), web);
+        assertEquals(List.of("SUCCEEDED", "LIVE"), List.of(webResult.path("deployment").asText(), webResult.path("state").asText()),
+                webResult.toString());
+        assertEquals(released, live(web), "web stays live: RollBackStoppedRuns is off");
+
+        Workflow.Redrive redriven = redrive(sfn, release);
+        List<String> entered = new ArrayList<>();
+        for (HistoryEvent event : redriven.events()) {
+            if (event.stateEnteredEventDetails() != null) {
+                entered.add(event.stateEnteredEventDetails().name());
+            }
+        }
+        assertTrue(entered.contains("AccountedFor") && !entered.contains("RollBack"), "it found its record before going back: " + entered);
+        assertEquals("AsRecorded", entered.get(entered.size() - 1), entered.toString());
+        assertEquals("ABORTED", redriven.ended().error(), redriven.ended().toString());
+        assertEquals(released, live(web), "web stays where the record says it is");
+        String webBack = runtime.executionArn(rollbackOf("shop-6", web));
+        assertThrows(ExecutionDoesNotExistException.class, () -> sfn.describeExecution(r -> r.executionArn(webBack)),
+                "no rollback of web was started");
+        assertEquals(record, releaseRecord("shop-6"), "the reconciler's record stands");
     }
 
     /**
