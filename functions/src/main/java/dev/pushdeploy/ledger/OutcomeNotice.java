@@ -26,6 +26,9 @@ public record OutcomeNotice(
         String releaseTaskDefinition,
         List<String> deregistered,
         List<String> warnings) {
+    /** SNS refuses a Subject that is not shorter than this ("less than 100 characters long", the Publish API). */
+    public static final int SUBJECT_LIMIT = 100;
+
     public OutcomeNotice {
         deregistered = deregistered == null ? List.of() : List.copyOf(deregistered);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
@@ -38,10 +41,10 @@ public record OutcomeNotice(
                 record.releaseTaskDefinition(), record.deregistered(), record.warnings());
     }
 
-    /** SNS subject: ASCII, at most 100 characters. */
+    /** SNS subject: ASCII, fewer than 100 characters (SNS refuses a Subject of 100). */
     public String subject() {
         String subject = "pushdeploy " + outcome + " " + (service != null ? service : requestId);
         subject = subject.replaceAll("[^\\x20-\\x7E]", "?");
-        return subject.length() <= 100 ? subject : subject.substring(0, 100);
+        return subject.length() < SUBJECT_LIMIT ? subject : subject.substring(0, SUBJECT_LIMIT - 1);
     }
 }

@@ -52,10 +52,10 @@ public record ReleaseRecord(String release, String outcome, String reason, Strin
 
     /** What the release's notification says: what its record says, without the bookkeeping. */
     public record Notice(String release, String outcome, String reason, String cause, List<ServiceEnd> services) {
-        /** SNS subject, as the workflow's own: ASCII, at most 100 characters. */
+        /** SNS subject, as the workflow's own: ASCII, fewer than 100 characters (SNS refuses a Subject of 100). */
         public String subject() {
             String subject = ("pushdeploy release " + release + ": " + outcome).replaceAll("[^\\x20-\\x7E]", "?");
-            return subject.length() <= 100 ? subject : subject.substring(0, 100);
+            return subject.length() < OutcomeNotice.SUBJECT_LIMIT ? subject : subject.substring(0, OutcomeNotice.SUBJECT_LIMIT - 1);
         }
     }
 }
