@@ -1,16 +1,20 @@
 package dev.pushdeploy.local.events;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.local.run.EventRule;
 import dev.pushdeploy.local.time.Agenda;
 import dev.pushdeploy.local.time.TimeKeeper;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,13 +24,14 @@ import java.util.function.Consumer;
  * The default event bus of the local stack, as EventBridge runs it: every event put on it is
  * matched against the template's rules with AWS's matcher (event-ruler), and each matching rule's
  * targets receive it {@value #LATENCY_MILLIS} ms of simulated time later (EventBridge's typical
- * delivery latency). A failed delivery is retried, as EventBridge and Lambda's asynchronous
- * invocation do, after 1 and then 2 simulated minutes, then dropped (with a log line). Deliveries
+ * delivery latency). A failed delivery is retried by its target's {@link TargetPolicy}: a function's
+ * errors as Lambda's asynchronous invocation retries them (its EventInvokeConfig; then an invocation
+ * record to its on-failure destination), any other target's as EventBridge does (its RetryPolicy; then
+ * the event to its dead-letter queue); without a queue it is dropped (with a log line). Deliveries
  * run on their own threads, concurrently, and count as work in progress for the {@link TimeKeeper}.
  */
 public final class LocalEventBus implements Agenda {
     public static final long LATENCY_MILLIS = 500;
-    static final long[] RETRY_DELAYS_MILLIS = {60_000, 120_000};
     /**
      * Deliveries at once. EventBridge invokes a Lambda target once per event, each invocation concurrent with the
      * others; with 4, 50 rollouts of 60 s ending together under throttling waited for each other's checks: the
@@ -34,6 +39,7 @@ public final class LocalEventBus implements Agenda {
      */
     static final int DELIVERY_THREADS = 64;
     private static final int HISTORY = 10_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Hands an event to one target (by its ARN) and answers what the target said; throws when the target failed. */
     @FunctionalInterface
@@ -176,20 +182,67 @@ public final class LocalEventBus implements Agenda {
             String answer = target.deliver(p.target(), p.event());
             record(p, false, answer);
         } catch (Exception e) {
-            if (p.attempt() < RETRY_DELAYS_MILLIS.length) {
+            RuleSpec rule = rules.get(p.rule());
+            TargetPolicy policy = rule == null ? TargetPolicy.forTarget(p.target()) : rule.policy(p.target());
+            int retry = p.attempt() + 1;
+            long at = clock.millis() + (retry <= policy.retries() ? policy.delayMillis(retry) : 0);
+            if (retry <= policy.retries() && at - p.publishedAt() <= policy.maxAgeSeconds() * 1000) {
                 log.accept("event bus: rule " + p.rule() + " → " + p.target() + " failed (" + e.getMessage() + "); retrying in "
-                        + RETRY_DELAYS_MILLIS[p.attempt()] / 1000 + " s");
+                        + (at - clock.millis()) / 1000.0 + " s");
                 synchronized (this) {
-                    pending.add(new Pending(clock.millis() + RETRY_DELAYS_MILLIS[p.attempt()], p.publishedAt(),
-                            order.incrementAndGet(), p.rule(), p.target(), p.event(), p.eventId(), p.attempt() + 1));
+                    pending.add(new Pending(at, p.publishedAt(), order.incrementAndGet(), p.rule(), p.target(), p.event(), p.eventId(),
+                            retry));
                 }
                 keeper.wake();
             } else {
-                log.accept("event bus: rule " + p.rule() + " → " + p.target() + " failed " + (p.attempt() + 1)
-                        + " times; event dropped: " + e.getMessage());
-                record(p, true, e.getMessage());
+                record(p, true, e.getMessage() + deadLetter(p, policy, e));
             }
         }
+    }
+
+    /**
+     * Hands what failed every attempt to the target's dead-letter queue (the event itself) or, for a function, its
+     * on-failure destination (Lambda's invocation record of it); answers what became of it, for the delivery's record.
+     */
+    private String deadLetter(Pending p, TargetPolicy policy, Exception failure) {
+        String how = "failed " + (p.attempt() + 1) + " times";
+        if (policy.deadLetterArn() == null) {
+            log.accept("event bus: rule " + p.rule() + " → " + p.target() + " " + how + "; event dropped: " + failure.getMessage());
+            return "; dropped";
+        }
+        String body = policy.function() ? invocationRecord(p, failure) : p.event();
+        try {
+            target.deliver(policy.deadLetterArn(), body);
+            log.accept("event bus: rule " + p.rule() + " → " + p.target() + " " + how + "; sent to " + policy.deadLetterArn());
+            return "; sent to " + policy.deadLetterArn();
+        } catch (Exception lost) {
+            log.accept("event bus: rule " + p.rule() + " → " + p.target() + " " + how + " and its dead-letter queue "
+                    + policy.deadLetterArn() + " refused it (" + lost.getMessage() + "); event dropped");
+            return "; dropped (dead-letter queue: " + lost.getMessage() + ")";
+        }
+    }
+
+    /** Lambda's record of an asynchronous invocation that failed every attempt, as its on-failure destination receives it. */
+    private String invocationRecord(Pending p, Exception failure) {
+        ObjectNode record = JsonNodeFactory.instance.objectNode();
+        record.put("version", "1.0");
+        record.put("timestamp", Instant.ofEpochMilli(clock.millis()).toString());
+        ObjectNode context = record.putObject("requestContext");
+        context.put("requestId", UUID.randomUUID().toString());
+        context.put("functionArn", p.target());
+        context.put("condition", "RetriesExhausted");
+        context.put("approximateInvokeCount", p.attempt() + 1);
+        try {
+            record.set("requestPayload", JSON.readTree(p.event()));
+        } catch (Exception notJson) {
+            record.put("requestPayload", p.event());
+        }
+        ObjectNode response = record.putObject("responseContext");
+        response.put("statusCode", 200);
+        response.put("executedVersion", "$LATEST");
+        response.put("functionError", "Unhandled");
+        record.putObject("responsePayload").put("errorMessage", String.valueOf(failure.getMessage()));
+        return record.toString();
     }
 
     private synchronized void record(Pending p, boolean failed, String answer) {

@@ -3,6 +3,7 @@ package dev.pushdeploy.local.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.handler.Env;
 import dev.pushdeploy.local.events.RuleSpec;
+import dev.pushdeploy.local.events.TargetPolicy;
 import dev.pushdeploy.local.lambda.FunctionSpec;
 import dev.pushdeploy.local.template.AwsNames;
 import dev.pushdeploy.local.template.CfnTemplate;
@@ -167,6 +168,29 @@ public final class PipelineTemplate {
         return patterns;
     }
 
+    /**
+     * How Lambda retries an asynchronous invocation of the function (its alias) {@code arn}: the stack's
+     * AWS::Lambda::EventInvokeConfig for it (SAM's EventInvokeConfig), else Lambda's defaults.
+     */
+    private TargetPolicy asynchronousInvocation(String arn) {
+        String[] parts = arn.split(":");
+        String function = parts.length > 6 ? parts[6] : "";
+        String qualifier = parts.length > 7 ? parts[7] : "$LATEST";
+        for (String id : deployment.template().resources("AWS::Lambda::EventInvokeConfig").keySet()) {
+            if (!deployment.exists(id)) {
+                continue;
+            }
+            JsonNode config = deployment.properties(id);
+            String name = config.path("FunctionName").asText();
+            if ((name.equals(function) || name.endsWith(":function:" + function)) && config.path("Qualifier").asText("$LATEST").equals(qualifier)) {
+                return new TargetPolicy(true, config.path("MaximumRetryAttempts").asInt(TargetPolicy.LAMBDA.retries()),
+                        config.path("MaximumEventAgeInSeconds").asLong(TargetPolicy.LAMBDA.maxAgeSeconds()),
+                        config.path("DestinationConfig").path("OnFailure").path("Destination").asText(null));
+            }
+        }
+        return TargetPolicy.LAMBDA;
+    }
+
     private List<RuleSpec> rules(boolean disabledToo) {
         List<RuleSpec> rules = new ArrayList<>();
         deployment.template().resources("AWS::Events::Rule").keySet().forEach(id -> {
@@ -179,16 +203,22 @@ public final class PipelineTemplate {
                 return;
             }
             List<String> targets = new ArrayList<>();
+            Map<String, TargetPolicy> policies = new LinkedHashMap<>();
             for (JsonNode target : properties.path("Targets")) {
                 for (String transform : List.of("Input", "InputPath", "InputTransformer")) {
                     if (target.has(transform)) {
                         throw new IllegalStateException("rule " + id + ": the local event bus does not apply " + transform);
                     }
                 }
-                targets.add(target.path("Arn").asText());
+                String arn = target.path("Arn").asText();
+                targets.add(arn);
+                policies.put(arn, TargetPolicy.isFunction(arn) ? asynchronousInvocation(arn) : new TargetPolicy(false,
+                        target.path("RetryPolicy").path("MaximumRetryAttempts").asInt(TargetPolicy.EVENTBRIDGE.retries()),
+                        target.path("RetryPolicy").path("MaximumEventAgeInSeconds").asLong(TargetPolicy.EVENTBRIDGE.maxAgeSeconds()),
+                        target.path("DeadLetterConfig").path("Arn").asText(null)));
             }
             JsonNode pattern = properties.path("EventPattern");
-            rules.add(new RuleSpec(id, pattern.isTextual() ? pattern.asText() : pattern.toString(), targets));
+            rules.add(new RuleSpec(id, pattern.isTextual() ? pattern.asText() : pattern.toString(), targets, policies));
         });
         return rules;
     }
