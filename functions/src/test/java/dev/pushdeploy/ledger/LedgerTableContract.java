@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * conditional semantics ({@code InMemoryLedgerTest} here, {@code DynamoLedgerIT} on the emulator).
  */
 public abstract class LedgerTableContract {
-    static final String KEY = "pushdeploy/web";
+    protected static final String KEY = "pushdeploy/web";
     static final long NOW = 1_700_000_000L;
 
     protected abstract LedgerTable subject();
@@ -26,7 +26,7 @@ public abstract class LedgerTableContract {
                 "sha256:" + "1".repeat(64), "repo@sha256:" + "1".repeat(64), 10, 3, 20, expiresAt);
     }
 
-    static HistoryItem history(String requestId, Action action, Outcome outcome, int second, String previous, String verified) {
+    protected static HistoryItem history(String requestId, Action action, Outcome outcome, int second, String previous, String verified) {
         return new HistoryItem(HistoryItem.sortKey(Instant.ofEpochSecond(NOW + second), requestId), requestId, action,
                 "ecr", outcome, "why", "java.lang.RuntimeException", "back on web:1", "repo@sha256:" + "1".repeat(64),
                 "sha256:" + "1".repeat(64), "v1", "web:2", previous, "web:2", verified, "ecs-svc/1", new RolloutReach("CANARY", "BAKE_TIME", 12.5),

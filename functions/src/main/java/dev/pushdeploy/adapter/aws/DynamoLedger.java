@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -327,16 +328,28 @@ public final class DynamoLedger implements LedgerTable, ReleaseRecords {
 
     /**
      * Sets the item's {@code published} flag unless it has that value already (or there is no item); false then. An
-     * item written without the flag (the release workflow's record) counts as not published.
+     * item written without the flag (the release workflow's record) counts as not published. A claim ({@code true})
+     * carries a token of its own, so that the SDK sending the same request again (its answer lost after the write
+     * landed) finds its own claim and still answers true, instead of a claim nobody then announces.
      */
     private boolean setPublished(String what, Map<String, AttributeValue> key, boolean published) {
+        String claim = UUID.randomUUID().toString();
         return AwsCall.run("dynamodb:UpdateItem " + what, () -> {
             try {
-                dynamo.updateItem(r -> r.tableName(table).key(key)
-                        .conditionExpression("attribute_exists(sk) AND (attribute_not_exists(#published) OR #published <> :value)")
-                        .updateExpression("SET #published = :value")
-                        .expressionAttributeNames(Map.of("#published", "published"))
-                        .expressionAttributeValues(Map.of(":value", AttributeValue.fromBool(published))));
+                if (published) {
+                    dynamo.updateItem(r -> r.tableName(table).key(key)
+                            .conditionExpression("attribute_exists(sk) AND (attribute_not_exists(#published) OR #published <> :value"
+                                    + " OR #claim = :claim)")
+                            .updateExpression("SET #published = :value, #claim = :claim")
+                            .expressionAttributeNames(Map.of("#published", "published", "#claim", "publishClaim"))
+                            .expressionAttributeValues(Map.of(":value", AttributeValue.fromBool(true), ":claim", s(claim))));
+                } else {
+                    dynamo.updateItem(r -> r.tableName(table).key(key)
+                            .conditionExpression("attribute_exists(sk) AND (attribute_not_exists(#published) OR #published <> :value)")
+                            .updateExpression("SET #published = :value REMOVE #claim")
+                            .expressionAttributeNames(Map.of("#published", "published", "#claim", "publishClaim"))
+                            .expressionAttributeValues(Map.of(":value", AttributeValue.fromBool(false))));
+                }
                 return true;
             } catch (ConditionalCheckFailedException already) {
                 return false;
