@@ -76,7 +76,14 @@ public final class ScanWatcher {
      *                            resumes by events ({@link QuickRetry#EVENT_RESUMES}), are spent
      */
     public List<ScanResult> onScan(String repository, String digest, StepLog log) {
-        List<ScanWatch> waiting = watches.find(repository);
+        List<ScanWatch> waiting = new ArrayList<>();
+        for (ScanWatch watch : watches.find(repository)) {
+            if (watch.expiresAt() <= clock.millis() / 1000) { // its run's wait ended long ago; the table's TTL has not yet deleted it
+                watches.remove(watch);
+            } else {
+                waiting.add(watch);
+            }
+        }
         if (waiting.isEmpty()) {
             log.info("no workflow waits for this scan", "repository", repository, "digest", digest);
         }

@@ -91,6 +91,24 @@ class ScanWatcherTest {
         assertEquals(1, watches.watches().size());
     }
 
+    /**
+     * DynamoDB's TTL deletes an expired item within days, not at once: a watch past its time (its run's wait ended) is
+     * neither looked at nor answered by an event, and goes.
+     */
+    @Test
+    void aWatchPastItsTimeIsNotLookedAtAndGoes() {
+        registry.scan(NEW_DIGEST, new ScanReport("COMPLETE", null, Map.of()));
+        DeployRequest api = web.toBuilder().service("api").build();
+        watches.register(new ScanWatch("old", api, clock.millis() / 1000 - 1, 0));
+        watches.register(new ScanWatch("t1", web, clock.millis() / 1000 + 600, 0));
+
+        List<ScanResult> answers = watcher.onScan("web", NEW_DIGEST, log);
+
+        assertEquals(List.of(ScanStatus.PASSED), answers.stream().map(ScanResult::status).toList());
+        assertEquals(List.of("t1"), List.copyOf(watches.answered().keySet()), "the expired watch is not answered");
+        assertEquals(List.of(), watches.watches(), "and it is gone");
+    }
+
     /** The image's own event was lost: the next scan event of its repository answers the wait all the same. */
     @Test
     void anotherImagesEventOfTheRepositoryAnswersAWaitWhoseScanEnded() {

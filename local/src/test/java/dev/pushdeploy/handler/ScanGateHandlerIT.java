@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushdeploy.adapter.aws.DynamoScanWatches;
+import dev.pushdeploy.model.DeployRequest;
 import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.model.ScanResult;
 import dev.pushdeploy.model.ScanStatus;
@@ -107,6 +108,22 @@ class ScanGateHandlerIT {
                         "pk", AttributeValue.fromS("scan#" + World.REPOSITORY), "sk", AttributeValue.fromS("watch#pushdeploy/web@" + V1_1_0)))
                 .updateExpression("REMOVE retries"));
         assertEquals(List.of(0), watches.find(World.REPOSITORY).stream().map(ScanWatch::retries).toList());
+    }
+
+    /**
+     * A repository's watches beyond one page of the query (100, or 1 MB) are all found: DynamoDB answers a Query a page at a
+     * time ("If LastEvaluatedKey is present in the response, you need to paginate the result set"); before, an event
+     * looked at the first page alone, and runs past it waited for their recheck.
+     */
+    @Test
+    void everyWatchOfARepositoryIsFoundBeyondTheFirstPage() {
+        DynamoScanWatches watches = new DynamoScanWatches(() -> world.dynamo, World.TABLE);
+        DeployRequest base = Json.read(Json.tree(startedNow()).path("request").toString(), DeployRequest.class);
+        for (int i = 0; i < 150; i++) {
+            watches.register(new ScanWatch("token-" + i, base.toBuilder().service("svc-" + i).requestId("run-" + i).build(),
+                    Instant.now().getEpochSecond() + 3600, 0));
+        }
+        assertEquals(150, watches.find(World.REPOSITORY).size());
     }
 
     /**

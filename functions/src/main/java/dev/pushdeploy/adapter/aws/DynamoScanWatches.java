@@ -20,7 +20,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 public final class DynamoScanWatches implements ScanWatches {
     private static final String WATCH = "watch#";
-    /** A repository has at most as many watches as runs of its services wait for a scan; more than a page is not expected. */
+    /**
+     * The most watches of one repository an event looks at: as many as runs of its services wait for a scan, plus those past
+     * their time that the table's TTL has not yet deleted (within days); more pages than one are read up to this bound.
+     */
+    static final int MAX_WATCHES = 1_000;
     private static final int PAGE = 100;
 
     private final Supplier<DynamoDbClient> dynamo;
@@ -46,11 +50,11 @@ public final class DynamoScanWatches implements ScanWatches {
 
     @Override
     public List<ScanWatch> find(String repository) {
-        var items = AwsCall.run("dynamodb:Query scan watches of " + repository, () -> dynamo.get().query(r -> r
+        var items = AwsCall.run("dynamodb:Query scan watches of " + repository, () -> dynamo.get().queryPaginator(r -> r
                 .tableName(table).consistentRead(true).limit(PAGE)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :watch)")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk(repository)),
-                        ":watch", AttributeValue.fromS(WATCH))))).items();
+                        ":watch", AttributeValue.fromS(WATCH)))).items().stream().limit(MAX_WATCHES).toList());
         return items.stream().map(item -> new ScanWatch(item.get("token").s(),
                 Json.read(item.get("request").s(), DeployRequest.class), Long.parseLong(item.get("expiresAt").n()),
                 item.containsKey("retries") ? Integer.parseInt(item.get("retries").n()) : 0)).toList();
