@@ -552,8 +552,6 @@ class ColdStartBenchmarkIT {
                 Map.entry("TABLE_NAME", World.TABLE),
                 Map.entry("TOPIC_ARN", world.topicArn),
                 Map.entry("EVENT_BUS_NAME", "default"),
-                Map.entry("RELEASE_PARAMETER_PREFIX", "/pushdeploy/release"),
-                Map.entry("ROLL_BACK_STOPPED_RUNS", "true"),
                 Map.entry("ROTATE_SECRETS_TIMEOUT_SECONDS", "120"),
                 Map.entry("START_DEPLOYMENT_TIMEOUT_SECONDS", "60"),
                 Map.entry("ROLLBACK_TIMEOUT_SECONDS", "60"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.local.template.CfnTemplate;
 import dev.pushdeploy.local.template.Deployment;
 import dev.pushdeploy.testing.Emulator;
@@ -83,7 +84,8 @@ class CoexistenceIT {
         assertEquals(written, List.of(read.path("Image").asText(), read.path("SigningKeySlot").asText(),
                 read.path("DbPasswordSlot").asText()), "its nested stack reads them");
         assertEquals(TEMPLATE.parameterDefault("ReleaseParameterPrefix").orElseThrow(),
-                FunctionEnvironment.of(Deployments.withRelease(Map.of(), "none"), "FinalizeFunction").get("RELEASE_PARAMETER_PREFIX"));
+                ConfigParser.parse(stack.properties("ConfigParameter").path("Value").asText()).releaseParameterPrefix(),
+                "Finalize writes under the configuration document's prefix");
     }
 
     @Test

@@ -248,7 +248,6 @@ class IamCoverageIT {
         World world = World.create(emulator);
         Deployment stack = stackFor(world, function);
         Map<String, String> environment = new HashMap<>(environment(stack, function, emulator));
-        environment.put("ROLL_BACK_STOPPED_RUNS", "true");
         String rollbackEvent = Files.readString(Repo.events(Repo.EVENTS.get("RollbackFunction")));
         String previous = Json.tree(rollbackEvent).path("request").path("previousTaskDefinition").asText();
         String sample = Files.readString(Repo.events(Repo.EVENTS.get(function)));
