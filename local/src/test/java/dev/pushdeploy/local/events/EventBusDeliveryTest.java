@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushdeploy.ledger.MutableClock;
 import dev.pushdeploy.local.LocalRuntime;
 import dev.pushdeploy.local.moto.InterpreterClock;
 import dev.pushdeploy.local.moto.MotoControl;
@@ -13,11 +14,8 @@ import dev.pushdeploy.local.stack.PipelineTemplate;
 import dev.pushdeploy.local.time.SimulatedClock;
 import dev.pushdeploy.local.time.TimeKeeper;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +23,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +39,7 @@ class EventBusDeliveryTest {
     private static final PipelineTemplate STACK = PipelineTemplate.expand(Path.of("..", "template.yaml"), Map.of())
             .deploy(name -> Optional.of("none"), PipelineTemplate.localNames().withPlaceholders());
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2025-01-06T10:00:00Z").toEpochMilli());
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-06T10:00:00Z"));
     private final TimeKeeper keeper = new TimeKeeper(new SimulatedClock(), new NeverIdle(), line -> { });
     private final List<String[]> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -182,10 +179,10 @@ class EventBusDeliveryTest {
             if (next.isEmpty() || next.getAsLong() > end) {
                 break;
             }
-            clock.set(Math.max(clock.millis(), next.getAsLong()));
+            clock.set(Instant.ofEpochMilli(Math.max(clock.millis(), next.getAsLong())));
             bus.runUntil(clock.millis());
         }
-        clock.set(end);
+        clock.set(Instant.ofEpochMilli(end));
     }
 
     private void settle() {
@@ -198,39 +195,6 @@ class EventBusDeliveryTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A clock the test moves. */
-    private static final class ManualClock extends Clock {
-        private final AtomicLong millis;
-
-        ManualClock(long millis) {
-            this.millis = new AtomicLong(millis);
-        }
-
-        void set(long to) {
-            millis.set(to);
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 
