@@ -54,6 +54,8 @@ class PublishedVersionEnvironmentTest {
         OTHER.put("SecondHostHeader", "api.example.com");
         OTHER.put("ReleaseParameterPrefix", "/acme/releases");
         OTHER.put("TagPattern", "release-[0-9]+");
+        OTHER.put("CanaryPercent", "12.5");
+        OTHER.put("LinearStepPercent", "25");
         OTHER.put("SmokeCheckUrl", "https://example.com/health");
         OTHER.put("DeploymentAlarmNames", "errors,latency");
         OTHER.put("NotificationEmail", "ops@example.com");

@@ -331,8 +331,10 @@ public final class ConfigParser {
         if (value == null) {
             return fallback;
         }
-        if (!(value instanceof Number number) || number.doubleValue() < min || number.doubleValue() > 100) {
-            throw new ConfigurationException(at + "." + field + ": must be a number from " + min + " to 100");
+        // ECS takes "multiples of 0.1" for both CanaryConfiguration.canaryPercent and LinearConfiguration.stepPercent
+        if (!(value instanceof Number number) || number.doubleValue() < min || number.doubleValue() > 100
+                || Math.abs(number.doubleValue() * 10 - Math.rint(number.doubleValue() * 10)) > 1e-6) {
+            throw new ConfigurationException(at + "." + field + ": must be a multiple of 0.1 from " + min + " to 100");
         }
         return number.doubleValue();
     }
