@@ -2,6 +2,7 @@ package dev.pushdeploy.adapter.aws;
 
 import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.error.TransientException;
+import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -32,9 +33,16 @@ public final class AwsCall {
         });
     }
 
-    /** Throttling, 5xx, and request timeouts are retried; everything else is a real failure. */
+    /**
+     * Errors the SDK does not count as throttling that still only say "not now": SSM's TooManyUpdates, "There are concurrent
+     * updates for a resource that supports one update at a time" (a PutParameter of a slot while another is in flight).
+     */
+    private static final Set<String> BUSY = Set.of("TooManyUpdates");
+
+    /** Throttling, 5xx, request timeouts and a resource busy with another update are retried; everything else is a real failure. */
     public static boolean isTransient(SdkServiceException e) {
-        return e.isThrottlingException() || e.statusCode() >= 500 || e.statusCode() == 429 || e.retryable();
+        return e.isThrottlingException() || e.statusCode() >= 500 || e.statusCode() == 429 || e.retryable()
+                || BUSY.contains(errorCode(e));
     }
 
     /** The AWS error code of a service exception, or "" when there is none. */
