@@ -143,7 +143,7 @@ public final class PostgresRoles implements RoleRotator {
 
     private void proveLogin(SecretSpec.Postgres database, String role, SecretValue password, String where) {
         try (Connection login = connect(database, role, password, "as role " + role + " with the new password");
-             Statement query = bounded(login).createStatement();
+             Statement query = bound(login).createStatement();
              ResultSet rs = query.executeQuery("SELECT session_user")) {
             if (!rs.next() || !role.equals(rs.getString(1))) {
                 throw new RotationFailedException("login proof on " + where + ": the session is not role " + role);
@@ -181,31 +181,25 @@ public final class PostgresRoles implements RoleRotator {
 
     /** Whole seconds the invocation has left (at least 1: JDBC's timeouts count seconds, 0 is none); fails with none left. */
     private static int secondsLeft() {
-        Optional<Duration> left = CallDeadline.left();
-        if (left.isEmpty()) {
-            return Integer.MAX_VALUE;
-        }
-        if (left.get().toMillis() < 1) {
-            throw new TransientException("no time left for the database before the function's timeout", null);
-        }
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left.get().toSeconds()));
-    }
-
-    private static Connection bounded(Connection connection) throws SQLException {
-        bound(connection);
-        return connection;
+        return millisLeft().map(millis -> (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis / 1000))).orElse(Integer.MAX_VALUE);
     }
 
     /** The next statement's reads end by the deadline. */
-    private static void bound(Connection connection) throws SQLException {
-        Optional<Duration> left = CallDeadline.left();
-        if (left.isPresent()) {
-            long millis = left.get().toMillis();
-            if (millis < 1) {
-                throw new TransientException("no time left for the database before the function's timeout", null);
-            }
-            connection.setNetworkTimeout(Runnable::run, (int) Math.min(millis, SOCKET_TIMEOUT_SECONDS * 1000L));
+    private static Connection bound(Connection connection) throws SQLException {
+        Optional<Long> millis = millisLeft();
+        if (millis.isPresent()) {
+            connection.setNetworkTimeout(Runnable::run, (int) Math.min(millis.get(), SOCKET_TIMEOUT_SECONDS * 1000L));
         }
+        return connection;
+    }
+
+    /** What is left of the invocation's time; empty without a deadline; fails with none left. */
+    private static Optional<Long> millisLeft() {
+        Optional<Long> millis = CallDeadline.left().map(Duration::toMillis);
+        if (millis.isPresent() && millis.get() < 1) {
+            throw new TransientException("no time left for the database before the function's timeout", null);
+        }
+        return millis;
     }
 
     private static boolean exists(Connection admin, String role) throws SQLException {
