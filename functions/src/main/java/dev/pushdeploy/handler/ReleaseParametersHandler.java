@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pushdeploy.adapter.aws.Aws;
 import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
 import dev.pushdeploy.adapter.http.PresignedUrlPut;
+import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.ReleaseParameterNames;
 import dev.pushdeploy.ledger.ReleaseParameterSeed;
@@ -26,7 +28,10 @@ import java.util.function.BiConsumer;
  * presigned {@code ResponseURL} — always, also when the request is bad or a call fails (FAILED,
  * with the reason), since CloudFormation otherwise waits out the resource's ServiceTimeout.
  * Create and Update create what is missing; Delete changes nothing (the parameters outlive the
- * stack, with the last release in them).
+ * stack, with the last release in them). Create and Update first read the configuration document the stack wrote
+ * ({@code Configuration}) as every pipeline function reads it, and fail, naming what is wrong, when the stack's
+ * settings make one the functions refuse: the stack's create or update then rolls back, where it would otherwise
+ * succeed and every later run fail.
  */
 public final class ReleaseParametersHandler extends StepHandler<ReleaseParametersHandler.Request, ReleaseParametersHandler.Answer> {
     static final String PHYSICAL_ID = "pushdeploy-release-parameters";
@@ -46,14 +51,19 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
     }
 
     /**
-     * The resource's properties: the prefix every name must lie under, and the names. Read from the request's plain JSON
-     * (not bound), so that properties of another shape are answered FAILED, and a Delete SUCCESS, rather than left
-     * unanswered.
+     * The resource's properties: the prefix every name must lie under, the names, and the stack's configuration document
+     * (null when the resource names none). Read from the request's plain JSON (not bound), so that properties of another
+     * shape are answered FAILED, and a Delete SUCCESS, rather than left unanswered.
      */
-    record Properties(String prefix, List<String> names) {
+    record Properties(String prefix, List<String> names, String configuration) {
         static Properties of(Map<String, Object> raw) {
             Object prefix = raw == null ? null : raw.get("Prefix");
             Object names = raw == null ? null : raw.get("Names");
+            Object configuration = raw == null ? null : raw.get("Configuration");
+            if (configuration != null && !(configuration instanceof String)) {
+                throw new InvalidRequestException("Configuration", "must be the configuration document as a string, got "
+                        + Text.atMost(String.valueOf(configuration), 200));
+            }
             if (prefix != null && !(prefix instanceof String)) {
                 throw new InvalidRequestException("Prefix", "must be one parameter path, got " + Text.atMost(String.valueOf(prefix), 200));
             }
@@ -62,7 +72,20 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
             }
             @SuppressWarnings("unchecked")
             List<String> listed = (List<String>) names;
-            return new Properties((String) prefix, listed);
+            return new Properties((String) prefix, listed, (String) configuration);
+        }
+
+        /** The configuration document as the pipeline's functions read it; refused as they would refuse it. */
+        void checkConfiguration() {
+            if (configuration == null) {
+                return;
+            }
+            try {
+                ConfigParser.parse(configuration);
+            } catch (ConfigurationException e) {
+                throw new InvalidRequestException("Configuration", "the stack's settings make a configuration document every"
+                        + " pipeline function refuses: " + e.getMessage());
+            }
         }
     }
 
@@ -135,11 +158,13 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
         return switch (request.requestType() == null ? "" : request.requestType()) {
             case "Create" -> {
                 Properties properties = Properties.of(request.properties());
+                properties.checkConfiguration();
                 yield seed.ensure(properties.prefix(), properties.names());
             }
             case "Update" -> {
                 Properties properties = Properties.of(request.properties());
                 Properties old = Properties.of(request.oldProperties());
+                properties.checkConfiguration();
                 yield seed.ensure(properties.prefix(), properties.names(), old.prefix(), old.names());
             }
             case "Delete" -> List.of();

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ReleaseParametersHandlerTest {
     static final String URL = "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/presigned";
@@ -112,6 +114,40 @@ class ReleaseParametersHandlerTest {
         assertEquals("FAILED", response.path("Status").asText());
         assertEquals("Names: /elsewhere/x is not under the prefix /pushdeploy/release", response.path("Reason").asText());
         assertTrue(values.isEmpty());
+    }
+
+    /** The request with the stack's configuration document among its properties, as template.yaml passes it. */
+    static String withConfiguration(String request, String document) {
+        return request.replace("\"Prefix\":", "\"Configuration\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(document).toString() + ", \"Prefix\":");
+    }
+
+    /**
+     * A configuration document every pipeline function would refuse fails the stack's create or update, naming what is
+     * wrong, before anything is created; CloudFormation then rolls the stack back rather than leave every later run to
+     * fail. Delete still succeeds, so that the rollback does.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Create", "Update"})
+    void aConfigurationThePipelineRefusesFailsTheStackOperationNamingWhyAndCreatesNothing(String type) {
+        JsonNode response = invoke(withConfiguration(request(type, "[\"" + IMAGE + "\"]"), "{\"targets\": []}"));
+        assertEquals("FAILED", response.path("Status").asText());
+        assertEquals("Configuration: the stack's settings make a configuration document every pipeline function refuses"
+                + ": targets: must be a non-empty array", response.path("Reason").asText());
+        assertTrue(values.isEmpty());
+    }
+
+    @Test
+    void aConfigurationThePipelineReadsLetsTheParametersBeCreated() {
+        JsonNode response = invoke(withConfiguration(request("Create", "[\"" + IMAGE + "\"]"),
+                "{\"targets\":[{\"repository\":\"web\",\"cluster\":\"pushdeploy\",\"service\":\"web\",\"container\":\"app\"}]}"));
+        assertEquals("SUCCESS", response.path("Status").asText(), response.toString());
+        assertEquals("none", values.get(IMAGE));
+    }
+
+    @Test
+    void aDeleteSucceedsWhateverTheConfiguration() {
+        JsonNode response = invoke(withConfiguration(request("Delete", "[\"" + IMAGE + "\"]"), "{\"targets\": []}"));
+        assertEquals("SUCCESS", response.path("Status").asText());
     }
 
     @Test

@@ -126,6 +126,7 @@ public final class AwsNames implements PhysicalIds {
             case "AWS::KMS::Key.KeyId" -> ref(stack, logicalId);
             case "AWS::IAM::Role.Arn" -> "arn:aws:iam::" + stack.account() + ":role/" + name(stack, logicalId);
             case "AWS::Events::Rule.Arn" -> arn(stack, "events", "rule/" + name(stack, logicalId));
+            case "AWS::SSM::Parameter.Value" -> stack.string(stack.template().properties(logicalId).path("Value"));
             default -> unknown(logicalId, type, attribute);
         };
     }

@@ -96,6 +96,21 @@ class BootstrapIT {
                 .anyMatch(f -> h.targetArn().startsWith(PipelineTemplate.functionArn(f.name())))), shop.hooks().toString());
     }
 
+    /**
+     * Settings every parameter constraint and rule accepts but whose configuration document the pipeline's functions
+     * refuse (ECS's canary and bake schedule alone outlasting a run's rollout time) fail the stack's creation, naming
+     * why, at the release parameters' custom resource, before the services: not every later push.
+     */
+    @Test
+    void settingsWhoseConfigurationThePipelineRefusesFailTheStackNamingWhy() {
+        Map<String, String> parameters = Map.of("DeploymentStrategy", "CANARY", "CanaryBakeMinutes", "55", "ShiftBakeMinutes", "55");
+        IllegalStateException failed = assertThrows(IllegalStateException.class, () -> create(parameters));
+        assertTrue(failed.getMessage().contains("FAILED: Configuration: the stack's settings make a configuration document every"
+                + " pipeline function refuses: targets[0].strategy: CANARY bakes 110 minutes"), failed.getMessage());
+        assertEquals(List.of(), clients.build(EcsClient.builder()).listServices(r -> r.cluster("pushdeploy")).serviceArns(),
+                "no service was created");
+    }
+
     @Test
     void withItsDefaultsTheLocalStackIsTheTemplatesDefaults() {
         PipelineTemplate.LocalTemplate local = PipelineTemplate.expand(TEMPLATE, Map.of());
