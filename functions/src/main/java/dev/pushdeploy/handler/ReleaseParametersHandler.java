@@ -7,6 +7,8 @@ import dev.pushdeploy.adapter.aws.SsmReleaseParameters;
 import dev.pushdeploy.adapter.http.PresignedUrlPut;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.adapter.json.Json;
+import dev.pushdeploy.config.Ipv4Range;
+import dev.pushdeploy.config.RollingLimits;
 import dev.pushdeploy.error.ConfigurationException;
 import dev.pushdeploy.error.InvalidRequestException;
 import dev.pushdeploy.ledger.ReleaseParameterNames;
@@ -28,10 +30,12 @@ import java.util.function.BiConsumer;
  * presigned {@code ResponseURL} — always, also when the request is bad or a call fails (FAILED,
  * with the reason), since CloudFormation otherwise waits out the resource's ServiceTimeout.
  * Create and Update create what is missing; Delete changes nothing (the parameters outlive the
- * stack, with the last release in them). Create and Update first read the configuration document the stack wrote
- * ({@code Configuration}) as every pipeline function reads it, and fail, naming what is wrong, when the stack's
- * settings make one the functions refuse: the stack's create or update then rolls back, where it would otherwise
- * succeed and every later run fail.
+ * stack, with the last release in them). Create and Update first check the stack's settings that no parameter
+ * constraint or template rule can (those need arithmetic), and fail, naming what is wrong, so that the stack's create
+ * or update rolls back where it would otherwise succeed and later runs fail: the configuration document the stack
+ * wrote ({@code Configuration}), read as every pipeline function reads it; VPC ranges that must not overlap
+ * ({@code NetworkRanges}: name to CIDR block); a service's rolling limits ({@code Rolling}), which must let ECS replace
+ * a task.
  */
 public final class ReleaseParametersHandler extends StepHandler<ReleaseParametersHandler.Request, ReleaseParametersHandler.Answer> {
     static final String PHYSICAL_ID = "pushdeploy-release-parameters";
@@ -55,11 +59,14 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
      * (null when the resource names none). Read from the request's plain JSON (not bound), so that properties of another
      * shape are answered FAILED, and a Delete SUCCESS, rather than left unanswered.
      */
-    record Properties(String prefix, List<String> names, String configuration) {
+    record Properties(String prefix, List<String> names, String configuration, Map<String, Object> networkRanges,
+                      Map<String, Object> rolling) {
         static Properties of(Map<String, Object> raw) {
             Object prefix = raw == null ? null : raw.get("Prefix");
             Object names = raw == null ? null : raw.get("Names");
             Object configuration = raw == null ? null : raw.get("Configuration");
+            Map<String, Object> networkRanges = map(raw, "NetworkRanges");
+            Map<String, Object> rolling = map(raw, "Rolling");
             if (configuration != null && !(configuration instanceof String)) {
                 throw new InvalidRequestException("Configuration", "must be the configuration document as a string, got "
                         + Text.atMost(String.valueOf(configuration), 200));
@@ -72,19 +79,62 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
             }
             @SuppressWarnings("unchecked")
             List<String> listed = (List<String>) names;
-            return new Properties((String) prefix, listed, (String) configuration);
+            return new Properties((String) prefix, listed, (String) configuration, networkRanges, rolling);
         }
 
-        /** The configuration document as the pipeline's functions read it; refused as they would refuse it. */
-        void checkConfiguration() {
-            if (configuration == null) {
-                return;
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object> map(Map<String, Object> raw, String property) {
+            Object value = raw == null ? null : raw.get(property);
+            if (value != null && !(value instanceof Map<?, ?>)) {
+                throw new InvalidRequestException(property, "must be an object, got " + Text.atMost(String.valueOf(value), 200));
             }
+            return (Map<String, Object>) value;
+        }
+
+        /** The settings no parameter constraint or template rule can check; each refused naming what is wrong. */
+        void checkSettings() {
+            if (configuration != null) {
+                try {
+                    ConfigParser.parse(configuration);
+                } catch (ConfigurationException e) {
+                    throw new InvalidRequestException("Configuration", "the stack's settings make a configuration document every"
+                            + " pipeline function refuses: " + e.getMessage());
+                }
+            }
+            if (networkRanges != null) {
+                List<Map.Entry<String, Object>> ranges = new ArrayList<>(networkRanges.entrySet());
+                for (int i = 0; i < ranges.size(); i++) {
+                    for (int j = i + 1; j < ranges.size(); j++) {
+                        if (range(ranges.get(i)).overlaps(range(ranges.get(j)))) {
+                            throw new InvalidRequestException("NetworkRanges", ranges.get(i).getKey() + " " + ranges.get(i).getValue()
+                                    + " and " + ranges.get(j).getKey() + " " + ranges.get(j).getValue() + " overlap: a Transit Gateway"
+                                    + " does not route between VPCs whose ranges overlap; choose ranges apart");
+                        }
+                    }
+                }
+            }
+            if (rolling != null) {
+                String stall = RollingLimits.stall(number("DesiredCount"), number("MinimumHealthyPercent"), number("MaximumPercent"));
+                if (stall != null) {
+                    throw new InvalidRequestException("Rolling", "service " + rolling.get("Service") + ": " + stall);
+                }
+            }
+        }
+
+        private static Ipv4Range range(Map.Entry<String, Object> entry) {
             try {
-                ConfigParser.parse(configuration);
-            } catch (ConfigurationException e) {
-                throw new InvalidRequestException("Configuration", "the stack's settings make a configuration document every"
-                        + " pipeline function refuses: " + e.getMessage());
+                return Ipv4Range.parse(String.valueOf(entry.getValue()));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("NetworkRanges", entry.getKey() + ": " + e.getMessage());
+            }
+        }
+
+        private int number(String name) {
+            Object value = rolling.get(name);
+            try {
+                return Integer.parseInt(String.valueOf(value));
+            } catch (NumberFormatException e) {
+                throw new InvalidRequestException("Rolling", name + " must be a whole number, got " + value);
             }
         }
     }
@@ -158,13 +208,13 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
         return switch (request.requestType() == null ? "" : request.requestType()) {
             case "Create" -> {
                 Properties properties = Properties.of(request.properties());
-                properties.checkConfiguration();
+                properties.checkSettings();
                 yield seed.ensure(properties.prefix(), properties.names());
             }
             case "Update" -> {
                 Properties properties = Properties.of(request.properties());
                 Properties old = Properties.of(request.oldProperties());
-                properties.checkConfiguration();
+                properties.checkSettings();
                 yield seed.ensure(properties.prefix(), properties.names(), old.prefix(), old.names());
             }
             case "Delete" -> List.of();

@@ -118,7 +118,12 @@ class ReleaseParametersHandlerTest {
 
     /** The request with the stack's configuration document among its properties, as template.yaml passes it. */
     static String withConfiguration(String request, String document) {
-        return request.replace("\"Prefix\":", "\"Configuration\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(document).toString() + ", \"Prefix\":");
+        return with(request, "Configuration", com.fasterxml.jackson.databind.node.TextNode.valueOf(document).toString());
+    }
+
+    /** The request with one more property, {@code json} its value. */
+    static String with(String request, String property, String json) {
+        return request.replace("\"Prefix\":", "\"" + property + "\": " + json + ", \"Prefix\":");
     }
 
     /**
@@ -142,6 +147,41 @@ class ReleaseParametersHandlerTest {
                 "{\"targets\":[{\"repository\":\"web\",\"cluster\":\"pushdeploy\",\"service\":\"web\",\"container\":\"app\"}]}"));
         assertEquals("SUCCESS", response.path("Status").asText(), response.toString());
         assertEquals("none", values.get(IMAGE));
+    }
+
+    /**
+     * A Transit Gateway "doesn't support routing between VPCs ... if a CIDR in a range overlaps a CIDR in an attached
+     * VPC" (its guide): ranges no rule can compare fail the stack operation, naming both.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"10.0.0.0/16, 10.0.128.0/22", "10.0.0.0/17, 10.0.0.0/16", "10.0.0.0/16, 10.0.0.0/16"})
+    void overlappingVpcRangesFailTheStackOperationNamingBoth(String vpc, String database) {
+        JsonNode response = invoke(with(request("Create", "[\"" + IMAGE + "\"]"), "NetworkRanges",
+                "{\"VpcCidr\": \"" + vpc + "\", \"DatabaseVpcCidr\": \"" + database + "\"}"));
+        assertEquals("FAILED", response.path("Status").asText());
+        assertEquals("NetworkRanges: VpcCidr " + vpc + " and DatabaseVpcCidr " + database + " overlap: a Transit Gateway does not"
+                + " route between VPCs whose ranges overlap; choose ranges apart", response.path("Reason").asText());
+        assertTrue(values.isEmpty());
+    }
+
+    @Test
+    void vpcRangesApartAndRollingLimitsWithRoomPass() {
+        JsonNode response = invoke(with(with(request("Update", "[\"" + IMAGE + "\"]"), "NetworkRanges",
+                "{\"VpcCidr\": \"10.0.0.0/16\", \"DatabaseVpcCidr\": \"10.1.0.0/22\"}"), "Rolling",
+                "{\"Service\": \"api\", \"DesiredCount\": \"2\", \"MinimumHealthyPercent\": \"100\", \"MaximumPercent\": \"200\"}"));
+        assertEquals("SUCCESS", response.path("Status").asText(), response.toString());
+    }
+
+    /** Rolling limits that let ECS neither start nor stop a task would stall every rollout of the service after its first. */
+    @Test
+    void rollingLimitsThatReplaceNoTaskFailTheStackOperation() {
+        JsonNode response = invoke(with(request("Create", "[\"" + IMAGE + "\"]"), "Rolling",
+                "{\"Service\": \"api\", \"DesiredCount\": \"1\", \"MinimumHealthyPercent\": \"100\", \"MaximumPercent\": \"150\"}"));
+        assertEquals("FAILED", response.path("Status").asText());
+        assertEquals("Rolling: service api: with 1 desired task(s) ECS may run at most 1 (maximumPercent 150, rounded down) and must"
+                + " keep 1 running (minimumHealthyPercent 100, rounded up): a rolling deployment can neither start a new task nor"
+                + " stop an old one, so it replaces none", response.path("Reason").asText());
+        assertTrue(values.isEmpty());
     }
 
     @Test

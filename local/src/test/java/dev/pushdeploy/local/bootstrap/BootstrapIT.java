@@ -16,12 +16,16 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutability;
@@ -97,18 +101,35 @@ class BootstrapIT {
     }
 
     /**
-     * Settings every parameter constraint and rule accepts but whose configuration document the pipeline's functions
-     * refuse (ECS's canary and bake schedule alone outlasting a run's rollout time) fail the stack's creation, naming
-     * why, at the release parameters' custom resource, before the services: not every later push.
+     * Settings every parameter constraint and rule accepts but that need arithmetic to refuse fail the stack's creation,
+     * naming why, at the release parameters' custom resource, before the services: a configuration document the
+     * pipeline's functions refuse (ECS's canary and bake schedule alone outlasting a run's rollout time), VPC ranges a
+     * Transit Gateway cannot route between, rolling limits that let ECS replace no task of the second service.
      */
-    @Test
-    void settingsWhoseConfigurationThePipelineRefusesFailTheStackNamingWhy() {
-        Map<String, String> parameters = Map.of("DeploymentStrategy", "CANARY", "CanaryBakeMinutes", "55", "ShiftBakeMinutes", "55");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("settingsOnlyArithmeticRefuses")
+    void settingsOnlyArithmeticRefusesFailTheStackNamingWhy(String what, Map<String, String> parameters, String reason) {
         IllegalStateException failed = assertThrows(IllegalStateException.class, () -> create(parameters));
-        assertTrue(failed.getMessage().contains("FAILED: Configuration: the stack's settings make a configuration document every"
-                + " pipeline function refuses: targets[0].strategy: CANARY bakes 110 minutes"), failed.getMessage());
+        assertTrue(failed.getMessage().contains("InitialReleaseParameters (Custom::ReleaseParameters): Create FAILED: " + reason),
+                failed.getMessage());
         assertEquals(List.of(), clients.build(EcsClient.builder()).listServices(r -> r.cluster("pushdeploy")).serviceArns(),
                 "no service was created");
+    }
+
+    static Stream<Arguments> settingsOnlyArithmeticRefuses() {
+        Map<String, String> second = new HashMap<>(dev.pushdeploy.testing.SampleStack.secondService("api"));
+        second.putAll(Map.of("SecondDesiredCount", "1", "SecondMinimumHealthyPercent", "100", "SecondMaximumPercent", "150"));
+        return Stream.of(
+                Arguments.of("canary bakes longer than a rollout may take",
+                        Map.of("DeploymentStrategy", "CANARY", "CanaryBakeMinutes", "55", "ShiftBakeMinutes", "55"),
+                        "Configuration: the stack's settings make a configuration document every pipeline function refuses:"
+                                + " targets[0].strategy: CANARY bakes 110 minutes"),
+                Arguments.of("the database VPC inside the application's",
+                        Map.of("EnableDatabase", "true", "DatabaseNetwork", "transit-gateway", "VpcCidr", "10.0.0.0/16",
+                                "DatabaseVpcCidr", "10.0.128.0/22"),
+                        "NetworkRanges: VpcCidr 10.0.0.0/16 and DatabaseVpcCidr 10.0.128.0/22 overlap"),
+                Arguments.of("a second service ECS cannot roll", second,
+                        "Rolling: service api: with 1 desired task(s) ECS may run at most 1"));
     }
 
     @Test
