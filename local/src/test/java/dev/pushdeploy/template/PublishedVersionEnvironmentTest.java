@@ -46,7 +46,6 @@ class PublishedVersionEnvironmentTest {
         OTHER.put("ContainerName", "main");
         OTHER.put("HealthCheckPath", "/ready");
         OTHER.put("ContainerUser", "1000:1000");
-        OTHER.put("FargatePlatformVersion", "1.5.0");
         OTHER.put("SecondServiceName", "admin");
         OTHER.put("SecondContainerName", "main");
         OTHER.put("SecondHealthCheckPath", "/ready");
@@ -92,6 +91,9 @@ class PublishedVersionEnvironmentTest {
     @ParameterizedTest
     @MethodSource("parameters")
     void aParameterThatReachesAFunctionsConfigurationPublishesANewVersion(String parameter) {
+        if (Deployments.TEMPLATE.parameters().path(parameter).path("AllowedValues").size() == 1) {
+            return; // one allowed value (FargatePlatformVersion): no update can change it
+        }
         String value = other(parameter);
         Map<String, String> changed = new HashMap<>(BASE);
         changed.put(parameter, value);

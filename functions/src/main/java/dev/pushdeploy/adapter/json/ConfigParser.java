@@ -163,11 +163,21 @@ public final class ConfigParser {
                     text(node, "host", at, SecretSpec.Postgres.HOST),
                     integer(node, "port", at, 5432, 1, 65535),
                     text(node, "database", at, ROLE),
-                    text(node, "role", at, ROLE),
+                    role(node, at),
                     text(node, "usernameEnv", at, ENV_NAME),
                     text(node, "masterParameter", at, PARAMETER));
         }
         return new SecretSpec(name, kind, parameter, length, postgres);
+    }
+
+    /** A database role: PostgreSQL refuses to create a role whose name starts with pg_ ("reserved"), as the rotation would. */
+    private static String role(Object node, String at) {
+        String role = text(node, "role", at, ROLE);
+        if (role.startsWith("pg_")) {
+            throw new ConfigurationException(at + ".role: '" + role + "' starts with pg_, which PostgreSQL reserves for its own roles;"
+                    + " choose another name");
+        }
+        return role;
     }
 
     private static Health health(Object node, String at) {

@@ -95,6 +95,7 @@ class ConfigParserTest {
             "misspelt secret member   | SECRETTYPO                                    | targets[0].secrets[0].lenght: is not a member of a secret",
             "a key given twice        | TWICE                                         | configuration: not valid JSON: Duplicate key (key 'scanSeverity')",
             "postgres host with port  | PGHOST                                        | targets[0].secrets[0].host: 'db.internal:5432' must match",
+            "postgres reserved role   | PGRESERVED                                    | targets[0].secrets[0].role: 'pg_app' starts with pg_, which PostgreSQL reserves",
             "one parameter, 2 secrets | SHARED                                        | targets[0].secrets[1].parameter: /p/k is targets[0].secrets[0]'s parameter too",
             "one parameter, 2 targets | SHAREDTARGETS                                 | targets[1].secrets[0].parameter: /p/k is targets[0].secrets[0]'s parameter too",
             "one role, 2 databases    | SHAREDROLE                                    | targets[1].secrets[0].role: app on db.internal:5432 is targets[0].secrets[0]'s role too",
@@ -120,6 +121,7 @@ class ConfigParserTest {
             case "TWICE" -> doc(",\"scanSeverity\":\"CRITICAL\",\"scanSeverity\":null");
             case "PGHOST" -> doc(",\"secrets\":[{\"name\":\"K\",\"kind\":\"postgres\",\"parameter\":\"/p/k\",\"role\":\"app\","
                     + "\"host\":\"db.internal:5432\",\"database\":\"d\",\"usernameEnv\":\"DB_USER\",\"masterParameter\":\"/p/m\"}]");
+            case "PGRESERVED" -> doc(",\"secrets\":[" + postgres("/p/k", "app").replace("\"role\":\"app\"", "\"role\":\"pg_app\"") + "]");
             case "SHARED" -> doc(",\"secrets\":[" + RANDOM.formatted("K") + "," + RANDOM.formatted("L") + "]");
             case "SHAREDTARGETS" -> "{\"targets\":[" + TARGET.formatted(",\"secrets\":[" + RANDOM.formatted("K") + "]") + ","
                     + TARGET.formatted(",\"secrets\":[" + RANDOM.formatted("K") + "]").replace("\"web\",\"container", "\"api\",\"container")

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * CloudFormation's intrinsic functions for one deployment of an expanded template: {@code Ref},
- * {@code Fn::GetAtt}, {@code Fn::Sub}, {@code Fn::If} and the condition functions, {@code Fn::Join},
+ * {@code Fn::GetAtt}, {@code Fn::Sub}, {@code Fn::If} and the condition functions (with the Rules'
+ * {@code Fn::Contains}), {@code Fn::Join},
  * {@code Fn::Select}, {@code Fn::Split}, {@code Fn::FindInMap}, {@code Fn::GetAZs} and
  * {@code Fn::Cidr}; {@code Fn::GetAtt Nested.Outputs.Name} of a nested stack. Parameters come resolved (SSM-typed ones read already); resources are
  * named by {@link PhysicalIds}. {@code AWS::NoValue} removes the property or list element. Any other
@@ -26,7 +27,7 @@ final class Intrinsics {
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
     /** The functions evaluated here ({@code Condition} only inside conditions). */
     static final Set<String> FUNCTIONS = Set.of("Ref", "Condition", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split",
-            "Fn::If", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Fn::FindInMap", "Fn::GetAZs", "Fn::Cidr");
+            "Fn::If", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Fn::Contains", "Fn::FindInMap", "Fn::GetAZs", "Fn::Cidr");
 
     private final CfnTemplate template;
     private final Map<String, String> parameters;
@@ -115,7 +116,7 @@ final class Intrinsics {
             case "Fn::Select" -> select(args);
             case "Fn::Split" -> split(args);
             case "Fn::If" -> evaluate(condition(args.get(0).asText()) ? args.get(1) : args.get(2));
-            case "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or" -> NODES.booleanNode(bool(NODES.objectNode().set(name, args)));
+            case "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Fn::Contains" -> NODES.booleanNode(bool(NODES.objectNode().set(name, args)));
             case "Fn::FindInMap" -> findInMap(args);
             case "Fn::GetAZs" -> NODES.arrayNode().add(region() + "a").add(region() + "b").add(region() + "c");
             case "Fn::Cidr" -> cidr(args);
@@ -134,6 +135,16 @@ final class Intrinsics {
                     return scalar(evaluate(args.get(0))).equals(scalar(evaluate(args.get(1))));
                 case "Fn::Not":
                     return !bool(args.get(0));
+                case "Fn::Contains": {
+                    // [list of strings, string]: whether the string is one of the list's (CloudFormation's rule function)
+                    String value = scalar(evaluate(args.get(1)));
+                    for (JsonNode element : evaluate(args.get(0))) {
+                        if (scalar(element).equals(value)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
                 case "Fn::And":
                     for (JsonNode arg : args) {
                         if (!bool(arg)) {
