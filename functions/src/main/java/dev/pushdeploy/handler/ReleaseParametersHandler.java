@@ -34,8 +34,8 @@ import java.util.function.BiConsumer;
  * constraint or template rule can (those need arithmetic), and fail, naming what is wrong, so that the stack's create
  * or update rolls back where it would otherwise succeed and later runs fail: the configuration document the stack
  * wrote ({@code Configuration}), read as every pipeline function reads it; VPC ranges that must not overlap
- * ({@code NetworkRanges}: name to CIDR block); a service's rolling limits ({@code Rolling}), which must let ECS replace
- * a task.
+ * ({@code NetworkRanges}: name to CIDR block); the rolling limits of the services that have their own ({@code Rolling}),
+ * each of which must let ECS replace a task.
  */
 public final class ReleaseParametersHandler extends StepHandler<ReleaseParametersHandler.Request, ReleaseParametersHandler.Answer> {
     static final String PHYSICAL_ID = "pushdeploy-release-parameters";
@@ -60,13 +60,13 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
      * shape are answered FAILED, and a Delete SUCCESS, rather than left unanswered.
      */
     record Properties(String prefix, List<String> names, String configuration, Map<String, Object> networkRanges,
-                      Map<String, Object> rolling) {
+                      List<Map<String, Object>> rolling) {
         static Properties of(Map<String, Object> raw) {
             Object prefix = raw == null ? null : raw.get("Prefix");
             Object names = raw == null ? null : raw.get("Names");
             Object configuration = raw == null ? null : raw.get("Configuration");
             Map<String, Object> networkRanges = map(raw, "NetworkRanges");
-            Map<String, Object> rolling = map(raw, "Rolling");
+            List<Map<String, Object>> rolling = maps(raw, "Rolling");
             if (configuration != null && !(configuration instanceof String)) {
                 throw new InvalidRequestException("Configuration", "must be the configuration document as a string, got "
                         + Text.atMost(String.valueOf(configuration), 200));
@@ -91,6 +91,15 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
             return (Map<String, Object>) value;
         }
 
+        @SuppressWarnings("unchecked")
+        private static List<Map<String, Object>> maps(Map<String, Object> raw, String property) {
+            Object value = raw == null ? null : raw.get(property);
+            if (value != null && !(value instanceof List<?> list && list.stream().allMatch(Map.class::isInstance))) {
+                throw new InvalidRequestException(property, "must be a list of objects, got " + Text.atMost(String.valueOf(value), 200));
+            }
+            return (List<Map<String, Object>>) value;
+        }
+
         /** The settings no parameter constraint or template rule can check; each refused naming what is wrong. */
         void checkSettings() {
             if (configuration != null) {
@@ -113,10 +122,11 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
                     }
                 }
             }
-            if (rolling != null) {
-                String stall = RollingLimits.stall(number("DesiredCount"), number("MinimumHealthyPercent"), number("MaximumPercent"));
+            for (Map<String, Object> service : rolling == null ? List.<Map<String, Object>>of() : rolling) {
+                String stall = RollingLimits.stall(number(service, "DesiredCount"), number(service, "MinimumHealthyPercent"),
+                        number(service, "MaximumPercent"));
                 if (stall != null) {
-                    throw new InvalidRequestException("Rolling", "service " + rolling.get("Service") + ": " + stall);
+                    throw new InvalidRequestException("Rolling", "service " + service.get("Service") + ": " + stall);
                 }
             }
         }
@@ -129,8 +139,8 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
             }
         }
 
-        private int number(String name) {
-            Object value = rolling.get(name);
+        private static int number(Map<String, Object> service, String name) {
+            Object value = service.get(name);
             try {
                 return Integer.parseInt(String.valueOf(value));
             } catch (NumberFormatException e) {

@@ -63,7 +63,7 @@ import java.util.stream.Stream;
  */
 public final class LockService {
     /** Longest time between two signs of a holder's progress (lock, rollout check), retries included. */
-    public static final long STEP_ALLOWANCE_SECONDS = 3600;
+    public static final long STEP_ALLOWANCE_SECONDS = 4800;
     /**
      * The lease granted at acquisition: the steps up to the first rollout check, or up to the Lock of a run prepared again
      * after its service moved (its rotation, registration and start, then the preparation and the lock again).

@@ -168,7 +168,7 @@ class ReleaseParametersHandlerTest {
     void vpcRangesApartAndRollingLimitsWithRoomPass() {
         JsonNode response = invoke(with(with(request("Update", "[\"" + IMAGE + "\"]"), "NetworkRanges",
                 "{\"VpcCidr\": \"10.0.0.0/16\", \"DatabaseVpcCidr\": \"10.1.0.0/22\"}"), "Rolling",
-                "{\"Service\": \"api\", \"DesiredCount\": \"2\", \"MinimumHealthyPercent\": \"100\", \"MaximumPercent\": \"200\"}"));
+                "[{\"Service\": \"api\", \"DesiredCount\": \"2\", \"MinimumHealthyPercent\": \"100\", \"MaximumPercent\": \"200\"}]"));
         assertEquals("SUCCESS", response.path("Status").asText(), response.toString());
     }
 
@@ -176,9 +176,10 @@ class ReleaseParametersHandlerTest {
     @Test
     void rollingLimitsThatReplaceNoTaskFailTheStackOperation() {
         JsonNode response = invoke(with(request("Create", "[\"" + IMAGE + "\"]"), "Rolling",
-                "{\"Service\": \"api\", \"DesiredCount\": \"1\", \"MinimumHealthyPercent\": \"100\", \"MaximumPercent\": \"150\"}"));
+                "[{\"Service\": \"api\", \"DesiredCount\": \"2\", \"MinimumHealthyPercent\": \"100\", \"MaximumPercent\": \"200\"},"
+                        + " {\"Service\": \"api3\", \"DesiredCount\": \"1\", \"MinimumHealthyPercent\": \"100\", \"MaximumPercent\": \"150\"}]"));
         assertEquals("FAILED", response.path("Status").asText());
-        assertEquals("Rolling: service api: with 1 desired task(s) ECS may run at most 1 (maximumPercent 150, rounded down) and must"
+        assertEquals("Rolling: service api3: with 1 desired task(s) ECS may run at most 1 (maximumPercent 150, rounded down) and must"
                 + " keep 1 running (minimumHealthyPercent 100, rounded up): a rolling deployment can neither start a new task nor"
                 + " stop an old one, so it replaces none", response.path("Reason").asText());
         assertTrue(values.isEmpty());

@@ -81,6 +81,7 @@ public class HistoryBudgetTest {
                 + allAttempts("CheckRollback") + cost("RollbackVerdict")
                 + (long) rolloutChecks * (cost("WaitForRollback") + QuickRetry.RETRIES * EVENTS_PER_FAILED_ATTEMPT)
                 + cost("RollbackVerdict")
+                + cost("RotationEnded") + cost("StartEnded") + cost("RollbackEnded")
                 + cost("RollbackFailed") + allAttempts("Finalize") + cost("Outcome") + cost("RollbackFailedFail")
                 + (long) QuickRetry.EVENT_RESUMES * Math.max(
                         cost("WaitForRollout") + cost("Verdict"), cost("WaitForRollback") + cost("RollbackVerdict"))
@@ -231,10 +232,24 @@ public class HistoryBudgetTest {
                 + retrier.path("MaxDelaySeconds").asLong();
     }
 
-    /** A Task's longest time: every attempt runs into its TimeoutSeconds, with the longest backoff in between. */
+    /**
+     * A Task's longest time: every attempt runs into its TimeoutSeconds, with the longest backoff in between, then the
+     * longest Wait its Catch goes through (until a lost invocation has ended) before the state it catches to.
+     */
     private long taskSeconds(String state) {
         JsonNode task = states.path(state);
-        return (long) attempts(state) * task.path("TimeoutSeconds").asInt(99_999_999) + backoffSeconds(task);
+        return (long) attempts(state) * task.path("TimeoutSeconds").asInt(99_999_999) + backoffSeconds(task) + caughtWaitSeconds(task);
+    }
+
+    private long caughtWaitSeconds(JsonNode task) {
+        long seconds = 0;
+        for (JsonNode catcher : task.path("Catch")) {
+            JsonNode next = states.path(catcher.path("Next").asText());
+            if ("Wait".equals(next.path("Type").asText())) {
+                seconds = Math.max(seconds, next.path("Seconds").asLong());
+            }
+        }
+        return seconds;
     }
 
     /** The longest time a Task's retriers wait between its attempts, all of them used. */

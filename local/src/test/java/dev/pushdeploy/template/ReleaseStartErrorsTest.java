@@ -42,7 +42,7 @@ class ReleaseStartErrorsTest {
     @Test
     void anErrorOfTheStartCallIsNotReadAsAChildsDescription() throws IOException {
         JsonNode definition = Json.tree(Files.readString(Repo.ROOT.resolve("statemachine/release.asl.json"))
-                .replaceAll("\\$\\{ReleaseTimeoutSeconds}", "54000").replaceAll("\\$\\{[A-Za-z]+}", "x"));
+                .replaceAll("\\$\\{ReleaseTimeoutSeconds}", "57600").replaceAll("\\$\\{[A-Za-z]+}", "x"));
         Map<String, JsonNode> states = new LinkedHashMap<>();
         collect(definition.path("States"), states);
         List<String> problems = new ArrayList<>();
