@@ -1,5 +1,10 @@
 package dev.pushdeploy.config;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 /** An IPv4 CIDR block, as a VPC's range is written ({@code 10.0.0.0/16}). */
 public record Ipv4Range(long base, int prefix) {
     /** @throws IllegalArgumentException when {@code cidr} is not an IPv4 CIDR block */
@@ -33,5 +38,32 @@ public record Ipv4Range(long base, int prefix) {
         int shorter = Math.min(prefix, other.prefix);
         long mask = shorter == 0 ? 0 : 0xFFFFFFFFL << (32 - shorter) & 0xFFFFFFFFL;
         return (base & mask) == (other.base & mask);
+    }
+
+    /**
+     * The first two of {@code named} blocks (name to CIDR block) that overlap, as "NAME RANGE and NAME RANGE"; empty when
+     * none does.
+     *
+     * @throws IllegalArgumentException naming the block that is no IPv4 CIDR block
+     */
+    public static Optional<String> overlapping(Map<String, String> named) {
+        List<Map.Entry<String, String>> blocks = new ArrayList<>(named.entrySet());
+        List<Ipv4Range> ranges = new ArrayList<>();
+        for (Map.Entry<String, String> block : blocks) {
+            try {
+                ranges.add(parse(block.getValue()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(block.getKey() + ": " + e.getMessage(), e);
+            }
+        }
+        for (int i = 0; i < ranges.size(); i++) {
+            for (int j = i + 1; j < ranges.size(); j++) {
+                if (ranges.get(i).overlaps(ranges.get(j))) {
+                    return Optional.of(blocks.get(i).getKey() + " " + blocks.get(i).getValue() + " and " + blocks.get(j).getKey() + " "
+                            + blocks.get(j).getValue());
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -59,13 +60,13 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
      * (null when the resource names none). Read from the request's plain JSON (not bound), so that properties of another
      * shape are answered FAILED, and a Delete SUCCESS, rather than left unanswered.
      */
-    record Properties(String prefix, List<String> names, String configuration, Map<String, Object> networkRanges,
+    record Properties(String prefix, List<String> names, String configuration, Map<String, String> networkRanges,
                       List<Map<String, Object>> rolling) {
         static Properties of(Map<String, Object> raw) {
             Object prefix = raw == null ? null : raw.get("Prefix");
             Object names = raw == null ? null : raw.get("Names");
             Object configuration = raw == null ? null : raw.get("Configuration");
-            Map<String, Object> networkRanges = map(raw, "NetworkRanges");
+            Map<String, String> networkRanges = strings(raw, "NetworkRanges");
             List<Map<String, Object>> rolling = maps(raw, "Rolling");
             if (configuration != null && !(configuration instanceof String)) {
                 throw new InvalidRequestException("Configuration", "must be the configuration document as a string, got "
@@ -83,12 +84,12 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
         }
 
         @SuppressWarnings("unchecked")
-        private static Map<String, Object> map(Map<String, Object> raw, String property) {
+        private static Map<String, String> strings(Map<String, Object> raw, String property) {
             Object value = raw == null ? null : raw.get(property);
-            if (value != null && !(value instanceof Map<?, ?>)) {
-                throw new InvalidRequestException(property, "must be an object, got " + Text.atMost(String.valueOf(value), 200));
+            if (value != null && !(value instanceof Map<?, ?> map && map.values().stream().allMatch(String.class::isInstance))) {
+                throw new InvalidRequestException(property, "must be an object of strings, got " + Text.atMost(String.valueOf(value), 200));
             }
-            return (Map<String, Object>) value;
+            return (Map<String, String>) value;
         }
 
         @SuppressWarnings("unchecked")
@@ -111,15 +112,15 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
                 }
             }
             if (networkRanges != null) {
-                List<Map.Entry<String, Object>> ranges = new ArrayList<>(networkRanges.entrySet());
-                for (int i = 0; i < ranges.size(); i++) {
-                    for (int j = i + 1; j < ranges.size(); j++) {
-                        if (range(ranges.get(i)).overlaps(range(ranges.get(j)))) {
-                            throw new InvalidRequestException("NetworkRanges", ranges.get(i).getKey() + " " + ranges.get(i).getValue()
-                                    + " and " + ranges.get(j).getKey() + " " + ranges.get(j).getValue() + " overlap: a Transit Gateway"
-                                    + " does not route between VPCs whose ranges overlap; choose ranges apart");
-                        }
-                    }
+                Optional<String> overlap;
+                try {
+                    overlap = Ipv4Range.overlapping(networkRanges);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidRequestException("NetworkRanges", e.getMessage());
+                }
+                if (overlap.isPresent()) {
+                    throw new InvalidRequestException("NetworkRanges", overlap.get() + " overlap: a Transit Gateway does not route"
+                            + " between VPCs whose ranges overlap; choose ranges apart");
                 }
             }
             for (Map<String, Object> service : rolling == null ? List.<Map<String, Object>>of() : rolling) {
@@ -128,14 +129,6 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
                 if (stall != null) {
                     throw new InvalidRequestException("Rolling", "service " + service.get("Service") + ": " + stall);
                 }
-            }
-        }
-
-        private static Ipv4Range range(Map.Entry<String, Object> entry) {
-            try {
-                return Ipv4Range.parse(String.valueOf(entry.getValue()));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException("NetworkRanges", entry.getKey() + ": " + e.getMessage());
             }
         }
 

@@ -35,6 +35,19 @@ class Ipv4RangeTest {
     }
 
     @Test
+    void theFirstOverlappingPairIsNamedAndABadBlockToo() {
+        java.util.Map<String, String> named = new java.util.LinkedHashMap<>();
+        named.put("VpcCidr", "10.0.0.0/16");
+        named.put("DatabaseVpcCidr", "10.1.0.0/22");
+        assertEquals(java.util.Optional.empty(), Ipv4Range.overlapping(named));
+        named.put("OtherCidr", "10.0.4.0/24");
+        assertEquals(java.util.Optional.of("VpcCidr 10.0.0.0/16 and OtherCidr 10.0.4.0/24"), Ipv4Range.overlapping(named));
+        named.put("DatabaseVpcCidr", "10.1.0.0");
+        assertEquals("DatabaseVpcCidr: '10.1.0.0' is not an IPv4 CIDR block such as 10.0.0.0/16",
+                assertThrows(IllegalArgumentException.class, () -> Ipv4Range.overlapping(named)).getMessage());
+    }
+
+    @Test
     void nullIsNoCidrBlock() {
         assertThrows(IllegalArgumentException.class, () -> Ipv4Range.parse(null));
     }
