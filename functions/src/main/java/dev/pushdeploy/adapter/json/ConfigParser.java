@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import dev.pushdeploy.model.Text;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -24,6 +25,12 @@ public final class ConfigParser {
     static final Pattern ECS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     static final Pattern PARAMETER = Pattern.compile("(/[A-Za-z0-9_.-]+){1,14}");
+    /**
+     * A release parameter prefix: Parameter Store's names have at most 15 levels and the pipeline appends 4
+     * ({@code /<cluster>/<service>/secret/<NAME>}), as the template's ReleaseParameterPrefix says.
+     */
+    static final Pattern RELEASE_PREFIX = Pattern.compile("(/[A-Za-z0-9_.-]+){1,11}");
+    static final int RELEASE_PREFIX_MAX_LENGTH = 794;
     static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,60}");
     static final Set<String> SEVERITIES = Set.of("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL");
     /** CloudWatch alarm names: 1 to 255 characters, no control characters. */
@@ -86,8 +93,10 @@ public final class ConfigParser {
         eachParameterOnce(parsed);
         String kmsKeyId = optionalText(root, "kmsKeyId", "kmsKeyId");
         String prefix = optionalText(root, "releaseParameterPrefix", "releaseParameterPrefix");
-        if (prefix != null && !PARAMETER.matcher(prefix).matches()) {
-            throw new ConfigurationException("releaseParameterPrefix: '" + prefix + "' must match " + PARAMETER.pattern());
+        if (prefix != null && (!RELEASE_PREFIX.matcher(prefix).matches() || prefix.length() > RELEASE_PREFIX_MAX_LENGTH)) {
+            throw new ConfigurationException("releaseParameterPrefix: '" + Text.atMost(prefix, 200) + "' must match "
+                    + RELEASE_PREFIX.pattern() + " (at most 11 levels, " + RELEASE_PREFIX_MAX_LENGTH + " characters: Parameter Store"
+                    + " allows 15 levels and the pipeline appends 4)");
         }
         Object rollBack = Json.member(root, "rollBackStoppedRuns");
         if (rollBack != null && !(rollBack instanceof Boolean)) {

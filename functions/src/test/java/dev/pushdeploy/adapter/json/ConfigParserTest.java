@@ -101,6 +101,8 @@ class ConfigParserTest {
             "one role, 2 databases    | SHAREDROLE                                    | targets[1].secrets[0].role: app on db.internal:5432 is targets[0].secrets[0]'s role too",
             "roll back as text        | ROLLBACKTEXT                                  | rollBackStoppedRuns: must be true or false",
             "prefix not a path        | PREFIX                                        | releaseParameterPrefix: 'pushdeploy/release/' must match",
+            "prefix 12 levels deep    | PREFIXDEEP                                    | releaseParameterPrefix: '/l/l/l/l/l/l/l/l/l/l/l/l' must match (/[A-Za-z0-9_.-]+){1,11} (at most 11 levels",
+            "prefix 795 characters    | PREFIXLONG                                    | (at most 11 levels, 794 characters: Parameter Store allows 15 levels and the pipeline appends 4)",
     })
     void rejectsInvalidDocumentsNamingTheField(String name, String document, String expected) {
         String input = switch (document) {
@@ -131,6 +133,8 @@ class ConfigParserTest {
                     .replace("\"repository\":\"web\"", "\"repository\":\"api\"").replace("db.internal", "DB.internal") + "]}";
             case "ROLLBACKTEXT" -> doc("").replace("{\"targets\"", "{\"rollBackStoppedRuns\":\"false\",\"targets\"");
             case "PREFIX" -> doc("").replace("{\"targets\"", "{\"releaseParameterPrefix\":\"pushdeploy/release/\",\"targets\"");
+            case "PREFIXDEEP" -> doc("").replace("{\"targets\"", "{\"releaseParameterPrefix\":\"" + "/l".repeat(12) + "\",\"targets\"");
+            case "PREFIXLONG" -> doc("").replace("{\"targets\"", "{\"releaseParameterPrefix\":\"/" + "a".repeat(794) + "\",\"targets\"");
             default -> document;
         };
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> ConfigParser.parse(input));
