@@ -41,7 +41,9 @@ import java.util.Optional;
  * StartDeployment and Rollback ask it before their UpdateService, which may still land afterwards (and
  * StartDeployment's undo of a move that landed late asks nothing). So a run stopped or timed out in one of
  * these keeps its lock, marked closing, until that invocation has surely ended (the end plus the function's
- * timeout): no next run rotates the same slots or moves the service while the old invocation may still write.
+ * timeout): no next run rotates the same slots or moves the service while the old invocation may still write. So does
+ * a run stopped in the Wait after one of these steps' failed Invoke call (RotationEnded, StartEnded, RollbackEnded),
+ * whose lost invocation began before the Wait did.
  */
 public final class Reconciler {
     static final String RECORDED_BY = "reconciler";
@@ -49,6 +51,10 @@ public final class Reconciler {
     private static final String STARTING = "StartDeployment";
     private static final String ROLLING_BACK = "Rollback";
     private static final String ROTATING = "RotateSecrets";
+    /** The Waits after a failed Invoke call of those steps, whose lost invocation may still write too. */
+    private static final String ROTATION_ENDED = "RotationEnded";
+    private static final String START_ENDED = "StartEnded";
+    private static final String ROLLBACK_ENDED = "RollbackEnded";
     /** The most of a stop's or failure's cause (up to 32,768 characters on Step Functions) a record repeats. */
     static final int MAX_CAUSE = 300;
     /** Added to the step's timeout: clocks apart, and an invocation Step Functions had just sent when the execution ended. */
@@ -65,9 +71,9 @@ public final class Reconciler {
         /** The timeout of the step of {@code state}, when that step may still write after its run ended. */
         Optional<Duration> of(String state) {
             return Optional.ofNullable(switch (state) {
-                case ROTATING -> rotateSecrets;
-                case STARTING -> startDeployment;
-                case ROLLING_BACK -> rollback;
+                case ROTATING, ROTATION_ENDED -> rotateSecrets;
+                case STARTING, START_ENDED -> startDeployment;
+                case ROLLING_BACK, ROLLBACK_ENDED -> rollback;
                 default -> null;
             });
         }

@@ -346,8 +346,9 @@ class ReconcilerTest {
 
     /**
      * Each step that may still write after its execution ended keeps the run's lock, closing, for that function's
-     * timeout after the end, whatever the setting, when the execution was stopped or timed out; any other state,
-     * or a failure (the failing step's own end), frees it.
+     * timeout after the end, whatever the setting, when the execution was stopped or timed out, and so does the Wait after
+     * its failed Invoke call (its lost invocation may still write); any other state, or a failure (the failing step's own
+     * end), frees it.
      */
     @ParameterizedTest(name = "{0}, {1}, RollBackStoppedRuns {2}")
     @CsvSource(delimiter = '|', nullValues = "-", value = {
@@ -358,6 +359,9 @@ class ReconcilerTest {
             "StartDeployment        | FAILED    | true  | -",
             "Rollback               | ABORTED   | true  | 62",
             "Rollback               | TIMED_OUT | false | 62",
+            "RotationEnded          | ABORTED   | true  | 120",
+            "StartEnded             | ABORTED   | false | 61",
+            "RollbackEnded          | TIMED_OUT | true  | 62",
             "RegisterTaskDefinition | ABORTED   | true  | -",
             "CheckDeployment        | ABORTED   | false | -",
             "WaitForRollout         | TIMED_OUT | true  | -"})
