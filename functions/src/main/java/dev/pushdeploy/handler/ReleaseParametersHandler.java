@@ -21,8 +21,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * ReleaseParameters: the custom resource that creates the release parameters the stack reads
@@ -36,7 +38,8 @@ import java.util.function.BiConsumer;
  * or update rolls back where it would otherwise succeed and later runs fail: the configuration document the stack
  * wrote ({@code Configuration}), read as every pipeline function reads it; VPC ranges that must not overlap
  * ({@code NetworkRanges}: name to CIDR block); the rolling limits of the services that have their own ({@code Rolling}),
- * each of which must let ECS replace a task.
+ * each of which must let ECS replace a task. An Update checks only what it changes from settings that pass, so that
+ * CloudFormation's rollback of a failed update (one more Update, back to the properties the stack had) goes through.
  */
 public final class ReleaseParametersHandler extends StepHandler<ReleaseParametersHandler.Request, ReleaseParametersHandler.Answer> {
     static final String PHYSICAL_ID = "pushdeploy-release-parameters";
@@ -103,32 +106,68 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
 
         /** The settings no parameter constraint or template rule can check; each refused naming what is wrong. */
         void checkSettings() {
-            if (configuration != null) {
-                try {
-                    ConfigParser.parse(configuration);
-                } catch (ConfigurationException e) {
-                    throw new InvalidRequestException("Configuration", "the stack's settings make a configuration document every"
-                            + " pipeline function refuses: " + e.getMessage());
-                }
-            }
-            if (networkRanges != null) {
-                Optional<String> overlap;
-                try {
-                    overlap = Ipv4Range.overlapping(networkRanges);
-                } catch (IllegalArgumentException e) {
-                    throw new InvalidRequestException("NetworkRanges", e.getMessage());
-                }
-                if (overlap.isPresent()) {
-                    throw new InvalidRequestException("NetworkRanges", overlap.get() + " overlap: a Transit Gateway does not route"
-                            + " between VPCs whose ranges overlap; choose ranges apart");
-                }
-            }
+            checkSettings(null);
+        }
+
+        /**
+         * As {@link #checkSettings()}, for an Update from {@code before} (null: a Create): a setting is checked only when it
+         * changes from one the check passes. CloudFormation rolls a failed update back with another Update to the properties
+         * the stack had, which must not be refused when this version's check refuses what an older one accepted; and a setting
+         * the stack already runs with is no reason to refuse an update that leaves it as it is.
+         */
+        void checkSettings(Properties before) {
+            check(configuration, before == null ? null : before.configuration, before != null, Properties::checkConfiguration);
+            check(networkRanges, before == null ? null : before.networkRanges, before != null, Properties::checkRanges);
             for (Map<String, Object> service : rolling == null ? List.<Map<String, Object>>of() : rolling) {
-                String stall = RollingLimits.stall(number(service, "DesiredCount"), number(service, "MinimumHealthyPercent"),
-                        number(service, "MaximumPercent"));
-                if (stall != null) {
-                    throw new InvalidRequestException("Rolling", "service " + service.get("Service") + ": " + stall);
-                }
+                Map<String, Object> was = before == null || before.rolling == null ? null : before.rolling.stream()
+                        .filter(old -> Objects.equals(old.get("Service"), service.get("Service"))).findFirst().orElse(null);
+                check(service, was, before != null, Properties::checkRolling);
+            }
+        }
+
+        private static <T> void check(T value, T before, boolean update, Consumer<T> check) {
+            if (value == null || update && (value.equals(before) || before != null && refused(before, check))) {
+                return;
+            }
+            check.accept(value);
+        }
+
+        private static <T> boolean refused(T value, Consumer<T> check) {
+            try {
+                check.accept(value);
+                return false;
+            } catch (InvalidRequestException e) {
+                return true;
+            }
+        }
+
+        private static void checkConfiguration(String configuration) {
+            try {
+                ConfigParser.parse(configuration);
+            } catch (ConfigurationException e) {
+                throw new InvalidRequestException("Configuration", "the stack's settings make a configuration document every"
+                        + " pipeline function refuses: " + e.getMessage());
+            }
+        }
+
+        private static void checkRanges(Map<String, String> networkRanges) {
+            Optional<String> overlap;
+            try {
+                overlap = Ipv4Range.overlapping(networkRanges);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("NetworkRanges", e.getMessage());
+            }
+            if (overlap.isPresent()) {
+                throw new InvalidRequestException("NetworkRanges", overlap.get() + " overlap: a Transit Gateway does not route"
+                        + " between VPCs whose ranges overlap; choose ranges apart");
+            }
+        }
+
+        private static void checkRolling(Map<String, Object> service) {
+            String stall = RollingLimits.stall(number(service, "DesiredCount"), number(service, "MinimumHealthyPercent"),
+                    number(service, "MaximumPercent"));
+            if (stall != null) {
+                throw new InvalidRequestException("Rolling", "service " + service.get("Service") + ": " + stall);
             }
         }
 
@@ -217,7 +256,7 @@ public final class ReleaseParametersHandler extends StepHandler<ReleaseParameter
             case "Update" -> {
                 Properties properties = Properties.of(request.properties());
                 Properties old = Properties.of(request.oldProperties());
-                properties.checkSettings();
+                properties.checkSettings(old);
                 yield seed.ensure(properties.prefix(), properties.names(), old.prefix(), old.names());
             }
             case "Delete" -> List.of();

@@ -185,6 +185,60 @@ class ReleaseParametersHandlerTest {
         assertTrue(values.isEmpty());
     }
 
+    private static final String REFUSED_CONFIGURATION = com.fasterxml.jackson.databind.node.TextNode.valueOf("{\"targets\": []}").toString();
+    private static final String OTHER_REFUSED_CONFIGURATION = com.fasterxml.jackson.databind.node.TextNode.valueOf(
+            "{\"targets\": [{\"repository\": \"web\"}]}").toString();
+    private static final String READ_CONFIGURATION = com.fasterxml.jackson.databind.node.TextNode.valueOf(
+            "{\"targets\":[{\"repository\":\"web\",\"cluster\":\"pushdeploy\",\"service\":\"web\",\"container\":\"app\"}]}").toString();
+    private static final String OVERLAPPING = "{\"VpcCidr\": \"10.0.0.0/16\", \"DatabaseVpcCidr\": \"10.0.128.0/22\"}";
+    private static final String OTHER_OVERLAPPING = "{\"VpcCidr\": \"10.0.0.0/16\", \"DatabaseVpcCidr\": \"10.0.0.0/24\"}";
+    private static final String APART = "{\"VpcCidr\": \"10.0.0.0/16\", \"DatabaseVpcCidr\": \"10.1.0.0/22\"}";
+    private static final String STALLED = "[{\"Service\": \"api\", \"DesiredCount\": \"1\", \"MinimumHealthyPercent\": \"100\", \"MaximumPercent\": \"150\"}]";
+    private static final String OTHER_STALLED = "[{\"Service\": \"api\", \"DesiredCount\": \"3\", \"MinimumHealthyPercent\": \"100\", \"MaximumPercent\": \"100\"}]";
+    private static final String ROOMY = "[{\"Service\": \"api\", \"DesiredCount\": \"2\", \"MinimumHealthyPercent\": \"100\", \"MaximumPercent\": \"200\"}]";
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> updates() {
+        return java.util.stream.Stream.of(
+                // property, its new value, its value before the update (null: the resource had none), the answer
+                org.junit.jupiter.params.provider.Arguments.of("Configuration", REFUSED_CONFIGURATION, READ_CONFIGURATION, "FAILED"),
+                org.junit.jupiter.params.provider.Arguments.of("Configuration", REFUSED_CONFIGURATION, null, "FAILED"),
+                org.junit.jupiter.params.provider.Arguments.of("Configuration", REFUSED_CONFIGURATION, REFUSED_CONFIGURATION, "SUCCESS"),
+                org.junit.jupiter.params.provider.Arguments.of("Configuration", REFUSED_CONFIGURATION, OTHER_REFUSED_CONFIGURATION, "SUCCESS"),
+                org.junit.jupiter.params.provider.Arguments.of("Configuration", READ_CONFIGURATION, REFUSED_CONFIGURATION, "SUCCESS"),
+                org.junit.jupiter.params.provider.Arguments.of("NetworkRanges", OVERLAPPING, APART, "FAILED"),
+                org.junit.jupiter.params.provider.Arguments.of("NetworkRanges", OVERLAPPING, null, "FAILED"),
+                org.junit.jupiter.params.provider.Arguments.of("NetworkRanges", OVERLAPPING, OVERLAPPING, "SUCCESS"),
+                org.junit.jupiter.params.provider.Arguments.of("NetworkRanges", OVERLAPPING, OTHER_OVERLAPPING, "SUCCESS"),
+                org.junit.jupiter.params.provider.Arguments.of("Rolling", STALLED, ROOMY, "FAILED"),
+                org.junit.jupiter.params.provider.Arguments.of("Rolling", STALLED, null, "FAILED"),
+                org.junit.jupiter.params.provider.Arguments.of("Rolling", STALLED, "[]", "FAILED"),
+                org.junit.jupiter.params.provider.Arguments.of("Rolling", STALLED, STALLED, "SUCCESS"),
+                org.junit.jupiter.params.provider.Arguments.of("Rolling", STALLED, OTHER_STALLED, "SUCCESS"));
+    }
+
+    /**
+     * An Update checks a setting only when it changes from one the check passes. CloudFormation rolls a failed update back
+     * with one more Update whose properties are the ones the stack had: they must not be refused, or the stack is left in
+     * UPDATE_ROLLBACK_FAILED, when this version's check refuses what an older one accepted (or what no check ever saw) while
+     * the refused update's own settings fail it too. A setting the update leaves as it is is not refused either: the stack
+     * runs with it already.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("updates")
+    void anUpdateRefusesASettingOnlyWhenItChangesFromOneThatPasses(String property, String value, String before, String status) {
+        String request = with(request("Update", "[\"" + IMAGE + "\"]"), property, value);
+        if (before != null) {
+            request = request.replace("\"ResourceProperties\":", "\"OldResourceProperties\": {\"Prefix\": \"/pushdeploy/release\","
+                    + " \"Names\": [\"" + IMAGE + "\"], \"" + property + "\": " + before + "}, \"ResourceProperties\":");
+        }
+        JsonNode response = invoke(request);
+        assertEquals(status, response.path("Status").asText(), response.toString());
+        assertEquals(status.equals("SUCCESS"), values.containsKey(IMAGE), "the parameters are created only on SUCCESS: " + values);
+        if (status.equals("FAILED")) {
+            assertTrue(response.path("Reason").asText().startsWith(property + ": "), response.toString());
+        }
+    }
+
     @Test
     void aDeleteSucceedsWhateverTheConfiguration() {
         JsonNode response = invoke(withConfiguration(request("Delete", "[\"" + IMAGE + "\"]"), "{\"targets\": []}"));
