@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.aws;
 
+import dev.pushdeploy.error.AwsFailureException;
 import java.util.function.Supplier;
 import dev.pushdeploy.model.Rollout;
 import dev.pushdeploy.rollout.AlarmStates;
@@ -55,6 +56,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  */
 public final class SdkRolloutObserver implements RolloutObserver {
     private static final int DESCRIBE_TASKS_MAX = 100;
+    /** ListTasks' pages of 100 read at most: twice the 5,000 tasks ECS runs per service (its quota), stopped ones besides. */
+    static final int MAX_TASK_PAGES = 2 * 5_000 / 100;
 
     private final Supplier<EcsClient> ecs;
     private final EcsServices services;
@@ -177,7 +180,12 @@ public final class SdkRolloutObserver implements RolloutObserver {
     private List<String> taskArns(String cluster, String service, DesiredStatus status) {
         List<String> arns = new ArrayList<>();
         String token = null;
+        int pages = 0;
         do {
+            if (++pages > MAX_TASK_PAGES) {
+                throw new AwsFailureException("ecs:ListTasks " + cluster + "/" + service + " " + status + " answered more than "
+                        + MAX_TASK_PAGES + " pages of 100 tasks, twice what a service may run", null);
+            }
             String page = token;
             ListTasksResponse response = AwsCall.run("ecs:ListTasks " + cluster + "/" + service + " " + status,
                     () -> ecs.get().listTasks(r -> r.cluster(cluster).serviceName(service).desiredStatus(status).nextToken(page)));

@@ -28,6 +28,8 @@ import java.util.function.Supplier;
  */
 public final class SfnExecutions implements ExecutionIntents, Executions, RunHistory {
     private static final int PAGE = 100;
+    /** An execution's history holds at most 25,000 events (Step Functions' quota): more pages than that is an endless answer. */
+    static final int MAX_HISTORY_PAGES = 25_000 / PAGE;
 
     private final Supplier<SfnClient> sfn;
 
@@ -65,7 +67,12 @@ public final class SfnExecutions implements ExecutionIntents, Executions, RunHis
     public Optional<LastState> lastState(String executionArn) {
         HistoryEvent newest = null;
         String token = null;
+        int pages = 0;
         do {
+            if (++pages > MAX_HISTORY_PAGES) {
+                throw new AwsFailureException("states:GetExecutionHistory " + executionArn + " answered more than "
+                        + MAX_HISTORY_PAGES + " pages of " + PAGE + " events, more than an execution's history holds", null);
+            }
             String page = token;
             GetExecutionHistoryResponse response = AwsCall.run("states:GetExecutionHistory " + executionArn, () ->
                     sfn.get().getExecutionHistory(r -> r.executionArn(executionArn).reverseOrder(true).maxResults(PAGE).nextToken(page)));

@@ -1,5 +1,6 @@
 package dev.pushdeploy.adapter.aws;
 
+import dev.pushdeploy.error.AwsFailureException;
 import dev.pushdeploy.adapter.json.Json;
 import dev.pushdeploy.ledger.ReleaseRecord;
 import dev.pushdeploy.ledger.ReleaseRuns;
@@ -25,6 +26,8 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  */
 public final class SfnReleaseRuns implements ReleaseRuns {
     private static final int PAGE = 100;
+    /** An execution's history holds at most 25,000 events (Step Functions' quota): more pages than that is an endless answer. */
+    static final int MAX_HISTORY_PAGES = 25_000 / PAGE;
     private static final String PLAN = "Plan";
     private static final String RECORD = "Record";
     private static final String NOTIFY = "Notify";
@@ -41,7 +44,12 @@ public final class SfnReleaseRuns implements ReleaseRuns {
     @Override
     public Optional<ReleasePlan> plan(String releaseExecutionArn) {
         String token = null;
+        int pages = 0;
         do {
+            if (++pages > MAX_HISTORY_PAGES) {
+                throw new AwsFailureException("states:GetExecutionHistory " + releaseExecutionArn + " answered more than "
+                        + MAX_HISTORY_PAGES + " pages of " + PAGE + " events, more than an execution's history holds", null);
+            }
             String page = token;
             GetExecutionHistoryResponse response = AwsCall.run("states:GetExecutionHistory " + releaseExecutionArn, () ->
                     sfn.get().getExecutionHistory(r -> r.executionArn(releaseExecutionArn).maxResults(PAGE).nextToken(page)));

@@ -255,6 +255,27 @@ class SdkRolloutObserverTest {
         assertEquals(153, ecs.describeBatches.stream().mapToInt(Integer::intValue).sum());
     }
 
+    /** An endpoint answering ListTasks with a next page forever: the observer stops at its page bound, naming the call. */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aListThatNeverEndsStopsAtThePageBound() {
+        int[] calls = {0};
+        FakeEcs ecs = new FakeEcs() {
+            @Override
+            public ListTasksResponse listTasks(ListTasksRequest request) {
+                calls[0]++;
+                return ListTasksResponse.builder().taskArns(List.of()).nextToken("again").build();
+            }
+        };
+        ecs.service = healthyEcs().service;
+
+        dev.pushdeploy.error.AwsFailureException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.pushdeploy.error.AwsFailureException.class,
+                () -> new SdkRolloutObserver(ecs, healthyElb(), (url, status) -> null).observe("pushdeploy", "web", Health.DEFAULT));
+        assertEquals(100, calls[0], "twice 5,000 tasks, 100 a page");
+        assertTrue(e.getMessage().startsWith("ecs:ListTasks pushdeploy/web RUNNING answered more than 100 pages"), e.getMessage());
+    }
+
     @Test
     void runsTheSmokeCheckOnlyWhenConfigured() {
         List<String> probed = new ArrayList<>();
