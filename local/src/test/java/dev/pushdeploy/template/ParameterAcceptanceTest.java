@@ -10,9 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Parameter values and combinations AWS refuses when CloudFormation creates the resource (a rollback many minutes in), or
@@ -216,6 +219,76 @@ class ParameterAcceptanceTest {
                 .properties("InitialReleaseParameters").path("Names").get(1).asText();
         assertEquals(15, name.split("/").length - 1, name);
         assertNull(configRefusal(Map.of("ReleaseParameterPrefix", deepest)), "the pipeline reads the document");
+    }
+
+    // ------------------------------------------------------------------ the load balancer's paths and host names
+
+    /**
+     * CreateTargetGroup takes a HealthCheckPath of 1 to 1024 characters (AWS::ElasticLoadBalancingV2::TargetGroup,
+     * "Maximum: 1024"); both services' target groups (and the NLB's, the alternate one) are created with it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"HealthCheckPath, TargetGroup", "SecondHealthCheckPath, SecondTargetGroup"})
+    void aHealthCheckPathLongerThanTheTargetGroupTakesIsRefused(String parameter, String targetGroup) {
+        Map<String, String> overrides = Map.of(parameter, "/" + "h".repeat(1024), "SecondServiceName", "api");
+        assertRefused(overrides, () -> targetGroup + " is created with a HealthCheckPath of "
+                + Variant.of(overrides).properties(targetGroup).path("HealthCheckPath").asText().length() + " characters;"
+                + " CreateTargetGroup takes 1 to 1024 (AWS::ElasticLoadBalancingV2::TargetGroup HealthCheckPath, Maximum: 1024)");
+    }
+
+    @Test
+    void theLongestHealthCheckPathIsAccepted() {
+        String path = "/" + "h".repeat(1023);
+        assertAccepted(Map.of("HealthCheckPath", path, "SecondHealthCheckPath", path, "SecondServiceName", "api"));
+        for (Map<String, String> ingress : List.of(Map.of("DeploymentStrategy", "BLUE_GREEN"), Map.of("Ingress", "private-api"),
+                Map.of("Ingress", "private-api", "DomainName", "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + ".example",
+                        "HostedZoneId", "Z123ABC", "CertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/abc-123"))) {
+            Map<String, String> overrides = with(ingress, "HealthCheckPath", path);
+            assertAccepted(overrides);
+            assertNull(configRefusal(overrides), "the pipeline reads the document (its test or smoke URL ends with the path)");
+        }
+    }
+
+    /**
+     * The second service's listener rule: each path-pattern value and each host-header value takes at most 128
+     * characters, and a host name "must include at least one '.' character" and "only alphabetical characters after the
+     * final '.'" (ELB API reference, PathPatternConditionConfig, HostHeaderConditionConfig). SecondListenerRule is
+     * created late, with the second service.
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("listenerRuleValuesELBRefuses")
+    void aListenerRuleValueELBRefusesIsRefused(String parameter, String value) {
+        Map<String, String> overrides = Map.of("SecondServiceName", "api", parameter, value);
+        assertRefused(overrides, () -> "SecondListenerRule is created with the condition "
+                + Variant.of(overrides).properties("SecondListenerRule").path("Conditions") + " (" + value.length() + " characters):"
+                + " ELB takes path patterns and host names of at most 128 characters, a host name with a '.' and only letters after"
+                + " the last one (docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HostHeaderConditionConfig.html)");
+    }
+
+    static Stream<Arguments> listenerRuleValuesELBRefuses() {
+        return Stream.of(
+                Arguments.of("SecondPathPattern", "/" + "p".repeat(128)),
+                Arguments.of("SecondHostHeader", "a".repeat(60) + "." + "b".repeat(60) + ".example"),
+                Arguments.of("SecondHostHeader", "localhost"),
+                Arguments.of("SecondHostHeader", "api.example.123"),
+                Arguments.of("SecondHostHeader", "api.example.c0m"),
+                Arguments.of("SecondHostHeader", "api.example.*"));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("listenerRuleValuesELBTakes")
+    void aListenerRuleValueELBTakesIsAccepted(String parameter, String value) {
+        assertAccepted(Map.of("SecondServiceName", "api", parameter, value));
+    }
+
+    static Stream<Arguments> listenerRuleValuesELBTakes() {
+        return Stream.of(
+                Arguments.of("SecondPathPattern", "/v?/" + "a".repeat(122) + "/*"),
+                Arguments.of("SecondPathPattern", "/*"),
+                Arguments.of("SecondHostHeader", "*." + "a".repeat(60) + "." + "b".repeat(57) + ".example"),
+                Arguments.of("SecondHostHeader", "api-?.example.com"),
+                Arguments.of("SecondHostHeader", "*.example.com"),
+                Arguments.of("SecondHostHeader", "a.io"));
     }
 
     /** The defaults pass everything. */
