@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.error.ConfigurationException;
+import dev.pushdeploy.local.template.Deployment;
+import dev.pushdeploy.testing.Emulator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -289,6 +293,34 @@ class ParameterAcceptanceTest {
                 Arguments.of("SecondHostHeader", "api-?.example.com"),
                 Arguments.of("SecondHostHeader", "*.example.com"),
                 Arguments.of("SecondHostHeader", "a.io"));
+    }
+
+    // ------------------------------------------------------------------ names the stack builds from its own name
+
+    /**
+     * CloudFormation takes stack names of up to 128 characters; the web ACL's Name and its MetricName take 1 to 128
+     * (AWS::WAFv2::WebACL Name, Pattern ^[\w\-]+$; VisibilityConfig MetricName). Both exist whenever a WAF rule is on.
+     */
+    @ParameterizedTest(name = "Ingress={0}")
+    @CsvSource({"public-alb", "private-api"})
+    void theWebAclsNamesFitTheLongestStackName(String ingress) {
+        String stackName = "p" + "x".repeat(127);
+        Deployment stack = new Deployment(Deployments.TEMPLATE, Deployments.TEMPLATE.parameterValues(
+                Map.of("Ingress", ingress, "WafRateLimit", "100", "WafBlockedCountries", "KP"), name -> Optional.of("none")),
+                stackName, Emulator.REGION, Emulator.ACCOUNT, Deployments.names(), name -> Optional.of("none"));
+        JsonNode acl = stack.properties("WebAcl");
+        if (acl.has("Name")) {
+            String name = acl.path("Name").asText();
+            assertTrue(name.matches("[\\w-]{1,128}"), "WebAcl is created with the Name '" + name + "' (" + name.length()
+                    + " characters) in a stack named with " + stackName.length() + ": CreateWebACL takes 1 to 128 of [\\w-]"
+                    + " (AWS::WAFv2::WebACL Name)");
+        }
+        List<String> metrics = new java.util.ArrayList<>(List.of(acl.path("VisibilityConfig").path("MetricName").asText()));
+        acl.path("Rules").forEach(rule -> metrics.add(rule.path("VisibilityConfig").path("MetricName").asText()));
+        for (String metric : metrics) {
+            assertTrue(metric.matches("[\\w#:.\\-/]{1,128}"), "WebAcl's MetricName '" + metric + "' (" + metric.length()
+                    + " characters): CreateWebACL takes 1 to 128 of [\\w#:.-/] (AWS::WAFv2::WebACL VisibilityConfig MetricName)");
+        }
     }
 
     /** The defaults pass everything. */
