@@ -323,6 +323,35 @@ class ParameterAcceptanceTest {
         }
     }
 
+    // ------------------------------------------------------------------ Parameter Store's reserved prefixes
+
+    /**
+     * Parameter Store refuses a parameter name "prefixed with "aws" or "ssm" (case-insensitive)", the leading '/' aside
+     * ("/aws/testparam1" fails; Systems Manager user guide, sysman-parameter-name-constraints). ReleaseParameterPrefix
+     * begins every release parameter name, ClusterName every secret slot's (/ClusterName/AppName/app-signing-key/a).
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"ReleaseParameterPrefix, /aws/release", "ReleaseParameterPrefix, /AWS-releases", "ReleaseParameterPrefix, /ssm/pushdeploy",
+            "ReleaseParameterPrefix, /SsmReleases", "ClusterName, aws", "ClusterName, AWS-prod", "ClusterName, ssm", "ClusterName, Ssm_cluster"})
+    void aParameterNameParameterStoreReservesIsRefused(String parameter, String value) {
+        Map<String, String> overrides = Map.of(parameter, value);
+        assertRefused(overrides, () -> "InitialReleaseParameters creates " + Variant.of(overrides).properties("InitialReleaseParameters")
+                .path("Names").get(0) + " and the pipeline writes " + Variant.of(overrides).properties("Release").path("Parameters")
+                .path("FirstSigningKeySlot") + ": PutParameter refuses names prefixed with aws or ssm (case-insensitive) - the custom"
+                + " resource fails and the stack rolls back, or the first rotation fails. ConfigParser: " + configRefusal(overrides));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"ReleaseParameterPrefix, /a", "ReleaseParameterPrefix, /aw", "ReleaseParameterPrefix, /awx/release",
+            "ReleaseParameterPrefix, /s", "ReleaseParameterPrefix, /ss", "ReleaseParameterPrefix, /sms/release",
+            "ReleaseParameterPrefix, /release/aws/ssm", "ReleaseParameterPrefix, /x-aws", "ClusterName, a", "ClusterName, aw",
+            "ClusterName, awx", "ClusterName, s", "ClusterName, ss", "ClusterName, sm-prod", "ClusterName, prod-ssm", "ClusterName, _aws"})
+    void aParameterNameParameterStoreTakesIsAccepted(String parameter, String value) {
+        Map<String, String> overrides = Map.of(parameter, value);
+        assertAccepted(overrides);
+        assertNull(configRefusal(overrides), "the pipeline reads the document");
+    }
+
     /** The defaults pass everything. */
     @Test
     void theDefaultsPass() {
