@@ -4,15 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushdeploy.adapter.json.ConfigParser;
 import dev.pushdeploy.error.ConfigurationException;
+import dev.pushdeploy.local.template.Deployment;
+import dev.pushdeploy.testing.Emulator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Parameter values and combinations AWS refuses when CloudFormation creates the resource (a rollback many minutes in), or
@@ -216,6 +223,133 @@ class ParameterAcceptanceTest {
                 .properties("InitialReleaseParameters").path("Names").get(1).asText();
         assertEquals(15, name.split("/").length - 1, name);
         assertNull(configRefusal(Map.of("ReleaseParameterPrefix", deepest)), "the pipeline reads the document");
+    }
+
+    // ------------------------------------------------------------------ the load balancer's paths and host names
+
+    /**
+     * CreateTargetGroup takes a HealthCheckPath of 1 to 1024 characters (AWS::ElasticLoadBalancingV2::TargetGroup,
+     * "Maximum: 1024"); both services' target groups (and the NLB's, the alternate one) are created with it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"HealthCheckPath, TargetGroup", "SecondHealthCheckPath, SecondTargetGroup"})
+    void aHealthCheckPathLongerThanTheTargetGroupTakesIsRefused(String parameter, String targetGroup) {
+        Map<String, String> overrides = Map.of(parameter, "/" + "h".repeat(1024), "SecondServiceName", "api");
+        assertRefused(overrides, () -> targetGroup + " is created with a HealthCheckPath of "
+                + Variant.of(overrides).properties(targetGroup).path("HealthCheckPath").asText().length() + " characters;"
+                + " CreateTargetGroup takes 1 to 1024 (AWS::ElasticLoadBalancingV2::TargetGroup HealthCheckPath, Maximum: 1024)");
+    }
+
+    @Test
+    void theLongestHealthCheckPathIsAccepted() {
+        String path = "/" + "h".repeat(1023);
+        assertAccepted(Map.of("HealthCheckPath", path, "SecondHealthCheckPath", path, "SecondServiceName", "api"));
+        for (Map<String, String> ingress : List.of(Map.of("DeploymentStrategy", "BLUE_GREEN"), Map.of("Ingress", "private-api"),
+                Map.of("Ingress", "private-api", "DomainName", "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + ".example",
+                        "HostedZoneId", "Z123ABC", "CertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/abc-123"))) {
+            Map<String, String> overrides = with(ingress, "HealthCheckPath", path);
+            assertAccepted(overrides);
+            assertNull(configRefusal(overrides), "the pipeline reads the document (its test or smoke URL ends with the path)");
+        }
+    }
+
+    /**
+     * The second service's listener rule: each path-pattern value and each host-header value takes at most 128
+     * characters, and a host name "must include at least one '.' character" and "only alphabetical characters after the
+     * final '.'" (ELB API reference, PathPatternConditionConfig, HostHeaderConditionConfig). SecondListenerRule is
+     * created late, with the second service.
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("listenerRuleValuesELBRefuses")
+    void aListenerRuleValueELBRefusesIsRefused(String parameter, String value) {
+        Map<String, String> overrides = Map.of("SecondServiceName", "api", parameter, value);
+        assertRefused(overrides, () -> "SecondListenerRule is created with the condition "
+                + Variant.of(overrides).properties("SecondListenerRule").path("Conditions") + " (" + value.length() + " characters):"
+                + " ELB takes path patterns and host names of at most 128 characters, a host name with a '.' and only letters after"
+                + " the last one (docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HostHeaderConditionConfig.html)");
+    }
+
+    static Stream<Arguments> listenerRuleValuesELBRefuses() {
+        return Stream.of(
+                Arguments.of("SecondPathPattern", "/" + "p".repeat(128)),
+                Arguments.of("SecondHostHeader", "a".repeat(60) + "." + "b".repeat(60) + ".example"),
+                Arguments.of("SecondHostHeader", "localhost"),
+                Arguments.of("SecondHostHeader", "api.example.123"),
+                Arguments.of("SecondHostHeader", "api.example.c0m"),
+                Arguments.of("SecondHostHeader", "api.example.*"));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("listenerRuleValuesELBTakes")
+    void aListenerRuleValueELBTakesIsAccepted(String parameter, String value) {
+        assertAccepted(Map.of("SecondServiceName", "api", parameter, value));
+    }
+
+    static Stream<Arguments> listenerRuleValuesELBTakes() {
+        return Stream.of(
+                Arguments.of("SecondPathPattern", "/v?/" + "a".repeat(122) + "/*"),
+                Arguments.of("SecondPathPattern", "/*"),
+                Arguments.of("SecondHostHeader", "*." + "a".repeat(60) + "." + "b".repeat(57) + ".example"),
+                Arguments.of("SecondHostHeader", "api-?.example.com"),
+                Arguments.of("SecondHostHeader", "*.example.com"),
+                Arguments.of("SecondHostHeader", "a.io"));
+    }
+
+    // ------------------------------------------------------------------ names the stack builds from its own name
+
+    /**
+     * CloudFormation takes stack names of up to 128 characters; the web ACL's Name and its MetricName take 1 to 128
+     * (AWS::WAFv2::WebACL Name, Pattern ^[\w\-]+$; VisibilityConfig MetricName). Both exist whenever a WAF rule is on.
+     */
+    @ParameterizedTest(name = "Ingress={0}")
+    @CsvSource({"public-alb", "private-api"})
+    void theWebAclsNamesFitTheLongestStackName(String ingress) {
+        String stackName = "p" + "x".repeat(127);
+        Deployment stack = new Deployment(Deployments.TEMPLATE, Deployments.TEMPLATE.parameterValues(
+                Map.of("Ingress", ingress, "WafRateLimit", "100", "WafBlockedCountries", "KP"), name -> Optional.of("none")),
+                stackName, Emulator.REGION, Emulator.ACCOUNT, Deployments.names(), name -> Optional.of("none"));
+        JsonNode acl = stack.properties("WebAcl");
+        if (acl.has("Name")) {
+            String name = acl.path("Name").asText();
+            assertTrue(name.matches("[\\w-]{1,128}"), "WebAcl is created with the Name '" + name + "' (" + name.length()
+                    + " characters) in a stack named with " + stackName.length() + ": CreateWebACL takes 1 to 128 of [\\w-]"
+                    + " (AWS::WAFv2::WebACL Name)");
+        }
+        List<String> metrics = new java.util.ArrayList<>(List.of(acl.path("VisibilityConfig").path("MetricName").asText()));
+        acl.path("Rules").forEach(rule -> metrics.add(rule.path("VisibilityConfig").path("MetricName").asText()));
+        for (String metric : metrics) {
+            assertTrue(metric.matches("[\\w#:.\\-/]{1,128}"), "WebAcl's MetricName '" + metric + "' (" + metric.length()
+                    + " characters): CreateWebACL takes 1 to 128 of [\\w#:.-/] (AWS::WAFv2::WebACL VisibilityConfig MetricName)");
+        }
+    }
+
+    // ------------------------------------------------------------------ Parameter Store's reserved prefixes
+
+    /**
+     * Parameter Store refuses a parameter name "prefixed with "aws" or "ssm" (case-insensitive)", the leading '/' aside
+     * ("/aws/testparam1" fails; Systems Manager user guide, sysman-parameter-name-constraints). ReleaseParameterPrefix
+     * begins every release parameter name, ClusterName every secret slot's (/ClusterName/AppName/app-signing-key/a).
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"ReleaseParameterPrefix, /aws/release", "ReleaseParameterPrefix, /AWS-releases", "ReleaseParameterPrefix, /ssm/pushdeploy",
+            "ReleaseParameterPrefix, /SsmReleases", "ClusterName, aws", "ClusterName, AWS-prod", "ClusterName, ssm", "ClusterName, Ssm_cluster"})
+    void aParameterNameParameterStoreReservesIsRefused(String parameter, String value) {
+        Map<String, String> overrides = Map.of(parameter, value);
+        assertRefused(overrides, () -> "InitialReleaseParameters creates " + Variant.of(overrides).properties("InitialReleaseParameters")
+                .path("Names").get(0) + " and the pipeline writes " + Variant.of(overrides).properties("Release").path("Parameters")
+                .path("FirstSigningKeySlot") + ": PutParameter refuses names prefixed with aws or ssm (case-insensitive) - the custom"
+                + " resource fails and the stack rolls back, or the first rotation fails. ConfigParser: " + configRefusal(overrides));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"ReleaseParameterPrefix, /a", "ReleaseParameterPrefix, /aw", "ReleaseParameterPrefix, /awx/release",
+            "ReleaseParameterPrefix, /s", "ReleaseParameterPrefix, /ss", "ReleaseParameterPrefix, /sms/release",
+            "ReleaseParameterPrefix, /release/aws/ssm", "ReleaseParameterPrefix, /x-aws", "ClusterName, a", "ClusterName, aw",
+            "ClusterName, awx", "ClusterName, s", "ClusterName, ss", "ClusterName, sm-prod", "ClusterName, prod-ssm", "ClusterName, _aws"})
+    void aParameterNameParameterStoreTakesIsAccepted(String parameter, String value) {
+        Map<String, String> overrides = Map.of(parameter, value);
+        assertAccepted(overrides);
+        assertNull(configRefusal(overrides), "the pipeline reads the document");
     }
 
     /** The defaults pass everything. */

@@ -31,6 +31,12 @@ public final class ConfigParser {
      */
     static final Pattern RELEASE_PREFIX = Pattern.compile("(/[A-Za-z0-9_.-]+){1,11}");
     static final int RELEASE_PREFIX_MAX_LENGTH = 794;
+    /**
+     * Names Parameter Store refuses to create: "A parameter name can't be prefixed with "aws" or "ssm"
+     * (case-insensitive)", the leading '/' aside (PutParameter Name). The pipeline writes under the release prefix and
+     * each secret's parameter; a master parameter it only reads (/aws/reference/secretsmanager/...).
+     */
+    static final Pattern RESERVED_PARAMETER = Pattern.compile("/?(?i:aws|ssm).*");
     static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,60}");
     static final Set<String> SEVERITIES = Set.of("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL");
     /** CloudWatch alarm names: 1 to 255 characters, no control characters. */
@@ -97,6 +103,10 @@ public final class ConfigParser {
             throw new ConfigurationException("releaseParameterPrefix: '" + Text.atMost(prefix, 200) + "' must match "
                     + RELEASE_PREFIX.pattern() + " (at most 11 levels, " + RELEASE_PREFIX_MAX_LENGTH + " characters: Parameter Store"
                     + " allows 15 levels and the pipeline appends 4)");
+        }
+        if (prefix != null && RESERVED_PARAMETER.matcher(prefix).matches()) {
+            throw new ConfigurationException("releaseParameterPrefix: '" + Text.atMost(prefix, 200) + "' starts with aws or ssm,"
+                    + " which Parameter Store refuses at the start of a parameter name");
         }
         Object rollBack = Json.member(root, "rollBackStoppedRuns");
         if (rollBack != null && !(rollBack instanceof Boolean)) {
@@ -165,6 +175,10 @@ public final class ConfigParser {
         String kindText = text(node, "kind", at, null);
         SecretSpec.Kind kind = constant(SecretSpec.Kind.class, kindText, at + ".kind", "random or postgres");
         String parameter = text(node, "parameter", at, PARAMETER);
+        if (RESERVED_PARAMETER.matcher(parameter).matches()) {
+            throw new ConfigurationException(at + ".parameter: '" + parameter + "' starts with aws or ssm, which Parameter Store"
+                    + " refuses at the start of a parameter name (the pipeline writes its slots under it)");
+        }
         int length = integer(node, "length", at, 48, 16, 1024);
         SecretSpec.Postgres postgres = null;
         if (kind == SecretSpec.Kind.POSTGRES) {

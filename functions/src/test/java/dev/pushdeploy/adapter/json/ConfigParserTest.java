@@ -60,6 +60,17 @@ class ConfigParserTest {
         assertEquals(4, ConfigParser.parse(doc(",\"desiredCount\":4")).targets().get(0).desiredCount());
     }
 
+    /** Parameter Store refuses names starting with aws or ssm; these only come close, and a master parameter is only read. */
+    @Test
+    void readsParameterNamesBesideTheReservedPrefixes() {
+        PipelineConfig config = ConfigParser.parse(doc(",\"secrets\":[" + postgres("/sm/web/db", "app")
+                .replace("/p/m", "/aws/reference/secretsmanager/web-db-master") + "]")
+                .replace("{\"targets\"", "{\"releaseParameterPrefix\":\"/aw/ssm\",\"targets\""));
+        assertEquals("/aw/ssm", config.releaseParameterPrefix());
+        assertEquals("/sm/web/db/a", config.targets().get(0).secrets().get(0).slotParameter("a"));
+        assertEquals("/aws/reference/secretsmanager/web-db-master", config.targets().get(0).secrets().get(0).postgres().masterParameter());
+    }
+
     @Test
     void readsPostgresSecrets() {
         PipelineConfig config = ConfigParser.parse(doc("""
@@ -103,6 +114,9 @@ class ConfigParserTest {
             "prefix not a path        | PREFIX                                        | releaseParameterPrefix: 'pushdeploy/release/' must match",
             "prefix 12 levels deep    | PREFIXDEEP                                    | releaseParameterPrefix: '/l/l/l/l/l/l/l/l/l/l/l/l' must match (/[A-Za-z0-9_.-]+){1,11} (at most 11 levels",
             "prefix 795 characters    | PREFIXLONG                                    | (at most 11 levels, 794 characters: Parameter Store allows 15 levels and the pipeline appends 4)",
+            "prefix /aws/...          | PREFIXAWS                                     | releaseParameterPrefix: '/aws/release' starts with aws or ssm, which Parameter Store refuses",
+            "prefix /SSM-...          | PREFIXSSM                                     | releaseParameterPrefix: '/SSM-releases' starts with aws or ssm",
+            "secret slots /Aws...     | SECRETAWS                                     | targets[0].secrets[0].parameter: '/AwsProd/web/k' starts with aws or ssm",
     })
     void rejectsInvalidDocumentsNamingTheField(String name, String document, String expected) {
         String input = switch (document) {
@@ -135,6 +149,9 @@ class ConfigParserTest {
             case "PREFIX" -> doc("").replace("{\"targets\"", "{\"releaseParameterPrefix\":\"pushdeploy/release/\",\"targets\"");
             case "PREFIXDEEP" -> doc("").replace("{\"targets\"", "{\"releaseParameterPrefix\":\"" + "/l".repeat(12) + "\",\"targets\"");
             case "PREFIXLONG" -> doc("").replace("{\"targets\"", "{\"releaseParameterPrefix\":\"/" + "a".repeat(794) + "\",\"targets\"");
+            case "PREFIXAWS" -> doc("").replace("{\"targets\"", "{\"releaseParameterPrefix\":\"/aws/release\",\"targets\"");
+            case "PREFIXSSM" -> doc("").replace("{\"targets\"", "{\"releaseParameterPrefix\":\"/SSM-releases\",\"targets\"");
+            case "SECRETAWS" -> doc(",\"secrets\":[{\"name\":\"K\",\"kind\":\"random\",\"parameter\":\"/AwsProd/web/k\"}]");
             default -> document;
         };
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> ConfigParser.parse(input));
