@@ -1,6 +1,7 @@
 package dev.pushdeploy.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ public final class ExecutionWatcher {
     private final StepFunctions sfn;
     private final String executionArn;
     private final Consumer<StateLine> out;
+    private ArrayNode history = Json.mapper().createArrayNode();
     private int seen;
     private Double startedAt;
     private final List<String> failures = new ArrayList<>();
@@ -53,9 +55,9 @@ public final class ExecutionWatcher {
     }
 
     /**
-     * Waits until the execution ends and returns its final description. Live, it reads the growing
-     * history every second and reports each state as it finishes; otherwise it reads the history
-     * once, at the end.
+     * Waits until the execution ends and returns its final description. Live, it reads what the
+     * history gained every second and reports each state as it finishes; otherwise it reads the
+     * history once, at the end.
      */
     public JsonNode await(Ends ends, boolean live, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -68,9 +70,11 @@ public final class ExecutionWatcher {
                 boolean ended = ends.awaitEnd(executionArn, live ? Duration.ofMillis(Math.min(LIVE_MILLIS, left / 1_000_000 + 1))
                         : Duration.ofNanos(left));
                 if (ended) {
-                    report(sfn.endedHistory(executionArn));
+                    history = sfn.endedHistory(executionArn, history);
+                    report(history);
                 } else if (live) {
-                    report(sfn.history(executionArn));
+                    history = sfn.history(executionArn, history);
+                    report(history);
                 }
                 if (ended) {
                     return sfn.describeExecution(executionArn);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
  * The Step Functions calls the CLI and the local runtime make. Descriptions and history events
@@ -25,6 +27,8 @@ import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
 public final class StepFunctions {
     static final int READ_ATTEMPTS = 4;
     static final long READ_PAUSE_MILLIS = 500;
+    /** Pages of newer events {@link #history(String, ArrayNode)} reads before it reads the whole history instead. */
+    static final int NEWER_PAGES = 3;
     private final SfnClient sfn;
 
     public StepFunctions(SfnClient sfn) {
@@ -53,13 +57,18 @@ public final class StepFunctions {
      * for it: its description alone then says how it ended.
      */
     public ArrayNode endedHistory(String executionArn) {
+        return endedHistory(executionArn, Json.mapper().createArrayNode());
+    }
+
+    /** {@link #endedHistory(String)} after {@code known}, as {@link #history(String, ArrayNode)} reads it; {@code known} on a server error. */
+    public ArrayNode endedHistory(String executionArn, ArrayNode known) {
         try {
-            return history(executionArn);
+            return history(executionArn, known);
         } catch (SdkServiceException e) {
             if (e.statusCode() < 500) {
                 throw e;
             }
-            return Json.mapper().createArrayNode();
+            return known;
         }
     }
 
@@ -75,6 +84,43 @@ public final class StepFunctions {
             token = response.nextToken();
         } while (token != null);
         return events;
+    }
+
+    /**
+     * Every event of an execution, oldest first, given {@code known}: what a read before answered (its first events,
+     * oldest first). Only the newer ones are read, newest first, down to the one after the last known (event ids count
+     * from 1): a call when none is new. More than {@link #NEWER_PAGES} pages of them (a reader far behind), or an answer
+     * that does not join on, and the whole history is read again. {@code known} itself is not changed.
+     */
+    public ArrayNode history(String executionArn, ArrayNode known) {
+        if (known.isEmpty()) {
+            return history(executionArn);
+        }
+        long last = known.get(known.size() - 1).path("id").asLong();
+        TreeMap<Long, HistoryEvent> newer = new TreeMap<>();
+        String token = null;
+        for (int pages = 0; pages < NEWER_PAGES; pages++) {
+            String page = token;
+            GetExecutionHistoryResponse response = read(() -> sfn.getExecutionHistory(r -> r.executionArn(executionArn)
+                    .reverseOrder(true).maxResults(1000).nextToken(page)));
+            boolean reached = false;
+            for (HistoryEvent event : response.events()) {
+                if (event.id() > last) {
+                    newer.put(event.id(), event);
+                }
+                reached |= event.id() <= last + 1;
+            }
+            token = response.nextToken();
+            if (reached || token == null) {
+                if (!newer.isEmpty() && (newer.firstKey() != last + 1 || newer.lastKey() != last + newer.size())) {
+                    break;
+                }
+                ArrayNode events = Json.mapper().createArrayNode().addAll(known);
+                newer.values().forEach(e -> events.add(json(e)));
+                return events;
+            }
+        }
+        return history(executionArn);
     }
 
     /** The state machine's executions, newest first, at most {@code limit}; {@code status} null for all. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.pushdeploy.ops.Json;
 import dev.pushdeploy.ops.StepFunctions;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,8 @@ import software.amazon.awssdk.services.sfn.model.SfnException;
 /**
  * GetExecutionHistory answers in pages, as Step Functions does: 100 events unless maxResults asks for up to 1,000,
  * oldest first or newest first (reverseOrder), a nextToken while events are left; an unknown token is InvalidToken.
- * Readers of long histories page through them, and one that wants the newest events asks for them first.
+ * Readers of long histories page through them, and one that wants the newest events asks for them first (a follower
+ * reads only the events after those it has so).
  */
 @ExtendWith(EmulatorExtension.class)
 class HistoryPagesIT {
@@ -57,6 +60,17 @@ class HistoryPagesIT {
         List<Long> read = new ArrayList<>();
         new StepFunctions(sfn).history(arn).forEach(event -> read.add(event.path("id").asLong()));
         assertEquals(ids(1, total), read, "the operator's reader");
+        StepFunctions reader = new StepFunctions(sfn);
+        ArrayNode whole = reader.history(arn);
+        for (int known : new int[] {1, 100, total - 1, total}) {
+            ArrayNode before = Json.mapper().createArrayNode();
+            whole.forEach(event -> {
+                if (before.size() < known) {
+                    before.add(event);
+                }
+            });
+            assertEquals(whole, reader.history(arn, before), "the follower's reader of the events after the first " + known);
+        }
 
         assertThrows(InvalidTokenException.class, () -> sfn.getExecutionHistory(r -> r.executionArn(arn).nextToken("not-a-token")));
         String forward = first.nextToken();
