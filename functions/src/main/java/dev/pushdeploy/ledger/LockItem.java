@@ -6,7 +6,7 @@ import dev.pushdeploy.model.Action;
  * The one-deployment-per-service lock ({@code svc#<cluster>/<service>} / {@code lock}).
  *
  * @param executionArn the holder's execution, asked whether it still runs before a waiter takes over
- * @param orderAt    epoch millis that orders requests: the push time of ECR pushes, the arrival time of manual ones
+ * @param orderAt    epoch millis that orders requests, in whole seconds: the push time of ECR pushes, the arrival time of manual ones
  * @param arrival    the holder's place in the service's arrival sequence; breaks ties of {@code orderAt}
  * @param acquiredAt epoch millis
  * @param expiresAt  epoch seconds (the table's TTL attribute): the lease, renewed while the holder makes progress;

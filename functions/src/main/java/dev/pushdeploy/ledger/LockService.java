@@ -117,7 +117,9 @@ public final class LockService {
         long waited = registered.map(w -> Math.max(0, now - w.registeredAt()) / 1000).orElse(0L);
         int poll = turnWaitSeconds(lock, nowSeconds);
         long arrival = registered.map(WaiterItem::arrival).orElseGet(() -> table.nextArrival(key));
-        long orderAt = request.fromPush() && request.pushedAt() != null ? request.pushedAt() : now;
+        // Whole seconds: a push's time has no finer grain, so within one second the arrival order decides, pushes and
+        // requests by hand alike (a request by hand placed at its milliseconds overtook a push made later in its second).
+        long orderAt = Math.floorDiv(request.fromPush() && request.pushedAt() != null ? request.pushedAt() : now, 1000L) * 1000L;
         WaiterItem mine = table.registerWaiter(key, new WaiterItem(me, request.action(), request.digest(), request.image(),
                 orderAt, arrival, now, nowSeconds + poll + WAITER_GRACE_SECONDS, null, request.previousTaskDefinition()));
         List<WaiterItem> others = others(table.waiters(key), me, nowSeconds);

@@ -4,8 +4,8 @@ import java.util.Comparator;
 
 /**
  * A request's place in the total order that decides "the newest wins": first {@code orderAt} (push time
- * for ECR pushes, arrival time for manual requests), then the arrival sequence the ledger hands out
- * (pushes within the same second are ordered by arrival), then the request id (never needed while
+ * for ECR pushes, arrival time for manual requests, in whole seconds), then the arrival sequence the ledger hands out
+ * (requests within the same second are ordered by arrival), then the request id (never needed while
  * arrivals are unique; it keeps the order total).
  */
 public record Place(long orderAt, long arrival, String requestId) implements Comparable<Place> {

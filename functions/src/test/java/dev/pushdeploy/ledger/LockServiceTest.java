@@ -141,6 +141,32 @@ class LockServiceTest {
         assertTrue(table.waiters(KEY).isEmpty(), "nobody left in the queue");
     }
 
+    /**
+     * A push's time has whole seconds only (EventBridge's event time; ECR's push time as the pipeline reads it), so a
+     * request by hand is placed at the second it is made too: within one second, the one that reached the queue later is
+     * the newer, whichever kind. Before, a deploy by hand at 0.055 s past a second was placed after a push made later in
+     * that second, whose time read as 0.000 s, and the push ended SUPERSEDED.
+     */
+    @ParameterizedTest(name = "{0} at +{1} ms, then {2} at +{3} ms: {4}")
+    @CsvSource({
+            "manual, 55,  ecr,    900, ACQUIRED",
+            "manual, 900, ecr,    100, ACQUIRED",
+            "ecr,    100, manual, 900, ACQUIRED",
+            "manual, 55,  ecr,    1000, ACQUIRED",
+            "manual, 1055, ecr,   900, SUPERSEDED"})
+    void withinOneSecondTheRequestThatArrivesLaterIsTheNewerWhetherPushedOrByHand(
+            String firstSource, long firstMillis, String laterSource, long laterMillis, LockStatus expected) {
+        Instant second = T0.plus(Duration.ofHours(1));
+        clock.set(second.plusMillis(firstMillis));
+        assertEquals(LockStatus.ACQUIRED, locks.acquire(request("first", Action.DEPLOY, firstSource, "sha256:" + "1".repeat(64),
+                "ecr".equals(firstSource) ? second.plusMillis(firstMillis).toEpochMilli() / 1000 * 1000 : null)).status());
+        table.releaseLock(KEY, "first");
+        clock.set(second.plusMillis(Math.max(firstMillis, laterMillis) + 1));
+        LockResult later = locks.acquire(request("later", Action.DEPLOY, laterSource, "sha256:" + "2".repeat(64),
+                "ecr".equals(laterSource) ? second.plusMillis(laterMillis).toEpochMilli() / 1000 * 1000 : null));
+        assertEquals(expected, later.status(), later.reason());
+    }
+
     @Test
     void aPushWhoseRunStartsAfterANewerOnesWholeRunSaysWhichRequestAndWhen() {
         locks.acquire(push("new", 5));
