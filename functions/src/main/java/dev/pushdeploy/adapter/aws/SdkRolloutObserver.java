@@ -184,7 +184,7 @@ public final class SdkRolloutObserver implements RolloutObserver {
         do {
             if (++pages > MAX_TASK_PAGES) {
                 throw new AwsFailureException("ecs:ListTasks " + cluster + "/" + service + " " + status + " answered more than "
-                        + MAX_TASK_PAGES + " pages of 100 tasks, twice what a service may run", null);
+                        + MAX_TASK_PAGES + " pages of 100 tasks, twice the 5,000 tasks a service may run", null);
             }
             String page = token;
             ListTasksResponse response = AwsCall.run("ecs:ListTasks " + cluster + "/" + service + " " + status,

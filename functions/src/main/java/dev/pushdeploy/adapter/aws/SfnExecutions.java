@@ -28,8 +28,11 @@ import java.util.function.Supplier;
  */
 public final class SfnExecutions implements ExecutionIntents, Executions, RunHistory {
     private static final int PAGE = 100;
-    /** An execution's history holds at most 25,000 events (Step Functions' quota): more pages than that is an endless answer. */
-    static final int MAX_HISTORY_PAGES = 25_000 / PAGE;
+    /**
+     * Pages read at most: four times what an execution's history fills (at most 25,000 events, Step Functions' quota), as a
+     * page may hold fewer events than asked for; more is an endless answer.
+     */
+    static final int MAX_HISTORY_PAGES = 4 * 25_000 / PAGE;
 
     private final Supplier<SfnClient> sfn;
 
@@ -71,7 +74,7 @@ public final class SfnExecutions implements ExecutionIntents, Executions, RunHis
         do {
             if (++pages > MAX_HISTORY_PAGES) {
                 throw new AwsFailureException("states:GetExecutionHistory " + executionArn + " answered more than "
-                        + MAX_HISTORY_PAGES + " pages of " + PAGE + " events, more than an execution's history holds", null);
+                        + MAX_HISTORY_PAGES + " pages, four times what an execution's history of at most 25,000 events fills", null);
             }
             String page = token;
             GetExecutionHistoryResponse response = AwsCall.run("states:GetExecutionHistory " + executionArn, () ->

@@ -26,8 +26,11 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  */
 public final class SfnReleaseRuns implements ReleaseRuns {
     private static final int PAGE = 100;
-    /** An execution's history holds at most 25,000 events (Step Functions' quota): more pages than that is an endless answer. */
-    static final int MAX_HISTORY_PAGES = 25_000 / PAGE;
+    /**
+     * Pages read at most: four times what an execution's history fills (at most 25,000 events, Step Functions' quota), as a
+     * page may hold fewer events than asked for; more is an endless answer.
+     */
+    static final int MAX_HISTORY_PAGES = 4 * 25_000 / PAGE;
     private static final String PLAN = "Plan";
     private static final String RECORD = "Record";
     private static final String NOTIFY = "Notify";
@@ -48,7 +51,7 @@ public final class SfnReleaseRuns implements ReleaseRuns {
         do {
             if (++pages > MAX_HISTORY_PAGES) {
                 throw new AwsFailureException("states:GetExecutionHistory " + releaseExecutionArn + " answered more than "
-                        + MAX_HISTORY_PAGES + " pages of " + PAGE + " events, more than an execution's history holds", null);
+                        + MAX_HISTORY_PAGES + " pages, four times what an execution's history of at most 25,000 events fills", null);
             }
             String page = token;
             GetExecutionHistoryResponse response = AwsCall.run("states:GetExecutionHistory " + releaseExecutionArn, () ->

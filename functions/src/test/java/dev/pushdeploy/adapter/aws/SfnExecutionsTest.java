@@ -27,7 +27,7 @@ class SfnExecutionsTest {
             }
         };
         AwsFailureException e = assertThrows(AwsFailureException.class, () -> new SfnExecutions(() -> sfn).lastState(ARN));
-        assertEquals(250, calls[0], "25,000 events, 100 a page");
-        assertTrue(e.getMessage().startsWith("states:GetExecutionHistory " + ARN + " answered more than 250 pages"), e.getMessage());
+        assertEquals(1000, calls[0], "four times 25,000 events, 100 a page");
+        assertTrue(e.getMessage().startsWith("states:GetExecutionHistory " + ARN + " answered more than 1000 pages"), e.getMessage());
     }
 }

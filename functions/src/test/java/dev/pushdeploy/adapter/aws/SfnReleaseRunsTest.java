@@ -61,8 +61,8 @@ class SfnReleaseRunsTest {
         dev.pushdeploy.error.AwsFailureException e = org.junit.jupiter.api.Assertions.assertThrows(
                 dev.pushdeploy.error.AwsFailureException.class,
                 () -> new SfnReleaseRuns(() -> sfn, "arn:aws:states:us-east-1:123456789012:stateMachine:pushdeploy-deploy").plan(ARN));
-        assertEquals(250, calls[0], "25,000 events, 100 a page");
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("more than 250 pages"), e.getMessage());
+        assertEquals(1000, calls[0], "four times 25,000 events, 100 a page");
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("more than 1000 pages"), e.getMessage());
     }
 
     /**
