@@ -46,25 +46,6 @@ class SfnReleaseRunsTest {
         }
     }
 
-    /** An endpoint answering GetExecutionHistory with a next page forever: the reader stops past a history's most events. */
-    @Test
-    @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
-    void aHistoryThatNeverEndsStopsAtThePageBound() {
-        int[] calls = {0};
-        SfnClient sfn = new SfnFake() {
-            @Override
-            public GetExecutionHistoryResponse getExecutionHistory(GetExecutionHistoryRequest request) {
-                calls[0]++;
-                return GetExecutionHistoryResponse.builder().events(List.of()).nextToken("again").build();
-            }
-        };
-        dev.pushdeploy.error.AwsFailureException e = org.junit.jupiter.api.Assertions.assertThrows(
-                dev.pushdeploy.error.AwsFailureException.class,
-                () -> new SfnReleaseRuns(() -> sfn, "arn:aws:states:us-east-1:123456789012:stateMachine:pushdeploy-deploy").plan(ARN));
-        assertEquals(1000, calls[0], "four times 25,000 events, 100 a page");
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("more than 1000 pages"), e.getMessage());
-    }
-
     /**
      * Record writes {@code States.JsonToString($.services)}: each service with where the release's rollback took it
      * ({@code rolledBackTo}) or which later revision it was left on ({@code live}). The reconciler reads the same summary
