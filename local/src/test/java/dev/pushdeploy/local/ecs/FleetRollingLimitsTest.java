@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * launches every new task at once and stops the old ones only once all new ones are ready, so the same deployment
  * completes in 8 s and the service deployment ends SUCCESSFUL: the pipeline judges HEALTHY locally what stalls on AWS.
  */
-class RollingLimitsAuditTest {
+class FleetRollingLimitsTest {
     final FleetTest.ManualClock clock = new FleetTest.ManualClock();
 
     @Test

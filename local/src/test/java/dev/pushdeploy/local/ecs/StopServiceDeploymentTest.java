@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * and the way back records that service deployment, while locally the refusal sends the run to UpdateService instead
  * (a new deployment of the old revision during ECS's rollback): the path AWS takes is never run locally.
  */
-class StopServiceDeploymentAuditTest {
+class StopServiceDeploymentTest {
     final FleetTest.ManualClock clock = new FleetTest.ManualClock();
 
     @Test
