@@ -491,8 +491,11 @@ final class Fleet {
     enum StopOutcome { STOPPING, NOT_FOUND, FINISHED }
 
     /**
-     * StopServiceDeployment with stop type ROLLBACK: the service goes back to the revision that was
-     * live before the service deployment (its last completed one), as a rollback of that deployment.
+     * StopServiceDeployment with stop type ROLLBACK, per state as ECS documents it: a PENDING or IN_PROGRESS service
+     * deployment goes ROLLBACK_REQUESTED and the service goes back to the revision that was live before it (its last
+     * completed one), as a rollback of that deployment; one already ROLLBACK_REQUESTED or ROLLBACK_IN_PROGRESS is
+     * accepted and its rollback continues unchanged; a finished one is refused ({@link StopOutcome#FINISHED}). The
+     * simulator accepts no other stop type, so a service deployment is never STOP_REQUESTED here.
      */
     synchronized StopOutcome stopServiceDeployment(String arn) {
         advance();
@@ -501,8 +504,16 @@ final class Fleet {
                 if (!d.arn.equals(arn)) {
                     continue;
                 }
+                if (d.finished()) {
+                    return StopOutcome.FINISHED;
+                }
+                if (d.status.equals(SimServiceDeployment.ROLLBACK_REQUESTED)
+                        || d.status.equals(SimServiceDeployment.ROLLBACK_IN_PROGRESS)) {
+                    // ECS accepts the stop and the rollback already requested or under way goes on as it was.
+                    return StopOutcome.STOPPING;
+                }
                 SimDeployment primary = service.primary();
-                if (d.finished() || primary.serviceDeployment != d
+                if (primary.serviceDeployment != d
                         || !(d.status.equals(SimServiceDeployment.IN_PROGRESS) || d.status.equals(SimServiceDeployment.PENDING))) {
                     return StopOutcome.FINISHED;
                 }
