@@ -491,8 +491,11 @@ final class Fleet {
     enum StopOutcome { STOPPING, NOT_FOUND, FINISHED }
 
     /**
-     * StopServiceDeployment with stop type ROLLBACK: the service goes back to the revision that was
-     * live before the service deployment (its last completed one), as a rollback of that deployment.
+     * StopServiceDeployment with stop type ROLLBACK, per state as ECS documents it: a PENDING or IN_PROGRESS service
+     * deployment goes ROLLBACK_REQUESTED and the service goes back to the revision that was live before it (its last
+     * completed one), as a rollback of that deployment; one already ROLLBACK_REQUESTED or ROLLBACK_IN_PROGRESS is
+     * accepted and its rollback continues unchanged; a finished one is refused ({@link StopOutcome#FINISHED}). The
+     * simulator accepts no other stop type, so a service deployment is never STOP_REQUESTED here.
      */
     synchronized StopOutcome stopServiceDeployment(String arn) {
         advance();
@@ -501,8 +504,16 @@ final class Fleet {
                 if (!d.arn.equals(arn)) {
                     continue;
                 }
+                if (d.finished()) {
+                    return StopOutcome.FINISHED;
+                }
+                if (d.status.equals(SimServiceDeployment.ROLLBACK_REQUESTED)
+                        || d.status.equals(SimServiceDeployment.ROLLBACK_IN_PROGRESS)) {
+                    // ECS accepts the stop and the rollback already requested or under way goes on as it was.
+                    return StopOutcome.STOPPING;
+                }
                 SimDeployment primary = service.primary();
-                if (d.finished() || primary.serviceDeployment != d
+                if (primary.serviceDeployment != d
                         || !(d.status.equals(SimServiceDeployment.IN_PROGRESS) || d.status.equals(SimServiceDeployment.PENDING))) {
                     return StopOutcome.FINISHED;
                 }
@@ -579,7 +590,7 @@ final class Fleet {
             if (SimDeployment.IN_PROGRESS.equals(primary.rolloutState) && primary.stopRequested) {
                 next = Math.min(next, lastStep + STEP);
             } else if (SimDeployment.IN_PROGRESS.equals(primary.rolloutState)
-                    && service.tasksOf(primary).stream().filter(SimTask::live).count() < service.desired) {
+                    && startable(service, primary, lastStep, false) > 0) {
                 next = Math.min(next, Math.max(primary.nextLaunchAt, lastStep + STEP));
             }
         }
@@ -658,11 +669,14 @@ final class Fleet {
         List<SimTask> mine = service.tasksOf(primary);
         long live = mine.stream().filter(SimTask::live).count();
         if (live < service.desired && t >= primary.nextLaunchAt) {
-            for (long i = live; i < service.desired; i++) {
+            long starting = startable(service, primary, t, true);
+            for (long i = 0; i < starting; i++) {
                 launch(service, primary, t, pace);
             }
-            service.event(t, "has started " + (service.desired - live) + " tasks.");
-            primary.updatedAt = t;
+            if (starting > 0) {
+                service.event(t, "has started " + starting + " tasks.");
+                primary.updatedAt = t;
+            }
         }
         long ready = mine.stream().filter(x -> x.ready(service.loadBalanced())).count();
         if (shifting(service, primary)) {
@@ -682,6 +696,65 @@ final class Fleet {
         if (othersGone) {
             complete(service, primary, t, true);
         }
+    }
+
+    /**
+     * How many tasks the PRIMARY deployment may start now, short of the desired count. A traffic-shifting deployment
+     * scales its new revision up in full. A rolling one (an update or ECS's rollback) keeps within the service's limits:
+     * the tasks ECS wants RUNNING (desiredStatus RUNNING: provisioning, pending or running, of every deployment) stay at
+     * most floor(maximumPercent × desired / 100); to make room, older deployments' tasks are stopped, first those not
+     * healthy, then healthy ones only while the healthy running tasks stay at least ceil(minimumHealthyPercent × desired
+     * / 100). When the limits allow neither, nothing starts and the deployment waits (IN_PROGRESS until a task changes).
+     * At ECS's defaults (200 and 100) the whole new set starts at once and the old one is stopped once it is all healthy
+     * (below); only a deployment started while an older one is still starting stops that one's tasks that are not
+     * healthy yet, to stay within twice the desired count.
+     *
+     * @param stop whether to stop the older tasks that make room (false: only count)
+     */
+    private long startable(SimService service, SimDeployment primary, double t, boolean stop) {
+        long wanted = service.desired - service.tasksOf(primary).stream().filter(SimTask::live).count();
+        if (wanted <= 0 || shifting(service, primary)) {
+            return Math.max(0, wanted);
+        }
+        long room = Math.max(0, maximumTasks(service) - service.tasks.stream().filter(SimTask::live).count());
+        if (room >= wanted) {
+            return wanted;
+        }
+        boolean loadBalanced = service.loadBalanced();
+        long spareHealthy = service.tasks.stream().filter(x -> x.ready(loadBalanced)).count() - minimumHealthyTasks(service);
+        List<SimTask> older = new ArrayList<>(service.tasks.stream().filter(x -> x.deployment != primary && x.live()).toList());
+        older.sort(java.util.Comparator.comparing((SimTask x) -> x.ready(loadBalanced)));
+        List<String> stopped = new ArrayList<>();
+        for (SimTask task : older) {
+            if (room >= wanted) {
+                break;
+            }
+            if (task.ready(loadBalanced)) {
+                if (spareHealthy <= 0) {
+                    break;
+                }
+                spareHealthy--;
+            }
+            room++;
+            if (stop) {
+                task.drain(t, primary.id, pace);
+                stopped.add("(task " + task.id + ")");
+            }
+        }
+        if (!stopped.isEmpty()) {
+            service.event(t, "has stopped " + stopped.size() + " running tasks: " + String.join(" ", stopped) + ".");
+        }
+        return Math.min(wanted, room);
+    }
+
+    /** maximumPercent of the desired count, rounded down: the most tasks a rolling deployment keeps RUNNING or PENDING. */
+    static int maximumTasks(SimService service) {
+        return (int) Math.floor(service.maximumPercent * (double) service.desired / 100);
+    }
+
+    /** minimumHealthyPercent of the desired count, rounded up: the fewest healthy RUNNING tasks a rolling deployment keeps. */
+    static int minimumHealthyTasks(SimService service) {
+        return (int) Math.ceil(service.minimumHealthyPercent * (double) service.desired / 100);
     }
 
     /** Circuit breaker: the deployment fails; with rollback on, ECS goes back to the last completed revision. */
