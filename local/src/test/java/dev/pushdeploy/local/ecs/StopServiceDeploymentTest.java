@@ -33,9 +33,7 @@ class StopServiceDeploymentTest {
         Fleet fleet = new Fleet(clock, FleetTest::definition);
         fleet.adopt(motoService(TD1));
         fleet.scenario(Scenario.CRASH_LOOP);
-        fleet.updated(motoService(TD2), Json.object());
-        String arn = fleet.serviceDeployments("pushdeploy", "web", Set.of(), null, null).orElseThrow().get(0)
-                .path("serviceDeploymentArn").asText();
+        String arn = updatedToTd2(fleet);
         clock.at(13);
         assertEquals("ROLLBACK_IN_PROGRESS", status(fleet, arn), "the circuit breaker rolls it back");
         List<String> deployments = deploymentIds(fleet);
@@ -51,11 +49,8 @@ class StopServiceDeploymentTest {
 
     @Test
     void aSecondStopRequestWhileTheFirstIsPendingIsAccepted() {
-        Fleet fleet = new Fleet(clock, FleetTest::definition);
-        fleet.adopt(motoService(TD1));
-        fleet.updated(motoService(TD2), Json.object());
-        String arn = fleet.serviceDeployments("pushdeploy", "web", Set.of(), null, null).orElseThrow().get(0)
-                .path("serviceDeploymentArn").asText();
+        Fleet fleet = fleetOnTd1();
+        String arn = updatedToTd2(fleet);
         clock.at(2);
         assertEquals(Fleet.StopOutcome.STOPPING, fleet.stopServiceDeployment(arn));
         assertEquals("ROLLBACK_REQUESTED", status(fleet, arn));
@@ -71,11 +66,8 @@ class StopServiceDeploymentTest {
 
     @Test
     void aPendingServiceDeploymentIsRolledBack() {
-        Fleet fleet = new Fleet(clock, FleetTest::definition);
-        fleet.adopt(motoService(TD1));
-        fleet.updated(motoService(TD2), Json.object());
-        String arn = fleet.serviceDeployments("pushdeploy", "web", Set.of(), null, null).orElseThrow().get(0)
-                .path("serviceDeploymentArn").asText();
+        Fleet fleet = fleetOnTd1();
+        String arn = updatedToTd2(fleet);
         assertEquals("PENDING", status(fleet, arn));
 
         assertEquals(Fleet.StopOutcome.STOPPING, fleet.stopServiceDeployment(arn));
@@ -84,16 +76,26 @@ class StopServiceDeploymentTest {
 
     @Test
     void aFinishedServiceDeploymentCannotBeStopped() {
-        Fleet fleet = new Fleet(clock, FleetTest::definition);
-        fleet.adopt(motoService(TD1));
-        fleet.updated(motoService(TD2), Json.object());
-        String arn = fleet.serviceDeployments("pushdeploy", "web", Set.of(), null, null).orElseThrow().get(0)
-                .path("serviceDeploymentArn").asText();
+        Fleet fleet = fleetOnTd1();
+        String arn = updatedToTd2(fleet);
         clock.at(20);
         assertEquals("SUCCESSFUL", status(fleet, arn));
 
         assertEquals(Fleet.StopOutcome.FINISHED, fleet.stopServiceDeployment(arn), "not in a state the guide lists");
         assertEquals(Fleet.StopOutcome.NOT_FOUND, fleet.stopServiceDeployment(arn + "x"));
+    }
+
+    private Fleet fleetOnTd1() {
+        Fleet fleet = new Fleet(clock, FleetTest::definition);
+        fleet.adopt(motoService(TD1));
+        return fleet;
+    }
+
+    /** UpdateService to TD2: the ARN of the service deployment it starts. */
+    private static String updatedToTd2(Fleet fleet) {
+        fleet.updated(motoService(TD2), Json.object());
+        return fleet.serviceDeployments("pushdeploy", "web", Set.of(), null, null).orElseThrow().get(0)
+                .path("serviceDeploymentArn").asText();
     }
 
     private static String status(Fleet fleet, String arn) {
